@@ -1,0 +1,289 @@
+"""The one error family of Slimme Regio Planner.
+
+Every problem a user can cause (a missing file, a corrupt layer, a broken
+scenario) raises a subclass of :class:`SlimmeRegioError`. Each subclass also
+inherits the matching built-in exception (``ValueError``, ``OSError`` ...), so
+generic code can still catch it, and carries data (path, layer, field, hint)
+so the GUI and the CLI can show a clear message in the user's language:
+
+>>> err = SourceNotFoundError(path="x.gpkg")
+>>> err.message("en")
+'File not found: x.gpkg'
+
+Messages are templates in Dutch (``nl``, the default) and English (``en``);
+they are formatted with the error's data. Unknown placeholders render empty.
+"""
+
+from __future__ import annotations
+
+import string
+from pathlib import Path
+from typing import Any, ClassVar
+
+__all__ = [
+    "LANGUAGES",
+    "BadCoordinatesError",
+    "CorruptFileError",
+    "EmptyLayerError",
+    "MissingCoordinatesError",
+    "MissingFieldError",
+    "NoGeoreferenceError",
+    "OperationCancelled",
+    "OutputExistsError",
+    "ProjectFileError",
+    "ProjectVersionError",
+    "ScenarioError",
+    "SlimmeRegioError",
+    "SourceNotFoundError",
+    "UnsafeArchiveError",
+    "UnsupportedFormatError",
+    "ZipWithoutShapefileError",
+    "ExportError",
+    "OsmImportError",
+]
+
+LANGUAGES = ("nl", "en")
+
+
+class _Lenient(dict[str, Any]):
+    def __missing__(self, key: str) -> str:
+        return ""
+
+
+def _format(template: str, data: dict[str, Any]) -> str:
+    return string.Formatter().vformat(template, (), _Lenient(data)).strip()
+
+
+class SlimmeRegioError(Exception):
+    """Root of all user-facing errors.
+
+    Parameters
+    ----------
+    path
+        The file concerned, if any.
+    layer
+        The layer name concerned, if any.
+    field
+        The column or scenario field concerned, if any.
+    hint
+        Extra explanation (already in the user's words); shown after the
+        message. May be a ``{"nl": ..., "en": ...}`` dict.
+    detail
+        Technical detail (e.g. the underlying library's message); shown in
+        logs and after the message in the CLI, never instead of it.
+    **data
+        Further values referenced by the message templates.
+    """
+
+    messages: ClassVar[dict[str, str]] = {
+        "nl": "Er ging iets mis: {detail}",
+        "en": "Something went wrong: {detail}",
+    }
+    hints: ClassVar[dict[str, str]] = {}
+
+    def __init__(
+        self,
+        *,
+        path: str | Path | None = None,
+        layer: str | None = None,
+        field: str | None = None,
+        hint: str | dict[str, str] | None = None,
+        detail: str | None = None,
+        **data: Any,
+    ) -> None:
+        self.path = str(path) if path is not None else None
+        self.layer = layer
+        self.field = field
+        self.hint = hint
+        self.detail = detail
+        self.data = data
+        super().__init__(self.message("en"))
+
+    def _values(self) -> dict[str, Any]:
+        values: dict[str, Any] = dict(self.data)
+        values.update(
+            path=self.path or "",
+            layer=self.layer or "",
+            field=self.field or "",
+            detail=self.detail or "",
+        )
+        return values
+
+    def message(self, lang: str = "nl") -> str:
+        """The message in ``lang`` (``nl`` or ``en``), without the hint."""
+        template = self.messages.get(lang) or self.messages["en"]
+        return _format(template, self._values())
+
+    def hint_text(self, lang: str = "nl") -> str:
+        """The hint in ``lang``: the explicit one, else the class default."""
+        if isinstance(self.hint, dict):
+            return self.hint.get(lang) or self.hint.get("en", "")
+        if self.hint:
+            return self.hint
+        template = self.hints.get(lang) or self.hints.get("en", "")
+        return _format(template, self._values()) if template else ""
+
+    def full_message(self, lang: str = "nl") -> str:
+        """Message plus hint, one paragraph, as the CLI and dialogs show it."""
+        hint = self.hint_text(lang)
+        return f"{self.message(lang)} {hint}".strip() if hint else self.message(lang)
+
+    def __str__(self) -> str:
+        return self.message("en")
+
+
+class SourceNotFoundError(SlimmeRegioError, FileNotFoundError):
+    messages = {"nl": "Bestand niet gevonden: {path}", "en": "File not found: {path}"}
+    hints = {
+        "nl": "Controleer de naam en de map.",
+        "en": "Check the file name and folder.",
+    }
+
+
+class UnsupportedFormatError(SlimmeRegioError, ValueError):
+    messages = {
+        "nl": "Dit bestandsformaat wordt niet ondersteund: {path}",
+        "en": "This file format is not supported: {path}",
+    }
+    hints = {
+        "nl": "Gebruik GeoPackage, Shapefile (.shp of .zip), GeoJSON, TopoJSON, CSV met coördinaten of GeoTIFF.",
+        "en": "Use GeoPackage, Shapefile (.shp or .zip), GeoJSON, TopoJSON, CSV with coordinates or GeoTIFF.",
+    }
+
+
+class CorruptFileError(SlimmeRegioError, ValueError):
+    messages = {
+        "nl": "Het bestand is beschadigd of onleesbaar: {path}",
+        "en": "The file is damaged or unreadable: {path}",
+    }
+    hints = {
+        "nl": "Open het in een GIS om te controleren, of exporteer het opnieuw.",
+        "en": "Check it in a GIS, or export it again.",
+    }
+
+
+class ZipWithoutShapefileError(SlimmeRegioError, ValueError):
+    messages = {
+        "nl": "Het zip-bestand bevat geen shapefile (.shp): {path}",
+        "en": "The zip file contains no shapefile (.shp): {path}",
+    }
+
+
+class UnsafeArchiveError(SlimmeRegioError, ValueError):
+    messages = {
+        "nl": "Het zip-bestand is geweigerd omdat het onveilig is ({reason}): {path}",
+        "en": "The zip file was refused because it is unsafe ({reason}): {path}",
+    }
+    hints = {
+        "nl": "Er is niets uitgepakt. Vraag de leverancier om een nieuw bestand.",
+        "en": "Nothing was extracted. Ask the supplier for a new file.",
+    }
+
+
+class MissingCoordinatesError(SlimmeRegioError, ValueError):
+    messages = {
+        "nl": "Geen coördinaatkolommen gevonden in {path}",
+        "en": "No coordinate columns found in {path}",
+    }
+    hints = {
+        "nl": "Verwacht: kolommen zoals x/y, lambert_x/lambert_y, lon/lat of longitude/latitude. Gevonden: {columns}.",
+        "en": "Expected columns such as x/y, lambert_x/lambert_y, lon/lat or longitude/latitude. Found: {columns}.",
+    }
+
+
+class BadCoordinatesError(SlimmeRegioError, ValueError):
+    messages = {
+        "nl": "Kolom '{field}' bevat tekst in plaats van getallen (rij {row}: '{value}') in {path}",
+        "en": "Column '{field}' holds text instead of numbers (row {row}: '{value}') in {path}",
+    }
+
+
+class NoGeoreferenceError(SlimmeRegioError, ValueError):
+    messages = {
+        "nl": "Het rasterbestand heeft geen georeferentie (geen coördinatenstelsel of ligging): {path}",
+        "en": "The raster has no georeferencing (no coordinate system or placement): {path}",
+    }
+    hints = {
+        "nl": "Geef het coördinatenstelsel op, of lever een GeoTIFF met georeferentie.",
+        "en": "State the coordinate system, or supply a georeferenced GeoTIFF.",
+    }
+
+
+class EmptyLayerError(SlimmeRegioError, ValueError):
+    messages = {
+        "nl": "De laag '{layer}' bevat geen bruikbare objecten: {path}",
+        "en": "Layer '{layer}' holds no usable features: {path}",
+    }
+
+
+class MissingFieldError(SlimmeRegioError, ValueError):
+    messages = {
+        "nl": "De laag '{layer}' mist het veld '{field}' dat nodig is voor de rol {role}.",
+        "en": "Layer '{layer}' lacks the field '{field}' that the role {role} needs.",
+    }
+    hints = {
+        "nl": "Kies de juiste kolom in de veldtoewijzing. Beschikbare kolommen: {columns}.",
+        "en": "Pick the right column in the field mapping. Available columns: {columns}.",
+    }
+
+
+class ScenarioError(SlimmeRegioError, ValueError):
+    """A scenario file or model is wrong; ``location`` says where."""
+
+    messages = {
+        "nl": "Fout in scenario {path} bij {location}: {reason}",
+        "en": "Error in scenario {path} at {location}: {reason}",
+    }
+
+
+class ProjectFileError(SlimmeRegioError, ValueError):
+    messages = {
+        "nl": "Het projectbestand kan niet gelezen worden: {path} ({reason})",
+        "en": "The project file cannot be read: {path} ({reason})",
+    }
+
+
+class ProjectVersionError(ProjectFileError):
+    messages = {
+        "nl": "Het projectbestand is gemaakt met een nieuwere versie (schema {found}, deze versie kent tot {supported}): {path}",
+        "en": "The project file was made by a newer version (schema {found}, this version knows up to {supported}): {path}",
+    }
+    hints = {
+        "nl": "Werk Slimme Regio Planner bij om dit project te openen. Er is niets gewijzigd.",
+        "en": "Update Slimme Regio Planner to open this project. Nothing was changed.",
+    }
+
+
+class ExportError(SlimmeRegioError, OSError):
+    messages = {
+        "nl": "Exporteren naar {path} is mislukt: {reason}",
+        "en": "Export to {path} failed: {reason}",
+    }
+    hints = {
+        "nl": "Er is geen half bestand achtergebleven.",
+        "en": "No partial file was left behind.",
+    }
+
+
+class OutputExistsError(ExportError, FileExistsError):
+    messages = {
+        "nl": "Het bestand bestaat al: {path}",
+        "en": "The file already exists: {path}",
+    }
+    hints = {
+        "nl": "Kies een andere naam of sta overschrijven toe (--force).",
+        "en": "Choose another name or allow overwriting (--force).",
+    }
+
+
+class OsmImportError(SlimmeRegioError, ValueError):
+    messages = {
+        "nl": "OpenStreetMap-import mislukt voor {path}: {reason}",
+        "en": "OpenStreetMap import failed for {path}: {reason}",
+    }
+
+
+class OperationCancelled(SlimmeRegioError):
+    """Raised by a cancel check when the user cancelled a long operation."""
+
+    messages = {"nl": "Geannuleerd door de gebruiker.", "en": "Cancelled by the user."}

@@ -1,0 +1,374 @@
+"""The layer model: layers, their reports and styles, and the project.
+
+No Qt and no networkx here. The desktop's Qt models subscribe to the
+observable :class:`LayerList`; the engine reads layers through their
+canonical field mapping (:meth:`Layer.column`).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import geopandas as gpd
+import pandas as pd
+
+from slimmeregio.layers.errors import MissingFieldError
+from slimmeregio.layers.roles import ROLE_FIELDS, Role
+
+__all__ = [
+    "ANALYSIS_CRS",
+    "Layer",
+    "LayerList",
+    "LayerReport",
+    "Project",
+    "ProjectSettings",
+    "RasterData",
+    "ReportEntry",
+    "Style",
+]
+
+#: Every layer is held in Belgian Lambert 72 for analysis.
+ANALYSIS_CRS = "EPSG:31370"
+
+
+@dataclass(frozen=True)
+class ReportEntry:
+    """One thing that was repaired, guessed or is suspicious about a layer.
+
+    ``kind`` is a short stable key (``crs_guessed``, ``invalid_repaired``,
+    ``empty_dropped``, ``z_dropped``, ``outside_belgium`` ...), ``count`` the
+    number of features concerned, ``nl``/``en`` the message for the user.
+    ``level`` is ``info`` or ``warning``.
+    """
+
+    kind: str
+    nl: str
+    en: str
+    count: int = 0
+    level: str = "warning"
+
+    def message(self, lang: str = "nl") -> str:
+        return self.nl if lang == "nl" else self.en
+
+
+@dataclass
+class LayerReport:
+    """What was repaired or guessed while loading a layer."""
+
+    entries: list[ReportEntry] = field(default_factory=list)
+
+    def add(
+        self, kind: str, nl: str, en: str, *, count: int = 0, level: str = "warning"
+    ) -> None:
+        self.entries.append(ReportEntry(kind, nl, en, count, level))
+
+    def has(self, kind: str) -> bool:
+        return any(e.kind == kind for e in self.entries)
+
+    def count(self, kind: str) -> int:
+        return sum(e.count for e in self.entries if e.kind == kind)
+
+    @property
+    def warnings(self) -> list[ReportEntry]:
+        return [e for e in self.entries if e.level == "warning"]
+
+    def __iter__(self) -> Iterator[ReportEntry]:
+        return iter(self.entries)
+
+    def __len__(self) -> int:
+        return len(self.entries)
+
+
+@dataclass
+class Style:
+    """How a layer is drawn, on screen and on paper.
+
+    ``kind``: ``single`` (one colour), ``categories`` (colour per value of
+    ``column``; ``categories`` maps value -> colour) or ``graduated``
+    (``breaks`` upper class bounds of ``column``, ``colors`` one per class).
+    Colours are hex strings.
+    """
+
+    kind: str = "single"
+    color: str = "#4c72b0"
+    edge_color: str | None = None
+    line_width: float = 1.0
+    marker_size: float = 6.0
+    opacity: float = 1.0
+    column: str | None = None
+    categories: dict[str, str] = field(default_factory=dict)
+    breaks: list[float] = field(default_factory=list)
+    colors: list[str] = field(default_factory=list)
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "kind": self.kind,
+            "color": self.color,
+            "edge_color": self.edge_color,
+            "line_width": self.line_width,
+            "marker_size": self.marker_size,
+            "opacity": self.opacity,
+            "column": self.column,
+            "categories": dict(self.categories),
+            "breaks": list(self.breaks),
+            "colors": list(self.colors),
+        }
+
+    @classmethod
+    def from_dict(cls, data: dict[str, Any]) -> Style:
+        known = {k: v for k, v in data.items() if k in cls.__dataclass_fields__}
+        return cls(**known)
+
+
+@dataclass
+class RasterData:
+    """A georeferenced raster whose pixels are read only when asked.
+
+    Holds the metadata rasterio gives at once (CRS, transform, size, bounds,
+    nodata); :meth:`read` reads band ``band`` on demand.
+    """
+
+    path: Path
+    crs: str | None
+    transform: Any
+    width: int
+    height: int
+    count: int
+    dtype: str
+    nodata: float | None
+    bounds: tuple[float, float, float, float]
+
+    def read(self, band: int = 1) -> Any:
+        import rasterio
+
+        with rasterio.open(self.path) as src:
+            return src.read(band, masked=True)
+
+
+@dataclass
+class Layer:
+    """A layer of the project.
+
+    ``data`` is a GeoDataFrame in :data:`ANALYSIS_CRS` for vector layers or
+    :class:`RasterData` for rasters. ``fields`` maps the role's canonical
+    fields to the data's columns. ``original_crs`` is the CRS the source
+    declared (or the guess, then ``crs_guessed`` is True).
+    """
+
+    name: str
+    data: gpd.GeoDataFrame | RasterData
+    role: Role = Role.OTHER
+    fields: dict[str, str] = field(default_factory=dict)
+    source: Path | None = None
+    source_layer: str | None = None
+    original_crs: str | None = None
+    crs_guessed: bool = False
+    report: LayerReport = field(default_factory=LayerReport)
+    style: Style = field(default_factory=Style)
+    visible: bool = True
+    #: Shown on screen and on every export when set (illustrative data).
+    note: str | None = None
+    #: Attribution line for map source lines (e.g. OSM's ODbL line).
+    attribution: str | None = None
+
+    @property
+    def is_raster(self) -> bool:
+        return isinstance(self.data, RasterData)
+
+    @property
+    def frame(self) -> gpd.GeoDataFrame:
+        """The vector data; raises TypeError for a raster layer."""
+        if not isinstance(self.data, gpd.GeoDataFrame):
+            raise TypeError(f"layer {self.name!r} is a raster")
+        return self.data
+
+    @property
+    def geometry_type(self) -> str:
+        if self.is_raster:
+            return "Raster"
+        types = self.frame.geometry.geom_type.dropna().unique()
+        return "/".join(sorted(types)) if len(types) else "None"
+
+    @property
+    def bounds(self) -> tuple[float, float, float, float]:
+        if isinstance(self.data, RasterData):
+            return self.data.bounds
+        b = self.frame.total_bounds
+        return (float(b[0]), float(b[1]), float(b[2]), float(b[3]))
+
+    def __len__(self) -> int:
+        return 0 if self.is_raster else len(self.frame)
+
+    def has_field(self, key: str) -> bool:
+        col = self.fields.get(key)
+        return col is not None and not self.is_raster and col in self.frame.columns
+
+    def column(self, key: str) -> pd.Series:
+        """The column mapped to canonical field ``key``.
+
+        Raises :class:`MissingFieldError` when the mapping has no such field.
+        """
+        if not self.has_field(key):
+            columns = ", ".join(map(str, self.frame.columns.drop("geometry", errors="ignore")))
+            raise MissingFieldError(
+                layer=self.name,
+                field=key,
+                path=self.source,
+                role=self.role.label("nl"),
+                columns=columns,
+            )
+        return self.frame[self.fields[key]]
+
+    def missing_required(self) -> list[str]:
+        """Canonical required fields of the role that the mapping lacks."""
+        return [f.key for f in ROLE_FIELDS[self.role] if f.required and not self.has_field(f.key)]
+
+    def replace(self, **changes: Any) -> Layer:
+        """A shallow copy with ``changes`` applied (data is not copied)."""
+        from dataclasses import replace
+
+        return replace(self, **changes)
+
+
+Listener = Callable[[str, dict[str, Any]], None]
+
+
+class LayerList:
+    """An ordered, observable list of layers (first = drawn at the bottom).
+
+    Listeners are called as ``listener(event, info)`` with event one of
+    ``inserted`` (index, layer), ``removed`` (index, layer), ``moved``
+    (source, dest, layer) and ``changed`` (index, layer, what).
+    """
+
+    def __init__(self, layers: list[Layer] | None = None) -> None:
+        self._layers: list[Layer] = list(layers or [])
+        self._listeners: list[Listener] = []
+
+    def connect(self, listener: Listener) -> None:
+        self._listeners.append(listener)
+
+    def disconnect(self, listener: Listener) -> None:
+        self._listeners.remove(listener)
+
+    def _emit(self, event: str, **info: Any) -> None:
+        for listener in list(self._listeners):
+            listener(event, info)
+
+    def __len__(self) -> int:
+        return len(self._layers)
+
+    def __iter__(self) -> Iterator[Layer]:
+        return iter(list(self._layers))
+
+    def __getitem__(self, key: int | str) -> Layer:
+        if isinstance(key, str):
+            for layer in self._layers:
+                if layer.name == key:
+                    return layer
+            raise KeyError(key)
+        return self._layers[key]
+
+    def __contains__(self, name: object) -> bool:
+        return any(layer.name == name for layer in self._layers)
+
+    def index(self, name: str) -> int:
+        for i, layer in enumerate(self._layers):
+            if layer.name == name:
+                return i
+        raise KeyError(name)
+
+    def unique_name(self, name: str) -> str:
+        """``name``, or ``name (2)``, ``name (3)`` ... if already taken."""
+        if name not in self:
+            return name
+        n = 2
+        while f"{name} ({n})" in self:
+            n += 1
+        return f"{name} ({n})"
+
+    def append(self, layer: Layer) -> None:
+        self.insert(len(self._layers), layer)
+
+    def insert(self, index: int, layer: Layer) -> None:
+        if layer.name in self:
+            layer = layer.replace(name=self.unique_name(layer.name))
+        self._layers.insert(index, layer)
+        self._emit("inserted", index=index, layer=layer)
+
+    def remove(self, name: str) -> Layer:
+        i = self.index(name)
+        layer = self._layers.pop(i)
+        self._emit("removed", index=i, layer=layer)
+        return layer
+
+    def move(self, source: int, dest: int) -> None:
+        """Move the layer at ``source`` so that it ends up at index ``dest``."""
+        if source == dest:
+            return
+        layer = self._layers.pop(source)
+        self._layers.insert(dest, layer)
+        self._emit("moved", source=source, dest=dest, layer=layer)
+
+    def changed(self, name: str, what: str = "data") -> None:
+        """Tell listeners that a layer changed in place (style, visibility ...)."""
+        i = self.index(name)
+        self._emit("changed", index=i, layer=self._layers[i], what=what)
+
+    def by_role(self, role: Role) -> list[Layer]:
+        return [layer for layer in self._layers if layer.role == role]
+
+    def first(self, role: Role) -> Layer | None:
+        found = self.by_role(role)
+        return found[0] if found else None
+
+
+@dataclass
+class ProjectSettings:
+    """Project-wide settings saved with the project."""
+
+    title: str = "Slimme Regio Halle-Vilvoorde"
+    organisation: str = ""
+    language: str = "nl"
+
+    def to_dict(self) -> dict[str, Any]:
+        return {"title": self.title, "organisation": self.organisation, "language": self.language}
+
+    @classmethod
+    def from_dict(cls, data: dict[str, Any]) -> ProjectSettings:
+        return cls(**{k: v for k, v in data.items() if k in cls.__dataclass_fields__})
+
+
+@dataclass
+class Project:
+    """Layers plus settings plus the scenarios' text form.
+
+    ``scenarios`` holds each scenario as its plain-data form (what the
+    scenario model's ``to_dict`` gives): ``layers/`` stores and restores them
+    without knowing the scenario model, which lives above it.
+    """
+
+    layers: LayerList = field(default_factory=LayerList)
+    settings: ProjectSettings = field(default_factory=ProjectSettings)
+    scenarios: list[dict[str, Any]] = field(default_factory=list)
+    path: Path | None = None
+
+    @property
+    def notes(self) -> list[str]:
+        """Illustrative-data notes of the layers, without repeats."""
+        seen: list[str] = []
+        for layer in self.layers:
+            if layer.note and layer.note not in seen:
+                seen.append(layer.note)
+        return seen
+
+    @property
+    def attributions(self) -> list[str]:
+        seen: list[str] = []
+        for layer in self.layers:
+            if layer.attribution and layer.attribution not in seen:
+                seen.append(layer.attribution)
+        return seen

@@ -1,0 +1,47 @@
+"""The dependency direction desktop -> exporters -> scenarios -> layers, and
+Qt only in desktop/, checked with import-linter's contracts in pyproject."""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+
+
+def test_import_contracts_hold() -> None:
+    lint = Path(sys.executable).with_name("lint-imports")
+    result = subprocess.run(
+        [str(lint), "--no-cache"], cwd=ROOT, capture_output=True, text=True, timeout=300
+    )
+    assert result.returncode == 0, result.stdout + result.stderr
+    assert "broken" not in result.stdout.split("Contracts:")[-1].split("kept")[0]
+
+
+def test_contract_catches_a_violation(tmp_path: Path) -> None:
+    """The check is not vacuous: an upward import must break it."""
+    bad = ROOT / "layers" / "_contract_probe.py"
+    bad.write_text("import slimmeregio.scenarios  # noqa: F401\nimport PyQt6  # noqa: F401\n")
+    try:
+        lint = Path(sys.executable).with_name("lint-imports")
+        result = subprocess.run(
+            [str(lint), "--no-cache"], cwd=ROOT, capture_output=True, text=True, timeout=300
+        )
+    finally:
+        bad.unlink()
+    assert result.returncode != 0
+    assert "_contract_probe" in result.stdout
+
+
+def test_ruff_clean() -> None:
+    ruff = Path(sys.executable).with_name("ruff")
+    result = subprocess.run([str(ruff), "check", "."], cwd=ROOT, capture_output=True, text=True)
+    assert result.returncode == 0, result.stdout + result.stderr
+
+
+def test_mypy_clean() -> None:
+    result = subprocess.run(
+        [sys.executable, "-m", "mypy"], cwd=ROOT, capture_output=True, text=True, timeout=600
+    )
+    assert result.returncode == 0, result.stdout + result.stderr
