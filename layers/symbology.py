@@ -1,0 +1,113 @@
+"""Default symbology: the one source of colours for screen and paper.
+
+The desktop map and the printed maps both draw from these palettes and from
+``default_style(layer)``, so what a planner sees on screen is what the
+council sees on paper.
+"""
+
+from __future__ import annotations
+
+from slimmeregio.layers.model import Layer, Style
+from slimmeregio.layers.roles import Role
+
+__all__ = [
+    "ACCESS_CLASSES_MIN",
+    "ACCESS_COLORS",
+    "CHANGE_COLORS",
+    "FLOW_COLORS",
+    "HOPPIN_COLORS",
+    "HOPPIN_SIZES",
+    "LINK_CLASS_COLORS",
+    "LINK_CLASS_WIDTHS",
+    "UNREACHABLE_COLOR",
+    "default_style",
+]
+
+#: Bike network by link class: strong colour for the main structure, light
+#: grey for the local mesh so the bovenlokaal network reads at regional scale.
+LINK_CLASS_COLORS: dict[str, str] = {
+    "fietssnelweg": "#c2185b",
+    "bovenlokaal": "#ef6c00",
+    "lokaal": "#9e9e9e",
+    "overig": "#bdbdbd",
+}
+LINK_CLASS_WIDTHS: dict[str, float] = {
+    "fietssnelweg": 2.4,
+    "bovenlokaal": 1.4,
+    "lokaal": 0.35,
+    "overig": 0.35,
+}
+
+#: Hoppinpunt types, largest first (Vlaamse Hoppin huisstijl-like blues/teals).
+HOPPIN_COLORS: dict[str, str] = {
+    "interregionaal": "#0d47a1",
+    "regionaal": "#1976d2",
+    "lokaal": "#26a69a",
+    "buurt": "#9ccc65",
+}
+HOPPIN_SIZES: dict[str, float] = {
+    "interregionaal": 11.0,
+    "regionaal": 9.0,
+    "lokaal": 7.0,
+    "buurt": 5.5,
+}
+
+#: Access classes (cycling minutes to the nearest mobipunt): upper bounds and
+#: colours from good (green) to poor (red); beyond the last bound is the last
+#: colour.
+ACCESS_CLASSES_MIN: tuple[float, ...] = (5.0, 10.0, 15.0, 20.0)
+ACCESS_COLORS: tuple[str, ...] = ("#1a9850", "#91cf60", "#fee08b", "#fc8d59", "#d73027")
+UNREACHABLE_COLOR = "#6d4c41"
+
+#: Scenario change: gained / lost access, added / closed / upgraded links.
+CHANGE_COLORS: dict[str, str] = {
+    "gain": "#1b9e77",
+    "loss": "#d95f02",
+    "added": "#7b1fa2",
+    "removed": "#212121",
+    "upgraded": "#0288d1",
+}
+
+#: Potential bike flows, light to dark.
+FLOW_COLORS: tuple[str, ...] = ("#fde0dd", "#fa9fb5", "#f768a1", "#c51b8a", "#7a0177")
+
+_ROLE_DEFAULTS: dict[Role, Style] = {
+    Role.MUNICIPALITIES: Style(
+        kind="single", color="#f5f3ee", edge_color="#6b6b6b", line_width=0.8, opacity=1.0
+    ),
+    Role.HOUSING: Style(kind="single", color="#8d6e63", marker_size=2.0, opacity=0.7),
+    Role.STATIONS: Style(kind="single", color="#212121", edge_color="#ffffff", marker_size=7.0),
+    Role.POPULATION_GRID: Style(kind="single", color="#fdae6b", opacity=0.6),
+    Role.OTHER: Style(kind="single", color="#757575", edge_color="#9e9e9e", marker_size=4.0),
+}
+
+
+def default_style(layer: Layer) -> Style:
+    """The style a layer gets when it is first shown.
+
+    Bike networks are categorised by link class and mobipunten by Hoppin
+    type (when those fields are mapped); other roles get one colour.
+    """
+    if layer.role == Role.BIKE_NETWORK and "link_class" in layer.fields:
+        return Style(
+            kind="categories",
+            column=layer.fields["link_class"],
+            categories=dict(LINK_CLASS_COLORS),
+            color=LINK_CLASS_COLORS["overig"],
+            line_width=0.6,
+        )
+    if layer.role == Role.BIKE_NETWORK:
+        return Style(kind="single", color=LINK_CLASS_COLORS["lokaal"], line_width=0.6)
+    if layer.role == Role.MOBIPUNTEN and "hoppin_type" in layer.fields:
+        return Style(
+            kind="categories",
+            column=layer.fields["hoppin_type"],
+            categories=dict(HOPPIN_COLORS),
+            color=HOPPIN_COLORS["buurt"],
+            edge_color="#ffffff",
+            marker_size=8.0,
+        )
+    if layer.role == Role.MOBIPUNTEN:
+        return Style(kind="single", color=HOPPIN_COLORS["regionaal"], marker_size=8.0)
+    base = _ROLE_DEFAULTS.get(layer.role, _ROLE_DEFAULTS[Role.OTHER])
+    return Style.from_dict(base.to_dict())
