@@ -39,6 +39,8 @@ __all__ = [
     "UnsupportedFormatError",
     "ZipWithoutShapefileError",
     "ExportError",
+    "InvalidCrsError",
+    "LayerNotFoundError",
     "OsmImportError",
 ]
 
@@ -48,6 +50,10 @@ LANGUAGES = ("nl", "en")
 class _Lenient(dict[str, Any]):
     def __missing__(self, key: str) -> str:
         return ""
+
+
+def _is_translated(value: Any) -> bool:
+    return isinstance(value, dict) and "en" in value and "nl" in value
 
 
 def _format(template: str, data: dict[str, Any]) -> str:
@@ -72,7 +78,9 @@ class SlimmeRegioError(Exception):
         Technical detail (e.g. the underlying library's message); shown in
         logs and after the message in the CLI, never instead of it.
     **data
-        Further values referenced by the message templates.
+        Further values referenced by the message templates. A value may be a
+        ``{"nl": ..., "en": ...}`` dict (e.g. ``reason``): it is shown in the
+        language of the message.
     """
 
     messages: ClassVar[dict[str, str]] = {
@@ -99,8 +107,12 @@ class SlimmeRegioError(Exception):
         self.data = data
         super().__init__(self.message("en"))
 
-    def _values(self) -> dict[str, Any]:
-        values: dict[str, Any] = dict(self.data)
+    def _values(self, lang: str = "en") -> dict[str, Any]:
+        # A value given as {"nl": ..., "en": ...} is shown in the user's language.
+        values: dict[str, Any] = {
+            key: (value.get(lang) or value.get("en", "")) if _is_translated(value) else value
+            for key, value in self.data.items()
+        }
         values.update(
             path=self.path or "",
             layer=self.layer or "",
@@ -112,7 +124,7 @@ class SlimmeRegioError(Exception):
     def message(self, lang: str = "nl") -> str:
         """The message in ``lang`` (``nl`` or ``en``), without the hint."""
         template = self.messages.get(lang) or self.messages["en"]
-        return _format(template, self._values())
+        return _format(template, self._values(lang))
 
     def hint_text(self, lang: str = "nl") -> str:
         """The hint in ``lang``: the explicit one, else the class default."""
@@ -121,7 +133,7 @@ class SlimmeRegioError(Exception):
         if self.hint:
             return self.hint
         template = self.hints.get(lang) or self.hints.get("en", "")
-        return _format(template, self._values()) if template else ""
+        return _format(template, self._values(lang)) if template else ""
 
     def full_message(self, lang: str = "nl") -> str:
         """Message plus hint, one paragraph, as the CLI and dialogs show it."""
@@ -188,6 +200,28 @@ class MissingCoordinatesError(SlimmeRegioError, ValueError):
     hints = {
         "nl": "Verwacht: kolommen zoals x/y, lambert_x/lambert_y, lon/lat of longitude/latitude. Gevonden: {columns}.",
         "en": "Expected columns such as x/y, lambert_x/lambert_y, lon/lat or longitude/latitude. Found: {columns}.",
+    }
+
+
+class InvalidCrsError(SlimmeRegioError, ValueError):
+    messages = {
+        "nl": "Onbekend coördinatenstelsel: '{crs}'",
+        "en": "Unknown coordinate system: '{crs}'",
+    }
+    hints = {
+        "nl": "Geef een EPSG-code, bv. 31370 (Lambert 72), 3812 (Lambert 2008) of 4326 (WGS84).",
+        "en": "Give an EPSG code, e.g. 31370 (Lambert 72), 3812 (Lambert 2008) or 4326 (WGS84).",
+    }
+
+
+class LayerNotFoundError(SlimmeRegioError, LookupError):
+    messages = {
+        "nl": "De laag '{layer}' bestaat niet in {path}",
+        "en": "There is no layer '{layer}' in {path}",
+    }
+    hints = {
+        "nl": "Beschikbare lagen: {available}.",
+        "en": "Available layers: {available}.",
     }
 
 

@@ -9,15 +9,25 @@ column names never leak into the engine.
 
 from __future__ import annotations
 
+import re
+import unicodedata
+from collections.abc import Iterable
 from dataclasses import dataclass
 from enum import StrEnum
+from typing import Any
 
 __all__ = [
+    "FIELD_SYNONYMS",
     "HOPPIN_TYPES",
     "LINK_CLASSES",
     "ROLE_FIELDS",
+    "ROLE_GEOMETRIES",
+    "ROLE_NAME_WORDS",
     "FieldSpec",
     "Role",
+    "guess_fields",
+    "guess_role",
+    "normalize_name",
 ]
 
 
@@ -78,22 +88,314 @@ ROLE_FIELDS: dict[Role, tuple[FieldSpec, ...]] = {
         FieldSpec("speed", False, "float", "snelheid (km/u)", "speed (km/h)"),
         FieldSpec("oneway", False, "bool", "eenrichting", "one-way"),
         FieldSpec("name", False, "str", "naam", "name"),
+        FieldSpec("id", False, "str", "id", "id"),
     ),
     Role.MOBIPUNTEN: (
         FieldSpec("name", True, "str", "naam", "name"),
         FieldSpec("hoppin_type", True, "str", "Hoppin-type", "Hoppin type"),
         FieldSpec("offer", False, "str", "aanbod", "offer"),
         FieldSpec("municipality", False, "str", "gemeente", "municipality"),
+        FieldSpec("id", False, "str", "id", "id"),
     ),
     Role.HOUSING: (
         FieldSpec("dwellings", True, "int", "woningen", "dwellings"),
         FieldSpec("status", False, "str", "status", "status"),
         FieldSpec("name", False, "str", "naam", "name"),
+        FieldSpec("id", False, "str", "id", "id"),
     ),
     Role.STATIONS: (
         FieldSpec("name", True, "str", "naam", "name"),
         FieldSpec("trains_per_day", True, "float", "treinen per dag", "trains per day"),
+        FieldSpec("id", False, "str", "id", "id"),
     ),
     Role.POPULATION_GRID: (),
     Role.OTHER: (),
 }
+
+
+# --- Guessing a role and a field mapping from column names -----------------------
+
+#: Column-name synonyms per role and canonical field, most specific first.
+#: Names are compared after :func:`normalize_name` (lower case, no accents,
+#: every run of other characters turned into ``_``): ``Categorie BVR`` matches
+#: ``categorie_bvr``. Dutch, English, French and Flemish open-data names.
+FIELD_SYNONYMS: dict[Role, dict[str, tuple[str, ...]]] = {
+    Role.MUNICIPALITIES: {
+        "nis": (
+            "nis", "niscode", "nis_code", "nis5", "nis_gemeente", "nis_code_gemeente",
+            "refnis", "cd_refnis", "cd_munty_refnis", "code_nis", "ins", "code_ins",
+            "gemeentecode", "gemnis", "gem_nis",
+        ),
+        "name": (
+            "name_nl", "naam_nl", "naam", "gemeentenaam", "gemeente_naam", "gemeente",
+            "tx_munty_descr_nl", "tx_descr_nl", "name", "municipality", "municipality_name",
+            "commune", "nom", "name_fr", "naam_fr", "tx_descr_fr", "tx_munty_descr_fr",
+        ),
+        "population": (
+            "population", "inwoners", "bevolking", "aantal_inwoners", "bevolkingsaantal",
+            "ms_population", "totaal_bevolking", "total_population", "tot_pop", "pop",
+            "inw", "habitants", "population_totale",
+        ),
+    },
+    Role.BIKE_NETWORK: {
+        "link_class": (
+            "link_class", "klasse", "fietsklasse", "bff_klasse", "categorie_bff",
+            "routeklasse", "fietsroute_klasse", "linkklasse", "hierarchie", "functie",
+            "route_type", "routetype", "netwerk", "network", "niveau", "categorie",
+            "category", "class", "type",
+        ),
+        "speed": (
+            "speed", "snelheid", "speed_kmh", "snelheid_kmh", "v_kmh", "maxspeed",
+            "max_snelheid", "ontwerpsnelheid",
+        ),
+        "oneway": ("oneway", "one_way", "eenrichting", "enkelrichting", "richting"),
+        "name": ("naam", "name", "routenaam", "route_name", "straatnaam", "straat", "label", "ref"),
+        "id": (
+            "id", "link_id", "osm_id", "ws_oidn", "oidn", "uidn", "objectid", "object_id", "gid",
+            "uuid", "fid",
+        ),
+    },
+    Role.MOBIPUNTEN: {
+        "name": (
+            "naam", "name", "naam_hoppinpunt", "hoppinpunt", "hoppinpunt_naam", "locatie",
+            "label", "titel", "omschrijving",
+        ),
+        "hoppin_type": (
+            "categorie_bvr", "hoppin_type", "hoppintype", "type_hoppinpunt",
+            "hoppinpunt_type", "categorie_hoppin", "hoppin_categorie", "schaalniveau",
+            "hub_type", "categorie", "category", "type", "klasse", "niveau", "class",
+        ),
+        "offer": (
+            "aanbod", "offer", "voorzieningen", "diensten", "services", "modi", "modes",
+            "functies", "facilities", "vervoersaanbod",
+        ),
+        "municipality": ("gemeente", "gemeentenaam", "gemeente_naam", "municipality", "commune"),
+        "id": (
+            "id", "hoppin_id", "hoppinpunt_id", "osm_id", "objectid", "object_id", "uuid", "gid",
+            "fid", "code",
+        ),
+    },
+    Role.HOUSING: {
+        "dwellings": (
+            "woningen", "dwellings", "aantal_woningen", "wooneenheden", "aantal_wooneenheden",
+            "woongelegenheden", "aantal_woongelegenheden", "n_woningen", "nr_woningen",
+            "n_dwellings", "housing_units", "logements", "nb_logements", "units",
+        ),
+        "status": ("status", "toestand", "fase", "planstatus", "stadium", "state"),
+        "name": ("naam", "name", "projectnaam", "project", "adres", "address", "label"),
+        "id": (
+            "id", "objectid", "object_id", "osm_id", "capakey", "perceel", "uuid", "gid", "fid",
+            "code",
+        ),
+    },
+    Role.STATIONS: {
+        "name": (
+            "name", "naam", "station", "stationsnaam", "station_name", "name_nl",
+            "naam_station", "standard_name",
+        ),
+        "trains_per_day": (
+            "treinen_per_dag", "trains_per_day", "avg_stop_times", "stop_times",
+            "aantal_treinen", "treinen_dag", "treinen", "n_trains", "trains",
+            "vertrekken_per_dag", "departures_per_day", "frequentie", "frequency",
+        ),
+        "id": (
+            "id", "uri", "station_id", "stationid", "ptcarid", "uic", "uic_code", "osm_id",
+            "objectid", "fid", "code",
+        ),
+    },
+    Role.POPULATION_GRID: {},
+    Role.OTHER: {},
+}
+
+#: Generic names that match a field only weakly: they complete a mapping but
+#: never make a role likely on their own (a ``type`` column is everywhere).
+_WEAK_NAMES = frozenset(
+    {"type", "categorie", "category", "class", "klasse", "niveau", "code", "id", "fid",
+     "gid", "naam", "name", "label", "status", "state", "richting", "units", "ref"}
+)
+
+#: Canonical fields that say nothing about the role (every layer has a name).
+_NEUTRAL_KEYS = frozenset({"name", "id", "municipality", "status"})
+
+#: Words in a layer or file name that point at a role (after normalize_name).
+ROLE_NAME_WORDS: dict[Role, tuple[str, ...]] = {
+    Role.MUNICIPALITIES: (
+        "gemeente", "municipal", "commune", "refgem", "vrbg", "gemeentegrens",
+    ),
+    Role.BIKE_NETWORK: ("fiets", "bike", "cycl", "bff", "velo", "bicycle"),
+    Role.MOBIPUNTEN: ("mobipunt", "hoppin", "mobility_hub", "mobilityhub", "mobihub"),
+    Role.HOUSING: ("woning", "housing", "dwelling", "wooneenhe", "woonproject", "logement"),
+    Role.STATIONS: ("station", "treinstation", "spoorweg", "railway"),
+    Role.POPULATION_GRID: ("bevolking", "population", "inwoners", "popgrid", "pop_grid"),
+    Role.OTHER: (),
+}
+
+#: Geometry families each vector role accepts.
+ROLE_GEOMETRIES: dict[Role, frozenset[str]] = {
+    Role.MUNICIPALITIES: frozenset({"polygon"}),
+    Role.BIKE_NETWORK: frozenset({"line"}),
+    Role.MOBIPUNTEN: frozenset({"point"}),
+    Role.HOUSING: frozenset({"point", "polygon"}),
+    Role.STATIONS: frozenset({"point"}),
+}
+
+
+def normalize_name(name: str) -> str:
+    """A column or layer name in comparable form.
+
+    >>> normalize_name("Categorie BVR")
+    'categorie_bvr'
+    >>> normalize_name("Bevölkerung (2020)")
+    'bevolkerung_2020'
+    """
+    text = unicodedata.normalize("NFKD", str(name))
+    text = "".join(c for c in text if not unicodedata.combining(c)).lower()
+    return re.sub(r"[^a-z0-9]+", "_", text).strip("_")
+
+
+#: Longest column name a shapefile (dBase) can hold.
+_DBF_NAME_LENGTH = 10
+
+
+def _contains(column: str, synonym: str) -> bool:
+    return f"_{synonym}_" in f"_{column}_"
+
+
+def _match_fields(role: Role, columns: Iterable[str]) -> dict[str, tuple[str, bool]]:
+    """Canonical field -> (column, strong) for ``role``; exact names first."""
+    cols = [str(c) for c in columns if str(c) != "geometry"]
+    normalized = {c: normalize_name(c) for c in cols}
+    synonyms = FIELD_SYNONYMS.get(role, {})
+    found: dict[str, tuple[str, bool]] = {}
+    used: set[str] = set()
+    for key, names in synonyms.items():
+        for syn in names:
+            hit = next((c for c in cols if normalized[c] == syn and c not in used), None)
+            if hit is not None:
+                found[key] = (hit, syn not in _WEAK_NAMES)
+                used.add(hit)
+                break
+    # Second pass: a synonym as part of a longer name ("aantal_woningen_2024").
+    for key, names in synonyms.items():
+        if key in found:
+            continue
+        for syn in names:
+            if len(syn) < 4 or syn in _WEAK_NAMES:
+                continue
+            hit = next(
+                (c for c in cols if c not in used and _contains(normalized[c], syn)), None
+            )
+            if hit is not None:
+                found[key] = (hit, True)
+                used.add(hit)
+                break
+    # Third pass: names cut to 10 characters by the shapefile format
+    # ("treinen_pe" for treinen_per_dag).
+    for key, names in synonyms.items():
+        if key in found:
+            continue
+        for syn in names:
+            hit = next(
+                (
+                    c
+                    for c in cols
+                    if c not in used
+                    and len(normalized[c]) == _DBF_NAME_LENGTH
+                    and len(syn) > _DBF_NAME_LENGTH
+                    and syn.startswith(normalized[c])
+                ),
+                None,
+            )
+            if hit is not None:
+                found[key] = (hit, True)
+                used.add(hit)
+                break
+    return found
+
+
+def guess_fields(role: Role | str, columns: Iterable[Any]) -> dict[str, str]:
+    """Guess which column holds each canonical field of ``role``.
+
+    Parameters
+    ----------
+    role
+        The role whose fields (see :data:`ROLE_FIELDS`) are looked for.
+    columns
+        The layer's column names (a ``geometry`` column is ignored).
+
+    Returns
+    -------
+    dict
+        Canonical field key -> column name, for the fields found. Each column
+        is used for one field at most.
+
+    >>> guess_fields(Role.MOBIPUNTEN, ["Naam", "Categorie BVR", "Gemeente"])
+    {'name': 'Naam', 'hoppin_type': 'Categorie BVR', 'municipality': 'Gemeente'}
+    """
+    return {key: col for key, (col, _strong) in _match_fields(Role(role), columns).items()}
+
+
+def _geometry_family(frame: Any) -> str | None:
+    """``point``, ``line``, ``polygon``, ``mixed`` or None (no geometry)."""
+    geometry = getattr(frame, "geometry", None) if hasattr(frame, "geometry") else None
+    if geometry is None:
+        return None
+    try:
+        types = {str(t) for t in geometry.geom_type.dropna().unique()}
+    except AttributeError:
+        return None
+    families = {
+        "point" if "Point" in t else "line" if "Line" in t else "polygon" if "Polygon" in t else "other"
+        for t in types
+    }
+    if not families:
+        return None
+    return families.pop() if len(families) == 1 else "mixed"
+
+
+def _name_hit(role: Role, name: str) -> bool:
+    text = normalize_name(name)
+    return any(word in text for word in ROLE_NAME_WORDS[role])
+
+
+def guess_role(frame: Any, name: str = "") -> Role:
+    """Guess the role of a vector layer from its name, columns and geometry.
+
+    A role is chosen when the layer's name points at it (``fietsroutes``,
+    ``Hoppinpunten`` ...) or when all its required fields are found with at
+    least one telling column name (``avg_stop_times``, ``Categorie BVR`` ...);
+    the geometry must suit the role. Otherwise :attr:`Role.OTHER`.
+
+    Parameters
+    ----------
+    frame
+        The layer's (Geo)DataFrame; only its columns and geometry types are read.
+    name
+        The layer or file name.
+
+    >>> import geopandas as gpd
+    >>> from shapely import Point
+    >>> gdf = gpd.GeoDataFrame({"name": ["Halle"], "avg_stop_times": [180.0]},
+    ...                        geometry=[Point(4.24, 50.73)])
+    >>> guess_role(gdf, "stations")
+    <Role.STATIONS: 'stations'>
+    """
+    columns = [c for c in getattr(frame, "columns", [])]
+    family = _geometry_family(frame)
+    best, best_score = Role.OTHER, 0
+    for role, allowed in ROLE_GEOMETRIES.items():
+        if family is not None and family != "mixed" and family not in allowed:
+            continue
+        if family == "mixed" and role is not Role.HOUSING:
+            continue
+        matched = _match_fields(role, columns)
+        required = [f.key for f in ROLE_FIELDS[role] if f.required]
+        have_all = all(key in matched for key in required)
+        telling = sum(1 for key, (_c, strong) in matched.items() if strong and key not in _NEUTRAL_KEYS)
+        hit = _name_hit(role, name)
+        if not (hit or (have_all and telling > 0)):
+            continue
+        score = 4 * hit + 3 * have_all + telling
+        if score > best_score:
+            best, best_score = role, score
+    return best

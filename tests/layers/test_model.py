@@ -82,3 +82,12 @@ def test_project_collects_notes_and_attributions_once() -> None:
     project = Project(layers=LayerList([a, b]))
     assert project.notes == ["Illustratief"]
     assert project.attributions == ["© OSM"]
+
+
+def test_error_values_can_be_translated() -> None:
+    from slimmeregio.layers.errors import ExportError
+
+    err = ExportError(path="x.pdf", reason={"nl": "schijf vol", "en": "disk full"})
+    assert err.message("nl") == "Exporteren naar x.pdf is mislukt: schijf vol"
+    assert err.message("en") == "Export to x.pdf failed: disk full"
+    assert "disk full" in str(err)
