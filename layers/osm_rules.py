@@ -1,0 +1,342 @@
+"""OpenStreetMap tag rules for the bike network and the POI layers.
+
+This module is the one documented, editable place that says which OSM ways a
+cyclist may use, in which direction, and which link class they get. The
+import (:mod:`slimmeregio.layers.osm`) only applies these rules; to change a
+rule, build an :class:`OsmRules` with other values (``dataclasses.replace``)
+or load one from a TOML file with :meth:`OsmRules.from_toml` and pass it as
+``import_osm(..., rules=...)``. docs/osm-import.md explains every rule.
+
+The rules are pure functions of a way's tags and of the cycle-route relations
+the way belongs to, so they are tested without any OSM file.
+
+Decisions (see docs/osm-import.md for the reasoning):
+
+* ``bicycle=use_sidepath`` excludes the road: the cyclist must use the
+  separately mapped cycle path next to it (``use_sidepath_allowed``).
+* ``bicycle=dismount`` keeps the way (you may walk your bike through, which
+  keeps bridges and station tunnels connected).
+* A path, track or footway without a bicycle permission is kept when it is
+  a member of a cycle-route relation (signposted routes are rideable).
+* Unknown access values are treated as allowed; only the listed denials ban.
+"""
+
+from __future__ import annotations
+
+import re
+import tomllib
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass, field, fields, replace
+from pathlib import Path
+from typing import Any
+
+__all__ = [
+    "DEFAULT_RULES",
+    "OsmRules",
+    "PoiKind",
+    "RouteInfo",
+    "WayVerdict",
+]
+
+Tags = Mapping[str, str]
+
+
+@dataclass(frozen=True)
+class RouteInfo:
+    """A cycle-route relation as far as the rules care.
+
+    ``klasse`` is the link class the route gives its member ways (``None``
+    when it gives none above ``lokaal``), ``ref`` the route's reference
+    (``F3``, ``LF5``, ``23`` ...) or its name when it has no ref.
+    """
+
+    klasse: str | None
+    ref: str | None
+
+
+@dataclass(frozen=True)
+class WayVerdict:
+    """What the rules decide for one way.
+
+    ``usable`` False means the way is left out; ``reason`` then is a stable
+    key (``motorway``, ``motorroad``, ``bicycle_no``, ``use_sidepath``,
+    ``no_access``, ``not_for_bicycles``, ``not_a_way``, ``area``).
+    ``oneway`` is True when bicycles may ride only one way; ``reverse`` is
+    True when that direction is against the drawing direction (``-1``).
+    """
+
+    usable: bool
+    reason: str | None = None
+    oneway: bool = False
+    reverse: bool = False
+    klasse: str = "lokaal"
+
+
+@dataclass(frozen=True)
+class PoiKind:
+    """One POI layer: its name, and how a tagged object gets its type.
+
+    ``match`` is a list of ``(tags, type)``: an object carrying all the
+    ``(key, value)`` pairs of ``tags`` belongs to this layer with that type.
+    The first match wins, so put the specific cases first.
+    """
+
+    layer: str
+    match: tuple[tuple[tuple[tuple[str, str], ...], str], ...]
+
+
+def _fs(*values: str) -> frozenset[str]:
+    return frozenset(values)
+
+
+@dataclass(frozen=True)
+class OsmRules:
+    """Tag -> bike network rules. Every field is a documented default.
+
+    Access
+        A way with a ``highway`` value in ``road_highways`` is usable unless
+        banned; one in ``cycle_highways`` always (unless ``bicycle=no``);
+        one in ``permission_highways`` only with an explicit bicycle
+        permission (``bicycle`` in ``allow_values``) or as member of a cycle
+        route; one in ``banned_highways`` only with an explicit permission.
+        Other highway values (construction, proposed, platform ...) are
+        never used. The access hierarchy is ``bicycle`` > ``vehicle`` >
+        ``access``: the most specific tag present decides.
+    One-way
+        ``oneway`` values in ``oneway_yes``/``oneway_reverse`` (and
+        ``junction`` in ``oneway_junctions``) make a way one-way, unless
+        ``oneway:bicycle`` says otherwise or a ``cycleway*`` tag value starts
+        with one of ``contraflow_prefixes`` (``opposite``, ``opposite_lane``
+        ...), or ``cycleway:left:oneway``/``cycleway:right:oneway``/
+        ``cycleway:both:oneway`` is ``no`` or ``-1`` (a contraflow lane).
+    Link class
+        ``fietssnelweg`` for ways tagged ``cycle_highway=yes`` or
+        ``cycle_network`` matching ``fietssnelweg_network``, and for members
+        of route relations whose ``ref`` matches ``fietssnelweg_ref`` or that
+        carry those tags; ``bovenlokaal`` for members of route relations
+        whose ``network`` is in ``bovenlokaal_networks``, whose
+        ``network:type`` is ``node_network`` or whose ``cycle_network``
+        matches ``bovenlokaal_cycle_network``; ``lokaal`` otherwise.
+    """
+
+    road_highways: frozenset[str] = _fs(
+        "trunk", "trunk_link", "primary", "primary_link", "secondary", "secondary_link",
+        "tertiary", "tertiary_link", "unclassified", "residential", "living_street",
+        "service", "road", "busway",
+    )  # fmt: skip
+    cycle_highways: frozenset[str] = _fs("cycleway")
+    permission_highways: frozenset[str] = _fs(
+        "path", "track", "footway", "bridleway", "pedestrian", "steps", "corridor"
+    )
+    banned_highways: frozenset[str] = _fs("motorway", "motorway_link")
+    allow_values: frozenset[str] = _fs("yes", "designated", "permissive", "dismount", "official")
+    deny_values: frozenset[str] = _fs("no", "private", "agricultural", "forestry", "delivery")
+    use_sidepath_allowed: bool = False
+    route_members_allowed: bool = True
+    oneway_yes: frozenset[str] = _fs("yes", "true", "1")
+    oneway_reverse: frozenset[str] = _fs("-1", "reverse")
+    oneway_junctions: frozenset[str] = _fs("roundabout", "circular")
+    contraflow_prefixes: tuple[str, ...] = ("opposite",)
+    route_values: frozenset[str] = _fs("bicycle")
+    ignored_route_states: frozenset[str] = _fs("proposed", "disused", "abandoned")
+    fietssnelweg_ref: str = r"^F\s?\d{1,3}[A-Za-z]?$"
+    fietssnelweg_network: str = r"(?i)^BE-VLG:cycle_highway$"
+    bovenlokaal_networks: frozenset[str] = _fs("icn", "ncn", "rcn")
+    bovenlokaal_cycle_network: str = r"(?i)^BE-VLG:(bff|bovenlokaal.*|functional)$"
+    pois: tuple[PoiKind, ...] = field(
+        default_factory=lambda: (
+            PoiKind(
+                "stations_osm",
+                (
+                    ((("railway", "station"), ("station", "subway")), "metrostation"),
+                    ((("railway", "station"),), "treinstation"),
+                    ((("railway", "halt"),), "stopplaats"),
+                    ((("public_transport", "station"), ("train", "yes")), "treinstation"),
+                ),
+            ),
+            PoiKind(
+                "bushubs_osm",
+                (
+                    ((("amenity", "bus_station"),), "busstation"),
+                    ((("public_transport", "station"), ("bus", "yes")), "busstation"),
+                ),
+            ),
+            PoiKind("deelfietsen_osm", (((("amenity", "bicycle_rental"),), "deelfiets"),)),
+            PoiKind("deelautos_osm", (((("amenity", "car_sharing"),), "deelauto"),)),
+            PoiKind(
+                "fietsenstallingen_osm",
+                (((("amenity", "bicycle_parking"),), "fietsenstalling"),),
+            ),
+        )
+    )
+
+    # -- access --------------------------------------------------------------
+
+    def access(self, tags: Tags, *, in_route: bool = False) -> tuple[bool, str | None]:
+        """Whether a cyclist may use a way with ``tags``, and why not.
+
+        Returns ``(True, None)`` or ``(False, reason)``.
+        """
+        highway = tags.get("highway")
+        if highway is None:
+            return False, "not_a_way"
+        if tags.get("area") == "yes":
+            return False, "area"
+        bicycle = tags.get("bicycle")
+        permitted = bicycle in self.allow_values
+        if bicycle == "use_sidepath":
+            return (True, None) if self.use_sidepath_allowed else (False, "use_sidepath")
+        if bicycle in self.deny_values:
+            return False, "bicycle_no"
+        if highway in self.banned_highways:
+            return (True, None) if permitted else (False, "motorway")
+        if tags.get("motorroad") == "yes" and not permitted:
+            return False, "motorroad"
+        if highway in self.permission_highways:
+            if not permitted and not (in_route and self.route_members_allowed):
+                return False, "not_for_bicycles"
+        elif highway not in self.cycle_highways and highway not in self.road_highways:
+            return False, "not_a_way"
+        if not permitted:
+            # Bicycle is silent: vehicle, then access decides.
+            general = tags.get("vehicle") or tags.get("access")
+            if general in self.deny_values:
+                return False, "no_access"
+        return True, None
+
+    def might_be_usable(self, tags: Tags) -> bool:
+        """True when the way could be usable once cycle routes are known."""
+        ok, reason = self.access(tags, in_route=True)
+        return ok or reason == "not_for_bicycles"
+
+    # -- one-way -------------------------------------------------------------
+
+    def oneway(self, tags: Tags) -> tuple[bool, bool]:
+        """``(oneway, reverse)`` for bicycles on a way with ``tags``."""
+        own = tags.get("oneway:bicycle")
+        if own is not None:
+            if own in self.oneway_yes:
+                return True, False
+            if own in self.oneway_reverse:
+                return True, True
+            return False, False
+        value = tags.get("oneway")
+        if value in self.oneway_yes:
+            result = (True, False)
+        elif value in self.oneway_reverse:
+            result = (True, True)
+        elif value is None and tags.get("junction") in self.oneway_junctions:
+            result = (True, False)
+        else:
+            return False, False
+        if self._contraflow(tags):
+            return False, False
+        return result
+
+    def _contraflow(self, tags: Tags) -> bool:
+        for key in ("cycleway", "cycleway:left", "cycleway:right", "cycleway:both"):
+            value = tags.get(key, "")
+            if value.startswith(self.contraflow_prefixes):
+                return True
+        for side in ("left", "right", "both"):
+            if tags.get(f"cycleway:{side}:oneway") in ("no", "-1"):
+                return True
+        return False
+
+    # -- link class ----------------------------------------------------------
+
+    def route_info(self, tags: Tags) -> RouteInfo | None:
+        """The class and ref a route relation gives, or None if not a cycle route."""
+        if tags.get("type") not in ("route", "superroute") and "route" not in tags:
+            return None
+        if tags.get("route") not in self.route_values:
+            return None
+        if tags.get("state") in self.ignored_route_states:
+            return None
+        ref = tags.get("ref") or tags.get("name")
+        klasse: str | None = None
+        if self._is_fietssnelweg(tags) or (
+            tags.get("ref") and re.match(self.fietssnelweg_ref, tags["ref"].strip())
+        ):
+            klasse = "fietssnelweg"
+        elif (
+            tags.get("network") in self.bovenlokaal_networks
+            or tags.get("network:type") == "node_network"
+            or re.match(self.bovenlokaal_cycle_network, tags.get("cycle_network", ""))
+        ):
+            klasse = "bovenlokaal"
+        return RouteInfo(klasse, ref)
+
+    def _is_fietssnelweg(self, tags: Tags) -> bool:
+        return tags.get("cycle_highway") == "yes" or bool(
+            re.match(self.fietssnelweg_network, tags.get("cycle_network", ""))
+        )
+
+    def link_class(self, tags: Tags, routes: Iterable[RouteInfo] = ()) -> str:
+        """The link class of a way from its own tags and its cycle routes."""
+        if self._is_fietssnelweg(tags):
+            return "fietssnelweg"
+        best = "lokaal"
+        for route in routes:
+            if route.klasse == "fietssnelweg":
+                return "fietssnelweg"
+            if route.klasse == "bovenlokaal":
+                best = "bovenlokaal"
+        return best
+
+    def classify(self, tags: Tags, routes: Iterable[RouteInfo] = ()) -> WayVerdict:
+        """Access, direction and class of one way in one call."""
+        routes = list(routes)
+        ok, reason = self.access(tags, in_route=bool(routes))
+        if not ok:
+            return WayVerdict(False, reason)
+        oneway, reverse = self.oneway(tags)
+        return WayVerdict(True, None, oneway, reverse, self.link_class(tags, routes))
+
+    # -- POIs ----------------------------------------------------------------
+
+    def poi_kinds(self, tags: Tags) -> list[tuple[str, str]]:
+        """``(layer, type)`` for every POI layer an object with ``tags`` belongs to."""
+        found: list[tuple[str, str]] = []
+        for kind in self.pois:
+            for required, type_ in kind.match:
+                if all(tags.get(k) == v for k, v in required):
+                    found.append((kind.layer, type_))
+                    break
+        return found
+
+    def poi_filter_tags(self) -> list[tuple[str, str]]:
+        """The first ``(key, value)`` of every POI rule (for a fast pre-filter)."""
+        return sorted({required[0] for kind in self.pois for required, _ in kind.match})
+
+    # -- editing -------------------------------------------------------------
+
+    @classmethod
+    def from_toml(cls, path: str | Path) -> OsmRules:
+        """Defaults overridden by the top-level keys of a TOML file.
+
+        Lists become sets where the default is a set; unknown keys raise
+        ``ValueError`` naming the key, so a typo never passes silently.
+        ``pois`` cannot be changed from TOML.
+        """
+        with open(path, "rb") as fh:
+            data: dict[str, Any] = tomllib.load(fh)
+        known = {f.name: f for f in fields(cls) if f.name != "pois"}
+        changes: dict[str, Any] = {}
+        for key, value in data.items():
+            if key not in known:
+                raise ValueError(f"unknown rule {key!r} in {path}")
+            default = getattr(DEFAULT_RULES, key)
+            if isinstance(default, frozenset):
+                changes[key] = frozenset(str(v) for v in value)
+            elif isinstance(default, tuple):
+                changes[key] = tuple(str(v) for v in value)
+            elif isinstance(default, bool):
+                changes[key] = bool(value)
+            else:
+                changes[key] = str(value)
+        return replace(DEFAULT_RULES, **changes)
+
+
+#: The rules the import uses unless told otherwise.
+DEFAULT_RULES = OsmRules()
