@@ -50,10 +50,14 @@ from slimmeregio.layers.errors import (
 from slimmeregio.layers.model import ANALYSIS_CRS, Layer, LayerReport, RasterData
 from slimmeregio.layers.progress import CancelCheck, ProgressCallback, Task
 from slimmeregio.layers.roles import (
+    CANONICAL_VALUES,
+    HOPPIN_TYPES,
+    LINK_CLASSES,
     ROLE_FIELDS,
     ROLE_GEOMETRIES,
     ROLE_NAME_WORDS,
     Role,
+    ValueTable,
     guess_fields,
     guess_role,
     normalize_name,
@@ -63,6 +67,8 @@ __all__ = [
     "CSV_SUFFIXES",
     "RASTER_SUFFIXES",
     "VECTOR_SUFFIXES",
+    "canonicalize_layer",
+    "canonicalize_values",
     "list_source_layers",
     "load_layers",
     "prepare_frame",
@@ -558,6 +564,217 @@ def _coerce(
     return frame
 
 
+# --- canonical values -------------------------------------------------------------
+
+#: Most distinct values named in one report entry.
+_VALUES_SHOWN = 5
+
+#: Report kind for unrecognised values, per canonical field.
+_UNKNOWN_KINDS = {
+    "link_class": "unknown_link_class",
+    "hoppin_type": "unknown_hoppin_type",
+    "status": "unknown_housing_status",
+}
+
+
+def _derived_column(frame: pd.DataFrame, key: str, values: pd.Series) -> str:
+    """Name for the column holding the canonical values of ``key``: ``key``
+    itself when free, else ``key_norm``, ``key_norm_2`` ...; a column that
+    already holds exactly these values (an earlier translation) is reused.
+    Names are compared case-insensitively, as GeoPackage and Shapefile do
+    (``Status`` and ``status`` cannot live side by side there)."""
+    taken = {str(c).lower() for c in frame.columns}
+    n = 1
+    while True:
+        name = key if n == 1 else f"{key}_norm" if n == 2 else f"{key}_norm_{n - 1}"
+        if name.lower() not in taken:
+            return name
+        if name in frame.columns and list(frame[name]) == list(values):
+            return name
+        n += 1
+
+
+def _listing(counts: pd.Series, empty: str) -> str:
+    """``'a' (3), 'b' (1)``: the most frequent values, at most five."""
+    shown = [
+        f"'{value}' ({int(n)})" if value != "" else f"{empty} ({int(n)})"
+        for value, n in counts.head(_VALUES_SHOWN).items()
+    ]
+    more = len(counts) - _VALUES_SHOWN
+    return ", ".join(shown) + (f", … (+{more})" if more > 0 else "")
+
+
+def _translated(pairs: pd.DataFrame) -> str:
+    counts = pairs.value_counts(sort=True)
+    shown = [f"'{raw}' → {canon} ({int(n)})" for (raw, canon), n in counts.head(_VALUES_SHOWN).items()]
+    more = len(counts) - _VALUES_SHOWN
+    return ", ".join(shown) + (f", … (+{more})" if more > 0 else "")
+
+
+def _report_unknown(
+    report: LayerReport, key: str, column: str, label: tuple[str, str], counts: pd.Series
+) -> None:
+    n = int(counts.sum())
+    nl_values, en_values = _listing(counts, "(leeg)"), _listing(counts, "(empty)")
+    head_nl, head_en = f"Kolom '{column}' ({label[0]})", f"Column '{column}' ({label[1]})"
+    if key == "link_class":
+        classes = ", ".join(LINK_CLASSES)
+        nl = (
+            f"{head_nl}: {n} links hebben een klasse die de toepassing niet kent: {nl_values}. "
+            f"De waarden zijn behouden; geef zo'n klasse een eigen snelheid in de parameters, "
+            f"anders geldt de snelheid van 'overig' (gekende klassen: {classes})."
+        )
+        en = (
+            f"{head_en}: {n} links have a class the application does not know: {en_values}. "
+            f"The values were kept; give such a class its own speed in the parameters, "
+            f"otherwise the 'overig' (other) speed applies (known classes: {classes})."
+        )
+        level = "info"
+    elif key == "hoppin_type":
+        types = ", ".join(HOPPIN_TYPES)
+        nl = (
+            f"{head_nl}: {n} mobipunten hebben geen gekend Hoppin-type ({types}): {nl_values}. "
+            "De waarden zijn behouden, maar deze mobipunten tellen niet mee als bestemming "
+            "tot hun type is aangepast."
+        )
+        en = (
+            f"{head_en}: {n} mobility hubs have no known Hoppin type ({types}): {en_values}. "
+            "The values were kept, but these hubs do not count as destinations until their "
+            "type is corrected."
+        )
+        level = "warning"
+    else:
+        nl = (
+            f"{head_nl}: {n} objecten hebben een status die niet als 'bestaand' of 'gepland' "
+            f"herkend is: {nl_values}. De waarden zijn behouden."
+        )
+        en = (
+            f"{head_en}: {n} objects have a status not recognised as 'bestaand' (existing) or "
+            f"'gepland' (planned): {en_values}. The values were kept."
+        )
+        level = "info"
+    _add_once(report, _UNKNOWN_KINDS.get(key, f"unknown_{key}"), nl, en, count=n, level=level)
+
+
+def _add_once(report: LayerReport, kind: str, nl: str, en: str, *, count: int, level: str) -> None:
+    """Add an entry, replacing an earlier one of the same kind (a layer
+    translated again after a new mapping keeps one entry per kind)."""
+    report.entries[:] = [e for e in report.entries if e.kind != kind]
+    report.add(kind, nl, en, count=count, level=level)
+
+
+def _canonicalize_field(
+    frame: gpd.GeoDataFrame,
+    key: str,
+    column: str,
+    table: ValueTable,
+    label: tuple[str, str],
+    report: LayerReport,
+) -> tuple[gpd.GeoDataFrame, str]:
+    """Translate one mapped column. Returns ``frame`` and ``column`` when no
+    value changes, else a copy with the derived column (see
+    :func:`_derived_column`) and that column's name."""
+    text = _as_str(frame[column])
+    lookup = {value: table.lookup(value) for value in text.unique()}
+    canonical = text.map(lookup)
+    unknown = canonical.isna()
+    if not table.report_empty:
+        unknown &= text != ""
+    if bool(unknown.any()):
+        _report_unknown(report, key, column, label, text[unknown].value_counts())
+    changed = canonical.notna() & (canonical != frame[column].astype(object))
+    if not bool(changed.any()):
+        return frame, column
+    values = canonical.where(canonical.notna(), text).astype(object)
+    target = _derived_column(frame, key, values)
+    frame = frame.copy()
+    frame[target] = values
+    pairs = pd.DataFrame({"raw": text[changed], "canonical": canonical[changed]})
+    n = int(changed.sum())
+    _add_once(
+        report,
+        "values_normalized",
+        f"Kolom '{column}' ({label[0]}): {n} waarden vertaald naar de waarden van de "
+        f"toepassing: {_translated(pairs)}. De vertaalde waarden staan in de kolom "
+        f"'{target}'; kolom '{column}' is ongewijzigd.",
+        f"Column '{column}' ({label[1]}): {n} values translated to the application's "
+        f"values: {_translated(pairs)}. The translated values are in column '{target}'; "
+        f"column '{column}' is unchanged.",
+        count=n,
+        level="info",
+    )
+    return frame, target
+
+
+def canonicalize_values(
+    frame: gpd.GeoDataFrame,
+    role: Role | str,
+    fields: Mapping[str, str],
+    report: LayerReport | None = None,
+) -> tuple[gpd.GeoDataFrame, dict[str, str]]:
+    """Translate categorical values to the application's canonical values.
+
+    The link class of a bike network, the Hoppin type of a mobipunt and the
+    status of a housing object are looked up in
+    :data:`slimmeregio.layers.roles.CANONICAL_VALUES` (case, accents, spaces
+    and punctuation do not matter: ``Functionele fietsroute`` and
+    ``Hoppinpunt - lokaal`` are recognised). The user's column is never
+    changed: when a value is translated, the canonical values go into a new
+    column named after the field (``link_class``, ``hoppin_type``,
+    ``status``; ``<field>_norm`` when that name is taken) and the mapping
+    points at it, so ``layer.column("link_class")`` gives canonical values.
+    When every value is already canonical, nothing changes.
+
+    Unrecognised values are kept as they are and reported once per field
+    (``unknown_link_class``, ``unknown_housing_status``: info;
+    ``unknown_hoppin_type``: warning, such hubs do not count as
+    destinations), naming up to five values with their counts. A translation
+    is reported as ``values_normalized`` (info).
+
+    Parameters
+    ----------
+    frame
+        The layer's data; not modified.
+    role
+        The layer's role.
+    fields
+        Canonical field -> column.
+    report
+        Where the entries go (default: a new report, discarded).
+
+    Returns
+    -------
+    (GeoDataFrame, dict)
+        The data, with derived columns added when needed, and the mapping.
+    """
+    role = Role(role)
+    report = report if report is not None else LayerReport()
+    mapping = dict(fields)
+    specs = {spec.key: spec for spec in ROLE_FIELDS[role]}
+    out = frame
+    for key, column in fields.items():
+        table = CANONICAL_VALUES.get((role, key))
+        if table is None or column not in frame.columns:
+            continue
+        spec = specs[key]
+        out, mapping[key] = _canonicalize_field(
+            out, key, column, table, (spec.label_nl, spec.label_en), report
+        )
+    return out, mapping
+
+
+def canonicalize_layer(layer: Layer) -> Layer:
+    """:func:`canonicalize_values` for a layer, e.g. after its role or field
+    mapping was changed by hand. Returns a new layer (the report is shared and
+    gets the new entries); a raster layer is returned unchanged."""
+    if layer.is_raster:
+        return layer
+    frame, mapping = canonicalize_values(layer.frame, layer.role, layer.fields, layer.report)
+    if mapping == layer.fields and frame is layer.frame:
+        return layer
+    return layer.replace(data=frame, fields=mapping)
+
+
 def _raise_missing(layer: str, path: Path | None, role: Role, key: str, columns: list[str]) -> None:
     raise MissingFieldError(
         layer=layer,
@@ -634,8 +851,9 @@ def prepare_frame(
     """Turn a freshly read GeoDataFrame into a :class:`Layer`.
 
     Repairs geometries, assigns or guesses the CRS, reprojects to
-    EPSG:31370, checks the extent, guesses role and fields (unless given)
-    and makes the mapped columns usable. Other readers (OpenStreetMap, the
+    EPSG:31370, checks the extent, guesses role and fields (unless given),
+    makes the mapped columns usable and translates categorical values to
+    canonical ones (:func:`canonicalize_values`). Other readers (OpenStreetMap, the
     embedded region) can use it for the same treatment.
 
     ``role_hint`` is the name used to guess the role when it differs from
@@ -661,6 +879,7 @@ def prepare_frame(
         projected, name, path, report, role=role, fields=fields, role_hint=role_hint
     )
     projected = _coerce(projected, chosen, mapping, report)
+    projected, mapping = canonicalize_values(projected, chosen, mapping, report)
     return Layer(
         name=name,
         data=projected,

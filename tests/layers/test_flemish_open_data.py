@@ -154,7 +154,9 @@ def test_bff_with_functie(tmp_path: Path) -> None:
     }
     layer = _one(_write(tmp_path / "bff_vlaams_brabant.gpkg", columns, LINE))
     assert layer.role == Role.BIKE_NETWORK
-    assert layer.fields == {"link_class": "FUNCTIE", "name": "NAAM", "id": "OIDN"}
+    assert layer.fields == {"link_class": "link_class", "name": "NAAM", "id": "OIDN"}
+    assert list(layer.column("link_class")) == ["fietssnelweg", "bovenlokaal"]
+    assert list(layer.frame["FUNCTIE"]) == ["hoofdroute", "functionele fietsroute"]
 
 
 def test_provincial_network_with_categorie(tmp_path: Path) -> None:
