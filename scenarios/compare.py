@@ -1,0 +1,176 @@
+"""Comparing a scenario's evaluation with the base's."""
+
+from __future__ import annotations
+
+import geopandas as gpd
+import numpy as np
+import pandas as pd
+
+from slimmeregio.layers.model import ANALYSIS_CRS
+from slimmeregio.scenarios.results import (
+    Comparison,
+    Evaluation,
+    indicator_label,
+    indicator_unit,
+)
+
+__all__ = ["access_changes", "compare"]
+
+_CHANGE_COLUMNS = [
+    "housing_id",
+    "name",
+    "nis",
+    "municipality",
+    "target",
+    "mode",
+    "threshold",
+    "change",
+    "dwellings",
+]
+
+
+def _keys(base: dict[str, float], scen: dict[str, float]) -> list[str]:
+    keys = list(base)
+    keys += [k for k in scen if k not in base]
+    return keys
+
+
+def access_changes(base: Evaluation, scenario: Evaluation) -> gpd.GeoDataFrame:
+    """Housing features that gain or lose access at each threshold.
+
+    Thresholds are the scenario's parameters'. A feature only in the
+    scenario (added housing) gains where it is within reach; one only in the
+    base (removed housing) loses where it was.
+    """
+    bd, sd = base.dwellings, scenario.dwellings
+    b_ids = bd["housing_id"].astype(str).to_numpy()
+    s_ids = sd["housing_id"].astype(str).to_numpy()
+    ids = pd.Index(b_ids).append(pd.Index(s_ids[~pd.Index(s_ids).isin(b_ids)]))
+    ib = pd.Index(b_ids).get_indexer(ids)
+    is_ = pd.Index(s_ids).get_indexer(ids)
+    in_s = is_ >= 0
+
+    def pick(col: str, fill: object) -> np.ndarray:
+        vb = bd[col].to_numpy(dtype=object)
+        vs = sd[col].to_numpy(dtype=object)
+        out = np.full(len(ids), fill, dtype=object)
+        out[ib >= 0] = vb[ib[ib >= 0]]
+        out[in_s] = vs[is_[in_s]]
+        return out
+
+    def values(frame: pd.DataFrame, idx: np.ndarray, col: str) -> np.ndarray:
+        v = frame[col].to_numpy(dtype=float)
+        out = np.full(len(idx), np.inf)
+        out[idx >= 0] = np.nan_to_num(v[idx[idx >= 0]], nan=np.inf)
+        return out
+
+    geom = pick("geometry", None)
+    name, nis, muni = pick("name", ""), pick("nis", ""), pick("municipality", "")
+    dw_s = np.zeros(len(ids))
+    dw_s[in_s] = sd["dwellings"].to_numpy(dtype=float)[is_[in_s]]
+    dw_b = np.zeros(len(ids))
+    dw_b[ib >= 0] = bd["dwellings"].to_numpy(dtype=float)[ib[ib >= 0]]
+    dw = np.where(in_s, dw_s, dw_b)
+    params = scenario.parameters
+    frames = []
+    for target in ("mobipunt", "station"):
+        for mode, col, thresholds in (
+            ("walk", f"walk_m_{target}", params.walk_thresholds_m),
+            ("bike", f"bike_min_{target}", params.bike_thresholds_min),
+        ):
+            vb = values(bd, ib, col)
+            vs = values(sd, is_, col)
+            for thr in thresholds:
+                inb = vb <= thr
+                ins = vs <= thr
+                for change, sel, weights in (("gain", ~inb & ins, dw), ("loss", inb & ~ins, dw_b)):
+                    if not sel.any():
+                        continue
+                    frames.append(
+                        pd.DataFrame(
+                            {
+                                "housing_id": ids.to_numpy()[sel].astype(str),
+                                "name": name[sel].astype(str),
+                                "nis": nis[sel].astype(str),
+                                "municipality": muni[sel].astype(str),
+                                "target": target,
+                                "mode": mode,
+                                "threshold": float(thr),
+                                "change": change,
+                                "dwellings": weights[sel].astype(np.int64),
+                                "geometry": geom[sel],
+                            }
+                        )
+                    )
+    if not frames:
+        empty = pd.DataFrame({c: pd.Series(dtype=object) for c in _CHANGE_COLUMNS})
+        empty["threshold"] = empty["threshold"].astype(float)
+        empty["dwellings"] = empty["dwellings"].astype(np.int64)
+        return gpd.GeoDataFrame(empty, geometry=gpd.GeoSeries([], crs=ANALYSIS_CRS), crs=ANALYSIS_CRS)
+    out = pd.concat(frames, ignore_index=True)
+    return gpd.GeoDataFrame(out, geometry="geometry", crs=ANALYSIS_CRS)
+
+
+def _long(frame: pd.DataFrame, keys: list[str], value: str) -> pd.DataFrame:
+    """One row per (municipality, indicator) in ``keys`` order."""
+    cols = [k for k in keys if k in frame.columns]
+    n = len(frame)
+    return pd.DataFrame(
+        {
+            "nis": np.repeat(frame["nis"].astype(str).to_numpy(), len(cols)),
+            "name": np.repeat(frame["name"].astype(str).to_numpy(), len(cols)),
+            "indicator": np.tile(np.asarray(cols, dtype=object), n),
+            value: frame[cols].to_numpy(dtype=float).reshape(-1) if cols else np.zeros(0),
+        }
+    )
+
+
+def compare(base_eval: Evaluation, scen_eval: Evaluation) -> Comparison:
+    """A :class:`Comparison` of ``scen_eval`` against ``base_eval``."""
+    keys = _keys(base_eval.region, scen_eval.region)
+    nan = float("nan")
+    region = pd.DataFrame(
+        {
+            "indicator": keys,
+            "label_nl": [indicator_label(k, "nl") for k in keys],
+            "label_en": [indicator_label(k, "en") for k in keys],
+            "unit": [indicator_unit(k) for k in keys],
+            "base": [float(base_eval.region.get(k, nan)) for k in keys],
+            "scenario": [float(scen_eval.region.get(k, nan)) for k in keys],
+        }
+    )
+    region["delta"] = region["scenario"] - region["base"]
+
+    mb = base_eval.municipalities
+    ms = scen_eval.municipalities
+    long_b = _long(mb, keys, "base")
+    long_s = _long(ms, keys, "scenario")
+    if long_b[["nis", "indicator"]].equals(long_s[["nis", "indicator"]]):
+        munis = long_b.assign(scenario=long_s["scenario"].to_numpy())
+    else:
+        munis = long_b.merge(
+            long_s.drop(columns="name"), on=["nis", "indicator"], how="outer"
+        )
+        names = dict(zip(long_s["nis"], long_s["name"], strict=True))
+        names.update(dict(zip(long_b["nis"], long_b["name"], strict=True)))
+        munis["name"] = munis["nis"].map(names)
+    munis["delta"] = munis["scenario"] - munis["base"]
+    munis = munis[["nis", "name", "indicator", "base", "scenario", "delta"]].reset_index(drop=True)
+
+    cb = base_eval.coverage_curve.rename(
+        columns={"share_mobipunt": "base_mobipunt", "share_station": "base_station"}
+    )
+    cs = scen_eval.coverage_curve.rename(
+        columns={"share_mobipunt": "scenario_mobipunt", "share_station": "scenario_station"}
+    )
+    curve = cb.merge(cs, on="minutes", how="outer")[
+        ["minutes", "base_mobipunt", "scenario_mobipunt", "base_station", "scenario_station"]
+    ]
+    return Comparison(
+        base=base_eval,
+        scenario=scen_eval,
+        region=region,
+        municipalities=munis,
+        access_changes=access_changes(base_eval, scen_eval),
+        curve=curve,
+    )

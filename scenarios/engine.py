@@ -1,0 +1,620 @@
+"""The engine's high-level API: what the GUI, the CLI and the exporters call.
+
+>>> base = prepare_base(project)                      # doctest: +SKIP
+>>> base_eval = evaluate(base)                        # doctest: +SKIP
+>>> scen_eval = evaluate(base, scenario)              # doctest: +SKIP
+>>> comparison = compare(base_eval, scen_eval)        # doctest: +SKIP
+>>> sites = suggest_sites(base, scenario, k=5)        # doctest: +SKIP
+
+:func:`prepare_base` does the slow work once (noding the bike network,
+attaching every housing point, mobipunt, station and locality centre);
+:func:`evaluate` then applies a scenario as a patch and reuses the base's
+attachments wherever the network did not change around a point.
+"""
+
+from __future__ import annotations
+
+import time
+from dataclasses import dataclass, field
+from typing import Any
+
+import geopandas as gpd
+import numpy as np
+import pandas as pd
+import shapely
+
+from slimmeregio.layers.errors import EmptyLayerError
+from slimmeregio.layers.model import ANALYSIS_CRS, Layer, Project, RasterData
+from slimmeregio.layers.progress import CancelCheck, ProgressCallback, Task
+from slimmeregio.layers.roles import Role
+from slimmeregio.scenarios.apply import Applied, Inputs, apply_scenario, removed_links_frame
+from slimmeregio.scenarios.attach import Attachment, attach_points, carry_over
+from slimmeregio.scenarios.compare import compare
+from slimmeregio.scenarios.indicators import Grid, Reuse, Situation, evaluate_situation
+from slimmeregio.scenarios.model import Parameters, Scenario
+from slimmeregio.scenarios.network import Network, build_network
+from slimmeregio.scenarios.results import Evaluation, MissingLinkSuggestion, SitingResult
+
+__all__ = [
+    "Base",
+    "compare",
+    "evaluate",
+    "prepare_base",
+    "prepare_base_from_inputs",
+    "situation",
+    "suggest_missing_links",
+    "suggest_sites",
+]
+
+#: Name of the locality-centre layer used for directness.
+CENTRES_LAYER = "deelgemeenten"
+
+
+@dataclass(eq=False)
+class Base:
+    """The prepared base situation of a project.
+
+    Attributes
+    ----------
+    project
+        The project it was prepared from (None when built from inputs).
+    parameters
+        The parameters the attachments and speeds were prepared with.
+    inputs
+        Network and canonical point layers (:class:`Inputs`).
+    housing_att, mobipunt_att, station_att
+        Attachments of ``inputs.housing`` / ``mobipunten`` / ``stations``.
+    centres, centre_att
+        Locality centres (``name`` + point) and their attachment, or None.
+    grid
+        The population grid, or None.
+    timings
+        Seconds per preparation step.
+    """
+
+    project: Project | None
+    parameters: Parameters
+    inputs: Inputs
+    housing_att: Attachment
+    mobipunt_att: Attachment
+    station_att: Attachment
+    centres: gpd.GeoDataFrame | None
+    centre_att: Attachment | None
+    grid: Grid | None
+    timings: dict[str, float] = field(default_factory=dict)
+    _cache: dict[Any, Evaluation] = field(default_factory=dict, repr=False)
+
+    @property
+    def network(self) -> Network:
+        return self.inputs.network
+
+
+# ---------------------------------------------------------------------------
+# Reading the project's layers into canonical frames
+# ---------------------------------------------------------------------------
+
+
+def _col(layer: Layer, key: str, *fallbacks: str) -> pd.Series | None:
+    if layer.has_field(key):
+        return layer.column(key)
+    for name in fallbacks:
+        if name in layer.frame.columns:
+            return layer.frame[name]
+    return None
+
+
+def _text(layer: Layer, key: str, *fallbacks: str, default: str = "") -> np.ndarray:
+    col = _col(layer, key, *fallbacks)
+    if col is None:
+        return np.full(len(layer.frame), default, dtype=object)
+    return col.astype(object).where(col.notna(), default).astype(str).to_numpy(dtype=object)
+
+
+def _ids(layer: Layer, *fallbacks: str) -> np.ndarray:
+    col = _col(layer, "id", *fallbacks)
+    if col is not None and col.notna().all():
+        values = col.map(_id_text)
+        if values.is_unique:
+            return values.to_numpy(dtype=object)
+    return np.asarray([str(i) for i in range(len(layer.frame))], dtype=object)
+
+
+def _id_text(value: Any) -> str:
+    if isinstance(value, float) and value.is_integer():
+        return str(int(value))
+    return str(value)
+
+
+def _points(frame: gpd.GeoDataFrame) -> np.ndarray:
+    """Point geometry per row: the point itself, else a representative point."""
+    geoms = frame.geometry.values
+    if frame.crs is not None and str(frame.crs) != ANALYSIS_CRS:
+        geoms = frame.geometry.to_crs(ANALYSIS_CRS).values
+    pts = np.asarray(geoms, dtype=object)
+    not_point = shapely.get_type_id(pts) != 0
+    if not_point.any():
+        pts = pts.copy()
+        pts[not_point] = shapely.point_on_surface(pts[not_point])
+    return pts
+
+
+def _municipalities(project: Project) -> gpd.GeoDataFrame | None:
+    layer = project.layers.first(Role.MUNICIPALITIES)
+    if layer is None or layer.is_raster or len(layer) == 0:
+        return None
+    frame = layer.frame.to_crs(ANALYSIS_CRS) if str(layer.frame.crs) != ANALYSIS_CRS else layer.frame
+    return gpd.GeoDataFrame(
+        {
+            "nis": _text(layer, "nis", "nis"),
+            "name": _text(layer, "name", "naam", "name"),
+            "population": _numbers(_col(layer, "population", "inwoners"), len(frame)),
+        },
+        geometry=gpd.GeoSeries(frame.geometry.values, crs=ANALYSIS_CRS),
+        crs=ANALYSIS_CRS,
+    )
+
+
+def _numbers(col: pd.Series | None, n: int) -> np.ndarray:
+    if col is None:
+        return np.full(n, np.nan)
+    return pd.to_numeric(col, errors="coerce").to_numpy(dtype=float)
+
+
+def _locate(
+    pts: np.ndarray, municipalities: gpd.GeoDataFrame | None, nis: np.ndarray, names: np.ndarray
+) -> tuple[np.ndarray, np.ndarray]:
+    """Municipality (nis, name) of each point; the layer's own values where none."""
+    if municipalities is None or len(pts) == 0:
+        return nis, names
+    pi, mi = municipalities.sindex.query(pts, predicate="intersects")
+    order = np.argsort(pi, kind="stable")
+    pi, mi = pi[order], mi[order]
+    first = np.r_[True, pi[1:] != pi[:-1]] if len(pi) else np.zeros(0, bool)
+    pi, mi = pi[first], mi[first]
+    nis = nis.copy()
+    names = names.copy()
+    nis[pi] = municipalities["nis"].to_numpy(dtype=object)[mi]
+    names[pi] = municipalities["name"].to_numpy(dtype=object)[mi]
+    return nis, names
+
+
+def _frame(data: dict[str, Any], pts: np.ndarray) -> gpd.GeoDataFrame:
+    return gpd.GeoDataFrame(data, geometry=gpd.GeoSeries(pts, crs=ANALYSIS_CRS), crs=ANALYSIS_CRS)
+
+
+def _housing(layer: Layer, municipalities: gpd.GeoDataFrame | None) -> gpd.GeoDataFrame:
+    pts = _points(layer.frame)
+    dw = _col(layer, "dwellings", "woningen", "dwellings")
+    dwellings = (
+        pd.to_numeric(dw, errors="coerce").fillna(0).clip(lower=0).round().astype(np.int64).to_numpy()
+        if dw is not None
+        else np.ones(len(pts), np.int64)
+    )
+    nis, names = _locate(
+        pts, municipalities, _text(layer, "nis", "nis"), _text(layer, "municipality", "gemeente")
+    )
+    return _frame(
+        {
+            "housing_id": _ids(layer, "woning_id", "housing_id", "id"),
+            "name": _text(layer, "name", "naam"),
+            "status": _text(layer, "status", "status", default="bestaand"),
+            "dwellings": dwellings,
+            "nis": nis,
+            "municipality": names,
+            "added": np.zeros(len(pts), bool),
+            "_row": np.arange(len(pts), dtype=np.int64),
+        },
+        pts,
+    )
+
+
+def _mobipunten(layer: Layer | None, municipalities: gpd.GeoDataFrame | None) -> gpd.GeoDataFrame:
+    if layer is None or layer.is_raster:
+        return _frame(
+            {
+                "mobipunt_id": np.zeros(0, object),
+                "name": np.zeros(0, object),
+                "hoppin_type": np.zeros(0, object),
+                "offer": np.zeros(0, object),
+                "municipality": np.zeros(0, object),
+                "change": np.zeros(0, object),
+                "_row": np.zeros(0, np.int64),
+            },
+            np.zeros(0, object),
+        )
+    pts = _points(layer.frame)
+    types = np.asarray([t.strip().lower() for t in _text(layer, "hoppin_type", "type")], dtype=object)
+    _, names = _locate(
+        pts, municipalities, np.full(len(pts), "", object), _text(layer, "municipality", "gemeente")
+    )
+    return _frame(
+        {
+            "mobipunt_id": _ids(layer, "mobipunt_id", "id"),
+            "name": _text(layer, "name", "naam"),
+            "hoppin_type": types,
+            "offer": _text(layer, "offer", "aanbod"),
+            "municipality": names,
+            "change": np.full(len(pts), "", object),
+            "_row": np.arange(len(pts), dtype=np.int64),
+        },
+        pts,
+    )
+
+
+def _stations(layer: Layer | None) -> gpd.GeoDataFrame:
+    if layer is None or layer.is_raster:
+        return _frame(
+            {
+                "station_id": np.zeros(0, object),
+                "name": np.zeros(0, object),
+                "trains_per_day": np.zeros(0, float),
+            },
+            np.zeros(0, object),
+        )
+    pts = _points(layer.frame)
+    trains = _col(layer, "trains_per_day", "treinen_per_dag")
+    return _frame(
+        {
+            "station_id": _ids(layer, "station_id", "id"),
+            "name": _text(layer, "name", "naam"),
+            "trains_per_day": (
+                pd.to_numeric(trains, errors="coerce").fillna(0).to_numpy(dtype=float)
+                if trains is not None
+                else np.zeros(len(pts))
+            ),
+        },
+        pts,
+    )
+
+
+def _centres(project: Project) -> gpd.GeoDataFrame | None:
+    if CENTRES_LAYER not in project.layers:
+        return None
+    layer = project.layers[CENTRES_LAYER]
+    if layer.is_raster or len(layer) == 0:
+        return None
+    pts = _points(layer.frame)
+    return _frame({"name": _text(layer, "name", "naam", "name")}, pts)
+
+
+def _grid(project: Project) -> Grid | None:
+    layer = project.layers.first(Role.POPULATION_GRID)
+    if layer is None or not isinstance(layer.data, RasterData):
+        return None
+    raster = layer.data
+    if raster.crs is not None and "31370" not in str(raster.crs):
+        return None
+    values = raster.read(1)
+    filled = np.ma.filled(values.astype(float), 0.0)
+    filled = np.where(np.isfinite(filled) & (filled > 0), filled, 0.0)
+    return Grid(filled, raster.transform)
+
+
+def _xy(frame: gpd.GeoDataFrame) -> np.ndarray:
+    if len(frame) == 0:
+        return np.zeros((0, 2))
+    return shapely.get_coordinates(np.asarray(frame.geometry.values, dtype=object)).reshape(-1, 2)
+
+
+def _missing_layer(role: Role) -> EmptyLayerError:
+    return EmptyLayerError(
+        layer=role.label("nl"),
+        hint={
+            "nl": f"Het project heeft geen laag met de rol {role.label('nl')}. Voeg er een toe.",
+            "en": f"The project has no layer with the role {role.label('en')}. Add one.",
+        },
+    )
+
+
+def prepare_base(
+    project: Project,
+    parameters: Parameters | None = None,
+    *,
+    progress: ProgressCallback | None = None,
+    cancel: CancelCheck | None = None,
+) -> Base:
+    """Prepare the base situation of ``project`` (first layer of each role).
+
+    Raises
+    ------
+    EmptyLayerError
+        The project has no bike network or no housing layer.
+    """
+    params = parameters or Parameters()
+    task = Task(progress, cancel)
+    timings: dict[str, float] = {}
+    t0 = time.perf_counter()
+    net_layer = project.layers.first(Role.BIKE_NETWORK)
+    if net_layer is None or net_layer.is_raster:
+        raise _missing_layer(Role.BIKE_NETWORK)
+    housing_layer = project.layers.first(Role.HOUSING)
+    if housing_layer is None or housing_layer.is_raster:
+        raise _missing_layer(Role.HOUSING)
+    network = build_network(
+        net_layer,
+        speeds_kmh=params.speeds_kmh,
+        walking_speed_kmh=params.walking_speed_kmh,
+        progress=task.sub(0.0, 0.5).progress,
+        cancel=cancel,
+    )
+    timings["network"] = time.perf_counter() - t0
+    task.report(0.5, "layers")
+    municipalities = _municipalities(project)
+    housing = _housing(housing_layer, municipalities)
+    mobipunten = _mobipunten(project.layers.first(Role.MOBIPUNTEN), municipalities)
+    stations = _stations(project.layers.first(Role.STATIONS))
+    centres = _centres(project)
+    return prepare_base_from_inputs(
+        network,
+        housing,
+        mobipunten,
+        stations,
+        municipalities=municipalities,
+        centres=centres,
+        grid=_grid(project),
+        parameters=params,
+        project=project,
+        timings=timings,
+        task=task.sub(0.5, 1.0),
+    )
+
+
+def prepare_base_from_inputs(
+    network: Network,
+    housing: gpd.GeoDataFrame,
+    mobipunten: gpd.GeoDataFrame,
+    stations: gpd.GeoDataFrame,
+    *,
+    municipalities: gpd.GeoDataFrame | None = None,
+    centres: gpd.GeoDataFrame | None = None,
+    grid: Grid | None = None,
+    parameters: Parameters | None = None,
+    project: Project | None = None,
+    timings: dict[str, float] | None = None,
+    task: Task | None = None,
+) -> Base:
+    """Prepare a base from canonical frames (see :mod:`scenarios.apply`)."""
+    params = parameters or Parameters()
+    task = task or Task()
+    timings = dict(timings or {})
+    t0 = time.perf_counter()
+    if "_row" not in housing.columns:
+        housing = housing.assign(_row=np.arange(len(housing), dtype=np.int64))
+    if "_row" not in mobipunten.columns:
+        mobipunten = mobipunten.assign(_row=np.arange(len(mobipunten), dtype=np.int64))
+    bounds = [network.node_xy.min(axis=0), network.node_xy.max(axis=0)]
+    xmin, ymin = bounds[0]
+    xmax, ymax = bounds[1]
+    if municipalities is not None and len(municipalities):
+        mb = municipalities.total_bounds
+        xmin, ymin = min(xmin, mb[0]), min(ymin, mb[1])
+        xmax, ymax = max(xmax, mb[2]), max(ymax, mb[3])
+    inputs = Inputs(
+        network=network,
+        housing=housing,
+        mobipunten=mobipunten,
+        stations=stations,
+        municipalities=municipalities,
+        extent=(float(xmin), float(ymin), float(xmax), float(ymax)),
+    )
+    snap = params.max_snap_m
+    task.report(0.1, "attaching housing")
+    h_att = attach_points(network, _xy(housing), housing["housing_id"].to_numpy(), max_snap_m=snap)
+    task.report(0.7, "attaching mobipunten and stations")
+    m_att = attach_points(
+        network, _xy(mobipunten), mobipunten["mobipunt_id"].to_numpy(), max_snap_m=snap
+    )
+    s_att = attach_points(network, _xy(stations), stations["station_id"].to_numpy(), max_snap_m=snap)
+    c_att = (
+        attach_points(network, _xy(centres), centres["name"].to_numpy(), max_snap_m=snap)
+        if centres is not None
+        else None
+    )
+    timings["attach"] = time.perf_counter() - t0
+    task.report(1.0, "base ready")
+    return Base(
+        project=project,
+        parameters=params,
+        inputs=inputs,
+        housing_att=h_att,
+        mobipunt_att=m_att,
+        station_att=s_att,
+        centres=centres,
+        centre_att=c_att,
+        grid=grid,
+        timings=timings,
+    )
+
+
+# ---------------------------------------------------------------------------
+# Evaluating
+# ---------------------------------------------------------------------------
+
+
+def situation(base: Base, scenario: Scenario | None = None) -> Situation:
+    """The scenario applied to the base, with every point attached."""
+    params = scenario.parameters if scenario is not None else base.parameters
+    same_snap = params.max_snap_m == base.parameters.max_snap_m
+    speeds_same = dict(params.speeds_kmh) == dict(base.parameters.speeds_kmh) and (
+        params.walking_speed_kmh == base.parameters.walking_speed_kmh
+    )
+    inputs = base.inputs
+    if scenario is None or not scenario.modifications:
+        network = inputs.network
+        if not speeds_same:
+            network = network.with_speeds(
+                params.speeds_kmh, walking_speed_kmh=params.walking_speed_kmh
+            )
+        applied = Applied(
+            network=network,
+            housing=inputs.housing,
+            mobipunten=inputs.mobipunten,
+            stations=inputs.stations,
+            municipalities=inputs.municipalities,
+            extent=inputs.extent,
+            removed_links=removed_links_frame([]),
+            edge_map=np.arange(inputs.network.n_edges, dtype=np.int64),
+            new_edges=np.zeros(0, np.int64),
+        )
+    else:
+        applied = apply_scenario(inputs, scenario)
+    network = applied.network
+    unchanged = applied.edge_map is not None and len(applied.new_edges) == 0 and bool(
+        np.all(applied.edge_map == np.arange(len(applied.edge_map)))
+    )
+    edge_map = None if unchanged else applied.edge_map
+
+    def carry(att: Attachment, frame: gpd.GeoDataFrame, id_col: str, fresh: Any = None) -> Attachment:
+        rows = frame["_row"].fillna(-1).to_numpy(dtype=np.int64) if "_row" in frame else np.arange(len(frame))
+        if not same_snap:
+            rows = np.full(len(frame), -1, dtype=np.int64)
+        return carry_over(
+            network,
+            att,
+            rows,
+            _xy(frame),
+            frame[id_col].astype(str).to_numpy(dtype=object),
+            edge_map=edge_map,
+            new_edges=applied.new_edges,
+            max_snap_m=params.max_snap_m,
+            fresh=fresh,
+        )
+
+    h_att = carry(base.housing_att, applied.housing, "housing_id")
+    moved = (applied.mobipunten["change"] == "moved").to_numpy()
+    m_att = carry(base.mobipunt_att, applied.mobipunten, "mobipunt_id", fresh=moved)
+    stations = applied.stations
+    s_frame = stations.assign(_row=np.arange(len(stations), dtype=np.int64))
+    s_att = carry(base.station_att, s_frame, "station_id")
+    c_att = None
+    if base.centres is not None and base.centre_att is not None:
+        c_frame = base.centres.assign(_row=np.arange(len(base.centres), dtype=np.int64))
+        c_att = carry(base.centre_att, c_frame, "name")
+    return Situation(
+        scenario=scenario,
+        parameters=params,
+        network=network,
+        housing=applied.housing,
+        housing_att=h_att,
+        mobipunten=applied.mobipunten,
+        mobipunt_att=m_att,
+        stations=stations,
+        station_att=s_att,
+        municipalities=applied.municipalities,
+        centres=base.centres,
+        centre_att=c_att,
+        grid=base.grid,
+        removed_links=applied.removed_links,
+        changed_bike=None if not speeds_same else _changed(network, applied, ("added", "upgraded")),
+        changed_walk=_changed(network, applied, ("added",)),
+    )
+
+
+def _changed(network: Network, applied: Applied, kinds: tuple[str, ...]) -> np.ndarray:
+    """Geometries of edges whose costs differ from the base (plus removed links)."""
+    sel = np.isin(network.change.astype(str), kinds)
+    removed = np.asarray(applied.removed_links.geometry.values, dtype=object)
+    return np.concatenate([network.geometry[sel], removed]).astype(object)
+
+
+def _reusable(a: Parameters, b: Parameters) -> bool:
+    """Whether base results computed under ``a`` hold under ``b``."""
+    return (
+        dict(a.speeds_kmh) == dict(b.speeds_kmh)
+        and a.walking_speed_kmh == b.walking_speed_kmh
+        and a.service_area_min == b.service_area_min
+        and a.max_snap_m == b.max_snap_m
+    )
+
+
+def evaluate(
+    base: Base,
+    scenario: Scenario | None = None,
+    *,
+    service_areas: bool = True,
+    network_detail: bool = True,
+    progress: ProgressCallback | None = None,
+    cancel: CancelCheck | None = None,
+) -> Evaluation:
+    """Evaluate ``scenario`` (None: the base situation) on ``base``.
+
+    ``service_areas=False`` skips the service-area polygons and grid
+    coverage; ``network_detail=False`` skips the directness table (both for
+    quick interactive previews).
+
+    The base's evaluation is computed once and then returned from a cache
+    (scenario runs reuse its service areas and directness where no change
+    can reach them): treat every returned Evaluation as read-only.
+
+    Raises
+    ------
+    ScenarioError
+        A modification refers to something that does not exist, or lies far
+        outside the region.
+    OperationCancelled
+        ``cancel()`` returned True.
+    """
+    task = Task(progress, cancel)
+    key = None
+    if scenario is None:
+        key = ("base", service_areas, network_detail)
+        cached = base._cache.get(key)
+        if cached is not None:
+            task.report(1.0, "done")
+            return cached
+    reuse = None
+    if scenario is not None and _reusable(base.parameters, scenario.parameters):
+        base_eval = evaluate(base, None, service_areas=service_areas, network_detail=network_detail)
+        areas = base_eval.service_areas
+        reuse = Reuse(
+            service_areas=dict(zip(areas["mobipunt_id"].astype(str), areas.geometry.values, strict=True)),
+            directness=base_eval.network.directness if network_detail else None,
+        )
+    t0 = time.perf_counter()
+    task.report(0.0, "applying scenario")
+    sit = situation(base, scenario)
+    t_apply = time.perf_counter() - t0
+    result = evaluate_situation(
+        sit,
+        service_areas=service_areas,
+        network_detail=network_detail,
+        reuse=reuse,
+        task=task.sub(0.1, 1.0),
+    )
+    result.timings["apply_attach"] = t_apply
+    result.timings["total"] = time.perf_counter() - t0
+    if key is not None:
+        base._cache[key] = result
+    return result
+
+
+def suggest_sites(
+    base: Base,
+    scenario: Scenario | None,
+    k: int,
+    *,
+    candidates: gpd.GeoDataFrame | None = None,
+    progress: ProgressCallback | None = None,
+    cancel: CancelCheck | None = None,
+) -> SitingResult:
+    """The ``k`` best new mobipunt sites on top of ``scenario`` (see :mod:`siting`)."""
+    from slimmeregio.scenarios.siting import suggest_sites_in
+
+    sit = situation(base, scenario)
+    return suggest_sites_in(sit, k, candidates=candidates, progress=progress, cancel=cancel)
+
+
+def suggest_missing_links(
+    base: Base,
+    scenario: Scenario | None = None,
+    *,
+    top: int = 20,
+    target: str = "mobipunt",
+    progress: ProgressCallback | None = None,
+    cancel: CancelCheck | None = None,
+) -> list[MissingLinkSuggestion]:
+    """Missing-link suggestions on top of ``scenario`` (see :mod:`missing_links`)."""
+    from slimmeregio.scenarios.missing_links import suggest_missing_links_in
+
+    sit = situation(base, scenario)
+    return suggest_missing_links_in(sit, top=top, target=target, progress=progress, cancel=cancel)

@@ -1,0 +1,755 @@
+"""Indicators of one evaluated situation (base or scenario).
+
+Per dwelling: network walking distance and cycling time to the nearest
+mobipunt and station. From those: coverage shares per threshold (region and
+municipality), dwelling-weighted mean / median / p90, the coverage curve,
+catchments, service areas, potential bike flows, inhabitants of the
+population grid covered, and the network's quality (km per class, islands,
+directness between neighbouring locality centres).
+
+Shares are percentages (0..100) of *all* dwellings, unreachable ones
+included (they count as not covered).
+"""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Iterable
+from dataclasses import dataclass
+from functools import cached_property
+from typing import Any
+
+import geopandas as gpd
+import numpy as np
+import pandas as pd
+import shapely
+
+from slimmeregio.layers.model import ANALYSIS_CRS
+from slimmeregio.layers.progress import Task
+from slimmeregio.layers.roles import LINK_CLASSES
+from slimmeregio.scenarios.attach import Attachment
+from slimmeregio.scenarios.kernel import (
+    flows_to_nearest,
+    iter_reach,
+    nearest_destination,
+    point_distances,
+)
+from slimmeregio.scenarios.model import Parameters, Scenario
+from slimmeregio.scenarios.network import Network
+from slimmeregio.scenarios.results import Evaluation, NetworkSummary, fmt_threshold
+
+__all__ = [
+    "Grid",
+    "Reuse",
+    "Situation",
+    "coverage_curve",
+    "delaunay_pairs",
+    "evaluate_situation",
+    "group_indicators",
+    "network_summary",
+    "service_area_polygons",
+    "weighted_quantile",
+]
+
+#: Service-area polygons: raster cell (m) and how far around the reached
+#: network the area reaches (m; fills the blocks between reached streets).
+AREA_CELL_M = 50.0
+AREA_GROW_M = 100.0
+#: Service areas whose covered grid cells are remembered (per Grid).
+_GRID_MEMO_MAX = 4096
+
+
+@dataclass(frozen=True, eq=False)
+class Grid:
+    """A population grid in memory: ``values`` (nodata as 0), ``transform``."""
+
+    values: np.ndarray
+    transform: Any
+
+    @property
+    def total(self) -> float:
+        return float(self.values.sum())
+
+    @cached_property
+    def _cells(self) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+        rows, cols = np.nonzero(self.values > 0)
+        t = self.transform
+        x = t.c + (cols + 0.5) * t.a + (rows + 0.5) * t.b
+        y = t.f + (cols + 0.5) * t.d + (rows + 0.5) * t.e
+        return x, y, self.values[rows, cols]
+
+    @cached_property
+    def _memo(self) -> dict[int, tuple[Any, np.ndarray]]:
+        return {}
+
+    def cells_within(self, geometry: Any) -> np.ndarray:
+        """Indices of the populated cells whose centre lies within ``geometry``.
+
+        Remembered per geometry object, so a reused service area costs nothing.
+        """
+        if geometry is None or geometry.is_empty:
+            return np.zeros(0, dtype=np.int64)
+        hit = self._memo.get(id(geometry))
+        if hit is not None and hit[0] is geometry:
+            return hit[1]
+        x, y, _ = self._cells
+        xmin, ymin, xmax, ymax = geometry.bounds
+        box = np.flatnonzero((x >= xmin) & (x <= xmax) & (y >= ymin) & (y <= ymax))
+        shapely.prepare(geometry)
+        inside = box[shapely.contains_xy(geometry, x[box], y[box])]
+        if len(self._memo) >= _GRID_MEMO_MAX:  # bounded: a long session evaluates a lot
+            self._memo.clear()
+        self._memo[id(geometry)] = (geometry, inside)
+        return inside
+
+    def sum_within(self, geometry: Any) -> float:
+        """Inhabitants of the cells whose centre lies within ``geometry``."""
+        return self.sum_within_any([geometry])
+
+    def sum_within_any(self, geometries: list[Any]) -> float:
+        """Inhabitants of the cells whose centre lies within any of ``geometries``."""
+        parts = [self.cells_within(g) for g in geometries]
+        if not parts:
+            return 0.0
+        cells = np.unique(np.concatenate(parts))
+        return float(self._cells[2][cells].sum())
+
+
+@dataclass(frozen=True, eq=False)
+class Situation:
+    """Everything an evaluation reads, already applied and attached."""
+
+    scenario: Scenario | None
+    parameters: Parameters
+    network: Network
+    housing: gpd.GeoDataFrame
+    housing_att: Attachment
+    mobipunten: gpd.GeoDataFrame
+    mobipunt_att: Attachment
+    stations: gpd.GeoDataFrame
+    station_att: Attachment
+    municipalities: gpd.GeoDataFrame | None
+    centres: gpd.GeoDataFrame | None
+    centre_att: Attachment | None
+    grid: Grid | None
+    removed_links: gpd.GeoDataFrame
+    #: Geometries where cycling costs may differ from the base (added,
+    #: upgraded, removed links); None when unknown (everything may differ).
+    changed_bike: np.ndarray | None = None
+    #: Geometries where walking costs may differ (added and removed links).
+    changed_walk: np.ndarray | None = None
+
+
+@dataclass(frozen=True, eq=False)
+class Reuse:
+    """Results of the base evaluation a scenario evaluation may take over.
+
+    Only valid when the parameters that shape them (speeds, walking speed,
+    service-area time, snapping distance) are the base's.
+    """
+
+    service_areas: dict[str, Any]
+    directness: pd.DataFrame | None
+
+
+def weighted_quantile(values: np.ndarray, weights: np.ndarray, q: float) -> float:
+    """The ``q`` quantile of ``values`` weighted by ``weights`` (NaN-free input).
+
+    The smallest value at which the cumulative weight reaches ``q`` of the
+    total; NaN when there is no weight.
+    """
+    ok = np.isfinite(values) & (weights > 0)
+    v, w = values[ok], weights[ok]
+    if len(v) == 0:
+        return float("nan")
+    order = np.argsort(v, kind="stable")
+    v, w = v[order], w[order]
+    cum = np.cumsum(w)
+    idx = int(np.searchsorted(cum, q * cum[-1] - 1e-9 * cum[-1]))
+    return float(v[min(idx, len(v) - 1)])
+
+
+def _stats(values: np.ndarray, weights: np.ndarray) -> tuple[float, float, float]:
+    """Weighted mean, median and 90th percentile (one sort)."""
+    ok = np.isfinite(values) & (weights > 0)
+    if not ok.any():
+        return float("nan"), float("nan"), float("nan")
+    v, w = values[ok], weights[ok]
+    order = np.argsort(v, kind="stable")
+    v, w = v[order], w[order]
+    cum = np.cumsum(w)
+    total = cum[-1]
+    mean = float((v * w).sum() / total)
+    last = len(v) - 1
+    median = float(v[min(int(np.searchsorted(cum, 0.5 * total - 1e-9 * total)), last)])
+    p90 = float(v[min(int(np.searchsorted(cum, 0.9 * total - 1e-9 * total)), last)])
+    return mean, median, p90
+
+
+_ARRAY_COLUMNS = (
+    "walk_m_mobipunt",
+    "bike_min_mobipunt",
+    "walk_m_station",
+    "bike_min_station",
+)
+
+
+def _arrays(frame: pd.DataFrame) -> dict[str, np.ndarray]:
+    out = {c: frame[c].to_numpy(dtype=float) for c in ("dwellings", "inhabitants", *_ARRAY_COLUMNS)}
+    out["reachable"] = frame["reachable"].to_numpy(dtype=bool)
+    return out
+
+
+def group_indicators(frame: pd.DataFrame, params: Parameters) -> dict[str, float]:
+    """Indicator values for a set of dwellings (rows of the dwellings frame)."""
+    return _indicators(_arrays(frame), params, None)
+
+
+def _indicators(
+    arrays: dict[str, np.ndarray], params: Parameters, idx: np.ndarray | None
+) -> dict[str, float]:
+    def col(name: str) -> np.ndarray:
+        values = arrays[name]
+        return values if idx is None else values[idx]
+
+    dw = col("dwellings")
+    inh = col("inhabitants")
+    total = dw.sum()
+    total_inh = inh.sum()
+    nan = float("nan")
+    out: dict[str, float] = {
+        "dwellings": float(total),
+        "inhabitants": float(total_inh),
+        "unreachable_dwellings": float(dw[~col("reachable")].sum()),
+    }
+    for target in ("mobipunt", "station"):
+        walk = col(f"walk_m_{target}")
+        bike = col(f"bike_min_{target}")
+        for who, w, tot in (("", dw, total), ("inh_", inh, total_inh)):
+            for m in params.walk_thresholds_m:
+                key = f"share_{who}walk_{target}_{fmt_threshold(m)}m"
+                out[key] = float(100.0 * w[walk <= m].sum() / tot) if tot > 0 else nan
+            for t in params.bike_thresholds_min:
+                key = f"share_{who}bike_{target}_{fmt_threshold(t)}min"
+                out[key] = float(100.0 * w[bike <= t].sum() / tot) if tot > 0 else nan
+        for name, values in (("bike_min", bike), ("walk_m", walk)):
+            mean, median, p90 = _stats(values, dw)
+            out[f"mean_{name}_{target}"] = mean
+            out[f"median_{name}_{target}"] = median
+            out[f"p90_{name}_{target}"] = p90
+    return out
+
+
+def coverage_curve(frame: pd.DataFrame, max_min: int) -> pd.DataFrame:
+    """% of dwellings within 0..max_min cycling minutes of a mobipunt / station."""
+    minutes = np.arange(0, max_min + 1)
+    dw = frame["dwellings"].to_numpy(dtype=float)
+    total = dw.sum()
+    data: dict[str, Any] = {"minutes": minutes}
+    for target in ("mobipunt", "station"):
+        bike = frame[f"bike_min_{target}"].to_numpy(dtype=float)
+        order = np.argsort(np.where(np.isfinite(bike), bike, np.inf), kind="stable")
+        sorted_t = np.where(np.isfinite(bike), bike, np.inf)[order]
+        cum = np.r_[0.0, np.cumsum(dw[order])]
+        counts = np.searchsorted(sorted_t, minutes, side="right")
+        data[f"share_{target}"] = 100.0 * cum[counts] / total if total > 0 else np.nan
+    return pd.DataFrame(data)
+
+
+def delaunay_pairs(xy: np.ndarray, *, gabriel: bool = True) -> np.ndarray:
+    """Neighbour pairs ``(i, j)``, ``i < j``: Gabriel edges of a Delaunay triangulation.
+
+    ``gabriel=False`` keeps every Delaunay edge.
+    """
+    xy = np.asarray(xy, dtype=float)
+    if len(xy) < 2:
+        return np.zeros((0, 2), dtype=np.int64)
+    if len(xy) < 3:
+        return np.asarray([[0, 1]], dtype=np.int64)
+    from scipy.spatial import Delaunay, QhullError
+
+    try:
+        tri = Delaunay(xy)
+    except QhullError:
+        order = np.argsort(xy[:, 0] + xy[:, 1])
+        return np.sort(np.stack([order[:-1], order[1:]], axis=1), axis=1)
+    s = tri.simplices
+    pairs = np.concatenate([s[:, [0, 1]], s[:, [1, 2]], s[:, [0, 2]]])
+    pairs = np.unique(np.sort(pairs, axis=1), axis=0).astype(np.int64)
+    if not gabriel:
+        return pairs
+    # Gabriel graph: drop a pair when another centre lies inside the circle
+    # on the pair as diameter (removes long hull edges of the triangulation).
+    from scipy.spatial import cKDTree
+
+    mid = (xy[pairs[:, 0]] + xy[pairs[:, 1]]) / 2
+    radius = np.hypot(*(xy[pairs[:, 0]] - xy[pairs[:, 1]]).T) / 2
+    tree = cKDTree(xy)
+    inside = tree.query_ball_point(mid, radius * (1 - 1e-9))
+    keep = np.asarray([len(ix) == 0 for ix in inside])
+    return pairs[keep]
+
+
+def network_summary(
+    network: Network,
+    *,
+    centres: gpd.GeoDataFrame | None = None,
+    centre_att: Attachment | None = None,
+    previous: pd.DataFrame | None = None,
+    changed: np.ndarray | None = None,
+) -> NetworkSummary:
+    """Km per class, components and islands, directness between centres.
+
+    With ``previous`` (the base's directness table for the same centres)
+    and ``changed`` (geometries where walking costs changed), only pairs
+    whose shortest path could pass a change are searched again: a path of
+    length ``d`` between two centres lies inside the ellipse with the
+    centres as foci and ``d`` as major axis.
+    """
+    frame = pd.DataFrame(
+        {
+            "link_class": network.link_class.astype(str),
+            "link_id": network.link_id,
+            "km": network.length / 1000.0,
+        }
+    )
+    per_class = (
+        frame.groupby("link_class")
+        .agg(links=("link_id", "nunique"), km=("km", "sum"))
+        .reset_index()
+    )
+    rank = {c: i for i, c in enumerate(LINK_CLASSES)}
+    per_class["_o"] = per_class["link_class"].map(lambda c: rank.get(c, len(rank)))
+    per_class = per_class.sort_values(["_o", "link_class"]).drop(columns="_o").reset_index(drop=True)
+
+    _, labels = network.components()
+    comp_of_edge = labels[network.u]
+    used_nodes = np.unique(np.concatenate([network.u, network.v]))
+    comp_ids, node_counts = np.unique(labels[used_nodes], return_counts=True)
+    islands = pd.DataFrame({"_label": comp_ids, "nodes": node_counts})
+    edge_stats = (
+        pd.DataFrame({"_label": comp_of_edge, "km": network.length / 1000.0})
+        .groupby("_label")
+        .agg(links=("km", "size"), km=("km", "sum"))
+        .reset_index()
+    )
+    islands = islands.merge(edge_stats, on="_label", how="left")
+    islands = islands.sort_values(["km", "nodes"], ascending=False).reset_index(drop=True)
+    islands.insert(0, "component", np.arange(len(islands)))
+    islands = islands.drop(columns="_label")
+
+    directness = pd.DataFrame(
+        {
+            "from_name": pd.Series(dtype=str),
+            "to_name": pd.Series(dtype=str),
+            "straight_m": pd.Series(dtype=float),
+            "network_m": pd.Series(dtype=float),
+            "ratio": pd.Series(dtype=float),
+        }
+    )
+    if centres is not None and centre_att is not None and len(centres) >= 2:
+        pairs = delaunay_pairs(centre_att.xy)
+        straight = np.hypot(*(centre_att.xy[pairs[:, 0]] - centre_att.xy[pairs[:, 1]]).T)
+        if previous is not None and changed is not None and len(previous) == len(pairs):
+            net_m = previous["network_m"].to_numpy(dtype=float).copy()
+            redo = _pairs_near(centre_att.xy, pairs, net_m, changed)
+            if redo.any():
+                net_m[redo] = point_distances(
+                    network, centre_att, pairs[redo], mode="walk", limit_factor=4.0
+                )
+        else:
+            net_m = point_distances(network, centre_att, pairs, mode="walk", limit_factor=4.0)
+        names = centres["name"].astype(str).to_numpy()
+        net_m = np.where(np.isfinite(net_m), net_m, np.nan)
+        directness = pd.DataFrame(
+            {
+                "from_name": names[pairs[:, 0]],
+                "to_name": names[pairs[:, 1]],
+                "straight_m": straight,
+                "network_m": net_m,
+                "ratio": np.where(straight > 0, net_m / np.maximum(straight, 1e-9), np.nan),
+            }
+        )
+    return NetworkSummary(
+        km_per_class=per_class,
+        total_km=float(network.length.sum() / 1000.0),
+        components=int(len(islands)),
+        islands=islands,
+        directness=directness,
+    )
+
+
+def _pairs_near(
+    xy: np.ndarray, pairs: np.ndarray, dist: np.ndarray, changed: np.ndarray
+) -> np.ndarray:
+    """Pairs whose ellipse (foci the pair, major axis ``dist``) meets ``changed``."""
+    redo = ~np.isfinite(dist)
+    if len(changed) == 0:
+        return redo
+    pts = shapely.get_coordinates(shapely.segmentize(changed, 25.0))
+    a = xy[pairs[:, 0]]
+    b = xy[pairs[:, 1]]
+    for start in range(0, len(pts), 2048):
+        p = pts[start : start + 2048]
+        da = np.hypot(p[None, :, 0] - a[:, None, 0], p[None, :, 1] - a[:, None, 1])
+        db = np.hypot(p[None, :, 0] - b[:, None, 0], p[None, :, 1] - b[:, None, 1])
+        redo |= ((da + db) <= (np.nan_to_num(dist, nan=np.inf) + 25.0)[:, None]).any(axis=1)
+    return redo
+
+
+def _area_polygon(points: np.ndarray, *, cell: float, grow: float) -> Any:
+    """A smooth polygon around ``points``: raster cells hit, grown by ``grow``, holes filled."""
+    from rasterio.features import shapes
+    from rasterio.transform import Affine
+    from scipy import ndimage
+
+    pad = grow + 2 * cell
+    x0, y0 = points.min(axis=0) - pad
+    x1, y1 = points.max(axis=0) + pad
+    ncol = int(np.ceil((x1 - x0) / cell))
+    nrow = int(np.ceil((y1 - y0) / cell))
+    grid = np.zeros((nrow, ncol), dtype=bool)
+    col = np.clip(((points[:, 0] - x0) / cell).astype(np.int64), 0, ncol - 1)
+    row = np.clip(((y1 - points[:, 1]) / cell).astype(np.int64), 0, nrow - 1)
+    grid[row, col] = True
+    r = max(int(round(grow / cell)), 1)
+    yy, xx = np.mgrid[-r : r + 1, -r : r + 1]
+    grid = ndimage.binary_dilation(grid, structure=(xx * xx + yy * yy) <= r * r)
+    grid = ndimage.binary_fill_holes(grid)
+    transform = Affine(cell, 0.0, x0, 0.0, -cell, y1)
+    polys = [
+        shapely.geometry.shape(geom)
+        for geom, value in shapes(grid.astype(np.uint8), mask=grid, transform=transform)
+        if value
+    ]
+    # The raster's polygons are disjoint: no union needed.
+    area = polys[0] if len(polys) == 1 else shapely.MultiPolygon(polys)
+    # Soften the raster steps; the small buffer keeps every covered cell in
+    # and makes the simplified ring valid again.
+    rough = shapely.simplify(area, cell / 2, preserve_topology=False)
+    return shapely.buffer(rough, cell / 2, quad_segs=2)
+
+
+def _chord_samples(a: np.ndarray, b: np.ndarray, spacing: float) -> np.ndarray:
+    """Points every ``spacing`` (or closer) on the straight segments ``a -> b``."""
+    if len(a) == 0:
+        return np.zeros((0, 2))
+    n = np.maximum(np.ceil(np.hypot(*(b - a).T) / spacing).astype(np.int64), 1)
+    seg = np.repeat(np.arange(len(a)), n)
+    step = np.arange(n.sum()) - np.repeat(np.cumsum(n) - n, n)
+    f = (step / n[seg])[:, None]
+    return a[seg] + f * (b[seg] - a[seg])
+
+
+def service_area_polygons(
+    network: Network,
+    att: Attachment,
+    *,
+    minutes: float,
+    known: list[Any] | None = None,
+    task: Task | None = None,
+) -> list[Any]:
+    """Per attached point: the polygon reachable by bike within ``minutes``.
+
+    The network reached within the time (reached edges sampled every
+    :data:`AREA_CELL_M` along their chords, plus the reachable part of each rim edge) marked
+    on a raster, grown by :data:`AREA_GROW_M` so the blocks between reached
+    streets are in, holes filled, and turned into a polygon. None for
+    unreachable points. ``known[i]``, when not None, is taken as the polygon
+    of point ``i`` without a search.
+    """
+    limit = minutes * 60.0
+    todo = np.ones(len(att), bool)
+    if known is not None:
+        todo = np.asarray([k is None for k in known], dtype=bool)
+    att_todo = Attachment(att.ids, att.xy, np.where(todo, att.edge, -1), att.frac, att.snap_m)
+    fwd, bwd = network.weights("bike")
+    xy_u = network.node_xy[network.u]
+    xy_v = network.node_xy[network.v]
+    polys: list[Any] = list(known) if known is not None else [None] * len(att)
+    todo_count = max(int((todo & att.reachable).sum()), 1)
+    for done, (i, dist) in enumerate(
+        iter_reach(network, att_todo, mode="bike", limit=limit, batch=16)
+    ):
+        if task is not None:
+            task.report(done / todo_count, "service areas")
+        reached = np.isfinite(dist)
+        du, dv = dist[network.u], dist[network.v]
+        ru, rv = reached[network.u], reached[network.v]
+        full = np.flatnonzero(ru & rv)
+        parts = [_chord_samples(xy_u[full], xy_v[full], AREA_CELL_M), network.node_xy[reached], att.xy[i : i + 1]]
+        # Rim edges (one end reached): the reachable stretch from that end.
+        for rim, start, end, d, w in (
+            (np.flatnonzero(ru & ~rv), xy_u, xy_v, du, bwd),
+            (np.flatnonzero(rv & ~ru), xy_v, xy_u, dv, fwd),
+        ):
+            if len(rim):
+                with np.errstate(invalid="ignore", divide="ignore"):
+                    f = np.nan_to_num(np.clip((limit - d[rim]) / w[rim], 0, 1))
+                steps = np.linspace(0.0, 1.0, 5)
+                pts = start[rim][:, None, :] + (f[:, None] * steps[None, :])[:, :, None] * (
+                    end[rim] - start[rim]
+                )[:, None, :]
+                parts.append(pts.reshape(-1, 2))
+        polys[i] = _area_polygon(np.vstack(parts), cell=AREA_CELL_M, grow=AREA_GROW_M)
+    return polys
+
+
+def _costs(
+    network: Network, src: Attachment, dst: Attachment, mode: str
+) -> tuple[np.ndarray, np.ndarray, Any]:
+    res = nearest_destination(network, src, dst, mode=mode)
+    return np.where(np.isfinite(res.cost), res.cost, np.nan), res.dest, res
+
+
+def evaluate_situation(
+    sit: Situation,
+    *,
+    service_areas: bool = True,
+    network_detail: bool = True,
+    reuse: Reuse | None = None,
+    task: Task | None = None,
+) -> Evaluation:
+    """All indicators of one situation as an :class:`Evaluation`.
+
+    ``reuse``: base results to take over where the situation's changes
+    cannot reach them (see :class:`Reuse`).
+    """
+    task = task or Task()
+    params = sit.parameters
+    timings: dict[str, float] = {}
+    t0 = time.perf_counter()
+    net = sit.network
+
+    mobi_ok = sit.mobipunten["hoppin_type"].isin(list(params.mobipunt_types)).to_numpy()
+    mobi = sit.mobipunten.loc[mobi_ok].reset_index(drop=True)
+    mobi_att = sit.mobipunt_att.subset(mobi_ok)
+    st_ok = (
+        pd.to_numeric(sit.stations["trains_per_day"], errors="coerce").fillna(0).to_numpy()
+        >= params.min_trains_per_day
+    )
+    stations = sit.stations.loc[st_ok].reset_index(drop=True)
+    st_att = sit.station_att.subset(st_ok)
+    h_att = sit.housing_att
+    task.report(0.05, "walking and cycling costs")
+
+    walk_m, _, _ = _costs(net, h_att, mobi_att, "walk")
+    bike_s, bike_dest, _ = _costs(net, h_att, mobi_att, "bike")
+    task.report(0.3, "stations")
+    walk_st, _, _ = _costs(net, h_att, st_att, "walk")
+    bike_st_s, st_dest, st_res = _costs(net, h_att, st_att, "bike")
+    timings["access"] = time.perf_counter() - t0
+
+    housing = sit.housing
+    dwellings_n = pd.to_numeric(housing["dwellings"], errors="coerce").fillna(0).to_numpy(float)
+    mobi_ids = mobi["mobipunt_id"].astype(str).to_numpy(dtype=object)
+    st_ids = stations["station_id"].astype(str).to_numpy(dtype=object)
+    dw = gpd.GeoDataFrame(
+        {
+            "housing_id": housing["housing_id"].astype(str).to_numpy(),
+            "name": housing["name"].fillna("").astype(str).to_numpy(),
+            "status": housing["status"].fillna("").astype(str).to_numpy(),
+            "dwellings": dwellings_n.astype(np.int64),
+            "inhabitants": dwellings_n * params.household_size,
+            "nis": housing["nis"].fillna("").astype(str).to_numpy(),
+            "municipality": housing["municipality"].fillna("").astype(str).to_numpy(),
+            "walk_m_mobipunt": walk_m,
+            "bike_min_mobipunt": bike_s / 60.0,
+            "mobipunt_id": _ids_of(bike_dest, mobi_ids),
+            "walk_m_station": walk_st,
+            "bike_min_station": bike_st_s / 60.0,
+            "station_id": _ids_of(st_dest, st_ids),
+            "snap_m": h_att.snap_m,
+            "reachable": h_att.reachable,
+            "added": housing["added"].fillna(False).astype(bool).to_numpy(),
+        },
+        geometry=gpd.GeoSeries(housing.geometry.values, crs=ANALYSIS_CRS),
+        crs=ANALYSIS_CRS,
+    )
+    task.report(0.45, "indicators")
+
+    t1 = time.perf_counter()
+    region = group_indicators(dw, params)
+    municipalities = _municipality_table(dw, sit.municipalities, params)
+    curve = coverage_curve(dw, params.curve_max_min)
+    timings["indicators"] = time.perf_counter() - t1
+
+    # Catchments.
+    catch = dw.groupby("mobipunt_id")["dwellings"].sum() if len(dw) else pd.Series(dtype=float)
+    mobi_out = gpd.GeoDataFrame(
+        {
+            "mobipunt_id": mobi_ids.astype(str),
+            "name": mobi["name"].fillna("").astype(str).to_numpy(),
+            "hoppin_type": mobi["hoppin_type"].astype(str).to_numpy(),
+            "offer": mobi["offer"].fillna("").astype(str).to_numpy(),
+            "catchment_dwellings": pd.Series(mobi_ids).map(catch).fillna(0).astype(np.int64).to_numpy(),
+            "snap_m": mobi_att.snap_m,
+            "reachable": mobi_att.reachable,
+            "change": mobi["change"].fillna("").astype(str).to_numpy(),
+        },
+        geometry=gpd.GeoSeries(mobi.geometry.values, crs=ANALYSIS_CRS),
+        crs=ANALYSIS_CRS,
+    )
+    mobi_out.insert(
+        5, "catchment_inhabitants", mobi_out["catchment_dwellings"] * params.household_size
+    )
+    st_catch = dw.groupby("station_id")["dwellings"].sum() if len(dw) else pd.Series(dtype=float)
+    st_out = gpd.GeoDataFrame(
+        {
+            "station_id": st_ids.astype(str),
+            "name": stations["name"].fillna("").astype(str).to_numpy(),
+            "trains_per_day": pd.to_numeric(stations["trains_per_day"], errors="coerce").to_numpy(),
+            "catchment_dwellings": pd.Series(st_ids).map(st_catch).fillna(0).astype(np.int64).to_numpy(),
+            "snap_m": st_att.snap_m,
+            "reachable": st_att.reachable,
+        },
+        geometry=gpd.GeoSeries(stations.geometry.values, crs=ANALYSIS_CRS),
+        crs=ANALYSIS_CRS,
+    )
+    task.report(0.55, "bike flows")
+
+    t2 = time.perf_counter()
+    flow = flows_to_nearest(net, h_att, st_res, dwellings_n)
+    links = net.to_frame().drop(columns=["u", "v"])
+    links.insert(links.columns.get_loc("change"), "flow_dwellings", flow)
+    timings["flows"] = time.perf_counter() - t2
+    task.report(0.65, "service areas")
+
+    t3 = time.perf_counter()
+    population_covered: float | None = None
+    if service_areas:
+        known = None
+        if reuse is not None and sit.changed_bike is not None:
+            known = _known_areas(reuse, mobi, sit.changed_bike)
+            on_new = net.change[np.maximum(mobi_att.edge, 0)] == "added"
+            known = [None if new else k for k, new in zip(known, on_new, strict=True)]
+        polys = service_area_polygons(
+            net, mobi_att, minutes=params.service_area_min, known=known, task=task.sub(0.65, 0.85)
+        )
+        keep = [i for i, p in enumerate(polys) if p is not None]
+        areas = gpd.GeoDataFrame(
+            {
+                "mobipunt_id": mobi_ids[keep].astype(str) if keep else np.zeros(0, str),
+                "name": mobi_out["name"].to_numpy()[keep] if keep else np.zeros(0, str),
+                "minutes": np.full(len(keep), float(params.service_area_min)),
+            },
+            geometry=gpd.GeoSeries([polys[i] for i in keep], crs=ANALYSIS_CRS),
+            crs=ANALYSIS_CRS,
+        )
+        if sit.grid is not None:
+            population_covered = sit.grid.sum_within_any(list(areas.geometry.values))
+    else:
+        areas = gpd.GeoDataFrame(
+            {"mobipunt_id": [], "name": [], "minutes": []},
+            geometry=gpd.GeoSeries([], crs=ANALYSIS_CRS),
+            crs=ANALYSIS_CRS,
+        )
+    if sit.grid is not None and population_covered is not None:
+        region["grid_inhabitants_covered"] = population_covered
+        total = sit.grid.total
+        region["share_grid_covered"] = 100.0 * population_covered / total if total > 0 else float("nan")
+    timings["service_areas"] = time.perf_counter() - t3
+    task.report(0.85, "network")
+
+    t4 = time.perf_counter()
+    summary = network_summary(
+        net,
+        centres=sit.centres if network_detail else None,
+        centre_att=sit.centre_att if network_detail else None,
+        previous=reuse.directness if reuse is not None else None,
+        changed=sit.changed_walk,
+    )
+    timings["network"] = time.perf_counter() - t4
+
+    unreachable = _unreachable(
+        [
+            ("housing", h_att),
+            ("mobipunten", mobi_att),
+            ("stations", st_att),
+            ("localities", sit.centre_att),
+        ]
+    )
+    timings["total"] = time.perf_counter() - t0
+    task.report(1.0, "done")
+    return Evaluation(
+        scenario=sit.scenario,
+        parameters=params,
+        name=sit.scenario.name if sit.scenario is not None else "basis",
+        dwellings=dw,
+        municipalities=municipalities,
+        region=region,
+        coverage_curve=curve,
+        mobipunten=mobi_out,
+        stations=st_out,
+        service_areas=areas,
+        links=links,
+        removed_links=sit.removed_links,
+        network=summary,
+        population_covered=population_covered,
+        unreachable=unreachable,
+        timings=timings,
+    )
+
+
+def _known_areas(reuse: Reuse, mobi: pd.DataFrame, changed: np.ndarray) -> list[Any]:
+    """Base service areas of unchanged mobipunten away from every change."""
+    tree = shapely.STRtree(changed) if len(changed) else None
+    known: list[Any] = []
+    for mid, change in zip(mobi["mobipunt_id"].astype(str), mobi["change"].fillna(""), strict=True):
+        poly = reuse.service_areas.get(mid) if change == "" else None
+        if poly is not None and tree is not None and len(tree.query(poly, predicate="intersects")):
+            poly = None
+        known.append(poly)
+    return known
+
+
+def _ids_of(index: np.ndarray, ids: np.ndarray) -> np.ndarray:
+    """``ids[index]`` with None where ``index`` is -1."""
+    out = np.full(len(index), None, dtype=object)
+    hit = index >= 0
+    out[hit] = ids[index[hit]]
+    return out
+
+
+def _municipality_table(
+    dw: pd.DataFrame, municipalities: gpd.GeoDataFrame | None, params: Parameters
+) -> pd.DataFrame:
+    arrays = _arrays(dw)
+    nis_values = dw["nis"].astype(str).to_numpy()
+    muni_values = dw["municipality"].astype(str).to_numpy()
+    names: dict[str, str] = {}
+    order: list[str] = []
+    if municipalities is not None:
+        for nis, name in zip(
+            municipalities["nis"].astype(str), municipalities["name"].astype(str), strict=True
+        ):
+            names[nis] = name
+            order.append(nis)
+    uniq, inverse = np.unique(nis_values, return_inverse=True)
+    groups = {str(u): np.flatnonzero(inverse == i) for i, u in enumerate(uniq)}
+    empty = np.zeros(0, dtype=np.int64)
+    rows = []
+    for nis in [*order, *sorted(k for k in groups if k not in names)]:
+        idx = groups.get(nis, empty)
+        name = names.get(nis)
+        if name is None:
+            name = str(muni_values[idx[0]]) if len(idx) else ""
+        rows.append({"nis": nis, "name": name, **_indicators(arrays, params, idx)})
+    return pd.DataFrame(rows)
+
+
+def _unreachable(parts: Iterable[tuple[str, Attachment | None]]) -> pd.DataFrame:
+    frames = []
+    for layer, att in parts:
+        if att is None:
+            continue
+        bad = ~att.reachable
+        if bad.any():
+            frames.append(
+                pd.DataFrame({"layer": layer, "id": att.ids[bad].astype(str), "snap_m": att.snap_m[bad]})
+            )
+    if not frames:
+        return pd.DataFrame(
+            {"layer": pd.Series(dtype=str), "id": pd.Series(dtype=str), "snap_m": pd.Series(dtype=float)}
+        )
+    return pd.concat(frames, ignore_index=True)

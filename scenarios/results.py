@@ -1,0 +1,489 @@
+"""Result objects of the scenario engine, the contract for exporters and desktop.
+
+Everything here is plain data (frozen dataclasses holding pandas /
+geopandas frames, all geometries in EPSG:31370). Column and key names are
+stable: exporters and the desktop code against them.
+
+Indicator keys
+--------------
+Region and municipality indicators share one naming scheme. ``<m>`` and
+``<min>`` are the thresholds of the run's :class:`Parameters`, written
+without a trailing ``.0`` (``400``, ``1200``, ``7.5``):
+
+``dwellings``, ``inhabitants``
+    housing units and inhabitants (dwellings x household size) analysed.
+``unreachable_dwellings``
+    dwellings whose housing point lies beyond ``max_snap_m`` of the network.
+``share_walk_mobipunt_<m>m`` / ``share_walk_station_<m>m``
+    % of dwellings (0..100) within ``<m>`` metres walking over the network
+    of the nearest mobipunt / station.
+``share_bike_mobipunt_<min>min`` / ``share_bike_station_<min>min``
+    % of dwellings within ``<min>`` minutes cycling.
+``share_inh_walk_...`` / ``share_inh_bike_...``
+    the same shares for inhabitants.
+``mean_bike_min_mobipunt``, ``median_bike_min_mobipunt``, ``p90_bike_min_mobipunt``
+    dwelling-weighted mean / median / 90th percentile cycling time (min) to
+    the nearest mobipunt (reachable dwellings only); also ``..._station``.
+``mean_walk_m_mobipunt``, ``median_walk_m_mobipunt``, ``p90_walk_m_mobipunt``
+    the same for walking distance (m); also ``..._station``.
+``grid_inhabitants_covered`` (region only)
+    inhabitants of the population grid inside the union of the mobipunt
+    service areas; ``share_grid_covered`` the % of the grid total.
+
+Use :func:`indicator_label` / :func:`indicator_unit` (or
+:data:`INDICATOR_LABELS` for the default parameters) for display.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING, Any
+
+import geopandas as gpd
+import pandas as pd
+
+if TYPE_CHECKING:
+    from slimmeregio.scenarios.model import Parameters, Scenario
+
+__all__ = [
+    "INDICATOR_LABELS",
+    "Comparison",
+    "Evaluation",
+    "MissingLinkSuggestion",
+    "NetworkSummary",
+    "SitingResult",
+    "fmt_threshold",
+    "indicator_keys",
+    "indicator_label",
+    "indicator_labels",
+    "indicator_unit",
+]
+
+
+def fmt_threshold(value: float) -> str:
+    """A threshold as it appears in indicator keys: ``400.0`` -> ``"400"``."""
+    return f"{value:g}"
+
+
+_TARGETS = {"mobipunt": ("mobipunt", "mobipunt"), "station": ("station", "station")}
+
+_FIXED: dict[str, tuple[str, str, str]] = {
+    "dwellings": ("Woningen", "Dwellings", "count"),
+    "inhabitants": ("Inwoners", "Inhabitants", "count"),
+    "unreachable_dwellings": (
+        "Woningen niet bereikbaar via het netwerk",
+        "Dwellings not reachable over the network",
+        "count",
+    ),
+    "grid_inhabitants_covered": (
+        "Inwoners (raster) binnen de bedieningsgebieden",
+        "Inhabitants (grid) within the service areas",
+        "count",
+    ),
+    "share_grid_covered": (
+        "Aandeel inwoners (raster) binnen de bedieningsgebieden",
+        "Share of inhabitants (grid) within the service areas",
+        "%",
+    ),
+}
+
+_STAT_NL = {"mean": "Gemiddelde", "median": "Mediaan", "p90": "90e percentiel"}
+_STAT_EN = {"mean": "Mean", "median": "Median", "p90": "90th percentile"}
+
+_SHARE_RE = re.compile(
+    r"^share_(?P<inh>inh_)?(?P<mode>walk|bike)_(?P<target>mobipunt|station)_(?P<thr>[0-9.]+)(?P<unit>m|min)$"
+)
+_STAT_RE = re.compile(
+    r"^(?P<stat>mean|median|p90)_(?P<mode>walk_m|bike_min)_(?P<target>mobipunt|station)$"
+)
+
+
+def indicator_label(key: str, lang: str = "nl") -> str:
+    """The human label of indicator ``key`` in ``lang`` (``nl`` or ``en``).
+
+    Unknown keys are returned unchanged.
+    """
+    nl = lang == "nl"
+    if key in _FIXED:
+        return _FIXED[key][0 if nl else 1]
+    m = _SHARE_RE.match(key)
+    if m:
+        target = m["target"]
+        thr = m["thr"]
+        who_nl = "inwoners" if m["inh"] else "woningen"
+        who_en = "inhabitants" if m["inh"] else "dwellings"
+        if m["mode"] == "walk":
+            if nl:
+                return f"Aandeel {who_nl} binnen {thr} m wandelen van een {target}"
+            return f"Share of {who_en} within {thr} m walk of a {target}"
+        if nl:
+            return f"Aandeel {who_nl} binnen {thr} min fietsen van een {target}"
+        return f"Share of {who_en} within {thr} min by bike of a {target}"
+    m = _STAT_RE.match(key)
+    if m:
+        target = m["target"]
+        stat = (_STAT_NL if nl else _STAT_EN)[m["stat"]]
+        if m["mode"] == "walk_m":
+            if nl:
+                return f"{stat} wandelafstand tot {target} (m)"
+            return f"{stat} walking distance to {target} (m)"
+        if nl:
+            return f"{stat} fietstijd tot {target} (min)"
+        return f"{stat} cycling time to {target} (min)"
+    return key
+
+
+def indicator_unit(key: str) -> str:
+    """Unit of indicator ``key``: ``"%"``, ``"min"``, ``"m"`` or ``"count"``."""
+    if key in _FIXED:
+        return _FIXED[key][2]
+    if _SHARE_RE.match(key):
+        return "%"
+    m = _STAT_RE.match(key)
+    if m:
+        return "m" if m["mode"] == "walk_m" else "min"
+    return ""
+
+
+def indicator_keys(
+    walk_thresholds_m: tuple[float, ...] = (400.0, 800.0, 1200.0),
+    bike_thresholds_min: tuple[float, ...] = (5.0, 10.0, 15.0),
+    *,
+    region: bool = True,
+) -> list[str]:
+    """All indicator keys for the given thresholds, in display order.
+
+    ``region=False`` leaves out the region-only grid keys.
+    """
+    keys = ["dwellings", "inhabitants", "unreachable_dwellings"]
+    for target in ("mobipunt", "station"):
+        for who in ("", "inh_"):
+            for m in walk_thresholds_m:
+                keys.append(f"share_{who}walk_{target}_{fmt_threshold(m)}m")
+            for t in bike_thresholds_min:
+                keys.append(f"share_{who}bike_{target}_{fmt_threshold(t)}min")
+        for stat in ("mean", "median", "p90"):
+            keys.append(f"{stat}_bike_min_{target}")
+        for stat in ("mean", "median", "p90"):
+            keys.append(f"{stat}_walk_m_{target}")
+    if region:
+        keys += ["grid_inhabitants_covered", "share_grid_covered"]
+    return keys
+
+
+def indicator_labels(keys: list[str] | None = None) -> dict[str, dict[str, str]]:
+    """``{key: {"nl": ..., "en": ..., "unit": ...}}`` for ``keys``.
+
+    Without ``keys``: the keys of the default parameters.
+    """
+    return {
+        k: {"nl": indicator_label(k, "nl"), "en": indicator_label(k, "en"), "unit": indicator_unit(k)}
+        for k in (keys if keys is not None else indicator_keys())
+    }
+
+
+#: Labels and units of the indicator keys of the default parameters:
+#: ``{key: {"nl": label, "en": label, "unit": "%"|"min"|"m"|"count"}}``.
+#: For other thresholds call :func:`indicator_labels` / :func:`indicator_label`.
+INDICATOR_LABELS: dict[str, dict[str, str]] = indicator_labels()
+
+
+@dataclass(frozen=True, eq=False)
+class NetworkSummary:
+    """Bike-network quality of one evaluated network.
+
+    Attributes
+    ----------
+    km_per_class
+        DataFrame ``link_class, links, km`` (one row per class, sorted by the
+        standard class order, then by name).
+    total_km
+        Total network length (km).
+    components
+        Number of connected components (ignoring one-way restrictions).
+    islands
+        DataFrame ``component, nodes, links, km`` of every component, largest
+        first (component 0 is the main network; the rest are islands).
+    directness
+        DataFrame ``from_name, to_name, straight_m, network_m, ratio`` for
+        neighbouring locality centres (Delaunay neighbours of the
+        ``deelgemeenten`` layer), walking-network distance over straight
+        distance; ``network_m``/``ratio`` are NaN where no path exists.
+        Empty when the project has no locality-centre layer.
+    """
+
+    km_per_class: pd.DataFrame
+    total_km: float
+    components: int
+    islands: pd.DataFrame
+    directness: pd.DataFrame
+
+    @property
+    def median_directness(self) -> float:
+        """Median directness ratio over the neighbour pairs (NaN if none)."""
+        if self.directness.empty:
+            return float("nan")
+        return float(self.directness["ratio"].median())
+
+
+@dataclass(frozen=True, eq=False)
+class Evaluation:
+    """Everything one run of a scenario (or the base) produced.
+
+    Attributes
+    ----------
+    scenario
+        The evaluated :class:`Scenario`, or None for the base situation.
+    parameters
+        The parameters used.
+    name
+        Display name: the scenario's name, or ``"basis"``.
+    dwellings
+        GeoDataFrame, one row per housing feature (point geometry; polygons
+        are represented by their representative point): ``housing_id`` (str),
+        ``name``, ``status``, ``dwellings`` (int), ``inhabitants`` (float,
+        dwellings x household size), ``nis``, ``municipality``,
+        ``walk_m_mobipunt`` (network walking distance in m to the nearest
+        mobipunt, incl. the walk to and from the network; NaN when
+        unreachable), ``bike_min_mobipunt`` (cycling minutes, one-way
+        streets honoured), ``mobipunt_id`` (the nearest by cycling time, str
+        or None), ``walk_m_station``, ``bike_min_station``, ``station_id``
+        (same for stations with enough trains), ``snap_m`` (distance to the
+        network), ``reachable`` (bool: attached to the network), ``added``
+        (bool: added by the scenario).
+    municipalities
+        DataFrame, one row per municipality: ``nis``, ``name`` and every
+        municipality indicator key (see the module docstring). Housing
+        outside every municipality is grouped under ``nis`` ``""``.
+    region
+        ``{indicator key: value}`` for the whole region.
+    coverage_curve
+        DataFrame ``minutes`` (0..curve_max_min) with ``share_mobipunt`` and
+        ``share_station``: % of dwellings within that cycling time.
+    mobipunten
+        GeoDataFrame of the mobipunten counted as destinations:
+        ``mobipunt_id``, ``name``, ``hoppin_type``, ``offer``,
+        ``catchment_dwellings`` (dwellings for which it is the nearest by
+        cycling), ``catchment_inhabitants``, ``snap_m``, ``reachable``,
+        ``change`` in {"", "added", "moved"}; point geometry.
+    stations
+        GeoDataFrame of the stations used: ``station_id``, ``name``,
+        ``trains_per_day``, ``catchment_dwellings``, ``snap_m``,
+        ``reachable``.
+    service_areas
+        GeoDataFrame ``mobipunt_id``, ``name``, ``minutes`` (the
+        service-area time), polygon geometry: the area within that cycling
+        time over the network.
+    links
+        GeoDataFrame, one row per network edge (links split at junctions):
+        ``link_id`` (the source link's id), ``link_class``, ``speed_kmh``,
+        ``length_m``, ``oneway``, ``name``, ``flow_dwellings`` (dwellings
+        whose shortest cycling route to their nearest station uses it),
+        ``change`` in {"", "added", "upgraded"}; line geometry.
+    removed_links
+        GeoDataFrame of the links the scenario closed (same columns as
+        ``links`` without the flow); empty for the base.
+    network
+        :class:`NetworkSummary`.
+    population_covered
+        Inhabitants of the population grid within the union of the service
+        areas (None when the project has no population grid).
+    unreachable
+        DataFrame ``layer`` (housing / mobipunten / stations / localities),
+        ``id``, ``snap_m`` (distance to the nearest link, NaN when none within
+        reach): points beyond ``max_snap_m`` that were not analysed.
+    timings
+        ``{step: seconds}`` of this run.
+    """
+
+    scenario: Scenario | None
+    parameters: Parameters
+    name: str
+    dwellings: gpd.GeoDataFrame
+    municipalities: pd.DataFrame
+    region: dict[str, float]
+    coverage_curve: pd.DataFrame
+    mobipunten: gpd.GeoDataFrame
+    stations: gpd.GeoDataFrame
+    service_areas: gpd.GeoDataFrame
+    links: gpd.GeoDataFrame
+    removed_links: gpd.GeoDataFrame
+    network: NetworkSummary
+    population_covered: float | None
+    unreachable: pd.DataFrame
+    timings: dict[str, float] = field(default_factory=dict)
+
+    @property
+    def is_base(self) -> bool:
+        return self.scenario is None
+
+    def top_links(self, n: int = 20) -> gpd.GeoDataFrame:
+        """The ``n`` links carrying the largest potential bike flow."""
+        return self.links.nlargest(n, "flow_dwellings")
+
+    def indicator_keys(self) -> list[str]:
+        """The region indicator keys of this run, in display order."""
+        return list(self.region)
+
+
+@dataclass(frozen=True, eq=False)
+class Comparison:
+    """A scenario's evaluation against the base's.
+
+    Attributes
+    ----------
+    base, scenario
+        The two :class:`Evaluation` objects.
+    region
+        DataFrame ``indicator, label_nl, label_en, unit, base, scenario,
+        delta`` (scenario - base), one row per region indicator.
+    municipalities
+        DataFrame ``nis, name, indicator, base, scenario, delta`` (long
+        form: one row per municipality and indicator).
+    access_changes
+        GeoDataFrame of the housing features whose access changes at a
+        threshold: ``housing_id``, ``name``, ``nis``, ``municipality``,
+        ``target`` (mobipunt/station), ``mode`` (walk/bike), ``threshold``
+        (m or min), ``change`` in {"gain", "loss"}, ``dwellings``, point
+        geometry. Added housing counts as a gain where it is within reach;
+        removed housing as a loss where it was.
+    curve
+        DataFrame ``minutes, base_mobipunt, scenario_mobipunt,
+        base_station, scenario_station`` (% of dwellings within the time).
+    """
+
+    base: Evaluation
+    scenario: Evaluation
+    region: pd.DataFrame
+    municipalities: pd.DataFrame
+    access_changes: gpd.GeoDataFrame
+    curve: pd.DataFrame
+
+    def delta(self, key: str) -> float:
+        """Region delta of indicator ``key``."""
+        row = self.region.loc[self.region["indicator"] == key, "delta"]
+        return float(row.iloc[0]) if len(row) else float("nan")
+
+    def gains(self, threshold: float, *, target: str = "mobipunt", mode: str = "bike") -> int:
+        """Dwellings gaining access within ``threshold`` (min or m)."""
+        return self._count("gain", threshold, target, mode)
+
+    def losses(self, threshold: float, *, target: str = "mobipunt", mode: str = "bike") -> int:
+        """Dwellings losing access within ``threshold`` (min or m)."""
+        return self._count("loss", threshold, target, mode)
+
+    def _count(self, change: str, threshold: float, target: str, mode: str) -> int:
+        a = self.access_changes
+        sel = (
+            (a["change"] == change)
+            & (a["threshold"] == threshold)
+            & (a["target"] == target)
+            & (a["mode"] == mode)
+        )
+        return int(a.loc[sel, "dwellings"].sum())
+
+
+@dataclass(frozen=True, eq=False)
+class SitingResult:
+    """K suggested new mobipunt sites, best first (greedy, lazy evaluation).
+
+    Attributes
+    ----------
+    sites
+        GeoDataFrame, one row per chosen site in the order chosen: ``rank``
+        (1..K), ``candidate_id`` (str), ``name``, ``gain_dwellings`` (dwellings
+        newly within ``threshold_min`` cycling of a mobipunt thanks to this
+        site, given the sites before it), ``cumulative_dwellings``,
+        ``gain_inhabitants``, ``share_after`` (% of all dwellings within the
+        threshold after adding the sites up to this one), ``nis``,
+        ``municipality``; point geometry.
+    threshold_min
+        The cycling-time threshold used.
+    covered_before
+        Dwellings within the threshold before any suggested site.
+    total_dwellings
+        Dwellings analysed.
+    candidates
+        Number of candidate sites considered.
+    evaluations
+        Gain evaluations performed (CELF saves most of candidates x K).
+    """
+
+    sites: gpd.GeoDataFrame
+    threshold_min: float
+    covered_before: int
+    total_dwellings: int
+    candidates: int
+    evaluations: int
+
+    def as_modifications(self, *, author: str, reason: str, hoppin_type: str = "buurt") -> list[Any]:
+        """The sites as ``AddMobipunt`` modifications (to accept into a scenario)."""
+        from slimmeregio.scenarios.model import AddMobipunt
+
+        mods = []
+        for row in self.sites.itertuples():
+            mods.append(
+                AddMobipunt(
+                    x=float(row.geometry.x),
+                    y=float(row.geometry.y),
+                    name=str(row.name) if row.name else f"Voorgesteld mobipunt {row.rank}",
+                    hoppin_type=hoppin_type,
+                    author=author,
+                    reason=reason,
+                )
+            )
+        return mods
+
+
+@dataclass(frozen=True)
+class MissingLinkSuggestion:
+    """A suggested new link between two nearby nodes with a large detour.
+
+    Attributes
+    ----------
+    rank
+        1 = most dwellings helped.
+    from_xy, to_xy
+        End points (EPSG:31370) of the suggested straight link.
+    from_node, to_node
+        Network node numbers.
+    straight_m
+        Straight-line distance between the ends.
+    network_m
+        Current shortest walking-network distance; inf when it is longer than
+        ``detour_ratio x detour_max_straight_m`` (the search stops there) or
+        there is no path at all.
+    ratio
+        ``network_m / straight_m``.
+    dwellings_improved
+        Dwellings whose cycling time to the nearest mobipunt (or, when
+        ``target`` is station, station) would drop if the link were built.
+    minutes_saved
+        Total dwelling-minutes saved (sum over improved dwellings).
+    municipality
+        Municipality of the link's midpoint ("" if unknown).
+    """
+
+    rank: int
+    from_xy: tuple[float, float]
+    to_xy: tuple[float, float]
+    from_node: int
+    to_node: int
+    straight_m: float
+    network_m: float
+    ratio: float
+    dwellings_improved: int
+    minutes_saved: float
+    municipality: str = ""
+
+    def as_modification(self, *, author: str, reason: str, link_class: str = "lokaal") -> Any:
+        """This suggestion as an ``AddLink`` modification."""
+        from slimmeregio.scenarios.model import AddLink
+
+        return AddLink(
+            coords=(self.from_xy, self.to_xy),
+            link_class=link_class,
+            author=author,
+            reason=reason,
+        )

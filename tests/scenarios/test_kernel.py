@@ -1,0 +1,162 @@
+"""The csgraph kernel against plain networkx (property-based and by hand)."""
+
+from __future__ import annotations
+
+import geopandas as gpd
+import networkx as nx
+import numpy as np
+import pytest
+import shapely
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from slimmeregio.layers.model import ANALYSIS_CRS
+from slimmeregio.scenarios.attach import attach_points
+from slimmeregio.scenarios.kernel import (
+    csr_min,
+    flows_to_nearest,
+    nearest_destination,
+    point_distances,
+)
+from slimmeregio.scenarios.network import network_from_frame
+
+from ._reference import nearest_costs, pair_costs, split_digraph
+
+
+def random_network(seed: int, n_points: int = 25, extra: int = 15, oneway_share: float = 0.3):
+    """A random planar-ish network: a spanning tree of random points plus chords."""
+    rng = np.random.default_rng(seed)
+    pts = rng.uniform(0, 2000, (n_points, 2)) + [150_000, 170_000]
+    lines = []
+    for i in range(1, n_points):
+        j = int(rng.integers(0, i))
+        mid = (pts[i] + pts[j]) / 2 + rng.normal(0, 40, 2)
+        lines.append(shapely.LineString([pts[i], mid, pts[j]]))
+    for _ in range(extra):
+        i, j = rng.choice(n_points, 2, replace=False)
+        lines.append(shapely.LineString([pts[i], pts[j]]))
+    frame = gpd.GeoDataFrame(geometry=lines, crs=ANALYSIS_CRS)
+    classes = rng.choice(np.array(["fietssnelweg", "bovenlokaal", "lokaal"], dtype=object), len(lines))
+    oneway = rng.random(len(lines)) < oneway_share
+    net = network_from_frame(
+        frame,
+        link_class=classes,
+        oneway=oneway,
+        speeds_kmh={"fietssnelweg": 25.0, "bovenlokaal": 20.0, "lokaal": 16.0},
+    )
+    return net, rng
+
+
+@settings(max_examples=25, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(seed=st.integers(0, 10_000), n_dest=st.integers(1, 4), mode=st.sampled_from(["walk", "bike"]))
+def test_nearest_destination_equals_networkx(seed: int, n_dest: int, mode: str) -> None:
+    net, rng = random_network(seed)
+    src = attach_points(net, rng.uniform(0, 2000, (30, 2)) + [150_000, 170_000], max_snap_m=300)
+    dst = attach_points(net, rng.uniform(0, 2000, (n_dest, 2)) + [150_000, 170_000], max_snap_m=300)
+    res = nearest_destination(net, src, dst, mode=mode)
+    ref = nearest_costs(net, src, dst, mode)
+    assert np.array_equal(np.isfinite(res.cost), np.isfinite(ref))
+    fin = np.isfinite(ref)
+    np.testing.assert_allclose(res.cost[fin], ref[fin], rtol=1e-9, atol=1e-6)
+    # The destination named is one at that cost.
+    for k in np.flatnonzero(fin):
+        assert res.dest[k] >= 0
+
+
+@settings(max_examples=15, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(seed=st.integers(0, 10_000))
+def test_flows_equal_networkx_paths(seed: int) -> None:
+    """Summed route weights per edge equal those of networkx's own shortest paths."""
+    net, rng = random_network(seed, oneway_share=0.0)
+    src = attach_points(net, rng.uniform(0, 2000, (20, 2)) + [150_000, 170_000], max_snap_m=300)
+    dst = attach_points(net, rng.uniform(0, 2000, (2, 2)) + [150_000, 170_000], max_snap_m=300)
+    w = rng.integers(1, 10, len(src.ids)).astype(float)
+    res = nearest_destination(net, src, dst, mode="bike")
+    flow = flows_to_nearest(net, src, res, w)
+    # Reference: networkx path from each source point to the nearest destination,
+    # mapping every traversed sub-edge back to its network edge.
+    g = split_digraph(net, {"s": src, "d": dst}, "bike")
+    owner: dict = {}
+    best: dict = {}
+    t = net.time_s
+    for e in range(net.n_edges):
+        for key in ((("n", int(net.u[e])), ("n", int(net.v[e]))), (("n", int(net.v[e])), ("n", int(net.u[e])))):
+            if key not in best or t[e] < best[key]:  # parallel links: the cheapest carries
+                best[key] = t[e]
+                owner[key] = e
+    for name, att in (("s", src), ("d", dst)):
+        for k in range(len(att.ids)):
+            e = int(att.edge[k])
+            if e >= 0:
+                owner[("p", name, k)] = e
+    ref = np.zeros(net.n_edges)
+    targets = [("x", "d", k) for k in range(len(dst.ids)) if dst.edge[k] >= 0]
+    if not targets:  # no destination on the network: nobody travels
+        assert not flow.any()
+        return
+    rev = g.reverse(copy=True)
+    _, paths = nx.multi_source_dijkstra(rev, targets, weight="w")
+    for k in range(len(src.ids)):
+        node = ("x", "s", k)
+        if node not in paths or not np.isfinite(res.cost[k]):
+            continue
+        used = set()
+        path = paths[node][::-1]
+        for a, b in zip(path[:-1], path[1:], strict=True):
+            if (a, b) in owner:
+                used.add(owner[(a, b)])
+            for end in (a, b):
+                if end[0] == "p":
+                    used.add(owner[end])
+        for e in used:
+            ref[e] += w[k]
+    np.testing.assert_allclose(flow, ref, atol=1e-6)
+
+
+@settings(max_examples=15, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(seed=st.integers(0, 10_000))
+def test_point_distances_equal_networkx(seed: int) -> None:
+    net, rng = random_network(seed, oneway_share=0.0)
+    pts = attach_points(net, rng.uniform(0, 2000, (8, 2)) + [150_000, 170_000], max_snap_m=500)
+    pairs = np.array([(i, j) for i in range(8) for j in range(8) if i < j])
+    got = point_distances(net, pts, pairs, mode="walk")
+    ref = pair_costs(net, pts, pairs, "walk")
+    assert np.array_equal(np.isfinite(got), np.isfinite(ref))
+    fin = np.isfinite(ref)
+    np.testing.assert_allclose(got[fin], ref[fin], rtol=1e-9, atol=1e-6)
+
+
+def test_csr_keeps_cheapest_parallel_arc_and_drops_loops() -> None:
+    g = csr_min(
+        3,
+        np.array([0, 0, 1, 2]),
+        np.array([1, 1, 1, 0]),
+        np.array([5.0, 2.0, 1.0, 0.0]),
+        np.array([10, 11, 12, 13]),
+    )
+    m = g.matrix.toarray()
+    assert m[0, 1] == 2.0
+    assert m[1, 1] == 0.0  # self-loop dropped
+    assert m[2, 0] > 0  # zero weight kept as a tiny positive arc
+    assert list(g.edge_of(np.array([0, 2]), np.array([1, 0]))) == [11, 13]
+
+
+def test_one_way_respected_for_cycling_not_walking() -> None:
+    """A one-way link forces cyclists round; pedestrians walk it both ways."""
+    a, b, c = (150_000.0, 170_000.0), (150_100.0, 170_000.0), (150_100.0, 170_300.0)
+    frame = gpd.GeoDataFrame(
+        geometry=[
+            shapely.LineString([a, b]),  # one-way a -> b
+            shapely.LineString([b, c]),
+            shapely.LineString([c, (150_000.0, 170_300.0), a]),
+        ],
+        crs=ANALYSIS_CRS,
+    )
+    net = network_from_frame(frame, oneway=np.array([True, False, False]), speeds_kmh={"lokaal": 18.0})
+    src = attach_points(net, np.array([[150_100.0, 170_000.0]]), max_snap_m=10)  # at b
+    dst = attach_points(net, np.array([[150_000.0, 170_000.0]]), max_snap_m=10)  # at a
+    walk = nearest_destination(net, src, dst, mode="walk")
+    assert walk.cost[0] == pytest.approx(100.0)
+    bike = nearest_destination(net, src, dst, mode="bike")
+    # b -> c -> corner -> a = 300 + 100 + 300 m at 5 m/s.
+    assert bike.cost[0] == pytest.approx(700.0 / 5.0)
