@@ -1,0 +1,509 @@
+"""The Excel workbook of a set of scenarios (openpyxl), sheets in Dutch.
+
+Sheets
+------
+Samenvatting
+    region indicators: base, each scenario and its change; a bar chart.
+Gemeenten
+    per municipality and scenario: dwellings, coverage shares, times, and
+    the change against the base (conditional formatting on the changes).
+Mobipunten
+    per scenario and mobipunt: type, offer, catchment (dwellings,
+    inhabitants), whether it is new or moved.
+Wijzigingen
+    the modification ledger: what, where, who, why, when.
+Gevoeligheid
+    coverage (% of dwellings) by cycling-time threshold 0..N minutes; a line
+    chart.
+Parameters en bronnen
+    the parameters of each scenario, the data sources and licences, the tool
+    version and date, and the illustrative-data note.
+
+Safety: no value from data is ever written as a formula. Text that starts
+with ``=``, ``+``, ``-``, ``@``, a tab or a carriage return is stored as a
+text cell with Excel's quote prefix, so ``=HYPERLINK(...)`` in a scenario's
+reason shows as text and never runs. The workbook contains no formulas at
+all; charts refer to cell ranges.
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Sequence
+from datetime import date, datetime
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+import pandas as pd
+from openpyxl import Workbook
+from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE, Cell
+from openpyxl.chart import BarChart, LineChart, Reference
+from openpyxl.chart.series import SeriesLabel
+from openpyxl.formatting.rule import CellIsRule
+from openpyxl.styles import Alignment, Border, Font, PatternFill, Side
+from openpyxl.utils import get_column_letter
+from openpyxl.worksheet.worksheet import Worksheet
+
+from slimmeregio.exporters._safe import writing
+from slimmeregio.exporters.meta import (
+    LEDGER_COLUMNS_NL,
+    ExportMeta,
+    build_meta,
+    modification_ledger,
+    parameter_rows,
+)
+from slimmeregio.layers.model import Project
+from slimmeregio.layers.progress import Task
+
+__all__ = ["FORMULA_PREFIXES", "SHEETS", "export_excel", "write_cell"]
+
+SHEETS = ("Samenvatting", "Gemeenten", "Mobipunten", "Wijzigingen", "Gevoeligheid", "Parameters en bronnen")
+
+#: Text starting with one of these would be read as a formula (or DDE) by a spreadsheet.
+FORMULA_PREFIXES = ("=", "+", "-", "@", "\t", "\r", "\n")
+
+_HEADER_FILL = PatternFill("solid", fgColor="0D47A1")
+_HEADER_FONT = Font(bold=True, color="FFFFFF")
+_TITLE_FONT = Font(bold=True, size=14, color="0D47A1")
+_NOTE_FONT = Font(italic=True, color="7A5500")
+_THIN = Side(style="thin", color="D0D0D0")
+_GOOD_FILL = PatternFill("solid", fgColor="D8F0E4")
+_BAD_FILL = PatternFill("solid", fgColor="FBE1CF")
+
+_FORMATS = {
+    "%": '0.0" %"',
+    "pp": '+0.0" pp";-0.0" pp";0.0" pp"',
+    "min": '0.0" min"',
+    "dmin": '+0.0" min";-0.0" min";0.0" min"',
+    "m": '#,##0" m"',
+    "dm": '+#,##0" m";-#,##0" m";0" m"',
+    "count": "#,##0",
+    "dcount": "+#,##0;-#,##0;0",
+    "km": '#,##0.0" km"',
+    "xy": "0.0",
+}
+
+
+def _clean(value: Any) -> Any:
+    """A value openpyxl can store: plain Python types, NaN as empty."""
+    if value is None:
+        return None
+    if isinstance(value, np.generic):
+        value = value.item()
+    if isinstance(value, float) and (math.isnan(value) or math.isinf(value)):
+        return None
+    if isinstance(value, bool | int | float | datetime | date):
+        return value
+    if isinstance(value, pd.Timestamp):
+        return value.to_pydatetime()
+    text = str(value)
+    return ILLEGAL_CHARACTERS_RE.sub("", text)
+
+
+def write_cell(ws: Worksheet, row: int, column: int, value: Any, *, number_format: str | None = None) -> Cell:
+    """Write ``value`` as data, never as a formula.
+
+    Text that a spreadsheet would treat as a formula is stored as a text
+    cell with the quote prefix set (Excel shows it as typed).
+    """
+    value = _clean(value)
+    cell = ws.cell(row=row, column=column)
+    cell.value = value
+    if isinstance(value, str):
+        cell.data_type = "s"  # openpyxl marks '=...' as a formula: undo that
+        if value.startswith(FORMULA_PREFIXES):
+            cell.quotePrefix = True
+    elif number_format and isinstance(value, int | float) and not isinstance(value, bool):
+        cell.number_format = number_format
+    return cell
+
+
+def _header(ws: Worksheet, row: int, labels: Sequence[str], *, start: int = 1) -> None:
+    for j, label in enumerate(labels, start=start):
+        cell = write_cell(ws, row, j, label)
+        cell.font = _HEADER_FONT
+        cell.fill = _HEADER_FILL
+        cell.alignment = Alignment(vertical="center", wrap_text=True)
+        cell.border = Border(bottom=_THIN)
+    ws.row_dimensions[row].height = 32
+
+
+def _finish(ws: Worksheet, header_row: int, n_rows: int, n_cols: int, *, min_width: int = 8,
+            max_width: int = 60) -> None:
+    """Freeze the header, add an autofilter and fit the column widths."""
+    if n_cols == 0:
+        return
+    ws.freeze_panes = ws.cell(row=header_row + 1, column=1)
+    last = get_column_letter(n_cols)
+    ws.auto_filter.ref = f"A{header_row}:{last}{max(header_row + n_rows, header_row + 1)}"
+    for j in range(1, n_cols + 1):
+        letter = get_column_letter(j)
+        longest = 0
+        for (cell,) in ws.iter_rows(min_row=header_row, max_row=header_row + min(n_rows, 500), min_col=j, max_col=j):
+            v = cell.value
+            if v is None:
+                continue
+            if isinstance(v, float):
+                text = f"{v:,.1f}  xx"
+            elif isinstance(v, int):
+                text = f"{v:,}  x"
+            else:
+                text = str(v)
+            line = max((len(part) for part in text.split("\n")), default=0)
+            if cell.row == header_row:
+                line = min(line, 22)  # headers wrap
+            longest = max(longest, line)
+        ws.column_dimensions[letter].width = max(min_width, min(max_width, longest + 2))
+
+
+def _delta_formatting(ws: Worksheet, ref: str, *, higher_is_better: bool = True) -> None:
+    """Green for a change for the better, orange for the worse."""
+    good, bad = ("greaterThan", "lessThan") if higher_is_better else ("lessThan", "greaterThan")
+    ws.conditional_formatting.add(ref, CellIsRule(operator=good, formula=["0"], fill=_GOOD_FILL))
+    ws.conditional_formatting.add(ref, CellIsRule(operator=bad, formula=["0"], fill=_BAD_FILL))
+
+
+def _unit(key: str) -> str:
+    from slimmeregio.scenarios.results import indicator_unit
+
+    return indicator_unit(key)
+
+
+def _label(key: str, lang: str) -> str:
+    from slimmeregio.scenarios.results import indicator_label
+
+    return indicator_label(key, lang)
+
+
+def _delta_format(unit: str) -> str:
+    return {"%": _FORMATS["pp"], "min": _FORMATS["dmin"], "m": _FORMATS["dm"]}.get(unit, _FORMATS["dcount"])
+
+
+def _higher_is_better(key: str) -> bool:
+    return _unit(key) in ("%",) or key.startswith(("dwellings", "inhabitants", "grid_inhabitants"))
+
+
+def _runs(results: Sequence[Any]) -> tuple[Any, list[tuple[str, Any, Any]]]:
+    """(base evaluation, [(name, scenario evaluation, comparison or None)])."""
+    base = None
+    runs: list[tuple[str, Any, Any]] = []
+    for item in results:
+        if hasattr(item, "access_changes"):  # a Comparison
+            base = base or item.base
+            runs.append((str(item.scenario.name), item.scenario, item))
+        elif getattr(item, "is_base", False):
+            base = base or item
+        else:
+            runs.append((str(item.name), item, None))
+    return base, runs
+
+
+def _title_block(ws: Worksheet, title: str, meta: ExportMeta) -> int:
+    write_cell(ws, 1, 1, title).font = _TITLE_FONT
+    write_cell(ws, 2, 1, f"{meta.title} · {meta.date_text} · Slimme Regio Planner {meta.version}").font = Font(
+        color="5F5F5F")
+    row = 3
+    for note in meta.notes:
+        write_cell(ws, row, 1, note).font = _NOTE_FONT
+        row += 1
+    return row + 1
+
+
+def _summary_sheet(ws: Worksheet, base: Any, runs: list[tuple[str, Any, Any]], meta: ExportMeta, lang: str) -> None:
+    start = _title_block(ws, "Samenvatting: indicatoren voor de regio", meta)
+    source = base if base is not None else runs[0][1]
+    keys = list(source.region)
+    headers = ["Indicator", "Sleutel", "Eenheid"]
+    if base is not None:
+        headers.append("Basis")
+    for name, _, comp in runs:
+        headers.append(name)
+        if comp is not None:
+            headers.append(f"Δ {name}")
+    _header(ws, start, headers)
+    for i, key in enumerate(keys, start=start + 1):
+        unit = _unit(key)
+        fmt = _FORMATS.get(unit, _FORMATS["count"] if unit == "count" else "0.0")
+        write_cell(ws, i, 1, _label(key, lang))
+        write_cell(ws, i, 2, key)
+        write_cell(ws, i, 3, {"count": "aantal"}.get(unit, unit))
+        col = 4
+        if base is not None:
+            write_cell(ws, i, col, base.region.get(key), number_format=fmt)
+            col += 1
+        for _, ev, comp in runs:
+            write_cell(ws, i, col, ev.region.get(key), number_format=fmt)
+            col += 1
+            if comp is not None:
+                delta = None
+                if base is not None and key in base.region and key in ev.region:
+                    delta = ev.region[key] - base.region[key]
+                write_cell(ws, i, col, delta, number_format=_delta_format(unit))
+                letter = get_column_letter(col)
+                _delta_formatting(ws, f"{letter}{i}", higher_is_better=_higher_is_better(key))
+                col += 1
+    n = len(keys)
+    _finish(ws, start, n, len(headers))
+    ws.column_dimensions["B"].hidden = False
+    # native bar chart: shares within the bike thresholds of a mobipunt
+    chart_keys = [k for k in keys if k.startswith("share_bike_mobipunt_")]
+    if chart_keys:
+        first = start + 1 + keys.index(chart_keys[0])
+        last = start + 1 + keys.index(chart_keys[-1])
+        chart = BarChart()
+        chart.type = "col"
+        chart.title = "Woningen binnen fietstijd van een mobipunt (%)"
+        chart.y_axis.title = "% woningen"
+        chart.x_axis.title = "Fietstijd"
+        chart.height, chart.width = 9, 18
+        value_cols = [4] if base is not None else []
+        col = 4 + (1 if base is not None else 0)
+        for _, _, comp in runs:
+            value_cols.append(col)
+            col += 2 if comp is not None else 1
+        for c in value_cols:
+            chart.add_data(Reference(ws, min_col=c, min_row=first, max_row=last), titles_from_data=False)
+            chart.series[-1].tx = SeriesLabel(v=str(ws.cell(row=start, column=c).value))
+        chart.set_categories(Reference(ws, min_col=1, min_row=first, max_row=last))
+        ws.add_chart(chart, f"{get_column_letter(len(headers) + 2)}{start}")
+
+
+_MUNI_KEYS = ("dwellings", "inhabitants")
+
+
+def _municipality_keys(evaluation: Any) -> list[str]:
+    params = evaluation.parameters
+    keys = list(_MUNI_KEYS)
+    keys += [f"share_walk_mobipunt_{m:g}m" for m in params.walk_thresholds_m]
+    keys += [f"share_bike_mobipunt_{t:g}min" for t in params.bike_thresholds_min]
+    keys += ["median_bike_min_mobipunt", "p90_bike_min_mobipunt"]
+    keys += [f"share_bike_station_{t:g}min" for t in params.bike_thresholds_min]
+    keys += ["median_bike_min_station"]
+    return [k for k in keys if k in evaluation.municipalities.columns]
+
+
+def _municipalities_sheet(ws: Worksheet, base: Any, runs: list[tuple[str, Any, Any]], lang: str) -> None:
+    source = base if base is not None else runs[0][1]
+    keys = _municipality_keys(source)
+    delta_keys = [k for k in keys if k not in _MUNI_KEYS or base is not None]
+    headers = ["NIS", "Gemeente", "Scenario"] + [_label(k, lang) for k in keys]
+    if base is not None:
+        headers += [f"Δ {_label(k, lang)}" for k in delta_keys]
+    _header(ws, 1, headers)
+    table_rows: list[tuple[str, Any]] = []
+    if base is not None:
+        table_rows.append(("Basis", base))
+    table_rows += [(name, ev) for name, ev, _ in runs]
+    base_table = base.municipalities.set_index(base.municipalities["nis"].astype(str)) if base is not None else None
+    r = 2
+    for name, ev in table_rows:
+        table = ev.municipalities.sort_values("name")
+        for _, row in table.iterrows():
+            write_cell(ws, r, 1, str(row["nis"]))
+            write_cell(ws, r, 2, row["name"])
+            write_cell(ws, r, 3, name)
+            for j, key in enumerate(keys, start=4):
+                write_cell(ws, r, j, row.get(key), number_format=_FORMATS.get(_unit(key), "0.0"))
+            if base_table is not None:
+                nis = str(row["nis"])
+                for j, key in enumerate(delta_keys, start=4 + len(keys)):
+                    before = base_table[key].get(nis) if key in base_table.columns else None
+                    value = row.get(key)
+                    delta = None if before is None or value is None else float(value) - float(before)
+                    write_cell(ws, r, j, delta, number_format=_delta_format(_unit(key)))
+            r += 1
+    n = r - 2
+    if base_table is not None and n:
+        for j, key in enumerate(delta_keys, start=4 + len(keys)):
+            letter = get_column_letter(j)
+            _delta_formatting(ws, f"{letter}2:{letter}{r - 1}", higher_is_better=_higher_is_better(key))
+    _finish(ws, 1, n, len(headers))
+
+
+def _mobipunten_sheet(ws: Worksheet, base: Any, runs: list[tuple[str, Any, Any]]) -> None:
+    headers = ["Scenario", "Mobipunt-id", "Naam", "Type", "Aanbod", "Woningen in verzorgingsgebied",
+               "Inwoners in verzorgingsgebied", "Wijziging", "Bereikbaar via netwerk", "X", "Y"]
+    _header(ws, 1, headers)
+    evaluations = ([("Basis", base)] if base is not None else []) + [(name, ev) for name, ev, _ in runs]
+    change_nl = {"added": "nieuw", "moved": "verplaatst", "": ""}
+    r = 2
+    for name, ev in evaluations:
+        frame = ev.mobipunten
+        for _, row in frame.iterrows():
+            geom = row.geometry
+            values = [name, row.get("mobipunt_id"), row.get("name"), row.get("hoppin_type"), row.get("offer"),
+                      row.get("catchment_dwellings"), row.get("catchment_inhabitants"),
+                      change_nl.get(str(row.get("change", "") or ""), str(row.get("change", ""))),
+                      "ja" if bool(row.get("reachable", True)) else "nee",
+                      geom.x if geom is not None else None, geom.y if geom is not None else None]
+            formats = [None, None, None, None, None, _FORMATS["count"], _FORMATS["count"], None, None,
+                       _FORMATS["xy"], _FORMATS["xy"]]
+            for j, (v, f) in enumerate(zip(values, formats, strict=True), start=1):
+                write_cell(ws, r, j, v, number_format=f)
+            r += 1
+    _finish(ws, 1, r - 2, len(headers))
+
+
+def _ledger_sheet(ws: Worksheet, runs: list[tuple[str, Any, Any]], project: Project | None, lang: str) -> None:
+    headers = ["Scenario", *LEDGER_COLUMNS_NL]
+    _header(ws, 1, headers)
+    r = 2
+    for name, ev, _ in runs:
+        for entry in modification_ledger(ev.scenario, project, "nl"):
+            write_cell(ws, r, 1, name)
+            for j, key in enumerate(LEDGER_COLUMNS_NL, start=2):
+                write_cell(ws, r, j, entry[key], number_format=_FORMATS["xy"] if key in ("X", "Y") else None)
+                if key in ("Wat", "Waarom"):
+                    ws.cell(row=r, column=j).alignment = Alignment(wrap_text=True, vertical="top")
+            r += 1
+    if r == 2:
+        write_cell(ws, 2, 1, "Geen wijzigingen: alleen de basistoestand werd geëxporteerd.")
+    _finish(ws, 1, max(r - 2, 1), len(headers))
+
+
+def _sensitivity_sheet(ws: Worksheet, base: Any, runs: list[tuple[str, Any, Any]]) -> None:
+    evaluations = ([("Basis", base)] if base is not None else []) + [(name, ev) for name, ev, _ in runs]
+    headers = ["Fietstijd (min)"]
+    headers += [f"Mobipunt: {name}" for name, _ in evaluations]
+    headers += [f"Station: {name}" for name, _ in evaluations]
+    _header(ws, 1, headers)
+    curve0 = evaluations[0][1].coverage_curve
+    minutes = list(curve0["minutes"])
+    for i, m in enumerate(minutes, start=2):
+        write_cell(ws, i, 1, m, number_format="0")
+        for j, (_, ev) in enumerate(evaluations, start=2):
+            write_cell(ws, i, j, ev.coverage_curve["share_mobipunt"].iloc[i - 2], number_format=_FORMATS["%"])
+            write_cell(ws, i, j + len(evaluations), ev.coverage_curve["share_station"].iloc[i - 2],
+                       number_format=_FORMATS["%"])
+    n = len(minutes)
+    _finish(ws, 1, n, len(headers))
+    chart = LineChart()
+    chart.title = "Dekking naar fietstijd: aandeel woningen binnen x minuten van een mobipunt"
+    chart.y_axis.title = "% woningen"
+    chart.x_axis.title = "Fietstijd (min)"
+    chart.height, chart.width = 10, 20
+    data = Reference(ws, min_col=2, max_col=1 + len(evaluations), min_row=1, max_row=n + 1)
+    chart.add_data(data, titles_from_data=True)
+    chart.set_categories(Reference(ws, min_col=1, min_row=2, max_row=n + 1))
+    ws.add_chart(chart, f"{get_column_letter(len(headers) + 2)}2")
+
+
+def _parameters_sheet(ws: Worksheet, base: Any, runs: list[tuple[str, Any, Any]], meta: ExportMeta,
+                      lang: str) -> None:
+    _header(ws, 1, ["Onderdeel", "Sleutel", "Waarde"])
+    r = 2
+    for label, value in meta.rows(lang):
+        write_cell(ws, r, 1, label)
+        write_cell(ws, r, 3, value)
+        r += 1
+    evaluations = ([("Basis", base)] if base is not None else []) + [(name, ev) for name, ev, _ in runs]
+    for name, ev in evaluations:
+        for key, label, value in parameter_rows(ev.parameters, lang):
+            write_cell(ws, r, 1, f"Parameter ({name}): {label}")
+            write_cell(ws, r, 2, key)
+            write_cell(ws, r, 3, value)
+            r += 1
+        scen = ev.scenario
+        if scen is not None and getattr(scen, "description", ""):
+            write_cell(ws, r, 1, f"Beschrijving ({name})")
+            write_cell(ws, r, 3, scen.description)
+            r += 1
+    write_cell(ws, r, 1, "Methode")
+    write_cell(ws, r, 3, "Bereikbaarheid over het fietsnetwerk (kortste route naar het dichtstbijzijnde mobipunt of "
+                         "station), wandelafstand over het netwerk; aandelen gewogen naar het aantal woningen; "
+                         "inwoners = woningen × gemiddelde gezinsgrootte.")
+    r += 1
+    _finish(ws, 1, r - 2, 3, max_width=110)
+    for row in ws.iter_rows(min_row=2, max_row=r, min_col=3, max_col=3):
+        for cell in row:
+            cell.alignment = Alignment(wrap_text=True, vertical="top")
+
+
+def export_excel(
+    results: Sequence[Any],
+    path: str | Path,
+    *,
+    project: Project | None = None,
+    meta: ExportMeta | None = None,
+    force: bool = False,
+    lang: str = "nl",
+    municipalities: Sequence[str] | None = None,
+    progress: Any = None,
+    cancel: Any = None,
+) -> Path:
+    """Write the workbook for ``results`` (comparisons and/or evaluations).
+
+    Parameters
+    ----------
+    results
+        :class:`~slimmeregio.scenarios.results.Comparison` objects (each
+        scenario against the base) and/or
+        :class:`~slimmeregio.scenarios.results.Evaluation` objects (the base
+        is recognised by ``is_base``).
+    path
+        The ``.xlsx`` file; written atomically, replaced only with ``force``.
+    project
+        Used for the ledger's locations and for the provenance block.
+    municipalities
+        NIS codes or names: keep only these municipalities' rows (a
+        municipality's own workbook).
+    """
+    task = Task(progress, cancel)
+    base, runs = _runs(list(results))
+    if base is None and not runs:
+        from slimmeregio.layers.errors import ExportError
+
+        raise ExportError(path=path, reason="geen resultaten om te exporteren / no results to export")
+    if municipalities is not None:
+        base, runs = _filter_municipalities(base, runs, municipalities)
+    if meta is None:
+        first = runs[0][1] if runs else base
+        meta = build_meta(project or Project(), scenario=first.scenario, parameters=first.parameters,
+                          scenarios=[ev.scenario for _, ev, _ in runs])
+    wb = Workbook()
+    ws = wb.active
+    assert ws is not None
+    ws.title = SHEETS[0]
+    task.report(0.05, "summary")
+    _summary_sheet(ws, base, runs, meta, lang)
+    task.report(0.25, "municipalities")
+    _municipalities_sheet(wb.create_sheet(SHEETS[1]), base, runs, lang)
+    task.report(0.45, "mobipunten")
+    _mobipunten_sheet(wb.create_sheet(SHEETS[2]), base, runs)
+    task.report(0.6, "ledger")
+    _ledger_sheet(wb.create_sheet(SHEETS[3]), runs, project, lang)
+    task.report(0.7, "sensitivity")
+    _sensitivity_sheet(wb.create_sheet(SHEETS[4]), base, runs)
+    _parameters_sheet(wb.create_sheet(SHEETS[5]), base, runs, meta, lang)
+    wb.properties.title = f"{meta.title} – {', '.join(meta.scenarios) or meta.scenario}"
+    wb.properties.creator = f"Slimme Regio Planner {meta.version}"
+    wb.properties.description = meta.source_line(lang)[:1000]
+    task.report(0.85, "writing")
+    with writing(path, force=force) as tmp:
+        wb.save(tmp)
+    task.report(1.0, "workbook written")
+    return Path(path)
+
+
+def _filter_municipalities(base: Any, runs: list[tuple[str, Any, Any]], keys: Sequence[str]) -> tuple[Any, list[tuple[str, Any, Any]]]:
+    """Views of the evaluations restricted to the municipalities ``keys``."""
+    from dataclasses import replace
+
+    wanted = {str(k).strip().lower() for k in keys}
+
+    def keep(ev: Any) -> Any:
+        if ev is None:
+            return None
+        table = ev.municipalities
+        sel = table["nis"].astype(str).str.lower().isin(wanted) | table["name"].astype(str).str.lower().isin(wanted)
+        nis = set(table.loc[sel, "nis"].astype(str))
+        mob = ev.mobipunten
+        if "nis" in mob.columns:
+            mob = mob[mob["nis"].astype(str).isin(nis)]
+        else:
+            dwell_nis = ev.dwellings.loc[ev.dwellings["nis"].astype(str).isin(nis), "mobipunt_id"]
+            mob = mob[mob["mobipunt_id"].isin(set(dwell_nis))]
+        return replace(ev, municipalities=table[sel], mobipunten=mob)
+
+    return keep(base), [(name, keep(ev), comp) for name, ev, comp in runs]

@@ -1,0 +1,407 @@
+"""The provenance block every export carries.
+
+A council reading a map, a workbook or a slide must be able to tell which
+scenario it shows, with which parameters, when it was made, by which version
+of the tool, from which data, and whether illustrative data is shown.
+:class:`ExportMeta` gathers that once; each exporter renders it in its own
+form (map source line, Excel sheet, slide, manifest, GeoPackage metadata).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass, field
+from datetime import datetime
+from pathlib import Path
+from typing import Any
+
+from slimmeregio import __version__
+from slimmeregio.layers.model import Project
+
+__all__ = [
+    "LEDGER_COLUMNS_EN",
+    "LEDGER_COLUMNS_NL",
+    "MODIFICATION_KINDS",
+    "ExportMeta",
+    "build_meta",
+    "modification_ledger",
+    "parameter_rows",
+    "scenario_label",
+]
+
+#: Dutch labels of the scenario parameters, for tables and source lines.
+PARAMETER_LABELS: dict[str, tuple[str, str]] = {
+    "speeds_kmh": ("Fietssnelheid per linkklasse (km/u)", "Cycling speed per link class (km/h)"),
+    "walking_speed_kmh": ("Wandelsnelheid (km/u)", "Walking speed (km/h)"),
+    "walk_thresholds_m": ("Drempels wandelafstand (m)", "Walking distance thresholds (m)"),
+    "bike_thresholds_min": ("Drempels fietstijd (min)", "Cycling time thresholds (min)"),
+    "max_snap_m": ("Maximale afstand tot het netwerk (m)", "Maximum distance to the network (m)"),
+    "household_size": ("Gemiddelde gezinsgrootte", "Average household size"),
+    "min_trains_per_day": ("Minimum treinen per dag (station telt mee)", "Minimum trains per day"),
+    "mobipunt_types": ("Mobipunttypes die meetellen", "Mobipunt types counted"),
+    "service_area_min": ("Bedieningsgebied (fietsminuten)", "Service area (cycling minutes)"),
+    "curve_max_min": ("Dekkingscurve tot (min)", "Coverage curve up to (min)"),
+    "siting_threshold_min": ("Locatiekeuze: drempel (fietsminuten)", "Siting threshold (min)"),
+    "detour_ratio": ("Ontbrekende schakels: omwegfactor", "Missing links: detour ratio"),
+    "detour_max_straight_m": ("Ontbrekende schakels: max. rechte afstand (m)", "Missing links: max straight distance (m)"),
+}
+
+
+def _format_value(value: Any) -> str:
+    if isinstance(value, Mapping):
+        return ", ".join(f"{k} {_format_value(v)}" for k, v in value.items())
+    if isinstance(value, list | tuple):
+        return ", ".join(_format_value(v) for v in value)
+    if isinstance(value, float):
+        return f"{value:g}"
+    return str(value)
+
+
+def _parameters_dict(parameters: Any) -> dict[str, Any]:
+    if parameters is None:
+        return {}
+    if isinstance(parameters, Mapping):
+        return dict(parameters)
+    dump = getattr(parameters, "model_dump", None)
+    if callable(dump):
+        return dict(dump())
+    return {k: v for k, v in vars(parameters).items() if not k.startswith("_")}
+
+
+def parameter_rows(parameters: Any, lang: str = "nl") -> list[tuple[str, str, str]]:
+    """``(key, label, value text)`` for each parameter, in a stable order."""
+    data = _parameters_dict(parameters)
+    keys = [k for k in PARAMETER_LABELS if k in data] + sorted(k for k in data if k not in PARAMETER_LABELS)
+    rows = []
+    for key in keys:
+        label = PARAMETER_LABELS.get(key, (key, key))[0 if lang == "nl" else 1]
+        rows.append((key, label, _format_value(data[key])))
+    return rows
+
+
+def scenario_label(scenario: Any, lang: str = "nl") -> str:
+    """The scenario's name, or 'Basistoestand' for the base situation."""
+    if scenario is None:
+        return "Basistoestand" if lang == "nl" else "Base situation"
+    name = getattr(scenario, "name", None) or str(scenario)
+    return str(name)
+
+
+@dataclass(frozen=True)
+class ExportMeta:
+    """What, when, how and from which data an export was made.
+
+    ``sources`` are human-readable source lines (one per data source, with
+    licence where known), ``notes`` the illustrative-data notes of the layers
+    shown, ``attributions`` required attribution lines (e.g. ODbL).
+    """
+
+    title: str
+    scenario: str
+    description: str = ""
+    parameters: dict[str, Any] = field(default_factory=dict)
+    created: datetime = field(default_factory=lambda: datetime.now().astimezone())
+    version: str = __version__
+    organisation: str = ""
+    sources: tuple[str, ...] = ()
+    notes: tuple[str, ...] = ()
+    attributions: tuple[str, ...] = ()
+    scenarios: tuple[str, ...] = ()
+    #: Names of the illustrative layers shown (for a short map note).
+    illustrative_layers: tuple[str, ...] = ()
+
+    @property
+    def short_note(self) -> str:
+        """One sentence naming the illustrative layers (for maps)."""
+        if not self.notes:
+            return ""
+        names = ", ".join(self.illustrative_layers)
+        what = f" ({names})" if names else ""
+        return (
+            f"Illustratieve gegevens{what}: gegenereerd uit echte ankerpunten, geen echte toestand. "
+            "Gebruik echte gegevens voor beslissingen."
+        )
+
+    @property
+    def date_text(self) -> str:
+        return self.created.strftime("%d-%m-%Y %H:%M")
+
+    def with_scenario(self, scenario: Any, parameters: Any = None) -> ExportMeta:
+        """A copy describing ``scenario`` (and its parameters)."""
+        from dataclasses import replace
+
+        params = _parameters_dict(parameters if parameters is not None else getattr(scenario, "parameters", None))
+        return replace(
+            self,
+            scenario=scenario_label(scenario),
+            description=str(getattr(scenario, "description", "") or ""),
+            parameters=params or self.parameters,
+        )
+
+    def source_line(self, lang: str = "nl", *, compact: bool = False) -> str:
+        """One paragraph for a source line or a footer.
+
+        ``compact`` (maps, footers): the attribution lines stand for the
+        sources and the illustrative notes are left out (maps show
+        :attr:`short_note` on their own).
+        """
+        nl = lang == "nl"
+        made = (
+            f"Gemaakt met Slimme Regio Planner {self.version} op {self.date_text}."
+            if nl
+            else f"Made with Slimme Regio Planner {self.version} on {self.date_text}."
+        )
+        label = "Bronnen: " if nl else "Sources: "
+        if compact:
+            listed = self.attributions or self.sources
+            parts = [label + " · ".join(listed) + "." if listed else "", made]
+        else:
+            parts = [
+                label + "; ".join(self.sources) + "." if self.sources else "",
+                " · ".join(self.attributions),
+                " ".join(self.notes),
+                made,
+            ]
+        return " ".join(p.strip() for p in parts if p.strip())
+
+    def parameter_line(self, lang: str = "nl") -> str:
+        """Short parameter summary (speeds and thresholds) for a map."""
+        keep = ("speeds_kmh", "walk_thresholds_m", "bike_thresholds_min", "household_size")
+        rows = [r for r in parameter_rows(self.parameters, lang) if r[0] in keep]
+        return "; ".join(f"{label}: {value}" for _, label, value in rows)
+
+    def rows(self, lang: str = "nl") -> list[tuple[str, str]]:
+        """``(label, value)`` rows: the metadata block of a workbook or slide."""
+        nl = lang == "nl"
+        rows = [
+            ("Titel" if nl else "Title", self.title),
+            ("Scenario", self.scenario),
+        ]
+        if self.scenarios:
+            rows.append(("Scenario's" if nl else "Scenarios", ", ".join(self.scenarios)))
+        if self.description:
+            rows.append(("Beschrijving" if nl else "Description", self.description))
+        if self.organisation:
+            rows.append(("Organisatie" if nl else "Organisation", self.organisation))
+        rows += [
+            ("Datum" if nl else "Date", self.date_text),
+            ("Versie Slimme Regio Planner" if nl else "Slimme Regio Planner version", self.version),
+        ]
+        rows += [(("Bron" if nl else "Source"), s) for s in self.sources]
+        rows += [(("Naamsvermelding" if nl else "Attribution"), a) for a in self.attributions]
+        rows += [(("Opmerking" if nl else "Note"), n) for n in self.notes]
+        return rows
+
+    def to_dict(self) -> dict[str, Any]:
+        """Plain JSON-able data (for manifests and GeoPackage metadata)."""
+        return {
+            "title": self.title,
+            "scenario": self.scenario,
+            "scenarios": list(self.scenarios),
+            "description": self.description,
+            "parameters": {k: _jsonable(v) for k, v in self.parameters.items()},
+            "created": self.created.isoformat(timespec="seconds"),
+            "tool": "Slimme Regio Planner",
+            "version": self.version,
+            "organisation": self.organisation,
+            "sources": list(self.sources),
+            "attributions": list(self.attributions),
+            "notes": list(self.notes),
+            "illustrative_layers": list(self.illustrative_layers),
+        }
+
+
+def _jsonable(value: Any) -> Any:
+    if isinstance(value, Mapping):
+        return {str(k): _jsonable(v) for k, v in value.items()}
+    if isinstance(value, list | tuple):
+        return [_jsonable(v) for v in value]
+    if isinstance(value, str | int | float | bool) or value is None:
+        return value
+    return str(value)
+
+
+def _layer_source_line(layer: Any) -> str | None:
+    source = getattr(layer, "source", None)
+    if source is None:
+        return None
+    name = Path(str(source)).name
+    kind = " (illustratief)" if getattr(layer, "note", None) else ""
+    return f"{layer.name}{kind}: {name}"
+
+
+def _region_sources(project: Project) -> dict[str, str]:
+    """Source lines by layer name from the embedded region's provenance table.
+
+    Only for layers actually loaded from the embedded region files.
+    """
+    try:
+        from slimmeregio.layers.region import region_provenance
+        from slimmeregio.resources import POPULATION_TIF, REGION_GPKG
+    except ImportError:
+        return {}
+    embedded = {REGION_GPKG.resolve(), POPULATION_TIF.resolve()}
+    names = [
+        layer.name
+        for layer in project.layers
+        if layer.source is not None and Path(layer.source).resolve() in embedded
+    ]
+    if not names:
+        return {}
+    try:
+        provenance = region_provenance()
+    except Exception:  # a damaged resources file must not stop an export
+        return {}
+    lines: dict[str, str] = {}
+    for name in names:
+        item = provenance.get(name)
+        if item is None:
+            continue
+        text = f"{item.title_nl}: {item.source}"
+        if item.licence:
+            text += f" ({item.licence})"
+        lines[name] = text
+    return lines
+
+
+def build_meta(
+    project: Project,
+    *,
+    scenario: Any = None,
+    parameters: Any = None,
+    title: str | None = None,
+    scenarios: Iterable[Any] = (),
+    created: datetime | None = None,
+) -> ExportMeta:
+    """The metadata block for exports of ``project`` showing ``scenario``.
+
+    Sources come from the embedded region's provenance table when the region
+    is loaded, else from each layer's source file; notes and attributions
+    from the layers (:attr:`Project.notes`, :attr:`Project.attributions`).
+    """
+    region = _region_sources(project)
+    sources = [
+        line
+        for layer in project.layers
+        if (line := region.get(layer.name) or _layer_source_line(layer))
+    ]
+    if not sources and len(project.layers):
+        names = [f"{layer.name} (illustratief)" if layer.note else layer.name for layer in project.layers]
+        sources = ["Projectlagen: " + ", ".join(names)]
+    params = _parameters_dict(parameters if parameters is not None else getattr(scenario, "parameters", None))
+    return ExportMeta(
+        title=title or project.settings.title,
+        scenario=scenario_label(scenario),
+        description=str(getattr(scenario, "description", "") or ""),
+        parameters=params,
+        created=created or datetime.now().astimezone(),
+        organisation=project.settings.organisation,
+        sources=tuple(dict.fromkeys(sources)),
+        notes=tuple(project.notes),
+        attributions=tuple(project.attributions),
+        scenarios=tuple(scenario_label(s) for s in scenarios),
+        illustrative_layers=tuple(layer.name for layer in project.layers if layer.note),
+    )
+
+
+#: Dutch and English names of the modification kinds, for ledgers.
+MODIFICATION_KINDS: dict[str, tuple[str, str]] = {
+    "add_link": ("Fietsverbinding toevoegen", "Add bike link"),
+    "remove_link": ("Fietsverbinding afsluiten", "Close bike link"),
+    "upgrade_link": ("Fietsverbinding opwaarderen", "Upgrade bike link"),
+    "add_mobipunt": ("Mobipunt toevoegen", "Add mobipunt"),
+    "move_mobipunt": ("Mobipunt verplaatsen", "Move mobipunt"),
+    "remove_mobipunt": ("Mobipunt schrappen", "Remove mobipunt"),
+    "add_housing": ("Woonproject toevoegen", "Add housing development"),
+    "remove_housing": ("Woningen schrappen", "Remove housing"),
+}
+
+LEDGER_COLUMNS_NL = ("Nr", "Soort", "Wat", "Waar", "X", "Y", "Door", "Waarom", "Wanneer")
+LEDGER_COLUMNS_EN = ("No", "Kind", "What", "Where", "X", "Y", "By", "Why", "When")
+
+
+def _ids_location(layer: Any, ids: Iterable[Any]) -> tuple[float, float] | None:
+    """Centre of the features of ``layer`` whose id is in ``ids``."""
+    if layer is None or layer.is_raster or not layer.has_field("id"):
+        return None
+    wanted = {str(i) for i in ids}
+    frame = layer.frame
+    sel = frame[layer.column("id").astype(str).isin(wanted)]
+    if sel.empty:
+        return None
+    c = sel.geometry.union_all().centroid
+    return (float(c.x), float(c.y))
+
+
+def _modification_xy(mod: Any, project: Project | None) -> tuple[float, float] | None:
+    from slimmeregio.layers.roles import Role
+
+    kind = getattr(mod, "kind", "")
+    if kind in ("add_mobipunt", "move_mobipunt") or (kind == "add_housing" and getattr(mod, "x", None) is not None):
+        return (float(mod.x), float(mod.y))
+    if kind == "add_housing" and getattr(mod, "polygon", None):
+        xs, ys = zip(*mod.polygon, strict=True)
+        return (sum(xs) / len(xs), sum(ys) / len(ys))
+    if kind == "add_link":
+        coords = list(mod.coords)
+        mid = coords[len(coords) // 2] if len(coords) % 2 else (
+            ((coords[len(coords) // 2 - 1][0] + coords[len(coords) // 2][0]) / 2,
+             (coords[len(coords) // 2 - 1][1] + coords[len(coords) // 2][1]) / 2))
+        return (float(mid[0]), float(mid[1]))
+    if project is None:
+        return None
+    if kind in ("remove_link", "upgrade_link"):
+        return _ids_location(project.layers.first(Role.BIKE_NETWORK), mod.link_ids)
+    if kind == "remove_mobipunt":
+        return _ids_location(project.layers.first(Role.MOBIPUNTEN), [mod.mobipunt_id])
+    if kind == "remove_housing":
+        return _ids_location(project.layers.first(Role.HOUSING), mod.housing_ids)
+    return None
+
+
+def _where(xy: tuple[float, float] | None, project: Project | None) -> str:
+    from slimmeregio.layers.roles import Role
+
+    if xy is None or project is None:
+        return ""
+    layer = project.layers.first(Role.MUNICIPALITIES)
+    if layer is None or layer.is_raster or not layer.has_field("name"):
+        return ""
+    import shapely
+
+    point = shapely.Point(xy)
+    hits = layer.frame.sindex.query(point, predicate="intersects")
+    if len(hits) == 0:
+        return "buiten de gemeenten"
+    return str(layer.column("name").iloc[int(hits[0])])
+
+
+def modification_ledger(scenario: Any, project: Project | None = None, lang: str = "nl") -> list[dict[str, Any]]:
+    """The scenario's modifications as ledger rows: what, where, who, why, when.
+
+    Each row is a dict keyed by :data:`LEDGER_COLUMNS_NL` (or ``_EN``):
+    number, kind, description, municipality, X, Y (Lambert 72), author,
+    reason, created. Values are plain text/numbers straight from the
+    scenario: writers must still escape them for their format.
+    """
+    cols = LEDGER_COLUMNS_NL if lang == "nl" else LEDGER_COLUMNS_EN
+    rows: list[dict[str, Any]] = []
+    for i, mod in enumerate(getattr(scenario, "modifications", ()) or (), start=1):
+        kind = getattr(mod, "kind", type(mod).__name__)
+        xy = _modification_xy(mod, project)
+        describe = getattr(mod, "describe", None)
+        what = describe(lang) if callable(describe) else kind
+        created = getattr(mod, "created", None)
+        values = (
+            i,
+            MODIFICATION_KINDS.get(kind, (kind, kind))[0 if lang == "nl" else 1],
+            what,
+            _where(xy, project),
+            round(xy[0], 1) if xy else None,
+            round(xy[1], 1) if xy else None,
+            str(getattr(mod, "author", "")),
+            str(getattr(mod, "reason", "")),
+            created.strftime("%Y-%m-%d %H:%M") if created is not None else "",
+        )
+        rows.append(dict(zip(cols, values, strict=True)))
+    return rows

@@ -1,0 +1,378 @@
+"""The council pack: every export of a set of scenarios in one folder.
+
+``export_pack`` writes the masterplan maps (per scenario and theme, as PDF,
+PNG and/or SVG), optionally the atlas (one page per municipality), the web
+map, the workbook, the slide deck and the GeoPackage, plus ``manifest.json``
+(machine-readable: every file with its kind, scenario, size and SHA-256, and
+the provenance block) and ``LEESMIJ.txt`` (what each file is, in Dutch).
+Optionally each chosen municipality gets its own subfolder with its atlas
+page, its rows of the workbook and its own slides.
+
+Everything is first written into a hidden staging folder inside ``out_dir``
+and moved into place only when all files are complete, so a failure or a
+cancel leaves nothing behind; existing files are refused (before any work is
+done) unless ``force``.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import os
+import re
+import shutil
+import tempfile
+from collections.abc import Callable, Iterable, Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from slimmeregio.exporters._safe import check_overwrite, safe_filename
+from slimmeregio.exporters.excel import _runs, export_excel
+from slimmeregio.exporters.geopackage import export_geopackage
+from slimmeregio.exporters.maps import (
+    THEMES,
+    _municipality_frame,
+    _project_layers,
+    export_atlas,
+    masterplan_figure,
+    parse_paper,
+    save_figure,
+)
+from slimmeregio.exporters.meta import ExportMeta, build_meta
+from slimmeregio.exporters.slides import export_slides
+from slimmeregio.exporters.webmap import export_webmap
+from slimmeregio.layers.errors import ExportError, OutputExistsError
+from slimmeregio.layers.model import Project
+from slimmeregio.layers.progress import Task
+
+__all__ = ["FORMATS", "Manifest", "PackFile", "export_pack", "parse_formats"]
+
+#: Every format the pack can write.
+FORMATS = ("pdf", "png", "svg", "html", "xlsx", "pptx", "gpkg")
+_MAP_FORMATS = ("pdf", "png", "svg")
+_THEME_FILE = {"base": "basiskaart", "access": "bereikbaarheid", "change": "wijzigingen", "flows": "fietsstromen",
+               "siting": "locatievoorstel"}
+_KIND_NL = {
+    "map": "Masterplankaart",
+    "atlas": "Atlas: één pagina per gemeente",
+    "html": "Interactieve webkaart (openen in een browser)",
+    "xlsx": "Excel-werkmap met indicatoren, wijzigingen en bronnen",
+    "pptx": "Presentatie voor de gemeenteraad (16:9)",
+    "gpkg": "GeoPackage met de resultaatlagen (voor QGIS/ArcGIS)",
+}
+
+
+@dataclass(frozen=True)
+class PackFile:
+    """One file of the pack (``path`` relative to the pack folder)."""
+
+    path: str
+    kind: str
+    description: str
+    scenario: str = ""
+    municipality: str = ""
+    bytes: int = 0
+    sha256: str = ""
+
+
+@dataclass
+class Manifest:
+    """What a pack holds; :meth:`to_dict` is ``manifest.json``."""
+
+    folder: Path
+    meta: ExportMeta
+    files: list[PackFile] = field(default_factory=list)
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "tool": "Slimme Regio Planner",
+            "version": self.meta.version,
+            "created": self.meta.created.isoformat(timespec="seconds"),
+            "meta": self.meta.to_dict(),
+            "files": [f.__dict__ for f in self.files],
+        }
+
+    def readme(self) -> str:
+        """``LEESMIJ.txt``: the pack explained to its reader, in Dutch."""
+        m = self.meta
+        lines = [
+            f"{m.title}",
+            "=" * len(m.title),
+            "",
+            f"Scenario's: {', '.join(m.scenarios) or m.scenario}",
+            f"Gemaakt op {m.date_text} met Slimme Regio Planner {m.version}"
+            + (f" door {m.organisation}" if m.organisation else "") + ".",
+            "",
+        ]
+        if m.notes:
+            lines += ["LET OP: deze export bevat illustratieve gegevens.", *[f"  - {n}" for n in m.notes], ""]
+        lines += ["Bestanden in deze map", "---------------------"]
+        for f in self.files:
+            extra = f" (scenario: {f.scenario})" if f.scenario else ""
+            extra += f" (gemeente: {f.municipality})" if f.municipality else ""
+            lines.append(f"{f.path}")
+            lines.append(f"    {f.description}{extra}")
+        lines += [
+            "manifest.json",
+            "    Dezelfde lijst voor computers: soort, scenario, grootte en SHA-256 van elk bestand, en de parameters.",
+            "",
+            "Openen",
+            "------",
+            "- De webkaart (.html) opent in elke browser. Ze haalt de kaartbibliotheek Leaflet en de",
+            "  OpenStreetMap-achtergrond van internet; zonder internet blijft de achtergrond grijs en",
+            "  moet Leaflet al in de browsercache zitten.",
+            "- De GeoPackage (.gpkg) opent in QGIS of ArcGIS; elk veld heeft een beschrijving.",
+            "- De kaarten in PDF en SVG zijn vectorkaarten; PNG is 300 dpi.",
+            "",
+            "Parameters",
+            "----------",
+        ]
+        from slimmeregio.exporters.meta import parameter_rows
+
+        lines += [f"- {label}: {value}" for _, label, value in parameter_rows(m.parameters)]
+        lines += ["", "Bronnen", "-------", *[f"- {s}" for s in m.sources], *[f"- {a}" for a in m.attributions], ""]
+        return "\n".join(lines)
+
+
+def parse_formats(text: str | Iterable[str]) -> tuple[str, ...]:
+    """``"pdf,png,xlsx"`` -> ``("pdf", "png", "xlsx")``; unknown formats raise ExportError."""
+    items = [t.strip().lower().lstrip(".") for t in (text.split(",") if isinstance(text, str) else text)]
+    items = [t for t in items if t]
+    unknown = [t for t in items if t not in FORMATS]
+    if unknown or not items:
+        raise ExportError(
+            path=", ".join(unknown) or "(leeg)",
+            reason=f"onbekend formaat; kies uit {', '.join(FORMATS)} / unknown format",
+        )
+    return tuple(dict.fromkeys(items))
+
+
+@dataclass
+class _Job:
+    path: str
+    kind: str
+    description: str
+    write: Callable[[Path], Any]
+    scenario: str = ""
+    municipality: str = ""
+    weight: float = 1.0
+
+
+def _slug(index: int, name: str) -> str:
+    """``s1_Fietsas_Oost``: a file-name part for the ``index``-th scenario."""
+    text = re.sub(r"[\s_]+", "_", safe_filename(name, max_length=40)).strip("_.")
+    return f"s{index}_{text or 'scenario'}"
+
+
+def _sha256(path: Path) -> str:
+    digest = hashlib.sha256()
+    with open(path, "rb") as fh:
+        for chunk in iter(lambda: fh.read(1 << 20), b""):
+            digest.update(chunk)
+    return digest.hexdigest()
+
+
+def _map_jobs(project: Project, base: Any, runs: list[tuple[str, Any, Any]], siting: Any, formats: Sequence[str],
+              paper: Any, meta: ExportMeta, lang: str) -> list[_Job]:
+    """One job per (map, theme): draws once and saves every map format."""
+    fmts = [f for f in formats if f in _MAP_FORMATS]
+    if not fmts:
+        return []
+    plan: list[tuple[str, str, dict[str, Any], str]] = []
+    ref = base if base is not None else (runs[0][1] if runs else None)
+    if ref is not None:
+        plan.append(("basis", "base", {"evaluation": ref}, "Basistoestand"))
+    if base is not None:
+        plan.append(("basis", "access", {"evaluation": base}, "Basistoestand"))
+    for i, (name, ev, comp) in enumerate(runs, start=1):
+        slug = _slug(i, name)
+        plan.append((slug, "access", {"evaluation": ev}, name))
+        if comp is not None:
+            plan.append((slug, "change", {"comparison": comp}, name))
+        plan.append((slug, "flows", {"evaluation": ev}, name))
+    if siting is not None and len(siting.sites):
+        ev = runs[-1][1] if runs else base
+        plan.append(("voorstel", "siting", {"evaluation": ev, "siting": siting}, runs[-1][0] if runs else "Basistoestand"))
+    jobs = []
+    for slug, theme, kwargs, scenario in plan:
+        stem = f"kaarten/{slug}_{_THEME_FILE[theme]}"
+        ev = kwargs.get("evaluation") or kwargs["comparison"].scenario
+        theme_meta = meta.with_scenario(ev.scenario, ev.parameters)
+
+        def write(staging: Path, stem: str = stem, theme: str = theme, kwargs: dict[str, Any] = kwargs,
+                  theme_meta: ExportMeta = theme_meta) -> None:
+            fig = masterplan_figure(project, theme=theme, paper=paper, meta=theme_meta, lang=lang, **kwargs)
+            for fmt in fmts:
+                save_figure(fig, staging / f"{stem}.{fmt}", meta=theme_meta, theme=theme)
+
+        for fmt in fmts:
+            jobs.append(_Job(f"{stem}.{fmt}", "map", f"{_KIND_NL['map']}: {THEMES[theme][0]} ({fmt.upper()})",
+                             write if fmt == fmts[0] else (lambda staging: None), scenario=scenario,
+                             weight=3.0 if fmt == fmts[0] else 0.0))
+    return jobs
+
+
+def export_pack(
+    results: Sequence[Any],
+    out_dir: str | Path,
+    *,
+    project: Project,
+    siting: Any = None,
+    formats: str | Iterable[str] = FORMATS,
+    paper: str = "a3-landscape",
+    atlas: bool = False,
+    municipalities: Sequence[str] | None = None,
+    meta: ExportMeta | None = None,
+    force: bool = False,
+    lang: str = "nl",
+    progress: Any = None,
+    cancel: Any = None,
+) -> Manifest:
+    """Write the council pack for ``results`` into ``out_dir``.
+
+    Parameters
+    ----------
+    results
+        Comparisons (each scenario against the base) and/or evaluations.
+    out_dir
+        The folder (created when missing).
+    project
+        The project the results were computed on (layers for the maps).
+    siting
+        Optional siting result, drawn on its own map and added to the
+        GeoPackage and web map.
+    formats
+        Any of :data:`FORMATS` (``"pdf,png,xlsx"`` or a sequence).
+    paper
+        Paper for the maps (``a3-landscape`` ...); the atlas uses the same
+        size in portrait.
+    atlas
+        Also write the atlas (one page per municipality) per scenario.
+    municipalities
+        NIS codes or names: the atlas covers only these, and each gets a
+        subfolder with its atlas page, its workbook rows and its slides.
+    force
+        Replace existing files.
+
+    Returns
+    -------
+    Manifest
+        The files written (also in ``manifest.json`` and ``LEESMIJ.txt``).
+    """
+    task = Task(progress, cancel)
+    fmts = parse_formats(formats)
+    paper_spec = parse_paper(paper)
+    base, runs = _runs(list(results))
+    if base is None and not runs:
+        raise ExportError(path=out_dir, reason="geen resultaten om te exporteren / no results to export")
+    out = Path(out_dir)
+    if out.exists() and not out.is_dir():
+        raise ExportError(path=out, reason="dit is geen map / this is not a folder")
+    first = runs[0][1] if runs else base
+    if meta is None:
+        meta = build_meta(project, scenario=first.scenario, parameters=first.parameters,
+                          scenarios=[ev.scenario for _, ev, _ in runs])
+    results = list(results)
+    jobs = _map_jobs(project, base, runs, siting, fmts, paper_spec, meta, lang)
+    munis = _municipality_frame(_project_layers(project))
+    chosen: list[tuple[str, str]] = []
+    if municipalities:
+        from slimmeregio.exporters.maps import _find_municipality
+
+        for key in municipalities:
+            row = _find_municipality(munis, key)
+            chosen.append((str(row["nis"]), str(row["name"])))
+    atlas_paper = f"{paper_spec.name.split('-')[0]}-portrait"
+    if atlas and "pdf" in fmts:
+        for i, (name, ev, comp) in enumerate(runs or [("Basistoestand", base, None)], start=1):
+            slug = _slug(i, name) if runs else "basis"
+            theme = "change" if comp is not None else "access"
+
+            def write_atlas(staging: Path, slug: str = slug, theme: str = theme, ev: Any = ev, comp: Any = comp) -> None:
+                export_atlas(project, staging / f"atlas/atlas_{slug}.pdf", theme=theme, evaluation=ev, comparison=comp,
+                             municipalities=[n for n, _ in chosen] or None, paper=atlas_paper,
+                             meta=meta.with_scenario(ev.scenario, ev.parameters), lang=lang, cancel=cancel)
+
+            count = len(chosen) or len(munis)
+            jobs.append(_Job(f"atlas/atlas_{slug}.pdf", "atlas", f"{_KIND_NL['atlas']} ({count} pagina's)",
+                             write_atlas, scenario=name, weight=0.6 * count))
+    if "html" in fmts:
+        jobs.append(_Job("webkaart.html", "html", _KIND_NL["html"],
+                         lambda staging: export_webmap(project, results, staging / "webkaart.html", siting=siting,
+                                                       meta=meta), weight=3.0))
+    if "xlsx" in fmts:
+        jobs.append(_Job("resultaten.xlsx", "xlsx", _KIND_NL["xlsx"],
+                         lambda staging: export_excel(results, staging / "resultaten.xlsx", project=project,
+                                                      meta=meta, lang=lang)))
+    if "pptx" in fmts:
+        jobs.append(_Job("presentatie.pptx", "pptx", _KIND_NL["pptx"],
+                         lambda staging: export_slides(project, results, staging / "presentatie.pptx",
+                                                       meta=meta), weight=2.0 + len(runs)))
+    if "gpkg" in fmts:
+        jobs.append(_Job("resultaten.gpkg", "gpkg", _KIND_NL["gpkg"],
+                         lambda staging: export_geopackage(project, results, staging / "resultaten.gpkg",
+                                                           siting=siting, meta=meta), weight=3.0))
+    for nis, name in chosen:
+        folder = f"gemeenten/{safe_filename(name)}"
+        if "pdf" in fmts:
+            ev = runs[0][1] if runs else base
+            comp = runs[0][2] if runs else None
+
+            def write_page(staging: Path, folder: str = folder, nis: str = nis, ev: Any = ev, comp: Any = comp) -> None:
+                export_atlas(project, staging / f"{folder}/kaart.pdf", theme="change" if comp is not None else "access",
+                             evaluation=ev, comparison=comp, municipalities=[nis], paper=atlas_paper,
+                             meta=meta.with_scenario(ev.scenario, ev.parameters), lang=lang)
+
+            jobs.append(_Job(f"{folder}/kaart.pdf", "atlas", f"Kaart van {name}", write_page, municipality=name,
+                             weight=1.0))
+        if "xlsx" in fmts:
+            jobs.append(_Job(f"{folder}/cijfers.xlsx", "xlsx", f"Cijfers van {name}",
+                             lambda staging, folder=folder, nis=nis: export_excel(
+                                 results, staging / f"{folder}/cijfers.xlsx", project=project, meta=meta,
+                                 municipalities=[nis], lang=lang), municipality=name))
+        if "pptx" in fmts:
+            jobs.append(_Job(f"{folder}/presentatie.pptx", "pptx", f"Presentatie voor {name}",
+                             lambda staging, folder=folder, nis=nis: export_slides(
+                                 project, results, staging / f"{folder}/presentatie.pptx", meta=meta,
+                                 municipality=nis), municipality=name, weight=1.0 + len(runs)))
+    if not jobs:
+        raise ExportError(path=out, reason="niets te schrijven met deze formaten / nothing to write for these formats")
+    # refuse before doing any work
+    targets = [out / job.path for job in jobs] + [out / "manifest.json", out / "LEESMIJ.txt"]
+    if not force:
+        existing = [t for t in targets if t.exists()]
+        if existing:
+            raise OutputExistsError(path=existing[0], count=len(existing))
+    for t in targets:
+        if t.is_dir():
+            check_overwrite(t, True)  # raises for a folder in the way
+    out.mkdir(parents=True, exist_ok=True)
+    staging = Path(tempfile.mkdtemp(prefix=".slimmeregio-pack-", dir=out))
+    manifest = Manifest(folder=out, meta=meta)
+    try:
+        total = sum(j.weight for j in jobs) or 1.0
+        done = 0.0
+        for job in jobs:
+            task.report(done / total * 0.95, f"writing {job.path}")
+            (staging / job.path).parent.mkdir(parents=True, exist_ok=True)
+            job.write(staging)
+            done += job.weight
+        task.check()
+        for job in jobs:
+            src = staging / job.path
+            if not src.exists():
+                raise ExportError(path=out / job.path, reason="bestand ontbreekt na schrijven / file missing")
+            manifest.files.append(PackFile(job.path, job.kind, job.description, job.scenario, job.municipality,
+                                           src.stat().st_size, _sha256(src)))
+        (staging / "manifest.json").write_text(json.dumps(manifest.to_dict(), ensure_ascii=False, indent=2),
+                                               encoding="utf-8")
+        (staging / "LEESMIJ.txt").write_text(manifest.readme(), encoding="utf-8")
+        for rel in [j.path for j in jobs] + ["manifest.json", "LEESMIJ.txt"]:
+            target = out / rel
+            target.parent.mkdir(parents=True, exist_ok=True)
+            os.replace(staging / rel, target)
+        task.report(1.0, "pack written")
+    finally:
+        shutil.rmtree(staging, ignore_errors=True)
+    return manifest

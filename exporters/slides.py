@@ -1,0 +1,425 @@
+"""The council slide deck (python-pptx), 16:9, readable at the back of the room.
+
+Slides: title; the region's key figures; per scenario its map and three key
+numbers; a comparison chart (a native, editable PowerPoint chart); the
+municipalities that gain most and least; the modification ledger; sources
+and method. Body text is at least 18 pt, dark on white; the footer of each
+slide states scenario, date, tool version and the illustrative note.
+"""
+
+from __future__ import annotations
+
+import io
+import math
+import re
+from collections.abc import Sequence
+from pathlib import Path
+from typing import Any
+
+from pptx import Presentation
+from pptx.chart.data import CategoryChartData
+from pptx.dml.color import RGBColor
+from pptx.enum.chart import XL_CHART_TYPE, XL_LEGEND_POSITION
+from pptx.enum.text import MSO_ANCHOR, PP_ALIGN
+from pptx.util import Emu, Inches, Pt
+
+from slimmeregio.exporters._safe import writing
+from slimmeregio.exporters.excel import _runs
+from slimmeregio.exporters.maps import SLIDE_PAPER, fmt_number, masterplan_figure
+from slimmeregio.exporters.meta import ExportMeta, build_meta, modification_ledger
+from slimmeregio.layers.errors import ExportError
+from slimmeregio.layers.model import Project
+from slimmeregio.layers.progress import Task
+
+__all__ = ["BODY_PT", "FOOTER_NAME", "export_slides"]
+
+#: Smallest body text size (points).
+BODY_PT = 18
+#: Shape name of the footer text box on every slide (smaller text allowed).
+FOOTER_NAME = "Voettekst"
+
+_W, _H = Inches(13.333), Inches(7.5)
+_BLUE = RGBColor(0x0D, 0x47, 0xA1)
+_INK = RGBColor(0x1A, 0x1A, 0x1A)
+_MUTED = RGBColor(0x4A, 0x4A, 0x4A)
+_GOOD = RGBColor(0x0E, 0x7C, 0x5A)
+_BAD = RGBColor(0xB3, 0x4A, 0x00)
+_WHITE = RGBColor(0xFF, 0xFF, 0xFF)
+_NOTE_BG = RGBColor(0xFF, 0xF8, 0xE1)
+_CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
+_MARGIN = Inches(0.6)
+
+
+def _t(value: Any) -> str:
+    """Text safe for the slide XML (control characters removed)."""
+    return _CONTROL.sub("", "" if value is None else str(value))
+
+
+def _text_box(slide: Any, left: int, top: int, width: int, height: int, text: str, *, size: int = BODY_PT,
+              bold: bool = False, color: RGBColor = _INK, align: Any = PP_ALIGN.LEFT, name: str | None = None,
+              anchor: Any = MSO_ANCHOR.TOP) -> Any:
+    box = slide.shapes.add_textbox(left, top, width, height)
+    if name:
+        box.name = name
+    frame = box.text_frame
+    frame.word_wrap = True
+    frame.vertical_anchor = anchor
+    for i, line in enumerate(_t(text).split("\n")):
+        para = frame.paragraphs[0] if i == 0 else frame.add_paragraph()
+        para.alignment = align
+        run = para.add_run()
+        run.text = line
+        run.font.size = Pt(size)
+        run.font.bold = bold
+        run.font.color.rgb = color
+    return box
+
+
+def _title(slide: Any, text: str) -> None:
+    bar = slide.shapes.add_shape(1, 0, 0, _W, Inches(1.15))  # rectangle
+    bar.fill.solid()
+    bar.fill.fore_color.rgb = _BLUE
+    bar.line.fill.background()
+    bar.name = "Titelbalk"
+    size = 32 if len(text) <= 50 else 26 if len(text) <= 70 else 22
+    _text_box(slide, _MARGIN, Inches(0.1), _W - 2 * _MARGIN, Inches(0.95), text, size=size, bold=True,
+              color=_WHITE, anchor=MSO_ANCHOR.MIDDLE)
+
+
+def _footer(slide: Any, meta: ExportMeta, number: int) -> None:
+    parts = [f"Scenario: {meta.scenario}" if not meta.scenarios else f"Scenario's: {', '.join(meta.scenarios)}",
+             meta.date_text, f"Slimme Regio Planner {meta.version}"]
+    if meta.notes:
+        parts.append("illustratieve gegevens")
+    parts.append(f"{number}")
+    _text_box(slide, _MARGIN, _H - Inches(0.5), _W - 2 * _MARGIN, Inches(0.4), "  ·  ".join(parts), size=12,
+              color=_MUTED, name=FOOTER_NAME)
+
+
+def _blank(prs: Any) -> Any:
+    return prs.slides.add_slide(prs.slide_layouts[6])
+
+
+def _tile(slide: Any, left: int, top: int, width: int, height: int, value: str, label: str,
+          change: str = "", good: bool | None = None) -> None:
+    """A key-figure tile: big value (and its change) on top, label below."""
+    box = slide.shapes.add_shape(1, left, top, width, height)
+    box.fill.solid()
+    box.fill.fore_color.rgb = RGBColor(0xF1, 0xF5, 0xFB)
+    box.line.color.rgb = RGBColor(0xC5, 0xD3, 0xE8)
+    box.name = "Kerncijfer"
+    pad = Inches(0.15)
+    value_h = Inches(0.62)
+    shape = slide.shapes.add_textbox(left + pad, top + Inches(0.08), width - 2 * pad, value_h)
+    frame = shape.text_frame
+    frame.word_wrap = True
+    para = frame.paragraphs[0]
+    run = para.add_run()
+    run.text = _t(value)
+    run.font.size = Pt(30 if len(value) <= 7 else 26)
+    run.font.bold = True
+    run.font.color.rgb = _BLUE
+    if change:
+        extra = para.add_run()
+        extra.text = "  " + _t(change)
+        extra.font.size = Pt(BODY_PT)
+        extra.font.bold = True
+        extra.font.color.rgb = _GOOD if good else _BAD if good is False else _MUTED
+    _text_box(slide, left + pad, top + Inches(0.08) + value_h, width - 2 * pad,
+              height - value_h - Inches(0.1), label, size=BODY_PT, color=_INK)
+
+
+def _table(slide: Any, left: int, top: int, width: int, rows: list[list[str]], widths: Sequence[float],
+           *, size: int = BODY_PT, row_h: float = 0.5) -> Any:
+    shape = slide.shapes.add_table(len(rows), len(rows[0]), left, top, width, Inches(row_h * len(rows)))
+    table = shape.table
+    total = sum(widths)
+    for j, w in enumerate(widths):
+        table.columns[j].width = Emu(int(width * w / total))
+    for i, row in enumerate(rows):
+        for j, value in enumerate(row):
+            cell = table.cell(i, j)
+            cell.text = ""
+            para = cell.text_frame.paragraphs[0]
+            run = para.add_run()
+            run.text = _t(value)
+            run.font.size = Pt(size)
+            run.font.bold = i == 0
+            run.font.color.rgb = _WHITE if i == 0 else _INK
+            cell.text_frame.word_wrap = True
+            cell.margin_top = cell.margin_bottom = Inches(0.03)
+            if i == 0:
+                cell.fill.solid()
+                cell.fill.fore_color.rgb = _BLUE
+            else:
+                cell.fill.solid()
+                cell.fill.fore_color.rgb = RGBColor(0xFF, 0xFF, 0xFF) if i % 2 else RGBColor(0xF2, 0xF2, 0xF2)
+            if j > 0 and _numeric(value):
+                para.alignment = PP_ALIGN.RIGHT
+    return shape
+
+
+def _numeric(text: str) -> bool:
+    return bool(re.fullmatch(r"[+\-–]?[0-9.,]+( ?(%|pp|min|m))?", str(text).strip()))
+
+
+def _middle(values: Sequence[float], default: float) -> float:
+    values = list(values)
+    return float(values[len(values) // 2]) if values else default
+
+
+def _map_png(project: Project, theme: str, *, comparison: Any, evaluation: Any, meta: ExportMeta,
+             municipality: str | None, dpi: int = 130) -> io.BytesIO:
+    fig = masterplan_figure(project, theme=theme, comparison=comparison, evaluation=evaluation,
+                            paper=SLIDE_PAPER, meta=meta, municipality=municipality, compact=True)
+    buffer = io.BytesIO()
+    fig.savefig(buffer, format="png", dpi=dpi, facecolor="white")
+    buffer.seek(0)
+    return buffer
+
+
+def _value(ev: Any, key: str, nis: str | None) -> float:
+    if ev is None:
+        return float("nan")
+    if nis is None:
+        return float(ev.region.get(key, float("nan")))
+    t = ev.municipalities
+    row = t[t["nis"].astype(str) == nis]
+    return float(row[key].iloc[0]) if len(row) and key in row.columns else float("nan")
+
+
+def _nis_of(results_base: Any, runs: list[tuple[str, Any, Any]], key: str) -> tuple[str, str]:
+    source = results_base if results_base is not None else runs[0][1]
+    t = source.municipalities
+    k = str(key).strip().lower()
+    for _, row in t.iterrows():
+        if str(row["nis"]).lower() == k or str(row["name"]).lower() == k:
+            return str(row["nis"]), str(row["name"])
+    raise ExportError(path=str(key), reason="onbekende gemeente / unknown municipality")
+
+
+def export_slides(
+    project: Project,
+    results: Sequence[Any],
+    path: str | Path,
+    *,
+    meta: ExportMeta | None = None,
+    municipality: str | None = None,
+    force: bool = False,
+    progress: Any = None,
+    cancel: Any = None,
+) -> Path:
+    """Write the council deck for ``results`` (comparisons and/or evaluations).
+
+    ``municipality`` (NIS code or name) makes a municipality's own deck: its
+    maps zoomed to it, its own numbers, its row in the table. Written
+    atomically; an existing file is only replaced with ``force``.
+    """
+    from slimmeregio.exporters._safe import check_overwrite
+
+    task = Task(progress, cancel)
+    check_overwrite(path, force)
+    base, runs = _runs(list(results))
+    if base is None and not runs:
+        raise ExportError(path=path, reason="geen resultaten om te exporteren / no results to export")
+    first = runs[0][1] if runs else base
+    if meta is None:
+        meta = build_meta(project, scenario=first.scenario, parameters=first.parameters,
+                          scenarios=[ev.scenario for _, ev, _ in runs])
+    nis, muni_name = (None, None) if municipality is None else _nis_of(base, runs, municipality)
+    params = first.parameters
+    t = _middle(params.bike_thresholds_min, 10.0)
+    w = _middle(params.walk_thresholds_m, 800.0)
+    key_t, key_w = f"share_bike_mobipunt_{t:g}min", f"share_walk_mobipunt_{w:g}m"
+    prs = Presentation()
+    prs.slide_width, prs.slide_height = _W, _H
+    number = 0
+
+    def next_slide() -> Any:
+        nonlocal number
+        number += 1
+        return _blank(prs)
+
+    # 1. title
+    slide = next_slide()
+    band = slide.shapes.add_shape(1, 0, 0, _W, Inches(4.2))
+    band.fill.solid()
+    band.fill.fore_color.rgb = _BLUE
+    band.line.fill.background()
+    where = f" – {muni_name}" if muni_name else ""
+    _text_box(slide, _MARGIN, Inches(1.0), _W - 2 * _MARGIN, Inches(1.4), meta.title + where, size=44, bold=True,
+              color=_WHITE)
+    subtitle = "Scenario's: " + ", ".join(name for name, _, _ in runs) if runs else "Basistoestand"
+    _text_box(slide, _MARGIN, Inches(2.5), _W - 2 * _MARGIN, Inches(1.4), subtitle, size=28, color=_WHITE)
+    info = meta.date_text + (f" · {meta.organisation}" if meta.organisation else "")
+    _text_box(slide, _MARGIN, Inches(4.5), _W - 2 * _MARGIN, Inches(0.6), info, size=24, color=_INK)
+    if meta.notes:
+        note = slide.shapes.add_shape(1, _MARGIN, Inches(5.3), _W - 2 * _MARGIN, Inches(1.3))
+        note.fill.solid()
+        note.fill.fore_color.rgb = _NOTE_BG
+        note.line.color.rgb = RGBColor(0xF9, 0xA8, 0x25)
+        _text_box(slide, _MARGIN + Inches(0.2), Inches(5.4), _W - 2 * _MARGIN - Inches(0.4), Inches(1.1),
+                  "Let op: " + meta.short_note, size=BODY_PT, color=RGBColor(0x6D, 0x4C, 0x00))
+    _footer(slide, meta, number)
+    task.report(0.1, "title")
+    # 2. key figures of the region (or municipality), base situation
+    ref = base if base is not None else first
+    slide = next_slide()
+    _title(slide, f"Kerncijfers {muni_name}" if muni_name else "Kerncijfers van de regio")
+    tiles = [
+        (fmt_number(_value(ref, "dwellings", nis), "count"), "woningen"),
+        (fmt_number(_value(ref, "inhabitants", nis), "count"), "inwoners (woningen × gezinsgrootte)"),
+        (fmt_number(_value(ref, key_t, nis), "%"), f"van de woningen binnen {t:g} min fietsen van een mobipunt"),
+        (fmt_number(_value(ref, key_w, nis), "%"), f"van de woningen binnen {w:g} m wandelen van een mobipunt"),
+        (fmt_number(_value(ref, "median_bike_min_mobipunt", nis), "min"), "mediane fietstijd tot een mobipunt"),
+        (fmt_number(_value(ref, f"share_bike_station_{t:g}min", nis), "%"),
+         f"van de woningen binnen {t:g} min fietsen van een station"),
+    ]
+    if nis is None:
+        tiles[4] = (fmt_number(len(ref.mobipunten), "count"), "mobipunten in de basistoestand")
+        tiles[5] = (fmt_number(ref.network.total_km, "km", digits=0), "fietsnetwerk")
+    tw, th = Inches(3.85), Inches(2.6)
+    for i, (value, label) in enumerate(tiles):
+        col, row = i % 3, i // 3
+        _tile(slide, _MARGIN + col * (tw + Inches(0.25)), Inches(1.45) + row * (th + Inches(0.2)), tw, th, value, label)
+    _footer(slide, meta, number)
+    # 3. one slide per scenario: map + three numbers
+    for i, (name, ev, comp) in enumerate(runs):
+        task.report(0.15 + 0.5 * i / max(len(runs), 1), f"scenario slide {name}")
+        slide = next_slide()
+        _title(slide, f"Scenario: {name}")
+        theme = "change" if comp is not None else "access"
+        scen_meta = meta.with_scenario(ev.scenario, ev.parameters)
+        png = _map_png(project, theme, comparison=comp, evaluation=ev, meta=scen_meta, municipality=nis)
+        slide.shapes.add_picture(png, _MARGIN, Inches(1.35), height=Inches(5.55))
+        x = Inches(8.95)
+        numbers = [
+            (key_t, f"woningen ≤ {t:g} min fietsen van een mobipunt", "%", True),
+            (key_w, f"woningen ≤ {w:g} m wandelen tot mobipunt", "%", True),
+            ("median_bike_min_mobipunt", "mediane fietstijd tot mobipunt", "min", False),
+        ]
+        for j, (key, label, unit, higher_better) in enumerate(numbers):
+            value = _value(ev, key, nis)
+            change, good = "", None
+            if comp is not None:
+                delta = value - _value(comp.base, key, nis)
+                if not math.isnan(delta):
+                    delta = 0.0 if abs(delta) < 0.05 else delta
+                    change = fmt_number(delta, "pp" if unit == "%" else unit, signed=True)
+                    good = None if delta == 0 else (delta > 0) == higher_better
+            _tile(slide, x, Inches(1.35) + j * Inches(1.87), Inches(3.8), Inches(1.75), fmt_number(value, unit),
+                  label, change, good)
+        _footer(slide, scen_meta, number)
+    task.report(0.7, "comparison chart")
+    # 4. comparison chart (native)
+    evaluations = ([("Basis", base)] if base is not None else []) + [(n, ev) for n, ev, _ in runs]
+    slide = next_slide()
+    _title(slide, "Vergelijking: woningen binnen fietstijd van een mobipunt")
+    data = CategoryChartData()
+    data.categories = [f"≤ {x:g} min" for x in params.bike_thresholds_min]
+    for name, ev in evaluations:
+        values = [_value(ev, f"share_bike_mobipunt_{x:g}min", nis) for x in params.bike_thresholds_min]
+        data.add_series(_t(name), [None if math.isnan(v) else round(v, 1) for v in values])
+    frame = slide.shapes.add_chart(XL_CHART_TYPE.COLUMN_CLUSTERED, _MARGIN, Inches(1.35), _W - 2 * _MARGIN,
+                                   Inches(5.5), data)
+    chart = frame.chart
+    chart.has_legend = True
+    chart.legend.position = XL_LEGEND_POSITION.BOTTOM
+    chart.legend.include_in_layout = False
+    chart.legend.font.size = Pt(BODY_PT)
+    chart.category_axis.tick_labels.font.size = Pt(BODY_PT)
+    chart.value_axis.tick_labels.font.size = Pt(BODY_PT)
+    chart.value_axis.maximum_scale = 100
+    chart.value_axis.has_title = True
+    chart.value_axis.axis_title.text_frame.text = "% woningen"
+    chart.value_axis.axis_title.text_frame.paragraphs[0].runs[0].font.size = Pt(BODY_PT)
+    plot = chart.plots[0]
+    plot.has_data_labels = True
+    plot.data_labels.font.size = Pt(16)
+    plot.data_labels.number_format = '0.0'
+    plot.data_labels.number_format_is_linked = False
+    _footer(slide, meta, number)
+    # 5. municipalities: top and bottom
+    task.report(0.8, "municipality table")
+    for name, ev, comp in runs or [("Basis", base, None)]:
+        slide = next_slide()
+        table = ev.municipalities.copy()
+        table = table[table["nis"].astype(str) != ""]
+        if nis is not None:
+            table = table[table["nis"].astype(str) == nis]
+        if comp is not None:
+            before = comp.base.municipalities.set_index(comp.base.municipalities["nis"].astype(str))[key_t]
+            table["delta"] = [row[key_t] - before.get(str(row["nis"]), float("nan")) for _, row in table.iterrows()]
+            order = table.sort_values(["delta", key_t], ascending=[False, False])
+            heading = f"{name}: gemeenten met de grootste en kleinste winst"
+        else:
+            table["delta"] = float("nan")
+            order = table.sort_values(key_t, ascending=False)
+            heading = f"{name}: gemeenten met de beste en zwakste bereikbaarheid"
+        _title(slide, heading)
+        rows = [["Gemeente", f"Woningen ≤ {t:g} min", "Verschil", "Mediane fietstijd"]]
+        picked = order if len(order) <= 9 else None
+        if picked is None:
+            top, bottom = order.head(4), order.tail(4)
+            body = [*top.itertuples(index=False), None, *bottom.itertuples(index=False)]
+        else:
+            body = list(picked.itertuples(index=False))
+        cols = list(order.columns)
+        for item in body:
+            if item is None:
+                rows.append(["…", "", "", ""])
+                continue
+            rec = dict(zip(cols, item, strict=True))
+            d = rec["delta"]
+            rows.append([
+                str(rec["name"]),
+                fmt_number(rec[key_t], "%"),
+                "" if d is None or (isinstance(d, float) and math.isnan(d)) else fmt_number(0.0 if abs(d) < 0.05 else d, "pp", signed=True),
+                fmt_number(rec.get("median_bike_min_mobipunt", float("nan")), "min"),
+            ])
+        _table(slide, _MARGIN, Inches(1.35), _W - 2 * _MARGIN, rows, (4.5, 2.6, 2.0, 2.6), row_h=0.46)
+        _footer(slide, meta.with_scenario(ev.scenario, ev.parameters), number)
+    # 6. ledger
+    task.report(0.9, "ledger")
+    for name, ev, _ in runs:
+        entries = modification_ledger(ev.scenario, project, "nl")
+        if not entries:
+            continue
+        for start in range(0, len(entries), 6):
+            slide = next_slide()
+            part = entries[start:start + 6]
+            suffix = f" ({start // 6 + 1})" if len(entries) > 6 else ""
+            _title(slide, f"{name}: wijzigingen{suffix}")
+            rows = [["Nr", "Wat", "Waar", "Door", "Waarom"]]
+            for e in part:
+                rows.append([str(e["Nr"]), e["Wat"], e["Waar"], e["Door"], e["Waarom"]])
+            _table(slide, _MARGIN, Inches(1.35), _W - 2 * _MARGIN, rows, (0.7, 4.6, 2.0, 2.4, 4.2), row_h=0.8)
+            _footer(slide, meta.with_scenario(ev.scenario, ev.parameters), number)
+    # 7. sources and method
+    slide = next_slide()
+    _title(slide, "Bronnen en methode")
+    method = (
+        f"• Bereikbaarheid: kortste route over het fietsnetwerk naar het dichtstbijzijnde mobipunt of station; "
+        f"fietssnelheid per linkklasse ({', '.join(f'{k} {v:g}' for k, v in params.speeds_kmh.items())} km/u).\n"
+        f"• Wandelafstand over het netwerk; drempels {', '.join(f'{x:g}' for x in params.walk_thresholds_m)} m "
+        f"en {', '.join(f'{x:g}' for x in params.bike_thresholds_min)} min fietsen.\n"
+        f"• Aandelen gewogen naar woningen; inwoners = woningen × {params.household_size:g}."
+    )
+    _text_box(slide, _MARGIN, Inches(1.35), _W - 2 * _MARGIN, Inches(2.2), method, size=BODY_PT)
+    sources = "\n".join(f"• {s}" for s in (meta.attributions or meta.sources)[:4])
+    _text_box(slide, _MARGIN, Inches(3.65), _W - 2 * _MARGIN, Inches(1.8),
+              "Bronnen (volledige lijst in het Excel-bestand, blad 'Parameters en bronnen'):\n" + sources,
+              size=BODY_PT)
+    if meta.notes:
+        _text_box(slide, _MARGIN, Inches(5.6), _W - 2 * _MARGIN, Inches(1.2), "Let op: " + meta.short_note,
+                  size=BODY_PT, color=RGBColor(0x6D, 0x4C, 0x00))
+    _footer(slide, meta, number)
+    props = prs.core_properties
+    props.title = _t(meta.title)[:255]
+    props.subject = _t(", ".join(meta.scenarios) or meta.scenario)[:255]
+    props.author = _t(meta.organisation or "Slimme Regio Planner")[:255]
+    props.comments = _t(meta.source_line(compact=True))[:255]
+    with writing(path, force=force) as tmp:
+        prs.save(str(tmp))
+    task.report(1.0, "deck written")
+    return Path(path)

@@ -1,0 +1,38 @@
+"""Small readers used by the exporter tests (independent of the exporters)."""
+
+from __future__ import annotations
+
+import contextlib
+import re
+import zlib
+from pathlib import Path
+
+
+def pdf_page_count(path: Path) -> int:
+    """Pages of a PDF, counted from its objects (``/Type /Page``, not ``/Pages``).
+
+    matplotlib writes uncompressed object dictionaries, so a regex over the
+    raw bytes is exact; compressed object streams are inflated first.
+    """
+    data = path.read_bytes()
+    assert data.startswith(b"%PDF"), "not a PDF"
+    assert data.rstrip().endswith(b"%%EOF"), "PDF is truncated"
+    chunks = [data]
+    for match in re.finditer(rb"stream\r?\n(.*?)\r?\nendstream", data, re.S):
+        with contextlib.suppress(zlib.error):
+            chunks.append(zlib.decompress(match.group(1)))
+    return sum(len(re.findall(rb"/Type\s*/Page(?![a-zA-Z])", chunk)) for chunk in chunks)
+
+
+def png_size(path: Path) -> tuple[int, int]:
+    data = path.read_bytes()
+    assert data[:8] == b"\x89PNG\r\n\x1a\n"
+    return int.from_bytes(data[16:20], "big"), int.from_bytes(data[20:24], "big")
+
+
+def png_dpi(path: Path) -> float:
+    data = path.read_bytes()
+    i = data.find(b"pHYs")
+    assert i > 0, "no pHYs chunk"
+    ppm = int.from_bytes(data[i + 4:i + 8], "big")
+    return ppm * 0.0254

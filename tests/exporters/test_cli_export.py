@@ -1,0 +1,60 @@
+"""``slimmeregio export`` on the embedded region: pack written, errors in one line."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import openpyxl
+import pytest
+from click.testing import CliRunner
+
+from slimmeregio.cli import cli
+from slimmeregio.scenarios.model import Scenario, example_scenario_toml
+
+
+@pytest.fixture(scope="module")
+def scenario_file(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    path = tmp_path_factory.mktemp("scen") / "voorbeeld.toml"
+    path.write_text(example_scenario_toml(), encoding="utf-8")
+    return path
+
+
+def test_export_region_pack(scenario_file: Path, tmp_path: Path) -> None:
+    out = tmp_path / "pack"
+    runner = CliRunner()
+    result = runner.invoke(cli, ["export", str(scenario_file), "--out", str(out), "--formats", "xlsx"])
+    assert result.exit_code == 0, result.output
+    assert "bestanden geschreven" in result.output
+    manifest = json.loads((out / "manifest.json").read_text(encoding="utf-8"))
+    assert [f["path"] for f in manifest["files"]] == ["resultaten.xlsx"]
+    wb = openpyxl.load_workbook(out / "resultaten.xlsx")
+    rows = list(wb["Gemeenten"].iter_rows(min_row=2, values_only=True))
+    assert len(rows) == 2 * 35  # base and scenario for every municipality
+    ledger = list(wb["Wijzigingen"].iter_rows(min_row=2, values_only=True))
+    expected = Scenario.from_toml(scenario_file.read_text(encoding="utf-8")).modifications
+    assert len(ledger) == len(expected) and all(r[8] for r in ledger)  # every modification says why
+    assert [r[7] for r in ledger] == [m.author for m in expected]
+    # a second run refuses to overwrite: one line, exit 2, file untouched
+    before = (out / "resultaten.xlsx").read_bytes()
+    again = runner.invoke(cli, ["export", str(scenario_file), "--out", str(out), "--formats", "xlsx"])
+    assert again.exit_code == 2
+    assert "bestaat al" in again.output and "Traceback" not in again.output
+    assert len(again.output.strip().splitlines()) == 1
+    assert (out / "resultaten.xlsx").read_bytes() == before
+
+
+def test_bad_input_is_one_line(scenario_file: Path, tmp_path: Path) -> None:
+    bad = tmp_path / "kapot.toml"
+    bad.write_text('name = "x"\n[[modifications]]\nkind = "add_housing"\ndwellings = -5\n', encoding="utf-8")
+    runner = CliRunner()
+    for args in (
+        ["export", str(bad), "--out", str(tmp_path / "a")],
+        ["export", str(scenario_file), "--out", str(tmp_path / "b"), "--formats", "pdf,doc"],
+        ["export", str(scenario_file), "--out", str(tmp_path / "c"), "--paper", "letter"],
+    ):
+        result = runner.invoke(cli, args)
+        assert result.exit_code == 2, result.output
+        assert result.output.startswith("slimmeregio: fout:")
+        assert "Traceback" not in result.output
+    assert not (tmp_path / "a").exists() and not (tmp_path / "b").exists()

@@ -1,0 +1,142 @@
+"""The workbook read back with openpyxl: sheets, headers, formats, safety."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import openpyxl
+import pytest
+
+from slimmeregio import __version__
+from slimmeregio.exporters.excel import SHEETS, export_excel
+from slimmeregio.layers.errors import OutputExistsError
+
+from .conftest import HOSTILE_FORMULA, HOSTILE_HTML, HOSTILE_PATH, Results
+
+
+@pytest.fixture(scope="module")
+def workbook(results: Results, tmp_path_factory: pytest.TempPathFactory) -> openpyxl.Workbook:
+    path = tmp_path_factory.mktemp("xlsx") / "resultaten.xlsx"
+    export_excel([results.comparison], path, project=results.project)
+    return openpyxl.load_workbook(path)
+
+
+def _header_row(ws) -> int:
+    return int(ws.freeze_panes[1:]) - 1
+
+
+def _table(ws) -> list[dict[str, object]]:
+    h = _header_row(ws)
+    headers = [c.value for c in ws[h]]
+    return [dict(zip(headers, (c.value for c in row), strict=False)) for row in ws.iter_rows(min_row=h + 1)]
+
+
+def test_sheets_and_headers(workbook: openpyxl.Workbook) -> None:
+    assert workbook.sheetnames == list(SHEETS)
+    for ws in workbook:
+        h = _header_row(ws)
+        assert h >= 1, ws.title
+        assert ws.auto_filter.ref and ws.auto_filter.ref.startswith(f"A{h}:")
+        header = ws.cell(row=h, column=1)
+        assert header.font.bold and header.fill.fgColor.rgb.endswith("0D47A1")
+        assert ws.column_dimensions["A"].width >= 8
+    assert [c.value for c in workbook["Gemeenten"][1]][:4] == ["NIS", "Gemeente", "Scenario", "Woningen"]
+    assert [c.value for c in workbook["Wijzigingen"][1]] == [
+        "Scenario", "Nr", "Soort", "Wat", "Waar", "X", "Y", "Door", "Waarom", "Wanneer"]
+
+
+def test_no_formula_anywhere_and_hostile_text_is_text(workbook: openpyxl.Workbook) -> None:
+    seen: dict[str, object] = {}
+    for ws in workbook:
+        for row in ws.iter_rows():
+            for cell in row:
+                assert cell.data_type != "f", f"formula in {ws.title}!{cell.coordinate}: {cell.value}"
+                if isinstance(cell.value, str):
+                    seen[cell.value] = cell
+    hyperlink = seen[HOSTILE_FORMULA]
+    assert hyperlink.data_type == "s" and hyperlink.quotePrefix
+    assert seen["-2+3"].quotePrefix  # author written as text
+    assert HOSTILE_PATH in seen
+    assert any(HOSTILE_HTML in v for v in seen)
+
+
+def test_formula_like_values_stay_text(tmp_path: Path) -> None:
+    from openpyxl import Workbook
+
+    from slimmeregio.exporters.excel import write_cell
+
+    wb = Workbook()
+    ws = wb.active
+    values = ['=HYPERLINK("http://x","y")', "+1", "@SUM(A1)", "-2", "\tTAB", "\rCR", "gewoon", "a\x01b"]
+    for i, v in enumerate(values, start=1):
+        write_cell(ws, i, 1, v)
+    wb.save(tmp_path / "t.xlsx")
+    back = openpyxl.load_workbook(tmp_path / "t.xlsx").active
+    got = [back.cell(row=i, column=1) for i in range(1, len(values) + 1)]
+    assert all(c.data_type == "s" for c in got)
+    assert [c.value for c in got[:5]] == values[:5]
+    assert [c.quotePrefix for c in got[:6]] == [True] * 6 and not got[6].quotePrefix
+    assert got[7].value == "ab"  # control character removed, not written raw
+
+
+def test_summary_values_and_deltas(workbook: openpyxl.Workbook, results: Results) -> None:
+    rows = {r["Sleutel"]: r for r in _table(workbook["Samenvatting"])}
+    key = "share_bike_mobipunt_10min"
+    base, scen = results.base.region[key], results.evaluation.region[key]
+    assert rows[key]["Basis"] == pytest.approx(base)
+    assert rows[key]["Fietsas Oost"] == pytest.approx(scen)
+    assert rows[key]["Δ Fietsas Oost"] == pytest.approx(scen - base)
+    ws = workbook["Samenvatting"]
+    h = _header_row(ws)
+    keys = [c.value for c in ws["B"]]
+    cell = ws.cell(row=keys.index(key) + 1, column=4)
+    assert cell.number_format == '0.0" %"'
+    delta = ws.cell(row=keys.index(key) + 1, column=6)
+    assert "pp" in delta.number_format
+    count = ws.cell(row=keys.index("dwellings") + 1, column=4)
+    assert count.number_format == "#,##0"
+    assert ws.conditional_formatting, "deltas have conditional formatting"
+    assert len(ws._charts) == 1 and h > 1
+
+
+def test_municipalities_rows_and_deltas(workbook: openpyxl.Workbook, results: Results) -> None:
+    rows = _table(workbook["Gemeenten"])
+    assert len(rows) == 6  # 3 municipalities x (base + scenario)
+    label = "Aandeel woningen binnen 10 min fietsen van een mobipunt"
+    scen = {r["NIS"]: r for r in rows if r["Scenario"] == "Fietsas Oost"}
+    base = results.base.municipalities.set_index("nis")["share_bike_mobipunt_10min"]
+    after = results.evaluation.municipalities.set_index("nis")["share_bike_mobipunt_10min"]
+    for nis in ("23001", "23002", "23003"):
+        assert scen[nis][label] == pytest.approx(after[nis])
+        assert scen[nis][f"Δ {label}"] == pytest.approx(after[nis] - base[nis])
+    assert workbook["Gemeenten"].conditional_formatting
+
+
+def test_mobipunten_ledger_sensitivity_parameters(workbook: openpyxl.Workbook, results: Results) -> None:
+    mob = _table(workbook["Mobipunten"])
+    assert len(mob) == 4 + 5
+    new = [r for r in mob if r["Wijziging"] == "nieuw"]
+    assert [r["Naam"] for r in new] == ["Mobipunt Zuidoost"]
+    catch = results.evaluation.mobipunten.set_index("mobipunt_id")["catchment_dwellings"]
+    assert {r["Mobipunt-id"]: r["Woningen in verzorgingsgebied"] for r in mob if r["Scenario"] != "Basis"} == dict(catch)
+    ledger = _table(workbook["Wijzigingen"])
+    assert [r["Waar"] for r in ledger] == [HOSTILE_PATH, "Beersel", "Halle", "Halle"]
+    sens = _table(workbook["Gevoeligheid"])
+    assert len(sens) == 31 and sens[10]["Mobipunt: Basis"] == pytest.approx(results.base.coverage_curve["share_mobipunt"][10])
+    assert len(workbook["Gevoeligheid"]._charts) == 1
+    params = {r["Onderdeel"]: r["Waarde"] for r in _table(workbook["Parameters en bronnen"])}
+    assert params["Versie Slimme Regio Planner"] == __version__
+    assert params["Scenario's"] == "Fietsas Oost"
+    assert "Illustratieve woningen." in params["Opmerking"] or any(
+        v == "Illustratieve woningen." for v in params.values())
+    assert params["Parameter (Fietsas Oost): Gemiddelde gezinsgrootte"] == "2.4"
+
+
+def test_municipality_subset_and_no_overwrite(results: Results, tmp_path: Path) -> None:
+    out = export_excel([results.comparison], tmp_path / "halle.xlsx", project=results.project, municipalities=["Halle"])
+    rows = _table(openpyxl.load_workbook(out)["Gemeenten"])
+    assert {r["Gemeente"] for r in rows} == {"Halle"}
+    before = out.read_bytes()
+    with pytest.raises(OutputExistsError):
+        export_excel([results.comparison], out, project=results.project)
+    assert out.read_bytes() == before

@@ -1,0 +1,174 @@
+"""Masterplan maps and the atlas: layout contents, formats, pages, safety."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from xml.etree import ElementTree
+
+import pytest
+
+from slimmeregio import __version__
+from slimmeregio.exporters import maps
+from slimmeregio.exporters.maps import (
+    export_atlas,
+    export_map,
+    fmt_number,
+    masterplan_figure,
+    parse_paper,
+)
+from slimmeregio.layers.errors import ExportError, OutputExistsError
+
+from ._helpers import pdf_page_count, png_dpi, png_size
+from .conftest import HOSTILE_PATH, Results
+
+
+def _texts(fig) -> str:
+    """All text of the figure, with wrapped lines joined again."""
+    texts = [t.get_text() for t in fig.findobj(lambda a: hasattr(a, "get_text"))]
+    return " | ".join(" ".join(t.split()) for t in texts if isinstance(t, str) and t.strip())
+
+
+def test_parse_paper() -> None:
+    assert parse_paper("a3-landscape").figsize == pytest.approx((420 / 25.4, 297 / 25.4))
+    assert parse_paper("A4 staand").name == "a4-portrait"
+    assert parse_paper("a4").landscape
+    with pytest.raises(ExportError):
+        parse_paper("letter")
+
+
+def test_fmt_number_dutch() -> None:
+    assert fmt_number(12345.0, "count") == "12.345"
+    assert fmt_number(78.44, "%") == "78,4 %"
+    assert fmt_number(2.0, "pp", signed=True) == "+2,0 pp"
+    assert fmt_number(float("nan"), "%") == "–"
+    assert fmt_number(1234.5, "count", "en") == "1,234"
+
+
+@pytest.mark.parametrize("theme", list(maps.THEMES))
+def test_every_theme_has_a_full_layout(results: Results, theme: str) -> None:
+    fig = masterplan_figure(results.project, theme=theme, comparison=results.comparison, siting=results.siting,
+                            paper="a4-landscape")
+    text = _texts(fig)
+    assert "Slimme Regio Testgebied" in text  # title
+    assert maps.THEMES[theme][0] in text
+    assert "Scenario: Fietsas Oost" in text
+    assert "Toekomstforum" in text  # organisation
+    assert f"Slimme Regio Planner {__version__}" in text  # source line with version and date
+    assert "© OpenStreetMap contributors, ODbL 1.0" in text
+    assert "Illustratieve gegevens (fietsnetwerk, woningen)" in text
+    assert "Legende" in text and "Ligging" in text
+    for name in ("Halle", "Beersel", HOSTILE_PATH):  # municipality labels
+        assert name in text
+    assert "N" in text.split(" | ")
+    assert any(type(a).__name__ == "ScaleBar" for a in fig.axes[0].artists)
+
+
+def test_access_legend_and_key_figures(results: Results) -> None:
+    fig = masterplan_figure(results.project, theme="access", comparison=results.comparison, paper="a3-portrait")
+    text = _texts(fig)
+    for label in ("≤ 5 min", "5–10 min", "> 20 min", "niet bereikbaar via het netwerk"):
+        assert label in text
+    base = results.base.region["share_bike_mobipunt_10min"]
+    scen = results.evaluation.region["share_bike_mobipunt_10min"]
+    assert fmt_number(scen, "%") in text
+    assert fmt_number(scen - base, "pp", signed=True) in text
+
+
+def test_change_theme_needs_a_comparison(results: Results) -> None:
+    with pytest.raises(ExportError):
+        masterplan_figure(results.project, theme="change", evaluation=results.evaluation)
+    with pytest.raises(ExportError):
+        masterplan_figure(results.project, theme="nonsense")
+
+
+def test_formats_pdf_png_svg(results: Results, tmp_path: Path) -> None:
+    fig = masterplan_figure(results.project, theme="flows", evaluation=results.evaluation, paper="a4-portrait")
+    meta = maps.build_meta(results.project, scenario=results.scenario)
+    pdf = maps.save_figure(fig, tmp_path / "k.pdf", meta=meta)
+    png = maps.save_figure(fig, tmp_path / "k.png", meta=meta, dpi=100)
+    svg = maps.save_figure(fig, tmp_path / "k.svg", meta=meta)
+    assert pdf_page_count(pdf) == 1
+    assert b"Slimme Regio Planner" in pdf.read_bytes()  # PDF metadata: creator
+    w, h = png_size(png)  # A4 portrait at 100 dpi
+    assert abs(w - 210 / 25.4 * 100) <= 1 and abs(h - 297 / 25.4 * 100) <= 1
+    assert round(png_dpi(png)) == 100
+    root = ElementTree.parse(svg).getroot()
+    assert root.tag.endswith("svg")
+    with pytest.raises(ExportError):
+        maps.save_figure(fig, tmp_path / "k.docx")
+
+
+def test_png_is_300_dpi_by_default(results: Results, tmp_path: Path) -> None:
+    out = export_map(results.project, tmp_path / "basis.png", theme="base", paper="a4-landscape")
+    assert round(png_dpi(out)) == 300
+    w, h = png_size(out)
+    assert abs(w - 297 / 25.4 * 300) <= 1 and abs(h - 210 / 25.4 * 300) <= 1
+
+
+def test_no_overwrite_and_failure_leaves_nothing(results: Results, tmp_path: Path, monkeypatch) -> None:
+    target = tmp_path / "kaart.pdf"
+    target.write_bytes(b"oud")
+    with pytest.raises(OutputExistsError):
+        export_map(results.project, target, theme="base", paper="a4-landscape")
+    assert target.read_bytes() == b"oud"
+
+    from matplotlib.figure import Figure
+
+    def broken(self, fname, **kw):
+        Path(fname).write_bytes(b"%PDF-half")
+        raise RuntimeError("renderer crashed")
+
+    monkeypatch.setattr(Figure, "savefig", broken)
+    with pytest.raises(ExportError):
+        export_map(results.project, tmp_path / "nieuw.pdf", theme="base", paper="a4-landscape")
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["kaart.pdf"]
+
+
+def test_atlas_one_page_per_municipality(results: Results, tmp_path: Path) -> None:
+    out = export_atlas(results.project, tmp_path / "atlas.pdf", theme="change", comparison=results.comparison,
+                       paper="a4-portrait")
+    assert pdf_page_count(out) == 3
+    subset = export_atlas(results.project, tmp_path / "halle.pdf", theme="access", evaluation=results.base,
+                          municipalities=["halle"], paper="a4-portrait")
+    assert pdf_page_count(subset) == 1
+    with pytest.raises(ExportError):
+        export_atlas(results.project, tmp_path / "x.pdf", evaluation=results.base, municipalities=["Atlantis"])
+    assert not (tmp_path / "x.pdf").exists()
+
+
+def test_atlas_page_shows_its_municipality(results: Results) -> None:
+    fig = masterplan_figure(results.project, theme="access", evaluation=results.base, municipality="23002",
+                            paper="a4-portrait")
+    text = _texts(fig)
+    assert "Kerncijfers Beersel" in text and "Gemeente Beersel" in text
+    value = results.base.municipalities.set_index("nis").loc["23002", "share_bike_mobipunt_10min"]
+    assert fmt_number(value, "%") in text
+    x0, x1 = fig.axes[0].get_xlim()
+    y0, y1 = fig.axes[0].get_ylim()
+    assert x0 < 146_000 and x1 > 152_000 and y0 < 150_000 and y1 > 160_000  # Beersel is in view
+    assert (y1 - y0) < 10_000 * 1.2  # ... and fills the frame's height (zoomed to it)
+
+
+def test_atlas_cancel_leaves_no_file(results: Results, tmp_path: Path) -> None:
+    from slimmeregio.layers.errors import OperationCancelled
+
+    calls = []
+
+    def cancel() -> bool:
+        calls.append(1)
+        return len(calls) > 2
+
+    with pytest.raises(OperationCancelled):
+        export_atlas(results.project, tmp_path / "a.pdf", evaluation=results.base, cancel=cancel)
+    assert list(tmp_path.iterdir()) == []
+
+
+def test_change_legend_lists_only_what_is_drawn(results: Results) -> None:
+    halle = _texts(masterplan_figure(results.project, theme="change", comparison=results.comparison,
+                                     municipality="Halle", paper="a4-portrait"))
+    # link 200 (closed) lies in Halle, the added link (x 150-151.5 km) lies outside its view
+    assert "Verbinding afgesloten" in halle and "Verbinding toegevoegd" not in halle
+    region = _texts(masterplan_figure(results.project, theme="change", comparison=results.comparison,
+                                      paper="a4-landscape", zoom_to_changes=False))
+    assert "Verbinding toegevoegd" in region and "Verbinding opgewaardeerd" in region
+    assert "Nieuw woonproject" not in region  # the scenario adds no housing

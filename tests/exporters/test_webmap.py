@@ -1,0 +1,87 @@
+"""The web map: escaped attributes, layers to compare, legend, offline ground."""
+
+from __future__ import annotations
+
+import html
+import re
+
+import pytest
+
+from slimmeregio.exporters.webmap import export_webmap
+
+from .conftest import HOSTILE_HTML, HOSTILE_IMG, Results
+
+
+@pytest.fixture(scope="module")
+def page(results: Results, tmp_path_factory: pytest.TempPathFactory) -> str:
+    path = tmp_path_factory.mktemp("html") / "webkaart.html"
+    export_webmap(results.project, [results.comparison], path, siting=results.siting)
+    return path.read_text(encoding="utf-8")
+
+
+def _decoded(page: str) -> str:
+    """The page with JSON unicode escapes (\\u0026 ...) turned back into characters."""
+    return re.sub(r"\\u([0-9a-fA-F]{4})", lambda m: chr(int(m.group(1), 16)), page)
+
+
+def test_no_injected_tag_survives(page: str) -> None:
+    for text in (page, _decoded(page)):
+        assert "<script>alert(1)" not in text
+        assert "<img src=x" not in text
+        assert "onerror=alert(1)>" not in text.replace("&gt;", "")
+    decoded = _decoded(page)
+    assert html.escape(HOSTILE_HTML) in decoded  # shown as text in popups
+    assert html.escape(HOSTILE_IMG) in decoded
+
+
+def test_layers_for_base_and_scenario(page: str) -> None:
+    names = set(re.findall(r'"([^"]+)"\s*:\s*feature_group_', page))
+    assert "Woningen: fietstijd tot mobipunt (basis)" in names
+    assert "Woningen: fietstijd tot mobipunt (Fietsas Oost)" in names
+    assert "Mobipunten (basis)" in names and "Mobipunten (Fietsas Oost)" in names
+    assert "Wijzigingen: Fietsas Oost" in names
+    assert "Voorgestelde locaties voor mobipunten" in names
+    assert "L.control.layers" in page
+    assert "tile.openstreetmap.org" in page  # optional online background
+    assert "Geen achtergrond (offline)" in page and ".leaflet-container { background: #eef1f4" in page
+
+
+def test_popups_legend_and_provenance(page: str, results: Results) -> None:
+    assert "GeoJsonPopup" in page or "bindPopup" in page
+    assert 'class="srp-legend"' in page and "Legende" in page
+    assert "Slimme Regio Testgebied" in page and "Scenario: Fietsas Oost" in page
+    assert "Let op: Illustratieve gegevens (fietsnetwerk, woningen)" in page
+    assert "<li>Illustratief fietsnetwerk: geen echte routes.</li>" in page  # the full notes
+    assert "© OpenStreetMap contributors, ODbL 1.0" in page
+    # the added link and the new mobipunt are in the change layer
+    decoded = _decoded(page)
+    assert '"p0": "toegevoegd"' in decoded and '"p0": "afgesloten"' in decoded  # changed links
+    assert '"p5": "nieuw"' in decoded  # the new mobipunt (6th popup field: Wijziging)
+    assert '"Wijziging"' in decoded and '"Woningen in verzorgingsgebied"' in decoded  # popup labels
+    # local links are left out: only the main classes (and changed links) are drawn
+    assert decoded.count('"Lokale fietsverbinding"') == 1  # only the closed local link, in the change layer
+    assert decoded.count('"Bovenlokale fietsroute"') >= 18
+
+
+def test_size_is_small(page: str) -> None:
+    assert len(page.encode()) < 2_000_000
+
+
+def test_hostile_scenario_name_is_escaped(results: Results, tmp_path) -> None:
+    from dataclasses import replace
+
+    scenario = results.scenario.model_copy(update={"name": HOSTILE_HTML})
+    evaluation = replace(results.evaluation, scenario=scenario, name=HOSTILE_HTML)
+    comparison = replace(results.comparison, scenario=evaluation)
+    path = export_webmap(results.project, [comparison], tmp_path / "k.html")
+    page = path.read_text(encoding="utf-8")
+    for text in (page, _decoded(page)):
+        assert "<script>alert(1)" not in text
+    assert f"Wijzigingen: {html.escape(HOSTILE_HTML)}" in _decoded(page)
+
+
+def test_project_layers_without_results(results: Results, tmp_path) -> None:
+    page = export_webmap(results.project, [], tmp_path / "lagen.html").read_text(encoding="utf-8")
+    assert '"Mobipunten"' in page and "Fietsnetwerk (bovenlokaal en fietssnelwegen)" in page
+    assert "<script>alert(1)" not in _decoded(page)
+    assert html.escape(HOSTILE_HTML) in _decoded(page)  # the mobipunt's name, from the project layer
