@@ -5,16 +5,20 @@ from __future__ import annotations
 import geopandas as gpd
 import numpy as np
 import pandas as pd
+import shapely
 
 from slimmeregio.layers.model import ANALYSIS_CRS
 from slimmeregio.scenarios.results import (
+    LINK_FLOW_COLUMNS,
     Comparison,
     Evaluation,
     indicator_label,
     indicator_unit,
 )
 
-__all__ = ["access_changes", "compare"]
+__all__ = ["access_changes", "compare", "link_flow_changes"]
+
+_FLOWS = ("flow_dwellings", "flow_brussels_dwellings")
 
 _CHANGE_COLUMNS = [
     "housing_id",
@@ -111,6 +115,84 @@ def access_changes(base: Evaluation, scenario: Evaluation) -> gpd.GeoDataFrame:
     return gpd.GeoDataFrame(out, geometry="geometry", crs=ANALYSIS_CRS)
 
 
+_CHANGE_ORDER = np.asarray(["", "added", "upgraded"], dtype=object)
+
+
+def _per_link(links: gpd.GeoDataFrame) -> pd.DataFrame:
+    """One row per source link (index ``link_id``): largest flow on any edge,
+    first name/class, and ``upgraded`` > ``added`` > ``""`` for the change."""
+    lid = links["link_id"].to_numpy(dtype=np.int64)
+    order = np.argsort(lid, kind="stable")
+    ids, first = np.unique(lid[order], return_index=True)
+    rows = order[first]
+    change = links["change"].astype(str).to_numpy(dtype=object)
+    rank = np.zeros(len(lid), dtype=np.int64)
+    for i, value in enumerate(_CHANGE_ORDER.tolist()):
+        rank[change == value] = i
+    data: dict[str, object] = {
+        "name": links["name"].astype(str).to_numpy(dtype=object)[rows],
+        "link_class": links["link_class"].astype(str).to_numpy(dtype=object)[rows],
+        "change": _CHANGE_ORDER[np.maximum.reduceat(rank[order], first)] if len(lid) else np.zeros(0, object),
+    }
+    for col in _FLOWS:
+        values = links[col].to_numpy(dtype=float) if col in links.columns else np.zeros(len(lid))
+        data[col] = np.maximum.reduceat(values[order], first) if len(lid) else np.zeros(0)
+    return pd.DataFrame(data, index=pd.Index(ids, name="link_id"))
+
+
+def _link_geometry(links: gpd.GeoDataFrame, ids: np.ndarray) -> np.ndarray:
+    """Per link id in ``ids``: its edges merged into one line (None if absent)."""
+    out = np.full(len(ids), None, dtype=object)
+    lid = links["link_id"].to_numpy(dtype=np.int64)
+    sel = np.flatnonzero(np.isin(lid, ids))
+    if len(sel) == 0:
+        return out
+    order = sel[np.argsort(lid[sel], kind="stable")]
+    codes = np.searchsorted(ids, lid[order])
+    geoms = np.asarray(links.geometry.values, dtype=object)[order]
+    present, compact = np.unique(codes, return_inverse=True)
+    multi = shapely.multilinestrings(geoms, indices=compact)
+    out[present] = shapely.line_merge(np.asarray(multi, dtype=object))
+    return out
+
+
+def link_flow_changes(base: Evaluation, scenario: Evaluation) -> gpd.GeoDataFrame:
+    """Links whose potential bike flow (to a station or to Brussels) changes.
+
+    See :attr:`Comparison.link_flows`. A link's flow is the largest flow on
+    any of its edges; links only in the base are ``"removed"``.
+    """
+    b = _per_link(base.links)
+    s = _per_link(scenario.links)
+    ids = b.index.union(s.index)
+    b = b.reindex(ids)
+    s = s.reindex(ids)
+    data: dict[str, object] = {"link_id": ids.to_numpy(dtype=np.int64)}
+    in_s = s["name"].notna().to_numpy()
+    for col in ("name", "link_class"):
+        data[col] = np.where(in_s, s[col].to_numpy(dtype=object), b[col].to_numpy(dtype=object))
+    data["change"] = np.where(in_s, s["change"].fillna("").to_numpy(dtype=object), "removed")
+    for col in _FLOWS:
+        vb = b[col].fillna(0.0).to_numpy(dtype=float)
+        vs = s[col].fillna(0.0).to_numpy(dtype=float)
+        data[f"base_{col}"] = vb
+        data[f"scenario_{col}"] = vs
+        data[f"delta_{col}"] = vs - vb
+    frame = pd.DataFrame(data)
+    d1 = frame["delta_flow_dwellings"].to_numpy()
+    d2 = frame["delta_flow_brussels_dwellings"].to_numpy()
+    frame = frame.loc[(np.abs(d1) > 1e-9) | (np.abs(d2) > 1e-9)]
+    frame = frame.assign(_key=np.maximum(np.abs(frame["delta_flow_dwellings"]), np.abs(frame["delta_flow_brussels_dwellings"])))
+    frame = frame.sort_values(["_key", "link_id"], ascending=[False, True]).drop(columns="_key")
+    changed = np.sort(frame["link_id"].to_numpy(dtype=np.int64))
+    geom_s = _link_geometry(scenario.links, changed)
+    geom_b = _link_geometry(base.links, changed)
+    pos = np.searchsorted(changed, frame["link_id"].to_numpy(dtype=np.int64))
+    geoms = np.where(pd.isna(geom_s[pos]), geom_b[pos], geom_s[pos]) if len(pos) else np.zeros(0, object)
+    frame = frame.reset_index(drop=True)[LINK_FLOW_COLUMNS]
+    return gpd.GeoDataFrame(frame, geometry=gpd.GeoSeries(geoms, crs=ANALYSIS_CRS), crs=ANALYSIS_CRS)
+
+
 def _long(frame: pd.DataFrame, keys: list[str], value: str) -> pd.DataFrame:
     """One row per (municipality, indicator) in ``keys`` order."""
     cols = [k for k in keys if k in frame.columns]
@@ -173,4 +255,5 @@ def compare(base_eval: Evaluation, scen_eval: Evaluation) -> Comparison:
         municipalities=munis,
         access_changes=access_changes(base_eval, scen_eval),
         curve=curve,
+        link_flows=link_flow_changes(base_eval, scen_eval),
     )

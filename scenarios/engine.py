@@ -29,6 +29,7 @@ from slimmeregio.layers.progress import CancelCheck, ProgressCallback, Task
 from slimmeregio.layers.roles import Role
 from slimmeregio.scenarios.apply import Applied, Inputs, apply_scenario, removed_links_frame
 from slimmeregio.scenarios.attach import Attachment, attach_points, carry_over
+from slimmeregio.scenarios.brussels import border_points, brussels_area
 from slimmeregio.scenarios.compare import compare
 from slimmeregio.scenarios.indicators import Grid, Reuse, Situation, evaluate_situation
 from slimmeregio.scenarios.model import Parameters, Scenario
@@ -68,6 +69,9 @@ class Base:
         Locality centres (``name`` + point) and their attachment, or None.
     grid
         The population grid, or None.
+    brussels
+        The Brussels area (one polygon geometry) for the flows towards the
+        Brussels border, or None.
     timings
         Seconds per preparation step.
     """
@@ -81,6 +85,7 @@ class Base:
     centres: gpd.GeoDataFrame | None
     centre_att: Attachment | None
     grid: Grid | None
+    brussels: Any | None = None
     timings: dict[str, float] = field(default_factory=dict)
     _cache: dict[Any, Evaluation] = field(default_factory=dict, repr=False)
 
@@ -310,10 +315,17 @@ def prepare_base(
     project: Project,
     parameters: Parameters | None = None,
     *,
+    brussels_layer: str | None = None,
     progress: ProgressCallback | None = None,
     cancel: CancelCheck | None = None,
 ) -> Base:
     """Prepare the base situation of ``project`` (first layer of each role).
+
+    ``brussels_layer`` names the polygon layer of the Brussels area used for
+    the flows towards the Brussels border; by default a layer named
+    ``brussel`` / ``brussels`` / ``bruxelles`` (see
+    :mod:`slimmeregio.scenarios.brussels`). Without one those flows are zero
+    and every evaluation carries the note ``"no_brussels"``.
 
     Raises
     ------
@@ -352,6 +364,7 @@ def prepare_base(
         municipalities=municipalities,
         centres=centres,
         grid=_grid(project),
+        brussels=brussels_area(project, brussels_layer),
         parameters=params,
         project=project,
         timings=timings,
@@ -368,6 +381,7 @@ def prepare_base_from_inputs(
     municipalities: gpd.GeoDataFrame | None = None,
     centres: gpd.GeoDataFrame | None = None,
     grid: Grid | None = None,
+    brussels: Any | None = None,
     parameters: Parameters | None = None,
     project: Project | None = None,
     timings: dict[str, float] | None = None,
@@ -422,6 +436,7 @@ def prepare_base_from_inputs(
         centres=centres,
         centre_att=c_att,
         grid=grid,
+        brussels=brussels,
         timings=timings,
     )
 
@@ -507,6 +522,8 @@ def situation(base: Base, scenario: Scenario | None = None) -> Situation:
         removed_links=applied.removed_links,
         changed_bike=None if not speeds_same else _changed(network, applied, ("added", "upgraded")),
         changed_walk=_changed(network, applied, ("added",)),
+        brussels=base.brussels,
+        border_att=border_points(network, base.brussels) if base.brussels is not None else None,
     )
 
 

@@ -28,6 +28,7 @@ from slimmeregio.layers.model import ANALYSIS_CRS
 from slimmeregio.layers.progress import Task
 from slimmeregio.layers.roles import LINK_CLASSES
 from slimmeregio.scenarios.attach import Attachment
+from slimmeregio.scenarios.brussels import NO_BRUSSELS_NOTE, inside
 from slimmeregio.scenarios.kernel import (
     flows_to_nearest,
     iter_reach,
@@ -138,6 +139,10 @@ class Situation:
     changed_bike: np.ndarray | None = None
     #: Geometries where walking costs may differ (added and removed links).
     changed_walk: np.ndarray | None = None
+    #: The Brussels area (one polygon geometry), None when the project has none.
+    brussels: Any | None = None
+    #: Entry points on the Brussels border (see :mod:`scenarios.brussels`).
+    border_att: Attachment | None = None
 
 
 @dataclass(frozen=True, eq=False)
@@ -194,15 +199,25 @@ _ARRAY_COLUMNS = (
 )
 
 
-def _arrays(frame: pd.DataFrame) -> dict[str, np.ndarray]:
+def _arrays(frame: pd.DataFrame, brussels: bool) -> dict[str, np.ndarray]:
     out = {c: frame[c].to_numpy(dtype=float) for c in ("dwellings", "inhabitants", *_ARRAY_COLUMNS)}
     out["reachable"] = frame["reachable"].to_numpy(dtype=bool)
+    if brussels:
+        out["bike_min_brussels"] = frame["bike_min_brussels"].to_numpy(dtype=float)
     return out
 
 
-def group_indicators(frame: pd.DataFrame, params: Parameters) -> dict[str, float]:
-    """Indicator values for a set of dwellings (rows of the dwellings frame)."""
-    return _indicators(_arrays(frame), params, None)
+def group_indicators(
+    frame: pd.DataFrame, params: Parameters, *, brussels: bool | None = None
+) -> dict[str, float]:
+    """Indicator values for a set of dwellings (rows of the dwellings frame).
+
+    ``brussels``: include the Brussels-border keys; by default when the frame
+    has a ``bike_min_brussels`` column with any value.
+    """
+    if brussels is None:
+        brussels = "bike_min_brussels" in frame.columns and bool(frame["bike_min_brussels"].notna().any())
+    return _indicators(_arrays(frame, brussels), params, None)
 
 
 def _indicators(
@@ -237,6 +252,11 @@ def _indicators(
             out[f"mean_{name}_{target}"] = mean
             out[f"median_{name}_{target}"] = median
             out[f"p90_{name}_{target}"] = p90
+    if "bike_min_brussels" in arrays:
+        mean, median, p90 = _stats(col("bike_min_brussels"), dw)
+        out["mean_bike_min_brussels"] = mean
+        out["median_bike_min_brussels"] = median
+        out["p90_bike_min_brussels"] = p90
     return out
 
 
@@ -538,6 +558,7 @@ def evaluate_situation(
     task.report(0.3, "stations")
     walk_st, _, _ = _costs(net, h_att, st_att, "walk")
     bike_st_s, st_dest, st_res = _costs(net, h_att, st_att, "bike")
+    bx = _brussels_routes(sit, net, h_att)
     timings["access"] = time.perf_counter() - t0
 
     housing = sit.housing
@@ -559,6 +580,8 @@ def evaluate_situation(
             "walk_m_station": walk_st,
             "bike_min_station": bike_st_s / 60.0,
             "station_id": _ids_of(st_dest, st_ids),
+            "bike_min_brussels": bx.minutes,
+            "brussels_entry_id": bx.entry_id,
             "snap_m": h_att.snap_m,
             "reachable": h_att.reachable,
             "added": housing["added"].fillna(False).astype(bool).to_numpy(),
@@ -569,8 +592,8 @@ def evaluate_situation(
     task.report(0.45, "indicators")
 
     t1 = time.perf_counter()
-    region = group_indicators(dw, params)
-    municipalities = _municipality_table(dw, sit.municipalities, params)
+    region = group_indicators(dw, params, brussels=bx.active)
+    municipalities = _municipality_table(dw, sit.municipalities, params, brussels=bx.active)
     curve = coverage_curve(dw, params.curve_max_min)
     timings["indicators"] = time.perf_counter() - t1
 
@@ -612,6 +635,7 @@ def evaluate_situation(
     flow = flows_to_nearest(net, h_att, st_res, dwellings_n)
     links = net.to_frame().drop(columns=["u", "v"])
     links.insert(links.columns.get_loc("change"), "flow_dwellings", flow)
+    links.insert(links.columns.get_loc("change"), "flow_brussels_dwellings", bx.flow(dwellings_n))
     timings["flows"] = time.perf_counter() - t2
     task.report(0.65, "service areas")
 
@@ -688,7 +712,84 @@ def evaluate_situation(
         population_covered=population_covered,
         unreachable=unreachable,
         timings=timings,
+        brussels_entries=bx.entries(dw),
+        notes=bx.notes,
     )
+
+
+@dataclass(eq=False)
+class _BrusselsRoutes:
+    """Routes of the housing to the nearest entry point on the Brussels border."""
+
+    network: Network
+    sources: Attachment | None
+    border: Attachment | None
+    result: Any
+    minutes: np.ndarray
+    entry_id: np.ndarray
+    notes: dict[str, dict[str, str]]
+
+    @property
+    def active(self) -> bool:
+        """Brussels-border indicators apply (there is a Brussels area)."""
+        return "no_brussels" not in self.notes
+
+    def flow(self, weights: np.ndarray) -> np.ndarray:
+        if self.result is None or self.sources is None:
+            return np.zeros(self.network.n_edges)
+        return flows_to_nearest(self.network, self.sources, self.result, weights)
+
+    def entries(self, dw: pd.DataFrame) -> gpd.GeoDataFrame:
+        border = self.border
+        if border is None or len(border) == 0:
+            return gpd.GeoDataFrame(
+                {
+                    "entry_id": pd.Series(dtype=str),
+                    "link_id": pd.Series(dtype="int64"),
+                    "name": pd.Series(dtype=str),
+                    "link_class": pd.Series(dtype=str),
+                    "dwellings": pd.Series(dtype="int64"),
+                },
+                geometry=gpd.GeoSeries([], crs=ANALYSIS_CRS),
+                crs=ANALYSIS_CRS,
+            )
+        ids = border.ids.astype(str)
+        per = dw.groupby("brussels_entry_id")["dwellings"].sum() if len(dw) else pd.Series(dtype=float)
+        net = self.network
+        return gpd.GeoDataFrame(
+            {
+                "entry_id": ids,
+                "link_id": net.link_id[border.edge].astype(np.int64),
+                "name": net.name[border.edge].astype(str),
+                "link_class": net.link_class[border.edge].astype(str),
+                "dwellings": pd.Series(ids).map(per).fillna(0).astype(np.int64).to_numpy(),
+            },
+            geometry=gpd.GeoSeries(shapely.points(border.xy), crs=ANALYSIS_CRS),
+            crs=ANALYSIS_CRS,
+        )
+
+
+def _brussels_routes(sit: Situation, net: Network, h_att: Attachment) -> _BrusselsRoutes:
+    """Cycling routes from every dwelling outside Brussels to the nearest border entry."""
+    n = len(h_att)
+    nan = np.full(n, np.nan)
+    none = np.full(n, None, dtype=object)
+    if sit.brussels is None:
+        return _BrusselsRoutes(net, None, None, None, nan, none, {"no_brussels": dict(NO_BRUSSELS_NOTE)})
+    border = sit.border_att
+    if border is None or len(border) == 0:
+        note = {
+            "nl": "Het fietsnetwerk raakt de Brusselse grens nergens: geen stromen naar Brussel.",
+            "en": "The bike network nowhere meets the Brussels border: no flows towards Brussels.",
+        }
+        return _BrusselsRoutes(net, None, border, None, nan, none, {"brussels_unreached": note})
+    in_bx = inside(sit.brussels, h_att.xy)
+    sources = Attachment(
+        h_att.ids, h_att.xy, np.where(in_bx, -1, h_att.edge), h_att.frac, h_att.snap_m
+    )
+    res = nearest_destination(net, sources, border, mode="bike")
+    minutes = np.where(np.isfinite(res.cost), res.cost / 60.0, np.nan)
+    return _BrusselsRoutes(net, sources, border, res, minutes, _ids_of(res.dest, border.ids), {})
 
 
 def _known_areas(reuse: Reuse, mobi: pd.DataFrame, changed: np.ndarray) -> list[Any]:
@@ -712,9 +813,13 @@ def _ids_of(index: np.ndarray, ids: np.ndarray) -> np.ndarray:
 
 
 def _municipality_table(
-    dw: pd.DataFrame, municipalities: gpd.GeoDataFrame | None, params: Parameters
+    dw: pd.DataFrame,
+    municipalities: gpd.GeoDataFrame | None,
+    params: Parameters,
+    *,
+    brussels: bool = False,
 ) -> pd.DataFrame:
-    arrays = _arrays(dw)
+    arrays = _arrays(dw, brussels)
     nis_values = dw["nis"].astype(str).to_numpy()
     muni_values = dw["municipality"].astype(str).to_numpy()
     names: dict[str, str] = {}

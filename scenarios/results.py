@@ -26,6 +26,10 @@ without a trailing ``.0`` (``400``, ``1200``, ``7.5``):
     the nearest mobipunt (reachable dwellings only); also ``..._station``.
 ``mean_walk_m_mobipunt``, ``median_walk_m_mobipunt``, ``p90_walk_m_mobipunt``
     the same for walking distance (m); also ``..._station``.
+``mean_bike_min_brussels``, ``median_bike_min_brussels``, ``p90_bike_min_brussels``
+    dwelling-weighted cycling time (min) to the nearest entry point on the
+    Brussels border (see :mod:`slimmeregio.scenarios.brussels`); only
+    present when the project has a Brussels layer.
 ``grid_inhabitants_covered`` (region only)
     inhabitants of the population grid inside the union of the mobipunt
     service areas; ``share_grid_covered`` the % of the grid total.
@@ -48,6 +52,7 @@ if TYPE_CHECKING:
 
 __all__ = [
     "INDICATOR_LABELS",
+    "LINK_FLOW_COLUMNS",
     "Comparison",
     "Evaluation",
     "MissingLinkSuggestion",
@@ -66,7 +71,6 @@ def fmt_threshold(value: float) -> str:
     return f"{value:g}"
 
 
-_TARGETS = {"mobipunt": ("mobipunt", "mobipunt"), "station": ("station", "station")}
 
 _FIXED: dict[str, tuple[str, str, str]] = {
     "dwellings": ("Woningen", "Dwellings", "count"),
@@ -95,7 +99,7 @@ _SHARE_RE = re.compile(
     r"^share_(?P<inh>inh_)?(?P<mode>walk|bike)_(?P<target>mobipunt|station)_(?P<thr>[0-9.]+)(?P<unit>m|min)$"
 )
 _STAT_RE = re.compile(
-    r"^(?P<stat>mean|median|p90)_(?P<mode>walk_m|bike_min)_(?P<target>mobipunt|station)$"
+    r"^(?P<stat>mean|median|p90)_(?P<mode>walk_m|bike_min)_(?P<target>mobipunt|station|brussels)$"
 )
 
 
@@ -124,6 +128,10 @@ def indicator_label(key: str, lang: str = "nl") -> str:
     if m:
         target = m["target"]
         stat = (_STAT_NL if nl else _STAT_EN)[m["stat"]]
+        if target == "brussels":
+            if nl:
+                return f"{stat} fietstijd tot de Brusselse grens (min)"
+            return f"{stat} cycling time to the Brussels border (min)"
         if m["mode"] == "walk_m":
             if nl:
                 return f"{stat} wandelafstand tot {target} (m)"
@@ -151,10 +159,12 @@ def indicator_keys(
     bike_thresholds_min: tuple[float, ...] = (5.0, 10.0, 15.0),
     *,
     region: bool = True,
+    brussels: bool = True,
 ) -> list[str]:
     """All indicator keys for the given thresholds, in display order.
 
-    ``region=False`` leaves out the region-only grid keys.
+    ``region=False`` leaves out the region-only grid keys; ``brussels=False``
+    the Brussels-border keys (absent from runs without a Brussels layer).
     """
     keys = ["dwellings", "inhabitants", "unreachable_dwellings"]
     for target in ("mobipunt", "station"):
@@ -167,6 +177,8 @@ def indicator_keys(
             keys.append(f"{stat}_bike_min_{target}")
         for stat in ("mean", "median", "p90"):
             keys.append(f"{stat}_walk_m_{target}")
+    if brussels:
+        keys += [f"{stat}_bike_min_brussels" for stat in ("mean", "median", "p90")]
     if region:
         keys += ["grid_inhabitants_covered", "share_grid_covered"]
     return keys
@@ -187,6 +199,43 @@ def indicator_labels(keys: list[str] | None = None) -> dict[str, dict[str, str]]
 #: ``{key: {"nl": label, "en": label, "unit": "%"|"min"|"m"|"count"}}``.
 #: For other thresholds call :func:`indicator_labels` / :func:`indicator_label`.
 INDICATOR_LABELS: dict[str, dict[str, str]] = indicator_labels()
+
+
+def _empty_entries() -> gpd.GeoDataFrame:
+    return gpd.GeoDataFrame(
+        {
+            "entry_id": pd.Series(dtype=str),
+            "link_id": pd.Series(dtype="int64"),
+            "name": pd.Series(dtype=str),
+            "link_class": pd.Series(dtype=str),
+            "dwellings": pd.Series(dtype="int64"),
+        },
+        geometry=gpd.GeoSeries([], crs="EPSG:31370"),
+        crs="EPSG:31370",
+    )
+
+
+#: Columns of :attr:`Comparison.link_flows` (geometry last).
+LINK_FLOW_COLUMNS = [
+    "link_id",
+    "name",
+    "link_class",
+    "change",
+    "base_flow_dwellings",
+    "scenario_flow_dwellings",
+    "delta_flow_dwellings",
+    "base_flow_brussels_dwellings",
+    "scenario_flow_brussels_dwellings",
+    "delta_flow_brussels_dwellings",
+]
+
+
+def _empty_link_flows() -> gpd.GeoDataFrame:
+    data = {c: pd.Series(dtype=float) for c in LINK_FLOW_COLUMNS}
+    data["link_id"] = pd.Series(dtype="int64")
+    for c in ("name", "link_class", "change"):
+        data[c] = pd.Series(dtype=str)
+    return gpd.GeoDataFrame(data, geometry=gpd.GeoSeries([], crs="EPSG:31370"), crs="EPSG:31370")
 
 
 @dataclass(frozen=True, eq=False)
@@ -249,9 +298,13 @@ class Evaluation:
         unreachable), ``bike_min_mobipunt`` (cycling minutes, one-way
         streets honoured), ``mobipunt_id`` (the nearest by cycling time, str
         or None), ``walk_m_station``, ``bike_min_station``, ``station_id``
-        (same for stations with enough trains), ``snap_m`` (distance to the
-        network), ``reachable`` (bool: attached to the network), ``added``
-        (bool: added by the scenario).
+        (same for stations with enough trains), ``bike_min_brussels``
+        (cycling minutes to the nearest entry point on the Brussels border;
+        NaN without a Brussels layer, for housing inside Brussels and when
+        unreachable), ``brussels_entry_id`` (that entry point, see
+        ``brussels_entries``; None when not routed), ``snap_m`` (distance to
+        the network), ``reachable`` (bool: attached to the network),
+        ``added`` (bool: added by the scenario).
     municipalities
         DataFrame, one row per municipality: ``nis``, ``name`` and every
         municipality indicator key (see the module docstring). Housing
@@ -280,7 +333,11 @@ class Evaluation:
         ``link_id`` (the source link's id), ``link_class``, ``speed_kmh``,
         ``length_m``, ``oneway``, ``name``, ``flow_dwellings`` (dwellings
         whose shortest cycling route to their nearest station uses it),
-        ``change`` in {"", "added", "upgraded"}; line geometry.
+        ``flow_brussels_dwellings`` (dwellings whose shortest cycling route
+        to their nearest entry point on the Brussels border uses it; all
+        zero without a Brussels layer, see ``notes``), ``change`` in {"",
+        "added", "upgraded"}; line geometry. A route counts on every edge
+        it touches, including the partly travelled edges at its two ends.
     removed_links
         GeoDataFrame of the links the scenario closed (same columns as
         ``links`` without the flow); empty for the base.
@@ -295,6 +352,17 @@ class Evaluation:
         reach): points beyond ``max_snap_m`` that were not analysed.
     timings
         ``{step: seconds}`` of this run.
+    brussels_entries
+        GeoDataFrame of the entry points where the network crosses the
+        Brussels border: ``entry_id`` (``"<link_id>@<k>"``), ``link_id``,
+        ``name`` (street), ``link_class``, ``dwellings`` (dwellings for which
+        it is the nearest entry point by cycling); point geometry. Empty
+        without a Brussels layer.
+    notes
+        ``{code: {"nl": text, "en": text}}``: remarks a reader of the
+        results must see, e.g. ``"no_brussels"`` when the project has no
+        Brussels layer (the Brussels flows are then zero) or
+        ``"brussels_unreached"`` when the network does not meet its border.
     """
 
     scenario: Scenario | None
@@ -313,14 +381,33 @@ class Evaluation:
     population_covered: float | None
     unreachable: pd.DataFrame
     timings: dict[str, float] = field(default_factory=dict)
+    brussels_entries: gpd.GeoDataFrame = field(default_factory=lambda: _empty_entries())
+    notes: dict[str, dict[str, str]] = field(default_factory=dict)
 
     @property
     def is_base(self) -> bool:
         return self.scenario is None
 
-    def top_links(self, n: int = 20) -> gpd.GeoDataFrame:
-        """The ``n`` links carrying the largest potential bike flow."""
-        return self.links.nlargest(n, "flow_dwellings")
+    @property
+    def has_brussels(self) -> bool:
+        """Whether Brussels-border flows were computed (a Brussels layer exists)."""
+        return "no_brussels" not in self.notes
+
+    def top_links(self, n: int = 20, *, by: str = "flow_dwellings") -> gpd.GeoDataFrame:
+        """The ``n`` edges carrying the largest potential bike flow.
+
+        ``by``: ``"flow_dwellings"`` (towards the nearest station) or
+        ``"flow_brussels_dwellings"`` (towards the Brussels border). Edges
+        without flow are left out.
+        """
+        if by not in self.links.columns:
+            return self.links.iloc[0:0]
+        links = self.links.loc[self.links[by] > 0]
+        return links.nlargest(n, by)
+
+    def top_links_brussels(self, n: int = 20) -> gpd.GeoDataFrame:
+        """The ``n`` edges carrying the largest potential bike flow towards Brussels."""
+        return self.top_links(n, by="flow_brussels_dwellings")
 
     def indicator_keys(self) -> list[str]:
         """The region indicator keys of this run, in display order."""
@@ -351,6 +438,17 @@ class Comparison:
     curve
         DataFrame ``minutes, base_mobipunt, scenario_mobipunt,
         base_station, scenario_station`` (% of dwellings within the time).
+    link_flows
+        GeoDataFrame of the links whose potential bike flow changes, one row
+        per source link (a link's flow is the largest flow on any of its
+        edges): ``link_id``, ``name``, ``link_class``, ``change`` in {"",
+        "added", "upgraded", "removed"}, ``base_flow_dwellings``,
+        ``scenario_flow_dwellings``, ``delta_flow_dwellings`` (towards the
+        nearest station) and ``base_flow_brussels_dwellings``,
+        ``scenario_flow_brussels_dwellings``,
+        ``delta_flow_brussels_dwellings`` (towards the Brussels border);
+        line geometry (the scenario's, the base's for removed links). Sorted
+        by the largest absolute change.
     """
 
     base: Evaluation
@@ -359,6 +457,7 @@ class Comparison:
     municipalities: pd.DataFrame
     access_changes: gpd.GeoDataFrame
     curve: pd.DataFrame
+    link_flows: gpd.GeoDataFrame = field(default_factory=lambda: _empty_link_flows())
 
     def delta(self, key: str) -> float:
         """Region delta of indicator ``key``."""

@@ -86,3 +86,45 @@ def pair_costs(network, points, pairs, mode: str) -> np.ndarray:
             with contextlib.suppress(nx.NetworkXNoPath):
                 out[r] = nx.dijkstra_path_length(g, a, b, weight="w")
     return out
+
+
+def nearest_flows(network, sources, dests, weights, mode: str = "bike") -> np.ndarray:
+    """Per edge: summed ``weights`` of sources whose networkx shortest path to
+    the nearest destination touches it (the partly used end edges included)."""
+    g = split_digraph(network, {"s": sources, "d": dests}, mode)
+    fwd = network.length if mode == "walk" else network.length / (network.speed_kmh / 3.6)
+    owner: dict = {}
+    best: dict = {}
+    for e in range(network.n_edges):
+        for key in (
+            (("n", int(network.u[e])), ("n", int(network.v[e]))),
+            (("n", int(network.v[e])), ("n", int(network.u[e]))),
+        ):
+            if key not in best or fwd[e] < best[key]:  # parallel links: the cheapest carries
+                best[key] = fwd[e]
+                owner[key] = e
+    for name, att in (("s", sources), ("d", dests)):
+        for k in range(len(att.ids)):
+            e = int(att.edge[k])
+            if e >= 0:
+                owner[("p", name, k)] = e
+    ref = np.zeros(network.n_edges)
+    targets = [("x", "d", k) for k in range(len(dests.ids)) if dests.edge[k] >= 0]
+    if not targets:
+        return ref
+    _, paths = nx.multi_source_dijkstra(g.reverse(copy=True), targets, weight="w")
+    for k in range(len(sources.ids)):
+        node = ("x", "s", k)
+        if node not in paths:
+            continue
+        used = set()
+        path = paths[node][::-1]
+        for a, b in zip(path[:-1], path[1:], strict=True):
+            if (a, b) in owner:
+                used.add(owner[(a, b)])
+            for end in (a, b):
+                if end[0] == "p":
+                    used.add(owner[end])
+        for e in used:
+            ref[e] += weights[k]
+    return ref

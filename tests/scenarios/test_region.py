@@ -49,6 +49,16 @@ def test_region_base_evaluation(region_project, region_base, region_eval) -> Non
     assert ev.links["flow_dwellings"].max() > 0
     assert not ev.network.directness.empty
     assert (ev.network.directness["ratio"].dropna() >= 1.0 - 1e-9).all()
+    # Flows towards Brussels: the embedded region has the 'brussel' layer.
+    assert ev.has_brussels and not ev.notes
+    assert len(ev.brussels_entries) > 10
+    routed = ev.dwellings["bike_min_brussels"].notna()
+    assert ev.brussels_entries["dwellings"].sum() == ev.dwellings.loc[routed, "dwellings"].sum() > 0
+    # Every routed dwelling passes its entry point's edge: the busiest edge
+    # carries at most all of them, and entry edges carry their catchment.
+    top = ev.top_links_brussels(1)
+    assert 0 < top["flow_brussels_dwellings"].iloc[0] <= ev.dwellings.loc[routed, "dwellings"].sum()
+    assert 0 < ev.region["median_bike_min_brussels"] < ev.region["p90_bike_min_brussels"]
 
 
 def test_example_scenario_runs_on_the_region(region_base, region_eval) -> None:
@@ -76,6 +86,11 @@ def test_cli_run_writes_results(tmp_path, region_project) -> None:
 
     names = {name for name, _ in pyogrio.list_layers(out / "results.gpkg")}
     assert any(n.endswith("_woningen") for n in names)
+    flows = next(n for n in names if n.startswith("basis") and n.endswith("_fietsstromen"))
+    assert "flow_brussels_dwellings" in pyogrio.read_info(out / "results.gpkg", layer=flows)["fields"]
+    assert summary["notes"] == {}
+    assert summary["top_links"]["brussels"][0]["dwellings"] > 0
+    assert "mean_bike_min_brussels" in rows
     # Without --force nothing is overwritten.
     again = runner.invoke(cli, ["run", str(scen), "--out", str(out)])
     assert again.exit_code == 2
