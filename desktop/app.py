@@ -1,0 +1,89 @@
+"""Application entry point: ``slimmeregio`` / ``python -m slimmeregio``.
+
+Creates the QApplication, applies the language and the look, opens the
+window on the given project (or the embedded Halle-Vilvoorde region) and
+offers to restore unsaved work found from an earlier session.
+"""
+
+from __future__ import annotations
+
+import logging
+import sys
+from pathlib import Path
+
+from PyQt6.QtCore import QLocale, QTimer
+from PyQt6.QtGui import QFont
+from PyQt6.QtWidgets import QApplication
+
+from slimmeregio import __version__
+
+__all__ = ["create_application", "main"]
+
+_STYLE = """
+QMainWindow::separator { width: 4px; height: 4px; background: #e3e7eb; }
+QDockWidget { font-weight: 600; }
+QDockWidget::title { padding: 6px 8px; background: #eef1f4; border-bottom: 1px solid #d7dde3; }
+QToolBar { spacing: 3px; padding: 3px; border: none; }
+QToolBar::separator { width: 1px; background: #d7dde3; margin: 4px 6px; }
+QStatusBar { background: #f5f7f9; border-top: 1px solid #d7dde3; }
+QStatusBar QLabel { padding: 0 8px; color: #37474f; }
+QGroupBox { font-weight: 600; margin-top: 14px; }
+QGroupBox::title { subcontrol-origin: margin; left: 6px; padding: 0 4px; }
+QListView, QTreeWidget, QTableView { background: #ffffff; }
+QTabBar::tab { padding: 5px 12px; }
+"""
+
+
+def create_application(argv: list[str] | None = None) -> QApplication:
+    """The QApplication (reused if one exists), styled, language set."""
+    from slimmeregio.desktop.i18n import set_language
+    from slimmeregio.desktop.settings import AppSettings
+
+    app = QApplication.instance()
+    if app is None:
+        app = QApplication(list(argv or sys.argv[:1]))
+    assert isinstance(app, QApplication)
+    app.setApplicationName("Slimme Regio Planner")
+    app.setOrganizationName("SlimmeRegio")
+    app.setApplicationVersion(__version__)
+    app.setStyle("Fusion")
+    font = QFont(app.font())
+    font.setPointSizeF(max(font.pointSizeF(), 9.5))
+    app.setFont(font)
+    app.setStyleSheet(_STYLE)
+    lang = AppSettings().language
+    set_language(lang)
+    # numbers in spin boxes the planner's way: 25,0 in Dutch
+    QLocale.setDefault(QLocale(QLocale.Language.Dutch, QLocale.Country.Belgium) if lang == "nl"
+                       else QLocale(QLocale.Language.English, QLocale.Country.UnitedKingdom))
+    return app
+
+
+def main(argv: list[str] | None = None) -> int:
+    """Open the main window on ``argv[0]`` (a project) or the embedded region."""
+    from slimmeregio.desktop.errors import install_excepthook, show_error
+    from slimmeregio.desktop.mainwindow import MainWindow
+    from slimmeregio.layers.errors import SlimmeRegioError
+    from slimmeregio.layers.model import Project
+
+    args = list(sys.argv[1:] if argv is None else argv)
+    logging.basicConfig(level=logging.WARNING)
+    app = create_application()
+    install_excepthook()
+    window = MainWindow(Project())
+    window.show()
+
+    def load() -> None:
+        if window.offer_recovery():
+            return
+        if args:
+            if not window.open_project(Path(args[0])):
+                window.open_region()
+            return
+        try:
+            window.open_region()
+        except SlimmeRegioError as exc:  # pragma: no cover - open_region shows its own errors
+            show_error(window, exc)
+
+    QTimer.singleShot(0, load)
+    return int(app.exec())

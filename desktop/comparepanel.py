@@ -1,0 +1,185 @@
+"""Compare two scenarios (or a scenario and the base): table and difference map."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from PyQt6.QtWidgets import (
+    QComboBox,
+    QDialog,
+    QFormLayout,
+    QHBoxLayout,
+    QHeaderView,
+    QLabel,
+    QProgressBar,
+    QPushButton,
+    QTableView,
+    QVBoxLayout,
+    QWidget,
+)
+
+from slimmeregio.desktop.actions import icon
+from slimmeregio.desktop.analysis import RunResult, parameters_key, region_table, run_compare
+from slimmeregio.desktop.i18n import language, tr
+from slimmeregio.desktop.resultspanel import FrameModel, higher_is_better
+
+__all__ = ["CompareDialog"]
+
+_BASE = "\0basis"
+
+
+class CompareDialog(QDialog):
+    """Pick A and B, compute in the worker, show the table; show the
+    difference on the map."""
+
+    def __init__(self, window: Any, parent: QWidget | None = None) -> None:
+        super().__init__(parent or window)
+        self.setObjectName("CompareDialog")
+        self.setWindowTitle(tr("Scenario's vergelijken"))
+        self.setWindowIcon(icon("compare"))
+        self.resize(980, 680)
+        self.window_ = window
+        self.result: tuple[Any, Any, Any] | None = None
+        self.job: Any = None
+        self.first = QComboBox(self)
+        self.second = QComboBox(self)
+        for combo in (self.first, self.second):
+            combo.addItem(tr("Basis (zoals geladen)"), _BASE)
+            for name in window.store.names:
+                combo.addItem(name, name)
+        cur = window.store.current
+        if cur is not None:
+            self.second.setCurrentIndex(self.second.findData(cur.name))
+        self.go = QPushButton(icon("compare"), tr("Vergelijken"), self)
+        self.go.setObjectName("compareButton")
+        self.go.clicked.connect(self.start)
+        self.cancel_btn = QPushButton(icon("cancel"), tr("Annuleren"), self)
+        self.cancel_btn.clicked.connect(self._cancel)
+        self.cancel_btn.setVisible(False)
+        self.progress = QProgressBar(self)
+        self.progress.setRange(0, 1000)
+        self.progress.setVisible(False)
+        self.model = FrameModel(parent=self)
+        self.table = QTableView(self)
+        self.table.setObjectName("compareTable")
+        self.table.setModel(self.model)
+        self.table.verticalHeader().setVisible(False)
+        self.table.setAlternatingRowColors(True)
+        self.table.horizontalHeader().setSectionResizeMode(0, QHeaderView.ResizeMode.Stretch)
+        self.summary = QLabel(self)
+        self.summary.setWordWrap(True)
+        self.map_btn = QPushButton(icon("zoom-region"), tr("Verschilkaart tonen"), self)
+        self.map_btn.setObjectName("differenceMapButton")
+        self.map_btn.setEnabled(False)
+        self.map_btn.clicked.connect(self.show_on_map)
+        close = QPushButton(tr("Sluiten"), self)
+        close.clicked.connect(self.close)
+        form = QFormLayout()
+        form.addRow(tr("Vergelijk (A):"), self.first)
+        form.addRow(tr("met (B):"), self.second)
+        row = QHBoxLayout()
+        row.addWidget(self.go)
+        row.addWidget(self.cancel_btn)
+        row.addWidget(self.progress, 1)
+        bottom = QHBoxLayout()
+        bottom.addWidget(self.map_btn)
+        bottom.addStretch(1)
+        bottom.addWidget(close)
+        layout = QVBoxLayout(self)
+        layout.addLayout(form)
+        layout.addLayout(row)
+        layout.addWidget(self.summary)
+        layout.addWidget(self.table, 1)
+        layout.addLayout(bottom)
+
+    def _scenario(self, data: str) -> Any:
+        return None if data == _BASE else self.window_.store.get(data)
+
+    def start(self) -> Any:
+        if self.job is not None:
+            return self.job
+        first = self._scenario(self.first.currentData())
+        second = self._scenario(self.second.currentData())
+        project = self.window_.project
+        bases = {}
+        for sc in (first, second):
+            if sc is not None:
+                b = self.window_.bases.get(sc.parameters)
+                if b is not None:
+                    bases[parameters_key(sc.parameters)] = b
+        version = self.window_.bases.version
+
+        def job(progress: Any = None, cancel: Any = None) -> Any:
+            return run_compare(project, first, second, dict(bases), progress=progress, cancel=cancel)
+
+        self.go.setEnabled(False)
+        self.cancel_btn.setVisible(True)
+        self.progress.setVisible(True)
+        self.progress.setValue(0)
+        self.summary.setText(tr("Bezig met doorrekenen…"))
+        self.job = self.window_.runner.start(
+            tr("Vergelijken"), job,
+            on_result=lambda r: self._done(r, version),
+            on_error=self._failed,
+            on_progress=lambda f, _m: self.progress.setValue(int(f * 1000)),
+            on_cancelled=lambda: self.summary.setText(tr("Geannuleerd.")),
+        )
+        self.job.finished.connect(self._finished)
+        return self.job
+
+    def _finished(self) -> None:
+        self.job = None
+        self.go.setEnabled(True)
+        self.cancel_btn.setVisible(False)
+        self.progress.setVisible(False)
+
+    def _cancel(self) -> None:
+        if self.job is not None:
+            self.job.cancel()
+
+    def _failed(self, error: BaseException) -> None:
+        from slimmeregio.desktop.errors import show_error
+
+        self.summary.setText("")
+        show_error(self, error)
+
+    def _done(self, result: Any, version: int) -> None:
+        ev_a, ev_b, cmp, bases = result
+        for base in bases.values():
+            self.window_.bases.put(base.parameters, base, version)
+        self.result = (ev_a, ev_b, cmp)
+        frame = region_table(cmp, language())
+        units = [str(u) for u in frame["unit"]]
+        self.model.row_units = units
+        self.model.lower_better_rows = {
+            i for i, key in enumerate(frame["indicator"]) if not higher_is_better(str(key))
+        }
+        self.model.set_frame(
+            frame[["label", "base", "scenario", "delta"]].copy(),
+            headers={"label": tr("Indicator"), "base": f"A: {self.first.currentText()}",
+                     "scenario": f"B: {self.second.currentText()}", "delta": tr("Verschil (B − A)")},
+            units={"base": "", "scenario": "", "delta": ""},
+            signed={"delta"},
+        )
+        header = self.table.horizontalHeader()
+        header.setSectionResizeMode(0, QHeaderView.ResizeMode.Stretch)
+        for c in (1, 2, 3):
+            header.setSectionResizeMode(c, QHeaderView.ResizeMode.ResizeToContents)
+        thr = ev_b.parameters.bike_thresholds_min[0]
+        self.summary.setText(tr(
+            "B tegenover A: {gain} woningen winnen en {loss} woningen verliezen een mobipunt binnen {t} min fietsen.",
+            gain=f"{cmp.gains(thr):,}".replace(",", "."), loss=f"{cmp.losses(thr):,}".replace(",", "."), t=f"{thr:g}"))
+        self.map_btn.setEnabled(True)
+
+    def show_on_map(self) -> None:
+        if self.result is None:
+            return
+        ev_a, ev_b, cmp = self.result
+        self.window_.show_run(RunResult(None, ev_a, ev_b, cmp, ev_b.parameters))
+        combo = self.window_.results_panel.theme
+        combo.setCurrentIndex(combo.findData("change"))
+
+    def closeEvent(self, event: Any) -> None:  # noqa: N802
+        if self.job is not None:
+            self.job.cancel()
+        super().closeEvent(event)

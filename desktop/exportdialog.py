@@ -1,0 +1,359 @@
+"""Export dialog: one place for every exporter, with a layout preview.
+
+Each export runs in the worker with a progress bar; exporters write
+atomically, so a cancelled or failed export leaves no half-written file.
+"""
+
+from __future__ import annotations
+
+import importlib.util
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from PyQt6.QtCore import Qt, QTimer
+from PyQt6.QtGui import QImage, QPixmap
+from PyQt6.QtWidgets import (
+    QComboBox,
+    QDialog,
+    QFileDialog,
+    QFormLayout,
+    QHBoxLayout,
+    QLabel,
+    QLineEdit,
+    QProgressBar,
+    QPushButton,
+    QSizePolicy,
+    QToolButton,
+    QVBoxLayout,
+    QWidget,
+)
+
+from slimmeregio.desktop.actions import icon
+from slimmeregio.desktop.i18n import language, tr
+
+__all__ = ["EXPORTS", "ExportDialog", "ExportKind", "available_exports", "run_export"]
+
+
+@dataclass(frozen=True)
+class ExportKind:
+    key: str
+    label: str  # Dutch source text
+    suffixes: tuple[str, ...]
+    module: str
+    needs_results: bool = False
+    has_layout: bool = False
+
+
+EXPORTS: tuple[ExportKind, ...] = (
+    ExportKind("map", "Masterplankaart (PDF, PNG of SVG)", (".pdf", ".png", ".svg"), "slimmeregio.exporters.maps", has_layout=True),
+    ExportKind("atlas", "Atlas: één kaart per gemeente (PDF)", (".pdf",), "slimmeregio.exporters.maps", has_layout=True),
+    ExportKind("excel", "Excel-overzicht van de indicatoren", (".xlsx",), "slimmeregio.exporters.excel", needs_results=True),
+    ExportKind("webmap", "Interactieve webkaart (HTML)", (".html",), "slimmeregio.exporters.webmap", needs_results=True),
+    ExportKind("slides", "Presentatie voor de raad (PowerPoint)", (".pptx",), "slimmeregio.exporters.slides", needs_results=True),
+    ExportKind("gpkg", "Resultaatlagen voor GIS (GeoPackage)", (".gpkg",), "slimmeregio.exporters.geopackage", needs_results=True),
+    ExportKind("pack", "Raadspakket: kaarten, atlas, Excel, webkaart en presentatie in één map", ("",),
+               "slimmeregio.exporters.pack", needs_results=True, has_layout=True),
+)
+
+
+def available_exports() -> list[ExportKind]:
+    """The exports whose exporter module is installed."""
+    return [k for k in EXPORTS if importlib.util.find_spec(k.module) is not None]
+
+
+def _results(run: Any) -> list[Any]:
+    if run is None:
+        return []
+    return [run.comparison] if run.comparison is not None else [run.evaluation]
+
+
+def run_export(kind: str, project: Any, run: Any, path: Path, *, theme: str = "base",
+               paper: str = "a3-landscape", lang: str = "nl",
+               progress: Any = None, cancel: Any = None) -> Path:
+    """Write export ``kind`` to ``path`` (plain data in, file out; worker-safe)."""
+    evaluation = run.evaluation if run is not None else None
+    comparison = run.comparison if run is not None else None
+    if kind == "map":
+        from slimmeregio.exporters.maps import export_map
+
+        if progress:
+            progress(0.1, "drawing")
+        out = export_map(project, path, theme=theme, evaluation=evaluation, comparison=comparison,
+                         paper=paper, force=True, lang=lang)
+        if progress:
+            progress(1.0, "done")
+        return Path(out)
+    if kind == "atlas":
+        from slimmeregio.exporters.maps import export_atlas
+
+        return Path(export_atlas(project, path, theme=theme, evaluation=evaluation, comparison=comparison,
+                                 paper=paper, force=True, lang=lang, progress=progress, cancel=cancel))
+    if kind == "excel":
+        from slimmeregio.exporters.excel import export_excel
+
+        return Path(export_excel(_results(run), path, project=project, force=True, lang=lang,
+                                 progress=progress, cancel=cancel))
+    if kind == "webmap":
+        from slimmeregio.exporters.webmap import export_webmap
+
+        return Path(export_webmap(project, _results(run), path, force=True, progress=progress, cancel=cancel))
+    if kind == "slides":
+        from slimmeregio.exporters.slides import export_slides
+
+        return Path(export_slides(project, _results(run), path, force=True, progress=progress, cancel=cancel))
+    if kind == "gpkg":
+        from slimmeregio.exporters.geopackage import export_geopackage
+
+        return Path(export_geopackage(project, _results(run), path, force=True, progress=progress, cancel=cancel))
+    if kind == "pack":
+        from slimmeregio.exporters.pack import export_pack
+
+        manifest = export_pack(_results(run), path, project=project, paper=paper, atlas=True, force=True,
+                               lang=lang, progress=progress, cancel=cancel)
+        return Path(manifest.folder)
+    raise ValueError(f"unknown export kind: {kind}")
+
+
+def _preview_image(project: Any, run: Any, theme: str, paper: str, lang: str,
+                   progress: Any = None, cancel: Any = None) -> tuple[bytes, int, int]:
+    """Render the masterplan layout small (worker-safe: Figure + Agg)."""
+    from matplotlib.backends.backend_agg import FigureCanvasAgg
+
+    from slimmeregio.exporters.maps import masterplan_figure
+
+    fig = masterplan_figure(project, theme=theme, evaluation=run.evaluation if run else None,
+                            comparison=run.comparison if run else None, paper=paper, lang=lang)
+    fig.set_dpi(45)
+    canvas = FigureCanvasAgg(fig)
+    canvas.draw()
+    w, h = canvas.get_width_height()
+    return bytes(canvas.buffer_rgba()), w, h
+
+
+class ExportDialog(QDialog):
+    """Choose what to export, the paper and theme, preview it, write it."""
+
+    def __init__(self, window: Any, parent: QWidget | None = None) -> None:
+        super().__init__(parent or window)
+        self.setObjectName("ExportDialog")
+        self.setWindowTitle(tr("Exporteren"))
+        self.setWindowIcon(icon("export"))
+        self.resize(980, 660)
+        self.window_ = window
+        self.job: Any = None
+        self.preview_job: Any = None
+        self.written: Path | None = None
+        self.kinds = available_exports()
+        self.kind = QComboBox(self)
+        self.kind.setObjectName("exportKind")
+        run = window.last_run
+        for k in self.kinds:
+            self.kind.addItem(tr(k.label), k.key)
+            if k.needs_results and run is None:
+                item = self.kind.model().item(self.kind.count() - 1)
+                item.setEnabled(False)
+                item.setToolTip(tr("Reken eerst een scenario door."))
+        self.paper = QComboBox(self)
+        for key, label in (("a3-landscape", tr("A3 liggend")), ("a3-portrait", tr("A3 staand")),
+                           ("a4-landscape", tr("A4 liggend")), ("a4-portrait", tr("A4 staand"))):
+            self.paper.addItem(label, key)
+        self.theme = QComboBox(self)
+        self.theme.setObjectName("exportTheme")
+        from slimmeregio.exporters.maps import THEMES
+
+        for key, (nl, en) in THEMES.items():
+            if key in ("access", "flows") and run is None:
+                continue
+            if key == "change" and (run is None or run.comparison is None):
+                continue
+            if key == "siting":
+                continue
+            self.theme.addItem(nl if language() == "nl" else en, key)
+        if run is not None:
+            self.theme.setCurrentIndex(max(0, self.theme.findData("change" if run.comparison is not None else "access")))
+        self.path = QLineEdit(self)
+        self.path.setObjectName("exportPath")
+        browse = QToolButton(self)
+        browse.setText("…")
+        browse.clicked.connect(self._browse)
+        path_row = QHBoxLayout()
+        path_row.addWidget(self.path, 1)
+        path_row.addWidget(browse)
+        self.preview = QLabel(self)
+        self.preview.setObjectName("exportPreview")
+        self.preview.setAlignment(Qt.AlignmentFlag.AlignCenter)
+        self.preview.setMinimumSize(520, 380)
+        self.preview.setSizePolicy(QSizePolicy.Policy.Expanding, QSizePolicy.Policy.Expanding)
+        self.preview.setStyleSheet("QLabel#exportPreview { background: #e9edf0; border: 1px solid #cfd8dc; }")
+        self.progress = QProgressBar(self)
+        self.progress.setRange(0, 1000)
+        self.progress.setVisible(False)
+        self.status = QLabel(self)
+        self.status.setWordWrap(True)
+        self.go = QPushButton(icon("export"), tr("Exporteren"), self)
+        self.go.setObjectName("exportButton")
+        self.go.setDefault(True)
+        self.go.clicked.connect(self.start)
+        self.cancel_btn = QPushButton(tr("Sluiten"), self)
+        self.cancel_btn.clicked.connect(self._cancel_or_close)
+        form = QFormLayout()
+        form.addRow(tr("Wat:"), self.kind)
+        form.addRow(tr("Thema:"), self.theme)
+        form.addRow(tr("Papier:"), self.paper)
+        form.addRow(tr("Bestand:"), path_row)
+        note = QLabel(tr("Elke kaart vermeldt de bronnen, de parameters en — waar van toepassing — "
+                         "dat gegevens illustratief zijn."), self)
+        note.setWordWrap(True)
+        note.setStyleSheet("color: #607d8b;")
+        left = QVBoxLayout()
+        left.addLayout(form)
+        left.addWidget(note)
+        left.addStretch(1)
+        left.addWidget(self.status)
+        left.addWidget(self.progress)
+        buttons = QHBoxLayout()
+        buttons.addStretch(1)
+        buttons.addWidget(self.cancel_btn)
+        buttons.addWidget(self.go)
+        left.addLayout(buttons)
+        layout = QHBoxLayout(self)
+        holder = QWidget(self)
+        holder.setLayout(left)
+        holder.setMaximumWidth(400)
+        layout.addWidget(holder)
+        layout.addWidget(self.preview, 1)
+        self._preview_timer = QTimer(self)
+        self._preview_timer.setSingleShot(True)
+        self._preview_timer.setInterval(250)
+        self._preview_timer.timeout.connect(self.refresh_preview)
+        for combo in (self.kind, self.paper, self.theme):
+            combo.currentIndexChanged.connect(lambda _i: self._changed())
+        self._changed()
+
+    def current_kind(self) -> ExportKind:
+        key = self.kind.currentData()
+        return next(k for k in self.kinds if k.key == key)
+
+    def _changed(self) -> None:
+        kind = self.current_kind()
+        self.paper.setEnabled(kind.has_layout)
+        self.theme.setEnabled(kind.has_layout and kind.key != "pack")
+        path = Path(self.path.text()) if self.path.text() else None
+        folder = path.parent if path else Path.home()
+        stem = {"map": "masterplan", "atlas": "atlas", "excel": "indicatoren", "webmap": "webkaart",
+                "slides": "raad", "gpkg": "resultaten"}.get(kind.key, "export")
+        if kind.key == "pack":
+            if path is None or path.suffix:
+                self.path.setText(str(folder / "raadspakket"))
+        elif path is None or path.suffix.lower() not in kind.suffixes:
+            self.path.setText(str(folder / f"{stem}{kind.suffixes[0]}"))
+        if kind.has_layout:
+            self._preview_timer.start()
+        else:
+            self.preview.setPixmap(QPixmap())
+            self.preview.setText(tr("Geen voorbeeld voor dit formaat."))
+
+    def _browse(self) -> None:
+        kind = self.current_kind()
+        if kind.key == "pack":
+            folder = QFileDialog.getExistingDirectory(self, tr("Map voor het raadspakket"), self.path.text())
+            if folder:
+                self.path.setText(folder)
+            return
+        filt = ";;".join(f"{s[1:].upper()} (*{s})" for s in kind.suffixes)
+        path, _ = QFileDialog.getSaveFileName(self, tr("Exporteren naar"), self.path.text(), filt)
+        if path:
+            if Path(path).suffix.lower() not in kind.suffixes:
+                path += kind.suffixes[0]
+            self.path.setText(path)
+
+    def refresh_preview(self) -> Any:
+        if self.preview_job is not None or not self.current_kind().has_layout:
+            return self.preview_job
+        w = self.window_
+        project, run = w.project, w.last_run
+        theme, paper, lang = self.theme.currentData() or "base", self.paper.currentData(), language()
+        self.preview.setText(tr("Voorbeeld wordt getekend…"))
+
+        def job(progress: Any = None, cancel: Any = None) -> Any:
+            return _preview_image(project, run, theme, paper, lang)
+
+        self.preview_job = w.runner.start(tr("Voorbeeld"), job, on_result=self._show_preview,
+                                          on_error=lambda e: self.preview.setText(tr("Geen voorbeeld: {e}", e=str(e))))
+        self.preview_job.finished.connect(self._preview_finished)
+        return self.preview_job
+
+    def _preview_finished(self) -> None:
+        self.preview_job = None
+
+    def _show_preview(self, result: tuple[bytes, int, int]) -> None:
+        data, w, h = result
+        image = QImage(data, w, h, 4 * w, QImage.Format.Format_RGBA8888).copy()
+        pix = QPixmap.fromImage(image)
+        self.preview.setPixmap(pix.scaled(self.preview.size(), Qt.AspectRatioMode.KeepAspectRatio,
+                                          Qt.TransformationMode.SmoothTransformation))
+
+    def start(self) -> Any:
+        if self.job is not None:
+            return self.job
+        kind = self.current_kind()
+        text = self.path.text().strip()
+        if not text:
+            self.status.setText(tr("Kies een bestand."))
+            return None
+        path = Path(text)
+        if kind.key != "pack" and path.suffix.lower() not in kind.suffixes:
+            path = path.with_suffix(kind.suffixes[0])
+            self.path.setText(str(path))
+        w = self.window_
+        if kind.needs_results and w.last_run is None:
+            self.status.setText(tr("Reken eerst een scenario door (F5)."))
+            return None
+        project, run = w.project, w.last_run
+        theme, paper, lang = self.theme.currentData() or "base", self.paper.currentData(), language()
+        project.scenarios = w.store.to_data()
+
+        def job(progress: Any = None, cancel: Any = None) -> Path:
+            return run_export(kind.key, project, run, path, theme=theme, paper=paper, lang=lang,
+                              progress=progress, cancel=cancel)
+
+        self.go.setEnabled(False)
+        self.cancel_btn.setText(tr("Annuleren"))
+        self.progress.setVisible(True)
+        self.progress.setValue(0)
+        self.status.setText(tr("Bezig met schrijven…"))
+        self.job = w.runner.start(tr("Exporteren"), job, on_result=self._done, on_error=self._failed,
+                                  on_progress=lambda f, _m: self.progress.setValue(int(f * 1000)),
+                                  on_cancelled=lambda: self.status.setText(tr("Geannuleerd; er is geen bestand geschreven.")))
+        self.job.finished.connect(self._finished)
+        return self.job
+
+    def _finished(self) -> None:
+        self.job = None
+        self.go.setEnabled(True)
+        self.progress.setVisible(False)
+        self.cancel_btn.setText(tr("Sluiten"))
+
+    def _done(self, path: Path) -> None:
+        self.written = Path(path)
+        self.status.setText(tr("Geschreven: {path}", path=str(path)))
+        self.window_.statusBar().showMessage(tr("Geëxporteerd: {path}", path=str(path)), 8000)
+
+    def _failed(self, error: BaseException) -> None:
+        from slimmeregio.desktop.errors import show_error
+
+        self.status.setText("")
+        show_error(self, error)
+
+    def _cancel_or_close(self) -> None:
+        if self.job is not None:
+            self.job.cancel()
+        else:
+            self.close()
+
+    def closeEvent(self, event: Any) -> None:  # noqa: N802
+        for job in (self.job, self.preview_job):
+            if job is not None:
+                job.cancel()
+        super().closeEvent(event)

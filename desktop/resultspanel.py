@@ -1,0 +1,391 @@
+"""Results of a run: key-figure cards, the municipality table, charts and
+the map theme selector."""
+
+from __future__ import annotations
+
+import math
+from typing import Any
+
+import numpy as np
+import pandas as pd
+from matplotlib.backends.backend_qtagg import FigureCanvasQTAgg
+from matplotlib.figure import Figure
+from PyQt6.QtCore import QAbstractTableModel, QModelIndex, Qt, pyqtSignal
+from PyQt6.QtWidgets import (
+    QComboBox,
+    QFrame,
+    QGridLayout,
+    QHBoxLayout,
+    QHeaderView,
+    QLabel,
+    QTableView,
+    QTabWidget,
+    QVBoxLayout,
+    QWidget,
+)
+
+from slimmeregio.desktop.i18n import language, tr
+from slimmeregio.desktop.themes import THEME_KEYS, theme_label
+from slimmeregio.scenarios.results import indicator_label, indicator_unit
+
+__all__ = ["FrameModel", "KeyFigureCard", "ResultsPanel", "fmt", "higher_is_better", "key_indicators"]
+
+
+def fmt(value: Any, unit: str = "", *, signed: bool = False) -> str:
+    """A number the Dutch way (1.234,5) or the English way; '–' for missing."""
+    if value is None or (isinstance(value, float) and not math.isfinite(value)):
+        return "–"
+    v = float(value)
+    if signed and v == 0:
+        return "0"
+    digits = 1 if unit in ("%", "min", "km") else 0
+    if signed and v != 0 and abs(v) < 0.05 * 10 ** (1 - digits):
+        digits += 2  # a small change is shown, not rounded away to "+0,0"
+    text = f"{v:+,.{digits}f}" if signed else f"{v:,.{digits}f}"
+    if language() == "nl":
+        text = text.replace(",", "\0").replace(".", ",").replace("\0", ".")
+    suffix = {"%": " %", "min": " min", "m": " m", "km": " km", "count": ""}.get(unit, f" {unit}" if unit else "")
+    if unit == "%" and signed:
+        suffix = " pp"  # difference of two shares: percentage points
+    return text + suffix
+
+
+def key_indicators(parameters: Any) -> list[str]:
+    """The region indicators shown as cards, from the run's thresholds."""
+    bike = parameters.bike_thresholds_min
+    walk = parameters.walk_thresholds_m
+    b = f"{bike[min(1, len(bike) - 1)]:g}"
+    w = f"{walk[min(1, len(walk) - 1)]:g}"
+    return [
+        f"share_bike_mobipunt_{b}min",
+        f"share_walk_mobipunt_{w}m",
+        "median_bike_min_mobipunt",
+        f"share_bike_station_{b}min",
+        "dwellings",
+        "unreachable_dwellings",
+    ]
+
+
+class FrameModel(QAbstractTableModel):
+    """A read-only table over a small DataFrame (tens to thousands of rows)."""
+
+    def __init__(self, frame: pd.DataFrame | None = None, parent: Any = None, *,
+                 headers: dict[str, str] | None = None, units: dict[str, str] | None = None,
+                 signed: set[str] | None = None) -> None:
+        super().__init__(parent)
+        self.row_units: list[str] | None = None
+        #: Rows (or, with ``lower_is_better``, all rows) where a decrease is good.
+        self.lower_better_rows: set[int] = set()
+        self.lower_is_better = False
+        self._frame = pd.DataFrame()
+        self._headers: dict[str, str] = {}
+        self._units: dict[str, str] = {}
+        self._signed: set[str] = set()
+        self.set_frame(frame if frame is not None else pd.DataFrame(), headers=headers, units=units, signed=signed)
+
+    def set_frame(self, frame: pd.DataFrame, *, headers: dict[str, str] | None = None,
+                  units: dict[str, str] | None = None, signed: set[str] | None = None) -> None:
+        self.beginResetModel()
+        self._frame = frame.reset_index(drop=True)
+        self._headers = headers or {}
+        self._units = units or {}
+        self._signed = signed or set()
+        self.endResetModel()
+
+    @property
+    def frame(self) -> pd.DataFrame:
+        return self._frame
+
+    def rowCount(self, parent: QModelIndex = QModelIndex()) -> int:  # noqa: N802, B008
+        return 0 if parent.isValid() else len(self._frame)
+
+    def columnCount(self, parent: QModelIndex = QModelIndex()) -> int:  # noqa: N802, B008
+        return 0 if parent.isValid() else len(self._frame.columns)
+
+    def data(self, index: QModelIndex, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
+        if not index.isValid():
+            return None
+        col = self._frame.columns[index.column()]
+        value = self._frame.iat[index.row(), index.column()]
+        numeric = isinstance(value, int | float | np.integer | np.floating) and not isinstance(value, bool)
+        if role == Qt.ItemDataRole.DisplayRole:
+            if numeric:
+                unit = self._units.get(col, "")
+                if self.row_units is not None and col in self._units and index.row() < len(self.row_units):
+                    unit = self.row_units[index.row()]
+                return fmt(value, unit, signed=col in self._signed)
+            return "" if value is None or (isinstance(value, float) and math.isnan(value)) else str(value)
+        if role == Qt.ItemDataRole.UserRole:
+            return value
+        if role == Qt.ItemDataRole.ToolTipRole and not numeric:
+            return None if value is None else str(value)
+        if role == Qt.ItemDataRole.TextAlignmentRole and numeric:
+            return int(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
+        if role == Qt.ItemDataRole.ForegroundRole and col in self._signed and numeric and math.isfinite(float(value)):
+            from PyQt6.QtGui import QColor
+
+            good = float(value) > 1e-12
+            if self.lower_is_better or index.row() in self.lower_better_rows:
+                good = float(value) < -1e-12
+            if abs(float(value)) > 1e-12:
+                return QColor("#1b7a4a") if good else QColor("#b23c17")
+        return None
+
+    def headerData(self, section: int, orientation: Qt.Orientation, role: int = Qt.ItemDataRole.DisplayRole) -> Any:  # noqa: N802
+        if role != Qt.ItemDataRole.DisplayRole:
+            return None
+        if orientation == Qt.Orientation.Horizontal and section < len(self._frame.columns):
+            col = str(self._frame.columns[section])
+            return self._headers.get(col, col)
+        return None
+
+    def sort(self, column: int, order: Qt.SortOrder = Qt.SortOrder.AscendingOrder) -> None:
+        if not 0 <= column < len(self._frame.columns):
+            return
+        self.layoutAboutToBeChanged.emit()
+        self._frame = self._frame.sort_values(
+            self._frame.columns[column], ascending=order == Qt.SortOrder.AscendingOrder,
+            kind="stable", na_position="last",
+        ).reset_index(drop=True)
+        self.layoutChanged.emit()
+
+
+class KeyFigureCard(QFrame):
+    """One key figure: label, value and the change against the base."""
+
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setObjectName("KeyFigureCard")
+        self.setStyleSheet(
+            "QFrame#KeyFigureCard { background: #ffffff; border: 1px solid #dfe3e8; border-radius: 6px; }"
+            "QLabel#cardValue { font-size: 20px; font-weight: 600; color: #1f2d3d; }"
+            "QLabel#cardLabel { color: #52606d; }"
+        )
+        self.label = QLabel(self)
+        self.label.setObjectName("cardLabel")
+        self.label.setWordWrap(True)
+        self.value = QLabel(self)
+        self.value.setObjectName("cardValue")
+        self.delta = QLabel(self)
+        self.delta.setObjectName("cardDelta")
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(10, 8, 10, 8)
+        layout.setSpacing(2)
+        layout.addWidget(self.label)
+        layout.addWidget(self.value)
+        layout.addWidget(self.delta)
+        self.key = ""
+
+    def show_value(self, key: str, value: float, delta: float | None, *, better_when_higher: bool = True) -> None:
+        self.key = key
+        unit = indicator_unit(key)
+        self.label.setText(indicator_label(key, language()))
+        self.value.setText(fmt(value, unit))
+        if delta is None or not math.isfinite(delta):
+            self.delta.setText(tr("basis") if delta is None else "–")
+            self.delta.setStyleSheet("color: #7b8794;")
+            return
+        if abs(delta) < 1e-9:
+            self.delta.setText(tr("= geen verandering"))
+            self.delta.setStyleSheet("color: #7b8794;")
+            return
+        good = (delta > 0) == better_when_higher
+        arrow = "▲" if delta > 0 else "▼"
+        self.delta.setText(f"{arrow} {fmt(delta, unit, signed=True)} {tr('t.o.v. basis')}")
+        self.delta.setStyleSheet("color: #1b7a4a; font-weight: 600;" if good else "color: #b23c17; font-weight: 600;")
+
+
+def higher_is_better(key: str) -> bool:
+    return not (key.startswith(("mean_", "median_", "p90_")) or key == "unreachable_dwellings")
+
+
+class ResultsPanel(QWidget):
+    """Cards, municipality table, charts and the map-theme choice."""
+
+    themeChanged = pyqtSignal(str)
+    municipalitySelected = pyqtSignal(str)
+
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setObjectName("ResultsPanel")
+        self.evaluation: Any = None
+        self.comparison: Any = None
+        self.title = QLabel(tr("Nog geen resultaten. Reken een scenario door (F5)."), self)
+        self.title.setObjectName("resultsTitle")
+        self.title.setWordWrap(True)
+        self.title.setStyleSheet("font-weight: 600; font-size: 13px; padding: 2px;")
+        self.cards: list[KeyFigureCard] = [KeyFigureCard(self) for _ in range(6)]
+        grid = QGridLayout()
+        grid.setSpacing(6)
+        for i, card in enumerate(self.cards):
+            grid.addWidget(card, i // 2, i % 2)
+            card.setVisible(False)
+        self.theme = QComboBox(self)
+        self.theme.setObjectName("themeCombo")
+        for key in THEME_KEYS:
+            self.theme.addItem(theme_label(key), key)
+        self.theme.currentIndexChanged.connect(lambda _i: self.themeChanged.emit(self.theme.currentData()))
+        theme_row = QHBoxLayout()
+        theme_row.addWidget(QLabel(tr("Kaartthema:")))
+        theme_row.addWidget(self.theme, 1)
+
+        self.tabs = QTabWidget(self)
+        self.table_model = FrameModel(parent=self)
+        self.table = QTableView(self)
+        self.table.setObjectName("municipalityTable")
+        self.table.setModel(self.table_model)
+        self.table.setSortingEnabled(True)
+        self.table.setAlternatingRowColors(True)
+        self.table.verticalHeader().setVisible(False)
+        self.table.horizontalHeader().setStretchLastSection(False)
+        self.table.clicked.connect(self._row_clicked)
+        self.indicator = QComboBox(self)
+        self.indicator.currentIndexChanged.connect(lambda _i: self._refresh_table_and_bars())
+        table_page = QWidget(self)
+        tl = QVBoxLayout(table_page)
+        tl.setContentsMargins(0, 4, 0, 0)
+        row = QHBoxLayout()
+        row.addWidget(QLabel(tr("Indicator:")))
+        row.addWidget(self.indicator, 1)
+        tl.addLayout(row)
+        tl.addWidget(self.table, 1)
+        self.curve_fig = Figure(figsize=(4, 3), dpi=100, layout="constrained")
+        self.curve_canvas = FigureCanvasQTAgg(self.curve_fig)
+        self.bars_fig = Figure(figsize=(4, 5), dpi=100, layout="constrained")
+        self.bars_canvas = FigureCanvasQTAgg(self.bars_fig)
+        self.tabs.addTab(table_page, tr("Per gemeente"))
+        self.tabs.addTab(self.curve_canvas, tr("Dekkingscurve"))
+        self.tabs.addTab(self.bars_canvas, tr("Gemeenten vergeleken"))
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(6, 6, 6, 6)
+        layout.setSpacing(8)
+        layout.addWidget(self.title)
+        layout.addLayout(grid)
+        layout.addLayout(theme_row)
+        layout.addWidget(self.tabs, 1)
+
+    # showing results
+    def show_results(self, evaluation: Any, comparison: Any = None) -> None:
+        self.evaluation = evaluation
+        self.comparison = comparison
+        name = evaluation.name if evaluation.scenario is not None else tr("basis")
+        secs = evaluation.timings.get("total") if evaluation.timings else None
+        took = tr(" · doorgerekend in {s} s", s=fmt(secs, "min").split()[0]) if secs is not None else ""
+        self.title.setText(tr("Resultaten: {name}", name=name) + took)
+        keys = [k for k in key_indicators(evaluation.parameters) if k in evaluation.region]
+        for card, key in zip(self.cards, keys, strict=False):
+            delta = comparison.delta(key) if comparison is not None else None
+            card.show_value(key, evaluation.region[key], delta, better_when_higher=higher_is_better(key))
+            card.setVisible(True)
+        for card in self.cards[len(keys):]:
+            card.setVisible(False)
+        self.indicator.blockSignals(True)
+        current = self.indicator.currentData()
+        self.indicator.clear()
+        for key in evaluation.municipalities.columns:
+            if key in ("nis", "name") or indicator_unit(key) == "":
+                continue
+            self.indicator.addItem(indicator_label(key, language()), key)
+        idx = self.indicator.findData(current) if current else self.indicator.findData(keys[0] if keys else None)
+        self.indicator.setCurrentIndex(max(idx, 0))
+        self.indicator.blockSignals(False)
+        self._refresh_table_and_bars()
+        self._draw_curve()
+        if self.theme.currentData() != "none":
+            self.themeChanged.emit(self.theme.currentData())
+
+    def card_value(self, key: str) -> str:
+        for card in self.cards:
+            if card.key == key and card.isVisible():
+                return card.value.text()
+        return ""
+
+    def _municipality_frame(self) -> pd.DataFrame:
+        key = self.indicator.currentData()
+        ev = self.evaluation
+        if ev is None or key is None:
+            return pd.DataFrame()
+        munis = ev.municipalities
+        out = pd.DataFrame({"name": munis["name"], "nis": munis["nis"]})
+        out = out.assign(**{"scenario": pd.to_numeric(munis[key], errors="coerce")})
+        if self.comparison is not None:
+            long = self.comparison.municipalities
+            sel = long[long["indicator"] == key][["nis", "base", "delta"]]
+            out = out.merge(sel, on="nis", how="left")
+            out = out[["name", "nis", "base", "scenario", "delta"]]
+        return out[out["nis"].astype(str) != ""]
+
+    def _refresh_table_and_bars(self) -> None:
+        frame = self._municipality_frame()
+        key = self.indicator.currentData() or ""
+        unit = indicator_unit(key)
+        headers = {"name": tr("Gemeente"), "nis": tr("NIS"), "base": tr("Basis"),
+                   "scenario": tr("Scenario") if self.comparison is not None else tr("Waarde"),
+                   "delta": tr("Verschil")}
+        self.table_model.lower_is_better = not higher_is_better(key)
+        self.table_model.set_frame(frame, headers=headers, units={c: unit for c in ("base", "scenario", "delta")},
+                                   signed={"delta"})
+        self.table.resizeColumnsToContents()
+        header = self.table.horizontalHeader()
+        header.setSectionResizeMode(0, QHeaderView.ResizeMode.Stretch)
+        for c in range(1, len(frame.columns)):
+            header.setSectionResizeMode(c, QHeaderView.ResizeMode.ResizeToContents)
+        if "nis" in frame.columns:
+            self.table.setColumnHidden(list(frame.columns).index("nis"), True)
+        self._draw_bars(frame, key)
+
+    def _draw_curve(self) -> None:
+        fig = self.curve_fig
+        fig.clear()
+        ax = fig.add_subplot()
+        ev = self.evaluation
+        if ev is None:
+            self.curve_canvas.draw_idle()
+            return
+        if self.comparison is not None:
+            c = self.comparison.curve
+            ax.plot(c["minutes"], c["base_mobipunt"], color="#9e9e9e", lw=2, label=tr("basis"))
+            ax.plot(c["minutes"], c["scenario_mobipunt"], color="#1976d2", lw=2.2, label=ev.name)
+            ax.fill_between(c["minutes"], c["base_mobipunt"], c["scenario_mobipunt"], color="#1976d2", alpha=0.15)
+        else:
+            c = ev.coverage_curve
+            ax.plot(c["minutes"], c["share_mobipunt"], color="#1976d2", lw=2.2, label=tr("mobipunt"))
+            ax.plot(c["minutes"], c["share_station"], color="#212121", lw=1.6, ls="--", label=tr("station"))
+        for t in ev.parameters.bike_thresholds_min:
+            ax.axvline(t, color="#cfd8dc", lw=0.8, zorder=0)
+        ax.set_xlabel(tr("fietstijd (min)"))
+        ax.set_ylabel(tr("% woningen binnen die tijd"))
+        ax.set_ylim(0, 100)
+        ax.set_xlim(0, ev.parameters.curve_max_min)
+        ax.grid(alpha=0.25)
+        ax.spines[["top", "right"]].set_visible(False)
+        ax.legend(frameon=False, fontsize=8, loc="lower right")
+        ax.set_title(tr("Dekking door mobipunten"), fontsize=10, loc="left")
+        self.curve_canvas.draw_idle()
+
+    def _draw_bars(self, frame: pd.DataFrame, key: str) -> None:
+        fig = self.bars_fig
+        fig.clear()
+        ax = fig.add_subplot()
+        if frame.empty:
+            self.bars_canvas.draw_idle()
+            return
+        col = "delta" if self.comparison is not None else "scenario"
+        data = frame.sort_values(col, ascending=True, na_position="first")
+        values = data[col].fillna(0).to_numpy(dtype=float)
+        colors = ["#1b9e77" if v > 0 else "#d95f02" for v in values] if col == "delta" else "#1976d2"
+        ax.barh(data["name"].astype(str), values, color=colors, height=0.7)
+        ax.tick_params(axis="y", labelsize=6.5)
+        ax.tick_params(axis="x", labelsize=8)
+        unit = indicator_unit(key)
+        label = indicator_label(key, language())
+        ax.set_title((tr("Verschil: ") if col == "delta" else "") + label, fontsize=9, loc="left", wrap=True)
+        ax.set_xlabel(("pp" if unit == "%" and col == "delta" else unit) if unit != "count" else "")
+        ax.spines[["top", "right"]].set_visible(False)
+        ax.grid(axis="x", alpha=0.25)
+        self.bars_canvas.draw_idle()
+
+    def _row_clicked(self, index: QModelIndex) -> None:
+        frame = self.table_model.frame
+        if 0 <= index.row() < len(frame):
+            self.municipalitySelected.emit(str(frame.iloc[index.row()]["nis"]))

@@ -1,0 +1,138 @@
+"""User preferences kept in QSettings (language, author, recent projects ...).
+
+Tests and portable installs set ``SLIMMEREGIO_SETTINGS_DIR``: the settings
+then live in an ini file in that folder and the user's real settings are
+never touched. Analysis defaults (thresholds, speeds) are stored here only as
+the starting values for *new* scenarios; a scenario carries its own
+parameters, so a worker thread never reads these preferences.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+from pathlib import Path
+from typing import Any
+
+from PyQt6.QtCore import QSettings
+
+__all__ = ["AppSettings", "open_qsettings", "log_dir"]
+
+_ORG = "SlimmeRegio"
+_APP = "Slimme Regio Planner"
+_MAX_RECENT = 8
+
+
+def open_qsettings() -> QSettings:
+    """The QSettings store: an ini in ``$SLIMMEREGIO_SETTINGS_DIR`` if set."""
+    folder = os.environ.get("SLIMMEREGIO_SETTINGS_DIR")
+    if folder:
+        Path(folder).mkdir(parents=True, exist_ok=True)
+        return QSettings(str(Path(folder) / "slimmeregio.ini"), QSettings.Format.IniFormat)
+    return QSettings(QSettings.Format.IniFormat, QSettings.Scope.UserScope, _ORG, _APP)
+
+
+def log_dir() -> Path:
+    """Folder for the error log (next to the settings)."""
+    folder = os.environ.get("SLIMMEREGIO_SETTINGS_DIR")
+    if folder:
+        path = Path(folder) / "logs"
+    else:
+        path = Path(open_qsettings().fileName()).resolve().parent / "logs"
+    path.mkdir(parents=True, exist_ok=True)
+    return path
+
+
+class AppSettings:
+    """Typed access to the preferences."""
+
+    def __init__(self, store: QSettings | None = None) -> None:
+        self._s = store or open_qsettings()
+
+    def _get(self, key: str, default: Any) -> Any:
+        value = self._s.value(key, default)
+        return default if value is None else value
+
+    # language and identity -------------------------------------------------
+    @property
+    def language(self) -> str:
+        lang = str(self._get("ui/language", "nl"))
+        return lang if lang in ("nl", "en") else "nl"
+
+    @language.setter
+    def language(self, value: str) -> None:
+        self._s.setValue("ui/language", value)
+
+    @property
+    def organisation(self) -> str:
+        return str(self._get("user/organisation", ""))
+
+    @organisation.setter
+    def organisation(self, value: str) -> None:
+        self._s.setValue("user/organisation", value)
+
+    @property
+    def author(self) -> str:
+        return str(self._get("user/author", ""))
+
+    @author.setter
+    def author(self, value: str) -> None:
+        self._s.setValue("user/author", value)
+
+    @property
+    def autosave_minutes(self) -> int:
+        try:
+            return max(0, int(self._get("project/autosave_minutes", 5)))
+        except (TypeError, ValueError):
+            return 5
+
+    @autosave_minutes.setter
+    def autosave_minutes(self, value: int) -> None:
+        self._s.setValue("project/autosave_minutes", int(value))
+
+    # analysis defaults for new scenarios -------------------------------------
+    @property
+    def default_parameters(self) -> dict[str, Any]:
+        """Overrides for new scenarios' parameters (plain data, may be empty)."""
+        raw = self._get("analysis/default_parameters", "")
+        if not raw:
+            return {}
+        try:
+            data = json.loads(str(raw))
+        except ValueError:
+            return {}
+        return data if isinstance(data, dict) else {}
+
+    @default_parameters.setter
+    def default_parameters(self, value: dict[str, Any]) -> None:
+        self._s.setValue("analysis/default_parameters", json.dumps(value))
+
+    # recent projects ------------------------------------------------------
+    @property
+    def recent_projects(self) -> list[str]:
+        raw = self._get("project/recent", "")
+        try:
+            items = json.loads(str(raw)) if raw else []
+        except ValueError:
+            items = []
+        return [str(p) for p in items if isinstance(p, str)]
+
+    def add_recent(self, path: str | Path) -> None:
+        path = str(Path(path).resolve())
+        items = [p for p in self.recent_projects if p != path]
+        items.insert(0, path)
+        self._s.setValue("project/recent", json.dumps(items[:_MAX_RECENT]))
+
+    def clear_recent(self) -> None:
+        self._s.setValue("project/recent", "[]")
+
+    # window state ---------------------------------------------------------
+    def save_window(self, geometry: bytes, state: bytes) -> None:
+        self._s.setValue("window/geometry", geometry)
+        self._s.setValue("window/state", state)
+
+    def window(self) -> tuple[Any, Any]:
+        return self._s.value("window/geometry"), self._s.value("window/state")
+
+    def sync(self) -> None:
+        self._s.sync()

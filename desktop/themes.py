@@ -1,0 +1,100 @@
+"""Map themes of a run: result frames wrapped as styled display layers.
+
+Nothing is computed here: the engine's result frames are shown with the
+shared symbology (the same classes and colours as the printed maps).
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+import geopandas as gpd
+import numpy as np
+
+from slimmeregio.desktop.i18n import tr
+from slimmeregio.layers.model import Layer, Style
+from slimmeregio.layers.roles import Role
+from slimmeregio.layers.symbology import (
+    ACCESS_CLASSES_MIN,
+    ACCESS_COLORS,
+    CHANGE_COLORS,
+    FLOW_COLORS,
+    HOPPIN_COLORS,
+    UNREACHABLE_COLOR,
+)
+
+__all__ = ["THEME_KEYS", "theme_label", "theme_layers"]
+
+#: Map themes offered after a run, in menu order.
+THEME_KEYS: tuple[str, ...] = ("none", "access", "change", "flows", "service_areas")
+
+
+def theme_label(key: str) -> str:
+    return {
+        "none": tr("Geen thema (alleen de lagen)"),
+        "access": tr("Fietstijd tot het dichtste mobipunt"),
+        "change": tr("Gewonnen en verloren bereikbaarheid"),
+        "flows": tr("Potentiële fietsstromen naar het station"),
+        "service_areas": tr("Bedieningsgebieden van de mobipunten"),
+    }[key]
+
+
+def theme_layers(key: str, evaluation: Any, comparison: Any = None, *, threshold: float | None = None) -> list[Layer]:
+    """Display layers for theme ``key`` of ``evaluation`` (and ``comparison``)."""
+    if evaluation is None or key == "none":
+        return []
+    if key == "access":
+        frame = evaluation.dwellings
+        style = Style(
+            kind="graduated",
+            column="bike_min_mobipunt",
+            breaks=list(ACCESS_CLASSES_MIN) + [float(np.inf)],
+            colors=list(ACCESS_COLORS),
+            color=UNREACHABLE_COLOR,
+            marker_size=3.0,
+        )
+        return [_layer(tr("Fietstijd tot mobipunt (min)"), frame, style)]
+    if key == "change":
+        if comparison is None:
+            return []
+        changes = comparison.access_changes
+        thr = threshold if threshold is not None else float(evaluation.parameters.bike_thresholds_min[0])
+        sel = changes[(changes["mode"] == "bike") & (changes["target"] == "mobipunt") & (changes["threshold"] == thr)]
+        style = Style(kind="categories", column="change", marker_size=6.0, color="#9e9e9e",
+                      categories={"gain": CHANGE_COLORS["gain"], "loss": CHANGE_COLORS["loss"]})
+        out = [_layer(tr("Bereikbaarheid binnen {t} min: gewonnen / verloren", t=f"{thr:g}"), sel, style)]
+        links = evaluation.links
+        changed = links[links["change"].isin(["added", "upgraded"])] if "change" in links.columns else links.iloc[:0]
+        if len(changed):
+            out.insert(0, _layer(tr("Gewijzigde verbindingen"), changed, Style(
+                kind="categories", column="change", line_width=2.6, color=CHANGE_COLORS["added"],
+                categories={"added": CHANGE_COLORS["added"], "upgraded": CHANGE_COLORS["upgraded"]})))
+        removed = getattr(evaluation, "removed_links", None)
+        if removed is not None and len(removed):
+            out.insert(0, _layer(tr("Afgesloten verbindingen"), removed, Style(
+                kind="single", color=CHANGE_COLORS["removed"], line_width=2.6)))
+        return out
+    if key == "flows":
+        links = evaluation.links
+        flows = links[links["flow_dwellings"] > 0]
+        if not len(flows):
+            return []
+        q = np.quantile(flows["flow_dwellings"].to_numpy(dtype=float), [0.5, 0.75, 0.9, 0.97, 1.0])
+        breaks: list[float] = []
+        for v in q:
+            v = float(np.ceil(v))
+            if not breaks or v > breaks[-1]:
+                breaks.append(v)
+        style = Style(kind="graduated", column="flow_dwellings", breaks=breaks,
+                      colors=list(FLOW_COLORS[-len(breaks):]), color=FLOW_COLORS[0], line_width=2.2)
+        return [_layer(tr("Potentiële fietsstromen (woningen)"), flows, style)]
+    if key == "service_areas":
+        areas = evaluation.service_areas
+        style = Style(kind="single", color=HOPPIN_COLORS["regionaal"], edge_color=HOPPIN_COLORS["interregionaal"],
+                      opacity=0.28, line_width=0.8)
+        return [_layer(tr("Bedieningsgebieden ({m} min fietsen)", m=f"{evaluation.parameters.service_area_min:g}"), areas, style)]
+    return []
+
+
+def _layer(name: str, frame: gpd.GeoDataFrame, style: Style) -> Layer:
+    return Layer(name=name, data=frame, role=Role.OTHER, style=style)

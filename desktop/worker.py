@@ -1,0 +1,175 @@
+"""One worker runner for long operations.
+
+A job is a plain function ``fn(progress=..., cancel=...)`` that computes on
+plain data. It runs on a :class:`QThreadPool`; its progress, result and error
+travel back to the GUI thread over queued signals. Widgets never go into a
+job, and a job never touches a widget. Cancelling sets a flag that the core
+reads through its ``cancel`` callback and answers by raising
+:class:`~slimmeregio.layers.errors.OperationCancelled`.
+"""
+
+from __future__ import annotations
+
+import ctypes
+import logging
+import threading
+from collections.abc import Callable
+from typing import Any
+
+from PyQt6.QtCore import QObject, QRunnable, QThreadPool, pyqtSignal
+
+from slimmeregio.layers.errors import OperationCancelled
+
+__all__ = ["Job", "WorkerRunner"]
+
+_log = logging.getLogger(__name__)
+
+
+_pinned = threading.local()
+
+
+def _pin_thread_state() -> None:
+    """Keep this pool thread's Python thread state alive between jobs.
+
+    PyQt creates a fresh Python thread state for every job a QThreadPool
+    thread runs and deletes it afterwards. Libraries that keep per-thread
+    native state (pyproj's PROJ context) then meet a stale context on the
+    next job in the same OS thread and crash. One extra, never-released
+    ``PyGILState_Ensure`` per OS thread keeps the state for the thread's
+    life, as for a Python-created thread; pool threads never expire (see
+    :class:`WorkerRunner`), so nothing leaks beyond the two worker threads.
+    """
+    if not getattr(_pinned, "done", False):
+        ctypes.pythonapi.PyGILState_Ensure()
+        _pinned.done = True
+
+
+class _Signals(QObject):
+    progress = pyqtSignal(float, str)
+    result = pyqtSignal(object)
+    error = pyqtSignal(object)
+    cancelled = pyqtSignal()
+    done = pyqtSignal()
+
+
+class _Runnable(QRunnable):
+    def __init__(self, fn: Callable[..., Any], signals: _Signals, flag: threading.Event) -> None:
+        super().__init__()
+        self._fn = fn
+        self._signals = signals
+        self._flag = flag
+        self.setAutoDelete(True)
+
+    def run(self) -> None:
+        _pin_thread_state()
+        signals = self._signals
+        try:
+            value = self._fn(
+                progress=lambda f, m="": signals.progress.emit(float(f), str(m)),
+                cancel=self._flag.is_set,
+            )
+        except OperationCancelled:
+            signals.cancelled.emit()
+        except BaseException as exc:  # noqa: BLE001 - every failure goes to the GUI thread
+            if self._flag.is_set():
+                signals.cancelled.emit()
+            else:
+                _log.debug("job failed", exc_info=True)
+                signals.error.emit(exc)
+        else:
+            if self._flag.is_set():
+                signals.cancelled.emit()
+            else:
+                signals.result.emit(value)
+        finally:
+            signals.done.emit()
+
+
+class Job(QObject):
+    """A running job: signals ``progress(fraction, message)``, ``result(value)``,
+    ``error(exception)``, ``cancelled()`` and ``finished()`` (always, last)."""
+
+    progress = pyqtSignal(float, str)
+    result = pyqtSignal(object)
+    error = pyqtSignal(object)
+    cancelled = pyqtSignal()
+    finished = pyqtSignal()
+
+    def __init__(self, name: str, parent: QObject | None = None) -> None:
+        super().__init__(parent)
+        self.name = name
+        self._flag = threading.Event()
+        self.running = True
+
+    def cancel(self) -> None:
+        """Ask the job to stop at its next cancel check."""
+        self._flag.set()
+
+    @property
+    def is_cancelled(self) -> bool:
+        return self._flag.is_set()
+
+
+class WorkerRunner(QObject):
+    """Starts jobs on a thread pool and keeps them alive until they finish."""
+
+    jobStarted = pyqtSignal(object)
+    jobFinished = pyqtSignal(object)
+
+    def __init__(self, parent: QObject | None = None, pool: QThreadPool | None = None) -> None:
+        super().__init__(parent)
+        self._pool = pool or QThreadPool.globalInstance()
+        self._pool.setExpiryTimeout(-1)  # see _pin_thread_state
+        self._jobs: list[Job] = []
+
+    @property
+    def jobs(self) -> list[Job]:
+        return list(self._jobs)
+
+    def start(
+        self,
+        name: str,
+        fn: Callable[..., Any],
+        *,
+        on_result: Callable[[Any], None] | None = None,
+        on_error: Callable[[BaseException], None] | None = None,
+        on_progress: Callable[[float, str], None] | None = None,
+        on_cancelled: Callable[[], None] | None = None,
+    ) -> Job:
+        """Run ``fn(progress=, cancel=)`` in the pool; callbacks run in the GUI thread."""
+        job = Job(name, self)
+        signals = _Signals()  # lives in the GUI thread: emits from the pool are queued
+        signals.progress.connect(job.progress)
+        signals.result.connect(job.result)
+        signals.error.connect(job.error)
+        signals.cancelled.connect(job.cancelled)
+        signals.done.connect(lambda: self._finish(job, signals))
+        if on_result:
+            job.result.connect(on_result)
+        if on_error:
+            job.error.connect(on_error)
+        if on_progress:
+            job.progress.connect(on_progress)
+        if on_cancelled:
+            job.cancelled.connect(on_cancelled)
+        job._signals = signals  # type: ignore[attr-defined]  # keep alive with the job
+        self._jobs.append(job)
+        self.jobStarted.emit(job)
+        self._pool.start(_Runnable(fn, signals, job._flag))
+        return job
+
+    def _finish(self, job: Job, signals: _Signals) -> None:
+        job.running = False
+        if job in self._jobs:
+            self._jobs.remove(job)
+        job.finished.emit()
+        self.jobFinished.emit(job)
+        signals.deleteLater()
+
+    def cancel_all(self) -> None:
+        for job in self._jobs:
+            job.cancel()
+
+    def wait(self, msecs: int = 30000) -> bool:
+        """Cancel nothing, wait for the pool to drain (used on close and in tests)."""
+        return bool(self._pool.waitForDone(msecs))

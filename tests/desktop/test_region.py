@@ -1,0 +1,76 @@
+"""The embedded region in the real window, and the application entry point."""
+
+from __future__ import annotations
+
+import sys
+
+import numpy as np
+from PyQt6.QtCore import QTimer
+from PyQt6.QtWidgets import QApplication
+
+from slimmeregio.desktop import errors as dialogs
+from slimmeregio.layers.roles import Role
+
+
+def test_region_opens_renders_and_runs(qtbot, region_project):
+    from slimmeregio.desktop.mainwindow import MainWindow
+    from slimmeregio.layers.model import Project
+
+    project = Project(layers=region_project.layers.__class__(list(region_project.layers)),
+                      settings=region_project.settings)
+    win = MainWindow(project)
+    win.resize(1600, 1000)
+    win.show()
+    qtbot.waitExposed(win)
+    try:
+        win.zoom_region()
+        image = win.canvas.render_image()
+        # the map is drawn: many distinct colours, not an empty background
+        arr = np.frombuffer(image.constBits().asstring(image.sizeInBytes()), np.uint8).reshape(-1, 4)
+        assert len(np.unique(arr[::50], axis=0)) > 20
+        assert win.canvas.banner_text  # illustrative layers are labelled on screen
+        net = win.project.layers.first(Role.BIKE_NETWORK)
+        assert len(net) > 10_000
+        job = win.run_scenario()
+        with qtbot.waitSignal(job.finished, timeout=120_000):
+            pass
+        assert win.last_run is not None, dialogs.HEADLESS_SINK
+        ev = win.last_run.evaluation
+        housing = win.project.layers.first(Role.HOUSING)
+        assert ev.region["dwellings"] == housing.column("dwellings").sum()
+        assert win.results_panel.card_value("dwellings")
+        assert win.results_panel.table_model.rowCount() == 35
+    finally:
+        win.runner.wait(60_000)
+        win.store.dirty = False
+        win._layers_dirty = False
+        win.close()
+        win.deleteLater()
+
+
+def test_main_opens_the_window_on_the_region(qtbot, monkeypatch):
+    from slimmeregio.desktop import app as app_module
+    from slimmeregio.desktop.mainwindow import MainWindow
+
+    monkeypatch.setattr(sys, "excepthook", sys.excepthook)
+    seen = {}
+
+    def close_when_loaded(tries=400):
+        wins = [w for w in QApplication.topLevelWidgets() if isinstance(w, MainWindow) and w.isVisible()]
+        if wins and len(wins[0].project.layers):
+            win = wins[0]
+            seen["layers"] = [layer.name for layer in win.project.layers]
+            seen["title"] = win.windowTitle()
+            win.store.dirty = False
+            win._layers_dirty = False
+            win.close()
+        elif tries:
+            QTimer.singleShot(25, lambda: close_when_loaded(tries - 1))
+        else:
+            for w in QApplication.topLevelWidgets():
+                w.close()
+
+    QTimer.singleShot(0, close_when_loaded)
+    assert app_module.main([]) == 0
+    assert "fietsnetwerk" in seen["layers"] and "gemeenten" in seen["layers"]
+    assert "Slimme Regio Planner" in seen["title"]
