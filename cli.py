@@ -99,6 +99,397 @@ def open_app(project: str | None = None) -> None:
     sys.exit(app_main(args))
 
 
+@cli.command("selftest")
+@click.option(
+    "--out",
+    "out_dir",
+    type=click.Path(file_okay=False),
+    default=None,
+    help="Keep the files the test writes (PDF, workbook, web map, slides) in this folder.",
+)
+def selftest(out_dir: str | None = None) -> None:
+    """Check this installation headless: region, scenario, PDF/Excel/HTML/PPTX export.
+
+    Exit status 0 only when every check passed.
+    """
+    from slimmeregio.exporters.selftest import run_selftest
+
+    lang = _lang()
+    with user_errors():
+        report = run_selftest(
+            out_dir=out_dir, on_check=lambda check: click.echo(check.line(lang))
+        )
+    click.echo(report.lines(lang)[-1])
+    sys.exit(0 if report.ok else 1)
+
+
+@cli.command("import-osm")
+@click.argument("extract", type=click.Path(dir_okay=False))
+@click.option(
+    "--out", "out", required=True, type=click.Path(dir_okay=False), help="GeoPackage to write."
+)
+@click.option(
+    "--clip-to",
+    "clip_to",
+    type=click.Path(dir_okay=False),
+    default=None,
+    help="Clip to the municipalities (polygons) of this GeoPackage or vector file.",
+)
+@click.option("--bbox", default=None, help="Clip to minlon,minlat,maxlon,maxlat (WGS84).")
+@click.option(
+    "--buffer",
+    "buffer_m",
+    type=float,
+    default=2000.0,
+    show_default=True,
+    help="Buffer around --clip-to in metres, so border crossings survive.",
+)
+@click.option(
+    "--rules",
+    "rules_file",
+    type=click.Path(dir_okay=False),
+    default=None,
+    help="TOML file overriding the OSM tag rules (see docs/osm-import.md).",
+)
+@click.option("--force", is_flag=True, help="Overwrite --out if it exists.")
+def import_osm_command(
+    extract: str,
+    out: str,
+    clip_to: str | None,
+    bbox: str | None,
+    buffer_m: float,
+    rules_file: str | None,
+    force: bool,
+) -> None:
+    """Import an OpenStreetMap extract (.osm.pbf/.osm) as bike network and POI layers."""
+    from slimmeregio.layers.errors import OsmImportError
+    from slimmeregio.layers.osm import clip_from_file, import_osm, write_osm_gpkg
+    from slimmeregio.layers.osm_rules import OsmRules
+    from slimmeregio.layers.safe_io import check_overwrite
+
+    lang = _lang()
+    with user_errors():
+        check_overwrite(out, force)
+        if clip_to and bbox:
+            raise OsmImportError(
+                path=extract,
+                reason={
+                    "nl": "gebruik --clip-to óf --bbox, niet beide",
+                    "en": "use --clip-to or --bbox, not both",
+                },
+            )
+        box = None
+        if bbox:
+            try:
+                box = tuple(float(v) for v in bbox.split(","))
+            except ValueError:
+                box = ()
+            if len(box) != 4:
+                raise OsmImportError(
+                    path=extract,
+                    reason={
+                        "nl": f"--bbox moet minlon,minlat,maxlon,maxlat zijn, niet '{bbox}'",
+                        "en": f"--bbox must be minlon,minlat,maxlon,maxlat, not '{bbox}'",
+                    },
+                )
+        rules = None
+        if rules_file:
+            try:
+                rules = OsmRules.from_toml(rules_file)
+            except (OSError, ValueError) as exc:
+                raise OsmImportError(
+                    path=rules_file,
+                    reason={
+                        "nl": "de regels kunnen niet gelezen worden",
+                        "en": "the rules cannot be read",
+                    },
+                    detail=str(exc),
+                ) from exc
+        clip = clip_from_file(clip_to) if clip_to else None
+        with progress_bar("OpenStreetMap") as bar:
+            result = import_osm(
+                extract, clip=clip, bbox=box, buffer_m=buffer_m, rules=rules, progress=bar
+            )
+        written = write_osm_gpkg(result, out, force=force)
+    for line in result.report.lines(lang):
+        click.echo(line)
+    click.echo(("geschreven: " if lang == "nl" else "written: ") + str(written))
+
+
+def _info_lines(layer: Any, lang: str) -> list[str]:
+    """What ``slimmeregio info`` prints for one loaded layer."""
+    from slimmeregio.layers.crs import crs_label
+    from slimmeregio.layers.roles import ROLE_FIELDS
+
+    nl = lang == "nl"
+    lines = [(f"Laag '{layer.name}'" if nl else f"Layer '{layer.name}'")]
+    if layer.is_raster:
+        raster = layer.data
+        size = f"{raster.width} x {raster.height} pixels, {raster.count} " + (
+            "band(en)" if nl else "band(s)"
+        )
+        lines.append(f"  {'geometrie' if nl else 'geometry'}: raster, {size}")
+    else:
+        unit = "objecten" if nl else "features"
+        lines.append(f"  {'geometrie' if nl else 'geometry'}: {layer.geometry_type}, {len(layer)} {unit}")
+    crs = crs_label(layer.original_crs, lang)
+    if layer.crs_guessed:
+        crs += " (geraden)" if nl else " (guessed)"
+    lines.append(f"  {'coördinatenstelsel' if nl else 'coordinate system'}: {crs}")
+    x0, y0, x1, y1 = layer.bounds
+    if layer.is_raster and layer.original_crs and layer.original_crs != "EPSG:31370":
+        from pyproj import Transformer
+
+        t = Transformer.from_crs(layer.original_crs, "EPSG:31370", always_xy=True)
+        x0, y0, x1, y1 = t.transform_bounds(x0, y0, x1, y1)
+    lines.append(
+        f"  {'grenzen' if nl else 'bounds'} (EPSG:31370): {x0:.0f} {y0:.0f} {x1:.0f} {y1:.0f}"
+    )
+    lines.append(f"  {'rol' if nl else 'role'}: {layer.role.label(lang)}")
+    if layer.fields:
+        specs = {s.key: (s.label_nl if nl else s.label_en) for s in ROLE_FIELDS[layer.role]}
+        mapped = ", ".join(f"{specs.get(k, k)} = {c}" for k, c in layer.fields.items())
+        lines.append(f"  {'velden' if nl else 'fields'}: {mapped}")
+    if len(layer.report):
+        lines.append(f"  {'rapport' if nl else 'report'}:")
+        lines += [
+            f"    {'!' if e.level == 'warning' else '-'} {e.message(lang)}" for e in layer.report
+        ]
+    return lines
+
+
+@cli.command("info")
+@click.argument("paths", nargs=-1, required=True, type=click.Path())
+@click.option("--layer", default=None, help="Only this layer of the file.")
+@click.option("--crs", default=None, help="Coordinate system of the data, e.g. 31370 or 4326.")
+@click.option(
+    "--role",
+    type=click.Choice(["municipalities", "bike_network", "mobipunten", "housing", "stations",
+                       "population_grid", "other"]),
+    default=None,
+    help="Role of the layer (default: guessed).",
+)
+@click.option(
+    "--field",
+    "field_pairs",
+    multiple=True,
+    metavar="KEY=COLUMN",
+    help="Map a role's field to a column, e.g. --field dwellings=aantal.",
+)
+def info_command(
+    paths: tuple[str, ...],
+    layer: str | None,
+    crs: str | None,
+    role: str | None,
+    field_pairs: tuple[str, ...],
+) -> None:
+    """Show the layers of PATHS: geometry, count, coordinate system, bounds,
+    role, field mapping and what was repaired or guessed."""
+    from slimmeregio.layers.io import load_layers
+
+    lang = _lang()
+    fields: dict[str, str] = {}
+    for pair in field_pairs:
+        key, sep, column = pair.partition("=")
+        if not sep or not key.strip() or not column.strip():
+            raise click.BadParameter("KEY=COLUMN", param_hint="--field")
+        fields[key.strip()] = column.strip()
+    with user_errors():
+        for path in paths:
+            with progress_bar(os.path.basename(path)) as bar:
+                layers = load_layers(
+                    path, layer=layer, crs=crs, role=role, fields=fields or None, progress=bar
+                )
+            count = len(layers)
+            noun = ("laag" if count == 1 else "lagen") if lang == "nl" else (
+                "layer" if count == 1 else "layers"
+            )
+            click.echo(f"{path}: {count} {noun}")
+            for item in layers:
+                click.echo("\n".join(_info_lines(item, lang)))
+            click.echo("")
+
+
+def _export_project(path: str | None) -> Any:
+    """The project to export from: a project file, a GeoPackage of layers, or the region."""
+    if path is None:
+        from slimmeregio.layers.region import load_region
+
+        return load_region()
+    if path.lower().endswith((".srp", ".gpkg")):
+        from slimmeregio.layers.errors import ProjectFileError, ProjectVersionError
+        from slimmeregio.layers.project_file import load_project
+
+        try:
+            return load_project(path)
+        except ProjectVersionError:
+            raise
+        except ProjectFileError:
+            if not path.lower().endswith(".gpkg"):
+                raise  # a .gpkg without project table is read as plain layers below
+    from slimmeregio.layers.io import load_layers
+    from slimmeregio.layers.model import Project
+
+    project = Project()
+    for layer in load_layers(path):
+        project.layers.append(layer)
+    return project
+
+
+@cli.command("export")
+@click.argument("scenario_files", nargs=-1, required=True, type=click.Path(dir_okay=False))
+@click.option("--out", "out_dir", required=True, type=click.Path(file_okay=False),
+              help="Folder for the council pack (created when missing).")
+@click.option("--formats", default="pdf,png,svg,html,xlsx,pptx,gpkg", show_default=True,
+              help="Comma-separated: pdf, png, svg, html, xlsx, pptx, gpkg.")
+@click.option("--paper", default="a3-landscape", show_default=True,
+              help="a4-portrait, a4-landscape, a3-portrait or a3-landscape.")
+@click.option("--atlas", is_flag=True, help="Also write the atlas: one PDF page per municipality.")
+@click.option("--municipality", "municipalities", multiple=True, metavar="NAME",
+              help="A municipality (name or NIS code) that gets its own folder; repeatable.")
+@click.option("--sites", "sites", type=click.IntRange(0, 50), default=0, show_default=True,
+              help="Also suggest this many new mobipunt sites (map, web map, GeoPackage).")
+@click.option("--force", is_flag=True, help="Replace existing files.")
+@click.option("--project", "project_path", type=click.Path(dir_okay=False), default=None,
+              help="Project file (.srp/.gpkg) or layer file; default: the embedded region.")
+def export_command(
+    scenario_files: tuple[str, ...],
+    out_dir: str,
+    formats: str,
+    paper: str,
+    atlas: bool,
+    municipalities: tuple[str, ...],
+    sites: int,
+    force: bool,
+    project_path: str | None,
+) -> None:
+    """Evaluate SCENARIO_FILES against the base and write the council pack
+    (maps, atlas, web map, Excel, slides, GeoPackage, manifest) into --out."""
+    from slimmeregio.exporters.maps import parse_paper
+    from slimmeregio.exporters.pack import export_pack, parse_formats
+    from slimmeregio.layers.progress import Task
+    from slimmeregio.scenarios.engine import compare_scenarios, suggest_sites
+    from slimmeregio.scenarios.model import Scenario
+
+    lang = _lang()
+    with user_errors():
+        chosen_formats = parse_formats(formats)
+        parse_paper(paper)
+        scenarios = [Scenario.load(path) for path in scenario_files]
+        project = _export_project(project_path)
+        with progress_bar("Export") as bar:
+            task = Task(bar)
+            base, comparisons = compare_scenarios(
+                project, scenarios, progress=task.sub(0.0, 0.5).report
+            )
+            siting = suggest_sites(base, scenarios[-1], sites) if sites else None
+            manifest = export_pack(
+                comparisons, out_dir, project=project, siting=siting, formats=chosen_formats,
+                paper=paper, atlas=atlas, municipalities=list(municipalities) or None, force=force,
+                lang=lang, progress=task.sub(0.55, 1.0).report,
+            )
+    count = len(manifest.files)
+    if lang == "nl":
+        click.echo(f"{count} bestanden geschreven in {out_dir} (zie LEESMIJ.txt en manifest.json).")
+    else:
+        click.echo(f"{count} files written to {out_dir} (see LEESMIJ.txt and manifest.json).")
+
+
+@cli.group("scenario")
+def scenario_group() -> None:
+    """Scenario files: write a commented example to start from."""
+
+
+@scenario_group.command("example")
+def scenario_example_command() -> None:
+    """Print a commented example scenario on the embedded region (TOML).
+
+    Usage: slimmeregio scenario example > s.toml
+    """
+    from slimmeregio.scenarios.model import example_scenario_toml
+
+    click.echo(example_scenario_toml(), nl=False)
+
+
+def _json_number(value: Any) -> Any:
+    import math
+
+    if isinstance(value, float) and not math.isfinite(value):
+        return None
+    return value
+
+
+@cli.command("run")
+@click.argument("scenario_file", type=click.Path(dir_okay=False))
+@click.option("--project", "project_path", type=click.Path(dir_okay=False), default=None,
+              help="Project file (.srp/.gpkg) or layer file; default: the embedded region.")
+@click.option("--out", "out_dir", required=True, type=click.Path(file_okay=False),
+              help="Folder for results.gpkg and summary.json (created when missing).")
+@click.option("--force", is_flag=True, help="Replace results.gpkg and summary.json if they exist.")
+def run_command(scenario_file: str, project_path: str | None, out_dir: str, force: bool) -> None:
+    """Evaluate SCENARIO_FILE against the base; write results.gpkg and summary.json."""
+    import json
+    from pathlib import Path
+
+    from slimmeregio import __version__ as version
+    from slimmeregio.exporters.geopackage import export_geopackage
+    from slimmeregio.layers.progress import Task
+    from slimmeregio.layers.safe_io import atomic_write_text, check_overwrite
+    from slimmeregio.scenarios.engine import compare_scenarios
+    from slimmeregio.scenarios.model import Scenario
+
+    lang = _lang()
+    out = Path(out_dir)
+    with user_errors():
+        scenario = Scenario.load(scenario_file)
+        gpkg = check_overwrite(out / "results.gpkg", force)
+        summary_path = check_overwrite(out / "summary.json", force)
+        project = _export_project(project_path)
+        with progress_bar("Run") as bar:
+            task = Task(bar)
+            _, (comparison,) = compare_scenarios(
+                project, [scenario], progress=task.sub(0.0, 0.8).report
+            )
+            scen_eval = comparison.scenario
+            out.mkdir(parents=True, exist_ok=True)
+            export_geopackage(project, [comparison], gpkg, force=True, progress=task.sub(0.8, 0.98).report)
+            region = [
+                {k: _json_number(v) for k, v in row.items()}
+                for row in comparison.region.to_dict(orient="records")
+            ]
+            summary = {
+                "tool": "slimmeregio",
+                "version": version,
+                "scenario": scenario.name,
+                "scenario_file": str(scenario_file),
+                "parameters": scenario.parameters.model_dump(mode="json"),
+                "modifications": len(scenario.modifications),
+                "region": region,
+                "unreachable": {
+                    str(k): int(v) for k, v in scen_eval.unreachable.groupby("layer").size().items()
+                },
+                "timings_s": {k: round(v, 4) for k, v in scen_eval.timings.items()},
+                "notes": scen_eval.notes,
+                "top_links": {
+                    target: [
+                        {"link_id": int(r.link_id), "name": str(r.name), "dwellings": float(getattr(r, col))}
+                        for r in scen_eval.top_links(10, by=col).itertuples()
+                    ]
+                    for target, col in (("station", "flow_dwellings"), ("brussels", "flow_brussels_dwellings"))
+                },
+            }
+            atomic_write_text(summary_path, json.dumps(summary, ensure_ascii=False, indent=2) + "\n")
+            task.report(1.0, "done")
+    rows = comparison.region.set_index("indicator")
+    key = next((k for k in rows.index if k.startswith("share_bike_mobipunt_")), None)
+    if key is not None:
+        r = rows.loc[key]
+        label = r["label_nl"] if lang == "nl" else r["label_en"]
+        click.echo(f"{label}: {r['base']:.1f}% -> {r['scenario']:.1f}% ({r['delta']:+.2f})")
+    done = "Resultaten geschreven in" if lang == "nl" else "Results written to"
+    click.echo(f"{done} {out} (results.gpkg, summary.json)")
+
+
 def main(argv: list[str] | None = None) -> Any:
     """Console-script entry point."""
     return cli.main(args=argv, prog_name="slimmeregio")

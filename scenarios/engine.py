@@ -15,6 +15,7 @@ attachments wherever the network did not change around a point.
 from __future__ import annotations
 
 import time
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -34,11 +35,17 @@ from slimmeregio.scenarios.compare import compare
 from slimmeregio.scenarios.indicators import Grid, Reuse, Situation, evaluate_situation
 from slimmeregio.scenarios.model import Parameters, Scenario
 from slimmeregio.scenarios.network import Network, build_network
-from slimmeregio.scenarios.results import Evaluation, MissingLinkSuggestion, SitingResult
+from slimmeregio.scenarios.results import (
+    Comparison,
+    Evaluation,
+    MissingLinkSuggestion,
+    SitingResult,
+)
 
 __all__ = [
     "Base",
     "compare",
+    "compare_scenarios",
     "evaluate",
     "prepare_base",
     "prepare_base_from_inputs",
@@ -635,3 +642,29 @@ def suggest_missing_links(
 
     sit = situation(base, scenario)
     return suggest_missing_links_in(sit, top=top, target=target, progress=progress, cancel=cancel)
+
+
+def compare_scenarios(
+    project: Project,
+    scenarios: Sequence[Scenario],
+    *,
+    progress: ProgressCallback | None = None,
+    cancel: CancelCheck | None = None,
+) -> tuple[Base, list[Comparison]]:
+    """Prepare the base of ``project`` and compare every scenario with it.
+
+    The one call behind ``slimmeregio run`` and ``slimmeregio export``: the
+    base is prepared with the first scenario's parameters (each scenario's
+    own parameters still apply to its evaluation).
+    """
+    task = Task(progress, cancel)
+    first = scenarios[0].parameters if scenarios else None
+    base = prepare_base(project, first, progress=task.sub(0.0, 0.4).report, cancel=cancel)
+    base_eval = evaluate(base, progress=task.sub(0.4, 0.6).report, cancel=cancel)
+    comparisons: list[Comparison] = []
+    step = 0.4 / max(len(scenarios), 1)
+    for i, scenario in enumerate(scenarios):
+        sub = task.sub(0.6 + i * step, 0.6 + (i + 1) * step)
+        comparisons.append(compare(base_eval, evaluate(base, scenario, progress=sub.report)))
+    task.report(1.0, "done")
+    return base, comparisons
