@@ -390,9 +390,9 @@ def export_command(
             )
     count = len(manifest.files)
     if lang == "nl":
-        click.echo(f"{count} bestanden geschreven in {out_dir} (zie LEESMIJ.txt en manifest.json).")
+        click.echo(f"{count} bestanden geschreven in {out_dir} (zie {manifest.readme_name} en manifest.json).")
     else:
-        click.echo(f"{count} files written to {out_dir} (see LEESMIJ.txt and manifest.json).")
+        click.echo(f"{count} files written to {out_dir} (see {manifest.readme_name} and manifest.json).")
 
 
 @cli.group("scenario")

@@ -1,5 +1,9 @@
 """The Excel workbook of a set of scenarios (openpyxl), sheets in Dutch.
 
+With ``lang="en"`` the sheets and texts are in English (:data:`SHEETS_EN`:
+Summary, Municipalities, Mobility hubs, Changes, Sensitivity, Parameters and
+sources); the Dutch names are listed here.
+
 Sheets
 ------
 Samenvatting
@@ -47,6 +51,7 @@ from openpyxl.worksheet.worksheet import Worksheet
 
 from slimmeregio.exporters._safe import writing
 from slimmeregio.exporters.meta import (
+    LEDGER_COLUMNS_EN,
     LEDGER_COLUMNS_NL,
     ExportMeta,
     build_meta,
@@ -56,9 +61,24 @@ from slimmeregio.exporters.meta import (
 from slimmeregio.layers.model import Project
 from slimmeregio.layers.progress import Task
 
-__all__ = ["FORMULA_PREFIXES", "SHEETS", "export_excel", "write_cell"]
+__all__ = ["FORMULA_PREFIXES", "SHEETS", "SHEETS_EN", "export_excel", "sheet_names", "write_cell"]
 
 SHEETS = ("Samenvatting", "Gemeenten", "Mobipunten", "Wijzigingen", "Gevoeligheid", "Parameters en bronnen")
+#: The sheet names of an English workbook (``lang="en"``), in the same order.
+SHEETS_EN = ("Summary", "Municipalities", "Mobility hubs", "Changes", "Sensitivity", "Parameters and sources")
+
+
+def sheet_names(lang: str = "nl") -> tuple[str, ...]:
+    """The workbook's sheet names in ``lang`` (``"nl"`` or ``"en"``)."""
+    return SHEETS_EN if lang == "en" else SHEETS
+
+
+def _tr(lang: str, nl: str, en: str) -> str:
+    return en if lang == "en" else nl
+
+
+def _base_name(lang: str) -> str:
+    return _tr(lang, "Basis", "Base")
 
 #: Text starting with one of these would be read as a formula (or DDE) by a spreadsheet.
 FORMULA_PREFIXES = ("=", "+", "-", "@", "\t", "\r", "\n")
@@ -211,12 +231,13 @@ def _title_block(ws: Worksheet, title: str, meta: ExportMeta) -> int:
 
 
 def _summary_sheet(ws: Worksheet, base: Any, runs: list[tuple[str, Any, Any]], meta: ExportMeta, lang: str) -> None:
-    start = _title_block(ws, "Samenvatting: indicatoren voor de regio", meta)
+    start = _title_block(ws, _tr(lang, "Samenvatting: indicatoren voor de regio", "Summary: indicators for the region"),
+                         meta)
     source = base if base is not None else runs[0][1]
     keys = list(source.region)
-    headers = ["Indicator", "Sleutel", "Eenheid"]
+    headers = ["Indicator", _tr(lang, "Sleutel", "Key"), _tr(lang, "Eenheid", "Unit")]
     if base is not None:
-        headers.append("Basis")
+        headers.append(_base_name(lang))
     for name, _, comp in runs:
         headers.append(name)
         if comp is not None:
@@ -227,7 +248,7 @@ def _summary_sheet(ws: Worksheet, base: Any, runs: list[tuple[str, Any, Any]], m
         fmt = _FORMATS.get(unit, _FORMATS["count"] if unit == "count" else "0.0")
         write_cell(ws, i, 1, _label(key, lang))
         write_cell(ws, i, 2, key)
-        write_cell(ws, i, 3, {"count": "aantal"}.get(unit, unit))
+        write_cell(ws, i, 3, {"count": _tr(lang, "aantal", "count")}.get(unit, unit))
         col = 4
         if base is not None:
             write_cell(ws, i, col, base.region.get(key), number_format=fmt)
@@ -253,9 +274,10 @@ def _summary_sheet(ws: Worksheet, base: Any, runs: list[tuple[str, Any, Any]], m
         last = start + 1 + keys.index(chart_keys[-1])
         chart = BarChart()
         chart.type = "col"
-        chart.title = "Woningen binnen fietstijd van een mobipunt (%)"
-        chart.y_axis.title = "% woningen"
-        chart.x_axis.title = "Fietstijd"
+        chart.title = _tr(lang, "Woningen binnen fietstijd van een mobipunt (%)",
+                          "Dwellings within cycling time of a mobility hub (%)")
+        chart.y_axis.title = _tr(lang, "% woningen", "% dwellings")
+        chart.x_axis.title = _tr(lang, "Fietstijd", "Cycling time")
         chart.height, chart.width = 9, 18
         value_cols = [4] if base is not None else []
         col = 4 + (1 if base is not None else 0)
@@ -287,13 +309,13 @@ def _municipalities_sheet(ws: Worksheet, base: Any, runs: list[tuple[str, Any, A
     source = base if base is not None else runs[0][1]
     keys = _municipality_keys(source)
     delta_keys = [k for k in keys if k not in _MUNI_KEYS or base is not None]
-    headers = ["NIS", "Gemeente", "Scenario"] + [_label(k, lang) for k in keys]
+    headers = ["NIS", _tr(lang, "Gemeente", "Municipality"), "Scenario"] + [_label(k, lang) for k in keys]
     if base is not None:
         headers += [f"Δ {_label(k, lang)}" for k in delta_keys]
     _header(ws, 1, headers)
     table_rows: list[tuple[str, Any]] = []
     if base is not None:
-        table_rows.append(("Basis", base))
+        table_rows.append((_base_name(lang), base))
     table_rows += [(name, ev) for name, ev, _ in runs]
     base_table = base.municipalities.set_index(base.municipalities["nis"].astype(str)) if base is not None else None
     r = 2
@@ -321,12 +343,18 @@ def _municipalities_sheet(ws: Worksheet, base: Any, runs: list[tuple[str, Any, A
     _finish(ws, 1, n, len(headers))
 
 
-def _mobipunten_sheet(ws: Worksheet, base: Any, runs: list[tuple[str, Any, Any]]) -> None:
-    headers = ["Scenario", "Mobipunt-id", "Naam", "Type", "Aanbod", "Woningen in verzorgingsgebied",
-               "Inwoners in verzorgingsgebied", "Wijziging", "Bereikbaar via netwerk", "X", "Y"]
+def _mobipunten_sheet(ws: Worksheet, base: Any, runs: list[tuple[str, Any, Any]], lang: str) -> None:
+    if lang == "en":
+        headers = ["Scenario", "Hub id", "Name", "Type", "Services", "Dwellings in catchment",
+                   "Inhabitants in catchment", "Change", "Reachable over the network", "X", "Y"]
+        change_nl = {"added": "new", "moved": "moved", "": ""}
+    else:
+        headers = ["Scenario", "Mobipunt-id", "Naam", "Type", "Aanbod", "Woningen in verzorgingsgebied",
+                   "Inwoners in verzorgingsgebied", "Wijziging", "Bereikbaar via netwerk", "X", "Y"]
+        change_nl = {"added": "nieuw", "moved": "verplaatst", "": ""}
+    yes, no = _tr(lang, "ja", "yes"), _tr(lang, "nee", "no")
     _header(ws, 1, headers)
-    evaluations = ([("Basis", base)] if base is not None else []) + [(name, ev) for name, ev, _ in runs]
-    change_nl = {"added": "nieuw", "moved": "verplaatst", "": ""}
+    evaluations = ([(_base_name(lang), base)] if base is not None else []) + [(name, ev) for name, ev, _ in runs]
     r = 2
     for name, ev in evaluations:
         frame = ev.mobipunten
@@ -335,7 +363,7 @@ def _mobipunten_sheet(ws: Worksheet, base: Any, runs: list[tuple[str, Any, Any]]
             values = [name, row.get("mobipunt_id"), row.get("name"), row.get("hoppin_type"), row.get("offer"),
                       row.get("catchment_dwellings"), row.get("catchment_inhabitants"),
                       change_nl.get(str(row.get("change", "") or ""), str(row.get("change", ""))),
-                      "ja" if bool(row.get("reachable", True)) else "nee",
+                      yes if bool(row.get("reachable", True)) else no,
                       geom.x if geom is not None else None, geom.y if geom is not None else None]
             formats = [None, None, None, None, None, _FORMATS["count"], _FORMATS["count"], None, None,
                        _FORMATS["xy"], _FORMATS["xy"]]
@@ -346,26 +374,28 @@ def _mobipunten_sheet(ws: Worksheet, base: Any, runs: list[tuple[str, Any, Any]]
 
 
 def _ledger_sheet(ws: Worksheet, runs: list[tuple[str, Any, Any]], project: Project | None, lang: str) -> None:
-    headers = ["Scenario", *LEDGER_COLUMNS_NL]
+    columns = LEDGER_COLUMNS_EN if lang == "en" else LEDGER_COLUMNS_NL
+    headers = ["Scenario", *columns]
     _header(ws, 1, headers)
     r = 2
     for name, ev, _ in runs:
-        for entry in modification_ledger(ev.scenario, project, "nl"):
+        for entry in modification_ledger(ev.scenario, project, lang):
             write_cell(ws, r, 1, name)
-            for j, key in enumerate(LEDGER_COLUMNS_NL, start=2):
+            for j, key in enumerate(columns, start=2):
                 write_cell(ws, r, j, entry[key], number_format=_FORMATS["xy"] if key in ("X", "Y") else None)
-                if key in ("Wat", "Waarom"):
+                if key in ("Wat", "Waarom", "What", "Why"):
                     ws.cell(row=r, column=j).alignment = Alignment(wrap_text=True, vertical="top")
             r += 1
     if r == 2:
-        write_cell(ws, 2, 1, "Geen wijzigingen: alleen de basistoestand werd geëxporteerd.")
+        write_cell(ws, 2, 1, _tr(lang, "Geen wijzigingen: alleen de basistoestand werd geëxporteerd.",
+                                 "No changes: only the base situation was exported."))
     _finish(ws, 1, max(r - 2, 1), len(headers))
 
 
-def _sensitivity_sheet(ws: Worksheet, base: Any, runs: list[tuple[str, Any, Any]]) -> None:
-    evaluations = ([("Basis", base)] if base is not None else []) + [(name, ev) for name, ev, _ in runs]
-    headers = ["Fietstijd (min)"]
-    headers += [f"Mobipunt: {name}" for name, _ in evaluations]
+def _sensitivity_sheet(ws: Worksheet, base: Any, runs: list[tuple[str, Any, Any]], lang: str) -> None:
+    evaluations = ([(_base_name(lang), base)] if base is not None else []) + [(name, ev) for name, ev, _ in runs]
+    headers = [_tr(lang, "Fietstijd (min)", "Cycling time (min)")]
+    headers += [f"{_tr(lang, 'Mobipunt', 'Hub')}: {name}" for name, _ in evaluations]
     headers += [f"Station: {name}" for name, _ in evaluations]
     _header(ws, 1, headers)
     curve0 = evaluations[0][1].coverage_curve
@@ -379,9 +409,10 @@ def _sensitivity_sheet(ws: Worksheet, base: Any, runs: list[tuple[str, Any, Any]
     n = len(minutes)
     _finish(ws, 1, n, len(headers))
     chart = LineChart()
-    chart.title = "Dekking naar fietstijd: aandeel woningen binnen x minuten van een mobipunt"
-    chart.y_axis.title = "% woningen"
-    chart.x_axis.title = "Fietstijd (min)"
+    chart.title = _tr(lang, "Dekking naar fietstijd: aandeel woningen binnen x minuten van een mobipunt",
+                      "Coverage by cycling time: share of dwellings within x minutes of a mobility hub")
+    chart.y_axis.title = _tr(lang, "% woningen", "% dwellings")
+    chart.x_axis.title = _tr(lang, "Fietstijd (min)", "Cycling time (min)")
     chart.height, chart.width = 10, 20
     data = Reference(ws, min_col=2, max_col=1 + len(evaluations), min_row=1, max_row=n + 1)
     chart.add_data(data, titles_from_data=True)
@@ -391,13 +422,13 @@ def _sensitivity_sheet(ws: Worksheet, base: Any, runs: list[tuple[str, Any, Any]
 
 def _parameters_sheet(ws: Worksheet, base: Any, runs: list[tuple[str, Any, Any]], meta: ExportMeta,
                       lang: str) -> None:
-    _header(ws, 1, ["Onderdeel", "Sleutel", "Waarde"])
+    _header(ws, 1, [_tr(lang, "Onderdeel", "Item"), _tr(lang, "Sleutel", "Key"), _tr(lang, "Waarde", "Value")])
     r = 2
     for label, value in meta.rows(lang):
         write_cell(ws, r, 1, label)
         write_cell(ws, r, 3, value)
         r += 1
-    evaluations = ([("Basis", base)] if base is not None else []) + [(name, ev) for name, ev, _ in runs]
+    evaluations = ([(_base_name(lang), base)] if base is not None else []) + [(name, ev) for name, ev, _ in runs]
     for name, ev in evaluations:
         for key, label, value in parameter_rows(ev.parameters, lang):
             write_cell(ws, r, 1, f"Parameter ({name}): {label}")
@@ -406,13 +437,17 @@ def _parameters_sheet(ws: Worksheet, base: Any, runs: list[tuple[str, Any, Any]]
             r += 1
         scen = ev.scenario
         if scen is not None and getattr(scen, "description", ""):
-            write_cell(ws, r, 1, f"Beschrijving ({name})")
+            write_cell(ws, r, 1, f"{_tr(lang, 'Beschrijving', 'Description')} ({name})")
             write_cell(ws, r, 3, scen.description)
             r += 1
-    write_cell(ws, r, 1, "Methode")
-    write_cell(ws, r, 3, "Bereikbaarheid over het fietsnetwerk (kortste route naar het dichtstbijzijnde mobipunt of "
-                         "station), wandelafstand over het netwerk; aandelen gewogen naar het aantal woningen; "
-                         "inwoners = woningen × gemiddelde gezinsgrootte.")
+    write_cell(ws, r, 1, _tr(lang, "Methode", "Method"))
+    write_cell(ws, r, 3, _tr(lang,
+                             "Bereikbaarheid over het fietsnetwerk (kortste route naar het dichtstbijzijnde mobipunt "
+                             "of station), wandelafstand over het netwerk; aandelen gewogen naar het aantal woningen; "
+                             "inwoners = woningen × gemiddelde gezinsgrootte.",
+                             "Access over the bike network (shortest route to the nearest mobility hub or station), "
+                             "walking distance over the network; shares weighted by the number of dwellings; "
+                             "inhabitants = dwellings × average household size."))
     r += 1
     _finish(ws, 1, r - 2, 3, max_width=110)
     for row in ws.iter_rows(min_row=2, max_row=r, min_col=3, max_col=3):
@@ -448,34 +483,38 @@ def export_excel(
     municipalities
         NIS codes or names: keep only these municipalities' rows (a
         municipality's own workbook).
+    lang
+        ``"nl"`` (default: Dutch sheet names and texts, :data:`SHEETS`) or
+        ``"en"`` (:data:`SHEETS_EN`).
     """
     task = Task(progress, cancel)
     base, runs = _runs(list(results))
     if base is None and not runs:
         from slimmeregio.layers.errors import ExportError
 
-        raise ExportError(path=path, reason="geen resultaten om te exporteren / no results to export")
+        raise ExportError(path=path, reason={"nl": "geen resultaten om te exporteren", "en": "no results to export"})
     if municipalities is not None:
         base, runs = _filter_municipalities(base, runs, municipalities)
     if meta is None:
         first = runs[0][1] if runs else base
         meta = build_meta(project or Project(), scenario=first.scenario, parameters=first.parameters,
-                          scenarios=[ev.scenario for _, ev, _ in runs])
+                          scenarios=[ev.scenario for _, ev, _ in runs], lang=lang)
     wb = Workbook()
     ws = wb.active
     assert ws is not None
-    ws.title = SHEETS[0]
+    names = sheet_names(lang)
+    ws.title = names[0]
     task.report(0.05, "summary")
     _summary_sheet(ws, base, runs, meta, lang)
     task.report(0.25, "municipalities")
-    _municipalities_sheet(wb.create_sheet(SHEETS[1]), base, runs, lang)
+    _municipalities_sheet(wb.create_sheet(names[1]), base, runs, lang)
     task.report(0.45, "mobipunten")
-    _mobipunten_sheet(wb.create_sheet(SHEETS[2]), base, runs)
+    _mobipunten_sheet(wb.create_sheet(names[2]), base, runs, lang)
     task.report(0.6, "ledger")
-    _ledger_sheet(wb.create_sheet(SHEETS[3]), runs, project, lang)
+    _ledger_sheet(wb.create_sheet(names[3]), runs, project, lang)
     task.report(0.7, "sensitivity")
-    _sensitivity_sheet(wb.create_sheet(SHEETS[4]), base, runs)
-    _parameters_sheet(wb.create_sheet(SHEETS[5]), base, runs, meta, lang)
+    _sensitivity_sheet(wb.create_sheet(names[4]), base, runs, lang)
+    _parameters_sheet(wb.create_sheet(names[5]), base, runs, meta, lang)
     wb.properties.title = f"{meta.title} – {', '.join(meta.scenarios) or meta.scenario}"
     wb.properties.creator = f"Slimme Regio Planner {meta.version}"
     wb.properties.description = meta.source_line(lang)[:1000]

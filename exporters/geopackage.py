@@ -212,7 +212,7 @@ def export_geopackage(
     task = Task(progress, cancel)
     base, runs = _runs(list(results))
     if base is None and not runs:
-        raise ExportError(path=path, reason="geen resultaten om te exporteren / no results to export")
+        raise ExportError(path=path, reason={"nl": "geen resultaten om te exporteren", "en": "no results to export"})
     first_eval = runs[0][1] if runs else base
     if meta is None:
         meta = build_meta(project or Project(), scenario=first_eval.scenario, parameters=first_eval.parameters,

@@ -68,6 +68,8 @@ from slimmeregio.layers.symbology import (
     ACCESS_CLASSES_MIN,
     ACCESS_COLORS,
     CHANGE_COLORS,
+    DENSITY_BREAKS,
+    DENSITY_COLORS,
     FLOW_COLORS,
     HOPPIN_COLORS,
     HOPPIN_SIZES,
@@ -103,9 +105,6 @@ THEMES: dict[str, tuple[str, str]] = {
 PAPERS = ("a4-portrait", "a4-landscape", "a3-portrait", "a3-landscape")
 _PAPER_MM = {"a4": (210.0, 297.0), "a3": (297.0, 420.0)}
 
-#: Housing density classes (dwellings per km², upper bounds) and colours.
-DENSITY_BREAKS: tuple[float, ...] = (250.0, 500.0, 1000.0, 2000.0)
-DENSITY_COLORS: tuple[str, ...] = ("#f7ead9", "#efcfa6", "#e2a56d", "#c97a42", "#9a5229")
 
 _INK = "#222222"
 _MUTED = "#5f5f5f"
@@ -151,7 +150,8 @@ def parse_paper(text: str | Paper) -> Paper:
     if size not in _PAPER_MM:
         raise ExportError(
             path=str(text),
-            reason=(f"onbekend papierformaat; kies uit {', '.join(PAPERS)} / unknown paper size"),
+            reason={"nl": f"onbekend papierformaat; kies uit {', '.join(PAPERS)}",
+                    "en": f"unknown paper size; choose from {', '.join(PAPERS)}"},
         )
     portrait = any(w in ("portrait", "staand", "p") for w in words[1:])
     short, long_ = _PAPER_MM[size]
@@ -229,7 +229,7 @@ def _find_municipality(munis: gpd.GeoDataFrame, key: str) -> pd.Series:
     names = ", ".join(sorted(munis["name"].astype(str)))
     raise ExportError(
         path=str(key),
-        reason=f"onbekende gemeente / unknown municipality (bekend: {names})",
+        reason={"nl": f"onbekende gemeente (bekend: {names})", "en": f"unknown municipality (known: {names})"},
     )
 
 
@@ -1035,7 +1035,7 @@ def _require(obj: Any, theme: str, what_nl: str, what_en: str) -> None:
     if obj is None:
         raise ExportError(
             path=THEMES[theme][0],
-            reason=f"dit kaartthema vraagt {what_nl} / this map theme needs {what_en}",
+            reason={"nl": f"dit kaartthema vraagt {what_nl}", "en": f"this map theme needs {what_en}"},
         )
 
 
@@ -1086,7 +1086,8 @@ def masterplan_figure(
         line): for a slide, whose own title and footer carry those.
     """
     if theme not in THEMES:
-        raise ExportError(path=str(theme), reason=f"onbekend kaartthema; kies uit {', '.join(THEMES)} / unknown theme")
+        raise ExportError(path=str(theme), reason={"nl": f"onbekend kaartthema; kies uit {', '.join(THEMES)}",
+                                                       "en": f"unknown map theme; choose from {', '.join(THEMES)}"})
     paper = parse_paper(paper)
     if comparison is not None and evaluation is None:
         evaluation = comparison.scenario
@@ -1123,7 +1124,8 @@ def masterplan_figure(
     else:
         all_bounds = [lay.bounds for lay in project.layers if len(lay)]
         if not all_bounds:
-            raise ExportError(path=meta.title, reason="het project heeft geen lagen om te tekenen / nothing to draw")
+            raise ExportError(path=meta.title, reason={"nl": "het project heeft geen lagen om te tekenen",
+                                                        "en": "the project has no layers to draw"})
         b = np.array(all_bounds)
         extent = _fit_extent((b[:, 0].min(), b[:, 1].min(), b[:, 2].max(), b[:, 3].max()), aspect)
     ax.set_xlim(extent[0], extent[2])
@@ -1239,7 +1241,7 @@ def save_figure(fig: Figure, path: str | Path, *, force: bool = False, dpi: int 
     target = Path(path)
     fmt = target.suffix.lower().lstrip(".")
     if fmt not in ("pdf", "png", "svg"):
-        raise ExportError(path=target, reason="kies .pdf, .png of .svg / choose .pdf, .png or .svg")
+        raise ExportError(path=target, reason={"nl": "kies .pdf, .png of .svg", "en": "choose .pdf, .png or .svg"})
     metadata: dict[str, str] | None = None
     if meta is not None:
         if fmt == "pdf":
@@ -1307,7 +1309,7 @@ def export_atlas(project: Project, path: str | Path, *, theme: str = "access", e
     target = Path(path)
     check_overwrite(target, force)
     if target.suffix.lower() != ".pdf":
-        raise ExportError(path=target, reason="een atlas is een PDF-bestand / an atlas is a PDF file")
+        raise ExportError(path=target, reason={"nl": "een atlas is een PDF-bestand", "en": "an atlas is a PDF file"})
     scenario_eval = comparison.scenario if comparison is not None else evaluation
     if meta is None:
         meta = build_meta(project, scenario=getattr(scenario_eval, "scenario", None),

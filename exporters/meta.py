@@ -122,6 +122,17 @@ class ExportMeta:
             "Gebruik echte gegevens voor beslissingen."
         )
 
+    def short_note_for(self, lang: str = "nl") -> str:
+        """:attr:`short_note` in ``lang`` (``"nl"`` or ``"en"``)."""
+        if lang != "en" or not self.notes:
+            return self.short_note
+        names = ", ".join(self.illustrative_layers)
+        what = f" ({names})" if names else ""
+        return (
+            f"Illustrative data{what}: generated from real anchor points, not the real situation. "
+            "Use real data for decisions."
+        )
+
     @property
     def date_text(self) -> str:
         return self.created.strftime("%d-%m-%Y %H:%M")
@@ -272,8 +283,11 @@ def build_meta(
     title: str | None = None,
     scenarios: Iterable[Any] = (),
     created: datetime | None = None,
+    lang: str = "nl",
 ) -> ExportMeta:
     """The metadata block for exports of ``project`` showing ``scenario``.
+
+    ``lang`` names the base situation (``Basistoestand`` / ``Base situation``).
 
     Sources come from the embedded region's provenance table when the region
     is loaded, else from each layer's source file; notes and attributions
@@ -291,7 +305,7 @@ def build_meta(
     params = _parameters_dict(parameters if parameters is not None else getattr(scenario, "parameters", None))
     return ExportMeta(
         title=title or project.settings.title,
-        scenario=scenario_label(scenario),
+        scenario=scenario_label(scenario, lang),
         description=str(getattr(scenario, "description", "") or ""),
         parameters=params,
         created=created or datetime.now().astimezone(),
@@ -299,7 +313,7 @@ def build_meta(
         sources=tuple(dict.fromkeys(sources)),
         notes=tuple(project.notes),
         attributions=tuple(project.attributions),
-        scenarios=tuple(scenario_label(s) for s in scenarios),
+        scenarios=tuple(scenario_label(s, lang) for s in scenarios),
         illustrative_layers=tuple(layer.name for layer in project.layers if layer.note),
     )
 
@@ -359,7 +373,7 @@ def _modification_xy(mod: Any, project: Project | None) -> tuple[float, float] |
     return None
 
 
-def _where(xy: tuple[float, float] | None, project: Project | None) -> str:
+def _where(xy: tuple[float, float] | None, project: Project | None, lang: str = "nl") -> str:
     from slimmeregio.layers.roles import Role
 
     if xy is None or project is None:
@@ -372,7 +386,7 @@ def _where(xy: tuple[float, float] | None, project: Project | None) -> str:
     point = shapely.Point(xy)
     hits = layer.frame.sindex.query(point, predicate="intersects")
     if len(hits) == 0:
-        return "buiten de gemeenten"
+        return "buiten de gemeenten" if lang == "nl" else "outside the municipalities"
     return str(layer.column("name").iloc[int(hits[0])])
 
 
@@ -396,7 +410,7 @@ def modification_ledger(scenario: Any, project: Project | None = None, lang: str
             i,
             MODIFICATION_KINDS.get(kind, (kind, kind))[0 if lang == "nl" else 1],
             what,
-            _where(xy, project),
+            _where(xy, project, lang),
             round(xy[0], 1) if xy else None,
             round(xy[1], 1) if xy else None,
             str(getattr(mod, "author", "")),

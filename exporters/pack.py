@@ -4,7 +4,8 @@
 PNG and/or SVG), optionally the atlas (one page per municipality), the web
 map, the workbook, the slide deck and the GeoPackage, plus ``manifest.json``
 (machine-readable: every file with its kind, scenario, size and SHA-256, and
-the provenance block) and ``LEESMIJ.txt`` (what each file is, in Dutch).
+the provenance block) and ``LEESMIJ.txt`` (what each file is, in Dutch; with
+``lang="en"`` the texts are English and the read-me is ``README.txt``).
 Optionally each chosen municipality gets its own subfolder with its atlas
 page, its rows of the workbook and its own slides.
 
@@ -46,7 +47,7 @@ from slimmeregio.layers.errors import ExportError, OutputExistsError
 from slimmeregio.layers.model import Project
 from slimmeregio.layers.progress import Task
 
-__all__ = ["FORMATS", "Manifest", "PackFile", "export_pack", "parse_formats"]
+__all__ = ["FORMATS", "Manifest", "PackFile", "export_pack", "parse_formats", "readme_name"]
 
 #: Every format the pack can write.
 FORMATS = ("pdf", "png", "svg", "html", "xlsx", "pptx", "gpkg")
@@ -61,6 +62,27 @@ _KIND_NL = {
     "pptx": "Presentatie voor de gemeenteraad (16:9)",
     "gpkg": "GeoPackage met de resultaatlagen (voor QGIS/ArcGIS)",
 }
+_KIND_EN = {
+    "map": "Masterplan map",
+    "atlas": "Atlas: one page per municipality",
+    "html": "Interactive web map (open in a browser)",
+    "xlsx": "Excel workbook with indicators, changes and sources",
+    "pptx": "Presentation for the municipal council (16:9)",
+    "gpkg": "GeoPackage with the result layers (for QGIS/ArcGIS)",
+}
+
+
+def _kind(kind: str, lang: str) -> str:
+    return (_KIND_EN if lang == "en" else _KIND_NL)[kind]
+
+
+def _tr(lang: str, nl: str, en: str) -> str:
+    return en if lang == "en" else nl
+
+
+def readme_name(lang: str = "nl") -> str:
+    """The read-me file of a pack: ``LEESMIJ.txt`` (Dutch) or ``README.txt`` (English)."""
+    return "README.txt" if lang == "en" else "LEESMIJ.txt"
 
 
 @dataclass(frozen=True)
@@ -83,6 +105,13 @@ class Manifest:
     folder: Path
     meta: ExportMeta
     files: list[PackFile] = field(default_factory=list)
+    #: Language of the descriptions and the read-me (``"nl"`` or ``"en"``).
+    lang: str = "nl"
+
+    @property
+    def readme_name(self) -> str:
+        """``LEESMIJ.txt`` or ``README.txt``, after :attr:`lang`."""
+        return readme_name(self.lang)
 
     def to_dict(self) -> dict[str, Any]:
         return {
@@ -94,7 +123,9 @@ class Manifest:
         }
 
     def readme(self) -> str:
-        """``LEESMIJ.txt``: the pack explained to its reader, in Dutch."""
+        """The read-me: the pack explained to its reader, in :attr:`lang`."""
+        if self.lang == "en":
+            return self._readme_en()
         m = self.meta
         lines = [
             f"{m.title}",
@@ -119,9 +150,9 @@ class Manifest:
             "",
             "Openen",
             "------",
-            "- De webkaart (.html) opent in elke browser. Ze haalt de kaartbibliotheek Leaflet en de",
-            "  OpenStreetMap-achtergrond van internet; zonder internet blijft de achtergrond grijs en",
-            "  moet Leaflet al in de browsercache zitten.",
+            "- De webkaart (.html) opent in elke browser, ook zonder internet: de kaartbibliotheek",
+            "  Leaflet zit in het bestand. Alleen de OpenStreetMap-achtergrond komt van internet;",
+            "  zonder internet blijft de achtergrond effen en zijn alle lagen gewoon zichtbaar.",
             "- De GeoPackage (.gpkg) opent in QGIS of ArcGIS; elk veld heeft een beschrijving.",
             "- De kaarten in PDF en SVG zijn vectorkaarten; PNG is 300 dpi.",
             "",
@@ -134,6 +165,46 @@ class Manifest:
         lines += ["", "Bronnen", "-------", *[f"- {s}" for s in m.sources], *[f"- {a}" for a in m.attributions], ""]
         return "\n".join(lines)
 
+    def _readme_en(self) -> str:
+        m = self.meta
+        lines = [
+            f"{m.title}",
+            "=" * len(m.title),
+            "",
+            f"Scenarios: {', '.join(m.scenarios) or m.scenario}",
+            f"Made on {m.date_text} with Slimme Regio Planner {m.version}"
+            + (f" by {m.organisation}" if m.organisation else "") + ".",
+            "",
+        ]
+        if m.notes:
+            lines += ["NOTE: this export contains illustrative data.", *[f"  - {n}" for n in m.notes], ""]
+        lines += ["Files in this folder", "--------------------"]
+        for f in self.files:
+            extra = f" (scenario: {f.scenario})" if f.scenario else ""
+            extra += f" (municipality: {f.municipality})" if f.municipality else ""
+            lines.append(f"{f.path}")
+            lines.append(f"    {f.description}{extra}")
+        lines += [
+            "manifest.json",
+            "    The same list for computers: kind, scenario, size and SHA-256 of each file, and the parameters.",
+            "",
+            "Opening",
+            "-------",
+            "- The web map (.html) opens in any browser, also without internet: the map library",
+            "  Leaflet is inside the file. Only the OpenStreetMap background comes from the internet;",
+            "  offline the background stays plain and every layer is still shown.",
+            "- The GeoPackage (.gpkg) opens in QGIS or ArcGIS; every field has a description.",
+            "- The maps in PDF and SVG are vector maps; PNG is 300 dpi.",
+            "",
+            "Parameters",
+            "----------",
+        ]
+        from slimmeregio.exporters.meta import parameter_rows
+
+        lines += [f"- {label}: {value}" for _, label, value in parameter_rows(m.parameters, "en")]
+        lines += ["", "Sources", "-------", *[f"- {s}" for s in m.sources], *[f"- {a}" for a in m.attributions], ""]
+        return "\n".join(lines)
+
 
 def parse_formats(text: str | Iterable[str]) -> tuple[str, ...]:
     """``"pdf,png,xlsx"`` -> ``("pdf", "png", "xlsx")``; unknown formats raise ExportError."""
@@ -143,7 +214,8 @@ def parse_formats(text: str | Iterable[str]) -> tuple[str, ...]:
     if unknown or not items:
         raise ExportError(
             path=", ".join(unknown) or "(leeg)",
-            reason=f"onbekend formaat; kies uit {', '.join(FORMATS)} / unknown format",
+            reason={"nl": f"onbekend formaat; kies uit {', '.join(FORMATS)}",
+                    "en": f"unknown format; choose from {', '.join(FORMATS)}"},
         )
     return tuple(dict.fromkeys(items))
 
@@ -181,10 +253,11 @@ def _map_jobs(project: Project, base: Any, runs: list[tuple[str, Any, Any]], sit
         return []
     plan: list[tuple[str, str, dict[str, Any], str]] = []
     ref = base if base is not None else (runs[0][1] if runs else None)
+    base_label = _tr(lang, "Basistoestand", "Base situation")
     if ref is not None:
-        plan.append(("basis", "base", {"evaluation": ref}, "Basistoestand"))
+        plan.append(("basis", "base", {"evaluation": ref}, base_label))
     if base is not None:
-        plan.append(("basis", "access", {"evaluation": base}, "Basistoestand"))
+        plan.append(("basis", "access", {"evaluation": base}, base_label))
     for i, (name, ev, comp) in enumerate(runs, start=1):
         slug = _slug(i, name)
         plan.append((slug, "access", {"evaluation": ev}, name))
@@ -193,7 +266,7 @@ def _map_jobs(project: Project, base: Any, runs: list[tuple[str, Any, Any]], sit
         plan.append((slug, "flows", {"evaluation": ev}, name))
     if siting is not None and len(siting.sites):
         ev = runs[-1][1] if runs else base
-        plan.append(("voorstel", "siting", {"evaluation": ev, "siting": siting}, runs[-1][0] if runs else "Basistoestand"))
+        plan.append(("voorstel", "siting", {"evaluation": ev, "siting": siting}, runs[-1][0] if runs else base_label))
     jobs = []
     for slug, theme, kwargs, scenario in plan:
         stem = f"kaarten/{slug}_{_THEME_FILE[theme]}"
@@ -207,7 +280,8 @@ def _map_jobs(project: Project, base: Any, runs: list[tuple[str, Any, Any]], sit
                 save_figure(fig, staging / f"{stem}.{fmt}", meta=theme_meta, theme=theme)
 
         for fmt in fmts:
-            jobs.append(_Job(f"{stem}.{fmt}", "map", f"{_KIND_NL['map']}: {THEMES[theme][0]} ({fmt.upper()})",
+            title = THEMES[theme][1 if lang == "en" else 0]
+            jobs.append(_Job(f"{stem}.{fmt}", "map", f"{_kind('map', lang)}: {title} ({fmt.upper()})",
                              write if fmt == fmts[0] else (lambda staging: None), scenario=scenario,
                              weight=3.0 if fmt == fmts[0] else 0.0))
     return jobs
@@ -254,25 +328,29 @@ def export_pack(
         subfolder with its atlas page, its workbook rows and its slides.
     force
         Replace existing files.
+    lang
+        ``"nl"`` (default) or ``"en"``: language of the maps, web map,
+        workbook, slides, the file descriptions and the read-me
+        (``LEESMIJ.txt`` / ``README.txt``, see :func:`readme_name`).
 
     Returns
     -------
     Manifest
-        The files written (also in ``manifest.json`` and ``LEESMIJ.txt``).
+        The files written (also in ``manifest.json`` and the read-me).
     """
     task = Task(progress, cancel)
     fmts = parse_formats(formats)
     paper_spec = parse_paper(paper)
     base, runs = _runs(list(results))
     if base is None and not runs:
-        raise ExportError(path=out_dir, reason="geen resultaten om te exporteren / no results to export")
+        raise ExportError(path=out_dir, reason={"nl": "geen resultaten om te exporteren", "en": "no results to export"})
     out = Path(out_dir)
     if out.exists() and not out.is_dir():
-        raise ExportError(path=out, reason="dit is geen map / this is not a folder")
+        raise ExportError(path=out, reason={"nl": "dit is geen map", "en": "this is not a folder"})
     first = runs[0][1] if runs else base
     if meta is None:
         meta = build_meta(project, scenario=first.scenario, parameters=first.parameters,
-                          scenarios=[ev.scenario for _, ev, _ in runs])
+                          scenarios=[ev.scenario for _, ev, _ in runs], lang=lang)
     results = list(results)
     jobs = _map_jobs(project, base, runs, siting, fmts, paper_spec, meta, lang)
     munis = _municipality_frame(_project_layers(project))
@@ -285,7 +363,8 @@ def export_pack(
             chosen.append((str(row["nis"]), str(row["name"])))
     atlas_paper = f"{paper_spec.name.split('-')[0]}-portrait"
     if atlas and "pdf" in fmts:
-        for i, (name, ev, comp) in enumerate(runs or [("Basistoestand", base, None)], start=1):
+        for i, (name, ev, comp) in enumerate(runs or [(_tr(lang, "Basistoestand", "Base situation"), base, None)],
+                                             start=1):
             slug = _slug(i, name) if runs else "basis"
             theme = "change" if comp is not None else "access"
 
@@ -295,22 +374,23 @@ def export_pack(
                              meta=meta.with_scenario(ev.scenario, ev.parameters), lang=lang, cancel=cancel)
 
             count = len(chosen) or len(munis)
-            jobs.append(_Job(f"atlas/atlas_{slug}.pdf", "atlas", f"{_KIND_NL['atlas']} ({count} pagina's)",
+            pages = _tr(lang, f"{count} pagina's", f"{count} pages")
+            jobs.append(_Job(f"atlas/atlas_{slug}.pdf", "atlas", f"{_kind('atlas', lang)} ({pages})",
                              write_atlas, scenario=name, weight=0.6 * count))
     if "html" in fmts:
-        jobs.append(_Job("webkaart.html", "html", _KIND_NL["html"],
+        jobs.append(_Job("webkaart.html", "html", _kind("html", lang),
                          lambda staging: export_webmap(project, results, staging / "webkaart.html", siting=siting,
-                                                       meta=meta), weight=3.0))
+                                                       meta=meta, lang=lang), weight=3.0))
     if "xlsx" in fmts:
-        jobs.append(_Job("resultaten.xlsx", "xlsx", _KIND_NL["xlsx"],
+        jobs.append(_Job("resultaten.xlsx", "xlsx", _kind("xlsx", lang),
                          lambda staging: export_excel(results, staging / "resultaten.xlsx", project=project,
                                                       meta=meta, lang=lang)))
     if "pptx" in fmts:
-        jobs.append(_Job("presentatie.pptx", "pptx", _KIND_NL["pptx"],
+        jobs.append(_Job("presentatie.pptx", "pptx", _kind("pptx", lang),
                          lambda staging: export_slides(project, results, staging / "presentatie.pptx",
-                                                       meta=meta), weight=2.0 + len(runs)))
+                                                       meta=meta, lang=lang), weight=2.0 + len(runs)))
     if "gpkg" in fmts:
-        jobs.append(_Job("resultaten.gpkg", "gpkg", _KIND_NL["gpkg"],
+        jobs.append(_Job("resultaten.gpkg", "gpkg", _kind("gpkg", lang),
                          lambda staging: export_geopackage(project, results, staging / "resultaten.gpkg",
                                                            siting=siting, meta=meta), weight=3.0))
     for nis, name in chosen:
@@ -324,22 +404,25 @@ def export_pack(
                              evaluation=ev, comparison=comp, municipalities=[nis], paper=atlas_paper,
                              meta=meta.with_scenario(ev.scenario, ev.parameters), lang=lang)
 
-            jobs.append(_Job(f"{folder}/kaart.pdf", "atlas", f"Kaart van {name}", write_page, municipality=name,
+            jobs.append(_Job(f"{folder}/kaart.pdf", "atlas", _tr(lang, f"Kaart van {name}", f"Map of {name}"),
+                             write_page, municipality=name,
                              weight=1.0))
         if "xlsx" in fmts:
-            jobs.append(_Job(f"{folder}/cijfers.xlsx", "xlsx", f"Cijfers van {name}",
+            jobs.append(_Job(f"{folder}/cijfers.xlsx", "xlsx", _tr(lang, f"Cijfers van {name}", f"Figures for {name}"),
                              lambda staging, folder=folder, nis=nis: export_excel(
                                  results, staging / f"{folder}/cijfers.xlsx", project=project, meta=meta,
                                  municipalities=[nis], lang=lang), municipality=name))
         if "pptx" in fmts:
-            jobs.append(_Job(f"{folder}/presentatie.pptx", "pptx", f"Presentatie voor {name}",
+            jobs.append(_Job(f"{folder}/presentatie.pptx", "pptx",
+                             _tr(lang, f"Presentatie voor {name}", f"Presentation for {name}"),
                              lambda staging, folder=folder, nis=nis: export_slides(
                                  project, results, staging / f"{folder}/presentatie.pptx", meta=meta,
-                                 municipality=nis), municipality=name, weight=1.0 + len(runs)))
+                                 municipality=nis, lang=lang), municipality=name, weight=1.0 + len(runs)))
     if not jobs:
-        raise ExportError(path=out, reason="niets te schrijven met deze formaten / nothing to write for these formats")
+        raise ExportError(path=out, reason={"nl": "niets te schrijven met deze formaten", "en": "nothing to write for these formats"})
     # refuse before doing any work
-    targets = [out / job.path for job in jobs] + [out / "manifest.json", out / "LEESMIJ.txt"]
+    readme = readme_name(lang)
+    targets = [out / job.path for job in jobs] + [out / "manifest.json", out / readme]
     if not force:
         existing = [t for t in targets if t.exists()]
         if existing:
@@ -349,7 +432,7 @@ def export_pack(
             check_overwrite(t, True)  # raises for a folder in the way
     out.mkdir(parents=True, exist_ok=True)
     staging = Path(tempfile.mkdtemp(prefix=".slimmeregio-pack-", dir=out))
-    manifest = Manifest(folder=out, meta=meta)
+    manifest = Manifest(folder=out, meta=meta, lang=lang)
     try:
         total = sum(j.weight for j in jobs) or 1.0
         done = 0.0
@@ -362,13 +445,13 @@ def export_pack(
         for job in jobs:
             src = staging / job.path
             if not src.exists():
-                raise ExportError(path=out / job.path, reason="bestand ontbreekt na schrijven / file missing")
+                raise ExportError(path=out / job.path, reason={"nl": "bestand ontbreekt na het schrijven", "en": "file missing after writing"})
             manifest.files.append(PackFile(job.path, job.kind, job.description, job.scenario, job.municipality,
                                            src.stat().st_size, _sha256(src)))
         (staging / "manifest.json").write_text(json.dumps(manifest.to_dict(), ensure_ascii=False, indent=2),
                                                encoding="utf-8")
-        (staging / "LEESMIJ.txt").write_text(manifest.readme(), encoding="utf-8")
-        for rel in [j.path for j in jobs] + ["manifest.json", "LEESMIJ.txt"]:
+        (staging / readme).write_text(manifest.readme(), encoding="utf-8")
+        for rel in [j.path for j in jobs] + ["manifest.json", readme]:
             target = out / rel
             target.parent.mkdir(parents=True, exist_ok=True)
             os.replace(staging / rel, target)

@@ -86,11 +86,16 @@ def _title(slide: Any, text: str) -> None:
               color=_WHITE, anchor=MSO_ANCHOR.MIDDLE)
 
 
-def _footer(slide: Any, meta: ExportMeta, number: int) -> None:
-    parts = [f"Scenario: {meta.scenario}" if not meta.scenarios else f"Scenario's: {', '.join(meta.scenarios)}",
+def _tr(lang: str, nl: str, en: str) -> str:
+    return en if lang == "en" else nl
+
+
+def _footer(slide: Any, meta: ExportMeta, number: int, lang: str = "nl") -> None:
+    plural = _tr(lang, "Scenario's", "Scenarios")
+    parts = [f"Scenario: {meta.scenario}" if not meta.scenarios else f"{plural}: {', '.join(meta.scenarios)}",
              meta.date_text, f"Slimme Regio Planner {meta.version}"]
     if meta.notes:
-        parts.append("illustratieve gegevens")
+        parts.append(_tr(lang, "illustratieve gegevens", "illustrative data"))
     parts.append(f"{number}")
     _text_box(slide, _MARGIN, _H - Inches(0.5), _W - 2 * _MARGIN, Inches(0.4), "  ·  ".join(parts), size=12,
               color=_MUTED, name=FOOTER_NAME)
@@ -169,9 +174,9 @@ def _middle(values: Sequence[float], default: float) -> float:
 
 
 def _map_png(project: Project, theme: str, *, comparison: Any, evaluation: Any, meta: ExportMeta,
-             municipality: str | None, dpi: int = 130) -> io.BytesIO:
+             municipality: str | None, lang: str = "nl", dpi: int = 130) -> io.BytesIO:
     fig = masterplan_figure(project, theme=theme, comparison=comparison, evaluation=evaluation,
-                            paper=SLIDE_PAPER, meta=meta, municipality=municipality, compact=True)
+                            paper=SLIDE_PAPER, meta=meta, municipality=municipality, compact=True, lang=lang)
     buffer = io.BytesIO()
     fig.savefig(buffer, format="png", dpi=dpi, facecolor="white")
     buffer.seek(0)
@@ -195,7 +200,7 @@ def _nis_of(results_base: Any, runs: list[tuple[str, Any, Any]], key: str) -> tu
     for _, row in t.iterrows():
         if str(row["nis"]).lower() == k or str(row["name"]).lower() == k:
             return str(row["nis"]), str(row["name"])
-    raise ExportError(path=str(key), reason="onbekende gemeente / unknown municipality")
+    raise ExportError(path=str(key), reason={"nl": "onbekende gemeente", "en": "unknown municipality"})
 
 
 def export_slides(
@@ -205,6 +210,7 @@ def export_slides(
     *,
     meta: ExportMeta | None = None,
     municipality: str | None = None,
+    lang: str = "nl",
     force: bool = False,
     progress: Any = None,
     cancel: Any = None,
@@ -212,7 +218,8 @@ def export_slides(
     """Write the council deck for ``results`` (comparisons and/or evaluations).
 
     ``municipality`` (NIS code or name) makes a municipality's own deck: its
-    maps zoomed to it, its own numbers, its row in the table. Written
+    maps zoomed to it, its own numbers, its row in the table. ``lang``
+    ``"nl"`` (default) or ``"en"`` for the texts, numbers and maps. Written
     atomically; an existing file is only replaced with ``force``.
     """
     from slimmeregio.exporters._safe import check_overwrite
@@ -221,11 +228,11 @@ def export_slides(
     check_overwrite(path, force)
     base, runs = _runs(list(results))
     if base is None and not runs:
-        raise ExportError(path=path, reason="geen resultaten om te exporteren / no results to export")
+        raise ExportError(path=path, reason={"nl": "geen resultaten om te exporteren", "en": "no results to export"})
     first = runs[0][1] if runs else base
     if meta is None:
         meta = build_meta(project, scenario=first.scenario, parameters=first.parameters,
-                          scenarios=[ev.scenario for _, ev, _ in runs])
+                          scenarios=[ev.scenario for _, ev, _ in runs], lang=lang)
     nis, muni_name = (None, None) if municipality is None else _nis_of(base, runs, municipality)
     params = first.parameters
     t = _middle(params.bike_thresholds_min, 10.0)
@@ -249,7 +256,8 @@ def export_slides(
     where = f" – {muni_name}" if muni_name else ""
     _text_box(slide, _MARGIN, Inches(1.0), _W - 2 * _MARGIN, Inches(1.4), meta.title + where, size=44, bold=True,
               color=_WHITE)
-    subtitle = "Scenario's: " + ", ".join(name for name, _, _ in runs) if runs else "Basistoestand"
+    subtitle = (_tr(lang, "Scenario's: ", "Scenarios: ") + ", ".join(name for name, _, _ in runs) if runs
+                else _tr(lang, "Basistoestand", "Base situation"))
     _text_box(slide, _MARGIN, Inches(2.5), _W - 2 * _MARGIN, Inches(1.4), subtitle, size=28, color=_WHITE)
     info = meta.date_text + (f" · {meta.organisation}" if meta.organisation else "")
     _text_box(slide, _MARGIN, Inches(4.5), _W - 2 * _MARGIN, Inches(0.6), info, size=24, color=_INK)
@@ -259,30 +267,42 @@ def export_slides(
         note.fill.fore_color.rgb = _NOTE_BG
         note.line.color.rgb = RGBColor(0xF9, 0xA8, 0x25)
         _text_box(slide, _MARGIN + Inches(0.2), Inches(5.4), _W - 2 * _MARGIN - Inches(0.4), Inches(1.1),
-                  "Let op: " + meta.short_note, size=BODY_PT, color=RGBColor(0x6D, 0x4C, 0x00))
-    _footer(slide, meta, number)
+                  _tr(lang, "Let op: ", "Note: ") + meta.short_note_for(lang), size=BODY_PT,
+                  color=RGBColor(0x6D, 0x4C, 0x00))
+    _footer(slide, meta, number, lang)
     task.report(0.1, "title")
     # 2. key figures of the region (or municipality), base situation
     ref = base if base is not None else first
     slide = next_slide()
-    _title(slide, f"Kerncijfers {muni_name}" if muni_name else "Kerncijfers van de regio")
+    if muni_name:
+        _title(slide, _tr(lang, f"Kerncijfers {muni_name}", f"Key figures {muni_name}"))
+    else:
+        _title(slide, _tr(lang, "Kerncijfers van de regio", "Key figures of the region"))
     tiles = [
-        (fmt_number(_value(ref, "dwellings", nis), "count"), "woningen"),
-        (fmt_number(_value(ref, "inhabitants", nis), "count"), "inwoners (woningen × gezinsgrootte)"),
-        (fmt_number(_value(ref, key_t, nis), "%"), f"van de woningen binnen {t:g} min fietsen van een mobipunt"),
-        (fmt_number(_value(ref, key_w, nis), "%"), f"van de woningen binnen {w:g} m wandelen van een mobipunt"),
-        (fmt_number(_value(ref, "median_bike_min_mobipunt", nis), "min"), "mediane fietstijd tot een mobipunt"),
-        (fmt_number(_value(ref, f"share_bike_station_{t:g}min", nis), "%"),
-         f"van de woningen binnen {t:g} min fietsen van een station"),
+        (fmt_number(_value(ref, "dwellings", nis), "count", lang), _tr(lang, "woningen", "dwellings")),
+        (fmt_number(_value(ref, "inhabitants", nis), "count", lang),
+         _tr(lang, "inwoners (woningen × gezinsgrootte)", "inhabitants (dwellings × household size)")),
+        (fmt_number(_value(ref, key_t, nis), "%", lang),
+         _tr(lang, f"van de woningen binnen {t:g} min fietsen van een mobipunt",
+             f"of dwellings within {t:g} min by bike of a mobility hub")),
+        (fmt_number(_value(ref, key_w, nis), "%", lang),
+         _tr(lang, f"van de woningen binnen {w:g} m wandelen van een mobipunt",
+             f"of dwellings within {w:g} m walking of a mobility hub")),
+        (fmt_number(_value(ref, "median_bike_min_mobipunt", nis), "min", lang),
+         _tr(lang, "mediane fietstijd tot een mobipunt", "median cycling time to a mobility hub")),
+        (fmt_number(_value(ref, f"share_bike_station_{t:g}min", nis), "%", lang),
+         _tr(lang, f"van de woningen binnen {t:g} min fietsen van een station",
+             f"of dwellings within {t:g} min by bike of a station")),
     ]
     if nis is None:
-        tiles[4] = (fmt_number(len(ref.mobipunten), "count"), "mobipunten in de basistoestand")
-        tiles[5] = (fmt_number(ref.network.total_km, "km", digits=0), "fietsnetwerk")
+        tiles[4] = (fmt_number(len(ref.mobipunten), "count", lang),
+                    _tr(lang, "mobipunten in de basistoestand", "mobility hubs in the base situation"))
+        tiles[5] = (fmt_number(ref.network.total_km, "km", lang, digits=0), _tr(lang, "fietsnetwerk", "bike network"))
     tw, th = Inches(3.85), Inches(2.6)
     for i, (value, label) in enumerate(tiles):
         col, row = i % 3, i // 3
         _tile(slide, _MARGIN + col * (tw + Inches(0.25)), Inches(1.45) + row * (th + Inches(0.2)), tw, th, value, label)
-    _footer(slide, meta, number)
+    _footer(slide, meta, number, lang)
     # 3. one slide per scenario: map + three numbers
     for i, (name, ev, comp) in enumerate(runs):
         task.report(0.15 + 0.5 * i / max(len(runs), 1), f"scenario slide {name}")
@@ -290,13 +310,16 @@ def export_slides(
         _title(slide, f"Scenario: {name}")
         theme = "change" if comp is not None else "access"
         scen_meta = meta.with_scenario(ev.scenario, ev.parameters)
-        png = _map_png(project, theme, comparison=comp, evaluation=ev, meta=scen_meta, municipality=nis)
+        png = _map_png(project, theme, comparison=comp, evaluation=ev, meta=scen_meta, municipality=nis, lang=lang)
         slide.shapes.add_picture(png, _MARGIN, Inches(1.35), height=Inches(5.55))
         x = Inches(8.95)
         numbers = [
-            (key_t, f"woningen ≤ {t:g} min fietsen van een mobipunt", "%", True),
-            (key_w, f"woningen ≤ {w:g} m wandelen tot mobipunt", "%", True),
-            ("median_bike_min_mobipunt", "mediane fietstijd tot mobipunt", "min", False),
+            (key_t, _tr(lang, f"woningen ≤ {t:g} min fietsen van een mobipunt",
+                        f"dwellings ≤ {t:g} min by bike of a hub"), "%", True),
+            (key_w, _tr(lang, f"woningen ≤ {w:g} m wandelen tot mobipunt",
+                        f"dwellings ≤ {w:g} m walking to a hub"), "%", True),
+            ("median_bike_min_mobipunt", _tr(lang, "mediane fietstijd tot mobipunt", "median cycling time to a hub"),
+             "min", False),
         ]
         for j, (key, label, unit, higher_better) in enumerate(numbers):
             value = _value(ev, key, nis)
@@ -305,16 +328,18 @@ def export_slides(
                 delta = value - _value(comp.base, key, nis)
                 if not math.isnan(delta):
                     delta = 0.0 if abs(delta) < 0.05 else delta
-                    change = fmt_number(delta, "pp" if unit == "%" else unit, signed=True)
+                    change = fmt_number(delta, "pp" if unit == "%" else unit, lang, signed=True)
                     good = None if delta == 0 else (delta > 0) == higher_better
-            _tile(slide, x, Inches(1.35) + j * Inches(1.87), Inches(3.8), Inches(1.75), fmt_number(value, unit),
-                  label, change, good)
-        _footer(slide, scen_meta, number)
+            _tile(slide, x, Inches(1.35) + j * Inches(1.87), Inches(3.8), Inches(1.75),
+                  fmt_number(value, unit, lang), label, change, good)
+        _footer(slide, scen_meta, number, lang)
     task.report(0.7, "comparison chart")
     # 4. comparison chart (native)
-    evaluations = ([("Basis", base)] if base is not None else []) + [(n, ev) for n, ev, _ in runs]
+    base_name = _tr(lang, "Basis", "Base")
+    evaluations = ([(base_name, base)] if base is not None else []) + [(n, ev) for n, ev, _ in runs]
     slide = next_slide()
-    _title(slide, "Vergelijking: woningen binnen fietstijd van een mobipunt")
+    _title(slide, _tr(lang, "Vergelijking: woningen binnen fietstijd van een mobipunt",
+                      "Comparison: dwellings within cycling time of a mobility hub"))
     data = CategoryChartData()
     data.categories = [f"≤ {x:g} min" for x in params.bike_thresholds_min]
     for name, ev in evaluations:
@@ -331,17 +356,17 @@ def export_slides(
     chart.value_axis.tick_labels.font.size = Pt(BODY_PT)
     chart.value_axis.maximum_scale = 100
     chart.value_axis.has_title = True
-    chart.value_axis.axis_title.text_frame.text = "% woningen"
+    chart.value_axis.axis_title.text_frame.text = _tr(lang, "% woningen", "% dwellings")
     chart.value_axis.axis_title.text_frame.paragraphs[0].runs[0].font.size = Pt(BODY_PT)
     plot = chart.plots[0]
     plot.has_data_labels = True
     plot.data_labels.font.size = Pt(16)
     plot.data_labels.number_format = '0.0'
     plot.data_labels.number_format_is_linked = False
-    _footer(slide, meta, number)
+    _footer(slide, meta, number, lang)
     # 5. municipalities: top and bottom
     task.report(0.8, "municipality table")
-    for name, ev, comp in runs or [("Basis", base, None)]:
+    for name, ev, comp in runs or [(base_name, base, None)]:
         slide = next_slide()
         table = ev.municipalities.copy()
         table = table[table["nis"].astype(str) != ""]
@@ -351,13 +376,16 @@ def export_slides(
             before = comp.base.municipalities.set_index(comp.base.municipalities["nis"].astype(str))[key_t]
             table["delta"] = [row[key_t] - before.get(str(row["nis"]), float("nan")) for _, row in table.iterrows()]
             order = table.sort_values(["delta", key_t], ascending=[False, False])
-            heading = f"{name}: gemeenten met de grootste en kleinste winst"
+            heading = name + _tr(lang, ": gemeenten met de grootste en kleinste winst",
+                                 ": municipalities with the largest and smallest gain")
         else:
             table["delta"] = float("nan")
             order = table.sort_values(key_t, ascending=False)
-            heading = f"{name}: gemeenten met de beste en zwakste bereikbaarheid"
+            heading = name + _tr(lang, ": gemeenten met de beste en zwakste bereikbaarheid",
+                                 ": municipalities with the best and weakest access")
         _title(slide, heading)
-        rows = [["Gemeente", f"Woningen ≤ {t:g} min", "Verschil", "Mediane fietstijd"]]
+        rows = [[_tr(lang, "Gemeente", "Municipality"), _tr(lang, f"Woningen ≤ {t:g} min", f"Dwellings ≤ {t:g} min"),
+                 _tr(lang, "Verschil", "Change"), _tr(lang, "Mediane fietstijd", "Median cycling time")]]
         picked = order if len(order) <= 9 else None
         if picked is None:
             top, bottom = order.head(4), order.tail(4)
@@ -373,52 +401,63 @@ def export_slides(
             d = rec["delta"]
             rows.append([
                 str(rec["name"]),
-                fmt_number(rec[key_t], "%"),
-                "" if d is None or (isinstance(d, float) and math.isnan(d)) else fmt_number(0.0 if abs(d) < 0.05 else d, "pp", signed=True),
-                fmt_number(rec.get("median_bike_min_mobipunt", float("nan")), "min"),
+                fmt_number(rec[key_t], "%", lang),
+                "" if d is None or (isinstance(d, float) and math.isnan(d))
+                else fmt_number(0.0 if abs(d) < 0.05 else d, "pp", lang, signed=True),
+                fmt_number(rec.get("median_bike_min_mobipunt", float("nan")), "min", lang),
             ])
         _table(slide, _MARGIN, Inches(1.35), _W - 2 * _MARGIN, rows, (4.5, 2.6, 2.0, 2.6), row_h=0.46)
-        _footer(slide, meta.with_scenario(ev.scenario, ev.parameters), number)
+        _footer(slide, meta.with_scenario(ev.scenario, ev.parameters), number, lang)
     # 6. ledger
     task.report(0.9, "ledger")
     for name, ev, _ in runs:
-        entries = modification_ledger(ev.scenario, project, "nl")
+        entries = modification_ledger(ev.scenario, project, lang)
         if not entries:
             continue
         for start in range(0, len(entries), 6):
             slide = next_slide()
             part = entries[start:start + 6]
             suffix = f" ({start // 6 + 1})" if len(entries) > 6 else ""
-            _title(slide, f"{name}: wijzigingen{suffix}")
-            rows = [["Nr", "Wat", "Waar", "Door", "Waarom"]]
+            _title(slide, f"{name}: {_tr(lang, 'wijzigingen', 'changes')}{suffix}")
+            cols = ("Nr", "Wat", "Waar", "Door", "Waarom") if lang != "en" else ("No", "What", "Where", "By", "Why")
+            rows = [list(cols)]
             for e in part:
-                rows.append([str(e["Nr"]), e["Wat"], e["Waar"], e["Door"], e["Waarom"]])
+                rows.append([str(e[cols[0]]), *(e[c] for c in cols[1:])])
             _table(slide, _MARGIN, Inches(1.35), _W - 2 * _MARGIN, rows, (0.7, 4.6, 2.0, 2.4, 4.2), row_h=0.8)
-            _footer(slide, meta.with_scenario(ev.scenario, ev.parameters), number)
+            _footer(slide, meta.with_scenario(ev.scenario, ev.parameters), number, lang)
     # 7. sources and method
     slide = next_slide()
-    _title(slide, "Bronnen en methode")
-    method = (
+    _title(slide, _tr(lang, "Bronnen en methode", "Sources and method"))
+    speeds = ", ".join(f"{k} {v:g}" for k, v in params.speeds_kmh.items())
+    walk = ", ".join(f"{x:g}" for x in params.walk_thresholds_m)
+    bike = ", ".join(f"{x:g}" for x in params.bike_thresholds_min)
+    method = _tr(
+        lang,
         f"• Bereikbaarheid: kortste route over het fietsnetwerk naar het dichtstbijzijnde mobipunt of station; "
-        f"fietssnelheid per linkklasse ({', '.join(f'{k} {v:g}' for k, v in params.speeds_kmh.items())} km/u).\n"
-        f"• Wandelafstand over het netwerk; drempels {', '.join(f'{x:g}' for x in params.walk_thresholds_m)} m "
-        f"en {', '.join(f'{x:g}' for x in params.bike_thresholds_min)} min fietsen.\n"
-        f"• Aandelen gewogen naar woningen; inwoners = woningen × {params.household_size:g}."
+        f"fietssnelheid per linkklasse ({speeds} km/u).\n"
+        f"• Wandelafstand over het netwerk; drempels {walk} m en {bike} min fietsen.\n"
+        f"• Aandelen gewogen naar woningen; inwoners = woningen × {params.household_size:g}.",
+        f"• Access: shortest route over the bike network to the nearest mobility hub or station; "
+        f"cycling speed per link class ({speeds} km/h).\n"
+        f"• Walking distance over the network; thresholds {walk} m and {bike} min by bike.\n"
+        f"• Shares weighted by dwellings; inhabitants = dwellings × {params.household_size:g}.",
     )
     _text_box(slide, _MARGIN, Inches(1.35), _W - 2 * _MARGIN, Inches(2.2), method, size=BODY_PT)
     sources = "\n".join(f"• {s}" for s in (meta.attributions or meta.sources)[:4])
     _text_box(slide, _MARGIN, Inches(3.65), _W - 2 * _MARGIN, Inches(1.8),
-              "Bronnen (volledige lijst in het Excel-bestand, blad 'Parameters en bronnen'):\n" + sources,
+              _tr(lang, "Bronnen (volledige lijst in het Excel-bestand, blad 'Parameters en bronnen'):\n",
+                  "Sources (full list in the Excel workbook, sheet 'Parameters and sources'):\n") + sources,
               size=BODY_PT)
     if meta.notes:
-        _text_box(slide, _MARGIN, Inches(5.6), _W - 2 * _MARGIN, Inches(1.2), "Let op: " + meta.short_note,
+        _text_box(slide, _MARGIN, Inches(5.6), _W - 2 * _MARGIN, Inches(1.2),
+                  _tr(lang, "Let op: ", "Note: ") + meta.short_note_for(lang),
                   size=BODY_PT, color=RGBColor(0x6D, 0x4C, 0x00))
-    _footer(slide, meta, number)
+    _footer(slide, meta, number, lang)
     props = prs.core_properties
     props.title = _t(meta.title)[:255]
     props.subject = _t(", ".join(meta.scenarios) or meta.scenario)[:255]
     props.author = _t(meta.organisation or "Slimme Regio Planner")[:255]
-    props.comments = _t(meta.source_line(compact=True))[:255]
+    props.comments = _t(meta.source_line(lang, compact=True))[:255]
     with writing(path, force=force) as tmp:
         prs.save(str(tmp))
     task.report(1.0, "deck written")

@@ -6,9 +6,11 @@ added or moved; dwellings gaining or losing access) have their own layers;
 every feature has a popup with its attributes; a legend and a title block
 state scenario, date, tool version, sources and the illustrative-data note.
 
-Opening the file needs internet for the Leaflet scripts (loaded from a
-CDN) and for the optional OpenStreetMap background; without a background the
-map shows on a plain grey ground.
+The page is self-contained: Leaflet (vendored under
+``resources/vendor/leaflet``, BSD-2-Clause) is inlined, so the file opens
+offline with every layer, the legend, the layer switcher and the popups. Only
+the optional OpenStreetMap background needs internet; offline the map shows on
+a plain light ground (or pick "Geen achtergrond" in the layer switcher).
 
 Safety: every attribute value and every name taken from data is HTML-escaped
 before it is placed in the page, so a feature called
@@ -22,9 +24,12 @@ few megabytes.
 
 from __future__ import annotations
 
+import base64
 import html
 import math
+import re
 from collections.abc import Sequence
+from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
@@ -50,7 +55,7 @@ from slimmeregio.layers.symbology import (
     UNREACHABLE_COLOR,
 )
 
-__all__ = ["MAIN_CLASSES", "export_webmap", "webmap"]
+__all__ = ["MAIN_CLASSES", "export_webmap", "leaflet_assets", "webmap"]
 
 #: Link classes drawn on the web map (plus every changed link).
 MAIN_CLASSES = ("fietssnelweg", "bovenlokaal")
@@ -60,20 +65,57 @@ _BLANK_TILE = (
 )
 
 
-def _esc(value: Any) -> str:
-    """Text for the page: numbers in Dutch notation, everything escaped."""
+def _tr(lang: str, nl: str, en: str) -> str:
+    """The Dutch or the English text."""
+    return en if lang == "en" else nl
+
+
+@lru_cache(maxsize=1)
+def leaflet_assets() -> tuple[str, str]:
+    """The vendored Leaflet ``(javascript, css)`` for inlining in a page.
+
+    The stylesheet's images (layer-switcher icon, default marker) become
+    ``data:`` URIs, so the page needs no other file and no network.
+    """
+    from slimmeregio.resources import RESOURCES_DIR
+
+    folder = RESOURCES_DIR / "vendor" / "leaflet"
+    try:
+        js = (folder / "leaflet.js").read_text(encoding="utf-8")
+        css = (folder / "leaflet.css").read_text(encoding="utf-8")
+    except OSError as error:  # a broken installation
+        raise ExportError(path=str(folder), reason={"nl": "Leaflet ontbreekt in de installatie",
+                                                    "en": "Leaflet is missing from the installation"},
+                          detail=str(error)) from error
+
+    def inline(match: re.Match[str]) -> str:
+        image = folder / "images" / match.group(1)
+        if not image.is_file():
+            return match.group(0)
+        data = base64.b64encode(image.read_bytes()).decode("ascii")
+        return f"url(data:image/png;base64,{data})"
+
+    css = re.sub(r"url\(images/([A-Za-z0-9_.-]+\.png)\)", inline, css)
+    # nothing in the code may end the inline <script> element early
+    js = js.replace("</script", "<\\/script")
+    return js, css
+
+
+def _esc(value: Any, lang: str = "nl") -> str:
+    """Text for the page: numbers in the reader's notation, everything escaped."""
     if value is None:
         return ""
     if isinstance(value, float | np.floating):
         if math.isnan(float(value)):
             return ""
-        return html.escape(fmt_number(value, "", "nl", digits=1 if abs(value) < 100 else 0))
+        return html.escape(fmt_number(value, "", lang, digits=1 if abs(value) < 100 else 0))
     if isinstance(value, np.integer | int) and not isinstance(value, bool):
-        return html.escape(fmt_number(int(value), "count", "nl"))
+        return html.escape(fmt_number(int(value), "count", lang))
     return html.escape(str(value), quote=True)
 
 
-def _geojson(frame: gpd.GeoDataFrame, columns: dict[str, str], *, simplify: float = 0.0) -> dict[str, Any]:
+def _geojson(frame: gpd.GeoDataFrame, columns: dict[str, str], *, simplify: float = 0.0,
+             lang: str = "nl") -> dict[str, Any]:
     """GeoJSON (WGS84) with escaped text properties.
 
     ``columns`` maps source columns to display names. Property keys are
@@ -91,11 +133,15 @@ def _geojson(frame: gpd.GeoDataFrame, columns: dict[str, str], *, simplify: floa
     keys = {column: f"p{i}" for i, column in enumerate(columns)}
     features = []
     style = frame["_style"].tolist() if "_style" in frame.columns else [""] * len(frame)
-    records = frame[list(columns)].to_dict("records") if columns else [{} for _ in range(len(frame))]
+    table = frame[list(columns)].copy()
+    for column in table.columns:  # identifiers read as written (no thousands separator)
+        if str(column).endswith("_id") and table[column].dtype.kind in "iu":
+            table[column] = table[column].astype(str)
+    records = table.to_dict("records") if columns else [{} for _ in range(len(frame))]
     for i, (geom, record, st) in enumerate(zip(rounded, records, style, strict=True)):
         if geom is None or geom.is_empty:
             continue
-        props = {keys[k]: _esc(v) for k, v in record.items()}
+        props = {keys[k]: _esc(v, lang) for k, v in record.items()}
         props["_style"] = st
         # a numeric id lets folium key its style table on feature.id
         features.append({"type": "Feature", "id": i, "geometry": shapely.geometry.mapping(geom), "properties": props})
@@ -152,21 +198,22 @@ def _links_frame(evaluation: Any, project: Project) -> gpd.GeoDataFrame:
     return out
 
 
-def _network_data(links: gpd.GeoDataFrame) -> dict[str, Any]:
+def _network_data(links: gpd.GeoDataFrame, lang: str) -> dict[str, Any]:
     main = links[links["link_class"].astype(str).isin(MAIN_CLASSES)].copy()
     main["_style"] = [
         f"{LINK_CLASS_COLORS.get(c, '#888888')}|{4 if c == 'fietssnelweg' else 2.5}|"
         for c in main["link_class"].astype(str)
     ]
-    main["klasse"] = [_class_label(c, "nl") for c in main["link_class"].astype(str)]
-    cols = {"link_id": "Link-id", "klasse": "Klasse", "name": "Naam"}
+    main["klasse"] = [_class_label(c, lang) for c in main["link_class"].astype(str)]
+    cols = {"link_id": _tr(lang, "Link-id", "Link id"), "klasse": _tr(lang, "Klasse", "Class"),
+            "name": _tr(lang, "Naam", "Name")}
     if "flow_dwellings" in main.columns and main["flow_dwellings"].notna().any():
         main["flow"] = main["flow_dwellings"].round().astype("Int64")
-        cols["flow"] = "Potentiële fietsers (woningen)"
-    return _geojson(main, {k: v for k, v in cols.items() if k in main.columns}, simplify=5.0)
+        cols["flow"] = _tr(lang, "Potentiële fietsers (woningen)", "Potential cyclists (dwellings)")
+    return _geojson(main, {k: v for k, v in cols.items() if k in main.columns}, simplify=5.0, lang=lang)
 
 
-def _flow_data(links: gpd.GeoDataFrame) -> tuple[dict[str, Any], list[float]]:
+def _flow_data(links: gpd.GeoDataFrame, lang: str) -> tuple[dict[str, Any], list[float]]:
     flows = links["flow_dwellings"].to_numpy(dtype=float)
     breaks = _flow_breaks(flows)
     if not breaks:
@@ -178,15 +225,17 @@ def _flow_data(links: gpd.GeoDataFrame) -> tuple[dict[str, Any], list[float]]:
     widths = np.linspace(2, 8, len(breaks) + 1)
     part["_style"] = [f"{colors[i]}|{widths[i]:.1f}|" for i in idx]
     part["flow"] = part["flow_dwellings"].round().astype(int)
-    part["klasse"] = [_class_label(c, "nl") for c in part["link_class"].astype(str)]
-    return _geojson(part, {"link_id": "Link-id", "klasse": "Klasse", "flow": "Potentiële fietsers (woningen)"},
-                    simplify=5.0), breaks
+    part["klasse"] = [_class_label(c, lang) for c in part["link_class"].astype(str)]
+    cols = {"link_id": _tr(lang, "Link-id", "Link id"), "klasse": _tr(lang, "Klasse", "Class"),
+            "flow": _tr(lang, "Potentiële fietsers (woningen)", "Potential cyclists (dwellings)")}
+    return _geojson(part, cols, simplify=5.0, lang=lang), breaks
 
 
-def _change_links(evaluation: Any) -> dict[str, Any]:
+def _change_links(evaluation: Any, lang: str) -> dict[str, Any]:
     links = evaluation.links
     parts = []
-    label = {"added": "toegevoegd", "upgraded": "opgewaardeerd", "removed": "afgesloten"}
+    label = ({"added": "toegevoegd", "upgraded": "opgewaardeerd", "removed": "afgesloten"} if lang != "en"
+             else {"added": "added", "upgraded": "upgraded", "removed": "closed"})
     if "change" in links.columns:
         changed = links[links["change"].astype(str).isin(["added", "upgraded"])].copy()
         changed["_style"] = [f"{CHANGE_COLORS[c]}|6|" for c in changed["change"]]
@@ -196,16 +245,18 @@ def _change_links(evaluation: Any) -> dict[str, Any]:
     if removed is not None and not removed.empty:
         rem = removed.copy()
         rem["_style"] = f"{CHANGE_COLORS['removed']}|5|8 6"
-        rem["wijziging"] = "afgesloten"
+        rem["wijziging"] = label["removed"]
         parts.append(rem)
     if not parts:
         return {"type": "FeatureCollection", "features": [], "_aliases": []}
     frame = gpd.GeoDataFrame(pd.concat(parts, ignore_index=True), geometry="geometry", crs=links.crs)
-    frame["klasse"] = [_class_label(str(c), "nl") for c in frame["link_class"]]
-    return _geojson(frame, {"wijziging": "Wijziging", "link_id": "Link-id", "klasse": "Klasse", "name": "Naam"})
+    frame["klasse"] = [_class_label(str(c), lang) for c in frame["link_class"]]
+    cols = {"wijziging": _tr(lang, "Wijziging", "Change"), "link_id": _tr(lang, "Link-id", "Link id"),
+            "klasse": _tr(lang, "Klasse", "Class"), "name": _tr(lang, "Naam", "Name")}
+    return _geojson(frame, cols, lang=lang)
 
 
-def _mobipunt_data(frame: gpd.GeoDataFrame, *, only_changes: bool = False) -> dict[str, Any]:
+def _mobipunt_data(frame: gpd.GeoDataFrame, lang: str, *, only_changes: bool = False) -> dict[str, Any]:
     frame = frame.copy()
     if only_changes:
         if "change" not in frame.columns:
@@ -218,10 +269,13 @@ def _mobipunt_data(frame: gpd.GeoDataFrame, *, only_changes: bool = False) -> di
         for t in types
     ]
     if "change" in frame.columns:
-        frame["wijziging"] = frame["change"].astype(str).map({"added": "nieuw", "moved": "verplaatst"}).fillna("")
-    cols = {"mobipunt_id": "Id", "name": "Naam", "hoppin_type": "Type", "offer": "Aanbod",
-            "catchment_dwellings": "Woningen in verzorgingsgebied", "wijziging": "Wijziging"}
-    return _geojson(frame, {k: v for k, v in cols.items() if k in frame.columns})
+        names = {"added": "nieuw", "moved": "verplaatst"} if lang != "en" else {"added": "new", "moved": "moved"}
+        frame["wijziging"] = frame["change"].astype(str).map(names).fillna("")
+    cols = {"mobipunt_id": "Id", "name": _tr(lang, "Naam", "Name"), "hoppin_type": "Type",
+            "offer": _tr(lang, "Aanbod", "Services"),
+            "catchment_dwellings": _tr(lang, "Woningen in verzorgingsgebied", "Dwellings in catchment"),
+            "wijziging": _tr(lang, "Wijziging", "Change")}
+    return _geojson(frame, {k: v for k, v in cols.items() if k in frame.columns}, lang=lang)
 
 
 def _project_points(project: Project, role: Role, columns: dict[str, str]) -> gpd.GeoDataFrame | None:
@@ -242,7 +296,7 @@ def _grid_cells(points: gpd.GeoDataFrame, cell: float) -> tuple[np.ndarray, np.n
     return ix, iy
 
 
-def _access_grid(evaluation: Any, threshold: float, cell: float) -> dict[str, Any]:
+def _access_grid(evaluation: Any, threshold: float, cell: float, lang: str) -> dict[str, Any]:
     """Housing aggregated to ``cell`` m squares: dwellings and access per cell."""
     d = evaluation.dwellings
     if d.empty:
@@ -261,15 +315,17 @@ def _access_grid(evaluation: Any, threshold: float, cell: float) -> dict[str, An
     geoms = shapely.box(g["ix"] * cell, g["iy"] * cell, (g["ix"] + 1) * cell, (g["iy"] + 1) * cell)
     out = gpd.GeoDataFrame({
         "woningen": g["w"].round().astype(int).to_numpy(),
-        "aandeel": [fmt_number(100 * a / b, "%", "nl") for a, b in zip(g["within"], g["w"], strict=True)],
-        "gem": [fmt_number(m, "min", "nl") for m in mean],
+        "aandeel": [fmt_number(100 * a / b, "%", lang) for a, b in zip(g["within"], g["w"], strict=True)],
+        "gem": [fmt_number(m, "min", lang) for m in mean],
         "_style": [f"{c}|none|0.75" for c in colors],
     }, geometry=geoms, crs=d.crs)
-    return _geojson(out, {"woningen": "Woningen", "aandeel": f"Aandeel binnen {threshold:g} min fietsen",
-                          "gem": "Gemiddelde fietstijd tot mobipunt"})
+    cols = {"woningen": _tr(lang, "Woningen", "Dwellings"),
+            "aandeel": _tr(lang, f"Aandeel binnen {threshold:g} min fietsen", f"Share within {threshold:g} min by bike"),
+            "gem": _tr(lang, "Gemiddelde fietstijd tot mobipunt", "Mean cycling time to a mobility hub")}
+    return _geojson(out, cols, lang=lang)
 
 
-def _change_grid(comparison: Any, threshold: float, cell: float) -> dict[str, Any]:
+def _change_grid(comparison: Any, threshold: float, cell: float, lang: str) -> dict[str, Any]:
     a = comparison.access_changes
     a = a[(a["threshold"] == threshold) & (a["target"] == "mobipunt") & (a["mode"] == "bike")]
     if a.empty:
@@ -287,12 +343,16 @@ def _change_grid(comparison: Any, threshold: float, cell: float) -> dict[str, An
         "verlies": g["loss"].round().astype(int).to_numpy(),
         "_style": [f"{c}|{c}|0.7" for c in colors],
     }, geometry=geoms, crs=a.crs)
-    return _geojson(out, {"winst": f"Woningen nu binnen {threshold:g} min", "verlies": f"Woningen niet meer binnen {threshold:g} min"})
+    cols = {"winst": _tr(lang, f"Woningen nu binnen {threshold:g} min", f"Dwellings now within {threshold:g} min"),
+            "verlies": _tr(lang, f"Woningen niet meer binnen {threshold:g} min",
+                           f"Dwellings no longer within {threshold:g} min")}
+    return _geojson(out, cols, lang=lang)
 
 
-def _legend_html(sections: list[tuple[str, list[tuple[str, str, str]]]]) -> str:
+def _legend_html(sections: list[tuple[str, list[tuple[str, str, str]]]], lang: str) -> str:
     """A fixed legend box; ``(label, colour, shape)`` with shape line/dot/box."""
-    parts = ['<details open class="srp-legend"><summary class="srp-legend-title">Legende</summary>']
+    parts = [f'<details open class="srp-legend"><summary class="srp-legend-title">{_tr(lang, "Legende", "Legend")}'
+             "</summary>"]
     for heading, items in sections:
         if not items:
             continue
@@ -312,17 +372,19 @@ def _legend_html(sections: list[tuple[str, list[tuple[str, str, str]]]]) -> str:
     return "".join(parts)
 
 
+# The boxes sit above Leaflet's panes (z-index <= 700) and below its controls
+# (1000), so an opened layer switcher is never hidden behind the legend.
 _CSS = """
 <style>
 .leaflet-container { background: #eef1f4; font-family: "Segoe UI", "DejaVu Sans", Arial, sans-serif; }
-.srp-box { position: fixed; z-index: 9999; background: rgba(255,255,255,.94); border-radius: 6px;
+.srp-box { position: fixed; z-index: 950; background: rgba(255,255,255,.94); border-radius: 6px;
   box-shadow: 0 1px 5px rgba(0,0,0,.35); padding: 10px 12px; font-size: 13px; color: #222; }
 .srp-title { top: 10px; left: 60px; max-width: 430px; }
 .srp-title h1 { font-size: 18px; margin: 0 0 4px 0; color: #0d47a1; }
 .srp-title .srp-meta { color: #555; font-size: 12px; }
 .srp-title .srp-note { margin-top: 6px; padding: 4px 6px; background: #fff8e1; border: 1px solid #f9a825;
   border-radius: 4px; color: #6d4c00; font-size: 12px; }
-.srp-legend { position: fixed; z-index: 9999; bottom: 24px; right: 10px; max-height: 60vh; overflow-y: auto;
+.srp-legend { position: fixed; z-index: 950; bottom: 24px; right: 10px; max-height: 60vh; overflow-y: auto;
   background: rgba(255,255,255,.94); border-radius: 6px; box-shadow: 0 1px 5px rgba(0,0,0,.35);
   padding: 8px 12px; font-size: 11px; color: #222; min-width: 200px; max-width: 300px; }
 .srp-legend-title { font-weight: bold; font-size: 13px; margin-bottom: 4px; cursor: pointer; }
@@ -332,34 +394,38 @@ _CSS = """
 .srp-legend-row { display: flex; align-items: flex-start; line-height: 16px; }
 .srp-sym { display: inline-block; width: 22px; height: 14px; margin-right: 6px; flex: none; }
 .srp-dot { width: 12px; height: 12px; border-radius: 50%; margin: 3px 11px 0 5px; border: 1px solid #fff; }
-.srp-sources { bottom: 4px; left: 60px; max-width: 60vw; font-size: 11px; color: #555; padding: 4px 8px; }
-.foliumpopup table { font-size: 12px; }
+.srp-sources { bottom: 4px; left: 110px; max-width: 60vw; font-size: 11px; color: #555; padding: 4px 8px; }
+.foliumpopup table { font-size: 12px; border-collapse: collapse; }
+.foliumpopup th { text-align: left; padding: 1px 10px 1px 0; color: #555; font-weight: 600; vertical-align: top; }
+.foliumpopup td { padding: 1px 0; vertical-align: top; }
 </style>
 """
 
 
-def _header_html(meta: ExportMeta, scenarios: Sequence[str]) -> str:
+
+def _header_html(meta: ExportMeta, scenarios: Sequence[str], lang: str) -> str:
     names = ", ".join(html.escape(s) for s in scenarios) or html.escape(meta.scenario)
     org = f" · {html.escape(meta.organisation)}" if meta.organisation else ""
     note = ""
     if meta.notes:
         details = "".join(f"<li>{html.escape(n)}</li>" for n in meta.notes)
-        note = (f'<details class="srp-note"><summary>Let op: {html.escape(meta.short_note)}</summary>'
-                f"<ul>{details}</ul></details>")
+        note = (f'<details class="srp-note"><summary>{_tr(lang, "Let op", "Note")}: '
+                f"{html.escape(meta.short_note_for(lang))}</summary><ul>{details}</ul></details>")
+    howto = _tr(lang, "Lagen aan- en uitzetten met de lagenknop rechtsboven; klik op een object voor de gegevens.",
+                "Switch layers on and off with the layer button at the top right; click a feature for its data.")
     return (
         f'<div class="srp-box srp-title"><h1>{html.escape(meta.title)}</h1>'
-        f'<div>Scenario: {names}</div>'
+        f"<div>Scenario: {names}</div>"
         f'<div class="srp-meta">{html.escape(meta.date_text)}{org} · Slimme Regio Planner {html.escape(meta.version)}</div>'
         f"{note}"
-        '<div class="srp-meta">Lagen aan- en uitzetten met de lagenknop rechtsboven; '
-        "klik op een object voor de gegevens.</div>"
+        f'<div class="srp-meta">{html.escape(howto)}</div>'
         "</div>"
     )
 
 
-def _sources_html(meta: ExportMeta) -> str:
-    text = meta.source_line("nl", compact=True)
-    params = meta.parameter_line("nl")
+def _sources_html(meta: ExportMeta, lang: str) -> str:
+    text = meta.source_line(lang, compact=True)
+    params = meta.parameter_line(lang)
     return (f'<div class="srp-box srp-sources">{html.escape(text)}'
             + (f"<br>Parameters: {html.escape(params)}" if params else "") + "</div>")
 
@@ -374,6 +440,27 @@ def _middle(values: Sequence[float], default: float) -> float:
     return float(values[len(values) // 2]) if values else default
 
 
+def _inline_leaflet(fmap: Any) -> None:
+    """Make ``fmap`` need nothing but the inlined Leaflet (no CDN, no jQuery/Bootstrap)."""
+    from branca.element import Element
+
+    js, css = leaflet_assets()
+    fmap.default_js = []
+    fmap.default_css = []
+    header = fmap.get_root().header
+    header.add_child(Element(f"<style>{css}</style>"), name="leaflet_css_inline")
+    header.add_child(Element(f"<script>{js}</script>"), name="leaflet_js_inline")
+
+
+def _strip_external(element: Any) -> None:
+    """Drop the CDN links any folium element asks for (the page carries Leaflet itself)."""
+    if hasattr(element, "default_js"):
+        element.default_js = []
+        element.default_css = []
+    for child in list(getattr(element, "_children", {}).values()):
+        _strip_external(child)
+
+
 def webmap(
     project: Project,
     results: Sequence[Any] = (),
@@ -382,6 +469,7 @@ def webmap(
     meta: ExportMeta | None = None,
     threshold: float | None = None,
     cell_m: float = 500.0,
+    lang: str = "nl",
     progress: Any = None,
     cancel: Any = None,
 ) -> Any:
@@ -389,13 +477,17 @@ def webmap(
 
     ``results`` are comparisons and/or evaluations (as for the workbook).
     ``threshold`` is the cycling time (min) used for access shares and
-    changes (default: the middle threshold); ``cell_m`` the housing grid.
+    changes (default: the middle threshold); ``cell_m`` the housing grid;
+    ``lang`` ``"nl"`` (default) or ``"en"`` for the page's texts.
+    The map carries Leaflet inline and opens offline; the OpenStreetMap
+    background is shown when online.
     """
     try:
         import folium
         from branca.element import Element
     except ImportError as error:  # pragma: no cover - folium is a core dependency
-        raise ExportError(path="webkaart", reason="folium is niet geïnstalleerd / folium is not installed") from error
+        raise ExportError(path="webkaart", reason={"nl": "folium is niet geïnstalleerd",
+                                                   "en": "folium is not installed"}) from error
     from slimmeregio.exporters.excel import _runs
 
     task = Task(progress, cancel)
@@ -403,24 +495,29 @@ def webmap(
     first = runs[0][1] if runs else base
     if meta is None:
         meta = build_meta(project, scenario=getattr(first, "scenario", None), parameters=getattr(first, "parameters", None),
-                          scenarios=[ev.scenario for _, ev, _ in runs])
+                          scenarios=[ev.scenario for _, ev, _ in runs], lang=lang)
     params = getattr(first, "parameters", None)
     t = float(threshold) if threshold is not None else _middle(params.bike_thresholds_min if params else (), 10.0)
+    base_name = _tr(lang, "basis", "base")
     munis_layer = project.layers.first(Role.MUNICIPALITIES)
     bounds_layers = [lay for lay in project.layers if not lay.is_raster and len(lay)]
     if munis_layer is not None:
         bounds_layers = [munis_layer]
     if not bounds_layers:
-        raise ExportError(path="webkaart", reason="het project heeft geen lagen / the project has no layers")
+        raise ExportError(path="webkaart", reason={"nl": "het project heeft geen lagen",
+                                                   "en": "the project has no layers"})
     b = np.array([lay.bounds for lay in bounds_layers])
     box = gpd.GeoSeries([shapely.box(b[:, 0].min(), b[:, 1].min(), b[:, 2].max(), b[:, 3].max())],
                         crs="EPSG:31370").to_crs(_WGS84).total_bounds
     fmap = folium.Map(location=[(box[1] + box[3]) / 2, (box[0] + box[2]) / 2], zoom_start=11, tiles=None,
                       control_scale=True, prefer_canvas=True, zoom_snap=0.25, zoom_delta=0.5)
+    _inline_leaflet(fmap)
     fmap.fit_bounds([[box[1], box[0]], [box[3], box[2]]])
-    folium.TileLayer("OpenStreetMap", name="Achtergrond: OpenStreetMap (online)", overlay=False, control=True,
-                     show=True).add_to(fmap)
-    folium.TileLayer(_BLANK_TILE, attr="Slimme Regio Planner", name="Geen achtergrond (offline)", overlay=False,
+    folium.TileLayer("OpenStreetMap", name=_tr(lang, "Achtergrond: OpenStreetMap (online)",
+                                               "Background: OpenStreetMap (online)"),
+                     overlay=False, control=True, show=True).add_to(fmap)
+    folium.TileLayer(_BLANK_TILE, attr="Slimme Regio Planner",
+                     name=_tr(lang, "Geen achtergrond (offline)", "No background (offline)"), overlay=False,
                      control=True, show=False).add_to(fmap)
     legend: list[tuple[str, list[tuple[str, str, str]]]] = []
     task.report(0.05, "municipalities")
@@ -430,111 +527,134 @@ def webmap(
         mframe["naam_"] = munis_layer.column("name").astype(str) if munis_layer.has_field("name") else ""
         mframe["nis_"] = munis_layer.column("nis").astype(str) if munis_layer.has_field("nis") else ""
         mframe["inw_"] = munis_layer.column("population") if munis_layer.has_field("population") else np.nan
-        cols = {"naam_": "Gemeente", "nis_": "NIS", "inw_": "Inwoners"}
-        for name, ev, _comp in ([("basis", base, None)] if base is not None else []) + runs:
+        cols = {"naam_": _tr(lang, "Gemeente", "Municipality"), "nis_": "NIS",
+                "inw_": _tr(lang, "Inwoners", "Inhabitants")}
+        for name, ev, _comp in ([(base_name, base, None)] if base is not None else []) + runs:
             key = f"share_bike_mobipunt_{t:g}min"
             if ev is not None and key in ev.municipalities.columns:
                 values = ev.municipalities.set_index(ev.municipalities["nis"].astype(str))[key]
                 col = f"v_{len(cols)}"
-                mframe[col] = [fmt_number(values.get(n, np.nan), "%", "nl") for n in mframe["nis_"]]
-                cols[col] = f"Woningen ≤ {t:g} min van mobipunt ({name})"
+                mframe[col] = [fmt_number(values.get(n, np.nan), "%", lang) for n in mframe["nis_"]]
+                cols[col] = _tr(lang, f"Woningen ≤ {t:g} min van mobipunt ({name})",
+                                f"Dwellings ≤ {t:g} min from a hub ({name})")
         mframe["_style"] = "#ffffff|#555555|0.05"
-        group = folium.FeatureGroup(name="Gemeenten", show=True)
-        _add_geojson(group, _geojson(mframe, cols, simplify=10.0), _fill_style)
+        group = folium.FeatureGroup(name=_tr(lang, "Gemeenten", "Municipalities"), show=True)
+        _add_geojson(group, _geojson(mframe, cols, simplify=10.0, lang=lang), _fill_style)
         group.add_to(fmap)
     for layer in project.layers:
         if layer.role == Role.OTHER and not layer.is_raster and "brussel" in layer.name.lower():
             bframe = layer.frame.copy()
             bframe["_style"] = "#d6d2c8|#8d877a|0.6"
             bframe["naam_"] = bframe["naam"] if "naam" in bframe.columns else layer.name
-            group = folium.FeatureGroup(name="Brussels Hoofdstedelijk Gewest", show=True)
-            _add_geojson(group, _geojson(bframe, {"naam_": "Naam"}, simplify=10.0), _fill_style)
+            group = folium.FeatureGroup(name=_tr(lang, "Brussels Hoofdstedelijk Gewest", "Brussels-Capital Region"),
+                                        show=True)
+            _add_geojson(group, _geojson(bframe, {"naam_": _tr(lang, "Naam", "Name")}, simplify=10.0, lang=lang),
+                         _fill_style)
             group.add_to(fmap)
             break
     task.report(0.2, "network")
     # -- the network (base) and the scenario changes
     base_links = _links_frame(base, project)
-    group = folium.FeatureGroup(name="Fietsnetwerk (bovenlokaal en fietssnelwegen)", show=True)
-    _add_geojson(group, _network_data(base_links), _line_style)
+    group = folium.FeatureGroup(name=_tr(lang, "Fietsnetwerk (bovenlokaal en fietssnelwegen)",
+                                         "Bike network (supra-local routes and cycle highways)"), show=True)
+    _add_geojson(group, _network_data(base_links, lang), _line_style)
     group.add_to(fmap)
-    legend.append(("Fietsnetwerk", [(_class_label(c, "nl"), LINK_CLASS_COLORS[c], "line") for c in MAIN_CLASSES]))
+    legend.append((_tr(lang, "Fietsnetwerk", "Bike network"),
+                   [(_class_label(c, lang), LINK_CLASS_COLORS[c], "line") for c in MAIN_CLASSES]))
     flow_source = runs[0][1] if runs else base
     if flow_source is not None and "flow_dwellings" in flow_source.links.columns:
-        data, breaks = _flow_data(flow_source.links)
+        data, breaks = _flow_data(flow_source.links, lang)
         if breaks:
-            name = "basis" if flow_source is base else runs[0][0]
-            group = folium.FeatureGroup(name=html.escape(f"Potentiële fietsstromen naar het station ({_short(name)})"), show=False)
+            name = base_name if flow_source is base else runs[0][0]
+            group = folium.FeatureGroup(name=html.escape(_tr(lang, f"Potentiële fietsstromen naar het station ({_short(name)})",
+                                                             f"Potential bike flows to the station ({_short(name)})")),
+                                        show=False)
             _add_geojson(group, data, _line_style)
             group.add_to(fmap)
             labels = [*(f"{a:g}–{b2:g}" for a, b2 in zip(breaks, breaks[1:], strict=False)), f"> {breaks[-1]:g}"]
             colors = list(FLOW_COLORS[-(len(breaks) + 1):])[1:]
             shown = [(lab, c, "line") for lab, c in zip(labels, colors, strict=True)][1 if len(breaks) > 1 else 0:]
-            legend.append(("Fietsstromen (woningen per link)", shown))
+            legend.append((_tr(lang, "Fietsstromen (woningen per link)", "Bike flows (dwellings per link)"), shown))
     task.report(0.4, "housing")
     # -- housing access per scenario (toggle to compare)
-    evaluations = ([("basis", base)] if base is not None else []) + [(name, ev) for name, ev, _ in runs]
+    evaluations = ([(base_name, base)] if base is not None else []) + [(name, ev) for name, ev, _ in runs]
     for i, (name, ev) in enumerate(evaluations):
         task.check()
-        group = folium.FeatureGroup(name=html.escape(f"Woningen: fietstijd tot mobipunt ({_short(name)})"), show=(i == 0))
-        _add_geojson(group, _access_grid(ev, t, cell_m), _fill_style)
+        group = folium.FeatureGroup(name=html.escape(_tr(lang, f"Woningen: fietstijd tot mobipunt ({_short(name)})",
+                                                         f"Dwellings: cycling time to a hub ({_short(name)})")),
+                                    show=(i == 0))
+        _add_geojson(group, _access_grid(ev, t, cell_m, lang), _fill_style)
         group.add_to(fmap)
-    legend.append((f"Woningen (vakken van {cell_m:g} m): gemiddelde fietstijd tot mobipunt",
+    legend.append((_tr(lang, f"Woningen (vakken van {cell_m:g} m): gemiddelde fietstijd tot mobipunt",
+                       f"Dwellings ({cell_m:g} m squares): mean cycling time to a mobility hub"),
                    [(lab, c, "box") for lab, c in zip(_access_labels(), ACCESS_COLORS, strict=False)]
-                   + [("niet bereikbaar via het netwerk", UNREACHABLE_COLOR, "box")]))
+                   + [(_tr(lang, "niet bereikbaar via het netwerk", "not reachable over the network"),
+                       UNREACHABLE_COLOR, "box")]))
     task.report(0.6, "mobipunten")
+    hubs = _tr(lang, "Mobipunten", "Mobility hubs")
     for i, (name, ev) in enumerate(evaluations):
-        group = folium.FeatureGroup(name=html.escape(f"Mobipunten ({_short(name)})"), show=(i == 0))
-        _add_geojson(group, _mobipunt_data(ev.mobipunten), _point_style, point_radius=6)
+        group = folium.FeatureGroup(name=html.escape(f"{hubs} ({_short(name)})"), show=(i == 0))
+        _add_geojson(group, _mobipunt_data(ev.mobipunten, lang), _point_style, point_radius=6)
         group.add_to(fmap)
     if not evaluations:
         frame = _project_points(project, Role.MOBIPUNTEN, {"id": "mobipunt_id", "name": "name", "hoppin_type": "hoppin_type", "offer": "offer"})
         if frame is not None:
-            group = folium.FeatureGroup(name="Mobipunten", show=True)
-            _add_geojson(group, _mobipunt_data(frame), _point_style, point_radius=6)
+            group = folium.FeatureGroup(name=hubs, show=True)
+            _add_geojson(group, _mobipunt_data(frame, lang), _point_style, point_radius=6)
             group.add_to(fmap)
-    legend.append(("Mobipunten", [(f"{t_}", c, "dot") for t_, c in HOPPIN_COLORS.items()]))
-    stations = _project_points(project, Role.STATIONS, {"name": "Naam", "trains_per_day": "Treinen per dag"})
+    legend.append((hubs, [(f"{t_}", c, "dot") for t_, c in HOPPIN_COLORS.items()]))
+    stations = _project_points(project, Role.STATIONS, {"name": _tr(lang, "Naam", "Name"),
+                                                        "trains_per_day": _tr(lang, "Treinen per dag", "Trains per day")})
     if stations is not None:
         stations["_style"] = "#212121|4"
-        group = folium.FeatureGroup(name="Treinstations", show=True)
-        _add_geojson(group, _geojson(stations, {c: c for c in stations.columns if c not in ("geometry", "_style")}),
-                     _point_style, point_radius=4)
+        group = folium.FeatureGroup(name=_tr(lang, "Treinstations", "Railway stations"), show=True)
+        _add_geojson(group, _geojson(stations, {c: c for c in stations.columns if c not in ("geometry", "_style")},
+                                     lang=lang), _point_style, point_radius=4)
         group.add_to(fmap)
-        legend[-1][1].append(("treinstation", "#212121", "dot"))
+        legend[-1][1].append((_tr(lang, "treinstation", "railway station"), "#212121", "dot"))
     task.report(0.75, "changes")
     change_items: list[tuple[str, str, str]] = []
     for name, ev, comp in runs:
         task.check()
-        group = folium.FeatureGroup(name=html.escape(f"Wijzigingen: {_short(name)}"), show=True)
-        _add_geojson(group, _change_links(ev), _line_style)
-        _add_geojson(group, _mobipunt_data(ev.mobipunten, only_changes=True), _point_style, point_radius=9)
+        group = folium.FeatureGroup(name=html.escape(_tr(lang, "Wijzigingen", "Changes") + f": {_short(name)}"), show=True)
+        _add_geojson(group, _change_links(ev, lang), _line_style)
+        _add_geojson(group, _mobipunt_data(ev.mobipunten, lang, only_changes=True), _point_style, point_radius=9)
         group.add_to(fmap)
         if comp is not None:
-            group = folium.FeatureGroup(name=html.escape(f"Winst en verlies aan toegang ≤ {t:g} min: {_short(name)}"), show=False)
-            _add_geojson(group, _change_grid(comp, t, min(cell_m, 250.0)), _fill_style)
+            group = folium.FeatureGroup(name=html.escape(_tr(lang, f"Winst en verlies aan toegang ≤ {t:g} min: {_short(name)}",
+                                                             f"Access gained and lost ≤ {t:g} min: {_short(name)}")),
+                                        show=False)
+            _add_geojson(group, _change_grid(comp, t, min(cell_m, 250.0), lang), _fill_style)
             group.add_to(fmap)
     if runs:
-        change_items = [("verbinding toegevoegd", CHANGE_COLORS["added"], "line"),
-                        ("verbinding opgewaardeerd", CHANGE_COLORS["upgraded"], "line"),
-                        ("verbinding afgesloten", CHANGE_COLORS["removed"], "dash"),
-                        ("mobipunt nieuw of verplaatst", CHANGE_COLORS["added"], "dot"),
-                        (f"woningen nu binnen {t:g} min (winst)", CHANGE_COLORS["gain"], "box"),
-                        (f"woningen niet meer binnen {t:g} min (verlies)", CHANGE_COLORS["loss"], "box")]
-        legend.append(("Wijzigingen door het scenario", change_items))
+        change_items = [(_tr(lang, "verbinding toegevoegd", "link added"), CHANGE_COLORS["added"], "line"),
+                        (_tr(lang, "verbinding opgewaardeerd", "link upgraded"), CHANGE_COLORS["upgraded"], "line"),
+                        (_tr(lang, "verbinding afgesloten", "link closed"), CHANGE_COLORS["removed"], "dash"),
+                        (_tr(lang, "mobipunt nieuw of verplaatst", "hub added or moved"), CHANGE_COLORS["added"], "dot"),
+                        (_tr(lang, f"woningen nu binnen {t:g} min (winst)", f"dwellings now within {t:g} min (gain)"),
+                         CHANGE_COLORS["gain"], "box"),
+                        (_tr(lang, f"woningen niet meer binnen {t:g} min (verlies)",
+                             f"dwellings no longer within {t:g} min (loss)"), CHANGE_COLORS["loss"], "box")]
+        legend.append((_tr(lang, "Wijzigingen door het scenario", "Changes made by the scenario"), change_items))
     if siting is not None and len(siting.sites):
         sites = siting.sites.copy()
         sites["_style"] = f"{CHANGE_COLORS['added']}|10"
-        group = folium.FeatureGroup(name="Voorgestelde locaties voor mobipunten", show=True)
-        _add_geojson(group, _geojson(sites, {"rank": "Volgorde", "name": "Naam", "gain_dwellings": "Extra woningen binnen bereik",
-                                             "municipality": "Gemeente"}), _point_style, point_radius=10)
+        group = folium.FeatureGroup(name=_tr(lang, "Voorgestelde locaties voor mobipunten", "Suggested mobility hub sites"),
+                                    show=True)
+        cols = {"rank": _tr(lang, "Volgorde", "Rank"), "name": _tr(lang, "Naam", "Name"),
+                "gain_dwellings": _tr(lang, "Extra woningen binnen bereik", "Extra dwellings within reach"),
+                "municipality": _tr(lang, "Gemeente", "Municipality")}
+        _add_geojson(group, _geojson(sites, cols, lang=lang), _point_style, point_radius=10)
         group.add_to(fmap)
-        legend.append(("Locatievoorstel", [("voorgestelde locatie", CHANGE_COLORS["added"], "dot")]))
+        legend.append((_tr(lang, "Locatievoorstel", "Site suggestions"),
+                       [(_tr(lang, "voorgestelde locatie", "suggested site"), CHANGE_COLORS["added"], "dot")]))
     folium.LayerControl(collapsed=True, position="topright").add_to(fmap)
+    _strip_external(fmap)
     root = fmap.get_root()
     root.header.add_child(Element(_CSS))  # type: ignore[attr-defined]
-    root.html.add_child(Element(_header_html(meta, [name for name, _, _ in runs])))  # type: ignore[attr-defined]
-    root.html.add_child(Element(_legend_html(legend)))  # type: ignore[attr-defined]
-    root.html.add_child(Element(_sources_html(meta)))  # type: ignore[attr-defined]
+    root.html.add_child(Element(_header_html(meta, [name for name, _, _ in runs], lang)))  # type: ignore[attr-defined]
+    root.html.add_child(Element(_legend_html(legend, lang)))  # type: ignore[attr-defined]
+    root.html.add_child(Element(_sources_html(meta, lang)))  # type: ignore[attr-defined]
     root.title = html.escape(meta.title)  # type: ignore[attr-defined]
     task.report(0.95, "map built")
     return fmap
@@ -559,6 +679,7 @@ def export_webmap(
     meta: ExportMeta | None = None,
     threshold: float | None = None,
     cell_m: float = 500.0,
+    lang: str = "nl",
     force: bool = False,
     progress: Any = None,
     cancel: Any = None,
@@ -571,7 +692,7 @@ def export_webmap(
     from slimmeregio.exporters._safe import check_overwrite
 
     check_overwrite(path, force)
-    fmap = webmap(project, results, siting=siting, meta=meta, threshold=threshold, cell_m=cell_m,
+    fmap = webmap(project, results, siting=siting, meta=meta, threshold=threshold, cell_m=cell_m, lang=lang,
                   progress=progress, cancel=cancel)
     page = fmap.get_root().render()
     with writing(path, force=force) as tmp:

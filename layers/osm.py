@@ -101,7 +101,7 @@ _SKIP_LABELS: dict[str, tuple[str, str]] = {
 
 
 def _err(path: str | Path, nl: str, en: str, detail: str | None = None) -> OsmImportError:
-    return OsmImportError(path=path, reason=f"{nl} / {en}", detail=detail)
+    return OsmImportError(path=path, reason={"nl": nl, "en": en}, detail=detail)
 
 
 # ---------------------------------------------------------------------------
@@ -402,10 +402,10 @@ def region_clip(layers: Sequence[Layer], *, buffer_m: float = 2000.0) -> BaseGeo
     geoms = [g for la in chosen for g in la.frame.to_crs(ANALYSIS_CRS).geometry if g is not None]
     if not geoms:
         raise OsmImportError(
-            reason=(
-                "geen gemeenten of vlakken om op te knippen / "
-                "no municipalities or polygons to clip to"
-            )
+            reason={
+                "nl": "geen gemeenten of vlakken om op te knippen",
+                "en": "no municipalities or polygons to clip to",
+            }
         )
     area = shapely.union_all(shapely.make_valid(np.asarray(geoms, dtype=object)))
     return area.buffer(buffer_m) if buffer_m > 0 else area

@@ -107,7 +107,7 @@ def atomic_path(path: str | os.PathLike[str], *, suffix: str | None = None) -> I
     if not folder.is_dir():
         raise ExportError(
             path=target,
-            reason="de map bestaat niet / the folder does not exist",
+            reason={"nl": "de map bestaat niet", "en": "the folder does not exist"},
         )
     fd, tmp_name = tempfile.mkstemp(
         prefix=f".{target.name[:40]}.",
@@ -121,17 +121,17 @@ def atomic_path(path: str | os.PathLike[str], *, suffix: str | None = None) -> I
     try:
         yield tmp
         if not tmp.exists():
-            raise ExportError(path=target, reason="er werd niets geschreven / nothing was written")
+            raise ExportError(path=target, reason={"nl": "er werd niets geschreven", "en": "nothing was written"})
         _fsync_file(tmp)
         try:
             os.replace(tmp, target)
         except OSError as exc:
             raise ExportError(
                 path=target,
-                reason=(
-                    "het bestand kon niet vervangen worden (open in een ander programma?) / "
-                    "the file could not be replaced (open in another program?)"
-                ),
+                reason={
+                    "nl": "het bestand kon niet vervangen worden (open in een ander programma?)",
+                    "en": "the file could not be replaced (open in another program?)",
+                },
                 detail=str(exc),
             ) from exc
         fsync_directory(folder)
@@ -173,7 +173,7 @@ def check_overwrite(path: str | os.PathLike[str], force: bool = False) -> Path:
     """
     target = Path(path)
     if target.is_dir():
-        raise ExportError(path=target, reason="dit is een map / this is a folder")
+        raise ExportError(path=target, reason={"nl": "dit is een map", "en": "this is a folder"})
     if target.exists() and not force:
         raise OutputExistsError(path=target)
     return target

@@ -14,6 +14,8 @@ __all__ = [
     "ACCESS_CLASSES_MIN",
     "ACCESS_COLORS",
     "CHANGE_COLORS",
+    "DENSITY_BREAKS",
+    "DENSITY_COLORS",
     "FLOW_COLORS",
     "HOPPIN_COLORS",
     "HOPPIN_SIZES",
@@ -70,6 +72,12 @@ CHANGE_COLORS: dict[str, str] = {
 
 #: Potential bike flows, light to dark.
 FLOW_COLORS: tuple[str, ...] = ("#fde0dd", "#fa9fb5", "#f768a1", "#c51b8a", "#7a0177")
+
+#: Housing density classes (dwellings per km², upper bounds) and their
+#: colours, light to dark; beyond the last bound is the last colour
+#: (``len(DENSITY_COLORS) == len(DENSITY_BREAKS) + 1``).
+DENSITY_BREAKS: tuple[float, ...] = (250.0, 500.0, 1000.0, 2000.0)
+DENSITY_COLORS: tuple[str, ...] = ("#f7ead9", "#efcfa6", "#e2a56d", "#c97a42", "#9a5229")
 
 _ROLE_DEFAULTS: dict[Role, Style] = {
     Role.MUNICIPALITIES: Style(

@@ -140,3 +140,27 @@ def test_municipality_subset_and_no_overwrite(results: Results, tmp_path: Path) 
     with pytest.raises(OutputExistsError):
         export_excel([results.comparison], out, project=results.project)
     assert out.read_bytes() == before
+
+
+def test_english_workbook(results: Results, tmp_path: Path) -> None:
+    from slimmeregio.exporters.excel import SHEETS_EN
+
+    path = export_excel([results.comparison], tmp_path / "results.xlsx", project=results.project, lang="en")
+    wb = openpyxl.load_workbook(path)
+    assert wb.sheetnames == ["Summary", "Municipalities", "Mobility hubs", "Changes", "Sensitivity",
+                             "Parameters and sources"] == list(SHEETS_EN)
+    assert [c.value for c in wb["Municipalities"][1]][:3] == ["NIS", "Municipality", "Scenario"]
+    assert [c.value for c in wb["Changes"][1]] == ["Scenario", "No", "Kind", "What", "Where", "X", "Y", "By", "Why",
+                                                   "When"]
+    assert [c.value for c in wb["Mobility hubs"][1]][:3] == ["Scenario", "Hub id", "Name"]
+    summary = _table(wb["Summary"])
+    assert {"Indicator", "Key", "Unit", "Base", "Fietsas Oost"} <= set(summary[0])
+    # the same numbers as the Dutch workbook, only the words differ
+    dutch = {r["Sleutel"]: r for r in _table(openpyxl.load_workbook(
+        export_excel([results.comparison], tmp_path / "nl.xlsx", project=results.project))["Samenvatting"])}
+    for row in summary:
+        assert row["Base"] == dutch[row["Key"]]["Basis"]
+    params = {r["Item"]: r["Value"] for r in _table(wb["Parameters and sources"])}
+    assert "Method" in params and params["Slimme Regio Planner version"] == __version__
+    texts = {c.value for ws in wb for row in ws.iter_rows() for c in row if isinstance(c.value, str)}
+    assert not {"Basis", "Gemeente", "Woningen in verzorgingsgebied", "Methode", "ja", "nee"} & texts

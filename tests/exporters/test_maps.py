@@ -172,3 +172,12 @@ def test_change_legend_lists_only_what_is_drawn(results: Results) -> None:
                                       paper="a4-landscape", zoom_to_changes=False))
     assert "Verbinding toegevoegd" in region and "Verbinding opgewaardeerd" in region
     assert "Nieuw woonproject" not in region  # the scenario adds no housing
+
+
+def test_density_palette_is_shared_with_the_desktop() -> None:
+    from slimmeregio.exporters import maps
+    from slimmeregio.layers import symbology
+
+    assert maps.DENSITY_COLORS is symbology.DENSITY_COLORS and maps.DENSITY_BREAKS is symbology.DENSITY_BREAKS
+    assert len(symbology.DENSITY_COLORS) == len(symbology.DENSITY_BREAKS) + 1
+    assert list(symbology.DENSITY_BREAKS) == sorted(set(symbology.DENSITY_BREAKS))

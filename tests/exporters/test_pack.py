@@ -104,3 +104,16 @@ def test_hostile_scenario_name_gives_safe_files(results: Results, tmp_path: Path
         assert (out / f.path).resolve().is_relative_to(out.resolve())
         assert "<" not in f.path and ".." not in f.path
     assert list(tmp_path.iterdir()) == [out]
+
+
+def test_english_pack(results: Results, tmp_path: Path) -> None:
+    out = tmp_path / "council"
+    manifest = export_pack([results.comparison], out, project=results.project, formats="xlsx,html", lang="en")
+    assert manifest.readme_name == "README.txt"
+    assert (out / "README.txt").is_file() and not (out / "LEESMIJ.txt").exists()
+    text = (out / "README.txt").read_text(encoding="utf-8")
+    assert "Files in this folder" in text and "Excel workbook with indicators" in text
+    assert "NOTE: this export contains illustrative data." in text and "Average household size: 2.4" in text
+    assert "Bestanden" not in text and "Leaflet is inside the file" in text
+    assert openpyxl.load_workbook(out / "resultaten.xlsx").sheetnames[0] == "Summary"
+    assert "No background (offline)" in (out / "webkaart.html").read_text(encoding="utf-8")

@@ -80,3 +80,18 @@ def test_ledger_what_where_who_why(results: Results) -> None:
     # links 5-7 are horizontal links on y=150000 around x 144-147 km: centre in Halle
     assert rows[2]["Waar"] == "Halle"
     assert rows[3]["Waarom"] == "Werf tot 2027"
+
+
+def test_error_reasons_are_in_one_language() -> None:
+    """Reasons travel as {"nl", "en"}: each message shows only the reader's language."""
+    from slimmeregio.exporters.maps import parse_paper
+    from slimmeregio.exporters.pack import parse_formats
+    from slimmeregio.layers.errors import ExportError
+
+    for call, nl, en in ((lambda: parse_paper("b5"), "onbekend papierformaat", "unknown paper size"),
+                         (lambda: parse_formats("pdf,doc"), "onbekend formaat", "unknown format")):
+        with pytest.raises(ExportError) as info:
+            call()
+        assert nl in info.value.message("nl") and en not in info.value.message("nl")
+        assert en in info.value.message("en") and nl not in info.value.message("en")
+        assert " / " not in info.value.message("en")

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 
 import pytest
@@ -102,3 +103,19 @@ def test_municipality_deck_and_no_overwrite(results: Results, tmp_path: Path) ->
     assert [row.cells[0].text for row in list(table.rows)[1:]] == ["Beersel"]
     with pytest.raises(OutputExistsError):
         export_slides(results.project, [results.comparison], out)
+
+
+def test_english_deck(results: Results, tmp_path: Path) -> None:
+    path = export_slides(results.project, [results.comparison], tmp_path / "deck.pptx", lang="en")
+    deck = Presentation(str(path))
+    titles = [_text(s).split("\n")[0] for s in deck.slides]
+    assert titles[1] == "Key figures of the region"
+    assert titles[2] == "Scenario: Fietsas Oost"
+    assert "Comparison: dwellings within cycling time of a mobility hub" in titles
+    assert titles[-1] == "Sources and method"
+    everything = "\n".join(_text(s) for s in deck.slides)
+    assert "Note: Illustrative data" in everything and "Municipality" in everything
+    for dutch in ("Kerncijfers", "van de woningen", "Bronnen", "Gemeente", "Let op", "Vergelijking"):
+        assert dutch not in everything, dutch
+    # English number notation: a thousands comma or a decimal point, never a decimal comma before a unit
+    assert not re.search(r"\d,\d %", everything)

@@ -85,3 +85,46 @@ def test_project_layers_without_results(results: Results, tmp_path) -> None:
     assert '"Mobipunten"' in page and "Fietsnetwerk (bovenlokaal en fietssnelwegen)" in page
     assert "<script>alert(1)" not in _decoded(page)
     assert html.escape(HOSTILE_HTML) in _decoded(page)  # the mobipunt's name, from the project layer
+
+
+def test_page_is_self_contained(page: str) -> None:
+    """Leaflet is inlined: no script or stylesheet is fetched from the network."""
+    assert not re.search(r"<script[^>]*\bsrc\s*=", page, flags=re.IGNORECASE)
+    assert not re.search(r"<link[^>]*\bhref\s*=\s*[\"']?(https?:)?//", page, flags=re.IGNORECASE)
+    assert "jquery" not in page.lower() and "bootstrap" not in page.lower()
+    assert "Leaflet 1.9.4" in page and "L.control.layers" in page  # the library and the switcher
+    assert "url(images/" not in page  # the switcher icon travels as a data URI
+    assert "url(data:image/png;base64," in page
+    # the Leaflet code comes before the map script that uses it
+    assert page.index("Leaflet 1.9.4") < page.index("L.map(")
+    # outside the inlined library, the OSM background is the only web address: a tile template
+    from slimmeregio.exporters.webmap import leaflet_assets
+
+    js, css = leaflet_assets()
+    rest = page.replace(js, "").replace(css, "")
+    hosts = set(re.findall(r"https?://([a-z0-9.{}-]+)", rest))
+    assert hosts and all(h.endswith("openstreetmap.org") for h in hosts), hosts
+
+
+def test_vendored_leaflet_has_licence() -> None:
+    from slimmeregio.resources import NOTICE, RESOURCES_DIR
+
+    folder = RESOURCES_DIR / "vendor" / "leaflet"
+    assert "BSD 2-Clause" in (folder / "LICENSE").read_text(encoding="utf-8")
+    assert "Leaflet" in NOTICE.read_text(encoding="utf-8")
+    assert (folder / "images" / "layers.png").is_file()
+
+
+def test_english_page(results: Results, tmp_path) -> None:
+    path = export_webmap(results.project, [results.comparison], tmp_path / "map.html", siting=results.siting,
+                         lang="en")
+    page = path.read_text(encoding="utf-8")
+    names = set(re.findall(r'"([^"]+)"\s*:\s*feature_group_', page))
+    assert "Dwellings: cycling time to a hub (base)" in names
+    assert "Mobility hubs (Fietsas Oost)" in names and "Changes: Fietsas Oost" in names
+    assert "Suggested mobility hub sites" in names
+    assert "No background (offline)" in page and ">Legend<" in page
+    decoded = _decoded(page)
+    assert '"p0": "added"' in decoded and '"p0": "closed"' in decoded
+    assert "Note: Illustrative data" in page
+    assert "Woningen" not in decoded and "Legende" not in page
