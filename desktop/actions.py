@@ -78,6 +78,7 @@ ACTIONS: tuple[ActionSpec, ...] = (
     _spec("attribute_table", "&Attributentabel", "show_attribute_table", "view", "table", "F6", toolbar="map"),
     # layers
     _spec("add_layer", "Laag &toevoegen…", "add_layer_dialog", "layer", "add-layer", "Ctrl+L", toolbar="main"),
+    _spec("import_osm", "&OpenStreetMap importeren…", "import_osm_dialog", "layer", "add-layer", "", "Een fietsnetwerk en POI's uit een OpenStreetMap-bestand (.osm.pbf) halen"),
     _spec("remove_layer", "Laag &verwijderen", "remove_layer", "layer", "remove-layer", ""),
     _spec("layer_style", "&Stijl van de laag…", "edit_style", "layer", "style", ""),
     # scenario editing tools

@@ -29,6 +29,7 @@ from PyQt6.QtWidgets import (
 )
 
 from slimmeregio.desktop.i18n import language, tr
+from slimmeregio.layers.io import canonicalize_layer
 from slimmeregio.layers.model import Layer
 from slimmeregio.layers.roles import ROLE_FIELDS, Role, guess_fields
 from slimmeregio.layers.symbology import default_style
@@ -148,7 +149,11 @@ class _LayerPage(QWidget):
 
     def result(self) -> Layer:  # type: ignore[override]
         role: Role = self.role.currentData()
-        layer = self.layer.replace(name=self.name.text().strip() or self.layer.name, role=role, fields=self.mapping())
+        # Role and mapping chosen by hand: translate categorical values (link
+        # class, Hoppin type, housing status) to the canonical ones again.
+        layer = canonicalize_layer(
+            self.layer.replace(name=self.name.text().strip() or self.layer.name, role=role, fields=self.mapping())
+        )
         return layer.replace(style=default_style(layer))
 
 

@@ -11,11 +11,11 @@ import json
 from dataclasses import dataclass
 from typing import Any
 
-import numpy as np
 import pandas as pd
 
-from slimmeregio.layers.model import Layer, Project
+from slimmeregio.layers.model import Project
 from slimmeregio.layers.progress import CancelCheck, ProgressCallback, Task
+from slimmeregio.scenarios.engine import compare, evaluate, feature_ids, prepare_base
 from slimmeregio.scenarios.model import Parameters, Scenario
 
 __all__ = ["BaseCache", "RunResult", "feature_ids", "parameters_key", "run_analysis", "run_compare"]
@@ -23,26 +23,6 @@ __all__ = ["BaseCache", "RunResult", "feature_ids", "parameters_key", "run_analy
 
 def parameters_key(parameters: Parameters) -> str:
     return json.dumps(parameters.model_dump(mode="json"), sort_keys=True)
-
-
-def feature_ids(layer: Layer, *fallbacks: str) -> np.ndarray:
-    """Ids of ``layer``'s features as the engine names them in modifications:
-    the mapped ``id`` field (or one of ``fallbacks``) when unique, else the
-    row number, as text. Mirrors ``scenarios.engine``'s id rule."""
-    frame = layer.frame
-    col = None
-    if layer.has_field("id"):
-        col = layer.column("id")
-    else:
-        for name in fallbacks:
-            if name in frame.columns:
-                col = frame[name]
-                break
-    if col is not None and col.notna().all():
-        values = col.map(lambda v: str(int(v)) if isinstance(v, float) and v.is_integer() else str(v))
-        if values.is_unique:
-            return values.to_numpy(dtype=object)
-    return np.asarray([str(i) for i in range(len(frame))], dtype=object)
 
 
 class BaseCache:
@@ -83,8 +63,6 @@ def run_analysis(
 ) -> RunResult:
     """Prepare (unless ``base`` is given), evaluate the base and ``scenario``,
     and compare them."""
-    from slimmeregio.scenarios.engine import compare, evaluate, prepare_base
-
     task = Task(progress, cancel)
     params = scenario.parameters if scenario is not None else Parameters()
     if base is None:
@@ -115,8 +93,6 @@ def run_compare(
 
     Returns (evaluation A, evaluation B, comparison B against A, prepared
     bases by parameters key for reuse)."""
-    from slimmeregio.scenarios.engine import compare, evaluate, prepare_base
-
     task = Task(progress, cancel)
     out = []
     for i, sc in enumerate((first, second)):

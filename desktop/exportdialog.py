@@ -163,7 +163,7 @@ class ExportDialog(QDialog):
         from slimmeregio.exporters.maps import THEMES
 
         for key, (nl, en) in THEMES.items():
-            if key in ("access", "flows") and run is None:
+            if (key == "access" or key.startswith("flows")) and run is None:
                 continue
             if key == "change" and (run is None or run.comparison is None):
                 continue

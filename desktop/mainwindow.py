@@ -34,7 +34,7 @@ from slimmeregio.desktop.i18n import language, tr
 from slimmeregio.desktop.identify import IdentifyPanel
 from slimmeregio.desktop.layerpanel import LayerPanel
 from slimmeregio.desktop.mapcanvas import MapCanvas, MapTool, OverlayItem
-from slimmeregio.desktop.resultspanel import ResultsPanel, fmt
+from slimmeregio.desktop.resultspanel import ResultsPanel, fmt, note_texts
 from slimmeregio.desktop.scenariopanel import ScenarioPanel, ScenarioStore
 from slimmeregio.desktop.settings import AppSettings, log_dir
 from slimmeregio.desktop.themes import theme_layers
@@ -401,6 +401,12 @@ class MainWindow(QMainWindow):
         return answer == QMessageBox.StandardButton.Discard
 
     # recovery
+    @property
+    def autosave_timer(self) -> QTimer:
+        """The timer that writes the recovery copy every
+        ``settings.autosave_minutes`` (stopped when that is 0)."""
+        return self._autosave
+
     def _restart_autosave(self) -> None:
         minutes = self.settings.autosave_minutes
         if minutes > 0:
@@ -631,6 +637,33 @@ class MainWindow(QMainWindow):
         if dialog.exec() != AddLayersDialog.DialogCode.Accepted:
             return []
         return self.add_layers(dialog.layers())
+
+    def import_osm_dialog(self) -> Any:
+        """Lagen -> OpenStreetMap importeren: the import dialog (non-modal)."""
+        from slimmeregio.desktop.osmdialog import OsmImportDialog
+
+        dialog = OsmImportDialog(self)
+        self._last_dialog = dialog
+        dialog.show()
+        return dialog
+
+    def add_osm_result(self, result: Any, *, use_for_analysis: bool = True) -> list[Layer]:
+        """Confirm and add an OpenStreetMap import's layers. With
+        ``use_for_analysis``, an added OSM bike network becomes the network the
+        engine uses: earlier bike networks are hidden and get the role 'other'."""
+        added = self.confirm_layers(list(result.layers))
+        networks = [la for la in added if la.role == Role.BIKE_NETWORK]
+        if not networks or not use_for_analysis:
+            return added
+        keep = {la.name for la in networks}
+        for layer in list(self.project.layers):
+            if layer.role == Role.BIKE_NETWORK and layer.name not in keep:
+                i = self.project.layers.index(layer.name)
+                self.project.layers.remove(layer.name)
+                self.project.layers.insert(i, layer.replace(role=Role.OTHER, visible=False))
+        self.statusBar().showMessage(
+            tr("Het OpenStreetMap-fietsnetwerk '{name}' wordt nu gebruikt in de analyses.", name=networks[0].name), 8000)
+        return added
 
     def add_layers(self, layers: list[Layer]) -> list[Layer]:
         added = []
@@ -972,6 +1005,10 @@ class MainWindow(QMainWindow):
             layers = []
         self.canvas.set_theme_layers(layers)
         self._update_banner()
+        if key != "none" and not layers:
+            notes = note_texts(run.evaluation, language()) if key == "flows_brussels" else []
+            self.statusBar().showMessage(
+                notes[0] if notes else tr("Dit kaartthema heeft niets te tonen voor deze doorrekening."), 10000)
 
     # ------------------------------------------------------------- dialogs
     def show_compare(self) -> None:

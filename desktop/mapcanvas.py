@@ -44,6 +44,7 @@ from PyQt6.QtGui import (
     QBrush,
     QColor,
     QFont,
+    QFontMetrics,
     QImage,
     QKeyEvent,
     QMouseEvent,
@@ -444,11 +445,15 @@ def _legend_entry(layer: Layer) -> tuple[str, list[tuple[str, str]]]:
         "added": tr("nieuw"),
         "upgraded": tr("opgewaardeerd"),
     }
-    return layer.name, [
+    items = [
         (names.get(classes[i][0], classes[i][0]), classes[i][1])
         for i in order
         if counts[i] > 0 and (i > 0 or classes[0][0])
     ]
+    if not items and classes and counts.sum() > 0:
+        # a single symbol: one row, the swatch with the layer's name, no title
+        return "", [(layer.name, classes[0][1])]
+    return layer.name, items
 
 
 # --------------------------------------------------------------------------
@@ -969,12 +974,19 @@ class MapCanvas(QWidget):
         font.setPointSizeF(8.5)
         p.setFont(font)
         fm = p.fontMetrics()
+        bold = QFont(font)
+        bold.setBold(True)
+        bold_fm = QFontMetrics(bold)
         rows: list[tuple[str, str | None]] = []
         for title, classes in self._legend:
-            rows.append((title, None))
+            if title:
+                rows.append((title, None))
             rows += [(label, color) for label, color in classes]
+        if not rows:
+            return
         line = fm.height() + 3
-        width = min(440, max(fm.horizontalAdvance(t) for t, _ in rows) + 40)
+        width = min(440, max(bold_fm.horizontalAdvance(t) + 20 if c is None else fm.horizontalAdvance(t) + 40
+                             for t, c in rows))
         height = line * len(rows) + 12
         x0, y0 = self.width() - width - 12, self.height() - height - 12
         p.setPen(QPen(QColor("#cfd8dc"), 1))
@@ -987,7 +999,7 @@ class MapCanvas(QWidget):
                 p.setFont(font)
                 p.setPen(QColor("#263238"))
                 p.drawText(QRectF(x0 + 8, y, width - 14, line), Qt.AlignmentFlag.AlignVCenter,
-                           fm.elidedText(text, Qt.TextElideMode.ElideRight, int(width - 14)))
+                           bold_fm.elidedText(text, Qt.TextElideMode.ElideRight, int(width - 14)))
                 font.setBold(False)
                 p.setFont(font)
             else:

@@ -28,7 +28,7 @@ from slimmeregio.desktop.i18n import language, tr
 from slimmeregio.desktop.themes import THEME_KEYS, theme_label
 from slimmeregio.scenarios.results import indicator_label, indicator_unit
 
-__all__ = ["FrameModel", "KeyFigureCard", "ResultsPanel", "fmt", "higher_is_better", "key_indicators"]
+__all__ = ["FrameModel", "KeyFigureCard", "ResultsPanel", "fmt", "higher_is_better", "key_indicators", "note_texts"]
 
 
 def fmt(value: Any, unit: str = "", *, signed: bool = False) -> str:
@@ -195,6 +195,20 @@ class KeyFigureCard(QFrame):
         self.delta.setStyleSheet("color: #1b7a4a; font-weight: 600;" if good else "color: #b23c17; font-weight: 600;")
 
 
+def note_texts(evaluation: Any, lang: str = "nl") -> list[str]:
+    """The remarks of ``evaluation`` (``Evaluation.notes``: code -> text per
+    language, or plain text) in ``lang``, in their order."""
+    out = []
+    for note in (getattr(evaluation, "notes", None) or {}).values():
+        if isinstance(note, dict):
+            text = note.get(lang) or note.get("nl") or next(iter(note.values()), "")
+        else:
+            text = str(note)
+        if text:
+            out.append(str(text))
+    return out
+
+
 def higher_is_better(key: str) -> bool:
     return not (key.startswith(("mean_", "median_", "p90_")) or key == "unreachable_dwellings")
 
@@ -214,6 +228,15 @@ class ResultsPanel(QWidget):
         self.title.setObjectName("resultsTitle")
         self.title.setWordWrap(True)
         self.title.setStyleSheet("font-weight: 600; font-size: 13px; padding: 2px;")
+        self.notes = QLabel(self)
+        self.notes.setObjectName("resultsNotes")
+        self.notes.setWordWrap(True)
+        self.notes.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+        self.notes.setStyleSheet(
+            "QLabel#resultsNotes { background: #fff8e1; border: 1px solid #ffe082; border-radius: 4px;"
+            " padding: 6px; color: #5d4037; }"
+        )
+        self.notes.setVisible(False)
         self.cards: list[KeyFigureCard] = [KeyFigureCard(self) for _ in range(6)]
         grid = QGridLayout()
         grid.setSpacing(6)
@@ -260,6 +283,7 @@ class ResultsPanel(QWidget):
         layout.setContentsMargins(6, 6, 6, 6)
         layout.setSpacing(8)
         layout.addWidget(self.title)
+        layout.addWidget(self.notes)
         layout.addLayout(grid)
         layout.addLayout(theme_row)
         layout.addWidget(self.tabs, 1)
@@ -272,6 +296,9 @@ class ResultsPanel(QWidget):
         secs = evaluation.timings.get("total") if evaluation.timings else None
         took = tr(" · doorgerekend in {s} s", s=fmt(secs, "min").split()[0]) if secs is not None else ""
         self.title.setText(tr("Resultaten: {name}", name=name) + took)
+        notes = note_texts(evaluation, language())
+        self.notes.setText("\n".join(f"ℹ {text}" for text in notes))
+        self.notes.setVisible(bool(notes))
         keys = [k for k in key_indicators(evaluation.parameters) if k in evaluation.region]
         for card, key in zip(self.cards, keys, strict=False):
             delta = comparison.delta(key) if comparison is not None else None

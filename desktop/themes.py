@@ -23,10 +23,13 @@ from slimmeregio.layers.symbology import (
     UNREACHABLE_COLOR,
 )
 
-__all__ = ["THEME_KEYS", "theme_label", "theme_layers"]
+__all__ = ["FLOW_COLUMNS", "THEME_KEYS", "theme_label", "theme_layers"]
 
 #: Map themes offered after a run, in menu order.
-THEME_KEYS: tuple[str, ...] = ("none", "access", "change", "flows", "service_areas")
+THEME_KEYS: tuple[str, ...] = ("none", "access", "change", "flows", "flows_brussels", "service_areas")
+
+#: Flow themes: theme key -> column of ``Evaluation.links``.
+FLOW_COLUMNS: dict[str, str] = {"flows": "flow_dwellings", "flows_brussels": "flow_brussels_dwellings"}
 
 
 def theme_label(key: str) -> str:
@@ -35,6 +38,7 @@ def theme_label(key: str) -> str:
         "access": tr("Fietstijd tot het dichtste mobipunt"),
         "change": tr("Gewonnen en verloren bereikbaarheid"),
         "flows": tr("Potentiële fietsstromen naar het station"),
+        "flows_brussels": tr("Potentiële fietsstromen naar Brussel"),
         "service_areas": tr("Bedieningsgebieden van de mobipunten"),
     }[key]
 
@@ -74,20 +78,32 @@ def theme_layers(key: str, evaluation: Any, comparison: Any = None, *, threshold
             out.insert(0, _layer(tr("Afgesloten verbindingen"), removed, Style(
                 kind="single", color=CHANGE_COLORS["removed"], line_width=2.6)))
         return out
-    if key == "flows":
+    if key in FLOW_COLUMNS:
+        column = FLOW_COLUMNS[key]
         links = evaluation.links
-        flows = links[links["flow_dwellings"] > 0]
+        if column not in links.columns:
+            return []
+        flows = links[links[column] > 0]
         if not len(flows):
             return []
-        q = np.quantile(flows["flow_dwellings"].to_numpy(dtype=float), [0.5, 0.75, 0.9, 0.97, 1.0])
+        q = np.quantile(flows[column].to_numpy(dtype=float), [0.5, 0.75, 0.9, 0.97, 1.0])
         breaks: list[float] = []
         for v in q:
             v = float(np.ceil(v))
             if not breaks or v > breaks[-1]:
                 breaks.append(v)
-        style = Style(kind="graduated", column="flow_dwellings", breaks=breaks,
+        style = Style(kind="graduated", column=column, breaks=breaks,
                       colors=list(FLOW_COLORS[-len(breaks):]), color=FLOW_COLORS[0], line_width=2.2)
-        return [_layer(tr("Potentiële fietsstromen (woningen)"), flows, style)]
+        name = (tr("Potentiële fietsstromen (woningen)") if key == "flows"
+                else tr("Potentiële fietsstromen naar Brussel (woningen)"))
+        out = [_layer(name, flows, style)]
+        entries = getattr(evaluation, "brussels_entries", None)
+        if key == "flows_brussels" and entries is not None and len(entries):
+            used = entries[entries["dwellings"] > 0] if "dwellings" in entries.columns else entries
+            if len(used):
+                out.append(_layer(tr("Toegangspunten op de Brusselse grens"), used, Style(
+                    kind="single", color="#ffffff", edge_color=FLOW_COLORS[-1], marker_size=8.0)))
+        return out
     if key == "service_areas":
         areas = evaluation.service_areas
         style = Style(kind="single", color=HOPPIN_COLORS["regionaal"], edge_color=HOPPIN_COLORS["interregionaal"],

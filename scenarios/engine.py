@@ -47,6 +47,7 @@ __all__ = [
     "compare",
     "compare_scenarios",
     "evaluate",
+    "feature_ids",
     "prepare_base",
     "prepare_base_from_inputs",
     "situation",
@@ -122,7 +123,25 @@ def _text(layer: Layer, key: str, *fallbacks: str, default: str = "") -> np.ndar
     return col.astype(object).where(col.notna(), default).astype(str).to_numpy(dtype=object)
 
 
-def _ids(layer: Layer, *fallbacks: str) -> np.ndarray:
+def feature_ids(layer: Layer, *fallbacks: str) -> np.ndarray:
+    """Ids of ``layer``'s features as modifications name them.
+
+    The mapped ``id`` field (else the first of ``fallbacks`` present) as
+    text when it is complete and unique; otherwise the row numbers as text.
+    Integral floats are written without a decimal part (``3.0`` -> ``"3"``).
+
+    Parameters
+    ----------
+    layer
+        A vector layer.
+    *fallbacks
+        Column names tried, in order, when no ``id`` field is mapped.
+
+    Returns
+    -------
+    numpy.ndarray
+        One id (str) per row, object dtype.
+    """
     col = _col(layer, "id", *fallbacks)
     if col is not None and col.notna().all():
         values = col.map(_id_text)
@@ -207,7 +226,7 @@ def _housing(layer: Layer, municipalities: gpd.GeoDataFrame | None) -> gpd.GeoDa
     )
     return _frame(
         {
-            "housing_id": _ids(layer, "woning_id", "housing_id", "id"),
+            "housing_id": feature_ids(layer, "woning_id", "housing_id", "id"),
             "name": _text(layer, "name", "naam"),
             "status": _text(layer, "status", "status", default="bestaand"),
             "dwellings": dwellings,
@@ -241,7 +260,7 @@ def _mobipunten(layer: Layer | None, municipalities: gpd.GeoDataFrame | None) ->
     )
     return _frame(
         {
-            "mobipunt_id": _ids(layer, "mobipunt_id", "id"),
+            "mobipunt_id": feature_ids(layer, "mobipunt_id", "id"),
             "name": _text(layer, "name", "naam"),
             "hoppin_type": types,
             "offer": _text(layer, "offer", "aanbod"),
@@ -267,7 +286,7 @@ def _stations(layer: Layer | None) -> gpd.GeoDataFrame:
     trains = _col(layer, "trains_per_day", "treinen_per_dag")
     return _frame(
         {
-            "station_id": _ids(layer, "station_id", "id"),
+            "station_id": feature_ids(layer, "station_id", "id"),
             "name": _text(layer, "name", "naam"),
             "trains_per_day": (
                 pd.to_numeric(trains, errors="coerce").fillna(0).to_numpy(dtype=float)

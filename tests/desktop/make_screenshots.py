@@ -86,6 +86,12 @@ def main() -> int:
     _wait(app, lambda: False, 0.5)
     win.grab().save(str(OUT / "04-access-theme.png"))
 
+    combo.setCurrentIndex(combo.findData("flows_brussels"))
+    win.zoom_region()
+    _wait(app, lambda: False, 0.5)
+    win.grab().save(str(OUT / "04b-brussels-flows.png"))
+    combo.setCurrentIndex(combo.findData("access"))
+
     from slimmeregio.desktop.comparepanel import CompareDialog
 
     dialog = CompareDialog(win)
@@ -107,11 +113,51 @@ def main() -> int:
           and not export.preview.pixmap().isNull(), 120)
     export.grab().save(str(OUT / "07-export-dialog.png"))
     export.close()
+
+    # OpenStreetMap import of a small extract written here (a few streets in Vilvoorde)
+    from slimmeregio.desktop.osmdialog import OsmImportDialog
+
+    osm = OsmImportDialog(win)
+    osm.path.setText(str(_small_osm(_tmp / "vilvoorde.osm.pbf", cx, cy)))
+    osm.show()
+    job = osm.start()
+    _wait(app, lambda: not job.running, 120)
+    osm.grab().save(str(OUT / "08-osm-import.png"))
+    osm.close()
     win.store.dirty = False
     win._layers_dirty = False
     win.close()
     print("screenshots in", OUT)
     return 0
+
+
+def _small_osm(path: Path, cx: float, cy: float) -> Path:
+    """A small street grid around (cx, cy) in Lambert 72, written with pyosmium."""
+    import osmium
+    import osmium.osm.mutable as mut
+    from pyproj import Transformer
+
+    to_wgs = Transformer.from_crs("EPSG:31370", "EPSG:4326", always_xy=True)
+    kinds = ["residential", "cycleway", "tertiary", "residential", "motorway", "footway", "primary", "track"]
+    with osmium.SimpleWriter(str(path)) as writer:
+        nid = 0
+        ids = {}
+        for i in range(8):
+            for j in range(8):
+                nid += 1
+                ids[i, j] = nid
+                lon, lat = to_wgs.transform(cx + (i - 4) * 400.0, cy + (j - 4) * 400.0)
+                tags = {"railway": "station", "name": "Vilvoorde"} if (i, j) == (4, 4) else {}
+                if (i, j) in ((2, 5), (6, 2)):
+                    tags = {"amenity": "bicycle_rental", "name": "Blue-bike"}
+                writer.add_node(mut.Node(id=nid, location=(lon, lat), tags=tags))
+        wid = 0
+        for i in range(8):
+            wid += 1
+            writer.add_way(mut.Way(id=wid, nodes=[ids[i, j] for j in range(8)], tags={"highway": kinds[i]}))
+            wid += 1
+            writer.add_way(mut.Way(id=wid, nodes=[ids[j, i] for j in range(8)], tags={"highway": kinds[-1 - i]}))
+    return path
 
 
 if __name__ == "__main__":

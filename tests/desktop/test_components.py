@@ -201,11 +201,12 @@ def test_english_catalogue_is_complete_and_placeholders_match():
     from slimmeregio.desktop.actions import ACTIONS, MENUS
     from slimmeregio.desktop.exportdialog import EXPORTS
     from slimmeregio.desktop.mainwindow import LAYER_FILE_FILTER, PROJECT_FILE_FILTER
+    from slimmeregio.desktop.osmdialog import OSM_FILE_FILTER
     from slimmeregio.desktop.styledialog import RAMPS
 
     catalogue = json.loads((DESKTOP.parent / "resources" / "translations" / "en.json").read_text(encoding="utf-8"))
     needed = _tr_literals() | {a.text for a in ACTIONS} | {a.tip for a in ACTIONS if a.tip}
-    needed |= set(MENUS.values()) | {e.label for e in EXPORTS} | set(RAMPS) | {LAYER_FILE_FILTER, PROJECT_FILE_FILTER}
+    needed |= set(MENUS.values()) | {e.label for e in EXPORTS} | set(RAMPS) | {LAYER_FILE_FILTER, PROJECT_FILE_FILTER, OSM_FILE_FILTER}
     missing = sorted(needed - set(catalogue))
     assert not missing, missing
     assert len(needed) > 250
@@ -280,6 +281,38 @@ def test_add_layer_dialog_shows_report_and_requires_fields(qtbot, tmp_path, wind
     assert len(added) == 1 and added[0].role == Role.HOUSING
     assert added[0].fields["dwellings"] == "aantal"
     assert added[0].name in window.project.layers
+
+
+def test_role_confirmed_by_hand_gives_canonical_link_classes(qtbot, tmp_path, window):
+    from shapely.geometry import LineString
+
+    from slimmeregio.layers.io import load_layers
+
+    path = tmp_path / "lijnen.geojson"
+    gpd.GeoDataFrame(
+        {"FUNCTIE": ["hoofdroute", "Functionele fietsroute", "hoofdroute"],
+         "geometry": [LineString([(150_000, 170_000), (151_000, 170_000)]),
+                      LineString([(151_000, 170_000), (151_000, 171_000)]),
+                      LineString([(151_000, 171_000), (152_000, 171_000)])]},
+        crs="EPSG:31370",
+    ).to_file(path, driver="GeoJSON")
+    # loaded as 'other': the loader did not translate anything
+    layers = load_layers(path, role=Role.OTHER)
+    assert "link_class" not in layers[0].fields
+
+    def confirm(dialog):
+        page = dialog.pages[0]
+        page.role.setCurrentIndex(page.role.findData(Role.BIKE_NETWORK))
+        page.combos["link_class"].setCurrentIndex(page.combos["link_class"].findData("FUNCTIE"))
+        press_ok(dialog)
+
+    when_modal(confirm)
+    added = window.confirm_layers(layers)
+    assert len(added) == 1 and added[0].role == Role.BIKE_NETWORK
+    layer = window.project.layers[added[0].name]
+    assert list(layer.column("link_class")) == ["fietssnelweg", "bovenlokaal", "fietssnelweg"]
+    # the planner's own column is untouched
+    assert list(layer.frame["FUNCTIE"]) == ["hoofdroute", "Functionele fietsroute", "hoofdroute"]
 
 
 def test_compare_dialog_fills_table_and_difference_map(qtbot, window):
@@ -385,3 +418,21 @@ def test_numbers_are_formatted_the_planners_way():
     assert higher_is_better("share_bike_mobipunt_10min")
     assert not higher_is_better("median_bike_min_mobipunt")
     assert not higher_is_better("unreachable_dwellings")
+
+
+def test_feature_ids_are_the_engines_rule():
+    from slimmeregio.desktop import analysis
+    from slimmeregio.scenarios import engine
+
+    assert analysis.feature_ids is engine.feature_ids
+    pts = [Point(0, 0), Point(1, 1), Point(2, 2)]
+
+    def layer(values, fields):
+        return Layer(name="p", data=gpd.GeoDataFrame({"code": values, "geometry": pts}, crs="EPSG:31370"),
+                     role=Role.MOBIPUNTEN, fields=fields)
+
+    assert list(engine.feature_ids(layer([3.0, 4.0, 5.0], {"id": "code"}))) == ["3", "4", "5"]
+    assert list(engine.feature_ids(layer(["a", "b", "c"], {}), "code")) == ["a", "b", "c"]
+    # not unique, or incomplete: row numbers
+    assert list(engine.feature_ids(layer(["a", "a", "c"], {"id": "code"}))) == ["0", "1", "2"]
+    assert list(engine.feature_ids(layer(["a", None, "c"], {"id": "code"}))) == ["0", "1", "2"]

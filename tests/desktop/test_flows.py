@@ -322,3 +322,44 @@ def test_autosave_writes_recovery_in_the_background_and_save_clears_it(window, q
     assert window.save_project_to(tmp_path / "p.srp")
     assert not window._recovery_file or not window._recovery_file.exists()
     assert not recovery.exists()
+
+
+def test_results_show_notes_and_the_brussels_flow_theme(window, qtbot):
+    import geopandas as gpd
+    from shapely.geometry import box
+
+    from slimmeregio.layers.model import Layer
+    from slimmeregio.layers.roles import Role
+    from slimmeregio.layers.symbology import FLOW_COLORS
+
+    panel = window.results_panel
+    # no Brussels layer: the engine says so and the panel shows it
+    _run(window, qtbot)
+    assert "no_brussels" in window.last_run.evaluation.notes
+    assert not panel.notes.isHidden()
+    assert window.last_run.evaluation.notes["no_brussels"]["nl"] in panel.notes.text()
+    panel.theme.setCurrentIndex(panel.theme.findData("flows_brussels"))
+    assert window.canvas.theme_layers == []
+    assert "brussel" in window.statusBar().currentMessage().lower()
+
+    # a Brussels area over the two southern rows of the grid
+    area = box(X0 - 500, Y0 - 500, X0 + 9.5 * STEP, Y0 + 1.5 * STEP)
+    window.project.layers.append(Layer(name="brussel", data=gpd.GeoDataFrame(geometry=[area], crs="EPSG:31370"),
+                                       role=Role.OTHER))
+    _run(window, qtbot)
+    ev = window.last_run.evaluation
+    assert not ev.notes and panel.notes.isHidden()
+    layers = window.canvas.theme_layers
+    assert [la.name for la in layers] == ["Potentiële fietsstromen naar Brussel (woningen)",
+                                          "Toegangspunten op de Brusselse grens"]
+    flows = layers[0]
+    expected = ev.links[ev.links["flow_brussels_dwellings"] > 0]
+    assert len(flows.frame) == len(expected) > 0
+    assert flows.style.column == "flow_brussels_dwellings" and flows.style.colors[-1] == FLOW_COLORS[-1]
+    # every dwelling outside Brussels is routed to exactly one entry point
+    housing = window.project.layers["woningen"].frame
+    outside = ~housing.geometry.within(area)
+    assert int(layers[1].frame["dwellings"].sum()) == int(housing.loc[outside, "woningen"].sum())
+    # the station flows are still a separate theme
+    panel.theme.setCurrentIndex(panel.theme.findData("flows"))
+    assert window.canvas.theme_layers[0].style.column == "flow_dwellings"
