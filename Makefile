@@ -5,13 +5,13 @@ VENV := .venv
 PY := $(VENV)/bin/python
 STAMP := $(VENV)/.installed
 
-.PHONY: run test lint bench region clean
+.PHONY: run test lint bench region clean installer
 
 $(STAMP): pyproject.toml
 	@$(PYTHON) -c 'import sys; sys.exit(0 if sys.version_info >= (3, 11) else "Python 3.11+ is needed (found %s)" % sys.version.split()[0])'
 	@test -x $(PY) || $(PYTHON) -m venv $(VENV)
 	$(PY) -m pip install --quiet --upgrade pip
-	$(PY) -m pip install --quiet -e '.[test]'
+	$(PY) -m pip install --quiet -e '.[test,installer]'
 	@touch $(STAMP)
 
 run: $(STAMP)
@@ -30,5 +30,11 @@ bench: $(STAMP)
 region: $(STAMP)
 	$(PY) -m slimmeregio.resources.build resources/sources
 
+# The stand-alone application (docs/install.md): PyInstaller bundle in
+# dist/slimmeregio/, its --selftest (the build fails when it fails), and
+# dist/slimmeregio-<version>-linux-<machine>.tar.gz.
+installer: $(STAMP)
+	$(PY) installer/build.py
+
 clean:
-	rm -rf $(VENV) build *.egg-info
+	rm -rf $(VENV) build dist *.egg-info

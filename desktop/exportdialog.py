@@ -97,11 +97,13 @@ def run_export(kind: str, project: Any, run: Any, path: Path, *, theme: str = "b
     if kind == "webmap":
         from slimmeregio.exporters.webmap import export_webmap
 
-        return Path(export_webmap(project, _results(run), path, force=True, progress=progress, cancel=cancel))
+        return Path(export_webmap(project, _results(run), path, force=True, lang=lang,
+                                  progress=progress, cancel=cancel))
     if kind == "slides":
         from slimmeregio.exporters.slides import export_slides
 
-        return Path(export_slides(project, _results(run), path, force=True, progress=progress, cancel=cancel))
+        return Path(export_slides(project, _results(run), path, force=True, lang=lang,
+                                  progress=progress, cancel=cancel))
     if kind == "gpkg":
         from slimmeregio.exporters.geopackage import export_geopackage
 
