@@ -46,6 +46,7 @@ def create_application(argv: list[str] | None = None) -> QApplication:
     app.setApplicationName("Slimme Regio Planner")
     app.setOrganizationName("SlimmeRegio")
     app.setApplicationVersion(__version__)
+    app.setDesktopFileName("slimmeregio")  # matches installer/linux/slimmeregio.desktop
     app.setStyle("Fusion")
     font = QFont(app.font())
     font.setPointSizeF(max(font.pointSizeF(), 9.5))

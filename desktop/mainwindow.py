@@ -67,7 +67,7 @@ class MainWindow(QMainWindow):
         super().__init__()
         self.settings = settings or AppSettings()
         self.setObjectName("MainWindow")
-        self.setWindowIcon(icon("app"))
+        self.setWindowIcon(icon("slimmeregio"))
         self.setAcceptDrops(True)
         self.setDockOptions(
             QMainWindow.DockOption.AnimatedDocks
