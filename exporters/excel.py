@@ -1,8 +1,8 @@
 """The Excel workbook of a set of scenarios (openpyxl), sheets in Dutch.
 
 With ``lang="en"`` the sheets and texts are in English (:data:`SHEETS_EN`:
-Summary, Municipalities, Mobility hubs, Changes, Sensitivity, Parameters and
-sources); the Dutch names are listed here.
+Summary, Municipalities, Mobility hubs, Bike flows, Changes, Sensitivity,
+Parameters and sources); the Dutch names are listed here.
 
 Sheets
 ------
@@ -14,6 +14,11 @@ Gemeenten
 Mobipunten
     per scenario and mobipunt: type, offer, catchment (dwellings,
     inhabitants), whether it is new or moved.
+Fietsstromen
+    per run the links carrying the largest potential bike flow towards the
+    nearest station and towards the Brussels border (one row per link, its
+    largest flow over its parts), with the change against the base; per
+    scenario the links whose flow changes most.
 Wijzigingen
     the modification ledger: what, where, who, why, when.
 Gevoeligheid
@@ -61,11 +66,16 @@ from slimmeregio.exporters.meta import (
 from slimmeregio.layers.model import Project
 from slimmeregio.layers.progress import Task
 
-__all__ = ["FORMULA_PREFIXES", "SHEETS", "SHEETS_EN", "export_excel", "sheet_names", "write_cell"]
+__all__ = ["FORMULA_PREFIXES", "SHEETS", "SHEETS_EN", "TOP_LINKS", "export_excel", "link_flow_ranking", "sheet_names",
+           "write_cell"]
 
-SHEETS = ("Samenvatting", "Gemeenten", "Mobipunten", "Wijzigingen", "Gevoeligheid", "Parameters en bronnen")
+SHEETS = ("Samenvatting", "Gemeenten", "Mobipunten", "Fietsstromen", "Wijzigingen", "Gevoeligheid",
+          "Parameters en bronnen")
 #: The sheet names of an English workbook (``lang="en"``), in the same order.
-SHEETS_EN = ("Summary", "Municipalities", "Mobility hubs", "Changes", "Sensitivity", "Parameters and sources")
+SHEETS_EN = ("Summary", "Municipalities", "Mobility hubs", "Bike flows", "Changes", "Sensitivity",
+             "Parameters and sources")
+#: Links listed per run and destination on the bike-flow sheet.
+TOP_LINKS = 20
 
 
 def sheet_names(lang: str = "nl") -> tuple[str, ...]:
@@ -373,6 +383,132 @@ def _mobipunten_sheet(ws: Worksheet, base: Any, runs: list[tuple[str, Any, Any]]
     _finish(ws, 1, r - 2, len(headers))
 
 
+#: Flow column per destination, with the Dutch and English destination name.
+_FLOW_TARGETS = (
+    ("flow_dwellings", "station", "station"),
+    ("flow_brussels_dwellings", "Brusselse grens", "Brussels border"),
+)
+
+
+def link_flow_ranking(links: Any, column: str, n: int = TOP_LINKS) -> pd.DataFrame:
+    """The ``n`` links with the largest potential flow in ``column``, one row per link.
+
+    A link split at junctions has several edges; like
+    :attr:`~slimmeregio.scenarios.results.Comparison.link_flows`, a link's
+    flow is the largest flow on any of its edges. Links without flow are left
+    out. Columns: ``link_id``, ``name``, ``link_class``, ``change``,
+    ``length_m`` (the whole link), ``flow``.
+    """
+    if column not in links.columns or links.empty:
+        return pd.DataFrame(columns=["link_id", "name", "link_class", "change", "length_m", "flow"])
+    frame = pd.DataFrame({
+        "link_id": links["link_id"].to_numpy(),
+        "name": links["name"].to_numpy() if "name" in links.columns else "",
+        "link_class": links["link_class"].to_numpy() if "link_class" in links.columns else "",
+        "change": links["change"].to_numpy() if "change" in links.columns else "",
+        "length_m": links["length_m"].to_numpy(dtype=float) if "length_m" in links.columns else np.nan,
+        "flow": links[column].to_numpy(dtype=float),
+    })
+    length = frame.groupby("link_id")["length_m"].sum()
+    best = frame.sort_values(["flow", "link_id"], ascending=[False, True], kind="stable").drop_duplicates("link_id")
+    best = best[best["flow"] > 0].head(n).copy()
+    best["length_m"] = best["link_id"].map(length).to_numpy()
+    return best.reset_index(drop=True)
+
+
+def _flows_sheet(ws: Worksheet, base: Any, runs: list[tuple[str, Any, Any]], lang: str) -> None:
+    en = lang == "en"
+    write_cell(ws, 1, 1, _tr(lang, "Waar fietsen de potentiële pendelaars?",
+                             "Where would the potential commuters cycle?")).font = _TITLE_FONT
+    write_cell(ws, 2, 1, _tr(
+        lang,
+        f"Per doorrekening de {TOP_LINKS} links met de grootste potentiële fietsstroom: het aantal woningen waarvan de "
+        "kortste fietsroute naar het dichtstbijzijnde station of het dichtstbijzijnde toegangspunt op de Brusselse "
+        "grens over de link loopt (geen tellingen).",
+        f"Per run the {TOP_LINKS} links with the largest potential bike flow: the number of dwellings whose shortest "
+        "cycling route to the nearest station or the nearest entry point on the Brussels border uses the link "
+        "(not counts).")).font = Font(color="5F5F5F")
+    headers = ["Scenario", _tr(lang, "Bestemming", "Destination"), _tr(lang, "Rang", "Rank"),
+               _tr(lang, "Link-id", "Link id"), _tr(lang, "Straat", "Street"), _tr(lang, "Linkklasse", "Link class"),
+               _tr(lang, "Lengte (m)", "Length (m)"), _tr(lang, "Potentiële fietsers (woningen)",
+                                                          "Potential cyclists (dwellings)"),
+               _tr(lang, "Verschil t.o.v. basis", "Change against base"), _tr(lang, "Wijziging", "Change")]
+    change_text = ({"added": "new", "upgraded": "upgraded", "removed": "removed"} if en else
+                   {"added": "nieuw", "upgraded": "opgewaardeerd", "removed": "afgesloten"})
+    start = 4
+    _header(ws, start, headers)
+    r = start + 1
+    evaluations = ([(_base_name(lang), base, None)] if base is not None else []) + list(runs)
+    for name, ev, comp in evaluations:
+        deltas: dict[str, dict[Any, float]] = {}
+        flows = getattr(comp, "link_flows", None)
+        if flows is not None and not flows.empty:
+            for column, _, _ in _FLOW_TARGETS:
+                delta = f"delta_{column}"
+                if delta in flows.columns:
+                    deltas[column] = dict(zip(flows["link_id"], flows[delta], strict=True))
+        for column, target_nl, target_en in _FLOW_TARGETS:
+            target = target_en if en else target_nl
+            if column == "flow_brussels_dwellings" and not getattr(ev, "has_brussels", True):
+                note = ev.notes.get("no_brussels", {})
+                write_cell(ws, r, 1, name)
+                write_cell(ws, r, 2, target)
+                write_cell(ws, r, 5, note.get(lang, note.get("nl", ""))).font = _NOTE_FONT
+                r += 1
+                continue
+            ranking = link_flow_ranking(ev.links, column)
+            for rank, row in enumerate(ranking.itertuples(index=False), start=1):
+                delta_value = None
+                if comp is not None:
+                    delta_value = deltas.get(column, {}).get(row.link_id, 0.0)
+                values = [name, target, rank, row.link_id, row.name, row.link_class, row.length_m, row.flow,
+                          delta_value, change_text.get(str(row.change or ""), str(row.change or ""))]
+                formats = [None, None, "0", "0", None, None, _FORMATS["m"], _FORMATS["count"], _FORMATS["dcount"],
+                           None]
+                for j, (v, f) in enumerate(zip(values, formats, strict=True), start=1):
+                    write_cell(ws, r, j, v, number_format=f)
+                r += 1
+    last = r - 1
+    _finish(ws, start, max(last - start, 1), len(headers))
+    letter = get_column_letter(9)
+    if last > start:
+        _delta_formatting(ws, f"{letter}{start + 1}:{letter}{last}")
+    # the links whose flow changes most, per scenario
+    r += 1
+    changed = [(name, comp) for name, _, comp in runs
+               if comp is not None and getattr(comp, "link_flows", None) is not None and not comp.link_flows.empty]
+    if not changed:
+        return
+    write_cell(ws, r, 1, _tr(lang, "Links waarvan de potentiële stroom het meest verandert",
+                             "Links whose potential flow changes most")).font = Font(bold=True, size=12, color="0D47A1")
+    r += 1
+    headers2 = ["Scenario", _tr(lang, "Link-id", "Link id"), _tr(lang, "Straat", "Street"),
+                _tr(lang, "Linkklasse", "Link class"), _tr(lang, "Wijziging", "Change"),
+                _tr(lang, "Naar station: basis", "To station: base"),
+                _tr(lang, "Naar station: scenario", "To station: scenario"),
+                _tr(lang, "Naar station: verschil", "To station: change"),
+                _tr(lang, "Naar Brussel: basis", "To Brussels: base"),
+                _tr(lang, "Naar Brussel: scenario", "To Brussels: scenario"),
+                _tr(lang, "Naar Brussel: verschil", "To Brussels: change")]
+    _header(ws, r, headers2)
+    first = r + 1
+    r += 1
+    for name, comp in changed:
+        for row in comp.link_flows.head(TOP_LINKS).itertuples(index=False):
+            values = [name, row.link_id, row.name, row.link_class,
+                      change_text.get(str(row.change or ""), str(row.change or "")),
+                      row.base_flow_dwellings, row.scenario_flow_dwellings, row.delta_flow_dwellings,
+                      row.base_flow_brussels_dwellings, row.scenario_flow_brussels_dwellings,
+                      row.delta_flow_brussels_dwellings]
+            for j, v in enumerate(values, start=1):
+                fmt = None if j <= 5 else (_FORMATS["dcount"] if j in (8, 11) else _FORMATS["count"])
+                write_cell(ws, r, j, v, number_format=fmt if j > 1 else None)
+            r += 1
+    for col in (8, 11):
+        letter = get_column_letter(col)
+        _delta_formatting(ws, f"{letter}{first}:{letter}{r - 1}")
+
+
 def _ledger_sheet(ws: Worksheet, runs: list[tuple[str, Any, Any]], project: Project | None, lang: str) -> None:
     columns = LEDGER_COLUMNS_EN if lang == "en" else LEDGER_COLUMNS_NL
     headers = ["Scenario", *columns]
@@ -499,6 +635,7 @@ def export_excel(
         first = runs[0][1] if runs else base
         meta = build_meta(project or Project(), scenario=first.scenario, parameters=first.parameters,
                           scenarios=[ev.scenario for _, ev, _ in runs], lang=lang)
+    meta = meta.with_results(base, *(ev for _, ev, _ in runs))
     wb = Workbook()
     ws = wb.active
     assert ws is not None
@@ -510,11 +647,13 @@ def export_excel(
     _municipalities_sheet(wb.create_sheet(names[1]), base, runs, lang)
     task.report(0.45, "mobipunten")
     _mobipunten_sheet(wb.create_sheet(names[2]), base, runs, lang)
-    task.report(0.6, "ledger")
-    _ledger_sheet(wb.create_sheet(names[3]), runs, project, lang)
+    task.report(0.55, "bike flows")
+    _flows_sheet(wb.create_sheet(names[3]), base, runs, lang)
+    task.report(0.65, "ledger")
+    _ledger_sheet(wb.create_sheet(names[4]), runs, project, lang)
     task.report(0.7, "sensitivity")
-    _sensitivity_sheet(wb.create_sheet(names[4]), base, runs, lang)
-    _parameters_sheet(wb.create_sheet(names[5]), base, runs, meta, lang)
+    _sensitivity_sheet(wb.create_sheet(names[5]), base, runs, lang)
+    _parameters_sheet(wb.create_sheet(names[6]), base, runs, meta, lang)
     wb.properties.title = f"{meta.title} – {', '.join(meta.scenarios) or meta.scenario}"
     wb.properties.creator = f"Slimme Regio Planner {meta.version}"
     wb.properties.description = meta.source_line(lang)[:1000]

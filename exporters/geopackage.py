@@ -2,16 +2,20 @@
 
 Per evaluation (the base and each scenario, prefixed ``basis_`` or
 ``s1_``, ``s2_`` ...): dwellings with their access times, mobipunten with
-their catchments, service areas, links with potential bike flows, closed
-links, municipality indicators (with the municipal polygons); per scenario
-the dwellings that gain or lose access; the siting suggestions when given.
+their catchments, service areas, links with potential bike flows (towards
+the station and towards the Brussels border), closed links, the entry points
+on the Brussels border, municipality indicators (with the municipal
+polygons); per scenario the dwellings that gain or lose access and the links
+whose potential flow changes; the siting suggestions when given.
 
-Every column has a Dutch title and description in the GeoPackage's
+Every column has a title and description in the GeoPackage's
 ``gpkg_data_columns`` table (schema extension, shown by QGIS as field
 aliases/comments), every layer a description in ``gpkg_contents``, and a
 non-spatial ``metadata`` table holds the provenance block (scenario,
-parameters, date, tool version, sources, illustrative note). All layers are
-in Belgian Lambert 72 (EPSG:31370).
+parameters, date, tool version, sources, illustrative note, remarks on the
+results). Texts are Dutch, or English with ``lang="en"``; the table and
+column names do not change with the language. All layers are in Belgian
+Lambert 72 (EPSG:31370).
 """
 
 from __future__ import annotations
@@ -35,7 +39,15 @@ from slimmeregio.layers.model import ANALYSIS_CRS, Project
 from slimmeregio.layers.progress import Task
 from slimmeregio.layers.roles import Role
 
-__all__ = ["FIELD_DESCRIPTIONS", "LAYER_DESCRIPTIONS", "export_geopackage", "layer_slug"]
+__all__ = [
+    "FIELD_DESCRIPTIONS",
+    "FIELD_DESCRIPTIONS_EN",
+    "LAYER_DESCRIPTIONS",
+    "LAYER_DESCRIPTIONS_EN",
+    "export_geopackage",
+    "field_description",
+    "layer_slug",
+]
 
 #: column -> (title, description), Dutch; written to gpkg_data_columns.
 FIELD_DESCRIPTIONS: dict[str, tuple[str, str]] = {
@@ -77,6 +89,81 @@ FIELD_DESCRIPTIONS: dict[str, tuple[str, str]] = {
     "gain_inhabitants": ("Extra inwoners", "Inwoners die door deze locatie nieuw binnen de drempel vallen"),
     "share_after": ("Aandeel na (%)", "Aandeel woningen binnen de drempel na deze locatie"),
     "trains_per_day": ("Treinen per dag", "Gemiddeld aantal stoppende treinen per dag"),
+    "bike_min_brussels": ("Fietstijd Brusselse grens (min)", "Fietstijd over het netwerk tot het dichtstbijzijnde toegangspunt op de Brusselse grens, in minuten; leeg = niet bereikbaar, in Brussel of geen Brussel-laag"),
+    "brussels_entry_id": ("Toegangspunt Brussel", "Id van het dichtstbijzijnde toegangspunt op de Brusselse grens (zie de laag toegangspunten_brussel)"),
+    "flow_brussels_dwellings": ("Potentiële fietsers naar Brussel (woningen)", "Woningen waarvan de kortste fietsroute naar het dichtstbijzijnde toegangspunt op de Brusselse grens over deze link loopt"),
+    "entry_id": ("Toegangspunt-id", "Id van het toegangspunt: <link-id>@<volgnummer van de kruising>"),
+    "base_flow_dwellings": ("Fietsers naar station, basis", "Potentiële fietsers (woningen) naar het station in de basistoestand; grootste waarde over de delen van de link"),
+    "scenario_flow_dwellings": ("Fietsers naar station, scenario", "Potentiële fietsers (woningen) naar het station in het scenario"),
+    "delta_flow_dwellings": ("Verschil fietsers naar station", "Scenario min basis: potentiële fietsers (woningen) naar het station"),
+    "base_flow_brussels_dwellings": ("Fietsers naar Brussel, basis", "Potentiële fietsers (woningen) naar de Brusselse grens in de basistoestand; grootste waarde over de delen van de link"),
+    "scenario_flow_brussels_dwellings": ("Fietsers naar Brussel, scenario", "Potentiële fietsers (woningen) naar de Brusselse grens in het scenario"),
+    "delta_flow_brussels_dwellings": ("Verschil fietsers naar Brussel", "Scenario min basis: potentiële fietsers (woningen) naar de Brusselse grens"),
+}
+
+#: column -> (title, description), English (``lang="en"``); same keys as :data:`FIELD_DESCRIPTIONS`.
+FIELD_DESCRIPTIONS_EN: dict[str, tuple[str, str]] = {
+    "housing_id": ("Housing id", "Id of the feature in the housing layer"),
+    "name": ("Name", "Name of the feature"),
+    "status": ("Status", "existing (bestaand) or planned (gepland)"),
+    "dwellings": ("Dwellings", "Number of dwellings in this feature"),
+    "inhabitants": ("Inhabitants", "Dwellings x average household size"),
+    "nis": ("NIS code", "NIS code of the municipality"),
+    "municipality": ("Municipality", "Name of the municipality"),
+    "walk_m_mobipunt": ("Walk to hub (m)", "Walking distance over the network to the nearest mobility hub, in metres; empty = not reachable"),
+    "bike_min_mobipunt": ("Cycle to hub (min)", "Cycling time over the network to the nearest mobility hub, in minutes; empty = not reachable"),
+    "mobipunt_id": ("Hub id", "Id of the (nearest) mobility hub"),
+    "walk_m_station": ("Walk to station (m)", "Walking distance over the network to the nearest station, in metres"),
+    "bike_min_station": ("Cycle to station (min)", "Cycling time over the network to the nearest station, in minutes"),
+    "station_id": ("Station id", "Id of the (nearest) station"),
+    "snap_m": ("Distance to network (m)", "Distance from the point to the nearest network link, in metres"),
+    "reachable": ("Reachable", "1 = attached to the network, 0 = too far from the network"),
+    "added": ("Added", "1 = added by the scenario"),
+    "hoppin_type": ("Hoppin type", "interregionaal, regionaal, lokaal or buurt (interregional, regional, local, neighbourhood)"),
+    "offer": ("Offer", "Mobility offer (shared bike, shared car, bus, train ...)"),
+    "catchment_dwellings": ("Dwellings in catchment", "Dwellings for which this hub is the nearest (cycling time)"),
+    "catchment_inhabitants": ("Inhabitants in catchment", "Inhabitants of the dwellings in the catchment"),
+    "change": ("Change", "Change by the scenario: added, moved, upgraded, removed, gain, loss"),
+    "minutes": ("Minutes", "Cycling time that bounds the service area"),
+    "link_id": ("Link id", "Id of the original network link"),
+    "link_class": ("Link class", "fietssnelweg, bovenlokaal, lokaal or overig (cycle highway, main, local, other)"),
+    "speed_kmh": ("Speed (km/h)", "Cycling speed on the link"),
+    "length_m": ("Length (m)", "Length of the link in metres"),
+    "oneway": ("One-way", "1 = can only be cycled in the direction of digitising"),
+    "flow_dwellings": ("Potential cyclists (dwellings)", "Dwellings whose shortest cycling route to the nearest station uses this link"),
+    "target": ("Destination", "mobipunt (mobility hub) or station"),
+    "mode": ("Mode", "walk or bike"),
+    "threshold": ("Threshold", "Threshold in metres (walking) or minutes (cycling)"),
+    "rank": ("Rank", "Order of the suggested site (1 = best)"),
+    "candidate_id": ("Candidate id", "Id of the candidate site"),
+    "gain_dwellings": ("Extra dwellings", "Dwellings newly within the threshold thanks to this site"),
+    "cumulative_dwellings": ("Extra dwellings (cumulative)", "Extra dwellings with all sites up to and including this one"),
+    "gain_inhabitants": ("Extra inhabitants", "Inhabitants newly within the threshold thanks to this site"),
+    "share_after": ("Share after (%)", "Share of dwellings within the threshold after this site"),
+    "trains_per_day": ("Trains per day", "Average number of trains stopping per day"),
+    "bike_min_brussels": ("Cycle to Brussels border (min)", "Cycling time over the network to the nearest entry point on the Brussels border, in minutes; empty = not reachable, inside Brussels or no Brussels layer"),
+    "brussels_entry_id": ("Brussels entry point", "Id of the nearest entry point on the Brussels border (see the layer toegangspunten_brussel)"),
+    "flow_brussels_dwellings": ("Potential cyclists to Brussels (dwellings)", "Dwellings whose shortest cycling route to the nearest entry point on the Brussels border uses this link"),
+    "entry_id": ("Entry point id", "Id of the entry point: <link id>@<number of the crossing>"),
+    "base_flow_dwellings": ("Cyclists to station, base", "Potential cyclists (dwellings) to the station in the base situation; largest value over the parts of the link"),
+    "scenario_flow_dwellings": ("Cyclists to station, scenario", "Potential cyclists (dwellings) to the station in the scenario"),
+    "delta_flow_dwellings": ("Change in cyclists to station", "Scenario minus base: potential cyclists (dwellings) to the station"),
+    "base_flow_brussels_dwellings": ("Cyclists to Brussels, base", "Potential cyclists (dwellings) to the Brussels border in the base situation; largest value over the parts of the link"),
+    "scenario_flow_brussels_dwellings": ("Cyclists to Brussels, scenario", "Potential cyclists (dwellings) to the Brussels border in the scenario"),
+    "delta_flow_brussels_dwellings": ("Change in cyclists to Brussels", "Scenario minus base: potential cyclists (dwellings) to the Brussels border"),
+}
+
+#: (layer kind, column) -> ((title, description) Dutch, (title, description) English) where a
+#: column means something else in that layer.
+_LAYER_FIELDS: dict[tuple[str, str], tuple[tuple[str, str], tuple[str, str]]] = {
+    ("toegangspunten_brussel", "dwellings"): (
+        ("Woningen", "Woningen waarvoor dit toegangspunt het dichtstbijzijnde op de Brusselse grens is (fietstijd)"),
+        ("Dwellings", "Dwellings for which this is the nearest entry point on the Brussels border (cycling time)"),
+    ),
+    ("toegangspunten_brussel", "name"): (
+        ("Straat", "Naam van de link die de grens kruist"),
+        ("Street", "Name of the link that crosses the border"),
+    ),
 }
 
 #: layer kind -> description (Dutch), written to gpkg_contents.
@@ -84,11 +171,27 @@ LAYER_DESCRIPTIONS: dict[str, str] = {
     "woningen": "Woningen met wandelafstand en fietstijd tot het dichtstbijzijnde mobipunt en station",
     "mobipunten": "Mobipunten met hun verzorgingsgebied (woningen waarvoor ze het dichtstbijzijnde zijn)",
     "bedieningsgebieden": "Bedieningsgebied van elk mobipunt: gebied binnen de fietstijd over het netwerk",
-    "fietsstromen": "Netwerklinks met het potentieel aantal fietsers (woningen) naar het station",
+    "fietsstromen": "Netwerklinks met het potentieel aantal fietsers (woningen) naar het station en naar de Brusselse grens",
     "afgesloten_links": "Links die het scenario afsluit",
+    "toegangspunten_brussel": "Toegangspunten waar het fietsnetwerk de Brusselse grens kruist, met de woningen waarvoor elk het dichtstbijzijnde is",
+    "fietsstromen_verschil": "Links waarvan de potentiële fietsstroom door het scenario verandert (naar het station en naar Brussel)",
     "gemeenten": "Indicatoren per gemeente",
     "toegangswijzigingen": "Woningen die toegang winnen of verliezen binnen een drempel",
     "locatievoorstellen": "Voorgestelde locaties voor nieuwe mobipunten",
+}
+
+#: layer kind -> description (English, ``lang="en"``).
+LAYER_DESCRIPTIONS_EN: dict[str, str] = {
+    "woningen": "Dwellings with walking distance and cycling time to the nearest mobility hub and station",
+    "mobipunten": "Mobility hubs with their catchment (dwellings for which they are the nearest)",
+    "bedieningsgebieden": "Service area of each mobility hub: the area within the cycling time over the network",
+    "fietsstromen": "Network links with the potential number of cyclists (dwellings) to the station and to the Brussels border",
+    "afgesloten_links": "Links the scenario closes",
+    "toegangspunten_brussel": "Entry points where the bike network crosses the Brussels border, with the dwellings for which each is the nearest",
+    "fietsstromen_verschil": "Links whose potential bike flow the scenario changes (to the station and to Brussels)",
+    "gemeenten": "Indicators per municipality",
+    "toegangswijzigingen": "Dwellings gaining or losing access within a threshold",
+    "locatievoorstellen": "Suggested sites for new mobility hubs",
 }
 
 
@@ -134,19 +237,29 @@ def _write_layer(path: Path, name: str, frame: gpd.GeoDataFrame, first: bool) ->
     pyogrio.write_dataframe(frame, path, layer=name, driver="GPKG", append=not first, promote_to_multi=None)
 
 
-def _field_title(column: str) -> tuple[str, str]:
-    if column in FIELD_DESCRIPTIONS:
-        return FIELD_DESCRIPTIONS[column]
+def field_description(column: str, lang: str = "nl", *, kind: str | None = None) -> tuple[str, str]:
+    """``(title, description)`` of ``column`` in ``lang`` (``"nl"`` or ``"en"``).
+
+    ``kind`` is the layer kind (a key of :data:`LAYER_DESCRIPTIONS`) where a
+    column means something particular in that layer. Indicator columns get
+    their indicator label; an unknown column its own name.
+    """
+    en = lang == "en"
+    if kind is not None and (kind, column) in _LAYER_FIELDS:
+        return _LAYER_FIELDS[(kind, column)][1 if en else 0]
+    table = FIELD_DESCRIPTIONS_EN if en else FIELD_DESCRIPTIONS
+    if column in table:
+        return table[column]
     from slimmeregio.scenarios.results import indicator_label, indicator_unit
 
-    label = indicator_label(column, "nl")
+    label = indicator_label(column, "en" if en else "nl")
     if label != column:
         unit = indicator_unit(column)
-        return label, f"{label} ({'aantal' if unit == 'count' else unit})"
+        return label, f"{label} ({('count' if en else 'aantal') if unit == 'count' else unit})"
     return column, column
 
 
-def _describe(path: Path, layers: dict[str, tuple[str, list[str]]], meta: ExportMeta) -> None:
+def _describe(path: Path, layers: dict[str, tuple[str, str, list[str]]], meta: ExportMeta, lang: str) -> None:
     """Write gpkg_data_columns, layer descriptions and the metadata table."""
     con = sqlite3.connect(path)
     try:
@@ -164,26 +277,29 @@ def _describe(path: Path, layers: dict[str, tuple[str, list[str]]], meta: Export
             "INSERT OR IGNORE INTO gpkg_extensions VALUES ('gpkg_data_columns', NULL, 'gpkg_schema', "
             "'http://www.geopackage.org/spec/#extension_schema', 'read-write')"
         )
-        for table, (description, columns) in layers.items():
+        for table, (kind, description, columns) in layers.items():
             con.execute("UPDATE gpkg_contents SET description = ?, identifier = ? WHERE table_name = ?",
                         (description, table, table))
             for column in columns:
-                title, text = _field_title(column)
+                title, text = field_description(column, lang, kind=kind)
                 con.execute(
                     "INSERT OR REPLACE INTO gpkg_data_columns (table_name, column_name, name, title, description) "
                     "VALUES (?, ?, ?, ?, ?)",
                     (table, column, column, title, text),
                 )
         con.execute("CREATE TABLE metadata (id INTEGER PRIMARY KEY AUTOINCREMENT, sleutel TEXT NOT NULL, waarde TEXT)")
-        rows = [(label, value) for label, value in meta.rows("nl")]
+        rows = [(label, value) for label, value in meta.rows(lang)]
         rows.append(("parameters (JSON)", json.dumps(meta.to_dict()["parameters"], ensure_ascii=False)))
         con.executemany("INSERT INTO metadata (sleutel, waarde) VALUES (?, ?)", rows)
         con.execute(
             "INSERT INTO gpkg_contents (table_name, data_type, identifier, description, last_change) "
             "VALUES ('metadata', 'attributes', 'metadata', ?, strftime('%Y-%m-%dT%H:%M:%fZ','now'))",
-            ("Herkomst: scenario, parameters, datum, versie, bronnen",),
+            ("Provenance: scenario, parameters, date, version, sources" if lang == "en"
+             else "Herkomst: scenario, parameters, datum, versie, bronnen",),
         )
-        for col, title, text in (("sleutel", "Sleutel", "Onderdeel van de metadata"), ("waarde", "Waarde", "Waarde")):
+        meta_columns = ((("sleutel", "Key", "Part of the metadata"), ("waarde", "Value", "Value")) if lang == "en" else
+                        (("sleutel", "Sleutel", "Onderdeel van de metadata"), ("waarde", "Waarde", "Waarde")))
+        for col, title, text in meta_columns:
             con.execute(
                 "INSERT OR REPLACE INTO gpkg_data_columns (table_name, column_name, name, title, description) "
                 "VALUES ('metadata', ?, ?, ?, ?)", (col, col, title, text))
@@ -199,6 +315,7 @@ def export_geopackage(
     *,
     siting: Any = None,
     meta: ExportMeta | None = None,
+    lang: str = "nl",
     force: bool = False,
     progress: Any = None,
     cancel: Any = None,
@@ -206,10 +323,12 @@ def export_geopackage(
     """Write the result layers of ``results`` to the GeoPackage ``path``.
 
     Returns the path. Layer names: ``<prefix>_<kind>`` with prefix ``basis``
-    or ``s<n>_<scenario slug>``; see :data:`LAYER_DESCRIPTIONS`. Written
+    or ``s<n>_<scenario slug>``; see :data:`LAYER_DESCRIPTIONS`. Titles and
+    descriptions are Dutch, or English with ``lang="en"``. Written
     atomically; replaced only with ``force``.
     """
     task = Task(progress, cancel)
+    en = lang == "en"
     base, runs = _runs(list(results))
     if base is None and not runs:
         raise ExportError(path=path, reason={"nl": "geen resultaten om te exporteren", "en": "no results to export"})
@@ -217,37 +336,50 @@ def export_geopackage(
     if meta is None:
         meta = build_meta(project or Project(), scenario=first_eval.scenario, parameters=first_eval.parameters,
                           scenarios=[ev.scenario for _, ev, _ in runs])
-    plan: list[tuple[str, str, gpd.GeoDataFrame]] = []
+    meta = meta.with_results(base, *(ev for _, ev, _ in runs))
+    descriptions = LAYER_DESCRIPTIONS_EN if en else LAYER_DESCRIPTIONS
+    plan: list[tuple[str, str, str, gpd.GeoDataFrame]] = []
     evaluations = ([("basis", "basis", base, None)] if base is not None else []) + [
         (f"s{i}_{layer_slug(name)}", name, ev, comp) for i, (name, ev, comp) in enumerate(runs, start=1)
     ]
+
+    def add(prefix: str, kind: str, label: str, frame: gpd.GeoDataFrame) -> None:
+        plan.append((f"{prefix}_{kind}", kind, f"{descriptions[kind]} ({label})", frame))
+
     for prefix, name, ev, comp in evaluations:
-        label = "basistoestand" if prefix == "basis" else f"scenario {name}"
-        plan.append((f"{prefix}_woningen", f"{LAYER_DESCRIPTIONS['woningen']} ({label})", ev.dwellings))
-        plan.append((f"{prefix}_mobipunten", f"{LAYER_DESCRIPTIONS['mobipunten']} ({label})", ev.mobipunten))
+        if prefix == "basis":
+            label = "base situation" if en else "basistoestand"
+        else:
+            label = f"scenario {name}"
+        add(prefix, "woningen", label, ev.dwellings)
+        add(prefix, "mobipunten", label, ev.mobipunten)
         if ev.service_areas is not None and not ev.service_areas.empty:
-            plan.append((f"{prefix}_bedieningsgebieden", f"{LAYER_DESCRIPTIONS['bedieningsgebieden']} ({label})",
-                         ev.service_areas))
-        plan.append((f"{prefix}_fietsstromen", f"{LAYER_DESCRIPTIONS['fietsstromen']} ({label})", ev.links))
+            add(prefix, "bedieningsgebieden", label, ev.service_areas)
+        add(prefix, "fietsstromen", label, ev.links)
         if ev.removed_links is not None and not ev.removed_links.empty:
-            plan.append((f"{prefix}_afgesloten_links", f"{LAYER_DESCRIPTIONS['afgesloten_links']} ({label})",
-                         ev.removed_links))
+            add(prefix, "afgesloten_links", label, ev.removed_links)
+        entries = getattr(ev, "brussels_entries", None)
+        if entries is not None and not entries.empty:
+            add(prefix, "toegangspunten_brussel", label, entries)
         munis = _municipality_layer(project, ev.municipalities)
         if munis is not None:
-            plan.append((f"{prefix}_gemeenten", f"{LAYER_DESCRIPTIONS['gemeenten']} ({label})", munis))
+            add(prefix, "gemeenten", label, munis)
         if comp is not None and not comp.access_changes.empty:
-            plan.append((f"{prefix}_toegangswijzigingen", f"{LAYER_DESCRIPTIONS['toegangswijzigingen']} ({label})",
-                         comp.access_changes))
+            add(prefix, "toegangswijzigingen", label, comp.access_changes)
+        link_flows = getattr(comp, "link_flows", None)
+        if link_flows is not None and not link_flows.empty:
+            add(prefix, "fietsstromen_verschil", label, link_flows)
     if siting is not None and len(siting.sites):
-        plan.append(("locatievoorstellen",
-                     f"{LAYER_DESCRIPTIONS['locatievoorstellen']} (binnen {siting.threshold_min:g} min fietsen)",
+        within = (f"within {siting.threshold_min:g} min by bike" if en
+                  else f"binnen {siting.threshold_min:g} min fietsen")
+        plan.append(("locatievoorstellen", "locatievoorstellen", f"{descriptions['locatievoorstellen']} ({within})",
                      siting.sites))
-    described: dict[str, tuple[str, list[str]]] = {}
+    described: dict[str, tuple[str, str, list[str]]] = {}
     with writing(path, force=force) as tmp:
-        for i, (table, description, frame) in enumerate(plan):
+        for i, (table, kind, description, frame) in enumerate(plan):
             task.report(i / (len(plan) + 1), f"layer {table}")
             _write_layer(tmp, table, frame, first=(i == 0))
-            described[table] = (description, [c for c in frame.columns if c != frame.geometry.name])
-        _describe(tmp, described, meta)
+            described[table] = (kind, description, [c for c in frame.columns if c != frame.geometry.name])
+        _describe(tmp, described, meta, lang)
         task.report(1.0, "geopackage written")
     return Path(path)

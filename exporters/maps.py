@@ -20,6 +20,10 @@ Themes
     closed and upgraded, mobipunten added or moved (needs a comparison).
 ``flows``
     links by potential bike flow to the nearest station (width and colour).
+``flows_brussels``
+    links by potential bike flow to the nearest entry point on the Brussels
+    border, with the entry points (needs a Brussels layer in the project;
+    without one the map says so).
 ``siting``
     suggested mobipunt sites, numbered, over the current access.
 
@@ -50,7 +54,7 @@ from matplotlib.figure import Figure
 from matplotlib.patches import FancyBboxPatch, Rectangle
 
 from slimmeregio.exporters._safe import writing
-from slimmeregio.exporters.meta import ExportMeta, build_meta
+from slimmeregio.exporters.meta import BRUSSELS_NOTES, ExportMeta, build_meta
 from slimmeregio.exporters.style import (
     LegendItem,
     class_index,
@@ -100,6 +104,8 @@ THEMES: dict[str, tuple[str, str]] = {
     "access": ("Bereikbaarheid van mobipunten per fiets", "Access to mobility hubs by bike"),
     "change": ("Wat verandert het scenario?", "What does the scenario change?"),
     "flows": ("Potentiële fietsstromen naar het station", "Potential bike flows to the station"),
+    "flows_brussels": ("Potentiële fietsstromen naar de Brusselse grens",
+                       "Potential bike flows to the Brussels border"),
     "siting": ("Voorgestelde locaties voor nieuwe mobipunten", "Suggested sites for new mobility hubs"),
 }
 PAPERS = ("a4-portrait", "a4-landscape", "a3-portrait", "a3-landscape")
@@ -671,17 +677,19 @@ def _flow_breaks(flows: np.ndarray) -> list[float]:
 
 
 def _draw_flows(ax: Axes, evaluation: Any, bbox: tuple[float, float, float, float], paper: Paper,
-                lang: str) -> list[LegendItem]:
+                lang: str, column: str = "flow_dwellings") -> list[LegendItem]:
     links = evaluation.links
-    flows_all = links["flow_dwellings"].to_numpy(dtype=float)
+    if column not in links.columns:
+        return []
+    flows_all = links[column].to_numpy(dtype=float)
     breaks = _flow_breaks(flows_all)
-    frame = clip_frame(links[links["flow_dwellings"] > 0], bbox)
+    frame = clip_frame(links[links[column] > 0], bbox)
     if not breaks:
         return []
     colors = list(FLOW_COLORS[-(len(breaks) + 1):])
     widths = np.linspace(0.5, 3.6, len(breaks) + 1) * paper.scale
     if not frame.empty:
-        flows = frame["flow_dwellings"].to_numpy(dtype=float)
+        flows = frame[column].to_numpy(dtype=float)
         idx = class_index(flows, breaks)
         order = np.argsort(flows)
         draw_lines(ax, frame.geometry.to_numpy()[order], colors=[colors[i] for i in idx[order]],
@@ -690,6 +698,31 @@ def _draw_flows(ax: Axes, evaluation: Any, bbox: tuple[float, float, float, floa
     labels = _class_labels(breaks, "")
     return [LegendItem(lab + (unit if i == len(labels) - 1 else ""), "line", c, size=float(w / paper.scale))
             for i, (lab, c, w) in enumerate(zip(labels, colors, widths, strict=True))][::-1]
+
+
+def _draw_brussels_entries(ax: Axes, evaluation: Any, bbox: tuple[float, float, float, float], paper: Paper,
+                           lang: str) -> list[LegendItem]:
+    """The entry points on the Brussels border: used ones larger, the others small."""
+    entries = getattr(evaluation, "brussels_entries", None)
+    if entries is None or entries.empty:
+        return []
+    frame = clip_frame(entries, bbox)
+    if frame.empty:
+        return []
+    used = frame["dwellings"].to_numpy(dtype=float) > 0
+    if (~used).any():
+        draw_points(ax, frame.geometry.to_numpy()[~used], colors="white", sizes=3.2 * paper.scale,
+                    edgecolor=_MUTED, linewidth=0.6, zorder=7)
+    if used.any():
+        draw_points(ax, frame.geometry.to_numpy()[used], colors="white", sizes=6.0 * paper.scale,
+                    edgecolor=_INK, linewidth=1.2, zorder=7.5)
+    nl = lang == "nl"
+    items = [LegendItem("Toegangspunt op de grens (gebruikt)" if nl else "Entry point on the border (used)",
+                        "marker", "white", size=6, edge_color=_INK)]
+    if (~used).any():
+        items.append(LegendItem("Toegangspunt zonder stroom" if nl else "Entry point without flow",
+                                "marker", "white", size=3.5, edge_color=_MUTED))
+    return items
 
 
 def _draw_sites(ax: Axes, siting: Any, evaluation: Any, bbox: tuple[float, float, float, float], paper: Paper,
@@ -744,10 +777,12 @@ def _middle(values: Sequence[float], default: float) -> float:
 
 
 def key_figures(evaluation: Any, comparison: Any = None, siting: Any = None, *, municipality: str | None = None,
-                lang: str = "nl") -> list[tuple[str, str, str, bool]]:
+                lang: str = "nl", brussels: bool = False) -> list[tuple[str, str, str, bool]]:
     """``(label, value, change, higher_is_better)`` rows: the numbers a map shows.
 
-    ``municipality`` (NIS code) gives that municipality's numbers.
+    ``municipality`` (NIS code) gives that municipality's numbers;
+    ``brussels`` adds the median cycling time to the Brussels border (when
+    the run has it).
     """
     nl = lang == "nl"
     rows: list[tuple[str, str, str, bool]] = []
@@ -764,6 +799,9 @@ def key_figures(evaluation: Any, comparison: Any = None, siting: Any = None, *, 
         ("median_bike_min_mobipunt", "Mediane fietstijd tot mobipunt" if nl else "Median cycling time to a hub"),
         (f"share_bike_station_{tb}min", f"Woningen ≤ {tb} min fietsen van station" if nl else f"Dwellings ≤ {tb} min by bike of a station"),
     ]
+    if brussels:  # first: the map is about it
+        specs.insert(0, ("median_bike_min_brussels",
+                      "Mediane fietstijd tot de Brusselse grens" if nl else "Median cycling time to the Brussels border"))
     from slimmeregio.scenarios.results import indicator_unit
 
     for key, label in specs:
@@ -968,8 +1006,10 @@ def _draw_source(fig: Figure, rect: Sequence[float], paper: Paper, meta: ExportM
     ax = _text_axes(fig, rect)
     s = paper.scale
     y = 1.0
-    if meta.notes:
-        note = ("Let op: " if lang == "nl" else "Note: ") + (meta.short_note if lang == "nl" else " ".join(meta.notes))
+    parts = [meta.short_note_for(lang)] if meta.notes else []
+    parts += meta.result_note_texts(lang)
+    if parts:
+        note = ("Let op: " if lang == "nl" else "Note: ") + " ".join(parts)
         text = _wrap(note, rect[2] * 0.95, paper, 6.4 * s)
         t = ax.text(0.02, y - 0.03, text, fontsize=6.4 * s, color="#6d4c00", va="top", ha="left", zorder=3)
         lines = text.count("\n") + 1
@@ -1091,7 +1131,7 @@ def masterplan_figure(
     paper = parse_paper(paper)
     if comparison is not None and evaluation is None:
         evaluation = comparison.scenario
-    if theme in ("access", "flows"):
+    if theme in ("access", "flows", "flows_brussels"):
         _require(evaluation, theme, "een doorgerekend scenario", "an evaluated scenario")
     if theme == "change":
         _require(comparison, theme, "een vergelijking met de basis", "a comparison with the base")
@@ -1100,6 +1140,8 @@ def masterplan_figure(
     scenario = getattr(evaluation, "scenario", None)
     if meta is None:
         meta = build_meta(project, scenario=scenario, parameters=getattr(evaluation, "parameters", None))
+    meta = meta.with_results(getattr(comparison, "base", None), evaluation,
+                             skip=() if theme == "flows_brussels" else BRUSSELS_NOTES)
     layers = _project_layers(project)
     munis = _municipality_frame(layers)
     focus = None
@@ -1184,6 +1226,13 @@ def masterplan_figure(
         sections.append(("Potentiële fietsers naar het station (woningen per link)" if nl
                          else "Potential cyclists to the station (dwellings per link)", items))
         sections.append(("Stations", _draw_stations(ax, layers.stations, evaluation, extent, paper, lang)))
+    elif theme == "flows_brussels":
+        _network_background(ax, layers.network, network_links, extent)
+        items = _draw_flows(ax, evaluation, extent, paper, lang, column="flow_brussels_dwellings")
+        sections.append(("Potentiële fietsers naar de Brusselse grens (woningen per link)" if nl
+                         else "Potential cyclists to the Brussels border (dwellings per link)", items))
+        sections.append(("Brusselse grens" if nl else "Brussels border",
+                         _draw_brussels_entries(ax, evaluation, extent, paper, lang)))
     else:  # siting
         _network_background(ax, layers.network, network_links, extent)
         items = _draw_sites(ax, siting, evaluation, extent, paper, zoomed, lang)
@@ -1201,7 +1250,8 @@ def masterplan_figure(
         _draw_locator(fig, layout.locator, paper, munis, layers.brussels, extent, focus, lang)
         return fig
     _draw_title(fig, layout.title, paper, meta, theme, subtitle, lang)
-    rows = key_figures(evaluation, comparison, siting, municipality=focus, lang=lang)
+    rows = key_figures(evaluation, comparison, siting, municipality=focus, lang=lang,
+                       brussels=theme == "flows_brussels")
     if focus_name is not None:
         heading = f"Kerncijfers {focus_name}" if nl else f"Key figures {focus_name}"
     else:

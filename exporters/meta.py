@@ -19,6 +19,7 @@ from slimmeregio import __version__
 from slimmeregio.layers.model import Project
 
 __all__ = [
+    "BRUSSELS_NOTES",
     "LEDGER_COLUMNS_EN",
     "LEDGER_COLUMNS_NL",
     "MODIFICATION_KINDS",
@@ -28,6 +29,9 @@ __all__ = [
     "parameter_rows",
     "scenario_label",
 ]
+
+#: Codes of ``Evaluation.notes`` that only concern the flows towards Brussels.
+BRUSSELS_NOTES = ("no_brussels", "brussels_unreached")
 
 #: Dutch labels of the scenario parameters, for tables and source lines.
 PARAMETER_LABELS: dict[str, tuple[str, str]] = {
@@ -109,6 +113,33 @@ class ExportMeta:
     scenarios: tuple[str, ...] = ()
     #: Names of the illustrative layers shown (for a short map note).
     illustrative_layers: tuple[str, ...] = ()
+    #: Remarks on the results themselves (``Evaluation.notes``), as
+    #: ``(Dutch, English)`` pairs, e.g. "no Brussels layer: Brussels flows are 0".
+    result_notes: tuple[tuple[str, str], ...] = ()
+
+    def result_note_texts(self, lang: str = "nl") -> list[str]:
+        """:attr:`result_notes` in ``lang`` (``"nl"`` or ``"en"``)."""
+        return [en if lang == "en" else nl for nl, en in self.result_notes]
+
+    def with_results(self, *evaluations: Any, skip: Iterable[str] = ()) -> ExportMeta:
+        """A copy carrying the notes of ``evaluations`` (Evaluation objects, None skipped).
+
+        Each note appears once, in the order met; a note already present is
+        not repeated. ``skip``: note codes to leave out (where they are not
+        relevant, e.g. the Brussels notes on an access map).
+        """
+        from dataclasses import replace
+
+        skipped = set(skip)
+        notes = list(self.result_notes)
+        for ev in evaluations:
+            for code, text in (getattr(ev, "notes", None) or {}).items():
+                if code in skipped:
+                    continue
+                pair = (str(text.get("nl", "")), str(text.get("en", text.get("nl", ""))))
+                if pair[0] and pair not in notes:
+                    notes.append(pair)
+        return replace(self, result_notes=tuple(notes))
 
     @property
     def short_note(self) -> str:
@@ -201,6 +232,8 @@ class ExportMeta:
         rows += [(("Bron" if nl else "Source"), s) for s in self.sources]
         rows += [(("Naamsvermelding" if nl else "Attribution"), a) for a in self.attributions]
         rows += [(("Opmerking" if nl else "Note"), n) for n in self.notes]
+        rows += [(("Opmerking bij de resultaten" if nl else "Note on the results"), n)
+                 for n in self.result_note_texts(lang)]
         return rows
 
     def to_dict(self) -> dict[str, Any]:
@@ -219,6 +252,7 @@ class ExportMeta:
             "attributions": list(self.attributions),
             "notes": list(self.notes),
             "illustrative_layers": list(self.illustrative_layers),
+            "result_notes": [{"nl": nl, "en": en} for nl, en in self.result_notes],
         }
 
 

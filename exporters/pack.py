@@ -53,7 +53,7 @@ __all__ = ["FORMATS", "Manifest", "PackFile", "export_pack", "parse_formats", "r
 FORMATS = ("pdf", "png", "svg", "html", "xlsx", "pptx", "gpkg")
 _MAP_FORMATS = ("pdf", "png", "svg")
 _THEME_FILE = {"base": "basiskaart", "access": "bereikbaarheid", "change": "wijzigingen", "flows": "fietsstromen",
-               "siting": "locatievoorstel"}
+               "flows_brussels": "fietsstromen_brussel", "siting": "locatievoorstel"}
 _KIND_NL = {
     "map": "Masterplankaart",
     "atlas": "Atlas: één pagina per gemeente",
@@ -264,6 +264,8 @@ def _map_jobs(project: Project, base: Any, runs: list[tuple[str, Any, Any]], sit
         if comp is not None:
             plan.append((slug, "change", {"comparison": comp}, name))
         plan.append((slug, "flows", {"evaluation": ev}, name))
+        if getattr(ev, "has_brussels", False):
+            plan.append((slug, "flows_brussels", {"evaluation": ev}, name))
     if siting is not None and len(siting.sites):
         ev = runs[-1][1] if runs else base
         plan.append(("voorstel", "siting", {"evaluation": ev, "siting": siting}, runs[-1][0] if runs else base_label))
@@ -392,7 +394,7 @@ def export_pack(
     if "gpkg" in fmts:
         jobs.append(_Job("resultaten.gpkg", "gpkg", _kind("gpkg", lang),
                          lambda staging: export_geopackage(project, results, staging / "resultaten.gpkg",
-                                                           siting=siting, meta=meta), weight=3.0))
+                                                           siting=siting, meta=meta, lang=lang), weight=3.0))
     for nis, name in chosen:
         folder = f"gemeenten/{safe_filename(name)}"
         if "pdf" in fmts:

@@ -1,9 +1,11 @@
 """The council slide deck (python-pptx), 16:9, readable at the back of the room.
 
 Slides: title; the region's key figures; per scenario its map and three key
-numbers; a comparison chart (a native, editable PowerPoint chart); the
-municipalities that gain most and least; the modification ledger; sources
-and method. Body text is at least 18 pt, dark on white; the footer of each
+numbers; a comparison chart (a native, editable PowerPoint chart); where the
+potential commuters would cycle (the busiest links towards the stations and
+towards the Brussels border); the municipalities that gain most and least;
+the modification ledger; sources and method (with the remarks on the
+results). Body text is at least 18 pt, dark on white; the footer of each
 slide states scenario, date, tool version and the illustrative note.
 """
 
@@ -24,14 +26,14 @@ from pptx.enum.text import MSO_ANCHOR, PP_ALIGN
 from pptx.util import Emu, Inches, Pt
 
 from slimmeregio.exporters._safe import writing
-from slimmeregio.exporters.excel import _runs
+from slimmeregio.exporters.excel import _runs, link_flow_ranking
 from slimmeregio.exporters.maps import SLIDE_PAPER, fmt_number, masterplan_figure
 from slimmeregio.exporters.meta import ExportMeta, build_meta, modification_ledger
 from slimmeregio.layers.errors import ExportError
 from slimmeregio.layers.model import Project
 from slimmeregio.layers.progress import Task
 
-__all__ = ["BODY_PT", "FOOTER_NAME", "export_slides"]
+__all__ = ["BODY_PT", "FLOW_ROWS", "FOOTER_NAME", "export_slides", "flow_streets"]
 
 #: Smallest body text size (points).
 BODY_PT = 18
@@ -183,6 +185,92 @@ def _map_png(project: Project, theme: str, *, comparison: Any, evaluation: Any, 
     return buffer
 
 
+#: Streets per destination on the bike-flow slide.
+FLOW_ROWS = 5
+
+
+def _municipality_geometry(project: Project, nis: str | None) -> Any:
+    """The polygon of municipality ``nis`` in the project (None when absent)."""
+    if nis is None:
+        return None
+    from slimmeregio.layers.roles import Role
+
+    layer = project.layers.first(Role.MUNICIPALITIES)
+    if layer is None or layer.is_raster or not layer.has_field("nis"):
+        return None
+    frame = layer.frame.to_crs(31370) if layer.frame.crs is not None and layer.frame.crs.to_epsg() != 31370 \
+        else layer.frame
+    sel = layer.column("nis").astype(str).to_numpy() == nis
+    return frame.geometry[sel].union_all() if sel.any() else None
+
+
+def flow_streets(links: Any, column: str, *, n: int = FLOW_ROWS, lang: str = "nl", area: Any = None,
+                 deltas: dict[Any, float] | None = None) -> list[tuple[str, float, float | None]]:
+    """``(street, potential cyclists, change)`` of the ``n`` busiest streets for flow ``column``.
+
+    Links of one street count once, with their largest flow; unnamed links
+    are listed as "link <id> (<class>)". ``area`` (a polygon) keeps the links
+    that touch it; ``deltas`` maps link id to the change against the base.
+    """
+    if area is not None and column in links.columns:
+        links = links[links.intersects(area)]
+    ranking = link_flow_ranking(links, column, n=max(n * 20, 200))
+    out: list[tuple[str, float, float | None]] = []
+    seen: set[str] = set()
+    for row in ranking.itertuples(index=False):
+        name = str(row.name or "").strip()
+        label = name or f"{_tr(lang, 'link', 'link')} {row.link_id} ({row.link_class})"
+        key = name.lower() or f"#{row.link_id}"
+        if key in seen:
+            continue
+        seen.add(key)
+        out.append((label, float(row.flow), None if deltas is None else float(deltas.get(row.link_id, 0.0))))
+        if len(out) == n:
+            break
+    return out
+
+
+def _flows_slide(slide: Any, project: Project, name: str, ev: Any, comp: Any, nis: str | None, lang: str) -> None:
+    """Two tables side by side: busiest streets towards the station and towards Brussels."""
+    area = _municipality_geometry(project, nis)
+    half = (_W - 2 * _MARGIN - Inches(0.4)) // 2
+    intro = _tr(lang,
+                f"{name}: woningen waarvan de kortste fietsroute over de straat loopt (potentieel, geen tellingen)",
+                f"{name}: dwellings whose shortest cycling route uses the street (potential, not counts)")
+    _text_box(slide, _MARGIN, Inches(1.25), _W - 2 * _MARGIN, Inches(0.8), intro, size=BODY_PT, color=_MUTED)
+    flows = getattr(comp, "link_flows", None) if comp is not None else None
+    for i, (column, head) in enumerate((("flow_dwellings", _tr(lang, "Naar het station", "To the station")),
+                                        ("flow_brussels_dwellings",
+                                         _tr(lang, "Naar de Brusselse grens", "To the Brussels border")))):
+        left = _MARGIN + i * (half + Inches(0.4))
+        _text_box(slide, left, Inches(2.0), half, Inches(0.5), head, size=22, bold=True, color=_BLUE)
+        if column == "flow_brussels_dwellings" and not getattr(ev, "has_brussels", True):
+            note = ev.notes.get("no_brussels", {})
+            _text_box(slide, left, Inches(2.5), half, Inches(2.0), note.get(lang, note.get("nl", "")),
+                      size=BODY_PT, color=RGBColor(0x6D, 0x4C, 0x00))
+            continue
+        deltas = None
+        if flows is not None and f"delta_{column}" in flows.columns:
+            deltas = dict(zip(flows["link_id"], flows[f"delta_{column}"], strict=True))
+        streets = flow_streets(ev.links, column, lang=lang, area=area, deltas=deltas)
+        if deltas is not None and not any(delta for _, _, delta in streets):
+            deltas = None  # no change on these streets: no empty column
+        if not streets:
+            _text_box(slide, left, Inches(2.5), half, Inches(1.0),
+                      _tr(lang, "Geen potentiële stroom.", "No potential flow."), size=BODY_PT, color=_MUTED)
+            continue
+        rows = [[_tr(lang, "Straat", "Street"), _tr(lang, "Woningen", "Dwellings")]]
+        if deltas is not None:
+            rows[0].append(_tr(lang, "Verschil", "Change"))
+        for label, flow, delta in streets:
+            row = [label, fmt_number(flow, "count", lang)]
+            if deltas is not None:
+                row.append("" if not delta else fmt_number(delta, "count", lang, signed=True))
+            rows.append(row)
+        widths = (2.75, 1.75, 1.5) if deltas is not None else (4.2, 1.8)
+        _table(slide, left, Inches(2.5), half, rows, widths, row_h=0.55)
+
+
 def _value(ev: Any, key: str, nis: str | None) -> float:
     if ev is None:
         return float("nan")
@@ -233,6 +321,7 @@ def export_slides(
     if meta is None:
         meta = build_meta(project, scenario=first.scenario, parameters=first.parameters,
                           scenarios=[ev.scenario for _, ev, _ in runs], lang=lang)
+    meta = meta.with_results(base, *(ev for _, ev, _ in runs))
     nis, muni_name = (None, None) if municipality is None else _nis_of(base, runs, municipality)
     params = first.parameters
     t = _middle(params.bike_thresholds_min, 10.0)
@@ -364,6 +453,13 @@ def export_slides(
     plot.data_labels.number_format = '0.0'
     plot.data_labels.number_format_is_linked = False
     _footer(slide, meta, number, lang)
+    # 4b. where the potential commuters cycle (the last scenario, else the base)
+    flow_name, flow_ev, flow_comp = runs[-1] if runs else (base_name, base, None)
+    if "flow_dwellings" in flow_ev.links.columns:
+        slide = next_slide()
+        _title(slide, _tr(lang, "Waar fietsen de potentiële pendelaars?", "Where would the potential commuters cycle?"))
+        _flows_slide(slide, project, flow_name, flow_ev, flow_comp, nis, lang)
+        _footer(slide, meta.with_scenario(flow_ev.scenario, flow_ev.parameters), number, lang)
     # 5. municipalities: top and bottom
     task.report(0.8, "municipality table")
     for name, ev, comp in runs or [(base_name, base, None)]:
@@ -436,21 +532,26 @@ def export_slides(
         f"• Bereikbaarheid: kortste route over het fietsnetwerk naar het dichtstbijzijnde mobipunt of station; "
         f"fietssnelheid per linkklasse ({speeds} km/u).\n"
         f"• Wandelafstand over het netwerk; drempels {walk} m en {bike} min fietsen.\n"
-        f"• Aandelen gewogen naar woningen; inwoners = woningen × {params.household_size:g}.",
+        f"• Aandelen gewogen naar woningen; inwoners = woningen × {params.household_size:g}.\n"
+        "• Fietsstromen: elke woning langs haar kortste fietsroute naar het dichtstbijzijnde station en naar de "
+        "Brusselse grens (potentieel, geen tellingen).",
         f"• Access: shortest route over the bike network to the nearest mobility hub or station; "
         f"cycling speed per link class ({speeds} km/h).\n"
         f"• Walking distance over the network; thresholds {walk} m and {bike} min by bike.\n"
-        f"• Shares weighted by dwellings; inhabitants = dwellings × {params.household_size:g}.",
+        f"• Shares weighted by dwellings; inhabitants = dwellings × {params.household_size:g}.\n"
+        "• Bike flows: every dwelling along its shortest cycling route to the nearest station and to the Brussels "
+        "border (potential, not counts).",
     )
-    _text_box(slide, _MARGIN, Inches(1.35), _W - 2 * _MARGIN, Inches(2.2), method, size=BODY_PT)
-    sources = "\n".join(f"• {s}" for s in (meta.attributions or meta.sources)[:4])
-    _text_box(slide, _MARGIN, Inches(3.65), _W - 2 * _MARGIN, Inches(1.8),
+    _text_box(slide, _MARGIN, Inches(1.3), _W - 2 * _MARGIN, Inches(2.6), method, size=BODY_PT)
+    sources = "\n".join(f"• {s}" for s in (meta.attributions or meta.sources)[:3])
+    _text_box(slide, _MARGIN, Inches(4.0), _W - 2 * _MARGIN, Inches(1.3),
               _tr(lang, "Bronnen (volledige lijst in het Excel-bestand, blad 'Parameters en bronnen'):\n",
                   "Sources (full list in the Excel workbook, sheet 'Parameters and sources'):\n") + sources,
               size=BODY_PT)
-    if meta.notes:
-        _text_box(slide, _MARGIN, Inches(5.6), _W - 2 * _MARGIN, Inches(1.2),
-                  _tr(lang, "Let op: ", "Note: ") + meta.short_note_for(lang),
+    notes = ([meta.short_note_for(lang)] if meta.notes else []) + meta.result_note_texts(lang)
+    if notes:
+        _text_box(slide, _MARGIN, Inches(5.45), _W - 2 * _MARGIN, Inches(1.5),
+                  _tr(lang, "Let op: ", "Note: ") + " ".join(notes),
                   size=BODY_PT, color=RGBColor(0x6D, 0x4C, 0x00))
     _footer(slide, meta, number, lang)
     props = prs.core_properties

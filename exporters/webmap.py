@@ -213,18 +213,21 @@ def _network_data(links: gpd.GeoDataFrame, lang: str) -> dict[str, Any]:
     return _geojson(main, {k: v for k, v in cols.items() if k in main.columns}, simplify=5.0, lang=lang)
 
 
-def _flow_data(links: gpd.GeoDataFrame, lang: str) -> tuple[dict[str, Any], list[float]]:
-    flows = links["flow_dwellings"].to_numpy(dtype=float)
+def _flow_data(links: gpd.GeoDataFrame, lang: str, column: str = "flow_dwellings"
+               ) -> tuple[dict[str, Any], list[float]]:
+    if column not in links.columns:
+        return {"type": "FeatureCollection", "features": [], "_aliases": []}, []
+    flows = links[column].to_numpy(dtype=float)
     breaks = _flow_breaks(flows)
     if not breaks:
         return {"type": "FeatureCollection", "features": [], "_aliases": []}, []
     cut = breaks[1] if len(breaks) > 1 else breaks[0]  # the upper half of the flows: keeps the file small
-    part = links[links["flow_dwellings"] > cut].copy()
+    part = links[links[column] > cut].copy()
     colors = list(FLOW_COLORS[-(len(breaks) + 1):])
-    idx = np.searchsorted(np.asarray(breaks), part["flow_dwellings"].to_numpy(dtype=float), side="left")
+    idx = np.searchsorted(np.asarray(breaks), part[column].to_numpy(dtype=float), side="left")
     widths = np.linspace(2, 8, len(breaks) + 1)
     part["_style"] = [f"{colors[i]}|{widths[i]:.1f}|" for i in idx]
-    part["flow"] = part["flow_dwellings"].round().astype(int)
+    part["flow"] = part[column].round().astype(int)
     part["klasse"] = [_class_label(c, lang) for c in part["link_class"].astype(str)]
     cols = {"link_id": _tr(lang, "Link-id", "Link id"), "klasse": _tr(lang, "Klasse", "Class"),
             "flow": _tr(lang, "Potentiële fietsers (woningen)", "Potential cyclists (dwellings)")}
@@ -411,6 +414,8 @@ def _header_html(meta: ExportMeta, scenarios: Sequence[str], lang: str) -> str:
         details = "".join(f"<li>{html.escape(n)}</li>" for n in meta.notes)
         note = (f'<details class="srp-note"><summary>{_tr(lang, "Let op", "Note")}: '
                 f"{html.escape(meta.short_note_for(lang))}</summary><ul>{details}</ul></details>")
+    for text in meta.result_note_texts(lang):
+        note += f'<div class="srp-note">{_tr(lang, "Let op", "Note")}: {html.escape(text)}</div>'
     howto = _tr(lang, "Lagen aan- en uitzetten met de lagenknop rechtsboven; klik op een object voor de gegevens.",
                 "Switch layers on and off with the layer button at the top right; click a feature for its data.")
     return (
@@ -496,6 +501,7 @@ def webmap(
     if meta is None:
         meta = build_meta(project, scenario=getattr(first, "scenario", None), parameters=getattr(first, "parameters", None),
                           scenarios=[ev.scenario for _, ev, _ in runs], lang=lang)
+    meta = meta.with_results(base, *(ev for _, ev, _ in runs))
     params = getattr(first, "parameters", None)
     t = float(threshold) if threshold is not None else _middle(params.bike_thresholds_min if params else (), 10.0)
     base_name = _tr(lang, "basis", "base")
@@ -562,19 +568,28 @@ def webmap(
     legend.append((_tr(lang, "Fietsnetwerk", "Bike network"),
                    [(_class_label(c, lang), LINK_CLASS_COLORS[c], "line") for c in MAIN_CLASSES]))
     flow_source = runs[0][1] if runs else base
-    if flow_source is not None and "flow_dwellings" in flow_source.links.columns:
-        data, breaks = _flow_data(flow_source.links, lang)
+    flow_layers = (
+        ("flow_dwellings", ("Potentiële fietsstromen naar het station", "Potential bike flows to the station"),
+         ("Fietsstromen (woningen per link)", "Bike flows (dwellings per link)")),
+        ("flow_brussels_dwellings",
+         ("Potentiële fietsstromen naar de Brusselse grens", "Potential bike flows to the Brussels border"),
+         ("Fietsstromen naar Brussel (woningen per link)", "Bike flows to Brussels (dwellings per link)")),
+    )
+    for column, (title_nl, title_en), (legend_nl, legend_en) in flow_layers:
+        if flow_source is None or column not in flow_source.links.columns:
+            continue
+        data, breaks = _flow_data(flow_source.links, lang, column)
         if breaks:
             name = base_name if flow_source is base else runs[0][0]
-            group = folium.FeatureGroup(name=html.escape(_tr(lang, f"Potentiële fietsstromen naar het station ({_short(name)})",
-                                                             f"Potential bike flows to the station ({_short(name)})")),
+            group = folium.FeatureGroup(name=html.escape(_tr(lang, f"{title_nl} ({_short(name)})",
+                                                             f"{title_en} ({_short(name)})")),
                                         show=False)
             _add_geojson(group, data, _line_style)
             group.add_to(fmap)
             labels = [*(f"{a:g}–{b2:g}" for a, b2 in zip(breaks, breaks[1:], strict=False)), f"> {breaks[-1]:g}"]
             colors = list(FLOW_COLORS[-(len(breaks) + 1):])[1:]
             shown = [(lab, c, "line") for lab, c in zip(labels, colors, strict=True)][1 if len(breaks) > 1 else 0:]
-            legend.append((_tr(lang, "Fietsstromen (woningen per link)", "Bike flows (dwellings per link)"), shown))
+            legend.append((_tr(lang, legend_nl, legend_en), shown))
     task.report(0.4, "housing")
     # -- housing access per scenario (toggle to compare)
     evaluations = ([(base_name, base)] if base is not None else []) + [(name, ev) for name, ev, _ in runs]

@@ -19,6 +19,7 @@ import tempfile
 from pathlib import Path
 
 from PIL import Image
+from pptx import Presentation
 
 from slimmeregio.exporters.maps import export_atlas, export_map
 from slimmeregio.exporters.slides import export_slides
@@ -71,6 +72,7 @@ def main() -> int:
             ("masterplan_bereikbaarheid_a3.png", "access", "a3-landscape", 1700),
             ("masterplan_wijzigingen_a3.png", "change", "a3-landscape", 1700),
             ("masterplan_fietsstromen_a4.png", "flows", "a4-portrait", 1100),
+            ("masterplan_fietsstromen_brussel_a4.png", "flows_brussels", "a4-portrait", 1100),
             ("masterplan_locatievoorstel_a4.png", "siting", "a4-landscape", 1500),
         ]
         for name, theme, paper, width in maps:
@@ -88,7 +90,7 @@ def main() -> int:
         if soffice:
             subprocess.run([soffice, "--headless", "--convert-to", "pdf", "--outdir", str(tmp), str(deck)],
                            check=True, capture_output=True, timeout=300)
-            pages = _pdf_pages(tmp / "presentatie.pdf", tmp / "slide", [1, 2, 3, 4, 5, 6, 7], 80)
+            pages = _pdf_pages(tmp / "presentatie.pdf", tmp / "slide", list(range(1, len(Presentation(str(deck)).slides) + 1)), 80)
             for i, page in enumerate(pages, start=1):
                 _shrink(page, HERE / f"dia_{i}.png", 1100)
                 print("wrote", f"dia_{i}.png")

@@ -165,10 +165,51 @@ def _indicators(frame: pd.DataFrame, params: Parameters) -> dict[str, float]:
         out[f"mean_walk_m_{target}"] = float((walk * w).sum() / total)
         out[f"median_walk_m_{target}"] = float(walk[order][np.searchsorted(cum, 0.5)])
         out[f"p90_walk_m_{target}"] = float(walk[order][np.searchsorted(cum, 0.9)])
+    if "bike_min_brussels" in frame.columns and frame["bike_min_brussels"].notna().any():
+        part = frame.dropna(subset=["bike_min_brussels"])
+        bw = part["dwellings"].to_numpy(dtype=float)
+        bike = part["bike_min_brussels"].to_numpy(dtype=float)
+        order = np.argsort(bike)
+        cum = np.cumsum(bw[order]) / bw.sum()
+        out["mean_bike_min_brussels"] = float((bike * bw).sum() / bw.sum())
+        out["median_bike_min_brussels"] = float(bike[order][np.searchsorted(cum, 0.5)])
+        out["p90_bike_min_brussels"] = float(bike[order][np.searchsorted(cum, 0.9)])
     return out
 
 
-def make_evaluation(project: Project, scenario: Scenario | None) -> Evaluation:
+#: Entry points on the 'Brussels' square's west side (x = 158 000), one per horizontal grid line.
+ENTRY_Y = np.arange(153_000, 159_001, 1000)
+
+
+def _brussels_columns(pts: np.ndarray, links: gpd.GeoDataFrame, brussels: bool
+                      ) -> tuple[np.ndarray, list[str | None], np.ndarray, gpd.GeoDataFrame]:
+    """(minutes, entry ids, flow per link, entries) by straight lines to the entry points.
+
+    The flow of a horizontal link at height y ending at x is the number of
+    dwellings whose entry point is at y and that lie west of x (they ride
+    east along that line): a simple, known pattern for the exporter tests.
+    """
+    if not brussels:
+        empty = gpd.GeoDataFrame({"entry_id": pd.Series(dtype=str), "link_id": pd.Series(dtype="int64"),
+                                  "name": pd.Series(dtype=str), "link_class": pd.Series(dtype=str),
+                                  "dwellings": pd.Series(dtype="int64")},
+                                 geometry=gpd.GeoSeries([], crs=CRS), crs=CRS)
+        return np.full(len(pts), np.nan), [None] * len(pts), np.zeros(len(links)), empty
+    targets = np.column_stack([np.full(len(ENTRY_Y), 158_000.0), ENTRY_Y.astype(float)])
+    dist, idx = _nearest_minutes(pts, targets)
+    minutes = dist / (BIKE_KMH * 1000 / 60)
+    coords = [shapely.get_coordinates(g) for g in links.geometry]
+    ids = []
+    for y in ENTRY_Y:
+        hit = [i for i, c in enumerate(coords) if c[0, 1] == c[-1, 1] == y and c[:, 0].max() == 158_000]
+        ids.append(f"{int(links['link_id'].iloc[hit[0]])}@0" if hit else f"x@{y}")
+    entry_ids: list[str | None] = [ids[i] for i in idx]
+    return minutes, entry_ids, np.zeros(len(links)), gpd.GeoDataFrame(
+        {"entry_id": ids, "link_id": [int(i.split("@")[0]) if i[0] != "x" else -1 for i in ids],
+         "name": "", "link_class": "lokaal", "dwellings": 0}, geometry=shapely.points(targets), crs=CRS)
+
+
+def make_evaluation(project: Project, scenario: Scenario | None, *, brussels: bool = True) -> Evaluation:
     params = scenario.parameters if scenario is not None else Parameters()
     housing = project.layers["woningen"].frame
     munis = project.layers["gemeenten"].frame
@@ -237,6 +278,9 @@ def make_evaluation(project: Project, scenario: Scenario | None) -> Evaluation:
         geometry=housing.geometry.values,
         crs=CRS,
     )
+    bx_min, bx_ids, _, entries = _brussels_columns(pts, links, brussels)
+    dwell["bike_min_brussels"] = bx_min
+    dwell["brussels_entry_id"] = bx_ids
     dwell.loc[5, ["walk_m_mobipunt", "bike_min_mobipunt", "walk_m_station", "bike_min_station"]] = np.nan
     dwell.loc[5, "reachable"] = False
     region = _indicators(dwell.dropna(subset=["bike_min_mobipunt"]), params)
@@ -268,6 +312,20 @@ def make_evaluation(project: Project, scenario: Scenario | None) -> Evaluation:
     flows = np.zeros(len(links))
     flows[links["link_class"].to_numpy() != "lokaal"] = np.linspace(5, 400, int((links["link_class"] != "lokaal").sum()))
     links = links.assign(flow_dwellings=flows)
+    flows_bx = np.zeros(len(links))
+    if brussels:
+        w_all = dwell["dwellings"].to_numpy(dtype=float)
+        xs = shapely.get_coordinates(dwell.geometry.to_numpy())[:, 0]
+        entry_of = np.array([e or "" for e in dwell["brussels_entry_id"]])
+        for j, geom in enumerate(links.geometry):
+            c = shapely.get_coordinates(geom)
+            if c[0, 1] != c[-1, 1] or c[0, 1] not in ENTRY_Y:
+                continue
+            entry = entries.loc[entries.geometry.y == c[0, 1], "entry_id"].iloc[0]
+            flows_bx[j] = w_all[(entry_of == entry) & (xs <= c[:, 0].max())].sum()
+        per_entry = dwell.groupby("brussels_entry_id")["dwellings"].sum()
+        entries = entries.assign(dwellings=[int(per_entry.get(e, 0)) for e in entries["entry_id"]])
+    links = links.assign(flow_brussels_dwellings=flows_bx)
     stations = gpd.GeoDataFrame(
         {"station_id": st["station_id"], "name": st["naam"], "trains_per_day": st["treinen_per_dag"],
          "catchment_dwellings": [int(w[idx_s == i].sum()) for i in range(len(st))], "snap_m": 3.0,
@@ -287,6 +345,10 @@ def make_evaluation(project: Project, scenario: Scenario | None) -> Evaluation:
         mobipunten=mobipunten, stations=stations, service_areas=service, links=links,
         removed_links=removed, network=network, population_covered=1234.0,
         unreachable=pd.DataFrame({"layer": ["housing"], "id": ["6"], "snap_m": [np.nan]}), timings={},
+        brussels_entries=entries,
+        notes={} if brussels else {"no_brussels": {
+            "nl": "Geen Brussel-laag in het project: de fietsstromen naar Brussel zijn 0.",
+            "en": "No Brussels layer in the project: the bike flows to Brussels are 0."}},
     )
 
 
@@ -325,8 +387,33 @@ def make_comparison(base: Evaluation, scen: Evaluation) -> Comparison:
         "base_station": base.coverage_curve["share_station"],
         "scenario_station": scen.coverage_curve["share_station"],
     })
+    flows = _link_flows(base, scen)
     return Comparison(base=base, scenario=scen, region=region, municipalities=pd.DataFrame(long_rows),
-                      access_changes=access, curve=curve)
+                      access_changes=access, curve=curve, link_flows=flows)
+
+
+def _link_flows(base: Evaluation, scen: Evaluation) -> gpd.GeoDataFrame:
+    cols = ["flow_dwellings", "flow_brussels_dwellings"]
+    b = base.links.set_index("link_id")[cols]
+    s = scen.links.set_index("link_id")
+    joined = s[["name", "link_class", "change", *cols, "geometry"]].merge(b, left_index=True, right_index=True, how="outer", suffixes=("", "_base"))
+    out = pd.DataFrame({
+        "link_id": joined.index.astype("int64"),
+        "name": joined["name"].fillna("").to_numpy(),
+        "link_class": joined["link_class"].fillna("").to_numpy(),
+        "change": joined["change"].fillna("removed").to_numpy(),
+    })
+    for col, stem in (("flow_dwellings", "flow_dwellings"), ("flow_brussels_dwellings", "flow_brussels_dwellings")):
+        out[f"base_{stem}"] = joined[f"{col}_base"].fillna(0).to_numpy()
+        out[f"scenario_{stem}"] = joined[col].fillna(0).to_numpy()
+        out[f"delta_{stem}"] = out[f"scenario_{stem}"] - out[f"base_{stem}"]
+    geoms = [g if g is not None else base.links.set_index("link_id").geometry.get(i)
+             for i, g in zip(out["link_id"], joined["geometry"], strict=True)]
+    frame = gpd.GeoDataFrame(out, geometry=geoms, crs=CRS)
+    changed = (frame["delta_flow_dwellings"] != 0) | (frame["delta_flow_brussels_dwellings"] != 0)
+    frame = frame[changed]
+    size = frame[["delta_flow_dwellings", "delta_flow_brussels_dwellings"]].abs().max(axis=1)
+    return frame.loc[size.sort_values(ascending=False).index].reset_index(drop=True)
 
 
 def make_scenario() -> Scenario:

@@ -35,6 +35,13 @@ def test_export_region_pack(scenario_file: Path, tmp_path: Path) -> None:
     expected = Scenario.from_toml(scenario_file.read_text(encoding="utf-8")).modifications
     assert len(ledger) == len(expected) and all(r[8] for r in ledger)  # every modification says why
     assert [r[7] for r in ledger] == [m.author for m in expected]
+    # the region has a Brussels layer: both flows are ranked, for the base and the scenario
+    flows = [r for r in wb["Fietsstromen"].iter_rows(min_row=5, values_only=True) if r[0]]
+    for target in ("station", "Brusselse grens"):
+        part = [r for r in flows if r[1] == target and isinstance(r[7], int | float)]
+        assert {r[0] for r in part} >= {"Basis"} and len({r[0] for r in part}) == 2, target
+        values = [r[7] for r in part if r[0] == "Basis"]
+        assert values[0] > 0 and values == sorted(values, reverse=True)
     # a second run refuses to overwrite: one line, exit 2, file untouched
     before = (out / "resultaten.xlsx").read_bytes()
     again = runner.invoke(cli, ["export", str(scenario_file), "--out", str(out), "--formats", "xlsx"])

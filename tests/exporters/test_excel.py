@@ -147,7 +147,7 @@ def test_english_workbook(results: Results, tmp_path: Path) -> None:
 
     path = export_excel([results.comparison], tmp_path / "results.xlsx", project=results.project, lang="en")
     wb = openpyxl.load_workbook(path)
-    assert wb.sheetnames == ["Summary", "Municipalities", "Mobility hubs", "Changes", "Sensitivity",
+    assert wb.sheetnames == ["Summary", "Municipalities", "Mobility hubs", "Bike flows", "Changes", "Sensitivity",
                              "Parameters and sources"] == list(SHEETS_EN)
     assert [c.value for c in wb["Municipalities"][1]][:3] == ["NIS", "Municipality", "Scenario"]
     assert [c.value for c in wb["Changes"][1]] == ["Scenario", "No", "Kind", "What", "Where", "X", "Y", "By", "Why",
@@ -164,3 +164,62 @@ def test_english_workbook(results: Results, tmp_path: Path) -> None:
     assert "Method" in params and params["Slimme Regio Planner version"] == __version__
     texts = {c.value for ws in wb for row in ws.iter_rows() for c in row if isinstance(c.value, str)}
     assert not {"Basis", "Gemeente", "Woningen in verzorgingsgebied", "Methode", "ja", "nee"} & texts
+
+
+def _flow_rows(ws) -> list[dict[str, object]]:
+    rows = []
+    for row in _table(ws):
+        if row["Scenario"] is None:  # the first table ends at an empty row
+            break
+        rows.append(row)
+    return rows
+
+
+def test_bike_flow_sheet_ranks_links(workbook: openpyxl.Workbook, results: Results) -> None:
+    import numpy as np
+
+    from slimmeregio.exporters.excel import TOP_LINKS
+
+    rows = _flow_rows(workbook["Fietsstromen"])
+    ev, comp = results.evaluation, results.comparison
+    for column, target in (("flow_dwellings", "station"), ("flow_brussels_dwellings", "Brusselse grens")):
+        got = [r for r in rows if r["Scenario"] == "Fietsas Oost" and r["Bestemming"] == target]
+        # independent: per link the largest flow over its edges, descending, ties by link id
+        per_link: dict[int, float] = {}
+        for link_id, flow in zip(ev.links["link_id"], ev.links[column], strict=True):
+            per_link[int(link_id)] = max(per_link.get(int(link_id), 0.0), float(flow))
+        expected = sorted(((-f, i) for i, f in per_link.items() if f > 0))[:TOP_LINKS]
+        assert [r["Link-id"] for r in got] == [i for _, i in expected]
+        assert [r["Potentiële fietsers (woningen)"] for r in got] == pytest.approx([-f for f, _ in expected])
+        assert [r["Rang"] for r in got] == list(range(1, len(got) + 1))
+        deltas = dict(zip(comp.link_flows["link_id"], comp.link_flows[f"delta_{column}"], strict=True))
+        for r in got:
+            assert r["Verschil t.o.v. basis"] == pytest.approx(deltas.get(r["Link-id"], 0.0))
+        base_rows = [r for r in rows if r["Scenario"] == "Basis" and r["Bestemming"] == target]
+        assert base_rows and all(r["Verschil t.o.v. basis"] is None for r in base_rows)
+    bx = [r for r in rows if r["Scenario"] == "Fietsas Oost" and r["Bestemming"] == "Brusselse grens"]
+    assert bx[0]["Potentiële fietsers (woningen)"] == pytest.approx(float(np.max(ev.links["flow_brussels_dwellings"])))
+    # second table: the largest changes, straight from Comparison.link_flows
+    ws = workbook["Fietsstromen"]
+    values = [[c.value for c in row] for row in ws.iter_rows()]
+    start = next(i for i, v in enumerate(values) if v[0] == "Scenario" and v[1] == "Link-id")
+    first = values[start + 1]
+    top = comp.link_flows.iloc[0]
+    assert first[1] == top["link_id"] and first[7] == pytest.approx(top["delta_flow_dwellings"])
+    assert first[10] == pytest.approx(top["delta_flow_brussels_dwellings"])
+
+
+def test_no_brussels_layer_is_said_on_the_flow_and_parameter_sheets(results: Results, tmp_path: Path) -> None:
+    from .conftest import make_comparison, make_evaluation
+
+    base = make_evaluation(results.project, None, brussels=False)
+    scen = make_evaluation(results.project, results.scenario, brussels=False)
+    path = export_excel([make_comparison(base, scen)], tmp_path / "zonder.xlsx", project=results.project)
+    wb = openpyxl.load_workbook(path)
+    rows = _flow_rows(wb["Fietsstromen"])
+    note = "Geen Brussel-laag in het project: de fietsstromen naar Brussel zijn 0."
+    bx = [r for r in rows if r["Bestemming"] == "Brusselse grens"]
+    assert len(bx) == 2 and all(r["Straat"] == note and r["Link-id"] is None for r in bx)
+    assert any(r["Bestemming"] == "station" for r in rows)
+    params = {r["Onderdeel"]: r["Waarde"] for r in _table(wb["Parameters en bronnen"])}
+    assert params["Opmerking bij de resultaten"] == note

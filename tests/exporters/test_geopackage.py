@@ -67,3 +67,59 @@ def test_layer_slug() -> None:
     assert layer_slug("Fietsas Oost: fase 1") == "fietsas_oost_fase_1"
     assert layer_slug("<script>") == "script"
     assert layer_slug("---") == "scenario"
+
+
+def test_brussels_layers_and_flow_changes(gpkg: Path, results: Results) -> None:
+    prefix = "s1_fietsas_oost"
+    layers = {name for name, _ in pyogrio.list_layers(gpkg)}
+    assert {"basis_toegangspunten_brussel", f"{prefix}_toegangspunten_brussel", f"{prefix}_fietsstromen_verschil"} <= layers
+    assert "basis_fietsstromen_verschil" not in layers  # the base has nothing to compare with
+    entries = pyogrio.read_dataframe(gpkg, layer=f"{prefix}_toegangspunten_brussel")
+    assert entries["dwellings"].sum() == results.evaluation.dwellings["dwellings"].sum()
+    assert sorted(entries["entry_id"]) == sorted(results.evaluation.brussels_entries["entry_id"])
+    dwell = pyogrio.read_dataframe(gpkg, layer=f"{prefix}_woningen")
+    assert dwell["bike_min_brussels"].sum() == pytest.approx(results.evaluation.dwellings["bike_min_brussels"].sum())
+    assert set(dwell["brussels_entry_id"]) <= set(entries["entry_id"])
+    flows = pyogrio.read_dataframe(gpkg, layer=f"{prefix}_fietsstromen")
+    assert flows["flow_brussels_dwellings"].max() == pytest.approx(entries["dwellings"].max())
+    changes = pyogrio.read_dataframe(gpkg, layer=f"{prefix}_fietsstromen_verschil")
+    expected = results.comparison.link_flows
+    assert len(changes) == len(expected) > 0
+    assert list(changes["link_id"]) == list(expected["link_id"])
+    assert (changes["delta_flow_dwellings"] == changes["scenario_flow_dwellings"] - changes["base_flow_dwellings"]).all()
+    con = sqlite3.connect(gpkg)
+    try:
+        titles = {(t, c): title for t, c, title in con.execute(
+            "SELECT table_name, column_name, title FROM gpkg_data_columns")}
+    finally:
+        con.close()
+    assert titles[(f"{prefix}_woningen", "bike_min_brussels")] == "Fietstijd Brusselse grens (min)"
+    assert titles[(f"{prefix}_fietsstromen", "flow_brussels_dwellings")] == "Potentiële fietsers naar Brussel (woningen)"
+    assert titles[(f"{prefix}_fietsstromen_verschil", "delta_flow_brussels_dwellings")] == "Verschil fietsers naar Brussel"
+    assert titles[("basis_gemeenten", "median_bike_min_brussels")] == "Mediaan fietstijd tot de Brusselse grens (min)"
+
+
+def test_english_titles_descriptions_and_notes(results: Results, tmp_path: Path) -> None:
+    from slimmeregio.exporters.geopackage import FIELD_DESCRIPTIONS, FIELD_DESCRIPTIONS_EN
+
+    from .conftest import make_comparison, make_evaluation
+
+    assert set(FIELD_DESCRIPTIONS) == set(FIELD_DESCRIPTIONS_EN)
+    base = make_evaluation(results.project, None, brussels=False)
+    scen = make_evaluation(results.project, results.scenario, brussels=False)
+    path = export_geopackage(results.project, [make_comparison(base, scen)], tmp_path / "en.gpkg", lang="en")
+    con = sqlite3.connect(path)
+    try:
+        described = {(t, c): (title, d) for t, c, title, d in con.execute(
+            "SELECT table_name, column_name, title, description FROM gpkg_data_columns")}
+        contents = dict(con.execute("SELECT table_name, description FROM gpkg_contents").fetchall())
+        meta = dict(con.execute("SELECT sleutel, waarde FROM metadata").fetchall())
+    finally:
+        con.close()
+    assert described[("basis_woningen", "bike_min_mobipunt")] == FIELD_DESCRIPTIONS_EN["bike_min_mobipunt"]
+    assert described[("basis_gemeenten", "share_bike_mobipunt_10min")][0].startswith("Share of dwellings within 10 min")
+    assert contents["basis_woningen"].startswith("Dwellings with walking distance")
+    assert contents["basis_woningen"].endswith("(base situation)")
+    assert "basis_toegangspunten_brussel" not in contents  # no Brussels layer, no entry points
+    assert meta["Note on the results"] == "No Brussels layer in the project: the bike flows to Brussels are 0."
+    assert "Date" in meta and "Datum" not in meta

@@ -181,3 +181,38 @@ def test_density_palette_is_shared_with_the_desktop() -> None:
     assert maps.DENSITY_COLORS is symbology.DENSITY_COLORS and maps.DENSITY_BREAKS is symbology.DENSITY_BREAKS
     assert len(symbology.DENSITY_COLORS) == len(symbology.DENSITY_BREAKS) + 1
     assert list(symbology.DENSITY_BREAKS) == sorted(set(symbology.DENSITY_BREAKS))
+
+
+def test_brussels_flows_theme(results: Results) -> None:
+    ev = results.evaluation
+    fig = masterplan_figure(results.project, theme="flows_brussels", evaluation=ev, paper="a4-landscape")
+    text = _texts(fig)
+    assert "Potentiële fietsers naar de Brusselse grens (woningen per link)" in text
+    assert "Toegangspunt op de grens (gebruikt)" in text
+    # the legend's top class reaches the largest flow: its bound is below the maximum
+    flows = ev.links["flow_brussels_dwellings"]
+    assert flows.max() > 0 and "woningen" in text
+    assert fmt_number(ev.region["median_bike_min_brussels"], "min") in text
+    # the flows drawn are the links carrying a Brussels flow (lines beyond the background)
+    from matplotlib.collections import LineCollection
+
+    drawn = sum(len(c.get_segments()) for c in fig.axes[0].collections
+                if isinstance(c, LineCollection) and c.get_zorder() == 4)
+    assert drawn == int((flows > 0).sum())
+    # the Brussels notes are not shown on other themes, and there are none here
+    assert "Brussel-laag" not in text
+
+
+def test_brussels_flows_without_a_brussels_layer_says_so(results: Results) -> None:
+    from .conftest import make_evaluation
+
+    ev = make_evaluation(results.project, results.scenario, brussels=False)
+    fig = masterplan_figure(results.project, theme="flows_brussels", evaluation=ev, paper="a4-portrait")
+    text = _texts(fig)
+    assert "Geen Brussel-laag in het project: de fietsstromen naar Brussel zijn 0." in text
+    assert "Toegangspunt op de grens" not in text
+    access = _texts(masterplan_figure(results.project, theme="access", evaluation=ev, paper="a4-portrait"))
+    assert "Brussel-laag" not in access  # only where it matters
+    en = _texts(masterplan_figure(results.project, theme="flows_brussels", evaluation=ev, paper="a4-portrait",
+                                  lang="en"))
+    assert "No Brussels layer in the project: the bike flows to Brussels are 0." in en

@@ -35,14 +35,15 @@ def _text(slide) -> str:
 def test_sixteen_by_nine_and_slide_order(deck: Presentation) -> None:
     assert deck.slide_width / deck.slide_height == pytest.approx(16 / 9, rel=0.01)
     titles = [_text(s).split("\n")[0] for s in deck.slides]
-    assert len(deck.slides) == 7
+    assert len(deck.slides) == 8
     assert titles[0] == "Slimme Regio Testgebied"
     assert titles[1] == "Kerncijfers van de regio"
     assert titles[2] == "Scenario: Fietsas Oost"
     assert titles[3].startswith("Vergelijking")
-    assert titles[4].startswith("Fietsas Oost: gemeenten")
-    assert titles[5] == "Fietsas Oost: wijzigingen"
-    assert titles[6] == "Bronnen en methode"
+    assert titles[4] == "Waar fietsen de potentiële pendelaars?"
+    assert titles[5].startswith("Fietsas Oost: gemeenten")
+    assert titles[6] == "Fietsas Oost: wijzigingen"
+    assert titles[7] == "Bronnen en methode"
 
 
 def test_scenario_slide_has_map_and_three_numbers(deck: Presentation, results: Results) -> None:
@@ -67,10 +68,10 @@ def test_native_chart_with_base_and_scenario(deck: Presentation, results: Result
 
 
 def test_tables_and_ledger_text(deck: Presentation) -> None:
-    table = next(s for s in deck.slides[4].shapes if s.has_table).table
+    table = next(s for s in deck.slides[5].shapes if s.has_table).table
     names = [row.cells[0].text for row in list(table.rows)[1:]]
     assert set(names) == {"Halle", "Beersel", HOSTILE_PATH}
-    ledger = next(s for s in deck.slides[5].shapes if s.has_table).table
+    ledger = next(s for s in deck.slides[6].shapes if s.has_table).table
     assert [c.text for c in ledger.rows[0].cells] == ["Nr", "Wat", "Waar", "Door", "Waarom"]
     assert ledger.rows[1].cells[4].text == HOSTILE_FORMULA  # verbatim text, nothing evaluated
     assert len(ledger.rows) == 5
@@ -92,15 +93,25 @@ def test_body_text_is_readable(deck: Presentation) -> None:
                             sizes.append(run.font.size)
     assert sizes and all(size is not None and size >= Pt(BODY_PT) for size in sizes)
     footers = [s for slide in deck.slides for s in slide.shapes if s.name == FOOTER_NAME]
-    assert len(footers) == 7 and all("illustratieve gegevens" in f.text_frame.text for f in footers)
+    assert len(footers) == 8 and all("illustratieve gegevens" in f.text_frame.text for f in footers)
 
 
 def test_municipality_deck_and_no_overwrite(results: Results, tmp_path: Path) -> None:
     out = export_slides(results.project, [results.comparison], tmp_path / "beersel.pptx", municipality="Beersel")
     deck = Presentation(str(out))
     assert _text(deck.slides[0]).startswith("Slimme Regio Testgebied – Beersel")
-    table = next(s for s in deck.slides[4].shapes if s.has_table).table
+    table = next(s for s in deck.slides[5].shapes if s.has_table).table
     assert [row.cells[0].text for row in list(table.rows)[1:]] == ["Beersel"]
+    # the flow slide keeps the streets that touch Beersel (x 146-152 km)
+    flows = [s for s in deck.slides[4].shapes if s.has_table]
+    assert len(flows) == 2
+    ids = [int(row.cells[0].text.split()[1]) for row in list(flows[0].table.rows)[1:]
+           if row.cells[0].text.startswith("link ")]
+    assert ids
+    links = results.evaluation.links.set_index("link_id")
+    for link_id in ids:
+        xs = [x for x, _ in links.loc[link_id].geometry.coords]
+        assert max(xs) >= 146_000 and min(xs) <= 152_000
     with pytest.raises(OutputExistsError):
         export_slides(results.project, [results.comparison], out)
 
@@ -119,3 +130,66 @@ def test_english_deck(results: Results, tmp_path: Path) -> None:
         assert dutch not in everything, dutch
     # English number notation: a thousands comma or a decimal point, never a decimal comma before a unit
     assert not re.search(r"\d,\d %", everything)
+
+
+def _expected_streets(links, column: str, n: int = 5) -> list[tuple[str, float]]:
+    """Independent: per street (or unnamed link) its largest flow, busiest first."""
+    best: dict[str, tuple[float, int, str]] = {}
+    for link_id, name, cls, flow in zip(links["link_id"], links["name"], links["link_class"], links[column],
+                                        strict=True):
+        if flow <= 0:
+            continue
+        key = str(name).strip().lower() or f"#{link_id}"
+        label = str(name).strip() or f"link {link_id} ({cls})"
+        old = best.get(key)
+        if old is None or flow > old[0] or (flow == old[0] and link_id < old[1]):
+            best[key] = (float(flow), int(link_id), label)
+    ranked = sorted(best.values(), key=lambda t: (-t[0], t[1]))
+    return [(label, flow) for flow, _, label in ranked[:n]]
+
+
+def test_flow_slide_lists_the_busiest_streets(deck: Presentation, results: Results) -> None:
+    from slimmeregio.exporters.maps import fmt_number
+
+    slide = deck.slides[4]
+    tables = [s.table for s in slide.shapes if s.has_table]
+    assert len(tables) == 2
+    ev, comp = results.evaluation, results.comparison
+    for table, column in zip(tables, ("flow_dwellings", "flow_brussels_dwellings"), strict=True):
+        rows = [[c.text for c in row.cells] for row in table.rows]
+        expected = _expected_streets(ev.links, column)
+        deltas = dict(zip(comp.link_flows["link_id"], comp.link_flows[f"delta_{column}"], strict=True))
+        changes = any(deltas.get(int(label.split()[1]), 0.0) for label, _ in expected if label.startswith("link "))
+        # the change column is there when a listed street changes, and only then
+        assert rows[0][:2] == ["Straat", "Woningen"]
+        if changes:
+            assert rows[0] == ["Straat", "Woningen", "Verschil"]
+        if len(rows[0]) == 2:
+            assert not changes
+        assert [(r[0], r[1]) for r in rows[1:]] == [(label, fmt_number(f, "count")) for label, f in expected]
+    text = _text(slide)
+    assert "Naar het station" in text and "Naar de Brusselse grens" in text
+    # the change against the base: per link from Comparison.link_flows (unnamed links are one link each)
+    for table, column in zip(tables, ("flow_dwellings", "flow_brussels_dwellings"), strict=True):
+        deltas = dict(zip(comp.link_flows["link_id"], comp.link_flows[f"delta_{column}"], strict=True))
+        if len(table.columns) == 2:
+            continue
+        for row in list(table.rows)[1:]:
+            label, change = row.cells[0].text, row.cells[2].text
+            if label.startswith("link "):
+                delta = deltas.get(int(label.split()[1]), 0.0)
+                assert change == ("" if not delta else fmt_number(delta, "count", signed=True))
+
+
+def test_no_brussels_layer_is_said_on_the_flow_and_method_slides(results: Results, tmp_path: Path) -> None:
+    from .conftest import make_comparison, make_evaluation
+
+    base = make_evaluation(results.project, None, brussels=False)
+    scen = make_evaluation(results.project, results.scenario, brussels=False)
+    path = export_slides(results.project, [make_comparison(base, scen)], tmp_path / "zonder.pptx")
+    deck = Presentation(str(path))
+    note = "Geen Brussel-laag in het project: de fietsstromen naar Brussel zijn 0."
+    flow = _text(deck.slides[4])
+    assert note in flow and len([s for s in deck.slides[4].shapes if s.has_table]) == 1
+    method = _text(deck.slides[-1])
+    assert "Let op: Illustratieve gegevens" in method and note in method

@@ -59,7 +59,13 @@ def test_popups_legend_and_provenance(page: str, results: Results) -> None:
     assert '"p5": "nieuw"' in decoded  # the new mobipunt (6th popup field: Wijziging)
     assert '"Wijziging"' in decoded and '"Woningen in verzorgingsgebied"' in decoded  # popup labels
     # local links are left out: only the main classes (and changed links) are drawn
-    assert decoded.count('"Lokale fietsverbinding"') == 1  # only the closed local link, in the change layer
+    # only the closed local link in the change layer, and the local links in the flow layers
+    from slimmeregio.exporters.webmap import _flow_data
+
+    in_flows = sum(str(f).count("Lokale fietsverbinding") for column in ("flow_dwellings", "flow_brussels_dwellings")
+                   for f in _flow_data(results.evaluation.links, "nl", column)[0]["features"])
+    assert in_flows > 0  # the flows to Brussels run over local streets
+    assert decoded.count('"Lokale fietsverbinding"') == 1 + in_flows
     assert decoded.count('"Bovenlokale fietsroute"') >= 18
 
 
@@ -128,3 +134,26 @@ def test_english_page(results: Results, tmp_path) -> None:
     assert '"p0": "added"' in decoded and '"p0": "closed"' in decoded
     assert "Note: Illustrative data" in page
     assert "Woningen" not in decoded and "Legende" not in page
+
+
+def test_flow_layers_towards_station_and_brussels(page: str, results: Results) -> None:
+    names = set(re.findall(r'"([^"]+)"\s*:\s*feature_group_', _decoded(page)))
+    assert "Potentiële fietsstromen naar het station (Fietsas Oost)" in names
+    assert "Potentiële fietsstromen naar de Brusselse grens (Fietsas Oost)" in names
+    assert "Fietsstromen naar Brussel (woningen per link)" in page
+    # the busiest link towards Brussels is in the page with its flow
+    top = int(results.evaluation.links["flow_brussels_dwellings"].max())
+    assert f'"p2": "{top}"' in _decoded(page)
+
+
+def test_no_brussels_layer_is_said(results: Results, tmp_path) -> None:
+    from .conftest import make_comparison, make_evaluation
+
+    base = make_evaluation(results.project, None, brussels=False)
+    scen = make_evaluation(results.project, results.scenario, brussels=False)
+    path = export_webmap(results.project, [make_comparison(base, scen)], tmp_path / "zonder.html")
+    page = path.read_text(encoding="utf-8")
+    names = set(re.findall(r'"([^"]+)"\s*:\s*feature_group_', _decoded(page)))
+    assert "Potentiële fietsstromen naar het station (Fietsas Oost)" in names
+    assert not any("Brusselse grens" in n for n in names)
+    assert "Let op: Geen Brussel-laag in het project: de fietsstromen naar Brussel zijn 0." in page
