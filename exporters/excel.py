@@ -572,7 +572,7 @@ def _parameters_sheet(ws: Worksheet, base: Any, runs: list[tuple[str, Any, Any]]
             write_cell(ws, r, 3, value)
             r += 1
         scen = ev.scenario
-        if scen is not None and getattr(scen, "description", ""):
+        if scen is not None and str(getattr(scen, "description", "") or ""):
             write_cell(ws, r, 1, f"{_tr(lang, 'Beschrijving', 'Description')} ({name})")
             write_cell(ws, r, 3, scen.description)
             r += 1

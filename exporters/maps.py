@@ -337,7 +337,8 @@ def _fit_extent(bounds: Sequence[float], aspect: float, pad: float = 0.04) -> tu
 
 
 def _text_axes(fig: Figure, rect: Sequence[float]) -> Axes:
-    ax = fig.add_axes(tuple(rect))
+    x0, y0, w, h = rect
+    ax = fig.add_axes((x0, y0, w, h))
     ax.set_axis_off()
     ax.set_xlim(0, 1)
     ax.set_ylim(0, 1)
@@ -412,8 +413,9 @@ def _draw_labels(ax: Axes, munis: gpd.GeoDataFrame, bbox: tuple[float, float, fl
             for dy in (1.1, -1.1):
                 shifted = box.translated(0, dy * box.height)
                 if not any(shifted.overlaps(other) for other in placed):
-                    text.set_position(ax.transData.inverted().transform(
-                        ax.transData.transform((pt.x, pt.y)) + (0, dy * box.height)))
+                    nx, ny = ax.transData.inverted().transform(
+                        ax.transData.transform((pt.x, pt.y)) + (0, dy * box.height))
+                    text.set_position((float(nx), float(ny)))
                     box = shifted
                     break
             else:

@@ -410,16 +410,22 @@ def export_pack(
                              write_page, municipality=name,
                              weight=1.0))
         if "xlsx" in fmts:
+
+            def write_rows(staging: Path, folder: str = folder, nis: str = nis) -> Any:
+                return export_excel(results, staging / f"{folder}/cijfers.xlsx", project=project,
+                                    meta=meta, municipalities=[nis], lang=lang)
+
             jobs.append(_Job(f"{folder}/cijfers.xlsx", "xlsx", _tr(lang, f"Cijfers van {name}", f"Figures for {name}"),
-                             lambda staging, folder=folder, nis=nis: export_excel(
-                                 results, staging / f"{folder}/cijfers.xlsx", project=project, meta=meta,
-                                 municipalities=[nis], lang=lang), municipality=name))
+                             write_rows, municipality=name))
         if "pptx" in fmts:
+
+            def write_deck(staging: Path, folder: str = folder, nis: str = nis) -> Any:
+                return export_slides(project, results, staging / f"{folder}/presentatie.pptx", meta=meta,
+                                     municipality=nis, lang=lang)
+
             jobs.append(_Job(f"{folder}/presentatie.pptx", "pptx",
                              _tr(lang, f"Presentatie voor {name}", f"Presentation for {name}"),
-                             lambda staging, folder=folder, nis=nis: export_slides(
-                                 project, results, staging / f"{folder}/presentatie.pptx", meta=meta,
-                                 municipality=nis, lang=lang), municipality=name, weight=1.0 + len(runs)))
+                             write_deck, municipality=name, weight=1.0 + len(runs)))
     if not jobs:
         raise ExportError(path=out, reason={"nl": "niets te schrijven met deze formaten", "en": "nothing to write for these formats"})
     # refuse before doing any work

@@ -166,7 +166,7 @@ def run_selftest(
     """
     task = Task(progress, cancel)
     keep = out_dir is not None
-    folder = Path(out_dir) if keep else Path(tempfile.mkdtemp(prefix="slimmeregio-selftest-"))
+    folder = Path(out_dir) if out_dir is not None else Path(tempfile.mkdtemp(prefix="slimmeregio-selftest-"))
     folder.mkdir(parents=True, exist_ok=True)
     state: dict[str, Any] = {}
     steps: dict[str, Callable[[dict[str, Any], Path], str]] = {

@@ -515,8 +515,8 @@ def export_slides(
             part = entries[start:start + 6]
             suffix = f" ({start // 6 + 1})" if len(entries) > 6 else ""
             _title(slide, f"{name}: {_tr(lang, 'wijzigingen', 'changes')}{suffix}")
-            cols = ("Nr", "Wat", "Waar", "Door", "Waarom") if lang != "en" else ("No", "What", "Where", "By", "Why")
-            rows = [list(cols)]
+            cols = ["Nr", "Wat", "Waar", "Door", "Waarom"] if lang != "en" else ["No", "What", "Where", "By", "Why"]
+            rows = [cols]
             for e in part:
                 rows.append([str(e[cols[0]]), *(e[c] for c in cols[1:])])
             _table(slide, _MARGIN, Inches(1.35), _W - 2 * _MARGIN, rows, (0.7, 4.6, 2.0, 2.4, 4.2), row_h=0.8)

@@ -226,7 +226,8 @@ def draw_points(
         keep = ~shapely.is_empty(points)
         xy = shapely.get_coordinates(points[keep])
         colors = colors if isinstance(colors, str) else np.asarray(colors, dtype=object)[keep].tolist()
-        sizes = sizes if np.isscalar(sizes) else np.asarray(sizes, dtype=float)[keep]
+        if not np.isscalar(sizes):
+            sizes = np.asarray(sizes, dtype=float)[keep].tolist()
     s = np.asarray(sizes, dtype=float) ** 2
     return ax.scatter(
         xy[:, 0], xy[:, 1], s=s, c=colors, edgecolors=edgecolor or "none", linewidths=linewidth,
@@ -241,10 +242,10 @@ def _feature_colors(frame: gpd.GeoDataFrame, style: Style) -> tuple[list[str], l
         values = frame[style.column].astype("string").fillna("")
         colors = [style.categories.get(v, style.color) for v in values]
         present = set(values)
-        items = [(k, c) for k, c in style.categories.items() if k in present]
+        pairs = [(k, c) for k, c in style.categories.items() if k in present]
         if any(v not in style.categories for v in present):
-            items.append(("overige" if items else "", style.color))
-        return colors, [LegendItem(str(k), "", c) for k, c in items], "categories"
+            pairs.append(("overige" if pairs else "", style.color))
+        return colors, [LegendItem(str(k), "", c) for k, c in pairs], "categories"
     if style.kind == "graduated" and style.column and style.column in frame.columns and style.colors:
         idx = class_index(frame[style.column].to_numpy(dtype=float, na_value=np.nan), style.breaks)
         palette = list(style.colors)

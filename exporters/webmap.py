@@ -108,7 +108,8 @@ def _esc(value: Any, lang: str = "nl") -> str:
     if isinstance(value, float | np.floating):
         if math.isnan(float(value)):
             return ""
-        return html.escape(fmt_number(value, "", lang, digits=1 if abs(value) < 100 else 0))
+        number = float(value)
+        return html.escape(fmt_number(number, "", lang, digits=1 if abs(number) < 100 else 0))
     if isinstance(value, np.integer | int) and not isinstance(value, bool):
         return html.escape(fmt_number(int(value), "count", lang))
     return html.escape(str(value), quote=True)

@@ -1134,6 +1134,15 @@ attribute saying so; the provenance table in region.gpkg lists every layer.
 Because they are placed around the OpenStreetMap-geocoded locality centres,
 they are derived from the deelgemeenten layer and carry the same attribution:
 © OpenStreetMap contributors, ODbL 1.0.
+
+Third-party software
+--------------------
+* Leaflet 1.9.4 (https://leafletjs.com), in vendor/leaflet/: the JavaScript
+  map library inlined into exported web maps so they open offline.
+  Copyright (c) 2010-2023, Volodymyr Agafonkin; (c) 2010-2011, CloudMade.
+  Licence: BSD 2-Clause (full text in vendor/leaflet/LICENSE).
+  Unchanged copies of dist/leaflet.js, dist/leaflet.css and dist/images/
+  from the npm package leaflet@1.9.4.
 """
 
 

@@ -149,10 +149,10 @@ def test_worker_reports_progress_result_and_cancels(qtbot):
         return threading.get_ident()
 
     job = runner.start("ok", work, on_progress=lambda f, m: seen.append((f, m)))
-    with qtbot.waitSignal(job.result, timeout=5000) as blocker:
+    with qtbot.waitSignal(job.result, timeout=30_000) as blocker:
         pass
     assert blocker.args[0] != threading.get_ident()  # ran in another thread
-    qtbot.waitUntil(lambda: not job.running)
+    qtbot.waitUntil(lambda: not job.running, timeout=30_000)
     assert seen[-1] == (1.0, "step 4")
 
     started = threading.Event()
@@ -165,9 +165,9 @@ def test_worker_reports_progress_result_and_cancels(qtbot):
 
     job = runner.start("slow", slow)
     started.wait(5)
-    with qtbot.waitSignal(job.cancelled, timeout=5000):
+    with qtbot.waitSignal(job.cancelled, timeout=30_000):
         job.cancel()
-    qtbot.waitUntil(lambda: not job.running)
+    qtbot.waitUntil(lambda: not job.running, timeout=30_000)
     assert runner.jobs == []
 
 
@@ -178,10 +178,10 @@ def test_worker_error_reaches_the_gui_thread(qtbot):
         raise ValueError("kapot")
 
     job = runner.start("boom", boom)
-    with qtbot.waitSignal(job.error, timeout=5000) as blocker:
+    with qtbot.waitSignal(job.error, timeout=30_000) as blocker:
         pass
     assert isinstance(blocker.args[0], ValueError)
-    qtbot.waitUntil(lambda: not job.running)
+    qtbot.waitUntil(lambda: not job.running, timeout=30_000)
 
 
 # ---------------------------------------------------------------- i18n
