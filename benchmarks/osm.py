@@ -23,6 +23,7 @@ Usage::
 
     python benchmarks/osm.py                 # 500,000 ways, writes RESULTS.md section
     python benchmarks/osm.py --ways 50000 --no-results
+    python benchmarks/osm.py --extract belgium-latest.osm.pbf   # a real extract
 
 The section between ``<!-- osm -->`` and ``<!-- /osm -->`` in
 benchmarks/RESULTS.md is replaced; the rest of the file is left alone.
@@ -223,6 +224,10 @@ def _write_results(section: str) -> None:
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--ways", type=int, default=500_000)
+    parser.add_argument(
+        "--extract", type=Path, default=None,
+        help="benchmark this real extract (e.g. belgium-latest.osm.pbf) instead of a synthetic one",
+    )
     parser.add_argument("--keep", type=Path, default=None, help="keep the extract here")
     parser.add_argument("--no-results", action="store_true", help="do not touch RESULTS.md")
     parser.add_argument("--measure", nargs=2, metavar=("WHAT", "PATH"), help=argparse.SUPPRESS)
@@ -230,13 +235,18 @@ def main() -> None:
     if args.measure:
         print(json.dumps(_measure(*args.measure)))
         return
-    folder = None if args.keep else Path(tempfile.mkdtemp(prefix="osm-bench-"))
-    path = args.keep or folder / "synthetic.osm.pbf"  # type: ignore[operator]
-    t0 = time.perf_counter()
-    made = generate(path, ways=args.ways)
-    gen_s = time.perf_counter() - t0
+    made: dict[str, int] | None = None
+    if args.extract is not None:
+        folder, path = None, args.extract
+        print(f"extract: {path} ({path.stat().st_size / 1e6:.1f} MB, real)", flush=True)
+    else:
+        folder = None if args.keep else Path(tempfile.mkdtemp(prefix="osm-bench-"))
+        path = args.keep or folder / "synthetic.osm.pbf"  # type: ignore[operator]
+        t0 = time.perf_counter()
+        made = generate(path, ways=args.ways)
+        gen_s = time.perf_counter() - t0
+        print(f"extract: {path} ({made}), written in {gen_s:.1f} s", flush=True)
     size_mb = path.stat().st_size / 1e6
-    print(f"extract: {path} ({size_mb:.1f} MB, {made}), written in {gen_s:.1f} s", flush=True)
     runs = {}
     for what in ("cpp", "python", "locations", "import"):
         runs[what] = _run_child(what, path)
@@ -258,11 +268,16 @@ def main() -> None:
         [
             "## OpenStreetMap import (benchmarks/osm.py)",
             "",
-            f"Synthetic extract written with pyosmium: {made['highway_ways']:,} highway ways "
-            f"(tag mix incl. one-ways, footways, tracks, motorways), {made['buildings']:,} "
-            f"buildings, {made['routes']} cycle-route relations, {made['pois']:,} POIs; "
-            f"{made['nodes']:,} nodes, {size_mb:.1f} MB PBF. Machine: {platform.machine()}, "
-            f"Python {platform.python_version()}, 2 cores shared. Each run in a fresh process.",
+            (
+                f"Synthetic extract written with pyosmium: {made['highway_ways']:,} highway ways "
+                f"(tag mix incl. one-ways, footways, tracks, motorways), {made['buildings']:,} "
+                f"buildings, {made['routes']} cycle-route relations, {made['pois']:,} POIs; "
+                f"{made['nodes']:,} nodes, {size_mb:.1f} MB PBF."
+                if made is not None
+                else f"Real extract {path.name}, {size_mb:.1f} MB PBF."
+            )
+            + f" Machine: {platform.machine()}, Python {platform.python_version()}, "
+            "2 cores shared. Each run in a fresh process.",
             "",
             "| run | seconds | × C++ read | peak RSS (MB) |",
             "|---|---:|---:|---:|",
