@@ -65,6 +65,10 @@ class _LayerPage(QWidget):
         self.report = QListWidget(self)
         self.report.setObjectName("layerReport")
         self.report.setMaximumHeight(140)
+        # a problem is a sentence: wrap it instead of hiding it behind a horizontal scroll bar
+        self.report.setWordWrap(True)
+        self.report.setResizeMode(QListWidget.ResizeMode.Adjust)
+        self.report.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
         info = QLabel(self)
         info.setWordWrap(True)
         info.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)

@@ -11,13 +11,13 @@ import logging
 import sys
 from pathlib import Path
 
-from PyQt6.QtCore import QLocale, QTimer
+from PyQt6.QtCore import QLibraryInfo, QLocale, QTimer, QTranslator
 from PyQt6.QtGui import QFont
 from PyQt6.QtWidgets import QApplication
 
 from slimmeregio import __version__
 
-__all__ = ["create_application", "main"]
+__all__ = ["create_application", "install_qt_translations", "main"]
 
 _STYLE = """
 QMainWindow::separator { width: 4px; height: 4px; background: #e3e7eb; }
@@ -32,6 +32,28 @@ QGroupBox::title { subcontrol-origin: margin; left: 6px; padding: 0 4px; }
 QListView, QTreeWidget, QTableView { background: #ffffff; }
 QTabBar::tab { padding: 5px 12px; }
 """
+
+
+_QT_TRANSLATORS: list[QTranslator] = []
+
+
+def install_qt_translations(app: QApplication, lang: str) -> bool:
+    """Translate Qt's own texts (OK/Cancel/Yes/No, file dialogs) into ``lang``.
+
+    Loads ``qtbase_<lang>.qm`` shipped with the PyQt6 wheel; English needs
+    none. Returns whether a catalogue is installed afterwards.
+    """
+    while _QT_TRANSLATORS:
+        app.removeTranslator(_QT_TRANSLATORS.pop())
+    if lang == "en":
+        return False
+    translator = QTranslator(app)
+    folder = QLibraryInfo.path(QLibraryInfo.LibraryPath.TranslationsPath)
+    if not translator.load(f"qtbase_{lang}", folder):
+        return False
+    app.installTranslator(translator)
+    _QT_TRANSLATORS.append(translator)
+    return True
 
 
 def create_application(argv: list[str] | None = None) -> QApplication:
@@ -54,6 +76,7 @@ def create_application(argv: list[str] | None = None) -> QApplication:
     app.setStyleSheet(_STYLE)
     lang = AppSettings().language
     set_language(lang)
+    install_qt_translations(app, lang)
     # numbers in spin boxes the planner's way: 25,0 in Dutch
     QLocale.setDefault(QLocale(QLocale.Language.Dutch, QLocale.Country.Belgium) if lang == "nl"
                        else QLocale(QLocale.Language.English, QLocale.Country.UnitedKingdom))

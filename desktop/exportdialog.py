@@ -222,7 +222,8 @@ class ExportDialog(QDialog):
         layout = QHBoxLayout(self)
         holder = QWidget(self)
         holder.setLayout(left)
-        holder.setMaximumWidth(400)
+        holder.setMinimumWidth(390)
+        holder.setMaximumWidth(420)
         layout.addWidget(holder)
         layout.addWidget(self.preview, 1)
         self._preview_timer = QTimer(self)
@@ -231,6 +232,9 @@ class ExportDialog(QDialog):
         self._preview_timer.timeout.connect(self.refresh_preview)
         for combo in (self.kind, self.paper, self.theme):
             combo.currentIndexChanged.connect(lambda _i: self._changed())
+            # long entries must not push the form labels ("Thema:") out of the narrow left column
+            combo.setSizeAdjustPolicy(QComboBox.SizeAdjustPolicy.AdjustToMinimumContentsLengthWithIcon)
+            combo.setMinimumContentsLength(18)
         self._changed()
 
     def current_kind(self) -> ExportKind:

@@ -14,6 +14,8 @@ import shapely
 from PyQt6.QtCore import QByteArray, QSize, Qt, QTimer
 from PyQt6.QtGui import QAction, QCloseEvent, QDragEnterEvent, QDropEvent
 from PyQt6.QtWidgets import (
+    QComboBox,
+    QCompleter,
     QDockWidget,
     QFileDialog,
     QLabel,
@@ -21,6 +23,7 @@ from PyQt6.QtWidgets import (
     QMenu,
     QMessageBox,
     QToolBar,
+    QToolButton,
     QWidget,
 )
 
@@ -180,6 +183,30 @@ class MainWindow(QMainWindow):
                 if spec.id in ("zoom_out", "zoom_selection", "edit_remove_link", "edit_upgrade_link",
                                "edit_remove_mobipunt", "edit_add_housing"):
                     self.toolbars[spec.toolbar].addSeparator()
+        # compare and siting show their text as tooltip only, so the toolbar fits 1600 px with the goto box
+        for key in ("compare", "siting"):
+            button = self.toolbars["run"].widgetForAction(self.actions_by_id[key])
+            if isinstance(button, QToolButton):
+                button.setToolButtonStyle(Qt.ToolButtonStyle.ToolButtonIconOnly)
+        # "go to municipality": the first thing a planner looks for
+        self.goto_box = QComboBox(self)
+        self.goto_box.setObjectName("gotoMunicipality")
+        self.goto_box.setEditable(True)
+        self.goto_box.setInsertPolicy(QComboBox.InsertPolicy.NoInsert)
+        self.goto_box.setMinimumContentsLength(14)
+        self.goto_box.setSizeAdjustPolicy(QComboBox.SizeAdjustPolicy.AdjustToMinimumContentsLengthWithIcon)
+        self.goto_box.setToolTip(tr("Zoomen naar een gemeente: typ of kies de naam"))
+        line = self.goto_box.lineEdit()
+        if line is not None:
+            line.setPlaceholderText(tr("Ga naar gemeente…"))
+        completer = self.goto_box.completer()
+        if completer is not None:
+            completer.setCaseSensitivity(Qt.CaseSensitivity.CaseInsensitive)
+            completer.setFilterMode(Qt.MatchFlag.MatchContains)
+            completer.setCompletionMode(QCompleter.CompletionMode.PopupCompletion)
+        self.goto_box.activated.connect(lambda _i: self.goto_municipality(self.goto_box.currentText()))
+        self.toolbars["map"].insertWidget(self.actions_by_id["attribute_table"], self.goto_box)
+        self.toolbars["map"].insertSeparator(self.actions_by_id["attribute_table"])
 
     def _build_statusbar(self) -> None:
         sb = self.statusBar()
@@ -243,6 +270,7 @@ class MainWindow(QMainWindow):
         self._update_snap_points()
         self._update_banner()
         self._update_title()
+        self._update_goto_box()
         self._scenario_changed()
         QTimer.singleShot(0, self.canvas.zoom_to_full)
 
@@ -253,6 +281,7 @@ class MainWindow(QMainWindow):
             self._update_snap_points()
         if event in ("inserted", "removed") or (event == "changed" and info.get("what") == "data"):
             self.table.set_layers(list(self.project.layers), current=self.table.layer_name or None)
+            self._update_goto_box()
         self._update_banner()
         self._update_title()
 
@@ -576,6 +605,31 @@ class MainWindow(QMainWindow):
         if len(sel):
             self.canvas.set_selection(layer.name, sel)
             self.canvas.zoom_to_extent(tuple(layer.frame.geometry.iloc[sel].total_bounds))
+
+    def goto_municipality(self, name: str) -> bool:
+        """Zoom to and select the municipality called ``name`` (case-insensitive)."""
+        layer = self.project.layers.first(Role.MUNICIPALITIES)
+        if layer is None or not layer.has_field("name") or not layer.has_field("nis"):
+            return False
+        names = layer.column("name").astype(str).str.strip().str.casefold().to_numpy()
+        hits = np.flatnonzero(names == name.strip().casefold())
+        if not len(hits):
+            self.statusBar().showMessage(tr("Geen gemeente gevonden met de naam '{name}'.", name=name.strip()), 5000)
+            return False
+        self.zoom_to_municipality(str(layer.column("nis").iloc[int(hits[0])]))
+        return True
+
+    def _update_goto_box(self) -> None:
+        layer = self.project.layers.first(Role.MUNICIPALITIES)
+        names = sorted(set(layer.column("name").astype(str))) if layer is not None and layer.has_field("name") else []
+        current = [self.goto_box.itemText(i) for i in range(self.goto_box.count())]
+        if names != current:
+            self.goto_box.blockSignals(True)
+            self.goto_box.clear()
+            self.goto_box.addItems(names)
+            self.goto_box.setCurrentIndex(-1)
+            self.goto_box.blockSignals(False)
+        self.goto_box.setEnabled(bool(names))
 
     def _identify(self, x: float, y: float, _tol: float) -> None:
         hits = self.canvas.features_at(x, y)

@@ -84,6 +84,10 @@ _LOD_TOLERANCES = (0.0, 4.0, 20.0, 80.0)
 _FAST_POINTS = 4000
 #: Features per path for wide lines (see _LayerGraphics.paths).
 _CHUNK = 48
+#: Point layers of places with at most this many features get name labels.
+_MAX_PLACE_LABELS = 500
+#: Place (sub-municipality) names show from this resolution (m per pixel) down.
+_PLACE_LABEL_MAX_RES = 25.0
 BACKGROUND = QColor("#e9edf0")
 SELECTION_COLOR = QColor("#ffd600")
 
@@ -499,6 +503,9 @@ class MapCanvas(QWidget):
         self._layers: LayerList | None = None
         self._themes: list[Layer] = []
         self._graphics: dict[int, _LayerGraphics] = {}
+        self._labels: dict[tuple[int, int], list[tuple[str, float, float]]] = {}
+        #: Draw place names (municipalities, sub-municipalities) on the map.
+        self.show_labels = True
         self._view = View(150000.0, 170000.0, 50.0)
         self._cache: QImage | None = None
         self._cache_view: View | None = None
@@ -550,6 +557,7 @@ class MapCanvas(QWidget):
             self._selection_graphics.pop(layer.name, None)
             if info.get("what") == "data":
                 self._snap_tree = None
+                self._labels.clear()
         self.invalidate()
 
     def set_theme_layers(self, layers: list[Layer]) -> None:
@@ -774,10 +782,78 @@ class MapCanvas(QWidget):
                 self._graphics_for(layer).draw(p, view, extent)
             except (TypeError, ValueError, AttributeError):
                 continue  # a layer without drawable geometry is skipped, not fatal
+        if self.show_labels:
+            p.resetTransform()
+            self._draw_labels(p, view, size)
         p.end()
         self.last_render_seconds = time.perf_counter() - start
         self.rendered.emit(self.last_render_seconds)
         return image
+
+    def label_anchors(self, layer: Layer) -> list[tuple[str, float, float]]:
+        """``(name, x, y)`` of the place names drawn for ``layer`` (cached per layer).
+
+        Municipalities are named at a point inside each polygon; point layers
+        of places (role "other" with a ``naam``/``name`` column, at most
+        :data:`_MAX_PLACE_LABELS` points, like the embedded sub-municipalities)
+        at the point. Other layers get no labels.
+        """
+        key = (id(layer), len(layer))
+        cached = self._labels.get(key)
+        if cached is not None:
+            return cached
+        anchors: list[tuple[str, float, float]] = []
+        frame = layer.frame if not layer.is_raster else None
+        if frame is not None and len(frame):
+            if layer.role == Role.MUNICIPALITIES and layer.has_field("name"):
+                names = layer.column("name").astype(str).to_numpy()
+                pts = shapely.point_on_surface(frame.geometry.to_numpy())
+            elif (layer.role == Role.OTHER and len(frame) <= _MAX_PLACE_LABELS
+                  and set(frame.geometry.geom_type.unique()) <= {"Point"}):
+                col = next((c for c in ("naam", "name") if c in frame.columns), None)
+                names = frame[col].astype(str).to_numpy() if col else np.empty(0, dtype=object)
+                pts = frame.geometry.to_numpy() if col else np.empty(0, dtype=object)
+            else:
+                names, pts = np.empty(0, dtype=object), np.empty(0, dtype=object)
+            if len(pts):
+                xy = shapely.get_coordinates(pts)
+                anchors = [(str(n), float(x), float(y)) for n, (x, y) in zip(names, xy, strict=True)
+                           if n and n != "nan"]
+        self._labels[key] = anchors
+        return anchors
+
+    def _draw_labels(self, p: QPainter, view: View, size: QSize) -> None:
+        """Place names with a white halo; sub-municipalities only when zoomed in."""
+        w, h = size.width(), size.height()
+        transform = view.transform(w, h)
+        taken: list[QRectF] = []
+        layers = [ly for ly in self.visible_layers() if ly not in self._themes]
+        for layer in sorted(layers, key=lambda ly: ly.role != Role.MUNICIPALITIES):
+            municipal = layer.role == Role.MUNICIPALITIES
+            if not municipal and view.res > _PLACE_LABEL_MAX_RES:
+                continue
+            anchors = self.label_anchors(layer)
+            if not anchors:
+                continue
+            font = QFont(self.font())
+            font.setPointSizeF(9.5 if municipal else 8.0)
+            font.setBold(municipal)
+            p.setFont(font)
+            metrics = p.fontMetrics()
+            color = QColor("#37474f") if municipal else QColor("#5d4037")
+            for name, x, y in anchors:
+                pt = transform.map(QPointF(x, y))
+                tw = metrics.horizontalAdvance(name)
+                rect = QRectF(pt.x() - tw / 2, pt.y() - metrics.height() / 2 + (0 if municipal else -10),
+                              tw, metrics.height())
+                if not QRectF(0, 0, w, h).intersects(rect) or any(rect.intersects(r) for r in taken):
+                    continue
+                taken.append(rect.adjusted(-4, -2, 4, 2))
+                path = QPainterPath()
+                path.addText(rect.left(), rect.top() + metrics.ascent(), font, name)
+                p.strokePath(path, QPen(QColor(255, 255, 255, 230), 3.0, Qt.PenStyle.SolidLine,
+                                        Qt.PenCapStyle.RoundCap, Qt.PenJoinStyle.RoundJoin))
+                p.fillPath(path, color)
 
     def _rerender(self) -> None:
         if self._drag_start is not None and self._dragged:

@@ -42,6 +42,8 @@ def fmt(value: Any, unit: str = "", *, signed: bool = False) -> str:
     if signed and v != 0 and abs(v) < 0.05 * 10 ** (1 - digits):
         digits += 2  # a small change is shown, not rounded away to "+0,0"
     text = f"{v:+,.{digits}f}" if signed else f"{v:,.{digits}f}"
+    if signed and round(abs(v), digits) == 0:
+        text = f"{'+' if v > 0 else '-'}<{10.0 ** -digits:.{digits}f}"  # "+<0.001", never "+0.000"
     if language() == "nl":
         text = text.replace(",", "\0").replace(".", ",").replace("\0", ".")
     suffix = {"%": " %", "min": " min", "m": " m", "km": " km", "count": ""}.get(unit, f" {unit}" if unit else "")
@@ -278,7 +280,7 @@ class ResultsPanel(QWidget):
         self.bars_canvas = FigureCanvasQTAgg(self.bars_fig)
         self.tabs.addTab(table_page, tr("Per gemeente"))
         self.tabs.addTab(self.curve_canvas, tr("Dekkingscurve"))
-        self.tabs.addTab(self.bars_canvas, tr("Gemeenten vergeleken"))
+        self.tabs.addTab(self.bars_canvas, tr("Grafiek"))
         layout = QVBoxLayout(self)
         layout.setContentsMargins(6, 6, 6, 6)
         layout.setSpacing(8)

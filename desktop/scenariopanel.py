@@ -235,6 +235,7 @@ class _ParametersForm(QGroupBox):
         self.walk_speed = self._spin(1.0, 10.0, 0.1, " km/u")
         self.household = self._spin(0.5, 10.0, 0.1, "")
         self.min_trains = self._spin(0.0, 2000.0, 10.0, "")
+        self.min_trains.setDecimals(0)
         self.service = self._spin(1.0, 60.0, 1.0, " min")
         self.speeds: dict[str, QDoubleSpinBox] = {c: self._spin(1.0, 59.0, 0.5, " km/u") for c in LINK_CLASSES}
         form = QFormLayout(self)

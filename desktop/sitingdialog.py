@@ -159,6 +159,8 @@ class SitingDialog(QDialog):
         self.result = siting
         sites = siting.sites
         cols = [c for c in ("rank", "name", "gain_dwellings", "cumulative_dwellings", "share_after", "municipality") if c in sites.columns]
+        if "name" in cols and not sites["name"].fillna("").astype(str).str.strip().any():
+            cols.remove("name")  # candidate nodes have no names: no empty column
         self.model.set_frame(
             sites[cols].copy(),
             headers={"rank": "#", "name": tr("Naam"), "gain_dwellings": tr("Extra woningen binnen bereik"),

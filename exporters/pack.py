@@ -364,6 +364,8 @@ def export_pack(
             row = _find_municipality(munis, key)
             chosen.append((str(row["nis"]), str(row["name"])))
     atlas_paper = f"{paper_spec.name.split('-')[0]}-portrait"
+    # the slice of the overall progress the job being written owns (the atlas reports per page)
+    current: dict[str, Task] = {"task": task}
     if atlas and "pdf" in fmts:
         for i, (name, ev, comp) in enumerate(runs or [(_tr(lang, "Basistoestand", "Base situation"), base, None)],
                                              start=1):
@@ -373,7 +375,8 @@ def export_pack(
             def write_atlas(staging: Path, slug: str = slug, theme: str = theme, ev: Any = ev, comp: Any = comp) -> None:
                 export_atlas(project, staging / f"atlas/atlas_{slug}.pdf", theme=theme, evaluation=ev, comparison=comp,
                              municipalities=[n for n, _ in chosen] or None, paper=atlas_paper,
-                             meta=meta.with_scenario(ev.scenario, ev.parameters), lang=lang, cancel=cancel)
+                             meta=meta.with_scenario(ev.scenario, ev.parameters), lang=lang,
+                             progress=current["task"].report, cancel=cancel)
 
             count = len(chosen) or len(munis)
             pages = _tr(lang, f"{count} pagina's", f"{count} pages")
@@ -446,6 +449,7 @@ def export_pack(
         done = 0.0
         for job in jobs:
             task.report(done / total * 0.95, f"writing {job.path}")
+            current["task"] = task.sub(done / total * 0.95, (done + job.weight) / total * 0.95)
             (staging / job.path).parent.mkdir(parents=True, exist_ok=True)
             job.write(staging)
             done += job.weight

@@ -71,6 +71,7 @@ def test_render_draws_layer_colours_where_the_features_are(qtbot, project):
     qtbot.addWidget(canvas)
     canvas.resize(400, 400)
     canvas.set_view(View(X0 + 2 * STEP, Y0 + 5 * STEP, 5.0))
+    canvas.show_labels = False  # the name 'Westdorp' would be written over the sampled pixel
     image = canvas.render_image()
     # the fietssnelweg runs north-south at x = X0 + 2 km: the centre pixel column
     centre = image.pixelColor(200, 300)
@@ -409,6 +410,9 @@ def test_numbers_are_formatted_the_planners_way():
     assert fmt(0.003, "%", signed=True) == "+0,003 pp"
     assert fmt(-0.5, "min", signed=True) == "-0,5 min"
     assert fmt(0.0, "%", signed=True) == "0"
+    # a change too small for three decimals is shown as such, never as "+0,000"
+    assert fmt(0.0004, "%", signed=True) == "+<0,001 pp"
+    assert fmt(-0.0004, "min", signed=True) == "-<0,001 min"
     assert fmt(float("nan"), "%") == "–"
     i18n.set_language("en")
     try:
@@ -436,3 +440,18 @@ def test_feature_ids_are_the_engines_rule():
     # not unique, or incomplete: row numbers
     assert list(engine.feature_ids(layer(["a", "a", "c"], {"id": "code"}))) == ["0", "1", "2"]
     assert list(engine.feature_ids(layer(["a", None, "c"], {"id": "code"}))) == ["0", "1", "2"]
+
+
+def test_qt_standard_buttons_follow_the_interface_language(qapp):
+    from PyQt6.QtWidgets import QDialogButtonBox
+
+    from slimmeregio.desktop.app import install_qt_translations
+
+    try:
+        assert install_qt_translations(qapp, "nl")
+        box = QDialogButtonBox(QDialogButtonBox.StandardButton.Cancel)
+        assert box.button(QDialogButtonBox.StandardButton.Cancel).text() == "Annuleren"
+    finally:
+        install_qt_translations(qapp, "en")
+    box = QDialogButtonBox(QDialogButtonBox.StandardButton.Cancel)
+    assert box.button(QDialogButtonBox.StandardButton.Cancel).text() == "Cancel"

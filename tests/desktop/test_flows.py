@@ -363,3 +363,34 @@ def test_results_show_notes_and_the_brussels_flow_theme(window, qtbot):
     # the station flows are still a separate theme
     panel.theme.setCurrentIndex(panel.theme.findData("flows"))
     assert window.canvas.theme_layers[0].style.column == "flow_dwellings"
+
+
+def test_go_to_municipality_box_zooms_and_selects(window, qtbot):
+    box_ = window.goto_box
+    assert [box_.itemText(i) for i in range(box_.count())] == ["Oostdorp", "Westdorp"]
+    window.canvas.zoom_to_extent((X0 + 8 * STEP, Y0 + 8 * STEP, X0 + 9 * STEP, Y0 + 9 * STEP))
+    qtbot.keyClicks(box_.lineEdit(), "westdorp")
+    qtbot.keyClick(box_.lineEdit(), Qt.Key.Key_Return)
+    assert list(window.canvas.selection("gemeenten")) == [0]
+    west = window.project.layers["gemeenten"].frame.geometry.iloc[0]
+    x0, y0, x1, y1 = window.canvas.view.extent(window.canvas.width(), window.canvas.height())
+    assert x0 <= west.bounds[0] and x1 >= west.bounds[2] and y0 <= west.bounds[1] and y1 >= west.bounds[3]
+    assert not window.goto_municipality("Nergensdorp")
+    assert "Nergensdorp" in window.statusBar().currentMessage()
+
+
+def test_municipality_names_are_placed_inside_their_polygon(window):
+    import shapely
+
+    layer = window.project.layers["gemeenten"]
+    anchors = window.canvas.label_anchors(layer)
+    assert [a[0] for a in anchors] == ["Westdorp", "Oostdorp"]
+    for (_name, x, y), geom in zip(anchors, layer.frame.geometry, strict=True):
+        assert geom.contains(shapely.Point(x, y))
+    assert window.canvas.label_anchors(window.project.layers["fietsnetwerk"]) == []
+    # drawn: the rendered map differs where a name is written
+    with_labels = window.canvas.render_image()
+    layer.frame.loc[:, "naam"] = ""
+    window.canvas._labels.clear()
+    without = window.canvas.render_image()
+    assert with_labels != without

@@ -117,3 +117,16 @@ def test_english_pack(results: Results, tmp_path: Path) -> None:
     assert "Bestanden" not in text and "Leaflet is inside the file" in text
     assert openpyxl.load_workbook(out / "resultaten.xlsx").sheetnames[0] == "Summary"
     assert "No background (offline)" in (out / "webkaart.html").read_text(encoding="utf-8")
+
+
+def test_atlas_reports_progress_per_page(results: Results, tmp_path: Path) -> None:
+    # the atlas is most of the pack's time: its pages move the bar, not only the job boundaries
+    seen: list[tuple[float, str]] = []
+    manifest = export_pack([results.comparison], tmp_path / "p", project=results.project, formats="pdf",
+                           paper="a4-landscape", atlas=True, municipalities=["Halle", HOSTILE_PATH],
+                           progress=lambda f, m: seen.append((f, m)))
+    fractions = [f for f, _ in seen]
+    assert fractions == sorted(fractions) and fractions[-1] == 1.0
+    boundaries = [f for f, m in seen if m.startswith("writing ")]
+    assert len(fractions) > len(boundaries) + 1  # the atlas added reports between job boundaries
+    assert len(boundaries) == len(manifest.files)
