@@ -313,12 +313,11 @@ def _grid(project: Project) -> Grid | None:
     if layer is None or not isinstance(layer.data, RasterData):
         return None
     raster = layer.data
-    if raster.crs is not None and "31370" not in str(raster.crs):
-        return None
     values = raster.read(1)
     filled = np.ma.filled(values.astype(float), 0.0)
     filled = np.where(np.isfinite(filled) & (filled > 0), filled, 0.0)
-    return Grid(filled, raster.transform)
+    # A grid without CRS is taken to be in Lambert 72 (the loader reports it).
+    return Grid(filled, raster.transform, raster.crs)
 
 
 def _xy(frame: gpd.GeoDataFrame) -> np.ndarray:

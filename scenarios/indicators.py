@@ -23,6 +23,7 @@ import geopandas as gpd
 import numpy as np
 import pandas as pd
 import shapely
+from pyproj import CRS, Transformer
 
 from slimmeregio.layers.model import ANALYSIS_CRS
 from slimmeregio.layers.progress import Task
@@ -62,10 +63,17 @@ _GRID_MEMO_MAX = 4096
 
 @dataclass(frozen=True, eq=False)
 class Grid:
-    """A population grid in memory: ``values`` (nodata as 0), ``transform``."""
+    """A population grid in memory: ``values`` (nodata as 0), ``transform``.
+
+    ``crs`` is the grid's own coordinate system. A grid in another system
+    than Lambert 72 (e.g. a European 1 km grid in EPSG:3035) is not resampled:
+    its cell centres are transformed to Lambert 72, so every inhabitant is
+    counted exactly once.
+    """
 
     values: np.ndarray
     transform: Any
+    crs: str | None = None
 
     @property
     def total(self) -> float:
@@ -77,7 +85,10 @@ class Grid:
         t = self.transform
         x = t.c + (cols + 0.5) * t.a + (rows + 0.5) * t.b
         y = t.f + (cols + 0.5) * t.d + (rows + 0.5) * t.e
-        return x, y, self.values[rows, cols]
+        if self.crs is not None and CRS.from_user_input(self.crs) != CRS.from_epsg(31370):
+            to_lambert = Transformer.from_crs(self.crs, "EPSG:31370", always_xy=True)
+            x, y = to_lambert.transform(x, y)
+        return np.asarray(x, dtype=float), np.asarray(y, dtype=float), self.values[rows, cols]
 
     @cached_property
     def _memo(self) -> dict[int, tuple[Any, np.ndarray]]:

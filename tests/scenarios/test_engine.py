@@ -230,3 +230,22 @@ def test_minimal_project_network_and_housing_polygons_only() -> None:
     assert len(after.service_areas) == 1
     cmp = compare(ev, after)
     assert cmp.gains(10.0) > 0
+
+
+def test_grid_in_another_crs_counts_cells_at_their_lambert_position() -> None:
+    """A Lambert-2008 grid gives the same sums as the same cells in Lambert 72."""
+    from pyproj import Transformer
+    from rasterio.transform import Affine
+
+    values = np.array([[5.0, 7.0], [0.0, 11.0]])
+    # Cell centres in Lambert 72 of a 100 m grid at (150000, 170000) ...
+    lambert72 = Grid(values, Affine(100.0, 0.0, 150_000.0, 0.0, -100.0, 170_200.0), "EPSG:31370")
+    # ... and the same grid placed in Lambert 2008 (EPSG:3812).
+    x08, y08 = Transformer.from_crs("EPSG:31370", "EPSG:3812", always_xy=True).transform(
+        150_000.0, 170_200.0
+    )
+    lambert08 = Grid(values, Affine(100.0, 0.0, x08, 0.0, -100.0, y08), "EPSG:3812")
+    right_column = shapely.box(150_100.0, 170_000.0, 150_200.0, 170_200.0)
+    assert lambert72.sum_within(right_column) == 7.0 + 11.0
+    assert lambert08.sum_within(right_column) == 7.0 + 11.0
+    assert lambert08.sum_within(shapely.box(150_000.0, 170_100.0, 150_100.0, 170_200.0)) == 5.0
