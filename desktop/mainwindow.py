@@ -1097,11 +1097,23 @@ class MainWindow(QMainWindow):
             self._restart_autosave()
 
     def show_about(self) -> None:
+        import html
+
+        from slimmeregio.resources import NOTICE
+
+        lines = [html.escape(line) for line in self.project.attributions] or [
+            html.escape(tr("Geen bronvermelding nodig voor de geladen lagen."))
+        ]
+        notes = "".join(f"<br><i>{html.escape(note)}</i>" for note in self.project.notes)
         QMessageBox.about(
             self, tr("Over Slimme Regio Planner"),
             tr("<b>Slimme Regio Planner {version}</b><br>Scenario's voor fietsverbindingen, mobipunten en "
                "woningen in Halle-Vilvoorde.<br><br>Coördinaten: Belgische Lambert 72 (EPSG:31370).<br>"
-               "Licentie: GPL-3.0-or-later.", version=__version__),
+               "Licentie: GPL-3.0-or-later.", version=__version__)
+            + "<br><br><b>" + html.escape(tr("Gegevens en bronnen")) + "</b><br>"
+            + "<br>".join(lines) + notes + "<br><br>"
+            + tr("Alle bronnen, licenties en bronvermeldingen van de ingebedde regio: {path}",
+                 path=html.escape(str(NOTICE))),
         )
 
     def show_error_log(self) -> None:

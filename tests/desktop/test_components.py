@@ -455,3 +455,25 @@ def test_qt_standard_buttons_follow_the_interface_language(qapp):
         install_qt_translations(qapp, "en")
     box = QDialogButtonBox(QDialogButtonBox.StandardButton.Cancel)
     assert box.button(QDialogButtonBox.StandardButton.Cancel).text() == "Cancel"
+
+
+def test_about_dialog_names_version_licence_and_data_attributions(window, qtbot):
+    from slimmeregio import __version__
+
+    first = window.project.layers[0]
+    first.attribution = "© OpenStreetMap contributors, ODbL 1.0"
+    first.note = "Illustratieve <gegevens>"
+    texts: list[str] = []
+
+    def read_and_close(dialog):
+        texts.append(dialog.text())
+        dialog.accept()
+
+    when_modal(read_and_close)
+    window.show_about()
+    qtbot.waitUntil(lambda: bool(texts), timeout=10_000)
+    text = texts[0]
+    assert __version__ in text and "GPL-3.0-or-later" in text
+    assert "© OpenStreetMap contributors, ODbL 1.0" in text
+    assert "Illustratieve &lt;gegevens&gt;" in text  # data is escaped, not rendered as markup
+    assert "NOTICE" in text
