@@ -222,6 +222,16 @@ class Layer:
             )
         return self.frame[self.fields[key]]
 
+    def find_column(self, key: str, *fallbacks: str) -> pd.Series | None:
+        """The column mapped to ``key``, else the first of ``fallbacks`` that
+        exists, else None (for code that can do without the field)."""
+        if self.has_field(key):
+            return self.column(key)
+        for name in fallbacks:
+            if not self.is_raster and name in self.frame.columns:
+                return self.frame[name]
+        return None
+
     def missing_required(self) -> list[str]:
         """Canonical required fields of the role that the mapping lacks."""
         return [f.key for f in ROLE_FIELDS[self.role] if f.required and not self.has_field(f.key)]

@@ -107,17 +107,8 @@ class Base:
 # ---------------------------------------------------------------------------
 
 
-def _col(layer: Layer, key: str, *fallbacks: str) -> pd.Series | None:
-    if layer.has_field(key):
-        return layer.column(key)
-    for name in fallbacks:
-        if name in layer.frame.columns:
-            return layer.frame[name]
-    return None
-
-
 def _text(layer: Layer, key: str, *fallbacks: str, default: str = "") -> np.ndarray:
-    col = _col(layer, key, *fallbacks)
+    col = layer.find_column(key, *fallbacks)
     if col is None:
         return np.full(len(layer.frame), default, dtype=object)
     return col.astype(object).where(col.notna(), default).astype(str).to_numpy(dtype=object)
@@ -142,7 +133,7 @@ def feature_ids(layer: Layer, *fallbacks: str) -> np.ndarray:
     numpy.ndarray
         One id (str) per row, object dtype.
     """
-    col = _col(layer, "id", *fallbacks)
+    col = layer.find_column("id", *fallbacks)
     if col is not None and col.notna().all():
         values = col.map(_id_text)
         if values.is_unique:
@@ -178,7 +169,7 @@ def _municipalities(project: Project) -> gpd.GeoDataFrame | None:
         {
             "nis": _text(layer, "nis", "nis"),
             "name": _text(layer, "name", "naam", "name"),
-            "population": _numbers(_col(layer, "population", "inwoners"), len(frame)),
+            "population": _numbers(layer.find_column("population", "inwoners"), len(frame)),
         },
         geometry=gpd.GeoSeries(frame.geometry.values, crs=ANALYSIS_CRS),
         crs=ANALYSIS_CRS,
@@ -215,7 +206,7 @@ def _frame(data: dict[str, Any], pts: np.ndarray) -> gpd.GeoDataFrame:
 
 def _housing(layer: Layer, municipalities: gpd.GeoDataFrame | None) -> gpd.GeoDataFrame:
     pts = _points(layer.frame)
-    dw = _col(layer, "dwellings", "woningen", "dwellings")
+    dw = layer.find_column("dwellings", "woningen", "dwellings")
     dwellings = (
         pd.to_numeric(dw, errors="coerce").fillna(0).clip(lower=0).round().astype(np.int64).to_numpy()
         if dw is not None
@@ -283,7 +274,7 @@ def _stations(layer: Layer | None) -> gpd.GeoDataFrame:
             np.zeros(0, object),
         )
     pts = _points(layer.frame)
-    trains = _col(layer, "trains_per_day", "treinen_per_dag")
+    trains = layer.find_column("trains_per_day", "treinen_per_dag")
     return _frame(
         {
             "station_id": feature_ids(layer, "station_id", "id"),

@@ -428,22 +428,13 @@ def network_from_frame(
     return replace(net, report=report)
 
 
-def _column(layer: Layer, key: str, *fallbacks: str) -> pd.Series | None:
-    if layer.has_field(key):
-        return layer.column(key)
-    for col in fallbacks:
-        if col in layer.frame.columns:
-            return layer.frame[col]
-    return None
-
-
 def link_ids_of(layer: Layer) -> np.ndarray:
     """Stable integer link ids of a bike-network layer.
 
     The mapped ``id`` field (or a ``link_id``/``id`` column) when it holds
     unique integers; else the row number.
     """
-    col = _column(layer, "id", "link_id", "id")
+    col = layer.find_column("id", "link_id", "id")
     if col is not None:
         values = pd.to_numeric(col, errors="coerce")
         if values.notna().all() and values.is_unique and (values == values.round()).all():
@@ -469,21 +460,21 @@ def build_network(
     if frame.crs is not None and str(frame.crs) != ANALYSIS_CRS:
         frame = frame.to_crs(ANALYSIS_CRS)
     n = len(frame)
-    cls_col = _column(layer, "link_class")
+    cls_col = layer.find_column("link_class")
     cls = (
         cls_col.fillna("overig").astype(str).str.strip().str.lower().to_numpy(dtype=object)
         if cls_col is not None
         else np.full(n, "lokaal", dtype=object)
     )
-    spd_col = _column(layer, "speed")
+    spd_col = layer.find_column("speed")
     spd = (
         pd.to_numeric(spd_col, errors="coerce").to_numpy(dtype=float)
         if spd_col is not None
         else None
     )
-    one_col = _column(layer, "oneway")
+    one_col = layer.find_column("oneway")
     one = one_col.map(parse_bool).to_numpy(dtype=bool) if one_col is not None else None
-    name_col = _column(layer, "name")
+    name_col = layer.find_column("name")
     nam = name_col.fillna("").astype(str).to_numpy(dtype=object) if name_col is not None else None
     net = network_from_frame(
         frame,
