@@ -762,15 +762,7 @@ def _draw_sites(ax: Axes, siting: Any, evaluation: Any, bbox: tuple[float, float
 
 
 def _region_value(evaluation: Any, key: str, municipality: str | None) -> float:
-    if evaluation is None:
-        return float("nan")
-    if municipality is None:
-        return float(evaluation.region.get(key, float("nan")))
-    table = evaluation.municipalities
-    row = table[table["nis"].astype(str) == municipality]
-    if row.empty or key not in row.columns:
-        return float("nan")
-    return float(row[key].iloc[0])
+    return float("nan") if evaluation is None else float(evaluation.value(key, municipality))
 
 
 def _middle(values: Sequence[float], default: float) -> float:

@@ -272,13 +272,7 @@ def _flows_slide(slide: Any, project: Project, name: str, ev: Any, comp: Any, ni
 
 
 def _value(ev: Any, key: str, nis: str | None) -> float:
-    if ev is None:
-        return float("nan")
-    if nis is None:
-        return float(ev.region.get(key, float("nan")))
-    t = ev.municipalities
-    row = t[t["nis"].astype(str) == nis]
-    return float(row[key].iloc[0]) if len(row) and key in row.columns else float("nan")
+    return float("nan") if ev is None else float(ev.value(key, nis))
 
 
 def _nis_of(results_base: Any, runs: list[tuple[str, Any, Any]], key: str) -> tuple[str, str]:

@@ -38,7 +38,12 @@ from slimmeregio.scenarios.kernel import (
 )
 from slimmeregio.scenarios.model import Parameters, Scenario
 from slimmeregio.scenarios.network import Network
-from slimmeregio.scenarios.results import Evaluation, NetworkSummary, fmt_threshold
+from slimmeregio.scenarios.results import (
+    Evaluation,
+    NetworkSummary,
+    empty_brussels_entries,
+    fmt_threshold,
+)
 
 __all__ = [
     "Grid",
@@ -753,17 +758,7 @@ class _BrusselsRoutes:
     def entries(self, dw: pd.DataFrame) -> gpd.GeoDataFrame:
         border = self.border
         if border is None or len(border) == 0:
-            return gpd.GeoDataFrame(
-                {
-                    "entry_id": pd.Series(dtype=str),
-                    "link_id": pd.Series(dtype="int64"),
-                    "name": pd.Series(dtype=str),
-                    "link_class": pd.Series(dtype=str),
-                    "dwellings": pd.Series(dtype="int64"),
-                },
-                geometry=gpd.GeoSeries([], crs=ANALYSIS_CRS),
-                crs=ANALYSIS_CRS,
-            )
+            return empty_brussels_entries()
         ids = border.ids.astype(str)
         per = dw.groupby("brussels_entry_id")["dwellings"].sum() if len(dw) else pd.Series(dtype=float)
         net = self.network

@@ -201,7 +201,8 @@ def indicator_labels(keys: list[str] | None = None) -> dict[str, dict[str, str]]
 INDICATOR_LABELS: dict[str, dict[str, str]] = indicator_labels()
 
 
-def _empty_entries() -> gpd.GeoDataFrame:
+def empty_brussels_entries() -> gpd.GeoDataFrame:
+    """An empty ``Evaluation.brussels_entries`` frame with its columns."""
     return gpd.GeoDataFrame(
         {
             "entry_id": pd.Series(dtype=str),
@@ -381,7 +382,7 @@ class Evaluation:
     population_covered: float | None
     unreachable: pd.DataFrame
     timings: dict[str, float] = field(default_factory=dict)
-    brussels_entries: gpd.GeoDataFrame = field(default_factory=lambda: _empty_entries())
+    brussels_entries: gpd.GeoDataFrame = field(default_factory=empty_brussels_entries)
     notes: dict[str, dict[str, str]] = field(default_factory=dict)
 
     @property
@@ -412,6 +413,16 @@ class Evaluation:
     def indicator_keys(self) -> list[str]:
         """The region indicator keys of this run, in display order."""
         return list(self.region)
+
+    def value(self, key: str, nis: str | None = None) -> float:
+        """Indicator ``key`` for the region, or for municipality ``nis``; NaN if absent."""
+        if nis is None:
+            return float(self.region.get(key, float("nan")))
+        table = self.municipalities
+        row = table[table["nis"].astype(str) == str(nis)]
+        if row.empty or key not in row.columns:
+            return float("nan")
+        return float(row[key].iloc[0])
 
 
 @dataclass(frozen=True, eq=False)

@@ -249,3 +249,12 @@ def test_grid_in_another_crs_counts_cells_at_their_lambert_position() -> None:
     assert lambert72.sum_within(right_column) == 7.0 + 11.0
     assert lambert08.sum_within(right_column) == 7.0 + 11.0
     assert lambert08.sum_within(shapely.box(150_000.0, 170_100.0, 150_100.0, 170_200.0)) == 5.0
+
+
+def test_evaluation_value_for_region_and_municipality(small_base) -> None:
+    ev = evaluate(small_base)
+    key = "share_bike_mobipunt_10min"
+    assert ev.value(key) == ev.region[key]
+    row = ev.municipalities.iloc[0]
+    assert ev.value(key, str(row["nis"])) == float(row[key])
+    assert np.isnan(ev.value(key, "99999")) and np.isnan(ev.value("no_such_key"))
