@@ -24,7 +24,7 @@ import numpy as np
 import pandas as pd
 import shapely
 
-from slimmeregio.layers.errors import EmptyLayerError
+from slimmeregio.layers.errors import EmptyLayerError, ScenarioError
 from slimmeregio.layers.model import ANALYSIS_CRS, Layer, Project, RasterData
 from slimmeregio.layers.progress import CancelCheck, ProgressCallback, Task
 from slimmeregio.layers.roles import Role
@@ -674,6 +674,12 @@ def compare_scenarios(
     step = 0.4 / max(len(scenarios), 1)
     for i, scenario in enumerate(scenarios):
         sub = task.sub(0.6 + i * step, 0.6 + (i + 1) * step)
-        comparisons.append(compare(base_eval, evaluate(base, scenario, progress=sub.report)))
+        try:
+            evaluation = evaluate(base, scenario, progress=sub.report)
+        except ScenarioError as error:
+            if error.path is None:  # say which scenario, when several are compared
+                error.path = f"'{scenario.name}'"
+            raise
+        comparisons.append(compare(base_eval, evaluation))
     task.report(1.0, "done")
     return base, comparisons

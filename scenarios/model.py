@@ -109,6 +109,12 @@ class ScenarioValidationError(ScenarioError):
         "en": "Error in scenario{source} at {location_en}: {reason_en}{more_en}",
     }
 
+    def _values(self, lang: str = "en") -> dict[str, Any]:
+        values = super()._values(lang)
+        # the file (or scenario name) may be added after the error was raised
+        values["source"] = f" {self.path}" if self.path else ""
+        return values
+
 
 def scenario_error(
     location: str,

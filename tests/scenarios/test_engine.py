@@ -258,3 +258,20 @@ def test_evaluation_value_for_region_and_municipality(small_base) -> None:
     row = ev.municipalities.iloc[0]
     assert ev.value(key, str(row["nis"])) == float(row[key])
     assert np.isnan(ev.value(key, "99999")) and np.isnan(ev.value("no_such_key"))
+
+
+def test_compare_scenarios_names_the_scenario_that_fails(small_project) -> None:
+    from slimmeregio.layers.errors import ScenarioError
+    from slimmeregio.scenarios.engine import compare_scenarios
+
+    good = Scenario(name="Goed")
+    bad = Scenario(
+        name="Kapotte schakel",
+        modifications=(RemoveLink(link_ids=(987654,), author="An", reason="test"),),
+    )
+    base, (comparison,) = compare_scenarios(small_project, [good])
+    assert comparison.scenario.scenario.name == "Goed"
+    with pytest.raises(ScenarioError) as info:
+        compare_scenarios(small_project, [good, bad])
+    message = info.value.message("nl")
+    assert "'Kapotte schakel'" in message and "modifications[0].link_ids[0]" in message
