@@ -1,7 +1,7 @@
 """Networks, scenarios, indicators and decision support (no Qt here).
 
 The high-level API lives in :mod:`slimmeregio.scenarios.engine`
-(``prepare_base``, ``evaluate``, ``compare``, ``suggest_sites``,
+(``prepare_base``, ``evaluate``, ``compare``, ``compare_scenarios``, ``suggest_sites``,
 ``suggest_missing_links``); result objects in
 :mod:`slimmeregio.scenarios.results`; the scenario model in
 :mod:`slimmeregio.scenarios.model`. The names below are re-exported lazily,
@@ -21,6 +21,7 @@ __all__ = [
     "MissingLinkSuggestion",
     "SitingResult",
     "compare",
+    "compare_scenarios",
     "evaluate",
     "prepare_base",
     "suggest_missing_links",
@@ -35,6 +36,7 @@ _HOME = {
     "SitingResult": "results",
     "Base": "engine",
     "compare": "engine",
+    "compare_scenarios": "engine",
     "evaluate": "engine",
     "prepare_base": "engine",
     "suggest_missing_links": "engine",
