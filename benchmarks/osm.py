@@ -231,9 +231,13 @@ def main() -> None:
     parser.add_argument("--keep", type=Path, default=None, help="keep the extract here")
     parser.add_argument("--no-results", action="store_true", help="do not touch RESULTS.md")
     parser.add_argument("--measure", nargs=2, metavar=("WHAT", "PATH"), help=argparse.SUPPRESS)
+    parser.add_argument("--generate", type=Path, default=None, help=argparse.SUPPRESS)
     args = parser.parse_args()
     if args.measure:
         print(json.dumps(_measure(*args.measure)))
+        return
+    if args.generate:
+        print(json.dumps(generate(args.generate, ways=args.ways)))
         return
     made: dict[str, int] | None = None
     if args.extract is not None:
@@ -243,7 +247,13 @@ def main() -> None:
         folder = None if args.keep else Path(tempfile.mkdtemp(prefix="osm-bench-"))
         path = args.keep or folder / "synthetic.osm.pbf"  # type: ignore[operator]
         t0 = time.perf_counter()
-        made = generate(path, ways=args.ways)
+        # In a child process: Linux carries a parent's peak RSS over into the
+        # peak its children report, so the parent must stay small.
+        out = subprocess.run(
+            [sys.executable, __file__, "--generate", str(path), "--ways", str(args.ways)],
+            capture_output=True, text=True, check=True, cwd=ROOT,
+        )
+        made = json.loads(out.stdout.strip().splitlines()[-1])
         gen_s = time.perf_counter() - t0
         print(f"extract: {path} ({made}), written in {gen_s:.1f} s", flush=True)
     size_mb = path.stat().st_size / 1e6
