@@ -18,7 +18,7 @@ from PyQt6.QtWidgets import QApplication, QStyle, QWidget
 
 from slimmeregio.desktop.i18n import tr
 
-__all__ = ["ACTIONS", "ActionSpec", "build_actions", "icon"]
+__all__ = ["ACTIONS", "ActionSpec", "build_actions", "icon", "retranslate_actions"]
 
 _ICONS = Path(__file__).resolve().parents[1] / "resources" / "icons"
 
@@ -89,6 +89,7 @@ ACTIONS: tuple[ActionSpec, ...] = (
     _spec("edit_move_mobipunt", "Mobipunt &verplaatsen", "tool_move_mobipunt", "scenario", "move-mobipunt", "", "Klik op een mobipunt en daarna op zijn nieuwe plaats", "edit", True, "tools"),
     _spec("edit_remove_mobipunt", "Mobipunt &schrappen", "tool_remove_mobipunt", "scenario", "remove-mobipunt", "", "Klik op een mobipunt om het te schrappen", "edit", True, "tools"),
     _spec("edit_add_housing", "&Woonproject plaatsen", "tool_add_housing", "scenario", "housing", "", "Klik op de kaart om een woonproject met N woningen te plaatsen", "edit", True, "tools"),
+    _spec("edit_add_housing_polygon", "Woonproject als &vlak tekenen", "tool_add_housing_polygon", "scenario", "housing-area", "", "Klik de hoekpunten van het woonproject aan; dubbelklik of Enter om af te sluiten", "edit", True, "tools"),
     _spec("undo", "&Ongedaan maken", "undo", "scenario", "std:SP_ArrowBack", "Ctrl+Z", toolbar="edit"),
     _spec("redo", "Opnieuw &uitvoeren", "redo", "scenario", "std:SP_ArrowForward", "Ctrl+Shift+Z", toolbar="edit"),
     _spec("run", "Scenario &doorrekenen", "run_scenario", "scenario", "run", "F5", toolbar="run"),
@@ -127,11 +128,7 @@ def build_actions(window: QWidget, specs: tuple[ActionSpec, ...] = ACTIONS) -> d
         action.setObjectName(f"action_{spec.id}")
         if spec.shortcut:
             action.setShortcut(QKeySequence(spec.shortcut))
-        tip = tr(spec.tip) if spec.tip else tr(spec.text).replace("&", "").rstrip("…")
-        if spec.shortcut:
-            tip = f"{tip} ({QKeySequence(spec.shortcut).toString(QKeySequence.SequenceFormat.NativeText)})"
-        action.setToolTip(tip)
-        action.setStatusTip(tip)
+        _set_texts(action, spec)
         action.setCheckable(spec.checkable)
         if spec.group:
             group = groups.setdefault(spec.group, QActionGroup(window))
@@ -143,3 +140,19 @@ def build_actions(window: QWidget, specs: tuple[ActionSpec, ...] = ACTIONS) -> d
             action.triggered.connect(lambda _checked=False, h=handler: h())
         actions[spec.id] = action
     return actions
+
+
+def _set_texts(action: QAction, spec: ActionSpec) -> None:
+    action.setText(tr(spec.text))
+    tip = tr(spec.tip) if spec.tip else tr(spec.text).replace("&", "").rstrip("…")
+    if spec.shortcut:
+        tip = f"{tip} ({QKeySequence(spec.shortcut).toString(QKeySequence.SequenceFormat.NativeText)})"
+    action.setToolTip(tip)
+    action.setStatusTip(tip)
+
+
+def retranslate_actions(actions: dict[str, QAction], specs: tuple[ActionSpec, ...] = ACTIONS) -> None:
+    """Re-label ``actions`` (from :func:`build_actions`) in the current language."""
+    for spec in specs:
+        if spec.id in actions:
+            _set_texts(actions[spec.id], spec)

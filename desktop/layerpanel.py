@@ -296,15 +296,26 @@ class LayerPanel(QWidget):
         layout.addWidget(bar)
         layout.addWidget(self.view, 1)
         layout.addWidget(self.note)
-        layers.connect(lambda *_: self._update_note())
+        self._note_layers = layers
+        layers.connect(self._note_listener)
         self._update_note()
 
-    def set_layers(self, layers: LayerList) -> None:
+    def _note_listener(self, *_: Any) -> None:
+        self._update_note()
+
+    def detach(self) -> None:
+        """Stop listening to the layer list (before the panel is replaced)."""
         self.model.detach()
+        with contextlib.suppress(ValueError):
+            self._note_layers.disconnect(self._note_listener)
+
+    def set_layers(self, layers: LayerList) -> None:
+        self.detach()
         self.model = LayerListModel(layers, self)
         self.view.setModel(self.model)
         self.view.selectionModel().currentChanged.connect(self._current_changed)
-        layers.connect(lambda *_: self._update_note())
+        self._note_layers = layers
+        layers.connect(self._note_listener)
         self._update_note()
 
     def current_layer(self) -> Layer | None:

@@ -29,14 +29,14 @@ from PyQt6.QtWidgets import (
 
 from slimmeregio import __version__
 from slimmeregio.desktop import errors as dialogs
-from slimmeregio.desktop.actions import ACTIONS, MENUS, build_actions, icon
+from slimmeregio.desktop.actions import ACTIONS, MENUS, build_actions, icon, retranslate_actions
 from slimmeregio.desktop.analysis import BaseCache, RunResult, feature_ids, run_analysis
 from slimmeregio.desktop.attributetable import AttributeTableWidget
 from slimmeregio.desktop.editdialogs import EditSession, ModificationDialog
-from slimmeregio.desktop.i18n import language, tr
+from slimmeregio.desktop.i18n import language, set_language, tr
 from slimmeregio.desktop.identify import IdentifyPanel
 from slimmeregio.desktop.layerpanel import LayerPanel
-from slimmeregio.desktop.mapcanvas import MapCanvas, MapTool, OverlayItem
+from slimmeregio.desktop.mapcanvas import HOUSING_AREA_COLOR, MapCanvas, MapTool, OverlayItem
 from slimmeregio.desktop.resultspanel import ResultsPanel, fmt, note_texts
 from slimmeregio.desktop.scenariopanel import ScenarioPanel, ScenarioStore
 from slimmeregio.desktop.settings import AppSettings, log_dir
@@ -87,6 +87,7 @@ class MainWindow(QMainWindow):
         self._layers_dirty = False
         self._move_source: str | None = None
         self._theme = "none"
+        self._language_pending = False
         self._extra_jobs: list[Job] = []
         self._recovery_file: Path | None = None
         self._autosave_job: Job | None = None
@@ -100,11 +101,12 @@ class MainWindow(QMainWindow):
         self.results_panel = ResultsPanel(self)
         self.table = AttributeTableWidget(self)
 
-        self.dock_layers = self._dock("layers", tr("Lagen"), self.layer_panel, Qt.DockWidgetArea.LeftDockWidgetArea)
-        self.dock_identify = self._dock("identify", tr("Objectgegevens"), self.identify_panel, Qt.DockWidgetArea.LeftDockWidgetArea)
-        self.dock_scenario = self._dock("scenario", tr("Scenario"), self.scenario_panel, Qt.DockWidgetArea.RightDockWidgetArea)
-        self.dock_results = self._dock("results", tr("Resultaten"), self.results_panel, Qt.DockWidgetArea.RightDockWidgetArea)
-        self.dock_table = self._dock("table", tr("Attributentabel"), self.table, Qt.DockWidgetArea.BottomDockWidgetArea)
+        titles = self._dock_titles()
+        self.dock_layers = self._dock("layers", titles["layers"], self.layer_panel, Qt.DockWidgetArea.LeftDockWidgetArea)
+        self.dock_identify = self._dock("identify", titles["identify"], self.identify_panel, Qt.DockWidgetArea.LeftDockWidgetArea)
+        self.dock_scenario = self._dock("scenario", titles["scenario"], self.scenario_panel, Qt.DockWidgetArea.RightDockWidgetArea)
+        self.dock_results = self._dock("results", titles["results"], self.results_panel, Qt.DockWidgetArea.RightDockWidgetArea)
+        self.dock_table = self._dock("table", titles["table"], self.table, Qt.DockWidgetArea.BottomDockWidgetArea)
         self.splitDockWidget(self.dock_layers, self.dock_identify, Qt.Orientation.Vertical)
         self.tabifyDockWidget(self.dock_scenario, self.dock_results)
         self.dock_scenario.raise_()
@@ -131,6 +133,15 @@ class MainWindow(QMainWindow):
             self.restoreState(QByteArray(state))
 
     # ------------------------------------------------------------------ build
+    @staticmethod
+    def _dock_titles() -> dict[str, str]:
+        return {"layers": tr("Lagen"), "identify": tr("Objectgegevens"), "scenario": tr("Scenario"),
+                "results": tr("Resultaten"), "table": tr("Attributentabel")}
+
+    @staticmethod
+    def _toolbar_titles() -> dict[str, str]:
+        return {"main": tr("Project"), "map": tr("Kaart"), "edit": tr("Scenario bewerken"), "run": tr("Doorrekenen")}
+
     def _dock(self, key: str, title: str, widget: QWidget, area: Qt.DockWidgetArea) -> QDockWidget:
         dock = QDockWidget(title, self)
         dock.setObjectName(f"dock_{key}")
@@ -167,7 +178,7 @@ class MainWindow(QMainWindow):
 
     def _build_toolbars(self) -> None:
         self.toolbars: dict[str, QToolBar] = {}
-        titles = {"main": tr("Project"), "map": tr("Kaart"), "edit": tr("Scenario bewerken"), "run": tr("Doorrekenen")}
+        titles = self._toolbar_titles()
         for key, title in titles.items():
             tb = QToolBar(title, self)
             tb.setObjectName(f"toolbar_{key}")
@@ -181,7 +192,7 @@ class MainWindow(QMainWindow):
             if spec.toolbar:
                 self.toolbars[spec.toolbar].addAction(self.actions_by_id[spec.id])
                 if spec.id in ("zoom_out", "zoom_selection", "edit_remove_link", "edit_upgrade_link",
-                               "edit_remove_mobipunt", "edit_add_housing"):
+                               "edit_remove_mobipunt", "edit_add_housing_polygon"):
                     self.toolbars[spec.toolbar].addSeparator()
         # compare and siting show their text as tooltip only, so the toolbar fits 1600 px with the goto box
         for key in ("compare", "siting"):
@@ -195,10 +206,7 @@ class MainWindow(QMainWindow):
         self.goto_box.setInsertPolicy(QComboBox.InsertPolicy.NoInsert)
         self.goto_box.setMinimumContentsLength(14)
         self.goto_box.setSizeAdjustPolicy(QComboBox.SizeAdjustPolicy.AdjustToMinimumContentsLengthWithIcon)
-        self.goto_box.setToolTip(tr("Zoomen naar een gemeente: typ of kies de naam"))
-        line = self.goto_box.lineEdit()
-        if line is not None:
-            line.setPlaceholderText(tr("Ga naar gemeente…"))
+        self._label_goto_box()
         completer = self.goto_box.completer()
         if completer is not None:
             completer.setCaseSensitivity(Qt.CaseSensitivity.CaseInsensitive)
@@ -207,6 +215,12 @@ class MainWindow(QMainWindow):
         self.goto_box.activated.connect(lambda _i: self.goto_municipality(self.goto_box.currentText()))
         self.toolbars["map"].insertWidget(self.actions_by_id["attribute_table"], self.goto_box)
         self.toolbars["map"].insertSeparator(self.actions_by_id["attribute_table"])
+
+    def _label_goto_box(self) -> None:
+        self.goto_box.setToolTip(tr("Zoomen naar een gemeente: typ of kies de naam"))
+        line = self.goto_box.lineEdit()
+        if line is not None:
+            line.setPlaceholderText(tr("Ga naar gemeente…"))
 
     def _build_statusbar(self) -> None:
         sb = self.statusBar()
@@ -229,6 +243,11 @@ class MainWindow(QMainWindow):
         c.pointPicked.connect(self._point_picked)
         c.featurePicked.connect(self._feature_picked)
         c.lineFinished.connect(self._line_finished)
+        c.polygonFinished.connect(self._polygon_finished)
+        self.store.changed.connect(self._scenario_changed)
+        self._connect_panels()
+
+    def _connect_panels(self) -> None:
         lp = self.layer_panel
         lp.zoomToLayer.connect(self.zoom_to_layer)
         lp.styleRequested.connect(self.edit_style_of)
@@ -236,7 +255,6 @@ class MainWindow(QMainWindow):
         lp.removeRequested.connect(self.remove_layer_named)
         lp.addRequested.connect(self.add_layer_dialog)
         self.table.selectionChanged.connect(self._table_selection)
-        self.store.changed.connect(self._scenario_changed)
         self.scenario_panel.runRequested.connect(self.run_scenario)
         self.scenario_panel.cancelRequested.connect(self.cancel_run)
         self.scenario_panel.errorRaised.connect(lambda e: dialogs.show_error(self, e))
@@ -825,12 +843,14 @@ class MainWindow(QMainWindow):
                         items.append(OverlayItem(np.array([[old.x, old.y]]), "point", "#212121", 6 + wide,
                                                  label=tr("geschrapt")))
             elif kind == "add_housing":
+                label = tr("{n} woningen", n=mod.dwellings)
                 if mod.x is not None and mod.y is not None:
-                    xy = np.array([[mod.x, mod.y]])
-                else:
-                    xy = np.array([shapely.Polygon(mod.polygon).representative_point().coords[0]])
-                items.append(OverlayItem(xy, "point", "#6d4c41", 7 + wide,
-                                         label=tr("{n} woningen", n=mod.dwellings)))
+                    items.append(OverlayItem(np.array([[mod.x, mod.y]]), "point", HOUSING_AREA_COLOR, 7 + wide,
+                                             label=label))
+                elif mod.polygon is not None:
+                    anchor = shapely.Polygon(mod.polygon).representative_point()
+                    items.append(OverlayItem(np.array(mod.polygon, dtype=float), "polygon", HOUSING_AREA_COLOR,
+                                             2.0 + wide, label=label, anchor=(anchor.x, anchor.y)))
         return items
 
     def _highlight_modification(self, row: int) -> None:
@@ -921,6 +941,17 @@ class MainWindow(QMainWindow):
     def tool_add_housing(self, checked: bool = True) -> None:
         self._pending = "add_housing"
         self._edit_tool(checked, MapTool.POINT, tr("Klik op de plaats van het woonproject."))
+
+    def tool_add_housing_polygon(self, checked: bool = True) -> None:
+        self._pending = "add_housing"
+        self._edit_tool(checked, MapTool.POLYGON, tr("Klik de hoekpunten van het woonproject aan; dubbelklik of Enter om af te sluiten, Backspace wist het laatste punt, Esc annuleert."))
+
+    def _polygon_finished(self, coords: list[tuple[float, float]]) -> None:
+        area = shapely.Polygon(coords).area
+        values = self._ask("add_housing", info=tr("Oppervlakte: {ha} ha", ha=_ha(area)))
+        if values is None:
+            return
+        self.append_modification("add_housing", polygon=[list(c) for c in coords], **values)
 
     def _line_finished(self, coords: list[tuple[float, float]]) -> None:
         values = self._ask("add_link", info=tr("Lengte: {m} m", m=_n(sum(
@@ -1026,6 +1057,8 @@ class MainWindow(QMainWindow):
     def _run_finished(self) -> None:
         self._run_job = None
         self.actions_by_id["run"].setEnabled(True)
+        if self._language_pending:
+            self.apply_language()
 
     def cancel_run(self) -> None:
         if self._run_job is not None:
@@ -1091,10 +1124,79 @@ class MainWindow(QMainWindow):
 
         dialog = SettingsDialog(self.settings, self)
         self._last_dialog = dialog
+        before = language()
         if dialog.exec() == SettingsDialog.DialogCode.Accepted:
             self.session.author = self.settings.author or self.session.author
             self.project.settings.organisation = self.settings.organisation or self.project.settings.organisation
             self._restart_autosave()
+            if self.settings.language != before:
+                set_language(self.settings.language)
+                self.apply_language()
+
+    def apply_language(self) -> None:
+        """Re-label the window in the current language (after :func:`set_language`).
+
+        Actions, menus, toolbars, docks and the status bar are re-labelled in
+        place; the panels are rebuilt from the state they show (the project's
+        layers, the scenario store with its undo history, the last run), so
+        nothing but text changes. While a run is in progress the switch waits
+        for its end, because the run reports progress to the scenario panel.
+        """
+        if self._run_job is not None:
+            self._language_pending = True
+            return
+        self._language_pending = False
+        retranslate_actions(self.actions_by_id)
+        old_menus = list(self.menus.values())
+        self.menuBar().clear()
+        for menu in old_menus:
+            menu.deleteLater()
+        self._build_menus()
+        for key, title in self._toolbar_titles().items():
+            self.toolbars[key].setWindowTitle(title)
+        self._label_goto_box()
+        docks = {"layers": self.dock_layers, "identify": self.dock_identify, "scenario": self.dock_scenario,
+                 "results": self.dock_results, "table": self.dock_table}
+        for key, title in self._dock_titles().items():
+            docks[key].setWindowTitle(title)
+        self._rebuild_panels()
+        self._show_scale()
+        self._update_title()
+        self._update_banner()
+        self.statusBar().clearMessage()
+
+    def _rebuild_panels(self) -> None:
+        old = (self.layer_panel, self.identify_panel, self.scenario_panel, self.results_panel, self.table)
+        current_layer = self.layer_panel.current_layer()
+        table_layer = self.table.layer_box.currentText()
+        theme = self._theme
+        self.layer_panel.detach()
+        self.layer_panel = LayerPanel(self.project.layers, self)
+        self.identify_panel = IdentifyPanel(self)
+        self.scenario_panel = ScenarioPanel(self.store, self)
+        self.results_panel = ResultsPanel(self)
+        self.table = AttributeTableWidget(self)
+        self.dock_layers.setWidget(self.layer_panel)
+        self.dock_identify.setWidget(self.identify_panel)
+        self.dock_scenario.setWidget(self.scenario_panel)
+        self.dock_results.setWidget(self.results_panel)
+        self.dock_table.setWidget(self.table)
+        for widget in old:
+            widget.setParent(None)
+            widget.deleteLater()
+        self._connect_panels()
+        if current_layer is not None:
+            self.layer_panel.select_layer(current_layer.name)
+        self.table.set_layers(list(self.project.layers), current=table_layer or None)
+        run = self.last_run
+        if run is not None:
+            self.results_panel.show_results(run.evaluation, run.comparison)
+            index = self.results_panel.theme.findData(theme)
+            if index >= 0 and index != self.results_panel.theme.currentIndex():
+                self.results_panel.theme.setCurrentIndex(index)  # re-labels the theme layers too
+            else:
+                self.set_theme(theme)
+        self._scenario_changed()
 
     def show_about(self) -> None:
         import html
@@ -1140,6 +1242,12 @@ class MainWindow(QMainWindow):
 
     def action(self, key: str) -> QAction:
         return self.actions_by_id[key]
+
+
+def _ha(area_m2: float) -> str:
+    """An area in hectares with two decimals (decimal comma in Dutch)."""
+    text = f"{area_m2 / 10000.0:.2f}"
+    return text.replace(".", ",") if language() == "nl" else text
 
 
 def _n(value: float) -> str:

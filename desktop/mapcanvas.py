@@ -30,6 +30,7 @@ import shapely
 from PyQt6.QtCore import (
     QByteArray,
     QDataStream,
+    QEvent,
     QIODevice,
     QPoint,
     QPointF,
@@ -65,6 +66,7 @@ from slimmeregio.layers.roles import Role
 from slimmeregio.layers.symbology import HOPPIN_SIZES, LINK_CLASS_WIDTHS
 
 __all__ = [
+    "HOUSING_AREA_COLOR",
     "MapCanvas",
     "MapTool",
     "OverlayItem",
@@ -90,6 +92,8 @@ _MAX_PLACE_LABELS = 500
 _PLACE_LABEL_MAX_RES = 25.0
 BACKGROUND = QColor("#e9edf0")
 SELECTION_COLOR = QColor("#ffd600")
+#: Outline of housing developments drawn as areas (scenario overlay, sketch).
+HOUSING_AREA_COLOR = "#6d4c41"
 
 
 class MapTool(Enum):
@@ -100,6 +104,7 @@ class MapTool(Enum):
     POINT = "point"  # click emits pointPicked (place a mobipunt, housing ...)
     FEATURE = "feature"  # click emits featurePicked for the pick layer
     LINE = "line"  # clicks collect vertices (snapped); double click finishes
+    POLYGON = "polygon"  # clicks collect the vertices of an area; double click finishes
 
 
 @dataclass(frozen=True)
@@ -134,11 +139,13 @@ class OverlayItem:
     """A geometry drawn over the map every frame (scenario edits, sketches)."""
 
     coords: np.ndarray  # (n, 2) map coordinates; one point for kind "point"
-    kind: str = "line"  # "line" or "point"
+    kind: str = "line"  # "line", "point" or "polygon" (outline of a closed ring)
     color: str = "#7b1fa2"
     width: float = 3.0
     dashed: bool = False
     label: str = ""
+    #: Where a polygon's label goes (map coordinates); default: the vertex mean.
+    anchor: tuple[float, float] | None = None
 
 
 # --------------------------------------------------------------------------
@@ -481,6 +488,9 @@ class MapCanvas(QWidget):
         A click on a feature of the pick layer in the feature tool.
     lineFinished(coords)
         A line drawn with the line tool (list of (x, y), snapped).
+    polygonFinished(coords)
+        An area drawn with the polygon tool (list of (x, y) ring vertices,
+        not closed, at least three distinct vertices; not snapped).
     rendered(seconds)
         Time the last full render took.
     """
@@ -491,6 +501,7 @@ class MapCanvas(QWidget):
     pointPicked = pyqtSignal(float, float)
     featurePicked = pyqtSignal(str, int)
     lineFinished = pyqtSignal(list)
+    polygonFinished = pyqtSignal(list)
     sketchChanged = pyqtSignal()
     rendered = pyqtSignal(float)
 
@@ -520,6 +531,7 @@ class MapCanvas(QWidget):
         self._snap_tree: Any = None
         self._sketch: list[tuple[float, float]] = []
         self._hover: tuple[float, float] | None = None
+        self._swallow_release = False
         self._overlay: list[OverlayItem] = []
         self._selection: dict[str, np.ndarray] = {}
         self._selection_graphics: dict[str, tuple[str, Any]] = {}
@@ -656,6 +668,7 @@ class MapCanvas(QWidget):
             MapTool.POINT: Qt.CursorShape.CrossCursor,
             MapTool.FEATURE: Qt.CursorShape.PointingHandCursor,
             MapTool.LINE: Qt.CursorShape.CrossCursor,
+            MapTool.POLYGON: Qt.CursorShape.CrossCursor,
         }
         self.setCursor(cursors[tool])
         self.update()
@@ -684,12 +697,25 @@ class MapCanvas(QWidget):
         return list(self._sketch)
 
     def finish_sketch(self) -> None:
-        if len(self._sketch) >= 2:
-            coords = list(self._sketch)
+        """Emit the sketch (line: two or more vertices; polygon: three or more
+        distinct vertices) and start a new one; too short a sketch is kept."""
+        coords = list(self._sketch)
+        if self._tool == MapTool.POLYGON:
+            if len(coords) > 1 and coords[-1] == coords[0]:
+                coords.pop()
+            if len(set(coords)) >= 3:
+                self._sketch = []
+                self._hover = None
+                self.polygonFinished.emit(coords)
+        elif len(coords) >= 2:
             self._sketch = []
+            self._hover = None
             self.lineFinished.emit(coords)
         self.sketchChanged.emit()
         self.update()
+
+    def _sketching(self) -> bool:
+        return self._tool in (MapTool.LINE, MapTool.POLYGON)
 
     def cancel_sketch(self) -> None:
         self._sketch = []
@@ -952,6 +978,25 @@ class MapCanvas(QWidget):
                 p.drawEllipse(pts[0], r, r)
                 if item.label:
                     self._label(p, pts[0] + QPointF(r + 3, -r - 2), item.label)
+            elif item.kind == "polygon":
+                ring = QPolygonF(pts)
+                fill = QColor(color)
+                fill.setAlpha(45)
+                p.setPen(QPen(QColor("white"), item.width + 2.5))
+                p.setBrush(fill)
+                p.drawPolygon(ring)
+                pen = QPen(color, item.width)
+                pen.setJoinStyle(Qt.PenJoinStyle.RoundJoin)
+                if item.dashed:
+                    pen.setStyle(Qt.PenStyle.DashLine)
+                p.setPen(pen)
+                p.setBrush(Qt.BrushStyle.NoBrush)
+                p.drawPolygon(ring)
+                if item.label:
+                    # centred under the area, so the label never hides its outline
+                    cx = self.map_to_pixel(*item.anchor).x() if item.anchor is not None else ring.boundingRect().center().x()
+                    width = p.fontMetrics().horizontalAdvance(item.label)
+                    self._label(p, QPointF(cx - width / 2 - 4, ring.boundingRect().bottom() + 5), item.label)
             else:
                 pen = QPen(QColor("white"), item.width + 2.5)
                 pen.setCapStyle(Qt.PenCapStyle.RoundCap)
@@ -965,11 +1010,24 @@ class MapCanvas(QWidget):
                 p.drawPolyline(QPolygonF(pts))
 
     def _paint_sketch(self, p: QPainter) -> None:
-        if self._tool != MapTool.LINE or not self._sketch:
+        if not self._sketching() or not self._sketch:
             return
         pts = [self.map_to_pixel(x, y) for x, y in self._sketch]
         if self._hover is not None:
             pts.append(self.map_to_pixel(*self._hover))
+        if self._tool == MapTool.POLYGON:
+            # rubber band: the ring closed through the cursor, lightly filled
+            color = QColor(HOUSING_AREA_COLOR)
+            fill = QColor(color)
+            fill.setAlpha(50)
+            p.setPen(QPen(color, 2.5, Qt.PenStyle.DashLine))
+            p.setBrush(fill if len(pts) >= 3 else Qt.BrushStyle.NoBrush)
+            p.drawPolygon(QPolygonF(pts))
+            p.setPen(QPen(QColor("white"), 1.5))
+            p.setBrush(color)
+            for pt in pts[: len(self._sketch)]:
+                p.drawEllipse(pt, 4, 4)
+            return
         pen = QPen(QColor("#7b1fa2"), 3.0, Qt.PenStyle.DashLine)
         p.setPen(pen)
         p.drawPolyline(QPolygonF(pts))
@@ -1105,7 +1163,7 @@ class MapCanvas(QWidget):
         pos = event.position().toPoint()
         if event.button() == Qt.MouseButton.MiddleButton or (
             event.button() == Qt.MouseButton.LeftButton
-            and self._tool in (MapTool.NAVIGATE, MapTool.POINT, MapTool.FEATURE, MapTool.LINE)
+            and self._tool in (MapTool.NAVIGATE, MapTool.POINT, MapTool.FEATURE, MapTool.LINE, MapTool.POLYGON)
         ):
             self._drag_start = pos
             self._drag_view = self._view
@@ -1113,7 +1171,7 @@ class MapCanvas(QWidget):
         elif event.button() == Qt.MouseButton.LeftButton and self._tool == MapTool.ZOOM_BOX:
             self._drag_start = pos
             self._box = QRect(pos, pos)
-        elif event.button() == Qt.MouseButton.RightButton and self._tool == MapTool.LINE:
+        elif event.button() == Qt.MouseButton.RightButton and self._sketching():
             self.finish_sketch()
 
     def mouseMoveEvent(self, event: QMouseEvent | None) -> None:  # noqa: N802
@@ -1138,6 +1196,9 @@ class MapCanvas(QWidget):
         if self._tool == MapTool.LINE and self._sketch:
             self._hover = self.snap(x, y)
             self.update()
+        elif self._tool == MapTool.POLYGON and self._sketch:
+            self._hover = (x, y)
+            self.update()
 
     def mouseReleaseEvent(self, event: QMouseEvent | None) -> None:  # noqa: N802
         if event is None:
@@ -1159,6 +1220,10 @@ class MapCanvas(QWidget):
         self._drag_start = None
         self._drag_view = None
         self._dragged = False
+        if self._swallow_release:
+            # the release that ends a double click: the sketch is already finished
+            self._swallow_release = False
+            return
         if was_drag:
             self._refine.start(0)
             return
@@ -1174,32 +1239,54 @@ class MapCanvas(QWidget):
                 pos_ = self.nearest_feature(layer, x, y)
                 if pos_ is not None:
                     self.featurePicked.emit(layer.name, pos_)
-        elif self._tool == MapTool.LINE:
-            pt = self.snap(x, y)
+        elif self._sketching():
+            pt = self.snap(x, y) if self._tool == MapTool.LINE else (x, y)
             if not self._sketch or self._sketch[-1] != pt:
                 self._sketch.append(pt)
             self.sketchChanged.emit()
             self.update()
 
     def mouseDoubleClickEvent(self, event: QMouseEvent | None) -> None:  # noqa: N802
-        if event is not None and self._tool == MapTool.LINE:
+        if event is not None and self._sketching():
+            if self._tool == MapTool.POLYGON:
+                # the double click's own point ends the ring (the first click of the pair added it)
+                pos = event.position()
+                pt = self.pixel_to_map(pos.x(), pos.y())
+                if not self._sketch or self._sketch[-1] != pt:
+                    self._sketch.append(pt)
+            self._swallow_release = True
             self.finish_sketch()
         elif event is not None and self._tool == MapTool.NAVIGATE:
             self.zoom_by(2.0, event.position())
+
+    def event(self, event: QEvent | None) -> bool:
+        # While a sketch is open, Esc (cancel), Enter and Backspace belong to
+        # the sketch, not to a window shortcut such as Esc = navigate tool.
+        if (
+            isinstance(event, QKeyEvent)
+            and event.type() == QEvent.Type.ShortcutOverride
+            and self._sketching()
+            and self._sketch
+            and event.key() in (Qt.Key.Key_Escape, Qt.Key.Key_Backspace, Qt.Key.Key_Return, Qt.Key.Key_Enter)
+        ):
+            event.accept()
+            return True
+        return super().event(event)
 
     def keyPressEvent(self, event: QKeyEvent | None) -> None:  # noqa: N802
         if event is None:
             return
         key = event.key()
-        if self._tool == MapTool.LINE and key in (Qt.Key.Key_Return, Qt.Key.Key_Enter):
+        if self._sketching() and key in (Qt.Key.Key_Return, Qt.Key.Key_Enter):
             self.finish_sketch()
         elif key == Qt.Key.Key_Escape:
             if self._sketch:
                 self.cancel_sketch()
             else:
                 self.set_tool(MapTool.NAVIGATE)
-        elif self._tool == MapTool.LINE and key == Qt.Key.Key_Backspace and self._sketch:
+        elif self._sketching() and key == Qt.Key.Key_Backspace and self._sketch:
             self._sketch.pop()
+            self.sketchChanged.emit()
             self.update()
         elif key in (Qt.Key.Key_Plus, Qt.Key.Key_Equal):
             self.zoom_by(1.5)

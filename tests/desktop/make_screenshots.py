@@ -69,8 +69,11 @@ def main() -> int:
     win.append_modification("add_mobipunt", x=float(cx + 900), y=float(cy - 700), name="Mobipunt Kanaal",
                             hoppin_type="lokaal", offer=["deelfiets", "fietsenstalling"],
                             author="An Peeters", reason="Nieuwe woonwijk zonder deelmobiliteit")
-    win.append_modification("add_housing", x=float(cx - 1200), y=float(cy + 800), dwellings=350,
-                            name="Woonproject Asiat", author="An Peeters", reason="Gepland project 2027")
+    hx, hy = float(cx - 1200), float(cy + 800)
+    win.append_modification("add_housing", dwellings=350, name="Woonproject Asiat",
+                            polygon=[[hx - 260, hy - 180], [hx + 240, hy - 220], [hx + 300, hy + 150],
+                                     [hx + 40, hy + 260], [hx - 280, hy + 120]],
+                            author="An Peeters", reason="Gepland project 2027")
     win.dock_scenario.raise_()
     _wait(app, lambda: False, 0.5)
     win.grab().save(str(OUT / "02-scenario-edited.png"))

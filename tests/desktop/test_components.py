@@ -235,6 +235,66 @@ def test_language_switch_translates_the_window(qtbot, project):
         win._layers_dirty = False
 
 
+def test_language_switch_in_settings_applies_at_once_and_keeps_state(qtbot, window):
+    from slimmeregio.desktop.scenariopanel import Scenario
+
+    window.append_modification("add_mobipunt", x=X0 + 8 * STEP, y=Y0 + 8 * STEP, name="Oost",
+                               hoppin_type="lokaal", author="An", reason="test")
+    window.store.add(Scenario(name="Variant B"))
+    window.store.set_current(window.store.names[0])
+    job = window.run_scenario()
+    with qtbot.waitSignal(job.finished, timeout=60_000):
+        pass
+    run = window.last_run
+    assert run is not None, dialogs.HEADLESS_SINK
+    before = {
+        "names": window.store.names, "current": window.store.current,
+        "layers": [layer.name for layer in window.project.layers], "project": window.project,
+        "dwellings": window.results_panel.card_value("dwellings"),
+    }
+    old_panel = window.scenario_panel
+    assert window.menus["file"].title() == "&Bestand"
+
+    def choose_english(dialog):
+        dialog.language.setCurrentIndex(dialog.language.findData("en"))
+        press_ok(dialog)
+
+    when_modal(choose_english)
+    try:
+        window.open_settings()
+        assert i18n.language() == "en" and window.settings.language == "en"
+        # menus, actions, docks and panels speak English without a restart
+        assert window.menus["file"].title() == "&File"
+        assert window.menuBar().actions()[0].text() == "&File"
+        assert window.action("run").text() == "&Compute scenario"
+        assert window.dock_layers.windowTitle() == "Layers"
+        assert window.toolbars["edit"].windowTitle() != "Scenario bewerken"
+        assert window.scenario_panel is not old_panel
+        assert window.scenario_panel.run_btn.text() == i18n.catalogue("en")["Doorrekenen"]
+        assert window.dock_scenario.widget() is window.scenario_panel
+        # the state survives: project, scenarios, undo history, the last run
+        assert window.project is before["project"]
+        assert [layer.name for layer in window.project.layers] == before["layers"]
+        assert window.store.names == before["names"]
+        assert window.store.current == before["current"]
+        assert [window.scenario_panel.combo.itemText(i) for i in range(window.scenario_panel.combo.count())] == before["names"]
+        assert window.scenario_panel.ledger.count() == 1
+        assert window.last_run is run
+        assert window.results_panel.card_value("dwellings") in (before["dwellings"], before["dwellings"].replace(".", ","))
+        assert window.layer_panel.model.rowCount() == len(before["layers"])
+        # the new panels are wired: undo from the rebuilt panel, the layer list still observed
+        qtbot.mouseClick(window.scenario_panel.undo_btn, Qt.MouseButton.LeftButton)
+        assert window.store.current.modifications == ()
+        ledger = window.scenario_panel.ledger
+        assert ledger.count() == 1 and ledger.item(0).text().startswith("No modifications yet")
+        window.project.layers.remove("stations")
+        assert window.layer_panel.model.rowCount() == len(before["layers"]) - 1
+    finally:
+        i18n.set_language("nl")
+        window.store.dirty = False
+        window._layers_dirty = False
+
+
 # ---------------------------------------------------------------- dialogs
 def test_style_dialog_categories_use_the_shared_palette(qtbot, project):
     from slimmeregio.desktop.styledialog import StyleDialog

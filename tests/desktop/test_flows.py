@@ -394,3 +394,58 @@ def test_municipality_names_are_placed_inside_their_polygon(window):
     window.canvas._labels.clear()
     without = window.canvas.render_image()
     assert with_labels != without
+
+
+def test_draw_housing_polygon_then_run(window, qtbot):
+    canvas = window.canvas
+    canvas.zoom_to_extent((X0, Y0, X0 + 9 * STEP, Y0 + 9 * STEP))
+    _run(window, qtbot)
+    base_total = window.last_run.evaluation.region["dwellings"]
+
+    window.action("edit_add_housing_polygon").trigger()
+    assert canvas.tool == MapTool.POLYGON
+    # Esc drops a started sketch but keeps the tool
+    qtbot.mouseClick(canvas, Qt.MouseButton.LeftButton, pos=QPoint(40, 40))
+    qtbot.keyClick(canvas, Qt.Key.Key_Escape)
+    assert canvas.sketch == [] and canvas.tool == MapTool.POLYGON
+
+    centre = _pixel(window, X0 + 4.5 * STEP, Y0 + 4.5 * STEP)
+    pixels = [centre + QPoint(dx, dy) for dx, dy in ((-60, 40), (50, 45), (70, -30), (-20, -70))]
+    for pt in pixels:
+        qtbot.mouseClick(canvas, Qt.MouseButton.LeftButton, pos=pt)
+    # a stray fifth click, removed again with Backspace
+    qtbot.mouseClick(canvas, Qt.MouseButton.LeftButton, pos=centre + QPoint(120, 120))
+    qtbot.mouseMove(canvas, centre + QPoint(100, 0))  # rubber band follows the cursor
+    canvas.repaint()
+    assert len(canvas.sketch) == 5
+    qtbot.keyClick(canvas, Qt.Key.Key_Backspace)
+    assert len(canvas.sketch) == 4
+
+    when_modal(fill_modification(name="Woonerf Zuid", dwellings=1234, status="vergund"))
+    qtbot.keyClick(canvas, Qt.Key.Key_Return)
+    mod = window.store.current.modifications[-1]
+    assert mod.kind == "add_housing" and mod.x is None and mod.polygon is not None
+    assert (mod.name, mod.dwellings, mod.status, mod.author) == ("Woonerf Zuid", 1234, "vergund", "An Peeters")
+    # independent pixel -> Lambert 72: y grows up on the map, down on the screen
+    v, w, h = canvas.view, canvas.width(), canvas.height()
+    expected = [(v.cx + (p.x() - w / 2) * v.res, v.cy - (p.y() - h / 2) * v.res) for p in pixels]
+    assert np.allclose(np.array(mod.polygon), np.array(expected), rtol=0, atol=1e-6)
+    overlay = [item for item in canvas._overlay if item.kind == "polygon"]
+    assert len(overlay) == 1 and overlay[0].label == "1234 woningen"
+    assert shapely.Polygon(mod.polygon).contains(shapely.Point(overlay[0].anchor))
+    assert canvas.tool == MapTool.POLYGON and canvas.sketch == []
+
+    _run(window, qtbot)
+    assert window.last_run.evaluation.region["dwellings"] == base_total + 1234
+    assert window.last_run.comparison.delta("dwellings") == 1234
+
+    # a double click also finishes; the release that ends it adds no stray vertex
+    when_modal(fill_modification(dwellings=20))
+    for pt in pixels[:2]:
+        qtbot.mouseClick(canvas, Qt.MouseButton.LeftButton, pos=pt - QPoint(150, 150))
+    last = pixels[2] - QPoint(150, 150)
+    qtbot.mouseClick(canvas, Qt.MouseButton.LeftButton, pos=last)
+    qtbot.mouseDClick(canvas, Qt.MouseButton.LeftButton, pos=last)
+    mods = window.store.current.modifications
+    assert len(mods) == 2 and len(mods[-1].polygon) == 3 and mods[-1].dwellings == 20
+    assert canvas.sketch == []
