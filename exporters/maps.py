@@ -37,7 +37,7 @@ from __future__ import annotations
 
 import math
 import textwrap
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Any
@@ -336,9 +336,62 @@ def _fit_extent(bounds: Sequence[float], aspect: float, pad: float = 0.04) -> tu
     return (cx - w / 2, cy - h / 2, cx + w / 2, cy + h / 2)
 
 
-def _text_axes(fig: Figure, rect: Sequence[float]) -> Axes:
+class _AxesPool:
+    """The axes of an atlas figure that is drawn again for every page.
+
+    Creating a matplotlib ``Axes`` costs more than drawing a page's text, so
+    an atlas keeps one figure: before each page every axes is emptied and
+    hidden, and the page takes back the axes of the same role and place
+    (see :func:`_add_axes`); axes a page does not use stay hidden.
+    """
+
+    def __init__(self) -> None:
+        self.keys: dict[Axes, tuple[str, tuple[float, ...]]] = {}
+        self.free: dict[tuple[str, tuple[float, ...]], list[Axes]] = {}
+
+    def recycle(self, fig: Figure) -> None:
+        self.free = {}
+        for ax in fig.axes:
+            if ax.legend_ is not None:
+                ax.legend_.remove()
+            for group in (ax.collections, ax.images, ax.lines, ax.patches, ax.texts, ax.artists, ax.tables):
+                for artist in list(group):  # the scale bar is one of ax.artists
+                    artist.remove()
+            ax.set_visible(False)
+            self.free.setdefault(self.keys[ax], []).append(ax)
+
+
+_POOL = "_slimmeregio_axes_pool"
+
+
+def _atlas_figure(paper: Paper) -> Figure:
+    """An empty page figure whose axes are reused page after page."""
+    fig = Figure(figsize=paper.figsize, dpi=100, facecolor="white")
+    FigureCanvasAgg(fig)  # a renderer to measure the legend with
+    setattr(fig, _POOL, _AxesPool())
+    return fig
+
+
+def _add_axes(fig: Figure, rect: Sequence[float], role: str) -> Axes:
+    """``fig.add_axes(rect)``; on an atlas figure the emptied axes of the same role and place."""
     x0, y0, w, h = rect
+    pool: _AxesPool | None = getattr(fig, _POOL, None)
+    if pool is None:
+        return fig.add_axes((x0, y0, w, h))
+    key = (role, tuple(round(float(v), 9) for v in rect))
+    free = pool.free.get(key)
+    if free:
+        ax = free.pop(0)
+        ax.set_position((x0, y0, w, h))  # undo the previous page's aspect adjustment
+        ax.set_visible(True)
+        return ax
     ax = fig.add_axes((x0, y0, w, h))
+    pool.keys[ax] = key
+    return ax
+
+
+def _text_axes(fig: Figure, rect: Sequence[float]) -> Axes:
+    ax = _add_axes(fig, rect, "text")
     ax.set_axis_off()
     ax.set_xlim(0, 1)
     ax.set_ylim(0, 1)
@@ -469,8 +522,9 @@ def _network_background(ax: Axes, network: Layer | None, links: gpd.GeoDataFrame
     frame = clip_frame(frame, bbox)
     cls = _link_classes(frame, network)
     main = cls.isin(["fietssnelweg", "bovenlokaal"]).to_numpy()
-    draw_lines(ax, frame.geometry.to_numpy()[~main], colors="#cfcfcf", widths=0.3, zorder=1.5)
-    draw_lines(ax, frame.geometry.to_numpy()[main], colors="#9a9a9a" if strong else "#b3b3b3", widths=0.8, zorder=1.6)
+    draw_lines(ax, frame.geometry.to_numpy()[~main], colors="#cfcfcf", widths=0.3, zorder=1.5, merge=True)
+    draw_lines(ax, frame.geometry.to_numpy()[main], colors="#9a9a9a" if strong else "#b3b3b3", widths=0.8, zorder=1.6,
+               merge=True)
 
 
 def _link_classes(frame: gpd.GeoDataFrame, network: Layer | None) -> pd.Series:
@@ -496,7 +550,7 @@ def _draw_network_classes(ax: Axes, frame: gpd.GeoDataFrame, network: Layer | No
             continue
         color = LINK_CLASS_COLORS.get(c, LINK_CLASS_COLORS["overig"])
         width = LINK_CLASS_WIDTHS.get(c, 0.35)
-        draw_lines(ax, frame.geometry.to_numpy()[sel], colors=color, widths=width, zorder=2 + i * 0.1)
+        draw_lines(ax, frame.geometry.to_numpy()[sel], colors=color, widths=width, zorder=2 + i * 0.1, merge=True)
         items.append(LegendItem(_class_label(c, lang), "line", color, size=max(width, 0.8)))
     return items[::-1]
 
@@ -959,7 +1013,7 @@ def _draw_locator(fig: Figure, rect: Sequence[float], paper: Paper, munis: gpd.G
     ax_t = _text_axes(fig, (x, y + h * (1 - head), w, h * head))
     ax_t.text(0, 0.5, "Ligging" if lang == "nl" else "Location", fontsize=8.5 * s, fontweight="bold", color=_INK,
               va="center")
-    ax = fig.add_axes((x, y, w, h * (1 - head - 0.02)))
+    ax = _add_axes(fig, (x, y, w, h * (1 - head - 0.02)), "locator")
     ax.set_xticks([])
     ax.set_yticks([])
     for spine in ax.spines.values():
@@ -1073,7 +1127,7 @@ def _require(obj: Any, theme: str, what_nl: str, what_en: str) -> None:
         )
 
 
-def masterplan_figure(
+def _masterplan(
     project: Project,
     *,
     theme: str = "base",
@@ -1088,6 +1142,7 @@ def masterplan_figure(
     zoom_to_changes: bool = True,
     compact: bool = False,
     lang: str = "nl",
+    figure: Figure | None = None,
 ) -> Figure:
     """Draw a masterplan map and return its :class:`~matplotlib.figure.Figure`.
 
@@ -1144,10 +1199,14 @@ def masterplan_figure(
         row = _find_municipality(munis, municipality)
         focus, focus_name = str(row["nis"]), str(row["name"])
     layout = _compact_layout(paper) if compact else _layout(paper)
-    fig = Figure(figsize=paper.figsize, dpi=100, facecolor="white")
-    FigureCanvasAgg(fig)  # a renderer to measure the legend with
+    if figure is None:
+        fig = Figure(figsize=paper.figsize, dpi=100, facecolor="white")
+        FigureCanvasAgg(fig)  # a renderer to measure the legend with
+    else:
+        fig = figure
+        getattr(fig, _POOL).recycle(fig)
     mx, my, mw, mh = layout.map
-    ax = fig.add_axes((mx, my, mw, mh))
+    ax = _add_axes(fig, (mx, my, mw, mh), "map")
     aspect = (mw * paper.width_mm) / (mh * paper.height_mm)
     change_bounds = _change_bounds(comparison) if theme == "change" and zoom_to_changes else None
     if focus is not None:
@@ -1265,6 +1324,31 @@ def masterplan_figure(
     return fig
 
 
+def masterplan_figure(
+    project: Project,
+    *,
+    theme: str = "base",
+    evaluation: Any = None,
+    comparison: Any = None,
+    siting: Any = None,
+    paper: str | Paper = "a3-landscape",
+    meta: ExportMeta | None = None,
+    municipality: str | None = None,
+    threshold: float | None = None,
+    subtitle: str | None = None,
+    zoom_to_changes: bool = True,
+    compact: bool = False,
+    lang: str = "nl",
+) -> Figure:
+    # the documentation is that of _masterplan (below); ``figure`` stays private to the atlas
+    return _masterplan(project, theme=theme, evaluation=evaluation, comparison=comparison, siting=siting,
+                       paper=paper, meta=meta, municipality=municipality, threshold=threshold, subtitle=subtitle,
+                       zoom_to_changes=zoom_to_changes, compact=compact, lang=lang)
+
+
+masterplan_figure.__doc__ = _masterplan.__doc__
+
+
 def _pdf_metadata(meta: ExportMeta, theme: str) -> dict[str, str]:
     return {
         "Title": f"{meta.title} – {THEMES.get(theme, (theme,))[0]}",
@@ -1325,15 +1409,28 @@ def atlas_figures(project: Project, *, theme: str = "access", evaluation: Any = 
 
     ``municipalities`` are NIS codes or names (default: all).
     """
+    return _atlas_pages(project, theme=theme, evaluation=evaluation, comparison=comparison, siting=siting,
+                        municipalities=municipalities, paper=paper, meta=meta, lang=lang, reuse=False)
+
+
+def _atlas_pages(project: Project, *, theme: str, evaluation: Any, comparison: Any, siting: Any,
+                 municipalities: Iterable[str] | None, paper: str | Paper, meta: ExportMeta | None, lang: str,
+                 reuse: bool) -> Iterator[tuple[str, Figure]]:
+    """The atlas pages; with ``reuse`` every page is drawn on the same figure.
+
+    A reused figure is emptied when the next page is drawn: each page must be
+    saved before the iterator advances.
+    """
     munis = _municipality_frame(_project_layers(project))
     if municipalities is None:
         keys = list(munis.sort_values("name")["nis"])
     else:
         keys = [str(_find_municipality(munis, m)["nis"]) for m in municipalities]
+    figure = _atlas_figure(parse_paper(paper)) if reuse else None
     for nis in keys:
         name = str(munis.loc[munis["nis"] == nis, "name"].iloc[0])
-        yield name, masterplan_figure(project, theme=theme, evaluation=evaluation, comparison=comparison,
-                                      siting=siting, paper=paper, meta=meta, municipality=nis, lang=lang)
+        yield name, _masterplan(project, theme=theme, evaluation=evaluation, comparison=comparison, siting=siting,
+                                paper=paper, meta=meta, municipality=nis, lang=lang, figure=figure)
 
 
 def export_atlas(project: Project, path: str | Path, *, theme: str = "access", evaluation: Any = None,
@@ -1363,8 +1460,9 @@ def export_atlas(project: Project, path: str | Path, *, theme: str = "access", e
     total = len(selection) if selection is not None else len(munis)
     with writing(target, force=force) as tmp:
         with PdfPages(tmp, metadata=_pdf_metadata(meta, theme)) as pdf:
-            pages = atlas_figures(project, theme=theme, evaluation=evaluation, comparison=comparison,
-                                  siting=siting, municipalities=selection, paper=paper, meta=meta, lang=lang)
+            pages = _atlas_pages(project, theme=theme, evaluation=evaluation, comparison=comparison,
+                                 siting=siting, municipalities=selection, paper=paper, meta=meta, lang=lang,
+                                 reuse=True)  # one figure, saved page by page
             for i, (name, fig) in enumerate(pages):
                 task.report(i / max(total, 1), f"atlas page {name}")
                 pdf.savefig(fig, dpi=300)  # resolution of rasterised dense layers

@@ -216,3 +216,34 @@ def test_brussels_flows_without_a_brussels_layer_says_so(results: Results) -> No
     en = _texts(masterplan_figure(results.project, theme="flows_brussels", evaluation=ev, paper="a4-portrait",
                                   lang="en"))
     assert "No Brussels layer in the project: the bike flows to Brussels are 0." in en
+
+
+@pytest.mark.parametrize("paper", ["a4-portrait", "a4-landscape"])
+def test_atlas_pages_on_one_reused_figure_match_fresh_figures(results: Results, paper: str) -> None:
+    """The atlas draws every page on one figure: nothing of a page may leak into the next."""
+    import numpy as np
+    from matplotlib.backends.backend_agg import FigureCanvasAgg
+
+    from slimmeregio.exporters.meta import build_meta
+
+    meta = build_meta(results.project, scenario=results.comparison.scenario.scenario)  # one timestamp for both
+
+    def pixels(fig) -> np.ndarray:
+        canvas = FigureCanvasAgg(fig)
+        canvas.draw()
+        return np.asarray(canvas.buffer_rgba()).copy()
+
+    kwargs = dict(theme="change", evaluation=None, comparison=results.comparison, siting=None, municipalities=None,
+                  paper=paper, meta=meta, lang="nl")
+    fresh = [(name, pixels(fig), len(fig.axes)) for name, fig in maps._atlas_pages(results.project, reuse=False,
+                                                                                    **kwargs)]
+    reused_figures = set()
+    count = 0
+    for (name, fig), (fresh_name, fresh_pixels, fresh_axes) in zip(
+            maps._atlas_pages(results.project, reuse=True, **kwargs), fresh, strict=True):
+        reused_figures.add(id(fig))
+        assert name == fresh_name
+        assert sum(ax.get_visible() for ax in fig.axes) == fresh_axes
+        assert np.array_equal(pixels(fig), fresh_pixels), name
+        count += 1
+    assert count == 3 and len(reused_figures) == 1

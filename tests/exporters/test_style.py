@@ -79,3 +79,48 @@ def test_draw_layer_legend_from_categories(results: Results) -> None:
     assert any(isinstance(c, PatchCollection) for c in ax.collections)
     empty = gpd.GeoDataFrame(geometry=[], crs="EPSG:31370")
     assert clip_frame(empty, (0, 0, 1, 1)).empty
+
+
+def _render(lines: np.ndarray, *, merge: bool, polygon: shapely.Geometry) -> tuple[np.ndarray, LineCollection]:
+    fig = Figure(figsize=(3, 3), dpi=80)
+    ax = fig.add_axes((0, 0, 1, 1))
+    ax.set_xlim(0, 100)
+    ax.set_ylim(0, 100)
+    ax.set_axis_off()
+    coll = draw_lines(ax, np.append(lines, polygon), colors="#3366cc", widths=1.5, merge=merge)
+    assert coll is not None
+    canvas = FigureCanvasAgg(fig)
+    canvas.draw()
+    return np.asarray(canvas.buffer_rgba()).copy(), coll
+
+
+def test_merged_lines_draw_the_same_strokes_as_separate_lines() -> None:
+    rng = np.random.default_rng(7)
+    starts = rng.uniform(5, 95, (300, 2))
+    lines = shapely.linestrings(np.stack([starts, starts + rng.uniform(-8, 8, (300, 2)),
+                                          starts + rng.uniform(-8, 8, (300, 2))], axis=1))
+    polygon = shapely.box(40, 40, 60, 60)  # drawn by its ring
+    separate, coll_separate = _render(lines, merge=False, polygon=polygon)
+    merged, coll_merged = _render(lines, merge=True, polygon=polygon)
+    assert len(coll_separate.get_paths()) == 301
+    (path,) = coll_merged.get_paths()
+    # one MOVETO per line, the vertices exactly those of the separate lines, not simplified
+    assert int((path.codes == path.MOVETO).sum()) == 301
+    assert np.array_equal(path.vertices, np.concatenate([p.vertices for p in coll_separate.get_paths()]))
+    assert not path.should_simplify
+    drawn = separate[..., 0] < 255
+    assert drawn.sum() > 5000
+    # the same pixels are inked; only the anti-aliased fringe where lines cross may differ
+    # (one path is covered once instead of composited line over line)
+    assert np.array_equal(drawn, merged[..., 0] < 255)
+    # lines that do not touch give the very same picture
+    apart = shapely.linestrings([[(10 + i * 8, 10), (10 + i * 8, 90)] for i in range(10)])
+    far = shapely.box(0, 0, 1, 1)
+    assert np.array_equal(_render(apart, merge=False, polygon=far)[0], _render(apart, merge=True, polygon=far)[0])
+
+
+def test_merge_is_ignored_for_several_colours() -> None:
+    lines = shapely.linestrings([[(0, 0), (1, 1)], [(2, 2), (3, 3)]])
+    ax = Figure().add_subplot()
+    coll = draw_lines(ax, lines, colors=["#000000", "#ff0000"], widths=1.0, merge=True)
+    assert coll is not None and len(coll.get_paths()) == 2
