@@ -129,8 +129,9 @@ def safe_extract(path: str | Path, dest: str | Path) -> list[Path]:
     except (UnsafeArchiveError, CorruptFileError):
         _remove(written, root)
         raise
+    # RuntimeError also covers zipfile's unsupported compression methods.
     except (zipfile.BadZipFile, zipfile.LargeZipFile, OSError, EOFError, ValueError,
-            NotImplementedError, RuntimeError) as error:
+            RuntimeError) as error:
         _remove(written, root)
         raise CorruptFileError(path=path, detail=str(error)) from error
     return written

@@ -11,7 +11,7 @@ so the GUI and the CLI can show a clear message in the user's language:
 'File not found: x.gpkg'
 
 Messages are templates in Dutch (``nl``, the default) and English (``en``);
-they are formatted with the error's data. Unknown placeholders render empty.
+they are formatted with the error's data. Unknown template fields render empty.
 """
 
 from __future__ import annotations
