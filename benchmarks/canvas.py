@@ -25,11 +25,12 @@ import sys
 import time
 from pathlib import Path
 
+from _results import write_section  # benchmarks/_results.py
+
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 os.environ.setdefault("MPLBACKEND", "Agg")
 
 ROOT = Path(__file__).resolve().parents[1]
-RESULTS = ROOT / "benchmarks" / "RESULTS.md"
 W, H = 1600, 1000
 REPEAT = 5
 
@@ -140,19 +141,8 @@ def main() -> int:
     ]
     section = "\n".join(lines)
     print(section)
-    _write(section)
+    write_section("canvas", section)
     return 0
-
-
-def _write(section: str) -> None:
-    start, end = "<!-- canvas -->", "<!-- /canvas -->"
-    text = RESULTS.read_text(encoding="utf-8") if RESULTS.exists() else "# Benchmark results\n\n"
-    block = f"{start}\n{section}\n{end}"
-    if start in text and end in text:
-        text = text[: text.index(start)] + block + text[text.index(end) + len(end):]
-    else:
-        text = text.rstrip("\n") + "\n\n" + block + "\n"
-    RESULTS.write_text(text, encoding="utf-8")
 
 
 if __name__ == "__main__":

@@ -24,9 +24,7 @@ from typing import Any
 
 import networkx as nx
 import numpy as np
-
-RESULTS = Path(__file__).resolve().parent / "RESULTS.md"
-START, END = "<!-- engine -->", "<!-- /engine -->"
+from _results import write_section  # benchmarks/_results.py
 
 
 def _cpu() -> str:
@@ -271,7 +269,6 @@ def run() -> dict[str, Any]:
 def _section(numbers: dict[str, Any]) -> str:
     load = os.getloadavg()[0] if hasattr(os, "getloadavg") else float("nan")
     lines = [
-        START,
         "## Engine (scenarios/)",
         "",
         f"Machine: {platform.platform()}, CPU {_cpu()}, {os.cpu_count()} cores, "
@@ -305,29 +302,15 @@ def _section(numbers: dict[str, Any]) -> str:
         f"Base evaluation steps (s): {numbers['base_evaluation_steps']}",
         "",
         f"Scenario evaluation steps (s): {numbers['scenario_steps']}",
-        END,
     ]
     return "\n".join(lines)
-
-
-def write_section(text: str) -> None:
-    old = RESULTS.read_text(encoding="utf-8") if RESULTS.exists() else "# Benchmark results\n"
-    if START in old and END in old:
-        head, rest = old.split(START, 1)
-        _, tail = rest.split(END, 1)
-        new = head + text + tail
-    else:
-        new = old.rstrip("\n") + "\n\n" + text + "\n"
-    tmp = RESULTS.with_name(RESULTS.name + ".tmp")
-    tmp.write_text(new, encoding="utf-8")
-    os.replace(tmp, RESULTS)
 
 
 def main() -> int:
     numbers = run()
     text = _section(numbers)
     print(text)
-    write_section(text)
+    write_section("engine", text)
     return 0
 
 

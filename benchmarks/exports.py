@@ -30,10 +30,11 @@ from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
+from _results import write_section  # benchmarks/_results.py
+
 os.environ.setdefault("MPLBACKEND", "Agg")
 
 ROOT = Path(__file__).resolve().parents[1]
-RESULTS = ROOT / "benchmarks" / "RESULTS.md"
 MAP_REPEAT = 3
 
 
@@ -120,19 +121,8 @@ def main() -> int:
                      f"{before_size / 1e6:.1f} MB | {after_size / 1e6:.1f} MB |")
     section = "\n".join(lines)
     print(section)
-    _write(section)
+    write_section("exports", section)
     return 0
-
-
-def _write(section: str) -> None:
-    start, end = "<!-- exports -->", "<!-- /exports -->"
-    text = RESULTS.read_text(encoding="utf-8") if RESULTS.exists() else "# Benchmark results\n\n"
-    block = f"{start}\n{section}\n{end}"
-    if start in text and end in text:
-        text = text[: text.index(start)] + block + text[text.index(end) + len(end):]
-    else:
-        text = text.rstrip("\n") + "\n\n" + block + "\n"
-    RESULTS.write_text(text, encoding="utf-8")
 
 
 if __name__ == "__main__":

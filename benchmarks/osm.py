@@ -43,9 +43,9 @@ import time
 from pathlib import Path
 
 import numpy as np
+from _results import write_section  # benchmarks/_results.py
 
 ROOT = Path(__file__).resolve().parents[1]
-RESULTS = ROOT / "benchmarks" / "RESULTS.md"
 REGION = ROOT / "resources" / "region.gpkg"
 #: Halle-Vilvoorde with Brussels, in WGS84.
 LON_MIN, LON_MAX, LAT_MIN, LAT_MAX = 4.00, 4.62, 50.68, 51.02
@@ -208,19 +208,6 @@ def _run_child(what: str, path: Path) -> dict[str, object]:
     return json.loads(out.stdout.strip().splitlines()[-1])
 
 
-def _write_results(section: str) -> None:
-    start, end = "<!-- osm -->", "<!-- /osm -->"
-    block = f"{start}\n{section.rstrip()}\n{end}\n"
-    text = RESULTS.read_text(encoding="utf-8") if RESULTS.exists() else "# Benchmark results\n\n"
-    if start in text and end in text:
-        before = text.split(start, 1)[0]
-        after = text.split(end, 1)[1].lstrip("\n")
-        text = before + block + ("\n" + after if after else "")
-    else:
-        text = text.rstrip("\n") + "\n\n" + block
-    RESULTS.write_text(text, encoding="utf-8")
-
-
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--ways", type=int, default=500_000)
@@ -299,7 +286,7 @@ def main() -> None:
     )
     print(section)
     if not args.no_results:
-        _write_results(section)
+        write_section("osm", section)
     if folder is not None:
         path.unlink(missing_ok=True)
         folder.rmdir()
