@@ -157,10 +157,6 @@ class _Editor:
             "alive": bool(self.alive[e]),
         }
 
-    def is_alive(self, e: int) -> bool:
-        m = self.net.n_edges
-        return bool(self.alive[e]) if e < m else bool(self.extra[e - m]["alive"])
-
     def kill(self, e: int) -> None:
         m = self.net.n_edges
         if e < m:
@@ -172,21 +168,6 @@ class _Editor:
         attrs.setdefault("alive", True)
         self.extra.append(attrs)
         return self.net.n_edges + len(self.extra) - 1
-
-    def alive_edges(self) -> np.ndarray:
-        extra_alive = [i for i, a in enumerate(self.extra) if a["alive"]]
-        return np.concatenate(
-            [np.flatnonzero(self.alive), self.net.n_edges + np.asarray(extra_alive, np.int64)]
-        ).astype(np.int64)
-
-    def geometry_of(self, edges: np.ndarray) -> np.ndarray:
-        m = self.net.n_edges
-        out = np.empty(len(edges), dtype=object)
-        base = edges < m
-        out[base] = self.net.geometry[edges[base]]
-        for k in np.flatnonzero(~base):
-            out[k] = self.extra[int(edges[k]) - m]["geometry"]
-        return out
 
     def _extra_alive(self) -> list[int]:
         m = self.net.n_edges
@@ -324,25 +305,40 @@ def _with_ends(
     return shapely.LineString(coords)
 
 
-def _outside(extent: tuple[float, float, float, float], x: float, y: float) -> bool:
+def _check_xy(extent: tuple[float, float, float, float], location: str, x: float, y: float) -> None:
     xmin, ymin, xmax, ymax = extent
-    return not (
+    if not (
         xmin - REGION_MARGIN_M <= x <= xmax + REGION_MARGIN_M
         and ymin - REGION_MARGIN_M <= y <= ymax + REGION_MARGIN_M
-    )
+    ):
+        raise scenario_error(
+            location,
+            f"de geometrie ligt ver buiten de regio ({x:.0f}, {y:.0f})",
+            f"the geometry lies far outside the region ({x:.0f}, {y:.0f})",
+        )
 
 
-def _far_error(location: str, x: float, y: float) -> Exception:
-    return scenario_error(
-        location,
-        f"de geometrie ligt ver buiten de regio ({x:.0f}, {y:.0f})",
-        f"the geometry lies far outside the region ({x:.0f}, {y:.0f})",
-    )
+def _new_id(
+    given: str | None,
+    i: int,
+    existing: pd.Series,
+    new_rows: list[dict[str, Any]],
+    key: str,
+    what: tuple[str, str],
+) -> str:
+    """Id for the feature added by modification ``i``: ``given`` or ``nieuw-<i+1>``.
 
-
-def _check_xy(extent: tuple[float, float, float, float], location: str, x: float, y: float) -> None:
-    if _outside(extent, x, y):
-        raise _far_error(location, x, y)
+    Raises ScenarioError when a base feature or an earlier added one has it;
+    ``what`` names the feature (Dutch, English) in the message.
+    """
+    new_id = given or f"nieuw-{i + 1}"
+    if any(r[key] == new_id for r in new_rows) or bool((existing.astype(str) == new_id).any()):
+        raise scenario_error(
+            f"modifications[{i}].id",
+            f"{what[0]}-id {new_id} bestaat al",
+            f"{what[1]} id {new_id} already exists",
+        )
+    return new_id
 
 
 def _attach_end(ed: _Editor, xy: tuple[float, float]) -> int:
@@ -520,14 +516,7 @@ def apply_scenario(inputs: Inputs, scenario: Scenario | None) -> Applied:
                         ed.set_attr(e, "change", "upgraded")
         elif isinstance(mod, AddMobipunt):
             _check_xy(extent, f"modifications[{i}].x", mod.x, mod.y)
-            mid = mod.id or f"nieuw-{i + 1}"
-            taken = set(mobi["mobipunt_id"].astype(str)) | {r["mobipunt_id"] for r in new_mobi}
-            if mid in taken:
-                raise scenario_error(
-                    f"modifications[{i}].id",
-                    f"mobipunt-id {mid} bestaat al",
-                    f"mobipunt id {mid} already exists",
-                )
+            mid = _new_id(mod.id, i, mobi["mobipunt_id"], new_mobi, "mobipunt_id", ("mobipunt", "mobipunt"))
             _, muni = _municipality_of(inputs.municipalities, mod.x, mod.y)
             new_mobi.append(
                 {
@@ -572,14 +561,7 @@ def apply_scenario(inputs: Inputs, scenario: Scenario | None) -> Applied:
                 assert mod.x is not None and mod.y is not None
                 _check_xy(extent, f"modifications[{i}].x", mod.x, mod.y)
                 pt = shapely.Point(mod.x, mod.y)
-            hid = mod.id or f"nieuw-{i + 1}"
-            taken = {r["housing_id"] for r in new_housing}
-            if hid in taken or bool((housing["housing_id"].astype(str) == hid).any()):
-                raise scenario_error(
-                    f"modifications[{i}].id",
-                    f"woning-id {hid} bestaat al",
-                    f"housing id {hid} already exists",
-                )
+            hid = _new_id(mod.id, i, housing["housing_id"], new_housing, "housing_id", ("woning", "housing"))
             nis, muni = _municipality_of(inputs.municipalities, pt.x, pt.y)
             new_housing.append(
                 {

@@ -210,15 +210,14 @@ def _long(frame: pd.DataFrame, keys: list[str], value: str) -> pd.DataFrame:
 def compare(base_eval: Evaluation, scen_eval: Evaluation) -> Comparison:
     """A :class:`Comparison` of ``scen_eval`` against ``base_eval``."""
     keys = _keys(base_eval.region, scen_eval.region)
-    nan = float("nan")
     region = pd.DataFrame(
         {
             "indicator": keys,
             "label_nl": [indicator_label(k, "nl") for k in keys],
             "label_en": [indicator_label(k, "en") for k in keys],
             "unit": [indicator_unit(k) for k in keys],
-            "base": [float(base_eval.region.get(k, nan)) for k in keys],
-            "scenario": [float(scen_eval.region.get(k, nan)) for k in keys],
+            "base": [base_eval.value(k) for k in keys],
+            "scenario": [scen_eval.value(k) for k in keys],
         }
     )
     region["delta"] = region["scenario"] - region["base"]

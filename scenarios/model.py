@@ -34,7 +34,7 @@ import tomllib
 from collections.abc import Mapping, Sequence
 from datetime import date, datetime
 from pathlib import Path
-from typing import Annotated, Any, ClassVar, Literal
+from typing import Annotated, Any, Literal
 
 import tomli_w
 from pydantic import (
@@ -350,13 +350,9 @@ class _Modification(_Model):
     reason: NonBlank
     created: Timestamp = None
 
-    #: Short Dutch label used in ledgers and file comments.
-    label_nl: ClassVar[str] = ""
-    label_en: ClassVar[str] = ""
-
     def describe(self, lang: str = "nl") -> str:
-        """One line for a ledger: what this modification does."""
-        return self.label_nl if lang == "nl" else self.label_en
+        """One line for a ledger: what this modification does (each kind overrides it)."""
+        return type(self).__name__
 
 
 class AddLink(_Modification):
@@ -368,9 +364,6 @@ class AddLink(_Modification):
     speed_kmh: Speed | None = None
     name: Text = ""
     oneway: Flag = False
-
-    label_nl: ClassVar[str] = "nieuwe fietsverbinding"
-    label_en: ClassVar[str] = "new bike link"
 
     @field_validator("coords")
     @classmethod

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import geopandas as gpd
-import networkx as nx
 import numpy as np
 import pytest
 import shapely
@@ -20,7 +19,7 @@ from slimmeregio.scenarios.kernel import (
 )
 from slimmeregio.scenarios.network import network_from_frame
 
-from ._reference import nearest_costs, pair_costs, split_digraph
+from ._reference import nearest_costs, nearest_flows, pair_costs
 
 
 def random_network(seed: int, n_points: int = 25, extra: int = 15, oneway_share: float = 0.3):
@@ -75,41 +74,7 @@ def test_flows_equal_networkx_paths(seed: int) -> None:
     flow = flows_to_nearest(net, src, res, w)
     # Reference: networkx path from each source point to the nearest destination,
     # mapping every traversed sub-edge back to its network edge.
-    g = split_digraph(net, {"s": src, "d": dst}, "bike")
-    owner: dict = {}
-    best: dict = {}
-    t = net.time_s
-    for e in range(net.n_edges):
-        for key in ((("n", int(net.u[e])), ("n", int(net.v[e]))), (("n", int(net.v[e])), ("n", int(net.u[e])))):
-            if key not in best or t[e] < best[key]:  # parallel links: the cheapest carries
-                best[key] = t[e]
-                owner[key] = e
-    for name, att in (("s", src), ("d", dst)):
-        for k in range(len(att.ids)):
-            e = int(att.edge[k])
-            if e >= 0:
-                owner[("p", name, k)] = e
-    ref = np.zeros(net.n_edges)
-    targets = [("x", "d", k) for k in range(len(dst.ids)) if dst.edge[k] >= 0]
-    if not targets:  # no destination on the network: nobody travels
-        assert not flow.any()
-        return
-    rev = g.reverse(copy=True)
-    _, paths = nx.multi_source_dijkstra(rev, targets, weight="w")
-    for k in range(len(src.ids)):
-        node = ("x", "s", k)
-        if node not in paths or not np.isfinite(res.cost[k]):
-            continue
-        used = set()
-        path = paths[node][::-1]
-        for a, b in zip(path[:-1], path[1:], strict=True):
-            if (a, b) in owner:
-                used.add(owner[(a, b)])
-            for end in (a, b):
-                if end[0] == "p":
-                    used.add(owner[end])
-        for e in used:
-            ref[e] += w[k]
+    ref = nearest_flows(net, src, dst, w, "bike")
     np.testing.assert_allclose(flow, ref, atol=1e-6)
 
 
