@@ -18,7 +18,9 @@ from slimmeregio.layers.progress import CancelCheck, ProgressCallback, Task
 from slimmeregio.scenarios.engine import compare, evaluate, feature_ids, prepare_base
 from slimmeregio.scenarios.model import Parameters, Scenario
 
-__all__ = ["BaseCache", "RunResult", "feature_ids", "parameters_key", "run_analysis", "run_compare"]
+__all__ = [
+    "BaseCache", "RunResult", "feature_ids", "parameters_key", "region_table", "run_analysis", "run_compare",
+]
 
 
 def parameters_key(parameters: Parameters) -> str:
@@ -68,9 +70,10 @@ def run_analysis(
     if base is None:
         sub = task.sub(0.0, 0.45)
         base = prepare_base(project, params, progress=sub.report, cancel=cancel)
-    sub = task.sub(0.45, 0.7) if scenario is not None and scenario.modifications else task.sub(0.45, 1.0)
+    changed = scenario is not None and bool(scenario.modifications)
+    sub = task.sub(0.45, 0.7 if changed else 1.0)
     base_eval = evaluate(base, None, progress=sub.report, cancel=cancel)
-    if scenario is None or not scenario.modifications:
+    if not changed:
         task.report(1.0, "done")
         return RunResult(base, base_eval, base_eval, None, params)
     sub = task.sub(0.7, 0.98)
@@ -103,10 +106,8 @@ def run_compare(
         sub = task.sub(i * 0.5, i * 0.5 + 0.5)
         if key not in bases:
             bases[key] = prepare_base(project, params, progress=sub.sub(0, 0.5).report, cancel=cancel)
-        if sc is None or (not sc.modifications and sc.parameters == bases[key].parameters):
-            out.append(evaluate(bases[key], None, progress=sub.sub(0.5, 1).report, cancel=cancel))
-        else:
-            out.append(evaluate(bases[key], sc, progress=sub.sub(0.5, 1).report, cancel=cancel))
+        as_base = sc is None or (not sc.modifications and sc.parameters == bases[key].parameters)
+        out.append(evaluate(bases[key], None if as_base else sc, progress=sub.sub(0.5, 1).report, cancel=cancel))
     cmp = compare(out[0], out[1])
     task.report(1.0, "done")
     return out[0], out[1], cmp, bases

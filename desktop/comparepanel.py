@@ -13,7 +13,6 @@ from PyQt6.QtWidgets import (
     QLabel,
     QProgressBar,
     QPushButton,
-    QTableView,
     QVBoxLayout,
     QWidget,
 )
@@ -21,7 +20,7 @@ from PyQt6.QtWidgets import (
 from slimmeregio.desktop.actions import icon
 from slimmeregio.desktop.analysis import RunResult, parameters_key, region_table, run_compare
 from slimmeregio.desktop.i18n import language, tr
-from slimmeregio.desktop.resultspanel import FrameModel, higher_is_better
+from slimmeregio.desktop.resultspanel import fmt, frame_table, higher_is_better
 
 __all__ = ["CompareDialog"]
 
@@ -59,11 +58,7 @@ class CompareDialog(QDialog):
         self.progress = QProgressBar(self)
         self.progress.setRange(0, 1000)
         self.progress.setVisible(False)
-        self.model = FrameModel(parent=self)
-        self.table = QTableView(self)
-        self.table.setObjectName("compareTable")
-        self.table.setModel(self.model)
-        self.table.verticalHeader().setVisible(False)
+        self.model, self.table = frame_table(self, "compareTable")
         self.table.setAlternatingRowColors(True)
         self.table.horizontalHeader().setSectionResizeMode(0, QHeaderView.ResizeMode.Stretch)
         self.summary = QLabel(self)
@@ -168,7 +163,7 @@ class CompareDialog(QDialog):
         thr = ev_b.parameters.bike_thresholds_min[0]
         self.summary.setText(tr(
             "B tegenover A: {gain} woningen winnen en {loss} woningen verliezen een mobipunt binnen {t} min fietsen.",
-            gain=f"{cmp.gains(thr):,}".replace(",", "."), loss=f"{cmp.losses(thr):,}".replace(",", "."), t=f"{thr:g}"))
+            gain=fmt(cmp.gains(thr), "count"), loss=fmt(cmp.losses(thr), "count"), t=f"{thr:g}"))
         self.map_btn.setEnabled(True)
 
     def show_on_map(self) -> None:

@@ -896,7 +896,9 @@ class MainWindow(QMainWindow):
             self.settings.author = self.session.author
         return dialog.values()
 
-    def _edit_tool(self, checked: bool, tool: MapTool, message: str, pick_role: Role | None = None) -> None:
+    def _edit_tool(self, pending: str, checked: bool, tool: MapTool, message: str,
+                   pick_role: Role | None = None) -> None:
+        self._pending = pending
         if not checked:
             return
         pick = None
@@ -915,36 +917,28 @@ class MainWindow(QMainWindow):
         self.statusBar().showMessage(message)
 
     def tool_add_link(self, checked: bool = True) -> None:
-        self._pending = "add_link"
-        self._edit_tool(checked, MapTool.LINE, tr("Klik de punten van de nieuwe verbinding aan; dubbelklik of Enter om af te sluiten, Esc om te annuleren."))
+        self._edit_tool("add_link", checked, MapTool.LINE, tr("Klik de punten van de nieuwe verbinding aan; dubbelklik of Enter om af te sluiten, Esc om te annuleren."))
 
     def tool_close_link(self, checked: bool = True) -> None:
-        self._pending = "remove_link"
-        self._edit_tool(checked, MapTool.FEATURE, tr("Klik op de verbinding die u wilt afsluiten."), Role.BIKE_NETWORK)
+        self._edit_tool("remove_link", checked, MapTool.FEATURE, tr("Klik op de verbinding die u wilt afsluiten."), Role.BIKE_NETWORK)
 
     def tool_upgrade_link(self, checked: bool = True) -> None:
-        self._pending = "upgrade_link"
-        self._edit_tool(checked, MapTool.FEATURE, tr("Klik op de verbinding die u wilt opwaarderen."), Role.BIKE_NETWORK)
+        self._edit_tool("upgrade_link", checked, MapTool.FEATURE, tr("Klik op de verbinding die u wilt opwaarderen."), Role.BIKE_NETWORK)
 
     def tool_add_mobipunt(self, checked: bool = True) -> None:
-        self._pending = "add_mobipunt"
-        self._edit_tool(checked, MapTool.POINT, tr("Klik op de plaats van het nieuwe mobipunt."))
+        self._edit_tool("add_mobipunt", checked, MapTool.POINT, tr("Klik op de plaats van het nieuwe mobipunt."))
 
     def tool_move_mobipunt(self, checked: bool = True) -> None:
-        self._pending = "move_mobipunt"
-        self._edit_tool(checked, MapTool.FEATURE, tr("Klik op het mobipunt dat u wilt verplaatsen."), Role.MOBIPUNTEN)
+        self._edit_tool("move_mobipunt", checked, MapTool.FEATURE, tr("Klik op het mobipunt dat u wilt verplaatsen."), Role.MOBIPUNTEN)
 
     def tool_remove_mobipunt(self, checked: bool = True) -> None:
-        self._pending = "remove_mobipunt"
-        self._edit_tool(checked, MapTool.FEATURE, tr("Klik op het mobipunt dat u wilt schrappen."), Role.MOBIPUNTEN)
+        self._edit_tool("remove_mobipunt", checked, MapTool.FEATURE, tr("Klik op het mobipunt dat u wilt schrappen."), Role.MOBIPUNTEN)
 
     def tool_add_housing(self, checked: bool = True) -> None:
-        self._pending = "add_housing"
-        self._edit_tool(checked, MapTool.POINT, tr("Klik op de plaats van het woonproject."))
+        self._edit_tool("add_housing", checked, MapTool.POINT, tr("Klik op de plaats van het woonproject."))
 
     def tool_add_housing_polygon(self, checked: bool = True) -> None:
-        self._pending = "add_housing"
-        self._edit_tool(checked, MapTool.POLYGON, tr("Klik de hoekpunten van het woonproject aan; dubbelklik of Enter om af te sluiten, Backspace wist het laatste punt, Esc annuleert."))
+        self._edit_tool("add_housing", checked, MapTool.POLYGON, tr("Klik de hoekpunten van het woonproject aan; dubbelklik of Enter om af te sluiten, Backspace wist het laatste punt, Esc annuleert."))
 
     def _polygon_finished(self, coords: list[tuple[float, float]]) -> None:
         area = shapely.Polygon(coords).area

@@ -1129,12 +1129,10 @@ class MapCanvas(QWidget):
         y = y0 + 6
         for text, color in rows:
             if color is None:
-                font.setBold(True)
-                p.setFont(font)
+                p.setFont(bold)
                 p.setPen(QColor("#263238"))
                 p.drawText(QRectF(x0 + 8, y, width - 14, line), Qt.AlignmentFlag.AlignVCenter,
                            bold_fm.elidedText(text, Qt.TextElideMode.ElideRight, int(width - 14)))
-                font.setBold(False)
                 p.setFont(font)
             else:
                 p.setPen(QPen(QColor(color).darker(125), 1))

@@ -28,7 +28,9 @@ from slimmeregio.desktop.i18n import language, tr
 from slimmeregio.desktop.themes import THEME_KEYS, theme_label
 from slimmeregio.scenarios.results import indicator_label, indicator_unit
 
-__all__ = ["FrameModel", "KeyFigureCard", "ResultsPanel", "fmt", "higher_is_better", "key_indicators", "note_texts"]
+__all__ = [
+    "FrameModel", "KeyFigureCard", "ResultsPanel", "fmt", "frame_table", "higher_is_better", "key_indicators", "note_texts",
+]
 
 
 def fmt(value: Any, unit: str = "", *, signed: bool = False) -> str:
@@ -66,6 +68,16 @@ def key_indicators(parameters: Any) -> list[str]:
         "dwellings",
         "unreachable_dwellings",
     ]
+
+
+def frame_table(parent: QWidget, name: str) -> tuple[FrameModel, QTableView]:
+    """An empty :class:`FrameModel` and a table view (no row numbers) showing it."""
+    model = FrameModel(parent=parent)
+    table = QTableView(parent)
+    table.setObjectName(name)
+    table.setModel(model)
+    table.verticalHeader().setVisible(False)
+    return model, table
 
 
 class FrameModel(QAbstractTableModel):
@@ -255,13 +267,9 @@ class ResultsPanel(QWidget):
         theme_row.addWidget(self.theme, 1)
 
         self.tabs = QTabWidget(self)
-        self.table_model = FrameModel(parent=self)
-        self.table = QTableView(self)
-        self.table.setObjectName("municipalityTable")
-        self.table.setModel(self.table_model)
+        self.table_model, self.table = frame_table(self, "municipalityTable")
         self.table.setSortingEnabled(True)
         self.table.setAlternatingRowColors(True)
-        self.table.verticalHeader().setVisible(False)
         self.table.horizontalHeader().setStretchLastSection(False)
         self.table.clicked.connect(self._row_clicked)
         self.indicator = QComboBox(self)

@@ -187,21 +187,22 @@ class ScenarioStore(QObject):
         self._touch()
 
     def undo(self) -> None:
-        cur = self.current
-        if cur is None or not self._history[self._current].past:
-            return
-        hist = self._history[self._current]
-        hist.future.append(cur)
-        self._items[self._current] = hist.past.pop()
-        self._touch()
+        self._step(back=True)
 
     def redo(self) -> None:
+        self._step(back=False)
+
+    def _step(self, *, back: bool) -> None:
+        """Move the current scenario one step back (undo) or forward (redo)."""
         cur = self.current
-        if cur is None or not self._history[self._current].future:
+        if cur is None:
             return
         hist = self._history[self._current]
-        hist.past.append(cur)
-        self._items[self._current] = hist.future.pop()
+        source, target = (hist.past, hist.future) if back else (hist.future, hist.past)
+        if not source:
+            return
+        target.append(cur)
+        self._items[self._current] = source.pop()
         self._touch()
 
     def _touch(self) -> None:

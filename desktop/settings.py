@@ -43,6 +43,18 @@ def log_dir() -> Path:
     return path
 
 
+def _text_setting(key: str) -> property:
+    """A text preference stored under ``key`` (empty when unset)."""
+
+    def fget(self: AppSettings) -> str:
+        return str(self._get(key, ""))
+
+    def fset(self: AppSettings, value: str) -> None:
+        self._s.setValue(key, value)
+
+    return property(fget, fset)
+
+
 class AppSettings:
     """Typed access to the preferences."""
 
@@ -52,6 +64,16 @@ class AppSettings:
     def _get(self, key: str, default: Any) -> Any:
         value = self._s.value(key, default)
         return default if value is None else value
+
+    def _get_json(self, key: str) -> Any:
+        """The JSON value stored under ``key``; None if absent or unreadable."""
+        raw = self._get(key, "")
+        if not raw:
+            return None
+        try:
+            return json.loads(str(raw))
+        except ValueError:
+            return None
 
     # language and identity -------------------------------------------------
     @property
@@ -63,21 +85,8 @@ class AppSettings:
     def language(self, value: str) -> None:
         self._s.setValue("ui/language", value)
 
-    @property
-    def organisation(self) -> str:
-        return str(self._get("user/organisation", ""))
-
-    @organisation.setter
-    def organisation(self, value: str) -> None:
-        self._s.setValue("user/organisation", value)
-
-    @property
-    def author(self) -> str:
-        return str(self._get("user/author", ""))
-
-    @author.setter
-    def author(self, value: str) -> None:
-        self._s.setValue("user/author", value)
+    organisation = _text_setting("user/organisation")
+    author = _text_setting("user/author")
 
     @property
     def autosave_minutes(self) -> int:
@@ -94,13 +103,7 @@ class AppSettings:
     @property
     def default_parameters(self) -> dict[str, Any]:
         """Overrides for new scenarios' parameters (plain data, may be empty)."""
-        raw = self._get("analysis/default_parameters", "")
-        if not raw:
-            return {}
-        try:
-            data = json.loads(str(raw))
-        except ValueError:
-            return {}
+        data = self._get_json("analysis/default_parameters")
         return data if isinstance(data, dict) else {}
 
     @default_parameters.setter
@@ -110,12 +113,8 @@ class AppSettings:
     # recent projects ------------------------------------------------------
     @property
     def recent_projects(self) -> list[str]:
-        raw = self._get("project/recent", "")
-        try:
-            items = json.loads(str(raw)) if raw else []
-        except ValueError:
-            items = []
-        return [str(p) for p in items if isinstance(p, str)]
+        items = self._get_json("project/recent")
+        return [p for p in items if isinstance(p, str)] if isinstance(items, list) else []
 
     def add_recent(self, path: str | Path) -> None:
         path = str(Path(path).resolve())

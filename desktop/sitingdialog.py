@@ -16,7 +16,6 @@ from PyQt6.QtWidgets import (
     QProgressBar,
     QPushButton,
     QSpinBox,
-    QTableView,
     QVBoxLayout,
     QWidget,
 )
@@ -24,7 +23,7 @@ from PyQt6.QtWidgets import (
 from slimmeregio.desktop.actions import icon
 from slimmeregio.desktop.i18n import tr
 from slimmeregio.desktop.mapcanvas import OverlayItem
-from slimmeregio.desktop.resultspanel import FrameModel
+from slimmeregio.desktop.resultspanel import fmt, frame_table
 from slimmeregio.layers.progress import Task
 
 __all__ = ["SitingDialog"]
@@ -65,11 +64,7 @@ class SitingDialog(QDialog):
         self.progress = QProgressBar(self)
         self.progress.setRange(0, 1000)
         self.progress.setVisible(False)
-        self.model = FrameModel(parent=self)
-        self.table = QTableView(self)
-        self.table.setObjectName("sitingTable")
-        self.table.setModel(self.model)
-        self.table.verticalHeader().setVisible(False)
+        self.model, self.table = frame_table(self, "sitingTable")
         self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
         self.table.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
         self.table.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
@@ -171,7 +166,7 @@ class SitingDialog(QDialog):
         total = int(sites["gain_dwellings"].sum()) if len(sites) else 0
         self.summary.setText(tr(
             "{k} plaatsen brengen samen {n} extra woningen binnen {t} min fietsen van een mobipunt.",
-            k=len(sites), n=f"{total:,}".replace(",", "."), t=f"{siting.threshold_min:g}"))
+            k=len(sites), n=fmt(total, "count"), t=f"{siting.threshold_min:g}"))
         self.accept_btn.setEnabled(len(sites) > 0)
         if len(sites):
             self.table.selectRow(0)
