@@ -257,13 +257,13 @@ def _fits_box(xs: np.ndarray, ys: np.ndarray, box: tuple[float, float, float, fl
 def _find_by_range(frame: pd.DataFrame) -> tuple[str, str, str] | None:
     """(x column, y column, crs) whose values put most rows in Belgium."""
     numeric = [c for c in frame.columns if pd.api.types.is_float_dtype(frame[c])]
+    arrays = {c: frame[c].to_numpy(dtype=float) for c in numeric}
     best: tuple[float, str, str, str] | None = None
     for x_col in numeric:
         for y_col in numeric:
             if x_col == y_col:
                 continue
-            xs = frame[x_col].to_numpy(dtype=float)
-            ys = frame[y_col].to_numpy(dtype=float)
+            xs, ys = arrays[x_col], arrays[y_col]
             ok = np.isfinite(xs) & np.isfinite(ys)
             for candidate in CANDIDATES:
                 if not _fits_box(xs[ok], ys[ok], candidate.box):

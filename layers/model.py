@@ -141,6 +141,22 @@ class RasterData:
     nodata: float | None
     bounds: tuple[float, float, float, float]
 
+    @classmethod
+    def from_dataset(cls, path: Path, src: Any) -> RasterData:
+        """The metadata of the open rasterio dataset ``src`` of file ``path``."""
+        bounds = src.bounds
+        return cls(
+            path=path,
+            crs=src.crs.to_string() if src.crs else None,
+            transform=src.transform,
+            width=src.width,
+            height=src.height,
+            count=src.count,
+            dtype=str(src.dtypes[0]),
+            nodata=src.nodata,
+            bounds=(bounds.left, bounds.bottom, bounds.right, bounds.top),
+        )
+
     def read(self, band: int = 1) -> Any:
         import rasterio
 

@@ -257,8 +257,6 @@ def _file_kind(path: Path) -> str:
                     return "pbf"
     text = start.lstrip(b"\xef\xbb\xbf \t\r\n")
     if (text.startswith(b"<?xml") and b"<osm" in text[:4096]) or text.startswith(b"<osm"):
-        if start[:2] == b"\x1f\x8b" or start[:3] == b"BZh":
-            return "xml-compressed"
         return "xml"
     raise _err(
         path,
@@ -989,7 +987,7 @@ def import_osm(
     task = Task(progress, cancel)
     kind = _file_kind(path)
     area = _clip_area(path, clip, bbox, bbox_crs, buffer_m)
-    source = _Source(path, "pbf" if kind == "pbf" else "xml")
+    source = _Source(path, kind)
     bounds = _lonlat_bounds(area) if area is not None else None
     box = source.header_box()
     if bounds is not None and box is not None and not _overlap(box, bounds):

@@ -63,7 +63,12 @@ from slimmeregio.layers.model import (
 )
 from slimmeregio.layers.progress import CancelCheck, ProgressCallback, Task
 from slimmeregio.layers.roles import Role
-from slimmeregio.layers.safe_io import atomic_path, safe_filename
+from slimmeregio.layers.safe_io import (
+    atomic_path,
+    atomic_write_bytes,
+    remove_stale_temps,
+    safe_filename,
+)
 
 __all__ = [
     "PROJECT_SUFFIXES",
@@ -281,25 +286,39 @@ def _astype(series: pd.Series, dtype: str) -> pd.Series:
         return series
 
 
-def _store_names(columns: list[Any], geometry: str) -> list[str]:
-    """Column names GeoPackage accepts: unique ignoring case, not fid/geom."""
-    taken = {"fid", "geom", "geometry", "__index__"}
+def _unique_names(
+    names: list[str], *, taken: set[str], limit: int, default: str, numbered: str
+) -> list[str]:
+    """Safe ``names`` cut to ``limit`` characters, unique ignoring case and not
+    in ``taken`` (lower case); a clash gets ``numbered`` (``{base}``, ``{n}``)."""
+    taken = set(taken)
     out: list[str] = []
-    for col in columns:
-        name = _safe_text(str(col))[:200] or "kolom"
-        candidate, n = name, 2
+    for name in names:
+        base = _safe_text(name)[:limit] or default
+        candidate, n = base, 2
         while candidate.lower() in taken:
-            candidate = f"{name}_{n}"
+            candidate = numbered.format(base=base, n=n)
             n += 1
         taken.add(candidate.lower())
         out.append(candidate)
     return out
 
 
+def _store_names(columns: list[Any]) -> list[str]:
+    """Column names GeoPackage accepts: unique ignoring case, not fid/geom."""
+    return _unique_names(
+        [str(col) for col in columns],
+        taken={"fid", "geom", "geometry", "__index__"},
+        limit=200,
+        default="kolom",
+        numbered="{base}_{n}",
+    )
+
+
 def _encode_frame(frame: gpd.GeoDataFrame) -> tuple[gpd.GeoDataFrame, dict[str, Any]]:
     geometry = frame.geometry.name
     columns = [c for c in frame.columns if c != geometry]
-    stored = _store_names(columns, geometry)
+    stored = _store_names(columns)
     data: dict[str, Any] = {}
     meta_columns = []
     for col, store in zip(columns, stored, strict=True):
@@ -414,23 +433,10 @@ def _restore_raster(blob: bytes, path: Path, layer: str) -> RasterData:
     target = _raster_cache_dir() / f"{digest[:32]}.tif"
     # Content-addressed: an existing file is reused only if its bytes match.
     if not target.is_file() or _file_digest(target) != digest:
-        from slimmeregio.layers.safe_io import atomic_write_bytes
-
         atomic_write_bytes(target, blob)
     try:
         with rasterio.open(target) as src:
-            bounds = src.bounds
-            return RasterData(
-                path=target,
-                crs=src.crs.to_string() if src.crs else None,
-                transform=src.transform,
-                width=src.width,
-                height=src.height,
-                count=src.count,
-                dtype=src.dtypes[0],
-                nodata=src.nodata,
-                bounds=(bounds.left, bounds.bottom, bounds.right, bounds.top),
-            )
+            return RasterData.from_dataset(target, src)
     except rasterio.errors.RasterioError as exc:
         raise _error(
             path,
@@ -493,17 +499,13 @@ def _document(project: Project, layers: list[dict[str, Any]], origin: Path | Non
 
 def _identifiers(names: list[str]) -> list[str]:
     """Unique gpkg_contents titles (ignoring case, as GDAL compares them)."""
-    taken = {_PROJECT_TITLE.lower(), _RASTER_TITLE.lower()}
-    out = []
-    for name in names:
-        base = _safe_text(name)[:240] or "laag"
-        candidate, n = base, 2
-        while candidate.lower() in taken:
-            candidate = f"{base} ({n})"
-            n += 1
-        taken.add(candidate.lower())
-        out.append(candidate)
-    return out
+    return _unique_names(
+        names,
+        taken={_PROJECT_TITLE.lower(), _RASTER_TITLE.lower()},
+        limit=240,
+        default="laag",
+        numbered="{base} ({n})",
+    )
 
 
 def _check_suffix(path: Path) -> None:
@@ -559,17 +561,6 @@ def _write_rasters(target: Path, rasters: list[tuple[str, bytes]]) -> None:
         db.commit()
 
 
-def _remove_stale_temps(path: Path) -> None:
-    """Remove temp files of saves that were killed long ago (never a live one)."""
-    now = _dt.datetime.now().timestamp()
-    import glob
-
-    for tmp in path.parent.glob(f".{glob.escape(path.name[:40])}.*.tmp*"):
-        with contextlib.suppress(OSError):
-            if now - tmp.stat().st_mtime > _STALE_TEMP_SECONDS:
-                tmp.unlink()
-
-
 def _save(project: Project, target: Path, task: Task, origin: Path | None) -> None:
     import pyogrio
 
@@ -593,7 +584,7 @@ def _save(project: Project, target: Path, task: Task, origin: Path | None) -> No
             docs.append(_layer_document(layer, table, layout))
     document = _document(project, docs, origin)
     with contextlib.suppress(OSError):
-        _remove_stale_temps(target)
+        remove_stale_temps(target, older_than=_STALE_TEMP_SECONDS)
     with atomic_path(target, suffix=".gpkg") as tmp:
         _write_project_table(tmp, document)
         for i, (table, frame) in enumerate(encoded):

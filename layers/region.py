@@ -217,17 +217,7 @@ def _raster(path: Path) -> RasterData:
         raise _missing(path)
     try:
         with rasterio.open(path) as src:
-            return RasterData(
-                path=path,
-                crs=src.crs.to_string() if src.crs else None,
-                transform=src.transform,
-                width=src.width,
-                height=src.height,
-                count=src.count,
-                dtype=str(src.dtypes[0]),
-                nodata=src.nodata,
-                bounds=(src.bounds.left, src.bounds.bottom, src.bounds.right, src.bounds.top),
-            )
+            return RasterData.from_dataset(path, src)
     except RasterioIOError as exc:
         raise CorruptFileError(path=path, detail=str(exc)) from exc
 

@@ -269,55 +269,42 @@ def _contains(column: str, synonym: str) -> bool:
     return f"_{synonym}_" in f"_{column}_"
 
 
+def _exact(column: str, synonym: str) -> bool:
+    return column == synonym
+
+
+def _part(column: str, synonym: str) -> bool:
+    # A synonym as part of a longer name ("aantal_woningen_2024").
+    return len(synonym) >= 4 and synonym not in _WEAK_NAMES and _contains(column, synonym)
+
+
+def _cut(column: str, synonym: str) -> bool:
+    # A name cut to 10 characters by the shapefile format ("treinen_pe" for treinen_per_dag).
+    return (
+        len(column) == _DBF_NAME_LENGTH
+        and len(synonym) > _DBF_NAME_LENGTH
+        and synonym.startswith(column)
+    )
+
+
 def _match_fields(role: Role, columns: Iterable[str]) -> dict[str, tuple[str, bool]]:
-    """Canonical field -> (column, strong) for ``role``; exact names first."""
+    """Canonical field -> (column, strong) for ``role``; exact names first,
+    then a synonym inside a longer name, then names cut by the shapefile format."""
     cols = [str(c) for c in columns if str(c) != "geometry"]
     normalized = {c: normalize_name(c) for c in cols}
     synonyms = FIELD_SYNONYMS.get(role, {})
     found: dict[str, tuple[str, bool]] = {}
     used: set[str] = set()
-    for key, names in synonyms.items():
-        for syn in names:
-            hit = next((c for c in cols if normalized[c] == syn and c not in used), None)
-            if hit is not None:
-                found[key] = (hit, syn not in _WEAK_NAMES)
-                used.add(hit)
-                break
-    # Second pass: a synonym as part of a longer name ("aantal_woningen_2024").
-    for key, names in synonyms.items():
-        if key in found:
-            continue
-        for syn in names:
-            if len(syn) < 4 or syn in _WEAK_NAMES:
+    for test in (_exact, _part, _cut):
+        for key, names in synonyms.items():
+            if key in found:
                 continue
-            hit = next(
-                (c for c in cols if c not in used and _contains(normalized[c], syn)), None
-            )
-            if hit is not None:
-                found[key] = (hit, True)
-                used.add(hit)
-                break
-    # Third pass: names cut to 10 characters by the shapefile format
-    # ("treinen_pe" for treinen_per_dag).
-    for key, names in synonyms.items():
-        if key in found:
-            continue
-        for syn in names:
-            hit = next(
-                (
-                    c
-                    for c in cols
-                    if c not in used
-                    and len(normalized[c]) == _DBF_NAME_LENGTH
-                    and len(syn) > _DBF_NAME_LENGTH
-                    and syn.startswith(normalized[c])
-                ),
-                None,
-            )
-            if hit is not None:
-                found[key] = (hit, True)
-                used.add(hit)
-                break
+            for syn in names:
+                hit = next((c for c in cols if c not in used and test(normalized[c], syn)), None)
+                if hit is not None:
+                    found[key] = (hit, test is not _exact or syn not in _WEAK_NAMES)
+                    used.add(hit)
+                    break
     return found
 
 

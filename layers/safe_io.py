@@ -19,9 +19,11 @@ A reader therefore sees either the complete old file or the complete new one.
 from __future__ import annotations
 
 import contextlib
+import glob
 import os
 import re
 import tempfile
+import time
 import unicodedata
 from collections.abc import Iterator
 from pathlib import Path
@@ -34,6 +36,7 @@ __all__ = [
     "atomic_write_text",
     "check_overwrite",
     "fsync_directory",
+    "remove_stale_temps",
     "safe_filename",
 ]
 
@@ -78,6 +81,23 @@ def _fsync_file(path: Path) -> None:
         os.close(fd)
 
 
+def _temp_prefix(target: Path) -> str:
+    """Start of the name of :func:`atomic_path`'s temporary files for ``target``."""
+    return f".{target.name[:40]}."
+
+
+def remove_stale_temps(path: str | os.PathLike[str], *, older_than: float) -> None:
+    """Remove temporary files that :func:`atomic_path` left for ``path`` when
+    a write was killed, once they are ``older_than`` seconds (never a live one)."""
+    target = Path(path)
+    now = time.time()
+    pattern = f"{glob.escape(_temp_prefix(target))}*.tmp*"
+    for tmp in target.parent.glob(pattern):
+        with contextlib.suppress(OSError):
+            if now - tmp.stat().st_mtime > older_than:
+                tmp.unlink()
+
+
 @contextlib.contextmanager
 def atomic_path(path: str | os.PathLike[str], *, suffix: str | None = None) -> Iterator[Path]:
     """Yield a temporary path next to ``path``; replace ``path`` with it on success.
@@ -110,7 +130,7 @@ def atomic_path(path: str | os.PathLike[str], *, suffix: str | None = None) -> I
             reason={"nl": "de map bestaat niet", "en": "the folder does not exist"},
         )
     fd, tmp_name = tempfile.mkstemp(
-        prefix=f".{target.name[:40]}.",
+        prefix=_temp_prefix(target),
         suffix=f".tmp{suffix if suffix is not None else target.suffix}",
         dir=folder,
     )

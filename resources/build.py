@@ -173,7 +173,6 @@ REGION_NAMES = {
 
 #: Design speed (km/h) per link class.
 SPEEDS = {"fietssnelweg": 25, "bovenlokaal": 20, "lokaal": 16}
-_CLASS_RANK = {"fietssnelweg": 0, "bovenlokaal": 1, "lokaal": 2}
 
 #: Fietssnelweg corridors along the main rail axes towards Brussels, as
 #: station waypoints (station names as in the stations layer).
