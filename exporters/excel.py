@@ -59,10 +59,12 @@ from slimmeregio.exporters.meta import (
     LEDGER_COLUMNS_EN,
     LEDGER_COLUMNS_NL,
     ExportMeta,
+    _tr,
     build_meta,
     modification_ledger,
     parameter_rows,
 )
+from slimmeregio.layers.errors import ExportError
 from slimmeregio.layers.model import Project
 from slimmeregio.layers.progress import Task
 
@@ -81,10 +83,6 @@ TOP_LINKS = 20
 def sheet_names(lang: str = "nl") -> tuple[str, ...]:
     """The workbook's sheet names in ``lang`` (``"nl"`` or ``"en"``)."""
     return SHEETS_EN if lang == "en" else SHEETS
-
-
-def _tr(lang: str, nl: str, en: str) -> str:
-    return en if lang == "en" else nl
 
 
 def _base_name(lang: str) -> str:
@@ -226,6 +224,14 @@ def _runs(results: Sequence[Any]) -> tuple[Any, list[tuple[str, Any, Any]]]:
             base = base or item
         else:
             runs.append((str(item.name), item, None))
+    return base, runs
+
+
+def _results_to_export(results: Sequence[Any], path: str | Path) -> tuple[Any, list[tuple[str, Any, Any]]]:
+    """:func:`_runs` of ``results``; an ExportError for ``path`` when there is nothing to export."""
+    base, runs = _runs(results)
+    if base is None and not runs:
+        raise ExportError(path=path, reason={"nl": "geen resultaten om te exporteren", "en": "no results to export"})
     return base, runs
 
 
@@ -624,11 +630,7 @@ def export_excel(
         ``"en"`` (:data:`SHEETS_EN`).
     """
     task = Task(progress, cancel)
-    base, runs = _runs(list(results))
-    if base is None and not runs:
-        from slimmeregio.layers.errors import ExportError
-
-        raise ExportError(path=path, reason={"nl": "geen resultaten om te exporteren", "en": "no results to export"})
+    base, runs = _results_to_export(results, path)
     if municipalities is not None:
         base, runs = _filter_municipalities(base, runs, municipalities)
     if meta is None:

@@ -32,9 +32,8 @@ import geopandas as gpd
 import pandas as pd
 
 from slimmeregio.exporters._safe import writing
-from slimmeregio.exporters.excel import _runs
+from slimmeregio.exporters.excel import _results_to_export
 from slimmeregio.exporters.meta import ExportMeta, build_meta
-from slimmeregio.layers.errors import ExportError
 from slimmeregio.layers.model import ANALYSIS_CRS, Project
 from slimmeregio.layers.progress import Task
 from slimmeregio.layers.roles import Role
@@ -329,9 +328,7 @@ def export_geopackage(
     """
     task = Task(progress, cancel)
     en = lang == "en"
-    base, runs = _runs(list(results))
-    if base is None and not runs:
-        raise ExportError(path=path, reason={"nl": "geen resultaten om te exporteren", "en": "no results to export"})
+    base, runs = _results_to_export(results, path)
     first_eval = runs[0][1] if runs else base
     if meta is None:
         meta = build_meta(project or Project(), scenario=first_eval.scenario, parameters=first_eval.parameters,

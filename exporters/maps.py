@@ -53,7 +53,7 @@ from matplotlib.colors import BoundaryNorm, ListedColormap
 from matplotlib.figure import Figure
 from matplotlib.patches import FancyBboxPatch, Rectangle
 
-from slimmeregio.exporters._safe import writing
+from slimmeregio.exporters._safe import check_overwrite, writing
 from slimmeregio.exporters.meta import BRUSSELS_NOTES, ExportMeta, build_meta
 from slimmeregio.exporters.style import (
     LegendItem,
@@ -1391,8 +1391,6 @@ def export_map(project: Project, path: str | Path, *, theme: str = "base", evalu
                meta: ExportMeta | None = None, municipality: str | None = None, force: bool = False,
                dpi: int = 300, lang: str = "nl") -> Path:
     """Draw a masterplan map (see :func:`masterplan_figure`) and save it."""
-    from slimmeregio.exporters._safe import check_overwrite
-
     check_overwrite(path, force)  # fail before spending seconds drawing
     fig = masterplan_figure(project, theme=theme, evaluation=evaluation, comparison=comparison, siting=siting,
                             paper=paper, meta=meta, municipality=municipality, lang=lang)
@@ -1443,8 +1441,6 @@ def export_atlas(project: Project, path: str | Path, *, theme: str = "access", e
     PDF is written atomically; cancelling leaves no file.
     """
     from matplotlib.backends.backend_pdf import PdfPages
-
-    from slimmeregio.exporters._safe import check_overwrite
 
     task = Task(progress, cancel)
     target = Path(path)

@@ -29,10 +29,11 @@ from pathlib import Path
 from typing import Any
 
 from slimmeregio.exporters._safe import check_overwrite, safe_filename
-from slimmeregio.exporters.excel import _runs, export_excel
+from slimmeregio.exporters.excel import _results_to_export, export_excel
 from slimmeregio.exporters.geopackage import export_geopackage
 from slimmeregio.exporters.maps import (
     THEMES,
+    _find_municipality,
     _municipality_frame,
     _project_layers,
     export_atlas,
@@ -40,7 +41,7 @@ from slimmeregio.exporters.maps import (
     parse_paper,
     save_figure,
 )
-from slimmeregio.exporters.meta import ExportMeta, build_meta
+from slimmeregio.exporters.meta import ExportMeta, _tr, build_meta, parameter_rows
 from slimmeregio.exporters.slides import export_slides
 from slimmeregio.exporters.webmap import export_webmap
 from slimmeregio.layers.errors import ExportError, OutputExistsError
@@ -74,10 +75,6 @@ _KIND_EN = {
 
 def _kind(kind: str, lang: str) -> str:
     return (_KIND_EN if lang == "en" else _KIND_NL)[kind]
-
-
-def _tr(lang: str, nl: str, en: str) -> str:
-    return en if lang == "en" else nl
 
 
 def readme_name(lang: str = "nl") -> str:
@@ -124,86 +121,75 @@ class Manifest:
 
     def readme(self) -> str:
         """The read-me: the pack explained to its reader, in :attr:`lang`."""
-        if self.lang == "en":
-            return self._readme_en()
+        lang = "en" if self.lang == "en" else "nl"
+        t = _README_TEXT[lang]
         m = self.meta
+
+        def heading(text: str) -> list[str]:
+            return [text, "-" * len(text)]
+
         lines = [
             f"{m.title}",
             "=" * len(m.title),
             "",
-            f"Scenario's: {', '.join(m.scenarios) or m.scenario}",
-            f"Gemaakt op {m.date_text} met Slimme Regio Planner {m.version}"
-            + (f" door {m.organisation}" if m.organisation else "") + ".",
+            f"{t['scenarios']}: {', '.join(m.scenarios) or m.scenario}",
+            t["made"].format(date=m.date_text, version=m.version)
+            + (f" {t['by']} {m.organisation}" if m.organisation else "") + ".",
             "",
         ]
         if m.notes:
-            lines += ["LET OP: deze export bevat illustratieve gegevens.", *[f"  - {n}" for n in m.notes], ""]
-        lines += ["Bestanden in deze map", "---------------------"]
+            lines += [t["note"], *[f"  - {n}" for n in m.notes], ""]
+        lines += heading(t["files"])
         for f in self.files:
             extra = f" (scenario: {f.scenario})" if f.scenario else ""
-            extra += f" (gemeente: {f.municipality})" if f.municipality else ""
+            extra += f" ({t['municipality']}: {f.municipality})" if f.municipality else ""
             lines.append(f"{f.path}")
             lines.append(f"    {f.description}{extra}")
-        lines += [
-            "manifest.json",
-            "    Dezelfde lijst voor computers: soort, scenario, grootte en SHA-256 van elk bestand, en de parameters.",
-            "",
-            "Openen",
-            "------",
+        lines += ["manifest.json", t["manifest"], "", *heading(t["opening"]), *t["open_lines"], "", *heading("Parameters")]
+        lines += [f"- {label}: {value}" for _, label, value in parameter_rows(m.parameters, lang)]
+        lines += ["", *heading(t["sources"]), *[f"- {s}" for s in m.sources], *[f"- {a}" for a in m.attributions], ""]
+        return "\n".join(lines)
+
+
+#: The fixed texts of the read-me, per language (:meth:`Manifest.readme`).
+_README_TEXT: dict[str, dict[str, Any]] = {
+    "nl": {
+        "scenarios": "Scenario's",
+        "made": "Gemaakt op {date} met Slimme Regio Planner {version}",
+        "by": "door",
+        "note": "LET OP: deze export bevat illustratieve gegevens.",
+        "files": "Bestanden in deze map",
+        "municipality": "gemeente",
+        "manifest": "    Dezelfde lijst voor computers: soort, scenario, grootte en SHA-256 van elk bestand, en de parameters.",
+        "opening": "Openen",
+        "open_lines": (
             "- De webkaart (.html) opent in elke browser, ook zonder internet: de kaartbibliotheek",
             "  Leaflet zit in het bestand. Alleen de OpenStreetMap-achtergrond komt van internet;",
             "  zonder internet blijft de achtergrond effen en zijn alle lagen gewoon zichtbaar.",
             "- De GeoPackage (.gpkg) opent in QGIS of ArcGIS; elk veld heeft een beschrijving.",
             "- De kaarten in PDF en SVG zijn vectorkaarten; PNG is 300 dpi.",
-            "",
-            "Parameters",
-            "----------",
-        ]
-        from slimmeregio.exporters.meta import parameter_rows
-
-        lines += [f"- {label}: {value}" for _, label, value in parameter_rows(m.parameters)]
-        lines += ["", "Bronnen", "-------", *[f"- {s}" for s in m.sources], *[f"- {a}" for a in m.attributions], ""]
-        return "\n".join(lines)
-
-    def _readme_en(self) -> str:
-        m = self.meta
-        lines = [
-            f"{m.title}",
-            "=" * len(m.title),
-            "",
-            f"Scenarios: {', '.join(m.scenarios) or m.scenario}",
-            f"Made on {m.date_text} with Slimme Regio Planner {m.version}"
-            + (f" by {m.organisation}" if m.organisation else "") + ".",
-            "",
-        ]
-        if m.notes:
-            lines += ["NOTE: this export contains illustrative data.", *[f"  - {n}" for n in m.notes], ""]
-        lines += ["Files in this folder", "--------------------"]
-        for f in self.files:
-            extra = f" (scenario: {f.scenario})" if f.scenario else ""
-            extra += f" (municipality: {f.municipality})" if f.municipality else ""
-            lines.append(f"{f.path}")
-            lines.append(f"    {f.description}{extra}")
-        lines += [
-            "manifest.json",
-            "    The same list for computers: kind, scenario, size and SHA-256 of each file, and the parameters.",
-            "",
-            "Opening",
-            "-------",
+        ),
+        "sources": "Bronnen",
+    },
+    "en": {
+        "scenarios": "Scenarios",
+        "made": "Made on {date} with Slimme Regio Planner {version}",
+        "by": "by",
+        "note": "NOTE: this export contains illustrative data.",
+        "files": "Files in this folder",
+        "municipality": "municipality",
+        "manifest": "    The same list for computers: kind, scenario, size and SHA-256 of each file, and the parameters.",
+        "opening": "Opening",
+        "open_lines": (
             "- The web map (.html) opens in any browser, also without internet: the map library",
             "  Leaflet is inside the file. Only the OpenStreetMap background comes from the internet;",
             "  offline the background stays plain and every layer is still shown.",
             "- The GeoPackage (.gpkg) opens in QGIS or ArcGIS; every field has a description.",
             "- The maps in PDF and SVG are vector maps; PNG is 300 dpi.",
-            "",
-            "Parameters",
-            "----------",
-        ]
-        from slimmeregio.exporters.meta import parameter_rows
-
-        lines += [f"- {label}: {value}" for _, label, value in parameter_rows(m.parameters, "en")]
-        lines += ["", "Sources", "-------", *[f"- {s}" for s in m.sources], *[f"- {a}" for a in m.attributions], ""]
-        return "\n".join(lines)
+        ),
+        "sources": "Sources",
+    },
+}
 
 
 def parse_formats(text: str | Iterable[str]) -> tuple[str, ...]:
@@ -343,9 +329,8 @@ def export_pack(
     task = Task(progress, cancel)
     fmts = parse_formats(formats)
     paper_spec = parse_paper(paper)
-    base, runs = _runs(list(results))
-    if base is None and not runs:
-        raise ExportError(path=out_dir, reason={"nl": "geen resultaten om te exporteren", "en": "no results to export"})
+    results = list(results)
+    base, runs = _results_to_export(results, out_dir)
     out = Path(out_dir)
     if out.exists() and not out.is_dir():
         raise ExportError(path=out, reason={"nl": "dit is geen map", "en": "this is not a folder"})
@@ -353,13 +338,10 @@ def export_pack(
     if meta is None:
         meta = build_meta(project, scenario=first.scenario, parameters=first.parameters,
                           scenarios=[ev.scenario for _, ev, _ in runs], lang=lang)
-    results = list(results)
     jobs = _map_jobs(project, base, runs, siting, fmts, paper_spec, meta, lang)
     munis = _municipality_frame(_project_layers(project))
     chosen: list[tuple[str, str]] = []
     if municipalities:
-        from slimmeregio.exporters.maps import _find_municipality
-
         for key in municipalities:
             row = _find_municipality(munis, key)
             chosen.append((str(row["nis"]), str(row["name"])))

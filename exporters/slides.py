@@ -25,11 +25,15 @@ from pptx.enum.chart import XL_CHART_TYPE, XL_LEGEND_POSITION
 from pptx.enum.text import MSO_ANCHOR, PP_ALIGN
 from pptx.util import Emu, Inches, Pt
 
-from slimmeregio.exporters._safe import writing
-from slimmeregio.exporters.excel import _runs, link_flow_ranking
-from slimmeregio.exporters.maps import SLIDE_PAPER, fmt_number, masterplan_figure
-from slimmeregio.exporters.meta import ExportMeta, build_meta, modification_ledger
-from slimmeregio.layers.errors import ExportError
+from slimmeregio.exporters._safe import check_overwrite, writing
+from slimmeregio.exporters.excel import _results_to_export, link_flow_ranking
+from slimmeregio.exporters.maps import (
+    SLIDE_PAPER,
+    _find_municipality,
+    fmt_number,
+    masterplan_figure,
+)
+from slimmeregio.exporters.meta import ExportMeta, _tr, build_meta, modification_ledger
 from slimmeregio.layers.model import Project
 from slimmeregio.layers.progress import Task
 
@@ -86,10 +90,6 @@ def _title(slide: Any, text: str) -> None:
     size = 32 if len(text) <= 50 else 26 if len(text) <= 70 else 22
     _text_box(slide, _MARGIN, Inches(0.1), _W - 2 * _MARGIN, Inches(0.95), text, size=size, bold=True,
               color=_WHITE, anchor=MSO_ANCHOR.MIDDLE)
-
-
-def _tr(lang: str, nl: str, en: str) -> str:
-    return en if lang == "en" else nl
 
 
 def _footer(slide: Any, meta: ExportMeta, number: int, lang: str = "nl") -> None:
@@ -277,12 +277,8 @@ def _value(ev: Any, key: str, nis: str | None) -> float:
 
 def _nis_of(results_base: Any, runs: list[tuple[str, Any, Any]], key: str) -> tuple[str, str]:
     source = results_base if results_base is not None else runs[0][1]
-    t = source.municipalities
-    k = str(key).strip().lower()
-    for _, row in t.iterrows():
-        if str(row["nis"]).lower() == k or str(row["name"]).lower() == k:
-            return str(row["nis"]), str(row["name"])
-    raise ExportError(path=str(key), reason={"nl": "onbekende gemeente", "en": "unknown municipality"})
+    row = _find_municipality(source.municipalities, key)
+    return str(row["nis"]), str(row["name"])
 
 
 def export_slides(
@@ -304,13 +300,9 @@ def export_slides(
     ``"nl"`` (default) or ``"en"`` for the texts, numbers and maps. Written
     atomically; an existing file is only replaced with ``force``.
     """
-    from slimmeregio.exporters._safe import check_overwrite
-
     task = Task(progress, cancel)
     check_overwrite(path, force)
-    base, runs = _runs(list(results))
-    if base is None and not runs:
-        raise ExportError(path=path, reason={"nl": "geen resultaten om te exporteren", "en": "no results to export"})
+    base, runs = _results_to_export(results, path)
     first = runs[0][1] if runs else base
     if meta is None:
         meta = build_meta(project, scenario=first.scenario, parameters=first.parameters,

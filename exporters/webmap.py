@@ -38,9 +38,9 @@ import numpy as np
 import pandas as pd
 import shapely
 
-from slimmeregio.exporters._safe import writing
+from slimmeregio.exporters._safe import check_overwrite, writing
 from slimmeregio.exporters.maps import _class_label, _flow_breaks, fmt_number
-from slimmeregio.exporters.meta import ExportMeta, build_meta
+from slimmeregio.exporters.meta import ExportMeta, _tr, build_meta
 from slimmeregio.layers.errors import ExportError
 from slimmeregio.layers.model import Project
 from slimmeregio.layers.progress import Task
@@ -63,11 +63,6 @@ _WGS84 = "EPSG:4326"
 _BLANK_TILE = (
     "data:image/png;base64,iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAQAAAC1HAwCAAAAC0lEQVR42mNkYAAAAAYAAjCB0C8AAAAASUVORK5CYII="
 )
-
-
-def _tr(lang: str, nl: str, en: str) -> str:
-    """The Dutch or the English text."""
-    return en if lang == "en" else nl
 
 
 @lru_cache(maxsize=1)
@@ -705,8 +700,6 @@ def export_webmap(
     See :func:`webmap` for the content. An existing file is only replaced
     with ``force``.
     """
-    from slimmeregio.exporters._safe import check_overwrite
-
     check_overwrite(path, force)
     fmap = webmap(project, results, siting=siting, meta=meta, threshold=threshold, cell_m=cell_m, lang=lang,
                   progress=progress, cancel=cancel)
