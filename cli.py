@@ -216,6 +216,67 @@ def import_osm_command(
     click.echo(("geschreven: " if lang == "nl" else "written: ") + str(written))
 
 
+@cli.command("import-gtfs")
+@click.argument("feed", type=click.Path(dir_okay=False))
+@click.option(
+    "--out", "out", required=True, type=click.Path(dir_okay=False), help="GeoPackage to write."
+)
+@click.option("--date", "date", default=None, metavar="YYYY-MM-DD",
+              help="Day to count (default: the next Tuesday in the feed's range).")
+@click.option(
+    "--clip-to",
+    "clip_to",
+    default=None,
+    metavar="FILE|embedded",
+    help="Keep the stops in these municipalities (polygon file, or 'embedded' for the region).",
+)
+@click.option("--buffer", "buffer_m", type=float, default=3000.0, show_default=True,
+              help="Buffer around --clip-to in metres, so stops across the border stay.")
+@click.option("--window", "window_texts", multiple=True, metavar="NAME=HH:MM-HH:MM",
+              help="A time window (repeatable); replaces the default four (see docs/gtfs.md).")
+@click.option("--force", is_flag=True, help="Overwrite --out if it exists.")
+def import_gtfs_command(
+    feed: str,
+    out: str,
+    date: str | None,
+    clip_to: str | None,
+    buffer_m: float,
+    window_texts: tuple[str, ...],
+    force: bool,
+) -> None:
+    """Import a GTFS feed (.zip) as public transport stops with departures per hour."""
+    from slimmeregio.layers.errors import GtfsImportError
+    from slimmeregio.layers.gtfs import (
+        DEFAULT_WINDOWS,
+        TimeWindow,
+        gtfs_clip,
+        import_gtfs,
+        write_gtfs_gpkg,
+    )
+    from slimmeregio.layers.progress import Task
+    from slimmeregio.layers.safe_io import check_overwrite
+
+    lang = _lang()
+    with user_errors():
+        check_overwrite(out, force)
+        try:
+            windows = tuple(TimeWindow.parse(text) for text in window_texts) or DEFAULT_WINDOWS
+        except ValueError as exc:
+            raise GtfsImportError(
+                path=feed,
+                reason={"nl": f"ongeldig --window: {exc}", "en": f"invalid --window: {exc}"},
+            ) from exc
+        with progress_bar("GTFS") as bar:
+            task = Task(bar)
+            clip = gtfs_clip(clip_to, progress=task.sub(0.0, 0.1).report) if clip_to else None
+            result = import_gtfs(feed, date=date, windows=windows, clip=clip, buffer_m=buffer_m,
+                                 progress=task.sub(0.1, 0.95).report)
+            written = write_gtfs_gpkg(result, out, force=force)
+    for line in result.report.lines(lang):
+        click.echo(line)
+    click.echo(("geschreven: " if lang == "nl" else "written: ") + str(written))
+
+
 def _info_lines(layer: Any, lang: str) -> list[str]:
     """What ``slimmeregio info`` prints for one loaded layer."""
     from slimmeregio.layers.crs import crs_label
@@ -265,7 +326,7 @@ def _info_lines(layer: Any, lang: str) -> list[str]:
 @click.option(
     "--role",
     type=click.Choice(["municipalities", "bike_network", "mobipunten", "housing", "stations",
-                       "population_grid", "other"]),
+                       "population_grid", "ov_haltes", "other"]),
     default=None,
     help="Role of the layer (default: guessed).",
 )

@@ -1,0 +1,939 @@
+"""Import a GTFS feed as a layer of public transport stops with departures per hour.
+
+Reads a GTFS zip (De Lijn, NMBS/SNCB, STIB/MIVB, TEC ... all publish this
+shape) with `gtfs-kit <https://pypi.org/project/gtfs-kit/>`_ and writes one
+point layer ``ov_haltes`` (role :attr:`Role.PT_STOPS`) in Lambert 72:
+
+``stop_id``, ``naam``
+    the stop, or the station its platforms belong to (see below);
+``hoofdmodus``, ``modi``
+    the main mode and every mode served (``trein``, ``metro``, ``tram``,
+    ``bus``, ``boot``, ``kabelbaan``, ``taxi``, ``ander``) from the routes'
+    ``route_type``, basic (0-12) and extended (100-1799) types alike;
+``lijnen``, ``perrons``
+    the routes served (short name, else long name, else id) and how many
+    stops of the feed were merged into the row;
+``vertrekken_dag``
+    departures on the chosen calendar day, 00:00-24:00;
+``per_uur_<window>``
+    departures per hour in each time window of that day
+    (:data:`DEFAULT_WINDOWS`: ``ochtendspits`` 07-09, ``dag`` 09-16,
+    ``avondspits`` 16-19, ``avond`` 19-23).
+
+Counting rules
+--------------
+* A *departure* is a ``stop_times`` row where a passenger can board: not the
+  last stop of its trip, and not ``pickup_type = 1``. Its time is
+  ``departure_time`` (else ``arrival_time``); rows without either (untimed
+  stops) are not counted and are reported.
+* The *service day* comes from ``calendar.txt`` and ``calendar_dates.txt``
+  (gtfs-kit's ``get_active_services``: weekday pattern within the date range,
+  plus added, minus removed dates).
+* Times may pass 24:00:00 (``25:30:00`` is 01:30 the next morning). A trip of
+  service day *D-k* at time *t* runs on calendar day *D* at *t - k·24h*, so
+  the counts of day *D* take trips of *D* before 24:00 plus trips of the
+  previous service day(s) after 24:00.
+* ``frequencies.txt`` trips are expanded with gtfs-kit's
+  ``expand_frequencies``: departures at ``start_time + n·headway_secs``
+  before ``end_time``, for ``exact_times`` 1 (exact) and 0 (the headway as
+  a schedule: the same count per hour, a plausible phase).
+* *Stations*: a stop (``location_type`` 0 or empty) whose ``parent_station``
+  is a station (``location_type`` 1) is counted at that station; the row
+  has the station's id, name and position. Entrances, nodes and boarding
+  areas (2-4) are never rows. Stops served by no trip at all are left out.
+
+Safety: the zip is checked as a whole (zip-slip, entry count, sizes, ratio:
+:mod:`slimmeregio.layers.archive`) before anything is read, and only the
+tables listed in :data:`GTFS_FILES` are extracted, to a temporary folder.
+Nothing is fetched from the network.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+import json
+import re
+import time
+import zipfile
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from pathlib import Path, PurePosixPath
+from typing import Any
+
+import geopandas as gpd
+import numpy as np
+import pandas as pd
+import shapely
+from pyproj import Transformer
+from shapely.geometry.base import BaseGeometry
+
+from slimmeregio.layers.errors import GtfsImportError, SourceNotFoundError
+from slimmeregio.layers.model import ANALYSIS_CRS, Layer, LayerReport
+from slimmeregio.layers.progress import CancelCheck, ProgressCallback, Task
+from slimmeregio.layers.roles import Role
+
+__all__ = [
+    "DEFAULT_BUFFER_M",
+    "DEFAULT_WINDOWS",
+    "GTFS_FILES",
+    "LAYER_NAME",
+    "MODES",
+    "GtfsImport",
+    "GtfsImportReport",
+    "TimeWindow",
+    "gtfs_clip",
+    "import_gtfs",
+    "mode_of_route_type",
+    "write_gtfs_gpkg",
+]
+
+#: Name of the layer the import writes.
+LAYER_NAME = "ov_haltes"
+
+#: Default buffer around the clip area: about 10 minutes by bike, so the
+#: Brussels stops and stations just across the region's border stay.
+DEFAULT_BUFFER_M = 3000.0
+
+#: The GTFS tables the import reads; nothing else is extracted.
+GTFS_FILES = (
+    "stops.txt", "stop_times.txt", "trips.txt", "routes.txt", "calendar.txt",
+    "calendar_dates.txt", "frequencies.txt", "feed_info.txt", "agency.txt",
+)
+_REQUIRED = ("stops.txt", "stop_times.txt", "trips.txt", "routes.txt")
+_REQUIRED_COLUMNS: dict[str, tuple[str, ...]] = {
+    "stops": ("stop_id", "stop_lat", "stop_lon"),
+    "stop_times": ("trip_id", "stop_id", "stop_sequence"),
+    "trips": ("route_id", "service_id", "trip_id"),
+    "routes": ("route_id", "route_type"),
+    "calendar": ("service_id", "start_date", "end_date", "monday", "tuesday", "wednesday",
+                 "thursday", "friday", "saturday", "sunday"),
+    "calendar_dates": ("service_id", "date", "exception_type"),
+    "frequencies": ("trip_id", "start_time", "end_time", "headway_secs"),
+}
+
+#: Modes in order of importance (the first one served is ``hoofdmodus``),
+#: with their Dutch and English labels.
+MODES: dict[str, tuple[str, str]] = {
+    "trein": ("trein", "train"),
+    "metro": ("metro", "metro"),
+    "tram": ("tram", "tram"),
+    "bus": ("bus", "bus"),
+    "boot": ("boot", "ferry"),
+    "kabelbaan": ("kabelbaan", "cable car"),
+    "taxi": ("belbus/taxi", "demand-responsive/taxi"),
+    "ander": ("ander", "other"),
+}
+
+_BASIC_TYPES = {0: "tram", 1: "metro", 2: "trein", 3: "bus", 4: "boot", 5: "tram",
+                6: "kabelbaan", 7: "kabelbaan", 11: "bus", 12: "metro"}
+#: Extended route types (hundreds) -> mode: 1xx rail, 2xx coach, 4xx urban
+#: rail, 5xx metro, 6xx underground, 7xx bus, 8xx trolleybus, 9xx tram,
+#: 10xx water, 12xx ferry, 13xx aerial lift, 14xx funicular, 15xx taxi,
+#: 11xx air, 16xx self drive and 17xx miscellaneous: other.
+_EXTENDED_TYPES = {1: "trein", 2: "bus", 4: "metro", 5: "metro", 6: "metro", 7: "bus",
+                   8: "bus", 9: "tram", 10: "boot", 12: "boot", 13: "kabelbaan",
+                   14: "kabelbaan", 15: "taxi"}
+
+_DAY = 86_400
+#: Service days before the chosen date looked at for times past 24:00 (a
+#: time up to 71:59:59 is counted; GTFS feeds rarely pass 30:00:00).
+_MAX_DAYS_BACK = 2
+_TIME = re.compile(r"^\s*(\d{1,3}):([0-5]\d):([0-5]\d)\s*$")
+_GTFS_DATE = re.compile(r"^\d{8}$")
+_CHUNK = 1024 * 1024
+
+
+def mode_of_route_type(route_type: Any) -> str:
+    """The mode (a key of :data:`MODES`) of a GTFS ``route_type``.
+
+    >>> [mode_of_route_type(t) for t in (0, 2, 3, 109, 401, 700, 900, 1700)]
+    ['tram', 'trein', 'bus', 'trein', 'metro', 'bus', 'tram', 'ander']
+    """
+    try:
+        value = int(route_type)
+    except (TypeError, ValueError):
+        return "ander"
+    if value in _BASIC_TYPES:
+        return _BASIC_TYPES[value]
+    if 100 <= value < 1800:
+        return _EXTENDED_TYPES.get(value // 100, "ander")
+    return "ander"
+
+
+@dataclass(frozen=True)
+class TimeWindow:
+    """A time window of the day, ``start`` to ``end`` in seconds after 00:00.
+
+    ``key`` names the column (``per_uur_<key>``); a window cannot pass
+    midnight (split it in two).
+    """
+
+    key: str
+    start: int
+    end: int
+    label_nl: str = ""
+    label_en: str = ""
+
+    def __post_init__(self) -> None:
+        if not re.fullmatch(r"[a-z][a-z0-9_]{0,30}", self.key):
+            raise ValueError(f"window name '{self.key}': use a-z, 0-9 and _")
+        if not 0 <= self.start < self.end <= _DAY:
+            raise ValueError(f"window '{self.key}' must run forward within 00:00-24:00")
+
+    @property
+    def hours(self) -> float:
+        return (self.end - self.start) / 3600.0
+
+    @property
+    def column(self) -> str:
+        return f"per_uur_{self.key}"
+
+    def label(self, lang: str = "nl") -> str:
+        return (self.label_nl if lang == "nl" else self.label_en) or self.key
+
+    def text(self) -> str:
+        """``HH:MM-HH:MM``."""
+        return f"{_hhmm(self.start)}-{_hhmm(self.end)}"
+
+    @classmethod
+    def parse(cls, text: str) -> TimeWindow:
+        """A window from ``name=HH:MM-HH:MM`` (e.g. ``nacht=00:00-05:00``).
+
+        Raises ValueError when the text does not have that form.
+        """
+        match = re.fullmatch(
+            r"\s*([a-z][a-z0-9_]*)\s*=\s*(\d{1,2}):(\d{2})\s*-\s*(\d{1,2}):(\d{2})\s*", text
+        )
+        if not match:
+            raise ValueError(f"'{text}' is not name=HH:MM-HH:MM")
+        key, h0, m0, h1, m1 = match.groups()
+        if int(m0) > 59 or int(m1) > 59:
+            raise ValueError(f"'{text}': minutes above 59")
+        return cls(key, int(h0) * 3600 + int(m0) * 60, int(h1) * 3600 + int(m1) * 60)
+
+
+def _hhmm(seconds: int) -> str:
+    return f"{seconds // 3600:02d}:{seconds % 3600 // 60:02d}"
+
+
+#: The default windows. The engine's indicators refer to these keys.
+DEFAULT_WINDOWS: tuple[TimeWindow, ...] = (
+    TimeWindow("ochtendspits", 7 * 3600, 9 * 3600, "ochtendspits", "morning peak"),
+    TimeWindow("dag", 9 * 3600, 16 * 3600, "overdag", "daytime"),
+    TimeWindow("avondspits", 16 * 3600, 19 * 3600, "avondspits", "evening peak"),
+    TimeWindow("avond", 19 * 3600, 23 * 3600, "avond", "evening"),
+)
+_WINDOW_FIELDS = {
+    "ochtendspits": "departures_morning_peak",
+    "dag": "departures_daytime",
+    "avondspits": "departures_evening_peak",
+    "avond": "departures_evening",
+}
+
+
+# ---------------------------------------------------------------------------
+# Result types
+# ---------------------------------------------------------------------------
+
+
+@dataclass
+class GtfsImportReport:
+    """What the import counted and left out.
+
+    ``skipped`` counts problems by key (``stop_times_unknown_trip``,
+    ``stop_times_unknown_stop``, ``trips_unknown_route``,
+    ``stop_times_untimed``, ``stops_without_coordinates``,
+    ``stops_unserved``); ``outside_clip`` the rows outside the clip area.
+    """
+
+    service_date: str = ""
+    stops: int = 0
+    stations: int = 0
+    trips: int = 0
+    departures: int = 0
+    skipped: dict[str, int] = field(default_factory=dict)
+    outside_clip: int = 0
+    seconds: float = 0.0
+
+    def lines(self, lang: str = "nl") -> list[str]:
+        """The report as short lines for the CLI."""
+        nl = lang == "nl"
+        out = [
+            (f"dienstdag {self.service_date}: {self.trips} ritten, {self.departures} vertrekken"
+             if nl else
+             f"service date {self.service_date}: {self.trips} trips, {self.departures} departures"),
+            (f"{self.stops} haltes, waarvan {self.stations} stations met perrons"
+             if nl else f"{self.stops} stops, of which {self.stations} stations with platforms"),
+        ]
+        if self.outside_clip:
+            out.append(f"{'buiten het gebied' if nl else 'outside the area'}: {self.outside_clip}")
+        for key, n in sorted(self.skipped.items()):
+            label = _SKIP_LABELS[key][0 if nl else 1]
+            out.append(f"{'overgeslagen' if nl else 'skipped'} ({label}): {n}")
+        return out
+
+
+_SKIP_LABELS: dict[str, tuple[str, str]] = {
+    "stop_times_unknown_trip": ("doortochten met onbekende rit", "stop times of unknown trips"),
+    "stop_times_unknown_stop": ("doortochten aan onbekende halte", "stop times at unknown stops"),
+    "trips_unknown_route": ("ritten met onbekende lijn", "trips of unknown routes"),
+    "stop_times_untimed": ("doortochten zonder uur", "stop times without a time"),
+    "stops_without_coordinates": ("haltes zonder coördinaten", "stops without coordinates"),
+    "stops_unserved": ("haltes zonder ritten", "stops no trip serves"),
+}
+
+
+@dataclass
+class GtfsImport:
+    """The stops layer an import produced, its report and provenance."""
+
+    layer: Layer
+    report: GtfsImportReport
+    provenance: dict[str, Any]
+
+
+# ---------------------------------------------------------------------------
+# Reading the feed
+# ---------------------------------------------------------------------------
+
+
+def _err(path: str | Path, nl: str, en: str, detail: str | None = None) -> GtfsImportError:
+    return GtfsImportError(path=path, reason={"nl": nl, "en": en}, detail=detail)
+
+
+def _sha256(path: Path) -> str:
+    digest = hashlib.sha256()
+    with open(path, "rb") as fh:
+        while chunk := fh.read(_CHUNK):
+            digest.update(chunk)
+    return digest.hexdigest()
+
+
+def _feed_folder(names: Sequence[str], path: Path) -> str:
+    """The folder inside the zip that holds ``stops.txt`` ('' for the root)."""
+    folders = {
+        str(PurePosixPath(n).parent) for n in names if PurePosixPath(n).name == "stops.txt"
+    }
+    folders = {"" if f == "." else f for f in folders}
+    if len(folders) > 1:
+        raise _err(path, "het zip-bestand bevat meer dan één GTFS-feed",
+                   "the zip file holds more than one GTFS feed")
+    return folders.pop() if folders else ""
+
+
+def _check_members(path: Path) -> str:
+    """Check the zip holds the required tables; return the feed's folder."""
+    try:
+        with zipfile.ZipFile(path) as archive:
+            names = [i.filename.replace("\\", "/") for i in archive.infolist() if not i.is_dir()]
+    except (zipfile.BadZipFile, OSError, ValueError) as exc:
+        raise _err(path, "geen leesbaar zip-bestand", "not a readable zip file", str(exc)) from exc
+    folder = _feed_folder(names, path)
+    present = {
+        PurePosixPath(n).name for n in names if str(PurePosixPath(n).parent) in (folder or ".",)
+    }
+    missing = [name for name in _REQUIRED if name not in present]
+    if "calendar.txt" not in present and "calendar_dates.txt" not in present:
+        missing.append("calendar.txt/calendar_dates.txt")
+    if missing:
+        listed = ", ".join(missing)
+        raise _err(path, f"verplichte GTFS-bestanden ontbreken: {listed}",
+                   f"required GTFS files are missing: {listed}")
+    return folder
+
+
+def _read(path: Path, folder: str, task: Task) -> Any:
+    """The feed, read with gtfs-kit from the checked, partly extracted zip."""
+    import gtfs_kit as gk
+
+    from slimmeregio.layers.archive import extracted
+
+    def wanted(name: str) -> bool:
+        p = PurePosixPath(name)
+        return p.name in GTFS_FILES and str(p.parent) == (folder or ".")
+
+    with extracted(path, only=wanted) as tmp:
+        root = tmp / folder if folder else tmp
+        task.report(0.1, "reading")
+        try:
+            # dist_units given: no shapes.txt is read to infer it.
+            return gk.read_feed(root, dist_units="km")
+        except (ValueError, TypeError, KeyError, UnicodeDecodeError, pd.errors.ParserError) as exc:
+            raise _err(path, "een GTFS-tabel kan niet gelezen worden (kolommen of waarden)",
+                       "a GTFS table cannot be read (columns or values)", str(exc)) from exc
+
+
+def _check_tables(feed: Any, path: Path) -> None:
+    for table in ("stops", "stop_times", "trips", "routes"):
+        if getattr(feed, table) is None:
+            raise _err(path, f"{table}.txt is leeg", f"{table}.txt is empty")
+    if feed.calendar is None and feed.calendar_dates is None:
+        raise _err(path, "calendar.txt en calendar_dates.txt zijn leeg",
+                   "calendar.txt and calendar_dates.txt are empty")
+    for table, columns in _REQUIRED_COLUMNS.items():
+        frame = getattr(feed, table)
+        if frame is None:
+            continue
+        missing = [c for c in columns if c not in frame.columns]
+        if missing:
+            listed = ", ".join(missing)
+            raise _err(path, f"{table}.txt mist de kolom(men) {listed}",
+                       f"{table}.txt lacks the column(s) {listed}")
+    times = [c for c in ("arrival_time", "departure_time") if c in feed.stop_times.columns]
+    if not times:
+        raise _err(path, "stop_times.txt heeft geen arrival_time of departure_time",
+                   "stop_times.txt has no arrival_time or departure_time")
+
+
+def _seconds(values: pd.Series, path: Path, what: str) -> np.ndarray:
+    """GTFS times (``H:MM:SS``, hours may pass 24) as seconds; NaN when empty.
+
+    Raises GtfsImportError naming the first bad value and the count.
+    """
+    text = values.astype("string").str.strip()
+    parts = text.str.extract(_TIME)
+    empty = text.isna() | (text == "")
+    bad = parts[0].isna() & ~empty
+    if bad.any():
+        n = int(bad.sum())
+        example = str(text[bad].iloc[0])
+        raise _err(path, f"{n} onleesbare tijd(en) in {what}, bv. '{example}' (verwacht UU:MM:SS)",
+                   f"{n} unreadable time(s) in {what}, e.g. '{example}' (expected HH:MM:SS)")
+    hours = pd.to_numeric(parts[0]).to_numpy(dtype="float64", na_value=np.nan)
+    minutes = pd.to_numeric(parts[1]).to_numpy(dtype="float64", na_value=np.nan)
+    secs = pd.to_numeric(parts[2]).to_numpy(dtype="float64", na_value=np.nan)
+    return hours * 3600 + minutes * 60 + secs
+
+
+def _check_times(feed: Any, path: Path) -> None:
+    for column in ("arrival_time", "departure_time"):
+        if column in feed.stop_times.columns:
+            _seconds(feed.stop_times[column], path, f"stop_times.txt ({column})")
+    if feed.frequencies is not None:
+        for column in ("start_time", "end_time"):
+            seconds = _seconds(feed.frequencies[column], path, f"frequencies.txt ({column})")
+            if np.isnan(seconds).any():
+                raise _err(path, f"frequencies.txt heeft lege {column}",
+                           f"frequencies.txt has an empty {column}")
+
+
+def _date_text(value: Any) -> str:
+    return str(value).strip()
+
+
+def _service_range(feed: Any, path: Path) -> tuple[dt.date, dt.date]:
+    """First and last date of the feed's calendar and calendar_dates."""
+    dates: list[str] = []
+    if feed.calendar is not None:
+        dates += [_date_text(v) for v in feed.calendar["start_date"].dropna()]
+        dates += [_date_text(v) for v in feed.calendar["end_date"].dropna()]
+    if feed.calendar_dates is not None:
+        dates += [_date_text(v) for v in feed.calendar_dates["date"].dropna()]
+    bad = [d for d in dates if not _GTFS_DATE.match(d)]
+    parsed = []
+    for d in dates:
+        try:
+            parsed.append(dt.datetime.strptime(d, "%Y%m%d").date())
+        except ValueError:
+            bad.append(d)
+    if bad:
+        raise _err(path, f"onleesbare datum in de kalender: '{bad[0]}' (verwacht JJJJMMDD)",
+                   f"unreadable date in the calendar: '{bad[0]}' (expected YYYYMMDD)")
+    if not parsed:
+        raise _err(path, "de kalender bevat geen datums", "the calendar holds no dates")
+    return min(parsed), max(parsed)
+
+
+def _pick_date(
+    start: dt.date, end: dt.date, date: dt.date | None, today: dt.date, path: Path
+) -> dt.date:
+    """The chosen date, or the default: the next Tuesday in the feed's range.
+
+    Default: the first Tuesday from ``today`` on within the range; for a
+    feed that starts later or has ended, its first Tuesday; without a
+    Tuesday, its first weekday; else its first day.
+    """
+    if date is not None:
+        if not start <= date <= end:
+            raise _err(
+                path,
+                f"{date.isoformat()} valt buiten de dienstregeling van de feed "
+                f"({start.isoformat()} tot {end.isoformat()})",
+                f"{date.isoformat()} is outside the feed's service range "
+                f"({start.isoformat()} to {end.isoformat()})",
+            )
+        return date
+    for first in (max(today, start), start):
+        day = first + dt.timedelta(days=(1 - first.weekday()) % 7)
+        if day <= end:
+            return day
+    for offset in range((end - start).days + 1):
+        day = start + dt.timedelta(days=offset)
+        if day.weekday() < 5:
+            return day
+    return start
+
+
+# ---------------------------------------------------------------------------
+# Counting
+# ---------------------------------------------------------------------------
+
+
+def _drop_broken(feed: Any, report: GtfsImportReport, layer_report: LayerReport) -> None:
+    """Skip trips of unknown routes and stop times of unknown trips or stops."""
+    trips = feed.trips
+    bad_trips = ~trips["route_id"].isin(feed.routes["route_id"])
+    st = feed.stop_times
+    unknown_trip = ~st["trip_id"].isin(trips["trip_id"])
+    unknown_stop = ~st["stop_id"].isin(feed.stops["stop_id"])
+    # The stop times of a trip with an unknown route go with their trip.
+    dropped_trip = st["trip_id"].isin(trips.loc[bad_trips, "trip_id"])
+    counts = {
+        "trips_unknown_route": int(bad_trips.sum()),
+        "stop_times_unknown_trip": int((unknown_trip & ~unknown_stop).sum()),
+        "stop_times_unknown_stop": int(unknown_stop.sum()),
+    }
+    feed.trips = trips.loc[~bad_trips].copy()
+    feed.stop_times = st.loc[~(unknown_trip | unknown_stop | dropped_trip)].copy()
+    if feed.frequencies is not None:
+        feed.frequencies = feed.frequencies.loc[
+            feed.frequencies["trip_id"].isin(feed.trips["trip_id"])
+        ].copy()
+    for key, n in counts.items():
+        if n:
+            report.skipped[key] = n
+            nl, en = _SKIP_LABELS[key]
+            layer_report.add(
+                f"gtfs_{key}",
+                f"{n} {nl} overgeslagen (verwijzing naar iets dat niet in de feed staat).",
+                f"{n} {en} skipped (reference to something not in the feed).",
+                count=n,
+            )
+
+
+def _departure_rows(feed: Any, path: Path) -> pd.DataFrame:
+    """stop_id, trip_id, time (s) of every boardable, timed stop_times row."""
+    st = feed.stop_times
+    seconds = np.full(len(st), np.nan)
+    if "departure_time" in st.columns:
+        seconds = _seconds(st["departure_time"], path, "stop_times.txt (departure_time)")
+    if "arrival_time" in st.columns:
+        arrival = _seconds(st["arrival_time"], path, "stop_times.txt (arrival_time)")
+        seconds = np.where(np.isnan(seconds), arrival, seconds)
+    sequence = pd.to_numeric(st["stop_sequence"], errors="coerce").to_numpy(
+        dtype="float64", na_value=np.nan
+    )
+    frame = pd.DataFrame(
+        {
+            "trip_id": st["trip_id"].astype(str).to_numpy(),
+            "stop_id": st["stop_id"].astype(str).to_numpy(),
+            "seq": sequence,
+            "time": seconds,
+        }
+    )
+    last = frame.groupby("trip_id")["seq"].transform("max").to_numpy()
+    boardable = frame["seq"].to_numpy() != last
+    if "pickup_type" in st.columns:
+        pickup = pd.to_numeric(st["pickup_type"], errors="coerce").to_numpy(
+            dtype="float64", na_value=np.nan
+        )
+        boardable &= pickup != 1
+    frame["boardable"] = boardable
+    return frame
+
+
+def _active_services(feed: Any, date: dt.date) -> dict[int, set[str]]:
+    """Service ids active on service day ``date - k`` for k = 0.._MAX_DAYS_BACK
+    (gtfs-kit: calendar weekday pattern and range, calendar_dates exceptions)."""
+    import gtfs_kit as gk
+
+    return {
+        k: {str(s) for s in gk.get_active_services(feed, (date - dt.timedelta(days=k)).strftime("%Y%m%d"))}
+        for k in range(_MAX_DAYS_BACK + 1)
+    }
+
+
+def _expand(feed: Any, active: set[str]) -> Any:
+    """The feed cut to the ``active`` trips, frequencies expanded (gtfs-kit)."""
+    import gtfs_kit as gk
+
+    sub = feed.copy()
+    sub.trips = feed.trips.loc[feed.trips["trip_id"].isin(active)].copy()
+    sub.stop_times = feed.stop_times.loc[feed.stop_times["trip_id"].isin(active)].copy()
+    if feed.frequencies is not None:
+        freq = feed.frequencies.loc[feed.frequencies["trip_id"].isin(active)].copy()
+        # Every frequency row for a known template counts; gtfs-kit skips
+        # rows without a whole, positive headway.
+        sub.frequencies = freq if not freq.empty else None
+    return gk.expand_frequencies(sub)
+
+
+def _stop_roots(stops: pd.DataFrame) -> pd.Series:
+    """stop_id -> the id of the row it counts for (its station, or itself)."""
+    ids = stops["stop_id"].astype(str)
+    kind = pd.to_numeric(stops.get("location_type"), errors="coerce") if "location_type" in stops else None
+    kinds = (
+        pd.Series(kind.fillna(0).astype(int).to_numpy(), index=ids.to_numpy())
+        if kind is not None else pd.Series(0, index=ids.to_numpy())
+    )
+    stations = set(kinds.index[kinds.to_numpy() == 1])
+    if "parent_station" in stops.columns:
+        parent = stops["parent_station"].astype("string").fillna("").str.strip().to_numpy()
+    else:
+        parent = np.array([""] * len(stops), dtype=object)
+    root = pd.Series(ids.to_numpy(), index=ids.to_numpy())
+    has_station = np.array([p in stations for p in parent], dtype=bool)
+    platform = has_station & (kinds.to_numpy() != 1)
+    root[platform] = parent[platform]
+    return root
+
+
+def _join_sorted(values: set[str]) -> str:
+    def key(text: str) -> tuple[int, int, str]:
+        digits = re.match(r"\d+", text)
+        return (0 if digits else 1, int(digits.group()) if digits else 0, text)
+
+    return ", ".join(sorted(values, key=key))
+
+
+def _route_labels(routes: pd.DataFrame) -> pd.DataFrame:
+    """route_id -> label (short name, else long name, else id) and mode."""
+    ids = routes["route_id"].astype(str)
+    label = ids.copy()
+    for column in ("route_long_name", "route_short_name"):
+        if column in routes.columns:
+            text = routes[column].astype("string").fillna("").str.strip()
+            label = label.where(text == "", text)
+    return pd.DataFrame(
+        {
+            "route_id": ids.to_numpy(),
+            "label": label.astype(str).to_numpy(),
+            "mode": [mode_of_route_type(t) for t in routes["route_type"]],
+        }
+    )
+
+
+# ---------------------------------------------------------------------------
+# Clip area
+# ---------------------------------------------------------------------------
+
+
+def gtfs_clip(
+    clip_to: str | Path,
+    *,
+    progress: ProgressCallback | None = None,
+    cancel: CancelCheck | None = None,
+) -> BaseGeometry:
+    """The (unbuffered) clip area: ``"embedded"`` for the embedded region's
+    municipalities, else a project or layer file with polygons."""
+    from slimmeregio.layers.errors import OsmImportError
+    from slimmeregio.layers.osm import clip_from_file, region_clip
+
+    try:
+        if str(clip_to) == "embedded":
+            from slimmeregio.layers.region import load_region
+
+            return region_clip(list(load_region().layers), buffer_m=0.0)
+        return clip_from_file(clip_to, progress=progress, cancel=cancel)
+    except OsmImportError as exc:
+        reason = exc.data.get("reason") or {"nl": "geen knipgebied", "en": "no clip area"}
+        raise GtfsImportError(path=exc.path or str(clip_to), reason=reason) from exc
+
+
+def _buffered(clip: BaseGeometry, buffer_m: float, path: Path) -> BaseGeometry:
+    area = shapely.make_valid(clip)
+    if buffer_m > 0:
+        area = area.buffer(buffer_m)
+    if area.is_empty or area.area <= 0:
+        raise _err(path, "het knipgebied heeft geen oppervlakte", "the clip area has no area")
+    return area
+
+
+# ---------------------------------------------------------------------------
+# Entry points
+# ---------------------------------------------------------------------------
+
+
+def _feed_info(feed: Any) -> dict[str, str]:
+    info: dict[str, str] = {}
+    table = getattr(feed, "feed_info", None)
+    if table is not None and len(table):
+        row = table.iloc[0]
+        for key in ("feed_publisher_name", "feed_publisher_url", "feed_version",
+                    "feed_start_date", "feed_end_date", "feed_lang"):
+            if key in table.columns and pd.notna(row[key]):
+                info[key] = str(row[key])
+    agency = getattr(feed, "agency", None)
+    if "feed_publisher_name" not in info and agency is not None and "agency_name" in agency:
+        names = sorted({str(n) for n in agency["agency_name"].dropna()})
+        if names:
+            info["feed_publisher_name"] = ", ".join(names)
+    return info
+
+
+def import_gtfs(
+    path: str | Path,
+    *,
+    date: dt.date | str | None = None,
+    windows: Sequence[TimeWindow] = DEFAULT_WINDOWS,
+    clip: BaseGeometry | None = None,
+    buffer_m: float = DEFAULT_BUFFER_M,
+    today: dt.date | None = None,
+    progress: ProgressCallback | None = None,
+    cancel: CancelCheck | None = None,
+) -> GtfsImport:
+    """Import a GTFS zip as a layer of stops with departures per hour.
+
+    Parameters
+    ----------
+    path
+        The GTFS feed (``.zip``).
+    date
+        The calendar day counted (a date or ``YYYY-MM-DD``); default the
+        next Tuesday in the feed's range (see :func:`_pick_date`).
+    windows
+        Time windows for the ``per_uur_*`` columns; default
+        :data:`DEFAULT_WINDOWS`. Keys must be unique.
+    clip
+        Area to keep (shapely geometry, EPSG:31370), buffered by
+        ``buffer_m``; default: every stop of the feed.
+    today
+        The day "next Tuesday" counts from (default: today).
+    progress, cancel
+        Progress callback and cancel check.
+
+    Raises
+    ------
+    SourceNotFoundError
+        The file does not exist.
+    UnsafeArchiveError, CorruptFileError
+        The zip fails the archive checks or cannot be read.
+    GtfsImportError
+        Required files or columns missing, unreadable times or dates, a
+        date outside the feed's range, nothing left in the clip area.
+    OperationCancelled
+        The user cancelled.
+    """
+    started = time.perf_counter()
+    path = Path(path)
+    task = Task(progress, cancel)
+    if not path.is_file():
+        raise SourceNotFoundError(path=path)
+    keys = [w.key for w in windows]
+    if not keys or len(set(keys)) != len(keys):
+        raise _err(path, "de tijdvensters moeten elk een andere naam hebben",
+                   "the time windows need distinct names")
+    if isinstance(date, str):
+        try:
+            date = dt.date.fromisoformat(date)
+        except ValueError as exc:
+            raise _err(path, f"'{date}' is geen datum JJJJ-MM-DD", f"'{date}' is not a date YYYY-MM-DD") from exc
+    task.report(0.0, "checking")
+    folder = _check_members(path)
+    sha = _sha256(path)
+    feed = _read(path, folder, task.sub(0.0, 0.35))
+    task.report(0.35, "checking tables")
+    _check_tables(feed, path)
+    _check_times(feed, path)
+    start, end = _service_range(feed, path)
+    day = _pick_date(start, end, date, today or dt.date.today(), path)
+
+    report = GtfsImportReport(service_date=day.isoformat())
+    layer_report = LayerReport()
+    _drop_broken(feed, report, layer_report)
+    task.report(0.4, "service days")
+    active = _active_services(feed, day)
+    trips = feed.trips
+    union = set(trips.loc[trips["service_id"].astype(str).isin(set().union(*active.values())),
+                          "trip_id"].astype(str))
+    task.report(0.45, "frequencies")
+    expanded = _expand(feed, union)
+    task.report(0.6, "counting")
+    rows = _departure_rows(expanded, path)
+    untimed = int((rows["boardable"] & np.isnan(rows["time"])).sum())
+    if untimed:
+        report.skipped["stop_times_untimed"] = untimed
+        layer_report.add(
+            "gtfs_untimed",
+            f"{untimed} doortochten zonder uur (niet geteld).",
+            f"{untimed} stop times without a time (not counted).",
+            count=untimed,
+        )
+    # The service of each (expanded) trip: generated trips keep their template's.
+    service = expanded.trips.set_index(expanded.trips["trip_id"].astype(str))["service_id"]
+    rows["service"] = rows["trip_id"].map(service.astype(str))
+    parts = []
+    for k, services in active.items():
+        on_day = rows.loc[rows["service"].isin(services) & rows["boardable"]]
+        t = on_day["time"].to_numpy() - k * _DAY
+        keep = (t >= 0) & (t < _DAY)
+        parts.append(pd.DataFrame({"stop_id": on_day["stop_id"].to_numpy()[keep],
+                                   "trip_id": on_day["trip_id"].to_numpy()[keep],
+                                   "time": t[keep]}))
+    deps = pd.concat(parts, ignore_index=True)
+    task.report(0.75, "stations")
+
+    stops = feed.stops
+    root = _stop_roots(stops)
+    deps["root"] = deps["stop_id"].map(root)
+    # Modes and routes: every route serving the stop anywhere in the feed.
+    routes = _route_labels(feed.routes)
+    served = feed.stop_times[["trip_id", "stop_id"]].astype(str).drop_duplicates()
+    served = served.merge(feed.trips[["trip_id", "route_id"]].astype(str), on="trip_id")
+    served = served[["stop_id", "route_id"]].drop_duplicates().merge(routes, on="route_id")
+    served["root"] = served["stop_id"].map(root)
+    route_sets = served.groupby("root")["label"].agg(lambda s: _join_sorted(set(s)))
+    order = {m: i for i, m in enumerate(MODES)}
+    mode_sets = served.groupby("root")["mode"].agg(
+        lambda s: ", ".join(sorted(set(s), key=order.__getitem__))
+    )
+    platforms = served.groupby("root")["stop_id"].nunique()
+
+    info = stops.assign(stop_id=stops["stop_id"].astype(str)).set_index("stop_id")
+    ids = route_sets.index.astype(str)
+    all_roots = set(root.to_numpy())
+    unserved = len(all_roots - set(ids))
+    table = pd.DataFrame({"stop_id": ids})
+    names = info["stop_name"].astype("string") if "stop_name" in info.columns else None
+    table["naam"] = (
+        names.reindex(ids).fillna("").astype(str).to_numpy() if names is not None else ""
+    )
+    table["modi"] = mode_sets.reindex(ids).to_numpy()
+    table["hoofdmodus"] = table["modi"].str.split(", ").str[0]
+    table["lijnen"] = route_sets.reindex(ids).to_numpy()
+    table["perrons"] = platforms.reindex(ids).fillna(0).astype(int).to_numpy()
+    per_root = deps.groupby("root")
+    table["vertrekken_dag"] = per_root.size().reindex(ids).fillna(0).astype(int).to_numpy()
+    for window in windows:
+        inside = deps.loc[(deps["time"] >= window.start) & (deps["time"] < window.end)]
+        counts = inside.groupby("root").size().reindex(ids).fillna(0).to_numpy()
+        table[window.column] = np.round(counts / window.hours, 3)
+
+    # Position: the row's own coordinates, else the mean of its platforms'.
+    lat = pd.to_numeric(info["stop_lat"], errors="coerce").astype("float64")
+    lon = pd.to_numeric(info["stop_lon"], errors="coerce").astype("float64")
+    valid = lat.between(-90, 90) & lon.between(-180, 180) & ~((lat == 0) & (lon == 0))
+    own = pd.DataFrame({"lat": lat.where(valid), "lon": lon.where(valid)})
+    child = own.assign(root=root.reindex(own.index).to_numpy()).groupby("root")[["lat", "lon"]].mean()
+    pos = own.reindex(ids).fillna(child.reindex(ids))
+    located = pos["lat"].notna().to_numpy()
+    missing_xy = int((~located).sum())
+    if missing_xy:
+        report.skipped["stops_without_coordinates"] = missing_xy
+        layer_report.add(
+            "gtfs_no_coordinates",
+            f"{missing_xy} haltes zonder bruikbare coördinaten weggelaten.",
+            f"{missing_xy} stops without usable coordinates left out.",
+            count=missing_xy,
+        )
+    if unserved:
+        report.skipped["stops_unserved"] = unserved
+        layer_report.add(
+            "gtfs_unserved",
+            f"{unserved} haltes zonder enige rit weggelaten.",
+            f"{unserved} stops no trip serves left out.",
+            count=unserved,
+            level="info",
+        )
+    table = table.loc[located].reset_index(drop=True)
+    pos = pos.loc[located]
+    tf = Transformer.from_crs("EPSG:4326", ANALYSIS_CRS, always_xy=True)
+    x, y = tf.transform(pos["lon"].to_numpy(), pos["lat"].to_numpy())
+    frame = gpd.GeoDataFrame(table, geometry=gpd.points_from_xy(x, y), crs=ANALYSIS_CRS)
+    task.report(0.9, "clipping")
+    if clip is not None:
+        area = _buffered(clip, buffer_m, path)
+        inside_mask = frame.geometry.within(area).to_numpy()
+        report.outside_clip = int((~inside_mask).sum())
+        frame = frame.loc[inside_mask].reset_index(drop=True)
+        if frame.empty:
+            raise _err(path, "geen enkele halte van de feed ligt in het gebied",
+                       "no stop of the feed lies in the area")
+
+    report.stops = len(frame)
+    report.stations = int((frame["perrons"] > 1).sum())
+    report.departures = int(frame["vertrekken_dag"].sum())
+    report.trips = int(deps.loc[deps["root"].isin(set(frame["stop_id"])), "trip_id"].nunique())
+    feed_info = _feed_info(feed)
+    publisher = feed_info.get("feed_publisher_name", "")
+    provenance: dict[str, Any] = {
+        "feed_file": path.name,
+        "sha256": sha,
+        "publisher": publisher,
+        "publisher_url": feed_info.get("feed_publisher_url", ""),
+        "feed_version": feed_info.get("feed_version", ""),
+        "feed_validity": [feed_info.get("feed_start_date", ""), feed_info.get("feed_end_date", "")],
+        "service_range": [start.isoformat(), end.isoformat()],
+        "service_date": day.isoformat(),
+        "windows": {w.key: w.text() for w in windows},
+        "clip_buffer_m": buffer_m if clip is not None else None,
+        "reader": _reader_version(),
+    }
+    fields = {"id": "stop_id", "name": "naam", "mode": "modi", "routes": "lijnen"}
+    for window in windows:
+        if window.key in _WINDOW_FIELDS:
+            fields[_WINDOW_FIELDS[window.key]] = window.column
+    attribution = f"GTFS: {publisher or path.name}"
+    layer = Layer(
+        name=LAYER_NAME,
+        data=frame,
+        role=Role.PT_STOPS,
+        fields=fields,
+        source=path,
+        original_crs="EPSG:4326",
+        report=layer_report,
+        attribution=attribution,
+    )
+    report.seconds = time.perf_counter() - started
+    task.report(1.0, "done")
+    return GtfsImport(layer=layer, report=report, provenance=provenance)
+
+
+def _reader_version() -> str:
+    from importlib.metadata import PackageNotFoundError, version
+
+    try:
+        return f"gtfs-kit {version('gtfs-kit')}"
+    except PackageNotFoundError:
+        return "gtfs-kit"
+
+
+def write_gtfs_gpkg(result: GtfsImport, out: str | Path, *, force: bool = False) -> Path:
+    """Write the stops layer to a GeoPackage, atomically, with its provenance.
+
+    The provenance (feed file, SHA-256, publisher, version, validity,
+    service date, windows) is stored as JSON in the layer's metadata
+    (``provenance``), next to ``attribution``.
+
+    Raises
+    ------
+    OutputExistsError
+        ``out`` exists and ``force`` is false.
+    ExportError
+        The file cannot be written.
+    """
+    from slimmeregio.layers.errors import ExportError
+    from slimmeregio.layers.safe_io import atomic_path, check_overwrite
+
+    target = check_overwrite(out, force)
+    layer = result.layer
+    try:
+        with atomic_path(target, suffix=".gpkg") as tmp:
+            layer.frame.to_file(
+                tmp,
+                layer=layer.name,
+                driver="GPKG",
+                engine="pyogrio",
+                layer_options={"DESCRIPTION": f"{layer.name} — {layer.attribution}"},
+                layer_metadata={
+                    "attribution": layer.attribution or "",
+                    "source": str(layer.source),
+                    "provenance": json.dumps(result.provenance, ensure_ascii=False),
+                },
+            )
+    except (OSError, RuntimeError, ValueError) as exc:
+        if isinstance(exc, ExportError):
+            raise
+        raise ExportError(path=target, reason=str(exc), detail=repr(exc)) from exc
+    return target
