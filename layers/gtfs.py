@@ -389,27 +389,64 @@ def _check_tables(feed: Any, path: Path) -> None:
 def _seconds(values: pd.Series, path: Path, what: str) -> np.ndarray:
     """GTFS times (``H:MM:SS``, hours may pass 24) as seconds; NaN when empty.
 
-    Raises GtfsImportError naming the first bad value and the count.
+    The common forms ``HH:MM:SS`` and ``H:MM:SS`` are decoded with numpy on
+    the characters' code points; anything else goes through a regular
+    expression. Raises GtfsImportError naming the first bad value and the count.
     """
-    text = values.astype("string").str.strip()
-    parts = text.str.extract(_TIME)
-    empty = text.isna() | (text == "")
-    bad = parts[0].isna() & ~empty
-    if bad.any():
-        n = int(bad.sum())
-        example = str(text[bad].iloc[0])
+    text = values.astype("string").fillna("").to_numpy(dtype=object)
+    width = 12
+    chars = text.astype(f"U{width}")
+    codes = chars.view(np.uint32).reshape(len(text), width).astype(np.int64)
+    lengths = np.char.str_len(chars)
+    digit = (codes >= 48) & (codes <= 57)
+    colon = codes == 58
+    value = codes - 48
+    out = np.full(len(text), np.nan)
+    long_form = (lengths == 8) & colon[:, 2] & colon[:, 5] & digit[:, [0, 1, 3, 4, 6, 7]].all(axis=1)
+    short_form = (lengths == 7) & colon[:, 1] & colon[:, 4] & digit[:, [0, 2, 3, 5, 6]].all(axis=1)
+    v = value
+    out[long_form] = ((v[:, 0] * 10 + v[:, 1]) * 3600 + (v[:, 3] * 10 + v[:, 4]) * 60
+                      + v[:, 6] * 10 + v[:, 7])[long_form]
+    out[short_form] = (v[:, 0] * 3600 + (v[:, 2] * 10 + v[:, 3]) * 60 + v[:, 5] * 10 + v[:, 6])[short_form]
+    fast = long_form | short_form
+    # Minutes or seconds above 59 are wrong in either form.
+    minutes = np.where(long_form, v[:, 3], v[:, 2])
+    seconds = np.where(long_form, v[:, 6], v[:, 5])
+    fast &= (minutes <= 5) & (seconds <= 5)
+    out[~fast] = np.nan
+    rest = np.flatnonzero(~fast & (lengths > 0) | (np.char.str_len(text.astype(str)) > width))
+    bad: list[str] = []
+    for i in rest:
+        item = str(text[i])
+        if not item.strip():
+            continue
+        match = _TIME.match(item)
+        if match is None:
+            bad.append(item)
+        else:
+            h, m, s = (int(g) for g in match.groups())
+            out[i] = h * 3600 + m * 60 + s
+    if bad:
+        n, example = len(bad), bad[0].strip()
         raise _err(path, f"{n} onleesbare tijd(en) in {what}, bv. '{example}' (verwacht UU:MM:SS)",
                    f"{n} unreadable time(s) in {what}, e.g. '{example}' (expected HH:MM:SS)")
-    hours = pd.to_numeric(parts[0]).to_numpy(dtype="float64", na_value=np.nan)
-    minutes = pd.to_numeric(parts[1]).to_numpy(dtype="float64", na_value=np.nan)
-    secs = pd.to_numeric(parts[2]).to_numpy(dtype="float64", na_value=np.nan)
-    return hours * 3600 + minutes * 60 + secs
+    return out
+
+
+def _board_time(st: pd.DataFrame, path: Path) -> np.ndarray:
+    """Seconds of each stop time: ``departure_time``, else ``arrival_time``."""
+    seconds = np.full(len(st), np.nan)
+    if "departure_time" in st.columns:
+        seconds = _seconds(st["departure_time"], path, "stop_times.txt (departure_time)")
+    if "arrival_time" in st.columns:
+        arrival = _seconds(st["arrival_time"], path, "stop_times.txt (arrival_time)")
+        seconds = np.where(np.isnan(seconds), arrival, seconds)
+    return seconds
 
 
 def _check_times(feed: Any, path: Path) -> None:
-    for column in ("arrival_time", "departure_time"):
-        if column in feed.stop_times.columns:
-            _seconds(feed.stop_times[column], path, f"stop_times.txt ({column})")
+    """Parse every time once; stop times get their seconds in column ``_t``."""
+    feed.stop_times["_t"] = _board_time(feed.stop_times, path)
     if feed.frequencies is not None:
         for column in ("start_time", "end_time"):
             seconds = _seconds(feed.frequencies[column], path, f"frequencies.txt ({column})")
@@ -512,15 +549,9 @@ def _drop_broken(feed: Any, report: GtfsImportReport, layer_report: LayerReport)
             )
 
 
-def _departure_rows(feed: Any, path: Path) -> pd.DataFrame:
-    """stop_id, trip_id, time (s) of every boardable, timed stop_times row."""
-    st = feed.stop_times
-    seconds = np.full(len(st), np.nan)
-    if "departure_time" in st.columns:
-        seconds = _seconds(st["departure_time"], path, "stop_times.txt (departure_time)")
-    if "arrival_time" in st.columns:
-        arrival = _seconds(st["arrival_time"], path, "stop_times.txt (arrival_time)")
-        seconds = np.where(np.isnan(seconds), arrival, seconds)
+def _departure_rows(st: pd.DataFrame) -> pd.DataFrame:
+    """stop_id, trip_id, time (s) and whether one can board, per stop_times row."""
+    seconds = st["_t"].to_numpy(dtype="float64")
     sequence = pd.to_numeric(st["stop_sequence"], errors="coerce").to_numpy(
         dtype="float64", na_value=np.nan
     )
@@ -554,19 +585,42 @@ def _active_services(feed: Any, date: dt.date) -> dict[int, set[str]]:
     }
 
 
-def _expand(feed: Any, active: set[str]) -> Any:
-    """The feed cut to the ``active`` trips, frequencies expanded (gtfs-kit)."""
+def _expand(feed: Any, active: set[str], path: Path) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """Trips and stop times of the ``active`` trips, frequencies expanded.
+
+    gtfs-kit's ``expand_frequencies`` gets a feed of the frequency-based
+    trips only (it scans every stop time it is given); the other trips are
+    added back unchanged. It skips rows without a whole, positive headway.
+    """
     import gtfs_kit as gk
 
-    sub = feed.copy()
-    sub.trips = feed.trips.loc[feed.trips["trip_id"].isin(active)].copy()
-    sub.stop_times = feed.stop_times.loc[feed.stop_times["trip_id"].isin(active)].copy()
+    trips = feed.trips.loc[feed.trips["trip_id"].isin(active)]
+    stop_times = feed.stop_times.loc[feed.stop_times["trip_id"].isin(active)]
+    freq = None
     if feed.frequencies is not None:
-        freq = feed.frequencies.loc[feed.frequencies["trip_id"].isin(active)].copy()
-        # Every frequency row for a known template counts; gtfs-kit skips
-        # rows without a whole, positive headway.
-        sub.frequencies = freq if not freq.empty else None
-    return gk.expand_frequencies(sub)
+        freq = feed.frequencies.loc[feed.frequencies["trip_id"].isin(active)]
+    if freq is None or freq.empty:
+        return trips, stop_times
+    templates = set(freq["trip_id"])
+    is_template = trips["trip_id"].isin(templates)
+    st_template = stop_times["trip_id"].isin(templates)
+    sub = gk.Feed(
+        dist_units="km",
+        agency=feed.agency,
+        routes=feed.routes,
+        stops=feed.stops,
+        trips=trips.loc[is_template].copy(),
+        stop_times=stop_times.loc[st_template].copy(),
+        frequencies=freq.copy(),
+    )
+    expanded = gk.expand_frequencies(sub)
+    generated = expanded.stop_times.copy()
+    # The generated trips' times are shifted strings: parse them again.
+    generated["_t"] = _board_time(generated, path)
+    return (
+        pd.concat([trips.loc[~is_template], expanded.trips], ignore_index=True),
+        pd.concat([stop_times.loc[~st_template], generated], ignore_index=True),
+    )
 
 
 def _stop_roots(stops: pd.DataFrame) -> pd.Series:
@@ -748,9 +802,9 @@ def import_gtfs(
     union = set(trips.loc[trips["service_id"].astype(str).isin(set().union(*active.values())),
                           "trip_id"].astype(str))
     task.report(0.45, "frequencies")
-    expanded = _expand(feed, union)
+    expanded_trips, expanded_stop_times = _expand(feed, union, path)
     task.report(0.6, "counting")
-    rows = _departure_rows(expanded, path)
+    rows = _departure_rows(expanded_stop_times)
     untimed = int((rows["boardable"] & np.isnan(rows["time"])).sum())
     if untimed:
         report.skipped["stop_times_untimed"] = untimed
@@ -761,7 +815,8 @@ def import_gtfs(
             count=untimed,
         )
     # The service of each (expanded) trip: generated trips keep their template's.
-    service = expanded.trips.set_index(expanded.trips["trip_id"].astype(str))["service_id"]
+    service = expanded_trips.set_index(expanded_trips["trip_id"].astype(str))["service_id"]
+    service = service[~service.index.duplicated()]
     rows["service"] = rows["trip_id"].map(service.astype(str))
     parts = []
     for k, services in active.items():

@@ -363,7 +363,7 @@ def _bad_frequency() -> dict[str, str]:
         (None, ["--date", "2026-04-15"],
          "2026-04-15 is outside the feed's service range (2026-03-02 to 2026-03-29)"),
         (None, ["--date", "15/04/2026"], "'15/04/2026' is not a date YYYY-MM-DD"),
-        (_bad_time(), [], "1 unreadable time(s) in stop_times.txt (arrival_time), e.g. '17u00'"),
+        (_bad_time(), [], "1 unreadable time(s) in stop_times.txt (departure_time), e.g. '17u00'"),
         (_bad_frequency(), [], "unreadable time(s) in frequencies.txt (start_time), e.g. '7am'"),
         (None, ["--window", "spits=09:00-07:00"], "invalid --window"),
         (None, ["--clip-to", "nowhere.gpkg"], "File not found"),
