@@ -380,6 +380,13 @@ def _check_tables(feed: Any, path: Path) -> None:
             listed = ", ".join(missing)
             raise _err(path, f"{table}.txt mist de kolom(men) {listed}",
                        f"{table}.txt lacks the column(s) {listed}")
+    for table, key in (("stops", "stop_id"), ("trips", "trip_id"), ("routes", "route_id")):
+        ids = getattr(feed, table)[key].astype("string")
+        doubles = ids[ids.duplicated()]
+        if len(doubles):
+            n, example = len(doubles), doubles.iloc[0]
+            raise _err(path, f"{table}.txt heeft {n} dubbele {key}, bv. '{example}'",
+                       f"{table}.txt has {n} duplicate {key}, e.g. '{example}'")
     times = [c for c in ("arrival_time", "departure_time") if c in feed.stop_times.columns]
     if not times:
         raise _err(path, "stop_times.txt heeft geen arrival_time of departure_time",
@@ -847,7 +854,13 @@ def import_gtfs(
 
     info = stops.assign(stop_id=stops["stop_id"].astype(str)).set_index("stop_id")
     ids = route_sets.index.astype(str)
-    all_roots = set(root.to_numpy())
+    # Stops and stations (location_type 0 or 1); entrances, nodes, boarding areas are no rows.
+    kind = (
+        pd.to_numeric(info["location_type"], errors="coerce").fillna(0).to_numpy()
+        if "location_type" in info.columns else np.zeros(len(info))
+    )
+    boarding = pd.Series(kind == 0, index=info.index)
+    all_roots = set(root[info.index[kind <= 1]].to_numpy())
     unserved = len(all_roots - set(ids))
     table = pd.DataFrame({"stop_id": ids})
     names = info["stop_name"].astype("string") if "stop_name" in info.columns else None
@@ -870,7 +883,11 @@ def import_gtfs(
     lon = pd.to_numeric(info["stop_lon"], errors="coerce").astype("float64")
     valid = lat.between(-90, 90) & lon.between(-180, 180) & ~((lat == 0) & (lon == 0))
     own = pd.DataFrame({"lat": lat.where(valid), "lon": lon.where(valid)})
-    child = own.assign(root=root.reindex(own.index).to_numpy()).groupby("root")[["lat", "lon"]].mean()
+    child = (
+        own.loc[boarding.to_numpy()]
+        .assign(root=root.reindex(own.index[boarding.to_numpy()]).to_numpy())
+        .groupby("root")[["lat", "lon"]].mean()
+    )
     pos = own.reindex(ids).fillna(child.reindex(ids))
     located = pos["lat"].notna().to_numpy()
     missing_xy = int((~located).sum())

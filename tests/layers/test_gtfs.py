@@ -173,6 +173,18 @@ def test_platforms_count_at_their_station(feed: Path) -> None:
     assert result.report.skipped == {"stops_unserved": 1}
 
 
+def test_a_station_without_position_sits_between_its_platforms(tmp_path: Path) -> None:
+    files = feed_files()
+    lines = files["stops.txt"].splitlines()
+    lines[1] = "ST,Halle,,,1,"  # the station row loses its coordinates
+    files["stops.txt"] = "\n".join(lines) + "\n"
+    result = import_gtfs(write_feed(tmp_path / "f.zip", files), date="2026-03-10")
+    # P1 lies 15 m east, P2 15 m west of Halle station: their mean is the station.
+    point = result.layer.frame.set_index("stop_id").geometry["ST"]
+    assert point.distance(shapely.Point(HALLE_XY)) < 0.5
+    assert "stops_without_coordinates" not in result.report.skipped
+
+
 def test_modes_and_routes(feed: Path) -> None:
     got = rows(import_gtfs(feed, date="2026-03-10"))
     assert (got["ST"]["modi"], got["ST"]["lijnen"]) == ("trein", "IC12")
@@ -345,6 +357,13 @@ def _bad_time() -> dict[str, str]:
     return files
 
 
+def _replaced(name: str, old: str, new: str) -> dict[str, str]:
+    files = feed_files()
+    assert old in files[name]
+    files[name] = files[name].replace(old, new)
+    return files
+
+
 def _bad_frequency() -> dict[str, str]:
     files = feed_files()
     files["frequencies.txt"] = files["frequencies.txt"].replace("07:00:00", "7am")
@@ -366,6 +385,15 @@ def _bad_frequency() -> dict[str, str]:
         (_bad_time(), [], "1 unreadable time(s) in stop_times.txt (departure_time), e.g. '17u00'"),
         (_bad_frequency(), [], "unreadable time(s) in frequencies.txt (start_time), e.g. '7am'"),
         (None, ["--window", "spits=09:00-07:00"], "invalid --window"),
+        (_replaced("calendar.txt", "20260302,20260329\nWK2", "2026-03-02,20260329\nWK2"), [],
+         "unreadable date in the calendar: '2026-03-02'"),
+        (_replaced("trips.txt", "IC,WK,TR2", "IC,WK,TR1"), [],
+         "trips.txt has 1 duplicate trip_id, e.g. 'TR1'"),
+        (feed_files() | {"stops.txt": "stop_id,stop_name,stop_lat,stop_lon\n"}, [],
+         "stops.txt is empty"),
+        (_replaced("routes.txt", "route_short_name,route_long_name,route_type",
+                   "route_short_name,route_long_name,kind"), [],
+         "routes.txt lacks the column(s) route_type"),
         (None, ["--clip-to", "nowhere.gpkg"], "File not found"),
     ],
 )
