@@ -12,7 +12,8 @@ point layer ``ov_haltes`` (role :attr:`Role.PT_STOPS`) in Lambert 72:
     ``route_type``, basic (0-12) and extended (100-1799) types alike;
 ``lijnen``, ``perrons``
     the routes served (short name, else long name, else id) and how many
-    stops of the feed were merged into the row;
+    stops of the feed were merged into the row; modes and routes count every
+    trip in the feed, so a stop without service on the day still shows them;
 ``vertrekken_dag``
     departures on the chosen calendar day, 00:00-24:00;
 ``per_uur_<window>``
@@ -42,23 +43,19 @@ Counting rules
   has the station's id, name and position. Entrances, nodes and boarding
   areas (2-4) are never rows. Stops served by no trip at all are left out.
 
-Safety: the zip is checked as a whole (zip-slip, entry count, sizes, ratio:
-:mod:`slimmeregio.layers.archive`) before anything is read, and only the
-tables listed in :data:`GTFS_FILES` are extracted, to a temporary folder.
-Nothing is fetched from the network.
+Reading and checking the untrusted zip is :mod:`slimmeregio.layers.gtfs_read`.
+docs/gtfs.md has the user's version of these rules.
 """
 
 from __future__ import annotations
 
 import datetime as dt
-import hashlib
 import json
 import re
 import time
-import zipfile
 from collections.abc import Sequence
 from dataclasses import dataclass, field
-from pathlib import Path, PurePosixPath
+from pathlib import Path
 from typing import Any
 
 import geopandas as gpd
@@ -69,6 +66,20 @@ from pyproj import Transformer
 from shapely.geometry.base import BaseGeometry
 
 from slimmeregio.layers.errors import GtfsImportError, SourceNotFoundError
+from slimmeregio.layers.gtfs_read import (
+    GTFS_FILES,
+    board_time,
+    check_members,
+    check_tables,
+    check_times,
+    feed_info,
+    gtfs_error,
+    pick_date,
+    read_tables,
+    reader_version,
+    service_range,
+    sha256_file,
+)
 from slimmeregio.layers.model import ANALYSIS_CRS, Layer, LayerReport
 from slimmeregio.layers.progress import CancelCheck, ProgressCallback, Task
 from slimmeregio.layers.roles import Role
@@ -95,24 +106,6 @@ LAYER_NAME = "ov_haltes"
 #: Brussels stops and stations just across the region's border stay.
 DEFAULT_BUFFER_M = 3000.0
 
-#: The GTFS tables the import reads; nothing else is extracted.
-GTFS_FILES = (
-    "stops.txt", "stop_times.txt", "trips.txt", "routes.txt", "calendar.txt",
-    "calendar_dates.txt", "frequencies.txt", "feed_info.txt", "agency.txt",
-)
-_REQUIRED = ("stops.txt", "stop_times.txt", "trips.txt", "routes.txt")
-_REQUIRED_COLUMNS: dict[str, tuple[str, ...]] = {
-    "stops": ("stop_id", "stop_lat", "stop_lon"),
-    "stop_times": ("trip_id", "stop_id", "stop_sequence"),
-    "trips": ("route_id", "service_id", "trip_id"),
-    "routes": ("route_id", "route_type"),
-    "calendar": ("service_id", "start_date", "end_date", "monday", "tuesday", "wednesday",
-                 "thursday", "friday", "saturday", "sunday"),
-    "calendar_dates": ("service_id", "date", "exception_type"),
-    "frequencies": ("trip_id", "start_time", "end_time", "headway_secs"),
-}
-
-#: Modes in order of importance (the first one served is ``hoofdmodus``),
 #: with their Dutch and English labels.
 MODES: dict[str, tuple[str, str]] = {
     "trein": ("trein", "train"),
@@ -139,9 +132,6 @@ _DAY = 86_400
 #: Service days before the chosen date looked at for times past 24:00 (a
 #: time up to 71:59:59 is counted; GTFS feeds rarely pass 30:00:00).
 _MAX_DAYS_BACK = 2
-_TIME = re.compile(r"^\s*(\d{1,3}):([0-5]\d):([0-5]\d)\s*$")
-_GTFS_DATE = re.compile(r"^\d{8}$")
-_CHUNK = 1024 * 1024
 
 
 def mode_of_route_type(route_type: Any) -> str:
@@ -294,232 +284,6 @@ class GtfsImport:
 
 
 # ---------------------------------------------------------------------------
-# Reading the feed
-# ---------------------------------------------------------------------------
-
-
-def _err(path: str | Path, nl: str, en: str, detail: str | None = None) -> GtfsImportError:
-    return GtfsImportError(path=path, reason={"nl": nl, "en": en}, detail=detail)
-
-
-def _sha256(path: Path) -> str:
-    digest = hashlib.sha256()
-    with open(path, "rb") as fh:
-        while chunk := fh.read(_CHUNK):
-            digest.update(chunk)
-    return digest.hexdigest()
-
-
-def _feed_folder(names: Sequence[str], path: Path) -> str:
-    """The folder inside the zip that holds ``stops.txt`` ('' for the root)."""
-    folders = {
-        str(PurePosixPath(n).parent) for n in names if PurePosixPath(n).name == "stops.txt"
-    }
-    folders = {"" if f == "." else f for f in folders}
-    if len(folders) > 1:
-        raise _err(path, "het zip-bestand bevat meer dan één GTFS-feed",
-                   "the zip file holds more than one GTFS feed")
-    return folders.pop() if folders else ""
-
-
-def _check_members(path: Path) -> str:
-    """Check the zip holds the required tables; return the feed's folder."""
-    try:
-        with zipfile.ZipFile(path) as archive:
-            names = [i.filename.replace("\\", "/") for i in archive.infolist() if not i.is_dir()]
-    except (zipfile.BadZipFile, OSError, ValueError) as exc:
-        raise _err(path, "geen leesbaar zip-bestand", "not a readable zip file", str(exc)) from exc
-    folder = _feed_folder(names, path)
-    present = {
-        PurePosixPath(n).name for n in names if str(PurePosixPath(n).parent) in (folder or ".",)
-    }
-    missing = [name for name in _REQUIRED if name not in present]
-    if "calendar.txt" not in present and "calendar_dates.txt" not in present:
-        missing.append("calendar.txt/calendar_dates.txt")
-    if missing:
-        listed = ", ".join(missing)
-        raise _err(path, f"verplichte GTFS-bestanden ontbreken: {listed}",
-                   f"required GTFS files are missing: {listed}")
-    return folder
-
-
-def _read(path: Path, folder: str, task: Task) -> Any:
-    """The feed, read with gtfs-kit from the checked, partly extracted zip."""
-    import gtfs_kit as gk
-
-    from slimmeregio.layers.archive import extracted
-
-    def wanted(name: str) -> bool:
-        p = PurePosixPath(name)
-        return p.name in GTFS_FILES and str(p.parent) == (folder or ".")
-
-    with extracted(path, only=wanted) as tmp:
-        root = tmp / folder if folder else tmp
-        task.report(0.1, "reading")
-        try:
-            # dist_units given: no shapes.txt is read to infer it.
-            return gk.read_feed(root, dist_units="km")
-        except (ValueError, TypeError, KeyError, UnicodeDecodeError, pd.errors.ParserError) as exc:
-            raise _err(path, "een GTFS-tabel kan niet gelezen worden (kolommen of waarden)",
-                       "a GTFS table cannot be read (columns or values)", str(exc)) from exc
-
-
-def _check_tables(feed: Any, path: Path) -> None:
-    for table in ("stops", "stop_times", "trips", "routes"):
-        if getattr(feed, table) is None:
-            raise _err(path, f"{table}.txt is leeg", f"{table}.txt is empty")
-    if feed.calendar is None and feed.calendar_dates is None:
-        raise _err(path, "calendar.txt en calendar_dates.txt zijn leeg",
-                   "calendar.txt and calendar_dates.txt are empty")
-    for table, columns in _REQUIRED_COLUMNS.items():
-        frame = getattr(feed, table)
-        if frame is None:
-            continue
-        missing = [c for c in columns if c not in frame.columns]
-        if missing:
-            listed = ", ".join(missing)
-            raise _err(path, f"{table}.txt mist de kolom(men) {listed}",
-                       f"{table}.txt lacks the column(s) {listed}")
-    for table, key in (("stops", "stop_id"), ("trips", "trip_id"), ("routes", "route_id")):
-        ids = getattr(feed, table)[key].astype("string")
-        doubles = ids[ids.duplicated()]
-        if len(doubles):
-            n, example = len(doubles), doubles.iloc[0]
-            raise _err(path, f"{table}.txt heeft {n} dubbele {key}, bv. '{example}'",
-                       f"{table}.txt has {n} duplicate {key}, e.g. '{example}'")
-    times = [c for c in ("arrival_time", "departure_time") if c in feed.stop_times.columns]
-    if not times:
-        raise _err(path, "stop_times.txt heeft geen arrival_time of departure_time",
-                   "stop_times.txt has no arrival_time or departure_time")
-
-
-def _seconds(values: pd.Series, path: Path, what: str) -> np.ndarray:
-    """GTFS times (``H:MM:SS``, hours may pass 24) as seconds; NaN when empty.
-
-    The common forms ``HH:MM:SS`` and ``H:MM:SS`` are decoded with numpy on
-    the characters' code points; anything else goes through a regular
-    expression. Raises GtfsImportError naming the first bad value and the count.
-    """
-    text = values.astype("string").fillna("").to_numpy(dtype=object)
-    width = 12
-    chars = text.astype(f"U{width}")
-    codes = chars.view(np.uint32).reshape(len(text), width).astype(np.int64)
-    lengths = np.char.str_len(chars)
-    digit = (codes >= 48) & (codes <= 57)
-    colon = codes == 58
-    value = codes - 48
-    out = np.full(len(text), np.nan)
-    long_form = (lengths == 8) & colon[:, 2] & colon[:, 5] & digit[:, [0, 1, 3, 4, 6, 7]].all(axis=1)
-    short_form = (lengths == 7) & colon[:, 1] & colon[:, 4] & digit[:, [0, 2, 3, 5, 6]].all(axis=1)
-    v = value
-    out[long_form] = ((v[:, 0] * 10 + v[:, 1]) * 3600 + (v[:, 3] * 10 + v[:, 4]) * 60
-                      + v[:, 6] * 10 + v[:, 7])[long_form]
-    out[short_form] = (v[:, 0] * 3600 + (v[:, 2] * 10 + v[:, 3]) * 60 + v[:, 5] * 10 + v[:, 6])[short_form]
-    fast = long_form | short_form
-    # Minutes or seconds above 59 are wrong in either form.
-    minutes = np.where(long_form, v[:, 3], v[:, 2])
-    seconds = np.where(long_form, v[:, 6], v[:, 5])
-    fast &= (minutes <= 5) & (seconds <= 5)
-    out[~fast] = np.nan
-    rest = np.flatnonzero(~fast & (lengths > 0) | (np.char.str_len(text.astype(str)) > width))
-    bad: list[str] = []
-    for i in rest:
-        item = str(text[i])
-        if not item.strip():
-            continue
-        match = _TIME.match(item)
-        if match is None:
-            bad.append(item)
-        else:
-            h, m, s = (int(g) for g in match.groups())
-            out[i] = h * 3600 + m * 60 + s
-    if bad:
-        n, example = len(bad), bad[0].strip()
-        raise _err(path, f"{n} onleesbare tijd(en) in {what}, bv. '{example}' (verwacht UU:MM:SS)",
-                   f"{n} unreadable time(s) in {what}, e.g. '{example}' (expected HH:MM:SS)")
-    return out
-
-
-def _board_time(st: pd.DataFrame, path: Path) -> np.ndarray:
-    """Seconds of each stop time: ``departure_time``, else ``arrival_time``."""
-    seconds = np.full(len(st), np.nan)
-    if "departure_time" in st.columns:
-        seconds = _seconds(st["departure_time"], path, "stop_times.txt (departure_time)")
-    if "arrival_time" in st.columns:
-        arrival = _seconds(st["arrival_time"], path, "stop_times.txt (arrival_time)")
-        seconds = np.where(np.isnan(seconds), arrival, seconds)
-    return seconds
-
-
-def _check_times(feed: Any, path: Path) -> None:
-    """Parse every time once; stop times get their seconds in column ``_t``."""
-    feed.stop_times["_t"] = _board_time(feed.stop_times, path)
-    if feed.frequencies is not None:
-        for column in ("start_time", "end_time"):
-            seconds = _seconds(feed.frequencies[column], path, f"frequencies.txt ({column})")
-            if np.isnan(seconds).any():
-                raise _err(path, f"frequencies.txt heeft lege {column}",
-                           f"frequencies.txt has an empty {column}")
-
-
-def _date_text(value: Any) -> str:
-    return str(value).strip()
-
-
-def _service_range(feed: Any, path: Path) -> tuple[dt.date, dt.date]:
-    """First and last date of the feed's calendar and calendar_dates."""
-    dates: list[str] = []
-    if feed.calendar is not None:
-        dates += [_date_text(v) for v in feed.calendar["start_date"].dropna()]
-        dates += [_date_text(v) for v in feed.calendar["end_date"].dropna()]
-    if feed.calendar_dates is not None:
-        dates += [_date_text(v) for v in feed.calendar_dates["date"].dropna()]
-    bad = [d for d in dates if not _GTFS_DATE.match(d)]
-    parsed = []
-    for d in dates:
-        try:
-            parsed.append(dt.datetime.strptime(d, "%Y%m%d").date())
-        except ValueError:
-            bad.append(d)
-    if bad:
-        raise _err(path, f"onleesbare datum in de kalender: '{bad[0]}' (verwacht JJJJMMDD)",
-                   f"unreadable date in the calendar: '{bad[0]}' (expected YYYYMMDD)")
-    if not parsed:
-        raise _err(path, "de kalender bevat geen datums", "the calendar holds no dates")
-    return min(parsed), max(parsed)
-
-
-def _pick_date(
-    start: dt.date, end: dt.date, date: dt.date | None, today: dt.date, path: Path
-) -> dt.date:
-    """The chosen date, or the default: the next Tuesday in the feed's range.
-
-    Default: the first Tuesday from ``today`` on within the range; for a
-    feed that starts later or has ended, its first Tuesday; without a
-    Tuesday, its first weekday; else its first day.
-    """
-    if date is not None:
-        if not start <= date <= end:
-            raise _err(
-                path,
-                f"{date.isoformat()} valt buiten de dienstregeling van de feed "
-                f"({start.isoformat()} tot {end.isoformat()})",
-                f"{date.isoformat()} is outside the feed's service range "
-                f"({start.isoformat()} to {end.isoformat()})",
-            )
-        return date
-    for first in (max(today, start), start):
-        day = first + dt.timedelta(days=(1 - first.weekday()) % 7)
-        if day <= end:
-            return day
-    for offset in range((end - start).days + 1):
-        day = start + dt.timedelta(days=offset)
-        if day.weekday() < 5:
-            return day
-    return start
-
-
-# ---------------------------------------------------------------------------
 # Counting
 # ---------------------------------------------------------------------------
 
@@ -623,7 +387,7 @@ def _expand(feed: Any, active: set[str], path: Path) -> tuple[pd.DataFrame, pd.D
     expanded = gk.expand_frequencies(sub)
     generated = expanded.stop_times.copy()
     # The generated trips' times are shifted strings: parse them again.
-    generated["_t"] = _board_time(generated, path)
+    generated["_t"] = board_time(generated, path)
     return (
         pd.concat([trips.loc[~is_template], expanded.trips], ignore_index=True),
         pd.concat([stop_times.loc[~st_template], generated], ignore_index=True),
@@ -707,7 +471,7 @@ def _buffered(clip: BaseGeometry, buffer_m: float, path: Path) -> BaseGeometry:
     if buffer_m > 0:
         area = area.buffer(buffer_m)
     if area.is_empty or area.area <= 0:
-        raise _err(path, "het knipgebied heeft geen oppervlakte", "the clip area has no area")
+        raise gtfs_error(path, "het knipgebied heeft geen oppervlakte", "the clip area has no area")
     return area
 
 
@@ -716,111 +480,47 @@ def _buffered(clip: BaseGeometry, buffer_m: float, path: Path) -> BaseGeometry:
 # ---------------------------------------------------------------------------
 
 
-def _feed_info(feed: Any) -> dict[str, str]:
-    info: dict[str, str] = {}
-    table = getattr(feed, "feed_info", None)
-    if table is not None and len(table):
-        row = table.iloc[0]
-        for key in ("feed_publisher_name", "feed_publisher_url", "feed_version",
-                    "feed_start_date", "feed_end_date", "feed_lang"):
-            if key in table.columns and pd.notna(row[key]):
-                info[key] = str(row[key])
-    agency = getattr(feed, "agency", None)
-    if "feed_publisher_name" not in info and agency is not None and "agency_name" in agency:
-        names = sorted({str(n) for n in agency["agency_name"].dropna()})
-        if names:
-            info["feed_publisher_name"] = ", ".join(names)
-    return info
-
-
-def import_gtfs(
-    path: str | Path,
+def _note(
+    report: GtfsImportReport,
+    layer_report: LayerReport,
+    key: str,
+    count: int,
+    nl: str,
+    en: str,
     *,
-    date: dt.date | str | None = None,
-    windows: Sequence[TimeWindow] = DEFAULT_WINDOWS,
-    clip: BaseGeometry | None = None,
-    buffer_m: float = DEFAULT_BUFFER_M,
-    today: dt.date | None = None,
-    progress: ProgressCallback | None = None,
-    cancel: CancelCheck | None = None,
-) -> GtfsImport:
-    """Import a GTFS zip as a layer of stops with departures per hour.
+    level: str = "warning",
+) -> None:
+    """Record ``count`` skipped items under ``key`` (nothing when zero)."""
+    if count:
+        report.skipped[key] = count
+        layer_report.add(f"gtfs_{key}", nl, en, count=count, level=level)
 
-    Parameters
-    ----------
-    path
-        The GTFS feed (``.zip``).
-    date
-        The calendar day counted (a date or ``YYYY-MM-DD``); default the
-        next Tuesday in the feed's range (see :func:`_pick_date`).
-    windows
-        Time windows for the ``per_uur_*`` columns; default
-        :data:`DEFAULT_WINDOWS`. Keys must be unique.
-    clip
-        Area to keep (shapely geometry, EPSG:31370), buffered by
-        ``buffer_m``; default: every stop of the feed.
-    today
-        The day "next Tuesday" counts from (default: today).
-    progress, cancel
-        Progress callback and cancel check.
 
-    Raises
-    ------
-    SourceNotFoundError
-        The file does not exist.
-    UnsafeArchiveError, CorruptFileError
-        The zip fails the archive checks or cannot be read.
-    GtfsImportError
-        Required files or columns missing, unreadable times or dates, a
-        date outside the feed's range, nothing left in the clip area.
-    OperationCancelled
-        The user cancelled.
+def _day_departures(
+    feed: Any,
+    day: dt.date,
+    path: Path,
+    report: GtfsImportReport,
+    layer_report: LayerReport,
+    task: Task,
+) -> pd.DataFrame:
+    """stop_id, trip_id and time (s after 00:00) of every departure on calendar day ``day``.
+
+    Trips of service day ``day - k`` count at ``time - k * 24h`` when that
+    falls within the day; frequency-based trips are expanded first.
     """
-    started = time.perf_counter()
-    path = Path(path)
-    task = Task(progress, cancel)
-    if not path.is_file():
-        raise SourceNotFoundError(path=path)
-    keys = [w.key for w in windows]
-    if not keys or len(set(keys)) != len(keys):
-        raise _err(path, "de tijdvensters moeten elk een andere naam hebben",
-                   "the time windows need distinct names")
-    if isinstance(date, str):
-        try:
-            date = dt.date.fromisoformat(date)
-        except ValueError as exc:
-            raise _err(path, f"'{date}' is geen datum JJJJ-MM-DD", f"'{date}' is not a date YYYY-MM-DD") from exc
-    task.report(0.0, "checking")
-    folder = _check_members(path)
-    sha = _sha256(path)
-    feed = _read(path, folder, task.sub(0.0, 0.35))
-    task.report(0.35, "checking tables")
-    _check_tables(feed, path)
-    _check_times(feed, path)
-    start, end = _service_range(feed, path)
-    day = _pick_date(start, end, date, today or dt.date.today(), path)
-
-    report = GtfsImportReport(service_date=day.isoformat())
-    layer_report = LayerReport()
-    _drop_broken(feed, report, layer_report)
-    task.report(0.4, "service days")
     active = _active_services(feed, day)
     trips = feed.trips
     union = set(trips.loc[trips["service_id"].astype(str).isin(set().union(*active.values())),
                           "trip_id"].astype(str))
-    task.report(0.45, "frequencies")
+    task.report(0.2, "frequencies")
     expanded_trips, expanded_stop_times = _expand(feed, union, path)
     task.report(0.6, "counting")
     rows = _departure_rows(expanded_stop_times)
     untimed = int((rows["boardable"] & np.isnan(rows["time"])).sum())
-    if untimed:
-        report.skipped["stop_times_untimed"] = untimed
-        layer_report.add(
-            "gtfs_untimed",
-            f"{untimed} doortochten zonder uur (niet geteld).",
-            f"{untimed} stop times without a time (not counted).",
-            count=untimed,
-        )
+    _note(report, layer_report, "stop_times_untimed", untimed,
+          f"{untimed} doortochten zonder uur (niet geteld).",
+          f"{untimed} stop times without a time (not counted).")
     # The service of each (expanded) trip: generated trips keep their template's.
     service = expanded_trips.set_index(expanded_trips["trip_id"].astype(str))["service_id"]
     service = service[~service.index.duplicated()]
@@ -833,12 +533,23 @@ def import_gtfs(
         parts.append(pd.DataFrame({"stop_id": on_day["stop_id"].to_numpy()[keep],
                                    "trip_id": on_day["trip_id"].to_numpy()[keep],
                                    "time": t[keep]}))
-    deps = pd.concat(parts, ignore_index=True)
-    task.report(0.75, "stations")
+    return pd.concat(parts, ignore_index=True)
 
+
+def _stop_frame(
+    feed: Any,
+    deps: pd.DataFrame,
+    root: pd.Series,
+    windows: Sequence[TimeWindow],
+    report: GtfsImportReport,
+    layer_report: LayerReport,
+) -> gpd.GeoDataFrame:
+    """One row per served stop or station: modes, routes, departures per window, point.
+
+    ``deps`` are the day's departures with the ``root`` (stop or station)
+    each counts for; ``root`` maps every stop_id to its row's id.
+    """
     stops = feed.stops
-    root = _stop_roots(stops)
-    deps["root"] = deps["stop_id"].map(root)
     # Modes and routes: every route serving the stop anywhere in the feed.
     routes = _route_labels(feed.routes)
     served = feed.stop_times[["trip_id", "stop_id"]].astype(str).drop_duplicates()
@@ -891,28 +602,94 @@ def import_gtfs(
     pos = own.reindex(ids).fillna(child.reindex(ids))
     located = pos["lat"].notna().to_numpy()
     missing_xy = int((~located).sum())
-    if missing_xy:
-        report.skipped["stops_without_coordinates"] = missing_xy
-        layer_report.add(
-            "gtfs_no_coordinates",
-            f"{missing_xy} haltes zonder bruikbare coördinaten weggelaten.",
-            f"{missing_xy} stops without usable coordinates left out.",
-            count=missing_xy,
-        )
-    if unserved:
-        report.skipped["stops_unserved"] = unserved
-        layer_report.add(
-            "gtfs_unserved",
-            f"{unserved} haltes zonder enige rit weggelaten.",
-            f"{unserved} stops no trip serves left out.",
-            count=unserved,
-            level="info",
-        )
+    _note(report, layer_report, "stops_without_coordinates", missing_xy,
+          f"{missing_xy} haltes zonder bruikbare coördinaten weggelaten.",
+          f"{missing_xy} stops without usable coordinates left out.")
+    _note(report, layer_report, "stops_unserved", unserved,
+          f"{unserved} haltes zonder enige rit weggelaten.",
+          f"{unserved} stops no trip serves left out.", level="info")
     table = table.loc[located].reset_index(drop=True)
     pos = pos.loc[located]
     tf = Transformer.from_crs("EPSG:4326", ANALYSIS_CRS, always_xy=True)
     x, y = tf.transform(pos["lon"].to_numpy(), pos["lat"].to_numpy())
-    frame = gpd.GeoDataFrame(table, geometry=gpd.points_from_xy(x, y), crs=ANALYSIS_CRS)
+    return gpd.GeoDataFrame(table, geometry=gpd.points_from_xy(x, y), crs=ANALYSIS_CRS)
+
+
+def import_gtfs(
+    path: str | Path,
+    *,
+    date: dt.date | str | None = None,
+    windows: Sequence[TimeWindow] = DEFAULT_WINDOWS,
+    clip: BaseGeometry | None = None,
+    buffer_m: float = DEFAULT_BUFFER_M,
+    today: dt.date | None = None,
+    progress: ProgressCallback | None = None,
+    cancel: CancelCheck | None = None,
+) -> GtfsImport:
+    """Import a GTFS zip as a layer of stops with departures per hour.
+
+    Parameters
+    ----------
+    path
+        The GTFS feed (``.zip``).
+    date
+        The calendar day counted (a date or ``YYYY-MM-DD``); default the
+        next Tuesday in the feed's range (see :func:`pick_date`).
+    windows
+        Time windows for the ``per_uur_*`` columns; default
+        :data:`DEFAULT_WINDOWS`. Keys must be unique.
+    clip
+        Area to keep (shapely geometry, EPSG:31370), buffered by
+        ``buffer_m``; default: every stop of the feed.
+    today
+        The day "next Tuesday" counts from (default: today).
+    progress, cancel
+        Progress callback and cancel check.
+
+    Raises
+    ------
+    SourceNotFoundError
+        The file does not exist.
+    UnsafeArchiveError, CorruptFileError
+        The zip fails the archive checks or cannot be read.
+    GtfsImportError
+        Required files or columns missing, unreadable times or dates, a
+        date outside the feed's range, nothing left in the clip area.
+    OperationCancelled
+        The user cancelled.
+    """
+    started = time.perf_counter()
+    path = Path(path)
+    task = Task(progress, cancel)
+    if not path.is_file():
+        raise SourceNotFoundError(path=path)
+    keys = [w.key for w in windows]
+    if not keys or len(set(keys)) != len(keys):
+        raise gtfs_error(path, "de tijdvensters moeten elk een andere naam hebben",
+                   "the time windows need distinct names")
+    if isinstance(date, str):
+        try:
+            date = dt.date.fromisoformat(date)
+        except ValueError as exc:
+            raise gtfs_error(path, f"'{date}' is geen datum JJJJ-MM-DD", f"'{date}' is not a date YYYY-MM-DD") from exc
+    task.report(0.0, "checking")
+    folder = check_members(path)
+    sha = sha256_file(path)
+    feed = read_tables(path, folder, task.sub(0.0, 0.35))
+    task.report(0.35, "checking tables")
+    check_tables(feed, path)
+    check_times(feed, path)
+    start, end = service_range(feed, path)
+    day = pick_date(start, end, date, today or dt.date.today(), path)
+
+    report = GtfsImportReport(service_date=day.isoformat())
+    layer_report = LayerReport()
+    _drop_broken(feed, report, layer_report)
+    deps = _day_departures(feed, day, path, report, layer_report, task.sub(0.4, 0.75))
+    task.report(0.75, "stations")
+    root = _stop_roots(feed.stops)
+    deps["root"] = deps["stop_id"].map(root)
+    frame = _stop_frame(feed, deps, root, windows, report, layer_report)
     task.report(0.9, "clipping")
     if clip is not None:
         area = _buffered(clip, buffer_m, path)
@@ -920,27 +697,27 @@ def import_gtfs(
         report.outside_clip = int((~inside_mask).sum())
         frame = frame.loc[inside_mask].reset_index(drop=True)
         if frame.empty:
-            raise _err(path, "geen enkele halte van de feed ligt in het gebied",
+            raise gtfs_error(path, "geen enkele halte van de feed ligt in het gebied",
                        "no stop of the feed lies in the area")
 
     report.stops = len(frame)
     report.stations = int((frame["perrons"] > 1).sum())
     report.departures = int(frame["vertrekken_dag"].sum())
     report.trips = int(deps.loc[deps["root"].isin(set(frame["stop_id"])), "trip_id"].nunique())
-    feed_info = _feed_info(feed)
-    publisher = feed_info.get("feed_publisher_name", "")
+    info_record = feed_info(feed)
+    publisher = info_record.get("feed_publisher_name", "")
     provenance: dict[str, Any] = {
         "feed_file": path.name,
         "sha256": sha,
         "publisher": publisher,
-        "publisher_url": feed_info.get("feed_publisher_url", ""),
-        "feed_version": feed_info.get("feed_version", ""),
-        "feed_validity": [feed_info.get("feed_start_date", ""), feed_info.get("feed_end_date", "")],
+        "publisher_url": info_record.get("feed_publisher_url", ""),
+        "feed_version": info_record.get("feed_version", ""),
+        "feed_validity": [info_record.get("feed_start_date", ""), info_record.get("feed_end_date", "")],
         "service_range": [start.isoformat(), end.isoformat()],
         "service_date": day.isoformat(),
         "windows": {w.key: w.text() for w in windows},
         "clip_buffer_m": buffer_m if clip is not None else None,
-        "reader": _reader_version(),
+        "reader": reader_version(),
     }
     fields = {"id": "stop_id", "name": "naam", "mode": "modi", "routes": "lijnen"}
     for window in windows:
@@ -960,15 +737,6 @@ def import_gtfs(
     report.seconds = time.perf_counter() - started
     task.report(1.0, "done")
     return GtfsImport(layer=layer, report=report, provenance=provenance)
-
-
-def _reader_version() -> str:
-    from importlib.metadata import PackageNotFoundError, version
-
-    try:
-        return f"gtfs-kit {version('gtfs-kit')}"
-    except PackageNotFoundError:
-        return "gtfs-kit"
 
 
 def write_gtfs_gpkg(result: GtfsImport, out: str | Path, *, force: bool = False) -> Path:

@@ -1,0 +1,318 @@
+"""Read and check an untrusted GTFS zip with gtfs-kit.
+
+The zip is checked as a whole (zip-slip, entry count, sizes, ratio:
+:mod:`slimmeregio.layers.archive`) before anything is read; only the tables
+in :data:`GTFS_FILES` are extracted, to a temporary folder, and read with
+`gtfs-kit <https://pypi.org/project/gtfs-kit/>`_ (never from a URL). Then
+the required tables and columns, unique ids, times (``H:MM:SS``, hours may
+pass 24) and calendar dates are checked; every problem is a one-line
+:class:`~slimmeregio.layers.errors.GtfsImportError`. Also here: the feed's
+service range, the default service date and the ``feed_info`` record.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+import re
+import zipfile
+from collections.abc import Sequence
+from pathlib import Path, PurePosixPath
+from typing import Any
+
+import numpy as np
+import pandas as pd
+
+from slimmeregio.layers.errors import GtfsImportError
+from slimmeregio.layers.progress import Task
+
+__all__ = [
+    "GTFS_FILES",
+    "board_time",
+    "check_members",
+    "check_tables",
+    "check_times",
+    "feed_info",
+    "gtfs_error",
+    "parse_times",
+    "pick_date",
+    "read_tables",
+    "reader_version",
+    "service_range",
+    "sha256_file",
+]
+
+#: The GTFS tables the import reads; nothing else is extracted.
+GTFS_FILES = (
+    "stops.txt", "stop_times.txt", "trips.txt", "routes.txt", "calendar.txt",
+    "calendar_dates.txt", "frequencies.txt", "feed_info.txt", "agency.txt",
+)
+_REQUIRED = ("stops.txt", "stop_times.txt", "trips.txt", "routes.txt")
+_REQUIRED_COLUMNS: dict[str, tuple[str, ...]] = {
+    "stops": ("stop_id", "stop_lat", "stop_lon"),
+    "stop_times": ("trip_id", "stop_id", "stop_sequence"),
+    "trips": ("route_id", "service_id", "trip_id"),
+    "routes": ("route_id", "route_type"),
+    "calendar": ("service_id", "start_date", "end_date", "monday", "tuesday", "wednesday",
+                 "thursday", "friday", "saturday", "sunday"),
+    "calendar_dates": ("service_id", "date", "exception_type"),
+    "frequencies": ("trip_id", "start_time", "end_time", "headway_secs"),
+}
+
+#: Modes in order of importance (the first one served is ``hoofdmodus``),
+
+_TIME = re.compile(r"^\s*(\d{1,3}):([0-5]\d):([0-5]\d)\s*$")
+_GTFS_DATE = re.compile(r"^\d{8}$")
+_CHUNK = 1024 * 1024
+
+
+
+def gtfs_error(path: str | Path, nl: str, en: str, detail: str | None = None) -> GtfsImportError:
+    return GtfsImportError(path=path, reason={"nl": nl, "en": en}, detail=detail)
+
+
+def sha256_file(path: Path) -> str:
+    digest = hashlib.sha256()
+    with open(path, "rb") as fh:
+        while chunk := fh.read(_CHUNK):
+            digest.update(chunk)
+    return digest.hexdigest()
+
+
+def _feed_folder(names: Sequence[str], path: Path) -> str:
+    """The folder inside the zip that holds ``stops.txt`` ('' for the root)."""
+    folders = {
+        str(PurePosixPath(n).parent) for n in names if PurePosixPath(n).name == "stops.txt"
+    }
+    folders = {"" if f == "." else f for f in folders}
+    if len(folders) > 1:
+        raise gtfs_error(path, "het zip-bestand bevat meer dan één GTFS-feed",
+                   "the zip file holds more than one GTFS feed")
+    return folders.pop() if folders else ""
+
+
+def check_members(path: Path) -> str:
+    """Check the zip holds the required tables; return the feed's folder."""
+    try:
+        with zipfile.ZipFile(path) as archive:
+            names = [i.filename.replace("\\", "/") for i in archive.infolist() if not i.is_dir()]
+    except (zipfile.BadZipFile, OSError, ValueError) as exc:
+        raise gtfs_error(path, "geen leesbaar zip-bestand", "not a readable zip file", str(exc)) from exc
+    folder = _feed_folder(names, path)
+    present = {
+        PurePosixPath(n).name for n in names if str(PurePosixPath(n).parent) in (folder or ".",)
+    }
+    missing = [name for name in _REQUIRED if name not in present]
+    if "calendar.txt" not in present and "calendar_dates.txt" not in present:
+        missing.append("calendar.txt/calendar_dates.txt")
+    if missing:
+        listed = ", ".join(missing)
+        raise gtfs_error(path, f"verplichte GTFS-bestanden ontbreken: {listed}",
+                   f"required GTFS files are missing: {listed}")
+    return folder
+
+
+def read_tables(path: Path, folder: str, task: Task) -> Any:
+    """The feed, read with gtfs-kit from the checked, partly extracted zip."""
+    import gtfs_kit as gk
+
+    from slimmeregio.layers.archive import extracted
+
+    def wanted(name: str) -> bool:
+        p = PurePosixPath(name)
+        return p.name in GTFS_FILES and str(p.parent) == (folder or ".")
+
+    with extracted(path, only=wanted) as tmp:
+        root = tmp / folder if folder else tmp
+        task.report(0.1, "reading")
+        try:
+            # dist_units given: no shapes.txt is read to infer it.
+            return gk.read_feed(root, dist_units="km")
+        except (ValueError, TypeError, KeyError, UnicodeDecodeError, pd.errors.ParserError) as exc:
+            raise gtfs_error(path, "een GTFS-tabel kan niet gelezen worden (kolommen of waarden)",
+                       "a GTFS table cannot be read (columns or values)", str(exc)) from exc
+
+
+def check_tables(feed: Any, path: Path) -> None:
+    for table in ("stops", "stop_times", "trips", "routes"):
+        if getattr(feed, table) is None:
+            raise gtfs_error(path, f"{table}.txt is leeg", f"{table}.txt is empty")
+    if feed.calendar is None and feed.calendar_dates is None:
+        raise gtfs_error(path, "calendar.txt en calendar_dates.txt zijn leeg",
+                   "calendar.txt and calendar_dates.txt are empty")
+    for table, columns in _REQUIRED_COLUMNS.items():
+        frame = getattr(feed, table)
+        if frame is None:
+            continue
+        missing = [c for c in columns if c not in frame.columns]
+        if missing:
+            listed = ", ".join(missing)
+            raise gtfs_error(path, f"{table}.txt mist de kolom(men) {listed}",
+                       f"{table}.txt lacks the column(s) {listed}")
+    for table, key in (("stops", "stop_id"), ("trips", "trip_id"), ("routes", "route_id")):
+        ids = getattr(feed, table)[key].astype("string")
+        doubles = ids[ids.duplicated()]
+        if len(doubles):
+            n, example = len(doubles), doubles.iloc[0]
+            raise gtfs_error(path, f"{table}.txt heeft {n} dubbele {key}, bv. '{example}'",
+                       f"{table}.txt has {n} duplicate {key}, e.g. '{example}'")
+    times = [c for c in ("arrival_time", "departure_time") if c in feed.stop_times.columns]
+    if not times:
+        raise gtfs_error(path, "stop_times.txt heeft geen arrival_time of departure_time",
+                   "stop_times.txt has no arrival_time or departure_time")
+
+
+def parse_times(values: pd.Series, path: Path, what: str) -> np.ndarray:
+    """GTFS times (``H:MM:SS``, hours may pass 24) as seconds; NaN when empty.
+
+    The common forms ``HH:MM:SS`` and ``H:MM:SS`` are decoded with numpy on
+    the characters' code points; anything else goes through a regular
+    expression. Raises GtfsImportError naming the first bad value and the count.
+    """
+    text = values.astype("string").fillna("").to_numpy(dtype=object)
+    width = 12
+    chars = text.astype(f"U{width}")
+    codes = chars.view(np.uint32).reshape(len(text), width).astype(np.int64)
+    lengths = np.char.str_len(chars)
+    digit = (codes >= 48) & (codes <= 57)
+    colon = codes == 58
+    value = codes - 48
+    out = np.full(len(text), np.nan)
+    long_form = (lengths == 8) & colon[:, 2] & colon[:, 5] & digit[:, [0, 1, 3, 4, 6, 7]].all(axis=1)
+    short_form = (lengths == 7) & colon[:, 1] & colon[:, 4] & digit[:, [0, 2, 3, 5, 6]].all(axis=1)
+    v = value
+    out[long_form] = ((v[:, 0] * 10 + v[:, 1]) * 3600 + (v[:, 3] * 10 + v[:, 4]) * 60
+                      + v[:, 6] * 10 + v[:, 7])[long_form]
+    out[short_form] = (v[:, 0] * 3600 + (v[:, 2] * 10 + v[:, 3]) * 60 + v[:, 5] * 10 + v[:, 6])[short_form]
+    fast = long_form | short_form
+    # Minutes or seconds above 59 are wrong in either form.
+    minutes = np.where(long_form, v[:, 3], v[:, 2])
+    seconds = np.where(long_form, v[:, 6], v[:, 5])
+    fast &= (minutes <= 5) & (seconds <= 5)
+    out[~fast] = np.nan
+    rest = np.flatnonzero(~fast & (lengths > 0) | (np.char.str_len(text.astype(str)) > width))
+    bad: list[str] = []
+    for i in rest:
+        item = str(text[i])
+        if not item.strip():
+            continue
+        match = _TIME.match(item)
+        if match is None:
+            bad.append(item)
+        else:
+            h, m, s = (int(g) for g in match.groups())
+            out[i] = h * 3600 + m * 60 + s
+    if bad:
+        n, example = len(bad), bad[0].strip()
+        raise gtfs_error(path, f"{n} onleesbare tijd(en) in {what}, bv. '{example}' (verwacht UU:MM:SS)",
+                   f"{n} unreadable time(s) in {what}, e.g. '{example}' (expected HH:MM:SS)")
+    return out
+
+
+def board_time(st: pd.DataFrame, path: Path) -> np.ndarray:
+    """Seconds of each stop time: ``departure_time``, else ``arrival_time``."""
+    seconds = np.full(len(st), np.nan)
+    if "departure_time" in st.columns:
+        seconds = parse_times(st["departure_time"], path, "stop_times.txt (departure_time)")
+    if "arrival_time" in st.columns:
+        arrival = parse_times(st["arrival_time"], path, "stop_times.txt (arrival_time)")
+        seconds = np.where(np.isnan(seconds), arrival, seconds)
+    return seconds
+
+
+def check_times(feed: Any, path: Path) -> None:
+    """Parse every time once; stop times get their seconds in column ``_t``."""
+    feed.stop_times["_t"] = board_time(feed.stop_times, path)
+    if feed.frequencies is not None:
+        for column in ("start_time", "end_time"):
+            seconds = parse_times(feed.frequencies[column], path, f"frequencies.txt ({column})")
+            if np.isnan(seconds).any():
+                raise gtfs_error(path, f"frequencies.txt heeft lege {column}",
+                           f"frequencies.txt has an empty {column}")
+
+
+def _date_text(value: Any) -> str:
+    return str(value).strip()
+
+
+def service_range(feed: Any, path: Path) -> tuple[dt.date, dt.date]:
+    """First and last date of the feed's calendar and calendar_dates."""
+    dates: list[str] = []
+    if feed.calendar is not None:
+        dates += [_date_text(v) for v in feed.calendar["start_date"].dropna()]
+        dates += [_date_text(v) for v in feed.calendar["end_date"].dropna()]
+    if feed.calendar_dates is not None:
+        dates += [_date_text(v) for v in feed.calendar_dates["date"].dropna()]
+    bad = [d for d in dates if not _GTFS_DATE.match(d)]
+    parsed = []
+    for d in dates:
+        try:
+            parsed.append(dt.datetime.strptime(d, "%Y%m%d").date())
+        except ValueError:
+            bad.append(d)
+    if bad:
+        raise gtfs_error(path, f"onleesbare datum in de kalender: '{bad[0]}' (verwacht JJJJMMDD)",
+                   f"unreadable date in the calendar: '{bad[0]}' (expected YYYYMMDD)")
+    if not parsed:
+        raise gtfs_error(path, "de kalender bevat geen datums", "the calendar holds no dates")
+    return min(parsed), max(parsed)
+
+
+def pick_date(
+    start: dt.date, end: dt.date, date: dt.date | None, today: dt.date, path: Path
+) -> dt.date:
+    """The chosen date, or the default: the next Tuesday in the feed's range.
+
+    Default: the first Tuesday from ``today`` on within the range; for a
+    feed that starts later or has ended, its first Tuesday; without a
+    Tuesday, its first weekday; else its first day.
+    """
+    if date is not None:
+        if not start <= date <= end:
+            raise gtfs_error(
+                path,
+                f"{date.isoformat()} valt buiten de dienstregeling van de feed "
+                f"({start.isoformat()} tot {end.isoformat()})",
+                f"{date.isoformat()} is outside the feed's service range "
+                f"({start.isoformat()} to {end.isoformat()})",
+            )
+        return date
+    for first in (max(today, start), start):
+        day = first + dt.timedelta(days=(1 - first.weekday()) % 7)
+        if day <= end:
+            return day
+    for offset in range((end - start).days + 1):
+        day = start + dt.timedelta(days=offset)
+        if day.weekday() < 5:
+            return day
+    return start
+
+
+
+def feed_info(feed: Any) -> dict[str, str]:
+    info: dict[str, str] = {}
+    table = getattr(feed, "feed_info", None)
+    if table is not None and len(table):
+        row = table.iloc[0]
+        for key in ("feed_publisher_name", "feed_publisher_url", "feed_version",
+                    "feed_start_date", "feed_end_date", "feed_lang"):
+            if key in table.columns and pd.notna(row[key]):
+                info[key] = str(row[key])
+    agency = getattr(feed, "agency", None)
+    if "feed_publisher_name" not in info and agency is not None and "agency_name" in agency:
+        names = sorted({str(n) for n in agency["agency_name"].dropna()})
+        if names:
+            info["feed_publisher_name"] = ", ".join(names)
+    return info
+
+
+
+def reader_version() -> str:
+    from importlib.metadata import PackageNotFoundError, version
+
+    try:
+        return f"gtfs-kit {version('gtfs-kit')}"
+    except PackageNotFoundError:
+        return "gtfs-kit"
+
+
