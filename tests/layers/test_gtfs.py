@@ -43,6 +43,7 @@ from tests.layers.gtfs_feed import (
     HALLE_XY,
     TO_LAMBERT,
     feed_files,
+    lonlat,
     stop_times,
     write_feed,
 )
@@ -467,3 +468,129 @@ def test_cli_end_to_end(feed: Path, tmp_path: Path) -> None:
         capture_output=True, text=True, env=env, cwd=tmp_path, timeout=300,
     )
     assert again.returncode == 2 and "bestaat al" in again.stderr
+
+
+def test_progress_reaches_the_end(feed: Path) -> None:
+    seen: list[float] = []
+    import_gtfs(feed, date="2026-03-10", progress=lambda f, _m: seen.append(f))
+    assert seen[-1] == 1.0
+    assert seen == sorted(seen)
+
+
+def test_cli_clip_to_a_polygon_file(feed: Path, tmp_path: Path) -> None:
+    import geopandas as gpd
+
+    x, y = HALLE_XY
+    polygons = tmp_path / "gemeenten.gpkg"
+    gpd.GeoDataFrame(
+        {"nis": ["23027"], "naam": ["Halle"], "inwoners": [40000]},
+        geometry=[shapely.box(x - 500, y - 500, x + 500, y + 500)],
+        crs="EPSG:31370",
+    ).to_file(polygons, layer="gemeenten")
+    out = tmp_path / "pt.gpkg"
+    result = CliRunner().invoke(
+        cli, ["import-gtfs", str(feed), "--out", str(out), "--date", "2026-03-10",
+              "--clip-to", str(polygons), "--buffer", "200"],
+    )
+    assert result.exit_code == 0, result.output
+    # As in test_clip_keeps_the_buffer: 200 m takes in B2 and T2, not B3.
+    assert set(load_layers(out)[0].frame["stop_id"]) == {"ST", "B1", "T1", "B2", "T2"}
+
+
+# --- A random feed against a plain-Python count -----------------------------------------
+
+
+def _plain_count(
+    calendar: list[tuple[str, set[int], dt.date, dt.date]],
+    exceptions: dict[tuple[str, dt.date], int],
+    trips: dict[str, str],
+    times: dict[str, list[tuple[str, int]]],
+    day: dt.date,
+    window: tuple[int, int],
+) -> dict[str, int]:
+    """Departures per stop on ``day`` within ``window``, by plain loops over the tables."""
+
+    def runs(service: str, on: dt.date) -> bool:
+        if exceptions.get((service, on)) == 2:
+            return False
+        if exceptions.get((service, on)) == 1:
+            return True
+        return any(
+            sid == service and on.weekday() in days and start <= on <= end
+            for sid, days, start, end in calendar
+        )
+
+    counts: dict[str, int] = {}
+    for trip, service in trips.items():
+        visits = times[trip]
+        for back in range(3):
+            if not runs(service, day - dt.timedelta(days=back)):
+                continue
+            for stop, seconds in visits[:-1]:  # the last stop has no departure
+                clock = seconds - back * 86400
+                if window[0] <= clock < window[1]:
+                    counts[stop] = counts.get(stop, 0) + 1
+    return counts
+
+
+def test_random_feed_matches_a_plain_count(tmp_path: Path) -> None:
+    import random
+
+    rng = random.Random(4)
+    start, end = dt.date(2026, 3, 2), dt.date(2026, 3, 29)
+    stops = [f"S{i}" for i in range(12)]
+    calendar = [
+        (f"C{i}", set(rng.sample(range(7), rng.randint(1, 6))), start, end) for i in range(4)
+    ]
+    exceptions = {
+        (f"C{rng.randrange(4)}", start + dt.timedelta(days=rng.randrange(28))): rng.choice([1, 2])
+        for _ in range(12)
+    }
+    trips = {f"T{i}": f"C{rng.randrange(4)}" for i in range(60)}
+    times: dict[str, list[tuple[str, int]]] = {}
+    for trip in trips:
+        t = rng.randrange(4 * 3600, 28 * 3600)
+        visits = []
+        for stop in rng.sample(stops, rng.randint(2, 5)):
+            visits.append((stop, t))
+            t += rng.randrange(60, 900)
+        times[trip] = visits
+
+    def hms(s: int) -> str:
+        return f"{s // 3600:02d}:{s % 3600 // 60:02d}:{s % 60:02d}"
+
+    positions = {s: lonlat(100.0 * i, 0.0) for i, s in enumerate(stops)}
+    files = {
+        "stops.txt": "stop_id,stop_name,stop_lat,stop_lon\n"
+        + "".join(f"{s},{s},{lat:.6f},{lon:.6f}\n" for s, (lon, lat) in positions.items()),
+        "routes.txt": "route_id,route_short_name,route_type\nR,1,3\n",
+        "trips.txt": "route_id,service_id,trip_id\n"
+        + "".join(f"R,{svc},{trip}\n" for trip, svc in trips.items()),
+        "stop_times.txt": "trip_id,arrival_time,departure_time,stop_id,stop_sequence\n"
+        + "".join(
+            f"{trip},{hms(s)},{hms(s)},{stop},{n + 1}\n"
+            for trip, visits in times.items()
+            for n, (stop, s) in enumerate(visits)
+        ),
+        "calendar.txt": "service_id,monday,tuesday,wednesday,thursday,friday,saturday,sunday,"
+        "start_date,end_date\n"
+        + "".join(
+            f"{sid}," + ",".join("1" if d in days else "0" for d in range(7))
+            + f",{a:%Y%m%d},{b:%Y%m%d}\n"
+            for sid, days, a, b in calendar
+        ),
+        "calendar_dates.txt": "service_id,date,exception_type\n"
+        + "".join(f"{sid},{d:%Y%m%d},{kind}\n" for (sid, d), kind in exceptions.items()),
+    }
+    path = write_feed(tmp_path / "random.zip", files)
+    windows = [TimeWindow.parse("vroeg=00:00-06:00"), TimeWindow.parse("rest=06:00-24:00")]
+    for offset in range(0, 28, 3):
+        day = start + dt.timedelta(days=offset)
+        got = rows(import_gtfs(path, date=day, windows=windows))
+        for window in windows:
+            expected = _plain_count(calendar, exceptions, trips, times, day,
+                                    (window.start, window.end))
+            for stop in got:
+                assert got[stop][window.column] * window.hours == pytest.approx(
+                    expected.get(stop, 0), abs=1e-2
+                ), (day, window.key, stop)
