@@ -235,6 +235,8 @@ def import_osm_command(
 @click.option("--window", "window_texts", multiple=True, metavar="NAME=HH:MM-HH:MM",
               help="A time window (repeatable); replaces the default four (see docs/gtfs.md).")
 @click.option("--force", is_flag=True, help="Overwrite --out if it exists.")
+@click.option("--lang", "command_lang", type=click.Choice(["nl", "en"]), default=None,
+              help="Language of messages (same as slimmeregio --lang).")
 def import_gtfs_command(
     feed: str,
     out: str,
@@ -243,6 +245,7 @@ def import_gtfs_command(
     buffer_m: float,
     window_texts: tuple[str, ...],
     force: bool,
+    command_lang: str | None,
 ) -> None:
     """Import a GTFS feed (.zip) as public transport stops with departures per hour."""
     from slimmeregio.layers.errors import GtfsImportError
@@ -256,6 +259,8 @@ def import_gtfs_command(
     from slimmeregio.layers.progress import Task
     from slimmeregio.layers.safe_io import check_overwrite
 
+    if command_lang is not None:
+        click.get_current_context().find_root().obj["lang"] = command_lang
     lang = _lang()
     with user_errors():
         check_overwrite(out, force)

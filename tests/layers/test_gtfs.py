@@ -419,6 +419,12 @@ def test_bad_feed_messages_in_dutch(tmp_path: Path) -> None:
     result = CliRunner().invoke(cli, ["--lang", "nl", "import-gtfs", str(feed), "--out", str(tmp_path / "o.gpkg")])
     assert result.exit_code == 2
     assert "verplichte GTFS-bestanden ontbreken: stops.txt" in result.stderr
+    # --lang after the command works too.
+    result = CliRunner().invoke(
+        cli, ["import-gtfs", str(feed), "--out", str(tmp_path / "o.gpkg"), "--lang", "en"]
+    )
+    assert result.exit_code == 2
+    assert "required GTFS files are missing: stops.txt" in result.stderr
 
 
 @pytest.mark.parametrize("kind", ["not_zip", "zip_slip"])
@@ -594,3 +600,23 @@ def test_random_feed_matches_a_plain_count(tmp_path: Path) -> None:
                 assert got[stop][window.column] * window.hours == pytest.approx(
                     expected.get(stop, 0), abs=1e-2
                 ), (day, window.key, stop)
+
+
+def test_calendar_dates_only(tmp_path: Path) -> None:
+    # The NMBS/SNCB feed has no calendar.txt: every service day is listed in
+    # calendar_dates.txt. The same services, listed day by day, give the same counts.
+    weekdays = {"WK": range(5), "WK2": range(5), "WE": range(5, 7)}
+    lines = ["service_id,date,exception_type"]
+    day = dt.date(2026, 3, 2)
+    while day <= dt.date(2026, 3, 29):
+        for service, days in weekdays.items():
+            if day.weekday() in days and not (service == "WK2" and day == dt.date(2026, 3, 10)):
+                lines.append(f"{service},{day:%Y%m%d},1")
+        day += dt.timedelta(days=1)
+    lines.append("EXTRA,20260310,1")
+    files = feed_files()
+    del files["calendar.txt"]
+    files["calendar_dates.txt"] = "\n".join(lines) + "\n"
+    path = write_feed(tmp_path / "dates_only.zip", files)
+    check_hand(import_gtfs(path, date="2026-03-10"), HAND_TUESDAY)
+    check_hand(import_gtfs(path, date="2026-03-14"), HAND_SATURDAY)
