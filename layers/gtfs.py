@@ -302,8 +302,11 @@ def _drop_broken(feed: Any, report: GtfsImportReport, layer_report: LayerReport)
         "stop_times_unknown_trip": int((unknown_trip & ~unknown_stop).sum()),
         "stop_times_unknown_stop": int(unknown_stop.sum()),
     }
-    feed.trips = trips.loc[~bad_trips].copy()
-    feed.stop_times = st.loc[~(unknown_trip | unknown_stop | dropped_trip)].copy()
+    if bad_trips.any():
+        feed.trips = trips.loc[~bad_trips]
+    broken = unknown_trip | unknown_stop | dropped_trip
+    if broken.any():  # no copy of the largest table when nothing is wrong
+        feed.stop_times = st.loc[~broken]
     if feed.frequencies is not None:
         feed.frequencies = feed.frequencies.loc[
             feed.frequencies["trip_id"].isin(feed.trips["trip_id"])
@@ -326,14 +329,9 @@ def _departure_rows(st: pd.DataFrame) -> pd.DataFrame:
     sequence = pd.to_numeric(st["stop_sequence"], errors="coerce").to_numpy(
         dtype="float64", na_value=np.nan
     )
-    frame = pd.DataFrame(
-        {
-            "trip_id": st["trip_id"].astype(str).to_numpy(),
-            "stop_id": st["stop_id"].astype(str).to_numpy(),
-            "seq": sequence,
-            "time": seconds,
-        }
-    )
+    frame = st[["trip_id", "stop_id"]].reset_index(drop=True)
+    frame["seq"] = sequence
+    frame["time"] = seconds
     last = frame.groupby("trip_id")["seq"].transform("max").to_numpy()
     boardable = frame["seq"].to_numpy() != last
     if "pickup_type" in st.columns:

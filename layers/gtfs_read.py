@@ -162,50 +162,60 @@ def check_tables(feed: Any, path: Path) -> None:
                    "stop_times.txt has no arrival_time or departure_time")
 
 
+#: Rows decoded at a time by :func:`parse_times` (bounds its scratch memory).
+_TIME_BLOCK = 250_000
+
+
+def _decode_times(text: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """Seconds of ``HH:MM:SS`` / ``H:MM:SS`` strings, decoded on their code
+    points; returns the values and the indices of the other non-empty strings
+    (including every string longer than 12 characters, cut to 12 here)."""
+    width = 12
+    chars = text.astype(f"U{width}")
+    v = chars.view(np.uint32).reshape(len(text), width).astype(np.int32) - 48
+    lengths = np.char.str_len(chars)
+    digit = (v >= 0) & (v <= 9)
+    colon = v == 10  # ':' is code point 58
+    long_form = (lengths == 8) & colon[:, 2] & colon[:, 5] & digit[:, [0, 1, 3, 4, 6, 7]].all(axis=1)
+    short_form = (lengths == 7) & colon[:, 1] & colon[:, 4] & digit[:, [0, 2, 3, 5, 6]].all(axis=1)
+    # Minutes or seconds above 59 are wrong in either form: tens digit at most 5.
+    long_form &= (v[:, 3] <= 5) & (v[:, 6] <= 5)
+    short_form &= (v[:, 2] <= 5) & (v[:, 5] <= 5)
+    out = np.full(len(text), np.nan)
+    out[long_form] = ((v[:, 0] * 10 + v[:, 1]) * 3600 + (v[:, 3] * 10 + v[:, 4]) * 60
+                      + v[:, 6] * 10 + v[:, 7])[long_form]
+    out[short_form] = (v[:, 0] * 3600 + (v[:, 2] * 10 + v[:, 3]) * 60
+                       + v[:, 5] * 10 + v[:, 6])[short_form]
+    return out, np.flatnonzero(~(long_form | short_form) & (lengths > 0))
+
+
 def parse_times(values: pd.Series, path: Path, what: str) -> np.ndarray:
     """GTFS times (``H:MM:SS``, hours may pass 24) as seconds; NaN when empty.
 
-    The common forms ``HH:MM:SS`` and ``H:MM:SS`` are decoded with numpy on
-    the characters' code points; anything else goes through a regular
+    The common forms ``HH:MM:SS`` and ``H:MM:SS`` are decoded with numpy,
+    :data:`_TIME_BLOCK` rows at a time; anything else goes through a regular
     expression. Raises GtfsImportError naming the first bad value and the count.
     """
-    text = values.astype("string").fillna("").to_numpy(dtype=object)
-    width = 12
-    chars = text.astype(f"U{width}")
-    codes = chars.view(np.uint32).reshape(len(text), width).astype(np.int64)
-    lengths = np.char.str_len(chars)
-    digit = (codes >= 48) & (codes <= 57)
-    colon = codes == 58
-    value = codes - 48
-    out = np.full(len(text), np.nan)
-    long_form = (lengths == 8) & colon[:, 2] & colon[:, 5] & digit[:, [0, 1, 3, 4, 6, 7]].all(axis=1)
-    short_form = (lengths == 7) & colon[:, 1] & colon[:, 4] & digit[:, [0, 2, 3, 5, 6]].all(axis=1)
-    v = value
-    out[long_form] = ((v[:, 0] * 10 + v[:, 1]) * 3600 + (v[:, 3] * 10 + v[:, 4]) * 60
-                      + v[:, 6] * 10 + v[:, 7])[long_form]
-    out[short_form] = (v[:, 0] * 3600 + (v[:, 2] * 10 + v[:, 3]) * 60 + v[:, 5] * 10 + v[:, 6])[short_form]
-    fast = long_form | short_form
-    # Minutes or seconds above 59 are wrong in either form.
-    minutes = np.where(long_form, v[:, 3], v[:, 2])
-    seconds = np.where(long_form, v[:, 6], v[:, 5])
-    fast &= (minutes <= 5) & (seconds <= 5)
-    out[~fast] = np.nan
-    rest = np.flatnonzero(~fast & (lengths > 0) | (np.char.str_len(text.astype(str)) > width))
+    out = np.full(len(values), np.nan)
     bad: list[str] = []
-    for i in rest:
-        item = str(text[i])
-        if not item.strip():
-            continue
-        match = _TIME.match(item)
-        if match is None:
-            bad.append(item)
-        else:
-            h, m, s = (int(g) for g in match.groups())
-            out[i] = h * 3600 + m * 60 + s
+    for start in range(0, len(values), _TIME_BLOCK):
+        text = values.iloc[start:start + _TIME_BLOCK].astype("string").fillna("").to_numpy(dtype=object)
+        decoded, rest = _decode_times(text)
+        for i in rest:
+            item = str(text[i])
+            if not item.strip():
+                continue
+            match = _TIME.match(item)
+            if match is None:
+                bad.append(item)
+            else:
+                h, m, s = (int(g) for g in match.groups())
+                decoded[i] = h * 3600 + m * 60 + s
+        out[start:start + len(text)] = decoded
     if bad:
         n, example = len(bad), bad[0].strip()
         raise gtfs_error(path, f"{n} onleesbare tijd(en) in {what}, bv. '{example}' (verwacht UU:MM:SS)",
-                   f"{n} unreadable time(s) in {what}, e.g. '{example}' (expected HH:MM:SS)")
+                         f"{n} unreadable time(s) in {what}, e.g. '{example}' (expected HH:MM:SS)")
     return out
 
 

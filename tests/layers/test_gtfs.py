@@ -620,3 +620,20 @@ def test_calendar_dates_only(tmp_path: Path) -> None:
     path = write_feed(tmp_path / "dates_only.zip", files)
     check_hand(import_gtfs(path, date="2026-03-10"), HAND_TUESDAY)
     check_hand(import_gtfs(path, date="2026-03-14"), HAND_SATURDAY)
+
+
+def test_time_parsing_across_blocks(monkeypatch: pytest.MonkeyPatch) -> None:
+    import pandas as pd
+
+    from slimmeregio.layers import gtfs_read
+
+    monkeypatch.setattr(gtfs_read, "_TIME_BLOCK", 3)  # several blocks, one partial
+    texts = ["07:10:00", "7:05:30", "25:30:00", " 08:00:00 ", "100:00:01", "", None,
+             "23:59:59", "0:00:00", "31:30:00"]
+    expected = [7 * 3600 + 600, 7 * 3600 + 330, 25 * 3600 + 1800, 8 * 3600, 100 * 3600 + 1,
+                None, None, 86399, 0, 31 * 3600 + 1800]
+    got = gtfs_read.parse_times(pd.Series(texts, dtype="string"), Path("f"), "x")
+    for value, want in zip(got, expected, strict=True):
+        assert (value != value) if want is None else value == want
+    with pytest.raises(GtfsImportError, match="3 unreadable time"):
+        gtfs_read.parse_times(pd.Series(["07:60:00", "08:00:00", "7:5:00", "x"]), Path("f"), "x")
