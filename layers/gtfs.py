@@ -69,14 +69,15 @@ from slimmeregio.layers.errors import GtfsImportError, SourceNotFoundError
 from slimmeregio.layers.gtfs_read import (
     GTFS_FILES,
     board_time,
+    check_frequency_times,
     check_members,
     check_tables,
-    check_times,
     feed_info,
     gtfs_error,
+    opened_feed,
     pick_date,
-    read_tables,
     reader_version,
+    scan_stop_times,
     service_range,
     sha256_file,
 )
@@ -288,29 +289,19 @@ class GtfsImport:
 # ---------------------------------------------------------------------------
 
 
-def _drop_broken(feed: Any, report: GtfsImportReport, layer_report: LayerReport) -> None:
-    """Skip trips of unknown routes and stop times of unknown trips or stops."""
+def _drop_trips_of_unknown_routes(feed: Any) -> set[str]:
+    """Leave out the trips whose route is not in routes.txt; return their ids."""
     trips = feed.trips
-    bad_trips = ~trips["route_id"].isin(feed.routes["route_id"])
-    st = feed.stop_times
-    unknown_trip = ~st["trip_id"].isin(trips["trip_id"])
-    unknown_stop = ~st["stop_id"].isin(feed.stops["stop_id"])
-    # The stop times of a trip with an unknown route go with their trip.
-    dropped_trip = st["trip_id"].isin(trips.loc[bad_trips, "trip_id"])
-    counts = {
-        "trips_unknown_route": int(bad_trips.sum()),
-        "stop_times_unknown_trip": int((unknown_trip & ~unknown_stop).sum()),
-        "stop_times_unknown_stop": int(unknown_stop.sum()),
-    }
-    if bad_trips.any():
-        feed.trips = trips.loc[~bad_trips]
-    broken = unknown_trip | unknown_stop | dropped_trip
-    if broken.any():  # no copy of the largest table when nothing is wrong
-        feed.stop_times = st.loc[~broken]
+    bad = ~trips["route_id"].isin(feed.routes["route_id"])
+    if not bad.any():
+        return set()
+    feed.trips = trips.loc[~bad]
     if feed.frequencies is not None:
-        feed.frequencies = feed.frequencies.loc[
-            feed.frequencies["trip_id"].isin(feed.trips["trip_id"])
-        ].copy()
+        feed.frequencies = feed.frequencies.loc[feed.frequencies["trip_id"].isin(feed.trips["trip_id"])]
+    return set(trips.loc[bad, "trip_id"].astype(str))
+
+
+def _report_broken(counts: dict[str, int], report: GtfsImportReport, layer_report: LayerReport) -> None:
     for key, n in counts.items():
         if n:
             report.skipped[key] = n
@@ -496,21 +487,19 @@ def _note(
 
 def _day_departures(
     feed: Any,
-    day: dt.date,
+    active: dict[int, set[str]],
+    union: set[str],
     path: Path,
     report: GtfsImportReport,
     layer_report: LayerReport,
     task: Task,
 ) -> pd.DataFrame:
-    """stop_id, trip_id and time (s after 00:00) of every departure on calendar day ``day``.
+    """stop_id, trip_id and time (s after 00:00) of every departure on the day.
 
-    Trips of service day ``day - k`` count at ``time - k * 24h`` when that
-    falls within the day; frequency-based trips are expanded first.
+    ``active[k]`` are the services of service day *day - k*; their trips
+    count at ``time - k * 24h`` when that falls within the day. ``union``
+    are all those trips; frequency-based ones are expanded first.
     """
-    active = _active_services(feed, day)
-    trips = feed.trips
-    union = set(trips.loc[trips["service_id"].astype(str).isin(set().union(*active.values())),
-                          "trip_id"].astype(str))
     task.report(0.2, "frequencies")
     expanded_trips, expanded_stop_times = _expand(feed, union, path)
     task.report(0.6, "counting")
@@ -538,6 +527,7 @@ def _stop_frame(
     feed: Any,
     deps: pd.DataFrame,
     root: pd.Series,
+    served: pd.DataFrame,
     windows: Sequence[TimeWindow],
     report: GtfsImportReport,
     layer_report: LayerReport,
@@ -545,14 +535,13 @@ def _stop_frame(
     """One row per served stop or station: modes, routes, departures per window, point.
 
     ``deps`` are the day's departures with the ``root`` (stop or station)
-    each counts for; ``root`` maps every stop_id to its row's id.
+    each counts for; ``root`` maps every stop_id to its row's id; ``served``
+    are the (stop_id, route_id) pairs of the whole feed.
     """
     stops = feed.stops
     # Modes and routes: every route serving the stop anywhere in the feed.
     routes = _route_labels(feed.routes)
-    served = feed.stop_times[["trip_id", "stop_id"]].astype(str).drop_duplicates()
-    served = served.merge(feed.trips[["trip_id", "route_id"]].astype(str), on="trip_id")
-    served = served[["stop_id", "route_id"]].drop_duplicates().merge(routes, on="route_id")
+    served = served.astype(str).merge(routes, on="route_id")
     served["root"] = served["stop_id"].map(root)
     route_sets = served.groupby("root")["label"].agg(lambda s: _join_sorted(set(s)))
     order = {m: i for i, m in enumerate(MODES)}
@@ -673,21 +662,35 @@ def import_gtfs(
     task.report(0.0, "checking")
     folder = check_members(path)
     sha = sha256_file(path)
-    feed = read_tables(path, folder, task.sub(0.0, 0.35))
-    task.report(0.35, "checking tables")
-    check_tables(feed, path)
-    check_times(feed, path)
-    start, end = service_range(feed, path)
-    day = pick_date(start, end, date, today or dt.date.today(), path)
-
-    report = GtfsImportReport(service_date=day.isoformat())
+    report = GtfsImportReport()
     layer_report = LayerReport()
-    _drop_broken(feed, report, layer_report)
-    deps = _day_departures(feed, day, path, report, layer_report, task.sub(0.4, 0.75))
+    with opened_feed(path, folder, task.sub(0.0, 0.2)) as (feed, stop_times_csv):
+        task.report(0.2, "checking tables")
+        check_tables(feed, stop_times_csv, path)
+        check_frequency_times(feed, path)
+        start, end = service_range(feed, path)
+        day = pick_date(start, end, date, today or dt.date.today(), path)
+        report.service_date = day.isoformat()
+        dropped = _drop_trips_of_unknown_routes(feed)
+        active = _active_services(feed, day)
+        trips = feed.trips
+        services = set().union(*active.values())
+        union = set(trips.loc[trips["service_id"].astype(str).isin(services), "trip_id"].astype(str))
+        scan = scan_stop_times(
+            stop_times_csv, path, keep=union,
+            trip_routes=trips.set_index(trips["trip_id"].astype(str))["route_id"].astype(str),
+            skip_trips=dropped, stop_ids=set(feed.stops["stop_id"].astype(str)),
+            task=task.sub(0.2, 0.5),
+        )
+    _report_broken({"trips_unknown_route": len(dropped),
+                    "stop_times_unknown_trip": scan.unknown_trip,
+                    "stop_times_unknown_stop": scan.unknown_stop}, report, layer_report)
+    feed.stop_times = scan.kept
+    deps = _day_departures(feed, active, union, path, report, layer_report, task.sub(0.5, 0.75))
     task.report(0.75, "stations")
     root = _stop_roots(feed.stops)
     deps["root"] = deps["stop_id"].map(root)
-    frame = _stop_frame(feed, deps, root, windows, report, layer_report)
+    frame = _stop_frame(feed, deps, root, scan.served, windows, report, layer_report)
     task.report(0.9, "clipping")
     if clip is not None:
         area = _buffered(clip, buffer_m, path)

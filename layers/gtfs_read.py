@@ -12,11 +12,13 @@ service range, the default service date and the ``feed_info`` record.
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
 import hashlib
 import re
 import zipfile
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
+from dataclasses import dataclass
 from pathlib import Path, PurePosixPath
 from typing import Any
 
@@ -28,16 +30,18 @@ from slimmeregio.layers.progress import Task
 
 __all__ = [
     "GTFS_FILES",
+    "StopTimesScan",
     "board_time",
+    "check_frequency_times",
     "check_members",
     "check_tables",
-    "check_times",
     "feed_info",
     "gtfs_error",
+    "opened_feed",
     "parse_times",
     "pick_date",
-    "read_tables",
     "reader_version",
+    "scan_stop_times",
     "service_range",
     "sha256_file",
 ]
@@ -112,8 +116,15 @@ def check_members(path: Path) -> str:
     return folder
 
 
-def read_tables(path: Path, folder: str, task: Task) -> Any:
-    """The feed, read with gtfs-kit from the checked, partly extracted zip."""
+@contextlib.contextmanager
+def opened_feed(path: Path, folder: str, task: Task) -> Iterator[tuple[Any, Path]]:
+    """The feed's small tables read with gtfs-kit, and the path of its
+    ``stop_times.txt`` for :func:`scan_stop_times`, while the extracted
+    tables exist (a temporary folder, removed afterwards).
+
+    ``stop_times.txt``, by far the largest table, is kept out of gtfs-kit's
+    reach so it is read in blocks and only the trips that count are kept.
+    """
     import gtfs_kit as gk
 
     from slimmeregio.layers.archive import extracted
@@ -124,24 +135,46 @@ def read_tables(path: Path, folder: str, task: Task) -> Any:
 
     with extracted(path, only=wanted) as tmp:
         root = tmp / folder if folder else tmp
-        task.report(0.1, "reading")
+        aside = tmp.parent / f"{tmp.name}-stop_times.txt"
+        (root / "stop_times.txt").replace(aside)
         try:
-            # dist_units given: no shapes.txt is read to infer it.
-            return gk.read_feed(root, dist_units="km")
-        except (ValueError, TypeError, KeyError, UnicodeDecodeError, pd.errors.ParserError) as exc:
-            raise gtfs_error(path, "een GTFS-tabel kan niet gelezen worden (kolommen of waarden)",
-                       "a GTFS table cannot be read (columns or values)", str(exc)) from exc
+            task.report(0.1, "reading")
+            try:
+                # dist_units given: no shapes.txt is read to infer it.
+                feed = gk.read_feed(root, dist_units="km")
+            except (ValueError, TypeError, KeyError, UnicodeDecodeError,
+                    pd.errors.ParserError) as exc:
+                raise gtfs_error(path, "een GTFS-tabel kan niet gelezen worden (kolommen of waarden)",
+                                 "a GTFS table cannot be read (columns or values)", str(exc)) from exc
+            yield feed, aside
+        finally:
+            aside.unlink(missing_ok=True)
 
 
-def check_tables(feed: Any, path: Path) -> None:
-    for table in ("stops", "stop_times", "trips", "routes"):
+def _stop_times_header(csv: Path, path: Path) -> list[str]:
+    try:
+        head = pd.read_csv(csv, nrows=1, dtype=str, encoding="utf-8-sig")
+    except pd.errors.EmptyDataError:
+        head = pd.DataFrame()
+    except (ValueError, UnicodeDecodeError, pd.errors.ParserError) as exc:
+        raise gtfs_error(path, "stop_times.txt kan niet gelezen worden",
+                         "stop_times.txt cannot be read", str(exc)) from exc
+    if head.empty:
+        raise gtfs_error(path, "stop_times.txt is leeg", "stop_times.txt is empty")
+    return [str(c).strip() for c in head.columns]
+
+
+def check_tables(feed: Any, stop_times: Path, path: Path) -> None:
+    """Required tables and columns present and not empty, ids unique."""
+    for table in ("stops", "trips", "routes"):
         if getattr(feed, table) is None:
             raise gtfs_error(path, f"{table}.txt is leeg", f"{table}.txt is empty")
     if feed.calendar is None and feed.calendar_dates is None:
         raise gtfs_error(path, "calendar.txt en calendar_dates.txt zijn leeg",
                    "calendar.txt and calendar_dates.txt are empty")
+    header = _stop_times_header(stop_times, path)
     for table, columns in _REQUIRED_COLUMNS.items():
-        frame = getattr(feed, table)
+        frame = getattr(feed, table) if table != "stop_times" else pd.DataFrame(columns=header)
         if frame is None:
             continue
         missing = [c for c in columns if c not in frame.columns]
@@ -156,8 +189,7 @@ def check_tables(feed: Any, path: Path) -> None:
             n, example = len(doubles), doubles.iloc[0]
             raise gtfs_error(path, f"{table}.txt heeft {n} dubbele {key}, bv. '{example}'",
                        f"{table}.txt has {n} duplicate {key}, e.g. '{example}'")
-    times = [c for c in ("arrival_time", "departure_time") if c in feed.stop_times.columns]
-    if not times:
+    if not {"arrival_time", "departure_time"} & set(header):
         raise gtfs_error(path, "stop_times.txt heeft geen arrival_time of departure_time",
                    "stop_times.txt has no arrival_time or departure_time")
 
@@ -196,6 +228,20 @@ def parse_times(values: pd.Series, path: Path, what: str) -> np.ndarray:
     :data:`_TIME_BLOCK` rows at a time; anything else goes through a regular
     expression. Raises GtfsImportError naming the first bad value and the count.
     """
+    out, bad = _times(values)
+    _raise_bad_times(bad, path, what)
+    return out
+
+
+def _raise_bad_times(bad: list[str], path: Path, what: str) -> None:
+    if bad:
+        n, example = len(bad), bad[0].strip()
+        raise gtfs_error(path, f"{n} onleesbare tijd(en) in {what}, bv. '{example}' (verwacht UU:MM:SS)",
+                         f"{n} unreadable time(s) in {what}, e.g. '{example}' (expected HH:MM:SS)")
+
+
+def _times(values: pd.Series) -> tuple[np.ndarray, list[str]]:
+    """Seconds of ``values`` and the values that are no GTFS time."""
     out = np.full(len(values), np.nan)
     bad: list[str] = []
     for start in range(0, len(values), _TIME_BLOCK):
@@ -212,33 +258,131 @@ def parse_times(values: pd.Series, path: Path, what: str) -> np.ndarray:
                 h, m, s = (int(g) for g in match.groups())
                 decoded[i] = h * 3600 + m * 60 + s
         out[start:start + len(text)] = decoded
-    if bad:
-        n, example = len(bad), bad[0].strip()
-        raise gtfs_error(path, f"{n} onleesbare tijd(en) in {what}, bv. '{example}' (verwacht UU:MM:SS)",
-                         f"{n} unreadable time(s) in {what}, e.g. '{example}' (expected HH:MM:SS)")
-    return out
+    return out, bad
 
 
 def board_time(st: pd.DataFrame, path: Path) -> np.ndarray:
     """Seconds of each stop time: ``departure_time``, else ``arrival_time``."""
-    seconds = np.full(len(st), np.nan)
-    if "departure_time" in st.columns:
-        seconds = parse_times(st["departure_time"], path, "stop_times.txt (departure_time)")
-    if "arrival_time" in st.columns:
-        arrival = parse_times(st["arrival_time"], path, "stop_times.txt (arrival_time)")
-        seconds = np.where(np.isnan(seconds), arrival, seconds)
+    seconds, bad = _board_time(st)
+    for column, values in bad.items():
+        _raise_bad_times(values, path, f"stop_times.txt ({column})")
     return seconds
 
 
-def check_times(feed: Any, path: Path) -> None:
-    """Parse every time once; stop times get their seconds in column ``_t``."""
-    feed.stop_times["_t"] = board_time(feed.stop_times, path)
+def _board_time(st: pd.DataFrame) -> tuple[np.ndarray, dict[str, list[str]]]:
+    seconds = np.full(len(st), np.nan)
+    bad: dict[str, list[str]] = {}
+    if "departure_time" in st.columns:
+        seconds, bad["departure_time"] = _times(st["departure_time"])
+    if "arrival_time" in st.columns:
+        arrival, bad["arrival_time"] = _times(st["arrival_time"])
+        seconds = np.where(np.isnan(seconds), arrival, seconds)
+    return seconds, bad
+
+
+def check_frequency_times(feed: Any, path: Path) -> None:
+    """``frequencies.txt`` start and end times are GTFS times."""
     if feed.frequencies is not None:
         for column in ("start_time", "end_time"):
             seconds = parse_times(feed.frequencies[column], path, f"frequencies.txt ({column})")
             if np.isnan(seconds).any():
                 raise gtfs_error(path, f"frequencies.txt heeft lege {column}",
-                           f"frequencies.txt has an empty {column}")
+                                 f"frequencies.txt has an empty {column}")
+
+
+#: Columns of stop_times.txt the import reads.
+_STOP_TIME_COLUMNS = ("trip_id", "arrival_time", "departure_time", "stop_id", "stop_sequence",
+                      "pickup_type")
+#: Rows of stop_times.txt read at a time.
+_SCAN_ROWS = 500_000
+
+
+@dataclass
+class StopTimesScan:
+    """What :func:`scan_stop_times` found.
+
+    ``kept`` holds the stop times of the trips asked for, with their time in
+    seconds in ``_t`` (departure, else arrival); ``served`` every distinct
+    (``stop_id``, ``route_id``) pair of the whole feed; the counts are the
+    rows referring to an unknown trip or stop (skipped).
+    """
+
+    kept: pd.DataFrame
+    served: pd.DataFrame
+    rows: int = 0
+    unknown_trip: int = 0
+    unknown_stop: int = 0
+
+
+def scan_stop_times(
+    csv: Path,
+    path: Path,
+    *,
+    keep: set[str],
+    trip_routes: pd.Series,
+    skip_trips: set[str],
+    stop_ids: set[str],
+    task: Task,
+) -> StopTimesScan:
+    """Read ``stop_times.txt`` in blocks of :data:`_SCAN_ROWS` rows.
+
+    Every time is checked (an unreadable one is an error naming the count
+    and the first); rows of unknown trips or stops are counted and skipped,
+    rows of ``skip_trips`` (trips already left out) are dropped silently;
+    only the trips in ``keep`` are kept. ``trip_routes`` maps trip_id to
+    route_id for ``served``.
+    """
+    size = max(csv.stat().st_size, 1)
+    kept: list[pd.DataFrame] = []
+    served: list[pd.DataFrame] = []
+    bad_count = {"departure_time": 0, "arrival_time": 0}
+    bad_first: dict[str, str] = {}
+    scan = StopTimesScan(kept=pd.DataFrame(), served=pd.DataFrame())
+    known_trips = set(trip_routes.index) | skip_trips
+    try:
+        with open(csv, "rb") as raw:
+            reader = pd.read_csv(
+                raw, dtype=str, encoding="utf-8-sig", chunksize=_SCAN_ROWS,
+                usecols=lambda c: str(c).strip() in _STOP_TIME_COLUMNS,
+                keep_default_na=False, na_values=[""],
+            )
+            for chunk in reader:
+                task.report(raw.tell() / size, "stop times")
+                chunk.columns = [str(c).strip() for c in chunk.columns]
+                seconds, chunk_bad = _board_time(chunk)
+                for column, values in chunk_bad.items():
+                    bad_count[column] += len(values)
+                    if values:
+                        bad_first.setdefault(column, values[0].strip())
+                chunk["_t"] = seconds
+                trip, stop = chunk["trip_id"], chunk["stop_id"]
+                unknown_stop = ~stop.isin(stop_ids)
+                unknown_trip = ~trip.isin(known_trips)
+                scan.rows += len(chunk)
+                scan.unknown_stop += int(unknown_stop.sum())
+                scan.unknown_trip += int((unknown_trip & ~unknown_stop).sum())
+                good = ~(unknown_stop | unknown_trip | trip.isin(skip_trips))
+                pairs = pd.DataFrame({"stop_id": stop[good].to_numpy(),
+                                      "route_id": trip[good].map(trip_routes).to_numpy()})
+                served.append(pairs.drop_duplicates())
+                kept.append(chunk.loc[good & trip.isin(keep)])
+    except (ValueError, UnicodeDecodeError, pd.errors.ParserError) as exc:
+        raise gtfs_error(path, "stop_times.txt kan niet gelezen worden",
+                         "stop_times.txt cannot be read", str(exc)) from exc
+    for column, count in bad_count.items():
+        if count:
+            what = f"stop_times.txt ({column})"
+            example = bad_first[column]
+            raise gtfs_error(
+                path,
+                f"{count} onleesbare tijd(en) in {what}, bv. '{example}' (verwacht UU:MM:SS)",
+                f"{count} unreadable time(s) in {what}, e.g. '{example}' (expected HH:MM:SS)",
+            )
+    scan.kept = pd.concat(kept, ignore_index=True) if kept else pd.DataFrame(
+        columns=[*_STOP_TIME_COLUMNS, "_t"])
+    scan.served = (pd.concat(served, ignore_index=True).drop_duplicates() if served
+                   else pd.DataFrame(columns=["stop_id", "route_id"]))
+    return scan
 
 
 def _date_text(value: Any) -> str:

@@ -637,3 +637,13 @@ def test_time_parsing_across_blocks(monkeypatch: pytest.MonkeyPatch) -> None:
         assert (value != value) if want is None else value == want
     with pytest.raises(GtfsImportError, match="3 unreadable time"):
         gtfs_read.parse_times(pd.Series(["07:60:00", "08:00:00", "7:5:00", "x"]), Path("f"), "x")
+
+
+def test_stop_times_read_in_small_blocks(feed: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    from slimmeregio.layers import gtfs_read
+
+    monkeypatch.setattr(gtfs_read, "_SCAN_ROWS", 7)  # trips cut across blocks
+    check_hand(import_gtfs(feed, date="2026-03-10"), HAND_TUESDAY)
+    files = _bad_time()
+    with pytest.raises(GtfsImportError, match="1 unreadable"):
+        import_gtfs(write_feed(feed.with_name("bad.zip"), files))
