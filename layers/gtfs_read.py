@@ -1,13 +1,16 @@
-"""Read and check an untrusted GTFS zip with gtfs-kit.
+"""Read and check an untrusted GTFS zip.
 
 The zip is checked as a whole (zip-slip, entry count, sizes, ratio:
 :mod:`slimmeregio.layers.archive`) before anything is read; only the tables
-in :data:`GTFS_FILES` are extracted, to a temporary folder, and read with
-`gtfs-kit <https://pypi.org/project/gtfs-kit/>`_ (never from a URL). Then
-the required tables and columns, unique ids, times (``H:MM:SS``, hours may
-pass 24) and calendar dates are checked; every problem is a one-line
-:class:`~slimmeregio.layers.errors.GtfsImportError`. Also here: the feed's
-service range, the default service date and the ``feed_info`` record.
+in :data:`GTFS_FILES` are extracted, to a temporary folder. The small tables
+are read with `gtfs-kit <https://pypi.org/project/gtfs-kit/>`_ (from that
+folder, never from a URL); ``stop_times.txt``, by far the largest, is
+scanned in blocks (:func:`scan_stop_times`) so that only the trips that
+count stay in memory. Required tables and columns, unique ids, times
+(``H:MM:SS``, hours may pass 24) and calendar dates are checked; every
+problem is a one-line :class:`~slimmeregio.layers.errors.GtfsImportError`.
+Also here: the feed's service range, the default service date and the
+``feed_info`` record.
 """
 
 from __future__ import annotations
