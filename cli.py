@@ -264,17 +264,26 @@ def import_gtfs_command(
     lang = _lang()
     with user_errors():
         check_overwrite(out, force)
-        try:
-            windows = tuple(TimeWindow.parse(text) for text in window_texts) or DEFAULT_WINDOWS
-        except ValueError as exc:
-            raise GtfsImportError(
-                path=feed,
-                reason={"nl": f"ongeldig --window: {exc}", "en": f"invalid --window: {exc}"},
-            ) from exc
+        windows = []
+        for text in window_texts:
+            try:
+                windows.append(TimeWindow.parse(text))
+            except ValueError as exc:
+                raise GtfsImportError(
+                    path=feed,
+                    reason={
+                        "nl": f"ongeldig --window '{text}': verwacht naam=UU:MM-UU:MM, "
+                              "vooruit binnen 00:00-24:00, naam in a-z, 0-9 en _",
+                        "en": f"invalid --window '{text}': expected name=HH:MM-HH:MM, "
+                              "forward within 00:00-24:00, name in a-z, 0-9 and _",
+                    },
+                    detail=str(exc),
+                ) from exc
         with progress_bar("GTFS") as bar:
             task = Task(bar)
             clip = gtfs_clip(clip_to, progress=task.sub(0.0, 0.1).report) if clip_to else None
-            result = import_gtfs(feed, date=date, windows=windows, clip=clip, buffer_m=buffer_m,
+            result = import_gtfs(feed, date=date, windows=windows or DEFAULT_WINDOWS, clip=clip,
+                                 buffer_m=buffer_m,
                                  progress=task.sub(0.1, 0.95).report)
             written = write_gtfs_gpkg(result, out, force=force)
     for line in result.report.lines(lang):
