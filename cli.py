@@ -216,6 +216,81 @@ def import_osm_command(
     click.echo(("geschreven: " if lang == "nl" else "written: ") + str(written))
 
 
+@cli.command("import-gtfs")
+@click.argument("feed", type=click.Path(dir_okay=False))
+@click.option(
+    "--out", "out", required=True, type=click.Path(dir_okay=False), help="GeoPackage to write."
+)
+@click.option("--date", "date", default=None, metavar="YYYY-MM-DD",
+              help="Day to count (default: the next Tuesday in the feed's range).")
+@click.option(
+    "--clip-to",
+    "clip_to",
+    default=None,
+    metavar="FILE|embedded",
+    help="Keep the stops in these municipalities (polygon file, or 'embedded' for the region).",
+)
+@click.option("--buffer", "buffer_m", type=float, default=3000.0, show_default=True,
+              help="Buffer around --clip-to in metres, so stops across the border stay.")
+@click.option("--window", "window_texts", multiple=True, metavar="NAME=HH:MM-HH:MM",
+              help="A time window (repeatable); replaces the default four (see docs/gtfs.md).")
+@click.option("--force", is_flag=True, help="Overwrite --out if it exists.")
+@click.option("--lang", "command_lang", type=click.Choice(["nl", "en"]), default=None,
+              help="Language of messages (same as slimmeregio --lang).")
+def import_gtfs_command(
+    feed: str,
+    out: str,
+    date: str | None,
+    clip_to: str | None,
+    buffer_m: float,
+    window_texts: tuple[str, ...],
+    force: bool,
+    command_lang: str | None,
+) -> None:
+    """Import a GTFS feed (.zip) as public transport stops with departures per hour."""
+    from slimmeregio.layers.errors import GtfsImportError
+    from slimmeregio.layers.gtfs import (
+        DEFAULT_WINDOWS,
+        TimeWindow,
+        gtfs_clip,
+        import_gtfs,
+        write_gtfs_gpkg,
+    )
+    from slimmeregio.layers.progress import Task
+    from slimmeregio.layers.safe_io import check_overwrite
+
+    if command_lang is not None:
+        click.get_current_context().find_root().obj["lang"] = command_lang
+    lang = _lang()
+    with user_errors():
+        check_overwrite(out, force)
+        windows = []
+        for text in window_texts:
+            try:
+                windows.append(TimeWindow.parse(text))
+            except ValueError as exc:
+                raise GtfsImportError(
+                    path=feed,
+                    reason={
+                        "nl": f"ongeldig --window '{text}': verwacht naam=UU:MM-UU:MM, "
+                              "vooruit binnen 00:00-24:00, naam in a-z, 0-9 en _",
+                        "en": f"invalid --window '{text}': expected name=HH:MM-HH:MM, "
+                              "forward within 00:00-24:00, name in a-z, 0-9 and _",
+                    },
+                    detail=str(exc),
+                ) from exc
+        with progress_bar("GTFS") as bar:
+            task = Task(bar)
+            clip = gtfs_clip(clip_to, progress=task.sub(0.0, 0.1).report) if clip_to else None
+            result = import_gtfs(feed, date=date, windows=windows or DEFAULT_WINDOWS, clip=clip,
+                                 buffer_m=buffer_m,
+                                 progress=task.sub(0.1, 0.95).report)
+            written = write_gtfs_gpkg(result, out, force=force)
+    for line in result.report.lines(lang):
+        click.echo(line)
+    click.echo(("geschreven: " if lang == "nl" else "written: ") + str(written))
+
+
 def _info_lines(layer: Any, lang: str) -> list[str]:
     """What ``slimmeregio info`` prints for one loaded layer."""
     from slimmeregio.layers.crs import crs_label
@@ -265,7 +340,7 @@ def _info_lines(layer: Any, lang: str) -> list[str]:
 @click.option(
     "--role",
     type=click.Choice(["municipalities", "bike_network", "mobipunten", "housing", "stations",
-                       "population_grid", "other"]),
+                       "population_grid", "ov_haltes", "other"]),
     default=None,
     help="Role of the layer (default: guessed).",
 )

@@ -14,7 +14,7 @@ import shutil
 import stat
 import tempfile
 import zipfile
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from pathlib import Path, PurePosixPath
 
 from slimmeregio.layers.errors import CorruptFileError, UnsafeArchiveError
@@ -98,8 +98,14 @@ def _copy_limited(archive: zipfile.ZipFile, info: zipfile.ZipInfo, target: Path,
     return written
 
 
-def safe_extract(path: str | Path, dest: str | Path) -> list[Path]:
+def safe_extract(
+    path: str | Path, dest: str | Path, *, only: Callable[[str], bool] | None = None
+) -> list[Path]:
     """Extract the zip archive ``path`` into the folder ``dest``.
+
+    ``only``, when given, picks the entries to write by their name inside the
+    archive (e.g. only the GTFS tables an import reads); every entry is still
+    checked.
 
     Returns
     -------
@@ -123,6 +129,8 @@ def safe_extract(path: str | Path, dest: str | Path) -> list[Path]:
         with zipfile.ZipFile(path) as archive:
             plan = _check(archive, root, path)
             for info, target in plan:
+                if only is not None and not only(info.filename.replace("\\", "/")):
+                    continue
                 # Record before writing, so a partly written file is removed too.
                 written.append(target)
                 _copy_limited(archive, info, target, path)
@@ -150,11 +158,12 @@ def _remove(files: list[Path], root: Path) -> None:
 
 
 @contextlib.contextmanager
-def extracted(path: str | Path) -> Iterator[Path]:
-    """Extract ``path`` into a temporary folder that is removed afterwards."""
+def extracted(path: str | Path, *, only: Callable[[str], bool] | None = None) -> Iterator[Path]:
+    """Extract ``path`` (the entries ``only`` picks, default all) into a
+    temporary folder that is removed afterwards."""
     folder = Path(tempfile.mkdtemp(prefix="slimmeregio-zip-"))
     try:
-        safe_extract(path, folder)
+        safe_extract(path, folder, only=only)
         yield folder
     finally:
         shutil.rmtree(folder, ignore_errors=True)

@@ -42,6 +42,7 @@ __all__ = [
     "InvalidCrsError",
     "LayerNotFoundError",
     "OsmImportError",
+    "GtfsImportError",
 ]
 
 LANGUAGES = ("nl", "en")
@@ -314,6 +315,13 @@ class OsmImportError(SlimmeRegioError, ValueError):
     messages = {
         "nl": "OpenStreetMap-import mislukt voor {path}: {reason}",
         "en": "OpenStreetMap import failed for {path}: {reason}",
+    }
+
+
+class GtfsImportError(SlimmeRegioError, ValueError):
+    messages = {
+        "nl": "GTFS-import mislukt voor {path}: {reason}",
+        "en": "GTFS import failed for {path}: {reason}",
     }
 
 

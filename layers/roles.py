@@ -43,6 +43,7 @@ class Role(StrEnum):
     HOUSING = "housing"
     STATIONS = "stations"
     POPULATION_GRID = "population_grid"
+    PT_STOPS = "ov_haltes"
     OTHER = "other"
 
     def label(self, lang: str = "nl") -> str:
@@ -56,6 +57,7 @@ _ROLE_LABELS: dict[Role, tuple[str, str]] = {
     Role.HOUSING: ("woningen", "housing"),
     Role.STATIONS: ("stations", "stations"),
     Role.POPULATION_GRID: ("bevolkingsraster", "population grid"),
+    Role.PT_STOPS: ("OV-haltes", "public transport stops"),
     Role.OTHER: ("andere", "other"),
 }
 
@@ -117,6 +119,22 @@ ROLE_FIELDS: dict[Role, tuple[FieldSpec, ...]] = {
         FieldSpec("id", False, "str", "id", "id"),
     ),
     Role.POPULATION_GRID: (),
+    # Public transport stops as the GTFS import writes them (layers/gtfs.py):
+    # departures per hour in its four default time windows.
+    Role.PT_STOPS: (
+        FieldSpec("name", True, "str", "naam", "name"),
+        FieldSpec("mode", True, "str", "modi", "modes"),
+        FieldSpec("routes", False, "str", "lijnen", "routes"),
+        FieldSpec("departures_morning_peak", False, "float", "vertrekken/uur ochtendspits",
+                  "departures/hour morning peak"),
+        FieldSpec("departures_daytime", False, "float", "vertrekken/uur overdag",
+                  "departures/hour daytime"),
+        FieldSpec("departures_evening_peak", False, "float", "vertrekken/uur avondspits",
+                  "departures/hour evening peak"),
+        FieldSpec("departures_evening", False, "float", "vertrekken/uur avond",
+                  "departures/hour evening"),
+        FieldSpec("id", False, "str", "id", "id"),
+    ),
     Role.OTHER: (),
 }
 
@@ -212,6 +230,23 @@ FIELD_SYNONYMS: dict[Role, dict[str, tuple[str, ...]]] = {
         ),
     },
     Role.POPULATION_GRID: {},
+    Role.PT_STOPS: {
+        "name": ("naam", "name", "stop_name", "haltenaam", "halte", "naam_halte", "nom_arret"),
+        "mode": (
+            "modi", "modes", "modus", "mode", "hoofdmodus", "vervoerswijze", "vervoermiddel",
+            "transport_mode", "route_type",
+        ),
+        "routes": ("lijnen", "routes", "lijn", "route_short_name", "lignes", "lines"),
+        "departures_morning_peak": (
+            "per_uur_ochtendspits", "vertrekken_ochtendspits", "departures_morning_peak",
+        ),
+        "departures_daytime": ("per_uur_dag", "vertrekken_dag_uur", "departures_daytime"),
+        "departures_evening_peak": (
+            "per_uur_avondspits", "vertrekken_avondspits", "departures_evening_peak",
+        ),
+        "departures_evening": ("per_uur_avond", "vertrekken_avond", "departures_evening"),
+        "id": ("stop_id", "halte_id", "haltenummer", "id", "stop_code", "objectid", "fid"),
+    },
     Role.OTHER: {},
 }
 
@@ -235,6 +270,8 @@ ROLE_NAME_WORDS: dict[Role, tuple[str, ...]] = {
     Role.HOUSING: ("woning", "housing", "dwelling", "wooneenhe", "woonproject", "logement"),
     Role.STATIONS: ("station", "treinstation", "spoorweg", "railway"),
     Role.POPULATION_GRID: ("bevolking", "population", "inwoners", "popgrid", "pop_grid"),
+    Role.PT_STOPS: ("ov_halte", "haltes", "bushalte", "tramhalte", "gtfs", "pt_stops",
+                    "transit_stops", "arrets"),
     Role.OTHER: (),
 }
 
@@ -245,6 +282,7 @@ ROLE_GEOMETRIES: dict[Role, frozenset[str]] = {
     Role.MOBIPUNTEN: frozenset({"point"}),
     Role.HOUSING: frozenset({"point", "polygon"}),
     Role.STATIONS: frozenset({"point"}),
+    Role.PT_STOPS: frozenset({"point"}),
 }
 
 
