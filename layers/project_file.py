@@ -273,13 +273,13 @@ def _decode_column(series: pd.Series, meta: Mapping[str, Any]) -> pd.Series:
     if codec == "text":
         # Vectorised: a real network's text columns hold millions of cells, and
         # GDAL hands them back as str already, so the per-cell str() is rare.
-        values = np.empty(len(series), dtype=object)
+        cells = np.empty(len(series), dtype=object)
         present = ~series.isna().to_numpy(dtype=bool)
         text = series.to_numpy(dtype=object)[present]
         if pd.api.types.infer_dtype(text, skipna=False) != "string":
             text = np.array([str(v) for v in text], dtype=object)
-        values[present] = text
-        return _astype(pd.Series(values, index=series.index, dtype=object), dtype)
+        cells[present] = text
+        return _astype(pd.Series(cells, index=series.index, dtype=object), dtype)
     if codec == "json":
         values = [_json_load(v) for v in series]
         return _astype(pd.Series(values, index=series.index, dtype=object), dtype)
