@@ -42,10 +42,22 @@ from slimmeregio.layers.errors import (
     LayerNotFoundError,
     MissingFieldError,
     NoGeoreferenceError,
+    NotAFileError,
     SlimmeRegioError,
     SourceNotFoundError,
+    TooLargeError,
     UnsupportedFormatError,
     ZipWithoutShapefileError,
+)
+from slimmeregio.layers.gdal_safety import (
+    MAX_VIEW_ROWS,
+    check_sqlite,
+    open_raster,
+    read_edges,
+    sniff,
+    sqlite_readonly,
+    vector_env,
+    view_rows,
 )
 from slimmeregio.layers.model import ANALYSIS_CRS, Layer, LayerReport, RasterData
 from slimmeregio.layers.progress import CancelCheck, ProgressCallback, Task
@@ -112,6 +124,46 @@ def _reading(path: Path, layer: str | None = None) -> Iterator[None]:
         ) from error
 
 
+def _vector_kind(path: Path) -> str:
+    """Check a vector file before GDAL opens it (see :mod:`.gdal_safety`):
+    its content must be the format its name says, a GeoPackage must be one
+    and must not be half-written. Returns the content kind."""
+    kind = sniff(path)
+    if kind == "sqlite":
+        check_sqlite(path)
+        with _reading(path), sqlite_readonly(path) as db:
+            found = db.execute(
+                "SELECT 1 FROM sqlite_master WHERE name = 'gpkg_contents' AND type = 'table'"
+            ).fetchone()
+        if not found:
+            raise CorruptFileError(path=path, detail="SQLite without GeoPackage tables")
+    return kind
+
+
+def _open_options(kind: str) -> dict[str, str]:
+    # IMMUTABLE: GDAL opens the GeoPackage without locks, journal or -wal/-shm files.
+    return {"IMMUTABLE": "YES"} if kind == "sqlite" else {}
+
+
+def _check_view(path: Path, layer: str) -> None:
+    """Refuse a GeoPackage layer that is a view of more than
+    :data:`~.gdal_safety.MAX_VIEW_ROWS` rows (or too costly to count)."""
+    with _reading(path, layer), sqlite_readonly(path) as db:
+        rows = view_rows(db, layer)
+    if rows is not None and (rows < 0 or rows > MAX_VIEW_ROWS):
+        raise TooLargeError(
+            path=path,
+            layer=layer,
+            reason={
+                "nl": f"laag '{layer}' is een view (opgeslagen query) met te veel rijen "
+                "of te veel rekenwerk",
+                "en": f"layer '{layer}' is a view (stored query) with too many rows "
+                "or too much work",
+            },
+            limit=f"{MAX_VIEW_ROWS:,} rows",
+        )
+
+
 def list_source_layers(path: str | Path) -> list[str]:
     """The spatial layers of a GeoPackage, GeoJSON or TopoJSON file.
 
@@ -120,7 +172,8 @@ def list_source_layers(path: str | Path) -> list[str]:
     import pyogrio
 
     path = Path(path)
-    with _reading(path):
+    _vector_kind(path)
+    with _reading(path), vector_env():
         listed = pyogrio.list_layers(path)
     return [str(name) for name, geometry_type in listed if geometry_type is not None]
 
@@ -133,7 +186,9 @@ def _wkb_type(wkb: bytes) -> int | None:
     return int(code) & 0x0FFFFFFF
 
 
-def _unreadable_lines(path: Path, layer: str | None, frame: gpd.GeoDataFrame) -> int:
+def _unreadable_lines(
+    path: Path, layer: str | None, frame: gpd.GeoDataFrame, options: Mapping[str, str]
+) -> int:
     """How many of the missing geometries are lines GEOS could not read
     (a line with a single point)."""
     import pyogrio.raw
@@ -141,7 +196,7 @@ def _unreadable_lines(path: Path, layer: str | None, frame: gpd.GeoDataFrame) ->
     missing = frame.geometry.isna().to_numpy()
     if not missing.any():
         return 0
-    result = pyogrio.raw.read(path, layer=layer, columns=[])
+    result = pyogrio.raw.read(path, layer=layer, columns=[], **options)
     wkbs = result[2]
     if wkbs is None or len(wkbs) != len(frame):
         return 0
@@ -183,12 +238,18 @@ def _dbf_encoding(path: Path) -> str | None:
 def _read_vector(path: Path, layer: str | None) -> tuple[gpd.GeoDataFrame, int]:
     import pyogrio
 
-    with _reading(path, layer):
+    kind = _vector_kind(path)
+    if kind == "sqlite" and layer is not None:
+        _check_view(path, layer)
+    options = _open_options(kind)
+    with _reading(path, layer), vector_env():
         encoding = _dbf_encoding(path)
-        frame = pyogrio.read_dataframe(path, layer=layer, on_invalid="ignore", encoding=encoding)
+        frame = pyogrio.read_dataframe(
+            path, layer=layer, on_invalid="ignore", encoding=encoding, **options
+        )
         if not isinstance(frame, gpd.GeoDataFrame):
             raise CorruptFileError(path=path, layer=layer, detail="no geometry column")
-        one_point = _unreadable_lines(path, layer, frame)
+        one_point = _unreadable_lines(path, layer, frame, options)
     return frame, one_point
 
 
@@ -935,25 +996,14 @@ def _raster_role(role: Role | None, name: str, report: LayerReport) -> Role:
     return Role.POPULATION_GRID if any(w in normalized for w in words) else Role.OTHER
 
 
-def _check_pixels(src: Any) -> None:
-    """Read the first and last pixel rows: a truncated file fails here, at
-    load, rather than later when the pixels are needed."""
-    from rasterio.windows import Window
-
-    for row in sorted({0, src.height - 1}):
-        src.read(1, window=Window(0, row, src.width, 1))
-
-
 def _load_raster(path: Path, *, crs: str | None, role: Role | None, **_: Any) -> list[Layer]:
-    import rasterio
-
     report = LayerReport()
     normalized_crs = normalize_crs(crs) if crs is not None else None
-    with _reading(path), rasterio.Env(), rasterio.open(path) as src:
+    with _reading(path), open_raster(path) as src:
         transform, bounds = src.transform, tuple(float(b) for b in src.bounds)
         declared = crs_to_string(src.crs) if src.crs else None
         meta = (src.width, src.height, src.count, str(src.dtypes[0]), src.nodata)
-        _check_pixels(src)
+        read_edges(src)
     if transform.is_identity:
         raise NoGeoreferenceError(path=path)
     cx, cy = (bounds[0] + bounds[2]) / 2.0, (bounds[1] + bounds[3]) / 2.0
@@ -1151,6 +1201,8 @@ def load_layers(
     task.report(0.0, f"Opening {path.name}")
     if not path.exists():
         raise SourceNotFoundError(path=path)
+    if not path.is_dir() and not path.is_file():
+        raise NotAFileError(path=path)
     options: dict[str, Any] = {
         "crs": normalize_crs(crs) if crs is not None else None,
         "role": _role(role),
