@@ -64,10 +64,10 @@ __all__ = [
 MAX_RASTER_BYTES = 512 * 1024**2
 #: Largest number of rows of a GeoPackage *view* (a view is a query: its
 #: size is not bounded by the file's size).
-MAX_VIEW_ROWS = 1_000_000
-#: SQLite virtual-machine steps allowed to count a view's rows (a few
-#: seconds at most); a view needing more is refused.
-_VIEW_WORK_STEPS = 200_000_000
+MAX_VIEW_ROWS = 100_000
+#: SQLite virtual-machine steps allowed to count a view's rows (about a
+#: second); a view needing more is refused.
+_VIEW_WORK_STEPS = 20_000_000
 #: Largest GeoJSON object GDAL parses, in MB (GDAL's default, 200, calls a
 #: valid 3-million-vertex polygon damaged).
 GEOJSON_MAX_OBJ_MB = 2000

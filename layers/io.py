@@ -235,6 +235,58 @@ def _dbf_encoding(path: Path) -> str | None:
     return "utf-8"
 
 
+def _shape_counts(path: Path) -> tuple[int, int] | None:
+    """Shapes (from the ``.shx`` index) and attribute records (from the
+    ``.dbf`` header) of a shapefile, or None when either is missing or unreadable."""
+    shx, dbf = _sidecar(path, ".shx"), _sidecar(path, ".dbf")
+    if shx is None or dbf is None:
+        return None
+    try:
+        with open(shx, "rb") as handle:
+            shx_head = handle.read(28)
+        with open(dbf, "rb") as handle:
+            dbf_head = handle.read(8)
+    except OSError:
+        return None
+    if len(shx_head) < 28 or len(dbf_head) < 8:
+        return None
+    (words,) = struct.unpack(">i", shx_head[24:28])
+    (records,) = struct.unpack("<I", dbf_head[4:8])
+    return max((words * 2 - 100) // 8, 0), int(records)
+
+
+def _report_dbf_mismatch(path: Path, report: LayerReport) -> None:
+    """Report a ``.dbf`` with another number of records than the ``.shp`` has
+    shapes. GDAL (and so QGIS) loads the shapes that have a record, and with
+    too many records attaches the first ones: both are said, never silent."""
+    counts = _shape_counts(path) if path.suffix.lower() == ".shp" else None
+    if counts is None or counts[0] == counts[1]:
+        return
+    shapes, records = counts
+    if records < shapes:
+        report.add(
+            "dbf_record_mismatch",
+            f"De shapefile telt {shapes} vormen maar het .dbf-bestand maar {records} rijen: "
+            f"{shapes - records} vormen zonder attributen zijn niet geladen (zoals in QGIS). "
+            "Controleer of de bestanden bij elkaar horen.",
+            f"The shapefile has {shapes} shapes but its .dbf only {records} records: "
+            f"{shapes - records} shapes without attributes were not loaded (as in QGIS). "
+            "Check that the files belong together.",
+            count=shapes - records,
+        )
+    else:
+        report.add(
+            "dbf_record_mismatch",
+            f"Het .dbf-bestand telt {records} rijen voor {shapes} vormen: de eerste {shapes} "
+            f"rijen zijn aan de vormen gekoppeld, {records - shapes} genegeerd (zoals in QGIS). "
+            "Het .dbf-bestand hoort misschien bij een andere shapefile.",
+            f"The .dbf has {records} records for {shapes} shapes: the first {shapes} records "
+            f"were attached to the shapes, {records - shapes} ignored (as in QGIS). "
+            "The .dbf may belong to another shapefile.",
+            count=records - shapes,
+        )
+
+
 def _read_vector(path: Path, layer: str | None) -> tuple[gpd.GeoDataFrame, int]:
     import pyogrio
 
@@ -1103,6 +1155,7 @@ def _load_ogr(
                 "De shapefile mist haar .dbf-bestand: de geometrie is geladen, alle attributen ontbreken.",
                 "The shapefile lacks its .dbf file: the geometry was loaded, every attribute is missing.",
             )
+        _report_dbf_mismatch(path, report)
         try:
             layers.append(
                 prepare_frame(
