@@ -44,6 +44,7 @@ from slimmeregio.layers.errors import (
 )
 
 __all__ = [
+    "GEOJSON_MAX_OBJ_MB",
     "MAX_RASTER_BYTES",
     "MAX_VIEW_ROWS",
     "check_path",
@@ -68,9 +69,12 @@ MAX_VIEW_ROWS = 100_000
 #: SQLite virtual-machine steps allowed to count a view's rows (about a
 #: second); a view needing more is refused.
 _VIEW_WORK_STEPS = 20_000_000
-#: Largest GeoJSON object GDAL parses, in MB (GDAL's default, 200, calls a
-#: valid 3-million-vertex polygon damaged).
-GEOJSON_MAX_OBJ_MB = 2000
+#: Largest GeoJSON object GDAL parses, in MB of GDAL's own estimate (about
+#: 40 times the object's text). GDAL's default, 200, refuses a single line or
+#: polygon of about a million vertices; 4000 admits a valid 3-million-vertex
+#: one (72 MB of text, about 1.7 GB peak memory). A larger object is refused
+#: with :class:`.TooLargeError` naming this limit.
+GEOJSON_MAX_OBJ_MB = 4000
 
 #: Contents a file name suffix may have (a GeoPackage named .geojson is read
 #: as the GeoPackage it is; no other mix is allowed).

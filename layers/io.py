@@ -50,6 +50,7 @@ from slimmeregio.layers.errors import (
     ZipWithoutShapefileError,
 )
 from slimmeregio.layers.gdal_safety import (
+    GEOJSON_MAX_OBJ_MB,
     MAX_VIEW_ROWS,
     check_sqlite,
     open_raster,
@@ -119,6 +120,22 @@ def _reading(path: Path, layer: str | None = None) -> Iterator[None]:
     except MemoryError as error:
         raise CorruptFileError(path=path, layer=layer, detail="out of memory") from error
     except Exception as error:  # pyogrio, GDAL, rasterio, sqlite: all unreadable input
+        if "OGR_GEOJSON_MAX_OBJ_SIZE" in str(error):
+            raise TooLargeError(
+                path=path,
+                layer=layer,
+                reason={
+                    "nl": "één GeoJSON-object is groter dan GDAL toelaat",
+                    "en": "one GeoJSON object is larger than GDAL allows",
+                },
+                limit=f"{GEOJSON_MAX_OBJ_MB} MB (OGR_GEOJSON_MAX_OBJ_SIZE)",
+                hint={
+                    "nl": f"De grens is {GEOJSON_MAX_OBJ_MB} MB (OGR_GEOJSON_MAX_OBJ_SIZE). "
+                    "Lever het als GeoPackage of Shapefile aan.",
+                    "en": f"The limit is {GEOJSON_MAX_OBJ_MB} MB (OGR_GEOJSON_MAX_OBJ_SIZE). "
+                    "Supply it as GeoPackage or Shapefile.",
+                },
+            ) from error
         raise CorruptFileError(
             path=path, layer=layer, detail=f"{type(error).__name__}: {error}"
         ) from error

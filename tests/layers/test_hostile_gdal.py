@@ -381,3 +381,37 @@ def test_raster_size_limit_is_checked_before_reading() -> None:
         check_raster_size(over, Path("a.tif"))
     assert "8192 x 8193" in info.value.message("en")
     assert "512.0 MiB" in info.value.full_message("en")
+
+
+def _long_line(path: Path, vertices: int) -> None:
+    """A valid GeoJSON of one line with ``vertices`` vertices near Halle."""
+    coords = ",".join(f"[{143600 + i * 0.001:.3f},{158400 + (i % 100) * 0.01:.3f}]" for i in range(vertices))
+    path.write_text(
+        '{"type":"FeatureCollection","features":[{"type":"Feature","properties":{"naam":"lang"},'
+        f'"geometry":{{"type":"LineString","coordinates":[{coords}]}}}}]}}'
+    )
+
+
+def test_a_valid_geojson_of_1_2_million_vertices_loads(tmp_path: Path) -> None:
+    """GDAL's default object limit (200 MB of its estimate) calls this 29 MB
+    file damaged; the raised limit reads it."""
+    from slimmeregio.layers.io import load_layers
+
+    path = tmp_path / "lang.geojson"
+    _long_line(path, 1_200_000)
+    (layer,) = load_layers(path)
+    assert len(layer.frame) == 1
+    assert len(layer.frame.geometry.iloc[0].coords) == 1_200_000
+
+
+def test_the_geojson_limit_hit_is_named(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    from slimmeregio.layers import gdal_safety
+    from slimmeregio.layers.io import load_layers
+
+    monkeypatch.setitem(gdal_safety._VECTOR_OPTIONS, "OGR_GEOJSON_MAX_OBJ_SIZE", "1")
+    path = tmp_path / "lang.geojson"
+    _long_line(path, 200_000)
+    with pytest.raises(errors.TooLargeError) as info:
+        load_layers(path)
+    assert "OGR_GEOJSON_MAX_OBJ_SIZE" in info.value.full_message("en")
+    assert "GeoJSON" in info.value.message("nl")
