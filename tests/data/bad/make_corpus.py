@@ -828,15 +828,16 @@ def _(folder: Path) -> None:
 
 
 def _huge_tiff_bytes(folder: Path) -> bytes:
-    """A few kB of GeoTIFF declaring 200,000 x 200,000 float64 pixels (298 GiB)."""
+    """A few kB of GeoTIFF declaring 60,000 x 60,000 float64 pixels (27 GiB)."""
     import rasterio
     from rasterio.transform import from_origin
 
     tmp = folder / ".tmp-huge.tif"
     profile = {
-        "driver": "GTiff", "width": 200_000, "height": 200_000, "count": 1, "dtype": "float64",
+        "driver": "GTiff", "width": 60_000, "height": 60_000, "count": 1, "dtype": "float64",
         "crs": CRS, "transform": from_origin(140000, 162000, 0.1, 0.1),
-        "tiled": True, "compress": "deflate", "sparse_ok": True,
+        "tiled": True, "blockxsize": 1024, "blockysize": 1024, "compress": "deflate",
+        "sparse_ok": True,
     }
     with rasterio.open(tmp, "w", **profile):
         pass
