@@ -473,6 +473,7 @@ def _guess_missing_crs(
     """Guess the CRS of a frame whose file declares none (or an impossible one)."""
     xs, ys = _midpoints(frame.geometry.array)
     by_value = guess_crs(xs, ys)
+    original: str | None
     if csv is not None and csv.range_crs is not None:
         original, why_nl, why_en = csv.range_crs, "het waardebereik", "value range"
     elif csv is not None and csv.geographic and by_value in (None, "EPSG:4326"):

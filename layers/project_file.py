@@ -45,6 +45,7 @@ import numpy as np
 import pandas as pd
 
 from slimmeregio.layers.errors import (
+    HalfWrittenError,
     NotAFileError,
     ProjectFileError,
     ProjectVersionError,
@@ -1032,8 +1033,8 @@ def is_project_file(path: str | os.PathLike[str]) -> bool:
     """True when ``path`` is a GeoPackage with a Slimme Regio project table."""
     try:
         _read_document(Path(path))
-    except ProjectVersionError:
-        return True
+    except (ProjectVersionError, HalfWrittenError):
+        return True  # loading it says why it cannot be opened
     except SlimmeRegioError:
         return False
     return True

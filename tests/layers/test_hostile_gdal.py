@@ -415,3 +415,13 @@ def test_the_geojson_limit_hit_is_named(tmp_path: Path, monkeypatch: pytest.Monk
         load_layers(path)
     assert "OGR_GEOJSON_MAX_OBJ_SIZE" in info.value.full_message("en")
     assert "GeoJSON" in info.value.message("nl")
+
+
+def test_a_half_written_project_is_still_recognised_as_a_project(tmp_path: Path) -> None:
+    """Callers that ask first (OSM clipping) then get the half-written message."""
+    from slimmeregio.layers.project_file import is_project_file
+
+    path = _build("project_hot_journal.srp", tmp_path)
+    before = _snapshot(path.parent)
+    assert is_project_file(path)
+    assert _snapshot(path.parent) == before
