@@ -146,6 +146,12 @@ def _vector_kind(path: Path) -> str:
     its content must be the format its name says, a GeoPackage must be one
     and must not be half-written. Returns the content kind."""
     kind = sniff(path)
+    if kind == "shape":
+        # GDAL (and the encoding sniffer) open the .dbf/.shx/.prj ...: a FIFO
+        # among them would block the load for ever.
+        for sibling in path.parent.iterdir():
+            if sibling.stem == path.stem and not sibling.is_file() and not sibling.is_dir():
+                raise NotAFileError(path=sibling)
     if kind == "sqlite":
         check_sqlite(path)
         with _reading(path), sqlite_readonly(path) as db:

@@ -425,3 +425,46 @@ def test_a_half_written_project_is_still_recognised_as_a_project(tmp_path: Path)
     before = _snapshot(path.parent)
     assert is_project_file(path)
     assert _snapshot(path.parent) == before
+
+
+@posix_only
+@pytest.mark.parametrize(
+    "crs",
+    [
+        {"type": "name", "properties": {"name": "{fifo}"}},
+        {"type": "link", "properties": {"href": "{fifo}", "type": "wkt"}},
+        {"type": "link", "properties": {"href": "http://192.0.2.1/lambert.prj", "type": "proj4"}},
+    ],
+)
+def test_a_geojson_crs_cannot_name_another_file_or_url(crs: dict[str, Any], tmp_path: Path) -> None:
+    """A CRS given as a file name or URL is not followed: the layer loads
+    with a guessed CRS, without opening the FIFO or waiting for the URL."""
+    import json
+
+    fifo = tmp_path / "lambert.prj"
+    os.mkfifo(fifo)
+    doc = {
+        "type": "FeatureCollection",
+        "crs": json.loads(json.dumps(crs).replace("{fifo}", str(fifo))),
+        "features": [
+            {"type": "Feature", "properties": {"n": 1}, "geometry": {"type": "Point", "coordinates": [143600, 158400]}}
+        ],
+    }
+    path = tmp_path / "punten.geojson"
+    path.write_text(json.dumps(doc))
+    code, out, err, seconds = _child(["-c", _LOAD, str(path)], tmp_path)
+    assert (code, out.strip()) == (0, "loaded"), err
+    assert seconds < MAX_SECONDS
+
+
+@posix_only
+def test_a_shapefile_sidecar_that_is_a_fifo_is_refused(tmp_path: Path) -> None:
+    from slimmeregio.layers.io import load_layers
+
+    shp = tmp_path / "punten.shp"
+    gpd.GeoDataFrame({"n": [1]}, geometry=[Point(143600, 158400)], crs=31370).to_file(shp)
+    (tmp_path / "punten.dbf").unlink()
+    os.mkfifo(tmp_path / "punten.dbf")  # reading it would block for ever
+    with pytest.raises(errors.NotAFileError) as info:
+        load_layers(shp)
+    assert info.value.path == str(tmp_path / "punten.dbf")
