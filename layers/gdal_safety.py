@@ -50,6 +50,7 @@ __all__ = [
     "check_path",
     "check_raster_size",
     "check_sqlite",
+    "gpkg_open_options",
     "open_raster",
     "raster_env",
     "read_edges",
@@ -310,9 +311,25 @@ def check_sqlite(path: Path, *, is_project: bool = False) -> None:
 
 
 def _uri(path: Path) -> str:
+    """The read-only, immutable SQLite URI of ``path``: ``file:///home/a.srp``,
+    ``file:///C:/a.srp``, ``file:////server/share/a.srp`` (UNC), with
+    ``?``, ``#`` and ``%`` in names escaped."""
     quoted = urllib.parse.quote(os.path.abspath(path).replace("\\", "/"), safe="/:")
-    prefix = "file:" if quoted.startswith("/") else "file:/"
-    return f"{prefix}{quoted}?mode=ro&immutable=1"
+    slash = "" if quoted.startswith("/") else "/"
+    return f"file://{slash}{quoted}?mode=ro&immutable=1"
+
+
+def gpkg_open_options(path: Path) -> dict[str, str]:
+    """GDAL open options for reading a GeoPackage without touching it.
+
+    ``IMMUTABLE=YES``: no locks, no journal, no ``-wal``/``-shm``. GDAL builds
+    an unescaped SQLite URI for it, so a name holding ``?``, ``#`` or ``%``
+    is opened plain read-only instead (which, after :func:`check_sqlite`,
+    also changes nothing).
+    """
+    if any(ch in os.path.abspath(path) for ch in "?#%"):
+        return {}
+    return {"IMMUTABLE": "YES"}
 
 
 @contextlib.contextmanager

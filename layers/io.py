@@ -53,6 +53,7 @@ from slimmeregio.layers.gdal_safety import (
     GEOJSON_MAX_OBJ_MB,
     MAX_VIEW_ROWS,
     check_sqlite,
+    gpkg_open_options,
     open_raster,
     read_edges,
     sniff,
@@ -163,9 +164,8 @@ def _vector_kind(path: Path) -> str:
     return kind
 
 
-def _open_options(kind: str) -> dict[str, str]:
-    # IMMUTABLE: GDAL opens the GeoPackage without locks, journal or -wal/-shm files.
-    return {"IMMUTABLE": "YES"} if kind == "sqlite" else {}
+def _open_options(path: Path, kind: str) -> dict[str, str]:
+    return gpkg_open_options(path) if kind == "sqlite" else {}
 
 
 def _check_view(path: Path, layer: str) -> None:
@@ -316,7 +316,7 @@ def _read_vector(path: Path, layer: str | None) -> tuple[gpd.GeoDataFrame, int]:
     kind = _vector_kind(path)
     if kind == "sqlite" and layer is not None:
         _check_view(path, layer)
-    options = _open_options(kind)
+    options = _open_options(path, kind)
     with _reading(path, layer), vector_env():
         encoding = _dbf_encoding(path)
         frame = pyogrio.read_dataframe(

@@ -56,6 +56,7 @@ from slimmeregio.layers.errors import (
 from slimmeregio.layers.gdal_safety import (
     MAX_VIEW_ROWS,
     check_sqlite,
+    gpkg_open_options,
     open_raster,
     read_edges,
     sqlite_readonly,
@@ -886,7 +887,7 @@ def _read_vector(path: Path, table: str, layout: Mapping[str, Any]) -> gpd.GeoDa
     _check_view(path, table)
     try:
         with _quiet_gdal(), vector_env():
-            raw = pyogrio.read_dataframe(path, layer=table, IMMUTABLE="YES")
+            raw = pyogrio.read_dataframe(path, layer=table, **gpkg_open_options(path))
     except (pyogrio.errors.DataSourceError, pyogrio.errors.DataLayerError) as exc:
         raise _error(
             path,

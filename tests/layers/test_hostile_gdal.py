@@ -468,3 +468,23 @@ def test_a_shapefile_sidecar_that_is_a_fifo_is_refused(tmp_path: Path) -> None:
     with pytest.raises(errors.NotAFileError) as info:
         load_layers(shp)
     assert info.value.path == str(tmp_path / "punten.dbf")
+
+
+def test_projects_with_uri_characters_in_their_names_load(tmp_path: Path) -> None:
+    """The read-only SQLite URI escapes ?, #, % and spaces in names (GDAL's
+    IMMUTABLE open would not: such names are opened plain read-only)."""
+    from slimmeregio.layers.gdal_safety import _uri
+    from slimmeregio.layers.project_file import load_project
+
+    folder = tmp_path / "map #1 ?x=%41"
+    folder.mkdir()
+    from slimmeregio.layers.io import load_layers
+
+    path = _project_file(folder)
+    layer_file = folder / "punten.gpkg"
+    gpd.GeoDataFrame({"n": [1]}, geometry=[Point(143600, 158400)], crs=31370).to_file(layer_file)
+    before = _snapshot(folder)
+    assert [layer.name for layer in load_project(path).layers] == ["punten"]
+    assert len(load_layers(layer_file)[0].frame) == 1
+    assert _snapshot(folder) == before
+    assert _uri(Path("/a b/c?d#e%f.srp")) == "file:///a%20b/c%3Fd%23e%25f.srp?mode=ro&immutable=1"
