@@ -238,13 +238,15 @@ def check_raster_size(src: Any, path: Path, layer: str | None = None) -> None:
     itemsize = max(np.dtype(d).itemsize for d in src.dtypes) if src.count else 1
     needed = int(src.width) * int(src.height) * max(int(src.count), 1) * itemsize
     if needed > MAX_RASTER_BYTES:
+        bands_nl = "1 band" if src.count == 1 else f"{src.count} banden"
+        bands_en = "1 band" if src.count == 1 else f"{src.count} bands"
         raise TooLargeError(
             path=path,
             layer=layer,
             reason={
-                "nl": f"het raster meldt {src.width} x {src.height} pixels x {src.count} banden "
+                "nl": f"het raster meldt {src.width} x {src.height} pixels x {bands_nl} "
                 f"= {_size_text(needed)} in het geheugen",
-                "en": f"the raster declares {src.width} x {src.height} pixels x {src.count} bands "
+                "en": f"the raster declares {src.width} x {src.height} pixels x {bands_en} "
                 f"= {_size_text(needed)} in memory",
             },
             limit=_size_text(MAX_RASTER_BYTES),

@@ -488,3 +488,30 @@ def test_projects_with_uri_characters_in_their_names_load(tmp_path: Path) -> Non
     assert len(load_layers(layer_file)[0].frame) == 1
     assert _snapshot(folder) == before
     assert _uri(Path("/a b/c?d#e%f.srp")) == "file:///a%20b/c%3Fd%23e%25f.srp?mode=ro&immutable=1"
+
+
+@posix_only
+@pytest.mark.parametrize(
+    ("name", "words"),
+    [
+        ("project_hot_journal.srp", "half geschreven"),
+        ("project_huge_raster.srp", "te groot"),
+        ("project_vrt_raster.srp", "geen geotiff"),
+    ],
+)
+def test_cli_run_on_a_hostile_project_exits_2_and_writes_nothing(name: str, words: str, tmp_path: Path) -> None:
+    from slimmeregio.scenarios.model import example_scenario_toml
+
+    path = _build(name, tmp_path)
+    scenario = tmp_path / "scenario.toml"
+    scenario.write_text(example_scenario_toml(), encoding="utf-8")
+    before = _snapshot(tmp_path)
+    out = tmp_path / "uit"
+    code, _out, err, seconds = _child(
+        ["-m", "slimmeregio", "run", str(scenario), "--project", str(path), "--out", str(out)], tmp_path
+    )
+    assert code == 2, err
+    assert words in _one_line(err).lower()
+    assert seconds < MAX_SECONDS
+    assert not out.exists()
+    assert _snapshot(tmp_path) == before
