@@ -515,3 +515,17 @@ def test_cli_run_on_a_hostile_project_exits_2_and_writes_nothing(name: str, word
     assert seconds < MAX_SECONDS
     assert not out.exists()
     assert _snapshot(tmp_path) == before
+
+
+@posix_only
+def test_vrt_stored_in_a_project_never_opens_its_target(tmp_path: Path) -> None:
+    fifo = tmp_path / "geheim.tif"
+    os.mkfifo(fifo)
+    path = _MC._raster_project(tmp_path, "kwaad.srp", _MC._raster_vrt(str(fifo)))
+    before = _snapshot(tmp_path)
+    code, out, err, seconds = _child(["-c", _LOAD_PROJECT, str(path)], tmp_path)
+    assert code == 2, (out, err)
+    line = _one_line(err)
+    assert line.startswith("ProjectFileError: ") and "VRT" in line, line
+    assert seconds < MAX_SECONDS
+    assert _snapshot(tmp_path) == before
