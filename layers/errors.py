@@ -16,6 +16,7 @@ they are formatted with the error's data. Unknown template fields render empty.
 
 from __future__ import annotations
 
+import re
 import string
 from pathlib import Path
 from typing import Any, ClassVar
@@ -39,7 +40,11 @@ __all__ = [
     "UnsupportedFormatError",
     "ZipWithoutShapefileError",
     "ExportError",
+    "HalfWrittenError",
     "InvalidCrsError",
+    "NotAFileError",
+    "TooLargeError",
+    "UnsafeSourceError",
     "LayerNotFoundError",
     "OsmImportError",
     "GtfsImportError",
@@ -57,8 +62,22 @@ def _is_translated(value: Any) -> bool:
     return isinstance(value, dict) and "en" in value and "nl" in value
 
 
+#: Characters that would break the one-line message (or forge a line) when a
+#: path, layer name or library detail holds them.
+_CONTROL = re.compile("[\x00-\x1f\x7f-\x9f\u2028\u2029]")
+
+
+def _escape(value: Any) -> Any:
+    """Text with line breaks and other control characters written as escapes
+    (``\\n``, ``\\x1b`` ...), so a value can never split or forge a line."""
+    if not isinstance(value, str):
+        return value
+    return _CONTROL.sub(lambda m: m.group().encode("unicode_escape").decode("ascii"), value)
+
+
 def _format(template: str, data: dict[str, Any]) -> str:
-    return string.Formatter().vformat(template, (), _Lenient(data)).strip()
+    safe = {key: _escape(value) for key, value in data.items()}
+    return string.Formatter().vformat(template, (), _Lenient(safe)).strip()
 
 
 class SlimmeRegioError(Exception):
@@ -130,9 +149,9 @@ class SlimmeRegioError(Exception):
     def hint_text(self, lang: str = "nl") -> str:
         """The hint in ``lang``: the explicit one, else the class default."""
         if isinstance(self.hint, dict):
-            return self.hint.get(lang) or self.hint.get("en", "")
+            return str(_escape(self.hint.get(lang) or self.hint.get("en", "")))
         if self.hint:
-            return self.hint
+            return str(_escape(self.hint))
         template = self.hints.get(lang) or self.hints.get("en", "")
         return _format(template, self._values(lang)) if template else ""
 
@@ -173,6 +192,66 @@ class CorruptFileError(SlimmeRegioError, ValueError):
         "nl": "Open het in een GIS om te controleren, of exporteer het opnieuw.",
         "en": "Check it in a GIS, or export it again.",
     }
+
+
+class NotAFileError(SlimmeRegioError, OSError):
+    messages = {
+        "nl": "Dit is geen gewoon bestand (maar bv. een pijp, apparaat of socket): {path}",
+        "en": "This is not a regular file (but e.g. a pipe, device or socket): {path}",
+    }
+    hints = {
+        "nl": "Er is niets uit gelezen. Geef een gewoon bestand op.",
+        "en": "Nothing was read from it. Give a regular file.",
+    }
+
+
+class UnsafeSourceError(SlimmeRegioError, ValueError):
+    """A file that would make GDAL read other files or internet addresses."""
+
+    messages = {
+        "nl": "Het bestand is geweigerd omdat het onveilig is ({reason}): {path}",
+        "en": "The file was refused because it is unsafe ({reason}): {path}",
+    }
+    hints = {
+        "nl": "Lever de gegevens zelf aan, als GeoTIFF, GeoPackage, GeoJSON of Shapefile.",
+        "en": "Supply the data themselves, as GeoTIFF, GeoPackage, GeoJSON or Shapefile.",
+    }
+
+
+class TooLargeError(SlimmeRegioError, ValueError):
+    """A file declaring more data than the documented limit (checked before reading)."""
+
+    messages = {
+        "nl": "Het bestand is te groot om te verwerken ({reason}): {path}",
+        "en": "The file is too large to process ({reason}): {path}",
+    }
+    hints = {
+        "nl": "De grens is {limit}. Knip of verklein de gegevens eerst (bv. grovere pixels).",
+        "en": "The limit is {limit}. Clip or shrink the data first (e.g. coarser pixels).",
+    }
+
+
+class HalfWrittenError(SlimmeRegioError, OSError):
+    """A SQLite file (GeoPackage, project) with a hot journal or a write-ahead log."""
+
+    messages = {
+        "nl": "{what} is half geschreven door een ander programma (of wordt nog geschreven): {path}",
+        "en": "{what} was left half-written by another program (or is still being written): {path}",
+    }
+    hints = {
+        "nl": "Er is niets gewijzigd ({sidecar} staat ernaast). Open en sluit het in het programma "
+        "dat het schreef, of wacht tot dat klaar is.",
+        "en": "Nothing was changed ({sidecar} lies beside it). Open and close it in the program "
+        "that wrote it, or wait until that has finished.",
+    }
+
+    def __init__(self, *, project: bool = False, **kwargs: Any) -> None:
+        what = (
+            {"nl": "Het project", "en": "The project"}
+            if project
+            else {"nl": "Het bestand", "en": "The file"}
+        )
+        super().__init__(what=what, **kwargs)
 
 
 class ZipWithoutShapefileError(SlimmeRegioError, ValueError):

@@ -42,10 +42,24 @@ from slimmeregio.layers.errors import (
     LayerNotFoundError,
     MissingFieldError,
     NoGeoreferenceError,
+    NotAFileError,
     SlimmeRegioError,
     SourceNotFoundError,
+    TooLargeError,
     UnsupportedFormatError,
     ZipWithoutShapefileError,
+)
+from slimmeregio.layers.gdal_safety import (
+    GEOJSON_MAX_OBJ_MB,
+    MAX_VIEW_ROWS,
+    check_sqlite,
+    gpkg_open_options,
+    open_raster,
+    read_edges,
+    sniff,
+    sqlite_readonly,
+    vector_env,
+    view_rows,
 )
 from slimmeregio.layers.model import ANALYSIS_CRS, Layer, LayerReport, RasterData
 from slimmeregio.layers.progress import CancelCheck, ProgressCallback, Task
@@ -107,9 +121,70 @@ def _reading(path: Path, layer: str | None = None) -> Iterator[None]:
     except MemoryError as error:
         raise CorruptFileError(path=path, layer=layer, detail="out of memory") from error
     except Exception as error:  # pyogrio, GDAL, rasterio, sqlite: all unreadable input
+        if "OGR_GEOJSON_MAX_OBJ_SIZE" in str(error):
+            raise TooLargeError(
+                path=path,
+                layer=layer,
+                reason={
+                    "nl": "één GeoJSON-object is groter dan GDAL toelaat",
+                    "en": "one GeoJSON object is larger than GDAL allows",
+                },
+                limit=f"{GEOJSON_MAX_OBJ_MB} MB (OGR_GEOJSON_MAX_OBJ_SIZE)",
+                hint={
+                    "nl": f"De grens is {GEOJSON_MAX_OBJ_MB} MB (OGR_GEOJSON_MAX_OBJ_SIZE). "
+                    "Lever het als GeoPackage of Shapefile aan.",
+                    "en": f"The limit is {GEOJSON_MAX_OBJ_MB} MB (OGR_GEOJSON_MAX_OBJ_SIZE). "
+                    "Supply it as GeoPackage or Shapefile.",
+                },
+            ) from error
         raise CorruptFileError(
             path=path, layer=layer, detail=f"{type(error).__name__}: {error}"
         ) from error
+
+
+def _vector_kind(path: Path) -> str:
+    """Check a vector file before GDAL opens it (see :mod:`.gdal_safety`):
+    its content must be the format its name says, a GeoPackage must be one
+    and must not be half-written. Returns the content kind."""
+    kind = sniff(path)
+    if kind == "shape":
+        # GDAL (and the encoding sniffer) open the .dbf/.shx/.prj ...: a FIFO
+        # among them would block the load for ever.
+        for sibling in path.parent.iterdir():
+            if sibling.stem == path.stem and not sibling.is_file() and not sibling.is_dir():
+                raise NotAFileError(path=sibling)
+    if kind == "sqlite":
+        check_sqlite(path)
+        with _reading(path), sqlite_readonly(path) as db:
+            found = db.execute(
+                "SELECT 1 FROM sqlite_master WHERE name = 'gpkg_contents' AND type = 'table'"
+            ).fetchone()
+        if not found:
+            raise CorruptFileError(path=path, detail="SQLite without GeoPackage tables")
+    return kind
+
+
+def _open_options(path: Path, kind: str) -> dict[str, str]:
+    return gpkg_open_options(path) if kind == "sqlite" else {}
+
+
+def _check_view(path: Path, layer: str) -> None:
+    """Refuse a GeoPackage layer that is a view of more than
+    :data:`~.gdal_safety.MAX_VIEW_ROWS` rows (or too costly to count)."""
+    with _reading(path, layer), sqlite_readonly(path) as db:
+        rows = view_rows(db, layer)
+    if rows is not None and (rows < 0 or rows > MAX_VIEW_ROWS):
+        raise TooLargeError(
+            path=path,
+            layer=layer,
+            reason={
+                "nl": f"laag '{layer}' is een view (opgeslagen query) met te veel rijen "
+                "of te veel rekenwerk",
+                "en": f"layer '{layer}' is a view (stored query) with too many rows "
+                "or too much work",
+            },
+            limit=f"{MAX_VIEW_ROWS:,} rows",
+        )
 
 
 def list_source_layers(path: str | Path) -> list[str]:
@@ -120,7 +195,8 @@ def list_source_layers(path: str | Path) -> list[str]:
     import pyogrio
 
     path = Path(path)
-    with _reading(path):
+    _vector_kind(path)
+    with _reading(path), vector_env():
         listed = pyogrio.list_layers(path)
     return [str(name) for name, geometry_type in listed if geometry_type is not None]
 
@@ -133,7 +209,9 @@ def _wkb_type(wkb: bytes) -> int | None:
     return int(code) & 0x0FFFFFFF
 
 
-def _unreadable_lines(path: Path, layer: str | None, frame: gpd.GeoDataFrame) -> int:
+def _unreadable_lines(
+    path: Path, layer: str | None, frame: gpd.GeoDataFrame, options: Mapping[str, str]
+) -> int:
     """How many of the missing geometries are lines GEOS could not read
     (a line with a single point)."""
     import pyogrio.raw
@@ -141,7 +219,7 @@ def _unreadable_lines(path: Path, layer: str | None, frame: gpd.GeoDataFrame) ->
     missing = frame.geometry.isna().to_numpy()
     if not missing.any():
         return 0
-    result = pyogrio.raw.read(path, layer=layer, columns=[])
+    result = pyogrio.raw.read(path, layer=layer, columns=[], **options)
     wkbs = result[2]
     if wkbs is None or len(wkbs) != len(frame):
         return 0
@@ -180,15 +258,73 @@ def _dbf_encoding(path: Path) -> str | None:
     return "utf-8"
 
 
+def _shape_counts(path: Path) -> tuple[int, int] | None:
+    """Shapes (from the ``.shx`` index) and attribute records (from the
+    ``.dbf`` header) of a shapefile, or None when either is missing or unreadable."""
+    shx, dbf = _sidecar(path, ".shx"), _sidecar(path, ".dbf")
+    if shx is None or dbf is None:
+        return None
+    try:
+        with open(shx, "rb") as handle:
+            shx_head = handle.read(28)
+        with open(dbf, "rb") as handle:
+            dbf_head = handle.read(8)
+    except OSError:
+        return None
+    if len(shx_head) < 28 or len(dbf_head) < 8:
+        return None
+    (words,) = struct.unpack(">i", shx_head[24:28])
+    (records,) = struct.unpack("<I", dbf_head[4:8])
+    return max((words * 2 - 100) // 8, 0), int(records)
+
+
+def _report_dbf_mismatch(path: Path, report: LayerReport) -> None:
+    """Report a ``.dbf`` with another number of records than the ``.shp`` has
+    shapes. GDAL (and so QGIS) loads the shapes that have a record, and with
+    too many records attaches the first ones: both are said, never silent."""
+    counts = _shape_counts(path) if path.suffix.lower() == ".shp" else None
+    if counts is None or counts[0] == counts[1]:
+        return
+    shapes, records = counts
+    if records < shapes:
+        report.add(
+            "dbf_record_mismatch",
+            f"De shapefile telt {shapes} vormen maar het .dbf-bestand maar {records} rijen: "
+            f"{shapes - records} vormen zonder attributen zijn niet geladen (zoals in QGIS). "
+            "Controleer of de bestanden bij elkaar horen.",
+            f"The shapefile has {shapes} shapes but its .dbf only {records} records: "
+            f"{shapes - records} shapes without attributes were not loaded (as in QGIS). "
+            "Check that the files belong together.",
+            count=shapes - records,
+        )
+    else:
+        report.add(
+            "dbf_record_mismatch",
+            f"Het .dbf-bestand telt {records} rijen voor {shapes} vormen: de eerste {shapes} "
+            f"rijen zijn aan de vormen gekoppeld, {records - shapes} genegeerd (zoals in QGIS). "
+            "Het .dbf-bestand hoort misschien bij een andere shapefile.",
+            f"The .dbf has {records} records for {shapes} shapes: the first {shapes} records "
+            f"were attached to the shapes, {records - shapes} ignored (as in QGIS). "
+            "The .dbf may belong to another shapefile.",
+            count=records - shapes,
+        )
+
+
 def _read_vector(path: Path, layer: str | None) -> tuple[gpd.GeoDataFrame, int]:
     import pyogrio
 
-    with _reading(path, layer):
+    kind = _vector_kind(path)
+    if kind == "sqlite" and layer is not None:
+        _check_view(path, layer)
+    options = _open_options(path, kind)
+    with _reading(path, layer), vector_env():
         encoding = _dbf_encoding(path)
-        frame = pyogrio.read_dataframe(path, layer=layer, on_invalid="ignore", encoding=encoding)
+        frame = pyogrio.read_dataframe(
+            path, layer=layer, on_invalid="ignore", encoding=encoding, **options
+        )
         if not isinstance(frame, gpd.GeoDataFrame):
             raise CorruptFileError(path=path, layer=layer, detail="no geometry column")
-        one_point = _unreadable_lines(path, layer, frame)
+        one_point = _unreadable_lines(path, layer, frame, options)
     return frame, one_point
 
 
@@ -343,6 +479,7 @@ def _guess_missing_crs(
     """Guess the CRS of a frame whose file declares none (or an impossible one)."""
     xs, ys = _midpoints(frame.geometry.array)
     by_value = guess_crs(xs, ys)
+    original: str | None
     if csv is not None and csv.range_crs is not None:
         original, why_nl, why_en = csv.range_crs, "het waardebereik", "value range"
     elif csv is not None and csv.geographic and by_value in (None, "EPSG:4326"):
@@ -935,25 +1072,14 @@ def _raster_role(role: Role | None, name: str, report: LayerReport) -> Role:
     return Role.POPULATION_GRID if any(w in normalized for w in words) else Role.OTHER
 
 
-def _check_pixels(src: Any) -> None:
-    """Read the first and last pixel rows: a truncated file fails here, at
-    load, rather than later when the pixels are needed."""
-    from rasterio.windows import Window
-
-    for row in sorted({0, src.height - 1}):
-        src.read(1, window=Window(0, row, src.width, 1))
-
-
 def _load_raster(path: Path, *, crs: str | None, role: Role | None, **_: Any) -> list[Layer]:
-    import rasterio
-
     report = LayerReport()
     normalized_crs = normalize_crs(crs) if crs is not None else None
-    with _reading(path), rasterio.Env(), rasterio.open(path) as src:
+    with _reading(path), open_raster(path) as src:
         transform, bounds = src.transform, tuple(float(b) for b in src.bounds)
         declared = crs_to_string(src.crs) if src.crs else None
         meta = (src.width, src.height, src.count, str(src.dtypes[0]), src.nodata)
-        _check_pixels(src)
+        read_edges(src)
     if transform.is_identity:
         raise NoGeoreferenceError(path=path)
     cx, cy = (bounds[0] + bounds[2]) / 2.0, (bounds[1] + bounds[3]) / 2.0
@@ -1053,6 +1179,7 @@ def _load_ogr(
                 "De shapefile mist haar .dbf-bestand: de geometrie is geladen, alle attributen ontbreken.",
                 "The shapefile lacks its .dbf file: the geometry was loaded, every attribute is missing.",
             )
+        _report_dbf_mismatch(path, report)
         try:
             layers.append(
                 prepare_frame(
@@ -1151,6 +1278,8 @@ def load_layers(
     task.report(0.0, f"Opening {path.name}")
     if not path.exists():
         raise SourceNotFoundError(path=path)
+    if not path.is_dir() and not path.is_file():
+        raise NotAFileError(path=path)
     options: dict[str, Any] = {
         "crs": normalize_crs(crs) if crs is not None else None,
         "role": _role(role),

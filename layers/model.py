@@ -15,7 +15,8 @@ from typing import Any
 import geopandas as gpd
 import pandas as pd
 
-from slimmeregio.layers.errors import MissingFieldError
+from slimmeregio.layers.errors import CorruptFileError, MissingFieldError, SlimmeRegioError
+from slimmeregio.layers.gdal_safety import open_raster
 from slimmeregio.layers.roles import ROLE_FIELDS, Role
 
 __all__ = [
@@ -158,10 +159,16 @@ class RasterData:
         )
 
     def read(self, band: int = 1) -> Any:
-        import rasterio
-
-        with rasterio.open(self.path) as src:
-            return src.read(band, masked=True)
+        """Band ``band`` as a masked array; a file that changed or broke since
+        it was loaded raises :class:`.CorruptFileError` (or a GDAL-safety
+        error), never a rasterio error."""
+        try:
+            with open_raster(Path(self.path)) as src:
+                return src.read(band, masked=True)
+        except SlimmeRegioError:
+            raise
+        except Exception as error:  # rasterio/GDAL: truncated or damaged pixels
+            raise CorruptFileError(path=self.path, detail=f"{type(error).__name__}: {error}") from error
 
 
 @dataclass

@@ -45,11 +45,23 @@ import numpy as np
 import pandas as pd
 
 from slimmeregio.layers.errors import (
+    HalfWrittenError,
+    NotAFileError,
     ProjectFileError,
     ProjectVersionError,
     SlimmeRegioError,
     SourceNotFoundError,
     UnsupportedFormatError,
+)
+from slimmeregio.layers.gdal_safety import (
+    MAX_VIEW_ROWS,
+    check_sqlite,
+    gpkg_open_options,
+    open_raster,
+    read_edges,
+    sqlite_readonly,
+    vector_env,
+    view_rows,
 )
 from slimmeregio.layers.model import (
     ANALYSIS_CRS,
@@ -376,7 +388,6 @@ def _decode_frame(raw: gpd.GeoDataFrame, layout: Mapping[str, Any]) -> gpd.GeoDa
 
 def _raster_bytes(raster: RasterData, layer: str) -> bytes:
     """The raster as one compressed GeoTIFF in memory (all bands, exact values)."""
-    import rasterio
     from rasterio.io import MemoryFile
 
     if not Path(raster.path).is_file():
@@ -388,7 +399,7 @@ def _raster_bytes(raster: RasterData, layer: str) -> bytes:
                 "en": f"The raster file of layer '{layer}' is gone; the project was not saved.",
             },
         )
-    with rasterio.open(raster.path) as src:
+    with open_raster(Path(raster.path), layer=layer) as src:
         profile = {
             "driver": "GTiff",
             "width": src.width,
@@ -433,18 +444,31 @@ def _file_digest(path: Path) -> str:
 
 
 def _restore_raster(blob: bytes, path: Path, layer: str) -> RasterData:
-    """Write the stored GeoTIFF to a content-addressed cache file; read its metadata."""
-    import rasterio
+    """Write the stored GeoTIFF to a content-addressed cache file; read its
+    metadata and its first and last pixel rows (a truncated raster fails here).
 
+    Only a GeoTIFF within the size limit is accepted (see :mod:`.gdal_safety`):
+    a stored VRT could read other files or URLs.
+    """
+    if not blob.startswith((b"II*\x00", b"MM\x00*", b"II+\x00", b"MM\x00+")):
+        reason_nl = f"het raster van laag '{layer}' is geen GeoTIFF"
+        reason_en = f"the raster of layer '{layer}' is not a GeoTIFF"
+        if blob.lstrip()[:1] == b"<":
+            reason_nl += " maar XML (bv. een GDAL VRT die andere bestanden leest); geweigerd"
+            reason_en += " but XML (e.g. a GDAL VRT reading other files); refused"
+        raise _error(path, reason_nl, reason_en)
     digest = hashlib.sha256(blob).hexdigest()
     target = _raster_cache_dir() / f"{digest[:32]}.tif"
     # Content-addressed: an existing file is reused only if its bytes match.
     if not target.is_file() or _file_digest(target) != digest:
         atomic_write_bytes(target, blob)
     try:
-        with rasterio.open(target) as src:
+        with open_raster(target, layer=layer, source=path) as src:
+            read_edges(src)
             return RasterData.from_dataset(target, src)
-    except rasterio.errors.RasterioError as exc:
+    except SlimmeRegioError:
+        raise
+    except Exception as exc:  # rasterio/GDAL: a damaged GeoTIFF
         raise _error(
             path,
             f"het raster van laag '{layer}' is beschadigd",
@@ -740,15 +764,22 @@ def _migrate(doc: dict[str, Any], version: int, path: Path) -> dict[str, Any]:
 
 @contextlib.contextmanager
 def _sqlite(path: Path) -> Iterator[sqlite3.Connection]:
-    """A read-only-by-use SQLite connection (plain path: works on UNC shares)."""
-    db = sqlite3.connect(path)
-    try:
-        db.execute("PRAGMA query_only = ON")
-        with contextlib.suppress(sqlite3.Error):
-            db.execute("PRAGMA trusted_schema = OFF")
+    """A read-only, immutable SQLite connection to a project that no other
+    program left half-written (see :func:`.gdal_safety.check_sqlite`)."""
+    check_sqlite(path, is_project=True)
+    with sqlite_readonly(path) as db:
         yield db
-    finally:
-        db.close()
+
+
+def _finite(text: str) -> float:
+    value = float(text)
+    if not np.isfinite(value):
+        raise ValueError(f"number out of range: {text[:40]}")
+    return value
+
+
+def _no_constant(name: str) -> Any:
+    raise ValueError(f"not a JSON number: {name}")
 
 
 def _read_document(path: Path) -> tuple[int, dict[str, Any]]:
@@ -787,7 +818,8 @@ def _read_document(path: Path) -> tuple[int, dict[str, Any]]:
     if version < 0:
         raise _error(path, f"schema {version} is onbekend", f"schema {version} is unknown")
     try:
-        doc = json.loads(text)
+        # 1e400 or NaN would become an infinite number and fail much later.
+        doc = json.loads(text, parse_float=_finite, parse_constant=_no_constant)
     except (ValueError, RecursionError) as exc:
         raise _error(path, "de projectgegevens zijn beschadigd", "the project data are damaged", str(exc)) from None
     if not isinstance(doc, dict):
@@ -806,7 +838,10 @@ def _read_rasters(path: Path) -> dict[str, bytes]:
             rows = db.execute(f"SELECT table_name, data FROM {RASTER_TABLE}").fetchall()
     except sqlite3.Error as exc:
         raise _error(path, "de rasters zijn beschadigd", "the rasters are damaged", str(exc)) from None
-    return {str(name): bytes(data) for name, data in rows}
+    if not all(isinstance(data, bytes) for _, data in rows):
+        # bytes(10**12) would allocate a terabyte: only a BLOB is a raster.
+        raise _error(path, "de rasters zijn beschadigd", "the rasters are damaged")
+    return {str(name): data for name, data in rows}
 
 
 def _role(value: Any) -> Role:
@@ -830,12 +865,36 @@ def _report(entries: Any) -> LayerReport:
     return report
 
 
+def _check_view(path: Path, table: str) -> None:
+    """Refuse a layer table that is a view: a project stores tables only,
+    and a view (a stored query) can be made to run for ever."""
+    try:
+        with _sqlite(path) as db:
+            rows = view_rows(db, table)
+    except sqlite3.Error as exc:
+        raise _error(
+            path,
+            f"de laagtabel '{table}' is beschadigd",
+            f"the layer table '{table}' is damaged",
+            str(exc),
+        ) from None
+    if rows is not None:
+        raise _error(
+            path,
+            f"de laagtabel '{table}' is een view (opgeslagen query), geen tabel"
+            + (f"; meer dan {MAX_VIEW_ROWS} rijen" if rows < 0 or rows > MAX_VIEW_ROWS else ""),
+            f"the layer table '{table}' is a view (stored query), not a table"
+            + (f"; over {MAX_VIEW_ROWS} rows" if rows < 0 or rows > MAX_VIEW_ROWS else ""),
+        )
+
+
 def _read_vector(path: Path, table: str, layout: Mapping[str, Any]) -> gpd.GeoDataFrame:
     import pyogrio
 
+    _check_view(path, table)
     try:
-        with _quiet_gdal():
-            raw = pyogrio.read_dataframe(path, layer=table)
+        with _quiet_gdal(), vector_env():
+            raw = pyogrio.read_dataframe(path, layer=table, **gpkg_open_options(path))
     except (pyogrio.errors.DataSourceError, pyogrio.errors.DataLayerError) as exc:
         raise _error(
             path,
@@ -960,12 +1019,30 @@ def _build_layer(
     )
 
 
+def _check_tables(layer_docs: list[Any], path: Path) -> None:
+    """Refuse layer documents that share a table (a save never writes that;
+    400 documents pointing at one big table would read it 400 times)."""
+    seen: set[str] = set()
+    for doc in layer_docs:
+        table = doc.get("table")
+        if not isinstance(table, str):
+            continue
+        key = f"{doc.get('type', 'vector')}:{table.lower()}"
+        if key in seen:
+            raise _error(
+                path,
+                f"meerdere lagen verwijzen naar dezelfde tabel '{table}'",
+                f"several layers point at the same table '{table}'",
+            )
+        seen.add(key)
+
+
 def is_project_file(path: str | os.PathLike[str]) -> bool:
     """True when ``path`` is a GeoPackage with a Slimme Regio project table."""
     try:
         _read_document(Path(path))
-    except ProjectVersionError:
-        return True
+    except (ProjectVersionError, HalfWrittenError):
+        return True  # loading it says why it cannot be opened
     except SlimmeRegioError:
         return False
     return True
@@ -989,8 +1066,10 @@ def load_project(
         Not a project, or damaged.
     """
     target = Path(path)
-    if not target.is_file():
+    if not target.exists():
         raise SourceNotFoundError(path=target)
+    if not target.is_file():
+        raise NotAFileError(path=target)
     task = Task(progress, cancel)
     task.report(0.0, "Reading project")
     version, doc = _read_document(target)
@@ -998,6 +1077,7 @@ def load_project(
     layer_docs = doc.get("layers")
     if not isinstance(layer_docs, list) or not all(isinstance(d, Mapping) for d in layer_docs):
         raise _error(target, "de lagenlijst is beschadigd", "the layer list is damaged")
+    _check_tables(layer_docs, target)
     rasters = _read_rasters(target) if any(d.get("type") == "raster" for d in layer_docs) else {}
     layers = []
     for i, layer_doc in enumerate(layer_docs):
@@ -1006,7 +1086,7 @@ def load_project(
             layers.append(_build_layer(layer_doc, target, rasters))
         except SlimmeRegioError:
             raise
-        except (KeyError, TypeError, ValueError, AttributeError) as exc:
+        except Exception as exc:  # noqa: BLE001 - any damage (GEOS, overflow ...) is one message
             raise _error(
                 target,
                 f"laag '{layer_doc.get('name')}' is beschadigd",

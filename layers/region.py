@@ -28,6 +28,7 @@ import geopandas as gpd
 import pandas as pd
 
 from slimmeregio.layers.errors import CorruptFileError, SourceNotFoundError
+from slimmeregio.layers.gdal_safety import open_raster
 from slimmeregio.layers.model import (
     ANALYSIS_CRS,
     Layer,
@@ -210,13 +211,12 @@ def region_notes(lang: str = "nl", gpkg: str | Path | None = None) -> dict[str, 
 
 
 def _raster(path: Path) -> RasterData:
-    import rasterio
     from rasterio.errors import RasterioIOError
 
     if not path.is_file():
         raise _missing(path)
     try:
-        with rasterio.open(path) as src:
+        with open_raster(path) as src:
             return RasterData.from_dataset(path, src)
     except RasterioIOError as exc:
         raise CorruptFileError(path=path, detail=str(exc)) from exc

@@ -773,6 +773,263 @@ def _(folder: Path) -> None:
         db.execute("UPDATE slimmeregio_project SET project = '{\"layers\": [{\"type\": \"raster\"'")
 
 
+@case("project_json_1e400.srp")
+def _(folder: Path) -> None:
+    path = _project(folder, "project_json_1e400.srp")
+    with sqlite3.connect(path) as db:
+        (text,) = db.execute("SELECT project FROM slimmeregio_project").fetchone()
+        doc = json.loads(text)
+        doc["layers"][0]["report"] = [{"kind": "x", "nl": "x", "en": "x", "count": 1}]
+        text = json.dumps(doc).replace('"count": 1}', '"count": 1e400}')
+        db.execute("UPDATE slimmeregio_project SET project = ?", (text,))
+
+
+@case("project_codec_mismatch.srp")
+def _(folder: Path) -> None:
+    """The layout says a text column holds WKB: decoding it fails in GEOS."""
+    path = _project(folder, "project_codec_mismatch.srp")
+    with sqlite3.connect(path) as db:
+        (text,) = db.execute("SELECT project FROM slimmeregio_project").fetchone()
+        doc = json.loads(text)
+        for column in doc["layers"][0]["layout"]["columns"]:
+            if column["name"] == "naam":
+                column["codec"] = "wkb"
+        db.execute("UPDATE slimmeregio_project SET project = ?", (json.dumps(doc),))
+
+
+def _raster_project(folder: Path, name: str, blob: bytes | None = None) -> Path:
+    """A project with one raster layer; its stored GeoTIFF replaced by ``blob``."""
+    from rasterio.transform import from_origin
+
+    from slimmeregio.layers.io import load_layers
+    from slimmeregio.layers.model import Project
+    from slimmeregio.layers.project_file import save_project
+
+    tif = folder / f".tmp-{name}.tif"
+    _tiff(tif, crs=CRS, transform=from_origin(140000, 162000, 100, 100))
+    project = Project()
+    for layer in load_layers(tif):
+        project.layers.append(layer)
+    path = folder / name
+    save_project(project, path)
+    tif.unlink()
+    if blob is not None:
+        with sqlite3.connect(path) as db:
+            db.execute("UPDATE slimmeregio_rasters SET data = ?", (sqlite3.Binary(blob),))
+    return path
+
+
+@case("project_truncated_raster.srp")
+def _(folder: Path) -> None:
+    path = _raster_project(folder, "project_truncated_raster.srp")
+    with sqlite3.connect(path) as db:
+        (blob,) = db.execute("SELECT data FROM slimmeregio_rasters").fetchone()
+        db.execute("UPDATE slimmeregio_rasters SET data = ?", (sqlite3.Binary(blob[: len(blob) // 2]),))
+
+
+def _huge_tiff_bytes(folder: Path) -> bytes:
+    """A few kB of GeoTIFF declaring 60,000 x 60,000 float64 pixels (27 GiB)."""
+    import rasterio
+    from rasterio.transform import from_origin
+
+    tmp = folder / ".tmp-huge.tif"
+    profile = {
+        "driver": "GTiff", "width": 60_000, "height": 60_000, "count": 1, "dtype": "float64",
+        "crs": CRS, "transform": from_origin(140000, 162000, 0.1, 0.1),
+        "tiled": True, "blockxsize": 1024, "blockysize": 1024, "compress": "deflate",
+        "sparse_ok": True,
+    }
+    with rasterio.open(tmp, "w", **profile):
+        pass
+    data = tmp.read_bytes()
+    tmp.unlink()
+    return data
+
+
+@case("raster_huge_dimensions.tif")
+def _(folder: Path) -> None:
+    (folder / "raster_huge_dimensions.tif").write_bytes(_huge_tiff_bytes(folder))
+
+
+@case("project_huge_raster.srp")
+def _(folder: Path) -> None:
+    _raster_project(folder, "project_huge_raster.srp", _huge_tiff_bytes(folder))
+
+
+# --- GDAL VRT: files that make GDAL read other files or URLs -----------------------
+
+_VSICURL = "/vsicurl/http://127.0.0.1:9/bevolking.tif"
+
+
+def _raster_vrt(source: str) -> bytes:
+    return (
+        '<VRTDataset rasterXSize="30" rasterYSize="20"><SRS>EPSG:31370</SRS>'
+        "<GeoTransform>140000, 100, 0, 162000, 0, -100</GeoTransform>"
+        '<VRTRasterBand dataType="Float32" band="1"><SimpleSource>'
+        f'<SourceFilename relativeToVRT="0">{source}</SourceFilename>'
+        "<SourceBand>1</SourceBand></SimpleSource></VRTRasterBand></VRTDataset>\n"
+    ).encode()
+
+
+def _ogr_vrt(source: str) -> bytes:
+    return (
+        '<OGRVRTDataSource><OGRVRTLayer name="punten">'
+        f"<SrcDataSource>{source}</SrcDataSource><GeometryType>wkbPoint</GeometryType>"
+        '<LayerSRS>EPSG:31370</LayerSRS><GeometryField encoding="PointFromColumns" x="x" y="y"/>'
+        "</OGRVRTLayer></OGRVRTDataSource>\n"
+    ).encode()
+
+
+def _secret_files(folder: Path) -> tuple[Path, Path]:
+    """The local files a VRT case points at (they must never be read)."""
+    from rasterio.transform import from_origin
+
+    tif, csv = folder / "vrt_geheim.tif.bin", folder / "vrt_geheim.csv.bin"
+    if not tif.exists():
+        _tiff(tif, crs=CRS, transform=from_origin(140000, 162000, 100, 100))
+        csv.write_text(f"x,y,naam\n{X0},{Y0},geheim\n")
+    return tif, csv
+
+
+def _vrt_case(name: str, content: Callable[[Path], bytes]) -> None:
+    @case(name)
+    def _(folder: Path) -> None:
+        (folder / name).write_bytes(content(folder))
+
+
+_vrt_case("vrt_raster_local.tif", lambda f: _raster_vrt(str(_secret_files(f)[0])))
+_vrt_case("vrt_raster_local.geojson", lambda f: _raster_vrt(str(_secret_files(f)[0])))
+_vrt_case("vrt_ogr_csv.geojson", lambda f: _ogr_vrt("CSV:" + str(_secret_files(f)[1])))
+_vrt_case("vrt_ogr_csv.tif", lambda f: _ogr_vrt("CSV:" + str(_secret_files(f)[1])))
+_vrt_case("vrt_ogr_csv.gpkg", lambda f: _ogr_vrt("CSV:" + str(_secret_files(f)[1])))
+_vrt_case("vrt_vsicurl.tif", lambda f: _raster_vrt(_VSICURL))
+_vrt_case("vrt_vsicurl.geojson", lambda f: _ogr_vrt(_VSICURL.replace(".tif", ".geojson")))
+_vrt_case("vrt_bom_whitespace.tif", lambda f: b"\xef\xbb\xbf \n" + _raster_vrt(_VSICURL))
+
+
+@case("project_vrt_raster.srp")
+def _(folder: Path) -> None:
+    _raster_project(folder, "project_vrt_raster.srp", _raster_vrt(str(_secret_files(folder)[0])))
+
+
+# --- half-written SQLite files, views, repeated tables ------------------------------
+
+
+def _hot_copy(source: Path, target: Path) -> None:
+    """Copy ``source`` as it is on disk in the middle of a write transaction
+    (pages already spilled into the file, a hot ``-journal`` beside it), as a
+    writer killed at that moment leaves it."""
+    import shutil
+
+    db = sqlite3.connect(source, isolation_level=None)
+    try:
+        db.execute("PRAGMA cache_size = 2")
+        db.execute("BEGIN IMMEDIATE")
+        db.execute("CREATE TABLE vulling (x BLOB)")
+        db.execute("INSERT INTO vulling VALUES (zeroblob(300000))")
+        db.execute("UPDATE gpkg_contents SET description = printf('%.200000c', 'x')")
+        shutil.copyfile(source, target)
+        shutil.copyfile(f"{source}-journal", f"{target}-journal")
+        db.execute("ROLLBACK")
+    finally:
+        db.close()
+    source.unlink()
+
+
+@case("project_hot_journal.srp")
+def _(folder: Path) -> None:
+    source = _project(folder, ".tmp-hot.srp")
+    _hot_copy(source, folder / "project_hot_journal.srp")
+
+
+@case("gpkg_hot_journal.gpkg")
+def _(folder: Path) -> None:
+    source = folder / ".tmp-hot.gpkg"
+    source.write_bytes(_gpkg_bytes(_points(), folder, "punten"))
+    _hot_copy(source, folder / "gpkg_hot_journal.gpkg")
+
+
+@case("gpkg_wal_left_behind.gpkg")
+def _(folder: Path) -> None:
+    path = folder / "gpkg_wal_left_behind.gpkg"
+    path.write_bytes(_gpkg_bytes(_points(), folder, "punten"))
+    (folder / "gpkg_wal_left_behind.gpkg-wal").write_bytes(b"\x37\x7f\x06\x82" + bytes(28))
+
+
+def _add_view(path: Path, rows: int, name: str = "groot") -> None:
+    """A point view of ``rows`` rows (a recursive query over one point)."""
+    with sqlite3.connect(path) as db:
+        (table,) = db.execute(
+            "SELECT table_name FROM gpkg_contents WHERE data_type = 'features'"
+        ).fetchone()
+        db.execute(
+            f"CREATE VIEW {name} AS WITH RECURSIVE c(i) AS (SELECT 1 UNION ALL SELECT i + 1 "
+            f"FROM c LIMIT {rows}) SELECT c.i AS fid, p.geom AS geom FROM c JOIN {table} p ON p.fid = 1"
+        )
+        db.execute(
+            "INSERT INTO gpkg_contents (table_name, data_type, identifier, srs_id) "
+            "VALUES (?, 'features', ?, 31370)",
+            (name, name),
+        )
+        db.execute("INSERT INTO gpkg_geometry_columns VALUES (?, 'geom', 'POINT', 31370, 0, 0)", (name,))
+
+
+@case("gpkg_huge_view.gpkg")
+def _(folder: Path) -> None:
+    path = folder / "gpkg_huge_view.gpkg"
+    path.write_bytes(_gpkg_bytes(_points(), folder, "punten"))
+    _add_view(path, 20_000_000)
+
+
+@case("gpkg_small_view.gpkg")
+def _(folder: Path) -> None:
+    path = folder / "gpkg_small_view.gpkg"
+    path.write_bytes(_gpkg_bytes(_points(), folder, "punten"))
+    _add_view(path, 7)
+
+
+@case("project_view_layer.srp")
+def _(folder: Path) -> None:
+    path = _project(folder, "project_view_layer.srp")
+    _add_view(path, 20_000_000)
+    with sqlite3.connect(path) as db:
+        (text,) = db.execute("SELECT project FROM slimmeregio_project").fetchone()
+        doc = json.loads(text)
+        doc["layers"][0]["table"] = "groot"
+        db.execute("UPDATE slimmeregio_project SET project = ?", (json.dumps(doc),))
+
+
+@case("project_400_same_table.srp")
+def _(folder: Path) -> None:
+    path = _project(folder, "project_400_same_table.srp")
+    with sqlite3.connect(path) as db:
+        (text,) = db.execute("SELECT project FROM slimmeregio_project").fetchone()
+        doc = json.loads(text)
+        doc["layers"] = [dict(doc["layers"][0], name=f"laag {i}") for i in range(400)]
+        db.execute("UPDATE slimmeregio_project SET project = ?", (json.dumps(doc),))
+
+
+# --- shapefile whose .dbf has another number of records --------------------------
+
+
+def _dbf_mismatch(folder: Path, stem: str, records: int) -> None:
+    shapes = _shapefile_parts(_points(6), folder, stem)
+    other = _shapefile_parts(_points(records), folder, stem)
+    (folder / stem).mkdir()
+    for suffix, data in shapes.items():
+        (folder / stem / f"{stem}{suffix}").write_bytes(other[".dbf"] if suffix == ".dbf" else data)
+
+
+@case("shp_dbf_too_few/shp_dbf_too_few.shp")
+def _(folder: Path) -> None:
+    _dbf_mismatch(folder, "shp_dbf_too_few", 3)
+
+
+@case("shp_dbf_too_many/shp_dbf_too_many.shp")
+def _(folder: Path) -> None:
+    _dbf_mismatch(folder, "shp_dbf_too_many", 50)
+
+
 # ---------------------------------------------------------------------------
 # Driver
 # ---------------------------------------------------------------------------
