@@ -69,7 +69,34 @@ def progress_bar(label: str) -> Iterator[Callable[[float, str], None]]:
         yield callback
 
 
-@click.group(invoke_without_command=True, context_settings={"help_option_names": ["-h", "--help"]})
+class _OneLineErrors(click.Group):
+    """The root group: click's own usage errors (unknown option, missing
+    argument, bad value) in the project's one-line format, exit status 2."""
+
+    def main(self, args: Any = None, prog_name: str | None = None, complete_var: str | None = None,
+             standalone_mode: bool = True, **extra: Any) -> Any:
+        if not standalone_mode:
+            return super().main(args, prog_name, complete_var, standalone_mode, **extra)
+        try:
+            result = super().main(args, prog_name, complete_var, standalone_mode=False, **extra)
+        except click.exceptions.Abort:
+            click.echo("slimmeregio: " + OperationCancelled().message(_lang()), err=True)
+            sys.exit(130)
+        except click.ClickException as error:
+            ctx = getattr(error, "ctx", None)
+            lang = _lang(ctx)
+            label = "fout" if lang == "nl" else "error"
+            text = " ".join(error.format_message().split())
+            if ctx is not None and isinstance(error, click.UsageError):
+                see = "zie" if lang == "nl" else "see"
+                text += f" ({see} '{ctx.command_path} --help')"
+            click.echo(f"slimmeregio: {label}: {text}", err=True)
+            sys.exit(EXIT_USER_ERROR if isinstance(error, click.UsageError) else error.exit_code)
+        sys.exit(result if isinstance(result, int) else 0)
+
+
+@click.group(cls=_OneLineErrors, invoke_without_command=True,
+             context_settings={"help_option_names": ["-h", "--help"]})
 @click.version_option(__version__, prog_name="slimmeregio")
 @click.option(
     "--lang",
@@ -199,12 +226,12 @@ def import_osm_command(
         if rules_file:
             try:
                 rules = OsmRules.from_toml(rules_file)
-            except (OSError, ValueError) as exc:
+            except (OSError, ValueError, TypeError) as exc:
                 raise OsmImportError(
                     path=rules_file,
                     reason={
-                        "nl": "de regels kunnen niet gelezen worden",
-                        "en": "the rules cannot be read",
+                        "nl": f"de regels kunnen niet gelezen worden ({exc})",
+                        "en": f"the rules cannot be read ({exc})",
                     },
                     detail=str(exc),
                 ) from exc
