@@ -453,7 +453,13 @@ def replace_folder(
         raise _folder_error(target, "de tijdelijke map kan niet gemaakt worden",
                             "the temporary folder cannot be made", detail=str(exc)) from exc
     try:
-        yield staging
+        try:
+            yield staging
+        except ExportError as exc:
+            # name the file the user asked for, not its hidden staging copy
+            if exc.path and exc.path.startswith(str(staging)):
+                exc.path = str(target) + exc.path[len(str(staging)):]
+            raise
         if target.is_dir():
             if target.is_symlink():
                 raise _folder_error(target, "de map werd een symbolische koppeling",

@@ -148,3 +148,27 @@ def test_kill_at_every_step_of_the_swap(tmp_path: Path, point: int) -> None:
     # before rename 1 or 2 the old content stays; from the third on the new one wins
     assert versions == ({"old"} if point <= 2 else {"new"})
     assert [p.name for p in tmp_path.iterdir()] == ["pack"], json.dumps(os.listdir(tmp_path))
+
+
+def test_leftovers_of_killed_runs_are_cleaned(tmp_path: Path) -> None:
+    from slimmeregio.layers.safe_io import _swap_prefix
+
+    out = tmp_path / "pack"
+    (out / ".slimmeregio-pack-abc123" / "kaarten").mkdir(parents=True)  # old in-folder staging
+    (out / ".slimmeregio-pack-abc123" / "kaarten" / "x.pdf").write_bytes(b"0" * 1000)
+    (out / ".resultaten.xlsx.ab_cd123.tmp.xlsx").write_bytes(b"half")  # a killed atomic write
+    (out / "mine.txt").write_text("user")
+    dead = tmp_path / f"{_swap_prefix(out)}staging-999999999-0badf00d"  # no such process
+    dead.mkdir()
+    (dead / "a").write_text("half")
+    with replace_folder(out) as staging:
+        (staging / "a").write_text("new")
+    assert _tree(out) == {"a": "new", "mine.txt": "user"}
+    assert [p.name for p in tmp_path.iterdir()] == ["pack"]
+
+
+def test_error_names_the_target_not_the_staging_copy(tmp_path: Path) -> None:
+    out = tmp_path / "pack"
+    with pytest.raises(ExportError) as info, replace_folder(out) as staging:
+        raise ExportError(path=staging / "kaart.pdf", reason={"nl": "x", "en": "x"})
+    assert info.value.path == str(out / "kaart.pdf")
