@@ -24,7 +24,9 @@ Decisions (see docs/osm-import.md for the reasoning):
 from __future__ import annotations
 
 import functools
+import os
 import re
+import stat
 import tomllib
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field, fields, replace
@@ -46,6 +48,8 @@ __all__ = [
 
 Tags = Mapping[str, str]
 
+#: Largest rules file (a few dozen lines are typical).
+MAX_RULES_BYTES = 1_000_000
 #: The rule fields that are regular expressions.
 PATTERN_FIELDS = ("fietssnelweg_ref", "fietssnelweg_network", "bovenlokaal_cycle_network")
 #: Longest pattern a rule may have.
@@ -398,8 +402,13 @@ class OsmRules:
         raise ``ValueError`` naming the key, so nothing passes silently.
         ``pois`` cannot be changed from TOML.
         """
+        info = os.stat(path)
+        if not stat.S_ISREG(info.st_mode):
+            raise ValueError("not a regular file")
+        if info.st_size > MAX_RULES_BYTES:
+            raise ValueError(f"larger than {MAX_RULES_BYTES // 1000} kB")
         with open(path, "rb") as fh:
-            data: dict[str, Any] = tomllib.load(fh)
+            data: dict[str, Any] = tomllib.loads(fh.read(MAX_RULES_BYTES + 1).decode("utf-8"))
         known = {f.name: f for f in fields(cls) if f.name != "pois"}
         changes: dict[str, Any] = {}
         for key, value in data.items():

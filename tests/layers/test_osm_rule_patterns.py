@@ -86,3 +86,19 @@ def test_from_toml_accepts_good_values(tmp_path: Path) -> None:
     rules = OsmRules.from_toml(path)
     assert rules.route_values == frozenset({"bicycle", "mtb"}) and rules.use_sidepath_allowed
     assert rules.route_info({"type": "route", "route": "bicycle", "ref": "F12"}).klasse == "fietssnelweg"
+
+
+def test_rules_file_must_be_small_and_regular(tmp_path: Path) -> None:
+    import os
+
+    big = tmp_path / "big.toml"
+    with open(big, "wb") as fh:
+        fh.truncate(2_000_000_000)
+    started = time.perf_counter()
+    with pytest.raises(ValueError, match="larger than"):
+        OsmRules.from_toml(big)
+    assert time.perf_counter() - started < 2
+    if hasattr(os, "mkfifo"):
+        os.mkfifo(tmp_path / "pipe.toml")
+        with pytest.raises(ValueError, match="not a regular file"):
+            OsmRules.from_toml(tmp_path / "pipe.toml")
