@@ -1,6 +1,8 @@
 """``slimmeregio export --force`` killed (SIGKILL) at each step of the final
 folder swap and at random moments: the output folder always holds one complete
-pack that matches its manifest, the old one or the new one, never a mix."""
+pack that matches its manifest, the old one or the new one, never a mix.
+``slimmeregio run --force`` killed in its swap keeps results.gpkg and
+summary.json from the same run."""
 
 from __future__ import annotations
 
@@ -114,3 +116,41 @@ def test_killed_export_leaves_old_or_new_pack(tmp_path: Path) -> None:
             # killed before the old pack was moved away: old; from the last rename on: new
             assert found == (current if kill_at <= 2 else new), kill_at
         current = found
+
+
+def _run(scenario: Path, out: Path, kill_at: int = 0) -> int:
+    env = {**os.environ, "PYTHONPATH": str(ROOT), "KILL_AT": str(kill_at), "MPLBACKEND": "Agg"}
+    proc = subprocess.run([sys.executable, "-c", _WRAPPER, "run", str(scenario), "--out", str(out), "--force"],
+                          env=env, capture_output=True, timeout=300)
+    assert b"Traceback" not in proc.stderr, proc.stderr.decode()
+    return proc.returncode
+
+
+def _run_scenario(out: Path) -> str:
+    """The scenario of summary.json, checked against the one in results.gpkg's metadata."""
+    import sqlite3
+
+    recover_folder(out)
+    summary = json.loads((out / "summary.json").read_text(encoding="utf-8"))
+    con = sqlite3.connect(f"file:{out / 'results.gpkg'}?mode=ro", uri=True)
+    try:
+        (in_gpkg,) = con.execute("SELECT waarde FROM metadata WHERE sleutel = 'Scenario'").fetchone()
+    finally:
+        con.close()
+    assert in_gpkg == summary["scenario"]  # both files from the same run
+    assert sorted(p.name for p in out.iterdir()) == ["mine.txt", "results.gpkg", "summary.json"]
+    return str(summary["scenario"])
+
+
+@pytest.mark.slow
+def test_killed_run_replaces_both_files_or_neither(tmp_path: Path) -> None:
+    scen = {name: _scenario(tmp_path, name) for name in ("Plan A", "Plan B")}
+    out = tmp_path / "work" / "out"
+    assert _run(scen["Plan A"], out) == 0
+    (out / "mine.txt").write_text("user")
+    assert _run_scenario(out) == "Plan A"
+    # killed before the old files are moved away: both old; before the last rename: both new
+    assert _run(scen["Plan B"], out, kill_at=2) == -signal.SIGKILL
+    assert _run_scenario(out) == "Plan A"
+    assert _run(scen["Plan B"], out, kill_at=3) == -signal.SIGKILL
+    assert _run_scenario(out) == "Plan B"
