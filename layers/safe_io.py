@@ -385,6 +385,7 @@ def _carry_over(old: Path, new: Path, keep: Callable[[str], bool]) -> None:
     """Hard-link (or copy) the files of ``old`` that ``keep`` accepts and that
     ``new`` lacks into ``new``; symbolic links are copied as links."""
     count = 0
+    emptied: list[Path] = []
     for root, dirs, files in os.walk(old):
         rel_root = os.path.relpath(root, old)
         for name in sorted(dirs + files):
@@ -409,11 +410,16 @@ def _carry_over(old: Path, new: Path, keep: Callable[[str], bool]) -> None:
             elif name in dirs:
                 dst.mkdir()
                 shutil.copymode(src, dst)
+                if any(os.scandir(src)):
+                    emptied.append(dst)  # removed below if only the old pack's files were in it
             else:
                 try:
                     os.link(src, dst)
                 except OSError:
                     shutil.copy2(src, dst)
+    for folder in reversed(emptied):
+        with contextlib.suppress(OSError):
+            folder.rmdir()  # fails (and stays) unless empty
 
 
 def _fsync_tree(folder: Path) -> None:
@@ -443,6 +449,11 @@ def replace_folder(
     """
     target = output_folder(path)
     parent = target.parent
+    made: list[Path] = []  # parent folders this call makes: removed again on failure
+    probe = parent
+    while not os.path.lexists(probe) and probe != probe.parent:
+        made.append(probe)
+        probe = probe.parent
     parent.mkdir(parents=True, exist_ok=True)
     prefix = _swap_prefix(target)
     token = secrets.token_hex(4)
@@ -490,3 +501,7 @@ def replace_folder(
     finally:
         if staging.exists():
             _remove_tree(staging)
+        if not target.exists():
+            for folder in made:
+                with contextlib.suppress(OSError):
+                    folder.rmdir()

@@ -172,3 +172,17 @@ def test_error_names_the_target_not_the_staging_copy(tmp_path: Path) -> None:
     with pytest.raises(ExportError) as info, replace_folder(out) as staging:
         raise ExportError(path=staging / "kaart.pdf", reason={"nl": "x", "en": "x"})
     assert info.value.path == str(out / "kaart.pdf")
+
+
+def test_failure_removes_the_parents_it_made_and_old_pack_folders_go(tmp_path: Path) -> None:
+    with pytest.raises(RuntimeError), replace_folder(tmp_path / "new" / "deep" / "out") as staging:
+        (staging / "a").write_text("half")
+        raise RuntimeError("cancel")
+    assert list(tmp_path.iterdir()) == []
+    out = tmp_path / "pack"
+    (out / "kaarten").mkdir(parents=True)
+    (out / "kaarten" / "old.pdf").write_text("old pack")
+    (out / "leeg").mkdir()  # the user's own empty folder stays
+    with replace_folder(out, keep=lambda rel: rel != "kaarten/old.pdf") as staging:
+        (staging / "a").write_text("new")
+    assert sorted(p.name for p in out.iterdir()) == ["a", "leeg"]
