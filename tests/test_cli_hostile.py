@@ -181,7 +181,7 @@ def test_xml_invalid_characters_export(tmp_path: Path) -> None:
     (tmp_path / "x.toml").write_text(text, encoding="utf-8")
     ran = run_cli(["run", "x.toml", "--out", "r"], tmp_path)
     assert ran.code == 0, ran.err
-    done = run_cli(["export", "x.toml", "--out", "p", "--formats", "svg,xlsx,pptx"], tmp_path)
+    done = run_cli(["export", "x.toml", "--out", "p", "--formats", "svg,xlsx,pptx,html"], tmp_path)
     assert done.code == 0, done.err
     assert "Traceback" not in done.err and "Glyph" not in done.err  # reported once, not per glyph
     assert len([line for line in done.err.splitlines() if "no glyph" in line]) <= 1
@@ -197,6 +197,8 @@ def test_xml_invalid_characters_export(tmp_path: Path) -> None:
     deck = Presentation(str(tmp_path / "p" / "presentatie.pptx"))
     texts = [shape.text_frame.text for slide in deck.slides for shape in slide.shapes if shape.has_text_frame]
     assert any("Plan  B" in text for text in texts)
+    page = (tmp_path / "p" / "webkaart.html").read_text(encoding="utf-8")
+    assert "Plan  B" in page and "\x07" not in page and "\uffff" not in page
     for svg in (tmp_path / "p").rglob("*.svg"):
         etree.parse(str(svg))  # well-formed XML
 
