@@ -181,6 +181,13 @@ def test_xml_invalid_characters_export(tmp_path: Path) -> None:
     (tmp_path / "x.toml").write_text(text, encoding="utf-8")
     ran = run_cli(["run", "x.toml", "--out", "r"], tmp_path)
     assert ran.code == 0, ran.err
+    import sqlite3
+
+    con = sqlite3.connect(f"file:{tmp_path / 'r' / 'results.gpkg'}?mode=ro", uri=True)
+    try:
+        assert con.execute("SELECT waarde FROM metadata WHERE sleutel = 'Scenario'").fetchone() == ("Plan  B",)
+    finally:
+        con.close()
     done = run_cli(["export", "x.toml", "--out", "p", "--formats", "svg,xlsx,pptx,html"], tmp_path)
     assert done.code == 0, done.err
     assert "Traceback" not in done.err and "Glyph" not in done.err  # reported once, not per glyph
