@@ -5,6 +5,11 @@ Every file the application writes (project, scenario, export) goes through
 folder, flushed and fsync'd, and only then moved over the target with
 :func:`os.replace`, which is atomic on POSIX and on Windows (same volume).
 A reader therefore sees either the complete old file or the complete new one.
+A whole output folder (an export pack, ``run``'s two result files) is
+replaced the same way by :func:`replace_folder`: written complete into a
+hidden folder next to it and swapped in with folder renames;
+:func:`recover_folder` finishes or undoes a swap a killed process left, and
+:func:`output_folder` checks an output folder before any work.
 
 >>> from pathlib import Path
 >>> import tempfile
