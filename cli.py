@@ -69,7 +69,34 @@ def progress_bar(label: str) -> Iterator[Callable[[float, str], None]]:
         yield callback
 
 
-@click.group(invoke_without_command=True, context_settings={"help_option_names": ["-h", "--help"]})
+class _OneLineErrors(click.Group):
+    """The root group: click's own usage errors (unknown option, missing
+    argument, bad value) in the project's one-line format, exit status 2."""
+
+    def main(self, args: Any = None, prog_name: str | None = None, complete_var: str | None = None,
+             standalone_mode: bool = True, **extra: Any) -> Any:
+        if not standalone_mode:
+            return super().main(args, prog_name, complete_var, standalone_mode, **extra)
+        try:
+            result = super().main(args, prog_name, complete_var, standalone_mode=False, **extra)
+        except click.exceptions.Abort:
+            click.echo("slimmeregio: " + OperationCancelled().message(_lang()), err=True)
+            sys.exit(130)
+        except click.ClickException as error:
+            ctx = getattr(error, "ctx", None)
+            lang = _lang(ctx)
+            label = "fout" if lang == "nl" else "error"
+            text = " ".join(error.format_message().split())
+            if ctx is not None and isinstance(error, click.UsageError):
+                see = "zie" if lang == "nl" else "see"
+                text += f" ({see} '{ctx.command_path} --help')"
+            click.echo(f"slimmeregio: {label}: {text}", err=True)
+            sys.exit(EXIT_USER_ERROR if isinstance(error, click.UsageError) else error.exit_code)
+        sys.exit(result if isinstance(result, int) else 0)
+
+
+@click.group(cls=_OneLineErrors, invoke_without_command=True,
+             context_settings={"help_option_names": ["-h", "--help"]})
 @click.version_option(__version__, prog_name="slimmeregio")
 @click.option(
     "--lang",
@@ -113,9 +140,12 @@ def selftest(out_dir: str | None = None) -> None:
     Exit status 0 only when every check passed.
     """
     from slimmeregio.exporters.selftest import run_selftest
+    from slimmeregio.layers.safe_io import output_folder
 
     lang = _lang()
     with user_errors():
+        if out_dir is not None:
+            out_dir = str(output_folder(out_dir))
         report = run_selftest(
             out_dir=out_dir, on_check=lambda check: click.echo(check.line(lang))
         )
@@ -196,12 +226,12 @@ def import_osm_command(
         if rules_file:
             try:
                 rules = OsmRules.from_toml(rules_file)
-            except (OSError, ValueError) as exc:
+            except (OSError, ValueError, TypeError) as exc:
                 raise OsmImportError(
                     path=rules_file,
                     reason={
-                        "nl": "de regels kunnen niet gelezen worden",
-                        "en": "the rules cannot be read",
+                        "nl": f"de regels kunnen niet gelezen worden ({exc})",
+                        "en": f"the rules cannot be read ({exc})",
                     },
                     detail=str(exc),
                 ) from exc
@@ -443,6 +473,7 @@ def export_command(
     from slimmeregio.exporters.maps import parse_paper
     from slimmeregio.exporters.pack import export_pack, parse_formats
     from slimmeregio.layers.progress import Task
+    from slimmeregio.layers.safe_io import output_folder
     from slimmeregio.scenarios.engine import compare_scenarios, suggest_sites
     from slimmeregio.scenarios.model import Scenario
 
@@ -451,6 +482,7 @@ def export_command(
         chosen_formats = parse_formats(formats)
         parse_paper(paper)
         scenarios = [Scenario.load(path) for path in scenario_files]
+        out = output_folder(out_dir)  # before the computation: a folder we cannot write fails now
         project = _export_project(project_path)
         with progress_bar("Export") as bar:
             task = Task(bar)
@@ -459,7 +491,7 @@ def export_command(
             )
             siting = suggest_sites(base, scenarios[-1], sites) if sites else None
             manifest = export_pack(
-                comparisons, out_dir, project=project, siting=siting, formats=chosen_formats,
+                comparisons, out, project=project, siting=siting, formats=chosen_formats,
                 paper=paper, atlas=atlas, municipalities=list(municipalities) or None, force=force,
                 lang=lang, progress=task.sub(0.55, 1.0).report,
             )
@@ -504,21 +536,26 @@ def _json_number(value: Any) -> Any:
 def run_command(scenario_file: str, project_path: str | None, out_dir: str, force: bool) -> None:
     """Evaluate SCENARIO_FILE against the base; write results.gpkg and summary.json."""
     import json
-    from pathlib import Path
 
     from slimmeregio import __version__ as version
     from slimmeregio.exporters.geopackage import export_geopackage
     from slimmeregio.layers.progress import Task
-    from slimmeregio.layers.safe_io import atomic_write_text, check_overwrite
+    from slimmeregio.layers.safe_io import (
+        atomic_write_text,
+        check_overwrite,
+        output_folder,
+        replace_folder,
+    )
     from slimmeregio.scenarios.engine import compare_scenarios
     from slimmeregio.scenarios.model import Scenario
 
     lang = _lang()
-    out = Path(out_dir)
     with user_errors():
         scenario = Scenario.load(scenario_file)
-        gpkg = check_overwrite(out / "results.gpkg", force)
-        summary_path = check_overwrite(out / "summary.json", force)
+        out = output_folder(out_dir)
+        check_overwrite(out / "results.gpkg", force)
+        check_overwrite(out / "summary.json", force)
+        files = {"results.gpkg", "summary.json"}
         project = _export_project(project_path)
         with progress_bar("Run") as bar:
             task = Task(bar)
@@ -526,8 +563,6 @@ def run_command(scenario_file: str, project_path: str | None, out_dir: str, forc
                 project, [scenario], progress=task.sub(0.0, 0.8).report
             )
             scen_eval = comparison.scenario
-            out.mkdir(parents=True, exist_ok=True)
-            export_geopackage(project, [comparison], gpkg, force=True, progress=task.sub(0.8, 0.98).report)
             region = [
                 {k: _json_number(v) for k, v in row.items()}
                 for row in comparison.region.to_dict(orient="records")
@@ -553,7 +588,11 @@ def run_command(scenario_file: str, project_path: str | None, out_dir: str, forc
                     for target, col in (("station", "flow_dwellings"), ("brussels", "flow_brussels_dwellings"))
                 },
             }
-            atomic_write_text(summary_path, json.dumps(summary, ensure_ascii=False, indent=2) + "\n")
+            # both files are written into a hidden folder and swapped in together (never one old, one new)
+            with replace_folder(out, keep=lambda rel: rel not in files) as staging:
+                export_geopackage(project, [comparison], staging / "results.gpkg", force=True,
+                                  progress=task.sub(0.8, 0.98).report)
+                atomic_write_text(staging / "summary.json", json.dumps(summary, ensure_ascii=False, indent=2) + "\n")
             task.report(1.0, "done")
     rows = comparison.region.set_index("indicator")
     key = next((k for k in rows.index if k.startswith("share_bike_mobipunt_")), None)

@@ -8,6 +8,7 @@ when the caller allows it; file names built from data are sanitised.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
@@ -15,7 +16,21 @@ from pathlib import Path
 from slimmeregio.layers.errors import ExportError, SlimmeRegioError
 from slimmeregio.layers.safe_io import atomic_path, check_overwrite, safe_filename
 
-__all__ = ["atomic_path", "check_overwrite", "safe_filename", "writing"]
+__all__ = ["atomic_path", "check_overwrite", "safe_filename", "writing", "xml_text"]
+
+#: Characters XML 1.0 does not allow (C0 controls but tab/newline/return,
+#: lone surrogates, U+FFFE, U+FFFF); every XML-based writer (xlsx, pptx, svg)
+#: drops them instead of failing on a name a scenario accepted.
+_XML_INVALID = re.compile("[^\t\n\r\x20-\ud7ff\ue000-\ufffd\U00010000-\U0010ffff]")
+
+
+def xml_text(value: object) -> str:
+    """``value`` as text that any XML document can hold (invalid characters removed).
+
+    >>> xml_text("Jan\\uffff Peeters\\x07")
+    'Jan Peeters'
+    """
+    return _XML_INVALID.sub("", "" if value is None else str(value))
 
 
 @contextmanager

@@ -46,7 +46,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 from openpyxl import Workbook
-from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE, Cell
+from openpyxl.cell.cell import Cell
 from openpyxl.chart import BarChart, LineChart, Reference
 from openpyxl.chart.series import SeriesLabel
 from openpyxl.formatting.rule import CellIsRule
@@ -54,7 +54,7 @@ from openpyxl.styles import Alignment, Border, Font, PatternFill, Side
 from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.worksheet import Worksheet
 
-from slimmeregio.exporters._safe import writing
+from slimmeregio.exporters._safe import writing, xml_text
 from slimmeregio.exporters.meta import (
     LEDGER_COLUMNS_EN,
     LEDGER_COLUMNS_NL,
@@ -125,8 +125,7 @@ def _clean(value: Any) -> Any:
         return value
     if isinstance(value, pd.Timestamp):
         return value.to_pydatetime()
-    text = str(value)
-    return ILLEGAL_CHARACTERS_RE.sub("", text)
+    return xml_text(value)
 
 
 def write_cell(ws: Worksheet, row: int, column: int, value: Any, *, number_format: str | None = None) -> Cell:
@@ -656,7 +655,7 @@ def export_excel(
     task.report(0.7, "sensitivity")
     _sensitivity_sheet(wb.create_sheet(names[5]), base, runs, lang)
     _parameters_sheet(wb.create_sheet(names[6]), base, runs, meta, lang)
-    wb.properties.title = f"{meta.title} – {', '.join(meta.scenarios) or meta.scenario}"
+    wb.properties.title = xml_text(f"{meta.title} – {', '.join(meta.scenarios) or meta.scenario}")
     wb.properties.creator = f"Slimme Regio Planner {meta.version}"
     wb.properties.description = meta.source_line(lang)[:1000]
     task.report(0.85, "writing")

@@ -31,7 +31,7 @@ from typing import Any
 import geopandas as gpd
 import pandas as pd
 
-from slimmeregio.exporters._safe import writing
+from slimmeregio.exporters._safe import writing, xml_text
 from slimmeregio.exporters.excel import _results_to_export
 from slimmeregio.exporters.meta import ExportMeta, build_meta
 from slimmeregio.layers.model import ANALYSIS_CRS, Project
@@ -287,7 +287,8 @@ def _describe(path: Path, layers: dict[str, tuple[str, str, list[str]]], meta: E
                     (table, column, column, title, text),
                 )
         con.execute("CREATE TABLE metadata (id INTEGER PRIMARY KEY AUTOINCREMENT, sleutel TEXT NOT NULL, waarde TEXT)")
-        rows = [(label, value) for label, value in meta.rows(lang)]
+        # the provenance texts go to GIS dialogs and XML exports of them: no XML-invalid characters
+        rows = [(label, xml_text(value) if isinstance(value, str) else value) for label, value in meta.rows(lang)]
         rows.append(("parameters (JSON)", json.dumps(meta.to_dict()["parameters"], ensure_ascii=False)))
         con.executemany("INSERT INTO metadata (sleutel, waarde) VALUES (?, ?)", rows)
         con.execute(

@@ -35,8 +35,12 @@ limited to each page's extent before drawing.
 
 from __future__ import annotations
 
+import contextlib
+import logging
 import math
+import re
 import textwrap
+import warnings
 from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass, replace
 from pathlib import Path
@@ -53,7 +57,7 @@ from matplotlib.colors import BoundaryNorm, ListedColormap
 from matplotlib.figure import Figure
 from matplotlib.patches import FancyBboxPatch, Rectangle
 
-from slimmeregio.exporters._safe import check_overwrite, writing
+from slimmeregio.exporters._safe import check_overwrite, writing, xml_text
 from slimmeregio.exporters.meta import BRUSSELS_NOTES, ExportMeta, build_meta
 from slimmeregio.exporters.style import (
     LegendItem,
@@ -1359,6 +1363,45 @@ def _pdf_metadata(meta: ExportMeta, theme: str) -> dict[str, str]:
     }
 
 
+_log = logging.getLogger(__name__)
+#: Characters already reported as missing from the map font (once per process).
+_GLYPHS_REPORTED: set[str] = set()
+_GLYPH_WARNING = re.compile(r"Glyph (\d+) .*missing from font")
+
+
+@contextlib.contextmanager
+def _missing_glyphs() -> Iterator[None]:
+    """Collect matplotlib's per-glyph, per-draw "Glyph missing" warnings and
+    report the characters once (one log line); other warnings pass on."""
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always")
+        yield
+    missing: set[str] = set()
+    for w in caught:
+        found = _GLYPH_WARNING.search(str(w.message))
+        if found:
+            missing.add(chr(int(found.group(1))))
+        else:
+            warnings.warn_explicit(w.message, w.category, w.filename, w.lineno)
+    new = sorted(missing - _GLYPHS_REPORTED)
+    if new:
+        _GLYPHS_REPORTED.update(new)
+        _log.warning("the map font has no glyph for %s; left blank on the maps",
+                     ", ".join(f"U+{ord(c):04X}" for c in new))
+
+
+def _clean_texts(fig: Figure) -> None:
+    """Drop characters XML forbids from every text of ``fig`` (SVG keeps the
+    text in comments; no font has a glyph for them anyway)."""
+    from matplotlib.text import Text
+
+    for text in fig.findobj(Text):
+        value = text.get_text()
+        clean = xml_text(value)
+        if clean != value:
+            text.set_text(clean)
+
+
 def save_figure(fig: Figure, path: str | Path, *, force: bool = False, dpi: int = 300,
                 meta: ExportMeta | None = None, theme: str = "base") -> Path:
     """Save a map figure as PDF (vector), PNG (``dpi``, default 300) or SVG.
@@ -1377,10 +1420,11 @@ def save_figure(fig: Figure, path: str | Path, *, force: bool = False, dpi: int 
         elif fmt == "png":
             metadata = {"Title": meta.title, "Software": f"Slimme Regio Planner {meta.version}",
                         "Description": meta.source_line(), "Source": f"Scenario: {meta.scenario}"}
-        else:
-            metadata = {"Title": meta.title, "Creator": f"Slimme Regio Planner {meta.version}",
-                        "Description": meta.source_line()}
-    with writing(target, force=force) as tmp:
+        else:  # SVG is XML: drop the characters it cannot hold
+            metadata = {"Title": xml_text(meta.title), "Creator": f"Slimme Regio Planner {meta.version}",
+                        "Description": xml_text(meta.source_line())}
+    _clean_texts(fig)
+    with writing(target, force=force) as tmp, _missing_glyphs():
         fig.savefig(tmp, format=fmt, dpi=dpi if fmt == "png" else 72 if fmt == "svg" else 300,
                     metadata=metadata, facecolor="white")
     return target
@@ -1455,12 +1499,13 @@ def export_atlas(project: Project, path: str | Path, *, theme: str = "access", e
     selection = list(municipalities) if municipalities is not None else None
     total = len(selection) if selection is not None else len(munis)
     with writing(target, force=force) as tmp:
-        with PdfPages(tmp, metadata=_pdf_metadata(meta, theme)) as pdf:
+        with _missing_glyphs(), PdfPages(tmp, metadata=_pdf_metadata(meta, theme)) as pdf:
             pages = _atlas_pages(project, theme=theme, evaluation=evaluation, comparison=comparison,
                                  siting=siting, municipalities=selection, paper=paper, meta=meta, lang=lang,
                                  reuse=True)  # one figure, saved page by page
             for i, (name, fig) in enumerate(pages):
                 task.report(i / max(total, 1), f"atlas page {name}")
+                _clean_texts(fig)
                 pdf.savefig(fig, dpi=300)  # resolution of rasterised dense layers
         task.report(1.0, "atlas written")
     return target

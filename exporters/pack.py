@@ -9,20 +9,18 @@ the provenance block) and ``LEESMIJ.txt`` (what each file is, in Dutch; with
 Optionally each chosen municipality gets its own subfolder with its atlas
 page, its rows of the workbook and its own slides.
 
-Everything is first written into a hidden staging folder inside ``out_dir``
-and moved into place only when all files are complete, so a failure or a
-cancel leaves nothing behind; existing files are refused (before any work is
-done) unless ``force``.
+Everything is first written into a hidden staging folder next to ``out_dir``,
+verified against its manifest and swapped in as one unit
+(:mod:`slimmeregio.exporters.pack_swap`), so a failure, a cancel or a kill
+leaves the old pack or the new one, never a mix; existing files are refused
+(before any work is done) unless ``force``.
 """
 
 from __future__ import annotations
 
 import hashlib
 import json
-import os
 import re
-import shutil
-import tempfile
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -42,6 +40,7 @@ from slimmeregio.exporters.maps import (
     save_figure,
 )
 from slimmeregio.exporters.meta import ExportMeta, _tr, build_meta, parameter_rows
+from slimmeregio.exporters.pack_swap import replace_pack
 from slimmeregio.exporters.slides import export_slides
 from slimmeregio.exporters.webmap import export_webmap
 from slimmeregio.layers.errors import ExportError, OutputExistsError
@@ -423,10 +422,9 @@ def export_pack(
     for t in targets:
         if t.is_dir():
             check_overwrite(t, True)  # raises for a folder in the way
-    out.mkdir(parents=True, exist_ok=True)
-    staging = Path(tempfile.mkdtemp(prefix=".slimmeregio-pack-", dir=out))
     manifest = Manifest(folder=out, meta=meta, lang=lang)
-    try:
+    # the whole pack is written and verified in a hidden folder, then swapped in as one unit
+    with replace_pack(out) as staging:
         total = sum(j.weight for j in jobs) or 1.0
         done = 0.0
         for job in jobs:
@@ -445,11 +443,5 @@ def export_pack(
         (staging / "manifest.json").write_text(json.dumps(manifest.to_dict(), ensure_ascii=False, indent=2),
                                                encoding="utf-8")
         (staging / readme).write_text(manifest.readme(), encoding="utf-8")
-        for rel in [j.path for j in jobs] + ["manifest.json", readme]:
-            target = out / rel
-            target.parent.mkdir(parents=True, exist_ok=True)
-            os.replace(staging / rel, target)
-        task.report(1.0, "pack written")
-    finally:
-        shutil.rmtree(staging, ignore_errors=True)
+    task.report(1.0, "pack written")
     return manifest

@@ -25,7 +25,7 @@ from pptx.enum.chart import XL_CHART_TYPE, XL_LEGEND_POSITION
 from pptx.enum.text import MSO_ANCHOR, PP_ALIGN
 from pptx.util import Emu, Inches, Pt
 
-from slimmeregio.exporters._safe import check_overwrite, writing
+from slimmeregio.exporters._safe import check_overwrite, writing, xml_text
 from slimmeregio.exporters.excel import _results_to_export, link_flow_ranking
 from slimmeregio.exporters.maps import (
     SLIDE_PAPER,
@@ -52,13 +52,12 @@ _GOOD = RGBColor(0x0E, 0x7C, 0x5A)
 _BAD = RGBColor(0xB3, 0x4A, 0x00)
 _WHITE = RGBColor(0xFF, 0xFF, 0xFF)
 _NOTE_BG = RGBColor(0xFF, 0xF8, 0xE1)
-_CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
 _MARGIN = Inches(0.6)
 
 
 def _t(value: Any) -> str:
-    """Text safe for the slide XML (control characters removed)."""
-    return _CONTROL.sub("", "" if value is None else str(value))
+    """Text safe for the slide XML (characters XML forbids removed)."""
+    return xml_text(value)
 
 
 def _text_box(slide: Any, left: int, top: int, width: int, height: int, text: str, *, size: int = BODY_PT,

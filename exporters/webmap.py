@@ -38,7 +38,7 @@ import numpy as np
 import pandas as pd
 import shapely
 
-from slimmeregio.exporters._safe import check_overwrite, writing
+from slimmeregio.exporters._safe import check_overwrite, writing, xml_text
 from slimmeregio.exporters.maps import _class_label, _flow_breaks, fmt_number
 from slimmeregio.exporters.meta import ExportMeta, _tr, build_meta
 from slimmeregio.layers.errors import ExportError
@@ -96,6 +96,11 @@ def leaflet_assets() -> tuple[str, str]:
     return js, css
 
 
+def _escape(text: str, quote: bool = True) -> str:
+    """HTML-escaped text without the characters XML forbids (one rule for every writer)."""
+    return html.escape(xml_text(text), quote=quote)
+
+
 def _esc(value: Any, lang: str = "nl") -> str:
     """Text for the page: numbers in the reader's notation, everything escaped."""
     if value is None:
@@ -104,10 +109,10 @@ def _esc(value: Any, lang: str = "nl") -> str:
         if math.isnan(float(value)):
             return ""
         number = float(value)
-        return html.escape(fmt_number(number, "", lang, digits=1 if abs(number) < 100 else 0))
+        return _escape(fmt_number(number, "", lang, digits=1 if abs(number) < 100 else 0))
     if isinstance(value, np.integer | int) and not isinstance(value, bool):
-        return html.escape(fmt_number(int(value), "count", lang))
-    return html.escape(str(value), quote=True)
+        return _escape(fmt_number(int(value), "count", lang))
+    return _escape(str(value), quote=True)
 
 
 def _geojson(frame: gpd.GeoDataFrame, columns: dict[str, str], *, simplify: float = 0.0,
@@ -141,7 +146,7 @@ def _geojson(frame: gpd.GeoDataFrame, columns: dict[str, str], *, simplify: floa
         props["_style"] = st
         # a numeric id lets folium key its style table on feature.id
         features.append({"type": "Feature", "id": i, "geometry": shapely.geometry.mapping(geom), "properties": props})
-    aliases = [html.escape(columns[c]) for c in columns]
+    aliases = [_escape(columns[c]) for c in columns]
     return {"type": "FeatureCollection", "features": features, "_aliases": aliases}
 
 
@@ -355,9 +360,9 @@ def _legend_html(sections: list[tuple[str, list[tuple[str, str, str]]]], lang: s
     for heading, items in sections:
         if not items:
             continue
-        parts.append(f'<div class="srp-legend-head">{html.escape(heading)}</div>')
+        parts.append(f'<div class="srp-legend-head">{_escape(heading)}</div>')
         for label, color, shape in items:
-            c = html.escape(color)
+            c = _escape(color)
             if shape == "line":
                 sym = f'<span class="srp-sym" style="height:4px;margin-top:6px;background:{c}"></span>'
             elif shape == "dash":
@@ -366,7 +371,7 @@ def _legend_html(sections: list[tuple[str, list[tuple[str, str, str]]]], lang: s
                 sym = f'<span class="srp-sym srp-dot" style="background:{c}"></span>'
             else:
                 sym = f'<span class="srp-sym" style="background:{c};opacity:.8"></span>'
-            parts.append(f'<div class="srp-legend-row">{sym}{html.escape(label)}</div>')
+            parts.append(f'<div class="srp-legend-row">{sym}{_escape(label)}</div>')
     parts.append("</details>")
     return "".join(parts)
 
@@ -403,23 +408,23 @@ _CSS = """
 
 
 def _header_html(meta: ExportMeta, scenarios: Sequence[str], lang: str) -> str:
-    names = ", ".join(html.escape(s) for s in scenarios) or html.escape(meta.scenario)
-    org = f" · {html.escape(meta.organisation)}" if meta.organisation else ""
+    names = ", ".join(_escape(s) for s in scenarios) or _escape(meta.scenario)
+    org = f" · {_escape(meta.organisation)}" if meta.organisation else ""
     note = ""
     if meta.notes:
-        details = "".join(f"<li>{html.escape(n)}</li>" for n in meta.notes)
+        details = "".join(f"<li>{_escape(n)}</li>" for n in meta.notes)
         note = (f'<details class="srp-note"><summary>{_tr(lang, "Let op", "Note")}: '
-                f"{html.escape(meta.short_note_for(lang))}</summary><ul>{details}</ul></details>")
+                f"{_escape(meta.short_note_for(lang))}</summary><ul>{details}</ul></details>")
     for text in meta.result_note_texts(lang):
-        note += f'<div class="srp-note">{_tr(lang, "Let op", "Note")}: {html.escape(text)}</div>'
+        note += f'<div class="srp-note">{_tr(lang, "Let op", "Note")}: {_escape(text)}</div>'
     howto = _tr(lang, "Lagen aan- en uitzetten met de lagenknop rechtsboven; klik op een object voor de gegevens.",
                 "Switch layers on and off with the layer button at the top right; click a feature for its data.")
     return (
-        f'<div class="srp-box srp-title"><h1>{html.escape(meta.title)}</h1>'
+        f'<div class="srp-box srp-title"><h1>{_escape(meta.title)}</h1>'
         f"<div>Scenario: {names}</div>"
-        f'<div class="srp-meta">{html.escape(meta.date_text)}{org} · Slimme Regio Planner {html.escape(meta.version)}</div>'
+        f'<div class="srp-meta">{_escape(meta.date_text)}{org} · Slimme Regio Planner {_escape(meta.version)}</div>'
         f"{note}"
-        f'<div class="srp-meta">{html.escape(howto)}</div>'
+        f'<div class="srp-meta">{_escape(howto)}</div>'
         "</div>"
     )
 
@@ -427,8 +432,8 @@ def _header_html(meta: ExportMeta, scenarios: Sequence[str], lang: str) -> str:
 def _sources_html(meta: ExportMeta, lang: str) -> str:
     text = meta.source_line(lang, compact=True)
     params = meta.parameter_line(lang)
-    return (f'<div class="srp-box srp-sources">{html.escape(text)}'
-            + (f"<br>Parameters: {html.escape(params)}" if params else "") + "</div>")
+    return (f'<div class="srp-box srp-sources">{_escape(text)}'
+            + (f"<br>Parameters: {_escape(params)}" if params else "") + "</div>")
 
 
 def _short(name: str, limit: int = 32) -> str:
@@ -577,7 +582,7 @@ def webmap(
         data, breaks = _flow_data(flow_source.links, lang, column)
         if breaks:
             name = base_name if flow_source is base else runs[0][0]
-            group = folium.FeatureGroup(name=html.escape(_tr(lang, f"{title_nl} ({_short(name)})",
+            group = folium.FeatureGroup(name=_escape(_tr(lang, f"{title_nl} ({_short(name)})",
                                                              f"{title_en} ({_short(name)})")),
                                         show=False)
             _add_geojson(group, data, _line_style)
@@ -591,7 +596,7 @@ def webmap(
     evaluations = ([(base_name, base)] if base is not None else []) + [(name, ev) for name, ev, _ in runs]
     for i, (name, ev) in enumerate(evaluations):
         task.check()
-        group = folium.FeatureGroup(name=html.escape(_tr(lang, f"Woningen: fietstijd tot mobipunt ({_short(name)})",
+        group = folium.FeatureGroup(name=_escape(_tr(lang, f"Woningen: fietstijd tot mobipunt ({_short(name)})",
                                                          f"Dwellings: cycling time to a hub ({_short(name)})")),
                                     show=(i == 0))
         _add_geojson(group, _access_grid(ev, t, cell_m, lang), _fill_style)
@@ -604,7 +609,7 @@ def webmap(
     task.report(0.6, "mobipunten")
     hubs = _tr(lang, "Mobipunten", "Mobility hubs")
     for i, (name, ev) in enumerate(evaluations):
-        group = folium.FeatureGroup(name=html.escape(f"{hubs} ({_short(name)})"), show=(i == 0))
+        group = folium.FeatureGroup(name=_escape(f"{hubs} ({_short(name)})"), show=(i == 0))
         _add_geojson(group, _mobipunt_data(ev.mobipunten, lang), _point_style, point_radius=6)
         group.add_to(fmap)
     if not evaluations:
@@ -627,12 +632,12 @@ def webmap(
     change_items: list[tuple[str, str, str]] = []
     for name, ev, comp in runs:
         task.check()
-        group = folium.FeatureGroup(name=html.escape(_tr(lang, "Wijzigingen", "Changes") + f": {_short(name)}"), show=True)
+        group = folium.FeatureGroup(name=_escape(_tr(lang, "Wijzigingen", "Changes") + f": {_short(name)}"), show=True)
         _add_geojson(group, _change_links(ev, lang), _line_style)
         _add_geojson(group, _mobipunt_data(ev.mobipunten, lang, only_changes=True), _point_style, point_radius=9)
         group.add_to(fmap)
         if comp is not None:
-            group = folium.FeatureGroup(name=html.escape(_tr(lang, f"Winst en verlies aan toegang ≤ {t:g} min: {_short(name)}",
+            group = folium.FeatureGroup(name=_escape(_tr(lang, f"Winst en verlies aan toegang ≤ {t:g} min: {_short(name)}",
                                                              f"Access gained and lost ≤ {t:g} min: {_short(name)}")),
                                         show=False)
             _add_geojson(group, _change_grid(comp, t, min(cell_m, 250.0), lang), _fill_style)
@@ -666,7 +671,7 @@ def webmap(
     root.html.add_child(Element(_header_html(meta, [name for name, _, _ in runs], lang)))  # type: ignore[attr-defined]
     root.html.add_child(Element(_legend_html(legend, lang)))  # type: ignore[attr-defined]
     root.html.add_child(Element(_sources_html(meta, lang)))  # type: ignore[attr-defined]
-    root.title = html.escape(meta.title)  # type: ignore[attr-defined]
+    root.title = _escape(meta.title)  # type: ignore[attr-defined]
     task.report(0.95, "map built")
     return fmap
 

@@ -31,6 +31,7 @@ from slimmeregio.layers.errors import (
 from slimmeregio.layers.roles import normalize_name
 
 __all__ = [
+    "MAX_COLUMNS",
     "CsvInfo",
     "WKT_NAMES",
     "XY_NAME_PAIRS",
@@ -136,7 +137,10 @@ def sniff_delimiter(lines: list[str]) -> str:
     sample = [line for line in lines[:_SNIFF_LINES] if line.strip()]
     best, best_fields = ",", 1
     for delimiter in _DELIMITERS:
-        counts = {len(row) for row in csv.reader(sample, delimiter=delimiter)}
+        try:
+            counts = {len(row) for row in csv.reader(sample, delimiter=delimiter)}
+        except csv.Error:  # e.g. a line longer than csv's field limit when not split
+            continue
         if len(counts) == 1:
             fields = counts.pop()
             if fields > 1:
@@ -209,14 +213,23 @@ def _convert(values: list[str]) -> tuple[pd.Series, bool]:
     return pd.Series(array), comma
 
 
+#: Most columns a CSV may have: SQLite's (so GeoPackage's) default column limit;
+#: a wider table could not be saved in a project anyway.
+MAX_COLUMNS = 2000
+
+
 def _unique_names(names: list[str]) -> list[str]:
+    """``a, a, a`` -> ``a, a_2, a_3`` in linear time (the next suffix per name is remembered)."""
     seen: set[str] = set()
+    next_suffix: dict[str, int] = {}
     result = []
     for i, raw in enumerate(names, start=1):
         name = raw.strip() or f"col{i}"
-        base, n = name, 2
+        base = name
+        n = next_suffix.get(base, 2)
         while name in seen:
             name, n = f"{base}_{n}", n + 1
+        next_suffix[base] = n
         seen.add(name)
         result.append(name)
     return result
@@ -325,6 +338,15 @@ def read_csv_points(path: str | Path) -> tuple[gpd.GeoDataFrame, CsvInfo]:
         raise EmptyLayerError(path=path, layer=name)
     header = not any(_is_number(cell) for cell in rows[0])
     width = max(len(r) for r in rows)
+    if width > MAX_COLUMNS:
+        raise CorruptFileError(
+            path=path,
+            detail=f"{width} columns",
+            hint={
+                "nl": f"Het bestand heeft {width} kolommen; het maximum is {MAX_COLUMNS} (de grens van GeoPackage).",
+                "en": f"The file has {width} columns; the limit is {MAX_COLUMNS} (the GeoPackage limit).",
+            },
+        )
     names = _unique_names(rows[0] + [""] * (width - len(rows[0]))) if header else [
         f"col{i}" for i in range(1, width + 1)
     ]

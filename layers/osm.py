@@ -452,6 +452,11 @@ def clip_from_file(
         ) from exc
 
 
+#: Largest buffer around a clip area (metres): beyond the region's neighbours it
+#: only costs time. Negative, infinite and NaN buffers are refused.
+MAX_BUFFER_M = 50_000.0
+
+
 def _clip_area(
     path: Path,
     clip: BaseGeometry | None,
@@ -461,6 +466,12 @@ def _clip_area(
 ) -> BaseGeometry | None:
     if clip is not None and bbox is not None:
         raise _err(path, "geef een knipgebied óf een bbox, niet beide", "give a clip or a bbox, not both")
+    if not math.isfinite(buffer_m) or not 0 <= buffer_m <= MAX_BUFFER_M:
+        raise _err(
+            path,
+            f"de buffer moet tussen 0 en {MAX_BUFFER_M:.0f} meter liggen (kreeg {buffer_m:g})",
+            f"the buffer must lie between 0 and {MAX_BUFFER_M:.0f} metres (got {buffer_m:g})",
+        )
     if bbox is not None:
         if len(bbox) != 4 or not all(math.isfinite(float(v)) for v in bbox):
             raise _err(path, "bbox moet vier getallen zijn", "bbox must be four numbers")

@@ -23,12 +23,20 @@ Decisions (see docs/osm-import.md for the reasoning):
 
 from __future__ import annotations
 
+import functools
+import os
 import re
+import stat
 import tomllib
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field, fields, replace
 from pathlib import Path
 from typing import Any
+
+try:  # the parser re itself uses; only read, to judge a rule's pattern
+    from re import _parser as _sre_parse  # type: ignore[attr-defined]
+except ImportError:  # pragma: no cover - Python < 3.11
+    import sre_parse as _sre_parse
 
 __all__ = [
     "DEFAULT_RULES",
@@ -39,6 +47,79 @@ __all__ = [
 ]
 
 Tags = Mapping[str, str]
+
+#: Largest rules file (a few dozen lines are typical).
+MAX_RULES_BYTES = 1_000_000
+#: The rule fields that are regular expressions.
+PATTERN_FIELDS = ("fietssnelweg_ref", "fietssnelweg_network", "bovenlokaal_cycle_network")
+#: Longest pattern a rule may have.
+MAX_PATTERN_LENGTH = 200
+#: Patterns are matched against at most this many characters of a tag value
+#: (OSM allows 255; network and ref values are a few dozen).
+MAX_SUBJECT_LENGTH = 255
+#: Most repetitions with an upper bound above 10 (``*``, ``+``, ``{1,50}``) in one pattern.
+MAX_OPEN_REPEATS = 2
+_REPEATS = {"MAX_REPEAT", "MIN_REPEAT", "POSSESSIVE_REPEAT"}
+_BACKREFS = {"GROUPREF", "GROUPREF_EXISTS", "GROUPREF_IGNORE", "GROUPREF_LOC_IGNORE", "GROUPREF_UNI_IGNORE"}
+
+
+def pattern_problem(pattern: str) -> str | None:
+    """Why ``pattern`` is refused as a rule (English), or None when it is safe.
+
+    Python's regular expressions backtrack: a pattern such as ``(a+)+$`` or
+    ``(a|a)*$`` takes exponential time on a value that almost matches. A rule
+    pattern therefore may not nest a repetition inside a repetition, may not
+    repeat an alternation, may not use back-references, holds at most
+    :data:`MAX_OPEN_REPEATS` long repetitions and at most
+    :data:`MAX_PATTERN_LENGTH` characters. What remains matches any value of
+    :data:`MAX_SUBJECT_LENGTH` characters in polynomial, small time.
+    """
+    if len(pattern) > MAX_PATTERN_LENGTH:
+        return f"longer than {MAX_PATTERN_LENGTH} characters"
+    try:
+        re.compile(pattern)
+        parsed = _sre_parse.parse(pattern)
+    except (re.error, RecursionError, OverflowError) as exc:
+        return f"not a valid regular expression ({exc})"
+    open_repeats = 0
+    stack: list[tuple[Any, bool]] = [(parsed, False)]
+    while stack:
+        items, in_repeat = stack.pop()
+        for op, av in items:
+            name = str(op)
+            if name in _BACKREFS:
+                return "back-references are not allowed"
+            if name in _REPEATS:
+                _low, high, sub = av
+                if in_repeat:
+                    return "a repetition inside a repetition is not allowed (e.g. (a+)+)"
+                many = high == _sre_parse.MAXREPEAT or high > 1
+                if high == _sre_parse.MAXREPEAT or high > 10:
+                    open_repeats += 1
+                stack.append((sub, in_repeat or many))
+            elif name == "BRANCH":
+                if in_repeat:
+                    return "a repeated alternation is not allowed (e.g. (a|b)*); use a character class [ab]*"
+                stack.extend((branch, in_repeat) for branch in av[1])
+            elif name == "SUBPATTERN":
+                stack.append((av[-1], in_repeat))
+            elif name in {"ASSERT", "ASSERT_NOT"}:
+                stack.append((av[1], in_repeat))
+            elif name == "ATOMIC_GROUP":
+                stack.append((av, in_repeat))
+    if open_repeats > MAX_OPEN_REPEATS:
+        return f"more than {MAX_OPEN_REPEATS} open repetitions (*, +, {{n,m}} with m > 10)"
+    return None
+
+
+@functools.lru_cache(maxsize=64)
+def _compiled(pattern: str) -> re.Pattern[str]:
+    return re.compile(pattern)
+
+
+def _matches(pattern: str, value: str) -> bool:
+    """``re.match`` of a checked rule pattern on at most MAX_SUBJECT_LENGTH characters."""
+    return _compiled(pattern).match(value[:MAX_SUBJECT_LENGTH]) is not None
 
 
 @dataclass(frozen=True)
@@ -256,20 +337,20 @@ class OsmRules:
         ref = tags.get("ref") or tags.get("name")
         klasse: str | None = None
         if self._is_fietssnelweg(tags) or (
-            tags.get("ref") and re.match(self.fietssnelweg_ref, tags["ref"].strip())
+            tags.get("ref") and _matches(self.fietssnelweg_ref, tags["ref"].strip())
         ):
             klasse = "fietssnelweg"
         elif (
             tags.get("network") in self.bovenlokaal_networks
             or tags.get("network:type") == "node_network"
-            or re.match(self.bovenlokaal_cycle_network, tags.get("cycle_network", ""))
+            or _matches(self.bovenlokaal_cycle_network, tags.get("cycle_network", ""))
         ):
             klasse = "bovenlokaal"
         return RouteInfo(klasse, ref)
 
     def _is_fietssnelweg(self, tags: Tags) -> bool:
         return tags.get("cycle_highway") == "yes" or bool(
-            re.match(self.fietssnelweg_network, tags.get("cycle_network", ""))
+            _matches(self.fietssnelweg_network, tags.get("cycle_network", ""))
         )
 
     def link_class(self, tags: Tags, routes: Iterable[RouteInfo] = ()) -> str:
@@ -315,26 +396,41 @@ class OsmRules:
     def from_toml(cls, path: str | Path) -> OsmRules:
         """Defaults overridden by the top-level keys of a TOML file.
 
-        Lists become sets where the default is a set; unknown keys raise
-        ``ValueError`` naming the key, so a typo never passes silently.
+        Lists become sets where the default is a set; unknown keys, values of
+        the wrong type (a number where a list belongs, ``"no"`` where
+        true/false belongs) and unsafe patterns (:func:`pattern_problem`)
+        raise ``ValueError`` naming the key, so nothing passes silently.
         ``pois`` cannot be changed from TOML.
         """
+        info = os.stat(path)
+        if not stat.S_ISREG(info.st_mode):
+            raise ValueError("not a regular file")
+        if info.st_size > MAX_RULES_BYTES:
+            raise ValueError(f"larger than {MAX_RULES_BYTES // 1000} kB")
         with open(path, "rb") as fh:
-            data: dict[str, Any] = tomllib.load(fh)
+            data: dict[str, Any] = tomllib.loads(fh.read(MAX_RULES_BYTES + 1).decode("utf-8"))
         known = {f.name: f for f in fields(cls) if f.name != "pois"}
         changes: dict[str, Any] = {}
         for key, value in data.items():
             if key not in known:
-                raise ValueError(f"unknown rule {key!r} in {path}")
+                raise ValueError(f"unknown rule {key!r}")
             default = getattr(DEFAULT_RULES, key)
-            if isinstance(default, frozenset):
-                changes[key] = frozenset(str(v) for v in value)
-            elif isinstance(default, tuple):
-                changes[key] = tuple(str(v) for v in value)
+            if isinstance(default, frozenset | tuple):
+                if not isinstance(value, list) or not all(isinstance(v, str | int) for v in value):
+                    raise ValueError(f"rule {key!r} must be a list of texts")
+                items = [str(v) for v in value]
+                changes[key] = frozenset(items) if isinstance(default, frozenset) else tuple(items)
             elif isinstance(default, bool):
-                changes[key] = bool(value)
+                if not isinstance(value, bool):
+                    raise ValueError(f"rule {key!r} must be true or false")
+                changes[key] = value
             else:
-                changes[key] = str(value)
+                if not isinstance(value, str):
+                    raise ValueError(f"rule {key!r} must be a text")
+                problem = pattern_problem(value) if key in PATTERN_FIELDS else None
+                if problem:
+                    raise ValueError(f"rule {key!r}: {problem}")
+                changes[key] = value
         return replace(DEFAULT_RULES, **changes)
 
 

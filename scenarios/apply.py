@@ -318,26 +318,22 @@ def _check_xy(extent: tuple[float, float, float, float], location: str, x: float
         )
 
 
-def _new_id(
-    given: str | None,
-    i: int,
-    existing: pd.Series,
-    new_rows: list[dict[str, Any]],
-    key: str,
-    what: tuple[str, str],
-) -> str:
+def _new_id(given: str | None, i: int, taken: set[str], what: tuple[str, str]) -> str:
     """Id for the feature added by modification ``i``: ``given`` or ``nieuw-<i+1>``.
 
-    Raises ScenarioError when a base feature or an earlier added one has it;
+    ``taken`` holds the ids of the base features still present and of those
+    added so far (a set, so applying many modifications stays linear); the
+    new id is added to it. Raises ScenarioError when the id is taken;
     ``what`` names the feature (Dutch, English) in the message.
     """
     new_id = given or f"nieuw-{i + 1}"
-    if any(r[key] == new_id for r in new_rows) or bool((existing.astype(str) == new_id).any()):
+    if new_id in taken:
         raise scenario_error(
             f"modifications[{i}].id",
             f"{what[0]}-id {new_id} bestaat al",
             f"{what[1]} id {new_id} already exists",
         )
+    taken.add(new_id)
     return new_id
 
 
@@ -441,17 +437,25 @@ def removed_links_frame(rows: list[dict[str, Any]]) -> gpd.GeoDataFrame:
     return gpd.GeoDataFrame(frame[cols], geometry=list(frame["geometry"]), crs=ANALYSIS_CRS)
 
 
-def _municipality_of(
-    municipalities: gpd.GeoDataFrame | None, x: float, y: float
-) -> tuple[str, str]:
-    if municipalities is None or municipalities.empty:
-        return "", ""
-    pt = shapely.Point(x, y)
-    hit = municipalities.sindex.query(pt, predicate="intersects")
-    if len(hit) == 0:
-        return "", ""
-    row = municipalities.iloc[int(hit[0])]
-    return str(row["nis"]), str(row["name"])
+class _MunicipalityOf:
+    """``(nis, name)`` of the municipality at a point; the index and columns are
+    taken once per scenario, so thousands of added features stay cheap."""
+
+    def __init__(self, municipalities: gpd.GeoDataFrame | None) -> None:
+        self.empty = municipalities is None or municipalities.empty
+        if municipalities is not None and not self.empty:
+            self.index = municipalities.sindex
+            self.nis = municipalities["nis"].astype(str).to_numpy()
+            self.name = municipalities["name"].astype(str).to_numpy()
+
+    def __call__(self, x: float, y: float) -> tuple[str, str]:
+        if self.empty:
+            return "", ""
+        hit = self.index.query(shapely.Point(x, y), predicate="intersects")
+        if len(hit) == 0:
+            return "", ""
+        i = int(hit[0])
+        return str(self.nis[i]), str(self.name[i])
 
 
 def apply_scenario(inputs: Inputs, scenario: Scenario | None) -> Applied:
@@ -473,6 +477,9 @@ def apply_scenario(inputs: Inputs, scenario: Scenario | None) -> Applied:
     extent = inputs.extent
     new_mobi: list[dict[str, Any]] = []
     new_housing: list[dict[str, Any]] = []
+    municipality_of = _MunicipalityOf(inputs.municipalities)
+    mobi_ids = set(mobi["mobipunt_id"].astype(str))
+    housing_ids = set(housing["housing_id"].astype(str))
     for i, mod in enumerate(mods):
         if isinstance(mod, AddLink):
             for k, (x, y) in enumerate(mod.coords):
@@ -516,8 +523,8 @@ def apply_scenario(inputs: Inputs, scenario: Scenario | None) -> Applied:
                         ed.set_attr(e, "change", "upgraded")
         elif isinstance(mod, AddMobipunt):
             _check_xy(extent, f"modifications[{i}].x", mod.x, mod.y)
-            mid = _new_id(mod.id, i, mobi["mobipunt_id"], new_mobi, "mobipunt_id", ("mobipunt", "mobipunt"))
-            _, muni = _municipality_of(inputs.municipalities, mod.x, mod.y)
+            mid = _new_id(mod.id, i, mobi_ids, ("mobipunt", "mobipunt"))
+            _, muni = municipality_of(mod.x, mod.y)
             new_mobi.append(
                 {
                     "mobipunt_id": mid,
@@ -544,6 +551,7 @@ def apply_scenario(inputs: Inputs, scenario: Scenario | None) -> Applied:
             if isinstance(mod, RemoveMobipunt):
                 mobi = mobi.loc[~sel]
                 new_mobi = [r for r in new_mobi if r["mobipunt_id"] != mid]
+                mobi_ids.discard(mid)
             else:
                 pt = shapely.Point(mod.x, mod.y)
                 for r in in_new:
@@ -561,8 +569,8 @@ def apply_scenario(inputs: Inputs, scenario: Scenario | None) -> Applied:
                 assert mod.x is not None and mod.y is not None
                 _check_xy(extent, f"modifications[{i}].x", mod.x, mod.y)
                 pt = shapely.Point(mod.x, mod.y)
-            hid = _new_id(mod.id, i, housing["housing_id"], new_housing, "housing_id", ("woning", "housing"))
-            nis, muni = _municipality_of(inputs.municipalities, pt.x, pt.y)
+            hid = _new_id(mod.id, i, housing_ids, ("woning", "housing"))
+            nis, muni = municipality_of(pt.x, pt.y)
             new_housing.append(
                 {
                     "housing_id": hid,
@@ -586,6 +594,7 @@ def apply_scenario(inputs: Inputs, scenario: Scenario | None) -> Applied:
                         f"housing {hid} does not exist (any more)",
                     )
                 new_housing = [r for r in new_housing if r["housing_id"] != hid]
+                housing_ids.discard(hid)
             housing = housing.loc[~ids.isin(list(mod.housing_ids))]
     network, edge_map, new_edges = ed.finish(params.speeds_kmh)
     network = replace(network, walking_speed_kmh=params.walking_speed_kmh)

@@ -30,6 +30,8 @@ from __future__ import annotations
 import json
 import math
 import re
+import reprlib
+import stat
 import tomllib
 from collections.abc import Mapping, Sequence
 from datetime import date, datetime
@@ -86,6 +88,9 @@ DEFAULT_SPEEDS_KMH: dict[str, float] = {
 
 #: Largest housing development a single modification may hold.
 MAX_DWELLINGS = 100_000
+#: Most modifications in one scenario: a plan people write and read has far
+#: fewer; applying them is linear, this bounds the time (about 2 s).
+MAX_MODIFICATIONS = 20_000
 #: Cycling speeds are km/h in the open interval (0, MAX_SPEED_KMH).
 MAX_SPEED_KMH = 60.0
 
@@ -596,7 +601,7 @@ class Scenario(_Model):
     #: The scenario it starts from; ``basis`` = the project's layers as loaded.
     base: NonBlank = "basis"
     parameters: Parameters = Field(default_factory=Parameters)
-    modifications: tuple[Modification, ...] = ()
+    modifications: Annotated[tuple[Modification, ...], Field(max_length=MAX_MODIFICATIONS)] = ()
 
     # -- editing (always a new object) ------------------------------------
 
@@ -667,7 +672,7 @@ class Scenario(_Model):
     def from_json(cls, text: str | bytes, *, source: str | Path | None = None) -> Scenario:
         """Read JSON text; syntax errors give a ScenarioError with line and column."""
         try:
-            data = json.loads(text, parse_constant=_refuse_constant)
+            data = json.loads(text, parse_constant=_refuse_constant, object_pairs_hook=_KeyedDict.from_pairs)
         except json.JSONDecodeError as exc:
             raise _syntax_error(exc.msg, exc.lineno, exc.colno, source=source, fmt="JSON") from None
         except (ValueError, RecursionError, UnicodeDecodeError) as exc:
@@ -678,6 +683,16 @@ class Scenario(_Model):
                 location_nl="(begin)",
                 source=source,
             ) from None
+        duplicate = _first_duplicate(data)
+        if duplicate is not None:
+            where, key = duplicate
+            raise scenario_error(
+                where,
+                f"de sleutel '{key}' staat er twee keer; welke waarde bedoeld is, is niet duidelijk",
+                f"the key '{key}' appears twice; which value is meant is unclear",
+                location_nl=where.replace("(top)", "(begin)"),
+                source=source,
+            )
         return cls.from_dict(data, source=source)
 
     # -- TOML -------------------------------------------------------------------
@@ -731,20 +746,43 @@ class Scenario(_Model):
 
         target = Path(path)
         fmt = _format_of(target)
-        if not target.is_file():
-            raise SourceNotFoundError(path=target)
         try:
-            raw = target.read_bytes()
+            info = target.stat()
+        except FileNotFoundError:
+            raise SourceNotFoundError(path=target) from None
         except OSError as exc:
             raise CorruptFileError(path=target, detail=str(exc)) from None
-        if len(raw) > _MAX_FILE_BYTES:
+        if not stat.S_ISREG(info.st_mode):
+            # a folder, a FIFO or a device: never read (it could block or never end)
             raise scenario_error(
                 "(top)",
-                f"het bestand is te groot voor een scenario ({len(raw) // 1_000_000} MB)",
-                f"the file is too large for a scenario ({len(raw) // 1_000_000} MB)",
+                "dit is geen gewoon bestand (map, pijp of apparaat)",
+                "this is not a regular file (folder, pipe or device)",
                 location_nl="(begin)",
                 source=target,
             )
+
+        def too_large(size: int) -> ScenarioValidationError:
+            return scenario_error(
+                "(top)",
+                f"het bestand is te groot voor een scenario ({size // 1_000_000} MB, "
+                f"hoogstens {_MAX_FILE_BYTES // 1_000_000} MB)",
+                f"the file is too large for a scenario ({size // 1_000_000} MB, "
+                f"at most {_MAX_FILE_BYTES // 1_000_000} MB)",
+                location_nl="(begin)",
+                source=target,
+            )
+
+        # the size is checked before reading, and the read is capped in case the file grows
+        if info.st_size > _MAX_FILE_BYTES:
+            raise too_large(info.st_size)
+        try:
+            with open(target, "rb") as fh:
+                raw = fh.read(_MAX_FILE_BYTES + 1)
+        except OSError as exc:
+            raise CorruptFileError(path=target, detail=str(exc)) from None
+        if len(raw) > _MAX_FILE_BYTES:
+            raise too_large(len(raw))
         try:
             text = raw.decode("utf-8-sig")
         except UnicodeDecodeError as exc:
@@ -788,6 +826,40 @@ def _format_of(path: Path) -> str:
             "en": "A scenario is a .toml or .json file.",
         },
     )
+
+
+class _KeyedDict(dict[str, Any]):
+    """A JSON object that remembers the first key it held twice."""
+
+    duplicate: str | None = None
+
+    @classmethod
+    def from_pairs(cls, pairs: list[tuple[str, Any]]) -> _KeyedDict:
+        obj = cls(pairs)
+        if len(obj) != len(pairs):
+            seen: set[str] = set()
+            for key, _ in pairs:
+                if key in seen:
+                    obj.duplicate = key
+                    break
+                seen.add(key)
+        return obj
+
+
+def _first_duplicate(data: Any) -> tuple[str, str] | None:
+    """``("modifications[2].author", "author")`` for the first key given twice
+    in a JSON document (walked without recursion), else None."""
+    stack: list[tuple[Any, str]] = [(data, "")]
+    while stack:
+        value, where = stack.pop()
+        if isinstance(value, _KeyedDict):
+            if value.duplicate is not None:
+                key = value.duplicate
+                return (f"{where}.{key}" if where else key), key
+            stack.extend((v, f"{where}.{k}" if where else str(k)) for k, v in reversed(list(value.items())))
+        elif isinstance(value, list):
+            stack.extend((v, f"{where}[{i}]") for i, v in reversed(list(enumerate(value))))
+    return None
 
 
 def _refuse_constant(name: str) -> None:
@@ -862,8 +934,19 @@ def _format_location(loc: Sequence[int | str], prefix: str | None = None) -> str
     return "".join(parts) + "".join(out) if (parts or out) else "(top)"
 
 
+#: Short, depth-limited reprs of offending values (a 3000-deep table must not recurse).
+_SHORT_REPR = reprlib.Repr()
+_SHORT_REPR.maxlevel = 3
+_SHORT_REPR.maxstring = 60
+_SHORT_REPR.maxother = 60
+_SHORT_REPR.maxlong = 40
+
+
 def _describe_input(value: Any) -> str:
-    text = repr(value)
+    try:
+        text = _SHORT_REPR.repr(value)
+    except (RecursionError, ValueError):
+        text = f"<{type(value).__name__}>"
     return text if len(text) <= 40 else text[:37] + "..."
 
 

@@ -176,3 +176,33 @@ def test_coordinate_names_found_in_longer_names(tmp_path: Path, header: str, geo
     (layer,) = load_layers(path)
     np.testing.assert_allclose(_xy(layer)[0], HALLE_L72, atol=0.01)
     assert not layer.report.has("lonlat_swapped")
+
+
+def test_duplicate_header_names_are_linear() -> None:
+    import time
+
+    from slimmeregio.layers.csvio import _unique_names
+
+    started = time.perf_counter()
+    names = _unique_names(["a"] * 20_000 + ["a_3", "", "b"])
+    assert time.perf_counter() - started < 2  # was 77 s (quadratic suffix search)
+    expected = ["a"] + [f"a_{i}" for i in range(2, 20_001)]
+    assert names[:20_000] == expected
+    # an explicit 'a_3' after the generated one gets its own suffix; a blank name is numbered
+    assert names[20_000:] == ["a_3_2", "col20002", "b"]
+
+
+def test_too_many_columns_refused_early(tmp_path: Path) -> None:
+    import time
+
+    from slimmeregio.layers.csvio import MAX_COLUMNS
+    from slimmeregio.layers.errors import CorruptFileError
+
+    path = tmp_path / "breed.csv"
+    width = 200_000
+    path.write_text(",".join(["a"] * width) + "\n" + ",".join(["1"] * width) + "\n", encoding="utf-8")
+    started = time.perf_counter()
+    with pytest.raises(CorruptFileError) as info:
+        read_csv_points(path)
+    assert time.perf_counter() - started < 10
+    assert f"{MAX_COLUMNS}" in info.value.full_message("en") and f"{width}" in info.value.full_message("en")
