@@ -182,22 +182,25 @@ def check_workers(client: Any, *, timeout_s: float = 30.0) -> None:
             detail=str(exc),
         ) from None
     found = client.run(worker_version, on_error="return")
-    wrong = {
-        addr: (v if isinstance(v, str) else f"{type(v).__name__}: {v}")
-        for addr, v in found.items()
-        if v != __version__
-    }
-    if wrong:
-        addr, got = next(iter(wrong.items()))
-        raise SweepClusterError(
-            reason={
+    for addr, got in found.items():
+        if isinstance(got, str) and got == __version__:
+            continue
+        if isinstance(got, str):
+            reason = {
                 "nl": f"worker {addr} heeft slimmeregio {got}, hier is het {__version__}; "
                 "installeer dezelfde versie op elke worker",
                 "en": f"worker {addr} has slimmeregio {got}, here it is {__version__}; "
                 "install the same version on every worker",
-            },
-            detail=repr(wrong),
-        )
+            }
+        else:
+            problem = f"{type(got).__name__}: {got}"
+            reason = {
+                "nl": f"worker {addr} kan slimmeregio {__version__} niet laden ({problem}); "
+                "installeer dezelfde versie op elke worker",
+                "en": f"worker {addr} cannot load slimmeregio {__version__} ({problem}); "
+                "install the same version on every worker",
+            }
+        raise SweepClusterError(reason=reason, detail=repr(found))
 
 
 def _local_cluster(workers: int) -> Any:

@@ -233,6 +233,16 @@ def test_version_check_refuses_other_versions() -> None:
     message = info.value.full_message("en")
     assert "tcp://10.0.0.2:4000" in message and "0.0.1" in message
 
+    class NoPackage(FakeClient):
+        def run(self, func, on_error: str):
+            assert on_error == "return"  # a worker that cannot unpickle the check reports, not raises
+            return {"tcp://10.0.0.3:4000": func(), "tcp://10.0.0.4:4000": ModuleNotFoundError("slimmeregio")}
+
+    with pytest.raises(SweepClusterError) as info:
+        check_workers(NoPackage())
+    assert "tcp://10.0.0.4:4000 cannot load slimmeregio" in info.value.full_message("en")
+    check_workers(type("Same", (FakeClient,), {"run": lambda self, func, on_error: {"w": func()}})())
+
 
 # ---------------------------------------------------------------------------
 # Runs on a real LocalCluster (2 worker processes on loopback)
