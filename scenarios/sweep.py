@@ -22,14 +22,18 @@ from __future__ import annotations
 import hashlib
 import logging
 import os
+import signal
+import socket
+import threading
 import time
 import warnings
 from collections import OrderedDict
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
-from threading import Lock
 from typing import Any
+
+from distributed.diagnostics.plugin import WorkerPlugin
 
 from slimmeregio import __version__
 from slimmeregio.layers.errors import OperationCancelled, SlimmeRegioError
@@ -89,7 +93,7 @@ def base_key(project_path: str | Path | None) -> str:
 #: (id of the scattered base, parameters) -> (that base, the base prepared with them);
 #: holding the scattered base keeps its id from being reused while cached.
 _bases: OrderedDict[tuple[int, str], tuple[Base, Base]] = OrderedDict()
-_bases_lock = Lock()
+_bases_lock = threading.Lock()
 
 
 def _base_for(base: Base, variant: Variant) -> Base:
@@ -127,7 +131,7 @@ def evaluate_variant(base: Base, variant: Variant) -> SweepRow:
         candidates=variant.candidates,
         changes=variant.changes,
         cost_eur=variant.cost_eur,
-        worker=f"{os.uname().nodename if hasattr(os, 'uname') else ''}:{os.getpid()}",
+        worker=f"{socket.gethostname()}:{os.getpid()}",
     )
     try:
         prepared = _base_for(base, variant)
@@ -201,6 +205,20 @@ def check_workers(client: Any, *, timeout_s: float = 30.0) -> None:
                 "install the same version on every worker",
             }
         raise SweepClusterError(reason=reason, detail=repr(found))
+
+
+class IgnoreInterrupt(WorkerPlugin):
+    """Worker plugin: a local worker ignores Ctrl+C; the client shuts it down instead.
+
+    Ctrl+C in a terminal reaches every process of the foreground group, so
+    without this each local worker would print its own KeyboardInterrupt.
+    """
+
+    name = "slimmeregio-ignore-interrupt"
+
+    def setup(self, worker: Any) -> None:
+        if threading.current_thread() is threading.main_thread():
+            signal.signal(signal.SIGINT, signal.SIG_IGN)
 
 
 def _local_cluster(workers: int) -> Any:
@@ -303,7 +321,7 @@ def _run_distributed(
     scheduler: str | None,
     client: Any | None,
 ) -> None:
-    from distributed import Client, as_completed
+    from distributed import Client, KilledWorker, as_completed
 
     cluster = None
     own_client = client is None
@@ -315,6 +333,7 @@ def _run_distributed(
             else:
                 cluster = _local_cluster(max(workers, 1))
                 client = Client(cluster)
+                client.register_plugin(IgnoreInterrupt())
             check_workers(client)
         base_future = client.scatter(base, broadcast=True, hash=False)
         futures = [
@@ -325,7 +344,19 @@ def _run_distributed(
             for variant in todo
         ]
         for future in as_completed(futures):
-            record(future.result())
+            try:
+                row = future.result()
+            except KilledWorker as exc:
+                raise SweepClusterError(
+                    reason={
+                        "nl": "een variant deed telkens opnieuw een worker stoppen "
+                        "(te weinig geheugen?); de afgewerkte varianten zijn bewaard",
+                        "en": "a variant made workers die again and again "
+                        "(out of memory?); the finished variants are kept",
+                    },
+                    detail=str(exc),
+                ) from None
+            record(row)
     finally:
         if client is not None:
             for future in futures:

@@ -374,3 +374,34 @@ def test_worker_killed_mid_sweep(dask_client, region_project, tmp_path: Path) ->
     assert set(rows(tmp_path)) == set(seen)
     dask_client.wait_for_workers(2, timeout=120)
     assert killed[0] not in dask_client.run(os.getpid).values()
+
+
+@pytest.mark.slow
+def test_ctrl_c_shuts_the_local_cluster_down(tmp_path: Path) -> None:
+    sweep_file = tmp_path / "s.toml"
+    sweep_file.write_text(sweep_text([BRIDGE, UPGRADE, MOBIPUNT]), encoding="utf-8")
+    out = tmp_path / "out"
+    proc = subprocess.Popen(
+        [sys.executable, "-m", "slimmeregio", "--lang", "en", "sweep", str(sweep_file), "--out", str(out)],
+        stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, start_new_session=True,
+    )
+    try:
+        deadline = time.monotonic() + 400
+        done = 0
+        while done < 1 and time.monotonic() < deadline and proc.poll() is None:
+            time.sleep(0.2)
+            if (out / STORE_NAME).exists():
+                with SweepStore(out) as store:
+                    done = len(store.finished())
+        assert done >= 1, "the sweep wrote no rows in time"
+        os.killpg(proc.pid, signal.SIGINT)  # what Ctrl+C in a terminal does
+        _, err = proc.communicate(timeout=120)
+    finally:
+        if proc.poll() is None:
+            os.killpg(proc.pid, signal.SIGKILL)
+            proc.wait()
+    assert proc.returncode == 130
+    assert "Traceback" not in err and "run again to continue" in err
+    time.sleep(2)
+    left = subprocess.run(["pgrep", "-g", str(proc.pid)], capture_output=True, text=True).stdout.split()
+    assert left == []  # the worker processes are gone too
