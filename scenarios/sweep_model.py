@@ -47,7 +47,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Annotated, Any
 
-from pydantic import BaseModel, ConfigDict, Field, TypeAdapter, ValidationError, model_validator
+from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_validator
 
 from slimmeregio.scenarios.model import (
     Modification,
@@ -137,10 +137,8 @@ class _Model(BaseModel):
     model_config = ConfigDict(extra="forbid", frozen=True)
 
 
-Cost = Annotated[float, Field(strict=False, allow_inf_nan=False, ge=0)]
+Cost = Annotated[float, Field(strict=True, allow_inf_nan=False, ge=0)]
 Label = Annotated[str, Field(strict=True, min_length=1, max_length=200)]
-
-_MODIFICATION = TypeAdapter(Modification)
 
 
 class Candidate(_Model):
@@ -247,13 +245,13 @@ class ParameterRange(_Model):
 
     parameter: Label
     values: Annotated[tuple[Any, ...], Field(min_length=1, max_length=MAX_RANGE_VALUES)] | None = None
-    start: Annotated[float, Field(strict=False, allow_inf_nan=False)] | None = Field(
+    start: Annotated[float, Field(strict=True, allow_inf_nan=False)] | None = Field(
         default=None, alias="from"
     )
-    stop: Annotated[float, Field(strict=False, allow_inf_nan=False)] | None = Field(
+    stop: Annotated[float, Field(strict=True, allow_inf_nan=False)] | None = Field(
         default=None, alias="to"
     )
-    step: Annotated[float, Field(strict=False, allow_inf_nan=False, gt=0)] | None = None
+    step: Annotated[float, Field(strict=True, allow_inf_nan=False, gt=0)] | None = None
 
     @model_validator(mode="after")
     def _shape(self) -> ParameterRange:
@@ -358,8 +356,13 @@ def _translate(exc: ValidationError, source: str | Path | None) -> SweepFileErro
         loc = [{"start": "from", "stop": "to"}.get(p, p) if isinstance(p, str) else p for p in loc]
         nl, en = _reasons(error)
         found.append((_format_location(loc), nl, en))
-    location, nl, en = found[0]
-    return sweep_error(location, nl, en, source=source, errors=found)
+    # a list whose item failed is also reported as too short: keep the item's error
+    kept = [
+        f for f in found
+        if not any(o is not f and o[0].startswith(f[0] + "[") for o in found)
+    ] or found
+    location, nl, en = kept[0]
+    return sweep_error(location, nl, en, source=source, errors=kept)
 
 
 # ---------------------------------------------------------------------------

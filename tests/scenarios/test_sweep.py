@@ -190,6 +190,13 @@ def test_sweep_file_errors_are_located(text: str, location: str) -> None:
     assert "sweep file" in info.value.full_message("en")
 
 
+def test_one_error_for_one_mistake() -> None:
+    with pytest.raises(SweepFileError) as info:
+        Sweep.from_toml(sweep_text([MOBIPUNT.replace("cost_eur = 120000", 'cost_eur = "120000"')]))
+    assert info.value.data["location"] == "sets[0].candidates[0].cost_eur"
+    assert len(info.value.data["errors"]) == 1  # not also "candidates: too few items"
+
+
 def test_range_values_checked_against_parameters() -> None:
     ranges = '[[ranges]]\nparameter = "speeds_kmh.lokaal"\nvalues = [14.0, 75.0]\n'
     with pytest.raises(SweepFileError) as info:
