@@ -51,11 +51,29 @@ def higher_is_better(key: str) -> bool:
 
 
 def sweep_table(plan: SweepPlan, store: SweepStore) -> tuple[pd.DataFrame, pd.DataFrame]:
-    """The plan's finished variants (one row each) and their indicators (long)."""
+    """The plan's finished variants (one row each) and their indicators (long).
+
+    Labels, candidates and costs come from the plan, not the table: a rerun
+    after changing a candidate's ``cost_eur`` (which does not change the
+    variant) reports the new cost.
+    """
+    import json
+
     ids = [v.variant_id for v in plan.variants]
-    variants = store.variants(ids)
-    indicators = store.indicators(ids)
-    return variants, indicators
+    stored = store.variants(ids)
+    current = pd.DataFrame(
+        {
+            "variant_id": ids,
+            "idx": [v.index for v in plan.variants],
+            "label": [v.label for v in plan.variants],
+            "candidates": [json.dumps(list(v.candidates), ensure_ascii=False) for v in plan.variants],
+            "cost_eur": [v.cost_eur for v in plan.variants],
+        }
+    )
+    variants = current.merge(
+        stored.drop(columns=["idx", "label", "candidates", "cost_eur"]), on="variant_id", how="inner"
+    )
+    return variants, store.indicators(ids)
 
 
 def default_indicator(indicators: pd.DataFrame) -> str:

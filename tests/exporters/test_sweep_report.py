@@ -30,10 +30,13 @@ def test_pareto_front_by_hand() -> None:
     assert pareto_front(cost, gain).tolist() == [True, True, False, True, False]
 
 
+def _text() -> str:
+    return 'name = "t"\n[[sets]]\nname = "s"\n' + candidate("=a", 1e6, 141000.0) + candidate("b", 2e6, 141100.0)
+
+
 @pytest.fixture
 def filled(tmp_path: Path):
-    text = 'name = "t"\n[[sets]]\nname = "s"\n' + candidate("=a", 1e6, 141000.0) + candidate("b", 2e6, 141100.0)
-    plan = plan_sweep(Sweep.from_toml(text), None, "k")
+    plan = plan_sweep(Sweep.from_toml(_text()), None, "k")
     share = {(): 0.0, ("=a",): 1.0, ("b",): 0.5, ("=a", "b"): 2.0}
     mean = {(): 0.0, ("=a",): -0.3, ("b",): -0.1, ("=a", "b"): 0.2}
     with SweepStore(tmp_path) as store:
@@ -80,3 +83,11 @@ def test_unknown_indicator(filled) -> None:
     plan, folder = filled
     with pytest.raises(ExportError):
         write_sweep_report(plan, folder, indicator="nope")
+
+
+def test_costs_come_from_the_current_file(filled) -> None:
+    plan, folder = filled
+    cheaper = plan_sweep(Sweep.from_toml(_text().replace("cost_eur = 2000000.0", "cost_eur = 500000.0")), None, "k")
+    assert [v.variant_id for v in cheaper.variants] == [v.variant_id for v in plan.variants]
+    _, ranked = write_sweep_report(cheaper, folder)
+    assert sorted(ranked["cost_eur"].tolist()) == [0.0, 500000.0, 1e6, 1.5e6]

@@ -312,6 +312,16 @@ def test_variants_equal_serial_run(dask_client, region_project, tmp_path: Path) 
         b, s, d = got[r["indicator"]]
         assert same(r["base"], b) and same(r["scenario"], s) and same(r["delta"], d), r["indicator"]
     assert got["share_bike_mobipunt_5min"][2] != 0.0  # the bridge changes something
+    # another: the bridge at the base speeds, through run's engine call (compare_scenarios)
+    from slimmeregio.scenarios.engine import compare_scenarios
+
+    other = next(v for v in p.variants if v.candidates == ("brug",) and v.changes[0][1] == 16.0)
+    _, (comparison,) = compare_scenarios(region_project, [other.scenario])
+    region = comparison.region
+    assert set(found[other.variant_id]) == set(region["indicator"])
+    for key, b, s, d in zip(region["indicator"], region["base"], region["scenario"], region["delta"], strict=True):
+        got_b, got_s, got_d = found[other.variant_id][key]
+        assert same(got_b, b) and same(got_s, s) and same(got_d, d), key
     # and the plain variant (no candidate, base speeds): nothing changes
     plain = next(v for v in p.variants if not v.candidates and v.changes[0][1] == 16.0)
     assert all(d == 0.0 for key, (_, _, d) in found[plain.variant_id].items() if d is not None)
