@@ -62,6 +62,13 @@ def _task_seconds(folder: Path) -> float:
         return float(db.execute("SELECT avg(seconds) FROM variants").fetchone()[0])
 
 
+def _autogroup() -> bool:
+    try:
+        return Path("/proc/sys/kernel/sched_autogroup_enabled").read_text().strip() == "1"
+    except OSError:
+        return False
+
+
 def main() -> None:
     from slimmeregio.layers.region import load_region
     from slimmeregio.scenarios.sweep import base_key, run_sweep
@@ -105,6 +112,22 @@ def main() -> None:
         f"1-min load average at the start {load0:.1f} and at the end {load:.1f} (shared machine), "
         f"Python {sys.version.split()[0]}.",
     ]
+    n = len(plan.variants)
+    lines += [
+        "",
+        f"Outside the tasks (cluster start, base preparation and scatter, scheduling, writing rows): "
+        f"serial {serial_wall - n * serial_task:.0f} s, LocalCluster "
+        f"{cluster_wall - n * cluster_task / 2:.0f} s.",
+    ]
+    if _autogroup():
+        lines += [
+            "",
+            "Note: this machine schedules with Linux autogroup (all processes of one session "
+            "share one CPU share) and its cores are shared with other sessions, so the two "
+            "workers together get no more CPU than the serial run: compare the time per variant "
+            "inside a task. On a machine with free cores the cluster's throughput is about "
+            "workers / (time per variant) instead.",
+        ]
     text = "\n".join(lines)
     print(text)
     write_section("sweep", text)
