@@ -490,6 +490,19 @@ def run_command(scenario_file: str, project_path: str | None, out_dir: str, forc
     click.echo(f"{done} {out} (results.gpkg, summary.json)")
 
 
+def _progress_lines() -> Callable[[float, str], None]:
+    """Progress as a line per tenth done, for logs (stderr is not a terminal)."""
+    shown = [-1]
+
+    def callback(fraction: float, message: str) -> None:
+        tenth = int(fraction * 10)
+        if tenth > shown[0]:
+            shown[0] = tenth
+            click.echo(f"slimmeregio: {fraction:.0%} ({message})", err=True)
+
+    return callback
+
+
 @cli.command("sweep")
 @click.argument("sweep_file", metavar="SWEEP.toml|example")
 @click.option("--out", "out_dir", type=click.Path(file_okay=False), default=None,
@@ -530,7 +543,7 @@ def sweep_command(
         try:
             with progress_bar("Sweep") as bar:
                 outcome = run_sweep(plan, project, out_dir, workers=workers, scheduler=scheduler,
-                                    progress=bar)
+                                    progress=bar if sys.stderr.isatty() else _progress_lines())
         except KeyboardInterrupt:
             click.echo(
                 "slimmeregio: onderbroken; de afgewerkte varianten staan in "

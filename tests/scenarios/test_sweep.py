@@ -422,3 +422,19 @@ def test_ctrl_c_shuts_the_local_cluster_down(tmp_path: Path) -> None:
     time.sleep(2)
     left = subprocess.run(["pgrep", "-g", str(proc.pid)], capture_output=True, text=True).stdout.split()
     assert left == []  # the worker processes are gone too
+
+
+@pytest.mark.slow
+def test_cli_serial_sweep_and_rerun(tmp_path: Path) -> None:
+    sweep_file = tmp_path / "s.toml"
+    sweep_file.write_text(sweep_text([MOBIPUNT, UPGRADE], set_opts="choose = 1"), encoding="utf-8")
+    args = ["--lang", "en", "sweep", str(sweep_file), "--out", str(tmp_path / "o"), "--workers", "0"]
+    first = CliRunner().invoke(cli, args)
+    assert first.exit_code == 0, first.output
+    assert "2 evaluated, 0 already done, 0 with an error" in first.output
+    assert "slimmeregio: 50% (1/2)" in first.output and "slimmeregio: 100% (2/2)" in first.output
+    assert {p.name for p in (tmp_path / "o").iterdir()} >= {"sweep.sqlite", "sweep.xlsx", "sweep.png"}
+    again = CliRunner().invoke(cli, args)
+    assert "0 evaluated, 2 already done" in again.output
+    both = CliRunner().invoke(cli, [*args, "--scheduler", "tcp://127.0.0.1:1"])
+    assert both.exit_code == 2 and "exclude each other" in both.output
