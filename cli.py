@@ -604,6 +604,82 @@ def run_command(scenario_file: str, project_path: str | None, out_dir: str, forc
     click.echo(f"{done} {out} (results.gpkg, summary.json)")
 
 
+def _progress_lines() -> Callable[[float, str], None]:
+    """Progress as a line per tenth done, for logs (stderr is not a terminal)."""
+    shown = [-1]
+
+    def callback(fraction: float, message: str) -> None:
+        tenth = int(fraction * 10)
+        if tenth > shown[0]:
+            shown[0] = tenth
+            click.echo(f"slimmeregio: {fraction:.0%} ({message})", err=True)
+
+    return callback
+
+
+@cli.command("sweep")
+@click.argument("sweep_file", metavar="SWEEP.toml|example")
+@click.option("--out", "out_dir", type=click.Path(file_okay=False), default=None,
+              help="Folder for sweep.sqlite, sweep.xlsx and sweep.png; a rerun continues in it.")
+@click.option("--workers", type=click.IntRange(0, 256), default=2, show_default=True,
+              help="Worker processes of a local Dask cluster on 127.0.0.1 (0: no Dask, serial).")
+@click.option("--scheduler", default=None, metavar="tcp://HOST:PORT",
+              help="Run on this existing Dask cluster instead of a local one.")
+@click.option("--rank-by", "rank_by", default=None, metavar="INDICATOR",
+              help="Indicator to rank the variants by (default: the first bike share to a mobipunt).")
+def sweep_command(
+    sweep_file: str, out_dir: str | None, workers: int, scheduler: str | None, rank_by: str | None
+) -> None:
+    """Evaluate every variant of SWEEP.toml against the base (on Dask distributed);
+    `slimmeregio sweep example` prints a commented example sweep file."""
+    if sweep_file == "example" and not os.path.exists(sweep_file):
+        from slimmeregio.scenarios.sweep_model import example_sweep_toml
+
+        click.echo(example_sweep_toml(), nl=False)
+        return
+    from slimmeregio.exporters.sweep_report import write_sweep_report
+    from slimmeregio.scenarios.sweep import base_key, run_sweep
+    from slimmeregio.scenarios.sweep_model import load_sweep, plan_sweep
+
+    lang = _lang()
+    nl = lang == "nl"
+    if out_dir is None:
+        raise click.UsageError("--out DIR is required" if not nl else "--out MAP is verplicht")
+    ctx = click.get_current_context()
+    if scheduler and ctx.get_parameter_source("workers") is not click.core.ParameterSource.DEFAULT:
+        raise click.UsageError("--workers and --scheduler exclude each other")
+    with user_errors():
+        sweep, base_scenario, project_path = load_sweep(sweep_file)
+        plan = plan_sweep(sweep, base_scenario, base_key(project_path), source=sweep_file)
+        sampled = f" ({'steekproef uit' if nl else 'sampled from'} {plan.total})" if plan.sampled else ""
+        click.echo(f"{len(plan.variants)} varianten{sampled}" if nl else f"{len(plan.variants)} variants{sampled}")
+        project = _export_project(str(project_path) if project_path else None)
+        try:
+            with progress_bar("Sweep") as bar:
+                outcome = run_sweep(plan, project, out_dir, workers=workers, scheduler=scheduler,
+                                    progress=bar if sys.stderr.isatty() else _progress_lines())
+        except KeyboardInterrupt:
+            click.echo(
+                "slimmeregio: onderbroken; de afgewerkte varianten staan in "
+                f"{out_dir}, start opnieuw om verder te gaan" if nl else
+                f"slimmeregio: interrupted; finished variants are kept in {out_dir}, "
+                "run again to continue",
+                err=True,
+            )
+            sys.exit(130)
+        files, ranked = write_sweep_report(plan, out_dir, indicator=rank_by, lang=lang)
+    if nl:
+        click.echo(f"{outcome.evaluated} doorgerekend, {outcome.skipped} al klaar, "
+                   f"{outcome.errors} met een fout ({outcome.seconds:.1f} s)")
+    else:
+        click.echo(f"{outcome.evaluated} evaluated, {outcome.skipped} already done, "
+                   f"{outcome.errors} with an error ({outcome.seconds:.1f} s)")
+    for r in ranked.head(5).itertuples():
+        click.echo(f"  {r.rank}. #{r.idx} {r.label}: {r.gain:+.3f}")
+    names = ", ".join(p.name for p in [outcome.store, *files])
+    click.echo(f"{'Geschreven in' if nl else 'Written to'} {out_dir}: {names}")
+
+
 def main(argv: list[str] | None = None) -> Any:
     """Console-script entry point."""
     return cli.main(args=argv, prog_name="slimmeregio")
