@@ -1,0 +1,246 @@
+"""Scenario edit tools of the main window: the map tools that add, close,
+upgrade, move or remove features, the edit forms and the modification overlay."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Any
+
+import numpy as np
+import shapely
+
+from slimmeregio.desktop import errors as dialogs
+from slimmeregio.desktop.analysis import feature_ids
+from slimmeregio.desktop.editdialogs import ModificationDialog
+from slimmeregio.desktop.i18n import language, tr
+from slimmeregio.desktop.mapcanvas import HOUSING_AREA_COLOR, MapTool, OverlayItem
+from slimmeregio.layers.errors import ScenarioError, SlimmeRegioError
+from slimmeregio.layers.model import Layer
+from slimmeregio.layers.roles import Role
+from slimmeregio.layers.symbology import CHANGE_COLORS, HOPPIN_COLORS
+from slimmeregio.scenarios.model import Scenario
+
+
+class EditToolsMixin:
+    """Map edit tools that append modifications to the current scenario. Mixed into :class:`MainWindow`."""
+
+    # -------------------------------------------------------------- scenarios
+    def _scenario_changed(self) -> None:
+        cur = self.store.current
+        self.actions_by_id["undo"].setEnabled(self.store.can_undo())
+        self.actions_by_id["redo"].setEnabled(self.store.can_redo())
+        self.canvas.set_overlay(self._modification_overlay(cur))
+        self._update_title()
+
+    def _modification_overlay(self, scenario: Scenario | None, highlight: int = -1) -> list[OverlayItem]:
+        if scenario is None:
+            return []
+        items: list[OverlayItem] = []
+        net = self.project.layers.first(Role.BIKE_NETWORK)
+        mobi = self.project.layers.first(Role.MOBIPUNTEN)
+        for i, mod in enumerate(scenario.modifications):
+            wide = 2.0 if i == highlight else 0.0
+            kind = mod.kind
+            if kind == "add_link":
+                items.append(OverlayItem(np.array(mod.coords), "line", CHANGE_COLORS["added"], 3.5 + wide))
+            elif kind in ("remove_link", "upgrade_link") and net is not None:
+                ids = self._link_ids(net)
+                pos = np.flatnonzero(np.isin(ids, np.array(mod.link_ids)))
+                color = CHANGE_COLORS["removed"] if kind == "remove_link" else CHANGE_COLORS["upgraded"]
+                for geom in net.frame.geometry.iloc[pos]:
+                    for part in shapely.get_parts(geom):
+                        items.append(OverlayItem(shapely.get_coordinates(part), "line", color, 3.5 + wide,
+                                                 dashed=kind == "remove_link"))
+            elif kind == "add_mobipunt":
+                items.append(OverlayItem(np.array([[mod.x, mod.y]]), "point",
+                                         HOPPIN_COLORS.get(mod.hoppin_type, "#1976d2"), 7 + wide, label=mod.name))
+            elif kind in ("move_mobipunt", "remove_mobipunt") and mobi is not None:
+                ids = feature_ids(mobi, "mobipunt_id", "id")
+                pos = np.flatnonzero(ids == mod.mobipunt_id)
+                if len(pos):
+                    old = mobi.frame.geometry.iloc[int(pos[0])].centroid
+                    if kind == "move_mobipunt":
+                        items.append(OverlayItem(np.array([[old.x, old.y], [mod.x, mod.y]]), "line",
+                                                 "#546e7a", 1.5, dashed=True))
+                        items.append(OverlayItem(np.array([[mod.x, mod.y]]), "point", "#1976d2", 7 + wide))
+                    else:
+                        items.append(OverlayItem(np.array([[old.x, old.y]]), "point", "#212121", 6 + wide,
+                                                 label=tr("geschrapt")))
+            elif kind == "add_housing":
+                label = tr("{n} woningen", n=mod.dwellings)
+                if mod.x is not None and mod.y is not None:
+                    items.append(OverlayItem(np.array([[mod.x, mod.y]]), "point", HOUSING_AREA_COLOR, 7 + wide,
+                                             label=label))
+                elif mod.polygon is not None:
+                    anchor = shapely.Polygon(mod.polygon).representative_point()
+                    items.append(OverlayItem(np.array(mod.polygon, dtype=float), "polygon", HOUSING_AREA_COLOR,
+                                             2.0 + wide, label=label, anchor=(anchor.x, anchor.y)))
+        return items
+
+    def _highlight_modification(self, row: int) -> None:
+        self.canvas.set_overlay(self._modification_overlay(self.store.current, highlight=row))
+
+    def _link_ids(self, layer: Layer) -> np.ndarray:
+        from slimmeregio.scenarios.network import link_ids_of
+
+        cache = getattr(self, "_link_id_cache", None)
+        if cache is None or cache[0] is not layer:
+            cache = (layer, link_ids_of(layer))
+            self._link_id_cache = cache
+        return cache[1]
+
+    def _ensure_scenario(self) -> Scenario:
+        cur = self.store.current
+        if cur is None:
+            cur = self.store.add(Scenario(name=tr("Mijn scenario"), parameters=self.scenario_panel._default_parameters()))
+        return cur
+
+    def append_modification(self, kind: str, **values: Any) -> bool:
+        """Validate and append a modification to the current scenario."""
+        cur = self._ensure_scenario()
+        data = cur.to_dict()
+        mod = {"kind": kind, "created": datetime.now().astimezone().isoformat(timespec="seconds"), **values}
+        mod = {k: v for k, v in mod.items() if v is not None}
+        data["modifications"] = [*data.get("modifications", []), mod]
+        try:
+            new = Scenario.from_dict(data)
+        except ScenarioError as exc:
+            dialogs.show_error(self, exc)
+            return False
+        self.store.replace_current(new)
+        self.dock_scenario.raise_()
+        return True
+
+    def _ask(self, kind: str, *, info: str = "", defaults: dict[str, Any] | None = None) -> dict[str, Any] | None:
+        dialog = ModificationDialog(kind, self.session, self, info=info, defaults=defaults)
+        self._last_dialog = dialog
+        if dialog.exec() != ModificationDialog.DialogCode.Accepted:
+            return None
+        if self.session.author and self.session.author != self.settings.author:
+            self.settings.author = self.session.author
+        return dialog.values()
+
+    def _edit_tool(self, pending: str, checked: bool, tool: MapTool, message: str,
+                   pick_role: Role | None = None) -> None:
+        self._pending = pending
+        if not checked:
+            return
+        pick = None
+        if pick_role is not None:
+            layer = self.project.layers.first(pick_role)
+            if layer is None:
+                dialogs.show_error(self, SlimmeRegioError(detail=tr("Het project heeft geen laag met de rol {role}.",
+                                                                    role=pick_role.label(language()))))
+                self.actions_by_id["tool_pan"].setChecked(True)
+                self.tool_navigate(True)
+                return
+            pick = layer.name
+        self._move_source = None
+        self.canvas.set_tool(tool, pick_layer=pick)
+        self.canvas.setFocus()
+        self.statusBar().showMessage(message)
+
+    def tool_add_link(self, checked: bool = True) -> None:
+        self._edit_tool("add_link", checked, MapTool.LINE, tr("Klik de punten van de nieuwe verbinding aan; dubbelklik of Enter om af te sluiten, Esc om te annuleren."))
+
+    def tool_close_link(self, checked: bool = True) -> None:
+        self._edit_tool("remove_link", checked, MapTool.FEATURE, tr("Klik op de verbinding die u wilt afsluiten."), Role.BIKE_NETWORK)
+
+    def tool_upgrade_link(self, checked: bool = True) -> None:
+        self._edit_tool("upgrade_link", checked, MapTool.FEATURE, tr("Klik op de verbinding die u wilt opwaarderen."), Role.BIKE_NETWORK)
+
+    def tool_add_mobipunt(self, checked: bool = True) -> None:
+        self._edit_tool("add_mobipunt", checked, MapTool.POINT, tr("Klik op de plaats van het nieuwe mobipunt."))
+
+    def tool_move_mobipunt(self, checked: bool = True) -> None:
+        self._edit_tool("move_mobipunt", checked, MapTool.FEATURE, tr("Klik op het mobipunt dat u wilt verplaatsen."), Role.MOBIPUNTEN)
+
+    def tool_remove_mobipunt(self, checked: bool = True) -> None:
+        self._edit_tool("remove_mobipunt", checked, MapTool.FEATURE, tr("Klik op het mobipunt dat u wilt schrappen."), Role.MOBIPUNTEN)
+
+    def tool_add_housing(self, checked: bool = True) -> None:
+        self._edit_tool("add_housing", checked, MapTool.POINT, tr("Klik op de plaats van het woonproject."))
+
+    def tool_add_housing_polygon(self, checked: bool = True) -> None:
+        self._edit_tool("add_housing", checked, MapTool.POLYGON, tr("Klik de hoekpunten van het woonproject aan; dubbelklik of Enter om af te sluiten, Backspace wist het laatste punt, Esc annuleert."))
+
+    def _polygon_finished(self, coords: list[tuple[float, float]]) -> None:
+        area = shapely.Polygon(coords).area
+        values = self._ask("add_housing", info=tr("Oppervlakte: {ha} ha", ha=_ha(area)))
+        if values is None:
+            return
+        self.append_modification("add_housing", polygon=[list(c) for c in coords], **values)
+
+    def _line_finished(self, coords: list[tuple[float, float]]) -> None:
+        values = self._ask("add_link", info=tr("Lengte: {m} m", m=_n(sum(
+            float(np.hypot(b[0] - a[0], b[1] - a[1])) for a, b in zip(coords, coords[1:], strict=False)))))
+        if values is None:
+            return
+        self.append_modification("add_link", coords=[list(c) for c in coords], **values)
+
+    def _point_picked(self, x: float, y: float) -> None:
+        pending = getattr(self, "_pending", "")
+        if pending == "move_mobipunt" and self._move_source is not None:
+            values = self._ask("move_mobipunt", info=tr("Mobipunt {id} naar de aangeklikte plaats.", id=self._move_source))
+            if values is not None:
+                self.append_modification("move_mobipunt", mobipunt_id=self._move_source, x=x, y=y,
+                                         author=values["author"], reason=values["reason"])
+            self._move_source = None
+            self.tool_move_mobipunt(True)
+            return
+        if pending == "add_mobipunt":
+            n = sum(1 for m in (self.store.current.modifications if self.store.current else ()) if m.kind == "add_mobipunt")
+            values = self._ask("add_mobipunt", defaults={"name": tr("Nieuw mobipunt {n}", n=n + 1)})
+            if values is not None:
+                self.append_modification("add_mobipunt", x=x, y=y, **values)
+        elif pending == "add_housing":
+            values = self._ask("add_housing")
+            if values is not None:
+                self.append_modification("add_housing", x=x, y=y, **values)
+
+    def _feature_picked(self, layer_name: str, pos: int) -> None:
+        pending = getattr(self, "_pending", "")
+        layer = self.project.layers[layer_name]
+        self.canvas.set_selection(layer_name, [pos])
+        if pending in ("remove_link", "upgrade_link"):
+            link_id = int(self._link_ids(layer)[pos])
+            name = ""
+            if layer.has_field("name"):
+                name = str(layer.column("name").iloc[pos] or "")
+            info = tr("Verbinding {id}{name}", id=link_id, name=f" ({name})" if name and name != "nan" else "")
+            values = self._ask(pending, info=info)
+            if values is not None:
+                if pending == "remove_link":
+                    self.append_modification("remove_link", link_ids=[link_id], author=values["author"], reason=values["reason"])
+                else:
+                    self.append_modification("upgrade_link", link_ids=[link_id], **values)
+        elif pending in ("remove_mobipunt", "move_mobipunt"):
+            mid = str(feature_ids(layer, "mobipunt_id", "id")[pos])
+            if pending == "remove_mobipunt":
+                values = self._ask("remove_mobipunt", info=tr("Mobipunt {id}", id=mid))
+                if values is not None:
+                    self.append_modification("remove_mobipunt", mobipunt_id=mid, author=values["author"], reason=values["reason"])
+            else:
+                self._move_source = mid
+                self.canvas.set_tool(MapTool.POINT)
+                self.statusBar().showMessage(tr("Klik nu op de nieuwe plaats van mobipunt {id}.", id=mid))
+        self.canvas.set_selection(layer_name, [])
+
+    def undo(self) -> None:
+        self.store.undo()
+
+    def redo(self) -> None:
+        self.store.redo()
+
+
+def _ha(area_m2: float) -> str:
+    """An area in hectares with two decimals (decimal comma in Dutch)."""
+    text = f"{area_m2 / 10000.0:.2f}"
+    return text.replace(".", ",") if language() == "nl" else text
+
+
+def _n(value: float) -> str:
+    """Thousands with a space (Lambert metres), no decimals."""
+    return f"{value:,.0f}".replace(",", " ")
+
+

@@ -1,0 +1,122 @@
+"""Runs and result dialogs of the main window: the scenario run in the
+worker, the results and map themes, and the compare, siting and export dialogs."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from slimmeregio.desktop import errors as dialogs
+from slimmeregio.desktop.analysis import RunResult, run_analysis
+from slimmeregio.desktop.i18n import language, tr
+from slimmeregio.desktop.resultspanel import fmt, note_texts
+from slimmeregio.desktop.themes import theme_layers
+from slimmeregio.desktop.worker import Job
+
+
+class RunControlMixin:
+    """Running the current scenario and showing its results. Mixed into :class:`MainWindow`."""
+
+    # -------------------------------------------------------------------- run
+    def _start(self, name: str, fn: Any, **callbacks: Any) -> Job:
+        callbacks.setdefault("on_error", lambda e: dialogs.show_error(self, e))
+        job = self.runner.start(name, fn, **callbacks)
+        self._extra_jobs.append(job)
+        job.finished.connect(lambda: self._extra_jobs.remove(job) if job in self._extra_jobs else None)
+        return job
+
+    def run_scenario(self) -> Job | None:
+        """Evaluate the current scenario against the base in the worker."""
+        if self._run_job is not None:
+            return None
+        self.autosave()
+        scenario = self.store.current
+        params = scenario.parameters if scenario is not None else None
+        base = self.bases.get(params) if params is not None else None
+        version = self.bases.version
+        project = self.project
+        self.scenario_panel.set_running(True, tr("Bezig met doorrekenen…"))
+        self.actions_by_id["run"].setEnabled(False)
+
+        def job(progress: Any = None, cancel: Any = None) -> RunResult:
+            return run_analysis(project, scenario, base, progress=progress, cancel=cancel)
+
+        def done(result: RunResult) -> None:
+            self.bases.put(result.parameters, result.base, version)
+            self.show_run(result)
+
+        def cancelled() -> None:
+            self.scenario_panel.set_running(False, tr("Doorrekenen geannuleerd."))
+
+        def failed(error: BaseException) -> None:
+            self.scenario_panel.set_running(False, "")
+            dialogs.show_error(self, error)
+
+        self._run_job = self.runner.start(tr("Doorrekenen"), job, on_result=done, on_error=failed,
+                                          on_progress=self.scenario_panel.set_progress, on_cancelled=cancelled)
+        self._run_job.finished.connect(self._run_finished)
+        return self._run_job
+
+    def _run_finished(self) -> None:
+        self._run_job = None
+        self.actions_by_id["run"].setEnabled(True)
+        if self._language_pending:
+            self.apply_language()
+
+    def cancel_run(self) -> None:
+        if self._run_job is not None:
+            self._run_job.cancel()
+            self.scenario_panel.status.setText(tr("Bezig met annuleren…"))
+
+    def show_run(self, result: RunResult) -> None:
+        self.last_run = result
+        ev = result.evaluation
+        secs = ev.timings.get("total") if ev.timings else None
+        message = tr("Doorgerekend.") if secs is None else tr("Doorgerekend in {s} s.", s=fmt(secs, "min").split()[0])
+        self.scenario_panel.set_running(False, message)
+        self.results_panel.show_results(ev, result.comparison)
+        self.dock_results.raise_()
+        if self.results_panel.theme.currentData() == "none":
+            index = self.results_panel.theme.findData("change" if result.comparison is not None else "access")
+            self.results_panel.theme.setCurrentIndex(index)
+        else:
+            self.set_theme(self.results_panel.theme.currentData())
+
+    def set_theme(self, key: str) -> None:
+        self._theme = key
+        run = self.last_run
+        if run is None:
+            self.canvas.set_theme_layers([])
+            return
+        try:
+            layers = theme_layers(key, run.evaluation, run.comparison)
+        except (KeyError, ValueError) as exc:
+            dialogs.show_error(self, exc)
+            layers = []
+        self.canvas.set_theme_layers(layers)
+        self._update_banner()
+        if key != "none" and not layers:
+            notes = note_texts(run.evaluation, language()) if key == "flows_brussels" else []
+            self.statusBar().showMessage(
+                notes[0] if notes else tr("Dit kaartthema heeft niets te tonen voor deze doorrekening."), 10000)
+
+    # ------------------------------------------------------------- dialogs
+    def show_compare(self) -> None:
+        from slimmeregio.desktop.comparepanel import CompareDialog
+
+        dialog = CompareDialog(self)
+        self._last_dialog = dialog
+        dialog.show()
+
+    def show_siting(self) -> None:
+        from slimmeregio.desktop.sitingdialog import SitingDialog
+
+        dialog = SitingDialog(self)
+        self._last_dialog = dialog
+        dialog.show()
+
+    def show_export(self) -> None:
+        from slimmeregio.desktop.exportdialog import ExportDialog
+
+        dialog = ExportDialog(self)
+        self._last_dialog = dialog
+        dialog.show()
