@@ -39,6 +39,9 @@ class CompareDialog(QDialog):
         self.resize(980, 680)
         self.window_ = window
         self.result: tuple[Any, Any, Any] | None = None
+        self.sources: list[str | None] = []
+        self.identity: Any = None
+        self._then_show = False
         self.job: Any = None
         self.first = QComboBox(self)
         self.second = QComboBox(self)
@@ -95,6 +98,8 @@ class CompareDialog(QDialog):
             return self.job
         first = self._scenario(self.first.currentData())
         second = self._scenario(self.second.currentData())
+        self.sources = [None if d == _BASE else d for d in (self.first.currentData(), self.second.currentData())]
+        self.identity = self.window_.current_identity(self.sources)
         project = self.window_.project
         bases = {}
         for sc in (first, second):
@@ -165,12 +170,25 @@ class CompareDialog(QDialog):
             "B tegenover A: {gain} woningen winnen en {loss} woningen verliezen een mobipunt binnen {t} min fietsen.",
             gain=fmt(cmp.gains(thr), "count"), loss=fmt(cmp.losses(thr), "count"), t=f"{thr:g}"))
         self.map_btn.setEnabled(True)
+        if self._then_show:
+            self._then_show = False
+            self.show_on_map()
 
     def show_on_map(self) -> None:
+        """Show B against A in the results panel and on the map, with A named
+        as the reference; a comparison of an earlier state is computed again first."""
         if self.result is None:
             return
+        if self.window_.current_identity(self.sources) != self.identity:
+            self.summary.setText(tr("De vergelijking hoort bij een eerdere toestand; ze wordt opnieuw doorgerekend."))
+            self._then_show = True
+            self.start()
+            return
         ev_a, ev_b, cmp = self.result
-        self.window_.show_run(RunResult(None, ev_a, ev_b, cmp, ev_b.parameters))
+        reference, name = self.sources
+        self.window_.show_run(RunResult(None, ev_a, ev_b, cmp, ev_b.parameters, self.identity,
+                                        reference=reference or "", scenario_name=name or tr("basis"),
+                                        extra={"sources": list(self.sources)}))
         combo = self.window_.results_panel.theme
         combo.setCurrentIndex(combo.findData("change"))
 

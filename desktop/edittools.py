@@ -27,10 +27,11 @@ class EditToolsMixin:
     # -------------------------------------------------------------- scenarios
     def _scenario_changed(self) -> None:
         cur = self.store.current
-        self.actions_by_id["undo"].setEnabled(self.store.can_undo())
+        self.actions_by_id["undo"].setEnabled(self.store.can_undo() or self._undo_marks[-1:] == ["layer"])
         self.actions_by_id["redo"].setEnabled(self.store.can_redo())
         self.canvas.set_overlay(self._modification_overlay(cur))
         self._update_title()
+        self.update_stale()
 
     def _modification_overlay(self, scenario: Scenario | None, highlight: int = -1) -> list[OverlayItem]:
         if scenario is None:
@@ -227,6 +228,12 @@ class EditToolsMixin:
         self.canvas.set_selection(layer_name, [])
 
     def undo(self) -> None:
+        """Undo the last edit: a layer removal, else the current scenario's last change."""
+        if self._undo_marks[-1:] == ["layer"]:
+            self.restore_removed_layer()
+            return
+        if self._undo_marks[-1:] == ["scenario"]:
+            self._undo_marks.pop()
         self.store.undo()
 
     def redo(self) -> None:

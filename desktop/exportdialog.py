@@ -318,6 +318,11 @@ class ExportDialog(QDialog):
             return None
         project, run = w.project, w.last_run
         theme, paper, lang = self.theme.currentData() or "base", self.paper.currentData(), language()
+        uses_results = kind.needs_results or (kind.has_layout and theme != "base")
+        if run is not None and uses_results and w.results_stale:
+            self.status.setText(tr("De resultaten horen bij een eerdere toestand: reken eerst opnieuw door (F5). "
+                                   "Er is niets geëxporteerd."))
+            return None
         project.scenarios = w.store.to_data()
 
         def job(progress: Any = None, cancel: Any = None) -> Path:

@@ -122,7 +122,25 @@ class LayerActionsMixin:
             return
         answer = QMessageBox.question(self, tr("Laag verwijderen"), tr("Laag '{name}' uit het project verwijderen?", name=name))
         if answer == QMessageBox.StandardButton.Yes:
-            self.project.layers.remove(name)
+            index = self.project.layers.index(name)
+            layer = self.project.layers.remove(name)
+            self._removed_layers.append((index, layer))
+            self._undo_marks.append("layer")
+            self._scenario_changed()
+            self.statusBar().showMessage(
+                tr("Laag '{name}' verwijderd. Ongedaan maken (Ctrl+Z) zet ze terug.", name=name), 10000)
+
+    def restore_removed_layer(self) -> bool:
+        """Put the last removed layer back where it was (undo of a removal)."""
+        if not self._removed_layers:
+            return False
+        index, layer = self._removed_layers.pop()
+        if self._undo_marks and self._undo_marks[-1] == "layer":
+            self._undo_marks.pop()
+        self.project.layers.insert(min(index, len(self.project.layers)), layer)
+        self._scenario_changed()
+        self.statusBar().showMessage(tr("Laag '{name}' teruggezet.", name=layer.name), 5000)
+        return True
 
     def edit_style(self) -> None:
         layer = self.layer_panel.current_layer()

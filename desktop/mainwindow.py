@@ -42,9 +42,10 @@ from slimmeregio.desktop.runcontrol import RunControlMixin
 from slimmeregio.desktop.scenariopanel import ScenarioPanel, ScenarioStore
 from slimmeregio.desktop.settings import AppSettings, log_dir
 from slimmeregio.desktop.worker import Job, WorkerRunner
-from slimmeregio.layers.model import Project
+from slimmeregio.layers.model import Layer, Project
 from slimmeregio.layers.roles import Role
 from slimmeregio.scenarios.model import Scenario
+from slimmeregio.scenarios.runs import LayerVersions
 
 __all__ = ["MainWindow", "LAYER_FILE_FILTER", "PROJECT_FILE_FILTER"]
 
@@ -69,6 +70,9 @@ class MainWindow(ProjectFilesMixin, LayerActionsMixin, EditToolsMixin, RunContro
         self.runner = WorkerRunner(self)
         self.store = ScenarioStore(self)
         self.bases = BaseCache()
+        self.layer_versions = LayerVersions()
+        self._removed_layers: list[tuple[int, Layer]] = []
+        self._undo_marks: list[str] = []  # "layer" / "scenario", newest last: what Ctrl+Z undoes
         self.session = EditSession(self.settings.author)
         self.last_run: RunResult | None = None
         self._run_job: Job | None = None
@@ -233,6 +237,7 @@ class MainWindow(ProjectFilesMixin, LayerActionsMixin, EditToolsMixin, RunContro
         c.lineFinished.connect(self._line_finished)
         c.polygonFinished.connect(self._polygon_finished)
         self.store.changed.connect(self._scenario_changed)
+        self.store.edited.connect(lambda: self._undo_marks.append("scenario"))
         self._connect_panels()
 
     def _connect_panels(self) -> None:
@@ -249,6 +254,7 @@ class MainWindow(ProjectFilesMixin, LayerActionsMixin, EditToolsMixin, RunContro
         self.scenario_panel.modificationSelected.connect(self._highlight_modification)
         self.results_panel.themeChanged.connect(self.set_theme)
         self.results_panel.municipalitySelected.connect(self.zoom_to_municipality)
+        self.results_panel.rerunRequested.connect(self.run_scenario)
 
     # ---------------------------------------------------------------- project
     def set_project(self, project: Project) -> None:
@@ -257,11 +263,18 @@ class MainWindow(ProjectFilesMixin, LayerActionsMixin, EditToolsMixin, RunContro
         if old is not None:
             with contextlib.suppress(ValueError):
                 old.disconnect(self._layers_event)
+            with contextlib.suppress(ValueError):
+                old.disconnect(self.layer_versions.listener)
         self.project = project
+        self.layer_versions = LayerVersions()
+        self._removed_layers.clear()
+        self._undo_marks.clear()
+        project.layers.connect(self.layer_versions.listener)
         project.layers.connect(self._layers_event)
         self._project_listener_on = project.layers
         self.canvas.set_layers(project.layers)
         self.canvas.set_theme_layers([])
+        self.canvas.theme_caption = ""
         self.layer_panel.set_layers(project.layers)
         self.table.set_layers(list(project.layers))
         self.bases.invalidate()
@@ -290,6 +303,7 @@ class MainWindow(ProjectFilesMixin, LayerActionsMixin, EditToolsMixin, RunContro
             self._update_goto_box()
         self._update_banner()
         self._update_title()
+        self.update_stale()
 
     @property
     def is_dirty(self) -> bool:
@@ -493,7 +507,8 @@ class MainWindow(ProjectFilesMixin, LayerActionsMixin, EditToolsMixin, RunContro
         self.table.set_layers(list(self.project.layers), current=table_layer or None)
         run = self.last_run
         if run is not None:
-            self.results_panel.show_results(run.evaluation, run.comparison)
+            self.results_panel.show_results(run.evaluation, run.comparison, reference=run.reference,
+                                            name=run.scenario_name)
             index = self.results_panel.theme.findData(theme)
             if index >= 0 and index != self.results_panel.theme.currentIndex():
                 self.results_panel.theme.setCurrentIndex(index)  # re-labels the theme layers too

@@ -536,6 +536,9 @@ class MapCanvas(QWidget):
         self._selection: dict[str, np.ndarray] = {}
         self._selection_graphics: dict[str, tuple[str, Any]] = {}
         self.banner_text = ""
+        #: The theme's caption above its legend, and whether it shows stale results.
+        self.theme_caption = ""
+        self.theme_stale = False
         self._legend: list[tuple[str, list[tuple[str, str]]]] = []
         self.last_render_seconds = 0.0
         self._refine = QTimer(self)
@@ -1102,7 +1105,7 @@ class MapCanvas(QWidget):
             p.drawText(rect, Qt.AlignmentFlag.AlignCenter, elided)
 
     def _paint_legend(self, p: QPainter) -> None:
-        if not self._legend:
+        if not self._legend and not self.theme_caption:
             return
         font = QFont(self.font())
         font.setPointSizeF(8.5)
@@ -1112,6 +1115,10 @@ class MapCanvas(QWidget):
         bold.setBold(True)
         bold_fm = QFontMetrics(bold)
         rows: list[tuple[str, str | None]] = []
+        if self.theme_caption:
+            rows.append((self.theme_caption, None))
+        if self.theme_stale and self._themes:
+            rows.append((tr("⚠ Verouderd: hoort bij een eerdere toestand — opnieuw doorrekenen"), None))
         for title, classes in self._legend:
             if title:
                 rows.append((title, None))
@@ -1130,7 +1137,7 @@ class MapCanvas(QWidget):
         for text, color in rows:
             if color is None:
                 p.setFont(bold)
-                p.setPen(QColor("#263238"))
+                p.setPen(QColor("#b71c1c" if text.startswith("⚠") else "#263238"))
                 p.drawText(QRectF(x0 + 8, y, width - 14, line), Qt.AlignmentFlag.AlignVCenter,
                            bold_fm.elidedText(text, Qt.TextElideMode.ElideRight, int(width - 14)))
                 p.setFont(font)

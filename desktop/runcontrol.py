@@ -8,9 +8,11 @@ from typing import Any
 from slimmeregio.desktop import errors as dialogs
 from slimmeregio.desktop.analysis import RunResult, run_analysis
 from slimmeregio.desktop.i18n import language, tr
-from slimmeregio.desktop.resultspanel import fmt, note_texts
+from slimmeregio.desktop.resultspanel import fmt, note_texts, reference_text
 from slimmeregio.desktop.themes import theme_layers
 from slimmeregio.desktop.worker import Job
+from slimmeregio.layers.errors import SlimmeRegioError
+from slimmeregio.scenarios.runs import RunIdentity, check_role_layers, run_identity
 
 
 class RunControlMixin:
@@ -28,8 +30,14 @@ class RunControlMixin:
         """Evaluate the current scenario against the base in the worker."""
         if self._run_job is not None:
             return None
-        self.autosave()
         scenario = self.store.current
+        try:
+            check_role_layers(self.project, self.layer_versions)
+        except SlimmeRegioError as exc:
+            dialogs.show_error(self, exc)
+            return None
+        self.autosave()
+        identity = self.current_identity()
         params = scenario.parameters if scenario is not None else None
         base = self.bases.get(params) if params is not None else None
         version = self.bases.version
@@ -38,7 +46,7 @@ class RunControlMixin:
         self.actions_by_id["run"].setEnabled(False)
 
         def job(progress: Any = None, cancel: Any = None) -> RunResult:
-            return run_analysis(project, scenario, base, progress=progress, cancel=cancel)
+            return run_analysis(project, scenario, base, identity=identity, progress=progress, cancel=cancel)
 
         def done(result: RunResult) -> None:
             self.bases.put(result.parameters, result.base, version)
@@ -46,6 +54,7 @@ class RunControlMixin:
 
         def cancelled() -> None:
             self.scenario_panel.set_running(False, tr("Doorrekenen geannuleerd."))
+            self.update_stale()
 
         def failed(error: BaseException) -> None:
             self.scenario_panel.set_running(False, "")
@@ -73,19 +82,69 @@ class RunControlMixin:
         secs = ev.timings.get("total") if ev.timings else None
         message = tr("Doorgerekend.") if secs is None else tr("Doorgerekend in {s} s.", s=fmt(secs, "min").split()[0])
         self.scenario_panel.set_running(False, message)
-        self.results_panel.show_results(ev, result.comparison)
+        self.results_panel.show_results(ev, result.comparison, reference=result.reference,
+                                        name=result.scenario_name)
         self.dock_results.raise_()
         if self.results_panel.theme.currentData() == "none":
             index = self.results_panel.theme.findData("change" if result.comparison is not None else "access")
             self.results_panel.theme.setCurrentIndex(index)
         else:
             self.set_theme(self.results_panel.theme.currentData())
+        self.update_stale()
+
+    # ---------------------------------------------------------- run identity
+    def current_identity(self, sources: list[str | None] | None = None) -> RunIdentity | None:
+        """What a run would compute from now: the current scenario, or the
+        named ``sources`` (``None`` = the base) of a comparison; None when a
+        named scenario no longer exists."""
+        if sources is None:
+            cur = self.store.current
+            return run_identity(self.project, self.layer_versions, [cur])
+        scenarios = []
+        for name in sources:
+            if name is None:
+                scenarios.append(None)
+                continue
+            try:
+                scenarios.append(self.store.get(name))
+            except KeyError:
+                return None
+        labels = [name or "" for name in sources]
+        return run_identity(self.project, self.layer_versions, scenarios, labels)
+
+    @property
+    def results_stale(self) -> bool:
+        """True when the shown results were computed from an earlier state."""
+        run = self.last_run
+        if run is None or run.identity is None:
+            return False
+        return self.current_identity(run.extra.get("sources")) != run.identity
+
+    def update_stale(self) -> None:
+        """Mark the results panel and the map theme stale (or current again)."""
+        run = self.last_run
+        if run is None:
+            self.results_panel.set_stale(False)
+            self.canvas.theme_stale = False
+            self.canvas.update()
+            return
+        stale = self.results_stale
+        reason = ""
+        if stale and run.identity is not None:
+            now = self.current_identity(run.extra.get("sources"))
+            phrases = run.identity.changes(now, language()) if now is not None else [tr("scenario verwijderd")]
+            reason = tr("Gewijzigd sinds de doorrekening: {what}.", what=", ".join(phrases))
+        if stale != self.results_panel.stale or reason != self.results_panel.stale_reason.text():
+            self.results_panel.set_stale(stale, reason)
+        self.canvas.theme_stale = stale
+        self.canvas.update()
 
     def set_theme(self, key: str) -> None:
         self._theme = key
         run = self.last_run
         if run is None:
             self.canvas.set_theme_layers([])
+            self.canvas.theme_caption = ""
             return
         try:
             layers = theme_layers(key, run.evaluation, run.comparison)
@@ -93,11 +152,21 @@ class RunControlMixin:
             dialogs.show_error(self, exc)
             layers = []
         self.canvas.set_theme_layers(layers)
+        self.canvas.theme_caption = self._theme_caption(key, run) if layers else ""
+        self.canvas.theme_stale = self.results_stale
         self._update_banner()
         if key != "none" and not layers:
             notes = note_texts(run.evaluation, language()) if key == "flows_brussels" else []
             self.statusBar().showMessage(
                 notes[0] if notes else tr("Dit kaartthema heeft niets te tonen voor deze doorrekening."), 10000)
+
+    def _theme_caption(self, key: str, run: RunResult) -> str:
+        """The map theme's caption: what it shows, of which scenario, against what."""
+        label = self.results_panel.theme.itemText(max(0, self.results_panel.theme.findData(key)))
+        name = run.scenario_name or tr("basis")
+        if run.comparison is not None and key == "change":
+            return tr("{theme}: {name} {against}", theme=label, name=name, against=reference_text(run.reference))
+        return tr("{theme}: {name}", theme=label, name=name)
 
     # ------------------------------------------------------------- dialogs
     def show_compare(self) -> None:

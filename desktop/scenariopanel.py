@@ -63,11 +63,13 @@ class ScenarioStore(QObject):
     """The project's scenarios with per-scenario undo/redo.
 
     Signals: ``changed()`` whenever the list or a scenario changes,
-    ``currentChanged(str)`` with the current scenario's name.
+    ``currentChanged(str)`` with the current scenario's name, ``edited()``
+    after an undoable edit of the current scenario.
     """
 
     changed = pyqtSignal()
     currentChanged = pyqtSignal(str)
+    edited = pyqtSignal()
 
     def __init__(self, parent: QObject | None = None) -> None:
         super().__init__(parent)
@@ -185,6 +187,7 @@ class ScenarioStore(QObject):
         hist.future.clear()
         self._items[self._current] = new
         self._touch()
+        self.edited.emit()
 
     def undo(self) -> None:
         self._step(back=True)

@@ -27,6 +27,7 @@ __all__ = [
     "EmptyLayerError",
     "MissingCoordinatesError",
     "MissingFieldError",
+    "MissingRoleLayerError",
     "NoGeoreferenceError",
     "OperationCancelled",
     "OutputExistsError",
@@ -321,3 +322,12 @@ class OperationCancelled(SlimmeRegioError):
     """Raised by a cancel check when the user cancelled a long operation."""
 
     messages = {"nl": "Geannuleerd door de gebruiker.", "en": "Cancelled by the user."}
+
+
+class MissingRoleLayerError(SlimmeRegioError, LookupError):
+    """A run would show zeros because a layer with a needed role is missing."""
+
+    messages = {
+        "nl": "Doorrekenen kan niet: er is geen laag met de rol {role} (nodig voor {indicators}).",
+        "en": "Cannot compute: there is no layer with the role {role} (needed for {indicators}).",
+    }
