@@ -81,6 +81,40 @@ class EditToolsMixin:
     def _highlight_modification(self, row: int) -> None:
         self.canvas.set_overlay(self._modification_overlay(self.store.current, highlight=row))
 
+    def edit_modification(self, row: int) -> bool:
+        """Edit modification ``row`` of the current scenario in its form (undoable)."""
+        cur = self.store.current
+        if cur is None or not 0 <= row < len(cur.modifications):
+            return False
+        mod = cur.modifications[row]
+        values = mod.model_dump(mode="json", exclude_none=True)
+        answer = self._ask(mod.kind, info=mod.describe(language()), defaults=values, editing=True)
+        if answer is None:
+            return False
+        changes = {k: v for k, v in answer.items() if k in values or v is not None}
+        try:
+            self.store.edit_modification(row, changes)
+        except ScenarioError as exc:
+            dialogs.show_error(self, exc)
+            return False
+        self.scenario_panel.ledger.setCurrentRow(row)
+        return True
+
+    def zoom_to_modification(self, row: int) -> None:
+        """Zoom the map to modification ``row`` of the current scenario."""
+        cur = self.store.current
+        if cur is None or not 0 <= row < len(cur.modifications):
+            return
+        items = self._modification_overlay(cur.model_copy(update={"modifications": (cur.modifications[row],)}))
+        if not items:
+            return
+        xy = np.vstack([np.asarray(item.coords, dtype=float).reshape(-1, 2) for item in items])
+        x0, y0 = xy.min(axis=0)
+        x1, y1 = xy.max(axis=0)
+        pad = 300.0  # a point or a short link still shows its surroundings
+        self.canvas.zoom_to_extent((float(x0) - pad, float(y0) - pad, float(x1) + pad, float(y1) + pad))
+        self._highlight_modification(row)
+
     def _link_ids(self, layer: Layer) -> np.ndarray:
         from slimmeregio.scenarios.network import link_ids_of
 
@@ -112,8 +146,9 @@ class EditToolsMixin:
         self.dock_scenario.raise_()
         return True
 
-    def _ask(self, kind: str, *, info: str = "", defaults: dict[str, Any] | None = None) -> dict[str, Any] | None:
-        dialog = ModificationDialog(kind, self.session, self, info=info, defaults=defaults)
+    def _ask(self, kind: str, *, info: str = "", defaults: dict[str, Any] | None = None,
+             editing: bool = False) -> dict[str, Any] | None:
+        dialog = ModificationDialog(kind, self.session, self, info=info, defaults=defaults, editing=editing)
         self._last_dialog = dialog
         if dialog.exec() != ModificationDialog.DialogCode.Accepted:
             return None

@@ -252,6 +252,8 @@ class MainWindow(ProjectFilesMixin, LayerActionsMixin, EditToolsMixin, RunContro
         self.scenario_panel.cancelRequested.connect(self.cancel_run)
         self.scenario_panel.errorRaised.connect(lambda e: dialogs.show_error(self, e))
         self.scenario_panel.modificationSelected.connect(self._highlight_modification)
+        self.scenario_panel.editModificationRequested.connect(self.edit_modification)
+        self.scenario_panel.zoomToModificationRequested.connect(self.zoom_to_modification)
         self.results_panel.themeChanged.connect(self.set_theme)
         self.results_panel.municipalitySelected.connect(self.zoom_to_municipality)
         self.results_panel.rerunRequested.connect(self.run_scenario)
