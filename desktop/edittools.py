@@ -115,6 +115,29 @@ class EditToolsMixin:
         self.canvas.zoom_to_extent((float(x0) - pad, float(y0) - pad, float(x1) + pad, float(y1) + pad))
         self._highlight_modification(row)
 
+    def _off_network_warning(self, point: shapely.Point) -> str:
+        """A warning when ``point`` is farther from the bike network than the
+        scenario's ``max_snap_m`` (its dwellings would count as unreachable)."""
+        net = self.project.layers.first(Role.BIKE_NETWORK)
+        cur = self.store.current
+        if net is None or net.is_raster or not len(net):
+            return ""
+        limit = cur.parameters.max_snap_m if cur is not None else 500.0
+        cache = getattr(self, "_network_tree", None)
+        if cache is None or cache[0] is not net:
+            geoms = np.asarray(net.frame.geometry.values, dtype=object)
+            cache = (net, shapely.STRtree(geoms), geoms)
+            self._network_tree = cache
+        _net, tree, geoms = cache
+        index = tree.nearest(point)
+        if index is None:
+            return ""
+        distance = float(shapely.distance(point, geoms[int(index)]))
+        if distance <= limit:
+            return ""
+        return tr("⚠ Deze plaats ligt {d} m van het fietsnetwerk, verder dan {max} m: de woningen worden niet "
+                  "aangesloten en tellen als onbereikbaar.", d=_n(distance), max=_n(limit))
+
     def _link_ids(self, layer: Layer) -> np.ndarray:
         from slimmeregio.scenarios.network import link_ids_of
 
@@ -201,8 +224,10 @@ class EditToolsMixin:
         self._edit_tool("add_housing", checked, MapTool.POLYGON, tr("Klik de hoekpunten van het woonproject aan; dubbelklik of Enter om af te sluiten, Backspace wist het laatste punt, Esc annuleert."))
 
     def _polygon_finished(self, coords: list[tuple[float, float]]) -> None:
-        area = shapely.Polygon(coords).area
-        values = self._ask("add_housing", info=tr("Oppervlakte: {ha} ha", ha=_ha(area)))
+        polygon = shapely.Polygon(coords)
+        info = tr("Oppervlakte: {ha} ha", ha=_ha(polygon.area))
+        warning = self._off_network_warning(polygon.representative_point())
+        values = self._ask("add_housing", info=f"{info}\n{warning}" if warning else info)
         if values is None:
             return
         self.append_modification("add_housing", polygon=[list(c) for c in coords], **values)
@@ -230,7 +255,10 @@ class EditToolsMixin:
             if values is not None:
                 self.append_modification("add_mobipunt", x=x, y=y, **values)
         elif pending == "add_housing":
-            values = self._ask("add_housing")
+            warning = self._off_network_warning(shapely.Point(x, y))
+            values = self._ask("add_housing", info=warning)
+            if values is not None and warning:
+                self.statusBar().showMessage(warning, 15000)
             if values is not None:
                 self.append_modification("add_housing", x=x, y=y, **values)
 

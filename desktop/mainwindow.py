@@ -9,7 +9,7 @@ from typing import Any
 
 import numpy as np
 import shapely
-from PyQt6.QtCore import QByteArray, QSize, Qt, QTimer
+from PyQt6.QtCore import QByteArray, QLocale, QSize, Qt, QTimer
 from PyQt6.QtGui import QAction, QCloseEvent
 from PyQt6.QtWidgets import (
     QComboBox,
@@ -82,6 +82,7 @@ class MainWindow(ProjectFilesMixin, LayerActionsMixin, EditToolsMixin, RunContro
         self._language_pending = False
         self._extra_jobs: list[Job] = []
         self._recovery_file: Path | None = None
+        self._dropped_recovery: set[Path] = set()  # discarded work: removed again after the last autosave
         self._autosave_job: Job | None = None
 
         self.canvas = MapCanvas(self.project.layers, self)
@@ -449,7 +450,15 @@ class MainWindow(ProjectFilesMixin, LayerActionsMixin, EditToolsMixin, RunContro
             self.project.settings.organisation = self.settings.organisation or self.project.settings.organisation
             self._restart_autosave()
             if self.settings.language != before:
+                from PyQt6.QtWidgets import QApplication
+
+                from slimmeregio.desktop.app import apply_qt_language
+
                 set_language(self.settings.language)
+                app = QApplication.instance()
+                if isinstance(app, QApplication):
+                    apply_qt_language(app, self.settings.language)
+                self.setLocale(QLocale())  # widgets cache their locale: hand them the new default
                 self.apply_language()
 
     def apply_language(self) -> None:
@@ -554,6 +563,8 @@ class MainWindow(ProjectFilesMixin, LayerActionsMixin, EditToolsMixin, RunContro
         self.runner.cancel_all()
         self.runner.wait(30000)
         self._autosave.stop()
+        for path in self._dropped_recovery:
+            self._discard(path)
         self.settings.save_window(self.saveGeometry().data(), self.saveState().data())
         self.settings.sync()
         if not self.is_dirty:

@@ -18,7 +18,7 @@ from PyQt6.QtWidgets import (
 from slimmeregio.desktop import errors as dialogs
 from slimmeregio.desktop.i18n import tr
 from slimmeregio.desktop.worker import Job
-from slimmeregio.layers.errors import SlimmeRegioError
+from slimmeregio.layers.errors import SaveError, SlimmeRegioError, os_reason
 from slimmeregio.layers.model import Project
 
 _log = logging.getLogger(__name__)
@@ -93,11 +93,13 @@ class ProjectFilesMixin:
         self.project.scenarios = self.store.to_data()
         try:
             save_project(self.project, path)
-        except SlimmeRegioError as exc:
-            dialogs.show_error(self, exc)
+        except OSError as exc:  # SaveError is one too
+            error = exc if isinstance(exc, SlimmeRegioError) else SaveError(
+                path=path, reason=os_reason(exc), detail=f"{type(exc).__name__}: {exc}")
+            dialogs.show_error(self, error, title=tr("Opslaan mislukt"))
             return False
-        except OSError as exc:
-            dialogs.show_error(self, exc)
+        except SlimmeRegioError as exc:
+            dialogs.show_error(self, exc, title=tr("Opslaan mislukt"))
             return False
         self.project.path = path
         self.store.dirty = False
@@ -144,7 +146,28 @@ class ProjectFilesMixin:
         answer = box.exec()
         if answer == QMessageBox.StandardButton.Save:
             return self.save_project()
-        return answer == QMessageBox.StandardButton.Discard
+        if answer == QMessageBox.StandardButton.Discard:
+            self.drop_recovery()
+            return True
+        return False
+
+    def drop_recovery(self) -> None:
+        """The planner discarded the unsaved work: remove its recovery copy,
+        also one an autosave in progress is still writing, so the next start
+        does not offer to restore it."""
+        from slimmeregio.layers.project_file import recovery_path
+
+        paths = {recovery_path(self.project.path)}
+        if self._recovery_file is not None:
+            paths.add(self._recovery_file)
+        self._recovery_file = None
+        self._dropped_recovery |= paths
+        for path in paths:
+            self._discard(path)
+        job = self._autosave_job
+        if job is not None:
+            job.cancel()
+            job.finished.connect(lambda: [self._discard(p) for p in paths])
 
     # recovery
     @property
