@@ -75,6 +75,7 @@ class MainWindow(ProjectFilesMixin, LayerActionsMixin, EditToolsMixin, RunContro
         self._undo_marks: list[str] = []  # "layer" / "scenario", newest last: what Ctrl+Z undoes
         self.session = EditSession(self.settings.author)
         self.last_run: RunResult | None = None
+        self.runs_by_scenario: dict[str, RunResult] = {}
         self._run_job: Job | None = None
         self._layers_dirty = False
         self._move_source: str | None = None
@@ -282,6 +283,7 @@ class MainWindow(ProjectFilesMixin, LayerActionsMixin, EditToolsMixin, RunContro
         self.table.set_layers(list(project.layers))
         self.bases.invalidate()
         self.last_run = None
+        self.runs_by_scenario = {}
         errors = self.store.load(project.scenarios)
         for err in errors:
             dialogs.show_error(self, err)

@@ -78,6 +78,7 @@ class RunControlMixin:
 
     def show_run(self, result: RunResult) -> None:
         self.last_run = result
+        self.remember_run(result)
         ev = result.evaluation
         secs = ev.timings.get("total") if ev.timings else None
         message = tr("Doorgerekend.") if secs is None else tr("Doorgerekend in {s} s.", s=fmt(secs, "min").split()[0])
@@ -93,6 +94,18 @@ class RunControlMixin:
         self.update_stale()
 
     # ---------------------------------------------------------- run identity
+    def remember_run(self, result: RunResult) -> None:
+        """Keep a scenario's run for reuse (export) while it is current."""
+        if result.scenario_name and not result.extra.get("sources") and result.identity is not None:
+            self.runs_by_scenario[result.scenario_name] = result
+
+    def computed_run(self, name: str) -> RunResult | None:
+        """The run of scenario ``name`` when its results are current, else None."""
+        run = self.runs_by_scenario.get(name)
+        if run is None or run.identity != self.current_identity([name]):
+            return None
+        return run
+
     def current_identity(self, sources: list[str | None] | None = None) -> RunIdentity | None:
         """What a run would compute from now: the current scenario, or the
         named ``sources`` (``None`` = the base) of a comparison; None when a

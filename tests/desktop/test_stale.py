@@ -153,21 +153,65 @@ def test_compare_shown_on_map_names_its_reference_everywhere(window, qtbot):
     dialog.close()
 
 
-def test_export_refuses_stale_results(window, qtbot, tmp_path):
+def _excel_texts(path) -> set[str]:
+    import openpyxl
+
+    book = openpyxl.load_workbook(path)
+    return {str(c.value) for ws in book.worksheets for row in ws.iter_rows() for c in row if c.value is not None}
+
+
+def test_export_lists_scenarios_computes_stale_and_unrun_ones_and_asks_before_overwriting(window, qtbot, tmp_path):
+    from PyQt6.QtWidgets import QMessageBox
+
     from slimmeregio.desktop.exportdialog import ExportDialog
 
     _run(window, qtbot)
-    _type_bike_thresholds(window, qtbot, "5, 12, 15")
+    first = window.store.current.name
+    _type_bike_thresholds(window, qtbot, "5, 12, 15")  # the shown results are now stale
+    window.scenario_panel.act_dup.trigger()
+    _add_mobipunt(window, qtbot)  # a second scenario, never computed
+    second = window.store.current.name
     window.action("export").trigger()
     dialog = window._last_dialog
     assert isinstance(dialog, ExportDialog)
-    qtbot.waitUntil(lambda: dialog.preview_job is None, timeout=60_000)
+    listed = [dialog.scenario_list.item(i) for i in range(dialog.scenario_list.count())]
+    assert [it.data(Qt.ItemDataRole.UserRole) for it in listed] == [first, second]
+    assert all("wordt eerst doorgerekend" in it.text() for it in listed)
+    for item in listed:  # tick both
+        item.setCheckState(Qt.CheckState.Checked)
     dialog.kind.setCurrentIndex(dialog.kind.findData("excel"))
-    dialog.path.setText(str(tmp_path / "out.xlsx"))
+    out = tmp_path / "out.xlsx"
+    dialog.path.setText(str(out))
     qtbot.mouseClick(dialog.go, Qt.MouseButton.LeftButton)
-    assert dialog.job is None
-    assert not (tmp_path / "out.xlsx").exists()
-    assert "eerdere toestand" in dialog.status.text()
+    assert dialog.job is not None
+    with qtbot.waitSignal(dialog.job.finished, timeout=120_000):
+        pass
+    assert dialog.written == out, dialogs.HEADLESS_SINK
+    texts = _excel_texts(out)
+    assert any(first in t for t in texts) and any(second in t for t in texts)
+    # the numbers are for the edited thresholds, not the stale 10-minute run
+    assert any("12 min" in t for t in texts)
+    assert window.computed_run(first) is not None and window.computed_run(second) is not None
+    before = out.read_bytes()
+
+    # the same file again: asked first; "Niet overschrijven" leaves it alone
+    def answer(text):
+        def action(box):
+            assert isinstance(box, QMessageBox)
+            button = next(b for b in box.buttons() if b.text() == text)
+            button.click()
+        return action
+
+    when_modal(answer("Niet overschrijven"))
+    qtbot.mouseClick(dialog.go, Qt.MouseButton.LeftButton)
+    assert dialog.job is None and out.read_bytes() == before
+    assert "blijft zoals het was" in dialog.status.text()
+    when_modal(answer("Overschrijven"))
+    qtbot.mouseClick(dialog.go, Qt.MouseButton.LeftButton)
+    assert dialog.job is not None
+    with qtbot.waitSignal(dialog.job.finished, timeout=120_000):
+        pass
+    assert dialog.written == out
     qtbot.waitUntil(lambda: dialog.preview_job is None, timeout=60_000)
     dialog.close()
 
