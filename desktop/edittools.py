@@ -111,7 +111,7 @@ class EditToolsMixin:
         xy = np.vstack([np.asarray(item.coords, dtype=float).reshape(-1, 2) for item in items])
         x0, y0 = xy.min(axis=0)
         x1, y1 = xy.max(axis=0)
-        pad = 300.0  # a point or a short link still shows its surroundings
+        pad = 1200.0  # a point or a short link still shows its surroundings
         self.canvas.zoom_to_extent((float(x0) - pad, float(y0) - pad, float(x1) + pad, float(y1) + pad))
         self._highlight_modification(row)
 

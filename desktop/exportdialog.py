@@ -183,6 +183,7 @@ class ExportDialog(QDialog):
         self.scenario_list = QListWidget(self)
         self.scenario_list.setObjectName("exportScenarios")
         self.scenario_list.setMaximumHeight(120)
+        self.scenario_list.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)  # long names elide
         self.scenario_list.setToolTip(tr("Vink de scenario's aan die in de export komen; wat nog niet "
                                          "doorgerekend is, wordt eerst doorgerekend."))
         current = window.store.current.name if window.store.current is not None else ""

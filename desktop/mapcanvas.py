@@ -1118,7 +1118,7 @@ class MapCanvas(QWidget):
         if self.theme_caption:
             rows.append((self.theme_caption, None))
         if self.theme_stale and self._themes:
-            rows.append((tr("⚠ Verouderd: hoort bij een eerdere toestand — opnieuw doorrekenen"), None))
+            rows.append((tr("⚠ Verouderd — opnieuw doorrekenen"), None))
         for title, classes in self._legend:
             if title:
                 rows.append((title, None))

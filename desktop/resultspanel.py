@@ -378,20 +378,20 @@ class ResultsPanel(QWidget):
         self.set_stale(False)
 
     def set_stale(self, stale: bool, reason: str = "") -> None:
-        """Mark the shown results as computed from an earlier state: a banner,
-        dimmed cards, table and charts."""
+        """Mark the shown results as computed from an earlier state: a banner
+        and dimmed cards."""
         stale = stale and self.evaluation is not None
         self.stale = stale
         self.stale_banner.setVisible(stale)
         self.stale_reason.setText(reason)
         self.stale_reason.setVisible(bool(reason))
-        for widget in (self.cards_box, self.tabs):
-            if stale:
-                effect = QGraphicsOpacityEffect(widget)
-                effect.setOpacity(0.4)
-                widget.setGraphicsEffect(effect)
-            else:
-                widget.setGraphicsEffect(None)  # type: ignore[arg-type]
+        # only the cards get an opacity effect: on the table and charts it leaves paint artefacts
+        if stale:
+            effect = QGraphicsOpacityEffect(self.cards_box)
+            effect.setOpacity(0.4)
+            self.cards_box.setGraphicsEffect(effect)
+        else:
+            self.cards_box.setGraphicsEffect(None)  # type: ignore[arg-type]
 
     def card_value(self, key: str) -> str:
         for card in self.cards:
