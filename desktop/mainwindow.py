@@ -105,8 +105,8 @@ class MainWindow(ProjectFilesMixin, LayerActionsMixin, EditToolsMixin, RunContro
         self.tabifyDockWidget(self.dock_scenario, self.dock_results)
         self.dock_scenario.raise_()
         self.dock_table.hide()
-        self.resizeDocks([self.dock_layers, self.dock_scenario], [270, 380], Qt.Orientation.Horizontal)
-        self.resizeDocks([self.dock_layers, self.dock_identify], [560, 260], Qt.Orientation.Vertical)
+        self.resizeDocks([self.dock_layers, self.dock_scenario], [340, 380], Qt.Orientation.Horizontal)
+        self.resizeDocks([self.dock_layers, self.dock_identify], [480, 340], Qt.Orientation.Vertical)
 
         self.actions_by_id = build_actions(self)
         self._build_menus()

@@ -566,6 +566,8 @@ class MapCanvas(QWidget):
         #: The theme's caption above its legend, and whether it shows stale results.
         self.theme_caption = ""
         self.theme_stale = False
+        #: Place names drawn in the last render (for tests and the legend).
+        self.drawn_labels: list[str] = []
         self._legend: list[tuple[str, list[tuple[str, str]]]] = []
         self.last_render_seconds = 0.0
         self._refine = QTimer(self)
@@ -862,8 +864,10 @@ class MapCanvas(QWidget):
         frame = layer.frame if not layer.is_raster else None
         if frame is not None and len(frame):
             if layer.role == Role.MUNICIPALITIES and layer.has_field("name"):
-                names = layer.column("name").astype(str).to_numpy()
-                pts = shapely.point_on_surface(frame.geometry.to_numpy())
+                # the smallest first: they have the least room, the large ones can give way
+                order = np.argsort(shapely.area(frame.geometry.to_numpy()), kind="stable")
+                names = layer.column("name").astype(str).to_numpy()[order]
+                pts = shapely.point_on_surface(frame.geometry.to_numpy()[order])
             elif (layer.role == Role.OTHER and len(frame) <= _MAX_PLACE_LABELS
                   and set(frame.geometry.geom_type.unique()) <= {"Point"}):
                 col = next((c for c in ("naam", "name") if c in frame.columns), None)
@@ -883,6 +887,7 @@ class MapCanvas(QWidget):
         w, h = size.width(), size.height()
         transform = view.transform(w, h)
         taken: list[QRectF] = []
+        self.drawn_labels: list[str] = []
         layers = [ly for ly in self.visible_layers() if ly not in self._themes]
         for layer in sorted(layers, key=lambda ly: ly.role != Role.MUNICIPALITIES):
             municipal = layer.role == Role.MUNICIPALITIES
@@ -897,14 +902,26 @@ class MapCanvas(QWidget):
             p.setFont(font)
             metrics = p.fontMetrics()
             color = QColor("#37474f") if municipal else QColor("#5d4037")
+            lh = metrics.height()
             for name, x, y in anchors:
                 pt = transform.map(QPointF(x, y))
                 tw = metrics.horizontalAdvance(name)
-                rect = QRectF(pt.x() - tw / 2, pt.y() - metrics.height() / 2 + (0 if municipal else -10),
-                              tw, metrics.height())
-                if not QRectF(0, 0, w, h).intersects(rect) or any(rect.intersects(r) for r in taken):
+                base = QRectF(pt.x() - tw / 2, pt.y() - lh / 2 + (0 if municipal else -10), tw, lh)
+                # where the anchor is taken, try just above, below and beside it (municipalities)
+                shifts = [(0.0, 0.0)]
+                if municipal:
+                    shifts = sorted(((dx, dy) for dx in (0.0, -tw / 3, tw / 3) for dy in (0.0, -lh, lh, -1.6 * lh, 1.6 * lh)),
+                                    key=lambda d: abs(d[0]) + abs(d[1]))
+                rect = None
+                for dx, dy in shifts:
+                    candidate = base.translated(dx, dy)
+                    if QRectF(0, 0, w, h).contains(candidate) and not any(candidate.intersects(r) for r in taken):
+                        rect = candidate
+                        break
+                if rect is None:
                     continue
                 taken.append(rect.adjusted(-4, -2, 4, 2))
+                self.drawn_labels.append(name)
                 path = QPainterPath()
                 path.addText(rect.left(), rect.top() + metrics.ascent(), font, name)
                 p.strokePath(path, QPen(QColor(255, 255, 255, 230), 3.0, Qt.PenStyle.SolidLine,

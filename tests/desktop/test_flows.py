@@ -449,3 +449,16 @@ def test_draw_housing_polygon_then_run(window, qtbot):
     mods = window.store.current.modifications
     assert len(mods) == 2 and len(mods[-1].polygon) == 3 and mods[-1].dwellings == 20
     assert canvas.sketch == []
+
+
+def test_identify_panel_is_wide_enough_to_read_values(window, qtbot):
+    """Issue 13, defect 10: long field names pushed the values out of sight."""
+    window.canvas.zoom_to_extent((X0, Y0, X0 + 9 * STEP, Y0 + 9 * STEP))
+    qtbot.mouseClick(window.canvas, Qt.MouseButton.LeftButton, pos=_pixel(window, X0 + 500, Y0 + 4 * STEP))
+    tree = window.identify_panel.tree
+    assert tree.topLevelItemCount() >= 1
+    assert window.dock_identify.width() >= 320
+    value_width = tree.viewport().width() - tree.columnWidth(0)
+    assert value_width >= 0.5 * tree.viewport().width()
+    texts = [tree.topLevelItem(0).child(i).text(1) for i in range(tree.topLevelItem(0).childCount())]
+    assert "1.000 m" in texts  # a 1 km link, the Dutch way

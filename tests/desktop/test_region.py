@@ -5,7 +5,7 @@ from __future__ import annotations
 import sys
 
 import numpy as np
-from PyQt6.QtCore import QTimer
+from PyQt6.QtCore import Qt, QTimer
 from PyQt6.QtWidgets import QApplication
 
 from slimmeregio.desktop import errors as dialogs
@@ -74,3 +74,28 @@ def test_main_opens_the_window_on_the_region(qtbot, monkeypatch):
     assert app_module.main([]) == 0
     assert "fietsnetwerk" in seen["layers"] and "gemeenten" in seen["layers"]
     assert "Slimme Regio Planner" in seen["title"]
+
+
+def test_all_35_municipalities_are_labelled_at_region_scale(qtbot, region_project):
+    """Issue 13, defect 10: Vilvoorde (and three more) had no name at region scale."""
+    from slimmeregio.desktop.mainwindow import MainWindow
+    from slimmeregio.layers.model import Project
+    from slimmeregio.layers.roles import Role
+
+    project = Project(layers=region_project.layers.__class__(list(region_project.layers)),
+                      settings=region_project.settings)
+    win = MainWindow(project)
+    win.resize(1600, 1000)
+    win.show()
+    qtbot.waitExposed(win)
+    try:
+        qtbot.mouseClick(win.toolbars["map"].widgetForAction(win.action("zoom_region")), Qt.MouseButton.LeftButton)
+        win.canvas.render_image()
+        names = set(project.layers.first(Role.MUNICIPALITIES).column("name").astype(str))
+        assert len(names) == 35
+        assert names <= set(win.canvas.drawn_labels), sorted(names - set(win.canvas.drawn_labels))
+    finally:
+        win.store.dirty = False
+        win._layers_dirty = False
+        win.close()
+        win.deleteLater()
