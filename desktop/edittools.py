@@ -8,6 +8,8 @@ from typing import Any
 
 import numpy as np
 import shapely
+from PyQt6.QtCore import Qt
+from PyQt6.QtGui import QGuiApplication
 
 from slimmeregio.desktop import errors as dialogs
 from slimmeregio.desktop.analysis import feature_ids
@@ -195,6 +197,7 @@ class EditToolsMixin:
                 return
             pick = layer.name
         self._move_source = None
+        self._link_batch = []
         self.canvas.set_tool(tool, pick_layer=pick)
         self.canvas.setFocus()
         self.statusBar().showMessage(message)
@@ -203,10 +206,10 @@ class EditToolsMixin:
         self._edit_tool("add_link", checked, MapTool.LINE, tr("Klik de punten van de nieuwe verbinding aan; dubbelklik of Enter om af te sluiten, Esc om te annuleren."))
 
     def tool_close_link(self, checked: bool = True) -> None:
-        self._edit_tool("remove_link", checked, MapTool.FEATURE, tr("Klik op de verbinding die u wilt afsluiten."), Role.BIKE_NETWORK)
+        self._edit_tool("remove_link", checked, MapTool.FEATURE, tr("Klik op de verbinding die u wilt afsluiten; Shift+klik kiest er meerdere (een route)."), Role.BIKE_NETWORK)
 
     def tool_upgrade_link(self, checked: bool = True) -> None:
-        self._edit_tool("upgrade_link", checked, MapTool.FEATURE, tr("Klik op de verbinding die u wilt opwaarderen."), Role.BIKE_NETWORK)
+        self._edit_tool("upgrade_link", checked, MapTool.FEATURE, tr("Klik op de verbinding die u wilt opwaarderen; Shift+klik kiest er meerdere (een route)."), Role.BIKE_NETWORK)
 
     def tool_add_mobipunt(self, checked: bool = True) -> None:
         self._edit_tool("add_mobipunt", checked, MapTool.POINT, tr("Klik op de plaats van het nieuwe mobipunt."))
@@ -267,17 +270,36 @@ class EditToolsMixin:
         layer = self.project.layers[layer_name]
         self.canvas.set_selection(layer_name, [pos])
         if pending in ("remove_link", "upgrade_link"):
-            link_id = int(self._link_ids(layer)[pos])
-            name = ""
-            if layer.has_field("name"):
-                name = str(layer.column("name").iloc[pos] or "")
-            info = tr("Verbinding {id}{name}", id=link_id, name=f" ({name})" if name and name != "nan" else "")
+            # Shift+click gathers several links (a route); a plain click closes the set
+            batch: list[int] = getattr(self, "_link_batch", [])
+            if pos in batch:
+                batch.remove(pos)
+            else:
+                batch.append(pos)
+            self._link_batch = batch
+            if QGuiApplication.keyboardModifiers() & Qt.KeyboardModifier.ShiftModifier:
+                self.canvas.set_selection(layer_name, batch)
+                self.statusBar().showMessage(tr("{n} verbinding(en) gekozen. Shift+klik voegt er meer toe; een klik "
+                                                "zonder Shift sluit de keuze af.", n=len(batch)))
+                return
+            self._link_batch = []
+            if not batch:
+                self.canvas.set_selection(layer_name, [])
+                return
+            self.canvas.set_selection(layer_name, batch)
+            ids = [int(i) for i in self._link_ids(layer)[batch]]
+            if len(ids) == 1:
+                name = str(layer.column("name").iloc[batch[0]] or "") if layer.has_field("name") else ""
+                info = tr("Verbinding {id}{name}", id=ids[0], name=f" ({name})" if name and name != "nan" else "")
+            else:
+                length = float(layer.frame.geometry.iloc[batch].length.sum())
+                info = tr("{n} verbindingen ({ids}), samen {m} m", n=len(ids), ids=", ".join(map(str, ids)), m=_n(length))
             values = self._ask(pending, info=info)
             if values is not None:
                 if pending == "remove_link":
-                    self.append_modification("remove_link", link_ids=[link_id], author=values["author"], reason=values["reason"])
+                    self.append_modification("remove_link", link_ids=ids, author=values["author"], reason=values["reason"])
                 else:
-                    self.append_modification("upgrade_link", link_ids=[link_id], **values)
+                    self.append_modification("upgrade_link", link_ids=ids, **values)
         elif pending in ("remove_mobipunt", "move_mobipunt"):
             mid = str(feature_ids(layer, "mobipunt_id", "id")[pos])
             if pending == "remove_mobipunt":
