@@ -11,6 +11,8 @@ from PyQt6.QtWidgets import QApplication
 from slimmeregio.desktop import errors as dialogs
 from slimmeregio.layers.roles import Role
 
+from .helpers import press_ok, when_modal
+
 
 def test_region_opens_renders_and_runs(qtbot, region_project):
     from slimmeregio.desktop.mainwindow import MainWindow
@@ -99,3 +101,25 @@ def test_all_35_municipalities_are_labelled_at_region_scale(qtbot, region_projec
         win._layers_dirty = False
         win.close()
         win.deleteLater()
+
+
+def test_readding_an_illustrative_region_layer_keeps_its_marking_and_ids(window, qtbot):
+    """Issue 13, defect 14: provenance travels with the data, not only with the embedded region."""
+    from slimmeregio.desktop.adddialog import AddLayersDialog
+    from slimmeregio.layers.region import REGION_FIELDS
+    from slimmeregio.resources import REGION_GPKG
+
+    def accept(dialog):
+        assert isinstance(dialog, AddLayersDialog)
+        press_ok(dialog)
+
+    seen = when_modal(accept, tries=1000)
+    before = {la.name for la in window.project.layers}
+    window.load_layer_file(REGION_GPKG)
+    qtbot.waitUntil(lambda: len(list(window.project.layers)) > len(before), timeout=30_000)
+    assert seen
+    added = {la.source_layer: la for la in window.project.layers if la.name not in before}
+    mobi = added["mobipunten"]
+    assert mobi.note and "llustratie" in mobi.note
+    assert mobi.fields.get("id") == REGION_FIELDS["mobipunten"]["id"]
+    assert mobi.name in window.canvas.banner_text  # the map says it is illustrative
