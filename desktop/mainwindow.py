@@ -35,6 +35,7 @@ from slimmeregio.desktop.i18n import language, set_language, tr
 from slimmeregio.desktop.identify import IdentifyPanel
 from slimmeregio.desktop.layeractions import LAYER_FILE_FILTER, LayerActionsMixin
 from slimmeregio.desktop.layerpanel import LayerPanel
+from slimmeregio.desktop.legendpanel import LegendPanel
 from slimmeregio.desktop.mapcanvas import MapCanvas, MapTool
 from slimmeregio.desktop.projectfiles import PROJECT_FILE_FILTER, ProjectFilesMixin
 from slimmeregio.desktop.resultspanel import ResultsPanel
@@ -91,6 +92,7 @@ class MainWindow(ProjectFilesMixin, LayerActionsMixin, EditToolsMixin, RunContro
         self.setCentralWidget(self.canvas)
         self.layer_panel = LayerPanel(self.project.layers, self)
         self.identify_panel = IdentifyPanel(self)
+        self.legend_panel = LegendPanel(self)
         self.scenario_panel = ScenarioPanel(self.store, self)
         self.results_panel = ResultsPanel(self)
         self.table = AttributeTableWidget(self)
@@ -98,10 +100,13 @@ class MainWindow(ProjectFilesMixin, LayerActionsMixin, EditToolsMixin, RunContro
         titles = self._dock_titles()
         self.dock_layers = self._dock("layers", titles["layers"], self.layer_panel, Qt.DockWidgetArea.LeftDockWidgetArea)
         self.dock_identify = self._dock("identify", titles["identify"], self.identify_panel, Qt.DockWidgetArea.LeftDockWidgetArea)
+        self.dock_legend = self._dock("legend", titles["legend"], self.legend_panel, Qt.DockWidgetArea.LeftDockWidgetArea)
         self.dock_scenario = self._dock("scenario", titles["scenario"], self.scenario_panel, Qt.DockWidgetArea.RightDockWidgetArea)
         self.dock_results = self._dock("results", titles["results"], self.results_panel, Qt.DockWidgetArea.RightDockWidgetArea)
         self.dock_table = self._dock("table", titles["table"], self.table, Qt.DockWidgetArea.BottomDockWidgetArea)
         self.splitDockWidget(self.dock_layers, self.dock_identify, Qt.Orientation.Vertical)
+        self.tabifyDockWidget(self.dock_identify, self.dock_legend)
+        self.dock_identify.raise_()
         self.tabifyDockWidget(self.dock_scenario, self.dock_results)
         self.dock_scenario.raise_()
         self.dock_table.hide()
@@ -129,7 +134,7 @@ class MainWindow(ProjectFilesMixin, LayerActionsMixin, EditToolsMixin, RunContro
     # ------------------------------------------------------------------ build
     @staticmethod
     def _dock_titles() -> dict[str, str]:
-        return {"layers": tr("Lagen"), "identify": tr("Objectgegevens"), "scenario": tr("Scenario"),
+        return {"layers": tr("Lagen"), "identify": tr("Objectgegevens"), "legend": tr("Legenda"), "scenario": tr("Scenario"),
                 "results": tr("Resultaten"), "table": tr("Attributentabel")}
 
     @staticmethod
@@ -167,7 +172,8 @@ class MainWindow(ProjectFilesMixin, LayerActionsMixin, EditToolsMixin, RunContro
         view = self.menus["view"]
         view.addSeparator()
         panels = view.addMenu(tr("&Panelen"))
-        for dock in (self.dock_layers, self.dock_identify, self.dock_scenario, self.dock_results, self.dock_table):
+        for dock in (self.dock_layers, self.dock_identify, self.dock_legend, self.dock_scenario, self.dock_results,
+                     self.dock_table):
             panels.addAction(dock.toggleViewAction())
 
     def _build_toolbars(self) -> None:
@@ -280,6 +286,7 @@ class MainWindow(ProjectFilesMixin, LayerActionsMixin, EditToolsMixin, RunContro
         self.canvas.set_theme_layers([])
         self.canvas.theme_caption = ""
         self.layer_panel.set_layers(project.layers)
+        self.legend_panel.show_layers(project.layers)
         self.table.set_layers(list(project.layers))
         self.bases.invalidate()
         self.last_run = None
@@ -309,6 +316,7 @@ class MainWindow(ProjectFilesMixin, LayerActionsMixin, EditToolsMixin, RunContro
         self._update_banner()
         self._update_title()
         self.update_stale()
+        self.legend_panel.show_layers(self.project.layers)
 
     @property
     def is_dirty(self) -> bool:
@@ -485,7 +493,8 @@ class MainWindow(ProjectFilesMixin, LayerActionsMixin, EditToolsMixin, RunContro
         for key, title in self._toolbar_titles().items():
             self.toolbars[key].setWindowTitle(title)
         self._label_goto_box()
-        docks = {"layers": self.dock_layers, "identify": self.dock_identify, "scenario": self.dock_scenario,
+        docks = {"layers": self.dock_layers, "identify": self.dock_identify, "legend": self.dock_legend,
+                 "scenario": self.dock_scenario,
                  "results": self.dock_results, "table": self.dock_table}
         for key, title in self._dock_titles().items():
             docks[key].setWindowTitle(title)
@@ -496,18 +505,22 @@ class MainWindow(ProjectFilesMixin, LayerActionsMixin, EditToolsMixin, RunContro
         self.statusBar().clearMessage()
 
     def _rebuild_panels(self) -> None:
-        old = (self.layer_panel, self.identify_panel, self.scenario_panel, self.results_panel, self.table)
+        old = (self.layer_panel, self.identify_panel, self.legend_panel, self.scenario_panel, self.results_panel,
+               self.table)
         current_layer = self.layer_panel.current_layer()
         table_layer = self.table.layer_box.currentText()
         theme = self._theme
         self.layer_panel.detach()
         self.layer_panel = LayerPanel(self.project.layers, self)
         self.identify_panel = IdentifyPanel(self)
+        self.legend_panel = LegendPanel(self)
         self.scenario_panel = ScenarioPanel(self.store, self)
         self.results_panel = ResultsPanel(self)
         self.table = AttributeTableWidget(self)
         self.dock_layers.setWidget(self.layer_panel)
         self.dock_identify.setWidget(self.identify_panel)
+        self.dock_legend.setWidget(self.legend_panel)
+        self.legend_panel.show_layers(self.project.layers)
         self.dock_scenario.setWidget(self.scenario_panel)
         self.dock_results.setWidget(self.results_panel)
         self.dock_table.setWidget(self.table)

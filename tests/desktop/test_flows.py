@@ -492,3 +492,22 @@ def test_upgrade_a_route_of_several_links_with_shift_click(window, qtbot):
     assert sorted(mods[0].link_ids) == sorted(expected)
     assert "3 verbindingen" in seen["info"] and "3.000 m" not in seen["info"]  # lengths use a space
     assert "3 000 m" in seen["info"]
+
+
+def test_legend_dock_follows_the_layer_list(window, qtbot):
+    """Issue 13, defect 10: a dockable legend of the base layers."""
+    legend = window.legend_panel
+    assert window.dock_legend.windowTitle() == "Legenda"
+    assert legend.entries() == ["mobipunten", "stations", "woningen", "fietsnetwerk", "gemeenten"]
+    # hiding a layer in the layer list removes it from the legend
+    view = window.layer_panel.view
+    model = window.layer_panel.model
+    view.setCurrentIndex(model.index(1))  # stations
+    view.setFocus()
+    qtbot.keyClick(view, Qt.Key.Key_Space)
+    assert legend.entries() == ["mobipunten", "woningen", "fietsnetwerk", "gemeenten"]
+    # the network's classes are listed with their names
+    net = next(legend.tree.topLevelItem(i) for i in range(legend.tree.topLevelItemCount())
+               if legend.tree.topLevelItem(i).text(0) == "fietsnetwerk")
+    classes = {net.child(i).text(0) for i in range(net.childCount())}
+    assert {"fietssnelweg", "bovenlokaal", "lokaal"} <= classes
