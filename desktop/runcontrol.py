@@ -53,8 +53,8 @@ class RunControlMixin:
             self.show_run(result)
 
         def cancelled() -> None:
-            self.scenario_panel.set_running(False, tr("Doorrekenen geannuleerd."))
             self.update_stale()
+            self.scenario_panel.set_running(False, tr("Doorrekenen geannuleerd."))
 
         def failed(error: BaseException) -> None:
             self.scenario_panel.set_running(False, "")
@@ -149,6 +149,8 @@ class RunControlMixin:
             reason = tr("Gewijzigd sinds de doorrekening: {what}.", what=", ".join(phrases))
         if stale != self.results_panel.stale or reason != self.results_panel.stale_reason.text():
             self.results_panel.set_stale(stale, reason)
+            if stale and self._run_job is None:  # "Doorgerekend in 3 s" no longer holds
+                self.scenario_panel.status.setText(tr("Resultaten horen bij een eerdere toestand — opnieuw doorrekenen"))
         self.canvas.theme_stale = stale
         self.canvas.update()
 
