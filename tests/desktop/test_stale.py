@@ -146,10 +146,12 @@ def test_compare_shown_on_map_names_its_reference_everywhere(window, qtbot):
     expected = ev_a.municipalities.set_index("nis")[key]
     for _, row in frame.iterrows():
         assert abs(row["base"] - float(expected[row["nis"]])) < 1e-9
-    # editing A makes this comparison stale at once
+    assert not dialog.stale_label.isVisible()
+    # editing A makes this comparison stale at once, in the panel and in the dialog
     window.scenario_panel.combo.setCurrentText(a_name)
     _type_bike_thresholds(window, qtbot, "5, 12, 15")
     _assert_stale(window, True)
+    assert dialog.stale_label.isVisible() and not dialog.table.isEnabled()
     dialog.close()
 
 
