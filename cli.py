@@ -11,6 +11,7 @@ import os
 import sys
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
+from pathlib import Path
 from typing import Any
 
 import click
@@ -682,4 +683,16 @@ def sweep_command(
 
 def main(argv: list[str] | None = None) -> Any:
     """Console-script entry point."""
-    return cli.main(args=argv, prog_name="slimmeregio")
+    args = list(sys.argv[1:] if argv is None else argv)
+    return cli.main(args=_open_project_path(args), prog_name="slimmeregio")
+
+
+def _open_project_path(args: list[str]) -> list[str]:
+    """``slimmeregio plan.srp`` (as a file manager's "open with" runs it)
+    means ``slimmeregio open plan.srp``."""
+    i = 0
+    while i < len(args) and args[i].startswith("-"):
+        i += 2 if args[i] == "--lang" else 1
+    if i < len(args) and args[i] not in cli.commands and Path(args[i]).suffix.lower() in (".srp", ".gpkg"):
+        return [*args[:i], "open", *args[i:]]
+    return args

@@ -17,7 +17,7 @@ from PyQt6.QtWidgets import QApplication
 
 from slimmeregio import __version__
 
-__all__ = ["create_application", "install_qt_translations", "main"]
+__all__ = ["apply_qt_language", "create_application", "install_qt_translations", "main"]
 
 _STYLE = """
 QMainWindow::separator { width: 4px; height: 4px; background: #e3e7eb; }
@@ -76,11 +76,16 @@ def create_application(argv: list[str] | None = None) -> QApplication:
     app.setStyleSheet(_STYLE)
     lang = AppSettings().language
     set_language(lang)
+    apply_qt_language(app, lang)
+    return app
+
+
+def apply_qt_language(app: QApplication, lang: str) -> None:
+    """Qt's own texts (OK/Cancel) and number formats follow ``lang``: 25,0 in
+    Dutch, 25.0 in English (for widgets made from now on)."""
     install_qt_translations(app, lang)
-    # numbers in spin boxes the planner's way: 25,0 in Dutch
     QLocale.setDefault(QLocale(QLocale.Language.Dutch, QLocale.Country.Belgium) if lang == "nl"
                        else QLocale(QLocale.Language.English, QLocale.Country.UnitedKingdom))
-    return app
 
 
 def main(argv: list[str] | None = None) -> int:

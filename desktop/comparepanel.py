@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 from typing import Any
 
 from PyQt6.QtWidgets import (
@@ -39,6 +40,9 @@ class CompareDialog(QDialog):
         self.resize(980, 680)
         self.window_ = window
         self.result: tuple[Any, Any, Any] | None = None
+        self.sources: list[str | None] = []
+        self.identity: Any = None
+        self._then_show = False
         self.job: Any = None
         self.first = QComboBox(self)
         self.second = QComboBox(self)
@@ -86,6 +90,23 @@ class CompareDialog(QDialog):
         layout.addWidget(self.summary)
         layout.addWidget(self.table, 1)
         layout.addLayout(bottom)
+        self.stale_label = QLabel(tr("Resultaten horen bij een eerdere toestand — opnieuw doorrekenen"), self)
+        self.stale_label.setObjectName("compareStaleLabel")
+        self.stale_label.setStyleSheet("color: #8e1b10; font-weight: 600;")
+        self.stale_label.setVisible(False)
+        layout.insertWidget(2, self.stale_label)
+        window.store.changed.connect(self.check_stale)
+        window.project.layers.connect(self._layers_changed)
+
+    def _layers_changed(self, _event: str, _info: dict[str, Any]) -> None:
+        self.check_stale()
+
+    def check_stale(self) -> bool:
+        """Mark the table when A, B or the layers changed since it was computed."""
+        stale = self.result is not None and self.window_.current_identity(self.sources) != self.identity
+        self.stale_label.setVisible(stale)
+        self.table.setEnabled(not stale)
+        return stale
 
     def _scenario(self, data: str) -> Any:
         return None if data == _BASE else self.window_.store.get(data)
@@ -95,6 +116,8 @@ class CompareDialog(QDialog):
             return self.job
         first = self._scenario(self.first.currentData())
         second = self._scenario(self.second.currentData())
+        self.sources = [None if d == _BASE else d for d in (self.first.currentData(), self.second.currentData())]
+        self.identity = self.window_.current_identity(self.sources)
         project = self.window_.project
         bases = {}
         for sc in (first, second):
@@ -165,16 +188,34 @@ class CompareDialog(QDialog):
             "B tegenover A: {gain} woningen winnen en {loss} woningen verliezen een mobipunt binnen {t} min fietsen.",
             gain=fmt(cmp.gains(thr), "count"), loss=fmt(cmp.losses(thr), "count"), t=f"{thr:g}"))
         self.map_btn.setEnabled(True)
+        self.check_stale()
+        if self._then_show:
+            self._then_show = False
+            self.show_on_map()
 
     def show_on_map(self) -> None:
+        """Show B against A in the results panel and on the map, with A named
+        as the reference; a comparison of an earlier state is computed again first."""
         if self.result is None:
             return
+        if self.window_.current_identity(self.sources) != self.identity:
+            self.summary.setText(tr("De vergelijking hoort bij een eerdere toestand; ze wordt opnieuw doorgerekend."))
+            self._then_show = True
+            self.start()
+            return
         ev_a, ev_b, cmp = self.result
-        self.window_.show_run(RunResult(None, ev_a, ev_b, cmp, ev_b.parameters))
+        reference, name = self.sources
+        self.window_.show_run(RunResult(None, ev_a, ev_b, cmp, ev_b.parameters, self.identity,
+                                        reference=reference or "", scenario_name=name or tr("basis"),
+                                        extra={"sources": list(self.sources)}))
         combo = self.window_.results_panel.theme
         combo.setCurrentIndex(combo.findData("change"))
 
     def closeEvent(self, event: Any) -> None:  # noqa: N802
         if self.job is not None:
             self.job.cancel()
+        with contextlib.suppress(TypeError, RuntimeError):
+            self.window_.store.changed.disconnect(self.check_stale)
+        with contextlib.suppress(ValueError):
+            self.window_.project.layers.disconnect(self._layers_changed)
         super().closeEvent(event)

@@ -1,8 +1,9 @@
 """Small forms for the map edits: what the planner adds, and who and why.
 
-The author is asked once per session (prefilled from the settings) and the
-last reason is offered again, so a series of edits is quick while every
-modification still records who made it and why.
+The author is remembered (prefilled from the settings and the session); the
+reason always starts empty and is required, so no edit silently records the
+previous edit's "why". The same form edits an existing modification of the
+ledger, prefilled with its values.
 """
 
 from __future__ import annotations
@@ -29,19 +30,17 @@ __all__ = ["EditSession", "ModificationDialog"]
 
 
 class EditSession:
-    """Author and last reason for this session."""
+    """The author for this session (remembered between edits)."""
 
     def __init__(self, author: str = "") -> None:
         self.author = author
-        self.reason = ""
-        self.confirmed = False
 
 
 class ModificationDialog(QDialog):
     """A form for one modification kind; :meth:`values` gives the entries."""
 
     def __init__(self, kind: str, session: EditSession, parent: QWidget | None = None, *,
-                 info: str = "", defaults: dict[str, Any] | None = None) -> None:
+                 info: str = "", defaults: dict[str, Any] | None = None, editing: bool = False) -> None:
         super().__init__(parent)
         titles = {
             "add_link": tr("Nieuwe fietsverbinding"),
@@ -52,7 +51,10 @@ class ModificationDialog(QDialog):
             "remove_mobipunt": tr("Mobipunt schrappen"),
             "add_housing": tr("Nieuw woonproject"),
         }
-        self.setWindowTitle(titles.get(kind, tr("Wijziging")))
+        title = titles.get(kind, tr("Wijziging"))
+        if editing:
+            title = tr("Wijziging bewerken: {what}", what=title)
+        self.setWindowTitle(title)
         self.setMinimumWidth(420)
         self.kind = kind
         self.session = session
@@ -62,14 +64,17 @@ class ModificationDialog(QDialog):
         if kind == "add_link":
             self._combo("link_class", tr("Klasse:"), LINK_CLASSES, defaults.get("link_class", "lokaal"), form)
             self._text("name", tr("Naam (optioneel):"), defaults.get("name", ""), form)
-            self._speed("speed_kmh", tr("Snelheid (0 = volgens klasse):"), form)
+            self._speed("speed_kmh", tr("Snelheid (0 = volgens klasse):"), defaults.get("speed_kmh"), form)
         elif kind == "upgrade_link":
             self._combo("link_class", tr("Nieuwe klasse:"), LINK_CLASSES, defaults.get("link_class", "fietssnelweg"), form)
-            self._speed("speed_kmh", tr("Snelheid (0 = volgens klasse):"), form)
+            self._speed("speed_kmh", tr("Snelheid (0 = volgens klasse):"), defaults.get("speed_kmh"), form)
         elif kind == "add_mobipunt":
             self._text("name", tr("Naam:"), defaults.get("name", ""), form)
             self._combo("hoppin_type", tr("Hoppin-type:"), HOPPIN_TYPES, defaults.get("hoppin_type", "buurt"), form)
-            self._text("offer", tr("Aanbod (komma's):"), defaults.get("offer", "deelfiets, fietsenstalling"), form)
+            offer = defaults.get("offer", "deelfiets, fietsenstalling")
+            if isinstance(offer, list | tuple):
+                offer = ", ".join(map(str, offer))
+            self._text("offer", tr("Aanbod (komma's):"), offer, form)
         elif kind == "add_housing":
             self._text("name", tr("Naam (optioneel):"), defaults.get("name", ""), form)
             spin = QSpinBox(self)
@@ -78,25 +83,30 @@ class ModificationDialog(QDialog):
             spin.setSuffix(" " + tr("woningen"))
             form.addRow(tr("Aantal woningen:"), spin)
             self.fields["dwellings"] = spin
-            self._combo("status", tr("Status:"), ("gepland", "vergund", "in aanbouw", "bestaand"), "gepland", form)
-        self.author = QLineEdit(session.author, self)
+            self._combo("status", tr("Status:"), ("gepland", "vergund", "in aanbouw", "bestaand"),
+                        defaults.get("status", "gepland"), form)
+        # the author is remembered; the reason is this edit's own and starts empty
+        self.author = QLineEdit(str(defaults.get("author") or session.author), self)
+        self.author.setObjectName("authorEdit")
         self.author.setPlaceholderText(tr("uw naam"))
-        self.reason = QLineEdit(session.reason, self)
+        self.reason = QLineEdit(str(defaults.get("reason") or ""), self)
+        self.reason.setObjectName("reasonEdit")
         self.reason.setPlaceholderText(tr("waarom deze wijziging? (verplicht)"))
-        if not session.confirmed or not session.author:
-            form.addRow(tr("Auteur:"), self.author)
+        form.addRow(tr("Auteur:"), self.author)
         form.addRow(tr("Reden:"), self.reason)
+        self.form = form
         self.error = QLabel(self)
         self.error.setStyleSheet("color: #b71c1c;")
         buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel, self)
         buttons.accepted.connect(self._accept)
         buttons.rejected.connect(self.reject)
         layout = QVBoxLayout(self)
-        if info:
-            label = QLabel(info, self)
-            label.setWordWrap(True)
-            label.setStyleSheet("color: #455a64;")
-            layout.addWidget(label)
+        self.info_label = QLabel(info, self)
+        self.info_label.setObjectName("infoLabel")
+        self.info_label.setWordWrap(True)
+        self.info_label.setStyleSheet("color: #b23c17; font-weight: 600;" if "⚠" in info else "color: #455a64;")
+        self.info_label.setVisible(bool(info))
+        layout.addWidget(self.info_label)
         layout.addLayout(form)
         layout.addWidget(self.error)
         layout.addWidget(buttons)
@@ -114,10 +124,11 @@ class ModificationDialog(QDialog):
         form.addRow(label, combo)
         self.fields[key] = combo
 
-    def _speed(self, key: str, label: str, form: QFormLayout) -> None:
+    def _speed(self, key: str, label: str, value: Any, form: QFormLayout) -> None:
         spin = QDoubleSpinBox(self)
         spin.setRange(0.0, 59.0)
         spin.setDecimals(1)
+        spin.setValue(float(value or 0.0))
         spin.setSuffix(" " + tr("km/u"))
         form.addRow(label, spin)
         self.fields[key] = spin
@@ -133,13 +144,11 @@ class ModificationDialog(QDialog):
             self.error.setText(tr("Geef het mobipunt een naam."))
             return
         self.session.author = self.author.text().strip()
-        self.session.reason = self.reason.text().strip()
-        self.session.confirmed = True
         self.accept()
 
     def values(self) -> dict[str, Any]:
         """The entries, plus ``author`` and ``reason``."""
-        out: dict[str, Any] = {"author": self.session.author, "reason": self.session.reason}
+        out: dict[str, Any] = {"author": self.author.text().strip(), "reason": self.reason.text().strip()}
         for key, w in self.fields.items():
             if isinstance(w, QLineEdit):
                 out[key] = w.text().strip()

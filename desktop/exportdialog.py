@@ -1,7 +1,10 @@
 """Export dialog: one place for every exporter, with a layout preview.
 
-Each export runs in the worker with a progress bar; exporters write
-atomically, so a cancelled or failed export leaves no half-written file.
+The planner ticks the scenarios to export; those without current results are
+computed first, in the same worker job, so an export never carries stale or
+missing numbers. An existing file or folder is overwritten only after a
+confirmation. Each export runs in the worker with a progress bar; exporters
+write atomically, so a cancelled or failed export leaves no half-written file.
 """
 
 from __future__ import annotations
@@ -21,6 +24,9 @@ from PyQt6.QtWidgets import (
     QHBoxLayout,
     QLabel,
     QLineEdit,
+    QListWidget,
+    QListWidgetItem,
+    QMessageBox,
     QProgressBar,
     QPushButton,
     QSizePolicy,
@@ -62,16 +68,22 @@ def available_exports() -> list[ExportKind]:
     return [k for k in EXPORTS if importlib.util.find_spec(k.module) is not None]
 
 
-def _results(run: Any) -> list[Any]:
-    if run is None:
-        return []
-    return [run.comparison] if run.comparison is not None else [run.evaluation]
+def _results_of(runs: list[Any]) -> list[Any]:
+    return [run.comparison if run.comparison is not None else run.evaluation for run in runs if run is not None]
 
 
 def run_export(kind: str, project: Any, run: Any, path: Path, *, theme: str = "base",
-               paper: str = "a3-landscape", lang: str = "nl",
+               paper: str = "a3-landscape", lang: str = "nl", runs: list[Any] | None = None,
                progress: Any = None, cancel: Any = None) -> Path:
-    """Write export ``kind`` to ``path`` (plain data in, file out; worker-safe)."""
+    """Write export ``kind`` to ``path`` (plain data in, file out; worker-safe).
+
+    ``run`` feeds the map themes; ``runs`` (default: ``[run]``) are the
+    scenarios of the tables, slides and result layers."""
+    all_runs = list(runs) if runs is not None else [run]
+
+    def _results(_run: Any) -> list[Any]:
+        return _results_of(all_runs)
+
     evaluation = run.evaluation if run is not None else None
     comparison = run.comparison if run is not None else None
     if kind == "map":
@@ -152,10 +164,6 @@ class ExportDialog(QDialog):
         run = window.last_run
         for k in self.kinds:
             self.kind.addItem(tr(k.label), k.key)
-            if k.needs_results and run is None:
-                item = self.kind.model().item(self.kind.count() - 1)
-                item.setEnabled(False)
-                item.setToolTip(tr("Reken eerst een scenario door."))
         self.paper = QComboBox(self)
         for key, label in (("a3-landscape", tr("A3 liggend")), ("a3-portrait", tr("A3 staand")),
                            ("a4-landscape", tr("A4 liggend")), ("a4-portrait", tr("A4 staand"))):
@@ -165,15 +173,27 @@ class ExportDialog(QDialog):
         from slimmeregio.exporters.maps import THEMES
 
         for key, (nl, en) in THEMES.items():
-            if (key == "access" or key.startswith("flows")) and run is None:
-                continue
-            if key == "change" and (run is None or run.comparison is None):
-                continue
             if key == "siting":
                 continue
             self.theme.addItem(nl if language() == "nl" else en, key)
         if run is not None:
             self.theme.setCurrentIndex(max(0, self.theme.findData("change" if run.comparison is not None else "access")))
+        else:
+            self.theme.setCurrentIndex(max(0, self.theme.findData("base")))
+        self.scenario_list = QListWidget(self)
+        self.scenario_list.setObjectName("exportScenarios")
+        self.scenario_list.setMaximumHeight(120)
+        self.scenario_list.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)  # long names elide
+        self.scenario_list.setToolTip(tr("Vink de scenario's aan die in de export komen; wat nog niet "
+                                         "doorgerekend is, wordt eerst doorgerekend."))
+        current = window.store.current.name if window.store.current is not None else ""
+        for name in window.store.names:
+            computed = window.computed_run(name) is not None
+            status = tr("doorgerekend") if computed else tr("wordt eerst doorgerekend")
+            item = QListWidgetItem(f"{name} — {status}", self.scenario_list)
+            item.setData(Qt.ItemDataRole.UserRole, name)
+            item.setFlags(item.flags() | Qt.ItemFlag.ItemIsUserCheckable)
+            item.setCheckState(Qt.CheckState.Checked if name == current else Qt.CheckState.Unchecked)
         self.path = QLineEdit(self)
         self.path.setObjectName("exportPath")
         browse = QToolButton(self)
@@ -201,6 +221,7 @@ class ExportDialog(QDialog):
         self.cancel_btn.clicked.connect(self._cancel_or_close)
         form = QFormLayout()
         form.addRow(tr("Wat:"), self.kind)
+        form.addRow(tr("Scenario's:"), self.scenario_list)
         form.addRow(tr("Thema:"), self.theme)
         form.addRow(tr("Papier:"), self.paper)
         form.addRow(tr("Bestand:"), path_row)
@@ -278,8 +299,10 @@ class ExportDialog(QDialog):
         if self.preview_job is not None or not self.current_kind().has_layout:
             return self.preview_job
         w = self.window_
-        project, run = w.project, w.last_run
+        project, run = w.project, (None if w.results_stale else w.last_run)
         theme, paper, lang = self.theme.currentData() or "base", self.paper.currentData(), language()
+        if run is None and theme != "base":
+            theme = "base"  # never a preview of stale or missing results
         self.preview.setText(tr("Voorbeeld wordt getekend…"))
 
         def job(progress: Any = None, cancel: Any = None) -> Any:
@@ -313,22 +336,52 @@ class ExportDialog(QDialog):
             path = path.with_suffix(kind.suffixes[0])
             self.path.setText(str(path))
         w = self.window_
-        if kind.needs_results and w.last_run is None:
-            self.status.setText(tr("Reken eerst een scenario door (F5)."))
-            return None
-        project, run = w.project, w.last_run
         theme, paper, lang = self.theme.currentData() or "base", self.paper.currentData(), language()
+        uses_results = kind.needs_results or (kind.has_layout and theme != "base")
+        names = self.checked_scenarios()
+        if uses_results and not names:
+            self.status.setText(tr("Vink minstens één scenario aan."))
+            return None
+        if not self._may_write(path, kind):
+            self.status.setText(tr("Niet geëxporteerd: het bestaande bestand blijft zoals het was."))
+            return None
+        from slimmeregio.scenarios.runs import run_analysis
+
+        project = w.project
         project.scenarios = w.store.to_data()
+        plan = []  # (name, scenario, cached run or None, identity, prepared base or None)
+        for name in names if uses_results else []:
+            scenario = w.store.get(name)
+            plan.append((name, scenario, w.computed_run(name), w.current_identity([name]),
+                         w.bases.get(scenario.parameters)))
+        to_compute = [p[0] for p in plan if p[2] is None]
+        self.computed: list[Any] = []
 
         def job(progress: Any = None, cancel: Any = None) -> Path:
-            return run_export(kind.key, project, run, path, theme=theme, paper=paper, lang=lang,
-                              progress=progress, cancel=cancel)
+            runs = []
+            share = 0.6 if to_compute else 0.0
+            for i, (_name, scenario, cached, identity, base) in enumerate(plan):
+                if cached is None:
+                    lo = share * i / len(plan)
+                    cached = run_analysis(project, scenario, base, identity=identity, cancel=cancel,
+                                          progress=(lambda f, m="", lo=lo: progress(lo + f * share / len(plan), m))
+                                          if progress else None)
+                    self.computed.append(cached)
+                runs.append(cached)
+
+            def rest(f: float, m: str = "") -> None:
+                if progress:
+                    progress(share + f * (1 - share), m)
+
+            return run_export(kind.key, project, runs[0] if runs else None, path, theme=theme, paper=paper,
+                              lang=lang, runs=runs, progress=rest, cancel=cancel)
 
         self.go.setEnabled(False)
         self.cancel_btn.setText(tr("Annuleren"))
         self.progress.setVisible(True)
         self.progress.setValue(0)
-        self.status.setText(tr("Bezig met schrijven…"))
+        self.status.setText(tr("Bezig met doorrekenen van {names} en schrijven…", names=", ".join(to_compute))
+                            if to_compute else tr("Bezig met schrijven…"))
         self.job = w.runner.start(tr("Exporteren"), job, on_result=self._done, on_error=self._failed,
                                   on_progress=lambda f, _m: self.progress.setValue(int(f * 1000)),
                                   on_cancelled=lambda: self.status.setText(tr("Geannuleerd; er is geen bestand geschreven.")))
@@ -341,7 +394,31 @@ class ExportDialog(QDialog):
         self.progress.setVisible(False)
         self.cancel_btn.setText(tr("Sluiten"))
 
+    def checked_scenarios(self) -> list[str]:
+        """The ticked scenarios, in list order."""
+        out = []
+        for i in range(self.scenario_list.count()):
+            item = self.scenario_list.item(i)
+            if item is not None and item.checkState() == Qt.CheckState.Checked:
+                out.append(str(item.data(Qt.ItemDataRole.UserRole)))
+        return out
+
+    def _may_write(self, path: Path, kind: ExportKind) -> bool:
+        """True when ``path`` is free, or the planner confirms overwriting it."""
+        exists = path.is_dir() and any(path.iterdir()) if kind.key == "pack" else path.exists()
+        if not exists:
+            return True
+        box = QMessageBox(QMessageBox.Icon.Question, tr("Bestaand bestand overschrijven?"),
+                          tr("{path} bestaat al. Overschrijven?", path=str(path)),
+                          QMessageBox.StandardButton.Yes | QMessageBox.StandardButton.No, self)
+        box.button(QMessageBox.StandardButton.Yes).setText(tr("Overschrijven"))
+        box.button(QMessageBox.StandardButton.No).setText(tr("Niet overschrijven"))
+        box.setDefaultButton(QMessageBox.StandardButton.No)
+        return box.exec() == QMessageBox.StandardButton.Yes
+
     def _done(self, path: Path) -> None:
+        for run in getattr(self, "computed", []):
+            self.window_.remember_run(run)
         self.written = Path(path)
         self.status.setText(tr("Geschreven: {path}", path=str(path)))
         self.window_.statusBar().showMessage(tr("Geëxporteerd: {path}", path=str(path)), 8000)

@@ -23,7 +23,8 @@ class IdentifyPanel(QWidget):
         self.tree.setObjectName("identifyTree")
         self.tree.setColumnCount(2)
         self.tree.setHeaderLabels([tr("Veld"), tr("Waarde")])
-        self.tree.header().setSectionResizeMode(0, QHeaderView.ResizeMode.ResizeToContents)
+        self.tree.header().setSectionResizeMode(0, QHeaderView.ResizeMode.Interactive)
+        self.tree.header().setStretchLastSection(True)
         self.tree.setAlternatingRowColors(True)
         self.hint = QLabel(tr("Klik op de kaart op een object om zijn gegevens te zien."), self)
         self.hint.setWordWrap(True)
@@ -66,13 +67,25 @@ class IdentifyPanel(QWidget):
                     text = f"{geom.x:,.1f}; {geom.y:,.1f}".replace(",", " ")
                     top.addChild(QTreeWidgetItem([tr("Lambert 72 (x; y)"), text]))
                 elif "Line" in geom.geom_type:
-                    top.addChild(QTreeWidgetItem([tr("Lengte"), f"{geom.length:,.0f} m".replace(",", ".")]))
+                    top.addChild(QTreeWidgetItem([tr("Lengte"), _number(geom.length, 0) + " m"]))
                 elif "Polygon" in geom.geom_type:
-                    top.addChild(QTreeWidgetItem([tr("Oppervlakte"), f"{geom.area / 1e6:,.2f} km²"]))
+                    top.addChild(QTreeWidgetItem([tr("Oppervlakte"), _number(geom.area / 1e6, 2) + " km²"]))
             self.tree.addTopLevelItem(top)
             top.setExpanded(True)
+        # the field names never take more than 45 % of the width: the values stay readable
         self.tree.resizeColumnToContents(0)
+        cap = max(90, int(self.tree.viewport().width() * 0.45))
+        if self.tree.columnWidth(0) > cap:
+            self.tree.setColumnWidth(0, cap)
         if hits:
             self.tree.scrollToTop()
             self.tree.setCurrentItem(self.tree.topLevelItem(0), 0)
         self.tree.setFocusPolicy(Qt.FocusPolicy.StrongFocus)
+
+
+def _number(value: float, decimals: int) -> str:
+    """``value`` with thousands separators the interface language's way."""
+    text = f"{value:,.{decimals}f}"
+    if language() == "nl":
+        text = text.replace(",", "\0").replace(".", ",").replace("\0", ".")
+    return text

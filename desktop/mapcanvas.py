@@ -60,7 +60,7 @@ from PyQt6.QtGui import (
 )
 from PyQt6.QtWidgets import QSizePolicy, QWidget
 
-from slimmeregio.desktop.i18n import tr
+from slimmeregio.desktop.i18n import language, tr
 from slimmeregio.layers.model import Layer, LayerList, Style
 from slimmeregio.layers.roles import Role
 from slimmeregio.layers.symbology import HOPPIN_SIZES, LINK_CLASS_WIDTHS
@@ -371,9 +371,15 @@ class _LayerGraphics:
         if self.image is None or not self.layer.is_raster:
             return
         x0, y0, x1, y1 = self.layer.bounds
+        w, h = self.image.width(), self.image.height()
+        p.save()
         p.setOpacity(self.opacity)
-        p.drawImage(QRectF(x0, y1, x1 - x0, y0 - y1), self.image)
-        p.setOpacity(1.0)
+        # row 0 is the north edge: map y runs down the image (a negative-height
+        # target rectangle is not drawn at all, so the flip goes in the transform)
+        p.translate(x0, y1)
+        p.scale((x1 - x0) / w, -(y1 - y0) / h)
+        p.drawImage(QRectF(0, 0, w, h), self.image)
+        p.restore()
 
 
 def _lod_for(res: float) -> int:
@@ -419,7 +425,14 @@ def _draw_points(
     p.setRenderHint(QPainter.RenderHint.Antialiasing, hint)
 
 
+#: The default ramp of a raster (light to dark, yellow-orange-red); cells <= 0 stay clear.
+RASTER_RAMP = ("#ffffcc", "#fed976", "#fd8d3c", "#e31a1c", "#800026")
+_raster_breaks: dict[int, tuple[float, ...]] = {}
+
+
 def _raster_image(layer: Layer) -> QImage | None:
+    """The raster in the default ramp: five classes between the 2nd and 98th
+    percentile of its positive cells (see :func:`raster_legend`)."""
     try:
         band = layer.data.read(1)  # type: ignore[union-attr]
     except Exception:  # noqa: BLE001 - an unreadable raster is simply not drawn
@@ -427,22 +440,36 @@ def _raster_image(layer: Layer) -> QImage | None:
     arr = np.ma.filled(np.ma.masked_invalid(np.ma.asarray(band, dtype=float)), np.nan)
     step = max(1, int(math.ceil(max(arr.shape) / 2000)))
     arr = arr[::step, ::step]
-    finite = np.isfinite(arr)
-    if not finite.any():
+    shown = np.isfinite(arr) & (arr > 0)
+    if not shown.any():
         return None
-    lo, hi = np.nanpercentile(arr[finite], [2, 98])
-    t = np.clip((arr - lo) / ((hi - lo) or 1.0), 0, 1)
-    base = _hex(layer.style.color, "#fdae6b")
+    lo, hi = (float(v) for v in np.nanpercentile(arr[shown], [2, 98]))
+    hi = hi if hi > lo else lo + 1.0
+    edges = np.linspace(lo, hi, len(RASTER_RAMP) + 1)
+    _raster_breaks[id(layer.data)] = tuple(float(e) for e in edges)
+    index = np.clip(np.searchsorted(edges[1:-1], np.where(shown, arr, lo), side="right"), 0, len(RASTER_RAMP) - 1)
+    colors = np.array([[QColor(c).blue(), QColor(c).green(), QColor(c).red()] for c in RASTER_RAMP], dtype=np.uint8)
     rgba = np.zeros(arr.shape + (4,), dtype=np.uint8)
-    alpha = np.where(finite, (40 + 215 * t), 0)
-    rgba[..., 0] = base.blue() * alpha / 255  # BGRA premultiplied (little endian ARGB32)
-    rgba[..., 1] = base.green() * alpha / 255
-    rgba[..., 2] = base.red() * alpha / 255
-    rgba[..., 3] = alpha
+    rgba[..., :3] = colors[index]  # BGRA (little endian ARGB32), opaque or clear
+    rgba[..., 3] = np.where(shown, 255, 0)
+    rgba[~shown, :3] = 0
     rgba = np.ascontiguousarray(rgba)
     h, w = arr.shape
     image = QImage(rgba.data, w, h, 4 * w, QImage.Format.Format_ARGB32_Premultiplied)
     return image.copy()
+
+
+def raster_legend(layer: Layer) -> tuple[str, list[tuple[str, str]]]:
+    """(title, [(value range, colour)]) of a drawn raster, as in its image."""
+    edges = _raster_breaks.get(id(layer.data))
+    if edges is None:
+        return layer.name, []
+    rows = []
+    for i, color in enumerate(RASTER_RAMP):
+        a, b = edges[i], edges[i + 1]
+        label = (f"≤ {b:,.0f}" if i == 0 else f"> {a:,.0f}" if i == len(RASTER_RAMP) - 1 else f"{a:,.0f} – {b:,.0f}")
+        rows.append((label.replace(",", ".") if language() == "nl" else label, color))
+    return layer.name, rows
 
 
 def _legend_entry(layer: Layer) -> tuple[str, list[tuple[str, str]]]:
@@ -536,6 +563,11 @@ class MapCanvas(QWidget):
         self._selection: dict[str, np.ndarray] = {}
         self._selection_graphics: dict[str, tuple[str, Any]] = {}
         self.banner_text = ""
+        #: The theme's caption above its legend, and whether it shows stale results.
+        self.theme_caption = ""
+        self.theme_stale = False
+        #: Place names drawn in the last render (for tests and the legend).
+        self.drawn_labels: list[str] = []
         self._legend: list[tuple[str, list[tuple[str, str]]]] = []
         self.last_render_seconds = 0.0
         self._refine = QTimer(self)
@@ -832,8 +864,10 @@ class MapCanvas(QWidget):
         frame = layer.frame if not layer.is_raster else None
         if frame is not None and len(frame):
             if layer.role == Role.MUNICIPALITIES and layer.has_field("name"):
-                names = layer.column("name").astype(str).to_numpy()
-                pts = shapely.point_on_surface(frame.geometry.to_numpy())
+                # the smallest first: they have the least room, the large ones can give way
+                order = np.argsort(shapely.area(frame.geometry.to_numpy()), kind="stable")
+                names = layer.column("name").astype(str).to_numpy()[order]
+                pts = shapely.point_on_surface(frame.geometry.to_numpy()[order])
             elif (layer.role == Role.OTHER and len(frame) <= _MAX_PLACE_LABELS
                   and set(frame.geometry.geom_type.unique()) <= {"Point"}):
                 col = next((c for c in ("naam", "name") if c in frame.columns), None)
@@ -853,6 +887,7 @@ class MapCanvas(QWidget):
         w, h = size.width(), size.height()
         transform = view.transform(w, h)
         taken: list[QRectF] = []
+        self.drawn_labels: list[str] = []
         layers = [ly for ly in self.visible_layers() if ly not in self._themes]
         for layer in sorted(layers, key=lambda ly: ly.role != Role.MUNICIPALITIES):
             municipal = layer.role == Role.MUNICIPALITIES
@@ -867,14 +902,26 @@ class MapCanvas(QWidget):
             p.setFont(font)
             metrics = p.fontMetrics()
             color = QColor("#37474f") if municipal else QColor("#5d4037")
+            lh = metrics.height()
             for name, x, y in anchors:
                 pt = transform.map(QPointF(x, y))
                 tw = metrics.horizontalAdvance(name)
-                rect = QRectF(pt.x() - tw / 2, pt.y() - metrics.height() / 2 + (0 if municipal else -10),
-                              tw, metrics.height())
-                if not QRectF(0, 0, w, h).intersects(rect) or any(rect.intersects(r) for r in taken):
+                base = QRectF(pt.x() - tw / 2, pt.y() - lh / 2 + (0 if municipal else -10), tw, lh)
+                # where the anchor is taken, try just above, below and beside it (municipalities)
+                shifts = [(0.0, 0.0)]
+                if municipal:
+                    shifts = sorted(((dx, dy) for dx in (0.0, -tw / 3, tw / 3) for dy in (0.0, -lh, lh, -1.6 * lh, 1.6 * lh)),
+                                    key=lambda d: abs(d[0]) + abs(d[1]))
+                rect = None
+                for dx, dy in shifts:
+                    candidate = base.translated(dx, dy)
+                    if QRectF(0, 0, w, h).contains(candidate) and not any(candidate.intersects(r) for r in taken):
+                        rect = candidate
+                        break
+                if rect is None:
                     continue
                 taken.append(rect.adjusted(-4, -2, 4, 2))
+                self.drawn_labels.append(name)
                 path = QPainterPath()
                 path.addText(rect.left(), rect.top() + metrics.ascent(), font, name)
                 p.strokePath(path, QPen(QColor(255, 255, 255, 230), 3.0, Qt.PenStyle.SolidLine,
@@ -1102,7 +1149,9 @@ class MapCanvas(QWidget):
             p.drawText(rect, Qt.AlignmentFlag.AlignCenter, elided)
 
     def _paint_legend(self, p: QPainter) -> None:
-        if not self._legend:
+        rasters = [raster_legend(layer) for layer in (self._layers or []) if layer.visible and layer.is_raster]
+        rasters = [entry for entry in rasters if entry[1]]
+        if not self._legend and not self.theme_caption and not rasters:
             return
         font = QFont(self.font())
         font.setPointSizeF(8.5)
@@ -1112,7 +1161,11 @@ class MapCanvas(QWidget):
         bold.setBold(True)
         bold_fm = QFontMetrics(bold)
         rows: list[tuple[str, str | None]] = []
-        for title, classes in self._legend:
+        if self.theme_caption:
+            rows.append((self.theme_caption, None))
+        if self.theme_stale and self._themes:
+            rows.append((tr("⚠ Verouderd — opnieuw doorrekenen"), None))
+        for title, classes in [*self._legend, *rasters]:
             if title:
                 rows.append((title, None))
             rows += [(label, color) for label, color in classes]
@@ -1130,7 +1183,7 @@ class MapCanvas(QWidget):
         for text, color in rows:
             if color is None:
                 p.setFont(bold)
-                p.setPen(QColor("#263238"))
+                p.setPen(QColor("#b71c1c" if text.startswith("⚠") else "#263238"))
                 p.drawText(QRectF(x0 + 8, y, width - 14, line), Qt.AlignmentFlag.AlignVCenter,
                            bold_fm.elidedText(text, Qt.TextElideMode.ElideRight, int(width - 14)))
                 p.setFont(font)

@@ -14,10 +14,12 @@ from PyQt6.QtCore import QAbstractTableModel, QModelIndex, Qt, pyqtSignal
 from PyQt6.QtWidgets import (
     QComboBox,
     QFrame,
+    QGraphicsOpacityEffect,
     QGridLayout,
     QHBoxLayout,
     QHeaderView,
     QLabel,
+    QPushButton,
     QTableView,
     QTabWidget,
     QVBoxLayout,
@@ -30,6 +32,7 @@ from slimmeregio.scenarios.results import indicator_label, indicator_unit
 
 __all__ = [
     "FrameModel", "KeyFigureCard", "ResultsPanel", "fmt", "frame_table", "higher_is_better", "key_indicators", "note_texts",
+    "reference_text",
 ]
 
 
@@ -190,23 +193,32 @@ class KeyFigureCard(QFrame):
         layout.addWidget(self.delta)
         self.key = ""
 
-    def show_value(self, key: str, value: float, delta: float | None, *, better_when_higher: bool = True) -> None:
+    def show_value(self, key: str, value: float, delta: float | None, *, better_when_higher: bool = True,
+                   reference: str = "") -> None:
+        """Show ``value`` and its change against ``reference`` (a scenario's
+        name; empty = the base)."""
         self.key = key
         unit = indicator_unit(key)
         self.label.setText(indicator_label(key, language()))
         self.value.setText(fmt(value, unit))
         if delta is None or not math.isfinite(delta):
-            self.delta.setText(tr("basis") if delta is None else "–")
+            self.delta.setText((reference or tr("basis")) if delta is None else "–")
             self.delta.setStyleSheet("color: #7b8794;")
             return
+        against = reference_text(reference)
         if abs(delta) < 1e-9:
-            self.delta.setText(tr("= geen verandering"))
+            self.delta.setText(tr("= geen verandering") + f" {against}")
             self.delta.setStyleSheet("color: #7b8794;")
             return
         good = (delta > 0) == better_when_higher
         arrow = "▲" if delta > 0 else "▼"
-        self.delta.setText(f"{arrow} {fmt(delta, unit, signed=True)} {tr('t.o.v. basis')}")
+        self.delta.setText(f"{arrow} {fmt(delta, unit, signed=True)} {against}")
         self.delta.setStyleSheet("color: #1b7a4a; font-weight: 600;" if good else "color: #b23c17; font-weight: 600;")
+
+
+def reference_text(reference: str = "") -> str:
+    """'t.o.v. basis' or 't.o.v. <scenario>': the named reference of a delta."""
+    return tr("t.o.v. basis") if not reference else tr("t.o.v. {name}", name=reference)
 
 
 def note_texts(evaluation: Any, lang: str = "nl") -> list[str]:
@@ -232,12 +244,36 @@ class ResultsPanel(QWidget):
 
     themeChanged = pyqtSignal(str)
     municipalitySelected = pyqtSignal(str)
+    rerunRequested = pyqtSignal()
 
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.setObjectName("ResultsPanel")
         self.evaluation: Any = None
         self.comparison: Any = None
+        self.reference = ""
+        self.stale = False
+        self.stale_banner = QFrame(self)
+        self.stale_banner.setObjectName("staleBanner")
+        self.stale_banner.setStyleSheet(
+            "QFrame#staleBanner { background: #fdecea; border: 1px solid #e57373; border-radius: 4px; }"
+            "QLabel { color: #8e1b10; font-weight: 600; }"
+        )
+        self.stale_label = QLabel(tr("Resultaten horen bij een eerdere toestand — opnieuw doorrekenen"), self.stale_banner)
+        self.stale_label.setObjectName("staleLabel")
+        self.stale_label.setWordWrap(True)
+        self.stale_reason = QLabel(self.stale_banner)
+        self.stale_reason.setWordWrap(True)
+        self.stale_reason.setStyleSheet("font-weight: 400;")
+        self.rerun_btn = QPushButton(tr("Opnieuw doorrekenen"), self.stale_banner)
+        self.rerun_btn.setObjectName("rerunButton")
+        self.rerun_btn.clicked.connect(self.rerunRequested.emit)
+        banner_layout = QVBoxLayout(self.stale_banner)
+        banner_layout.setContentsMargins(8, 6, 8, 6)
+        banner_layout.addWidget(self.stale_label)
+        banner_layout.addWidget(self.stale_reason)
+        banner_layout.addWidget(self.rerun_btn, 0, Qt.AlignmentFlag.AlignLeft)
+        self.stale_banner.setVisible(False)
         self.title = QLabel(tr("Nog geen resultaten. Reken een scenario door (F5)."), self)
         self.title.setObjectName("resultsTitle")
         self.title.setWordWrap(True)
@@ -251,8 +287,11 @@ class ResultsPanel(QWidget):
             " padding: 6px; color: #5d4037; }"
         )
         self.notes.setVisible(False)
-        self.cards: list[KeyFigureCard] = [KeyFigureCard(self) for _ in range(6)]
-        grid = QGridLayout()
+        self.cards_box = QWidget(self)
+        self.cards_box.setObjectName("cardsBox")
+        self.cards: list[KeyFigureCard] = [KeyFigureCard(self.cards_box) for _ in range(6)]
+        grid = QGridLayout(self.cards_box)
+        grid.setContentsMargins(0, 0, 0, 0)
         grid.setSpacing(6)
         for i, card in enumerate(self.cards):
             grid.addWidget(card, i // 2, i % 2)
@@ -292,27 +331,33 @@ class ResultsPanel(QWidget):
         layout = QVBoxLayout(self)
         layout.setContentsMargins(6, 6, 6, 6)
         layout.setSpacing(8)
+        layout.addWidget(self.stale_banner)
         layout.addWidget(self.title)
         layout.addWidget(self.notes)
-        layout.addLayout(grid)
+        layout.addWidget(self.cards_box)
         layout.addLayout(theme_row)
         layout.addWidget(self.tabs, 1)
 
     # showing results
-    def show_results(self, evaluation: Any, comparison: Any = None) -> None:
+    def show_results(self, evaluation: Any, comparison: Any = None, *, reference: str = "", name: str = "") -> None:
+        """Show a run; deltas are against ``reference`` (a scenario's name,
+        empty = the base), and every delta on screen names it."""
         self.evaluation = evaluation
         self.comparison = comparison
-        name = evaluation.name if evaluation.scenario is not None else tr("basis")
+        self.reference = reference
+        name = name or (evaluation.name if evaluation.scenario is not None else tr("basis"))
         secs = evaluation.timings.get("total") if evaluation.timings else None
         took = tr(" · doorgerekend in {s} s", s=fmt(secs, "min").split()[0]) if secs is not None else ""
-        self.title.setText(tr("Resultaten: {name}", name=name) + took)
+        against = f" ({reference_text(reference)})" if comparison is not None else ""
+        self.title.setText(tr("Resultaten: {name}", name=name) + against + took)
         notes = note_texts(evaluation, language())
         self.notes.setText("\n".join(f"ℹ {text}" for text in notes))
         self.notes.setVisible(bool(notes))
         keys = [k for k in key_indicators(evaluation.parameters) if k in evaluation.region]
         for card, key in zip(self.cards, keys, strict=False):
             delta = comparison.delta(key) if comparison is not None else None
-            card.show_value(key, evaluation.region[key], delta, better_when_higher=higher_is_better(key))
+            card.show_value(key, evaluation.region[key], delta, better_when_higher=higher_is_better(key),
+                            reference=reference)
             card.setVisible(True)
         for card in self.cards[len(keys):]:
             card.setVisible(False)
@@ -330,6 +375,23 @@ class ResultsPanel(QWidget):
         self._draw_curve()
         if self.theme.currentData() != "none":
             self.themeChanged.emit(self.theme.currentData())
+        self.set_stale(False)
+
+    def set_stale(self, stale: bool, reason: str = "") -> None:
+        """Mark the shown results as computed from an earlier state: a banner
+        and dimmed cards."""
+        stale = stale and self.evaluation is not None
+        self.stale = stale
+        self.stale_banner.setVisible(stale)
+        self.stale_reason.setText(reason)
+        self.stale_reason.setVisible(bool(reason))
+        # only the cards get an opacity effect: on the table and charts it leaves paint artefacts
+        if stale:
+            effect = QGraphicsOpacityEffect(self.cards_box)
+            effect.setOpacity(0.4)
+            self.cards_box.setGraphicsEffect(effect)
+        else:
+            self.cards_box.setGraphicsEffect(None)  # type: ignore[arg-type]
 
     def card_value(self, key: str) -> str:
         for card in self.cards:
@@ -356,9 +418,10 @@ class ResultsPanel(QWidget):
         frame = self._municipality_frame()
         key = self.indicator.currentData() or ""
         unit = indicator_unit(key)
-        headers = {"name": tr("Gemeente"), "nis": tr("NIS"), "base": tr("Basis"),
+        base_header = tr("Basis") if not self.reference else tr("Referentie: {name}", name=self.reference)
+        headers = {"name": tr("Gemeente"), "nis": tr("NIS"), "base": base_header,
                    "scenario": tr("Scenario") if self.comparison is not None else tr("Waarde"),
-                   "delta": tr("Verschil")}
+                   "delta": tr("Verschil") + f" ({reference_text(self.reference)})"}
         self.table_model.lower_is_better = not higher_is_better(key)
         self.table_model.set_frame(frame, headers=headers, units={c: unit for c in ("base", "scenario", "delta")},
                                    signed={"delta"})
@@ -381,7 +444,7 @@ class ResultsPanel(QWidget):
             return
         if self.comparison is not None:
             c = self.comparison.curve
-            ax.plot(c["minutes"], c["base_mobipunt"], color="#9e9e9e", lw=2, label=tr("basis"))
+            ax.plot(c["minutes"], c["base_mobipunt"], color="#9e9e9e", lw=2, label=self.reference or tr("basis"))
             ax.plot(c["minutes"], c["scenario_mobipunt"], color="#1976d2", lw=2.2, label=ev.name)
             ax.fill_between(c["minutes"], c["base_mobipunt"], c["scenario_mobipunt"], color="#1976d2", alpha=0.15)
         else:
@@ -416,7 +479,10 @@ class ResultsPanel(QWidget):
         ax.tick_params(axis="x", labelsize=8)
         unit = indicator_unit(key)
         label = indicator_label(key, language())
-        ax.set_title((tr("Verschil: ") if col == "delta" else "") + label, fontsize=9, loc="left", wrap=True)
+        title = (tr("Verschil: ") if col == "delta" else "") + label
+        if col == "delta":
+            title += f" ({reference_text(self.reference)})"
+        ax.set_title(title, fontsize=9, loc="left", wrap=True)
         ax.set_xlabel(("pp" if unit == "%" and col == "delta" else unit) if unit != "count" else "")
         ax.spines[["top", "right"]].set_visible(False)
         ax.grid(axis="x", alpha=0.25)

@@ -1,15 +1,13 @@
 """Scenarios: the list, the selected scenario's parameters and its ledger.
 
-:class:`ScenarioStore` holds the project's scenarios as immutable
-:class:`~slimmeregio.scenarios.model.Scenario` objects with an undo/redo
-history per scenario: every edit replaces the scenario by a new object
-(``with_modification``, ``with_parameters`` ...), so undo just steps back to
-the previous object. :class:`ScenarioPanel` is the dock that shows it.
+:class:`ScenarioStore` is the Qt face of
+:class:`~slimmeregio.scenarios.session.ScenarioBook` (immutable scenarios
+with an undo/redo history per scenario). :class:`ScenarioPanel` is the dock
+that shows it.
 """
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
 from typing import Any
 
 from PyQt6.QtCore import QObject, QSize, Qt, pyqtSignal
@@ -40,14 +38,9 @@ from slimmeregio.desktop.i18n import language, tr
 from slimmeregio.layers.errors import ScenarioError
 from slimmeregio.layers.roles import LINK_CLASSES
 from slimmeregio.scenarios.model import Scenario
+from slimmeregio.scenarios.session import ScenarioBook
 
 __all__ = ["ScenarioPanel", "ScenarioStore", "parse_thresholds"]
-
-
-@dataclass
-class _History:
-    past: list[Scenario] = field(default_factory=list)
-    future: list[Scenario] = field(default_factory=list)
 
 
 def parse_thresholds(text: str) -> tuple[float, ...]:
@@ -59,155 +52,34 @@ def parse_thresholds(text: str) -> tuple[float, ...]:
     return values
 
 
-class ScenarioStore(QObject):
-    """The project's scenarios with per-scenario undo/redo.
+class ScenarioStore(QObject, ScenarioBook):
+    """The project's scenarios with per-scenario undo/redo (the logic is
+    :class:`~slimmeregio.scenarios.session.ScenarioBook`), as Qt signals.
 
     Signals: ``changed()`` whenever the list or a scenario changes,
-    ``currentChanged(str)`` with the current scenario's name.
+    ``currentChanged(str)`` with the current scenario's name, ``edited()``
+    after an undoable edit of the current scenario.
     """
 
     changed = pyqtSignal()
     currentChanged = pyqtSignal(str)
+    edited = pyqtSignal()
 
     def __init__(self, parent: QObject | None = None) -> None:
-        super().__init__(parent)
-        self._items: list[Scenario] = []
-        self._history: list[_History] = []  # parallel to _items
-        self._current = -1
-        self.dirty = False
+        QObject.__init__(self, parent)
+        ScenarioBook.__init__(self)
 
-    # reading
-    @property
-    def scenarios(self) -> list[Scenario]:
-        return list(self._items)
-
-    @property
-    def names(self) -> list[str]:
-        return [s.name for s in self._items]
-
-    @property
-    def current(self) -> Scenario | None:
-        return self._items[self._current] if 0 <= self._current < len(self._items) else None
-
-    def get(self, name: str) -> Scenario:
-        for s in self._items:
-            if s.name == name:
-                return s
-        raise KeyError(name)
-
-    def can_undo(self) -> bool:
-        cur = self.current
-        return cur is not None and bool(self._history[self._current].past)
-
-    def can_redo(self) -> bool:
-        cur = self.current
-        return cur is not None and bool(self._history[self._current].future)
-
-    # loading / saving
-    def load(self, data: list[dict[str, Any]]) -> list[ScenarioError]:
-        """Replace all scenarios by the project's plain data; bad ones are
-        skipped and returned as errors."""
-        items, errors = [], []
-        for d in data:
-            try:
-                items.append(Scenario.from_dict(d))
-            except ScenarioError as exc:
-                errors.append(exc)
-        self._items = items
-        self._history = [_History() for _ in items]
-        self._current = 0 if items else -1
-        self.dirty = False
-        self.changed.emit()
-        self.currentChanged.emit(self.current.name if self.current else "")
-        return errors
-
-    def to_data(self) -> list[dict[str, Any]]:
-        return [s.to_dict() for s in self._items]
-
-    # list operations
-    def unique_name(self, name: str) -> str:
-        if name not in self.names:
-            return name
-        n = 2
-        while f"{name} ({n})" in self.names:
-            n += 1
-        return f"{name} ({n})"
-
-    def add(self, scenario: Scenario) -> Scenario:
-        if scenario.name in self.names:
-            scenario = scenario.model_copy(update={"name": self.unique_name(scenario.name)})
-        self._items.append(scenario)
-        self._history.append(_History())
-        self._current = len(self._items) - 1
-        self._touch()
-        self.currentChanged.emit(scenario.name)
-        return scenario
-
-    def duplicate(self, name: str) -> Scenario:
-        src = self.get(name)
-        copy = src.model_copy(update={"name": self.unique_name(tr("{name} (kopie)", name=src.name))})
-        return self.add(copy)
-
-    def rename(self, old: str, new: str) -> None:
-        new = new.strip()
-        if not new or new == old:
-            return
-        if new in self.names:
-            raise ValueError(new)
-        i = self.names.index(old)
-        self._items[i] = self._items[i].model_copy(update={"name": new})
-        self._touch()
-        self.currentChanged.emit(new)
-
-    def remove(self, name: str) -> None:
-        i = self.names.index(name)
-        del self._items[i]
-        del self._history[i]
-        self._current = min(self._current, len(self._items) - 1)
-        self._touch()
-        self.currentChanged.emit(self.current.name if self.current else "")
-
-    def set_current(self, name: str) -> None:
-        if name in self.names and self.names.index(name) != self._current:
-            self._current = self.names.index(name)
+    def _notify(self, event: str, name: str = "") -> None:
+        if event == "changed":
             self.changed.emit()
+        elif event == "current":
             self.currentChanged.emit(name)
+        elif event == "edited":
+            self.edited.emit()
+        super()._notify(event, name)
 
-    # editing the current scenario (with undo)
-    def replace_current(self, new: Scenario) -> None:
-        cur = self.current
-        if cur is None or new == cur:
-            return
-        if new.name != cur.name and new.name in self.names:
-            new = new.model_copy(update={"name": self.unique_name(new.name)})
-        hist = self._history[self._current]
-        hist.past.append(cur)
-        hist.future.clear()
-        self._items[self._current] = new
-        self._touch()
-
-    def undo(self) -> None:
-        self._step(back=True)
-
-    def redo(self) -> None:
-        self._step(back=False)
-
-    def _step(self, *, back: bool) -> None:
-        """Move the current scenario one step back (undo) or forward (redo)."""
-        cur = self.current
-        if cur is None:
-            return
-        hist = self._history[self._current]
-        source, target = (hist.past, hist.future) if back else (hist.future, hist.past)
-        if not source:
-            return
-        target.append(cur)
-        self._items[self._current] = source.pop()
-        self._touch()
-
-    def _touch(self) -> None:
-        self.dirty = True
-        self.changed.emit()
+    def duplicate(self, name: str, new_name: str | None = None) -> Scenario:
+        return super().duplicate(name, new_name or tr("{name} (kopie)", name=name))
 
 
 _KIND_ICONS = {
@@ -311,6 +183,8 @@ class ScenarioPanel(QWidget):
     runRequested = pyqtSignal()
     cancelRequested = pyqtSignal()
     modificationSelected = pyqtSignal(int)
+    editModificationRequested = pyqtSignal(int)
+    zoomToModificationRequested = pyqtSignal(int)
     errorRaised = pyqtSignal(object)
 
     def __init__(self, store: ScenarioStore, parent: QWidget | None = None) -> None:
@@ -342,7 +216,17 @@ class ScenarioPanel(QWidget):
         self.ledger.setWordWrap(True)
         self.ledger.setIconSize(QSize(18, 18))
         self.ledger.setMinimumHeight(140)
-        self.ledger.currentRowChanged.connect(self.modificationSelected.emit)
+        self.ledger.currentRowChanged.connect(self._ledger_row_changed)
+        self.ledger.itemDoubleClicked.connect(lambda _item: self._edit_modification())
+        self.edit_mod_btn = self._ledger_button(ledger_box, "editModificationButton", "rename", tr("Bewerken…"),
+                                                tr("Auteur, reden of waarden van de gekozen wijziging aanpassen"),
+                                                self._edit_modification)
+        self.delete_mod_btn = self._ledger_button(ledger_box, "deleteModificationButton", "delete", tr("Verwijderen"),
+                                                  tr("De gekozen wijziging verwijderen (ongedaan te maken)"),
+                                                  self._delete_modification)
+        self.zoom_mod_btn = self._ledger_button(ledger_box, "zoomModificationButton", "zoom-selection",
+                                                tr("Zoomen"), tr("Zoomen naar de gekozen wijziging"),
+                                                lambda: self.zoomToModificationRequested.emit(self.ledger.currentRow()))
         self.undo_btn = QToolButton(ledger_box)
         self.undo_btn.setObjectName("undoButton")
         self.undo_btn.setIcon(icon("std:SP_ArrowBack"))
@@ -360,6 +244,12 @@ class ScenarioPanel(QWidget):
         row.addWidget(self.undo_btn)
         row.addWidget(self.redo_btn)
         row.addStretch(1)
+        edit_row = QHBoxLayout()
+        edit_row.addWidget(self.edit_mod_btn)
+        edit_row.addWidget(self.delete_mod_btn)
+        edit_row.addWidget(self.zoom_mod_btn)
+        edit_row.addStretch(1)
+        lb.addLayout(edit_row)
         lb.addLayout(row)
 
         self.run_btn = QPushButton(icon("run"), tr("Doorrekenen"), self)
@@ -440,6 +330,43 @@ class ScenarioPanel(QWidget):
         self.undo_btn.setEnabled(self.store.can_undo())
         self.redo_btn.setEnabled(self.store.can_redo())
         self.run_btn.setEnabled(True)
+        self._ledger_row_changed(self.ledger.currentRow())
+
+    def _ledger_button(self, parent: QWidget, name: str, icon_name: str, text: str, tip: str,
+                       slot: Any) -> QToolButton:
+        button = QToolButton(parent)
+        button.setObjectName(name)
+        button.setIcon(icon(icon_name))
+        button.setText(text)
+        button.setToolTip(tip)
+        button.setToolButtonStyle(Qt.ToolButtonStyle.ToolButtonTextBesideIcon)
+        button.clicked.connect(slot)
+        return button
+
+    def selected_modification(self) -> int:
+        """The row of the chosen modification, or -1."""
+        cur = self.store.current
+        row = self.ledger.currentRow()
+        return row if cur is not None and 0 <= row < len(cur.modifications) else -1
+
+    def _ledger_row_changed(self, row: int) -> None:
+        chosen = self.selected_modification() >= 0
+        for button in (self.edit_mod_btn, self.delete_mod_btn, self.zoom_mod_btn):
+            button.setEnabled(chosen)
+        self.modificationSelected.emit(row)
+
+    def _edit_modification(self) -> None:
+        row = self.selected_modification()
+        if row >= 0:
+            self.editModificationRequested.emit(row)
+
+    def _delete_modification(self) -> None:
+        row = self.selected_modification()
+        if row < 0:
+            return
+        self.store.delete_modification(row)
+        if self.ledger.count() and self.selected_modification() < 0 and row > 0:
+            self.ledger.setCurrentRow(row - 1)
 
     def set_running(self, running: bool, message: str = "") -> None:
         self.run_btn.setEnabled(not running)

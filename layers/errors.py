@@ -28,6 +28,9 @@ __all__ = [
     "EmptyLayerError",
     "MissingCoordinatesError",
     "MissingFieldError",
+    "MissingRoleLayerError",
+    "SaveError",
+    "os_reason",
     "NoGeoreferenceError",
     "OperationCancelled",
     "OutputExistsError",
@@ -408,3 +411,43 @@ class OperationCancelled(SlimmeRegioError):
     """Raised by a cancel check when the user cancelled a long operation."""
 
     messages = {"nl": "Geannuleerd door de gebruiker.", "en": "Cancelled by the user."}
+
+
+class MissingRoleLayerError(SlimmeRegioError, LookupError):
+    """A run would show zeros because a layer with a needed role is missing."""
+
+    messages = {
+        "nl": "Doorrekenen kan niet: er is geen laag met de rol {role} (nodig voor {indicators}).",
+        "en": "Cannot compute: there is no layer with the role {role} (needed for {indicators}).",
+    }
+
+
+class SaveError(ExportError):
+    """Saving a project failed; the old file (if any) is intact."""
+
+    messages = {
+        "nl": "Opslaan naar {path} is mislukt: {reason}.",
+        "en": "Saving to {path} failed: {reason}.",
+    }
+    hints = {
+        "nl": "Het vorige bestand is onaangeroerd en uw werk is niet verloren. "
+        "Kies Project opslaan als… en sla op in een map waar u mag schrijven, met vrije schijfruimte.",
+        "en": "The previous file is untouched and your work is not lost. "
+        "Choose Save project as… and save to a folder you can write to, with free disk space.",
+    }
+
+
+def os_reason(error: BaseException) -> dict[str, str]:
+    """A plain-words reason for a failed file operation (no errno, no temp names)."""
+    import errno as _errno
+
+    code = getattr(error, "errno", None)
+    if code in (_errno.EROFS, _errno.EACCES, _errno.EPERM):
+        return {"nl": "u mag niet schrijven in deze map", "en": "you cannot write to this folder"}
+    if code in (_errno.ENOSPC, getattr(_errno, "EDQUOT", -1)):
+        return {"nl": "de schijf is vol", "en": "the disk is full"}
+    if code in (_errno.ENOENT, _errno.ENOTDIR):
+        return {"nl": "de map bestaat niet", "en": "the folder does not exist"}
+    if code == _errno.ENAMETOOLONG:
+        return {"nl": "de bestandsnaam is te lang", "en": "the file name is too long"}
+    return {"nl": "het bestand kon niet worden geschreven", "en": "the file could not be written"}

@@ -1318,6 +1318,45 @@ def load_layers(
         layers = _load_raster(path, **options)
     else:
         layers = _load_ogr(path, layer=layer, source=path, task=task, **options)
+        if suffix == ".gpkg":
+            layers = _apply_provenance(path, layers, keep_mapping=role is not None or fields is not None)
     task.report(1.0, "Done")
     return layers
+
+
+def _apply_provenance(path: Path, layers: list[Layer], *, keep_mapping: bool) -> list[Layer]:
+    """Provenance travels with the data: a GeoPackage with a ``provenance``
+    table (the embedded region, or a copy of it) marks its illustrative layers
+    with their note and attribution, and a layer the region knows gets the
+    region's role and field mapping (unless the caller gave its own)."""
+    import pyogrio
+
+    try:
+        if "provenance" not in {str(row[0]) for row in pyogrio.list_layers(path)}:
+            return layers
+        table = pyogrio.read_dataframe(path, layer="provenance", read_geometry=False)
+    except Exception:  # noqa: BLE001 - no readable provenance: the layers as read
+        return layers
+    from slimmeregio.layers.region import REGION_FIELDS, REGION_ROLES
+
+    rows = {str(r.get("layer", "")): r for r in table.fillna("").to_dict("records")}
+    out = []
+    for la in layers:
+        key = la.source_layer or la.name
+        row = rows.get(key)
+        if row is None:
+            out.append(la)
+            continue
+        changes: dict[str, Any] = {}
+        if str(row.get("kind", "")) == "illustratief" and row.get("note_nl"):
+            changes["note"] = str(row["note_nl"])
+        if row.get("attribution"):
+            changes["attribution"] = str(row["attribution"])
+        mapping = REGION_FIELDS.get(key)
+        if (not keep_mapping and mapping is not None and not la.is_raster
+                and all(column in la.frame.columns for column in mapping.values())):
+            changes["role"] = REGION_ROLES[key]
+            changes["fields"] = dict(mapping)
+        out.append(la.replace(**changes) if changes else la)
+    return out
 

@@ -125,12 +125,7 @@ def _app_version() -> str:
 
 
 def _error(path: Path, reason_nl: str, reason_en: str, detail: str | None = None) -> ProjectFileError:
-    return ProjectFileError(
-        path=path,
-        reason=reason_en,
-        hint={"nl": f"Reden: {reason_nl}.", "en": f"Reason: {reason_en}."},
-        detail=detail,
-    )
+    return ProjectFileError(path=path, reason={"nl": reason_nl, "en": reason_en}, detail=detail)
 
 
 @contextlib.contextmanager
@@ -663,23 +658,28 @@ def save_project(
         Wrong extension.
     SourceNotFoundError
         A raster layer's file disappeared.
-    ExportError
+    SaveError
         The file could not be written (folder missing, no space, locked).
     """
     target = Path(path)
     _check_suffix(target)
     task = Task(progress, cancel)
+    from slimmeregio.layers.errors import ExportError, SaveError, os_reason
+
     try:
         _save(project, target, task, origin)
+    except SaveError:
+        raise
+    except ExportError as exc:  # from safe_io: a save is called a save
+        raise SaveError(path=target, reason=exc.data.get("reason") or os_reason(exc), detail=exc.detail) from exc
     except SlimmeRegioError:
         raise
     except Exception as exc:  # GDAL, SQLite, rasterio, a full disk: the old file is intact
-        from slimmeregio.layers.errors import ExportError
 
-        raise ExportError(
+        raise SaveError(
             path=target,
-            reason=f"{type(exc).__name__}: {exc}",
-            detail=type(exc).__name__,
+            reason=os_reason(exc),
+            detail=f"{type(exc).__name__}: {exc}",
         ) from exc
     task.report(1.0, "Saved")
 

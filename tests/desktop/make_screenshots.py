@@ -2,8 +2,9 @@
 
     QT_QPA_PLATFORM=offscreen .venv/bin/python tests/desktop/make_screenshots.py
 
-Opens the embedded region at 1600x1000, edits a scenario, runs it, compares
-and opens the export dialog, saving ``QWidget.grab()`` of each state.
+Opens the embedded region at 1600x1000, edits a scenario, runs it, compares,
+opens the export dialog, makes the results stale and opens the ledger editor,
+saving ``QWidget.grab()`` of each state.
 """
 
 from __future__ import annotations
@@ -116,6 +117,28 @@ def main() -> int:
           and not export.preview.pixmap().isNull(), 120)
     export.grab().save(str(OUT / "07-export-dialog.png"))
     export.close()
+
+    # a parameter changes after the run: the results say they are stale
+    win.store.replace_current(win.store.current.with_parameters(bike_thresholds_min=(5.0, 12.0, 15.0)))
+    win.dock_results.raise_()
+    _wait(app, lambda: False, 0.5)
+    win.grab().save(str(OUT / "09-stale-banner.png"))
+
+    # the ledger: one modification chosen, its form open for editing
+    from slimmeregio.desktop.editdialogs import ModificationDialog
+
+    win.dock_scenario.raise_()
+    win.scenario_panel.ledger.setCurrentRow(1)
+    win.zoom_to_modification(1)
+    _wait(app, lambda: False, 0.5)
+    win.grab().save(str(OUT / "10-ledger.png"))
+    mod = win.store.current.modifications[1]
+    form = ModificationDialog(mod.kind, win.session, win, info=mod.describe("nl"),
+                              defaults=mod.model_dump(mode="json", exclude_none=True), editing=True)
+    form.show()
+    _wait(app, lambda: False, 0.3)
+    form.grab().save(str(OUT / "10b-ledger-editor.png"))
+    form.close()
 
     # OpenStreetMap import of a small extract written here (a few streets in Vilvoorde)
     from slimmeregio.desktop.osmdialog import OsmImportDialog

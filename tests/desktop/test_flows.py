@@ -449,3 +449,65 @@ def test_draw_housing_polygon_then_run(window, qtbot):
     mods = window.store.current.modifications
     assert len(mods) == 2 and len(mods[-1].polygon) == 3 and mods[-1].dwellings == 20
     assert canvas.sketch == []
+
+
+def test_identify_panel_is_wide_enough_to_read_values(window, qtbot):
+    """Issue 13, defect 10: long field names pushed the values out of sight."""
+    window.canvas.zoom_to_extent((X0, Y0, X0 + 9 * STEP, Y0 + 9 * STEP))
+    qtbot.mouseClick(window.canvas, Qt.MouseButton.LeftButton, pos=_pixel(window, X0 + 500, Y0 + 4 * STEP))
+    tree = window.identify_panel.tree
+    assert tree.topLevelItemCount() >= 1
+    assert window.dock_identify.width() >= 320
+    value_width = tree.viewport().width() - tree.columnWidth(0)
+    assert value_width >= 0.5 * tree.viewport().width()
+    texts = [tree.topLevelItem(0).child(i).text(1) for i in range(tree.topLevelItem(0).childCount())]
+    assert "1.000 m" in texts  # a 1 km link, the Dutch way
+
+
+def test_upgrade_a_route_of_several_links_with_shift_click(window, qtbot):
+    """Issue 13, defect 9: a route is upgraded in one modification."""
+    window.canvas.zoom_to_extent((X0, Y0, X0 + 4 * STEP, Y0 + 4 * STEP))
+    window.action("edit_upgrade_link").trigger()
+    points = [(X0 + 0.5 * STEP, Y0 + STEP), (X0 + 1.5 * STEP, Y0 + STEP), (X0 + 2.5 * STEP, Y0 + STEP)]
+    net = window.project.layers["fietsnetwerk"].frame
+    expected = []
+    for x, y in points:
+        dist = shapely.distance(net.geometry.to_numpy(), shapely.Point(x, y))
+        expected.append(int(net["link_id"].iloc[int(np.argmin(dist))]))
+    for x, y in points[:2]:
+        qtbot.mouseClick(window.canvas, Qt.MouseButton.LeftButton, Qt.KeyboardModifier.ShiftModifier,
+                         pos=_pixel(window, x, y))
+    assert not window.store.current.modifications  # still choosing
+    assert len(window.canvas.selection("fietsnetwerk")) == 2
+    seen = {}
+
+    def fill(dialog):
+        seen["info"] = dialog.info_label.text()
+        fill_modification(link_class="fietssnelweg")(dialog)
+
+    when_modal(fill)
+    qtbot.mouseClick(window.canvas, Qt.MouseButton.LeftButton, pos=_pixel(window, *points[2]))
+    mods = window.store.current.modifications
+    assert len(mods) == 1 and mods[0].kind == "upgrade_link"
+    assert sorted(mods[0].link_ids) == sorted(expected)
+    assert "3 verbindingen" in seen["info"] and "3.000 m" not in seen["info"]  # lengths use a space
+    assert "3 000 m" in seen["info"]
+
+
+def test_legend_dock_follows_the_layer_list(window, qtbot):
+    """Issue 13, defect 10: a dockable legend of the base layers."""
+    legend = window.legend_panel
+    assert window.dock_legend.windowTitle() == "Legenda"
+    assert legend.entries() == ["mobipunten", "stations", "woningen", "fietsnetwerk", "gemeenten"]
+    # hiding a layer in the layer list removes it from the legend
+    view = window.layer_panel.view
+    model = window.layer_panel.model
+    view.setCurrentIndex(model.index(1))  # stations
+    view.setFocus()
+    qtbot.keyClick(view, Qt.Key.Key_Space)
+    assert legend.entries() == ["mobipunten", "woningen", "fietsnetwerk", "gemeenten"]
+    # the network's classes are listed with their names
+    net = next(legend.tree.topLevelItem(i) for i in range(legend.tree.topLevelItemCount())
+               if legend.tree.topLevelItem(i).text(0) == "fietsnetwerk")
+    classes = {net.child(i).text(0) for i in range(net.childCount())}
+    assert {"fietssnelweg", "bovenlokaal", "lokaal"} <= classes

@@ -5,11 +5,13 @@ from __future__ import annotations
 import sys
 
 import numpy as np
-from PyQt6.QtCore import QTimer
+from PyQt6.QtCore import Qt, QTimer
 from PyQt6.QtWidgets import QApplication
 
 from slimmeregio.desktop import errors as dialogs
 from slimmeregio.layers.roles import Role
+
+from .helpers import press_ok, when_modal
 
 
 def test_region_opens_renders_and_runs(qtbot, region_project):
@@ -74,3 +76,50 @@ def test_main_opens_the_window_on_the_region(qtbot, monkeypatch):
     assert app_module.main([]) == 0
     assert "fietsnetwerk" in seen["layers"] and "gemeenten" in seen["layers"]
     assert "Slimme Regio Planner" in seen["title"]
+
+
+def test_all_35_municipalities_are_labelled_at_region_scale(qtbot, region_project):
+    """Issue 13, defect 10: Vilvoorde (and three more) had no name at region scale."""
+    from slimmeregio.desktop.mainwindow import MainWindow
+    from slimmeregio.layers.model import Project
+    from slimmeregio.layers.roles import Role
+
+    project = Project(layers=region_project.layers.__class__(list(region_project.layers)),
+                      settings=region_project.settings)
+    win = MainWindow(project)
+    win.resize(1600, 1000)
+    win.show()
+    qtbot.waitExposed(win)
+    try:
+        qtbot.mouseClick(win.toolbars["map"].widgetForAction(win.action("zoom_region")), Qt.MouseButton.LeftButton)
+        win.canvas.render_image()
+        names = set(project.layers.first(Role.MUNICIPALITIES).column("name").astype(str))
+        assert len(names) == 35
+        assert names <= set(win.canvas.drawn_labels), sorted(names - set(win.canvas.drawn_labels))
+    finally:
+        win.store.dirty = False
+        win._layers_dirty = False
+        win.close()
+        win.deleteLater()
+
+
+def test_readding_an_illustrative_region_layer_keeps_its_marking_and_ids(window, qtbot):
+    """Issue 13, defect 14: provenance travels with the data, not only with the embedded region."""
+    from slimmeregio.desktop.adddialog import AddLayersDialog
+    from slimmeregio.layers.region import REGION_FIELDS
+    from slimmeregio.resources import REGION_GPKG
+
+    def accept(dialog):
+        assert isinstance(dialog, AddLayersDialog)
+        press_ok(dialog)
+
+    seen = when_modal(accept, tries=1000)
+    before = {la.name for la in window.project.layers}
+    window.load_layer_file(REGION_GPKG)
+    qtbot.waitUntil(lambda: len(list(window.project.layers)) > len(before), timeout=30_000)
+    assert seen
+    added = {la.source_layer: la for la in window.project.layers if la.name not in before}
+    mobi = added["mobipunten"]
+    assert mobi.note and "llustratie" in mobi.note
+    assert mobi.fields.get("id") == REGION_FIELDS["mobipunten"]["id"]
+    assert mobi.name in window.canvas.banner_text  # the map says it is illustrative

@@ -356,7 +356,8 @@ def test_plain_geopackage_is_not_a_project(tmp_path: Path) -> None:
     pyogrio.write_dataframe(_network(3), path, layer="wegen")
     with pytest.raises(ProjectFileError) as info:
         load_project(path)
-    assert "open het als laag" in info.value.hint_text("nl")
+    assert "open het als laag" in info.value.message("nl")  # the reason is in the message, in Dutch
+    assert "open it as a layer" not in info.value.full_message("nl")
 
 
 @pytest.mark.parametrize(
@@ -437,7 +438,8 @@ def test_write_failure_is_export_error_and_keeps_old_file(
     monkeypatch.setattr(pyogrio, "write_dataframe", failing)
     with pytest.raises(ExportError) as info:
         save_project(project, path)
-    assert "No space left" in info.value.message("en")
+    assert info.value.message("en").startswith("Saving to") and "the disk is full" in info.value.message("en")
+    assert "schijf is vol" in info.value.message("nl") and "Errno" not in info.value.full_message("nl")
     assert path.read_bytes() == before
     assert sorted(p.name for p in tmp_path.iterdir() if p.suffix != ".tif") == ["plan.srp"]
     with pytest.raises(ExportError):

@@ -1,0 +1,260 @@
+"""Runs and their identity: what a result was computed from.
+
+A :class:`RunIdentity` names the scenarios of a run (their modifications and
+parameters, the base's parameters) and the project's layers with their content
+versions (:class:`LayerVersions`). A shown result keeps the identity it was
+computed from; when the current identity differs, the result is stale. The CLI
+and the desktop share :func:`run_analysis`, :func:`run_compare` and
+:class:`BaseCache` from here, so both compute the same way.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from typing import Any
+
+from slimmeregio.layers.errors import MissingRoleLayerError
+from slimmeregio.layers.model import Project
+from slimmeregio.layers.progress import CancelCheck, ProgressCallback, Task
+from slimmeregio.layers.roles import Role
+from slimmeregio.scenarios.engine import compare, evaluate, prepare_base
+from slimmeregio.scenarios.model import Parameters, Scenario
+
+__all__ = [
+    "BaseCache",
+    "LayerVersions",
+    "RunIdentity",
+    "RunResult",
+    "check_role_layers",
+    "parameters_key",
+    "run_analysis",
+    "run_compare",
+    "run_identity",
+    "scenario_key",
+]
+
+#: Layer changes that do not change any number (drawing only).
+_DISPLAY_ONLY = frozenset({"style", "visible", "visibility"})
+
+#: Roles whose absence turns shown indicators into zeros, with the indicators (nl, en).
+_NEEDED_ROLES: dict[Role, tuple[str, str]] = {
+    Role.MOBIPUNTEN: ("bereikbaarheid van mobipunten", "access to mobility hubs"),
+    Role.STATIONS: ("bereikbaarheid van stations", "access to stations"),
+}
+
+
+def parameters_key(parameters: Parameters) -> str:
+    """A stable text key of ``parameters`` (equal parameters, equal key)."""
+    return json.dumps(parameters.model_dump(mode="json"), sort_keys=True)
+
+
+def scenario_key(scenario: Scenario | None, parameters: Parameters | None = None) -> str:
+    """A stable text key of what a scenario computes from: its modifications
+    and parameters (``None`` = the base with ``parameters``). The name, the
+    description and the ledger's author/reason/time do not change a number."""
+    if scenario is None:
+        return json.dumps({"base": parameters_key(parameters or Parameters())}, sort_keys=True)
+    mods = []
+    for mod in scenario.modifications:
+        data = mod.model_dump(mode="json", exclude_none=True)
+        for key in ("author", "reason", "created"):
+            data.pop(key, None)
+        mods.append(data)
+    return json.dumps({"parameters": parameters_key(scenario.parameters), "modifications": mods}, sort_keys=True)
+
+
+class LayerVersions:
+    """Content versions of a project's layers, bumped by its layer list's events.
+
+    Use :meth:`listener` as a :class:`~slimmeregio.layers.model.LayerList`
+    listener. Inserting, removing or changing a layer's data, role or fields
+    gives it a new version; style and visibility changes do not. The last
+    removed layer of each role is remembered, so a refusal can name it.
+    """
+
+    def __init__(self) -> None:
+        self._versions: dict[str, int] = {}
+        self._counter = 0
+        self.removed: dict[Role, str] = {}
+
+    def listener(self, event: str, info: dict[str, Any]) -> None:
+        if event == "moved" or (event == "changed" and info.get("what") in _DISPLAY_ONLY):
+            return
+        layer = info.get("layer")
+        if layer is None:
+            return
+        self._counter += 1
+        self._versions[layer.name] = self._counter
+        if event == "removed":
+            self.removed[layer.role] = layer.name
+        elif event == "inserted":
+            self.removed.pop(layer.role, None)
+
+    def snapshot(self, project: Project) -> tuple[tuple[str, str, int], ...]:
+        """(name, role, version) of every layer, in drawing order."""
+        return tuple((la.name, str(la.role), self._versions.get(la.name, 0)) for la in project.layers)
+
+
+@dataclass(frozen=True)
+class RunIdentity:
+    """What a run computed from: the scenarios (label, key) and the layers."""
+
+    scenarios: tuple[tuple[str, str], ...]
+    layers: tuple[tuple[str, str, int], ...]
+
+    def changes(self, current: RunIdentity, lang: str = "nl") -> list[str]:
+        """Short phrases saying what differs from ``current`` (empty: nothing)."""
+        out = []
+        if [s[0] for s in self.scenarios] != [s[0] for s in current.scenarios]:
+            out.append("ander scenario" if lang == "nl" else "another scenario")
+        elif [s[1] for s in self.scenarios] != [s[1] for s in current.scenarios]:
+            out.append("scenario gewijzigd" if lang == "nl" else "scenario changed")
+        if self.layers != current.layers:
+            out.append("lagen gewijzigd" if lang == "nl" else "layers changed")
+        return out
+
+
+def run_identity(
+    project: Project,
+    versions: LayerVersions,
+    scenarios: Sequence[Scenario | None],
+    labels: Sequence[str] | None = None,
+) -> RunIdentity:
+    """The identity of a run over ``scenarios`` (``None`` = the base, with the
+    parameters of the first real scenario, as :func:`run_compare` uses)."""
+    params = next((s.parameters for s in scenarios if s is not None), Parameters())
+    names = list(labels) if labels is not None else [s.name if s is not None else "" for s in scenarios]
+    keys = tuple((names[i], scenario_key(s, params)) for i, s in enumerate(scenarios))
+    return RunIdentity(keys, versions.snapshot(project))
+
+
+def check_role_layers(project: Project, versions: LayerVersions | None = None) -> None:
+    """Refuse a run whose shown indicators would silently be zero.
+
+    Raises
+    ------
+    MissingRoleLayerError
+        Naming the role, the indicators that need it and, when known, the
+        removed layer and how to restore it.
+    """
+    for role, (nl, en) in _NEEDED_ROLES.items():
+        layer = project.layers.first(role)
+        if layer is not None and not layer.is_raster:
+            continue
+        removed = versions.removed.get(role) if versions is not None else None
+        if removed:
+            hint = {
+                "nl": f"De laag '{removed}' is verwijderd: zet ze terug met Bewerken → Ongedaan maken (Ctrl+Z), "
+                f"of voeg een laag met de rol {role.label('nl')} toe.",
+                "en": f"The layer '{removed}' was removed: restore it with Undo (Ctrl+Z), "
+                f"or add a layer with the role {role.label('en')}.",
+            }
+        else:
+            hint = {
+                "nl": f"Voeg een laag met de rol {role.label('nl')} toe (Lagen → Laag toevoegen).",
+                "en": f"Add a layer with the role {role.label('en')} (Layers → Add layer).",
+            }
+        raise MissingRoleLayerError(
+            layer=removed or role.label("nl"),
+            role={"nl": role.label("nl"), "en": role.label("en")},
+            indicators={"nl": nl, "en": en},
+            hint=hint,
+        )
+
+
+class BaseCache:
+    """Prepared bases per parameters, valid while the project's layers are unchanged."""
+
+    def __init__(self) -> None:
+        self._bases: dict[str, Any] = {}
+        self.version = 0
+
+    def invalidate(self) -> None:
+        self._bases.clear()
+        self.version += 1
+
+    def get(self, parameters: Parameters) -> Any:
+        return self._bases.get(parameters_key(parameters))
+
+    def put(self, parameters: Parameters, base: Any, version: int) -> None:
+        if version == self.version:
+            self._bases[parameters_key(parameters)] = base
+
+
+@dataclass(frozen=True, eq=False)
+class RunResult:
+    """A run's base, evaluations and comparison, with what it was computed
+    from (``identity``) and the name of the reference of its deltas
+    (``reference``: ``""`` = the base, else a scenario's name)."""
+
+    base: Any
+    base_evaluation: Any
+    evaluation: Any
+    comparison: Any
+    parameters: Parameters
+    identity: RunIdentity | None = None
+    reference: str = ""
+    scenario_name: str = ""
+    extra: dict[str, Any] = field(default_factory=dict)
+
+
+def run_analysis(
+    project: Project,
+    scenario: Scenario | None,
+    base: Any = None,
+    *,
+    identity: RunIdentity | None = None,
+    progress: ProgressCallback | None = None,
+    cancel: CancelCheck | None = None,
+) -> RunResult:
+    """Prepare (unless ``base`` is given), evaluate the base and ``scenario``,
+    and compare them."""
+    task = Task(progress, cancel)
+    params = scenario.parameters if scenario is not None else Parameters()
+    name = scenario.name if scenario is not None else ""
+    if base is None:
+        sub = task.sub(0.0, 0.45)
+        base = prepare_base(project, params, progress=sub.report, cancel=cancel)
+    changed = scenario is not None and bool(scenario.modifications)
+    sub = task.sub(0.45, 0.7 if changed else 1.0)
+    base_eval = evaluate(base, None, progress=sub.report, cancel=cancel)
+    if not changed:
+        task.report(1.0, "done")
+        return RunResult(base, base_eval, base_eval, None, params, identity, "", name)
+    sub = task.sub(0.7, 0.98)
+    ev = evaluate(base, scenario, progress=sub.report, cancel=cancel)
+    cmp = compare(base_eval, ev)
+    task.report(1.0, "done")
+    return RunResult(base, base_eval, ev, cmp, params, identity, "", name)
+
+
+def run_compare(
+    project: Project,
+    first: Scenario | None,
+    second: Scenario | None,
+    bases: dict[str, Any],
+    *,
+    progress: ProgressCallback | None = None,
+    cancel: CancelCheck | None = None,
+) -> tuple[Any, Any, Any, dict[str, Any]]:
+    """Evaluate two scenarios (None = the base situation) and compare them.
+
+    Returns (evaluation A, evaluation B, comparison B against A, prepared
+    bases by parameters key for reuse)."""
+    task = Task(progress, cancel)
+    out = []
+    for i, sc in enumerate((first, second)):
+        params = sc.parameters if sc is not None else (
+            first.parameters if first is not None else second.parameters if second is not None else Parameters()
+        )
+        key = parameters_key(params)
+        sub = task.sub(i * 0.5, i * 0.5 + 0.5)
+        if key not in bases:
+            bases[key] = prepare_base(project, params, progress=sub.sub(0, 0.5).report, cancel=cancel)
+        as_base = sc is None or (not sc.modifications and sc.parameters == bases[key].parameters)
+        out.append(evaluate(bases[key], None if as_base else sc, progress=sub.sub(0.5, 1).report, cancel=cancel))
+    cmp = compare(out[0], out[1])
+    task.report(1.0, "done")
+    return out[0], out[1], cmp, bases
