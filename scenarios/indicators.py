@@ -55,6 +55,7 @@ __all__ = [
     "group_indicators",
     "network_summary",
     "service_area_polygons",
+    "warning_notes",
     "weighted_quantile",
 ]
 
@@ -190,17 +191,29 @@ def weighted_quantile(values: np.ndarray, weights: np.ndarray, q: float) -> floa
     return float(v[min(idx, len(v) - 1)])
 
 
-def _stats(values: np.ndarray, weights: np.ndarray) -> tuple[float, float, float]:
-    """Weighted mean, median and 90th percentile (one sort)."""
-    ok = np.isfinite(values) & (weights > 0)
-    if not ok.any():
+def _stats(
+    values: np.ndarray, weights: np.ndarray, counted: np.ndarray | None = None
+) -> tuple[float, float, float]:
+    """Weighted mean, median and 90th percentile (one sort).
+
+    ``counted`` marks the dwellings the statistic is about (default: all
+    with a weight). Those without a value (NaN: no route, or not attached)
+    are *infinite* for the median and p90 (so cutting dwellings off can never
+    improve them) and left out of the mean (whose line states how many,
+    ``no_route_dwellings_...``). A percentile that falls among them is
+    ``inf``.
+    """
+    counted = weights > 0 if counted is None else counted & (weights > 0)
+    if not counted.any():
         return float("nan"), float("nan"), float("nan")
-    v, w = values[ok], weights[ok]
+    v, w = values[counted], weights[counted]
+    v = np.where(np.isfinite(v), v, np.inf)
     order = np.argsort(v, kind="stable")
     v, w = v[order], w[order]
     cum = np.cumsum(w)
     total = cum[-1]
-    mean = float((v * w).sum() / total)
+    fin = np.isfinite(v)
+    mean = float((v[fin] * w[fin]).sum() / w[fin].sum()) if fin.any() else float("nan")
     last = len(v) - 1
     median = float(v[min(int(np.searchsorted(cum, 0.5 * total - 1e-9 * total)), last)])
     p90 = float(v[min(int(np.searchsorted(cum, 0.9 * total - 1e-9 * total)), last)])
@@ -220,6 +233,12 @@ def _arrays(frame: pd.DataFrame, brussels: bool) -> dict[str, np.ndarray]:
     out["reachable"] = frame["reachable"].to_numpy(dtype=bool)
     if brussels:
         out["bike_min_brussels"] = frame["bike_min_brussels"].to_numpy(dtype=float)
+        inside_bx = (
+            frame["in_brussels"].to_numpy(dtype=bool)
+            if "in_brussels" in frame.columns
+            else np.zeros(len(frame), bool)
+        )
+        out["routed_brussels"] = ~inside_bx
     return out
 
 
@@ -245,31 +264,36 @@ def _indicators(
 
     dw = col("dwellings")
     inh = col("inhabitants")
+    reachable = col("reachable")
     total = dw.sum()
     total_inh = inh.sum()
     nan = float("nan")
     out: dict[str, float] = {
         "dwellings": float(total),
         "inhabitants": float(total_inh),
-        "unreachable_dwellings": float(dw[~col("reachable")].sum()),
+        "unreachable_dwellings": float(dw[~reachable].sum()),
     }
     for target in ("mobipunt", "station"):
         walk = col(f"walk_m_{target}")
         bike = col(f"bike_min_{target}")
-        for who, w, tot in (("", dw, total), ("inh_", inh, total_inh)):
-            for m in params.walk_thresholds_m:
-                key = f"share_{who}walk_{target}_{fmt_threshold(m)}m"
-                out[key] = float(100.0 * w[walk <= m].sum() / tot) if tot > 0 else nan
-            for t in params.bike_thresholds_min:
-                key = f"share_{who}bike_{target}_{fmt_threshold(t)}min"
-                out[key] = float(100.0 * w[bike <= t].sum() / tot) if tot > 0 else nan
+        # Attached to the network, but no cycling route to any destination.
+        out[f"no_route_dwellings_{target}"] = float(dw[reachable & ~np.isfinite(bike)].sum())
+        for m in params.walk_thresholds_m:
+            key = f"share_walk_{target}_{fmt_threshold(m)}m"
+            out[key] = float(100.0 * dw[walk <= m].sum() / total) if total > 0 else nan
+        for t in params.bike_thresholds_min:
+            key = f"share_bike_{target}_{fmt_threshold(t)}min"
+            out[key] = float(100.0 * dw[bike <= t].sum() / total) if total > 0 else nan
         for name, values in (("bike_min", bike), ("walk_m", walk)):
             mean, median, p90 = _stats(values, dw)
             out[f"mean_{name}_{target}"] = mean
             out[f"median_{name}_{target}"] = median
             out[f"p90_{name}_{target}"] = p90
     if "bike_min_brussels" in arrays:
-        mean, median, p90 = _stats(col("bike_min_brussels"), dw)
+        bx = col("bike_min_brussels")
+        routed = col("routed_brussels")
+        out["no_route_dwellings_brussels"] = float(dw[routed & reachable & ~np.isfinite(bx)].sum())
+        mean, median, p90 = _stats(bx, dw, routed)
         out["mean_bike_min_brussels"] = mean
         out["median_bike_min_brussels"] = median
         out["p90_bike_min_brussels"] = p90
@@ -498,7 +522,7 @@ def service_area_polygons(
     todo = np.ones(len(att), bool)
     if known is not None:
         todo = np.asarray([k is None for k in known], dtype=bool)
-    att_todo = Attachment(att.ids, att.xy, np.where(todo, att.edge, -1), att.frac, att.snap_m)
+    att_todo = att.without(~todo)
     fwd, bwd = network.weights("bike")
     xy_u = network.node_xy[network.u]
     xy_v = network.node_xy[network.v]
@@ -598,6 +622,7 @@ def evaluate_situation(
             "station_id": _ids_of(st_dest, st_ids),
             "bike_min_brussels": bx.minutes,
             "brussels_entry_id": bx.entry_id,
+            "in_brussels": bx.inside if bx.inside is not None else np.zeros(len(housing), bool),
             "snap_m": h_att.snap_m,
             "reachable": h_att.reachable,
             "added": housing["added"].fillna(False).astype(bool).to_numpy(),
@@ -661,7 +686,9 @@ def evaluate_situation(
         known = None
         if reuse is not None and sit.changed_bike is not None:
             known = _known_areas(reuse, mobi, sit.changed_bike)
-            on_new = net.change[np.maximum(mobi_att.edge, 0)] == "added"
+            owner, flat = mobi_att.expand()
+            on_new = np.zeros(len(mobi_att), bool)
+            on_new[owner[net.change[flat.edge] == "added"]] = True
             known = [None if new else k for k, new in zip(known, on_new, strict=True)]
         polys = service_area_polygons(
             net, mobi_att, minutes=params.service_area_min, known=known, task=task.sub(0.65, 0.85)
@@ -729,7 +756,7 @@ def evaluate_situation(
         unreachable=unreachable,
         timings=timings,
         brussels_entries=bx.entries(dw),
-        notes=bx.notes,
+        notes={**bx.notes, **warning_notes(region, municipalities, unreachable)},
     )
 
 
@@ -744,6 +771,8 @@ class _BrusselsRoutes:
     minutes: np.ndarray
     entry_id: np.ndarray
     notes: dict[str, dict[str, str]]
+    #: Per dwelling: inside the Brussels area (not routed).
+    inside: np.ndarray | None = None
 
     @property
     def active(self) -> bool:
@@ -790,12 +819,12 @@ def _brussels_routes(sit: Situation, net: Network, h_att: Attachment) -> _Brusse
         }
         return _BrusselsRoutes(net, None, border, None, nan, none, {"brussels_unreached": note})
     in_bx = inside(sit.brussels, h_att.xy)
-    sources = Attachment(
-        h_att.ids, h_att.xy, np.where(in_bx, -1, h_att.edge), h_att.frac, h_att.snap_m
-    )
+    sources = h_att.without(in_bx)
     res = nearest_destination(net, sources, border, mode="bike")
     minutes = np.where(np.isfinite(res.cost), res.cost / 60.0, np.nan)
-    return _BrusselsRoutes(net, sources, border, res, minutes, _ids_of(res.dest, border.ids), {})
+    return _BrusselsRoutes(
+        net, sources, border, res, minutes, _ids_of(res.dest, border.ids), {}, inside=in_bx
+    )
 
 
 def _known_areas(reuse: Reuse, mobi: pd.DataFrame, changed: np.ndarray) -> list[Any]:
@@ -847,6 +876,75 @@ def _municipality_table(
             name = str(muni_values[idx[0]]) if len(idx) else ""
         rows.append({"nis": nis, "name": name, **_indicators(arrays, params, idx)})
     return pd.DataFrame(rows)
+
+
+_TARGET_TEXT = {
+    "mobipunt": ("een mobipunt", "a mobipunt"),
+    "station": ("een station", "a station"),
+    "brussels": ("de Brusselse grens", "the Brussels border"),
+}
+
+
+def _count(value: float, lang: str) -> str:
+    text = f"{value:,.0f}"
+    return text.replace(",", ".") if lang == "nl" else text
+
+
+def warning_notes(
+    region: dict[str, float], municipalities: pd.DataFrame, unreachable: pd.DataFrame
+) -> dict[str, dict[str, str]]:
+    """Notes (code -> Dutch and English text) on what the figures leave out.
+
+    ``unreachable_housing`` / ``unreachable_mobipunten`` /
+    ``unreachable_stations``: points beyond ``max_snap_m`` of the network;
+    ``no_route_<target>``: dwellings on the network without any cycling route
+    to a mobipunt / station / the Brussels border, with the municipalities
+    that hold most of them.
+    """
+    notes: dict[str, dict[str, str]] = {}
+    lost = region.get("unreachable_dwellings", 0.0)
+    if lost > 0:
+        notes["unreachable_housing"] = {
+            "nl": f"{_count(lost, 'nl')} woningen liggen verder dan de maximale afstand van het "
+            "fietsnetwerk: ze tellen als niet bediend.",
+            "en": f"{_count(lost, 'en')} dwellings lie beyond the maximum distance from the bike "
+            "network: they count as not served.",
+        }
+    for layer, nl, en in (
+        ("mobipunten", "mobipunten", "mobipunten"),
+        ("stations", "stations", "stations"),
+    ):
+        ids = unreachable.loc[unreachable["layer"] == layer, "id"].astype(str).tolist()
+        if ids:
+            shown = ", ".join(ids[:10]) + (" ..." if len(ids) > 10 else "")
+            notes[f"unreachable_{layer}"] = {
+                "nl": f"{len(ids)} {nl} liggen te ver van het fietsnetwerk en tellen niet mee: {shown}.",
+                "en": f"{len(ids)} {en} lie too far from the bike network and are not counted: {shown}.",
+            }
+    for target, (t_nl, t_en) in _TARGET_TEXT.items():
+        key = f"no_route_dwellings_{target}"
+        n = region.get(key, 0.0)
+        if not n or not np.isfinite(n) or n <= 0:
+            continue
+        where = ""
+        where_en = ""
+        if key in municipalities.columns:
+            per = municipalities[["name", key]].loc[municipalities[key] > 0]
+            per = per.sort_values(key, ascending=False).head(5)
+            pairs = list(zip(per["name"].astype(str), per[key].astype(float), strict=True))
+            where = ", ".join(f"{name} ({_count(v, 'nl')})" for name, v in pairs)
+            where_en = ", ".join(f"{name} ({_count(v, 'en')})" for name, v in pairs)
+        notes[f"no_route_{target}"] = {
+            "nl": f"Geen route: {_count(n, 'nl')} woningen hebben geen fietsroute naar {t_nl}"
+            + (f" (vooral {where})" if where else "")
+            + ". Ze tellen als niet bediend; de mediaan en het 90e percentiel rekenen ze als "
+            "oneindig ver, het gemiddelde laat ze weg.",
+            "en": f"No route: {_count(n, 'en')} dwellings have no cycling route to {t_en}"
+            + (f" (mostly {where_en})" if where_en else "")
+            + ". They count as not served; the median and 90th percentile count them as "
+            "infinitely far, the mean leaves them out.",
+        }
+    return notes
 
 
 def _unreachable(parts: Iterable[tuple[str, Attachment | None]]) -> pd.DataFrame:
