@@ -27,7 +27,7 @@ from pyproj import CRS, Transformer
 
 from slimmeregio.layers.model import ANALYSIS_CRS
 from slimmeregio.layers.progress import Task
-from slimmeregio.layers.roles import LINK_CLASSES
+from slimmeregio.layers.roles import LINK_CLASSES, Role, canonical_value
 from slimmeregio.scenarios.attach import Attachment
 from slimmeregio.scenarios.brussels import NO_BRUSSELS_NOTE, inside
 from slimmeregio.scenarios.kernel import (
@@ -54,6 +54,7 @@ __all__ = [
     "evaluate_situation",
     "group_indicators",
     "network_summary",
+    "planned_mask",
     "service_area_polygons",
     "warning_notes",
     "weighted_quantile",
@@ -231,6 +232,7 @@ _ARRAY_COLUMNS = (
 def _arrays(frame: pd.DataFrame, brussels: bool) -> dict[str, np.ndarray]:
     out = {c: frame[c].to_numpy(dtype=float) for c in ("dwellings", "inhabitants", *_ARRAY_COLUMNS)}
     out["reachable"] = frame["reachable"].to_numpy(dtype=bool)
+    out["planned"] = planned_mask(frame["status"]) if "status" in frame.columns else np.zeros(len(frame), bool)
     if brussels:
         out["bike_min_brussels"] = frame["bike_min_brussels"].to_numpy(dtype=float)
         inside_bx = (
@@ -240,6 +242,14 @@ def _arrays(frame: pd.DataFrame, brussels: bool) -> dict[str, np.ndarray]:
         )
         out["routed_brussels"] = ~inside_bx
     return out
+
+
+def planned_mask(status: pd.Series) -> np.ndarray:
+    """Which housing rows are planned (status ``gepland`` or a synonym such as
+    ``vergund`` or ``in aanbouw``), not lived in today."""
+    values = status.fillna("").astype(str)
+    lookup = {v: canonical_value(Role.HOUSING, "status", v) == "gepland" for v in values.unique()}
+    return values.map(lookup).to_numpy(dtype=bool)
 
 
 def group_indicators(
@@ -272,6 +282,8 @@ def _indicators(
         "dwellings": float(total),
         "inhabitants": float(total_inh),
         "unreachable_dwellings": float(dw[~reachable].sum()),
+        "existing_dwellings": float(dw[~col("planned")].sum()),
+        "planned_dwellings": float(dw[col("planned")].sum()),
     }
     for target in ("mobipunt", "station"):
         walk = col(f"walk_m_{target}")

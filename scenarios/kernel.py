@@ -46,6 +46,8 @@ __all__ = [
 
 #: Smallest arc weight (csgraph ignores absent entries; keep every arc positive).
 EPS = 1e-9
+#: Costs of a point's candidate edges closer than this (per rank) are a tie.
+TIE_EPS = 1e-9
 
 
 def base_arcs(network: Network, mode: str) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
@@ -314,8 +316,11 @@ def nearest_destination(
         c_dest[r] = d_owner[d_rows[pick]]
         c_entry[r] = -1
         c_ridden[r] = d_flat.frac[d_rows[pick]] != flat.frac[r]
-    # The best candidate per source (ties: the nearest candidate, listed first).
-    order = np.lexsort((np.arange(len(c_cost)), c_cost, s_owner))
+    # The best candidate per source. Ties: the nearest candidate (listed
+    # first) wins; costs within TIE_EPS per rank count as equal, so float
+    # noise does not decide which edge a route starts on.
+    rank = np.arange(len(s_owner)) - np.searchsorted(s_owner, s_owner)
+    order = np.lexsort((rank, c_cost + TIE_EPS * rank, s_owner))
     first = order[np.r_[True, s_owner[order][1:] != s_owner[order][:-1]]] if len(order) else order
     best_owner = s_owner[first]
     cost[best_owner] = c_cost[first]

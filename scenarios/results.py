@@ -12,6 +12,10 @@ without a trailing ``.0`` (``400``, ``1200``, ``7.5``):
 
 ``dwellings``, ``inhabitants``
     housing units and inhabitants (dwellings x household size) analysed.
+``existing_dwellings``, ``planned_dwellings``
+    the dwellings by status: lived in today, or planned (``gepland`` and its
+    synonyms). The base holds existing dwellings only; planned ones enter
+    through a scenario (the built-in "geplande projecten").
 ``unreachable_dwellings``
     dwellings whose housing point lies beyond ``max_snap_m`` of the network.
 ``share_walk_mobipunt_<m>m`` / ``share_walk_station_<m>m``
@@ -86,6 +90,8 @@ _FIXED: dict[str, tuple[str, str, str]] = {
         "Dwellings not reachable over the network",
         "count",
     ),
+    "existing_dwellings": ("Bestaande woningen", "Existing dwellings", "count"),
+    "planned_dwellings": ("Geplande woningen", "Planned dwellings", "count"),
     "no_route_dwellings_mobipunt": (
         "Woningen zonder fietsroute naar een mobipunt (geen route)",
         "Dwellings without a cycling route to a mobipunt (no route)",
@@ -193,7 +199,7 @@ def indicator_keys(
     ``region=False`` leaves out the region-only grid keys; ``brussels=False``
     the Brussels-border keys (absent from runs without a Brussels layer).
     """
-    keys = ["dwellings", "inhabitants", "unreachable_dwellings"]
+    keys = ["dwellings", "inhabitants", "existing_dwellings", "planned_dwellings", "unreachable_dwellings"]
     for target in ("mobipunt", "station"):
         keys.append(f"no_route_dwellings_{target}")
         for m in walk_thresholds_m:
@@ -566,7 +572,7 @@ class SitingResult:
                     x=float(row.geometry.x),
                     y=float(row.geometry.y),
                     name=str(row.name) if row.name else f"Voorgesteld mobipunt {row.rank}",
-                    hoppin_type=hoppin_type,
+                    hoppin_type=hoppin_type,  # type: ignore[arg-type]  # validated by the model
                     author=author,
                     reason=reason,
                 )

@@ -13,7 +13,7 @@ from slimmeregio.scenarios.engine import compare, evaluate, situation
 from slimmeregio.scenarios.model import RemoveLink, Scenario
 
 from ._reference import nearest_costs
-from .conftest import X0
+from .conftest import X0, Y0
 
 WHO = {"author": "test", "reason": "test"}
 
@@ -115,3 +115,116 @@ def test_closing_groenendaal_hoeilaart_cuts_dwellings_off_from_brussels(region_b
     lost = a[(a["target"] == "brussels") & (a["change"] == "loss")]
     assert lost["dwellings"].sum() == expected
     assert np.isinf(lost["threshold"]).all()
+
+
+# ---------------------------------------------------------------------------
+# Item 4: one fixed base
+# ---------------------------------------------------------------------------
+
+LOKAAL_12 = {"fietssnelweg": 25.0, "bovenlokaal": 20.0, "lokaal": 12.0, "overig": 14.0}
+
+
+def _mean_bike_mobipunt(network, base) -> float:
+    """Independent: networkx costs to the nearest mobipunt, dwelling-weighted mean (min)."""
+    ref = nearest_costs(network, base.housing_att, base.mobipunt_att, "bike") / 60
+    w = base.inputs.housing["dwellings"].to_numpy(dtype=float)
+    fin = np.isfinite(ref)
+    return float(np.average(ref[fin], weights=w[fin]))
+
+
+def test_the_base_is_fixed_and_parameter_only_scenarios_show_their_effect(small_project, small_base) -> None:
+    from slimmeregio.scenarios.engine import base_parameters, compare_scenarios
+    from slimmeregio.scenarios.model import AddMobipunt, Parameters
+
+    slow = Scenario(name="lokaal 12 km/u", parameters=Parameters(speeds_kmh=LOKAAL_12))
+    extra = Scenario(
+        name="extra mobipunt",
+        modifications=(AddMobipunt(x=X0 + 1000, y=Y0 + 1000, name="N", hoppin_type="buurt", **WHO),),
+    )
+    assert base_parameters(small_project) == Parameters()
+    base_ab, (c_slow, c_extra) = compare_scenarios(small_project, [slow, extra])
+    base_ba, (c_extra2, c_slow2) = compare_scenarios(small_project, [extra, slow])
+    assert base_ab.parameters == base_ba.parameters == Parameters()
+    # The Base column does not depend on the order of the scenario files.
+    for a, b in ((c_slow, c_slow2), (c_extra, c_extra2)):
+        np.testing.assert_array_equal(a.region["base"].to_numpy(), b.region["base"].to_numpy())
+        np.testing.assert_allclose(a.region["scenario"].to_numpy(), b.region["scenario"].to_numpy(), rtol=1e-12)
+    # The parameter-only scenario shows its effect, equal to networkx at both speeds.
+    net = small_base.network
+    expected_base = _mean_bike_mobipunt(net, small_base)
+    expected_slow = _mean_bike_mobipunt(net.with_speeds(LOKAAL_12), small_base)
+    row = c_slow.region.set_index("indicator").loc["mean_bike_min_mobipunt"]
+    assert row["base"] == pytest.approx(expected_base, rel=1e-9)
+    assert row["scenario"] == pytest.approx(expected_slow, rel=1e-9)
+    assert row["delta"] == pytest.approx(expected_slow - expected_base, rel=1e-6)
+    assert row["delta"] > 0.05
+    assert "speeds_kmh" in c_slow.scenario.notes["parameters_differ"]["en"]
+    assert "parameters_differ" not in c_extra.scenario.notes
+
+
+def test_the_projects_stored_base_parameters_define_the_base(small_project, small_base) -> None:
+    from slimmeregio.layers.model import Project, ProjectSettings
+    from slimmeregio.scenarios.engine import compare_scenarios
+
+    project = Project(
+        layers=small_project.layers,
+        settings=ProjectSettings(base_parameters={"speeds_kmh": LOKAAL_12}),
+    )
+    default = Scenario(name="standaard")
+    base, (cmp,) = compare_scenarios(project, [default])
+    assert base.parameters.speeds_kmh["lokaal"] == 12.0
+    row = cmp.region.set_index("indicator").loc["mean_bike_min_mobipunt"]
+    net = small_base.network
+    assert row["base"] == pytest.approx(_mean_bike_mobipunt(net.with_speeds(LOKAAL_12), small_base), rel=1e-9)
+    assert row["scenario"] == pytest.approx(_mean_bike_mobipunt(net, small_base), rel=1e-9)
+
+
+def test_invalid_stored_base_parameters_are_a_located_error(small_project) -> None:
+    from slimmeregio.layers.errors import ScenarioError
+    from slimmeregio.layers.model import Project, ProjectSettings
+    from slimmeregio.scenarios.engine import compare_scenarios
+
+    project = Project(layers=small_project.layers, settings=ProjectSettings(base_parameters={"max_snap_m": -1}))
+    with pytest.raises(ScenarioError) as err:
+        compare_scenarios(project, [])
+    assert "settings.base_parameters.max_snap_m" in str(err.value)
+
+
+def test_base_parameters_are_saved_with_the_project(tmp_path, small_project) -> None:
+    from slimmeregio.layers.model import Project, ProjectSettings
+    from slimmeregio.layers.project_file import load_project, save_project
+
+    project = Project(layers=small_project.layers, settings=ProjectSettings(base_parameters={"household_size": 2.1}))
+    path = tmp_path / "p.srp"
+    save_project(project, path)
+    assert load_project(path).settings.base_parameters == {"household_size": 2.1}
+
+
+# ---------------------------------------------------------------------------
+# Item 5: planned housing is a scenario, not the base
+# ---------------------------------------------------------------------------
+
+
+def test_planned_housing_is_not_in_the_base_of_the_region(region_project, region_base) -> None:
+    from slimmeregio.layers.roles import Role
+    from slimmeregio.scenarios.engine import planned_projects_scenario
+
+    layer = region_project.layers.first(Role.HOUSING)
+    frame = layer.frame
+    planned = frame["status"].astype(str).str.strip().str.lower().eq("gepland").to_numpy()
+    w = frame["woningen"].to_numpy(dtype=float)
+    existing, future = float(w[~planned].sum()), float(w[planned].sum())
+    assert future > 0
+    ev = evaluate(region_base)
+    assert ev.region["dwellings"] == existing
+    assert ev.region["existing_dwellings"] == existing
+    assert ev.region["planned_dwellings"] == 0
+    assert ev.region["inhabitants"] == pytest.approx(existing * 2.4)
+    sc = planned_projects_scenario(region_base)
+    assert sc is not None and sc.name == "geplande projecten"
+    assert len(sc.modifications) == int(planned.sum())
+    scen = evaluate(region_base, sc)
+    assert scen.region["dwellings"] == existing + future
+    assert scen.region["existing_dwellings"] == existing
+    assert scen.region["planned_dwellings"] == future
+    assert scen.dwellings["added"].sum() == int(planned.sum())
