@@ -228,3 +228,60 @@ def test_planned_housing_is_not_in_the_base_of_the_region(region_project, region
     assert scen.region["existing_dwellings"] == existing
     assert scen.region["planned_dwellings"] == future
     assert scen.dwellings["added"].sum() == int(planned.sum())
+
+
+# ---------------------------------------------------------------------------
+# Item 2: a link's flow counts only routes that ride it; documented ties
+# ---------------------------------------------------------------------------
+
+
+def _star():
+    """Three links meeting at C = (X0, Y0): west (lokaal, id 7), east
+    (fietssnelweg, id 9), north (lokaal, id 3). A station sits exactly on C."""
+    import geopandas as gpd
+    import shapely
+
+    from slimmeregio.layers.model import ANALYSIS_CRS
+    from slimmeregio.scenarios.network import network_from_frame
+
+    c = (X0, Y0)
+    lines = [
+        shapely.LineString([(X0 - 1000, Y0), c]),
+        shapely.LineString([c, (X0 + 1000, Y0)]),
+        shapely.LineString([c, (X0, Y0 + 1000)]),
+    ]
+    frame = gpd.GeoDataFrame(geometry=lines, crs=ANALYSIS_CRS)
+    return network_from_frame(
+        frame,
+        link_id=np.array([7, 9, 3]),
+        link_class=np.array(["lokaal", "fietssnelweg", "lokaal"], dtype=object),
+        speeds_kmh={"fietssnelweg": 25.0, "lokaal": 16.0},
+    )
+
+
+def test_flow_counts_only_links_ridden_and_ties_go_to_the_fastest_link() -> None:
+    from slimmeregio.scenarios.attach import attach_points
+    from slimmeregio.scenarios.kernel import flows_to_nearest, nearest_destination
+
+    net = _star()
+    station = attach_points(net, np.array([[X0, Y0]]), max_snap_m=500)
+    # Equally near (0 m) to all three links: the fastest link is the nearest
+    # edge named; all three are candidates.
+    assert int(net.link_id[station.edge[0]]) == 9
+    assert sorted(int(net.link_id[e]) for e in station.cand_edge) == [3, 7, 9]
+    # Dwellings along the west link only (10 m off it).
+    xs = np.array([-900.0, -600.0, -300.0, -100.0])
+    homes = attach_points(net, np.c_[X0 + xs, np.full(4, Y0 + 10.0)], max_snap_m=500)
+    w = np.array([5.0, 7.0, 11.0, 13.0])
+    res = nearest_destination(net, homes, station, mode="bike")
+    flow = flows_to_nearest(net, homes, res, w)
+    by_link = {int(net.link_id[e]): flow[e] for e in range(net.n_edges)}
+    # Hand count: every route rides the west link; nobody rides east or north.
+    assert by_link == {7: 36.0, 9: 0.0, 3: 0.0}
+
+
+def test_equal_parallel_arcs_keep_the_lowest_edge() -> None:
+    from slimmeregio.scenarios.kernel import csr_min
+
+    g = csr_min(2, np.array([0, 0, 0]), np.array([1, 1, 1]), np.array([4.0, 4.0, 4.0]), np.array([12, 5, 9]))
+    assert g.edge_of(np.array([0]), np.array([1]))[0] == 5
