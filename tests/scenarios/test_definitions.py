@@ -285,3 +285,34 @@ def test_equal_parallel_arcs_keep_the_lowest_edge() -> None:
 
     g = csr_min(2, np.array([0, 0, 0]), np.array([1, 1, 1]), np.array([4.0, 4.0, 4.0]), np.array([12, 5, 9]))
     assert g.edge_of(np.array([0]), np.array([1]))[0] == 5
+
+
+# ---------------------------------------------------------------------------
+# Item 11: the command line prints key indicators and every warning
+# ---------------------------------------------------------------------------
+
+
+def test_summary_lines_show_key_indicators_with_change_and_every_warning(small_project, small_base) -> None:
+    from slimmeregio.scenarios.model import Parameters
+    from slimmeregio.scenarios.summary import summary_lines
+
+    base_ev = evaluate(small_base)
+    scen = Scenario(name="lokaal 12", parameters=Parameters(speeds_kmh=LOKAAL_12))
+    cmp = compare(base_ev, evaluate(small_base, scen))
+    layer = small_project.layers["woningen"]
+    total = int(layer.frame["woningen"].sum())
+    east = int(layer.frame.loc[layer.frame.geometry.x > X0 + 1900, "woningen"].sum())
+    nl = summary_lines(cmp, "nl")
+    en = summary_lines(cmp, "en")
+    # Dwellings in Dutch number format, unchanged.
+    assert f"Woningen: {total:,}".replace(",", ".") + " -> " in "\n".join(nl)
+    assert any(line.startswith("Dwellings: ") and f"{total:,}" in line for line in en)
+    # A cycling share with its change, signed.
+    share = [line for line in en if line.startswith("Share of dwellings within 5 min by bike of a mobipunt")]
+    assert len(share) == 1 and "%" in share[0] and "(-" in share[0]
+    # The east village has no station: the no-route count and its warning.
+    no_route = [line for line in en if line.startswith("Dwellings without a cycling route to a station")]
+    assert no_route and f"{east:,} -> {east:,}" in no_route[0]
+    assert any(line.startswith("Warning: No route:") for line in en)
+    assert any(line.startswith("Let op: Geen route:") for line in nl)
+    assert any("speeds_kmh" in line for line in en[:1])
