@@ -397,6 +397,9 @@ class AddLink(_Modification):
     speed_kmh: Speed | None = None
     name: Text = ""
     oneway: Flag = False
+    #: A bridge or tunnel: joins the network at its two ends only, not where
+    #: it crosses other links (as crossings without a shared vertex in the base).
+    bridge: Flag = False
 
     @field_validator("coords")
     @classmethod
@@ -1112,6 +1115,7 @@ coords = [[140500.0, 158700.0], [140750.0, 158420.0], [140956.0, 158163.0]]
 link_class = "bovenlokaal"          # fietssnelweg, bovenlokaal, lokaal of overig
 name = "Fietsbrug over de Zenne"
 oneway = false
+bridge = true                       # brug/tunnel: enkel verbonden aan de twee uiteinden
 author = "Dienst Mobiliteit Halle"
 reason = "Kortere fietsroute van de woonwijk naar station Halle"
 created = 2025-03-01T10:00:00

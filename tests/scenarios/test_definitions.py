@@ -316,3 +316,46 @@ def test_summary_lines_show_key_indicators_with_change_and_every_warning(small_p
     assert any(line.startswith("Warning: No route:") for line in en)
     assert any(line.startswith("Let op: Geen route:") for line in nl)
     assert any("speeds_kmh" in line for line in en[:1])
+
+
+# ---------------------------------------------------------------------------
+# Item 9: a new link can be a bridge or tunnel (joined at its ends only)
+# ---------------------------------------------------------------------------
+
+
+def test_a_bridge_joins_the_network_at_its_ends_only(small_base) -> None:
+    from slimmeregio.scenarios.model import AddLink
+
+    # Diagonal across the west village's grid, from one corner node to the
+    # opposite one: it crosses the grid's streets many times between nodes.
+    coords = ((X0, Y0), (X0 + 1400.0, Y0 + 1200.0))
+    plain = situation(small_base, Scenario(name="a", modifications=(AddLink(coords=coords, **WHO),)))
+    bridge = situation(
+        small_base, Scenario(name="b", modifications=(AddLink(coords=coords, bridge=True, **WHO),))
+    )
+    net0 = small_base.network
+    added_plain = plain.network.change == "added"
+    added_bridge = bridge.network.change == "added"
+    assert added_plain.sum() > 5  # noded at every crossing
+    # The bridge: one edge, existing streets untouched, its ends the two end nodes.
+    assert added_bridge.sum() == 1
+    assert bridge.network.n_edges == net0.n_edges + 1
+    e = int(np.flatnonzero(added_bridge)[0])
+    ends = {tuple(np.round(bridge.network.node_xy[bridge.network.u[e]], 6)),
+            tuple(np.round(bridge.network.node_xy[bridge.network.v[e]], 6))}
+    assert (round(X0, 6), round(Y0, 6)) in ends
+
+
+def test_the_example_scenario_uses_a_bridge(region_base) -> None:
+    from slimmeregio.scenarios.model import AddLink, example_scenario_toml
+
+    sc = Scenario.loads(example_scenario_toml()) if hasattr(Scenario, "loads") else None
+    if sc is None:
+        import tomllib
+
+        sc = Scenario.model_validate(tomllib.loads(example_scenario_toml()))
+    links = [m for m in sc.modifications if isinstance(m, AddLink)]
+    assert links and links[0].bridge
+    sit = situation(region_base, Scenario(name="brug", modifications=(links[0],)))
+    added = np.flatnonzero(sit.network.change == "added")
+    assert len(added) == 1  # not joined to the links it passes over
