@@ -502,15 +502,36 @@ def _area_polygon(points: np.ndarray, *, cell: float, grow: float) -> Any:
     return shapely.buffer(rough, cell / 2, quad_segs=2)
 
 
-def _chord_samples(a: np.ndarray, b: np.ndarray, spacing: float) -> np.ndarray:
-    """Points every ``spacing`` (or closer) on the straight segments ``a -> b``."""
-    if len(a) == 0:
-        return np.zeros((0, 2))
-    n = np.maximum(np.ceil(np.hypot(*(b - a).T) / spacing).astype(np.int64), 1)
-    seg = np.repeat(np.arange(len(a)), n)
+def _edge_samples(network: Network, spacing: float) -> tuple[np.ndarray, np.ndarray]:
+    """Points every ``spacing`` (or closer) along every edge's geometry, ends
+    included: ``(xy, edge)``. Cached on the network."""
+    key = ("area_samples", spacing)
+    hit = network.cache.get(key)
+    if hit is not None:
+        return hit  # type: ignore[no-any-return]
+    n = np.maximum(np.ceil(network.length / spacing).astype(np.int64), 1) + 1
+    edge = np.repeat(np.arange(network.n_edges, dtype=np.int64), n)
     step = np.arange(n.sum()) - np.repeat(np.cumsum(n) - n, n)
-    f = (step / n[seg])[:, None]
-    return a[seg] + f * (b[seg] - a[seg])
+    frac = step / (n[edge] - 1)
+    pts = shapely.line_interpolate_point(network.geometry[edge], frac, normalized=True)
+    xy = shapely.get_coordinates(pts).reshape(-1, 2)
+    network.cache[key] = (xy, edge)
+    return xy, edge
+
+
+def _partial_samples(network: Network, edges: np.ndarray, start: np.ndarray, stop: np.ndarray) -> np.ndarray:
+    """Points along the geometry of ``edges`` between fractions ``start`` and
+    ``stop`` (from ``u``), every :data:`AREA_CELL_M` or closer."""
+    if len(edges) == 0:
+        return np.zeros((0, 2))
+    span = np.abs(stop - start) * network.length[edges]
+    n = np.maximum(np.ceil(span / AREA_CELL_M).astype(np.int64), 1) + 1
+    row = np.repeat(np.arange(len(edges)), n)
+    step = np.arange(n.sum()) - np.repeat(np.cumsum(n) - n, n)
+    t = step / (n[row] - 1)
+    frac = start[row] + t * (stop[row] - start[row])
+    pts = shapely.line_interpolate_point(network.geometry[edges[row]], frac, normalized=True)
+    return shapely.get_coordinates(pts).reshape(-1, 2)
 
 
 def service_area_polygons(
@@ -524,7 +545,8 @@ def service_area_polygons(
     """Per attached point: the polygon reachable by bike within ``minutes``.
 
     The network reached within the time (reached edges sampled every
-    :data:`AREA_CELL_M` along their chords, plus the reachable part of each rim edge) marked
+    :data:`AREA_CELL_M` along their geometry, plus the reachable part of each
+    rim edge, likewise) marked
     on a raster, grown by :data:`AREA_GROW_M` so the blocks between reached
     streets are in, holes filled, and turned into a polygon. None for
     unreachable points. ``known[i]``, when not None, is taken as the polygon
@@ -536,8 +558,7 @@ def service_area_polygons(
         todo = np.asarray([k is None for k in known], dtype=bool)
     att_todo = att.without(~todo)
     fwd, bwd = network.weights("bike")
-    xy_u = network.node_xy[network.u]
-    xy_v = network.node_xy[network.v]
+    sample_xy, sample_edge = _edge_samples(network, AREA_CELL_M)
     polys: list[Any] = list(known) if known is not None else [None] * len(att)
     todo_count = max(int((todo & att.reachable).sum()), 1)
     for done, (i, dist) in enumerate(
@@ -548,21 +569,17 @@ def service_area_polygons(
         reached = np.isfinite(dist)
         du, dv = dist[network.u], dist[network.v]
         ru, rv = reached[network.u], reached[network.v]
-        full = np.flatnonzero(ru & rv)
-        parts = [_chord_samples(xy_u[full], xy_v[full], AREA_CELL_M), network.node_xy[reached], att.xy[i : i + 1]]
-        # Rim edges (one end reached): the reachable stretch from that end.
-        for rim, start, end, d, w in (
-            (np.flatnonzero(ru & ~rv), xy_u, xy_v, du, bwd),
-            (np.flatnonzero(rv & ~ru), xy_v, xy_u, dv, fwd),
-        ):
-            if len(rim):
-                with np.errstate(invalid="ignore", divide="ignore"):
-                    f = np.nan_to_num(np.clip((limit - d[rim]) / w[rim], 0, 1))
-                steps = np.linspace(0.0, 1.0, 5)
-                pts = start[rim][:, None, :] + (f[:, None] * steps[None, :])[:, :, None] * (
-                    end[rim] - start[rim]
-                )[:, None, :]
-                parts.append(pts.reshape(-1, 2))
+        full = ru & rv
+        parts = [sample_xy[full[sample_edge]], network.node_xy[reached], att.xy[i : i + 1]]
+        # Rim edges (one end reached): the reachable stretch from that end,
+        # along the link's geometry.
+        rim_u = np.flatnonzero(ru & ~rv)
+        rim_v = np.flatnonzero(rv & ~ru)
+        with np.errstate(invalid="ignore", divide="ignore"):
+            fu = np.nan_to_num(np.clip((limit - du[rim_u]) / bwd[rim_u], 0, 1))
+            fv = np.nan_to_num(np.clip((limit - dv[rim_v]) / fwd[rim_v], 0, 1))
+        parts.append(_partial_samples(network, rim_u, np.zeros(len(rim_u)), fu))
+        parts.append(_partial_samples(network, rim_v, np.ones(len(rim_v)), 1.0 - fv))
         polys[i] = _area_polygon(np.vstack(parts), cell=AREA_CELL_M, grow=AREA_GROW_M)
     return polys
 

@@ -359,3 +359,33 @@ def test_the_example_scenario_uses_a_bridge(region_base) -> None:
     sit = situation(region_base, Scenario(name="brug", modifications=(links[0],)))
     added = np.flatnonzero(sit.network.change == "added")
     assert len(added) == 1  # not joined to the links it passes over
+
+
+# ---------------------------------------------------------------------------
+# Item 6: service areas follow the links' geometry, not their chords
+# ---------------------------------------------------------------------------
+
+
+def test_service_area_follows_a_curved_link() -> None:
+    import math
+
+    import geopandas as gpd
+    import shapely
+
+    from slimmeregio.layers.model import ANALYSIS_CRS
+    from slimmeregio.scenarios.attach import attach_points
+    from slimmeregio.scenarios.indicators import service_area_polygons
+    from slimmeregio.scenarios.network import network_from_frame
+
+    # One link: a half circle of radius 600 m from A = (X0 - 600, Y0) to
+    # B = (X0 + 600, Y0), bulging north; 1,885 m long, ridden in 7 min at 16 km/h.
+    r = 600.0
+    arc = [(X0 - r * math.cos(t), Y0 + r * math.sin(t)) for t in np.linspace(0, math.pi, 61)]
+    net = network_from_frame(gpd.GeoDataFrame(geometry=[shapely.LineString(arc)], crs=ANALYSIS_CRS))
+    mobipunt = attach_points(net, np.array([[X0 - r, Y0]]), max_snap_m=50)
+    (poly,) = service_area_polygons(net, mobipunt, minutes=10)
+    # Ribbon housing along the arc, 20 m outside it: all within 10 minutes.
+    homes = [shapely.Point(X0 - (r + 20) * math.cos(t), Y0 + (r + 20) * math.sin(t)) for t in np.linspace(0.1, 3.0, 30)]
+    assert all(poly.contains(h) for h in homes)
+    # And the area is a ribbon, not the disc: the circle's centre stays out.
+    assert not poly.contains(shapely.Point(X0, Y0 + 100))
