@@ -542,7 +542,7 @@ def service_area_polygons(
     known: list[Any] | None = None,
     task: Task | None = None,
 ) -> list[Any]:
-    """Per attached point: the polygon reachable by bike within ``minutes``.
+    """Per attached point: the polygon from which it is reached by bike within ``minutes``.
 
     The network reached within the time (reached edges sampled every
     :data:`AREA_CELL_M` along their geometry, plus the reachable part of each
