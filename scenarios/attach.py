@@ -160,14 +160,33 @@ def _from_candidates(
     snap: np.ndarray,
     radius: np.ndarray,
     far_snap: np.ndarray,
+    keep_order: np.ndarray | None = None,
 ) -> Attachment:
     """An Attachment from unsorted candidate rows (duplicates dropped).
 
     Rows are sorted by point, distance, then speed (fastest first), then
     link id, then edge; the first row of each point is its nearest edge.
     ``far_snap``: distance to the nearest edge for points without a candidate.
+    ``keep_order``: rows of these points (bool per point) are already in
+    their final order and free of duplicates (rows carried from the base);
+    only the others are sorted.
     """
-    k = len(ids)
+    if keep_order is not None and len(owner):
+        done = keep_order[owner]
+        rest = np.flatnonzero(~done)
+        sub = np.lexsort(
+            (edge[rest], network.link_id[edge[rest]], -network.speed_kmh[edge[rest]],
+             np.round(snap[rest], 9), owner[rest])
+        )
+        rest = rest[sub]
+        if len(rest):
+            key = owner[rest].astype(np.int64) * max(network.n_edges, 1) + edge[rest]
+            first_of_key = np.r_[True, key[1:] != key[:-1]]
+            rest = rest[first_of_key]
+        rows = np.concatenate([np.flatnonzero(done), rest])
+        rows = rows[np.argsort(owner[rows], kind="stable")]
+        owner, edge, frac, snap = owner[rows], edge[rows], frac[rows], snap[rows]
+        return _primary(ids, xy, owner, edge, frac, snap, radius, far_snap)
     order = np.lexsort(
         (edge, network.link_id[edge] if len(edge) else edge, -network.speed_kmh[edge] if len(edge) else edge,
          np.round(snap, 9), owner)
@@ -179,6 +198,21 @@ def _from_candidates(
         keep = np.zeros(len(owner), bool)
         keep[first_of_key] = True
         owner, edge, frac, snap = owner[keep], edge[keep], frac[keep], snap[keep]
+    return _primary(ids, xy, owner, edge, frac, snap, radius, far_snap)
+
+
+def _primary(
+    ids: np.ndarray,
+    xy: np.ndarray,
+    owner: np.ndarray,
+    edge: np.ndarray,
+    frac: np.ndarray,
+    snap: np.ndarray,
+    radius: np.ndarray,
+    far_snap: np.ndarray,
+) -> Attachment:
+    """The Attachment of sorted candidate rows: the first row of a point is its nearest edge."""
+    k = len(ids)
     p_edge = np.full(k, -1, dtype=np.int64)
     p_frac = np.zeros(k)
     p_snap = np.asarray(far_snap, dtype=float).copy()
@@ -406,6 +440,12 @@ def carry_over(
     carried = np.flatnonzero(carry & np.isfinite(radius))
     if len(new_edges) and len(carried):
         new_edges = np.asarray(new_edges, dtype=np.int64)
+        # Only points near the new edges' extent can gain one (cheap prefilter).
+        x0, y0, x1, y1 = shapely.total_bounds(network.geometry[new_edges])
+        r = radius[carried]
+        px, py = xy[carried, 0], xy[carried, 1]
+        carried = carried[(px >= x0 - r) & (px <= x1 + r) & (py >= y0 - r) & (py <= y1 + r)]
+    if len(new_edges) and len(carried):
         tree = shapely.STRtree(network.geometry[new_edges])
         o2, e2, f2, s2 = _candidates_within(network, tree, new_edges, xy, carried, radius[carried])
         parts_o.append(o2)
@@ -430,6 +470,10 @@ def carry_over(
         parts_s.append(sf.snap_m)
         radius[rows] = sub.radius if sub.radius is not None else np.nan
         far[rows] = sub.snap_m
+    # Points that only carry base rows keep their order; the rest is sorted.
+    touched = np.zeros(k, bool)
+    for o in parts_o[1:]:
+        touched[o] = True
     return _from_candidates(
         network,
         ids,
@@ -440,4 +484,5 @@ def carry_over(
         np.concatenate(parts_s),
         radius,
         far,
+        keep_order=carry & ~touched,
     )

@@ -502,23 +502,6 @@ def _area_polygon(points: np.ndarray, *, cell: float, grow: float) -> Any:
     return shapely.buffer(rough, cell / 2, quad_segs=2)
 
 
-def _edge_samples(network: Network, spacing: float) -> tuple[np.ndarray, np.ndarray]:
-    """Points every ``spacing`` (or closer) along every edge's geometry, ends
-    included: ``(xy, edge)``. Cached on the network."""
-    key = ("area_samples", spacing)
-    hit = network.cache.get(key)
-    if hit is not None:
-        return hit  # type: ignore[no-any-return]
-    n = np.maximum(np.ceil(network.length / spacing).astype(np.int64), 1) + 1
-    edge = np.repeat(np.arange(network.n_edges, dtype=np.int64), n)
-    step = np.arange(n.sum()) - np.repeat(np.cumsum(n) - n, n)
-    frac = step / (n[edge] - 1)
-    pts = shapely.line_interpolate_point(network.geometry[edge], frac, normalized=True)
-    xy = shapely.get_coordinates(pts).reshape(-1, 2)
-    network.cache[key] = (xy, edge)
-    return xy, edge
-
-
 def _partial_samples(network: Network, edges: np.ndarray, start: np.ndarray, stop: np.ndarray) -> np.ndarray:
     """Points along the geometry of ``edges`` between fractions ``start`` and
     ``stop`` (from ``u``), every :data:`AREA_CELL_M` or closer."""
@@ -558,7 +541,6 @@ def service_area_polygons(
         todo = np.asarray([k is None for k in known], dtype=bool)
     att_todo = att.without(~todo)
     fwd, bwd = network.weights("bike")
-    sample_xy, sample_edge = _edge_samples(network, AREA_CELL_M)
     polys: list[Any] = list(known) if known is not None else [None] * len(att)
     todo_count = max(int((todo & att.reachable).sum()), 1)
     for done, (i, dist) in enumerate(
@@ -569,8 +551,12 @@ def service_area_polygons(
         reached = np.isfinite(dist)
         du, dv = dist[network.u], dist[network.v]
         ru, rv = reached[network.u], reached[network.v]
-        full = ru & rv
-        parts = [sample_xy[full[sample_edge]], network.node_xy[reached], att.xy[i : i + 1]]
+        full = np.flatnonzero(ru & rv)
+        parts = [
+            _partial_samples(network, full, np.zeros(len(full)), np.ones(len(full))),
+            network.node_xy[reached],
+            att.xy[i : i + 1],
+        ]
         # Rim edges (one end reached): the reachable stretch from that end,
         # along the link's geometry.
         rim_u = np.flatnonzero(ru & ~rv)

@@ -319,9 +319,16 @@ def nearest_destination(
     # The best candidate per source. Ties: the nearest candidate (listed
     # first) wins; costs within TIE_EPS per rank count as equal, so float
     # noise does not decide which edge a route starts on.
-    rank = np.arange(len(s_owner)) - np.searchsorted(s_owner, s_owner)
-    order = np.lexsort((rank, c_cost + TIE_EPS * rank, s_owner))
-    first = order[np.r_[True, s_owner[order][1:] != s_owner[order][:-1]]] if len(order) else order
+    if len(s_owner):
+        starts = np.r_[0, np.flatnonzero(s_owner[1:] != s_owner[:-1]) + 1]
+        counts = np.diff(np.r_[starts, len(s_owner)])
+        rank = np.arange(len(s_owner)) - np.repeat(starts, counts)
+        key = c_cost + TIE_EPS * rank
+        best_key = np.minimum.reduceat(key, starts)
+        hits = np.flatnonzero(key == np.repeat(best_key, counts))
+        first = hits[np.r_[True, s_owner[hits][1:] != s_owner[hits][:-1]]]
+    else:
+        first = np.zeros(0, np.int64)
     best_owner = s_owner[first]
     cost[best_owner] = c_cost[first]
     src_edge = np.full(ns, -1, dtype=np.int64)
