@@ -109,20 +109,24 @@ def coverage_sets(
     fwd, bwd = network.weights("bike")
     c_owner, c_flat = candidates.expand()
     cand_conn = connector_cost(network, c_flat, "bike")
+    c_start = np.searchsorted(c_owner, np.arange(k))
+    c_end = np.searchsorted(c_owner, np.arange(k), side="right")
     order = np.argsort(flat.edge, kind="stable")
     uniq, starts = np.unique(flat.edge[order], return_index=True)
     by_edge = dict(zip(uniq.tolist(), np.split(order, starts[1:]), strict=True))
+    mark = np.zeros(len(housing), bool)
     reaches = iter_reach(network, candidates, mode="bike", limit=limit_s, batch=32)
     for done, (j, dist) in enumerate(reaches, start=1):
         reached = np.flatnonzero(dist <= limit_s)
         if len(reached):
             sub = incidence[reached]
-            near = np.unique(sub.indices)
+            near = sub.indices  # duplicates are harmless: the sets are made unique below
             cost = conn[near] + np.minimum(to_u[near] + dist[hu[near]], to_v[near] + dist[hv[near]])
             inside = near[cost <= limit_s]
         else:
             inside = np.zeros(0, np.int64)
-        for r in np.flatnonzero(c_owner == j).tolist():
+        found = [inside]
+        for r in range(int(c_start[j]), int(c_end[j])):
             e = int(c_flat.edge[r])
             same = by_edge.get(e)
             if same is None:
@@ -131,8 +135,12 @@ def coverage_sets(
             g = flat.frac[same]
             along = np.where(f >= g, part_cost(f - g, fwd[e]), part_cost(g - f, bwd[e]))
             direct = conn[same] + along + cand_conn[r]
-            inside = np.union1d(inside, same[direct <= limit_s])
-        sets[j] = np.unique(owner[inside]).astype(np.int64)
+            found.append(same[direct <= limit_s])
+        rows = np.concatenate(found) if len(found) > 1 else inside
+        hit = owner[rows]
+        mark[hit] = True
+        sets[j] = np.flatnonzero(mark).astype(np.int64)
+        mark[hit] = False
         if done % 64 == 0:
             task.report(done / max(k, 1), "candidate coverage")
     return sets
