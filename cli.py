@@ -574,6 +574,7 @@ def run_command(scenario_file: str, project_path: str | None, out_dir: str, forc
                 "scenario": scenario.name,
                 "scenario_file": str(scenario_file),
                 "parameters": scenario.parameters.model_dump(mode="json"),
+                "base_parameters": comparison.base.parameters.model_dump(mode="json"),
                 "modifications": len(scenario.modifications),
                 "region": region,
                 "unreachable": {
@@ -595,12 +596,10 @@ def run_command(scenario_file: str, project_path: str | None, out_dir: str, forc
                                   progress=task.sub(0.8, 0.98).report)
                 atomic_write_text(staging / "summary.json", json.dumps(summary, ensure_ascii=False, indent=2) + "\n")
             task.report(1.0, "done")
-    rows = comparison.region.set_index("indicator")
-    key = next((k for k in rows.index if k.startswith("share_bike_mobipunt_")), None)
-    if key is not None:
-        r = rows.loc[key]
-        label = r["label_nl"] if lang == "nl" else r["label_en"]
-        click.echo(f"{label}: {r['base']:.1f}% -> {r['scenario']:.1f}% ({r['delta']:+.2f})")
+    from slimmeregio.scenarios.summary import summary_lines
+
+    for line in summary_lines(comparison, lang):
+        click.echo(line)
     done = "Resultaten geschreven in" if lang == "nl" else "Results written to"
     click.echo(f"{done} {out} (results.gpkg, summary.json)")
 

@@ -94,18 +94,17 @@ def _nx_nearest(network: Any, g: nx.DiGraph, sources: Any, dests: Any, mode: str
     fwd, bwd = network.weights(mode)
     n = network.n_nodes
     rev = g.reverse(copy=True)
-    dconn = connector_cost(network, dests, mode)
-    virtual = []
-    for j in np.flatnonzero(dests.reachable):
-        e = int(dests.edge[j])
-        d = n + int(j)
-        virtual.append(d)
-        cu = float(part_cost(np.array([dests.frac[j]]), fwd[e : e + 1])[0] + dconn[j])
-        cv = float(part_cost(np.array([1 - dests.frac[j]]), bwd[e : e + 1])[0] + dconn[j])
-        if np.isfinite(cu):
-            rev.add_edge(d, int(network.u[e]), weight=cu)
-        if np.isfinite(cv):
-            rev.add_edge(d, int(network.v[e]), weight=cv)
+    d_owner, d_flat = dests.expand()  # one row per (destination, candidate edge)
+    dconn = connector_cost(network, d_flat, mode)
+    virtual = sorted({n + int(j) for j in d_owner})
+    for r in range(len(d_owner)):
+        e = int(d_flat.edge[r])
+        d = n + int(d_owner[r])
+        cu = float(part_cost(np.array([d_flat.frac[r]]), fwd[e : e + 1])[0] + dconn[r])
+        cv = float(part_cost(np.array([1 - d_flat.frac[r]]), bwd[e : e + 1])[0] + dconn[r])
+        for node, c in ((int(network.u[e]), cu), (int(network.v[e]), cv)):
+            if np.isfinite(c) and (not rev.has_edge(d, node) or rev[d][node]["weight"] > c):
+                rev.add_edge(d, node, weight=c)
     if paths:
         dist, _ = nx.multi_source_dijkstra(rev, virtual, weight="weight")
     else:
@@ -114,34 +113,36 @@ def _nx_nearest(network: Any, g: nx.DiGraph, sources: Any, dests: Any, mode: str
     for k, v in dist.items():
         if k < n:
             node[k] = v
-    conn = connector_cost(network, sources, mode)
-    to_u, to_v = entry_costs(network, sources, mode)
-    e = np.where(sources.reachable, sources.edge, 0)
-    cost = conn + np.minimum(to_u + node[network.u[e]], to_v + node[network.v[e]])
+    s_owner, s_flat = sources.expand()
+    conn = connector_cost(network, s_flat, mode)
+    to_u, to_v = entry_costs(network, s_flat, mode)
+    e = s_flat.edge
+    row_cost = conn + np.minimum(to_u + node[network.u[e]], to_v + node[network.v[e]])
     # A destination on the source's own edge: straight along the edge.
-    for j in np.flatnonzero(dests.reachable):
-        d_e = int(dests.edge[j])
-        on = np.flatnonzero(sources.reachable & (sources.edge == d_e))
+    for r in range(len(d_owner)):
+        d_e = int(d_flat.edge[r])
+        on = np.flatnonzero(e == d_e)
         if len(on) == 0:
             continue
-        f, g = dests.frac[j], sources.frac[on]
+        f, fs = d_flat.frac[r], s_flat.frac[on]
         along = np.where(
-            f >= g,
-            part_cost(f - g, np.full(len(on), fwd[d_e])),
-            part_cost(g - f, np.full(len(on), bwd[d_e])),
+            f >= fs,
+            part_cost(f - fs, np.full(len(on), fwd[d_e])),
+            part_cost(fs - f, np.full(len(on), bwd[d_e])),
         )
-        cost[on] = np.minimum(cost[on], conn[on] + along + dconn[j])
+        row_cost[on] = np.minimum(row_cost[on], conn[on] + along + dconn[r])
+    cost = np.full(len(sources), np.inf)
+    np.minimum.at(cost, s_owner, row_cost)
     return cost
 
 
 def _brussels_sources(sit: Any) -> Any:
     """The housing attachment with the dwellings inside Brussels left out."""
-    from slimmeregio.scenarios.attach import Attachment
     from slimmeregio.scenarios.brussels import inside
 
     h = sit.housing_att
     in_bx = inside(sit.brussels, h.xy)
-    return Attachment(h.ids, h.xy, np.where(in_bx, -1, h.edge), h.frac, h.snap_m)
+    return h.without(in_bx)
 
 
 def _shortest_path_work_csgraph(sit: Any) -> dict[str, Any]:
@@ -182,19 +183,23 @@ def _shortest_path_work_networkx(sit: Any, graphs: dict[str, nx.DiGraph]) -> dic
     from slimmeregio.scenarios.attach import connector_cost, part_cost
 
     fwd, bwd = net.weights("bike")
-    dconn = connector_cost(net, sit.mobipunt_att, "bike")
+    m_owner, m_flat = sit.mobipunt_att.expand()
+    dconn = connector_cost(net, m_flat, "bike")
     total = 0
     n = net.n_nodes
-    for j in np.flatnonzero(sit.mobipunt_att.reachable):
-        e = int(sit.mobipunt_att.edge[j])
-        f = sit.mobipunt_att.frac[j]
-        start = {
-            int(net.u[e]): float(part_cost(np.array([f]), fwd[e : e + 1])[0] + dconn[j]),
-            int(net.v[e]): float(part_cost(np.array([1 - f]), bwd[e : e + 1])[0] + dconn[j]),
-        }
+    for j in np.unique(m_owner):
+        start: dict[int, float] = {}
+        for r in np.flatnonzero(m_owner == j):
+            e = int(m_flat.edge[r])
+            f = m_flat.frac[r]
+            for node, c in (
+                (int(net.u[e]), float(part_cost(np.array([f]), fwd[e : e + 1])[0] + dconn[r])),
+                (int(net.v[e]), float(part_cost(np.array([1 - f]), bwd[e : e + 1])[0] + dconn[r])),
+            ):
+                if np.isfinite(c):
+                    start[node] = min(start.get(node, np.inf), c)
         for node, c in start.items():
-            if np.isfinite(c):
-                rev.add_edge(n, node, weight=c)
+            rev.add_edge(n, node, weight=c)
         dist = nx.single_source_dijkstra_path_length(rev, n, cutoff=limit, weight="weight")
         rev.remove_node(n)
         total += sum(1 for k in dist if k < n)

@@ -366,13 +366,23 @@ class ProjectSettings:
     title: str = "Slimme Regio Halle-Vilvoorde"
     organisation: str = ""
     language: str = "nl"
+    #: The parameters the base situation is evaluated with, as plain data
+    #: (the scenario model's ``Parameters``; empty: its defaults). Validated
+    #: by the scenario engine, which lives above this package.
+    base_parameters: dict[str, Any] = field(default_factory=dict)
 
     def to_dict(self) -> dict[str, Any]:
-        return {"title": self.title, "organisation": self.organisation, "language": self.language}
+        out: dict[str, Any] = {"title": self.title, "organisation": self.organisation, "language": self.language}
+        if self.base_parameters:
+            out["base_parameters"] = dict(self.base_parameters)
+        return out
 
     @classmethod
     def from_dict(cls, data: dict[str, Any]) -> ProjectSettings:
-        return cls(**{k: v for k, v in data.items() if k in cls.__dataclass_fields__})
+        values = {k: v for k, v in data.items() if k in cls.__dataclass_fields__}
+        if not isinstance(values.get("base_parameters", {}), dict):
+            values.pop("base_parameters")
+        return cls(**values)
 
 
 @dataclass

@@ -1094,8 +1094,9 @@ def load_project(
                 f"{type(exc).__name__}: {exc}",
             ) from None
     settings = doc.get("settings")
-    if isinstance(settings, Mapping) and not all(
-        isinstance(settings.get(k, ""), str) for k in ("title", "organisation", "language")
+    if isinstance(settings, Mapping) and not (
+        all(isinstance(settings.get(k, ""), str) for k in ("title", "organisation", "language"))
+        and isinstance(settings.get("base_parameters", {}), Mapping)
     ):
         raise _error(target, "de projectinstellingen zijn beschadigd", "the project settings are damaged")
     scenarios = doc.get("scenarios") or []

@@ -10,8 +10,9 @@ Network edits
 * ``add_link``: each end is attached to the nearest node within
   :data:`SNAP_M`, else to the nearest link within :data:`SNAP_M` (which is
   split there), else it starts a new node. The link is noded where it
-  crosses existing links (both are split at the crossing). New links get ids
-  above every existing id, in modification order.
+  crosses existing links (both are split at the crossing), unless it is a
+  bridge or tunnel (``bridge = true``): then it joins at its ends only. New
+  links get ids above every existing id, in modification order.
 * ``remove_link``: every edge of the link is removed.
 * ``upgrade_link``: new class and/or a fixed speed on every edge of the link.
 
@@ -371,9 +372,10 @@ def _add_link(ed: _Editor, mod: AddLink, link_id: int) -> None:
     line = shapely.LineString(coords)
     if line.length <= 0:
         return
-    # Crossings with existing links (not at the new link's own ends).
+    # Crossings with existing links (not at the new link's own ends); a
+    # bridge or tunnel joins at its ends only.
     stops: list[tuple[float, int]] = [(0.0, start), (line.length, end)]
-    for e in ed.crossing(line):
+    for e in [] if mod.bridge else ed.crossing(line):
         geom = ed.edge(e)["geometry"]
         inter = shapely.intersection(geom, line)
         pts = shapely.get_coordinates(inter)

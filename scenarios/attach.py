@@ -1,25 +1,42 @@
 """Attaching points (dwellings, mobipunten, stations, centres) to the network.
 
-A point is attached at the nearest point of the nearest edge (not merely the
-nearest node): it enters the network through two *virtual edges*, to the
-edge's ``u`` at ``frac * length`` and to its ``v`` at ``(1 - frac) * length``,
-plus the straight connector from the point to the edge (walked, or cycled at
-the edge's speed). Points farther than ``max_snap_m`` from every edge are
-unreachable: they are kept and reported, never dropped silently.
+A point is attached to **every edge within its attachment radius**, at the
+nearest point of each (not merely the nearest node). The radius is
+``max(2 d, d + ATTACH_EXTRA_M)`` where ``d`` is the distance to the nearest
+edge (capped at ``max_snap_m``), and at most :data:`ATTACH_MAX_EDGES` edges
+(the nearest) are kept. Through each of them the point enters the network by
+two *virtual edges*, to the edge's ``u`` at ``frac * length`` and to its
+``v`` at ``(1 - frac) * length``, plus the straight connector from the point
+to the edge (walked, or cycled at that edge's speed); every cost is the
+minimum over the candidates. Points farther than ``max_snap_m`` from every
+edge are unreachable: they are kept and reported, never dropped silently.
+
+The per-point fields ``edge``, ``frac`` and ``snap_m`` describe the
+*nearest* candidate (ties: the fastest edge, then the lowest link id); the
+``cand_*`` arrays hold all of them, ordered by point, then distance.
 """
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 import numpy as np
 import shapely
 
 from slimmeregio.scenarios.network import Network
 
+#: The attachment radius is ``max(2 d, d + ATTACH_EXTRA_M)`` (m), ``d`` the
+#: distance to the nearest edge.
+ATTACH_EXTRA_M = 50.0
+#: At most this many edges (the nearest) per point.
+ATTACH_MAX_EDGES = 8
+
 __all__ = [
+    "ATTACH_EXTRA_M",
+    "ATTACH_MAX_EDGES",
     "Attachment",
     "attach_points",
+    "attachment_radius",
     "carry_over",
     "concat_attachments",
     "connector_cost",
@@ -39,12 +56,18 @@ class Attachment:
     xy
         ``(k, 2)`` point coordinates.
     edge
-        Edge number each point is attached to, ``-1`` when unreachable.
+        Nearest edge of each point, ``-1`` when unreachable.
     frac
-        Position of the attachment along the edge from ``u`` (0..1).
+        Position of the attachment along that edge from ``u`` (0..1).
     snap_m
-        Distance from the point to the edge (m); for unreachable points the
+        Distance from the point to that edge (m); for unreachable points the
         distance to the nearest edge at all (NaN for an empty network).
+    cand_owner, cand_edge, cand_frac, cand_snap
+        Every edge the points are attached to (the nearest included), sorted
+        by point then distance; None: the nearest edge only.
+    radius
+        Per point: the attachment radius (m) the candidates were taken
+        within, or None.
     """
 
     ids: np.ndarray
@@ -52,6 +75,11 @@ class Attachment:
     edge: np.ndarray
     frac: np.ndarray
     snap_m: np.ndarray
+    cand_owner: np.ndarray | None = None
+    cand_edge: np.ndarray | None = None
+    cand_frac: np.ndarray | None = None
+    cand_snap: np.ndarray | None = None
+    radius: np.ndarray | None = None
 
     def __len__(self) -> int:
         return int(len(self.ids))
@@ -60,11 +88,188 @@ class Attachment:
     def reachable(self) -> np.ndarray:
         return self.edge >= 0
 
+    @property
+    def multi(self) -> bool:
+        """Whether the points carry candidate edges beyond the nearest."""
+        return self.cand_owner is not None
+
+    def expand(self) -> tuple[np.ndarray, Attachment]:
+        """``(owner, flat)``: one row per (point, candidate edge) of the
+        reachable points; ``owner[r]`` is the point of row ``r`` (ascending)."""
+        if self.cand_owner is None or self.cand_edge is None:
+            ok = np.flatnonzero(self.reachable)
+            return ok, Attachment(
+                self.ids[ok], self.xy[ok], self.edge[ok], self.frac[ok], self.snap_m[ok]
+            )
+        assert self.cand_frac is not None and self.cand_snap is not None
+        o = self.cand_owner
+        return o, Attachment(self.ids[o], self.xy[o], self.cand_edge, self.cand_frac, self.cand_snap)
+
     def subset(self, mask: np.ndarray) -> Attachment:
         """The points selected by a boolean mask or index array."""
+        idx = np.arange(len(self))[mask]
+        if self.cand_owner is None:
+            return Attachment(
+                self.ids[idx], self.xy[idx], self.edge[idx], self.frac[idx], self.snap_m[idx],
+                radius=None if self.radius is None else self.radius[idx],
+            )
+        assert self.cand_edge is not None and self.cand_frac is not None and self.cand_snap is not None
+        new_pos = np.full(len(self), -1, dtype=np.int64)
+        new_pos[idx] = np.arange(len(idx))
+        keep = new_pos[self.cand_owner] >= 0
+        owner = new_pos[self.cand_owner[keep]]
+        order = np.argsort(owner, kind="stable")
         return Attachment(
-            self.ids[mask], self.xy[mask], self.edge[mask], self.frac[mask], self.snap_m[mask]
+            self.ids[idx],
+            self.xy[idx],
+            self.edge[idx],
+            self.frac[idx],
+            self.snap_m[idx],
+            owner[order],
+            self.cand_edge[keep][order],
+            self.cand_frac[keep][order],
+            self.cand_snap[keep][order],
+            None if self.radius is None else self.radius[idx],
         )
+
+    def without(self, mask: np.ndarray) -> Attachment:
+        """The same points with those in ``mask`` detached (unreachable)."""
+        mask = np.asarray(mask, bool)
+        edge = np.where(mask, -1, self.edge)
+        if self.cand_owner is None:
+            return replace(self, edge=edge)
+        assert self.cand_edge is not None and self.cand_frac is not None and self.cand_snap is not None
+        keep = ~mask[self.cand_owner]
+        return replace(
+            self,
+            edge=edge,
+            cand_owner=self.cand_owner[keep],
+            cand_edge=self.cand_edge[keep],
+            cand_frac=self.cand_frac[keep],
+            cand_snap=self.cand_snap[keep],
+        )
+
+
+def _from_candidates(
+    network: Network,
+    ids: np.ndarray,
+    xy: np.ndarray,
+    owner: np.ndarray,
+    edge: np.ndarray,
+    frac: np.ndarray,
+    snap: np.ndarray,
+    radius: np.ndarray,
+    far_snap: np.ndarray,
+    keep_order: np.ndarray | None = None,
+) -> Attachment:
+    """An Attachment from unsorted candidate rows (duplicates dropped).
+
+    Rows are sorted by point, distance, then speed (fastest first), then
+    link id, then edge; the first row of each point is its nearest edge.
+    ``far_snap``: distance to the nearest edge for points without a candidate.
+    ``keep_order``: rows of these points (bool per point) are already in
+    their final order and free of duplicates (rows carried from the base);
+    only the others are sorted.
+    """
+    if keep_order is not None and len(owner):
+        done = keep_order[owner]
+        rest = np.flatnonzero(~done)
+        sub = np.lexsort(
+            (edge[rest], network.link_id[edge[rest]], -network.speed_kmh[edge[rest]],
+             np.round(snap[rest], 9), owner[rest])
+        )
+        rest = rest[sub]
+        if len(rest):
+            key = owner[rest].astype(np.int64) * max(network.n_edges, 1) + edge[rest]
+            first_of_key = np.r_[True, key[1:] != key[:-1]]
+            rest = rest[first_of_key]
+        rows = np.concatenate([np.flatnonzero(done), rest])
+        rows = rows[np.argsort(owner[rows], kind="stable")]
+        owner, edge, frac, snap = owner[rows], edge[rows], frac[rows], snap[rows]
+        return _primary(ids, xy, owner, edge, frac, snap, radius, far_snap)
+    order = np.lexsort(
+        (edge, network.link_id[edge] if len(edge) else edge, -network.speed_kmh[edge] if len(edge) else edge,
+         np.round(snap, 9), owner)
+    )
+    owner, edge, frac, snap = owner[order], edge[order], frac[order], snap[order]
+    if len(owner):
+        key = owner.astype(np.int64) * max(network.n_edges, 1) + edge
+        _, first_of_key = np.unique(key, return_index=True)
+        keep = np.zeros(len(owner), bool)
+        keep[first_of_key] = True
+        owner, edge, frac, snap = owner[keep], edge[keep], frac[keep], snap[keep]
+    return _primary(ids, xy, owner, edge, frac, snap, radius, far_snap)
+
+
+def _primary(
+    ids: np.ndarray,
+    xy: np.ndarray,
+    owner: np.ndarray,
+    edge: np.ndarray,
+    frac: np.ndarray,
+    snap: np.ndarray,
+    radius: np.ndarray,
+    far_snap: np.ndarray,
+) -> Attachment:
+    """The Attachment of sorted candidate rows: the first row of a point is its nearest edge."""
+    k = len(ids)
+    p_edge = np.full(k, -1, dtype=np.int64)
+    p_frac = np.zeros(k)
+    p_snap = np.asarray(far_snap, dtype=float).copy()
+    if len(owner):
+        first = np.r_[True, owner[1:] != owner[:-1]]
+        p_edge[owner[first]] = edge[first]
+        p_frac[owner[first]] = frac[first]
+        p_snap[owner[first]] = snap[first]
+    return Attachment(
+        np.asarray(ids, dtype=object),
+        xy,
+        p_edge,
+        p_frac,
+        p_snap,
+        owner.astype(np.int64),
+        edge.astype(np.int64),
+        np.clip(np.nan_to_num(frac), 0.0, 1.0),
+        snap.astype(float),
+        radius,
+    )
+
+
+def attachment_radius(nearest_m: np.ndarray, max_snap_m: float) -> np.ndarray:
+    """``max(2 d, d + ATTACH_EXTRA_M)``, at most ``max_snap_m`` (NaN stays NaN)."""
+    d = np.asarray(nearest_m, dtype=float)
+    return np.minimum(np.maximum(2 * d, d + ATTACH_EXTRA_M), max(max_snap_m, 1e-6))
+
+
+def _candidates_within(
+    network: Network,
+    tree: shapely.STRtree,
+    edges: np.ndarray | None,
+    xy: np.ndarray,
+    rows: np.ndarray,
+    radius: np.ndarray,
+) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
+    """Candidate rows ``(owner, edge, frac, snap)``: edges of ``tree`` within
+    ``radius[i]`` of point ``rows[i]``, at most :data:`ATTACH_MAX_EDGES` each."""
+    if len(rows) == 0:
+        z = np.zeros(0, np.int64)
+        return z, z, np.zeros(0), np.zeros(0)
+    pts = shapely.points(xy[rows])
+    pi, ei = tree.query(pts, predicate="dwithin", distance=radius)
+    e = ei if edges is None else edges[ei]
+    dist = shapely.distance(pts[pi], network.geometry[e])
+    ok = dist <= radius[pi] + 1e-9
+    pi, e, dist = pi[ok], e[ok], dist[ok]
+    # The nearest ATTACH_MAX_EDGES per point.
+    order = np.lexsort((e, dist, pi))
+    pi, e, dist = pi[order], e[order], dist[order]
+    if len(pi):
+        start = np.r_[0, np.flatnonzero(pi[1:] != pi[:-1]) + 1]
+        rank = np.arange(len(pi)) - np.repeat(start, np.diff(np.r_[start, len(pi)]))
+        keep = rank < ATTACH_MAX_EDGES
+        pi, e, dist = pi[keep], e[keep], dist[keep]
+    frac = shapely.line_locate_point(network.geometry[e], pts[pi], normalized=True)
+    return rows[pi], e, np.clip(np.nan_to_num(frac), 0.0, 1.0), dist
 
 
 def attach_points(
@@ -73,8 +278,13 @@ def attach_points(
     ids: np.ndarray | None = None,
     *,
     max_snap_m: float,
+    radius: np.ndarray | None = None,
 ) -> Attachment:
-    """Attach points ``xy`` (``(k, 2)``, EPSG:31370) to ``network``."""
+    """Attach points ``xy`` (``(k, 2)``, EPSG:31370) to ``network``.
+
+    ``radius`` (per point, m) overrides the attachment radius, e.g. the
+    base's radius when a scenario re-attaches a point.
+    """
     xy = np.asarray(xy, dtype=float).reshape(-1, 2)
     k = len(xy)
     ids_arr = (
@@ -82,28 +292,23 @@ def attach_points(
         if ids is None
         else np.asarray([str(i) for i in ids], dtype=object)
     )
-    edge = np.full(k, -1, dtype=np.int64)
-    frac = np.zeros(k)
-    snap = np.full(k, np.nan)
+    far = np.full(k, np.nan)
     if k == 0 or network.n_edges == 0:
-        return Attachment(ids_arr, xy, edge, frac, snap)
-    finite = np.isfinite(xy).all(axis=1)
+        z = np.zeros(0, np.int64)
+        return _from_candidates(
+            network, ids_arr, xy, z, z, np.zeros(0), np.zeros(0), np.full(k, np.nan), far
+        )
+    finite = np.flatnonzero(np.isfinite(xy).all(axis=1))
     pts = shapely.points(xy[finite])
-    idx_finite = np.flatnonzero(finite)
-    (pi, ei), dist = network.tree.query_nearest(
-        pts, max_distance=max(max_snap_m, 1e-6), return_distance=True, all_matches=False
-    )
-    rows = idx_finite[pi]
-    edge[rows] = ei
-    snap[rows] = dist
-    frac[rows] = shapely.line_locate_point(network.geometry[ei], pts[pi], normalized=True)
-    frac = np.clip(np.nan_to_num(frac), 0.0, 1.0)
-    missing = np.flatnonzero(finite & (edge < 0))
-    if len(missing):
-        mpts = shapely.points(xy[missing])
-        (mi, _), mdist = network.tree.query_nearest(mpts, return_distance=True, all_matches=False)
-        snap[missing[mi]] = mdist
-    return Attachment(ids_arr, xy, edge, frac, snap)
+    (pi, _), dist = network.tree.query_nearest(pts, return_distance=True, all_matches=False)
+    far[finite[pi]] = dist
+    rad = attachment_radius(far, max_snap_m)
+    if radius is not None:
+        rad = np.where(np.isfinite(radius), np.maximum(np.asarray(radius, float), rad), rad)
+        rad = np.minimum(rad, max(max_snap_m, 1e-6))
+    within = finite[far[finite] <= max_snap_m]
+    owner, edge, frac, snap = _candidates_within(network, network.tree, None, xy, within, rad[within])
+    return _from_candidates(network, ids_arr, xy, owner, edge, frac, snap, rad, far)
 
 
 def connector_cost(network: Network, att: Attachment, mode: str) -> np.ndarray:
@@ -153,12 +358,29 @@ def concat_attachments(parts: list[Attachment]) -> Attachment:
         return Attachment(
             np.zeros(0, dtype=object), np.zeros((0, 2)), np.zeros(0, np.int64), empty, empty
         )
+    if not any(p.multi for p in parts):
+        return Attachment(
+            np.concatenate([p.ids for p in parts]),
+            np.vstack([p.xy for p in parts]),
+            np.concatenate([p.edge for p in parts]).astype(np.int64),
+            np.concatenate([p.frac for p in parts]),
+            np.concatenate([p.snap_m for p in parts]),
+        )
+    offsets = np.cumsum([0] + [len(p) for p in parts[:-1]])
+    flat = [(o + off, f) for p, off in zip(parts, offsets, strict=True) for o, f in [p.expand()]]
     return Attachment(
         np.concatenate([p.ids for p in parts]),
         np.vstack([p.xy for p in parts]),
         np.concatenate([p.edge for p in parts]).astype(np.int64),
         np.concatenate([p.frac for p in parts]),
         np.concatenate([p.snap_m for p in parts]),
+        np.concatenate([o for o, _ in flat]).astype(np.int64),
+        np.concatenate([f.edge for _, f in flat]).astype(np.int64),
+        np.concatenate([f.frac for _, f in flat]),
+        np.concatenate([f.snap_m for _, f in flat]),
+        np.concatenate(
+            [p.radius if p.radius is not None else np.full(len(p), np.nan) for p in parts]
+        ),
     )
 
 
@@ -174,55 +396,93 @@ def carry_over(
     max_snap_m: float,
     fresh: np.ndarray | None = None,
 ) -> Attachment:
-    """Attachments on an edited network, reusing the base's where still valid.
+    """Attachments on an edited network, built on the base's.
 
     ``base_rows[i]`` is the row of point ``i`` in ``base`` (-1 for a new
     point); ``edge_map`` maps base edges to edges of ``network`` (-1 when
-    gone; None when the network is the base's). A carried point moves to a
-    new edge (``new_edges``) when that one is nearer; points on gone edges,
-    new points and ``fresh`` ones are attached from scratch. The result
-    equals :func:`attach_points` on ``network`` (up to ties).
+    removed or split; None when the network is the base's). A carried point
+    keeps its base candidates whose edges survive and its base radius, and
+    gains every new edge (``new_edges``, which include the pieces of split
+    edges) within that radius: adding links can only add candidates, closing
+    links only takes them away. A carried point left without any candidate,
+    new points and ``fresh`` ones are attached from scratch.
     """
     xy = np.asarray(xy, dtype=float).reshape(-1, 2)
+    ids = np.asarray(ids, dtype=object)
     k = len(xy)
     base_rows = np.asarray(base_rows, dtype=np.int64)
     carry = base_rows >= 0
     if fresh is not None:
         carry &= ~np.asarray(fresh, bool)
-    edge = np.full(k, -1, dtype=np.int64)
-    frac = np.zeros(k)
-    snap = np.full(k, np.nan)
-    rows = base_rows[carry]
-    old_edge = base.edge[rows]
-    if edge_map is None:
-        new_edge = old_edge
-    else:
-        new_edge = np.where(old_edge >= 0, edge_map[np.maximum(old_edge, 0)], -1)
-    edge[carry] = new_edge
-    frac[carry] = base.frac[rows]
-    snap[carry] = base.snap_m[rows]
-    # A base edge that vanished: attach again.
-    lost = np.zeros(k, bool)
-    lost[np.flatnonzero(carry)[(old_edge >= 0) & (new_edge < 0)]] = True
-    redo = ~carry | lost
+    pos_in_base = np.full(len(base), -1, dtype=np.int64)
+    pos_in_base[base_rows[carry]] = np.flatnonzero(carry)
+    b_owner, b_flat = base.expand()
+    owner = pos_in_base[b_owner]
+    keep = owner >= 0
+    owner = owner[keep]
+    edge = b_flat.edge[keep]
+    frac = b_flat.frac[keep]
+    snap = b_flat.snap_m[keep]
+    if edge_map is not None:
+        edge = np.where(edge >= 0, edge_map[np.maximum(edge, 0)], -1)
+        alive = edge >= 0
+        owner, edge, frac, snap = owner[alive], edge[alive], frac[alive], snap[alive]
+    radius = np.full(k, np.nan)
+    base_radius = (
+        base.radius
+        if base.radius is not None
+        else attachment_radius(base.snap_m, max_snap_m)
+    )
+    radius[carry] = base_radius[base_rows[carry]]
+    far = np.full(k, np.nan)
+    far[carry] = base.snap_m[base_rows[carry]]
+    parts_o, parts_e, parts_f, parts_s = [owner], [edge], [frac], [snap]
+    carried = np.flatnonzero(carry & np.isfinite(radius))
+    if len(new_edges) and len(carried):
+        new_edges = np.asarray(new_edges, dtype=np.int64)
+        # Only points near the new edges' extent can gain one (cheap prefilter).
+        x0, y0, x1, y1 = shapely.total_bounds(network.geometry[new_edges])
+        r = radius[carried]
+        px, py = xy[carried, 0], xy[carried, 1]
+        carried = carried[(px >= x0 - r) & (px <= x1 + r) & (py >= y0 - r) & (py <= y1 + r)]
+    if len(new_edges) and len(carried):
+        tree = shapely.STRtree(network.geometry[new_edges])
+        o2, e2, f2, s2 = _candidates_within(network, tree, new_edges, xy, carried, radius[carried])
+        parts_o.append(o2)
+        parts_e.append(e2)
+        parts_f.append(f2)
+        parts_s.append(s2)
+    owner = np.concatenate(parts_o)
+    has = np.zeros(k, bool)
+    has[owner] = True
+    # Carried points that were attached in the base but lost every candidate,
+    # and points without a base attachment: attach from scratch.
+    was_attached = np.zeros(k, bool)
+    was_attached[carry] = base.edge[base_rows[carry]] >= 0
+    redo = ~carry | (was_attached & ~has)
     if redo.any():
         sub = attach_points(network, xy[redo], ids[redo], max_snap_m=max_snap_m)
-        edge[redo] = sub.edge
-        frac[redo] = sub.frac
-        snap[redo] = sub.snap_m
-    check = np.flatnonzero(~redo)
-    if len(new_edges) and len(check):
-        tree = shapely.STRtree(network.geometry[new_edges])
-        pts = shapely.points(xy[check])
-        (pi, ei), dist = tree.query_nearest(
-            pts, max_distance=max(max_snap_m, 1e-6), return_distance=True, all_matches=False
-        )
-        rows_c = check[pi]
-        current = np.where(edge[rows_c] >= 0, snap[rows_c], np.inf)
-        better = dist < current
-        r = rows_c[better]
-        e = new_edges[ei[better]]
-        edge[r] = e
-        snap[r] = dist[better]
-        frac[r] = shapely.line_locate_point(network.geometry[e], pts[pi[better]], normalized=True)
-    return Attachment(np.asarray(ids, dtype=object), xy, edge, np.clip(frac, 0, 1), snap)
+        rows = np.flatnonzero(redo)
+        so, sf = sub.expand()
+        parts_o.append(rows[so])
+        parts_e.append(sf.edge)
+        parts_f.append(sf.frac)
+        parts_s.append(sf.snap_m)
+        radius[rows] = sub.radius if sub.radius is not None else np.nan
+        far[rows] = sub.snap_m
+    # Points that only carry base rows keep their order; the rest is sorted.
+    touched = np.zeros(k, bool)
+    for o in parts_o[1:]:
+        touched[o] = True
+    return _from_candidates(
+        network,
+        ids,
+        xy,
+        np.concatenate(parts_o).astype(np.int64),
+        np.concatenate(parts_e).astype(np.int64),
+        np.concatenate(parts_f),
+        np.concatenate(parts_s),
+        radius,
+        far,
+        keep_order=carry & ~touched,
+    )

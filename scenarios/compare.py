@@ -42,7 +42,9 @@ def _keys(base: dict[str, float], scen: dict[str, float]) -> list[str]:
 def access_changes(base: Evaluation, scenario: Evaluation) -> gpd.GeoDataFrame:
     """Housing features that gain or lose access at each threshold.
 
-    Thresholds are the scenario's parameters'. A feature only in the
+    Thresholds are the scenario's parameters'. With a Brussels layer, rows
+    with target ``brussels`` (mode ``bike``, threshold ``inf``) are the
+    dwellings that gain or lose a cycling route to the Brussels border. A feature only in the
     scenario (added housing) gains where it is within reach; one only in the
     base (removed housing) loses where it was.
     """
@@ -77,35 +79,38 @@ def access_changes(base: Evaluation, scenario: Evaluation) -> gpd.GeoDataFrame:
     dw = np.where(in_s, dw_s, dw_b)
     params = scenario.parameters
     frames = []
+    plan: list[tuple[str, str, str, tuple[float, ...]]] = []
     for target in ("mobipunt", "station"):
-        for mode, col, thresholds in (
-            ("walk", f"walk_m_{target}", params.walk_thresholds_m),
-            ("bike", f"bike_min_{target}", params.bike_thresholds_min),
-        ):
-            vb = values(bd, ib, col)
-            vs = values(sd, is_, col)
-            for thr in thresholds:
-                inb = vb <= thr
-                ins = vs <= thr
-                for change, sel, weights in (("gain", ~inb & ins, dw), ("loss", inb & ~ins, dw_b)):
-                    if not sel.any():
-                        continue
-                    frames.append(
-                        pd.DataFrame(
-                            {
-                                "housing_id": ids.to_numpy()[sel].astype(str),
-                                "name": name[sel].astype(str),
-                                "nis": nis[sel].astype(str),
-                                "municipality": muni[sel].astype(str),
-                                "target": target,
-                                "mode": mode,
-                                "threshold": float(thr),
-                                "change": change,
-                                "dwellings": weights[sel].astype(np.int64),
-                                "geometry": geom[sel],
-                            }
-                        )
+        plan.append((target, "walk", f"walk_m_{target}", tuple(params.walk_thresholds_m)))
+        plan.append((target, "bike", f"bike_min_{target}", tuple(params.bike_thresholds_min)))
+    if base.has_brussels and scenario.has_brussels:
+        # Threshold inf: a route to the Brussels border at all (gained or lost).
+        plan.append(("brussels", "bike", "bike_min_brussels", (float("inf"),)))
+    for target, mode, col, thresholds in plan:
+        vb = values(bd, ib, col)
+        vs = values(sd, is_, col)
+        for thr in thresholds:
+            inb = vb <= thr if np.isfinite(thr) else np.isfinite(vb)
+            ins = vs <= thr if np.isfinite(thr) else np.isfinite(vs)
+            for change, sel, weights in (("gain", ~inb & ins, dw), ("loss", inb & ~ins, dw_b)):
+                if not sel.any():
+                    continue
+                frames.append(
+                    pd.DataFrame(
+                        {
+                            "housing_id": ids.to_numpy()[sel].astype(str),
+                            "name": name[sel].astype(str),
+                            "nis": nis[sel].astype(str),
+                            "municipality": muni[sel].astype(str),
+                            "target": target,
+                            "mode": mode,
+                            "threshold": float(thr),
+                            "change": change,
+                            "dwellings": weights[sel].astype(np.int64),
+                            "geometry": geom[sel],
+                        }
                     )
+                )
     if not frames:
         empty = pd.DataFrame({c: pd.Series(dtype=object) for c in _CHANGE_COLUMNS})
         empty["threshold"] = empty["threshold"].astype(float)

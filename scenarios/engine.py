@@ -32,7 +32,13 @@ from slimmeregio.scenarios.apply import Applied, Inputs, apply_scenario, removed
 from slimmeregio.scenarios.attach import Attachment, attach_points, carry_over
 from slimmeregio.scenarios.brussels import border_points, brussels_area
 from slimmeregio.scenarios.compare import compare
-from slimmeregio.scenarios.indicators import Grid, Reuse, Situation, evaluate_situation
+from slimmeregio.scenarios.indicators import (
+    Grid,
+    Reuse,
+    Situation,
+    evaluate_situation,
+    planned_mask,
+)
 from slimmeregio.scenarios.model import Parameters, Scenario
 from slimmeregio.scenarios.network import Network, build_network
 from slimmeregio.scenarios.results import (
@@ -43,11 +49,15 @@ from slimmeregio.scenarios.results import (
 )
 
 __all__ = [
+    "PLANNED_SCENARIO_NAME",
     "Base",
+    "base_parameters",
     "compare",
     "compare_scenarios",
     "evaluate",
     "feature_ids",
+    "parameter_differences",
+    "planned_projects_scenario",
     "prepare_base",
     "prepare_base_from_inputs",
     "situation",
@@ -80,6 +90,10 @@ class Base:
     brussels
         The Brussels area (one polygon geometry) for the flows towards the
         Brussels border, or None.
+    planned
+        The planned housing of the housing layer (status ``gepland`` or a
+        synonym), in the canonical housing columns: not part of the base;
+        :func:`planned_projects_scenario` adds it.
     timings
         Seconds per preparation step.
     """
@@ -94,6 +108,7 @@ class Base:
     centre_att: Attachment | None
     grid: Grid | None
     brussels: Any | None = None
+    planned: gpd.GeoDataFrame | None = None
     timings: dict[str, float] = field(default_factory=dict)
     _cache: dict[Any, Evaluation] = field(default_factory=dict, repr=False)
 
@@ -327,6 +342,44 @@ def _missing_layer(role: Role) -> EmptyLayerError:
     )
 
 
+def base_parameters(project: Project | None) -> Parameters:
+    """The parameters of the project's base situation.
+
+    Saved with the project (``project.settings.base_parameters``); the
+    defaults when the project stores none (the embedded region).
+
+    Raises
+    ------
+    ScenarioError
+        The stored base parameters are not valid (located at
+        ``settings.base_parameters``).
+    """
+    stored = getattr(getattr(project, "settings", None), "base_parameters", None) or {}
+    if not stored:
+        return Parameters()
+    from pydantic import ValidationError
+
+    from slimmeregio.scenarios.model import scenario_error
+
+    try:
+        return Parameters.model_validate(dict(stored))
+    except ValidationError as exc:
+        first = exc.errors()[0]
+        where = ".".join(str(p) for p in first.get("loc", ()))
+        msg = str(first.get("msg", ""))
+        raise scenario_error(
+            f"settings.base_parameters.{where}" if where else "settings.base_parameters",
+            f"ongeldige basisparameter van het project: {msg}",
+            f"invalid base parameter of the project: {msg}",
+        ) from None
+
+
+def parameter_differences(base: Parameters, other: Parameters) -> list[str]:
+    """Names of the parameters in which ``other`` differs from ``base``."""
+    a, b = base.model_dump(mode="json"), other.model_dump(mode="json")
+    return [k for k in a if a[k] != b.get(k)]
+
+
 def prepare_base(
     project: Project,
     parameters: Parameters | None = None,
@@ -337,7 +390,8 @@ def prepare_base(
 ) -> Base:
     """Prepare the base situation of ``project`` (first layer of each role).
 
-    ``brussels_layer`` names the polygon layer of the Brussels area used for
+    ``parameters``: by default the project's base parameters
+    (:func:`base_parameters`). ``brussels_layer`` names the polygon layer of the Brussels area used for
     the flows towards the Brussels border; by default a layer named
     ``brussel`` / ``brussels`` / ``bruxelles`` (see
     :mod:`slimmeregio.scenarios.brussels`). Without one those flows are zero
@@ -348,7 +402,7 @@ def prepare_base(
     EmptyLayerError
         The project has no bike network or no housing layer.
     """
-    params = parameters or Parameters()
+    params = parameters or base_parameters(project)
     task = Task(progress, cancel)
     timings: dict[str, float] = {}
     t0 = time.perf_counter()
@@ -369,6 +423,11 @@ def prepare_base(
     task.report(0.5, "layers")
     municipalities = _municipalities(project)
     housing = _housing(housing_layer, municipalities)
+    # The base is today's situation: planned housing is a scenario.
+    is_planned = planned_mask(housing["status"])
+    planned = housing.loc[is_planned].reset_index(drop=True)
+    housing = housing.loc[~is_planned].reset_index(drop=True)
+    housing["_row"] = np.arange(len(housing), dtype=np.int64)
     mobipunten = _mobipunten(project.layers.first(Role.MOBIPUNTEN), municipalities)
     stations = _stations(project.layers.first(Role.STATIONS))
     centres = _centres(project)
@@ -385,6 +444,7 @@ def prepare_base(
         project=project,
         timings=timings,
         task=task.sub(0.5, 1.0),
+        planned=planned,
     )
 
 
@@ -402,8 +462,12 @@ def prepare_base_from_inputs(
     project: Project | None = None,
     timings: dict[str, float] | None = None,
     task: Task | None = None,
+    planned: gpd.GeoDataFrame | None = None,
 ) -> Base:
-    """Prepare a base from canonical frames (see :mod:`scenarios.apply`)."""
+    """Prepare a base from canonical frames (see :mod:`scenarios.apply`).
+
+    ``planned``: planned housing kept aside for :func:`planned_projects_scenario`.
+    """
     params = parameters or Parameters()
     task = task or Task()
     timings = dict(timings or {})
@@ -453,7 +517,50 @@ def prepare_base_from_inputs(
         centre_att=c_att,
         grid=grid,
         brussels=brussels,
+        planned=planned,
         timings=timings,
+    )
+
+
+#: Name of the built-in scenario with the planned housing of the housing layer.
+PLANNED_SCENARIO_NAME = "geplande projecten"
+
+
+def planned_projects_scenario(base: Base, parameters: Parameters | None = None) -> Scenario | None:
+    """The built-in scenario "geplande projecten" (planned projects).
+
+    Adds every planned housing feature of the project's housing layer (kept
+    out of the base, see :attr:`Base.planned`) with its id, dwellings, name
+    and status; None when the layer has no planned housing. ``parameters``:
+    the scenario's parameters (default: the base's).
+    """
+    from slimmeregio.scenarios.model import AddHousing
+
+    planned = base.planned
+    if planned is None or len(planned) == 0:
+        return None
+    pts = np.asarray(planned.geometry.values, dtype=object)
+    mods = [
+        AddHousing(
+            x=float(shapely.get_x(pt)),
+            y=float(shapely.get_y(pt)),
+            dwellings=int(row.dwellings),
+            name=str(row.name) if str(row.name) else f"gepland {row.housing_id}",
+            status=str(row.status) or "gepland",
+            id=str(row.housing_id),
+            author="Slimme Regio Planner",
+            reason="geplande woningen uit de woningenlaag / planned housing from the housing layer",
+        )
+        for pt, row in zip(pts, planned.itertuples(index=False), strict=True)
+    ]
+    return Scenario(
+        name=PLANNED_SCENARIO_NAME,
+        description=(
+            "De geplande woningen van de woningenlaag bovenop de huidige toestand. / "
+            "The planned housing of the housing layer on top of today's situation."
+        ),
+        parameters=parameters or base.parameters,
+        modifications=tuple(mods),
     )
 
 
@@ -616,6 +723,16 @@ def evaluate(
     )
     result.timings["apply_attach"] = t_apply
     result.timings["total"] = time.perf_counter() - t0
+    if scenario is not None:
+        differ = parameter_differences(base.parameters, scenario.parameters)
+        if differ:
+            names = ", ".join(differ)
+            result.notes["parameters_differ"] = {
+                "nl": f"Dit scenario gebruikt andere parameters dan de basis ({names}); "
+                "de verschillen tonen ook hun effect.",
+                "en": f"This scenario uses other parameters than the base ({names}); "
+                "the differences include their effect.",
+            }
     if key is not None:
         base._cache[key] = result
     return result
@@ -657,19 +774,29 @@ def compare_scenarios(
     project: Project,
     scenarios: Sequence[Scenario],
     *,
+    planned: bool = False,
     progress: ProgressCallback | None = None,
     cancel: CancelCheck | None = None,
 ) -> tuple[Base, list[Comparison]]:
     """Prepare the base of ``project`` and compare every scenario with it.
 
-    The one call behind ``slimmeregio run`` and ``slimmeregio export``: the
-    base is prepared with the first scenario's parameters (each scenario's
-    own parameters still apply to its evaluation).
+    ``planned=True`` compares the built-in scenario "geplande projecten"
+    (:func:`planned_projects_scenario`) first, when the housing layer has
+    planned housing.
+
+    The one call behind ``slimmeregio run`` and ``slimmeregio export``. The
+    base is the project's layers evaluated with the project's base
+    parameters (:func:`base_parameters`), whatever the scenarios and their
+    order; each scenario's own parameters apply to its evaluation, so a
+    scenario that only changes parameters shows their effect as deltas.
     """
     task = Task(progress, cancel)
-    first = scenarios[0].parameters if scenarios else None
-    base = prepare_base(project, first, progress=task.sub(0.0, 0.4).report, cancel=cancel)
+    base = prepare_base(project, base_parameters(project), progress=task.sub(0.0, 0.4).report, cancel=cancel)
     base_eval = evaluate(base, progress=task.sub(0.4, 0.6).report, cancel=cancel)
+    if planned:
+        built_in = planned_projects_scenario(base)
+        if built_in is not None:
+            scenarios = [built_in, *scenarios]
     comparisons: list[Comparison] = []
     step = 0.4 / max(len(scenarios), 1)
     for i, scenario in enumerate(scenarios):

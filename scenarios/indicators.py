@@ -27,7 +27,7 @@ from pyproj import CRS, Transformer
 
 from slimmeregio.layers.model import ANALYSIS_CRS
 from slimmeregio.layers.progress import Task
-from slimmeregio.layers.roles import LINK_CLASSES
+from slimmeregio.layers.roles import LINK_CLASSES, Role, canonical_value
 from slimmeregio.scenarios.attach import Attachment
 from slimmeregio.scenarios.brussels import NO_BRUSSELS_NOTE, inside
 from slimmeregio.scenarios.kernel import (
@@ -38,6 +38,7 @@ from slimmeregio.scenarios.kernel import (
 )
 from slimmeregio.scenarios.model import Parameters, Scenario
 from slimmeregio.scenarios.network import Network
+from slimmeregio.scenarios.notes import warning_notes
 from slimmeregio.scenarios.results import (
     Evaluation,
     NetworkSummary,
@@ -54,6 +55,7 @@ __all__ = [
     "evaluate_situation",
     "group_indicators",
     "network_summary",
+    "planned_mask",
     "service_area_polygons",
     "weighted_quantile",
 ]
@@ -190,17 +192,29 @@ def weighted_quantile(values: np.ndarray, weights: np.ndarray, q: float) -> floa
     return float(v[min(idx, len(v) - 1)])
 
 
-def _stats(values: np.ndarray, weights: np.ndarray) -> tuple[float, float, float]:
-    """Weighted mean, median and 90th percentile (one sort)."""
-    ok = np.isfinite(values) & (weights > 0)
-    if not ok.any():
+def _stats(
+    values: np.ndarray, weights: np.ndarray, counted: np.ndarray | None = None
+) -> tuple[float, float, float]:
+    """Weighted mean, median and 90th percentile (one sort).
+
+    ``counted`` marks the dwellings the statistic is about (default: all
+    with a weight). Those without a value (NaN: no route, or not attached)
+    are *infinite* for the median and p90 (so cutting dwellings off can never
+    improve them) and left out of the mean (whose line states how many,
+    ``no_route_dwellings_...``). A percentile that falls among them is
+    ``inf``.
+    """
+    counted = weights > 0 if counted is None else counted & (weights > 0)
+    if not counted.any():
         return float("nan"), float("nan"), float("nan")
-    v, w = values[ok], weights[ok]
+    v, w = values[counted], weights[counted]
+    v = np.where(np.isfinite(v), v, np.inf)
     order = np.argsort(v, kind="stable")
     v, w = v[order], w[order]
     cum = np.cumsum(w)
     total = cum[-1]
-    mean = float((v * w).sum() / total)
+    fin = np.isfinite(v)
+    mean = float((v[fin] * w[fin]).sum() / w[fin].sum()) if fin.any() else float("nan")
     last = len(v) - 1
     median = float(v[min(int(np.searchsorted(cum, 0.5 * total - 1e-9 * total)), last)])
     p90 = float(v[min(int(np.searchsorted(cum, 0.9 * total - 1e-9 * total)), last)])
@@ -218,9 +232,24 @@ _ARRAY_COLUMNS = (
 def _arrays(frame: pd.DataFrame, brussels: bool) -> dict[str, np.ndarray]:
     out = {c: frame[c].to_numpy(dtype=float) for c in ("dwellings", "inhabitants", *_ARRAY_COLUMNS)}
     out["reachable"] = frame["reachable"].to_numpy(dtype=bool)
+    out["planned"] = planned_mask(frame["status"]) if "status" in frame.columns else np.zeros(len(frame), bool)
     if brussels:
         out["bike_min_brussels"] = frame["bike_min_brussels"].to_numpy(dtype=float)
+        inside_bx = (
+            frame["in_brussels"].to_numpy(dtype=bool)
+            if "in_brussels" in frame.columns
+            else np.zeros(len(frame), bool)
+        )
+        out["routed_brussels"] = ~inside_bx
     return out
+
+
+def planned_mask(status: pd.Series) -> np.ndarray:
+    """Which housing rows are planned (status ``gepland`` or a synonym such as
+    ``vergund`` or ``in aanbouw``), not lived in today."""
+    values = status.fillna("").astype(str)
+    lookup = {v: canonical_value(Role.HOUSING, "status", v) == "gepland" for v in values.unique()}
+    return values.map(lookup).to_numpy(dtype=bool)
 
 
 def group_indicators(
@@ -245,31 +274,38 @@ def _indicators(
 
     dw = col("dwellings")
     inh = col("inhabitants")
+    reachable = col("reachable")
     total = dw.sum()
     total_inh = inh.sum()
     nan = float("nan")
     out: dict[str, float] = {
         "dwellings": float(total),
         "inhabitants": float(total_inh),
-        "unreachable_dwellings": float(dw[~col("reachable")].sum()),
+        "unreachable_dwellings": float(dw[~reachable].sum()),
+        "existing_dwellings": float(dw[~col("planned")].sum()),
+        "planned_dwellings": float(dw[col("planned")].sum()),
     }
     for target in ("mobipunt", "station"):
         walk = col(f"walk_m_{target}")
         bike = col(f"bike_min_{target}")
-        for who, w, tot in (("", dw, total), ("inh_", inh, total_inh)):
-            for m in params.walk_thresholds_m:
-                key = f"share_{who}walk_{target}_{fmt_threshold(m)}m"
-                out[key] = float(100.0 * w[walk <= m].sum() / tot) if tot > 0 else nan
-            for t in params.bike_thresholds_min:
-                key = f"share_{who}bike_{target}_{fmt_threshold(t)}min"
-                out[key] = float(100.0 * w[bike <= t].sum() / tot) if tot > 0 else nan
+        # Attached to the network, but no cycling route to any destination.
+        out[f"no_route_dwellings_{target}"] = float(dw[reachable & ~np.isfinite(bike)].sum())
+        for m in params.walk_thresholds_m:
+            key = f"share_walk_{target}_{fmt_threshold(m)}m"
+            out[key] = float(100.0 * dw[walk <= m].sum() / total) if total > 0 else nan
+        for t in params.bike_thresholds_min:
+            key = f"share_bike_{target}_{fmt_threshold(t)}min"
+            out[key] = float(100.0 * dw[bike <= t].sum() / total) if total > 0 else nan
         for name, values in (("bike_min", bike), ("walk_m", walk)):
             mean, median, p90 = _stats(values, dw)
             out[f"mean_{name}_{target}"] = mean
             out[f"median_{name}_{target}"] = median
             out[f"p90_{name}_{target}"] = p90
     if "bike_min_brussels" in arrays:
-        mean, median, p90 = _stats(col("bike_min_brussels"), dw)
+        bx = col("bike_min_brussels")
+        routed = col("routed_brussels")
+        out["no_route_dwellings_brussels"] = float(dw[routed & reachable & ~np.isfinite(bx)].sum())
+        mean, median, p90 = _stats(bx, dw, routed)
         out["mean_bike_min_brussels"] = mean
         out["median_bike_min_brussels"] = median
         out["p90_bike_min_brussels"] = p90
@@ -466,15 +502,19 @@ def _area_polygon(points: np.ndarray, *, cell: float, grow: float) -> Any:
     return shapely.buffer(rough, cell / 2, quad_segs=2)
 
 
-def _chord_samples(a: np.ndarray, b: np.ndarray, spacing: float) -> np.ndarray:
-    """Points every ``spacing`` (or closer) on the straight segments ``a -> b``."""
-    if len(a) == 0:
+def _partial_samples(network: Network, edges: np.ndarray, start: np.ndarray, stop: np.ndarray) -> np.ndarray:
+    """Points along the geometry of ``edges`` between fractions ``start`` and
+    ``stop`` (from ``u``), every :data:`AREA_CELL_M` or closer."""
+    if len(edges) == 0:
         return np.zeros((0, 2))
-    n = np.maximum(np.ceil(np.hypot(*(b - a).T) / spacing).astype(np.int64), 1)
-    seg = np.repeat(np.arange(len(a)), n)
+    span = np.abs(stop - start) * network.length[edges]
+    n = np.maximum(np.ceil(span / AREA_CELL_M).astype(np.int64), 1) + 1
+    row = np.repeat(np.arange(len(edges)), n)
     step = np.arange(n.sum()) - np.repeat(np.cumsum(n) - n, n)
-    f = (step / n[seg])[:, None]
-    return a[seg] + f * (b[seg] - a[seg])
+    t = step / (n[row] - 1)
+    frac = start[row] + t * (stop[row] - start[row])
+    pts = shapely.line_interpolate_point(network.geometry[edges[row]], frac, normalized=True)
+    return shapely.get_coordinates(pts).reshape(-1, 2)
 
 
 def service_area_polygons(
@@ -485,10 +525,11 @@ def service_area_polygons(
     known: list[Any] | None = None,
     task: Task | None = None,
 ) -> list[Any]:
-    """Per attached point: the polygon reachable by bike within ``minutes``.
+    """Per attached point: the polygon from which it is reached by bike within ``minutes``.
 
     The network reached within the time (reached edges sampled every
-    :data:`AREA_CELL_M` along their chords, plus the reachable part of each rim edge) marked
+    :data:`AREA_CELL_M` along their geometry, plus the reachable part of each
+    rim edge, likewise) marked
     on a raster, grown by :data:`AREA_GROW_M` so the blocks between reached
     streets are in, holes filled, and turned into a polygon. None for
     unreachable points. ``known[i]``, when not None, is taken as the polygon
@@ -498,10 +539,8 @@ def service_area_polygons(
     todo = np.ones(len(att), bool)
     if known is not None:
         todo = np.asarray([k is None for k in known], dtype=bool)
-    att_todo = Attachment(att.ids, att.xy, np.where(todo, att.edge, -1), att.frac, att.snap_m)
+    att_todo = att.without(~todo)
     fwd, bwd = network.weights("bike")
-    xy_u = network.node_xy[network.u]
-    xy_v = network.node_xy[network.v]
     polys: list[Any] = list(known) if known is not None else [None] * len(att)
     todo_count = max(int((todo & att.reachable).sum()), 1)
     for done, (i, dist) in enumerate(
@@ -513,20 +552,20 @@ def service_area_polygons(
         du, dv = dist[network.u], dist[network.v]
         ru, rv = reached[network.u], reached[network.v]
         full = np.flatnonzero(ru & rv)
-        parts = [_chord_samples(xy_u[full], xy_v[full], AREA_CELL_M), network.node_xy[reached], att.xy[i : i + 1]]
-        # Rim edges (one end reached): the reachable stretch from that end.
-        for rim, start, end, d, w in (
-            (np.flatnonzero(ru & ~rv), xy_u, xy_v, du, bwd),
-            (np.flatnonzero(rv & ~ru), xy_v, xy_u, dv, fwd),
-        ):
-            if len(rim):
-                with np.errstate(invalid="ignore", divide="ignore"):
-                    f = np.nan_to_num(np.clip((limit - d[rim]) / w[rim], 0, 1))
-                steps = np.linspace(0.0, 1.0, 5)
-                pts = start[rim][:, None, :] + (f[:, None] * steps[None, :])[:, :, None] * (
-                    end[rim] - start[rim]
-                )[:, None, :]
-                parts.append(pts.reshape(-1, 2))
+        parts = [
+            _partial_samples(network, full, np.zeros(len(full)), np.ones(len(full))),
+            network.node_xy[reached],
+            att.xy[i : i + 1],
+        ]
+        # Rim edges (one end reached): the reachable stretch from that end,
+        # along the link's geometry.
+        rim_u = np.flatnonzero(ru & ~rv)
+        rim_v = np.flatnonzero(rv & ~ru)
+        with np.errstate(invalid="ignore", divide="ignore"):
+            fu = np.nan_to_num(np.clip((limit - du[rim_u]) / bwd[rim_u], 0, 1))
+            fv = np.nan_to_num(np.clip((limit - dv[rim_v]) / fwd[rim_v], 0, 1))
+        parts.append(_partial_samples(network, rim_u, np.zeros(len(rim_u)), fu))
+        parts.append(_partial_samples(network, rim_v, np.ones(len(rim_v)), 1.0 - fv))
         polys[i] = _area_polygon(np.vstack(parts), cell=AREA_CELL_M, grow=AREA_GROW_M)
     return polys
 
@@ -598,6 +637,7 @@ def evaluate_situation(
             "station_id": _ids_of(st_dest, st_ids),
             "bike_min_brussels": bx.minutes,
             "brussels_entry_id": bx.entry_id,
+            "in_brussels": bx.inside if bx.inside is not None else np.zeros(len(housing), bool),
             "snap_m": h_att.snap_m,
             "reachable": h_att.reachable,
             "added": housing["added"].fillna(False).astype(bool).to_numpy(),
@@ -661,7 +701,9 @@ def evaluate_situation(
         known = None
         if reuse is not None and sit.changed_bike is not None:
             known = _known_areas(reuse, mobi, sit.changed_bike)
-            on_new = net.change[np.maximum(mobi_att.edge, 0)] == "added"
+            owner, flat = mobi_att.expand()
+            on_new = np.zeros(len(mobi_att), bool)
+            on_new[owner[net.change[flat.edge] == "added"]] = True
             known = [None if new else k for k, new in zip(known, on_new, strict=True)]
         polys = service_area_polygons(
             net, mobi_att, minutes=params.service_area_min, known=known, task=task.sub(0.65, 0.85)
@@ -729,7 +771,7 @@ def evaluate_situation(
         unreachable=unreachable,
         timings=timings,
         brussels_entries=bx.entries(dw),
-        notes=bx.notes,
+        notes={**bx.notes, **warning_notes(region, municipalities, unreachable)},
     )
 
 
@@ -744,6 +786,8 @@ class _BrusselsRoutes:
     minutes: np.ndarray
     entry_id: np.ndarray
     notes: dict[str, dict[str, str]]
+    #: Per dwelling: inside the Brussels area (not routed).
+    inside: np.ndarray | None = None
 
     @property
     def active(self) -> bool:
@@ -790,12 +834,12 @@ def _brussels_routes(sit: Situation, net: Network, h_att: Attachment) -> _Brusse
         }
         return _BrusselsRoutes(net, None, border, None, nan, none, {"brussels_unreached": note})
     in_bx = inside(sit.brussels, h_att.xy)
-    sources = Attachment(
-        h_att.ids, h_att.xy, np.where(in_bx, -1, h_att.edge), h_att.frac, h_att.snap_m
-    )
+    sources = h_att.without(in_bx)
     res = nearest_destination(net, sources, border, mode="bike")
     minutes = np.where(np.isfinite(res.cost), res.cost / 60.0, np.nan)
-    return _BrusselsRoutes(net, sources, border, res, minutes, _ids_of(res.dest, border.ids), {})
+    return _BrusselsRoutes(
+        net, sources, border, res, minutes, _ids_of(res.dest, border.ids), {}, inside=in_bx
+    )
 
 
 def _known_areas(reuse: Reuse, mobi: pd.DataFrame, changed: np.ndarray) -> list[Any]:

@@ -46,6 +46,8 @@ __all__ = [
 
 #: Smallest arc weight (csgraph ignores absent entries; keep every arc positive).
 EPS = 1e-9
+#: Costs of a point's candidate edges closer than this (per rank) are a tie.
+TIE_EPS = 1e-9
 
 
 def base_arcs(network: Network, mode: str) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
@@ -71,21 +73,42 @@ class ArcGraph:
     matrix: sparse.csr_matrix
     edge: np.ndarray
     keys: np.ndarray
+    #: Per stored arc: it travels a positive length of its edge (None: all do).
+    ridden: np.ndarray | None = None
 
     def edge_of(self, rows: np.ndarray, cols: np.ndarray) -> np.ndarray:
         """Edge numbers of arcs ``rows[i] -> cols[i]`` (must exist)."""
+        return self.edge[self._pos(rows, cols)]
+
+    def ridden_of(self, rows: np.ndarray, cols: np.ndarray) -> np.ndarray:
+        """Whether arcs ``rows[i] -> cols[i]`` travel a positive length."""
+        if self.ridden is None:
+            return np.ones(len(rows), bool)
+        return self.ridden[self._pos(rows, cols)]
+
+    def _pos(self, rows: np.ndarray, cols: np.ndarray) -> np.ndarray:
         n = self.matrix.shape[0]
-        pos = np.searchsorted(self.keys, rows.astype(np.int64) * n + cols.astype(np.int64))
-        return self.edge[pos]
+        return np.searchsorted(self.keys, rows.astype(np.int64) * n + cols.astype(np.int64))
 
 
 def csr_min(
-    n: int, tail: np.ndarray, head: np.ndarray, w: np.ndarray, edge: np.ndarray | None = None
+    n: int,
+    tail: np.ndarray,
+    head: np.ndarray,
+    w: np.ndarray,
+    edge: np.ndarray | None = None,
+    ridden: np.ndarray | None = None,
 ) -> ArcGraph:
-    """CSR matrix ``n x n`` keeping the cheapest of parallel arcs, no self-loops."""
+    """CSR matrix ``n x n`` keeping the cheapest of parallel arcs, no self-loops.
+
+    Of parallel arcs with equal weight the one with the lowest edge number is
+    kept. ``ridden`` marks arcs that travel a positive length of their edge
+    (default: all).
+    """
     keep = np.isfinite(w) & (tail != head)
     tail, head, w = tail[keep], head[keep], w[keep]
     edge = np.zeros(len(tail), np.int64) if edge is None else edge[keep]
+    ridden = np.ones(len(tail), bool) if ridden is None else ridden[keep]
     key = tail.astype(np.int64) * n + head.astype(np.int64)
     # Sort by arc only (3x faster than a lexsort with the weight); parallel
     # arcs are rare, so only their runs are put in weight order afterwards.
@@ -95,13 +118,14 @@ def csr_min(
     if not first.all():
         group = np.cumsum(first) - 1
         multi = np.flatnonzero(np.bincount(group)[group] > 1)
-        order[multi] = order[multi[np.lexsort((w[order[multi]], group[multi]))]]
+        # Equal weights: the lowest edge number (lowest link id) wins.
+        order[multi] = order[multi[np.lexsort((edge[order[multi]], w[order[multi]], group[multi]))]]
     keep = order[first]
-    key, t, h, ww, ee = key[keep], tail[keep], head[keep], w[keep], edge[keep]
+    key, t, h, ww, ee, rr = key[keep], tail[keep], head[keep], w[keep], edge[keep], ridden[keep]
     indptr = np.zeros(n + 1, dtype=np.int64)
     np.cumsum(np.bincount(t, minlength=n), out=indptr[1:])
     m = sparse.csr_matrix((np.maximum(ww, EPS), h.astype(np.int32), indptr), shape=(n, n))
-    return ArcGraph(m, ee, key)
+    return ArcGraph(m, ee, key, rr)
 
 
 @dataclass(frozen=True, eq=False)
@@ -125,6 +149,12 @@ class NearestResult:
         The reversed :class:`ArcGraph` the search ran on.
     n_nodes
         Number of network nodes (virtual nodes follow).
+    src_edge
+        Per source: the edge its route starts on (the best of its candidate
+        edges), -1 if none.
+    src_ridden
+        Per source: whether the route travels a positive length of
+        ``src_edge``.
     """
 
     cost: np.ndarray
@@ -134,6 +164,8 @@ class NearestResult:
     pred: np.ndarray
     graph: ArcGraph | None
     n_nodes: int
+    src_edge: np.ndarray | None = None
+    src_ridden: np.ndarray | None = None
 
 
 def _base_reversed(network: Network, mode: str) -> ArcGraph:
@@ -153,8 +185,9 @@ def _with_destinations(
     """Reversed arc graph with a virtual node per reachable destination.
 
     Returns the graph and the destination indices behind the virtual nodes
-    ``n, n + 1, ...``. ``both_ways`` also adds arcs out of the virtual nodes
-    (for point-to-point searches; the returned graph then has no edge
+    ``n, n + 1, ...``. ``both_ways`` also adds a second virtual node per
+    destination, ``n + k + j``, with arcs out of it (the point as a start,
+    for point-to-point searches; the returned graph then has no edge
     lookup). The base part is cached on the network; only the virtual arcs
     are built per call.
     """
@@ -164,24 +197,30 @@ def _with_destinations(
     d_ok = np.flatnonzero(dests.reachable)
     k = len(d_ok)
     size = n + k
-    de = dests.edge[d_ok]
-    df = dests.frac[d_ok]
-    dconn = connector_cost(network, dests, mode)[d_ok]
-    vnode = n + np.arange(k, dtype=np.int64)
-    # Travel arcs u -> D and v -> D, stored reversed as rows D.
+    owner, flat = dests.expand()
+    vpos = np.full(len(dests), -1, dtype=np.int64)
+    vpos[d_ok] = np.arange(k)
+    de = flat.edge
+    df = flat.frac
+    dconn = connector_cost(network, flat, mode)
+    vnode = n + vpos[owner]
+    # Travel arcs u -> D and v -> D (one pair per candidate edge), stored
+    # reversed as rows D.
     rows = np.concatenate([vnode, vnode])
     cols = np.concatenate([network.u[de], network.v[de]])
     w = np.concatenate([part_cost(df, fwd[de]) + dconn, part_cost(1 - df, bwd[de]) + dconn])
     edges = np.concatenate([de, de])
+    ridden = np.concatenate([df > 0, df < 1])
     bm = base.matrix
     if not both_ways:
-        extra = csr_min(size, rows, cols, w, edges)
+        extra = csr_min(size, rows, cols, w, edges, ridden)
         xm = extra.matrix
         indptr = np.concatenate([bm.indptr, bm.indptr[-1] + xm.indptr[n + 1 :]])
         matrix = sparse.csr_matrix(
             (np.concatenate([bm.data, xm.data]), np.concatenate([bm.indices, xm.indices]), indptr),
             shape=(size, size),
         )
+        assert extra.ridden is not None
         return (
             ArcGraph(
                 matrix,
@@ -189,15 +228,22 @@ def _with_destinations(
                 np.concatenate(
                     [(base.keys // n) * size + base.keys % n if n else base.keys, extra.keys]
                 ),
+                np.concatenate([np.ones(len(base.edge), bool), extra.ridden]),
             ),
             d_ok,
         )
-    # Also D -> u and D -> v, stored reversed in rows u and v.
+    # Leaving: a second virtual node L = D + k per point with L -> u and
+    # L -> v, stored reversed in rows u and v. Separate arrive and leave
+    # nodes keep routes from passing through a point between its edges.
+    size = n + 2 * k
+    lnode = vnode + k
     rows = np.concatenate([rows, network.u[de], network.v[de]])
-    cols = np.concatenate([cols, vnode, vnode])
+    cols = np.concatenate([cols, lnode, lnode])
     w = np.concatenate([w, part_cost(df, bwd[de]) + dconn, part_cost(1 - df, fwd[de]) + dconn])
     extra = csr_min(size, rows, cols, w)
-    padded = sparse.csr_matrix((bm.data, bm.indices, np.r_[bm.indptr, np.full(k, bm.indptr[-1])]), shape=(size, size))
+    padded = sparse.csr_matrix(
+        (bm.data, bm.indices, np.r_[bm.indptr, np.full(2 * k, bm.indptr[-1])]), shape=(size, size)
+    )
     matrix = (padded + extra.matrix).tocsr()
     return ArcGraph(matrix, np.zeros(0, np.int64), np.zeros(0, np.int64)), d_ok
 
@@ -234,56 +280,102 @@ def nearest_destination(
         return_predecessors=True,
         limit=limit,
     )
-    ok = sources.reachable
-    se = np.where(ok, sources.edge, 0)
-    s_conn = connector_cost(network, sources, mode)
-    to_u, to_v = entry_costs(network, sources, mode)
+    s_owner, flat = sources.expand()
+    se = flat.edge
+    s_conn = connector_cost(network, flat, mode)
+    to_u, to_v = entry_costs(network, flat, mode)
     nu, nv = network.u[se], network.v[se]
-    cu = np.where(ok, s_conn + to_u + dist[nu], np.inf)
-    cv = np.where(ok, s_conn + to_v + dist[nv], np.inf)
+    cu = s_conn + to_u + dist[nu]
+    cv = s_conn + to_v + dist[nv]
     via_u = cu <= cv
-    cost = np.where(via_u, cu, cv)
-    entry = np.where(via_u, nu, nv)
-    hit = np.isfinite(cost)
-    dest = np.full(ns, -1, dtype=np.int64)
-    dest[hit] = d_ok[src[entry[hit]] - n]
-    entry = np.where(hit, entry, -1)
+    c_cost = np.where(via_u, cu, cv)
+    c_entry = np.where(via_u, nu, nv)
+    c_ridden = np.where(via_u, flat.frac > 0, flat.frac < 1)
+    c_dest = np.full(len(se), -1, dtype=np.int64)
+    c_fin = np.isfinite(c_cost)
+    c_dest[c_fin] = d_ok[src[c_entry[c_fin]] - n]
 
-    # Destinations on the source's own edge: direct along the edge.
+    # Destinations on a source's candidate edge: direct along the edge.
     fwd, bwd = network.weights(mode)
-    d_edge = dests.edge[d_ok]
-    d_conn = connector_cost(network, dests, mode)[d_ok]
-    shared = np.flatnonzero(ok & np.isin(sources.edge, d_edge))
-    for j in range(len(d_ok)):
-        on = shared[sources.edge[shared] == d_edge[j]]
-        if len(on) == 0:
-            continue
-        e = d_edge[j]
-        f = dests.frac[d_ok[j]]
-        g = sources.frac[on]
+    d_owner, d_flat = dests.expand()
+    d_conn = connector_cost(network, d_flat, mode)
+    s_rows, d_rows = _same_edge_pairs(se, d_flat.edge)
+    if len(s_rows):
+        e = se[s_rows]
+        f = d_flat.frac[d_rows]
+        g = flat.frac[s_rows]
         along = np.where(f >= g, part_cost(f - g, fwd[e]), part_cost(g - f, bwd[e]))
-        direct = s_conn[on] + along + d_conn[j]
-        better = (direct < cost[on]) & (direct <= limit)
-        hit_on = on[better]
-        cost[hit_on] = direct[better]
-        dest[hit_on] = d_ok[j]
-        entry[hit_on] = -1
+        direct = s_conn[s_rows] + along + d_conn[d_rows]
+        # Per source row the cheapest direct pair (ties: the first destination row).
+        order = np.lexsort((d_rows, direct, s_rows))
+        first = order[np.r_[True, s_rows[order][1:] != s_rows[order][:-1]]]
+        r, best = s_rows[first], direct[first]
+        better = (best < c_cost[r]) & (best <= limit)
+        r, pick = r[better], first[better]
+        c_cost[r] = direct[pick]
+        c_dest[r] = d_owner[d_rows[pick]]
+        c_entry[r] = -1
+        c_ridden[r] = d_flat.frac[d_rows[pick]] != flat.frac[r]
+    # The best candidate per source. Ties: the nearest candidate (listed
+    # first) wins; costs within TIE_EPS per rank count as equal, so float
+    # noise does not decide which edge a route starts on.
+    if len(s_owner):
+        starts = np.r_[0, np.flatnonzero(s_owner[1:] != s_owner[:-1]) + 1]
+        counts = np.diff(np.r_[starts, len(s_owner)])
+        rank = np.arange(len(s_owner)) - np.repeat(starts, counts)
+        key = c_cost + TIE_EPS * rank
+        best_key = np.minimum.reduceat(key, starts)
+        hits = np.flatnonzero(key == np.repeat(best_key, counts))
+        first = hits[np.r_[True, s_owner[hits][1:] != s_owner[hits][:-1]]]
+    else:
+        first = np.zeros(0, np.int64)
+    best_owner = s_owner[first]
+    cost[best_owner] = c_cost[first]
+    src_edge = np.full(ns, -1, dtype=np.int64)
+    src_ridden = np.zeros(ns, bool)
+    hit = np.isfinite(cost)
+    dest[best_owner] = c_dest[first]
+    entry[best_owner] = c_entry[first]
+    src_edge[best_owner] = se[first]
+    src_ridden[best_owner] = c_ridden[first]
+    dest[~hit] = -1
+    entry[~hit] = -1
+    src_edge[~hit] = -1
     if limit < np.inf:
         over = cost > limit
         cost[over] = np.inf
         dest[over] = -1
         entry[over] = -1
-    return NearestResult(cost, dest, entry, dist, pred, graph, n)
+        src_edge[over] = -1
+    return NearestResult(cost, dest, entry, dist, pred, graph, n, src_edge, src_ridden)
+
+
+def _same_edge_pairs(a_edge: np.ndarray, b_edge: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """All index pairs ``(i, j)`` with ``a_edge[i] == b_edge[j]``."""
+    if len(a_edge) == 0 or len(b_edge) == 0:
+        z = np.zeros(0, np.int64)
+        return z, z
+    order = np.argsort(b_edge, kind="stable")
+    sorted_b = b_edge[order]
+    lo = np.searchsorted(sorted_b, a_edge, side="left")
+    hi = np.searchsorted(sorted_b, a_edge, side="right")
+    count = hi - lo
+    i = np.repeat(np.arange(len(a_edge)), count)
+    offset = np.arange(count.sum()) - np.repeat(np.cumsum(count) - count, count)
+    j = order[np.repeat(lo, count) + offset]
+    return i.astype(np.int64), j.astype(np.int64)
 
 
 def flows_to_nearest(
     network: Network, sources: Attachment, result: NearestResult, weights: np.ndarray
 ) -> np.ndarray:
-    """Per edge: the summed ``weights`` of sources whose route uses it.
+    """Per edge: the summed ``weights`` of sources whose route rides it.
 
     Routes follow the predecessor tree of ``result`` (shortest path to the
-    nearest destination). The source's own edge and the destination's edge
-    count as used.
+    nearest destination). An edge counts a route only where the route
+    travels a positive length of it: the source's own (starting) edge and
+    the destination's edge count when partly travelled, a zero-length
+    attachment at a node does not.
     """
     flow = np.zeros(network.n_edges)
     graph = result.graph
@@ -292,20 +384,23 @@ def flows_to_nearest(
     hit = result.dest >= 0
     w = np.where(hit, np.asarray(weights, dtype=float), 0.0)
     via = hit & (result.entry >= 0)
-    # The source's own edge carries it, unless (a point at a node) the route
-    # leaves that node along the same edge, which the tree counts already.
-    own = hit.copy()
-    starts = np.flatnonzero(via)
+    src_edge = result.src_edge if result.src_edge is not None else sources.edge
+    ridden = result.src_ridden if result.src_ridden is not None else np.ones(len(hit), bool)
+    # The source's own edge carries it where the route rides part of it,
+    # unless (a point at a node) the route leaves that node along the same
+    # edge, which the tree counts already.
+    own = hit & ridden
+    starts = np.flatnonzero(via & own)
     first = result.pred[result.entry[starts]]
     leaves = first >= 0
     same = np.zeros(len(starts), bool)
     if leaves.any():
-        same[leaves] = (
-            graph.edge_of(first[leaves], result.entry[starts[leaves]])
-            == sources.edge[starts[leaves]]
+        rows, cols = first[leaves], result.entry[starts[leaves]]
+        same[leaves] = (graph.edge_of(rows, cols) == src_edge[starts[leaves]]) & graph.ridden_of(
+            rows, cols
         )
     own[starts[same]] = False
-    np.add.at(flow, sources.edge[own], w[own])
+    np.add.at(flow, src_edge[own], w[own])
     n_all = len(result.dist)
     load = np.zeros(n_all)
     np.add.at(load, result.entry[via], w[via])
@@ -323,7 +418,8 @@ def flows_to_nearest(
     if len(carrying):
         # Travel arc x -> pred[x] is stored reversed: row pred[x], col x.
         edges = graph.edge_of(pred[carrying], carrying)
-        np.add.at(flow, edges, load[carrying])
+        rides = graph.ridden_of(pred[carrying], carrying)
+        np.add.at(flow, edges[rides], load[carrying][rides])
     return flow
 
 
@@ -395,6 +491,7 @@ def point_distances(
     graph, d_ok = _with_destinations(network, points, mode, both_ways=True)
     vnode_of = np.full(len(points), -1, dtype=np.int64)
     vnode_of[d_ok] = network.n_nodes + np.arange(len(d_ok))
+    leave_of = np.where(vnode_of >= 0, vnode_of + len(d_ok), -1)
     # The reversed graph's costs from a target are the travel costs to it.
     # One bounded search per target: pairs carry their own limit.
     straight = np.hypot(*(points.xy[pairs[:, 0]] - points.xy[pairs[:, 1]]).T)
@@ -402,7 +499,7 @@ def point_distances(
         if vnode_of[t] < 0:
             continue
         sel = np.flatnonzero(pairs[:, 1] == t)
-        src_v = vnode_of[pairs[sel, 0]]
+        src_v = leave_of[pairs[sel, 0]]
         good = src_v >= 0
         if not good.any():
             continue
@@ -413,15 +510,26 @@ def point_distances(
             ))
         row = csgraph.dijkstra(graph.matrix, directed=True, indices=int(vnode_of[t]), limit=bound)
         out[sel[good]] = row[src_v[good]]
-    # Same-edge pairs: direct along the edge can be shorter.
-    i, j = pairs[:, 0], pairs[:, 1]
-    same = points.reachable[i] & points.reachable[j] & (points.edge[i] == points.edge[j])
-    if same.any():
+    # Pairs sharing a candidate edge: direct along the edge can be shorter.
+    owner, flat = points.expand()
+    if len(owner):
         fwd, bwd = network.weights(mode)
-        conn = connector_cost(network, points, mode)
-        e = points.edge[i[same]]
-        fi, fj = points.frac[i[same]], points.frac[j[same]]
-        along = np.where(fj >= fi, part_cost(fj - fi, fwd[e]), part_cost(fi - fj, bwd[e]))
-        direct = conn[i[same]] + along + conn[j[same]]
-        out[same] = np.minimum(out[same], direct)
+        conn = connector_cost(network, flat, mode)
+        starts = np.searchsorted(owner, np.arange(len(points)))
+        ends = np.searchsorted(owner, np.arange(len(points)), side="right")
+        for r, (i, j) in enumerate(pairs.tolist()):
+            ci = range(starts[i], ends[i])
+            cj = range(starts[j], ends[j])
+            for a in ci:
+                for b in cj:
+                    e = flat.edge[a]
+                    if e != flat.edge[b]:
+                        continue
+                    fi, fj = flat.frac[a], flat.frac[b]
+                    along = (
+                        part_cost(np.asarray([fj - fi]), np.asarray([fwd[e]]))[0]
+                        if fj >= fi
+                        else part_cost(np.asarray([fi - fj]), np.asarray([bwd[e]]))[0]
+                    )
+                    out[r] = min(out[r], conn[a] + along + conn[b])
     return out

@@ -143,10 +143,13 @@ def suggest_missing_links_in(
     horizon = max(params.bike_thresholds_min) * 60.0
     speed = params.speed_for("lokaal") / 3.6
     reach = h_att.reachable
-    conn = connector_cost(net, h_att, "bike")
-    to_u, to_v = entry_costs(net, h_att, "bike")
-    e = np.where(reach, h_att.edge, 0)
-    hu, hv = net.u[e], net.v[e]
+    # Every candidate edge of every dwelling; the best one per dwelling.
+    owner, flat = h_att.expand()
+    conn = connector_cost(net, flat, "bike")
+    to_u, to_v = entry_costs(net, flat, "bike")
+    hu, hv = net.u[flat.edge], net.v[flat.edge]
+    starts = np.r_[0, np.flatnonzero(owner[1:] != owner[:-1]) + 1] if len(owner) else np.zeros(0, np.int64)
+    owners = owner[starts]
     tail_b, head_b, w_b, _ = base_arcs(net, "bike")
     rev = csr_min(net.n_nodes, head_b, tail_b, w_b).matrix
     ends = np.unique(nodes[pairs.reshape(-1)])
@@ -164,7 +167,10 @@ def suggest_missing_links_in(
         c = straight[p] / speed
         via = np.minimum(to_end[a] + c + node_cost[b], to_end[b] + c + node_cost[a])
         new_node = np.minimum(node_cost, via)
-        _, new = _new_costs(node_cost, new_node, conn, to_u, to_v, hu, hv)
+        _, new_flat = _new_costs(node_cost, new_node, conn, to_u, to_v, hu, hv)
+        new = np.full(len(reach), np.inf)
+        if len(starts):
+            new[owners] = np.minimum.reduceat(new_flat, starts)
         new = np.where(reach, np.minimum(new, old_cost), np.inf)
         better = reach & (new < old_cost - 1.0) & (new <= horizon)
         saved = np.where(np.isfinite(old_cost), old_cost - new, 0.0)

@@ -273,20 +273,53 @@ def _check_points(points: tuple[tuple[float, float], ...]) -> tuple[tuple[float,
     return points
 
 
-def _check_thresholds(values: tuple[float, ...]) -> tuple[float, ...]:
+#: At most this many thresholds per list (each adds indicator rows).
+MAX_THRESHOLDS = 50
+#: Largest walking threshold (m) and cycling threshold (min).
+MAX_WALK_THRESHOLD_M = 100_000.0
+MAX_BIKE_THRESHOLD_MIN = 240.0
+
+
+def _check_thresholds(values: tuple[float, ...], *, limit: float, unit: str) -> tuple[float, ...]:
     if not values:
         raise _bilingual("geef minstens één drempel", "give at least one threshold")
+    if len(values) > MAX_THRESHOLDS:
+        raise _bilingual(
+            f"te veel drempels ({len(values)}); hoogstens {MAX_THRESHOLDS}",
+            f"too many thresholds ({len(values)}); at most {MAX_THRESHOLDS}",
+        )
     if any(v <= 0 for v in values):
         raise _bilingual("drempels moeten groter dan 0 zijn", "thresholds must be greater than 0")
+    if any(v > limit for v in values):
+        raise _bilingual(
+            f"drempels zijn hoogstens {limit:g} {unit}",
+            f"thresholds are at most {limit:g} {unit}",
+        )
     if any(b <= a for a, b in zip(values, values[1:], strict=False)):
         raise _bilingual(
             "drempels moeten oplopend gesorteerd zijn, zonder herhaling",
             "thresholds must be sorted ascending, without repeats",
         )
+    # Indicator keys write a threshold with 6 significant digits: two
+    # thresholds that read the same would share one key and lose a value.
+    keys = [f"{v:g}" for v in values]
+    for a, b, key in zip(values, values[1:], keys[1:], strict=False):
+        if f"{a:g}" == key:
+            raise _bilingual(
+                f"drempels {a!r} en {b!r} liggen te dicht bij elkaar: beide heten '{key}'",
+                f"thresholds {a!r} and {b!r} are too close: both read '{key}'",
+            )
     return values
 
 
-Thresholds = Annotated[tuple[Number, ...], AfterValidator(_check_thresholds)]
+WalkThresholds = Annotated[
+    tuple[Number, ...],
+    AfterValidator(lambda v: _check_thresholds(v, limit=MAX_WALK_THRESHOLD_M, unit="m")),
+]
+BikeThresholds = Annotated[
+    tuple[Number, ...],
+    AfterValidator(lambda v: _check_thresholds(v, limit=MAX_BIKE_THRESHOLD_MIN, unit="min")),
+]
 
 
 class _Model(BaseModel):
@@ -309,8 +342,8 @@ class Parameters(_Model):
         default_factory=lambda: dict(DEFAULT_SPEEDS_KMH), validate_default=True
     )
     walking_speed_kmh: Annotated[float, Field(strict=True, allow_inf_nan=False, gt=0, le=20)] = 4.8
-    walk_thresholds_m: Thresholds = (400.0, 800.0, 1200.0)
-    bike_thresholds_min: Thresholds = (5.0, 10.0, 15.0)
+    walk_thresholds_m: WalkThresholds = (400.0, 800.0, 1200.0)
+    bike_thresholds_min: BikeThresholds = (5.0, 10.0, 15.0)
     max_snap_m: PositiveNumber = 500.0
     household_size: Annotated[float, Field(strict=True, allow_inf_nan=False, gt=0, le=10)] = 2.4
     #: Stations counted as destinations need at least this many trains a day.
@@ -369,6 +402,9 @@ class AddLink(_Modification):
     speed_kmh: Speed | None = None
     name: Text = ""
     oneway: Flag = False
+    #: A bridge or tunnel: joins the network at its two ends only, not where
+    #: it crosses other links (as crossings without a shared vertex in the base).
+    bridge: Flag = False
 
     @field_validator("coords")
     @classmethod
@@ -1162,6 +1198,7 @@ coords = [[140500.0, 158700.0], [140750.0, 158420.0], [140956.0, 158163.0]]
 link_class = "bovenlokaal"          # fietssnelweg, bovenlokaal, lokaal of overig
 name = "Fietsbrug over de Zenne"
 oneway = false
+bridge = true                       # brug/tunnel: enkel verbonden aan de twee uiteinden
 author = "Dienst Mobiliteit Halle"
 reason = "Kortere fietsroute van de woonwijk naar station Halle"
 created = 2025-03-01T10:00:00

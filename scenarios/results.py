@@ -12,6 +12,10 @@ without a trailing ``.0`` (``400``, ``1200``, ``7.5``):
 
 ``dwellings``, ``inhabitants``
     housing units and inhabitants (dwellings x household size) analysed.
+``existing_dwellings``, ``planned_dwellings``
+    the dwellings by status: lived in today, or planned (``gepland`` and its
+    synonyms). The base holds existing dwellings only; planned ones enter
+    through a scenario (the built-in "geplande projecten").
 ``unreachable_dwellings``
     dwellings whose housing point lies beyond ``max_snap_m`` of the network.
 ``share_walk_mobipunt_<m>m`` / ``share_walk_station_<m>m``
@@ -19,11 +23,17 @@ without a trailing ``.0`` (``400``, ``1200``, ``7.5``):
     of the nearest mobipunt / station.
 ``share_bike_mobipunt_<min>min`` / ``share_bike_station_<min>min``
     % of dwellings within ``<min>`` minutes cycling.
-``share_inh_walk_...`` / ``share_inh_bike_...``
-    the same shares for inhabitants.
+``no_route_dwellings_mobipunt`` / ``..._station`` / ``..._brussels``
+    dwellings attached to the network ("reachable") that have no cycling
+    route at all to any mobipunt / station / Brussels border entry ("geen
+    route"). They count as not covered in every share.
 ``mean_bike_min_mobipunt``, ``median_bike_min_mobipunt``, ``p90_bike_min_mobipunt``
     dwelling-weighted mean / median / 90th percentile cycling time (min) to
-    the nearest mobipunt (reachable dwellings only); also ``..._station``.
+    the nearest mobipunt; also ``..._station``. The median and p90 count
+    every dwelling without a route (unreachable or cut off) as infinitely
+    far (``inf`` when the percentile falls among them); the mean is over the
+    dwellings with a route, and ``no_route_dwellings_...`` plus
+    ``unreachable_dwellings`` say how many it leaves out.
 ``mean_walk_m_mobipunt``, ``median_walk_m_mobipunt``, ``p90_walk_m_mobipunt``
     the same for walking distance (m); also ``..._station``.
 ``mean_bike_min_brussels``, ``median_bike_min_brussels``, ``p90_bike_min_brussels``
@@ -80,6 +90,23 @@ _FIXED: dict[str, tuple[str, str, str]] = {
         "Dwellings not reachable over the network",
         "count",
     ),
+    "existing_dwellings": ("Bestaande woningen", "Existing dwellings", "count"),
+    "planned_dwellings": ("Geplande woningen", "Planned dwellings", "count"),
+    "no_route_dwellings_mobipunt": (
+        "Woningen zonder fietsroute naar een mobipunt (geen route)",
+        "Dwellings without a cycling route to a mobipunt (no route)",
+        "count",
+    ),
+    "no_route_dwellings_station": (
+        "Woningen zonder fietsroute naar een station (geen route)",
+        "Dwellings without a cycling route to a station (no route)",
+        "count",
+    ),
+    "no_route_dwellings_brussels": (
+        "Woningen zonder fietsroute naar de Brusselse grens (geen route)",
+        "Dwellings without a cycling route to the Brussels border (no route)",
+        "count",
+    ),
     "grid_inhabitants_covered": (
         "Inwoners (raster) binnen de bedieningsgebieden",
         "Inhabitants (grid) within the service areas",
@@ -126,20 +153,26 @@ def indicator_label(key: str, lang: str = "nl") -> str:
         return f"Share of {who_en} within {thr} min by bike of a {target}"
     m = _STAT_RE.match(key)
     if m:
-        target = m["target"]
-        stat = (_STAT_NL if nl else _STAT_EN)[m["stat"]]
-        if target == "brussels":
-            if nl:
-                return f"{stat} fietstijd tot de Brusselse grens (min)"
-            return f"{stat} cycling time to the Brussels border (min)"
-        if m["mode"] == "walk_m":
-            if nl:
-                return f"{stat} wandelafstand tot {target} (m)"
-            return f"{stat} walking distance to {target} (m)"
-        if nl:
-            return f"{stat} fietstijd tot {target} (min)"
-        return f"{stat} cycling time to {target} (min)"
+        label = _stat_label(m["stat"], m["mode"], m["target"], nl)
+        if m["stat"] == "mean":  # the mean leaves out the dwellings without a route
+            label += ", woningen met route" if nl else ", dwellings with a route"
+        return label
     return key
+
+
+def _stat_label(stat_key: str, mode: str, target: str, nl: bool) -> str:
+    stat = (_STAT_NL if nl else _STAT_EN)[stat_key]
+    if target == "brussels":
+        if nl:
+            return f"{stat} fietstijd tot de Brusselse grens (min)"
+        return f"{stat} cycling time to the Brussels border (min)"
+    if mode == "walk_m":
+        if nl:
+            return f"{stat} wandelafstand tot {target} (m)"
+        return f"{stat} walking distance to {target} (m)"
+    if nl:
+        return f"{stat} fietstijd tot {target} (min)"
+    return f"{stat} cycling time to {target} (min)"
 
 
 def indicator_unit(key: str) -> str:
@@ -166,18 +199,19 @@ def indicator_keys(
     ``region=False`` leaves out the region-only grid keys; ``brussels=False``
     the Brussels-border keys (absent from runs without a Brussels layer).
     """
-    keys = ["dwellings", "inhabitants", "unreachable_dwellings"]
+    keys = ["dwellings", "inhabitants", "existing_dwellings", "planned_dwellings", "unreachable_dwellings"]
     for target in ("mobipunt", "station"):
-        for who in ("", "inh_"):
-            for m in walk_thresholds_m:
-                keys.append(f"share_{who}walk_{target}_{fmt_threshold(m)}m")
-            for t in bike_thresholds_min:
-                keys.append(f"share_{who}bike_{target}_{fmt_threshold(t)}min")
+        keys.append(f"no_route_dwellings_{target}")
+        for m in walk_thresholds_m:
+            keys.append(f"share_walk_{target}_{fmt_threshold(m)}m")
+        for t in bike_thresholds_min:
+            keys.append(f"share_bike_{target}_{fmt_threshold(t)}min")
         for stat in ("mean", "median", "p90"):
             keys.append(f"{stat}_bike_min_{target}")
         for stat in ("mean", "median", "p90"):
             keys.append(f"{stat}_walk_m_{target}")
     if brussels:
+        keys.append("no_route_dwellings_brussels")
         keys += [f"{stat}_bike_min_brussels" for stat in ("mean", "median", "p90")]
     if region:
         keys += ["grid_inhabitants_covered", "share_grid_covered"]
@@ -538,7 +572,7 @@ class SitingResult:
                     x=float(row.geometry.x),
                     y=float(row.geometry.y),
                     name=str(row.name) if row.name else f"Voorgesteld mobipunt {row.rank}",
-                    hoppin_type=hoppin_type,
+                    hoppin_type=hoppin_type,  # type: ignore[arg-type]  # validated by the model
                     author=author,
                     reason=reason,
                 )

@@ -90,45 +90,57 @@ def coverage_sets(
     task = task or Task()
     k = len(candidates)
     sets: list[np.ndarray] = [np.zeros(0, np.int64) for _ in range(k)]
-    ok = np.flatnonzero(housing.reachable)
-    if len(ok) == 0:
+    # One row per (housing point, candidate edge); a point is covered when
+    # any of its rows is.
+    owner, flat = housing.expand()
+    if len(owner) == 0:
         return sets
     n = network.n_nodes
-    conn = connector_cost(network, housing, "bike")
-    to_u, to_v = entry_costs(network, housing, "bike")
-    hu = network.u[housing.edge[ok]]
-    hv = network.v[housing.edge[ok]]
-    # Node -> housing points entering there.
-    rows = np.concatenate([hu, hv])
-    cols = np.concatenate([ok, ok])
-    incidence = sparse.csr_matrix((np.ones(len(rows)), (rows, cols)), shape=(n, len(housing)))
-    hu_all = np.zeros(len(housing), np.int64)
-    hv_all = np.zeros(len(housing), np.int64)
-    hu_all[ok], hv_all[ok] = hu, hv
+    rows_all = np.arange(len(owner))
+    conn = connector_cost(network, flat, "bike")
+    to_u, to_v = entry_costs(network, flat, "bike")
+    hu = network.u[flat.edge]
+    hv = network.v[flat.edge]
+    # Node -> candidate rows entering there.
+    incidence = sparse.csr_matrix(
+        (np.ones(2 * len(owner)), (np.concatenate([hu, hv]), np.concatenate([rows_all, rows_all]))),
+        shape=(n, len(owner)),
+    )
     fwd, bwd = network.weights("bike")
-    cand_conn = connector_cost(network, candidates, "bike")
-    order = ok[np.argsort(housing.edge[ok], kind="stable")]
-    uniq, starts = np.unique(housing.edge[order], return_index=True)
+    c_owner, c_flat = candidates.expand()
+    cand_conn = connector_cost(network, c_flat, "bike")
+    c_start = np.searchsorted(c_owner, np.arange(k))
+    c_end = np.searchsorted(c_owner, np.arange(k), side="right")
+    order = np.argsort(flat.edge, kind="stable")
+    uniq, starts = np.unique(flat.edge[order], return_index=True)
     by_edge = dict(zip(uniq.tolist(), np.split(order, starts[1:]), strict=True))
+    mark = np.zeros(len(housing), bool)
     reaches = iter_reach(network, candidates, mode="bike", limit=limit_s, batch=32)
     for done, (j, dist) in enumerate(reaches, start=1):
         reached = np.flatnonzero(dist <= limit_s)
         if len(reached):
             sub = incidence[reached]
-            near = np.unique(sub.indices)
-            cost = conn[near] + np.minimum(to_u[near] + dist[hu_all[near]], to_v[near] + dist[hv_all[near]])
+            near = sub.indices  # duplicates are harmless: the sets are made unique below
+            cost = conn[near] + np.minimum(to_u[near] + dist[hu[near]], to_v[near] + dist[hv[near]])
             inside = near[cost <= limit_s]
         else:
             inside = np.zeros(0, np.int64)
-        e = int(candidates.edge[j])
-        same = by_edge.get(e)
-        if same is not None:
-            f = candidates.frac[j]
-            g = housing.frac[same]
+        found = [inside]
+        for r in range(int(c_start[j]), int(c_end[j])):
+            e = int(c_flat.edge[r])
+            same = by_edge.get(e)
+            if same is None:
+                continue
+            f = c_flat.frac[r]
+            g = flat.frac[same]
             along = np.where(f >= g, part_cost(f - g, fwd[e]), part_cost(g - f, bwd[e]))
-            direct = conn[same] + along + cand_conn[j]
-            inside = np.union1d(inside, same[direct <= limit_s])
-        sets[j] = inside.astype(np.int64)
+            direct = conn[same] + along + cand_conn[r]
+            found.append(same[direct <= limit_s])
+        rows = np.concatenate(found) if len(found) > 1 else inside
+        hit = owner[rows]
+        mark[hit] = True
+        sets[j] = np.flatnonzero(mark).astype(np.int64)
+        mark[hit] = False
         if done % 64 == 0:
             task.report(done / max(k, 1), "candidate coverage")
     return sets

@@ -185,6 +185,12 @@ def test_add_link_length() -> None:
         ({"name": "A", "parameters": {"walk_thresholds_m": [400, 400]}}, "parameters.walk_thresholds_m", "zonder herhaling"),
         ({"name": "A", "parameters": {"walk_thresholds_m": [-1, 400]}}, "parameters.walk_thresholds_m", "groter dan 0"),
         ({"name": "A", "parameters": {"walk_thresholds_m": []}}, "parameters.walk_thresholds_m", "minstens één"),
+        # Issue 12 item 7: keys that would collide, and sane upper bounds.
+        ({"name": "A", "parameters": {"bike_thresholds_min": [5, 5.0000001]}}, "parameters.bike_thresholds_min", "beide heten '5'"),
+        ({"name": "A", "parameters": {"walk_thresholds_m": [400, 400.00001]}}, "parameters.walk_thresholds_m", "te dicht bij elkaar"),
+        ({"name": "A", "parameters": {"bike_thresholds_min": [5, 241]}}, "parameters.bike_thresholds_min", "hoogstens 240 min"),
+        ({"name": "A", "parameters": {"walk_thresholds_m": [400, 100001]}}, "parameters.walk_thresholds_m", "hoogstens 100000 m"),
+        ({"name": "A", "parameters": {"bike_thresholds_min": list(range(1, 52))}}, "parameters.bike_thresholds_min", "te veel drempels (51)"),
         ({"name": "A", "parameters": {"speeds_kmh": {"lokaal": 0}}}, "parameters.speeds_kmh.lokaal", "groter zijn dan 0"),
         ({"name": "A", "parameters": {"speeds_kmh": {"lokaal": 60}}}, "parameters.speeds_kmh.lokaal", "kleiner zijn dan 60"),
         ({"name": "A", "parameters": {"curve_max_min": 30.5}}, "parameters.curve_max_min", "geheel getal"),
@@ -424,7 +430,8 @@ _modification = st.one_of(
 
 @st.composite
 def _thresholds(draw: st.DrawFn) -> tuple[float, ...]:
-    values = draw(st.lists(st.floats(0.001, 1e6), min_size=1, max_size=5, unique=True))
+    # Within both bounds (<= 240 min, <= 100 km) and distinct as keys.
+    values = draw(st.lists(st.floats(0.001, 240.0).map(lambda v: round(v, 3)), min_size=1, max_size=5, unique=True))
     return tuple(sorted(values))
 
 

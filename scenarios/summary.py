@@ -1,0 +1,82 @@
+"""A short plain-text summary of a comparison: key indicators with their change, and every warning.
+
+What ``slimmeregio run`` prints. Numbers use the user's language
+conventions (``nl``: ``1.234,5``; ``en``: ``1,234.5``); a dwelling without a
+route makes a median ``geen route`` / ``no route``.
+"""
+
+from __future__ import annotations
+
+import math
+
+from slimmeregio.scenarios.engine import parameter_differences
+from slimmeregio.scenarios.results import Comparison, fmt_threshold
+
+__all__ = ["key_indicators", "summary_lines"]
+
+
+def key_indicators(comparison: Comparison) -> list[str]:
+    """The indicator keys worth a line of their own, in display order."""
+    params = comparison.scenario.parameters
+    keys = ["dwellings", "planned_dwellings", "unreachable_dwellings"]
+    walk = params.walk_thresholds_m[len(params.walk_thresholds_m) // 2]
+    keys.append(f"share_walk_mobipunt_{fmt_threshold(walk)}m")
+    keys += [f"share_bike_mobipunt_{fmt_threshold(t)}min" for t in params.bike_thresholds_min]
+    bike = params.bike_thresholds_min[len(params.bike_thresholds_min) // 2]
+    keys.append(f"share_bike_station_{fmt_threshold(bike)}min")
+    keys += ["median_bike_min_mobipunt", "median_bike_min_station", "median_bike_min_brussels"]
+    keys += ["no_route_dwellings_mobipunt", "no_route_dwellings_station", "no_route_dwellings_brussels"]
+    keys.append("share_grid_covered")
+    present = set(comparison.region["indicator"])
+    return [k for k in keys if k in present]
+
+
+def _number(value: float, unit: str, lang: str, *, signed: bool = False) -> str:
+    if value is None or (isinstance(value, float) and math.isnan(value)):
+        return "-"
+    if math.isinf(value):
+        return "geen route" if lang == "nl" else "no route"
+    digits = 0 if unit in ("count", "m") else (1 if unit in ("%", "min") else 2)
+    if signed and digits and abs(value) < 10 ** -digits:
+        digits += 1  # a small change should not print as +0.0
+        if abs(value) < 0.5 * 10 ** -digits:
+            value = 0.0
+    text = f"{value:{'+' if signed else ''},.{digits}f}"
+    if lang == "nl":
+        text = text.replace(",", "\0").replace(".", ",").replace("\0", ".")
+    # Labels name minutes and metres already; shares get their %.
+    return text + (" %" if unit == "%" else "")
+
+
+def summary_lines(comparison: Comparison, lang: str = "nl") -> list[str]:
+    """Lines for the command line: base parameters, key indicators
+    ``label: base -> scenario (change)``, then every warning (notes of the
+    base and the scenario) in ``lang``."""
+    nl = lang == "nl"
+    rows = comparison.region.set_index("indicator")
+    label_col = "label_nl" if nl else "label_en"
+    lines: list[str] = []
+    base_params = comparison.base.parameters
+    differ = parameter_differences(base_params, comparison.scenario.parameters)
+    if differ:
+        lines.append(
+            ("Parameters die afwijken van de basis: " if nl else "Parameters that differ from the base: ")
+            + ", ".join(differ)
+        )
+    for key in key_indicators(comparison):
+        r = rows.loc[key]
+        unit = str(r["unit"])
+        base, scen, delta = float(r["base"]), float(r["scenario"]), float(r["delta"])
+        change = _number(delta, unit, lang, signed=True) if math.isfinite(delta) else "-"
+        lines.append(
+            f"{r[label_col]}: {_number(base, unit, lang)} -> {_number(scen, unit, lang)} ({change})"
+        )
+    warnings: list[str] = []
+    for ev in (comparison.base, comparison.scenario):
+        for note in ev.notes.values():
+            text = str(note.get(lang) or note.get("nl") or "")
+            if text and text not in warnings:
+                warnings.append(text)
+    head = "Let op" if nl else "Warning"
+    lines += [f"{head}: {text}" for text in warnings]
+    return lines
