@@ -397,16 +397,16 @@ def export_slides(
              "min", False),
         ]
         for j, (key, label, unit, higher_better) in enumerate(numbers):
-            value = _value(ev, key, nis)
+            number_value = _value(ev, key, nis)
             change, good = "", None
             if comp is not None:
-                delta = value - _value(comp.base, key, nis)
+                delta = number_value - _value(comp.base, key, nis)
                 if not math.isnan(delta):
                     delta = 0.0 if abs(delta) < 0.05 else delta
                     change = fmt_number(delta, "pp" if unit == "%" else unit, lang, signed=True)
                     good = None if delta == 0 else (delta > 0) == higher_better
             _tile(slide, x, Inches(1.35) + j * Inches(1.87), Inches(3.8), Inches(1.75),
-                  fmt_number(value, unit, lang), label, change, good)
+                  fmt_number(number_value, unit, lang), label, change, good)
         _footer(slide, scen_meta, number, lang)
     task.report(0.7, "comparison chart")
     # 4. comparison chart (native)

@@ -39,8 +39,9 @@ import pandas as pd
 import shapely
 
 from slimmeregio.exporters._safe import check_overwrite, writing
-from slimmeregio.exporters.maps import _class_label, _flow_breaks, fmt_number
+from slimmeregio.exporters.map_themes import _class_label, _flow_breaks
 from slimmeregio.exporters.meta import ExportMeta, _tr, build_meta
+from slimmeregio.exporters.numbers import fmt_number
 from slimmeregio.layers.errors import ExportError
 from slimmeregio.layers.model import Project
 from slimmeregio.layers.progress import Task
