@@ -45,6 +45,7 @@ from typing import Any
 
 import numpy as np
 import pandas as pd
+import shapely
 from openpyxl import Workbook
 from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE, Cell
 from openpyxl.chart import BarChart, LineChart, Reference
@@ -55,6 +56,7 @@ from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.worksheet import Worksheet
 
 from slimmeregio.exporters._safe import writing
+from slimmeregio.exporters.headline import indicator_text, municipality_areas, municipality_of
 from slimmeregio.exporters.meta import (
     LEDGER_COLUMNS_EN,
     LEDGER_COLUMNS_NL,
@@ -64,6 +66,7 @@ from slimmeregio.exporters.meta import (
     modification_ledger,
     parameter_rows,
 )
+from slimmeregio.exporters.numbers import delta, delta_unit, excel_format, excel_number
 from slimmeregio.layers.errors import ExportError
 from slimmeregio.layers.model import Project
 from slimmeregio.layers.progress import Task
@@ -121,7 +124,9 @@ def _clean(value: Any) -> Any:
         value = value.item()
     if isinstance(value, float) and (math.isnan(value) or math.isinf(value)):
         return None
-    if isinstance(value, bool | int | float | datetime | date):
+    if isinstance(value, float):
+        return value + 0.0  # never -0.0
+    if isinstance(value, bool | int | datetime | date):
         return value
     if isinstance(value, pd.Timestamp):
         return value.to_pydatetime()
@@ -199,13 +204,26 @@ def _unit(key: str) -> str:
 
 
 def _label(key: str, lang: str) -> str:
-    from slimmeregio.scenarios.results import indicator_label
-
-    return indicator_label(key, lang)
+    return indicator_text(key, lang)
 
 
-def _delta_format(unit: str) -> str:
-    return {"%": _FORMATS["pp"], "min": _FORMATS["dmin"], "m": _FORMATS["dm"]}.get(unit, _FORMATS["dcount"])
+def _write_value(ws: Worksheet, row: int, column: int, value: Any, unit: str) -> Cell:
+    """A value as a number (whole counts as integers) with its unit's format."""
+    return write_cell(ws, row, column, excel_number(value, unit),
+                      number_format=_FORMATS.get(unit, _FORMATS["count"] if unit == "count" else "0.0"))
+
+
+def _write_delta(ws: Worksheet, row: int, column: int, after: Any, before: Any, unit: str) -> Cell:
+    """The change from ``before`` to ``after`` as the formatter shows it: 0 only when equal at display precision."""
+    d = delta(after, before, unit)
+    if d is None:
+        return write_cell(ws, row, column, None)
+    du = delta_unit(unit)
+    # the exact difference (0 when equal as shown), displayed with the decimals it needs
+    value: float | int = 0 if d.direction == 0 else float(after) - float(before)
+    if du in ("count", "m") and d.digits == 0 and float(value).is_integer():
+        value = int(value)
+    return write_cell(ws, row, column, value, number_format=excel_format(du, d.digits, signed=True))
 
 
 def _higher_is_better(key: str) -> bool:
@@ -246,9 +264,11 @@ def _title_block(ws: Worksheet, title: str, meta: ExportMeta) -> int:
     return row + 1
 
 
-def _summary_sheet(ws: Worksheet, base: Any, runs: list[tuple[str, Any, Any]], meta: ExportMeta, lang: str) -> None:
-    start = _title_block(ws, _tr(lang, "Samenvatting: indicatoren voor de regio", "Summary: indicators for the region"),
-                         meta)
+def _summary_sheet(ws: Worksheet, base: Any, runs: list[tuple[str, Any, Any]], meta: ExportMeta, lang: str,
+                   area: str | None = None) -> None:
+    title = (_tr(lang, f"Samenvatting: indicatoren voor {area}", f"Summary: indicators for {area}") if area
+             else _tr(lang, "Samenvatting: indicatoren voor de regio", "Summary: indicators for the region"))
+    start = _title_block(ws, title, meta)
     source = base if base is not None else runs[0][1]
     keys = list(source.region)
     headers = ["Indicator", _tr(lang, "Sleutel", "Key"), _tr(lang, "Eenheid", "Unit")]
@@ -261,22 +281,19 @@ def _summary_sheet(ws: Worksheet, base: Any, runs: list[tuple[str, Any, Any]], m
     _header(ws, start, headers)
     for i, key in enumerate(keys, start=start + 1):
         unit = _unit(key)
-        fmt = _FORMATS.get(unit, _FORMATS["count"] if unit == "count" else "0.0")
         write_cell(ws, i, 1, _label(key, lang))
         write_cell(ws, i, 2, key)
         write_cell(ws, i, 3, {"count": _tr(lang, "aantal", "count")}.get(unit, unit))
         col = 4
         if base is not None:
-            write_cell(ws, i, col, base.region.get(key), number_format=fmt)
+            _write_value(ws, i, col, base.region.get(key), unit)
             col += 1
         for _, ev, comp in runs:
-            write_cell(ws, i, col, ev.region.get(key), number_format=fmt)
+            _write_value(ws, i, col, ev.region.get(key), unit)
             col += 1
             if comp is not None:
-                delta = None
-                if base is not None and key in base.region and key in ev.region:
-                    delta = ev.region[key] - base.region[key]
-                write_cell(ws, i, col, delta, number_format=_delta_format(unit))
+                _write_delta(ws, i, col, ev.region.get(key), base.region.get(key) if base is not None else None,
+                             unit)
                 letter = get_column_letter(col)
                 _delta_formatting(ws, f"{letter}{i}", higher_is_better=_higher_is_better(key))
                 col += 1
@@ -342,14 +359,12 @@ def _municipalities_sheet(ws: Worksheet, base: Any, runs: list[tuple[str, Any, A
             write_cell(ws, r, 2, row["name"])
             write_cell(ws, r, 3, name)
             for j, key in enumerate(keys, start=4):
-                write_cell(ws, r, j, row.get(key), number_format=_FORMATS.get(_unit(key), "0.0"))
+                _write_value(ws, r, j, row.get(key), _unit(key))
             if base_table is not None:
                 nis = str(row["nis"])
                 for j, key in enumerate(delta_keys, start=4 + len(keys)):
                     before = base_table[key].get(nis) if key in base_table.columns else None
-                    value = row.get(key)
-                    delta = None if before is None or value is None else float(value) - float(before)
-                    write_cell(ws, r, j, delta, number_format=_delta_format(_unit(key)))
+                    _write_delta(ws, r, j, row.get(key), before, _unit(key))
             r += 1
     n = r - 2
     if base_table is not None and n:
@@ -359,29 +374,33 @@ def _municipalities_sheet(ws: Worksheet, base: Any, runs: list[tuple[str, Any, A
     _finish(ws, 1, n, len(headers))
 
 
-def _mobipunten_sheet(ws: Worksheet, base: Any, runs: list[tuple[str, Any, Any]], lang: str) -> None:
+def _mobipunten_sheet(ws: Worksheet, base: Any, runs: list[tuple[str, Any, Any]], lang: str,
+                      project: Project | None = None) -> None:
     if lang == "en":
         headers = ["Scenario", "Hub id", "Name", "Type", "Services", "Dwellings in catchment",
-                   "Inhabitants in catchment", "Change", "Reachable over the network", "X", "Y"]
+                   "Inhabitants in catchment (estimate)", "Change", "Reachable over the network", "X", "Y"]
         change_nl = {"added": "new", "moved": "moved", "": ""}
     else:
         headers = ["Scenario", "Mobipunt-id", "Naam", "Type", "Aanbod", "Woningen in verzorgingsgebied",
-                   "Inwoners in verzorgingsgebied", "Wijziging", "Bereikbaar via netwerk", "X", "Y"]
+                   "Inwoners in verzorgingsgebied (schatting)", "Wijziging", "Bereikbaar via netwerk", "X", "Y"]
         change_nl = {"added": "nieuw", "moved": "verplaatst", "": ""}
+    headers.insert(3, _tr(lang, "Gemeente", "Municipality"))
     yes, no = _tr(lang, "ja", "yes"), _tr(lang, "nee", "no")
     _header(ws, 1, headers)
     evaluations = ([(_base_name(lang), base)] if base is not None else []) + [(name, ev) for name, ev, _ in runs]
     r = 2
     for name, ev in evaluations:
         frame = ev.mobipunten
-        for _, row in frame.iterrows():
+        where = municipality_of(project, list(frame.geometry))
+        for (_, row), (_, muni) in zip(frame.iterrows(), where, strict=True):
             geom = row.geometry
-            values = [name, row.get("mobipunt_id"), row.get("name"), row.get("hoppin_type"), row.get("offer"),
-                      row.get("catchment_dwellings"), row.get("catchment_inhabitants"),
+            values = [name, row.get("mobipunt_id"), row.get("name"), muni, row.get("hoppin_type"), row.get("offer"),
+                      excel_number(row.get("catchment_dwellings"), "count"),
+                      excel_number(row.get("catchment_inhabitants"), "count"),
                       change_nl.get(str(row.get("change", "") or ""), str(row.get("change", ""))),
                       yes if bool(row.get("reachable", True)) else no,
                       geom.x if geom is not None else None, geom.y if geom is not None else None]
-            formats = [None, None, None, None, None, _FORMATS["count"], _FORMATS["count"], None, None,
+            formats = [None, None, None, None, None, None, _FORMATS["count"], _FORMATS["count"], None, None,
                        _FORMATS["xy"], _FORMATS["xy"]]
             for j, (v, f) in enumerate(zip(values, formats, strict=True), start=1):
                 write_cell(ws, r, j, v, number_format=f)
@@ -515,13 +534,17 @@ def _flows_sheet(ws: Worksheet, base: Any, runs: list[tuple[str, Any, Any]], lan
         _delta_formatting(ws, f"{letter}{first}:{letter}{r - 1}")
 
 
-def _ledger_sheet(ws: Worksheet, runs: list[tuple[str, Any, Any]], project: Project | None, lang: str) -> None:
+def _ledger_sheet(ws: Worksheet, runs: list[tuple[str, Any, Any]], project: Project | None, lang: str,
+                  only: set[str] | None = None) -> None:
+    """The scenarios' modifications (only those in the municipalities named ``only``, when given)."""
     columns = LEDGER_COLUMNS_EN if lang == "en" else LEDGER_COLUMNS_NL
     headers = ["Scenario", *columns]
     _header(ws, 1, headers)
     r = 2
     for name, ev, _ in runs:
         for entry in modification_ledger(ev.scenario, project, lang):
+            if only is not None and str(entry[columns[3]]) not in only:
+                continue
             write_cell(ws, r, 1, name)
             for j, key in enumerate(columns, start=2):
                 write_cell(ws, r, j, entry[key], number_format=_FORMATS["xy"] if key in ("X", "Y") else None)
@@ -631,8 +654,12 @@ def export_excel(
     """
     task = Task(progress, cancel)
     base, runs = _results_to_export(results, path)
+    area: str | None = None
+    only: set[str] | None = None
     if municipalities is not None:
-        base, runs = _filter_municipalities(base, runs, municipalities)
+        base, runs, names_kept = _filter_municipalities(base, runs, municipalities, project)
+        only = set(names_kept)
+        area = ", ".join(names_kept) or None
     if meta is None:
         first = runs[0][1] if runs else base
         meta = build_meta(project or Project(), scenario=first.scenario, parameters=first.parameters,
@@ -644,15 +671,15 @@ def export_excel(
     names = sheet_names(lang)
     ws.title = names[0]
     task.report(0.05, "summary")
-    _summary_sheet(ws, base, runs, meta, lang)
+    _summary_sheet(ws, base, runs, meta, lang, area)
     task.report(0.25, "municipalities")
     _municipalities_sheet(wb.create_sheet(names[1]), base, runs, lang)
     task.report(0.45, "mobipunten")
-    _mobipunten_sheet(wb.create_sheet(names[2]), base, runs, lang)
+    _mobipunten_sheet(wb.create_sheet(names[2]), base, runs, lang, project)
     task.report(0.55, "bike flows")
     _flows_sheet(wb.create_sheet(names[3]), base, runs, lang)
     task.report(0.65, "ledger")
-    _ledger_sheet(wb.create_sheet(names[4]), runs, project, lang)
+    _ledger_sheet(wb.create_sheet(names[4]), runs, project, lang, only)
     task.report(0.7, "sensitivity")
     _sensitivity_sheet(wb.create_sheet(names[5]), base, runs, lang)
     _parameters_sheet(wb.create_sheet(names[6]), base, runs, meta, lang)
@@ -666,24 +693,58 @@ def export_excel(
     return Path(path)
 
 
-def _filter_municipalities(base: Any, runs: list[tuple[str, Any, Any]], keys: Sequence[str]) -> tuple[Any, list[tuple[str, Any, Any]]]:
-    """Views of the evaluations restricted to the municipalities ``keys``."""
+def _filter_municipalities(base: Any, runs: list[tuple[str, Any, Any]], keys: Sequence[str],
+                           project: Project | None = None) -> tuple[Any, list[tuple[str, Any, Any]], list[str]]:
+    """Views of the evaluations restricted to the municipalities ``keys``, and the names kept.
+
+    Everything the workbook shows is cut to them: the summary holds their
+    own indicators (one municipality) instead of the region's, the
+    mobipunten and the links are those inside them, the coverage curve is
+    theirs.
+    """
     from dataclasses import replace
 
     wanted = {str(k).strip().lower() for k in keys}
+    source = base if base is not None else runs[0][1]
+    table0 = source.municipalities
+    sel0 = (table0["nis"].astype(str).str.lower().isin(wanted)
+            | table0["name"].astype(str).str.lower().isin(wanted))
+    nis = set(table0.loc[sel0, "nis"].astype(str))
+    names = sorted(str(n) for n in table0.loc[sel0, "name"])
+    polygons = [poly for n, _, poly in municipality_areas(project) if n in nis and poly is not None]
+    area = shapely.union_all(np.asarray(polygons, dtype=object)) if polygons else None
 
     def keep(ev: Any) -> Any:
         if ev is None:
             return None
         table = ev.municipalities
-        sel = table["nis"].astype(str).str.lower().isin(wanted) | table["name"].astype(str).str.lower().isin(wanted)
-        nis = set(table.loc[sel, "nis"].astype(str))
+        sel = table["nis"].astype(str).isin(nis)
         mob = ev.mobipunten
-        if "nis" in mob.columns:
+        links = ev.links
+        if area is not None:
+            mob = mob[shapely.covers(area, np.asarray(mob.geometry.to_numpy(), dtype=object))]
+            links = links[shapely.intersects(area, np.asarray(links.geometry.to_numpy(), dtype=object))]
+        elif "nis" in mob.columns:
             mob = mob[mob["nis"].astype(str).isin(nis)]
         else:
             dwell_nis = ev.dwellings.loc[ev.dwellings["nis"].astype(str).isin(nis), "mobipunt_id"]
             mob = mob[mob["mobipunt_id"].isin(set(dwell_nis))]
-        return replace(ev, municipalities=table[sel], mobipunten=mob)
+        region = ev.region
+        if sel.sum() == 1:  # the municipality's own indicators instead of the region's
+            row = table[sel].iloc[0]
+            region = {k: float(row[k]) for k in ev.region if k in row.index}
+        dwell = ev.dwellings[ev.dwellings["nis"].astype(str).isin(nis)]
+        curve = ev.coverage_curve
+        if len(dwell):
+            w = dwell["dwellings"].to_numpy(dtype=float)
+            total = w.sum() or 1.0
+            bike_m = dwell["bike_min_mobipunt"].to_numpy(dtype=float)
+            bike_s = dwell["bike_min_station"].to_numpy(dtype=float)
+            minutes = curve["minutes"].to_numpy()
+            curve = pd.DataFrame({"minutes": minutes,
+                                  "share_mobipunt": [100 * w[bike_m <= m].sum() / total for m in minutes],
+                                  "share_station": [100 * w[bike_s <= m].sum() / total for m in minutes]})
+        return replace(ev, municipalities=table[sel], mobipunten=mob, links=links, region=region,
+                       coverage_curve=curve)
 
-    return keep(base), [(name, keep(ev), comp) for name, ev, comp in runs]
+    return keep(base), [(name, keep(ev), comp) for name, ev, comp in runs], names

@@ -15,6 +15,7 @@ from matplotlib.axes import Axes
 from matplotlib.figure import Figure
 from matplotlib.patches import FancyBboxPatch, Rectangle
 
+from slimmeregio.exporters.headline import gains_losses, headline_threshold
 from slimmeregio.exporters.map_layout import (
     _BRUSSELS_FILL,
     _INK,
@@ -28,7 +29,7 @@ from slimmeregio.exporters.map_layout import (
     _wrap,
 )
 from slimmeregio.exporters.meta import ExportMeta
-from slimmeregio.exporters.numbers import fmt_number
+from slimmeregio.exporters.numbers import MINUS, fmt_delta, fmt_number
 from slimmeregio.exporters.style import (
     LegendItem,
     draw_polygons,
@@ -62,7 +63,8 @@ def key_figures(evaluation: Any, comparison: Any = None, siting: Any = None, *, 
     if evaluation is None:
         return rows
     params = evaluation.parameters
-    bike_t = _middle(params.bike_thresholds_min, 10.0)
+    # the threshold where the scenario changes most (the middle one without a comparison)
+    bike_t = headline_threshold(comparison, municipality, params)
     walk_t = _middle(params.walk_thresholds_m, 800.0)
     base = comparison.base if comparison is not None else None
     tb, tw = f"{bike_t:g}", f"{walk_t:g}"
@@ -84,32 +86,26 @@ def key_figures(evaluation: Any, comparison: Any = None, siting: Any = None, *, 
         unit = indicator_unit(key)
         change = ""
         if base is not None:
-            before = _region_value(base, key, municipality)
-            if not math.isnan(before):
-                delta = value - before
-                if abs(delta) < 0.05:  # would print as +0,0 or -0,0
-                    delta = 0.0
-                change = fmt_number(delta, "pp" if unit == "%" else unit, lang, signed=True)
+            change = fmt_delta(value, _region_value(base, key, municipality), unit, lang)
         rows.append((label, fmt_number(value, unit, lang), change, unit == "%"))
-    if comparison is not None:
-        gains = _count_changes(comparison, "gain", bike_t, municipality)
-        losses = _count_changes(comparison, "loss", bike_t, municipality)
-        rows.append((f"Woningen met winst / verlies (≤ {tb} min)" if nl else f"Dwellings gaining / losing (≤ {tb} min)",
-                     f"{fmt_number(gains, 'count', lang)} / {fmt_number(losses, 'count', lang)}", "", True))
+    if comparison is not None:  # second, after the share it explains: gains and losses at every threshold
+        per = {r.threshold: r for r in gains_losses(comparison, municipality)}
+        head = per.get(bike_t)
+        others = "; ".join(f"≤ {t:g} min: {fmt_number(r.gains, 'count', lang)} / {fmt_number(r.losses, 'count', lang)}"
+                           for t, r in per.items() if t != bike_t)
+        label = (f"Woningen met winst / verlies ≤ {tb} min (grootste verandering)" if nl
+                 else f"Dwellings gaining / losing ≤ {tb} min (largest change)")
+        if others:
+            label += f"; {others}"
+        if head is not None:
+            rows.insert(min(len(rows), 1 + int(brussels)), (
+                label, f"{fmt_number(head.gains, 'count', lang)} / {fmt_number(head.losses, 'count', lang)}", "", True))
     if siting is not None and len(siting.sites):
         gain = float(siting.sites["gain_dwellings"].sum())
         rows.insert(0, (f"Extra woningen ≤ {siting.threshold_min:g} min met {len(siting.sites)} nieuwe mobipunten" if nl
                      else f"Extra dwellings ≤ {siting.threshold_min:g} min with {len(siting.sites)} new hubs",
                      fmt_number(gain, "count", lang), "", True))
     return rows
-
-
-def _count_changes(comparison: Any, kind: str, threshold: float, municipality: str | None) -> int:
-    a = comparison.access_changes
-    sel = (a["change"] == kind) & (a["threshold"] == threshold) & (a["target"] == "mobipunt") & (a["mode"] == "bike")
-    if municipality is not None:
-        sel &= a["nis"].astype(str) == municipality
-    return int(a.loc[sel, "dwellings"].sum())
 
 
 # --------------------------------------------------------------------------- panel
@@ -211,7 +207,7 @@ def _draw_figures(fig: Figure, rect: Sequence[float], paper: Paper, rows: list[t
         ax.text(0, y, text, fontsize=6.6 * s, color=_MUTED, va="top", linespacing=1.1)
         ax.text(0.8, y, value, fontsize=7.8 * s, fontweight="bold", color=_INK, va="top", ha="right")
         if change:
-            sign = -1 if change.startswith("-") else (1 if change.strip("+-0,. %pmin") else 0)
+            sign = -1 if change.startswith(MINUS) else 1 if change.startswith("+") else 0
             good = sign * (1 if higher_is_better else -1)
             color = CHANGE_COLORS["gain"] if good > 0 else CHANGE_COLORS["loss"] if good < 0 else _MUTED
             ax.text(1, y, change, fontsize=7 * s, color=color, va="top", ha="right", fontweight="bold")

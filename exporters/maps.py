@@ -46,6 +46,7 @@ from matplotlib.backends.backend_agg import FigureCanvasAgg
 from matplotlib.figure import Figure
 
 from slimmeregio.exporters._safe import check_overwrite, writing
+from slimmeregio.exporters.headline import headline_threshold
 from slimmeregio.exporters.map_layout import (
     _FRAME,
     _POOL,
@@ -71,7 +72,6 @@ from slimmeregio.exporters.map_panel import (
     _draw_source,
     _draw_title,
     _figures_height,
-    _middle,
     _north_arrow,
     _scale_bar,
     key_figures,
@@ -299,7 +299,7 @@ def _masterplan(project: Project, req: MapRequest, figure: Figure | None = None)
                          [LegendItem("Bovenlokaal en fietssnelweg" if nl else "Main network", "line", "#b3b3b3", 0.8),
                           LegendItem("Lokaal" if nl else "Local", "line", "#cfcfcf", 0.5)]))
     elif theme == "change":
-        t = float(threshold) if threshold is not None else _middle(evaluation.parameters.bike_thresholds_min, 10.0)
+        t = float(threshold) if threshold is not None else headline_threshold(comparison, focus)
         _network_background(ax, layers.network, network_links, extent)
         items = _draw_changes(ax, comparison, t, extent, paper, zoomed, lang)
         links = _draw_link_changes(ax, evaluation, extent, paper, lang)

@@ -27,13 +27,18 @@ from pptx.util import Emu, Inches, Pt
 
 from slimmeregio.exporters._safe import check_overwrite, writing
 from slimmeregio.exporters.excel import _results_to_export, link_flow_ranking
-from slimmeregio.exporters.maps import (
-    SLIDE_PAPER,
-    _find_municipality,
-    fmt_number,
-    masterplan_figure,
+from slimmeregio.exporters.headline import (
+    ESTIMATE_LABEL,
+    gains_losses,
+    headline_threshold,
+    network_km_in_region,
+    share_key,
+    statbel_inhabitants,
 )
+from slimmeregio.exporters.map_layout import SLIDE_PAPER, _find_municipality
+from slimmeregio.exporters.maps import masterplan_figure
 from slimmeregio.exporters.meta import ExportMeta, _tr, build_meta, modification_ledger
+from slimmeregio.exporters.numbers import delta, fmt_delta, fmt_number
 from slimmeregio.layers.model import Project
 from slimmeregio.layers.progress import Task
 
@@ -262,13 +267,21 @@ def _flows_slide(slide: Any, project: Project, name: str, ev: Any, comp: Any, ni
         rows = [[_tr(lang, "Straat", "Street"), _tr(lang, "Woningen", "Dwellings")]]
         if deltas is not None:
             rows[0].append(_tr(lang, "Verschil", "Change"))
-        for label, flow, delta in streets:
+        for label, flow, flow_delta in streets:
             row = [label, fmt_number(flow, "count", lang)]
             if deltas is not None:
-                row.append("" if not delta else fmt_number(delta, "count", lang, signed=True))
+                row.append("" if not flow_delta else fmt_number(flow_delta, "count", lang, signed=True))
             rows.append(row)
         widths = (2.75, 1.75, 1.5) if deltas is not None else (4.2, 1.8)
         _table(slide, left, Inches(2.5), half, rows, widths, row_h=0.55)
+
+
+def _inhabitants_tile(project: Project, ref: Any, nis: str | None, lang: str) -> tuple[str, str]:
+    """Statbel's inhabitants (municipalities layer); the dwelling-based estimate, labelled, without them."""
+    statbel = statbel_inhabitants(project, nis)
+    if statbel is not None:
+        return fmt_number(statbel, "count", lang), _tr(lang, "inwoners (Statbel)", "inhabitants (Statbel)")
+    return fmt_number(_value(ref, "inhabitants", nis), "count", lang), ESTIMATE_LABEL[lang if lang == "en" else "nl"]
 
 
 def _value(ev: Any, key: str, nis: str | None) -> float:
@@ -355,8 +368,7 @@ def export_slides(
         _title(slide, _tr(lang, "Kerncijfers van de regio", "Key figures of the region"))
     tiles = [
         (fmt_number(_value(ref, "dwellings", nis), "count", lang), _tr(lang, "woningen", "dwellings")),
-        (fmt_number(_value(ref, "inhabitants", nis), "count", lang),
-         _tr(lang, "inwoners (woningen × gezinsgrootte)", "inhabitants (dwellings × household size)")),
+        _inhabitants_tile(project, ref, nis, lang),
         (fmt_number(_value(ref, key_t, nis), "%", lang),
          _tr(lang, f"van de woningen binnen {t:g} min fietsen van een mobipunt",
              f"of dwellings within {t:g} min by bike of a mobility hub")),
@@ -372,7 +384,8 @@ def export_slides(
     if nis is None:
         tiles[4] = (fmt_number(len(ref.mobipunten), "count", lang),
                     _tr(lang, "mobipunten in de basistoestand", "mobility hubs in the base situation"))
-        tiles[5] = (fmt_number(ref.network.total_km, "km", lang, digits=0), _tr(lang, "fietsnetwerk", "bike network"))
+        tiles[5] = (fmt_number(network_km_in_region(ref, project), "km", lang, digits=0),
+                    _tr(lang, "fietsnetwerk binnen de regio", "bike network inside the region"))
     tw, th = Inches(3.85), Inches(2.6)
     for i, (value, label) in enumerate(tiles):
         col, row = i % 3, i // 3
@@ -388,25 +401,36 @@ def export_slides(
         png = _map_png(project, theme, comparison=comp, evaluation=ev, meta=scen_meta, municipality=nis, lang=lang)
         slide.shapes.add_picture(png, _MARGIN, Inches(1.35), height=Inches(5.55))
         x = Inches(8.95)
-        numbers = [
-            (key_t, _tr(lang, f"woningen ≤ {t:g} min fietsen van een mobipunt",
-                        f"dwellings ≤ {t:g} min by bike of a hub"), "%", True),
-            (key_w, _tr(lang, f"woningen ≤ {w:g} m wandelen tot mobipunt",
-                        f"dwellings ≤ {w:g} m walking to a hub"), "%", True),
-            ("median_bike_min_mobipunt", _tr(lang, "mediane fietstijd tot mobipunt", "median cycling time to a hub"),
-             "min", False),
-        ]
+        ts = headline_threshold(comp, nis, ev.parameters)  # where this scenario changes most
+        key_ts = share_key(ts)
+        share_label = _tr(lang, f"woningen ≤ {ts:g} min fietsen van een mobipunt",
+                          f"dwellings ≤ {ts:g} min by bike of a hub")
+        if comp is not None:
+            share_label += _tr(lang, " (drempel met de grootste verandering)", " (threshold with the largest change)")
+        numbers = [(key_ts, share_label, "%", True),
+                   ("median_bike_min_mobipunt", _tr(lang, "mediane fietstijd tot mobipunt",
+                                                    "median cycling time to a hub"), "min", False)]
         for j, (key, label, unit, higher_better) in enumerate(numbers):
             number_value = _value(ev, key, nis)
             change, good = "", None
             if comp is not None:
-                delta = number_value - _value(comp.base, key, nis)
-                if not math.isnan(delta):
-                    delta = 0.0 if abs(delta) < 0.05 else delta
-                    change = fmt_number(delta, "pp" if unit == "%" else unit, lang, signed=True)
-                    good = None if delta == 0 else (delta > 0) == higher_better
+                before = _value(comp.base, key, nis)
+                change = fmt_delta(number_value, before, unit, lang)
+                d = delta(number_value, before, unit)
+                good = None if d is None or d.direction == 0 else (d.direction > 0) == higher_better
             _tile(slide, x, Inches(1.35) + j * Inches(1.87), Inches(3.8), Inches(1.75),
                   fmt_number(number_value, unit, lang), label, change, good)
+        if comp is not None:
+            per = gains_losses(comp, nis)
+            head = next(r for r in per if r.threshold == ts)
+            lines = "; ".join(f"≤ {r.threshold:g} min: {fmt_number(r.gains, 'count', lang)} / "
+                              f"{fmt_number(r.losses, 'count', lang)}" for r in per)
+            _tile(slide, x, Inches(1.35) + 2 * Inches(1.87), Inches(3.8), Inches(1.75),
+                  f"{fmt_number(head.gains, 'count', lang)} / {fmt_number(head.losses, 'count', lang)}",
+                  _tr(lang, f"woningen met winst / verlies ≤ {ts:g} min", f"dwellings gaining / losing ≤ {ts:g} min"))
+            slide.notes_slide.notes_text_frame.text = _tr(
+                lang, f"Winst / verlies van woningen per fietsdrempel: {lines}.",
+                f"Dwellings gaining / losing per cycling threshold: {lines}.")
         _footer(slide, scen_meta, number, lang)
     task.report(0.7, "comparison chart")
     # 4. comparison chart (native)
@@ -440,8 +464,9 @@ def export_slides(
     plot.data_labels.number_format_is_linked = False
     _footer(slide, meta, number, lang)
     # 4b. where the potential commuters cycle (the last scenario, else the base)
-    flow_name, flow_ev, flow_comp = runs[-1] if runs else (base_name, base, None)
-    if "flow_dwellings" in flow_ev.links.columns:
+    for flow_name, flow_ev, flow_comp in runs or [(base_name, base, None)]:  # every scenario
+        if "flow_dwellings" not in flow_ev.links.columns:
+            continue
         slide = next_slide()
         _title(slide, _tr(lang, "Waar fietsen de potentiële pendelaars?", "Where would the potential commuters cycle?"))
         _flows_slide(slide, project, flow_name, flow_ev, flow_comp, nis, lang)
@@ -454,19 +479,24 @@ def export_slides(
         table = table[table["nis"].astype(str) != ""]
         if nis is not None:
             table = table[table["nis"].astype(str) == nis]
+        tr_ = headline_threshold(comp, nis, ev.parameters)  # the measure: where this scenario changes most
+        key_r = share_key(tr_)
         if comp is not None:
-            before = comp.base.municipalities.set_index(comp.base.municipalities["nis"].astype(str))[key_t]
-            table["delta"] = [row[key_t] - before.get(str(row["nis"]), float("nan")) for _, row in table.iterrows()]
-            order = table.sort_values(["delta", key_t], ascending=[False, False])
+            before = comp.base.municipalities.set_index(comp.base.municipalities["nis"].astype(str))[key_r]
+            table["before"] = [before.get(str(n), float("nan")) for n in table["nis"]]
+            table["delta"] = [(d.value if (d := delta(a, b, "%")) is not None else float("nan"))
+                              for a, b in zip(table[key_r], table["before"], strict=True)]
+            order = table.sort_values(["delta", key_r], ascending=[False, False])
             heading = name + _tr(lang, ": gemeenten met de grootste en kleinste winst",
                                  ": municipalities with the largest and smallest gain")
         else:
             table["delta"] = float("nan")
-            order = table.sort_values(key_t, ascending=False)
+            table["before"] = float("nan")
+            order = table.sort_values(key_r, ascending=False)
             heading = name + _tr(lang, ": gemeenten met de beste en zwakste bereikbaarheid",
                                  ": municipalities with the best and weakest access")
         _title(slide, heading)
-        rows = [[_tr(lang, "Gemeente", "Municipality"), _tr(lang, f"Woningen ≤ {t:g} min", f"Dwellings ≤ {t:g} min"),
+        rows = [[_tr(lang, "Gemeente", "Municipality"), _tr(lang, f"Woningen ≤ {tr_:g} min", f"Dwellings ≤ {tr_:g} min"),
                  _tr(lang, "Verschil", "Change"), _tr(lang, "Mediane fietstijd", "Median cycling time")]]
         picked = order if len(order) <= 9 else None
         if picked is None:
@@ -480,12 +510,10 @@ def export_slides(
                 rows.append(["…", "", "", ""])
                 continue
             rec = dict(zip(cols, item, strict=True))
-            d = rec["delta"]
             rows.append([
                 str(rec["name"]),
-                fmt_number(rec[key_t], "%", lang),
-                "" if d is None or (isinstance(d, float) and math.isnan(d))
-                else fmt_number(0.0 if abs(d) < 0.05 else d, "pp", lang, signed=True),
+                fmt_number(rec[key_r], "%", lang),
+                fmt_delta(rec[key_r], rec["before"], "%", lang),
                 fmt_number(rec.get("median_bike_min_mobipunt", float("nan")), "min", lang),
             ])
         _table(slide, _MARGIN, Inches(1.35), _W - 2 * _MARGIN, rows, (4.5, 2.6, 2.0, 2.6), row_h=0.46)

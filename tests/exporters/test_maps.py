@@ -16,6 +16,7 @@ from slimmeregio.exporters.maps import (
     masterplan_figure,
     parse_paper,
 )
+from slimmeregio.exporters.numbers import fmt_delta
 from slimmeregio.layers.errors import ExportError, OutputExistsError
 
 from ._helpers import pdf_page_count, png_dpi, png_size
@@ -68,10 +69,35 @@ def test_access_legend_and_key_figures(results: Results) -> None:
     text = _texts(fig)
     for label in ("≤ 5 min", "5–10 min", "> 20 min", "niet bereikbaar via het netwerk"):
         assert label in text
-    base = results.base.region["share_bike_mobipunt_10min"]
-    scen = results.evaluation.region["share_bike_mobipunt_10min"]
+    # the headline threshold is where the share changes most (hand-picked from the region values)
+    t = max((5, 10, 15), key=lambda m: abs(results.evaluation.region[f"share_bike_mobipunt_{m}min"]
+                                           - results.base.region[f"share_bike_mobipunt_{m}min"]))
+    base = results.base.region[f"share_bike_mobipunt_{t}min"]
+    scen = results.evaluation.region[f"share_bike_mobipunt_{t}min"]
+    assert f"Woningen ≤ {t} min fietsen van mobipunt" in text
     assert fmt_number(scen, "%") in text
-    assert fmt_number(scen - base, "pp", signed=True) in text
+    assert fmt_delta(scen, base, "%") in text
+    # gains and losses at the headline threshold, counted by hand from the comparison's dwellings
+    before = results.base.dwellings["bike_min_mobipunt"] <= t
+    after = results.evaluation.dwellings["bike_min_mobipunt"] <= t
+    gains = int(results.evaluation.dwellings.loc[after & ~before, "dwellings"].sum())
+    assert gains > 0
+    assert f"{fmt_number(gains, 'count')} / 0" in text
+
+
+def test_key_figures_delta_never_reads_zero_when_values_differ(results: Results) -> None:
+    """Old maps rounded any |delta| < 0,05 to '+0,0' even when the values beside it differed."""
+    from dataclasses import replace
+
+    base = results.base
+    key = "median_bike_min_mobipunt"
+    scen = replace(results.evaluation, region={**results.evaluation.region, key: base.region[key] - 0.04})
+    comp = replace(results.comparison, scenario=scen)
+    rows = maps.key_figures(scen, comp)
+    row = next(r for r in rows if r[0].startswith("Mediane fietstijd"))
+    assert row[2] == fmt_delta(base.region[key] - 0.04, base.region[key], "min")
+    if fmt_number(base.region[key] - 0.04, "min") != fmt_number(base.region[key], "min"):
+        assert row[2].startswith("\u2212") and row[2] != "\u22120,0 min"
 
 
 def test_change_theme_needs_a_comparison(results: Results) -> None:

@@ -52,10 +52,23 @@ def test_scenario_slide_has_map_and_three_numbers(deck: Presentation, results: R
     assert len(pictures) == 1 and pictures[0].image.content_type == "image/png"
     tiles = [s for s in slide.shapes if s.name == "Kerncijfer"]
     assert len(tiles) == 3
-    from slimmeregio.exporters.maps import fmt_number
+    from slimmeregio.exporters.numbers import fmt_delta, fmt_number
 
     text = _text(slide)
-    assert fmt_number(results.evaluation.region["share_bike_mobipunt_10min"], "%") in text
+    # headline: the threshold where the share changes most, picked by hand from the region values
+    ev, base = results.evaluation.region, results.base.region
+    t = max((5, 10, 15), key=lambda m: abs(ev[f"share_bike_mobipunt_{m}min"] - base[f"share_bike_mobipunt_{m}min"]))
+    key = f"share_bike_mobipunt_{t}min"
+    assert f"≤ {t} min fietsen van een mobipunt (drempel met de grootste verandering)" in text
+    assert fmt_number(ev[key], "%") in text and fmt_delta(ev[key], base[key], "%") in text
+    # gains and losses at every threshold, counted by hand, in the speaker notes
+    notes = slide.notes_slide.notes_text_frame.text
+    for m in (5, 10, 15):
+        before = results.base.dwellings["bike_min_mobipunt"] <= m
+        after = results.evaluation.dwellings["bike_min_mobipunt"] <= m
+        gains = int(results.evaluation.dwellings.loc[after & ~before, "dwellings"].sum())
+        losses = int(results.evaluation.dwellings.loc[before & ~after, "dwellings"].sum())
+        assert f"≤ {m} min: {fmt_number(gains, 'count')} / {fmt_number(losses, 'count')}" in notes
 
 
 def test_native_chart_with_base_and_scenario(deck: Presentation, results: Results) -> None:
@@ -149,7 +162,7 @@ def _expected_streets(links, column: str, n: int = 5) -> list[tuple[str, float]]
 
 
 def test_flow_slide_lists_the_busiest_streets(deck: Presentation, results: Results) -> None:
-    from slimmeregio.exporters.maps import fmt_number
+    from slimmeregio.exporters.numbers import fmt_number
 
     slide = deck.slides[4]
     tables = [s.table for s in slide.shapes if s.has_table]

@@ -1,0 +1,177 @@
+"""The figures every export of a pack shares: the headline threshold, gains and losses, inhabitants, network length.
+
+Maps, slides, workbook and web map take these numbers from here so they
+agree: the cycling threshold a headline uses is the one where the scenario
+changes most (not a fixed middle threshold where nearly everyone already
+has access), gains and losses are counted at every threshold, the number
+of inhabitants is Statbel's (the municipalities layer), and the network
+length counts only links inside the region.
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Sequence
+from dataclasses import dataclass
+from typing import Any
+
+import numpy as np
+import shapely
+
+from slimmeregio.exporters.numbers import delta
+from slimmeregio.layers.model import Project
+from slimmeregio.layers.roles import Role
+
+__all__ = [
+    "ESTIMATE_LABEL",
+    "GainsLosses",
+    "gains_losses",
+    "headline_threshold",
+    "indicator_text",
+    "municipality_areas",
+    "municipality_of",
+    "network_km_in_region",
+    "share_key",
+    "statbel_inhabitants",
+]
+
+#: The label of the dwelling-based inhabitants estimate (never plain "Inwoners").
+ESTIMATE_LABEL = {"nl": "Inwoners (schatting: woningen × gezinsgrootte)",
+                  "en": "Inhabitants (estimate: dwellings × household size)"}
+
+
+def share_key(threshold: float) -> str:
+    """The indicator key of the share of dwellings within ``threshold`` cycling minutes of a mobipunt."""
+    return f"share_bike_mobipunt_{threshold:g}min"
+
+
+def _middle(values: Sequence[float], default: float) -> float:
+    values = list(values)
+    return float(values[len(values) // 2]) if values else default
+
+
+@dataclass(frozen=True)
+class GainsLosses:
+    """Dwellings gaining and losing access to a mobipunt by bike within ``threshold`` minutes."""
+
+    threshold: float
+    gains: int
+    losses: int
+    share_before: float
+    share_after: float
+
+
+def _count(comparison: Any, kind: str, threshold: float, municipality: str | None) -> int:
+    a = comparison.access_changes
+    sel = (a["change"] == kind) & (a["threshold"] == threshold) & (a["target"] == "mobipunt") & (a["mode"] == "bike")
+    if municipality is not None:
+        sel &= a["nis"].astype(str) == str(municipality)
+    return int(a.loc[sel, "dwellings"].sum())
+
+
+def gains_losses(comparison: Any, municipality: str | None = None) -> list[GainsLosses]:
+    """Gains and losses at every cycling threshold of the parameters, in threshold order."""
+    out = []
+    for t in comparison.scenario.parameters.bike_thresholds_min:
+        key = share_key(t)
+        out.append(GainsLosses(float(t), _count(comparison, "gain", t, municipality),
+                               _count(comparison, "loss", t, municipality),
+                               float(comparison.base.value(key, municipality)),
+                               float(comparison.scenario.value(key, municipality))))
+    return out
+
+
+def headline_threshold(comparison: Any, municipality: str | None = None, parameters: Any = None) -> float:
+    """The cycling threshold where the scenario changes most (for the region or ``municipality``).
+
+    Largest change of the share within the threshold as shown (pp), then
+    most dwellings gaining or losing; the middle threshold when nothing
+    changes or there is no comparison (``parameters`` then give the
+    thresholds).
+    """
+    if comparison is None:
+        thresholds = getattr(parameters, "bike_thresholds_min", ()) or ()
+        return _middle(thresholds, 10.0)
+    rows = gains_losses(comparison, municipality)
+    best, best_score = None, (0.0, 0)
+    for r in rows:
+        d = delta(r.share_after, r.share_before, "%")
+        size = abs(d.value) if d is not None else 0.0
+        score = (size, r.gains + r.losses)
+        if score > best_score:
+            best, best_score = r.threshold, score
+    if best is None:
+        return _middle([r.threshold for r in rows], 10.0)
+    return best
+
+
+def statbel_inhabitants(project: Project | None, municipality: str | None = None) -> float | None:
+    """Inhabitants per Statbel (the municipalities layer's population field) of the region or one municipality.
+
+    None when the project has no municipalities layer with a population field.
+    """
+    if project is None:
+        return None
+    layer = project.layers.first(Role.MUNICIPALITIES)
+    if layer is None or layer.is_raster:
+        return None
+    column = layer.find_column("population", "inwoners")
+    if column is None:
+        return None
+    values = column.astype(float)
+    if municipality is not None:
+        nis = layer.find_column("nis")
+        if nis is None:
+            return None
+        values = values[nis.astype(str).to_numpy() == str(municipality)]
+    total = float(np.nansum(values.to_numpy()))
+    return total if not math.isnan(total) else None
+
+
+def network_km_in_region(evaluation: Any, project: Project | None) -> float:
+    """Length (km) of the evaluated network inside the region's municipalities (all links without them)."""
+    links = evaluation.links
+    layer = project.layers.first(Role.MUNICIPALITIES) if project is not None else None
+    if layer is None or layer.is_raster or links.empty:
+        return float(links.geometry.length.sum() / 1000.0)
+    region = shapely.union_all(np.asarray(layer.frame.geometry.to_numpy(), dtype=object))
+    inside = shapely.intersection(np.asarray(links.geometry.to_numpy(), dtype=object), region)
+    return float(shapely.length(inside).sum() / 1000.0)
+
+
+def indicator_text(key: str, lang: str) -> str:
+    """The label of indicator ``key`` as exports show it: the dwelling-based inhabitants estimate says so."""
+    if key == "inhabitants":
+        return ESTIMATE_LABEL["en" if lang == "en" else "nl"]
+    from slimmeregio.scenarios.results import indicator_label
+
+    return indicator_label(key, lang)
+
+
+def municipality_areas(project: Project | None) -> list[tuple[str, str, Any]]:
+    """``(nis, name, polygon)`` of the project's municipalities (empty without a municipalities layer)."""
+    layer = project.layers.first(Role.MUNICIPALITIES) if project is not None else None
+    if layer is None or layer.is_raster:
+        return []
+    frame = layer.frame
+    nis = layer.find_column("nis")
+    name = layer.find_column("name")
+    nis_v = nis.astype(str).to_numpy() if nis is not None else frame.index.astype(str).to_numpy()
+    name_v = name.astype(str).to_numpy() if name is not None else nis_v
+    return list(zip(nis_v, name_v, frame.geometry.to_numpy(), strict=True))
+
+
+def municipality_of(project: Project | None, geoms: Sequence[Any]) -> list[tuple[str, str]]:
+    """``(nis, name)`` of the municipality containing each geometry's representative point (``("", "")`` outside)."""
+    areas = municipality_areas(project)
+    out: list[tuple[str, str]] = []
+    for g in geoms:
+        hit = ("", "")
+        if g is not None and not g.is_empty:
+            p = g if g.geom_type == "Point" else g.representative_point()
+            for nis, name, poly in areas:
+                if poly is not None and poly.covers(p):
+                    hit = (nis, name)
+                    break
+        out.append(hit)
+    return out
