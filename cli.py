@@ -344,9 +344,12 @@ def _export_project(path: str | None) -> Any:
               help="Comma-separated: pdf, png, svg, html, xlsx, pptx, gpkg.")
 @click.option("--paper", default="a3-landscape", show_default=True,
               help="a4-portrait, a4-landscape, a3-portrait or a3-landscape.")
-@click.option("--atlas", is_flag=True, help="Also write the atlas: one PDF page per municipality.")
+@click.option("--atlas", is_flag=True,
+              help="Also write atlas/atlas_<scenario>.pdf per scenario: one page for every municipality "
+                   "of the region (never cut by --municipality).")
 @click.option("--municipality", "municipalities", multiple=True, metavar="NAME",
-              help="A municipality (name or NIS code) that gets its own folder; repeatable.")
+              help="Add a folder gemeenten/NAME/ with one map page per scenario, a workbook with only that "
+                   "municipality and its own deck (name or NIS code; repeatable). The regional files stay whole.")
 @click.option("--sites", "sites", type=click.IntRange(0, 50), default=0, show_default=True,
               help="Also suggest this many new mobipunt sites (map, web map, GeoPackage).")
 @click.option("--force", is_flag=True, help="Replace existing files.")

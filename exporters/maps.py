@@ -118,6 +118,7 @@ __all__ = [
     "atlas_figures",
     "export_atlas",
     "export_map",
+    "export_pages",
     "fmt_number",
     "masterplan_figure",
     "parse_paper",
@@ -486,4 +487,29 @@ def export_atlas(project: Project, path: str | Path, *, theme: str = "access", e
                 task.report(i / max(total, 1), f"atlas page {name}")
                 pdf.savefig(fig, dpi=300)  # resolution of rasterised dense layers
         task.report(1.0, "atlas written")
+    return target
+
+
+def export_pages(project: Project, path: str | Path, requests: Sequence[MapRequest], *, force: bool = False,
+                 meta: ExportMeta | None = None, progress: Any = None, cancel: Any = None) -> Path:
+    """Write one PDF page per map request (e.g. every scenario's page of one municipality).
+
+    Written atomically; cancelling leaves no file.
+    """
+    from matplotlib.backends.backend_pdf import PdfPages
+
+    task = Task(progress, cancel)
+    target = Path(path)
+    check_overwrite(target, force)
+    if target.suffix.lower() != ".pdf" or not requests:
+        raise ExportError(path=target, reason={"nl": "kaartpagina's worden een PDF-bestand met minstens één pagina",
+                                               "en": "map pages become a PDF file with at least one page"})
+    first = requests[0]
+    theme_meta = meta or first.meta or build_meta(project)
+    with writing(target, force=force) as tmp:
+        with PdfPages(tmp, metadata=_pdf_metadata(theme_meta, first.theme)) as pdf:
+            for i, req in enumerate(requests):
+                task.report(i / len(requests), f"page {i + 1}")
+                pdf.savefig(_masterplan(project, req), dpi=300)
+        task.report(1.0, "pages written")
     return target

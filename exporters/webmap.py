@@ -39,9 +39,10 @@ import pandas as pd
 import shapely
 
 from slimmeregio.exporters._safe import check_overwrite, writing
+from slimmeregio.exporters.headline import headline_threshold, share_key
 from slimmeregio.exporters.map_themes import _class_label, _flow_breaks
 from slimmeregio.exporters.meta import ExportMeta, _tr, build_meta
-from slimmeregio.exporters.numbers import fmt_number
+from slimmeregio.exporters.numbers import fmt_delta, fmt_number
 from slimmeregio.layers.errors import ExportError
 from slimmeregio.layers.model import Project
 from slimmeregio.layers.progress import Task
@@ -531,15 +532,29 @@ def webmap(
         mframe["nis_"] = munis_layer.column("nis").astype(str) if munis_layer.has_field("nis") else ""
         mframe["inw_"] = munis_layer.column("population") if munis_layer.has_field("population") else np.nan
         cols = {"naam_": _tr(lang, "Gemeente", "Municipality"), "nis_": "NIS",
-                "inw_": _tr(lang, "Inwoners", "Inhabitants")}
-        for name, ev, _comp in ([(base_name, base, None)] if base is not None else []) + runs:
-            key = f"share_bike_mobipunt_{t:g}min"
-            if ev is not None and key in ev.municipalities.columns:
-                values = ev.municipalities.set_index(ev.municipalities["nis"].astype(str))[key]
+                "inw_": _tr(lang, "Inwoners (Statbel)", "Inhabitants (Statbel)")}
+        thresholds = list(params.bike_thresholds_min) if params is not None else [t]
+        for name, ev, comp in ([(base_name, base, None)] if base is not None else []) + runs:
+            if ev is None:
+                continue
+            table = ev.municipalities.set_index(ev.municipalities["nis"].astype(str))
+            before = (comp.base.municipalities.set_index(comp.base.municipalities["nis"].astype(str))
+                      if comp is not None else None)
+            for t_ in thresholds:  # every threshold: gains show where they happen
+                key = share_key(t_)
+                if key not in table.columns:
+                    continue
                 col = f"v_{len(cols)}"
-                mframe[col] = [fmt_number(values.get(n, np.nan), "%", lang) for n in mframe["nis_"]]
-                cols[col] = _tr(lang, f"Woningen ≤ {t:g} min van mobipunt ({name})",
-                                f"Dwellings ≤ {t:g} min from a hub ({name})")
+                texts = []
+                for n in mframe["nis_"]:
+                    value = table[key].get(n, np.nan)
+                    text = fmt_number(value, "%", lang)
+                    if before is not None and key in before.columns:
+                        text += f" ({fmt_delta(value, before[key].get(n, np.nan), '%', lang)})"
+                    texts.append(text)
+                mframe[col] = texts
+                cols[col] = _tr(lang, f"Woningen ≤ {t_:g} min van mobipunt ({name})",
+                                f"Dwellings ≤ {t_:g} min from a hub ({name})")
         mframe["_style"] = "#ffffff|#555555|0.05"
         group = folium.FeatureGroup(name=_tr(lang, "Gemeenten", "Municipalities"), show=True)
         _add_geojson(group, _geojson(mframe, cols, simplify=10.0, lang=lang), _fill_style)
@@ -564,7 +579,7 @@ def webmap(
     group.add_to(fmap)
     legend.append((_tr(lang, "Fietsnetwerk", "Bike network"),
                    [(_class_label(c, lang), LINK_CLASS_COLORS[c], "line") for c in MAIN_CLASSES]))
-    flow_source = runs[0][1] if runs else base
+    flow_sources = ([(base_name, base)] if base is not None else []) + [(name, ev) for name, ev, _ in runs]
     flow_layers = (
         ("flow_dwellings", ("Potentiële fietsstromen naar het station", "Potential bike flows to the station"),
          ("Fietsstromen (woningen per link)", "Bike flows (dwellings per link)")),
@@ -573,16 +588,20 @@ def webmap(
          ("Fietsstromen naar Brussel (woningen per link)", "Bike flows to Brussels (dwellings per link)")),
     )
     for column, (title_nl, title_en), (legend_nl, legend_en) in flow_layers:
-        if flow_source is None or column not in flow_source.links.columns:
-            continue
-        data, breaks = _flow_data(flow_source.links, lang, column)
-        if breaks:
-            name = base_name if flow_source is base else runs[0][0]
+        breaks: list[float] = []
+        for name, flow_source in flow_sources:  # every scenario's flows, one layer each
+            if flow_source is None or column not in flow_source.links.columns:
+                continue
+            data, these = _flow_data(flow_source.links, lang, column)
+            if not these:
+                continue
+            breaks = breaks or these
             group = folium.FeatureGroup(name=html.escape(_tr(lang, f"{title_nl} ({_short(name)})",
                                                              f"{title_en} ({_short(name)})")),
                                         show=False)
             _add_geojson(group, data, _line_style)
             group.add_to(fmap)
+        if breaks:
             labels = [*(f"{a:g}–{b2:g}" for a, b2 in zip(breaks, breaks[1:], strict=False)), f"> {breaks[-1]:g}"]
             colors = list(FLOW_COLORS[-(len(breaks) + 1):])[1:]
             shown = [(lab, c, "line") for lab, c in zip(labels, colors, strict=True)][1 if len(breaks) > 1 else 0:]
@@ -632,27 +651,30 @@ def webmap(
         _add_geojson(group, _change_links(ev, lang), _line_style)
         _add_geojson(group, _mobipunt_data(ev.mobipunten, lang, only_changes=True), _point_style, point_radius=9)
         group.add_to(fmap)
-        if comp is not None:
-            group = folium.FeatureGroup(name=html.escape(_tr(lang, f"Winst en verlies aan toegang ≤ {t:g} min: {_short(name)}",
-                                                             f"Access gained and lost ≤ {t:g} min: {_short(name)}")),
-                                        show=False)
-            _add_geojson(group, _change_grid(comp, t, min(cell_m, 250.0), lang), _fill_style)
+        if comp is not None:  # at the threshold where this scenario changes most (unless one was asked for)
+            tc = float(threshold) if threshold is not None else headline_threshold(comp)
+            group = folium.FeatureGroup(name=html.escape(_tr(
+                lang, f"Winst en verlies aan toegang ≤ {tc:g} min (grootste verandering): {_short(name)}",
+                f"Access gained and lost ≤ {tc:g} min (largest change): {_short(name)}")), show=False)
+            _add_geojson(group, _change_grid(comp, tc, min(cell_m, 250.0), lang), _fill_style)
             group.add_to(fmap)
     if runs:
         change_items = [(_tr(lang, "verbinding toegevoegd", "link added"), CHANGE_COLORS["added"], "line"),
                         (_tr(lang, "verbinding opgewaardeerd", "link upgraded"), CHANGE_COLORS["upgraded"], "line"),
                         (_tr(lang, "verbinding afgesloten", "link closed"), CHANGE_COLORS["removed"], "dash"),
                         (_tr(lang, "mobipunt nieuw of verplaatst", "hub added or moved"), CHANGE_COLORS["added"], "dot"),
-                        (_tr(lang, f"woningen nu binnen {t:g} min (winst)", f"dwellings now within {t:g} min (gain)"),
+                        (_tr(lang, "woningen nu binnen de drempel (winst)", "dwellings now within the threshold (gain)"),
                          CHANGE_COLORS["gain"], "box"),
-                        (_tr(lang, f"woningen niet meer binnen {t:g} min (verlies)",
-                             f"dwellings no longer within {t:g} min (loss)"), CHANGE_COLORS["loss"], "box")]
+                        (_tr(lang, "woningen niet meer binnen de drempel (verlies)",
+                             "dwellings no longer within the threshold (loss)"), CHANGE_COLORS["loss"], "box")]
         legend.append((_tr(lang, "Wijzigingen door het scenario", "Changes made by the scenario"), change_items))
     if siting is not None and len(siting.sites):
         sites = siting.sites.copy()
         sites["_style"] = f"{CHANGE_COLORS['added']}|10"
-        group = folium.FeatureGroup(name=_tr(lang, "Voorgestelde locaties voor mobipunten", "Suggested mobility hub sites"),
-                                    show=True)
+        start = runs[-1][0] if runs else base_name
+        group = folium.FeatureGroup(name=html.escape(_tr(
+            lang, f"Voorgestelde locaties voor mobipunten (vertrekt van: {_short(start)})",
+            f"Suggested mobility hub sites (starting from: {_short(start)})")), show=True)
         cols = {"rank": _tr(lang, "Volgorde", "Rank"), "name": _tr(lang, "Naam", "Name"),
                 "gain_dwellings": _tr(lang, "Extra woningen binnen bereik", "Extra dwellings within reach"),
                 "municipality": _tr(lang, "Gemeente", "Municipality")}
