@@ -24,6 +24,7 @@ from slimmeregio.layers.roles import Role
 
 __all__ = [
     "ESTIMATE_LABEL",
+    "changes_access",
     "GainsLosses",
     "gains_losses",
     "headline_threshold",
@@ -175,3 +176,14 @@ def municipality_of(project: Project | None, geoms: Sequence[Any]) -> list[tuple
                     break
         out.append(hit)
     return out
+
+
+def changes_access(comparison: Any, municipality: str | None = None) -> bool:
+    """Whether the scenario changes access to a mobipunt by bike at any threshold (region or ``municipality``)."""
+    if comparison is None:
+        return False
+    for r in gains_losses(comparison, municipality):
+        d = delta(r.share_after, r.share_before, "%")
+        if r.gains or r.losses or (d is not None and d.direction != 0):
+            return True
+    return False

@@ -15,7 +15,7 @@ from matplotlib.axes import Axes
 from matplotlib.figure import Figure
 from matplotlib.patches import FancyBboxPatch, Rectangle
 
-from slimmeregio.exporters.headline import gains_losses, headline_threshold
+from slimmeregio.exporters.headline import changes_access, gains_losses, headline_threshold
 from slimmeregio.exporters.map_layout import (
     _BRUSSELS_FILL,
     _INK,
@@ -93,8 +93,9 @@ def key_figures(evaluation: Any, comparison: Any = None, siting: Any = None, *, 
         head = per.get(bike_t)
         others = "; ".join(f"≤ {t:g} min: {fmt_number(r.gains, 'count', lang)} / {fmt_number(r.losses, 'count', lang)}"
                            for t, r in per.items() if t != bike_t)
-        label = (f"Woningen met winst / verlies ≤ {tb} min (grootste verandering)" if nl
-                 else f"Dwellings gaining / losing ≤ {tb} min (largest change)")
+        label = f"Woningen met winst / verlies ≤ {tb} min" if nl else f"Dwellings gaining / losing ≤ {tb} min"
+        if changes_access(comparison, municipality):
+            label += " (grootste verandering)" if nl else " (largest change)"
         if others:
             label += f"; {others}"
         if head is not None:

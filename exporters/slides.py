@@ -29,6 +29,7 @@ from slimmeregio.exporters._safe import check_overwrite, writing
 from slimmeregio.exporters.excel import _results_to_export, link_flow_ranking
 from slimmeregio.exporters.headline import (
     ESTIMATE_LABEL,
+    changes_access,
     gains_losses,
     headline_threshold,
     network_km_in_region,
@@ -405,7 +406,7 @@ def export_slides(
         key_ts = share_key(ts)
         share_label = _tr(lang, f"woningen ≤ {ts:g} min fietsen van een mobipunt",
                           f"dwellings ≤ {ts:g} min by bike of a hub")
-        if comp is not None:
+        if changes_access(comp, nis):
             share_label += _tr(lang, " (drempel met de grootste verandering)", " (threshold with the largest change)")
         numbers = [(key_ts, share_label, "%", True),
                    ("median_bike_min_mobipunt", _tr(lang, "mediane fietstijd tot mobipunt",
