@@ -435,7 +435,7 @@ def run_command(scenario_file: str, project_path: str | None, out_dir: str, forc
     from pathlib import Path
 
     from slimmeregio import __version__ as version
-    from slimmeregio.exporters.geopackage import export_geopackage
+    from slimmeregio.exporters.registry import export
     from slimmeregio.layers.progress import Task
     from slimmeregio.layers.safe_io import atomic_write_text, check_overwrite
     from slimmeregio.scenarios.engine import compare_scenarios
@@ -455,7 +455,8 @@ def run_command(scenario_file: str, project_path: str | None, out_dir: str, forc
             )
             scen_eval = comparison.scenario
             out.mkdir(parents=True, exist_ok=True)
-            export_geopackage(project, [comparison], gpkg, force=True, progress=task.sub(0.8, 0.98).report)
+            export("gpkg", project, [comparison], gpkg, lang=lang, force=True,
+                   progress=task.sub(0.8, 0.98).report)
             region = [
                 {k: _json_number(v) for k, v in row.items()}
                 for row in comparison.region.to_dict(orient="records")

@@ -407,7 +407,7 @@ def export_slides(
         share_label = _tr(lang, f"woningen ≤ {ts:g} min fietsen van een mobipunt",
                           f"dwellings ≤ {ts:g} min by bike of a hub")
         if changes_access(comp, nis):
-            share_label += _tr(lang, " (drempel met de grootste verandering)", " (threshold with the largest change)")
+            share_label += _tr(lang, " (grootste verandering)", " (largest change)")
         numbers = [(key_ts, share_label, "%", True),
                    ("median_bike_min_mobipunt", _tr(lang, "mediane fietstijd tot mobipunt",
                                                     "median cycling time to a hub"), "min", False)]
