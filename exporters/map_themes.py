@@ -41,8 +41,10 @@ from slimmeregio.layers.symbology import (
     FLOW_COLORS,
     HOPPIN_COLORS,
     HOPPIN_SIZES,
+    HUB_MARKER,
     LINK_CLASS_COLORS,
     LINK_CLASS_WIDTHS,
+    SITE_MARKER,
     UNREACHABLE_COLOR,
 )
 
@@ -226,13 +228,15 @@ def _draw_mobipunten(ax: Axes, frame: gpd.GeoDataFrame | None, bbox: tuple[float
         if not sel.any():
             continue
         color = HOPPIN_COLORS[t]
-        draw_points(ax, frame.geometry.to_numpy()[sel], colors=color, sizes=HOPPIN_SIZES[t] * k,
-                    edgecolor="white", linewidth=0.7, zorder=8)
+        draw_points(ax, frame.geometry.to_numpy()[sel], colors=color, sizes=HOPPIN_SIZES[t] * k * 1.15,
+                    edgecolor="#08306b", linewidth=0.7, zorder=8, marker=HUB_MARKER)
         label = f"Mobipunt {t}" if lang == "nl" else f"Mobility hub ({t})"
-        items.append(LegendItem(label, "marker", color, size=HOPPIN_SIZES[t] * 0.8, edge_color="white"))
+        items.append(LegendItem(label, "marker", color, size=HOPPIN_SIZES[t] * 0.9, edge_color="#08306b",
+                                marker=HUB_MARKER))
     other = ~types.isin(list(HOPPIN_COLORS)).to_numpy()
     if other.any():
-        draw_points(ax, frame.geometry.to_numpy()[other], colors=HOPPIN_COLORS["buurt"], sizes=5 * k, zorder=8)
+        draw_points(ax, frame.geometry.to_numpy()[other], colors=HOPPIN_COLORS["buurt"], sizes=5 * k, zorder=8,
+                    edgecolor="#08306b", marker=HUB_MARKER)
     items = items[::-1]
     if highlight_changes and "change" in frame.columns:
         changed = frame["change"].astype(str).isin(["added", "moved"]).to_numpy()
@@ -431,24 +435,24 @@ def _draw_sites(ax: Axes, siting: Any, evaluation: Any, bbox: tuple[float, float
         minutes = frame["bike_min_mobipunt"].to_numpy(dtype=float)
         within = np.nan_to_num(minutes, nan=1e9) <= threshold
         sizes = _dwelling_sizes(frame["dwellings"].to_numpy(dtype=float), paper, zoomed)
-        colors = np.where(within, "#a6cfa0", "#e08a63")
+        colors = np.where(within, ACCESS_COLORS[1], ACCESS_COLORS[3])
         draw_points(ax, frame.geometry.to_numpy(), colors=colors.tolist(), sizes=sizes, edgecolor=None, linewidth=0,
                     alpha=0.85, zorder=3, rasterized=len(frame) > 2000)
         items += [
             LegendItem(f"Woningen binnen {t} van een mobipunt" if lang == "nl" else f"Dwellings within {t} of a hub",
-                       "marker", "#a6cfa0", size=5),
+                       "marker", ACCESS_COLORS[1], size=5),
             LegendItem(f"Woningen verder dan {t}" if lang == "nl" else f"Dwellings beyond {t}",
-                       "marker", "#e08a63", size=5),
+                       "marker", ACCESS_COLORS[3], size=5),
         ]
     sites = clip_frame(siting.sites, bbox)
     size = 14 * paper.scale
-    draw_points(ax, sites.geometry.to_numpy(), colors="white", sizes=size, edgecolor=CHANGE_COLORS["added"],
-                linewidth=2.0, zorder=12)
+    draw_points(ax, sites.geometry.to_numpy(), colors="white", sizes=size * 1.1, edgecolor=_INK,
+                linewidth=1.6, zorder=12, marker=SITE_MARKER)
     for row in sites.itertuples():
         ax.text(row.geometry.x, row.geometry.y, str(row.rank), fontsize=6.5 * paper.scale, fontweight="bold",
-                color=CHANGE_COLORS["added"], ha="center", va="center", zorder=13, clip_on=True)
+                color=_INK, ha="center", va="center", zorder=13, clip_on=True)
     items.append(LegendItem("Voorgestelde locatie (volgorde)" if lang == "nl" else "Suggested site (order)",
-                            "marker", "white", size=9, edge_color=CHANGE_COLORS["added"]))
+                            "marker", "white", size=9, edge_color=_INK, marker=SITE_MARKER))
     return items
 
 

@@ -366,6 +366,9 @@ def _legend_html(sections: list[tuple[str, list[tuple[str, str, str]]]], lang: s
                 sym = f'<span class="srp-sym" style="height:0;margin-top:7px;border-top:3px dashed {c}"></span>'
             elif shape == "dot":
                 sym = f'<span class="srp-sym srp-dot" style="background:{c}"></span>'
+            elif shape == "diamond":
+                sym = (f'<span class="srp-sym" style="width:10px;height:10px;margin:2px 5px 0 3px;background:#fff;'
+                       f'border:2px solid {c};transform:rotate(45deg)"></span>')
             else:
                 sym = f'<span class="srp-sym" style="background:{c};opacity:.8"></span>'
             parts.append(f'<div class="srp-legend-row">{sym}{html.escape(label)}</div>')
@@ -377,6 +380,9 @@ def _legend_html(sections: list[tuple[str, list[tuple[str, str, str]]]], lang: s
 # (1000), so an opened layer switcher is never hidden behind the legend.
 _CSS = """
 <style>
+.srp-site { width: 16px; height: 16px; margin: 3px; background: #fff; border: 2px solid #222; transform: rotate(45deg);
+  display: flex; align-items: center; justify-content: center; pointer-events: none; }
+.srp-site span { transform: rotate(-45deg); font: bold 11px sans-serif; color: #222; }
 .leaflet-container { background: #eef1f4; font-family: "Segoe UI", "DejaVu Sans", Arial, sans-serif; }
 .srp-box { position: fixed; z-index: 950; background: rgba(255,255,255,.94); border-radius: 6px;
   box-shadow: 0 1px 5px rgba(0,0,0,.35); padding: 10px 12px; font-size: 13px; color: #222; }
@@ -678,10 +684,18 @@ def webmap(
         cols = {"rank": _tr(lang, "Volgorde", "Rank"), "name": _tr(lang, "Naam", "Name"),
                 "gain_dwellings": _tr(lang, "Extra woningen binnen bereik", "Extra dwellings within reach"),
                 "municipality": _tr(lang, "Gemeente", "Municipality")}
-        _add_geojson(group, _geojson(sites, cols, lang=lang), _point_style, point_radius=10)
+        sites["_style"] = "#222222|4"
+        _add_geojson(group, _geojson(sites, cols, lang=lang), _point_style, point_radius=4)
+        # a numbered white diamond (never a dot like a mobipunt); the rank is an integer, nothing else is inlined
+        wgs = sites.to_crs(_WGS84)
+        for rank, geom in zip(wgs["rank"], wgs.geometry, strict=True):
+            icon = folium.DivIcon(html=(f'<div class="srp-site"><span>{int(rank)}</span></div>'),
+                                  icon_size=(22, 22), icon_anchor=(11, 11))
+            folium.Marker([geom.y, geom.x], icon=icon, interactive=False).add_to(group)
         group.add_to(fmap)
         legend.append((_tr(lang, "Locatievoorstel", "Site suggestions"),
-                       [(_tr(lang, "voorgestelde locatie", "suggested site"), CHANGE_COLORS["added"], "dot")]))
+                       [(_tr(lang, "voorgestelde locatie (volgorde)", "suggested site (order)"), "#222222",
+                         "diamond")]))
     folium.LayerControl(collapsed=True, position="topright").add_to(fmap)
     _strip_external(fmap)
     root = fmap.get_root()
