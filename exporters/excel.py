@@ -67,6 +67,7 @@ from slimmeregio.exporters.meta import (
     parameter_rows,
 )
 from slimmeregio.exporters.numbers import delta, delta_unit, excel_format, excel_number
+from slimmeregio.exporters.terms import hoppin_type
 from slimmeregio.layers.errors import ExportError
 from slimmeregio.layers.model import Project
 from slimmeregio.layers.progress import Task
@@ -394,7 +395,8 @@ def _mobipunten_sheet(ws: Worksheet, base: Any, runs: list[tuple[str, Any, Any]]
         where = municipality_of(project, list(frame.geometry))
         for (_, row), (_, muni) in zip(frame.iterrows(), where, strict=True):
             geom = row.geometry
-            values = [name, row.get("mobipunt_id"), row.get("name"), muni, row.get("hoppin_type"), row.get("offer"),
+            values = [name, row.get("mobipunt_id"), row.get("name"), muni, hoppin_type(str(row.get("hoppin_type", "")), lang),
+                      row.get("offer"),
                       excel_number(row.get("catchment_dwellings"), "count"),
                       excel_number(row.get("catchment_inhabitants"), "count"),
                       change_nl.get(str(row.get("change", "") or ""), str(row.get("change", ""))),

@@ -31,6 +31,7 @@ from slimmeregio.exporters.style import (
     draw_points,
     draw_polygons,
 )
+from slimmeregio.exporters.terms import hoppin_type
 from slimmeregio.layers.model import Layer
 from slimmeregio.layers.symbology import (
     ACCESS_CLASSES_MIN,
@@ -230,7 +231,7 @@ def _draw_mobipunten(ax: Axes, frame: gpd.GeoDataFrame | None, bbox: tuple[float
         color = HOPPIN_COLORS[t]
         draw_points(ax, frame.geometry.to_numpy()[sel], colors=color, sizes=HOPPIN_SIZES[t] * k * 1.15,
                     edgecolor="#08306b", linewidth=0.7, zorder=8, marker=HUB_MARKER)
-        label = f"Mobipunt {t}" if lang == "nl" else f"Mobility hub ({t})"
+        label = f"Mobipunt {t}" if lang == "nl" else f"Mobility hub ({hoppin_type(t, lang)})"
         items.append(LegendItem(label, "marker", color, size=HOPPIN_SIZES[t] * 0.9, edge_color="#08306b",
                                 marker=HUB_MARKER))
     other = ~types.isin(list(HOPPIN_COLORS)).to_numpy()

@@ -43,6 +43,7 @@ from slimmeregio.exporters.headline import headline_threshold, share_key
 from slimmeregio.exporters.map_themes import _class_label, _flow_breaks
 from slimmeregio.exporters.meta import ExportMeta, _tr, build_meta
 from slimmeregio.exporters.numbers import fmt_delta, fmt_number
+from slimmeregio.exporters.terms import hoppin_type
 from slimmeregio.layers.errors import ExportError
 from slimmeregio.layers.model import Project
 from slimmeregio.layers.progress import Task
@@ -269,6 +270,8 @@ def _mobipunt_data(frame: gpd.GeoDataFrame, lang: str, *, only_changes: bool = F
         f"{CHANGE_COLORS['added'] if only_changes else HOPPIN_COLORS.get(t, '#1976d2')}|{sizes.get(t, 6) + (2 if only_changes else 0)}"
         for t in types
     ]
+    if "hoppin_type" in frame.columns:
+        frame["hoppin_type"] = [hoppin_type(t, lang) for t in frame["hoppin_type"].astype(str)]
     if "change" in frame.columns:
         names = {"added": "nieuw", "moved": "verplaatst"} if lang != "en" else {"added": "new", "moved": "moved"}
         frame["wijziging"] = frame["change"].astype(str).map(names).fillna("")
@@ -639,7 +642,7 @@ def webmap(
             group = folium.FeatureGroup(name=hubs, show=True)
             _add_geojson(group, _mobipunt_data(frame, lang), _point_style, point_radius=6)
             group.add_to(fmap)
-    legend.append((hubs, [(f"{t_}", c, "dot") for t_, c in HOPPIN_COLORS.items()]))
+    legend.append((hubs, [(hoppin_type(t_, lang), c, "dot") for t_, c in HOPPIN_COLORS.items()]))
     stations = _project_points(project, Role.STATIONS, {"name": _tr(lang, "Naam", "Name"),
                                                         "trains_per_day": _tr(lang, "Treinen per dag", "Trains per day")})
     if stations is not None:
