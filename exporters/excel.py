@@ -21,7 +21,7 @@ Fietsstromen
     scenario the links whose flow changes most.
 Wijzigingen
     the modification ledger: what, where, who, why, when.
-Gevoeligheid
+Dekkingscurve
     coverage (% of dwellings) by cycling-time threshold 0..N minutes; a line
     chart.
 Parameters en bronnen
@@ -75,10 +75,10 @@ from slimmeregio.layers.progress import Task
 __all__ = ["FORMULA_PREFIXES", "SHEETS", "SHEETS_EN", "TOP_LINKS", "export_excel", "link_flow_ranking", "sheet_names",
            "write_cell"]
 
-SHEETS = ("Samenvatting", "Gemeenten", "Mobipunten", "Fietsstromen", "Wijzigingen", "Gevoeligheid",
+SHEETS = ("Samenvatting", "Gemeenten", "Mobipunten", "Fietsstromen", "Wijzigingen", "Dekkingscurve",
           "Parameters en bronnen")
 #: The sheet names of an English workbook (``lang="en"``), in the same order.
-SHEETS_EN = ("Summary", "Municipalities", "Mobility hubs", "Bike flows", "Changes", "Sensitivity",
+SHEETS_EN = ("Summary", "Municipalities", "Mobility hubs", "Bike flows", "Changes", "Coverage curve",
              "Parameters and sources")
 #: Links listed per run and destination on the bike-flow sheet.
 TOP_LINKS = 20
@@ -153,6 +153,18 @@ def write_cell(ws: Worksheet, row: int, column: int, value: Any, *, number_forma
     return cell
 
 
+def _as_number(value: Any) -> Any:
+    """A parameter value as a number when it is one (``"2.4"`` -> 2.4, ``"16"`` -> 16), else unchanged."""
+    if isinstance(value, str):
+        try:
+            number = float(value)
+        except ValueError:
+            return value
+        if math.isfinite(number):
+            return int(number) if number.is_integer() and "." not in value else number
+    return value
+
+
 def _header(ws: Worksheet, row: int, labels: Sequence[str], *, start: int = 1) -> None:
     for j, label in enumerate(labels, start=start):
         cell = write_cell(ws, row, j, label)
@@ -189,6 +201,17 @@ def _finish(ws: Worksheet, header_row: int, n_rows: int, n_cols: int, *, min_wid
                 line = min(line, 22)  # headers wrap
             longest = max(longest, line)
         ws.column_dimensions[letter].width = max(min_width, min(max_width, longest + 2))
+    for cell in ws[header_row]:  # headers wrap instead of being clipped
+        if cell.value is not None:
+            cell.alignment = Alignment(wrap_text=True, vertical="top")
+    # printed for the council: landscape, one page wide, header rows repeated, the table as print area
+    ws.page_setup.orientation = "landscape"
+    ws.page_setup.paperSize = ws.PAPERSIZE_A4
+    ws.page_setup.fitToWidth = 1
+    ws.page_setup.fitToHeight = 0
+    ws.sheet_properties.pageSetUpPr.fitToPage = True
+    ws.print_title_rows = f"{header_row}:{header_row}" if header_row == 1 else f"1:{header_row}"
+    ws.print_area = f"A1:{last}{max(header_row + n_rows, header_row + 1)}"
 
 
 def _delta_formatting(ws: Worksheet, ref: str, *, higher_is_better: bool = True) -> None:
@@ -600,7 +623,7 @@ def _parameters_sheet(ws: Worksheet, base: Any, runs: list[tuple[str, Any, Any]]
         for key, label, value in parameter_rows(ev.parameters, lang):
             write_cell(ws, r, 1, f"Parameter ({name}): {label}")
             write_cell(ws, r, 2, key)
-            write_cell(ws, r, 3, value)
+            write_cell(ws, r, 3, _as_number(value))
             r += 1
         scen = ev.scenario
         if scen is not None and str(getattr(scen, "description", "") or ""):

@@ -121,15 +121,15 @@ def test_mobipunten_ledger_sensitivity_parameters(workbook: openpyxl.Workbook, r
     assert {r["Mobipunt-id"]: r["Woningen in verzorgingsgebied"] for r in mob if r["Scenario"] != "Basis"} == dict(catch)
     ledger = _table(workbook["Wijzigingen"])
     assert [r["Waar"] for r in ledger] == [HOSTILE_PATH, "Beersel", "Halle", "Halle"]
-    sens = _table(workbook["Gevoeligheid"])
+    sens = _table(workbook["Dekkingscurve"])
     assert len(sens) == 31 and sens[10]["Mobipunt: Basis"] == pytest.approx(results.base.coverage_curve["share_mobipunt"][10])
-    assert len(workbook["Gevoeligheid"]._charts) == 1
+    assert len(workbook["Dekkingscurve"]._charts) == 1
     params = {r["Onderdeel"]: r["Waarde"] for r in _table(workbook["Parameters en bronnen"])}
     assert params["Versie Slimme Regio Planner"] == __version__
     assert params["Scenario's"] == "Fietsas Oost"
     assert "Illustratieve woningen." in params["Opmerking"] or any(
         v == "Illustratieve woningen." for v in params.values())
-    assert params["Parameter (Fietsas Oost): Gemiddelde gezinsgrootte"] == "2.4"
+    assert params["Parameter (Fietsas Oost): Gemiddelde gezinsgrootte"] == 2.4
 
 
 def test_municipality_subset_and_no_overwrite(results: Results, tmp_path: Path) -> None:
@@ -147,7 +147,7 @@ def test_english_workbook(results: Results, tmp_path: Path) -> None:
 
     path = export_excel([results.comparison], tmp_path / "results.xlsx", project=results.project, lang="en")
     wb = openpyxl.load_workbook(path)
-    assert wb.sheetnames == ["Summary", "Municipalities", "Mobility hubs", "Bike flows", "Changes", "Sensitivity",
+    assert wb.sheetnames == ["Summary", "Municipalities", "Mobility hubs", "Bike flows", "Changes", "Coverage curve",
                              "Parameters and sources"] == list(SHEETS_EN)
     assert [c.value for c in wb["Municipalities"][1]][:3] == ["NIS", "Municipality", "Scenario"]
     assert [c.value for c in wb["Changes"][1]] == ["Scenario", "No", "Kind", "What", "Where", "X", "Y", "By", "Why",
@@ -254,7 +254,7 @@ def test_municipality_workbook_is_that_municipality_only(results: Results, tmp_p
     # coverage curve: Halle's dwellings
     d = results.base.dwellings[results.base.dwellings["nis"] == "23001"]
     share10 = 100 * d.loc[d["bike_min_mobipunt"] <= 10, "dwellings"].sum() / d["dwellings"].sum()
-    sens = _table(wb["Gevoeligheid"])
+    sens = _table(wb["Dekkingscurve"])
     assert sens[10]["Mobipunt: Basis"] == pytest.approx(share10)
 
 
@@ -269,3 +269,14 @@ def test_whole_numbers_are_integers_and_no_negative_zero(workbook: openpyxl.Work
                 assert str(c.value) != "-0.0"
     for r in _table(workbook["Mobipunten"]):
         assert isinstance(r["Woningen in verzorgingsgebied"], int)
+
+
+def test_printed_for_the_council(workbook: openpyxl.Workbook) -> None:
+    """Landscape, one page wide, header rows repeated; parameters stored as numbers."""
+    for ws in workbook:
+        assert ws.page_setup.orientation == "landscape", ws.title
+        assert ws.page_setup.fitToWidth == 1 and ws.sheet_properties.pageSetUpPr.fitToPage
+        assert ws.print_title_rows and ws.print_area
+    assert "Dekkingscurve" in workbook.sheetnames
+    values = [c.value for c in workbook["Parameters en bronnen"]["C"]]
+    assert 2.4 in values
