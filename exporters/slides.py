@@ -22,6 +22,7 @@ from pptx import Presentation
 from pptx.chart.data import CategoryChartData
 from pptx.dml.color import RGBColor
 from pptx.enum.chart import XL_CHART_TYPE, XL_LEGEND_POSITION
+from pptx.enum.lang import MSO_LANGUAGE_ID
 from pptx.enum.text import MSO_ANCHOR, PP_ALIGN
 from pptx.util import Emu, Inches, Pt
 
@@ -285,6 +286,29 @@ def _inhabitants_tile(project: Project, ref: Any, nis: str | None, lang: str) ->
     return fmt_number(_value(ref, "inhabitants", nis), "count", lang), ESTIMATE_LABEL[lang if lang == "en" else "nl"]
 
 
+def _tag_language(prs: Any, lang: str) -> None:
+    """Tag every text run nl-BE (en-GB for English) so spelling and read-aloud use the right language."""
+    language = MSO_LANGUAGE_ID.ENGLISH_UK if lang == "en" else MSO_LANGUAGE_ID.BELGIAN_DUTCH
+
+    def frames(shape: Any) -> Any:
+        if shape.has_text_frame:
+            yield shape.text_frame
+        if getattr(shape, "has_table", False) and shape.has_table:
+            for row in shape.table.rows:
+                for cell in row.cells:
+                    yield cell.text_frame
+
+    for slide in prs.slides:
+        shapes = list(slide.shapes)
+        if slide.has_notes_slide:
+            shapes += list(slide.notes_slide.shapes)
+        for shape in shapes:
+            for frame in frames(shape):
+                for paragraph in frame.paragraphs:
+                    for run in paragraph.runs:
+                        run.font.language_id = language
+
+
 def _value(ev: Any, key: str, nis: str | None) -> float:
     return float("nan") if ev is None else float(ev.value(key, nis))
 
@@ -392,6 +416,14 @@ def export_slides(
         col, row = i % 3, i // 3
         _tile(slide, _MARGIN + col * (tw + Inches(0.25)), Inches(1.45) + row * (th + Inches(0.2)), tw, th, value, label)
     _footer(slide, meta, number, lang)
+    slide.notes_slide.notes_text_frame.text = _tr(
+        lang,
+        "Basistoestand, zonder scenario. Inwoners: officieel cijfer van Statbel (gemeentelaag). Aandelen zijn "
+        "gewogen naar woningen: het deel van de woningen dat binnen de fietstijd of wandelafstand over het "
+        "netwerk een mobipunt of station bereikt.",
+        "Base situation, without a scenario. Inhabitants: the official Statbel figure (municipalities layer). "
+        "Shares are weighted by dwellings: the part of the dwellings that reaches a mobility hub or station "
+        "within the cycling time or walking distance over the network.")
     # 3. one slide per scenario: map + three numbers
     for i, (name, ev, comp) in enumerate(runs):
         task.report(0.15 + 0.5 * i / max(len(runs), 1), f"scenario slide {name}")
@@ -518,6 +550,13 @@ def export_slides(
                 fmt_number(rec.get("median_bike_min_mobipunt", float("nan")), "min", lang),
             ])
         _table(slide, _MARGIN, Inches(1.35), _W - 2 * _MARGIN, rows, (4.5, 2.6, 2.0, 2.6), row_h=0.46)
+        slide.notes_slide.notes_text_frame.text = _tr(
+            lang,
+            f"Gemeenten gerangschikt op de verandering van het aandeel woningen binnen {tr_:g} min fietsen van een "
+            "mobipunt: de drempel waar dit scenario het meest verandert. ±0 betekent gelijk op de getoonde "
+            "nauwkeurigheid.",
+            f"Municipalities ranked by the change of the share of dwellings within {tr_:g} min by bike of a "
+            "mobility hub: the threshold where this scenario changes most. ±0 means equal at the precision shown.")
         _footer(slide, meta.with_scenario(ev.scenario, ev.parameters), number, lang)
     # 6. ledger
     task.report(0.9, "ledger")
@@ -569,6 +608,7 @@ def export_slides(
                   _tr(lang, "Let op: ", "Note: ") + " ".join(notes),
                   size=BODY_PT, color=RGBColor(0x6D, 0x4C, 0x00))
     _footer(slide, meta, number, lang)
+    _tag_language(prs, lang)
     props = prs.core_properties
     props.title = _t(meta.title)[:255]
     props.subject = _t(", ".join(meta.scenarios) or meta.scenario)[:255]

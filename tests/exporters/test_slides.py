@@ -206,3 +206,13 @@ def test_no_brussels_layer_is_said_on_the_flow_and_method_slides(results: Result
     assert note in flow and len([s for s in deck.slides[4].shapes if s.has_table]) == 1
     method = _text(deck.slides[-1])
     assert "Let op: Illustratieve gegevens" in method and note in method
+
+
+def test_text_is_tagged_dutch_belgian_and_has_speaker_notes(deck: Presentation) -> None:
+    from pptx.enum.lang import MSO_LANGUAGE_ID
+
+    runs = [r for slide in deck.slides for shape in slide.shapes if shape.has_text_frame
+            for p in shape.text_frame.paragraphs for r in p.runs if r.text.strip()]
+    assert runs and all(r.font.language_id == MSO_LANGUAGE_ID.BELGIAN_DUTCH for r in runs)
+    noted = [s for s in deck.slides if s.has_notes_slide and s.notes_slide.notes_text_frame.text.strip()]
+    assert len(noted) >= 3  # key figures, each scenario, each ranking
