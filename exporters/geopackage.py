@@ -332,7 +332,7 @@ def export_geopackage(
     first_eval = runs[0][1] if runs else base
     if meta is None:
         meta = build_meta(project or Project(), scenario=first_eval.scenario, parameters=first_eval.parameters,
-                          scenarios=[ev.scenario for _, ev, _ in runs])
+                          scenarios=[ev.scenario for _, ev, _ in runs], lang=lang)
     meta = meta.with_results(base, *(ev for _, ev, _ in runs))
     descriptions = LAYER_DESCRIPTIONS_EN if en else LAYER_DESCRIPTIONS
     plan: list[tuple[str, str, str, gpd.GeoDataFrame]] = []

@@ -225,7 +225,8 @@ def _masterplan(project: Project, req: MapRequest, figure: Figure | None = None)
         _require(siting, theme, "een locatievoorstel", "a siting result")
     scenario = getattr(evaluation, "scenario", None)
     if meta is None:
-        meta = build_meta(project, scenario=scenario, parameters=getattr(evaluation, "parameters", None))
+        meta = build_meta(project, scenario=scenario, parameters=getattr(evaluation, "parameters", None),
+                          lang=lang)
     meta = meta.with_results(getattr(comparison, "base", None), evaluation,
                              skip=() if theme == "flows_brussels" else BRUSSELS_NOTES)
     layers = _project_layers(project)
@@ -418,7 +419,8 @@ def export_map(project: Project, path: str | Path, *, theme: str = "base", evalu
     fig = masterplan_figure(project, theme=theme, evaluation=evaluation, comparison=comparison, siting=siting,
                             paper=paper, meta=meta, municipality=municipality, lang=lang)
     if meta is None:
-        meta = build_meta(project, scenario=getattr(comparison.scenario if comparison else evaluation, "scenario", None))
+        meta = build_meta(project, scenario=getattr(comparison.scenario if comparison else evaluation, "scenario", None),
+                          lang=lang)
     return save_figure(fig, path, force=force, dpi=dpi, meta=meta, theme=theme)
 
 
@@ -474,7 +476,7 @@ def export_atlas(project: Project, path: str | Path, *, theme: str = "access", e
     scenario_eval = comparison.scenario if comparison is not None else evaluation
     if meta is None:
         meta = build_meta(project, scenario=getattr(scenario_eval, "scenario", None),
-                          parameters=getattr(scenario_eval, "parameters", None))
+                          parameters=getattr(scenario_eval, "parameters", None), lang=lang)
     munis = _municipality_frame(_project_layers(project))
     selection = list(municipalities) if municipalities is not None else None
     total = len(selection) if selection is not None else len(munis)

@@ -121,6 +121,8 @@ class ExportMeta:
     #: Remarks on the results themselves (``Evaluation.notes``), as
     #: ``(Dutch, English)`` pairs, e.g. "no Brussels layer: Brussels flows are 0".
     result_notes: tuple[tuple[str, str], ...] = ()
+    #: The export's language: names the base situation in :meth:`with_scenario`.
+    lang: str = "nl"
 
     def result_note_texts(self, lang: str = "nl") -> list[str]:
         """:attr:`result_notes` in ``lang`` (``"nl"`` or ``"en"``)."""
@@ -180,7 +182,7 @@ class ExportMeta:
         params = _parameters_dict(parameters if parameters is not None else getattr(scenario, "parameters", None))
         return replace(
             self,
-            scenario=scenario_label(scenario),
+            scenario=scenario_label(scenario, self.lang),
             description=str(getattr(scenario, "description", "") or ""),
             parameters=params or self.parameters,
         )
@@ -220,13 +222,12 @@ class ExportMeta:
     def rows(self, lang: str = "nl") -> list[tuple[str, str]]:
         """``(label, value)`` rows: the metadata block of a workbook or slide."""
         nl = lang == "nl"
-        rows = [
-            ("Titel" if nl else "Title", self.title),
-            ("Scenario", self.scenario),
-        ]
-        if self.scenarios:
+        rows = [("Titel" if nl else "Title", self.title)]
+        if len(self.scenarios) > 1:  # every scenario, not the first one alone
             rows.append(("Scenario's" if nl else "Scenarios", ", ".join(self.scenarios)))
-        if self.description:
+        else:
+            rows.append(("Scenario", self.scenario))
+        if self.description and len(self.scenarios) <= 1:
             rows.append(("Beschrijving" if nl else "Description", self.description))
         if self.organisation:
             rows.append(("Organisatie" if nl else "Organisation", self.organisation))
@@ -354,6 +355,7 @@ def build_meta(
         attributions=tuple(project.attributions),
         scenarios=tuple(scenario_label(s, lang) for s in scenarios),
         illustrative_layers=tuple(layer.name for layer in project.layers if layer.note),
+        lang="en" if lang == "en" else "nl",
     )
 
 

@@ -95,3 +95,16 @@ def test_error_reasons_are_in_one_language() -> None:
         assert nl in info.value.message("nl") and en not in info.value.message("nl")
         assert en in info.value.message("en") and nl not in info.value.message("en")
         assert " / " not in info.value.message("en")
+
+
+def test_meta_names_every_scenario_and_the_base_in_its_language(results) -> None:
+    """Metadata used to name scenario 1 only; an English pack called the base 'Basistoestand'."""
+    from slimmeregio.exporters.meta import build_meta
+    from slimmeregio.scenarios.model import Scenario
+
+    other = Scenario(name="Tweede", description="x", modifications=())
+    meta = build_meta(results.project, scenario=results.scenario, scenarios=[results.scenario, other])
+    rows = dict(meta.rows("nl"))
+    assert rows["Scenario's"] == "Fietsas Oost, Tweede" and "Scenario" not in rows
+    english = build_meta(results.project, scenario=results.scenario, lang="en")
+    assert english.with_scenario(None).scenario == "Base situation"
