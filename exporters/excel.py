@@ -56,7 +56,12 @@ from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.worksheet import Worksheet
 
 from slimmeregio.exporters._safe import writing
-from slimmeregio.exporters.headline import indicator_text, municipality_areas, municipality_of
+from slimmeregio.exporters.headline import (
+    indicator_text,
+    municipality_areas,
+    municipality_of,
+    statbel_inhabitants,
+)
 from slimmeregio.exporters.meta import (
     LEDGER_COLUMNS_EN,
     LEDGER_COLUMNS_NL,
@@ -289,7 +294,7 @@ def _title_block(ws: Worksheet, title: str, meta: ExportMeta) -> int:
 
 
 def _summary_sheet(ws: Worksheet, base: Any, runs: list[tuple[str, Any, Any]], meta: ExportMeta, lang: str,
-                   area: str | None = None) -> None:
+                   area: str | None = None, statbel: float | None = None) -> None:
     title = (_tr(lang, f"Samenvatting: indicatoren voor {area}", f"Summary: indicators for {area}") if area
              else _tr(lang, "Samenvatting: indicatoren voor de regio", "Summary: indicators for the region"))
     start = _title_block(ws, title, meta)
@@ -322,6 +327,15 @@ def _summary_sheet(ws: Worksheet, base: Any, runs: list[tuple[str, Any, Any]], m
                 _delta_formatting(ws, f"{letter}{i}", higher_is_better=_higher_is_better(key))
                 col += 1
     n = len(keys)
+    if statbel is not None:  # the official population: the one figure called plainly "Inwoners"
+        i = start + 1 + n
+        write_cell(ws, i, 1, _tr(lang, "Inwoners (Statbel)", "Inhabitants (Statbel)"))
+        write_cell(ws, i, 2, "inhabitants_statbel")
+        write_cell(ws, i, 3, _tr(lang, "aantal", "count"))
+        for col in range(4, len(headers) + 1):
+            if not str(headers[col - 1]).startswith("Δ "):
+                _write_value(ws, i, col, statbel, "count")
+        n += 1
     _finish(ws, start, n, len(headers))
     ws.column_dimensions["B"].hidden = False
     # native bar chart: shares within the bike thresholds of a mobipunt
@@ -696,7 +710,13 @@ def export_excel(
     names = sheet_names(lang)
     ws.title = names[0]
     task.report(0.05, "summary")
-    _summary_sheet(ws, base, runs, meta, lang, area)
+    nis_kept = None
+    if municipalities is not None:
+        kept = (base if base is not None else runs[0][1]).municipalities["nis"].astype(str)
+        nis_kept = list(kept) if len(kept) == 1 else None
+    statbel = statbel_inhabitants(project, nis_kept[0] if nis_kept else None) if (
+        municipalities is None or nis_kept) else None
+    _summary_sheet(ws, base, runs, meta, lang, area, statbel)
     task.report(0.25, "municipalities")
     _municipalities_sheet(wb.create_sheet(names[1]), base, runs, lang)
     task.report(0.45, "mobipunten")

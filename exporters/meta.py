@@ -223,10 +223,10 @@ class ExportMeta:
         """``(label, value)`` rows: the metadata block of a workbook or slide."""
         nl = lang == "nl"
         rows = [("Titel" if nl else "Title", self.title)]
-        if len(self.scenarios) > 1:  # every scenario, not the first one alone
-            rows.append(("Scenario's" if nl else "Scenarios", ", ".join(self.scenarios)))
-        else:
+        if len(self.scenarios) <= 1:  # several: every scenario, not the first one alone
             rows.append(("Scenario", self.scenario))
+        if self.scenarios:
+            rows.append(("Scenario's" if nl else "Scenarios", ", ".join(self.scenarios)))
         if self.description and len(self.scenarios) <= 1:
             rows.append(("Beschrijving" if nl else "Description", self.description))
         if self.organisation:

@@ -280,3 +280,14 @@ def test_printed_for_the_council(workbook: openpyxl.Workbook) -> None:
     assert "Dekkingscurve" in workbook.sheetnames
     values = [c.value for c in workbook["Parameters en bronnen"]["C"]]
     assert 2.4 in values
+
+
+def test_inhabitants_are_statbel_and_the_estimate_says_so(workbook: openpyxl.Workbook, results: Results,
+                                                          tmp_path: Path) -> None:
+    rows = {r["Sleutel"]: r for r in _table(workbook["Samenvatting"])}
+    assert rows["inhabitants_statbel"]["Indicator"] == "Inwoners (Statbel)"
+    assert rows["inhabitants_statbel"]["Basis"] == 1000 + 800 + 600  # the municipalities layer, by hand
+    assert rows["inhabitants"]["Indicator"].startswith("Inwoners (schatting")
+    out = export_excel([results.comparison], tmp_path / "h.xlsx", project=results.project, municipalities=["Halle"])
+    rows = {r["Sleutel"]: r for r in _table(openpyxl.load_workbook(out)["Samenvatting"])}
+    assert rows["inhabitants_statbel"]["Fietsas Oost"] == 1000
