@@ -523,7 +523,7 @@ def webmap(
     box = gpd.GeoSeries([shapely.box(b[:, 0].min(), b[:, 1].min(), b[:, 2].max(), b[:, 3].max())],
                         crs="EPSG:31370").to_crs(_WGS84).total_bounds
     fmap = folium.Map(location=[(box[1] + box[3]) / 2, (box[0] + box[2]) / 2], zoom_start=11, tiles=None,
-                      control_scale=True, prefer_canvas=True, zoom_snap=0.25, zoom_delta=0.5)
+                      control_scale=False, prefer_canvas=True, zoom_snap=0.25, zoom_delta=0.5)
     _inline_leaflet(fmap)
     fmap.fit_bounds([[box[1], box[0]], [box[3], box[2]]])
     folium.TileLayer("OpenStreetMap", name=_tr(lang, "Achtergrond: OpenStreetMap (online)",
@@ -700,6 +700,9 @@ def webmap(
                        [(_tr(lang, "voorgestelde locatie (volgorde)", "suggested site (order)"), "#222222",
                          "diamond")]))
     folium.LayerControl(collapsed=True, position="topright").add_to(fmap)
+    # a metric scale only (Leaflet's default adds miles and feet)
+    root_script = f"L.control.scale({{imperial: false, metric: true}}).addTo({fmap.get_name()});"
+    fmap.get_root().script.add_child(Element(root_script))  # type: ignore[attr-defined]
     _strip_external(fmap)
     root = fmap.get_root()
     root.header.add_child(Element(_CSS))  # type: ignore[attr-defined]

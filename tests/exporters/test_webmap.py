@@ -161,3 +161,8 @@ def test_no_brussels_layer_is_said(results: Results, tmp_path) -> None:
     assert "Potentiële fietsstromen naar het station (Fietsas Oost)" in names
     assert not any("Brusselse grens" in n for n in names)
     assert "Let op: Geen Brussel-laag in het project: de fietsstromen naar Brussel zijn 0." in page
+
+
+def test_metric_scale_only(page: str) -> None:
+    assert "L.control.scale({imperial: false, metric: true})" in page
+    assert '"imperial": true' not in page and "imperial: true" not in page
