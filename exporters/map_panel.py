@@ -306,12 +306,29 @@ def _north_arrow(ax: Axes, paper: Paper) -> None:
             path_effects=[patheffects.withStroke(linewidth=2.5, foreground="white")])
 
 
-def _scale_bar(ax: Axes, paper: Paper) -> None:
+def map_scale(ax: Axes, paper: Paper) -> int:
+    """The map's numeric scale denominator at print size (1:n), rounded to two significant digits."""
+    ax.apply_aspect()
+    width_mm = ax.get_position().width * paper.width_mm
+    x0, x1 = ax.get_xlim()
+    n = abs(x1 - x0) * 1000.0 / max(width_mm, 1e-9)
+    digits = max(int(math.floor(math.log10(n))) - 1, 0)
+    return int(round(n / 10**digits) * 10**digits)
+
+
+def _scale_bar(ax: Axes, paper: Paper, lang: str = "nl") -> None:
+    """A graphic scale bar (m/km), the numeric scale at print size and the coordinate system."""
     from matplotlib_scalebar.scalebar import ScaleBar
 
     ax.add_artist(ScaleBar(1.0, "m", location="lower left", length_fraction=0.2, box_alpha=0.85,
                            box_color="white", color=_INK, font_properties={"size": 7 * paper.scale},
                            border_pad=0.8, pad=0.5, width_fraction=0.006))
+    size = paper.name.split("-")[0].upper() if paper.name[:2] in ("a3", "a4") else ""
+    scale = f"1:{fmt_number(map_scale(ax, paper), 'count', lang)}"
+    text = (f"Schaal {scale}{' op ' + size if size else ''} · Lambert 72 (EPSG:31370)" if lang == "nl"
+            else f"Scale {scale}{' on ' + size if size else ''} · Belgian Lambert 72 (EPSG:31370)")
+    ax.text(0.995, 0.008, text, transform=ax.transAxes, ha="right", va="bottom", fontsize=6.5 * paper.scale,
+            color=_INK, zorder=30, path_effects=[patheffects.withStroke(linewidth=2.5, foreground="white")])
 
 
 # --------------------------------------------------------------------------- public

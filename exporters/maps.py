@@ -332,7 +332,7 @@ def _masterplan(project: Project, req: MapRequest, figure: Figure | None = None)
         sections.append(("Bestaande mobipunten" if nl else "Existing hubs", hubs))
     sections.append(("Achtergrond" if nl else "Background", context))
     _draw_labels(ax, munis, extent, paper, focus, layers.brussels, lang)
-    _scale_bar(ax, paper)
+    _scale_bar(ax, paper, lang)
     _north_arrow(ax, paper)
     if subtitle is None and focus_name is not None:
         subtitle = (f"Gemeente {focus_name}" if nl else f"Municipality of {focus_name}")

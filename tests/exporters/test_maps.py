@@ -273,3 +273,21 @@ def test_atlas_pages_on_one_reused_figure_match_fresh_figures(results: Results, 
         assert np.array_equal(pixels(fig), fresh_pixels), name
         count += 1
     assert count == 3 and len(reused_figures) == 1
+
+
+def test_numeric_scale_and_crs_on_every_map(results: Results) -> None:
+    import re
+
+    for paper in ("a3-landscape", "a4-portrait"):
+        fig = masterplan_figure(results.project, theme="access", evaluation=results.evaluation, paper=paper)
+        text = _texts(fig)
+        assert "EPSG:31370" in text
+        match = re.search(r"Schaal 1:([\d.]+)", text)
+        assert match
+        shown = int(match.group(1).replace(".", ""))
+        # by hand: ground metres across the map frame / its printed width
+        ax = fig.axes[0]
+        fig.canvas.draw()
+        width_mm = ax.get_window_extent().width / fig.dpi * 25.4
+        x0, x1 = ax.get_xlim()
+        assert shown == pytest.approx((x1 - x0) * 1000 / width_mm, rel=0.06)
