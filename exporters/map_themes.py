@@ -362,6 +362,13 @@ def _draw_new_housing(ax: Axes, evaluation: Any, bbox: tuple[float, float, float
                        size=8, edge_color=CHANGE_COLORS["added"], marker="s")]
 
 
+def shared_flow_breaks(evaluations: Any, column: str = "flow_dwellings") -> list[float]:
+    """Class bounds over the flows of every evaluation: the same classes on every map of one pack."""
+    parts = [ev.links[column].to_numpy(dtype=float) for ev in evaluations
+             if ev is not None and column in ev.links.columns]
+    return _flow_breaks(np.concatenate(parts)) if parts else []
+
+
 def _flow_breaks(flows: np.ndarray) -> list[float]:
     """Up to four rounded class bounds over the positive flows (quantiles)."""
     positive = flows[flows > 0]
@@ -378,12 +385,13 @@ def _flow_breaks(flows: np.ndarray) -> list[float]:
 
 
 def _draw_flows(ax: Axes, evaluation: Any, bbox: tuple[float, float, float, float], paper: Paper,
-                lang: str, column: str = "flow_dwellings") -> list[LegendItem]:
+                lang: str, column: str = "flow_dwellings", breaks: Sequence[float] | None = None) -> list[LegendItem]:
     links = evaluation.links
     if column not in links.columns:
         return []
-    flows_all = links[column].to_numpy(dtype=float)
-    breaks = _flow_breaks(flows_all)
+    if breaks is None:
+        breaks = _flow_breaks(links[column].to_numpy(dtype=float))
+    breaks = list(breaks)
     frame = clip_frame(links[links[column] > 0], bbox)
     if not breaks:
         return []

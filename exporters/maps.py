@@ -204,6 +204,8 @@ class MapRequest:
     zoom_to_changes: bool = True
     compact: bool = False
     lang: str = "nl"
+    #: Flow class bounds per flow column shared by every map of a pack (default: from this map's flows).
+    flow_breaks: dict[str, list[float]] | None = None
 
 
 def _masterplan(project: Project, req: MapRequest, figure: Figure | None = None) -> Figure:
@@ -313,13 +315,15 @@ def _masterplan(project: Project, req: MapRequest, figure: Figure | None = None)
         sections.append(("Mobipunten" if nl else "Hubs", hubs))
     elif theme == "flows":
         _network_background(ax, layers.network, network_links, extent)
-        items = _draw_flows(ax, evaluation, extent, paper, lang)
+        items = _draw_flows(ax, evaluation, extent, paper, lang,
+                            breaks=(req.flow_breaks or {}).get("flow_dwellings"))
         sections.append(("Potentiële fietsers naar het station (woningen per link)" if nl
                          else "Potential cyclists to the station (dwellings per link)", items))
         sections.append(("Stations", _draw_stations(ax, layers.stations, evaluation, extent, paper, lang)))
     elif theme == "flows_brussels":
         _network_background(ax, layers.network, network_links, extent)
-        items = _draw_flows(ax, evaluation, extent, paper, lang, column="flow_brussels_dwellings")
+        items = _draw_flows(ax, evaluation, extent, paper, lang, column="flow_brussels_dwellings",
+                            breaks=(req.flow_breaks or {}).get("flow_brussels_dwellings"))
         sections.append(("Potentiële fietsers naar de Brusselse grens (woningen per link)" if nl
                          else "Potential cyclists to the Brussels border (dwellings per link)", items))
         sections.append(("Brusselse grens" if nl else "Brussels border",

@@ -31,6 +31,7 @@ from typing import Any
 from slimmeregio.exporters._safe import check_overwrite, safe_filename
 from slimmeregio.exporters.excel import _results_to_export, export_excel
 from slimmeregio.exporters.geopackage import export_geopackage
+from slimmeregio.exporters.map_themes import shared_flow_breaks
 from slimmeregio.exporters.maps import (
     THEMES,
     MapRequest,
@@ -260,6 +261,12 @@ def _map_jobs(project: Project, base: Any, runs: list[tuple[str, Any, Any]], sit
         plan.append(("voorstel", "siting", {"evaluation": ev, "siting": siting,
                                              "subtitle": _tr(lang, f"Vertrekt van: {start}", f"Starting from: {start}")},
                      start))
+    # one set of flow classes for every flow map of the pack, so maps of different scenarios compare
+    all_evals = ([base] if base is not None else []) + [ev for _, ev, _ in runs]
+    breaks = {col: shared_flow_breaks(all_evals, col) for col in ("flow_dwellings", "flow_brussels_dwellings")}
+    for _, theme, kwargs, _ in plan:
+        if theme in ("flows", "flows_brussels"):
+            kwargs["flow_breaks"] = breaks
     jobs = []
     for slug, theme, kwargs, scenario in plan:
         stem = f"kaarten/{slug}_{_THEME_FILE[theme]}"

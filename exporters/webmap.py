@@ -40,7 +40,7 @@ import shapely
 
 from slimmeregio.exporters._safe import check_overwrite, writing
 from slimmeregio.exporters.headline import headline_threshold, share_key
-from slimmeregio.exporters.map_themes import _class_label, _flow_breaks
+from slimmeregio.exporters.map_themes import _class_label, _flow_breaks, shared_flow_breaks
 from slimmeregio.exporters.meta import ExportMeta, _tr, build_meta
 from slimmeregio.exporters.numbers import fmt_delta, fmt_number
 from slimmeregio.exporters.terms import hoppin_type
@@ -212,12 +212,11 @@ def _network_data(links: gpd.GeoDataFrame, lang: str) -> dict[str, Any]:
     return _geojson(main, {k: v for k, v in cols.items() if k in main.columns}, simplify=5.0, lang=lang)
 
 
-def _flow_data(links: gpd.GeoDataFrame, lang: str, column: str = "flow_dwellings"
-               ) -> tuple[dict[str, Any], list[float]]:
+def _flow_data(links: gpd.GeoDataFrame, lang: str, column: str = "flow_dwellings",
+               breaks: Sequence[float] | None = None) -> tuple[dict[str, Any], list[float]]:
     if column not in links.columns:
         return {"type": "FeatureCollection", "features": [], "_aliases": []}, []
-    flows = links[column].to_numpy(dtype=float)
-    breaks = _flow_breaks(flows)
+    breaks = list(breaks) if breaks is not None else _flow_breaks(links[column].to_numpy(dtype=float))
     if not breaks:
         return {"type": "FeatureCollection", "features": [], "_aliases": []}, []
     cut = breaks[1] if len(breaks) > 1 else breaks[0]  # the upper half of the flows: keeps the file small
@@ -597,14 +596,13 @@ def webmap(
          ("Fietsstromen naar Brussel (woningen per link)", "Bike flows to Brussels (dwellings per link)")),
     )
     for column, (title_nl, title_en), (legend_nl, legend_en) in flow_layers:
-        breaks: list[float] = []
+        breaks = shared_flow_breaks([ev for _, ev in flow_sources], column)  # the same classes for every run
         for name, flow_source in flow_sources:  # every scenario's flows, one layer each
-            if flow_source is None or column not in flow_source.links.columns:
+            if flow_source is None or column not in flow_source.links.columns or not breaks:
                 continue
-            data, these = _flow_data(flow_source.links, lang, column)
-            if not these:
+            data, _ = _flow_data(flow_source.links, lang, column, breaks)
+            if not data["features"]:
                 continue
-            breaks = breaks or these
             group = folium.FeatureGroup(name=html.escape(_tr(lang, f"{title_nl} ({_short(name)})",
                                                              f"{title_en} ({_short(name)})")),
                                         show=False)

@@ -14,6 +14,7 @@ from __future__ import annotations
 import json
 import re
 import sqlite3
+from dataclasses import replace
 from pathlib import Path
 
 import geopandas as gpd
@@ -68,6 +69,9 @@ def two(results: Results) -> list:
                      modifications=(AddMobipunt(x=142_500.0, y=157_500.0, name="Mobipunt Halle-Noord",
                                                 hoppin_type="buurt", author="Dienst Mobiliteit", reason="Test"),))
     scen2 = make_evaluation(results.project, halle)
+    # heavier flows in scenario 2: per-map quantile classes would differ, shared classes must not
+    links = scen2.links.assign(flow_dwellings=scen2.links["flow_dwellings"] * 3)
+    scen2 = replace(scen2, links=links)
     return [results.comparison, make_comparison(results.base, scen2)]
 
 
@@ -173,3 +177,12 @@ def test_no_signed_zero_delta_anywhere(pack: Path) -> None:
     pattern = re.compile(rf"[+\-{MINUS}]0(,0+)?\s?(pp|min|%|m)\b")
     for text in texts:
         assert not pattern.search(text), pattern.search(text).group(0)
+
+
+def test_flow_maps_share_their_classes(pack: Path) -> None:
+    """Fixed class breaks across the maps of one pack: both scenarios' flow maps have the same legend."""
+    legends = []
+    for path in sorted((pack / "kaarten").glob("s*_fietsstromen.pdf")):
+        text = _pdf_pages(path)[0]
+        legends.append(sorted(set(re.findall(r"\d[\d.]*–\d[\d.]*", text))))
+    assert len(legends) == 2 and legends[0] and legends[0] == legends[1]
