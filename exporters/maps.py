@@ -46,7 +46,7 @@ from matplotlib.backends.backend_agg import FigureCanvasAgg
 from matplotlib.figure import Figure
 
 from slimmeregio.exporters._safe import check_overwrite, writing
-from slimmeregio.exporters.headline import headline_threshold
+from slimmeregio.exporters.headline import changes_access, headline_threshold
 from slimmeregio.exporters.map_layout import (
     _FRAME,
     _POOL,
@@ -455,10 +455,31 @@ def _atlas_pages(project: Project, *, theme: str, evaluation: Any, comparison: A
         keys = [str(_find_municipality(munis, m)["nis"]) for m in municipalities]
     figure = _atlas_figure(parse_paper(paper)) if reuse else None
     for nis in keys:
-        name = str(munis.loc[munis["nis"] == nis, "name"].iloc[0])
-        yield name, _masterplan(project, MapRequest(theme=theme, evaluation=evaluation, comparison=comparison,
+        row = munis.loc[munis["nis"] == nis].iloc[0]
+        name = str(row["name"])
+        page_theme = theme
+        if theme == "change" and not _changes_here(comparison, nis, row.geometry):
+            page_theme = "access"  # nothing changes here: show the municipality's own access classes instead
+        yield name, _masterplan(project, MapRequest(theme=page_theme, evaluation=evaluation, comparison=comparison,
                                                     siting=siting, paper=paper, meta=meta, municipality=nis,
                                                     lang=lang), figure)
+
+
+def _changes_here(comparison: Any, nis: str, area: Any) -> bool:
+    """Whether the scenario changes access, links or mobipunten in the municipality ``nis`` (polygon ``area``)."""
+    if comparison is None:
+        return False
+    if changes_access(comparison, nis):
+        return True
+    ev = comparison.scenario
+    parts = []
+    if "change" in ev.links.columns:
+        parts.append(ev.links.loc[ev.links["change"].astype(str) != "", "geometry"])
+    if ev.removed_links is not None and not ev.removed_links.empty:
+        parts.append(ev.removed_links.geometry)
+    if "change" in ev.mobipunten.columns:
+        parts.append(ev.mobipunten.loc[ev.mobipunten["change"].astype(str) != "", "geometry"])
+    return area is not None and any(g is not None and g.intersects(area) for part in parts for g in part)
 
 
 def export_atlas(project: Project, path: str | Path, *, theme: str = "access", evaluation: Any = None,

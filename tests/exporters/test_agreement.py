@@ -186,3 +186,12 @@ def test_flow_maps_share_their_classes(pack: Path) -> None:
         text = _pdf_pages(path)[0]
         legends.append(sorted(set(re.findall(r"\d[\d.]*–\d[\d.]*", text))))
     assert len(legends) == 2 and legends[0] and legends[0] == legends[1]
+
+
+def test_atlas_pages_show_access_where_nothing_changes(pack: Path) -> None:
+    """Scenario 2 only changes Halle: Beersel's page shows its own access classes, not an empty change map."""
+    pages = _pdf_pages(pack / "atlas" / "atlas_s2_Mobipunt_Halle.pdf")
+    by_name = {name: p for p in pages for name in ("Halle", "Beersel") if f"Gemeente {name}" in p}
+    assert "Wat verandert het scenario?" in by_name["Halle"]
+    assert "Bereikbaarheid van mobipunten per fiets" in by_name["Beersel"]
+    assert "≤ 5 min" in by_name["Beersel"]  # the access classes in the legend
