@@ -33,6 +33,7 @@ import pandas as pd
 
 from slimmeregio.exporters._safe import writing
 from slimmeregio.exporters.excel import _results_to_export
+from slimmeregio.exporters.gpkg_styles import write_layer_styles
 from slimmeregio.exporters.meta import ExportMeta, build_meta
 from slimmeregio.layers.model import ANALYSIS_CRS, Project
 from slimmeregio.layers.progress import Task
@@ -378,5 +379,6 @@ def export_geopackage(
             _write_layer(tmp, table, frame, first=(i == 0))
             described[table] = (kind, description, [c for c in frame.columns if c != frame.geometry.name])
         _describe(tmp, described, meta, lang)
+        write_layer_styles(Path(tmp), {table: kind for table, (kind, _, _) in described.items()}, lang)
         task.report(1.0, "geopackage written")
     return Path(path)
