@@ -140,6 +140,10 @@ def _draw_title(fig: Figure, rect: Sequence[float], paper: Paper, meta: ExportMe
             va="top", ha="left")
 
 
+#: Smallest legend text at print size (points).
+LEGEND_MIN_PT = 8.0
+
+
 def _legend_handles(sections: list[tuple[str, list[LegendItem]]]) -> tuple[list[Any], list[int]]:
     handles: list[Any] = []
     headings: list[int] = []
@@ -165,13 +169,14 @@ def _draw_legend(fig: Figure, rect: Sequence[float], paper: Paper, sections: lis
     ax = _text_axes(fig, rect)
     s = paper.scale
     renderer = fig.canvas.get_renderer()  # type: ignore[attr-defined]
-    size = 6.6 * s
+    size = max(6.6 * s, LEGEND_MIN_PT)
     ncol = 1
     height = 0.0
-    for _attempt in range(8):
+    spacing = 0.45
+    for _attempt in range(12):
         leg = ax.legend(handles=handles, loc="upper left", frameon=False, fontsize=size, ncol=ncol,
                         title="Legende" if lang == "nl" else "Legend", title_fontsize=size * 1.3,
-                        alignment="left", handlelength=2.2, handleheight=0.9, labelspacing=0.45,
+                        alignment="left", handlelength=2.2, handleheight=0.9, labelspacing=spacing,
                         borderaxespad=0.0, borderpad=0.0, columnspacing=1.2)
         leg.get_title().set_fontweight("bold")
         texts = leg.get_texts()
@@ -182,14 +187,20 @@ def _draw_legend(fig: Figure, rect: Sequence[float], paper: Paper, sections: lis
         height = 1.0 - box.y0
         if height <= max_height and box.x1 <= 1.02:
             break
+        at_floor = size <= LEGEND_MIN_PT and (ncol > 1 or len(handles) <= 10 or rect[2] * paper.width_mm <= 80)
+        if at_floor and spacing <= 0.2:
+            break  # never below the smallest readable size: the legend keeps its room
         leg.remove()
+        if at_floor:  # tighter lines before anything smaller than 8 pt
+            spacing = max(spacing * 0.7, 0.2)
+            continue
         if box.x1 > 1.02 and ncol > 1:
             ncol -= 1
-            size *= 0.9
+            size = max(size * 0.9, LEGEND_MIN_PT)
         elif ncol == 1 and len(handles) > 10 and rect[2] * paper.width_mm > 80:
             ncol = 2
         else:
-            size *= 0.9
+            size = max(size * 0.9, LEGEND_MIN_PT)
     return height
 
 

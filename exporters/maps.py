@@ -338,6 +338,8 @@ def _masterplan(project: Project, req: MapRequest, figure: Figure | None = None)
     _draw_labels(ax, munis, extent, paper, focus, layers.brussels, lang)
     _scale_bar(ax, paper, lang)
     _north_arrow(ax, paper)
+    if subtitle is None and theme == "siting":  # site suggestions name the situation they start from
+        subtitle = f"Vertrekt van: {meta.scenario}" if nl else f"Starting from: {meta.scenario}"
     if subtitle is None and focus_name is not None:
         subtitle = (f"Gemeente {focus_name}" if nl else f"Municipality of {focus_name}")
     if compact:
@@ -357,6 +359,10 @@ def _masterplan(project: Project, req: MapRequest, figure: Figure | None = None)
         gap = 5.0 * paper.scale / paper.height_mm
         used = _draw_legend(fig, layout.legend, paper, sections, lang, max_height=max((lh - fig_h - gap) / lh, 0.3))
         top = ly + lh * (1 - used) - gap
+        # the legend keeps its readable size: key figures that no longer fit below it are left out (last first)
+        while len(rows) > 2 and _figures_height(paper, len(rows)) / paper.height_mm > top - ly:  # headline stays
+            rows = rows[:-1]
+        fig_h = _figures_height(paper, len(rows)) / paper.height_mm
         _draw_figures(fig, (lx, top - fig_h, lw, fig_h), paper, rows, heading, lang)
     else:
         _draw_legend(fig, layout.legend, paper, sections, lang)
@@ -453,13 +459,14 @@ def _atlas_pages(project: Project, *, theme: str, evaluation: Any, comparison: A
         keys = list(munis.sort_values("name")["nis"])
     else:
         keys = [str(_find_municipality(munis, m)["nis"]) for m in municipalities]
-    figure = _atlas_figure(parse_paper(paper)) if reuse else None
+    figures: dict[str, Figure] = {}  # one reused figure per theme: a page never inherits another theme's state
     for nis in keys:
         row = munis.loc[munis["nis"] == nis].iloc[0]
         name = str(row["name"])
         page_theme = theme
         if theme == "change" and not _changes_here(comparison, nis, row.geometry):
             page_theme = "access"  # nothing changes here: show the municipality's own access classes instead
+        figure = figures.setdefault(page_theme, _atlas_figure(parse_paper(paper))) if reuse else None
         yield name, _masterplan(project, MapRequest(theme=page_theme, evaluation=evaluation, comparison=comparison,
                                                     siting=siting, paper=paper, meta=meta, municipality=nis,
                                                     lang=lang), figure)

@@ -291,3 +291,18 @@ def test_numeric_scale_and_crs_on_every_map(results: Results) -> None:
         width_mm = ax.get_window_extent().width / fig.dpi * 25.4
         x0, x1 = ax.get_xlim()
         assert shown == pytest.approx((x1 - x0) * 1000 / width_mm, rel=0.06)
+
+
+@pytest.mark.parametrize("paper", ["a4-portrait", "a4-landscape", "a3-landscape"])
+def test_legend_text_is_at_least_8_pt_at_print_size(results: Results, paper: str) -> None:
+    fig = masterplan_figure(results.project, theme="change", comparison=results.comparison, paper=paper)
+    legends = [ax.get_legend() for ax in fig.axes if ax.get_legend() is not None]
+    assert legends
+    sizes = [t.get_fontsize() for leg in legends for t in leg.get_texts()]
+    assert min(sizes) >= 8.0
+
+
+def test_siting_map_names_its_start_situation(results: Results) -> None:
+    fig = masterplan_figure(results.project, theme="siting", evaluation=results.evaluation, siting=results.siting,
+                            paper="a4-portrait")
+    assert f"Vertrekt van: {results.evaluation.scenario.name}" in _texts(fig)
