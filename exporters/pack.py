@@ -389,7 +389,8 @@ def export_pack(
     if "pptx" in fmts:
         jobs.append(_Job("presentatie.pptx", "pptx", _kind("pptx", lang),
                          lambda staging: export_slides(project, results, staging / "presentatie.pptx",
-                                                       meta=meta, lang=lang), weight=2.0 + len(runs)))
+                                                       meta=meta, lang=lang, siting=siting),
+                         weight=2.0 + len(runs)))
     if "gpkg" in fmts:
         jobs.append(_Job("resultaten.gpkg", "gpkg", _kind("gpkg", lang),
                          lambda staging: export_geopackage(project, results, staging / "resultaten.gpkg",
