@@ -144,7 +144,7 @@ def _draw_title(fig: Figure, rect: Sequence[float], paper: Paper, meta: ExportMe
 LEGEND_MIN_PT = 8.0
 
 
-def _legend_handles(sections: list[tuple[str, list[LegendItem]]]) -> tuple[list[Any], list[int]]:
+def _legend_handles(sections: list[tuple[str, list[LegendItem]]], wrap: int = 38) -> tuple[list[Any], list[int]]:
     handles: list[Any] = []
     headings: list[int] = []
     for heading, items in sections:
@@ -152,7 +152,7 @@ def _legend_handles(sections: list[tuple[str, list[LegendItem]]]) -> tuple[list[
             continue
         handles.extend(legend_handles([LegendItem(heading, "patch", "none")]))
         headings.append(len(handles) - 1)
-        handles.extend(legend_handles([replace(i, label=textwrap.fill(i.label, 38)) for i in items]))
+        handles.extend(legend_handles([replace(i, label=textwrap.fill(i.label, wrap)) for i in items]))
     return handles, headings
 
 
@@ -163,7 +163,8 @@ def _draw_legend(fig: Figure, rect: Sequence[float], paper: Paper, sections: lis
     The font shrinks (and a second column opens) until the legend fits
     within ``max_height`` of the rectangle.
     """
-    handles, headings = _legend_handles(sections)
+    wrap = 38
+    handles, headings = _legend_handles(sections, wrap)
     if not handles:
         return 0.0
     ax = _text_axes(fig, rect)
@@ -173,7 +174,7 @@ def _draw_legend(fig: Figure, rect: Sequence[float], paper: Paper, sections: lis
     ncol = 1
     height = 0.0
     spacing = 0.45
-    for _attempt in range(12):
+    for _attempt in range(16):
         leg = ax.legend(handles=handles, loc="upper left", frameon=False, fontsize=size, ncol=ncol,
                         title="Legende" if lang == "nl" else "Legend", title_fontsize=size * 1.3,
                         alignment="left", handlelength=2.2, handleheight=0.9, labelspacing=spacing,
@@ -188,6 +189,11 @@ def _draw_legend(fig: Figure, rect: Sequence[float], paper: Paper, sections: lis
         if height <= max_height and box.x1 <= 1.02:
             break
         at_floor = size <= LEGEND_MIN_PT and (ncol > 1 or len(handles) <= 10 or rect[2] * paper.width_mm <= 80)
+        if at_floor and ncol > 1 and box.x1 > 1.02 and wrap > 22:
+            leg.remove()  # two columns too wide at the smallest size: wrap the labels narrower
+            wrap -= 6
+            handles, headings = _legend_handles(sections, wrap)
+            continue
         if at_floor and spacing <= 0.2:
             break  # never below the smallest readable size: the legend keeps its room
         leg.remove()

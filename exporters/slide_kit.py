@@ -101,7 +101,8 @@ def _tile(slide: Any, left: int, top: int, width: int, height: int, value: str, 
     para = frame.paragraphs[0]
     run = para.add_run()
     run.text = _t(value)
-    run.font.size = Pt(30 if len(value) <= 7 else 26)
+    room = len(value) + 0.6 * (len(change) + 2)  # the change shares the line: shrink the value, never wrap
+    run.font.size = Pt(30 if room <= 12 else 26 if room <= 14.5 else 22)
     run.font.bold = True
     run.font.color.rgb = _BLUE
     if change:
