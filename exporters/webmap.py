@@ -26,6 +26,7 @@ from __future__ import annotations
 
 import base64
 import html
+import json
 import math
 import re
 from collections.abc import Sequence
@@ -389,6 +390,7 @@ _CSS = """
 .srp-box { position: fixed; z-index: 950; background: rgba(255,255,255,.94); border-radius: 6px;
   box-shadow: 0 1px 5px rgba(0,0,0,.35); padding: 10px 12px; font-size: 13px; color: #222; }
 .srp-title { top: 10px; left: 60px; max-width: 430px; }
+.srp-select { top: 180px; left: 60px; padding: 6px 10px; }
 .srp-title h1 { font-size: 18px; margin: 0 0 4px 0; color: #0d47a1; }
 .srp-title .srp-meta { color: #555; font-size: 12px; }
 .srp-title .srp-note { margin-top: 6px; padding: 4px 6px; background: #fff8e1; border: 1px solid #f9a825;
@@ -410,6 +412,27 @@ _CSS = """
 </style>
 """
 
+
+
+def _selector_html(selectable: dict[str, list[str]], shown: str, lang: str) -> str:
+    """A scenario selector: one run's housing, hubs and changes at a time."""
+    options = "".join(f'<option value="{i}"{" selected" if name == shown else ""}>{html.escape(name)}</option>'
+                      for i, name in enumerate(selectable))
+    label = _tr(lang, "Toon scenario", "Show scenario")
+    return (f'<div class="srp-box srp-select"><label for="srp-scenario">{label}</label> '
+            f'<select id="srp-scenario">{options}</select></div>')
+
+
+def _selector_script(selectable: dict[str, list[str]], map_name: str) -> str:
+    """JavaScript: switching the selector swaps the layer groups of the runs (names are generated ids)."""
+    groups = json.dumps([names for names in selectable.values()])
+    # the groups are looked up when the selector changes: folium may define them after this script
+    return (f"window.addEventListener('load', function() {{ var runs = {groups};"
+            " var sel = document.getElementById('srp-scenario'); if (!sel) return;"
+            " sel.addEventListener('change', function() { runs.forEach(function(r, i) { r.forEach(function(n) {"
+            f" var g = window[n]; if (!g) return;"
+            f" if (String(i) === sel.value) {{ {map_name}.addLayer(g); }} else {{ {map_name}.removeLayer(g); }}"
+            " }); }); }); });")
 
 
 def _header_html(meta: ExportMeta, scenarios: Sequence[str], lang: str) -> str:
@@ -616,13 +639,17 @@ def webmap(
     task.report(0.4, "housing")
     # -- housing access per scenario (toggle to compare)
     evaluations = ([(base_name, base)] if base is not None else []) + [(name, ev) for name, ev, _ in runs]
-    for i, (name, ev) in enumerate(evaluations):
+    # the scenario selector shows one run at a time: its housing, hubs and changes
+    selectable: dict[str, list[str]] = {name: [] for name, _ in evaluations}
+    shown_run = evaluations[-1][0] if evaluations else ""  # the last scenario first (the base when alone)
+    for name, ev in evaluations:
         task.check()
         group = folium.FeatureGroup(name=html.escape(_tr(lang, f"Woningen: fietstijd tot mobipunt ({_short(name)})",
                                                          f"Dwellings: cycling time to a hub ({_short(name)})")),
-                                    show=(i == 0))
+                                    show=(name == shown_run))
         _add_geojson(group, _access_grid(ev, t, cell_m, lang), _fill_style)
         group.add_to(fmap)
+        selectable[name].append(group.get_name())
     legend.append((_tr(lang, f"Woningen (vakken van {cell_m:g} m): gemiddelde fietstijd tot mobipunt",
                        f"Dwellings ({cell_m:g} m squares): mean cycling time to a mobility hub"),
                    [(lab, c, "box") for lab, c in zip(_access_labels(), ACCESS_COLORS, strict=False)]
@@ -630,10 +657,11 @@ def webmap(
                        UNREACHABLE_COLOR, "box")]))
     task.report(0.6, "mobipunten")
     hubs = _tr(lang, "Mobipunten", "Mobility hubs")
-    for i, (name, ev) in enumerate(evaluations):
-        group = folium.FeatureGroup(name=html.escape(f"{hubs} ({_short(name)})"), show=(i == 0))
+    for name, ev in evaluations:
+        group = folium.FeatureGroup(name=html.escape(f"{hubs} ({_short(name)})"), show=(name == shown_run))
         _add_geojson(group, _mobipunt_data(ev.mobipunten, lang), _point_style, point_radius=6)
         group.add_to(fmap)
+        selectable[name].append(group.get_name())
     if not evaluations:
         frame = _project_points(project, Role.MOBIPUNTEN, {"id": "mobipunt_id", "name": "name", "hoppin_type": "hoppin_type", "offer": "offer"})
         if frame is not None:
@@ -654,10 +682,12 @@ def webmap(
     change_items: list[tuple[str, str, str]] = []
     for name, ev, comp in runs:
         task.check()
-        group = folium.FeatureGroup(name=html.escape(_tr(lang, "Wijzigingen", "Changes") + f": {_short(name)}"), show=True)
+        group = folium.FeatureGroup(name=html.escape(_tr(lang, "Wijzigingen", "Changes") + f": {_short(name)}"),
+                                    show=(name == shown_run))
         _add_geojson(group, _change_links(ev, lang), _line_style)
         _add_geojson(group, _mobipunt_data(ev.mobipunten, lang, only_changes=True), _point_style, point_radius=9)
         group.add_to(fmap)
+        selectable.setdefault(name, []).append(group.get_name())
         if comp is not None:  # at the threshold where this scenario changes most (unless one was asked for)
             tc = float(threshold) if threshold is not None else headline_threshold(comp)
             group = folium.FeatureGroup(name=html.escape(_tr(
@@ -699,13 +729,18 @@ def webmap(
                          "diamond")]))
     folium.LayerControl(collapsed=True, position="topright").add_to(fmap)
     # a metric scale only (Leaflet's default adds miles and feet)
-    root_script = f"L.control.scale({{imperial: false, metric: true}}).addTo({fmap.get_name()});"
+    # (run after the page loaded: folium defines the map later in the same script)
+    root_script = (f"window.addEventListener('load', function() {{ "
+                   f"L.control.scale({{imperial: false, metric: true}}).addTo({fmap.get_name()}); }});")
     fmap.get_root().script.add_child(Element(root_script))  # type: ignore[attr-defined]
     _strip_external(fmap)
     root = fmap.get_root()
     root.header.add_child(Element(_CSS))  # type: ignore[attr-defined]
     root.html.add_child(Element(_header_html(meta, [name for name, _, _ in runs], lang)))  # type: ignore[attr-defined]
     root.html.add_child(Element(_legend_html(legend, lang)))  # type: ignore[attr-defined]
+    if len(selectable) > 1:
+        root.html.add_child(Element(_selector_html(selectable, shown_run, lang)))  # type: ignore[attr-defined]
+        root.script.add_child(Element(_selector_script(selectable, fmap.get_name())))  # type: ignore[attr-defined]
     root.html.add_child(Element(_sources_html(meta, lang)))  # type: ignore[attr-defined]
     root.title = html.escape(meta.title)  # type: ignore[attr-defined]
     task.report(0.95, "map built")

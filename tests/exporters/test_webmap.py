@@ -165,4 +165,18 @@ def test_no_brussels_layer_is_said(results: Results, tmp_path) -> None:
 
 def test_metric_scale_only(page: str) -> None:
     assert "L.control.scale({imperial: false, metric: true})" in page
+    # added after the page loaded: the map is defined later in the same script (an early call broke the page)
+    assert page.index("window.addEventListener('load', function() { L.control.scale(") >= 0
     assert '"imperial": true' not in page and "imperial: true" not in page
+
+
+def test_one_scenario_at_a_time(page: str) -> None:
+    """Every state used to be drawn at once; a selector now shows one run's housing, hubs and changes."""
+    assert '<select id="srp-scenario">' in page
+    assert '<option value="0">basis</option>' in page and '<option value="1" selected>Fietsas Oost</option>' in page
+    # the base's groups start hidden: only the selected run is on the map
+    shown = re.findall(r"(feature_group_\w+)\.addTo\(map_\w+\)", page)
+    names = dict(re.findall(r'"([^"]+)"\s*:\s*(feature_group_\w+)', page))
+    assert names["Woningen: fietstijd tot mobipunt (Fietsas Oost)"] in shown
+    assert names["Woningen: fietstijd tot mobipunt (basis)"] not in shown
+    assert names["Mobipunten (basis)"] not in shown
