@@ -29,6 +29,7 @@ from pathlib import Path
 from typing import Any
 
 import geopandas as gpd
+import numpy as np
 import pandas as pd
 
 from slimmeregio.exporters._safe import writing
@@ -225,6 +226,11 @@ def _prepare(frame: gpd.GeoDataFrame) -> gpd.GeoDataFrame:
             out[col] = series.map(lambda v: None if v is None else (", ".join(map(str, v)) if isinstance(v, list | tuple) else str(v)))
         elif str(series.dtype) == "bool":
             out[col] = series.astype(bool)
+        elif "dwellings" in str(col) and series.dtype.kind == "f":  # counts of dwellings are whole numbers
+            values = series.to_numpy()
+            finite = values[~np.isnan(values)]
+            if finite.size == 0 or np.all(finite == np.round(finite)):
+                out[col] = series.round().astype("Int64")
     if out.crs is None:
         out = out.set_crs(ANALYSIS_CRS)
     return out

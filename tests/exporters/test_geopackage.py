@@ -143,3 +143,14 @@ def test_qgis_layer_styles_use_the_print_symbology(gpkg: Path) -> None:
     hubs = ET.fromstring(styles["basis_mobipunten"].split("'SYSTEM'>", 1)[1])
     assert [c.get("value") for c in hubs.iter("category")] == list(HOPPIN_COLORS)
     assert {o.get("value") for o in hubs.iter("Option") if o.get("name") == "name"} == {"hexagon"}
+
+
+def test_dwelling_counts_are_integers(gpkg: Path) -> None:
+    import pyogrio
+
+    for layer in ("s1_Fietsas_Oost_fietsstromen", "s1_Fietsas_Oost_fietsstromen_verschil"):
+        info = pyogrio.read_info(gpkg, layer=layer)
+        types = dict(zip(info["fields"], info["dtypes"], strict=True))
+        # whole dwelling counts (the fixture's Brussels flows are sums of dwellings) are stored as integers
+        assert types["flow_brussels_dwellings" if "verschil" not in layer else "delta_flow_brussels_dwellings"
+                     ].startswith("int"), types
