@@ -466,3 +466,27 @@ def _draw_sites(ax: Axes, siting: Any, evaluation: Any, bbox: tuple[float, float
 
 
 # --------------------------------------------------------------------------- key figures
+
+
+def _draw_ledger_callouts(ax: Axes, scenario: Any, project: Any, bbox: tuple[float, float, float, float],
+                          paper: Paper, lang: str) -> list[LegendItem]:
+    """Numbered callouts at each modification, with the numbers of the ledger (workbook and slides)."""
+    from slimmeregio.exporters.meta import modification_ledger
+
+    entries = modification_ledger(scenario, project, lang) if scenario is not None else []
+    number_key = "No" if lang == "en" else "Nr"
+    drawn = 0
+    for entry in entries:
+        x, y = entry.get("X"), entry.get("Y")
+        if x is None or y is None or not (bbox[0] <= x <= bbox[2] and bbox[1] <= y <= bbox[3]):
+            continue
+        dx = (bbox[2] - bbox[0]) * 0.012
+        ax.annotate(str(entry[number_key]), xy=(x, y), xytext=(x + dx, y + dx), fontsize=6.5 * paper.scale,
+                    fontweight="bold", color="white", ha="center", va="center", zorder=25, annotation_clip=True,
+                    bbox={"boxstyle": "circle,pad=0.25", "fc": _INK, "ec": "white", "lw": 0.6},
+                    arrowprops={"arrowstyle": "-", "color": _INK, "lw": 0.6})
+        drawn += 1
+    if not drawn:
+        return []
+    return [LegendItem("Nummer in de lijst van wijzigingen" if lang == "nl" else "Number in the list of changes",
+                       "marker", _INK, size=7, edge_color="white")]

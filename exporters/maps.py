@@ -84,6 +84,7 @@ from slimmeregio.exporters.map_themes import (
     _draw_context,
     _draw_flows,
     _draw_labels,
+    _draw_ledger_callouts,
     _draw_link_changes,
     _draw_mobipunten,
     _draw_network_classes,
@@ -294,6 +295,7 @@ def _masterplan(project: Project, req: MapRequest, figure: Figure | None = None)
     elif theme == "access":
         _network_background(ax, layers.network, network_links, extent)
         items = _draw_access(ax, evaluation, extent, paper, zoomed, lang)
+        access_links = _draw_link_changes(ax, evaluation, extent, paper, lang)  # what the scenario built, visible
         sections.append(("Fietstijd tot dichtstbijzijnde mobipunt" if nl else "Cycling time to the nearest hub", items))
         hubs = _draw_mobipunten(ax, _hoppin_frame(layers.mobipunten, evaluation), extent, paper, lang,
                                 highlight_changes=True)
@@ -301,13 +303,14 @@ def _masterplan(project: Project, req: MapRequest, figure: Figure | None = None)
         sections.append(("Mobipunten en stations" if nl else "Hubs and stations", hubs))
         sections.append(("Fietsnetwerk" if nl else "Bike network",
                          [LegendItem("Bovenlokaal en fietssnelweg" if nl else "Main network", "line", "#b3b3b3", 0.8),
-                          LegendItem("Lokaal" if nl else "Local", "line", "#cfcfcf", 0.5)]))
+                          LegendItem("Lokaal" if nl else "Local", "line", "#cfcfcf", 0.5), *access_links]))
     elif theme == "change":
         t = float(threshold) if threshold is not None else headline_threshold(comparison, focus)
         _network_background(ax, layers.network, network_links, extent)
         items = _draw_changes(ax, comparison, t, extent, paper, zoomed, lang)
         links = _draw_link_changes(ax, evaluation, extent, paper, lang)
         links += _draw_new_housing(ax, evaluation, extent, paper, lang)
+        links += _draw_ledger_callouts(ax, evaluation.scenario, project, extent, paper, lang)
         hubs = _draw_mobipunten(ax, _hoppin_frame(layers.mobipunten, evaluation), extent, paper, lang,
                                 highlight_changes=True)
         sections.append(("Toegang tot mobipunten" if nl else "Access to hubs", items))

@@ -306,3 +306,24 @@ def test_siting_map_names_its_start_situation(results: Results) -> None:
     fig = masterplan_figure(results.project, theme="siting", evaluation=results.evaluation, siting=results.siting,
                             paper="a4-portrait")
     assert f"Vertrekt van: {results.evaluation.scenario.name}" in _texts(fig)
+
+
+def test_change_map_numbers_match_the_ledger(results: Results) -> None:
+    """Callouts on the change map carry the ledger's numbers (workbook 'Wijzigingen', slides)."""
+    from slimmeregio.exporters.meta import modification_ledger
+
+    fig = masterplan_figure(results.project, theme="change", comparison=results.comparison, paper="a3-landscape",
+                            zoom_to_changes=False)
+    ax = fig.axes[0]
+    callouts = {t.get_text(): t.xy for t in ax.texts if hasattr(t, "xy") and t.get_text().isdigit()}
+    ledger = modification_ledger(results.scenario, results.project, "nl")
+    expected = {str(e["Nr"]): (e["X"], e["Y"]) for e in ledger if e["X"] is not None}
+    assert expected and set(callouts) == set(expected)
+    for nr, (x, y) in expected.items():
+        assert callouts[nr] == pytest.approx((x, y))
+
+
+def test_access_map_shows_what_the_scenario_built(results: Results) -> None:
+    fig = masterplan_figure(results.project, theme="access", comparison=results.comparison, paper="a3-landscape")
+    text = _texts(fig)
+    assert "Verbinding toegevoegd" in text and "Verbinding opgewaardeerd" in text
