@@ -144,9 +144,11 @@ def indicator_text(key: str, lang: str) -> str:
     """The label of indicator ``key`` as exports show it: the dwelling-based inhabitants estimate says so."""
     if key == "inhabitants":
         return ESTIMATE_LABEL["en" if lang == "en" else "nl"]
+    from slimmeregio.exporters.meta import english_terms
     from slimmeregio.scenarios.results import indicator_label
 
-    return indicator_label(key, lang)
+    label = indicator_label(key, lang)
+    return english_terms(label) if lang == "en" else label
 
 
 def municipality_areas(project: Project | None) -> list[tuple[str, str, Any]]:

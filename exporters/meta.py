@@ -42,7 +42,7 @@ PARAMETER_LABELS: dict[str, tuple[str, str]] = {
     "max_snap_m": ("Maximale afstand tot het netwerk (m)", "Maximum distance to the network (m)"),
     "household_size": ("Gemiddelde gezinsgrootte", "Average household size"),
     "min_trains_per_day": ("Minimum treinen per dag (station telt mee)", "Minimum trains per day"),
-    "mobipunt_types": ("Mobipunttypes die meetellen", "Mobipunt types counted"),
+    "mobipunt_types": ("Mobipunttypes die meetellen", "Mobility hub types counted"),
     "service_area_min": ("Bedieningsgebied (fietsminuten)", "Service area (cycling minutes)"),
     "curve_max_min": ("Dekkingscurve tot (min)", "Coverage curve up to (min)"),
     "siting_threshold_min": ("Locatiekeuze: drempel (fietsminuten)", "Siting threshold (min)"),
@@ -86,6 +86,19 @@ def parameter_rows(parameters: Any, lang: str = "nl") -> list[tuple[str, str, st
         label = PARAMETER_LABELS.get(key, (key, key))[0 if lang == "nl" else 1]
         rows.append((key, label, _format_value(data[key])))
     return rows
+
+
+def english_terms(text: str) -> str:
+    """English wording for text the engine writes with Dutch domain words (mobipunt, Hoppin types)."""
+    from slimmeregio.exporters.terms import HOPPIN_TYPES
+
+    parts = text.split("'")  # quoted parts are names from the data: left as they are
+    for i in range(0, len(parts), 2):
+        part = parts[i].replace("mobipunten", "mobility hubs").replace("mobipunt", "mobility hub")
+        for nl, en in HOPPIN_TYPES.items():
+            part = part.replace(f"({nl})", f"({en})")
+        parts[i] = part
+    return "'".join(parts)
 
 
 def scenario_label(scenario: Any, lang: str = "nl") -> str:
@@ -340,8 +353,10 @@ def build_meta(
         if (line := region.get(layer.name) or _layer_source_line(layer))
     ]
     if not sources and len(project.layers):
-        names = [f"{layer.name} (illustratief)" if layer.note else layer.name for layer in project.layers]
-        sources = ["Projectlagen: " + ", ".join(names)]
+        en = lang == "en"
+        mark = " (illustrative)" if en else " (illustratief)"
+        names = [f"{layer.name}{mark}" if layer.note else layer.name for layer in project.layers]
+        sources = [("Project layers: " if en else "Projectlagen: ") + ", ".join(names)]
     params = _parameters_dict(parameters if parameters is not None else getattr(scenario, "parameters", None))
     return ExportMeta(
         title=title or project.settings.title,
@@ -446,6 +461,8 @@ def modification_ledger(scenario: Any, project: Project | None = None, lang: str
         xy = _modification_xy(mod, project)
         describe = getattr(mod, "describe", None)
         what = describe(lang) if callable(describe) else kind
+        if lang == "en":  # the engine's English descriptions still say "mobipunt" and name Dutch Hoppin types
+            what = english_terms(str(what))
         created = getattr(mod, "created", None)
         values = (
             i,
