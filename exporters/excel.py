@@ -525,8 +525,10 @@ def _flows_sheet(ws: Worksheet, base: Any, runs: list[tuple[str, Any, Any]], lan
                 delta_value = None
                 if comp is not None:
                     delta_value = deltas.get(column, {}).get(row.link_id, 0.0)
-                values = [name, target, rank, row.link_id, row.name, row.link_class, row.length_m, row.flow,
-                          delta_value, change_text.get(str(row.change or ""), str(row.change or ""))]
+                whole = [excel_number(v, "count") if v is not None and float(v).is_integer() else v
+                         for v in (row.length_m, row.flow, delta_value)]  # whole numbers stay whole
+                values = [name, target, rank, row.link_id, row.name, row.link_class, *whole,
+                          change_text.get(str(row.change or ""), str(row.change or ""))]
                 formats = [None, None, "0", "0", None, None, _FORMATS["m"], _FORMATS["count"], _FORMATS["dcount"],
                            None]
                 for j, (v, f) in enumerate(zip(values, formats, strict=True), start=1):
