@@ -155,5 +155,5 @@ def excel_format(unit: str, digits: int | None = None, *, signed: bool = False) 
     suffix = {"%": '" %"', "pp": '" pp"', "min": '" min"', "m": '" m"', "km": '" km"'}.get(unit, "")
     if not signed:
         return number + suffix
-    zero = "0" + suffix
+    zero = '"±0' + _SUFFIX.get(unit, "") + '"'  # equal as shown: the same "±0" as every other export
     return f"+{number}{suffix};-{number}{suffix};{zero}"

@@ -76,5 +76,5 @@ def test_excel_numbers_are_numbers() -> None:
     assert value == 12345 and isinstance(value, int)
     assert excel_number(float("nan"), "%") is None
     assert excel_number("tekst") == "tekst"
-    assert excel_format("pp", 2, signed=True) == '+#,##0.00" pp";-#,##0.00" pp";0" pp"'
+    assert excel_format("pp", 2, signed=True) == '+#,##0.00" pp";-#,##0.00" pp";"±0 pp"'
     assert excel_format("count") == "#,##0"
