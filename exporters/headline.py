@@ -16,6 +16,7 @@ from dataclasses import dataclass
 from typing import Any
 
 import numpy as np
+import pandas as pd
 import shapely
 
 from slimmeregio.exporters.numbers import delta
@@ -32,6 +33,7 @@ __all__ = [
     "municipality_areas",
     "municipality_of",
     "network_km_in_region",
+    "restrict_to_municipalities",
     "share_key",
     "statbel_inhabitants",
 ]
@@ -189,3 +191,60 @@ def changes_access(comparison: Any, municipality: str | None = None) -> bool:
         if r.gains or r.losses or (d is not None and d.direction != 0):
             return True
     return False
+
+
+def restrict_to_municipalities(base: Any, runs: list[tuple[str, Any, Any]], keys: Sequence[str],
+                           project: Project | None = None) -> tuple[Any, list[tuple[str, Any, Any]], list[str]]:
+    """Views of the evaluations restricted to the municipalities ``keys``, and the names kept.
+
+    Everything the workbook shows is cut to them: the summary holds their
+    own indicators (one municipality) instead of the region's, the
+    mobipunten and the links are those inside them, the coverage curve is
+    theirs.
+    """
+    from dataclasses import replace
+
+    wanted = {str(k).strip().lower() for k in keys}
+    source = base if base is not None else runs[0][1]
+    table0 = source.municipalities
+    sel0 = (table0["nis"].astype(str).str.lower().isin(wanted)
+            | table0["name"].astype(str).str.lower().isin(wanted))
+    nis = set(table0.loc[sel0, "nis"].astype(str))
+    names = sorted(str(n) for n in table0.loc[sel0, "name"])
+    polygons = [poly for n, _, poly in municipality_areas(project) if n in nis and poly is not None]
+    area = shapely.union_all(np.asarray(polygons, dtype=object)) if polygons else None
+
+    def keep(ev: Any) -> Any:
+        if ev is None:
+            return None
+        table = ev.municipalities
+        sel = table["nis"].astype(str).isin(nis)
+        mob = ev.mobipunten
+        links = ev.links
+        if area is not None:
+            mob = mob[shapely.covers(area, np.asarray(mob.geometry.to_numpy(), dtype=object))]
+            links = links[shapely.intersects(area, np.asarray(links.geometry.to_numpy(), dtype=object))]
+        elif "nis" in mob.columns:
+            mob = mob[mob["nis"].astype(str).isin(nis)]
+        else:
+            dwell_nis = ev.dwellings.loc[ev.dwellings["nis"].astype(str).isin(nis), "mobipunt_id"]
+            mob = mob[mob["mobipunt_id"].isin(set(dwell_nis))]
+        region = ev.region
+        if sel.sum() == 1:  # the municipality's own indicators instead of the region's
+            row = table[sel].iloc[0]
+            region = {k: float(row[k]) for k in ev.region if k in row.index}
+        dwell = ev.dwellings[ev.dwellings["nis"].astype(str).isin(nis)]
+        curve = ev.coverage_curve
+        if len(dwell):
+            w = dwell["dwellings"].to_numpy(dtype=float)
+            total = w.sum() or 1.0
+            bike_m = dwell["bike_min_mobipunt"].to_numpy(dtype=float)
+            bike_s = dwell["bike_min_station"].to_numpy(dtype=float)
+            minutes = curve["minutes"].to_numpy()
+            curve = pd.DataFrame({"minutes": minutes,
+                                  "share_mobipunt": [100 * w[bike_m <= m].sum() / total for m in minutes],
+                                  "share_station": [100 * w[bike_s <= m].sum() / total for m in minutes]})
+        return replace(ev, municipalities=table[sel], mobipunten=mob, links=links, region=region,
+                       coverage_curve=curve)
+
+    return keep(base), [(name, keep(ev), comp) for name, ev, comp in runs], names
