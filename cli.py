@@ -450,9 +450,12 @@ def _export_project(path: str | None) -> Any:
               help="Comma-separated: pdf, png, svg, html, xlsx, pptx, gpkg.")
 @click.option("--paper", default="a3-landscape", show_default=True,
               help="a4-portrait, a4-landscape, a3-portrait or a3-landscape.")
-@click.option("--atlas", is_flag=True, help="Also write the atlas: one PDF page per municipality.")
+@click.option("--atlas", is_flag=True,
+              help="Also write atlas/atlas_<scenario>.pdf per scenario: one page for every municipality "
+                   "of the region (never cut by --municipality).")
 @click.option("--municipality", "municipalities", multiple=True, metavar="NAME",
-              help="A municipality (name or NIS code) that gets its own folder; repeatable.")
+              help="Add a folder gemeenten/NAME/ with one map page per scenario, a workbook with only that "
+                   "municipality and its own deck (name or NIS code; repeatable). The regional files stay whole.")
 @click.option("--sites", "sites", type=click.IntRange(0, 50), default=0, show_default=True,
               help="Also suggest this many new mobipunt sites (map, web map, GeoPackage).")
 @click.option("--force", is_flag=True, help="Replace existing files.")
@@ -539,7 +542,7 @@ def run_command(scenario_file: str, project_path: str | None, out_dir: str, forc
     import json
 
     from slimmeregio import __version__ as version
-    from slimmeregio.exporters.geopackage import export_geopackage
+    from slimmeregio.exporters.registry import export
     from slimmeregio.layers.progress import Task
     from slimmeregio.layers.safe_io import (
         atomic_write_text,
@@ -592,8 +595,8 @@ def run_command(scenario_file: str, project_path: str | None, out_dir: str, forc
             }
             # both files are written into a hidden folder and swapped in together (never one old, one new)
             with replace_folder(out, keep=lambda rel: rel not in files) as staging:
-                export_geopackage(project, [comparison], staging / "results.gpkg", force=True,
-                                  progress=task.sub(0.8, 0.98).report)
+                export("gpkg", project, [comparison], staging / "results.gpkg", lang=lang, force=True,
+                       progress=task.sub(0.8, 0.98).report)
                 atomic_write_text(staging / "summary.json", json.dumps(summary, ensure_ascii=False, indent=2) + "\n")
             task.report(1.0, "done")
     from slimmeregio.scenarios.summary import summary_lines

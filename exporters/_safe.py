@@ -8,6 +8,7 @@ when the caller allows it; file names built from data are sanitised.
 
 from __future__ import annotations
 
+import html
 import re
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -16,7 +17,7 @@ from pathlib import Path
 from slimmeregio.layers.errors import ExportError, SlimmeRegioError
 from slimmeregio.layers.safe_io import atomic_path, check_overwrite, safe_filename
 
-__all__ = ["atomic_path", "check_overwrite", "safe_filename", "writing", "xml_text"]
+__all__ = ["atomic_path", "check_overwrite", "html_text", "safe_filename", "writing", "xml_text"]
 
 #: Characters XML 1.0 does not allow (C0 controls but tab/newline/return,
 #: lone surrogates, U+FFFE, U+FFFF); every XML-based writer (xlsx, pptx, svg)
@@ -31,6 +32,12 @@ def xml_text(value: object) -> str:
     'Jan Peeters'
     """
     return _XML_INVALID.sub("", "" if value is None else str(value))
+
+
+def html_text(value: object, *, quote: bool = True) -> str:
+    """``value`` as HTML text: escaped, without the characters XML forbids
+    (the one rule for every text the web map writes)."""
+    return html.escape(xml_text(value), quote=quote)
 
 
 @contextmanager

@@ -21,7 +21,7 @@ Fietsstromen
     scenario the links whose flow changes most.
 Wijzigingen
     the modification ledger: what, where, who, why, when.
-Gevoeligheid
+Dekkingscurve
     coverage (% of dwellings) by cycling-time threshold 0..N minutes; a line
     chart.
 Parameters en bronnen
@@ -37,24 +37,41 @@ all; charts refer to cell ranges.
 
 from __future__ import annotations
 
-import math
 from collections.abc import Sequence
-from datetime import date, datetime
 from pathlib import Path
 from typing import Any
 
 import numpy as np
 import pandas as pd
 from openpyxl import Workbook
-from openpyxl.cell.cell import Cell
 from openpyxl.chart import BarChart, LineChart, Reference
 from openpyxl.chart.series import SeriesLabel
-from openpyxl.formatting.rule import CellIsRule
-from openpyxl.styles import Alignment, Border, Font, PatternFill, Side
+from openpyxl.styles import Alignment, Font
 from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.worksheet import Worksheet
 
 from slimmeregio.exporters._safe import writing, xml_text
+from slimmeregio.exporters.excel_cells import (
+    _FORMATS,
+    _NOTE_FONT,
+    _TITLE_FONT,
+    FORMULA_PREFIXES,
+    _as_number,
+    _delta_formatting,
+    _finish,
+    _header,
+    _higher_is_better,
+    _label,
+    _unit,
+    _write_delta,
+    _write_value,
+    write_cell,
+)
+from slimmeregio.exporters.headline import (
+    municipality_of,
+    restrict_to_municipalities,
+    statbel_inhabitants,
+)
 from slimmeregio.exporters.meta import (
     LEDGER_COLUMNS_EN,
     LEDGER_COLUMNS_NL,
@@ -64,6 +81,8 @@ from slimmeregio.exporters.meta import (
     modification_ledger,
     parameter_rows,
 )
+from slimmeregio.exporters.numbers import excel_number
+from slimmeregio.exporters.terms import hoppin_type
 from slimmeregio.layers.errors import ExportError
 from slimmeregio.layers.model import Project
 from slimmeregio.layers.progress import Task
@@ -71,10 +90,10 @@ from slimmeregio.layers.progress import Task
 __all__ = ["FORMULA_PREFIXES", "SHEETS", "SHEETS_EN", "TOP_LINKS", "export_excel", "link_flow_ranking", "sheet_names",
            "write_cell"]
 
-SHEETS = ("Samenvatting", "Gemeenten", "Mobipunten", "Fietsstromen", "Wijzigingen", "Gevoeligheid",
+SHEETS = ("Samenvatting", "Gemeenten", "Mobipunten", "Fietsstromen", "Wijzigingen", "Dekkingscurve",
           "Parameters en bronnen")
 #: The sheet names of an English workbook (``lang="en"``), in the same order.
-SHEETS_EN = ("Summary", "Municipalities", "Mobility hubs", "Bike flows", "Changes", "Sensitivity",
+SHEETS_EN = ("Summary", "Municipalities", "Mobility hubs", "Bike flows", "Changes", "Coverage curve",
              "Parameters and sources")
 #: Links listed per run and destination on the bike-flow sheet.
 TOP_LINKS = 20
@@ -87,129 +106,6 @@ def sheet_names(lang: str = "nl") -> tuple[str, ...]:
 
 def _base_name(lang: str) -> str:
     return _tr(lang, "Basis", "Base")
-
-#: Text starting with one of these would be read as a formula (or DDE) by a spreadsheet.
-FORMULA_PREFIXES = ("=", "+", "-", "@", "\t", "\r", "\n")
-
-_HEADER_FILL = PatternFill("solid", fgColor="0D47A1")
-_HEADER_FONT = Font(bold=True, color="FFFFFF")
-_TITLE_FONT = Font(bold=True, size=14, color="0D47A1")
-_NOTE_FONT = Font(italic=True, color="7A5500")
-_THIN = Side(style="thin", color="D0D0D0")
-_GOOD_FILL = PatternFill("solid", fgColor="D8F0E4")
-_BAD_FILL = PatternFill("solid", fgColor="FBE1CF")
-
-_FORMATS = {
-    "%": '0.0" %"',
-    "pp": '+0.0" pp";-0.0" pp";0.0" pp"',
-    "min": '0.0" min"',
-    "dmin": '+0.0" min";-0.0" min";0.0" min"',
-    "m": '#,##0" m"',
-    "dm": '+#,##0" m";-#,##0" m";0" m"',
-    "count": "#,##0",
-    "dcount": "+#,##0;-#,##0;0",
-    "km": '#,##0.0" km"',
-    "xy": "0.0",
-}
-
-
-def _clean(value: Any) -> Any:
-    """A value openpyxl can store: plain Python types, NaN as empty."""
-    if value is None:
-        return None
-    if isinstance(value, np.generic):
-        value = value.item()
-    if isinstance(value, float) and (math.isnan(value) or math.isinf(value)):
-        return None
-    if isinstance(value, bool | int | float | datetime | date):
-        return value
-    if isinstance(value, pd.Timestamp):
-        return value.to_pydatetime()
-    return xml_text(value)
-
-
-def write_cell(ws: Worksheet, row: int, column: int, value: Any, *, number_format: str | None = None) -> Cell:
-    """Write ``value`` as data, never as a formula.
-
-    Text that a spreadsheet would treat as a formula is stored as a text
-    cell with the quote prefix set (Excel shows it as typed).
-    """
-    value = _clean(value)
-    cell = ws.cell(row=row, column=column)
-    cell.value = value
-    if isinstance(value, str):
-        cell.data_type = "s"  # openpyxl marks '=...' as a formula: undo that
-        if value.startswith(FORMULA_PREFIXES):
-            cell.quotePrefix = True
-    elif number_format and isinstance(value, int | float) and not isinstance(value, bool):
-        cell.number_format = number_format
-    return cell
-
-
-def _header(ws: Worksheet, row: int, labels: Sequence[str], *, start: int = 1) -> None:
-    for j, label in enumerate(labels, start=start):
-        cell = write_cell(ws, row, j, label)
-        cell.font = _HEADER_FONT
-        cell.fill = _HEADER_FILL
-        cell.alignment = Alignment(vertical="center", wrap_text=True)
-        cell.border = Border(bottom=_THIN)
-    ws.row_dimensions[row].height = 32
-
-
-def _finish(ws: Worksheet, header_row: int, n_rows: int, n_cols: int, *, min_width: int = 8,
-            max_width: int = 60) -> None:
-    """Freeze the header, add an autofilter and fit the column widths."""
-    if n_cols == 0:
-        return
-    ws.freeze_panes = ws.cell(row=header_row + 1, column=1)
-    last = get_column_letter(n_cols)
-    ws.auto_filter.ref = f"A{header_row}:{last}{max(header_row + n_rows, header_row + 1)}"
-    for j in range(1, n_cols + 1):
-        letter = get_column_letter(j)
-        longest = 0
-        for (cell,) in ws.iter_rows(min_row=header_row, max_row=header_row + min(n_rows, 500), min_col=j, max_col=j):
-            v = cell.value
-            if v is None:
-                continue
-            if isinstance(v, float):
-                text = f"{v:,.1f}  xx"
-            elif isinstance(v, int):
-                text = f"{v:,}  x"
-            else:
-                text = str(v)
-            line = max((len(part) for part in text.split("\n")), default=0)
-            if cell.row == header_row:
-                line = min(line, 22)  # headers wrap
-            longest = max(longest, line)
-        ws.column_dimensions[letter].width = max(min_width, min(max_width, longest + 2))
-
-
-def _delta_formatting(ws: Worksheet, ref: str, *, higher_is_better: bool = True) -> None:
-    """Green for a change for the better, orange for the worse."""
-    good, bad = ("greaterThan", "lessThan") if higher_is_better else ("lessThan", "greaterThan")
-    ws.conditional_formatting.add(ref, CellIsRule(operator=good, formula=["0"], fill=_GOOD_FILL))
-    ws.conditional_formatting.add(ref, CellIsRule(operator=bad, formula=["0"], fill=_BAD_FILL))
-
-
-def _unit(key: str) -> str:
-    from slimmeregio.scenarios.results import indicator_unit
-
-    return indicator_unit(key)
-
-
-def _label(key: str, lang: str) -> str:
-    from slimmeregio.scenarios.results import indicator_label
-
-    return indicator_label(key, lang)
-
-
-def _delta_format(unit: str) -> str:
-    return {"%": _FORMATS["pp"], "min": _FORMATS["dmin"], "m": _FORMATS["dm"]}.get(unit, _FORMATS["dcount"])
-
-
-def _higher_is_better(key: str) -> bool:
-    return _unit(key) in ("%",) or key.startswith(("dwellings", "inhabitants", "grid_inhabitants"))
-
 
 def _runs(results: Sequence[Any]) -> tuple[Any, list[tuple[str, Any, Any]]]:
     """(base evaluation, [(name, scenario evaluation, comparison or None)])."""
@@ -245,9 +141,11 @@ def _title_block(ws: Worksheet, title: str, meta: ExportMeta) -> int:
     return row + 1
 
 
-def _summary_sheet(ws: Worksheet, base: Any, runs: list[tuple[str, Any, Any]], meta: ExportMeta, lang: str) -> None:
-    start = _title_block(ws, _tr(lang, "Samenvatting: indicatoren voor de regio", "Summary: indicators for the region"),
-                         meta)
+def _summary_sheet(ws: Worksheet, base: Any, runs: list[tuple[str, Any, Any]], meta: ExportMeta, lang: str,
+                   area: str | None = None, statbel: float | None = None) -> None:
+    title = (_tr(lang, f"Samenvatting: indicatoren voor {area}", f"Summary: indicators for {area}") if area
+             else _tr(lang, "Samenvatting: indicatoren voor de regio", "Summary: indicators for the region"))
+    start = _title_block(ws, title, meta)
     source = base if base is not None else runs[0][1]
     keys = list(source.region)
     headers = ["Indicator", _tr(lang, "Sleutel", "Key"), _tr(lang, "Eenheid", "Unit")]
@@ -260,26 +158,32 @@ def _summary_sheet(ws: Worksheet, base: Any, runs: list[tuple[str, Any, Any]], m
     _header(ws, start, headers)
     for i, key in enumerate(keys, start=start + 1):
         unit = _unit(key)
-        fmt = _FORMATS.get(unit, _FORMATS["count"] if unit == "count" else "0.0")
         write_cell(ws, i, 1, _label(key, lang))
         write_cell(ws, i, 2, key)
         write_cell(ws, i, 3, {"count": _tr(lang, "aantal", "count")}.get(unit, unit))
         col = 4
         if base is not None:
-            write_cell(ws, i, col, base.region.get(key), number_format=fmt)
+            _write_value(ws, i, col, base.region.get(key), unit)
             col += 1
         for _, ev, comp in runs:
-            write_cell(ws, i, col, ev.region.get(key), number_format=fmt)
+            _write_value(ws, i, col, ev.region.get(key), unit)
             col += 1
             if comp is not None:
-                delta = None
-                if base is not None and key in base.region and key in ev.region:
-                    delta = ev.region[key] - base.region[key]
-                write_cell(ws, i, col, delta, number_format=_delta_format(unit))
+                _write_delta(ws, i, col, ev.region.get(key), base.region.get(key) if base is not None else None,
+                             unit)
                 letter = get_column_letter(col)
                 _delta_formatting(ws, f"{letter}{i}", higher_is_better=_higher_is_better(key))
                 col += 1
     n = len(keys)
+    if statbel is not None:  # the official population: the one figure called plainly "Inwoners"
+        i = start + 1 + n
+        write_cell(ws, i, 1, _tr(lang, "Inwoners (Statbel)", "Inhabitants (Statbel)"))
+        write_cell(ws, i, 2, "inhabitants_statbel")
+        write_cell(ws, i, 3, _tr(lang, "aantal", "count"))
+        for col in range(4, len(headers) + 1):
+            if not str(headers[col - 1]).startswith("Δ "):
+                _write_value(ws, i, col, statbel, "count")
+        n += 1
     _finish(ws, start, n, len(headers))
     ws.column_dimensions["B"].hidden = False
     # native bar chart: shares within the bike thresholds of a mobipunt
@@ -341,14 +245,12 @@ def _municipalities_sheet(ws: Worksheet, base: Any, runs: list[tuple[str, Any, A
             write_cell(ws, r, 2, row["name"])
             write_cell(ws, r, 3, name)
             for j, key in enumerate(keys, start=4):
-                write_cell(ws, r, j, row.get(key), number_format=_FORMATS.get(_unit(key), "0.0"))
+                _write_value(ws, r, j, row.get(key), _unit(key))
             if base_table is not None:
                 nis = str(row["nis"])
                 for j, key in enumerate(delta_keys, start=4 + len(keys)):
                     before = base_table[key].get(nis) if key in base_table.columns else None
-                    value = row.get(key)
-                    delta = None if before is None or value is None else float(value) - float(before)
-                    write_cell(ws, r, j, delta, number_format=_delta_format(_unit(key)))
+                    _write_delta(ws, r, j, row.get(key), before, _unit(key))
             r += 1
     n = r - 2
     if base_table is not None and n:
@@ -358,29 +260,34 @@ def _municipalities_sheet(ws: Worksheet, base: Any, runs: list[tuple[str, Any, A
     _finish(ws, 1, n, len(headers))
 
 
-def _mobipunten_sheet(ws: Worksheet, base: Any, runs: list[tuple[str, Any, Any]], lang: str) -> None:
+def _mobipunten_sheet(ws: Worksheet, base: Any, runs: list[tuple[str, Any, Any]], lang: str,
+                      project: Project | None = None) -> None:
     if lang == "en":
         headers = ["Scenario", "Hub id", "Name", "Type", "Services", "Dwellings in catchment",
-                   "Inhabitants in catchment", "Change", "Reachable over the network", "X", "Y"]
+                   "Inhabitants in catchment (estimate)", "Change", "Reachable over the network", "X", "Y"]
         change_nl = {"added": "new", "moved": "moved", "": ""}
     else:
         headers = ["Scenario", "Mobipunt-id", "Naam", "Type", "Aanbod", "Woningen in verzorgingsgebied",
-                   "Inwoners in verzorgingsgebied", "Wijziging", "Bereikbaar via netwerk", "X", "Y"]
+                   "Inwoners in verzorgingsgebied (schatting)", "Wijziging", "Bereikbaar via netwerk", "X", "Y"]
         change_nl = {"added": "nieuw", "moved": "verplaatst", "": ""}
+    headers.insert(3, _tr(lang, "Gemeente", "Municipality"))
     yes, no = _tr(lang, "ja", "yes"), _tr(lang, "nee", "no")
     _header(ws, 1, headers)
     evaluations = ([(_base_name(lang), base)] if base is not None else []) + [(name, ev) for name, ev, _ in runs]
     r = 2
     for name, ev in evaluations:
         frame = ev.mobipunten
-        for _, row in frame.iterrows():
+        where = municipality_of(project, list(frame.geometry))
+        for (_, row), (_, muni) in zip(frame.iterrows(), where, strict=True):
             geom = row.geometry
-            values = [name, row.get("mobipunt_id"), row.get("name"), row.get("hoppin_type"), row.get("offer"),
-                      row.get("catchment_dwellings"), row.get("catchment_inhabitants"),
+            values = [name, row.get("mobipunt_id"), row.get("name"), muni, hoppin_type(str(row.get("hoppin_type", "")), lang),
+                      row.get("offer"),
+                      excel_number(row.get("catchment_dwellings"), "count"),
+                      excel_number(row.get("catchment_inhabitants"), "count"),
                       change_nl.get(str(row.get("change", "") or ""), str(row.get("change", ""))),
                       yes if bool(row.get("reachable", True)) else no,
                       geom.x if geom is not None else None, geom.y if geom is not None else None]
-            formats = [None, None, None, None, None, _FORMATS["count"], _FORMATS["count"], None, None,
+            formats = [None, None, None, None, None, None, _FORMATS["count"], _FORMATS["count"], None, None,
                        _FORMATS["xy"], _FORMATS["xy"]]
             for j, (v, f) in enumerate(zip(values, formats, strict=True), start=1):
                 write_cell(ws, r, j, v, number_format=f)
@@ -466,8 +373,10 @@ def _flows_sheet(ws: Worksheet, base: Any, runs: list[tuple[str, Any, Any]], lan
                 delta_value = None
                 if comp is not None:
                     delta_value = deltas.get(column, {}).get(row.link_id, 0.0)
-                values = [name, target, rank, row.link_id, row.name, row.link_class, row.length_m, row.flow,
-                          delta_value, change_text.get(str(row.change or ""), str(row.change or ""))]
+                whole = [excel_number(v, "count") if v is not None and float(v).is_integer() else v
+                         for v in (row.length_m, row.flow, delta_value)]  # whole numbers stay whole
+                values = [name, target, rank, row.link_id, row.name, row.link_class, *whole,
+                          change_text.get(str(row.change or ""), str(row.change or ""))]
                 formats = [None, None, "0", "0", None, None, _FORMATS["m"], _FORMATS["count"], _FORMATS["dcount"],
                            None]
                 for j, (v, f) in enumerate(zip(values, formats, strict=True), start=1):
@@ -514,13 +423,17 @@ def _flows_sheet(ws: Worksheet, base: Any, runs: list[tuple[str, Any, Any]], lan
         _delta_formatting(ws, f"{letter}{first}:{letter}{r - 1}")
 
 
-def _ledger_sheet(ws: Worksheet, runs: list[tuple[str, Any, Any]], project: Project | None, lang: str) -> None:
+def _ledger_sheet(ws: Worksheet, runs: list[tuple[str, Any, Any]], project: Project | None, lang: str,
+                  only: set[str] | None = None) -> None:
+    """The scenarios' modifications (only those in the municipalities named ``only``, when given)."""
     columns = LEDGER_COLUMNS_EN if lang == "en" else LEDGER_COLUMNS_NL
     headers = ["Scenario", *columns]
     _header(ws, 1, headers)
     r = 2
     for name, ev, _ in runs:
         for entry in modification_ledger(ev.scenario, project, lang):
+            if only is not None and str(entry[columns[3]]) not in only:
+                continue
             write_cell(ws, r, 1, name)
             for j, key in enumerate(columns, start=2):
                 write_cell(ws, r, j, entry[key], number_format=_FORMATS["xy"] if key in ("X", "Y") else None)
@@ -574,7 +487,7 @@ def _parameters_sheet(ws: Worksheet, base: Any, runs: list[tuple[str, Any, Any]]
         for key, label, value in parameter_rows(ev.parameters, lang):
             write_cell(ws, r, 1, f"Parameter ({name}): {label}")
             write_cell(ws, r, 2, key)
-            write_cell(ws, r, 3, value)
+            write_cell(ws, r, 3, _as_number(value))
             r += 1
         scen = ev.scenario
         if scen is not None and str(getattr(scen, "description", "") or ""):
@@ -630,8 +543,12 @@ def export_excel(
     """
     task = Task(progress, cancel)
     base, runs = _results_to_export(results, path)
+    area: str | None = None
+    only: set[str] | None = None
     if municipalities is not None:
-        base, runs = _filter_municipalities(base, runs, municipalities)
+        base, runs, names_kept = restrict_to_municipalities(base, runs, municipalities, project)
+        only = set(names_kept)
+        area = ", ".join(names_kept) or None
     if meta is None:
         first = runs[0][1] if runs else base
         meta = build_meta(project or Project(), scenario=first.scenario, parameters=first.parameters,
@@ -643,15 +560,21 @@ def export_excel(
     names = sheet_names(lang)
     ws.title = names[0]
     task.report(0.05, "summary")
-    _summary_sheet(ws, base, runs, meta, lang)
+    nis_kept = None
+    if municipalities is not None:
+        kept = (base if base is not None else runs[0][1]).municipalities["nis"].astype(str)
+        nis_kept = list(kept) if len(kept) == 1 else None
+    statbel = statbel_inhabitants(project, nis_kept[0] if nis_kept else None) if (
+        municipalities is None or nis_kept) else None
+    _summary_sheet(ws, base, runs, meta, lang, area, statbel)
     task.report(0.25, "municipalities")
     _municipalities_sheet(wb.create_sheet(names[1]), base, runs, lang)
     task.report(0.45, "mobipunten")
-    _mobipunten_sheet(wb.create_sheet(names[2]), base, runs, lang)
+    _mobipunten_sheet(wb.create_sheet(names[2]), base, runs, lang, project)
     task.report(0.55, "bike flows")
     _flows_sheet(wb.create_sheet(names[3]), base, runs, lang)
     task.report(0.65, "ledger")
-    _ledger_sheet(wb.create_sheet(names[4]), runs, project, lang)
+    _ledger_sheet(wb.create_sheet(names[4]), runs, project, lang, only)
     task.report(0.7, "sensitivity")
     _sensitivity_sheet(wb.create_sheet(names[5]), base, runs, lang)
     _parameters_sheet(wb.create_sheet(names[6]), base, runs, meta, lang)
@@ -663,26 +586,3 @@ def export_excel(
         wb.save(tmp)
     task.report(1.0, "workbook written")
     return Path(path)
-
-
-def _filter_municipalities(base: Any, runs: list[tuple[str, Any, Any]], keys: Sequence[str]) -> tuple[Any, list[tuple[str, Any, Any]]]:
-    """Views of the evaluations restricted to the municipalities ``keys``."""
-    from dataclasses import replace
-
-    wanted = {str(k).strip().lower() for k in keys}
-
-    def keep(ev: Any) -> Any:
-        if ev is None:
-            return None
-        table = ev.municipalities
-        sel = table["nis"].astype(str).str.lower().isin(wanted) | table["name"].astype(str).str.lower().isin(wanted)
-        nis = set(table.loc[sel, "nis"].astype(str))
-        mob = ev.mobipunten
-        if "nis" in mob.columns:
-            mob = mob[mob["nis"].astype(str).isin(nis)]
-        else:
-            dwell_nis = ev.dwellings.loc[ev.dwellings["nis"].astype(str).isin(nis), "mobipunt_id"]
-            mob = mob[mob["mobipunt_id"].isin(set(dwell_nis))]
-        return replace(ev, municipalities=table[sel], mobipunten=mob)
-
-    return keep(base), [(name, keep(ev), comp) for name, ev, comp in runs]

@@ -29,10 +29,12 @@ from pathlib import Path
 from typing import Any
 
 import geopandas as gpd
+import numpy as np
 import pandas as pd
 
 from slimmeregio.exporters._safe import writing, xml_text
 from slimmeregio.exporters.excel import _results_to_export
+from slimmeregio.exporters.gpkg_styles import write_layer_styles
 from slimmeregio.exporters.meta import ExportMeta, build_meta
 from slimmeregio.layers.model import ANALYSIS_CRS, Project
 from slimmeregio.layers.progress import Task
@@ -224,6 +226,11 @@ def _prepare(frame: gpd.GeoDataFrame) -> gpd.GeoDataFrame:
             out[col] = series.map(lambda v: None if v is None else (", ".join(map(str, v)) if isinstance(v, list | tuple) else str(v)))
         elif str(series.dtype) == "bool":
             out[col] = series.astype(bool)
+        elif "dwellings" in str(col) and series.dtype.kind == "f":  # counts of dwellings are whole numbers
+            values = series.to_numpy()
+            finite = values[~np.isnan(values)]
+            if finite.size == 0 or np.all(finite == np.round(finite)):
+                out[col] = series.round().astype("Int64")
     if out.crs is None:
         out = out.set_crs(ANALYSIS_CRS)
     return out
@@ -333,7 +340,7 @@ def export_geopackage(
     first_eval = runs[0][1] if runs else base
     if meta is None:
         meta = build_meta(project or Project(), scenario=first_eval.scenario, parameters=first_eval.parameters,
-                          scenarios=[ev.scenario for _, ev, _ in runs])
+                          scenarios=[ev.scenario for _, ev, _ in runs], lang=lang)
     meta = meta.with_results(base, *(ev for _, ev, _ in runs))
     descriptions = LAYER_DESCRIPTIONS_EN if en else LAYER_DESCRIPTIONS
     plan: list[tuple[str, str, str, gpd.GeoDataFrame]] = []
@@ -379,5 +386,6 @@ def export_geopackage(
             _write_layer(tmp, table, frame, first=(i == 0))
             described[table] = (kind, description, [c for c in frame.columns if c != frame.geometry.name])
         _describe(tmp, described, meta, lang)
+        write_layer_styles(Path(tmp), {table: kind for table, (kind, _, _) in described.items()}, lang)
         task.report(1.0, "geopackage written")
     return Path(path)

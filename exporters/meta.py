@@ -42,7 +42,7 @@ PARAMETER_LABELS: dict[str, tuple[str, str]] = {
     "max_snap_m": ("Maximale afstand tot het netwerk (m)", "Maximum distance to the network (m)"),
     "household_size": ("Gemiddelde gezinsgrootte", "Average household size"),
     "min_trains_per_day": ("Minimum treinen per dag (station telt mee)", "Minimum trains per day"),
-    "mobipunt_types": ("Mobipunttypes die meetellen", "Mobipunt types counted"),
+    "mobipunt_types": ("Mobipunttypes die meetellen", "Mobility hub types counted"),
     "service_area_min": ("Bedieningsgebied (fietsminuten)", "Service area (cycling minutes)"),
     "curve_max_min": ("Dekkingscurve tot (min)", "Coverage curve up to (min)"),
     "siting_threshold_min": ("Locatiekeuze: drempel (fietsminuten)", "Siting threshold (min)"),
@@ -88,6 +88,19 @@ def parameter_rows(parameters: Any, lang: str = "nl") -> list[tuple[str, str, st
     return rows
 
 
+def english_terms(text: str) -> str:
+    """English wording for text the engine writes with Dutch domain words (mobipunt, Hoppin types)."""
+    from slimmeregio.exporters.terms import HOPPIN_TYPES
+
+    parts = text.split("'")  # quoted parts are names from the data: left as they are
+    for i in range(0, len(parts), 2):
+        part = parts[i].replace("mobipunten", "mobility hubs").replace("mobipunt", "mobility hub")
+        for nl, en in HOPPIN_TYPES.items():
+            part = part.replace(f"({nl})", f"({en})")
+        parts[i] = part
+    return "'".join(parts)
+
+
 def scenario_label(scenario: Any, lang: str = "nl") -> str:
     """The scenario's name, or 'Basistoestand' for the base situation."""
     if scenario is None:
@@ -121,6 +134,8 @@ class ExportMeta:
     #: Remarks on the results themselves (``Evaluation.notes``), as
     #: ``(Dutch, English)`` pairs, e.g. "no Brussels layer: Brussels flows are 0".
     result_notes: tuple[tuple[str, str], ...] = ()
+    #: The export's language: names the base situation in :meth:`with_scenario`.
+    lang: str = "nl"
 
     def result_note_texts(self, lang: str = "nl") -> list[str]:
         """:attr:`result_notes` in ``lang`` (``"nl"`` or ``"en"``)."""
@@ -180,7 +195,7 @@ class ExportMeta:
         params = _parameters_dict(parameters if parameters is not None else getattr(scenario, "parameters", None))
         return replace(
             self,
-            scenario=scenario_label(scenario),
+            scenario=scenario_label(scenario, self.lang),
             description=str(getattr(scenario, "description", "") or ""),
             parameters=params or self.parameters,
         )
@@ -220,13 +235,12 @@ class ExportMeta:
     def rows(self, lang: str = "nl") -> list[tuple[str, str]]:
         """``(label, value)`` rows: the metadata block of a workbook or slide."""
         nl = lang == "nl"
-        rows = [
-            ("Titel" if nl else "Title", self.title),
-            ("Scenario", self.scenario),
-        ]
+        rows = [("Titel" if nl else "Title", self.title)]
+        if len(self.scenarios) <= 1:  # several: every scenario, not the first one alone
+            rows.append(("Scenario", self.scenario))
         if self.scenarios:
             rows.append(("Scenario's" if nl else "Scenarios", ", ".join(self.scenarios)))
-        if self.description:
+        if self.description and len(self.scenarios) <= 1:
             rows.append(("Beschrijving" if nl else "Description", self.description))
         if self.organisation:
             rows.append(("Organisatie" if nl else "Organisation", self.organisation))
@@ -339,8 +353,10 @@ def build_meta(
         if (line := region.get(layer.name) or _layer_source_line(layer))
     ]
     if not sources and len(project.layers):
-        names = [f"{layer.name} (illustratief)" if layer.note else layer.name for layer in project.layers]
-        sources = ["Projectlagen: " + ", ".join(names)]
+        en = lang == "en"
+        mark = " (illustrative)" if en else " (illustratief)"
+        names = [f"{layer.name}{mark}" if layer.note else layer.name for layer in project.layers]
+        sources = [("Project layers: " if en else "Projectlagen: ") + ", ".join(names)]
     params = _parameters_dict(parameters if parameters is not None else getattr(scenario, "parameters", None))
     return ExportMeta(
         title=title or project.settings.title,
@@ -354,6 +370,7 @@ def build_meta(
         attributions=tuple(project.attributions),
         scenarios=tuple(scenario_label(s, lang) for s in scenarios),
         illustrative_layers=tuple(layer.name for layer in project.layers if layer.note),
+        lang="en" if lang == "en" else "nl",
     )
 
 
@@ -444,6 +461,8 @@ def modification_ledger(scenario: Any, project: Project | None = None, lang: str
         xy = _modification_xy(mod, project)
         describe = getattr(mod, "describe", None)
         what = describe(lang) if callable(describe) else kind
+        if lang == "en":  # the engine's English descriptions still say "mobipunt" and name Dutch Hoppin types
+            what = english_terms(str(what))
         created = getattr(mod, "created", None)
         values = (
             i,

@@ -29,12 +29,15 @@ from typing import Any
 from slimmeregio.exporters._safe import check_overwrite, safe_filename
 from slimmeregio.exporters.excel import _results_to_export, export_excel
 from slimmeregio.exporters.geopackage import export_geopackage
+from slimmeregio.exporters.map_themes import shared_flow_breaks
 from slimmeregio.exporters.maps import (
     THEMES,
+    MapRequest,
     _find_municipality,
     _municipality_frame,
     _project_layers,
     export_atlas,
+    export_pages,
     masterplan_figure,
     parse_paper,
     save_figure,
@@ -253,7 +256,16 @@ def _map_jobs(project: Project, base: Any, runs: list[tuple[str, Any, Any]], sit
             plan.append((slug, "flows_brussels", {"evaluation": ev}, name))
     if siting is not None and len(siting.sites):
         ev = runs[-1][1] if runs else base
-        plan.append(("voorstel", "siting", {"evaluation": ev, "siting": siting}, runs[-1][0] if runs else base_label))
+        start = runs[-1][0] if runs else base_label
+        plan.append(("voorstel", "siting", {"evaluation": ev, "siting": siting,
+                                             "subtitle": _tr(lang, f"Vertrekt van: {start}", f"Starting from: {start}")},
+                     start))
+    # one set of flow classes for every flow map of the pack, so maps of different scenarios compare
+    all_evals = ([base] if base is not None else []) + [ev for _, ev, _ in runs]
+    breaks = {col: shared_flow_breaks(all_evals, col) for col in ("flow_dwellings", "flow_brussels_dwellings")}
+    for _, theme, kwargs, _ in plan:
+        if theme in ("flows", "flows_brussels"):
+            kwargs["flow_breaks"] = breaks
     jobs = []
     for slug, theme, kwargs, scenario in plan:
         stem = f"kaarten/{slug}_{_THEME_FILE[theme]}"
@@ -311,8 +323,10 @@ def export_pack(
     atlas
         Also write the atlas (one page per municipality) per scenario.
     municipalities
-        NIS codes or names: the atlas covers only these, and each gets a
-        subfolder with its atlas page, its workbook rows and its slides.
+        NIS codes or names: each gets a folder ``gemeenten/<name>/`` with a
+        map page per scenario zoomed to it (``kaart.pdf``), a workbook cut
+        to it (``cijfers.xlsx``) and its own deck. The regional outputs,
+        the atlas included (always every municipality), are unchanged.
     force
         Replace existing files.
     lang
@@ -355,11 +369,11 @@ def export_pack(
 
             def write_atlas(staging: Path, slug: str = slug, theme: str = theme, ev: Any = ev, comp: Any = comp) -> None:
                 export_atlas(project, staging / f"atlas/atlas_{slug}.pdf", theme=theme, evaluation=ev, comparison=comp,
-                             municipalities=[n for n, _ in chosen] or None, paper=atlas_paper,
+                             paper=atlas_paper,
                              meta=meta.with_scenario(ev.scenario, ev.parameters), lang=lang,
                              progress=current["task"].report, cancel=cancel)
 
-            count = len(chosen) or len(munis)
+            count = len(munis)  # the atlas is always regional: --municipality adds folders, never cuts it
             pages = _tr(lang, f"{count} pagina's", f"{count} pages")
             jobs.append(_Job(f"atlas/atlas_{slug}.pdf", "atlas", f"{_kind('atlas', lang)} ({pages})",
                              write_atlas, scenario=name, weight=0.6 * count))
@@ -374,7 +388,8 @@ def export_pack(
     if "pptx" in fmts:
         jobs.append(_Job("presentatie.pptx", "pptx", _kind("pptx", lang),
                          lambda staging: export_slides(project, results, staging / "presentatie.pptx",
-                                                       meta=meta, lang=lang), weight=2.0 + len(runs)))
+                                                       meta=meta, lang=lang, siting=siting),
+                         weight=2.0 + len(runs)))
     if "gpkg" in fmts:
         jobs.append(_Job("resultaten.gpkg", "gpkg", _kind("gpkg", lang),
                          lambda staging: export_geopackage(project, results, staging / "resultaten.gpkg",
@@ -382,17 +397,21 @@ def export_pack(
     for nis, name in chosen:
         folder = f"gemeenten/{safe_filename(name)}"
         if "pdf" in fmts:
-            ev = runs[0][1] if runs else base
-            comp = runs[0][2] if runs else None
+            # one page per scenario (the base alone without scenarios), each zoomed to the municipality
+            page_runs = runs or [(_tr(lang, "Basistoestand", "Base situation"), base, None)]
+            requests = [MapRequest(theme="change" if comp is not None else "access", evaluation=ev, comparison=comp,
+                                   paper=atlas_paper, meta=meta.with_scenario(ev.scenario, ev.parameters),
+                                   municipality=nis, lang=lang)
+                        for _, ev, comp in page_runs]
 
-            def write_page(staging: Path, folder: str = folder, nis: str = nis, ev: Any = ev, comp: Any = comp) -> None:
-                export_atlas(project, staging / f"{folder}/kaart.pdf", theme="change" if comp is not None else "access",
-                             evaluation=ev, comparison=comp, municipalities=[nis], paper=atlas_paper,
-                             meta=meta.with_scenario(ev.scenario, ev.parameters), lang=lang)
+            def write_page(staging: Path, folder: str = folder, requests: list[MapRequest] = requests) -> None:
+                export_pages(project, staging / f"{folder}/kaart.pdf", requests)
 
-            jobs.append(_Job(f"{folder}/kaart.pdf", "atlas", _tr(lang, f"Kaart van {name}", f"Map of {name}"),
-                             write_page, municipality=name,
-                             weight=1.0))
+            names = ", ".join(n for n, _, _ in page_runs)
+            jobs.append(_Job(f"{folder}/kaart.pdf", "atlas",
+                             _tr(lang, f"Kaart van {name}, één pagina per scenario ({names})",
+                                 f"Map of {name}, one page per scenario ({names})"),
+                             write_page, scenario=names, municipality=name, weight=1.0 * len(requests)))
         if "xlsx" in fmts:
 
             def write_rows(staging: Path, folder: str = folder, nis: str = nis) -> Any:

@@ -11,9 +11,7 @@ slide states scenario, date, tool version and the illustrative note.
 
 from __future__ import annotations
 
-import io
 import math
-import re
 from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
@@ -22,167 +20,48 @@ from pptx import Presentation
 from pptx.chart.data import CategoryChartData
 from pptx.dml.color import RGBColor
 from pptx.enum.chart import XL_CHART_TYPE, XL_LEGEND_POSITION
-from pptx.enum.text import MSO_ANCHOR, PP_ALIGN
-from pptx.util import Emu, Inches, Pt
+from pptx.util import Inches, Pt
 
-from slimmeregio.exporters._safe import check_overwrite, writing, xml_text
+from slimmeregio.exporters._safe import check_overwrite, writing
 from slimmeregio.exporters.excel import _results_to_export, link_flow_ranking
-from slimmeregio.exporters.maps import (
-    SLIDE_PAPER,
-    _find_municipality,
-    fmt_number,
-    masterplan_figure,
+from slimmeregio.exporters.headline import (
+    ESTIMATE_LABEL,
+    changes_access,
+    gains_losses,
+    headline_threshold,
+    network_km_in_region,
+    share_key,
+    statbel_inhabitants,
 )
+from slimmeregio.exporters.map_layout import _find_municipality
 from slimmeregio.exporters.meta import ExportMeta, _tr, build_meta, modification_ledger
+from slimmeregio.exporters.numbers import delta, fmt_delta, fmt_number
+from slimmeregio.exporters.slide_kit import (
+    _BLUE,
+    _H,
+    _INK,
+    _MARGIN,
+    _MUTED,
+    _NOTE_BG,
+    _W,
+    _WHITE,
+    BODY_PT,
+    FOOTER_NAME,
+    _blank,
+    _footer,
+    _map_png,
+    _middle,
+    _t,
+    _table,
+    _tag_language,
+    _text_box,
+    _tile,
+    _title,
+)
 from slimmeregio.layers.model import Project
 from slimmeregio.layers.progress import Task
 
 __all__ = ["BODY_PT", "FLOW_ROWS", "FOOTER_NAME", "export_slides", "flow_streets"]
-
-#: Smallest body text size (points).
-BODY_PT = 18
-#: Shape name of the footer text box on every slide (smaller text allowed).
-FOOTER_NAME = "Voettekst"
-
-_W, _H = Inches(13.333), Inches(7.5)
-_BLUE = RGBColor(0x0D, 0x47, 0xA1)
-_INK = RGBColor(0x1A, 0x1A, 0x1A)
-_MUTED = RGBColor(0x4A, 0x4A, 0x4A)
-_GOOD = RGBColor(0x0E, 0x7C, 0x5A)
-_BAD = RGBColor(0xB3, 0x4A, 0x00)
-_WHITE = RGBColor(0xFF, 0xFF, 0xFF)
-_NOTE_BG = RGBColor(0xFF, 0xF8, 0xE1)
-_MARGIN = Inches(0.6)
-
-
-def _t(value: Any) -> str:
-    """Text safe for the slide XML (characters XML forbids removed)."""
-    return xml_text(value)
-
-
-def _text_box(slide: Any, left: int, top: int, width: int, height: int, text: str, *, size: int = BODY_PT,
-              bold: bool = False, color: RGBColor = _INK, align: Any = PP_ALIGN.LEFT, name: str | None = None,
-              anchor: Any = MSO_ANCHOR.TOP) -> Any:
-    box = slide.shapes.add_textbox(left, top, width, height)
-    if name:
-        box.name = name
-    frame = box.text_frame
-    frame.word_wrap = True
-    frame.vertical_anchor = anchor
-    for i, line in enumerate(_t(text).split("\n")):
-        para = frame.paragraphs[0] if i == 0 else frame.add_paragraph()
-        para.alignment = align
-        run = para.add_run()
-        run.text = line
-        run.font.size = Pt(size)
-        run.font.bold = bold
-        run.font.color.rgb = color
-    return box
-
-
-def _title(slide: Any, text: str) -> None:
-    bar = slide.shapes.add_shape(1, 0, 0, _W, Inches(1.15))  # rectangle
-    bar.fill.solid()
-    bar.fill.fore_color.rgb = _BLUE
-    bar.line.fill.background()
-    bar.name = "Titelbalk"
-    size = 32 if len(text) <= 50 else 26 if len(text) <= 70 else 22
-    _text_box(slide, _MARGIN, Inches(0.1), _W - 2 * _MARGIN, Inches(0.95), text, size=size, bold=True,
-              color=_WHITE, anchor=MSO_ANCHOR.MIDDLE)
-
-
-def _footer(slide: Any, meta: ExportMeta, number: int, lang: str = "nl") -> None:
-    plural = _tr(lang, "Scenario's", "Scenarios")
-    parts = [f"Scenario: {meta.scenario}" if not meta.scenarios else f"{plural}: {', '.join(meta.scenarios)}",
-             meta.date_text, f"Slimme Regio Planner {meta.version}"]
-    if meta.notes:
-        parts.append(_tr(lang, "illustratieve gegevens", "illustrative data"))
-    parts.append(f"{number}")
-    _text_box(slide, _MARGIN, _H - Inches(0.5), _W - 2 * _MARGIN, Inches(0.4), "  ·  ".join(parts), size=12,
-              color=_MUTED, name=FOOTER_NAME)
-
-
-def _blank(prs: Any) -> Any:
-    return prs.slides.add_slide(prs.slide_layouts[6])
-
-
-def _tile(slide: Any, left: int, top: int, width: int, height: int, value: str, label: str,
-          change: str = "", good: bool | None = None) -> None:
-    """A key-figure tile: big value (and its change) on top, label below."""
-    box = slide.shapes.add_shape(1, left, top, width, height)
-    box.fill.solid()
-    box.fill.fore_color.rgb = RGBColor(0xF1, 0xF5, 0xFB)
-    box.line.color.rgb = RGBColor(0xC5, 0xD3, 0xE8)
-    box.name = "Kerncijfer"
-    pad = Inches(0.15)
-    value_h = Inches(0.62)
-    shape = slide.shapes.add_textbox(left + pad, top + Inches(0.08), width - 2 * pad, value_h)
-    frame = shape.text_frame
-    frame.word_wrap = True
-    para = frame.paragraphs[0]
-    run = para.add_run()
-    run.text = _t(value)
-    run.font.size = Pt(30 if len(value) <= 7 else 26)
-    run.font.bold = True
-    run.font.color.rgb = _BLUE
-    if change:
-        extra = para.add_run()
-        extra.text = "  " + _t(change)
-        extra.font.size = Pt(BODY_PT)
-        extra.font.bold = True
-        extra.font.color.rgb = _GOOD if good else _BAD if good is False else _MUTED
-    _text_box(slide, left + pad, top + Inches(0.08) + value_h, width - 2 * pad,
-              height - value_h - Inches(0.1), label, size=BODY_PT, color=_INK)
-
-
-def _table(slide: Any, left: int, top: int, width: int, rows: list[list[str]], widths: Sequence[float],
-           *, size: int = BODY_PT, row_h: float = 0.5) -> Any:
-    shape = slide.shapes.add_table(len(rows), len(rows[0]), left, top, width, Inches(row_h * len(rows)))
-    table = shape.table
-    total = sum(widths)
-    for j, w in enumerate(widths):
-        table.columns[j].width = Emu(int(width * w / total))
-    for i, row in enumerate(rows):
-        for j, value in enumerate(row):
-            cell = table.cell(i, j)
-            cell.text = ""
-            para = cell.text_frame.paragraphs[0]
-            run = para.add_run()
-            run.text = _t(value)
-            run.font.size = Pt(size)
-            run.font.bold = i == 0
-            run.font.color.rgb = _WHITE if i == 0 else _INK
-            cell.text_frame.word_wrap = True
-            cell.margin_top = cell.margin_bottom = Inches(0.03)
-            if i == 0:
-                cell.fill.solid()
-                cell.fill.fore_color.rgb = _BLUE
-            else:
-                cell.fill.solid()
-                cell.fill.fore_color.rgb = RGBColor(0xFF, 0xFF, 0xFF) if i % 2 else RGBColor(0xF2, 0xF2, 0xF2)
-            if j > 0 and _numeric(value):
-                para.alignment = PP_ALIGN.RIGHT
-    return shape
-
-
-def _numeric(text: str) -> bool:
-    return bool(re.fullmatch(r"[+\-–]?[0-9.,]+( ?(%|pp|min|m))?", str(text).strip()))
-
-
-def _middle(values: Sequence[float], default: float) -> float:
-    values = list(values)
-    return float(values[len(values) // 2]) if values else default
-
-
-def _map_png(project: Project, theme: str, *, comparison: Any, evaluation: Any, meta: ExportMeta,
-             municipality: str | None, lang: str = "nl", dpi: int = 130) -> io.BytesIO:
-    fig = masterplan_figure(project, theme=theme, comparison=comparison, evaluation=evaluation,
-                            paper=SLIDE_PAPER, meta=meta, municipality=municipality, compact=True, lang=lang)
-    buffer = io.BytesIO()
-    fig.savefig(buffer, format="png", dpi=dpi, facecolor="white")
-    buffer.seek(0)
-    return buffer
-
 
 #: Streets per destination on the bike-flow slide.
 FLOW_ROWS = 5
@@ -261,13 +140,21 @@ def _flows_slide(slide: Any, project: Project, name: str, ev: Any, comp: Any, ni
         rows = [[_tr(lang, "Straat", "Street"), _tr(lang, "Woningen", "Dwellings")]]
         if deltas is not None:
             rows[0].append(_tr(lang, "Verschil", "Change"))
-        for label, flow, delta in streets:
+        for label, flow, flow_delta in streets:
             row = [label, fmt_number(flow, "count", lang)]
             if deltas is not None:
-                row.append("" if not delta else fmt_number(delta, "count", lang, signed=True))
+                row.append("" if not flow_delta else fmt_number(flow_delta, "count", lang, signed=True))
             rows.append(row)
         widths = (2.75, 1.75, 1.5) if deltas is not None else (4.2, 1.8)
         _table(slide, left, Inches(2.5), half, rows, widths, row_h=0.55)
+
+
+def _inhabitants_tile(project: Project, ref: Any, nis: str | None, lang: str) -> tuple[str, str]:
+    """Statbel's inhabitants (municipalities layer); the dwelling-based estimate, labelled, without them."""
+    statbel = statbel_inhabitants(project, nis)
+    if statbel is not None:
+        return fmt_number(statbel, "count", lang), _tr(lang, "inwoners (Statbel)", "inhabitants (Statbel)")
+    return fmt_number(_value(ref, "inhabitants", nis), "count", lang), ESTIMATE_LABEL[lang if lang == "en" else "nl"]
 
 
 def _value(ev: Any, key: str, nis: str | None) -> float:
@@ -291,8 +178,12 @@ def export_slides(
     force: bool = False,
     progress: Any = None,
     cancel: Any = None,
+    siting: Any = None,
 ) -> Path:
     """Write the council deck for ``results`` (comparisons and/or evaluations).
+
+    ``siting`` adds a slide with the suggested sites and the situation they
+    start from (the last scenario).
 
     ``municipality`` (NIS code or name) makes a municipality's own deck: its
     maps zoomed to it, its own numbers, its row in the table. ``lang``
@@ -354,8 +245,7 @@ def export_slides(
         _title(slide, _tr(lang, "Kerncijfers van de regio", "Key figures of the region"))
     tiles = [
         (fmt_number(_value(ref, "dwellings", nis), "count", lang), _tr(lang, "woningen", "dwellings")),
-        (fmt_number(_value(ref, "inhabitants", nis), "count", lang),
-         _tr(lang, "inwoners (woningen × gezinsgrootte)", "inhabitants (dwellings × household size)")),
+        _inhabitants_tile(project, ref, nis, lang),
         (fmt_number(_value(ref, key_t, nis), "%", lang),
          _tr(lang, f"van de woningen binnen {t:g} min fietsen van een mobipunt",
              f"of dwellings within {t:g} min by bike of a mobility hub")),
@@ -371,12 +261,21 @@ def export_slides(
     if nis is None:
         tiles[4] = (fmt_number(len(ref.mobipunten), "count", lang),
                     _tr(lang, "mobipunten in de basistoestand", "mobility hubs in the base situation"))
-        tiles[5] = (fmt_number(ref.network.total_km, "km", lang, digits=0), _tr(lang, "fietsnetwerk", "bike network"))
+        tiles[5] = (fmt_number(network_km_in_region(ref, project), "km", lang, digits=0),
+                    _tr(lang, "fietsnetwerk binnen de regio", "bike network inside the region"))
     tw, th = Inches(3.85), Inches(2.6)
     for i, (value, label) in enumerate(tiles):
         col, row = i % 3, i // 3
         _tile(slide, _MARGIN + col * (tw + Inches(0.25)), Inches(1.45) + row * (th + Inches(0.2)), tw, th, value, label)
     _footer(slide, meta, number, lang)
+    slide.notes_slide.notes_text_frame.text = _tr(
+        lang,
+        "Basistoestand, zonder scenario. Inwoners: officieel cijfer van Statbel (gemeentelaag). Aandelen zijn "
+        "gewogen naar woningen: het deel van de woningen dat binnen de fietstijd of wandelafstand over het "
+        "netwerk een mobipunt of station bereikt.",
+        "Base situation, without a scenario. Inhabitants: the official Statbel figure (municipalities layer). "
+        "Shares are weighted by dwellings: the part of the dwellings that reaches a mobility hub or station "
+        "within the cycling time or walking distance over the network.")
     # 3. one slide per scenario: map + three numbers
     for i, (name, ev, comp) in enumerate(runs):
         task.report(0.15 + 0.5 * i / max(len(runs), 1), f"scenario slide {name}")
@@ -387,25 +286,36 @@ def export_slides(
         png = _map_png(project, theme, comparison=comp, evaluation=ev, meta=scen_meta, municipality=nis, lang=lang)
         slide.shapes.add_picture(png, _MARGIN, Inches(1.35), height=Inches(5.55))
         x = Inches(8.95)
-        numbers = [
-            (key_t, _tr(lang, f"woningen ≤ {t:g} min fietsen van een mobipunt",
-                        f"dwellings ≤ {t:g} min by bike of a hub"), "%", True),
-            (key_w, _tr(lang, f"woningen ≤ {w:g} m wandelen tot mobipunt",
-                        f"dwellings ≤ {w:g} m walking to a hub"), "%", True),
-            ("median_bike_min_mobipunt", _tr(lang, "mediane fietstijd tot mobipunt", "median cycling time to a hub"),
-             "min", False),
-        ]
+        ts = headline_threshold(comp, nis, ev.parameters)  # where this scenario changes most
+        key_ts = share_key(ts)
+        share_label = _tr(lang, f"woningen ≤ {ts:g} min fietsen van een mobipunt",
+                          f"dwellings ≤ {ts:g} min by bike of a hub")
+        if changes_access(comp, nis):
+            share_label += _tr(lang, " (grootste verandering)", " (largest change)")
+        numbers = [(key_ts, share_label, "%", True),
+                   ("median_bike_min_mobipunt", _tr(lang, "mediane fietstijd tot mobipunt",
+                                                    "median cycling time to a hub"), "min", False)]
         for j, (key, label, unit, higher_better) in enumerate(numbers):
-            value = _value(ev, key, nis)
+            number_value = _value(ev, key, nis)
             change, good = "", None
             if comp is not None:
-                delta = value - _value(comp.base, key, nis)
-                if not math.isnan(delta):
-                    delta = 0.0 if abs(delta) < 0.05 else delta
-                    change = fmt_number(delta, "pp" if unit == "%" else unit, lang, signed=True)
-                    good = None if delta == 0 else (delta > 0) == higher_better
+                before = _value(comp.base, key, nis)
+                change = fmt_delta(number_value, before, unit, lang)
+                d = delta(number_value, before, unit)
+                good = None if d is None or d.direction == 0 else (d.direction > 0) == higher_better
             _tile(slide, x, Inches(1.35) + j * Inches(1.87), Inches(3.8), Inches(1.75),
-                  fmt_number(value, unit, lang), label, change, good)
+                  fmt_number(number_value, unit, lang), label, change, good)
+        if comp is not None:
+            per = gains_losses(comp, nis)
+            head = next(r for r in per if r.threshold == ts)
+            lines = "; ".join(f"≤ {r.threshold:g} min: {fmt_number(r.gains, 'count', lang)} / "
+                              f"{fmt_number(r.losses, 'count', lang)}" for r in per)
+            _tile(slide, x, Inches(1.35) + 2 * Inches(1.87), Inches(3.8), Inches(1.75),
+                  f"{fmt_number(head.gains, 'count', lang)} / {fmt_number(head.losses, 'count', lang)}",
+                  _tr(lang, f"woningen met winst / verlies ≤ {ts:g} min", f"dwellings gaining / losing ≤ {ts:g} min"))
+            slide.notes_slide.notes_text_frame.text = _tr(
+                lang, f"Winst / verlies van woningen per fietsdrempel: {lines}.",
+                f"Dwellings gaining / losing per cycling threshold: {lines}.")
         _footer(slide, scen_meta, number, lang)
     task.report(0.7, "comparison chart")
     # 4. comparison chart (native)
@@ -439,8 +349,9 @@ def export_slides(
     plot.data_labels.number_format_is_linked = False
     _footer(slide, meta, number, lang)
     # 4b. where the potential commuters cycle (the last scenario, else the base)
-    flow_name, flow_ev, flow_comp = runs[-1] if runs else (base_name, base, None)
-    if "flow_dwellings" in flow_ev.links.columns:
+    for flow_name, flow_ev, flow_comp in runs or [(base_name, base, None)]:  # every scenario
+        if "flow_dwellings" not in flow_ev.links.columns:
+            continue
         slide = next_slide()
         _title(slide, _tr(lang, "Waar fietsen de potentiële pendelaars?", "Where would the potential commuters cycle?"))
         _flows_slide(slide, project, flow_name, flow_ev, flow_comp, nis, lang)
@@ -453,19 +364,24 @@ def export_slides(
         table = table[table["nis"].astype(str) != ""]
         if nis is not None:
             table = table[table["nis"].astype(str) == nis]
+        tr_ = headline_threshold(comp, nis, ev.parameters)  # the measure: where this scenario changes most
+        key_r = share_key(tr_)
         if comp is not None:
-            before = comp.base.municipalities.set_index(comp.base.municipalities["nis"].astype(str))[key_t]
-            table["delta"] = [row[key_t] - before.get(str(row["nis"]), float("nan")) for _, row in table.iterrows()]
-            order = table.sort_values(["delta", key_t], ascending=[False, False])
+            before = comp.base.municipalities.set_index(comp.base.municipalities["nis"].astype(str))[key_r]
+            table["before"] = [before.get(str(n), float("nan")) for n in table["nis"]]
+            table["delta"] = [(d.value if (d := delta(a, b, "%")) is not None else float("nan"))
+                              for a, b in zip(table[key_r], table["before"], strict=True)]
+            order = table.sort_values(["delta", key_r], ascending=[False, False])
             heading = name + _tr(lang, ": gemeenten met de grootste en kleinste winst",
                                  ": municipalities with the largest and smallest gain")
         else:
             table["delta"] = float("nan")
-            order = table.sort_values(key_t, ascending=False)
+            table["before"] = float("nan")
+            order = table.sort_values(key_r, ascending=False)
             heading = name + _tr(lang, ": gemeenten met de beste en zwakste bereikbaarheid",
                                  ": municipalities with the best and weakest access")
         _title(slide, heading)
-        rows = [[_tr(lang, "Gemeente", "Municipality"), _tr(lang, f"Woningen ≤ {t:g} min", f"Dwellings ≤ {t:g} min"),
+        rows = [[_tr(lang, "Gemeente", "Municipality"), _tr(lang, f"Woningen ≤ {tr_:g} min", f"Dwellings ≤ {tr_:g} min"),
                  _tr(lang, "Verschil", "Change"), _tr(lang, "Mediane fietstijd", "Median cycling time")]]
         picked = order if len(order) <= 9 else None
         if picked is None:
@@ -479,15 +395,20 @@ def export_slides(
                 rows.append(["…", "", "", ""])
                 continue
             rec = dict(zip(cols, item, strict=True))
-            d = rec["delta"]
             rows.append([
                 str(rec["name"]),
-                fmt_number(rec[key_t], "%", lang),
-                "" if d is None or (isinstance(d, float) and math.isnan(d))
-                else fmt_number(0.0 if abs(d) < 0.05 else d, "pp", lang, signed=True),
+                fmt_number(rec[key_r], "%", lang),
+                fmt_delta(rec[key_r], rec["before"], "%", lang),
                 fmt_number(rec.get("median_bike_min_mobipunt", float("nan")), "min", lang),
             ])
         _table(slide, _MARGIN, Inches(1.35), _W - 2 * _MARGIN, rows, (4.5, 2.6, 2.0, 2.6), row_h=0.46)
+        slide.notes_slide.notes_text_frame.text = _tr(
+            lang,
+            f"Gemeenten gerangschikt op de verandering van het aandeel woningen binnen {tr_:g} min fietsen van een "
+            "mobipunt: de drempel waar dit scenario het meest verandert. ±0 betekent gelijk op de getoonde "
+            "nauwkeurigheid.",
+            f"Municipalities ranked by the change of the share of dwellings within {tr_:g} min by bike of a "
+            "mobility hub: the threshold where this scenario changes most. ±0 means equal at the precision shown.")
         _footer(slide, meta.with_scenario(ev.scenario, ev.parameters), number, lang)
     # 6. ledger
     task.report(0.9, "ledger")
@@ -506,6 +427,59 @@ def export_slides(
                 rows.append([str(e[cols[0]]), *(e[c] for c in cols[1:])])
             _table(slide, _MARGIN, Inches(1.35), _W - 2 * _MARGIN, rows, (0.7, 4.6, 2.0, 2.4, 4.2), row_h=0.8)
             _footer(slide, meta.with_scenario(ev.scenario, ev.parameters), number, lang)
+    # 6b. suggested sites, naming the situation they start from
+    if siting is not None and len(siting.sites):
+        start_name, start_ev, _ = runs[-1] if runs else (base_name, base, None)
+        slide = next_slide()
+        _title(slide, _tr(lang, f"Voorgestelde locaties (vertrekt van: {start_name})",
+                          f"Suggested sites (starting from: {start_name})"))
+        png = _map_png(project, "siting", comparison=None, evaluation=start_ev, meta=meta, municipality=nis,
+                       lang=lang, siting=siting)
+        slide.shapes.add_picture(png, _MARGIN, Inches(1.35), height=Inches(5.55))
+        rows = [[_tr(lang, "Nr", "No"), _tr(lang, "Gemeente", "Municipality"),
+                 _tr(lang, f"Extra woningen ≤ {siting.threshold_min:g} min", f"Extra dwellings ≤ {siting.threshold_min:g} min")]]
+        for rec in siting.sites.head(8).itertuples():
+            rows.append([str(rec.rank), str(getattr(rec, "municipality", "") or ""),
+                         fmt_number(rec.gain_dwellings, "count", lang)])
+        _table(slide, Inches(8.95), Inches(1.35), Inches(3.8), rows, (0.7, 1.7, 1.4), row_h=0.5)
+        _footer(slide, meta.with_scenario(start_ev.scenario, start_ev.parameters), number, lang)
+    # 6c. conclusions: one line per scenario with the numbers that matter
+    if runs and any(comp is not None for _, _, comp in runs):
+        slide = next_slide()
+        _title(slide, _tr(lang, "Conclusies", "Conclusions"))
+        conclusions: list[str] = []
+        for name, ev, comp in runs:
+            if comp is None:
+                continue
+            tc = headline_threshold(comp, nis, ev.parameters)
+            key = share_key(tc)
+            after, before = _value(ev, key, nis), _value(comp.base, key, nis)
+            head = next(r for r in gains_losses(comp, nis) if r.threshold == tc)
+            line = _tr(lang,
+                       f"• {name}: {fmt_number(after, '%', lang)} van de woningen binnen {tc:g} min fietsen van een "
+                       f"mobipunt ({fmt_delta(after, before, '%', lang)}); {fmt_number(head.gains, 'count', lang)} "
+                       f"woningen winnen toegang, {fmt_number(head.losses, 'count', lang)} verliezen ze.",
+                       f"• {name}: {fmt_number(after, '%', lang)} of dwellings within {tc:g} min by bike of a "
+                       f"mobility hub ({fmt_delta(after, before, '%', lang)}); {fmt_number(head.gains, 'count', lang)} "
+                       f"dwellings gain access, {fmt_number(head.losses, 'count', lang)} lose it.")
+            if nis is None and not ev.municipalities.empty and key in ev.municipalities.columns:
+                table = ev.municipalities[ev.municipalities["nis"].astype(str) != ""]
+                prev = comp.base.municipalities.set_index(comp.base.municipalities["nis"].astype(str))[key]
+                gains = {str(r["name"]): (d.value if (d := delta(r[key], prev.get(str(r["nis"])), "%")) else 0.0)
+                         for _, r in table.iterrows()}
+                best = max(gains, key=lambda k: gains[k]) if gains else None
+                if best is not None and gains[best] > 0:
+                    row = table[table["name"].astype(str) == best].iloc[0]
+                    line += _tr(lang, f" Grootste winst: {best} ({fmt_delta(row[key], prev.get(str(row['nis'])), '%', lang)}).",
+                                f" Largest gain: {best} ({fmt_delta(row[key], prev.get(str(row['nis'])), '%', lang)}).")
+            conclusions.append(line)
+        _text_box(slide, _MARGIN, Inches(1.35), _W - 2 * _MARGIN, Inches(5.4), "\n".join(conclusions), size=BODY_PT)
+        slide.notes_slide.notes_text_frame.text = _tr(
+            lang, "Per scenario de drempel waar het aandeel woningen met een mobipunt binnen fietsbereik het meest "
+                  "verandert; winst en verlies bij elke drempel staan in de notities van de scenariodia's.",
+            "Per scenario the threshold where the share of dwellings with a mobility hub within cycling reach changes "
+            "most; gains and losses at every threshold are in the notes of the scenario slides.")
+        _footer(slide, meta, number, lang)
     # 7. sources and method
     slide = next_slide()
     _title(slide, _tr(lang, "Bronnen en methode", "Sources and method"))
@@ -539,6 +513,7 @@ def export_slides(
                   _tr(lang, "Let op: ", "Note: ") + " ".join(notes),
                   size=BODY_PT, color=RGBColor(0x6D, 0x4C, 0x00))
     _footer(slide, meta, number, lang)
+    _tag_language(prs, lang)
     props = prs.core_properties
     props.title = _t(meta.title)[:255]
     props.subject = _t(", ".join(meta.scenarios) or meta.scenario)[:255]

@@ -232,7 +232,7 @@ def draw_points(
     geoms: Sequence[shapely.Geometry] | np.ndarray,
     *,
     colors: str | Sequence[str] = "#333333",
-    sizes: float | Sequence[float] = 6.0,
+    sizes: float | Sequence[float] | np.ndarray = 6.0,
     edgecolor: str | None = "#ffffff",
     linewidth: float = 0.5,
     alpha: float = 1.0,

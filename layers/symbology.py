@@ -22,6 +22,9 @@ __all__ = [
     "LINK_CLASS_COLORS",
     "LINK_CLASS_WIDTHS",
     "UNREACHABLE_COLOR",
+    "HUB_MARKER",
+    "SITE_MARKER",
+    "STATION_MARKER",
     "default_style",
 ]
 
@@ -40,13 +43,19 @@ LINK_CLASS_WIDTHS: dict[str, float] = {
     "overig": 0.35,
 }
 
-#: Hoppinpunt types, largest first (Vlaamse Hoppin huisstijl-like blues/teals).
+#: Hoppinpunt types, largest first: one blue hue from dark to light (distinct
+#: under deuteranopia/protanopia, and never the colour of an access class;
+#: hubs are also drawn as hexagons, see :data:`HUB_MARKER`).
 HOPPIN_COLORS: dict[str, str] = {
-    "interregionaal": "#0d47a1",
-    "regionaal": "#1976d2",
-    "lokaal": "#26a69a",
-    "buurt": "#9ccc65",
+    "interregionaal": "#08306b",
+    "regionaal": "#2171b5",
+    "lokaal": "#6baed6",
+    "buurt": "#c6dbef",
 }
+#: Marker shapes: mobipunten (hexagon), suggested sites (diamond), stations (square).
+HUB_MARKER = "h"
+SITE_MARKER = "D"
+STATION_MARKER = "s"
 HOPPIN_SIZES: dict[str, float] = {
     "interregionaal": 11.0,
     "regionaal": 9.0,
@@ -55,10 +64,11 @@ HOPPIN_SIZES: dict[str, float] = {
 }
 
 #: Access classes (cycling minutes to the nearest mobipunt): upper bounds and
-#: colours from good (green) to poor (red); beyond the last bound is the last
-#: colour.
+#: colours from good (light yellow-green) to poor (dark purple), sampled from
+#: matplotlib's perceptually uniform, colour-vision-deficiency-safe viridis;
+#: beyond the last bound is the last colour.
 ACCESS_CLASSES_MIN: tuple[float, ...] = (5.0, 10.0, 15.0, 20.0)
-ACCESS_COLORS: tuple[str, ...] = ("#1a9850", "#91cf60", "#fee08b", "#fc8d59", "#d73027")
+ACCESS_COLORS: tuple[str, ...] = ("#d2e21b", "#44bf70", "#23898e", "#3b528b", "#46085c")
 UNREACHABLE_COLOR = "#6d4c41"
 
 #: Scenario change: gained / lost access, added / closed / upgraded links.
@@ -70,14 +80,14 @@ CHANGE_COLORS: dict[str, str] = {
     "upgraded": "#0288d1",
 }
 
-#: Potential bike flows, light to dark.
-FLOW_COLORS: tuple[str, ...] = ("#fde0dd", "#fa9fb5", "#f768a1", "#c51b8a", "#7a0177")
+#: Potential bike flows, light to dark (sampled from matplotlib's magma).
+FLOW_COLORS: tuple[str, ...] = ("#fed89a", "#fc8961", "#ca3e72", "#782281", "#1a1042")
 
 #: Housing density classes (dwellings per km², upper bounds) and their
 #: colours, light to dark; beyond the last bound is the last colour
 #: (``len(DENSITY_COLORS) == len(DENSITY_BREAKS) + 1``).
 DENSITY_BREAKS: tuple[float, ...] = (250.0, 500.0, 1000.0, 2000.0)
-DENSITY_COLORS: tuple[str, ...] = ("#f7ead9", "#efcfa6", "#e2a56d", "#c97a42", "#9a5229")
+DENSITY_COLORS: tuple[str, ...] = ("#f3db42", "#b4a76f", "#7d7c78", "#4a536c", "#002b62")  # cividis
 
 _ROLE_DEFAULTS: dict[Role, Style] = {
     Role.MUNICIPALITIES: Style(

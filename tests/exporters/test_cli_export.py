@@ -65,3 +65,13 @@ def test_bad_input_is_one_line(scenario_file: Path, tmp_path: Path) -> None:
         assert result.output.startswith("slimmeregio: fout:")
         assert "Traceback" not in result.output
     assert not (tmp_path / "a").exists() and not (tmp_path / "b").exists()
+
+
+def test_help_says_what_atlas_and_municipality_do() -> None:
+    """--municipality used to cut the atlas silently; the help now says it only adds folders."""
+    result = CliRunner().invoke(cli, ["export", "--help"], terminal_width=200)
+    assert result.exit_code == 0
+    text = " ".join(result.output.split())
+    assert "every municipality of the region (never cut by --municipality)" in text
+    assert "gemeenten/NAME/ with one map page per scenario" in text
+    assert "The regional files stay whole." in text

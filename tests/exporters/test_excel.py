@@ -121,15 +121,15 @@ def test_mobipunten_ledger_sensitivity_parameters(workbook: openpyxl.Workbook, r
     assert {r["Mobipunt-id"]: r["Woningen in verzorgingsgebied"] for r in mob if r["Scenario"] != "Basis"} == dict(catch)
     ledger = _table(workbook["Wijzigingen"])
     assert [r["Waar"] for r in ledger] == [HOSTILE_PATH, "Beersel", "Halle", "Halle"]
-    sens = _table(workbook["Gevoeligheid"])
+    sens = _table(workbook["Dekkingscurve"])
     assert len(sens) == 31 and sens[10]["Mobipunt: Basis"] == pytest.approx(results.base.coverage_curve["share_mobipunt"][10])
-    assert len(workbook["Gevoeligheid"]._charts) == 1
+    assert len(workbook["Dekkingscurve"]._charts) == 1
     params = {r["Onderdeel"]: r["Waarde"] for r in _table(workbook["Parameters en bronnen"])}
     assert params["Versie Slimme Regio Planner"] == __version__
     assert params["Scenario's"] == "Fietsas Oost"
     assert "Illustratieve woningen." in params["Opmerking"] or any(
         v == "Illustratieve woningen." for v in params.values())
-    assert params["Parameter (Fietsas Oost): Gemiddelde gezinsgrootte"] == "2.4"
+    assert params["Parameter (Fietsas Oost): Gemiddelde gezinsgrootte"] == 2.4
 
 
 def test_municipality_subset_and_no_overwrite(results: Results, tmp_path: Path) -> None:
@@ -147,7 +147,7 @@ def test_english_workbook(results: Results, tmp_path: Path) -> None:
 
     path = export_excel([results.comparison], tmp_path / "results.xlsx", project=results.project, lang="en")
     wb = openpyxl.load_workbook(path)
-    assert wb.sheetnames == ["Summary", "Municipalities", "Mobility hubs", "Bike flows", "Changes", "Sensitivity",
+    assert wb.sheetnames == ["Summary", "Municipalities", "Mobility hubs", "Bike flows", "Changes", "Coverage curve",
                              "Parameters and sources"] == list(SHEETS_EN)
     assert [c.value for c in wb["Municipalities"][1]][:3] == ["NIS", "Municipality", "Scenario"]
     assert [c.value for c in wb["Changes"][1]] == ["Scenario", "No", "Kind", "What", "Where", "X", "Y", "By", "Why",
@@ -223,3 +223,71 @@ def test_no_brussels_layer_is_said_on_the_flow_and_parameter_sheets(results: Res
     assert any(r["Bestemming"] == "station" for r in rows)
     params = {r["Onderdeel"]: r["Waarde"] for r in _table(wb["Parameters en bronnen"])}
     assert params["Opmerking bij de resultaten"] == note
+
+
+def test_municipality_workbook_is_that_municipality_only(results: Results, tmp_path: Path) -> None:
+    """A municipality's workbook used to be mostly regional (summary, flows, changes, other hubs)."""
+    import shapely
+
+    out = export_excel([results.comparison], tmp_path / "halle.xlsx", project=results.project, municipalities=["Halle"])
+    wb = openpyxl.load_workbook(out)
+    halle = shapely.box(140_000, 150_000, 146_000, 160_000)  # the test project's Halle, by hand
+    # summary: Halle's own values
+    rows = {r["Sleutel"]: r for r in _table(wb["Samenvatting"])}
+    own = results.evaluation.municipalities.set_index("nis").loc["23001"]
+    key = "share_bike_mobipunt_10min"
+    assert rows[key]["Fietsas Oost"] == pytest.approx(own[key])
+    assert "Halle" in str(wb["Samenvatting"]["A1"].value)
+    # mobipunten: only those inside Halle, with a municipality column
+    mob = _table(wb["Mobipunten"])
+    inside = [i for i, g in zip(results.evaluation.mobipunten["mobipunt_id"], results.evaluation.mobipunten.geometry,
+                                strict=True) if halle.covers(g)]
+    assert sorted(r["Mobipunt-id"] for r in mob if r["Scenario"] == "Fietsas Oost") == sorted(inside)
+    assert {r["Gemeente"] for r in mob} == {"Halle"}
+    # changes: only Halle's
+    assert {r["Waar"] for r in _table(wb["Wijzigingen"])} == {"Halle"}
+    # flows: only links touching Halle
+    ids = set(results.evaluation.links.loc[[halle.intersects(g) for g in results.evaluation.links.geometry],
+                                           "link_id"])
+    flows = [r for r in _table(wb["Fietsstromen"]) if isinstance(r.get("Link-id"), int)]
+    assert flows and all(r["Link-id"] in ids for r in flows)
+    # coverage curve: Halle's dwellings
+    d = results.base.dwellings[results.base.dwellings["nis"] == "23001"]
+    share10 = 100 * d.loc[d["bike_min_mobipunt"] <= 10, "dwellings"].sum() / d["dwellings"].sum()
+    sens = _table(wb["Dekkingscurve"])
+    assert sens[10]["Mobipunt: Basis"] == pytest.approx(share10)
+
+
+def test_whole_numbers_are_integers_and_no_negative_zero(workbook: openpyxl.Workbook) -> None:
+    ws = workbook["Samenvatting"]
+    keys = [c.value for c in ws["B"]]
+    dwell = ws.cell(row=keys.index("dwellings") + 1, column=4).value
+    assert isinstance(dwell, int)
+    for row in ws.iter_rows():
+        for c in row:
+            if isinstance(c.value, float):
+                assert str(c.value) != "-0.0"
+    for r in _table(workbook["Mobipunten"]):
+        assert isinstance(r["Woningen in verzorgingsgebied"], int)
+
+
+def test_printed_for_the_council(workbook: openpyxl.Workbook) -> None:
+    """Landscape, one page wide, header rows repeated; parameters stored as numbers."""
+    for ws in workbook:
+        assert ws.page_setup.orientation == "landscape", ws.title
+        assert ws.page_setup.fitToWidth == 1 and ws.sheet_properties.pageSetUpPr.fitToPage
+        assert ws.print_title_rows and ws.print_area
+    assert "Dekkingscurve" in workbook.sheetnames
+    values = [c.value for c in workbook["Parameters en bronnen"]["C"]]
+    assert 2.4 in values
+
+
+def test_inhabitants_are_statbel_and_the_estimate_says_so(workbook: openpyxl.Workbook, results: Results,
+                                                          tmp_path: Path) -> None:
+    rows = {r["Sleutel"]: r for r in _table(workbook["Samenvatting"])}
+    assert rows["inhabitants_statbel"]["Indicator"] == "Inwoners (Statbel)"
+    assert rows["inhabitants_statbel"]["Basis"] == 1000 + 800 + 600  # the municipalities layer, by hand
+    assert rows["inhabitants"]["Indicator"].startswith("Inwoners (schatting")
+    out = export_excel([results.comparison], tmp_path / "h.xlsx", project=results.project, municipalities=["Halle"])
+    rows = {r["Sleutel"]: r for r in _table(openpyxl.load_workbook(out)["Samenvatting"])}
+    assert rows["inhabitants_statbel"]["Fietsas Oost"] == 1000

@@ -49,7 +49,7 @@ def test_every_column_has_a_description(gpkg: Path) -> None:
         con.close()
     assert ext == [("gpkg_schema",)]
     for name, _ in pyogrio.list_layers(gpkg):
-        if name == "metadata":
+        if name in ("metadata", "layer_styles"):  # tool tables, not result layers
             continue
         info = pyogrio.read_info(gpkg, layer=name)
         for field in info["fields"]:
@@ -123,3 +123,34 @@ def test_english_titles_descriptions_and_notes(results: Results, tmp_path: Path)
     assert "basis_toegangspunten_brussel" not in contents  # no Brussels layer, no entry points
     assert meta["Note on the results"] == "No Brussels layer in the project: the bike flows to Brussels are 0."
     assert "Date" in meta and "Datum" not in meta
+
+
+def test_qgis_layer_styles_use_the_print_symbology(gpkg: Path) -> None:
+    import xml.etree.ElementTree as ET
+
+    from slimmeregio.layers.symbology import ACCESS_COLORS, HOPPIN_COLORS
+
+    with sqlite3.connect(gpkg) as con:
+        styles = dict(con.execute("SELECT f_table_name, styleQML FROM layer_styles WHERE useAsDefault").fetchall())
+        geo_tables = {r[0] for r in con.execute("SELECT table_name FROM gpkg_geometry_columns")}
+    assert {"basis_woningen", "basis_mobipunten", "basis_gemeenten"} <= set(styles) <= geo_tables
+    root = ET.fromstring(styles["basis_woningen"].split("'SYSTEM'>", 1)[1])
+    renderer = root.find("renderer-v2")
+    assert renderer is not None and renderer.get("attr") == "bike_min_mobipunt"
+    colours = [o.get("value") for o in root.iter("Option") if o.get("name") == "color"]
+    first = ",".join(str(int(ACCESS_COLORS[0][i:i + 2], 16)) for i in (1, 3, 5))
+    assert colours[0].startswith(first)
+    hubs = ET.fromstring(styles["basis_mobipunten"].split("'SYSTEM'>", 1)[1])
+    assert [c.get("value") for c in hubs.iter("category")] == list(HOPPIN_COLORS)
+    assert {o.get("value") for o in hubs.iter("Option") if o.get("name") == "name"} == {"hexagon"}
+
+
+def test_dwelling_counts_are_integers(gpkg: Path) -> None:
+    import pyogrio
+
+    for layer in ("s1_Fietsas_Oost_fietsstromen", "s1_Fietsas_Oost_fietsstromen_verschil"):
+        info = pyogrio.read_info(gpkg, layer=layer)
+        types = dict(zip(info["fields"], info["dtypes"], strict=True))
+        # whole dwelling counts (the fixture's Brussels flows are sums of dwellings) are stored as integers
+        assert types["flow_brussels_dwellings" if "verschil" not in layer else "delta_flow_brussels_dwellings"
+                     ].startswith("int"), types

@@ -16,6 +16,7 @@ from slimmeregio.exporters.maps import (
     masterplan_figure,
     parse_paper,
 )
+from slimmeregio.exporters.numbers import fmt_delta
 from slimmeregio.layers.errors import ExportError, OutputExistsError
 
 from ._helpers import pdf_page_count, png_dpi, png_size
@@ -68,10 +69,35 @@ def test_access_legend_and_key_figures(results: Results) -> None:
     text = _texts(fig)
     for label in ("≤ 5 min", "5–10 min", "> 20 min", "niet bereikbaar via het netwerk"):
         assert label in text
-    base = results.base.region["share_bike_mobipunt_10min"]
-    scen = results.evaluation.region["share_bike_mobipunt_10min"]
+    # the headline threshold is where the share changes most (hand-picked from the region values)
+    t = max((5, 10, 15), key=lambda m: abs(results.evaluation.region[f"share_bike_mobipunt_{m}min"]
+                                           - results.base.region[f"share_bike_mobipunt_{m}min"]))
+    base = results.base.region[f"share_bike_mobipunt_{t}min"]
+    scen = results.evaluation.region[f"share_bike_mobipunt_{t}min"]
+    assert f"Woningen ≤ {t} min fietsen van mobipunt" in text
     assert fmt_number(scen, "%") in text
-    assert fmt_number(scen - base, "pp", signed=True) in text
+    assert fmt_delta(scen, base, "%") in text
+    # gains and losses at the headline threshold, counted by hand from the comparison's dwellings
+    before = results.base.dwellings["bike_min_mobipunt"] <= t
+    after = results.evaluation.dwellings["bike_min_mobipunt"] <= t
+    gains = int(results.evaluation.dwellings.loc[after & ~before, "dwellings"].sum())
+    assert gains > 0
+    assert f"{fmt_number(gains, 'count')} / 0" in text
+
+
+def test_key_figures_delta_never_reads_zero_when_values_differ(results: Results) -> None:
+    """Old maps rounded any |delta| < 0,05 to '+0,0' even when the values beside it differed."""
+    from dataclasses import replace
+
+    base = results.base
+    key = "median_bike_min_mobipunt"
+    scen = replace(results.evaluation, region={**results.evaluation.region, key: base.region[key] - 0.04})
+    comp = replace(results.comparison, scenario=scen)
+    rows = maps.key_figures(scen, comp)
+    row = next(r for r in rows if r[0].startswith("Mediane fietstijd"))
+    assert row[2] == fmt_delta(base.region[key] - 0.04, base.region[key], "min")
+    if fmt_number(base.region[key] - 0.04, "min") != fmt_number(base.region[key], "min"):
+        assert row[2].startswith("\u2212") and row[2] != "\u22120,0 min"
 
 
 def test_change_theme_needs_a_comparison(results: Results) -> None:
@@ -247,3 +273,57 @@ def test_atlas_pages_on_one_reused_figure_match_fresh_figures(results: Results, 
         assert np.array_equal(pixels(fig), fresh_pixels), name
         count += 1
     assert count == 3 and len(reused_figures) == 1
+
+
+def test_numeric_scale_and_crs_on_every_map(results: Results) -> None:
+    import re
+
+    for paper in ("a3-landscape", "a4-portrait"):
+        fig = masterplan_figure(results.project, theme="access", evaluation=results.evaluation, paper=paper)
+        text = _texts(fig)
+        assert "EPSG:31370" in text
+        match = re.search(r"Schaal 1:([\d.]+)", text)
+        assert match
+        shown = int(match.group(1).replace(".", ""))
+        # by hand: ground metres across the map frame / its printed width
+        ax = fig.axes[0]
+        fig.canvas.draw()
+        width_mm = ax.get_window_extent().width / fig.dpi * 25.4
+        x0, x1 = ax.get_xlim()
+        assert shown == pytest.approx((x1 - x0) * 1000 / width_mm, rel=0.06)
+
+
+@pytest.mark.parametrize("paper", ["a4-portrait", "a4-landscape", "a3-landscape"])
+def test_legend_text_is_at_least_8_pt_at_print_size(results: Results, paper: str) -> None:
+    fig = masterplan_figure(results.project, theme="change", comparison=results.comparison, paper=paper)
+    legends = [ax.get_legend() for ax in fig.axes if ax.get_legend() is not None]
+    assert legends
+    sizes = [t.get_fontsize() for leg in legends for t in leg.get_texts()]
+    assert min(sizes) >= 8.0
+
+
+def test_siting_map_names_its_start_situation(results: Results) -> None:
+    fig = masterplan_figure(results.project, theme="siting", evaluation=results.evaluation, siting=results.siting,
+                            paper="a4-portrait")
+    assert f"Vertrekt van: {results.evaluation.scenario.name}" in _texts(fig)
+
+
+def test_change_map_numbers_match_the_ledger(results: Results) -> None:
+    """Callouts on the change map carry the ledger's numbers (workbook 'Wijzigingen', slides)."""
+    from slimmeregio.exporters.meta import modification_ledger
+
+    fig = masterplan_figure(results.project, theme="change", comparison=results.comparison, paper="a3-landscape",
+                            zoom_to_changes=False)
+    ax = fig.axes[0]
+    callouts = {t.get_text(): t.xy for t in ax.texts if hasattr(t, "xy") and t.get_text().isdigit()}
+    ledger = modification_ledger(results.scenario, results.project, "nl")
+    expected = {str(e["Nr"]): (e["X"], e["Y"]) for e in ledger if e["X"] is not None}
+    assert expected and set(callouts) == set(expected)
+    for nr, (x, y) in expected.items():
+        assert callouts[nr] == pytest.approx((x, y))
+
+
+def test_access_map_shows_what_the_scenario_built(results: Results) -> None:
+    fig = masterplan_figure(results.project, theme="access", comparison=results.comparison, paper="a3-landscape")
+    text = _texts(fig)
+    assert "Verbinding toegevoegd" in text and "Verbinding opgewaardeerd" in text

@@ -51,7 +51,8 @@ def test_municipality_folders_stay_inside(pack: tuple[Path, object]) -> None:
         wb = openpyxl.load_workbook(folder / "cijfers.xlsx")
         names = {row[1] for row in wb["Gemeenten"].iter_rows(min_row=2, values_only=True)}
         assert len(names) == 1
-    assert pdf_page_count(out / "atlas" / "atlas_s1_Fietsas_Oost.pdf") == 2  # the chosen municipalities
+    # --municipality adds folders and never cuts the regional atlas: all three municipalities
+    assert pdf_page_count(out / "atlas" / "atlas_s1_Fietsas_Oost.pdf") == 3
 
 
 def test_readme_explains_every_file(pack: tuple[Path, object]) -> None:

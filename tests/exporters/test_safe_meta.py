@@ -95,3 +95,28 @@ def test_error_reasons_are_in_one_language() -> None:
         assert nl in info.value.message("nl") and en not in info.value.message("nl")
         assert en in info.value.message("en") and nl not in info.value.message("en")
         assert " / " not in info.value.message("en")
+
+
+def test_meta_names_every_scenario_and_the_base_in_its_language(results) -> None:
+    """Metadata used to name scenario 1 only; an English pack called the base 'Basistoestand'."""
+    from slimmeregio.exporters.meta import build_meta
+    from slimmeregio.scenarios.model import Scenario
+
+    other = Scenario(name="Tweede", description="x", modifications=())
+    meta = build_meta(results.project, scenario=results.scenario, scenarios=[results.scenario, other])
+    rows = dict(meta.rows("nl"))
+    assert rows["Scenario's"] == "Fietsas Oost, Tweede" and "Scenario" not in rows
+    english = build_meta(results.project, scenario=results.scenario, lang="en")
+    assert english.with_scenario(None).scenario == "Base situation"
+
+
+def test_english_ledger_and_labels_say_mobility_hub(results) -> None:
+    """English exports used to say 'new mobipunt ... (buurt)' and 'cycling time to mobipunt'."""
+    from slimmeregio.exporters.headline import indicator_text
+    from slimmeregio.exporters.meta import modification_ledger
+
+    what = [e["What"] for e in modification_ledger(results.scenario, results.project, "en")]
+    hub = next(w for w in what if "Mobipunt Zuidoost" in w)  # the name from the data stays as it is
+    assert "mobility hub" in hub and "(neighbourhood)" in hub and "mobipunt '" not in hub
+    assert "mobipunt" not in indicator_text("median_bike_min_mobipunt", "en")
+    assert "mobipunt" in indicator_text("median_bike_min_mobipunt", "nl")

@@ -35,7 +35,7 @@ def _text(slide) -> str:
 def test_sixteen_by_nine_and_slide_order(deck: Presentation) -> None:
     assert deck.slide_width / deck.slide_height == pytest.approx(16 / 9, rel=0.01)
     titles = [_text(s).split("\n")[0] for s in deck.slides]
-    assert len(deck.slides) == 8
+    assert len(deck.slides) == 9
     assert titles[0] == "Slimme Regio Testgebied"
     assert titles[1] == "Kerncijfers van de regio"
     assert titles[2] == "Scenario: Fietsas Oost"
@@ -43,7 +43,8 @@ def test_sixteen_by_nine_and_slide_order(deck: Presentation) -> None:
     assert titles[4] == "Waar fietsen de potentiële pendelaars?"
     assert titles[5].startswith("Fietsas Oost: gemeenten")
     assert titles[6] == "Fietsas Oost: wijzigingen"
-    assert titles[7] == "Bronnen en methode"
+    assert titles[7] == "Conclusies"
+    assert titles[8] == "Bronnen en methode"
 
 
 def test_scenario_slide_has_map_and_three_numbers(deck: Presentation, results: Results) -> None:
@@ -52,10 +53,23 @@ def test_scenario_slide_has_map_and_three_numbers(deck: Presentation, results: R
     assert len(pictures) == 1 and pictures[0].image.content_type == "image/png"
     tiles = [s for s in slide.shapes if s.name == "Kerncijfer"]
     assert len(tiles) == 3
-    from slimmeregio.exporters.maps import fmt_number
+    from slimmeregio.exporters.numbers import fmt_delta, fmt_number
 
     text = _text(slide)
-    assert fmt_number(results.evaluation.region["share_bike_mobipunt_10min"], "%") in text
+    # headline: the threshold where the share changes most, picked by hand from the region values
+    ev, base = results.evaluation.region, results.base.region
+    t = max((5, 10, 15), key=lambda m: abs(ev[f"share_bike_mobipunt_{m}min"] - base[f"share_bike_mobipunt_{m}min"]))
+    key = f"share_bike_mobipunt_{t}min"
+    assert f"≤ {t} min fietsen van een mobipunt (grootste verandering)" in text
+    assert fmt_number(ev[key], "%") in text and fmt_delta(ev[key], base[key], "%") in text
+    # gains and losses at every threshold, counted by hand, in the speaker notes
+    notes = slide.notes_slide.notes_text_frame.text
+    for m in (5, 10, 15):
+        before = results.base.dwellings["bike_min_mobipunt"] <= m
+        after = results.evaluation.dwellings["bike_min_mobipunt"] <= m
+        gains = int(results.evaluation.dwellings.loc[after & ~before, "dwellings"].sum())
+        losses = int(results.evaluation.dwellings.loc[before & ~after, "dwellings"].sum())
+        assert f"≤ {m} min: {fmt_number(gains, 'count')} / {fmt_number(losses, 'count')}" in notes
 
 
 def test_native_chart_with_base_and_scenario(deck: Presentation, results: Results) -> None:
@@ -93,7 +107,7 @@ def test_body_text_is_readable(deck: Presentation) -> None:
                             sizes.append(run.font.size)
     assert sizes and all(size is not None and size >= Pt(BODY_PT) for size in sizes)
     footers = [s for slide in deck.slides for s in slide.shapes if s.name == FOOTER_NAME]
-    assert len(footers) == 8 and all("illustratieve gegevens" in f.text_frame.text for f in footers)
+    assert len(footers) == len(deck.slides) and all("illustratieve gegevens" in f.text_frame.text for f in footers)
 
 
 def test_municipality_deck_and_no_overwrite(results: Results, tmp_path: Path) -> None:
@@ -149,7 +163,7 @@ def _expected_streets(links, column: str, n: int = 5) -> list[tuple[str, float]]
 
 
 def test_flow_slide_lists_the_busiest_streets(deck: Presentation, results: Results) -> None:
-    from slimmeregio.exporters.maps import fmt_number
+    from slimmeregio.exporters.numbers import fmt_number
 
     slide = deck.slides[4]
     tables = [s.table for s in slide.shapes if s.has_table]
@@ -193,3 +207,28 @@ def test_no_brussels_layer_is_said_on_the_flow_and_method_slides(results: Result
     assert note in flow and len([s for s in deck.slides[4].shapes if s.has_table]) == 1
     method = _text(deck.slides[-1])
     assert "Let op: Illustratieve gegevens" in method and note in method
+
+
+def test_text_is_tagged_dutch_belgian_and_has_speaker_notes(deck: Presentation) -> None:
+    from pptx.enum.lang import MSO_LANGUAGE_ID
+
+    runs = [r for slide in deck.slides for shape in slide.shapes if shape.has_text_frame
+            for p in shape.text_frame.paragraphs for r in p.runs if r.text.strip()]
+    assert runs and all(r.font.language_id == MSO_LANGUAGE_ID.BELGIAN_DUTCH for r in runs)
+    noted = [s for s in deck.slides if s.has_notes_slide and s.notes_slide.notes_text_frame.text.strip()]
+    assert len(noted) >= 3  # key figures, each scenario, each ranking
+
+
+def test_conclusions_and_site_slide_name_their_numbers_and_start(results: Results, tmp_path: Path) -> None:
+    from slimmeregio.exporters.numbers import fmt_delta, fmt_number
+
+    path = export_slides(results.project, [results.comparison], tmp_path / "s.pptx", siting=results.siting)
+    deck = Presentation(str(path))
+    texts = {_text(s).split("\n")[0]: _text(s) for s in deck.slides}
+    site = next(t for title, t in texts.items() if title.startswith("Voorgestelde locaties (vertrekt van: Fietsas Oost)"))
+    assert fmt_number(120, "count") in site  # the first site's gain, from the siting result
+    ev, base = results.evaluation.region, results.base.region
+    t = max((5, 10, 15), key=lambda m: abs(ev[f"share_bike_mobipunt_{m}min"] - base[f"share_bike_mobipunt_{m}min"]))
+    key = f"share_bike_mobipunt_{t}min"
+    conclusions = texts["Conclusies"]
+    assert fmt_number(ev[key], "%") in conclusions and fmt_delta(ev[key], base[key], "%") in conclusions

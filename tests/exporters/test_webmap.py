@@ -40,7 +40,10 @@ def test_layers_for_base_and_scenario(page: str) -> None:
     assert "Woningen: fietstijd tot mobipunt (Fietsas Oost)" in names
     assert "Mobipunten (basis)" in names and "Mobipunten (Fietsas Oost)" in names
     assert "Wijzigingen: Fietsas Oost" in names
-    assert "Voorgestelde locaties voor mobipunten" in names
+    # site suggestions name the situation they start from; flows for the base and every scenario
+    assert "Voorgestelde locaties voor mobipunten (vertrekt van: Fietsas Oost)" in names
+    assert {"Potenti\\u00eble fietsstromen naar het station (basis)",
+            "Potenti\\u00eble fietsstromen naar het station (Fietsas Oost)"} <= names
     assert "L.control.layers" in page
     assert "tile.openstreetmap.org" in page  # optional online background
     assert "Geen achtergrond (offline)" in page and ".leaflet-container { background: #eef1f4" in page
@@ -63,7 +66,8 @@ def test_popups_legend_and_provenance(page: str, results: Results) -> None:
     from slimmeregio.exporters.webmap import _flow_data
 
     in_flows = sum(str(f).count("Lokale fietsverbinding") for column in ("flow_dwellings", "flow_brussels_dwellings")
-                   for f in _flow_data(results.evaluation.links, "nl", column)[0]["features"])
+                   for ev in (results.base, results.evaluation)  # every run's flows
+                   for f in _flow_data(ev.links, "nl", column)[0]["features"])
     assert in_flows > 0  # the flows to Brussels run over local streets
     assert decoded.count('"Lokale fietsverbinding"') == 1 + in_flows
     assert decoded.count('"Bovenlokale fietsroute"') >= 18
@@ -128,7 +132,7 @@ def test_english_page(results: Results, tmp_path) -> None:
     names = set(re.findall(r'"([^"]+)"\s*:\s*feature_group_', page))
     assert "Dwellings: cycling time to a hub (base)" in names
     assert "Mobility hubs (Fietsas Oost)" in names and "Changes: Fietsas Oost" in names
-    assert "Suggested mobility hub sites" in names
+    assert "Suggested mobility hub sites (starting from: Fietsas Oost)" in names
     assert "No background (offline)" in page and ">Legend<" in page
     decoded = _decoded(page)
     assert '"p0": "added"' in decoded and '"p0": "closed"' in decoded
@@ -157,3 +161,22 @@ def test_no_brussels_layer_is_said(results: Results, tmp_path) -> None:
     assert "Potentiële fietsstromen naar het station (Fietsas Oost)" in names
     assert not any("Brusselse grens" in n for n in names)
     assert "Let op: Geen Brussel-laag in het project: de fietsstromen naar Brussel zijn 0." in page
+
+
+def test_metric_scale_only(page: str) -> None:
+    assert "L.control.scale({imperial: false, metric: true})" in page
+    # added after the page loaded: the map is defined later in the same script (an early call broke the page)
+    assert page.index("window.addEventListener('load', function() { L.control.scale(") >= 0
+    assert '"imperial": true' not in page and "imperial: true" not in page
+
+
+def test_one_scenario_at_a_time(page: str) -> None:
+    """Every state used to be drawn at once; a selector now shows one run's housing, hubs and changes."""
+    assert '<select id="srp-scenario">' in page
+    assert '<option value="0">basis</option>' in page and '<option value="1" selected>Fietsas Oost</option>' in page
+    # the base's groups start hidden: only the selected run is on the map
+    shown = re.findall(r"(feature_group_\w+)\.addTo\(map_\w+\)", page)
+    names = dict(re.findall(r'"([^"]+)"\s*:\s*(feature_group_\w+)', page))
+    assert names["Woningen: fietstijd tot mobipunt (Fietsas Oost)"] in shown
+    assert names["Woningen: fietstijd tot mobipunt (basis)"] not in shown
+    assert names["Mobipunten (basis)"] not in shown

@@ -1,0 +1,43 @@
+"""The words exports use for the domain, in Dutch and English (the same list as docs/glossary.md)."""
+
+from __future__ import annotations
+
+__all__ = ["HOPPIN_TYPES", "TERMS", "hoppin_type", "term"]
+
+#: Hoppinpunt types (data values are Dutch) and their English names.
+HOPPIN_TYPES: dict[str, str] = {
+    "interregionaal": "interregional",
+    "regionaal": "regional",
+    "lokaal": "local",
+    "buurt": "neighbourhood",
+}
+
+#: Key -> (Dutch, English). Every export uses these words and no synonyms.
+TERMS: dict[str, tuple[str, str]] = {
+    "mobipunt": ("mobipunt", "mobility hub"),
+    "hoppinpunt": ("Hoppinpunt", "Hoppin point"),
+    "link": ("verbinding", "link"),
+    "base": ("basistoestand", "base situation"),
+    "scenario": ("scenario", "scenario"),
+    "dwelling": ("woning", "dwelling"),
+    "inhabitants_statbel": ("inwoners (Statbel)", "inhabitants (Statbel)"),
+    "inhabitants_estimate": ("inwoners (schatting: woningen × gezinsgrootte)",
+                             "inhabitants (estimate: dwellings × household size)"),
+    "gain": ("winst", "gain"),
+    "loss": ("verlies", "loss"),
+    "pp": ("procentpunt", "percentage point"),
+    "site": ("voorgestelde locatie", "suggested site"),
+    "flow": ("potentiële fietsstroom", "potential bike flow"),
+    "threshold": ("drempel", "threshold"),
+}
+
+
+def term(key: str, lang: str) -> str:
+    """The word for ``key`` in ``lang`` (``nl`` or ``en``)."""
+    nl, en = TERMS[key]
+    return en if lang == "en" else nl
+
+
+def hoppin_type(value: str, lang: str) -> str:
+    """A Hoppinpunt type as shown in ``lang`` (unknown types unchanged)."""
+    return HOPPIN_TYPES.get(str(value), str(value)) if lang == "en" else str(value)
