@@ -120,11 +120,9 @@ class CompareDialog(QDialog):
         self.identity = self.window_.current_identity(self.sources)
         project = self.window_.project
         bases = {}
-        for sc in (first, second):
-            if sc is not None:
-                b = self.window_.bases.get(sc.parameters)
-                if b is not None:
-                    bases[parameters_key(sc.parameters)] = b
+        cached = self.window_.bases.get(project)
+        if cached is not None:
+            bases[parameters_key(cached.parameters)] = cached
         version = self.window_.bases.version
 
         def job(progress: Any = None, cancel: Any = None) -> Any:
@@ -164,7 +162,7 @@ class CompareDialog(QDialog):
     def _done(self, result: Any, version: int) -> None:
         ev_a, ev_b, cmp, bases = result
         for base in bases.values():
-            self.window_.bases.put(base.parameters, base, version)
+            self.window_.bases.put(base, version)
         self.result = (ev_a, ev_b, cmp)
         frame = region_table(cmp, language())
         units = [str(u) for u in frame["unit"]]

@@ -353,7 +353,7 @@ class ExportDialog(QDialog):
         for name in names if uses_results else []:
             scenario = w.store.get(name)
             plan.append((name, scenario, w.computed_run(name), w.current_identity([name]),
-                         w.bases.get(scenario.parameters)))
+                         w.bases.get(project)))
         to_compute = [p[0] for p in plan if p[2] is None]
         self.computed: list[Any] = []
 

@@ -38,8 +38,7 @@ class RunControlMixin:
             return None
         self.autosave()
         identity = self.current_identity()
-        params = scenario.parameters if scenario is not None else None
-        base = self.bases.get(params) if params is not None else None
+        base = self.bases.get(self.project)
         version = self.bases.version
         project = self.project
         self.scenario_panel.set_running(True, tr("Bezig met doorrekenen…"))
@@ -49,7 +48,7 @@ class RunControlMixin:
             return run_analysis(project, scenario, base, identity=identity, progress=progress, cancel=cancel)
 
         def done(result: RunResult) -> None:
-            self.bases.put(result.parameters, result.base, version)
+            self.bases.put(result.base, version)
             self.show_run(result)
 
         def cancelled() -> None:

@@ -101,12 +101,10 @@ class SitingDialog(QDialog):
         if self.job is not None:
             return self.job
         from slimmeregio.scenarios.engine import prepare_base, suggest_sites
-        from slimmeregio.scenarios.model import Parameters
 
         w = self.window_
         scenario = w.store.current
-        params = scenario.parameters if scenario is not None else Parameters()
-        base = w.bases.get(params)
+        base = w.bases.get(w.project)
         version = w.bases.version
         project = w.project
         k = self.k.value()
@@ -122,13 +120,13 @@ class SitingDialog(QDialog):
 
         def job(progress: Any = None, cancel: Any = None) -> Any:
             task = Task(progress, cancel)
-            b = base or prepare_base(project, params, progress=task.sub(0, 0.4).report, cancel=cancel)
+            b = base or prepare_base(project, progress=task.sub(0, 0.4).report, cancel=cancel)
             sub = task.sub(0.4 if base is None else 0.0, 1.0)
             return b, suggest_sites(b, scenario, k, candidates=candidates, progress=sub.report, cancel=cancel)
 
         def done(result: Any) -> None:
             b, siting = result
-            w.bases.put(params, b, version)
+            w.bases.put(b, version)
             self.show_result(siting)
 
         self.go.setEnabled(False)

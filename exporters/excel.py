@@ -81,10 +81,10 @@ from slimmeregio.exporters.meta import (
     modification_ledger,
     parameter_rows,
 )
-from slimmeregio.exporters.numbers import excel_number
 from slimmeregio.exporters.terms import hoppin_type
 from slimmeregio.layers.errors import ExportError
 from slimmeregio.layers.model import Project
+from slimmeregio.layers.numbers import excel_number
 from slimmeregio.layers.progress import Task
 
 __all__ = ["FORMULA_PREFIXES", "SHEETS", "SHEETS_EN", "TOP_LINKS", "export_excel", "link_flow_ranking", "sheet_names",

@@ -19,7 +19,7 @@ from slimmeregio.exporters._safe import xml_text
 from slimmeregio.exporters.headline import (
     indicator_text,
 )
-from slimmeregio.exporters.numbers import delta, delta_unit, excel_format, excel_number
+from slimmeregio.layers.numbers import delta, delta_unit, excel_format, excel_number
 
 #: Text starting with one of these would be read as a formula (or DDE) by a spreadsheet.
 FORMULA_PREFIXES = ("=", "+", "-", "@", "\t", "\r", "\n")

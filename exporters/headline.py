@@ -19,8 +19,8 @@ import numpy as np
 import pandas as pd
 import shapely
 
-from slimmeregio.exporters.numbers import delta
 from slimmeregio.layers.model import Project
+from slimmeregio.layers.numbers import delta
 from slimmeregio.layers.roles import Role
 
 __all__ = [

@@ -29,13 +29,13 @@ from slimmeregio.exporters.map_layout import (
     _wrap,
 )
 from slimmeregio.exporters.meta import ExportMeta
-from slimmeregio.exporters.numbers import MINUS, fmt_delta, fmt_number
 from slimmeregio.exporters.style import (
     LegendItem,
     draw_polygons,
     legend_handles,
 )
 from slimmeregio.layers.model import Layer
+from slimmeregio.layers.numbers import MINUS, fmt_delta, fmt_number
 from slimmeregio.layers.symbology import (
     CHANGE_COLORS,
 )

@@ -22,7 +22,6 @@ from slimmeregio.exporters.map_layout import (
     Paper,
     _Layers,
 )
-from slimmeregio.exporters.numbers import fmt_number
 from slimmeregio.exporters.style import (
     LegendItem,
     class_index,
@@ -33,6 +32,7 @@ from slimmeregio.exporters.style import (
 )
 from slimmeregio.exporters.terms import hoppin_type
 from slimmeregio.layers.model import Layer
+from slimmeregio.layers.numbers import fmt_number
 from slimmeregio.layers.symbology import (
     ACCESS_CLASSES_MIN,
     ACCESS_COLORS,

@@ -96,13 +96,13 @@ from slimmeregio.exporters.map_themes import (
     _network_background,
 )
 from slimmeregio.exporters.meta import BRUSSELS_NOTES, ExportMeta, build_meta
-from slimmeregio.exporters.numbers import fmt_number
 from slimmeregio.exporters.style import (
     LegendItem,
     clip_frame,
 )
 from slimmeregio.layers.errors import ExportError
 from slimmeregio.layers.model import Project
+from slimmeregio.layers.numbers import fmt_number
 from slimmeregio.layers.progress import Task
 from slimmeregio.layers.symbology import (
     DENSITY_BREAKS,

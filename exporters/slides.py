@@ -35,7 +35,6 @@ from slimmeregio.exporters.headline import (
 )
 from slimmeregio.exporters.map_layout import _find_municipality
 from slimmeregio.exporters.meta import ExportMeta, _tr, build_meta, modification_ledger
-from slimmeregio.exporters.numbers import delta, fmt_delta, fmt_number
 from slimmeregio.exporters.slide_kit import (
     _BLUE,
     _H,
@@ -59,6 +58,7 @@ from slimmeregio.exporters.slide_kit import (
     _title,
 )
 from slimmeregio.layers.model import Project
+from slimmeregio.layers.numbers import delta, fmt_delta, fmt_number
 from slimmeregio.layers.progress import Task
 
 __all__ = ["BODY_PT", "FLOW_ROWS", "FOOTER_NAME", "export_slides", "flow_streets"]

@@ -38,10 +38,10 @@ from slimmeregio.exporters._safe import check_overwrite, html_text, writing
 from slimmeregio.exporters.headline import headline_threshold, share_key
 from slimmeregio.exporters.map_themes import _class_label, shared_flow_breaks
 from slimmeregio.exporters.meta import ExportMeta, _tr, build_meta
-from slimmeregio.exporters.numbers import fmt_delta, fmt_number
 from slimmeregio.exporters.terms import hoppin_type
 from slimmeregio.layers.errors import ExportError
 from slimmeregio.layers.model import Project
+from slimmeregio.layers.numbers import fmt_delta, fmt_number
 from slimmeregio.layers.progress import Task
 from slimmeregio.layers.roles import Role
 from slimmeregio.layers.symbology import (

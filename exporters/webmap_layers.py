@@ -15,9 +15,9 @@ import shapely
 from slimmeregio.exporters._safe import html_text
 from slimmeregio.exporters.map_themes import _class_label, _flow_breaks
 from slimmeregio.exporters.meta import _tr
-from slimmeregio.exporters.numbers import fmt_number
 from slimmeregio.exporters.terms import hoppin_type
 from slimmeregio.layers.model import Project
+from slimmeregio.layers.numbers import fmt_number
 from slimmeregio.layers.roles import Role
 from slimmeregio.layers.symbology import (
     ACCESS_CLASSES_MIN,

@@ -724,14 +724,26 @@ def evaluate(
     result.timings["apply_attach"] = t_apply
     result.timings["total"] = time.perf_counter() - t0
     if scenario is not None:
+        from slimmeregio.scenarios.reference import SITUATION_PARAMETERS  # (imports this module)
+
         differ = parameter_differences(base.parameters, scenario.parameters)
-        if differ:
-            names = ", ".join(differ)
+        situation_differ = [n for n in differ if n in SITUATION_PARAMETERS]
+        measuring_differ = [n for n in differ if n not in SITUATION_PARAMETERS]
+        if situation_differ:
+            names = ", ".join(situation_differ)
             result.notes["parameters_differ"] = {
                 "nl": f"Dit scenario gebruikt andere parameters dan de basis ({names}); "
                 "de verschillen tonen ook hun effect.",
                 "en": f"This scenario uses other parameters than the base ({names}); "
                 "the differences include their effect.",
+            }
+        if measuring_differ:
+            names = ", ".join(measuring_differ)
+            result.notes["measured_as_scenario"] = {
+                "nl": f"Dit scenario meet anders dan de basis ({names}); de basis is voor de vergelijking "
+                "op dezelfde manier gemeten.",
+                "en": f"This scenario measures differently from the base ({names}); for the comparison "
+                "the base is measured the same way.",
             }
     if key is not None:
         base._cache[key] = result
@@ -790,9 +802,11 @@ def compare_scenarios(
     order; each scenario's own parameters apply to its evaluation, so a
     scenario that only changes parameters shows their effect as deltas.
     """
+    from slimmeregio.scenarios.reference import reference_evaluation  # (imports this module)
+
     task = Task(progress, cancel)
     base = prepare_base(project, base_parameters(project), progress=task.sub(0.0, 0.4).report, cancel=cancel)
-    base_eval = evaluate(base, progress=task.sub(0.4, 0.6).report, cancel=cancel)
+    evaluate(base, progress=task.sub(0.4, 0.6).report, cancel=cancel)  # the shared base evaluation, cached
     if planned:
         built_in = planned_projects_scenario(base)
         if built_in is not None:
@@ -807,6 +821,6 @@ def compare_scenarios(
             if error.path is None:  # say which scenario, when several are compared
                 error.path = f"'{scenario.name}'"
             raise
-        comparisons.append(compare(base_eval, evaluation))
+        comparisons.append(compare(reference_evaluation(base, scenario), evaluation))
     task.report(1.0, "done")
     return base, comparisons

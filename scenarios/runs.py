@@ -19,8 +19,9 @@ from slimmeregio.layers.errors import MissingRoleLayerError
 from slimmeregio.layers.model import Project
 from slimmeregio.layers.progress import CancelCheck, ProgressCallback, Task
 from slimmeregio.layers.roles import Role
-from slimmeregio.scenarios.engine import compare, evaluate, prepare_base
+from slimmeregio.scenarios.engine import base_parameters, compare, evaluate, prepare_base
 from slimmeregio.scenarios.model import Parameters, Scenario
+from slimmeregio.scenarios.reference import reference_evaluation
 
 __all__ = [
     "BaseCache",
@@ -99,14 +100,18 @@ class LayerVersions:
 
 @dataclass(frozen=True)
 class RunIdentity:
-    """What a run computed from: the scenarios (label, key) and the layers."""
+    """What a run computed from: the scenarios (label, key), the layers and
+    the base parameters of the project (the one base every run compares with)."""
 
     scenarios: tuple[tuple[str, str], ...]
     layers: tuple[tuple[str, str, int], ...]
+    base: str = ""
 
     def changes(self, current: RunIdentity, lang: str = "nl") -> list[str]:
         """Short phrases saying what differs from ``current`` (empty: nothing)."""
         out = []
+        if self.base != current.base:
+            out.append("basisparameters gewijzigd" if lang == "nl" else "base parameters changed")
         if [s[0] for s in self.scenarios] != [s[0] for s in current.scenarios]:
             out.append("ander scenario" if lang == "nl" else "another scenario")
         elif [s[1] for s in self.scenarios] != [s[1] for s in current.scenarios]:
@@ -122,12 +127,23 @@ def run_identity(
     scenarios: Sequence[Scenario | None],
     labels: Sequence[str] | None = None,
 ) -> RunIdentity:
-    """The identity of a run over ``scenarios`` (``None`` = the base, with the
-    parameters of the first real scenario, as :func:`run_compare` uses)."""
-    params = next((s.parameters for s in scenarios if s is not None), Parameters())
+    """The identity of a run over ``scenarios`` (``None`` = the base situation:
+    the project's layers with the project's base parameters)."""
+    params = _base_parameters(project)
     names = list(labels) if labels is not None else [s.name if s is not None else "" for s in scenarios]
     keys = tuple((names[i], scenario_key(s, params)) for i, s in enumerate(scenarios))
-    return RunIdentity(keys, versions.snapshot(project))
+    return RunIdentity(keys, versions.snapshot(project), parameters_key(params))
+
+
+def _base_parameters(project: Project) -> Parameters:
+    """The project's base parameters; the defaults while the stored ones are
+    invalid (the run itself then refuses them with a located message)."""
+    from slimmeregio.layers.errors import SlimmeRegioError
+
+    try:
+        return base_parameters(project)
+    except SlimmeRegioError:
+        return Parameters()
 
 
 def check_role_layers(project: Project, versions: LayerVersions | None = None) -> None:
@@ -165,7 +181,9 @@ def check_role_layers(project: Project, versions: LayerVersions | None = None) -
 
 
 class BaseCache:
-    """Prepared bases per parameters, valid while the project's layers are unchanged."""
+    """The prepared base of a project (its layers with its base parameters),
+    valid while the layers are unchanged; a change of the base parameters
+    misses the cache by itself (the key is those parameters)."""
 
     def __init__(self) -> None:
         self._bases: dict[str, Any] = {}
@@ -175,12 +193,14 @@ class BaseCache:
         self._bases.clear()
         self.version += 1
 
-    def get(self, parameters: Parameters) -> Any:
-        return self._bases.get(parameters_key(parameters))
+    def get(self, project: Project) -> Any:
+        """The prepared base for ``project``'s current base parameters, or None."""
+        return self._bases.get(parameters_key(_base_parameters(project)))
 
-    def put(self, parameters: Parameters, base: Any, version: int) -> None:
+    def put(self, base: Any, version: int) -> None:
+        """Keep ``base`` unless the layers changed since ``version`` was read."""
         if version == self.version:
-            self._bases[parameters_key(parameters)] = base
+            self._bases[parameters_key(base.parameters)] = base
 
 
 @dataclass(frozen=True, eq=False)
@@ -209,17 +229,21 @@ def run_analysis(
     progress: ProgressCallback | None = None,
     cancel: CancelCheck | None = None,
 ) -> RunResult:
-    """Prepare (unless ``base`` is given), evaluate the base and ``scenario``,
-    and compare them."""
+    """Prepare the base (unless ``base`` is given), evaluate it and ``scenario``,
+    and compare them.
+
+    The base is the project's layers with the project's base parameters, as
+    for ``slimmeregio run``: a scenario that only changes parameters shows
+    their effect as deltas."""
     task = Task(progress, cancel)
-    params = scenario.parameters if scenario is not None else Parameters()
     name = scenario.name if scenario is not None else ""
     if base is None:
         sub = task.sub(0.0, 0.45)
-        base = prepare_base(project, params, progress=sub.report, cancel=cancel)
-    changed = scenario is not None and bool(scenario.modifications)
+        base = prepare_base(project, base_parameters(project), progress=sub.report, cancel=cancel)
+    params = scenario.parameters if scenario is not None else base.parameters
+    changed = scenario is not None and (bool(scenario.modifications) or params != base.parameters)
     sub = task.sub(0.45, 0.7 if changed else 1.0)
-    base_eval = evaluate(base, None, progress=sub.report, cancel=cancel)
+    base_eval = reference_evaluation(base, scenario, progress=sub.report, cancel=cancel)
     if not changed:
         task.report(1.0, "done")
         return RunResult(base, base_eval, base_eval, None, params, identity, "", name)
@@ -241,20 +265,23 @@ def run_compare(
 ) -> tuple[Any, Any, Any, dict[str, Any]]:
     """Evaluate two scenarios (None = the base situation) and compare them.
 
-    Returns (evaluation A, evaluation B, comparison B against A, prepared
-    bases by parameters key for reuse)."""
+    Both are evaluated on the one base (the project's layers with its base
+    parameters). Returns (evaluation A, evaluation B, comparison B against A,
+    the prepared base by parameters key for reuse)."""
     task = Task(progress, cancel)
+    params = base_parameters(project)
+    key = parameters_key(params)
+    if key not in bases:
+        bases[key] = prepare_base(project, params, progress=task.sub(0, 0.3).report, cancel=cancel)
+    base = bases[key]
     out = []
-    for i, sc in enumerate((first, second)):
-        params = sc.parameters if sc is not None else (
-            first.parameters if first is not None else second.parameters if second is not None else Parameters()
-        )
-        key = parameters_key(params)
-        sub = task.sub(i * 0.5, i * 0.5 + 0.5)
-        if key not in bases:
-            bases[key] = prepare_base(project, params, progress=sub.sub(0, 0.5).report, cancel=cancel)
-        as_base = sc is None or (not sc.modifications and sc.parameters == bases[key].parameters)
-        out.append(evaluate(bases[key], None if as_base else sc, progress=sub.sub(0.5, 1).report, cancel=cancel))
+    for i, (sc, other) in enumerate(((first, second), (second, first))):
+        sub = task.sub(0.3 + i * 0.35, 0.65 + i * 0.35)
+        if sc is None:  # the base, measured as the scenario it is compared with
+            out.append(reference_evaluation(base, other, progress=sub.report, cancel=cancel))
+        else:
+            as_base = not sc.modifications and sc.parameters == base.parameters
+            out.append(evaluate(base, None if as_base else sc, progress=sub.report, cancel=cancel))
     cmp = compare(out[0], out[1])
     task.report(1.0, "done")
     return out[0], out[1], cmp, bases

@@ -1,14 +1,17 @@
 """A short plain-text summary of a comparison: key indicators with their change, and every warning.
 
-What ``slimmeregio run`` prints. Numbers use the user's language
-conventions (``nl``: ``1.234,5``; ``en``: ``1,234.5``); a dwelling without a
-route makes a median ``geen route`` / ``no route``.
+What ``slimmeregio run`` prints. Numbers come from the one formatter
+(:mod:`slimmeregio.layers.numbers`), so they read as in the app and every
+export (``nl``: ``1.234,5``; ``en``: ``1,234.5``; a change never reads ``+0,0``
+when the values differ); a dwelling without a route makes a median
+``geen route`` / ``no route``.
 """
 
 from __future__ import annotations
 
 import math
 
+from slimmeregio.layers.numbers import fmt_delta, fmt_number
 from slimmeregio.scenarios.engine import parameter_differences
 from slimmeregio.scenarios.results import Comparison, fmt_threshold
 
@@ -31,21 +34,12 @@ def key_indicators(comparison: Comparison) -> list[str]:
     return [k for k in keys if k in present]
 
 
-def _number(value: float, unit: str, lang: str, *, signed: bool = False) -> str:
+def _number(value: float, unit: str, lang: str) -> str:
     if value is None or (isinstance(value, float) and math.isnan(value)):
         return "-"
     if math.isinf(value):
         return "geen route" if lang == "nl" else "no route"
-    digits = 0 if unit in ("count", "m") else (1 if unit in ("%", "min") else 2)
-    if signed and digits and abs(value) < 10 ** -digits:
-        digits += 1  # a small change should not print as +0.0
-        if abs(value) < 0.5 * 10 ** -digits:
-            value = 0.0
-    text = f"{value:{'+' if signed else ''},.{digits}f}"
-    if lang == "nl":
-        text = text.replace(",", "\0").replace(".", ",").replace("\0", ".")
-    # Labels name minutes and metres already; shares get their %.
-    return text + (" %" if unit == "%" else "")
+    return fmt_number(value, unit, lang)
 
 
 def summary_lines(comparison: Comparison, lang: str = "nl") -> list[str]:
@@ -66,8 +60,8 @@ def summary_lines(comparison: Comparison, lang: str = "nl") -> list[str]:
     for key in key_indicators(comparison):
         r = rows.loc[key]
         unit = str(r["unit"])
-        base, scen, delta = float(r["base"]), float(r["scenario"]), float(r["delta"])
-        change = _number(delta, unit, lang, signed=True) if math.isfinite(delta) else "-"
+        base, scen = float(r["base"]), float(r["scenario"])
+        change = fmt_delta(scen, base, unit, lang) if math.isfinite(base) and math.isfinite(scen) else "-"
         lines.append(
             f"{r[label_col]}: {_number(base, unit, lang)} -> {_number(scen, unit, lang)} ({change})"
         )

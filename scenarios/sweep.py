@@ -27,7 +27,6 @@ import socket
 import threading
 import time
 import warnings
-from collections import OrderedDict
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
@@ -40,6 +39,7 @@ from slimmeregio.layers.errors import OperationCancelled, SlimmeRegioError
 from slimmeregio.layers.model import Project
 from slimmeregio.layers.progress import CancelCheck, ProgressCallback
 from slimmeregio.scenarios.engine import Base, compare, evaluate, prepare_base
+from slimmeregio.scenarios.reference import reference_evaluation
 from slimmeregio.scenarios.sweep_model import SweepPlan, Variant
 from slimmeregio.scenarios.sweep_store import SweepRow, SweepStore
 
@@ -56,8 +56,6 @@ __all__ = [
 
 #: How often Dask retries a variant whose worker died.
 RETRIES = 3
-#: Bases with other parameters kept per worker process.
-_BASE_CACHE_SIZE = 4
 
 
 class SweepClusterError(SlimmeRegioError):
@@ -90,33 +88,6 @@ def base_key(project_path: str | Path | None) -> str:
 # One variant (runs on a worker, or in this process)
 # ---------------------------------------------------------------------------
 
-#: (id of the scattered base, parameters) -> (that base, the base prepared with them);
-#: holding the scattered base keeps its id from being reused while cached.
-_bases: OrderedDict[tuple[int, str], tuple[Base, Base]] = OrderedDict()
-_bases_lock = threading.Lock()
-
-
-def _base_for(base: Base, variant: Variant) -> Base:
-    """``base`` when the variant keeps its parameters, else a base prepared with them."""
-    params = variant.scenario.parameters
-    if params == base.parameters:
-        return base
-    if base.project is None:
-        raise ValueError("a sweep's base must be prepared from a project")
-    key = (id(base), variant.parameters_key)
-    with _bases_lock:
-        cached = _bases.get(key)
-        if cached is not None and cached[0] is base:
-            _bases.move_to_end(key)
-            return cached[1]
-    prepared = prepare_base(base.project, params)
-    with _bases_lock:
-        _bases[key] = (base, prepared)
-        while len(_bases) > _BASE_CACHE_SIZE:
-            _bases.popitem(last=False)
-    return prepared
-
-
 def evaluate_variant(base: Base, variant: Variant) -> SweepRow:
     """The variant compared with the base, as ``slimmeregio run`` does it.
 
@@ -134,8 +105,9 @@ def evaluate_variant(base: Base, variant: Variant) -> SweepRow:
         worker=f"{socket.gethostname()}:{os.getpid()}",
     )
     try:
-        prepared = _base_for(base, variant)
-        comparison = compare(evaluate(prepared), evaluate(prepared, variant.scenario))
+        # As `slimmeregio run`: the one base (the project's base parameters);
+        # the variant's own parameters apply to its evaluation.
+        comparison = compare(reference_evaluation(base, variant.scenario), evaluate(base, variant.scenario))
     except SlimmeRegioError as error:
         row.status = "error"
         row.message_nl = error.full_message("nl")
@@ -296,10 +268,9 @@ def run_sweep(
         if progress is not None:
             progress(skipped / max(total, 1), f"{skipped}/{total}")
         if todo:
-            # group variants by parameters, so a worker's cached base is reused
-            todo.sort(key=lambda v: (v.parameters_key != plan.base_parameters.model_dump_json(),
-                                     v.parameters_key, v.index))
-            base = prepare_base(project, plan.base_parameters)
+            # grouped by parameters: the engine reuses speeds and weights between neighbours
+            todo.sort(key=lambda v: (v.parameters_key, v.index))
+            base = prepare_base(project)
             if workers == 0 and client is None and scheduler is None:
                 for variant in todo:
                     record(evaluate_variant(base, variant))

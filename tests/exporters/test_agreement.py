@@ -22,8 +22,8 @@ import openpyxl
 import pytest
 from pptx import Presentation
 
-from slimmeregio.exporters.numbers import MINUS, fmt_delta, fmt_number
 from slimmeregio.exporters.pack import export_pack
+from slimmeregio.layers.numbers import MINUS, fmt_delta, fmt_number
 from slimmeregio.scenarios.model import AddMobipunt, Scenario
 
 from .conftest import Results, make_comparison, make_evaluation

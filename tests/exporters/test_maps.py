@@ -16,8 +16,8 @@ from slimmeregio.exporters.maps import (
     masterplan_figure,
     parse_paper,
 )
-from slimmeregio.exporters.numbers import fmt_delta
 from slimmeregio.layers.errors import ExportError, OutputExistsError
+from slimmeregio.layers.numbers import fmt_delta
 
 from ._helpers import pdf_page_count, png_dpi, png_size
 from .conftest import HOSTILE_PATH, Results

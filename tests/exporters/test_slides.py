@@ -53,7 +53,7 @@ def test_scenario_slide_has_map_and_three_numbers(deck: Presentation, results: R
     assert len(pictures) == 1 and pictures[0].image.content_type == "image/png"
     tiles = [s for s in slide.shapes if s.name == "Kerncijfer"]
     assert len(tiles) == 3
-    from slimmeregio.exporters.numbers import fmt_delta, fmt_number
+    from slimmeregio.layers.numbers import fmt_delta, fmt_number
 
     text = _text(slide)
     # headline: the threshold where the share changes most, picked by hand from the region values
@@ -163,7 +163,7 @@ def _expected_streets(links, column: str, n: int = 5) -> list[tuple[str, float]]
 
 
 def test_flow_slide_lists_the_busiest_streets(deck: Presentation, results: Results) -> None:
-    from slimmeregio.exporters.numbers import fmt_number
+    from slimmeregio.layers.numbers import fmt_number
 
     slide = deck.slides[4]
     tables = [s.table for s in slide.shapes if s.has_table]
@@ -220,7 +220,7 @@ def test_text_is_tagged_dutch_belgian_and_has_speaker_notes(deck: Presentation) 
 
 
 def test_conclusions_and_site_slide_name_their_numbers_and_start(results: Results, tmp_path: Path) -> None:
-    from slimmeregio.exporters.numbers import fmt_delta, fmt_number
+    from slimmeregio.layers.numbers import fmt_delta, fmt_number
 
     path = export_slides(results.project, [results.comparison], tmp_path / "s.pptx", siting=results.siting)
     deck = Presentation(str(path))

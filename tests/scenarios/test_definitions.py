@@ -307,9 +307,9 @@ def test_summary_lines_show_key_indicators_with_change_and_every_warning(small_p
     # Dwellings in Dutch number format, unchanged.
     assert f"Woningen: {total:,}".replace(",", ".") + " -> " in "\n".join(nl)
     assert any(line.startswith("Dwellings: ") and f"{total:,}" in line for line in en)
-    # A cycling share with its change, signed.
+    # A cycling share with its change, signed (the one formatter: minus sign, percentage points).
     share = [line for line in en if line.startswith("Share of dwellings within 5 min by bike of a mobipunt")]
-    assert len(share) == 1 and "%" in share[0] and "(-" in share[0]
+    assert len(share) == 1 and "%" in share[0] and "(\u2212" in share[0] and " pp)" in share[0]
     # The east village has no station: the no-route count and its warning.
     no_route = [line for line in en if line.startswith("Dwellings without a cycling route to a station")]
     assert no_route and f"{east:,} -> {east:,}" in no_route[0]

@@ -7,7 +7,7 @@ import math
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from slimmeregio.exporters.numbers import (
+from slimmeregio.layers.numbers import (
     MINUS,
     delta,
     excel_format,

@@ -1,7 +1,7 @@
 """Numbers as planners read them, in Dutch and English: values, deltas and their spreadsheet formats.
 
-One formatter for every export (and for the app and CLI, which may import
-it): a value shows with its unit's display precision (``78,4 %``,
+The one formatter of the app, the command line and every export (it lives
+at the base of the house so every layer can use it): a value shows with its unit's display precision (``78,4 %``,
 ``6,2 min``, ``12.345``); a delta between two values reads ``±0`` only when
 the two values are equal at that precision, and otherwise shows as many
 decimals as it takes to be non-zero (``3,1 → 3,0 min`` gives ``−0,04 min``,
