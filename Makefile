@@ -1,17 +1,17 @@
 # The two commands: `make run` and `make test`. Both set up .venv when it is
-# missing or when pyproject.toml changed.
+# missing or when pyproject.toml or constraints.txt changed.
 PYTHON ?= python3
 VENV := .venv
 PY := $(VENV)/bin/python
 STAMP := $(VENV)/.installed
 
-.PHONY: run test lint bench region clean installer
+.PHONY: run test lint bench region clean installer lock
 
-$(STAMP): pyproject.toml
+$(STAMP): pyproject.toml constraints.txt
 	@$(PYTHON) -c 'import sys; sys.exit(0 if sys.version_info >= (3, 11) else "Python 3.11+ is needed (found %s)" % sys.version.split()[0])'
 	@test -x $(PY) || $(PYTHON) -m venv $(VENV)
 	$(PY) -m pip install --quiet --upgrade pip
-	$(PY) -m pip install --quiet -e '.[test,installer]'
+	$(PY) -m pip install --quiet -c constraints.txt -e '.[test,installer]'
 	@touch $(STAMP)
 
 run: $(STAMP)
@@ -35,6 +35,11 @@ region: $(STAMP)
 # dist/slimmeregio-<version>-linux-<machine>.tar.gz.
 installer: $(STAMP)
 	$(PY) installer/build.py
+
+# Rewrite constraints.txt from the installed environment (after a deliberate upgrade).
+lock: $(STAMP)
+	@{ sed -n '1,3p' constraints.txt; $(PY) -m pip list --format=freeze | grep -v -i -E '^(pip|setuptools|wheel|slimmeregio)=='; } > constraints.txt.new
+	@mv constraints.txt.new constraints.txt
 
 clean:
 	rm -rf $(VENV) build dist *.egg-info
