@@ -101,31 +101,16 @@ def run_export(kind: str, project: Any, run: Any, path: Path, *, theme: str = "b
 
         return Path(export_atlas(project, path, theme=theme, evaluation=evaluation, comparison=comparison,
                                  paper=paper, force=True, lang=lang, progress=progress, cancel=cancel))
-    if kind == "excel":
-        from slimmeregio.exporters.excel import export_excel
+    # The results-based formats go through the one exporter signature, so the
+    # interface language always reaches the file (lang is required there).
+    registry_kind = {"excel": "xlsx", "webmap": "html", "slides": "pptx", "gpkg": "gpkg", "pack": "pack"}.get(kind)
+    if registry_kind is not None:
+        from slimmeregio.exporters.registry import export
 
-        return Path(export_excel(_results(run), path, project=project, force=True, lang=lang,
-                                 progress=progress, cancel=cancel))
-    if kind == "webmap":
-        from slimmeregio.exporters.webmap import export_webmap
-
-        return Path(export_webmap(project, _results(run), path, force=True, lang=lang,
-                                  progress=progress, cancel=cancel))
-    if kind == "slides":
-        from slimmeregio.exporters.slides import export_slides
-
-        return Path(export_slides(project, _results(run), path, force=True, lang=lang,
-                                  progress=progress, cancel=cancel))
-    if kind == "gpkg":
-        from slimmeregio.exporters.geopackage import export_geopackage
-
-        return Path(export_geopackage(project, _results(run), path, force=True, progress=progress, cancel=cancel))
-    if kind == "pack":
-        from slimmeregio.exporters.pack import export_pack
-
-        manifest = export_pack(_results(run), path, project=project, paper=paper, atlas=True, force=True,
-                               lang=lang, progress=progress, cancel=cancel)
-        return Path(manifest.folder)
+        options: dict[str, Any] = {"paper": paper, "atlas": True} if kind == "pack" else {}
+        out = export(registry_kind, project, _results(run), path, lang=lang, force=True,
+                     progress=progress, cancel=cancel, **options)
+        return Path(out.folder) if kind == "pack" else Path(out)
     raise ValueError(f"unknown export kind: {kind}")
 
 

@@ -28,6 +28,7 @@ from PyQt6.QtWidgets import (
 
 from slimmeregio.desktop.i18n import language, tr
 from slimmeregio.desktop.themes import THEME_KEYS, theme_label
+from slimmeregio.layers.numbers import fmt_delta, fmt_difference, fmt_number
 from slimmeregio.scenarios.results import indicator_label, indicator_unit
 
 __all__ = [
@@ -37,24 +38,14 @@ __all__ = [
 
 
 def fmt(value: Any, unit: str = "", *, signed: bool = False) -> str:
-    """A number the Dutch way (1.234,5) or the English way; '–' for missing."""
+    """A number in the interface language through the one formatter
+    (:mod:`slimmeregio.layers.numbers`), so the app reads as every export;
+    ``signed``: a difference shown on its own, with as many decimals as it
+    takes to be non-zero (``±0`` only when it is zero as shown). '–' for missing."""
     if value is None or (isinstance(value, float) and not math.isfinite(value)):
         return "–"
-    v = float(value)
-    if signed and v == 0:
-        return "0"
-    digits = 1 if unit in ("%", "min", "km") else 0
-    if signed and v != 0 and abs(v) < 0.05 * 10 ** (1 - digits):
-        digits += 2  # a small change is shown, not rounded away to "+0,0"
-    text = f"{v:+,.{digits}f}" if signed else f"{v:,.{digits}f}"
-    if signed and round(abs(v), digits) == 0:
-        text = f"{'+' if v > 0 else '-'}<{10.0 ** -digits:.{digits}f}"  # "+<0.001", never "+0.000"
-    if language() == "nl":
-        text = text.replace(",", "\0").replace(".", ",").replace("\0", ".")
-    suffix = {"%": " %", "min": " min", "m": " m", "km": " km", "count": ""}.get(unit, f" {unit}" if unit else "")
-    if unit == "%" and signed:
-        suffix = " pp"  # difference of two shares: percentage points
-    return text + suffix
+    lang = language()
+    return fmt_difference(value, unit, lang) if signed else fmt_number(value, unit, lang)
 
 
 def key_indicators(parameters: Any) -> list[str]:
@@ -212,7 +203,9 @@ class KeyFigureCard(QFrame):
             return
         good = (delta > 0) == better_when_higher
         arrow = "▲" if delta > 0 else "▼"
-        self.delta.setText(f"{arrow} {fmt(delta, unit, signed=True)} {against}")
+        # the same text as every export: value and reference as shown decide the decimals
+        change = fmt_delta(value, value - delta, unit, language())
+        self.delta.setText(f"{arrow} {change} {against}")
         self.delta.setStyleSheet("color: #1b7a4a; font-weight: 600;" if good else "color: #b23c17; font-weight: 600;")
 
 

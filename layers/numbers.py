@@ -22,6 +22,7 @@ __all__ = [
     "excel_format",
     "excel_number",
     "fmt_delta",
+    "fmt_difference",
     "fmt_number",
 ]
 
@@ -128,6 +129,25 @@ def fmt_delta(after: Any, before: Any, unit: str = "", lang: str = "nl") -> str:
     if d.direction == 0:
         return "±0" + _SUFFIX.get(du, "")
     return fmt_number(d.value, du, lang, signed=True, digits=d.digits)
+
+
+def fmt_difference(value: Any, unit: str = "", lang: str = "nl") -> str:
+    """A difference shown without its two values (a table's change column):
+    ``+0,003 pp``, ``−0,5 min``; as many decimals as it takes to be non-zero,
+    ``±0`` only when it is zero. ``unit`` is the values' unit (``%`` gives
+    ``pp``). Prefer :func:`fmt_delta` where both values are at hand.
+    """
+    v = _float(value)
+    if v is None or math.isnan(v):
+        return "–"
+    du = delta_unit(unit)
+    digits = display_digits(unit, abs(v))
+    d = digits
+    while round(v, d) == 0 and d < digits + _MAX_EXTRA:
+        d += 1
+    if round(v, d) == 0:
+        return "±0" + _SUFFIX.get(du, "")
+    return fmt_number(v, du, lang, signed=True, digits=d)
 
 
 def excel_number(value: Any, unit: str = "") -> Any:

@@ -468,11 +468,11 @@ def test_numbers_are_formatted_the_planners_way():
     assert fmt(1234.56, "%") == "1.234,6 %"
     assert fmt(270815, "count") == "270.815"
     assert fmt(0.003, "%", signed=True) == "+0,003 pp"
-    assert fmt(-0.5, "min", signed=True) == "-0,5 min"
-    assert fmt(0.0, "%", signed=True) == "0"
-    # a change too small for three decimals is shown as such, never as "+0,000"
-    assert fmt(0.0004, "%", signed=True) == "+<0,001 pp"
-    assert fmt(-0.0004, "min", signed=True) == "-<0,001 min"
+    assert fmt(-0.5, "min", signed=True) == "\u22120,5 min"  # the minus sign, as in every export
+    assert fmt(0.0, "%", signed=True) == "±0 pp"
+    # a small change shows as many decimals as it needs, never as "+0,0"
+    assert fmt(0.0004, "%", signed=True) == "+0,0004 pp"
+    assert fmt(-0.0004, "min", signed=True) == "\u22120,0004 min"
     assert fmt(float("nan"), "%") == "–"
     i18n.set_language("en")
     try:

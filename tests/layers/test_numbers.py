@@ -78,3 +78,15 @@ def test_excel_numbers_are_numbers() -> None:
     assert excel_number("tekst") == "tekst"
     assert excel_format("pp", 2, signed=True) == '+#,##0.00" pp";-#,##0.00" pp";"±0 pp"'
     assert excel_format("count") == "#,##0"
+
+
+@given(st.floats(min_value=-1e6, max_value=1e6, allow_nan=False), st.sampled_from(["%", "min", "m", "count", ""]))
+def test_a_lone_difference_never_reads_zero_unless_it_is(value, unit):
+    from slimmeregio.layers.numbers import MINUS, fmt_difference
+
+    text = fmt_difference(value, unit, "en")
+    shown = float(text.split()[0].replace(MINUS, "-").replace(",", "").replace("±", "")) if "±" not in text else 0.0
+    if abs(value) >= 1e-4:
+        assert "±" not in text and shown != 0 and (shown > 0) == (value > 0)
+    if "±" in text:
+        assert abs(value) < 1e-4
