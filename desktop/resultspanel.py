@@ -201,10 +201,15 @@ class KeyFigureCard(QFrame):
             self.delta.setText(tr("= geen verandering") + f" {against}")
             self.delta.setStyleSheet("color: #7b8794;")
             return
-        good = (delta > 0) == better_when_higher
-        arrow = "▲" if delta > 0 else "▼"
         # the same text as every export: value and reference as shown decide the decimals
         change = fmt_delta(value, value - delta, unit, language())
+        self.delta.setToolTip(tr("Exact verschil: {d}", d=fmt_difference(delta, unit, language())))
+        if change.startswith("±"):  # equal as shown: neutral, the exact change in the tooltip
+            self.delta.setText(f"{change} {against}")
+            self.delta.setStyleSheet("color: #7b8794;")
+            return
+        good = (delta > 0) == better_when_higher
+        arrow = "▲" if delta > 0 else "▼"
         self.delta.setText(f"{arrow} {change} {against}")
         self.delta.setStyleSheet("color: #1b7a4a; font-weight: 600;" if good else "color: #b23c17; font-weight: 600;")
 
@@ -414,15 +419,16 @@ class ResultsPanel(QWidget):
         base_header = tr("Basis") if not self.reference else tr("Referentie: {name}", name=self.reference)
         headers = {"name": tr("Gemeente"), "nis": tr("NIS"), "base": base_header,
                    "scenario": tr("Scenario") if self.comparison is not None else tr("Waarde"),
-                   "delta": tr("Verschil") + f" ({reference_text(self.reference)})"}
+                   "delta": tr("Verschil") + f"\n({reference_text(self.reference)})"}
         self.table_model.lower_is_better = not higher_is_better(key)
         self.table_model.set_frame(frame, headers=headers, units={c: unit for c in ("base", "scenario", "delta")},
                                    signed={"delta"})
         self.table.resizeColumnsToContents()
         header = self.table.horizontalHeader()
-        header.setSectionResizeMode(0, QHeaderView.ResizeMode.Stretch)
-        for c in range(1, len(frame.columns)):
+        # municipality names in full; the change column takes what is left
+        for c in range(len(frame.columns)):
             header.setSectionResizeMode(c, QHeaderView.ResizeMode.ResizeToContents)
+        header.setSectionResizeMode(len(frame.columns) - 1, QHeaderView.ResizeMode.Stretch)
         if "nis" in frame.columns:
             self.table.setColumnHidden(list(frame.columns).index("nis"), True)
         self._draw_bars(frame, key)
