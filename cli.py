@@ -459,6 +459,9 @@ def _export_project(path: str | None) -> Any:
 @click.option("--sites", "sites", type=click.IntRange(0, 50), default=0, show_default=True,
               help="Also suggest this many new mobipunt sites (map, web map, GeoPackage).")
 @click.option("--force", is_flag=True, help="Replace existing files.")
+@click.option("--planned", is_flag=True,
+              help="Also compare the built-in scenario 'geplande projecten' (the housing layer's planned "
+                   "projects on today's situation), first in the pack.")
 @click.option("--project", "project_path", type=click.Path(dir_okay=False), default=None,
               help="Project file (.srp/.gpkg) or layer file; default: the embedded region.")
 def export_command(
@@ -470,6 +473,7 @@ def export_command(
     municipalities: tuple[str, ...],
     sites: int,
     force: bool,
+    planned: bool,
     project_path: str | None,
 ) -> None:
     """Evaluate SCENARIO_FILES against the base and write the council pack
@@ -491,8 +495,11 @@ def export_command(
         with progress_bar("Export") as bar:
             task = Task(bar)
             base, comparisons = compare_scenarios(
-                project, scenarios, progress=task.sub(0.0, 0.5).report
+                project, scenarios, planned=planned, progress=task.sub(0.0, 0.5).report
             )
+            if planned and len(comparisons) == len(scenarios):
+                click.echo("Let op: de woningenlaag heeft geen geplande projecten." if lang == "nl"
+                           else "Warning: the housing layer has no planned projects.", err=True)
             siting = suggest_sites(base, scenarios[-1], sites) if sites else None
             manifest = export_pack(
                 comparisons, out, project=project, siting=siting, formats=chosen_formats,

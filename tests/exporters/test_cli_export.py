@@ -75,3 +75,22 @@ def test_help_says_what_atlas_and_municipality_do() -> None:
     assert "every municipality of the region (never cut by --municipality)" in text
     assert "gemeenten/NAME/ with one map page per scenario" in text
     assert "The regional files stay whole." in text
+
+
+def test_planned_projects_are_a_scenario_of_the_pack(scenario_file: Path, tmp_path: Path) -> None:
+    """--planned adds 'geplande projecten' first; its change in dwellings is the layer's planned ones."""
+    import openpyxl
+
+    from slimmeregio.layers.region import load_region
+
+    housing = load_region().layers["woningen"].frame
+    planned = int(housing.loc[housing["status"] == "gepland", "woningen"].sum())  # hand count
+    assert planned > 0
+    out = tmp_path / "pack"
+    result = CliRunner().invoke(cli, ["export", str(scenario_file), "--out", str(out), "--formats", "xlsx",
+                                      "--planned"])
+    assert result.exit_code == 0, result.output
+    book = openpyxl.load_workbook(out / "resultaten.xlsx")
+    cells = [c.value for ws in book.worksheets for row in ws.iter_rows() for c in row if c.value is not None]
+    assert "geplande projecten" in cells  # a column of its own (the layer's note also names planned projects)
+    assert planned in cells  # the planned scenario's dwellings change, stored as a whole number
