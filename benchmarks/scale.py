@@ -287,7 +287,8 @@ def _section(made: dict[str, Any], first: dict[str, Any], second: dict[str, Any]
             f"{platform.python_version()}; load average at the end {load:.1f}.",
             "",
             f"Synthetic extract of {made['ways']:,} highway ways imported with `slimmeregio "
-            f"import-osm --clip-to resources/region.gpkg` in {import_s:.1f} s: "
+            f"import-osm --clip-to resources/region.gpkg`"
+            + (f" in {import_s:.1f} s" if import_s == import_s else "") + ": "
             f"{made['links']:,} links; network {first['nodes']:,} nodes, {first['edges']:,} edges. "
             f"Housing: {first['housing_points']:,} address points (one dwelling each) drawn "
             f"from the embedded population grid. Embedded municipalities, stations and "
@@ -339,7 +340,9 @@ def main() -> int:
     network = folder / f"network-{args.ways}.gpkg"
     addresses = folder / f"addresses-{args.addresses}.gpkg"
     project = folder / f"scale-{tag}.srp"
-    made: dict[str, Any] = {"ways": args.ways}
+    facts = folder / f"facts-{tag}.json"  # what making the data measured, for a rerun on kept data
+    made: dict[str, Any] = json.loads(facts.read_text()) if facts.exists() and project.exists() else {}
+    made["ways"] = args.ways
     if not extract.exists():
         t = time.perf_counter()
         subprocess.run(
@@ -347,22 +350,20 @@ def main() -> int:
             check=True, capture_output=True, cwd=ROOT,
         )  # fmt: skip
         print(f"extract written in {time.perf_counter() - t:.1f} s", flush=True)
-    import_s = float("nan")
     if not network.exists():
-        import_s = _timed_cli("import-osm", str(extract), "--out", str(network), "--clip-to", str(REGION))
-        print(f"import-osm: {import_s:.1f} s", flush=True)
+        made["import_s"] = _timed_cli("import-osm", str(extract), "--out", str(network), "--clip-to", str(REGION))
+        print(f"import-osm: {made['import_s']:.1f} s", flush=True)
     if not addresses.exists():
         print(json.dumps(_child("--step", "addresses", str(addresses), str(args.addresses))), flush=True)
-    if not project.exists():
+    if not project.exists() or "links" not in made:
         made.update(_child("--step", "project", str(network), str(addresses), str(project)))
-    else:
-        made["links"] = float("nan")
+    facts.write_text(json.dumps(made))
     print(json.dumps(made), flush=True)
     first = _child("--step", "full", str(project))
     print(json.dumps(first), flush=True)
     second = _child("--step", "open", str(project))
     print(json.dumps(second), flush=True)
-    section = _section(made, first, second, import_s)
+    section = _section(made, first, second, float(made.get("import_s", float("nan"))))
     print(section)
     if not args.no_results:
         write_section("scale", section)

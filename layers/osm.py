@@ -59,7 +59,7 @@ from slimmeregio.layers.errors import OsmImportError, SourceNotFoundError
 from slimmeregio.layers.model import ANALYSIS_CRS, Layer, LayerReport
 from slimmeregio.layers.osm_rules import DEFAULT_RULES, OsmRules, RouteInfo
 from slimmeregio.layers.progress import CancelCheck, ProgressCallback, Task
-from slimmeregio.layers.roles import LINK_CLASSES, Role
+from slimmeregio.layers.roles import BRUSSELS_LAYER_NAMES, LINK_CLASSES, Role
 
 __all__ = [
     "NETWORK_LAYER",
@@ -381,16 +381,25 @@ class _Source:
 def region_clip(layers: Sequence[Layer], *, buffer_m: float = 2000.0) -> BaseGeometry:
     """The union of the municipality polygons of ``layers``, buffered.
 
-    Uses the layers with role ``municipalities``; when there are none, every
-    polygon layer. The buffer (metres, Lambert 72) keeps border crossings
-    and the first stretch across the border in the network.
+    Uses the layers with role ``municipalities`` and the Brussels area layer
+    (named as in :data:`~slimmeregio.layers.roles.BRUSSELS_LAYER_NAMES`: the
+    main destination of commuting, so its streets stay in the network); when
+    there are none, every polygon layer. The buffer (metres, Lambert 72)
+    keeps border crossings and the first stretch across the border in the
+    network.
 
     Raises
     ------
     OsmImportError
         When no layer holds polygons.
     """
-    chosen = [la for la in layers if la.role == Role.MUNICIPALITIES and not la.is_raster]
+    chosen = [
+        la
+        for la in layers
+        if not la.is_raster
+        and (la.role == Role.MUNICIPALITIES or la.name.strip().lower() in BRUSSELS_LAYER_NAMES)
+        and "Polygon" in la.geometry_type
+    ]
     if not chosen:
         chosen = [
             la

@@ -20,6 +20,7 @@ __all__ = [
     "CANONICAL_VALUES",
     "FIELD_SYNONYMS",
     "HOPPIN_TYPES",
+    "BRUSSELS_LAYER_NAMES",
     "HOUSING_STATUSES",
     "LINK_CLASSES",
     "ROLE_FIELDS",
@@ -60,6 +61,11 @@ _ROLE_LABELS: dict[Role, tuple[str, str]] = {
     Role.PT_STOPS: ("OV-haltes", "public transport stops"),
     Role.OTHER: ("andere", "other"),
 }
+
+#: Names of the polygon layer of the Brussels area (case-insensitive): not
+#: analysed, but the main destination of commuting, so the engine routes to
+#: its border and an OpenStreetMap import keeps its streets.
+BRUSSELS_LAYER_NAMES = ("brussel", "brussels", "bruxelles", "brussel-hoofdstad", "brussels-capital")
 
 #: Link classes of a bike network, best first. Values as planners write them.
 LINK_CLASSES = ("fietssnelweg", "bovenlokaal", "lokaal", "overig")

@@ -26,6 +26,7 @@ import numpy as np
 import shapely
 
 from slimmeregio.layers.model import ANALYSIS_CRS, Project
+from slimmeregio.layers.roles import BRUSSELS_LAYER_NAMES
 from slimmeregio.scenarios.attach import Attachment
 from slimmeregio.scenarios.network import Network
 
@@ -38,7 +39,6 @@ __all__ = [
 ]
 
 #: Layer names (lower case) recognised as the Brussels area.
-BRUSSELS_LAYER_NAMES = ("brussel", "brussels", "bruxelles", "brussel-hoofdstad", "brussels-capital")
 
 #: The note an evaluation carries when the project has no Brussels area.
 NO_BRUSSELS_NOTE = {

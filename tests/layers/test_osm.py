@@ -767,3 +767,23 @@ def test_imported_network_builds_the_expected_graph(tmp_path: Path) -> None:
     assert sorted(np.bincount(labels)) == [2, 5]
     # Stable link ids are the OSM way ids.
     assert set(np.unique(net.link_id)) == {1, 2, 3, 4, 5}
+
+
+def test_region_clip_keeps_brussels_whatever_its_role() -> None:
+    """The embedded region's Brussels layer has role 'other': the clip keeps its area all the same
+    (commuting goes there; the engine routes to its border)."""
+    from slimmeregio.layers.io import load_layers
+    from slimmeregio.layers.model import ANALYSIS_CRS
+    from slimmeregio.layers.osm import clip_from_file, region_clip
+    from slimmeregio.layers.roles import Role
+
+    path = Path(__file__).resolve().parents[2] / "resources" / "region.gpkg"
+    layers = load_layers(path)
+    brussels = next(la for la in layers if la.name == "brussel")
+    assert brussels.role != Role.MUNICIPALITIES  # the case that lost Brussels
+    inside = brussels.frame.to_crs(ANALYSIS_CRS).geometry.union_all().representative_point()
+    assert region_clip(layers, buffer_m=0).contains(inside)
+    assert clip_from_file(path).contains(inside)
+    # and a polygon layer with another name (not Brussels) still does not widen the clip
+    others = [la for la in layers if la.name != "brussel"]
+    assert not region_clip(others, buffer_m=0).contains(inside)
