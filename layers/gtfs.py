@@ -754,27 +754,9 @@ def write_gtfs_gpkg(result: GtfsImport, out: str | Path, *, force: bool = False)
     ExportError
         The file cannot be written.
     """
-    from slimmeregio.layers.errors import ExportError
-    from slimmeregio.layers.safe_io import atomic_path, check_overwrite
+    from slimmeregio.layers.gpkg_out import write_layers_gpkg
 
-    target = check_overwrite(out, force)
-    layer = result.layer
-    try:
-        with atomic_path(target, suffix=".gpkg") as tmp:
-            layer.frame.to_file(
-                tmp,
-                layer=layer.name,
-                driver="GPKG",
-                engine="pyogrio",
-                layer_options={"DESCRIPTION": f"{layer.name} — {layer.attribution}"},
-                layer_metadata={
-                    "attribution": layer.attribution or "",
-                    "source": str(layer.source),
-                    "provenance": json.dumps(result.provenance, ensure_ascii=False),
-                },
-            )
-    except (OSError, RuntimeError, ValueError) as exc:
-        if isinstance(exc, ExportError):
-            raise
-        raise ExportError(path=target, reason=str(exc), detail=repr(exc)) from exc
-    return target
+    return write_layers_gpkg(
+        [result.layer], out, force=force,
+        metadata={"provenance": json.dumps(result.provenance, ensure_ascii=False)},
+    )

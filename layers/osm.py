@@ -1076,25 +1076,7 @@ def write_osm_gpkg(result: OsmImport, out: str | Path, *, force: bool = False) -
     ExportError
         The file cannot be written.
     """
-    from slimmeregio.layers.errors import ExportError
-    from slimmeregio.layers.safe_io import atomic_path, check_overwrite
+    from slimmeregio.layers.gpkg_out import write_layers_gpkg
 
-    target = check_overwrite(out, force)
-    try:
-        with atomic_path(target, suffix=".gpkg") as tmp:
-            for layer in result.layers:
-                frame = layer.frame
-                frame.to_file(
-                    tmp,
-                    layer=layer.name,
-                    driver="GPKG",
-                    engine="pyogrio",
-                    layer_options={"DESCRIPTION": f"{layer.name} — {OSM_ATTRIBUTION}"},
-                    layer_metadata={"attribution": OSM_ATTRIBUTION, "source": str(layer.source)},
-                )
-    except (OSError, RuntimeError, ValueError) as exc:
-        if isinstance(exc, ExportError):
-            raise
-        raise ExportError(path=target, reason=str(exc), detail=repr(exc)) from exc
-    return target
+    return write_layers_gpkg(result.layers, out, force=force, attribution=OSM_ATTRIBUTION)
 
