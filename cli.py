@@ -649,7 +649,8 @@ def sweep_command(
         return
     from slimmeregio.exporters.sweep_report import write_sweep_report
     from slimmeregio.scenarios.sweep import base_key, run_sweep
-    from slimmeregio.scenarios.sweep_model import load_sweep, plan_sweep
+    from slimmeregio.scenarios.sweep_model import load_sweep
+    from slimmeregio.scenarios.sweep_plan import plan_sweep
 
     lang = _lang()
     nl = lang == "nl"

@@ -72,7 +72,8 @@ def _autogroup() -> bool:
 def main() -> None:
     from slimmeregio.layers.region import load_region
     from slimmeregio.scenarios.sweep import base_key, run_sweep
-    from slimmeregio.scenarios.sweep_model import Sweep, plan_sweep
+    from slimmeregio.scenarios.sweep_model import Sweep
+    from slimmeregio.scenarios.sweep_plan import plan_sweep
 
     load0 = os.getloadavg()[0] if hasattr(os, "getloadavg") else float("nan")
     plan = plan_sweep(Sweep.from_toml(sweep_text()), None, base_key(None))

@@ -24,7 +24,7 @@ from slimmeregio.exporters._safe import writing
 from slimmeregio.exporters.excel import _finish, _header, write_cell
 from slimmeregio.layers.errors import ExportError
 from slimmeregio.scenarios.results import indicator_label, indicator_unit
-from slimmeregio.scenarios.sweep_model import SweepPlan
+from slimmeregio.scenarios.sweep_plan import SweepPlan
 from slimmeregio.scenarios.sweep_store import SweepStore
 
 __all__ = [

@@ -71,7 +71,10 @@ __all__ = [
     "ScenarioValidationError",
     "UpgradeLink",
     "example_scenario_toml",
+    "format_location",
     "scenario_error",
+    "toml_error_position",
+    "validation_reasons",
 ]
 
 #: Generous Belgian Lambert-72 box (xmin, ymin, xmax, ymax): coordinates
@@ -745,7 +748,7 @@ class Scenario(_Model):
         try:
             data = tomllib.loads(text)
         except tomllib.TOMLDecodeError as exc:
-            msg, line, col = _toml_position(exc)
+            msg, line, col = toml_error_position(exc)
             raise _syntax_error(msg, line, col, source=source, fmt="TOML") from None
         except (RecursionError, ValueError) as exc:
             raise scenario_error(
@@ -917,7 +920,8 @@ _NL_TOML = {
 }
 
 
-def _toml_position(exc: tomllib.TOMLDecodeError) -> tuple[str, int | None, int | None]:
+def toml_error_position(exc: tomllib.TOMLDecodeError) -> tuple[str, int | None, int | None]:
+    """A TOML syntax error's message without its position, and the line and column (1-based)."""
     text = str(exc)
     match = _POSITION.search(text)
     msg = _POSITION.sub("", text).strip()
@@ -948,7 +952,8 @@ def _syntax_error(
     )
 
 
-def _format_location(loc: Sequence[int | str], prefix: str | None = None) -> str:
+def format_location(loc: Sequence[int | str], prefix: str | None = None) -> str:
+    """A pydantic error location as a planner reads it: ``modifications[2].dwellings (wijziging 3)``."""
     parts: list[str] = [prefix] if prefix else []
     items = list(loc)
     # The tagged union adds the tag after the list index: drop it.
@@ -990,7 +995,7 @@ def _num(value: Any) -> str:
     return f"{value:g}" if isinstance(value, float) else str(value)
 
 
-def _reasons(error: Mapping[str, Any]) -> tuple[str, str]:
+def validation_reasons(error: Mapping[str, Any]) -> tuple[str, str]:
     """Dutch and English reason for one pydantic error."""
     kind = error["type"]
     ctx = error.get("ctx") or {}
@@ -1070,8 +1075,8 @@ def _translate(
 ) -> ScenarioValidationError:
     found: list[tuple[str, str, str]] = []
     for error in exc.errors(include_url=False):
-        location = _format_location(error["loc"], prefix)
-        nl, en = _reasons(error)
+        location = format_location(error["loc"], prefix)
+        nl, en = validation_reasons(error)
         found.append((location, nl, en))
     location, nl, en = found[0]
     return scenario_error(location, nl, en, source=source, errors=found, detail=None)

@@ -40,7 +40,7 @@ from slimmeregio.layers.model import Project
 from slimmeregio.layers.progress import CancelCheck, ProgressCallback
 from slimmeregio.scenarios.engine import Base, compare, evaluate, prepare_base
 from slimmeregio.scenarios.reference import reference_evaluation
-from slimmeregio.scenarios.sweep_model import SweepPlan, Variant
+from slimmeregio.scenarios.sweep_plan import SweepPlan, Variant
 from slimmeregio.scenarios.sweep_store import SweepRow, SweepStore
 
 __all__ = [

@@ -10,7 +10,8 @@ from openpyxl import load_workbook
 
 from slimmeregio.exporters.sweep_report import pareto_front, write_sweep_report
 from slimmeregio.layers.errors import ExportError
-from slimmeregio.scenarios.sweep_model import Sweep, plan_sweep
+from slimmeregio.scenarios.sweep_model import Sweep
+from slimmeregio.scenarios.sweep_plan import plan_sweep
 from slimmeregio.scenarios.sweep_store import SweepRow, SweepStore
 
 WHO = 'author = "t"\nreason = "t"\n'

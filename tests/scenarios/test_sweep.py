@@ -36,8 +36,8 @@ from slimmeregio.scenarios.sweep_model import (
     SweepFileError,
     example_sweep_toml,
     load_sweep,
-    plan_sweep,
 )
+from slimmeregio.scenarios.sweep_plan import plan_sweep
 from slimmeregio.scenarios.sweep_store import STORE_NAME, SweepStore
 
 WHO = 'author = "test"\nreason = "test"\n'
