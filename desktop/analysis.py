@@ -12,7 +12,7 @@ from typing import Any
 
 import pandas as pd
 
-from slimmeregio.scenarios.engine import feature_ids
+from slimmeregio.scenarios.inputs import feature_ids
 from slimmeregio.scenarios.runs import (
     BaseCache,
     RunResult,

@@ -21,11 +21,10 @@ from typing import Any
 
 import geopandas as gpd
 import numpy as np
-import pandas as pd
 import shapely
 
-from slimmeregio.layers.errors import EmptyLayerError, ScenarioError
-from slimmeregio.layers.model import ANALYSIS_CRS, Layer, Project, RasterData
+from slimmeregio.layers.errors import ScenarioError
+from slimmeregio.layers.model import Project
 from slimmeregio.layers.progress import CancelCheck, ProgressCallback, Task
 from slimmeregio.layers.roles import Role
 from slimmeregio.scenarios.apply import Applied, Inputs, apply_scenario, removed_links_frame
@@ -38,6 +37,16 @@ from slimmeregio.scenarios.indicators import (
     Situation,
     evaluate_situation,
     planned_mask,
+)
+from slimmeregio.scenarios.inputs import (
+    centre_frame,
+    housing_frame,
+    missing_layer_error,
+    mobipunt_frame,
+    municipality_frame,
+    point_xy,
+    population_grid,
+    station_frame,
 )
 from slimmeregio.scenarios.model import Parameters, Scenario
 from slimmeregio.scenarios.network import Network, build_network
@@ -55,7 +64,6 @@ __all__ = [
     "compare",
     "compare_scenarios",
     "evaluate",
-    "feature_ids",
     "parameter_differences",
     "planned_projects_scenario",
     "prepare_base",
@@ -65,8 +73,6 @@ __all__ = [
     "suggest_sites",
 ]
 
-#: Name of the locality-centre layer used for directness.
-CENTRES_LAYER = "deelgemeenten"
 
 
 @dataclass(eq=False)
@@ -116,230 +122,6 @@ class Base:
     def network(self) -> Network:
         return self.inputs.network
 
-
-# ---------------------------------------------------------------------------
-# Reading the project's layers into canonical frames
-# ---------------------------------------------------------------------------
-
-
-def _text(layer: Layer, key: str, *fallbacks: str, default: str = "") -> np.ndarray:
-    col = layer.find_column(key, *fallbacks)
-    if col is None:
-        return np.full(len(layer.frame), default, dtype=object)
-    return col.astype(object).where(col.notna(), default).astype(str).to_numpy(dtype=object)
-
-
-def feature_ids(layer: Layer, *fallbacks: str) -> np.ndarray:
-    """Ids of ``layer``'s features as modifications name them.
-
-    The mapped ``id`` field (else the first of ``fallbacks`` present) as
-    text when it is complete and unique; otherwise the row numbers as text.
-    Integral floats are written without a decimal part (``3.0`` -> ``"3"``).
-
-    Parameters
-    ----------
-    layer
-        A vector layer.
-    *fallbacks
-        Column names tried, in order, when no ``id`` field is mapped.
-
-    Returns
-    -------
-    numpy.ndarray
-        One id (str) per row, object dtype.
-    """
-    col = layer.find_column("id", *fallbacks)
-    if col is not None and col.notna().all():
-        values = col.map(_id_text)
-        if values.is_unique:
-            return values.to_numpy(dtype=object)
-    return np.asarray([str(i) for i in range(len(layer.frame))], dtype=object)
-
-
-def _id_text(value: Any) -> str:
-    if isinstance(value, float) and value.is_integer():
-        return str(int(value))
-    return str(value)
-
-
-def _points(frame: gpd.GeoDataFrame) -> np.ndarray:
-    """Point geometry per row: the point itself, else a representative point."""
-    geoms = frame.geometry.values
-    if frame.crs is not None and str(frame.crs) != ANALYSIS_CRS:
-        geoms = frame.geometry.to_crs(ANALYSIS_CRS).values
-    pts = np.asarray(geoms, dtype=object)
-    not_point = shapely.get_type_id(pts) != 0
-    if not_point.any():
-        pts = pts.copy()
-        pts[not_point] = shapely.point_on_surface(pts[not_point])
-    return pts
-
-
-def _municipalities(project: Project) -> gpd.GeoDataFrame | None:
-    layer = project.layers.first(Role.MUNICIPALITIES)
-    if layer is None or layer.is_raster or len(layer) == 0:
-        return None
-    frame = layer.frame.to_crs(ANALYSIS_CRS) if str(layer.frame.crs) != ANALYSIS_CRS else layer.frame
-    return gpd.GeoDataFrame(
-        {
-            "nis": _text(layer, "nis", "nis"),
-            "name": _text(layer, "name", "naam", "name"),
-            "population": _numbers(layer.find_column("population", "inwoners"), len(frame)),
-        },
-        geometry=gpd.GeoSeries(frame.geometry.values, crs=ANALYSIS_CRS),
-        crs=ANALYSIS_CRS,
-    )
-
-
-def _numbers(col: pd.Series | None, n: int) -> np.ndarray:
-    if col is None:
-        return np.full(n, np.nan)
-    return pd.to_numeric(col, errors="coerce").to_numpy(dtype=float)
-
-
-def _locate(
-    pts: np.ndarray, municipalities: gpd.GeoDataFrame | None, nis: np.ndarray, names: np.ndarray
-) -> tuple[np.ndarray, np.ndarray]:
-    """Municipality (nis, name) of each point; the layer's own values where none."""
-    if municipalities is None or len(pts) == 0:
-        return nis, names
-    pi, mi = municipalities.sindex.query(pts, predicate="intersects")
-    order = np.argsort(pi, kind="stable")
-    pi, mi = pi[order], mi[order]
-    first = np.r_[True, pi[1:] != pi[:-1]] if len(pi) else np.zeros(0, bool)
-    pi, mi = pi[first], mi[first]
-    nis = nis.copy()
-    names = names.copy()
-    nis[pi] = municipalities["nis"].to_numpy(dtype=object)[mi]
-    names[pi] = municipalities["name"].to_numpy(dtype=object)[mi]
-    return nis, names
-
-
-def _frame(data: dict[str, Any], pts: np.ndarray) -> gpd.GeoDataFrame:
-    return gpd.GeoDataFrame(data, geometry=gpd.GeoSeries(pts, crs=ANALYSIS_CRS), crs=ANALYSIS_CRS)
-
-
-def _housing(layer: Layer, municipalities: gpd.GeoDataFrame | None) -> gpd.GeoDataFrame:
-    pts = _points(layer.frame)
-    dw = layer.find_column("dwellings", "woningen", "dwellings")
-    dwellings = (
-        pd.to_numeric(dw, errors="coerce").fillna(0).clip(lower=0).round().astype(np.int64).to_numpy()
-        if dw is not None
-        else np.ones(len(pts), np.int64)
-    )
-    nis, names = _locate(
-        pts, municipalities, _text(layer, "nis", "nis"), _text(layer, "municipality", "gemeente")
-    )
-    return _frame(
-        {
-            "housing_id": feature_ids(layer, "woning_id", "housing_id", "id"),
-            "name": _text(layer, "name", "naam"),
-            "status": _text(layer, "status", "status", default="bestaand"),
-            "dwellings": dwellings,
-            "nis": nis,
-            "municipality": names,
-            "added": np.zeros(len(pts), bool),
-            "_row": np.arange(len(pts), dtype=np.int64),
-        },
-        pts,
-    )
-
-
-def _mobipunten(layer: Layer | None, municipalities: gpd.GeoDataFrame | None) -> gpd.GeoDataFrame:
-    if layer is None or layer.is_raster:
-        return _frame(
-            {
-                "mobipunt_id": np.zeros(0, object),
-                "name": np.zeros(0, object),
-                "hoppin_type": np.zeros(0, object),
-                "offer": np.zeros(0, object),
-                "municipality": np.zeros(0, object),
-                "change": np.zeros(0, object),
-                "_row": np.zeros(0, np.int64),
-            },
-            np.zeros(0, object),
-        )
-    pts = _points(layer.frame)
-    types = np.asarray([t.strip().lower() for t in _text(layer, "hoppin_type", "type")], dtype=object)
-    _, names = _locate(
-        pts, municipalities, np.full(len(pts), "", object), _text(layer, "municipality", "gemeente")
-    )
-    return _frame(
-        {
-            "mobipunt_id": feature_ids(layer, "mobipunt_id", "id"),
-            "name": _text(layer, "name", "naam"),
-            "hoppin_type": types,
-            "offer": _text(layer, "offer", "aanbod"),
-            "municipality": names,
-            "change": np.full(len(pts), "", object),
-            "_row": np.arange(len(pts), dtype=np.int64),
-        },
-        pts,
-    )
-
-
-def _stations(layer: Layer | None) -> gpd.GeoDataFrame:
-    if layer is None or layer.is_raster:
-        return _frame(
-            {
-                "station_id": np.zeros(0, object),
-                "name": np.zeros(0, object),
-                "trains_per_day": np.zeros(0, float),
-            },
-            np.zeros(0, object),
-        )
-    pts = _points(layer.frame)
-    trains = layer.find_column("trains_per_day", "treinen_per_dag")
-    return _frame(
-        {
-            "station_id": feature_ids(layer, "station_id", "id"),
-            "name": _text(layer, "name", "naam"),
-            "trains_per_day": (
-                pd.to_numeric(trains, errors="coerce").fillna(0).to_numpy(dtype=float)
-                if trains is not None
-                else np.zeros(len(pts))
-            ),
-        },
-        pts,
-    )
-
-
-def _centres(project: Project) -> gpd.GeoDataFrame | None:
-    if CENTRES_LAYER not in project.layers:
-        return None
-    layer = project.layers[CENTRES_LAYER]
-    if layer.is_raster or len(layer) == 0:
-        return None
-    pts = _points(layer.frame)
-    return _frame({"name": _text(layer, "name", "naam", "name")}, pts)
-
-
-def _grid(project: Project) -> Grid | None:
-    layer = project.layers.first(Role.POPULATION_GRID)
-    if layer is None or not isinstance(layer.data, RasterData):
-        return None
-    raster = layer.data
-    values = raster.read(1)
-    filled = np.ma.filled(values.astype(float), 0.0)
-    filled = np.where(np.isfinite(filled) & (filled > 0), filled, 0.0)
-    # A grid without CRS is taken to be in Lambert 72 (the loader reports it).
-    return Grid(filled, raster.transform, raster.crs)
-
-
-def _xy(frame: gpd.GeoDataFrame) -> np.ndarray:
-    if len(frame) == 0:
-        return np.zeros((0, 2))
-    return shapely.get_coordinates(np.asarray(frame.geometry.values, dtype=object)).reshape(-1, 2)
-
-
-def _missing_layer(role: Role) -> EmptyLayerError:
-    return EmptyLayerError(
-        layer=role.label("nl"),
-        hint={
-            "nl": f"Het project heeft geen laag met de rol {role.label('nl')}. Voeg er een toe.",
-            "en": f"The project has no layer with the role {role.label('en')}. Add one.",
-        },
-    )
 
 
 def base_parameters(project: Project | None) -> Parameters:
@@ -408,10 +190,10 @@ def prepare_base(
     t0 = time.perf_counter()
     net_layer = project.layers.first(Role.BIKE_NETWORK)
     if net_layer is None or net_layer.is_raster:
-        raise _missing_layer(Role.BIKE_NETWORK)
+        raise missing_layer_error(Role.BIKE_NETWORK)
     housing_layer = project.layers.first(Role.HOUSING)
     if housing_layer is None or housing_layer.is_raster:
-        raise _missing_layer(Role.HOUSING)
+        raise missing_layer_error(Role.HOUSING)
     network = build_network(
         net_layer,
         speeds_kmh=params.speeds_kmh,
@@ -421,16 +203,16 @@ def prepare_base(
     )
     timings["network"] = time.perf_counter() - t0
     task.report(0.5, "layers")
-    municipalities = _municipalities(project)
-    housing = _housing(housing_layer, municipalities)
+    municipalities = municipality_frame(project)
+    housing = housing_frame(housing_layer, municipalities)
     # The base is today's situation: planned housing is a scenario.
     is_planned = planned_mask(housing["status"])
     planned = housing.loc[is_planned].reset_index(drop=True)
     housing = housing.loc[~is_planned].reset_index(drop=True)
     housing["_row"] = np.arange(len(housing), dtype=np.int64)
-    mobipunten = _mobipunten(project.layers.first(Role.MOBIPUNTEN), municipalities)
-    stations = _stations(project.layers.first(Role.STATIONS))
-    centres = _centres(project)
+    mobipunten = mobipunt_frame(project.layers.first(Role.MOBIPUNTEN), municipalities)
+    stations = station_frame(project.layers.first(Role.STATIONS))
+    centres = centre_frame(project)
     return prepare_base_from_inputs(
         network,
         housing,
@@ -438,7 +220,7 @@ def prepare_base(
         stations,
         municipalities=municipalities,
         centres=centres,
-        grid=_grid(project),
+        grid=population_grid(project),
         brussels=brussels_area(project, brussels_layer),
         parameters=params,
         project=project,
@@ -493,14 +275,14 @@ def prepare_base_from_inputs(
     )
     snap = params.max_snap_m
     task.report(0.1, "attaching housing")
-    h_att = attach_points(network, _xy(housing), housing["housing_id"].to_numpy(), max_snap_m=snap)
+    h_att = attach_points(network, point_xy(housing), housing["housing_id"].to_numpy(), max_snap_m=snap)
     task.report(0.7, "attaching mobipunten and stations")
     m_att = attach_points(
-        network, _xy(mobipunten), mobipunten["mobipunt_id"].to_numpy(), max_snap_m=snap
+        network, point_xy(mobipunten), mobipunten["mobipunt_id"].to_numpy(), max_snap_m=snap
     )
-    s_att = attach_points(network, _xy(stations), stations["station_id"].to_numpy(), max_snap_m=snap)
+    s_att = attach_points(network, point_xy(stations), stations["station_id"].to_numpy(), max_snap_m=snap)
     c_att = (
-        attach_points(network, _xy(centres), centres["name"].to_numpy(), max_snap_m=snap)
+        attach_points(network, point_xy(centres), centres["name"].to_numpy(), max_snap_m=snap)
         if centres is not None
         else None
     )
@@ -610,7 +392,7 @@ def situation(base: Base, scenario: Scenario | None = None) -> Situation:
             network,
             att,
             rows,
-            _xy(frame),
+            point_xy(frame),
             frame[id_col].astype(str).to_numpy(dtype=object),
             edge_map=edge_map,
             new_edges=applied.new_edges,

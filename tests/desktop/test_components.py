@@ -486,20 +486,20 @@ def test_numbers_are_formatted_the_planners_way():
 
 def test_feature_ids_are_the_engines_rule():
     from slimmeregio.desktop import analysis
-    from slimmeregio.scenarios import engine
+    from slimmeregio.scenarios import inputs  # the engine reads its layers through this module
 
-    assert analysis.feature_ids is engine.feature_ids
+    assert analysis.feature_ids is inputs.feature_ids
     pts = [Point(0, 0), Point(1, 1), Point(2, 2)]
 
     def layer(values, fields):
         return Layer(name="p", data=gpd.GeoDataFrame({"code": values, "geometry": pts}, crs="EPSG:31370"),
                      role=Role.MOBIPUNTEN, fields=fields)
 
-    assert list(engine.feature_ids(layer([3.0, 4.0, 5.0], {"id": "code"}))) == ["3", "4", "5"]
-    assert list(engine.feature_ids(layer(["a", "b", "c"], {}), "code")) == ["a", "b", "c"]
+    assert list(inputs.feature_ids(layer([3.0, 4.0, 5.0], {"id": "code"}))) == ["3", "4", "5"]
+    assert list(inputs.feature_ids(layer(["a", "b", "c"], {}), "code")) == ["a", "b", "c"]
     # not unique, or incomplete: row numbers
-    assert list(engine.feature_ids(layer(["a", "a", "c"], {"id": "code"}))) == ["0", "1", "2"]
-    assert list(engine.feature_ids(layer(["a", None, "c"], {"id": "code"}))) == ["0", "1", "2"]
+    assert list(inputs.feature_ids(layer(["a", "a", "c"], {"id": "code"}))) == ["0", "1", "2"]
+    assert list(inputs.feature_ids(layer(["a", None, "c"], {"id": "code"}))) == ["0", "1", "2"]
 
 
 def test_qt_standard_buttons_follow_the_interface_language(qapp):
