@@ -170,9 +170,7 @@ def _summary_sheet(ws: Worksheet, base: Any, runs: list[tuple[str, Any, Any]], m
             col += 1
             if comp is not None:
                 _write_delta(ws, i, col, ev.region.get(key), base.region.get(key) if base is not None else None,
-                             unit)
-                letter = get_column_letter(col)
-                _delta_formatting(ws, f"{letter}{i}", higher_is_better=_higher_is_better(key))
+                             unit, higher_is_better=_higher_is_better(key))
                 col += 1
     n = len(keys)
     if statbel is not None:  # the official population: the one figure called plainly "Inwoners"
@@ -250,13 +248,10 @@ def _municipalities_sheet(ws: Worksheet, base: Any, runs: list[tuple[str, Any, A
                 nis = str(row["nis"])
                 for j, key in enumerate(delta_keys, start=4 + len(keys)):
                     before = base_table[key].get(nis) if key in base_table.columns else None
-                    _write_delta(ws, r, j, row.get(key), before, _unit(key))
+                    _write_delta(ws, r, j, row.get(key), before, _unit(key),
+                                 higher_is_better=_higher_is_better(key))
             r += 1
     n = r - 2
-    if base_table is not None and n:
-        for j, key in enumerate(delta_keys, start=4 + len(keys)):
-            letter = get_column_letter(j)
-            _delta_formatting(ws, f"{letter}2:{letter}{r - 1}", higher_is_better=_higher_is_better(key))
     _finish(ws, 1, n, len(headers))
 
 

@@ -19,7 +19,13 @@ from slimmeregio.exporters._safe import xml_text
 from slimmeregio.exporters.headline import (
     indicator_text,
 )
-from slimmeregio.layers.numbers import delta, delta_unit, excel_format, excel_number
+from slimmeregio.layers.numbers import (
+    delta,
+    delta_unit,
+    excel_format,
+    excel_number,
+    excel_zero_format,
+)
 
 #: Text starting with one of these would be read as a formula (or DDE) by a spreadsheet.
 FORMULA_PREFIXES = ("=", "+", "-", "@", "\t", "\r", "\n")
@@ -165,17 +171,24 @@ def _write_value(ws: Worksheet, row: int, column: int, value: Any, unit: str) ->
                       number_format=_FORMATS.get(unit, _FORMATS["count"] if unit == "count" else "0.0"))
 
 
-def _write_delta(ws: Worksheet, row: int, column: int, after: Any, before: Any, unit: str) -> Cell:
-    """The change from ``before`` to ``after`` as the formatter shows it: 0 only when equal at display precision."""
+def _write_delta(ws: Worksheet, row: int, column: int, after: Any, before: Any, unit: str, *,
+                 higher_is_better: bool | None = None) -> Cell:
+    """The change from ``before`` to ``after``: the exact difference as the cell's value (a formula on
+    it gets the true number), shown as the formatter shows it (``±0`` only when the two values are
+    equal at display precision) and, with ``higher_is_better``, coloured by the sign of the change
+    (conditional formatting: green for the better, orange for the worse), except when it shows ``±0``."""
     d = delta(after, before, unit)
     if d is None:
         return write_cell(ws, row, column, None)
     du = delta_unit(unit)
-    # the exact difference (0 when equal as shown), displayed with the decimals it needs
-    value: float | int = 0 if d.direction == 0 else float(after) - float(before)
+    value: float | int = float(after) - float(before)
     if du in ("count", "m") and d.digits == 0 and float(value).is_integer():
         value = int(value)
-    return write_cell(ws, row, column, value, number_format=excel_format(du, d.digits, signed=True))
+    shown = excel_zero_format(unit) if d.direction == 0 else excel_format(du, d.digits, signed=True)
+    cell = write_cell(ws, row, column, value, number_format=shown)
+    if higher_is_better is not None and d.direction != 0:  # a ±0 cell stays uncoloured
+        _delta_formatting(ws, cell.coordinate, higher_is_better=higher_is_better)
+    return cell
 
 
 def _higher_is_better(key: str) -> bool:

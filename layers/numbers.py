@@ -20,6 +20,7 @@ __all__ = [
     "delta_unit",
     "display_digits",
     "excel_format",
+    "excel_zero_format",
     "excel_number",
     "fmt_delta",
     "fmt_difference",
@@ -177,3 +178,14 @@ def excel_format(unit: str, digits: int | None = None, *, signed: bool = False) 
         return number + suffix
     zero = '"±0' + _SUFFIX.get(unit, "") + '"'  # equal as shown: the same "±0" as every other export
     return f"+{number}{suffix};-{number}{suffix};{zero}"
+
+
+def excel_zero_format(unit: str) -> str:
+    """An Excel number format that shows any number as ``±0`` with the delta unit of ``unit``.
+
+    For a cell that keeps the exact difference of two values that read the
+    same as shown: the sheet displays what every export shows, and a formula
+    on the cell still gets the true number.
+    """
+    return '"±0' + _SUFFIX.get(delta_unit(unit), "") + '"'
+

@@ -94,3 +94,24 @@ def test_planned_projects_are_a_scenario_of_the_pack(scenario_file: Path, tmp_pa
     cells = [c.value for ws in book.worksheets for row in ws.iter_rows() for c in row if c.value is not None]
     assert "geplande projecten" in cells  # a column of its own (the layer's note also names planned projects)
     assert planned in cells  # the planned scenario's dwellings change, stored as a whole number
+
+
+def test_workbook_keeps_the_exact_change_and_shows_what_every_export_shows(scenario_file: Path, tmp_path: Path) -> None:
+    """A change that reads ±0 (values equal as shown) is still stored exactly, uncoloured;
+    a shown change is coloured for the better."""
+    import openpyxl
+
+    out = tmp_path / "pack"
+    result = CliRunner().invoke(cli, ["export", str(scenario_file), "--out", str(out), "--formats", "xlsx"])
+    assert result.exit_code == 0, result.output
+    ws = openpyxl.load_workbook(out / "resultaten.xlsx")["Samenvatting"]
+    rows = {r[1].value: r for r in ws.iter_rows() if len(r) > 5 and isinstance(r[1].value, str)}
+    base, scen, change = rows["share_walk_mobipunt_800m"][3:6]
+    assert round(base.value, 1) == round(scen.value, 1) and base.value != scen.value  # equal as shown only
+    assert change.value == pytest.approx(scen.value - base.value, abs=1e-9)  # the true number, for formulas
+    coloured = {str(rng) for cf in ws.conditional_formatting for rng in cf.sqref.ranges}
+    assert change.number_format == '"±0 pp"' and change.coordinate not in coloured
+    base, scen, change = rows["share_bike_mobipunt_5min"][3:6]
+    assert round(scen.value, 1) > round(base.value, 1)
+    assert change.value == pytest.approx(scen.value - base.value, abs=1e-9)
+    assert change.coordinate in coloured
