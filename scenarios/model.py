@@ -69,6 +69,7 @@ __all__ = [
     "RemoveMobipunt",
     "Scenario",
     "ScenarioValidationError",
+    "SetFrequency",
     "UpgradeLink",
     "example_scenario_toml",
     "format_location",
@@ -325,6 +326,17 @@ BikeThresholds = Annotated[
 ]
 
 
+#: Largest departures-per-hour threshold (one every minute).
+MAX_DEPARTURES_PER_HOUR = 60.0
+
+DepartureThresholds = Annotated[
+    tuple[Number, ...],
+    AfterValidator(lambda v: _check_thresholds(v, limit=MAX_DEPARTURES_PER_HOUR, unit="/h")),
+]
+#: Time windows of a stops layer (the GTFS import's default windows).
+PtWindow = Literal["ochtendspits", "dag", "avondspits", "avond"]
+
+
 class _Model(BaseModel):
     model_config = ConfigDict(extra="forbid", frozen=True)
 
@@ -362,6 +374,28 @@ class Parameters(_Model):
     #: Missing-link suggestions: network/straight ratio above this.
     detour_ratio: Annotated[float, Field(strict=True, allow_inf_nan=False, gt=1)] = 2.0
     detour_max_straight_m: PositiveNumber = 800.0
+    #: Public transport (scenarios/transit.py; docs/engine.md has the sources
+    #: of the defaults): walking distance (m) over the network to a stop.
+    pt_walk_m: Annotated[float, Field(strict=True, allow_inf_nan=False, gt=0, le=5000)] = 500.0
+    #: Departures per hour a stop needs to count (one share per threshold and window).
+    pt_departures_per_hour: DepartureThresholds = (2.0, 4.0)
+    #: Time windows of the stops layer the shares are computed for.
+    pt_windows: tuple[PtWindow, ...] = ("ochtendspits", "dag", "avond")
+    #: A station counts from this many trains per hour in ``pt_train_window``.
+    pt_trains_per_hour: Annotated[float, Field(strict=True, allow_inf_nan=False, gt=0, le=60)] = 2.0
+    #: The window for train frequency and the headway of bike + train.
+    pt_train_window: PtWindow = "ochtendspits"
+    #: Bike + train: stations farther than this by bike (min) are not used.
+    bike_train_max_bike_min: Annotated[float, Field(strict=True, allow_inf_nan=False, gt=0, le=120)] = 30.0
+
+    @field_validator("pt_windows")
+    @classmethod
+    def _unique_windows(cls, value: tuple[str, ...]) -> tuple[str, ...]:
+        if not value:
+            raise _bilingual("kies minstens één tijdvenster", "choose at least one time window")
+        if len(set(value)) != len(value):
+            raise _bilingual("elk tijdvenster maar één keer", "each time window only once")
+        return value
 
     @field_validator("mobipunt_types")
     @classmethod
@@ -602,6 +636,38 @@ class RemoveHousing(_Modification):
         return f"woningen {ids} verwijderd" if lang == "nl" else f"housing {ids} removed"
 
 
+class SetFrequency(_Modification):
+    """Set the departures per hour of a public transport stop, or of a route at
+    every stop it serves, in one time window ("this bus every 15 minutes")."""
+
+    kind: Literal["set_frequency"] = "set_frequency"
+    #: The stop (``stop_id`` of the stops layer), or
+    stop_id: NonBlank | None = None
+    #: the route (its label in the layer's ``lijnen``), at every stop it serves.
+    route: NonBlank | None = None
+    window: PtWindow
+    departures_per_hour: Annotated[
+        float, Field(strict=True, allow_inf_nan=False, ge=0, le=MAX_DEPARTURES_PER_HOUR)
+    ]
+
+    @model_validator(mode="after")
+    def _one_target(self) -> SetFrequency:
+        if (self.stop_id is None) == (self.route is None):
+            raise _bilingual(
+                "geef ofwel stop_id ofwel route (precies één van beide)",
+                "give either stop_id or route (exactly one of them)",
+            )
+        return self
+
+    def describe(self, lang: str = "nl") -> str:
+        rate = f"{self.departures_per_hour:g}"
+        if lang == "nl":
+            what = f"halte {self.stop_id}" if self.stop_id is not None else f"lijn {self.route}"
+            return f"{what}: {rate} vertrekken per uur ({self.window})"
+        what = f"stop {self.stop_id}" if self.stop_id is not None else f"route {self.route}"
+        return f"{what}: {rate} departures per hour ({self.window})"
+
+
 Modification = Annotated[
     AddLink
     | RemoveLink
@@ -610,7 +676,8 @@ Modification = Annotated[
     | MoveMobipunt
     | RemoveMobipunt
     | AddHousing
-    | RemoveHousing,
+    | RemoveHousing
+    | SetFrequency,
     Field(discriminator="kind"),
 ]
 
@@ -623,6 +690,7 @@ _MODIFICATION_TYPES: tuple[type[_Modification], ...] = (
     RemoveMobipunt,
     AddHousing,
     RemoveHousing,
+    SetFrequency,
 )
 _KINDS = tuple(t.model_fields["kind"].default for t in _MODIFICATION_TYPES)
 
@@ -1123,6 +1191,12 @@ _PARAMETER_NOTES = {
     "siting_threshold_min": "inplanting: woningen binnen zoveel fietsminuten",
     "detour_ratio": "ontbrekende schakels: omweg netwerk/rechte lijn groter dan",
     "detour_max_straight_m": "ontbrekende schakels: rechte afstand hoogstens (m)",
+    "pt_walk_m": "openbaar vervoer: wandelafstand tot een halte (m)",
+    "pt_departures_per_hour": "openbaar vervoer: halte telt vanaf zoveel vertrekken per uur, oplopend",
+    "pt_windows": "openbaar vervoer: tijdvensters (ochtendspits, dag, avondspits, avond)",
+    "pt_trains_per_hour": "station telt vanaf zoveel treinen per uur",
+    "pt_train_window": "tijdvenster voor treinen per uur en de wachttijd",
+    "bike_train_max_bike_min": "fiets + trein: stations hoogstens zoveel fietsminuten ver",
 }
 
 
@@ -1189,6 +1263,12 @@ curve_max_min = 30                  # dekkingscurve van 0 tot zoveel minuten
 siting_threshold_min = 5.0          # inplanting: woningen binnen zoveel fietsminuten
 detour_ratio = 2.0                  # ontbrekende schakels: omweg netwerk/rechte lijn
 detour_max_straight_m = 800.0       # ontbrekende schakels: rechte afstand hoogstens (m)
+pt_walk_m = 500.0                   # openbaar vervoer: wandelafstand tot een halte (m)
+pt_departures_per_hour = [2.0, 4.0] # halte telt vanaf zoveel vertrekken per uur
+pt_windows = ["ochtendspits", "dag", "avond"]   # tijdvensters van de haltelaag
+pt_trains_per_hour = 2.0            # station telt vanaf zoveel treinen per uur
+pt_train_window = "ochtendspits"    # tijdvenster voor treinen per uur en wachttijd
+bike_train_max_bike_min = 30.0      # fiets + trein: stations binnen zoveel fietsminuten
 
 [parameters.speeds_kmh]             # fietssnelheid per klasse (km/u)
 fietssnelweg = 25.0
@@ -1262,6 +1342,14 @@ reason = "Verkavelingsaanvraag 2025/017"
 # [[modifications]]
 # kind = "remove_housing"           # woningen verwijderen (woning_id, als tekst)
 # housing_ids = ["7745"]
+# author = "..."
+# reason = "..."
+#
+# [[modifications]]
+# kind = "set_frequency"            # vertrekken per uur van een halte (stop_id) of een lijn (route)
+# route = "155"                     # of: stop_id = "..." (uit de laag met OV-haltes)
+# window = "ochtendspits"           # ochtendspits, dag, avondspits of avond
+# departures_per_hour = 4.0         # elk kwartier
 # author = "..."
 # reason = "..."
 '''

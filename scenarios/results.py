@@ -57,6 +57,8 @@ from typing import TYPE_CHECKING, Any
 import geopandas as gpd
 import pandas as pd
 
+from slimmeregio.scenarios.transit_keys import transit_label, transit_unit
+
 if TYPE_CHECKING:
     from slimmeregio.scenarios.model import Parameters, Scenario
 
@@ -157,7 +159,7 @@ def indicator_label(key: str, lang: str = "nl") -> str:
         if m["stat"] == "mean":  # the mean leaves out the dwellings without a route
             label += ", woningen met route" if nl else ", dwellings with a route"
         return label
-    return key
+    return transit_label(key, lang) or key
 
 
 def _stat_label(stat_key: str, mode: str, target: str, nl: bool) -> str:
@@ -184,7 +186,7 @@ def indicator_unit(key: str) -> str:
     m = _STAT_RE.match(key)
     if m:
         return "m" if m["mode"] == "walk_m" else "min"
-    return ""
+    return transit_unit(key) or ""
 
 
 def indicator_keys(
@@ -398,6 +400,18 @@ class Evaluation:
         results must see, e.g. ``"no_brussels"`` when the project has no
         Brussels layer (the Brussels flows are then zero) or
         ``"brussels_unreached"`` when the network does not meet its border.
+    pt_stops
+        The public transport stops (see :mod:`slimmeregio.scenarios.transit`)
+        after the scenario's ``set_frequency``: ``stop_id``, ``name``,
+        ``modes``, ``station``, ``per_uur_<window>``, ``ride_min_brussels``,
+        ``route_rates``, ``changed``; None without a stops layer. The
+        dwellings then also carry ``pt_<window>_<n>ph``, ``bike_min_train``,
+        ``train_station_id``, ``door_min_brussels`` and ``door_station_id``.
+    hub_checks
+        The Hoppin policy check (:mod:`slimmeregio.scenarios.hoppin`), one
+        row per mobipunt with a rule: ``mobipunt_id``, ``name``,
+        ``hoppin_type``, ``ok``, ``best_stop``, ``best_per_hour``,
+        ``reason_nl``, ``reason_en``; None without a stops layer.
     """
 
     scenario: Scenario | None
@@ -418,6 +432,8 @@ class Evaluation:
     timings: dict[str, float] = field(default_factory=dict)
     brussels_entries: gpd.GeoDataFrame = field(default_factory=empty_brussels_entries)
     notes: dict[str, dict[str, str]] = field(default_factory=dict)
+    pt_stops: gpd.GeoDataFrame | None = None
+    hub_checks: pd.DataFrame | None = None
 
     @property
     def is_base(self) -> bool:
