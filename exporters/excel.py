@@ -67,6 +67,7 @@ from slimmeregio.exporters.excel_cells import (
     _write_value,
     write_cell,
 )
+from slimmeregio.exporters.excel_transit import has_transit, transit_sheet, transit_sheet_name
 from slimmeregio.exporters.headline import (
     municipality_of,
     restrict_to_municipalities,
@@ -219,6 +220,8 @@ def _municipality_keys(evaluation: Any) -> list[str]:
     keys += ["median_bike_min_mobipunt", "p90_bike_min_mobipunt"]
     keys += [f"share_bike_station_{t:g}min" for t in params.bike_thresholds_min]
     keys += ["median_bike_min_station"]
+    keys += [f"share_pt_{w}_{n:g}ph" for w in params.pt_windows for n in params.pt_departures_per_hour]
+    keys += ["median_bike_min_train", "median_door_min_brussels"]
     return [k for k in keys if k in evaluation.municipalities.columns]
 
 
@@ -573,6 +576,8 @@ def export_excel(
     task.report(0.7, "sensitivity")
     _sensitivity_sheet(wb.create_sheet(names[5]), base, runs, lang)
     _parameters_sheet(wb.create_sheet(names[6]), base, runs, meta, lang)
+    if has_transit(base, runs):
+        transit_sheet(wb.create_sheet(transit_sheet_name(lang)), base, runs, lang)
     wb.properties.title = xml_text(f"{meta.title} – {', '.join(meta.scenarios) or meta.scenario}")
     wb.properties.creator = f"Slimme Regio Planner {meta.version}"
     wb.properties.description = meta.source_line(lang)[:1000]

@@ -19,7 +19,10 @@ point layer ``ov_haltes`` (role :attr:`Role.PT_STOPS`) in Lambert 72:
 ``per_uur_<window>``
     departures per hour in each time window of that day
     (:data:`DEFAULT_WINDOWS`: ``ochtendspits`` 07-09, ``dag`` 09-16,
-    ``avondspits`` 16-19, ``avond`` 19-23).
+    ``avondspits`` 16-19, ``avond`` 19-23);
+``rit_min_brussel``, ``per_lijn``
+    the scheduled direct train ride to a Brussels main station and the
+    departures per hour per route (:mod:`slimmeregio.layers.gtfs_trips`).
 
 Counting rules
 --------------

@@ -14,6 +14,7 @@ import sys
 import tomllib
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 import geopandas as gpd
 import numpy as np
@@ -24,7 +25,7 @@ from slimmeregio.layers.roles import HOPPIN_TYPES
 from slimmeregio.scenarios.model import scenario_error
 from slimmeregio.scenarios.transit_keys import WINDOW_LABELS
 
-__all__ = ["HUB_CHECK_COLUMNS", "HubRule", "check_hubs", "hub_rules", "rules_path"]
+__all__ = ["HUB_CHECK_COLUMNS", "HubRule", "check_hubs", "hub_check_lines", "hub_rules", "rules_path"]
 
 #: The packaged rule table.
 DEFAULT_RULES = Path(__file__).resolve().parents[1] / "resources" / "hoppin_rules.toml"
@@ -187,3 +188,14 @@ def check_hubs(mobipunten: gpd.GeoDataFrame, stops: gpd.GeoDataFrame, rules: lis
     if not rows:
         return pd.DataFrame({c: pd.Series(dtype=object) for c in HUB_CHECK_COLUMNS})
     return pd.DataFrame(rows, columns=HUB_CHECK_COLUMNS)
+
+
+def hub_check_lines(evaluation: Any, lang: str = "nl") -> list[str]:
+    """One line per mobipunt that fails the check (for ``slimmeregio run``)."""
+    checks = getattr(evaluation, "hub_checks", None)
+    if checks is None or len(checks) == 0:
+        return []
+    bad = checks.loc[~checks["ok"].astype(bool)]
+    head = "Hoppin-toets" if lang == "nl" else "Hoppin check"
+    column = "reason_nl" if lang == "nl" else "reason_en"
+    return [f"{head}: {row.mobipunt_id} {row.name}: {getattr(row, column)}" for row in bad.itertuples(index=False)]
