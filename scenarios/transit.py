@@ -15,8 +15,9 @@ to an :class:`Evaluation` (:func:`add_transit`):
   ``trein``) with at least ``pt_trains_per_hour`` departures per hour in
   ``pt_train_window`` (``*_bike_min_train``, ``share_bike_train_<t>min``);
 * bike + train door to door to a Brussels main station
-  (``*_door_min_brussels``), per dwelling the best station within
-  ``bike_train_max_bike_min`` cycling minutes of::
+  (``*_door_min_brussels``), per dwelling the best of the stations within
+  ``bike_train_max_bike_min`` cycling minutes (exact per station,
+  :mod:`slimmeregio.scenarios.transit_route`)::
 
       cycling minutes to the station
       + half the headway (60 / trains per hour in pt_train_window, / 2)
@@ -49,6 +50,7 @@ from slimmeregio.scenarios.kernel import nearest_destination
 from slimmeregio.scenarios.model import Parameters, Scenario, SetFrequency, scenario_error
 from slimmeregio.scenarios.network import Network
 from slimmeregio.scenarios.results import Evaluation
+from slimmeregio.scenarios.transit_route import bike_train_search
 
 __all__ = [
     "WINDOWS",
@@ -240,21 +242,17 @@ def dwelling_transit(
         station_id[found] = ids[np.flatnonzero(station)][res.dest[found]]
     out["bike_min_train"] = bike
     out["train_station_id"] = station_id
-    # Bike + train: one bounded search per station with a ride to Brussels.
+    # Bike + train: one search from all stations at once, each with its wait + ride as a head start.
     ride = stops["ride_min_brussels"].to_numpy(dtype=float)
-    usable = np.flatnonzero(station & np.isfinite(ride))
-    door = np.full(n, np.inf)
+    usable = station & np.isfinite(ride)
+    with np.errstate(divide="ignore"):
+        wait = np.where(ride == 0, 0.0, 0.5 * 60.0 / trains)
+    offset_s = np.where(usable, (wait + ride) * 60.0, np.nan)
+    door_s, best = bike_train_search(network, housing_att, att, offset_s, params.bike_train_max_bike_min * 60.0)
+    ok = best >= 0
+    door = np.where(ok, door_s / 60.0, np.inf)
     door_id = np.full(n, None, dtype=object)
-    limit = params.bike_train_max_bike_min * 60.0
-    for j in usable:
-        wait = 0.0 if ride[j] == 0 else 0.5 * 60.0 / trains[j]
-        one = np.zeros(len(stops), dtype=bool)
-        one[j] = True
-        res = nearest_destination(network, housing_att, att.subset(one), mode="bike", limit=limit)
-        total = res.cost / 60.0 + wait + ride[j]
-        better = total < door
-        door[better] = total[better]
-        door_id[better] = ids[j]
+    door_id[ok] = ids[best[ok]]
     out["door_min_brussels"] = np.where(np.isfinite(door), door, np.nan)
     out["door_station_id"] = door_id
     return pd.DataFrame(out)

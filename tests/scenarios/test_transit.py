@@ -253,3 +253,47 @@ def test_check_hubs_without_stops() -> None:
                              geometry=gpd.GeoSeries([], crs=ANALYSIS_CRS), crs=ANALYSIS_CRS)
     checks = check_hubs(mobi, stops, hub_rules())
     assert checks["ok"].tolist() == [False]
+
+
+@pytest.mark.parametrize("seed", [0, 1, 2])
+def test_bike_train_search_equals_one_search_per_station(seed: int) -> None:
+    """bike_train_search against, per station, its own nearest_destination search
+    (kept when within the cycling cap) plus its offset, then the minimum; on the
+    two-village grid with one-way streets and several candidate edges per point."""
+    from slimmeregio.scenarios.attach import attach_points
+    from slimmeregio.scenarios.inputs import point_xy
+    from slimmeregio.scenarios.kernel import nearest_destination
+    from slimmeregio.scenarios.network import build_network
+    from slimmeregio.scenarios.transit_route import bike_train_search
+    from tests.scenarios.conftest import synthetic_project
+
+    project = synthetic_project(seed)
+    layer = project.layers["fietsnetwerk"]
+    frame = layer.frame.copy()
+    rng = np.random.default_rng(seed)
+    frame["eenrichting"] = rng.random(len(frame)) < 0.3
+    net = build_network(layer.replace(data=frame))
+    housing = project.layers["woningen"].frame
+    h_att = attach_points(net, point_xy(housing), max_snap_m=500.0)
+    xy = np.column_stack([rng.uniform(X0 - 50, X0 + 3400, 9), rng.uniform(Y0, Y0 + 1400, 9)])
+    xy[0] = point_xy(housing)[0]  # a station on a dwelling's own edge
+    d_att = attach_points(net, xy, max_snap_m=500.0)
+    offsets = rng.uniform(0, 600, 9)
+    offsets[3] = np.nan  # not used
+    cap = 240.0
+    total, best = bike_train_search(net, h_att, d_att, offsets, cap)
+    each = np.full((len(housing), 9), np.inf)
+    for j in range(9):
+        if np.isnan(offsets[j]):
+            continue
+        one = np.zeros(9, dtype=bool)
+        one[j] = True
+        leg = nearest_destination(net, h_att, d_att.subset(one), mode="bike").cost
+        each[:, j] = np.where(leg <= cap, leg + offsets[j], np.inf)
+    expected = each.min(axis=1)
+    np.testing.assert_allclose(total, expected, rtol=1e-9, atol=1e-6)
+    finite = np.isfinite(expected)
+    assert 0 < finite.sum() < len(finite)  # the cap leaves some dwellings out
+    picked = each[np.flatnonzero(finite), best[finite]]
+    np.testing.assert_allclose(picked, expected[finite], rtol=1e-9, atol=1e-6)
+    assert (best[~finite] == -1).all()
