@@ -204,14 +204,20 @@ def validation_reasons(error: Mapping[str, Any]) -> tuple[str, str]:
         kinds = ", ".join(MODIFICATION_KINDS)
         got = _describe_input(ctx.get("tag", error.get("input")))
         if kind == "union_tag_not_found":
-            return (f"'kind' ontbreekt; kies uit: {kinds}", f"'kind' is missing; choose from: {kinds}")
+            return (
+                f"'kind' ontbreekt; kies uit: {kinds}",
+                f"'kind' is missing; choose from: {kinds}",
+            )
         return (
             f"onbekende soort wijziging {got}; kies uit: {kinds}",
             f"unknown kind of modification {got}; choose from: {kinds}",
         )
     if kind == "literal_error":
         expected = ctx.get("expected", "")
-        return f"ongeldige keuze {got}; kies uit: {expected}", f"invalid choice {got}; choose from: {expected}"
+        return (
+            f"ongeldige keuze {got}; kies uit: {expected}",
+            f"invalid choice {got}; choose from: {expected}",
+        )
     if kind in {"string_type", "string_sub_type"}:
         return f"verwacht tekst, kreeg {got}", f"expected text, got {got}"
     if kind in {"float_type", "float_parsing"}:
@@ -227,14 +233,20 @@ def validation_reasons(error: Mapping[str, Any]) -> tuple[str, str]:
     if kind == "finite_number":
         return "getal moet eindig zijn (geen inf of nan)", "number must be finite (no inf or nan)"
     if kind == "greater_than":
-        return f"moet groter zijn dan {_num(ctx.get('gt'))} (kreeg {got})", f"must be greater than {_num(ctx.get('gt'))} (got {got})"
+        return (
+            f"moet groter zijn dan {_num(ctx.get('gt'))} (kreeg {got})",
+            f"must be greater than {_num(ctx.get('gt'))} (got {got})",
+        )
     if kind == "greater_than_equal":
         return (
             f"moet minstens {_num(ctx.get('ge'))} zijn (kreeg {got})",
             f"must be at least {_num(ctx.get('ge'))} (got {got})",
         )
     if kind == "less_than":
-        return f"moet kleiner zijn dan {_num(ctx.get('lt'))} (kreeg {got})", f"must be less than {_num(ctx.get('lt'))} (got {got})"
+        return (
+            f"moet kleiner zijn dan {_num(ctx.get('lt'))} (kreeg {got})",
+            f"must be less than {_num(ctx.get('lt'))} (got {got})",
+        )
     if kind == "less_than_equal":
         return (
             f"mag hoogstens {_num(ctx.get('le'))} zijn (kreeg {got})",

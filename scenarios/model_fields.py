@@ -49,6 +49,7 @@ def bilingual(nl: str, en: str) -> PydanticCustomError:
     """A validation error pydantic carries unchanged, with both languages."""
     return PydanticCustomError("slimmeregio", "{en}", {"nl": nl, "en": en})
 
+
 # ---------------------------------------------------------------------------
 # Field types
 # ---------------------------------------------------------------------------
@@ -102,7 +103,9 @@ def _check_datetime(value: Any) -> Any:
 
 
 Text = Annotated[str, Field(strict=True), AfterValidator(_check_text)]
-NonBlank = Annotated[str, Field(strict=True), AfterValidator(_check_text), AfterValidator(_check_nonblank)]
+NonBlank = Annotated[
+    str, Field(strict=True), AfterValidator(_check_text), AfterValidator(_check_nonblank)
+]
 Number = Annotated[float, Field(strict=True, allow_inf_nan=False)]
 PositiveNumber = Annotated[float, Field(strict=True, allow_inf_nan=False, gt=0)]
 Speed = Annotated[float, Field(strict=True, allow_inf_nan=False, gt=0, lt=MAX_SPEED_KMH)]

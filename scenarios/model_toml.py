@@ -91,7 +91,7 @@ def render_scenario_toml(scenario: Scenario) -> str:
 # Example
 # ---------------------------------------------------------------------------
 
-_EXAMPLE = '''\
+_EXAMPLE = """\
 # Slimme Regio Planner - voorbeeldscenario
 #
 # Een scenario = de basistoestand + een geordende lijst wijzigingen.
@@ -193,7 +193,7 @@ reason = "Verkavelingsaanvraag 2025/017"
 # housing_ids = ["7745"]
 # author = "..."
 # reason = "..."
-'''
+"""
 
 
 def example_scenario_toml() -> str:
