@@ -17,7 +17,7 @@ layers. What is real and what is not:
   population (:data:`BUS_CLASSES`) and one illustrative route per
   municipality (``lijn <NIS>``). Not the De Lijn network.
 
-Every row says which in ``bron``.
+Every row says which in ``source``.
 """
 
 from __future__ import annotations
@@ -54,7 +54,7 @@ BUS_CLASSES: tuple[tuple[float, dict[str, float]], ...] = (
     (3_000, {"ochtendspits": 2.0, "dag": 1.0, "avondspits": 2.0, "avond": 0.5}),
     (0, {"ochtendspits": 1.0, "dag": 0.5, "avondspits": 1.0, "avond": 0.0}),
 )
-#: The ``bron`` of the illustrative rows.
+#: The ``source`` of the illustrative rows.
 TRANSIT_ILLUSTRATIVE = "illustratief"
 _STATION_SOURCE = "station: iRail (echt); frequentie afgeleid, rit illustratief"
 _BRUSSELS_MAIN = ("Brussel-Zuid", "Brussel-Centraal", "Brussel-Noord")
@@ -84,7 +84,7 @@ def _station_rows(stations: gpd.GeoDataFrame) -> pd.DataFrame:
         data[f"per_uur_{window}"] = np.round(mean * factor, 2)
     data["rit_min_brussel"] = ride
     data["per_lijn"] = "{}"
-    data["bron"] = _STATION_SOURCE
+    data["source"] = _STATION_SOURCE
     return pd.DataFrame(data)
 
 
@@ -103,7 +103,7 @@ def _bus_rows(deel: gpd.GeoDataFrame, population: np.ndarray) -> pd.DataFrame:
             "rit_min_brussel": np.nan,
             "per_lijn": json.dumps({route: {w: rates[w] for w in WINDOW_PROFILE}}, ensure_ascii=False,
                                    separators=(",", ":")),
-            "bron": TRANSIT_ILLUSTRATIVE,
+            "source": TRANSIT_ILLUSTRATIVE,
         })
     return pd.DataFrame(rows)
 
@@ -116,7 +116,7 @@ def transit_layer(
     ``stations``: the region's stations layer (``station_id``, ``naam``,
     ``treinen_per_dag``); ``deel``: the locality centres (``postcode``,
     ``naam``, ``nis``); ``population``: inhabitants per locality.
-    Columns as the GTFS import writes them (docs/gtfs.md) plus ``bron``.
+    Columns as the GTFS import writes them (docs/gtfs.md) plus ``source``.
     """
     st = _station_rows(stations)
     bus = _bus_rows(deel, np.asarray(population, dtype=float))
