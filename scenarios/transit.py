@@ -50,7 +50,7 @@ from slimmeregio.scenarios.kernel import nearest_destination
 from slimmeregio.scenarios.model import Parameters, Scenario, SetFrequency, scenario_error
 from slimmeregio.scenarios.network import Network
 from slimmeregio.scenarios.results import Evaluation
-from slimmeregio.scenarios.transit_route import bike_train_search
+from slimmeregio.scenarios.transit_route import best_rate_within, bike_train_search
 
 __all__ = [
     "WINDOWS",
@@ -222,15 +222,12 @@ def dwelling_transit(
     att = attach_points(network, xy, ids, max_snap_m=params.max_snap_m)
     n = len(housing_att)
     out: dict[str, Any] = {}
-    for window in params.pt_windows:
-        rate = stops[_rate_column(window)].to_numpy(dtype=float)
+    windows = list(params.pt_windows)
+    rates = stops[[_rate_column(w) for w in windows]].to_numpy(dtype=float)
+    best_rate = best_rate_within(network, housing_att, att, rates, limit_m=params.pt_walk_m)
+    for k, window in enumerate(windows):
         for threshold in params.pt_departures_per_hour:
-            ok = rate >= threshold - 1e-9
-            hit = np.zeros(n, dtype=bool)
-            if ok.any():
-                res = nearest_destination(network, housing_att, att.subset(ok), mode="walk", limit=params.pt_walk_m)
-                hit = np.isfinite(res.cost) & (res.cost <= params.pt_walk_m)
-            out[f"pt_{window}_{threshold:g}ph"] = hit
+            out[f"pt_{window}_{threshold:g}ph"] = best_rate[:, k] >= threshold - 1e-9
     trains = stops[_rate_column(params.pt_train_window)].to_numpy(dtype=float)
     station = stops["station"].to_numpy(dtype=bool) & (trains >= params.pt_trains_per_hour - 1e-9)
     bike = np.full(n, np.nan)

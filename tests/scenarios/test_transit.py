@@ -297,3 +297,35 @@ def test_bike_train_search_equals_one_search_per_station(seed: int) -> None:
     picked = each[np.flatnonzero(finite), best[finite]]
     np.testing.assert_allclose(picked, expected[finite], rtol=1e-9, atol=1e-6)
     assert (best[~finite] == -1).all()
+
+
+@pytest.mark.parametrize("seed", [0, 3])
+def test_best_rate_within_equals_one_search_per_stop(seed: int) -> None:
+    """best_rate_within against, per stop, its own nearest_destination walking
+    search: the highest rate per window among the stops within 300 m."""
+    from slimmeregio.scenarios.attach import attach_points
+    from slimmeregio.scenarios.inputs import point_xy
+    from slimmeregio.scenarios.kernel import nearest_destination
+    from slimmeregio.scenarios.network import build_network
+    from slimmeregio.scenarios.transit_route import best_rate_within
+    from tests.scenarios.conftest import synthetic_project
+
+    project = synthetic_project(seed)
+    net = build_network(project.layers["fietsnetwerk"])
+    housing = project.layers["woningen"].frame
+    h_att = attach_points(net, point_xy(housing), max_snap_m=500.0)
+    rng = np.random.default_rng(seed)
+    xy = np.column_stack([rng.uniform(X0, X0 + 3400, 25), rng.uniform(Y0, Y0 + 1400, 25)])
+    xy[0] = point_xy(housing)[0]  # a stop on a dwelling's own edge
+    s_att = attach_points(net, xy, max_snap_m=500.0)
+    rates = rng.integers(0, 8, (25, 2)).astype(float)
+    got = best_rate_within(net, h_att, s_att, rates, limit_m=300.0)
+    dist = np.full((len(housing), 25), np.inf)
+    for j in range(25):
+        one = np.zeros(25, dtype=bool)
+        one[j] = True
+        dist[:, j] = nearest_destination(net, h_att, s_att.subset(one), mode="walk").cost
+    for w in range(2):
+        expected = np.where(dist <= 300.0, rates[:, w][None, :], -np.inf).max(axis=1)
+        np.testing.assert_array_equal(got[:, w], expected)
+    assert np.isfinite(got[:, 0]).any() and not np.isfinite(got[:, 0]).all()
