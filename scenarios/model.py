@@ -60,6 +60,7 @@ from slimmeregio.scenarios.model_fields import (
     SpeedTable,
     StrictModel,
     Text,
+    UnitWeight,
     WalkThresholds,
     bilingual,
 )
@@ -149,6 +150,10 @@ class Parameters(StrictModel):
     pt_train_window: PtWindow = "ochtendspits"
     #: Bike + train: stations farther than this by bike (min) are not used.
     bike_train_max_bike_min: Annotated[float, Field(strict=True, allow_inf_nan=False, gt=0, le=120)] = 30.0
+    #: Hub offers with their own share: dwellings within each cycling threshold of a hub offering it.
+    hub_offers: tuple[NonBlank, ...] = ("deelauto", "deelfiets")
+    #: Weight of each Hoppin type (interregionaal, regionaal, lokaal, buurt) in the hub score.
+    hub_type_weights: tuple[UnitWeight, UnitWeight, UnitWeight, UnitWeight] = (1.0, 0.75, 0.5, 0.25)
 
     @field_validator("pt_windows")
     @classmethod

@@ -205,6 +205,8 @@ DepartureThresholds = Annotated[
     tuple[Number, ...],
     AfterValidator(lambda v: _check_thresholds(v, limit=MAX_DEPARTURES_PER_HOUR, unit="/h")),
 ]
+#: A weight from 0 to 1.
+UnitWeight = Annotated[float, Field(strict=True, allow_inf_nan=False, ge=0, le=1)]
 #: Time windows of a public transport stops layer (the GTFS import's default windows).
 PtWindow = Literal["ochtendspits", "dag", "avondspits", "avond"]
 

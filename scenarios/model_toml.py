@@ -57,6 +57,8 @@ _PARAMETER_NOTES = {
     "pt_trains_per_hour": "station telt vanaf zoveel treinen per uur",
     "pt_train_window": "tijdvenster voor treinen per uur en de wachttijd",
     "bike_train_max_bike_min": "fiets + trein: stations hoogstens zoveel fietsminuten ver",
+    "hub_offers": "mobipunten met dit aanbod krijgen een eigen aandeel (bv. deelauto)",
+    "hub_type_weights": "gewicht per Hoppin-type (interregionaal, regionaal, lokaal, buurt) in de mobipuntscore",
 }
 
 
@@ -130,6 +132,8 @@ pt_windows = ["ochtendspits", "dag", "avond"]   # tijdvensters van de haltelaag
 pt_trains_per_hour = 2.0            # station telt vanaf zoveel treinen per uur
 pt_train_window = "ochtendspits"    # tijdvenster voor treinen per uur en wachttijd
 bike_train_max_bike_min = 30.0      # fiets + trein: stations binnen zoveel fietsminuten
+hub_offers = ["deelauto", "deelfiets"]   # aandeel woningen bij een mobipunt met dit aanbod
+hub_type_weights = [1.0, 0.75, 0.5, 0.25]   # gewicht interregionaal, regionaal, lokaal, buurt
 
 [parameters.speeds_kmh]             # fietssnelheid per klasse (km/u)
 fietssnelweg = 25.0

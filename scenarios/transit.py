@@ -255,6 +255,39 @@ def dwelling_transit(
     return pd.DataFrame(out)
 
 
+def hub_columns(
+    network: Network, housing_att: Attachment, mobipunten: gpd.GeoDataFrame, params: Parameters
+) -> pd.DataFrame:
+    """Per dwelling: the Hoppin hubs by type and offer within each cycling threshold.
+
+    ``hub_score_<t>min``: the highest type weight (``hub_type_weights``) of
+    the mobipunten within ``t`` cycling minutes, 0 when none;
+    ``hub_<offer>_<t>min`` (bool): a mobipunt whose offer lists ``<offer>``
+    within ``t`` minutes, for every offer of ``hub_offers``.
+    """
+    from slimmeregio.layers.roles import HOPPIN_TYPES
+
+    n = len(housing_att)
+    weights = dict(zip(HOPPIN_TYPES, params.hub_type_weights, strict=True))
+    hubs = mobipunten
+    xy = (np.column_stack([hubs.geometry.x.to_numpy(), hubs.geometry.y.to_numpy()])
+          if len(hubs) else np.zeros((0, 2)))
+    att = attach_points(network, xy, hubs["mobipunt_id"].astype(str).to_numpy(), max_snap_m=params.max_snap_m)
+    offers = [{o.strip().lower() for o in str(text).split(",")} for text in hubs["offer"].fillna("")]
+    values = np.column_stack(
+        [np.asarray([weights.get(str(t), 0.0) for t in hubs["hoppin_type"]], dtype=float).reshape(-1)]
+        + [np.asarray([1.0 if o.lower() in have else 0.0 for have in offers]) for o in params.hub_offers]
+    ) if len(hubs) else np.zeros((0, 1 + len(params.hub_offers)))
+    out: dict[str, np.ndarray] = {}
+    for t in params.bike_thresholds_min:
+        best = best_rate_within(network, housing_att, att, values, limit_m=t * 60.0, mode="bike") if len(hubs) \
+            else np.full((n, values.shape[1]), -np.inf)
+        out[f"hub_score_{t:g}min"] = np.maximum(best[:, 0], 0.0)
+        for k, offer in enumerate(params.hub_offers, start=1):
+            out[f"hub_{offer}_{t:g}min"] = best[:, k] >= 1.0
+    return pd.DataFrame(out)
+
+
 def transit_indicators(
     columns: pd.DataFrame,
     dwellings: np.ndarray,
@@ -284,6 +317,12 @@ def transit_indicators(
         out[f"share_bike_train_{t:g}min"] = float(100.0 * dw[bike <= t].sum() / total) if total > 0 else nan
     for name, value in zip(("mean", "median", "p90"), _stats(bike, dw), strict=True):
         out[f"{name}_bike_min_train"] = value
+    for t in params.bike_thresholds_min:
+        score = columns[f"hub_score_{t:g}min"].to_numpy(dtype=float)
+        out[f"hub_score_{t:g}min"] = float(100.0 * (dw * score).sum() / total) if total > 0 else nan
+        for offer in params.hub_offers:
+            hit = columns[f"hub_{offer}_{t:g}min"].to_numpy(dtype=bool)
+            out[f"share_bike_hub_{offer}_{t:g}min"] = float(100.0 * dw[hit].sum() / total) if total > 0 else nan
     if brussels:
         door = columns["door_min_brussels"].to_numpy(dtype=float)
         out["no_route_dwellings_door_brussels"] = float(dw[~np.isfinite(door)].sum())
@@ -314,7 +353,8 @@ def add_transit(
     params = evaluation.parameters
     stops = apply_frequencies(stops, evaluation.scenario)
     dw = evaluation.dwellings
-    columns = dwelling_transit(network, housing_att, stops, params)
+    columns = pd.concat([dwelling_transit(network, housing_att, stops, params),
+                         hub_columns(network, housing_att, evaluation.mobipunten, params)], axis=1)
     dwellings = dw["dwellings"].to_numpy(dtype=float)
     reachable = dw["reachable"].to_numpy(dtype=bool)
     brussels = bool(np.isfinite(stops["ride_min_brussels"].to_numpy(dtype=float)).any())

@@ -19,6 +19,13 @@ can label the keys without importing the engine.
 ``no_route_dwellings_door_brussels``
     dwellings without a station with a ride to Brussels within
     ``bike_train_max_bike_min`` cycling minutes.
+``hub_score_<min>min``
+    100 x the dwelling-weighted mean of the highest Hoppin-type weight
+    (``hub_type_weights``) among the mobipunten within ``<min>`` cycling
+    minutes (0 for a dwelling without one).
+``share_bike_hub_<offer>_<min>min``
+    % of dwellings within ``<min>`` cycling minutes of a mobipunt whose offer
+    lists ``<offer>`` (``hub_offers``).
 ``hubs_type_mismatch`` (region only)
     mobipunten whose Hoppin type the public transport at them does not
     support (rule table ``resources/hoppin_rules.toml``).
@@ -38,6 +45,8 @@ WINDOW_LABELS: dict[str, tuple[str, str]] = {
     "avond": ("avond", "evening"),
 }
 
+_HUB_SCORE_RE = re.compile(r"^hub_score_(?P<t>[0-9.]+)min$")
+_HUB_OFFER_RE = re.compile(r"^share_bike_hub_(?P<offer>.+)_(?P<t>[0-9.]+)min$")
 _PT_RE = re.compile(r"^share_pt_(?P<window>[a-z]+)_(?P<n>[0-9.]+)ph$")
 _TRAIN_SHARE_RE = re.compile(r"^share_bike_train_(?P<t>[0-9.]+)min$")
 _STAT_RE = re.compile(r"^(?P<stat>mean|median|p90)_(?P<what>bike_min_train|door_min_brussels)$")
@@ -72,6 +81,16 @@ def transit_label(key: str, lang: str = "nl") -> str | None:
         if nl:
             return f"Aandeel woningen bij een halte met ≥ {m['n']} vertrekken/uur ({window})"
         return f"Share of dwellings near a stop with ≥ {m['n']} departures/hour ({window})"
+    m = _HUB_SCORE_RE.match(key)
+    if m:
+        if nl:
+            return f"Mobipuntscore binnen {m['t']} min fietsen (gewogen naar Hoppin-type, 0-100)"
+        return f"Hub score within {m['t']} min by bike (weighted by Hoppin type, 0-100)"
+    m = _HUB_OFFER_RE.match(key)
+    if m:
+        if nl:
+            return f"Aandeel woningen binnen {m['t']} min fietsen van een mobipunt met {m['offer']}"
+        return f"Share of dwellings within {m['t']} min by bike of a hub with {m['offer']}"
     m = _TRAIN_SHARE_RE.match(key)
     if m:
         if nl:
@@ -96,8 +115,10 @@ def transit_unit(key: str) -> str | None:
     """The unit of a public transport key, or None when ``key`` is not one."""
     if key in _FIXED:
         return _FIXED[key][2]
-    if _PT_RE.match(key) or _TRAIN_SHARE_RE.match(key):
+    if _PT_RE.match(key) or _TRAIN_SHARE_RE.match(key) or _HUB_OFFER_RE.match(key):
         return "%"
+    if _HUB_SCORE_RE.match(key):
+        return ""  # a score 0-100, no unit
     if _STAT_RE.match(key):
         return "min"
     return None
@@ -110,12 +131,16 @@ def transit_keys(
     *,
     brussels: bool = True,
     region: bool = True,
+    hub_offers: tuple[str, ...] = (),
 ) -> list[str]:
-    """The public transport keys for these parameters, in display order."""
+    """The public transport and hub keys for these parameters, in display order."""
     keys = [f"share_pt_{w}_{n:g}ph" for w in windows for n in departures_per_hour]
     keys.append("no_route_dwellings_train")
     keys += [f"share_bike_train_{t:g}min" for t in bike_thresholds_min]
     keys += [f"{s}_bike_min_train" for s in ("mean", "median", "p90")]
+    for t in bike_thresholds_min:
+        keys.append(f"hub_score_{t:g}min")
+        keys += [f"share_bike_hub_{o}_{t:g}min" for o in hub_offers]
     if brussels:
         keys.append("no_route_dwellings_door_brussels")
         keys += [f"{s}_door_min_brussels" for s in ("mean", "median", "p90")]

@@ -105,14 +105,16 @@ def _per_point(owner: np.ndarray, values: np.ndarray, n: int, ufunc: np.ufunc, e
 
 
 def best_rate_within(
-    network: Network, sources: Attachment, stops: Attachment, rates: np.ndarray, *, limit_m: float
+    network: Network, sources: Attachment, stops: Attachment, rates: np.ndarray, *, limit_m: float,
+    mode: str = "walk",
 ) -> np.ndarray:
-    """Per source and column of ``rates`` (stops x windows): the highest rate
-    among the stops within ``limit_m`` walking; ``-inf`` when none."""
+    """Per source and column of ``rates`` (stops x columns): the highest value
+    among the stops within ``limit_m`` (metres walking, or seconds with
+    ``mode="bike"``); ``-inf`` when none."""
     rates = np.asarray(rates, dtype=float).reshape(len(stops), -1)
     best: np.ndarray | None = None
     owner = np.zeros(0, np.int64)
-    for owner, j, rows, _cost in iter_legs(network, sources, stops, mode="walk", limit=limit_m):
+    for owner, j, rows, _cost in iter_legs(network, sources, stops, mode=mode, limit=limit_m):
         if best is None:
             best = np.full((len(owner), rates.shape[1]), -np.inf)
         best[rows] = np.maximum(best[rows], rates[j])

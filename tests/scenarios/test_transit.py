@@ -329,3 +329,23 @@ def test_best_rate_within_equals_one_search_per_stop(seed: int) -> None:
         expected = np.where(dist <= 300.0, rates[:, w][None, :], -np.inf).max(axis=1)
         np.testing.assert_array_equal(got[:, w], expected)
     assert np.isfinite(got[:, 0]).any() and not np.isfinite(got[:, 0]).all()
+
+
+def test_hub_score_and_offer_shares() -> None:
+    """Hubs (tests' street): M1 regionaal (0.75) at x 420 (50 m off the street), M2
+    interregionaal (1.0) at 2000, M3 buurt (0.25) at 3050, M4 buurt (0.25) at 380;
+    offers: M2 deelauto, M1 and M4 deelfiets. At 300 m/min, 5 min = 1500 m.
+    H1 (100): M4 280 m, M1 320 + 50, M2 1900 -> best 0.75; deelfiets yes, deelauto no.
+    H2 (950): M1 530 + 50, M4 570, M2 1050 -> best 1.0; both offers.
+    H3 (2600): M3 450, M2 600 -> best 1.0; deelauto yes, deelfiets no (M1 2180 + 50)."""
+    project = _project()
+    mobi = project.layers["mobipunten"].frame
+    mobi["aanbod"] = ["deelfiets, fietsenstalling", "deelauto", "", "Deelfiets"]
+    layer = project.layers["mobipunten"]
+    project.layers.remove("mobipunten")
+    project.layers.append(layer.replace(data=mobi, fields={**layer.fields, "offer": "aanbod"}))
+    ev = evaluate(prepare_base(project, PARAMS))
+    assert ev.dwellings["hub_score_5min"].tolist() == [0.75, 1.0, 1.0]
+    assert ev.region["hub_score_5min"] == pytest.approx(100 * (10 * 0.75 + 20 + 30) / 60)
+    assert ev.region["share_bike_hub_deelfiets_5min"] == pytest.approx(_share(10, 20))
+    assert ev.region["share_bike_hub_deelauto_5min"] == pytest.approx(_share(20, 30))
