@@ -122,8 +122,9 @@ def hub_rules(path: str | Path | None = None) -> list[HubRule]:
     return rules
 
 
-def _fmt(value: float) -> str:
-    return f"{value:.1f}".rstrip("0").rstrip(".")
+def _fmt(value: float, lang: str = "en") -> str:
+    text = f"{value:.1f}".rstrip("0").rstrip(".")
+    return text.replace(".", ",") if lang == "nl" else text
 
 
 def check_hubs(mobipunten: gpd.GeoDataFrame, stops: gpd.GeoDataFrame, rules: list[HubRule]) -> pd.DataFrame:
@@ -153,15 +154,15 @@ def check_hubs(mobipunten: gpd.GeoDataFrame, stops: gpd.GeoDataFrame, rules: lis
         best = max(fitting, key=lambda k: rate[k], default=None)
         best_rate = float(rate[best]) if best is not None else 0.0
         window_nl, window_en = WINDOW_LABELS[rule.window]
-        r = _fmt(rule.radius_m)
+        r_nl, r = _fmt(rule.radius_m, "nl"), _fmt(rule.radius_m)
         ok, nl, en = True, "", ""
         wanted_nl = " of ".join(rule.modes) if rule.modes else "openbaar vervoer"
         wanted_en = " or ".join(rule.modes) if rule.modes else "public transport"
         if rule.min_departures_per_hour is not None and best_rate < rule.min_departures_per_hour:
             ok = False
             need = _fmt(rule.min_departures_per_hour)
-            nl = (f"{row.hoppin_type}: geen halte ({wanted_nl}) met ≥ {need} vertrekken/uur ({window_nl}) "
-                  f"binnen {r} m; hoogste: {_fmt(best_rate)}")
+            nl = (f"{row.hoppin_type}: geen halte ({wanted_nl}) met ≥ {_fmt(rule.min_departures_per_hour, 'nl')} "
+                  f"vertrekken/uur ({window_nl}) binnen {r_nl} m; hoogste: {_fmt(best_rate, 'nl')}")
             en = (f"{row.hoppin_type}: no stop ({wanted_en}) with ≥ {need} departures/hour ({window_en}) "
                   f"within {r} m; highest: {_fmt(best_rate)}")
         elif rule.fewer_departures_per_hour is not None:
@@ -171,8 +172,9 @@ def check_hubs(mobipunten: gpd.GeoDataFrame, stops: gpd.GeoDataFrame, rules: lis
                 best = max(over, key=lambda k: rate[k])
                 best_rate = float(rate[best])
                 top = _fmt(rule.fewer_departures_per_hour)
-                nl = (f"{row.hoppin_type}: halte {ids[best]} binnen {r} m heeft {_fmt(best_rate)} vertrekken/uur "
-                      f"({window_nl}), {top} of meer: een hoger type past")
+                nl = (f"{row.hoppin_type}: halte {ids[best]} binnen {r_nl} m heeft {_fmt(best_rate, 'nl')} "
+                      f"vertrekken/uur ({window_nl}), {_fmt(rule.fewer_departures_per_hour, 'nl')} of meer: "
+                      "een hoger type past")
                 en = (f"{row.hoppin_type}: stop {ids[best]} within {r} m has {_fmt(best_rate)} departures/hour "
                       f"({window_en}), {top} or more: a higher type fits")
         rows.append({

@@ -349,3 +349,16 @@ def test_hub_score_and_offer_shares() -> None:
     assert ev.region["hub_score_5min"] == pytest.approx(100 * (10 * 0.75 + 20 + 30) / 60)
     assert ev.region["share_bike_hub_deelfiets_5min"] == pytest.approx(_share(10, 20))
     assert ev.region["share_bike_hub_deelauto_5min"] == pytest.approx(_share(20, 30))
+
+
+def test_hub_check_reasons_use_each_languages_decimal_mark() -> None:
+    from slimmeregio.scenarios.hoppin import HubRule
+
+    mobi = gpd.GeoDataFrame({"mobipunt_id": ["M"], "name": ["m"], "hoppin_type": ["regionaal"]},
+                            geometry=_points([0]), crs=ANALYSIS_CRS)
+    stops = gpd.GeoDataFrame({"stop_id": ["A"], "modes": ["bus"], "per_uur_ochtendspits": [3.5]},
+                             geometry=_points([10]), crs=ANALYSIS_CRS)
+    rule = HubRule("regionaal", radius_m=100.0, modes=("bus",), min_departures_per_hour=4.0)
+    row = check_hubs(mobi, stops, [rule]).iloc[0]
+    assert not row["ok"] and row["best_stop"] == "A"
+    assert "hoogste: 3,5" in row["reason_nl"] and "highest: 3.5" in row["reason_en"]
