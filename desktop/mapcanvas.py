@@ -20,6 +20,7 @@ import numpy as np
 from PyQt6.QtCore import QEvent, QPoint, QPointF, QRect, QRectF, QSize, Qt, QTimer, pyqtSignal
 from PyQt6.QtGui import (
     QColor,
+    QContextMenuEvent,
     QImage,
     QKeyEvent,
     QMouseEvent,
@@ -51,6 +52,7 @@ from slimmeregio.desktop.maprender import (
     classify,
     geometry_kind,
     legend_entry,
+    point_symbols,
     points_polygon,
     raster_legend,
     render_layers,
@@ -97,6 +99,12 @@ class MapCanvas(QWidget):
         not closed, at least three distinct vertices; not snapped).
     rendered(seconds)
         Time the last full render took.
+    pointTask(purpose, x, y), sketchTask(purpose, coords), boxTask(purpose, x0, y0, x1, y1)
+        Instead of pointPicked / lineFinished / polygonFinished, when the tool
+        was set with a ``purpose`` (measuring, selecting, explaining: tasks
+        that are not scenario edits); the box tool always has one.
+    contextRequested(x, y, global position)
+        A right click in the navigate tool.
     """
 
     mouseMoved = pyqtSignal(float, float)
@@ -108,6 +116,10 @@ class MapCanvas(QWidget):
     polygonFinished = pyqtSignal(list)
     sketchChanged = pyqtSignal()
     rendered = pyqtSignal(float)
+    pointTask = pyqtSignal(str, float, float)
+    sketchTask = pyqtSignal(str, list)
+    boxTask = pyqtSignal(str, float, float, float, float)
+    contextRequested = pyqtSignal(float, float, QPoint)
 
     def __init__(self, layers: LayerList | None = None, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -131,6 +143,7 @@ class MapCanvas(QWidget):
         self._box: QRect | None = None
         self._tool = MapTool.NAVIGATE
         self._pick_layer: str | None = None
+        self._purpose = ""
         self._snap = SnapIndex()
         self._sketch: list[tuple[float, float]] = []
         self._hover: tuple[float, float] | None = None
@@ -192,10 +205,12 @@ class MapCanvas(QWidget):
     def theme_layers(self) -> list[Layer]:
         return list(self._themes)
 
-    def visible_layers(self) -> list[Layer]:
-        """Drawn layers, bottom first."""
+    def visible_layers(self, view: View | None = None) -> list[Layer]:
+        """Drawn layers, bottom first: switched on and within their scale range."""
+        scale = (view or self._view).scale_denominator
         out = [layer for layer in (self._layers or []) if layer.visible]
-        return out + [layer for layer in self._themes if layer.visible]
+        out += [layer for layer in self._themes if layer.visible]
+        return [layer for layer in out if layer.style.shown_at(scale)]
 
     def _graphics_for(self, layer: Layer) -> LayerGraphics:
         g = self._graphics.get(id(layer))
@@ -255,9 +270,14 @@ class MapCanvas(QWidget):
     def tool(self) -> MapTool:
         return self._tool
 
-    def set_tool(self, tool: MapTool, *, pick_layer: str | None = None) -> None:
+    @property
+    def purpose(self) -> str:
+        return self._purpose
+
+    def set_tool(self, tool: MapTool, *, pick_layer: str | None = None, purpose: str = "") -> None:
         self._tool = tool
         self._pick_layer = pick_layer
+        self._purpose = purpose
         self._sketch = []
         self.setCursor(CURSORS[tool])
         self.update()
@@ -288,11 +308,17 @@ class MapCanvas(QWidget):
             if len(set(coords)) >= 3:
                 self._sketch = []
                 self._hover = None
-                self.polygonFinished.emit(coords)
+                if self._purpose:
+                    self.sketchTask.emit(self._purpose, coords)
+                else:
+                    self.polygonFinished.emit(coords)
         elif len(coords) >= 2:
             self._sketch = []
             self._hover = None
-            self.lineFinished.emit(coords)
+            if self._purpose:
+                self.sketchTask.emit(self._purpose, coords)
+            else:
+                self.lineFinished.emit(coords)
         self.sketchChanged.emit()
         self.update()
 
@@ -356,11 +382,13 @@ class MapCanvas(QWidget):
         start = time.perf_counter()
         p = QPainter(image)
         p.setRenderHint(QPainter.RenderHint.Antialiasing, True)
-        layers = self.visible_layers()
+        layers = self.visible_layers(view)
         render_layers(p, layers, self._graphics, view, size.width(), size.height())
         if self.show_labels:
             base = [ly for ly in layers if ly not in self._themes]
-            self.drawn_labels = draw_labels(p, base, view, size, self.font(), self._labels)
+            symbols = point_symbols([self._graphics_for(ly) for ly in layers if not ly.is_raster],
+                                    view, size.width(), size.height())
+            self.drawn_labels = draw_labels(p, base, view, size, self.font(), self._labels, symbols)
         p.end()
         self.last_render_seconds = time.perf_counter() - start
         self.rendered.emit(self.last_render_seconds)
@@ -473,7 +501,7 @@ class MapCanvas(QWidget):
             self._drag_start = pos
             self._drag_view = self._view
             self._dragged = False
-        elif event.button() == Qt.MouseButton.LeftButton and self._tool == MapTool.ZOOM_BOX:
+        elif event.button() == Qt.MouseButton.LeftButton and self._tool in (MapTool.ZOOM_BOX, MapTool.BOX):
             self._drag_start = pos
             self._box = QRect(pos, pos)
         elif event.button() == Qt.MouseButton.RightButton and self._sketching():
@@ -514,6 +542,15 @@ class MapCanvas(QWidget):
             box = self._box
             self._box = None
             self._drag_start = None
+            if self._tool == MapTool.BOX:
+                # a click selects what lies within a few pixels of it
+                if box.width() <= 4 or box.height() <= 4:
+                    box = QRect(pos.toPoint() - QPoint(4, 4), pos.toPoint() + QPoint(4, 4))
+                ax, ay = self.pixel_to_map(box.left(), box.bottom())
+                bx, by = self.pixel_to_map(box.right(), box.top())
+                self.boxTask.emit(self._purpose, ax, ay, bx, by)
+                self.update()
+                return
             if box.width() > 4 and box.height() > 4:
                 ax, ay = self.pixel_to_map(box.left(), box.bottom())
                 bx, by = self.pixel_to_map(box.right(), box.top())
@@ -537,7 +574,10 @@ class MapCanvas(QWidget):
         if self._tool == MapTool.NAVIGATE:
             self.clicked.emit(x, y, 5.0 * self._view.res)
         elif self._tool == MapTool.POINT:
-            self.pointPicked.emit(x, y)
+            if self._purpose:
+                self.pointTask.emit(self._purpose, x, y)
+            else:
+                self.pointPicked.emit(x, y)
         elif self._tool == MapTool.FEATURE and self._pick_layer and self._layers is not None:
             if self._pick_layer in self._layers:
                 layer = self._layers[self._pick_layer]
@@ -599,6 +639,14 @@ class MapCanvas(QWidget):
             self.zoom_by(1 / 1.5)
         else:
             super().keyPressEvent(event)
+
+    def contextMenuEvent(self, event: QContextMenuEvent | None) -> None:  # noqa: N802
+        if event is None:
+            return
+        if self._tool == MapTool.NAVIGATE:
+            x, y = self.pixel_to_map(event.pos().x(), event.pos().y())
+            self.contextRequested.emit(x, y, event.globalPos())
+            event.accept()
 
     def sizeHint(self) -> QSize:  # noqa: N802
         return QSize(900, 700)

@@ -42,6 +42,7 @@ __all__ = [
     "legend_entry",
     "line_arrays",
     "lod_for",
+    "point_symbols",
     "points_polygon",
     "polygon_arrays",
     "raster_legend",
@@ -420,3 +421,30 @@ def render_layers(
         except (TypeError, ValueError, AttributeError):
             continue  # a layer without drawable geometry is skipped, not fatal
     p.resetTransform()
+
+
+def point_symbols(
+    graphics: list[LayerGraphics], view: View, width: int, height: int, *, limit: int = 20000
+) -> list[tuple[np.ndarray, float]]:
+    """The point symbols drawn in view, as (pixel positions (n, 2), radius);
+    a layer with more than ``limit`` points in view (a dense cloud no label
+    can avoid) is left out."""
+    x0, y0, x1, y1 = view.extent(width, height)
+    out: list[tuple[np.ndarray, float]] = []
+    for g in graphics:
+        if g.kind != "point":
+            continue
+        parts = []
+        for cls in g.classes:
+            pts = cls.points
+            if pts is None or len(pts) == 0:
+                continue
+            m = (pts[:, 0] >= x0) & (pts[:, 0] <= x1) & (pts[:, 1] >= y0) & (pts[:, 1] <= y1)
+            parts.append((pts[m], cls.width / 2 + 1.0))
+        if sum(len(pts) for pts, _ in parts) > limit:
+            continue
+        for pts, radius in parts:
+            px = np.column_stack(((pts[:, 0] - view.cx) / view.res + width / 2,
+                                  height / 2 - (pts[:, 1] - view.cy) / view.res))
+            out.append((px, radius))
+    return out
