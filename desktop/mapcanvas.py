@@ -116,6 +116,7 @@ class MapCanvas(QWidget):
     polygonFinished = pyqtSignal(list)
     sketchChanged = pyqtSignal()
     rendered = pyqtSignal(float)
+    themesChanged = pyqtSignal()
     pointTask = pyqtSignal(str, float, float)
     sketchTask = pyqtSignal(str, list)
     boxTask = pyqtSignal(str, float, float, float, float)
@@ -149,6 +150,7 @@ class MapCanvas(QWidget):
         self._hover: tuple[float, float] | None = None
         self._swallow_release = False
         self._overlay: list[OverlayItem] = []
+        self._extra_overlay: list[OverlayItem] = []
         self._selection: dict[str, np.ndarray] = {}
         self._selection_graphics: SelectionCache = {}
         self.banner_text = ""
@@ -157,6 +159,7 @@ class MapCanvas(QWidget):
         self.theme_stale = False
         #: Place names drawn in the last render (for tests and the legend).
         self.drawn_labels: list[str] = []
+        self.drawn_label_rects: list[QRectF] = []
         self._legend: list[tuple[str, list[tuple[str, str]]]] = []
         self.last_render_seconds = 0.0
         self._refine = QTimer(self)
@@ -200,6 +203,7 @@ class MapCanvas(QWidget):
         self._themes = list(layers)
         self._legend = [legend_entry(layer) for layer in self._themes if not layer.is_raster]
         self.invalidate()
+        self.themesChanged.emit()
 
     @property
     def theme_layers(self) -> list[Layer]:
@@ -334,6 +338,16 @@ class MapCanvas(QWidget):
         self._overlay = list(items)
         self.update()
 
+    def set_extra_overlay(self, items: list[OverlayItem]) -> None:
+        """Items drawn above the overlay (route explanations, reach), kept
+        when the scenario's overlay changes."""
+        self._extra_overlay = list(items)
+        self.update()
+
+    @property
+    def extra_overlay(self) -> list[OverlayItem]:
+        return list(self._extra_overlay)
+
     # selection ------------------------------------------------------------
     def set_selection(self, layer_name: str, positions: np.ndarray | list[int]) -> None:
         pos = np.asarray(positions, dtype=np.int64)
@@ -388,7 +402,9 @@ class MapCanvas(QWidget):
             base = [ly for ly in layers if ly not in self._themes]
             symbols = point_symbols([self._graphics_for(ly) for ly in layers if not ly.is_raster],
                                     view, size.width(), size.height())
-            self.drawn_labels = draw_labels(p, base, view, size, self.font(), self._labels, symbols)
+            placed = draw_labels(p, base, view, size, self.font(), self._labels, symbols)
+            self.drawn_labels = [text for text, _ in placed]
+            self.drawn_label_rects = [rect for _, rect in placed]
         p.end()
         self.last_render_seconds = time.perf_counter() - start
         self.rendered.emit(self.last_render_seconds)
@@ -448,7 +464,7 @@ class MapCanvas(QWidget):
                         self._view.transform(self.width(), self.height()))
 
     def _paint_overlay(self, p: QPainter) -> None:
-        paint_overlay(p, self._overlay, self.map_to_pixel, self.font())
+        paint_overlay(p, self._overlay + self._extra_overlay, self.map_to_pixel, self.font())
 
     def _paint_sketch(self, p: QPainter) -> None:
         if self._sketching():

@@ -223,12 +223,12 @@ def draw_labels(
     base_font: QFont,
     cache: LabelCache | None = None,
     symbols: list[tuple[np.ndarray, float]] | None = None,
-) -> list[str]:
+) -> list[tuple[str, QRectF]]:
     """Draw the labels of ``layers`` with a halo, none overlapping another.
 
     ``p`` draws in pixels; ``symbols`` are the point symbols on the map as
-    (pixel positions (n, 2), radius) to keep clear. Returns the texts drawn,
-    in drawing order.
+    (pixel positions (n, 2), radius) to keep clear. Returns the texts drawn
+    with their rectangles (pixels), in drawing order.
     """
     w, h = size.width(), size.height()
     transform = view.transform(w, h)
@@ -236,7 +236,7 @@ def draw_labels(
     room = Occupancy(w, h)
     for px, radius in symbols or []:
         room.add_symbols(px, radius)
-    drawn: list[str] = []
+    drawn: list[tuple[str, QRectF]] = []
     for req in _requests(layers, view, base_font, cache):
         metrics = QFontMetricsF(req.font)
         lh = metrics.height()
@@ -251,7 +251,7 @@ def draw_labels(
             if rect is None:
                 continue
             room.take(rect.adjusted(-4, -2, 4, 2))
-            drawn.append(text)
+            drawn.append((text, rect))
             path = QPainterPath()
             path.addText(rect.left(), rect.top() + metrics.ascent(), req.font, text)
             if req.halo > 0:
@@ -272,13 +272,15 @@ def _place(req: _Request, room: Occupancy, pt: QPointF, tw: float, lh: float) ->
     elif req.placement == "place":
         candidates = [QRectF(pt.x() - tw / 2, pt.y() - lh / 2 - 10, tw, lh)]
     elif req.placement == "point":
-        d = req.offset
-        candidates = [
-            QRectF(pt.x() + d, pt.y() - lh / 2, tw, lh),  # right
-            QRectF(pt.x() - d - tw, pt.y() - lh / 2, tw, lh),  # left
-            QRectF(pt.x() - tw / 2, pt.y() - d - lh, tw, lh),  # above
-            QRectF(pt.x() - tw / 2, pt.y() + d, tw, lh),  # below
-        ]
+        # right, left, above, below the symbol; further out when a large symbol is in the way
+        candidates = []
+        for d in (req.offset, req.offset + 4, req.offset + 9, req.offset + 15):
+            candidates += [
+                QRectF(pt.x() + d, pt.y() - lh / 2, tw, lh),
+                QRectF(pt.x() - d - tw, pt.y() - lh / 2, tw, lh),
+                QRectF(pt.x() - tw / 2, pt.y() - d - lh, tw, lh),
+                QRectF(pt.x() - tw / 2, pt.y() + d, tw, lh),
+            ]
     else:
         base = QRectF(pt.x() - tw / 2, pt.y() - lh / 2, tw, lh)
         candidates = [base, base.translated(0, -lh), base.translated(0, lh)]

@@ -424,11 +424,12 @@ def render_layers(
 
 
 def point_symbols(
-    graphics: list[LayerGraphics], view: View, width: int, height: int, *, limit: int = 20000
+    graphics: list[LayerGraphics], view: View, width: int, height: int, *, limit: int = 200
 ) -> list[tuple[np.ndarray, float]]:
-    """The point symbols drawn in view, as (pixel positions (n, 2), radius);
-    a layer with more than ``limit`` points in view (a dense cloud no label
-    can avoid) is left out."""
+    """The point symbols drawn in view that labels keep clear of, as (pixel
+    positions (n, 2), radius): those of labelled layers, mobipunten and
+    stations, and of any layer with at most ``limit`` points in view (a
+    dense cloud such as the dwellings would leave no room for any label)."""
     x0, y0, x1, y1 = view.extent(width, height)
     out: list[tuple[np.ndarray, float]] = []
     for g in graphics:
@@ -441,7 +442,8 @@ def point_symbols(
                 continue
             m = (pts[:, 0] >= x0) & (pts[:, 0] <= x1) & (pts[:, 1] >= y0) & (pts[:, 1] <= y1)
             parts.append((pts[m], cls.width / 2 + 1.0))
-        if sum(len(pts) for pts, _ in parts) > limit:
+        key = g.layer.style.label_field or g.layer.role in (Role.MOBIPUNTEN, Role.STATIONS)
+        if not key and sum(len(pts) for pts, _ in parts) > limit:
             continue
         for pts, radius in parts:
             px = np.column_stack(((pts[:, 0] - view.cx) / view.res + width / 2,
