@@ -30,17 +30,29 @@ def _class_text(link_class: str) -> str:
     return tr("aansluiting (rechte lijn naar het netwerk)") if link_class == "aansluiting" else link_class
 
 
+def _title(route: Any) -> str:
+    """'Dichtste mobipunt: <name>'; a border point has no name worth showing."""
+    if route.kind == "brussels":
+        return _kind_text(route.kind)
+    return f"{_kind_text(route.kind)}: {route.target_name or route.target_id}"
+
+
 def route_overlay(routes: list[Any], origin: tuple[float, float]) -> list[OverlayItem]:
     """The routes as map overlay lines (one colour per kind) with the origin point."""
     lang = language()
     items: list[OverlayItem] = []
-    for route in routes:
+    # the farthest kinds first and widest, so a shared stretch shows every colour
+    order = {"brussels": 0, "station": 1, "mobipunt": 2}
+    ranked = sorted(routes, key=lambda r: order.get(r.kind, 3))
+    for i, route in enumerate(ranked):
         xy = route.coords()
         if len(xy) < 2:
             continue
         color = ROUTE_COLORS.get(route.kind, "#6a1b9a")
-        items.append(OverlayItem(xy, "line", color, 4.0))
-        label = f"{_kind_text(route.kind)} {route.target_id}: {fmt_number(route.minutes, 'min', lang)}"
+        items.append(OverlayItem(xy, "line", color, 7.0 - 2.0 * i if len(ranked) > 1 else 4.0))
+    for route in ranked:
+        color = ROUTE_COLORS.get(route.kind, "#6a1b9a")
+        label = f"{_title(route)} ({fmt_number(route.minutes, 'min', lang)})"
         items.append(OverlayItem(np.array([route.target_xy]), "point", color, 6.0, label=label))
     items.append(OverlayItem(np.array([origin]), "point", "#212121", 6.0, label=tr("vertrek")))
     return items
@@ -81,6 +93,9 @@ class ExplainPanel(QWidget):
         header = self.tree.header()
         if header is not None:
             header.setSectionResizeMode(0, QHeaderView.ResizeMode.Stretch)
+            header.setSectionResizeMode(1, QHeaderView.ResizeMode.ResizeToContents)
+            header.setSectionResizeMode(2, QHeaderView.ResizeMode.ResizeToContents)
+            header.setStretchLastSection(False)
         layout = QVBoxLayout(self)
         layout.setContentsMargins(4, 4, 4, 4)
         layout.addWidget(self.caption)
@@ -99,7 +114,7 @@ class ExplainPanel(QWidget):
         self.caption.setText(tr("Fietsroutes vanaf ({x}, {y}), zoals de indicatoren ze rekenen.",
                                 x=f"{x:,.0f}".replace(",", " "), y=f"{y:,.0f}".replace(",", " ")))
         for route in routes:
-            top = QTreeWidgetItem([f"{_kind_text(route.kind)}: {route.target_id}",
+            top = QTreeWidgetItem([_title(route),
                                    fmt_number(route.minutes, "min", lang), fmt_number(route.metres / 1000, "km", lang)])
             font = top.font(0)
             font.setBold(True)
@@ -107,6 +122,7 @@ class ExplainPanel(QWidget):
             for link_class, (metres, seconds) in route.by_class().items():
                 top.addChild(QTreeWidgetItem([_class_text(link_class), fmt_number(seconds / 60, "min", lang),
                                               fmt_number(metres / 1000, "km", lang)]))
+            top.setToolTip(0, top.text(0))
             self.tree.addTopLevelItem(top)
             top.setExpanded(True)
 

@@ -51,20 +51,21 @@ MAP_ACTIONS: tuple[ActionSpec, ...] = (
     _spec("view_forward", "Volge&nd kaartbeeld", "view_forward", "view", "std:SP_ArrowRight", "Alt+Right", toolbar="tools"),
     _spec("bookmark_add", "&Bladwijzer toevoegen…", "add_bookmark", "view", "", "Ctrl+B"),
     _spec("layer_labels", "Labels en &zichtbaarheid…", "edit_labels", "layer", "style", ""),
-    _spec("tool_explain", "Route &uitleggen", "tool_explain", "view", "std:SP_MessageBoxQuestion", "",
+    _spec("tool_explain", "Route &uitleggen", "tool_explain", "view", "explain-route", "",
           "Klik op een woning of een punt: de fietsroute naar het dichtste mobipunt, station en de Brusselse grens",
           "tools", True, "tools"),
-    _spec("tool_reach", "&Bereik vanaf een punt", "tool_reach", "view", "std:SP_BrowserReload", "",
+    _spec("tool_reach", "&Bereik vanaf een punt", "tool_reach", "view", "reach", "",
           "Klik op een punt: het netwerk binnen 5, 10 en 15 minuten fietsen", "tools", True, "tools"),
-    _spec("tool_measure_line", "Afstand &meten", "tool_measure_line", "view", "std:SP_ToolBarHorizontalExtensionButton", "",
+    _spec("tool_measure_line", "Afstand &meten", "tool_measure_line", "view", "measure-line", "",
           "Klik punten aan; dubbelklik om af te sluiten", "tools", True, "tools"),
-    _spec("tool_measure_area", "Oppervlakte m&eten", "tool_measure_area", "view", "std:SP_TitleBarNormalButton", "",
+    _spec("tool_measure_area", "Oppervlakte m&eten", "tool_measure_area", "view", "measure-area", "",
           "Klik de hoekpunten aan; dubbelklik om af te sluiten", "tools", True, "tools"),
-    _spec("tool_select_box", "Selecteren met &rechthoek", "tool_select_box", "layer", "std:SP_DialogApplyButton", "",
+    _spec("tool_select_box", "Selecteren met &rechthoek", "tool_select_box", "layer", "select-box", "",
           "Trek een rechthoek rond de objecten van de gekozen laag", "tools", True, "tools"),
-    _spec("tool_select_polygon", "Selecteren met &veelhoek", "tool_select_polygon", "layer", "std:SP_DialogYesButton", "",
+    _spec("tool_select_polygon", "Selecteren met &veelhoek", "tool_select_polygon", "layer", "select-polygon", "",
           "Klik een veelhoek rond de objecten van de gekozen laag; dubbelklik om af te sluiten", "tools", True, "tools"),
-    _spec("select_expression", "Selecteren met &uitdrukking…", "select_by_expression", "layer", "", "Ctrl+Shift+F"),
+    _spec("select_expression", "Selecteren met &uitdrukking…", "select_by_expression", "layer", "select-expression",
+          "Ctrl+Shift+F", toolbar="tools"),
     _spec("save_selection", "Selectie opslaan &als…", "save_selection", "layer", "std:SP_DialogSaveButton", ""),
     _spec("compare_view", "Basis en scenario &naast elkaar…", "show_compare_view", "scenario", "compare", ""),
 )
@@ -106,15 +107,14 @@ class MapExtrasMixin:
         self.map_actions = extra
         bar = QToolBar(tr("Kaartgereedschap"), self)
         bar.setObjectName("toolbar_tools")
+        self.addToolBarBreak(Qt.ToolBarArea.TopToolBarArea)  # a second row: the first is full at 1600 px
         self.addToolBar(Qt.ToolBarArea.TopToolBarArea, bar)
         self.toolbars["tools"] = bar
-        for spec in MAP_ACTIONS:
-            if spec.toolbar == "tools":
-                bar.addAction(extra[spec.id])
         self.search_box = QLineEdit(self)
         self.search_box.setObjectName("searchBox")
         self.search_box.setClearButtonEnabled(True)
         self.search_box.setMinimumWidth(220)
+        self.search_box.setMaximumWidth(320)
         self._search_model = QStringListModel(self)
         completer = QCompleter(self._search_model, self)
         completer.setCaseSensitivity(Qt.CaseSensitivity.CaseInsensitive)
@@ -123,8 +123,11 @@ class MapExtrasMixin:
         self.search_box.textEdited.connect(self._search_suggest)
         self.search_box.returnPressed.connect(lambda: self.search(self.search_box.text()))
         completer.activated.connect(self.search)
-        bar.addSeparator()
         bar.addWidget(self.search_box)
+        bar.addSeparator()
+        for spec in MAP_ACTIONS:
+            if spec.toolbar == "tools":
+                bar.addAction(extra[spec.id])
         self.explain_panel = ExplainPanel(self)
         self.dock_explain = self._dock("explain", tr("Uitleg"), self.explain_panel, Qt.DockWidgetArea.RightDockWidgetArea)
         self.tabifyDockWidget(self.dock_results, self.dock_explain)

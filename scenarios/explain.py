@@ -12,7 +12,7 @@ the seconds add up to the cost the engine reports.
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
 import numpy as np
 import pandas as pd
@@ -51,6 +51,7 @@ class Route:
     target_xy: tuple[float, float]
     seconds: float
     stretches: list[Stretch] = field(default_factory=list)
+    target_name: str = ""
 
     @property
     def metres(self) -> float:
@@ -183,14 +184,27 @@ def explain_point(sit: Situation, x: float, y: float) -> list[Route]:
     mobi_ok = sit.mobipunten["hoppin_type"].isin(list(params.mobipunt_types)).to_numpy()
     st_ok = (pd.to_numeric(sit.stations["trains_per_day"], errors="coerce").fillna(0).to_numpy()
              >= params.min_trains_per_day)
-    targets = [("mobipunt", sit.mobipunt_att.subset(mobi_ok)), ("station", sit.station_att.subset(st_ok))]
+    targets = [
+        ("mobipunt", sit.mobipunt_att.subset(mobi_ok), _names(sit.mobipunten, mobi_ok)),
+        ("station", sit.station_att.subset(st_ok), _names(sit.stations, st_ok)),
+    ]
     if sit.border_att is not None and len(sit.border_att) and not inside(sit.brussels, np.array([[x, y]]))[0]:
-        targets.append(("brussels", sit.border_att))
-    for kind, dests in targets:
+        targets.append(("brussels", sit.border_att, None))
+    for kind, dests, names in targets:
         route = route_to_nearest(net, source, dests, kind=kind, mode="bike")
         if route is not None:
+            if names is not None:
+                j = int(np.flatnonzero(dests.ids == route.target_id)[0])
+                route = replace(route, target_name=names[j])
             routes.append(route)
     return routes
+
+
+def _names(frame: pd.DataFrame, mask: np.ndarray) -> np.ndarray | None:
+    if "name" not in frame.columns:
+        return None
+    names = frame.loc[mask, "name"].fillna("").astype(str).to_numpy(dtype=object)
+    return np.where(names == "nan", "", names)
 
 
 @dataclass(frozen=True)

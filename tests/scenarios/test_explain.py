@@ -87,8 +87,8 @@ def test_explain_point_gives_mobipunt_and_station_routes(sit):
     routes = explain_point(sit, X0 + 5 * STEP, Y0 + 6 * STEP)
     kinds = {r.kind: r for r in routes}
     assert set(kinds) == {"mobipunt", "station"}  # the synthetic region has no Brussels area
-    assert kinds["mobipunt"].target_id == "MP-001"
-    assert kinds["station"].target_id == "S1"
+    assert (kinds["mobipunt"].target_id, kinds["mobipunt"].target_name) == ("MP-001", "Hoppinpunt West")
+    assert (kinds["station"].target_id, kinds["station"].target_name) == ("S1", "Station West")
     # a point far from any street gets no route
     assert explain_point(sit, X0 - 50_000, Y0 - 50_000) == []
 
