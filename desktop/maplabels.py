@@ -24,7 +24,7 @@ from dataclasses import dataclass
 import numpy as np
 import shapely
 from PyQt6.QtCore import QPointF, QRectF, QSize, Qt
-from PyQt6.QtGui import QColor, QFont, QFontMetricsF, QPainter, QPainterPath, QPen
+from PyQt6.QtGui import QColor, QFont, QFontMetricsF, QImage, QPainter, QPainterPath, QPen
 
 from slimmeregio.desktop.mapview import View
 from slimmeregio.layers.model import Layer
@@ -244,21 +244,56 @@ def draw_labels(
         if req.placement in ("point", "centre") and len(anchors) > 0:
             # only what is in view, and not more than the frame can afford
             anchors = [a for a in anchors if x0 <= a[1] <= x1 and y0 <= a[2] <= y1][:MAX_LABELS_PER_LAYER]
+        widths = _WIDTHS.setdefault(req.font.key(), {})
         for text, x, y in anchors:
             pt = transform.map(QPointF(x, y))
-            tw = metrics.horizontalAdvance(text)
+            tw = widths.get(text)
+            if tw is None:
+                tw = widths[text] = metrics.horizontalAdvance(text)
             rect = _place(req, room, pt, tw, lh)
             if rect is None:
                 continue
             room.take(rect.adjusted(-4, -2, 4, 2))
             drawn.append((text, rect))
-            path = QPainterPath()
-            path.addText(rect.left(), rect.top() + metrics.ascent(), req.font, text)
-            if req.halo > 0:
-                p.strokePath(path, QPen(QColor(255, 255, 255, 230), req.halo * 1.5, Qt.PenStyle.SolidLine,
-                                        Qt.PenCapStyle.RoundCap, Qt.PenJoinStyle.RoundJoin))
-            p.fillPath(path, req.color)
+            image, margin = _sprite(text, req.font, req.color, req.halo)
+            p.drawImage(QPointF(rect.left() - margin, rect.top() - margin), image)
     return drawn
+
+
+#: Rendered labels (text with its halo) by text, font, colour and halo: a
+#: halo is a stroked text outline, ~2 ms each, so a label is drawn once and
+#: then copied. Bounded: the oldest half goes when it is full.
+_SPRITES: dict[tuple[str, str, int, float], tuple[QImage, float]] = {}
+_MAX_SPRITES = 4000
+#: Text widths per font key (measuring text is slow in Python loops).
+_WIDTHS: dict[str, dict[str, float]] = {}
+
+
+def _sprite(text: str, font: QFont, color: QColor, halo: float) -> tuple[QImage, float]:
+    key = (text, font.key(), color.rgba(), halo)
+    hit = _SPRITES.get(key)
+    if hit is not None:
+        return hit
+    metrics = QFontMetricsF(font)
+    margin = float(math.ceil(halo * 0.75 + 1.0))
+    w = int(math.ceil(metrics.horizontalAdvance(text) + 2 * margin)) + 1
+    h = int(math.ceil(metrics.height() + 2 * margin)) + 1
+    image = QImage(max(w, 1), max(h, 1), QImage.Format.Format_ARGB32_Premultiplied)
+    image.fill(Qt.GlobalColor.transparent)
+    q = QPainter(image)
+    q.setRenderHint(QPainter.RenderHint.Antialiasing, True)
+    path = QPainterPath()
+    path.addText(margin, margin + metrics.ascent(), font, text)
+    if halo > 0:
+        q.strokePath(path, QPen(QColor(255, 255, 255, 230), halo * 1.5, Qt.PenStyle.SolidLine,
+                                Qt.PenCapStyle.RoundCap, Qt.PenJoinStyle.RoundJoin))
+    q.fillPath(path, color)
+    q.end()
+    if len(_SPRITES) >= _MAX_SPRITES:
+        for old in list(_SPRITES)[: _MAX_SPRITES // 2]:
+            del _SPRITES[old]
+    _SPRITES[key] = (image, margin)
+    return image, margin
 
 
 def _place(req: _Request, room: Occupancy, pt: QPointF, tw: float, lh: float) -> QRectF | None:
@@ -284,10 +319,14 @@ def _place(req: _Request, room: Occupancy, pt: QPointF, tw: float, lh: float) ->
     else:
         base = QRectF(pt.x() - tw / 2, pt.y() - lh / 2, tw, lh)
         candidates = [base, base.translated(0, -lh), base.translated(0, lh)]
-    free = [c for c in candidates if room.inside(c) and not room.hits_label(c)]
-    for c in free:
+    fallback = None
+    for c in candidates:
+        if not room.inside(c) or room.hits_label(c):
+            continue
         if not room.hits_symbol(c):
             return c
-    if req.placement in ("municipality", "place") and free:
-        return free[0]  # a place keeps its name, over a symbol if need be
+        if fallback is None:
+            fallback = c
+    if req.placement in ("municipality", "place"):
+        return fallback  # a place keeps its name, over a symbol if need be
     return None

@@ -27,6 +27,7 @@ from PyQt6.QtCore import QByteArray, QDataStream, QIODevice, QRectF, Qt
 from PyQt6.QtGui import QBrush, QColor, QImage, QPainter, QPainterPath, QPen, QPolygonF
 
 from slimmeregio.desktop.i18n import language, tr
+from slimmeregio.desktop.maplod import draw_heavy, is_heavy
 from slimmeregio.desktop.mapview import DPI, View
 from slimmeregio.layers.model import Layer, Style
 from slimmeregio.layers.roles import Role
@@ -53,6 +54,8 @@ __all__ = [
 LOD_TOLERANCES = (0.0, 4.0, 20.0, 80.0)
 #: More visible points than this are drawn as squares (round caps are slow).
 _FAST_POINTS = 4000
+#: More visible points than this are thinned to one per pixel.
+_THIN_POINTS = 20000
 #: Features per path for wide lines (see LayerGraphics.paths).
 _CHUNK = 48
 BACKGROUND = QColor("#e9edf0")
@@ -310,6 +313,13 @@ def _draw_points(
     visible = pts[m]
     if len(visible) == 0:
         return
+    if len(visible) > _THIN_POINTS:
+        # more points than pixels can show apart: one per pixel cell (the first)
+        res = 1.0 / max(abs(p.transform().m11()), 1e-12)
+        cells = np.floor((visible - (x0, y0)) / res).astype(np.int64)
+        key = cells[:, 0] * (int((y1 - y0) / res) + 2) + cells[:, 1]
+        _, first = np.unique(key, return_index=True)
+        visible = visible[np.sort(first)]
     poly = points_polygon(visible)
     fast = len(visible) > _FAST_POINTS
     cap = Qt.PenCapStyle.SquareCap if fast else Qt.PenCapStyle.RoundCap
@@ -417,7 +427,10 @@ def render_layers(
             g = LayerGraphics(layer)
             graphics[id(layer)] = g
         try:
-            g.draw(p, view, extent)
+            if is_heavy(g):
+                draw_heavy(p, g, view, width, height)
+            else:
+                g.draw(p, view, extent)
         except (TypeError, ValueError, AttributeError):
             continue  # a layer without drawable geometry is skipped, not fatal
     p.resetTransform()
@@ -435,6 +448,9 @@ def point_symbols(
     for g in graphics:
         if g.kind != "point":
             continue
+        key = g.layer.style.label_field or g.layer.role in (Role.MOBIPUNTEN, Role.STATIONS)
+        if not key and sum(len(c.indices) for c in g.classes) > 50 * limit:
+            continue  # a dense cloud: not worth counting what is in view
         parts = []
         for cls in g.classes:
             pts = cls.points
@@ -442,7 +458,6 @@ def point_symbols(
                 continue
             m = (pts[:, 0] >= x0) & (pts[:, 0] <= x1) & (pts[:, 1] >= y0) & (pts[:, 1] <= y1)
             parts.append((pts[m], cls.width / 2 + 1.0))
-        key = g.layer.style.label_field or g.layer.role in (Role.MOBIPUNTEN, Role.STATIONS)
         if not key and sum(len(pts) for pts, _ in parts) > limit:
             continue
         for pts, radius in parts:
