@@ -19,7 +19,8 @@ must stay named at region scale).
 from __future__ import annotations
 
 import math
-from dataclasses import dataclass
+from dataclasses import dataclass, field
+from typing import Any
 
 import numpy as np
 import shapely
@@ -36,11 +37,11 @@ __all__ = ["LabelCache", "Occupancy", "draw_labels", "field_anchors", "label_anc
 MAX_PLACE_LABELS = 500
 #: Place (sub-municipality) names show from this resolution (m per pixel) down.
 PLACE_LABEL_MAX_RES = 25.0
-#: At most this many labels of one layer are tried per frame (the first in the data's order).
-MAX_LABELS_PER_LAYER = 4000
+#: At most this many labels of one layer are tried per frame (spread evenly over those in view).
+MAX_LABELS_PER_LAYER = 1500
 
-#: Anchors per ``(id(layer), len(layer), field)``.
-LabelCache = dict[tuple[int, int, str], list[tuple[str, float, float]]]
+#: Anchors per ``(id(layer), len(layer), field)`` (field "" for place names).
+LabelCache = dict[tuple[int, int, str], Any]
 
 
 def label_anchors(layer: Layer, cache: LabelCache | None = None) -> list[tuple[str, float, float]]:
@@ -80,7 +81,15 @@ def label_anchors(layer: Layer, cache: LabelCache | None = None) -> list[tuple[s
 
 def field_anchors(layer: Layer, column: str, cache: LabelCache | None = None) -> list[tuple[str, float, float]]:
     """``(text, x, y)`` of the values of ``column``: at points, the middle of
-    lines and a point inside areas; empty values get no label."""
+    lines (of a multi-line: of its longest part) and a point inside areas;
+    empty values get no label."""
+    return _field_anchors(layer, column, cache)[0]
+
+
+def _field_anchors(
+    layer: Layer, column: str, cache: LabelCache | None = None
+) -> tuple[list[tuple[str, float, float]], np.ndarray]:
+    """The anchors and their coordinates as one (n, 2) array (for filtering by view)."""
     key = (id(layer), len(layer), column)
     if cache is not None and key in cache:
         return cache[key]
@@ -90,21 +99,27 @@ def field_anchors(layer: Layer, column: str, cache: LabelCache | None = None) ->
         texts = layer.frame[column].to_numpy()
         kinds = shapely.get_type_id(geoms)
         pts = shapely.point_on_surface(geoms)
-        lines = np.isin(kinds, (1, 5))
-        if lines.any():
-            # a line's label at half its length (a multi line: its longest part)
-            parts = np.array([max(shapely.get_parts(g), key=lambda part: part.length) if k == 5 else g
-                              for g, k in zip(geoms[lines], kinds[lines], strict=True)], dtype=object)
-            pts[lines] = shapely.line_interpolate_point(parts, 0.5, normalized=True)
-        xy = shapely.get_coordinates(pts, include_z=False) if len(pts) else np.empty((0, 2))
+        lines = np.flatnonzero(np.isin(kinds, (1, 5)))
+        if len(lines):
+            parts, owner = shapely.get_parts(geoms[lines], return_index=True)
+            if len(parts):
+                order = np.lexsort((-shapely.length(parts), owner))
+                first = order[np.r_[True, owner[order][1:] != owner[order][:-1]]]
+                longest = np.empty(len(lines), dtype=object)
+                longest[owner[first]] = parts[first]
+                has = np.zeros(len(lines), bool)
+                has[owner[first]] = True
+                pts[lines[has]] = shapely.line_interpolate_point(longest[has], 0.5, normalized=True)
+        xy = shapely.get_coordinates(pts) if len(pts) else np.empty((0, 2))
         if len(xy) == len(texts):
             for value, (x, y) in zip(texts, xy, strict=True):
                 text = _text(value)
                 if text and math.isfinite(x) and math.isfinite(y):
                     anchors.append((text, float(x), float(y)))
+    out = (anchors, np.array([(x, y) for _, x, y in anchors], dtype=float).reshape(-1, 2))
     if cache is not None:
-        cache[key] = anchors
-    return anchors
+        cache[key] = out
+    return out
 
 
 def _text(value: object) -> str:
@@ -175,6 +190,9 @@ class _Request:
     halo: float
     placement: str  # "municipality", "place", "point", "centre"
     offset: float = 0.0  # pixels from a point anchor to its label
+    xy: np.ndarray | None = None  # the anchors' coordinates, to keep those in view
+    repeat_px: float = 0.0  # the same text again only this far (pixels) from where it stands
+    placed: dict[str, list[QPointF]] = field(default_factory=dict)
 
 
 def _requests(layers: list[Layer], view: View, base_font: QFont, cache: LabelCache | None) -> list[_Request]:
@@ -185,10 +203,17 @@ def _requests(layers: list[Layer], view: View, base_font: QFont, cache: LabelCac
         if style.label_field and style.labelled_at(scale):
             font = QFont(base_font)
             font.setPointSizeF(max(4.0, float(style.label_size)))
-            kind = _geometry_kind(layer)
-            req = _Request(field_anchors(layer, style.label_field, cache), font, QColor(style.label_color),
+            kind_key = (id(layer), len(layer), "\0kind")
+            kind = cache.get(kind_key) if cache is not None else None
+            if kind is None:
+                kind = _geometry_kind(layer)
+                if cache is not None:
+                    cache[kind_key] = kind
+            anchors, xy = _field_anchors(layer, style.label_field, cache)
+            req = _Request(anchors, font, QColor(style.label_color),
                            max(0.0, float(style.label_halo)), "point" if kind == "point" else "centre",
-                           offset=max(2.0, style.marker_size) / 2 + 3 if kind == "point" else 0.0)
+                           offset=max(2.0, style.marker_size) / 2 + 3 if kind == "point" else 0.0,
+                           xy=xy, repeat_px=300.0 if kind == "line" else 0.0)
             ordered.append(((1, -int(style.label_priority), i), req))
         elif not style.label_field:
             municipal = layer.role == Role.MUNICIPALITIES
@@ -241,12 +266,18 @@ def draw_labels(
         metrics = QFontMetricsF(req.font)
         lh = metrics.height()
         anchors = req.anchors
-        if req.placement in ("point", "centre") and len(anchors) > 0:
+        if req.xy is not None and len(anchors) > 0:
             # only what is in view, and not more than the frame can afford
-            anchors = [a for a in anchors if x0 <= a[1] <= x1 and y0 <= a[2] <= y1][:MAX_LABELS_PER_LAYER]
+            xy = req.xy
+            inside = np.flatnonzero((xy[:, 0] >= x0) & (xy[:, 0] <= x1) & (xy[:, 1] >= y0) & (xy[:, 1] <= y1))
+            if len(inside) > MAX_LABELS_PER_LAYER:
+                inside = inside[:: -(-len(inside) // MAX_LABELS_PER_LAYER)]
+            anchors = [anchors[i] for i in inside]
         widths = _WIDTHS.setdefault(req.font.key(), {})
         for text, x, y in anchors:
             pt = transform.map(QPointF(x, y))
+            if req.repeat_px and any((pt - q).manhattanLength() < req.repeat_px for q in req.placed.get(text, ())):
+                continue  # a street's name once per stretch of the map, not on every piece
             tw = widths.get(text)
             if tw is None:
                 tw = widths[text] = metrics.horizontalAdvance(text)
@@ -255,6 +286,8 @@ def draw_labels(
                 continue
             room.take(rect.adjusted(-4, -2, 4, 2))
             drawn.append((text, rect))
+            if req.repeat_px:
+                req.placed.setdefault(text, []).append(pt)
             image, margin = _sprite(text, req.font, req.color, req.halo)
             p.drawImage(QPointF(rect.left() - margin, rect.top() - margin), image)
     return drawn
