@@ -89,7 +89,7 @@ class ExplainPanel(QWidget):
         self.tree = QTreeWidget(self)
         self.tree.setObjectName("explainTree")
         self.tree.setColumnCount(3)
-        self.tree.setHeaderLabels([tr("Route"), tr("Tijd"), tr("Afstand")])
+        self.retranslate()
         header = self.tree.header()
         if header is not None:
             header.setSectionResizeMode(0, QHeaderView.ResizeMode.Stretch)
@@ -101,6 +101,12 @@ class ExplainPanel(QWidget):
         layout.addWidget(self.caption)
         layout.addWidget(self.tree, 1)
         self.routes: list[Any] = []
+
+    def retranslate(self) -> None:
+        """Headers (and the empty panel's hint) in the current language."""
+        self.tree.setHeaderLabels([tr("Route"), tr("Tijd"), tr("Afstand")])
+        if not getattr(self, "routes", None):
+            self.caption.setText(tr("Klik met 'Route uitleggen' op een woning of een punt op de kaart."))
 
     def show_routes(self, routes: list[Any], origin: tuple[float, float]) -> None:
         lang = language()

@@ -155,6 +155,7 @@ class MapExtrasMixin:
         self.search_box.setToolTip(tr("Zoek een naam in de geladen lagen (straten uit OpenStreetMap, adressen, plaatsen)"))
         self.toolbars["tools"].setWindowTitle(tr("Kaartgereedschap"))
         self.dock_explain.setWindowTitle(tr("Uitleg"))
+        self.explain_panel.retranslate()
 
     def _extend_menus(self) -> None:
         """Put the tools in the menus (again after a language switch)."""

@@ -250,3 +250,21 @@ def test_search_a_street_name_zooms_and_selects(window, qtbot):
     assert x0 <= geom.bounds[0] and x1 >= geom.bounds[2] and y0 <= geom.bounds[1] and y1 >= geom.bounds[3]
     assert window.search("Nergensstraat") == []
     assert "niet gevonden" in window.statusBar().currentMessage()
+
+
+def test_map_tools_follow_a_language_switch(window, qtbot):
+    from slimmeregio.desktop import i18n
+
+    i18n.set_language("en")
+    try:
+        window.apply_language()
+        assert window.action("tool_explain").text() == "E&xplain route"
+        assert window.search_box.placeholderText() == "Find street, address or place…"
+        assert window.dock_explain.windowTitle() == "Explanation"
+        assert window.explain_panel.tree.headerItem().text(1) == "Time"
+        # the tools are in the rebuilt menus, the bookmarks menu too
+        view_menu = [a.text() for a in window.menus["view"].actions()]
+        assert "E&xplain route" in view_menu and "Bookmarks" in view_menu
+    finally:
+        i18n.set_language("nl")
+        window.apply_language()
