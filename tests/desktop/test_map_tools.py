@@ -161,6 +161,13 @@ def test_what_if_closing_a_link_from_its_context_menu(window, qtbot):
     assert result.comparison is not None
     assert window._last_dialog.objectName() == "whatIfBox"
     assert "afgesloten" in window._last_dialog.windowTitle()
+    # on the map: the closed link dashed, and a point per dwelling that loses (or gains) access
+    changes = result.comparison.access_changes
+    thr = float(result.evaluation.parameters.bike_thresholds_min[0])
+    moved = changes[(changes["mode"] == "bike") & (changes["target"] == "mobipunt") & (changes["threshold"] == thr)]
+    overlay = canvas.extra_overlay
+    assert sum(item.kind == "point" for item in overlay) == len(moved)
+    assert any(item.kind == "line" and item.dashed for item in overlay)
     # a temporary scenario: the stored one is untouched
     after = window.store.current.to_dict() if window.store.current else None
     assert before == after
