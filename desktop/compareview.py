@@ -85,6 +85,11 @@ class SwipeCanvas(MapCanvas):
         x = self.swipe_x()
         if self._cache_view == self._view:
             p.drawImage(QRectF(0, 0, x, self.height()), self._left(), QRectF(0, 0, x, self.height()))
+            # the base image covers the left part of what the map drew over its layers: draw that again
+            p.setRenderHint(QPainter.RenderHint.Antialiasing, True)
+            self._paint_overlay(p)
+            self._paint_decorations(p)
+            self._paint_legend(p)
         p.setPen(QPen(QColor("#263238"), 3))
         p.drawLine(QPointF(x, 0), QPointF(x, self.height()))
         p.setBrush(QColor("white"))
