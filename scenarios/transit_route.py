@@ -75,15 +75,19 @@ def iter_legs(
     along = np.where(f >= g, part_cost(f - g, fwd[e]), part_cost(g - f, bwd[e]))
     direct = s_conn[s_i] + along + d_conn[d_i]
     by_dest = pd.Series(np.arange(len(d_i))).groupby(d_owner[d_i]).indices if len(d_i) else {}
+    everyone = np.arange(len(se))
     for j, node_cost in iter_reach(network, dests, mode=mode, limit=limit):
         reached = np.flatnonzero(np.isfinite(node_cost))
         near = by_dest.get(j)
-        mark = np.zeros(len(se), dtype=bool)
-        mark[_rows_at(by_u, starts_u, reached)] = True
-        mark[_rows_at(by_v, starts_v, reached)] = True
-        if near is not None:
-            mark[s_i[near]] = True
-        rows = np.flatnonzero(mark)
+        if 8 * len(reached) > n:  # a large search: every row is quicker than gathering
+            rows = everyone
+        else:
+            mark = np.zeros(len(se), dtype=bool)
+            mark[_rows_at(by_u, starts_u, reached)] = True
+            mark[_rows_at(by_v, starts_v, reached)] = True
+            if near is not None:
+                mark[s_i[near]] = True
+            rows = np.flatnonzero(mark)
         if not len(rows):
             continue
         with np.errstate(invalid="ignore"):
