@@ -50,7 +50,11 @@ from slimmeregio.scenarios.kernel import nearest_destination
 from slimmeregio.scenarios.model import Parameters, Scenario, SetFrequency, scenario_error
 from slimmeregio.scenarios.network import Network
 from slimmeregio.scenarios.results import Evaluation
-from slimmeregio.scenarios.transit_route import best_rate_within, bike_train_search
+from slimmeregio.scenarios.transit_route import (
+    best_rate_within,
+    best_within_each,
+    bike_train_search,
+)
 
 __all__ = [
     "WINDOWS",
@@ -278,13 +282,15 @@ def hub_columns(
         [np.asarray([weights.get(str(t), 0.0) for t in hubs["hoppin_type"]], dtype=float).reshape(-1)]
         + [np.asarray([1.0 if o.lower() in have else 0.0 for have in offers]) for o in params.hub_offers]
     ) if len(hubs) else np.zeros((0, 1 + len(params.hub_offers)))
+    limits = np.asarray(params.bike_thresholds_min, dtype=float) * 60.0
+    best = np.full((n, len(limits), values.shape[1]), -np.inf)
+    if len(hubs):
+        best = best_within_each(network, housing_att, att, values, limits, mode="bike")
     out: dict[str, np.ndarray] = {}
-    for t in params.bike_thresholds_min:
-        best = best_rate_within(network, housing_att, att, values, limit_m=t * 60.0, mode="bike") if len(hubs) \
-            else np.full((n, values.shape[1]), -np.inf)
-        out[f"hub_score_{t:g}min"] = np.maximum(best[:, 0], 0.0)
+    for i, t in enumerate(params.bike_thresholds_min):
+        out[f"hub_score_{t:g}min"] = np.maximum(best[:, i, 0], 0.0)
         for k, offer in enumerate(params.hub_offers, start=1):
-            out[f"hub_{offer}_{t:g}min"] = best[:, k] >= 1.0
+            out[f"hub_{offer}_{t:g}min"] = best[:, i, k] >= 1.0
     return pd.DataFrame(out)
 
 

@@ -30,7 +30,7 @@ from slimmeregio.scenarios.attach import Attachment, connector_cost, entry_costs
 from slimmeregio.scenarios.kernel import iter_reach
 from slimmeregio.scenarios.network import Network
 
-__all__ = ["best_rate_within", "bike_train_search", "iter_legs"]
+__all__ = ["best_rate_within", "best_within_each", "bike_train_search", "iter_legs"]
 
 
 def _rows_at(order: np.ndarray, starts: np.ndarray, nodes: np.ndarray) -> np.ndarray:
@@ -124,6 +124,28 @@ def best_rate_within(
         best[rows] = np.maximum(best[rows], rates[j])
     if best is None:
         return np.full((len(sources), rates.shape[1]), -np.inf)
+    return _per_point(owner, best, len(sources), np.maximum, -np.inf)
+
+
+def best_within_each(
+    network: Network, sources: Attachment, dests: Attachment, values: np.ndarray, limits: np.ndarray,
+    *, mode: str,
+) -> np.ndarray:
+    """Per source, limit and column of ``values`` (dests x columns): the highest
+    value among the destinations within that limit; ``-inf`` when none. One
+    search per destination, bounded by the largest limit."""
+    values = np.asarray(values, dtype=float).reshape(len(dests), -1)
+    limits = np.asarray(limits, dtype=float)
+    best: np.ndarray | None = None
+    owner = np.zeros(0, np.int64)
+    for owner, j, rows, cost in iter_legs(network, sources, dests, mode=mode, limit=float(limits.max())):
+        if best is None:
+            best = np.full((len(owner), len(limits), values.shape[1]), -np.inf)
+        for i, limit in enumerate(limits):
+            hit = rows[cost <= limit]
+            best[hit, i] = np.maximum(best[hit, i], values[j])
+    if best is None:
+        return np.full((len(sources), len(limits), values.shape[1]), -np.inf)
     return _per_point(owner, best, len(sources), np.maximum, -np.inf)
 
 

@@ -349,6 +349,10 @@ def test_hub_score_and_offer_shares() -> None:
     assert ev.region["hub_score_5min"] == pytest.approx(100 * (10 * 0.75 + 20 + 30) / 60)
     assert ev.region["share_bike_hub_deelfiets_5min"] == pytest.approx(_share(10, 20))
     assert ev.region["share_bike_hub_deelauto_5min"] == pytest.approx(_share(20, 30))
+    # 10 min = 3000 m: H1 reaches M2 (1900 m) and H3 reaches M1 (2230 m).
+    assert ev.dwellings["hub_score_10min"].tolist() == [1.0, 1.0, 1.0]
+    assert ev.region["share_bike_hub_deelfiets_10min"] == pytest.approx(100.0)
+    assert ev.region["share_bike_hub_deelauto_10min"] == pytest.approx(100.0)
 
 
 def test_hub_check_reasons_use_each_languages_decimal_mark() -> None:
