@@ -56,6 +56,8 @@ __all__ = [
 
 #: How often Dask retries a variant whose worker died.
 RETRIES = 3
+#: Seconds between looks for finished variants (and for a cancel) on a cluster.
+POLL_S = 0.1
 
 
 class SweepClusterError(SlimmeRegioError):
@@ -270,17 +272,34 @@ def run_sweep(
         if todo:
             # grouped by parameters: the engine reuses speeds and weights between neighbours
             todo.sort(key=lambda v: (v.parameters_key, v.index))
-            base = prepare_base(project)
+            base = prepare_base(project, cancel=cancel)
             if workers == 0 and client is None and scheduler is None:
                 for variant in todo:
                     record(evaluate_variant(base, variant))
             else:
                 _run_distributed(base, todo, record, workers=workers, scheduler=scheduler,
-                                 client=client)
+                                 client=client, cancel=cancel)
         return SweepOutcome(
             planned=total, skipped=skipped, evaluated=count["evaluated"],
             errors=count["errors"], seconds=time.perf_counter() - t0, store=store.path,
         )
+
+
+def _result(future: Any, killed: type[BaseException]) -> SweepRow:
+    """The future's row; a variant that killed its workers :data:`RETRIES` times is an error."""
+    try:
+        row: SweepRow = future.result()
+    except killed as exc:
+        raise SweepClusterError(
+            reason={
+                "nl": "een variant deed telkens opnieuw een worker stoppen "
+                "(te weinig geheugen?); de afgewerkte varianten zijn bewaard",
+                "en": "a variant made workers die again and again "
+                "(out of memory?); the finished variants are kept",
+            },
+            detail=str(exc),
+        ) from None
+    return row
 
 
 def _run_distributed(
@@ -291,8 +310,13 @@ def _run_distributed(
     workers: int,
     scheduler: str | None,
     client: Any | None,
+    cancel: CancelCheck | None = None,
 ) -> None:
     from distributed import Client, KilledWorker, as_completed
+
+    def check_cancel() -> None:
+        if cancel is not None and cancel():
+            raise OperationCancelled()
 
     cluster = None
     own_client = client is None
@@ -305,7 +329,9 @@ def _run_distributed(
                 cluster = _local_cluster(max(workers, 1))
                 client = Client(cluster)
                 client.register_plugin(IgnoreInterrupt())
+            check_cancel()
             check_workers(client)
+        check_cancel()
         base_future = client.scatter(base, broadcast=True, hash=False)
         futures = [
             client.submit(
@@ -314,20 +340,15 @@ def _run_distributed(
             )
             for variant in todo
         ]
-        for future in as_completed(futures):
-            try:
-                row = future.result()
-            except KilledWorker as exc:
-                raise SweepClusterError(
-                    reason={
-                        "nl": "een variant deed telkens opnieuw een worker stoppen "
-                        "(te weinig geheugen?); de afgewerkte varianten zijn bewaard",
-                        "en": "a variant made workers die again and again "
-                        "(out of memory?); the finished variants are kept",
-                    },
-                    detail=str(exc),
-                ) from None
-            record(row)
+        # polled, not blocking: a cancel is seen within POLL_S even while no variant finishes
+        pending = as_completed(futures)
+        while not pending.is_empty():
+            batch = pending.next_batch(block=False)
+            if not batch:
+                check_cancel()
+                time.sleep(POLL_S)
+            for future in batch:
+                record(_result(future, KilledWorker))
     finally:
         if client is not None:
             for future in futures:
