@@ -443,6 +443,7 @@ def test_cli_serial_sweep_and_rerun(tmp_path: Path) -> None:
     assert {p.name for p in (tmp_path / "o").iterdir()} >= {"sweep.sqlite", "sweep.xlsx", "sweep.png", "sweep_parquet"}
     again = CliRunner().invoke(cli, args)
     assert "0 evaluated, 2 already done" in again.output
+    assert "sweep.sqlite, sweep_parquet/, sweep.xlsx, sweep.png" in again.output
     variants, _ = read_parquet_results(tmp_path / "o")
     assert len(variants) == 2 and set(variants["status"]) == {"ok"}
     both = CliRunner().invoke(cli, [*args, "--scheduler", "tcp://127.0.0.1:1"])
