@@ -56,29 +56,39 @@ def measure(project_path: Path) -> dict[str, Any]:
     def rss_mb() -> float:
         return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
 
+    def cpu_s() -> float:
+        usage = resource.getrusage(resource.RUSAGE_SELF)
+        return usage.ru_utime + usage.ru_stime
+
     out: dict[str, Any] = {}
-    t = time.perf_counter()
+    t, c = time.perf_counter(), cpu_s()
     project = load_project(project_path)
-    out["load_s"] = time.perf_counter() - t
+    out["load_s"], out["load_cpu_s"] = time.perf_counter() - t, cpu_s() - c
     out["load_peak_mb"] = rss_mb()
-    t = time.perf_counter()
+    t, c = time.perf_counter(), cpu_s()
     base = prepare_base(project)
-    out["prepare_s"] = time.perf_counter() - t
+    out["prepare_s"], out["prepare_cpu_s"] = time.perf_counter() - t, cpu_s() - c
     out["prepare_peak_mb"] = rss_mb()
     net = base.network
     out["nodes"], out["edges"] = int(net.n_nodes), int(net.n_edges)
     out["housing_points"] = len(base.housing_att.xy)
-    t = time.perf_counter()
+    t, c = time.perf_counter(), cpu_s()
     base_ev = evaluate(base)
-    out["base_eval_s"] = time.perf_counter() - t
+    out["base_eval_s"], out["base_eval_cpu_s"] = time.perf_counter() - t, cpu_s() - c
     out["base_eval_steps"] = {k: round(v, 2) for k, v in base_ev.timings.items()}
     out["base_eval_peak_mb"] = rss_mb()
     scenario = _five_modifications(net)
-    t = time.perf_counter()
+    t, c = time.perf_counter(), cpu_s()
     result = compare(base_ev, evaluate(base, scenario))
-    out["scenario_s"] = time.perf_counter() - t
+    out["scenario_s"], out["scenario_cpu_s"] = time.perf_counter() - t, cpu_s() - c
     out["scenario_steps"] = {k: round(v, 2) for k, v in result.scenario.timings.items()}
     out["peak_mb"] = rss_mb()
+    # what a sweep scatters to every worker: the prepared base, pickled as Dask sends it
+    import pickle
+
+    t = time.perf_counter()
+    out["base_pickle_mb"] = len(pickle.dumps(base, protocol=5)) / 1024**2
+    out["base_pickle_s"] = time.perf_counter() - t
     return out
 
 
@@ -93,49 +103,65 @@ def _peak_child_mb() -> float:
     return resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024
 
 
-def _section(made: dict[str, Any], m: dict[str, Any], total_gb: float) -> str:
+def _cpu(m: dict[str, Any], key: str) -> str:
+    value = m.get(key)
+    return "–" if value is None else f"{value:.1f}"
+
+
+def _section(made: dict[str, Any], m: dict[str, Any], total_gb: float, note: str = "") -> str:
     load = os.getloadavg()[0] if hasattr(os, "getloadavg") else float("nan")
-    variant_s = float(m["scenario_s"])
-    peak_gb = float(m["peak_mb"]) / 1024
-    per_worker = max(peak_gb, 0.1)
-    fit = int(total_gb * 0.8 // per_worker)
+    cores = os.cpu_count() or 1
+    worker_gb = float(m["peak_mb"]) / 1024  # a worker holds the prepared base and evaluates
+    pickled_gb = float(m.get("base_pickle_mb", 0.0)) / 1024
+    client_gb = worker_gb + pickled_gb  # the client prepares, pickles and scatters the base
+    by_memory = max(int((total_gb * 0.9 - client_gb) // worker_gb), 0)
+    at_once = min(cores, by_memory)
+    variant_cpu = float(m.get("scenario_cpu_s") or m["scenario_s"])
     rows = [
-        f"| import-osm ({made['ways']:,} ways, clip region + 2 km) | {made['import_s']:.0f} | "
+        f"| import-osm ({made['ways']:,} ways, clip region + 2 km) | {made['import_s']:.0f} | – | "
         f"{made['import_peak_mb']:,.0f} |",
-        f"| open: load layers | {m['load_s']:.1f} | {m['load_peak_mb']:,.0f} |",
-        f"| open: build network + attach points | {m['prepare_s']:.1f} | {m['prepare_peak_mb']:,.0f} |",
-        f"| base evaluation | {m['base_eval_s']:.1f} | {m['base_eval_peak_mb']:,.0f} |",
-        f"| scenario of 5 edits: evaluate + compare | {variant_s:.1f} | {m['peak_mb']:,.0f} |",
+        f"| open: load layers | {m['load_s']:.1f} | {_cpu(m, 'load_cpu_s')} | {m['load_peak_mb']:,.0f} |",
+        f"| open: build network + attach points | {m['prepare_s']:.1f} | {_cpu(m, 'prepare_cpu_s')} | "
+        f"{m['prepare_peak_mb']:,.0f} |",
+        f"| base evaluation | {m['base_eval_s']:.1f} | {_cpu(m, 'base_eval_cpu_s')} | {m['base_eval_peak_mb']:,.0f} |",
+        f"| scenario of 5 edits: evaluate + compare | {m['scenario_s']:.1f} | {_cpu(m, 'scenario_cpu_s')} | "
+        f"{m['peak_mb']:,.0f} |",
     ]
-    hours_1000 = 1000 * variant_s / 3600
+    if "base_pickle_mb" in m:
+        rows.append(f"| prepared base pickled for the workers ({m['base_pickle_mb']:,.0f} MB) | "
+                    f"{m['base_pickle_s']:.1f} | – | |")
+    hours = 1000 * variant_cpu / 3600
+    fits_nodes = int(m["nodes"] * total_gb * 0.9 / max(worker_gb, 1e-9))
     return "\n".join(
         [
             "## Province-size network (benchmarks/province.py)",
             "",
-            f"Machine: {platform.platform()}, {os.cpu_count()} cores (shared with other sessions), "
+            f"Machine: {platform.platform()}, {cores} cores (shared with other sessions), "
             f"{total_gb:.0f} GB RAM, Python {platform.python_version()}; load average at the end {load:.1f}.",
-            "",
+            *(["", note, ""] if note else [""]),
             f"Synthetic extract (benchmarks/osm.py's generator) of {made['ways']:,} highway ways, "
             f"imported with `slimmeregio import-osm --clip-to resources/region.gpkg`: "
             f"{made['links']:,} links; network **{m['nodes']:,} nodes**, {m['edges']:,} edges. "
             f"Housing: {m['housing_points']:,} address points drawn from the embedded population grid. "
             f"Each step in a fresh process; peak RSS is the process's maximum so far.",
             "",
-            "| step | seconds | peak RSS (MB) |",
-            "|---|---:|---:|",
+            "| step | seconds | CPU seconds | peak RSS (MB) |",
+            "|---|---:|---:|---:|",
             *rows,
             "",
             f"Base evaluation steps (s): {m['base_eval_steps']}",
             "",
             f"Scenario evaluation steps (s): {m['scenario_steps']}",
             "",
-            "Where one machine stops being enough: one variant of a sweep costs about the scenario "
-            f"evaluation above ({variant_s:.0f} s) in a worker holding the prepared base "
-            f"({peak_gb:.1f} GB). This machine's memory holds about {fit} such workers, but it has "
-            f"{os.cpu_count()} cores: a 1,000-variant sweep takes about {hours_1000:.1f} CPU hours, "
-            f"{hours_1000 / max(os.cpu_count() or 1, 1):.1f} h here at best. Memory is not the limit "
-            "at this size; cores are. A Dask cluster (`--scheduler`) with W single-threaded workers "
-            "divides the time by about W, each worker needing the peak above in RAM.",
+            "Where one machine stops being enough. Memory: one process holding this base needs "
+            f"{worker_gb:.1f} GB, so one {total_gb:.0f} GB machine holds a single process up to about "
+            f"{fits_nodes:,} nodes (linear in the network and the address points); a sweep's client also "
+            f"pickles the base ({pickled_gb:.1f} GB) to scatter it, so besides the client this machine "
+            f"has room for {by_memory} worker process(es), and it has {cores} cores: {at_once} at once. "
+            f"Time: a variant costs about {variant_cpu:.0f} CPU seconds, so a 1,000-variant sweep is "
+            f"about {hours:.0f} CPU hours, {hours / max(at_once, 1):.0f} h on this machine. Beyond a "
+            "few hundred variants at this size, or a network several times larger, a Dask cluster "
+            "(`--scheduler`, docs/sweep.md) of machines with that much RAM per worker process is needed.",
         ]
     )
 
