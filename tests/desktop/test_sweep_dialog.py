@@ -173,3 +173,28 @@ def test_dialog_texts_in_both_languages(qtbot, window, lang):
     expected = "Sweep: vele varianten doorrekenen" if lang == "nl" else i18n.catalogue("en")[
         "Sweep: vele varianten doorrekenen"]
     assert dialog.windowTitle() == expected
+
+
+def test_opened_file_uses_its_base_scenario_and_the_open_project(qtbot, window, tmp_path):
+    """A sweep file opened in the dialog: its base_scenario is read next to it; the
+    base is the open project even when the file names another one."""
+    (tmp_path / "basis.toml").write_text('name = "basis"\n[parameters]\nwalking_speed_kmh = 4.0\n',
+                                         encoding="utf-8")
+    sweep_file = tmp_path / "s.toml"
+    sweep_file.write_text(
+        'name = "uit bestand"\nproject = "elders.srp"\nbase_scenario = "basis.toml"\n'
+        '[[ranges]]\nparameter = "speeds_kmh.lokaal"\nvalues = [14.0, 18.0]\n', encoding="utf-8")
+    out = tmp_path / "uit"
+    dialog = _dialog(qtbot, window, out, workers=0, parameter=None)
+    dialog.open_file(str(sweep_file))
+    assert "uit bestand" in dialog.editor.toPlainText()
+    dialog.start()
+    qtbot.waitUntil(lambda: dialog.job is None, timeout=120_000)
+    assert dialog.outcome is not None, dialogs.HEADLESS_SINK
+    assert [v.scenario.parameters.walking_speed_kmh for v in dialog.plan.variants] == [4.0, 4.0]
+    assert [dict(v.scenario.parameters.speeds_kmh)["lokaal"] for v in dialog.plan.variants] == [14.0, 18.0]
+    variants, _ = _stored(out)
+    assert len(variants) == 2
+    # saved again elsewhere: the same text
+    dialog.save_file(str(tmp_path / "kopie.toml"))
+    assert (tmp_path / "kopie.toml").read_text(encoding="utf-8") == sweep_file.read_text(encoding="utf-8")
