@@ -21,6 +21,7 @@ from __future__ import annotations
 
 import contextlib
 import math
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from enum import Enum
 from typing import Any
@@ -570,6 +571,12 @@ class MapCanvas(QWidget):
         self.drawn_labels: list[str] = []
         self._legend: list[tuple[str, list[tuple[str, str]]]] = []
         self.last_render_seconds = 0.0
+        #: Drawn first on every render, under the layers: ``underlay(painter,
+        #: view, size)`` (the background maps, desktop/basemap.py).
+        self.underlay: Callable[[QPainter, View, QSize], None] | None = None
+        #: Drawn last on screen only, over everything: ``decorate(painter)``
+        #: (background-map attribution and connection state).
+        self.decorate: Callable[[QPainter], None] | None = None
         self._refine = QTimer(self)
         self._refine.setSingleShot(True)
         self._refine.setInterval(120)
@@ -832,6 +839,10 @@ class MapCanvas(QWidget):
         image.fill(BACKGROUND)
         start = time.perf_counter()
         p = QPainter(image)
+        if self.underlay is not None:
+            p.save()
+            self.underlay(p, view, size)
+            p.restore()
         p.setRenderHint(QPainter.RenderHint.Antialiasing, True)
         p.setTransform(view.transform(size.width(), size.height()))
         extent = view.extent(size.width(), size.height())
@@ -963,6 +974,8 @@ class MapCanvas(QWidget):
         self._paint_sketch(p)
         self._paint_decorations(p)
         self._paint_legend(p)
+        if self.decorate is not None:
+            self.decorate(p)
         if self._box is not None:
             p.setPen(QPen(QColor("#1565c0"), 1.5, Qt.PenStyle.DashLine))
             p.setBrush(QColor(21, 101, 192, 40))

@@ -370,11 +370,16 @@ class ProjectSettings:
     #: (the scenario model's ``Parameters``; empty: its defaults). Validated
     #: by the scenario engine, which lives above this package.
     base_parameters: dict[str, Any] = field(default_factory=dict)
+    #: Background maps as plain data (:class:`.tiles.Background` ``to_dict``),
+    #: bottom first; view-only, never an input to a number.
+    backgrounds: list[dict[str, Any]] = field(default_factory=list)
 
     def to_dict(self) -> dict[str, Any]:
         out: dict[str, Any] = {"title": self.title, "organisation": self.organisation, "language": self.language}
         if self.base_parameters:
             out["base_parameters"] = dict(self.base_parameters)
+        if self.backgrounds:
+            out["backgrounds"] = [dict(b) for b in self.backgrounds]
         return out
 
     @classmethod
@@ -382,6 +387,11 @@ class ProjectSettings:
         values = {k: v for k, v in data.items() if k in cls.__dataclass_fields__}
         if not isinstance(values.get("base_parameters", {}), dict):
             values.pop("base_parameters")
+        backgrounds = values.get("backgrounds", [])
+        if not isinstance(backgrounds, list):
+            values.pop("backgrounds")
+        else:
+            values["backgrounds"] = [dict(b) for b in backgrounds if isinstance(b, dict)]
         return cls(**values)
 
 

@@ -44,6 +44,7 @@ from slimmeregio.layers.errors import (
 
 __all__ = [
     "DEFAULT_CACHE_BYTES",
+    "Background",
     "PRESETS",
     "RenderedMap",
     "TileCache",
@@ -128,6 +129,36 @@ class TileSource:
             )
         values.setdefault("attribution", "")
         return cls(**values)
+
+
+@dataclass
+class Background:
+    """A background map of a project: its source, whether it is shown, its opacity.
+
+    Saved with the project settings as plain data (:meth:`to_dict`); the
+    tiles themselves never are (they are a view, not an input).
+    """
+
+    source: TileSource
+    visible: bool = True
+    opacity: float = 1.0
+
+    def to_dict(self) -> dict[str, Any]:
+        return {"source": self.source.to_dict(), "visible": bool(self.visible), "opacity": float(self.opacity)}
+
+    @classmethod
+    def from_dict(cls, data: Any) -> Background:
+        """The background saved by :meth:`to_dict`; ServiceUrlError when damaged or unsafe."""
+        if not isinstance(data, dict) or not isinstance(data.get("source"), dict):
+            raise ServiceUrlError(url="", reason={"nl": "onvolledige kaartbeschrijving",
+                                                  "en": "incomplete map description"})
+        opacity = data.get("opacity", 1.0)
+        opacity = float(opacity) if isinstance(opacity, int | float) and not isinstance(opacity, bool) else 1.0
+        return cls(
+            source=TileSource.from_dict(data["source"]),
+            visible=bool(data.get("visible", True)),
+            opacity=min(max(opacity, 0.0), 1.0) if math.isfinite(opacity) else 1.0,
+        )
 
 
 def _osm() -> TileSource:
