@@ -18,6 +18,7 @@ import pandas as pd
 from slimmeregio.layers.errors import CorruptFileError, MissingFieldError, SlimmeRegioError
 from slimmeregio.layers.gdal_safety import open_raster
 from slimmeregio.layers.roles import ROLE_FIELDS, Role
+from slimmeregio.layers.service_source import ServiceSource
 
 __all__ = [
     "ANALYSIS_CRS",
@@ -196,6 +197,9 @@ class Layer:
     note: str | None = None
     #: Attribution line for map source lines (e.g. OSM's ODbL line).
     attribution: str | None = None
+    #: Set for a snapshot of a WFS / OGC API Features layer: where and when
+    #: it was retrieved (the features themselves are the data).
+    service: ServiceSource | None = None
 
     @property
     def is_raster(self) -> bool:

@@ -81,6 +81,7 @@ from slimmeregio.layers.safe_io import (
     remove_stale_temps,
     safe_filename,
 )
+from slimmeregio.layers.service_source import ServiceSource
 
 __all__ = [
     "PROJECT_SUFFIXES",
@@ -501,6 +502,8 @@ def _layer_document(layer: Layer, table: str, layout: dict[str, Any] | None) -> 
         "source_layer": layer.source_layer,
         "report": _report_entries(layer.report),
     }
+    if layer.service is not None:
+        doc["service"] = layer.service.to_dict()
     if layout is not None:
         doc["layout"] = layout
     return doc
@@ -1016,6 +1019,7 @@ def _build_layer(
         visible=bool(doc.get("visible", True)),
         note=doc.get("note"),
         attribution=doc.get("attribution"),
+        service=ServiceSource.from_dict(doc.get("service")),
     )
 
 

@@ -146,11 +146,8 @@ _PYGEOAPI_MAIN = textwrap.dedent(
     import os, sys
     from pathlib import Path
     from pygeoapi.openapi import generate_openapi_document
-    from pygeoapi.util import yaml_load
-    config = os.environ["PYGEOAPI_CONFIG"]
-    with open(config, encoding="utf-8") as f:
-        document = generate_openapi_document(yaml_load(f), "yaml")
-    Path(os.environ["PYGEOAPI_OPENAPI"]).write_text(document if isinstance(document, str) else str(document))
+    document = generate_openapi_document(Path(os.environ["PYGEOAPI_CONFIG"]), "yaml")
+    Path(os.environ["PYGEOAPI_OPENAPI"]).write_text(document)
     from pygeoapi.flask_app import APP
     APP.run(host="127.0.0.1", port=int(sys.argv[1]), debug=False, use_reloader=False)
     """
