@@ -15,7 +15,7 @@ from dataclasses import dataclass
 from typing import Any
 
 import numpy as np
-from PyQt6.QtCore import QObject, QRectF, QSize, Qt, QThreadPool, pyqtSignal
+from PyQt6.QtCore import QCoreApplication, QObject, QRectF, QSize, Qt, QThreadPool, pyqtSignal
 from PyQt6.QtGui import QColor, QFont, QImage, QPainter, QPen
 
 from slimmeregio.desktop.i18n import language, tr
@@ -176,6 +176,8 @@ class BasemapController(QObject):
         """Cancel the fetches and wait for the worker (on close)."""
         self.runner.cancel_all()
         self._pool.waitForDone(msecs)
+        # deliver the finished jobs' queued signals while their objects live
+        QCoreApplication.sendPostedEvents()
 
     # fetching -----------------------------------------------------------------
     def _request(self, background: Background, extent: Extent, width: int, height: int) -> None:

@@ -459,15 +459,27 @@ def _render_xyz(
     jobs = [(x, y) for y in range(ty0, ty1 + 1) for x in range(tx0, tx1 + 1)]
     errors: list[Exception] = []
     hits = 0
+    # the first tile that finds no connection stops the others from waiting
+    # their own timeout (offline is known after one timeout, not 64)
+    gone: list[ServiceUnavailableError] = []
 
     def one(xy: tuple[int, int]) -> tuple[tuple[int, int], np.ndarray | None, bool, Exception | None]:
         if cancel is not None and cancel():
             return xy, None, False, OperationCancelled()
         url = source.url.format(z=z, x=xy[0], y=xy[1], s="a")
+        if gone and cache is not None:
+            hit = cache.get(url)
+            if hit is None:
+                return xy, None, False, gone[0]
+        elif gone:
+            return xy, None, False, gone[0]
         try:
             data, cached = _fetch(url, cache=cache, timeout=timeout, session=session)
             return xy, _decode(data, url), cached, None
-        except (ServiceUnavailableError, ServiceResponseError, ServiceUrlError) as error:
+        except ServiceUnavailableError as error:
+            gone.append(error)
+            return xy, None, False, error
+        except (ServiceResponseError, ServiceUrlError) as error:
             return xy, None, False, error
 
     with ThreadPoolExecutor(max_workers=_WORKERS) as pool:
