@@ -366,6 +366,8 @@ def _info_lines(layer: Any, lang: str) -> list[str]:
 
 @cli.command("info")
 @click.argument("paths", nargs=-1, required=True, type=click.Path())
+@click.option("--bbox", default=None, metavar="XMIN,YMIN,XMAX,YMAX",
+              help="For a service URL with --layer: only this area (Lambert 72 metres).")
 @click.option("--layer", default=None, help="Only this layer of the file.")
 @click.option("--crs", default=None, help="Coordinate system of the data, e.g. 31370 or 4326.")
 @click.option(
@@ -384,14 +386,25 @@ def _info_lines(layer: Any, lang: str) -> list[str]:
 )
 def info_command(
     paths: tuple[str, ...],
+    bbox: str | None,
     layer: str | None,
     crs: str | None,
     role: str | None,
     field_pairs: tuple[str, ...],
 ) -> None:
     """Show the layers of PATHS: geometry, count, coordinate system, bounds,
-    role, field mapping and what was repaired or guessed."""
+    role, field mapping and what was repaired or guessed.
+
+    A PATH may be the http(s) address of a WFS or OGC API Features service:
+    without --layer its layers are listed, with --layer that layer is read."""
     from slimmeregio.layers.io import load_layers
+    from slimmeregio.layers.services import (
+        capabilities_lines,
+        is_service_url,
+        parse_bbox,
+        read_service_layer,
+        service_capabilities,
+    )
 
     lang = _lang()
     fields: dict[str, str] = {}
@@ -401,7 +414,25 @@ def info_command(
             raise click.BadParameter("KEY=COLUMN", param_hint="--field")
         fields[key.strip()] = column.strip()
     with user_errors():
+        try:
+            area = parse_bbox(bbox) if bbox else None
+        except ValueError as error:
+            raise click.BadParameter(str(error), param_hint="--bbox") from None
         for path in paths:
+            if is_service_url(path):
+                if layer is None:
+                    lines = capabilities_lines(service_capabilities(path), lang)
+                else:
+                    with progress_bar(layer) as bar:
+                        found = read_service_layer(path, layer, bbox=area, role=_role_or_none(role),
+                                                   fields=fields or None, progress=bar)
+                    lines = _info_lines(found, lang)
+                    if found.service is not None:
+                        lines.insert(1, "  " + ("bron" if lang == "nl" else "source") + ": "
+                                     + found.service.describe(lang))
+                click.echo("\n".join(lines))
+                click.echo("")
+                continue
             with progress_bar(os.path.basename(path)) as bar:
                 layers = load_layers(
                     path, layer=layer, crs=crs, role=role, fields=fields or None, progress=bar
@@ -416,8 +447,24 @@ def info_command(
             click.echo("")
 
 
-def _export_project(path: str | None) -> Any:
-    """The project to export from: a project file, a GeoPackage of layers, or the region."""
+def _role_or_none(role: str | None) -> Any:
+    from slimmeregio.layers.roles import Role
+
+    return Role(role) if role else None
+
+
+def _export_project(path: str | None, *, refresh: bool = False) -> Any:
+    """The project to export from: a project file, a GeoPackage of layers, or the region.
+
+    Service layers are used as their saved snapshot; ``refresh`` reads them
+    again from their services first (nothing is written back)."""
+    if refresh:
+        from slimmeregio.layers.services import refresh_project
+
+        project = _export_project(path)
+        for name in refresh_project(project):
+            click.echo(("vernieuwd: " if _lang() == "nl" else "refreshed: ") + name, err=True)
+        return project
     if path is None:
         from slimmeregio.layers.region import load_region
 
@@ -464,6 +511,8 @@ def _export_project(path: str | None) -> Any:
                    "projects on today's situation), first in the pack.")
 @click.option("--project", "project_path", type=click.Path(dir_okay=False), default=None,
               help="Project file (.srp/.gpkg) or layer file; default: the embedded region.")
+@click.option("--refresh", is_flag=True,
+              help="Read the project's service layers (WFS / OGC API) again first; default: their saved snapshot.")
 def export_command(
     scenario_files: tuple[str, ...],
     out_dir: str,
@@ -475,6 +524,7 @@ def export_command(
     force: bool,
     planned: bool,
     project_path: str | None,
+    refresh: bool,
 ) -> None:
     """Evaluate SCENARIO_FILES against the base and write the council pack
     (maps, atlas, web map, Excel, slides, GeoPackage, manifest) into --out."""
@@ -491,7 +541,7 @@ def export_command(
         parse_paper(paper)
         scenarios = [Scenario.load(path) for path in scenario_files]
         out = output_folder(out_dir)  # before the computation: a folder we cannot write fails now
-        project = _export_project(project_path)
+        project = _export_project(project_path, refresh=refresh)
         with progress_bar("Export") as bar:
             task = Task(bar)
             base, comparisons = compare_scenarios(
@@ -544,7 +594,9 @@ def _json_number(value: Any) -> Any:
 @click.option("--out", "out_dir", required=True, type=click.Path(file_okay=False),
               help="Folder for results.gpkg and summary.json (created when missing).")
 @click.option("--force", is_flag=True, help="Replace results.gpkg and summary.json if they exist.")
-def run_command(scenario_file: str, project_path: str | None, out_dir: str, force: bool) -> None:
+@click.option("--refresh", is_flag=True,
+              help="Read the project's service layers (WFS / OGC API) again first; default: their saved snapshot.")
+def run_command(scenario_file: str, project_path: str | None, out_dir: str, force: bool, refresh: bool) -> None:
     """Evaluate SCENARIO_FILE against the base; write results.gpkg and summary.json."""
     import json
 
@@ -567,7 +619,7 @@ def run_command(scenario_file: str, project_path: str | None, out_dir: str, forc
         check_overwrite(out / "results.gpkg", force)
         check_overwrite(out / "summary.json", force)
         files = {"results.gpkg", "summary.json"}
-        project = _export_project(project_path)
+        project = _export_project(project_path, refresh=refresh)
         with progress_bar("Run") as bar:
             task = Task(bar)
             _, (comparison,) = compare_scenarios(

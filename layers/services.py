@@ -21,6 +21,7 @@ from __future__ import annotations
 import contextlib
 import datetime as _dt
 import json
+import math
 import urllib.parse
 from collections.abc import Iterator, Mapping
 from dataclasses import dataclass
@@ -42,7 +43,9 @@ __all__ = [
     "MAX_SERVICE_FEATURES",
     "ServiceCapabilities",
     "ServiceLayerInfo",
+    "capabilities_lines",
     "is_service_url",
+    "parse_bbox",
     "read_service_layer",
     "refresh_project",
     "refresh_service_layer",
@@ -84,6 +87,44 @@ class ServiceCapabilities:
 def is_service_url(text: str) -> bool:
     """True for text that names a web address (``http://`` or ``https://``)."""
     return str(text).strip().lower().startswith(("http://", "https://"))
+
+
+def parse_bbox(text: str) -> tuple[float, float, float, float]:
+    """``"xmin,ymin,xmax,ymax"`` (Lambert 72 metres) as four numbers;
+    ValueError when it is not four finite numbers with min < max."""
+    parts = [p.strip() for p in str(text).split(",")]
+    try:
+        values = [float(p) for p in parts]
+    except ValueError:
+        values = []
+    if len(values) != 4 or not all(math.isfinite(v) for v in values) or not (
+        values[0] < values[2] and values[1] < values[3]
+    ):
+        raise ValueError("XMIN,YMIN,XMAX,YMAX (Lambert 72 metres, XMIN < XMAX, YMIN < YMAX)")
+    return (values[0], values[1], values[2], values[3])
+
+
+def capabilities_lines(capabilities: ServiceCapabilities, lang: str = "nl") -> list[str]:
+    """What ``slimmeregio info URL`` prints for a service."""
+    nl = lang == "nl"
+    kind = {"oapif": "OGC API - Features", "wfs": "WFS"}[capabilities.kind]
+    count = len(capabilities.layers)
+    noun = ("laag" if count == 1 else "lagen") if nl else ("layer" if count == 1 else "layers")
+    lines = [f"{capabilities.url}: {kind}, {count} {noun}"]
+    if capabilities.title:
+        lines.append(f"  {'titel' if nl else 'title'}: {capabilities.title}")
+    for item in capabilities.layers:
+        line = f"  - {item.name}"
+        if item.title and item.title != item.name:
+            line += f" ({item.title})"
+        if item.wgs84_bbox is not None:
+            line += " [" + ", ".join(f"{v:.4f}" for v in item.wgs84_bbox) + "]"
+        lines.append(line)
+    lines.append(
+        "  Lees een laag met --layer NAAM (en eventueel --bbox XMIN,YMIN,XMAX,YMAX in Lambert 72)."
+        if nl else "  Read a layer with --layer NAME (and optionally --bbox XMIN,YMIN,XMAX,YMAX in Lambert 72)."
+    )
+    return lines
 
 
 def _wfs_hint(url: str) -> bool:
