@@ -43,6 +43,7 @@ from slimmeregio.desktop.projectfiles import PROJECT_FILE_FILTER, ProjectFilesMi
 from slimmeregio.desktop.resultspanel import ResultsPanel
 from slimmeregio.desktop.runcontrol import RunControlMixin
 from slimmeregio.desktop.scenariopanel import ScenarioPanel, ScenarioStore
+from slimmeregio.desktop.servicedialog import ServiceActionsMixin
 from slimmeregio.desktop.settings import AppSettings, log_dir
 from slimmeregio.desktop.worker import Job, WorkerRunner
 from slimmeregio.layers.model import Layer, Project
@@ -55,7 +56,8 @@ __all__ = ["MainWindow", "LAYER_FILE_FILTER", "PROJECT_FILE_FILTER"]
 
 
 
-class MainWindow(ProjectFilesMixin, LayerActionsMixin, EditToolsMixin, RunControlMixin, QMainWindow):
+class MainWindow(ProjectFilesMixin, LayerActionsMixin, ServiceActionsMixin, EditToolsMixin, RunControlMixin,
+                 QMainWindow):
     """Slimme Regio Planner's main window."""
 
     def __init__(self, project: Project | None = None, *, settings: AppSettings | None = None) -> None:
