@@ -372,6 +372,17 @@ def info_command(
             click.echo("")
 
 
+def _background(key: str | None) -> Any:
+    """The preset background map ``key`` for print maps (None: none)."""
+    if key is None:
+        return None
+    from slimmeregio.layers.tiles import PRESETS, Background
+
+    if key not in PRESETS:
+        raise click.BadParameter(", ".join(PRESETS), param_hint="--background")
+    return Background(PRESETS[key])
+
+
 def _role_or_none(role: str | None) -> Any:
     from slimmeregio.layers.roles import Role
 
@@ -413,6 +424,9 @@ def _refreshed(project: Any, refresh: bool) -> Any:
               help="Project file (.srp/.gpkg) or layer file; default: the embedded region.")
 @click.option("--refresh", is_flag=True,
               help="Read the project's service layers (WFS / OGC API) again first; default: their saved snapshot.")
+@click.option("--background", "background_key", default=None, metavar="MAP",
+              help="Draw a background map under the regional maps: osm, grb, grb-grijs, orthofoto, grb-wms or "
+                   "orthofoto-wms (needs a connection; default: none, so the pack is reproducible offline).")
 def export_command(
     scenario_files: tuple[str, ...],
     out_dir: str,
@@ -425,6 +439,7 @@ def export_command(
     planned: bool,
     project_path: str | None,
     refresh: bool,
+    background_key: str | None,
 ) -> None:
     """Evaluate SCENARIO_FILES against the base and write the council pack
     (maps, atlas, web map, Excel, slides, GeoPackage, manifest) into --out."""
@@ -439,6 +454,7 @@ def export_command(
     lang = _lang()
     with user_errors():
         chosen_formats = parse_formats(formats)
+        background = _background(background_key)
         parse_paper(paper)
         scenarios = [Scenario.load(path) for path in scenario_files]
         out = output_folder(out_dir)  # before the computation: a folder we cannot write fails now
@@ -455,7 +471,7 @@ def export_command(
             manifest = export_pack(
                 comparisons, out, project=project, siting=siting, formats=chosen_formats,
                 paper=paper, atlas=atlas, municipalities=list(municipalities) or None, force=force,
-                lang=lang, progress=task.sub(0.55, 1.0).report,
+                lang=lang, progress=task.sub(0.55, 1.0).report, background=background,
             )
     count = len(manifest.files)
     if lang == "nl":

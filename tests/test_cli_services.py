@@ -98,3 +98,15 @@ def test_run_uses_the_snapshot_and_refresh_asks_the_service(station_server, regi
     assert result.exit_code == 0, result.output
     summary = json.loads((tmp_path / "o" / "summary.json").read_text(encoding="utf-8"))
     assert summary["scenario"]
+
+
+def test_unknown_background_is_one_line(tmp_path: Path) -> None:
+    from slimmeregio.scenarios.model import example_scenario_toml
+
+    scenario = tmp_path / "s.toml"
+    scenario.write_text(example_scenario_toml(), encoding="utf-8")
+    result = CliRunner().invoke(cli, ["export", str(scenario), "--out", str(tmp_path / "o"), "--background", "x"])
+    assert result.exit_code == 2
+    (line,) = result.output.strip().splitlines()
+    assert "--background" in line and "osm" in line
+    assert not (tmp_path / "o").exists() or not any((tmp_path / "o").iterdir())
