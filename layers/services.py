@@ -9,9 +9,14 @@ provenance (:class:`.ServiceSource`), and opening it never fetches.
   capabilities document is fetched through :mod:`.web` (address checked,
   timeout, size limit) and parsed by OWSLib.
 * :func:`read_service_layer` reads a layer (within a Lambert 72 bounding
-  box, if given) with GDAL's ``OAPIF`` or ``WFS`` driver through pyogrio,
-  then gives it the same treatment as a file (:func:`.io.prepare_frame`:
-  repairs, CRS, role guessing, Flemish field mappings).
+  box, if given) as GeoJSON: an OGC API collection's items page by page
+  (``next`` links only on the same server), a WFS 2.0 ``GetFeature`` in
+  EPSG:31370. Every request goes through :mod:`.web`; GDAL (pyogrio) only
+  parses the answers from memory with the options for user files. GDAL's own
+  ``OAPIF``/``WFS`` drivers are not used: they follow whatever links a
+  server sends with curl, ``file://`` included. The layer then gets the same
+  treatment as a file (:func:`.io.prepare_frame`: repairs, CRS, role
+  guessing, Flemish field mappings).
 * :func:`refresh_service_layer` / :func:`refresh_project` read the snapshot
   again from its provenance, keeping name, role, fields and style.
 """
@@ -20,19 +25,20 @@ from __future__ import annotations
 
 import contextlib
 import datetime as _dt
+import io
 import json
 import math
 import urllib.parse
-from collections.abc import Iterator, Mapping
+from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
+
+import geopandas as gpd
 
 from slimmeregio.layers import web
 from slimmeregio.layers.errors import (
     LayerNotFoundError,
     ServiceResponseError,
-    ServiceUnavailableError,
-    SlimmeRegioError,
 )
 from slimmeregio.layers.model import Layer, LayerReport, Project
 from slimmeregio.layers.progress import CancelCheck, ProgressCallback, Task
@@ -54,8 +60,10 @@ __all__ = [
 
 #: Most features read from one service layer; more is reported, not read.
 MAX_SERVICE_FEATURES = 200_000
-#: Seconds GDAL waits for each request to a service.
+#: Seconds to wait for each request to a service.
 SERVICE_TIMEOUT = 30.0
+#: Features asked per page of an OGC API collection.
+_PAGE = 1000
 
 
 @dataclass(frozen=True)
@@ -226,32 +234,12 @@ def service_capabilities(url: str, *, timeout: float = web.DEFAULT_TIMEOUT) -> S
     return _wfs_capabilities(target, timeout)
 
 
-@contextlib.contextmanager
-def _service_env(timeout: float) -> Iterator[None]:
-    """GDAL options for reading a service: bounded waits, no retries storm."""
-    import pyogrio
-
-    options = {
-        "GDAL_HTTP_TIMEOUT": str(int(max(timeout, 1))),
-        "GDAL_HTTP_CONNECTTIMEOUT": str(int(max(min(timeout, 10), 1))),
-        "GDAL_HTTP_MAX_RETRY": "1",
-        "GDAL_HTTP_USERAGENT": web.user_agent(),
-        # GDAL must not write .aux.xml or look for side files
-        "GDAL_PAM_ENABLED": "NO",
-    }
-    old = {key: pyogrio.get_gdal_config_option(key) for key in options}
-    pyogrio.set_gdal_config_options(options)
-    try:
-        yield
-    finally:
-        pyogrio.set_gdal_config_options(old)
-
-
-def _lambert_to(crs: Any, bbox: tuple[float, float, float, float]) -> tuple[float, float, float, float]:
+def _lambert_to_lonlat(bbox: tuple[float, float, float, float]) -> tuple[float, float, float, float]:
+    """A Lambert 72 box as the WGS84 lon/lat box that holds it (edges densified)."""
     import numpy as np
-    from pyproj import CRS, Transformer
+    from pyproj import Transformer
 
-    transformer = Transformer.from_crs("EPSG:31370", CRS.from_user_input(crs), always_xy=True)
+    transformer = Transformer.from_crs("EPSG:31370", "OGC:CRS84", always_xy=True)
     x0, y0, x1, y1 = bbox
     t = np.linspace(0.0, 1.0, 11)
     xs = np.concatenate([x0 + (x1 - x0) * t, np.full_like(t, x1), x0 + (x1 - x0) * t, np.full_like(t, x0)])
@@ -260,17 +248,92 @@ def _lambert_to(crs: Any, bbox: tuple[float, float, float, float]) -> tuple[floa
     return float(np.min(tx)), float(np.min(ty)), float(np.max(tx)), float(np.max(ty))
 
 
-def _gdal_failure(url: str, error: Exception) -> SlimmeRegioError:
-    text = str(error)
-    lowered = text.lower()
-    if any(k in lowered for k in ("connect", "timed out", "timeout", "resolve host", "http error code : 5",
-                                  "couldn't", "could not")):
-        return ServiceUnavailableError(
-            url=url, reason={"nl": "de server is niet bereikbaar", "en": "the server cannot be reached"}, detail=text
-        )
-    return ServiceResponseError(
-        url=url, reason={"nl": "de laag kon niet gelezen worden", "en": "the layer could not be read"}, detail=text
-    )
+def _parse_geojson(body: bytes, url: str) -> tuple[Any, Any]:
+    """A page of GeoJSON features as ``(GeoDataFrame or None when it has no
+    features, the parsed document)``. GDAL parses the bytes from memory with
+    the options for user files: it never reaches the network."""
+    import pyogrio
+
+    from slimmeregio.layers.gdal_safety import vector_env
+
+    try:
+        document = json.loads(body)
+    except ValueError:
+        document = None
+    if not isinstance(document, dict) or document.get("type") != "FeatureCollection":
+        raise ServiceResponseError(url=url, reason={"nl": "geen GeoJSON-objectenverzameling",
+                                                    "en": "not a GeoJSON feature collection"},
+                                   detail=body[:200].decode("utf-8", errors="replace"))
+    if not document.get("features"):
+        return None, document
+    try:
+        with vector_env():
+            return pyogrio.read_dataframe(io.BytesIO(body), use_arrow=False), document
+    except Exception as error:  # noqa: BLE001 - GDAL's parse errors of a remote answer are one message
+        raise ServiceResponseError(url=url, reason={"nl": "onleesbare GeoJSON", "en": "unreadable GeoJSON"},
+                                   detail=f"{type(error).__name__}: {error}") from None
+
+
+def _same_service(link: str, service: str) -> bool:
+    a, b = urllib.parse.urlsplit(link), urllib.parse.urlsplit(service)
+    return (a.scheme.lower(), a.netloc.lower()) == (b.scheme.lower(), b.netloc.lower())
+
+
+def _next_link(document: Any, service: str) -> str | None:
+    """The ``next`` page of an OGC API items answer, only on the same server."""
+    links = document.get("links") if isinstance(document, dict) else None
+    for link in links if isinstance(links, list) else []:
+        if isinstance(link, dict) and link.get("rel") == "next" and isinstance(link.get("href"), str):
+            href = web.check_url(link["href"])
+            if not _same_service(href, service):
+                raise ServiceResponseError(
+                    url=href, reason={"nl": "de volgende pagina ligt op een andere server",
+                                      "en": "the next page is on another server"})
+            return href
+    return None
+
+
+def _read_oapif(capabilities: ServiceCapabilities, layer: str, bbox: tuple[float, float, float, float] | None,
+                timeout: float, task: Task) -> list[Any]:
+    """The pages of an OGC API collection's items (GeoJSON, CRS84), followed
+    through their ``next`` links by :mod:`.web`, at most
+    :data:`MAX_SERVICE_FEATURES` + 1 features."""
+    url: str | None = f"{capabilities.url}/collections/{urllib.parse.quote(layer, safe='')}/items"
+    params: dict[str, Any] | None = {"f": "json", "limit": str(_PAGE)}
+    if bbox is not None and params is not None:
+        params["bbox"] = ",".join(f"{v:.7f}" for v in _lambert_to_lonlat(bbox))
+    frames: list[Any] = []
+    count = 0
+    while url is not None and count <= MAX_SERVICE_FEATURES:
+        task.check()
+        answer = web.get(url, params=params, headers={"Accept": "application/geo+json, application/json"},
+                         timeout=timeout)
+        frame, document = _parse_geojson(answer.body, url)
+        if frame is None or not len(frame):
+            break
+        frames.append(frame)
+        count += len(frame)
+        url, params = _next_link(document, capabilities.url), None
+    return frames
+
+
+def _read_wfs(capabilities: ServiceCapabilities, layer: str, bbox: tuple[float, float, float, float] | None,
+              timeout: float, task: Task) -> list[Any]:
+    """A WFS 2.0 GetFeature answer asked as GeoJSON in EPSG:31370."""
+    params = {
+        "SERVICE": "WFS", "VERSION": "2.0.0", "REQUEST": "GetFeature", "TYPENAMES": layer,
+        "OUTPUTFORMAT": "application/json", "SRSNAME": "EPSG:31370", "COUNT": str(MAX_SERVICE_FEATURES + 1),
+    }
+    if bbox is not None:
+        params["BBOX"] = ",".join(f"{v:.3f}" for v in bbox) + ",urn:ogc:def:crs:EPSG::31370"
+    task.check()
+    answer = web.get(capabilities.url, params=params, timeout=timeout)
+    frame, _ = _parse_geojson(answer.body, capabilities.url)
+    if frame is not None and frame.crs is None:
+        frame = frame.set_crs("EPSG:31370")
+    elif frame is not None and frame.crs is not None and frame.crs.to_epsg() == 4326:
+        frame = frame.set_crs("EPSG:31370", allow_override=True)  # GeoJSON declares no other CRS by default
+    return [frame] if frame is not None else []
 
 
 def read_service_layer(
@@ -290,15 +353,14 @@ def read_service_layer(
     :class:`.Layer` in EPSG:31370, with its provenance in ``layer.service``.
 
     ``bbox`` (Lambert 72) limits the features to those whose envelope meets
-    it; ``kind`` (``oapif``/``wfs``) skips asking the service what it is.
+    it; ``kind`` (``oapif``/``wfs``), when given, is the kind the service
+    must be (a refresh expects the kind it read before).
 
     Raises
     ------
     ServiceUrlError, ServiceUnavailableError, ServiceResponseError,
     LayerNotFoundError, EmptyLayerError, MissingFieldError, OperationCancelled
     """
-    import pyogrio
-
     from slimmeregio.layers.io import prepare_frame
 
     task = Task(progress, cancel)
@@ -307,21 +369,22 @@ def read_service_layer(
     capabilities = service_capabilities(target, timeout=min(timeout, web.DEFAULT_TIMEOUT * 2))
     if kind is not None and kind not in SERVICE_KINDS:
         raise ValueError(f"kind must be one of {SERVICE_KINDS}")
+    if kind is not None and capabilities.kind != kind:
+        raise ServiceResponseError(
+            url=capabilities.url,
+            reason={"nl": f"de dienst is geen {kind.upper()} meer", "en": f"the service is no longer {kind.upper()}"},
+        )
     info = capabilities.layer(layer)
     task.check()
-    source = ("OAPIF:" if capabilities.kind == "oapif" else "WFS:") + capabilities.url
     task.report(0.2, f"Reading {layer}")
-    with _service_env(timeout):
-        try:
-            layer_crs = pyogrio.read_info(source, layer=layer).get("crs") or "OGC:CRS84"
-            native_bbox = _lambert_to(layer_crs, bbox) if bbox is not None else None
-            frame = pyogrio.read_dataframe(
-                source, layer=layer, bbox=native_bbox, max_features=MAX_SERVICE_FEATURES + 1, use_arrow=False
-            )
-        except SlimmeRegioError:
-            raise
-        except Exception as error:  # noqa: BLE001 - pyogrio/GDAL errors of a remote read are one message
-            raise _gdal_failure(capabilities.url, error) from None
+    reader = _read_oapif if capabilities.kind == "oapif" else _read_wfs
+    frames = reader(capabilities, layer, bbox, timeout, task)
+    if frames:
+        import pandas as pd
+
+        frame = gpd.GeoDataFrame(pd.concat(frames, ignore_index=True), crs=frames[0].crs)
+    else:
+        frame = gpd.GeoDataFrame(geometry=[], crs="OGC:CRS84")
     task.check()
     report = LayerReport()
     if len(frame) > MAX_SERVICE_FEATURES:

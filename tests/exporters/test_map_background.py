@@ -53,3 +53,24 @@ def test_no_connection_draws_the_map_without_background(region_project) -> None:
     assert not [im for im in _map_axes(fig).get_images() if im.get_zorder() < 1]
     text = _texts(fig)
     assert "niet beschikbaar (geen verbinding)" in text and "© Weg" not in text
+
+
+def test_a_service_layer_names_its_service_and_time_in_the_sources() -> None:
+    import geopandas as gpd
+    from shapely import Point
+
+    from slimmeregio.exporters.meta import build_meta
+    from slimmeregio.layers.model import Layer, Project
+    from slimmeregio.layers.service_source import ServiceSource
+
+    service = ServiceSource(url="https://example.org/ogc", kind="oapif", layer="haltes",
+                            retrieved="2026-12-06T09:00:00+00:00", server_title="De Lijn open data",
+                            layer_title="Haltes", count=1)
+    frame = gpd.GeoDataFrame({"naam": ["x"]}, geometry=[Point(150_000, 170_000)], crs="EPSG:31370")
+    project = Project()
+    project.layers.append(Layer(name="haltes", data=frame, service=service))
+    (line,) = build_meta(project).sources
+    assert line == ("haltes: Haltes uit De Lijn open data (https://example.org/ogc), "
+                    "opgehaald 2026-12-06T09:00:00+00:00")
+    (line_en,) = build_meta(project, lang="en").sources
+    assert "from De Lijn open data" in line_en and "retrieved 2026-12-06T09:00:00+00:00" in line_en

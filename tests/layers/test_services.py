@@ -147,3 +147,141 @@ def test_no_server_is_no_connection() -> None:
 def test_only_web_addresses_are_asked(url: str) -> None:
     with pytest.raises(ServiceUrlError):
         service_capabilities(url)
+
+
+# ---------------------------------------------------------------------------
+# Paging, hostile links and a WFS, on small loopback servers
+# ---------------------------------------------------------------------------
+
+
+def test_collection_is_read_page_by_page(shared_server, monkeypatch) -> None:
+    from slimmeregio.layers import services
+
+    monkeypatch.setattr(services, "_PAGE", 3)  # 4 stations: two pages through pygeoapi's next link
+    layer = read_service_layer(shared_server.url, "treinstations")
+    assert sorted(layer.column("name")) == sorted(s[0] for s in STATIONS)
+
+
+_WFS_CAPABILITIES = """<?xml version="1.0" encoding="UTF-8"?>
+<wfs:WFS_Capabilities version="2.0.0" xmlns:wfs="http://www.opengis.net/wfs/2.0"
+    xmlns:ows="http://www.opengis.net/ows/1.1" xmlns:xlink="http://www.w3.org/1999/xlink">
+ <ows:ServiceIdentification><ows:Title>Haltes test-WFS</ows:Title>
+  <ows:ServiceType>WFS</ows:ServiceType><ows:ServiceTypeVersion>2.0.0</ows:ServiceTypeVersion>
+ </ows:ServiceIdentification>
+ <ows:OperationsMetadata>
+  <ows:Operation name="GetCapabilities"><ows:DCP><ows:HTTP><ows:Get xlink:href="http://127.0.0.1/wfs"/>
+  </ows:HTTP></ows:DCP></ows:Operation>
+  <ows:Operation name="GetFeature"><ows:DCP><ows:HTTP><ows:Get xlink:href="http://127.0.0.1/wfs"/>
+  </ows:HTTP></ows:DCP></ows:Operation>
+ </ows:OperationsMetadata>
+ <wfs:FeatureTypeList>
+  <wfs:FeatureType><wfs:Name>haltes</wfs:Name><wfs:Title>Haltes De Lijn</wfs:Title>
+   <wfs:DefaultCRS>urn:ogc:def:crs:EPSG::31370</wfs:DefaultCRS>
+   <ows:WGS84BoundingBox><ows:LowerCorner>3.9 50.6</ows:LowerCorner><ows:UpperCorner>4.7 51.1</ows:UpperCorner>
+   </ows:WGS84BoundingBox>
+  </wfs:FeatureType>
+ </wfs:FeatureTypeList>
+</wfs:WFS_Capabilities>
+"""
+
+#: Two bus stops in Lambert 72, as a WFS asked for EPSG:31370 answers.
+_HALTES = {
+    "type": "FeatureCollection",
+    "crs": {"type": "name", "properties": {"name": "urn:ogc:def:crs:EPSG::31370"}},
+    "features": [
+        {"type": "Feature", "id": "haltes.1", "properties": {"haltenaam": "Halle Station", "stopid": 101, "vervoerswijze": "bus"},
+         "geometry": {"type": "Point", "coordinates": [144_850.0, 159_300.0]}},
+        {"type": "Feature", "id": "haltes.2", "properties": {"haltenaam": "Vilvoorde Station", "stopid": 202,
+                                                  "vervoerswijze": "bus"},
+         "geometry": {"type": "Point", "coordinates": [157_900.0, 181_500.0]}},
+    ],
+}
+
+
+class _FakeServer:
+    """A WFS or a hostile OGC API on loopback (``http.server`` in a thread)."""
+
+    def __init__(self, next_link: str = "") -> None:
+        import threading
+        import urllib.parse
+        from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+
+        self.queries: list[dict[str, str]] = []
+        outer = self
+
+        class Handler(BaseHTTPRequestHandler):
+            def log_message(self, *args: object) -> None:
+                pass
+
+            def do_GET(self) -> None:  # noqa: N802
+                parts = urllib.parse.urlsplit(self.path)
+                query = {k.upper(): v for k, v in urllib.parse.parse_qsl(parts.query)}
+                outer.queries.append(query)
+                base = f"http://127.0.0.1:{outer.port}"
+                if parts.path == "/wfs" and query.get("REQUEST") == "GetCapabilities":
+                    self._send(_WFS_CAPABILITIES.encode(), "text/xml")
+                elif parts.path == "/wfs" and query.get("REQUEST") == "GetFeature":
+                    self._send(json.dumps(_HALTES).encode(), "application/json")
+                elif parts.path.rstrip("/") == "/api":
+                    self._send(json.dumps({"title": "Vijandig", "links": [
+                        {"rel": "data", "href": base + "/api/collections", "type": "application/json"}]}).encode())
+                elif parts.path == "/api/collections":
+                    self._send(json.dumps({"collections": [{"id": "x", "title": "X"}]}).encode())
+                elif parts.path == "/api/collections/x/items":
+                    page = {"type": "FeatureCollection", "features": [
+                        {"type": "Feature", "properties": {"naam": "ok"},
+                         "geometry": {"type": "Point", "coordinates": [4.3, 50.8]}}],
+                        "links": [{"rel": "next", "href": next_link, "type": "application/geo+json"}]}
+                    self._send(json.dumps(page).encode(), "application/geo+json")
+                else:
+                    self.send_error(404)
+
+            def _send(self, body: bytes, kind: str = "application/json") -> None:
+                self.send_response(200)
+                self.send_header("Content-Type", kind)
+                self.send_header("Content-Length", str(len(body)))
+                self.end_headers()
+                self.wfile.write(body)
+
+        self._server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
+        self.port = int(self._server.server_address[1])
+        self._thread = threading.Thread(target=self._server.serve_forever, daemon=True)
+        self._thread.start()
+
+    def stop(self) -> None:
+        self._server.shutdown()
+        self._server.server_close()
+
+
+def test_wfs_layer_is_asked_as_geojson_in_lambert72() -> None:
+    server = _FakeServer()
+    try:
+        url = f"http://127.0.0.1:{server.port}/wfs"
+        caps = service_capabilities(url)
+        assert caps.kind == "wfs" and caps.title == "Haltes test-WFS"
+        assert [(i.name, i.title) for i in caps.layers] == [("haltes", "Haltes De Lijn")]
+        bbox = (140_000.0, 150_000.0, 165_000.0, 185_000.0)
+        layer = read_service_layer(url, "haltes", bbox=bbox)
+        asked = server.queries[-1]
+        assert asked["REQUEST"] == "GetFeature" and asked["SRSNAME"] == "EPSG:31370"
+        assert asked["BBOX"] == "140000.000,150000.000,165000.000,185000.000,urn:ogc:def:crs:EPSG::31370"
+        assert layer.role == Role.PT_STOPS
+        assert layer.fields["name"] == "haltenaam" and layer.fields["mode"] == "vervoerswijze"
+        got = sorted((g.x, g.y) for g in layer.frame.geometry)
+        assert got == [(144_850.0, 159_300.0), (157_900.0, 181_500.0)]
+        assert layer.service is not None and layer.service.kind == "wfs" and layer.service.count == 2
+    finally:
+        server.stop()
+
+
+@pytest.mark.parametrize("next_link", ["file:///etc/passwd", "http://192.0.2.1/elders/items"])
+def test_a_next_link_off_the_server_is_refused(next_link: str) -> None:
+    from slimmeregio.layers.errors import ServiceResponseError
+
+    server = _FakeServer(next_link=next_link)
+    try:
+        with pytest.raises((ServiceUrlError, ServiceResponseError)):
+            read_service_layer(f"http://127.0.0.1:{server.port}/api", "x")
+        assert all(q.get("F", "json") == "json" for q in server.queries)  # nothing else was asked here
+    finally:
+        server.stop()
