@@ -434,11 +434,12 @@ def save_figure(fig: Figure, path: str | Path, *, force: bool = False, dpi: int 
 def export_map(project: Project, path: str | Path, *, theme: str = "base", evaluation: Any = None,
                comparison: Any = None, siting: Any = None, paper: str | Paper = "a3-landscape",
                meta: ExportMeta | None = None, municipality: str | None = None, force: bool = False,
-               dpi: int = 300, lang: str = "nl") -> Path:
-    """Draw a masterplan map (see :func:`masterplan_figure`) and save it."""
+               dpi: int = 300, lang: str = "nl", background: Background | None = None) -> Path:
+    """Draw a masterplan map (see :func:`masterplan_figure`) and save it;
+    ``background`` (default none) is drawn under it with its attribution."""
     check_overwrite(path, force)  # fail before spending seconds drawing
     fig = masterplan_figure(project, theme=theme, evaluation=evaluation, comparison=comparison, siting=siting,
-                            paper=paper, meta=meta, municipality=municipality, lang=lang)
+                            paper=paper, meta=meta, municipality=municipality, lang=lang, background=background)
     if meta is None:
         meta = build_meta(project, scenario=getattr(comparison.scenario if comparison else evaluation, "scenario", None),
                           lang=lang)

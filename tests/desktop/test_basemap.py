@@ -160,3 +160,30 @@ def test_dialog_refuses_a_file_address(qtbot) -> None:
     dialog.choice.setCurrentIndex(dialog.choice.findData("osm"))
     dialog.accept()
     assert dialog.result_background is not None and dialog.result_background.source.key == "osm"
+
+
+def test_export_dialog_offers_the_background_off_by_default(qtbot, window, basemaps, tile_server, tmp_path) -> None:
+    from pypdf import PdfReader
+
+    from slimmeregio.desktop.exportdialog import ExportDialog, run_export
+
+    dialog = ExportDialog(window)
+    qtbot.addWidget(dialog)
+    dialog.kind.setCurrentIndex(dialog.kind.findData("map"))
+    assert not dialog.background.isEnabled()  # the project has no background map yet
+    source = TileSource(key="lokaal", title="Lokale tegels", kind="xyz", url=tile_server.xyz_url,
+                        attribution="Testtegels-bronvermelding")
+    basemaps.add(Background(source))
+    dialog._changed()
+    assert dialog.background.isEnabled() and not dialog.background.isChecked()
+    assert dialog.chosen_background() is None
+    dialog.background.setChecked(True)
+    chosen = dialog.chosen_background()
+    assert chosen is not None and chosen.source == source
+    dialog.kind.setCurrentIndex(dialog.kind.findData("excel"))
+    assert not dialog.background.isEnabled() and dialog.chosen_background() is None
+    before = len(tile_server.requests)
+    out = run_export("map", window.project, None, tmp_path / "kaart.pdf", paper="a4-landscape", background=chosen)
+    assert len(tile_server.requests) > before
+    text = " ".join(" ".join(page.extract_text() for page in PdfReader(str(out)).pages).split())
+    assert "Testtegels-bronvermelding" in text
