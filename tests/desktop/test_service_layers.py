@@ -60,3 +60,18 @@ def test_add_refresh_and_lose_a_service_layer(qtbot, window, server) -> None:
     assert len(window.project.layers[layer.name]) == 2  # the snapshot stays
     shown = [str(item) for item in errors.HEADLESS_SINK]
     assert any("Geen verbinding" in text or "geen verbinding" in text.lower() for text in shown), shown
+
+
+def test_layer_list_tooltip_names_the_service(qapp) -> None:
+    import geopandas as gpd
+    from shapely import Point
+
+    from slimmeregio.desktop.layerpanel import _tooltip
+    from slimmeregio.layers.model import Layer
+    from slimmeregio.layers.service_source import ServiceSource
+
+    service = ServiceSource(url="https://example.org/ogc", kind="oapif", layer="haltes",
+                            retrieved="2026-12-06T09:00:00+00:00", server_title="Testdienst", layer_title="Haltes")
+    frame = gpd.GeoDataFrame({"naam": ["x"]}, geometry=[Point(150_000, 170_000)], crs="EPSG:31370")
+    text = _tooltip(Layer(name="haltes", data=frame, service=service))
+    assert "Haltes uit Testdienst (https://example.org/ogc), opgehaald 2026-12-06T09:00:00+00:00" in text
