@@ -494,6 +494,10 @@ def _render_xyz(
             mosaic[r0:r0 + h, c0:c0 + w] = tile[:h, :w]
     if any(isinstance(e, OperationCancelled) for e in errors):
         raise OperationCancelled()
+    if errors and len(errors) == len(jobs):  # nothing to warp
+        error = next((e for e in errors if isinstance(e, ServiceUnavailableError)), errors[0])
+        empty = np.zeros((height, width, 4), dtype=np.uint8)
+        return RenderedMap(source, bbox, empty, tiles=len(jobs), missing=len(errors), error=error, extra={"zoom": z})
     # warp: Lambert 72 pixel centres -> mercator, exact on a coarse grid
     step = 16
     gx = np.linspace(0, width - 1, max(2, width // step + 1))
