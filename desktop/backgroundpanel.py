@@ -8,6 +8,8 @@ basiskaart, orthofoto) or an XYZ/WMTS template or WMS address the user types.
 
 from __future__ import annotations
 
+from typing import Any
+
 from PyQt6.QtCore import Qt
 from PyQt6.QtWidgets import (
     QComboBox,
@@ -26,6 +28,7 @@ from PyQt6.QtWidgets import (
 
 from slimmeregio.desktop.basemap import BasemapController
 from slimmeregio.desktop.i18n import language, tr
+from slimmeregio.desktop.worker import Job, WorkerRunner
 from slimmeregio.layers.errors import SlimmeRegioError
 from slimmeregio.layers.tiles import PRESETS, Background, TileSource
 
@@ -36,10 +39,15 @@ _CUSTOM_WMS = "__wms__"
 
 
 class AddBackgroundDialog(QDialog):
-    """Choose a preset background map or type the address of one."""
+    """Choose a preset background map or type the address of one.
 
-    def __init__(self, parent: QWidget | None = None) -> None:
+    With a ``runner``, "Lagen ophalen" asks a typed WMS for its layers in
+    the worker (the dialog never waits on the network)."""
+
+    def __init__(self, parent: QWidget | None = None, runner: WorkerRunner | None = None) -> None:
         super().__init__(parent)
+        self.runner = runner
+        self.job: Job | None = None
         self.setWindowTitle(tr("Achtergrondkaart toevoegen"))
         self.choice = QComboBox(self)
         self.choice.setObjectName("backgroundChoice")
@@ -52,6 +60,13 @@ class AddBackgroundDialog(QDialog):
         self.url.setPlaceholderText("https://…/{z}/{x}/{y}.png")
         self.layers = QLineEdit(self)
         self.layers.setObjectName("backgroundLayers")
+        self.fetch_layers = QPushButton(tr("Lagen ophalen"), self)
+        self.fetch_layers.setObjectName("fetchWmsLayers")
+        self.fetch_layers.clicked.connect(self.ask_wms)
+        self.wms_list = QListWidget(self)
+        self.wms_list.setObjectName("wmsLayerList")
+        self.wms_list.setMaximumHeight(90)
+        self.wms_list.currentItemChanged.connect(self._pick_wms_layer)
         self.attribution = QLineEdit(self)
         self.attribution.setObjectName("backgroundAttribution")
         self.title = QLineEdit(self)
@@ -63,7 +78,11 @@ class AddBackgroundDialog(QDialog):
         form.addRow(tr("Kaart"), self.choice)
         form.addRow(tr("Naam"), self.title)
         form.addRow(tr("Adres"), self.url)
-        form.addRow(tr("WMS-lagen"), self.layers)
+        wms_row = QHBoxLayout()
+        wms_row.addWidget(self.layers, 1)
+        wms_row.addWidget(self.fetch_layers)
+        form.addRow(tr("WMS-lagen"), wms_row)
+        form.addRow("", self.wms_list)
         form.addRow(tr("Bronvermelding"), self.attribution)
         buttons = QDialogButtonBox(
             QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel, self
@@ -88,6 +107,9 @@ class AddBackgroundDialog(QDialog):
             widget.setReadOnly(not custom)
         self.layers.setEnabled(key == _CUSTOM_WMS or (not custom and PRESETS[key].kind == "wms"))
         self.layers.setReadOnly(not custom)
+        self.fetch_layers.setEnabled(key == _CUSTOM_WMS and self.runner is not None)
+        self.wms_list.setVisible(key == _CUSTOM_WMS)
+        self.wms_list.clear()
         if custom:
             self.url.clear()
             self.layers.clear()
@@ -100,6 +122,40 @@ class AddBackgroundDialog(QDialog):
         self.layers.setText(source.layers)
         self.attribution.setText(source.attribution)
         self.title.setText(source.title)
+
+    def ask_wms(self) -> Job | None:
+        """List the typed WMS's layers (in Lambert 72), fetched in the worker."""
+        from slimmeregio.layers.tiles import wms_layers
+
+        if self.runner is None or self.job is not None:
+            return None
+        url = self.url.text().strip()
+        self.wms_list.clear()
+        self.error.setText(tr("Verbinden met de dienst…"))
+
+        def fetch(progress: Any = None, cancel: Any = None) -> list[tuple[str, str]]:
+            return wms_layers(url)
+
+        self.job = self.runner.start(tr("Dienst bevragen"), fetch, on_result=self._offered, on_error=self._failed)
+        self.job.finished.connect(self._job_done)
+        return self.job
+
+    def _job_done(self) -> None:
+        self.job = None
+
+    def _offered(self, layers: list[tuple[str, str]]) -> None:
+        self.error.setText("" if layers else tr("De dienst biedt geen lagen in Lambert 72 (EPSG:31370)."))
+        for name, title in layers:
+            item = QListWidgetItem(f"{title} ({name})" if title != name else name)
+            item.setData(Qt.ItemDataRole.UserRole, name)
+            self.wms_list.addItem(item)
+
+    def _failed(self, error: BaseException) -> None:
+        self.error.setText(error.full_message(language()) if isinstance(error, SlimmeRegioError) else str(error))
+
+    def _pick_wms_layer(self, item: QListWidgetItem | None, _previous: QListWidgetItem | None = None) -> None:
+        if item is not None:
+            self.layers.setText(str(item.data(Qt.ItemDataRole.UserRole)))
 
     def background(self) -> Background:
         """The chosen background; ServiceUrlError for an unusable address."""
@@ -188,7 +244,7 @@ class BackgroundPanel(QWidget):
             self.controller.remove(item.data(Qt.ItemDataRole.UserRole))
 
     def add_dialog(self) -> Background | None:
-        dialog = AddBackgroundDialog(self)
+        dialog = AddBackgroundDialog(self, runner=self.controller.runner)
         if dialog.exec() == QDialog.DialogCode.Accepted and dialog.result_background is not None:
             return self.controller.add(dialog.result_background)
         return None

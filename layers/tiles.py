@@ -53,6 +53,7 @@ __all__ = [
     "preset",
     "render_view",
     "tile_range",
+    "wms_layers",
     "xyz_zoom",
 ]
 
@@ -576,3 +577,37 @@ def render_view(
         return _render_wms(source, bbox, width, height, cache=cache, timeout=timeout, session=session)
     return _render_xyz(source, bbox, width, height, cache=cache, timeout=timeout, cancel=cancel, session=session)
 
+
+
+def wms_layers(url: str, *, timeout: float = web.DEFAULT_TIMEOUT) -> list[tuple[str, str]]:
+    """``(name, title)`` of the layers a WMS at ``url`` offers in EPSG:31370
+    (or in any CRS when it names none), from its GetCapabilities (1.3.0),
+    fetched through :mod:`.web` and parsed by OWSLib.
+
+    Raises
+    ------
+    ServiceUrlError, ServiceUnavailableError, ServiceResponseError
+    """
+    import urllib.parse
+
+    target = web.check_url(url)
+    parts = urllib.parse.urlsplit(target)
+    base = urllib.parse.urlunsplit((parts.scheme, parts.netloc, parts.path, "", ""))
+    answer = web.get(base, params={"SERVICE": "WMS", "REQUEST": "GetCapabilities", "VERSION": "1.3.0"},
+                     timeout=timeout)
+    try:
+        from owslib.wms import WebMapService
+
+        service = WebMapService(base, version="1.3.0", xml=answer.body, timeout=int(timeout))
+        found = []
+        for name, layer in service.contents.items():
+            crs = {str(c).upper() for c in (getattr(layer, "crsOptions", None) or [])}
+            if crs and "EPSG:31370" not in crs:
+                continue
+            found.append((str(name), str(layer.title or name)))
+    except Exception as error:  # noqa: BLE001 - any parse failure of the server's XML is one message
+        raise ServiceResponseError(
+            url=base, reason={"nl": "geen geldig WMS-capabilitiesdocument", "en": "no valid WMS capabilities document"},
+            detail=f"{type(error).__name__}: {error}",
+        ) from None
+    return found

@@ -30,6 +30,21 @@ from pathlib import Path
 EVEN = (200, 40, 40, 255)
 ODD = (40, 40, 200, 255)
 WMS_COLOUR = (30, 160, 60, 255)
+#: Two layers in Lambert 72 and one only in web mercator.
+WMS_CAPABILITIES = """<?xml version="1.0" encoding="UTF-8"?>
+<WMS_Capabilities version="1.3.0" xmlns="http://www.opengis.net/wms" xmlns:xlink="http://www.w3.org/1999/xlink">
+ <Service><Name>WMS</Name><Title>Test-WMS</Title></Service>
+ <Capability>
+  <Request><GetMap><Format>image/png</Format><DCPType><HTTP><Get>
+   <OnlineResource xlink:href="http://127.0.0.1/wms"/></Get></HTTP></DCPType></GetMap></Request>
+  <Layer><Title>Alles</Title>
+   <Layer queryable="0"><Name>GRB_BSK</Name><Title>GRB basiskaart</Title><CRS>EPSG:31370</CRS><CRS>EPSG:3857</CRS></Layer>
+   <Layer queryable="0"><Name>ORTHO</Name><Title>Orthofoto</Title><CRS>EPSG:31370</CRS></Layer>
+   <Layer queryable="0"><Name>MERC</Name><Title>Alleen mercator</Title><CRS>EPSG:3857</CRS></Layer>
+  </Layer>
+ </Capability>
+</WMS_Capabilities>
+"""
 
 
 def free_port() -> int:
@@ -62,6 +77,9 @@ class TileServer:
             def do_GET(self) -> None:  # noqa: N802
                 server.requests.append(self.path)
                 parts = urllib.parse.urlsplit(self.path)
+                if parts.path == "/wms" and "GetCapabilities" in parts.query:
+                    self._send(WMS_CAPABILITIES.encode(), "text/xml")
+                    return
                 if parts.path == "/wms":
                     query = dict(urllib.parse.parse_qsl(parts.query))
                     size = (int(query.get("WIDTH", "256")), int(query.get("HEIGHT", "256")))
@@ -75,9 +93,9 @@ class TileServer:
                 del z
                 self._send(server._tiles[(x + y) % 2])
 
-            def _send(self, body: bytes) -> None:
+            def _send(self, body: bytes, kind: str = "image/png") -> None:
                 self.send_response(200)
-                self.send_header("Content-Type", "image/png")
+                self.send_header("Content-Type", kind)
                 self.send_header("Content-Length", str(len(body)))
                 self.end_headers()
                 self.wfile.write(body)

@@ -187,3 +187,23 @@ def test_export_dialog_offers_the_background_off_by_default(qtbot, window, basem
     assert len(tile_server.requests) > before
     text = " ".join(" ".join(page.extract_text() for page in PdfReader(str(out)).pages).split())
     assert "Testtegels-bronvermelding" in text
+
+
+def test_dialog_lists_a_wms_layers_in_lambert72(qtbot, basemaps, tile_server) -> None:
+    dialog = AddBackgroundDialog(runner=basemaps.runner)
+    qtbot.addWidget(dialog)
+    dialog.choice.setCurrentIndex(dialog.choice.findData("__wms__"))
+    assert dialog.fetch_layers.isEnabled()
+    qtbot.keyClicks(dialog.url, tile_server.wms_url)
+    qtbot.mouseClick(dialog.fetch_layers, Qt.MouseButton.LeftButton)
+    qtbot.waitUntil(lambda: dialog.wms_list.count() == 2, timeout=10_000)
+    # the test WMS offers GRB_BSK and ORTHO in EPSG:31370 and MERC only in web mercator
+    names = [dialog.wms_list.item(i).data(Qt.ItemDataRole.UserRole) for i in range(2)]
+    assert names == ["GRB_BSK", "ORTHO"]
+    dialog.wms_list.setCurrentRow(1)
+    assert dialog.layers.text() == "ORTHO"
+    dialog.attribution.setText("© Test")
+    dialog.accept()
+    chosen = dialog.result_background
+    assert chosen is not None and chosen.source.kind == "wms" and chosen.source.layers == "ORTHO"
+    assert chosen.source.url == tile_server.wms_url
