@@ -6,7 +6,7 @@ Nothing leaves the machine: a local tile server (``http.server`` on
 127.0.0.1) renders web-mercator tiles from the embedded region's own bike
 network and municipality borders, the workbench shows them as a background
 map under the region (warped to Lambert 72), and the window is saved as
-``docs/screenshots/11-background-map.png``.
+``docs/screenshots/14-background-map.png``.
 """
 
 from __future__ import annotations
@@ -144,7 +144,7 @@ def main() -> int:
     _wait(app, lambda: False, 1.0)
     _wait(app, lambda: not win.basemaps.busy(), 60)
     OUT.mkdir(parents=True, exist_ok=True)
-    win.grab().save(str(OUT / "11-background-map.png"))
+    win.grab().save(str(OUT / "14-background-map.png"))
     win.basemaps.shutdown()
     win._layers_dirty = False
     win.store.dirty = False
