@@ -210,12 +210,12 @@ class SweepDialog(QDialog):
         bottom.addWidget(close)
 
         layout = QVBoxLayout(self)
-        layout.addWidget(file_box, 3)
+        layout.addWidget(file_box, 2)
         layout.addLayout(run_form)
         layout.addLayout(go_row)
         layout.addWidget(self.status)
         layout.addLayout(rank_row)
-        layout.addWidget(self.table, 2)
+        layout.addWidget(self.table, 3)
         layout.addLayout(bottom)
         self._update_result_buttons()
 
@@ -418,14 +418,21 @@ class SweepDialog(QDialog):
             self.model.set_frame(pd.DataFrame())
             return
         key = self.indicator_key() or ""
-        shown = ranked.head(SHOWN_ROWS)[["rank", "label", "gain", "scenario", "cost_eur"]].copy()
-        shown["idx"] = ranked.head(SHOWN_ROWS)["idx"].to_numpy()
+        top = ranked.head(SHOWN_ROWS)
+        shown = pd.DataFrame({
+            "rank": top["rank"].to_numpy(),
+            "idx": [f"#{int(i)}" for i in top["idx"]],  # a name, not a number to group
+            "gain": top["gain"].to_numpy(),
+            "scenario": top["scenario"].to_numpy(),
+            "cost_eur": top["cost_eur"].to_numpy(),
+            "label": top["label"].to_numpy(),  # last: it takes the rest of the width
+        })
         unit = indicator_unit(key)
         self.model.set_frame(
-            shown[["rank", "idx", "label", "gain", "scenario", "cost_eur"]],
+            shown,
             headers={"rank": "#", "idx": tr("Variant"), "label": tr("Kandidaten en parameters"),
                      "gain": tr("Winst"), "scenario": tr("Waarde in de variant"), "cost_eur": tr("Kost (EUR)")},
-            units={"gain": unit, "scenario": unit, "cost_eur": "count"},
+            units={"rank": "count", "gain": unit, "scenario": unit, "cost_eur": "count"},
             signed={"gain"},
         )
 
