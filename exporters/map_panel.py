@@ -77,6 +77,7 @@ def key_figures(evaluation: Any, comparison: Any = None, siting: Any = None, *, 
     if brussels:  # first: the map is about it
         specs.insert(0, ("median_bike_min_brussels",
                       "Mediane fietstijd tot de Brusselse grens" if nl else "Median cycling time to the Brussels border"))
+    from slimmeregio.scenarios.indicator_direction import indicator_direction
     from slimmeregio.scenarios.results import indicator_unit
 
     for key, label in specs:
@@ -87,7 +88,7 @@ def key_figures(evaluation: Any, comparison: Any = None, siting: Any = None, *, 
         change = ""
         if base is not None:
             change = fmt_delta(value, _region_value(base, key, municipality), unit, lang)
-        rows.append((label, fmt_number(value, unit, lang), change, unit == "%"))
+        rows.append((label, fmt_number(value, unit, lang), change, indicator_direction(key) >= 0))
     if comparison is not None:  # second, after the share it explains: gains and losses at every threshold
         per = {r.threshold: r for r in gains_losses(comparison, municipality)}
         head = per.get(bike_t)
