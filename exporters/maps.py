@@ -40,6 +40,7 @@ from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Any
 
+import matplotlib
 import numpy as np
 import shapely
 from matplotlib.backends.backend_agg import FigureCanvasAgg
@@ -48,6 +49,8 @@ from matplotlib.figure import Figure
 from slimmeregio.exporters._safe import check_overwrite, writing, xml_text
 from slimmeregio.exporters.figure_text import clean_figure_texts, missing_glyphs_reported_once
 from slimmeregio.exporters.headline import changes_access, headline_threshold
+from slimmeregio.exporters.map_groups import group_svg_layers
+from slimmeregio.exporters.map_labels import draw_labels
 from slimmeregio.exporters.map_layout import (
     _FRAME,
     _POOL,
@@ -84,7 +87,6 @@ from slimmeregio.exporters.map_themes import (
     _draw_changes,
     _draw_context,
     _draw_flows,
-    _draw_labels,
     _draw_ledger_callouts,
     _draw_link_changes,
     _draw_mobipunten,
@@ -92,6 +94,7 @@ from slimmeregio.exporters.map_themes import (
     _draw_new_housing,
     _draw_sites,
     _draw_stations,
+    _draw_weakest,
     _hoppin_frame,
     _network_background,
 )
@@ -296,6 +299,8 @@ def _masterplan(project: Project, req: MapRequest, figure: Figure | None = None)
     elif theme == "access":
         _network_background(ax, layers.network, network_links, extent)
         items = _draw_access(ax, evaluation, extent, paper, zoomed, lang)
+        if focus is not None:  # a municipality's page: where it is served worst, changed by the scenario or not
+            items += _draw_weakest(ax, evaluation, focus, extent, paper, lang)
         access_links = _draw_link_changes(ax, evaluation, extent, paper, lang)  # what the scenario built, visible
         sections.append(("Fietstijd tot dichtstbijzijnde mobipunt" if nl else "Cycling time to the nearest hub", items))
         hubs = _draw_mobipunten(ax, _hoppin_frame(layers.mobipunten, evaluation), extent, paper, lang,
@@ -339,7 +344,7 @@ def _masterplan(project: Project, req: MapRequest, figure: Figure | None = None)
         sections.append(("Locatievoorstel" if nl else "Siting suggestion", items))
         sections.append(("Bestaande mobipunten" if nl else "Existing hubs", hubs))
     sections.append(("Achtergrond" if nl else "Background", context))
-    _draw_labels(ax, munis, extent, paper, focus, layers.brussels, lang)
+    draw_labels(ax, munis, extent, paper, focus, layers.brussels, lang)
     _scale_bar(ax, paper, lang)
     _north_arrow(ax, paper)
     if subtitle is None and theme == "siting":  # site suggestions name the situation they start from
@@ -419,9 +424,13 @@ def save_figure(fig: Figure, path: str | Path, *, force: bool = False, dpi: int 
             metadata = {"Title": xml_text(meta.title), "Creator": f"Slimme Regio Planner {meta.version}",
                         "Description": xml_text(meta.source_line())}
     clean_figure_texts(fig)
-    with writing(target, force=force) as tmp, missing_glyphs_reported_once():
+    # SVG text as <text> elements (editable, searchable), not glyph outlines
+    with (writing(target, force=force) as tmp, missing_glyphs_reported_once(),
+          matplotlib.rc_context({"svg.fonttype": "none" if fmt == "svg" else "path"})):
         fig.savefig(tmp, format=fmt, dpi=dpi if fmt == "png" else 72 if fmt == "svg" else 300,
                     metadata=metadata, facecolor="white")
+        if fmt == "svg":  # one group per map layer
+            Path(tmp).write_bytes(group_svg_layers(Path(tmp).read_bytes()))
     return target
 
 
