@@ -399,8 +399,8 @@ def _flows_sheet(ws: Worksheet, base: Any, runs: list[tuple[str, Any, Any]], lan
         _delta_formatting(ws, f"{letter}{first}:{letter}{r - 1}")
 
 
-def _id_list(ids: Sequence[Any], limit: int = 12) -> str:
-    """Link ids as text (``"12, 13, 14"``), the first ``limit`` and how many more."""
+def _id_list(ids: Sequence[Any], limit: int = 5) -> str:
+    """Link ids as text (``"12, 13, 14"``), the first ``limit`` and how many more (a column that prints)."""
     shown = ", ".join(str(i) for i in ids[:limit])
     return shown + (f" (+{len(ids) - limit})" if len(ids) > limit else "")
 
