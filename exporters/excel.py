@@ -80,7 +80,7 @@ from slimmeregio.exporters.meta import (
     modification_ledger,
     parameter_rows,
 )
-from slimmeregio.exporters.terms import hoppin_type
+from slimmeregio.exporters.terms import hoppin_type, link_class
 from slimmeregio.layers.errors import ExportError
 from slimmeregio.layers.model import Project
 from slimmeregio.layers.numbers import excel_number
@@ -327,6 +327,9 @@ def _flows_sheet(ws: Worksheet, base: Any, runs: list[tuple[str, Any, Any]], lan
     def changes(text: str) -> str:
         return ", ".join(change_text.get(c, c) for c in text.split(", ") if c)
 
+    def classes(text: str) -> str:  # link classes are Dutch data values: English words in an English sheet
+        return ", ".join(link_class(c, lang) for c in str(text).split(", ") if c)
+
     start = 4
     _header(ws, start, headers)
     r = start + 1
@@ -347,7 +350,7 @@ def _flows_sheet(ws: Worksheet, base: Any, runs: list[tuple[str, Any, Any]], lan
                 delta_value = None if comp is None else row.flow - row.base_flow
                 whole = [excel_number(v, "count") if v is not None and float(v).is_integer() else v
                          for v in (round(row.length_m), row.flow, delta_value)]  # whole numbers stay whole
-                values = [name, target, rank, row.route, row.link_class, whole[0], row.links, whole[1], whole[2],
+                values = [name, target, rank, row.route, classes(row.link_class), whole[0], row.links, whole[1], whole[2],
                           changes(row.change), _id_list(row.link_ids), round(row.x), round(row.y)]
                 formats = [None, None, "0", None, None, _FORMATS["m"], "0", _FORMATS["count"], _FORMATS["dcount"],
                            None, None, "0", "0"]
@@ -384,7 +387,7 @@ def _flows_sheet(ws: Worksheet, base: Any, runs: list[tuple[str, Any, Any]], lan
     r += 1
     for name, table in changed:
         for row in table.itertuples(index=False):
-            values = [name, row.route, row.link_class, changes(row.change),
+            values = [name, row.route, classes(row.link_class), changes(row.change),
                       row.base_flow_dwellings, row.scenario_flow_dwellings, row.delta_flow_dwellings,
                       row.base_flow_brussels_dwellings, row.scenario_flow_brussels_dwellings,
                       row.delta_flow_brussels_dwellings, row.links, _id_list(row.link_ids)]

@@ -9,6 +9,7 @@ form (map source line, Excel sheet, slide, manifest, GeoPackage metadata).
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from datetime import datetime
@@ -84,19 +85,28 @@ def parameter_rows(parameters: Any, lang: str = "nl") -> list[tuple[str, str, st
     rows = []
     for key in keys:
         label = PARAMETER_LABELS.get(key, (key, key))[0 if lang == "nl" else 1]
-        rows.append((key, label, _format_value(data[key])))
+        value = data[key]
+        if lang == "en":  # the class and type names are Dutch data values: English words in an English export
+            from slimmeregio.exporters.terms import hoppin_type, link_class
+
+            if key == "speeds_kmh" and isinstance(value, Mapping):
+                value = {link_class(k, lang): v for k, v in value.items()}
+            elif key == "mobipunt_types" and isinstance(value, list | tuple):
+                value = [hoppin_type(v, lang) for v in value]
+        rows.append((key, label, _format_value(value)))
     return rows
 
 
 def english_terms(text: str) -> str:
-    """English wording for text the engine writes with Dutch domain words (mobipunt, Hoppin types)."""
-    from slimmeregio.exporters.terms import HOPPIN_TYPES
+    """English wording for text the engine writes with Dutch domain words (mobipunt, Hoppin types,
+    link classes and housing status in parentheses: ``(bovenlokaal, 705 m)``, ``(gepland)``)."""
+    from slimmeregio.exporters.terms import HOPPIN_TYPES, LINK_CLASSES, STATUSES
 
     parts = text.split("'")  # quoted parts are names from the data: left as they are
     for i in range(0, len(parts), 2):
         part = parts[i].replace("mobipunten", "mobility hubs").replace("mobipunt", "mobility hub")
-        for nl, en in HOPPIN_TYPES.items():
-            part = part.replace(f"({nl})", f"({en})")
+        for nl, en in {**HOPPIN_TYPES, **LINK_CLASSES, **STATUSES}.items():
+            part = re.sub(rf"\(({nl})([,)])", rf"({en}\2", part)
         parts[i] = part
     return "'".join(parts)
 
@@ -328,6 +338,25 @@ def _region_sources(project: Project) -> dict[str, str]:
     return lines
 
 
+def _notes(project: Project, lang: str) -> tuple[str, ...]:
+    """The layers' illustrative-data notes in ``lang``.
+
+    A layer keeps one note (Dutch); for the embedded region's layers the
+    provenance table also holds it in English, so an English export reads
+    English. Notes of the user's own layers stay as written.
+    """
+    notes = list(project.notes)
+    if lang != "en" or not notes:
+        return tuple(notes)
+    try:
+        from slimmeregio.layers.region import region_provenance
+
+        english = {p.note_nl: p.note_en for p in region_provenance().values() if p.note_nl and p.note_en}
+    except Exception:  # a damaged resources file must not stop an export
+        return tuple(notes)
+    return tuple(dict.fromkeys(english.get(n, n) for n in notes))
+
+
 def build_meta(
     project: Project,
     *,
@@ -366,7 +395,7 @@ def build_meta(
         created=created or datetime.now().astimezone(),
         organisation=project.settings.organisation,
         sources=tuple(dict.fromkeys(sources)),
-        notes=tuple(project.notes),
+        notes=_notes(project, lang),
         attributions=tuple(project.attributions),
         scenarios=tuple(scenario_label(s, lang) for s in scenarios),
         illustrative_layers=tuple(layer.name for layer in project.layers if layer.note),
@@ -379,9 +408,9 @@ MODIFICATION_KINDS: dict[str, tuple[str, str]] = {
     "add_link": ("Fietsverbinding toevoegen", "Add bike link"),
     "remove_link": ("Fietsverbinding afsluiten", "Close bike link"),
     "upgrade_link": ("Fietsverbinding opwaarderen", "Upgrade bike link"),
-    "add_mobipunt": ("Mobipunt toevoegen", "Add mobipunt"),
-    "move_mobipunt": ("Mobipunt verplaatsen", "Move mobipunt"),
-    "remove_mobipunt": ("Mobipunt schrappen", "Remove mobipunt"),
+    "add_mobipunt": ("Mobipunt toevoegen", "Add mobility hub"),
+    "move_mobipunt": ("Mobipunt verplaatsen", "Move mobility hub"),
+    "remove_mobipunt": ("Mobipunt schrappen", "Remove mobility hub"),
     "add_housing": ("Woonproject toevoegen", "Add housing development"),
     "remove_housing": ("Woningen schrappen", "Remove housing"),
 }
