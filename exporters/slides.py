@@ -58,6 +58,7 @@ from slimmeregio.exporters.slide_kit import (
     _tile,
     _title,
 )
+from slimmeregio.exporters.terms import link_class
 from slimmeregio.layers.model import Project
 from slimmeregio.layers.numbers import delta, fmt_delta, fmt_number
 from slimmeregio.layers.progress import Task
@@ -480,7 +481,7 @@ def export_slides(
     # 7. sources and method
     slide = next_slide()
     _title(slide, _tr(lang, "Bronnen en methode", "Sources and method"))
-    speeds = ", ".join(f"{k} {v:g}" for k, v in params.speeds_kmh.items())
+    speeds = ", ".join(f"{link_class(k, lang)} {v:g}" for k, v in params.speeds_kmh.items())
     walk = ", ".join(f"{x:g}" for x in params.walk_thresholds_m)
     bike = ", ".join(f"{x:g}" for x in params.bike_thresholds_min)
     method = _tr(
