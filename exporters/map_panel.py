@@ -119,11 +119,13 @@ def key_figures(evaluation: Any, comparison: Any = None, siting: Any = None, *, 
 
 
 def _draw_title(fig: Figure, rect: Sequence[float], paper: Paper, meta: ExportMeta, theme: str,
-                subtitle: str | None, lang: str) -> None:
+                subtitle: str | None, lang: str) -> float:
     """Title block: rule, title (shrunk to fit one line where it can), theme, scenario line.
 
     Lines are stacked from the top in millimetres, so a wrapped title pushes
-    the rest down instead of running into it.
+    the rest down instead of running into it. Returns the height used, as a
+    fraction of the figure height (it can exceed ``rect``: what lies below
+    must then move down).
     """
     ax = _text_axes(fig, rect)
     s = paper.scale
@@ -142,8 +144,10 @@ def _draw_title(fig: Figure, rect: Sequence[float], paper: Paper, meta: ExportMe
     info = f"Scenario: {meta.scenario}   ·   {meta.date_text}"
     if meta.organisation:
         info += f"   ·   {meta.organisation}"
-    ax.text(0, 1 - y_mm / height_mm, _wrap(info, rect[2], paper, 7.5 * s), fontsize=7.5 * s, color=_MUTED,
-            va="top", ha="left")
+    info = _wrap(info, rect[2], paper, 7.5 * s)
+    ax.text(0, 1 - y_mm / height_mm, info, fontsize=7.5 * s, color=_MUTED, va="top", ha="left")
+    y_mm += (info.count("\n") + 1) * 7.5 * s * 0.3528 * 1.25
+    return y_mm / paper.height_mm
 
 
 #: Smallest legend text at print size (points).

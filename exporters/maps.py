@@ -355,7 +355,8 @@ def _masterplan(project: Project, req: MapRequest, figure: Figure | None = None)
         _draw_legend(fig, layout.legend, paper, sections, lang)
         _draw_locator(fig, layout.locator, paper, munis, layers.brussels, extent, focus, lang)
         return fig
-    _draw_title(fig, layout.title, paper, meta, theme, subtitle, lang)
+    title_used = _draw_title(fig, layout.title, paper, meta, theme, subtitle, lang)
+    title_bottom = layout.title[1] + layout.title[3] - title_used - 4.0 * paper.scale / paper.height_mm
     rows = key_figures(evaluation, comparison, siting, municipality=focus, lang=lang,
                        brussels=theme == "flows_brussels")
     if focus_name is not None:
@@ -364,6 +365,9 @@ def _masterplan(project: Project, req: MapRequest, figure: Figure | None = None)
         heading = "Kerncijfers regio" if nl else "Key figures region"
     if paper.landscape:
         lx, ly, lw, lh = layout.legend
+        if ly + lh > title_bottom:  # a long (wrapped) title block pushes the legend down, never under it
+            lh = max(title_bottom - ly, 0.2)
+            layout = replace(layout, legend=(lx, ly, lw, lh))
         fig_h = _figures_height(paper, len(rows)) / paper.height_mm
         gap = 5.0 * paper.scale / paper.height_mm
         used = _draw_legend(fig, layout.legend, paper, sections, lang, max_height=max((lh - fig_h - gap) / lh, 0.3))

@@ -123,3 +123,22 @@ def test_municipality_page_rings_its_weakest_served_dwellings(results: Results) 
                      if isinstance(t.get_text(), str))
     assert "Zwakst bediende 10 % woningen" in texts
     assert maps.fmt_number(p90, "min") in texts  # the key figure gives the same threshold
+
+
+def test_a_long_title_block_pushes_the_legend_down(results: Results) -> None:
+    """A site map starting from a long scenario name wrapped its title block into the legend (A4 landscape)."""
+    from dataclasses import replace
+
+    scenario = results.scenario.model_copy(update={"name": "Een bijzonder lange scenarionaam die over meerdere regels loopt " * 2})
+    ev = replace(results.evaluation, scenario=scenario)
+    fig = masterplan_figure(results.project, theme="siting", evaluation=ev, siting=results.siting,
+                            paper="a4-landscape")
+    renderer = fig.canvas.get_renderer()
+    legends = [leg for ax in fig.axes if (leg := ax.get_legend()) is not None]
+    assert legends
+    legend_top = max(leg.get_window_extent(renderer).y1 for leg in legends)
+    info = [t for t in fig.findobj(lambda a: hasattr(a, "get_text"))
+            if isinstance(t.get_text(), str) and t.get_text().startswith("Scenario: ")]
+    assert info
+    title_bottom = min(t.get_window_extent(renderer).y0 for t in info)
+    assert legend_top <= title_bottom
