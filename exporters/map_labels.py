@@ -34,7 +34,8 @@ __all__ = ["draw_labels", "symbol_boxes"]
 #: Offsets tried around a name's point, in label heights (dy) and half label widths (dx).
 _POSITIONS = ((0.0, 0.0), (0.0, 1.1), (0.0, -1.1), (1.15, 0.0), (-1.15, 0.0),
               (1.1, 1.0), (-1.1, 1.0), (1.1, -1.0), (-1.1, -1.0), (0.0, 2.2), (0.0, -2.2),
-              (2.3, 0.0), (-2.3, 0.0), (0.0, 3.3), (0.0, -3.3))
+              (2.3, 0.0), (-2.3, 0.0), (0.0, 3.3), (0.0, -3.3), (2.3, 2.2), (-2.3, 2.2), (2.3, -2.2),
+              (-2.3, -2.2), (3.5, 0.0), (-3.5, 0.0), (0.0, 4.4), (0.0, -4.4))
 
 
 def symbol_boxes(ax: Axes) -> np.ndarray:
@@ -52,10 +53,11 @@ def symbol_boxes(ax: Axes) -> np.ndarray:
             widths = np.asarray(artist.get_linewidth(), dtype=np.float64).ravel()
             r = (np.sqrt(np.resize(sizes, len(xy))) / 2 + np.resize(widths, len(xy)) / 2) * px_per_pt
             boxes.append(np.column_stack([xy[:, 0] - r, xy[:, 1] - r, xy[:, 0] + r, xy[:, 1] + r]))
-        elif isinstance(artist, Text) and artist.get_visible():
-            patch = artist.get_bbox_patch()
-            box = patch.get_window_extent(renderer) if patch is not None else artist.get_window_extent(renderer)
-            boxes.append(np.array([[box.x0, box.y0, box.x1, box.y1]]))
+        elif isinstance(artist, Text) and artist.get_visible() and artist.get_text():
+            # a callout's circle is placed when drawn: its text's box plus the circle's padding
+            box = artist.get_window_extent(renderer)
+            pad = (0.6 * artist.get_fontsize() * px_per_pt) if artist.get_bbox_patch() is not None else 0.0
+            boxes.append(np.array([[box.x0 - pad, box.y0 - pad, box.x1 + pad, box.y1 + pad]]))
     return np.vstack(boxes) if boxes else np.zeros((0, 4))
 
 

@@ -142,3 +142,28 @@ def test_a_long_title_block_pushes_the_legend_down(results: Results) -> None:
     assert info
     title_bottom = min(t.get_window_extent(renderer).y0 for t in info)
     assert legend_top <= title_bottom
+
+
+def test_labels_keep_clear_of_numbered_callouts() -> None:
+    """A callout's circle is placed only when drawn; the label used to be measured against nothing and sat under it."""
+    import geopandas as gpd
+
+    paper = parse_paper("a4-portrait")
+    munis = gpd.GeoDataFrame({"nis": ["1"], "name": ["Halle"]}, geometry=[shapely.box(0, 0, 6000, 10000)],
+                             crs="EPSG:31370")
+    fig = Figure(figsize=paper.figsize, dpi=100)
+    FigureCanvasAgg(fig)
+    ax = fig.add_axes((0.05, 0.05, 0.9, 0.9))
+    ax.set_xlim(-500, 6500)
+    ax.set_ylim(-500, 10500)
+    ax.set_aspect("equal", adjustable="box")
+    spot = munis.geometry.iloc[0].representative_point()
+    with layer_group(ax, "callouts"):
+        note = ax.annotate("1", xy=(spot.x, spot.y), xytext=(spot.x, spot.y), fontsize=6.5, ha="center",
+                           va="center", bbox={"boxstyle": "circle,pad=0.25", "fc": "k"})
+    draw_labels(ax, munis, (-500, -500, 6500, 10500), paper, None, None, "nl")
+    fig.canvas.draw()  # now the circle has its place
+    renderer = fig.canvas.get_renderer()
+    circle = note.get_bbox_patch().get_window_extent(renderer)
+    label = next(t for t in ax.texts if str(t.get_gid()).startswith("labels")).get_window_extent(renderer)
+    assert not label.overlaps(circle)
