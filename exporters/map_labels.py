@@ -56,7 +56,7 @@ def symbol_boxes(ax: Axes) -> np.ndarray:
         elif isinstance(artist, Text) and artist.get_visible() and artist.get_text():
             # a callout's circle is placed when drawn: its text's box plus the circle's padding
             box = artist.get_window_extent(renderer)
-            pad = (0.6 * artist.get_fontsize() * px_per_pt) if artist.get_bbox_patch() is not None else 0.0
+            pad = (0.6 * float(artist.get_fontsize()) * px_per_pt) if artist.get_bbox_patch() is not None else 0.0
             boxes.append(np.array([[box.x0 - pad, box.y0 - pad, box.x1 + pad, box.y1 + pad]]))
     return np.vstack(boxes) if boxes else np.zeros((0, 4))
 

@@ -9,7 +9,12 @@ import openpyxl
 import shapely
 
 from slimmeregio.exporters.excel import export_excel
-from slimmeregio.exporters.meta import build_meta, english_terms, modification_ledger, parameter_rows
+from slimmeregio.exporters.meta import (
+    build_meta,
+    english_terms,
+    modification_ledger,
+    parameter_rows,
+)
 from slimmeregio.layers.model import Layer, Project
 from slimmeregio.layers.region import region_provenance
 from slimmeregio.layers.roles import Role
