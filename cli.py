@@ -412,7 +412,7 @@ def _refreshed(project: Any, refresh: bool) -> Any:
               help="Also write atlas/atlas_<scenario>.pdf per scenario: one page for every municipality "
                    "of the region (never cut by --municipality).")
 @click.option("--municipality", "municipalities", multiple=True, metavar="NAME",
-              help="Add a folder gemeenten/NAME/ with one map page per scenario, a workbook with only that "
+              help="Add a folder gemeenten/NAME/ (municipalities/NAME/ with --lang en) with one map page per scenario, a workbook with only that "
                    "municipality and its own deck (name or NIS code; repeatable). The regional files stay whole.")
 @click.option("--sites", "sites", type=click.IntRange(0, 50), default=0, show_default=True,
               help="Also suggest this many new mobipunt sites (map, web map, GeoPackage).")
