@@ -18,6 +18,7 @@ import click
 
 from slimmeregio import __version__
 from slimmeregio.layers.errors import OperationCancelled, SlimmeRegioError
+from slimmeregio.layers.roles import Role
 
 __all__ = ["main", "cli"]
 
@@ -370,8 +371,7 @@ def _info_lines(layer: Any, lang: str) -> list[str]:
 @click.option("--crs", default=None, help="Coordinate system of the data, e.g. 31370 or 4326.")
 @click.option(
     "--role",
-    type=click.Choice(["municipalities", "bike_network", "mobipunten", "housing", "stations",
-                       "population_grid", "ov_haltes", "other"]),
+    type=click.Choice([role.value for role in Role]),
     default=None,
     help="Role of the layer (default: guessed).",
 )

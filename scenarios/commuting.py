@@ -1,0 +1,217 @@
+"""Commuting by bike: gravity model, PCT cycling uptake and route assignment.
+
+Three steps, each usable on its own:
+
+1. **Distribution** (:func:`gravity_model`): where no origin-destination
+   table is loaded, a doubly-constrained gravity model spreads the region's
+   workers (from the dwellings) over the jobs:
+   ``T_ij = A_i O_i B_j D_j exp(-beta c_ij)`` with balancing factors found
+   by Furness iteration, so every origin sends its ``O_i`` and every
+   destination receives its ``D_j`` (jobs scaled to the workers' total).
+2. **Uptake** (:func:`uptake`): the share of commuters on an OD pair who
+   could cycle, a logistic function of route distance ``d`` (km) and
+   gradient ``g`` (%), the Propensity to Cycle Tool's model (Lovelace et al.
+   2017, doi:10.5198/jtlu.2016.862; coefficients of the 2020 PCT release,
+   PCT user manual C1)::
+
+       logit p = a + b1 d + b2 sqrt(d) + b3 d^2 + h g' + i1 d g' + i2 sqrt(d) g'
+       g' = g - 0.78   (gradient centred on Dutch hilliness)
+
+   ``go_dutch`` adds 2.550 to ``a`` and -0.08036 to ``b1``; ``ebike`` adds on
+   top of that 0.05509 to ``b1``, -0.000295 to ``b3`` and 0.1812 to ``h``.
+   ``government_target`` adds the baseline model's share to today's cyclists
+   (PCT's definition); ``current`` is today's cyclists (the OD table's bike
+   mode) or, without observed modes, the baseline model's share. Beyond
+   :data:`MAX_UPTAKE_KM` the share is zero (PCT's cut-off).
+3. **Assignment** (:func:`assign_routes`): each OD pair's potential cyclists
+   ride the shortest route on the bike network (one-way streets honoured);
+   per link the summed potential cyclists.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import dataclass, replace
+
+import numpy as np
+
+from slimmeregio.scenarios.attach import Attachment
+from slimmeregio.scenarios.kernel import flows_to_nearest, nearest_destination
+from slimmeregio.scenarios.network import Network
+
+__all__ = [
+    "COMMUTE_BETA_PER_KM",
+    "MAX_UPTAKE_KM",
+    "PRESETS",
+    "UptakeModel",
+    "assign_routes",
+    "distance_network",
+    "gravity_model",
+    "potential_cyclists",
+    "uptake",
+]
+
+#: Beyond this route distance (km) nobody is counted as a potential cyclist (PCT).
+MAX_UPTAKE_KM = 30.0
+#: Distance decay of all commuting (per km of route) in the gravity model: a
+#: documented assumption (about half of the commuters within 7 km), to be
+#: replaced by an OD table where one exists.
+COMMUTE_BETA_PER_KM = 0.1
+
+
+@dataclass(frozen=True)
+class UptakeModel:
+    """Coefficients of the PCT logistic uptake model (distance in km, gradient in %)."""
+
+    alpha: float
+    d1: float
+    d2: float
+    d3: float
+    h1: float
+    i1: float
+    i2: float
+    #: Subtracted from the gradient before use (0.78: Dutch hilliness, 2020 release).
+    centre: float = 0.0
+
+
+#: The 2020 PCT release's baseline model (PCT user manual C1).
+_BASE_2020 = UptakeModel(-4.018, -0.6369, 1.988, 0.008775, -0.2555, 0.02006, -0.1234, 0.78)
+_DUTCH_2020 = replace(_BASE_2020, alpha=_BASE_2020.alpha + 2.550, d1=_BASE_2020.d1 - 0.08036)
+_EBIKE_2020 = replace(
+    _DUTCH_2020, d1=_DUTCH_2020.d1 + 0.05509, d3=_DUTCH_2020.d3 - 0.000295, h1=_DUTCH_2020.h1 + 0.1812
+)
+
+#: The scenario presets: their uptake model (``current`` and
+#: ``government_target`` use the baseline model, see the module docstring).
+PRESETS: dict[str, UptakeModel] = {
+    "current": _BASE_2020,
+    "government_target": _BASE_2020,
+    "go_dutch": _DUTCH_2020,
+    "ebike": _EBIKE_2020,
+}
+
+
+def uptake(distance_km: np.ndarray, gradient_pct: np.ndarray | float = 0.0, *,
+           model: UptakeModel = _DUTCH_2020) -> np.ndarray:
+    """Share (0..1) of commuters who could cycle a route of ``distance_km``.
+
+    ``gradient_pct``: the route's average gradient in % (0 without a
+    terrain model). NaN or infinite distances and those beyond
+    :data:`MAX_UPTAKE_KM` give 0.
+    """
+    d = np.asarray(distance_km, dtype=float)
+    g = np.asarray(gradient_pct, dtype=float) - model.centre
+    ok = np.isfinite(d) & (d >= 0) & (d <= MAX_UPTAKE_KM)
+    dd = np.where(ok, d, 0.0)
+    root = np.sqrt(dd)
+    logit = (
+        model.alpha + model.d1 * dd + model.d2 * root + model.d3 * dd**2
+        + model.h1 * g + model.i1 * dd * g + model.i2 * root * g
+    )
+    p = 1.0 / (1.0 + np.exp(-logit))
+    return np.where(ok, p, 0.0)
+
+
+def potential_cyclists(
+    commuters: np.ndarray,
+    distance_km: np.ndarray,
+    *,
+    preset: str,
+    gradient_pct: np.ndarray | float = 0.0,
+    current_cyclists: np.ndarray | None = None,
+) -> np.ndarray:
+    """Potential cyclists per OD pair under ``preset`` (see :data:`PRESETS`).
+
+    ``current_cyclists``: today's bike commuters per pair (from an OD table's
+    mode column), or None when unknown.
+    """
+    if preset not in PRESETS:
+        raise ValueError(f"unknown uptake preset {preset!r}")
+    n = np.asarray(commuters, dtype=float)
+    base = n * uptake(distance_km, gradient_pct, model=PRESETS[preset])
+    if preset == "current":
+        return np.asarray(current_cyclists, dtype=float) if current_cyclists is not None else base
+    if preset == "government_target":
+        now = np.asarray(current_cyclists, dtype=float) if current_cyclists is not None else 0.0
+        return np.minimum(n, now + base)
+    return base
+
+
+def gravity_model(
+    origins: np.ndarray,
+    destinations: np.ndarray,
+    cost: np.ndarray,
+    *,
+    beta: float,
+    tolerance: float = 1e-9,
+    max_iterations: int = 500,
+) -> np.ndarray:
+    """Doubly-constrained gravity model: the trip matrix ``(origins, destinations)``.
+
+    ``origins`` (workers per origin) and ``destinations`` (jobs per
+    destination) are scaled to the same total (the workers'); ``cost`` is
+    the ``(origins, destinations)`` matrix of travel costs (``inf``: no
+    route). Rows and columns without any finite cost stay empty, and the
+    remaining totals are balanced among the others.
+    """
+    o = np.asarray(origins, dtype=float)
+    d = np.asarray(destinations, dtype=float)
+    with np.errstate(over="ignore", invalid="ignore"):
+        f = np.where(np.isfinite(cost), np.exp(-beta * np.where(np.isfinite(cost), cost, 0.0)), 0.0)
+    row_ok = f.sum(axis=1) > 0
+    col_ok = f.sum(axis=0) > 0
+    o = np.where(row_ok, o, 0.0)
+    d = np.where(col_ok, d, 0.0)
+    if o.sum() <= 0 or d.sum() <= 0:
+        return np.zeros_like(f)
+    d = d * (o.sum() / d.sum())
+    b = np.ones(len(d))
+    a = np.ones(len(o))
+    for _ in range(max_iterations):
+        fb = f @ (b * d)
+        a = np.divide(1.0, fb, out=np.zeros_like(fb), where=fb > 0)
+        fa = (a * o) @ f
+        b_new = np.divide(1.0, fa, out=np.zeros_like(fa), where=fa > 0)
+        trips = (a * o)[:, None] * f * (b_new * d)[None, :]
+        b = b_new
+        if np.abs(trips.sum(axis=1) - o).max() <= tolerance * max(o.sum(), 1.0):
+            break
+    return (a * o)[:, None] * f * (b * d)[None, :]
+
+
+def distance_network(network: Network) -> Network:
+    """The network whose ``bike`` costs are metres: shortest routes by distance
+    that honour one-way streets (the cost of :func:`assign_routes`)."""
+    key = ("distance_network",)
+    cached = network.cache.get(key)
+    if cached is None:
+        cached = replace(network, speed_kmh=np.full(network.n_edges, 3.6))
+        network.cache[key] = cached
+    return cached
+
+
+def assign_routes(
+    network: Network,
+    sources: Attachment,
+    destinations: Attachment,
+    flows: Iterable[tuple[int, np.ndarray]],
+    *,
+    limit_m: float = MAX_UPTAKE_KM * 1000.0,
+) -> np.ndarray:
+    """Per edge of ``network``: the summed flow on the shortest routes.
+
+    ``flows`` yields ``(destination index, weight per source)``: the
+    weights ride each source's shortest route (by distance, one-way streets
+    honoured) to that destination. A route counts on every edge it travels a
+    positive length of.
+    """
+    dnet = distance_network(network)
+    total = np.zeros(network.n_edges)
+    for j, weights in flows:
+        w = np.asarray(weights, dtype=float)
+        if not (w > 0).any() or not destinations.reachable[j]:
+            continue
+        single = destinations.subset(np.array([j]))
+        res = nearest_destination(dnet, sources, single, mode="bike", limit=limit_m)
+        total += flows_to_nearest(dnet, sources, res, w)
+    return total
