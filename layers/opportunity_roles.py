@@ -59,6 +59,7 @@ OPPORTUNITY_FIELDS: dict[str, tuple[tuple[str, bool, str, str, str], ...]] = {
         ("jobs", True, "float", "aantal banen", "number of jobs"),
         _NAME,
         ("sector", False, "str", "sector", "sector"),
+        ("zone", False, "str", "zone (NIS-code)", "zone (NIS code)"),
         _ID,
     ),
     "scholen": (
@@ -109,6 +110,7 @@ OPPORTUNITY_SYNONYMS: dict[str, dict[str, tuple[str, ...]]] = {
         ),
         "name": (*_NAMES, "bedrijf", "bedrijfsnaam", "bedrijventerrein", "werkgever", "employer"),
         "sector": ("sector", "nace", "nace_sector", "activiteit", "activity", "branche"),
+        "zone": ("zone", "nis", "niscode", "nis_code", "refnis", "zone_nis", "werkgemeente"),
         "id": (*_IDS, "ondernemingsnummer", "kbo", "vestigingsnummer"),
     },
     "scholen": {
@@ -165,7 +167,7 @@ OPPORTUNITY_SYNONYMS: dict[str, dict[str, tuple[str, ...]]] = {
 #: may have a kind or a capacity, so the roles without a telling required
 #: field (schools, health care, shops, destinations) are only guessed from
 #: the layer's name.
-OPPORTUNITY_NEUTRAL_KEYS = frozenset({"weight", "pupils", "kind", "level", "sector"})
+OPPORTUNITY_NEUTRAL_KEYS = frozenset({"weight", "pupils", "kind", "level", "sector", "zone"})
 
 #: Words in a layer or file name that point at each role (normalized form).
 OPPORTUNITY_NAME_WORDS: dict[str, tuple[str, ...]] = {

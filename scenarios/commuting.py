@@ -34,6 +34,8 @@ from collections.abc import Iterable
 from dataclasses import dataclass, replace
 
 import numpy as np
+from scipy import sparse
+from scipy.sparse import csgraph
 
 from slimmeregio.scenarios.attach import Attachment
 from slimmeregio.scenarios.kernel import flows_to_nearest, nearest_destination
@@ -44,6 +46,7 @@ __all__ = [
     "MAX_UPTAKE_KM",
     "PRESETS",
     "UptakeModel",
+    "all_presets",
     "assign_routes",
     "distance_network",
     "gravity_model",
@@ -137,13 +140,39 @@ def potential_cyclists(
     return base
 
 
+def all_presets(
+    commuters: np.ndarray,
+    distance_km: np.ndarray,
+    *,
+    gradient_pct: np.ndarray | float = 0.0,
+    current_cyclists: np.ndarray | None = None,
+) -> dict[str, np.ndarray]:
+    """:func:`potential_cyclists` for every preset, each uptake model evaluated once."""
+    n = np.asarray(commuters, dtype=float)
+    shares: dict[int, np.ndarray] = {}
+    out: dict[str, np.ndarray] = {}
+    for preset, model in PRESETS.items():
+        share = shares.get(id(model))
+        if share is None:
+            share = shares[id(model)] = uptake(distance_km, gradient_pct, model=model)
+        base = n * share
+        now = np.asarray(current_cyclists, dtype=float) if current_cyclists is not None else None
+        if preset == "current":
+            out[preset] = now if now is not None else base
+        elif preset == "government_target":
+            out[preset] = np.minimum(n, (now if now is not None else 0.0) + base)
+        else:
+            out[preset] = base
+    return out
+
+
 def gravity_model(
     origins: np.ndarray,
     destinations: np.ndarray,
     cost: np.ndarray,
     *,
     beta: float,
-    tolerance: float = 1e-9,
+    tolerance: float = 1e-8,
     max_iterations: int = 500,
 ) -> np.ndarray:
     """Doubly-constrained gravity model: the trip matrix ``(origins, destinations)``.
@@ -152,7 +181,9 @@ def gravity_model(
     destination) are scaled to the same total (the workers'); ``cost`` is
     the ``(origins, destinations)`` matrix of travel costs (``inf``: no
     route). Rows and columns without any finite cost stay empty, and the
-    remaining totals are balanced among the others.
+    remaining totals are balanced among the others. Where the network splits
+    the region into parts, each part balances its own origins over its own
+    destinations (the destinations scaled to that part's origin total).
     """
     o = np.asarray(origins, dtype=float)
     d = np.asarray(destinations, dtype=float)
@@ -164,17 +195,41 @@ def gravity_model(
     d = np.where(col_ok, d, 0.0)
     if o.sum() <= 0 or d.sum() <= 0:
         return np.zeros_like(f)
-    d = d * (o.sum() / d.sum())
+    # Each part of the network (origins and destinations linked by a route)
+    # balances its own workers over its own jobs.
+    n_o, n_d = len(o), len(d)
+    link = sparse.coo_matrix(f > 0)
+    graph = sparse.coo_matrix(
+        (np.ones(link.nnz), (link.row, n_o + link.col)), shape=(n_o + n_d, n_o + n_d)
+    )
+    _, labels = csgraph.connected_components(graph, directed=False)
+    trips = np.zeros_like(f)
+    for part in np.unique(labels):
+        rows = np.flatnonzero(labels[:n_o] == part)
+        cols = np.flatnonzero(labels[n_o:] == part)
+        if not len(rows) or not len(cols) or o[rows].sum() <= 0 or d[cols].sum() <= 0:
+            continue
+        block = _furness(o[rows], d[cols] * (o[rows].sum() / d[cols].sum()), f[np.ix_(rows, cols)],
+                         tolerance=tolerance, max_iterations=max_iterations)
+        trips[np.ix_(rows, cols)] = block
+    return trips
+
+
+def _furness(
+    o: np.ndarray, d: np.ndarray, f: np.ndarray, *, tolerance: float, max_iterations: int
+) -> np.ndarray:
+    """Balancing factors by Furness iteration on one connected block (equal totals)."""
     b = np.ones(len(d))
-    a = np.ones(len(o))
     for _ in range(max_iterations):
         fb = f @ (b * d)
         a = np.divide(1.0, fb, out=np.zeros_like(fb), where=fb > 0)
         fa = (a * o) @ f
-        b_new = np.divide(1.0, fa, out=np.zeros_like(fa), where=fa > 0)
-        trips = (a * o)[:, None] * f * (b_new * d)[None, :]
-        b = b_new
-        if np.abs(trips.sum(axis=1) - o).max() <= tolerance * max(o.sum(), 1.0):
+        b = np.divide(1.0, fa, out=np.zeros_like(fa), where=fa > 0)
+        b = b / max(float(b.max()), 1e-300)
+        fb = f @ (b * d)
+        a = np.divide(1.0, fb, out=np.zeros_like(fb), where=fb > 0)
+        columns = ((a * o) @ f) * b * d
+        if np.abs(columns - d).max() <= tolerance * max(o.sum(), 1.0):
             break
     return (a * o)[:, None] * f * (b * d)[None, :]
 

@@ -39,6 +39,7 @@ from slimmeregio.scenarios.kernel import (
 from slimmeregio.scenarios.model import Parameters, Scenario
 from slimmeregio.scenarios.network import Network
 from slimmeregio.scenarios.notes import warning_notes
+from slimmeregio.scenarios.opportunity_eval import evaluate_opportunities, merge_outcome
 from slimmeregio.scenarios.results import (
     Evaluation,
     NetworkSummary,
@@ -161,6 +162,8 @@ class Situation:
     brussels: Any | None = None
     #: Entry points on the Brussels border (see :mod:`scenarios.brussels`).
     border_att: Attachment | None = None
+    #: Opportunity layers and OD table (:mod:`scenarios.opportunity_eval`), or None.
+    opportunities: Any | None = None
 
 
 @dataclass(frozen=True, eq=False)
@@ -693,6 +696,10 @@ def evaluate_situation(
     links.insert(links.columns.get_loc("change"), "flow_dwellings", flow)
     links.insert(links.columns.get_loc("change"), "flow_brussels_dwellings", bx.flow(dwellings_n))
     timings["flows"] = time.perf_counter() - t2
+    t_opp = time.perf_counter()
+    opportunities = evaluate_opportunities(sit, dw, sit.opportunities)
+    dw, municipalities, links = merge_outcome(opportunities, dw, region, municipalities, links)
+    timings["opportunities"] = time.perf_counter() - t_opp
     task.report(0.65, "service areas")
 
     t3 = time.perf_counter()
@@ -771,7 +778,12 @@ def evaluate_situation(
         unreachable=unreachable,
         timings=timings,
         brussels_entries=bx.entries(dw),
-        notes={**bx.notes, **warning_notes(region, municipalities, unreachable)},
+        notes={
+            **bx.notes,
+            **warning_notes(region, municipalities, unreachable),
+            **(opportunities.notes if opportunities is not None else {}),
+        },
+        opportunities=opportunities,
     )
 
 

@@ -187,3 +187,26 @@ def test_assignment_equals_networkx_paths(seed: int) -> None:
         ref += nearest_flows(dnet, src, dst.subset(np.array([j])), w, "bike")
     np.testing.assert_allclose(got, ref, atol=1e-9)
     assert got.sum() > 0
+
+
+def test_all_presets_equal_one_by_one() -> None:
+    from slimmeregio.scenarios.commuting import all_presets
+
+    n = np.array([[10.0, 4.0], [7.0, 0.0]])
+    d = np.array([[2.0, 9.0], [35.0, 1.0]])
+    now = np.array([[1.0, 0.0], [0.0, 0.0]])
+    got = all_presets(n, d, current_cyclists=now)
+    for preset in PRESETS:
+        np.testing.assert_allclose(got[preset], potential_cyclists(n, d, preset=preset, current_cyclists=now))
+
+
+def test_gravity_balances_each_part_of_a_split_network() -> None:
+    """Two parts without routes between them: each balances its own totals."""
+    inf = np.inf
+    cost = np.array([[1.0, 4.0, inf], [2.0, 1.0, inf], [inf, inf, 3.0]])
+    origins = np.array([30.0, 10.0, 60.0])
+    jobs = np.array([5.0, 15.0, 80.0])
+    trips = gravity_model(origins, jobs, cost, beta=0.3)
+    np.testing.assert_allclose(trips.sum(axis=1), origins, rtol=1e-7)
+    np.testing.assert_allclose(trips[:2, :2].sum(axis=0), np.array([5.0, 15.0]) * 40.0 / 20.0, rtol=1e-7)
+    assert trips[2, 2] == pytest.approx(60.0)

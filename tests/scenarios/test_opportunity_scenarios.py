@@ -1,0 +1,78 @@
+"""Jobs access and potential bike commuters through the engine: base, scenario, delta."""
+
+from __future__ import annotations
+
+import geopandas as gpd
+import numpy as np
+import pytest
+import shapely
+
+from slimmeregio.layers.model import ANALYSIS_CRS, Layer, LayerList, Project
+from slimmeregio.layers.roles import Role
+from slimmeregio.scenarios.engine import compare, evaluate, prepare_base
+from slimmeregio.scenarios.model import AddLink, RemoveLink, Scenario
+
+from .conftest import X0, Y0, synthetic_project
+
+SPAN, GAP = 1400.0, 1000.0
+PARK = shapely.Point(X0 + SPAN + GAP + 400, Y0 + 600)  # business park in the east village
+
+
+def _project() -> Project:
+    base = synthetic_project()
+    jobs = gpd.GeoDataFrame(
+        {"naam": ["Bedrijvenpark Oost", "Dorpskern West"], "werknemers": [900, 60]},
+        geometry=[PARK, shapely.Point(X0 + 600, Y0 + 600)],
+        crs=ANALYSIS_CRS,
+    )
+    layers = LayerList([*base.layers, Layer("banen", jobs, Role.JOBS, {"jobs": "werknemers", "name": "naam"})])
+    return Project(layers=layers)
+
+
+@pytest.fixture(scope="module")
+def opp_base():
+    return prepare_base(_project())
+
+
+def _near_park(links: gpd.GeoDataFrame) -> float:
+    near = links.geometry.distance(PARK) < 450
+    return float(links.loc[near, "flow_bike_commuters"].sum())
+
+
+def test_base_reports_jobs_access_and_bike_commuters(opp_base) -> None:
+    ev = evaluate(opp_base, service_areas=False)
+    assert "opp_jobs_bike_10min" in ev.region and "bike_commuters_go_dutch" in ev.region
+    assert "flow_bike_commuters" in ev.links.columns
+    # The villages are not connected: west dwellings reach only the 60 village jobs.
+    west = ev.dwellings.geometry.x.to_numpy() < X0 + SPAN + 100
+    assert ev.dwellings.loc[west, "opp_jobs_bike_15min"].max() <= 60 + 1e-9
+    assert ev.opportunities.workplaces["commuters"].sum() == pytest.approx(ev.region["commuters"])
+    assert ev.municipalities.set_index("nis").loc["23001", "opp_jobs_bike_15min"] <= 60 + 1e-9
+
+
+def test_a_bike_link_to_the_business_park_raises_access_and_cyclists(opp_base) -> None:
+    link = AddLink(
+        coords=((X0 + SPAN, Y0 + 600), (X0 + SPAN + GAP, Y0 + 600)), link_class="bovenlokaal",
+        author="test", reason="verbinding naar het bedrijvenpark",
+    )
+    scen = Scenario(name="fietsbrug", modifications=(link,))
+    base_ev = evaluate(opp_base, service_areas=False)
+    scen_ev = evaluate(opp_base, scen, service_areas=False)
+    cmp = compare(base_ev, scen_ev)
+    assert cmp.delta("opp_jobs_bike_15min") > 0
+    assert cmp.delta("opp_jobs_potential_bike") > 0
+    assert scen_ev.region["bike_commuters_go_dutch"] > base_ev.region["bike_commuters_go_dutch"]
+    added = scen_ev.links.loc[scen_ev.links["change"] == "added", "flow_bike_commuters"]
+    assert added.sum() > 0
+    assert cmp.link_flows["delta_flow_bike_commuters"].max() > 0
+
+
+def test_closing_the_streets_to_the_business_park_lowers_access_and_cyclists(opp_base) -> None:
+    base_ev = evaluate(opp_base, service_areas=False)
+    links = base_ev.links
+    through_park = links.loc[links.geometry.distance(PARK) < 250, "link_id"].unique()
+    closure = RemoveLink(link_ids=tuple(int(x) for x in through_park), author="test", reason="werken")
+    scen_ev = evaluate(opp_base, Scenario(name="afsluiting", modifications=(closure,)), service_areas=False)
+    assert scen_ev.region["opp_jobs_bike_5min"] < base_ev.region["opp_jobs_bike_5min"]
+    assert _near_park(scen_ev.links) < _near_park(base_ev.links)
+    assert np.isfinite(scen_ev.region["bike_commuters_go_dutch"])
