@@ -5,7 +5,10 @@ mobipunt and station. From those: coverage shares per threshold (region and
 municipality), dwelling-weighted mean / median / p90, the coverage curve,
 catchments, service areas, potential bike flows, inhabitants of the
 population grid covered, and the network's quality (km per class, islands,
-directness between neighbouring locality centres).
+directness between neighbouring locality centres). This module gathers them
+into an :class:`Evaluation`; the statistics live in :mod:`dwelling_stats`,
+the service areas in :mod:`service_areas`, the network's quality in
+:mod:`network_quality`.
 
 Shares are percentages (0..100) of *all* dwellings, unreachable ones
 included (they count as not covered).
@@ -16,36 +19,32 @@ from __future__ import annotations
 import time
 from collections.abc import Iterable
 from dataclasses import dataclass
-from functools import cached_property
 from typing import Any
 
 import geopandas as gpd
 import numpy as np
 import pandas as pd
 import shapely
-from pyproj import CRS, Transformer
 
 from slimmeregio.layers.model import ANALYSIS_CRS
 from slimmeregio.layers.progress import Task
-from slimmeregio.layers.roles import LINK_CLASSES, Role, canonical_value
 from slimmeregio.scenarios.attach import Attachment
 from slimmeregio.scenarios.brussels import NO_BRUSSELS_NOTE, inside
-from slimmeregio.scenarios.kernel import (
-    flows_to_nearest,
-    iter_reach,
-    nearest_destination,
-    point_distances,
+from slimmeregio.scenarios.dwelling_stats import (
+    coverage_curve,
+    group_indicators,
+    municipality_table,
+    planned_mask,
+    weighted_quantile,
 )
+from slimmeregio.scenarios.kernel import flows_to_nearest, nearest_destination
 from slimmeregio.scenarios.model import Parameters, Scenario
 from slimmeregio.scenarios.network import Network
+from slimmeregio.scenarios.network_quality import delaunay_pairs, network_summary
 from slimmeregio.scenarios.notes import warning_notes
 from slimmeregio.scenarios.opportunity_eval import evaluate_opportunities, merge_outcome
-from slimmeregio.scenarios.results import (
-    Evaluation,
-    NetworkSummary,
-    empty_brussels_entries,
-    fmt_threshold,
-)
+from slimmeregio.scenarios.results import Evaluation, empty_brussels_entries
+from slimmeregio.scenarios.service_areas import Grid, known_areas, service_area_polygons
 
 __all__ = [
     "Grid",
@@ -60,79 +59,6 @@ __all__ = [
     "service_area_polygons",
     "weighted_quantile",
 ]
-
-#: Service-area polygons: raster cell (m) and how far around the reached
-#: network the area reaches (m; fills the blocks between reached streets).
-AREA_CELL_M = 50.0
-AREA_GROW_M = 100.0
-#: Service areas whose covered grid cells are remembered (per Grid).
-_GRID_MEMO_MAX = 4096
-
-
-@dataclass(frozen=True, eq=False)
-class Grid:
-    """A population grid in memory: ``values`` (nodata as 0), ``transform``.
-
-    ``crs`` is the grid's own coordinate system. A grid in another system
-    than Lambert 72 (e.g. a European 1 km grid in EPSG:3035) is not resampled:
-    its cell centres are transformed to Lambert 72, so every inhabitant is
-    counted exactly once.
-    """
-
-    values: np.ndarray
-    transform: Any
-    crs: str | None = None
-
-    @property
-    def total(self) -> float:
-        return float(self.values.sum())
-
-    @cached_property
-    def _cells(self) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
-        rows, cols = np.nonzero(self.values > 0)
-        t = self.transform
-        x = t.c + (cols + 0.5) * t.a + (rows + 0.5) * t.b
-        y = t.f + (cols + 0.5) * t.d + (rows + 0.5) * t.e
-        if self.crs is not None and CRS.from_user_input(self.crs) != CRS.from_epsg(31370):
-            to_lambert = Transformer.from_crs(self.crs, "EPSG:31370", always_xy=True)
-            x, y = to_lambert.transform(x, y)
-        return np.asarray(x, dtype=float), np.asarray(y, dtype=float), self.values[rows, cols]
-
-    @cached_property
-    def _memo(self) -> dict[int, tuple[Any, np.ndarray]]:
-        return {}
-
-    def cells_within(self, geometry: Any) -> np.ndarray:
-        """Indices of the populated cells whose centre lies within ``geometry``.
-
-        Remembered per geometry object, so a reused service area costs nothing.
-        """
-        if geometry is None or geometry.is_empty:
-            return np.zeros(0, dtype=np.int64)
-        hit = self._memo.get(id(geometry))
-        if hit is not None and hit[0] is geometry:
-            return hit[1]
-        x, y, _ = self._cells
-        xmin, ymin, xmax, ymax = geometry.bounds
-        box = np.flatnonzero((x >= xmin) & (x <= xmax) & (y >= ymin) & (y <= ymax))
-        shapely.prepare(geometry)
-        inside = box[shapely.contains_xy(geometry, x[box], y[box])]
-        if len(self._memo) >= _GRID_MEMO_MAX:  # bounded: a long session evaluates a lot
-            self._memo.clear()
-        self._memo[id(geometry)] = (geometry, inside)
-        return inside
-
-    def sum_within(self, geometry: Any) -> float:
-        """Inhabitants of the cells whose centre lies within ``geometry``."""
-        return self.sum_within_any([geometry])
-
-    def sum_within_any(self, geometries: list[Any]) -> float:
-        """Inhabitants of the cells whose centre lies within any of ``geometries``."""
-        parts = [self.cells_within(g) for g in geometries]
-        if not parts:
-            return 0.0
-        cells = np.unique(np.concatenate(parts))
-        return float(self._cells[2][cells].sum())
 
 
 @dataclass(frozen=True, eq=False)
@@ -176,401 +102,6 @@ class Reuse:
 
     service_areas: dict[str, Any]
     directness: pd.DataFrame | None
-
-
-def weighted_quantile(values: np.ndarray, weights: np.ndarray, q: float) -> float:
-    """The ``q`` quantile of ``values`` weighted by ``weights`` (NaN-free input).
-
-    The smallest value at which the cumulative weight reaches ``q`` of the
-    total; NaN when there is no weight.
-    """
-    ok = np.isfinite(values) & (weights > 0)
-    v, w = values[ok], weights[ok]
-    if len(v) == 0:
-        return float("nan")
-    order = np.argsort(v, kind="stable")
-    v, w = v[order], w[order]
-    cum = np.cumsum(w)
-    idx = int(np.searchsorted(cum, q * cum[-1] - 1e-9 * cum[-1]))
-    return float(v[min(idx, len(v) - 1)])
-
-
-def _stats(
-    values: np.ndarray, weights: np.ndarray, counted: np.ndarray | None = None
-) -> tuple[float, float, float]:
-    """Weighted mean, median and 90th percentile (one sort).
-
-    ``counted`` marks the dwellings the statistic is about (default: all
-    with a weight). Those without a value (NaN: no route, or not attached)
-    are *infinite* for the median and p90 (so cutting dwellings off can never
-    improve them) and left out of the mean (whose line states how many,
-    ``no_route_dwellings_...``). A percentile that falls among them is
-    ``inf``.
-    """
-    counted = weights > 0 if counted is None else counted & (weights > 0)
-    if not counted.any():
-        return float("nan"), float("nan"), float("nan")
-    v, w = values[counted], weights[counted]
-    v = np.where(np.isfinite(v), v, np.inf)
-    order = np.argsort(v, kind="stable")
-    v, w = v[order], w[order]
-    cum = np.cumsum(w)
-    total = cum[-1]
-    fin = np.isfinite(v)
-    mean = float((v[fin] * w[fin]).sum() / w[fin].sum()) if fin.any() else float("nan")
-    last = len(v) - 1
-    median = float(v[min(int(np.searchsorted(cum, 0.5 * total - 1e-9 * total)), last)])
-    p90 = float(v[min(int(np.searchsorted(cum, 0.9 * total - 1e-9 * total)), last)])
-    return mean, median, p90
-
-
-_ARRAY_COLUMNS = (
-    "walk_m_mobipunt",
-    "bike_min_mobipunt",
-    "walk_m_station",
-    "bike_min_station",
-)
-
-
-def _arrays(frame: pd.DataFrame, brussels: bool) -> dict[str, np.ndarray]:
-    out = {c: frame[c].to_numpy(dtype=float) for c in ("dwellings", "inhabitants", *_ARRAY_COLUMNS)}
-    out["reachable"] = frame["reachable"].to_numpy(dtype=bool)
-    out["planned"] = planned_mask(frame["status"]) if "status" in frame.columns else np.zeros(len(frame), bool)
-    if brussels:
-        out["bike_min_brussels"] = frame["bike_min_brussels"].to_numpy(dtype=float)
-        inside_bx = (
-            frame["in_brussels"].to_numpy(dtype=bool)
-            if "in_brussels" in frame.columns
-            else np.zeros(len(frame), bool)
-        )
-        out["routed_brussels"] = ~inside_bx
-    return out
-
-
-def planned_mask(status: pd.Series) -> np.ndarray:
-    """Which housing rows are planned (status ``gepland`` or a synonym such as
-    ``vergund`` or ``in aanbouw``), not lived in today."""
-    values = status.fillna("").astype(str)
-    lookup = {v: canonical_value(Role.HOUSING, "status", v) == "gepland" for v in values.unique()}
-    return values.map(lookup).to_numpy(dtype=bool)
-
-
-def group_indicators(
-    frame: pd.DataFrame, params: Parameters, *, brussels: bool | None = None
-) -> dict[str, float]:
-    """Indicator values for a set of dwellings (rows of the dwellings frame).
-
-    ``brussels``: include the Brussels-border keys; by default when the frame
-    has a ``bike_min_brussels`` column with any value.
-    """
-    if brussels is None:
-        brussels = "bike_min_brussels" in frame.columns and bool(frame["bike_min_brussels"].notna().any())
-    return _indicators(_arrays(frame, brussels), params, None)
-
-
-def _indicators(
-    arrays: dict[str, np.ndarray], params: Parameters, idx: np.ndarray | None
-) -> dict[str, float]:
-    def col(name: str) -> np.ndarray:
-        values = arrays[name]
-        return values if idx is None else values[idx]
-
-    dw = col("dwellings")
-    inh = col("inhabitants")
-    reachable = col("reachable")
-    total = dw.sum()
-    total_inh = inh.sum()
-    nan = float("nan")
-    out: dict[str, float] = {
-        "dwellings": float(total),
-        "inhabitants": float(total_inh),
-        "unreachable_dwellings": float(dw[~reachable].sum()),
-        "existing_dwellings": float(dw[~col("planned")].sum()),
-        "planned_dwellings": float(dw[col("planned")].sum()),
-    }
-    for target in ("mobipunt", "station"):
-        walk = col(f"walk_m_{target}")
-        bike = col(f"bike_min_{target}")
-        # Attached to the network, but no cycling route to any destination.
-        out[f"no_route_dwellings_{target}"] = float(dw[reachable & ~np.isfinite(bike)].sum())
-        for m in params.walk_thresholds_m:
-            key = f"share_walk_{target}_{fmt_threshold(m)}m"
-            out[key] = float(100.0 * dw[walk <= m].sum() / total) if total > 0 else nan
-        for t in params.bike_thresholds_min:
-            key = f"share_bike_{target}_{fmt_threshold(t)}min"
-            out[key] = float(100.0 * dw[bike <= t].sum() / total) if total > 0 else nan
-        for name, values in (("bike_min", bike), ("walk_m", walk)):
-            mean, median, p90 = _stats(values, dw)
-            out[f"mean_{name}_{target}"] = mean
-            out[f"median_{name}_{target}"] = median
-            out[f"p90_{name}_{target}"] = p90
-    if "bike_min_brussels" in arrays:
-        bx = col("bike_min_brussels")
-        routed = col("routed_brussels")
-        out["no_route_dwellings_brussels"] = float(dw[routed & reachable & ~np.isfinite(bx)].sum())
-        mean, median, p90 = _stats(bx, dw, routed)
-        out["mean_bike_min_brussels"] = mean
-        out["median_bike_min_brussels"] = median
-        out["p90_bike_min_brussels"] = p90
-    return out
-
-
-def coverage_curve(frame: pd.DataFrame, max_min: int) -> pd.DataFrame:
-    """% of dwellings within 0..max_min cycling minutes of a mobipunt / station."""
-    minutes = np.arange(0, max_min + 1)
-    dw = frame["dwellings"].to_numpy(dtype=float)
-    total = dw.sum()
-    data: dict[str, Any] = {"minutes": minutes}
-    for target in ("mobipunt", "station"):
-        bike = frame[f"bike_min_{target}"].to_numpy(dtype=float)
-        order = np.argsort(np.where(np.isfinite(bike), bike, np.inf), kind="stable")
-        sorted_t = np.where(np.isfinite(bike), bike, np.inf)[order]
-        cum = np.r_[0.0, np.cumsum(dw[order])]
-        counts = np.searchsorted(sorted_t, minutes, side="right")
-        data[f"share_{target}"] = 100.0 * cum[counts] / total if total > 0 else np.nan
-    return pd.DataFrame(data)
-
-
-def delaunay_pairs(xy: np.ndarray, *, gabriel: bool = True) -> np.ndarray:
-    """Neighbour pairs ``(i, j)``, ``i < j``: Gabriel edges of a Delaunay triangulation.
-
-    ``gabriel=False`` keeps every Delaunay edge.
-    """
-    xy = np.asarray(xy, dtype=float)
-    if len(xy) < 2:
-        return np.zeros((0, 2), dtype=np.int64)
-    if len(xy) < 3:
-        return np.asarray([[0, 1]], dtype=np.int64)
-    from scipy.spatial import Delaunay, QhullError
-
-    try:
-        tri = Delaunay(xy)
-    except QhullError:
-        order = np.argsort(xy[:, 0] + xy[:, 1])
-        return np.sort(np.stack([order[:-1], order[1:]], axis=1), axis=1)
-    s = tri.simplices
-    pairs = np.concatenate([s[:, [0, 1]], s[:, [1, 2]], s[:, [0, 2]]])
-    pairs = np.unique(np.sort(pairs, axis=1), axis=0).astype(np.int64)
-    if not gabriel:
-        return pairs
-    # Gabriel graph: drop a pair when another centre lies inside the circle
-    # on the pair as diameter (removes long hull edges of the triangulation).
-    from scipy.spatial import cKDTree
-
-    mid = (xy[pairs[:, 0]] + xy[pairs[:, 1]]) / 2
-    radius = np.hypot(*(xy[pairs[:, 0]] - xy[pairs[:, 1]]).T) / 2
-    tree = cKDTree(xy)
-    inside = tree.query_ball_point(mid, radius * (1 - 1e-9))
-    keep = np.asarray([len(ix) == 0 for ix in inside])
-    return pairs[keep]
-
-
-def network_summary(
-    network: Network,
-    *,
-    centres: gpd.GeoDataFrame | None = None,
-    centre_att: Attachment | None = None,
-    previous: pd.DataFrame | None = None,
-    changed: np.ndarray | None = None,
-) -> NetworkSummary:
-    """Km per class, components and islands, directness between centres.
-
-    With ``previous`` (the base's directness table for the same centres)
-    and ``changed`` (geometries where walking costs changed), only pairs
-    whose shortest path could pass a change are searched again: a path of
-    length ``d`` between two centres lies inside the ellipse with the
-    centres as foci and ``d`` as major axis.
-    """
-    frame = pd.DataFrame(
-        {
-            "link_class": network.link_class.astype(str),
-            "link_id": network.link_id,
-            "km": network.length / 1000.0,
-        }
-    )
-    per_class = (
-        frame.groupby("link_class")
-        .agg(links=("link_id", "nunique"), km=("km", "sum"))
-        .reset_index()
-    )
-    rank = {c: i for i, c in enumerate(LINK_CLASSES)}
-    per_class["_o"] = per_class["link_class"].map(lambda c: rank.get(c, len(rank)))
-    per_class = per_class.sort_values(["_o", "link_class"]).drop(columns="_o").reset_index(drop=True)
-
-    _, labels = network.components()
-    comp_of_edge = labels[network.u]
-    used_nodes = np.unique(np.concatenate([network.u, network.v]))
-    comp_ids, node_counts = np.unique(labels[used_nodes], return_counts=True)
-    islands = pd.DataFrame({"_label": comp_ids, "nodes": node_counts})
-    edge_stats = (
-        pd.DataFrame({"_label": comp_of_edge, "km": network.length / 1000.0})
-        .groupby("_label")
-        .agg(links=("km", "size"), km=("km", "sum"))
-        .reset_index()
-    )
-    islands = islands.merge(edge_stats, on="_label", how="left")
-    islands = islands.sort_values(["km", "nodes"], ascending=False).reset_index(drop=True)
-    islands.insert(0, "component", np.arange(len(islands)))
-    islands = islands.drop(columns="_label")
-
-    directness = pd.DataFrame(
-        {
-            "from_name": pd.Series(dtype=str),
-            "to_name": pd.Series(dtype=str),
-            "straight_m": pd.Series(dtype=float),
-            "network_m": pd.Series(dtype=float),
-            "ratio": pd.Series(dtype=float),
-        }
-    )
-    if centres is not None and centre_att is not None and len(centres) >= 2:
-        pairs = delaunay_pairs(centre_att.xy)
-        straight = np.hypot(*(centre_att.xy[pairs[:, 0]] - centre_att.xy[pairs[:, 1]]).T)
-        if previous is not None and changed is not None and len(previous) == len(pairs):
-            net_m = previous["network_m"].to_numpy(dtype=float).copy()
-            redo = _pairs_near(centre_att.xy, pairs, net_m, changed)
-            if redo.any():
-                net_m[redo] = point_distances(
-                    network, centre_att, pairs[redo], mode="walk", limit_factor=4.0
-                )
-        else:
-            net_m = point_distances(network, centre_att, pairs, mode="walk", limit_factor=4.0)
-        names = centres["name"].astype(str).to_numpy()
-        net_m = np.where(np.isfinite(net_m), net_m, np.nan)
-        directness = pd.DataFrame(
-            {
-                "from_name": names[pairs[:, 0]],
-                "to_name": names[pairs[:, 1]],
-                "straight_m": straight,
-                "network_m": net_m,
-                "ratio": np.where(straight > 0, net_m / np.maximum(straight, 1e-9), np.nan),
-            }
-        )
-    return NetworkSummary(
-        km_per_class=per_class,
-        total_km=float(network.length.sum() / 1000.0),
-        components=int(len(islands)),
-        islands=islands,
-        directness=directness,
-    )
-
-
-def _pairs_near(
-    xy: np.ndarray, pairs: np.ndarray, dist: np.ndarray, changed: np.ndarray
-) -> np.ndarray:
-    """Pairs whose ellipse (foci the pair, major axis ``dist``) meets ``changed``."""
-    redo = ~np.isfinite(dist)
-    if len(changed) == 0:
-        return redo
-    pts = shapely.get_coordinates(shapely.segmentize(changed, 25.0))
-    a = xy[pairs[:, 0]]
-    b = xy[pairs[:, 1]]
-    for start in range(0, len(pts), 2048):
-        p = pts[start : start + 2048]
-        da = np.hypot(p[None, :, 0] - a[:, None, 0], p[None, :, 1] - a[:, None, 1])
-        db = np.hypot(p[None, :, 0] - b[:, None, 0], p[None, :, 1] - b[:, None, 1])
-        redo |= ((da + db) <= (np.nan_to_num(dist, nan=np.inf) + 25.0)[:, None]).any(axis=1)
-    return redo
-
-
-def _area_polygon(points: np.ndarray, *, cell: float, grow: float) -> Any:
-    """A smooth polygon around ``points``: raster cells hit, grown by ``grow``, holes filled."""
-    from rasterio.features import shapes
-    from rasterio.transform import Affine
-    from scipy import ndimage
-
-    pad = grow + 2 * cell
-    x0, y0 = points.min(axis=0) - pad
-    x1, y1 = points.max(axis=0) + pad
-    ncol = int(np.ceil((x1 - x0) / cell))
-    nrow = int(np.ceil((y1 - y0) / cell))
-    grid = np.zeros((nrow, ncol), dtype=bool)
-    col = np.clip(((points[:, 0] - x0) / cell).astype(np.int64), 0, ncol - 1)
-    row = np.clip(((y1 - points[:, 1]) / cell).astype(np.int64), 0, nrow - 1)
-    grid[row, col] = True
-    r = max(int(round(grow / cell)), 1)
-    yy, xx = np.mgrid[-r : r + 1, -r : r + 1]
-    grid = ndimage.binary_dilation(grid, structure=(xx * xx + yy * yy) <= r * r)
-    grid = ndimage.binary_fill_holes(grid)
-    transform = Affine(cell, 0.0, x0, 0.0, -cell, y1)
-    polys = [
-        shapely.geometry.shape(geom)
-        for geom, value in shapes(grid.astype(np.uint8), mask=grid, transform=transform)
-        if value
-    ]
-    # The raster's polygons are disjoint: no union needed.
-    area = polys[0] if len(polys) == 1 else shapely.MultiPolygon(polys)
-    # Soften the raster steps; the small buffer keeps every covered cell in
-    # and makes the simplified ring valid again.
-    rough = shapely.simplify(area, cell / 2, preserve_topology=False)
-    return shapely.buffer(rough, cell / 2, quad_segs=2)
-
-
-def _partial_samples(network: Network, edges: np.ndarray, start: np.ndarray, stop: np.ndarray) -> np.ndarray:
-    """Points along the geometry of ``edges`` between fractions ``start`` and
-    ``stop`` (from ``u``), every :data:`AREA_CELL_M` or closer."""
-    if len(edges) == 0:
-        return np.zeros((0, 2))
-    span = np.abs(stop - start) * network.length[edges]
-    n = np.maximum(np.ceil(span / AREA_CELL_M).astype(np.int64), 1) + 1
-    row = np.repeat(np.arange(len(edges)), n)
-    step = np.arange(n.sum()) - np.repeat(np.cumsum(n) - n, n)
-    t = step / (n[row] - 1)
-    frac = start[row] + t * (stop[row] - start[row])
-    pts = shapely.line_interpolate_point(network.geometry[edges[row]], frac, normalized=True)
-    return shapely.get_coordinates(pts).reshape(-1, 2)
-
-
-def service_area_polygons(
-    network: Network,
-    att: Attachment,
-    *,
-    minutes: float,
-    known: list[Any] | None = None,
-    task: Task | None = None,
-) -> list[Any]:
-    """Per attached point: the polygon from which it is reached by bike within ``minutes``.
-
-    The network reached within the time (reached edges sampled every
-    :data:`AREA_CELL_M` along their geometry, plus the reachable part of each
-    rim edge, likewise) marked
-    on a raster, grown by :data:`AREA_GROW_M` so the blocks between reached
-    streets are in, holes filled, and turned into a polygon. None for
-    unreachable points. ``known[i]``, when not None, is taken as the polygon
-    of point ``i`` without a search.
-    """
-    limit = minutes * 60.0
-    todo = np.ones(len(att), bool)
-    if known is not None:
-        todo = np.asarray([k is None for k in known], dtype=bool)
-    att_todo = att.without(~todo)
-    fwd, bwd = network.weights("bike")
-    polys: list[Any] = list(known) if known is not None else [None] * len(att)
-    todo_count = max(int((todo & att.reachable).sum()), 1)
-    for done, (i, dist) in enumerate(
-        iter_reach(network, att_todo, mode="bike", limit=limit, batch=16)
-    ):
-        if task is not None:
-            task.report(done / todo_count, "service areas")
-        reached = np.isfinite(dist)
-        du, dv = dist[network.u], dist[network.v]
-        ru, rv = reached[network.u], reached[network.v]
-        full = np.flatnonzero(ru & rv)
-        parts = [
-            _partial_samples(network, full, np.zeros(len(full)), np.ones(len(full))),
-            network.node_xy[reached],
-            att.xy[i : i + 1],
-        ]
-        # Rim edges (one end reached): the reachable stretch from that end,
-        # along the link's geometry.
-        rim_u = np.flatnonzero(ru & ~rv)
-        rim_v = np.flatnonzero(rv & ~ru)
-        with np.errstate(invalid="ignore", divide="ignore"):
-            fu = np.nan_to_num(np.clip((limit - du[rim_u]) / bwd[rim_u], 0, 1))
-            fv = np.nan_to_num(np.clip((limit - dv[rim_v]) / fwd[rim_v], 0, 1))
-        parts.append(_partial_samples(network, rim_u, np.zeros(len(rim_u)), fu))
-        parts.append(_partial_samples(network, rim_v, np.ones(len(rim_v)), 1.0 - fv))
-        polys[i] = _area_polygon(np.vstack(parts), cell=AREA_CELL_M, grow=AREA_GROW_M)
-    return polys
 
 
 def _costs(
@@ -652,7 +183,7 @@ def evaluate_situation(
 
     t1 = time.perf_counter()
     region = group_indicators(dw, params, brussels=bx.active)
-    municipalities = _municipality_table(dw, sit.municipalities, params, brussels=bx.active)
+    municipalities = municipality_table(dw, sit.municipalities, params, brussels=bx.active)
     curve = coverage_curve(dw, params.curve_max_min)
     timings["indicators"] = time.perf_counter() - t1
 
@@ -707,7 +238,7 @@ def evaluate_situation(
     if service_areas:
         known = None
         if reuse is not None and sit.changed_bike is not None:
-            known = _known_areas(reuse, mobi, sit.changed_bike)
+            known = known_areas(reuse.service_areas, mobi, sit.changed_bike)
             owner, flat = mobi_att.expand()
             on_new = np.zeros(len(mobi_att), bool)
             on_new[owner[net.change[flat.edge] == "added"]] = True
@@ -854,55 +385,12 @@ def _brussels_routes(sit: Situation, net: Network, h_att: Attachment) -> _Brusse
     )
 
 
-def _known_areas(reuse: Reuse, mobi: pd.DataFrame, changed: np.ndarray) -> list[Any]:
-    """Base service areas of unchanged mobipunten away from every change."""
-    tree = shapely.STRtree(changed) if len(changed) else None
-    known: list[Any] = []
-    for mid, change in zip(mobi["mobipunt_id"].astype(str), mobi["change"].fillna(""), strict=True):
-        poly = reuse.service_areas.get(mid) if change == "" else None
-        if poly is not None and tree is not None and len(tree.query(poly, predicate="intersects")):
-            poly = None
-        known.append(poly)
-    return known
-
-
 def _ids_of(index: np.ndarray, ids: np.ndarray) -> np.ndarray:
     """``ids[index]`` with None where ``index`` is -1."""
     out = np.full(len(index), None, dtype=object)
     hit = index >= 0
     out[hit] = ids[index[hit]]
     return out
-
-
-def _municipality_table(
-    dw: pd.DataFrame,
-    municipalities: gpd.GeoDataFrame | None,
-    params: Parameters,
-    *,
-    brussels: bool = False,
-) -> pd.DataFrame:
-    arrays = _arrays(dw, brussels)
-    nis_values = dw["nis"].astype(str).to_numpy()
-    muni_values = dw["municipality"].astype(str).to_numpy()
-    names: dict[str, str] = {}
-    order: list[str] = []
-    if municipalities is not None:
-        for nis, name in zip(
-            municipalities["nis"].astype(str), municipalities["name"].astype(str), strict=True
-        ):
-            names[nis] = name
-            order.append(nis)
-    uniq, inverse = np.unique(nis_values, return_inverse=True)
-    groups = {str(u): np.flatnonzero(inverse == i) for i, u in enumerate(uniq)}
-    empty = np.zeros(0, dtype=np.int64)
-    rows = []
-    for nis in [*order, *sorted(k for k in groups if k not in names)]:
-        idx = groups.get(nis, empty)
-        name = names.get(nis)
-        if name is None:
-            name = str(muni_values[idx[0]]) if len(idx) else ""
-        rows.append({"nis": nis, "name": name, **_indicators(arrays, params, idx)})
-    return pd.DataFrame(rows)
 
 
 def _unreachable(parts: Iterable[tuple[str, Attachment | None]]) -> pd.DataFrame:
