@@ -57,6 +57,8 @@ from typing import TYPE_CHECKING, Any
 import geopandas as gpd
 import pandas as pd
 
+from slimmeregio.scenarios.opportunity_labels import opportunity_label, opportunity_unit
+
 if TYPE_CHECKING:
     from slimmeregio.scenarios.model import Parameters, Scenario
 
@@ -157,7 +159,7 @@ def indicator_label(key: str, lang: str = "nl") -> str:
         if m["stat"] == "mean":  # the mean leaves out the dwellings without a route
             label += ", woningen met route" if nl else ", dwellings with a route"
         return label
-    return key
+    return opportunity_label(key, lang) or key
 
 
 def _stat_label(stat_key: str, mode: str, target: str, nl: bool) -> str:
@@ -184,7 +186,7 @@ def indicator_unit(key: str) -> str:
     m = _STAT_RE.match(key)
     if m:
         return "m" if m["mode"] == "walk_m" else "min"
-    return ""
+    return opportunity_unit(key) or ""
 
 
 def indicator_keys(

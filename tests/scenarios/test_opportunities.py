@@ -210,3 +210,24 @@ def test_gravity_balances_each_part_of_a_split_network() -> None:
     np.testing.assert_allclose(trips.sum(axis=1), origins, rtol=1e-7)
     np.testing.assert_allclose(trips[:2, :2].sum(axis=0), np.array([5.0, 15.0]) * 40.0 / 20.0, rtol=1e-7)
     assert trips[2, 2] == pytest.approx(60.0)
+
+
+@pytest.mark.parametrize(
+    ("key", "nl", "en", "unit"),
+    [
+        ("opp_jobs_bike_15min", "Gemiddeld aantal banen binnen 15 min fietsen", "Mean jobs within 15 min by bike", "count"),
+        ("opp_schools_walk_800m", "Gemiddeld aantal leerlingen/scholen binnen 800 m wandelen",
+         "Mean pupils/schools within 800 m walk", "count"),
+        ("opp_jobs_k3_bike_min", "Mediaan fietstijd tot de 3e dichtste werkplaats (min)",
+         "Median cycling time to the 3rd nearest workplace (min)", "min"),
+        ("share_bike_commuters_go_dutch", "Aandeel potentiële fietspendelaars (Go Dutch)",
+         "Share of potential bike commuters (Go Dutch)", "%"),
+        ("bike_commuters_ebike", "Potentiële fietspendelaars (e-fiets)", "Potential bike commuters (e-bike)", "count"),
+    ],
+)
+def test_indicator_labels_of_the_new_keys(key: str, nl: str, en: str, unit: str) -> None:
+    from slimmeregio.scenarios.results import indicator_label, indicator_unit
+
+    assert indicator_label(key, "nl") == nl
+    assert indicator_label(key, "en") == en
+    assert indicator_unit(key) == unit
