@@ -43,6 +43,11 @@ from shapely.geometry import LineString, Point
 
 from slimmeregio.layers.errors import CorruptFileError, SourceNotFoundError
 from slimmeregio.layers.progress import CancelCheck, ProgressCallback, Task
+from slimmeregio.resources.build_opportunities import (
+    NOTICE_PARAGRAPH,
+    opportunity_layers,
+    opportunity_provenance,
+)
 
 __all__ = [
     "DEFAULT_HOUSEHOLD_SIZE",
@@ -1145,6 +1150,12 @@ Third-party software
 """
 
 
+def _notice() -> str:
+    """NOTICE_TEXT with the opportunity layers' paragraph after the illustrative section."""
+    head, sep, tail = NOTICE_TEXT.partition("Third-party software")
+    return f"{head}{NOTICE_PARAGRAPH}\n{sep}{tail}"
+
+
 def _write_gpkg(path: Path, layers: dict[str, gpd.GeoDataFrame], provenance: pd.DataFrame) -> None:
     import pyogrio
 
@@ -1267,13 +1278,15 @@ def build_region(
         "fietsnetwerk": network.drop(columns="_loc"),
         "woningen": woningen,
         "mobipunten": mobipunten,
+        **opportunity_layers(gemeenten, brussel, deel, loc_pop, stations),
     }
     out.mkdir(parents=True, exist_ok=True)
     with tempfile.TemporaryDirectory(dir=out, prefix=".build-") as tmp:
         tmp_dir = Path(tmp)
-        _write_gpkg(tmp_dir / "region.gpkg", layers, _provenance(household_size, seed))
+        provenance = pd.concat([_provenance(household_size, seed), opportunity_provenance(seed)], ignore_index=True)
+        _write_gpkg(tmp_dir / "region.gpkg", layers, provenance)
         _write_tif(tmp_dir / "bevolking_100m.tif", raster, grid)
-        (tmp_dir / "NOTICE").write_text(NOTICE_TEXT, encoding="utf-8")
+        (tmp_dir / "NOTICE").write_text(_notice(), encoding="utf-8")
         task.check()
         for name in ("region.gpkg", "bevolking_100m.tif", "NOTICE"):
             os.replace(tmp_dir / name, out / name)

@@ -21,7 +21,8 @@ Three steps, each usable on its own:
    top of that 0.05509 to ``b1``, -0.000295 to ``b3`` and 0.1812 to ``h``.
    ``government_target`` adds the baseline model's share to today's cyclists
    (PCT's definition); ``current`` is today's cyclists (the OD table's bike
-   mode) or, without observed modes, the baseline model's share. Beyond
+   mode) or, without observed modes, the baseline model's share (so the
+   government target then doubles it). Beyond
    :data:`MAX_UPTAKE_KM` the share is zero (PCT's cut-off).
 3. **Assignment** (:func:`assign_routes`): each OD pair's potential cyclists
    ride the shortest route on the bike network (one-way streets honoured);
@@ -37,8 +38,15 @@ import numpy as np
 from scipy import sparse
 from scipy.sparse import csgraph
 
-from slimmeregio.scenarios.attach import Attachment
-from slimmeregio.scenarios.kernel import flows_to_nearest, nearest_destination
+from slimmeregio.scenarios.attach import Attachment, connector_cost, entry_costs, part_cost
+from slimmeregio.scenarios.kernel import (
+    TIE_EPS,
+    ArcGraph,
+    NearestResult,
+    _same_edge_pairs,
+    _with_destinations,
+    flows_to_nearest,
+)
 from slimmeregio.scenarios.network import Network
 
 __all__ = [
@@ -130,14 +138,8 @@ def potential_cyclists(
     """
     if preset not in PRESETS:
         raise ValueError(f"unknown uptake preset {preset!r}")
-    n = np.asarray(commuters, dtype=float)
-    base = n * uptake(distance_km, gradient_pct, model=PRESETS[preset])
-    if preset == "current":
-        return np.asarray(current_cyclists, dtype=float) if current_cyclists is not None else base
-    if preset == "government_target":
-        now = np.asarray(current_cyclists, dtype=float) if current_cyclists is not None else 0.0
-        return np.minimum(n, now + base)
-    return base
+    return all_presets(commuters, distance_km, gradient_pct=gradient_pct,
+                       current_cyclists=current_cyclists)[preset]
 
 
 def all_presets(
@@ -160,7 +162,10 @@ def all_presets(
         if preset == "current":
             out[preset] = now if now is not None else base
         elif preset == "government_target":
-            out[preset] = np.minimum(n, (now if now is not None else 0.0) + base)
+            # Today's cyclists plus the baseline propensity (PCT): without
+            # observed cyclists today's are the baseline model's, so the
+            # target doubles them.
+            out[preset] = np.minimum(n, (now if now is not None else base) + base)
         else:
             out[preset] = base
     return out
@@ -252,21 +257,106 @@ def assign_routes(
     flows: Iterable[tuple[int, np.ndarray]],
     *,
     limit_m: float = MAX_UPTAKE_KM * 1000.0,
+    batch: int = 8,
 ) -> np.ndarray:
     """Per edge of ``network``: the summed flow on the shortest routes.
 
     ``flows`` yields ``(destination index, weight per source)``: the
     weights ride each source's shortest route (by distance, one-way streets
     honoured) to that destination. A route counts on every edge it travels a
-    positive length of.
+    positive length of. One graph holds every destination; the searches run
+    ``batch`` destinations at a time.
     """
     dnet = distance_network(network)
     total = np.zeros(network.n_edges)
-    for j, weights in flows:
-        w = np.asarray(weights, dtype=float)
-        if not (w > 0).any() or not destinations.reachable[j]:
-            continue
-        single = destinations.subset(np.array([j]))
-        res = nearest_destination(dnet, sources, single, mode="bike", limit=limit_m)
-        total += flows_to_nearest(dnet, sources, res, w)
+    wanted = {int(j): np.asarray(w, dtype=float) for j, w in flows}
+    wanted = {j: w for j, w in wanted.items() if (w > 0).any() and destinations.reachable[j]}
+    if not wanted or len(sources) == 0:
+        return total
+    graph, d_ok = _with_destinations(dnet, destinations, "bike")
+    n = dnet.n_nodes
+    local = {int(d): i for i, d in enumerate(d_ok)}
+    order = [j for j in sorted(wanted) if j in local]
+    starts = _SourceStarts(dnet, sources, destinations)
+    for first in range(0, len(order), batch):
+        chunk = order[first:first + batch]
+        dist, pred = csgraph.dijkstra(
+            graph.matrix, directed=True, indices=[n + local[j] for j in chunk],
+            return_predecessors=True, limit=limit_m,
+        )
+        for row, j in enumerate(chunk):
+            res = starts.result(j, graph, dist[row], pred[row])
+            total += flows_to_nearest(dnet, sources, res, wanted[j])
     return total
+
+
+class _SourceStarts:
+    """How every source enters the network (``bike`` costs), computed once,
+    turned into a :class:`NearestResult` per destination search tree."""
+
+    def __init__(self, network: Network, sources: Attachment, destinations: Attachment) -> None:
+        self.n = network.n_nodes
+        self.ns = len(sources)
+        s_owner, flat = sources.expand()
+        self.owner = s_owner
+        self.se = flat.edge
+        self.frac = flat.frac
+        self.conn = connector_cost(network, flat, "bike")
+        to_u, to_v = entry_costs(network, flat, "bike")
+        self.base_u = self.conn + to_u
+        self.base_v = self.conn + to_v
+        self.nu, self.nv = network.u[self.se], network.v[self.se]
+        fwd, bwd = network.weights("bike")
+        d_owner, d_flat = destinations.expand()
+        d_conn = connector_cost(network, d_flat, "bike")
+        s_rows, d_rows = _same_edge_pairs(self.se, d_flat.edge)
+        e = self.se[s_rows]
+        f = d_flat.frac[d_rows]
+        g = self.frac[s_rows]
+        along = np.where(f >= g, part_cost(f - g, fwd[e]), part_cost(g - f, bwd[e]))
+        self.pair_src = s_rows
+        self.pair_dest = d_owner[d_rows]
+        self.pair_cost = self.conn[s_rows] + along + d_conn[d_rows]
+        self.pair_moves = f != g
+        if len(s_owner):
+            self.starts = np.r_[0, np.flatnonzero(s_owner[1:] != s_owner[:-1]) + 1]
+            counts = np.diff(np.r_[self.starts, len(s_owner)])
+            self.counts = counts
+            self.rank = np.arange(len(s_owner)) - np.repeat(self.starts, counts)
+
+    def result(self, j: int, graph: ArcGraph, dist: np.ndarray, pred: np.ndarray) -> NearestResult:
+        ns = self.ns
+        cu = self.base_u + dist[self.nu]
+        cv = self.base_v + dist[self.nv]
+        via_u = cu <= cv
+        c_cost = np.where(via_u, cu, cv)
+        c_entry = np.where(via_u, self.nu, self.nv)
+        c_ridden = np.where(via_u, self.frac > 0, self.frac < 1)
+        # The destination on a source's candidate edge: directly along it.
+        mine = self.pair_dest == j
+        if mine.any():
+            rows, direct = self.pair_src[mine], self.pair_cost[mine]
+            better = direct < c_cost[rows]
+            r = rows[better]
+            c_cost[r] = direct[better]
+            c_entry[r] = -1
+            c_ridden[r] = self.pair_moves[mine][better]
+        cost = np.full(ns, np.inf)
+        entry = np.full(ns, -1, dtype=np.int64)
+        src_edge = np.full(ns, -1, dtype=np.int64)
+        src_ridden = np.zeros(ns, bool)
+        if len(self.owner):
+            key = c_cost + TIE_EPS * self.rank
+            best_key = np.minimum.reduceat(key, self.starts)
+            hits = np.flatnonzero(key == np.repeat(best_key, self.counts))
+            first = hits[np.r_[True, self.owner[hits][1:] != self.owner[hits][:-1]]]
+            owner = self.owner[first]
+            cost[owner] = c_cost[first]
+            entry[owner] = c_entry[first]
+            src_edge[owner] = self.se[first]
+            src_ridden[owner] = c_ridden[first]
+        hit = np.isfinite(cost)
+        entry[~hit] = -1
+        src_edge[~hit] = -1
+        dest = np.where(hit, j, -1).astype(np.int64)
+        return NearestResult(cost, dest, entry, dist, pred, graph, self.n, src_edge, src_ridden)

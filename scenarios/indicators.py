@@ -228,7 +228,8 @@ def evaluate_situation(
     links.insert(links.columns.get_loc("change"), "flow_brussels_dwellings", bx.flow(dwellings_n))
     timings["flows"] = time.perf_counter() - t2
     t_opp = time.perf_counter()
-    opportunities = evaluate_opportunities(sit, dw, sit.opportunities)
+    # Quick previews (network_detail=False) leave opportunity access and commuting out.
+    opportunities = evaluate_opportunities(sit, dw, sit.opportunities if network_detail else None)
     dw, municipalities, links = merge_outcome(opportunities, dw, region, municipalities, links)
     timings["opportunities"] = time.perf_counter() - t_opp
     task.report(0.65, "service areas")

@@ -98,8 +98,6 @@ def cost_chunks(
     s_conn = connector_cost(network, flat, mode)
     to_u, to_v = entry_costs(network, flat, mode)
     nu, nv = network.u[se], network.v[se]
-    starts = np.r_[0, np.flatnonzero(s_owner[1:] != s_owner[:-1]) + 1]
-    owners = s_owner[starts]
     # Opportunities on a source's candidate edge: directly along the edge.
     fwd, bwd = network.weights(mode)
     d_owner, d_flat = opportunities.expand()
@@ -121,11 +119,17 @@ def cost_chunks(
         idx = np.array([j for j, _ in pending], dtype=np.int64)
         dist = np.vstack([row for _, row in pending])
         pending.clear()
-        cu = (s_conn + to_u)[None, :] + dist[:, nu]
-        cv = (s_conn + to_v)[None, :] + dist[:, nv]
-        best = np.minimum.reduceat(np.minimum(cu, cv), starts, axis=1)
         out = np.full((len(idx), ns), np.inf)
-        out[:, owners] = best
+        # Only the candidate rows some search of the chunk reached (a bounded
+        # walking search reaches a few % of the dwellings).
+        du, dv = dist[:, nu], dist[:, nv]
+        live = np.flatnonzero(np.isfinite(du).any(axis=0) | np.isfinite(dv).any(axis=0))
+        if len(live):
+            cu = (s_conn + to_u)[live][None, :] + du[:, live]
+            cv = (s_conn + to_v)[live][None, :] + dv[:, live]
+            lo = s_owner[live]
+            first = np.r_[0, np.flatnonzero(lo[1:] != lo[:-1]) + 1]
+            out[:, lo[first]] = np.minimum.reduceat(np.minimum(cu, cv), first, axis=1)
         if len(direct):
             local = np.full(len(opportunities), -1, dtype=np.int64)
             local[idx] = np.arange(len(idx))

@@ -189,27 +189,31 @@ def test_assignment_equals_networkx_paths(seed: int) -> None:
     assert got.sum() > 0
 
 
-def test_all_presets_equal_one_by_one() -> None:
+def test_preset_definitions_by_hand() -> None:
+    """current = observed (else the baseline share); government target = current + baseline share."""
     from slimmeregio.scenarios.commuting import all_presets
 
-    n = np.array([[10.0, 4.0], [7.0, 0.0]])
+    n = np.array([[10.0, 4.0], [7.0, 3.0]])
     d = np.array([[2.0, 9.0], [35.0, 1.0]])
-    now = np.array([[1.0, 0.0], [0.0, 0.0]])
-    got = all_presets(n, d, current_cyclists=now)
-    for preset in PRESETS:
-        np.testing.assert_allclose(got[preset], potential_cyclists(n, d, preset=preset, current_cyclists=now))
 
+    def p(dist: float, logit_extra: float = 0.0, d1_extra: float = 0.0) -> float:
+        g = -0.78
+        x = (-4.018 + logit_extra + (-0.6369 + d1_extra) * dist + 1.988 * math.sqrt(dist)
+             + 0.008775 * dist**2 - 0.2555 * g + 0.02006 * dist * g - 0.1234 * math.sqrt(dist) * g)
+        return 0.0 if dist > 30 else math.exp(x) / (1 + math.exp(x))
 
-def test_gravity_balances_each_part_of_a_split_network() -> None:
-    """Two parts without routes between them: each balances its own totals."""
-    inf = np.inf
-    cost = np.array([[1.0, 4.0, inf], [2.0, 1.0, inf], [inf, inf, 3.0]])
-    origins = np.array([30.0, 10.0, 60.0])
-    jobs = np.array([5.0, 15.0, 80.0])
-    trips = gravity_model(origins, jobs, cost, beta=0.3)
-    np.testing.assert_allclose(trips.sum(axis=1), origins, rtol=1e-7)
-    np.testing.assert_allclose(trips[:2, :2].sum(axis=0), np.array([5.0, 15.0]) * 40.0 / 20.0, rtol=1e-7)
-    assert trips[2, 2] == pytest.approx(60.0)
+    base = np.array([[n[i, j] * p(d[i, j]) for j in range(2)] for i in range(2)])
+    dutch = np.array([[n[i, j] * p(d[i, j], 2.550, -0.08036) for j in range(2)] for i in range(2)])
+    now = np.array([[1.0, 0.0], [0.0, 3.0]])
+    unknown = all_presets(n, d)
+    np.testing.assert_allclose(unknown["current"], base)
+    np.testing.assert_allclose(unknown["government_target"], 2 * base)
+    np.testing.assert_allclose(unknown["go_dutch"], dutch)
+    observed = all_presets(n, d, current_cyclists=now)
+    np.testing.assert_allclose(observed["current"], now)
+    np.testing.assert_allclose(observed["government_target"], np.minimum(n, now + base))
+    assert observed["government_target"][1, 1] == 3.0  # never more cyclists than commuters
+    np.testing.assert_allclose(potential_cyclists(n, d, preset="ebike"), unknown["ebike"])
 
 
 @pytest.mark.parametrize(
