@@ -383,7 +383,7 @@ def test_load_region_raster_notes_and_attribution(region_project) -> None:
     osm = "© OpenStreetMap contributors, ODbL 1.0"
     assert region_project.layers["deelgemeenten"].attribution == osm
     assert osm in region_project.attributions
-    assert len(region_project.notes) == 4
+    assert len(region_project.notes) == 6
     english = region_notes("en")
     assert set(english) == illustrative
     assert all("llustrative" in text for text in english.values())
