@@ -64,6 +64,7 @@ _KIND_NL = {
     "xlsx": "Excel-werkmap met indicatoren, wijzigingen en bronnen",
     "pptx": "Presentatie voor de gemeenteraad (16:9)",
     "gpkg": "GeoPackage met de resultaatlagen (voor QGIS/ArcGIS)",
+    "commute": "Fietsroutes naar het werk (GeoJSON om te publiceren)",
 }
 _KIND_EN = {
     "map": "Masterplan map",
@@ -72,6 +73,7 @@ _KIND_EN = {
     "xlsx": "Excel workbook with indicators, changes and sources",
     "pptx": "Presentation for the municipal council (16:9)",
     "gpkg": "GeoPackage with the result layers (for QGIS/ArcGIS)",
+    "commute": "Bike routes to work (GeoJSON to publish)",
 }
 
 
@@ -394,6 +396,13 @@ def export_pack(
         jobs.append(_Job("resultaten.gpkg", "gpkg", _kind("gpkg", lang),
                          lambda staging: export_geopackage(project, results, staging / "resultaten.gpkg",
                                                            siting=siting, meta=meta, lang=lang), weight=3.0))
+    last = runs[-1][1] if runs else base
+    if "html" in fmts and last is not None and "flow_bike_commuters" in last.links.columns:
+        from slimmeregio.exporters.commuter_routes import export_commuter_routes
+
+        jobs.append(_Job("fietsroutes_naar_het_werk.geojson", "commute", _kind("commute", lang),
+                         lambda staging: export_commuter_routes(
+                             project, results, staging / "fietsroutes_naar_het_werk.geojson", lang=lang)))
     for nis, name in chosen:
         folder = f"gemeenten/{safe_filename(name)}"
         if "pdf" in fmts:

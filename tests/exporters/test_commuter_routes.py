@@ -1,0 +1,41 @@
+"""'Fietsroutes naar het werk' as GeoJSON: opened back and checked."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+
+from slimmeregio.exporters.registry import export
+from slimmeregio.layers.errors import OutputExistsError
+from slimmeregio.scenarios.engine import compare, evaluate, prepare_base
+from slimmeregio.scenarios.model import AddLink, Scenario
+from tests.scenarios.test_opportunity_scenarios import GAP, SPAN, X0, Y0, _project
+
+
+@pytest.fixture(scope="module")
+def comparison():
+    base = prepare_base(_project())
+    link = AddLink(coords=((X0 + SPAN, Y0 + 600), (X0 + SPAN + GAP, Y0 + 600)), author="t", reason="brug")
+    return compare(evaluate(base, service_areas=False),
+                   evaluate(base, Scenario(name="fietsbrug", modifications=(link,)), service_areas=False))
+
+
+def test_geojson_holds_the_busy_links_of_the_scenario(comparison, tmp_path: Path) -> None:
+    path = export("commute", None, [comparison], tmp_path / "fietsroutes.geojson", lang="nl")
+    data = json.loads(Path(path).read_text(encoding="utf-8"))
+    assert data["name"] == "Fietsroutes naar het werk" and "fietsbrug" in data["description"]
+    feats = data["features"]
+    assert feats, "the scenario has commuters by bike"
+    links = comparison.scenario.links
+    per_link = links.groupby("link_id")["flow_bike_commuters"].max()
+    expected = {int(k): round(v) for k, v in per_link.items() if v >= 5}
+    assert {f["properties"]["link_id"]: f["properties"]["bike_commuters"] for f in feats} == expected
+    assert {f["properties"]["klasse"] for f in feats} <= {1, 2, 3, 4, 5}
+    lon, lat = feats[0]["geometry"]["coordinates"][0][:2]
+    assert 2.5 < lon < 6.5 and 49.4 < lat < 51.6  # WGS84, as RFC 7946 asks
+    with pytest.raises(OutputExistsError):
+        export("commute", None, [comparison], path, lang="en")
+    english = export("commute", None, [comparison], path, lang="en", force=True)
+    assert json.loads(Path(english).read_text(encoding="utf-8"))["name"] == "Bike routes to work"
