@@ -1278,7 +1278,7 @@ def build_region(
         "fietsnetwerk": network.drop(columns="_loc"),
         "woningen": woningen,
         "mobipunten": mobipunten,
-        **opportunity_layers(gemeenten, brussel, deel, loc_pop, stations),
+        **opportunity_layers(gemeenten, brussel, deel, loc_pop, stations, network),
     }
     out.mkdir(parents=True, exist_ok=True)
     with tempfile.TemporaryDirectory(dir=out, prefix=".build-") as tmp:

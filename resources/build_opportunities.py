@@ -61,6 +61,8 @@ SECONDARY_SHARE = 0.065
 #: Municipalities from this many inhabitants get a secondary school.
 SECONDARY_MIN_INHABITANTS = 15_000
 MIN_PUPILS = 40
+#: Farthest a generated point may lie from the illustrative network (m).
+MAX_NETWORK_M = 300.0
 
 def _offset(point: Any, dx: float, dy: float = 0.0) -> Any:
     return shapely.Point(point.x + dx, point.y + dy)
@@ -131,17 +133,40 @@ def _schools(gemeenten: gpd.GeoDataFrame, deel: gpd.GeoDataFrame, loc_pop: np.nd
     return frame
 
 
+def _near_network(frame: gpd.GeoDataFrame, network: gpd.GeoDataFrame | None) -> gpd.GeoDataFrame:
+    """Points farther than :data:`MAX_NETWORK_M` from the network moved onto its nearest link
+    (a Brussels zone's centre may lie where the illustrative network does not reach)."""
+    if network is None or not len(network):
+        return frame
+    lines = np.asarray(network.geometry.values, dtype=object)
+    tree = shapely.STRtree(lines)
+    pts = np.asarray(frame.geometry.values, dtype=object)
+    idx, dist = tree.query_nearest(pts, return_distance=True, all_matches=False)
+    far = dist > MAX_NETWORK_M
+    if not far.any():
+        return frame
+    moved = pts.copy()
+    src = idx[0][far]
+    line = lines[idx[1][far]]
+    moved[src] = shapely.line_interpolate_point(line, shapely.line_locate_point(line, pts[src]))
+    out = frame.copy()
+    out["geometry"] = gpd.GeoSeries(moved, crs=frame.crs).values
+    return out
+
+
 def opportunity_layers(
     gemeenten: gpd.GeoDataFrame,
     brussel: gpd.GeoDataFrame,
     deel: gpd.GeoDataFrame,
     loc_pop: np.ndarray,
     stations: gpd.GeoDataFrame,
+    network: gpd.GeoDataFrame | None = None,
 ) -> dict[str, gpd.GeoDataFrame]:
-    """The ``banen`` and ``scholen`` layers (illustrative, deterministic)."""
+    """The ``banen`` and ``scholen`` layers (illustrative, deterministic), every
+    point within :data:`MAX_NETWORK_M` of ``network`` when given."""
     return {
-        "banen": _jobs(gemeenten, brussel, deel, loc_pop, stations),
-        "scholen": _schools(gemeenten, deel, loc_pop),
+        "banen": _near_network(_jobs(gemeenten, brussel, deel, loc_pop, stations), network),
+        "scholen": _near_network(_schools(gemeenten, deel, loc_pop), network),
     }
 
 
