@@ -138,7 +138,8 @@ OPPORTUNITY_SYNONYMS: dict[str, dict[str, tuple[str, ...]]] = {
         "id": _IDS,
     },
     "bestemmingen": {
-        "weight": ("gewicht", "weight", "bezoekers", "visitors", "capaciteit", "capacity"),
+        "weight": ("gewicht", "weight", "bezoekers", "visitors", "capaciteit", "capacity",
+                   "oppervlakte_m2"),
         "name": _NAMES,
         "kind": ("soort", "categorie", "kind", "type"),
         "id": _IDS,
