@@ -53,6 +53,7 @@ __all__ = [
     "COMMUTE_BETA_PER_KM",
     "MAX_UPTAKE_KM",
     "PRESETS",
+    "RouteTrees",
     "UptakeModel",
     "all_presets",
     "assign_routes",
@@ -250,6 +251,64 @@ def distance_network(network: Network) -> Network:
     return cached
 
 
+class RouteTrees:
+    """Shortest-route trees (by distance, one-way streets honoured) from every
+    reachable destination, searched once: the source x destination distance
+    matrix and the assignment of flows share them."""
+
+    def __init__(
+        self,
+        network: Network,
+        sources: Attachment,
+        destinations: Attachment,
+        *,
+        limit_m: float = MAX_UPTAKE_KM * 1000.0,
+        batch: int = 8,
+    ) -> None:
+        self.network = distance_network(network)
+        self.sources = sources
+        self.destinations = destinations
+        self.trees: dict[int, tuple[np.ndarray, np.ndarray]] = {}
+        self.graph: ArcGraph | None = None
+        if len(sources) == 0 or not destinations.reachable.any():
+            return
+        graph, d_ok = _with_destinations(self.network, destinations, "bike")
+        self.graph = graph
+        n = self.network.n_nodes
+        self.starts = _SourceStarts(self.network, sources, destinations)
+        for first in range(0, len(d_ok), batch):
+            chunk = [int(j) for j in d_ok[first:first + batch]]
+            dist, pred = csgraph.dijkstra(
+                graph.matrix, directed=True, indices=n + np.arange(first, first + len(chunk)),
+                return_predecessors=True, limit=limit_m,
+            )
+            for row, j in enumerate(chunk):
+                self.trees[j] = (dist[row], pred[row].astype(np.int32))
+
+    def distances_m(self) -> np.ndarray:
+        """``(sources, destinations)`` route distance in metres (``inf``: none within the limit)."""
+        out = np.full((len(self.sources), len(self.destinations)), np.inf)
+        if self.graph is None:
+            return out
+        for j, (dist, pred) in self.trees.items():
+            out[:, j] = self.starts.result(j, self.graph, dist, pred).cost
+        return out
+
+    def assign(self, flows: Iterable[tuple[int, np.ndarray]]) -> np.ndarray:
+        """Per edge: the summed flow; ``flows`` yields ``(destination, weight per source)``."""
+        total = np.zeros(self.network.n_edges)
+        if self.graph is None:
+            return total
+        for j, weights in flows:
+            w = np.asarray(weights, dtype=float)
+            tree = self.trees.get(int(j))
+            if tree is None or not (w > 0).any():
+                continue
+            res = self.starts.result(int(j), self.graph, tree[0], tree[1].astype(np.int64))
+            total += flows_to_nearest(self.network, self.sources, res, w)
+        return total
+
+
 def assign_routes(
     network: Network,
     sources: Attachment,
@@ -264,30 +323,9 @@ def assign_routes(
     ``flows`` yields ``(destination index, weight per source)``: the
     weights ride each source's shortest route (by distance, one-way streets
     honoured) to that destination. A route counts on every edge it travels a
-    positive length of. One graph holds every destination; the searches run
-    ``batch`` destinations at a time.
+    positive length of (see :class:`RouteTrees`).
     """
-    dnet = distance_network(network)
-    total = np.zeros(network.n_edges)
-    wanted = {int(j): np.asarray(w, dtype=float) for j, w in flows}
-    wanted = {j: w for j, w in wanted.items() if (w > 0).any() and destinations.reachable[j]}
-    if not wanted or len(sources) == 0:
-        return total
-    graph, d_ok = _with_destinations(dnet, destinations, "bike")
-    n = dnet.n_nodes
-    local = {int(d): i for i, d in enumerate(d_ok)}
-    order = [j for j in sorted(wanted) if j in local]
-    starts = _SourceStarts(dnet, sources, destinations)
-    for first in range(0, len(order), batch):
-        chunk = order[first:first + batch]
-        dist, pred = csgraph.dijkstra(
-            graph.matrix, directed=True, indices=[n + local[j] for j in chunk],
-            return_predecessors=True, limit=limit_m,
-        )
-        for row, j in enumerate(chunk):
-            res = starts.result(j, graph, dist[row], pred[row])
-            total += flows_to_nearest(dnet, sources, res, wanted[j])
-    return total
+    return RouteTrees(network, sources, destinations, limit_m=limit_m, batch=batch).assign(flows)
 
 
 class _SourceStarts:

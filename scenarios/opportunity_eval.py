@@ -47,15 +47,13 @@ from slimmeregio.layers.roles import Role
 from slimmeregio.scenarios.attach import Attachment, attach_points, carry_over
 from slimmeregio.scenarios.commuting import (
     COMMUTE_BETA_PER_KM,
-    MAX_UPTAKE_KM,
     PRESETS,
+    RouteTrees,
     all_presets,
-    assign_routes,
-    distance_network,
     gravity_model,
 )
 from slimmeregio.scenarios.network import Network
-from slimmeregio.scenarios.opportunities import cost_chunks, opportunity_access
+from slimmeregio.scenarios.opportunities import opportunity_access
 
 __all__ = [
     "BIKE_HALF_LIFE_MIN",
@@ -85,8 +83,8 @@ KINDS: dict[Role, str] = {
 BIKE_HALF_LIFE_MIN = 10.0
 #: Walking distance (m) at which an opportunity counts for half in the potential.
 WALK_HALF_LIFE_M = 800.0
-#: The potential sums opportunities up to this many half-lives (weight >= 1/16).
-HALF_LIVES_SEARCHED = 4.0
+#: The potential sums opportunities up to this many half-lives (weight >= 1/8).
+HALF_LIVES_SEARCHED = 3.0
 #: Rank of the nearest opportunity whose time is reported.
 NEAREST_K = 3
 #: Working residents per dwelling in the gravity model: about 2.3 persons per
@@ -334,19 +332,13 @@ def _commuting(sit: Any, dw: pd.DataFrame, inputs: OpportunityInputs) -> dict[st
     jobs = inputs.get("jobs")
     if jobs is None or not jobs.att.reachable.any():
         return None
-    net = sit.network
-    dnet = distance_network(net)
-    h_att = sit.housing_att
-    cost = np.full((len(dw), len(jobs.frame)), np.inf)
-    for idx, costs in cost_chunks(dnet, h_att, jobs.att, mode="bike", limit=MAX_UPTAKE_KM * 1000.0):
-        cost[:, idx] = costs.T
-    cost_km = cost / 1000.0
+    trees = RouteTrees(sit.network, sit.housing_att, jobs.att)
+    cost_km = trees.distances_m() / 1000.0
     trips, bikes, notes = _trip_matrix(dw, jobs, inputs.od, cost_km)
     trips = np.where(np.isfinite(cost_km), trips, 0.0)
     per_preset = all_presets(trips, cost_km, current_cyclists=bikes)
     headline = per_preset[HEADLINE_PRESET]
-    flows = ((j, headline[:, j]) for j in range(len(jobs.frame)))
-    link_flow = assign_routes(net, h_att, jobs.att, flows)
+    link_flow = trees.assign((j, headline[:, j]) for j in range(len(jobs.frame)))
     return {"trips": trips, "cost_km": cost_km, "cyclists": per_preset, "link_flow": link_flow,
             "jobs": jobs, "notes": notes}
 

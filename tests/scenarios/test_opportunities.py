@@ -235,3 +235,18 @@ def test_indicator_labels_of_the_new_keys(key: str, nl: str, en: str, unit: str)
     assert indicator_label(key, "nl") == nl
     assert indicator_label(key, "en") == en
     assert indicator_unit(key) == unit
+
+
+def test_route_trees_distances_equal_networkx() -> None:
+    from slimmeregio.scenarios.commuting import RouteTrees
+
+    from ._reference import nearest_costs
+
+    net, rng = random_network(5, oneway_share=0.3)
+    src = attach_points(net, rng.uniform(0, 2000, (15, 2)) + [X0, Y0], max_snap_m=300)
+    dst = attach_points(net, rng.uniform(0, 2000, (3, 2)) + [X0, Y0], max_snap_m=300)
+    got = RouteTrees(net, src, dst).distances_m()
+    dnet = distance_network(net)
+    for j in range(3):
+        ref = nearest_costs(dnet, src, dst.subset(np.array([j])), "bike")
+        np.testing.assert_allclose(got[:, j], ref, rtol=1e-9, atol=1e-6)
