@@ -39,3 +39,22 @@ def test_geojson_holds_the_busy_links_of_the_scenario(comparison, tmp_path: Path
         export("commute", None, [comparison], path, lang="en")
     english = export("commute", None, [comparison], path, lang="en", force=True)
     assert json.loads(Path(english).read_text(encoding="utf-8"))["name"] == "Bike routes to work"
+
+
+def test_workbook_has_a_commuting_sheet_with_the_workplaces(comparison, tmp_path: Path) -> None:
+    import openpyxl
+
+    from slimmeregio.exporters.excel import export_excel
+
+    path = export_excel([comparison], tmp_path / "r.xlsx", lang="nl")
+    ws = openpyxl.load_workbook(path)["Woon-werkverkeer"]
+    rows = list(ws.iter_rows(min_row=2, values_only=True))
+    assert [c.value for c in ws[1]][:5] == ["Situatie", "Werkplaats", "NIS-zone", "Banen", "Pendelaars"]
+    # Two workplaces per run (base and scenario); commuters as the run's own workplaces table says.
+    assert len(rows) == 4
+    scen = comparison.scenario.opportunities.workplaces.set_index("name")
+    assert sum(row[0] == "fietsbrug" for row in rows) == 2
+    for row in rows:
+        if row[0] == "fietsbrug":
+            assert row[4] == pytest.approx(scen.loc[row[1], "commuters"])
+            assert row[7] == pytest.approx(scen.loc[row[1], "bike_commuters_go_dutch"])
