@@ -56,7 +56,8 @@ __all__ = ["FORMATS", "Manifest", "PackFile", "export_pack", "parse_formats", "r
 FORMATS = ("pdf", "png", "svg", "html", "xlsx", "pptx", "gpkg")
 _MAP_FORMATS = ("pdf", "png", "svg")
 _THEME_FILE = {"base": "basiskaart", "access": "bereikbaarheid", "change": "wijzigingen", "flows": "fietsstromen",
-               "flows_brussels": "fietsstromen_brussel", "siting": "locatievoorstel"}
+               "flows_brussels": "fietsstromen_brussel", "siting": "locatievoorstel",
+               "bike_commute": "fietsroutes_werk"}
 _KIND_NL = {
     "map": "Masterplankaart",
     "atlas": "Atlas: één pagina per gemeente",
@@ -256,6 +257,8 @@ def _map_jobs(project: Project, base: Any, runs: list[tuple[str, Any, Any]], sit
         plan.append((slug, "flows", {"evaluation": ev}, name))
         if getattr(ev, "has_brussels", False):
             plan.append((slug, "flows_brussels", {"evaluation": ev}, name))
+        if "flow_bike_commuters" in ev.links.columns:
+            plan.append((slug, "bike_commute", {"evaluation": ev}, name))
     if siting is not None and len(siting.sites):
         ev = runs[-1][1] if runs else base
         start = runs[-1][0] if runs else base_label
@@ -264,9 +267,10 @@ def _map_jobs(project: Project, base: Any, runs: list[tuple[str, Any, Any]], sit
                      start))
     # one set of flow classes for every flow map of the pack, so maps of different scenarios compare
     all_evals = ([base] if base is not None else []) + [ev for _, ev, _ in runs]
-    breaks = {col: shared_flow_breaks(all_evals, col) for col in ("flow_dwellings", "flow_brussels_dwellings")}
+    breaks = {col: shared_flow_breaks(all_evals, col)
+              for col in ("flow_dwellings", "flow_brussels_dwellings", "flow_bike_commuters")}
     for _, theme, kwargs, _ in plan:
-        if theme in ("flows", "flows_brussels"):
+        if theme in ("flows", "flows_brussels", "bike_commute"):
             kwargs["flow_breaks"] = breaks
     jobs = []
     for slug, theme, kwargs, scenario in plan:

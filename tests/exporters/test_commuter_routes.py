@@ -58,3 +58,14 @@ def test_workbook_has_a_commuting_sheet_with_the_workplaces(comparison, tmp_path
         if row[0] == "fietsbrug":
             assert row[4] == pytest.approx(scen.loc[row[1], "commuters"])
             assert row[7] == pytest.approx(scen.loc[row[1], "bike_commuters_go_dutch"])
+
+
+def test_bike_commute_map_draws_flows_and_workplaces(comparison) -> None:
+    from slimmeregio.exporters.maps import THEMES, masterplan_figure
+
+    fig = masterplan_figure(_project(), theme="bike_commute", comparison=comparison, paper="a4-landscape")
+    texts = " | ".join(" ".join(t.get_text().split()) for t in fig.findobj(lambda a: hasattr(a, "get_text"))
+                       if isinstance(t.get_text(), str))
+    assert THEMES["bike_commute"][0] in texts
+    assert "Potentiële fietspendelaars per link (Go Dutch)" in texts
+    assert "fietspendelaars" in texts and "Werkplaats (grootte: fietspendelaars)" in texts
