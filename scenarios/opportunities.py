@@ -17,7 +17,9 @@ Costs are those of :mod:`kernel`: metres walking, seconds cycling, from the
 point over its attachment to the network and on to the opportunity's
 attachment; a source and an opportunity on the same edge also go directly
 along it. Searches start at the opportunities (reversed graph), are bounded
-by ``limit`` and run in chunks, so memory stays ``chunk x sources``.
+by ``limit``, and per opportunity only the sources its search reached are
+touched, so the work follows the searched area and memory stays one row
+per source.
 """
 
 from __future__ import annotations
@@ -35,12 +37,11 @@ from slimmeregio.scenarios.network import Network
 __all__ = [
     "Access",
     "cost_chunks",
+    "sparse_costs",
     "decay_beta",
     "opportunity_access",
 ]
 
-#: Most matrix cells (chunk x source candidates) held at once.
-_MAX_CELLS = 4_000_000
 
 
 def decay_beta(half_life: float) -> float:
@@ -74,6 +75,68 @@ class Access:
     kth: np.ndarray
 
 
+def sparse_costs(
+    network: Network,
+    sources: Attachment,
+    opportunities: Attachment,
+    *,
+    mode: str,
+    limit: float,
+    batch: int = 16,
+) -> Iterator[tuple[int, np.ndarray, np.ndarray]]:
+    """Yield ``(opportunity, sources, costs)`` per reachable opportunity.
+
+    ``sources`` (ascending indices) are the source points within ``limit``
+    of that opportunity and ``costs`` their network costs; the others are
+    out of reach. Work per opportunity follows the area its bounded search
+    reached, not the whole region.
+    """
+    if len(sources) == 0 or not opportunities.reachable.any():
+        return
+    s_owner, flat = sources.expand()
+    if len(s_owner) == 0:
+        return
+    se = flat.edge
+    s_conn = connector_cost(network, flat, mode)
+    to_u, to_v = entry_costs(network, flat, mode)
+    base_u, base_v = s_conn + to_u, s_conn + to_v
+    nu, nv = network.u[se], network.v[se]
+    # Opportunities on a source's candidate edge: directly along the edge.
+    fwd, bwd = network.weights(mode)
+    d_owner, d_flat = opportunities.expand()
+    d_conn = connector_cost(network, d_flat, mode)
+    s_rows, d_rows = _same_edge_pairs(se, d_flat.edge)
+    direct: dict[int, tuple[np.ndarray, np.ndarray]] = {}
+    if len(s_rows):
+        e = se[s_rows]
+        f = d_flat.frac[d_rows]
+        g = flat.frac[s_rows]
+        along = np.where(f >= g, part_cost(f - g, fwd[e]), part_cost(g - f, bwd[e]))
+        cost = s_conn[s_rows] + along + d_conn[d_rows]
+        opp = d_owner[d_rows]
+        for j in np.unique(opp):
+            sel = opp == j
+            direct[int(j)] = (s_owner[s_rows[sel]], cost[sel])
+    for j, row in iter_reach(network, opportunities, mode=mode, limit=limit, batch=batch):
+        du, dv = row[nu], row[nv]
+        live = np.flatnonzero(np.isfinite(du) | np.isfinite(dv))
+        c = np.minimum(base_u[live] + du[live], base_v[live] + dv[live])
+        lo = s_owner[live]
+        if j in direct:
+            own, dc = direct[j]
+            lo = np.concatenate([lo, own])
+            c = np.concatenate([c, dc])
+            order = np.argsort(lo, kind="stable")
+            lo, c = lo[order], c[order]
+        if len(lo) == 0:
+            yield j, lo, c
+            continue
+        first = np.r_[0, np.flatnonzero(lo[1:] != lo[:-1]) + 1]
+        owners, best = lo[first], np.minimum.reduceat(c, first)
+        keep = best <= limit
+        yield j, owners[keep], best[keep]
+
+
 def cost_chunks(
     network: Network,
     sources: Attachment,
@@ -82,68 +145,16 @@ def cost_chunks(
     mode: str,
     limit: float,
 ) -> Iterator[tuple[np.ndarray, np.ndarray]]:
-    """Yield ``(opportunity indices, costs)`` chunk by chunk.
+    """Yield ``(opportunity indices, costs)``, one opportunity at a time.
 
-    ``costs`` is ``(len(indices), len(sources))``: the network cost from each
-    source to each opportunity of the chunk, ``inf`` beyond ``limit`` or
-    without a route. Unreachable opportunities are never yielded.
+    ``costs`` is ``(1, len(sources))``: the network cost from each source,
+    ``inf`` beyond ``limit`` or without a route (dense form of
+    :func:`sparse_costs`). Unreachable opportunities are never yielded.
     """
-    ns = len(sources)
-    if ns == 0 or not opportunities.reachable.any():
-        return
-    s_owner, flat = sources.expand()
-    if len(s_owner) == 0:
-        return
-    se = flat.edge
-    s_conn = connector_cost(network, flat, mode)
-    to_u, to_v = entry_costs(network, flat, mode)
-    nu, nv = network.u[se], network.v[se]
-    # Opportunities on a source's candidate edge: directly along the edge.
-    fwd, bwd = network.weights(mode)
-    d_owner, d_flat = opportunities.expand()
-    d_conn = connector_cost(network, d_flat, mode)
-    s_rows, d_rows = _same_edge_pairs(se, d_flat.edge)
-    direct = np.zeros(0)
-    if len(s_rows):
-        e = se[s_rows]
-        f = d_flat.frac[d_rows]
-        g = flat.frac[s_rows]
-        along = np.where(f >= g, part_cost(f - g, fwd[e]), part_cost(g - f, bwd[e]))
-        direct = s_conn[s_rows] + along + d_conn[d_rows]
-    pair_src = s_owner[s_rows]
-    pair_opp = d_owner[d_rows]
-    batch = max(1, min(64, _MAX_CELLS // max(len(se), 1)))
-    pending: list[tuple[int, np.ndarray]] = []
-
-    def flush() -> tuple[np.ndarray, np.ndarray]:
-        idx = np.array([j for j, _ in pending], dtype=np.int64)
-        dist = np.vstack([row for _, row in pending])
-        pending.clear()
-        out = np.full((len(idx), ns), np.inf)
-        # Only the candidate rows some search of the chunk reached (a bounded
-        # walking search reaches a few % of the dwellings).
-        du, dv = dist[:, nu], dist[:, nv]
-        live = np.flatnonzero(np.isfinite(du).any(axis=0) | np.isfinite(dv).any(axis=0))
-        if len(live):
-            cu = (s_conn + to_u)[live][None, :] + du[:, live]
-            cv = (s_conn + to_v)[live][None, :] + dv[:, live]
-            lo = s_owner[live]
-            first = np.r_[0, np.flatnonzero(lo[1:] != lo[:-1]) + 1]
-            out[:, lo[first]] = np.minimum.reduceat(np.minimum(cu, cv), first, axis=1)
-        if len(direct):
-            local = np.full(len(opportunities), -1, dtype=np.int64)
-            local[idx] = np.arange(len(idx))
-            hit = local[pair_opp] >= 0
-            np.minimum.at(out, (local[pair_opp[hit]], pair_src[hit]), direct[hit])
-        out[out > limit] = np.inf
-        return idx, out
-
-    for j, row in iter_reach(network, opportunities, mode=mode, limit=limit, batch=batch):
-        pending.append((j, row))
-        if len(pending) == batch:
-            yield flush()
-    if pending:
-        yield flush()
+    for j, owners, costs in sparse_costs(network, sources, opportunities, mode=mode, limit=limit):
+        out = np.full((1, len(sources)), np.inf)
+        out[0, owners] = costs
+        yield np.array([j], dtype=np.int64), out
 
 
 def opportunity_access(
@@ -187,15 +198,16 @@ def opportunity_access(
     potential = np.zeros(ns)
     k = max(1, int(k))
     best = np.full((ns, k), np.inf)
-    for idx, costs in cost_chunks(network, sources, opportunities, mode=mode, limit=bound):
-        w = weights[idx]
+    for j, owners, costs in sparse_costs(network, sources, opportunities, mode=mode, limit=bound):
+        if len(owners) == 0:
+            continue
+        w = float(weights[j])
         for t, value in enumerate(thr):
-            cumulative[:, t] += (costs <= value).T.astype(float) @ w
-        with np.errstate(over="ignore", invalid="ignore"):
-            decay = np.where(np.isfinite(costs), np.exp(-beta * costs), 0.0)
-        potential += decay.T @ w
-        merged = np.concatenate([best, costs.T], axis=1)
-        best = np.partition(merged, k - 1, axis=1)[:, :k]
+            cumulative[owners, t] += w * (costs <= value)
+        potential[owners] += w * np.exp(-beta * costs)
+        # Keep the k smallest costs per source (each opportunity counts once).
+        merged = np.column_stack([best[owners], costs])
+        best[owners] = np.sort(merged, axis=1)[:, :k]
     kth = np.sort(best, axis=1)[:, k - 1] if ns else np.zeros(0)
     kth = np.where(sources.reachable, kth, np.nan)
     return Access(thr, cumulative, potential, kth)
