@@ -269,6 +269,7 @@ class RouteTrees:
         self.sources = sources
         self.destinations = destinations
         self.trees: dict[int, tuple[np.ndarray, np.ndarray]] = {}
+        self.results: dict[int, NearestResult] = {}
         self.graph: ArcGraph | None = None
         if len(sources) == 0 or not destinations.reachable.any():
             return
@@ -285,13 +286,22 @@ class RouteTrees:
             for row, j in enumerate(chunk):
                 self.trees[j] = (dist[row], pred[row].astype(np.int32))
 
+    def _result(self, j: int) -> NearestResult:
+        """Every source's route start towards ``j`` (kept after the first call)."""
+        assert self.graph is not None
+        res = self.results.get(j)
+        if res is None:
+            dist, pred = self.trees[j]
+            res = self.results[j] = self.starts.result(j, self.graph, dist, pred.astype(np.int64))
+        return res
+
     def distances_m(self) -> np.ndarray:
         """``(sources, destinations)`` route distance in metres (``inf``: none within the limit)."""
         out = np.full((len(self.sources), len(self.destinations)), np.inf)
         if self.graph is None:
             return out
-        for j, (dist, pred) in self.trees.items():
-            out[:, j] = self.starts.result(j, self.graph, dist, pred).cost
+        for j in self.trees:
+            out[:, j] = self._result(j).cost
         return out
 
     def assign(self, flows: Iterable[tuple[int, np.ndarray]]) -> np.ndarray:
@@ -304,8 +314,7 @@ class RouteTrees:
             tree = self.trees.get(int(j))
             if tree is None or not (w > 0).any():
                 continue
-            res = self.starts.result(int(j), self.graph, tree[0], tree[1].astype(np.int64))
-            total += flows_to_nearest(self.network, self.sources, res, w)
+            total += flows_to_nearest(self.network, self.sources, self._result(int(j)), w)
         return total
 
 

@@ -299,7 +299,8 @@ def _trip_matrix(
     dwellings = dw["dwellings"].to_numpy(dtype=float)
     jobs_w = jobs.frame["weight"].to_numpy(dtype=float)
     if od is None:
-        trips = gravity_model(dwellings * WORKERS_PER_DWELLING, jobs_w, cost_km, beta=COMMUTE_BETA_PER_KM)
+        trips = gravity_model(dwellings * WORKERS_PER_DWELLING, jobs_w, cost_km, beta=COMMUTE_BETA_PER_KM,
+                              tolerance=1e-6)
         return trips, None, notes
     origin_nis = dw["nis"].astype(str).to_numpy()
     dest_nis = jobs.frame["nis"].astype(str).to_numpy()
