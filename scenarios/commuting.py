@@ -31,7 +31,7 @@ Three steps, each usable on its own:
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, replace
 
 import numpy as np
@@ -264,7 +264,9 @@ class RouteTrees:
         *,
         limit_m: float = MAX_UPTAKE_KM * 1000.0,
         batch: int = 8,
+        check: Callable[[], None] | None = None,
     ) -> None:
+        self.check = check
         self.network = distance_network(network)
         self.sources = sources
         self.destinations = destinations
@@ -278,6 +280,8 @@ class RouteTrees:
         n = self.network.n_nodes
         self.starts = _SourceStarts(self.network, sources, destinations)
         for first in range(0, len(d_ok), batch):
+            if check is not None:
+                check()
             chunk = [int(j) for j in d_ok[first:first + batch]]
             dist, pred = csgraph.dijkstra(
                 graph.matrix, directed=True, indices=n + np.arange(first, first + len(chunk)),
@@ -310,6 +314,8 @@ class RouteTrees:
         if self.graph is None:
             return total
         for j, weights in flows:
+            if self.check is not None:
+                self.check()
             w = np.asarray(weights, dtype=float)
             tree = self.trees.get(int(j))
             if tree is None or not (w > 0).any():

@@ -229,7 +229,9 @@ def evaluate_situation(
     timings["flows"] = time.perf_counter() - t2
     t_opp = time.perf_counter()
     # Quick previews (network_detail=False) leave opportunity access and commuting out.
-    opportunities = evaluate_opportunities(sit, dw, sit.opportunities if network_detail else None)
+    opportunities = evaluate_opportunities(
+        sit, dw, sit.opportunities if network_detail else None, task=task.sub(0.55, 0.65)
+    )
     dw, municipalities, links = merge_outcome(opportunities, dw, region, municipalities, links)
     timings["opportunities"] = time.perf_counter() - t_opp
     task.report(0.65, "service areas")

@@ -25,7 +25,7 @@ per source.
 from __future__ import annotations
 
 import math
-from collections.abc import Iterator, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass
 
 import numpy as np
@@ -168,6 +168,7 @@ def opportunity_access(
     half_life: float,
     k: int = 1,
     limit: float | None = None,
+    check: Callable[[], None] | None = None,
 ) -> Access:
     """Cumulative opportunities, potential and k-th nearest cost per source.
 
@@ -188,6 +189,8 @@ def opportunity_access(
     limit
         Search bound (cost units); default the largest of the thresholds
         and eight half-lives (where the decay weight is below 0.4 %).
+    check
+        Called once per opportunity; raises to cancel (``Task.check``).
     """
     thr = tuple(float(t) for t in thresholds)
     ns = len(sources)
@@ -199,6 +202,8 @@ def opportunity_access(
     k = max(1, int(k))
     best = np.full((ns, k), np.inf)
     for j, owners, costs in sparse_costs(network, sources, opportunities, mode=mode, limit=bound):
+        if check is not None:
+            check()
         if len(owners) == 0:
             continue
         w = float(weights[j])

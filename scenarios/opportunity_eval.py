@@ -27,7 +27,7 @@ or ``destinations``; thresholds are the run's parameters):
 from __future__ import annotations
 
 import math
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, replace
 from typing import Any
 
@@ -43,6 +43,7 @@ from slimmeregio.layers.opportunities import (
     opportunity_weights,
     zone_code,
 )
+from slimmeregio.layers.progress import Task
 from slimmeregio.layers.roles import Role
 from slimmeregio.scenarios.attach import Attachment, attach_points, carry_over
 from slimmeregio.scenarios.commuting import (
@@ -257,7 +258,9 @@ def _weighted_median(values: np.ndarray, weights: np.ndarray) -> float:
     return float(v[order][min(int(np.searchsorted(cum, 0.5 * cum[-1] - 1e-9 * cum[-1])), len(v) - 1)])
 
 
-def _access_columns(sit: Any, sets: Iterable[OpportunitySet]) -> tuple[dict[str, np.ndarray], dict[str, str]]:
+def _access_columns(
+    sit: Any, sets: Iterable[OpportunitySet], check: Callable[[], None] | None = None
+) -> tuple[dict[str, np.ndarray], dict[str, str]]:
     """Per-dwelling access columns and, per column, how it aggregates (``mean``/``median``)."""
     params = sit.parameters
     net = sit.network
@@ -269,13 +272,13 @@ def _access_columns(sit: Any, sets: Iterable[OpportunitySet]) -> tuple[dict[str,
         bike = opportunity_access(
             net, h_att, s.att, w, mode="bike",
             thresholds=[60.0 * t for t in params.bike_thresholds_min],
-            half_life=60.0 * BIKE_HALF_LIFE_MIN, k=NEAREST_K,
+            half_life=60.0 * BIKE_HALF_LIFE_MIN, k=NEAREST_K, check=check,
             limit=max(60.0 * max(params.bike_thresholds_min), 60.0 * HALF_LIVES_SEARCHED * BIKE_HALF_LIFE_MIN),
         )
         walk = opportunity_access(
             net, h_att, s.att, w, mode="walk",
             thresholds=list(params.walk_thresholds_m),
-            half_life=WALK_HALF_LIFE_M, k=NEAREST_K,
+            half_life=WALK_HALF_LIFE_M, k=NEAREST_K, check=check,
             limit=max(max(params.walk_thresholds_m), HALF_LIVES_SEARCHED * WALK_HALF_LIFE_M),
         )
         for t, minutes in enumerate(params.bike_thresholds_min):
@@ -329,11 +332,13 @@ def _trip_matrix(
     return trips, bikes if has_modes else None, notes
 
 
-def _commuting(sit: Any, dw: pd.DataFrame, inputs: OpportunityInputs) -> dict[str, Any] | None:
+def _commuting(
+    sit: Any, dw: pd.DataFrame, inputs: OpportunityInputs, check: Callable[[], None] | None = None
+) -> dict[str, Any] | None:
     jobs = inputs.get("jobs")
     if jobs is None or not jobs.att.reachable.any():
         return None
-    trees = RouteTrees(sit.network, sit.housing_att, jobs.att)
+    trees = RouteTrees(sit.network, sit.housing_att, jobs.att, check=check)
     cost_km = trees.distances_m() / 1000.0
     trips, bikes, notes = _trip_matrix(dw, jobs, inputs.od, cost_km)
     trips = np.where(np.isfinite(cost_km), trips, 0.0)
@@ -344,7 +349,9 @@ def _commuting(sit: Any, dw: pd.DataFrame, inputs: OpportunityInputs) -> dict[st
             "jobs": jobs, "notes": notes}
 
 
-def evaluate_opportunities(sit: Any, dw: pd.DataFrame, inputs: OpportunityInputs | None) -> OpportunityOutcome | None:
+def evaluate_opportunities(
+    sit: Any, dw: pd.DataFrame, inputs: OpportunityInputs | None, *, task: Task | None = None
+) -> OpportunityOutcome | None:
     """Access and commuting indicators of one situation (None without opportunity data).
 
     ``sit``: the :class:`~slimmeregio.scenarios.indicators.Situation`;
@@ -352,10 +359,13 @@ def evaluate_opportunities(sit: Any, dw: pd.DataFrame, inputs: OpportunityInputs
     """
     if inputs is None:
         return None
-    columns, how = _access_columns(sit, inputs.sets)
+    task = task or Task()
+    task.report(0.0, "access to opportunities")
+    columns, how = _access_columns(sit, inputs.sets, task.check)
     dwellings = dw["dwellings"].to_numpy(dtype=float)
     nis = dw["nis"].astype(str).to_numpy()
-    commute = _commuting(sit, dw, inputs)
+    task.report(0.5, "commuting")
+    commute = _commuting(sit, dw, inputs, task.check)
     per_dwelling: dict[str, np.ndarray] = dict(columns)
     if commute is not None:
         per_dwelling["commuters"] = commute["trips"].sum(axis=1)

@@ -76,3 +76,23 @@ def test_closing_the_streets_to_the_business_park_lowers_access_and_cyclists(opp
     assert scen_ev.region["opp_jobs_bike_5min"] < base_ev.region["opp_jobs_bike_5min"]
     assert _near_park(scen_ev.links) < _near_park(base_ev.links)
     assert np.isfinite(scen_ev.region["bike_commuters_go_dutch"])
+
+
+def test_cancel_reaches_the_opportunity_searches(opp_base) -> None:
+    """A cancel during opportunity access or commuting stops the run with OperationCancelled."""
+    from slimmeregio.layers.errors import OperationCancelled
+    from slimmeregio.layers.progress import Task
+    from slimmeregio.scenarios.engine import situation
+    from slimmeregio.scenarios.opportunity_eval import evaluate_opportunities
+
+    sit = situation(opp_base)
+    dw = sit.housing.assign(dwellings=sit.housing["dwellings"].astype(float), nis=sit.housing["nis"].astype(str))
+    calls = {"n": 0}
+
+    def cancel() -> bool:
+        calls["n"] += 1
+        return calls["n"] > 3  # after the first few checks: inside the searches
+
+    with pytest.raises(OperationCancelled):
+        evaluate_opportunities(sit, dw, sit.opportunities, task=Task(None, cancel))
+    assert calls["n"] == 4
