@@ -363,6 +363,9 @@ def info_command(
                    "projects on today's situation), first in the pack.")
 @click.option("--project", "project_path", type=click.Path(dir_okay=False), default=None,
               help="Project file (.srp/.gpkg) or layer file; default: the embedded region.")
+@click.option("--business-parks", "business_parks", is_flag=True,
+              help="Also write bedrijventerreinen/<workplace>.pdf: one page per busy workplace with the homes "
+                   "and routes of its potential bike commuters (needs a jobs layer).")
 def export_command(
     scenario_files: tuple[str, ...],
     out_dir: str,
@@ -374,6 +377,7 @@ def export_command(
     force: bool,
     planned: bool,
     project_path: str | None,
+    business_parks: bool,
 ) -> None:
     """Evaluate SCENARIO_FILES against the base and write the council pack
     (maps, atlas, web map, Excel, slides, GeoPackage, manifest) into --out."""
@@ -404,7 +408,7 @@ def export_command(
             manifest = export_pack(
                 comparisons, out, project=project, siting=siting, formats=chosen_formats,
                 paper=paper, atlas=atlas, municipalities=list(municipalities) or None, force=force,
-                lang=lang, progress=task.sub(0.55, 1.0).report,
+                lang=lang, progress=task.sub(0.55, 1.0).report, business_parks=business_parks,
             )
     count = len(manifest.files)
     if lang == "nl":

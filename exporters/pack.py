@@ -66,6 +66,7 @@ _KIND_NL = {
     "pptx": "Presentatie voor de gemeenteraad (16:9)",
     "gpkg": "GeoPackage met de resultaatlagen (voor QGIS/ArcGIS)",
     "commute": "Fietsroutes naar het werk (GeoJSON om te publiceren)",
+    "park": "Fietsroutes naar een werkplaats: herkomst en routes van de potentiële fietspendelaars",
 }
 _KIND_EN = {
     "map": "Masterplan map",
@@ -75,6 +76,7 @@ _KIND_EN = {
     "pptx": "Presentation for the municipal council (16:9)",
     "gpkg": "GeoPackage with the result layers (for QGIS/ArcGIS)",
     "commute": "Bike routes to work (GeoJSON to publish)",
+    "park": "Bike routes to a workplace: homes and routes of its potential bike commuters",
 }
 
 
@@ -307,6 +309,7 @@ def export_pack(
     lang: str = "nl",
     progress: Any = None,
     cancel: Any = None,
+    business_parks: bool = False,
 ) -> Manifest:
     """Write the council pack for ``results`` into ``out_dir``.
 
@@ -328,6 +331,10 @@ def export_pack(
         size in portrait.
     atlas
         Also write the atlas (one page per municipality) per scenario.
+    business_parks
+        Also write ``bedrijventerreinen/<workplace>.pdf``: one page per busy
+        workplace of the last run with its bike commuters' routes and homes
+        (:mod:`slimmeregio.exporters.business_parks`).
     municipalities
         NIS codes or names: each gets a folder ``gemeenten/<name>/`` with a
         map page per scenario zoomed to it (``kaart.pdf``), a workbook cut
@@ -401,6 +408,21 @@ def export_pack(
                          lambda staging: export_geopackage(project, results, staging / "resultaten.gpkg",
                                                            siting=siting, meta=meta, lang=lang), weight=3.0))
     last = runs[-1][1] if runs else base
+    if business_parks and last is not None:
+        from slimmeregio.exporters.business_parks import business_park_figure, park_ids
+
+        work = last.opportunities.workplaces.set_index("opp_id") if park_ids(last) else None
+        for opp_id in park_ids(last):
+            assert work is not None
+            park_file = f"bedrijventerreinen/{safe_filename(str(work.loc[opp_id, 'name']) or opp_id)}.pdf"
+
+            def write_park(staging: Path, park_file: str = park_file, opp_id: str = opp_id) -> None:
+                fig = business_park_figure(last, opp_id, lang=lang)
+                target = staging / park_file
+                target.parent.mkdir(parents=True, exist_ok=True)
+                fig.savefig(target, format="pdf", facecolor="white")
+
+            jobs.append(_Job(park_file, "park", _kind("park", lang), write_park))
     if "html" in fmts and last is not None and "flow_bike_commuters" in last.links.columns:
         from slimmeregio.exporters.commuter_routes import export_commuter_routes
 

@@ -28,7 +28,7 @@ from __future__ import annotations
 
 import math
 from collections.abc import Callable, Iterable
-from dataclasses import dataclass, replace
+from dataclasses import dataclass, field, replace
 from typing import Any
 
 import geopandas as gpd
@@ -61,6 +61,7 @@ __all__ = [
     "HEADLINE_PRESET",
     "KINDS",
     "NEAREST_K",
+    "PARK_PAGES",
     "WALK_HALF_LIFE_M",
     "WORKERS_PER_DWELLING",
     "OpportunityInputs",
@@ -91,6 +92,9 @@ NEAREST_K = 3
 #: Working residents per dwelling in the gravity model: about 2.3 persons per
 #: household x 57 % aged 20-64 x 76 % of them at work (Statbel, Flanders).
 WORKERS_PER_DWELLING = 1.0
+#: Workplaces (most potential bike commuters first) whose own routes are kept
+#: for a one-page map each (:mod:`slimmeregio.exporters.business_parks`).
+PARK_PAGES = 10
 #: The uptake preset of the headline link flow (``flow_bike_commuters``).
 HEADLINE_PRESET = "go_dutch"
 #: Mode values of an OD table that mean cycling.
@@ -142,6 +146,11 @@ class OpportunityOutcome:
         distance), ``bike_commuters_<preset>``.
     notes
         ``{code: {"nl": ..., "en": ...}}``.
+    park_routes
+        For the :data:`PARK_PAGES` workplaces with the most potential bike
+        commuters (Go Dutch): ``opp_id -> (per edge: its potential bike
+        commuters, per dwelling: its potential bike commuters to it)``, for
+        the one-page business-park maps.
     """
 
     dwelling_columns: dict[str, np.ndarray]
@@ -151,6 +160,7 @@ class OpportunityOutcome:
     workplaces: gpd.GeoDataFrame | None
     od: pd.DataFrame | None
     notes: dict[str, dict[str, str]]
+    park_routes: dict[str, tuple[np.ndarray, np.ndarray]] = field(default_factory=dict)
 
 
 def _point_of(geoms: np.ndarray) -> np.ndarray:
@@ -345,8 +355,14 @@ def _commuting(
     per_preset = all_presets(trips, cost_km, current_cyclists=bikes)
     headline = per_preset[HEADLINE_PRESET]
     link_flow = trees.assign((j, headline[:, j]) for j in range(len(jobs.frame)))
+    ids = jobs.frame["opp_id"].astype(str).to_numpy()
+    busiest = np.argsort(-headline.sum(axis=0), kind="stable")[:PARK_PAGES]
+    park_routes = {
+        str(ids[j]): (trees.assign([(int(j), headline[:, j])]).astype(np.float32), headline[:, j].astype(np.float32))
+        for j in busiest if headline[:, j].sum() > 0
+    }
     return {"trips": trips, "cost_km": cost_km, "cyclists": per_preset, "link_flow": link_flow,
-            "jobs": jobs, "notes": notes}
+            "jobs": jobs, "notes": notes, "park_routes": park_routes}
 
 
 def evaluate_opportunities(
@@ -414,7 +430,9 @@ def evaluate_opportunities(
                 "nl": f"{unreachable} werkplaatsen liggen te ver van het fietsnetwerk en krijgen geen pendelaars.",
                 "en": f"{unreachable} workplaces lie too far from the bike network and get no commuters.",
             }
-    return OpportunityOutcome(per_dwelling, region, municipalities, link_flow, workplaces, od_table, notes)
+    park_routes = commute["park_routes"] if commute is not None else {}
+    return OpportunityOutcome(per_dwelling, region, municipalities, link_flow, workplaces, od_table, notes,
+                              park_routes)
 
 
 def _od_summary(

@@ -69,3 +69,18 @@ def test_bike_commute_map_draws_flows_and_workplaces(comparison) -> None:
     assert THEMES["bike_commute"][0] in texts
     assert "Potentiële fietspendelaars per link (Go Dutch)" in texts
     assert "fietspendelaars" in texts and "Werkplaats (grootte: fietspendelaars)" in texts
+
+
+def test_business_park_pages(comparison, tmp_path: Path) -> None:
+    from pypdf import PdfReader
+
+    from slimmeregio.exporters.business_parks import export_business_parks, park_ids
+
+    ev = comparison.scenario
+    assert park_ids(ev)[0] == ev.opportunities.workplaces.sort_values(
+        "bike_commuters_go_dutch", ascending=False)["opp_id"].iloc[0]
+    files = export_business_parks(ev, tmp_path / "parks", lang="nl")
+    assert [f.name for f in files] == ["Bedrijvenpark Oost.pdf", "Dorpskern West.pdf"]
+    text = PdfReader(files[0]).pages[0].extract_text()
+    assert "Fietsroutes naar Bedrijvenpark Oost" in text and "Go Dutch" in text
+    assert len(PdfReader(files[0]).pages) == 1

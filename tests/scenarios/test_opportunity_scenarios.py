@@ -96,3 +96,15 @@ def test_cancel_reaches_the_opportunity_searches(opp_base) -> None:
     with pytest.raises(OperationCancelled):
         evaluate_opportunities(sit, dw, sit.opportunities, task=Task(None, cancel))
     assert calls["n"] == 4
+
+
+def test_park_routes_add_up_to_the_headline_flow(opp_base) -> None:
+    """With two workplaces both get their own routes; their flows sum to flow_bike_commuters."""
+    ev = evaluate(opp_base, service_areas=False)
+    routes = ev.opportunities.park_routes
+    assert len(routes) == 2
+    total = sum(flow.astype(float) for flow, _ in routes.values())
+    np.testing.assert_allclose(total, ev.links["flow_bike_commuters"].to_numpy(), rtol=1e-5, atol=1e-4)
+    work = ev.opportunities.workplaces.set_index("opp_id")
+    for opp_id, (_, per_dwelling) in routes.items():
+        assert per_dwelling.sum() == pytest.approx(work.loc[opp_id, "bike_commuters_go_dutch"], rel=1e-5)
