@@ -84,3 +84,16 @@ def test_business_park_pages(comparison, tmp_path: Path) -> None:
     text = PdfReader(files[0]).pages[0].extract_text()
     assert "Fietsroutes naar Bedrijvenpark Oost" in text and "Go Dutch" in text
     assert len(PdfReader(files[0]).pages) == 1
+
+
+def test_council_pack_includes_commuting_files(comparison, tmp_path: Path) -> None:
+    from slimmeregio.exporters.pack import export_pack
+
+    manifest = export_pack([comparison], tmp_path / "pack", project=_project(), formats="html,xlsx",
+                           business_parks=True, lang="nl")
+    files = {f.path for f in manifest.files}
+    assert "fietsroutes_naar_het_werk.geojson" in files
+    assert {"bedrijventerreinen/Bedrijvenpark Oost.pdf", "bedrijventerreinen/Dorpskern West.pdf"} <= files
+    assert (tmp_path / "pack" / "bedrijventerreinen" / "Bedrijvenpark Oost.pdf").stat().st_size > 0
+    html = (tmp_path / "pack" / "webkaart.html").read_text(encoding="utf-8")
+    assert "Fietsroutes naar het werk (potenti\\u00eble fietspendelaars) (fietsbrug)" in html
