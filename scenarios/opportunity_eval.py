@@ -440,12 +440,16 @@ def _od_summary(
     cyclists: dict[str, np.ndarray],
 ) -> pd.DataFrame:
     """Trips per origin municipality and job point (pairs with commuters only)."""
+    from scipy import sparse
+
     codes, inverse = np.unique(nis, return_inverse=True)
     n_codes = len(codes)
-    onehot = np.zeros((n_codes, len(nis)))
-    onehot[inverse, np.arange(len(nis))] = 1.0
+    # Summing dwellings per origin municipality: a sparse 0/1 matrix, one entry per dwelling.
+    onehot = sparse.csr_matrix(
+        (np.ones(len(nis)), (inverse.astype(np.int64), np.arange(len(nis)))), shape=(n_codes, len(nis))
+    )
     t = onehot @ trips
-    km = onehot @ (trips * np.nan_to_num(cost_km, posinf=0.0))
+    km = onehot @ (trips * np.where(np.isfinite(cost_km), cost_km, 0.0))
     data: dict[str, Any] = {}
     oi, dj = np.nonzero(t > 1e-9)
     data["origin"] = codes[oi].astype(str)

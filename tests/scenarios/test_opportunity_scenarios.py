@@ -48,6 +48,12 @@ def test_base_reports_jobs_access_and_bike_commuters(opp_base) -> None:
     assert ev.dwellings.loc[west, "opp_jobs_bike_15min"].max() <= 60 + 1e-9
     assert ev.opportunities.workplaces["commuters"].sum() == pytest.approx(ev.region["commuters"])
     assert ev.municipalities.set_index("nis").loc["23001", "opp_jobs_bike_15min"] <= 60 + 1e-9
+    # The OD table per origin municipality adds up to the municipality indicator (summed per dwelling).
+    od = ev.opportunities.od.groupby("origin")["commuters"].sum()
+    munis = ev.municipalities.set_index("nis")["commuters"]
+    for nis, total in od.items():
+        assert total == pytest.approx(munis.loc[nis])
+    assert od.sum() == pytest.approx(ev.region["commuters"])
 
 
 def test_a_bike_link_to_the_business_park_raises_access_and_cyclists(opp_base) -> None:
