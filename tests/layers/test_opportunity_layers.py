@@ -98,3 +98,17 @@ def test_od_table_empty_zone_is_an_error(tmp_path: Path) -> None:
     with pytest.raises(OdTableError, match="origin is empty"):
         read_od_table(path)
     assert np.isfinite(1.0)
+
+
+def test_od_table_survives_a_project_save_and_load(tmp_path: Path) -> None:
+    from slimmeregio.layers import project_file
+    from slimmeregio.layers.model import LayerList, Project
+
+    path = tmp_path / "pendelstromen.csv"
+    path.write_text("herkomst;bestemming;pendelaars\n23027;21004;12\n23002;21004;7\n", encoding="utf-8")
+    project = Project(layers=LayerList(load_layers(path)))
+    project_file.save_project(project, tmp_path / "p.srp")
+    loaded = project_file.load_project(tmp_path / "p.srp").layers["pendelstromen"]
+    assert loaded.role is Role.OD_TABLE
+    assert od_pairs(loaded)[["origin", "commuters"]].to_dict("records") == [
+        {"origin": "23027", "commuters": 12.0}, {"origin": "23002", "commuters": 7.0}]
