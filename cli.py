@@ -616,7 +616,9 @@ def sweep_command(
                    f"{outcome.errors} with an error ({outcome.seconds:.1f} s)")
     for r in ranked.head(5).itertuples():
         click.echo(f"  {r.rank}. #{r.idx} {r.label}: {r.gain:+.3f}")
-    names = ", ".join(p.name for p in [outcome.store, *files])
+    from slimmeregio.scenarios.sweep_parquet import PARQUET_DIR
+
+    names = ", ".join([outcome.store.name, f"{PARQUET_DIR}/", *(p.name for p in files)])
     click.echo(f"{'Geschreven in' if nl else 'Written to'} {out_dir}: {names}")
 
 
