@@ -12,6 +12,11 @@ import geopandas as gpd
 import numpy as np
 
 from slimmeregio.desktop.i18n import tr
+from slimmeregio.desktop.opportunity_themes import (
+    OPPORTUNITY_THEME_KEYS,
+    opportunity_theme_label,
+    opportunity_theme_layers,
+)
 from slimmeregio.desktop.transit_themes import (
     TRANSIT_THEME_KEYS,
     transit_theme_label,
@@ -31,8 +36,10 @@ from slimmeregio.layers.symbology import (
 __all__ = ["FLOW_COLUMNS", "THEME_KEYS", "theme_label", "theme_layers"]
 
 #: Map themes offered after a run, in menu order.
-THEME_KEYS: tuple[str, ...] = ("none", "access", "change", "flows", "flows_brussels", "service_areas",
-                               *TRANSIT_THEME_KEYS)
+THEME_KEYS: tuple[str, ...] = (
+    "none", "access", "change", "flows", "flows_brussels", "service_areas", *OPPORTUNITY_THEME_KEYS,
+    *TRANSIT_THEME_KEYS,
+)
 
 #: Flow themes: theme key -> column of ``Evaluation.links``.
 FLOW_COLUMNS: dict[str, str] = {"flows": "flow_dwellings", "flows_brussels": "flow_brussels_dwellings"}
@@ -41,6 +48,9 @@ FLOW_COLUMNS: dict[str, str] = {"flows": "flow_dwellings", "flows_brussels": "fl
 def theme_label(key: str) -> str:
     if key in TRANSIT_THEME_KEYS:
         return transit_theme_label(key)
+    label = opportunity_theme_label(key)
+    if label is not None:
+        return label
     return {
         "none": tr("Geen thema (alleen de lagen)"),
         "access": tr("Fietstijd tot het dichtste mobipunt"),
@@ -57,6 +67,9 @@ def theme_layers(key: str, evaluation: Any, comparison: Any = None, *, threshold
         return []
     if key in TRANSIT_THEME_KEYS:
         return transit_theme_layers(key, evaluation)
+    opportunity = opportunity_theme_layers(key, evaluation)
+    if opportunity is not None:
+        return opportunity
     if key == "access":
         frame = evaluation.dwellings
         style = Style(

@@ -65,6 +65,8 @@ REGION_LAYERS: tuple[str, ...] = (
     "stations",
     "ov_haltes",
     "mobipunten",
+    "banen",
+    "scholen",
     "deelgemeenten",
 )
 
@@ -78,6 +80,8 @@ REGION_ROLES: dict[str, Role] = {
     "stations": Role.STATIONS,
     "ov_haltes": Role.PT_STOPS,
     "mobipunten": Role.MOBIPUNTEN,
+    "banen": Role.JOBS,
+    "scholen": Role.SCHOOLS,
     "deelgemeenten": Role.OTHER,
 }
 
@@ -114,6 +118,8 @@ REGION_FIELDS: dict[str, dict[str, str]] = {
         "offer": "aanbod",
         "municipality": "gemeente",
     },
+    "banen": {"id": "banen_id", "jobs": "banen", "name": "naam", "sector": "soort", "zone": "zone"},
+    "scholen": {"id": "school_id", "pupils": "leerlingen", "name": "naam", "level": "niveau"},
     "deelgemeenten": {},
 }
 
