@@ -124,7 +124,9 @@ REGION_FIELDS: dict[str, dict[str, str]] = {
 }
 
 #: Layers shown when the region opens (the grid is off: it duplicates housing).
-_HIDDEN = frozenset({POPULATION_LAYER})
+# Shown on demand: the population grid, and the destination and stop layers
+# (they feed the indicators, but drawn all at once they bury the network).
+_HIDDEN = frozenset({POPULATION_LAYER, "banen", "scholen", "ov_haltes"})
 
 _STYLE_OVERRIDES: dict[str, Style] = {
     "brussel": Style(kind="single", color="#ece9f3", edge_color="#9575cd", line_width=0.5),

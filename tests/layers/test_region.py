@@ -379,7 +379,7 @@ def test_load_region_raster_notes_and_attribution(region_project) -> None:
     illustrative = {"fietsnetwerk", "woningen", "mobipunten", "banen", "scholen", "ov_haltes", POPULATION_LAYER}
     for layer in region_project.layers:
         assert (layer.note is not None) == (layer.name in illustrative), layer.name
-        assert layer.visible == (layer.name != POPULATION_LAYER)
+        assert layer.visible == (layer.name not in {POPULATION_LAYER, "banen", "scholen", "ov_haltes"})
     assert "llustratie" in region_project.layers["fietsnetwerk"].note
     osm = "© OpenStreetMap contributors, ODbL 1.0"
     assert region_project.layers["deelgemeenten"].attribution == osm
