@@ -40,8 +40,9 @@ from PyQt6.QtWidgets import (
     QWidget,
 )
 
-from slimmeregio.desktop.i18n import tr
+from slimmeregio.desktop.i18n import language, tr
 from slimmeregio.layers.model import Layer
+from slimmeregio.layers.numbers import fmt_number
 
 __all__ = ["AttributeTableModel", "AttributeTableWidget", "format_value"]
 
@@ -283,7 +284,8 @@ class AttributeTableWidget(QWidget):
         total = len(self.model.layer) if self.model.layer is not None else 0
         shown = self.model.rowCount()
         self.count_label.setText(
-            tr("{shown} van {total} rijen", shown=_n(shown), total=_n(total))
+            tr("{shown} van {total} rijen", shown=fmt_number(shown, lang=language(), digits=0),
+               total=fmt_number(total, lang=language(), digits=0))
         )
 
     def selected_positions(self) -> np.ndarray:
@@ -318,5 +320,3 @@ class AttributeTableWidget(QWidget):
             self._syncing = False
 
 
-def _n(value: int) -> str:
-    return f"{value:,}".replace(",", ".")

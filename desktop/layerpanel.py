@@ -36,6 +36,7 @@ from slimmeregio.desktop.actions import icon
 from slimmeregio.desktop.i18n import language, tr
 from slimmeregio.desktop.maprender import classify, geometry_kind
 from slimmeregio.layers.model import Layer, LayerList
+from slimmeregio.layers.numbers import fmt_number
 
 __all__ = ["LayerListModel", "LayerPanel", "layer_swatch"]
 
@@ -224,7 +225,7 @@ def _tooltip(layer: Layer) -> str:
     if layer.is_raster:
         lines.append(tr("Raster"))
     else:
-        lines.append(tr("{n} objecten ({kind})", n=f"{len(layer):,}".replace(",", "."), kind=layer.geometry_type))
+        lines.append(tr("{n} objecten ({kind})", n=fmt_number(len(layer), lang=language(), digits=0), kind=layer.geometry_type))
     if layer.source:
         lines.append(tr("Bron: {path}", path=_esc(str(layer.source))))
     if layer.original_crs:

@@ -30,7 +30,7 @@ from slimmeregio.desktop.actions import ACTIONS, MENUS, build_actions, icon, ret
 from slimmeregio.desktop.analysis import BaseCache, RunResult
 from slimmeregio.desktop.attributetable import AttributeTableWidget
 from slimmeregio.desktop.editdialogs import EditSession
-from slimmeregio.desktop.edittools import EditToolsMixin, _n
+from slimmeregio.desktop.edittools import EditToolsMixin
 from slimmeregio.desktop.i18n import language, set_language, tr
 from slimmeregio.desktop.identify import IdentifyPanel
 from slimmeregio.desktop.layeractions import LAYER_FILE_FILTER, LayerActionsMixin
@@ -44,6 +44,7 @@ from slimmeregio.desktop.scenariopanel import ScenarioPanel, ScenarioStore
 from slimmeregio.desktop.settings import AppSettings, log_dir
 from slimmeregio.desktop.worker import Job, WorkerRunner
 from slimmeregio.layers.model import Layer, Project
+from slimmeregio.layers.numbers import fmt_number
 from slimmeregio.layers.roles import Role
 from slimmeregio.scenarios.model import Scenario
 from slimmeregio.scenarios.runs import LayerVersions
@@ -350,10 +351,10 @@ class MainWindow(ProjectFilesMixin, LayerActionsMixin, EditToolsMixin, RunContro
 
     # ------------------------------------------------------------------- map
     def _show_coords(self, x: float, y: float) -> None:
-        self.coord_label.setText(tr("x {x}  y {y} m", x=_n(x), y=_n(y)))
+        self.coord_label.setText(tr("x {x}  y {y} m", x=fmt_number(x, lang=language(), digits=0), y=fmt_number(y, lang=language(), digits=0)))
 
     def _show_scale(self) -> None:
-        self.scale_label.setText(f"1 : {_n(round(self.canvas.view.scale_denominator, -1))}")
+        self.scale_label.setText(f"1 : {fmt_number(round(self.canvas.view.scale_denominator, -1), lang=language(), digits=0)}")
 
     def tool_navigate(self, checked: bool = True) -> None:
         if checked:

@@ -35,6 +35,7 @@ from slimmeregio.desktop.actions import icon
 from slimmeregio.desktop.i18n import language, tr
 from slimmeregio.layers.errors import SlimmeRegioError
 from slimmeregio.layers.model import Layer
+from slimmeregio.layers.numbers import fmt_number
 from slimmeregio.layers.roles import Role
 
 __all__ = ["OSM_FILE_FILTER", "OsmImportDialog", "osm_job", "report_text"]
@@ -67,20 +68,14 @@ def osm_job(
     return job
 
 
-def _num(value: float, decimals: int, lang: str) -> str:
-    text = f"{value:,.{decimals}f}"
-    if lang == "nl":
-        text = text.replace(",", "\0").replace(".", ",").replace("\0", ".")
-    return text
-
-
 def report_text(result: Any, lang: str = "nl") -> str:
     """The import report as text for the dialog."""
     report = result.report
     km = sum(report.km_per_class.values())
     ways = sum(report.ways_per_class.values())
     head = tr("{ways} fietsbare wegen, {km} km, gelezen in {s} s.",
-              ways=_num(ways, 0, lang), km=_num(km, 1, lang), s=_num(report.seconds, 1, lang))
+              ways=fmt_number(ways, lang=lang, digits=0), km=fmt_number(km, lang=lang, digits=1),
+              s=fmt_number(report.seconds, lang=lang, digits=1))
     lines = [head, ""]
     lines += report.lines(lang)
     if report.outside_clip:

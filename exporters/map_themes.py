@@ -15,12 +15,12 @@ from matplotlib.axes import Axes
 from matplotlib.colors import BoundaryNorm, ListedColormap
 
 from slimmeregio.exporters.map_layout import (
-    _BRUSSELS_FILL,
-    _INK,
-    _MUTED,
-    _REGION_FILL,
+    BRUSSELS_FILL,
+    INK,
+    MUTED,
+    REGION_FILL,
     Paper,
-    _Layers,
+    ProjectLayers,
 )
 from slimmeregio.exporters.style import (
     LegendItem,
@@ -50,31 +50,31 @@ from slimmeregio.layers.symbology import (
 )
 
 
-def _draw_context(ax: Axes, layers: _Layers, munis: gpd.GeoDataFrame, bbox: tuple[float, float, float, float],
+def draw_context(ax: Axes, layers: ProjectLayers, munis: gpd.GeoDataFrame, bbox: tuple[float, float, float, float],
                   focus: str | None, lang: str) -> list[LegendItem]:
     items: list[LegendItem] = []
     if layers.brussels is not None:
         frame = clip_frame(layers.brussels.frame, bbox)
         if not frame.empty:
-            draw_polygons(ax, frame.geometry.to_numpy(), facecolor=_BRUSSELS_FILL, edgecolor="#b5b0a5",
+            draw_polygons(ax, frame.geometry.to_numpy(), facecolor=BRUSSELS_FILL, edgecolor="#b5b0a5",
                           linewidth=0.3, zorder=0.5)
             union = shapely.union_all(layers.brussels.frame.geometry.to_numpy())
             draw_polygons(ax, [union], facecolor="none", edgecolor="#8d877a", linewidth=0.9, zorder=0.6)
             items.append(LegendItem("Brussels Hoofdstedelijk Gewest" if lang == "nl" else "Brussels-Capital Region",
-                                    "patch", _BRUSSELS_FILL, edge_color="#8d877a"))
+                                    "patch", BRUSSELS_FILL, edge_color="#8d877a"))
     if not munis.empty:
         frame = clip_frame(munis, bbox)
-        fills = [_REGION_FILL if focus is None or nis == focus else "#f1efea" for nis in frame["nis"]]
+        fills = [REGION_FILL if focus is None or nis == focus else "#f1efea" for nis in frame["nis"]]
         draw_polygons(ax, frame.geometry.to_numpy(), facecolor=fills, edgecolor="#8c8c8c", linewidth=0.5, zorder=0.7)
         if focus is not None:
             sel = frame[frame["nis"] == focus]
             draw_polygons(ax, sel.geometry.to_numpy(), facecolor="none", edgecolor="#202020", linewidth=1.6, zorder=6)
-        items.append(LegendItem("Gemeentegrens" if lang == "nl" else "Municipal boundary", "patch", _REGION_FILL,
+        items.append(LegendItem("Gemeentegrens" if lang == "nl" else "Municipal boundary", "patch", REGION_FILL,
                                 edge_color="#8c8c8c"))
     return items
 
 
-def _draw_labels(ax: Axes, munis: gpd.GeoDataFrame, bbox: tuple[float, float, float, float], paper: Paper,
+def draw_labels(ax: Axes, munis: gpd.GeoDataFrame, bbox: tuple[float, float, float, float], paper: Paper,
                  focus: str | None, brussels: Layer | None, lang: str) -> None:
     """Municipality names at representative points, halo'd, without overlaps.
 
@@ -102,7 +102,7 @@ def _draw_labels(ax: Axes, munis: gpd.GeoDataFrame, bbox: tuple[float, float, fl
         is_focus = bool(row["_focus"])
         text = ax.text(pt.x, pt.y, str(row["name"]), fontsize=size * (1.5 if is_focus else 1.0),
                        fontweight="bold" if is_focus or focus is None else "normal",
-                       color=_INK if is_focus or focus is None else _MUTED, ha="center", va="center", zorder=20,
+                       color=INK if is_focus or focus is None else MUTED, ha="center", va="center", zorder=20,
                        path_effects=halo, clip_on=True)
         box = text.get_window_extent(renderer)
         if any(box.overlaps(other) for other in placed):
@@ -126,7 +126,7 @@ def _draw_labels(ax: Axes, munis: gpd.GeoDataFrame, bbox: tuple[float, float, fl
                     ha="center", va="center", zorder=19, path_effects=halo, style="italic", clip_on=True)
 
 
-def _density_grid(ax: Axes, housing: gpd.GeoDataFrame, dwellings: np.ndarray, bbox: tuple[float, float, float, float],
+def density_grid(ax: Axes, housing: gpd.GeoDataFrame, dwellings: np.ndarray, bbox: tuple[float, float, float, float],
                   cell: float, lang: str) -> list[LegendItem]:
     x0, y0, x1, y1 = bbox
     xy = shapely.get_coordinates(shapely.centroid(housing.geometry.to_numpy()))
@@ -156,7 +156,7 @@ def _class_labels(breaks: Sequence[float], unit: str) -> list[str]:
     return labels
 
 
-def _network_background(ax: Axes, network: Layer | None, links: gpd.GeoDataFrame | None,
+def network_background(ax: Axes, network: Layer | None, links: gpd.GeoDataFrame | None,
                         bbox: tuple[float, float, float, float], *, strong: bool = False) -> None:
     """The network in neutral greys, as context for a theme."""
     frame = links if links is not None else (network.frame if network is not None else None)
@@ -178,7 +178,7 @@ def _link_classes(frame: gpd.GeoDataFrame, network: Layer | None) -> pd.Series:
     return pd.Series(["lokaal"] * len(frame), index=frame.index)
 
 
-def _draw_network_classes(ax: Axes, frame: gpd.GeoDataFrame, network: Layer | None,
+def draw_network_classes(ax: Axes, frame: gpd.GeoDataFrame, network: Layer | None,
                           bbox: tuple[float, float, float, float], lang: str) -> list[LegendItem]:
     frame = clip_frame(frame, bbox)
     if frame.empty:
@@ -194,11 +194,11 @@ def _draw_network_classes(ax: Axes, frame: gpd.GeoDataFrame, network: Layer | No
         color = LINK_CLASS_COLORS.get(c, LINK_CLASS_COLORS["overig"])
         width = LINK_CLASS_WIDTHS.get(c, 0.35)
         draw_lines(ax, frame.geometry.to_numpy()[sel], colors=color, widths=width, zorder=2 + i * 0.1, merge=True)
-        items.append(LegendItem(_class_label(c, lang), "line", color, size=max(width, 0.8)))
+        items.append(LegendItem(class_label(c, lang), "line", color, size=max(width, 0.8)))
     return items[::-1]
 
 
-def _class_label(cls: str, lang: str) -> str:
+def class_label(cls: str, lang: str) -> str:
     nl = {"fietssnelweg": "Fietssnelweg", "bovenlokaal": "Bovenlokale fietsroute", "lokaal": "Lokale fietsverbinding",
           "overig": "Overige verbinding"}
     en = {"fietssnelweg": "Cycle highway", "bovenlokaal": "Supra-local bike route", "lokaal": "Local bike link",
@@ -206,7 +206,7 @@ def _class_label(cls: str, lang: str) -> str:
     return (nl if lang == "nl" else en).get(cls, cls)
 
 
-def _hoppin_frame(project_layer: Layer | None, evaluation: Any) -> gpd.GeoDataFrame | None:
+def hoppin_frame(project_layer: Layer | None, evaluation: Any) -> gpd.GeoDataFrame | None:
     if evaluation is not None and getattr(evaluation, "mobipunten", None) is not None:
         return evaluation.mobipunten
     if project_layer is None:
@@ -216,7 +216,7 @@ def _hoppin_frame(project_layer: Layer | None, evaluation: Any) -> gpd.GeoDataFr
     return gpd.GeoDataFrame({"hoppin_type": types}, geometry=frame.geometry, crs=frame.crs)
 
 
-def _draw_mobipunten(ax: Axes, frame: gpd.GeoDataFrame | None, bbox: tuple[float, float, float, float],
+def draw_mobipunten(ax: Axes, frame: gpd.GeoDataFrame | None, bbox: tuple[float, float, float, float],
                      paper: Paper, lang: str, *, highlight_changes: bool = False, dark: bool = False) -> list[LegendItem]:
     if frame is None or frame.empty:
         return []
@@ -249,7 +249,7 @@ def _draw_mobipunten(ax: Axes, frame: gpd.GeoDataFrame | None, bbox: tuple[float
     return items
 
 
-def _draw_stations(ax: Axes, layer: Layer | None, evaluation: Any, bbox: tuple[float, float, float, float],
+def draw_stations(ax: Axes, layer: Layer | None, evaluation: Any, bbox: tuple[float, float, float, float],
                    paper: Paper, lang: str) -> list[LegendItem]:
     frame = None
     if evaluation is not None and getattr(evaluation, "stations", None) is not None:
@@ -261,9 +261,9 @@ def _draw_stations(ax: Axes, layer: Layer | None, evaluation: Any, bbox: tuple[f
     frame = clip_frame(frame, bbox)
     if frame.empty:
         return []
-    draw_points(ax, frame.geometry.to_numpy(), colors=_INK, sizes=5.5 * paper.scale * 0.8, marker="s",
+    draw_points(ax, frame.geometry.to_numpy(), colors=INK, sizes=5.5 * paper.scale * 0.8, marker="s",
                 edgecolor="white", linewidth=0.8, zorder=7.5)
-    return [LegendItem("Treinstation" if lang == "nl" else "Railway station", "marker", _INK, size=5,
+    return [LegendItem("Treinstation" if lang == "nl" else "Railway station", "marker", INK, size=5,
                        edge_color="white", marker="s")]
 
 
@@ -280,7 +280,7 @@ def _access_items(lang: str) -> list[LegendItem]:
     return items
 
 
-def _draw_access(ax: Axes, evaluation: Any, bbox: tuple[float, float, float, float], paper: Paper, zoomed: bool,
+def draw_access(ax: Axes, evaluation: Any, bbox: tuple[float, float, float, float], paper: Paper, zoomed: bool,
                  lang: str) -> list[LegendItem]:
     frame = clip_frame(evaluation.dwellings, bbox)
     if frame.empty:
@@ -296,7 +296,7 @@ def _draw_access(ax: Axes, evaluation: Any, bbox: tuple[float, float, float, flo
     return _access_items(lang)
 
 
-def _draw_changes(ax: Axes, comparison: Any, threshold: float, bbox: tuple[float, float, float, float],
+def draw_changes(ax: Axes, comparison: Any, threshold: float, bbox: tuple[float, float, float, float],
                   paper: Paper, zoomed: bool, lang: str) -> list[LegendItem]:
     changes = comparison.access_changes
     sel = changes[(changes["threshold"] == threshold) & (changes["target"] == "mobipunt") & (changes["mode"] == "bike")]
@@ -324,7 +324,7 @@ def _draw_changes(ax: Axes, comparison: Any, threshold: float, bbox: tuple[float
     return items[::-1]
 
 
-def _draw_link_changes(ax: Axes, evaluation: Any, bbox: tuple[float, float, float, float], paper: Paper,
+def draw_link_changes(ax: Axes, evaluation: Any, bbox: tuple[float, float, float, float], paper: Paper,
                        lang: str) -> list[LegendItem]:
     items = []
     links = evaluation.links
@@ -348,7 +348,7 @@ def _draw_link_changes(ax: Axes, evaluation: Any, bbox: tuple[float, float, floa
     return items[::-1]
 
 
-def _draw_new_housing(ax: Axes, evaluation: Any, bbox: tuple[float, float, float, float], paper: Paper,
+def draw_new_housing(ax: Axes, evaluation: Any, bbox: tuple[float, float, float, float], paper: Paper,
                       lang: str) -> list[LegendItem]:
     d = evaluation.dwellings
     if "added" not in d.columns:
@@ -366,10 +366,10 @@ def shared_flow_breaks(evaluations: Any, column: str = "flow_dwellings") -> list
     """Class bounds over the flows of every evaluation: the same classes on every map of one pack."""
     parts = [ev.links[column].to_numpy(dtype=float) for ev in evaluations
              if ev is not None and column in ev.links.columns]
-    return _flow_breaks(np.concatenate(parts)) if parts else []
+    return flow_breaks(np.concatenate(parts)) if parts else []
 
 
-def _flow_breaks(flows: np.ndarray) -> list[float]:
+def flow_breaks(flows: np.ndarray) -> list[float]:
     """Up to four rounded class bounds over the positive flows (quantiles)."""
     positive = flows[flows > 0]
     if positive.size == 0:
@@ -384,13 +384,13 @@ def _flow_breaks(flows: np.ndarray) -> list[float]:
     return out
 
 
-def _draw_flows(ax: Axes, evaluation: Any, bbox: tuple[float, float, float, float], paper: Paper,
+def draw_flows(ax: Axes, evaluation: Any, bbox: tuple[float, float, float, float], paper: Paper,
                 lang: str, column: str = "flow_dwellings", breaks: Sequence[float] | None = None) -> list[LegendItem]:
     links = evaluation.links
     if column not in links.columns:
         return []
     if breaks is None:
-        breaks = _flow_breaks(links[column].to_numpy(dtype=float))
+        breaks = flow_breaks(links[column].to_numpy(dtype=float))
     breaks = list(breaks)
     frame = clip_frame(links[links[column] > 0], bbox)
     if not breaks:
@@ -409,7 +409,7 @@ def _draw_flows(ax: Axes, evaluation: Any, bbox: tuple[float, float, float, floa
             for i, (lab, c, w) in enumerate(zip(labels, colors, widths, strict=True))][::-1]
 
 
-def _draw_brussels_entries(ax: Axes, evaluation: Any, bbox: tuple[float, float, float, float], paper: Paper,
+def draw_brussels_entries(ax: Axes, evaluation: Any, bbox: tuple[float, float, float, float], paper: Paper,
                            lang: str) -> list[LegendItem]:
     """The entry points on the Brussels border: used ones larger, the others small."""
     entries = getattr(evaluation, "brussels_entries", None)
@@ -421,20 +421,20 @@ def _draw_brussels_entries(ax: Axes, evaluation: Any, bbox: tuple[float, float, 
     used = frame["dwellings"].to_numpy(dtype=float) > 0
     if (~used).any():
         draw_points(ax, frame.geometry.to_numpy()[~used], colors="white", sizes=3.2 * paper.scale,
-                    edgecolor=_MUTED, linewidth=0.6, zorder=7)
+                    edgecolor=MUTED, linewidth=0.6, zorder=7)
     if used.any():
         draw_points(ax, frame.geometry.to_numpy()[used], colors="white", sizes=6.0 * paper.scale,
-                    edgecolor=_INK, linewidth=1.2, zorder=7.5)
+                    edgecolor=INK, linewidth=1.2, zorder=7.5)
     nl = lang == "nl"
     items = [LegendItem("Toegangspunt op de grens (gebruikt)" if nl else "Entry point on the border (used)",
-                        "marker", "white", size=6, edge_color=_INK)]
+                        "marker", "white", size=6, edge_color=INK)]
     if (~used).any():
         items.append(LegendItem("Toegangspunt zonder stroom" if nl else "Entry point without flow",
-                                "marker", "white", size=3.5, edge_color=_MUTED))
+                                "marker", "white", size=3.5, edge_color=MUTED))
     return items
 
 
-def _draw_sites(ax: Axes, siting: Any, evaluation: Any, bbox: tuple[float, float, float, float], paper: Paper,
+def draw_sites(ax: Axes, siting: Any, evaluation: Any, bbox: tuple[float, float, float, float], paper: Paper,
                 zoomed: bool, lang: str) -> list[LegendItem]:
     items: list[LegendItem] = []
     threshold = float(siting.threshold_min)
@@ -455,20 +455,20 @@ def _draw_sites(ax: Axes, siting: Any, evaluation: Any, bbox: tuple[float, float
         ]
     sites = clip_frame(siting.sites, bbox)
     size = 14 * paper.scale
-    draw_points(ax, sites.geometry.to_numpy(), colors="white", sizes=size * 1.1, edgecolor=_INK,
+    draw_points(ax, sites.geometry.to_numpy(), colors="white", sizes=size * 1.1, edgecolor=INK,
                 linewidth=1.6, zorder=12, marker=SITE_MARKER)
     for row in sites.itertuples():
         ax.text(row.geometry.x, row.geometry.y, str(row.rank), fontsize=6.5 * paper.scale, fontweight="bold",
-                color=_INK, ha="center", va="center", zorder=13, clip_on=True)
+                color=INK, ha="center", va="center", zorder=13, clip_on=True)
     items.append(LegendItem("Voorgestelde locatie (volgorde)" if lang == "nl" else "Suggested site (order)",
-                            "marker", "white", size=9, edge_color=_INK, marker=SITE_MARKER))
+                            "marker", "white", size=9, edge_color=INK, marker=SITE_MARKER))
     return items
 
 
 # --------------------------------------------------------------------------- key figures
 
 
-def _draw_ledger_callouts(ax: Axes, scenario: Any, project: Any, bbox: tuple[float, float, float, float],
+def draw_ledger_callouts(ax: Axes, scenario: Any, project: Any, bbox: tuple[float, float, float, float],
                           paper: Paper, lang: str) -> list[LegendItem]:
     """Numbered callouts at each modification, with the numbers of the ledger (workbook and slides)."""
     from slimmeregio.exporters.meta import modification_ledger
@@ -483,10 +483,10 @@ def _draw_ledger_callouts(ax: Axes, scenario: Any, project: Any, bbox: tuple[flo
         dx = (bbox[2] - bbox[0]) * 0.012
         ax.annotate(str(entry[number_key]), xy=(x, y), xytext=(x + dx, y + dx), fontsize=6.5 * paper.scale,
                     fontweight="bold", color="white", ha="center", va="center", zorder=25, annotation_clip=True,
-                    bbox={"boxstyle": "circle,pad=0.25", "fc": _INK, "ec": "white", "lw": 0.6},
-                    arrowprops={"arrowstyle": "-", "color": _INK, "lw": 0.6})
+                    bbox={"boxstyle": "circle,pad=0.25", "fc": INK, "ec": "white", "lw": 0.6},
+                    arrowprops={"arrowstyle": "-", "color": INK, "lw": 0.6})
         drawn += 1
     if not drawn:
         return []
     return [LegendItem("Nummer in de lijst van wijzigingen" if lang == "nl" else "Number in the list of changes",
-                       "marker", _INK, size=7, edge_color="white")]
+                       "marker", INK, size=7, edge_color="white")]

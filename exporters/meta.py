@@ -51,7 +51,7 @@ PARAMETER_LABELS: dict[str, tuple[str, str]] = {
 }
 
 
-def _tr(lang: str, nl: str, en: str) -> str:
+def tr(lang: str, nl: str, en: str) -> str:
     """The Dutch or the English text (English only for ``lang="en"``)."""
     return en if lang == "en" else nl
 

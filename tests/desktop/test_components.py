@@ -462,6 +462,23 @@ def test_layer_list_model_follows_the_layer_list(qtbot):
     assert layers["a"].visible is False
 
 
+def test_layer_tooltip_groups_the_count_the_interface_languages_way(qtbot):
+    from slimmeregio.desktop.layerpanel import LayerListModel
+
+    n = 1234
+    frame = gpd.GeoDataFrame({"geometry": [Point(i, 0) for i in range(n)]}, crs="EPSG:31370")
+    model = LayerListModel(LayerList([Layer("punten", frame)]))
+    tooltip = model.data(model.index(0), Qt.ItemDataRole.ToolTipRole)
+    assert "1.234 objecten" in tooltip
+    i18n.set_language("en")
+    try:
+        # English groups thousands with a comma (the old tooltip showed "1.234" in both languages)
+        tooltip = model.data(model.index(0), Qt.ItemDataRole.ToolTipRole)
+        assert "1,234" in tooltip and "1.234" not in tooltip
+    finally:
+        i18n.set_language("nl")
+
+
 def test_numbers_are_formatted_the_planners_way():
     from slimmeregio.desktop.resultspanel import fmt, higher_is_better
 
