@@ -52,11 +52,12 @@ def format_value(value: Any) -> str:
     if value is None:
         return ""
     if isinstance(value, float | np.floating):
-        if math.isnan(value):
+        number = float(value)
+        if math.isnan(number):
             return ""
-        if float(value).is_integer() and abs(value) < 1e15:
-            return f"{int(value)}"
-        return f"{value:.6g}" if abs(value) < 1e6 else f"{value:.0f}"
+        if number.is_integer() and abs(number) < 1e15:
+            return f"{int(number)}"
+        return f"{number:.6g}" if abs(number) < 1e6 else f"{number:.0f}"
     if isinstance(value, bool | np.bool_):
         return tr("ja") if value else tr("nee")
     if value is pd.NaT:

@@ -27,6 +27,8 @@ from slimmeregio.scenarios.model import Scenario
 class EditToolsMixin:
     """Map edit tools that append modifications to the current scenario. Mixed into :class:`MainWindow`."""
 
+    _move_source: str | None
+
     # -------------------------------------------------------------- scenarios
     def _scenario_changed(self) -> None:
         cur = self.store.current

@@ -8,6 +8,7 @@ free of Qt. The panel shows the top-most layer first, as GIS users expect.
 from __future__ import annotations
 
 import contextlib
+from collections.abc import Iterable
 from typing import Any
 
 from PyQt6.QtCore import (
@@ -187,7 +188,7 @@ class LayerListModel(QAbstractListModel):
     def mimeTypes(self) -> list[str]:  # noqa: N802
         return [_MIME]
 
-    def mimeData(self, indexes: list[QModelIndex]) -> QMimeData:  # noqa: N802
+    def mimeData(self, indexes: Iterable[QModelIndex]) -> QMimeData:  # noqa: N802
         data = QMimeData()
         rows = sorted({i.row() for i in indexes if i.isValid()})
         if rows:

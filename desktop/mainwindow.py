@@ -158,8 +158,10 @@ class MainWindow(ProjectFilesMixin, LayerActionsMixin, EditToolsMixin, RunContro
         bar = self.menuBar()
         self.menus: dict[str, QMenu] = {}
         for key, title in MENUS.items():
-            self.menus[key] = bar.addMenu(tr(title))
-        previous_group = {}
+            menu = bar.addMenu(tr(title))
+            assert menu is not None  # addMenu(title) always makes one
+            self.menus[key] = menu
+        previous_group: dict[str, tuple[Any, Any]] = {}
         for spec in ACTIONS:
             menu = self.menus[spec.menu]
             if spec.menu in previous_group and previous_group[spec.menu] != (spec.toolbar, spec.group):

@@ -98,7 +98,7 @@ class OsmImportDialog(QDialog):
         self.resize(620, 560)
         self.window_ = window
         self.job: Any = None
-        self.result: Any = None
+        self.imported: Any = None
         project_layers = list(window.project.layers)
         self.has_municipalities = any(
             (la.role == Role.MUNICIPALITIES or "Polygon" in la.geometry_type) and not la.is_raster and len(la)
@@ -231,7 +231,7 @@ class OsmImportDialog(QDialog):
             job = osm_job(Path(text), bbox=bbox)  # type: ignore[arg-type]
         else:
             job = osm_job(Path(text), layers=list(w.project.layers), buffer_m=float(self.buffer.value()))
-        self.result = None
+        self.imported = None
         self.add_btn.setEnabled(False)
         self.report.clear()
         self.go.setEnabled(False)
@@ -256,7 +256,7 @@ class OsmImportDialog(QDialog):
         self.cancel_btn.setText(tr("Sluiten"))
 
     def _done(self, result: Any) -> None:
-        self.result = result
+        self.imported = result
         self.report.setPlainText(report_text(result, language()))
         self.status.setText(tr("Import klaar. Controleer het verslag en voeg de lagen toe."))
         self.add_btn.setEnabled(True)
@@ -277,9 +277,9 @@ class OsmImportDialog(QDialog):
 
     def add_layers(self) -> list[Layer]:
         """Close and let the planner confirm the layers; returns those added."""
-        if self.result is None:
+        if self.imported is None:
             return []
-        result, use = self.result, self.use_network.isChecked()
+        result, use = self.imported, self.use_network.isChecked()
         self.accept()
         return list(self.window_.add_osm_result(result, use_for_analysis=use))
 

@@ -12,6 +12,7 @@ import geopandas as gpd
 import numpy as np
 import pytest
 from PyQt6.QtCore import QPoint, QPointF, Qt
+from PyQt6.QtWidgets import QDialog
 from shapely.geometry import Point
 
 from slimmeregio.desktop import errors as dialogs
@@ -306,6 +307,9 @@ def test_style_dialog_categories_use_the_shared_palette(qtbot, project):
     dialog.kind.setCurrentIndex(dialog.kind.findData("categories"))
     dialog.column.setCurrentText("klasse")
     assert dialog.style().categories == layer.style.categories  # the current style is kept
+    # the dialog's size is Qt's (spin boxes named width/size used to shadow QWidget.width()/size())
+    assert dialog.size().width() == dialog.width() > 0
+    assert dialog.line_width.value() == pytest.approx(layer.style.line_width)
     dialog._rebuild()  # "Klassen opnieuw berekenen": from the values present
     style = dialog.style()
     assert style.kind == "categories" and style.column == "klasse"
@@ -386,7 +390,9 @@ def test_compare_dialog_fills_table_and_difference_map(qtbot, window):
     job = dialog.start()
     with qtbot.waitSignal(job.finished, timeout=60_000):
         pass
-    assert dialog.result is not None, dialogs.HEADLESS_SINK
+    assert dialog.outcome is not None, dialogs.HEADLESS_SINK
+    # QDialog.result() is the dialog's own (a stored comparison used to shadow it)
+    assert dialog.result() in (QDialog.DialogCode.Accepted.value, QDialog.DialogCode.Rejected.value)
     assert dialog.model.rowCount() > 10
     assert "winnen" in dialog.summary.text()
     qtbot.mouseClick(dialog.map_btn, Qt.MouseButton.LeftButton)
@@ -404,8 +410,8 @@ def test_siting_dialog_suggests_and_accepts_a_site(qtbot, window):
     job = dialog.start()
     with qtbot.waitSignal(job.finished, timeout=60_000):
         pass
-    assert dialog.result is not None, dialogs.HEADLESS_SINK
-    sites = dialog.result.sites
+    assert dialog.siting is not None, dialogs.HEADLESS_SINK
+    sites = dialog.siting.sites
     assert 1 <= len(sites) <= 2 and dialog.model.rowCount() == len(sites)
     assert list(sites["gain_dwellings"]) == sorted(sites["gain_dwellings"], reverse=True) or len(sites) == 1
     when_modal(fill_modification())
