@@ -9,6 +9,7 @@ form (map source line, Excel sheet, slide, manifest, GeoPackage metadata).
 
 from __future__ import annotations
 
+import logging
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from datetime import datetime
@@ -16,7 +17,10 @@ from pathlib import Path
 from typing import Any
 
 from slimmeregio import __version__
+from slimmeregio.layers.errors import SlimmeRegioError
 from slimmeregio.layers.model import Project
+
+_log = logging.getLogger(__name__)
 
 __all__ = [
     "BRUSSELS_NOTES",
@@ -299,11 +303,9 @@ def _region_sources(project: Project) -> dict[str, str]:
 
     Only for layers actually loaded from the embedded region files.
     """
-    try:
-        from slimmeregio.layers.region import region_provenance
-        from slimmeregio.resources import POPULATION_TIF, REGION_GPKG
-    except ImportError:
-        return {}
+    from slimmeregio.layers.region import region_provenance
+    from slimmeregio.resources import POPULATION_TIF, REGION_GPKG
+
     embedded = {REGION_GPKG.resolve(), POPULATION_TIF.resolve()}
     names = [
         layer.name
@@ -314,7 +316,9 @@ def _region_sources(project: Project) -> dict[str, str]:
         return {}
     try:
         provenance = region_provenance()
-    except Exception:  # a damaged resources file must not stop an export
+    except (SlimmeRegioError, OSError, ValueError, KeyError, TypeError) as error:
+        # a damaged resources file must not stop an export, but it must not pass unnoticed
+        _log.warning("export without source lines: the region's provenance cannot be read (%s)", error)
         return {}
     lines: dict[str, str] = {}
     for name in names:

@@ -81,6 +81,26 @@ def test_render_draws_layer_colours_where_the_features_are(qtbot, project):
     assert image.pixelColor(120, 120).name() == "#f5f3ee"
 
 
+def test_a_layer_the_render_loop_skips_is_logged_once(qtbot, project, monkeypatch, caplog):
+    import logging
+
+    from slimmeregio.desktop import maprender
+
+    def broken(self, p, view, extent):
+        raise AttributeError("no such attribute")
+
+    monkeypatch.setattr(maprender.LayerGraphics, "draw", broken)
+    monkeypatch.setattr(maprender, "_not_drawn", set())
+    canvas = MapCanvas(project.layers)
+    qtbot.addWidget(canvas)
+    canvas.resize(200, 200)
+    with caplog.at_level(logging.WARNING, logger="slimmeregio"):
+        canvas.render_image()
+        canvas.render_image()  # a repaint does not log again
+    skipped = [r for r in caplog.records if "is not drawn" in r.getMessage()]
+    assert len(skipped) == len(project.layers) and all(r.exc_info for r in skipped)
+
+
 def test_build_path_matches_the_geometry():
     coords = np.array([[0.0, 0.0], [10.0, 0.0], [10.0, 5.0], [20.0, 20.0], [30.0, 20.0]])
     starts = np.array([True, False, False, True, False])
@@ -171,6 +191,41 @@ def test_worker_reports_progress_result_and_cancels(qtbot):
         job.cancel()
     qtbot.waitUntil(lambda: not job.running, timeout=30_000)
     assert runner.jobs == []
+
+
+def test_a_failure_after_cancel_shows_as_cancelled_and_is_logged(qtbot, caplog):
+    import logging
+
+    runner = WorkerRunner()
+    started = threading.Event()
+
+    def fails_when_cancelled(progress=None, cancel=None):
+        started.set()
+        while not cancel():
+            time.sleep(0.005)
+        raise KeyError("a defect on the way out")
+
+    job = runner.start("fails", fails_when_cancelled)
+    started.wait(5)
+    with caplog.at_level(logging.WARNING, logger="slimmeregio"):
+        with qtbot.waitSignal(job.cancelled, timeout=30_000):
+            job.cancel()
+        qtbot.waitUntil(lambda: not job.running, timeout=30_000)
+    failed = [r for r in caplog.records if "failed after it was cancelled" in r.getMessage()]
+    assert len(failed) == 1 and "KeyError" in failed[0].getMessage() and failed[0].exc_info
+
+
+def test_help_menu_opens_the_log_folder(window, monkeypatch):
+    from PyQt6.QtGui import QDesktopServices
+
+    from slimmeregio.layers.applog import log_dir
+
+    opened = []
+    monkeypatch.setattr(QDesktopServices, "openUrl", lambda url: opened.append(url.toLocalFile()))
+    action = window.actions_by_id["error_log"]
+    assert action.text() == "&Logboek openen"
+    action.trigger()
+    assert [Path(p) for p in opened] == [log_dir()]
 
 
 def test_worker_error_reaches_the_gui_thread(qtbot):
