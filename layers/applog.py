@@ -72,34 +72,37 @@ class _SessionFilter(logging.Filter):
         return True
 
 
-def _our_handler(path: Path) -> logging.Handler | None:
-    for handler in _LOG.handlers:
-        if isinstance(handler, logging.handlers.RotatingFileHandler) and Path(handler.baseFilename) == path:
-            return handler
-    return None
+def _our_handlers() -> list[logging.Handler]:
+    return [h for h in _LOG.handlers if getattr(h, "slimmeregio_log", False)]
 
 
 def configure_logging(*, program: str, level: int = logging.INFO) -> Path | None:
     """Write the ``slimmeregio`` logger and Python warnings to the rotating log file.
 
-    Idempotent per log file. ``program`` (``desktop``, ``cli run`` ...) is
+    Idempotent; a later call for another folder (tests, a changed environment)
+    moves the log there rather than writing two. ``program`` (``desktop``, ``cli run`` ...) is
     written in the first line of the session. Returns the log's path, or None
     when the folder cannot be written (the application works on without a log).
     """
+    warnings_log = logging.getLogger("py.warnings")
     try:
         path = log_file()
-        handler = _our_handler(path.resolve())
-        if handler is None:
-            handler = logging.handlers.RotatingFileHandler(
-                path, maxBytes=MAX_BYTES, backupCount=BACKUPS, encoding="utf-8", delay=True
-            )
-            handler.setFormatter(logging.Formatter(_FORMAT))
-            handler.addFilter(_SessionFilter())
-            _LOG.addHandler(handler)
-            warnings_log = logging.getLogger("py.warnings")
-            warnings_log.addHandler(handler)
     except OSError:
         return None
+    current = _our_handlers()
+    if not any(Path(getattr(h, "baseFilename", "")) == path.resolve() for h in current):
+        for old in current:
+            _LOG.removeHandler(old)
+            warnings_log.removeHandler(old)
+            old.close()
+        handler = logging.handlers.RotatingFileHandler(
+            path, maxBytes=MAX_BYTES, backupCount=BACKUPS, encoding="utf-8", delay=True
+        )
+        handler.slimmeregio_log = True  # type: ignore[attr-defined]
+        handler.setFormatter(logging.Formatter(_FORMAT))
+        handler.addFilter(_SessionFilter())
+        _LOG.addHandler(handler)
+        warnings_log.addHandler(handler)
     logging.captureWarnings(True)
     if _LOG.level == logging.NOTSET or _LOG.level > level:
         _LOG.setLevel(level)

@@ -26,6 +26,18 @@ def log_folder(tmp_path: Path, monkeypatch: pytest.MonkeyPatch):
     logging.captureWarnings(False)
 
 
+def test_a_new_folder_moves_the_log(tmp_path: Path, monkeypatch: pytest.MonkeyPatch, log_folder: Path) -> None:
+    first = applog.configure_logging(program="first")
+    monkeypatch.setenv("SLIMMEREGIO_LOG_DIR", str(tmp_path / "elsewhere"))
+    second = applog.configure_logging(program="second")
+    assert first != second
+    ours = [h for h in logging.getLogger("slimmeregio").handlers if getattr(h, "slimmeregio_log", False)]
+    assert [h.baseFilename for h in ours] == [str(second)]  # type: ignore[attr-defined]
+    for handler in ours:
+        handler.close()
+        logging.getLogger("slimmeregio").removeHandler(handler)
+
+
 def _flush() -> None:
     for handler in logging.getLogger("slimmeregio").handlers:
         handler.flush()
@@ -35,8 +47,8 @@ def test_the_log_holds_the_session_runs_with_timing_and_warnings(log_folder: Pat
     path = applog.configure_logging(program="test")
     assert path == log_folder / "slimmeregio.log"
     assert applog.configure_logging(program="test again") == path  # idempotent: one handler per file
-    ours = [h for h in logging.getLogger("slimmeregio").handlers if getattr(h, "baseFilename", "") == str(path)]
-    assert len(ours) == 1
+    ours = [h for h in logging.getLogger("slimmeregio").handlers if getattr(h, "slimmeregio_log", False)]
+    assert [h.baseFilename for h in ours] == [str(path)]  # type: ignore[attr-defined]
     with applog.timed("sleep"):
         pass
     with pytest.raises(ZeroDivisionError), applog.timed("divide"):
