@@ -55,3 +55,20 @@ def test_mypy_clean() -> None:
         [sys.executable, "-m", "mypy"], cwd=ROOT, capture_output=True, text=True, timeout=600
     )
     assert result.returncode == 0, result.stdout + result.stderr
+
+
+def test_every_module_has_a_job_and_a_line_in_docs_architecture() -> None:
+    """Each module opens with one sentence on its job, and docs/architecture.md names it."""
+    import ast
+
+    page = (ROOT / "docs" / "architecture.md").read_text(encoding="utf-8")
+    missing_doc, missing_line = [], []
+    for folder in ("", "layers", "scenarios", "exporters", "desktop", "resources"):
+        for path in sorted((ROOT / folder).glob("*.py")):
+            rel = path.relative_to(ROOT).as_posix()
+            if not ast.get_docstring(ast.parse(path.read_text(encoding="utf-8"))):
+                missing_doc.append(rel)
+            if f"| `{rel}` |" not in page:
+                missing_line.append(rel)
+    assert not missing_doc, f"modules without a docstring: {missing_doc}"
+    assert not missing_line, f"add a line for these modules to docs/architecture.md: {missing_line}"
