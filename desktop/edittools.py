@@ -18,7 +18,7 @@ from slimmeregio.desktop.i18n import language, tr
 from slimmeregio.desktop.mapcanvas import HOUSING_AREA_COLOR, MapTool, OverlayItem
 from slimmeregio.layers.errors import ScenarioError, SlimmeRegioError
 from slimmeregio.layers.model import Layer
-from slimmeregio.layers.numbers import fmt_number
+from slimmeregio.layers.numbers import fmt_metres, fmt_number
 from slimmeregio.layers.roles import Role
 from slimmeregio.layers.symbology import CHANGE_COLORS, HOPPIN_COLORS
 from slimmeregio.scenarios.model import Scenario
@@ -334,7 +334,7 @@ def _ha(area_m2: float) -> str:
 
 
 def _n(value: float) -> str:
-    """Metres without decimals, thousands grouped the interface language's way."""
-    return fmt_number(value, lang=language(), digits=0)
+    """Metres without decimals, thousands grouped by a space (see :func:`fmt_metres`)."""
+    return fmt_metres(value)
 
 

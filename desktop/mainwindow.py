@@ -44,7 +44,7 @@ from slimmeregio.desktop.scenariopanel import ScenarioPanel, ScenarioStore
 from slimmeregio.desktop.settings import AppSettings, log_dir
 from slimmeregio.desktop.worker import Job, WorkerRunner
 from slimmeregio.layers.model import Layer, Project
-from slimmeregio.layers.numbers import fmt_number
+from slimmeregio.layers.numbers import fmt_metres
 from slimmeregio.layers.roles import Role
 from slimmeregio.scenarios.model import Scenario
 from slimmeregio.scenarios.runs import LayerVersions
@@ -353,10 +353,10 @@ class MainWindow(ProjectFilesMixin, LayerActionsMixin, EditToolsMixin, RunContro
 
     # ------------------------------------------------------------------- map
     def _show_coords(self, x: float, y: float) -> None:
-        self.coord_label.setText(tr("x {x}  y {y} m", x=fmt_number(x, lang=language(), digits=0), y=fmt_number(y, lang=language(), digits=0)))
+        self.coord_label.setText(tr("x {x}  y {y} m", x=fmt_metres(x), y=fmt_metres(y)))
 
     def _show_scale(self) -> None:
-        self.scale_label.setText(f"1 : {fmt_number(round(self.canvas.view.scale_denominator, -1), lang=language(), digits=0)}")
+        self.scale_label.setText(f"1 : {fmt_metres(round(self.canvas.view.scale_denominator, -1))}")
 
     def tool_navigate(self, checked: bool = True) -> None:
         if checked:
