@@ -295,6 +295,8 @@ def import_gtfs_command(
 
 @cli.command("info")
 @click.argument("paths", nargs=-1, required=True, type=click.Path())
+@click.option("--bbox", default=None, metavar="XMIN,YMIN,XMAX,YMAX",
+              help="For a service URL with --layer: only this area (Lambert 72 metres).")
 @click.option("--layer", default=None, help="Only this layer of the file.")
 @click.option("--crs", default=None, help="Coordinate system of the data, e.g. 31370 or 4326.")
 @click.option(
@@ -313,15 +315,26 @@ def import_gtfs_command(
 )
 def info_command(
     paths: tuple[str, ...],
+    bbox: str | None,
     layer: str | None,
     crs: str | None,
     role: str | None,
     field_pairs: tuple[str, ...],
 ) -> None:
     """Show the layers of PATHS: geometry, count, coordinate system, bounds,
-    role, field mapping and what was repaired or guessed."""
+    role, field mapping and what was repaired or guessed.
+
+    A PATH may be the http(s) address of a WFS or OGC API Features service:
+    without --layer its layers are listed, with --layer that layer is read."""
     from slimmeregio.layers.describe import layer_info_lines
     from slimmeregio.layers.io import load_layers
+    from slimmeregio.layers.services import (
+        capabilities_lines,
+        is_service_url,
+        parse_bbox,
+        read_service_layer,
+        service_capabilities,
+    )
 
     lang = _lang()
     fields: dict[str, str] = {}
@@ -331,7 +344,25 @@ def info_command(
             raise click.BadParameter("KEY=COLUMN", param_hint="--field")
         fields[key.strip()] = column.strip()
     with user_errors():
+        try:
+            area = parse_bbox(bbox) if bbox else None
+        except ValueError as error:
+            raise click.BadParameter(str(error), param_hint="--bbox") from None
         for path in paths:
+            if is_service_url(path):
+                if layer is None:
+                    lines = capabilities_lines(service_capabilities(path), lang)
+                else:
+                    with progress_bar(layer) as bar:
+                        found = read_service_layer(path, layer, bbox=area, role=_role_or_none(role),
+                                                   fields=fields or None, progress=bar)
+                    lines = layer_info_lines(found, lang)
+                    if found.service is not None:
+                        lines.insert(1, "  " + ("bron" if lang == "nl" else "source") + ": "
+                                     + found.service.describe(lang))
+                click.echo("\n".join(lines))
+                click.echo("")
+                continue
             with progress_bar(os.path.basename(path)) as bar:
                 layers = load_layers(
                     path, layer=layer, crs=crs, role=role, fields=fields or None, progress=bar
@@ -344,6 +375,34 @@ def info_command(
             for item in layers:
                 click.echo("\n".join(layer_info_lines(item, lang)))
             click.echo("")
+
+
+def _background(key: str | None) -> Any:
+    """The preset background map ``key`` for print maps (None: none)."""
+    if key is None:
+        return None
+    from slimmeregio.layers.tiles import PRESETS, Background
+
+    if key not in PRESETS:
+        raise click.BadParameter(", ".join(PRESETS), param_hint="--background")
+    return Background(PRESETS[key])
+
+
+def _role_or_none(role: str | None) -> Any:
+    from slimmeregio.layers.roles import Role
+
+    return Role(role) if role else None
+
+
+def _refreshed(project: Any, refresh: bool) -> Any:
+    """``project`` with its service layers read again when ``refresh`` (else
+    their saved snapshots, untouched)."""
+    if refresh:
+        from slimmeregio.layers.services import refresh_project
+
+        for name in refresh_project(project):
+            click.echo(("vernieuwd: " if _lang() == "nl" else "refreshed: ") + name, err=True)
+    return project
 
 
 @cli.command("export")
@@ -368,6 +427,11 @@ def info_command(
                    "projects on today's situation), first in the pack.")
 @click.option("--project", "project_path", type=click.Path(dir_okay=False), default=None,
               help="Project file (.srp/.gpkg) or layer file; default: the embedded region.")
+@click.option("--refresh", is_flag=True,
+              help="Read the project's service layers (WFS / OGC API) again first; default: their saved snapshot.")
+@click.option("--background", "background_key", default=None, metavar="MAP",
+              help="Draw a background map under the regional maps: osm, grb, grb-grijs, orthofoto, grb-wms or "
+                   "orthofoto-wms (needs a connection; default: none, so the pack is reproducible offline).")
 def export_command(
     scenario_files: tuple[str, ...],
     out_dir: str,
@@ -379,6 +443,8 @@ def export_command(
     force: bool,
     planned: bool,
     project_path: str | None,
+    refresh: bool,
+    background_key: str | None,
 ) -> None:
     """Evaluate SCENARIO_FILES against the base and write the council pack
     (maps, atlas, web map, Excel, slides, GeoPackage, manifest) into --out."""
@@ -393,10 +459,11 @@ def export_command(
     lang = _lang()
     with user_errors():
         chosen_formats = parse_formats(formats)
+        background = _background(background_key)
         parse_paper(paper)
         scenarios = [Scenario.load(path) for path in scenario_files]
         out = output_folder(out_dir)  # before the computation: a folder we cannot write fails now
-        project = load_project_source(project_path)
+        project = _refreshed(load_project_source(project_path), refresh)
         with progress_bar("Export") as bar:
             task = Task(bar)
             with timed(f"export: compare {', '.join(repr(s.name) for s in scenarios)}"):
@@ -410,7 +477,7 @@ def export_command(
             manifest = export_pack(
                 comparisons, out, project=project, siting=siting, formats=chosen_formats,
                 paper=paper, atlas=atlas, municipalities=list(municipalities) or None, force=force,
-                lang=lang, progress=task.sub(0.55, 1.0).report,
+                lang=lang, progress=task.sub(0.55, 1.0).report, background=background,
             )
     count = len(manifest.files)
     if lang == "nl":
@@ -442,7 +509,9 @@ def scenario_example_command() -> None:
 @click.option("--out", "out_dir", required=True, type=click.Path(file_okay=False),
               help="Folder for results.gpkg and summary.json (created when missing).")
 @click.option("--force", is_flag=True, help="Replace results.gpkg and summary.json if they exist.")
-def run_command(scenario_file: str, project_path: str | None, out_dir: str, force: bool) -> None:
+@click.option("--refresh", is_flag=True,
+              help="Read the project's service layers (WFS / OGC API) again first; default: their saved snapshot.")
+def run_command(scenario_file: str, project_path: str | None, out_dir: str, force: bool, refresh: bool) -> None:
     """Evaluate SCENARIO_FILE against the base; write results.gpkg and summary.json."""
     from slimmeregio.exporters.run_files import RUN_FILES, run_summary, write_run_files
     from slimmeregio.layers.progress import Task
@@ -457,7 +526,7 @@ def run_command(scenario_file: str, project_path: str | None, out_dir: str, forc
         out = output_folder(out_dir)
         for name in RUN_FILES:
             check_overwrite(out / name, force)
-        project = load_project_source(project_path)
+        project = _refreshed(load_project_source(project_path), refresh)
         with progress_bar("Run") as bar:
             task = Task(bar)
             with timed(f"run: compare {scenario.name!r} ({len(scenario.modifications)} modifications)"):

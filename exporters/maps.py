@@ -48,6 +48,7 @@ from matplotlib.figure import Figure
 from slimmeregio.exporters._safe import check_overwrite, writing, xml_text
 from slimmeregio.exporters.figure_text import clean_figure_texts, missing_glyphs_reported_once
 from slimmeregio.exporters.headline import changes_access, headline_threshold
+from slimmeregio.exporters.map_background import draw_background
 from slimmeregio.exporters.map_layout import (
     FRAME,
     PAPERS,
@@ -108,6 +109,7 @@ from slimmeregio.layers.symbology import (
     DENSITY_BREAKS,
     DENSITY_COLORS,
 )
+from slimmeregio.layers.tiles import Background
 
 __all__ = [
     "DENSITY_BREAKS",
@@ -208,6 +210,8 @@ class MapRequest:
     lang: str = "nl"
     #: Flow class bounds per flow column shared by every map of a pack (default: from this map's flows).
     flow_breaks: dict[str, list[float]] | None = None
+    #: A background map under the layers (default none: a pack stays reproducible offline).
+    background: Background | None = None
 
 
 def _masterplan(project: Project, req: MapRequest, figure: Figure | None = None) -> Figure:
@@ -274,6 +278,8 @@ def _masterplan(project: Project, req: MapRequest, figure: Figure | None = None)
     for spine in ax.spines.values():
         spine.set_color(FRAME)
         spine.set_linewidth(0.9)
+    if req.background is not None:
+        meta = draw_background(ax, req.background, extent, (mw * paper.width_mm, mh * paper.height_mm), meta)
     zoomed = focus is not None
     nl = lang == "nl"
     sections: list[tuple[str, list[LegendItem]]] = []
@@ -428,11 +434,12 @@ def save_figure(fig: Figure, path: str | Path, *, force: bool = False, dpi: int 
 def export_map(project: Project, path: str | Path, *, theme: str = "base", evaluation: Any = None,
                comparison: Any = None, siting: Any = None, paper: str | Paper = "a3-landscape",
                meta: ExportMeta | None = None, municipality: str | None = None, force: bool = False,
-               dpi: int = 300, lang: str = "nl") -> Path:
-    """Draw a masterplan map (see :func:`masterplan_figure`) and save it."""
+               dpi: int = 300, lang: str = "nl", background: Background | None = None) -> Path:
+    """Draw a masterplan map (see :func:`masterplan_figure`) and save it;
+    ``background`` (default none) is drawn under it with its attribution."""
     check_overwrite(path, force)  # fail before spending seconds drawing
     fig = masterplan_figure(project, theme=theme, evaluation=evaluation, comparison=comparison, siting=siting,
-                            paper=paper, meta=meta, municipality=municipality, lang=lang)
+                            paper=paper, meta=meta, municipality=municipality, lang=lang, background=background)
     if meta is None:
         meta = build_meta(project, scenario=getattr(comparison.scenario if comparison else evaluation, "scenario", None),
                           lang=lang)

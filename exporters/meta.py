@@ -289,7 +289,10 @@ def _jsonable(value: Any) -> Any:
     return str(value)
 
 
-def _layer_source_line(layer: Any) -> str | None:
+def _layer_source_line(layer: Any, lang: str = "nl") -> str | None:
+    service = getattr(layer, "service", None)
+    if service is not None:  # a web service's snapshot: where and when it was retrieved
+        return f"{layer.name}: {service.describe(lang)}"
     source = getattr(layer, "source", None)
     if source is None:
         return None
@@ -354,7 +357,7 @@ def build_meta(
     sources = [
         line
         for layer in project.layers
-        if (line := region.get(layer.name) or _layer_source_line(layer))
+        if (line := region.get(layer.name) or _layer_source_line(layer, lang))
     ]
     if not sources and len(project.layers):
         en = lang == "en"

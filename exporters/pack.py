@@ -232,7 +232,7 @@ def _sha256(path: Path) -> str:
 
 
 def _map_jobs(project: Project, base: Any, runs: list[tuple[str, Any, Any]], siting: Any, formats: Sequence[str],
-              paper: Any, meta: ExportMeta, lang: str) -> list[_Job]:
+              paper: Any, meta: ExportMeta, lang: str, background: Any = None) -> list[_Job]:
     """One job per (map, theme): draws once and saves every map format."""
     fmts = [f for f in formats if f in _MAP_FORMATS]
     if not fmts:
@@ -272,7 +272,8 @@ def _map_jobs(project: Project, base: Any, runs: list[tuple[str, Any, Any]], sit
 
         def write(staging: Path, stem: str = stem, theme: str = theme, kwargs: dict[str, Any] = kwargs,
                   theme_meta: ExportMeta = theme_meta) -> None:
-            fig = masterplan_figure(project, theme=theme, paper=paper, meta=theme_meta, lang=lang, **kwargs)
+            fig = masterplan_figure(project, theme=theme, paper=paper, meta=theme_meta, lang=lang,
+                                    background=background, **kwargs)
             for fmt in fmts:
                 save_figure(fig, staging / f"{stem}.{fmt}", meta=theme_meta, theme=theme)
 
@@ -299,6 +300,7 @@ def export_pack(
     lang: str = "nl",
     progress: Any = None,
     cancel: Any = None,
+    background: Any = None,
 ) -> Manifest:
     """Write the council pack for ``results`` into ``out_dir``.
 
@@ -331,6 +333,10 @@ def export_pack(
         ``"nl"`` (default) or ``"en"``: language of the maps, web map,
         workbook, slides, the file descriptions and the read-me
         (``LEESMIJ.txt`` / ``README.txt``, see :func:`readme_name`).
+    background
+        A :class:`~slimmeregio.layers.tiles.Background` drawn under the
+        regional maps, its attribution on their source line (default none:
+        the pack stays reproducible offline).
 
     Returns
     -------
@@ -349,7 +355,7 @@ def export_pack(
     if meta is None:
         meta = build_meta(project, scenario=first.scenario, parameters=first.parameters,
                           scenarios=[ev.scenario for _, ev, _ in runs], lang=lang)
-    jobs = _map_jobs(project, base, runs, siting, fmts, paper_spec, meta, lang)
+    jobs = _map_jobs(project, base, runs, siting, fmts, paper_spec, meta, lang, background)
     munis = municipality_frame(project_layers(project))
     chosen: list[tuple[str, str]] = []
     if municipalities:

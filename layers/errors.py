@@ -51,6 +51,9 @@ __all__ = [
     "LayerNotFoundError",
     "OsmImportError",
     "GtfsImportError",
+    "ServiceUrlError",
+    "ServiceUnavailableError",
+    "ServiceResponseError",
     "ExpressionError",
 ]
 
@@ -405,6 +408,43 @@ class GtfsImportError(SlimmeRegioError, ValueError):
     messages = {
         "nl": "GTFS-import mislukt voor {path}: {reason}",
         "en": "GTFS import failed for {path}: {reason}",
+    }
+
+
+class ServiceUrlError(SlimmeRegioError, ValueError):
+    """A web service address that is refused before any request is made."""
+
+    messages = {
+        "nl": "Dit webadres wordt niet aanvaard ({reason}): {url}",
+        "en": "This web address is not accepted ({reason}): {url}",
+    }
+    hints = {
+        "nl": "Geef een http- of https-adres van een WMS-, WMTS-, XYZ-, WFS- of OGC API Features-dienst.",
+        "en": "Give an http or https address of a WMS, WMTS, XYZ, WFS or OGC API Features service.",
+    }
+
+
+class ServiceUnavailableError(SlimmeRegioError, ConnectionError):
+    """No answer from a web service (offline, refused, timed out)."""
+
+    messages = {
+        "nl": "Geen verbinding met {url}: {reason}",
+        "en": "No connection to {url}: {reason}",
+    }
+    hints = {
+        "nl": "Controleer de internetverbinding en probeer later opnieuw; "
+        "lagen in het project behouden hun laatst opgehaalde versie.",
+        "en": "Check the internet connection and try again later; "
+        "layers in the project keep their last retrieved version.",
+    }
+
+
+class ServiceResponseError(SlimmeRegioError, ValueError):
+    """A web service answered, but not with what was asked."""
+
+    messages = {
+        "nl": "De dienst {url} gaf geen bruikbaar antwoord: {reason}",
+        "en": "The service {url} gave no usable answer: {reason}",
     }
 
 
