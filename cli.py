@@ -417,7 +417,7 @@ def _refreshed(project: Any, refresh: bool) -> Any:
               help="Also write atlas/atlas_<scenario>.pdf per scenario: one page for every municipality "
                    "of the region (never cut by --municipality).")
 @click.option("--municipality", "municipalities", multiple=True, metavar="NAME",
-              help="Add a folder gemeenten/NAME/ with one map page per scenario, a workbook with only that "
+              help="Add a folder gemeenten/NAME/ (municipalities/NAME/ with --lang en) with one map page per scenario, a workbook with only that "
                    "municipality and its own deck (name or NIS code; repeatable). The regional files stay whole.")
 @click.option("--sites", "sites", type=click.IntRange(0, 50), default=0, show_default=True,
               help="Also suggest this many new mobipunt sites (map, web map, GeoPackage).")
@@ -618,7 +618,9 @@ def sweep_command(
                    f"{outcome.errors} with an error ({outcome.seconds:.1f} s)")
     for r in ranked.head(5).itertuples():
         click.echo(f"  {r.rank}. #{r.idx} {r.label}: {r.gain:+.3f}")
-    names = ", ".join(p.name for p in [outcome.store, *files])
+    from slimmeregio.scenarios.sweep_parquet import PARQUET_DIR
+
+    names = ", ".join([outcome.store.name, f"{PARQUET_DIR}/", *(p.name for p in files)])
     click.echo(f"{'Geschreven in' if nl else 'Written to'} {out_dir}: {names}")
 
 

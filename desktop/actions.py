@@ -97,6 +97,7 @@ ACTIONS: tuple[ActionSpec, ...] = (
     _spec("run", "Scenario &doorrekenen", "run_scenario", "scenario", "run", "F5", toolbar="run"),
     _spec("compare", "Scenario's &vergelijken…", "show_compare", "scenario", "compare", "F7", toolbar="run"),
     _spec("siting", "&Beste plaatsen voor mobipunten…", "show_siting", "scenario", "siting", "", toolbar="run"),
+    _spec("sweep", "S&weep: vele varianten doorrekenen…", "show_sweep", "scenario", "run", ""),
     # export
     _spec("export", "&Exporteren…", "show_export", "export", "export", "Ctrl+E", toolbar="run"),
     # help

@@ -191,5 +191,9 @@ def write_delta(ws: Worksheet, row: int, column: int, after: Any, before: Any, u
     return cell
 
 
-def is_higher_better(key: str) -> bool:
-    return key_unit(key) in ("%",) or key.startswith(("dwellings", "inhabitants", "grid_inhabitants"))
+def is_higher_better(key: str) -> bool | None:
+    """Whether a rise of ``key`` is for the better; ``None`` for a count without a direction (uncoloured)."""
+    from slimmeregio.scenarios.indicator_direction import indicator_direction
+
+    direction = indicator_direction(key)
+    return None if direction == 0 else direction > 0

@@ -34,6 +34,7 @@ import pandas as pd
 
 from slimmeregio.exporters._safe import writing, xml_text
 from slimmeregio.exporters.excel import results_to_export
+from slimmeregio.exporters.gpkg_delta import DELTA_KEYS, changed_rows
 from slimmeregio.exporters.gpkg_styles import write_layer_styles
 from slimmeregio.exporters.meta import ExportMeta, build_meta
 from slimmeregio.layers.model import ANALYSIS_CRS, Project
@@ -348,24 +349,32 @@ def export_geopackage(
         (f"s{i}_{layer_slug(name)}", name, ev, comp) for i, (name, ev, comp) in enumerate(runs, start=1)
     ]
 
-    def add(prefix: str, kind: str, label: str, frame: gpd.GeoDataFrame) -> None:
-        plan.append((f"{prefix}_{kind}", kind, f"{descriptions[kind]} ({label})", frame))
+    def add(prefix: str, kind: str, label: str, frame: gpd.GeoDataFrame, against: Any = None) -> None:
+        """A layer; with ``against`` (the base's frame) only the rows the scenario changes or adds."""
+        description = f"{descriptions[kind]} ({label})"
+        if against is not None and kind in DELTA_KEYS:
+            frame = changed_rows(frame, against, DELTA_KEYS[kind])
+            description += (f"; only what changes against the base, the rest as in basis_{kind}" if en
+                            else f"; alleen wat verandert t.o.v. de basis, de rest zoals in basis_{kind}")
+        plan.append((f"{prefix}_{kind}", kind, description, frame))
 
     for prefix, name, ev, comp in evaluations:
         if prefix == "basis":
             label = "base situation" if en else "basistoestand"
         else:
             label = f"scenario {name}"
-        add(prefix, "woningen", label, ev.dwellings)
+        # a scenario next to the base in this file: its large layers hold what changes (gpkg_delta)
+        ref = base if comp is not None and base is not None and prefix != "basis" else None
+        add(prefix, "woningen", label, ev.dwellings, getattr(ref, "dwellings", None))
         add(prefix, "mobipunten", label, ev.mobipunten)
         if ev.service_areas is not None and not ev.service_areas.empty:
-            add(prefix, "bedieningsgebieden", label, ev.service_areas)
-        add(prefix, "fietsstromen", label, ev.links)
+            add(prefix, "bedieningsgebieden", label, ev.service_areas, getattr(ref, "service_areas", None))
+        add(prefix, "fietsstromen", label, ev.links, getattr(ref, "links", None))
         if ev.removed_links is not None and not ev.removed_links.empty:
             add(prefix, "afgesloten_links", label, ev.removed_links)
         entries = getattr(ev, "brussels_entries", None)
         if entries is not None and not entries.empty:
-            add(prefix, "toegangspunten_brussel", label, entries)
+            add(prefix, "toegangspunten_brussel", label, entries, getattr(ref, "brussels_entries", None))
         munis = _municipality_layer(project, ev.municipalities)
         if munis is not None:
             add(prefix, "gemeenten", label, munis)

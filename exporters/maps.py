@@ -40,6 +40,7 @@ from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Any
 
+import matplotlib
 import numpy as np
 import shapely
 from matplotlib.backends.backend_agg import FigureCanvasAgg
@@ -49,6 +50,8 @@ from slimmeregio.exporters._safe import check_overwrite, writing, xml_text
 from slimmeregio.exporters.figure_text import clean_figure_texts, missing_glyphs_reported_once
 from slimmeregio.exporters.headline import changes_access, headline_threshold
 from slimmeregio.exporters.map_background import draw_background
+from slimmeregio.exporters.map_groups import group_svg_layers
+from slimmeregio.exporters.map_labels import draw_labels
 from slimmeregio.exporters.map_layout import (
     FRAME,
     PAPERS,
@@ -85,7 +88,6 @@ from slimmeregio.exporters.map_themes import (
     draw_changes,
     draw_context,
     draw_flows,
-    draw_labels,
     draw_ledger_callouts,
     draw_link_changes,
     draw_mobipunten,
@@ -93,6 +95,7 @@ from slimmeregio.exporters.map_themes import (
     draw_new_housing,
     draw_sites,
     draw_stations,
+    draw_weakest,
     hoppin_frame,
     network_background,
 )
@@ -302,6 +305,8 @@ def _masterplan(project: Project, req: MapRequest, figure: Figure | None = None)
     elif theme == "access":
         network_background(ax, layers.network, network_links, extent)
         items = draw_access(ax, evaluation, extent, paper, zoomed, lang)
+        if focus is not None:  # a municipality's page: where it is served worst, changed by the scenario or not
+            items += draw_weakest(ax, evaluation, focus, extent, paper, lang)
         access_links = draw_link_changes(ax, evaluation, extent, paper, lang)  # what the scenario built, visible
         sections.append(("Fietstijd tot dichtstbijzijnde mobipunt" if nl else "Cycling time to the nearest hub", items))
         hubs = draw_mobipunten(ax, hoppin_frame(layers.mobipunten, evaluation), extent, paper, lang,
@@ -356,7 +361,8 @@ def _masterplan(project: Project, req: MapRequest, figure: Figure | None = None)
         draw_legend(fig, layout.legend, paper, sections, lang)
         draw_locator(fig, layout.locator, paper, munis, layers.brussels, extent, focus, lang)
         return fig
-    draw_title(fig, layout.title, paper, meta, theme, subtitle, lang)
+    title_used = draw_title(fig, layout.title, paper, meta, theme, subtitle, lang)
+    title_bottom = layout.title[1] + layout.title[3] - title_used - 4.0 * paper.scale / paper.height_mm
     rows = key_figures(evaluation, comparison, siting, municipality=focus, lang=lang,
                        brussels=theme == "flows_brussels")
     if focus_name is not None:
@@ -365,6 +371,9 @@ def _masterplan(project: Project, req: MapRequest, figure: Figure | None = None)
         heading = "Kerncijfers regio" if nl else "Key figures region"
     if paper.landscape:
         lx, ly, lw, lh = layout.legend
+        if ly + lh > title_bottom:  # a long (wrapped) title block pushes the legend down, never under it
+            lh = max(title_bottom - ly, 0.2)
+            layout = replace(layout, legend=(lx, ly, lw, lh))
         fig_h = figures_height(paper, len(rows)) / paper.height_mm
         gap = 5.0 * paper.scale / paper.height_mm
         used = draw_legend(fig, layout.legend, paper, sections, lang, max_height=max((lh - fig_h - gap) / lh, 0.3))
@@ -425,9 +434,13 @@ def save_figure(fig: Figure, path: str | Path, *, force: bool = False, dpi: int 
             metadata = {"Title": xml_text(meta.title), "Creator": f"Slimme Regio Planner {meta.version}",
                         "Description": xml_text(meta.source_line())}
     clean_figure_texts(fig)
-    with writing(target, force=force) as tmp, missing_glyphs_reported_once():
+    # SVG text as <text> elements (editable, searchable), not glyph outlines
+    with (writing(target, force=force) as tmp, missing_glyphs_reported_once(),
+          matplotlib.rc_context({"svg.fonttype": "none" if fmt == "svg" else "path"})):
         fig.savefig(tmp, format=fmt, dpi=dpi if fmt == "png" else 72 if fmt == "svg" else 300,
                     metadata=metadata, facecolor="white")
+        if fmt == "svg":  # one group per map layer
+            Path(tmp).write_bytes(group_svg_layers(Path(tmp).read_bytes()))
     return target
 
 

@@ -41,6 +41,7 @@ from slimmeregio.exporters.maps import (
     save_figure,
 )
 from slimmeregio.exporters.meta import ExportMeta, build_meta, parameter_rows, tr
+from slimmeregio.exporters.pack_names import pack_names
 from slimmeregio.exporters.pack_swap import replace_pack
 from slimmeregio.exporters.slides import export_slides
 from slimmeregio.exporters.webmap import export_webmap
@@ -53,8 +54,6 @@ __all__ = ["FORMATS", "Manifest", "PackFile", "export_pack", "parse_formats", "r
 #: Every format the pack can write.
 FORMATS = ("pdf", "png", "svg", "html", "xlsx", "pptx", "gpkg")
 _MAP_FORMATS = ("pdf", "png", "svg")
-_THEME_FILE = {"base": "basiskaart", "access": "bereikbaarheid", "change": "wijzigingen", "flows": "fietsstromen",
-               "flows_brussels": "fietsstromen_brussel", "siting": "locatievoorstel"}
 _KIND_NL = {
     "map": "Masterplankaart",
     "atlas": "Atlas: één pagina per gemeente",
@@ -240,10 +239,11 @@ def _map_jobs(project: Project, base: Any, runs: list[tuple[str, Any, Any]], sit
     plan: list[tuple[str, str, dict[str, Any], str]] = []
     ref = base if base is not None else (runs[0][1] if runs else None)
     base_label = tr(lang, "Basistoestand", "Base situation")
+    names = pack_names(lang)
     if ref is not None:
-        plan.append(("basis", "base", {"evaluation": ref}, base_label))
+        plan.append((names.base, "base", {"evaluation": ref}, base_label))
     if base is not None:
-        plan.append(("basis", "access", {"evaluation": base}, base_label))
+        plan.append((names.base, "access", {"evaluation": base}, base_label))
     for i, (name, ev, comp) in enumerate(runs, start=1):
         slug = _slug(i, name)
         plan.append((slug, "access", {"evaluation": ev}, name))
@@ -255,7 +255,7 @@ def _map_jobs(project: Project, base: Any, runs: list[tuple[str, Any, Any]], sit
     if siting is not None and len(siting.sites):
         ev = runs[-1][1] if runs else base
         start = runs[-1][0] if runs else base_label
-        plan.append(("voorstel", "siting", {"evaluation": ev, "siting": siting,
+        plan.append((names.suggestion, "siting", {"evaluation": ev, "siting": siting,
                                              "subtitle": tr(lang, f"Vertrekt van: {start}", f"Starting from: {start}")},
                      start))
     # one set of flow classes for every flow map of the pack, so maps of different scenarios compare
@@ -266,7 +266,7 @@ def _map_jobs(project: Project, base: Any, runs: list[tuple[str, Any, Any]], sit
             kwargs["flow_breaks"] = breaks
     jobs = []
     for slug, theme, kwargs, scenario in plan:
-        stem = f"kaarten/{slug}_{_THEME_FILE[theme]}"
+        stem = f"{names.maps}/{slug}_{names.themes[theme]}"
         ev = kwargs.get("evaluation") or kwargs["comparison"].scenario
         theme_meta = meta.with_scenario(ev.scenario, ev.parameters)
 
@@ -327,6 +327,8 @@ def export_pack(
         map page per scenario zoomed to it (``kaart.pdf``), a workbook cut
         to it (``cijfers.xlsx``) and its own deck. The regional outputs,
         the atlas included (always every municipality), are unchanged.
+        File and folder names follow ``lang`` (:mod:`slimmeregio.exporters.pack_names`:
+        ``municipalities/<name>/map.pdf``, ``figures.xlsx`` ... in English).
     force
         Replace existing files.
     lang
@@ -363,43 +365,44 @@ def export_pack(
             row = find_municipality(munis, key)
             chosen.append((str(row["nis"]), str(row["name"])))
     atlas_paper = f"{paper_spec.name.split('-')[0]}-portrait"
+    names = pack_names(lang)  # English packs get English file and folder names
     # the slice of the overall progress the job being written owns (the atlas reports per page)
     current: dict[str, Task] = {"task": task}
     if atlas and "pdf" in fmts:
         for i, (name, ev, comp) in enumerate(runs or [(tr(lang, "Basistoestand", "Base situation"), base, None)],
                                              start=1):
-            slug = _slug(i, name) if runs else "basis"
+            slug = _slug(i, name) if runs else names.base
             theme = "change" if comp is not None else "access"
 
             def write_atlas(staging: Path, slug: str = slug, theme: str = theme, ev: Any = ev, comp: Any = comp) -> None:
-                export_atlas(project, staging / f"atlas/atlas_{slug}.pdf", theme=theme, evaluation=ev, comparison=comp,
+                export_atlas(project, staging / f"{names.atlas}/atlas_{slug}.pdf", theme=theme, evaluation=ev, comparison=comp,
                              paper=atlas_paper,
                              meta=meta.with_scenario(ev.scenario, ev.parameters), lang=lang,
                              progress=current["task"].report, cancel=cancel)
 
             count = len(munis)  # the atlas is always regional: --municipality adds folders, never cuts it
             pages = tr(lang, f"{count} pagina's", f"{count} pages")
-            jobs.append(_Job(f"atlas/atlas_{slug}.pdf", "atlas", f"{_kind('atlas', lang)} ({pages})",
+            jobs.append(_Job(f"{names.atlas}/atlas_{slug}.pdf", "atlas", f"{_kind('atlas', lang)} ({pages})",
                              write_atlas, scenario=name, weight=0.6 * count))
     if "html" in fmts:
-        jobs.append(_Job("webkaart.html", "html", _kind("html", lang),
-                         lambda staging: export_webmap(project, results, staging / "webkaart.html", siting=siting,
+        jobs.append(_Job(names.webmap, "html", _kind("html", lang),
+                         lambda staging: export_webmap(project, results, staging / names.webmap, siting=siting,
                                                        meta=meta, lang=lang), weight=3.0))
     if "xlsx" in fmts:
-        jobs.append(_Job("resultaten.xlsx", "xlsx", _kind("xlsx", lang),
-                         lambda staging: export_excel(results, staging / "resultaten.xlsx", project=project,
+        jobs.append(_Job(names.workbook, "xlsx", _kind("xlsx", lang),
+                         lambda staging: export_excel(results, staging / names.workbook, project=project,
                                                       meta=meta, lang=lang)))
     if "pptx" in fmts:
-        jobs.append(_Job("presentatie.pptx", "pptx", _kind("pptx", lang),
-                         lambda staging: export_slides(project, results, staging / "presentatie.pptx",
+        jobs.append(_Job(names.deck, "pptx", _kind("pptx", lang),
+                         lambda staging: export_slides(project, results, staging / names.deck,
                                                        meta=meta, lang=lang, siting=siting),
                          weight=2.0 + len(runs)))
     if "gpkg" in fmts:
-        jobs.append(_Job("resultaten.gpkg", "gpkg", _kind("gpkg", lang),
-                         lambda staging: export_geopackage(project, results, staging / "resultaten.gpkg",
+        jobs.append(_Job(names.geopackage, "gpkg", _kind("gpkg", lang),
+                         lambda staging: export_geopackage(project, results, staging / names.geopackage,
                                                            siting=siting, meta=meta, lang=lang), weight=3.0))
     for nis, name in chosen:
-        folder = f"gemeenten/{safe_filename(name)}"
+        folder = f"{names.municipalities}/{safe_filename(name)}"
         if "pdf" in fmts:
             # one page per scenario (the base alone without scenarios), each zoomed to the municipality
             page_runs = runs or [(tr(lang, "Basistoestand", "Base situation"), base, None)]
@@ -409,28 +412,28 @@ def export_pack(
                         for _, ev, comp in page_runs]
 
             def write_page(staging: Path, folder: str = folder, requests: list[MapRequest] = requests) -> None:
-                export_pages(project, staging / f"{folder}/kaart.pdf", requests)
+                export_pages(project, staging / f"{folder}/{names.municipality_map}", requests)
 
-            names = ", ".join(n for n, _, _ in page_runs)
-            jobs.append(_Job(f"{folder}/kaart.pdf", "atlas",
-                             tr(lang, f"Kaart van {name}, één pagina per scenario ({names})",
-                                 f"Map of {name}, one page per scenario ({names})"),
-                             write_page, scenario=names, municipality=name, weight=1.0 * len(requests)))
+            shown = ", ".join(n for n, _, _ in page_runs)
+            jobs.append(_Job(f"{folder}/{names.municipality_map}", "atlas",
+                             tr(lang, f"Kaart van {name}, één pagina per scenario ({shown})",
+                                 f"Map of {name}, one page per scenario ({shown})"),
+                             write_page, scenario=shown, municipality=name, weight=1.0 * len(requests)))
         if "xlsx" in fmts:
 
             def write_rows(staging: Path, folder: str = folder, nis: str = nis) -> Any:
-                return export_excel(results, staging / f"{folder}/cijfers.xlsx", project=project,
+                return export_excel(results, staging / f"{folder}/{names.municipality_workbook}", project=project,
                                     meta=meta, municipalities=[nis], lang=lang)
 
-            jobs.append(_Job(f"{folder}/cijfers.xlsx", "xlsx", tr(lang, f"Cijfers van {name}", f"Figures for {name}"),
+            jobs.append(_Job(f"{folder}/{names.municipality_workbook}", "xlsx", tr(lang, f"Cijfers van {name}", f"Figures for {name}"),
                              write_rows, municipality=name))
         if "pptx" in fmts:
 
             def write_deck(staging: Path, folder: str = folder, nis: str = nis) -> Any:
-                return export_slides(project, results, staging / f"{folder}/presentatie.pptx", meta=meta,
+                return export_slides(project, results, staging / f"{folder}/{names.municipality_deck}", meta=meta,
                                      municipality=nis, lang=lang)
 
-            jobs.append(_Job(f"{folder}/presentatie.pptx", "pptx",
+            jobs.append(_Job(f"{folder}/{names.municipality_deck}", "pptx",
                              tr(lang, f"Presentatie voor {name}", f"Presentation for {name}"),
                              write_deck, municipality=name, weight=1.0 + len(runs)))
     if not jobs:

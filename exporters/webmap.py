@@ -36,7 +36,7 @@ import shapely
 
 from slimmeregio.exporters._safe import check_overwrite, html_text, writing
 from slimmeregio.exporters.headline import headline_threshold, share_key
-from slimmeregio.exporters.map_themes import class_label, shared_flow_breaks
+from slimmeregio.exporters.map_themes import class_label, class_labels, shared_flow_breaks
 from slimmeregio.exporters.meta import ExportMeta, build_meta, tr
 from slimmeregio.exporters.terms import hoppin_type
 from slimmeregio.layers.errors import ExportError
@@ -73,11 +73,13 @@ from slimmeregio.exporters.webmap_layers import (
     network_data,
     point_style,
     project_points,
+    site_names,
 )
 from slimmeregio.exporters.webmap_page import (
     CSS,
     header_html,
     legend_html,
+    popup_clear_script,
     selector_html,
     selector_script,
     sources_html,
@@ -240,6 +242,14 @@ def webmap(
         group = folium.FeatureGroup(name=tr(lang, "Gemeenten", "Municipalities"), show=True)
         add_geojson(group, geojson(mframe, cols, simplify=10.0, lang=lang), fill_style)
         group.add_to(fmap)
+        names = folium.FeatureGroup(name=tr(lang, "Gemeentenamen", "Municipality names"), show=True)
+        spots = gpd.GeoSeries(mframe.geometry.representative_point(), crs=mframe.crs).to_crs(WGS84)
+        for label, spot in zip(mframe["naam_"], spots, strict=True):  # text over the map, never clickable
+            if label and spot is not None and not spot.is_empty:
+                folium.Marker([spot.y, spot.x], interactive=False, icon=folium.DivIcon(
+                    html=f'<div class="srp-muni">{html_text(label)}</div>', icon_size=(0, 0), icon_anchor=(0, 0),
+                    class_name="srp-muni-icon")).add_to(names)
+        names.add_to(fmap)
     for layer in project.layers:
         if layer.role == Role.OTHER and not layer.is_raster and "brussel" in layer.name.lower():
             bframe = layer.frame.copy()
@@ -302,7 +312,8 @@ def webmap(
         selectable[name].append(group.get_name())
     legend.append((tr(lang, f"Woningen (vakken van {cell_m:g} m): gemiddelde fietstijd tot mobipunt",
                        f"Dwellings ({cell_m:g} m squares): mean cycling time to a mobility hub"),
-                   [(lab, c, "box") for lab, c in zip(_access_labels(), ACCESS_COLORS, strict=False)]
+                   [(lab, c, "box") for lab, c in zip(class_labels(ACCESS_CLASSES_MIN, " min"), ACCESS_COLORS,
+                                                      strict=True)]
                    + [(tr(lang, "niet bereikbaar via het netwerk", "not reachable over the network"),
                        UNREACHABLE_COLOR, "box")]))
     task.report(0.6, "mobipunten")
@@ -365,12 +376,14 @@ def webmap(
         cols = {"rank": tr(lang, "Volgorde", "Rank"), "name": tr(lang, "Naam", "Name"),
                 "gain_dwellings": tr(lang, "Extra woningen binnen bereik", "Extra dwellings within reach"),
                 "municipality": tr(lang, "Gemeente", "Municipality")}
+        sites["name"] = site_names(sites, lang)
         sites["_style"] = "#222222|4"
         add_geojson(group, geojson(sites, cols, lang=lang), point_style, point_radius=4)
-        # a numbered white diamond (never a dot like a mobipunt); the rank is an integer, nothing else is inlined
+        # a numbered white diamond (never a dot like a mobipunt) with the site's name beside it (escaped)
         wgs = sites.to_crs(WGS84)
-        for rank, geom in zip(wgs["rank"], wgs.geometry, strict=True):
-            icon = folium.DivIcon(html=(f'<div class="srp-site"><span>{int(rank)}</span></div>'),
+        for rank, label, geom in zip(wgs["rank"], wgs["name"], wgs.geometry, strict=True):
+            icon = folium.DivIcon(html=(f'<div class="srp-site"><span>{int(rank)}</span></div>'
+                                        f'<div class="srp-site-name">{html_text(label)}</div>'),
                                   icon_size=(22, 22), icon_anchor=(11, 11))
             folium.Marker([geom.y, geom.x], icon=icon, interactive=False).add_to(group)
         group.add_to(fmap)
@@ -388,6 +401,7 @@ def webmap(
     root.header.add_child(Element(CSS))  # type: ignore[attr-defined]
     root.html.add_child(Element(header_html(meta, [name for name, _, _ in runs], lang)))  # type: ignore[attr-defined]
     root.html.add_child(Element(legend_html(legend, lang)))  # type: ignore[attr-defined]
+    root.script.add_child(Element(popup_clear_script(fmap.get_name())))  # type: ignore[attr-defined]
     if len(selectable) > 1:
         root.html.add_child(Element(selector_html(selectable, shown_run, lang)))  # type: ignore[attr-defined]
         root.script.add_child(Element(selector_script(selectable, fmap.get_name())))  # type: ignore[attr-defined]
@@ -395,16 +409,6 @@ def webmap(
     root.title = html_text(meta.title)  # type: ignore[attr-defined]
     task.report(0.95, "map built")
     return fmap
-
-
-def _access_labels() -> list[str]:
-    lower = None
-    out = []
-    for b in ACCESS_CLASSES_MIN:
-        out.append(f"≤ {b:g} min" if lower is None else f"{lower:g}–{b:g} min")
-        lower = b
-    out.append(f"> {lower:g} min")
-    return out
 
 
 def export_webmap(

@@ -325,6 +325,11 @@ class LayerList:
         self._layers: list[Layer] = list(layers or [])
         self._listeners: list[Listener] = []
 
+    def __getstate__(self) -> dict[str, Any]:
+        # listeners are this process's observers (the app's widgets): a copy
+        # sent elsewhere (a Dask worker) carries the layers only
+        return {"_layers": self._layers, "_listeners": []}
+
     def connect(self, listener: Listener) -> None:
         self._listeners.append(listener)
 
