@@ -19,6 +19,7 @@ import click
 from slimmeregio import __version__
 from slimmeregio.layers.applog import timed
 from slimmeregio.layers.errors import OperationCancelled, SlimmeRegioError
+from slimmeregio.layers.roles import Role
 
 __all__ = ["main", "cli"]
 
@@ -301,8 +302,7 @@ def import_gtfs_command(
 @click.option("--crs", default=None, help="Coordinate system of the data, e.g. 31370 or 4326.")
 @click.option(
     "--role",
-    type=click.Choice(["municipalities", "bike_network", "mobipunten", "housing", "stations",
-                       "population_grid", "ov_haltes", "other"]),
+    type=click.Choice([role.value for role in Role]),
     default=None,
     help="Role of the layer (default: guessed).",
 )
@@ -427,6 +427,9 @@ def _refreshed(project: Any, refresh: bool) -> Any:
                    "projects on today's situation), first in the pack.")
 @click.option("--project", "project_path", type=click.Path(dir_okay=False), default=None,
               help="Project file (.srp/.gpkg) or layer file; default: the embedded region.")
+@click.option("--business-parks", "business_parks", is_flag=True,
+              help="Also write bedrijventerreinen/<workplace>.pdf: one page per busy workplace with the homes "
+                   "and routes of its potential bike commuters (needs a jobs layer).")
 @click.option("--refresh", is_flag=True,
               help="Read the project's service layers (WFS / OGC API) again first; default: their saved snapshot.")
 @click.option("--background", "background_key", default=None, metavar="MAP",
@@ -443,6 +446,7 @@ def export_command(
     force: bool,
     planned: bool,
     project_path: str | None,
+    business_parks: bool,
     refresh: bool,
     background_key: str | None,
 ) -> None:
@@ -478,6 +482,7 @@ def export_command(
                 comparisons, out, project=project, siting=siting, formats=chosen_formats,
                 paper=paper, atlas=atlas, municipalities=list(municipalities) or None, force=force,
                 lang=lang, progress=task.sub(0.55, 1.0).report, background=background,
+                business_parks=business_parks,
             )
     count = len(manifest.files)
     if lang == "nl":

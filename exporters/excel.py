@@ -65,6 +65,7 @@ from slimmeregio.exporters.excel_cells import (
     write_header,
     write_value,
 )
+from slimmeregio.exporters.excel_commuting import add_commuting_sheet
 from slimmeregio.exporters.flow_routes import TOP_ROUTES, flow_change_routes, flow_routes
 from slimmeregio.exporters.headline import (
     municipality_of,
@@ -563,6 +564,7 @@ def export_excel(
     task.report(0.7, "sensitivity")
     _sensitivity_sheet(wb.create_sheet(names[5]), base, runs, lang)
     _parameters_sheet(wb.create_sheet(names[6]), base, runs, meta, lang)
+    add_commuting_sheet(wb, base, runs, lang, _base_name(lang))
     wb.properties.title = xml_text(f"{meta.title} – {', '.join(meta.scenarios) or meta.scenario}")
     wb.properties.creator = f"Slimme Regio Planner {meta.version}"
     wb.properties.description = meta.source_line(lang)[:1000]

@@ -101,6 +101,12 @@ FIELD_DESCRIPTIONS: dict[str, tuple[str, str]] = {
     "base_flow_brussels_dwellings": ("Fietsers naar Brussel, basis", "Potentiële fietsers (woningen) naar de Brusselse grens in de basistoestand; grootste waarde over de delen van de link"),
     "scenario_flow_brussels_dwellings": ("Fietsers naar Brussel, scenario", "Potentiële fietsers (woningen) naar de Brusselse grens in het scenario"),
     "delta_flow_brussels_dwellings": ("Verschil fietsers naar Brussel", "Scenario min basis: potentiële fietsers (woningen) naar de Brusselse grens"),
+    "flow_bike_commuters": ("Potentiële fietspendelaars", "Pendelaars (Go Dutch) van wie de kortste fietsroute naar het werk over deze link loopt"),
+    "base_flow_bike_commuters": ("Fietspendelaars, basis", "Potentiële fietspendelaars (Go Dutch) in de basistoestand; grootste waarde over de delen van de link"),
+    "scenario_flow_bike_commuters": ("Fietspendelaars, scenario", "Potentiële fietspendelaars (Go Dutch) in het scenario"),
+    "delta_flow_bike_commuters": ("Verschil fietspendelaars", "Scenario min basis: potentiële fietspendelaars (Go Dutch)"),
+    "opp_id": ("Werkplaats-id", "Id van de werkplaats (banenlaag)"),
+    "jobs": ("Banen", "Aantal banen op deze werkplaats"),
 }
 
 #: column -> (title, description), English (``lang="en"``); same keys as :data:`FIELD_DESCRIPTIONS`.
@@ -153,6 +159,12 @@ FIELD_DESCRIPTIONS_EN: dict[str, tuple[str, str]] = {
     "base_flow_brussels_dwellings": ("Cyclists to Brussels, base", "Potential cyclists (dwellings) to the Brussels border in the base situation; largest value over the parts of the link"),
     "scenario_flow_brussels_dwellings": ("Cyclists to Brussels, scenario", "Potential cyclists (dwellings) to the Brussels border in the scenario"),
     "delta_flow_brussels_dwellings": ("Change in cyclists to Brussels", "Scenario minus base: potential cyclists (dwellings) to the Brussels border"),
+    "flow_bike_commuters": ("Potential bike commuters", "Commuters (Go Dutch) whose shortest cycling route to work uses this link"),
+    "base_flow_bike_commuters": ("Bike commuters, base", "Potential bike commuters (Go Dutch) in the base situation; largest value over the parts of the link"),
+    "scenario_flow_bike_commuters": ("Bike commuters, scenario", "Potential bike commuters (Go Dutch) in the scenario"),
+    "delta_flow_bike_commuters": ("Change in bike commuters", "Scenario minus base: potential bike commuters (Go Dutch)"),
+    "opp_id": ("Workplace id", "Id of the workplace (jobs layer)"),
+    "jobs": ("Jobs", "Number of jobs at this workplace"),
 }
 
 #: (layer kind, column) -> ((title, description) Dutch, (title, description) English) where a
@@ -180,6 +192,7 @@ LAYER_DESCRIPTIONS: dict[str, str] = {
     "gemeenten": "Indicatoren per gemeente",
     "toegangswijzigingen": "Woningen die toegang winnen of verliezen binnen een drempel",
     "locatievoorstellen": "Voorgestelde locaties voor nieuwe mobipunten",
+    "werkplaatsen": "Werkplaatsen met hun pendelaars en potentiële fietspendelaars per scenario (huidig, beleidsdoel, Go Dutch, e-fiets)",
 }
 
 #: layer kind -> description (English, ``lang="en"``).
@@ -194,6 +207,7 @@ LAYER_DESCRIPTIONS_EN: dict[str, str] = {
     "gemeenten": "Indicators per municipality",
     "toegangswijzigingen": "Dwellings gaining or losing access within a threshold",
     "locatievoorstellen": "Suggested sites for new mobility hubs",
+    "werkplaatsen": "Workplaces with their commuters and potential bike commuters per scenario (current, government target, Go Dutch, e-bike)",
 }
 
 
@@ -375,6 +389,9 @@ def export_geopackage(
         entries = getattr(ev, "brussels_entries", None)
         if entries is not None and not entries.empty:
             add(prefix, "toegangspunten_brussel", label, entries, getattr(ref, "brussels_entries", None))
+        outcome = getattr(ev, "opportunities", None)
+        if outcome is not None and outcome.workplaces is not None:
+            add(prefix, "werkplaatsen", label, outcome.workplaces)
         munis = _municipality_layer(project, ev.municipalities)
         if munis is not None:
             add(prefix, "gemeenten", label, munis)

@@ -376,7 +376,8 @@ def flow_breaks(flows: np.ndarray) -> list[float]:
 
 @draws_layer("flows")
 def draw_flows(ax: Axes, evaluation: Any, bbox: tuple[float, float, float, float], paper: Paper,
-                lang: str, column: str = "flow_dwellings", breaks: Sequence[float] | None = None) -> list[LegendItem]:
+                lang: str, column: str = "flow_dwellings", breaks: Sequence[float] | None = None,
+                unit: tuple[str, str] = (" woningen", " dwellings")) -> list[LegendItem]:
     links = evaluation.links
     if column not in links.columns:
         return []
@@ -394,9 +395,9 @@ def draw_flows(ax: Axes, evaluation: Any, bbox: tuple[float, float, float, float
         order = np.argsort(flows)
         draw_lines(ax, frame.geometry.to_numpy()[order], colors=[colors[i] for i in idx[order]],
                    widths=widths[idx[order]], zorder=4)
-    unit = " woningen" if lang == "nl" else " dwellings"
+    suffix = unit[0] if lang == "nl" else unit[1]
     labels = class_labels(breaks, "")
-    return [LegendItem(lab + (unit if i == len(labels) - 1 else ""), "line", c, size=float(w / paper.scale))
+    return [LegendItem(lab + (suffix if i == len(labels) - 1 else ""), "line", c, size=float(w / paper.scale))
             for i, (lab, c, w) in enumerate(zip(labels, colors, widths, strict=True))][::-1]
 
 

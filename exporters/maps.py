@@ -50,6 +50,7 @@ from slimmeregio.exporters._safe import check_overwrite, writing, xml_text
 from slimmeregio.exporters.figure_text import clean_figure_texts, missing_glyphs_reported_once
 from slimmeregio.exporters.headline import changes_access, headline_threshold
 from slimmeregio.exporters.map_background import draw_background
+from slimmeregio.exporters.map_commuting import draw_workplaces
 from slimmeregio.exporters.map_groups import group_svg_layers
 from slimmeregio.exporters.map_labels import draw_labels
 from slimmeregio.exporters.map_layout import (
@@ -228,7 +229,7 @@ def _masterplan(project: Project, req: MapRequest, figure: Figure | None = None)
     paper = parse_paper(req.paper)
     if comparison is not None and evaluation is None:
         evaluation = comparison.scenario
-    if theme in ("access", "flows", "flows_brussels"):
+    if theme in ("access", "flows", "flows_brussels", "bike_commute"):
         _require(evaluation, theme, "een doorgerekend scenario", "an evaluated scenario")
     if theme == "change":
         _require(comparison, theme, "een vergelijking met de basis", "a comparison with the base")
@@ -343,6 +344,15 @@ def _masterplan(project: Project, req: MapRequest, figure: Figure | None = None)
                          else "Potential cyclists to the Brussels border (dwellings per link)", items))
         sections.append(("Brusselse grens" if nl else "Brussels border",
                          draw_brussels_entries(ax, evaluation, extent, paper, lang)))
+    elif theme == "bike_commute":
+        network_background(ax, layers.network, network_links, extent)
+        items = draw_flows(ax, evaluation, extent, paper, lang, column="flow_bike_commuters",
+                            breaks=(req.flow_breaks or {}).get("flow_bike_commuters"),
+                            unit=(" fietspendelaars", " bike commuters"))
+        sections.append(("Potentiële fietspendelaars per link (Go Dutch)" if nl
+                         else "Potential bike commuters per link (Go Dutch)", items))
+        sections.append(("Werkplaatsen" if nl else "Workplaces",
+                         draw_workplaces(ax, evaluation, extent, paper, lang)))
     else:  # siting
         network_background(ax, layers.network, network_links, extent)
         items = draw_sites(ax, siting, evaluation, extent, paper, zoomed, lang)

@@ -61,6 +61,8 @@ _KIND_NL = {
     "xlsx": "Excel-werkmap met indicatoren, wijzigingen en bronnen",
     "pptx": "Presentatie voor de gemeenteraad (16:9)",
     "gpkg": "GeoPackage met de resultaatlagen (voor QGIS/ArcGIS)",
+    "commute": "Fietsroutes naar het werk (GeoJSON om te publiceren)",
+    "park": "Fietsroutes naar een werkplaats: herkomst en routes van de potentiële fietspendelaars",
 }
 _KIND_EN = {
     "map": "Masterplan map",
@@ -69,6 +71,8 @@ _KIND_EN = {
     "xlsx": "Excel workbook with indicators, changes and sources",
     "pptx": "Presentation for the municipal council (16:9)",
     "gpkg": "GeoPackage with the result layers (for QGIS/ArcGIS)",
+    "commute": "Bike routes to work (GeoJSON to publish)",
+    "park": "Bike routes to a workplace: homes and routes of its potential bike commuters",
 }
 
 
@@ -252,6 +256,8 @@ def _map_jobs(project: Project, base: Any, runs: list[tuple[str, Any, Any]], sit
         plan.append((slug, "flows", {"evaluation": ev}, name))
         if getattr(ev, "has_brussels", False):
             plan.append((slug, "flows_brussels", {"evaluation": ev}, name))
+        if "flow_bike_commuters" in ev.links.columns:
+            plan.append((slug, "bike_commute", {"evaluation": ev}, name))
     if siting is not None and len(siting.sites):
         ev = runs[-1][1] if runs else base
         start = runs[-1][0] if runs else base_label
@@ -260,9 +266,10 @@ def _map_jobs(project: Project, base: Any, runs: list[tuple[str, Any, Any]], sit
                      start))
     # one set of flow classes for every flow map of the pack, so maps of different scenarios compare
     all_evals = ([base] if base is not None else []) + [ev for _, ev, _ in runs]
-    breaks = {col: shared_flow_breaks(all_evals, col) for col in ("flow_dwellings", "flow_brussels_dwellings")}
+    breaks = {col: shared_flow_breaks(all_evals, col)
+              for col in ("flow_dwellings", "flow_brussels_dwellings", "flow_bike_commuters")}
     for _, theme, kwargs, _ in plan:
-        if theme in ("flows", "flows_brussels"):
+        if theme in ("flows", "flows_brussels", "bike_commute"):
             kwargs["flow_breaks"] = breaks
     jobs = []
     for slug, theme, kwargs, scenario in plan:
@@ -300,6 +307,7 @@ def export_pack(
     lang: str = "nl",
     progress: Any = None,
     cancel: Any = None,
+    business_parks: bool = False,
     background: Any = None,
 ) -> Manifest:
     """Write the council pack for ``results`` into ``out_dir``.
@@ -322,6 +330,10 @@ def export_pack(
         size in portrait.
     atlas
         Also write the atlas (one page per municipality) per scenario.
+    business_parks
+        Also write ``bedrijventerreinen/<workplace>.pdf``: one page per busy
+        workplace of the last run with its bike commuters' routes and homes
+        (:mod:`slimmeregio.exporters.business_parks`).
     municipalities
         NIS codes or names: each gets a folder ``gemeenten/<name>/`` with a
         map page per scenario zoomed to it (``kaart.pdf``), a workbook cut
@@ -401,6 +413,28 @@ def export_pack(
         jobs.append(_Job(names.geopackage, "gpkg", _kind("gpkg", lang),
                          lambda staging: export_geopackage(project, results, staging / names.geopackage,
                                                            siting=siting, meta=meta, lang=lang), weight=3.0))
+    last = runs[-1][1] if runs else base
+    if business_parks and last is not None:
+        from slimmeregio.exporters.business_parks import business_park_figure, park_ids
+
+        work = last.opportunities.workplaces.set_index("opp_id") if park_ids(last) else None
+        for opp_id in park_ids(last):
+            assert work is not None
+            park_file = f"{names.business_parks}/{safe_filename(str(work.loc[opp_id, 'name']) or opp_id)}.pdf"
+
+            def write_park(staging: Path, park_file: str = park_file, opp_id: str = opp_id) -> None:
+                fig = business_park_figure(last, opp_id, lang=lang)
+                target = staging / park_file
+                target.parent.mkdir(parents=True, exist_ok=True)
+                fig.savefig(target, format="pdf", facecolor="white")
+
+            jobs.append(_Job(park_file, "park", _kind("park", lang), write_park))
+    if "html" in fmts and last is not None and "flow_bike_commuters" in last.links.columns:
+        from slimmeregio.exporters.commuter_routes import export_commuter_routes
+
+        jobs.append(_Job(names.commute_routes, "commute", _kind("commute", lang),
+                         lambda staging: export_commuter_routes(
+                             project, results, staging / names.commute_routes, lang=lang)))
     for nis, name in chosen:
         folder = f"{names.municipalities}/{safe_filename(name)}"
         if "pdf" in fmts:

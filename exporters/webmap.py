@@ -277,6 +277,9 @@ def webmap(
         ("flow_brussels_dwellings",
          ("Potentiële fietsstromen naar de Brusselse grens", "Potential bike flows to the Brussels border"),
          ("Fietsstromen naar Brussel (woningen per link)", "Bike flows to Brussels (dwellings per link)")),
+        ("flow_bike_commuters",
+         ("Fietsroutes naar het werk (potentiële fietspendelaars)", "Bike routes to work (potential bike commuters)"),
+         ("Fietspendelaars per link (Go Dutch)", "Bike commuters per link (Go Dutch)")),
     )
     for column, (title_nl, title_en), (legend_nl, legend_en) in flow_layers:
         breaks = shared_flow_breaks([ev for _, ev in flow_sources], column)  # the same classes for every run

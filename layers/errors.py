@@ -32,6 +32,7 @@ __all__ = [
     "SaveError",
     "os_reason",
     "NoGeoreferenceError",
+    "OdTableError",
     "OperationCancelled",
     "OutputExistsError",
     "ProjectFileError",
@@ -505,3 +506,18 @@ def os_reason(error: BaseException) -> dict[str, str]:
     if code == _errno.ENAMETOOLONG:
         return {"nl": "de bestandsnaam is te lang", "en": "the file name is too long"}
     return {"nl": "het bestand kon niet worden geschreven", "en": "the file could not be written"}
+
+
+class OdTableError(SlimmeRegioError, ValueError):
+    """An origin-destination (commuting) table has a value that cannot be used."""
+
+    messages = {
+        "nl": "Pendeltabel {path}, rij {row}: {reason}",
+        "en": "Commuting table {path}, row {row}: {reason}",
+    }
+    hints = {
+        "nl": "Elke rij heeft een herkomst, een bestemming (NIS-code of zone) en een aantal "
+        "pendelaars (een getal van 0 of meer).",
+        "en": "Every row needs an origin, a destination (NIS code or zone) and a number of "
+        "commuters (a number of 0 or more).",
+    }

@@ -50,6 +50,7 @@ from slimmeregio.scenarios.inputs import (
 )
 from slimmeregio.scenarios.model import Parameters, Scenario
 from slimmeregio.scenarios.network import Network, build_network
+from slimmeregio.scenarios.opportunity_eval import carry_opportunities, prepare_opportunities
 from slimmeregio.scenarios.results import (
     Comparison,
     Evaluation,
@@ -116,6 +117,8 @@ class Base:
     brussels: Any | None = None
     planned: gpd.GeoDataFrame | None = None
     timings: dict[str, float] = field(default_factory=dict)
+    #: Opportunity layers and OD table (scenarios/opportunity_eval.py), or None.
+    opportunities: Any | None = None
     _cache: dict[Any, Evaluation] = field(default_factory=dict, repr=False)
 
     @property
@@ -213,7 +216,7 @@ def prepare_base(
     mobipunten = mobipunt_frame(project.layers.first(Role.MOBIPUNTEN), municipalities)
     stations = station_frame(project.layers.first(Role.STATIONS))
     centres = centre_frame(project)
-    return prepare_base_from_inputs(
+    base = prepare_base_from_inputs(
         network,
         housing,
         mobipunten,
@@ -228,6 +231,12 @@ def prepare_base(
         task=task.sub(0.5, 1.0),
         planned=planned,
     )
+    t_opp = time.perf_counter()
+    base.opportunities = prepare_opportunities(
+        project, network, municipalities=municipalities, max_snap_m=params.max_snap_m
+    )
+    base.timings["opportunities"] = time.perf_counter() - t_opp
+    return base
 
 
 def prepare_base_from_inputs(
@@ -429,6 +438,10 @@ def situation(base: Base, scenario: Scenario | None = None) -> Situation:
         changed_walk=_changed(network, applied, ("added",)),
         brussels=base.brussels,
         border_att=border_points(network, base.brussels) if base.brussels is not None else None,
+        opportunities=carry_opportunities(
+            base.opportunities, network, edge_map=edge_map, new_edges=applied.new_edges,
+            max_snap_m=params.max_snap_m, same_snap=same_snap,
+        ),
     )
 
 
