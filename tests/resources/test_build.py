@@ -35,6 +35,7 @@ LAYERS = (
     "fietsnetwerk",
     "woningen",
     "mobipunten",
+    "ov_haltes",
 )
 
 
