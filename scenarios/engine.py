@@ -30,7 +30,7 @@ from slimmeregio.layers.roles import Role
 from slimmeregio.scenarios.apply import Applied, Inputs, apply_scenario, removed_links_frame
 from slimmeregio.scenarios.attach import Attachment, attach_points, carry_over
 from slimmeregio.scenarios.brussels import border_points, brussels_area
-from slimmeregio.scenarios.compare import compare
+from slimmeregio.scenarios.comparison import compare
 from slimmeregio.scenarios.indicators import (
     Grid,
     Reuse,

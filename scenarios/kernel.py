@@ -179,7 +179,7 @@ def _base_reversed(network: Network, mode: str) -> ArcGraph:
     return graph
 
 
-def _with_destinations(
+def with_destinations(
     network: Network, dests: Attachment, mode: str, *, both_ways: bool = False
 ) -> tuple[ArcGraph, np.ndarray]:
     """Reversed arc graph with a virtual node per reachable destination.
@@ -270,7 +270,7 @@ def nearest_destination(
         return NearestResult(
             cost, dest, entry, np.full(n, np.inf), np.full(n, -9999), None, n
         )
-    graph, d_ok = _with_destinations(network, dests, mode)
+    graph, d_ok = with_destinations(network, dests, mode)
     k = len(d_ok)
     dist, pred, src = csgraph.dijkstra(
         graph.matrix,
@@ -299,7 +299,7 @@ def nearest_destination(
     fwd, bwd = network.weights(mode)
     d_owner, d_flat = dests.expand()
     d_conn = connector_cost(network, d_flat, mode)
-    s_rows, d_rows = _same_edge_pairs(se, d_flat.edge)
+    s_rows, d_rows = same_edge_pairs(se, d_flat.edge)
     if len(s_rows):
         e = se[s_rows]
         f = d_flat.frac[d_rows]
@@ -350,7 +350,7 @@ def nearest_destination(
     return NearestResult(cost, dest, entry, dist, pred, graph, n, src_edge, src_ridden)
 
 
-def _same_edge_pairs(a_edge: np.ndarray, b_edge: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+def same_edge_pairs(a_edge: np.ndarray, b_edge: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
     """All index pairs ``(i, j)`` with ``a_edge[i] == b_edge[j]``."""
     if len(a_edge) == 0 or len(b_edge) == 0:
         z = np.zeros(0, np.int64)
@@ -440,7 +440,7 @@ def iter_reach(
     n = network.n_nodes
     if not dests.reachable.any():
         return
-    graph, d_ok = _with_destinations(network, dests, mode)
+    graph, d_ok = with_destinations(network, dests, mode)
     for start in range(0, len(d_ok), batch):
         chunk = np.arange(start, min(start + batch, len(d_ok)))
         dist = csgraph.dijkstra(graph.matrix, directed=True, indices=n + chunk, limit=limit)
@@ -488,7 +488,7 @@ def point_distances(
     out = np.full(len(pairs), np.inf)
     if len(pairs) == 0 or not points.reachable.any():
         return out
-    graph, d_ok = _with_destinations(network, points, mode, both_ways=True)
+    graph, d_ok = with_destinations(network, points, mode, both_ways=True)
     vnode_of = np.full(len(points), -1, dtype=np.int64)
     vnode_of[d_ok] = network.n_nodes + np.arange(len(d_ok))
     leave_of = np.where(vnode_of >= 0, vnode_of + len(d_ok), -1)

@@ -31,7 +31,7 @@ from dataclasses import dataclass
 import numpy as np
 
 from slimmeregio.scenarios.attach import Attachment, connector_cost, entry_costs, part_cost
-from slimmeregio.scenarios.kernel import _same_edge_pairs, iter_reach
+from slimmeregio.scenarios.kernel import iter_reach, same_edge_pairs
 from slimmeregio.scenarios.network import Network
 
 __all__ = [
@@ -105,7 +105,7 @@ def sparse_costs(
     fwd, bwd = network.weights(mode)
     d_owner, d_flat = opportunities.expand()
     d_conn = connector_cost(network, d_flat, mode)
-    s_rows, d_rows = _same_edge_pairs(se, d_flat.edge)
+    s_rows, d_rows = same_edge_pairs(se, d_flat.edge)
     direct: dict[int, tuple[np.ndarray, np.ndarray]] = {}
     if len(s_rows):
         e = se[s_rows]
