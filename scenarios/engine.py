@@ -28,7 +28,7 @@ from slimmeregio.layers.model import Project
 from slimmeregio.layers.progress import CancelCheck, ProgressCallback, Task
 from slimmeregio.layers.roles import Role
 from slimmeregio.scenarios.apply import Applied, Inputs, apply_scenario, removed_links_frame
-from slimmeregio.scenarios.attach import Attachment, attach_points, carry_over
+from slimmeregio.scenarios.attach import Attachment, carry_over
 from slimmeregio.scenarios.brussels import border_points, brussels_area
 from slimmeregio.scenarios.compare import compare
 from slimmeregio.scenarios.indicators import (
@@ -49,7 +49,8 @@ from slimmeregio.scenarios.inputs import (
     station_frame,
 )
 from slimmeregio.scenarios.model import Parameters, Scenario
-from slimmeregio.scenarios.network import Network, build_network
+from slimmeregio.scenarios.network import Network
+from slimmeregio.scenarios.prepared_cache import attach_points_cached, build_network_cached
 from slimmeregio.scenarios.results import (
     Comparison,
     Evaluation,
@@ -194,7 +195,7 @@ def prepare_base(
     housing_layer = project.layers.first(Role.HOUSING)
     if housing_layer is None or housing_layer.is_raster:
         raise missing_layer_error(Role.HOUSING)
-    network = build_network(
+    network, network_key = build_network_cached(
         net_layer,
         speeds_kmh=params.speeds_kmh,
         walking_speed_kmh=params.walking_speed_kmh,
@@ -227,6 +228,7 @@ def prepare_base(
         timings=timings,
         task=task.sub(0.5, 1.0),
         planned=planned,
+        network_key=network_key,
     )
 
 
@@ -245,10 +247,14 @@ def prepare_base_from_inputs(
     timings: dict[str, float] | None = None,
     task: Task | None = None,
     planned: gpd.GeoDataFrame | None = None,
+    network_key: str | None = None,
 ) -> Base:
     """Prepare a base from canonical frames (see :mod:`scenarios.apply`).
 
     ``planned``: planned housing kept aside for :func:`planned_projects_scenario`.
+    ``network_key``: the network's content key from
+    :func:`~slimmeregio.scenarios.prepared_cache.build_network_cached`; with
+    it the attachments are read from (and written to) the disk cache.
     """
     params = parameters or Parameters()
     task = task or Task()
@@ -275,17 +281,14 @@ def prepare_base_from_inputs(
     )
     snap = params.max_snap_m
     task.report(0.1, "attaching housing")
-    h_att = attach_points(network, point_xy(housing), housing["housing_id"].to_numpy(), max_snap_m=snap)
+    def attach(xy: np.ndarray, ids: np.ndarray) -> Attachment:
+        return attach_points_cached(network, network_key, xy, ids, max_snap_m=snap)
+
+    h_att = attach(point_xy(housing), housing["housing_id"].to_numpy())
     task.report(0.7, "attaching mobipunten and stations")
-    m_att = attach_points(
-        network, point_xy(mobipunten), mobipunten["mobipunt_id"].to_numpy(), max_snap_m=snap
-    )
-    s_att = attach_points(network, point_xy(stations), stations["station_id"].to_numpy(), max_snap_m=snap)
-    c_att = (
-        attach_points(network, point_xy(centres), centres["name"].to_numpy(), max_snap_m=snap)
-        if centres is not None
-        else None
-    )
+    m_att = attach(point_xy(mobipunten), mobipunten["mobipunt_id"].to_numpy())
+    s_att = attach(point_xy(stations), stations["station_id"].to_numpy())
+    c_att = attach(point_xy(centres), centres["name"].to_numpy()) if centres is not None else None
     timings["attach"] = time.perf_counter() - t0
     task.report(1.0, "base ready")
     return Base(

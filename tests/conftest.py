@@ -20,6 +20,7 @@ def _isolated_user_dirs(tmp_path_factory: pytest.TempPathFactory) -> None:
     root = tmp_path_factory.mktemp("user")
     os.environ["SLIMMEREGIO_SETTINGS_DIR"] = str(root / "settings")
     os.environ["SLIMMEREGIO_RECOVERY_DIR"] = str(root / "recovery")
+    os.environ["SLIMMEREGIO_CACHE_DIR"] = str(root / "cache")
 
 
 @pytest.fixture(scope="session")
