@@ -34,7 +34,7 @@ from PyQt6.QtWidgets import (
 
 from slimmeregio.desktop.actions import icon
 from slimmeregio.desktop.i18n import language, tr
-from slimmeregio.desktop.mapcanvas import classify, geometry_kind
+from slimmeregio.desktop.maprender import classify, geometry_kind
 from slimmeregio.layers.model import Layer, LayerList
 
 __all__ = ["LayerListModel", "LayerPanel", "layer_swatch"]

@@ -9,7 +9,7 @@ from PyQt6.QtGui import QColor, QIcon, QPixmap
 from PyQt6.QtWidgets import QLabel, QTreeWidget, QTreeWidgetItem, QVBoxLayout, QWidget
 
 from slimmeregio.desktop.i18n import tr
-from slimmeregio.desktop.mapcanvas import _legend_entry, raster_legend
+from slimmeregio.desktop.maprender import legend_entry, raster_legend
 from slimmeregio.layers.model import Layer, LayerList
 
 __all__ = ["LegendPanel"]
@@ -48,7 +48,7 @@ class LegendPanel(QWidget):
             if layer.is_raster:
                 title, rows = raster_legend(layer)
             else:
-                title, rows = _legend_entry(layer)
+                title, rows = legend_entry(layer)
             top = QTreeWidgetItem([layer.name])
             font = top.font(0)
             font.setBold(True)

@@ -44,15 +44,14 @@ from typing import Annotated, Any
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_validator
 
-from slimmeregio.scenarios.model import (
-    Modification,
-    Parameters,
-    Scenario,
+from slimmeregio.scenarios.model import Parameters, Scenario
+from slimmeregio.scenarios.model_errors import (
     ScenarioValidationError,
     format_location,
     toml_error_position,
     validation_reasons,
 )
+from slimmeregio.scenarios.modifications import Modification
 
 __all__ = [
     "DEFAULT_MAX_VARIANTS",

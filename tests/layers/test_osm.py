@@ -21,7 +21,7 @@ from click.testing import CliRunner
 from pyproj import Transformer
 
 from slimmeregio.cli import cli
-from slimmeregio.layers import osm as osm_module
+from slimmeregio.layers import osm_source
 from slimmeregio.layers.errors import (
     OperationCancelled,
     OsmImportError,
@@ -520,7 +520,7 @@ def test_pbf_read_in_many_slices_gives_the_same_result(
     path = _grid_file(tmp_path / "grid.osm.pbf", n=100)  # 10,000 nodes: several blocks
     whole = import_osm(path)
     seen: list[float] = []
-    monkeypatch.setattr(osm_module, "_SLICE_BYTES", 1)  # one block per slice
+    monkeypatch.setattr(osm_source, "_SLICE_BYTES", 1)  # one block per slice
     sliced = import_osm(path, progress=lambda f, _m: seen.append(f))
     a = whole.network.frame.sort_values("osm_id").reset_index(drop=True)
     b = sliced.network.frame.sort_values("osm_id").reset_index(drop=True)

@@ -25,7 +25,7 @@ from hypothesis import strategies as st
 from rasterio.transform import from_origin
 from shapely.geometry import LineString, Point, Polygon
 
-from slimmeregio.layers import project_file as pf
+from slimmeregio.layers import project_load
 from slimmeregio.layers.errors import (
     ExportError,
     OperationCancelled,
@@ -452,7 +452,7 @@ def test_write_failure_is_export_error_and_keeps_old_file(
 
 
 def test_every_schema_below_current_has_a_migration() -> None:
-    assert sorted(pf._MIGRATIONS) == list(range(SCHEMA_VERSION))
+    assert sorted(project_load._MIGRATIONS) == list(range(SCHEMA_VERSION))
 
 
 def _schema0_file(path: Path) -> None:
@@ -488,7 +488,7 @@ def _schema0_file(path: Path) -> None:
 
 
 def test_migrate_0_to_1_document() -> None:
-    new = pf._migrate_0_to_1(
+    new = project_load._migrate_0_to_1(
         {"version": 0, "layers": {"a": {"name": "A", "mapping": {"x": "y"}, "color": "#123456"}}, "scenarios": {"S": {}}}
     )
     assert new["schema_version"] == 1

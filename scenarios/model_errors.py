@@ -1,0 +1,286 @@
+"""Scenario errors: the bilingual ScenarioValidationError, and pydantic, TOML and JSON failures translated into it."""
+
+from __future__ import annotations
+
+import re
+import reprlib
+import tomllib
+from collections.abc import Mapping, Sequence
+from pathlib import Path
+from typing import Any
+
+from pydantic import ValidationError
+
+from slimmeregio.layers.errors import ScenarioError
+from slimmeregio.scenarios.modifications import MODIFICATION_KINDS
+
+__all__ = [
+    "ScenarioValidationError",
+    "format_location",
+    "scenario_error",
+    "syntax_error",
+    "toml_error_position",
+    "translate_validation_error",
+    "validation_reasons",
+]
+
+
+class ScenarioValidationError(ScenarioError):
+    """A :class:`ScenarioError` with the reason in both languages.
+
+    Data: ``location`` (``modifications[2].dwellings`` or ``line 3, column
+    5``), ``reason`` (English), ``reason_nl``, ``reason_en``, and ``errors``:
+    every problem found as ``(location, reason_nl, reason_en)`` tuples (the
+    message shows the first, and how many more there are).
+    """
+
+    messages = {
+        "nl": "Fout in scenario{source} bij {location_nl}: {reason_nl}{more_nl}",
+        "en": "Error in scenario{source} at {location_en}: {reason_en}{more_en}",
+    }
+
+    def _values(self, lang: str = "en") -> dict[str, Any]:
+        values = super()._values(lang)
+        # the file (or scenario name) may be added after the error was raised
+        values["source"] = f" {self.path}" if self.path else ""
+        return values
+
+
+def scenario_error(
+    location: str,
+    reason_nl: str,
+    reason_en: str,
+    *,
+    source: str | Path | None = None,
+    location_nl: str | None = None,
+    location_en: str | None = None,
+    errors: Sequence[tuple[str, str, str]] = (),
+    detail: str | None = None,
+    **data: Any,
+) -> ScenarioValidationError:
+    """Build the scenario error for ``location`` with a Dutch and English reason.
+
+    ``scenarios.apply`` uses this too, so messages about unknown link ids read
+    the same as validation messages.
+    """
+    errors = tuple(errors) or ((location, reason_nl, reason_en),)
+    more = len(errors) - 1
+    return ScenarioValidationError(
+        path=str(source) if source is not None else None,
+        field=location,
+        detail=detail,
+        source=f" {source}" if source else "",
+        location=location,
+        location_nl=location_nl or _readable_location(location, "nl"),
+        location_en=location_en or _readable_location(location, "en"),
+        reason=reason_en,
+        reason_nl=reason_nl,
+        reason_en=reason_en,
+        more_nl=f" (en nog {more} andere fout{'en' if more > 1 else ''})" if more else "",
+        more_en=f" (and {more} more error{'s' if more > 1 else ''})" if more else "",
+        errors=errors,
+        **data,
+    )
+
+
+_MOD_INDEX = re.compile(r"^modifications\[(\d+)\]")
+
+
+def _readable_location(location: str, lang: str) -> str:
+    """``modifications[2].x`` plus the 1-based number people see in the file."""
+    match = _MOD_INDEX.match(location)
+    if not match:
+        return location
+    number = int(match.group(1)) + 1
+    return f"{location} ({'wijziging' if lang == 'nl' else 'modification'} {number})"
+
+
+# ---------------------------------------------------------------------------
+# Error translation
+# ---------------------------------------------------------------------------
+
+_POSITION = re.compile(r"\(at line (\d+), column (\d+)\)")
+_NL_TOML = {
+    "Invalid value": "ongeldige waarde",
+    "Expected '=' after a key in a key/value pair": "'=' verwacht na een sleutel",
+    "Cannot overwrite a value": "sleutel staat er twee keer",
+    "Unclosed array": "lijst niet afgesloten",
+    "Unterminated string": "tekst niet afgesloten",
+    "Invalid statement": "ongeldige regel",
+}
+
+
+def toml_error_position(exc: tomllib.TOMLDecodeError) -> tuple[str, int | None, int | None]:
+    """A TOML syntax error's message without its position, and the line and column (1-based)."""
+    text = str(exc)
+    match = _POSITION.search(text)
+    msg = _POSITION.sub("", text).strip()
+    if match:
+        return msg, int(match.group(1)), int(match.group(2))
+    if "end of document" in text:
+        return msg, None, None
+    return msg, None, None
+
+
+def syntax_error(
+    msg: str, line: int | None, col: int | None, *, source: str | Path | None, fmt: str
+) -> ScenarioValidationError:
+    """The scenario error for a JSON or TOML syntax error at ``line``, ``col`` (None: end of file)."""
+    if line is not None:
+        location = f"line {line}, column {col}"
+        location_nl = f"regel {line}, kolom {col}"
+    else:
+        location, location_nl = "end of file", "einde van het bestand"
+    nl_msg = next((nl for en, nl in _NL_TOML.items() if msg.startswith(en)), msg)
+    return scenario_error(
+        location,
+        f"geen geldige {fmt}: {nl_msg}",
+        f"not valid {fmt}: {msg}",
+        location_nl=location_nl,
+        source=source,
+        line=line,
+        column=col,
+    )
+
+
+def format_location(loc: Sequence[int | str], prefix: str | None = None) -> str:
+    """A pydantic error location as a planner reads it: ``modifications[2].dwellings (wijziging 3)``."""
+    parts: list[str] = [prefix] if prefix else []
+    items = list(loc)
+    # The tagged union adds the tag after the list index: drop it.
+    out: list[str] = []
+    i = 0
+    while i < len(items):
+        item = items[i]
+        if isinstance(item, int):
+            out.append(f"[{item}]")
+            if i + 1 < len(items) and items[i + 1] in MODIFICATION_KINDS:
+                i += 1
+        else:
+            text = str(item)
+            if text.startswith("function-") or text in {"tagged-union[...]"}:
+                i += 1
+                continue
+            out.append(("." if out or parts else "") + text)
+        i += 1
+    return "".join(parts) + "".join(out) if (parts or out) else "(top)"
+
+
+#: Short, depth-limited reprs of offending values (a 3000-deep table must not recurse).
+_SHORT_REPR = reprlib.Repr()
+_SHORT_REPR.maxlevel = 3
+_SHORT_REPR.maxstring = 60
+_SHORT_REPR.maxother = 60
+_SHORT_REPR.maxlong = 40
+
+
+def _describe_input(value: Any) -> str:
+    try:
+        text = _SHORT_REPR.repr(value)
+    except (RecursionError, ValueError):
+        text = f"<{type(value).__name__}>"
+    return text if len(text) <= 40 else text[:37] + "..."
+
+
+def _num(value: Any) -> str:
+    return f"{value:g}" if isinstance(value, float) else str(value)
+
+
+def validation_reasons(error: Mapping[str, Any]) -> tuple[str, str]:
+    """Dutch and English reason for one pydantic error."""
+    kind = error["type"]
+    ctx = error.get("ctx") or {}
+    got = _describe_input(error.get("input"))
+    if kind == "slimmeregio":
+        return str(ctx.get("nl", error["msg"])), str(ctx.get("en", error["msg"]))
+    if kind == "missing":
+        return "verplicht veld ontbreekt", "required field is missing"
+    if kind == "extra_forbidden":
+        return (
+            "onbekende sleutel (tikfout?); deze sleutel hoort hier niet",
+            "unknown key (typo?); this key does not belong here",
+        )
+    if kind in {"union_tag_invalid", "union_tag_not_found"}:
+        kinds = ", ".join(MODIFICATION_KINDS)
+        got = _describe_input(ctx.get("tag", error.get("input")))
+        if kind == "union_tag_not_found":
+            return (
+                f"'kind' ontbreekt; kies uit: {kinds}",
+                f"'kind' is missing; choose from: {kinds}",
+            )
+        return (
+            f"onbekende soort wijziging {got}; kies uit: {kinds}",
+            f"unknown kind of modification {got}; choose from: {kinds}",
+        )
+    if kind == "literal_error":
+        expected = ctx.get("expected", "")
+        return (
+            f"ongeldige keuze {got}; kies uit: {expected}",
+            f"invalid choice {got}; choose from: {expected}",
+        )
+    if kind in {"string_type", "string_sub_type"}:
+        return f"verwacht tekst, kreeg {got}", f"expected text, got {got}"
+    if kind in {"float_type", "float_parsing"}:
+        return f"verwacht een getal, kreeg {got}", f"expected a number, got {got}"
+    if kind in {"int_type", "int_parsing", "int_from_float"}:
+        return f"verwacht een geheel getal, kreeg {got}", f"expected a whole number, got {got}"
+    if kind == "bool_type":
+        return f"verwacht true of false, kreeg {got}", f"expected true or false, got {got}"
+    if kind in {"tuple_type", "list_type"}:
+        return f"verwacht een lijst [..], kreeg {got}", f"expected a list [..], got {got}"
+    if kind in {"dict_type", "model_type", "model_attributes_type"}:
+        return f"verwacht een tabel, kreeg {got}", f"expected a table, got {got}"
+    if kind == "finite_number":
+        return "getal moet eindig zijn (geen inf of nan)", "number must be finite (no inf or nan)"
+    if kind == "greater_than":
+        return (
+            f"moet groter zijn dan {_num(ctx.get('gt'))} (kreeg {got})",
+            f"must be greater than {_num(ctx.get('gt'))} (got {got})",
+        )
+    if kind == "greater_than_equal":
+        return (
+            f"moet minstens {_num(ctx.get('ge'))} zijn (kreeg {got})",
+            f"must be at least {_num(ctx.get('ge'))} (got {got})",
+        )
+    if kind == "less_than":
+        return (
+            f"moet kleiner zijn dan {_num(ctx.get('lt'))} (kreeg {got})",
+            f"must be less than {_num(ctx.get('lt'))} (got {got})",
+        )
+    if kind == "less_than_equal":
+        return (
+            f"mag hoogstens {_num(ctx.get('le'))} zijn (kreeg {got})",
+            f"must be at most {_num(ctx.get('le'))} (got {got})",
+        )
+    if kind == "too_short":
+        return (
+            f"te weinig elementen (minstens {ctx.get('min_length')})",
+            f"too few items (at least {ctx.get('min_length')})",
+        )
+    if kind == "too_long":
+        return (
+            f"te veel elementen (hoogstens {ctx.get('max_length')})",
+            f"too many items (at most {ctx.get('max_length')})",
+        )
+    if kind.startswith("datetime") or kind.startswith("date"):
+        return (
+            f"ongeldige datum/tijd {got} (bv. 2025-03-01T10:00:00)",
+            f"invalid date/time {got} (e.g. 2025-03-01T10:00:00)",
+        )
+    if kind == "frozen_instance":
+        return "een scenario kan niet gewijzigd worden", "a scenario cannot be changed in place"
+    msg = str(error.get("msg", kind))
+    return f"ongeldige waarde {got} ({msg})", f"invalid value {got} ({msg})"
+
+
+def translate_validation_error(
+    exc: ValidationError, *, source: str | Path | None, prefix: str | None = None
+) -> ScenarioValidationError:
+    """One scenario error listing every problem pydantic found (the first one leads the message)."""
+    found: list[tuple[str, str, str]] = []
+    for error in exc.errors(include_url=False):
+        location = format_location(error["loc"], prefix)
+        nl, en = validation_reasons(error)
+        found.append((location, nl, en))
+    location, nl, en = found[0]
+    return scenario_error(location, nl, en, source=source, errors=found, detail=None)

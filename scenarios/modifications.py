@@ -1,0 +1,283 @@
+"""The modifications a scenario is made of (add or close a link, move a mobipunt, add dwellings ...), each recording who and why."""
+
+from __future__ import annotations
+
+import math
+from typing import Annotated, Literal
+
+from pydantic import AfterValidator, Field, field_validator, model_validator
+
+from slimmeregio.scenarios.model_fields import (
+    MAX_DWELLINGS,
+    Flag,
+    HoppinType,
+    LinkId,
+    NonBlank,
+    Number,
+    Point,
+    Speed,
+    StrictModel,
+    Text,
+    Timestamp,
+    bilingual,
+    check_point,
+    check_points,
+)
+
+__all__ = [
+    "MODIFICATION_KINDS",
+    "MODIFICATION_TYPES",
+    "AddHousing",
+    "AddLink",
+    "AddMobipunt",
+    "Modification",
+    "ModificationBase",
+    "MoveMobipunt",
+    "RemoveHousing",
+    "RemoveLink",
+    "RemoveMobipunt",
+    "UpgradeLink",
+]
+
+
+class ModificationBase(StrictModel):
+    """Fields every modification carries: who, why and when."""
+
+    author: NonBlank
+    reason: NonBlank
+    created: Timestamp = None
+
+    def describe(self, lang: str = "nl") -> str:
+        """One line for a ledger: what this modification does (each kind overrides it)."""
+        return type(self).__name__
+
+
+class AddLink(ModificationBase):
+    """A new bike link drawn as a polyline (EPSG:31370)."""
+
+    kind: Literal["add_link"] = "add_link"
+    coords: Annotated[tuple[Point, ...], AfterValidator(check_points)]
+    link_class: NonBlank = "lokaal"
+    speed_kmh: Speed | None = None
+    name: Text = ""
+    oneway: Flag = False
+    #: A bridge or tunnel: joins the network at its two ends only, not where
+    #: it crosses other links (as crossings without a shared vertex in the base).
+    bridge: Flag = False
+
+    @field_validator("coords")
+    @classmethod
+    def _line(cls, value: tuple[tuple[float, float], ...]) -> tuple[tuple[float, float], ...]:
+        if len(value) < 2:
+            raise bilingual(
+                "een verbinding heeft minstens twee punten",
+                "a link needs at least two points",
+            )
+        if len(set(value)) < 2:
+            raise bilingual(
+                "een verbinding heeft een lengte nodig: alle punten vallen samen",
+                "a link needs a length: all its points coincide",
+            )
+        return value
+
+    @property
+    def length_m(self) -> float:
+        """Length of the polyline in metres."""
+        return sum(math.dist(a, b) for a, b in zip(self.coords, self.coords[1:], strict=False))
+
+    def describe(self, lang: str = "nl") -> str:
+        name = f" '{self.name}'" if self.name else ""
+        if lang == "nl":
+            return f"nieuwe fietsverbinding{name} ({self.link_class}, {self.length_m:.0f} m)"
+        return f"new bike link{name} ({self.link_class}, {self.length_m:.0f} m)"
+
+
+class RemoveLink(ModificationBase):
+    """Close bike links (by ``link_id`` of the bike network)."""
+
+    kind: Literal["remove_link"] = "remove_link"
+    link_ids: Annotated[tuple[LinkId, ...], Field(min_length=1)]
+
+    def describe(self, lang: str = "nl") -> str:
+        ids = ", ".join(map(str, self.link_ids))
+        return f"verbinding(en) {ids} afgesloten" if lang == "nl" else f"link(s) {ids} closed"
+
+
+class UpgradeLink(ModificationBase):
+    """Upgrade bike links: a new class and/or a new speed."""
+
+    kind: Literal["upgrade_link"] = "upgrade_link"
+    link_ids: Annotated[tuple[LinkId, ...], Field(min_length=1)]
+    link_class: NonBlank | None = None
+    speed_kmh: Speed | None = None
+
+    @model_validator(mode="after")
+    def _something(self) -> UpgradeLink:
+        if self.link_class is None and self.speed_kmh is None:
+            raise bilingual(
+                "geef een nieuwe klasse (link_class) en/of snelheid (speed_kmh)",
+                "give a new class (link_class) and/or speed (speed_kmh)",
+            )
+        return self
+
+    def describe(self, lang: str = "nl") -> str:
+        ids = ", ".join(map(str, self.link_ids))
+        what = " ".join(
+            part
+            for part in (
+                self.link_class or "",
+                f"{self.speed_kmh:g} km/u" if self.speed_kmh is not None else "",
+            )
+            if part
+        )
+        if lang == "nl":
+            return f"verbinding(en) {ids} opgewaardeerd naar {what}"
+        return f"link(s) {ids} upgraded to {what.replace('km/u', 'km/h')}"
+
+
+class AddMobipunt(ModificationBase):
+    """A new mobipunt (Hoppinpunt) at a point."""
+
+    kind: Literal["add_mobipunt"] = "add_mobipunt"
+    x: Number
+    y: Number
+    name: NonBlank
+    hoppin_type: HoppinType
+    offer: tuple[NonBlank, ...] = ()
+    id: NonBlank | None = None
+
+    @model_validator(mode="after")
+    def _inside(self) -> AddMobipunt:
+        check_point(self.x, self.y)
+        return self
+
+    def describe(self, lang: str = "nl") -> str:
+        if lang == "nl":
+            return f"nieuw mobipunt '{self.name}' ({self.hoppin_type})"
+        return f"new mobipunt '{self.name}' ({self.hoppin_type})"
+
+
+class MoveMobipunt(ModificationBase):
+    """Move an existing mobipunt to a new place."""
+
+    kind: Literal["move_mobipunt"] = "move_mobipunt"
+    mobipunt_id: NonBlank
+    x: Number
+    y: Number
+
+    @model_validator(mode="after")
+    def _inside(self) -> MoveMobipunt:
+        check_point(self.x, self.y)
+        return self
+
+    def describe(self, lang: str = "nl") -> str:
+        if lang == "nl":
+            return f"mobipunt {self.mobipunt_id} verplaatst"
+        return f"mobipunt {self.mobipunt_id} moved"
+
+
+class RemoveMobipunt(ModificationBase):
+    """Remove an existing mobipunt."""
+
+    kind: Literal["remove_mobipunt"] = "remove_mobipunt"
+    mobipunt_id: NonBlank
+
+    def describe(self, lang: str = "nl") -> str:
+        if lang == "nl":
+            return f"mobipunt {self.mobipunt_id} verwijderd"
+        return f"mobipunt {self.mobipunt_id} removed"
+
+
+class AddHousing(ModificationBase):
+    """A housing development: N dwellings at a point or in a polygon."""
+
+    kind: Literal["add_housing"] = "add_housing"
+    x: Number | None = None
+    y: Number | None = None
+    polygon: Annotated[tuple[Point, ...], AfterValidator(check_points)] | None = None
+    dwellings: Annotated[int, Field(strict=True, ge=0, le=MAX_DWELLINGS)]
+    name: Text = ""
+    status: NonBlank = "gepland"
+    id: NonBlank | None = None
+
+    @model_validator(mode="after")
+    def _one_geometry(self) -> AddHousing:
+        has_point = self.x is not None or self.y is not None
+        if has_point and self.polygon is not None:
+            raise bilingual(
+                "geef óf een punt (x, y) óf een polygoon, niet beide",
+                "give either a point (x, y) or a polygon, not both",
+            )
+        if has_point:
+            if self.x is None or self.y is None:
+                raise bilingual("een punt heeft zowel x als y nodig", "a point needs both x and y")
+            check_point(self.x, self.y)
+        elif self.polygon is None:
+            raise bilingual(
+                "geef een punt (x, y) of een polygoon",
+                "give a point (x, y) or a polygon",
+            )
+        else:
+            _check_polygon(self.polygon)
+        return self
+
+    def describe(self, lang: str = "nl") -> str:
+        name = f" '{self.name}'" if self.name else ""
+        if lang == "nl":
+            return f"woonproject{name}: {self.dwellings} woningen ({self.status})"
+        return f"housing development{name}: {self.dwellings} dwellings ({self.status})"
+
+
+def _check_polygon(points: tuple[tuple[float, float], ...]) -> None:
+    from shapely.geometry import Polygon
+
+    ring = list(points)
+    if len(ring) > 1 and ring[0] == ring[-1]:
+        ring = ring[:-1]
+    if len(set(ring)) < 3:
+        raise bilingual(
+            "een polygoon heeft minstens drie verschillende punten",
+            "a polygon needs at least three distinct points",
+        )
+    polygon = Polygon(ring)
+    if not polygon.is_valid or polygon.area <= 0:
+        raise bilingual(
+            "de polygoon snijdt zichzelf of heeft geen oppervlakte",
+            "the polygon crosses itself or has no area",
+        )
+
+
+class RemoveHousing(ModificationBase):
+    """Remove housing features (by their id, as text)."""
+
+    kind: Literal["remove_housing"] = "remove_housing"
+    housing_ids: Annotated[tuple[NonBlank, ...], Field(min_length=1)]
+
+    def describe(self, lang: str = "nl") -> str:
+        ids = ", ".join(self.housing_ids)
+        return f"woningen {ids} verwijderd" if lang == "nl" else f"housing {ids} removed"
+
+
+Modification = Annotated[
+    AddLink
+    | RemoveLink
+    | UpgradeLink
+    | AddMobipunt
+    | MoveMobipunt
+    | RemoveMobipunt
+    | AddHousing
+    | RemoveHousing,
+    Field(discriminator="kind"),
+]
+
+MODIFICATION_TYPES: tuple[type[ModificationBase], ...] = (
+    AddLink,
+    RemoveLink,
+    UpgradeLink,
+    AddMobipunt,
+    MoveMobipunt,
+    RemoveMobipunt,
+    AddHousing,
+    RemoveHousing,
+)
+MODIFICATION_KINDS = tuple(t.model_fields["kind"].default for t in MODIFICATION_TYPES)
