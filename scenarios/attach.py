@@ -96,7 +96,15 @@ class Attachment:
 
     def expand(self) -> tuple[np.ndarray, Attachment]:
         """``(owner, flat)``: one row per (point, candidate edge) of the
-        reachable points; ``owner[r]`` is the point of row ``r`` (ascending)."""
+        reachable points; ``owner[r]`` is the point of row ``r`` (ascending).
+
+        Computed once per attachment (treat the arrays as read-only)."""
+        memo = self.__dict__.get("_expanded")
+        if memo is None:
+            memo = self.__dict__["_expanded"] = self._expand()
+        return memo
+
+    def _expand(self) -> tuple[np.ndarray, Attachment]:
         if self.cand_owner is None or self.cand_edge is None:
             ok = np.flatnonzero(self.reachable)
             return ok, Attachment(
@@ -246,8 +254,11 @@ def spatial_order(xy: np.ndarray, cell: float = 50.0) -> np.ndarray:
     xy = np.asarray(xy, dtype=float).reshape(-1, 2)
     if len(xy) < 2:
         return np.arange(len(xy))
-    cells = np.floor((xy - xy.min(axis=0)) / cell).astype(np.int64)
-    cells = np.clip(cells, 0, 0xFFFF)
+    ok = np.isfinite(xy).all(axis=1)
+    if not ok.any():
+        return np.arange(len(xy))
+    rel = np.where(ok[:, None], xy - xy[ok].min(axis=0), 0.0)  # points without coordinates first
+    cells = np.clip(np.floor(rel / cell), 0, 0xFFFF).astype(np.int64)
 
     def spread(v: np.ndarray) -> np.ndarray:
         v = (v | (v << 8)) & 0x00FF00FF

@@ -248,6 +248,26 @@ def _with_destinations(
     return ArcGraph(matrix, np.zeros(0, np.int64), np.zeros(0, np.int64)), d_ok
 
 
+def _source_terms(
+    network: Network, sources: Attachment, mode: str
+) -> tuple[np.ndarray, Attachment, np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
+    """Per candidate row of ``sources``: ``(owner, flat, connector + to u,
+    connector + to v, u, v)``; what does not depend on the destinations,
+    computed once per (network, sources, mode)."""
+    memo = sources.__dict__.setdefault("_source_terms", {})
+    hit = memo.get(mode)
+    if hit is not None and hit[0] is network:
+        return hit[1]  # type: ignore[no-any-return]
+    owner, flat = sources.expand()
+    se = flat.edge
+    conn = connector_cost(network, flat, mode)
+    to_u, to_v = entry_costs(network, flat, mode)
+    small = np.int32 if network.n_nodes < 2**31 else np.int64
+    terms = (owner, flat, conn + to_u, conn + to_v, network.u[se].astype(small), network.v[se].astype(small))
+    memo[mode] = (network, terms)
+    return terms
+
+
 def nearest_destination(
     network: Network,
     sources: Attachment,
@@ -280,16 +300,13 @@ def nearest_destination(
         return_predecessors=True,
         limit=limit,
     )
-    s_owner, flat = sources.expand()
+    s_owner, flat, pre_u, pre_v, nu, nv = _source_terms(network, sources, mode)
     se = flat.edge
-    s_conn = connector_cost(network, flat, mode)
-    to_u, to_v = entry_costs(network, flat, mode)
-    nu, nv = network.u[se], network.v[se]
-    cu = s_conn + to_u + dist[nu]
-    cv = s_conn + to_v + dist[nv]
+    cu = pre_u + dist[nu]
+    cv = pre_v + dist[nv]
     via_u = cu <= cv
     c_cost = np.where(via_u, cu, cv)
-    c_entry = np.where(via_u, nu, nv)
+    c_entry = np.where(via_u, nu, nv).astype(np.int64)
     c_ridden = np.where(via_u, flat.frac > 0, flat.frac < 1)
     c_dest = np.full(len(se), -1, dtype=np.int64)
     c_fin = np.isfinite(c_cost)
@@ -305,6 +322,7 @@ def nearest_destination(
         f = d_flat.frac[d_rows]
         g = flat.frac[s_rows]
         along = np.where(f >= g, part_cost(f - g, fwd[e]), part_cost(g - f, bwd[e]))
+        s_conn = connector_cost(network, flat, mode)
         direct = s_conn[s_rows] + along + d_conn[d_rows]
         # Per source row the cheapest direct pair (ties: the first destination row).
         order = np.lexsort((d_rows, direct, s_rows))
@@ -355,12 +373,17 @@ def _same_edge_pairs(a_edge: np.ndarray, b_edge: np.ndarray) -> tuple[np.ndarray
     if len(a_edge) == 0 or len(b_edge) == 0:
         z = np.zeros(0, np.int64)
         return z, z
+    # Only rows of ``a`` on an edge of ``b`` (usually few) are searched.
+    top = int(max(a_edge.max(), b_edge.max())) + 1
+    on_b = np.zeros(top + 1, bool)
+    on_b[b_edge] = True
+    rows = np.flatnonzero(on_b[a_edge])
     order = np.argsort(b_edge, kind="stable")
     sorted_b = b_edge[order]
-    lo = np.searchsorted(sorted_b, a_edge, side="left")
-    hi = np.searchsorted(sorted_b, a_edge, side="right")
+    lo = np.searchsorted(sorted_b, a_edge[rows], side="left")
+    hi = np.searchsorted(sorted_b, a_edge[rows], side="right")
     count = hi - lo
-    i = np.repeat(np.arange(len(a_edge)), count)
+    i = np.repeat(rows, count)
     offset = np.arange(count.sum()) - np.repeat(np.cumsum(count) - count, count)
     j = order[np.repeat(lo, count) + offset]
     return i.astype(np.int64), j.astype(np.int64)
@@ -476,6 +499,7 @@ def point_distances(
     mode: str,
     limit: float = np.inf,
     limit_factor: float | None = None,
+    batch: int = 16,
 ) -> np.ndarray:
     """Network cost between attached points for each pair ``(i, j)``.
 
@@ -495,6 +519,7 @@ def point_distances(
     # The reversed graph's costs from a target are the travel costs to it.
     # One bounded search per target: pairs carry their own limit.
     straight = np.hypot(*(points.xy[pairs[:, 0]] - points.xy[pairs[:, 1]]).T)
+    jobs: list[tuple[float, int, np.ndarray, np.ndarray]] = []  # (bound, target node, pair rows, source nodes)
     for t in np.unique(pairs[:, 1]):
         if vnode_of[t] < 0:
             continue
@@ -508,8 +533,21 @@ def point_distances(
             bound = min(bound, limit_factor * float(straight[sel].max()) + 2 * float(
                 np.nanmax(points.snap_m[pairs[sel].ravel()])
             ))
-        row = csgraph.dijkstra(graph.matrix, directed=True, indices=int(vnode_of[t]), limit=bound)
-        out[sel[good]] = row[src_v[good]]
+        jobs.append((float(bound), int(vnode_of[t]), sel[good], src_v[good]))
+    # Searches of similar bounds run together (one call per batch); a search
+    # bounded higher than a target's own bound gives the same costs up to
+    # it, and the costs beyond it are cut as its own search would.
+    jobs.sort(key=lambda job: job[0])
+    for start in range(0, len(jobs), batch):
+        chunk = jobs[start : start + batch]
+        rows = np.atleast_2d(
+            csgraph.dijkstra(
+                graph.matrix, directed=True, indices=[j[1] for j in chunk], limit=chunk[-1][0]
+            )
+        )
+        for row, (bound, _, sel, src) in zip(rows, chunk, strict=True):
+            values = row[src]
+            out[sel] = np.where(values <= bound, values, np.inf)
     # Pairs sharing a candidate edge: direct along the edge can be shorter.
     owner, flat = points.expand()
     if len(owner):
@@ -517,19 +555,19 @@ def point_distances(
         conn = connector_cost(network, flat, mode)
         starts = np.searchsorted(owner, np.arange(len(points)))
         ends = np.searchsorted(owner, np.arange(len(points)), side="right")
-        for r, (i, j) in enumerate(pairs.tolist()):
-            ci = range(starts[i], ends[i])
-            cj = range(starts[j], ends[j])
-            for a in ci:
-                for b in cj:
-                    e = flat.edge[a]
-                    if e != flat.edge[b]:
-                        continue
-                    fi, fj = flat.frac[a], flat.frac[b]
-                    along = (
-                        part_cost(np.asarray([fj - fi]), np.asarray([fwd[e]]))[0]
-                        if fj >= fi
-                        else part_cost(np.asarray([fi - fj]), np.asarray([bwd[e]]))[0]
-                    )
-                    out[r] = min(out[r], conn[a] + along + conn[b])
+        # Every (candidate of i, candidate of j) combination of every pair.
+        ni = (ends - starts)[pairs[:, 0]]
+        nj = (ends - starts)[pairs[:, 1]]
+        count = ni * nj
+        r = np.repeat(np.arange(len(pairs)), count)
+        k = np.arange(int(count.sum())) - np.repeat(np.cumsum(count) - count, count)
+        a = starts[pairs[r, 0]] + k // np.maximum(nj[r], 1)
+        b = starts[pairs[r, 1]] + k % np.maximum(nj[r], 1)
+        same = flat.edge[a] == flat.edge[b]
+        r, a, b = r[same], a[same], b[same]
+        if len(r):
+            e = flat.edge[a]
+            fi, fj = flat.frac[a], flat.frac[b]
+            along = np.where(fj >= fi, part_cost(fj - fi, fwd[e]), part_cost(fi - fj, bwd[e]))
+            np.minimum.at(out, r, conn[a] + along + conn[b])
     return out

@@ -34,6 +34,7 @@ from pathlib import Path
 from typing import Any
 
 import numpy as np
+import pandas as pd
 import shapely
 
 from slimmeregio.layers.errors import EmptyLayerError
@@ -89,9 +90,9 @@ def _version() -> bytes:
 
 
 def _strings(values: np.ndarray) -> bytes:
-    return "\x1f".join(str(v) for v in np.asarray(values, dtype=object).tolist()).encode(
-        "utf-8", "surrogatepass"
-    )
+    """A 64-bit hash per value (pandas' vectorised, fixed-key SipHash), as bytes."""
+    text = pd.Series(np.asarray(values, dtype=object)).astype(str).to_numpy(dtype=object)
+    return pd.util.hash_array(text, categorize=False).tobytes()
 
 
 def network_key(
