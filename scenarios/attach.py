@@ -421,6 +421,32 @@ def concat_attachments(parts: list[Attachment]) -> Attachment:
     )
 
 
+def _unchanged(
+    base: Attachment,
+    base_rows: np.ndarray,
+    xy: np.ndarray,
+    ids: np.ndarray,
+    edge_map: np.ndarray | None,
+    new_edges: np.ndarray,
+    fresh: np.ndarray | None,
+) -> bool:
+    """Whether :func:`carry_over` would give ``base`` back: the same points
+    in the same order on the same network, every one carried."""
+    if edge_map is not None or len(new_edges) or base.radius is None or base.cand_owner is None:
+        return False
+    if fresh is not None and np.asarray(fresh, bool).any():
+        return False
+    k = len(base)
+    if len(base_rows) != k or not np.array_equal(base_rows, np.arange(k)):
+        return False
+    if not np.array_equal(xy, base.xy) or not np.array_equal(ids, base.ids):
+        return False
+    # An attached point without a candidate would be attached again.
+    has = np.zeros(k, bool)
+    has[base.cand_owner] = True
+    return bool(np.all(has | ~base.reachable))
+
+
 def carry_over(
     network: Network,
     base: Attachment,
@@ -448,6 +474,8 @@ def carry_over(
     ids = np.asarray(ids, dtype=object)
     k = len(xy)
     base_rows = np.asarray(base_rows, dtype=np.int64)
+    if _unchanged(base, base_rows, xy, ids, edge_map, new_edges, fresh):
+        return base  # what the steps below would rebuild, array for array
     carry = base_rows >= 0
     if fresh is not None:
         carry &= ~np.asarray(fresh, bool)

@@ -252,20 +252,14 @@ def _source_terms(
     network: Network, sources: Attachment, mode: str
 ) -> tuple[np.ndarray, Attachment, np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
     """Per candidate row of ``sources``: ``(owner, flat, connector + to u,
-    connector + to v, u, v)``; what does not depend on the destinations,
-    computed once per (network, sources, mode)."""
-    memo = sources.__dict__.setdefault("_source_terms", {})
-    hit = memo.get(mode)
-    if hit is not None and hit[0] is network:
-        return hit[1]  # type: ignore[no-any-return]
+    connector + to v, u, v)``: what does not depend on the destinations."""
     owner, flat = sources.expand()
     se = flat.edge
     conn = connector_cost(network, flat, mode)
     to_u, to_v = entry_costs(network, flat, mode)
-    small = np.int32 if network.n_nodes < 2**31 else np.int64
-    terms = (owner, flat, conn + to_u, conn + to_v, network.u[se].astype(small), network.v[se].astype(small))
-    memo[mode] = (network, terms)
-    return terms
+    conn_u = np.add(conn, to_u, out=to_u)
+    conn_v = np.add(conn, to_v, out=to_v)
+    return owner, flat, conn_u, conn_v, network.u[se], network.v[se]
 
 
 def nearest_destination(
@@ -306,7 +300,7 @@ def nearest_destination(
     cv = pre_v + dist[nv]
     via_u = cu <= cv
     c_cost = np.where(via_u, cu, cv)
-    c_entry = np.where(via_u, nu, nv).astype(np.int64)
+    c_entry = np.where(via_u, nu, nv)
     c_ridden = np.where(via_u, flat.frac > 0, flat.frac < 1)
     c_dest = np.full(len(se), -1, dtype=np.int64)
     c_fin = np.isfinite(c_cost)
