@@ -52,13 +52,17 @@ def access_changes(base: Evaluation, scenario: Evaluation) -> gpd.GeoDataFrame:
     b_ids = bd["housing_id"].astype(str).to_numpy(dtype=object)
     s_ids = sd["housing_id"].astype(str).to_numpy(dtype=object)
     nb, ns = len(b_ids), len(s_ids)
-    if ns >= nb and np.array_equal(s_ids[:nb], b_ids) and not pd.Index(s_ids[nb:]).isin(b_ids).any():
+    # Membership through a Python set: pandas' isin on string columns converts
+    # every value to an Arrow scalar (seconds on 300k dwellings).
+    b_set = set(b_ids.tolist())
+    if ns >= nb and np.array_equal(s_ids[:nb], b_ids) and not any(x in b_set for x in s_ids[nb:].tolist()):
         # The usual case: the scenario keeps the base's housing in order and adds some.
         ids = pd.Index(s_ids)
         ib = np.r_[np.arange(nb), np.full(ns - nb, -1)].astype(np.int64)
         is_ = np.arange(ns, dtype=np.int64)
     else:
-        ids = pd.Index(b_ids).append(pd.Index(s_ids[~pd.Index(s_ids).isin(b_ids)]))
+        only_s = np.fromiter((x not in b_set for x in s_ids.tolist()), dtype=bool, count=ns)
+        ids = pd.Index(b_ids).append(pd.Index(s_ids[only_s]))
         ib = pd.Index(b_ids).get_indexer(ids)
         is_ = pd.Index(s_ids).get_indexer(ids)
     in_s = is_ >= 0

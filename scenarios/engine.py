@@ -118,6 +118,8 @@ class Base:
     planned: gpd.GeoDataFrame | None = None
     timings: dict[str, float] = field(default_factory=dict)
     _cache: dict[Any, Evaluation] = field(default_factory=dict, repr=False)
+    #: The base evaluation's nearest-destination computations, for repairs.
+    _kept: dict[Any, Any] = field(default_factory=dict, repr=False)
 
     @property
     def network(self) -> Network:
@@ -432,6 +434,12 @@ def situation(base: Base, scenario: Scenario | None = None) -> Situation:
         changed_walk=_changed(network, applied, ("added",)),
         brussels=base.brussels,
         border_att=border_points(network, base.brussels) if base.brussels is not None else None,
+        edge_map=edge_map,
+        housing_rows=(
+            applied.housing["_row"].fillna(-1).to_numpy(dtype=np.int64)
+            if "_row" in applied.housing.columns
+            else None
+        ),
     )
 
 
@@ -494,18 +502,23 @@ def evaluate(
         reuse = Reuse(
             service_areas=dict(zip(areas["mobipunt_id"].astype(str), areas.geometry.values, strict=True)),
             directness=base_eval.network.directness if network_detail else None,
+            nearest=dict(base._kept) or None,
         )
     t0 = time.perf_counter()
     task.report(0.0, "applying scenario")
     sit = situation(base, scenario)
     t_apply = time.perf_counter() - t0
+    keep: dict[Any, Any] | None = {} if scenario is None and sit.parameters == base.parameters else None
     result = evaluate_situation(
         sit,
         service_areas=service_areas,
         network_detail=network_detail,
         reuse=reuse,
         task=task.sub(0.1, 1.0),
+        keep=keep,
     )
+    if keep:
+        base._kept = keep
     result.timings["apply_attach"] = t_apply
     result.timings["total"] = time.perf_counter() - t0
     if scenario is not None:

@@ -35,13 +35,16 @@ __all__ = [
     "EPS",
     "ArcGraph",
     "NearestResult",
+    "NearestSearch",
     "base_arcs",
     "csr_min",
+    "finish_nearest",
     "flows_to_nearest",
     "iter_reach",
     "nearest_destination",
     "point_distances",
     "reach_from",
+    "search_nearest",
 ]
 
 #: Smallest arc weight (csgraph ignores absent entries; keep every arc positive).
@@ -155,6 +158,8 @@ class NearestResult:
     src_ridden
         Per source: whether the route travels a positive length of
         ``src_edge``.
+    node_dest
+        Per node: the index of its nearest destination, -1 where unreached.
     """
 
     cost: np.ndarray
@@ -166,6 +171,8 @@ class NearestResult:
     n_nodes: int
     src_edge: np.ndarray | None = None
     src_ridden: np.ndarray | None = None
+    #: Per node: index of its nearest destination (-1 unreached); None when not searched.
+    node_dest: np.ndarray | None = None
 
 
 def _base_reversed(network: Network, mode: str) -> ArcGraph:
@@ -276,14 +283,36 @@ def nearest_destination(
     farther than it get ``inf``.
     """
     n = network.n_nodes
-    ns = len(sources)
-    cost = np.full(ns, np.inf)
-    dest = np.full(ns, -1, dtype=np.int64)
-    entry = np.full(ns, -1, dtype=np.int64)
-    if not dests.reachable.any() or ns == 0:
+    if not dests.reachable.any() or len(sources) == 0:
+        ns = len(sources)
         return NearestResult(
-            cost, dest, entry, np.full(n, np.inf), np.full(n, -9999), None, n
-        )
+            np.full(ns, np.inf), np.full(ns, -1, dtype=np.int64), np.full(ns, -1, dtype=np.int64),
+            np.full(n, np.inf), np.full(n, -9999), None, n,
+        )  # fmt: skip
+    return finish_nearest(network, sources, dests, search_nearest(network, dests, mode=mode, limit=limit))
+
+
+@dataclass(frozen=True, eq=False)
+class NearestSearch:
+    """One multi-source search from every destination (see :func:`search_nearest`).
+
+    ``dist``, ``pred``: per node (network nodes, then the virtual nodes) as
+    in :class:`NearestResult`; ``node_dest``: per node the index of its
+    nearest destination (-1 unreached).
+    """
+
+    graph: ArcGraph
+    d_ok: np.ndarray
+    dist: np.ndarray
+    pred: np.ndarray
+    node_dest: np.ndarray
+    mode: str
+    limit: float
+
+
+def search_nearest(network: Network, dests: Attachment, *, mode: str, limit: float = np.inf) -> NearestSearch:
+    """The search part of :func:`nearest_destination` (some destination must be reachable)."""
+    n = network.n_nodes
     graph, d_ok = _with_destinations(network, dests, mode)
     k = len(d_ok)
     dist, pred, src = csgraph.dijkstra(
@@ -294,6 +323,24 @@ def nearest_destination(
         return_predecessors=True,
         limit=limit,
     )
+    node_dest = np.full(len(dist), -1, dtype=np.int64)
+    hit = src >= 0
+    node_dest[hit] = d_ok[src[hit] - n]
+    return NearestSearch(graph, d_ok, dist, pred, node_dest, mode, limit)
+
+
+def finish_nearest(
+    network: Network, sources: Attachment, dests: Attachment, search: NearestSearch
+) -> NearestResult:
+    """Per source: the best of its candidate edges on ``search`` (the second
+    part of :func:`nearest_destination`; each source on its own)."""
+    n = network.n_nodes
+    ns = len(sources)
+    mode, limit = search.mode, search.limit
+    graph, dist, pred = search.graph, search.dist, search.pred
+    cost = np.full(ns, np.inf)
+    dest = np.full(ns, -1, dtype=np.int64)
+    entry = np.full(ns, -1, dtype=np.int64)
     s_owner, flat, pre_u, pre_v, nu, nv = _source_terms(network, sources, mode)
     se = flat.edge
     cu = pre_u + dist[nu]
@@ -304,7 +351,7 @@ def nearest_destination(
     c_ridden = np.where(via_u, flat.frac > 0, flat.frac < 1)
     c_dest = np.full(len(se), -1, dtype=np.int64)
     c_fin = np.isfinite(c_cost)
-    c_dest[c_fin] = d_ok[src[c_entry[c_fin]] - n]
+    c_dest[c_fin] = search.node_dest[c_entry[c_fin]]
 
     # Destinations on a source's candidate edge: direct along the edge.
     fwd, bwd = network.weights(mode)
@@ -359,7 +406,7 @@ def nearest_destination(
         dest[over] = -1
         entry[over] = -1
         src_edge[over] = -1
-    return NearestResult(cost, dest, entry, dist, pred, graph, n, src_edge, src_ridden)
+    return NearestResult(cost, dest, entry, dist, pred, graph, n, src_edge, src_ridden, search.node_dest)
 
 
 def _same_edge_pairs(a_edge: np.ndarray, b_edge: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
