@@ -193,49 +193,15 @@ def import_osm_command(
     force: bool,
 ) -> None:
     """Import an OpenStreetMap extract (.osm.pbf/.osm) as bike network and POI layers."""
-    from slimmeregio.layers.errors import OsmImportError
     from slimmeregio.layers.osm import clip_from_file, import_osm, write_osm_gpkg
-    from slimmeregio.layers.osm_rules import OsmRules
+    from slimmeregio.layers.osm_options import parse_bbox, read_rules
     from slimmeregio.layers.safe_io import check_overwrite
 
     lang = _lang()
     with user_errors():
         check_overwrite(out, force)
-        if clip_to and bbox:
-            raise OsmImportError(
-                path=extract,
-                reason={
-                    "nl": "gebruik --clip-to óf --bbox, niet beide",
-                    "en": "use --clip-to or --bbox, not both",
-                },
-            )
-        box = None
-        if bbox:
-            try:
-                box = tuple(float(v) for v in bbox.split(","))
-            except ValueError:
-                box = ()
-            if len(box) != 4:
-                raise OsmImportError(
-                    path=extract,
-                    reason={
-                        "nl": f"--bbox moet minlon,minlat,maxlon,maxlat zijn, niet '{bbox}'",
-                        "en": f"--bbox must be minlon,minlat,maxlon,maxlat, not '{bbox}'",
-                    },
-                )
-        rules = None
-        if rules_file:
-            try:
-                rules = OsmRules.from_toml(rules_file)
-            except (OSError, ValueError, TypeError) as exc:
-                raise OsmImportError(
-                    path=rules_file,
-                    reason={
-                        "nl": f"de regels kunnen niet gelezen worden ({exc})",
-                        "en": f"the rules cannot be read ({exc})",
-                    },
-                    detail=str(exc),
-                ) from exc
+        box = parse_bbox(extract, bbox, clip_to=clip_to)
+        rules = read_rules(rules_file)
         clip = clip_from_file(clip_to) if clip_to else None
         with progress_bar("OpenStreetMap") as bar:
             result = import_osm(
@@ -322,48 +288,6 @@ def import_gtfs_command(
     click.echo(("geschreven: " if lang == "nl" else "written: ") + str(written))
 
 
-def _info_lines(layer: Any, lang: str) -> list[str]:
-    """What ``slimmeregio info`` prints for one loaded layer."""
-    from slimmeregio.layers.crs import crs_label
-    from slimmeregio.layers.roles import ROLE_FIELDS
-
-    nl = lang == "nl"
-    lines = [(f"Laag '{layer.name}'" if nl else f"Layer '{layer.name}'")]
-    if layer.is_raster:
-        raster = layer.data
-        size = f"{raster.width} x {raster.height} pixels, {raster.count} " + (
-            "band(en)" if nl else "band(s)"
-        )
-        lines.append(f"  {'geometrie' if nl else 'geometry'}: raster, {size}")
-    else:
-        unit = "objecten" if nl else "features"
-        lines.append(f"  {'geometrie' if nl else 'geometry'}: {layer.geometry_type}, {len(layer)} {unit}")
-    crs = crs_label(layer.original_crs, lang)
-    if layer.crs_guessed:
-        crs += " (geraden)" if nl else " (guessed)"
-    lines.append(f"  {'coördinatenstelsel' if nl else 'coordinate system'}: {crs}")
-    x0, y0, x1, y1 = layer.bounds
-    if layer.is_raster and layer.original_crs and layer.original_crs != "EPSG:31370":
-        from pyproj import Transformer
-
-        t = Transformer.from_crs(layer.original_crs, "EPSG:31370", always_xy=True)
-        x0, y0, x1, y1 = t.transform_bounds(x0, y0, x1, y1)
-    lines.append(
-        f"  {'grenzen' if nl else 'bounds'} (EPSG:31370): {x0:.0f} {y0:.0f} {x1:.0f} {y1:.0f}"
-    )
-    lines.append(f"  {'rol' if nl else 'role'}: {layer.role.label(lang)}")
-    if layer.fields:
-        specs = {s.key: (s.label_nl if nl else s.label_en) for s in ROLE_FIELDS[layer.role]}
-        mapped = ", ".join(f"{specs.get(k, k)} = {c}" for k, c in layer.fields.items())
-        lines.append(f"  {'velden' if nl else 'fields'}: {mapped}")
-    if len(layer.report):
-        lines.append(f"  {'rapport' if nl else 'report'}:")
-        lines += [
-            f"    {'!' if e.level == 'warning' else '-'} {e.message(lang)}" for e in layer.report
-        ]
-    return lines
-
-
 @cli.command("info")
 @click.argument("paths", nargs=-1, required=True, type=click.Path())
 @click.option("--layer", default=None, help="Only this layer of the file.")
@@ -391,6 +315,7 @@ def info_command(
 ) -> None:
     """Show the layers of PATHS: geometry, count, coordinate system, bounds,
     role, field mapping and what was repaired or guessed."""
+    from slimmeregio.layers.describe import layer_info_lines
     from slimmeregio.layers.io import load_layers
 
     lang = _lang()
@@ -412,34 +337,8 @@ def info_command(
             )
             click.echo(f"{path}: {count} {noun}")
             for item in layers:
-                click.echo("\n".join(_info_lines(item, lang)))
+                click.echo("\n".join(layer_info_lines(item, lang)))
             click.echo("")
-
-
-def _export_project(path: str | None) -> Any:
-    """The project to export from: a project file, a GeoPackage of layers, or the region."""
-    if path is None:
-        from slimmeregio.layers.region import load_region
-
-        return load_region()
-    if path.lower().endswith((".srp", ".gpkg")):
-        from slimmeregio.layers.errors import ProjectFileError, ProjectVersionError
-        from slimmeregio.layers.project_file import load_project
-
-        try:
-            return load_project(path)
-        except ProjectVersionError:
-            raise
-        except ProjectFileError:
-            if not path.lower().endswith(".gpkg"):
-                raise  # a .gpkg without project table is read as plain layers below
-    from slimmeregio.layers.io import load_layers
-    from slimmeregio.layers.model import Project
-
-    project = Project()
-    for layer in load_layers(path):
-        project.layers.append(layer)
-    return project
 
 
 @cli.command("export")
@@ -481,6 +380,7 @@ def export_command(
     from slimmeregio.exporters.maps import parse_paper
     from slimmeregio.exporters.pack import export_pack, parse_formats
     from slimmeregio.layers.progress import Task
+    from slimmeregio.layers.project_source import load_project_source
     from slimmeregio.layers.safe_io import output_folder
     from slimmeregio.scenarios.engine import compare_scenarios, suggest_sites
     from slimmeregio.scenarios.model import Scenario
@@ -491,7 +391,7 @@ def export_command(
         parse_paper(paper)
         scenarios = [Scenario.load(path) for path in scenario_files]
         out = output_folder(out_dir)  # before the computation: a folder we cannot write fails now
-        project = _export_project(project_path)
+        project = load_project_source(project_path)
         with progress_bar("Export") as bar:
             task = Task(bar)
             base, comparisons = compare_scenarios(
@@ -529,14 +429,6 @@ def scenario_example_command() -> None:
     click.echo(example_scenario_toml(), nl=False)
 
 
-def _json_number(value: Any) -> Any:
-    import math
-
-    if isinstance(value, float) and not math.isfinite(value):
-        return None
-    return value
-
-
 @cli.command("run")
 @click.argument("scenario_file", type=click.Path(dir_okay=False))
 @click.option("--project", "project_path", type=click.Path(dir_okay=False), default=None,
@@ -546,17 +438,10 @@ def _json_number(value: Any) -> Any:
 @click.option("--force", is_flag=True, help="Replace results.gpkg and summary.json if they exist.")
 def run_command(scenario_file: str, project_path: str | None, out_dir: str, force: bool) -> None:
     """Evaluate SCENARIO_FILE against the base; write results.gpkg and summary.json."""
-    import json
-
-    from slimmeregio import __version__ as version
-    from slimmeregio.exporters.registry import export
+    from slimmeregio.exporters.run_files import RUN_FILES, run_summary, write_run_files
     from slimmeregio.layers.progress import Task
-    from slimmeregio.layers.safe_io import (
-        atomic_write_text,
-        check_overwrite,
-        output_folder,
-        replace_folder,
-    )
+    from slimmeregio.layers.project_source import load_project_source
+    from slimmeregio.layers.safe_io import check_overwrite, output_folder
     from slimmeregio.scenarios.engine import compare_scenarios
     from slimmeregio.scenarios.model import Scenario
 
@@ -564,47 +449,16 @@ def run_command(scenario_file: str, project_path: str | None, out_dir: str, forc
     with user_errors():
         scenario = Scenario.load(scenario_file)
         out = output_folder(out_dir)
-        check_overwrite(out / "results.gpkg", force)
-        check_overwrite(out / "summary.json", force)
-        files = {"results.gpkg", "summary.json"}
-        project = _export_project(project_path)
+        for name in RUN_FILES:
+            check_overwrite(out / name, force)
+        project = load_project_source(project_path)
         with progress_bar("Run") as bar:
             task = Task(bar)
             _, (comparison,) = compare_scenarios(
                 project, [scenario], progress=task.sub(0.0, 0.8).report
             )
-            scen_eval = comparison.scenario
-            region = [
-                {k: _json_number(v) for k, v in row.items()}
-                for row in comparison.region.to_dict(orient="records")
-            ]
-            summary = {
-                "tool": "slimmeregio",
-                "version": version,
-                "scenario": scenario.name,
-                "scenario_file": str(scenario_file),
-                "parameters": scenario.parameters.model_dump(mode="json"),
-                "base_parameters": comparison.base.parameters.model_dump(mode="json"),
-                "modifications": len(scenario.modifications),
-                "region": region,
-                "unreachable": {
-                    str(k): int(v) for k, v in scen_eval.unreachable.groupby("layer").size().items()
-                },
-                "timings_s": {k: round(v, 4) for k, v in scen_eval.timings.items()},
-                "notes": scen_eval.notes,
-                "top_links": {
-                    target: [
-                        {"link_id": int(r.link_id), "name": str(r.name), "dwellings": float(getattr(r, col))}
-                        for r in scen_eval.top_links(10, by=col).itertuples()
-                    ]
-                    for target, col in (("station", "flow_dwellings"), ("brussels", "flow_brussels_dwellings"))
-                },
-            }
-            # both files are written into a hidden folder and swapped in together (never one old, one new)
-            with replace_folder(out, keep=lambda rel: rel not in files) as staging:
-                export("gpkg", project, [comparison], staging / "results.gpkg", lang=lang, force=True,
-                       progress=task.sub(0.8, 0.98).report)
-                atomic_write_text(staging / "summary.json", json.dumps(summary, ensure_ascii=False, indent=2) + "\n")
+            summary = run_summary(scenario, scenario_file, comparison)
+            write_run_files(out, project, comparison, summary, lang=lang, progress=task.sub(0.8, 0.98).report)
             task.report(1.0, "done")
     from slimmeregio.scenarios.summary import summary_lines
 
@@ -648,6 +502,7 @@ def sweep_command(
         click.echo(example_sweep_toml(), nl=False)
         return
     from slimmeregio.exporters.sweep_report import write_sweep_report
+    from slimmeregio.layers.project_source import load_project_source
     from slimmeregio.scenarios.sweep import base_key, run_sweep
     from slimmeregio.scenarios.sweep_model import load_sweep
     from slimmeregio.scenarios.sweep_plan import plan_sweep
@@ -664,7 +519,7 @@ def sweep_command(
         plan = plan_sweep(sweep, base_scenario, base_key(project_path), source=sweep_file)
         sampled = f" ({'steekproef uit' if nl else 'sampled from'} {plan.total})" if plan.sampled else ""
         click.echo(f"{len(plan.variants)} varianten{sampled}" if nl else f"{len(plan.variants)} variants{sampled}")
-        project = _export_project(str(project_path) if project_path else None)
+        project = load_project_source(str(project_path) if project_path else None)
         try:
             with progress_bar("Sweep") as bar:
                 outcome = run_sweep(plan, project, out_dir, workers=workers, scheduler=scheduler,

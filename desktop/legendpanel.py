@@ -1,6 +1,7 @@
-"""The legend dock: the visible base layers with their symbol classes, top
-layer first, following the layer list (visibility, order, style, added or
-removed layers)."""
+"""The legend dock: the result theme on the map (with its caption) and the
+visible base layers with their symbol classes, top layer first, following
+the layer list (visibility, order, style, added or removed layers) and the
+scale (a layer outside its scale range is shown greyed)."""
 
 from __future__ import annotations
 
@@ -39,11 +40,45 @@ class LegendPanel(QWidget):
         layout.setContentsMargins(4, 4, 4, 4)
         layout.addWidget(self.empty)
         layout.addWidget(self.tree, 1)
+        self._layers: list[Layer] = []
+        self._themes: list[Layer] = []
+        self._caption = ""
+        self._scale: float | None = None
+
+    def set_themes(self, themes: list[Layer], caption: str = "") -> None:
+        """The result layers drawn over the map (shown first, under ``caption``)."""
+        self._themes = [layer for layer in themes if layer.visible]
+        self._caption = caption
+        self.show_layers(self._layers)
+
+    def set_scale(self, scale: float | None) -> None:
+        """The map scale (1:``scale``): layers outside their range show greyed."""
+        if scale != self._scale:
+            self._scale = scale
+            self.show_layers(self._layers)
 
     def show_layers(self, layers: LayerList | list[Layer]) -> None:
         """Show the legend of ``layers`` (bottom first, as drawn)."""
+        self._layers = list(layers)
         self.tree.clear()
-        shown = [layer for layer in reversed(list(layers)) if layer.visible]
+        if self._themes:
+            head = QTreeWidgetItem([self._caption or tr("Resultaat")])
+            font = head.font(0)
+            font.setBold(True)
+            font.setItalic(True)
+            head.setFont(0, font)
+            self.tree.addTopLevelItem(head)
+            for theme in reversed(self._themes):
+                title, rows = raster_legend(theme) if theme.is_raster else legend_entry(theme)
+                item = QTreeWidgetItem([title or theme.name])
+                head.addChild(item)
+                for label, color in rows:
+                    child = QTreeWidgetItem([label])
+                    child.setIcon(0, _swatch(color))
+                    item.addChild(child)
+                item.setExpanded(True)
+            head.setExpanded(True)
+        shown = [layer for layer in reversed(self._layers) if layer.visible]
         for layer in shown:
             if layer.is_raster:
                 title, rows = raster_legend(layer)
@@ -64,10 +99,26 @@ class LegendPanel(QWidget):
                     top.addChild(child)
             if layer.note:
                 top.setToolTip(0, layer.note)
+            if self._scale is not None and not layer.style.shown_at(self._scale):
+                top.setForeground(0, QColor("#9e9e9e"))
+                top.setToolTip(0, tr("Niet getoond op deze schaal."))
             self.tree.addTopLevelItem(top)
             top.setExpanded(True)
-        self.empty.setVisible(not shown)
+        self.empty.setVisible(not shown and not self._themes)
 
     def entries(self) -> list[str]:
         """The layer names shown, top first (for tests and screen readers)."""
-        return [self.tree.topLevelItem(i).text(0) for i in range(self.tree.topLevelItemCount())]  # type: ignore[union-attr]
+        return [self.tree.topLevelItem(i).text(0) for i in range(self.tree.topLevelItemCount())  # type: ignore[union-attr]
+                if not self._themes or i > 0]
+
+    def theme_entries(self) -> list[str]:
+        """The theme rows shown (titles and classes, in order)."""
+        if not self._themes:
+            return []
+        head = self.tree.topLevelItem(0)
+        out: list[str] = []
+        for i in range(head.childCount() if head else 0):
+            item = head.child(i)  # type: ignore[union-attr]
+            out.append(item.text(0))
+            out += [item.child(j).text(0) for j in range(item.childCount())]
+        return out

@@ -37,6 +37,7 @@ from slimmeregio.desktop.layeractions import LAYER_FILE_FILTER, LayerActionsMixi
 from slimmeregio.desktop.layerpanel import LayerPanel
 from slimmeregio.desktop.legendpanel import LegendPanel
 from slimmeregio.desktop.mapcanvas import MapCanvas, MapTool
+from slimmeregio.desktop.mapextras import MapExtrasMixin
 from slimmeregio.desktop.projectfiles import PROJECT_FILE_FILTER, ProjectFilesMixin
 from slimmeregio.desktop.resultspanel import ResultsPanel
 from slimmeregio.desktop.runcontrol import RunControlMixin
@@ -53,7 +54,7 @@ __all__ = ["MainWindow", "LAYER_FILE_FILTER", "PROJECT_FILE_FILTER"]
 
 
 
-class MainWindow(ProjectFilesMixin, LayerActionsMixin, EditToolsMixin, RunControlMixin, QMainWindow):
+class MainWindow(ProjectFilesMixin, LayerActionsMixin, EditToolsMixin, RunControlMixin, MapExtrasMixin, QMainWindow):
     """Slimme Regio Planner's main window."""
 
     def __init__(self, project: Project | None = None, *, settings: AppSettings | None = None) -> None:
@@ -118,6 +119,7 @@ class MainWindow(ProjectFilesMixin, LayerActionsMixin, EditToolsMixin, RunContro
         self._build_toolbars()
         self._build_statusbar()
         self._connect()
+        self.install_map_extras()
         self.actions_by_id["tool_pan"].setChecked(True)
 
         self._autosave = QTimer(self)
@@ -175,6 +177,7 @@ class MainWindow(ProjectFilesMixin, LayerActionsMixin, EditToolsMixin, RunContro
         for dock in (self.dock_layers, self.dock_identify, self.dock_legend, self.dock_scenario, self.dock_results,
                      self.dock_table):
             panels.addAction(dock.toggleViewAction())
+        self._extend_menus()
 
     def _build_toolbars(self) -> None:
         self.toolbars: dict[str, QToolBar] = {}

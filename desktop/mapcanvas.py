@@ -1,6 +1,7 @@
 """The live map widget: pan, zoom, tools and events over the project's layers.
 
-Rendering lives in :mod:`~slimmeregio.desktop.maprender` (paths, classes,
+Input (mouse, wheel, keys) lives in :mod:`~slimmeregio.desktop.mapinput`;
+rendering in :mod:`~slimmeregio.desktop.maprender` (paths, classes,
 levels of detail) and :mod:`~slimmeregio.desktop.maplabels`; view math in
 :mod:`~slimmeregio.desktop.mapview`; tools and hit-testing in
 :mod:`~slimmeregio.desktop.maptools`; what is drawn over the layers in
@@ -17,17 +18,14 @@ import time
 from typing import Any
 
 import numpy as np
-from PyQt6.QtCore import QEvent, QPoint, QPointF, QRect, QRectF, QSize, Qt, QTimer, pyqtSignal
+from PyQt6.QtCore import QPoint, QPointF, QRect, QRectF, QSize, Qt, QTimer, pyqtSignal
 from PyQt6.QtGui import (
     QColor,
     QImage,
-    QKeyEvent,
-    QMouseEvent,
     QPainter,
     QPaintEvent,
     QPen,
     QResizeEvent,
-    QWheelEvent,
 )
 from PyQt6.QtWidgets import QSizePolicy, QWidget
 
@@ -43,6 +41,7 @@ from slimmeregio.desktop.mapdecorations import (
     paint_selection,
     paint_sketch,
 )
+from slimmeregio.desktop.mapinput import MapInputMixin
 from slimmeregio.desktop.maplabels import LabelCache, draw_labels, label_anchors
 from slimmeregio.desktop.maprender import (
     BACKGROUND,
@@ -51,6 +50,7 @@ from slimmeregio.desktop.maprender import (
     classify,
     geometry_kind,
     legend_entry,
+    point_symbols,
     points_polygon,
     raster_legend,
     render_layers,
@@ -75,7 +75,7 @@ __all__ = [
 ]
 
 
-class MapCanvas(QWidget):
+class MapCanvas(MapInputMixin, QWidget):
     """Pan/zoom map widget over a :class:`LayerList` and optional theme layers.
 
     Signals
@@ -97,6 +97,12 @@ class MapCanvas(QWidget):
         not closed, at least three distinct vertices; not snapped).
     rendered(seconds)
         Time the last full render took.
+    pointTask(purpose, x, y), sketchTask(purpose, coords), boxTask(purpose, x0, y0, x1, y1)
+        Instead of pointPicked / lineFinished / polygonFinished, when the tool
+        was set with a ``purpose`` (measuring, selecting, explaining: tasks
+        that are not scenario edits); the box tool always has one.
+    contextRequested(x, y, global position)
+        A right click in the navigate tool.
     """
 
     mouseMoved = pyqtSignal(float, float)
@@ -108,6 +114,11 @@ class MapCanvas(QWidget):
     polygonFinished = pyqtSignal(list)
     sketchChanged = pyqtSignal()
     rendered = pyqtSignal(float)
+    themesChanged = pyqtSignal()
+    pointTask = pyqtSignal(str, float, float)
+    sketchTask = pyqtSignal(str, list)
+    boxTask = pyqtSignal(str, float, float, float, float)
+    contextRequested = pyqtSignal(float, float, QPoint)
 
     def __init__(self, layers: LayerList | None = None, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -131,11 +142,13 @@ class MapCanvas(QWidget):
         self._box: QRect | None = None
         self._tool = MapTool.NAVIGATE
         self._pick_layer: str | None = None
+        self._purpose = ""
         self._snap = SnapIndex()
         self._sketch: list[tuple[float, float]] = []
         self._hover: tuple[float, float] | None = None
         self._swallow_release = False
         self._overlay: list[OverlayItem] = []
+        self._extra_overlay: list[OverlayItem] = []
         self._selection: dict[str, np.ndarray] = {}
         self._selection_graphics: SelectionCache = {}
         self.banner_text = ""
@@ -144,6 +157,7 @@ class MapCanvas(QWidget):
         self.theme_stale = False
         #: Place names drawn in the last render (for tests and the legend).
         self.drawn_labels: list[str] = []
+        self.drawn_label_rects: list[QRectF] = []
         self._legend: list[tuple[str, list[tuple[str, str]]]] = []
         self.last_render_seconds = 0.0
         self._refine = QTimer(self)
@@ -187,15 +201,18 @@ class MapCanvas(QWidget):
         self._themes = list(layers)
         self._legend = [legend_entry(layer) for layer in self._themes if not layer.is_raster]
         self.invalidate()
+        self.themesChanged.emit()
 
     @property
     def theme_layers(self) -> list[Layer]:
         return list(self._themes)
 
-    def visible_layers(self) -> list[Layer]:
-        """Drawn layers, bottom first."""
+    def visible_layers(self, view: View | None = None) -> list[Layer]:
+        """Drawn layers, bottom first: switched on and within their scale range."""
+        scale = (view or self._view).scale_denominator
         out = [layer for layer in (self._layers or []) if layer.visible]
-        return out + [layer for layer in self._themes if layer.visible]
+        out += [layer for layer in self._themes if layer.visible]
+        return [layer for layer in out if layer.style.shown_at(scale)]
 
     def _graphics_for(self, layer: Layer) -> LayerGraphics:
         g = self._graphics.get(id(layer))
@@ -255,9 +272,14 @@ class MapCanvas(QWidget):
     def tool(self) -> MapTool:
         return self._tool
 
-    def set_tool(self, tool: MapTool, *, pick_layer: str | None = None) -> None:
+    @property
+    def purpose(self) -> str:
+        return self._purpose
+
+    def set_tool(self, tool: MapTool, *, pick_layer: str | None = None, purpose: str = "") -> None:
         self._tool = tool
         self._pick_layer = pick_layer
+        self._purpose = purpose
         self._sketch = []
         self.setCursor(CURSORS[tool])
         self.update()
@@ -288,11 +310,17 @@ class MapCanvas(QWidget):
             if len(set(coords)) >= 3:
                 self._sketch = []
                 self._hover = None
-                self.polygonFinished.emit(coords)
+                if self._purpose:
+                    self.sketchTask.emit(self._purpose, coords)
+                else:
+                    self.polygonFinished.emit(coords)
         elif len(coords) >= 2:
             self._sketch = []
             self._hover = None
-            self.lineFinished.emit(coords)
+            if self._purpose:
+                self.sketchTask.emit(self._purpose, coords)
+            else:
+                self.lineFinished.emit(coords)
         self.sketchChanged.emit()
         self.update()
 
@@ -307,6 +335,16 @@ class MapCanvas(QWidget):
     def set_overlay(self, items: list[OverlayItem]) -> None:
         self._overlay = list(items)
         self.update()
+
+    def set_extra_overlay(self, items: list[OverlayItem]) -> None:
+        """Items drawn above the overlay (route explanations, reach), kept
+        when the scenario's overlay changes."""
+        self._extra_overlay = list(items)
+        self.update()
+
+    @property
+    def extra_overlay(self) -> list[OverlayItem]:
+        return list(self._extra_overlay)
 
     # selection ------------------------------------------------------------
     def set_selection(self, layer_name: str, positions: np.ndarray | list[int]) -> None:
@@ -356,11 +394,15 @@ class MapCanvas(QWidget):
         start = time.perf_counter()
         p = QPainter(image)
         p.setRenderHint(QPainter.RenderHint.Antialiasing, True)
-        layers = self.visible_layers()
+        layers = self.visible_layers(view)
         render_layers(p, layers, self._graphics, view, size.width(), size.height())
         if self.show_labels:
             base = [ly for ly in layers if ly not in self._themes]
-            self.drawn_labels = draw_labels(p, base, view, size, self.font(), self._labels)
+            symbols = point_symbols([self._graphics_for(ly) for ly in layers if not ly.is_raster],
+                                    view, size.width(), size.height())
+            placed = draw_labels(p, base, view, size, self.font(), self._labels, symbols)
+            self.drawn_labels = [text for text, _ in placed]
+            self.drawn_label_rects = [rect for _, rect in placed]
         p.end()
         self.last_render_seconds = time.perf_counter() - start
         self.rendered.emit(self.last_render_seconds)
@@ -420,7 +462,7 @@ class MapCanvas(QWidget):
                         self._view.transform(self.width(), self.height()))
 
     def _paint_overlay(self, p: QPainter) -> None:
-        paint_overlay(p, self._overlay, self.map_to_pixel, self.font())
+        paint_overlay(p, self._overlay + self._extra_overlay, self.map_to_pixel, self.font())
 
     def _paint_sketch(self, p: QPainter) -> None:
         if self._sketching():
@@ -453,152 +495,6 @@ class MapCanvas(QWidget):
     def resizeEvent(self, event: QResizeEvent | None) -> None:  # noqa: N802
         self._cache = None
         super().resizeEvent(event)
-
-    def wheelEvent(self, event: QWheelEvent | None) -> None:  # noqa: N802
-        if event is None:
-            return
-        steps = event.angleDelta().y() / 120.0
-        if steps:
-            self.zoom_by(1.25**steps, event.position())
-        event.accept()
-
-    def mousePressEvent(self, event: QMouseEvent | None) -> None:  # noqa: N802
-        if event is None:
-            return
-        pos = event.position().toPoint()
-        if event.button() == Qt.MouseButton.MiddleButton or (
-            event.button() == Qt.MouseButton.LeftButton
-            and self._tool in (MapTool.NAVIGATE, MapTool.POINT, MapTool.FEATURE, MapTool.LINE, MapTool.POLYGON)
-        ):
-            self._drag_start = pos
-            self._drag_view = self._view
-            self._dragged = False
-        elif event.button() == Qt.MouseButton.LeftButton and self._tool == MapTool.ZOOM_BOX:
-            self._drag_start = pos
-            self._box = QRect(pos, pos)
-        elif event.button() == Qt.MouseButton.RightButton and self._sketching():
-            self.finish_sketch()
-
-    def mouseMoveEvent(self, event: QMouseEvent | None) -> None:  # noqa: N802
-        if event is None:
-            return
-        pos = event.position()
-        x, y = self.pixel_to_map(pos.x(), pos.y())
-        self.mouseMoved.emit(x, y)
-        if self._box is not None and self._drag_start is not None:
-            self._box = QRect(self._drag_start, pos.toPoint()).normalized()
-            self.update()
-            return
-        if self._drag_start is not None and self._drag_view is not None:
-            delta = pos.toPoint() - self._drag_start
-            if self._dragged or delta.manhattanLength() > 3:
-                self._dragged = True
-                v = self._drag_view
-                self._view = View(v.cx - delta.x() * v.res, v.cy + delta.y() * v.res, v.res)
-                self.viewChanged.emit()
-                self.update()
-            return
-        if self._tool == MapTool.LINE and self._sketch:
-            self._hover = self.snap(x, y)
-            self.update()
-        elif self._tool == MapTool.POLYGON and self._sketch:
-            self._hover = (x, y)
-            self.update()
-
-    def mouseReleaseEvent(self, event: QMouseEvent | None) -> None:  # noqa: N802
-        if event is None:
-            return
-        pos = event.position()
-        x, y = self.pixel_to_map(pos.x(), pos.y())
-        if self._box is not None:
-            box = self._box
-            self._box = None
-            self._drag_start = None
-            if box.width() > 4 and box.height() > 4:
-                ax, ay = self.pixel_to_map(box.left(), box.bottom())
-                bx, by = self.pixel_to_map(box.right(), box.top())
-                self.zoom_to_extent((ax, ay, bx, by), margin=0.0)
-            else:
-                self.zoom_by(2.0, pos)
-            return
-        was_drag = self._dragged
-        self._drag_start = None
-        self._drag_view = None
-        self._dragged = False
-        if self._swallow_release:
-            # the release that ends a double click: the sketch is already finished
-            self._swallow_release = False
-            return
-        if was_drag:
-            self._refine.start(0)
-            return
-        if event.button() != Qt.MouseButton.LeftButton:
-            return
-        if self._tool == MapTool.NAVIGATE:
-            self.clicked.emit(x, y, 5.0 * self._view.res)
-        elif self._tool == MapTool.POINT:
-            self.pointPicked.emit(x, y)
-        elif self._tool == MapTool.FEATURE and self._pick_layer and self._layers is not None:
-            if self._pick_layer in self._layers:
-                layer = self._layers[self._pick_layer]
-                pos_ = self.nearest_feature(layer, x, y)
-                if pos_ is not None:
-                    self.featurePicked.emit(layer.name, pos_)
-        elif self._sketching():
-            pt = self.snap(x, y) if self._tool == MapTool.LINE else (x, y)
-            if not self._sketch or self._sketch[-1] != pt:
-                self._sketch.append(pt)
-            self.sketchChanged.emit()
-            self.update()
-
-    def mouseDoubleClickEvent(self, event: QMouseEvent | None) -> None:  # noqa: N802
-        if event is not None and self._sketching():
-            if self._tool == MapTool.POLYGON:
-                # the double click's own point ends the ring (the first click of the pair added it)
-                pos = event.position()
-                pt = self.pixel_to_map(pos.x(), pos.y())
-                if not self._sketch or self._sketch[-1] != pt:
-                    self._sketch.append(pt)
-            self._swallow_release = True
-            self.finish_sketch()
-        elif event is not None and self._tool == MapTool.NAVIGATE:
-            self.zoom_by(2.0, event.position())
-
-    def event(self, event: QEvent | None) -> bool:
-        # While a sketch is open, Esc (cancel), Enter and Backspace belong to
-        # the sketch, not to a window shortcut such as Esc = navigate tool.
-        if (
-            isinstance(event, QKeyEvent)
-            and event.type() == QEvent.Type.ShortcutOverride
-            and self._sketching()
-            and self._sketch
-            and event.key() in (Qt.Key.Key_Escape, Qt.Key.Key_Backspace, Qt.Key.Key_Return, Qt.Key.Key_Enter)
-        ):
-            event.accept()
-            return True
-        return super().event(event)
-
-    def keyPressEvent(self, event: QKeyEvent | None) -> None:  # noqa: N802
-        if event is None:
-            return
-        key = event.key()
-        if self._sketching() and key in (Qt.Key.Key_Return, Qt.Key.Key_Enter):
-            self.finish_sketch()
-        elif key == Qt.Key.Key_Escape:
-            if self._sketch:
-                self.cancel_sketch()
-            else:
-                self.set_tool(MapTool.NAVIGATE)
-        elif self._sketching() and key == Qt.Key.Key_Backspace and self._sketch:
-            self._sketch.pop()
-            self.sketchChanged.emit()
-            self.update()
-        elif key in (Qt.Key.Key_Plus, Qt.Key.Key_Equal):
-            self.zoom_by(1.5)
-        elif key == Qt.Key.Key_Minus:
-            self.zoom_by(1 / 1.5)
-        else:
-            super().keyPressEvent(event)
 
     def sizeHint(self) -> QSize:  # noqa: N802
         return QSize(900, 700)

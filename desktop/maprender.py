@@ -27,6 +27,7 @@ from PyQt6.QtCore import QByteArray, QDataStream, QIODevice, QRectF, Qt
 from PyQt6.QtGui import QBrush, QColor, QImage, QPainter, QPainterPath, QPen, QPolygonF
 
 from slimmeregio.desktop.i18n import language, tr
+from slimmeregio.desktop.maplod import draw_heavy, is_heavy
 from slimmeregio.desktop.mapview import DPI, View
 from slimmeregio.layers.model import Layer, Style
 from slimmeregio.layers.roles import Role
@@ -42,6 +43,7 @@ __all__ = [
     "legend_entry",
     "line_arrays",
     "lod_for",
+    "point_symbols",
     "points_polygon",
     "polygon_arrays",
     "raster_legend",
@@ -52,6 +54,8 @@ __all__ = [
 LOD_TOLERANCES = (0.0, 4.0, 20.0, 80.0)
 #: More visible points than this are drawn as squares (round caps are slow).
 _FAST_POINTS = 4000
+#: More visible points than this are thinned to one per pixel.
+_THIN_POINTS = 20000
 #: Features per path for wide lines (see LayerGraphics.paths).
 _CHUNK = 48
 BACKGROUND = QColor("#e9edf0")
@@ -309,6 +313,13 @@ def _draw_points(
     visible = pts[m]
     if len(visible) == 0:
         return
+    if len(visible) > _THIN_POINTS:
+        # more points than pixels can show apart: one per pixel cell (the first)
+        res = 1.0 / max(abs(p.transform().m11()), 1e-12)
+        cells = np.floor((visible - (x0, y0)) / res).astype(np.int64)
+        key = cells[:, 0] * (int((y1 - y0) / res) + 2) + cells[:, 1]
+        _, first = np.unique(key, return_index=True)
+        visible = visible[np.sort(first)]
     poly = points_polygon(visible)
     fast = len(visible) > _FAST_POINTS
     cap = Qt.PenCapStyle.SquareCap if fast else Qt.PenCapStyle.RoundCap
@@ -416,7 +427,41 @@ def render_layers(
             g = LayerGraphics(layer)
             graphics[id(layer)] = g
         try:
-            g.draw(p, view, extent)
+            if is_heavy(g):
+                draw_heavy(p, g, view, width, height)
+            else:
+                g.draw(p, view, extent)
         except (TypeError, ValueError, AttributeError):
             continue  # a layer without drawable geometry is skipped, not fatal
     p.resetTransform()
+
+
+def point_symbols(
+    graphics: list[LayerGraphics], view: View, width: int, height: int, *, limit: int = 200
+) -> list[tuple[np.ndarray, float]]:
+    """The point symbols drawn in view that labels keep clear of, as (pixel
+    positions (n, 2), radius): those of labelled layers, mobipunten and
+    stations, and of any layer with at most ``limit`` points in view (a
+    dense cloud such as the dwellings would leave no room for any label)."""
+    x0, y0, x1, y1 = view.extent(width, height)
+    out: list[tuple[np.ndarray, float]] = []
+    for g in graphics:
+        if g.kind != "point":
+            continue
+        key = g.layer.style.label_field or g.layer.role in (Role.MOBIPUNTEN, Role.STATIONS)
+        if not key and sum(len(c.indices) for c in g.classes) > 50 * limit:
+            continue  # a dense cloud: not worth counting what is in view
+        parts = []
+        for cls in g.classes:
+            pts = cls.points
+            if pts is None or len(pts) == 0:
+                continue
+            m = (pts[:, 0] >= x0) & (pts[:, 0] <= x1) & (pts[:, 1] >= y0) & (pts[:, 1] <= y1)
+            parts.append((pts[m], cls.width / 2 + 1.0))
+        if not key and sum(len(pts) for pts, _ in parts) > limit:
+            continue
+        for pts, radius in parts:
+            px = np.column_stack(((pts[:, 0] - view.cx) / view.res + width / 2,
+                                  height / 2 - (pts[:, 1] - view.cy) / view.res))
+            out.append((px, radius))
+    return out

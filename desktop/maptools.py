@@ -24,6 +24,7 @@ class MapTool(Enum):
     FEATURE = "feature"  # click emits featurePicked for the pick layer
     LINE = "line"  # clicks collect vertices (snapped); double click finishes
     POLYGON = "polygon"  # clicks collect the vertices of an area; double click finishes
+    BOX = "box"  # drag a rectangle: emits boxTask (select by rectangle)
 
 
 CURSORS = {
@@ -33,6 +34,7 @@ CURSORS = {
     MapTool.FEATURE: Qt.CursorShape.PointingHandCursor,
     MapTool.LINE: Qt.CursorShape.CrossCursor,
     MapTool.POLYGON: Qt.CursorShape.CrossCursor,
+    MapTool.BOX: Qt.CursorShape.CrossCursor,
 }
 
 

@@ -7,7 +7,7 @@ from dataclasses import dataclass
 
 from PyQt6.QtGui import QTransform
 
-__all__ = ["DPI", "MAX_RES", "MIN_RES", "View", "fit_extent", "scale_bar_length", "zoom_about"]
+__all__ = ["DPI", "MAX_RES", "MIN_RES", "View", "ViewHistory", "fit_extent", "scale_bar_length", "zoom_about"]
 
 #: Metres per inch and screen dots per inch -> scale denominator.
 M_PER_INCH = 0.0254
@@ -74,3 +74,48 @@ def scale_bar_length(res: float, target_px: float = 120.0) -> float:
     target = target_px * res
     exp = 10 ** math.floor(math.log10(target)) if target > 0 else 1
     return max(m * exp for m in (1, 2, 5) if m * exp <= target) if target >= exp else exp
+
+
+class ViewHistory:
+    """Previous / next extent: the views the user paused at, newest last."""
+
+    def __init__(self, limit: int = 50) -> None:
+        self._views: list[View] = []
+        self._at = -1
+        self._limit = limit
+
+    def push(self, view: View) -> None:
+        """Record ``view`` (dropping the forward views); a repeat is ignored."""
+        if 0 <= self._at < len(self._views) and _same(self._views[self._at], view):
+            return
+        del self._views[self._at + 1 :]
+        self._views.append(view)
+        if len(self._views) > self._limit:
+            del self._views[0]
+        self._at = len(self._views) - 1
+
+    def can_back(self) -> bool:
+        return self._at > 0
+
+    def can_forward(self) -> bool:
+        return self._at < len(self._views) - 1
+
+    def back(self) -> View | None:
+        if not self.can_back():
+            return None
+        self._at -= 1
+        return self._views[self._at]
+
+    def forward(self) -> View | None:
+        if not self.can_forward():
+            return None
+        self._at += 1
+        return self._views[self._at]
+
+    def current(self) -> View | None:
+        return self._views[self._at] if self._at >= 0 else None
+
+
+def _same(a: View, b: View) -> bool:
+    """Views that differ by less than a pixel and 0.1 % of the scale count as one."""
+    return abs(a.res - b.res) <= 1e-3 * a.res and abs(a.cx - b.cx) < a.res and abs(a.cy - b.cy) < a.res

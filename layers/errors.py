@@ -51,6 +51,7 @@ __all__ = [
     "LayerNotFoundError",
     "OsmImportError",
     "GtfsImportError",
+    "ExpressionError",
 ]
 
 LANGUAGES = ("nl", "en")
@@ -434,6 +435,19 @@ class SaveError(ExportError):
         "Kies Project opslaan als… en sla op in een map waar u mag schrijven, met vrije schijfruimte.",
         "en": "The previous file is untouched and your work is not lost. "
         "Choose Save project as… and save to a folder you can write to, with free disk space.",
+    }
+
+
+class ExpressionError(SlimmeRegioError, ValueError):
+    """A selection expression the safe evaluator refuses or cannot read."""
+
+    messages = {
+        "nl": "De uitdrukking '{expression}' is ongeldig: {reason}.",
+        "en": "The expression '{expression}' is invalid: {reason}.",
+    }
+    hints = {
+        "nl": "Voorbeelden: woningen > 10 en status = 'gepland' · naam in ('Halle', 'Asse') · bevat(naam, 'straat')",
+        "en": "Examples: woningen > 10 and status = 'gepland' · naam in ('Halle', 'Asse') · contains(naam, 'straat')",
     }
 
 

@@ -29,6 +29,7 @@ __all__ = [
     "RasterData",
     "ReportEntry",
     "Style",
+    "in_scale_range",
 ]
 
 #: Every layer is held in Belgian Lambert 72 for analysis.
@@ -91,6 +92,12 @@ class Style:
     ``column``; ``categories`` maps value -> colour) or ``graduated``
     (``breaks`` upper class bounds of ``column``, ``colors`` one per class).
     Colours are hex strings.
+
+    Scale ranges are map scale denominators (1:N); 0 means no limit. The
+    layer is drawn when ``min_scale <= N <= max_scale``; its labels (the
+    values of ``label_field``, ``label_size`` points, a white halo of
+    ``label_halo`` pixels, higher ``label_priority`` placed first) when
+    ``label_min_scale <= N <= label_max_scale`` as well.
     """
 
     kind: str = "single"
@@ -103,6 +110,15 @@ class Style:
     categories: dict[str, str] = field(default_factory=dict)
     breaks: list[float] = field(default_factory=list)
     colors: list[str] = field(default_factory=list)
+    min_scale: float = 0.0
+    max_scale: float = 0.0
+    label_field: str | None = None
+    label_size: float = 8.0
+    label_halo: float = 2.0
+    label_color: str = "#212121"
+    label_priority: int = 0
+    label_min_scale: float = 0.0
+    label_max_scale: float = 0.0
 
     def to_dict(self) -> dict[str, Any]:
         return {
@@ -116,12 +132,36 @@ class Style:
             "categories": dict(self.categories),
             "breaks": list(self.breaks),
             "colors": list(self.colors),
+            "min_scale": self.min_scale,
+            "max_scale": self.max_scale,
+            "label_field": self.label_field,
+            "label_size": self.label_size,
+            "label_halo": self.label_halo,
+            "label_color": self.label_color,
+            "label_priority": self.label_priority,
+            "label_min_scale": self.label_min_scale,
+            "label_max_scale": self.label_max_scale,
         }
+
+    def shown_at(self, scale: float) -> bool:
+        """Whether the layer is drawn at map scale 1:``scale``."""
+        return in_scale_range(scale, self.min_scale, self.max_scale)
+
+    def labelled_at(self, scale: float) -> bool:
+        """Whether the layer's labels are drawn at map scale 1:``scale``."""
+        return bool(self.label_field) and self.shown_at(scale) and in_scale_range(
+            scale, self.label_min_scale, self.label_max_scale
+        )
 
     @classmethod
     def from_dict(cls, data: dict[str, Any]) -> Style:
         known = {k: v for k, v in data.items() if k in cls.__dataclass_fields__}
         return cls(**known)
+
+
+def in_scale_range(scale: float, low: float, high: float) -> bool:
+    """``low <= scale <= high``, a bound of 0 (or less) being no bound."""
+    return (low <= 0 or scale >= low) and (high <= 0 or scale <= high)
 
 
 @dataclass
@@ -370,11 +410,15 @@ class ProjectSettings:
     #: (the scenario model's ``Parameters``; empty: its defaults). Validated
     #: by the scenario engine, which lives above this package.
     base_parameters: dict[str, Any] = field(default_factory=dict)
+    #: Named map extents: ``{"name": str, "extent": [x0, y0, x1, y1]}`` (Lambert 72).
+    bookmarks: list[dict[str, Any]] = field(default_factory=list)
 
     def to_dict(self) -> dict[str, Any]:
         out: dict[str, Any] = {"title": self.title, "organisation": self.organisation, "language": self.language}
         if self.base_parameters:
             out["base_parameters"] = dict(self.base_parameters)
+        if self.bookmarks:
+            out["bookmarks"] = [{"name": b["name"], "extent": list(b["extent"])} for b in self.bookmarks]
         return out
 
     @classmethod
@@ -382,6 +426,14 @@ class ProjectSettings:
         values = {k: v for k, v in data.items() if k in cls.__dataclass_fields__}
         if not isinstance(values.get("base_parameters", {}), dict):
             values.pop("base_parameters")
+        marks = values.get("bookmarks", [])
+        # a damaged bookmark is dropped, not fatal: it only names a view
+        values["bookmarks"] = [
+            {"name": str(b["name"]), "extent": [float(v) for v in b["extent"]]}
+            for b in (marks if isinstance(marks, list) else [])
+            if isinstance(b, dict) and isinstance(b.get("name"), str) and isinstance(b.get("extent"), list)
+            and len(b["extent"]) == 4 and all(isinstance(v, int | float) and not isinstance(v, bool) for v in b["extent"])
+        ]
         return cls(**values)
 
 

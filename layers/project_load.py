@@ -318,6 +318,15 @@ _STYLE_TYPES: dict[str, tuple[type, ...]] = {
     "categories": (dict,),
     "breaks": (list,),
     "colors": (list,),
+    "min_scale": _NUMBER,
+    "max_scale": _NUMBER,
+    "label_field": _OPT_TEXT,
+    "label_size": _NUMBER,
+    "label_halo": _NUMBER,
+    "label_color": _TEXT,
+    "label_priority": (int,),
+    "label_min_scale": _NUMBER,
+    "label_max_scale": _NUMBER,
 }
 
 

@@ -15,14 +15,13 @@ from slimmeregio.layers.errors import (
 )
 from slimmeregio.layers.model import Layer, LayerReport
 from slimmeregio.layers.repair import geometry_family
+from slimmeregio.layers.role_values import CANONICAL_VALUES, ValueTable
 from slimmeregio.layers.roles import (
-    CANONICAL_VALUES,
     HOPPIN_TYPES,
     LINK_CLASSES,
     ROLE_FIELDS,
     ROLE_GEOMETRIES,
     Role,
-    ValueTable,
     guess_fields,
     guess_role,
 )
@@ -302,7 +301,7 @@ def canonicalize_values(
 
     The link class of a bike network, the Hoppin type of a mobipunt and the
     status of a housing object are looked up in
-    :data:`slimmeregio.layers.roles.CANONICAL_VALUES` (case, accents, spaces
+    :data:`slimmeregio.layers.role_values.CANONICAL_VALUES` (case, accents, spaces
     and punctuation do not matter: ``Functionele fietsroute`` and
     ``Hoppinpunt - lokaal`` are recognised). The user's column is never
     changed: when a value is translated, the canonical values go into a new

@@ -12,7 +12,8 @@ import geopandas as gpd
 import numpy as np
 import pandas as pd
 
-from slimmeregio.layers.roles import Role, canonical_value
+from slimmeregio.layers.role_values import canonical_value
+from slimmeregio.layers.roles import Role
 from slimmeregio.scenarios.model import Parameters
 from slimmeregio.scenarios.results import fmt_threshold
 

@@ -4,7 +4,8 @@
 
 Opens the embedded region at 1600x1000, edits a scenario, runs it, compares,
 opens the export dialog, makes the results stale and opens the ledger editor,
-saving ``QWidget.grab()`` of each state.
+saving ``QWidget.grab()`` of each state. The map tools (legend with labels,
+route explanation, compare view) follow; ``--only gis`` makes just those.
 """
 
 from __future__ import annotations
@@ -21,6 +22,13 @@ os.environ.setdefault("SLIMMEREGIO_SETTINGS_DIR", str(_tmp / "settings"))
 os.environ.setdefault("SLIMMEREGIO_RECOVERY_DIR", str(_tmp / "recovery"))
 
 OUT = Path(__file__).resolve().parents[2] / "docs" / "screenshots"
+#: ``--only gis``: make only the map tools' screenshots (the states before them are still set up).
+ONLY_GIS = "--only" in sys.argv
+
+
+def _save(widget, name: str) -> None:
+    if not ONLY_GIS:
+        widget.grab().save(str(OUT / name))
 
 
 def _wait(app, cond, timeout=120.0):
@@ -47,7 +55,7 @@ def main() -> int:
     win.zoom_region()
     _wait(app, lambda: False, 0.5)
     OUT.mkdir(parents=True, exist_ok=True)
-    win.grab().save(str(OUT / "01-region.png"))
+    _save(win, "01-region.png")
 
     # scenario edits around Vilvoorde
     munis = win.project.layers.first(Role.MUNICIPALITIES)
@@ -77,24 +85,30 @@ def main() -> int:
                             author="An Peeters", reason="Gepland project 2027")
     win.dock_scenario.raise_()
     _wait(app, lambda: False, 0.5)
-    win.grab().save(str(OUT / "02-scenario-edited.png"))
+    _save(win, "02-scenario-edited.png")
 
     job = win.run_scenario()
     _wait(app, lambda: not job.running, 180)
     win.canvas.zoom_to_extent((x0 - 3000, y0 - 3000, x1 + 3000, y1 + 3000))
     _wait(app, lambda: False, 0.5)
-    win.grab().save(str(OUT / "03-results.png"))
+    _save(win, "03-results.png")
     combo = win.results_panel.theme
     combo.setCurrentIndex(combo.findData("access"))
     win.zoom_region()
     _wait(app, lambda: False, 0.5)
-    win.grab().save(str(OUT / "04-access-theme.png"))
+    _save(win, "04-access-theme.png")
 
     combo.setCurrentIndex(combo.findData("flows_brussels"))
     win.zoom_region()
     _wait(app, lambda: False, 0.5)
-    win.grab().save(str(OUT / "04b-brussels-flows.png"))
+    _save(win, "04b-brussels-flows.png")
     combo.setCurrentIndex(combo.findData("access"))
+    gis_states(app, win, (x0, y0, x1, y1))
+    if ONLY_GIS:
+        win.store.dirty = False
+        win._layers_dirty = False
+        win.close()
+        return 0
 
     from slimmeregio.desktop.comparepanel import CompareDialog
 
@@ -105,7 +119,7 @@ def main() -> int:
     dialog.show_on_map()
     win.canvas.zoom_to_extent((x0 - 2000, y0 - 2000, x1 + 2000, y1 + 2000))
     _wait(app, lambda: False, 0.5)
-    win.grab().save(str(OUT / "05-compare-map.png"))
+    _save(win, "05-compare-map.png")
     dialog.grab().save(str(OUT / "06-compare-dialog.png"))
     dialog.close()
 
@@ -122,7 +136,7 @@ def main() -> int:
     win.store.replace_current(win.store.current.with_parameters(bike_thresholds_min=(5.0, 12.0, 15.0)))
     win.dock_results.raise_()
     _wait(app, lambda: False, 0.5)
-    win.grab().save(str(OUT / "09-stale-banner.png"))
+    _save(win, "09-stale-banner.png")
 
     # the ledger: one modification chosen, its form open for editing
     from slimmeregio.desktop.editdialogs import ModificationDialog
@@ -131,7 +145,7 @@ def main() -> int:
     win.scenario_panel.ledger.setCurrentRow(1)
     win.zoom_to_modification(1)
     _wait(app, lambda: False, 0.5)
-    win.grab().save(str(OUT / "10-ledger.png"))
+    _save(win, "10-ledger.png")
     mod = win.store.current.modifications[1]
     form = ModificationDialog(mod.kind, win.session, win, info=mod.describe("nl"),
                               defaults=mod.model_dump(mode="json", exclude_none=True), editing=True)
@@ -155,6 +169,51 @@ def main() -> int:
     win.close()
     print("screenshots in", OUT)
     return 0
+
+
+def gis_states(app, win, bounds) -> None:
+    """The legend with labels, a route explanation and the compare view."""
+    import dataclasses
+
+    from slimmeregio.layers.roles import Role
+
+    x0, y0, x1, y1 = bounds
+    mobi = win.project.layers.first(Role.MOBIPUNTEN)
+    if mobi is not None and mobi.has_field("name"):
+        mobi.style = dataclasses.replace(mobi.style, label_field=mobi.fields["name"], label_size=8.0, label_priority=5,
+                                         label_max_scale=60_000.0)
+        win.project.layers.changed(mobi.name, "style")
+    win.canvas.zoom_to_extent((x0 - 1500, y0 - 1500, x1 + 1500, y1 + 1500))
+    win.dock_legend.raise_()
+    _wait(app, lambda: False, 0.8)
+    win.grab().save(str(OUT / "11-legend-labels.png"))
+
+    housing = win.project.layers.first(Role.HOUSING)
+    cx, cy = (x0 + x1) / 2, (y0 + y1) / 2
+    pts = housing.frame.geometry
+    d = (pts.x - (cx - 1500)) ** 2 + (pts.y - (cy + 1200)) ** 2
+    home = pts.iloc[int(d.to_numpy().argmin())]
+    job = win.explain_at(home.x, home.y)
+    _wait(app, lambda: not job.running, 120)
+    routes = win.explain_panel.routes
+    import numpy as np
+
+    xy = np.vstack([r.coords() for r in routes if r.kind != "brussels"] or [np.array([[home.x, home.y]])])
+    win.canvas.zoom_to_extent((xy[:, 0].min() - 800, xy[:, 1].min() - 800, xy[:, 0].max() + 800, xy[:, 1].max() + 800))
+    _wait(app, lambda: False, 0.8)
+    win.grab().save(str(OUT / "12-route-explanation.png"))
+    win.canvas.set_extra_overlay([])
+
+    dialog = win.show_compare_view()
+    if dialog is not None:
+        dialog.resize(1600, 900)
+        dialog.left.zoom_to_extent((x0 - 1500, y0 - 1500, x1 + 1500, y1 + 1500))
+        _wait(app, lambda: False, 1.0)
+        dialog.grab().save(str(OUT / "13-compare-view.png"))
+        dialog.mode.setCurrentIndex(1)
+        _wait(app, lambda: False, 1.0)
+        dialog.grab().save(str(OUT / "13b-compare-swipe.png"))
+        dialog.close()
 
 
 def _small_osm(path: Path, cx: float, cy: float) -> Path:

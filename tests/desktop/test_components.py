@@ -202,11 +202,12 @@ def test_english_catalogue_is_complete_and_placeholders_match():
     from slimmeregio.desktop.actions import ACTIONS, MENUS
     from slimmeregio.desktop.exportdialog import EXPORTS
     from slimmeregio.desktop.mainwindow import LAYER_FILE_FILTER, PROJECT_FILE_FILTER
+    from slimmeregio.desktop.mapextras import MAP_ACTIONS
     from slimmeregio.desktop.osmdialog import OSM_FILE_FILTER
     from slimmeregio.desktop.styledialog import RAMPS
 
     catalogue = json.loads((DESKTOP.parent / "resources" / "translations" / "en.json").read_text(encoding="utf-8"))
-    needed = _tr_literals() | {a.text for a in ACTIONS} | {a.tip for a in ACTIONS if a.tip}
+    needed = _tr_literals() | {a.text for a in (*ACTIONS, *MAP_ACTIONS)} | {a.tip for a in (*ACTIONS, *MAP_ACTIONS) if a.tip}
     needed |= set(MENUS.values()) | {e.label for e in EXPORTS} | set(RAMPS) | {LAYER_FILE_FILTER, PROJECT_FILE_FILTER, OSM_FILE_FILTER}
     missing = sorted(needed - set(catalogue))
     assert not missing, missing

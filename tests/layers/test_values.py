@@ -1,5 +1,5 @@
 """Categorical values translated to canonical ones on load: link classes,
-Hoppin types and housing statuses (roles.CANONICAL_VALUES, io.canonicalize_values)."""
+Hoppin types and housing statuses (role_values.CANONICAL_VALUES, io.canonicalize_values)."""
 
 from __future__ import annotations
 
@@ -15,15 +15,8 @@ import shapely
 from slimmeregio.layers.errors import SourceNotFoundError
 from slimmeregio.layers.io import canonicalize_layer, canonicalize_values, load_layers
 from slimmeregio.layers.model import Layer, LayerReport
-from slimmeregio.layers.roles import (
-    CANONICAL_VALUES,
-    HOPPIN_TYPES,
-    HOUSING_STATUSES,
-    LINK_CLASSES,
-    Role,
-    canonical_value,
-    normalize_value,
-)
+from slimmeregio.layers.role_values import CANONICAL_VALUES, canonical_value, normalize_value
+from slimmeregio.layers.roles import HOPPIN_TYPES, HOUSING_STATUSES, LINK_CLASSES, Role
 
 LINE = shapely.LineString([(157_000, 180_000), (157_500, 180_300)])
 POINT = shapely.Point(157_000, 180_000)
