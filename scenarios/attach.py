@@ -96,15 +96,7 @@ class Attachment:
 
     def expand(self) -> tuple[np.ndarray, Attachment]:
         """``(owner, flat)``: one row per (point, candidate edge) of the
-        reachable points; ``owner[r]`` is the point of row ``r`` (ascending).
-
-        Computed once per attachment (treat the arrays as read-only)."""
-        memo = self.__dict__.get("_expanded")
-        if memo is None:
-            memo = self.__dict__["_expanded"] = self._expand()
-        return memo
-
-    def _expand(self) -> tuple[np.ndarray, Attachment]:
+        reachable points; ``owner[r]`` is the point of row ``r`` (ascending)."""
         if self.cand_owner is None or self.cand_edge is None:
             ok = np.flatnonzero(self.reachable)
             return ok, Attachment(
