@@ -40,6 +40,9 @@ from slimmeregio.scenarios.network import Network
 
 __all__ = ["KeptNearest", "full_evaluation_forced", "keep_nearest", "nearest_with_reuse"]
 
+#: Points compared per slice (bounds the temporary row arrays).
+_SLICE = 50_000
+
 
 def full_evaluation_forced() -> bool:
     """Whether ``SLIMMEREGIO_FULL_EVALUATION`` asks for full recomputation."""
@@ -104,12 +107,14 @@ def nearest_with_reuse(
     kept: KeptNearest | None,
     source_rows: np.ndarray | None,
     edge_map: np.ndarray | None,
+    remember: bool = True,
 ) -> NearestResult:
     """:func:`nearest_destination` (no limit), reusing ``kept`` where nothing changed.
 
     ``source_rows[i]``: the row of source ``i`` in ``kept.sources`` (-1 for
     a new point); ``edge_map``: base edge -> edge of ``network`` (-1 gone;
-    None: the same edges).
+    None: the same edges). ``remember``: keep the comparison of the sources
+    with the base's on ``sources`` for further searches from them.
     """
     if (
         kept is None
@@ -121,7 +126,7 @@ def nearest_with_reuse(
     ):
         return nearest_destination(network, sources, dests, mode=mode)
     search = search_nearest(network, dests, mode=mode)
-    dirty = _dirty_sources(network, sources, dests, search, kept, np.asarray(source_rows), edge_map)
+    dirty = _dirty_sources(network, sources, dests, search, kept, np.asarray(source_rows), edge_map, remember)
     ns = len(sources)
     n = network.n_nodes
     cost = np.full(ns, np.inf)
@@ -162,6 +167,7 @@ def _dirty_sources(
     kept: KeptNearest,
     source_rows: np.ndarray,
     edge_map: np.ndarray | None,
+    remember: bool = True,
 ) -> np.ndarray:
     """Per source: whether its result may differ from the base's (see the module docstring)."""
     n = network.n_nodes
@@ -179,7 +185,7 @@ def _dirty_sources(
     mapped = kept.dest_edges if edge_map is None else edge_map[kept.dest_edges]
     edge_dirty[mapped[mapped >= 0]] = True
 
-    dirty, point, e_s, u_s, v_s = _static_rows(network, sources, kept, source_rows, edge_map)
+    dirty, point, e_s, u_s, v_s = _static_rows(network, sources, kept, source_rows, edge_map, remember)
     dirty = dirty.copy()
     bad = edge_dirty[e_s] | node_changed[u_s] | node_changed[v_s]
     dirty[np.unique(point[bad])] = True
@@ -202,13 +208,14 @@ def _static_rows(
     kept: KeptNearest,
     source_rows: np.ndarray,
     edge_map: np.ndarray | None,
+    remember: bool = True,
 ) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
     """What does not depend on the destinations (once per scenario attachment):
     per source whether it differs from its base point by itself (new, other
     candidate edges or positions, other lengths, speeds, one-way or end
     nodes), and for the candidate rows of the others their point, edge and
     end nodes."""
-    memo = sources.__dict__.setdefault("_repair_rows", {})
+    memo = sources.__dict__.get("_repair_rows", {})
     hit = memo.get(id(kept.sources))
     if hit is not None and hit[0] is kept.sources and hit[1] is network:
         return hit[2]  # type: ignore[no-any-return]
@@ -227,32 +234,36 @@ def _static_rows(
     else:
         same_count = cnt_s[carried] == cnt_b[rows]
         dirty[carried[~same_count]] = True
-        pts = carried[same_count]
-        count = cnt_s[pts]
-        start_s = (np.cumsum(cnt_s) - cnt_s)[pts]
-        start_b = (np.cumsum(cnt_b) - cnt_b)[rows[same_count]]
-        k = int(count.sum())
-        within = np.arange(k) - np.repeat(np.cumsum(count) - count, count)
-        i_s = np.repeat(start_s, count) + within
-        i_b = np.repeat(start_b, count) + within
-        e_s = s_edge[i_s]
-        e_b = b_edge[i_b]
-        # One comparison at a time, in place (300k dwellings have ~1.5M rows).
-        ok = (e_b if edge_map is None else edge_map[e_b]) == e_s
-        ok &= s_frac[i_s] == b_frac[i_b]
-        ok &= s_snap[i_s] == b_snap[i_b]
-        del i_s, i_b, within
-        for name in ("u", "v", "length", "speed_kmh", "oneway"):
-            ok &= getattr(network, name)[e_s] == getattr(base_net, name)[e_b]
-        del e_b
-        point = np.repeat(pts, count)
-        dirty[np.unique(point[~ok])] = True
+        pts_all = carried[same_count]
+        rows_all = rows[same_count]
+        first_s = np.cumsum(cnt_s) - cnt_s
+        first_b = np.cumsum(cnt_b) - cnt_b
+        small = np.int32 if max(ns, network.n_edges, network.n_nodes) < 2**31 else np.int64  # memory
+        parts: list[tuple[np.ndarray, np.ndarray]] = []
+        # In slices of points, so the row arrays stay small (300k dwellings have ~1.5M rows).
+        for lo in range(0, len(pts_all), _SLICE):
+            pts = pts_all[lo : lo + _SLICE]
+            count = cnt_s[pts]
+            k = int(count.sum())
+            within = np.arange(k) - np.repeat(np.cumsum(count) - count, count)
+            i_s = np.repeat(first_s[pts], count) + within
+            i_b = np.repeat(first_b[rows_all[lo : lo + _SLICE]], count) + within
+            e_s = s_edge[i_s]
+            e_b = b_edge[i_b]
+            ok = (e_b if edge_map is None else edge_map[e_b]) == e_s
+            ok &= s_frac[i_s] == b_frac[i_b]
+            ok &= s_snap[i_s] == b_snap[i_b]
+            for name in ("u", "v", "length", "speed_kmh", "oneway"):
+                ok &= getattr(network, name)[e_s] == getattr(base_net, name)[e_b]
+            point = np.repeat(pts, count)
+            dirty[np.unique(point[~ok])] = True
+            parts.append((point.astype(small), e_s.astype(small)))
+        point = np.concatenate([p for p, _ in parts]) if parts else np.zeros(0, small)
+        e_s = np.concatenate([e for _, e in parts]) if parts else np.zeros(0, small)
         keep = ~dirty[point]
         point, e_s = point[keep], e_s[keep]
-        small = np.int32 if max(ns, network.n_edges, network.n_nodes) < 2**31 else np.int64  # memory
-        out = (
-            dirty, point.astype(small), e_s.astype(small),
-            network.u[e_s].astype(small), network.v[e_s].astype(small),
-        )  # fmt: skip
-    memo[id(kept.sources)] = (kept.sources, network, out)
+        out = (dirty, point, e_s, network.u[e_s].astype(small), network.v[e_s].astype(small))
+    if remember:
+        sources.__dict__["_repair_rows"] = memo
+        memo[id(kept.sources)] = (kept.sources, network, out)
     return out

@@ -124,8 +124,9 @@ def _nearest(
     kept = reuse.nearest.get(key) if reuse is not None and reuse.nearest else None
     if kept is not None:
         res = nearest_with_reuse(
-            sit.network, src, dst, mode=mode, kept=kept, source_rows=sit.housing_rows, edge_map=sit.edge_map
-        )
+            sit.network, src, dst, mode=mode, kept=kept, source_rows=sit.housing_rows, edge_map=sit.edge_map,
+            remember=kept_sources is None,  # the Brussels sources are searched from once
+        )  # fmt: skip
     else:
         res = nearest_destination(sit.network, src, dst, mode=mode)
     if keep is not None:
