@@ -18,6 +18,7 @@ import click
 
 from slimmeregio import __version__
 from slimmeregio.layers.errors import OperationCancelled, SlimmeRegioError
+from slimmeregio.layers.roles import Role
 
 __all__ = ["main", "cli"]
 
@@ -290,12 +291,13 @@ def import_gtfs_command(
 
 @cli.command("info")
 @click.argument("paths", nargs=-1, required=True, type=click.Path())
+@click.option("--bbox", default=None, metavar="XMIN,YMIN,XMAX,YMAX",
+              help="For a service URL with --layer: only this area (Lambert 72 metres).")
 @click.option("--layer", default=None, help="Only this layer of the file.")
 @click.option("--crs", default=None, help="Coordinate system of the data, e.g. 31370 or 4326.")
 @click.option(
     "--role",
-    type=click.Choice(["municipalities", "bike_network", "mobipunten", "housing", "stations",
-                       "population_grid", "ov_haltes", "other"]),
+    type=click.Choice([role.value for role in Role]),
     default=None,
     help="Role of the layer (default: guessed).",
 )
@@ -308,15 +310,26 @@ def import_gtfs_command(
 )
 def info_command(
     paths: tuple[str, ...],
+    bbox: str | None,
     layer: str | None,
     crs: str | None,
     role: str | None,
     field_pairs: tuple[str, ...],
 ) -> None:
     """Show the layers of PATHS: geometry, count, coordinate system, bounds,
-    role, field mapping and what was repaired or guessed."""
+    role, field mapping and what was repaired or guessed.
+
+    A PATH may be the http(s) address of a WFS or OGC API Features service:
+    without --layer its layers are listed, with --layer that layer is read."""
     from slimmeregio.layers.describe import layer_info_lines
     from slimmeregio.layers.io import load_layers
+    from slimmeregio.layers.services import (
+        capabilities_lines,
+        is_service_url,
+        parse_bbox,
+        read_service_layer,
+        service_capabilities,
+    )
 
     lang = _lang()
     fields: dict[str, str] = {}
@@ -326,7 +339,25 @@ def info_command(
             raise click.BadParameter("KEY=COLUMN", param_hint="--field")
         fields[key.strip()] = column.strip()
     with user_errors():
+        try:
+            area = parse_bbox(bbox) if bbox else None
+        except ValueError as error:
+            raise click.BadParameter(str(error), param_hint="--bbox") from None
         for path in paths:
+            if is_service_url(path):
+                if layer is None:
+                    lines = capabilities_lines(service_capabilities(path), lang)
+                else:
+                    with progress_bar(layer) as bar:
+                        found = read_service_layer(path, layer, bbox=area, role=_role_or_none(role),
+                                                   fields=fields or None, progress=bar)
+                    lines = layer_info_lines(found, lang)
+                    if found.service is not None:
+                        lines.insert(1, "  " + ("bron" if lang == "nl" else "source") + ": "
+                                     + found.service.describe(lang))
+                click.echo("\n".join(lines))
+                click.echo("")
+                continue
             with progress_bar(os.path.basename(path)) as bar:
                 layers = load_layers(
                     path, layer=layer, crs=crs, role=role, fields=fields or None, progress=bar
@@ -341,6 +372,34 @@ def info_command(
             click.echo("")
 
 
+def _background(key: str | None) -> Any:
+    """The preset background map ``key`` for print maps (None: none)."""
+    if key is None:
+        return None
+    from slimmeregio.layers.tiles import PRESETS, Background
+
+    if key not in PRESETS:
+        raise click.BadParameter(", ".join(PRESETS), param_hint="--background")
+    return Background(PRESETS[key])
+
+
+def _role_or_none(role: str | None) -> Any:
+    from slimmeregio.layers.roles import Role
+
+    return Role(role) if role else None
+
+
+def _refreshed(project: Any, refresh: bool) -> Any:
+    """``project`` with its service layers read again when ``refresh`` (else
+    their saved snapshots, untouched)."""
+    if refresh:
+        from slimmeregio.layers.services import refresh_project
+
+        for name in refresh_project(project):
+            click.echo(("vernieuwd: " if _lang() == "nl" else "refreshed: ") + name, err=True)
+    return project
+
+
 @cli.command("export")
 @click.argument("scenario_files", nargs=-1, required=True, type=click.Path(dir_okay=False))
 @click.option("--out", "out_dir", required=True, type=click.Path(file_okay=False),
@@ -353,7 +412,7 @@ def info_command(
               help="Also write atlas/atlas_<scenario>.pdf per scenario: one page for every municipality "
                    "of the region (never cut by --municipality).")
 @click.option("--municipality", "municipalities", multiple=True, metavar="NAME",
-              help="Add a folder gemeenten/NAME/ with one map page per scenario, a workbook with only that "
+              help="Add a folder gemeenten/NAME/ (municipalities/NAME/ with --lang en) with one map page per scenario, a workbook with only that "
                    "municipality and its own deck (name or NIS code; repeatable). The regional files stay whole.")
 @click.option("--sites", "sites", type=click.IntRange(0, 50), default=0, show_default=True,
               help="Also suggest this many new mobipunt sites (map, web map, GeoPackage).")
@@ -363,6 +422,14 @@ def info_command(
                    "projects on today's situation), first in the pack.")
 @click.option("--project", "project_path", type=click.Path(dir_okay=False), default=None,
               help="Project file (.srp/.gpkg) or layer file; default: the embedded region.")
+@click.option("--business-parks", "business_parks", is_flag=True,
+              help="Also write bedrijventerreinen/<workplace>.pdf: one page per busy workplace with the homes "
+                   "and routes of its potential bike commuters (needs a jobs layer).")
+@click.option("--refresh", is_flag=True,
+              help="Read the project's service layers (WFS / OGC API) again first; default: their saved snapshot.")
+@click.option("--background", "background_key", default=None, metavar="MAP",
+              help="Draw a background map under the regional maps: osm, grb, grb-grijs, orthofoto, grb-wms or "
+                   "orthofoto-wms (needs a connection; default: none, so the pack is reproducible offline).")
 def export_command(
     scenario_files: tuple[str, ...],
     out_dir: str,
@@ -374,6 +441,9 @@ def export_command(
     force: bool,
     planned: bool,
     project_path: str | None,
+    business_parks: bool,
+    refresh: bool,
+    background_key: str | None,
 ) -> None:
     """Evaluate SCENARIO_FILES against the base and write the council pack
     (maps, atlas, web map, Excel, slides, GeoPackage, manifest) into --out."""
@@ -388,10 +458,11 @@ def export_command(
     lang = _lang()
     with user_errors():
         chosen_formats = parse_formats(formats)
+        background = _background(background_key)
         parse_paper(paper)
         scenarios = [Scenario.load(path) for path in scenario_files]
         out = output_folder(out_dir)  # before the computation: a folder we cannot write fails now
-        project = load_project_source(project_path)
+        project = _refreshed(load_project_source(project_path), refresh)
         with progress_bar("Export") as bar:
             task = Task(bar)
             base, comparisons = compare_scenarios(
@@ -404,7 +475,8 @@ def export_command(
             manifest = export_pack(
                 comparisons, out, project=project, siting=siting, formats=chosen_formats,
                 paper=paper, atlas=atlas, municipalities=list(municipalities) or None, force=force,
-                lang=lang, progress=task.sub(0.55, 1.0).report,
+                lang=lang, progress=task.sub(0.55, 1.0).report, background=background,
+                business_parks=business_parks,
             )
     count = len(manifest.files)
     if lang == "nl":
@@ -436,7 +508,9 @@ def scenario_example_command() -> None:
 @click.option("--out", "out_dir", required=True, type=click.Path(file_okay=False),
               help="Folder for results.gpkg and summary.json (created when missing).")
 @click.option("--force", is_flag=True, help="Replace results.gpkg and summary.json if they exist.")
-def run_command(scenario_file: str, project_path: str | None, out_dir: str, force: bool) -> None:
+@click.option("--refresh", is_flag=True,
+              help="Read the project's service layers (WFS / OGC API) again first; default: their saved snapshot.")
+def run_command(scenario_file: str, project_path: str | None, out_dir: str, force: bool, refresh: bool) -> None:
     """Evaluate SCENARIO_FILE against the base; write results.gpkg and summary.json."""
     from slimmeregio.exporters.run_files import RUN_FILES, run_summary, write_run_files
     from slimmeregio.layers.progress import Task
@@ -451,7 +525,7 @@ def run_command(scenario_file: str, project_path: str | None, out_dir: str, forc
         out = output_folder(out_dir)
         for name in RUN_FILES:
             check_overwrite(out / name, force)
-        project = load_project_source(project_path)
+        project = _refreshed(load_project_source(project_path), refresh)
         with progress_bar("Run") as bar:
             task = Task(bar)
             _, (comparison,) = compare_scenarios(
@@ -542,7 +616,9 @@ def sweep_command(
                    f"{outcome.errors} with an error ({outcome.seconds:.1f} s)")
     for r in ranked.head(5).itertuples():
         click.echo(f"  {r.rank}. #{r.idx} {r.label}: {r.gain:+.3f}")
-    names = ", ".join(p.name for p in [outcome.store, *files])
+    from slimmeregio.scenarios.sweep_parquet import PARQUET_DIR
+
+    names = ", ".join([outcome.store.name, f"{PARQUET_DIR}/", *(p.name for p in files)])
     click.echo(f"{'Geschreven in' if nl else 'Written to'} {out_dir}: {names}")
 
 

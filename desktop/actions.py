@@ -79,6 +79,8 @@ ACTIONS: tuple[ActionSpec, ...] = (
     # layers
     _spec("add_layer", "Laag &toevoegen…", "add_layer_dialog", "layer", "add-layer", "Ctrl+L", toolbar="main"),
     _spec("import_osm", "&OpenStreetMap importeren…", "import_osm_dialog", "layer", "add-layer", "", "Een fietsnetwerk en POI's uit een OpenStreetMap-bestand (.osm.pbf) halen"),
+    _spec("add_service_layer", "&WFS- of OGC API-laag toevoegen…", "add_service_layer_dialog", "layer", "add-layer", "", "Een laag uit een webdienst halen; het project bewaart een momentopname"),
+    _spec("refresh_services", "Dienstlagen v&ernieuwen", "refresh_service_layers", "layer", "std:SP_BrowserReload", "", "De lagen uit webdiensten opnieuw ophalen"),
     _spec("remove_layer", "Laag &verwijderen", "remove_layer", "layer", "remove-layer", ""),
     _spec("layer_style", "&Stijl van de laag…", "edit_style", "layer", "style", ""),
     # scenario editing tools
@@ -95,6 +97,7 @@ ACTIONS: tuple[ActionSpec, ...] = (
     _spec("run", "Scenario &doorrekenen", "run_scenario", "scenario", "run", "F5", toolbar="run"),
     _spec("compare", "Scenario's &vergelijken…", "show_compare", "scenario", "compare", "F7", toolbar="run"),
     _spec("siting", "&Beste plaatsen voor mobipunten…", "show_siting", "scenario", "siting", "", toolbar="run"),
+    _spec("sweep", "S&weep: vele varianten doorrekenen…", "show_sweep", "scenario", "run", ""),
     # export
     _spec("export", "&Exporteren…", "show_export", "export", "export", "Ctrl+E", toolbar="run"),
     # help

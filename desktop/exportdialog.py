@@ -17,6 +17,7 @@ from typing import Any
 from PyQt6.QtCore import Qt, QTimer
 from PyQt6.QtGui import QImage, QPixmap
 from PyQt6.QtWidgets import (
+    QCheckBox,
     QComboBox,
     QDialog,
     QFileDialog,
@@ -74,11 +75,12 @@ def _results_of(runs: list[Any]) -> list[Any]:
 
 def run_export(kind: str, project: Any, run: Any, path: Path, *, theme: str = "base",
                paper: str = "a3-landscape", lang: str = "nl", runs: list[Any] | None = None,
-               progress: Any = None, cancel: Any = None) -> Path:
+               progress: Any = None, cancel: Any = None, background: Any = None) -> Path:
     """Write export ``kind`` to ``path`` (plain data in, file out; worker-safe).
 
     ``run`` feeds the map themes; ``runs`` (default: ``[run]``) are the
-    scenarios of the tables, slides and result layers."""
+    scenarios of the tables, slides and result layers; ``background`` (a
+    background map, default none) goes under the map and the pack's maps."""
     all_runs = list(runs) if runs is not None else [run]
 
     def _results(_run: Any) -> list[Any]:
@@ -92,7 +94,7 @@ def run_export(kind: str, project: Any, run: Any, path: Path, *, theme: str = "b
         if progress:
             progress(0.1, "drawing")
         out = export_map(project, path, theme=theme, evaluation=evaluation, comparison=comparison,
-                         paper=paper, force=True, lang=lang)
+                         paper=paper, force=True, lang=lang, background=background)
         if progress:
             progress(1.0, "done")
         return Path(out)
@@ -107,7 +109,7 @@ def run_export(kind: str, project: Any, run: Any, path: Path, *, theme: str = "b
     if registry_kind is not None:
         from slimmeregio.exporters.registry import export
 
-        options: dict[str, Any] = {"paper": paper, "atlas": True} if kind == "pack" else {}
+        options: dict[str, Any] = {"paper": paper, "atlas": True, "background": background} if kind == "pack" else {}
         out = export(registry_kind, project, _results(run), path, lang=lang, force=True,
                      progress=progress, cancel=cancel, **options)
         return Path(out.folder) if kind == "pack" else Path(out)
@@ -210,6 +212,10 @@ class ExportDialog(QDialog):
         form.addRow(tr("Thema:"), self.theme)
         form.addRow(tr("Papier:"), self.paper)
         form.addRow(tr("Bestand:"), path_row)
+        self.background = QCheckBox(tr("Achtergrondkaart eronder (vraagt een internetverbinding)"), self)
+        self.background.setObjectName("exportBackground")
+        self.background.setChecked(False)  # off: a pack stays reproducible offline
+        form.addRow("", self.background)
         note = QLabel(tr("Elke kaart vermeldt de bronnen, de parameters en — waar van toepassing — "
                          "dat gegevens illustratief zijn."), self)
         note.setWordWrap(True)
@@ -243,6 +249,14 @@ class ExportDialog(QDialog):
             combo.setMinimumContentsLength(18)
         self._changed()
 
+    def chosen_background(self, *, checked_only: bool = True) -> Any:
+        """The project's top visible background map when the box is ticked (else None)."""
+        if checked_only and not (self.background.isChecked() and self.background.isEnabled()):
+            return None
+        basemaps = getattr(self.window_, "basemaps", None)
+        visible = [b for b in getattr(basemaps, "backgrounds", []) if b.visible]
+        return visible[-1] if visible else None
+
     def current_kind(self) -> ExportKind:
         key = self.kind.currentData()
         return next(k for k in self.kinds if k.key == key)
@@ -251,6 +265,7 @@ class ExportDialog(QDialog):
         kind = self.current_kind()
         self.paper.setEnabled(kind.has_layout)
         self.theme.setEnabled(kind.has_layout and kind.key != "pack")
+        self.background.setEnabled(kind.key in ("map", "pack") and self.chosen_background(checked_only=False) is not None)
         path = Path(self.path.text()) if self.path.text() else None
         folder = path.parent if path else Path.home()
         stem = {"map": "masterplan", "atlas": "atlas", "excel": "indicatoren", "webmap": "webkaart",
@@ -342,6 +357,8 @@ class ExportDialog(QDialog):
         to_compute = [p[0] for p in plan if p[2] is None]
         self.computed: list[Any] = []
 
+        background = self.chosen_background()
+
         def job(progress: Any = None, cancel: Any = None) -> Path:
             runs = []
             share = 0.6 if to_compute else 0.0
@@ -359,7 +376,7 @@ class ExportDialog(QDialog):
                     progress(share + f * (1 - share), m)
 
             return run_export(kind.key, project, runs[0] if runs else None, path, theme=theme, paper=paper,
-                              lang=lang, runs=runs, progress=rest, cancel=cancel)
+                              lang=lang, runs=runs, progress=rest, cancel=cancel, background=background)
 
         self.go.setEnabled(False)
         self.cancel_btn.setText(tr("Annuleren"))

@@ -227,6 +227,8 @@ def _tooltip(layer: Layer) -> str:
         lines.append(tr("{n} objecten ({kind})", n=f"{len(layer):,}".replace(",", "."), kind=layer.geometry_type))
     if layer.source:
         lines.append(tr("Bron: {path}", path=_esc(str(layer.source))))
+    if layer.service is not None:  # a web service's snapshot: where and when (Lagen -> Dienstlagen vernieuwen)
+        lines.append(tr("Bron: {path}", path=_esc(layer.service.describe(lang))))
     if layer.original_crs:
         crs = layer.original_crs + (" " + tr("(geraden)") if layer.crs_guessed else "")
         lines.append(tr("Coördinatenstelsel bron: {crs}", crs=crs))

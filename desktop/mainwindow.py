@@ -29,6 +29,8 @@ from slimmeregio.desktop import errors as dialogs
 from slimmeregio.desktop.actions import ACTIONS, MENUS, build_actions, icon, retranslate_actions
 from slimmeregio.desktop.analysis import BaseCache, RunResult
 from slimmeregio.desktop.attributetable import AttributeTableWidget
+from slimmeregio.desktop.backgroundpanel import BackgroundPanel
+from slimmeregio.desktop.basemap import BasemapController
 from slimmeregio.desktop.editdialogs import EditSession
 from slimmeregio.desktop.edittools import EditToolsMixin, _n
 from slimmeregio.desktop.i18n import language, set_language, tr
@@ -42,6 +44,7 @@ from slimmeregio.desktop.projectfiles import PROJECT_FILE_FILTER, ProjectFilesMi
 from slimmeregio.desktop.resultspanel import ResultsPanel
 from slimmeregio.desktop.runcontrol import RunControlMixin
 from slimmeregio.desktop.scenariopanel import ScenarioPanel, ScenarioStore
+from slimmeregio.desktop.servicedialog import ServiceActionsMixin
 from slimmeregio.desktop.settings import AppSettings, log_dir
 from slimmeregio.desktop.worker import Job, WorkerRunner
 from slimmeregio.layers.model import Layer, Project
@@ -54,7 +57,8 @@ __all__ = ["MainWindow", "LAYER_FILE_FILTER", "PROJECT_FILE_FILTER"]
 
 
 
-class MainWindow(ProjectFilesMixin, LayerActionsMixin, EditToolsMixin, RunControlMixin, MapExtrasMixin, QMainWindow):
+class MainWindow(ProjectFilesMixin, LayerActionsMixin, ServiceActionsMixin, EditToolsMixin, RunControlMixin,
+                 MapExtrasMixin, QMainWindow):
     """Slimme Regio Planner's main window."""
 
     def __init__(self, project: Project | None = None, *, settings: AppSettings | None = None) -> None:
@@ -97,6 +101,9 @@ class MainWindow(ProjectFilesMixin, LayerActionsMixin, EditToolsMixin, RunContro
         self.scenario_panel = ScenarioPanel(self.store, self)
         self.results_panel = ResultsPanel(self)
         self.table = AttributeTableWidget(self)
+        self.basemaps = BasemapController(self.canvas, parent=self)
+        self.basemaps.changed.connect(self._backgrounds_changed)
+        self.background_panel = BackgroundPanel(self.basemaps, self)
 
         titles = self._dock_titles()
         self.dock_layers = self._dock("layers", titles["layers"], self.layer_panel, Qt.DockWidgetArea.LeftDockWidgetArea)
@@ -105,7 +112,10 @@ class MainWindow(ProjectFilesMixin, LayerActionsMixin, EditToolsMixin, RunContro
         self.dock_scenario = self._dock("scenario", titles["scenario"], self.scenario_panel, Qt.DockWidgetArea.RightDockWidgetArea)
         self.dock_results = self._dock("results", titles["results"], self.results_panel, Qt.DockWidgetArea.RightDockWidgetArea)
         self.dock_table = self._dock("table", titles["table"], self.table, Qt.DockWidgetArea.BottomDockWidgetArea)
-        self.splitDockWidget(self.dock_layers, self.dock_identify, Qt.Orientation.Vertical)
+        self.dock_backgrounds = self._dock("backgrounds", titles["backgrounds"], self.background_panel,
+                                           Qt.DockWidgetArea.LeftDockWidgetArea)
+        self.splitDockWidget(self.dock_layers, self.dock_backgrounds, Qt.Orientation.Vertical)
+        self.splitDockWidget(self.dock_backgrounds, self.dock_identify, Qt.Orientation.Vertical)
         self.tabifyDockWidget(self.dock_identify, self.dock_legend)
         self.dock_identify.raise_()
         self.tabifyDockWidget(self.dock_scenario, self.dock_results)
@@ -137,7 +147,8 @@ class MainWindow(ProjectFilesMixin, LayerActionsMixin, EditToolsMixin, RunContro
     @staticmethod
     def _dock_titles() -> dict[str, str]:
         return {"layers": tr("Lagen"), "identify": tr("Objectgegevens"), "legend": tr("Legenda"), "scenario": tr("Scenario"),
-                "results": tr("Resultaten"), "table": tr("Attributentabel")}
+                "results": tr("Resultaten"), "table": tr("Attributentabel"),
+                "backgrounds": tr("Achtergrondkaarten")}
 
     @staticmethod
     def _toolbar_titles() -> dict[str, str]:
@@ -291,6 +302,8 @@ class MainWindow(ProjectFilesMixin, LayerActionsMixin, EditToolsMixin, RunContro
         self.layer_panel.set_layers(project.layers)
         self.legend_panel.show_layers(project.layers)
         self.table.set_layers(list(project.layers))
+        for err in self.basemaps.load_settings(project.settings.backgrounds):
+            dialogs.show_error(self, err)
         self.bases.invalidate()
         self.last_run = None
         self.runs_by_scenario = {}
@@ -307,6 +320,11 @@ class MainWindow(ProjectFilesMixin, LayerActionsMixin, EditToolsMixin, RunContro
         self._update_goto_box()
         self._scenario_changed()
         QTimer.singleShot(0, self.canvas.zoom_to_full)
+
+    def _backgrounds_changed(self) -> None:
+        self.project.settings.backgrounds = self.basemaps.to_settings()
+        self._layers_dirty = True
+        self._update_title()
 
     def _layers_event(self, event: str, info: dict[str, Any]) -> None:
         self._layers_dirty = True
@@ -498,7 +516,7 @@ class MainWindow(ProjectFilesMixin, LayerActionsMixin, EditToolsMixin, RunContro
         self._label_goto_box()
         docks = {"layers": self.dock_layers, "identify": self.dock_identify, "legend": self.dock_legend,
                  "scenario": self.dock_scenario,
-                 "results": self.dock_results, "table": self.dock_table}
+                 "results": self.dock_results, "table": self.dock_table, "backgrounds": self.dock_backgrounds}
         for key, title in self._dock_titles().items():
             docks[key].setWindowTitle(title)
         self._rebuild_panels()
@@ -520,6 +538,9 @@ class MainWindow(ProjectFilesMixin, LayerActionsMixin, EditToolsMixin, RunContro
         self.scenario_panel = ScenarioPanel(self.store, self)
         self.results_panel = ResultsPanel(self)
         self.table = AttributeTableWidget(self)
+        old += (self.background_panel,)
+        self.background_panel = BackgroundPanel(self.basemaps, self)
+        self.dock_backgrounds.setWidget(self.background_panel)
         self.dock_layers.setWidget(self.layer_panel)
         self.dock_identify.setWidget(self.identify_panel)
         self.dock_legend.setWidget(self.legend_panel)
@@ -580,6 +601,7 @@ class MainWindow(ProjectFilesMixin, LayerActionsMixin, EditToolsMixin, RunContro
             return
         self.runner.cancel_all()
         self.runner.wait(30000)
+        self.basemaps.shutdown()
         self._autosave.stop()
         for path in self._dropped_recovery:
             self._discard(path)

@@ -15,6 +15,7 @@ from __future__ import annotations
 import contextlib
 import math
 import time
+from collections.abc import Callable
 from typing import Any
 
 import numpy as np
@@ -160,6 +161,12 @@ class MapCanvas(MapInputMixin, QWidget):
         self.drawn_label_rects: list[QRectF] = []
         self._legend: list[tuple[str, list[tuple[str, str]]]] = []
         self.last_render_seconds = 0.0
+        #: Drawn first on every render, under the layers: ``underlay(painter,
+        #: view, size)`` (the background maps, desktop/basemap.py).
+        self.underlay: Callable[[QPainter, View, QSize], None] | None = None
+        #: Drawn last on screen only, over everything: ``decorate(painter)``
+        #: (background-map attribution and connection state).
+        self.decorate: Callable[[QPainter], None] | None = None
         self._refine = QTimer(self)
         self._refine.setSingleShot(True)
         self._refine.setInterval(120)
@@ -393,6 +400,10 @@ class MapCanvas(MapInputMixin, QWidget):
         image.fill(BACKGROUND)
         start = time.perf_counter()
         p = QPainter(image)
+        if self.underlay is not None:
+            p.save()
+            self.underlay(p, view, size)
+            p.restore()
         p.setRenderHint(QPainter.RenderHint.Antialiasing, True)
         layers = self.visible_layers(view)
         render_layers(p, layers, self._graphics, view, size.width(), size.height())
@@ -448,6 +459,8 @@ class MapCanvas(MapInputMixin, QWidget):
         self._paint_sketch(p)
         self._paint_decorations(p)
         self._paint_legend(p)
+        if self.decorate is not None:
+            self.decorate(p)
         if self._box is not None:
             p.setPen(QPen(QColor("#1565c0"), 1.5, Qt.PenStyle.DashLine))
             p.setBrush(QColor(21, 101, 192, 40))

@@ -234,7 +234,10 @@ def note_texts(evaluation: Any, lang: str = "nl") -> list[str]:
 
 
 def higher_is_better(key: str) -> bool:
-    return not (key.startswith(("mean_", "median_", "p90_")) or key == "unreachable_dwellings")
+    """Whether a rise of ``key`` is for the better (the exports' rule; counts without a direction: rise)."""
+    from slimmeregio.scenarios.indicator_direction import indicator_direction
+
+    return indicator_direction(key) >= 0
 
 
 class ResultsPanel(QWidget):

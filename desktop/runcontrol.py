@@ -197,6 +197,13 @@ class RunControlMixin:
         self._last_dialog = dialog
         dialog.show()
 
+    def show_sweep(self) -> None:
+        from slimmeregio.desktop.sweepdialog import SweepDialog
+
+        dialog = SweepDialog(self)
+        self._last_dialog = dialog
+        dialog.show()
+
     def show_export(self) -> None:
         from slimmeregio.desktop.exportdialog import ExportDialog
 

@@ -12,6 +12,11 @@ import geopandas as gpd
 import numpy as np
 
 from slimmeregio.desktop.i18n import tr
+from slimmeregio.desktop.opportunity_themes import (
+    OPPORTUNITY_THEME_KEYS,
+    opportunity_theme_label,
+    opportunity_theme_layers,
+)
 from slimmeregio.layers.model import Layer, Style
 from slimmeregio.layers.roles import Role
 from slimmeregio.layers.symbology import (
@@ -26,13 +31,18 @@ from slimmeregio.layers.symbology import (
 __all__ = ["FLOW_COLUMNS", "THEME_KEYS", "theme_label", "theme_layers"]
 
 #: Map themes offered after a run, in menu order.
-THEME_KEYS: tuple[str, ...] = ("none", "access", "change", "flows", "flows_brussels", "service_areas")
+THEME_KEYS: tuple[str, ...] = (
+    "none", "access", "change", "flows", "flows_brussels", "service_areas", *OPPORTUNITY_THEME_KEYS
+)
 
 #: Flow themes: theme key -> column of ``Evaluation.links``.
 FLOW_COLUMNS: dict[str, str] = {"flows": "flow_dwellings", "flows_brussels": "flow_brussels_dwellings"}
 
 
 def theme_label(key: str) -> str:
+    label = opportunity_theme_label(key)
+    if label is not None:
+        return label
     return {
         "none": tr("Geen thema (alleen de lagen)"),
         "access": tr("Fietstijd tot het dichtste mobipunt"),
@@ -47,6 +57,9 @@ def theme_layers(key: str, evaluation: Any, comparison: Any = None, *, threshold
     """Display layers for theme ``key`` of ``evaluation`` (and ``comparison``)."""
     if evaluation is None or key == "none":
         return []
+    opportunity = opportunity_theme_layers(key, evaluation)
+    if opportunity is not None:
+        return opportunity
     if key == "access":
         frame = evaluation.dwellings
         style = Style(

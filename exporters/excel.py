@@ -41,8 +41,6 @@ from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
 
-import numpy as np
-import pandas as pd
 from openpyxl import Workbook
 from openpyxl.chart import BarChart, LineChart, Reference
 from openpyxl.chart.series import SeriesLabel
@@ -67,6 +65,8 @@ from slimmeregio.exporters.excel_cells import (
     _write_value,
     write_cell,
 )
+from slimmeregio.exporters.excel_commuting import add_commuting_sheet
+from slimmeregio.exporters.flow_routes import TOP_ROUTES, flow_change_routes, flow_routes
 from slimmeregio.exporters.headline import (
     municipality_of,
     restrict_to_municipalities,
@@ -81,13 +81,13 @@ from slimmeregio.exporters.meta import (
     modification_ledger,
     parameter_rows,
 )
-from slimmeregio.exporters.terms import hoppin_type
+from slimmeregio.exporters.terms import hoppin_type, link_class
 from slimmeregio.layers.errors import ExportError
 from slimmeregio.layers.model import Project
 from slimmeregio.layers.numbers import excel_number
 from slimmeregio.layers.progress import Task
 
-__all__ = ["FORMULA_PREFIXES", "SHEETS", "SHEETS_EN", "TOP_LINKS", "export_excel", "link_flow_ranking", "sheet_names",
+__all__ = ["FORMULA_PREFIXES", "SHEETS", "SHEETS_EN", "export_excel", "sheet_names",
            "write_cell"]
 
 SHEETS = ("Samenvatting", "Gemeenten", "Mobipunten", "Fietsstromen", "Wijzigingen", "Dekkingscurve",
@@ -95,8 +95,6 @@ SHEETS = ("Samenvatting", "Gemeenten", "Mobipunten", "Fietsstromen", "Wijziginge
 #: The sheet names of an English workbook (``lang="en"``), in the same order.
 SHEETS_EN = ("Summary", "Municipalities", "Mobility hubs", "Bike flows", "Changes", "Coverage curve",
              "Parameters and sources")
-#: Links listed per run and destination on the bike-flow sheet.
-TOP_LINKS = 20
 
 
 def sheet_names(lang: str = "nl") -> tuple[str, ...]:
@@ -297,83 +295,66 @@ _FLOW_TARGETS = (
 )
 
 
-def link_flow_ranking(links: Any, column: str, n: int = TOP_LINKS) -> pd.DataFrame:
-    """The ``n`` links with the largest potential flow in ``column``, one row per link.
-
-    A link split at junctions has several edges; like
-    :attr:`~slimmeregio.scenarios.results.Comparison.link_flows`, a link's
-    flow is the largest flow on any of its edges. Links without flow are left
-    out. Columns: ``link_id``, ``name``, ``link_class``, ``change``,
-    ``length_m`` (the whole link), ``flow``.
-    """
-    if column not in links.columns or links.empty:
-        return pd.DataFrame(columns=["link_id", "name", "link_class", "change", "length_m", "flow"])
-    frame = pd.DataFrame({
-        "link_id": links["link_id"].to_numpy(),
-        "name": links["name"].to_numpy() if "name" in links.columns else "",
-        "link_class": links["link_class"].to_numpy() if "link_class" in links.columns else "",
-        "change": links["change"].to_numpy() if "change" in links.columns else "",
-        "length_m": links["length_m"].to_numpy(dtype=float) if "length_m" in links.columns else np.nan,
-        "flow": links[column].to_numpy(dtype=float),
-    })
-    length = frame.groupby("link_id")["length_m"].sum()
-    best = frame.sort_values(["flow", "link_id"], ascending=[False, True], kind="stable").drop_duplicates("link_id")
-    best = best[best["flow"] > 0].head(n).copy()
-    best["length_m"] = best["link_id"].map(length).to_numpy()
-    return best.reset_index(drop=True)
-
-
 def _flows_sheet(ws: Worksheet, base: Any, runs: list[tuple[str, Any, Any]], lang: str) -> None:
+    """The busiest streets and stretches per run and destination, then those whose flow changes most.
+
+    Links are joined into streets and unnamed stretches
+    (:mod:`slimmeregio.exporters.flow_routes`): one row per street, not one
+    per 20 m network link; the link ids stay in a column for the GIS.
+    """
     en = lang == "en"
+    unnamed = _tr(lang, "(zonder naam)", "(unnamed)")
     write_cell(ws, 1, 1, _tr(lang, "Waar fietsen de potentiële pendelaars?",
                              "Where would the potential commuters cycle?")).font = _TITLE_FONT
     write_cell(ws, 2, 1, _tr(
         lang,
-        f"Per doorrekening de {TOP_LINKS} links met de grootste potentiële fietsstroom: het aantal woningen waarvan de "
-        "kortste fietsroute naar het dichtstbijzijnde station of het dichtstbijzijnde toegangspunt op de Brusselse "
-        "grens over de link loopt (geen tellingen).",
-        f"Per run the {TOP_LINKS} links with the largest potential bike flow: the number of dwellings whose shortest "
-        "cycling route to the nearest station or the nearest entry point on the Brussels border uses the link "
-        "(not counts).")).font = Font(color="5F5F5F")
+        f"Per doorrekening de {TOP_ROUTES} straten en trajecten met de grootste potentiële fietsstroom: het aantal "
+        "woningen waarvan de kortste fietsroute naar het dichtstbijzijnde station of het dichtstbijzijnde toegangspunt "
+        "op de Brusselse grens over de drukste link van de straat loopt (geen tellingen). Aansluitende links met "
+        "dezelfde straatnaam vormen één straat; links zonder naam met dezelfde stroom één traject.",
+        f"Per run the {TOP_ROUTES} streets and stretches with the largest potential bike flow: the number of dwellings "
+        "whose shortest cycling route to the nearest station or the nearest entry point on the Brussels border uses "
+        "the street's busiest link (not counts). Connected links with the same street name form one street; "
+        "unnamed links with the same flow one stretch.")).font = Font(color="5F5F5F")
     headers = ["Scenario", _tr(lang, "Bestemming", "Destination"), _tr(lang, "Rang", "Rank"),
-               _tr(lang, "Link-id", "Link id"), _tr(lang, "Straat", "Street"), _tr(lang, "Linkklasse", "Link class"),
-               _tr(lang, "Lengte (m)", "Length (m)"), _tr(lang, "Potentiële fietsers (woningen)",
-                                                          "Potential cyclists (dwellings)"),
-               _tr(lang, "Verschil t.o.v. basis", "Change against base"), _tr(lang, "Wijziging", "Change")]
+               _tr(lang, "Straat of traject", "Street or stretch"), _tr(lang, "Linkklasse", "Link class"),
+               _tr(lang, "Lengte (m)", "Length (m)"), _tr(lang, "Links", "Links"),
+               _tr(lang, "Potentiële fietsers (woningen)", "Potential cyclists (dwellings)"),
+               _tr(lang, "Verschil t.o.v. basis", "Change against base"), _tr(lang, "Wijziging", "Change"),
+               _tr(lang, "Link-ids", "Link ids"), "X", "Y"]
     change_text = ({"added": "new", "upgraded": "upgraded", "removed": "removed"} if en else
                    {"added": "nieuw", "upgraded": "opgewaardeerd", "removed": "afgesloten"})
+
+    def changes(text: str) -> str:
+        return ", ".join(change_text.get(c, c) for c in text.split(", ") if c)
+
+    def classes(text: str) -> str:  # link classes are Dutch data values: English words in an English sheet
+        return ", ".join(link_class(c, lang) for c in str(text).split(", ") if c)
+
     start = 4
     _header(ws, start, headers)
     r = start + 1
     evaluations = ([(_base_name(lang), base, None)] if base is not None else []) + list(runs)
     for name, ev, comp in evaluations:
-        deltas: dict[str, dict[Any, float]] = {}
-        flows = getattr(comp, "link_flows", None)
-        if flows is not None and not flows.empty:
-            for column, _, _ in _FLOW_TARGETS:
-                delta = f"delta_{column}"
-                if delta in flows.columns:
-                    deltas[column] = dict(zip(flows["link_id"], flows[delta], strict=True))
         for column, target_nl, target_en in _FLOW_TARGETS:
             target = target_en if en else target_nl
             if column == "flow_brussels_dwellings" and not getattr(ev, "has_brussels", True):
                 note = ev.notes.get("no_brussels", {})
                 write_cell(ws, r, 1, name)
                 write_cell(ws, r, 2, target)
-                write_cell(ws, r, 5, note.get(lang, note.get("nl", ""))).font = _NOTE_FONT
+                write_cell(ws, r, 4, note.get(lang, note.get("nl", ""))).font = _NOTE_FONT
                 r += 1
                 continue
-            ranking = link_flow_ranking(ev.links, column)
-            for rank, row in enumerate(ranking.itertuples(index=False), start=1):
-                delta_value = None
-                if comp is not None:
-                    delta_value = deltas.get(column, {}).get(row.link_id, 0.0)
+            routes = flow_routes(ev.links, column, base_links=comp.base.links if comp is not None else None,
+                                 unnamed=unnamed)
+            for rank, row in enumerate(routes.itertuples(index=False), start=1):
+                delta_value = None if comp is None else row.flow - row.base_flow
                 whole = [excel_number(v, "count") if v is not None and float(v).is_integer() else v
-                         for v in (row.length_m, row.flow, delta_value)]  # whole numbers stay whole
-                values = [name, target, rank, row.link_id, row.name, row.link_class, *whole,
-                          change_text.get(str(row.change or ""), str(row.change or ""))]
-                formats = [None, None, "0", "0", None, None, _FORMATS["m"], _FORMATS["count"], _FORMATS["dcount"],
-                           None]
+                         for v in (round(row.length_m), row.flow, delta_value)]  # whole numbers stay whole
+                values = [name, target, rank, row.route, classes(row.link_class), whole[0], row.links, whole[1], whole[2],
+                          changes(row.change), _id_list(row.link_ids), round(row.x), round(row.y)]
+                formats = [None, None, "0", None, None, _FORMATS["m"], "0", _FORMATS["count"], _FORMATS["dcount"],
+                           None, None, "0", "0"]
                 for j, (v, f) in enumerate(zip(values, formats, strict=True), start=1):
                     write_cell(ws, r, j, v, number_format=f)
                 r += 1
@@ -382,40 +363,50 @@ def _flows_sheet(ws: Worksheet, base: Any, runs: list[tuple[str, Any, Any]], lan
     letter = get_column_letter(9)
     if last > start:
         _delta_formatting(ws, f"{letter}{start + 1}:{letter}{last}")
-    # the links whose flow changes most, per scenario
+    # the streets whose flow changes most, per scenario
     r += 1
-    changed = [(name, comp) for name, _, comp in runs
+    changed = [(name, flow_change_routes(comp.link_flows, unnamed=unnamed)) for name, _, comp in runs
                if comp is not None and getattr(comp, "link_flows", None) is not None and not comp.link_flows.empty]
     if not changed:
         return
-    write_cell(ws, r, 1, _tr(lang, "Links waarvan de potentiële stroom het meest verandert",
-                             "Links whose potential flow changes most")).font = Font(bold=True, size=12, color="0D47A1")
+    write_cell(ws, r, 1, _tr(lang, "Straten en trajecten waarvan de potentiële stroom het meest verandert (hun meest "
+                                   "veranderde link)",
+                             "Streets and stretches whose potential flow changes most (their most changed link)")
+               ).font = Font(bold=True, size=12, color="0D47A1")
     r += 1
-    headers2 = ["Scenario", _tr(lang, "Link-id", "Link id"), _tr(lang, "Straat", "Street"),
+    headers2 = ["Scenario", _tr(lang, "Straat of traject", "Street or stretch"),
                 _tr(lang, "Linkklasse", "Link class"), _tr(lang, "Wijziging", "Change"),
                 _tr(lang, "Naar station: basis", "To station: base"),
                 _tr(lang, "Naar station: scenario", "To station: scenario"),
                 _tr(lang, "Naar station: verschil", "To station: change"),
                 _tr(lang, "Naar Brussel: basis", "To Brussels: base"),
                 _tr(lang, "Naar Brussel: scenario", "To Brussels: scenario"),
-                _tr(lang, "Naar Brussel: verschil", "To Brussels: change")]
+                _tr(lang, "Naar Brussel: verschil", "To Brussels: change"),
+                _tr(lang, "Links", "Links"), _tr(lang, "Link-ids", "Link ids")]
     _header(ws, r, headers2)
     first = r + 1
     r += 1
-    for name, comp in changed:
-        for row in comp.link_flows.head(TOP_LINKS).itertuples(index=False):
-            values = [name, row.link_id, row.name, row.link_class,
-                      change_text.get(str(row.change or ""), str(row.change or "")),
+    for name, table in changed:
+        for row in table.itertuples(index=False):
+            values = [name, row.route, classes(row.link_class), changes(row.change),
                       row.base_flow_dwellings, row.scenario_flow_dwellings, row.delta_flow_dwellings,
                       row.base_flow_brussels_dwellings, row.scenario_flow_brussels_dwellings,
-                      row.delta_flow_brussels_dwellings]
+                      row.delta_flow_brussels_dwellings, row.links, _id_list(row.link_ids)]
             for j, v in enumerate(values, start=1):
-                fmt = None if j <= 5 else (_FORMATS["dcount"] if j in (8, 11) else _FORMATS["count"])
-                write_cell(ws, r, j, v, number_format=fmt if j > 1 else None)
+                fmt = (None if j <= 4 or j == 12 else "0" if j == 11
+                       else _FORMATS["dcount"] if j in (7, 10) else _FORMATS["count"])
+                write_cell(ws, r, j, excel_number(v, "count") if 5 <= j <= 10 and float(v).is_integer() else v,
+                           number_format=fmt)
             r += 1
-    for col in (8, 11):
+    for col in (7, 10):
         letter = get_column_letter(col)
         _delta_formatting(ws, f"{letter}{first}:{letter}{r - 1}")
+
+
+def _id_list(ids: Sequence[Any], limit: int = 5) -> str:
+    """Link ids as text (``"12, 13, 14"``), the first ``limit`` and how many more (a column that prints)."""
+    shown = ", ".join(str(i) for i in ids[:limit])
+    return shown + (f" (+{len(ids) - limit})" if len(ids) > limit else "")
 
 
 def _ledger_sheet(ws: Worksheet, runs: list[tuple[str, Any, Any]], project: Project | None, lang: str,
@@ -573,6 +564,7 @@ def export_excel(
     task.report(0.7, "sensitivity")
     _sensitivity_sheet(wb.create_sheet(names[5]), base, runs, lang)
     _parameters_sheet(wb.create_sheet(names[6]), base, runs, meta, lang)
+    add_commuting_sheet(wb, base, runs, lang, _base_name(lang))
     wb.properties.title = xml_text(f"{meta.title} – {', '.join(meta.scenarios) or meta.scenario}")
     wb.properties.creator = f"Slimme Regio Planner {meta.version}"
     wb.properties.description = meta.source_line(lang)[:1000]

@@ -191,5 +191,9 @@ def _write_delta(ws: Worksheet, row: int, column: int, after: Any, before: Any, 
     return cell
 
 
-def _higher_is_better(key: str) -> bool:
-    return _unit(key) in ("%",) or key.startswith(("dwellings", "inhabitants", "grid_inhabitants"))
+def _higher_is_better(key: str) -> bool | None:
+    """Whether a rise of ``key`` is for the better; ``None`` for a count without a direction (uncoloured)."""
+    from slimmeregio.scenarios.indicator_direction import indicator_direction
+
+    direction = indicator_direction(key)
+    return None if direction == 0 else direction > 0

@@ -34,6 +34,7 @@ import pandas as pd
 
 from slimmeregio.exporters._safe import writing, xml_text
 from slimmeregio.exporters.excel import _results_to_export
+from slimmeregio.exporters.gpkg_delta import DELTA_KEYS, changed_rows
 from slimmeregio.exporters.gpkg_styles import write_layer_styles
 from slimmeregio.exporters.meta import ExportMeta, build_meta
 from slimmeregio.layers.model import ANALYSIS_CRS, Project
@@ -100,6 +101,12 @@ FIELD_DESCRIPTIONS: dict[str, tuple[str, str]] = {
     "base_flow_brussels_dwellings": ("Fietsers naar Brussel, basis", "Potentiële fietsers (woningen) naar de Brusselse grens in de basistoestand; grootste waarde over de delen van de link"),
     "scenario_flow_brussels_dwellings": ("Fietsers naar Brussel, scenario", "Potentiële fietsers (woningen) naar de Brusselse grens in het scenario"),
     "delta_flow_brussels_dwellings": ("Verschil fietsers naar Brussel", "Scenario min basis: potentiële fietsers (woningen) naar de Brusselse grens"),
+    "flow_bike_commuters": ("Potentiële fietspendelaars", "Pendelaars (Go Dutch) van wie de kortste fietsroute naar het werk over deze link loopt"),
+    "base_flow_bike_commuters": ("Fietspendelaars, basis", "Potentiële fietspendelaars (Go Dutch) in de basistoestand; grootste waarde over de delen van de link"),
+    "scenario_flow_bike_commuters": ("Fietspendelaars, scenario", "Potentiële fietspendelaars (Go Dutch) in het scenario"),
+    "delta_flow_bike_commuters": ("Verschil fietspendelaars", "Scenario min basis: potentiële fietspendelaars (Go Dutch)"),
+    "opp_id": ("Werkplaats-id", "Id van de werkplaats (banenlaag)"),
+    "jobs": ("Banen", "Aantal banen op deze werkplaats"),
 }
 
 #: column -> (title, description), English (``lang="en"``); same keys as :data:`FIELD_DESCRIPTIONS`.
@@ -152,6 +159,12 @@ FIELD_DESCRIPTIONS_EN: dict[str, tuple[str, str]] = {
     "base_flow_brussels_dwellings": ("Cyclists to Brussels, base", "Potential cyclists (dwellings) to the Brussels border in the base situation; largest value over the parts of the link"),
     "scenario_flow_brussels_dwellings": ("Cyclists to Brussels, scenario", "Potential cyclists (dwellings) to the Brussels border in the scenario"),
     "delta_flow_brussels_dwellings": ("Change in cyclists to Brussels", "Scenario minus base: potential cyclists (dwellings) to the Brussels border"),
+    "flow_bike_commuters": ("Potential bike commuters", "Commuters (Go Dutch) whose shortest cycling route to work uses this link"),
+    "base_flow_bike_commuters": ("Bike commuters, base", "Potential bike commuters (Go Dutch) in the base situation; largest value over the parts of the link"),
+    "scenario_flow_bike_commuters": ("Bike commuters, scenario", "Potential bike commuters (Go Dutch) in the scenario"),
+    "delta_flow_bike_commuters": ("Change in bike commuters", "Scenario minus base: potential bike commuters (Go Dutch)"),
+    "opp_id": ("Workplace id", "Id of the workplace (jobs layer)"),
+    "jobs": ("Jobs", "Number of jobs at this workplace"),
 }
 
 #: (layer kind, column) -> ((title, description) Dutch, (title, description) English) where a
@@ -179,6 +192,7 @@ LAYER_DESCRIPTIONS: dict[str, str] = {
     "gemeenten": "Indicatoren per gemeente",
     "toegangswijzigingen": "Woningen die toegang winnen of verliezen binnen een drempel",
     "locatievoorstellen": "Voorgestelde locaties voor nieuwe mobipunten",
+    "werkplaatsen": "Werkplaatsen met hun pendelaars en potentiële fietspendelaars per scenario (huidig, beleidsdoel, Go Dutch, e-fiets)",
 }
 
 #: layer kind -> description (English, ``lang="en"``).
@@ -193,6 +207,7 @@ LAYER_DESCRIPTIONS_EN: dict[str, str] = {
     "gemeenten": "Indicators per municipality",
     "toegangswijzigingen": "Dwellings gaining or losing access within a threshold",
     "locatievoorstellen": "Suggested sites for new mobility hubs",
+    "werkplaatsen": "Workplaces with their commuters and potential bike commuters per scenario (current, government target, Go Dutch, e-bike)",
 }
 
 
@@ -348,24 +363,35 @@ def export_geopackage(
         (f"s{i}_{layer_slug(name)}", name, ev, comp) for i, (name, ev, comp) in enumerate(runs, start=1)
     ]
 
-    def add(prefix: str, kind: str, label: str, frame: gpd.GeoDataFrame) -> None:
-        plan.append((f"{prefix}_{kind}", kind, f"{descriptions[kind]} ({label})", frame))
+    def add(prefix: str, kind: str, label: str, frame: gpd.GeoDataFrame, against: Any = None) -> None:
+        """A layer; with ``against`` (the base's frame) only the rows the scenario changes or adds."""
+        description = f"{descriptions[kind]} ({label})"
+        if against is not None and kind in DELTA_KEYS:
+            frame = changed_rows(frame, against, DELTA_KEYS[kind])
+            description += (f"; only what changes against the base, the rest as in basis_{kind}" if en
+                            else f"; alleen wat verandert t.o.v. de basis, de rest zoals in basis_{kind}")
+        plan.append((f"{prefix}_{kind}", kind, description, frame))
 
     for prefix, name, ev, comp in evaluations:
         if prefix == "basis":
             label = "base situation" if en else "basistoestand"
         else:
             label = f"scenario {name}"
-        add(prefix, "woningen", label, ev.dwellings)
+        # a scenario next to the base in this file: its large layers hold what changes (gpkg_delta)
+        ref = base if comp is not None and base is not None and prefix != "basis" else None
+        add(prefix, "woningen", label, ev.dwellings, getattr(ref, "dwellings", None))
         add(prefix, "mobipunten", label, ev.mobipunten)
         if ev.service_areas is not None and not ev.service_areas.empty:
-            add(prefix, "bedieningsgebieden", label, ev.service_areas)
-        add(prefix, "fietsstromen", label, ev.links)
+            add(prefix, "bedieningsgebieden", label, ev.service_areas, getattr(ref, "service_areas", None))
+        add(prefix, "fietsstromen", label, ev.links, getattr(ref, "links", None))
         if ev.removed_links is not None and not ev.removed_links.empty:
             add(prefix, "afgesloten_links", label, ev.removed_links)
         entries = getattr(ev, "brussels_entries", None)
         if entries is not None and not entries.empty:
-            add(prefix, "toegangspunten_brussel", label, entries)
+            add(prefix, "toegangspunten_brussel", label, entries, getattr(ref, "brussels_entries", None))
+        outcome = getattr(ev, "opportunities", None)
+        if outcome is not None and outcome.workplaces is not None:
+            add(prefix, "werkplaatsen", label, outcome.workplaces)
         munis = _municipality_layer(project, ev.municipalities)
         if munis is not None:
             add(prefix, "gemeenten", label, munis)

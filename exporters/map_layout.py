@@ -25,6 +25,8 @@ THEMES: dict[str, tuple[str, str]] = {
     "flows_brussels": ("Potentiële fietsstromen naar de Brusselse grens",
                        "Potential bike flows to the Brussels border"),
     "siting": ("Voorgestelde locaties voor nieuwe mobipunten", "Suggested sites for new mobility hubs"),
+    "bike_commute": ("Fietsroutes naar het werk: potentiële fietspendelaars",
+                     "Bike routes to work: potential bike commuters"),
 }
 PAPERS = ("a4-portrait", "a4-landscape", "a3-portrait", "a3-landscape")
 _PAPER_MM = {"a4": (210.0, 297.0), "a3": (297.0, 420.0)}

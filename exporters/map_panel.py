@@ -16,6 +16,8 @@ from matplotlib.figure import Figure
 from matplotlib.patches import FancyBboxPatch, Rectangle
 
 from slimmeregio.exporters.headline import changes_access, gains_losses, headline_threshold
+from slimmeregio.exporters.locator_context import draw_belgium
+from slimmeregio.exporters.map_groups import draws_layer
 from slimmeregio.exporters.map_layout import (
     _BRUSSELS_FILL,
     _INK,
@@ -74,9 +76,13 @@ def key_figures(evaluation: Any, comparison: Any = None, siting: Any = None, *, 
         ("median_bike_min_mobipunt", "Mediane fietstijd tot mobipunt" if nl else "Median cycling time to a hub"),
         (f"share_bike_station_{tb}min", f"Woningen ≤ {tb} min fietsen van station" if nl else f"Dwellings ≤ {tb} min by bike of a station"),
     ]
+    if municipality is not None:  # a municipality's page rings its weakest-served dwellings: their threshold
+        specs.insert(1, ("p90_bike_min_mobipunt", "Fietstijd van de zwakst bediende 10 % woningen" if nl
+                         else "Cycling time of the weakest-served 10 % of dwellings"))
     if brussels:  # first: the map is about it
         specs.insert(0, ("median_bike_min_brussels",
                       "Mediane fietstijd tot de Brusselse grens" if nl else "Median cycling time to the Brussels border"))
+    from slimmeregio.scenarios.indicator_direction import indicator_direction
     from slimmeregio.scenarios.results import indicator_unit
 
     for key, label in specs:
@@ -87,7 +93,7 @@ def key_figures(evaluation: Any, comparison: Any = None, siting: Any = None, *, 
         change = ""
         if base is not None:
             change = fmt_delta(value, _region_value(base, key, municipality), unit, lang)
-        rows.append((label, fmt_number(value, unit, lang), change, unit == "%"))
+        rows.append((label, fmt_number(value, unit, lang), change, indicator_direction(key) >= 0))
     if comparison is not None:  # second, after the share it explains: gains and losses at every threshold
         per = {r.threshold: r for r in gains_losses(comparison, municipality)}
         head = per.get(bike_t)
@@ -113,11 +119,13 @@ def key_figures(evaluation: Any, comparison: Any = None, siting: Any = None, *, 
 
 
 def _draw_title(fig: Figure, rect: Sequence[float], paper: Paper, meta: ExportMeta, theme: str,
-                subtitle: str | None, lang: str) -> None:
+                subtitle: str | None, lang: str) -> float:
     """Title block: rule, title (shrunk to fit one line where it can), theme, scenario line.
 
     Lines are stacked from the top in millimetres, so a wrapped title pushes
-    the rest down instead of running into it.
+    the rest down instead of running into it. Returns the height used, as a
+    fraction of the figure height (it can exceed ``rect``: what lies below
+    must then move down).
     """
     ax = _text_axes(fig, rect)
     s = paper.scale
@@ -136,8 +144,10 @@ def _draw_title(fig: Figure, rect: Sequence[float], paper: Paper, meta: ExportMe
     info = f"Scenario: {meta.scenario}   ·   {meta.date_text}"
     if meta.organisation:
         info += f"   ·   {meta.organisation}"
-    ax.text(0, 1 - y_mm / height_mm, _wrap(info, rect[2], paper, 7.5 * s), fontsize=7.5 * s, color=_MUTED,
-            va="top", ha="left")
+    info = _wrap(info, rect[2], paper, 7.5 * s)
+    ax.text(0, 1 - y_mm / height_mm, info, fontsize=7.5 * s, color=_MUTED, va="top", ha="left")
+    y_mm += (info.count("\n") + 1) * 7.5 * s * 0.3528 * 1.25
+    return y_mm / paper.height_mm
 
 
 #: Smallest legend text at print size (points).
@@ -150,7 +160,7 @@ def _legend_handles(sections: list[tuple[str, list[LegendItem]]], wrap: int = 38
     for heading, items in sections:
         if not items:
             continue
-        handles.extend(legend_handles([LegendItem(heading, "patch", "none")]))
+        handles.extend(legend_handles([LegendItem(textwrap.fill(heading, wrap), "patch", "none")]))
         headings.append(len(handles) - 1)
         handles.extend(legend_handles([replace(i, label=textwrap.fill(i.label, wrap)) for i in items]))
     return handles, headings
@@ -252,14 +262,23 @@ def _draw_locator(fig: Figure, rect: Sequence[float], paper: Paper, munis: gpd.G
     ax_t = _text_axes(fig, (x, y + h * (1 - head), w, h * head))
     ax_t.text(0, 0.5, "Ligging" if lang == "nl" else "Location", fontsize=8.5 * s, fontweight="bold", color=_INK,
               va="center")
-    ax = _add_axes(fig, (x, y, w, h * (1 - head - 0.02)), "locator")
+    hh = h * (1 - head - 0.02)
+    region = shapely.union_all(munis.geometry.to_numpy())
+    # Belgium beside the region: where it lies in the country and in Flanders (left), the map frame (right)
+    split = 0.46
+    ax_be = _add_axes(fig, (x, y, w * split, hh), "locator-belgium")
+    if draw_belgium(ax_be, region, w * split * paper.width_mm / (hh * paper.height_mm), 5.0 * s, lang):
+        x, w = x + w * (split + 0.03), w * (1 - split - 0.03)
+    else:
+        ax_be.set_visible(False)
+    ax = _add_axes(fig, (x, y, w, hh), "locator")
     ax.set_xticks([])
     ax.set_yticks([])
     for spine in ax.spines.values():
         spine.set_color("#9e9e9e")
         spine.set_linewidth(0.6)
     ax.set_facecolor(_WATER)
-    geoms = [shapely.union_all(munis.geometry.to_numpy())]
+    geoms = [region]
     bounds = list(munis.total_bounds)
     if brussels is not None:
         bru = brussels.frame.geometry.to_numpy()
@@ -275,7 +294,7 @@ def _draw_locator(fig: Figure, rect: Sequence[float], paper: Paper, munis: gpd.G
     if focus is not None:
         sel = munis[munis["nis"] == focus]
         draw_polygons(ax, sel.geometry.to_numpy(), facecolor="#d32f2f", edgecolor="#d32f2f", linewidth=0.5, zorder=4)
-    ex = _fit_extent(bounds, w * paper.width_mm / (h * (1 - head - 0.02) * paper.height_mm), pad=0.06)
+    ex = _fit_extent(bounds, w * paper.width_mm / (hh * paper.height_mm), pad=0.06)
     ax.set_xlim(ex[0], ex[2])
     ax.set_ylim(ex[1], ex[3])
     ax.set_aspect("equal", adjustable="box")
@@ -313,6 +332,7 @@ def _draw_source(fig: Figure, rect: Sequence[float], paper: Paper, meta: ExportM
             linespacing=1.25)
 
 
+@draws_layer("north-arrow")
 def _north_arrow(ax: Axes, paper: Paper) -> None:
     s = paper.scale
     ax.annotate("", xy=(0.965, 0.975), xytext=(0.965, 0.905), xycoords="axes fraction",
@@ -333,6 +353,7 @@ def map_scale(ax: Axes, paper: Paper) -> int:
     return int(round(n / 10**digits) * 10**digits)
 
 
+@draws_layer("scale-bar")
 def _scale_bar(ax: Axes, paper: Paper, lang: str = "nl") -> None:
     """A graphic scale bar (m/km), the numeric scale at print size and the coordinate system."""
     from matplotlib_scalebar.scalebar import ScaleBar

@@ -10,10 +10,10 @@ import geopandas as gpd
 import numpy as np
 import pandas as pd
 import shapely
-from matplotlib import patheffects
 from matplotlib.axes import Axes
 from matplotlib.colors import BoundaryNorm, ListedColormap
 
+from slimmeregio.exporters.map_groups import draws_layer, layer_group
 from slimmeregio.exporters.map_layout import (
     _BRUSSELS_FILL,
     _INK,
@@ -50,6 +50,7 @@ from slimmeregio.layers.symbology import (
 )
 
 
+@draws_layer("boundaries")
 def _draw_context(ax: Axes, layers: _Layers, munis: gpd.GeoDataFrame, bbox: tuple[float, float, float, float],
                   focus: str | None, lang: str) -> list[LegendItem]:
     items: list[LegendItem] = []
@@ -74,58 +75,7 @@ def _draw_context(ax: Axes, layers: _Layers, munis: gpd.GeoDataFrame, bbox: tupl
     return items
 
 
-def _draw_labels(ax: Axes, munis: gpd.GeoDataFrame, bbox: tuple[float, float, float, float], paper: Paper,
-                 focus: str | None, brussels: Layer | None, lang: str) -> None:
-    """Municipality names at representative points, halo'd, without overlaps.
-
-    The focus municipality and larger municipalities are placed first; a
-    name that would overlap one already placed is moved just above or below
-    its point, or left out when neither fits.
-    """
-    size = 6.2 * paper.scale
-    halo = [patheffects.withStroke(linewidth=2.2 * paper.scale, foreground="white")]
-    x0, y0, x1, y1 = bbox
-    frame = clip_frame(munis, bbox)
-    frame = frame.assign(_area=frame.geometry.area, _focus=frame["nis"] == focus)
-    frame = frame.sort_values(["_focus", "_area"], ascending=False)
-    ax.apply_aspect()  # final axes box, so measured label boxes are right
-    renderer = ax.figure.canvas.get_renderer()  # type: ignore[attr-defined]
-    placed: list[Any] = []
-    for _, row in frame.iterrows():
-        geom = row.geometry.intersection(shapely.box(*bbox))
-        if geom.is_empty:
-            continue
-        pt = geom.representative_point()
-        mx, my = 0.06 * (x1 - x0), 0.025 * (y1 - y0)  # a label must not run off the frame
-        if not (x0 + mx < pt.x < x1 - mx and y0 + my < pt.y < y1 - my):
-            continue
-        is_focus = bool(row["_focus"])
-        text = ax.text(pt.x, pt.y, str(row["name"]), fontsize=size * (1.5 if is_focus else 1.0),
-                       fontweight="bold" if is_focus or focus is None else "normal",
-                       color=_INK if is_focus or focus is None else _MUTED, ha="center", va="center", zorder=20,
-                       path_effects=halo, clip_on=True)
-        box = text.get_window_extent(renderer)
-        if any(box.overlaps(other) for other in placed):
-            for dy in (1.1, -1.1):
-                shifted = box.translated(0, dy * box.height)
-                if not any(shifted.overlaps(other) for other in placed):
-                    nx, ny = ax.transData.inverted().transform(
-                        ax.transData.transform((pt.x, pt.y)) + (0, dy * box.height))
-                    text.set_position((float(nx), float(ny)))
-                    box = shifted
-                    break
-            else:
-                text.remove()
-                continue
-        placed.append(box)
-    if brussels is not None and focus is None:
-        union = shapely.union_all(brussels.frame.geometry.to_numpy())
-        pt = union.representative_point()
-        if x0 < pt.x < x1 and y0 < pt.y < y1:
-            ax.text(pt.x, pt.y, "BRUSSEL" if lang == "nl" else "BRUSSELS", fontsize=size * 1.1, color="#7a7466",
-                    ha="center", va="center", zorder=19, path_effects=halo, style="italic", clip_on=True)
-
-
+@draws_layer("housing-density")
 def _density_grid(ax: Axes, housing: gpd.GeoDataFrame, dwellings: np.ndarray, bbox: tuple[float, float, float, float],
                   cell: float, lang: str) -> list[LegendItem]:
     x0, y0, x1, y1 = bbox
@@ -156,6 +106,7 @@ def _class_labels(breaks: Sequence[float], unit: str) -> list[str]:
     return labels
 
 
+@draws_layer("network")
 def _network_background(ax: Axes, network: Layer | None, links: gpd.GeoDataFrame | None,
                         bbox: tuple[float, float, float, float], *, strong: bool = False) -> None:
     """The network in neutral greys, as context for a theme."""
@@ -178,6 +129,7 @@ def _link_classes(frame: gpd.GeoDataFrame, network: Layer | None) -> pd.Series:
     return pd.Series(["lokaal"] * len(frame), index=frame.index)
 
 
+@draws_layer("network")
 def _draw_network_classes(ax: Axes, frame: gpd.GeoDataFrame, network: Layer | None,
                           bbox: tuple[float, float, float, float], lang: str) -> list[LegendItem]:
     frame = clip_frame(frame, bbox)
@@ -216,6 +168,7 @@ def _hoppin_frame(project_layer: Layer | None, evaluation: Any) -> gpd.GeoDataFr
     return gpd.GeoDataFrame({"hoppin_type": types}, geometry=frame.geometry, crs=frame.crs)
 
 
+@draws_layer("mobipunten")
 def _draw_mobipunten(ax: Axes, frame: gpd.GeoDataFrame | None, bbox: tuple[float, float, float, float],
                      paper: Paper, lang: str, *, highlight_changes: bool = False, dark: bool = False) -> list[LegendItem]:
     if frame is None or frame.empty:
@@ -249,6 +202,7 @@ def _draw_mobipunten(ax: Axes, frame: gpd.GeoDataFrame | None, bbox: tuple[float
     return items
 
 
+@draws_layer("stations")
 def _draw_stations(ax: Axes, layer: Layer | None, evaluation: Any, bbox: tuple[float, float, float, float],
                    paper: Paper, lang: str) -> list[LegendItem]:
     frame = None
@@ -280,6 +234,7 @@ def _access_items(lang: str) -> list[LegendItem]:
     return items
 
 
+@draws_layer("access")
 def _draw_access(ax: Axes, evaluation: Any, bbox: tuple[float, float, float, float], paper: Paper, zoomed: bool,
                  lang: str) -> list[LegendItem]:
     frame = clip_frame(evaluation.dwellings, bbox)
@@ -296,6 +251,39 @@ def _draw_access(ax: Axes, evaluation: Any, bbox: tuple[float, float, float, flo
     return _access_items(lang)
 
 
+@draws_layer("weakest-served")
+def _draw_weakest(ax: Axes, evaluation: Any, nis: str, bbox: tuple[float, float, float, float], paper: Paper,
+                  lang: str) -> list[LegendItem]:
+    """Ring the municipality's weakest-served dwellings: those at or beyond its 90th percentile cycling time.
+
+    The percentile is the municipality's ``p90_bike_min_mobipunt`` indicator
+    (dwellings without a route count as infinitely far), so the rings and
+    the key figure agree; every page has them, whether or not the scenario
+    changes the municipality.
+    """
+    table = evaluation.municipalities
+    row = table[table["nis"].astype(str) == str(nis)]
+    if row.empty or "p90_bike_min_mobipunt" not in row.columns:
+        return []
+    p90 = float(row["p90_bike_min_mobipunt"].iloc[0])
+    frame = evaluation.dwellings
+    frame = clip_frame(frame[frame["nis"].astype(str) == str(nis)], bbox)
+    minutes = np.nan_to_num(frame["bike_min_mobipunt"].to_numpy(dtype=float), nan=np.inf)
+    weak = minutes >= p90 - 1e-9 if math.isfinite(p90) else ~np.isfinite(minutes)
+    if not weak.any():
+        return []
+    draw_points(ax, frame.geometry.to_numpy()[weak], colors="none", sizes=4.2 * paper.scale, edgecolor=_INK,
+                linewidth=0.6, zorder=4)
+    nl = lang == "nl"
+    if math.isfinite(p90):
+        limit = fmt_number(p90, "min", lang)
+        label = f"Zwakst bediende 10 % woningen (≥ {limit} fietsen)" if nl else f"Weakest-served 10 % of dwellings (≥ {limit} by bike)"
+    else:
+        label = "Zwakst bediende woningen (geen route)" if nl else "Weakest-served dwellings (no route)"
+    return [LegendItem(label, "marker", "none", size=5, edge_color=_INK)]
+
+
+@draws_layer("access-changes")
 def _draw_changes(ax: Axes, comparison: Any, threshold: float, bbox: tuple[float, float, float, float],
                   paper: Paper, zoomed: bool, lang: str) -> list[LegendItem]:
     changes = comparison.access_changes
@@ -324,6 +312,7 @@ def _draw_changes(ax: Axes, comparison: Any, threshold: float, bbox: tuple[float
     return items[::-1]
 
 
+@draws_layer("link-changes")
 def _draw_link_changes(ax: Axes, evaluation: Any, bbox: tuple[float, float, float, float], paper: Paper,
                        lang: str) -> list[LegendItem]:
     items = []
@@ -348,6 +337,7 @@ def _draw_link_changes(ax: Axes, evaluation: Any, bbox: tuple[float, float, floa
     return items[::-1]
 
 
+@draws_layer("new-housing")
 def _draw_new_housing(ax: Axes, evaluation: Any, bbox: tuple[float, float, float, float], paper: Paper,
                       lang: str) -> list[LegendItem]:
     d = evaluation.dwellings
@@ -384,8 +374,10 @@ def _flow_breaks(flows: np.ndarray) -> list[float]:
     return out
 
 
+@draws_layer("flows")
 def _draw_flows(ax: Axes, evaluation: Any, bbox: tuple[float, float, float, float], paper: Paper,
-                lang: str, column: str = "flow_dwellings", breaks: Sequence[float] | None = None) -> list[LegendItem]:
+                lang: str, column: str = "flow_dwellings", breaks: Sequence[float] | None = None,
+                unit: tuple[str, str] = (" woningen", " dwellings")) -> list[LegendItem]:
     links = evaluation.links
     if column not in links.columns:
         return []
@@ -403,12 +395,13 @@ def _draw_flows(ax: Axes, evaluation: Any, bbox: tuple[float, float, float, floa
         order = np.argsort(flows)
         draw_lines(ax, frame.geometry.to_numpy()[order], colors=[colors[i] for i in idx[order]],
                    widths=widths[idx[order]], zorder=4)
-    unit = " woningen" if lang == "nl" else " dwellings"
+    suffix = unit[0] if lang == "nl" else unit[1]
     labels = _class_labels(breaks, "")
-    return [LegendItem(lab + (unit if i == len(labels) - 1 else ""), "line", c, size=float(w / paper.scale))
+    return [LegendItem(lab + (suffix if i == len(labels) - 1 else ""), "line", c, size=float(w / paper.scale))
             for i, (lab, c, w) in enumerate(zip(labels, colors, widths, strict=True))][::-1]
 
 
+@draws_layer("brussels-entries")
 def _draw_brussels_entries(ax: Axes, evaluation: Any, bbox: tuple[float, float, float, float], paper: Paper,
                            lang: str) -> list[LegendItem]:
     """The entry points on the Brussels border: used ones larger, the others small."""
@@ -434,6 +427,7 @@ def _draw_brussels_entries(ax: Axes, evaluation: Any, bbox: tuple[float, float, 
     return items
 
 
+@draws_layer("sites")
 def _draw_sites(ax: Axes, siting: Any, evaluation: Any, bbox: tuple[float, float, float, float], paper: Paper,
                 zoomed: bool, lang: str) -> list[LegendItem]:
     items: list[LegendItem] = []
@@ -445,8 +439,9 @@ def _draw_sites(ax: Axes, siting: Any, evaluation: Any, bbox: tuple[float, float
         within = np.nan_to_num(minutes, nan=1e9) <= threshold
         sizes = _dwelling_sizes(frame["dwellings"].to_numpy(dtype=float), paper, zoomed)
         colors = np.where(within, ACCESS_COLORS[1], ACCESS_COLORS[3])
-        draw_points(ax, frame.geometry.to_numpy(), colors=colors.tolist(), sizes=sizes, edgecolor=None, linewidth=0,
-                    alpha=0.85, zorder=3, rasterized=len(frame) > 2000)
+        with layer_group(ax, "access"):  # the dwellings under the sites: not symbols labels must avoid
+            draw_points(ax, frame.geometry.to_numpy(), colors=colors.tolist(), sizes=sizes, edgecolor=None,
+                        linewidth=0, alpha=0.85, zorder=3, rasterized=len(frame) > 2000)
         items += [
             LegendItem(f"Woningen binnen {t} van een mobipunt" if lang == "nl" else f"Dwellings within {t} of a hub",
                        "marker", ACCESS_COLORS[1], size=5),
@@ -468,6 +463,7 @@ def _draw_sites(ax: Axes, siting: Any, evaluation: Any, bbox: tuple[float, float
 # --------------------------------------------------------------------------- key figures
 
 
+@draws_layer("callouts")
 def _draw_ledger_callouts(ax: Axes, scenario: Any, project: Any, bbox: tuple[float, float, float, float],
                           paper: Paper, lang: str) -> list[LegendItem]:
     """Numbered callouts at each modification, with the numbers of the ledger (workbook and slides)."""

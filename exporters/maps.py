@@ -40,6 +40,7 @@ from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Any
 
+import matplotlib
 import numpy as np
 import shapely
 from matplotlib.backends.backend_agg import FigureCanvasAgg
@@ -48,6 +49,10 @@ from matplotlib.figure import Figure
 from slimmeregio.exporters._safe import check_overwrite, writing, xml_text
 from slimmeregio.exporters.figure_text import clean_figure_texts, missing_glyphs_reported_once
 from slimmeregio.exporters.headline import changes_access, headline_threshold
+from slimmeregio.exporters.map_background import draw_background
+from slimmeregio.exporters.map_commuting import draw_workplaces
+from slimmeregio.exporters.map_groups import group_svg_layers
+from slimmeregio.exporters.map_labels import draw_labels
 from slimmeregio.exporters.map_layout import (
     _FRAME,
     _POOL,
@@ -84,7 +89,6 @@ from slimmeregio.exporters.map_themes import (
     _draw_changes,
     _draw_context,
     _draw_flows,
-    _draw_labels,
     _draw_ledger_callouts,
     _draw_link_changes,
     _draw_mobipunten,
@@ -92,6 +96,7 @@ from slimmeregio.exporters.map_themes import (
     _draw_new_housing,
     _draw_sites,
     _draw_stations,
+    _draw_weakest,
     _hoppin_frame,
     _network_background,
 )
@@ -108,6 +113,7 @@ from slimmeregio.layers.symbology import (
     DENSITY_BREAKS,
     DENSITY_COLORS,
 )
+from slimmeregio.layers.tiles import Background
 
 __all__ = [
     "DENSITY_BREAKS",
@@ -208,6 +214,8 @@ class MapRequest:
     lang: str = "nl"
     #: Flow class bounds per flow column shared by every map of a pack (default: from this map's flows).
     flow_breaks: dict[str, list[float]] | None = None
+    #: A background map under the layers (default none: a pack stays reproducible offline).
+    background: Background | None = None
 
 
 def _masterplan(project: Project, req: MapRequest, figure: Figure | None = None) -> Figure:
@@ -221,7 +229,7 @@ def _masterplan(project: Project, req: MapRequest, figure: Figure | None = None)
     paper = parse_paper(req.paper)
     if comparison is not None and evaluation is None:
         evaluation = comparison.scenario
-    if theme in ("access", "flows", "flows_brussels"):
+    if theme in ("access", "flows", "flows_brussels", "bike_commute"):
         _require(evaluation, theme, "een doorgerekend scenario", "an evaluated scenario")
     if theme == "change":
         _require(comparison, theme, "een vergelijking met de basis", "a comparison with the base")
@@ -274,6 +282,8 @@ def _masterplan(project: Project, req: MapRequest, figure: Figure | None = None)
     for spine in ax.spines.values():
         spine.set_color(_FRAME)
         spine.set_linewidth(0.9)
+    if req.background is not None:
+        meta = draw_background(ax, req.background, extent, (mw * paper.width_mm, mh * paper.height_mm), meta)
     zoomed = focus is not None
     nl = lang == "nl"
     sections: list[tuple[str, list[LegendItem]]] = []
@@ -296,6 +306,8 @@ def _masterplan(project: Project, req: MapRequest, figure: Figure | None = None)
     elif theme == "access":
         _network_background(ax, layers.network, network_links, extent)
         items = _draw_access(ax, evaluation, extent, paper, zoomed, lang)
+        if focus is not None:  # a municipality's page: where it is served worst, changed by the scenario or not
+            items += _draw_weakest(ax, evaluation, focus, extent, paper, lang)
         access_links = _draw_link_changes(ax, evaluation, extent, paper, lang)  # what the scenario built, visible
         sections.append(("Fietstijd tot dichtstbijzijnde mobipunt" if nl else "Cycling time to the nearest hub", items))
         hubs = _draw_mobipunten(ax, _hoppin_frame(layers.mobipunten, evaluation), extent, paper, lang,
@@ -332,6 +344,15 @@ def _masterplan(project: Project, req: MapRequest, figure: Figure | None = None)
                          else "Potential cyclists to the Brussels border (dwellings per link)", items))
         sections.append(("Brusselse grens" if nl else "Brussels border",
                          _draw_brussels_entries(ax, evaluation, extent, paper, lang)))
+    elif theme == "bike_commute":
+        _network_background(ax, layers.network, network_links, extent)
+        items = _draw_flows(ax, evaluation, extent, paper, lang, column="flow_bike_commuters",
+                            breaks=(req.flow_breaks or {}).get("flow_bike_commuters"),
+                            unit=(" fietspendelaars", " bike commuters"))
+        sections.append(("Potentiële fietspendelaars per link (Go Dutch)" if nl
+                         else "Potential bike commuters per link (Go Dutch)", items))
+        sections.append(("Werkplaatsen" if nl else "Workplaces",
+                         draw_workplaces(ax, evaluation, extent, paper, lang)))
     else:  # siting
         _network_background(ax, layers.network, network_links, extent)
         items = _draw_sites(ax, siting, evaluation, extent, paper, zoomed, lang)
@@ -339,7 +360,7 @@ def _masterplan(project: Project, req: MapRequest, figure: Figure | None = None)
         sections.append(("Locatievoorstel" if nl else "Siting suggestion", items))
         sections.append(("Bestaande mobipunten" if nl else "Existing hubs", hubs))
     sections.append(("Achtergrond" if nl else "Background", context))
-    _draw_labels(ax, munis, extent, paper, focus, layers.brussels, lang)
+    draw_labels(ax, munis, extent, paper, focus, layers.brussels, lang)
     _scale_bar(ax, paper, lang)
     _north_arrow(ax, paper)
     if subtitle is None and theme == "siting":  # site suggestions name the situation they start from
@@ -350,7 +371,8 @@ def _masterplan(project: Project, req: MapRequest, figure: Figure | None = None)
         _draw_legend(fig, layout.legend, paper, sections, lang)
         _draw_locator(fig, layout.locator, paper, munis, layers.brussels, extent, focus, lang)
         return fig
-    _draw_title(fig, layout.title, paper, meta, theme, subtitle, lang)
+    title_used = _draw_title(fig, layout.title, paper, meta, theme, subtitle, lang)
+    title_bottom = layout.title[1] + layout.title[3] - title_used - 4.0 * paper.scale / paper.height_mm
     rows = key_figures(evaluation, comparison, siting, municipality=focus, lang=lang,
                        brussels=theme == "flows_brussels")
     if focus_name is not None:
@@ -359,6 +381,9 @@ def _masterplan(project: Project, req: MapRequest, figure: Figure | None = None)
         heading = "Kerncijfers regio" if nl else "Key figures region"
     if paper.landscape:
         lx, ly, lw, lh = layout.legend
+        if ly + lh > title_bottom:  # a long (wrapped) title block pushes the legend down, never under it
+            lh = max(title_bottom - ly, 0.2)
+            layout = replace(layout, legend=(lx, ly, lw, lh))
         fig_h = _figures_height(paper, len(rows)) / paper.height_mm
         gap = 5.0 * paper.scale / paper.height_mm
         used = _draw_legend(fig, layout.legend, paper, sections, lang, max_height=max((lh - fig_h - gap) / lh, 0.3))
@@ -419,20 +444,25 @@ def save_figure(fig: Figure, path: str | Path, *, force: bool = False, dpi: int 
             metadata = {"Title": xml_text(meta.title), "Creator": f"Slimme Regio Planner {meta.version}",
                         "Description": xml_text(meta.source_line())}
     clean_figure_texts(fig)
-    with writing(target, force=force) as tmp, missing_glyphs_reported_once():
+    # SVG text as <text> elements (editable, searchable), not glyph outlines
+    with (writing(target, force=force) as tmp, missing_glyphs_reported_once(),
+          matplotlib.rc_context({"svg.fonttype": "none" if fmt == "svg" else "path"})):
         fig.savefig(tmp, format=fmt, dpi=dpi if fmt == "png" else 72 if fmt == "svg" else 300,
                     metadata=metadata, facecolor="white")
+        if fmt == "svg":  # one group per map layer
+            Path(tmp).write_bytes(group_svg_layers(Path(tmp).read_bytes()))
     return target
 
 
 def export_map(project: Project, path: str | Path, *, theme: str = "base", evaluation: Any = None,
                comparison: Any = None, siting: Any = None, paper: str | Paper = "a3-landscape",
                meta: ExportMeta | None = None, municipality: str | None = None, force: bool = False,
-               dpi: int = 300, lang: str = "nl") -> Path:
-    """Draw a masterplan map (see :func:`masterplan_figure`) and save it."""
+               dpi: int = 300, lang: str = "nl", background: Background | None = None) -> Path:
+    """Draw a masterplan map (see :func:`masterplan_figure`) and save it;
+    ``background`` (default none) is drawn under it with its attribution."""
     check_overwrite(path, force)  # fail before spending seconds drawing
     fig = masterplan_figure(project, theme=theme, evaluation=evaluation, comparison=comparison, siting=siting,
-                            paper=paper, meta=meta, municipality=municipality, lang=lang)
+                            paper=paper, meta=meta, municipality=municipality, lang=lang, background=background)
     if meta is None:
         meta = build_meta(project, scenario=getattr(comparison.scenario if comparison else evaluation, "scenario", None),
                           lang=lang)

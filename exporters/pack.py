@@ -43,6 +43,7 @@ from slimmeregio.exporters.maps import (
     save_figure,
 )
 from slimmeregio.exporters.meta import ExportMeta, _tr, build_meta, parameter_rows
+from slimmeregio.exporters.pack_names import pack_names
 from slimmeregio.exporters.pack_swap import replace_pack
 from slimmeregio.exporters.slides import export_slides
 from slimmeregio.exporters.webmap import export_webmap
@@ -55,8 +56,6 @@ __all__ = ["FORMATS", "Manifest", "PackFile", "export_pack", "parse_formats", "r
 #: Every format the pack can write.
 FORMATS = ("pdf", "png", "svg", "html", "xlsx", "pptx", "gpkg")
 _MAP_FORMATS = ("pdf", "png", "svg")
-_THEME_FILE = {"base": "basiskaart", "access": "bereikbaarheid", "change": "wijzigingen", "flows": "fietsstromen",
-               "flows_brussels": "fietsstromen_brussel", "siting": "locatievoorstel"}
 _KIND_NL = {
     "map": "Masterplankaart",
     "atlas": "Atlas: één pagina per gemeente",
@@ -64,6 +63,8 @@ _KIND_NL = {
     "xlsx": "Excel-werkmap met indicatoren, wijzigingen en bronnen",
     "pptx": "Presentatie voor de gemeenteraad (16:9)",
     "gpkg": "GeoPackage met de resultaatlagen (voor QGIS/ArcGIS)",
+    "commute": "Fietsroutes naar het werk (GeoJSON om te publiceren)",
+    "park": "Fietsroutes naar een werkplaats: herkomst en routes van de potentiële fietspendelaars",
 }
 _KIND_EN = {
     "map": "Masterplan map",
@@ -72,6 +73,8 @@ _KIND_EN = {
     "xlsx": "Excel workbook with indicators, changes and sources",
     "pptx": "Presentation for the municipal council (16:9)",
     "gpkg": "GeoPackage with the result layers (for QGIS/ArcGIS)",
+    "commute": "Bike routes to work (GeoJSON to publish)",
+    "park": "Bike routes to a workplace: homes and routes of its potential bike commuters",
 }
 
 
@@ -234,7 +237,7 @@ def _sha256(path: Path) -> str:
 
 
 def _map_jobs(project: Project, base: Any, runs: list[tuple[str, Any, Any]], siting: Any, formats: Sequence[str],
-              paper: Any, meta: ExportMeta, lang: str) -> list[_Job]:
+              paper: Any, meta: ExportMeta, lang: str, background: Any = None) -> list[_Job]:
     """One job per (map, theme): draws once and saves every map format."""
     fmts = [f for f in formats if f in _MAP_FORMATS]
     if not fmts:
@@ -242,10 +245,11 @@ def _map_jobs(project: Project, base: Any, runs: list[tuple[str, Any, Any]], sit
     plan: list[tuple[str, str, dict[str, Any], str]] = []
     ref = base if base is not None else (runs[0][1] if runs else None)
     base_label = _tr(lang, "Basistoestand", "Base situation")
+    names = pack_names(lang)
     if ref is not None:
-        plan.append(("basis", "base", {"evaluation": ref}, base_label))
+        plan.append((names.base, "base", {"evaluation": ref}, base_label))
     if base is not None:
-        plan.append(("basis", "access", {"evaluation": base}, base_label))
+        plan.append((names.base, "access", {"evaluation": base}, base_label))
     for i, (name, ev, comp) in enumerate(runs, start=1):
         slug = _slug(i, name)
         plan.append((slug, "access", {"evaluation": ev}, name))
@@ -254,27 +258,31 @@ def _map_jobs(project: Project, base: Any, runs: list[tuple[str, Any, Any]], sit
         plan.append((slug, "flows", {"evaluation": ev}, name))
         if getattr(ev, "has_brussels", False):
             plan.append((slug, "flows_brussels", {"evaluation": ev}, name))
+        if "flow_bike_commuters" in ev.links.columns:
+            plan.append((slug, "bike_commute", {"evaluation": ev}, name))
     if siting is not None and len(siting.sites):
         ev = runs[-1][1] if runs else base
         start = runs[-1][0] if runs else base_label
-        plan.append(("voorstel", "siting", {"evaluation": ev, "siting": siting,
+        plan.append((names.suggestion, "siting", {"evaluation": ev, "siting": siting,
                                              "subtitle": _tr(lang, f"Vertrekt van: {start}", f"Starting from: {start}")},
                      start))
     # one set of flow classes for every flow map of the pack, so maps of different scenarios compare
     all_evals = ([base] if base is not None else []) + [ev for _, ev, _ in runs]
-    breaks = {col: shared_flow_breaks(all_evals, col) for col in ("flow_dwellings", "flow_brussels_dwellings")}
+    breaks = {col: shared_flow_breaks(all_evals, col)
+              for col in ("flow_dwellings", "flow_brussels_dwellings", "flow_bike_commuters")}
     for _, theme, kwargs, _ in plan:
-        if theme in ("flows", "flows_brussels"):
+        if theme in ("flows", "flows_brussels", "bike_commute"):
             kwargs["flow_breaks"] = breaks
     jobs = []
     for slug, theme, kwargs, scenario in plan:
-        stem = f"kaarten/{slug}_{_THEME_FILE[theme]}"
+        stem = f"{names.maps}/{slug}_{names.themes[theme]}"
         ev = kwargs.get("evaluation") or kwargs["comparison"].scenario
         theme_meta = meta.with_scenario(ev.scenario, ev.parameters)
 
         def write(staging: Path, stem: str = stem, theme: str = theme, kwargs: dict[str, Any] = kwargs,
                   theme_meta: ExportMeta = theme_meta) -> None:
-            fig = masterplan_figure(project, theme=theme, paper=paper, meta=theme_meta, lang=lang, **kwargs)
+            fig = masterplan_figure(project, theme=theme, paper=paper, meta=theme_meta, lang=lang,
+                                    background=background, **kwargs)
             for fmt in fmts:
                 save_figure(fig, staging / f"{stem}.{fmt}", meta=theme_meta, theme=theme)
 
@@ -301,6 +309,8 @@ def export_pack(
     lang: str = "nl",
     progress: Any = None,
     cancel: Any = None,
+    business_parks: bool = False,
+    background: Any = None,
 ) -> Manifest:
     """Write the council pack for ``results`` into ``out_dir``.
 
@@ -322,17 +332,27 @@ def export_pack(
         size in portrait.
     atlas
         Also write the atlas (one page per municipality) per scenario.
+    business_parks
+        Also write ``bedrijventerreinen/<workplace>.pdf``: one page per busy
+        workplace of the last run with its bike commuters' routes and homes
+        (:mod:`slimmeregio.exporters.business_parks`).
     municipalities
         NIS codes or names: each gets a folder ``gemeenten/<name>/`` with a
         map page per scenario zoomed to it (``kaart.pdf``), a workbook cut
         to it (``cijfers.xlsx``) and its own deck. The regional outputs,
         the atlas included (always every municipality), are unchanged.
+        File and folder names follow ``lang`` (:mod:`slimmeregio.exporters.pack_names`:
+        ``municipalities/<name>/map.pdf``, ``figures.xlsx`` ... in English).
     force
         Replace existing files.
     lang
         ``"nl"`` (default) or ``"en"``: language of the maps, web map,
         workbook, slides, the file descriptions and the read-me
         (``LEESMIJ.txt`` / ``README.txt``, see :func:`readme_name`).
+    background
+        A :class:`~slimmeregio.layers.tiles.Background` drawn under the
+        regional maps, its attribution on their source line (default none:
+        the pack stays reproducible offline).
 
     Returns
     -------
@@ -351,7 +371,7 @@ def export_pack(
     if meta is None:
         meta = build_meta(project, scenario=first.scenario, parameters=first.parameters,
                           scenarios=[ev.scenario for _, ev, _ in runs], lang=lang)
-    jobs = _map_jobs(project, base, runs, siting, fmts, paper_spec, meta, lang)
+    jobs = _map_jobs(project, base, runs, siting, fmts, paper_spec, meta, lang, background)
     munis = _municipality_frame(_project_layers(project))
     chosen: list[tuple[str, str]] = []
     if municipalities:
@@ -359,43 +379,66 @@ def export_pack(
             row = _find_municipality(munis, key)
             chosen.append((str(row["nis"]), str(row["name"])))
     atlas_paper = f"{paper_spec.name.split('-')[0]}-portrait"
+    names = pack_names(lang)  # English packs get English file and folder names
     # the slice of the overall progress the job being written owns (the atlas reports per page)
     current: dict[str, Task] = {"task": task}
     if atlas and "pdf" in fmts:
         for i, (name, ev, comp) in enumerate(runs or [(_tr(lang, "Basistoestand", "Base situation"), base, None)],
                                              start=1):
-            slug = _slug(i, name) if runs else "basis"
+            slug = _slug(i, name) if runs else names.base
             theme = "change" if comp is not None else "access"
 
             def write_atlas(staging: Path, slug: str = slug, theme: str = theme, ev: Any = ev, comp: Any = comp) -> None:
-                export_atlas(project, staging / f"atlas/atlas_{slug}.pdf", theme=theme, evaluation=ev, comparison=comp,
+                export_atlas(project, staging / f"{names.atlas}/atlas_{slug}.pdf", theme=theme, evaluation=ev, comparison=comp,
                              paper=atlas_paper,
                              meta=meta.with_scenario(ev.scenario, ev.parameters), lang=lang,
                              progress=current["task"].report, cancel=cancel)
 
             count = len(munis)  # the atlas is always regional: --municipality adds folders, never cuts it
             pages = _tr(lang, f"{count} pagina's", f"{count} pages")
-            jobs.append(_Job(f"atlas/atlas_{slug}.pdf", "atlas", f"{_kind('atlas', lang)} ({pages})",
+            jobs.append(_Job(f"{names.atlas}/atlas_{slug}.pdf", "atlas", f"{_kind('atlas', lang)} ({pages})",
                              write_atlas, scenario=name, weight=0.6 * count))
     if "html" in fmts:
-        jobs.append(_Job("webkaart.html", "html", _kind("html", lang),
-                         lambda staging: export_webmap(project, results, staging / "webkaart.html", siting=siting,
+        jobs.append(_Job(names.webmap, "html", _kind("html", lang),
+                         lambda staging: export_webmap(project, results, staging / names.webmap, siting=siting,
                                                        meta=meta, lang=lang), weight=3.0))
     if "xlsx" in fmts:
-        jobs.append(_Job("resultaten.xlsx", "xlsx", _kind("xlsx", lang),
-                         lambda staging: export_excel(results, staging / "resultaten.xlsx", project=project,
+        jobs.append(_Job(names.workbook, "xlsx", _kind("xlsx", lang),
+                         lambda staging: export_excel(results, staging / names.workbook, project=project,
                                                       meta=meta, lang=lang)))
     if "pptx" in fmts:
-        jobs.append(_Job("presentatie.pptx", "pptx", _kind("pptx", lang),
-                         lambda staging: export_slides(project, results, staging / "presentatie.pptx",
+        jobs.append(_Job(names.deck, "pptx", _kind("pptx", lang),
+                         lambda staging: export_slides(project, results, staging / names.deck,
                                                        meta=meta, lang=lang, siting=siting),
                          weight=2.0 + len(runs)))
     if "gpkg" in fmts:
-        jobs.append(_Job("resultaten.gpkg", "gpkg", _kind("gpkg", lang),
-                         lambda staging: export_geopackage(project, results, staging / "resultaten.gpkg",
+        jobs.append(_Job(names.geopackage, "gpkg", _kind("gpkg", lang),
+                         lambda staging: export_geopackage(project, results, staging / names.geopackage,
                                                            siting=siting, meta=meta, lang=lang), weight=3.0))
+    last = runs[-1][1] if runs else base
+    if business_parks and last is not None:
+        from slimmeregio.exporters.business_parks import business_park_figure, park_ids
+
+        work = last.opportunities.workplaces.set_index("opp_id") if park_ids(last) else None
+        for opp_id in park_ids(last):
+            assert work is not None
+            park_file = f"{names.business_parks}/{safe_filename(str(work.loc[opp_id, 'name']) or opp_id)}.pdf"
+
+            def write_park(staging: Path, park_file: str = park_file, opp_id: str = opp_id) -> None:
+                fig = business_park_figure(last, opp_id, lang=lang)
+                target = staging / park_file
+                target.parent.mkdir(parents=True, exist_ok=True)
+                fig.savefig(target, format="pdf", facecolor="white")
+
+            jobs.append(_Job(park_file, "park", _kind("park", lang), write_park))
+    if "html" in fmts and last is not None and "flow_bike_commuters" in last.links.columns:
+        from slimmeregio.exporters.commuter_routes import export_commuter_routes
+
+        jobs.append(_Job(names.commute_routes, "commute", _kind("commute", lang),
+                         lambda staging: export_commuter_routes(
+                             project, results, staging / names.commute_routes, lang=lang)))
     for nis, name in chosen:
-        folder = f"gemeenten/{safe_filename(name)}"
+        folder = f"{names.municipalities}/{safe_filename(name)}"
         if "pdf" in fmts:
             # one page per scenario (the base alone without scenarios), each zoomed to the municipality
             page_runs = runs or [(_tr(lang, "Basistoestand", "Base situation"), base, None)]
@@ -405,28 +448,28 @@ def export_pack(
                         for _, ev, comp in page_runs]
 
             def write_page(staging: Path, folder: str = folder, requests: list[MapRequest] = requests) -> None:
-                export_pages(project, staging / f"{folder}/kaart.pdf", requests)
+                export_pages(project, staging / f"{folder}/{names.municipality_map}", requests)
 
-            names = ", ".join(n for n, _, _ in page_runs)
-            jobs.append(_Job(f"{folder}/kaart.pdf", "atlas",
-                             _tr(lang, f"Kaart van {name}, één pagina per scenario ({names})",
-                                 f"Map of {name}, one page per scenario ({names})"),
-                             write_page, scenario=names, municipality=name, weight=1.0 * len(requests)))
+            shown = ", ".join(n for n, _, _ in page_runs)
+            jobs.append(_Job(f"{folder}/{names.municipality_map}", "atlas",
+                             _tr(lang, f"Kaart van {name}, één pagina per scenario ({shown})",
+                                 f"Map of {name}, one page per scenario ({shown})"),
+                             write_page, scenario=shown, municipality=name, weight=1.0 * len(requests)))
         if "xlsx" in fmts:
 
             def write_rows(staging: Path, folder: str = folder, nis: str = nis) -> Any:
-                return export_excel(results, staging / f"{folder}/cijfers.xlsx", project=project,
+                return export_excel(results, staging / f"{folder}/{names.municipality_workbook}", project=project,
                                     meta=meta, municipalities=[nis], lang=lang)
 
-            jobs.append(_Job(f"{folder}/cijfers.xlsx", "xlsx", _tr(lang, f"Cijfers van {name}", f"Figures for {name}"),
+            jobs.append(_Job(f"{folder}/{names.municipality_workbook}", "xlsx", _tr(lang, f"Cijfers van {name}", f"Figures for {name}"),
                              write_rows, municipality=name))
         if "pptx" in fmts:
 
             def write_deck(staging: Path, folder: str = folder, nis: str = nis) -> Any:
-                return export_slides(project, results, staging / f"{folder}/presentatie.pptx", meta=meta,
+                return export_slides(project, results, staging / f"{folder}/{names.municipality_deck}", meta=meta,
                                      municipality=nis, lang=lang)
 
-            jobs.append(_Job(f"{folder}/presentatie.pptx", "pptx",
+            jobs.append(_Job(f"{folder}/{names.municipality_deck}", "pptx",
                              _tr(lang, f"Presentatie voor {name}", f"Presentation for {name}"),
                              write_deck, municipality=name, weight=1.0 + len(runs)))
     if not jobs:

@@ -57,6 +57,12 @@ def _geopackage(project: Project, results: Sequence[Any], path: Path, **kw: Any)
     return export_geopackage(project, results, path, **kw)
 
 
+def _commute(project: Project, results: Sequence[Any], path: Path, **kw: Any) -> Any:
+    from slimmeregio.exporters.commuter_routes import export_commuter_routes
+
+    return export_commuter_routes(project, results, path, **kw)
+
+
 def _pack(project: Project, results: Sequence[Any], path: Path, **kw: Any) -> Any:
     from slimmeregio.exporters.pack import export_pack
 
@@ -70,6 +76,8 @@ EXPORTERS: dict[str, Exporter] = {e.kind: e for e in (
     Exporter("pptx", ".pptx", "Presentatie", "Slide deck", _slides),
     Exporter("gpkg", ".gpkg", "GeoPackage", "GeoPackage", _geopackage),
     Exporter("pack", "", "Raadspakket", "Council pack", _pack),
+    Exporter("commute", ".geojson", "Fietsroutes naar het werk (GeoJSON)", "Bike routes to work (GeoJSON)",
+             _commute),
 )}
 
 

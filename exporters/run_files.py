@@ -51,10 +51,15 @@ def run_summary(scenario: Scenario, scenario_file: str | Path, comparison: Compa
         "notes": scen_eval.notes,
         "top_links": {
             target: [
-                {"link_id": int(r.link_id), "name": str(r.name), "dwellings": float(getattr(r, col))}
+                {"link_id": int(r.link_id), "name": str(r.name), unit: float(getattr(r, col))}
                 for r in scen_eval.top_links(10, by=col).itertuples()
             ]
-            for target, col in (("station", "flow_dwellings"), ("brussels", "flow_brussels_dwellings"))
+            for target, col, unit in (
+                ("station", "flow_dwellings", "dwellings"),
+                ("brussels", "flow_brussels_dwellings", "dwellings"),
+                ("bike_commuters", "flow_bike_commuters", "cyclists"),
+            )
+            if col in scen_eval.links.columns
         },
     }
 

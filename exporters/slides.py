@@ -23,7 +23,8 @@ from pptx.enum.chart import XL_CHART_TYPE, XL_LEGEND_POSITION
 from pptx.util import Inches, Pt
 
 from slimmeregio.exporters._safe import check_overwrite, writing
-from slimmeregio.exporters.excel import _results_to_export, link_flow_ranking
+from slimmeregio.exporters.excel import _results_to_export
+from slimmeregio.exporters.flow_routes import flow_routes
 from slimmeregio.exporters.headline import (
     ESTIMATE_LABEL,
     changes_access,
@@ -57,6 +58,7 @@ from slimmeregio.exporters.slide_kit import (
     _tile,
     _title,
 )
+from slimmeregio.exporters.terms import link_class
 from slimmeregio.layers.model import Project
 from slimmeregio.layers.numbers import delta, fmt_delta, fmt_number
 from slimmeregio.layers.progress import Task
@@ -83,28 +85,27 @@ def _municipality_geometry(project: Project, nis: str | None) -> Any:
 
 
 def flow_streets(links: Any, column: str, *, n: int = FLOW_ROWS, lang: str = "nl", area: Any = None,
-                 deltas: dict[Any, float] | None = None) -> list[tuple[str, float, float | None]]:
+                 base_links: Any = None) -> list[tuple[str, float, float | None]]:
     """``(street, potential cyclists, change)`` of the ``n`` busiest streets for flow ``column``.
 
-    Links of one street count once, with their largest flow; unnamed links
-    are listed as "link <id> (<class>)". ``area`` (a polygon) keeps the links
-    that touch it; ``deltas`` maps link id to the change against the base.
+    The streets and unnamed stretches of the workbook's flow sheet
+    (:func:`~slimmeregio.exporters.flow_routes.flow_routes`), with their
+    busiest link's flow; an unnamed stretch is named by its first link and
+    how many more; ``area`` (a polygon) keeps the links that touch it;
+    with ``base_links`` the change is the flow minus the base's over the
+    same links.
     """
     if area is not None and column in links.columns:
         links = links[links.intersects(area)]
-    ranking = link_flow_ranking(links, column, n=max(n * 20, 200))
-    out: list[tuple[str, float, float | None]] = []
-    seen: set[str] = set()
-    for row in ranking.itertuples(index=False):
-        name = str(row.name or "").strip()
-        label = name or f"{_tr(lang, 'link', 'link')} {row.link_id} ({row.link_class})"
-        key = name.lower() or f"#{row.link_id}"
-        if key in seen:
-            continue
-        seen.add(key)
-        out.append((label, float(row.flow), None if deltas is None else float(deltas.get(row.link_id, 0.0))))
-        if len(out) == n:
-            break
+    routes = flow_routes(links, column, base_links=base_links, n=n)
+    out = []
+    for row in routes.itertuples(index=False):
+        label = str(row.route)
+        if not row.named:  # found by its links: "link 298 (lokaal)", "links 298 +3 (lokaal)"
+            first_class = str(row.link_class).split(", ")[0]
+            label = (f"link {row.link_ids[0]} ({first_class})" if row.links == 1
+                     else f"links {row.link_ids[0]} +{row.links - 1} ({first_class})")
+        out.append((label, float(row.flow), None if base_links is None else float(row.flow - row.base_flow)))
     return out
 
 
@@ -127,25 +128,22 @@ def _flows_slide(slide: Any, project: Project, name: str, ev: Any, comp: Any, ni
             _text_box(slide, left, Inches(2.5), half, Inches(2.0), note.get(lang, note.get("nl", "")),
                       size=BODY_PT, color=RGBColor(0x6D, 0x4C, 0x00))
             continue
-        deltas = None
-        if flows is not None and f"delta_{column}" in flows.columns:
-            deltas = dict(zip(flows["link_id"], flows[f"delta_{column}"], strict=True))
-        streets = flow_streets(ev.links, column, lang=lang, area=area, deltas=deltas)
-        if deltas is not None and not any(delta for _, _, delta in streets):
-            deltas = None  # no change on these streets: no empty column
+        changed = flows is not None and f"delta_{column}" in flows.columns
+        streets = flow_streets(ev.links, column, lang=lang, area=area, base_links=comp.base.links if changed else None)
+        deltas = changed and any(delta for _, _, delta in streets)  # no change on these streets: no empty column
         if not streets:
             _text_box(slide, left, Inches(2.5), half, Inches(1.0),
                       _tr(lang, "Geen potentiële stroom.", "No potential flow."), size=BODY_PT, color=_MUTED)
             continue
         rows = [[_tr(lang, "Straat", "Street"), _tr(lang, "Woningen", "Dwellings")]]
-        if deltas is not None:
+        if deltas:
             rows[0].append(_tr(lang, "Verschil", "Change"))
         for label, flow, flow_delta in streets:
             row = [label, fmt_number(flow, "count", lang)]
-            if deltas is not None:
+            if deltas:
                 row.append("" if not flow_delta else fmt_number(flow_delta, "count", lang, signed=True))
             rows.append(row)
-        widths = (2.75, 1.75, 1.5) if deltas is not None else (4.2, 1.8)
+        widths = (2.75, 1.75, 1.5) if deltas else (4.2, 1.8)
         _table(slide, left, Inches(2.5), half, rows, widths, row_h=0.55)
 
 
@@ -483,7 +481,7 @@ def export_slides(
     # 7. sources and method
     slide = next_slide()
     _title(slide, _tr(lang, "Bronnen en methode", "Sources and method"))
-    speeds = ", ".join(f"{k} {v:g}" for k, v in params.speeds_kmh.items())
+    speeds = ", ".join(f"{link_class(k, lang)} {v:g}" for k, v in params.speeds_kmh.items())
     walk = ", ".join(f"{x:g}" for x in params.walk_thresholds_m)
     bike = ", ".join(f"{x:g}" for x in params.bike_thresholds_min)
     method = _tr(

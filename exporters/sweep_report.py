@@ -23,6 +23,7 @@ from openpyxl import Workbook
 from slimmeregio.exporters._safe import writing
 from slimmeregio.exporters.excel import _finish, _header, write_cell
 from slimmeregio.layers.errors import ExportError
+from slimmeregio.scenarios.indicator_direction import indicator_direction
 from slimmeregio.scenarios.results import indicator_label, indicator_unit
 from slimmeregio.scenarios.sweep_plan import SweepPlan
 from slimmeregio.scenarios.sweep_store import SweepStore
@@ -46,8 +47,8 @@ def _tr(lang: str, nl: str, en: str) -> str:
 
 
 def higher_is_better(key: str) -> bool:
-    """Whether a larger value of ``key`` is an improvement."""
-    return not key.startswith(("mean_", "median_", "p90_", "unreachable"))
+    """Whether a larger value of ``key`` is an improvement (a count without a direction ranks by size)."""
+    return indicator_direction(key) >= 0
 
 
 def sweep_table(plan: SweepPlan, store: SweepStore) -> tuple[pd.DataFrame, pd.DataFrame]:

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-__all__ = ["HOPPIN_TYPES", "TERMS", "hoppin_type", "term"]
+__all__ = ["HOPPIN_TYPES", "LINK_CLASSES", "STATUSES", "TERMS", "hoppin_type", "link_class", "term"]
 
 #: Hoppinpunt types (data values are Dutch) and their English names.
 HOPPIN_TYPES: dict[str, str] = {
@@ -11,6 +11,17 @@ HOPPIN_TYPES: dict[str, str] = {
     "lokaal": "local",
     "buurt": "neighbourhood",
 }
+
+#: Link classes of the bike network (data values are Dutch) and their short English names.
+LINK_CLASSES: dict[str, str] = {
+    "fietssnelweg": "cycle highway",
+    "bovenlokaal": "supra-local",
+    "lokaal": "local",
+    "overig": "other",
+}
+
+#: Housing status values (Dutch data values) and their English names.
+STATUSES: dict[str, str] = {"bestaand": "existing", "gepland": "planned"}
 
 #: Key -> (Dutch, English). Every export uses these words and no synonyms.
 TERMS: dict[str, tuple[str, str]] = {
@@ -41,3 +52,8 @@ def term(key: str, lang: str) -> str:
 def hoppin_type(value: str, lang: str) -> str:
     """A Hoppinpunt type as shown in ``lang`` (unknown types unchanged)."""
     return HOPPIN_TYPES.get(str(value), str(value)) if lang == "en" else str(value)
+
+
+def link_class(value: str, lang: str) -> str:
+    """A link class as shown in ``lang`` (unknown classes unchanged)."""
+    return LINK_CLASSES.get(str(value), str(value)) if lang == "en" else str(value)

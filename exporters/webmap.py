@@ -36,7 +36,7 @@ import shapely
 
 from slimmeregio.exporters._safe import check_overwrite, html_text, writing
 from slimmeregio.exporters.headline import headline_threshold, share_key
-from slimmeregio.exporters.map_themes import _class_label, shared_flow_breaks
+from slimmeregio.exporters.map_themes import _class_label, _class_labels, shared_flow_breaks
 from slimmeregio.exporters.meta import ExportMeta, _tr, build_meta
 from slimmeregio.exporters.terms import hoppin_type
 from slimmeregio.layers.errors import ExportError
@@ -73,11 +73,13 @@ from slimmeregio.exporters.webmap_layers import (
     _network_data,
     _point_style,
     _project_points,
+    site_names,
 )
 from slimmeregio.exporters.webmap_page import (
     _CSS,
     _header_html,
     _legend_html,
+    _popup_clear_script,
     _selector_html,
     _selector_script,
     _sources_html,
@@ -240,6 +242,14 @@ def webmap(
         group = folium.FeatureGroup(name=_tr(lang, "Gemeenten", "Municipalities"), show=True)
         _add_geojson(group, _geojson(mframe, cols, simplify=10.0, lang=lang), _fill_style)
         group.add_to(fmap)
+        names = folium.FeatureGroup(name=_tr(lang, "Gemeentenamen", "Municipality names"), show=True)
+        spots = gpd.GeoSeries(mframe.geometry.representative_point(), crs=mframe.crs).to_crs(_WGS84)
+        for label, spot in zip(mframe["naam_"], spots, strict=True):  # text over the map, never clickable
+            if label and spot is not None and not spot.is_empty:
+                folium.Marker([spot.y, spot.x], interactive=False, icon=folium.DivIcon(
+                    html=f'<div class="srp-muni">{html_text(label)}</div>', icon_size=(0, 0), icon_anchor=(0, 0),
+                    class_name="srp-muni-icon")).add_to(names)
+        names.add_to(fmap)
     for layer in project.layers:
         if layer.role == Role.OTHER and not layer.is_raster and "brussel" in layer.name.lower():
             bframe = layer.frame.copy()
@@ -267,6 +277,9 @@ def webmap(
         ("flow_brussels_dwellings",
          ("Potentiële fietsstromen naar de Brusselse grens", "Potential bike flows to the Brussels border"),
          ("Fietsstromen naar Brussel (woningen per link)", "Bike flows to Brussels (dwellings per link)")),
+        ("flow_bike_commuters",
+         ("Fietsroutes naar het werk (potentiële fietspendelaars)", "Bike routes to work (potential bike commuters)"),
+         ("Fietspendelaars per link (Go Dutch)", "Bike commuters per link (Go Dutch)")),
     )
     for column, (title_nl, title_en), (legend_nl, legend_en) in flow_layers:
         breaks = shared_flow_breaks([ev for _, ev in flow_sources], column)  # the same classes for every run
@@ -302,7 +315,8 @@ def webmap(
         selectable[name].append(group.get_name())
     legend.append((_tr(lang, f"Woningen (vakken van {cell_m:g} m): gemiddelde fietstijd tot mobipunt",
                        f"Dwellings ({cell_m:g} m squares): mean cycling time to a mobility hub"),
-                   [(lab, c, "box") for lab, c in zip(_access_labels(), ACCESS_COLORS, strict=False)]
+                   [(lab, c, "box") for lab, c in zip(_class_labels(ACCESS_CLASSES_MIN, " min"), ACCESS_COLORS,
+                                                      strict=True)]
                    + [(_tr(lang, "niet bereikbaar via het netwerk", "not reachable over the network"),
                        UNREACHABLE_COLOR, "box")]))
     task.report(0.6, "mobipunten")
@@ -365,12 +379,14 @@ def webmap(
         cols = {"rank": _tr(lang, "Volgorde", "Rank"), "name": _tr(lang, "Naam", "Name"),
                 "gain_dwellings": _tr(lang, "Extra woningen binnen bereik", "Extra dwellings within reach"),
                 "municipality": _tr(lang, "Gemeente", "Municipality")}
+        sites["name"] = site_names(sites, lang)
         sites["_style"] = "#222222|4"
         _add_geojson(group, _geojson(sites, cols, lang=lang), _point_style, point_radius=4)
-        # a numbered white diamond (never a dot like a mobipunt); the rank is an integer, nothing else is inlined
+        # a numbered white diamond (never a dot like a mobipunt) with the site's name beside it (escaped)
         wgs = sites.to_crs(_WGS84)
-        for rank, geom in zip(wgs["rank"], wgs.geometry, strict=True):
-            icon = folium.DivIcon(html=(f'<div class="srp-site"><span>{int(rank)}</span></div>'),
+        for rank, label, geom in zip(wgs["rank"], wgs["name"], wgs.geometry, strict=True):
+            icon = folium.DivIcon(html=(f'<div class="srp-site"><span>{int(rank)}</span></div>'
+                                        f'<div class="srp-site-name">{html_text(label)}</div>'),
                                   icon_size=(22, 22), icon_anchor=(11, 11))
             folium.Marker([geom.y, geom.x], icon=icon, interactive=False).add_to(group)
         group.add_to(fmap)
@@ -388,6 +404,7 @@ def webmap(
     root.header.add_child(Element(_CSS))  # type: ignore[attr-defined]
     root.html.add_child(Element(_header_html(meta, [name for name, _, _ in runs], lang)))  # type: ignore[attr-defined]
     root.html.add_child(Element(_legend_html(legend, lang)))  # type: ignore[attr-defined]
+    root.script.add_child(Element(_popup_clear_script(fmap.get_name())))  # type: ignore[attr-defined]
     if len(selectable) > 1:
         root.html.add_child(Element(_selector_html(selectable, shown_run, lang)))  # type: ignore[attr-defined]
         root.script.add_child(Element(_selector_script(selectable, fmap.get_name())))  # type: ignore[attr-defined]
@@ -395,16 +412,6 @@ def webmap(
     root.title = html_text(meta.title)  # type: ignore[attr-defined]
     task.report(0.95, "map built")
     return fmap
-
-
-def _access_labels() -> list[str]:
-    lower = None
-    out = []
-    for b in ACCESS_CLASSES_MIN:
-        out.append(f"≤ {b:g} min" if lower is None else f"{lower:g}–{b:g} min")
-        lower = b
-    out.append(f"> {lower:g} min")
-    return out
 
 
 def export_webmap(

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import math
 from collections.abc import Sequence
-from functools import lru_cache
 from typing import Any
 
 import geopandas as gpd
@@ -36,8 +35,6 @@ _BLANK_TILE = (
     "data:image/png;base64,iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAQAAAC1HAwCAAAAC0lEQVR42mNkYAAAAAYAAjCB0C8AAAAASUVORK5CYII="
 )
 
-
-@lru_cache(maxsize=1)
 
 def _esc(value: Any, lang: str = "nl") -> str:
     """Text for the page: numbers in the reader's notation, everything escaped."""
@@ -290,3 +287,15 @@ def _change_grid(comparison: Any, threshold: float, cell: float, lang: str) -> d
             "verlies": _tr(lang, f"Woningen niet meer binnen {threshold:g} min",
                            f"Dwellings no longer within {threshold:g} min")}
     return _geojson(out, cols, lang=lang)
+
+
+def site_names(sites: gpd.GeoDataFrame, lang: str) -> list[str]:
+    """A name for each suggested site: its own, else the municipality it lies in (a site is a network node)."""
+    own = sites["name"].fillna("").astype(str) if "name" in sites.columns else pd.Series("", index=sites.index)
+    where = (sites["municipality"].fillna("").astype(str) if "municipality" in sites.columns
+             else pd.Series("", index=sites.index))
+    out = []
+    for rank, name, place in zip(sites["rank"], own, where, strict=True):
+        label = _tr(lang, f"Voorstel {int(rank)}", f"Suggestion {int(rank)}")
+        out.append(name.strip() or (f"{label}: {place.strip()}" if place.strip() else label))
+    return out

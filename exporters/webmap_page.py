@@ -42,6 +42,10 @@ _CSS = """
 .srp-site { width: 16px; height: 16px; margin: 3px; background: #fff; border: 2px solid #222; transform: rotate(45deg);
   display: flex; align-items: center; justify-content: center; pointer-events: none; }
 .srp-site span { transform: rotate(-45deg); font: bold 11px sans-serif; color: #222; }
+.srp-site-name { position: absolute; left: 26px; top: 3px; white-space: nowrap; font: italic bold 11px sans-serif;
+  color: #222; pointer-events: none; text-shadow: 0 0 3px #fff, 0 0 3px #fff, 0 0 3px #fff; }
+.srp-muni { white-space: nowrap; transform: translate(-50%, -50%); display: inline-block; font: 600 12px sans-serif;
+  color: #333; pointer-events: none; text-shadow: 0 0 3px #fff, 0 0 3px #fff, 0 0 3px #fff, 0 0 2px #fff; }
 .leaflet-container { background: #eef1f4; font-family: "Segoe UI", "DejaVu Sans", Arial, sans-serif; }
 .srp-box { position: fixed; z-index: 950; background: rgba(255,255,255,.94); border-radius: 6px;
   box-shadow: 0 1px 5px rgba(0,0,0,.35); padding: 10px 12px; font-size: 13px; color: #222; }
@@ -89,6 +93,46 @@ def _selector_script(selectable: dict[str, list[str]], map_name: str) -> str:
             f" var g = window[n]; if (!g) return;"
             f" if (String(i) === sel.value) {{ {map_name}.addLayer(g); }} else {{ {map_name}.removeLayer(g); }}"
             " }); }); }); });")
+
+
+def _popup_clear_script(map_name: str) -> str:
+    """JavaScript: an opened popup is panned clear of the title, selector, legend and source boxes.
+
+    The boxes float above the map (a popup lives inside it and cannot be
+    raised above them), so after Leaflet's own auto-pan the map is moved by
+    the smallest shift that takes the popup off every box it overlaps,
+    staying inside the window; a popup too large for any free spot folds
+    the legend away instead.
+    """
+    return (
+        "window.addEventListener('load', function() {"
+        f" var map = {map_name};"
+        " function rects() { return Array.prototype.map.call("
+        "document.querySelectorAll('.srp-box, .srp-legend'), function(el) { return el.getBoundingClientRect(); })"
+        ".filter(function(r) { return r.width > 0 && r.height > 0; }); }"
+        " function hit(a, b) { return a.left < b.right && a.right > b.left && a.top < b.bottom && a.bottom > b.top; }"
+        " function clear(popup) {"
+        "  var el = popup.getElement(); if (!el) return;"
+        "  var p = el.getBoundingClientRect(), boxes = rects(), W = window.innerWidth, H = window.innerHeight;"
+        "  var dx = 0, dy = 0;"
+        "  for (var round = 0; round < 4; round++) {"
+        "   var q = {left: p.left + dx, right: p.right + dx, top: p.top + dy, bottom: p.bottom + dy};"
+        "   var box = boxes.filter(function(r) { return hit(q, r); })[0]; if (!box) break;"
+        "   var moves = [[box.right + 8 - q.left, 0], [box.left - 8 - q.right, 0],"
+        "                [0, box.bottom + 8 - q.top], [0, box.top - 8 - q.bottom]].filter(function(m) {"
+        "     return q.left + m[0] >= 0 && q.right + m[0] <= W && q.top + m[1] >= 0 && q.bottom + m[1] <= H; });"
+        "   if (!moves.length) { var leg = document.querySelector('details.srp-legend');"
+        "     if (leg && leg.open) { leg.open = false; boxes = rects(); continue; } break; }"
+        "   moves.sort(function(a, b) { return Math.abs(a[0]) + Math.abs(a[1]) - Math.abs(b[0]) - Math.abs(b[1]); });"
+        "   dx += moves[0][0]; dy += moves[0][1];"
+        "  }"
+        "  if (dx || dy) map.panBy([-dx, -dy], {animate: false});"
+        " }"
+        # after Leaflet's own auto-pan (animated: wait for its end, or 300 ms when it does not move)
+        " map.on('popupopen', function(e) { map.once('moveend', function() { clear(e.popup); });"
+        " setTimeout(function() { clear(e.popup); }, 300); });"
+        "});"
+    )
 
 
 def _header_html(meta: ExportMeta, scenarios: Sequence[str], lang: str) -> str:

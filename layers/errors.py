@@ -32,6 +32,7 @@ __all__ = [
     "SaveError",
     "os_reason",
     "NoGeoreferenceError",
+    "OdTableError",
     "OperationCancelled",
     "OutputExistsError",
     "ProjectFileError",
@@ -51,6 +52,9 @@ __all__ = [
     "LayerNotFoundError",
     "OsmImportError",
     "GtfsImportError",
+    "ServiceUrlError",
+    "ServiceUnavailableError",
+    "ServiceResponseError",
     "ExpressionError",
 ]
 
@@ -408,6 +412,43 @@ class GtfsImportError(SlimmeRegioError, ValueError):
     }
 
 
+class ServiceUrlError(SlimmeRegioError, ValueError):
+    """A web service address that is refused before any request is made."""
+
+    messages = {
+        "nl": "Dit webadres wordt niet aanvaard ({reason}): {url}",
+        "en": "This web address is not accepted ({reason}): {url}",
+    }
+    hints = {
+        "nl": "Geef een http- of https-adres van een WMS-, WMTS-, XYZ-, WFS- of OGC API Features-dienst.",
+        "en": "Give an http or https address of a WMS, WMTS, XYZ, WFS or OGC API Features service.",
+    }
+
+
+class ServiceUnavailableError(SlimmeRegioError, ConnectionError):
+    """No answer from a web service (offline, refused, timed out)."""
+
+    messages = {
+        "nl": "Geen verbinding met {url}: {reason}",
+        "en": "No connection to {url}: {reason}",
+    }
+    hints = {
+        "nl": "Controleer de internetverbinding en probeer later opnieuw; "
+        "lagen in het project behouden hun laatst opgehaalde versie.",
+        "en": "Check the internet connection and try again later; "
+        "layers in the project keep their last retrieved version.",
+    }
+
+
+class ServiceResponseError(SlimmeRegioError, ValueError):
+    """A web service answered, but not with what was asked."""
+
+    messages = {
+        "nl": "De dienst {url} gaf geen bruikbaar antwoord: {reason}",
+        "en": "The service {url} gave no usable answer: {reason}",
+    }
+
+
 class OperationCancelled(SlimmeRegioError):
     """Raised by a cancel check when the user cancelled a long operation."""
 
@@ -465,3 +506,18 @@ def os_reason(error: BaseException) -> dict[str, str]:
     if code == _errno.ENAMETOOLONG:
         return {"nl": "de bestandsnaam is te lang", "en": "the file name is too long"}
     return {"nl": "het bestand kon niet worden geschreven", "en": "the file could not be written"}
+
+
+class OdTableError(SlimmeRegioError, ValueError):
+    """An origin-destination (commuting) table has a value that cannot be used."""
+
+    messages = {
+        "nl": "Pendeltabel {path}, rij {row}: {reason}",
+        "en": "Commuting table {path}, row {row}: {reason}",
+    }
+    hints = {
+        "nl": "Elke rij heeft een herkomst, een bestemming (NIS-code of zone) en een aantal "
+        "pendelaars (een getal van 0 of meer).",
+        "en": "Every row needs an origin, a destination (NIS code or zone) and a number of "
+        "commuters (a number of 0 or more).",
+    }

@@ -339,6 +339,13 @@ def _load_shapefiles(
     return layers
 
 
+def _is_od_table(path: Path, role: Role | None) -> bool:
+    """A commuting (OD) table: asked for, or named so (``pendelstromen.csv``)."""
+    from slimmeregio.layers.opportunities import looks_like_od_table
+
+    return role is Role.OD_TABLE or (role is None and looks_like_od_table(path))
+
+
 def _role(role: Role | str | None) -> Role | None:
     return None if role is None else Role(role)
 
@@ -427,6 +434,10 @@ def load_layers(
             if not shapefiles:
                 raise ZipWithoutShapefileError(path=path)
             layers = _load_shapefiles(shapefiles, folder, source=path, layer=layer, task=task, **options)
+    elif suffix in CSV_SUFFIXES and _is_od_table(path, options["role"]):
+        from slimmeregio.layers.opportunities import read_od_table
+
+        layers = [read_od_table(path, fields=dict(fields or {}))]
     elif suffix in CSV_SUFFIXES:
         layers = _load_csv(path, **options)
     elif suffix in RASTER_SUFFIXES:

@@ -18,6 +18,7 @@ import pandas as pd
 from slimmeregio.layers.errors import CorruptFileError, MissingFieldError, SlimmeRegioError
 from slimmeregio.layers.gdal_safety import open_raster
 from slimmeregio.layers.roles import ROLE_FIELDS, Role
+from slimmeregio.layers.service_source import ServiceSource
 
 __all__ = [
     "ANALYSIS_CRS",
@@ -236,6 +237,9 @@ class Layer:
     note: str | None = None
     #: Attribution line for map source lines (e.g. OSM's ODbL line).
     attribution: str | None = None
+    #: Set for a snapshot of a WFS / OGC API Features layer: where and when
+    #: it was retrieved (the features themselves are the data).
+    service: ServiceSource | None = None
 
     @property
     def is_raster(self) -> bool:
@@ -320,6 +324,11 @@ class LayerList:
     def __init__(self, layers: list[Layer] | None = None) -> None:
         self._layers: list[Layer] = list(layers or [])
         self._listeners: list[Listener] = []
+
+    def __getstate__(self) -> dict[str, Any]:
+        # listeners are this process's observers (the app's widgets): a copy
+        # sent elsewhere (a Dask worker) carries the layers only
+        return {"_layers": self._layers, "_listeners": []}
 
     def connect(self, listener: Listener) -> None:
         self._listeners.append(listener)
@@ -410,6 +419,9 @@ class ProjectSettings:
     #: (the scenario model's ``Parameters``; empty: its defaults). Validated
     #: by the scenario engine, which lives above this package.
     base_parameters: dict[str, Any] = field(default_factory=dict)
+    #: Background maps as plain data (:class:`.tiles.Background` ``to_dict``),
+    #: bottom first; view-only, never an input to a number.
+    backgrounds: list[dict[str, Any]] = field(default_factory=list)
     #: Named map extents: ``{"name": str, "extent": [x0, y0, x1, y1]}`` (Lambert 72).
     bookmarks: list[dict[str, Any]] = field(default_factory=list)
 
@@ -417,6 +429,8 @@ class ProjectSettings:
         out: dict[str, Any] = {"title": self.title, "organisation": self.organisation, "language": self.language}
         if self.base_parameters:
             out["base_parameters"] = dict(self.base_parameters)
+        if self.backgrounds:
+            out["backgrounds"] = [dict(b) for b in self.backgrounds]
         if self.bookmarks:
             out["bookmarks"] = [{"name": b["name"], "extent": list(b["extent"])} for b in self.bookmarks]
         return out
@@ -426,6 +440,11 @@ class ProjectSettings:
         values = {k: v for k, v in data.items() if k in cls.__dataclass_fields__}
         if not isinstance(values.get("base_parameters", {}), dict):
             values.pop("base_parameters")
+        backgrounds = values.get("backgrounds", [])
+        if not isinstance(backgrounds, list):
+            values.pop("backgrounds")
+        else:
+            values["backgrounds"] = [dict(b) for b in backgrounds if isinstance(b, dict)]
         marks = values.get("bookmarks", [])
         # a damaged bookmark is dropped, not fatal: it only names a view
         values["bookmarks"] = [

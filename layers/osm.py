@@ -171,12 +171,13 @@ def import_osm(
             report.pois[name] = 0
             continue
         report.pois[name] = len(pois[name])
+        role, fields = OPPORTUNITY_POI_ROLES.get(name, (Role.OTHER, {}))
         poi_layers.append(
             Layer(
                 name=name,
                 data=pois[name],
-                role=Role.OTHER,
-                fields={"id": "osm_id", "name": "naam"},
+                role=role,
+                fields={"id": "osm_id", "name": "naam", **fields},
                 source=path,
                 original_crs=WGS84,
                 attribution=OSM_ATTRIBUTION,
@@ -186,6 +187,15 @@ def import_osm(
     report.seconds = time.perf_counter() - started
     task.report(1.0, "done")
     return OsmImport(network=network, pois=poi_layers, report=report)
+
+
+#: Role and extra field mapping of the candidate opportunity layers.
+OPPORTUNITY_POI_ROLES: dict[str, tuple[Role, dict[str, str]]] = {
+    "scholen_osm": (Role.SCHOOLS, {"level": "type"}),
+    "zorg_osm": (Role.HEALTH_CARE, {"kind": "type"}),
+    "winkels_diensten_osm": (Role.SHOPS, {"kind": "type"}),
+    "bestemmingen_werk_osm": (Role.DESTINATIONS, {"weight": "oppervlakte_m2", "kind": "type"}),
+}
 
 
 def write_osm_gpkg(result: OsmImport, out: str | Path, *, force: bool = False) -> Path:

@@ -24,6 +24,7 @@ from slimmeregio.layers.osm_model import (
     OsmImportReport,
 )
 from slimmeregio.layers.osm_passes import Geometry, Selection
+from slimmeregio.layers.osm_rules import AREA_WEIGHT_LAYERS
 from slimmeregio.layers.roles import Role
 
 __all__ = [
@@ -132,6 +133,20 @@ def _poi_point(row: dict[str, Any], geo: Geometry) -> BaseGeometry | None:
     return shapely.centroid(line)
 
 
+def _poi_area(row: dict[str, Any], geo: Geometry) -> float:
+    """Surface (m², Lambert 72) of a closed POI way; 0 for nodes and open ways."""
+    if row["osm_type"] != "way":
+        return 0.0
+    line = geo.poi_ways.get(row["osm_id"])
+    if line is None:
+        return 0.0
+    coords = shapely.get_coordinates(line)
+    if len(coords) < 4 or not (coords[0] == coords[-1]).all():
+        return 0.0
+    polygon = _lambert(np.asarray([shapely.make_valid(shapely.Polygon(coords))], dtype=object))[0]
+    return round(float(shapely.area(polygon)), 1)
+
+
 def poi_frames(
     sel: Selection, geo: Geometry, area: BaseGeometry | None
 ) -> dict[str, gpd.GeoDataFrame]:
@@ -151,6 +166,8 @@ def poi_frames(
             continue
         frame = frame.drop(columns=["lon", "lat"])
         frame["capacity"] = frame["capacity"].astype("Int64")
+        if layer in AREA_WEIGHT_LAYERS:
+            frame["oppervlakte_m2"] = [_poi_area(row, geo) for row in frame.to_dict("records")]
         frame["source"] = OSM_ATTRIBUTION
         frames[layer] = frame.drop_duplicates(subset=["osm_type", "osm_id"]).reset_index(drop=True)
     return frames

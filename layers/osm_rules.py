@@ -170,6 +170,39 @@ def _fs(*values: str) -> frozenset[str]:
     return frozenset(values)
 
 
+def _any(key: str, values: dict[str, str]) -> tuple[tuple[tuple[tuple[str, str], ...], str], ...]:
+    return tuple(((((key, value),), type_)) for value, type_ in values.items())
+
+
+#: Candidate opportunity layers (see docs/osm-import.md): schools, health
+#: care, shops and services, and work areas whose surface is a proxy weight.
+OPPORTUNITY_POIS: tuple[PoiKind, ...] = (
+    PoiKind("scholen_osm", _any("amenity", {
+        "school": "school", "kindergarten": "kleuterschool", "college": "hogeschool",
+        "university": "universiteit"})),
+    PoiKind("zorg_osm", (
+        *_any("amenity", {"hospital": "ziekenhuis", "clinic": "kliniek", "doctors": "huisarts",
+                          "pharmacy": "apotheek", "dentist": "tandarts"}),
+        *_any("healthcare", {"hospital": "ziekenhuis", "doctor": "huisarts", "clinic": "kliniek"}),
+    )),
+    PoiKind("winkels_diensten_osm", (
+        *_any("shop", {"supermarket": "supermarkt", "convenience": "buurtwinkel", "bakery": "bakker",
+                       "butcher": "slager", "greengrocer": "groenteboer", "chemist": "drogist",
+                       "department_store": "warenhuis", "mall": "winkelcentrum"}),
+        *_any("amenity", {"post_office": "postkantoor", "marketplace": "markt", "library": "bibliotheek",
+                          "townhall": "gemeentehuis"}),
+    )),
+    PoiKind("bestemmingen_werk_osm", (
+        *_any("landuse", {"industrial": "industrie", "commercial": "kantoren en handel", "retail": "handel"}),
+        *_any("office", {"company": "kantoor", "government": "overheid", "yes": "kantoor"}),
+    )),
+)
+
+#: The candidate opportunity layers that carry the surface of their area
+#: (``oppervlakte_m2``) as a proxy weight.
+AREA_WEIGHT_LAYERS = frozenset({"bestemmingen_werk_osm"})
+
+
 @dataclass(frozen=True)
 class OsmRules:
     """Tag -> bike network rules. Every field is a documented default.
@@ -248,6 +281,7 @@ class OsmRules:
                 "fietsenstallingen_osm",
                 (((("amenity", "bicycle_parking"),), "fietsenstalling"),),
             ),
+            *OPPORTUNITY_POIS,
         )
     )
 

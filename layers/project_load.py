@@ -49,6 +49,7 @@ from slimmeregio.layers.project_codec import (
 )
 from slimmeregio.layers.project_rasters import restore_raster
 from slimmeregio.layers.roles import Role
+from slimmeregio.layers.service_source import ServiceSource
 
 __all__ = [
     "is_project_file",
@@ -403,6 +404,7 @@ def _build_layer(doc: Mapping[str, Any], path: Path, rasters: Mapping[str, bytes
         visible=bool(doc.get("visible", True)),
         note=doc.get("note"),
         attribution=doc.get("attribution"),
+        service=ServiceSource.from_dict(doc.get("service")),
     )
 
 

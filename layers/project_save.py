@@ -74,6 +74,8 @@ def _layer_document(layer: Layer, table: str, layout: dict[str, Any] | None) -> 
         "source_layer": layer.source_layer,
         "report": _report_entries(layer.report),
     }
+    if layer.service is not None:
+        doc["service"] = layer.service.to_dict()
     if layout is not None:
         doc["layout"] = layout
     return doc

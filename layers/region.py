@@ -63,6 +63,8 @@ REGION_LAYERS: tuple[str, ...] = (
     "woningen",
     "stations",
     "mobipunten",
+    "banen",
+    "scholen",
     "deelgemeenten",
 )
 
@@ -75,6 +77,8 @@ REGION_ROLES: dict[str, Role] = {
     "woningen": Role.HOUSING,
     "stations": Role.STATIONS,
     "mobipunten": Role.MOBIPUNTEN,
+    "banen": Role.JOBS,
+    "scholen": Role.SCHOOLS,
     "deelgemeenten": Role.OTHER,
 }
 
@@ -99,6 +103,8 @@ REGION_FIELDS: dict[str, dict[str, str]] = {
         "offer": "aanbod",
         "municipality": "gemeente",
     },
+    "banen": {"id": "banen_id", "jobs": "banen", "name": "naam", "sector": "soort", "zone": "zone"},
+    "scholen": {"id": "school_id", "pupils": "leerlingen", "name": "naam", "level": "niveau"},
     "deelgemeenten": {},
 }
 

@@ -17,6 +17,8 @@ from dataclasses import dataclass
 from enum import StrEnum
 from typing import Any
 
+from slimmeregio.layers import opportunity_roles as _opp
+
 __all__ = [
     "FIELD_SYNONYMS",
     "HOPPIN_TYPES",
@@ -42,6 +44,13 @@ class Role(StrEnum):
     STATIONS = "stations"
     POPULATION_GRID = "population_grid"
     PT_STOPS = "ov_haltes"
+    # Opportunities and commuting (vocabulary in layers/opportunity_roles.py).
+    JOBS = "banen"
+    SCHOOLS = "scholen"
+    HEALTH_CARE = "zorg"
+    SHOPS = "winkels_diensten"
+    DESTINATIONS = "bestemmingen"
+    OD_TABLE = "pendelstromen"
     OTHER = "other"
 
     def label(self, lang: str = "nl") -> str:
@@ -57,6 +66,7 @@ _ROLE_LABELS: dict[Role, tuple[str, str]] = {
     Role.POPULATION_GRID: ("bevolkingsraster", "population grid"),
     Role.PT_STOPS: ("OV-haltes", "public transport stops"),
     Role.OTHER: ("andere", "other"),
+    **{Role(k): v for k, v in _opp.OPPORTUNITY_LABELS.items()},
 }
 
 #: Names of the polygon layer of the Brussels area (case-insensitive): not
@@ -261,7 +271,7 @@ _WEAK_NAMES = frozenset(
 )
 
 #: Canonical fields that say nothing about the role (every layer has a name).
-_NEUTRAL_KEYS = frozenset({"name", "id", "municipality", "status"})
+_NEUTRAL_KEYS = frozenset({"name", "id", "municipality", "status"}) | _opp.OPPORTUNITY_NEUTRAL_KEYS
 
 #: Words in a layer or file name that point at a role (after normalize_name).
 ROLE_NAME_WORDS: dict[Role, tuple[str, ...]] = {
@@ -287,6 +297,15 @@ ROLE_GEOMETRIES: dict[Role, frozenset[str]] = {
     Role.STATIONS: frozenset({"point"}),
     Role.PT_STOPS: frozenset({"point"}),
 }
+
+
+# The opportunity and commuting roles' vocabulary (kept in its own module).
+for _value, _specs in _opp.OPPORTUNITY_FIELDS.items():
+    ROLE_FIELDS[Role(_value)] = tuple(FieldSpec(*spec) for spec in _specs)
+    FIELD_SYNONYMS[Role(_value)] = _opp.OPPORTUNITY_SYNONYMS[_value]
+    ROLE_NAME_WORDS[Role(_value)] = _opp.OPPORTUNITY_NAME_WORDS[_value]
+for _value, _families in _opp.OPPORTUNITY_GEOMETRIES.items():
+    ROLE_GEOMETRIES[Role(_value)] = _families
 
 
 def normalize_name(name: str) -> str:

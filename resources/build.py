@@ -57,6 +57,11 @@ from slimmeregio.resources.build_illustrative import (
     make_population_grid,
 )
 from slimmeregio.resources.build_network import locality_population, make_network
+from slimmeregio.resources.build_opportunities import (
+    NOTICE_PARAGRAPH,
+    opportunity_layers,
+    opportunity_provenance,
+)
 from slimmeregio.resources.build_real import (
     dutch_names,
     make_deelgemeenten,
@@ -166,6 +171,12 @@ Third-party software
   Unchanged copies of dist/leaflet.js, dist/leaflet.css and dist/images/
   from the npm package leaflet@1.9.4.
 """
+
+
+def _notice() -> str:
+    """NOTICE_TEXT with the opportunity layers' paragraph after the illustrative section."""
+    head, sep, tail = NOTICE_TEXT.partition("Third-party software")
+    return f"{head}{NOTICE_PARAGRAPH}\n{sep}{tail}"
 
 
 def _write_gpkg(path: Path, layers: dict[str, gpd.GeoDataFrame], provenance: pd.DataFrame) -> None:
@@ -290,13 +301,15 @@ def build_region(
         "fietsnetwerk": network.drop(columns="_loc"),
         "woningen": woningen,
         "mobipunten": mobipunten,
+        **opportunity_layers(gemeenten, brussel, deel, loc_pop, stations, network),
     }
     out.mkdir(parents=True, exist_ok=True)
     with tempfile.TemporaryDirectory(dir=out, prefix=".build-") as tmp:
         tmp_dir = Path(tmp)
-        _write_gpkg(tmp_dir / "region.gpkg", layers, _provenance(household_size, seed))
+        provenance = pd.concat([_provenance(household_size, seed), opportunity_provenance(seed)], ignore_index=True)
+        _write_gpkg(tmp_dir / "region.gpkg", layers, provenance)
         _write_tif(tmp_dir / "bevolking_100m.tif", raster, grid)
-        (tmp_dir / "NOTICE").write_text(NOTICE_TEXT, encoding="utf-8")
+        (tmp_dir / "NOTICE").write_text(_notice(), encoding="utf-8")
         task.check()
         for name in ("region.gpkg", "bevolking_100m.tif", "NOTICE"):
             os.replace(tmp_dir / name, out / name)

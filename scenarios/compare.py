@@ -18,7 +18,7 @@ from slimmeregio.scenarios.results import (
 
 __all__ = ["access_changes", "compare", "link_flow_changes"]
 
-_FLOWS = ("flow_dwellings", "flow_brussels_dwellings")
+_FLOWS = ("flow_dwellings", "flow_brussels_dwellings", "flow_bike_commuters")
 
 _CHANGE_COLUMNS = [
     "housing_id",
@@ -198,16 +198,15 @@ def link_flow_changes(base: Evaluation, scenario: Evaluation) -> gpd.GeoDataFram
         data[col] = np.where(in_s, s[col].to_numpy(dtype=object), b[col].to_numpy(dtype=object))
     data["change"] = np.where(in_s, s["change"].fillna("").to_numpy(dtype=object), "removed")
     for col in _FLOWS:
-        vb = b[col].fillna(0.0).to_numpy(dtype=float)
-        vs = s[col].fillna(0.0).to_numpy(dtype=float)
+        vb = b[col].fillna(0.0).to_numpy(dtype=float) if col in b.columns else np.zeros(len(b))
+        vs = s[col].fillna(0.0).to_numpy(dtype=float) if col in s.columns else np.zeros(len(s))
         data[f"base_{col}"] = vb
         data[f"scenario_{col}"] = vs
         data[f"delta_{col}"] = vs - vb
     frame = pd.DataFrame(data)
-    d1 = frame["delta_flow_dwellings"].to_numpy()
-    d2 = frame["delta_flow_brussels_dwellings"].to_numpy()
-    frame = frame.loc[(np.abs(d1) > 1e-9) | (np.abs(d2) > 1e-9)]
-    frame = frame.assign(_key=np.maximum(np.abs(frame["delta_flow_dwellings"]), np.abs(frame["delta_flow_brussels_dwellings"])))
+    deltas = np.abs(frame[[f"delta_{col}" for col in _FLOWS]].to_numpy(dtype=float))
+    changed_any = (deltas > 1e-9).any(axis=1)
+    frame = frame.loc[changed_any].assign(_key=deltas[changed_any].max(axis=1) if len(deltas) else 0.0)
     frame = frame.sort_values(["_key", "link_id"], ascending=[False, True]).drop(columns="_key")
     changed = np.sort(frame["link_id"].to_numpy(dtype=np.int64))
     geom_s = _link_geometry(scenario.links, changed)

@@ -50,6 +50,7 @@ from slimmeregio.scenarios.inputs import (
 )
 from slimmeregio.scenarios.model import Parameters, Scenario
 from slimmeregio.scenarios.network import Network
+from slimmeregio.scenarios.opportunity_eval import carry_opportunities, prepare_opportunities
 from slimmeregio.scenarios.prepared_cache import attach_points_cached, build_network_cached
 from slimmeregio.scenarios.results import (
     Comparison,
@@ -117,6 +118,8 @@ class Base:
     brussels: Any | None = None
     planned: gpd.GeoDataFrame | None = None
     timings: dict[str, float] = field(default_factory=dict)
+    #: Opportunity layers and OD table (scenarios/opportunity_eval.py), or None.
+    opportunities: Any | None = None
     _cache: dict[Any, Evaluation] = field(default_factory=dict, repr=False)
     #: The base evaluation's nearest-destination computations, for repairs.
     _kept: dict[Any, Any] = field(default_factory=dict, repr=False)
@@ -216,7 +219,7 @@ def prepare_base(
     mobipunten = mobipunt_frame(project.layers.first(Role.MOBIPUNTEN), municipalities)
     stations = station_frame(project.layers.first(Role.STATIONS))
     centres = centre_frame(project)
-    return prepare_base_from_inputs(
+    base = prepare_base_from_inputs(
         network,
         housing,
         mobipunten,
@@ -232,6 +235,12 @@ def prepare_base(
         planned=planned,
         network_key=network_key,
     )
+    t_opp = time.perf_counter()
+    base.opportunities = prepare_opportunities(
+        project, network, municipalities=municipalities, max_snap_m=params.max_snap_m
+    )
+    base.timings["opportunities"] = time.perf_counter() - t_opp
+    return base
 
 
 def prepare_base_from_inputs(
@@ -439,6 +448,10 @@ def situation(base: Base, scenario: Scenario | None = None) -> Situation:
             applied.housing["_row"].fillna(-1).to_numpy(dtype=np.int64)
             if "_row" in applied.housing.columns
             else None
+        ),
+        opportunities=carry_opportunities(
+            base.opportunities, network, edge_map=edge_map, new_edges=applied.new_edges,
+            max_snap_m=params.max_snap_m, same_snap=same_snap,
         ),
     )
 

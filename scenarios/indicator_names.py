@@ -48,6 +48,8 @@ from __future__ import annotations
 
 import re
 
+from slimmeregio.scenarios.opportunity_labels import opportunity_label, opportunity_unit
+
 __all__ = [
     "INDICATOR_LABELS",
     "fmt_threshold",
@@ -139,7 +141,7 @@ def indicator_label(key: str, lang: str = "nl") -> str:
         if m["stat"] == "mean":  # the mean leaves out the dwellings without a route
             label += ", woningen met route" if nl else ", dwellings with a route"
         return label
-    return key
+    return opportunity_label(key, lang) or key
 
 
 def _stat_label(stat_key: str, mode: str, target: str, nl: bool) -> str:
@@ -166,7 +168,7 @@ def indicator_unit(key: str) -> str:
     m = _STAT_RE.match(key)
     if m:
         return "m" if m["mode"] == "walk_m" else "min"
-    return ""
+    return opportunity_unit(key) or ""
 
 
 def indicator_keys(

@@ -43,6 +43,7 @@ from slimmeregio.scenarios.model import Parameters, Scenario
 from slimmeregio.scenarios.network import Network
 from slimmeregio.scenarios.network_quality import delaunay_pairs, network_summary
 from slimmeregio.scenarios.notes import warning_notes
+from slimmeregio.scenarios.opportunity_eval import evaluate_opportunities, merge_outcome
 from slimmeregio.scenarios.results import Evaluation, empty_brussels_entries
 from slimmeregio.scenarios.service_areas import Grid, known_areas, service_area_polygons
 
@@ -92,6 +93,8 @@ class Situation:
     edge_map: np.ndarray | None = None
     #: Per housing row: its row in the base housing (-1 new); None: unknown.
     housing_rows: np.ndarray | None = None
+    #: Opportunity layers and OD table (:mod:`scenarios.opportunity_eval`), or None.
+    opportunities: Any | None = None
 
 
 @dataclass(frozen=True, eq=False)
@@ -267,6 +270,13 @@ def evaluate_situation(
     links.insert(links.columns.get_loc("change"), "flow_dwellings", flow)
     links.insert(links.columns.get_loc("change"), "flow_brussels_dwellings", bx.flow(dwellings_n))
     timings["flows"] = time.perf_counter() - t2
+    t_opp = time.perf_counter()
+    # Quick previews (network_detail=False) leave opportunity access and commuting out.
+    opportunities = evaluate_opportunities(
+        sit, dw, sit.opportunities if network_detail else None, task=task.sub(0.55, 0.65)
+    )
+    dw, municipalities, links = merge_outcome(opportunities, dw, region, municipalities, links)
+    timings["opportunities"] = time.perf_counter() - t_opp
     task.report(0.65, "service areas")
 
     t3 = time.perf_counter()
@@ -345,7 +355,12 @@ def evaluate_situation(
         unreachable=unreachable,
         timings=timings,
         brussels_entries=bx.entries(dw),
-        notes={**bx.notes, **warning_notes(region, municipalities, unreachable)},
+        notes={
+            **bx.notes,
+            **warning_notes(region, municipalities, unreachable),
+            **(opportunities.notes if opportunities is not None else {}),
+        },
+        opportunities=opportunities,
     )
 
 

@@ -71,6 +71,9 @@ LINK_FLOW_COLUMNS = [
     "base_flow_brussels_dwellings",
     "scenario_flow_brussels_dwellings",
     "delta_flow_brussels_dwellings",
+    "base_flow_bike_commuters",
+    "scenario_flow_bike_commuters",
+    "delta_flow_bike_commuters",
 ]
 
 
@@ -227,6 +230,9 @@ class Evaluation:
     timings: dict[str, float] = field(default_factory=dict)
     brussels_entries: gpd.GeoDataFrame = field(default_factory=empty_brussels_entries)
     notes: dict[str, dict[str, str]] = field(default_factory=dict)
+    #: Opportunity access and bike commuting (an ``OpportunityOutcome`` of
+    #: :mod:`scenarios.opportunity_eval`: workplaces, OD pairs), or None.
+    opportunities: Any | None = None
 
     @property
     def is_base(self) -> bool:

@@ -30,6 +30,9 @@ def key_indicators(comparison: Comparison) -> list[str]:
     keys += ["median_bike_min_mobipunt", "median_bike_min_station", "median_bike_min_brussels"]
     keys += ["no_route_dwellings_mobipunt", "no_route_dwellings_station", "no_route_dwellings_brussels"]
     keys.append("share_grid_covered")
+    # Opportunity access and bike commuting, when the project has jobs/schools layers.
+    keys += [f"opp_jobs_bike_{fmt_threshold(bike)}min", f"opp_schools_bike_{fmt_threshold(bike)}min"]
+    keys += ["commuters", "bike_commuters_go_dutch", "share_bike_commuters_go_dutch"]
     present = set(comparison.region["indicator"])
     return [k for k in keys if k in present]
 

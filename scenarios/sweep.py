@@ -12,13 +12,16 @@ with the base scenario's parameters is sent to every worker once
 (a speed range, say) prepares its own base on the worker once and keeps it
 in a small per-process cache. Tasks return compact rows (region indicators
 and deltas, no layers) that the client writes to the results table
-(:mod:`slimmeregio.scenarios.sweep_store`) as they finish. Variants already
+(:mod:`slimmeregio.scenarios.sweep_store`) as they finish, and appends
+them to its Parquet copy (:mod:`slimmeregio.scenarios.sweep_parquet`) every
+few seconds and at the end. Variants already
 in the table are skipped, so a rerun after a crash continues where it
 stopped; a task whose worker dies is retried by Dask (:data:`RETRIES`).
 """
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
 import logging
 import os
@@ -40,6 +43,7 @@ from slimmeregio.layers.model import Project
 from slimmeregio.layers.progress import CancelCheck, ProgressCallback
 from slimmeregio.scenarios.engine import Base, compare, evaluate, prepare_base
 from slimmeregio.scenarios.reference import reference_evaluation
+from slimmeregio.scenarios.sweep_parquet import ParquetMirror
 from slimmeregio.scenarios.sweep_plan import SweepPlan, Variant
 from slimmeregio.scenarios.sweep_store import SweepRow, SweepStore
 
@@ -56,6 +60,8 @@ __all__ = [
 
 #: How often Dask retries a variant whose worker died.
 RETRIES = 3
+#: Seconds between looks for finished variants (and for a cancel) on a cluster.
+POLL_S = 0.1
 
 
 class SweepClusterError(SlimmeRegioError):
@@ -252,6 +258,8 @@ def run_sweep(
         skipped = len(plan.variants) - len(todo)
         total = len(plan.variants)
         count = {"evaluated": 0, "errors": 0}
+        mirror = ParquetMirror(store)
+        mirror.sync()  # rows a crash kept from the Parquet copy
 
         def record(row: SweepRow) -> None:
             if store.add(row):
@@ -259,6 +267,7 @@ def run_sweep(
                 count["errors"] += row.status != "ok"
                 if on_row is not None:
                     on_row(row)
+                mirror.maybe_sync()
             finished = skipped + count["evaluated"]
             if progress is not None:
                 progress(finished / max(total, 1), f"{finished}/{total}")
@@ -267,20 +276,46 @@ def run_sweep(
 
         if progress is not None:
             progress(skipped / max(total, 1), f"{skipped}/{total}")
-        if todo:
-            # grouped by parameters: the engine reuses speeds and weights between neighbours
-            todo.sort(key=lambda v: (v.parameters_key, v.index))
-            base = prepare_base(project)
-            if workers == 0 and client is None and scheduler is None:
-                for variant in todo:
-                    record(evaluate_variant(base, variant))
-            else:
-                _run_distributed(base, todo, record, workers=workers, scheduler=scheduler,
-                                 client=client)
+        completed = False
+        try:
+            if todo:
+                # grouped by parameters: the engine reuses speeds and weights between neighbours
+                todo.sort(key=lambda v: (v.parameters_key, v.index))
+                base = prepare_base(project, cancel=cancel)
+                if workers == 0 and client is None and scheduler is None:
+                    for variant in todo:
+                        record(evaluate_variant(base, variant))
+                else:
+                    _run_distributed(base, todo, record, workers=workers, scheduler=scheduler,
+                                     client=client, cancel=cancel)
+            completed = True
+        finally:
+            if completed:
+                mirror.sync()
+            else:  # interrupted: bring the copy level, but let the interruption through
+                with contextlib.suppress(Exception):
+                    mirror.sync()
         return SweepOutcome(
             planned=total, skipped=skipped, evaluated=count["evaluated"],
             errors=count["errors"], seconds=time.perf_counter() - t0, store=store.path,
         )
+
+
+def _result(future: Any, killed: type[BaseException]) -> SweepRow:
+    """The future's row; a variant that killed its workers :data:`RETRIES` times is an error."""
+    try:
+        row: SweepRow = future.result()
+    except killed as exc:
+        raise SweepClusterError(
+            reason={
+                "nl": "een variant deed telkens opnieuw een worker stoppen "
+                "(te weinig geheugen?); de afgewerkte varianten zijn bewaard",
+                "en": "a variant made workers die again and again "
+                "(out of memory?); the finished variants are kept",
+            },
+            detail=str(exc),
+        ) from None
+    return row
 
 
 def _run_distributed(
@@ -291,8 +326,13 @@ def _run_distributed(
     workers: int,
     scheduler: str | None,
     client: Any | None,
+    cancel: CancelCheck | None = None,
 ) -> None:
     from distributed import Client, KilledWorker, as_completed
+
+    def check_cancel() -> None:
+        if cancel is not None and cancel():
+            raise OperationCancelled()
 
     cluster = None
     own_client = client is None
@@ -305,7 +345,9 @@ def _run_distributed(
                 cluster = _local_cluster(max(workers, 1))
                 client = Client(cluster)
                 client.register_plugin(IgnoreInterrupt())
+            check_cancel()
             check_workers(client)
+        check_cancel()
         base_future = client.scatter(base, broadcast=True, hash=False)
         futures = [
             client.submit(
@@ -314,20 +356,15 @@ def _run_distributed(
             )
             for variant in todo
         ]
-        for future in as_completed(futures):
-            try:
-                row = future.result()
-            except KilledWorker as exc:
-                raise SweepClusterError(
-                    reason={
-                        "nl": "een variant deed telkens opnieuw een worker stoppen "
-                        "(te weinig geheugen?); de afgewerkte varianten zijn bewaard",
-                        "en": "a variant made workers die again and again "
-                        "(out of memory?); the finished variants are kept",
-                    },
-                    detail=str(exc),
-                ) from None
-            record(row)
+        # polled, not blocking: a cancel is seen within POLL_S even while no variant finishes
+        pending = as_completed(futures)
+        while not pending.is_empty():
+            batch = pending.next_batch(block=False)
+            if not batch:
+                check_cancel()
+                time.sleep(POLL_S)
+            for future in batch:
+                record(_result(future, KilledWorker))
     finally:
         if client is not None:
             for future in futures:

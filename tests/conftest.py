@@ -16,7 +16,7 @@ import pytest  # noqa: E402
 
 @pytest.fixture(autouse=True, scope="session")
 def _isolated_user_dirs(tmp_path_factory: pytest.TempPathFactory) -> None:
-    """Settings and recovery files go to a temporary folder, never the user's."""
+    """Settings, recovery files and the tile cache go to a temporary folder, never the user's."""
     root = tmp_path_factory.mktemp("user")
     os.environ["SLIMMEREGIO_SETTINGS_DIR"] = str(root / "settings")
     os.environ["SLIMMEREGIO_RECOVERY_DIR"] = str(root / "recovery")

@@ -36,3 +36,23 @@ def png_dpi(path: Path) -> float:
     assert i > 0, "no pHYs chunk"
     ppm = int.from_bytes(data[i + 4:i + 8], "big")
     return ppm * 0.0254
+
+
+def stretches_by_hand(links, key_of) -> list[list[int]]:
+    """Links joined end to end with the same key, as plain networkx components (independent of the exporter)."""
+    import networkx as nx
+    import shapely
+
+    g = nx.Graph()
+    ends: dict[tuple[tuple[float, float], str], list[int]] = {}
+    for link_id, geom, row in zip(links["link_id"], links.geometry, links.itertuples(index=False), strict=True):
+        key = key_of(row)
+        if key is None:
+            continue
+        g.add_node(int(link_id))
+        coords = shapely.get_coordinates(geom)
+        for end in (coords[0], coords[-1]):
+            ends.setdefault(((round(end[0], 1), round(end[1], 1)), key), []).append(int(link_id))
+    for ids in ends.values():
+        g.add_edges_from(zip(ids, ids[1:], strict=False))
+    return [sorted(c) for c in nx.connected_components(g)]

@@ -73,7 +73,7 @@ def test_help_says_what_atlas_and_municipality_do() -> None:
     assert result.exit_code == 0
     text = " ".join(result.output.split())
     assert "every municipality of the region (never cut by --municipality)" in text
-    assert "gemeenten/NAME/ with one map page per scenario" in text
+    assert "gemeenten/NAME/ (municipalities/NAME/ with --lang en) with one map page per scenario" in text
     assert "The regional files stay whole." in text
 
 

@@ -11,6 +11,7 @@ from slimmeregio import __version__
 from slimmeregio.exporters.excel import SHEETS, export_excel
 from slimmeregio.layers.errors import OutputExistsError
 
+from ._helpers import stretches_by_hand
 from .conftest import HOSTILE_FORMULA, HOSTILE_HTML, HOSTILE_PATH, Results
 
 
@@ -175,38 +176,42 @@ def _flow_rows(ws) -> list[dict[str, object]]:
     return rows
 
 
-def test_bike_flow_sheet_ranks_links(workbook: openpyxl.Workbook, results: Results) -> None:
-    import numpy as np
-
-    from slimmeregio.exporters.excel import TOP_LINKS
+def test_bike_flow_sheet_groups_links_into_streets(workbook: openpyxl.Workbook, results: Results) -> None:
+    """One row per street (connected links of one name) or unnamed stretch of equal flow, not per link."""
+    from slimmeregio.exporters.flow_routes import TOP_ROUTES
 
     rows = _flow_rows(workbook["Fietsstromen"])
-    ev, comp = results.evaluation, results.comparison
+    ev, base = results.evaluation, results.base
     for column, target in (("flow_dwellings", "station"), ("flow_brussels_dwellings", "Brusselse grens")):
+        flow = dict(zip(ev.links["link_id"].astype(int), ev.links[column].astype(float), strict=True))
+        before = dict(zip(base.links["link_id"].astype(int), base.links[column].astype(float), strict=True))
+        groups = stretches_by_hand(
+            ev.links,
+            lambda row, column=column: None if getattr(row, column) <= 0 else
+            (f"n:{row.name}" if str(row.name).strip() else f"f:{round(getattr(row, column))}"))
+        expected = sorted(((-max(flow[i] for i in g), g) for g in groups), key=lambda t: t[0])[:TOP_ROUTES]
         got = [r for r in rows if r["Scenario"] == "Fietsas Oost" and r["Bestemming"] == target]
-        # independent: per link the largest flow over its edges, descending, ties by link id
-        per_link: dict[int, float] = {}
-        for link_id, flow in zip(ev.links["link_id"], ev.links[column], strict=True):
-            per_link[int(link_id)] = max(per_link.get(int(link_id), 0.0), float(flow))
-        expected = sorted(((-f, i) for i, f in per_link.items() if f > 0))[:TOP_LINKS]
-        assert [r["Link-id"] for r in got] == [i for _, i in expected]
         assert [r["Potentiële fietsers (woningen)"] for r in got] == pytest.approx([-f for f, _ in expected])
         assert [r["Rang"] for r in got] == list(range(1, len(got) + 1))
-        deltas = dict(zip(comp.link_flows["link_id"], comp.link_flows[f"delta_{column}"], strict=True))
-        for r in got:
-            assert r["Verschil t.o.v. basis"] == pytest.approx(deltas.get(r["Link-id"], 0.0))
+        by_ids = {r["Link-ids"]: r for r in got}
+        for _, ids in expected:  # the first five ids and how many more
+            r = by_ids[", ".join(map(str, ids[:5])) + (f" (+{len(ids) - 5})" if len(ids) > 5 else "")]
+            assert r["Links"] == len(ids)
+            assert r["Verschil t.o.v. basis"] == pytest.approx(
+                max(flow[i] for i in ids) - max(before.get(i, 0.0) for i in ids))
+        named = [r for r in got if r["Straat of traject"] == "F-route"]
+        assert len(named) <= 1 and (not named or named[0]["Links"] > 1)  # the F-route is one row, not 18
         base_rows = [r for r in rows if r["Scenario"] == "Basis" and r["Bestemming"] == target]
         assert base_rows and all(r["Verschil t.o.v. basis"] is None for r in base_rows)
-    bx = [r for r in rows if r["Scenario"] == "Fietsas Oost" and r["Bestemming"] == "Brusselse grens"]
-    assert bx[0]["Potentiële fietsers (woningen)"] == pytest.approx(float(np.max(ev.links["flow_brussels_dwellings"])))
-    # second table: the largest changes, straight from Comparison.link_flows
+    # second table: the most changed link of each stretch, straight from Comparison.link_flows
+    comp = results.comparison
     ws = workbook["Fietsstromen"]
     values = [[c.value for c in row] for row in ws.iter_rows()]
-    start = next(i for i, v in enumerate(values) if v[0] == "Scenario" and v[1] == "Link-id")
+    start = next(i for i, v in enumerate(values) if v[0] == "Scenario" and v[1] == "Straat of traject")
     first = values[start + 1]
-    top = comp.link_flows.iloc[0]
-    assert first[1] == top["link_id"] and first[7] == pytest.approx(top["delta_flow_dwellings"])
-    assert first[10] == pytest.approx(top["delta_flow_brussels_dwellings"])
+    top = comp.link_flows.loc[comp.link_flows["delta_flow_dwellings"].abs().idxmax()]
+    assert first[6] == pytest.approx(top["delta_flow_dwellings"])
+    assert first[4] + first[6] == pytest.approx(first[5])  # base + change = scenario on the row
 
 
 def test_no_brussels_layer_is_said_on_the_flow_and_parameter_sheets(results: Results, tmp_path: Path) -> None:
@@ -219,7 +224,7 @@ def test_no_brussels_layer_is_said_on_the_flow_and_parameter_sheets(results: Res
     rows = _flow_rows(wb["Fietsstromen"])
     note = "Geen Brussel-laag in het project: de fietsstromen naar Brussel zijn 0."
     bx = [r for r in rows if r["Bestemming"] == "Brusselse grens"]
-    assert len(bx) == 2 and all(r["Straat"] == note and r["Link-id"] is None for r in bx)
+    assert len(bx) == 2 and all(r["Straat of traject"] == note and r["Link-ids"] is None for r in bx)
     assert any(r["Bestemming"] == "station" for r in rows)
     params = {r["Onderdeel"]: r["Waarde"] for r in _table(wb["Parameters en bronnen"])}
     assert params["Opmerking bij de resultaten"] == note
@@ -249,8 +254,8 @@ def test_municipality_workbook_is_that_municipality_only(results: Results, tmp_p
     # flows: only links touching Halle
     ids = set(results.evaluation.links.loc[[halle.intersects(g) for g in results.evaluation.links.geometry],
                                            "link_id"])
-    flows = [r for r in _table(wb["Fietsstromen"]) if isinstance(r.get("Link-id"), int)]
-    assert flows and all(r["Link-id"] in ids for r in flows)
+    flows = [r for r in _flow_rows(wb["Fietsstromen"]) if isinstance(r.get("Link-ids"), str)]
+    assert flows and all(int(i) in ids for r in flows for i in r["Link-ids"].split(" (+")[0].split(", "))
     # coverage curve: Halle's dwellings
     d = results.base.dwellings[results.base.dwellings["nis"] == "23001"]
     share10 = 100 * d.loc[d["bike_min_mobipunt"] <= 10, "dwellings"].sum() / d["dwellings"].sum()

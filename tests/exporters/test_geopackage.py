@@ -19,6 +19,58 @@ def gpkg(results: Results, tmp_path_factory: pytest.TempPathFactory) -> Path:
     return export_geopackage(results.project, [results.comparison], path, siting=results.siting)
 
 
+def _whole(gpkg: Path, prefix: str, kind: str, key: str):
+    """A scenario layer made whole again: the base's rows, with the scenario's changed and new rows in their place."""
+    import pandas as pd
+
+    base = pyogrio.read_dataframe(gpkg, layer=f"basis_{kind}")
+    delta = pyogrio.read_dataframe(gpkg, layer=f"{prefix}_{kind}")
+    kept = base[~base[key].astype(str).isin(set(delta[key].astype(str)))]
+    return pd.concat([kept, delta], ignore_index=True)
+
+
+def test_scenario_layers_hold_what_changed(gpkg: Path, results: Results) -> None:
+    """A scenario's dwellings used to be a full copy; now the changed and new ones, checked row by row by hand."""
+    import math
+
+    prefix = "s1_fietsas_oost"
+    dwell = pyogrio.read_dataframe(gpkg, layer=f"{prefix}_woningen")
+    base = {str(r["housing_id"]): r for _, r in results.base.dwellings.iterrows()}
+    expected = set()
+    for _, row in results.evaluation.dwellings.iterrows():
+        old = base.get(str(row["housing_id"]))
+        if old is None:
+            expected.add(str(row["housing_id"]))
+            continue
+        for column in row.index:
+            a, b = row[column], old[column]
+            if column == "geometry":
+                differs = not a.equals_exact(b, 1e-6)
+            elif isinstance(a, float) or isinstance(b, float):
+                differs = not ((a != a and b != b) or (a == a and b == b and math.isclose(a, b, abs_tol=1e-9)))
+            else:
+                differs = a != b
+            if differs:
+                expected.add(str(row["housing_id"]))
+                break
+    assert expected and set(dwell["housing_id"].astype(str)) == expected
+    assert len(dwell) < len(results.evaluation.dwellings)
+    # made whole with the base layer it is the scenario again
+    whole = _whole(gpkg, prefix, "woningen", "housing_id").set_index("housing_id")
+    scen = results.evaluation.dwellings.set_index("housing_id")
+    assert sorted(whole.index) == sorted(scen.index)
+    assert whole["bike_min_mobipunt"].sum() == pytest.approx(scen["bike_min_mobipunt"].sum())
+    # the layer says so, and the print style still applies (same columns, style per kind)
+    con = sqlite3.connect(gpkg)
+    try:
+        text = con.execute("SELECT description FROM gpkg_contents WHERE table_name = ?",
+                           (f"{prefix}_woningen",)).fetchone()[0]
+        styled = {r[0] for r in con.execute("SELECT f_table_name FROM layer_styles")}
+    finally:
+        con.close()
+    assert "alleen wat verandert" in text and f"{prefix}_woningen" in styled
+
+
 def test_layers_and_fields(gpkg: Path, results: Results) -> None:
     layers = {name: kind for name, kind in pyogrio.list_layers(gpkg)}
     prefix = "s1_fietsas_oost"
@@ -29,11 +81,12 @@ def test_layers_and_fields(gpkg: Path, results: Results) -> None:
     dwell = pyogrio.read_dataframe(gpkg, layer=f"{prefix}_woningen")
     assert dwell.crs.to_epsg() == 31370
     assert {"housing_id", "bike_min_mobipunt", "walk_m_mobipunt", "mobipunt_id", "reachable"} <= set(dwell.columns)
+    dwell = _whole(gpkg, prefix, "woningen", "housing_id")
     assert len(dwell) == len(results.evaluation.dwellings)
     assert dwell["bike_min_mobipunt"].sum() == pytest.approx(results.evaluation.dwellings["bike_min_mobipunt"].sum())
     munis = pyogrio.read_dataframe(gpkg, layer="basis_gemeenten")
     assert sorted(munis["nis"]) == ["23001", "23002", "23003"] and "share_bike_mobipunt_10min" in munis.columns
-    flows = pyogrio.read_dataframe(gpkg, layer=f"{prefix}_fietsstromen")
+    flows = _whole(gpkg, prefix, "fietsstromen", "link_id")
     assert flows["flow_dwellings"].max() == pytest.approx(results.evaluation.links["flow_dwellings"].max())
 
 
@@ -74,13 +127,13 @@ def test_brussels_layers_and_flow_changes(gpkg: Path, results: Results) -> None:
     layers = {name for name, _ in pyogrio.list_layers(gpkg)}
     assert {"basis_toegangspunten_brussel", f"{prefix}_toegangspunten_brussel", f"{prefix}_fietsstromen_verschil"} <= layers
     assert "basis_fietsstromen_verschil" not in layers  # the base has nothing to compare with
-    entries = pyogrio.read_dataframe(gpkg, layer=f"{prefix}_toegangspunten_brussel")
+    entries = _whole(gpkg, prefix, "toegangspunten_brussel", "entry_id")
     assert entries["dwellings"].sum() == results.evaluation.dwellings["dwellings"].sum()
     assert sorted(entries["entry_id"]) == sorted(results.evaluation.brussels_entries["entry_id"])
-    dwell = pyogrio.read_dataframe(gpkg, layer=f"{prefix}_woningen")
+    dwell = _whole(gpkg, prefix, "woningen", "housing_id")
     assert dwell["bike_min_brussels"].sum() == pytest.approx(results.evaluation.dwellings["bike_min_brussels"].sum())
     assert set(dwell["brussels_entry_id"]) <= set(entries["entry_id"])
-    flows = pyogrio.read_dataframe(gpkg, layer=f"{prefix}_fietsstromen")
+    flows = _whole(gpkg, prefix, "fietsstromen", "link_id")
     assert flows["flow_brussels_dwellings"].max() == pytest.approx(entries["dwellings"].max())
     changes = pyogrio.read_dataframe(gpkg, layer=f"{prefix}_fietsstromen_verschil")
     expected = results.comparison.link_flows

@@ -116,8 +116,25 @@ def test_english_pack(results: Results, tmp_path: Path) -> None:
     assert "Files in this folder" in text and "Excel workbook with indicators" in text
     assert "NOTE: this export contains illustrative data." in text and "Average household size: 2.4" in text
     assert "Bestanden" not in text and "Leaflet is inside the file" in text
-    assert openpyxl.load_workbook(out / "resultaten.xlsx").sheetnames[0] == "Summary"
-    assert "No background (offline)" in (out / "webkaart.html").read_text(encoding="utf-8")
+    assert openpyxl.load_workbook(out / "results.xlsx").sheetnames[0] == "Summary"
+    assert "No background (offline)" in (out / "webmap.html").read_text(encoding="utf-8")
+
+
+def test_english_pack_has_english_file_and_folder_names(results: Results, tmp_path: Path) -> None:
+    """An English pack used to be filed as kaarten/, gemeenten/Halle/cijfers.xlsx, webkaart.html ..."""
+    out = tmp_path / "council"
+    manifest = export_pack([results.comparison], out, project=results.project, formats="pdf,html,xlsx,gpkg",
+                           paper="a4-landscape", municipalities=["Halle"], siting=results.siting, lang="en")
+    paths = sorted(f.path for f in manifest.files)
+    assert {"webmap.html", "results.xlsx", "results.gpkg", "municipalities/Halle/map.pdf",
+            "municipalities/Halle/figures.xlsx", "maps/base_base_map.pdf", "maps/base_access.pdf",
+            "maps/suggestion_site_suggestions.pdf"} <= set(paths)
+    assert any(p.startswith("maps/s1_") and p.endswith("_changes.pdf") for p in paths)
+    dutch = ("kaart", "gemeenten", "resultaten", "cijfers", "basis", "voorstel", "wijzigingen", "fietsstromen",
+             "bereikbaarheid", "presentatie")
+    assert not [p for p in paths for word in dutch if word in p.lower()]
+    assert sorted(str(p.relative_to(out)) for p in out.rglob("*") if p.is_file()) == sorted(
+        [*paths, "manifest.json", "README.txt"])
 
 
 def test_atlas_reports_progress_per_page(results: Results, tmp_path: Path) -> None:

@@ -16,7 +16,7 @@ from .conftest import Results
 
 def test_lang_is_required() -> None:
     assert inspect.signature(export).parameters["lang"].default is inspect.Parameter.empty
-    assert set(EXPORTERS) == {"xlsx", "html", "pptx", "gpkg", "pack"}
+    assert set(EXPORTERS) == {"xlsx", "html", "pptx", "gpkg", "pack", "commute"}
 
 
 def test_geopackage_keeps_english(results: Results, tmp_path: Path) -> None:

@@ -33,6 +33,22 @@ def test_layer_list_events_in_order() -> None:
     assert events[3][1]["what"] == "style"
 
 
+def test_a_project_with_listeners_pickles_without_them() -> None:
+    """A project the app observes goes to Dask workers (sweeps) by pickle:
+    its layers travel, the app's listeners (unpicklable lambdas here) stay."""
+    import pickle
+
+    events: list[str] = []
+    project = Project()
+    project.layers.connect(lambda event, info: events.append(event))
+    project.layers.append(_points("a"))
+    copy = pickle.loads(pickle.dumps(project))  # noqa: S301 - our own bytes, as Dask sends them
+    assert [layer.name for layer in copy.layers] == ["a"]
+    assert list(copy.layers["a"].frame["woningen"]) == [3, 5]
+    copy.layers.append(_points("b"))  # the copy has no listeners: the original's saw one event
+    assert events == ["inserted"]
+
+
 def test_duplicate_names_are_made_unique() -> None:
     layers = LayerList([_points("woningen")])
     layers.append(_points("woningen"))

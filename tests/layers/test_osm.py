@@ -296,6 +296,11 @@ def test_poi_layers(town: Any) -> None:
         "deelfietsen_osm": 1,
         "deelautos_osm": 1,
         "fietsenstallingen_osm": 2,
+        # The town has no schools, health care, shops or work areas.
+        "scholen_osm": 0,
+        "zorg_osm": 0,
+        "winkels_diensten_osm": 0,
+        "bestemmingen_werk_osm": 0,
     }
 
 
@@ -787,3 +792,37 @@ def test_region_clip_keeps_brussels_whatever_its_role() -> None:
     # and a polygon layer with another name (not Brussels) still does not widen the clip
     others = [la for la in layers if la.name != "brussel"]
     assert not region_clip(others, buffer_m=0).contains(inside)
+
+
+def test_candidate_opportunity_layers(tmp_path: Path) -> None:
+    """Schools, health care, shops and work areas become candidate opportunity layers."""
+    nodes = {
+        1: (4.300, 50.850), 2: (4.320, 50.850),
+        10: (4.305, 50.851), 11: (4.306, 50.851), 12: (4.307, 50.851), 13: (4.308, 50.851),
+        20: (4.310, 50.852), 21: (4.312, 50.852), 22: (4.312, 50.853), 23: (4.310, 50.853),
+    }  # fmt: skip
+    node_tags = {
+        10: {"amenity": "school", "name": "Sint-Jozef"},
+        11: {"amenity": "hospital", "name": "AZ"},
+        12: {"shop": "supermarket", "name": "Markt"},
+        13: {"shop": "jewelry"},  # not a daily shop: left out
+    }
+    ways = [
+        (1, [1, 2], {"highway": "residential"}),
+        (2, [20, 21, 22, 23, 20], {"landuse": "industrial", "name": "Industriezone"}),
+    ]
+    path = write_osm(tmp_path / "opp.osm.pbf", nodes, ways, node_tags=node_tags)
+    result = import_osm(path)
+    layers = {layer.name: layer for layer in result.pois}
+    assert layers["scholen_osm"].role is Role.SCHOOLS
+    assert list(layers["scholen_osm"].frame["naam"]) == ["Sint-Jozef"]
+    assert layers["zorg_osm"].role is Role.HEALTH_CARE
+    assert list(layers["zorg_osm"].frame["type"]) == ["ziekenhuis"]
+    assert list(layers["winkels_diensten_osm"].frame["type"]) == ["supermarkt"]
+    work = layers["bestemmingen_werk_osm"]
+    assert work.role is Role.DESTINATIONS and work.fields["weight"] == "oppervlakte_m2"
+    # The area by hand: the square's corners in Lambert 72, shoelace formula.
+    xy = [lam(*nodes[n]) for n in (20, 21, 22, 23)]
+    area = 0.5 * abs(sum(xy[i][0] * xy[(i + 1) % 4][1] - xy[(i + 1) % 4][0] * xy[i][1] for i in range(4)))
+    assert float(work.frame["oppervlakte_m2"].iloc[0]) == pytest.approx(area, abs=0.1)
+    assert 14_000 < area < 17_000  # 0.002 deg x 0.001 deg at 50.85 N

@@ -326,6 +326,8 @@ def test_provenance_table_complete() -> None:
         "fietsnetwerk",
         "woningen",
         "mobipunten",
+        "banen",
+        "scholen",
         POPULATION_LAYER,
     }
     assert set(kinds.values()) == {"echt", "illustratief"}
@@ -373,7 +375,7 @@ def test_load_region_raster_notes_and_attribution(region_project) -> None:
     assert isinstance(grid.data, RasterData)
     assert grid.data.crs == "EPSG:31370" and not grid.visible
     assert abs(float(grid.data.read().sum()) / TOTAL_POPULATION - 1) < 0.01
-    illustrative = {"fietsnetwerk", "woningen", "mobipunten", POPULATION_LAYER}
+    illustrative = {"fietsnetwerk", "woningen", "mobipunten", "banen", "scholen", POPULATION_LAYER}
     for layer in region_project.layers:
         assert (layer.note is not None) == (layer.name in illustrative), layer.name
         assert layer.visible == (layer.name != POPULATION_LAYER)
@@ -381,7 +383,7 @@ def test_load_region_raster_notes_and_attribution(region_project) -> None:
     osm = "© OpenStreetMap contributors, ODbL 1.0"
     assert region_project.layers["deelgemeenten"].attribution == osm
     assert osm in region_project.attributions
-    assert len(region_project.notes) == 4
+    assert len(region_project.notes) == 6
     english = region_notes("en")
     assert set(english) == illustrative
     assert all("llustrative" in text for text in english.values())

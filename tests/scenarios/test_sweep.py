@@ -37,6 +37,7 @@ from slimmeregio.scenarios.sweep_model import (
     example_sweep_toml,
     load_sweep,
 )
+from slimmeregio.scenarios.sweep_parquet import read_parquet_results
 from slimmeregio.scenarios.sweep_plan import plan_sweep
 from slimmeregio.scenarios.sweep_store import STORE_NAME, SweepStore
 
@@ -369,6 +370,12 @@ def test_client_killed_then_rerun_completes(dask_client, region_project, tmp_pat
     assert outcome.skipped == len(kept)
     assert outcome.evaluated == 8 - len(kept)
     assert set(rows(out)) == {v.variant_id for v in p.variants}
+    # the Parquet copy, written in parts by the killed client and the rerun, holds each variant once
+    variants, indicators = read_parquet_results(out)
+    assert sorted(variants["variant_id"]) == sorted(v.variant_id for v in p.variants)
+    assert not indicators.duplicated(["variant_id", "indicator"]).any()
+    with sqlite3.connect(out / STORE_NAME) as db:
+        assert len(indicators) == db.execute("SELECT count(*) FROM indicators").fetchone()[0]
 
 
 @pytest.mark.slow
@@ -433,8 +440,11 @@ def test_cli_serial_sweep_and_rerun(tmp_path: Path) -> None:
     assert first.exit_code == 0, first.output
     assert "2 evaluated, 0 already done, 0 with an error" in first.output
     assert "slimmeregio: 50% (1/2)" in first.output and "slimmeregio: 100% (2/2)" in first.output
-    assert {p.name for p in (tmp_path / "o").iterdir()} >= {"sweep.sqlite", "sweep.xlsx", "sweep.png"}
+    assert {p.name for p in (tmp_path / "o").iterdir()} >= {"sweep.sqlite", "sweep.xlsx", "sweep.png", "sweep_parquet"}
     again = CliRunner().invoke(cli, args)
     assert "0 evaluated, 2 already done" in again.output
+    assert "sweep.sqlite, sweep_parquet/, sweep.xlsx, sweep.png" in again.output
+    variants, _ = read_parquet_results(tmp_path / "o")
+    assert len(variants) == 2 and set(variants["status"]) == {"ok"}
     both = CliRunner().invoke(cli, [*args, "--scheduler", "tcp://127.0.0.1:1"])
     assert both.exit_code == 2 and "exclude each other" in both.output

@@ -1,0 +1,50 @@
+"""The workbook's commuting sheet: workplaces with their commuters and potential bike commuters.
+
+Added by :func:`slimmeregio.exporters.excel.export_excel` only when a run
+computed commuting (a jobs layer or a commuting table, see docs/engine.md
+section 7b): one row per run and workplace.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from openpyxl import Workbook
+
+from slimmeregio.exporters.excel_cells import _finish, _header, write_cell
+from slimmeregio.scenarios.commuting import PRESETS
+from slimmeregio.scenarios.opportunity_labels import PRESET_LABELS
+
+__all__ = ["SHEET_NL", "SHEET_EN", "add_commuting_sheet"]
+
+SHEET_NL = "Woon-werkverkeer"
+SHEET_EN = "Commuting"
+
+
+def add_commuting_sheet(wb: Workbook, base: Any, runs: list[tuple[str, Any, Any]], lang: str,
+                        base_name: str) -> bool:
+    """Append the sheet when any run has workplaces; returns whether it did."""
+    evaluations = ([(base_name, base)] if base is not None else []) + [(name, ev) for name, ev, _ in runs]
+    evaluations = [(name, ev) for name, ev in evaluations
+                   if getattr(getattr(ev, "opportunities", None), "workplaces", None) is not None]
+    if not evaluations:
+        return False
+    en = lang == "en"
+    ws = wb.create_sheet(SHEET_EN if en else SHEET_NL)
+    i = 1 if en else 0
+    presets = list(PRESETS)
+    headers = [("Situatie", "Situation")[i], ("Werkplaats", "Workplace")[i], ("NIS-zone", "NIS zone")[i],
+               ("Banen", "Jobs")[i], ("Pendelaars", "Commuters")[i]]
+    headers += [f"{('Fietspendelaars', 'Bike commuters')[i]}: {PRESET_LABELS[p][i]}" for p in presets]
+    _header(ws, 1, headers)
+    row = 2
+    for name, ev in evaluations:
+        frame = ev.opportunities.workplaces.sort_values("commuters", ascending=False, kind="stable")
+        for rec in frame.itertuples(index=False):
+            values = [name, str(rec.name), str(rec.nis), float(rec.jobs), float(rec.commuters)]
+            values += [float(getattr(rec, f"bike_commuters_{p}")) for p in presets]
+            for col, value in enumerate(values, start=1):
+                write_cell(ws, row, col, value, number_format="#,##0" if col > 3 else None)
+            row += 1
+    _finish(ws, 1, row - 2, len(headers))
+    return True

@@ -1,0 +1,613 @@
+"""Background maps: tile sources, their presets, a size-limited disk cache and
+rendering a Lambert 72 view from web-mercator tiles or a WMS.
+
+Background maps are view-only: they are drawn under the layers and (when
+asked) under a printed map, never read by an analysis. A view is rendered
+by :func:`render_view` into an RGBA array for a bounding box in EPSG:31370:
+
+* ``xyz`` sources (OpenStreetMap, and Informatie Vlaanderen's WMTS through
+  its GoogleMapsVL tile matrix set, which is the web-mercator XYZ grid) are
+  fetched as 256-pixel web-mercator tiles and warped to Lambert 72 with
+  pyproj (exact on a coarse grid, bilinear in between: over a view of a
+  few tens of km the warp is smooth to far below a pixel);
+* ``wms`` sources are asked for the view itself in EPSG:31370 (GetMap 1.3.0).
+
+Every tile goes through a :class:`TileCache` on disk (platformdirs' user
+cache folder, or ``$SLIMMEREGIO_CACHE_DIR``) with a size limit; the oldest
+tiles go first.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import hashlib
+import io
+import math
+import os
+import tempfile
+import threading
+from collections.abc import Callable
+from concurrent.futures import ThreadPoolExecutor
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+
+from slimmeregio.layers import web
+from slimmeregio.layers.errors import (
+    OperationCancelled,
+    ServiceResponseError,
+    ServiceUnavailableError,
+    ServiceUrlError,
+)
+
+__all__ = [
+    "DEFAULT_CACHE_BYTES",
+    "Background",
+    "PRESETS",
+    "RenderedMap",
+    "TileCache",
+    "TileSource",
+    "cache_dir",
+    "preset",
+    "render_view",
+    "tile_range",
+    "wms_layers",
+    "xyz_zoom",
+]
+
+#: Default size limit of the tile cache.
+DEFAULT_CACHE_BYTES = 200 * 1024**2
+#: Half the circumference of the web-mercator sphere (EPSG:3857 metres).
+_ORIGIN = 20037508.342789244
+_TILE = 256
+#: Most tiles fetched for one view; a larger request takes a coarser zoom.
+_MAX_TILES = 64
+#: Largest WMS image asked for (per side, pixels).
+_MAX_WMS_SIDE = 4096
+_WORKERS = 4
+
+
+@dataclass(frozen=True)
+class TileSource:
+    """Where a background map comes from.
+
+    ``kind`` is ``xyz`` (``url`` a template with ``{z}``, ``{x}``, ``{y}``,
+    web-mercator tiles) or ``wms`` (``url`` the service address, ``layers``
+    the WMS layer names, asked in EPSG:31370). ``attribution`` is drawn on
+    the canvas and on every export that shows the map.
+    """
+
+    key: str
+    title: str
+    kind: str
+    url: str
+    attribution: str
+    layers: str = ""
+    image_format: str = "image/png"
+    min_zoom: int = 0
+    max_zoom: int = 19
+
+    def __post_init__(self) -> None:
+        if self.kind not in ("xyz", "wms"):
+            raise ServiceUrlError(url=self.url, reason={"nl": "onbekend soort kaart", "en": "unknown map kind"})
+        if self.kind == "xyz" and not all(part in self.url for part in ("{z}", "{x}", "{y}")):
+            raise ServiceUrlError(
+                url=self.url,
+                reason={"nl": "een XYZ-adres heeft {z}, {x} en {y}", "en": "an XYZ address has {z}, {x} and {y}"},
+            )
+        if self.kind == "wms" and not self.layers.strip():
+            raise ServiceUrlError(url=self.url, reason={"nl": "geen WMS-laag gekozen", "en": "no WMS layer chosen"})
+        web.check_url(self.url.replace("{", "").replace("}", ""))
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "key": self.key,
+            "title": self.title,
+            "kind": self.kind,
+            "url": self.url,
+            "attribution": self.attribution,
+            "layers": self.layers,
+            "image_format": self.image_format,
+            "min_zoom": self.min_zoom,
+            "max_zoom": self.max_zoom,
+        }
+
+    @classmethod
+    def from_dict(cls, data: dict[str, Any]) -> TileSource:
+        """The source saved by :meth:`to_dict` (checked again: a project file is untrusted)."""
+        text = ("key", "title", "kind", "url", "attribution", "layers", "image_format")
+        values: dict[str, Any] = {k: str(data[k]) for k in text if isinstance(data.get(k), str)}
+        for k in ("min_zoom", "max_zoom"):
+            if isinstance(data.get(k), int) and not isinstance(data.get(k), bool):
+                values[k] = max(0, min(int(data[k]), 24))
+        missing = [k for k in ("key", "title", "kind", "url") if k not in values]
+        if missing:
+            raise ServiceUrlError(
+                url=str(data.get("url", "")),
+                reason={"nl": "onvolledige kaartbeschrijving", "en": "incomplete map description"},
+            )
+        values.setdefault("attribution", "")
+        return cls(**values)
+
+
+@dataclass
+class Background:
+    """A background map of a project: its source, whether it is shown, its opacity.
+
+    Saved with the project settings as plain data (:meth:`to_dict`); the
+    tiles themselves never are (they are a view, not an input).
+    """
+
+    source: TileSource
+    visible: bool = True
+    opacity: float = 1.0
+
+    def to_dict(self) -> dict[str, Any]:
+        return {"source": self.source.to_dict(), "visible": bool(self.visible), "opacity": float(self.opacity)}
+
+    @classmethod
+    def from_dict(cls, data: Any) -> Background:
+        """The background saved by :meth:`to_dict`; ServiceUrlError when damaged or unsafe."""
+        if not isinstance(data, dict) or not isinstance(data.get("source"), dict):
+            raise ServiceUrlError(url="", reason={"nl": "onvolledige kaartbeschrijving",
+                                                  "en": "incomplete map description"})
+        opacity = data.get("opacity", 1.0)
+        opacity = float(opacity) if isinstance(opacity, int | float) and not isinstance(opacity, bool) else 1.0
+        return cls(
+            source=TileSource.from_dict(data["source"]),
+            visible=bool(data.get("visible", True)),
+            opacity=min(max(opacity, 0.0), 1.0) if math.isfinite(opacity) else 1.0,
+        )
+
+
+def _osm() -> TileSource:
+    import xyzservices.providers as xyz
+
+    provider = xyz.OpenStreetMap.Mapnik
+    return TileSource(
+        key="osm",
+        title="OpenStreetMap",
+        kind="xyz",
+        url=provider.build_url(),
+        attribution=str(provider.get("attribution", "(C) OpenStreetMap contributors")),
+        max_zoom=int(provider.get("max_zoom", 19)),
+    )
+
+
+_VL_ATTRIBUTION = "© Digitaal Vlaanderen (Informatie Vlaanderen), gebruiksvoorwaarden: modellicentie gratis hergebruik"
+
+
+def _vl_wmts(key: str, title: str, service: str, layer: str, fmt: str) -> TileSource:
+    # Informatie Vlaanderen's WMTS (capabilities:
+    # https://geo.api.vlaanderen.be/<service>/wmts?request=GetCapabilities&service=WMTS)
+    # serves the web-mercator grid as the tile matrix set "GoogleMapsVL".
+    url = (
+        f"https://geo.api.vlaanderen.be/{service}/wmts?SERVICE=WMTS&REQUEST=GetTile&VERSION=1.0.0"
+        f"&LAYER={layer}&STYLE=&FORMAT={fmt}&TILEMATRIXSET=GoogleMapsVL"
+        "&TILEMATRIX={z}&TILEROW={y}&TILECOL={x}"
+    )
+    return TileSource(key=key, title=title, kind="xyz", url=url, attribution=_VL_ATTRIBUTION,
+                      image_format=fmt, min_zoom=7, max_zoom=21)
+
+
+def _vl_wms(key: str, title: str, service: str, layer: str, fmt: str) -> TileSource:
+    return TileSource(key=key, title=title, kind="wms", url=f"https://geo.api.vlaanderen.be/{service}/wms",
+                      layers=layer, attribution=_VL_ATTRIBUTION, image_format=fmt)
+
+
+def _presets() -> dict[str, TileSource]:
+    sources = [
+        _osm(),
+        _vl_wmts("grb", "GRB basiskaart (WMTS)", "GRB", "grb_bsk", "image/png"),
+        _vl_wmts("grb-grijs", "GRB basiskaart grijs (WMTS)", "GRB", "grb_bsk_grijs", "image/png"),
+        _vl_wmts("orthofoto", "Orthofoto Vlaanderen (WMTS)", "OMWRGBMRVL", "omwrgbmrvl", "image/jpeg"),
+        _vl_wms("grb-wms", "GRB basiskaart (WMS, Lambert 72)", "GRB", "GRB_BSK", "image/png"),
+        _vl_wms("orthofoto-wms", "Orthofoto Vlaanderen (WMS, Lambert 72)", "OMWRGBMRVL", "OMWRGBMRVL", "image/jpeg"),
+    ]
+    return {s.key: s for s in sources}
+
+
+#: The background maps offered by name (``key`` -> source).
+PRESETS: dict[str, TileSource] = _presets()
+
+
+def preset(key: str) -> TileSource:
+    """The preset ``key`` (``osm``, ``grb``, ``grb-grijs``, ``orthofoto``,
+    ``grb-wms``, ``orthofoto-wms``); KeyError names the known ones."""
+    try:
+        return PRESETS[key]
+    except KeyError:
+        raise KeyError(f"unknown background map {key!r}; known: {', '.join(PRESETS)}") from None
+
+
+# ---------------------------------------------------------------------------
+# Disk cache
+# ---------------------------------------------------------------------------
+
+
+def cache_dir() -> Path:
+    """``$SLIMMEREGIO_CACHE_DIR/tiles`` when set (tests), else platformdirs'
+    user cache folder for the application, ``.../tiles``."""
+    env = os.environ.get("SLIMMEREGIO_CACHE_DIR")
+    if env:
+        return Path(env) / "tiles"
+    import platformdirs
+
+    return Path(platformdirs.user_cache_dir("slimmeregio", appauthor=False)) / "tiles"
+
+
+class TileCache:
+    """Tiles on disk, keyed by their URL, at most ``max_bytes`` in total.
+
+    Writes are atomic (a temporary file renamed into place), so a reader
+    in another thread or process never sees half a tile. When a write takes
+    the total over the limit the least recently used tiles are removed until
+    the total is 90 % of the limit.
+    """
+
+    def __init__(self, directory: Path | None = None, *, max_bytes: int = DEFAULT_CACHE_BYTES) -> None:
+        self.directory = Path(directory) if directory is not None else cache_dir()
+        self.max_bytes = int(max_bytes)
+        self._lock = threading.Lock()
+        self._total: int | None = None
+
+    def _path(self, key: str) -> Path:
+        digest = hashlib.sha256(key.encode("utf-8")).hexdigest()
+        return self.directory / digest[:2] / f"{digest}.tile"
+
+    def get(self, key: str) -> bytes | None:
+        path = self._path(key)
+        try:
+            data = path.read_bytes()
+        except OSError:
+            return None
+        with contextlib.suppress(OSError):
+            os.utime(path)  # recently used: evicted last
+        return data
+
+    def put(self, key: str, data: bytes) -> None:
+        path = self._path(key)
+        try:
+            path.parent.mkdir(parents=True, exist_ok=True)
+            fd, tmp = tempfile.mkstemp(dir=path.parent, suffix=".part")
+            with os.fdopen(fd, "wb") as handle:
+                handle.write(data)
+            old = path.stat().st_size if path.exists() else 0
+            os.replace(tmp, path)
+        except OSError:
+            return  # a cache that cannot be written is no cache, not an error
+        with self._lock:
+            if self._total is None:
+                self._total = self._scan()
+            else:
+                self._total += len(data) - old
+            if self._total > self.max_bytes:
+                self._evict()
+
+    def _files(self) -> list[tuple[float, int, Path]]:
+        found = []
+        for path in self.directory.glob("*/*.tile"):
+            with contextlib.suppress(OSError):
+                st = path.stat()
+                found.append((st.st_mtime, st.st_size, path))
+        return found
+
+    def _scan(self) -> int:
+        return sum(size for _, size, _ in self._files())
+
+    def _evict(self) -> None:
+        files = sorted(self._files())
+        total = sum(size for _, size, _ in files)
+        target = int(self.max_bytes * 0.9)
+        for _, size, path in files:
+            if total <= target:
+                break
+            with contextlib.suppress(OSError):
+                path.unlink()
+                total -= size
+        self._total = total
+
+    @property
+    def total_bytes(self) -> int:
+        """Bytes the cached tiles take now."""
+        with self._lock:
+            self._total = self._scan()
+            return self._total
+
+    def clear(self) -> None:
+        with self._lock:
+            for _, _, path in self._files():
+                with contextlib.suppress(OSError):
+                    path.unlink()
+            self._total = 0
+
+
+# ---------------------------------------------------------------------------
+# Tile math (web mercator)
+# ---------------------------------------------------------------------------
+
+
+def _transformer(source: str, target: str) -> Any:
+    from pyproj import Transformer
+
+    return Transformer.from_crs(source, target, always_xy=True)
+
+
+def _ring(bbox: tuple[float, float, float, float], n: int = 8) -> tuple[np.ndarray, np.ndarray]:
+    x0, y0, x1, y1 = bbox
+    t = np.linspace(0.0, 1.0, n + 1)
+    xs = np.concatenate([x0 + (x1 - x0) * t, np.full_like(t, x1), x1 - (x1 - x0) * t, np.full_like(t, x0)])
+    ys = np.concatenate([np.full_like(t, y0), y0 + (y1 - y0) * t, np.full_like(t, y1), y1 - (y1 - y0) * t])
+    return xs, ys
+
+
+def _mercator_bbox(bbox: tuple[float, float, float, float]) -> tuple[float, float, float, float]:
+    xs, ys = _ring(bbox)
+    mx, my = _transformer("EPSG:31370", "EPSG:3857").transform(xs, ys)
+    return float(np.min(mx)), float(np.min(my)), float(np.max(mx)), float(np.max(my))
+
+
+def _tile_res(z: int) -> float:
+    return 2 * _ORIGIN / (_TILE * 2**z)
+
+
+def xyz_zoom(bbox: tuple[float, float, float, float], width: int, *, min_zoom: int = 0, max_zoom: int = 19) -> int:
+    """The web-mercator zoom whose pixels are closest to (not coarser than
+    about 1.4 times) the view's pixels, for a Lambert 72 ``bbox`` drawn
+    ``width`` pixels wide."""
+    mx0, _, mx1, _ = _mercator_bbox(bbox)
+    res = (mx1 - mx0) / max(width, 1)
+    z = round(math.log2(2 * _ORIGIN / (_TILE * res))) if res > 0 else max_zoom
+    return int(min(max(z, min_zoom), max_zoom))
+
+
+def tile_range(bbox: tuple[float, float, float, float], z: int) -> tuple[int, int, int, int]:
+    """Columns and rows ``(x0, y0, x1, y1)`` (inclusive) of the zoom-``z``
+    tiles covering the Lambert 72 ``bbox``."""
+    mx0, my0, mx1, my1 = _mercator_bbox(bbox)
+    res = _tile_res(z) * _TILE
+    n = 2**z
+    tx0 = int(math.floor((mx0 + _ORIGIN) / res))
+    tx1 = int(math.floor((mx1 + _ORIGIN) / res))
+    ty0 = int(math.floor((_ORIGIN - my1) / res))
+    ty1 = int(math.floor((_ORIGIN - my0) / res))
+    clamp = lambda v: max(0, min(v, n - 1))  # noqa: E731
+    return clamp(tx0), clamp(ty0), clamp(tx1), clamp(ty1)
+
+
+# ---------------------------------------------------------------------------
+# Rendering
+# ---------------------------------------------------------------------------
+
+
+@dataclass
+class RenderedMap:
+    """A background map drawn for one view.
+
+    ``rgba`` is a ``(height, width, 4)`` uint8 array covering ``bbox``
+    (Lambert 72) exactly; ``missing`` counts tiles that could not be had
+    (drawn transparent); ``error`` holds the error when nothing could be had.
+    """
+
+    source: TileSource
+    bbox: tuple[float, float, float, float]
+    rgba: np.ndarray
+    tiles: int = 0
+    missing: int = 0
+    from_cache: int = 0
+    error: Exception | None = None
+    extra: dict[str, Any] = field(default_factory=dict)
+
+    @property
+    def offline(self) -> bool:
+        """True when no part of the map could be fetched for lack of a connection."""
+        return isinstance(self.error, ServiceUnavailableError)
+
+
+Cancel = Callable[[], bool]
+
+
+def _decode(data: bytes, url: str) -> np.ndarray:
+    from PIL import Image
+
+    try:
+        with Image.open(io.BytesIO(data)) as image:
+            if image.width * image.height > 8192 * 8192:
+                raise ServiceResponseError(url=url, reason={"nl": "beeld te groot", "en": "image too large"})
+            return np.asarray(image.convert("RGBA"))
+    except ServiceResponseError:
+        raise
+    except Exception as error:  # noqa: BLE001 - PIL raises many kinds on a non-image
+        raise ServiceResponseError(
+            url=url, reason={"nl": "geen leesbaar beeld", "en": "not a readable image"}, detail=str(error)
+        ) from None
+
+
+def _fetch(url: str, *, cache: TileCache | None, timeout: float, session: Any) -> tuple[bytes, bool]:
+    if cache is not None:
+        hit = cache.get(url)
+        if hit is not None:
+            return hit, True
+    answer = web.get(url, timeout=timeout, session=session, max_bytes=16 * 1024**2)
+    if not answer.is_image:
+        snippet = answer.text()[:200]
+        raise ServiceResponseError(
+            url=url,
+            reason={"nl": f"geen beeld ({answer.content_type or 'onbekend'})",
+                    "en": f"not an image ({answer.content_type or 'unknown'})"},
+            detail=snippet,
+        )
+    if cache is not None:
+        cache.put(url, answer.body)
+    return answer.body, False
+
+
+def _render_xyz(
+    source: TileSource, bbox: tuple[float, float, float, float], width: int, height: int,
+    *, cache: TileCache | None, timeout: float, cancel: Cancel | None, session: Any,
+) -> RenderedMap:
+    from scipy import ndimage
+
+    z = xyz_zoom(bbox, width, min_zoom=source.min_zoom, max_zoom=source.max_zoom)
+    tx0, ty0, tx1, ty1 = tile_range(bbox, z)
+    while (tx1 - tx0 + 1) * (ty1 - ty0 + 1) > _MAX_TILES and z > source.min_zoom:
+        z -= 1
+        tx0, ty0, tx1, ty1 = tile_range(bbox, z)
+    nx, ny = tx1 - tx0 + 1, ty1 - ty0 + 1
+    mosaic = np.zeros((ny * _TILE, nx * _TILE, 4), dtype=np.uint8)
+    jobs = [(x, y) for y in range(ty0, ty1 + 1) for x in range(tx0, tx1 + 1)]
+    errors: list[Exception] = []
+    hits = 0
+    # the first tile that finds no connection stops the others from waiting
+    # their own timeout (offline is known after one timeout, not 64)
+    gone: list[ServiceUnavailableError] = []
+
+    def one(xy: tuple[int, int]) -> tuple[tuple[int, int], np.ndarray | None, bool, Exception | None]:
+        if cancel is not None and cancel():
+            return xy, None, False, OperationCancelled()
+        url = source.url.format(z=z, x=xy[0], y=xy[1], s="a")
+        if gone and cache is not None:
+            hit = cache.get(url)
+            if hit is None:
+                return xy, None, False, gone[0]
+        elif gone:
+            return xy, None, False, gone[0]
+        try:
+            data, cached = _fetch(url, cache=cache, timeout=timeout, session=session)
+            return xy, _decode(data, url), cached, None
+        except ServiceUnavailableError as error:
+            gone.append(error)
+            return xy, None, False, error
+        except (ServiceResponseError, ServiceUrlError) as error:
+            return xy, None, False, error
+
+    with ThreadPoolExecutor(max_workers=_WORKERS) as pool:
+        for (x, y), tile, cached, error in pool.map(one, jobs):
+            if error is not None:
+                errors.append(error)
+                continue
+            assert tile is not None
+            hits += int(cached)
+            r0, c0 = (y - ty0) * _TILE, (x - tx0) * _TILE
+            h, w = min(tile.shape[0], _TILE), min(tile.shape[1], _TILE)
+            mosaic[r0:r0 + h, c0:c0 + w] = tile[:h, :w]
+    if any(isinstance(e, OperationCancelled) for e in errors):
+        raise OperationCancelled()
+    if errors and len(errors) == len(jobs):  # nothing to warp
+        error = next((e for e in errors if isinstance(e, ServiceUnavailableError)), errors[0])
+        empty = np.zeros((height, width, 4), dtype=np.uint8)
+        return RenderedMap(source, bbox, empty, tiles=len(jobs), missing=len(errors), error=error, extra={"zoom": z})
+    # warp: Lambert 72 pixel centres -> mercator, exact on a coarse grid
+    step = 16
+    gx = np.linspace(0, width - 1, max(2, width // step + 1))
+    gy = np.linspace(0, height - 1, max(2, height // step + 1))
+    cx, cy = np.meshgrid(gx, gy)
+    x0, y0, x1, y1 = bbox
+    lx = x0 + (cx + 0.5) * (x1 - x0) / width
+    ly = y1 - (cy + 0.5) * (y1 - y0) / height
+    mx, my = _transformer("EPSG:31370", "EPSG:3857").transform(lx, ly)
+    res = _tile_res(z)
+    col = (np.asarray(mx) + _ORIGIN) / res - tx0 * _TILE - 0.5
+    row = (_ORIGIN - np.asarray(my)) / res - ty0 * _TILE - 0.5
+    zoom = (height / col.shape[0], width / col.shape[1])
+    cols = ndimage.zoom(col, zoom, order=1, grid_mode=True, mode="nearest")[:height, :width]
+    rows = ndimage.zoom(row, zoom, order=1, grid_mode=True, mode="nearest")[:height, :width]
+    rgba = np.empty((height, width, 4), dtype=np.uint8)
+    for band in range(4):
+        rgba[..., band] = ndimage.map_coordinates(
+            mosaic[..., band], [rows, cols], order=1, mode="constant", cval=0
+        ).astype(np.uint8)
+    result = RenderedMap(source, bbox, rgba, tiles=len(jobs), missing=len(errors), from_cache=hits,
+                         extra={"zoom": z})
+    if errors and len(errors) == len(jobs):
+        result.error = next((e for e in errors if isinstance(e, ServiceUnavailableError)), errors[0])
+    return result
+
+
+def _render_wms(
+    source: TileSource, bbox: tuple[float, float, float, float], width: int, height: int,
+    *, cache: TileCache | None, timeout: float, session: Any,
+) -> RenderedMap:
+    from PIL import Image
+
+    scale = min(1.0, _MAX_WMS_SIDE / max(width, height))
+    w, h = max(1, int(width * scale)), max(1, int(height * scale))
+    params = {
+        "SERVICE": "WMS", "VERSION": "1.3.0", "REQUEST": "GetMap", "LAYERS": source.layers,
+        "STYLES": "", "CRS": "EPSG:31370", "FORMAT": source.image_format, "TRANSPARENT": "TRUE",
+        "BBOX": ",".join(f"{v:.3f}" for v in bbox), "WIDTH": str(w), "HEIGHT": str(h),
+    }
+    import urllib.parse
+
+    sep = "&" if "?" in source.url else "?"
+    url = source.url + sep + urllib.parse.urlencode(params)
+    try:
+        data, cached = _fetch(url, cache=cache, timeout=timeout, session=session)
+        image = _decode(data, url)
+    except (ServiceUnavailableError, ServiceResponseError) as error:
+        empty = np.zeros((height, width, 4), dtype=np.uint8)
+        return RenderedMap(source, bbox, empty, tiles=1, missing=1, error=error)
+    if image.shape[:2] != (height, width):
+        image = np.asarray(Image.fromarray(image).resize((width, height), Image.Resampling.BILINEAR))
+    return RenderedMap(source, bbox, image, tiles=1, from_cache=int(cached))
+
+
+def render_view(
+    source: TileSource,
+    bbox: tuple[float, float, float, float],
+    width: int,
+    height: int,
+    *,
+    cache: TileCache | None = None,
+    timeout: float = 5.0,
+    cancel: Cancel | None = None,
+    session: Any = None,
+) -> RenderedMap:
+    """Draw ``source`` for the Lambert 72 ``bbox`` into ``width`` x ``height`` pixels.
+
+    Never raises for a network problem: the result's ``error`` says what
+    went wrong (``offline`` when there was no connection) and ``missing``
+    how many tiles are absent. Raises :class:`.OperationCancelled` when
+    ``cancel`` returns True.
+    """
+    width, height = max(1, int(width)), max(1, int(height))
+    if source.kind == "wms":
+        return _render_wms(source, bbox, width, height, cache=cache, timeout=timeout, session=session)
+    return _render_xyz(source, bbox, width, height, cache=cache, timeout=timeout, cancel=cancel, session=session)
+
+
+
+def wms_layers(url: str, *, timeout: float = web.DEFAULT_TIMEOUT) -> list[tuple[str, str]]:
+    """``(name, title)`` of the layers a WMS at ``url`` offers in EPSG:31370
+    (or in any CRS when it names none), from its GetCapabilities (1.3.0),
+    fetched through :mod:`.web` and parsed by OWSLib.
+
+    Raises
+    ------
+    ServiceUrlError, ServiceUnavailableError, ServiceResponseError
+    """
+    import urllib.parse
+
+    target = web.check_url(url)
+    parts = urllib.parse.urlsplit(target)
+    base = urllib.parse.urlunsplit((parts.scheme, parts.netloc, parts.path, "", ""))
+    answer = web.get(base, params={"SERVICE": "WMS", "REQUEST": "GetCapabilities", "VERSION": "1.3.0"},
+                     timeout=timeout)
+    try:
+        from owslib.wms import WebMapService
+
+        service = WebMapService(base, version="1.3.0", xml=answer.body, timeout=int(timeout))
+        found = []
+        for name, layer in service.contents.items():
+            crs = {str(c).upper() for c in (getattr(layer, "crsOptions", None) or [])}
+            if crs and "EPSG:31370" not in crs:
+                continue
+            found.append((str(name), str(layer.title or name)))
+    except Exception as error:  # noqa: BLE001 - any parse failure of the server's XML is one message
+        raise ServiceResponseError(
+            url=base, reason={"nl": "geen geldig WMS-capabilitiesdocument", "en": "no valid WMS capabilities document"},
+            detail=f"{type(error).__name__}: {error}",
+        ) from None
+    return found

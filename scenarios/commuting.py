@@ -1,0 +1,415 @@
+"""Commuting by bike: gravity model, PCT cycling uptake and route assignment.
+
+Three steps, each usable on its own:
+
+1. **Distribution** (:func:`gravity_model`): where no origin-destination
+   table is loaded, a doubly-constrained gravity model spreads the region's
+   workers (from the dwellings) over the jobs:
+   ``T_ij = A_i O_i B_j D_j exp(-beta c_ij)`` with balancing factors found
+   by Furness iteration, so every origin sends its ``O_i`` and every
+   destination receives its ``D_j`` (jobs scaled to the workers' total).
+2. **Uptake** (:func:`uptake`): the share of commuters on an OD pair who
+   could cycle, a logistic function of route distance ``d`` (km) and
+   gradient ``g`` (%), the Propensity to Cycle Tool's model (Lovelace et al.
+   2017, doi:10.5198/jtlu.2016.862; coefficients of the 2020 PCT release,
+   PCT user manual C1)::
+
+       logit p = a + b1 d + b2 sqrt(d) + b3 d^2 + h g' + i1 d g' + i2 sqrt(d) g'
+       g' = g - 0.78   (gradient centred on Dutch hilliness)
+
+   ``go_dutch`` adds 2.550 to ``a`` and -0.08036 to ``b1``; ``ebike`` adds on
+   top of that 0.05509 to ``b1``, -0.000295 to ``b3`` and 0.1812 to ``h``.
+   ``government_target`` adds the baseline model's share to today's cyclists
+   (PCT's definition); ``current`` is today's cyclists (the OD table's bike
+   mode) or, without observed modes, the baseline model's share (so the
+   government target then doubles it). Beyond
+   :data:`MAX_UPTAKE_KM` the share is zero (PCT's cut-off).
+3. **Assignment** (:func:`assign_routes`): each OD pair's potential cyclists
+   ride the shortest route on the bike network (one-way streets honoured);
+   per link the summed potential cyclists.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass, replace
+
+import numpy as np
+from scipy import sparse
+from scipy.sparse import csgraph
+
+from slimmeregio.scenarios.attach import Attachment, connector_cost, entry_costs, part_cost
+from slimmeregio.scenarios.kernel import (
+    TIE_EPS,
+    ArcGraph,
+    NearestResult,
+    _same_edge_pairs,
+    _with_destinations,
+    flows_to_nearest,
+)
+from slimmeregio.scenarios.network import Network
+
+__all__ = [
+    "COMMUTE_BETA_PER_KM",
+    "MAX_UPTAKE_KM",
+    "PRESETS",
+    "RouteTrees",
+    "UptakeModel",
+    "all_presets",
+    "assign_routes",
+    "distance_network",
+    "gravity_model",
+    "potential_cyclists",
+    "uptake",
+]
+
+#: Beyond this route distance (km) nobody is counted as a potential cyclist (PCT).
+MAX_UPTAKE_KM = 30.0
+#: Distance decay of all commuting (per km of route) in the gravity model: a
+#: documented assumption (about half of the commuters within 7 km), to be
+#: replaced by an OD table where one exists.
+COMMUTE_BETA_PER_KM = 0.1
+
+
+@dataclass(frozen=True)
+class UptakeModel:
+    """Coefficients of the PCT logistic uptake model (distance in km, gradient in %)."""
+
+    alpha: float
+    d1: float
+    d2: float
+    d3: float
+    h1: float
+    i1: float
+    i2: float
+    #: Subtracted from the gradient before use (0.78: Dutch hilliness, 2020 release).
+    centre: float = 0.0
+
+
+#: The 2020 PCT release's baseline model (PCT user manual C1).
+_BASE_2020 = UptakeModel(-4.018, -0.6369, 1.988, 0.008775, -0.2555, 0.02006, -0.1234, 0.78)
+_DUTCH_2020 = replace(_BASE_2020, alpha=_BASE_2020.alpha + 2.550, d1=_BASE_2020.d1 - 0.08036)
+_EBIKE_2020 = replace(
+    _DUTCH_2020, d1=_DUTCH_2020.d1 + 0.05509, d3=_DUTCH_2020.d3 - 0.000295, h1=_DUTCH_2020.h1 + 0.1812
+)
+
+#: The scenario presets: their uptake model (``current`` and
+#: ``government_target`` use the baseline model, see the module docstring).
+PRESETS: dict[str, UptakeModel] = {
+    "current": _BASE_2020,
+    "government_target": _BASE_2020,
+    "go_dutch": _DUTCH_2020,
+    "ebike": _EBIKE_2020,
+}
+
+
+def uptake(distance_km: np.ndarray, gradient_pct: np.ndarray | float = 0.0, *,
+           model: UptakeModel = _DUTCH_2020) -> np.ndarray:
+    """Share (0..1) of commuters who could cycle a route of ``distance_km``.
+
+    ``gradient_pct``: the route's average gradient in % (0 without a
+    terrain model). NaN or infinite distances and those beyond
+    :data:`MAX_UPTAKE_KM` give 0.
+    """
+    d = np.asarray(distance_km, dtype=float)
+    g = np.asarray(gradient_pct, dtype=float) - model.centre
+    ok = np.isfinite(d) & (d >= 0) & (d <= MAX_UPTAKE_KM)
+    dd = np.where(ok, d, 0.0)
+    root = np.sqrt(dd)
+    logit = (
+        model.alpha + model.d1 * dd + model.d2 * root + model.d3 * dd**2
+        + model.h1 * g + model.i1 * dd * g + model.i2 * root * g
+    )
+    p = 1.0 / (1.0 + np.exp(-logit))
+    return np.where(ok, p, 0.0)
+
+
+def potential_cyclists(
+    commuters: np.ndarray,
+    distance_km: np.ndarray,
+    *,
+    preset: str,
+    gradient_pct: np.ndarray | float = 0.0,
+    current_cyclists: np.ndarray | None = None,
+) -> np.ndarray:
+    """Potential cyclists per OD pair under ``preset`` (see :data:`PRESETS`).
+
+    ``current_cyclists``: today's bike commuters per pair (from an OD table's
+    mode column), or None when unknown.
+    """
+    if preset not in PRESETS:
+        raise ValueError(f"unknown uptake preset {preset!r}")
+    return all_presets(commuters, distance_km, gradient_pct=gradient_pct,
+                       current_cyclists=current_cyclists)[preset]
+
+
+def all_presets(
+    commuters: np.ndarray,
+    distance_km: np.ndarray,
+    *,
+    gradient_pct: np.ndarray | float = 0.0,
+    current_cyclists: np.ndarray | None = None,
+) -> dict[str, np.ndarray]:
+    """:func:`potential_cyclists` for every preset, each uptake model evaluated once."""
+    n = np.asarray(commuters, dtype=float)
+    shares: dict[int, np.ndarray] = {}
+    out: dict[str, np.ndarray] = {}
+    for preset, model in PRESETS.items():
+        share = shares.get(id(model))
+        if share is None:
+            share = shares[id(model)] = uptake(distance_km, gradient_pct, model=model)
+        base = n * share
+        now = np.asarray(current_cyclists, dtype=float) if current_cyclists is not None else None
+        if preset == "current":
+            out[preset] = now if now is not None else base
+        elif preset == "government_target":
+            # Today's cyclists plus the baseline propensity (PCT): without
+            # observed cyclists today's are the baseline model's, so the
+            # target doubles them.
+            out[preset] = np.minimum(n, (now if now is not None else base) + base)
+        else:
+            out[preset] = base
+    return out
+
+
+def gravity_model(
+    origins: np.ndarray,
+    destinations: np.ndarray,
+    cost: np.ndarray,
+    *,
+    beta: float,
+    tolerance: float = 1e-8,
+    max_iterations: int = 500,
+) -> np.ndarray:
+    """Doubly-constrained gravity model: the trip matrix ``(origins, destinations)``.
+
+    ``origins`` (workers per origin) and ``destinations`` (jobs per
+    destination) are scaled to the same total (the workers'); ``cost`` is
+    the ``(origins, destinations)`` matrix of travel costs (``inf``: no
+    route). Rows and columns without any finite cost stay empty, and the
+    remaining totals are balanced among the others. Where the network splits
+    the region into parts, each part balances its own origins over its own
+    destinations (the destinations scaled to that part's origin total).
+    """
+    o = np.asarray(origins, dtype=float)
+    d = np.asarray(destinations, dtype=float)
+    with np.errstate(over="ignore", invalid="ignore"):
+        f = np.where(np.isfinite(cost), np.exp(-beta * np.where(np.isfinite(cost), cost, 0.0)), 0.0)
+    row_ok = f.sum(axis=1) > 0
+    col_ok = f.sum(axis=0) > 0
+    o = np.where(row_ok, o, 0.0)
+    d = np.where(col_ok, d, 0.0)
+    if o.sum() <= 0 or d.sum() <= 0:
+        return np.zeros_like(f)
+    # Each part of the network (origins and destinations linked by a route)
+    # balances its own workers over its own jobs.
+    n_o, n_d = len(o), len(d)
+    link = sparse.coo_matrix(f > 0)
+    graph = sparse.coo_matrix(
+        (np.ones(link.nnz), (link.row, n_o + link.col)), shape=(n_o + n_d, n_o + n_d)
+    )
+    _, labels = csgraph.connected_components(graph, directed=False)
+    trips = np.zeros_like(f)
+    for part in np.unique(labels):
+        rows = np.flatnonzero(labels[:n_o] == part)
+        cols = np.flatnonzero(labels[n_o:] == part)
+        if not len(rows) or not len(cols) or o[rows].sum() <= 0 or d[cols].sum() <= 0:
+            continue
+        block = _furness(o[rows], d[cols] * (o[rows].sum() / d[cols].sum()), f[np.ix_(rows, cols)],
+                         tolerance=tolerance, max_iterations=max_iterations)
+        trips[np.ix_(rows, cols)] = block
+    return trips
+
+
+def _furness(
+    o: np.ndarray, d: np.ndarray, f: np.ndarray, *, tolerance: float, max_iterations: int
+) -> np.ndarray:
+    """Balancing factors by Furness iteration on one connected block (equal totals)."""
+    b = np.ones(len(d))
+    for _ in range(max_iterations):
+        fb = f @ (b * d)
+        a = np.divide(1.0, fb, out=np.zeros_like(fb), where=fb > 0)
+        fa = (a * o) @ f
+        b = np.divide(1.0, fa, out=np.zeros_like(fa), where=fa > 0)
+        b = b / max(float(b.max()), 1e-300)
+        fb = f @ (b * d)
+        a = np.divide(1.0, fb, out=np.zeros_like(fb), where=fb > 0)
+        columns = ((a * o) @ f) * b * d
+        if np.abs(columns - d).max() <= tolerance * max(o.sum(), 1.0):
+            break
+    return (a * o)[:, None] * f * (b * d)[None, :]
+
+
+def distance_network(network: Network) -> Network:
+    """The network whose ``bike`` costs are metres: shortest routes by distance
+    that honour one-way streets (the cost of :func:`assign_routes`)."""
+    key = ("distance_network",)
+    cached = network.cache.get(key)
+    if cached is None:
+        cached = replace(network, speed_kmh=np.full(network.n_edges, 3.6))
+        network.cache[key] = cached
+    return cached
+
+
+class RouteTrees:
+    """Shortest-route trees (by distance, one-way streets honoured) from every
+    reachable destination, searched once: the source x destination distance
+    matrix and the assignment of flows share them."""
+
+    def __init__(
+        self,
+        network: Network,
+        sources: Attachment,
+        destinations: Attachment,
+        *,
+        limit_m: float = MAX_UPTAKE_KM * 1000.0,
+        batch: int = 8,
+        check: Callable[[], None] | None = None,
+    ) -> None:
+        self.check = check
+        self.network = distance_network(network)
+        self.sources = sources
+        self.destinations = destinations
+        self.trees: dict[int, tuple[np.ndarray, np.ndarray]] = {}
+        self.results: dict[int, NearestResult] = {}
+        self.graph: ArcGraph | None = None
+        if len(sources) == 0 or not destinations.reachable.any():
+            return
+        graph, d_ok = _with_destinations(self.network, destinations, "bike")
+        self.graph = graph
+        n = self.network.n_nodes
+        self.starts = _SourceStarts(self.network, sources, destinations)
+        for first in range(0, len(d_ok), batch):
+            if check is not None:
+                check()
+            chunk = [int(j) for j in d_ok[first:first + batch]]
+            dist, pred = csgraph.dijkstra(
+                graph.matrix, directed=True, indices=n + np.arange(first, first + len(chunk)),
+                return_predecessors=True, limit=limit_m,
+            )
+            for row, j in enumerate(chunk):
+                self.trees[j] = (dist[row], pred[row].astype(np.int32))
+
+    def _result(self, j: int) -> NearestResult:
+        """Every source's route start towards ``j`` (kept after the first call)."""
+        assert self.graph is not None
+        res = self.results.get(j)
+        if res is None:
+            dist, pred = self.trees[j]
+            res = self.results[j] = self.starts.result(j, self.graph, dist, pred.astype(np.int64))
+        return res
+
+    def distances_m(self) -> np.ndarray:
+        """``(sources, destinations)`` route distance in metres (``inf``: none within the limit)."""
+        out = np.full((len(self.sources), len(self.destinations)), np.inf)
+        if self.graph is None:
+            return out
+        for j in self.trees:
+            out[:, j] = self._result(j).cost
+        return out
+
+    def assign(self, flows: Iterable[tuple[int, np.ndarray]]) -> np.ndarray:
+        """Per edge: the summed flow; ``flows`` yields ``(destination, weight per source)``."""
+        total = np.zeros(self.network.n_edges)
+        if self.graph is None:
+            return total
+        for j, weights in flows:
+            if self.check is not None:
+                self.check()
+            w = np.asarray(weights, dtype=float)
+            tree = self.trees.get(int(j))
+            if tree is None or not (w > 0).any():
+                continue
+            total += flows_to_nearest(self.network, self.sources, self._result(int(j)), w)
+        return total
+
+
+def assign_routes(
+    network: Network,
+    sources: Attachment,
+    destinations: Attachment,
+    flows: Iterable[tuple[int, np.ndarray]],
+    *,
+    limit_m: float = MAX_UPTAKE_KM * 1000.0,
+    batch: int = 8,
+) -> np.ndarray:
+    """Per edge of ``network``: the summed flow on the shortest routes.
+
+    ``flows`` yields ``(destination index, weight per source)``: the
+    weights ride each source's shortest route (by distance, one-way streets
+    honoured) to that destination. A route counts on every edge it travels a
+    positive length of (see :class:`RouteTrees`).
+    """
+    return RouteTrees(network, sources, destinations, limit_m=limit_m, batch=batch).assign(flows)
+
+
+class _SourceStarts:
+    """How every source enters the network (``bike`` costs), computed once,
+    turned into a :class:`NearestResult` per destination search tree."""
+
+    def __init__(self, network: Network, sources: Attachment, destinations: Attachment) -> None:
+        self.n = network.n_nodes
+        self.ns = len(sources)
+        s_owner, flat = sources.expand()
+        self.owner = s_owner
+        self.se = flat.edge
+        self.frac = flat.frac
+        self.conn = connector_cost(network, flat, "bike")
+        to_u, to_v = entry_costs(network, flat, "bike")
+        self.base_u = self.conn + to_u
+        self.base_v = self.conn + to_v
+        self.nu, self.nv = network.u[self.se], network.v[self.se]
+        fwd, bwd = network.weights("bike")
+        d_owner, d_flat = destinations.expand()
+        d_conn = connector_cost(network, d_flat, "bike")
+        s_rows, d_rows = _same_edge_pairs(self.se, d_flat.edge)
+        e = self.se[s_rows]
+        f = d_flat.frac[d_rows]
+        g = self.frac[s_rows]
+        along = np.where(f >= g, part_cost(f - g, fwd[e]), part_cost(g - f, bwd[e]))
+        self.pair_src = s_rows
+        self.pair_dest = d_owner[d_rows]
+        self.pair_cost = self.conn[s_rows] + along + d_conn[d_rows]
+        self.pair_moves = f != g
+        if len(s_owner):
+            self.starts = np.r_[0, np.flatnonzero(s_owner[1:] != s_owner[:-1]) + 1]
+            counts = np.diff(np.r_[self.starts, len(s_owner)])
+            self.counts = counts
+            self.rank = np.arange(len(s_owner)) - np.repeat(self.starts, counts)
+
+    def result(self, j: int, graph: ArcGraph, dist: np.ndarray, pred: np.ndarray) -> NearestResult:
+        ns = self.ns
+        cu = self.base_u + dist[self.nu]
+        cv = self.base_v + dist[self.nv]
+        via_u = cu <= cv
+        c_cost = np.where(via_u, cu, cv)
+        c_entry = np.where(via_u, self.nu, self.nv)
+        c_ridden = np.where(via_u, self.frac > 0, self.frac < 1)
+        # The destination on a source's candidate edge: directly along it.
+        mine = self.pair_dest == j
+        if mine.any():
+            rows, direct = self.pair_src[mine], self.pair_cost[mine]
+            better = direct < c_cost[rows]
+            r = rows[better]
+            c_cost[r] = direct[better]
+            c_entry[r] = -1
+            c_ridden[r] = self.pair_moves[mine][better]
+        cost = np.full(ns, np.inf)
+        entry = np.full(ns, -1, dtype=np.int64)
+        src_edge = np.full(ns, -1, dtype=np.int64)
+        src_ridden = np.zeros(ns, bool)
+        if len(self.owner):
+            key = c_cost + TIE_EPS * self.rank
+            best_key = np.minimum.reduceat(key, self.starts)
+            hits = np.flatnonzero(key == np.repeat(best_key, self.counts))
+            first = hits[np.r_[True, self.owner[hits][1:] != self.owner[hits][:-1]]]
+            owner = self.owner[first]
+            cost[owner] = c_cost[first]
+            entry[owner] = c_entry[first]
+            src_edge[owner] = self.se[first]
+            src_ridden[owner] = c_ridden[first]
+        hit = np.isfinite(cost)
+        entry[~hit] = -1
+        src_edge[~hit] = -1
+        dest = np.where(hit, j, -1).astype(np.int64)
+        return NearestResult(cost, dest, entry, dist, pred, graph, self.n, src_edge, src_ridden)

@@ -1,0 +1,218 @@
+"""Access to opportunities: cumulative counts, decay-weighted potential, k-th nearest.
+
+For every source point (a dwelling) and a set of weighted opportunity points
+(jobs, schools ...), over the walking or cycling network:
+
+* **cumulative opportunities** within each threshold: the summed weight of
+  the opportunities whose network cost is at most the threshold (Conveyal's
+  "cumulative opportunities" measure);
+* **potential**: ``sum_j w_j * exp(-beta * c_ij)``, a negative-exponential
+  decay-weighted sum (the form Iacono, Krizek & El-Geneidy 2010 fitted for
+  walking and cycling); ``beta = ln 2 / half_life``, so an opportunity at
+  the half-life counts for half;
+* **k-th nearest**: the cost to the k-th nearest opportunity (counted as
+  features, not by weight), ``inf`` when fewer than ``k`` are within reach.
+
+Costs are those of :mod:`kernel`: metres walking, seconds cycling, from the
+point over its attachment to the network and on to the opportunity's
+attachment; a source and an opportunity on the same edge also go directly
+along it. Searches start at the opportunities (reversed graph), are bounded
+by ``limit``, and per opportunity only the sources its search reached are
+touched, so the work follows the searched area and memory stays one row
+per source.
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Callable, Iterator, Sequence
+from dataclasses import dataclass
+
+import numpy as np
+
+from slimmeregio.scenarios.attach import Attachment, connector_cost, entry_costs, part_cost
+from slimmeregio.scenarios.kernel import _same_edge_pairs, iter_reach
+from slimmeregio.scenarios.network import Network
+
+__all__ = [
+    "Access",
+    "cost_chunks",
+    "sparse_costs",
+    "decay_beta",
+    "opportunity_access",
+]
+
+
+
+def decay_beta(half_life: float) -> float:
+    """The negative-exponential ``beta`` for which the weight halves at ``half_life``."""
+    if not half_life > 0:
+        raise ValueError("half_life must be positive")
+    return math.log(2.0) / half_life
+
+
+@dataclass(frozen=True, eq=False)
+class Access:
+    """Access of every source point to a set of opportunities.
+
+    Attributes
+    ----------
+    thresholds
+        The cumulative thresholds (cost units: m walking, s cycling).
+    cumulative
+        ``(sources, thresholds)``: summed opportunity weight within each.
+    potential
+        Per source: ``sum_j w_j exp(-beta c_ij)`` over the opportunities
+        within ``limit``.
+    kth
+        Per source: cost to the ``k``-th nearest opportunity (``inf`` if
+        fewer within ``limit``; NaN for sources not attached).
+    """
+
+    thresholds: tuple[float, ...]
+    cumulative: np.ndarray
+    potential: np.ndarray
+    kth: np.ndarray
+
+
+def sparse_costs(
+    network: Network,
+    sources: Attachment,
+    opportunities: Attachment,
+    *,
+    mode: str,
+    limit: float,
+    batch: int = 16,
+) -> Iterator[tuple[int, np.ndarray, np.ndarray]]:
+    """Yield ``(opportunity, sources, costs)`` per reachable opportunity.
+
+    ``sources`` (ascending indices) are the source points within ``limit``
+    of that opportunity and ``costs`` their network costs; the others are
+    out of reach. Work per opportunity follows the area its bounded search
+    reached, not the whole region.
+    """
+    if len(sources) == 0 or not opportunities.reachable.any():
+        return
+    s_owner, flat = sources.expand()
+    if len(s_owner) == 0:
+        return
+    se = flat.edge
+    s_conn = connector_cost(network, flat, mode)
+    to_u, to_v = entry_costs(network, flat, mode)
+    base_u, base_v = s_conn + to_u, s_conn + to_v
+    nu, nv = network.u[se], network.v[se]
+    # Opportunities on a source's candidate edge: directly along the edge.
+    fwd, bwd = network.weights(mode)
+    d_owner, d_flat = opportunities.expand()
+    d_conn = connector_cost(network, d_flat, mode)
+    s_rows, d_rows = _same_edge_pairs(se, d_flat.edge)
+    direct: dict[int, tuple[np.ndarray, np.ndarray]] = {}
+    if len(s_rows):
+        e = se[s_rows]
+        f = d_flat.frac[d_rows]
+        g = flat.frac[s_rows]
+        along = np.where(f >= g, part_cost(f - g, fwd[e]), part_cost(g - f, bwd[e]))
+        cost = s_conn[s_rows] + along + d_conn[d_rows]
+        opp = d_owner[d_rows]
+        for j in np.unique(opp):
+            sel = opp == j
+            direct[int(j)] = (s_owner[s_rows[sel]], cost[sel])
+    for j, row in iter_reach(network, opportunities, mode=mode, limit=limit, batch=batch):
+        du, dv = row[nu], row[nv]
+        live = np.flatnonzero(np.isfinite(du) | np.isfinite(dv))
+        c = np.minimum(base_u[live] + du[live], base_v[live] + dv[live])
+        lo = s_owner[live]
+        if j in direct:
+            own, dc = direct[j]
+            lo = np.concatenate([lo, own])
+            c = np.concatenate([c, dc])
+            order = np.argsort(lo, kind="stable")
+            lo, c = lo[order], c[order]
+        if len(lo) == 0:
+            yield j, lo, c
+            continue
+        first = np.r_[0, np.flatnonzero(lo[1:] != lo[:-1]) + 1]
+        owners, best = lo[first], np.minimum.reduceat(c, first)
+        keep = best <= limit
+        yield j, owners[keep], best[keep]
+
+
+def cost_chunks(
+    network: Network,
+    sources: Attachment,
+    opportunities: Attachment,
+    *,
+    mode: str,
+    limit: float,
+) -> Iterator[tuple[np.ndarray, np.ndarray]]:
+    """Yield ``(opportunity indices, costs)``, one opportunity at a time.
+
+    ``costs`` is ``(1, len(sources))``: the network cost from each source,
+    ``inf`` beyond ``limit`` or without a route (dense form of
+    :func:`sparse_costs`). Unreachable opportunities are never yielded.
+    """
+    for j, owners, costs in sparse_costs(network, sources, opportunities, mode=mode, limit=limit):
+        out = np.full((1, len(sources)), np.inf)
+        out[0, owners] = costs
+        yield np.array([j], dtype=np.int64), out
+
+
+def opportunity_access(
+    network: Network,
+    sources: Attachment,
+    opportunities: Attachment,
+    weights: np.ndarray,
+    *,
+    mode: str,
+    thresholds: Sequence[float],
+    half_life: float,
+    k: int = 1,
+    limit: float | None = None,
+    check: Callable[[], None] | None = None,
+) -> Access:
+    """Cumulative opportunities, potential and k-th nearest cost per source.
+
+    Parameters
+    ----------
+    network
+        The network (costs: ``walk`` metres, ``bike`` seconds).
+    sources, opportunities
+        Attached points; ``weights`` one per opportunity (jobs, pupils ...).
+    mode
+        ``"walk"`` or ``"bike"``.
+    thresholds
+        Cumulative thresholds in cost units (m or s).
+    half_life
+        Cost at which the potential's decay weight is one half.
+    k
+        Rank of the nearest opportunity whose cost is returned.
+    limit
+        Search bound (cost units); default the largest of the thresholds
+        and eight half-lives (where the decay weight is below 0.4 %).
+    check
+        Called once per opportunity; raises to cancel (``Task.check``).
+    """
+    thr = tuple(float(t) for t in thresholds)
+    ns = len(sources)
+    weights = np.asarray(weights, dtype=float)
+    bound = float(limit) if limit is not None else max([*thr, 8.0 * half_life])
+    beta = decay_beta(half_life)
+    cumulative = np.zeros((ns, len(thr)))
+    potential = np.zeros(ns)
+    k = max(1, int(k))
+    best = np.full((ns, k), np.inf)
+    for j, owners, costs in sparse_costs(network, sources, opportunities, mode=mode, limit=bound):
+        if check is not None:
+            check()
+        if len(owners) == 0:
+            continue
+        w = float(weights[j])
+        for t, value in enumerate(thr):
+            cumulative[owners, t] += w * (costs <= value)
+        potential[owners] += w * np.exp(-beta * costs)
+        # Keep the k smallest costs per source (each opportunity counts once).
+        merged = np.column_stack([best[owners], costs])
+        best[owners] = np.sort(merged, axis=1)[:, :k]
+    kth = np.sort(best, axis=1)[:, k - 1] if ns else np.zeros(0)
+    kth = np.where(sources.reachable, kth, np.nan)
+    return Access(thr, cumulative, potential, kth)
