@@ -41,6 +41,7 @@ __all__ = [
     "finish_nearest",
     "flows_to_nearest",
     "iter_reach",
+    "iter_reach_chunks",
     "nearest_destination",
     "point_distances",
     "reach_from",
@@ -501,6 +502,23 @@ def iter_reach(
     destination (``inf`` beyond ``limit``). Searches run ``batch`` at a time,
     so memory stays bounded however many destinations there are.
     """
+    for which, dist in iter_reach_chunks(network, dests, mode=mode, limit=limit, batch=batch):
+        for row, j in zip(dist, which, strict=True):
+            yield int(j), row
+
+
+def iter_reach_chunks(
+    network: Network,
+    dests: Attachment,
+    *,
+    mode: str,
+    limit: float,
+    batch: int = 16,
+) -> Iterator[tuple[np.ndarray, np.ndarray]]:
+    """Yield ``(destination indices, node costs)`` per batch of reachable
+    destinations: row ``i`` of the ``(batch, n_nodes)`` cost matrix holds the
+    travel costs from every network node to destination ``indices[i]``
+    (``inf`` beyond ``limit``). For callers that process a batch at once."""
     n = network.n_nodes
     if not dests.reachable.any():
         return
@@ -508,9 +526,7 @@ def iter_reach(
     for start in range(0, len(d_ok), batch):
         chunk = np.arange(start, min(start + batch, len(d_ok)))
         dist = csgraph.dijkstra(graph.matrix, directed=True, indices=n + chunk, limit=limit)
-        dist = np.atleast_2d(dist)
-        for row, j in zip(dist, chunk, strict=True):
-            yield int(d_ok[j]), row[:n]
+        yield d_ok[chunk], np.atleast_2d(dist)[:, :n]
 
 
 def reach_from(

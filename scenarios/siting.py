@@ -13,12 +13,14 @@ bound) recomputes few gains per round. Greedy maximum coverage is within
 from __future__ import annotations
 
 import heapq
+from collections.abc import Iterator
 
 import geopandas as gpd
 import numpy as np
 import pandas as pd
 import shapely
 from scipy import sparse
+from scipy.sparse import csgraph
 
 from slimmeregio.layers.model import ANALYSIS_CRS
 from slimmeregio.layers.progress import CancelCheck, ProgressCallback, Task
@@ -30,7 +32,7 @@ from slimmeregio.scenarios.attach import (
     part_cost,
 )
 from slimmeregio.scenarios.indicators import Situation
-from slimmeregio.scenarios.kernel import iter_reach, nearest_destination
+from slimmeregio.scenarios.kernel import nearest_destination, same_edge_pairs, with_destinations
 from slimmeregio.scenarios.network import Network
 from slimmeregio.scenarios.results import SitingResult
 
@@ -94,59 +96,153 @@ def coverage_sets(
     # One row per (housing point, candidate edge); a point is covered when
     # any of its rows is.
     owner, flat = housing.expand()
-    if len(owner) == 0:
+    if len(owner) == 0 or not candidates.reachable.any():
         return sets
-    n = network.n_nodes
-    rows_all = np.arange(len(owner))
+    n_house = len(housing)
     conn = connector_cost(network, flat, "bike")
     to_u, to_v = entry_costs(network, flat, "bike")
-    hu = network.u[flat.edge]
-    hv = network.v[flat.edge]
-    # Node -> candidate rows entering there.
-    incidence = sparse.csr_matrix(
-        (np.ones(2 * len(owner)), (np.concatenate([hu, hv]), np.concatenate([rows_all, rows_all]))),
-        shape=(n, len(owner)),
-    )
+    # Entries: (node, housing row, cost from the node along the edge to the
+    # row's point). The row's cost through node x is conn + (entry + d[x]);
+    # the minimum over its two nodes equals conn + min(...) exactly (rounding
+    # is monotone). Entries that exceed the limit on their own never count.
+    e_node = np.concatenate([network.u[flat.edge], network.v[flat.edge]])
+    e_row = np.concatenate([np.arange(len(owner)), np.arange(len(owner))])
+    e_cost = np.concatenate([to_u, to_v])
+    useful = conn[e_row] + e_cost <= limit_s
+    e_node, e_row, e_cost = e_node[useful], e_row[useful], e_cost[useful]
+    order = np.argsort(e_node, kind="stable")
+    e_node, e_row, e_cost = e_node[order], e_row[order], e_cost[order]
+    e_ptr = np.zeros(network.n_nodes + 1, np.int64)
+    np.cumsum(np.bincount(e_node, minlength=network.n_nodes), out=e_ptr[1:])
+    e_conn = conn[e_row]
+    e_owner = owner[e_row].astype(np.int64)
+    # Housing indices as int32 when they fit: thousands of sets of thousands of points.
+    index_type = np.int32 if n_house < 2**31 else np.int64
+    same_cand, same_house = _same_edge_hits(network, flat, owner, candidates, limit_s)
+    same_order = np.argsort(same_cand, kind="stable")
+    same_cand, same_house = same_cand[same_order], same_house[same_order]
+    mark = np.zeros(_BATCH * n_house, bool)
+    done = 0
+    for which, nodes, dist in _local_searches(network, candidates, limit_s):
+        # All (search, node) pairs within the limit, then the housing
+        # entries at those nodes, all searches of the batch at once.
+        r, local = np.nonzero(dist <= limit_s)
+        node = nodes[local]
+        d = dist[r, local]
+        count = e_ptr[node + 1] - e_ptr[node]
+        offset = np.arange(int(count.sum())) - np.repeat(np.cumsum(count) - count, count)
+        pos = np.repeat(e_ptr[node], count) + offset
+        rr = np.repeat(r, count)
+        inside = e_conn[pos] + (e_cost[pos] + np.repeat(d, count)) <= limit_s
+        mark[rr[inside] * n_house + e_owner[pos[inside]]] = True
+        for i, j in enumerate(which.tolist()):
+            lo, hi = np.searchsorted(same_cand, [j, j + 1])
+            mark[i * n_house + same_house[lo:hi]] = True
+        hits = np.flatnonzero(mark[: len(which) * n_house])
+        mark[hits] = False
+        search_of = hits // n_house
+        bounds = np.searchsorted(search_of, np.arange(len(which) + 1))
+        points = (hits % n_house).astype(index_type)
+        for i, j in enumerate(which.tolist()):
+            sets[j] = points[bounds[i] : bounds[i + 1]]
+        done += len(which)
+        task.report(done / max(k, 1), "candidate coverage")
+    return sets
+
+
+#: Candidates searched together (one cost matrix row each).
+_BATCH = 32
+
+
+def _local_searches(
+    network: Network, candidates: Attachment, limit_s: float
+) -> Iterator[tuple[np.ndarray, np.ndarray, np.ndarray]]:
+    """Bounded searches from the candidates, each batch on a local graph.
+
+    Yields ``(candidate indices, network nodes, costs)``: ``costs[i, m]`` is
+    the travel cost from ``nodes[m]`` to candidate ``indices[i]`` (``inf``
+    beyond ``limit_s``); nodes not listed are beyond the limit. A batch
+    holds nearby candidates and its graph only the nodes within straight
+    distance ``vmax * limit_s`` of them, where ``vmax`` is the largest
+    straight distance per unit of cost over all arcs: a path costing at most
+    ``limit_s`` cannot leave that disc, so the costs equal a search on the
+    whole network exactly, at a fraction of the per-search set-up cost.
+    """
+    n = network.n_nodes
+    graph, d_ok = with_destinations(network, candidates, "bike")
+    m = graph.matrix
+    size = m.shape[0]
+    xy = np.vstack([np.asarray(network.node_xy, float), np.asarray(candidates.xy, float)[d_ok]])
+    tails = np.repeat(np.arange(size), np.diff(m.indptr))
+    chord = np.hypot(*(xy[tails] - xy[m.indices]).T)
+    with np.errstate(divide="ignore", invalid="ignore"):
+        ratio = np.where(chord > 0, chord / m.data, 0.0)
+    vmax = float(ratio.max()) if len(ratio) else 0.0
+    reach_m = vmax * limit_s * (1.0 + 1e-9) + 1.0
+    if not (np.isfinite(reach_m) and np.isfinite(xy).all()):
+        reach_m = np.inf
+    cxy = xy[n:]
+    # Nearby candidates together: tiles of about the reach.
+    tile = max(reach_m / 2.0, 500.0) if np.isfinite(reach_m) else np.inf
+    if np.isfinite(tile):
+        cells = np.floor(cxy / tile).astype(np.int64)
+        order = np.lexsort((cells[:, 0], cells[:, 1]))
+        keys = cells[order]
+        starts = np.flatnonzero(np.r_[True, (keys[1:] != keys[:-1]).any(axis=1)])
+        groups = np.split(order, starts[1:])
+    else:
+        groups = [np.arange(len(d_ok))]
+    by_x = np.argsort(xy[:n, 0], kind="stable")
+    sorted_x = xy[:n, 0][by_x]
+    lookup = np.full(size, -1, np.int64)
+    for group in groups:
+        for first in range(0, len(group), _BATCH):
+            chunk = group[first : first + _BATCH]
+            if np.isfinite(reach_m):
+                lo_x, lo_y = cxy[chunk].min(axis=0) - reach_m
+                hi_x, hi_y = cxy[chunk].max(axis=0) + reach_m
+                a = int(np.searchsorted(sorted_x, lo_x, side="left"))
+                b = int(np.searchsorted(sorted_x, hi_x, side="right"))
+                near = by_x[a:b]
+                y = xy[near, 1]
+                nodes = np.sort(near[(y >= lo_y) & (y <= hi_y)])
+            else:
+                nodes = np.arange(n)
+            local = np.concatenate([nodes, n + chunk])
+            lookup[local] = np.arange(len(local))
+            count = m.indptr[local + 1] - m.indptr[local]
+            offset = np.arange(int(count.sum())) - np.repeat(np.cumsum(count) - count, count)
+            pos = np.repeat(m.indptr[local], count) + offset
+            col = lookup[m.indices[pos]]
+            keep = col >= 0
+            lookup[local] = -1
+            row = np.repeat(np.arange(len(local)), count)[keep]
+            indptr = np.zeros(len(local) + 1, np.int64)
+            np.cumsum(np.bincount(row, minlength=len(local)), out=indptr[1:])
+            sub = sparse.csr_matrix((m.data[pos[keep]], col[keep], indptr), shape=(len(local), len(local)))
+            dist = csgraph.dijkstra(sub, directed=True, indices=len(nodes) + np.arange(len(chunk)), limit=limit_s)
+            yield d_ok[chunk], nodes, np.atleast_2d(dist)[:, : len(nodes)]
+
+
+def _same_edge_hits(
+    network: Network, flat: Attachment, owner: np.ndarray, candidates: Attachment, limit_s: float
+) -> tuple[np.ndarray, np.ndarray]:
+    """``(candidate, housing point)`` pairs covered directly along a shared
+    edge (without passing a node), for reachable candidates."""
     fwd, bwd = network.weights("bike")
+    conn = connector_cost(network, flat, "bike")
     c_owner, c_flat = candidates.expand()
     cand_conn = connector_cost(network, c_flat, "bike")
-    c_start = np.searchsorted(c_owner, np.arange(k))
-    c_end = np.searchsorted(c_owner, np.arange(k), side="right")
-    order = np.argsort(flat.edge, kind="stable")
-    uniq, starts = np.unique(flat.edge[order], return_index=True)
-    by_edge = dict(zip(uniq.tolist(), np.split(order, starts[1:]), strict=True))
-    mark = np.zeros(len(housing), bool)
-    # Housing indices as int32 when they fit: thousands of sets of thousands of points.
-    index_type = np.int32 if len(housing) < 2**31 else np.int64
-    reaches = iter_reach(network, candidates, mode="bike", limit=limit_s, batch=32)
-    for done, (j, dist) in enumerate(reaches, start=1):
-        reached = np.flatnonzero(dist <= limit_s)
-        if len(reached):
-            sub = incidence[reached]
-            near = sub.indices  # duplicates are harmless: the sets are made unique below
-            cost = conn[near] + np.minimum(to_u[near] + dist[hu[near]], to_v[near] + dist[hv[near]])
-            inside = near[cost <= limit_s]
-        else:
-            inside = np.zeros(0, np.int64)
-        found = [inside]
-        for r in range(int(c_start[j]), int(c_end[j])):
-            e = int(c_flat.edge[r])
-            same = by_edge.get(e)
-            if same is None:
-                continue
-            f = c_flat.frac[r]
-            g = flat.frac[same]
-            along = np.where(f >= g, part_cost(f - g, fwd[e]), part_cost(g - f, bwd[e]))
-            direct = conn[same] + along + cand_conn[r]
-            found.append(same[direct <= limit_s])
-        rows = np.concatenate(found) if len(found) > 1 else inside
-        hit = owner[rows]
-        mark[hit] = True
-        sets[j] = np.flatnonzero(mark).astype(index_type)
-        mark[hit] = False
-        if done % 64 == 0:
-            task.report(done / max(k, 1), "candidate coverage")
-    return sets
+    ci, hi = same_edge_pairs(c_flat.edge, flat.edge)
+    ok = candidates.reachable[c_owner[ci]]
+    ci, hi = ci[ok], hi[ok]
+    e = c_flat.edge[ci]
+    f = c_flat.frac[ci]
+    g = flat.frac[hi]
+    along = np.where(f >= g, part_cost(f - g, fwd[e]), part_cost(g - f, bwd[e]))
+    direct = conn[hi] + along + cand_conn[ci]
+    hit = direct <= limit_s
+    return c_owner[ci[hit]].astype(np.int64), owner[hi[hit]].astype(np.int64)
 
 
 def celf(

@@ -12,7 +12,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from slimmeregio.layers.model import ANALYSIS_CRS
-from slimmeregio.scenarios.attach import attach_points
+from slimmeregio.scenarios.attach import attach_points, connector_cost, entry_costs
 from slimmeregio.scenarios.engine import (
     evaluate,
     prepare_base,
@@ -21,7 +21,7 @@ from slimmeregio.scenarios.engine import (
     suggest_sites,
 )
 from slimmeregio.scenarios.model import AddMobipunt, Parameters, Scenario
-from slimmeregio.scenarios.siting import celf, coverage_sets
+from slimmeregio.scenarios.siting import candidate_sites, celf, coverage_sets
 
 from ._reference import nearest_costs
 from .conftest import X0, Y0, synthetic_project
@@ -68,6 +68,53 @@ def test_coverage_sets_equal_networkx(small_base) -> None:
         one = attach_points(sit.network, cands.xy[j : j + 1], max_snap_m=300)
         ref = nearest_costs(sit.network, sit.housing_att, one, "bike")
         assert set(sets[j].tolist()) == set(np.flatnonzero(ref <= limit).tolist())
+
+
+def test_coverage_sets_equal_whole_network_searches(region_base) -> None:
+    """On the embedded region, the local per-batch searches give the same sets
+    as a bounded search over the whole network per candidate, written out
+    plainly here (the formula the sets are defined by)."""
+    sit = situation(region_base, None)
+    net, h = sit.network, sit.housing_att
+    w = sit.housing["dwellings"].to_numpy(float)
+    cand = candidate_sites(net, h.xy, w)
+    pick = np.linspace(0, len(cand) - 1, 60).round().astype(int)
+    cxy = shapely.get_coordinates(cand.geometry.values)[pick]
+    c_att = attach_points(net, cxy, cand["candidate_id"].to_numpy(object)[pick], max_snap_m=300)
+    limit = 300.0
+    sets = coverage_sets(net, h, c_att, limit_s=limit)
+    owner, flat = h.expand()
+    conn = connector_cost(net, flat, "bike")
+    to_u, to_v = entry_costs(net, flat, "bike")
+    fwd, bwd = net.weights("bike")
+    c_owner, c_flat = c_att.expand()
+    c_conn = connector_cost(net, c_flat, "bike")
+    checked = 0
+    for j, dist in reach_from_all(net, c_att, limit):
+        cost = conn + np.minimum(to_u + dist[net.u[flat.edge]], to_v + dist[net.v[flat.edge]])
+        for r in np.flatnonzero(c_owner == j):
+            e = c_flat.edge[r]
+            same = flat.edge == e
+            f, g = c_flat.frac[r], flat.frac[same]
+            with np.errstate(invalid="ignore"):  # a zero fraction costs 0, even one way
+                along = np.where(f > g, (f - g) * fwd[e], np.where(g > f, (g - f) * bwd[e], 0.0))
+            cost[same] = np.minimum(cost[same], conn[same] + along + c_conn[r])
+        expected = np.unique(owner[cost <= limit])
+        np.testing.assert_array_equal(sets[j], expected)
+        checked += len(expected) > 0
+    assert checked > 30
+
+
+def reach_from_all(net, c_att, limit):
+    """Per reachable candidate: bounded costs from every node, one whole-network search each."""
+    from scipy.sparse.csgraph import dijkstra
+
+    from slimmeregio.scenarios.kernel import with_destinations
+
+    graph, d_ok = with_destinations(net, c_att, "bike")
+    for i, j in enumerate(d_ok):
+        dist = dijkstra(graph.matrix, directed=True, indices=net.n_nodes + i, limit=limit)
+        yield int(j), dist[: net.n_nodes]
 
 
 def test_siting_finds_the_brute_force_optimum(small_base) -> None:
