@@ -22,6 +22,7 @@ __all__ = [
     "group_indicators",
     "municipality_table",
     "planned_mask",
+    "region_and_municipalities",
     "weighted_quantile",
 ]
 
@@ -98,9 +99,9 @@ def _arrays(frame: pd.DataFrame, brussels: bool) -> dict[str, np.ndarray]:
 def planned_mask(status: pd.Series) -> np.ndarray:
     """Which housing rows are planned (status ``gepland`` or a synonym such as
     ``vergund`` or ``in aanbouw``), not lived in today."""
-    values = status.fillna("").astype(str)
-    lookup = {v: canonical_value(Role.HOUSING, "status", v) == "gepland" for v in values.unique()}
-    return values.map(lookup).to_numpy(dtype=bool)
+    codes, uniques = pd.factorize(status.fillna("").astype(str))
+    planned = np.array([canonical_value(Role.HOUSING, "status", str(v)) == "gepland" for v in uniques], dtype=bool)
+    return planned[codes] if len(codes) else np.zeros(0, bool)
 
 
 def group_indicators(
@@ -188,9 +189,28 @@ def municipality_table(
 ) -> pd.DataFrame:
     """Indicators per municipality: the project's municipalities in their order, then
     any other ``nis`` of the dwellings."""
+    return _municipality_rows(dw, _arrays(dw, brussels), municipalities, params)
+
+
+def region_and_municipalities(
+    dw: pd.DataFrame,
+    municipalities: gpd.GeoDataFrame | None,
+    params: Parameters,
+    *,
+    brussels: bool = False,
+) -> tuple[dict[str, float], pd.DataFrame]:
+    """:func:`group_indicators` of all dwellings and :func:`municipality_table`,
+    from one set of columns."""
     arrays = _arrays(dw, brussels)
-    nis_values = dw["nis"].astype(str).to_numpy()
-    muni_values = dw["municipality"].astype(str).to_numpy()
+    return _indicators(arrays, params, None), _municipality_rows(dw, arrays, municipalities, params)
+
+
+def _municipality_rows(
+    dw: pd.DataFrame,
+    arrays: dict[str, np.ndarray],
+    municipalities: gpd.GeoDataFrame | None,
+    params: Parameters,
+) -> pd.DataFrame:
     names: dict[str, str] = {}
     order: list[str] = []
     if municipalities is not None:
@@ -199,14 +219,18 @@ def municipality_table(
         ):
             names[nis] = name
             order.append(nis)
-    uniq, inverse = np.unique(nis_values, return_inverse=True)
-    groups = {str(u): np.flatnonzero(inverse == i) for i, u in enumerate(uniq)}
+    # One stable sort of the codes: each municipality's rows, ascending.
+    codes, uniq = pd.factorize(dw["nis"].astype(str), use_na_sentinel=False)
+    by_code = np.argsort(codes, kind="stable")
+    bounds = np.searchsorted(codes[by_code], np.arange(len(uniq) + 1))
+    groups = {str(u): by_code[bounds[i] : bounds[i + 1]] for i, u in enumerate(uniq)}
+    muni_values = dw["municipality"]
     empty = np.zeros(0, dtype=np.int64)
     rows = []
     for nis in [*order, *sorted(k for k in groups if k not in names)]:
         idx = groups.get(nis, empty)
         name = names.get(nis)
         if name is None:
-            name = str(muni_values[idx[0]]) if len(idx) else ""
+            name = str(muni_values.iloc[int(idx[0])]) if len(idx) else ""
         rows.append({"nis": nis, "name": name, **_indicators(arrays, params, idx)})
     return pd.DataFrame(rows)

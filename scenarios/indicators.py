@@ -33,8 +33,8 @@ from slimmeregio.scenarios.brussels import NO_BRUSSELS_NOTE, inside
 from slimmeregio.scenarios.dwelling_stats import (
     coverage_curve,
     group_indicators,
-    municipality_table,
     planned_mask,
+    region_and_municipalities,
     weighted_quantile,
 )
 from slimmeregio.scenarios.incremental import KeptNearest, keep_nearest, nearest_with_reuse
@@ -199,19 +199,19 @@ def evaluate_situation(
     st_ids = stations["station_id"].astype(str).to_numpy(dtype=object)
     dw = gpd.GeoDataFrame(
         {
-            "housing_id": housing["housing_id"].astype(str).to_numpy(),
-            "name": housing["name"].fillna("").astype(str).to_numpy(),
-            "status": housing["status"].fillna("").astype(str).to_numpy(),
+            "housing_id": _text(housing["housing_id"]),
+            "name": _text(housing["name"].fillna("")),
+            "status": _text(housing["status"].fillna("")),
             "dwellings": dwellings_n.astype(np.int64),
             "inhabitants": dwellings_n * params.household_size,
-            "nis": housing["nis"].fillna("").astype(str).to_numpy(),
-            "municipality": housing["municipality"].fillna("").astype(str).to_numpy(),
+            "nis": _text(housing["nis"].fillna("")),
+            "municipality": _text(housing["municipality"].fillna("")),
             "walk_m_mobipunt": walk_m,
             "bike_min_mobipunt": bike_s / 60.0,
-            "mobipunt_id": _ids_of(bike_dest, mobi_ids),
+            "mobipunt_id": _id_column(bike_dest, mobi_ids),
             "walk_m_station": walk_st,
             "bike_min_station": bike_st_s / 60.0,
-            "station_id": _ids_of(st_dest, st_ids),
+            "station_id": _id_column(st_dest, st_ids),
             "bike_min_brussels": bx.minutes,
             "brussels_entry_id": bx.entry_id,
             "in_brussels": bx.inside if bx.inside is not None else np.zeros(len(housing), bool),
@@ -225,8 +225,7 @@ def evaluate_situation(
     task.report(0.45, "indicators")
 
     t1 = time.perf_counter()
-    region = group_indicators(dw, params, brussels=bx.active)
-    municipalities = municipality_table(dw, sit.municipalities, params, brussels=bx.active)
+    region, municipalities = region_and_municipalities(dw, sit.municipalities, params, brussels=bx.active)
     curve = coverage_curve(dw, params.curve_max_min)
     timings["indicators"] = time.perf_counter() - t1
 
@@ -443,6 +442,21 @@ def _ids_of(index: np.ndarray, ids: np.ndarray) -> np.ndarray:
     hit = index >= 0
     out[hit] = ids[index[hit]]
     return out
+
+
+def _id_column(index: np.ndarray, ids: np.ndarray) -> np.ndarray | pd.api.extensions.ExtensionArray:
+    """:func:`_ids_of` as the column the frame would infer from it (strings,
+    missing where -1), taken from the few ids instead of one object per row."""
+    index = np.asarray(index, dtype=np.int64)
+    if not (index >= 0).any():
+        return _ids_of(index, ids)  # all missing: the frame keeps an object column
+    small = pd.array([*np.asarray(ids, dtype=object).tolist(), None], dtype="str")
+    return small.take(np.where(index >= 0, index, len(ids)))
+
+
+def _text(values: pd.Series) -> pd.api.extensions.ExtensionArray:
+    """A column as a string array, positionally (no round trip through objects)."""
+    return values.astype("str").array
 
 
 def _unreachable(parts: Iterable[tuple[str, Attachment | None]]) -> pd.DataFrame:
