@@ -110,10 +110,15 @@ def coverage_sets(
     e_cost = np.concatenate([to_u, to_v])
     useful = conn[e_row] + e_cost <= limit_s
     e_node, e_row, e_cost = e_node[useful], e_row[useful], e_cost[useful]
-    order = np.argsort(e_node, kind="stable")
-    e_node, e_row, e_cost = e_node[order], e_row[order], e_cost[order]
-    e_ptr = np.zeros(network.n_nodes + 1, np.int64)
-    np.cumsum(np.bincount(e_node, minlength=network.n_nodes), out=e_ptr[1:])
+    # Grouped by node, stably (a counting sort: the CSR build of a matrix
+    # whose column of each entry is its position).
+    by_node = sparse.csr_matrix(
+        (np.ones(len(e_node), bool), (e_node, np.arange(len(e_node)))),
+        shape=(network.n_nodes, len(e_node)),
+    )
+    order = by_node.indices
+    e_row, e_cost = e_row[order], e_cost[order]
+    e_ptr = by_node.indptr.astype(np.int64)
     e_conn = conn[e_row]
     e_owner = owner[e_row].astype(np.int64)
     # Housing indices as int32 when they fit: thousands of sets of thousands of points.
