@@ -265,7 +265,11 @@ class RouteTrees:
         limit_m: float = MAX_UPTAKE_KM * 1000.0,
         batch: int = 8,
         check: Callable[[], None] | None = None,
+        known: dict[int, tuple[np.ndarray, np.ndarray]] | None = None,
     ) -> None:
+        """``known``: trees of destinations an edit cannot have changed
+        (``(dist, pred)`` on this network's numbering, see
+        :mod:`opportunity_reuse`); only the others are searched."""
         self.check = check
         self.network = distance_network(network)
         self.sources = sources
@@ -279,16 +283,22 @@ class RouteTrees:
         self.graph = graph
         n = self.network.n_nodes
         self.starts = _SourceStarts(self.network, sources, destinations)
-        for first in range(0, len(d_ok), batch):
+        known = known or {}
+        todo = np.array([p for p, j in enumerate(d_ok) if int(j) not in known], dtype=np.int64)
+        for first in range(0, len(todo), batch):
             if check is not None:
                 check()
-            chunk = [int(j) for j in d_ok[first:first + batch]]
+            pos = todo[first:first + batch]
             dist, pred = csgraph.dijkstra(
-                graph.matrix, directed=True, indices=n + np.arange(first, first + len(chunk)),
-                return_predecessors=True, limit=limit_m,
+                graph.matrix, directed=True, indices=n + pos, return_predecessors=True, limit=limit_m,
             )
-            for row, j in enumerate(chunk):
-                self.trees[j] = (dist[row], pred[row].astype(np.int32))
+            dist, pred = np.atleast_2d(dist), np.atleast_2d(pred)
+            for row, p in enumerate(pos):
+                self.trees[int(d_ok[p])] = (dist[row], pred[row].astype(np.int32))
+        for j in d_ok:
+            if int(j) in known:
+                self.trees[int(j)] = known[int(j)]
+        self.trees = {int(j): self.trees[int(j)] for j in d_ok}
 
     def _result(self, j: int) -> NearestResult:
         """Every source's route start towards ``j`` (kept after the first call)."""

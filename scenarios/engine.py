@@ -442,6 +442,7 @@ def situation(base: Base, scenario: Scenario | None = None) -> Situation:
             base.opportunities, network, edge_map=edge_map, new_edges=applied.new_edges,
             max_snap_m=params.max_snap_m, same_snap=same_snap,
         ),
+        edge_map=edge_map,
     )
 
 
@@ -504,6 +505,7 @@ def evaluate(
         reuse = Reuse(
             service_areas=dict(zip(areas["mobipunt_id"].astype(str), areas.geometry.values, strict=True)),
             directness=base_eval.network.directness if network_detail else None,
+            opportunities=base_eval.opportunities,
         )
     t0 = time.perf_counter()
     task.report(0.0, "applying scenario")

@@ -90,6 +90,9 @@ class Situation:
     border_att: Attachment | None = None
     #: Opportunity layers and OD table (:mod:`scenarios.opportunity_eval`), or None.
     opportunities: Any | None = None
+    #: Per base edge: its number in ``network`` (-1: removed or split); None:
+    #: the base's edges unchanged.
+    edge_map: np.ndarray | None = None
 
 
 @dataclass(frozen=True, eq=False)
@@ -102,6 +105,8 @@ class Reuse:
 
     service_areas: dict[str, Any]
     directness: pd.DataFrame | None
+    #: The base's :class:`~scenarios.opportunity_eval.OpportunityOutcome` (its kept searches).
+    opportunities: Any | None = None
 
 
 def _costs(
@@ -230,7 +235,8 @@ def evaluate_situation(
     t_opp = time.perf_counter()
     # Quick previews (network_detail=False) leave opportunity access and commuting out.
     opportunities = evaluate_opportunities(
-        sit, dw, sit.opportunities if network_detail else None, task=task.sub(0.55, 0.65)
+        sit, dw, sit.opportunities if network_detail else None, task=task.sub(0.55, 0.65),
+        previous=reuse.opportunities if reuse is not None else None,
     )
     dw, municipalities, links = merge_outcome(opportunities, dw, region, municipalities, links)
     timings["opportunities"] = time.perf_counter() - t_opp

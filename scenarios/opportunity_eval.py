@@ -54,7 +54,15 @@ from slimmeregio.scenarios.commuting import (
     gravity_model,
 )
 from slimmeregio.scenarios.network import Network
-from slimmeregio.scenarios.opportunities import opportunity_access
+from slimmeregio.scenarios.opportunities import accumulate_access, sparse_costs
+from slimmeregio.scenarios.opportunity_reuse import (
+    AccessMemo,
+    ReuseState,
+    TreeMemo,
+    changed_points,
+    renumber_tree,
+    touched_nodes,
+)
 
 __all__ = [
     "BIKE_HALF_LIFE_MIN",
@@ -161,6 +169,13 @@ class OpportunityOutcome:
     od: pd.DataFrame | None
     notes: dict[str, dict[str, str]]
     park_routes: dict[str, tuple[np.ndarray, np.ndarray]] = field(default_factory=dict)
+    #: A base evaluation's searches and trees, for scenarios to reuse
+    #: (:mod:`opportunity_reuse`); None for scenario evaluations.
+    reuse: ReuseState | None = None
+    #: Searches and route trees run and reused (``access_searched``,
+    #: ``access_reused``, ``trees_searched``, ``trees_reused``; ``unchanged``:
+    #: 1 when the base's outcome was taken over whole).
+    work: dict[str, int] = field(default_factory=dict)
 
 
 def _point_of(geoms: np.ndarray) -> np.ndarray:
@@ -269,26 +284,28 @@ def _weighted_median(values: np.ndarray, weights: np.ndarray) -> float:
 
 
 def _access_columns(
-    sit: Any, sets: Iterable[OpportunitySet], check: Callable[[], None] | None = None
+    sit: Any,
+    sets: Iterable[OpportunitySet],
+    check: Callable[[], None] | None = None,
+    *,
+    scope: _Scope | None = None,
 ) -> tuple[dict[str, np.ndarray], dict[str, str]]:
     """Per-dwelling access columns and, per column, how it aggregates (``mean``/``median``)."""
     params = sit.parameters
-    net = sit.network
-    h_att = sit.housing_att
     columns: dict[str, np.ndarray] = {}
     how: dict[str, str] = {}
     for s in sets:
         w = s.frame["weight"].to_numpy(dtype=float)
-        bike = opportunity_access(
-            net, h_att, s.att, w, mode="bike",
+        bike = _access(
+            sit, s, "bike", w, scope=scope, check=check,
             thresholds=[60.0 * t for t in params.bike_thresholds_min],
-            half_life=60.0 * BIKE_HALF_LIFE_MIN, k=NEAREST_K, check=check,
+            half_life=60.0 * BIKE_HALF_LIFE_MIN,
             limit=max(60.0 * max(params.bike_thresholds_min), 60.0 * HALF_LIVES_SEARCHED * BIKE_HALF_LIFE_MIN),
         )
-        walk = opportunity_access(
-            net, h_att, s.att, w, mode="walk",
+        walk = _access(
+            sit, s, "walk", w, scope=scope, check=check,
             thresholds=list(params.walk_thresholds_m),
-            half_life=WALK_HALF_LIFE_M, k=NEAREST_K, check=check,
+            half_life=WALK_HALF_LIFE_M,
             limit=max(max(params.walk_thresholds_m), HALF_LIVES_SEARCHED * WALK_HALF_LIFE_M),
         )
         for t, minutes in enumerate(params.bike_thresholds_min):
@@ -302,6 +319,97 @@ def _access_columns(
     for key in columns:
         how[key] = "median" if f"_k{NEAREST_K}_" in key else "mean"
     return columns, how
+
+
+@dataclass(eq=False)
+class _Scope:
+    """How one evaluation relates to the base's kept searches.
+
+    ``record``: the base evaluation fills it; ``previous``: a scenario reads
+    it (``touched``: per mode, the base nodes where the graphs differ;
+    ``row_map``: base dwelling row -> scenario row or -1; ``new_rows``:
+    scenario rows of dwellings attached anew).
+    """
+
+    record: ReuseState | None = None
+    previous: ReuseState | None = None
+    edge_map: np.ndarray | None = None
+    touched: dict[str, np.ndarray] = field(default_factory=dict)
+    row_map: np.ndarray | None = None
+    new_rows: np.ndarray | None = None
+    #: Counters: searches reused / run, trees reused / run.
+    counts: dict[str, int] = field(default_factory=dict)
+
+    def count(self, key: str, n: int) -> None:
+        self.counts[key] = self.counts.get(key, 0) + int(n)
+
+
+def _access(
+    sit: Any,
+    s: OpportunitySet,
+    mode: str,
+    weights: np.ndarray,
+    *,
+    scope: _Scope | None,
+    thresholds: list[float],
+    half_life: float,
+    limit: float,
+    check: Callable[[], None] | None,
+) -> Any:
+    net, h_att = sit.network, sit.housing_att
+    prev = scope.previous if scope is not None else None
+    memo = prev.access.get((s.kind, mode)) if prev is not None else None
+    if memo is None or prev is None or scope is None or scope.row_map is None:
+        reached: dict[int, np.ndarray] | None = None
+        searches: Iterable[tuple[int, np.ndarray, np.ndarray]]
+        if scope is None or scope.record is None:
+            searches = sparse_costs(net, h_att, s.att, mode=mode, limit=limit)
+        else:
+            reached = {}
+            kept = list(sparse_costs(net, h_att, s.att, mode=mode, limit=limit, reached=reached))
+            mask = np.zeros((len(s.att), net.n_nodes), bool)
+            for j, row in reached.items():
+                mask[j] = row
+            scope.record.access[(s.kind, mode)] = AccessMemo({j: (o, c) for j, o, c in kept}, mask)
+            scope.record.opp_att[s.kind] = s.att
+            searches = kept
+        if scope is not None:
+            scope.count("access_searched", int(s.att.reachable.sum()))
+        return accumulate_access(len(h_att), h_att.reachable, searches, weights, thresholds=thresholds,
+                                 half_life=half_life, k=NEAREST_K, check=check)
+    affected = changed_points(prev.opp_att[s.kind], s.att, scope.edge_map)
+    touched = scope.touched[mode]
+    if len(touched):
+        affected |= memo.reached[:, touched].any(axis=1)
+    new_rows = scope.new_rows if scope.new_rows is not None else np.zeros(0, np.int64)
+    if len(new_rows):
+        # Dwellings attached anew: every search reaching one of their edges,
+        # or sharing an edge with them, is run again.
+        owner, flat = h_att.subset(new_rows).expand()
+        edges = flat.edge[flat.edge >= 0]
+        ends = np.concatenate([net.u[edges], net.v[edges]])
+        ends = ends[ends < memo.reached.shape[1]]
+        if len(ends):
+            affected |= memo.reached[:, ends].any(axis=1)
+        o_owner, o_flat = s.att.expand()
+        affected[o_owner[np.isin(o_flat.edge, edges)]] = True
+    again = np.flatnonzero(affected)
+    fresh = {j: (o, c) for j, o, c in sparse_costs(net, h_att, s.att, mode=mode, limit=limit, only=again)}
+    row_map = scope.row_map
+    merged: dict[int, tuple[np.ndarray, np.ndarray]] = dict(fresh)
+    reused = 0
+    for j, (owners, costs) in memo.results.items():
+        if affected[j]:
+            continue
+        rows = row_map[owners]
+        keep = rows >= 0
+        merged[j] = (rows[keep], costs[keep]) if not keep.all() else (rows, costs)
+        reused += 1
+    scope.count("access_reused", reused)
+    scope.count("access_searched", len(fresh))
+    searches = ((j, *merged[j]) for j in sorted(merged))
+    return accumulate_access(len(h_att), h_att.reachable, searches, weights, thresholds=thresholds,
+                             half_life=half_life, k=NEAREST_K, check=check)
 
 
 def _trip_matrix(
@@ -342,46 +450,166 @@ def _trip_matrix(
     return trips, bikes if has_modes else None, notes
 
 
+def _known_trees(sit: Any, jobs: OpportunitySet, scope: _Scope | None) -> dict[int, tuple[np.ndarray, np.ndarray]]:
+    """The base's route trees no edit can have changed, on the scenario's numbering."""
+    prev = scope.previous if scope is not None else None
+    if scope is None or prev is None or prev.trees is None or scope.row_map is None:
+        return {}
+    memo = prev.trees
+    touched = scope.touched["distance"]
+    changed = changed_points(memo.jobs_att, jobs.att, scope.edge_map)
+    n_base, n_new = prev.network.n_nodes, sit.network.n_nodes
+    d_ok = np.flatnonzero(jobs.att.reachable)
+    vpos = np.full(len(jobs.att), -1, dtype=np.int64)
+    vpos[d_ok] = np.arange(len(d_ok))
+    size = n_new + len(d_ok)
+    known = {}
+    for j, (dist, pred) in memo.trees.items():
+        if changed[j] or vpos[j] < 0 or (len(touched) and np.isfinite(dist[touched]).any()):
+            continue
+        known[j] = renumber_tree(dist, pred, n_base=n_base, n_new=n_new, root_base=n_base + int(memo.vpos[j]),
+                                 root_new=n_new + int(vpos[j]), size=size)
+    return known
+
+
 def _commuting(
-    sit: Any, dw: pd.DataFrame, inputs: OpportunityInputs, check: Callable[[], None] | None = None
+    sit: Any, dw: pd.DataFrame, inputs: OpportunityInputs, check: Callable[[], None] | None = None,
+    scope: _Scope | None = None,
 ) -> dict[str, Any] | None:
     jobs = inputs.get("jobs")
     if jobs is None or not jobs.att.reachable.any():
         return None
-    trees = RouteTrees(sit.network, sit.housing_att, jobs.att, check=check)
+    known = _known_trees(sit, jobs, scope)
+    trees = RouteTrees(sit.network, sit.housing_att, jobs.att, check=check, known=known)
+    if scope is not None:
+        scope.count("trees_reused", len(known))
+        scope.count("trees_searched", len(trees.trees) - len(known))
+        if scope.record is not None:
+            d_ok = np.flatnonzero(jobs.att.reachable)
+            vpos = np.full(len(jobs.att), -1, dtype=np.int64)
+            vpos[d_ok] = np.arange(len(d_ok))
+            scope.record.trees = TreeMemo(dict(trees.trees), vpos, jobs.att)
     cost_km = trees.distances_m() / 1000.0
     trips, bikes, notes = _trip_matrix(dw, jobs, inputs.od, cost_km)
     trips = np.where(np.isfinite(cost_km), trips, 0.0)
     per_preset = all_presets(trips, cost_km, current_cyclists=bikes)
     headline = per_preset[HEADLINE_PRESET]
-    link_flow = trees.assign((j, headline[:, j]) for j in range(len(jobs.frame)))
     ids = jobs.frame["opp_id"].astype(str).to_numpy()
-    busiest = np.argsort(-headline.sum(axis=0), kind="stable")[:PARK_PAGES]
+    busiest = [int(j) for j in np.argsort(-headline.sum(axis=0), kind="stable")[:PARK_PAGES]
+               if headline[:, j].sum() > 0]
+    # One assignment per workplace: the busiest keep theirs for their pages
+    # (summed in workplace order, as trees.assign over all of them would).
+    link_flow = np.zeros(sit.network.n_edges)
+    own: dict[int, np.ndarray] = {}
+    for j in range(len(jobs.frame)):
+        flow_j = trees.assign([(j, headline[:, j])])
+        link_flow += flow_j
+        if j in busiest:
+            own[j] = flow_j
     park_routes = {
-        str(ids[j]): (trees.assign([(int(j), headline[:, j])]).astype(np.float32), headline[:, j].astype(np.float32))
-        for j in busiest if headline[:, j].sum() > 0
+        str(ids[j]): (own[j].astype(np.float32), headline[:, j].astype(np.float32)) for j in busiest
     }
     return {"trips": trips, "cost_km": cost_km, "cyclists": per_preset, "link_flow": link_flow,
             "jobs": jobs, "notes": notes, "park_routes": park_routes}
 
 
+def _scope(sit: Any, dw: pd.DataFrame, previous: OpportunityOutcome | None) -> _Scope:
+    """Record the searches (a base, no ``previous``) or reuse ``previous``'s where the
+    situation's edits cannot reach them (:mod:`opportunity_reuse`)."""
+    dwellings = dw["dwellings"].to_numpy(dtype=float)
+    nis = dw["nis"].astype(str).to_numpy()
+    prev = previous.reuse if previous is not None else None
+    if prev is None:
+        if getattr(sit, "scenario", None) is not None:
+            return _Scope()
+        return _Scope(record=ReuseState(sit.network, sit.housing_att, len(sit.housing), sit.parameters,
+                                        dwellings=dwellings, nis=nis))
+    if not _same_measure(prev.parameters, sit.parameters):
+        return _Scope()
+    base, net = prev.network, sit.network
+    edge_map = getattr(sit, "edge_map", None)
+    if edge_map is None and (net.n_edges != base.n_edges or net.n_nodes != base.n_nodes):
+        return _Scope()
+    if edge_map is not None and len(edge_map) != base.n_edges:
+        return _Scope()
+    rows = sit.housing["_row"] if "_row" in sit.housing.columns else None
+    if rows is None:
+        return _Scope()
+    base_row = pd.to_numeric(rows, errors="coerce").fillna(-1).to_numpy(dtype=np.int64)
+    row_map = np.full(prev.n_housing, -1, dtype=np.int64)
+    old = base_row >= 0
+    row_map[base_row[old]] = np.flatnonzero(old)
+    touched = {
+        "bike": touched_nodes(base, net, edge_map, "bike"),
+        "walk": touched_nodes(base, net, edge_map, "walk"),
+        "distance": touched_nodes(base, net, edge_map, "bike", distance=True),
+    }
+    return _Scope(previous=prev, edge_map=edge_map, touched=touched, row_map=row_map,
+                  new_rows=np.flatnonzero(~old))
+
+
+def _same_measure(a: Any, b: Any) -> bool:
+    """The parameters shaping opportunity access and commuting are equal."""
+    return (
+        tuple(a.bike_thresholds_min) == tuple(b.bike_thresholds_min)
+        and tuple(a.walk_thresholds_m) == tuple(b.walk_thresholds_m)
+        and dict(a.speeds_kmh) == dict(b.speeds_kmh)
+        and a.walking_speed_kmh == b.walking_speed_kmh
+        and a.max_snap_m == b.max_snap_m
+    )
+
+
+def _unchanged(sit: Any, dw: pd.DataFrame, inputs: OpportunityInputs, scope: _Scope) -> bool:
+    """Nothing the opportunity outcome reads differs from the base (e.g. a mobipunt edit)."""
+    prev = scope.previous
+    if prev is None or scope.row_map is None or scope.new_rows is None or len(scope.new_rows):
+        return False
+    if any(len(t) for t in scope.touched.values()):
+        return False
+    if len(dw) != prev.n_housing or not np.array_equal(scope.row_map, np.arange(prev.n_housing)):
+        return False
+    if not np.array_equal(dw["dwellings"].to_numpy(dtype=float), prev.dwellings) or not np.array_equal(
+        dw["nis"].astype(str).to_numpy(), prev.nis
+    ):
+        return False
+    if changed_points(prev.housing_att, sit.housing_att, scope.edge_map).any():
+        return False
+    for s in inputs.sets:
+        if s.kind not in prev.opp_att or changed_points(prev.opp_att[s.kind], s.att, scope.edge_map).any():
+            return False
+    return {s.kind for s in inputs.sets} == set(prev.opp_att)
+
+
 def evaluate_opportunities(
-    sit: Any, dw: pd.DataFrame, inputs: OpportunityInputs | None, *, task: Task | None = None
+    sit: Any,
+    dw: pd.DataFrame,
+    inputs: OpportunityInputs | None,
+    *,
+    task: Task | None = None,
+    previous: OpportunityOutcome | None = None,
 ) -> OpportunityOutcome | None:
     """Access and commuting indicators of one situation (None without opportunity data).
 
     ``sit``: the :class:`~slimmeregio.scenarios.indicators.Situation`;
     ``dw``: its per-dwelling frame (``dwellings``, ``nis``, ``reachable``).
+    ``previous``: the base's outcome, whose searches and route trees a
+    scenario takes over where its edits cannot reach them (the result equals
+    a recomputation exactly, see :mod:`opportunity_reuse`); a base
+    evaluation (``sit.scenario`` None) keeps them in its outcome.
     """
     if inputs is None:
         return None
     task = task or Task()
+    scope = _scope(sit, dw, previous)
+    if previous is not None and _unchanged(sit, dw, inputs, scope):
+        task.report(1.0, "access to opportunities")
+        return replace(previous, reuse=None, work={"unchanged": 1})
     task.report(0.0, "access to opportunities")
-    columns, how = _access_columns(sit, inputs.sets, task.check)
+    columns, how = _access_columns(sit, inputs.sets, task.check, scope=scope)
     dwellings = dw["dwellings"].to_numpy(dtype=float)
     nis = dw["nis"].astype(str).to_numpy()
     task.report(0.5, "commuting")
-    commute = _commuting(sit, dw, inputs, task.check)
+    commute = _commuting(sit, dw, inputs, task.check, scope)
     per_dwelling: dict[str, np.ndarray] = dict(columns)
     if commute is not None:
         per_dwelling["commuters"] = commute["trips"].sum(axis=1)
@@ -431,8 +659,9 @@ def evaluate_opportunities(
                 "en": f"{unreachable} workplaces lie too far from the bike network and get no commuters.",
             }
     park_routes = commute["park_routes"] if commute is not None else {}
-    return OpportunityOutcome(per_dwelling, region, municipalities, link_flow, workplaces, od_table, notes,
-                              park_routes)
+    out = OpportunityOutcome(per_dwelling, region, municipalities, link_flow, workplaces, od_table, notes,
+                             park_routes, reuse=scope.record, work=dict(scope.counts))
+    return out
 
 
 def _od_summary(
