@@ -79,6 +79,7 @@ ACTIONS: tuple[ActionSpec, ...] = (
     # layers
     _spec("add_layer", "Laag &toevoegen…", "add_layer_dialog", "layer", "add-layer", "Ctrl+L", toolbar="main"),
     _spec("import_osm", "&OpenStreetMap importeren…", "import_osm_dialog", "layer", "add-layer", "", "Een fietsnetwerk en POI's uit een OpenStreetMap-bestand (.osm.pbf) halen"),
+    _spec("import_gtfs", "Openbaar vervoer &importeren (GTFS)…", "import_gtfs_dialog", "layer", "add-layer", "", "OV-haltes met hun vertrekken per uur uit een GTFS-dienstregeling (.zip) halen"),
     _spec("add_service_layer", "&WFS- of OGC API-laag toevoegen…", "add_service_layer_dialog", "layer", "add-layer", "", "Een laag uit een webdienst halen; het project bewaart een momentopname"),
     _spec("refresh_services", "Dienstlagen v&ernieuwen", "refresh_service_layers", "layer", "std:SP_BrowserReload", "", "De lagen uit webdiensten opnieuw ophalen"),
     _spec("remove_layer", "Laag &verwijderen", "remove_layer", "layer", "remove-layer", ""),

@@ -84,6 +84,15 @@ class LayerActionsMixin:
         dialog.show()
         return dialog
 
+    def import_gtfs_dialog(self) -> Any:
+        """Lagen -> Openbaar vervoer importeren: the GTFS import dialog (non-modal)."""
+        from slimmeregio.desktop.gtfsdialog import GtfsImportDialog
+
+        dialog = GtfsImportDialog(self)
+        self._last_dialog = dialog
+        dialog.show()
+        return dialog
+
     def add_osm_result(self, result: Any, *, use_for_analysis: bool = True) -> list[Layer]:
         """Confirm and add an OpenStreetMap import's layers. With
         ``use_for_analysis``, an added OSM bike network becomes the network the

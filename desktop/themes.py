@@ -17,6 +17,11 @@ from slimmeregio.desktop.opportunity_themes import (
     opportunity_theme_label,
     opportunity_theme_layers,
 )
+from slimmeregio.desktop.transit_themes import (
+    TRANSIT_THEME_KEYS,
+    transit_theme_label,
+    transit_theme_layers,
+)
 from slimmeregio.layers.model import Layer, Style
 from slimmeregio.layers.roles import Role
 from slimmeregio.layers.symbology import (
@@ -32,7 +37,8 @@ __all__ = ["FLOW_COLUMNS", "THEME_KEYS", "theme_label", "theme_layers"]
 
 #: Map themes offered after a run, in menu order.
 THEME_KEYS: tuple[str, ...] = (
-    "none", "access", "change", "flows", "flows_brussels", "service_areas", *OPPORTUNITY_THEME_KEYS
+    "none", "access", "change", "flows", "flows_brussels", "service_areas", *OPPORTUNITY_THEME_KEYS,
+    *TRANSIT_THEME_KEYS,
 )
 
 #: Flow themes: theme key -> column of ``Evaluation.links``.
@@ -40,6 +46,8 @@ FLOW_COLUMNS: dict[str, str] = {"flows": "flow_dwellings", "flows_brussels": "fl
 
 
 def theme_label(key: str) -> str:
+    if key in TRANSIT_THEME_KEYS:
+        return transit_theme_label(key)
     label = opportunity_theme_label(key)
     if label is not None:
         return label
@@ -57,6 +65,8 @@ def theme_layers(key: str, evaluation: Any, comparison: Any = None, *, threshold
     """Display layers for theme ``key`` of ``evaluation`` (and ``comparison``)."""
     if evaluation is None or key == "none":
         return []
+    if key in TRANSIT_THEME_KEYS:
+        return transit_theme_layers(key, evaluation)
     opportunity = opportunity_theme_layers(key, evaluation)
     if opportunity is not None:
         return opportunity

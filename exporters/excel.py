@@ -66,6 +66,7 @@ from slimmeregio.exporters.excel_cells import (
     write_cell,
 )
 from slimmeregio.exporters.excel_commuting import add_commuting_sheet
+from slimmeregio.exporters.excel_transit import has_transit, transit_sheet, transit_sheet_name
 from slimmeregio.exporters.flow_routes import TOP_ROUTES, flow_change_routes, flow_routes
 from slimmeregio.exporters.headline import (
     municipality_of,
@@ -217,6 +218,8 @@ def _municipality_keys(evaluation: Any) -> list[str]:
     keys += ["median_bike_min_mobipunt", "p90_bike_min_mobipunt"]
     keys += [f"share_bike_station_{t:g}min" for t in params.bike_thresholds_min]
     keys += ["median_bike_min_station"]
+    keys += [f"share_pt_{w}_{n:g}ph" for w in params.pt_windows for n in params.pt_departures_per_hour]
+    keys += ["median_bike_min_train", "median_door_min_brussels"]
     return [k for k in keys if k in evaluation.municipalities.columns]
 
 
@@ -565,6 +568,8 @@ def export_excel(
     _sensitivity_sheet(wb.create_sheet(names[5]), base, runs, lang)
     _parameters_sheet(wb.create_sheet(names[6]), base, runs, meta, lang)
     add_commuting_sheet(wb, base, runs, lang, _base_name(lang))
+    if has_transit(base, runs):
+        transit_sheet(wb.create_sheet(transit_sheet_name(lang)), base, runs, lang)
     wb.properties.title = xml_text(f"{meta.title} – {', '.join(meta.scenarios) or meta.scenario}")
     wb.properties.creator = f"Slimme Regio Planner {meta.version}"
     wb.properties.description = meta.source_line(lang)[:1000]

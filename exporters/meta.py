@@ -431,6 +431,7 @@ MODIFICATION_KINDS: dict[str, tuple[str, str]] = {
     "remove_mobipunt": ("Mobipunt schrappen", "Remove mobility hub"),
     "add_housing": ("Woonproject toevoegen", "Add housing development"),
     "remove_housing": ("Woningen schrappen", "Remove housing"),
+    "set_frequency": ("Frequentie openbaar vervoer", "Public transport frequency"),
 }
 
 LEDGER_COLUMNS_NL = ("Nr", "Soort", "Wat", "Waar", "X", "Y", "Door", "Waarom", "Wanneer")
@@ -473,6 +474,8 @@ def _modification_xy(mod: Any, project: Project | None) -> tuple[float, float] |
         return _ids_location(project.layers.first(Role.MOBIPUNTEN), [mod.mobipunt_id])
     if kind == "remove_housing":
         return _ids_location(project.layers.first(Role.HOUSING), mod.housing_ids)
+    if kind == "set_frequency" and getattr(mod, "stop_id", None) is not None:
+        return _ids_location(project.layers.first(Role.PT_STOPS), [mod.stop_id])
     return None
 
 

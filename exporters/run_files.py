@@ -49,6 +49,11 @@ def run_summary(scenario: Scenario, scenario_file: str | Path, comparison: Compa
         "unreachable": {str(k): int(v) for k, v in scen_eval.unreachable.groupby("layer").size().items()},
         "timings_s": {k: round(v, 4) for k, v in scen_eval.timings.items()},
         "notes": scen_eval.notes,
+        "hub_checks": (
+            [{k: _json_number(v) for k, v in row.items()}
+             for row in scen_eval.hub_checks.to_dict(orient="records")]
+            if scen_eval.hub_checks is not None else []
+        ),
         "top_links": {
             target: [
                 {"link_id": int(r.link_id), "name": str(r.name), unit: float(getattr(r, col))}

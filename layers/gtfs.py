@@ -19,7 +19,10 @@ point layer ``ov_haltes`` (role :attr:`Role.PT_STOPS`) in Lambert 72:
 ``per_uur_<window>``
     departures per hour in each time window of that day
     (:data:`DEFAULT_WINDOWS`: ``ochtendspits`` 07-09, ``dag`` 09-16,
-    ``avondspits`` 16-19, ``avond`` 19-23).
+    ``avondspits`` 16-19, ``avond`` 19-23);
+``rit_min_brussel``, ``per_lijn``
+    the scheduled direct train ride to a Brussels main station and the
+    departures per hour per route (:mod:`slimmeregio.layers.gtfs_trips`).
 
 Counting rules
 --------------
@@ -90,6 +93,12 @@ from slimmeregio.layers.gtfs_read import (
     scan_stop_times,
     service_range,
     sha256_file,
+)
+from slimmeregio.layers.gtfs_trips import (
+    RATES_COLUMN,
+    RIDE_COLUMN,
+    add_trip_columns,
+    arrival_seconds,
 )
 from slimmeregio.layers.model import ANALYSIS_CRS, Layer, LayerReport
 from slimmeregio.layers.progress import CancelCheck, ProgressCallback, Task
@@ -329,12 +338,16 @@ def _day_departures(
     report: GtfsImportReport,
     layer_report: LayerReport,
     task: Task,
-) -> pd.DataFrame:
-    """stop_id, trip_id and time (s after 00:00) of every departure on the day.
+) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """stop_id, trip_id, route_id and time (s after 00:00) of every departure on the day.
 
     ``active[k]`` are the services of service day *day - k*; their trips
     count at ``time - k * 24h`` when that falls within the day. ``union``
     are all those trips; frequency-based ones are expanded first.
+
+    Also returns every stop time of those trips on the day's clock
+    (``trip_id``, ``day`` = k, ``stop_id``, ``route_id``, ``seq``, ``time``,
+    ``arrive``, ``boardable``) for the rides to Brussels (:mod:`gtfs_trips`).
     """
     task.report(0.2, "frequencies")
     expanded_trips, expanded_stop_times = _expand(feed, union, path)
@@ -348,15 +361,23 @@ def _day_departures(
     service = expanded_trips.set_index(expanded_trips["trip_id"].astype(str))["service_id"]
     service = service[~service.index.duplicated()]
     rows["service"] = rows["trip_id"].map(service.astype(str))
+    route = expanded_trips.set_index(expanded_trips["trip_id"].astype(str))["route_id"]
+    rows["route_id"] = rows["trip_id"].astype(str).map(route[~route.index.duplicated()].astype(str))
+    rows["arrive"] = arrival_seconds(expanded_stop_times, rows["time"].to_numpy(), path)
     parts = []
+    timed = []
     for k, services in active.items():
-        on_day = rows.loc[rows["service"].isin(services) & rows["boardable"]]
+        running = rows.loc[rows["service"].isin(services)]
+        timed.append(running.assign(time=running["time"] - k * SECONDS_PER_DAY,
+                                    arrive=running["arrive"] - k * SECONDS_PER_DAY, day=k))
+        on_day = running.loc[running["boardable"]]
         t = on_day["time"].to_numpy() - k * SECONDS_PER_DAY
         keep = (t >= 0) & (t < SECONDS_PER_DAY)
         parts.append(pd.DataFrame({"stop_id": on_day["stop_id"].to_numpy()[keep],
                                    "trip_id": on_day["trip_id"].to_numpy()[keep],
+                                   "route_id": on_day["route_id"].to_numpy()[keep],
                                    "time": t[keep]}))
-    return pd.concat(parts, ignore_index=True)
+    return pd.concat(parts, ignore_index=True), pd.concat(timed, ignore_index=True)
 
 
 def _stop_frame(
@@ -522,11 +543,12 @@ def import_gtfs(
                     "stop_times_unknown_trip": scan.unknown_trip,
                     "stop_times_unknown_stop": scan.unknown_stop}, report, layer_report)
     feed.stop_times = scan.kept
-    deps = _day_departures(feed, active, union, path, report, layer_report, task.sub(0.5, 0.75))
+    deps, timed = _day_departures(feed, active, union, path, report, layer_report, task.sub(0.5, 0.75))
     task.report(0.75, "stations")
     root = _stop_roots(feed.stops)
     deps["root"] = deps["stop_id"].map(root)
     frame = _stop_frame(feed, deps, root, scan.served, windows, report, layer_report)
+    frame = add_trip_columns(frame, feed, deps, timed, root, windows, _route_labels(feed.routes))
     task.report(0.9, "clipping")
     if clip is not None:
         area = _buffered(clip, buffer_m, path)
@@ -556,7 +578,8 @@ def import_gtfs(
         "clip_buffer_m": buffer_m if clip is not None else None,
         "reader": reader_version(),
     }
-    fields = {"id": "stop_id", "name": "naam", "mode": "modi", "routes": "lijnen"}
+    fields = {"id": "stop_id", "name": "naam", "mode": "modi", "routes": "lijnen",
+              "ride_min_brussels": RIDE_COLUMN, "route_rates": RATES_COLUMN}
     for window in windows:
         if window.key in WINDOW_FIELDS:
             fields[WINDOW_FIELDS[window.key]] = window.column

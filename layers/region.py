@@ -7,7 +7,8 @@ sensible drawing order (municipalities at the bottom, locality names on top).
 
 Real layers (``gemeenten``, ``brussel``, ``deelgemeenten``, ``stations``)
 come from open data; illustrative layers (``fietsnetwerk``, ``woningen``,
-``mobipunten``, ``bevolking_100m``) are generated and carry a note saying so,
+``mobipunten``, ``ov_haltes``, ``bevolking_100m``) are generated (``ov_haltes``
+from the real stations) and carry a note saying so,
 which every screen and export shows. The ``provenance`` table of the
 GeoPackage (:func:`region_provenance`, also ``REGION_PROVENANCE``) holds the
 source, licence, date and Dutch and English notes of every layer.
@@ -62,6 +63,7 @@ REGION_LAYERS: tuple[str, ...] = (
     "fietsnetwerk",
     "woningen",
     "stations",
+    "ov_haltes",
     "mobipunten",
     "banen",
     "scholen",
@@ -76,6 +78,7 @@ REGION_ROLES: dict[str, Role] = {
     "fietsnetwerk": Role.BIKE_NETWORK,
     "woningen": Role.HOUSING,
     "stations": Role.STATIONS,
+    "ov_haltes": Role.PT_STOPS,
     "mobipunten": Role.MOBIPUNTEN,
     "banen": Role.JOBS,
     "scholen": Role.SCHOOLS,
@@ -96,6 +99,18 @@ REGION_FIELDS: dict[str, dict[str, str]] = {
     },
     "woningen": {"id": "woning_id", "dwellings": "woningen", "status": "status", "name": "naam"},
     "stations": {"id": "station_id", "name": "naam", "trains_per_day": "treinen_per_dag"},
+    "ov_haltes": {
+        "id": "stop_id",
+        "name": "naam",
+        "mode": "modi",
+        "routes": "lijnen",
+        "departures_morning_peak": "per_uur_ochtendspits",
+        "departures_daytime": "per_uur_dag",
+        "departures_evening_peak": "per_uur_avondspits",
+        "departures_evening": "per_uur_avond",
+        "ride_min_brussels": "rit_min_brussel",
+        "route_rates": "per_lijn",
+    },
     "mobipunten": {
         "id": "mobipunt_id",
         "name": "naam",
@@ -109,7 +124,9 @@ REGION_FIELDS: dict[str, dict[str, str]] = {
 }
 
 #: Layers shown when the region opens (the grid is off: it duplicates housing).
-_HIDDEN = frozenset({POPULATION_LAYER})
+# Shown on demand: the population grid, and the destination and stop layers
+# (they feed the indicators, but drawn all at once they bury the network).
+_HIDDEN = frozenset({POPULATION_LAYER, "banen", "scholen", "ov_haltes"})
 
 _STYLE_OVERRIDES: dict[str, Style] = {
     "brussel": Style(kind="single", color="#ece9f3", edge_color="#9575cd", line_width=0.5),

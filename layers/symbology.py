@@ -96,6 +96,14 @@ _ROLE_DEFAULTS: dict[Role, Style] = {
     Role.HOUSING: Style(kind="single", color="#8d6e63", marker_size=2.0, opacity=0.7),
     Role.STATIONS: Style(kind="single", color="#212121", edge_color="#ffffff", marker_size=7.0),
     Role.POPULATION_GRID: Style(kind="single", color="#fdae6b", opacity=0.6),
+    # Public transport stops and destinations: each its own colour with a white
+    # ring, so stops, workplaces and schools can be told apart from housing and hubs.
+    Role.PT_STOPS: Style(kind="single", color="#00838f", edge_color="#ffffff", marker_size=5.0),
+    Role.JOBS: Style(kind="single", color="#6a1b9a", edge_color="#ffffff", marker_size=6.0),
+    Role.SCHOOLS: Style(kind="single", color="#2e7d32", edge_color="#ffffff", marker_size=6.0),
+    Role.HEALTH_CARE: Style(kind="single", color="#c62828", edge_color="#ffffff", marker_size=6.0),
+    Role.SHOPS: Style(kind="single", color="#ef6c00", edge_color="#ffffff", marker_size=5.0),
+    Role.DESTINATIONS: Style(kind="single", color="#5d4037", edge_color="#ffffff", marker_size=5.0),
     Role.OTHER: Style(kind="single", color="#757575", edge_color="#9e9e9e", marker_size=4.0),
 }
 

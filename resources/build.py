@@ -72,6 +72,7 @@ from slimmeregio.resources.build_real import (
     read_stations,
     require_sources,
 )
+from slimmeregio.resources.build_transit import transit_layer
 
 __all__ = [
     "DEFAULT_HOUSEHOLD_SIZE",
@@ -122,6 +123,9 @@ def _provenance(household: float, seed: int) -> pd.DataFrame:
         ("mobipunten", "Mobipunten (illustratief)", gen, "ODbL 1.0 (afgeleid)", "bevolking 2020-01-01", "illustratief",
          "Illustratieve set Hoppinpunten aan stations en kernen; geen officiële inventaris.",
          "Illustrative set of Hoppinpunten at stations and centres; not an official inventory.", OSM_ATTRIBUTION),
+        ("ov_haltes", "OV-haltes (illustratief)", gen, "CC0 1.0 / ODbL 1.0 (afgeleid)", "2020", "illustratief",
+         "Echte stations (iRail) met een afgeleide frequentie (treinen per dag / 19 uur, meer in de spits) en een illustratieve rit naar Brussel; illustratieve bushaltes aan de kernen met een frequentie naar het inwonertal. Geen dienstregeling: importeer een GTFS-feed (De Lijn, NMBS) voor beslissingen.",
+         "Real stations (iRail) with a derived frequency (trains a day / 19 hours, more in the peaks) and an illustrative ride to Brussels; illustrative bus stops at the centres with a frequency by population. No timetable: import a GTFS feed (De Lijn, NMBS) for decisions.", f"{IRAIL_ATTRIBUTION}; {OSM_ATTRIBUTION}"),
         ("bevolking_100m", "Bevolking per 100 m (illustratief)", gen, "ODbL 1.0 (afgeleid)", "bevolking 2020-01-01", "illustratief",
          f"Illustratief bevolkingsraster: bestaande woningen x {household:g} personen, per cel van 100 m.",
          f"Illustrative population grid: existing dwellings x {household:g} persons, per 100 m cell.", OSM_ATTRIBUTION),
@@ -153,8 +157,12 @@ Real data
 
 Illustrative data (NOT real)
 ----------------------------
-The layers fietsnetwerk, woningen, mobipunten and the raster
+The layers fietsnetwerk, woningen, mobipunten, ov_haltes and the raster
 bevolking_100m are generated deterministically from the real anchors above.
+In ov_haltes the stations are the real iRail stations, but their departures
+per hour are derived from the average trains a day and their ride to Brussels
+is estimated from the distance; its bus stops and their frequencies are
+invented at the real locality centres.
 They illustrate the method and must not be read as the real bike network,
 housing stock or Hoppinpunt inventory. Each feature carries a `source`
 attribute saying so; the provenance table in region.gpkg lists every layer.
@@ -291,6 +299,7 @@ def build_region(
     woningen = make_housing(network, deel, loc_pop, gemeenten, cells, grid, household_size, rng)
     raster = make_population_grid(woningen, grid, household_size)
     mobipunten = make_mobipunten(stations, deel, loc_pop)
+    ov_haltes = transit_layer(stations, deel, loc_pop)
     task.report(0.9, "writing")
 
     layers = {
@@ -302,6 +311,7 @@ def build_region(
         "woningen": woningen,
         "mobipunten": mobipunten,
         **opportunity_layers(gemeenten, brussel, deel, loc_pop, stations, network),
+        "ov_haltes": ov_haltes,
     }
     out.mkdir(parents=True, exist_ok=True)
     with tempfile.TemporaryDirectory(dir=out, prefix=".build-") as tmp:

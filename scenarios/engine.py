@@ -57,6 +57,7 @@ from slimmeregio.scenarios.results import (
     MissingLinkSuggestion,
     SitingResult,
 )
+from slimmeregio.scenarios.transit import add_transit, pt_stop_frame
 
 __all__ = [
     "PLANNED_SCENARIO_NAME",
@@ -119,6 +120,8 @@ class Base:
     timings: dict[str, float] = field(default_factory=dict)
     #: Opportunity layers and OD table (scenarios/opportunity_eval.py), or None.
     opportunities: Any | None = None
+    #: The public transport stops (scenarios/transit.py), None without a stops layer.
+    pt_stops: gpd.GeoDataFrame | None = None
     _cache: dict[Any, Evaluation] = field(default_factory=dict, repr=False)
 
     @property
@@ -230,6 +233,7 @@ def prepare_base(
         timings=timings,
         task=task.sub(0.5, 1.0),
         planned=planned,
+        pt_stops=pt_stop_frame(project.layers.first(Role.PT_STOPS)),
     )
     t_opp = time.perf_counter()
     base.opportunities = prepare_opportunities(
@@ -254,10 +258,12 @@ def prepare_base_from_inputs(
     timings: dict[str, float] | None = None,
     task: Task | None = None,
     planned: gpd.GeoDataFrame | None = None,
+    pt_stops: gpd.GeoDataFrame | None = None,
 ) -> Base:
     """Prepare a base from canonical frames (see :mod:`scenarios.apply`).
 
-    ``planned``: planned housing kept aside for :func:`planned_projects_scenario`.
+    ``planned``: planned housing kept aside for :func:`planned_projects_scenario`;
+    ``pt_stops``: the public transport stops (:func:`scenarios.transit.pt_stop_frame`).
     """
     params = parameters or Parameters()
     task = task or Task()
@@ -310,6 +316,7 @@ def prepare_base_from_inputs(
         brussels=brussels,
         planned=planned,
         timings=timings,
+        pt_stops=pt_stops,
     )
 
 
@@ -518,6 +525,9 @@ def evaluate(
         reuse=reuse,
         task=task.sub(0.1, 1.0),
     )
+    t_pt = time.perf_counter()
+    result = add_transit(result, sit.network, sit.housing_att, base.pt_stops)
+    result.timings["transit"] = time.perf_counter() - t_pt
     result.timings["apply_attach"] = t_apply
     result.timings["total"] = time.perf_counter() - t0
     if scenario is not None:

@@ -49,6 +49,7 @@ from __future__ import annotations
 import re
 
 from slimmeregio.scenarios.opportunity_labels import opportunity_label, opportunity_unit
+from slimmeregio.scenarios.transit_keys import transit_label, transit_unit
 
 __all__ = [
     "INDICATOR_LABELS",
@@ -141,7 +142,7 @@ def indicator_label(key: str, lang: str = "nl") -> str:
         if m["stat"] == "mean":  # the mean leaves out the dwellings without a route
             label += ", woningen met route" if nl else ", dwellings with a route"
         return label
-    return opportunity_label(key, lang) or key
+    return opportunity_label(key, lang) or transit_label(key, lang) or key
 
 
 def _stat_label(stat_key: str, mode: str, target: str, nl: bool) -> str:
@@ -168,7 +169,7 @@ def indicator_unit(key: str) -> str:
     m = _STAT_RE.match(key)
     if m:
         return "m" if m["mode"] == "walk_m" else "min"
-    return opportunity_unit(key) or ""
+    return opportunity_unit(key) or transit_unit(key) or ""
 
 
 def indicator_keys(

@@ -52,12 +52,15 @@ from slimmeregio.scenarios.model_fields import (
     DEFAULT_SPEEDS_KMH,
     MAX_MODIFICATIONS,
     BikeThresholds,
+    DepartureThresholds,
     HoppinType,
     NonBlank,
     PositiveNumber,
+    PtWindow,
     SpeedTable,
     StrictModel,
     Text,
+    UnitWeight,
     WalkThresholds,
     bilingual,
 )
@@ -73,6 +76,7 @@ from slimmeregio.scenarios.modifications import (
     RemoveHousing,
     RemoveLink,
     RemoveMobipunt,
+    SetFrequency,
     UpgradeLink,
 )
 
@@ -90,6 +94,7 @@ __all__ = [
     "RemoveMobipunt",
     "Scenario",
     "ScenarioValidationError",
+    "SetFrequency",
     "UpgradeLink",
     "example_scenario_toml",
     "format_location",
@@ -132,6 +137,32 @@ class Parameters(StrictModel):
     #: Missing-link suggestions: network/straight ratio above this.
     detour_ratio: Annotated[float, Field(strict=True, allow_inf_nan=False, gt=1)] = 2.0
     detour_max_straight_m: PositiveNumber = 800.0
+    #: Public transport (scenarios/transit.py; docs/engine.md has the sources
+    #: of the defaults): walking distance (m) over the network to a stop.
+    pt_walk_m: Annotated[float, Field(strict=True, allow_inf_nan=False, gt=0, le=5000)] = 500.0
+    #: Departures per hour a stop needs to count (one share per threshold and window).
+    pt_departures_per_hour: DepartureThresholds = (2.0, 4.0)
+    #: Time windows of the stops layer the shares are computed for.
+    pt_windows: tuple[PtWindow, ...] = ("ochtendspits", "dag", "avond")
+    #: A station counts from this many trains per hour in ``pt_train_window``.
+    pt_trains_per_hour: Annotated[float, Field(strict=True, allow_inf_nan=False, gt=0, le=60)] = 2.0
+    #: The window for train frequency and the headway of bike + train.
+    pt_train_window: PtWindow = "ochtendspits"
+    #: Bike + train: stations farther than this by bike (min) are not used.
+    bike_train_max_bike_min: Annotated[float, Field(strict=True, allow_inf_nan=False, gt=0, le=120)] = 30.0
+    #: Hub offers with their own share: dwellings within each cycling threshold of a hub offering it.
+    hub_offers: tuple[NonBlank, ...] = ("deelauto", "deelfiets")
+    #: Weight of each Hoppin type (interregionaal, regionaal, lokaal, buurt) in the hub score.
+    hub_type_weights: tuple[UnitWeight, UnitWeight, UnitWeight, UnitWeight] = (1.0, 0.75, 0.5, 0.25)
+
+    @field_validator("pt_windows")
+    @classmethod
+    def _unique_windows(cls, value: tuple[str, ...]) -> tuple[str, ...]:
+        if not value:
+            raise bilingual("kies minstens één tijdvenster", "choose at least one time window")
+        if len(set(value)) != len(value):
+            raise bilingual("elk tijdvenster maar één keer", "each time window only once")
+        return value
 
     @field_validator("mobipunt_types")
     @classmethod

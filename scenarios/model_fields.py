@@ -12,6 +12,7 @@ __all__ = [
     "BELGIUM_BOX",
     "DEFAULT_SPEEDS_KMH",
     "MAX_BIKE_THRESHOLD_MIN",
+    "MAX_DEPARTURES_PER_HOUR",
     "MAX_DWELLINGS",
     "MAX_MODIFICATIONS",
     "MAX_SPEED_KMH",
@@ -197,6 +198,17 @@ BikeThresholds = Annotated[
     tuple[Number, ...],
     AfterValidator(lambda v: _check_thresholds(v, limit=MAX_BIKE_THRESHOLD_MIN, unit="min")),
 ]
+
+#: Largest departures-per-hour value (one a minute).
+MAX_DEPARTURES_PER_HOUR = 60.0
+DepartureThresholds = Annotated[
+    tuple[Number, ...],
+    AfterValidator(lambda v: _check_thresholds(v, limit=MAX_DEPARTURES_PER_HOUR, unit="/h")),
+]
+#: A weight from 0 to 1.
+UnitWeight = Annotated[float, Field(strict=True, allow_inf_nan=False, ge=0, le=1)]
+#: Time windows of a public transport stops layer (the GTFS import's default windows).
+PtWindow = Literal["ochtendspits", "dag", "avondspits", "avond"]
 
 
 class StrictModel(BaseModel):

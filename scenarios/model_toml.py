@@ -51,6 +51,14 @@ _PARAMETER_NOTES = {
     "siting_threshold_min": "inplanting: woningen binnen zoveel fietsminuten",
     "detour_ratio": "ontbrekende schakels: omweg netwerk/rechte lijn groter dan",
     "detour_max_straight_m": "ontbrekende schakels: rechte afstand hoogstens (m)",
+    "pt_walk_m": "openbaar vervoer: wandelafstand tot een halte (m)",
+    "pt_departures_per_hour": "openbaar vervoer: halte telt vanaf zoveel vertrekken per uur, oplopend",
+    "pt_windows": "openbaar vervoer: tijdvensters (ochtendspits, dag, avondspits, avond)",
+    "pt_trains_per_hour": "station telt vanaf zoveel treinen per uur",
+    "pt_train_window": "tijdvenster voor treinen per uur en de wachttijd",
+    "bike_train_max_bike_min": "fiets + trein: stations hoogstens zoveel fietsminuten ver",
+    "hub_offers": "mobipunten met dit aanbod krijgen een eigen aandeel (bv. deelauto)",
+    "hub_type_weights": "gewicht per Hoppin-type (interregionaal, regionaal, lokaal, buurt) in de mobipuntscore",
 }
 
 
@@ -118,6 +126,14 @@ curve_max_min = 30                  # dekkingscurve van 0 tot zoveel minuten
 siting_threshold_min = 5.0          # inplanting: woningen binnen zoveel fietsminuten
 detour_ratio = 2.0                  # ontbrekende schakels: omweg netwerk/rechte lijn
 detour_max_straight_m = 800.0       # ontbrekende schakels: rechte afstand hoogstens (m)
+pt_walk_m = 500.0                   # openbaar vervoer: wandelafstand tot een halte (m)
+pt_departures_per_hour = [2.0, 4.0] # halte telt vanaf zoveel vertrekken per uur
+pt_windows = ["ochtendspits", "dag", "avond"]   # tijdvensters van de haltelaag
+pt_trains_per_hour = 2.0            # station telt vanaf zoveel treinen per uur
+pt_train_window = "ochtendspits"    # tijdvenster voor treinen per uur en wachttijd
+bike_train_max_bike_min = 30.0      # fiets + trein: stations binnen zoveel fietsminuten
+hub_offers = ["deelauto", "deelfiets"]   # aandeel woningen bij een mobipunt met dit aanbod
+hub_type_weights = [1.0, 0.75, 0.5, 0.25]   # gewicht interregionaal, regionaal, lokaal, buurt
 
 [parameters.speeds_kmh]             # fietssnelheid per klasse (km/u)
 fietssnelweg = 25.0
@@ -191,6 +207,14 @@ reason = "Verkavelingsaanvraag 2025/017"
 # [[modifications]]
 # kind = "remove_housing"           # woningen verwijderen (woning_id, als tekst)
 # housing_ids = ["7745"]
+# author = "..."
+# reason = "..."
+#
+# [[modifications]]
+# kind = "set_frequency"            # vertrekken per uur van een halte (stop_id) of een lijn (route)
+# route = "155"                     # of: stop_id = "..." (uit de laag met OV-haltes)
+# window = "ochtendspits"           # ochtendspits, dag, avondspits of avond
+# departures_per_hour = 4.0         # elk kwartier
 # author = "..."
 # reason = "..."
 """

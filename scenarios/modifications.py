@@ -8,6 +8,7 @@ from typing import Annotated, Literal
 from pydantic import AfterValidator, Field, field_validator, model_validator
 
 from slimmeregio.scenarios.model_fields import (
+    MAX_DEPARTURES_PER_HOUR,
     MAX_DWELLINGS,
     Flag,
     HoppinType,
@@ -15,6 +16,7 @@ from slimmeregio.scenarios.model_fields import (
     NonBlank,
     Number,
     Point,
+    PtWindow,
     Speed,
     StrictModel,
     Text,
@@ -36,6 +38,7 @@ __all__ = [
     "RemoveHousing",
     "RemoveLink",
     "RemoveMobipunt",
+    "SetFrequency",
     "UpgradeLink",
 ]
 
@@ -258,6 +261,38 @@ class RemoveHousing(ModificationBase):
         return f"woningen {ids} verwijderd" if lang == "nl" else f"housing {ids} removed"
 
 
+class SetFrequency(ModificationBase):
+    """Set the departures per hour of a public transport stop, or of a route at
+    every stop it serves, in one time window ("this bus every 15 minutes")."""
+
+    kind: Literal["set_frequency"] = "set_frequency"
+    #: The stop (``stop_id`` of the stops layer), or
+    stop_id: NonBlank | None = None
+    #: the route (its label in the layer's ``lijnen``), at every stop it serves.
+    route: NonBlank | None = None
+    window: PtWindow
+    departures_per_hour: Annotated[
+        float, Field(strict=True, allow_inf_nan=False, ge=0, le=MAX_DEPARTURES_PER_HOUR)
+    ]
+
+    @model_validator(mode="after")
+    def _one_target(self) -> SetFrequency:
+        if (self.stop_id is None) == (self.route is None):
+            raise bilingual(
+                "geef ofwel stop_id ofwel route (precies één van beide)",
+                "give either stop_id or route (exactly one of them)",
+            )
+        return self
+
+    def describe(self, lang: str = "nl") -> str:
+        rate = f"{self.departures_per_hour:g}"
+        if lang == "nl":
+            what = f"halte {self.stop_id}" if self.stop_id is not None else f"lijn {self.route}"
+            return f"{what}: {rate} vertrekken per uur ({self.window})"
+        what = f"stop {self.stop_id}" if self.stop_id is not None else f"route {self.route}"
+        return f"{what}: {rate} departures per hour ({self.window})"
+
+
 Modification = Annotated[
     AddLink
     | RemoveLink
@@ -266,7 +301,8 @@ Modification = Annotated[
     | MoveMobipunt
     | RemoveMobipunt
     | AddHousing
-    | RemoveHousing,
+    | RemoveHousing
+    | SetFrequency,
     Field(discriminator="kind"),
 ]
 
@@ -279,5 +315,6 @@ MODIFICATION_TYPES: tuple[type[ModificationBase], ...] = (
     RemoveMobipunt,
     AddHousing,
     RemoveHousing,
+    SetFrequency,
 )
 MODIFICATION_KINDS = tuple(t.model_fields["kind"].default for t in MODIFICATION_TYPES)

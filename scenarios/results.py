@@ -210,6 +210,18 @@ class Evaluation:
         results must see, e.g. ``"no_brussels"`` when the project has no
         Brussels layer (the Brussels flows are then zero) or
         ``"brussels_unreached"`` when the network does not meet its border.
+    pt_stops
+        The public transport stops (see :mod:`slimmeregio.scenarios.transit`)
+        after the scenario's ``set_frequency``: ``stop_id``, ``name``,
+        ``modes``, ``station``, ``per_uur_<window>``, ``ride_min_brussels``,
+        ``route_rates``, ``changed``; None without a stops layer. The
+        dwellings then also carry ``pt_<window>_<n>ph``, ``bike_min_train``,
+        ``train_station_id``, ``door_min_brussels`` and ``door_station_id``.
+    hub_checks
+        The Hoppin policy check (:mod:`slimmeregio.scenarios.hoppin`), one
+        row per mobipunt with a rule: ``mobipunt_id``, ``name``,
+        ``hoppin_type``, ``ok``, ``best_stop``, ``best_per_hour``,
+        ``reason_nl``, ``reason_en``; None without a stops layer.
     """
 
     scenario: Scenario | None
@@ -233,6 +245,8 @@ class Evaluation:
     #: Opportunity access and bike commuting (an ``OpportunityOutcome`` of
     #: :mod:`scenarios.opportunity_eval`: workplaces, OD pairs), or None.
     opportunities: Any | None = None
+    pt_stops: gpd.GeoDataFrame | None = None
+    hub_checks: pd.DataFrame | None = None
 
     @property
     def is_base(self) -> bool:

@@ -13,6 +13,7 @@ import math
 
 from slimmeregio.layers.numbers import fmt_delta, fmt_number
 from slimmeregio.scenarios.engine import parameter_differences
+from slimmeregio.scenarios.hoppin import hub_check_lines
 from slimmeregio.scenarios.results import Comparison, fmt_threshold
 
 __all__ = ["key_indicators", "summary_lines"]
@@ -33,6 +34,8 @@ def key_indicators(comparison: Comparison) -> list[str]:
     # Opportunity access and bike commuting, when the project has jobs/schools layers.
     keys += [f"opp_jobs_bike_{fmt_threshold(bike)}min", f"opp_schools_bike_{fmt_threshold(bike)}min"]
     keys += ["commuters", "bike_commuters_go_dutch", "share_bike_commuters_go_dutch"]
+    keys += [f"share_pt_{w}_{fmt_threshold(params.pt_departures_per_hour[0])}ph" for w in params.pt_windows]
+    keys += ["median_bike_min_train", "median_door_min_brussels", "hubs_type_mismatch"]
     present = set(comparison.region["indicator"])
     return [k for k in keys if k in present]
 
@@ -76,4 +79,5 @@ def summary_lines(comparison: Comparison, lang: str = "nl") -> list[str]:
                 warnings.append(text)
     head = "Let op" if nl else "Warning"
     lines += [f"{head}: {text}" for text in warnings]
+    lines += hub_check_lines(comparison.scenario, lang)
     return lines

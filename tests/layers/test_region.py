@@ -328,6 +328,7 @@ def test_provenance_table_complete() -> None:
         "mobipunten",
         "banen",
         "scholen",
+        "ov_haltes",
         POPULATION_LAYER,
     }
     assert set(kinds.values()) == {"echt", "illustratief"}
@@ -375,15 +376,15 @@ def test_load_region_raster_notes_and_attribution(region_project) -> None:
     assert isinstance(grid.data, RasterData)
     assert grid.data.crs == "EPSG:31370" and not grid.visible
     assert abs(float(grid.data.read().sum()) / TOTAL_POPULATION - 1) < 0.01
-    illustrative = {"fietsnetwerk", "woningen", "mobipunten", "banen", "scholen", POPULATION_LAYER}
+    illustrative = {"fietsnetwerk", "woningen", "mobipunten", "banen", "scholen", "ov_haltes", POPULATION_LAYER}
     for layer in region_project.layers:
         assert (layer.note is not None) == (layer.name in illustrative), layer.name
-        assert layer.visible == (layer.name != POPULATION_LAYER)
+        assert layer.visible == (layer.name not in {POPULATION_LAYER, "banen", "scholen", "ov_haltes"})
     assert "llustratie" in region_project.layers["fietsnetwerk"].note
     osm = "© OpenStreetMap contributors, ODbL 1.0"
     assert region_project.layers["deelgemeenten"].attribution == osm
     assert osm in region_project.attributions
-    assert len(region_project.notes) == 6
+    assert len(region_project.notes) == 7
     english = region_notes("en")
     assert set(english) == illustrative
     assert all("llustrative" in text for text in english.values())

@@ -26,6 +26,7 @@ LAYERS = (
     "fietsnetwerk",
     "woningen",
     "mobipunten",
+    "ov_haltes",
 )
 
 

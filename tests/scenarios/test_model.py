@@ -87,13 +87,13 @@ def test_example_is_valid_and_complete() -> None:
     kinds = [m.kind for m in scenario.modifications]
     assert kinds == ["add_link", "upgrade_link", "add_mobipunt", "add_housing"]
     # The commented-out blocks show every other kind, and are valid when uncommented.
-    for kind in ("remove_link", "move_mobipunt", "remove_mobipunt", "remove_housing"):
+    for kind in ("remove_link", "move_mobipunt", "remove_mobipunt", "remove_housing", "set_frequency"):
         assert f'kind = "{kind}"' in text
     head, tail = text.split("# Andere soorten", 1)
     body = "\n".join(line[2:] for line in tail.splitlines()[1:] if line.startswith("# "))
     uncommented = head + body.replace('"..."', '"x"')
     full = Scenario.from_toml(uncommented)
-    assert len(full.modifications) == 8
+    assert len(full.modifications) == 9
 
 
 def test_example_mentions_every_parameter() -> None:

@@ -1,0 +1,389 @@
+"""Public transport indicators of an evaluated situation: stops by frequency, stations by trains per hour, bike + train to Brussels.
+
+Reads the project's stops layer (role ``ov_haltes``, as ``slimmeregio
+import-gtfs`` writes it: departures per hour per time window, modes, the
+scheduled ride to the Brussels main stations, departures per route) into a
+canonical frame (:func:`pt_stop_frame`), applies a scenario's
+``set_frequency`` modifications to it (:func:`apply_frequencies`) and adds
+to an :class:`Evaluation` (:func:`add_transit`):
+
+* per window ``w`` and threshold ``n`` of ``pt_departures_per_hour``: the
+  share of dwellings within ``pt_walk_m`` metres *walking over the network*
+  of a stop with at least ``n`` departures per hour in ``w``
+  (``share_pt_<w>_<n>ph``);
+* the cycling time to the nearest *station* (a stop whose modes include
+  ``trein``) with at least ``pt_trains_per_hour`` departures per hour in
+  ``pt_train_window`` (``*_bike_min_train``, ``share_bike_train_<t>min``);
+* bike + train door to door to a Brussels main station
+  (``*_door_min_brussels``), per dwelling the best of the stations within
+  ``bike_train_max_bike_min`` cycling minutes (exact per station,
+  :mod:`slimmeregio.scenarios.transit_route`)::
+
+      cycling minutes to the station
+      + half the headway (60 / trains per hour in pt_train_window, / 2)
+      + the scheduled ride (the layer's ``rit_min_brussel``)
+
+  At a Brussels main station itself the ride and the wait are 0. This is an
+  approximation: no transfers, no timetable coordination, no delays,
+  parking or walking inside the station (docs/engine.md).
+
+Keys and labels: :mod:`slimmeregio.scenarios.transit_keys`. The Hoppin
+policy check (:mod:`slimmeregio.scenarios.hoppin`) runs here too, since it
+needs the stops.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Sequence
+from dataclasses import replace
+from typing import Any
+
+import geopandas as gpd
+import numpy as np
+import pandas as pd
+
+from slimmeregio.layers.gtfs_model import WINDOW_FIELDS
+from slimmeregio.layers.model import ANALYSIS_CRS, Layer
+from slimmeregio.scenarios.attach import Attachment, attach_points
+from slimmeregio.scenarios.kernel import nearest_destination
+from slimmeregio.scenarios.model import Parameters, Scenario, SetFrequency, scenario_error
+from slimmeregio.scenarios.network import Network
+from slimmeregio.scenarios.results import Evaluation
+from slimmeregio.scenarios.transit_route import (
+    best_rate_within,
+    best_within_each,
+    bike_train_search,
+)
+
+__all__ = [
+    "WINDOWS",
+    "add_transit",
+    "apply_frequencies",
+    "dwelling_transit",
+    "pt_stop_frame",
+    "transit_indicators",
+]
+
+#: The time windows a stops layer can carry (the GTFS import's defaults).
+WINDOWS: tuple[str, ...] = tuple(WINDOW_FIELDS)
+
+
+def _rate_column(window: str) -> str:
+    return f"per_uur_{window}"
+
+
+# ---------------------------------------------------------------------------
+# The stops
+# ---------------------------------------------------------------------------
+
+
+def pt_stop_frame(layer: Layer | None) -> gpd.GeoDataFrame | None:
+    """The stops layer as the engine reads it, or None without one.
+
+    Columns: ``stop_id``, ``name``, ``modes``, ``station`` (bool: ``trein``
+    among the modes), ``per_uur_<window>`` for every window of
+    :data:`WINDOWS` (0 when the layer lacks it), ``ride_min_brussels``
+    (NaN when unknown), ``route_rates`` (JSON text, ``{}`` when unknown),
+    ``changed`` (bool), point geometry in Lambert 72.
+    """
+    if layer is None or layer.is_raster or len(layer.frame) == 0:
+        return None
+    frame = layer.frame
+    pts = frame.geometry.representative_point() if len(frame) else frame.geometry
+    n = len(frame)
+
+    def text(key: str, *fallbacks: str, default: str = "") -> np.ndarray:
+        col = layer.find_column(key, *fallbacks)
+        if col is None:
+            return np.full(n, default, dtype=object)
+        return col.astype(object).where(col.notna(), default).astype(str).to_numpy(dtype=object)
+
+    def number(key: str, *fallbacks: str, default: float = 0.0) -> np.ndarray:
+        col = layer.find_column(key, *fallbacks)
+        if col is None:
+            return np.full(n, default)
+        values = pd.to_numeric(col, errors="coerce").to_numpy(dtype=float)
+        return np.where(np.isnan(values), default, values) if not np.isnan(default) else values
+
+    ids = text("id", "stop_id")
+    if len(set(ids)) != n or any(i == "" for i in ids):
+        ids = np.asarray([str(i) for i in range(n)], dtype=object)
+    modes = text("mode", "modi")
+    data: dict[str, Any] = {
+        "stop_id": ids,
+        "name": text("name", "naam"),
+        "modes": modes,
+        "station": np.asarray(["trein" in str(m).lower() for m in modes], dtype=bool),
+    }
+    for window in WINDOWS:
+        data[_rate_column(window)] = number(WINDOW_FIELDS[window], _rate_column(window))
+    data["ride_min_brussels"] = number("ride_min_brussels", "rit_min_brussel", default=np.nan)
+    data["route_rates"] = text("route_rates", "per_lijn", default="{}")
+    data["changed"] = np.zeros(n, dtype=bool)
+    out = gpd.GeoDataFrame(data, geometry=gpd.GeoSeries(pts.values, crs=frame.crs), crs=frame.crs)
+    if out.crs is not None and str(out.crs) != ANALYSIS_CRS:
+        out = out.to_crs(ANALYSIS_CRS)
+    return out.set_crs(ANALYSIS_CRS, allow_override=True)
+
+
+def apply_frequencies(stops: gpd.GeoDataFrame, scenario: Scenario | None) -> gpd.GeoDataFrame:
+    """``stops`` with the scenario's ``set_frequency`` modifications applied, in order.
+
+    A stop: its departures per hour in the window become the given number.
+    A route: at every stop it serves (the stop's ``route_rates``), the
+    route's departures per hour become the given number and the stop's
+    total changes by the difference.
+
+    Raises
+    ------
+    ScenarioValidationError
+        The stop or route is not in the stops layer (located at the
+        modification).
+    """
+    mods = [
+        (i, m) for i, m in enumerate(scenario.modifications if scenario is not None else ())
+        if isinstance(m, SetFrequency)
+    ]
+    if not mods:
+        return stops
+    stops = stops.copy()
+    ids = stops["stop_id"].astype(str).to_numpy()
+    rates = [json.loads(t) if t else {} for t in stops["route_rates"].astype(str)]
+    changed = stops["changed"].to_numpy(dtype=bool).copy()
+    for i, mod in mods:
+        column = _rate_column(mod.window)
+        values = stops[column].to_numpy(dtype=float).copy()
+        if mod.stop_id is not None:
+            hit = np.flatnonzero(ids == mod.stop_id)
+            if not len(hit):
+                raise scenario_error(
+                    f"modifications[{i}].stop_id",
+                    f"halte {mod.stop_id} staat niet in de laag met OV-haltes",
+                    f"stop {mod.stop_id} is not in the public transport stops layer",
+                )
+            values[hit] = mod.departures_per_hour
+            changed[hit] = True
+        else:
+            served = [k for k, r in enumerate(rates) if mod.route in r]
+            if not served:
+                raise scenario_error(
+                    f"modifications[{i}].route",
+                    f"lijn {mod.route} bedient geen halte van de laag met OV-haltes "
+                    "(of de laag heeft geen vertrekken per lijn: importeer de GTFS-feed opnieuw)",
+                    f"route {mod.route} serves no stop of the public transport stops layer "
+                    "(or the layer has no departures per route: import the GTFS feed again)",
+                )
+            for k in served:
+                old = float(rates[k][mod.route].get(mod.window, 0.0))
+                values[k] = max(values[k] + mod.departures_per_hour - old, 0.0)
+                rates[k][mod.route][mod.window] = mod.departures_per_hour
+                changed[k] = True
+        stops[column] = values
+    stops["route_rates"] = [json.dumps(r, ensure_ascii=False, separators=(",", ":")) for r in rates]
+    stops["changed"] = changed
+    return stops
+
+
+# ---------------------------------------------------------------------------
+# Indicators
+# ---------------------------------------------------------------------------
+
+
+def _stats(values: np.ndarray, weights: np.ndarray) -> tuple[float, float, float]:
+    """Weighted mean (over finite values), median and p90 (no value = infinitely far)."""
+    counted = weights > 0
+    if not counted.any():
+        return float("nan"), float("nan"), float("nan")
+    v = np.where(np.isfinite(values[counted]), values[counted], np.inf)
+    w = weights[counted]
+    order = np.argsort(v, kind="stable")
+    v, w = v[order], w[order]
+    cum = np.cumsum(w)
+    fin = np.isfinite(v)
+    mean = float((v[fin] * w[fin]).sum() / w[fin].sum()) if fin.any() else float("nan")
+    last = len(v) - 1
+    median = float(v[min(int(np.searchsorted(cum, 0.5 * cum[-1] - 1e-9 * cum[-1])), last)])
+    p90 = float(v[min(int(np.searchsorted(cum, 0.9 * cum[-1] - 1e-9 * cum[-1])), last)])
+    return mean, median, p90
+
+
+def dwelling_transit(
+    network: Network,
+    housing_att: Attachment,
+    stops: gpd.GeoDataFrame,
+    params: Parameters,
+) -> pd.DataFrame:
+    """Per dwelling (row of ``housing_att``): the public transport columns.
+
+    ``pt_<window>_<n>ph`` (bool: a stop with at least ``n`` departures per
+    hour in the window within ``pt_walk_m`` walking), ``bike_min_train``
+    and ``train_station_id`` (nearest station with enough trains, by
+    cycling), ``door_min_brussels`` and ``door_station_id`` (bike + train).
+    """
+    xy = np.column_stack([stops.geometry.x.to_numpy(), stops.geometry.y.to_numpy()]) if len(stops) else np.zeros((0, 2))
+    ids = stops["stop_id"].astype(str).to_numpy(dtype=object)
+    att = attach_points(network, xy, ids, max_snap_m=params.max_snap_m)
+    n = len(housing_att)
+    out: dict[str, Any] = {}
+    windows = list(params.pt_windows)
+    rates = stops[[_rate_column(w) for w in windows]].to_numpy(dtype=float)
+    best_rate = best_rate_within(network, housing_att, att, rates, limit_m=params.pt_walk_m)
+    for k, window in enumerate(windows):
+        for threshold in params.pt_departures_per_hour:
+            out[f"pt_{window}_{threshold:g}ph"] = best_rate[:, k] >= threshold - 1e-9
+    trains = stops[_rate_column(params.pt_train_window)].to_numpy(dtype=float)
+    station = stops["station"].to_numpy(dtype=bool) & (trains >= params.pt_trains_per_hour - 1e-9)
+    bike = np.full(n, np.nan)
+    station_id = np.full(n, None, dtype=object)
+    if station.any():
+        res = nearest_destination(network, housing_att, att.subset(station), mode="bike")
+        found = np.isfinite(res.cost)
+        bike[found] = res.cost[found] / 60.0
+        station_id[found] = ids[np.flatnonzero(station)][res.dest[found]]
+    out["bike_min_train"] = bike
+    out["train_station_id"] = station_id
+    # Bike + train: one search from all stations at once, each with its wait + ride as a head start.
+    ride = stops["ride_min_brussels"].to_numpy(dtype=float)
+    usable = station & np.isfinite(ride)
+    with np.errstate(divide="ignore"):
+        wait = np.where(ride == 0, 0.0, 0.5 * 60.0 / trains)
+    offset_s = np.where(usable, (wait + ride) * 60.0, np.nan)
+    door_s, best = bike_train_search(network, housing_att, att, offset_s, params.bike_train_max_bike_min * 60.0)
+    ok = best >= 0
+    door = np.where(ok, door_s / 60.0, np.inf)
+    door_id = np.full(n, None, dtype=object)
+    door_id[ok] = ids[best[ok]]
+    out["door_min_brussels"] = np.where(np.isfinite(door), door, np.nan)
+    out["door_station_id"] = door_id
+    return pd.DataFrame(out)
+
+
+def hub_columns(
+    network: Network, housing_att: Attachment, mobipunten: gpd.GeoDataFrame, params: Parameters
+) -> pd.DataFrame:
+    """Per dwelling: the Hoppin hubs by type and offer within each cycling threshold.
+
+    ``hub_score_<t>min``: the highest type weight (``hub_type_weights``) of
+    the mobipunten within ``t`` cycling minutes, 0 when none;
+    ``hub_<offer>_<t>min`` (bool): a mobipunt whose offer lists ``<offer>``
+    within ``t`` minutes, for every offer of ``hub_offers``.
+    """
+    from slimmeregio.layers.roles import HOPPIN_TYPES
+
+    n = len(housing_att)
+    weights = dict(zip(HOPPIN_TYPES, params.hub_type_weights, strict=True))
+    hubs = mobipunten
+    xy = (np.column_stack([hubs.geometry.x.to_numpy(), hubs.geometry.y.to_numpy()])
+          if len(hubs) else np.zeros((0, 2)))
+    att = attach_points(network, xy, hubs["mobipunt_id"].astype(str).to_numpy(), max_snap_m=params.max_snap_m)
+    offers = [{o.strip().lower() for o in str(text).split(",")} for text in hubs["offer"].fillna("")]
+    values = np.column_stack(
+        [np.asarray([weights.get(str(t), 0.0) for t in hubs["hoppin_type"]], dtype=float).reshape(-1)]
+        + [np.asarray([1.0 if o.lower() in have else 0.0 for have in offers]) for o in params.hub_offers]
+    ) if len(hubs) else np.zeros((0, 1 + len(params.hub_offers)))
+    limits = np.asarray(params.bike_thresholds_min, dtype=float) * 60.0
+    best = np.full((n, len(limits), values.shape[1]), -np.inf)
+    if len(hubs):
+        best = best_within_each(network, housing_att, att, values, limits, mode="bike")
+    out: dict[str, np.ndarray] = {}
+    for i, t in enumerate(params.bike_thresholds_min):
+        out[f"hub_score_{t:g}min"] = np.maximum(best[:, i, 0], 0.0)
+        for k, offer in enumerate(params.hub_offers, start=1):
+            out[f"hub_{offer}_{t:g}min"] = best[:, i, k] >= 1.0
+    return pd.DataFrame(out)
+
+
+def transit_indicators(
+    columns: pd.DataFrame,
+    dwellings: np.ndarray,
+    reachable: np.ndarray,
+    params: Parameters,
+    *,
+    brussels: bool,
+) -> dict[str, float]:
+    """The public transport keys for one set of dwellings (see transit_keys).
+
+    ``columns``: :func:`dwelling_transit`'s rows of these dwellings;
+    ``brussels``: whether any stop has a ride to Brussels (else the
+    door-to-door keys are left out).
+    """
+    dw = np.asarray(dwellings, dtype=float)
+    total = dw.sum()
+    nan = float("nan")
+    out: dict[str, float] = {}
+    for window in params.pt_windows:
+        for threshold in params.pt_departures_per_hour:
+            key = f"pt_{window}_{threshold:g}ph"
+            hit = columns[key].to_numpy(dtype=bool)
+            out[f"share_{key}"] = float(100.0 * dw[hit].sum() / total) if total > 0 else nan
+    bike = columns["bike_min_train"].to_numpy(dtype=float)
+    out["no_route_dwellings_train"] = float(dw[reachable & ~np.isfinite(bike)].sum())
+    for t in params.bike_thresholds_min:
+        out[f"share_bike_train_{t:g}min"] = float(100.0 * dw[bike <= t].sum() / total) if total > 0 else nan
+    for name, value in zip(("mean", "median", "p90"), _stats(bike, dw), strict=True):
+        out[f"{name}_bike_min_train"] = value
+    for t in params.bike_thresholds_min:
+        score = columns[f"hub_score_{t:g}min"].to_numpy(dtype=float)
+        out[f"hub_score_{t:g}min"] = float(100.0 * (dw * score).sum() / total) if total > 0 else nan
+        for offer in params.hub_offers:
+            hit = columns[f"hub_{offer}_{t:g}min"].to_numpy(dtype=bool)
+            out[f"share_bike_hub_{offer}_{t:g}min"] = float(100.0 * dw[hit].sum() / total) if total > 0 else nan
+    if brussels:
+        door = columns["door_min_brussels"].to_numpy(dtype=float)
+        out["no_route_dwellings_door_brussels"] = float(dw[~np.isfinite(door)].sum())
+        for name, value in zip(("mean", "median", "p90"), _stats(door, dw), strict=True):
+            out[f"{name}_door_min_brussels"] = value
+    return out
+
+
+def add_transit(
+    evaluation: Evaluation,
+    network: Network,
+    housing_att: Attachment,
+    stops: gpd.GeoDataFrame | None,
+    *,
+    rules: Sequence[Any] | None = None,
+) -> Evaluation:
+    """``evaluation`` with the public transport indicators, columns and stops added.
+
+    Region and municipality keys (:mod:`transit_keys`), the dwellings'
+    columns of :func:`dwelling_transit`, ``pt_stops`` (the stops after the
+    scenario's ``set_frequency``) and ``hub_checks`` (the Hoppin policy
+    check). ``evaluation`` unchanged when there is no stops layer.
+    """
+    if stops is None:
+        return evaluation
+    from slimmeregio.scenarios.hoppin import check_hubs, hub_rules
+
+    params = evaluation.parameters
+    stops = apply_frequencies(stops, evaluation.scenario)
+    dw = evaluation.dwellings
+    columns = pd.concat([dwelling_transit(network, housing_att, stops, params),
+                         hub_columns(network, housing_att, evaluation.mobipunten, params)], axis=1)
+    dwellings = dw["dwellings"].to_numpy(dtype=float)
+    reachable = dw["reachable"].to_numpy(dtype=bool)
+    brussels = bool(np.isfinite(stops["ride_min_brussels"].to_numpy(dtype=float)).any())
+    region = dict(evaluation.region)
+    region.update(transit_indicators(columns, dwellings, reachable, params, brussels=brussels))
+    checks = check_hubs(evaluation.mobipunten, stops, list(rules) if rules is not None else hub_rules())
+    region["hubs_type_mismatch"] = float((~checks["ok"]).sum()) if len(checks) else 0.0
+    munis = evaluation.municipalities.copy()
+    nis = dw["nis"].astype(str).to_numpy()
+    rows = []
+    for code in munis["nis"].astype(str):
+        idx = np.flatnonzero(nis == code)
+        rows.append(transit_indicators(columns.iloc[idx], dwellings[idx], reachable[idx], params, brussels=brussels))
+    extra = pd.DataFrame(rows, index=munis.index)
+    munis = pd.concat([munis, extra], axis=1)
+    new_dw = dw.copy()
+    for name in columns.columns:
+        new_dw[name] = columns[name].to_numpy()
+    return replace(
+        evaluation,
+        region=region,
+        municipalities=munis,
+        dwellings=new_dw,
+        pt_stops=stops.reset_index(drop=True),
+        hub_checks=checks,
+    )

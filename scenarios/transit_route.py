@@ -1,0 +1,190 @@
+"""Routing for the public transport indicators: bounded searches per stop or station, the graph built once.
+
+``kernel.nearest_destination`` answers "how far is the nearest of these
+points" with one search, but builds its graph per call, and cannot say
+"within 500 m of *which* stops" or add a head start per destination. The
+indicators of :mod:`slimmeregio.scenarios.transit` need both:
+
+* :func:`best_rate_within`: per dwelling, the highest departures per hour
+  (per window) among the stops within a walking distance: one pass for every
+  window and threshold;
+* :func:`bike_train_search`: per dwelling, the station with the smallest
+  cycling time + head start (wait + ride) among those within a cycling cap,
+  the cap holding per station.
+
+Both run on :func:`iter_legs`: one bounded search per destination
+(``kernel.iter_reach``: the graph is built once, the searches run in
+batches), turned into the cost from every candidate edge of every source
+point, exactly as ``nearest_destination`` does (the better of the edge's two
+ends, or straight along the edge to a destination on the same edge).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+
+import numpy as np
+import pandas as pd
+
+from slimmeregio.scenarios.attach import Attachment, connector_cost, entry_costs, part_cost
+from slimmeregio.scenarios.kernel import iter_reach
+from slimmeregio.scenarios.network import Network
+
+__all__ = ["best_rate_within", "best_within_each", "bike_train_search", "iter_legs"]
+
+
+def _rows_at(order: np.ndarray, starts: np.ndarray, nodes: np.ndarray) -> np.ndarray:
+    """The rows listed under ``nodes`` in a CSR-like index (``order``, ``starts``)."""
+    counts = starts[nodes + 1] - starts[nodes]
+    total = int(counts.sum())
+    if total == 0:
+        return np.zeros(0, np.int64)
+    first = np.repeat(starts[nodes] - np.r_[0, np.cumsum(counts)[:-1]], counts)
+    return order[first + np.arange(total)]
+
+
+def iter_legs(
+    network: Network, sources: Attachment, dests: Attachment, *, mode: str, limit: float
+) -> Iterator[tuple[np.ndarray, int, np.ndarray, np.ndarray]]:
+    """Yield ``(owner, j, rows, cost)`` per reachable destination ``j``: the
+    candidate rows of ``sources.expand()`` (row ``r`` belongs to point
+    ``owner[r]``; ``owner`` is the same array every time) that reach ``j``
+    within ``limit``, and their cost to ``j``."""
+    s_owner, flat = sources.expand()
+    if not len(s_owner):
+        return
+    n = network.n_nodes
+    fwd, bwd = network.weights(mode)
+    se = flat.edge
+    s_conn = connector_cost(network, flat, mode)
+    to_u, to_v = entry_costs(network, flat, mode)
+    nu, nv = network.u[se], network.v[se]
+    by_u = np.argsort(nu, kind="stable")
+    by_v = np.argsort(nv, kind="stable")
+    starts_u = np.searchsorted(nu[by_u], np.arange(n + 1))
+    starts_v = np.searchsorted(nv[by_v], np.arange(n + 1))
+    # Destinations on a source's own edge: straight along the edge.
+    d_owner, d_flat = dests.expand()
+    d_conn = connector_cost(network, d_flat, mode)
+    pairs = pd.DataFrame({"edge": se, "s": np.arange(len(se))}).merge(
+        pd.DataFrame({"edge": d_flat.edge, "d": np.arange(len(d_flat.edge))}), on="edge")
+    s_i = pairs["s"].to_numpy()
+    d_i = pairs["d"].to_numpy()
+    e = se[s_i]
+    f, g = d_flat.frac[d_i], flat.frac[s_i]
+    along = np.where(f >= g, part_cost(f - g, fwd[e]), part_cost(g - f, bwd[e]))
+    direct = s_conn[s_i] + along + d_conn[d_i]
+    by_dest = pd.Series(np.arange(len(d_i))).groupby(d_owner[d_i]).indices if len(d_i) else {}
+    everyone = np.arange(len(se))
+    for j, node_cost in iter_reach(network, dests, mode=mode, limit=limit):
+        reached = np.flatnonzero(np.isfinite(node_cost))
+        near = by_dest.get(j)
+        if 8 * len(reached) > n:  # a large search: every row is quicker than gathering
+            rows = everyone
+        else:
+            mark = np.zeros(len(se), dtype=bool)
+            mark[_rows_at(by_u, starts_u, reached)] = True
+            mark[_rows_at(by_v, starts_v, reached)] = True
+            if near is not None:
+                mark[s_i[near]] = True
+            rows = np.flatnonzero(mark)
+        if not len(rows):
+            continue
+        with np.errstate(invalid="ignore"):
+            cost = s_conn[rows] + np.minimum(to_u[rows] + node_cost[nu[rows]], to_v[rows] + node_cost[nv[rows]])
+        if near is not None:
+            pos = np.searchsorted(rows, s_i[near])
+            np.minimum.at(cost, pos, direct[near])
+        keep = cost <= limit
+        yield s_owner, j, rows[keep], cost[keep]
+
+
+def _per_point(owner: np.ndarray, values: np.ndarray, n: int, ufunc: np.ufunc, empty: float) -> np.ndarray:
+    """Reduce per-candidate-row ``values`` to one per point (rows ascending by owner)."""
+    out = np.full((n, *values.shape[1:]), empty)
+    if len(owner):
+        starts = np.r_[0, np.flatnonzero(owner[1:] != owner[:-1]) + 1]
+        out[owner[starts]] = ufunc.reduceat(values, starts, axis=0)
+    return out
+
+
+def best_rate_within(
+    network: Network, sources: Attachment, stops: Attachment, rates: np.ndarray, *, limit_m: float,
+    mode: str = "walk",
+) -> np.ndarray:
+    """Per source and column of ``rates`` (stops x columns): the highest value
+    among the stops within ``limit_m`` (metres walking, or seconds with
+    ``mode="bike"``); ``-inf`` when none."""
+    rates = np.asarray(rates, dtype=float).reshape(len(stops), -1)
+    best: np.ndarray | None = None
+    owner = np.zeros(0, np.int64)
+    for owner, j, rows, _cost in iter_legs(network, sources, stops, mode=mode, limit=limit_m):
+        if best is None:
+            best = np.full((len(owner), rates.shape[1]), -np.inf)
+        best[rows] = np.maximum(best[rows], rates[j])
+    if best is None:
+        return np.full((len(sources), rates.shape[1]), -np.inf)
+    return _per_point(owner, best, len(sources), np.maximum, -np.inf)
+
+
+def best_within_each(
+    network: Network, sources: Attachment, dests: Attachment, values: np.ndarray, limits: np.ndarray,
+    *, mode: str,
+) -> np.ndarray:
+    """Per source, limit and column of ``values`` (dests x columns): the highest
+    value among the destinations within that limit; ``-inf`` when none. One
+    search per destination, bounded by the largest limit."""
+    values = np.asarray(values, dtype=float).reshape(len(dests), -1)
+    limits = np.asarray(limits, dtype=float)
+    best: np.ndarray | None = None
+    owner = np.zeros(0, np.int64)
+    for owner, j, rows, cost in iter_legs(network, sources, dests, mode=mode, limit=float(limits.max())):
+        if best is None:
+            best = np.full((len(owner), len(limits), values.shape[1]), -np.inf)
+        for i, limit in enumerate(limits):
+            hit = rows[cost <= limit]
+            best[hit, i] = np.maximum(best[hit, i], values[j])
+    if best is None:
+        return np.full((len(sources), len(limits), values.shape[1]), -np.inf)
+    return _per_point(owner, best, len(sources), np.maximum, -np.inf)
+
+
+def bike_train_search(
+    network: Network,
+    sources: Attachment,
+    stations: Attachment,
+    offsets: np.ndarray,
+    max_bike_s: float,
+) -> tuple[np.ndarray, np.ndarray]:
+    """Per source: ``min_j (bike(source -> j) + offsets[j])`` over the stations
+    ``j`` with ``bike(source -> j) <= max_bike_s``, and that ``j`` (-1: none).
+
+    ``offsets`` in seconds, one per station; NaN or inf: the station is not
+    used. Sources without a usable station get ``inf`` and ``-1``.
+    """
+    ns = len(sources)
+    total = np.full(ns, np.inf)
+    best = np.full(ns, -1, dtype=np.int64)
+    offsets = np.asarray(offsets, dtype=float)
+    usable = np.flatnonzero(np.isfinite(offsets) & stations.reachable)
+    if ns == 0 or not len(usable):
+        return total, best
+    c_total: np.ndarray | None = None
+    c_dest = np.zeros(0, np.int64)
+    owner = np.zeros(0, np.int64)
+    for owner, k, rows, leg in iter_legs(network, sources, stations.subset(usable), mode="bike",
+                                         limit=max_bike_s):
+        if c_total is None:
+            c_total = np.full(len(owner), np.inf)
+            c_dest = np.full(len(owner), -1, dtype=np.int64)
+        tot = leg + offsets[usable[k]]
+        better = tot < c_total[rows]
+        c_total[rows[better]] = tot[better]
+        c_dest[rows[better]] = usable[k]
+    if c_total is None:
+        return total, best
+    order = np.lexsort((c_total, owner))
+    first = order[np.r_[True, owner[order][1:] != owner[order][:-1]]]
+    total[owner[first]] = c_total[first]
+    best[owner[first]] = np.where(np.isfinite(c_total[first]), c_dest[first], -1)
+    return total, best
