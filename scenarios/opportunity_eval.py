@@ -50,6 +50,7 @@ from slimmeregio.scenarios.commuting import (
     COMMUTE_BETA_PER_KM,
     PRESETS,
     RouteTrees,
+    TreeArcs,
     all_presets,
     gravity_model,
 )
@@ -450,11 +451,13 @@ def _trip_matrix(
     return trips, bikes if has_modes else None, notes
 
 
-def _known_trees(sit: Any, jobs: OpportunitySet, scope: _Scope | None) -> dict[int, tuple[np.ndarray, np.ndarray]]:
-    """The base's route trees no edit can have changed, on the scenario's numbering."""
+def _known_trees(
+    sit: Any, jobs: OpportunitySet, scope: _Scope | None
+) -> tuple[dict[int, tuple[np.ndarray, np.ndarray]], dict[int, TreeArcs]]:
+    """The base's route trees (and their arcs) no edit can have changed, on the scenario's numbering."""
     prev = scope.previous if scope is not None else None
     if scope is None or prev is None or prev.trees is None or scope.row_map is None:
-        return {}
+        return {}, {}
     memo = prev.trees
     touched = scope.touched["distance"]
     changed = changed_points(memo.jobs_att, jobs.att, scope.edge_map)
@@ -463,13 +466,15 @@ def _known_trees(sit: Any, jobs: OpportunitySet, scope: _Scope | None) -> dict[i
     vpos = np.full(len(jobs.att), -1, dtype=np.int64)
     vpos[d_ok] = np.arange(len(d_ok))
     size = n_new + len(d_ok)
-    known = {}
+    known, arcs = {}, {}
     for j, (dist, pred) in memo.trees.items():
         if changed[j] or vpos[j] < 0 or (len(touched) and np.isfinite(dist[touched]).any()):
             continue
         known[j] = renumber_tree(dist, pred, n_base=n_base, n_new=n_new, root_base=n_base + int(memo.vpos[j]),
                                  root_new=n_new + int(vpos[j]), size=size)
-    return known
+        if j in memo.arcs:
+            arcs[j] = memo.arcs[j].renumbered(scope.edge_map)
+    return known, arcs
 
 
 def _commuting(
@@ -479,8 +484,8 @@ def _commuting(
     jobs = inputs.get("jobs")
     if jobs is None or not jobs.att.reachable.any():
         return None
-    known = _known_trees(sit, jobs, scope)
-    trees = RouteTrees(sit.network, sit.housing_att, jobs.att, check=check, known=known)
+    known, known_arcs = _known_trees(sit, jobs, scope)
+    trees = RouteTrees(sit.network, sit.housing_att, jobs.att, check=check, known=known, known_arcs=known_arcs)
     if scope is not None:
         scope.count("trees_reused", len(known))
         scope.count("trees_searched", len(trees.trees) - len(known))
@@ -488,7 +493,8 @@ def _commuting(
             d_ok = np.flatnonzero(jobs.att.reachable)
             vpos = np.full(len(jobs.att), -1, dtype=np.int64)
             vpos[d_ok] = np.arange(len(d_ok))
-            scope.record.trees = TreeMemo(dict(trees.trees), vpos, jobs.att)
+            # The arcs dict fills as the flows are assigned below.
+            scope.record.trees = TreeMemo(dict(trees.trees), vpos, jobs.att, trees.arcs)
     cost_km = trees.distances_m() / 1000.0
     trips, bikes, notes = _trip_matrix(dw, jobs, inputs.od, cost_km)
     trips = np.where(np.isfinite(cost_km), trips, 0.0)

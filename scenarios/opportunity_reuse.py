@@ -64,6 +64,8 @@ class TreeMemo:
     #: Per job point: its virtual node's position among the reachable ones.
     vpos: np.ndarray
     jobs_att: Attachment
+    #: Per tree: its arcs (:class:`~commuting.TreeArcs`), filled as the base assigns flows.
+    arcs: dict[int, Any] = field(default_factory=dict)
 
 
 @dataclass(eq=False)
