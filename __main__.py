@@ -1,3 +1,5 @@
+"""``python -m slimmeregio``: the command line (without a command, the desktop application)."""
+
 from slimmeregio.cli import main
 
 if __name__ == "__main__":

@@ -17,6 +17,7 @@ from typing import Any
 import click
 
 from slimmeregio import __version__
+from slimmeregio.layers.applog import timed
 from slimmeregio.layers.errors import OperationCancelled, SlimmeRegioError
 from slimmeregio.layers.roles import Role
 
@@ -114,6 +115,10 @@ def cli(ctx: click.Context, lang: str) -> None:
     Without a command, opens the desktop application on the embedded region.
     """
     ctx.obj = {"lang": lang}
+    if ctx.invoked_subcommand not in (None, "open"):  # the desktop application starts its own log
+        from slimmeregio.layers.applog import configure_logging
+
+        configure_logging(program=f"cli {ctx.invoked_subcommand}")
     if ctx.invoked_subcommand is None:
         ctx.invoke(open_app)
 
@@ -465,9 +470,10 @@ def export_command(
         project = _refreshed(load_project_source(project_path), refresh)
         with progress_bar("Export") as bar:
             task = Task(bar)
-            base, comparisons = compare_scenarios(
-                project, scenarios, planned=planned, progress=task.sub(0.0, 0.5).report
-            )
+            with timed(f"export: compare {', '.join(repr(s.name) for s in scenarios)}"):
+                base, comparisons = compare_scenarios(
+                    project, scenarios, planned=planned, progress=task.sub(0.0, 0.5).report
+                )
             if planned and len(comparisons) == len(scenarios):
                 click.echo("Let op: de woningenlaag heeft geen geplande projecten." if lang == "nl"
                            else "Warning: the housing layer has no planned projects.", err=True)
@@ -528,9 +534,10 @@ def run_command(scenario_file: str, project_path: str | None, out_dir: str, forc
         project = _refreshed(load_project_source(project_path), refresh)
         with progress_bar("Run") as bar:
             task = Task(bar)
-            _, (comparison,) = compare_scenarios(
-                project, [scenario], progress=task.sub(0.0, 0.8).report
-            )
+            with timed(f"run: compare {scenario.name!r} ({len(scenario.modifications)} modifications)"):
+                _, (comparison,) = compare_scenarios(
+                    project, [scenario], progress=task.sub(0.0, 0.8).report
+                )
             summary = run_summary(scenario, scenario_file, comparison)
             write_run_files(out, project, comparison, summary, lang=lang, progress=task.sub(0.8, 0.98).report)
             task.report(1.0, "done")

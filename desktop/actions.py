@@ -103,7 +103,7 @@ ACTIONS: tuple[ActionSpec, ...] = (
     _spec("export", "&Exporteren…", "show_export", "export", "export", "Ctrl+E", toolbar="run"),
     # help
     _spec("about", "&Over Slimme Regio Planner", "show_about", "help", "std:SP_MessageBoxInformation", ""),
-    _spec("error_log", "&Foutenlogboek openen", "show_error_log", "help", "", ""),
+    _spec("error_log", "&Logboek openen", "show_error_log", "help", "", "De map met het logboek en het foutenlogboek, om mee te sturen met een vraag"),
 )
 
 

@@ -40,8 +40,9 @@ from PyQt6.QtWidgets import (
     QWidget,
 )
 
-from slimmeregio.desktop.i18n import tr
+from slimmeregio.desktop.i18n import language, tr
 from slimmeregio.layers.model import Layer
+from slimmeregio.layers.numbers import fmt_number
 
 __all__ = ["AttributeTableModel", "AttributeTableWidget", "format_value"]
 
@@ -51,11 +52,12 @@ def format_value(value: Any) -> str:
     if value is None:
         return ""
     if isinstance(value, float | np.floating):
-        if math.isnan(value):
+        number = float(value)
+        if math.isnan(number):
             return ""
-        if float(value).is_integer() and abs(value) < 1e15:
-            return f"{int(value)}"
-        return f"{value:.6g}" if abs(value) < 1e6 else f"{value:.0f}"
+        if number.is_integer() and abs(number) < 1e15:
+            return f"{int(number)}"
+        return f"{number:.6g}" if abs(number) < 1e6 else f"{number:.0f}"
     if isinstance(value, bool | np.bool_):
         return tr("ja") if value else tr("nee")
     if value is pd.NaT:
@@ -283,7 +285,8 @@ class AttributeTableWidget(QWidget):
         total = len(self.model.layer) if self.model.layer is not None else 0
         shown = self.model.rowCount()
         self.count_label.setText(
-            tr("{shown} van {total} rijen", shown=_n(shown), total=_n(total))
+            tr("{shown} van {total} rijen", shown=fmt_number(shown, lang=language(), digits=0),
+               total=fmt_number(total, lang=language(), digits=0))
         )
 
     def selected_positions(self) -> np.ndarray:
@@ -318,5 +321,3 @@ class AttributeTableWidget(QWidget):
             self._syncing = False
 
 
-def _n(value: int) -> str:
-    return f"{value:,}".replace(",", ".")

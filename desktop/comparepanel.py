@@ -39,7 +39,7 @@ class CompareDialog(QDialog):
         self.setWindowIcon(icon("compare"))
         self.resize(980, 680)
         self.window_ = window
-        self.result: tuple[Any, Any, Any] | None = None
+        self.outcome: tuple[Any, Any, Any] | None = None
         self.sources: list[str | None] = []
         self.identity: Any = None
         self._then_show = False
@@ -103,7 +103,7 @@ class CompareDialog(QDialog):
 
     def check_stale(self) -> bool:
         """Mark the table when A, B or the layers changed since it was computed."""
-        stale = self.result is not None and self.window_.current_identity(self.sources) != self.identity
+        stale = self.outcome is not None and self.window_.current_identity(self.sources) != self.identity
         self.stale_label.setVisible(stale)
         self.table.setEnabled(not stale)
         return stale
@@ -163,7 +163,7 @@ class CompareDialog(QDialog):
         ev_a, ev_b, cmp, bases = result
         for base in bases.values():
             self.window_.bases.put(base, version)
-        self.result = (ev_a, ev_b, cmp)
+        self.outcome = (ev_a, ev_b, cmp)
         frame = region_table(cmp, language())
         units = [str(u) for u in frame["unit"]]
         self.model.row_units = units
@@ -194,14 +194,14 @@ class CompareDialog(QDialog):
     def show_on_map(self) -> None:
         """Show B against A in the results panel and on the map, with A named
         as the reference; a comparison of an earlier state is computed again first."""
-        if self.result is None:
+        if self.outcome is None:
             return
         if self.window_.current_identity(self.sources) != self.identity:
             self.summary.setText(tr("De vergelijking hoort bij een eerdere toestand; ze wordt opnieuw doorgerekend."))
             self._then_show = True
             self.start()
             return
-        ev_a, ev_b, cmp = self.result
+        ev_a, ev_b, cmp = self.outcome
         reference, name = self.sources
         self.window_.show_run(RunResult(None, ev_a, ev_b, cmp, ev_b.parameters, self.identity,
                                         reference=reference or "", scenario_name=name or tr("basis"),

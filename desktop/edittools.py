@@ -18,6 +18,7 @@ from slimmeregio.desktop.i18n import language, tr
 from slimmeregio.desktop.mapcanvas import HOUSING_AREA_COLOR, MapTool, OverlayItem
 from slimmeregio.layers.errors import ScenarioError, SlimmeRegioError
 from slimmeregio.layers.model import Layer
+from slimmeregio.layers.numbers import fmt_metres, fmt_number
 from slimmeregio.layers.roles import Role
 from slimmeregio.layers.symbology import CHANGE_COLORS, HOPPIN_COLORS
 from slimmeregio.scenarios.model import Scenario
@@ -25,6 +26,8 @@ from slimmeregio.scenarios.model import Scenario
 
 class EditToolsMixin:
     """Map edit tools that append modifications to the current scenario. Mixed into :class:`MainWindow`."""
+
+    _move_source: str | None
 
     # -------------------------------------------------------------- scenarios
     def _scenario_changed(self) -> None:
@@ -326,13 +329,12 @@ class EditToolsMixin:
 
 
 def _ha(area_m2: float) -> str:
-    """An area in hectares with two decimals (decimal comma in Dutch)."""
-    text = f"{area_m2 / 10000.0:.2f}"
-    return text.replace(".", ",") if language() == "nl" else text
+    """An area in hectares with two decimals, the interface language's way."""
+    return fmt_number(area_m2 / 10000.0, lang=language(), digits=2)
 
 
 def _n(value: float) -> str:
-    """Thousands with a space (Lambert metres), no decimals."""
-    return f"{value:,.0f}".replace(",", " ")
+    """Metres without decimals, thousands grouped by a space (see :func:`fmt_metres`)."""
+    return fmt_metres(value)
 
 

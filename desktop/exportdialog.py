@@ -366,7 +366,7 @@ class ExportDialog(QDialog):
                 if cached is None:
                     lo = share * i / len(plan)
                     cached = run_analysis(project, scenario, base, identity=identity, cancel=cancel,
-                                          progress=(lambda f, m="", lo=lo: progress(lo + f * share / len(plan), m))
+                                          progress=(lambda f, m="", lo=lo: progress(lo + f * share / len(plan), m))  # type: ignore[misc]
                                           if progress else None)
                     self.computed.append(cached)
                 runs.append(cached)

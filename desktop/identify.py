@@ -8,6 +8,7 @@ from PyQt6.QtWidgets import QHeaderView, QLabel, QTreeWidget, QTreeWidgetItem, Q
 from slimmeregio.desktop.attributetable import format_value
 from slimmeregio.desktop.i18n import language, tr
 from slimmeregio.layers.model import Layer
+from slimmeregio.layers.numbers import fmt_number
 from slimmeregio.layers.roles import ROLE_FIELDS
 
 __all__ = ["IdentifyPanel"]
@@ -67,9 +68,9 @@ class IdentifyPanel(QWidget):
                     text = f"{geom.x:,.1f}; {geom.y:,.1f}".replace(",", " ")
                     top.addChild(QTreeWidgetItem([tr("Lambert 72 (x; y)"), text]))
                 elif "Line" in geom.geom_type:
-                    top.addChild(QTreeWidgetItem([tr("Lengte"), _number(geom.length, 0) + " m"]))
+                    top.addChild(QTreeWidgetItem([tr("Lengte"), fmt_number(geom.length, lang=language(), digits=0) + " m"]))
                 elif "Polygon" in geom.geom_type:
-                    top.addChild(QTreeWidgetItem([tr("Oppervlakte"), _number(geom.area / 1e6, 2) + " km²"]))
+                    top.addChild(QTreeWidgetItem([tr("Oppervlakte"), fmt_number(geom.area / 1e6, lang=language(), digits=2) + " km²"]))
             self.tree.addTopLevelItem(top)
             top.setExpanded(True)
         # the field names never take more than 45 % of the width: the values stay readable
@@ -83,9 +84,3 @@ class IdentifyPanel(QWidget):
         self.tree.setFocusPolicy(Qt.FocusPolicy.StrongFocus)
 
 
-def _number(value: float, decimals: int) -> str:
-    """``value`` with thousands separators the interface language's way."""
-    text = f"{value:,.{decimals}f}"
-    if language() == "nl":
-        text = text.replace(",", "\0").replace(".", ",").replace("\0", ".")
-    return text

@@ -8,6 +8,7 @@ free of Qt. The panel shows the top-most layer first, as GIS users expect.
 from __future__ import annotations
 
 import contextlib
+from collections.abc import Iterable
 from typing import Any
 
 from PyQt6.QtCore import (
@@ -36,6 +37,7 @@ from slimmeregio.desktop.actions import icon
 from slimmeregio.desktop.i18n import language, tr
 from slimmeregio.desktop.maprender import classify, geometry_kind
 from slimmeregio.layers.model import Layer, LayerList
+from slimmeregio.layers.numbers import fmt_number
 
 __all__ = ["LayerListModel", "LayerPanel", "layer_swatch"]
 
@@ -186,7 +188,7 @@ class LayerListModel(QAbstractListModel):
     def mimeTypes(self) -> list[str]:  # noqa: N802
         return [_MIME]
 
-    def mimeData(self, indexes: list[QModelIndex]) -> QMimeData:  # noqa: N802
+    def mimeData(self, indexes: Iterable[QModelIndex]) -> QMimeData:  # noqa: N802
         data = QMimeData()
         rows = sorted({i.row() for i in indexes if i.isValid()})
         if rows:
@@ -224,7 +226,7 @@ def _tooltip(layer: Layer) -> str:
     if layer.is_raster:
         lines.append(tr("Raster"))
     else:
-        lines.append(tr("{n} objecten ({kind})", n=f"{len(layer):,}".replace(",", "."), kind=layer.geometry_type))
+        lines.append(tr("{n} objecten ({kind})", n=fmt_number(len(layer), lang=language(), digits=0), kind=layer.geometry_type))
     if layer.source:
         lines.append(tr("Bron: {path}", path=_esc(str(layer.source))))
     if layer.service is not None:  # a web service's snapshot: where and when (Lagen -> Dienstlagen vernieuwen)

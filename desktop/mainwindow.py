@@ -32,7 +32,7 @@ from slimmeregio.desktop.attributetable import AttributeTableWidget
 from slimmeregio.desktop.backgroundpanel import BackgroundPanel
 from slimmeregio.desktop.basemap import BasemapController
 from slimmeregio.desktop.editdialogs import EditSession
-from slimmeregio.desktop.edittools import EditToolsMixin, _n
+from slimmeregio.desktop.edittools import EditToolsMixin
 from slimmeregio.desktop.i18n import language, set_language, tr
 from slimmeregio.desktop.identify import IdentifyPanel
 from slimmeregio.desktop.layeractions import LAYER_FILE_FILTER, LayerActionsMixin
@@ -48,6 +48,7 @@ from slimmeregio.desktop.servicedialog import ServiceActionsMixin
 from slimmeregio.desktop.settings import AppSettings, log_dir
 from slimmeregio.desktop.worker import Job, WorkerRunner
 from slimmeregio.layers.model import Layer, Project
+from slimmeregio.layers.numbers import fmt_metres
 from slimmeregio.layers.roles import Role
 from slimmeregio.scenarios.model import Scenario
 from slimmeregio.scenarios.runs import LayerVersions
@@ -170,8 +171,10 @@ class MainWindow(ProjectFilesMixin, LayerActionsMixin, ServiceActionsMixin, Edit
         bar = self.menuBar()
         self.menus: dict[str, QMenu] = {}
         for key, title in MENUS.items():
-            self.menus[key] = bar.addMenu(tr(title))
-        previous_group = {}
+            menu = bar.addMenu(tr(title))
+            assert menu is not None  # addMenu(title) always makes one
+            self.menus[key] = menu
+        previous_group: dict[str, tuple[Any, Any]] = {}
         for spec in ACTIONS:
             menu = self.menus[spec.menu]
             if spec.menu in previous_group and previous_group[spec.menu] != (spec.toolbar, spec.group):
@@ -371,10 +374,10 @@ class MainWindow(ProjectFilesMixin, LayerActionsMixin, ServiceActionsMixin, Edit
 
     # ------------------------------------------------------------------- map
     def _show_coords(self, x: float, y: float) -> None:
-        self.coord_label.setText(tr("x {x}  y {y} m", x=_n(x), y=_n(y)))
+        self.coord_label.setText(tr("x {x}  y {y} m", x=fmt_metres(x), y=fmt_metres(y)))
 
     def _show_scale(self) -> None:
-        self.scale_label.setText(f"1 : {_n(round(self.canvas.view.scale_denominator, -1))}")
+        self.scale_label.setText(f"1 : {fmt_metres(round(self.canvas.view.scale_denominator, -1))}")
 
     def tool_navigate(self, checked: bool = True) -> None:
         if checked:
@@ -526,7 +529,7 @@ class MainWindow(ProjectFilesMixin, LayerActionsMixin, ServiceActionsMixin, Edit
         self.statusBar().clearMessage()
 
     def _rebuild_panels(self) -> None:
-        old = (self.layer_panel, self.identify_panel, self.legend_panel, self.scenario_panel, self.results_panel,
+        old: tuple[QWidget, ...] = (self.layer_panel, self.identify_panel, self.legend_panel, self.scenario_panel, self.results_panel,
                self.table)
         current_layer = self.layer_panel.current_layer()
         table_layer = self.table.layer_box.currentText()

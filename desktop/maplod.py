@@ -72,10 +72,12 @@ def draw_heavy(p: QPainter, graphics: object, view: View, width: int, height: in
         image = QImage(mw, mh, QImage.Format.Format_ARGB32_Premultiplied)
         image.fill(Qt.GlobalColor.transparent)
         q = QPainter(image)
-        q.setRenderHint(QPainter.RenderHint.Antialiasing, antialias)
-        q.setTransform(view.transform(mw, mh))
-        graphics.draw(q, view, view.extent(mw, mh))  # type: ignore[attr-defined]
-        q.end()
+        try:
+            q.setRenderHint(QPainter.RenderHint.Antialiasing, antialias)
+            q.setTransform(view.transform(mw, mh))
+            graphics.draw(q, view, view.extent(mw, mh))  # type: ignore[attr-defined]
+        finally:
+            q.end()  # a layer that fails to draw must not leave an active painter (Qt crashes)
         cached = LayerImage(image, view.res, view.extent(mw, mh), antialias)
         graphics.lod_image = cached  # type: ignore[attr-defined]
     assert cached is not None

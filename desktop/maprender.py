@@ -18,6 +18,7 @@ Colours come from the layer's :class:`~slimmeregio.layers.model.Style` and
 
 from __future__ import annotations
 
+import logging
 import math
 from dataclasses import dataclass, field
 
@@ -409,6 +410,21 @@ def legend_entry(layer: Layer) -> tuple[str, list[tuple[str, str]]]:
     return layer.name, items
 
 
+_log = logging.getLogger(__name__)
+#: (layer id, error type) already logged: a layer that cannot be drawn is logged once, not at every repaint.
+_not_drawn: set[tuple[int, type]] = set()
+
+
+def _log_not_drawn(layer: Layer, error: Exception) -> None:
+    key = (id(layer), type(error))
+    if key in _not_drawn:
+        return
+    _not_drawn.add(key)
+    # an AttributeError is a defect, not a property of the data: keep its traceback
+    _log.warning("layer %r is not drawn: %s: %s", layer.name, type(error).__name__, error,
+                 exc_info=isinstance(error, AttributeError))
+
+
 def render_layers(
     p: QPainter,
     layers: list[Layer],
@@ -431,7 +447,8 @@ def render_layers(
                 draw_heavy(p, g, view, width, height)
             else:
                 g.draw(p, view, extent)
-        except (TypeError, ValueError, AttributeError):
+        except (TypeError, ValueError, AttributeError) as error:
+            _log_not_drawn(layer, error)
             continue  # a layer without drawable geometry is skipped, not fatal
     p.resetTransform()
 

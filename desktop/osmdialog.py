@@ -35,6 +35,7 @@ from slimmeregio.desktop.actions import icon
 from slimmeregio.desktop.i18n import language, tr
 from slimmeregio.layers.errors import SlimmeRegioError
 from slimmeregio.layers.model import Layer
+from slimmeregio.layers.numbers import fmt_number
 from slimmeregio.layers.roles import Role
 
 __all__ = ["OSM_FILE_FILTER", "OsmImportDialog", "osm_job", "report_text"]
@@ -67,20 +68,14 @@ def osm_job(
     return job
 
 
-def _num(value: float, decimals: int, lang: str) -> str:
-    text = f"{value:,.{decimals}f}"
-    if lang == "nl":
-        text = text.replace(",", "\0").replace(".", ",").replace("\0", ".")
-    return text
-
-
 def report_text(result: Any, lang: str = "nl") -> str:
     """The import report as text for the dialog."""
     report = result.report
     km = sum(report.km_per_class.values())
     ways = sum(report.ways_per_class.values())
     head = tr("{ways} fietsbare wegen, {km} km, gelezen in {s} s.",
-              ways=_num(ways, 0, lang), km=_num(km, 1, lang), s=_num(report.seconds, 1, lang))
+              ways=fmt_number(ways, lang=lang, digits=0), km=fmt_number(km, lang=lang, digits=1),
+              s=fmt_number(report.seconds, lang=lang, digits=1))
     lines = [head, ""]
     lines += report.lines(lang)
     if report.outside_clip:
@@ -103,7 +98,7 @@ class OsmImportDialog(QDialog):
         self.resize(620, 560)
         self.window_ = window
         self.job: Any = None
-        self.result: Any = None
+        self.imported: Any = None
         project_layers = list(window.project.layers)
         self.has_municipalities = any(
             (la.role == Role.MUNICIPALITIES or "Polygon" in la.geometry_type) and not la.is_raster and len(la)
@@ -236,7 +231,7 @@ class OsmImportDialog(QDialog):
             job = osm_job(Path(text), bbox=bbox)  # type: ignore[arg-type]
         else:
             job = osm_job(Path(text), layers=list(w.project.layers), buffer_m=float(self.buffer.value()))
-        self.result = None
+        self.imported = None
         self.add_btn.setEnabled(False)
         self.report.clear()
         self.go.setEnabled(False)
@@ -261,7 +256,7 @@ class OsmImportDialog(QDialog):
         self.cancel_btn.setText(tr("Sluiten"))
 
     def _done(self, result: Any) -> None:
-        self.result = result
+        self.imported = result
         self.report.setPlainText(report_text(result, language()))
         self.status.setText(tr("Import klaar. Controleer het verslag en voeg de lagen toe."))
         self.add_btn.setEnabled(True)
@@ -282,9 +277,9 @@ class OsmImportDialog(QDialog):
 
     def add_layers(self) -> list[Layer]:
         """Close and let the planner confirm the layers; returns those added."""
-        if self.result is None:
+        if self.imported is None:
             return []
-        result, use = self.result, self.use_network.isChecked()
+        result, use = self.imported, self.use_network.isChecked()
         self.accept()
         return list(self.window_.add_osm_result(result, use_for_analysis=use))
 

@@ -32,6 +32,8 @@ _PROJECT_SUFFIXES = {".srp", ".gpkg"}
 class ProjectFilesMixin:
     """Opening and saving projects, and the recovery copy. Mixed into :class:`MainWindow`."""
 
+    _recovery_file: Path | None
+
     def new_project(self) -> None:
         if not self._confirm_discard():
             return

@@ -18,6 +18,8 @@ from slimmeregio.scenarios.runs import RunIdentity, check_role_layers, run_ident
 class RunControlMixin:
     """Running the current scenario and showing its results. Mixed into :class:`MainWindow`."""
 
+    last_run: RunResult | None
+
     # -------------------------------------------------------------------- run
     def _start(self, name: str, fn: Any, **callbacks: Any) -> Job:
         callbacks.setdefault("on_error", lambda e: dialogs.show_error(self, e))

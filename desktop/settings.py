@@ -33,14 +33,10 @@ def open_qsettings() -> QSettings:
 
 
 def log_dir() -> Path:
-    """Folder for the error log (next to the settings)."""
-    folder = os.environ.get("SLIMMEREGIO_SETTINGS_DIR")
-    if folder:
-        path = Path(folder) / "logs"
-    else:
-        path = Path(open_qsettings().fileName()).resolve().parent / "logs"
-    path.mkdir(parents=True, exist_ok=True)
-    return path
+    """Folder for the application log and the error log (see :mod:`slimmeregio.layers.applog`)."""
+    from slimmeregio.layers.applog import log_dir as app_log_dir
+
+    return app_log_dir()
 
 
 def _text_setting(key: str) -> property:

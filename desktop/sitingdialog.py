@@ -40,7 +40,7 @@ class SitingDialog(QDialog):
         self.resize(720, 540)
         self.window_ = window
         self.job: Any = None
-        self.result: Any = None
+        self.siting: Any = None
         scenario = window.store.current
         self.k = QSpinBox(self)
         self.k.setRange(1, 25)
@@ -149,7 +149,7 @@ class SitingDialog(QDialog):
         show_error(self, error)
 
     def show_result(self, siting: Any) -> None:
-        self.result = siting
+        self.siting = siting
         sites = siting.sites
         cols = [c for c in ("rank", "name", "gain_dwellings", "cumulative_dwellings", "share_after", "municipality") if c in sites.columns]
         if "name" in cols and not sites["name"].fillna("").astype(str).str.strip().any():
@@ -175,15 +175,15 @@ class SitingDialog(QDialog):
         self.window_.canvas.set_overlay(overlay)
 
     def _site_box(self, row: int) -> tuple[float, float, float, float]:
-        g = self.result.sites.geometry.iloc[row]
+        g = self.siting.sites.geometry.iloc[row]
         return (g.x - 1500, g.y - 1500, g.x + 1500, g.y + 1500)
 
     def accept_selected(self) -> bool:
-        if self.result is None:
+        if self.siting is None:
             return False
         rows = self.table.selectionModel().selectedRows()
         row = rows[0].row() if rows else 0
-        site = self.result.sites.iloc[row]
+        site = self.siting.sites.iloc[row]
         name = str(site.get("name") or "") or tr("Voorgesteld mobipunt {n}", n=int(site["rank"]))
         values = self.window_._ask("add_mobipunt", defaults={"name": name, "hoppin_type": self.hoppin.currentText()},
                                    info=tr("+{n} woningen binnen bereik", n=int(site["gain_dwellings"])))

@@ -152,13 +152,13 @@ class StyleDialog(QDialog):
         self.ramp = QComboBox(self)
         for name in RAMPS:
             self.ramp.addItem(tr(name), name)
-        self.width = QDoubleSpinBox(self)
-        self.width.setRange(0.1, 12.0)
-        self.width.setSingleStep(0.2)
-        self.width.setValue(s.line_width)
-        self.size = QDoubleSpinBox(self)
-        self.size.setRange(1.0, 30.0)
-        self.size.setValue(s.marker_size)
+        self.line_width = QDoubleSpinBox(self)
+        self.line_width.setRange(0.1, 12.0)
+        self.line_width.setSingleStep(0.2)
+        self.line_width.setValue(s.line_width)
+        self.marker_size = QDoubleSpinBox(self)
+        self.marker_size.setRange(1.0, 30.0)
+        self.marker_size.setValue(s.marker_size)
         self.opacity = QSpinBox(self)
         self.opacity.setRange(5, 100)
         self.opacity.setSuffix(" %")
@@ -184,8 +184,8 @@ class StyleDialog(QDialog):
         row.setContentsMargins(0, 0, 0, 0)
         form.addRow(tr("Klassen:"), self._classes_row)
         form.addRow(tr("Kleurverloop:"), self.ramp)
-        form.addRow(tr("Lijndikte (pt):"), self.width)
-        form.addRow(tr("Symboolgrootte (px):"), self.size)
+        form.addRow(tr("Lijndikte (pt):"), self.line_width)
+        form.addRow(tr("Symboolgrootte (px):"), self.marker_size)
         form.addRow(tr("Dekking:"), self.opacity)
         buttons = QDialogButtonBox(
             QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel, self
@@ -275,8 +275,8 @@ class StyleDialog(QDialog):
         base.update(
             kind=kind,
             color=self.color.color,
-            line_width=float(self.width.value()),
-            marker_size=float(self.size.value()),
+            line_width=float(self.line_width.value()),
+            marker_size=float(self.marker_size.value()),
             opacity=self.opacity.value() / 100.0,
             column=self.column.currentText() if kind != "single" else None,
             categories={},

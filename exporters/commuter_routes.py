@@ -20,7 +20,7 @@ import numpy as np
 import shapely
 
 from slimmeregio.exporters._safe import writing
-from slimmeregio.exporters.excel import _results_to_export
+from slimmeregio.exporters.excel import results_to_export
 from slimmeregio.layers.model import Project
 
 __all__ = ["DEFAULT_MIN_CYCLISTS", "commuter_routes", "export_commuter_routes"]
@@ -77,7 +77,7 @@ def export_commuter_routes(
     nothing to export, :class:`~slimmeregio.layers.errors.OutputExistsError`
     when ``path`` exists and ``force`` is False; never leaves a partial file.
     """
-    base, runs = _results_to_export(results, path)
+    base, runs = results_to_export(results, path)
     evaluation = runs[-1][1] if runs else base
     routes = commuter_routes(evaluation, min_cyclists=min_cyclists)
     data = json.loads(routes.to_crs("EPSG:4326").to_json(drop_id=True))

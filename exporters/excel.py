@@ -50,20 +50,20 @@ from openpyxl.worksheet.worksheet import Worksheet
 
 from slimmeregio.exporters._safe import writing, xml_text
 from slimmeregio.exporters.excel_cells import (
-    _FORMATS,
-    _NOTE_FONT,
-    _TITLE_FONT,
+    FORMATS,
     FORMULA_PREFIXES,
-    _as_number,
-    _delta_formatting,
-    _finish,
-    _header,
-    _higher_is_better,
-    _label,
-    _unit,
-    _write_delta,
-    _write_value,
+    NOTE_FONT,
+    TITLE_FONT,
+    as_number,
+    delta_formatting,
+    finish_sheet,
+    is_higher_better,
+    key_label,
+    key_unit,
     write_cell,
+    write_delta,
+    write_header,
+    write_value,
 )
 from slimmeregio.exporters.excel_commuting import add_commuting_sheet
 from slimmeregio.exporters.excel_transit import has_transit, transit_sheet, transit_sheet_name
@@ -77,10 +77,10 @@ from slimmeregio.exporters.meta import (
     LEDGER_COLUMNS_EN,
     LEDGER_COLUMNS_NL,
     ExportMeta,
-    _tr,
     build_meta,
     modification_ledger,
     parameter_rows,
+    tr,
 )
 from slimmeregio.exporters.terms import hoppin_type, link_class
 from slimmeregio.layers.errors import ExportError
@@ -104,9 +104,9 @@ def sheet_names(lang: str = "nl") -> tuple[str, ...]:
 
 
 def _base_name(lang: str) -> str:
-    return _tr(lang, "Basis", "Base")
+    return tr(lang, "Basis", "Base")
 
-def _runs(results: Sequence[Any]) -> tuple[Any, list[tuple[str, Any, Any]]]:
+def split_runs(results: Sequence[Any]) -> tuple[Any, list[tuple[str, Any, Any]]]:
     """(base evaluation, [(name, scenario evaluation, comparison or None)])."""
     base = None
     runs: list[tuple[str, Any, Any]] = []
@@ -121,67 +121,67 @@ def _runs(results: Sequence[Any]) -> tuple[Any, list[tuple[str, Any, Any]]]:
     return base, runs
 
 
-def _results_to_export(results: Sequence[Any], path: str | Path) -> tuple[Any, list[tuple[str, Any, Any]]]:
-    """:func:`_runs` of ``results``; an ExportError for ``path`` when there is nothing to export."""
-    base, runs = _runs(results)
+def results_to_export(results: Sequence[Any], path: str | Path) -> tuple[Any, list[tuple[str, Any, Any]]]:
+    """:func:`split_runs` of ``results``; an ExportError for ``path`` when there is nothing to export."""
+    base, runs = split_runs(results)
     if base is None and not runs:
         raise ExportError(path=path, reason={"nl": "geen resultaten om te exporteren", "en": "no results to export"})
     return base, runs
 
 
 def _title_block(ws: Worksheet, title: str, meta: ExportMeta) -> int:
-    write_cell(ws, 1, 1, title).font = _TITLE_FONT
+    write_cell(ws, 1, 1, title).font = TITLE_FONT
     write_cell(ws, 2, 1, f"{meta.title} · {meta.date_text} · Slimme Regio Planner {meta.version}").font = Font(
         color="5F5F5F")
     row = 3
     for note in meta.notes:
-        write_cell(ws, row, 1, note).font = _NOTE_FONT
+        write_cell(ws, row, 1, note).font = NOTE_FONT
         row += 1
     return row + 1
 
 
 def _summary_sheet(ws: Worksheet, base: Any, runs: list[tuple[str, Any, Any]], meta: ExportMeta, lang: str,
                    area: str | None = None, statbel: float | None = None) -> None:
-    title = (_tr(lang, f"Samenvatting: indicatoren voor {area}", f"Summary: indicators for {area}") if area
-             else _tr(lang, "Samenvatting: indicatoren voor de regio", "Summary: indicators for the region"))
+    title = (tr(lang, f"Samenvatting: indicatoren voor {area}", f"Summary: indicators for {area}") if area
+             else tr(lang, "Samenvatting: indicatoren voor de regio", "Summary: indicators for the region"))
     start = _title_block(ws, title, meta)
     source = base if base is not None else runs[0][1]
     keys = list(source.region)
-    headers = ["Indicator", _tr(lang, "Sleutel", "Key"), _tr(lang, "Eenheid", "Unit")]
+    headers = ["Indicator", tr(lang, "Sleutel", "Key"), tr(lang, "Eenheid", "Unit")]
     if base is not None:
         headers.append(_base_name(lang))
     for name, _, comp in runs:
         headers.append(name)
         if comp is not None:
             headers.append(f"Δ {name}")
-    _header(ws, start, headers)
+    write_header(ws, start, headers)
     for i, key in enumerate(keys, start=start + 1):
-        unit = _unit(key)
-        write_cell(ws, i, 1, _label(key, lang))
+        unit = key_unit(key)
+        write_cell(ws, i, 1, key_label(key, lang))
         write_cell(ws, i, 2, key)
-        write_cell(ws, i, 3, {"count": _tr(lang, "aantal", "count")}.get(unit, unit))
+        write_cell(ws, i, 3, {"count": tr(lang, "aantal", "count")}.get(unit, unit))
         col = 4
         if base is not None:
-            _write_value(ws, i, col, base.region.get(key), unit)
+            write_value(ws, i, col, base.region.get(key), unit)
             col += 1
         for _, ev, comp in runs:
-            _write_value(ws, i, col, ev.region.get(key), unit)
+            write_value(ws, i, col, ev.region.get(key), unit)
             col += 1
             if comp is not None:
-                _write_delta(ws, i, col, ev.region.get(key), base.region.get(key) if base is not None else None,
-                             unit, higher_is_better=_higher_is_better(key))
+                write_delta(ws, i, col, ev.region.get(key), base.region.get(key) if base is not None else None,
+                             unit, higher_is_better=is_higher_better(key))
                 col += 1
     n = len(keys)
     if statbel is not None:  # the official population: the one figure called plainly "Inwoners"
         i = start + 1 + n
-        write_cell(ws, i, 1, _tr(lang, "Inwoners (Statbel)", "Inhabitants (Statbel)"))
+        write_cell(ws, i, 1, tr(lang, "Inwoners (Statbel)", "Inhabitants (Statbel)"))
         write_cell(ws, i, 2, "inhabitants_statbel")
-        write_cell(ws, i, 3, _tr(lang, "aantal", "count"))
+        write_cell(ws, i, 3, tr(lang, "aantal", "count"))
         for col in range(4, len(headers) + 1):
             if not str(headers[col - 1]).startswith("Δ "):
-                _write_value(ws, i, col, statbel, "count")
+                write_value(ws, i, col, statbel, "count")
         n += 1
-    _finish(ws, start, n, len(headers))
+    finish_sheet(ws, start, n, len(headers))
     ws.column_dimensions["B"].hidden = False
     # native bar chart: shares within the bike thresholds of a mobipunt
     chart_keys = [k for k in keys if k.startswith("share_bike_mobipunt_")]
@@ -190,10 +190,10 @@ def _summary_sheet(ws: Worksheet, base: Any, runs: list[tuple[str, Any, Any]], m
         last = start + 1 + keys.index(chart_keys[-1])
         chart = BarChart()
         chart.type = "col"
-        chart.title = _tr(lang, "Woningen binnen fietstijd van een mobipunt (%)",
+        chart.title = tr(lang, "Woningen binnen fietstijd van een mobipunt (%)",
                           "Dwellings within cycling time of a mobility hub (%)")
-        chart.y_axis.title = _tr(lang, "% woningen", "% dwellings")
-        chart.x_axis.title = _tr(lang, "Fietstijd", "Cycling time")
+        chart.y_axis.title = tr(lang, "% woningen", "% dwellings")
+        chart.x_axis.title = tr(lang, "Fietstijd", "Cycling time")
         chart.height, chart.width = 9, 18
         value_cols = [4] if base is not None else []
         col = 4 + (1 if base is not None else 0)
@@ -227,10 +227,10 @@ def _municipalities_sheet(ws: Worksheet, base: Any, runs: list[tuple[str, Any, A
     source = base if base is not None else runs[0][1]
     keys = _municipality_keys(source)
     delta_keys = [k for k in keys if k not in _MUNI_KEYS or base is not None]
-    headers = ["NIS", _tr(lang, "Gemeente", "Municipality"), "Scenario"] + [_label(k, lang) for k in keys]
+    headers = ["NIS", tr(lang, "Gemeente", "Municipality"), "Scenario"] + [key_label(k, lang) for k in keys]
     if base is not None:
-        headers += [f"Δ {_label(k, lang)}" for k in delta_keys]
-    _header(ws, 1, headers)
+        headers += [f"Δ {key_label(k, lang)}" for k in delta_keys]
+    write_header(ws, 1, headers)
     table_rows: list[tuple[str, Any]] = []
     if base is not None:
         table_rows.append((_base_name(lang), base))
@@ -244,16 +244,16 @@ def _municipalities_sheet(ws: Worksheet, base: Any, runs: list[tuple[str, Any, A
             write_cell(ws, r, 2, row["name"])
             write_cell(ws, r, 3, name)
             for j, key in enumerate(keys, start=4):
-                _write_value(ws, r, j, row.get(key), _unit(key))
+                write_value(ws, r, j, row.get(key), key_unit(key))
             if base_table is not None:
                 nis = str(row["nis"])
                 for j, key in enumerate(delta_keys, start=4 + len(keys)):
                     before = base_table[key].get(nis) if key in base_table.columns else None
-                    _write_delta(ws, r, j, row.get(key), before, _unit(key),
-                                 higher_is_better=_higher_is_better(key))
+                    write_delta(ws, r, j, row.get(key), before, key_unit(key),
+                                 higher_is_better=is_higher_better(key))
             r += 1
     n = r - 2
-    _finish(ws, 1, n, len(headers))
+    finish_sheet(ws, 1, n, len(headers))
 
 
 def _mobipunten_sheet(ws: Worksheet, base: Any, runs: list[tuple[str, Any, Any]], lang: str,
@@ -266,9 +266,9 @@ def _mobipunten_sheet(ws: Worksheet, base: Any, runs: list[tuple[str, Any, Any]]
         headers = ["Scenario", "Mobipunt-id", "Naam", "Type", "Aanbod", "Woningen in verzorgingsgebied",
                    "Inwoners in verzorgingsgebied (schatting)", "Wijziging", "Bereikbaar via netwerk", "X", "Y"]
         change_nl = {"added": "nieuw", "moved": "verplaatst", "": ""}
-    headers.insert(3, _tr(lang, "Gemeente", "Municipality"))
-    yes, no = _tr(lang, "ja", "yes"), _tr(lang, "nee", "no")
-    _header(ws, 1, headers)
+    headers.insert(3, tr(lang, "Gemeente", "Municipality"))
+    yes, no = tr(lang, "ja", "yes"), tr(lang, "nee", "no")
+    write_header(ws, 1, headers)
     evaluations = ([(_base_name(lang), base)] if base is not None else []) + [(name, ev) for name, ev, _ in runs]
     r = 2
     for name, ev in evaluations:
@@ -283,12 +283,12 @@ def _mobipunten_sheet(ws: Worksheet, base: Any, runs: list[tuple[str, Any, Any]]
                       change_nl.get(str(row.get("change", "") or ""), str(row.get("change", ""))),
                       yes if bool(row.get("reachable", True)) else no,
                       geom.x if geom is not None else None, geom.y if geom is not None else None]
-            formats = [None, None, None, None, None, None, _FORMATS["count"], _FORMATS["count"], None, None,
-                       _FORMATS["xy"], _FORMATS["xy"]]
+            formats = [None, None, None, None, None, None, FORMATS["count"], FORMATS["count"], None, None,
+                       FORMATS["xy"], FORMATS["xy"]]
             for j, (v, f) in enumerate(zip(values, formats, strict=True), start=1):
                 write_cell(ws, r, j, v, number_format=f)
             r += 1
-    _finish(ws, 1, r - 2, len(headers))
+    finish_sheet(ws, 1, r - 2, len(headers))
 
 
 #: Flow column per destination, with the Dutch and English destination name.
@@ -306,10 +306,10 @@ def _flows_sheet(ws: Worksheet, base: Any, runs: list[tuple[str, Any, Any]], lan
     per 20 m network link; the link ids stay in a column for the GIS.
     """
     en = lang == "en"
-    unnamed = _tr(lang, "(zonder naam)", "(unnamed)")
-    write_cell(ws, 1, 1, _tr(lang, "Waar fietsen de potentiële pendelaars?",
-                             "Where would the potential commuters cycle?")).font = _TITLE_FONT
-    write_cell(ws, 2, 1, _tr(
+    unnamed = tr(lang, "(zonder naam)", "(unnamed)")
+    write_cell(ws, 1, 1, tr(lang, "Waar fietsen de potentiële pendelaars?",
+                             "Where would the potential commuters cycle?")).font = TITLE_FONT
+    write_cell(ws, 2, 1, tr(
         lang,
         f"Per doorrekening de {TOP_ROUTES} straten en trajecten met de grootste potentiële fietsstroom: het aantal "
         "woningen waarvan de kortste fietsroute naar het dichtstbijzijnde station of het dichtstbijzijnde toegangspunt "
@@ -319,12 +319,12 @@ def _flows_sheet(ws: Worksheet, base: Any, runs: list[tuple[str, Any, Any]], lan
         "whose shortest cycling route to the nearest station or the nearest entry point on the Brussels border uses "
         "the street's busiest link (not counts). Connected links with the same street name form one street; "
         "unnamed links with the same flow one stretch.")).font = Font(color="5F5F5F")
-    headers = ["Scenario", _tr(lang, "Bestemming", "Destination"), _tr(lang, "Rang", "Rank"),
-               _tr(lang, "Straat of traject", "Street or stretch"), _tr(lang, "Linkklasse", "Link class"),
-               _tr(lang, "Lengte (m)", "Length (m)"), _tr(lang, "Links", "Links"),
-               _tr(lang, "Potentiële fietsers (woningen)", "Potential cyclists (dwellings)"),
-               _tr(lang, "Verschil t.o.v. basis", "Change against base"), _tr(lang, "Wijziging", "Change"),
-               _tr(lang, "Link-ids", "Link ids"), "X", "Y"]
+    headers = ["Scenario", tr(lang, "Bestemming", "Destination"), tr(lang, "Rang", "Rank"),
+               tr(lang, "Straat of traject", "Street or stretch"), tr(lang, "Linkklasse", "Link class"),
+               tr(lang, "Lengte (m)", "Length (m)"), tr(lang, "Links", "Links"),
+               tr(lang, "Potentiële fietsers (woningen)", "Potential cyclists (dwellings)"),
+               tr(lang, "Verschil t.o.v. basis", "Change against base"), tr(lang, "Wijziging", "Change"),
+               tr(lang, "Link-ids", "Link ids"), "X", "Y"]
     change_text = ({"added": "new", "upgraded": "upgraded", "removed": "removed"} if en else
                    {"added": "nieuw", "upgraded": "opgewaardeerd", "removed": "afgesloten"})
 
@@ -335,7 +335,7 @@ def _flows_sheet(ws: Worksheet, base: Any, runs: list[tuple[str, Any, Any]], lan
         return ", ".join(link_class(c, lang) for c in str(text).split(", ") if c)
 
     start = 4
-    _header(ws, start, headers)
+    write_header(ws, start, headers)
     r = start + 1
     evaluations = ([(_base_name(lang), base, None)] if base is not None else []) + list(runs)
     for name, ev, comp in evaluations:
@@ -345,7 +345,7 @@ def _flows_sheet(ws: Worksheet, base: Any, runs: list[tuple[str, Any, Any]], lan
                 note = ev.notes.get("no_brussels", {})
                 write_cell(ws, r, 1, name)
                 write_cell(ws, r, 2, target)
-                write_cell(ws, r, 4, note.get(lang, note.get("nl", ""))).font = _NOTE_FONT
+                write_cell(ws, r, 4, note.get(lang, note.get("nl", ""))).font = NOTE_FONT
                 r += 1
                 continue
             routes = flow_routes(ev.links, column, base_links=comp.base.links if comp is not None else None,
@@ -356,37 +356,37 @@ def _flows_sheet(ws: Worksheet, base: Any, runs: list[tuple[str, Any, Any]], lan
                          for v in (round(row.length_m), row.flow, delta_value)]  # whole numbers stay whole
                 values = [name, target, rank, row.route, classes(row.link_class), whole[0], row.links, whole[1], whole[2],
                           changes(row.change), _id_list(row.link_ids), round(row.x), round(row.y)]
-                formats = [None, None, "0", None, None, _FORMATS["m"], "0", _FORMATS["count"], _FORMATS["dcount"],
+                formats = [None, None, "0", None, None, FORMATS["m"], "0", FORMATS["count"], FORMATS["dcount"],
                            None, None, "0", "0"]
                 for j, (v, f) in enumerate(zip(values, formats, strict=True), start=1):
                     write_cell(ws, r, j, v, number_format=f)
                 r += 1
     last = r - 1
-    _finish(ws, start, max(last - start, 1), len(headers))
+    finish_sheet(ws, start, max(last - start, 1), len(headers))
     letter = get_column_letter(9)
     if last > start:
-        _delta_formatting(ws, f"{letter}{start + 1}:{letter}{last}")
+        delta_formatting(ws, f"{letter}{start + 1}:{letter}{last}")
     # the streets whose flow changes most, per scenario
     r += 1
     changed = [(name, flow_change_routes(comp.link_flows, unnamed=unnamed)) for name, _, comp in runs
                if comp is not None and getattr(comp, "link_flows", None) is not None and not comp.link_flows.empty]
     if not changed:
         return
-    write_cell(ws, r, 1, _tr(lang, "Straten en trajecten waarvan de potentiële stroom het meest verandert (hun meest "
+    write_cell(ws, r, 1, tr(lang, "Straten en trajecten waarvan de potentiële stroom het meest verandert (hun meest "
                                    "veranderde link)",
                              "Streets and stretches whose potential flow changes most (their most changed link)")
                ).font = Font(bold=True, size=12, color="0D47A1")
     r += 1
-    headers2 = ["Scenario", _tr(lang, "Straat of traject", "Street or stretch"),
-                _tr(lang, "Linkklasse", "Link class"), _tr(lang, "Wijziging", "Change"),
-                _tr(lang, "Naar station: basis", "To station: base"),
-                _tr(lang, "Naar station: scenario", "To station: scenario"),
-                _tr(lang, "Naar station: verschil", "To station: change"),
-                _tr(lang, "Naar Brussel: basis", "To Brussels: base"),
-                _tr(lang, "Naar Brussel: scenario", "To Brussels: scenario"),
-                _tr(lang, "Naar Brussel: verschil", "To Brussels: change"),
-                _tr(lang, "Links", "Links"), _tr(lang, "Link-ids", "Link ids")]
-    _header(ws, r, headers2)
+    headers2 = ["Scenario", tr(lang, "Straat of traject", "Street or stretch"),
+                tr(lang, "Linkklasse", "Link class"), tr(lang, "Wijziging", "Change"),
+                tr(lang, "Naar station: basis", "To station: base"),
+                tr(lang, "Naar station: scenario", "To station: scenario"),
+                tr(lang, "Naar station: verschil", "To station: change"),
+                tr(lang, "Naar Brussel: basis", "To Brussels: base"),
+                tr(lang, "Naar Brussel: scenario", "To Brussels: scenario"),
+                tr(lang, "Naar Brussel: verschil", "To Brussels: change"),
+                tr(lang, "Links", "Links"), tr(lang, "Link-ids", "Link ids")]
+    write_header(ws, r, headers2)
     first = r + 1
     r += 1
     for name, table in changed:
@@ -397,13 +397,13 @@ def _flows_sheet(ws: Worksheet, base: Any, runs: list[tuple[str, Any, Any]], lan
                       row.delta_flow_brussels_dwellings, row.links, _id_list(row.link_ids)]
             for j, v in enumerate(values, start=1):
                 fmt = (None if j <= 4 or j == 12 else "0" if j == 11
-                       else _FORMATS["dcount"] if j in (7, 10) else _FORMATS["count"])
+                       else FORMATS["dcount"] if j in (7, 10) else FORMATS["count"])
                 write_cell(ws, r, j, excel_number(v, "count") if 5 <= j <= 10 and float(v).is_integer() else v,
                            number_format=fmt)
             r += 1
     for col in (7, 10):
         letter = get_column_letter(col)
-        _delta_formatting(ws, f"{letter}{first}:{letter}{r - 1}")
+        delta_formatting(ws, f"{letter}{first}:{letter}{r - 1}")
 
 
 def _id_list(ids: Sequence[Any], limit: int = 5) -> str:
@@ -417,7 +417,7 @@ def _ledger_sheet(ws: Worksheet, runs: list[tuple[str, Any, Any]], project: Proj
     """The scenarios' modifications (only those in the municipalities named ``only``, when given)."""
     columns = LEDGER_COLUMNS_EN if lang == "en" else LEDGER_COLUMNS_NL
     headers = ["Scenario", *columns]
-    _header(ws, 1, headers)
+    write_header(ws, 1, headers)
     r = 2
     for name, ev, _ in runs:
         for entry in modification_ledger(ev.scenario, project, lang):
@@ -425,37 +425,37 @@ def _ledger_sheet(ws: Worksheet, runs: list[tuple[str, Any, Any]], project: Proj
                 continue
             write_cell(ws, r, 1, name)
             for j, key in enumerate(columns, start=2):
-                write_cell(ws, r, j, entry[key], number_format=_FORMATS["xy"] if key in ("X", "Y") else None)
+                write_cell(ws, r, j, entry[key], number_format=FORMATS["xy"] if key in ("X", "Y") else None)
                 if key in ("Wat", "Waarom", "What", "Why"):
                     ws.cell(row=r, column=j).alignment = Alignment(wrap_text=True, vertical="top")
             r += 1
     if r == 2:
-        write_cell(ws, 2, 1, _tr(lang, "Geen wijzigingen: alleen de basistoestand werd geëxporteerd.",
+        write_cell(ws, 2, 1, tr(lang, "Geen wijzigingen: alleen de basistoestand werd geëxporteerd.",
                                  "No changes: only the base situation was exported."))
-    _finish(ws, 1, max(r - 2, 1), len(headers))
+    finish_sheet(ws, 1, max(r - 2, 1), len(headers))
 
 
 def _sensitivity_sheet(ws: Worksheet, base: Any, runs: list[tuple[str, Any, Any]], lang: str) -> None:
     evaluations = ([(_base_name(lang), base)] if base is not None else []) + [(name, ev) for name, ev, _ in runs]
-    headers = [_tr(lang, "Fietstijd (min)", "Cycling time (min)")]
-    headers += [f"{_tr(lang, 'Mobipunt', 'Hub')}: {name}" for name, _ in evaluations]
+    headers = [tr(lang, "Fietstijd (min)", "Cycling time (min)")]
+    headers += [f"{tr(lang, 'Mobipunt', 'Hub')}: {name}" for name, _ in evaluations]
     headers += [f"Station: {name}" for name, _ in evaluations]
-    _header(ws, 1, headers)
+    write_header(ws, 1, headers)
     curve0 = evaluations[0][1].coverage_curve
     minutes = list(curve0["minutes"])
     for i, m in enumerate(minutes, start=2):
         write_cell(ws, i, 1, m, number_format="0")
         for j, (_, ev) in enumerate(evaluations, start=2):
-            write_cell(ws, i, j, ev.coverage_curve["share_mobipunt"].iloc[i - 2], number_format=_FORMATS["%"])
+            write_cell(ws, i, j, ev.coverage_curve["share_mobipunt"].iloc[i - 2], number_format=FORMATS["%"])
             write_cell(ws, i, j + len(evaluations), ev.coverage_curve["share_station"].iloc[i - 2],
-                       number_format=_FORMATS["%"])
+                       number_format=FORMATS["%"])
     n = len(minutes)
-    _finish(ws, 1, n, len(headers))
+    finish_sheet(ws, 1, n, len(headers))
     chart = LineChart()
-    chart.title = _tr(lang, "Dekking naar fietstijd: aandeel woningen binnen x minuten van een mobipunt",
+    chart.title = tr(lang, "Dekking naar fietstijd: aandeel woningen binnen x minuten van een mobipunt",
                       "Coverage by cycling time: share of dwellings within x minutes of a mobility hub")
-    chart.y_axis.title = _tr(lang, "% woningen", "% dwellings")
-    chart.x_axis.title = _tr(lang, "Fietstijd (min)", "Cycling time (min)")
+    chart.y_axis.title = tr(lang, "% woningen", "% dwellings")
+    chart.x_axis.title = tr(lang, "Fietstijd (min)", "Cycling time (min)")
     chart.height, chart.width = 10, 20
     data = Reference(ws, min_col=2, max_col=1 + len(evaluations), min_row=1, max_row=n + 1)
     chart.add_data(data, titles_from_data=True)
@@ -465,7 +465,7 @@ def _sensitivity_sheet(ws: Worksheet, base: Any, runs: list[tuple[str, Any, Any]
 
 def _parameters_sheet(ws: Worksheet, base: Any, runs: list[tuple[str, Any, Any]], meta: ExportMeta,
                       lang: str) -> None:
-    _header(ws, 1, [_tr(lang, "Onderdeel", "Item"), _tr(lang, "Sleutel", "Key"), _tr(lang, "Waarde", "Value")])
+    write_header(ws, 1, [tr(lang, "Onderdeel", "Item"), tr(lang, "Sleutel", "Key"), tr(lang, "Waarde", "Value")])
     r = 2
     for label, value in meta.rows(lang):
         write_cell(ws, r, 1, label)
@@ -476,15 +476,15 @@ def _parameters_sheet(ws: Worksheet, base: Any, runs: list[tuple[str, Any, Any]]
         for key, label, value in parameter_rows(ev.parameters, lang):
             write_cell(ws, r, 1, f"Parameter ({name}): {label}")
             write_cell(ws, r, 2, key)
-            write_cell(ws, r, 3, _as_number(value))
+            write_cell(ws, r, 3, as_number(value))
             r += 1
         scen = ev.scenario
         if scen is not None and str(getattr(scen, "description", "") or ""):
-            write_cell(ws, r, 1, f"{_tr(lang, 'Beschrijving', 'Description')} ({name})")
+            write_cell(ws, r, 1, f"{tr(lang, 'Beschrijving', 'Description')} ({name})")
             write_cell(ws, r, 3, scen.description)
             r += 1
-    write_cell(ws, r, 1, _tr(lang, "Methode", "Method"))
-    write_cell(ws, r, 3, _tr(lang,
+    write_cell(ws, r, 1, tr(lang, "Methode", "Method"))
+    write_cell(ws, r, 3, tr(lang,
                              "Bereikbaarheid over het fietsnetwerk (kortste route naar het dichtstbijzijnde mobipunt "
                              "of station), wandelafstand over het netwerk; aandelen gewogen naar het aantal woningen; "
                              "inwoners = woningen × gemiddelde gezinsgrootte.",
@@ -492,7 +492,7 @@ def _parameters_sheet(ws: Worksheet, base: Any, runs: list[tuple[str, Any, Any]]
                              "walking distance over the network; shares weighted by the number of dwellings; "
                              "inhabitants = dwellings × average household size."))
     r += 1
-    _finish(ws, 1, r - 2, 3, max_width=110)
+    finish_sheet(ws, 1, r - 2, 3, max_width=110)
     for row in ws.iter_rows(min_row=2, max_row=r, min_col=3, max_col=3):
         for cell in row:
             cell.alignment = Alignment(wrap_text=True, vertical="top")
@@ -531,7 +531,7 @@ def export_excel(
         ``"en"`` (:data:`SHEETS_EN`).
     """
     task = Task(progress, cancel)
-    base, runs = _results_to_export(results, path)
+    base, runs = results_to_export(results, path)
     area: str | None = None
     only: set[str] | None = None
     if municipalities is not None:

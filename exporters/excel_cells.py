@@ -32,13 +32,13 @@ FORMULA_PREFIXES = ("=", "+", "-", "@", "\t", "\r", "\n")
 
 _HEADER_FILL = PatternFill("solid", fgColor="0D47A1")
 _HEADER_FONT = Font(bold=True, color="FFFFFF")
-_TITLE_FONT = Font(bold=True, size=14, color="0D47A1")
-_NOTE_FONT = Font(italic=True, color="7A5500")
+TITLE_FONT = Font(bold=True, size=14, color="0D47A1")
+NOTE_FONT = Font(italic=True, color="7A5500")
 _THIN = Side(style="thin", color="D0D0D0")
 _GOOD_FILL = PatternFill("solid", fgColor="D8F0E4")
 _BAD_FILL = PatternFill("solid", fgColor="FBE1CF")
 
-_FORMATS = {
+FORMATS = {
     "%": '0.0" %"',
     "pp": '+0.0" pp";-0.0" pp";0.0" pp"',
     "min": '0.0" min"',
@@ -87,7 +87,7 @@ def write_cell(ws: Worksheet, row: int, column: int, value: Any, *, number_forma
     return cell
 
 
-def _as_number(value: Any) -> Any:
+def as_number(value: Any) -> Any:
     """A parameter value as a number when it is one (``"2.4"`` -> 2.4, ``"16"`` -> 16), else unchanged."""
     if isinstance(value, str):
         try:
@@ -99,7 +99,7 @@ def _as_number(value: Any) -> Any:
     return value
 
 
-def _header(ws: Worksheet, row: int, labels: Sequence[str], *, start: int = 1) -> None:
+def write_header(ws: Worksheet, row: int, labels: Sequence[str], *, start: int = 1) -> None:
     for j, label in enumerate(labels, start=start):
         cell = write_cell(ws, row, j, label)
         cell.font = _HEADER_FONT
@@ -109,7 +109,7 @@ def _header(ws: Worksheet, row: int, labels: Sequence[str], *, start: int = 1) -
     ws.row_dimensions[row].height = 32
 
 
-def _finish(ws: Worksheet, header_row: int, n_rows: int, n_cols: int, *, min_width: int = 8,
+def finish_sheet(ws: Worksheet, header_row: int, n_rows: int, n_cols: int, *, min_width: int = 8,
             max_width: int = 60) -> None:
     """Freeze the header, add an autofilter and fit the column widths."""
     if n_cols == 0:
@@ -148,30 +148,30 @@ def _finish(ws: Worksheet, header_row: int, n_rows: int, n_cols: int, *, min_wid
     ws.print_area = f"A1:{last}{max(header_row + n_rows, header_row + 1)}"
 
 
-def _delta_formatting(ws: Worksheet, ref: str, *, higher_is_better: bool = True) -> None:
+def delta_formatting(ws: Worksheet, ref: str, *, higher_is_better: bool = True) -> None:
     """Green for a change for the better, orange for the worse."""
     good, bad = ("greaterThan", "lessThan") if higher_is_better else ("lessThan", "greaterThan")
     ws.conditional_formatting.add(ref, CellIsRule(operator=good, formula=["0"], fill=_GOOD_FILL))
     ws.conditional_formatting.add(ref, CellIsRule(operator=bad, formula=["0"], fill=_BAD_FILL))
 
 
-def _unit(key: str) -> str:
+def key_unit(key: str) -> str:
     from slimmeregio.scenarios.results import indicator_unit
 
     return indicator_unit(key)
 
 
-def _label(key: str, lang: str) -> str:
+def key_label(key: str, lang: str) -> str:
     return indicator_text(key, lang)
 
 
-def _write_value(ws: Worksheet, row: int, column: int, value: Any, unit: str) -> Cell:
+def write_value(ws: Worksheet, row: int, column: int, value: Any, unit: str) -> Cell:
     """A value as a number (whole counts as integers) with its unit's format."""
     return write_cell(ws, row, column, excel_number(value, unit),
-                      number_format=_FORMATS.get(unit, _FORMATS["count"] if unit == "count" else "0.0"))
+                      number_format=FORMATS.get(unit, FORMATS["count"] if unit == "count" else "0.0"))
 
 
-def _write_delta(ws: Worksheet, row: int, column: int, after: Any, before: Any, unit: str, *,
+def write_delta(ws: Worksheet, row: int, column: int, after: Any, before: Any, unit: str, *,
                  higher_is_better: bool | None = None) -> Cell:
     """The change from ``before`` to ``after``: the exact difference as the cell's value (a formula on
     it gets the true number), shown as the formatter shows it (``±0`` only when the two values are
@@ -187,11 +187,11 @@ def _write_delta(ws: Worksheet, row: int, column: int, after: Any, before: Any, 
     shown = excel_zero_format(unit) if d.direction == 0 else excel_format(du, d.digits, signed=True)
     cell = write_cell(ws, row, column, value, number_format=shown)
     if higher_is_better is not None and d.direction != 0:  # a ±0 cell stays uncoloured
-        _delta_formatting(ws, cell.coordinate, higher_is_better=higher_is_better)
+        delta_formatting(ws, cell.coordinate, higher_is_better=higher_is_better)
     return cell
 
 
-def _higher_is_better(key: str) -> bool | None:
+def is_higher_better(key: str) -> bool | None:
     """Whether a rise of ``key`` is for the better; ``None`` for a count without a direction (uncoloured)."""
     from slimmeregio.scenarios.indicator_direction import indicator_direction
 

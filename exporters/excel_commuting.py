@@ -11,7 +11,7 @@ from typing import Any
 
 from openpyxl import Workbook
 
-from slimmeregio.exporters.excel_cells import _finish, _header, write_cell
+from slimmeregio.exporters.excel_cells import finish_sheet, write_cell, write_header
 from slimmeregio.scenarios.commuting import PRESETS
 from slimmeregio.scenarios.opportunity_labels import PRESET_LABELS
 
@@ -36,7 +36,7 @@ def add_commuting_sheet(wb: Workbook, base: Any, runs: list[tuple[str, Any, Any]
     headers = [("Situatie", "Situation")[i], ("Werkplaats", "Workplace")[i], ("NIS-zone", "NIS zone")[i],
                ("Banen", "Jobs")[i], ("Pendelaars", "Commuters")[i]]
     headers += [f"{('Fietspendelaars', 'Bike commuters')[i]}: {PRESET_LABELS[p][i]}" for p in presets]
-    _header(ws, 1, headers)
+    write_header(ws, 1, headers)
     row = 2
     for name, ev in evaluations:
         frame = ev.opportunities.workplaces.sort_values("commuters", ascending=False, kind="stable")
@@ -46,5 +46,5 @@ def add_commuting_sheet(wb: Workbook, base: Any, runs: list[tuple[str, Any, Any]
             for col, value in enumerate(values, start=1):
                 write_cell(ws, row, col, value, number_format="#,##0" if col > 3 else None)
             row += 1
-    _finish(ws, 1, row - 2, len(headers))
+    finish_sheet(ws, 1, row - 2, len(headers))
     return True

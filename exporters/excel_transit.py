@@ -11,8 +11,8 @@ from typing import Any
 
 from openpyxl.worksheet.worksheet import Worksheet
 
-from slimmeregio.exporters.excel_cells import _finish, _header, write_cell
-from slimmeregio.exporters.meta import _tr
+from slimmeregio.exporters.excel_cells import finish_sheet, write_cell, write_header
+from slimmeregio.exporters.meta import tr
 from slimmeregio.exporters.terms import hoppin_type
 
 __all__ = ["has_transit", "transit_sheet", "transit_sheet_name"]
@@ -25,18 +25,18 @@ def has_transit(base: Any, runs: list[tuple[str, Any, Any]]) -> bool:
 
 
 def transit_sheet_name(lang: str) -> str:
-    return _tr(lang, "Openbaar vervoer", "Public transport")
+    return tr(lang, "Openbaar vervoer", "Public transport")
 
 
 def transit_sheet(ws: Worksheet, base: Any, runs: list[tuple[str, Any, Any]], lang: str) -> None:
     """Hoppin check per evaluation (every hub with a rule), then the changed stops."""
-    yes, no = _tr(lang, "ja", "yes"), _tr(lang, "nee", "no")
-    headers = ["Scenario", _tr(lang, "Mobipunt-id", "Hub id"), _tr(lang, "Naam", "Name"), "Type",
-               _tr(lang, "Past bij het OV", "Matches public transport"),
-               _tr(lang, "Beste halte", "Best stop"), _tr(lang, "Vertrekken/uur", "Departures/hour"),
-               _tr(lang, "Waarom niet", "Why not")]
-    _header(ws, 1, headers)
-    evaluations = ([(_tr(lang, "Basis", "Base"), base)] if base is not None else []) + [
+    yes, no = tr(lang, "ja", "yes"), tr(lang, "nee", "no")
+    headers = ["Scenario", tr(lang, "Mobipunt-id", "Hub id"), tr(lang, "Naam", "Name"), "Type",
+               tr(lang, "Past bij het OV", "Matches public transport"),
+               tr(lang, "Beste halte", "Best stop"), tr(lang, "Vertrekken/uur", "Departures/hour"),
+               tr(lang, "Waarom niet", "Why not")]
+    write_header(ws, 1, headers)
+    evaluations = ([(tr(lang, "Basis", "Base"), base)] if base is not None else []) + [
         (name, ev) for name, ev, _ in runs]
     reason = "reason_nl" if lang == "nl" else "reason_en"
     r = 2
@@ -50,14 +50,14 @@ def transit_sheet(ws: Worksheet, base: Any, runs: list[tuple[str, Any, Any]], la
             for j, v in enumerate(values, start=1):
                 write_cell(ws, r, j, v, number_format="0.0" if j == 7 else None)
             r += 1
-    _finish(ws, 1, r - 2, len(headers), max_width=90)
+    finish_sheet(ws, 1, r - 2, len(headers), max_width=90)
     # The stops a scenario changed (set_frequency), below the check.
     r += 2
-    write_cell(ws, r, 1, _tr(lang, "Haltes met een gewijzigde frequentie", "Stops with a changed frequency"))
+    write_cell(ws, r, 1, tr(lang, "Haltes met een gewijzigde frequentie", "Stops with a changed frequency"))
     r += 1
     columns = ["per_uur_ochtendspits", "per_uur_dag", "per_uur_avondspits", "per_uur_avond"]
-    _header(ws, r, ["Scenario", "Stop id", _tr(lang, "Naam", "Name"), _tr(lang, "Modi", "Modes"),
-                    *[_tr(lang, f"Vertrekken/uur {c[8:]}", f"Departures/hour {c[8:]}") for c in columns]])
+    write_header(ws, r, ["Scenario", "Stop id", tr(lang, "Naam", "Name"), tr(lang, "Modi", "Modes"),
+                    *[tr(lang, f"Vertrekken/uur {c[8:]}", f"Departures/hour {c[8:]}") for c in columns]])
     r += 1
     for name, ev, _ in runs:
         stops = getattr(ev, "pt_stops", None)

@@ -33,7 +33,7 @@ import numpy as np
 import pandas as pd
 
 from slimmeregio.exporters._safe import writing, xml_text
-from slimmeregio.exporters.excel import _results_to_export
+from slimmeregio.exporters.excel import results_to_export
 from slimmeregio.exporters.gpkg_delta import DELTA_KEYS, changed_rows
 from slimmeregio.exporters.gpkg_styles import write_layer_styles
 from slimmeregio.exporters.meta import ExportMeta, build_meta
@@ -351,7 +351,7 @@ def export_geopackage(
     """
     task = Task(progress, cancel)
     en = lang == "en"
-    base, runs = _results_to_export(results, path)
+    base, runs = results_to_export(results, path)
     first_eval = runs[0][1] if runs else base
     if meta is None:
         meta = build_meta(project or Project(), scenario=first_eval.scenario, parameters=first_eval.parameters,

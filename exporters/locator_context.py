@@ -9,7 +9,7 @@ import shapely
 from matplotlib.axes import Axes
 from shapely.ops import polylabel
 
-from slimmeregio.exporters.map_layout import _BRUSSELS_FILL, _MUTED, _WATER, _fit_extent
+from slimmeregio.exporters.map_layout import BRUSSELS_FILL, MUTED, WATER, fit_extent
 from slimmeregio.exporters.style import draw_polygons
 
 __all__ = ["belgium_context", "draw_belgium"]
@@ -46,7 +46,7 @@ def draw_belgium(ax: Axes, region: shapely.Geometry, aspect: float, size: float,
     country = shapely.union_all(regions.geometry.to_numpy())
     if not country.buffer(2000).contains(region.centroid):
         return False
-    colours = {"02000": _FLANDERS, "03000": _WALLONIA, "04000": _BRUSSELS_FILL}
+    colours = {"02000": _FLANDERS, "03000": _WALLONIA, "04000": BRUSSELS_FILL}
     draw_polygons(ax, regions.geometry.to_numpy(), facecolor=[colours.get(c, _WALLONIA) for c in regions["region"]],
                   edgecolor="#8a8a8a", linewidth=0.35, zorder=1)
     provinces = context[context["kind"] == "province"]
@@ -57,10 +57,10 @@ def draw_belgium(ax: Axes, region: shapely.Geometry, aspect: float, size: float,
     for _, row in regions[regions["region"].isin(["02000", "03000"])].iterrows():
         parts = list(getattr(row.geometry, "geoms", [row.geometry]))
         spot = polylabel(max(parts, key=lambda g: g.area), tolerance=1000.0)
-        ax.text(spot.x, spot.y, str(row["name_nl" if nl else "name_en"]), fontsize=size, color=_MUTED,
+        ax.text(spot.x, spot.y, str(row["name_nl" if nl else "name_en"]), fontsize=size, color=MUTED,
                 style="italic", ha="center", va="center", zorder=5)
-    ax.set_facecolor(_WATER)
-    ex = _fit_extent(country.bounds, aspect, pad=0.03)
+    ax.set_facecolor(WATER)
+    ex = fit_extent(country.bounds, aspect, pad=0.03)
     ax.set_xlim(ex[0], ex[2])
     ax.set_ylim(ex[1], ex[3])
     ax.set_aspect("equal", adjustable="box")

@@ -7,7 +7,7 @@ from typing import Any
 import numpy as np
 from matplotlib.axes import Axes
 
-from slimmeregio.exporters.map_layout import _INK, Paper
+from slimmeregio.exporters.map_layout import INK, Paper
 from slimmeregio.exporters.style import LegendItem, clip_frame, draw_points
 from slimmeregio.layers.symbology import FLOW_COLORS
 
@@ -28,7 +28,7 @@ def draw_workplaces(ax: Axes, evaluation: Any, bbox: tuple[float, float, float, 
     sizes = (3.0 + 9.0 * np.sqrt(np.clip(cyclists, 0.0, None) / top)) * paper.scale
     order = np.argsort(-cyclists)
     draw_points(ax, frame.geometry.to_numpy()[order], colors=FLOW_COLORS[1], sizes=sizes[order],
-                edgecolor=_INK, linewidth=0.8, zorder=7.5)
+                edgecolor=INK, linewidth=0.8, zorder=7.5)
     nl = lang == "nl"
     return [LegendItem("Werkplaats (grootte: fietspendelaars)" if nl else "Workplace (size: bike commuters)",
-                       "marker", FLOW_COLORS[1], size=8, edge_color=_INK)]
+                       "marker", FLOW_COLORS[1], size=8, edge_color=INK)]

@@ -25,7 +25,7 @@ from matplotlib.text import Text
 from matplotlib.transforms import Bbox
 
 from slimmeregio.exporters.map_groups import SYMBOL_LAYERS, layer_artists, layer_group
-from slimmeregio.exporters.map_layout import _INK, _MUTED, Paper
+from slimmeregio.exporters.map_layout import INK, MUTED, Paper
 from slimmeregio.exporters.style import clip_frame
 from slimmeregio.layers.model import Layer
 
@@ -102,7 +102,7 @@ def draw_labels(ax: Axes, munis: gpd.GeoDataFrame, bbox: tuple[float, float, flo
         is_focus = bool(row["_focus"])
         halo, text = _halo_text(ax, pt.x, pt.y, str(row["name"]), halo_w, fontsize=size * (1.5 if is_focus else 1.0),
                                 fontweight="bold" if is_focus or focus is None else "normal",
-                                color=_INK if is_focus or focus is None else _MUTED, ha="center", va="center",
+                                color=INK if is_focus or focus is None else MUTED, ha="center", va="center",
                                 zorder=20, clip_on=True)
         box = text.get_window_extent(renderer)
         best: tuple[int, Bbox] | None = None

@@ -32,12 +32,12 @@ PAPERS = ("a4-portrait", "a4-landscape", "a3-portrait", "a3-landscape")
 _PAPER_MM = {"a4": (210.0, 297.0), "a3": (297.0, 420.0)}
 
 
-_INK = "#222222"
-_MUTED = "#5f5f5f"
-_WATER = "#eef1f4"  # outside the region
-_REGION_FILL = "#fbfaf7"
-_BRUSSELS_FILL = "#e3e0d8"
-_FRAME = "#404040"
+INK = "#222222"
+MUTED = "#5f5f5f"
+WATER = "#eef1f4"  # outside the region
+REGION_FILL = "#fbfaf7"
+BRUSSELS_FILL = "#e3e0d8"
+FRAME = "#404040"
 _MM = 1 / 25.4
 
 
@@ -91,7 +91,7 @@ def parse_paper(text: str | Paper) -> Paper:
 
 
 @dataclass
-class _Layers:
+class ProjectLayers:
     municipalities: Layer | None
     brussels: Layer | None
     network: Layer | None
@@ -100,13 +100,13 @@ class _Layers:
     stations: Layer | None
 
 
-def _project_layers(project: Project) -> _Layers:
+def project_layers(project: Project) -> ProjectLayers:
     brussels = None
     for layer in project.layers:
         if layer.role == Role.OTHER and not layer.is_raster and "brussel" in layer.name.lower():
             brussels = layer
             break
-    return _Layers(
+    return ProjectLayers(
         municipalities=project.layers.first(Role.MUNICIPALITIES),
         brussels=brussels,
         network=project.layers.first(Role.BIKE_NETWORK),
@@ -116,7 +116,7 @@ def _project_layers(project: Project) -> _Layers:
     )
 
 
-def _municipality_frame(layers: _Layers) -> gpd.GeoDataFrame:
+def municipality_frame(layers: ProjectLayers) -> gpd.GeoDataFrame:
     """``nis, name, geometry`` of the municipalities (empty when absent)."""
     layer = layers.municipalities
     if layer is None or layer.is_raster:
@@ -127,7 +127,7 @@ def _municipality_frame(layers: _Layers) -> gpd.GeoDataFrame:
     return gpd.GeoDataFrame({"nis": nis.values, "name": name.values}, geometry=frame.geometry.values, crs=frame.crs)
 
 
-def _find_municipality(munis: gpd.GeoDataFrame, key: str) -> pd.Series:
+def find_municipality(munis: gpd.GeoDataFrame, key: str) -> pd.Series:
     key_norm = str(key).strip().lower()
     for _, row in munis.iterrows():
         if str(row["nis"]).lower() == key_norm or str(row["name"]).lower() == key_norm:
@@ -152,7 +152,7 @@ class _Layout:
     source: tuple[float, float, float, float]
 
 
-def _layout(paper: Paper) -> _Layout:
+def page_layout(paper: Paper) -> _Layout:
     """Rectangles (figure fractions) of the layout's parts."""
     w, h = paper.width_mm, paper.height_mm
     m = 10.0 * paper.scale
@@ -203,7 +203,7 @@ def _layout(paper: Paper) -> _Layout:
     return _Layout(r(m, map_y, inner_w, map_h), title, legend, figures, locator, source)
 
 
-def _compact_layout(paper: Paper) -> _Layout:
+def compact_layout(paper: Paper) -> _Layout:
     """Map with a narrow legend/locator column: for pictures inside slides."""
     w, h = paper.width_mm, paper.height_mm
     m = 3.0
@@ -222,7 +222,7 @@ def _compact_layout(paper: Paper) -> _Layout:
 SLIDE_PAPER = Paper("slide", 208.0, 141.0)
 
 
-def _fit_extent(bounds: Sequence[float], aspect: float, pad: float = 0.04) -> tuple[float, float, float, float]:
+def fit_extent(bounds: Sequence[float], aspect: float, pad: float = 0.04) -> tuple[float, float, float, float]:
     """``bounds`` padded and widened to the frame's width/height ``aspect``."""
     x0, y0, x1, y1 = bounds
     w = max(x1 - x0, 1.0)
@@ -242,7 +242,7 @@ class _AxesPool:
     Creating a matplotlib ``Axes`` costs more than drawing a page's text, so
     an atlas keeps one figure: before each page every axes is emptied and
     hidden, and the page takes back the axes of the same role and place
-    (see :func:`_add_axes`); axes a page does not use stay hidden.
+    (see :func:`add_axes`); axes a page does not use stay hidden.
     """
 
     def __init__(self) -> None:
@@ -261,21 +261,21 @@ class _AxesPool:
             self.free.setdefault(self.keys[ax], []).append(ax)
 
 
-_POOL = "_slimmeregio_axes_pool"
+POOL = "_slimmeregio_axes_pool"
 
 
-def _atlas_figure(paper: Paper) -> Figure:
+def atlas_figure(paper: Paper) -> Figure:
     """An empty page figure whose axes are reused page after page."""
     fig = Figure(figsize=paper.figsize, dpi=100, facecolor="white")
     FigureCanvasAgg(fig)  # a renderer to measure the legend with
-    setattr(fig, _POOL, _AxesPool())
+    setattr(fig, POOL, _AxesPool())
     return fig
 
 
-def _add_axes(fig: Figure, rect: Sequence[float], role: str) -> Axes:
+def add_axes(fig: Figure, rect: Sequence[float], role: str) -> Axes:
     """``fig.add_axes(rect)``; on an atlas figure the emptied axes of the same role and place."""
     x0, y0, w, h = rect
-    pool: _AxesPool | None = getattr(fig, _POOL, None)
+    pool: _AxesPool | None = getattr(fig, POOL, None)
     if pool is None:
         return fig.add_axes((x0, y0, w, h))
     key = (role, tuple(round(float(v), 9) for v in rect))
@@ -290,15 +290,15 @@ def _add_axes(fig: Figure, rect: Sequence[float], role: str) -> Axes:
     return ax
 
 
-def _text_axes(fig: Figure, rect: Sequence[float]) -> Axes:
-    ax = _add_axes(fig, rect, "text")
+def text_axes(fig: Figure, rect: Sequence[float]) -> Axes:
+    ax = add_axes(fig, rect, "text")
     ax.set_axis_off()
     ax.set_xlim(0, 1)
     ax.set_ylim(0, 1)
     return ax
 
 
-def _wrap(text: str, width_frac: float, paper: Paper, size: float) -> str:
+def wrap_text(text: str, width_frac: float, paper: Paper, size: float) -> str:
     width_mm = width_frac * paper.width_mm
     chars = max(int(width_mm / (size * 0.3528 * 0.56)), 20)
     return "\n".join(textwrap.fill(p, chars) for p in text.split("\n"))

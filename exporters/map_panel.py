@@ -19,16 +19,16 @@ from slimmeregio.exporters.headline import changes_access, gains_losses, headlin
 from slimmeregio.exporters.locator_context import draw_belgium
 from slimmeregio.exporters.map_groups import draws_layer
 from slimmeregio.exporters.map_layout import (
-    _BRUSSELS_FILL,
-    _INK,
-    _MUTED,
-    _WATER,
+    BRUSSELS_FILL,
+    INK,
+    MUTED,
     THEMES,
+    WATER,
     Paper,
-    _add_axes,
-    _fit_extent,
-    _text_axes,
-    _wrap,
+    add_axes,
+    fit_extent,
+    text_axes,
+    wrap_text,
 )
 from slimmeregio.exporters.meta import ExportMeta
 from slimmeregio.exporters.style import (
@@ -118,7 +118,7 @@ def key_figures(evaluation: Any, comparison: Any = None, siting: Any = None, *, 
 # --------------------------------------------------------------------------- panel
 
 
-def _draw_title(fig: Figure, rect: Sequence[float], paper: Paper, meta: ExportMeta, theme: str,
+def draw_title(fig: Figure, rect: Sequence[float], paper: Paper, meta: ExportMeta, theme: str,
                 subtitle: str | None, lang: str) -> float:
     """Title block: rule, title (shrunk to fit one line where it can), theme, scenario line.
 
@@ -127,7 +127,7 @@ def _draw_title(fig: Figure, rect: Sequence[float], paper: Paper, meta: ExportMe
     fraction of the figure height (it can exceed ``rect``: what lies below
     must then move down).
     """
-    ax = _text_axes(fig, rect)
+    ax = text_axes(fig, rect)
     s = paper.scale
     width_mm = rect[2] * paper.width_mm
     height_mm = rect[3] * paper.height_mm
@@ -135,17 +135,17 @@ def _draw_title(fig: Figure, rect: Sequence[float], paper: Paper, meta: ExportMe
     size = min(15 * s, max(10 * s, width_mm / (max(len(meta.title), 1) * 0.3528 * 0.64)))
     title = textwrap.fill(meta.title, max(int(width_mm / (size * 0.3528 * 0.62)), 12))
     y_mm = 2.5 * s
-    ax.text(0, 1 - y_mm / height_mm, title, fontsize=size, fontweight="bold", color=_INK, va="top", ha="left")
+    ax.text(0, 1 - y_mm / height_mm, title, fontsize=size, fontweight="bold", color=INK, va="top", ha="left")
     y_mm += (title.count("\n") + 1) * size * 0.3528 * 1.25 + 2.0 * s
     theme_title = THEMES[theme][0 if lang == "nl" else 1]
-    sub = _wrap(theme_title if subtitle is None else f"{theme_title}\n{subtitle}", rect[2], paper, 10 * s)
+    sub = wrap_text(theme_title if subtitle is None else f"{theme_title}\n{subtitle}", rect[2], paper, 10 * s)
     ax.text(0, 1 - y_mm / height_mm, sub, fontsize=10 * s, color="#0d47a1", va="top", ha="left", linespacing=1.2)
     y_mm += (sub.count("\n") + 1) * 10 * s * 0.3528 * 1.3 + 2.0 * s
     info = f"Scenario: {meta.scenario}   ·   {meta.date_text}"
     if meta.organisation:
         info += f"   ·   {meta.organisation}"
-    info = _wrap(info, rect[2], paper, 7.5 * s)
-    ax.text(0, 1 - y_mm / height_mm, info, fontsize=7.5 * s, color=_MUTED, va="top", ha="left")
+    info = wrap_text(info, rect[2], paper, 7.5 * s)
+    ax.text(0, 1 - y_mm / height_mm, info, fontsize=7.5 * s, color=MUTED, va="top", ha="left")
     y_mm += (info.count("\n") + 1) * 7.5 * s * 0.3528 * 1.25
     return y_mm / paper.height_mm
 
@@ -166,7 +166,7 @@ def _legend_handles(sections: list[tuple[str, list[LegendItem]]], wrap: int = 38
     return handles, headings
 
 
-def _draw_legend(fig: Figure, rect: Sequence[float], paper: Paper, sections: list[tuple[str, list[LegendItem]]],
+def draw_legend(fig: Figure, rect: Sequence[float], paper: Paper, sections: list[tuple[str, list[LegendItem]]],
                  lang: str, *, max_height: float = 1.0) -> float:
     """Draw the legend at the top of ``rect``; return its height (fraction of ``rect``).
 
@@ -177,7 +177,7 @@ def _draw_legend(fig: Figure, rect: Sequence[float], paper: Paper, sections: lis
     handles, headings = _legend_handles(sections, wrap)
     if not handles:
         return 0.0
-    ax = _text_axes(fig, rect)
+    ax = text_axes(fig, rect)
     s = paper.scale
     renderer = fig.canvas.get_renderer()  # type: ignore[attr-defined]
     size = max(6.6 * s, LEGEND_MIN_PT)
@@ -220,24 +220,24 @@ def _draw_legend(fig: Figure, rect: Sequence[float], paper: Paper, sections: lis
     return height
 
 
-def _draw_figures(fig: Figure, rect: Sequence[float], paper: Paper, rows: list[tuple[str, str, str, bool]],
+def draw_figures(fig: Figure, rect: Sequence[float], paper: Paper, rows: list[tuple[str, str, str, bool]],
                   heading: str, lang: str) -> None:
     """Key figures: label, value and change (green when better, orange when worse)."""
     if not rows:
         return
-    ax = _text_axes(fig, rect)
+    ax = text_axes(fig, rect)
     s = paper.scale
     line = 3.0 * s / (rect[3] * paper.height_mm)  # one text line in axes fraction
-    ax.text(0, 1, heading, fontsize=8.5 * s, fontweight="bold", color=_INK, va="top")
+    ax.text(0, 1, heading, fontsize=8.5 * s, fontweight="bold", color=INK, va="top")
     y = 1 - line * 2.0
     for label, value, change, higher_is_better in rows[: _max_figures(paper)]:
-        text = _wrap(label, rect[2] * 0.58, paper, 6.6 * s)
-        ax.text(0, y, text, fontsize=6.6 * s, color=_MUTED, va="top", linespacing=1.1)
-        ax.text(0.8, y, value, fontsize=7.8 * s, fontweight="bold", color=_INK, va="top", ha="right")
+        text = wrap_text(label, rect[2] * 0.58, paper, 6.6 * s)
+        ax.text(0, y, text, fontsize=6.6 * s, color=MUTED, va="top", linespacing=1.1)
+        ax.text(0.8, y, value, fontsize=7.8 * s, fontweight="bold", color=INK, va="top", ha="right")
         if change:
             sign = -1 if change.startswith(MINUS) else 1 if change.startswith("+") else 0
             good = sign * (1 if higher_is_better else -1)
-            color = CHANGE_COLORS["gain"] if good > 0 else CHANGE_COLORS["loss"] if good < 0 else _MUTED
+            color = CHANGE_COLORS["gain"] if good > 0 else CHANGE_COLORS["loss"] if good < 0 else MUTED
             ax.text(1, y, change, fontsize=7 * s, color=color, va="top", ha="right", fontweight="bold")
         y -= line * (text.count("\n") + 1) + line * 0.55
 
@@ -247,37 +247,37 @@ def _max_figures(paper: Paper) -> int:
     return 5 if paper.scale > 1 else 4
 
 
-def _figures_height(paper: Paper, rows: int) -> float:
+def figures_height(paper: Paper, rows: int) -> float:
     """Height in mm of the key-figure block."""
     return 0.0 if rows == 0 else 3.0 * paper.scale * (2.0 + 2.6 * min(rows, _max_figures(paper)))
 
 
-def _draw_locator(fig: Figure, rect: Sequence[float], paper: Paper, munis: gpd.GeoDataFrame, brussels: Layer | None,
+def draw_locator(fig: Figure, rect: Sequence[float], paper: Paper, munis: gpd.GeoDataFrame, brussels: Layer | None,
                   extent: tuple[float, float, float, float], focus: str | None, lang: str) -> None:
     if munis.empty:
         return
     s = paper.scale
     x, y, w, h = rect
     head = 0.14
-    ax_t = _text_axes(fig, (x, y + h * (1 - head), w, h * head))
-    ax_t.text(0, 0.5, "Ligging" if lang == "nl" else "Location", fontsize=8.5 * s, fontweight="bold", color=_INK,
+    ax_t = text_axes(fig, (x, y + h * (1 - head), w, h * head))
+    ax_t.text(0, 0.5, "Ligging" if lang == "nl" else "Location", fontsize=8.5 * s, fontweight="bold", color=INK,
               va="center")
     hh = h * (1 - head - 0.02)
     region = shapely.union_all(munis.geometry.to_numpy())
     # Belgium beside the region: where it lies in the country and in Flanders (left), the map frame (right)
     split = 0.46
-    ax_be = _add_axes(fig, (x, y, w * split, hh), "locator-belgium")
+    ax_be = add_axes(fig, (x, y, w * split, hh), "locator-belgium")
     if draw_belgium(ax_be, region, w * split * paper.width_mm / (hh * paper.height_mm), 5.0 * s, lang):
         x, w = x + w * (split + 0.03), w * (1 - split - 0.03)
     else:
         ax_be.set_visible(False)
-    ax = _add_axes(fig, (x, y, w, hh), "locator")
+    ax = add_axes(fig, (x, y, w, hh), "locator")
     ax.set_xticks([])
     ax.set_yticks([])
     for spine in ax.spines.values():
         spine.set_color("#9e9e9e")
         spine.set_linewidth(0.6)
-    ax.set_facecolor(_WATER)
+    ax.set_facecolor(WATER)
     geoms = [region]
     bounds = list(munis.total_bounds)
     if brussels is not None:
@@ -285,7 +285,7 @@ def _draw_locator(fig: Figure, rect: Sequence[float], paper: Paper, munis: gpd.G
         geoms_b = [shapely.union_all(bru)]
         bb = brussels.frame.total_bounds
         bounds = [min(bounds[0], bb[0]), min(bounds[1], bb[1]), max(bounds[2], bb[2]), max(bounds[3], bb[3])]
-        draw_polygons(ax, geoms_b, facecolor=_BRUSSELS_FILL, edgecolor="#8d877a", linewidth=0.5, zorder=2)
+        draw_polygons(ax, geoms_b, facecolor=BRUSSELS_FILL, edgecolor="#8d877a", linewidth=0.5, zorder=2)
         c = geoms_b[0].representative_point()
         ax.text(c.x, c.y, "Brussel" if lang == "nl" else "Brussels", fontsize=5.5 * s, color="#6d675b", ha="center",
                 va="center", style="italic", zorder=5)
@@ -294,7 +294,7 @@ def _draw_locator(fig: Figure, rect: Sequence[float], paper: Paper, munis: gpd.G
     if focus is not None:
         sel = munis[munis["nis"] == focus]
         draw_polygons(ax, sel.geometry.to_numpy(), facecolor="#d32f2f", edgecolor="#d32f2f", linewidth=0.5, zorder=4)
-    ex = _fit_extent(bounds, w * paper.width_mm / (hh * paper.height_mm), pad=0.06)
+    ex = fit_extent(bounds, w * paper.width_mm / (hh * paper.height_mm), pad=0.06)
     ax.set_xlim(ex[0], ex[2])
     ax.set_ylim(ex[1], ex[3])
     ax.set_aspect("equal", adjustable="box")
@@ -305,18 +305,18 @@ def _draw_locator(fig: Figure, rect: Sequence[float], paper: Paper, munis: gpd.G
         ax.add_patch(Rectangle((extent[0], extent[1]), extent[2] - extent[0], extent[3] - extent[1], fill=False,
                                edgecolor="#d32f2f", linewidth=1.2, zorder=6))
     ax.text(0.03, 0.04, "Halle-Vilvoorde" if focus is None else "", transform=ax.transAxes, fontsize=5.5 * s,
-            color=_MUTED, va="bottom")
+            color=MUTED, va="bottom")
 
 
-def _draw_source(fig: Figure, rect: Sequence[float], paper: Paper, meta: ExportMeta, lang: str) -> None:
-    ax = _text_axes(fig, rect)
+def draw_source(fig: Figure, rect: Sequence[float], paper: Paper, meta: ExportMeta, lang: str) -> None:
+    ax = text_axes(fig, rect)
     s = paper.scale
     y = 1.0
     parts = [meta.short_note_for(lang)] if meta.notes else []
     parts += meta.result_note_texts(lang)
     if parts:
         note = ("Let op: " if lang == "nl" else "Note: ") + " ".join(parts)
-        text = _wrap(note, rect[2] * 0.95, paper, 6.4 * s)
+        text = wrap_text(note, rect[2] * 0.95, paper, 6.4 * s)
         t = ax.text(0.02, y - 0.03, text, fontsize=6.4 * s, color="#6d4c00", va="top", ha="left", zorder=3)
         lines = text.count("\n") + 1
         box_h = min(lines * 6.4 * s * 1.35 / (rect[3] * paper.height_mm / 0.3528), 0.6) + 0.05
@@ -328,18 +328,18 @@ def _draw_source(fig: Figure, rect: Sequence[float], paper: Paper, meta: ExportM
     body = meta.source_line(lang, compact=True)
     if params:
         body = "Parameters: " + params + "\n" + body
-    ax.text(0, y, _wrap(body, rect[2], paper, 5.6 * s), fontsize=5.6 * s, color=_MUTED, va="top", ha="left",
+    ax.text(0, y, wrap_text(body, rect[2], paper, 5.6 * s), fontsize=5.6 * s, color=MUTED, va="top", ha="left",
             linespacing=1.25)
 
 
 @draws_layer("north-arrow")
-def _north_arrow(ax: Axes, paper: Paper) -> None:
+def north_arrow(ax: Axes, paper: Paper) -> None:
     s = paper.scale
     ax.annotate("", xy=(0.965, 0.975), xytext=(0.965, 0.905), xycoords="axes fraction",
-                arrowprops={"arrowstyle": "-|>,head_length=0.9,head_width=0.45", "color": _INK, "lw": 1.6 * s},
+                arrowprops={"arrowstyle": "-|>,head_length=0.9,head_width=0.45", "color": INK, "lw": 1.6 * s},
                 zorder=30)
     ax.text(0.965, 0.89, "N", transform=ax.transAxes, ha="center", va="top", fontsize=10 * s, fontweight="bold",
-            color=_INK, zorder=30,
+            color=INK, zorder=30,
             path_effects=[patheffects.withStroke(linewidth=2.5, foreground="white")])
 
 
@@ -354,19 +354,19 @@ def map_scale(ax: Axes, paper: Paper) -> int:
 
 
 @draws_layer("scale-bar")
-def _scale_bar(ax: Axes, paper: Paper, lang: str = "nl") -> None:
+def scale_bar(ax: Axes, paper: Paper, lang: str = "nl") -> None:
     """A graphic scale bar (m/km), the numeric scale at print size and the coordinate system."""
     from matplotlib_scalebar.scalebar import ScaleBar
 
     ax.add_artist(ScaleBar(1.0, "m", location="lower left", length_fraction=0.2, box_alpha=0.85,
-                           box_color="white", color=_INK, font_properties={"size": 7 * paper.scale},
+                           box_color="white", color=INK, font_properties={"size": 7 * paper.scale},
                            border_pad=0.8, pad=0.5, width_fraction=0.006))
     size = paper.name.split("-")[0].upper() if paper.name[:2] in ("a3", "a4") else ""
     scale = f"1:{fmt_number(map_scale(ax, paper), 'count', lang)}"
     text = (f"Schaal {scale}{' op ' + size if size else ''} · Lambert 72 (EPSG:31370)" if lang == "nl"
             else f"Scale {scale}{' on ' + size if size else ''} · Belgian Lambert 72 (EPSG:31370)")
     ax.text(0.995, 0.008, text, transform=ax.transAxes, ha="right", va="bottom", fontsize=6.5 * paper.scale,
-            color=_INK, zorder=30, path_effects=[patheffects.withStroke(linewidth=2.5, foreground="white")])
+            color=INK, zorder=30, path_effects=[patheffects.withStroke(linewidth=2.5, foreground="white")])
 
 
 # --------------------------------------------------------------------------- public

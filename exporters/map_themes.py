@@ -15,12 +15,12 @@ from matplotlib.colors import BoundaryNorm, ListedColormap
 
 from slimmeregio.exporters.map_groups import draws_layer, layer_group
 from slimmeregio.exporters.map_layout import (
-    _BRUSSELS_FILL,
-    _INK,
-    _MUTED,
-    _REGION_FILL,
+    BRUSSELS_FILL,
+    INK,
+    MUTED,
+    REGION_FILL,
     Paper,
-    _Layers,
+    ProjectLayers,
 )
 from slimmeregio.exporters.style import (
     LegendItem,
@@ -51,32 +51,32 @@ from slimmeregio.layers.symbology import (
 
 
 @draws_layer("boundaries")
-def _draw_context(ax: Axes, layers: _Layers, munis: gpd.GeoDataFrame, bbox: tuple[float, float, float, float],
+def draw_context(ax: Axes, layers: ProjectLayers, munis: gpd.GeoDataFrame, bbox: tuple[float, float, float, float],
                   focus: str | None, lang: str) -> list[LegendItem]:
     items: list[LegendItem] = []
     if layers.brussels is not None:
         frame = clip_frame(layers.brussels.frame, bbox)
         if not frame.empty:
-            draw_polygons(ax, frame.geometry.to_numpy(), facecolor=_BRUSSELS_FILL, edgecolor="#b5b0a5",
+            draw_polygons(ax, frame.geometry.to_numpy(), facecolor=BRUSSELS_FILL, edgecolor="#b5b0a5",
                           linewidth=0.3, zorder=0.5)
             union = shapely.union_all(layers.brussels.frame.geometry.to_numpy())
             draw_polygons(ax, [union], facecolor="none", edgecolor="#8d877a", linewidth=0.9, zorder=0.6)
             items.append(LegendItem("Brussels Hoofdstedelijk Gewest" if lang == "nl" else "Brussels-Capital Region",
-                                    "patch", _BRUSSELS_FILL, edge_color="#8d877a"))
+                                    "patch", BRUSSELS_FILL, edge_color="#8d877a"))
     if not munis.empty:
         frame = clip_frame(munis, bbox)
-        fills = [_REGION_FILL if focus is None or nis == focus else "#f1efea" for nis in frame["nis"]]
+        fills = [REGION_FILL if focus is None or nis == focus else "#f1efea" for nis in frame["nis"]]
         draw_polygons(ax, frame.geometry.to_numpy(), facecolor=fills, edgecolor="#8c8c8c", linewidth=0.5, zorder=0.7)
         if focus is not None:
             sel = frame[frame["nis"] == focus]
             draw_polygons(ax, sel.geometry.to_numpy(), facecolor="none", edgecolor="#202020", linewidth=1.6, zorder=6)
-        items.append(LegendItem("Gemeentegrens" if lang == "nl" else "Municipal boundary", "patch", _REGION_FILL,
+        items.append(LegendItem("Gemeentegrens" if lang == "nl" else "Municipal boundary", "patch", REGION_FILL,
                                 edge_color="#8c8c8c"))
     return items
 
 
 @draws_layer("housing-density")
-def _density_grid(ax: Axes, housing: gpd.GeoDataFrame, dwellings: np.ndarray, bbox: tuple[float, float, float, float],
+def density_grid(ax: Axes, housing: gpd.GeoDataFrame, dwellings: np.ndarray, bbox: tuple[float, float, float, float],
                   cell: float, lang: str) -> list[LegendItem]:
     x0, y0, x1, y1 = bbox
     xy = shapely.get_coordinates(shapely.centroid(housing.geometry.to_numpy()))
@@ -91,12 +91,12 @@ def _density_grid(ax: Axes, housing: gpd.GeoDataFrame, dwellings: np.ndarray, bb
     cmap = ListedColormap(list(DENSITY_COLORS))
     ax.imshow(masked, extent=(xe[0], xe[-1], ye[0], ye[-1]), origin="lower", cmap=cmap,
               norm=BoundaryNorm(bounds, cmap.N), interpolation="nearest", zorder=1, alpha=0.9)
-    labels = _class_labels(DENSITY_BREAKS, "")
+    labels = class_labels(DENSITY_BREAKS, "")
     unit = " woningen/km²" if lang == "nl" else " dwellings/km²"
     return [LegendItem(lab + (unit if i == 0 else ""), "patch", c) for i, (lab, c) in enumerate(zip(labels, DENSITY_COLORS, strict=True))]
 
 
-def _class_labels(breaks: Sequence[float], unit: str) -> list[str]:
+def class_labels(breaks: Sequence[float], unit: str) -> list[str]:
     labels = []
     lower = None
     for b in breaks:
@@ -107,7 +107,7 @@ def _class_labels(breaks: Sequence[float], unit: str) -> list[str]:
 
 
 @draws_layer("network")
-def _network_background(ax: Axes, network: Layer | None, links: gpd.GeoDataFrame | None,
+def network_background(ax: Axes, network: Layer | None, links: gpd.GeoDataFrame | None,
                         bbox: tuple[float, float, float, float], *, strong: bool = False) -> None:
     """The network in neutral greys, as context for a theme."""
     frame = links if links is not None else (network.frame if network is not None else None)
@@ -130,7 +130,7 @@ def _link_classes(frame: gpd.GeoDataFrame, network: Layer | None) -> pd.Series:
 
 
 @draws_layer("network")
-def _draw_network_classes(ax: Axes, frame: gpd.GeoDataFrame, network: Layer | None,
+def draw_network_classes(ax: Axes, frame: gpd.GeoDataFrame, network: Layer | None,
                           bbox: tuple[float, float, float, float], lang: str) -> list[LegendItem]:
     frame = clip_frame(frame, bbox)
     if frame.empty:
@@ -146,11 +146,11 @@ def _draw_network_classes(ax: Axes, frame: gpd.GeoDataFrame, network: Layer | No
         color = LINK_CLASS_COLORS.get(c, LINK_CLASS_COLORS["overig"])
         width = LINK_CLASS_WIDTHS.get(c, 0.35)
         draw_lines(ax, frame.geometry.to_numpy()[sel], colors=color, widths=width, zorder=2 + i * 0.1, merge=True)
-        items.append(LegendItem(_class_label(c, lang), "line", color, size=max(width, 0.8)))
+        items.append(LegendItem(class_label(c, lang), "line", color, size=max(width, 0.8)))
     return items[::-1]
 
 
-def _class_label(cls: str, lang: str) -> str:
+def class_label(cls: str, lang: str) -> str:
     nl = {"fietssnelweg": "Fietssnelweg", "bovenlokaal": "Bovenlokale fietsroute", "lokaal": "Lokale fietsverbinding",
           "overig": "Overige verbinding"}
     en = {"fietssnelweg": "Cycle highway", "bovenlokaal": "Supra-local bike route", "lokaal": "Local bike link",
@@ -158,7 +158,7 @@ def _class_label(cls: str, lang: str) -> str:
     return (nl if lang == "nl" else en).get(cls, cls)
 
 
-def _hoppin_frame(project_layer: Layer | None, evaluation: Any) -> gpd.GeoDataFrame | None:
+def hoppin_frame(project_layer: Layer | None, evaluation: Any) -> gpd.GeoDataFrame | None:
     if evaluation is not None and getattr(evaluation, "mobipunten", None) is not None:
         return evaluation.mobipunten
     if project_layer is None:
@@ -169,7 +169,7 @@ def _hoppin_frame(project_layer: Layer | None, evaluation: Any) -> gpd.GeoDataFr
 
 
 @draws_layer("mobipunten")
-def _draw_mobipunten(ax: Axes, frame: gpd.GeoDataFrame | None, bbox: tuple[float, float, float, float],
+def draw_mobipunten(ax: Axes, frame: gpd.GeoDataFrame | None, bbox: tuple[float, float, float, float],
                      paper: Paper, lang: str, *, highlight_changes: bool = False, dark: bool = False) -> list[LegendItem]:
     if frame is None or frame.empty:
         return []
@@ -203,7 +203,7 @@ def _draw_mobipunten(ax: Axes, frame: gpd.GeoDataFrame | None, bbox: tuple[float
 
 
 @draws_layer("stations")
-def _draw_stations(ax: Axes, layer: Layer | None, evaluation: Any, bbox: tuple[float, float, float, float],
+def draw_stations(ax: Axes, layer: Layer | None, evaluation: Any, bbox: tuple[float, float, float, float],
                    paper: Paper, lang: str) -> list[LegendItem]:
     frame = None
     if evaluation is not None and getattr(evaluation, "stations", None) is not None:
@@ -215,9 +215,9 @@ def _draw_stations(ax: Axes, layer: Layer | None, evaluation: Any, bbox: tuple[f
     frame = clip_frame(frame, bbox)
     if frame.empty:
         return []
-    draw_points(ax, frame.geometry.to_numpy(), colors=_INK, sizes=5.5 * paper.scale * 0.8, marker="s",
+    draw_points(ax, frame.geometry.to_numpy(), colors=INK, sizes=5.5 * paper.scale * 0.8, marker="s",
                 edgecolor="white", linewidth=0.8, zorder=7.5)
-    return [LegendItem("Treinstation" if lang == "nl" else "Railway station", "marker", _INK, size=5,
+    return [LegendItem("Treinstation" if lang == "nl" else "Railway station", "marker", INK, size=5,
                        edge_color="white", marker="s")]
 
 
@@ -227,7 +227,7 @@ def _dwelling_sizes(dwellings: np.ndarray, paper: Paper, zoomed: bool) -> np.nda
 
 
 def _access_items(lang: str) -> list[LegendItem]:
-    labels = _class_labels(ACCESS_CLASSES_MIN, " min")
+    labels = class_labels(ACCESS_CLASSES_MIN, " min")
     items = [LegendItem(lab, "marker", c, size=5) for lab, c in zip(labels, ACCESS_COLORS, strict=True)]
     items.append(LegendItem("niet bereikbaar via het netwerk" if lang == "nl" else "not reachable over the network",
                             "marker", UNREACHABLE_COLOR, size=5))
@@ -235,7 +235,7 @@ def _access_items(lang: str) -> list[LegendItem]:
 
 
 @draws_layer("access")
-def _draw_access(ax: Axes, evaluation: Any, bbox: tuple[float, float, float, float], paper: Paper, zoomed: bool,
+def draw_access(ax: Axes, evaluation: Any, bbox: tuple[float, float, float, float], paper: Paper, zoomed: bool,
                  lang: str) -> list[LegendItem]:
     frame = clip_frame(evaluation.dwellings, bbox)
     if frame.empty:
@@ -252,7 +252,7 @@ def _draw_access(ax: Axes, evaluation: Any, bbox: tuple[float, float, float, flo
 
 
 @draws_layer("weakest-served")
-def _draw_weakest(ax: Axes, evaluation: Any, nis: str, bbox: tuple[float, float, float, float], paper: Paper,
+def draw_weakest(ax: Axes, evaluation: Any, nis: str, bbox: tuple[float, float, float, float], paper: Paper,
                   lang: str) -> list[LegendItem]:
     """Ring the municipality's weakest-served dwellings: those at or beyond its 90th percentile cycling time.
 
@@ -272,7 +272,7 @@ def _draw_weakest(ax: Axes, evaluation: Any, nis: str, bbox: tuple[float, float,
     weak = minutes >= p90 - 1e-9 if math.isfinite(p90) else ~np.isfinite(minutes)
     if not weak.any():
         return []
-    draw_points(ax, frame.geometry.to_numpy()[weak], colors="none", sizes=4.2 * paper.scale, edgecolor=_INK,
+    draw_points(ax, frame.geometry.to_numpy()[weak], colors="none", sizes=4.2 * paper.scale, edgecolor=INK,
                 linewidth=0.6, zorder=4)
     nl = lang == "nl"
     if math.isfinite(p90):
@@ -280,11 +280,11 @@ def _draw_weakest(ax: Axes, evaluation: Any, nis: str, bbox: tuple[float, float,
         label = f"Zwakst bediende 10 % woningen (≥ {limit} fietsen)" if nl else f"Weakest-served 10 % of dwellings (≥ {limit} by bike)"
     else:
         label = "Zwakst bediende woningen (geen route)" if nl else "Weakest-served dwellings (no route)"
-    return [LegendItem(label, "marker", "none", size=5, edge_color=_INK)]
+    return [LegendItem(label, "marker", "none", size=5, edge_color=INK)]
 
 
 @draws_layer("access-changes")
-def _draw_changes(ax: Axes, comparison: Any, threshold: float, bbox: tuple[float, float, float, float],
+def draw_changes(ax: Axes, comparison: Any, threshold: float, bbox: tuple[float, float, float, float],
                   paper: Paper, zoomed: bool, lang: str) -> list[LegendItem]:
     changes = comparison.access_changes
     sel = changes[(changes["threshold"] == threshold) & (changes["target"] == "mobipunt") & (changes["mode"] == "bike")]
@@ -313,7 +313,7 @@ def _draw_changes(ax: Axes, comparison: Any, threshold: float, bbox: tuple[float
 
 
 @draws_layer("link-changes")
-def _draw_link_changes(ax: Axes, evaluation: Any, bbox: tuple[float, float, float, float], paper: Paper,
+def draw_link_changes(ax: Axes, evaluation: Any, bbox: tuple[float, float, float, float], paper: Paper,
                        lang: str) -> list[LegendItem]:
     items = []
     links = evaluation.links
@@ -338,7 +338,7 @@ def _draw_link_changes(ax: Axes, evaluation: Any, bbox: tuple[float, float, floa
 
 
 @draws_layer("new-housing")
-def _draw_new_housing(ax: Axes, evaluation: Any, bbox: tuple[float, float, float, float], paper: Paper,
+def draw_new_housing(ax: Axes, evaluation: Any, bbox: tuple[float, float, float, float], paper: Paper,
                       lang: str) -> list[LegendItem]:
     d = evaluation.dwellings
     if "added" not in d.columns:
@@ -356,10 +356,10 @@ def shared_flow_breaks(evaluations: Any, column: str = "flow_dwellings") -> list
     """Class bounds over the flows of every evaluation: the same classes on every map of one pack."""
     parts = [ev.links[column].to_numpy(dtype=float) for ev in evaluations
              if ev is not None and column in ev.links.columns]
-    return _flow_breaks(np.concatenate(parts)) if parts else []
+    return flow_breaks(np.concatenate(parts)) if parts else []
 
 
-def _flow_breaks(flows: np.ndarray) -> list[float]:
+def flow_breaks(flows: np.ndarray) -> list[float]:
     """Up to four rounded class bounds over the positive flows (quantiles)."""
     positive = flows[flows > 0]
     if positive.size == 0:
@@ -375,14 +375,14 @@ def _flow_breaks(flows: np.ndarray) -> list[float]:
 
 
 @draws_layer("flows")
-def _draw_flows(ax: Axes, evaluation: Any, bbox: tuple[float, float, float, float], paper: Paper,
+def draw_flows(ax: Axes, evaluation: Any, bbox: tuple[float, float, float, float], paper: Paper,
                 lang: str, column: str = "flow_dwellings", breaks: Sequence[float] | None = None,
                 unit: tuple[str, str] = (" woningen", " dwellings")) -> list[LegendItem]:
     links = evaluation.links
     if column not in links.columns:
         return []
     if breaks is None:
-        breaks = _flow_breaks(links[column].to_numpy(dtype=float))
+        breaks = flow_breaks(links[column].to_numpy(dtype=float))
     breaks = list(breaks)
     frame = clip_frame(links[links[column] > 0], bbox)
     if not breaks:
@@ -396,13 +396,13 @@ def _draw_flows(ax: Axes, evaluation: Any, bbox: tuple[float, float, float, floa
         draw_lines(ax, frame.geometry.to_numpy()[order], colors=[colors[i] for i in idx[order]],
                    widths=widths[idx[order]], zorder=4)
     suffix = unit[0] if lang == "nl" else unit[1]
-    labels = _class_labels(breaks, "")
+    labels = class_labels(breaks, "")
     return [LegendItem(lab + (suffix if i == len(labels) - 1 else ""), "line", c, size=float(w / paper.scale))
             for i, (lab, c, w) in enumerate(zip(labels, colors, widths, strict=True))][::-1]
 
 
 @draws_layer("brussels-entries")
-def _draw_brussels_entries(ax: Axes, evaluation: Any, bbox: tuple[float, float, float, float], paper: Paper,
+def draw_brussels_entries(ax: Axes, evaluation: Any, bbox: tuple[float, float, float, float], paper: Paper,
                            lang: str) -> list[LegendItem]:
     """The entry points on the Brussels border: used ones larger, the others small."""
     entries = getattr(evaluation, "brussels_entries", None)
@@ -414,21 +414,21 @@ def _draw_brussels_entries(ax: Axes, evaluation: Any, bbox: tuple[float, float, 
     used = frame["dwellings"].to_numpy(dtype=float) > 0
     if (~used).any():
         draw_points(ax, frame.geometry.to_numpy()[~used], colors="white", sizes=3.2 * paper.scale,
-                    edgecolor=_MUTED, linewidth=0.6, zorder=7)
+                    edgecolor=MUTED, linewidth=0.6, zorder=7)
     if used.any():
         draw_points(ax, frame.geometry.to_numpy()[used], colors="white", sizes=6.0 * paper.scale,
-                    edgecolor=_INK, linewidth=1.2, zorder=7.5)
+                    edgecolor=INK, linewidth=1.2, zorder=7.5)
     nl = lang == "nl"
     items = [LegendItem("Toegangspunt op de grens (gebruikt)" if nl else "Entry point on the border (used)",
-                        "marker", "white", size=6, edge_color=_INK)]
+                        "marker", "white", size=6, edge_color=INK)]
     if (~used).any():
         items.append(LegendItem("Toegangspunt zonder stroom" if nl else "Entry point without flow",
-                                "marker", "white", size=3.5, edge_color=_MUTED))
+                                "marker", "white", size=3.5, edge_color=MUTED))
     return items
 
 
 @draws_layer("sites")
-def _draw_sites(ax: Axes, siting: Any, evaluation: Any, bbox: tuple[float, float, float, float], paper: Paper,
+def draw_sites(ax: Axes, siting: Any, evaluation: Any, bbox: tuple[float, float, float, float], paper: Paper,
                 zoomed: bool, lang: str) -> list[LegendItem]:
     items: list[LegendItem] = []
     threshold = float(siting.threshold_min)
@@ -450,13 +450,13 @@ def _draw_sites(ax: Axes, siting: Any, evaluation: Any, bbox: tuple[float, float
         ]
     sites = clip_frame(siting.sites, bbox)
     size = 14 * paper.scale
-    draw_points(ax, sites.geometry.to_numpy(), colors="white", sizes=size * 1.1, edgecolor=_INK,
+    draw_points(ax, sites.geometry.to_numpy(), colors="white", sizes=size * 1.1, edgecolor=INK,
                 linewidth=1.6, zorder=12, marker=SITE_MARKER)
     for row in sites.itertuples():
         ax.text(row.geometry.x, row.geometry.y, str(row.rank), fontsize=6.5 * paper.scale, fontweight="bold",
-                color=_INK, ha="center", va="center", zorder=13, clip_on=True)
+                color=INK, ha="center", va="center", zorder=13, clip_on=True)
     items.append(LegendItem("Voorgestelde locatie (volgorde)" if lang == "nl" else "Suggested site (order)",
-                            "marker", "white", size=9, edge_color=_INK, marker=SITE_MARKER))
+                            "marker", "white", size=9, edge_color=INK, marker=SITE_MARKER))
     return items
 
 
@@ -464,7 +464,7 @@ def _draw_sites(ax: Axes, siting: Any, evaluation: Any, bbox: tuple[float, float
 
 
 @draws_layer("callouts")
-def _draw_ledger_callouts(ax: Axes, scenario: Any, project: Any, bbox: tuple[float, float, float, float],
+def draw_ledger_callouts(ax: Axes, scenario: Any, project: Any, bbox: tuple[float, float, float, float],
                           paper: Paper, lang: str) -> list[LegendItem]:
     """Numbered callouts at each modification, with the numbers of the ledger (workbook and slides)."""
     from slimmeregio.exporters.meta import modification_ledger
@@ -479,10 +479,10 @@ def _draw_ledger_callouts(ax: Axes, scenario: Any, project: Any, bbox: tuple[flo
         dx = (bbox[2] - bbox[0]) * 0.012
         ax.annotate(str(entry[number_key]), xy=(x, y), xytext=(x + dx, y + dx), fontsize=6.5 * paper.scale,
                     fontweight="bold", color="white", ha="center", va="center", zorder=25, annotation_clip=True,
-                    bbox={"boxstyle": "circle,pad=0.25", "fc": _INK, "ec": "white", "lw": 0.6},
-                    arrowprops={"arrowstyle": "-", "color": _INK, "lw": 0.6})
+                    bbox={"boxstyle": "circle,pad=0.25", "fc": INK, "ec": "white", "lw": 0.6},
+                    arrowprops={"arrowstyle": "-", "color": INK, "lw": 0.6})
         drawn += 1
     if not drawn:
         return []
     return [LegendItem("Nummer in de lijst van wijzigingen" if lang == "nl" else "Number in the list of changes",
-                       "marker", _INK, size=7, edge_color="white")]
+                       "marker", INK, size=7, edge_color="white")]

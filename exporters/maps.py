@@ -54,51 +54,51 @@ from slimmeregio.exporters.map_commuting import draw_workplaces
 from slimmeregio.exporters.map_groups import group_svg_layers
 from slimmeregio.exporters.map_labels import draw_labels
 from slimmeregio.exporters.map_layout import (
-    _FRAME,
-    _POOL,
-    _WATER,
+    FRAME,
     PAPERS,
+    POOL,
     SLIDE_PAPER,
     THEMES,
+    WATER,
     Paper,
-    _add_axes,
-    _atlas_figure,
-    _compact_layout,
-    _find_municipality,
-    _fit_extent,
-    _layout,
-    _municipality_frame,
-    _project_layers,
+    add_axes,
+    atlas_figure,
+    compact_layout,
+    find_municipality,
+    fit_extent,
+    municipality_frame,
+    page_layout,
     parse_paper,
+    project_layers,
 )
 from slimmeregio.exporters.map_panel import (
-    _draw_figures,
-    _draw_legend,
-    _draw_locator,
-    _draw_source,
-    _draw_title,
-    _figures_height,
-    _north_arrow,
-    _scale_bar,
+    draw_figures,
+    draw_legend,
+    draw_locator,
+    draw_source,
+    draw_title,
+    figures_height,
     key_figures,
+    north_arrow,
+    scale_bar,
 )
 from slimmeregio.exporters.map_themes import (
-    _density_grid,
-    _draw_access,
-    _draw_brussels_entries,
-    _draw_changes,
-    _draw_context,
-    _draw_flows,
-    _draw_ledger_callouts,
-    _draw_link_changes,
-    _draw_mobipunten,
-    _draw_network_classes,
-    _draw_new_housing,
-    _draw_sites,
-    _draw_stations,
-    _draw_weakest,
-    _hoppin_frame,
-    _network_background,
+    density_grid,
+    draw_access,
+    draw_brussels_entries,
+    draw_changes,
+    draw_context,
+    draw_flows,
+    draw_ledger_callouts,
+    draw_link_changes,
+    draw_mobipunten,
+    draw_network_classes,
+    draw_new_housing,
+    draw_sites,
+    draw_stations,
+    draw_weakest,
+    hoppin_frame,
+    network_background,
 )
 from slimmeregio.exporters.meta import BRUSSELS_NOTES, ExportMeta, build_meta
 from slimmeregio.exporters.style import (
@@ -241,53 +241,53 @@ def _masterplan(project: Project, req: MapRequest, figure: Figure | None = None)
                           lang=lang)
     meta = meta.with_results(getattr(comparison, "base", None), evaluation,
                              skip=() if theme == "flows_brussels" else BRUSSELS_NOTES)
-    layers = _project_layers(project)
-    munis = _municipality_frame(layers)
+    layers = project_layers(project)
+    munis = municipality_frame(layers)
     focus = None
     focus_name = None
     if municipality is not None:
-        row = _find_municipality(munis, municipality)
+        row = find_municipality(munis, municipality)
         focus, focus_name = str(row["nis"]), str(row["name"])
-    layout = _compact_layout(paper) if compact else _layout(paper)
+    layout = compact_layout(paper) if compact else page_layout(paper)
     if figure is None:
         fig = Figure(figsize=paper.figsize, dpi=100, facecolor="white")
         FigureCanvasAgg(fig)  # a renderer to measure the legend with
     else:
         fig = figure
-        getattr(fig, _POOL).recycle(fig)
+        getattr(fig, POOL).recycle(fig)
     mx, my, mw, mh = layout.map
-    ax = _add_axes(fig, (mx, my, mw, mh), "map")
+    ax = add_axes(fig, (mx, my, mw, mh), "map")
     aspect = (mw * paper.width_mm) / (mh * paper.height_mm)
     change_bounds = _change_bounds(comparison) if theme == "change" and zoom_to_changes else None
     if focus is not None:
         bounds = munis[munis["nis"] == focus].total_bounds
-        extent = _fit_extent(bounds, aspect, pad=0.06)
+        extent = fit_extent(bounds, aspect, pad=0.06)
     elif change_bounds is not None and not munis.empty and _smaller(change_bounds, munis.total_bounds):
-        extent = _fit_extent(change_bounds, aspect, pad=0.08)
+        extent = fit_extent(change_bounds, aspect, pad=0.08)
     elif not munis.empty:
-        extent = _fit_extent(munis.total_bounds, aspect, pad=0.03)
+        extent = fit_extent(munis.total_bounds, aspect, pad=0.03)
     else:
         all_bounds = [lay.bounds for lay in project.layers if len(lay)]
         if not all_bounds:
             raise ExportError(path=meta.title, reason={"nl": "het project heeft geen lagen om te tekenen",
                                                         "en": "the project has no layers to draw"})
         b = np.array(all_bounds)
-        extent = _fit_extent((b[:, 0].min(), b[:, 1].min(), b[:, 2].max(), b[:, 3].max()), aspect)
+        extent = fit_extent((b[:, 0].min(), b[:, 1].min(), b[:, 2].max(), b[:, 3].max()), aspect)
     ax.set_xlim(extent[0], extent[2])
     ax.set_ylim(extent[1], extent[3])
     ax.set_aspect("equal", adjustable="box")
     ax.set_xticks([])
     ax.set_yticks([])
-    ax.set_facecolor(_WATER)
+    ax.set_facecolor(WATER)
     for spine in ax.spines.values():
-        spine.set_color(_FRAME)
+        spine.set_color(FRAME)
         spine.set_linewidth(0.9)
     if req.background is not None:
         meta = draw_background(ax, req.background, extent, (mw * paper.width_mm, mh * paper.height_mm), meta)
     zoomed = focus is not None
     nl = lang == "nl"
     sections: list[tuple[str, list[LegendItem]]] = []
-    context = _draw_context(ax, layers, munis, extent, focus, lang)
+    context = draw_context(ax, layers, munis, extent, focus, lang)
     network_links = getattr(evaluation, "links", None)
     if theme == "base":
         items: list[LegendItem] = []
@@ -295,58 +295,58 @@ def _masterplan(project: Project, req: MapRequest, figure: Figure | None = None)
             frame = clip_frame(layers.housing.frame, extent, margin=400)
             counts = (layers.housing.column("dwellings").loc[frame.index].to_numpy(dtype=float)
                       if layers.housing.has_field("dwellings") else np.ones(len(frame)))
-            items = _density_grid(ax, frame, counts, extent, 100.0 if zoomed else 200.0, lang)
+            items = density_grid(ax, frame, counts, extent, 100.0 if zoomed else 200.0, lang)
         net_frame = network_links if network_links is not None else (layers.network.frame if layers.network else None)
-        net_items = _draw_network_classes(ax, net_frame, layers.network, extent, lang) if net_frame is not None else []
+        net_items = draw_network_classes(ax, net_frame, layers.network, extent, lang) if net_frame is not None else []
         sections.append(("Fietsnetwerk" if nl else "Bike network", net_items))
-        hubs = _draw_mobipunten(ax, _hoppin_frame(layers.mobipunten, evaluation), extent, paper, lang)
-        hubs += _draw_stations(ax, layers.stations, evaluation, extent, paper, lang)
+        hubs = draw_mobipunten(ax, hoppin_frame(layers.mobipunten, evaluation), extent, paper, lang)
+        hubs += draw_stations(ax, layers.stations, evaluation, extent, paper, lang)
         sections.append(("Mobipunten en stations" if nl else "Hubs and stations", hubs))
         sections.append(("Woningdichtheid" if nl else "Housing density", items))
     elif theme == "access":
-        _network_background(ax, layers.network, network_links, extent)
-        items = _draw_access(ax, evaluation, extent, paper, zoomed, lang)
+        network_background(ax, layers.network, network_links, extent)
+        items = draw_access(ax, evaluation, extent, paper, zoomed, lang)
         if focus is not None:  # a municipality's page: where it is served worst, changed by the scenario or not
-            items += _draw_weakest(ax, evaluation, focus, extent, paper, lang)
-        access_links = _draw_link_changes(ax, evaluation, extent, paper, lang)  # what the scenario built, visible
+            items += draw_weakest(ax, evaluation, focus, extent, paper, lang)
+        access_links = draw_link_changes(ax, evaluation, extent, paper, lang)  # what the scenario built, visible
         sections.append(("Fietstijd tot dichtstbijzijnde mobipunt" if nl else "Cycling time to the nearest hub", items))
-        hubs = _draw_mobipunten(ax, _hoppin_frame(layers.mobipunten, evaluation), extent, paper, lang,
+        hubs = draw_mobipunten(ax, hoppin_frame(layers.mobipunten, evaluation), extent, paper, lang,
                                 highlight_changes=True)
-        hubs += _draw_stations(ax, layers.stations, evaluation, extent, paper, lang)
+        hubs += draw_stations(ax, layers.stations, evaluation, extent, paper, lang)
         sections.append(("Mobipunten en stations" if nl else "Hubs and stations", hubs))
         sections.append(("Fietsnetwerk" if nl else "Bike network",
                          [LegendItem("Bovenlokaal en fietssnelweg" if nl else "Main network", "line", "#b3b3b3", 0.8),
                           LegendItem("Lokaal" if nl else "Local", "line", "#cfcfcf", 0.5), *access_links]))
     elif theme == "change":
         t = float(threshold) if threshold is not None else headline_threshold(comparison, focus)
-        _network_background(ax, layers.network, network_links, extent)
-        items = _draw_changes(ax, comparison, t, extent, paper, zoomed, lang)
-        links = _draw_link_changes(ax, evaluation, extent, paper, lang)
-        links += _draw_new_housing(ax, evaluation, extent, paper, lang)
-        links += _draw_ledger_callouts(ax, evaluation.scenario, project, extent, paper, lang)
-        hubs = _draw_mobipunten(ax, _hoppin_frame(layers.mobipunten, evaluation), extent, paper, lang,
+        network_background(ax, layers.network, network_links, extent)
+        items = draw_changes(ax, comparison, t, extent, paper, zoomed, lang)
+        links = draw_link_changes(ax, evaluation, extent, paper, lang)
+        links += draw_new_housing(ax, evaluation, extent, paper, lang)
+        links += draw_ledger_callouts(ax, evaluation.scenario, project, extent, paper, lang)
+        hubs = draw_mobipunten(ax, hoppin_frame(layers.mobipunten, evaluation), extent, paper, lang,
                                 highlight_changes=True)
         sections.append(("Toegang tot mobipunten" if nl else "Access to hubs", items))
         sections.append(("Netwerkwijzigingen" if nl else "Network changes", links))
         sections.append(("Mobipunten" if nl else "Hubs", hubs))
     elif theme == "flows":
-        _network_background(ax, layers.network, network_links, extent)
-        items = _draw_flows(ax, evaluation, extent, paper, lang,
+        network_background(ax, layers.network, network_links, extent)
+        items = draw_flows(ax, evaluation, extent, paper, lang,
                             breaks=(req.flow_breaks or {}).get("flow_dwellings"))
         sections.append(("Potentiële fietsers naar het station (woningen per link)" if nl
                          else "Potential cyclists to the station (dwellings per link)", items))
-        sections.append(("Stations", _draw_stations(ax, layers.stations, evaluation, extent, paper, lang)))
+        sections.append(("Stations", draw_stations(ax, layers.stations, evaluation, extent, paper, lang)))
     elif theme == "flows_brussels":
-        _network_background(ax, layers.network, network_links, extent)
-        items = _draw_flows(ax, evaluation, extent, paper, lang, column="flow_brussels_dwellings",
+        network_background(ax, layers.network, network_links, extent)
+        items = draw_flows(ax, evaluation, extent, paper, lang, column="flow_brussels_dwellings",
                             breaks=(req.flow_breaks or {}).get("flow_brussels_dwellings"))
         sections.append(("Potentiële fietsers naar de Brusselse grens (woningen per link)" if nl
                          else "Potential cyclists to the Brussels border (dwellings per link)", items))
         sections.append(("Brusselse grens" if nl else "Brussels border",
-                         _draw_brussels_entries(ax, evaluation, extent, paper, lang)))
+                         draw_brussels_entries(ax, evaluation, extent, paper, lang)))
     elif theme == "bike_commute":
-        _network_background(ax, layers.network, network_links, extent)
-        items = _draw_flows(ax, evaluation, extent, paper, lang, column="flow_bike_commuters",
+        network_background(ax, layers.network, network_links, extent)
+        items = draw_flows(ax, evaluation, extent, paper, lang, column="flow_bike_commuters",
                             breaks=(req.flow_breaks or {}).get("flow_bike_commuters"),
                             unit=(" fietspendelaars", " bike commuters"))
         sections.append(("Potentiële fietspendelaars per link (Go Dutch)" if nl
@@ -354,24 +354,24 @@ def _masterplan(project: Project, req: MapRequest, figure: Figure | None = None)
         sections.append(("Werkplaatsen" if nl else "Workplaces",
                          draw_workplaces(ax, evaluation, extent, paper, lang)))
     else:  # siting
-        _network_background(ax, layers.network, network_links, extent)
-        items = _draw_sites(ax, siting, evaluation, extent, paper, zoomed, lang)
-        hubs = _draw_mobipunten(ax, _hoppin_frame(layers.mobipunten, evaluation), extent, paper, lang)
+        network_background(ax, layers.network, network_links, extent)
+        items = draw_sites(ax, siting, evaluation, extent, paper, zoomed, lang)
+        hubs = draw_mobipunten(ax, hoppin_frame(layers.mobipunten, evaluation), extent, paper, lang)
         sections.append(("Locatievoorstel" if nl else "Siting suggestion", items))
         sections.append(("Bestaande mobipunten" if nl else "Existing hubs", hubs))
     sections.append(("Achtergrond" if nl else "Background", context))
     draw_labels(ax, munis, extent, paper, focus, layers.brussels, lang)
-    _scale_bar(ax, paper, lang)
-    _north_arrow(ax, paper)
+    scale_bar(ax, paper, lang)
+    north_arrow(ax, paper)
     if subtitle is None and theme == "siting":  # site suggestions name the situation they start from
         subtitle = f"Vertrekt van: {meta.scenario}" if nl else f"Starting from: {meta.scenario}"
     if subtitle is None and focus_name is not None:
         subtitle = (f"Gemeente {focus_name}" if nl else f"Municipality of {focus_name}")
     if compact:
-        _draw_legend(fig, layout.legend, paper, sections, lang)
-        _draw_locator(fig, layout.locator, paper, munis, layers.brussels, extent, focus, lang)
+        draw_legend(fig, layout.legend, paper, sections, lang)
+        draw_locator(fig, layout.locator, paper, munis, layers.brussels, extent, focus, lang)
         return fig
-    title_used = _draw_title(fig, layout.title, paper, meta, theme, subtitle, lang)
+    title_used = draw_title(fig, layout.title, paper, meta, theme, subtitle, lang)
     title_bottom = layout.title[1] + layout.title[3] - title_used - 4.0 * paper.scale / paper.height_mm
     rows = key_figures(evaluation, comparison, siting, municipality=focus, lang=lang,
                        brussels=theme == "flows_brussels")
@@ -384,20 +384,20 @@ def _masterplan(project: Project, req: MapRequest, figure: Figure | None = None)
         if ly + lh > title_bottom:  # a long (wrapped) title block pushes the legend down, never under it
             lh = max(title_bottom - ly, 0.2)
             layout = replace(layout, legend=(lx, ly, lw, lh))
-        fig_h = _figures_height(paper, len(rows)) / paper.height_mm
+        fig_h = figures_height(paper, len(rows)) / paper.height_mm
         gap = 5.0 * paper.scale / paper.height_mm
-        used = _draw_legend(fig, layout.legend, paper, sections, lang, max_height=max((lh - fig_h - gap) / lh, 0.3))
+        used = draw_legend(fig, layout.legend, paper, sections, lang, max_height=max((lh - fig_h - gap) / lh, 0.3))
         top = ly + lh * (1 - used) - gap
         # the legend keeps its readable size: key figures that no longer fit below it are left out (last first)
-        while len(rows) > 2 and _figures_height(paper, len(rows)) / paper.height_mm > top - ly:  # headline stays
+        while len(rows) > 2 and figures_height(paper, len(rows)) / paper.height_mm > top - ly:  # headline stays
             rows = rows[:-1]
-        fig_h = _figures_height(paper, len(rows)) / paper.height_mm
-        _draw_figures(fig, (lx, top - fig_h, lw, fig_h), paper, rows, heading, lang)
+        fig_h = figures_height(paper, len(rows)) / paper.height_mm
+        draw_figures(fig, (lx, top - fig_h, lw, fig_h), paper, rows, heading, lang)
     else:
-        _draw_legend(fig, layout.legend, paper, sections, lang)
-        _draw_figures(fig, layout.figures, paper, rows, heading, lang)
-    _draw_locator(fig, layout.locator, paper, munis, layers.brussels, extent, focus, lang)
-    _draw_source(fig, layout.source, paper, meta, lang)
+        draw_legend(fig, layout.legend, paper, sections, lang)
+        draw_figures(fig, layout.figures, paper, rows, heading, lang)
+    draw_locator(fig, layout.locator, paper, munis, layers.brussels, extent, focus, lang)
+    draw_source(fig, layout.source, paper, meta, lang)
     return fig
 
 
@@ -489,11 +489,11 @@ def _atlas_pages(project: Project, *, theme: str, evaluation: Any, comparison: A
     A reused figure is emptied when the next page is drawn: each page must be
     saved before the iterator advances.
     """
-    munis = _municipality_frame(_project_layers(project))
+    munis = municipality_frame(project_layers(project))
     if municipalities is None:
         keys = list(munis.sort_values("name")["nis"])
     else:
-        keys = [str(_find_municipality(munis, m)["nis"]) for m in municipalities]
+        keys = [str(find_municipality(munis, m)["nis"]) for m in municipalities]
     figures: dict[str, Figure] = {}  # one reused figure per theme: a page never inherits another theme's state
     for nis in keys:
         row = munis.loc[munis["nis"] == nis].iloc[0]
@@ -501,7 +501,7 @@ def _atlas_pages(project: Project, *, theme: str, evaluation: Any, comparison: A
         page_theme = theme
         if theme == "change" and not _changes_here(comparison, nis, row.geometry):
             page_theme = "access"  # nothing changes here: show the municipality's own access classes instead
-        figure = figures.setdefault(page_theme, _atlas_figure(parse_paper(paper))) if reuse else None
+        figure = figures.setdefault(page_theme, atlas_figure(parse_paper(paper))) if reuse else None
         yield name, _masterplan(project, MapRequest(theme=page_theme, evaluation=evaluation, comparison=comparison,
                                                     siting=siting, paper=paper, meta=meta, municipality=nis,
                                                     lang=lang), figure)
@@ -544,7 +544,7 @@ def export_atlas(project: Project, path: str | Path, *, theme: str = "access", e
     if meta is None:
         meta = build_meta(project, scenario=getattr(scenario_eval, "scenario", None),
                           parameters=getattr(scenario_eval, "parameters", None), lang=lang)
-    munis = _municipality_frame(_project_layers(project))
+    munis = municipality_frame(project_layers(project))
     selection = list(municipalities) if municipalities is not None else None
     total = len(selection) if selection is not None else len(munis)
     with writing(target, force=force) as tmp:

@@ -9,6 +9,7 @@ form (map source line, Excel sheet, slide, manifest, GeoPackage metadata).
 
 from __future__ import annotations
 
+import logging
 import re
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
@@ -17,7 +18,10 @@ from pathlib import Path
 from typing import Any
 
 from slimmeregio import __version__
+from slimmeregio.layers.errors import SlimmeRegioError
 from slimmeregio.layers.model import Project
+
+_log = logging.getLogger(__name__)
 
 __all__ = [
     "BRUSSELS_NOTES",
@@ -52,7 +56,7 @@ PARAMETER_LABELS: dict[str, tuple[str, str]] = {
 }
 
 
-def _tr(lang: str, nl: str, en: str) -> str:
+def tr(lang: str, nl: str, en: str) -> str:
     """The Dutch or the English text (English only for ``lang="en"``)."""
     return en if lang == "en" else nl
 
@@ -322,16 +326,29 @@ def _english_provenance(text: str) -> str:
     return text
 
 
+def _region_provenance() -> dict[str, Any] | None:
+    """The embedded region's provenance table, or None when it cannot be read.
+
+    A damaged resources file must not stop an export, but it must not pass
+    unnoticed either: the export loses its source lines and English notes,
+    and the log says why. Only read failures are caught.
+    """
+    from slimmeregio.layers.region import region_provenance
+
+    try:
+        return region_provenance()
+    except (SlimmeRegioError, OSError, ValueError, KeyError, TypeError) as error:
+        _log.warning("export without source lines: the region's provenance cannot be read (%s)", error)
+        return None
+
+
 def _region_sources(project: Project, lang: str = "nl") -> dict[str, str]:
     """Source lines by layer name from the embedded region's provenance table (in English with ``lang="en"``).
 
     Only for layers actually loaded from the embedded region files.
     """
-    try:
-        from slimmeregio.layers.region import region_provenance
-        from slimmeregio.resources import POPULATION_TIF, REGION_GPKG
-    except ImportError:
-        return {}
+    from slimmeregio.resources import POPULATION_TIF, REGION_GPKG
+
     embedded = {REGION_GPKG.resolve(), POPULATION_TIF.resolve()}
     names = [
         layer.name
@@ -340,9 +357,8 @@ def _region_sources(project: Project, lang: str = "nl") -> dict[str, str]:
     ]
     if not names:
         return {}
-    try:
-        provenance = region_provenance()
-    except Exception:  # a damaged resources file must not stop an export
+    provenance = _region_provenance()
+    if provenance is None:
         return {}
     lines: dict[str, str] = {}
     for name in names:
@@ -366,12 +382,10 @@ def _notes(project: Project, lang: str) -> tuple[str, ...]:
     notes = list(project.notes)
     if lang != "en" or not notes:
         return tuple(notes)
-    try:
-        from slimmeregio.layers.region import region_provenance
-
-        english = {p.note_nl: p.note_en for p in region_provenance().values() if p.note_nl and p.note_en}
-    except Exception:  # a damaged resources file must not stop an export
+    provenance = _region_provenance()
+    if provenance is None:
         return tuple(notes)
+    english = {p.note_nl: p.note_en for p in provenance.values() if p.note_nl and p.note_en}
     return tuple(dict.fromkeys(english.get(n, n) for n in notes))
 
 

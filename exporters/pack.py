@@ -27,22 +27,20 @@ from pathlib import Path
 from typing import Any
 
 from slimmeregio.exporters._safe import check_overwrite, safe_filename
-from slimmeregio.exporters.excel import _results_to_export, export_excel
+from slimmeregio.exporters.excel import export_excel, results_to_export
 from slimmeregio.exporters.geopackage import export_geopackage
+from slimmeregio.exporters.map_layout import find_municipality, municipality_frame, project_layers
 from slimmeregio.exporters.map_themes import shared_flow_breaks
 from slimmeregio.exporters.maps import (
     THEMES,
     MapRequest,
-    _find_municipality,
-    _municipality_frame,
-    _project_layers,
     export_atlas,
     export_pages,
     masterplan_figure,
     parse_paper,
     save_figure,
 )
-from slimmeregio.exporters.meta import ExportMeta, _tr, build_meta, parameter_rows
+from slimmeregio.exporters.meta import ExportMeta, build_meta, parameter_rows, tr
 from slimmeregio.exporters.pack_names import pack_names
 from slimmeregio.exporters.pack_swap import replace_pack
 from slimmeregio.exporters.slides import export_slides
@@ -244,7 +242,7 @@ def _map_jobs(project: Project, base: Any, runs: list[tuple[str, Any, Any]], sit
         return []
     plan: list[tuple[str, str, dict[str, Any], str]] = []
     ref = base if base is not None else (runs[0][1] if runs else None)
-    base_label = _tr(lang, "Basistoestand", "Base situation")
+    base_label = tr(lang, "Basistoestand", "Base situation")
     names = pack_names(lang)
     if ref is not None:
         plan.append((names.base, "base", {"evaluation": ref}, base_label))
@@ -264,7 +262,7 @@ def _map_jobs(project: Project, base: Any, runs: list[tuple[str, Any, Any]], sit
         ev = runs[-1][1] if runs else base
         start = runs[-1][0] if runs else base_label
         plan.append((names.suggestion, "siting", {"evaluation": ev, "siting": siting,
-                                             "subtitle": _tr(lang, f"Vertrekt van: {start}", f"Starting from: {start}")},
+                                             "subtitle": tr(lang, f"Vertrekt van: {start}", f"Starting from: {start}")},
                      start))
     # one set of flow classes for every flow map of the pack, so maps of different scenarios compare
     all_evals = ([base] if base is not None else []) + [ev for _, ev, _ in runs]
@@ -363,7 +361,7 @@ def export_pack(
     fmts = parse_formats(formats)
     paper_spec = parse_paper(paper)
     results = list(results)
-    base, runs = _results_to_export(results, out_dir)
+    base, runs = results_to_export(results, out_dir)
     out = Path(out_dir)
     if out.exists() and not out.is_dir():
         raise ExportError(path=out, reason={"nl": "dit is geen map", "en": "this is not a folder"})
@@ -372,18 +370,18 @@ def export_pack(
         meta = build_meta(project, scenario=first.scenario, parameters=first.parameters,
                           scenarios=[ev.scenario for _, ev, _ in runs], lang=lang)
     jobs = _map_jobs(project, base, runs, siting, fmts, paper_spec, meta, lang, background)
-    munis = _municipality_frame(_project_layers(project))
+    munis = municipality_frame(project_layers(project))
     chosen: list[tuple[str, str]] = []
     if municipalities:
         for key in municipalities:
-            row = _find_municipality(munis, key)
+            row = find_municipality(munis, key)
             chosen.append((str(row["nis"]), str(row["name"])))
     atlas_paper = f"{paper_spec.name.split('-')[0]}-portrait"
     names = pack_names(lang)  # English packs get English file and folder names
     # the slice of the overall progress the job being written owns (the atlas reports per page)
     current: dict[str, Task] = {"task": task}
     if atlas and "pdf" in fmts:
-        for i, (name, ev, comp) in enumerate(runs or [(_tr(lang, "Basistoestand", "Base situation"), base, None)],
+        for i, (name, ev, comp) in enumerate(runs or [(tr(lang, "Basistoestand", "Base situation"), base, None)],
                                              start=1):
             slug = _slug(i, name) if runs else names.base
             theme = "change" if comp is not None else "access"
@@ -395,7 +393,7 @@ def export_pack(
                              progress=current["task"].report, cancel=cancel)
 
             count = len(munis)  # the atlas is always regional: --municipality adds folders, never cuts it
-            pages = _tr(lang, f"{count} pagina's", f"{count} pages")
+            pages = tr(lang, f"{count} pagina's", f"{count} pages")
             jobs.append(_Job(f"{names.atlas}/atlas_{slug}.pdf", "atlas", f"{_kind('atlas', lang)} ({pages})",
                              write_atlas, scenario=name, weight=0.6 * count))
     if "html" in fmts:
@@ -441,7 +439,7 @@ def export_pack(
         folder = f"{names.municipalities}/{safe_filename(name)}"
         if "pdf" in fmts:
             # one page per scenario (the base alone without scenarios), each zoomed to the municipality
-            page_runs = runs or [(_tr(lang, "Basistoestand", "Base situation"), base, None)]
+            page_runs = runs or [(tr(lang, "Basistoestand", "Base situation"), base, None)]
             requests = [MapRequest(theme="change" if comp is not None else "access", evaluation=ev, comparison=comp,
                                    paper=atlas_paper, meta=meta.with_scenario(ev.scenario, ev.parameters),
                                    municipality=nis, lang=lang)
@@ -452,7 +450,7 @@ def export_pack(
 
             shown = ", ".join(n for n, _, _ in page_runs)
             jobs.append(_Job(f"{folder}/{names.municipality_map}", "atlas",
-                             _tr(lang, f"Kaart van {name}, één pagina per scenario ({shown})",
+                             tr(lang, f"Kaart van {name}, één pagina per scenario ({shown})",
                                  f"Map of {name}, one page per scenario ({shown})"),
                              write_page, scenario=shown, municipality=name, weight=1.0 * len(requests)))
         if "xlsx" in fmts:
@@ -461,7 +459,7 @@ def export_pack(
                 return export_excel(results, staging / f"{folder}/{names.municipality_workbook}", project=project,
                                     meta=meta, municipalities=[nis], lang=lang)
 
-            jobs.append(_Job(f"{folder}/{names.municipality_workbook}", "xlsx", _tr(lang, f"Cijfers van {name}", f"Figures for {name}"),
+            jobs.append(_Job(f"{folder}/{names.municipality_workbook}", "xlsx", tr(lang, f"Cijfers van {name}", f"Figures for {name}"),
                              write_rows, municipality=name))
         if "pptx" in fmts:
 
@@ -470,7 +468,7 @@ def export_pack(
                                      municipality=nis, lang=lang)
 
             jobs.append(_Job(f"{folder}/{names.municipality_deck}", "pptx",
-                             _tr(lang, f"Presentatie voor {name}", f"Presentation for {name}"),
+                             tr(lang, f"Presentatie voor {name}", f"Presentation for {name}"),
                              write_deck, municipality=name, weight=1.0 + len(runs)))
     if not jobs:
         raise ExportError(path=out, reason={"nl": "niets te schrijven met deze formaten", "en": "nothing to write for these formats"})

@@ -15,7 +15,7 @@ from pptx.util import Emu, Inches, Pt
 from slimmeregio.exporters._safe import xml_text
 from slimmeregio.exporters.map_layout import SLIDE_PAPER
 from slimmeregio.exporters.maps import masterplan_figure
-from slimmeregio.exporters.meta import ExportMeta, _tr
+from slimmeregio.exporters.meta import ExportMeta, tr
 from slimmeregio.layers.model import Project
 
 #: Smallest body text size (points).
@@ -23,24 +23,24 @@ BODY_PT = 18
 #: Shape name of the footer text box on every slide (smaller text allowed).
 FOOTER_NAME = "Voettekst"
 
-_W, _H = Inches(13.333), Inches(7.5)
-_BLUE = RGBColor(0x0D, 0x47, 0xA1)
-_INK = RGBColor(0x1A, 0x1A, 0x1A)
-_MUTED = RGBColor(0x4A, 0x4A, 0x4A)
+SLIDE_W, SLIDE_H = Inches(13.333), Inches(7.5)
+BLUE = RGBColor(0x0D, 0x47, 0xA1)
+INK = RGBColor(0x1A, 0x1A, 0x1A)
+MUTED = RGBColor(0x4A, 0x4A, 0x4A)
 _GOOD = RGBColor(0x0E, 0x7C, 0x5A)
 _BAD = RGBColor(0xB3, 0x4A, 0x00)
-_WHITE = RGBColor(0xFF, 0xFF, 0xFF)
-_NOTE_BG = RGBColor(0xFF, 0xF8, 0xE1)
-_MARGIN = Inches(0.6)
+WHITE = RGBColor(0xFF, 0xFF, 0xFF)
+NOTE_BG = RGBColor(0xFF, 0xF8, 0xE1)
+MARGIN = Inches(0.6)
 
 
-def _t(value: Any) -> str:
+def slide_text(value: Any) -> str:
     """Text safe for the slide XML (characters XML forbids removed)."""
     return xml_text(value)
 
 
-def _text_box(slide: Any, left: int, top: int, width: int, height: int, text: str, *, size: int = BODY_PT,
-              bold: bool = False, color: RGBColor = _INK, align: Any = PP_ALIGN.LEFT, name: str | None = None,
+def text_box(slide: Any, left: int, top: int, width: int, height: int, text: str, *, size: int = BODY_PT,
+              bold: bool = False, color: RGBColor = INK, align: Any = PP_ALIGN.LEFT, name: str | None = None,
               anchor: Any = MSO_ANCHOR.TOP) -> Any:
     box = slide.shapes.add_textbox(left, top, width, height)
     if name:
@@ -48,7 +48,7 @@ def _text_box(slide: Any, left: int, top: int, width: int, height: int, text: st
     frame = box.text_frame
     frame.word_wrap = True
     frame.vertical_anchor = anchor
-    for i, line in enumerate(_t(text).split("\n")):
+    for i, line in enumerate(slide_text(text).split("\n")):
         para = frame.paragraphs[0] if i == 0 else frame.add_paragraph()
         para.alignment = align
         run = para.add_run()
@@ -59,33 +59,33 @@ def _text_box(slide: Any, left: int, top: int, width: int, height: int, text: st
     return box
 
 
-def _title(slide: Any, text: str) -> None:
-    bar = slide.shapes.add_shape(1, 0, 0, _W, Inches(1.15))  # rectangle
+def title(slide: Any, text: str) -> None:
+    bar = slide.shapes.add_shape(1, 0, 0, SLIDE_W, Inches(1.15))  # rectangle
     bar.fill.solid()
-    bar.fill.fore_color.rgb = _BLUE
+    bar.fill.fore_color.rgb = BLUE
     bar.line.fill.background()
     bar.name = "Titelbalk"
     size = 32 if len(text) <= 50 else 26 if len(text) <= 70 else 22
-    _text_box(slide, _MARGIN, Inches(0.1), _W - 2 * _MARGIN, Inches(0.95), text, size=size, bold=True,
-              color=_WHITE, anchor=MSO_ANCHOR.MIDDLE)
+    text_box(slide, MARGIN, Inches(0.1), SLIDE_W - 2 * MARGIN, Inches(0.95), text, size=size, bold=True,
+              color=WHITE, anchor=MSO_ANCHOR.MIDDLE)
 
 
-def _footer(slide: Any, meta: ExportMeta, number: int, lang: str = "nl") -> None:
-    plural = _tr(lang, "Scenario's", "Scenarios")
+def footer(slide: Any, meta: ExportMeta, number: int, lang: str = "nl") -> None:
+    plural = tr(lang, "Scenario's", "Scenarios")
     parts = [f"Scenario: {meta.scenario}" if not meta.scenarios else f"{plural}: {', '.join(meta.scenarios)}",
              meta.date_text, f"Slimme Regio Planner {meta.version}"]
     if meta.notes:
-        parts.append(_tr(lang, "illustratieve gegevens", "illustrative data"))
+        parts.append(tr(lang, "illustratieve gegevens", "illustrative data"))
     parts.append(f"{number}")
-    _text_box(slide, _MARGIN, _H - Inches(0.5), _W - 2 * _MARGIN, Inches(0.4), "  ·  ".join(parts), size=12,
-              color=_MUTED, name=FOOTER_NAME)
+    text_box(slide, MARGIN, SLIDE_H - Inches(0.5), SLIDE_W - 2 * MARGIN, Inches(0.4), "  ·  ".join(parts), size=12,
+              color=MUTED, name=FOOTER_NAME)
 
 
-def _blank(prs: Any) -> Any:
+def blank(prs: Any) -> Any:
     return prs.slides.add_slide(prs.slide_layouts[6])
 
 
-def _tile(slide: Any, left: int, top: int, width: int, height: int, value: str, label: str,
+def tile(slide: Any, left: int, top: int, width: int, height: int, value: str, label: str,
           change: str = "", good: bool | None = None) -> None:
     """A key-figure tile: big value (and its change) on top, label below."""
     box = slide.shapes.add_shape(1, left, top, width, height)
@@ -100,22 +100,22 @@ def _tile(slide: Any, left: int, top: int, width: int, height: int, value: str, 
     frame.word_wrap = True
     para = frame.paragraphs[0]
     run = para.add_run()
-    run.text = _t(value)
+    run.text = slide_text(value)
     room = len(value) + 0.6 * (len(change) + 2)  # the change shares the line: shrink the value, never wrap
     run.font.size = Pt(30 if room <= 12 else 26 if room <= 14.5 else 22)
     run.font.bold = True
-    run.font.color.rgb = _BLUE
+    run.font.color.rgb = BLUE
     if change:
         extra = para.add_run()
-        extra.text = "  " + _t(change)
+        extra.text = "  " + slide_text(change)
         extra.font.size = Pt(BODY_PT)
         extra.font.bold = True
-        extra.font.color.rgb = _GOOD if good else _BAD if good is False else _MUTED
-    _text_box(slide, left + pad, top + Inches(0.08) + value_h, width - 2 * pad,
-              height - value_h - Inches(0.1), label, size=BODY_PT, color=_INK)
+        extra.font.color.rgb = _GOOD if good else _BAD if good is False else MUTED
+    text_box(slide, left + pad, top + Inches(0.08) + value_h, width - 2 * pad,
+              height - value_h - Inches(0.1), label, size=BODY_PT, color=INK)
 
 
-def _table(slide: Any, left: int, top: int, width: int, rows: list[list[str]], widths: Sequence[float],
+def add_table(slide: Any, left: int, top: int, width: int, rows: list[list[str]], widths: Sequence[float],
            *, size: int = BODY_PT, row_h: float = 0.5) -> Any:
     shape = slide.shapes.add_table(len(rows), len(rows[0]), left, top, width, Inches(row_h * len(rows)))
     table = shape.table
@@ -128,15 +128,15 @@ def _table(slide: Any, left: int, top: int, width: int, rows: list[list[str]], w
             cell.text = ""
             para = cell.text_frame.paragraphs[0]
             run = para.add_run()
-            run.text = _t(value)
+            run.text = slide_text(value)
             run.font.size = Pt(size)
             run.font.bold = i == 0
-            run.font.color.rgb = _WHITE if i == 0 else _INK
+            run.font.color.rgb = WHITE if i == 0 else INK
             cell.text_frame.word_wrap = True
             cell.margin_top = cell.margin_bottom = Inches(0.03)
             if i == 0:
                 cell.fill.solid()
-                cell.fill.fore_color.rgb = _BLUE
+                cell.fill.fore_color.rgb = BLUE
             else:
                 cell.fill.solid()
                 cell.fill.fore_color.rgb = RGBColor(0xFF, 0xFF, 0xFF) if i % 2 else RGBColor(0xF2, 0xF2, 0xF2)
@@ -149,12 +149,12 @@ def _numeric(text: str) -> bool:
     return bool(re.fullmatch(r"[+\-–]?[0-9.,]+( ?(%|pp|min|m))?", str(text).strip()))
 
 
-def _middle(values: Sequence[float], default: float) -> float:
+def middle(values: Sequence[float], default: float) -> float:
     values = list(values)
     return float(values[len(values) // 2]) if values else default
 
 
-def _map_png(project: Project, theme: str, *, comparison: Any, evaluation: Any, meta: ExportMeta,
+def map_png(project: Project, theme: str, *, comparison: Any, evaluation: Any, meta: ExportMeta,
              municipality: str | None, lang: str = "nl", dpi: int = 130, siting: Any = None) -> io.BytesIO:
     fig = masterplan_figure(project, theme=theme, comparison=comparison, evaluation=evaluation, siting=siting,
                             paper=SLIDE_PAPER, meta=meta, municipality=municipality, compact=True, lang=lang)
@@ -165,7 +165,7 @@ def _map_png(project: Project, theme: str, *, comparison: Any, evaluation: Any, 
 
 
 
-def _tag_language(prs: Any, lang: str) -> None:
+def tag_language(prs: Any, lang: str) -> None:
     """Tag every text run nl-BE (en-GB for English) so spelling and read-aloud use the right language."""
     language = MSO_LANGUAGE_ID.ENGLISH_UK if lang == "en" else MSO_LANGUAGE_ID.BELGIAN_DUTCH
 

@@ -23,7 +23,7 @@ from pptx.enum.chart import XL_CHART_TYPE, XL_LEGEND_POSITION
 from pptx.util import Inches, Pt
 
 from slimmeregio.exporters._safe import check_overwrite, writing
-from slimmeregio.exporters.excel import _results_to_export
+from slimmeregio.exporters.excel import results_to_export
 from slimmeregio.exporters.flow_routes import flow_routes
 from slimmeregio.exporters.headline import (
     ESTIMATE_LABEL,
@@ -34,29 +34,29 @@ from slimmeregio.exporters.headline import (
     share_key,
     statbel_inhabitants,
 )
-from slimmeregio.exporters.map_layout import _find_municipality
-from slimmeregio.exporters.meta import ExportMeta, _tr, build_meta, modification_ledger
+from slimmeregio.exporters.map_layout import find_municipality
+from slimmeregio.exporters.meta import ExportMeta, build_meta, modification_ledger, tr
 from slimmeregio.exporters.slide_kit import (
-    _BLUE,
-    _H,
-    _INK,
-    _MARGIN,
-    _MUTED,
-    _NOTE_BG,
-    _W,
-    _WHITE,
+    BLUE,
     BODY_PT,
     FOOTER_NAME,
-    _blank,
-    _footer,
-    _map_png,
-    _middle,
-    _t,
-    _table,
-    _tag_language,
-    _text_box,
-    _tile,
-    _title,
+    INK,
+    MARGIN,
+    MUTED,
+    NOTE_BG,
+    SLIDE_H,
+    SLIDE_W,
+    WHITE,
+    add_table,
+    blank,
+    footer,
+    map_png,
+    middle,
+    slide_text,
+    tag_language,
+    text_box,
+    tile,
+    title,
 )
 from slimmeregio.exporters.terms import link_class
 from slimmeregio.layers.model import Project
@@ -112,46 +112,46 @@ def flow_streets(links: Any, column: str, *, n: int = FLOW_ROWS, lang: str = "nl
 def _flows_slide(slide: Any, project: Project, name: str, ev: Any, comp: Any, nis: str | None, lang: str) -> None:
     """Two tables side by side: busiest streets towards the station and towards Brussels."""
     area = _municipality_geometry(project, nis)
-    half = (_W - 2 * _MARGIN - Inches(0.4)) // 2
-    intro = _tr(lang,
+    half = (SLIDE_W - 2 * MARGIN - Inches(0.4)) // 2
+    intro = tr(lang,
                 f"{name}: woningen waarvan de kortste fietsroute over de straat loopt (potentieel, geen tellingen)",
                 f"{name}: dwellings whose shortest cycling route uses the street (potential, not counts)")
-    _text_box(slide, _MARGIN, Inches(1.25), _W - 2 * _MARGIN, Inches(0.8), intro, size=BODY_PT, color=_MUTED)
+    text_box(slide, MARGIN, Inches(1.25), SLIDE_W - 2 * MARGIN, Inches(0.8), intro, size=BODY_PT, color=MUTED)
     flows = getattr(comp, "link_flows", None) if comp is not None else None
-    for i, (column, head) in enumerate((("flow_dwellings", _tr(lang, "Naar het station", "To the station")),
+    for i, (column, head) in enumerate((("flow_dwellings", tr(lang, "Naar het station", "To the station")),
                                         ("flow_brussels_dwellings",
-                                         _tr(lang, "Naar de Brusselse grens", "To the Brussels border")))):
-        left = _MARGIN + i * (half + Inches(0.4))
-        _text_box(slide, left, Inches(2.0), half, Inches(0.5), head, size=22, bold=True, color=_BLUE)
+                                         tr(lang, "Naar de Brusselse grens", "To the Brussels border")))):
+        left = MARGIN + i * (half + Inches(0.4))
+        text_box(slide, left, Inches(2.0), half, Inches(0.5), head, size=22, bold=True, color=BLUE)
         if column == "flow_brussels_dwellings" and not getattr(ev, "has_brussels", True):
             note = ev.notes.get("no_brussels", {})
-            _text_box(slide, left, Inches(2.5), half, Inches(2.0), note.get(lang, note.get("nl", "")),
+            text_box(slide, left, Inches(2.5), half, Inches(2.0), note.get(lang, note.get("nl", "")),
                       size=BODY_PT, color=RGBColor(0x6D, 0x4C, 0x00))
             continue
         changed = flows is not None and f"delta_{column}" in flows.columns
         streets = flow_streets(ev.links, column, lang=lang, area=area, base_links=comp.base.links if changed else None)
         deltas = changed and any(delta for _, _, delta in streets)  # no change on these streets: no empty column
         if not streets:
-            _text_box(slide, left, Inches(2.5), half, Inches(1.0),
-                      _tr(lang, "Geen potentiële stroom.", "No potential flow."), size=BODY_PT, color=_MUTED)
+            text_box(slide, left, Inches(2.5), half, Inches(1.0),
+                      tr(lang, "Geen potentiële stroom.", "No potential flow."), size=BODY_PT, color=MUTED)
             continue
-        rows = [[_tr(lang, "Straat", "Street"), _tr(lang, "Woningen", "Dwellings")]]
+        rows = [[tr(lang, "Straat", "Street"), tr(lang, "Woningen", "Dwellings")]]
         if deltas:
-            rows[0].append(_tr(lang, "Verschil", "Change"))
+            rows[0].append(tr(lang, "Verschil", "Change"))
         for label, flow, flow_delta in streets:
             row = [label, fmt_number(flow, "count", lang)]
             if deltas:
                 row.append("" if not flow_delta else fmt_number(flow_delta, "count", lang, signed=True))
             rows.append(row)
         widths = (2.75, 1.75, 1.5) if deltas else (4.2, 1.8)
-        _table(slide, left, Inches(2.5), half, rows, widths, row_h=0.55)
+        add_table(slide, left, Inches(2.5), half, rows, widths, row_h=0.55)
 
 
 def _inhabitants_tile(project: Project, ref: Any, nis: str | None, lang: str) -> tuple[str, str]:
     """Statbel's inhabitants (municipalities layer); the dwelling-based estimate, labelled, without them."""
     statbel = statbel_inhabitants(project, nis)
     if statbel is not None:
-        return fmt_number(statbel, "count", lang), _tr(lang, "inwoners (Statbel)", "inhabitants (Statbel)")
+        return fmt_number(statbel, "count", lang), tr(lang, "inwoners (Statbel)", "inhabitants (Statbel)")
     return fmt_number(_value(ref, "inhabitants", nis), "count", lang), ESTIMATE_LABEL[lang if lang == "en" else "nl"]
 
 
@@ -161,7 +161,7 @@ def _value(ev: Any, key: str, nis: str | None) -> float:
 
 def _nis_of(results_base: Any, runs: list[tuple[str, Any, Any]], key: str) -> tuple[str, str]:
     source = results_base if results_base is not None else runs[0][1]
-    row = _find_municipality(source.municipalities, key)
+    row = find_municipality(source.municipalities, key)
     return str(row["nis"]), str(row["name"])
 
 
@@ -190,7 +190,7 @@ def export_slides(
     """
     task = Task(progress, cancel)
     check_overwrite(path, force)
-    base, runs = _results_to_export(results, path)
+    base, runs = results_to_export(results, path)
     first = runs[0][1] if runs else base
     if meta is None:
         meta = build_meta(project, scenario=first.scenario, parameters=first.parameters,
@@ -198,75 +198,75 @@ def export_slides(
     meta = meta.with_results(base, *(ev for _, ev, _ in runs))
     nis, muni_name = (None, None) if municipality is None else _nis_of(base, runs, municipality)
     params = first.parameters
-    t = _middle(params.bike_thresholds_min, 10.0)
-    w = _middle(params.walk_thresholds_m, 800.0)
+    t = middle(params.bike_thresholds_min, 10.0)
+    w = middle(params.walk_thresholds_m, 800.0)
     key_t, key_w = f"share_bike_mobipunt_{t:g}min", f"share_walk_mobipunt_{w:g}m"
     prs = Presentation()
-    prs.slide_width, prs.slide_height = _W, _H
+    prs.slide_width, prs.slide_height = SLIDE_W, SLIDE_H
     number = 0
 
     def next_slide() -> Any:
         nonlocal number
         number += 1
-        return _blank(prs)
+        return blank(prs)
 
     # 1. title
     slide = next_slide()
-    band = slide.shapes.add_shape(1, 0, 0, _W, Inches(4.2))
+    band = slide.shapes.add_shape(1, 0, 0, SLIDE_W, Inches(4.2))
     band.fill.solid()
-    band.fill.fore_color.rgb = _BLUE
+    band.fill.fore_color.rgb = BLUE
     band.line.fill.background()
     where = f" – {muni_name}" if muni_name else ""
-    _text_box(slide, _MARGIN, Inches(1.0), _W - 2 * _MARGIN, Inches(1.4), meta.title + where, size=44, bold=True,
-              color=_WHITE)
-    subtitle = (_tr(lang, "Scenario's: ", "Scenarios: ") + ", ".join(name for name, _, _ in runs) if runs
-                else _tr(lang, "Basistoestand", "Base situation"))
-    _text_box(slide, _MARGIN, Inches(2.5), _W - 2 * _MARGIN, Inches(1.4), subtitle, size=28, color=_WHITE)
+    text_box(slide, MARGIN, Inches(1.0), SLIDE_W - 2 * MARGIN, Inches(1.4), meta.title + where, size=44, bold=True,
+              color=WHITE)
+    subtitle = (tr(lang, "Scenario's: ", "Scenarios: ") + ", ".join(name for name, _, _ in runs) if runs
+                else tr(lang, "Basistoestand", "Base situation"))
+    text_box(slide, MARGIN, Inches(2.5), SLIDE_W - 2 * MARGIN, Inches(1.4), subtitle, size=28, color=WHITE)
     info = meta.date_text + (f" · {meta.organisation}" if meta.organisation else "")
-    _text_box(slide, _MARGIN, Inches(4.5), _W - 2 * _MARGIN, Inches(0.6), info, size=24, color=_INK)
+    text_box(slide, MARGIN, Inches(4.5), SLIDE_W - 2 * MARGIN, Inches(0.6), info, size=24, color=INK)
     if meta.notes:
-        note = slide.shapes.add_shape(1, _MARGIN, Inches(5.3), _W - 2 * _MARGIN, Inches(1.3))
+        note = slide.shapes.add_shape(1, MARGIN, Inches(5.3), SLIDE_W - 2 * MARGIN, Inches(1.3))
         note.fill.solid()
-        note.fill.fore_color.rgb = _NOTE_BG
+        note.fill.fore_color.rgb = NOTE_BG
         note.line.color.rgb = RGBColor(0xF9, 0xA8, 0x25)
-        _text_box(slide, _MARGIN + Inches(0.2), Inches(5.4), _W - 2 * _MARGIN - Inches(0.4), Inches(1.1),
-                  _tr(lang, "Let op: ", "Note: ") + meta.short_note_for(lang), size=BODY_PT,
+        text_box(slide, MARGIN + Inches(0.2), Inches(5.4), SLIDE_W - 2 * MARGIN - Inches(0.4), Inches(1.1),
+                  tr(lang, "Let op: ", "Note: ") + meta.short_note_for(lang), size=BODY_PT,
                   color=RGBColor(0x6D, 0x4C, 0x00))
-    _footer(slide, meta, number, lang)
+    footer(slide, meta, number, lang)
     task.report(0.1, "title")
     # 2. key figures of the region (or municipality), base situation
     ref = base if base is not None else first
     slide = next_slide()
     if muni_name:
-        _title(slide, _tr(lang, f"Kerncijfers {muni_name}", f"Key figures {muni_name}"))
+        title(slide, tr(lang, f"Kerncijfers {muni_name}", f"Key figures {muni_name}"))
     else:
-        _title(slide, _tr(lang, "Kerncijfers van de regio", "Key figures of the region"))
+        title(slide, tr(lang, "Kerncijfers van de regio", "Key figures of the region"))
     tiles = [
-        (fmt_number(_value(ref, "dwellings", nis), "count", lang), _tr(lang, "woningen", "dwellings")),
+        (fmt_number(_value(ref, "dwellings", nis), "count", lang), tr(lang, "woningen", "dwellings")),
         _inhabitants_tile(project, ref, nis, lang),
         (fmt_number(_value(ref, key_t, nis), "%", lang),
-         _tr(lang, f"van de woningen binnen {t:g} min fietsen van een mobipunt",
+         tr(lang, f"van de woningen binnen {t:g} min fietsen van een mobipunt",
              f"of dwellings within {t:g} min by bike of a mobility hub")),
         (fmt_number(_value(ref, key_w, nis), "%", lang),
-         _tr(lang, f"van de woningen binnen {w:g} m wandelen van een mobipunt",
+         tr(lang, f"van de woningen binnen {w:g} m wandelen van een mobipunt",
              f"of dwellings within {w:g} m walking of a mobility hub")),
         (fmt_number(_value(ref, "median_bike_min_mobipunt", nis), "min", lang),
-         _tr(lang, "mediane fietstijd tot een mobipunt", "median cycling time to a mobility hub")),
+         tr(lang, "mediane fietstijd tot een mobipunt", "median cycling time to a mobility hub")),
         (fmt_number(_value(ref, f"share_bike_station_{t:g}min", nis), "%", lang),
-         _tr(lang, f"van de woningen binnen {t:g} min fietsen van een station",
+         tr(lang, f"van de woningen binnen {t:g} min fietsen van een station",
              f"of dwellings within {t:g} min by bike of a station")),
     ]
     if nis is None:
         tiles[4] = (fmt_number(len(ref.mobipunten), "count", lang),
-                    _tr(lang, "mobipunten in de basistoestand", "mobility hubs in the base situation"))
+                    tr(lang, "mobipunten in de basistoestand", "mobility hubs in the base situation"))
         tiles[5] = (fmt_number(network_km_in_region(ref, project), "km", lang, digits=0),
-                    _tr(lang, "fietsnetwerk binnen de regio", "bike network inside the region"))
+                    tr(lang, "fietsnetwerk binnen de regio", "bike network inside the region"))
     tw, th = Inches(3.85), Inches(2.6)
     for i, (value, label) in enumerate(tiles):
         col, row = i % 3, i // 3
-        _tile(slide, _MARGIN + col * (tw + Inches(0.25)), Inches(1.45) + row * (th + Inches(0.2)), tw, th, value, label)
-    _footer(slide, meta, number, lang)
-    slide.notes_slide.notes_text_frame.text = _tr(
+        tile(slide, MARGIN + col * (tw + Inches(0.25)), Inches(1.45) + row * (th + Inches(0.2)), tw, th, value, label)
+    footer(slide, meta, number, lang)
+    slide.notes_slide.notes_text_frame.text = tr(
         lang,
         "Basistoestand, zonder scenario. Inwoners: officieel cijfer van Statbel (gemeentelaag). Aandelen zijn "
         "gewogen naar woningen: het deel van de woningen dat binnen de fietstijd of wandelafstand over het "
@@ -278,20 +278,20 @@ def export_slides(
     for i, (name, ev, comp) in enumerate(runs):
         task.report(0.15 + 0.5 * i / max(len(runs), 1), f"scenario slide {name}")
         slide = next_slide()
-        _title(slide, f"Scenario: {name}")
+        title(slide, f"Scenario: {name}")
         theme = "change" if comp is not None else "access"
         scen_meta = meta.with_scenario(ev.scenario, ev.parameters)
-        png = _map_png(project, theme, comparison=comp, evaluation=ev, meta=scen_meta, municipality=nis, lang=lang)
-        slide.shapes.add_picture(png, _MARGIN, Inches(1.35), height=Inches(5.55))
+        png = map_png(project, theme, comparison=comp, evaluation=ev, meta=scen_meta, municipality=nis, lang=lang)
+        slide.shapes.add_picture(png, MARGIN, Inches(1.35), height=Inches(5.55))
         x = Inches(8.95)
         ts = headline_threshold(comp, nis, ev.parameters)  # where this scenario changes most
         key_ts = share_key(ts)
-        share_label = _tr(lang, f"woningen ≤ {ts:g} min fietsen van een mobipunt",
+        share_label = tr(lang, f"woningen ≤ {ts:g} min fietsen van een mobipunt",
                           f"dwellings ≤ {ts:g} min by bike of a hub")
         if changes_access(comp, nis):
-            share_label += _tr(lang, " (grootste verandering)", " (largest change)")
+            share_label += tr(lang, " (grootste verandering)", " (largest change)")
         numbers = [(key_ts, share_label, "%", True),
-                   ("median_bike_min_mobipunt", _tr(lang, "mediane fietstijd tot mobipunt",
+                   ("median_bike_min_mobipunt", tr(lang, "mediane fietstijd tot mobipunt",
                                                     "median cycling time to a hub"), "min", False)]
         for j, (key, label, unit, higher_better) in enumerate(numbers):
             number_value = _value(ev, key, nis)
@@ -301,33 +301,33 @@ def export_slides(
                 change = fmt_delta(number_value, before, unit, lang)
                 d = delta(number_value, before, unit)
                 good = None if d is None or d.direction == 0 else (d.direction > 0) == higher_better
-            _tile(slide, x, Inches(1.35) + j * Inches(1.87), Inches(3.8), Inches(1.75),
+            tile(slide, x, Inches(1.35) + j * Inches(1.87), Inches(3.8), Inches(1.75),
                   fmt_number(number_value, unit, lang), label, change, good)
         if comp is not None:
             per = gains_losses(comp, nis)
             head = next(r for r in per if r.threshold == ts)
             lines = "; ".join(f"≤ {r.threshold:g} min: {fmt_number(r.gains, 'count', lang)} / "
                               f"{fmt_number(r.losses, 'count', lang)}" for r in per)
-            _tile(slide, x, Inches(1.35) + 2 * Inches(1.87), Inches(3.8), Inches(1.75),
+            tile(slide, x, Inches(1.35) + 2 * Inches(1.87), Inches(3.8), Inches(1.75),
                   f"{fmt_number(head.gains, 'count', lang)} / {fmt_number(head.losses, 'count', lang)}",
-                  _tr(lang, f"woningen met winst / verlies ≤ {ts:g} min", f"dwellings gaining / losing ≤ {ts:g} min"))
-            slide.notes_slide.notes_text_frame.text = _tr(
+                  tr(lang, f"woningen met winst / verlies ≤ {ts:g} min", f"dwellings gaining / losing ≤ {ts:g} min"))
+            slide.notes_slide.notes_text_frame.text = tr(
                 lang, f"Winst / verlies van woningen per fietsdrempel: {lines}.",
                 f"Dwellings gaining / losing per cycling threshold: {lines}.")
-        _footer(slide, scen_meta, number, lang)
+        footer(slide, scen_meta, number, lang)
     task.report(0.7, "comparison chart")
     # 4. comparison chart (native)
-    base_name = _tr(lang, "Basis", "Base")
+    base_name = tr(lang, "Basis", "Base")
     evaluations = ([(base_name, base)] if base is not None else []) + [(n, ev) for n, ev, _ in runs]
     slide = next_slide()
-    _title(slide, _tr(lang, "Vergelijking: woningen binnen fietstijd van een mobipunt",
+    title(slide, tr(lang, "Vergelijking: woningen binnen fietstijd van een mobipunt",
                       "Comparison: dwellings within cycling time of a mobility hub"))
     data = CategoryChartData()
     data.categories = [f"≤ {x:g} min" for x in params.bike_thresholds_min]
     for name, ev in evaluations:
         values = [_value(ev, f"share_bike_mobipunt_{x:g}min", nis) for x in params.bike_thresholds_min]
-        data.add_series(_t(name), [None if math.isnan(v) else round(v, 1) for v in values])
-    frame = slide.shapes.add_chart(XL_CHART_TYPE.COLUMN_CLUSTERED, _MARGIN, Inches(1.35), _W - 2 * _MARGIN,
+        data.add_series(slide_text(name), [None if math.isnan(v) else round(v, 1) for v in values])
+    frame = slide.shapes.add_chart(XL_CHART_TYPE.COLUMN_CLUSTERED, MARGIN, Inches(1.35), SLIDE_W - 2 * MARGIN,
                                    Inches(5.5), data)
     chart = frame.chart
     chart.has_legend = True
@@ -338,22 +338,22 @@ def export_slides(
     chart.value_axis.tick_labels.font.size = Pt(BODY_PT)
     chart.value_axis.maximum_scale = 100
     chart.value_axis.has_title = True
-    chart.value_axis.axis_title.text_frame.text = _tr(lang, "% woningen", "% dwellings")
+    chart.value_axis.axis_title.text_frame.text = tr(lang, "% woningen", "% dwellings")
     chart.value_axis.axis_title.text_frame.paragraphs[0].runs[0].font.size = Pt(BODY_PT)
     plot = chart.plots[0]
     plot.has_data_labels = True
     plot.data_labels.font.size = Pt(16)
     plot.data_labels.number_format = '0.0'
     plot.data_labels.number_format_is_linked = False
-    _footer(slide, meta, number, lang)
+    footer(slide, meta, number, lang)
     # 4b. where the potential commuters cycle (the last scenario, else the base)
     for flow_name, flow_ev, flow_comp in runs or [(base_name, base, None)]:  # every scenario
         if "flow_dwellings" not in flow_ev.links.columns:
             continue
         slide = next_slide()
-        _title(slide, _tr(lang, "Waar fietsen de potentiële pendelaars?", "Where would the potential commuters cycle?"))
+        title(slide, tr(lang, "Waar fietsen de potentiële pendelaars?", "Where would the potential commuters cycle?"))
         _flows_slide(slide, project, flow_name, flow_ev, flow_comp, nis, lang)
-        _footer(slide, meta.with_scenario(flow_ev.scenario, flow_ev.parameters), number, lang)
+        footer(slide, meta.with_scenario(flow_ev.scenario, flow_ev.parameters), number, lang)
     # 5. municipalities: top and bottom
     task.report(0.8, "municipality table")
     for name, ev, comp in runs or [(base_name, base, None)]:
@@ -370,17 +370,17 @@ def export_slides(
             table["delta"] = [(d.value if (d := delta(a, b, "%")) is not None else float("nan"))
                               for a, b in zip(table[key_r], table["before"], strict=True)]
             order = table.sort_values(["delta", key_r], ascending=[False, False])
-            heading = name + _tr(lang, ": gemeenten met de grootste en kleinste winst",
+            heading = name + tr(lang, ": gemeenten met de grootste en kleinste winst",
                                  ": municipalities with the largest and smallest gain")
         else:
             table["delta"] = float("nan")
             table["before"] = float("nan")
             order = table.sort_values(key_r, ascending=False)
-            heading = name + _tr(lang, ": gemeenten met de beste en zwakste bereikbaarheid",
+            heading = name + tr(lang, ": gemeenten met de beste en zwakste bereikbaarheid",
                                  ": municipalities with the best and weakest access")
-        _title(slide, heading)
-        rows = [[_tr(lang, "Gemeente", "Municipality"), _tr(lang, f"Woningen ≤ {tr_:g} min", f"Dwellings ≤ {tr_:g} min"),
-                 _tr(lang, "Verschil", "Change"), _tr(lang, "Mediane fietstijd", "Median cycling time")]]
+        title(slide, heading)
+        rows = [[tr(lang, "Gemeente", "Municipality"), tr(lang, f"Woningen ≤ {tr_:g} min", f"Dwellings ≤ {tr_:g} min"),
+                 tr(lang, "Verschil", "Change"), tr(lang, "Mediane fietstijd", "Median cycling time")]]
         picked = order if len(order) <= 9 else None
         if picked is None:
             top, bottom = order.head(4), order.tail(4)
@@ -399,15 +399,15 @@ def export_slides(
                 fmt_delta(rec[key_r], rec["before"], "%", lang),
                 fmt_number(rec.get("median_bike_min_mobipunt", float("nan")), "min", lang),
             ])
-        _table(slide, _MARGIN, Inches(1.35), _W - 2 * _MARGIN, rows, (4.5, 2.6, 2.0, 2.6), row_h=0.46)
-        slide.notes_slide.notes_text_frame.text = _tr(
+        add_table(slide, MARGIN, Inches(1.35), SLIDE_W - 2 * MARGIN, rows, (4.5, 2.6, 2.0, 2.6), row_h=0.46)
+        slide.notes_slide.notes_text_frame.text = tr(
             lang,
             f"Gemeenten gerangschikt op de verandering van het aandeel woningen binnen {tr_:g} min fietsen van een "
             "mobipunt: de drempel waar dit scenario het meest verandert. ±0 betekent gelijk op de getoonde "
             "nauwkeurigheid.",
             f"Municipalities ranked by the change of the share of dwellings within {tr_:g} min by bike of a "
             "mobility hub: the threshold where this scenario changes most. ±0 means equal at the precision shown.")
-        _footer(slide, meta.with_scenario(ev.scenario, ev.parameters), number, lang)
+        footer(slide, meta.with_scenario(ev.scenario, ev.parameters), number, lang)
     # 6. ledger
     task.report(0.9, "ledger")
     for name, ev, _ in runs:
@@ -418,33 +418,33 @@ def export_slides(
             slide = next_slide()
             part = entries[start:start + 6]
             suffix = f" ({start // 6 + 1})" if len(entries) > 6 else ""
-            _title(slide, f"{name}: {_tr(lang, 'wijzigingen', 'changes')}{suffix}")
+            title(slide, f"{name}: {tr(lang, 'wijzigingen', 'changes')}{suffix}")
             cols = ["Nr", "Wat", "Waar", "Door", "Waarom"] if lang != "en" else ["No", "What", "Where", "By", "Why"]
             rows = [cols]
             for e in part:
                 rows.append([str(e[cols[0]]), *(e[c] for c in cols[1:])])
-            _table(slide, _MARGIN, Inches(1.35), _W - 2 * _MARGIN, rows, (0.7, 4.6, 2.0, 2.4, 4.2), row_h=0.8)
-            _footer(slide, meta.with_scenario(ev.scenario, ev.parameters), number, lang)
+            add_table(slide, MARGIN, Inches(1.35), SLIDE_W - 2 * MARGIN, rows, (0.7, 4.6, 2.0, 2.4, 4.2), row_h=0.8)
+            footer(slide, meta.with_scenario(ev.scenario, ev.parameters), number, lang)
     # 6b. suggested sites, naming the situation they start from
     if siting is not None and len(siting.sites):
         start_name, start_ev, _ = runs[-1] if runs else (base_name, base, None)
         slide = next_slide()
-        _title(slide, _tr(lang, f"Voorgestelde locaties (vertrekt van: {start_name})",
+        title(slide, tr(lang, f"Voorgestelde locaties (vertrekt van: {start_name})",
                           f"Suggested sites (starting from: {start_name})"))
-        png = _map_png(project, "siting", comparison=None, evaluation=start_ev, meta=meta, municipality=nis,
+        png = map_png(project, "siting", comparison=None, evaluation=start_ev, meta=meta, municipality=nis,
                        lang=lang, siting=siting)
-        slide.shapes.add_picture(png, _MARGIN, Inches(1.35), height=Inches(5.55))
-        rows = [[_tr(lang, "Nr", "No"), _tr(lang, "Gemeente", "Municipality"),
-                 _tr(lang, f"Extra woningen ≤ {siting.threshold_min:g} min", f"Extra dwellings ≤ {siting.threshold_min:g} min")]]
+        slide.shapes.add_picture(png, MARGIN, Inches(1.35), height=Inches(5.55))
+        rows = [[tr(lang, "Nr", "No"), tr(lang, "Gemeente", "Municipality"),
+                 tr(lang, f"Extra woningen ≤ {siting.threshold_min:g} min", f"Extra dwellings ≤ {siting.threshold_min:g} min")]]
         for rec in siting.sites.head(8).itertuples():
             rows.append([str(rec.rank), str(getattr(rec, "municipality", "") or ""),
                          fmt_number(rec.gain_dwellings, "count", lang)])
-        _table(slide, Inches(8.95), Inches(1.35), Inches(3.8), rows, (0.7, 1.7, 1.4), row_h=0.5)
-        _footer(slide, meta.with_scenario(start_ev.scenario, start_ev.parameters), number, lang)
+        add_table(slide, Inches(8.95), Inches(1.35), Inches(3.8), rows, (0.7, 1.7, 1.4), row_h=0.5)
+        footer(slide, meta.with_scenario(start_ev.scenario, start_ev.parameters), number, lang)
     # 6c. conclusions: one line per scenario with the numbers that matter
     if runs and any(comp is not None for _, _, comp in runs):
         slide = next_slide()
-        _title(slide, _tr(lang, "Conclusies", "Conclusions"))
+        title(slide, tr(lang, "Conclusies", "Conclusions"))
         conclusions: list[str] = []
         for name, ev, comp in runs:
             if comp is None:
@@ -453,7 +453,7 @@ def export_slides(
             key = share_key(tc)
             after, before = _value(ev, key, nis), _value(comp.base, key, nis)
             head = next(r for r in gains_losses(comp, nis) if r.threshold == tc)
-            line = _tr(lang,
+            line = tr(lang,
                        f"• {name}: {fmt_number(after, '%', lang)} van de woningen binnen {tc:g} min fietsen van een "
                        f"mobipunt ({fmt_delta(after, before, '%', lang)}); {fmt_number(head.gains, 'count', lang)} "
                        f"woningen winnen toegang, {fmt_number(head.losses, 'count', lang)} verliezen ze.",
@@ -468,23 +468,23 @@ def export_slides(
                 best = max(gains, key=lambda k: gains[k]) if gains else None
                 if best is not None and gains[best] > 0:
                     row = table[table["name"].astype(str) == best].iloc[0]
-                    line += _tr(lang, f" Grootste winst: {best} ({fmt_delta(row[key], prev.get(str(row['nis'])), '%', lang)}).",
+                    line += tr(lang, f" Grootste winst: {best} ({fmt_delta(row[key], prev.get(str(row['nis'])), '%', lang)}).",
                                 f" Largest gain: {best} ({fmt_delta(row[key], prev.get(str(row['nis'])), '%', lang)}).")
             conclusions.append(line)
-        _text_box(slide, _MARGIN, Inches(1.35), _W - 2 * _MARGIN, Inches(5.4), "\n".join(conclusions), size=BODY_PT)
-        slide.notes_slide.notes_text_frame.text = _tr(
+        text_box(slide, MARGIN, Inches(1.35), SLIDE_W - 2 * MARGIN, Inches(5.4), "\n".join(conclusions), size=BODY_PT)
+        slide.notes_slide.notes_text_frame.text = tr(
             lang, "Per scenario de drempel waar het aandeel woningen met een mobipunt binnen fietsbereik het meest "
                   "verandert; winst en verlies bij elke drempel staan in de notities van de scenariodia's.",
             "Per scenario the threshold where the share of dwellings with a mobility hub within cycling reach changes "
             "most; gains and losses at every threshold are in the notes of the scenario slides.")
-        _footer(slide, meta, number, lang)
+        footer(slide, meta, number, lang)
     # 7. sources and method
     slide = next_slide()
-    _title(slide, _tr(lang, "Bronnen en methode", "Sources and method"))
+    title(slide, tr(lang, "Bronnen en methode", "Sources and method"))
     speeds = ", ".join(f"{link_class(k, lang)} {v:g}" for k, v in params.speeds_kmh.items())
     walk = ", ".join(f"{x:g}" for x in params.walk_thresholds_m)
     bike = ", ".join(f"{x:g}" for x in params.bike_thresholds_min)
-    method = _tr(
+    method = tr(
         lang,
         f"• Bereikbaarheid: kortste route over het fietsnetwerk naar het dichtstbijzijnde mobipunt of station; "
         f"fietssnelheid per linkklasse ({speeds} km/u).\n"
@@ -499,24 +499,24 @@ def export_slides(
         "• Bike flows: every dwelling along its shortest cycling route to the nearest station and to the Brussels "
         "border (potential, not counts).",
     )
-    _text_box(slide, _MARGIN, Inches(1.3), _W - 2 * _MARGIN, Inches(2.6), method, size=BODY_PT)
+    text_box(slide, MARGIN, Inches(1.3), SLIDE_W - 2 * MARGIN, Inches(2.6), method, size=BODY_PT)
     sources = "\n".join(f"• {s}" for s in (meta.attributions or meta.sources)[:3])
-    _text_box(slide, _MARGIN, Inches(4.0), _W - 2 * _MARGIN, Inches(1.3),
-              _tr(lang, "Bronnen (volledige lijst in het Excel-bestand, blad 'Parameters en bronnen'):\n",
+    text_box(slide, MARGIN, Inches(4.0), SLIDE_W - 2 * MARGIN, Inches(1.3),
+              tr(lang, "Bronnen (volledige lijst in het Excel-bestand, blad 'Parameters en bronnen'):\n",
                   "Sources (full list in the Excel workbook, sheet 'Parameters and sources'):\n") + sources,
               size=BODY_PT)
     notes = ([meta.short_note_for(lang)] if meta.notes else []) + meta.result_note_texts(lang)
     if notes:
-        _text_box(slide, _MARGIN, Inches(5.45), _W - 2 * _MARGIN, Inches(1.5),
-                  _tr(lang, "Let op: ", "Note: ") + " ".join(notes),
+        text_box(slide, MARGIN, Inches(5.45), SLIDE_W - 2 * MARGIN, Inches(1.5),
+                  tr(lang, "Let op: ", "Note: ") + " ".join(notes),
                   size=BODY_PT, color=RGBColor(0x6D, 0x4C, 0x00))
-    _footer(slide, meta, number, lang)
-    _tag_language(prs, lang)
+    footer(slide, meta, number, lang)
+    tag_language(prs, lang)
     props = prs.core_properties
-    props.title = _t(meta.title)[:255]
-    props.subject = _t(", ".join(meta.scenarios) or meta.scenario)[:255]
-    props.author = _t(meta.organisation or "Slimme Regio Planner")[:255]
-    props.comments = _t(meta.source_line(lang, compact=True))[:255]
+    props.title = slide_text(meta.title)[:255]
+    props.subject = slide_text(", ".join(meta.scenarios) or meta.scenario)[:255]
+    props.author = slide_text(meta.organisation or "Slimme Regio Planner")[:255]
+    props.comments = slide_text(meta.source_line(lang, compact=True))[:255]
     with writing(path, force=force) as tmp:
         prs.save(str(tmp))
     task.report(1.0, "deck written")

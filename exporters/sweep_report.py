@@ -21,7 +21,8 @@ from matplotlib.figure import Figure
 from openpyxl import Workbook
 
 from slimmeregio.exporters._safe import writing
-from slimmeregio.exporters.excel import _finish, _header, write_cell
+from slimmeregio.exporters.excel import write_cell
+from slimmeregio.exporters.excel_cells import finish_sheet, write_header
 from slimmeregio.layers.errors import ExportError
 from slimmeregio.scenarios.indicator_direction import indicator_direction
 from slimmeregio.scenarios.results import indicator_label, indicator_unit
@@ -137,11 +138,11 @@ def candidate_summary(plan: SweepPlan, ranked: pd.DataFrame) -> pd.DataFrame:
 
 
 def _sheet_rows(ws, header: list[str], rows: list[list[object]], formats: list[str | None]) -> None:
-    _header(ws, 1, header)
+    write_header(ws, 1, header)
     for i, row in enumerate(rows, start=2):
         for j, (value, fmt) in enumerate(zip(row, formats, strict=True), start=1):
             write_cell(ws, i, j, value, number_format=fmt)
-    _finish(ws, 1, len(rows), len(header))
+    finish_sheet(ws, 1, len(rows), len(header))
 
 
 def _workbook(plan: SweepPlan, ranked: pd.DataFrame, candidates: pd.DataFrame,

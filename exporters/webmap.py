@@ -36,8 +36,8 @@ import shapely
 
 from slimmeregio.exporters._safe import check_overwrite, html_text, writing
 from slimmeregio.exporters.headline import headline_threshold, share_key
-from slimmeregio.exporters.map_themes import _class_label, _class_labels, shared_flow_breaks
-from slimmeregio.exporters.meta import ExportMeta, _tr, build_meta
+from slimmeregio.exporters.map_themes import class_label, class_labels, shared_flow_breaks
+from slimmeregio.exporters.meta import ExportMeta, build_meta, tr
 from slimmeregio.exporters.terms import hoppin_type
 from slimmeregio.layers.errors import ExportError
 from slimmeregio.layers.model import Project
@@ -57,32 +57,32 @@ from slimmeregio.layers.symbology import (
 __all__ = ["MAIN_CLASSES", "export_webmap", "leaflet_assets", "webmap"]
 
 from slimmeregio.exporters.webmap_layers import (
-    _BLANK_TILE,
-    _WGS84,
+    BLANK_TILE,
     MAIN_CLASSES,
-    _access_grid,
-    _add_geojson,
-    _change_grid,
-    _change_links,
-    _fill_style,
-    _flow_data,
-    _geojson,
-    _line_style,
-    _links_frame,
-    _mobipunt_data,
-    _network_data,
-    _point_style,
-    _project_points,
+    WGS84,
+    access_grid,
+    add_geojson,
+    change_grid,
+    change_links,
+    fill_style,
+    flow_data,
+    geojson,
+    line_style,
+    links_frame,
+    mobipunt_data,
+    network_data,
+    point_style,
+    project_points,
     site_names,
 )
 from slimmeregio.exporters.webmap_page import (
-    _CSS,
-    _header_html,
-    _legend_html,
-    _popup_clear_script,
-    _selector_html,
-    _selector_script,
-    _sources_html,
+    CSS,
+    header_html,
+    legend_html,
+    popup_clear_script,
+    selector_html,
+    selector_script,
+    sources_html,
 )
 
 
@@ -174,10 +174,10 @@ def webmap(
     except ImportError as error:  # pragma: no cover - folium is a core dependency
         raise ExportError(path="webkaart", reason={"nl": "folium is niet geïnstalleerd",
                                                    "en": "folium is not installed"}) from error
-    from slimmeregio.exporters.excel import _runs
+    from slimmeregio.exporters.excel import split_runs
 
     task = Task(progress, cancel)
-    base, runs = _runs(list(results))
+    base, runs = split_runs(list(results))
     first = runs[0][1] if runs else base
     if meta is None:
         meta = build_meta(project, scenario=getattr(first, "scenario", None), parameters=getattr(first, "parameters", None),
@@ -185,7 +185,7 @@ def webmap(
     meta = meta.with_results(base, *(ev for _, ev, _ in runs))
     params = getattr(first, "parameters", None)
     t = float(threshold) if threshold is not None else _middle(params.bike_thresholds_min if params else (), 10.0)
-    base_name = _tr(lang, "basis", "base")
+    base_name = tr(lang, "basis", "base")
     munis_layer = project.layers.first(Role.MUNICIPALITIES)
     bounds_layers = [lay for lay in project.layers if not lay.is_raster and len(lay)]
     if munis_layer is not None:
@@ -195,16 +195,16 @@ def webmap(
                                                    "en": "the project has no layers"})
     b = np.array([lay.bounds for lay in bounds_layers])
     box = gpd.GeoSeries([shapely.box(b[:, 0].min(), b[:, 1].min(), b[:, 2].max(), b[:, 3].max())],
-                        crs="EPSG:31370").to_crs(_WGS84).total_bounds
+                        crs="EPSG:31370").to_crs(WGS84).total_bounds
     fmap = folium.Map(location=[(box[1] + box[3]) / 2, (box[0] + box[2]) / 2], zoom_start=11, tiles=None,
                       control_scale=False, prefer_canvas=True, zoom_snap=0.25, zoom_delta=0.5)
     _inline_leaflet(fmap)
     fmap.fit_bounds([[box[1], box[0]], [box[3], box[2]]])
-    folium.TileLayer("OpenStreetMap", name=_tr(lang, "Achtergrond: OpenStreetMap (online)",
+    folium.TileLayer("OpenStreetMap", name=tr(lang, "Achtergrond: OpenStreetMap (online)",
                                                "Background: OpenStreetMap (online)"),
                      overlay=False, control=True, show=True).add_to(fmap)
-    folium.TileLayer(_BLANK_TILE, attr="Slimme Regio Planner",
-                     name=_tr(lang, "Geen achtergrond (offline)", "No background (offline)"), overlay=False,
+    folium.TileLayer(BLANK_TILE, attr="Slimme Regio Planner",
+                     name=tr(lang, "Geen achtergrond (offline)", "No background (offline)"), overlay=False,
                      control=True, show=False).add_to(fmap)
     legend: list[tuple[str, list[tuple[str, str, str]]]] = []
     task.report(0.05, "municipalities")
@@ -214,8 +214,8 @@ def webmap(
         mframe["naam_"] = munis_layer.column("name").astype(str) if munis_layer.has_field("name") else ""
         mframe["nis_"] = munis_layer.column("nis").astype(str) if munis_layer.has_field("nis") else ""
         mframe["inw_"] = munis_layer.column("population") if munis_layer.has_field("population") else np.nan
-        cols = {"naam_": _tr(lang, "Gemeente", "Municipality"), "nis_": "NIS",
-                "inw_": _tr(lang, "Inwoners (Statbel)", "Inhabitants (Statbel)")}
+        cols = {"naam_": tr(lang, "Gemeente", "Municipality"), "nis_": "NIS",
+                "inw_": tr(lang, "Inwoners (Statbel)", "Inhabitants (Statbel)")}
         thresholds = list(params.bike_thresholds_min) if params is not None else [t]
         for name, ev, comp in ([(base_name, base, None)] if base is not None else []) + runs:
             if ev is None:
@@ -236,14 +236,14 @@ def webmap(
                         text += f" ({fmt_delta(value, before[key].get(n, np.nan), '%', lang)})"
                     texts.append(text)
                 mframe[col] = texts
-                cols[col] = _tr(lang, f"Woningen ≤ {t_:g} min van mobipunt ({name})",
+                cols[col] = tr(lang, f"Woningen ≤ {t_:g} min van mobipunt ({name})",
                                 f"Dwellings ≤ {t_:g} min from a hub ({name})")
         mframe["_style"] = "#ffffff|#555555|0.05"
-        group = folium.FeatureGroup(name=_tr(lang, "Gemeenten", "Municipalities"), show=True)
-        _add_geojson(group, _geojson(mframe, cols, simplify=10.0, lang=lang), _fill_style)
+        group = folium.FeatureGroup(name=tr(lang, "Gemeenten", "Municipalities"), show=True)
+        add_geojson(group, geojson(mframe, cols, simplify=10.0, lang=lang), fill_style)
         group.add_to(fmap)
-        names = folium.FeatureGroup(name=_tr(lang, "Gemeentenamen", "Municipality names"), show=True)
-        spots = gpd.GeoSeries(mframe.geometry.representative_point(), crs=mframe.crs).to_crs(_WGS84)
+        names = folium.FeatureGroup(name=tr(lang, "Gemeentenamen", "Municipality names"), show=True)
+        spots = gpd.GeoSeries(mframe.geometry.representative_point(), crs=mframe.crs).to_crs(WGS84)
         for label, spot in zip(mframe["naam_"], spots, strict=True):  # text over the map, never clickable
             if label and spot is not None and not spot.is_empty:
                 folium.Marker([spot.y, spot.x], interactive=False, icon=folium.DivIcon(
@@ -255,21 +255,21 @@ def webmap(
             bframe = layer.frame.copy()
             bframe["_style"] = "#d6d2c8|#8d877a|0.6"
             bframe["naam_"] = bframe["naam"] if "naam" in bframe.columns else layer.name
-            group = folium.FeatureGroup(name=_tr(lang, "Brussels Hoofdstedelijk Gewest", "Brussels-Capital Region"),
+            group = folium.FeatureGroup(name=tr(lang, "Brussels Hoofdstedelijk Gewest", "Brussels-Capital Region"),
                                         show=True)
-            _add_geojson(group, _geojson(bframe, {"naam_": _tr(lang, "Naam", "Name")}, simplify=10.0, lang=lang),
-                         _fill_style)
+            add_geojson(group, geojson(bframe, {"naam_": tr(lang, "Naam", "Name")}, simplify=10.0, lang=lang),
+                         fill_style)
             group.add_to(fmap)
             break
     task.report(0.2, "network")
     # -- the network (base) and the scenario changes
-    base_links = _links_frame(base, project)
-    group = folium.FeatureGroup(name=_tr(lang, "Fietsnetwerk (bovenlokaal en fietssnelwegen)",
+    base_links = links_frame(base, project)
+    group = folium.FeatureGroup(name=tr(lang, "Fietsnetwerk (bovenlokaal en fietssnelwegen)",
                                          "Bike network (supra-local routes and cycle highways)"), show=True)
-    _add_geojson(group, _network_data(base_links, lang), _line_style)
+    add_geojson(group, network_data(base_links, lang), line_style)
     group.add_to(fmap)
-    legend.append((_tr(lang, "Fietsnetwerk", "Bike network"),
-                   [(_class_label(c, lang), LINK_CLASS_COLORS[c], "line") for c in MAIN_CLASSES]))
+    legend.append((tr(lang, "Fietsnetwerk", "Bike network"),
+                   [(class_label(c, lang), LINK_CLASS_COLORS[c], "line") for c in MAIN_CLASSES]))
     flow_sources = ([(base_name, base)] if base is not None else []) + [(name, ev) for name, ev, _ in runs]
     flow_layers = (
         ("flow_dwellings", ("Potentiële fietsstromen naar het station", "Potential bike flows to the station"),
@@ -286,19 +286,19 @@ def webmap(
         for name, flow_source in flow_sources:  # every scenario's flows, one layer each
             if flow_source is None or column not in flow_source.links.columns or not breaks:
                 continue
-            data, _ = _flow_data(flow_source.links, lang, column, breaks)
+            data, _ = flow_data(flow_source.links, lang, column, breaks)
             if not data["features"]:
                 continue
-            group = folium.FeatureGroup(name=html_text(_tr(lang, f"{title_nl} ({_short(name)})",
+            group = folium.FeatureGroup(name=html_text(tr(lang, f"{title_nl} ({_short(name)})",
                                                              f"{title_en} ({_short(name)})")),
                                         show=False)
-            _add_geojson(group, data, _line_style)
+            add_geojson(group, data, line_style)
             group.add_to(fmap)
         if breaks:
             labels = [*(f"{a:g}–{b2:g}" for a, b2 in zip(breaks, breaks[1:], strict=False)), f"> {breaks[-1]:g}"]
             colors = list(FLOW_COLORS[-(len(breaks) + 1):])[1:]
             shown = [(lab, c, "line") for lab, c in zip(labels, colors, strict=True)][1 if len(breaks) > 1 else 0:]
-            legend.append((_tr(lang, legend_nl, legend_en), shown))
+            legend.append((tr(lang, legend_nl, legend_en), shown))
     task.report(0.4, "housing")
     # -- housing access per scenario (toggle to compare)
     evaluations = ([(base_name, base)] if base is not None else []) + [(name, ev) for name, ev, _ in runs]
@@ -307,91 +307,91 @@ def webmap(
     shown_run = evaluations[-1][0] if evaluations else ""  # the last scenario first (the base when alone)
     for name, ev in evaluations:
         task.check()
-        group = folium.FeatureGroup(name=html_text(_tr(lang, f"Woningen: fietstijd tot mobipunt ({_short(name)})",
+        group = folium.FeatureGroup(name=html_text(tr(lang, f"Woningen: fietstijd tot mobipunt ({_short(name)})",
                                                          f"Dwellings: cycling time to a hub ({_short(name)})")),
                                     show=(name == shown_run))
-        _add_geojson(group, _access_grid(ev, t, cell_m, lang), _fill_style)
+        add_geojson(group, access_grid(ev, t, cell_m, lang), fill_style)
         group.add_to(fmap)
         selectable[name].append(group.get_name())
-    legend.append((_tr(lang, f"Woningen (vakken van {cell_m:g} m): gemiddelde fietstijd tot mobipunt",
+    legend.append((tr(lang, f"Woningen (vakken van {cell_m:g} m): gemiddelde fietstijd tot mobipunt",
                        f"Dwellings ({cell_m:g} m squares): mean cycling time to a mobility hub"),
-                   [(lab, c, "box") for lab, c in zip(_class_labels(ACCESS_CLASSES_MIN, " min"), ACCESS_COLORS,
+                   [(lab, c, "box") for lab, c in zip(class_labels(ACCESS_CLASSES_MIN, " min"), ACCESS_COLORS,
                                                       strict=True)]
-                   + [(_tr(lang, "niet bereikbaar via het netwerk", "not reachable over the network"),
+                   + [(tr(lang, "niet bereikbaar via het netwerk", "not reachable over the network"),
                        UNREACHABLE_COLOR, "box")]))
     task.report(0.6, "mobipunten")
-    hubs = _tr(lang, "Mobipunten", "Mobility hubs")
+    hubs = tr(lang, "Mobipunten", "Mobility hubs")
     for name, ev in evaluations:
         group = folium.FeatureGroup(name=html_text(f"{hubs} ({_short(name)})"), show=(name == shown_run))
-        _add_geojson(group, _mobipunt_data(ev.mobipunten, lang), _point_style, point_radius=6)
+        add_geojson(group, mobipunt_data(ev.mobipunten, lang), point_style, point_radius=6)
         group.add_to(fmap)
         selectable[name].append(group.get_name())
     if not evaluations:
-        frame = _project_points(project, Role.MOBIPUNTEN, {"id": "mobipunt_id", "name": "name", "hoppin_type": "hoppin_type", "offer": "offer"})
+        frame = project_points(project, Role.MOBIPUNTEN, {"id": "mobipunt_id", "name": "name", "hoppin_type": "hoppin_type", "offer": "offer"})
         if frame is not None:
             group = folium.FeatureGroup(name=hubs, show=True)
-            _add_geojson(group, _mobipunt_data(frame, lang), _point_style, point_radius=6)
+            add_geojson(group, mobipunt_data(frame, lang), point_style, point_radius=6)
             group.add_to(fmap)
     legend.append((hubs, [(hoppin_type(t_, lang), c, "dot") for t_, c in HOPPIN_COLORS.items()]))
-    stations = _project_points(project, Role.STATIONS, {"name": _tr(lang, "Naam", "Name"),
-                                                        "trains_per_day": _tr(lang, "Treinen per dag", "Trains per day")})
+    stations = project_points(project, Role.STATIONS, {"name": tr(lang, "Naam", "Name"),
+                                                        "trains_per_day": tr(lang, "Treinen per dag", "Trains per day")})
     if stations is not None:
         stations["_style"] = "#212121|4"
-        group = folium.FeatureGroup(name=_tr(lang, "Treinstations", "Railway stations"), show=True)
-        _add_geojson(group, _geojson(stations, {c: c for c in stations.columns if c not in ("geometry", "_style")},
-                                     lang=lang), _point_style, point_radius=4)
+        group = folium.FeatureGroup(name=tr(lang, "Treinstations", "Railway stations"), show=True)
+        add_geojson(group, geojson(stations, {c: c for c in stations.columns if c not in ("geometry", "_style")},
+                                     lang=lang), point_style, point_radius=4)
         group.add_to(fmap)
-        legend[-1][1].append((_tr(lang, "treinstation", "railway station"), "#212121", "dot"))
+        legend[-1][1].append((tr(lang, "treinstation", "railway station"), "#212121", "dot"))
     task.report(0.75, "changes")
     change_items: list[tuple[str, str, str]] = []
     for name, ev, comp in runs:
         task.check()
-        group = folium.FeatureGroup(name=html_text(_tr(lang, "Wijzigingen", "Changes") + f": {_short(name)}"),
+        group = folium.FeatureGroup(name=html_text(tr(lang, "Wijzigingen", "Changes") + f": {_short(name)}"),
                                     show=(name == shown_run))
-        _add_geojson(group, _change_links(ev, lang), _line_style)
-        _add_geojson(group, _mobipunt_data(ev.mobipunten, lang, only_changes=True), _point_style, point_radius=9)
+        add_geojson(group, change_links(ev, lang), line_style)
+        add_geojson(group, mobipunt_data(ev.mobipunten, lang, only_changes=True), point_style, point_radius=9)
         group.add_to(fmap)
         selectable.setdefault(name, []).append(group.get_name())
         if comp is not None:  # at the threshold where this scenario changes most (unless one was asked for)
             tc = float(threshold) if threshold is not None else headline_threshold(comp)
-            group = folium.FeatureGroup(name=html_text(_tr(
+            group = folium.FeatureGroup(name=html_text(tr(
                 lang, f"Winst en verlies aan toegang ≤ {tc:g} min (grootste verandering): {_short(name)}",
                 f"Access gained and lost ≤ {tc:g} min (largest change): {_short(name)}")), show=False)
-            _add_geojson(group, _change_grid(comp, tc, min(cell_m, 250.0), lang), _fill_style)
+            add_geojson(group, change_grid(comp, tc, min(cell_m, 250.0), lang), fill_style)
             group.add_to(fmap)
     if runs:
-        change_items = [(_tr(lang, "verbinding toegevoegd", "link added"), CHANGE_COLORS["added"], "line"),
-                        (_tr(lang, "verbinding opgewaardeerd", "link upgraded"), CHANGE_COLORS["upgraded"], "line"),
-                        (_tr(lang, "verbinding afgesloten", "link closed"), CHANGE_COLORS["removed"], "dash"),
-                        (_tr(lang, "mobipunt nieuw of verplaatst", "hub added or moved"), CHANGE_COLORS["added"], "dot"),
-                        (_tr(lang, "woningen nu binnen de drempel (winst)", "dwellings now within the threshold (gain)"),
+        change_items = [(tr(lang, "verbinding toegevoegd", "link added"), CHANGE_COLORS["added"], "line"),
+                        (tr(lang, "verbinding opgewaardeerd", "link upgraded"), CHANGE_COLORS["upgraded"], "line"),
+                        (tr(lang, "verbinding afgesloten", "link closed"), CHANGE_COLORS["removed"], "dash"),
+                        (tr(lang, "mobipunt nieuw of verplaatst", "hub added or moved"), CHANGE_COLORS["added"], "dot"),
+                        (tr(lang, "woningen nu binnen de drempel (winst)", "dwellings now within the threshold (gain)"),
                          CHANGE_COLORS["gain"], "box"),
-                        (_tr(lang, "woningen niet meer binnen de drempel (verlies)",
+                        (tr(lang, "woningen niet meer binnen de drempel (verlies)",
                              "dwellings no longer within the threshold (loss)"), CHANGE_COLORS["loss"], "box")]
-        legend.append((_tr(lang, "Wijzigingen door het scenario", "Changes made by the scenario"), change_items))
+        legend.append((tr(lang, "Wijzigingen door het scenario", "Changes made by the scenario"), change_items))
     if siting is not None and len(siting.sites):
         sites = siting.sites.copy()
         sites["_style"] = f"{CHANGE_COLORS['added']}|10"
         start = runs[-1][0] if runs else base_name
-        group = folium.FeatureGroup(name=html_text(_tr(
+        group = folium.FeatureGroup(name=html_text(tr(
             lang, f"Voorgestelde locaties voor mobipunten (vertrekt van: {_short(start)})",
             f"Suggested mobility hub sites (starting from: {_short(start)})")), show=True)
-        cols = {"rank": _tr(lang, "Volgorde", "Rank"), "name": _tr(lang, "Naam", "Name"),
-                "gain_dwellings": _tr(lang, "Extra woningen binnen bereik", "Extra dwellings within reach"),
-                "municipality": _tr(lang, "Gemeente", "Municipality")}
+        cols = {"rank": tr(lang, "Volgorde", "Rank"), "name": tr(lang, "Naam", "Name"),
+                "gain_dwellings": tr(lang, "Extra woningen binnen bereik", "Extra dwellings within reach"),
+                "municipality": tr(lang, "Gemeente", "Municipality")}
         sites["name"] = site_names(sites, lang)
         sites["_style"] = "#222222|4"
-        _add_geojson(group, _geojson(sites, cols, lang=lang), _point_style, point_radius=4)
+        add_geojson(group, geojson(sites, cols, lang=lang), point_style, point_radius=4)
         # a numbered white diamond (never a dot like a mobipunt) with the site's name beside it (escaped)
-        wgs = sites.to_crs(_WGS84)
+        wgs = sites.to_crs(WGS84)
         for rank, label, geom in zip(wgs["rank"], wgs["name"], wgs.geometry, strict=True):
             icon = folium.DivIcon(html=(f'<div class="srp-site"><span>{int(rank)}</span></div>'
                                         f'<div class="srp-site-name">{html_text(label)}</div>'),
                                   icon_size=(22, 22), icon_anchor=(11, 11))
             folium.Marker([geom.y, geom.x], icon=icon, interactive=False).add_to(group)
         group.add_to(fmap)
-        legend.append((_tr(lang, "Locatievoorstel", "Site suggestions"),
-                       [(_tr(lang, "voorgestelde locatie (volgorde)", "suggested site (order)"), "#222222",
+        legend.append((tr(lang, "Locatievoorstel", "Site suggestions"),
+                       [(tr(lang, "voorgestelde locatie (volgorde)", "suggested site (order)"), "#222222",
                          "diamond")]))
     folium.LayerControl(collapsed=True, position="topright").add_to(fmap)
     # a metric scale only (Leaflet's default adds miles and feet)
@@ -401,14 +401,14 @@ def webmap(
     fmap.get_root().script.add_child(Element(root_script))  # type: ignore[attr-defined]
     _strip_external(fmap)
     root = fmap.get_root()
-    root.header.add_child(Element(_CSS))  # type: ignore[attr-defined]
-    root.html.add_child(Element(_header_html(meta, [name for name, _, _ in runs], lang)))  # type: ignore[attr-defined]
-    root.html.add_child(Element(_legend_html(legend, lang)))  # type: ignore[attr-defined]
-    root.script.add_child(Element(_popup_clear_script(fmap.get_name())))  # type: ignore[attr-defined]
+    root.header.add_child(Element(CSS))  # type: ignore[attr-defined]
+    root.html.add_child(Element(header_html(meta, [name for name, _, _ in runs], lang)))  # type: ignore[attr-defined]
+    root.html.add_child(Element(legend_html(legend, lang)))  # type: ignore[attr-defined]
+    root.script.add_child(Element(popup_clear_script(fmap.get_name())))  # type: ignore[attr-defined]
     if len(selectable) > 1:
-        root.html.add_child(Element(_selector_html(selectable, shown_run, lang)))  # type: ignore[attr-defined]
-        root.script.add_child(Element(_selector_script(selectable, fmap.get_name())))  # type: ignore[attr-defined]
-    root.html.add_child(Element(_sources_html(meta, lang)))  # type: ignore[attr-defined]
+        root.html.add_child(Element(selector_html(selectable, shown_run, lang)))  # type: ignore[attr-defined]
+        root.script.add_child(Element(selector_script(selectable, fmap.get_name())))  # type: ignore[attr-defined]
+    root.html.add_child(Element(sources_html(meta, lang)))  # type: ignore[attr-defined]
     root.title = html_text(meta.title)  # type: ignore[attr-defined]
     task.report(0.95, "map built")
     return fmap

@@ -12,8 +12,8 @@ import pandas as pd
 import shapely
 
 from slimmeregio.exporters._safe import html_text
-from slimmeregio.exporters.map_themes import _class_label, _flow_breaks
-from slimmeregio.exporters.meta import _tr
+from slimmeregio.exporters.map_themes import class_label, flow_breaks
+from slimmeregio.exporters.meta import tr
 from slimmeregio.exporters.terms import hoppin_type
 from slimmeregio.layers.model import Project
 from slimmeregio.layers.numbers import fmt_number
@@ -30,8 +30,8 @@ from slimmeregio.layers.symbology import (
 
 #: Link classes drawn on the web map (plus every changed link).
 MAIN_CLASSES = ("fietssnelweg", "bovenlokaal")
-_WGS84 = "EPSG:4326"
-_BLANK_TILE = (
+WGS84 = "EPSG:4326"
+BLANK_TILE = (
     "data:image/png;base64,iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAQAAAC1HAwCAAAAC0lEQVR42mNkYAAAAAYAAjCB0C8AAAAASUVORK5CYII="
 )
 
@@ -50,21 +50,21 @@ def _esc(value: Any, lang: str = "nl") -> str:
     return html_text(value)
 
 
-def _geojson(frame: gpd.GeoDataFrame, columns: dict[str, str], *, simplify: float = 0.0,
+def geojson(frame: gpd.GeoDataFrame, columns: dict[str, str], *, simplify: float = 0.0,
              lang: str = "nl") -> dict[str, Any]:
     """GeoJSON (WGS84) with escaped text properties.
 
     ``columns`` maps source columns to display names. Property keys are
     plain identifiers (``p0``, ``p1`` ...; folium writes them into its
     JavaScript unquoted), the escaped display names travel in ``_aliases``
-    (removed again by :func:`_add_geojson`). A ``_style`` property carries
+    (removed again by :func:`add_geojson`). A ``_style`` property carries
     what the style function needs.
     """
     frame = frame[~frame.geometry.isna() & ~frame.geometry.is_empty]
     geoms = frame.geometry
     if simplify > 0:
         geoms = geoms.simplify(simplify, preserve_topology=True)
-    wgs = gpd.GeoSeries(geoms.values, crs=frame.crs).to_crs(_WGS84)
+    wgs = gpd.GeoSeries(geoms.values, crs=frame.crs).to_crs(WGS84)
     rounded = shapely.set_precision(wgs.values, 1e-5)
     keys = {column: f"p{i}" for i, column in enumerate(columns)}
     features = []
@@ -85,7 +85,7 @@ def _geojson(frame: gpd.GeoDataFrame, columns: dict[str, str], *, simplify: floa
     return {"type": "FeatureCollection", "features": features, "_aliases": aliases}
 
 
-def _add_geojson(group: Any, data: dict[str, Any], style: Any, *, point_radius: float | None = None) -> None:
+def add_geojson(group: Any, data: dict[str, Any], style: Any, *, point_radius: float | None = None) -> None:
     import folium
 
     aliases = data.pop("_aliases", [])
@@ -103,22 +103,22 @@ def _add_geojson(group: Any, data: dict[str, Any], style: Any, *, point_radius: 
     ).add_to(group)
 
 
-def _line_style(feature: dict[str, Any]) -> dict[str, Any]:
+def line_style(feature: dict[str, Any]) -> dict[str, Any]:
     color, weight, dash = (feature["properties"].get("_style") or "#888888|2|").split("|")
     return {"color": color, "weight": float(weight), "opacity": 0.95, "dashArray": dash or None}
 
 
-def _point_style(feature: dict[str, Any]) -> dict[str, Any]:
+def point_style(feature: dict[str, Any]) -> dict[str, Any]:
     color, radius = (feature["properties"].get("_style") or "#1976d2|6").split("|")
     return {"color": "#ffffff", "fillColor": color, "radius": float(radius), "weight": 1, "fillOpacity": 0.95}
 
 
-def _fill_style(feature: dict[str, Any]) -> dict[str, Any]:
+def fill_style(feature: dict[str, Any]) -> dict[str, Any]:
     fill, line, opacity = (feature["properties"].get("_style") or "#cccccc|#666666|0.6").split("|")
     return {"fillColor": fill, "color": line, "weight": 0.6 if line != "none" else 0, "fillOpacity": float(opacity)}
 
 
-def _links_frame(evaluation: Any, project: Project) -> gpd.GeoDataFrame:
+def links_frame(evaluation: Any, project: Project) -> gpd.GeoDataFrame:
     if evaluation is not None:
         return evaluation.links
     layer = project.layers.first(Role.BIKE_NETWORK)
@@ -134,26 +134,26 @@ def _links_frame(evaluation: Any, project: Project) -> gpd.GeoDataFrame:
     return out
 
 
-def _network_data(links: gpd.GeoDataFrame, lang: str) -> dict[str, Any]:
+def network_data(links: gpd.GeoDataFrame, lang: str) -> dict[str, Any]:
     main = links[links["link_class"].astype(str).isin(MAIN_CLASSES)].copy()
     main["_style"] = [
         f"{LINK_CLASS_COLORS.get(c, '#888888')}|{4 if c == 'fietssnelweg' else 2.5}|"
         for c in main["link_class"].astype(str)
     ]
-    main["klasse"] = [_class_label(c, lang) for c in main["link_class"].astype(str)]
-    cols = {"link_id": _tr(lang, "Link-id", "Link id"), "klasse": _tr(lang, "Klasse", "Class"),
-            "name": _tr(lang, "Naam", "Name")}
+    main["klasse"] = [class_label(c, lang) for c in main["link_class"].astype(str)]
+    cols = {"link_id": tr(lang, "Link-id", "Link id"), "klasse": tr(lang, "Klasse", "Class"),
+            "name": tr(lang, "Naam", "Name")}
     if "flow_dwellings" in main.columns and main["flow_dwellings"].notna().any():
         main["flow"] = main["flow_dwellings"].round().astype("Int64")
-        cols["flow"] = _tr(lang, "Potentiële fietsers (woningen)", "Potential cyclists (dwellings)")
-    return _geojson(main, {k: v for k, v in cols.items() if k in main.columns}, simplify=5.0, lang=lang)
+        cols["flow"] = tr(lang, "Potentiële fietsers (woningen)", "Potential cyclists (dwellings)")
+    return geojson(main, {k: v for k, v in cols.items() if k in main.columns}, simplify=5.0, lang=lang)
 
 
-def _flow_data(links: gpd.GeoDataFrame, lang: str, column: str = "flow_dwellings",
+def flow_data(links: gpd.GeoDataFrame, lang: str, column: str = "flow_dwellings",
                breaks: Sequence[float] | None = None) -> tuple[dict[str, Any], list[float]]:
     if column not in links.columns:
         return {"type": "FeatureCollection", "features": [], "_aliases": []}, []
-    breaks = list(breaks) if breaks is not None else _flow_breaks(links[column].to_numpy(dtype=float))
+    breaks = list(breaks) if breaks is not None else flow_breaks(links[column].to_numpy(dtype=float))
     if not breaks:
         return {"type": "FeatureCollection", "features": [], "_aliases": []}, []
     cut = breaks[1] if len(breaks) > 1 else breaks[0]  # the upper half of the flows: keeps the file small
@@ -163,13 +163,13 @@ def _flow_data(links: gpd.GeoDataFrame, lang: str, column: str = "flow_dwellings
     widths = np.linspace(2, 8, len(breaks) + 1)
     part["_style"] = [f"{colors[i]}|{widths[i]:.1f}|" for i in idx]
     part["flow"] = part[column].round().astype(int)
-    part["klasse"] = [_class_label(c, lang) for c in part["link_class"].astype(str)]
-    cols = {"link_id": _tr(lang, "Link-id", "Link id"), "klasse": _tr(lang, "Klasse", "Class"),
-            "flow": _tr(lang, "Potentiële fietsers (woningen)", "Potential cyclists (dwellings)")}
-    return _geojson(part, cols, simplify=5.0, lang=lang), breaks
+    part["klasse"] = [class_label(c, lang) for c in part["link_class"].astype(str)]
+    cols = {"link_id": tr(lang, "Link-id", "Link id"), "klasse": tr(lang, "Klasse", "Class"),
+            "flow": tr(lang, "Potentiële fietsers (woningen)", "Potential cyclists (dwellings)")}
+    return geojson(part, cols, simplify=5.0, lang=lang), breaks
 
 
-def _change_links(evaluation: Any, lang: str) -> dict[str, Any]:
+def change_links(evaluation: Any, lang: str) -> dict[str, Any]:
     links = evaluation.links
     parts = []
     label = ({"added": "toegevoegd", "upgraded": "opgewaardeerd", "removed": "afgesloten"} if lang != "en"
@@ -188,13 +188,13 @@ def _change_links(evaluation: Any, lang: str) -> dict[str, Any]:
     if not parts:
         return {"type": "FeatureCollection", "features": [], "_aliases": []}
     frame = gpd.GeoDataFrame(pd.concat(parts, ignore_index=True), geometry="geometry", crs=links.crs)
-    frame["klasse"] = [_class_label(str(c), lang) for c in frame["link_class"]]
-    cols = {"wijziging": _tr(lang, "Wijziging", "Change"), "link_id": _tr(lang, "Link-id", "Link id"),
-            "klasse": _tr(lang, "Klasse", "Class"), "name": _tr(lang, "Naam", "Name")}
-    return _geojson(frame, cols, lang=lang)
+    frame["klasse"] = [class_label(str(c), lang) for c in frame["link_class"]]
+    cols = {"wijziging": tr(lang, "Wijziging", "Change"), "link_id": tr(lang, "Link-id", "Link id"),
+            "klasse": tr(lang, "Klasse", "Class"), "name": tr(lang, "Naam", "Name")}
+    return geojson(frame, cols, lang=lang)
 
 
-def _mobipunt_data(frame: gpd.GeoDataFrame, lang: str, *, only_changes: bool = False) -> dict[str, Any]:
+def mobipunt_data(frame: gpd.GeoDataFrame, lang: str, *, only_changes: bool = False) -> dict[str, Any]:
     frame = frame.copy()
     if only_changes:
         if "change" not in frame.columns:
@@ -211,14 +211,14 @@ def _mobipunt_data(frame: gpd.GeoDataFrame, lang: str, *, only_changes: bool = F
     if "change" in frame.columns:
         names = {"added": "nieuw", "moved": "verplaatst"} if lang != "en" else {"added": "new", "moved": "moved"}
         frame["wijziging"] = frame["change"].astype(str).map(names).fillna("")
-    cols = {"mobipunt_id": "Id", "name": _tr(lang, "Naam", "Name"), "hoppin_type": "Type",
-            "offer": _tr(lang, "Aanbod", "Services"),
-            "catchment_dwellings": _tr(lang, "Woningen in verzorgingsgebied", "Dwellings in catchment"),
-            "wijziging": _tr(lang, "Wijziging", "Change")}
-    return _geojson(frame, {k: v for k, v in cols.items() if k in frame.columns}, lang=lang)
+    cols = {"mobipunt_id": "Id", "name": tr(lang, "Naam", "Name"), "hoppin_type": "Type",
+            "offer": tr(lang, "Aanbod", "Services"),
+            "catchment_dwellings": tr(lang, "Woningen in verzorgingsgebied", "Dwellings in catchment"),
+            "wijziging": tr(lang, "Wijziging", "Change")}
+    return geojson(frame, {k: v for k, v in cols.items() if k in frame.columns}, lang=lang)
 
 
-def _project_points(project: Project, role: Role, columns: dict[str, str]) -> gpd.GeoDataFrame | None:
+def project_points(project: Project, role: Role, columns: dict[str, str]) -> gpd.GeoDataFrame | None:
     layer = project.layers.first(role)
     if layer is None or layer.is_raster:
         return None
@@ -236,7 +236,7 @@ def _grid_cells(points: gpd.GeoDataFrame, cell: float) -> tuple[np.ndarray, np.n
     return ix, iy
 
 
-def _access_grid(evaluation: Any, threshold: float, cell: float, lang: str) -> dict[str, Any]:
+def access_grid(evaluation: Any, threshold: float, cell: float, lang: str) -> dict[str, Any]:
     """Housing aggregated to ``cell`` m squares: dwellings and access per cell."""
     d = evaluation.dwellings
     if d.empty:
@@ -259,13 +259,13 @@ def _access_grid(evaluation: Any, threshold: float, cell: float, lang: str) -> d
         "gem": [fmt_number(m, "min", lang) for m in mean],
         "_style": [f"{c}|none|0.75" for c in colors],
     }, geometry=geoms, crs=d.crs)
-    cols = {"woningen": _tr(lang, "Woningen", "Dwellings"),
-            "aandeel": _tr(lang, f"Aandeel binnen {threshold:g} min fietsen", f"Share within {threshold:g} min by bike"),
-            "gem": _tr(lang, "Gemiddelde fietstijd tot mobipunt", "Mean cycling time to a mobility hub")}
-    return _geojson(out, cols, lang=lang)
+    cols = {"woningen": tr(lang, "Woningen", "Dwellings"),
+            "aandeel": tr(lang, f"Aandeel binnen {threshold:g} min fietsen", f"Share within {threshold:g} min by bike"),
+            "gem": tr(lang, "Gemiddelde fietstijd tot mobipunt", "Mean cycling time to a mobility hub")}
+    return geojson(out, cols, lang=lang)
 
 
-def _change_grid(comparison: Any, threshold: float, cell: float, lang: str) -> dict[str, Any]:
+def change_grid(comparison: Any, threshold: float, cell: float, lang: str) -> dict[str, Any]:
     a = comparison.access_changes
     a = a[(a["threshold"] == threshold) & (a["target"] == "mobipunt") & (a["mode"] == "bike")]
     if a.empty:
@@ -283,10 +283,10 @@ def _change_grid(comparison: Any, threshold: float, cell: float, lang: str) -> d
         "verlies": g["loss"].round().astype(int).to_numpy(),
         "_style": [f"{c}|{c}|0.7" for c in colors],
     }, geometry=geoms, crs=a.crs)
-    cols = {"winst": _tr(lang, f"Woningen nu binnen {threshold:g} min", f"Dwellings now within {threshold:g} min"),
-            "verlies": _tr(lang, f"Woningen niet meer binnen {threshold:g} min",
+    cols = {"winst": tr(lang, f"Woningen nu binnen {threshold:g} min", f"Dwellings now within {threshold:g} min"),
+            "verlies": tr(lang, f"Woningen niet meer binnen {threshold:g} min",
                            f"Dwellings no longer within {threshold:g} min")}
-    return _geojson(out, cols, lang=lang)
+    return geojson(out, cols, lang=lang)
 
 
 def site_names(sites: gpd.GeoDataFrame, lang: str) -> list[str]:
@@ -296,6 +296,6 @@ def site_names(sites: gpd.GeoDataFrame, lang: str) -> list[str]:
              else pd.Series("", index=sites.index))
     out = []
     for rank, name, place in zip(sites["rank"], own, where, strict=True):
-        label = _tr(lang, f"Voorstel {int(rank)}", f"Suggestion {int(rank)}")
+        label = tr(lang, f"Voorstel {int(rank)}", f"Suggestion {int(rank)}")
         out.append(name.strip() or (f"{label}: {place.strip()}" if place.strip() else label))
     return out

@@ -6,12 +6,12 @@ import json
 from collections.abc import Sequence
 
 from slimmeregio.exporters._safe import html_text
-from slimmeregio.exporters.meta import ExportMeta, _tr
+from slimmeregio.exporters.meta import ExportMeta, tr
 
 
-def _legend_html(sections: list[tuple[str, list[tuple[str, str, str]]]], lang: str) -> str:
+def legend_html(sections: list[tuple[str, list[tuple[str, str, str]]]], lang: str) -> str:
     """A fixed legend box; ``(label, colour, shape)`` with shape line/dot/box."""
-    parts = [f'<details open class="srp-legend"><summary class="srp-legend-title">{_tr(lang, "Legende", "Legend")}'
+    parts = [f'<details open class="srp-legend"><summary class="srp-legend-title">{tr(lang, "Legende", "Legend")}'
              "</summary>"]
     for heading, items in sections:
         if not items:
@@ -37,7 +37,7 @@ def _legend_html(sections: list[tuple[str, list[tuple[str, str, str]]]], lang: s
 
 # The boxes sit above Leaflet's panes (z-index <= 700) and below its controls
 # (1000), so an opened layer switcher is never hidden behind the legend.
-_CSS = """
+CSS = """
 <style>
 .srp-site { width: 16px; height: 16px; margin: 3px; background: #fff; border: 2px solid #222; transform: rotate(45deg);
   display: flex; align-items: center; justify-content: center; pointer-events: none; }
@@ -74,16 +74,16 @@ _CSS = """
 
 
 
-def _selector_html(selectable: dict[str, list[str]], shown: str, lang: str) -> str:
+def selector_html(selectable: dict[str, list[str]], shown: str, lang: str) -> str:
     """A scenario selector: one run's housing, hubs and changes at a time."""
     options = "".join(f'<option value="{i}"{" selected" if name == shown else ""}>{html_text(name)}</option>'
                       for i, name in enumerate(selectable))
-    label = _tr(lang, "Toon scenario", "Show scenario")
+    label = tr(lang, "Toon scenario", "Show scenario")
     return (f'<div class="srp-box srp-select"><label for="srp-scenario">{label}</label> '
             f'<select id="srp-scenario">{options}</select></div>')
 
 
-def _selector_script(selectable: dict[str, list[str]], map_name: str) -> str:
+def selector_script(selectable: dict[str, list[str]], map_name: str) -> str:
     """JavaScript: switching the selector swaps the layer groups of the runs (names are generated ids)."""
     groups = json.dumps([names for names in selectable.values()])
     # the groups are looked up when the selector changes: folium may define them after this script
@@ -95,7 +95,7 @@ def _selector_script(selectable: dict[str, list[str]], map_name: str) -> str:
             " }); }); }); });")
 
 
-def _popup_clear_script(map_name: str) -> str:
+def popup_clear_script(map_name: str) -> str:
     """JavaScript: an opened popup is panned clear of the title, selector, legend and source boxes.
 
     The boxes float above the map (a popup lives inside it and cannot be
@@ -135,17 +135,17 @@ def _popup_clear_script(map_name: str) -> str:
     )
 
 
-def _header_html(meta: ExportMeta, scenarios: Sequence[str], lang: str) -> str:
+def header_html(meta: ExportMeta, scenarios: Sequence[str], lang: str) -> str:
     names = ", ".join(html_text(s) for s in scenarios) or html_text(meta.scenario)
     org = f" · {html_text(meta.organisation)}" if meta.organisation else ""
     note = ""
     if meta.notes:
         details = "".join(f"<li>{html_text(n)}</li>" for n in meta.notes)
-        note = (f'<details class="srp-note"><summary>{_tr(lang, "Let op", "Note")}: '
+        note = (f'<details class="srp-note"><summary>{tr(lang, "Let op", "Note")}: '
                 f"{html_text(meta.short_note_for(lang))}</summary><ul>{details}</ul></details>")
     for text in meta.result_note_texts(lang):
-        note += f'<div class="srp-note">{_tr(lang, "Let op", "Note")}: {html_text(text)}</div>'
-    howto = _tr(lang, "Lagen aan- en uitzetten met de lagenknop rechtsboven; klik op een object voor de gegevens.",
+        note += f'<div class="srp-note">{tr(lang, "Let op", "Note")}: {html_text(text)}</div>'
+    howto = tr(lang, "Lagen aan- en uitzetten met de lagenknop rechtsboven; klik op een object voor de gegevens.",
                 "Switch layers on and off with the layer button at the top right; click a feature for its data.")
     return (
         f'<div class="srp-box srp-title"><h1>{html_text(meta.title)}</h1>'
@@ -157,7 +157,7 @@ def _header_html(meta: ExportMeta, scenarios: Sequence[str], lang: str) -> str:
     )
 
 
-def _sources_html(meta: ExportMeta, lang: str) -> str:
+def sources_html(meta: ExportMeta, lang: str) -> str:
     text = meta.source_line(lang, compact=True)
     params = meta.parameter_line(lang)
     return (f'<div class="srp-box srp-sources">{html_text(text)}'

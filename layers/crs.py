@@ -17,15 +17,18 @@ latitude/longitude, a wrong coordinate system).
 from __future__ import annotations
 
 import functools
+import logging
 from collections.abc import Sequence
 from dataclasses import dataclass
 
 import numpy as np
 from numpy.typing import ArrayLike, NDArray
 from pyproj import CRS, Transformer
-from pyproj.exceptions import CRSError
+from pyproj.exceptions import CRSError, ProjError
 
 from slimmeregio.layers.errors import InvalidCrsError
+
+_log = logging.getLogger(__name__)
 
 __all__ = [
     "BELGIUM_BOUNDS",
@@ -186,7 +189,8 @@ def share_in_belgium(x: ArrayLike, y: ArrayLike, crs: str) -> float:
         return 0.0
     try:
         tx, ty = _to_lambert(xs, ys, crs)
-    except Exception:  # a transformation pyproj cannot build: not this CRS
+    except ProjError as error:  # a transformation pyproj cannot build (CRSError too): not this CRS
+        _log.info("no transformation from %s to EPSG:31370: %s", crs, error)
         return 0.0
     return float(inside_belgium(tx, ty).mean())
 

@@ -24,6 +24,7 @@ __all__ = [
     "excel_number",
     "fmt_delta",
     "fmt_difference",
+    "fmt_metres",
     "fmt_number",
 ]
 
@@ -149,6 +150,17 @@ def fmt_difference(value: Any, unit: str = "", lang: str = "nl") -> str:
     if round(v, d) == 0:
         return "±0" + _SUFFIX.get(du, "")
     return fmt_number(v, du, lang, signed=True, digits=d)
+
+
+def fmt_metres(value: Any) -> str:
+    """Lambert 72 coordinates and lengths in whole metres, thousands grouped by a
+    space in both languages (``150 000``), so they never read as decimals."""
+    v = _float(value)
+    if v is None:
+        return str(value)
+    if math.isnan(v):
+        return "–"
+    return f"{round(v) + 0:,d}".replace(",", " ").replace("-", MINUS)
 
 
 def excel_number(value: Any, unit: str = "") -> Any:

@@ -175,7 +175,7 @@ def read_document(path: Path) -> tuple[int, dict[str, Any]]:
                     "dit is een GeoPackage maar geen Slimme Regio-project (open het als laag)",
                     "this is a GeoPackage but not a Slimme Regio project (open it as a layer)",
                 )
-            rows = db.execute(f"SELECT schema_version, project FROM {PROJECT_TABLE}").fetchall()
+            rows = db.execute(f"SELECT schema_version, project FROM {PROJECT_TABLE}").fetchall()  # noqa: S608 - a constant table name
     except sqlite3.Error as exc:
         raise project_error(
             path, "het bestand is beschadigd", "the file is damaged", str(exc)
@@ -211,7 +211,7 @@ def _read_rasters(path: Path) -> dict[str, bytes]:
             ).fetchone()
             if not exists:
                 return {}
-            rows = db.execute(f"SELECT table_name, data FROM {RASTER_TABLE}").fetchall()
+            rows = db.execute(f"SELECT table_name, data FROM {RASTER_TABLE}").fetchall()  # noqa: S608 - a constant table name
     except sqlite3.Error as exc:
         raise project_error(
             path, "de rasters zijn beschadigd", "the rasters are damaged", str(exc)

@@ -158,7 +158,7 @@ def _write_rasters(target: Path, rasters: list[tuple[str, bytes]]) -> None:
             (RASTER_TABLE, RASTER_TITLE, "GeoTIFF per raster layer, stored byte for byte"),
         )
         db.executemany(
-            f"INSERT INTO {RASTER_TABLE} (table_name, format, data) VALUES (?, 'GTiff', ?)",
+            f"INSERT INTO {RASTER_TABLE} (table_name, format, data) VALUES (?, 'GTiff', ?)",  # noqa: S608 - a constant table name
             [(name, sqlite3.Binary(blob)) for name, blob in rasters],
         )
         db.commit()

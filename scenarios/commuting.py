@@ -43,8 +43,8 @@ from slimmeregio.scenarios.kernel import (
     TIE_EPS,
     ArcGraph,
     NearestResult,
-    _same_edge_pairs,
-    _with_destinations,
+    same_edge_pairs,
+    with_destinations,
 )
 from slimmeregio.scenarios.network import Network
 
@@ -282,7 +282,7 @@ class RouteTrees:
         self.graph: ArcGraph | None = None
         if len(sources) == 0 or not destinations.reachable.any():
             return
-        graph, d_ok = _with_destinations(self.network, destinations, "bike")
+        graph, d_ok = with_destinations(self.network, destinations, "bike")
         self.graph = graph
         n = self.network.n_nodes
         self.starts = _SourceStarts(self.network, sources, destinations)
@@ -454,7 +454,7 @@ class _SourceStarts:
         fwd, bwd = network.weights("bike")
         d_owner, d_flat = destinations.expand()
         d_conn = connector_cost(network, d_flat, "bike")
-        s_rows, d_rows = _same_edge_pairs(self.se, d_flat.edge)
+        s_rows, d_rows = same_edge_pairs(self.se, d_flat.edge)
         e = self.se[s_rows]
         f = d_flat.frac[d_rows]
         g = self.frac[s_rows]

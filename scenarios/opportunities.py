@@ -32,7 +32,7 @@ import numpy as np
 from scipy.sparse import csgraph
 
 from slimmeregio.scenarios.attach import Attachment, connector_cost, entry_costs, part_cost
-from slimmeregio.scenarios.kernel import _same_edge_pairs, _with_destinations
+from slimmeregio.scenarios.kernel import same_edge_pairs, with_destinations
 from slimmeregio.scenarios.network import Network
 
 __all__ = [
@@ -115,7 +115,7 @@ def sparse_costs(
     fwd, bwd = network.weights(mode)
     d_owner, d_flat = opportunities.expand()
     d_conn = connector_cost(network, d_flat, mode)
-    s_rows, d_rows = _same_edge_pairs(se, d_flat.edge)
+    s_rows, d_rows = same_edge_pairs(se, d_flat.edge)
     direct: dict[int, tuple[np.ndarray, np.ndarray]] = {}
     if len(s_rows):
         e = se[s_rows]
@@ -154,7 +154,7 @@ def _reach_rows(
 ) -> Iterator[tuple[int, np.ndarray]]:
     """``(destination, node costs)`` of each reachable destination (in ``only``), ascending."""
     n = network.n_nodes
-    graph, d_ok = _with_destinations(network, dests, mode)
+    graph, d_ok = with_destinations(network, dests, mode)
     pos = np.arange(len(d_ok))
     if only is not None:
         pos = pos[np.isin(d_ok, np.asarray(only, dtype=np.int64))]

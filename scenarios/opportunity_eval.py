@@ -646,28 +646,36 @@ def evaluate_opportunities(
         rows.append({"nis": str(code), **indicators(np.flatnonzero(nis == code))})
     municipalities = pd.DataFrame(rows)
     link_flow = commute["link_flow"] if commute is not None else np.zeros(sit.network.n_edges)
-    workplaces = od_table = None
-    notes: dict[str, dict[str, str]] = {}
-    if commute is not None:
-        jobs = commute["jobs"]
-        trips = commute["trips"]
-        workplaces = jobs.frame.rename(columns={"weight": "jobs"}).copy()
-        workplaces["reachable"] = jobs.att.reachable
-        workplaces["commuters"] = trips.sum(axis=0)
-        for p, values in commute["cyclists"].items():
-            workplaces[f"bike_commuters_{p}"] = values.sum(axis=0)
-        od_table = _od_summary(nis, jobs, trips, commute["cost_km"], commute["cyclists"])
-        notes.update(commute["notes"])
-        unreachable = int((~jobs.att.reachable).sum())
-        if unreachable:
-            notes["workplaces_unreachable"] = {
-                "nl": f"{unreachable} werkplaatsen liggen te ver van het fietsnetwerk en krijgen geen pendelaars.",
-                "en": f"{unreachable} workplaces lie too far from the bike network and get no commuters.",
-            }
+    workplaces, od_table, notes = _commute_tables(commute, nis)
     park_routes = commute["park_routes"] if commute is not None else {}
     out = OpportunityOutcome(per_dwelling, region, municipalities, link_flow, workplaces, od_table, notes,
                              park_routes, reuse=scope.record, work=dict(scope.counts))
     return out
+
+
+def _commute_tables(
+    commute: dict[str, Any] | None, nis: np.ndarray
+) -> tuple[gpd.GeoDataFrame | None, pd.DataFrame | None, dict[str, dict[str, str]]]:
+    """Per workplace and per OD pair tables, and the commuting notes."""
+    notes: dict[str, dict[str, str]] = {}
+    if commute is None:
+        return None, None, notes
+    jobs = commute["jobs"]
+    trips = commute["trips"]
+    workplaces = jobs.frame.rename(columns={"weight": "jobs"}).copy()
+    workplaces["reachable"] = jobs.att.reachable
+    workplaces["commuters"] = trips.sum(axis=0)
+    for p, values in commute["cyclists"].items():
+        workplaces[f"bike_commuters_{p}"] = values.sum(axis=0)
+    od_table = _od_summary(nis, jobs, trips, commute["cost_km"], commute["cyclists"])
+    notes.update(commute["notes"])
+    unreachable = int((~jobs.att.reachable).sum())
+    if unreachable:
+        notes["workplaces_unreachable"] = {
+            "nl": f"{unreachable} werkplaatsen liggen te ver van het fietsnetwerk en krijgen geen pendelaars.",
+            "en": f"{unreachable} workplaces lie too far from the bike network and get no commuters.",
+        }
+    return workplaces, od_table, notes
 
 
 def _od_summary(

@@ -11,10 +11,12 @@ and the desktop share :func:`run_analysis`, :func:`run_compare` and
 from __future__ import annotations
 
 import json
+import logging
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
+from slimmeregio.layers.applog import timed
 from slimmeregio.layers.errors import MissingRoleLayerError
 from slimmeregio.layers.model import Project
 from slimmeregio.layers.progress import CancelCheck, ProgressCallback, Task
@@ -22,6 +24,8 @@ from slimmeregio.layers.roles import Role
 from slimmeregio.scenarios.engine import base_parameters, compare, evaluate, prepare_base
 from slimmeregio.scenarios.model import Parameters, Scenario
 from slimmeregio.scenarios.reference import reference_evaluation
+
+_log = logging.getLogger(__name__)
 
 __all__ = [
     "BaseCache",
@@ -235,6 +239,26 @@ def run_analysis(
     The base is the project's layers with the project's base parameters, as
     for ``slimmeregio run``: a scenario that only changes parameters shows
     their effect as deltas."""
+    with timed(f"run {_run_text(scenario, identity)}", _log):
+        return _run_analysis(project, scenario, base, identity=identity, progress=progress, cancel=cancel)
+
+
+def _run_text(scenario: Scenario | None, identity: RunIdentity | None) -> str:
+    """A run as one log phrase: scenario name, modification count and identity keys."""
+    what = f"{scenario.name!r}, {len(scenario.modifications)} modifications" if scenario is not None else "base"
+    keys = ",".join(key[:12] for _label, key in identity.scenarios) if identity is not None else "-"
+    return f"{what} (identity {keys})"
+
+
+def _run_analysis(
+    project: Project,
+    scenario: Scenario | None,
+    base: Any,
+    *,
+    identity: RunIdentity | None,
+    progress: ProgressCallback | None,
+    cancel: CancelCheck | None,
+) -> RunResult:
     task = Task(progress, cancel)
     name = scenario.name if scenario is not None else ""
     if base is None:

@@ -13,10 +13,12 @@ from click.testing import CliRunner
 from shapely import Point
 
 from slimmeregio.cli import cli
+from slimmeregio.resources import SOURCES_DIR
+
+#: The open-data sources shipped with the package (the region's build inputs).
+SHARED = SOURCES_DIR
 
 REPO = Path(__file__).resolve().parents[1]
-SHARED = (REPO / ".." / "shared" / "data").resolve()
-needs_shared = pytest.mark.skipif(not SHARED.is_dir(), reason="../shared/data is absent")
 
 
 def _run(*args: str) -> tuple[int, str, str]:
@@ -102,7 +104,6 @@ def test_info_in_a_real_process_has_no_traceback(tmp_path: Path) -> None:
     assert result.stderr.strip().count("\n") == 0 and "beschadigd" in result.stderr
 
 
-@needs_shared
 def test_info_municipalities_topojson() -> None:
     code, out, err = _run("info", str(SHARED / "belgium-municipalities.topojson"))
     assert code == 0, err
@@ -116,7 +117,6 @@ def test_info_municipalities_topojson() -> None:
     assert "rol: gemeenten" in municipalities and "inwoners = population" in municipalities
 
 
-@needs_shared
 def test_info_rail_stations_csv() -> None:
     code, out, _ = _run("--lang", "en", "info", str(SHARED / "belgium-rail-stations.csv"))
     assert code == 0
@@ -124,13 +124,11 @@ def test_info_rail_stations_csv() -> None:
     assert "outside Belgium" in out  # Paris, Amsterdam ... are in the file
 
 
-@needs_shared
 def test_info_headerless_postcodes_csv() -> None:
     code, out, _ = _run("info", str(SHARED / "belgium-postcode-localities.csv"))
     assert code == 0 and "2757 objecten" in out and "geen kopregel" in out
 
 
-@needs_shared
 def test_info_station_facilities_csv_has_no_coordinates() -> None:
     code, out, err = _run("info", str(SHARED / "belgium-rail-station-facilities.csv"))
     assert code == 2 and out == ""

@@ -150,3 +150,24 @@ def test_no_unsafe_code_in_package() -> None:
             if (relative, construct) not in ALLOWED:
                 problems.append(problem)
     assert problems == [], "unsafe constructs:\n" + "\n".join(problems)
+
+
+def test_ruff_enforces_bandit_and_the_complexity_cap() -> None:
+    """The S rules and C901 in pyproject.toml apply to package code (a probe file, read from stdin)."""
+    import subprocess
+    import sys
+
+    branches = "\n".join(f"    if x == {i}:\n        return {i}" for i in range(14))
+    probe = (
+        "import pickle\nimport subprocess\n\n\n"
+        "def load(data: bytes) -> object:\n    return pickle.loads(data)\n\n\n"
+        "def run(cmd: str) -> None:\n    subprocess.call(cmd, shell=True)\n\n\n"
+        f"def pick(x: int) -> int:\n{branches}\n    return -1\n"
+    )
+    ruff = Path(sys.executable).with_name("ruff")
+    result = subprocess.run(
+        [str(ruff), "check", "--output-format", "concise", "--stdin-filename", "layers/_probe.py", "-"],
+        input=probe, cwd=ROOT, capture_output=True, text=True,
+    )
+    for code in ("S301", "S602", "C901"):
+        assert code in result.stdout, result.stdout

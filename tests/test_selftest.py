@@ -160,8 +160,7 @@ def test_crs_check_detects_a_wrong_transformation(monkeypatch: pytest.MonkeyPatc
 
 @pytest.mark.slow
 def test_selftest_passes_on_this_installation(tmp_path: Path) -> None:
-    if not resources.REGION_GPKG.exists():
-        pytest.skip("the embedded region is not built (make region)")
+    assert resources.REGION_GPKG.exists(), "the committed region is missing (make region)"
     report = run_selftest(out_dir=tmp_path)
     assert report.ok, "\n".join(report.lines("en"))
     assert {p.suffix for p in report.files} == {".pdf", ".xlsx", ".html", ".pptx"}

@@ -24,7 +24,7 @@ from pptx import Presentation
 from slimmeregio.exporters.maps import export_atlas, export_map
 from slimmeregio.exporters.slides import export_slides
 from slimmeregio.layers.region import load_region
-from slimmeregio.scenarios.compare import compare
+from slimmeregio.scenarios.comparison import compare
 from slimmeregio.scenarios.engine import evaluate, prepare_base, suggest_sites
 from slimmeregio.scenarios.model import Scenario, example_scenario_toml
 

@@ -12,6 +12,7 @@ import geopandas as gpd
 import numpy as np
 import pytest
 from PyQt6.QtCore import QPoint, QPointF, Qt
+from PyQt6.QtWidgets import QDialog
 from shapely.geometry import Point
 
 from slimmeregio.desktop import errors as dialogs
@@ -78,6 +79,26 @@ def test_render_draws_layer_colours_where_the_features_are(qtbot, project):
     assert centre.name() == "#c2185b"
     # off the network, inside a municipality: the municipality fill
     assert image.pixelColor(120, 120).name() == "#f5f3ee"
+
+
+def test_a_layer_the_render_loop_skips_is_logged_once(qtbot, project, monkeypatch, caplog):
+    import logging
+
+    from slimmeregio.desktop import maprender
+
+    def broken(self, p, view, extent):
+        raise AttributeError("no such attribute")
+
+    monkeypatch.setattr(maprender.LayerGraphics, "draw", broken)
+    monkeypatch.setattr(maprender, "_not_drawn", set())
+    canvas = MapCanvas(project.layers)
+    qtbot.addWidget(canvas)
+    canvas.resize(200, 200)
+    with caplog.at_level(logging.WARNING, logger="slimmeregio"):
+        canvas.render_image()
+        canvas.render_image()  # a repaint does not log again
+    skipped = [r for r in caplog.records if "is not drawn" in r.getMessage()]
+    assert len(skipped) == len(project.layers) and all(r.exc_info for r in skipped)
 
 
 def test_build_path_matches_the_geometry():
@@ -170,6 +191,41 @@ def test_worker_reports_progress_result_and_cancels(qtbot):
         job.cancel()
     qtbot.waitUntil(lambda: not job.running, timeout=30_000)
     assert runner.jobs == []
+
+
+def test_a_failure_after_cancel_shows_as_cancelled_and_is_logged(qtbot, caplog):
+    import logging
+
+    runner = WorkerRunner()
+    started = threading.Event()
+
+    def fails_when_cancelled(progress=None, cancel=None):
+        started.set()
+        while not cancel():
+            time.sleep(0.005)
+        raise KeyError("a defect on the way out")
+
+    job = runner.start("fails", fails_when_cancelled)
+    started.wait(5)
+    with caplog.at_level(logging.WARNING, logger="slimmeregio"):
+        with qtbot.waitSignal(job.cancelled, timeout=30_000):
+            job.cancel()
+        qtbot.waitUntil(lambda: not job.running, timeout=30_000)
+    failed = [r for r in caplog.records if "failed after it was cancelled" in r.getMessage()]
+    assert len(failed) == 1 and "KeyError" in failed[0].getMessage() and failed[0].exc_info
+
+
+def test_help_menu_opens_the_log_folder(window, monkeypatch):
+    from PyQt6.QtGui import QDesktopServices
+
+    from slimmeregio.layers.applog import log_dir
+
+    opened = []
+    monkeypatch.setattr(QDesktopServices, "openUrl", lambda url: opened.append(url.toLocalFile()))
+    action = window.actions_by_id["error_log"]
+    assert action.text() == "&Logboek openen"
+    action.trigger()
+    assert [Path(p) for p in opened] == [log_dir()]
 
 
 def test_worker_error_reaches_the_gui_thread(qtbot):
@@ -307,6 +363,9 @@ def test_style_dialog_categories_use_the_shared_palette(qtbot, project):
     dialog.kind.setCurrentIndex(dialog.kind.findData("categories"))
     dialog.column.setCurrentText("klasse")
     assert dialog.style().categories == layer.style.categories  # the current style is kept
+    # the dialog's size is Qt's (spin boxes named width/size used to shadow QWidget.width()/size())
+    assert dialog.size().width() == dialog.width() > 0
+    assert dialog.line_width.value() == pytest.approx(layer.style.line_width)
     dialog._rebuild()  # "Klassen opnieuw berekenen": from the values present
     style = dialog.style()
     assert style.kind == "categories" and style.column == "klasse"
@@ -387,7 +446,9 @@ def test_compare_dialog_fills_table_and_difference_map(qtbot, window):
     job = dialog.start()
     with qtbot.waitSignal(job.finished, timeout=60_000):
         pass
-    assert dialog.result is not None, dialogs.HEADLESS_SINK
+    assert dialog.outcome is not None, dialogs.HEADLESS_SINK
+    # QDialog.result() is the dialog's own (a stored comparison used to shadow it)
+    assert dialog.result() in (QDialog.DialogCode.Accepted.value, QDialog.DialogCode.Rejected.value)
     assert dialog.model.rowCount() > 10
     assert "winnen" in dialog.summary.text()
     qtbot.mouseClick(dialog.map_btn, Qt.MouseButton.LeftButton)
@@ -405,8 +466,8 @@ def test_siting_dialog_suggests_and_accepts_a_site(qtbot, window):
     job = dialog.start()
     with qtbot.waitSignal(job.finished, timeout=60_000):
         pass
-    assert dialog.result is not None, dialogs.HEADLESS_SINK
-    sites = dialog.result.sites
+    assert dialog.siting is not None, dialogs.HEADLESS_SINK
+    sites = dialog.siting.sites
     assert 1 <= len(sites) <= 2 and dialog.model.rowCount() == len(sites)
     assert list(sites["gain_dwellings"]) == sorted(sites["gain_dwellings"], reverse=True) or len(sites) == 1
     when_modal(fill_modification())
@@ -461,6 +522,23 @@ def test_layer_list_model_follows_the_layer_list(qtbot):
     assert [model.data(model.index(r)) for r in range(2)] == ["c", "a"]
     model.setData(model.index(1), Qt.CheckState.Unchecked.value, Qt.ItemDataRole.CheckStateRole)
     assert layers["a"].visible is False
+
+
+def test_layer_tooltip_groups_the_count_the_interface_languages_way(qtbot):
+    from slimmeregio.desktop.layerpanel import LayerListModel
+
+    n = 1234
+    frame = gpd.GeoDataFrame({"geometry": [Point(i, 0) for i in range(n)]}, crs="EPSG:31370")
+    model = LayerListModel(LayerList([Layer("punten", frame)]))
+    tooltip = model.data(model.index(0), Qt.ItemDataRole.ToolTipRole)
+    assert "1.234 objecten" in tooltip
+    i18n.set_language("en")
+    try:
+        # English groups thousands with a comma (the old tooltip showed "1.234" in both languages)
+        tooltip = model.data(model.index(0), Qt.ItemDataRole.ToolTipRole)
+        assert "1,234" in tooltip and "1.234" not in tooltip
+    finally:
+        i18n.set_language("nl")
 
 
 def test_numbers_are_formatted_the_planners_way():

@@ -69,8 +69,8 @@ def _run(qtbot, dialog: OsmImportDialog):
 
 
 def _kept(dialog: OsmImportDialog) -> set[int]:
-    assert dialog.result is not None, dialogs.HEADLESS_SINK
-    return {int(v) for v in dialog.result.network.frame["osm_id"]}
+    assert dialog.imported is not None, dialogs.HEADLESS_SINK
+    return {int(v) for v in dialog.imported.network.frame["osm_id"]}
 
 
 def test_menu_entry_opens_the_import_dialog(window):
@@ -92,7 +92,7 @@ def test_import_clipped_to_the_municipalities_with_a_margin(qtbot, window, osm_f
     assert progress and progress[-1] == pytest.approx(1.0)
     # 101, 102 inside; 104 inside the 2 km margin; 103 is a motorway; 105 far away
     assert _kept(dialog) == {101, 102, 104}
-    assert set(dialog.result.network.frame["klasse"]) <= set(LINK_CLASSES)
+    assert set(dialog.imported.network.frame["klasse"]) <= set(LINK_CLASSES)
     report = dialog.report.toPlainText()
     assert "overgeslagen (autosnelweg): 1" in report
     assert "stations_osm: 1" in report
@@ -120,7 +120,7 @@ def test_import_clipped_to_the_map_view(qtbot, window, osm_file):
     _run(qtbot, dialog)
     assert _kept(dialog) == expected
     # the line is cut at the view's edge: it lies inside the view
-    geom = shapely.union_all(dialog.result.network.frame.geometry.to_numpy())
+    geom = shapely.union_all(dialog.imported.network.frame.geometry.to_numpy())
     assert extent.buffer(1.0).contains(geom)
 
 
@@ -132,7 +132,7 @@ def test_cancel_stops_the_import(qtbot, window, osm_file):
     dialog.cancel_or_close()
     with qtbot.waitSignal(job.finished, timeout=60_000):
         pass
-    assert dialog.result is None
+    assert dialog.imported is None
     assert dialog.status.text() == "Import geannuleerd."
     assert not dialog.add_btn.isEnabled()
     assert dialog.go.isEnabled()
@@ -146,7 +146,7 @@ def test_bad_file_is_a_message_not_a_traceback(qtbot, window, tmp_path):
     qtbot.addWidget(dialog)
     dialog.path.setText(str(bad))
     _run(qtbot, dialog)
-    assert dialog.result is None
+    assert dialog.imported is None
     assert len(dialogs.HEADLESS_SINK) == 1
     message, _hint = dialogs.HEADLESS_SINK[0]
     assert "onverwacht" not in message.lower()

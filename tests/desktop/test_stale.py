@@ -140,7 +140,7 @@ def test_compare_shown_on_map_names_its_reference_everywhere(window, qtbot):
     assert a_name in window.canvas.theme_caption
     _assert_stale(window, False)
     # the values in the reference column are A's, not the base's (independent: A's own evaluation)
-    ev_a = dialog.result[0]
+    ev_a = dialog.outcome[0]
     key = panel.indicator.currentData()
     frame = panel.table_model.frame
     expected = ev_a.municipalities.set_index("nis")[key]

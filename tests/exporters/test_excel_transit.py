@@ -8,7 +8,7 @@ import openpyxl
 import pytest
 
 from slimmeregio.exporters.excel import export_excel
-from slimmeregio.scenarios.compare import compare
+from slimmeregio.scenarios.comparison import compare
 from slimmeregio.scenarios.engine import evaluate, prepare_base
 from slimmeregio.scenarios.model import Scenario, SetFrequency
 from slimmeregio.scenarios.summary import summary_lines

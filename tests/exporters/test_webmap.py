@@ -63,11 +63,11 @@ def test_popups_legend_and_provenance(page: str, results: Results) -> None:
     assert '"Wijziging"' in decoded and '"Woningen in verzorgingsgebied"' in decoded  # popup labels
     # local links are left out: only the main classes (and changed links) are drawn
     # only the closed local link in the change layer, and the local links in the flow layers
-    from slimmeregio.exporters.webmap import _flow_data
+    from slimmeregio.exporters.webmap_layers import flow_data
 
     in_flows = sum(str(f).count("Lokale fietsverbinding") for column in ("flow_dwellings", "flow_brussels_dwellings")
                    for ev in (results.base, results.evaluation)  # every run's flows
-                   for f in _flow_data(ev.links, "nl", column)[0]["features"])
+                   for f in flow_data(ev.links, "nl", column)[0]["features"])
     assert in_flows > 0  # the flows to Brussels run over local streets
     assert decoded.count('"Lokale fietsverbinding"') == 1 + in_flows
     assert decoded.count('"Bovenlokale fietsroute"') >= 18

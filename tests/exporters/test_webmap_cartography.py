@@ -13,7 +13,7 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-from slimmeregio.exporters.map_themes import _access_items, _draw_flows, shared_flow_breaks
+from slimmeregio.exporters.map_themes import _access_items, draw_flows, shared_flow_breaks
 from slimmeregio.exporters.maps import parse_paper
 from slimmeregio.exporters.webmap import export_webmap
 from slimmeregio.layers.symbology import ACCESS_CLASSES_MIN, ACCESS_COLORS, UNREACHABLE_COLOR
@@ -101,7 +101,7 @@ def test_flow_classes_as_on_the_print_maps(page: str, results: Results) -> None:
     breaks = shared_flow_breaks([results.base, results.evaluation], "flow_dwellings")
     ax = Figure().add_axes((0, 0, 1, 1))
     printed = {i.label.replace(" woningen", ""): i.color.lower()
-               for i in _draw_flows(ax, results.evaluation, (0, 0, 1, 1), parse_paper("a4-portrait"), "nl",
+               for i in draw_flows(ax, results.evaluation, (0, 0, 1, 1), parse_paper("a4-portrait"), "nl",
                                     breaks=breaks)}
     web = dict(_legend_section(page, "Fietsstromen (woningen"))
     assert web and all(printed[label] == colour for label, colour in web.items())

@@ -1,5 +1,5 @@
 """Fixtures for the layer-loading tests: small files built in tmp_path and
-the shared open-data folder (tests using it skip when it is absent)."""
+the open-data sources shipped in resources/sources (the region's build inputs)."""
 
 from __future__ import annotations
 
@@ -17,19 +17,13 @@ HALLE_LONLAT = (4.2400, 50.7334)
 VILVOORDE_LONLAT = (4.4294, 50.9263)
 
 
-def shared_data_dir() -> Path | None:
-    for candidate in (REPO / ".." / "shared" / "data", Path("/work/shared/data")):
-        if candidate.is_dir():
-            return candidate.resolve()
-    return None
-
-
 @pytest.fixture(scope="session")
 def shared_data() -> Path:
-    folder = shared_data_dir()
-    if folder is None:
-        pytest.skip("the shared open-data folder (../shared/data) is absent")
-    return folder
+    """The open-data files (unchanged copies, see tests/resources/test_build.py); missing files fail."""
+    from slimmeregio.resources import SOURCES_DIR
+
+    assert (SOURCES_DIR / "SOURCES.md").is_file(), f"the shipped sources are missing from {SOURCES_DIR}"
+    return SOURCES_DIR
 
 
 def to_crs(lon: float, lat: float, crs: str) -> tuple[float, float]:

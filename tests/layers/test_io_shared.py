@@ -1,4 +1,4 @@
-"""load_layers on the real open data in ../shared/data, checked against
+"""load_layers on the real open data (the copies shipped in resources/sources), checked against
 figures from SOURCES.md and plain pandas/json reads of the same files."""
 
 from __future__ import annotations

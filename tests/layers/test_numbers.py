@@ -13,8 +13,17 @@ from slimmeregio.layers.numbers import (
     excel_format,
     excel_number,
     fmt_delta,
+    fmt_metres,
     fmt_number,
 )
+
+
+def test_metres_group_thousands_with_a_space_in_both_languages() -> None:
+    # coordinates and lengths on the map: "150.000" would read as 150 in English
+    assert fmt_metres(150_000.4) == "150 000"
+    assert fmt_metres(3000) == "3 000" and fmt_metres(999) == "999"
+    assert fmt_metres(-2500.6) == f"{MINUS}2 501"
+    assert fmt_metres(float("nan")) == "–"
 
 
 def test_values_dutch_and_english() -> None:

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import contextlib
 import copy
 import json
 import tomllib
@@ -509,9 +508,18 @@ def test_arbitrary_data_loads_or_raises_scenario_error(data: Any) -> None:
 @settings(max_examples=500, deadline=None)
 @given(st.text(max_size=200))
 def test_arbitrary_text_loads_or_raises_scenario_error(text: str) -> None:
-    for loader in (Scenario.from_toml, Scenario.from_json):
-        with contextlib.suppress(ScenarioError):
-            loader(text)
+    for loader, parse in ((Scenario.from_toml, tomllib.loads), (Scenario.from_json, json.loads)):
+        try:
+            result = loader(text)
+        except ScenarioError as error:
+            # located, in both languages, on one line
+            assert error.data["location"]
+            for lang in ("nl", "en"):
+                assert error.message(lang) and "\n" not in error.message(lang)
+        else:
+            # only text the format's own parser reads can be a scenario, and it survives a round trip
+            assert isinstance(result, Scenario) and isinstance(parse(text), dict)
+            assert Scenario.from_json(result.to_json()) == result
 
 
 @settings(max_examples=200, deadline=None)
@@ -519,5 +527,11 @@ def test_arbitrary_text_loads_or_raises_scenario_error(text: str) -> None:
 def test_arbitrary_bytes_file_loads_or_raises(tmp_path_factory: Any, raw: bytes) -> None:
     path = tmp_path_factory.mktemp("fuzz") / "s.toml"
     path.write_bytes(raw)
-    with contextlib.suppress(SlimmeRegioError):
-        Scenario.load(path)
+    try:
+        result = Scenario.load(path)
+    except SlimmeRegioError as error:
+        assert error.message("nl") and error.message("en")
+        assert str(path) in error.message("en")  # the message names the file
+    else:
+        # only UTF-8 TOML can load, and it is the same scenario as read from its text
+        assert result == Scenario.from_toml(raw.decode("utf-8-sig"))

@@ -29,7 +29,7 @@ import shapely
 from slimmeregio.layers.errors import ScenarioError
 from slimmeregio.layers.model import ANALYSIS_CRS, Layer, LayerList, Project
 from slimmeregio.layers.roles import Role
-from slimmeregio.scenarios.compare import compare
+from slimmeregio.scenarios.comparison import compare
 from slimmeregio.scenarios.engine import evaluate, prepare_base
 from slimmeregio.scenarios.hoppin import check_hubs, hub_rules
 from slimmeregio.scenarios.model import DEFAULT_SPEEDS_KMH, Parameters, Scenario, SetFrequency
