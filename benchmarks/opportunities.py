@@ -4,8 +4,7 @@ Run: ``python benchmarks/opportunities.py`` (from the repository root).
 Prints the numbers and writes the section between ``<!-- opportunities -->``
 and ``<!-- /opportunities -->`` of benchmarks/RESULTS.md.
 
-On the embedded region: CPU seconds (``time.process_time``, so the shared
-machine's load does not count) of the opportunity part of an evaluation
+On the embedded region: CPU seconds (``time.process_time``) of the opportunity part of an evaluation
 split into its steps (access searches, route trees, OD distances, gravity
 model, uptake, assignment, tables), and per kind of scenario the whole
 evaluation and its opportunity part computed from scratch (what every
@@ -16,6 +15,7 @@ checked equal.
 
 from __future__ import annotations
 
+import os
 import platform
 import sys
 import time
@@ -126,7 +126,8 @@ def main() -> int:
         "## Opportunity access and bike commuting (issues 15, 16)",
         "",
         f"Machine: {platform.platform()}, Python {platform.python_version()}. CPU seconds "
-        "(`time.process_time`), so the shared machine's load does not count.",
+        "(`time.process_time`); the machine is shared (load average at the end "
+        f"{os.getloadavg()[0]:.1f}), which still inflates CPU times through cache contention.",
         "",
         f"Embedded region: {net.n_nodes:,} nodes, {len(base.inputs.housing):,} housing points, "
         + ", ".join(f"{len(s.frame)} {s.kind}" for s in base.opportunities.sets) + ".",
