@@ -50,7 +50,6 @@ from slimmeregio.scenarios.commuting import (
     COMMUTE_BETA_PER_KM,
     PRESETS,
     RouteTrees,
-    TreeArcs,
     all_presets,
     gravity_model,
 )
@@ -59,10 +58,12 @@ from slimmeregio.scenarios.opportunities import accumulate_access, sparse_costs
 from slimmeregio.scenarios.opportunity_reuse import (
     AccessMemo,
     ReuseState,
+    Scope,
     TreeMemo,
     changed_points,
-    renumber_tree,
-    touched_nodes,
+    known_trees,
+    scope_of,
+    unchanged,
 )
 
 __all__ = [
@@ -289,7 +290,7 @@ def _access_columns(
     sets: Iterable[OpportunitySet],
     check: Callable[[], None] | None = None,
     *,
-    scope: _Scope | None = None,
+    scope: Scope | None = None,
 ) -> tuple[dict[str, np.ndarray], dict[str, str]]:
     """Per-dwelling access columns and, per column, how it aggregates (``mean``/``median``)."""
     params = sit.parameters
@@ -322,36 +323,13 @@ def _access_columns(
     return columns, how
 
 
-@dataclass(eq=False)
-class _Scope:
-    """How one evaluation relates to the base's kept searches.
-
-    ``record``: the base evaluation fills it; ``previous``: a scenario reads
-    it (``touched``: per mode, the base nodes where the graphs differ;
-    ``row_map``: base dwelling row -> scenario row or -1; ``new_rows``:
-    scenario rows of dwellings attached anew).
-    """
-
-    record: ReuseState | None = None
-    previous: ReuseState | None = None
-    edge_map: np.ndarray | None = None
-    touched: dict[str, np.ndarray] = field(default_factory=dict)
-    row_map: np.ndarray | None = None
-    new_rows: np.ndarray | None = None
-    #: Counters: searches reused / run, trees reused / run.
-    counts: dict[str, int] = field(default_factory=dict)
-
-    def count(self, key: str, n: int) -> None:
-        self.counts[key] = self.counts.get(key, 0) + int(n)
-
-
 def _access(
     sit: Any,
     s: OpportunitySet,
     mode: str,
     weights: np.ndarray,
     *,
-    scope: _Scope | None,
+    scope: Scope | None,
     thresholds: list[float],
     half_life: float,
     limit: float,
@@ -451,40 +429,14 @@ def _trip_matrix(
     return trips, bikes if has_modes else None, notes
 
 
-def _known_trees(
-    sit: Any, jobs: OpportunitySet, scope: _Scope | None
-) -> tuple[dict[int, tuple[np.ndarray, np.ndarray]], dict[int, TreeArcs]]:
-    """The base's route trees (and their arcs) no edit can have changed, on the scenario's numbering."""
-    prev = scope.previous if scope is not None else None
-    if scope is None or prev is None or prev.trees is None or scope.row_map is None:
-        return {}, {}
-    memo = prev.trees
-    touched = scope.touched["distance"]
-    changed = changed_points(memo.jobs_att, jobs.att, scope.edge_map)
-    n_base, n_new = prev.network.n_nodes, sit.network.n_nodes
-    d_ok = np.flatnonzero(jobs.att.reachable)
-    vpos = np.full(len(jobs.att), -1, dtype=np.int64)
-    vpos[d_ok] = np.arange(len(d_ok))
-    size = n_new + len(d_ok)
-    known, arcs = {}, {}
-    for j, (dist, pred) in memo.trees.items():
-        if changed[j] or vpos[j] < 0 or (len(touched) and np.isfinite(dist[touched]).any()):
-            continue
-        known[j] = renumber_tree(dist, pred, n_base=n_base, n_new=n_new, root_base=n_base + int(memo.vpos[j]),
-                                 root_new=n_new + int(vpos[j]), size=size)
-        if j in memo.arcs:
-            arcs[j] = memo.arcs[j].renumbered(scope.edge_map)
-    return known, arcs
-
-
 def _commuting(
     sit: Any, dw: pd.DataFrame, inputs: OpportunityInputs, check: Callable[[], None] | None = None,
-    scope: _Scope | None = None,
+    scope: Scope | None = None,
 ) -> dict[str, Any] | None:
     jobs = inputs.get("jobs")
     if jobs is None or not jobs.att.reachable.any():
         return None
-    known, known_arcs = _known_trees(sit, jobs, scope)
+    known, known_arcs = known_trees(sit, jobs, scope)
     trees = RouteTrees(sit.network, sit.housing_att, jobs.att, check=check, known=known, known_arcs=known_arcs)
     if scope is not None:
         scope.count("trees_reused", len(known))
@@ -519,73 +471,6 @@ def _commuting(
             "jobs": jobs, "notes": notes, "park_routes": park_routes}
 
 
-def _scope(sit: Any, dw: pd.DataFrame, previous: OpportunityOutcome | None) -> _Scope:
-    """Record the searches (a base, no ``previous``) or reuse ``previous``'s where the
-    situation's edits cannot reach them (:mod:`opportunity_reuse`)."""
-    dwellings = dw["dwellings"].to_numpy(dtype=float)
-    nis = dw["nis"].astype(str).to_numpy()
-    prev = previous.reuse if previous is not None else None
-    if prev is None:
-        if getattr(sit, "scenario", None) is not None:
-            return _Scope()
-        return _Scope(record=ReuseState(sit.network, sit.housing_att, len(sit.housing), sit.parameters,
-                                        dwellings=dwellings, nis=nis))
-    if not _same_measure(prev.parameters, sit.parameters):
-        return _Scope()
-    base, net = prev.network, sit.network
-    edge_map = getattr(sit, "edge_map", None)
-    if edge_map is None and (net.n_edges != base.n_edges or net.n_nodes != base.n_nodes):
-        return _Scope()
-    if edge_map is not None and len(edge_map) != base.n_edges:
-        return _Scope()
-    rows = sit.housing["_row"] if "_row" in sit.housing.columns else None
-    if rows is None:
-        return _Scope()
-    base_row = pd.to_numeric(rows, errors="coerce").fillna(-1).to_numpy(dtype=np.int64)
-    row_map = np.full(prev.n_housing, -1, dtype=np.int64)
-    old = base_row >= 0
-    row_map[base_row[old]] = np.flatnonzero(old)
-    touched = {
-        "bike": touched_nodes(base, net, edge_map, "bike"),
-        "walk": touched_nodes(base, net, edge_map, "walk"),
-        "distance": touched_nodes(base, net, edge_map, "bike", distance=True),
-    }
-    return _Scope(previous=prev, edge_map=edge_map, touched=touched, row_map=row_map,
-                  new_rows=np.flatnonzero(~old))
-
-
-def _same_measure(a: Any, b: Any) -> bool:
-    """The parameters shaping opportunity access and commuting are equal."""
-    return (
-        tuple(a.bike_thresholds_min) == tuple(b.bike_thresholds_min)
-        and tuple(a.walk_thresholds_m) == tuple(b.walk_thresholds_m)
-        and dict(a.speeds_kmh) == dict(b.speeds_kmh)
-        and a.walking_speed_kmh == b.walking_speed_kmh
-        and a.max_snap_m == b.max_snap_m
-    )
-
-
-def _unchanged(sit: Any, dw: pd.DataFrame, inputs: OpportunityInputs, scope: _Scope) -> bool:
-    """Nothing the opportunity outcome reads differs from the base (e.g. a mobipunt edit)."""
-    prev = scope.previous
-    if prev is None or scope.row_map is None or scope.new_rows is None or len(scope.new_rows):
-        return False
-    if any(len(t) for t in scope.touched.values()):
-        return False
-    if len(dw) != prev.n_housing or not np.array_equal(scope.row_map, np.arange(prev.n_housing)):
-        return False
-    if not np.array_equal(dw["dwellings"].to_numpy(dtype=float), prev.dwellings) or not np.array_equal(
-        dw["nis"].astype(str).to_numpy(), prev.nis
-    ):
-        return False
-    if changed_points(prev.housing_att, sit.housing_att, scope.edge_map).any():
-        return False
-    for s in inputs.sets:
-        if s.kind not in prev.opp_att or changed_points(prev.opp_att[s.kind], s.att, scope.edge_map).any():
-            return False
-    return {s.kind for s in inputs.sets} == set(prev.opp_att)
-
-
 def evaluate_opportunities(
     sit: Any,
     dw: pd.DataFrame,
@@ -606,8 +491,8 @@ def evaluate_opportunities(
     if inputs is None:
         return None
     task = task or Task()
-    scope = _scope(sit, dw, previous)
-    if previous is not None and _unchanged(sit, dw, inputs, scope):
+    scope = scope_of(sit, dw, previous)
+    if previous is not None and unchanged(sit, dw, inputs, scope):
         task.report(1.0, "access to opportunities")
         return replace(previous, reuse=None, work={"unchanged": 1})
     task.report(0.0, "access to opportunities")
