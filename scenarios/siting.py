@@ -318,7 +318,9 @@ def suggest_sites_in(
     task.report(0.05, "current coverage")
 
     mobi_ok = sit.mobipunten["hoppin_type"].isin(list(params.mobipunt_types)).to_numpy()
-    current = nearest_destination(net, h_att, sit.mobipunt_att.subset(mobi_ok), mode="bike")
+    # Only whether a dwelling is within the limit matters: a bounded search
+    # gives the same costs up to it.
+    current = nearest_destination(net, h_att, sit.mobipunt_att.subset(mobi_ok), mode="bike", limit=limit_s)
     covered = current.cost <= limit_s
     sets = coverage_sets(net, h_att, c_att, limit_s=limit_s, task=task.sub(0.05, 0.9))
     chosen, gains, evaluations = celf(sets, dwellings, covered, k)
