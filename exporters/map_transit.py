@@ -49,6 +49,7 @@ __all__ = [
     "has_transit",
     "pt_window",
     "transit_key_figures",
+    "transit_key_specs",
 ]
 
 #: Trains per hour from which a station's square has its largest size.
