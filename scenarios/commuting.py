@@ -43,7 +43,6 @@ from slimmeregio.scenarios.kernel import (
     TIE_EPS,
     ArcGraph,
     NearestResult,
-    flows_to_nearest,
     same_edge_pairs,
     with_destinations,
 )
@@ -54,6 +53,7 @@ __all__ = [
     "MAX_UPTAKE_KM",
     "PRESETS",
     "RouteTrees",
+    "TreeArcs",
     "UptakeModel",
     "all_presets",
     "assign_routes",
@@ -265,8 +265,15 @@ class RouteTrees:
         limit_m: float = MAX_UPTAKE_KM * 1000.0,
         batch: int = 8,
         check: Callable[[], None] | None = None,
+        known: dict[int, tuple[np.ndarray, np.ndarray]] | None = None,
+        known_arcs: dict[int, TreeArcs] | None = None,
     ) -> None:
+        """``known``: trees of destinations an edit cannot have changed
+        (``(dist, pred)`` on this network's numbering, see
+        :mod:`opportunity_reuse`), ``known_arcs`` their :class:`TreeArcs`;
+        only the others are searched."""
         self.check = check
+        self.arcs: dict[int, TreeArcs] = dict(known_arcs or {})
         self.network = distance_network(network)
         self.sources = sources
         self.destinations = destinations
@@ -279,16 +286,22 @@ class RouteTrees:
         self.graph = graph
         n = self.network.n_nodes
         self.starts = _SourceStarts(self.network, sources, destinations)
-        for first in range(0, len(d_ok), batch):
+        known = known or {}
+        todo = np.array([p for p, j in enumerate(d_ok) if int(j) not in known], dtype=np.int64)
+        for first in range(0, len(todo), batch):
             if check is not None:
                 check()
-            chunk = [int(j) for j in d_ok[first:first + batch]]
+            pos = todo[first:first + batch]
             dist, pred = csgraph.dijkstra(
-                graph.matrix, directed=True, indices=n + np.arange(first, first + len(chunk)),
-                return_predecessors=True, limit=limit_m,
+                graph.matrix, directed=True, indices=n + pos, return_predecessors=True, limit=limit_m,
             )
-            for row, j in enumerate(chunk):
-                self.trees[j] = (dist[row], pred[row].astype(np.int32))
+            dist, pred = np.atleast_2d(dist), np.atleast_2d(pred)
+            for row, p in enumerate(pos):
+                self.trees[int(d_ok[p])] = (dist[row], pred[row].astype(np.int32))
+        for j in d_ok:
+            if int(j) in known:
+                self.trees[int(j)] = known[int(j)]
+        self.trees = {int(j): self.trees[int(j)] for j in d_ok}
 
     def _result(self, j: int) -> NearestResult:
         """Every source's route start towards ``j`` (kept after the first call)."""
@@ -320,8 +333,87 @@ class RouteTrees:
             tree = self.trees.get(int(j))
             if tree is None or not (w > 0).any():
                 continue
-            total += flows_to_nearest(self.network, self.sources, self._result(int(j)), w)
+            total += _tree_flows(self.network.n_edges, self._result(int(j)), w, self.tree_arcs(int(j)))
         return total
+
+    def tree_arcs(self, j: int) -> TreeArcs:
+        """The arcs of ``j``'s tree (kept after the first call)."""
+        arcs = self.arcs.get(j)
+        if arcs is None:
+            assert self.graph is not None
+            dist, pred = self.trees[j]
+            arcs = self.arcs[j] = TreeArcs.of(self.graph, dist, pred.astype(np.int64))
+        return arcs
+
+
+@dataclass(frozen=True, eq=False)
+class TreeArcs:
+    """One search tree's nodes, children before parents, and per node the
+    edge of its arc towards the root and whether that arc rides a positive
+    length (what :func:`~kernel.flows_to_nearest` looks up per call)."""
+
+    in_tree: np.ndarray
+    order: np.ndarray
+    edge: np.ndarray
+    ridden: np.ndarray
+
+    @classmethod
+    def of(cls, graph: ArcGraph, dist: np.ndarray, pred: np.ndarray) -> TreeArcs:
+        in_tree = np.flatnonzero((pred >= 0) & np.isfinite(dist))
+        order = in_tree[np.argsort(-dist[in_tree], kind="stable")]
+        edge = np.full(len(pred), -1, dtype=np.int64)
+        ridden = np.zeros(len(pred), bool)
+        if len(in_tree):
+            # Travel arc x -> pred[x] is stored reversed: row pred[x], col x.
+            edge[in_tree] = graph.edge_of(pred[in_tree], in_tree)
+            ridden[in_tree] = graph.ridden_of(pred[in_tree], in_tree)
+        return cls(in_tree, order, edge, ridden)
+
+    def renumbered(self, edge_map: np.ndarray | None) -> TreeArcs:
+        """The same tree on a scenario network whose edges ``edge_map`` renumbers."""
+        if edge_map is None:
+            return self
+        edge = np.where(self.edge >= 0, edge_map[np.maximum(self.edge, 0)], -1)
+        return TreeArcs(self.in_tree, self.order, edge, self.ridden)
+
+
+def _tree_flows(n_edges: int, result: NearestResult, weights: np.ndarray, arcs: TreeArcs) -> np.ndarray:
+    """:func:`~kernel.flows_to_nearest` with the tree's arcs looked up once
+    (:class:`TreeArcs`): the same operations in the same order, so the same
+    flows."""
+    flow = np.zeros(n_edges)
+    hit = result.dest >= 0
+    w = np.where(hit, np.asarray(weights, dtype=float), 0.0)
+    via = hit & (result.entry >= 0)
+    assert result.src_edge is not None and result.src_ridden is not None
+    src_edge = result.src_edge
+    # The source's own edge carries it where the route rides part of it,
+    # unless (a point at a node) the route leaves that node along the same
+    # edge, which the tree counts already.
+    own = hit & result.src_ridden
+    starts = np.flatnonzero(via & own)
+    first = result.pred[result.entry[starts]]
+    leaves = first >= 0
+    same = np.zeros(len(starts), bool)
+    if leaves.any():
+        cols = result.entry[starts[leaves]]
+        same[leaves] = (arcs.edge[cols] == src_edge[starts[leaves]]) & arcs.ridden[cols]
+    own[starts[same]] = False
+    np.add.at(flow, src_edge[own], w[own])
+    load = np.zeros(len(result.dist))
+    np.add.at(load, result.entry[via], w[via])
+    pred_list = result.pred.tolist()
+    load_list = load.tolist()
+    for x in arcs.order.tolist():
+        if load_list[x]:
+            load_list[pred_list[x]] += load_list[x]
+    load = np.asarray(load_list)
+    in_tree = arcs.in_tree
+    carrying = in_tree[load[in_tree] > 0]
+    if len(carrying):
+        rides = arcs.ridden[carrying]
+        np.add.at(flow, arcs.edge[carrying][rides], load[carrying][rides])
+    return flow
 
 
 def assign_routes(

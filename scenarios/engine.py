@@ -522,6 +522,7 @@ def evaluate(
         reuse = Reuse(
             service_areas=dict(zip(areas["mobipunt_id"].astype(str), areas.geometry.values, strict=True)),
             directness=base_eval.network.directness if network_detail else None,
+            opportunities=base_eval.opportunities,
             nearest=dict(base._kept) or None,
         )
     t0 = time.perf_counter()

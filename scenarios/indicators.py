@@ -107,6 +107,8 @@ class Reuse:
 
     service_areas: dict[str, Any]
     directness: pd.DataFrame | None
+    #: The base's :class:`~scenarios.opportunity_eval.OpportunityOutcome` (its kept searches).
+    opportunities: Any | None = None
     #: The base's nearest-destination computations per (target, mode), for repairs
     #: (see :mod:`scenarios.incremental`).
     nearest: dict[tuple[str, str], KeptNearest] | None = None
@@ -273,7 +275,8 @@ def evaluate_situation(
     t_opp = time.perf_counter()
     # Quick previews (network_detail=False) leave opportunity access and commuting out.
     opportunities = evaluate_opportunities(
-        sit, dw, sit.opportunities if network_detail else None, task=task.sub(0.55, 0.65)
+        sit, dw, sit.opportunities if network_detail else None, task=task.sub(0.55, 0.65),
+        previous=reuse.opportunities if reuse is not None else None,
     )
     dw, municipalities, links = merge_outcome(opportunities, dw, region, municipalities, links)
     timings["opportunities"] = time.perf_counter() - t_opp

@@ -25,17 +25,19 @@ per source.
 from __future__ import annotations
 
 import math
-from collections.abc import Callable, Iterator, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass
 
 import numpy as np
+from scipy.sparse import csgraph
 
 from slimmeregio.scenarios.attach import Attachment, connector_cost, entry_costs, part_cost
-from slimmeregio.scenarios.kernel import iter_reach, same_edge_pairs
+from slimmeregio.scenarios.kernel import same_edge_pairs, with_destinations
 from slimmeregio.scenarios.network import Network
 
 __all__ = [
     "Access",
+    "accumulate_access",
     "cost_chunks",
     "sparse_costs",
     "decay_beta",
@@ -83,13 +85,21 @@ def sparse_costs(
     mode: str,
     limit: float,
     batch: int = 16,
+    only: np.ndarray | None = None,
+    reached: dict[int, np.ndarray] | None = None,
 ) -> Iterator[tuple[int, np.ndarray, np.ndarray]]:
     """Yield ``(opportunity, sources, costs)`` per reachable opportunity.
 
     ``sources`` (ascending indices) are the source points within ``limit``
     of that opportunity and ``costs`` their network costs; the others are
     out of reach. Work per opportunity follows the area its bounded search
-    reached, not the whole region.
+    reached, not the whole region. Opportunities come in ascending order.
+
+    ``only``: indices of the opportunities to search (default all);
+    ``reached``: filled with, per opportunity searched, the network nodes
+    its bounded search reached (a boolean mask), which is what a scenario
+    needs to know whether an edit can change that search
+    (:mod:`opportunity_reuse`).
     """
     if len(sources) == 0 or not opportunities.reachable.any():
         return
@@ -117,7 +127,9 @@ def sparse_costs(
         for j in np.unique(opp):
             sel = opp == j
             direct[int(j)] = (s_owner[s_rows[sel]], cost[sel])
-    for j, row in iter_reach(network, opportunities, mode=mode, limit=limit, batch=batch):
+    for j, row in _reach_rows(network, opportunities, mode=mode, limit=limit, batch=batch, only=only):
+        if reached is not None:
+            reached[j] = np.isfinite(row)
         du, dv = row[nu], row[nv]
         live = np.flatnonzero(np.isfinite(du) | np.isfinite(dv))
         c = np.minimum(base_u[live] + du[live], base_v[live] + dv[live])
@@ -135,6 +147,22 @@ def sparse_costs(
         owners, best = lo[first], np.minimum.reduceat(c, first)
         keep = best <= limit
         yield j, owners[keep], best[keep]
+
+
+def _reach_rows(
+    network: Network, dests: Attachment, *, mode: str, limit: float, batch: int, only: np.ndarray | None
+) -> Iterator[tuple[int, np.ndarray]]:
+    """``(destination, node costs)`` of each reachable destination (in ``only``), ascending."""
+    n = network.n_nodes
+    graph, d_ok = with_destinations(network, dests, mode)
+    pos = np.arange(len(d_ok))
+    if only is not None:
+        pos = pos[np.isin(d_ok, np.asarray(only, dtype=np.int64))]
+    for start in range(0, len(pos), batch):
+        chunk = pos[start:start + batch]
+        dist = np.atleast_2d(csgraph.dijkstra(graph.matrix, directed=True, indices=n + chunk, limit=limit))
+        for row, p in zip(dist, chunk, strict=True):
+            yield int(d_ok[p]), row[:n]
 
 
 def cost_chunks(
@@ -193,15 +221,39 @@ def opportunity_access(
         Called once per opportunity; raises to cancel (``Task.check``).
     """
     thr = tuple(float(t) for t in thresholds)
-    ns = len(sources)
-    weights = np.asarray(weights, dtype=float)
     bound = float(limit) if limit is not None else max([*thr, 8.0 * half_life])
+    searches = sparse_costs(network, sources, opportunities, mode=mode, limit=bound)
+    return accumulate_access(
+        len(sources), sources.reachable, searches, weights, thresholds=thr, half_life=half_life, k=k, check=check
+    )
+
+
+def accumulate_access(
+    ns: int,
+    reachable: np.ndarray,
+    searches: Iterable[tuple[int, np.ndarray, np.ndarray]],
+    weights: np.ndarray,
+    *,
+    thresholds: Sequence[float],
+    half_life: float,
+    k: int = 1,
+    check: Callable[[], None] | None = None,
+) -> Access:
+    """:class:`Access` of ``ns`` sources from per-opportunity search results.
+
+    ``searches`` yields ``(opportunity, sources, costs)`` as
+    :func:`sparse_costs` does, in ascending opportunity order (the order
+    fixes the floating-point sums, so equal inputs give equal results);
+    ``reachable``: per source, attached to the network.
+    """
+    thr = tuple(float(t) for t in thresholds)
+    weights = np.asarray(weights, dtype=float)
     beta = decay_beta(half_life)
     cumulative = np.zeros((ns, len(thr)))
     potential = np.zeros(ns)
     k = max(1, int(k))
     best = np.full((ns, k), np.inf)
-    for j, owners, costs in sparse_costs(network, sources, opportunities, mode=mode, limit=bound):
+    for j, owners, costs in searches:
         if check is not None:
             check()
         if len(owners) == 0:
@@ -214,5 +266,5 @@ def opportunity_access(
         merged = np.column_stack([best[owners], costs])
         best[owners] = np.sort(merged, axis=1)[:, :k]
     kth = np.sort(best, axis=1)[:, k - 1] if ns else np.zeros(0)
-    kth = np.where(sources.reachable, kth, np.nan)
+    kth = np.where(reachable, kth, np.nan)
     return Access(thr, cumulative, potential, kth)

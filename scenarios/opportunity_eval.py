@@ -54,7 +54,17 @@ from slimmeregio.scenarios.commuting import (
     gravity_model,
 )
 from slimmeregio.scenarios.network import Network
-from slimmeregio.scenarios.opportunities import opportunity_access
+from slimmeregio.scenarios.opportunities import accumulate_access, sparse_costs
+from slimmeregio.scenarios.opportunity_reuse import (
+    AccessMemo,
+    ReuseState,
+    Scope,
+    TreeMemo,
+    changed_points,
+    known_trees,
+    scope_of,
+    unchanged,
+)
 
 __all__ = [
     "BIKE_HALF_LIFE_MIN",
@@ -161,6 +171,13 @@ class OpportunityOutcome:
     od: pd.DataFrame | None
     notes: dict[str, dict[str, str]]
     park_routes: dict[str, tuple[np.ndarray, np.ndarray]] = field(default_factory=dict)
+    #: A base evaluation's searches and trees, for scenarios to reuse
+    #: (:mod:`opportunity_reuse`); None for scenario evaluations.
+    reuse: ReuseState | None = None
+    #: Searches and route trees run and reused (``access_searched``,
+    #: ``access_reused``, ``trees_searched``, ``trees_reused``; ``unchanged``:
+    #: 1 when the base's outcome was taken over whole).
+    work: dict[str, int] = field(default_factory=dict)
 
 
 def _point_of(geoms: np.ndarray) -> np.ndarray:
@@ -269,26 +286,28 @@ def _weighted_median(values: np.ndarray, weights: np.ndarray) -> float:
 
 
 def _access_columns(
-    sit: Any, sets: Iterable[OpportunitySet], check: Callable[[], None] | None = None
+    sit: Any,
+    sets: Iterable[OpportunitySet],
+    check: Callable[[], None] | None = None,
+    *,
+    scope: Scope | None = None,
 ) -> tuple[dict[str, np.ndarray], dict[str, str]]:
     """Per-dwelling access columns and, per column, how it aggregates (``mean``/``median``)."""
     params = sit.parameters
-    net = sit.network
-    h_att = sit.housing_att
     columns: dict[str, np.ndarray] = {}
     how: dict[str, str] = {}
     for s in sets:
         w = s.frame["weight"].to_numpy(dtype=float)
-        bike = opportunity_access(
-            net, h_att, s.att, w, mode="bike",
+        bike = _access(
+            sit, s, "bike", w, scope=scope, check=check,
             thresholds=[60.0 * t for t in params.bike_thresholds_min],
-            half_life=60.0 * BIKE_HALF_LIFE_MIN, k=NEAREST_K, check=check,
+            half_life=60.0 * BIKE_HALF_LIFE_MIN,
             limit=max(60.0 * max(params.bike_thresholds_min), 60.0 * HALF_LIVES_SEARCHED * BIKE_HALF_LIFE_MIN),
         )
-        walk = opportunity_access(
-            net, h_att, s.att, w, mode="walk",
+        walk = _access(
+            sit, s, "walk", w, scope=scope, check=check,
             thresholds=list(params.walk_thresholds_m),
-            half_life=WALK_HALF_LIFE_M, k=NEAREST_K, check=check,
+            half_life=WALK_HALF_LIFE_M,
             limit=max(max(params.walk_thresholds_m), HALF_LIVES_SEARCHED * WALK_HALF_LIFE_M),
         )
         for t, minutes in enumerate(params.bike_thresholds_min):
@@ -302,6 +321,74 @@ def _access_columns(
     for key in columns:
         how[key] = "median" if f"_k{NEAREST_K}_" in key else "mean"
     return columns, how
+
+
+def _access(
+    sit: Any,
+    s: OpportunitySet,
+    mode: str,
+    weights: np.ndarray,
+    *,
+    scope: Scope | None,
+    thresholds: list[float],
+    half_life: float,
+    limit: float,
+    check: Callable[[], None] | None,
+) -> Any:
+    net, h_att = sit.network, sit.housing_att
+    prev = scope.previous if scope is not None else None
+    memo = prev.access.get((s.kind, mode)) if prev is not None else None
+    if memo is None or prev is None or scope is None or scope.row_map is None:
+        reached: dict[int, np.ndarray] | None = None
+        searches: Iterable[tuple[int, np.ndarray, np.ndarray]]
+        if scope is None or scope.record is None:
+            searches = sparse_costs(net, h_att, s.att, mode=mode, limit=limit)
+        else:
+            reached = {}
+            kept = list(sparse_costs(net, h_att, s.att, mode=mode, limit=limit, reached=reached))
+            mask = np.zeros((len(s.att), net.n_nodes), bool)
+            for j, row in reached.items():
+                mask[j] = row
+            scope.record.access[(s.kind, mode)] = AccessMemo({j: (o, c) for j, o, c in kept}, mask)
+            scope.record.opp_att[s.kind] = s.att
+            searches = kept
+        if scope is not None:
+            scope.count("access_searched", int(s.att.reachable.sum()))
+        return accumulate_access(len(h_att), h_att.reachable, searches, weights, thresholds=thresholds,
+                                 half_life=half_life, k=NEAREST_K, check=check)
+    affected = changed_points(prev.opp_att[s.kind], s.att, scope.edge_map)
+    touched = scope.touched[mode]
+    if len(touched):
+        affected |= memo.reached[:, touched].any(axis=1)
+    new_rows = scope.new_rows if scope.new_rows is not None else np.zeros(0, np.int64)
+    if len(new_rows):
+        # Dwellings attached anew: every search reaching one of their edges,
+        # or sharing an edge with them, is run again.
+        owner, flat = h_att.subset(new_rows).expand()
+        edges = flat.edge[flat.edge >= 0]
+        ends = np.concatenate([net.u[edges], net.v[edges]])
+        ends = ends[ends < memo.reached.shape[1]]
+        if len(ends):
+            affected |= memo.reached[:, ends].any(axis=1)
+        o_owner, o_flat = s.att.expand()
+        affected[o_owner[np.isin(o_flat.edge, edges)]] = True
+    again = np.flatnonzero(affected)
+    fresh = {j: (o, c) for j, o, c in sparse_costs(net, h_att, s.att, mode=mode, limit=limit, only=again)}
+    row_map = scope.row_map
+    merged: dict[int, tuple[np.ndarray, np.ndarray]] = dict(fresh)
+    reused = 0
+    for j, (owners, costs) in memo.results.items():
+        if affected[j]:
+            continue
+        rows = row_map[owners]
+        keep = rows >= 0
+        merged[j] = (rows[keep], costs[keep]) if not keep.all() else (rows, costs)
+        reused += 1
+    scope.count("access_reused", reused)
+    scope.count("access_searched", len(fresh))
+    searches = ((j, *merged[j]) for j in sorted(merged))
+    return accumulate_access(len(h_att), h_att.reachable, searches, weights, thresholds=thresholds,
+                             half_life=half_life, k=NEAREST_K, check=check)
 
 
 def _trip_matrix(
@@ -343,45 +430,77 @@ def _trip_matrix(
 
 
 def _commuting(
-    sit: Any, dw: pd.DataFrame, inputs: OpportunityInputs, check: Callable[[], None] | None = None
+    sit: Any, dw: pd.DataFrame, inputs: OpportunityInputs, check: Callable[[], None] | None = None,
+    scope: Scope | None = None,
 ) -> dict[str, Any] | None:
     jobs = inputs.get("jobs")
     if jobs is None or not jobs.att.reachable.any():
         return None
-    trees = RouteTrees(sit.network, sit.housing_att, jobs.att, check=check)
+    known, known_arcs = known_trees(sit, jobs, scope)
+    trees = RouteTrees(sit.network, sit.housing_att, jobs.att, check=check, known=known, known_arcs=known_arcs)
+    if scope is not None:
+        scope.count("trees_reused", len(known))
+        scope.count("trees_searched", len(trees.trees) - len(known))
+        if scope.record is not None:
+            d_ok = np.flatnonzero(jobs.att.reachable)
+            vpos = np.full(len(jobs.att), -1, dtype=np.int64)
+            vpos[d_ok] = np.arange(len(d_ok))
+            # The arcs dict fills as the flows are assigned below.
+            scope.record.trees = TreeMemo(dict(trees.trees), vpos, jobs.att, trees.arcs)
     cost_km = trees.distances_m() / 1000.0
     trips, bikes, notes = _trip_matrix(dw, jobs, inputs.od, cost_km)
     trips = np.where(np.isfinite(cost_km), trips, 0.0)
     per_preset = all_presets(trips, cost_km, current_cyclists=bikes)
     headline = per_preset[HEADLINE_PRESET]
-    link_flow = trees.assign((j, headline[:, j]) for j in range(len(jobs.frame)))
     ids = jobs.frame["opp_id"].astype(str).to_numpy()
-    busiest = np.argsort(-headline.sum(axis=0), kind="stable")[:PARK_PAGES]
+    busiest = [int(j) for j in np.argsort(-headline.sum(axis=0), kind="stable")[:PARK_PAGES]
+               if headline[:, j].sum() > 0]
+    # One assignment per workplace: the busiest keep theirs for their pages
+    # (summed in workplace order, as trees.assign over all of them would).
+    link_flow = np.zeros(sit.network.n_edges)
+    own: dict[int, np.ndarray] = {}
+    for j in range(len(jobs.frame)):
+        flow_j = trees.assign([(j, headline[:, j])])
+        link_flow += flow_j
+        if j in busiest:
+            own[j] = flow_j
     park_routes = {
-        str(ids[j]): (trees.assign([(int(j), headline[:, j])]).astype(np.float32), headline[:, j].astype(np.float32))
-        for j in busiest if headline[:, j].sum() > 0
+        str(ids[j]): (own[j].astype(np.float32), headline[:, j].astype(np.float32)) for j in busiest
     }
     return {"trips": trips, "cost_km": cost_km, "cyclists": per_preset, "link_flow": link_flow,
             "jobs": jobs, "notes": notes, "park_routes": park_routes}
 
 
 def evaluate_opportunities(
-    sit: Any, dw: pd.DataFrame, inputs: OpportunityInputs | None, *, task: Task | None = None
+    sit: Any,
+    dw: pd.DataFrame,
+    inputs: OpportunityInputs | None,
+    *,
+    task: Task | None = None,
+    previous: OpportunityOutcome | None = None,
 ) -> OpportunityOutcome | None:
     """Access and commuting indicators of one situation (None without opportunity data).
 
     ``sit``: the :class:`~slimmeregio.scenarios.indicators.Situation`;
     ``dw``: its per-dwelling frame (``dwellings``, ``nis``, ``reachable``).
+    ``previous``: the base's outcome, whose searches and route trees a
+    scenario takes over where its edits cannot reach them (the result equals
+    a recomputation exactly, see :mod:`opportunity_reuse`); a base
+    evaluation (``sit.scenario`` None) keeps them in its outcome.
     """
     if inputs is None:
         return None
     task = task or Task()
+    scope = scope_of(sit, dw, previous)
+    if previous is not None and unchanged(sit, dw, inputs, scope):
+        task.report(1.0, "access to opportunities")
+        return replace(previous, reuse=None, work={"unchanged": 1})
     task.report(0.0, "access to opportunities")
-    columns, how = _access_columns(sit, inputs.sets, task.check)
+    columns, how = _access_columns(sit, inputs.sets, task.check, scope=scope)
     dwellings = dw["dwellings"].to_numpy(dtype=float)
     nis = dw["nis"].astype(str).to_numpy()
     task.report(0.5, "commuting")
-    commute = _commuting(sit, dw, inputs, task.check)
+    commute = _commuting(sit, dw, inputs, task.check, scope)
     per_dwelling: dict[str, np.ndarray] = dict(columns)
     if commute is not None:
         per_dwelling["commuters"] = commute["trips"].sum(axis=1)
@@ -412,27 +531,36 @@ def evaluate_opportunities(
         rows.append({"nis": str(code), **indicators(np.flatnonzero(nis == code))})
     municipalities = pd.DataFrame(rows)
     link_flow = commute["link_flow"] if commute is not None else np.zeros(sit.network.n_edges)
-    workplaces = od_table = None
-    notes: dict[str, dict[str, str]] = {}
-    if commute is not None:
-        jobs = commute["jobs"]
-        trips = commute["trips"]
-        workplaces = jobs.frame.rename(columns={"weight": "jobs"}).copy()
-        workplaces["reachable"] = jobs.att.reachable
-        workplaces["commuters"] = trips.sum(axis=0)
-        for p, values in commute["cyclists"].items():
-            workplaces[f"bike_commuters_{p}"] = values.sum(axis=0)
-        od_table = _od_summary(nis, jobs, trips, commute["cost_km"], commute["cyclists"])
-        notes.update(commute["notes"])
-        unreachable = int((~jobs.att.reachable).sum())
-        if unreachable:
-            notes["workplaces_unreachable"] = {
-                "nl": f"{unreachable} werkplaatsen liggen te ver van het fietsnetwerk en krijgen geen pendelaars.",
-                "en": f"{unreachable} workplaces lie too far from the bike network and get no commuters.",
-            }
+    workplaces, od_table, notes = _commute_tables(commute, nis)
     park_routes = commute["park_routes"] if commute is not None else {}
-    return OpportunityOutcome(per_dwelling, region, municipalities, link_flow, workplaces, od_table, notes,
-                              park_routes)
+    out = OpportunityOutcome(per_dwelling, region, municipalities, link_flow, workplaces, od_table, notes,
+                             park_routes, reuse=scope.record, work=dict(scope.counts))
+    return out
+
+
+def _commute_tables(
+    commute: dict[str, Any] | None, nis: np.ndarray
+) -> tuple[gpd.GeoDataFrame | None, pd.DataFrame | None, dict[str, dict[str, str]]]:
+    """Per workplace and per OD pair tables, and the commuting notes."""
+    notes: dict[str, dict[str, str]] = {}
+    if commute is None:
+        return None, None, notes
+    jobs = commute["jobs"]
+    trips = commute["trips"]
+    workplaces = jobs.frame.rename(columns={"weight": "jobs"}).copy()
+    workplaces["reachable"] = jobs.att.reachable
+    workplaces["commuters"] = trips.sum(axis=0)
+    for p, values in commute["cyclists"].items():
+        workplaces[f"bike_commuters_{p}"] = values.sum(axis=0)
+    od_table = _od_summary(nis, jobs, trips, commute["cost_km"], commute["cyclists"])
+    notes.update(commute["notes"])
+    unreachable = int((~jobs.att.reachable).sum())
+    if unreachable:
+        notes["workplaces_unreachable"] = {
+            "nl": f"{unreachable} werkplaatsen liggen te ver van het fietsnetwerk en krijgen geen pendelaars.",
+            "en": f"{unreachable} workplaces lie too far from the bike network and get no commuters.",
+        }
+    return workplaces, od_table, notes
 
 
 def _od_summary(

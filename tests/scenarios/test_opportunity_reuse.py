@@ -1,0 +1,181 @@
+"""A scenario's opportunity access and commuting, reusing the base's searches, equal a recomputation.
+
+The engine evaluates a scenario by taking over the base's bounded searches
+and route trees its edits cannot reach (:mod:`scenarios.opportunity_reuse`);
+here every result is compared with :func:`evaluate_opportunities` run from
+scratch on the same situation (no base to reuse), on the embedded region.
+The code path of each reused search is the one that produced it, so the
+comparison is exact (``np.array_equal``), no tolerance.
+"""
+
+from __future__ import annotations
+
+import math
+
+import numpy as np
+import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from slimmeregio.scenarios.engine import evaluate, situation
+from slimmeregio.scenarios.model import (
+    AddHousing,
+    AddLink,
+    AddMobipunt,
+    MoveMobipunt,
+    RemoveHousing,
+    RemoveLink,
+    Scenario,
+    UpgradeLink,
+)
+from slimmeregio.scenarios.network import Network
+from slimmeregio.scenarios.opportunity_eval import evaluate_opportunities
+from slimmeregio.scenarios.opportunity_reuse import renumber_tree, touched_nodes
+
+WHO = {"author": "test", "reason": "test"}
+
+
+def _assert_same(incremental, scratch) -> None:
+    assert set(incremental.dwelling_columns) == set(scratch.dwelling_columns)
+    for key, values in scratch.dwelling_columns.items():
+        assert np.array_equal(incremental.dwelling_columns[key], values, equal_nan=True), key
+    assert set(incremental.region) == set(scratch.region)
+    for key, value in scratch.region.items():
+        other = incremental.region[key]
+        assert other == value or (math.isnan(other) and math.isnan(value)), key
+    assert np.array_equal(incremental.link_flow, scratch.link_flow)
+    assert incremental.municipalities.equals(scratch.municipalities)
+    if scratch.od is not None:
+        assert incremental.od.equals(scratch.od)
+        assert incremental.workplaces.drop(columns="geometry").equals(scratch.workplaces.drop(columns="geometry"))
+
+
+def _scratch(base, scenario, ev):
+    sit = situation(base, scenario)
+    return evaluate_opportunities(sit, ev.dwellings, sit.opportunities)
+
+
+@st.composite
+def _edits(draw, base):
+    net: Network = base.inputs.network
+    ids = np.unique(net.link_id)
+    housing = base.inputs.housing
+    mobi = base.inputs.mobipunten
+    mods = []
+    for i in range(draw(st.integers(1, 3))):
+        kind = draw(st.sampled_from(["add_link", "remove", "slow", "fast", "add_mobi", "move_mobi", "housing",
+                                     "remove_housing"]))
+        node = draw(st.integers(0, net.n_nodes - 1))
+        x, y = (float(c) for c in net.node_xy[node])
+        dx, dy = draw(st.floats(-600, 600)), draw(st.floats(-600, 600))
+        if kind == "add_link" and abs(dx) + abs(dy) > 20:
+            mods.append(AddLink(coords=((x, y), (x + dx, y + dy)), link_class="bovenlokaal", **WHO))
+        elif kind == "remove":
+            mods.append(RemoveLink(link_ids=(int(ids[draw(st.integers(0, len(ids) - 1))]),), **WHO))
+        elif kind in ("slow", "fast"):
+            speed = 6.0 if kind == "slow" else 30.0
+            mods.append(UpgradeLink(link_ids=(int(ids[draw(st.integers(0, len(ids) - 1))]),),
+                                    speed_kmh=speed, **WHO))
+        elif kind == "add_mobi":
+            mods.append(AddMobipunt(x=x + dx, y=y + dy, name=f"t{i}", hoppin_type="buurt", **WHO))
+        elif kind == "move_mobi":
+            row = draw(st.integers(0, len(mobi) - 1))
+            mods.append(MoveMobipunt(mobipunt_id=str(mobi["mobipunt_id"].iloc[row]), x=x, y=y, **WHO))
+        elif kind == "housing":
+            mods.append(AddHousing(x=x + dx / 4, y=y + dy / 4, dwellings=draw(st.integers(1, 300)), **WHO))
+        elif kind == "remove_housing":
+            row = draw(st.integers(0, len(housing) - 1))
+            mods.append(RemoveHousing(housing_ids=(str(housing["housing_id"].iloc[row]),), **WHO))
+    # Only one edit per mobipunt / housing id (the scenario model rejects repeats).
+    seen: set[str] = set()
+    unique = []
+    for m in mods:
+        key = getattr(m, "mobipunt_id", None) or str(getattr(m, "housing_ids", "")) or repr(m)
+        if key not in seen:
+            seen.add(key)
+            unique.append(m)
+    return Scenario(name="random", modifications=tuple(unique))
+
+
+@pytest.mark.slow
+def test_random_scenarios_reuse_equals_recomputation(region_base) -> None:
+    evaluate(region_base)  # the base keeps its searches
+
+    @settings(max_examples=8, deadline=None, derandomize=True,
+              suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large])
+    @given(data=st.data())
+    def check(data) -> None:
+        scenario = data.draw(_edits(region_base))
+        ev = evaluate(region_base, scenario, service_areas=False)
+        _assert_same(ev.opportunities, _scratch(region_base, scenario, ev))
+
+    check()
+
+
+def test_edits_reuse_what_they_cannot_reach(region_base) -> None:
+    """A mobipunt move takes over the whole outcome; a new link far from most
+    opportunities re-runs only the searches that reach it; both equal a recomputation."""
+    evaluate(region_base)
+    mobi = region_base.inputs.mobipunten
+    move = Scenario(name="move", modifications=(
+        MoveMobipunt(mobipunt_id=str(mobi["mobipunt_id"].iloc[3]), x=float(mobi.geometry.iloc[3].x) + 300,
+                     y=float(mobi.geometry.iloc[3].y) + 200, **WHO),
+    ))
+    ev = evaluate(region_base, move, service_areas=False)
+    assert ev.opportunities.work == {"unchanged": 1}
+    _assert_same(ev.opportunities, _scratch(region_base, move, ev))
+    net = region_base.inputs.network
+    x, y = (float(c) for c in net.node_xy[net.u[100]])
+    link = Scenario(name="link", modifications=(
+        AddLink(coords=((x, y), (x + 400.0, y + 300.0)), link_class="bovenlokaal", **WHO),
+    ))
+    ev = evaluate(region_base, link, service_areas=False)
+    work = ev.opportunities.work
+    assert work["access_reused"] > 0 and work["access_searched"] > 0
+    _assert_same(ev.opportunities, _scratch(region_base, link, ev))
+
+
+def _line_network(n: int) -> Network:
+    import geopandas as gpd
+    import shapely
+
+    from slimmeregio.layers.model import ANALYSIS_CRS
+    from slimmeregio.scenarios.network import network_from_frame
+
+    lines = [shapely.LineString([(150000.0 + i * 100.0, 170000.0), (150000.0 + (i + 1) * 100.0, 170000.0)])
+             for i in range(n)]
+    return network_from_frame(gpd.GeoDataFrame(geometry=lines, crs=ANALYSIS_CRS))
+
+
+def test_touched_nodes_and_renumbered_trees_by_hand() -> None:
+    """Touched nodes: ends of removed and re-costed edges and base ends of new ones (hand count)."""
+    from dataclasses import replace
+
+    base = _line_network(4)  # nodes along a line, edges 0..3
+    order = np.argsort(base.node_xy[:, 0])
+    # Slow down the edge between the 2nd and 3rd node from the left.
+    a, b = order[1], order[2]
+    e = int(np.flatnonzero(((base.u == a) & (base.v == b)) | ((base.u == b) & (base.v == a)))[0])
+    speeds = base.speed_kmh.copy()
+    speeds[e] = speeds[e] / 2
+    slowed = replace(base, speed_kmh=speeds)
+    assert set(touched_nodes(base, slowed, None, "bike").tolist()) == {int(a), int(b)}
+    assert len(touched_nodes(base, slowed, None, "walk")) == 0  # walking ignores speeds
+    assert len(touched_nodes(base, slowed, None, "bike", distance=True)) == 0  # lengths unchanged
+    # Remove that edge: the base has 4 edges, the scenario 3 (edge e gone).
+    keep = np.flatnonzero(np.arange(base.n_edges) != e)
+    edge_map = np.full(base.n_edges, -1)
+    edge_map[keep] = np.arange(len(keep))
+    removed = replace(
+        base, u=base.u[keep], v=base.v[keep], length=base.length[keep], link_id=base.link_id[keep],
+        link_class=base.link_class[keep], name=base.name[keep], oneway=base.oneway[keep],
+        layer_speed=base.layer_speed[keep], fixed_speed=base.fixed_speed[keep], speed_kmh=base.speed_kmh[keep],
+        geometry=base.geometry[keep], change=base.change[keep],
+    )
+    assert set(touched_nodes(base, removed, edge_map, "walk").tolist()) == {int(a), int(b)}
+    # Renumbering a tree: two new nodes, the root moves from 5 + 0 to 7 + 1.
+    dist = np.array([0.0, 1.0, np.inf, 2.0, 3.0, 0.0])
+    pred = np.array([5, 0, -9999, 1, 3, -9999])
+    d, p = renumber_tree(dist, pred, n_base=5, n_new=7, root_base=5, root_new=8, size=9)
+    assert d.tolist() == [0.0, 1.0, np.inf, 2.0, 3.0, np.inf, np.inf, np.inf, 0.0]
+    assert p.tolist() == [8, 0, -9999, 1, 3, -9999, -9999, -9999, -9999]
