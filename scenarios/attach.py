@@ -42,6 +42,7 @@ __all__ = [
     "connector_cost",
     "entry_costs",
     "part_cost",
+    "spatial_order",
 ]
 
 
@@ -235,6 +236,31 @@ def _primary(
     )
 
 
+def spatial_order(xy: np.ndarray, cell: float = 50.0) -> np.ndarray:
+    """A permutation of the points ``xy`` along a Z-order (Morton) curve.
+
+    Spatial queries run several times faster over points in this order (the
+    tree's nodes stay in cache from one point to the next); the results are
+    the same in any order.
+    """
+    xy = np.asarray(xy, dtype=float).reshape(-1, 2)
+    if len(xy) < 2:
+        return np.arange(len(xy))
+    ok = np.isfinite(xy).all(axis=1)
+    if not ok.any():
+        return np.arange(len(xy))
+    rel = np.where(ok[:, None], xy - xy[ok].min(axis=0), 0.0)  # points without coordinates first
+    cells = np.clip(np.floor(rel / cell), 0, 0xFFFF).astype(np.int64)
+
+    def spread(v: np.ndarray) -> np.ndarray:
+        v = (v | (v << 8)) & 0x00FF00FF
+        v = (v | (v << 4)) & 0x0F0F0F0F
+        v = (v | (v << 2)) & 0x33333333
+        return (v | (v << 1)) & 0x55555555
+
+    return np.argsort(spread(cells[:, 0]) | (spread(cells[:, 1]) << 1), kind="stable")
+
+
 def attachment_radius(nearest_m: np.ndarray, max_snap_m: float) -> np.ndarray:
     """``max(2 d, d + ATTACH_EXTRA_M)``, at most ``max_snap_m`` (NaN stays NaN)."""
     d = np.asarray(nearest_m, dtype=float)
@@ -254,6 +280,8 @@ def _candidates_within(
     if len(rows) == 0:
         z = np.zeros(0, np.int64)
         return z, z, np.zeros(0), np.zeros(0)
+    order = spatial_order(xy[rows])
+    rows, radius = rows[order], radius[order]
     pts = shapely.points(xy[rows])
     pi, ei = tree.query(pts, predicate="dwithin", distance=radius)
     e = ei if edges is None else edges[ei]
@@ -299,6 +327,7 @@ def attach_points(
             network, ids_arr, xy, z, z, np.zeros(0), np.zeros(0), np.full(k, np.nan), far
         )
     finite = np.flatnonzero(np.isfinite(xy).all(axis=1))
+    finite = finite[spatial_order(xy[finite])]
     pts = shapely.points(xy[finite])
     (pi, _), dist = network.tree.query_nearest(pts, return_distance=True, all_matches=False)
     far[finite[pi]] = dist
@@ -384,6 +413,32 @@ def concat_attachments(parts: list[Attachment]) -> Attachment:
     )
 
 
+def _unchanged(
+    base: Attachment,
+    base_rows: np.ndarray,
+    xy: np.ndarray,
+    ids: np.ndarray,
+    edge_map: np.ndarray | None,
+    new_edges: np.ndarray,
+    fresh: np.ndarray | None,
+) -> bool:
+    """Whether :func:`carry_over` would give ``base`` back: the same points
+    in the same order on the same network, every one carried."""
+    if edge_map is not None or len(new_edges) or base.radius is None or base.cand_owner is None:
+        return False
+    if fresh is not None and np.asarray(fresh, bool).any():
+        return False
+    k = len(base)
+    if len(base_rows) != k or not np.array_equal(base_rows, np.arange(k)):
+        return False
+    if not np.array_equal(xy, base.xy) or not np.array_equal(ids, base.ids):
+        return False
+    # An attached point without a candidate would be attached again.
+    has = np.zeros(k, bool)
+    has[base.cand_owner] = True
+    return bool(np.all(has | ~base.reachable))
+
+
 def carry_over(
     network: Network,
     base: Attachment,
@@ -411,6 +466,8 @@ def carry_over(
     ids = np.asarray(ids, dtype=object)
     k = len(xy)
     base_rows = np.asarray(base_rows, dtype=np.int64)
+    if _unchanged(base, base_rows, xy, ids, edge_map, new_edges, fresh):
+        return base  # what the steps below would rebuild, array for array
     carry = base_rows >= 0
     if fresh is not None:
         carry &= ~np.asarray(fresh, bool)

@@ -49,20 +49,23 @@ def access_changes(base: Evaluation, scenario: Evaluation) -> gpd.GeoDataFrame:
     base (removed housing) loses where it was.
     """
     bd, sd = base.dwellings, scenario.dwellings
-    b_ids = bd["housing_id"].astype(str).to_numpy()
-    s_ids = sd["housing_id"].astype(str).to_numpy()
-    ids = pd.Index(b_ids).append(pd.Index(s_ids[~pd.Index(s_ids).isin(b_ids)]))
-    ib = pd.Index(b_ids).get_indexer(ids)
-    is_ = pd.Index(s_ids).get_indexer(ids)
+    b_ids = bd["housing_id"].astype(str).to_numpy(dtype=object)
+    s_ids = sd["housing_id"].astype(str).to_numpy(dtype=object)
+    nb, ns = len(b_ids), len(s_ids)
+    # Membership through a Python set: pandas' isin on string columns converts
+    # every value to an Arrow scalar (seconds on 300k dwellings).
+    b_set = set(b_ids.tolist())
+    if ns >= nb and np.array_equal(s_ids[:nb], b_ids) and not any(x in b_set for x in s_ids[nb:].tolist()):
+        # The usual case: the scenario keeps the base's housing in order and adds some.
+        ids = pd.Index(s_ids)
+        ib = np.r_[np.arange(nb), np.full(ns - nb, -1)].astype(np.int64)
+        is_ = np.arange(ns, dtype=np.int64)
+    else:
+        only_s = np.fromiter((x not in b_set for x in s_ids.tolist()), dtype=bool, count=ns)
+        ids = pd.Index(b_ids).append(pd.Index(s_ids[only_s]))
+        ib = pd.Index(b_ids).get_indexer(ids)
+        is_ = pd.Index(s_ids).get_indexer(ids)
     in_s = is_ >= 0
-
-    def pick(col: str, fill: object) -> np.ndarray:
-        vb = bd[col].to_numpy(dtype=object)
-        vs = sd[col].to_numpy(dtype=object)
-        out = np.full(len(ids), fill, dtype=object)
-        out[ib >= 0] = vb[ib[ib >= 0]]
-        out[in_s] = vs[is_[in_s]]
-        return out
 
     def values(frame: pd.DataFrame, idx: np.ndarray, col: str) -> np.ndarray:
         v = frame[col].to_numpy(dtype=float)
@@ -70,15 +73,12 @@ def access_changes(base: Evaluation, scenario: Evaluation) -> gpd.GeoDataFrame:
         out[idx >= 0] = np.nan_to_num(v[idx[idx >= 0]], nan=np.inf)
         return out
 
-    geom = pick("geometry", None)
-    name, nis, muni = pick("name", ""), pick("nis", ""), pick("municipality", "")
     dw_s = np.zeros(len(ids))
     dw_s[in_s] = sd["dwellings"].to_numpy(dtype=float)[is_[in_s]]
     dw_b = np.zeros(len(ids))
     dw_b[ib >= 0] = bd["dwellings"].to_numpy(dtype=float)[ib[ib >= 0]]
     dw = np.where(in_s, dw_s, dw_b)
     params = scenario.parameters
-    frames = []
     plan: list[tuple[str, str, str, tuple[float, ...]]] = []
     for target in ("mobipunt", "station"):
         plan.append((target, "walk", f"walk_m_{target}", tuple(params.walk_thresholds_m)))
@@ -86,6 +86,7 @@ def access_changes(base: Evaluation, scenario: Evaluation) -> gpd.GeoDataFrame:
     if base.has_brussels and scenario.has_brussels:
         # Threshold inf: a route to the Brussels border at all (gained or lost).
         plan.append(("brussels", "bike", "bike_min_brussels", (float("inf"),)))
+    found: list[tuple[str, str, float, str, np.ndarray, np.ndarray]] = []
     for target, mode, col, thresholds in plan:
         vb = values(bd, ib, col)
         vs = values(sd, is_, col)
@@ -93,24 +94,43 @@ def access_changes(base: Evaluation, scenario: Evaluation) -> gpd.GeoDataFrame:
             inb = vb <= thr if np.isfinite(thr) else np.isfinite(vb)
             ins = vs <= thr if np.isfinite(thr) else np.isfinite(vs)
             for change, sel, weights in (("gain", ~inb & ins, dw), ("loss", inb & ~ins, dw_b)):
-                if not sel.any():
-                    continue
-                frames.append(
-                    pd.DataFrame(
-                        {
-                            "housing_id": ids.to_numpy()[sel].astype(str),
-                            "name": name[sel].astype(str),
-                            "nis": nis[sel].astype(str),
-                            "municipality": muni[sel].astype(str),
-                            "target": target,
-                            "mode": mode,
-                            "threshold": float(thr),
-                            "change": change,
-                            "dwellings": weights[sel].astype(np.int64),
-                            "geometry": geom[sel],
-                        }
-                    )
-                )
+                rows = np.flatnonzero(sel)
+                if len(rows):
+                    found.append((target, mode, float(thr), change, rows, weights[rows]))
+    # The features' own columns, read only for the rows that change.
+    used = np.unique(np.concatenate([f[4] for f in found])) if found else np.zeros(0, np.int64)
+
+    def pick(col: str, fill: object) -> np.ndarray:
+        out = np.full(len(used), fill, dtype=object)
+        at_b, at_s = ib[used], is_[used]
+        from_b = at_b >= 0
+        out[from_b] = bd[col].to_numpy(dtype=object)[at_b[from_b]] if from_b.any() else out[from_b]
+        from_s = at_s >= 0
+        out[from_s] = sd[col].to_numpy(dtype=object)[at_s[from_s]] if from_s.any() else out[from_s]
+        return out
+
+    geom = pick("geometry", None)
+    name, nis, muni = pick("name", ""), pick("nis", ""), pick("municipality", "")
+    id_values = ids.to_numpy()[used]
+    frames = []
+    for target, mode, thr, change, rows, weights in found:
+        at = np.searchsorted(used, rows)
+        frames.append(
+            pd.DataFrame(
+                {
+                    "housing_id": id_values[at].astype(str),
+                    "name": name[at].astype(str),
+                    "nis": nis[at].astype(str),
+                    "municipality": muni[at].astype(str),
+                    "target": target,
+                    "mode": mode,
+                    "threshold": thr,
+                    "change": change,
+                    "dwellings": weights.astype(np.int64),
+                    "geometry": geom[at],
+                }
+            )
+        )
     if not frames:
         empty = pd.DataFrame({c: pd.Series(dtype=object) for c in _CHANGE_COLUMNS})
         empty["threshold"] = empty["threshold"].astype(float)

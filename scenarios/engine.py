@@ -28,7 +28,7 @@ from slimmeregio.layers.model import Project
 from slimmeregio.layers.progress import CancelCheck, ProgressCallback, Task
 from slimmeregio.layers.roles import Role
 from slimmeregio.scenarios.apply import Applied, Inputs, apply_scenario, removed_links_frame
-from slimmeregio.scenarios.attach import Attachment, attach_points, carry_over
+from slimmeregio.scenarios.attach import Attachment, carry_over
 from slimmeregio.scenarios.brussels import border_points, brussels_area
 from slimmeregio.scenarios.comparison import compare
 from slimmeregio.scenarios.indicators import (
@@ -49,8 +49,9 @@ from slimmeregio.scenarios.inputs import (
     station_frame,
 )
 from slimmeregio.scenarios.model import Parameters, Scenario
-from slimmeregio.scenarios.network import Network, build_network
+from slimmeregio.scenarios.network import Network
 from slimmeregio.scenarios.opportunity_eval import carry_opportunities, prepare_opportunities
+from slimmeregio.scenarios.prepared_cache import attach_points_cached, build_network_cached
 from slimmeregio.scenarios.results import (
     Comparison,
     Evaluation,
@@ -123,6 +124,8 @@ class Base:
     #: The public transport stops (scenarios/transit.py), None without a stops layer.
     pt_stops: gpd.GeoDataFrame | None = None
     _cache: dict[Any, Evaluation] = field(default_factory=dict, repr=False)
+    #: The base evaluation's nearest-destination computations, for repairs.
+    _kept: dict[Any, Any] = field(default_factory=dict, repr=False)
 
     @property
     def network(self) -> Network:
@@ -200,7 +203,7 @@ def prepare_base(
     housing_layer = project.layers.first(Role.HOUSING)
     if housing_layer is None or housing_layer.is_raster:
         raise missing_layer_error(Role.HOUSING)
-    network = build_network(
+    network, network_key = build_network_cached(
         net_layer,
         speeds_kmh=params.speeds_kmh,
         walking_speed_kmh=params.walking_speed_kmh,
@@ -234,6 +237,7 @@ def prepare_base(
         task=task.sub(0.5, 1.0),
         planned=planned,
         pt_stops=pt_stop_frame(project.layers.first(Role.PT_STOPS)),
+        network_key=network_key,
     )
     t_opp = time.perf_counter()
     base.opportunities = prepare_opportunities(
@@ -259,11 +263,15 @@ def prepare_base_from_inputs(
     task: Task | None = None,
     planned: gpd.GeoDataFrame | None = None,
     pt_stops: gpd.GeoDataFrame | None = None,
+    network_key: str | None = None,
 ) -> Base:
     """Prepare a base from canonical frames (see :mod:`scenarios.apply`).
 
     ``planned``: planned housing kept aside for :func:`planned_projects_scenario`;
     ``pt_stops``: the public transport stops (:func:`scenarios.transit.pt_stop_frame`).
+    ``network_key``: the network's content key from
+    :func:`~slimmeregio.scenarios.prepared_cache.build_network_cached`; with
+    it the attachments are read from (and written to) the disk cache.
     """
     params = parameters or Parameters()
     task = task or Task()
@@ -290,17 +298,14 @@ def prepare_base_from_inputs(
     )
     snap = params.max_snap_m
     task.report(0.1, "attaching housing")
-    h_att = attach_points(network, point_xy(housing), housing["housing_id"].to_numpy(), max_snap_m=snap)
+    def attach(xy: np.ndarray, ids: np.ndarray) -> Attachment:
+        return attach_points_cached(network, network_key, xy, ids, max_snap_m=snap)
+
+    h_att = attach(point_xy(housing), housing["housing_id"].to_numpy())
     task.report(0.7, "attaching mobipunten and stations")
-    m_att = attach_points(
-        network, point_xy(mobipunten), mobipunten["mobipunt_id"].to_numpy(), max_snap_m=snap
-    )
-    s_att = attach_points(network, point_xy(stations), stations["station_id"].to_numpy(), max_snap_m=snap)
-    c_att = (
-        attach_points(network, point_xy(centres), centres["name"].to_numpy(), max_snap_m=snap)
-        if centres is not None
-        else None
-    )
+    m_att = attach(point_xy(mobipunten), mobipunten["mobipunt_id"].to_numpy())
+    s_att = attach(point_xy(stations), stations["station_id"].to_numpy())
+    c_att = attach(point_xy(centres), centres["name"].to_numpy()) if centres is not None else None
     timings["attach"] = time.perf_counter() - t0
     task.report(1.0, "base ready")
     return Base(
@@ -445,6 +450,12 @@ def situation(base: Base, scenario: Scenario | None = None) -> Situation:
         changed_walk=_changed(network, applied, ("added",)),
         brussels=base.brussels,
         border_att=border_points(network, base.brussels) if base.brussels is not None else None,
+        edge_map=edge_map,
+        housing_rows=(
+            applied.housing["_row"].fillna(-1).to_numpy(dtype=np.int64)
+            if "_row" in applied.housing.columns
+            else None
+        ),
         opportunities=carry_opportunities(
             base.opportunities, network, edge_map=edge_map, new_edges=applied.new_edges,
             max_snap_m=params.max_snap_m, same_snap=same_snap,
@@ -511,18 +522,23 @@ def evaluate(
         reuse = Reuse(
             service_areas=dict(zip(areas["mobipunt_id"].astype(str), areas.geometry.values, strict=True)),
             directness=base_eval.network.directness if network_detail else None,
+            nearest=dict(base._kept) or None,
         )
     t0 = time.perf_counter()
     task.report(0.0, "applying scenario")
     sit = situation(base, scenario)
     t_apply = time.perf_counter() - t0
+    keep: dict[Any, Any] | None = {} if scenario is None and sit.parameters == base.parameters else None
     result = evaluate_situation(
         sit,
         service_areas=service_areas,
         network_detail=network_detail,
         reuse=reuse,
         task=task.sub(0.1, 1.0),
+        keep=keep,
     )
+    if keep:
+        base._kept = keep
     t_pt = time.perf_counter()
     result = add_transit(result, sit.network, sit.housing_att, base.pt_stops)
     result.timings["transit"] = time.perf_counter() - t_pt

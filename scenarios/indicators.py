@@ -37,6 +37,7 @@ from slimmeregio.scenarios.dwelling_stats import (
     planned_mask,
     weighted_quantile,
 )
+from slimmeregio.scenarios.incremental import KeptNearest, keep_nearest, nearest_with_reuse
 from slimmeregio.scenarios.kernel import flows_to_nearest, nearest_destination
 from slimmeregio.scenarios.model import Parameters, Scenario
 from slimmeregio.scenarios.network import Network
@@ -88,6 +89,10 @@ class Situation:
     brussels: Any | None = None
     #: Entry points on the Brussels border (see :mod:`scenarios.brussels`).
     border_att: Attachment | None = None
+    #: Base edge -> edge of ``network`` (-1 gone); None: the base's edges.
+    edge_map: np.ndarray | None = None
+    #: Per housing row: its row in the base housing (-1 new); None: unknown.
+    housing_rows: np.ndarray | None = None
     #: Opportunity layers and OD table (:mod:`scenarios.opportunity_eval`), or None.
     opportunities: Any | None = None
 
@@ -102,12 +107,48 @@ class Reuse:
 
     service_areas: dict[str, Any]
     directness: pd.DataFrame | None
+    #: The base's nearest-destination computations per (target, mode), for repairs
+    #: (see :mod:`scenarios.incremental`).
+    nearest: dict[tuple[str, str], KeptNearest] | None = None
+
+
+def _nearest(
+    sit: Situation,
+    src: Attachment,
+    dst: Attachment,
+    mode: str,
+    key: tuple[str, str],
+    reuse: Reuse | None,
+    keep: dict[tuple[str, str], KeptNearest] | None,
+    kept_sources: Attachment | None = None,
+) -> Any:
+    """Nearest destinations, repaired from the base's where it kept them; kept
+    in ``keep`` (the base evaluation) for later repairs."""
+    kept = reuse.nearest.get(key) if reuse is not None and reuse.nearest else None
+    if kept is not None:
+        res = nearest_with_reuse(
+            sit.network, src, dst, mode=mode, kept=kept, source_rows=sit.housing_rows, edge_map=sit.edge_map,
+            remember=kept_sources is None,  # the Brussels sources are searched from once
+        )  # fmt: skip
+    else:
+        res = nearest_destination(sit.network, src, dst, mode=mode)
+    if keep is not None:
+        made = keep_nearest(sit.network, kept_sources or src, dst, res, mode)
+        if made is not None:
+            keep[key] = made
+    return res
 
 
 def _costs(
-    network: Network, src: Attachment, dst: Attachment, mode: str
+    sit: Situation,
+    src: Attachment,
+    dst: Attachment,
+    mode: str,
+    key: tuple[str, str],
+    reuse: Reuse | None,
+    keep: dict[tuple[str, str], KeptNearest] | None,
 ) -> tuple[np.ndarray, np.ndarray, Any]:
-    res = nearest_destination(network, src, dst, mode=mode)
+    res = _nearest(sit, src, dst, mode, key, reuse, keep)
     return np.where(np.isfinite(res.cost), res.cost, np.nan), res.dest, res
 
 
@@ -118,11 +159,13 @@ def evaluate_situation(
     network_detail: bool = True,
     reuse: Reuse | None = None,
     task: Task | None = None,
+    keep: dict[tuple[str, str], KeptNearest] | None = None,
 ) -> Evaluation:
     """All indicators of one situation as an :class:`Evaluation`.
 
     ``reuse``: base results to take over where the situation's changes
-    cannot reach them (see :class:`Reuse`).
+    cannot reach them (see :class:`Reuse`). ``keep``: filled with what later
+    evaluations may repair from (:attr:`Reuse.nearest`).
     """
     task = task or Task()
     params = sit.parameters
@@ -142,12 +185,12 @@ def evaluate_situation(
     h_att = sit.housing_att
     task.report(0.05, "walking and cycling costs")
 
-    walk_m, _, _ = _costs(net, h_att, mobi_att, "walk")
-    bike_s, bike_dest, _ = _costs(net, h_att, mobi_att, "bike")
+    walk_m, _, _ = _costs(sit, h_att, mobi_att, "walk", ("mobipunt", "walk"), reuse, keep)
+    bike_s, bike_dest, _ = _costs(sit, h_att, mobi_att, "bike", ("mobipunt", "bike"), reuse, keep)
     task.report(0.3, "stations")
-    walk_st, _, _ = _costs(net, h_att, st_att, "walk")
-    bike_st_s, st_dest, st_res = _costs(net, h_att, st_att, "bike")
-    bx = _brussels_routes(sit, net, h_att)
+    walk_st, _, _ = _costs(sit, h_att, st_att, "walk", ("station", "walk"), reuse, keep)
+    bike_st_s, st_dest, st_res = _costs(sit, h_att, st_att, "bike", ("station", "bike"), reuse, keep)
+    bx = _brussels_routes(sit, net, h_att, reuse, keep)
     timings["access"] = time.perf_counter() - t0
 
     housing = sit.housing
@@ -249,14 +292,14 @@ def evaluate_situation(
         polys = service_area_polygons(
             net, mobi_att, minutes=params.service_area_min, known=known, task=task.sub(0.65, 0.85)
         )
-        keep = [i for i, p in enumerate(polys) if p is not None]
+        drawn = [i for i, p in enumerate(polys) if p is not None]
         areas = gpd.GeoDataFrame(
             {
-                "mobipunt_id": mobi_ids[keep].astype(str) if keep else np.zeros(0, str),
-                "name": mobi_out["name"].to_numpy()[keep] if keep else np.zeros(0, str),
-                "minutes": np.full(len(keep), float(params.service_area_min)),
+                "mobipunt_id": mobi_ids[drawn].astype(str) if drawn else np.zeros(0, str),
+                "name": mobi_out["name"].to_numpy()[drawn] if drawn else np.zeros(0, str),
+                "minutes": np.full(len(drawn), float(params.service_area_min)),
             },
-            geometry=gpd.GeoSeries([polys[i] for i in keep], crs=ANALYSIS_CRS),
+            geometry=gpd.GeoSeries([polys[i] for i in drawn], crs=ANALYSIS_CRS),
             crs=ANALYSIS_CRS,
         )
         if sit.grid is not None:
@@ -365,7 +408,13 @@ class _BrusselsRoutes:
         )
 
 
-def _brussels_routes(sit: Situation, net: Network, h_att: Attachment) -> _BrusselsRoutes:
+def _brussels_routes(
+    sit: Situation,
+    net: Network,
+    h_att: Attachment,
+    reuse: Reuse | None = None,
+    keep: dict[tuple[str, str], KeptNearest] | None = None,
+) -> _BrusselsRoutes:
     """Cycling routes from every dwelling outside Brussels to the nearest border entry."""
     n = len(h_att)
     nan = np.full(n, np.nan)
@@ -381,7 +430,7 @@ def _brussels_routes(sit: Situation, net: Network, h_att: Attachment) -> _Brusse
         return _BrusselsRoutes(net, None, border, None, nan, none, {"brussels_unreached": note})
     in_bx = inside(sit.brussels, h_att.xy)
     sources = h_att.without(in_bx)
-    res = nearest_destination(net, sources, border, mode="bike")
+    res = _nearest(sit, sources, border, "bike", ("brussels", "bike"), reuse, keep, kept_sources=h_att)
     minutes = np.where(np.isfinite(res.cost), res.cost / 60.0, np.nan)
     return _BrusselsRoutes(
         net, sources, border, res, minutes, _ids_of(res.dest, border.ids), {}, inside=in_bx

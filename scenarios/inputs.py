@@ -18,6 +18,7 @@ import shapely
 from slimmeregio.layers.errors import EmptyLayerError
 from slimmeregio.layers.model import ANALYSIS_CRS, Layer, Project, RasterData
 from slimmeregio.layers.roles import Role
+from slimmeregio.scenarios.attach import spatial_order
 from slimmeregio.scenarios.indicators import Grid
 
 __all__ = [
@@ -119,7 +120,11 @@ def _locate(
     """Municipality (nis, name) of each point; the layer's own values where none."""
     if municipalities is None or len(pts) == 0:
         return nis, names
-    pi, mi = municipalities.sindex.query(pts, predicate="intersects")
+    # Query in Z-order (several times faster on many points; same pairs).
+    xy = np.stack([shapely.get_x(pts), shapely.get_y(pts)], axis=1) if len(pts) > 1000 else None
+    z = spatial_order(xy) if xy is not None else np.arange(len(pts))
+    pz, mi = municipalities.sindex.query(pts[z], predicate="intersects")
+    pi = z[pz]
     order = np.argsort(pi, kind="stable")
     pi, mi = pi[order], mi[order]
     first = np.r_[True, pi[1:] != pi[:-1]] if len(pi) else np.zeros(0, bool)

@@ -35,13 +35,16 @@ __all__ = [
     "EPS",
     "ArcGraph",
     "NearestResult",
+    "NearestSearch",
     "base_arcs",
     "csr_min",
+    "finish_nearest",
     "flows_to_nearest",
     "iter_reach",
     "nearest_destination",
     "point_distances",
     "reach_from",
+    "search_nearest",
 ]
 
 #: Smallest arc weight (csgraph ignores absent entries; keep every arc positive).
@@ -155,6 +158,8 @@ class NearestResult:
     src_ridden
         Per source: whether the route travels a positive length of
         ``src_edge``.
+    node_dest
+        Per node: the index of its nearest destination, -1 where unreached.
     """
 
     cost: np.ndarray
@@ -166,6 +171,8 @@ class NearestResult:
     n_nodes: int
     src_edge: np.ndarray | None = None
     src_ridden: np.ndarray | None = None
+    #: Per node: index of its nearest destination (-1 unreached); None when not searched.
+    node_dest: np.ndarray | None = None
 
 
 def _base_reversed(network: Network, mode: str) -> ArcGraph:
@@ -248,6 +255,20 @@ def with_destinations(
     return ArcGraph(matrix, np.zeros(0, np.int64), np.zeros(0, np.int64)), d_ok
 
 
+def _source_terms(
+    network: Network, sources: Attachment, mode: str
+) -> tuple[np.ndarray, Attachment, np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
+    """Per candidate row of ``sources``: ``(owner, flat, connector + to u,
+    connector + to v, u, v)``: what does not depend on the destinations."""
+    owner, flat = sources.expand()
+    se = flat.edge
+    conn = connector_cost(network, flat, mode)
+    to_u, to_v = entry_costs(network, flat, mode)
+    conn_u = np.add(conn, to_u, out=to_u)
+    conn_v = np.add(conn, to_v, out=to_v)
+    return owner, flat, conn_u, conn_v, network.u[se], network.v[se]
+
+
 def nearest_destination(
     network: Network,
     sources: Attachment,
@@ -262,14 +283,36 @@ def nearest_destination(
     farther than it get ``inf``.
     """
     n = network.n_nodes
-    ns = len(sources)
-    cost = np.full(ns, np.inf)
-    dest = np.full(ns, -1, dtype=np.int64)
-    entry = np.full(ns, -1, dtype=np.int64)
-    if not dests.reachable.any() or ns == 0:
+    if not dests.reachable.any() or len(sources) == 0:
+        ns = len(sources)
         return NearestResult(
-            cost, dest, entry, np.full(n, np.inf), np.full(n, -9999), None, n
-        )
+            np.full(ns, np.inf), np.full(ns, -1, dtype=np.int64), np.full(ns, -1, dtype=np.int64),
+            np.full(n, np.inf), np.full(n, -9999), None, n,
+        )  # fmt: skip
+    return finish_nearest(network, sources, dests, search_nearest(network, dests, mode=mode, limit=limit))
+
+
+@dataclass(frozen=True, eq=False)
+class NearestSearch:
+    """One multi-source search from every destination (see :func:`search_nearest`).
+
+    ``dist``, ``pred``: per node (network nodes, then the virtual nodes) as
+    in :class:`NearestResult`; ``node_dest``: per node the index of its
+    nearest destination (-1 unreached).
+    """
+
+    graph: ArcGraph
+    d_ok: np.ndarray
+    dist: np.ndarray
+    pred: np.ndarray
+    node_dest: np.ndarray
+    mode: str
+    limit: float
+
+
+def search_nearest(network: Network, dests: Attachment, *, mode: str, limit: float = np.inf) -> NearestSearch:
+    """The search part of :func:`nearest_destination` (some destination must be reachable)."""
+    n = network.n_nodes
     graph, d_ok = with_destinations(network, dests, mode)
     k = len(d_ok)
     dist, pred, src = csgraph.dijkstra(
@@ -280,20 +323,35 @@ def nearest_destination(
         return_predecessors=True,
         limit=limit,
     )
-    s_owner, flat = sources.expand()
+    node_dest = np.full(len(dist), -1, dtype=np.int64)
+    hit = src >= 0
+    node_dest[hit] = d_ok[src[hit] - n]
+    return NearestSearch(graph, d_ok, dist, pred, node_dest, mode, limit)
+
+
+def finish_nearest(
+    network: Network, sources: Attachment, dests: Attachment, search: NearestSearch
+) -> NearestResult:
+    """Per source: the best of its candidate edges on ``search`` (the second
+    part of :func:`nearest_destination`; each source on its own)."""
+    n = network.n_nodes
+    ns = len(sources)
+    mode, limit = search.mode, search.limit
+    graph, dist, pred = search.graph, search.dist, search.pred
+    cost = np.full(ns, np.inf)
+    dest = np.full(ns, -1, dtype=np.int64)
+    entry = np.full(ns, -1, dtype=np.int64)
+    s_owner, flat, pre_u, pre_v, nu, nv = _source_terms(network, sources, mode)
     se = flat.edge
-    s_conn = connector_cost(network, flat, mode)
-    to_u, to_v = entry_costs(network, flat, mode)
-    nu, nv = network.u[se], network.v[se]
-    cu = s_conn + to_u + dist[nu]
-    cv = s_conn + to_v + dist[nv]
+    cu = pre_u + dist[nu]
+    cv = pre_v + dist[nv]
     via_u = cu <= cv
     c_cost = np.where(via_u, cu, cv)
     c_entry = np.where(via_u, nu, nv)
     c_ridden = np.where(via_u, flat.frac > 0, flat.frac < 1)
     c_dest = np.full(len(se), -1, dtype=np.int64)
     c_fin = np.isfinite(c_cost)
-    c_dest[c_fin] = d_ok[src[c_entry[c_fin]] - n]
+    c_dest[c_fin] = search.node_dest[c_entry[c_fin]]
 
     # Destinations on a source's candidate edge: direct along the edge.
     fwd, bwd = network.weights(mode)
@@ -305,6 +363,7 @@ def nearest_destination(
         f = d_flat.frac[d_rows]
         g = flat.frac[s_rows]
         along = np.where(f >= g, part_cost(f - g, fwd[e]), part_cost(g - f, bwd[e]))
+        s_conn = connector_cost(network, flat, mode)
         direct = s_conn[s_rows] + along + d_conn[d_rows]
         # Per source row the cheapest direct pair (ties: the first destination row).
         order = np.lexsort((d_rows, direct, s_rows))
@@ -347,7 +406,7 @@ def nearest_destination(
         dest[over] = -1
         entry[over] = -1
         src_edge[over] = -1
-    return NearestResult(cost, dest, entry, dist, pred, graph, n, src_edge, src_ridden)
+    return NearestResult(cost, dest, entry, dist, pred, graph, n, src_edge, src_ridden, search.node_dest)
 
 
 def same_edge_pairs(a_edge: np.ndarray, b_edge: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
@@ -355,12 +414,17 @@ def same_edge_pairs(a_edge: np.ndarray, b_edge: np.ndarray) -> tuple[np.ndarray,
     if len(a_edge) == 0 or len(b_edge) == 0:
         z = np.zeros(0, np.int64)
         return z, z
+    # Only rows of ``a`` on an edge of ``b`` (usually few) are searched.
+    top = int(max(a_edge.max(), b_edge.max())) + 1
+    on_b = np.zeros(top + 1, bool)
+    on_b[b_edge] = True
+    rows = np.flatnonzero(on_b[a_edge])
     order = np.argsort(b_edge, kind="stable")
     sorted_b = b_edge[order]
-    lo = np.searchsorted(sorted_b, a_edge, side="left")
-    hi = np.searchsorted(sorted_b, a_edge, side="right")
+    lo = np.searchsorted(sorted_b, a_edge[rows], side="left")
+    hi = np.searchsorted(sorted_b, a_edge[rows], side="right")
     count = hi - lo
-    i = np.repeat(np.arange(len(a_edge)), count)
+    i = np.repeat(rows, count)
     offset = np.arange(count.sum()) - np.repeat(np.cumsum(count) - count, count)
     j = order[np.repeat(lo, count) + offset]
     return i.astype(np.int64), j.astype(np.int64)
@@ -476,6 +540,7 @@ def point_distances(
     mode: str,
     limit: float = np.inf,
     limit_factor: float | None = None,
+    batch: int = 16,
 ) -> np.ndarray:
     """Network cost between attached points for each pair ``(i, j)``.
 
@@ -495,6 +560,7 @@ def point_distances(
     # The reversed graph's costs from a target are the travel costs to it.
     # One bounded search per target: pairs carry their own limit.
     straight = np.hypot(*(points.xy[pairs[:, 0]] - points.xy[pairs[:, 1]]).T)
+    jobs: list[tuple[float, int, np.ndarray, np.ndarray]] = []  # (bound, target node, pair rows, source nodes)
     for t in np.unique(pairs[:, 1]):
         if vnode_of[t] < 0:
             continue
@@ -508,8 +574,21 @@ def point_distances(
             bound = min(bound, limit_factor * float(straight[sel].max()) + 2 * float(
                 np.nanmax(points.snap_m[pairs[sel].ravel()])
             ))
-        row = csgraph.dijkstra(graph.matrix, directed=True, indices=int(vnode_of[t]), limit=bound)
-        out[sel[good]] = row[src_v[good]]
+        jobs.append((float(bound), int(vnode_of[t]), sel[good], src_v[good]))
+    # Searches of similar bounds run together (one call per batch); a search
+    # bounded higher than a target's own bound gives the same costs up to
+    # it, and the costs beyond it are cut as its own search would.
+    jobs.sort(key=lambda job: job[0])
+    for start in range(0, len(jobs), batch):
+        chunk = jobs[start : start + batch]
+        rows = np.atleast_2d(
+            csgraph.dijkstra(
+                graph.matrix, directed=True, indices=[j[1] for j in chunk], limit=chunk[-1][0]
+            )
+        )
+        for row, (bound, _, sel, src) in zip(rows, chunk, strict=True):
+            values = row[src]
+            out[sel] = np.where(values <= bound, values, np.inf)
     # Pairs sharing a candidate edge: direct along the edge can be shorter.
     owner, flat = points.expand()
     if len(owner):
@@ -517,19 +596,19 @@ def point_distances(
         conn = connector_cost(network, flat, mode)
         starts = np.searchsorted(owner, np.arange(len(points)))
         ends = np.searchsorted(owner, np.arange(len(points)), side="right")
-        for r, (i, j) in enumerate(pairs.tolist()):
-            ci = range(starts[i], ends[i])
-            cj = range(starts[j], ends[j])
-            for a in ci:
-                for b in cj:
-                    e = flat.edge[a]
-                    if e != flat.edge[b]:
-                        continue
-                    fi, fj = flat.frac[a], flat.frac[b]
-                    along = (
-                        part_cost(np.asarray([fj - fi]), np.asarray([fwd[e]]))[0]
-                        if fj >= fi
-                        else part_cost(np.asarray([fi - fj]), np.asarray([bwd[e]]))[0]
-                    )
-                    out[r] = min(out[r], conn[a] + along + conn[b])
+        # Every (candidate of i, candidate of j) combination of every pair.
+        ni = (ends - starts)[pairs[:, 0]]
+        nj = (ends - starts)[pairs[:, 1]]
+        count = ni * nj
+        r = np.repeat(np.arange(len(pairs)), count)
+        k = np.arange(int(count.sum())) - np.repeat(np.cumsum(count) - count, count)
+        a = starts[pairs[r, 0]] + k // np.maximum(nj[r], 1)
+        b = starts[pairs[r, 1]] + k % np.maximum(nj[r], 1)
+        same = flat.edge[a] == flat.edge[b]
+        r, a, b = r[same], a[same], b[same]
+        if len(r):
+            e = flat.edge[a]
+            fi, fj = flat.frac[a], flat.frac[b]
+            along = np.where(fj >= fi, part_cost(fj - fi, fwd[e]), part_cost(fi - fj, bwd[e]))
+            np.minimum.at(out, r, conn[a] + along + conn[b])
     return out

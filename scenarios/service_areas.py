@@ -140,6 +140,21 @@ def _partial_samples(network: Network, edges: np.ndarray, start: np.ndarray, sto
     return shapely.get_coordinates(pts).reshape(-1, 2)
 
 
+def _edges_at(network: Network, nodes: np.ndarray) -> np.ndarray:
+    """The edges with an end in ``nodes``, ascending (node-edge incidence cached on the network)."""
+    incidence = network.cache.get("incidence")
+    if incidence is None:
+        from scipy import sparse
+
+        e = np.arange(network.n_edges)
+        incidence = sparse.csr_matrix(
+            (np.ones(2 * len(e), bool), (np.r_[network.u, network.v], np.r_[e, e])),
+            shape=(network.n_nodes, network.n_edges),
+        )
+        network.cache["incidence"] = incidence
+    return np.unique(incidence[nodes].indices).astype(np.int64)
+
+
 def service_area_polygons(
     network: Network,
     att: Attachment,
@@ -172,9 +187,11 @@ def service_area_polygons(
         if task is not None:
             task.report(done / todo_count, "service areas")
         reached = np.isfinite(dist)
-        du, dv = dist[network.u], dist[network.v]
-        ru, rv = reached[network.u], reached[network.v]
-        full = np.flatnonzero(ru & rv)
+        # Only edges at a reached node can be reached or on the rim (ascending, as a full scan gives).
+        near = _edges_at(network, np.flatnonzero(reached))
+        du, dv = dist[network.u[near]], dist[network.v[near]]
+        ru, rv = reached[network.u[near]], reached[network.v[near]]
+        full = near[ru & rv]
         parts = [
             _partial_samples(network, full, np.zeros(len(full)), np.ones(len(full))),
             network.node_xy[reached],
@@ -182,11 +199,12 @@ def service_area_polygons(
         ]
         # Rim edges (one end reached): the reachable stretch from that end,
         # along the link's geometry.
-        rim_u = np.flatnonzero(ru & ~rv)
-        rim_v = np.flatnonzero(rv & ~ru)
+        on_u, on_v = ru & ~rv, rv & ~ru
+        rim_u, rim_v = near[on_u], near[on_v]
+        du, dv = du[on_u], dv[on_v]
         with np.errstate(invalid="ignore", divide="ignore"):
-            fu = np.nan_to_num(np.clip((limit - du[rim_u]) / bwd[rim_u], 0, 1))
-            fv = np.nan_to_num(np.clip((limit - dv[rim_v]) / fwd[rim_v], 0, 1))
+            fu = np.nan_to_num(np.clip((limit - du) / bwd[rim_u], 0, 1))
+            fv = np.nan_to_num(np.clip((limit - dv) / fwd[rim_v], 0, 1))
         parts.append(_partial_samples(network, rim_u, np.zeros(len(rim_u)), fu))
         parts.append(_partial_samples(network, rim_v, np.ones(len(rim_v)), 1.0 - fv))
         polys[i] = _area_polygon(np.vstack(parts), cell=AREA_CELL_M, grow=AREA_GROW_M)

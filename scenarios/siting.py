@@ -81,7 +81,8 @@ def coverage_sets(
     limit_s: float,
     task: Task | None = None,
 ) -> list[np.ndarray]:
-    """Per candidate: indices of the housing points within ``limit_s`` cycling.
+    """Per candidate: indices of the housing points within ``limit_s`` cycling
+    (sorted, int32 when the housing layer allows).
 
     Cost from a housing point to the candidate: connector, along its edge to
     ``u`` or ``v``, the network, and the candidate's own connector; or
@@ -115,6 +116,8 @@ def coverage_sets(
     uniq, starts = np.unique(flat.edge[order], return_index=True)
     by_edge = dict(zip(uniq.tolist(), np.split(order, starts[1:]), strict=True))
     mark = np.zeros(len(housing), bool)
+    # Housing indices as int32 when they fit: thousands of sets of thousands of points.
+    index_type = np.int32 if len(housing) < 2**31 else np.int64
     reaches = iter_reach(network, candidates, mode="bike", limit=limit_s, batch=32)
     for done, (j, dist) in enumerate(reaches, start=1):
         reached = np.flatnonzero(dist <= limit_s)
@@ -139,7 +142,7 @@ def coverage_sets(
         rows = np.concatenate(found) if len(found) > 1 else inside
         hit = owner[rows]
         mark[hit] = True
-        sets[j] = np.flatnonzero(mark).astype(np.int64)
+        sets[j] = np.flatnonzero(mark).astype(index_type)
         mark[hit] = False
         if done % 64 == 0:
             task.report(done / max(k, 1), "candidate coverage")

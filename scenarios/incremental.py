@@ -1,0 +1,269 @@
+"""Nearest-destination costs of a scenario, repaired from the base's.
+
+An edit changes costs only near it. The scenario's search (one multi-source
+Dijkstra from every destination, cheap) is always run in full; what is
+repaired is the per-dwelling part, which on an address-level housing layer
+(hundreds of thousands of points with several candidate edges each) is most
+of the work. A dwelling takes the base's result over when nothing its result
+is computed from changed:
+
+* it is a base dwelling whose candidate edges are the base's (mapped to the
+  scenario's edge numbers), with the same positions, snapping distances,
+  end nodes, lengths, speeds and one-way flags (so the same costs both ways);
+* at the end nodes of every candidate edge the cost to the nearest
+  destination, and which destination that is, are the base's;
+* no destination lies on any of its candidate edges (in the base or the
+  scenario), so no direct route along a shared edge can appear or change.
+
+Every other dwelling is computed as :func:`~slimmeregio.scenarios.kernel.nearest_destination`
+does. The result is therefore equal, number for number, to a full
+computation (the equivalence is tested on random scenarios); set
+``SLIMMEREGIO_FULL_EVALUATION=1`` to compute everything in full.
+"""
+
+from __future__ import annotations
+
+import os
+from dataclasses import dataclass
+
+import numpy as np
+
+from slimmeregio.scenarios.attach import Attachment
+from slimmeregio.scenarios.kernel import (
+    NearestResult,
+    NearestSearch,
+    finish_nearest,
+    nearest_destination,
+    search_nearest,
+)
+from slimmeregio.scenarios.network import Network
+
+__all__ = ["KeptNearest", "full_evaluation_forced", "keep_nearest", "nearest_with_reuse"]
+
+#: Points compared per slice (bounds the temporary row arrays).
+_SLICE = 50_000
+
+
+def full_evaluation_forced() -> bool:
+    """Whether ``SLIMMEREGIO_FULL_EVALUATION`` asks for full recomputation."""
+    return os.environ.get("SLIMMEREGIO_FULL_EVALUATION", "").strip() not in ("", "0")
+
+
+@dataclass(frozen=True, eq=False)
+class KeptNearest:
+    """A base nearest-destination computation kept for repairs."""
+
+    network: Network
+    sources: Attachment
+    dest_ids: np.ndarray
+    #: Per network node: cost to the nearest destination and its id (None: unreached).
+    node_dist: np.ndarray
+    node_dest_id: np.ndarray
+    #: Network edges holding a destination candidate.
+    dest_edges: np.ndarray
+    cost: np.ndarray
+    entry: np.ndarray
+    src_edge: np.ndarray
+    src_ridden: np.ndarray
+    mode: str
+
+
+def _node_ids(node_dest: np.ndarray, ids: np.ndarray, n: int) -> np.ndarray:
+    out = np.full(n, None, dtype=object)
+    hit = node_dest[:n] >= 0
+    out[hit] = np.asarray(ids, dtype=object)[node_dest[:n][hit]]
+    return out
+
+
+def keep_nearest(
+    network: Network, sources: Attachment, dests: Attachment, result: NearestResult, mode: str
+) -> KeptNearest | None:
+    """What a repair needs of the base ``result`` (None when it cannot serve)."""
+    if result.graph is None or result.src_edge is None or result.src_ridden is None or result.node_dest is None:
+        return None
+    n = network.n_nodes
+    _, d_flat = dests.expand()
+    return KeptNearest(
+        network=network,
+        sources=sources,
+        dest_ids=np.asarray(dests.ids, dtype=object),
+        node_dist=result.dist[:n].copy(),
+        node_dest_id=_node_ids(result.node_dest, dests.ids, n),
+        dest_edges=np.unique(d_flat.edge),
+        cost=result.cost,
+        entry=result.entry.astype(np.int32) if n < 2**31 else result.entry,
+        src_edge=result.src_edge.astype(np.int32) if network.n_edges < 2**31 else result.src_edge,
+        src_ridden=result.src_ridden,
+        mode=mode,
+    )
+
+
+def nearest_with_reuse(
+    network: Network,
+    sources: Attachment,
+    dests: Attachment,
+    *,
+    mode: str,
+    kept: KeptNearest | None,
+    source_rows: np.ndarray | None,
+    edge_map: np.ndarray | None,
+    remember: bool = True,
+) -> NearestResult:
+    """:func:`nearest_destination` (no limit), reusing ``kept`` where nothing changed.
+
+    ``source_rows[i]``: the row of source ``i`` in ``kept.sources`` (-1 for
+    a new point); ``edge_map``: base edge -> edge of ``network`` (-1 gone;
+    None: the same edges). ``remember``: keep the comparison of the sources
+    with the base's on ``sources`` for further searches from them.
+    """
+    if (
+        kept is None
+        or source_rows is None
+        or kept.mode != mode
+        or full_evaluation_forced()
+        or not dests.reachable.any()
+        or len(sources) == 0
+    ):
+        return nearest_destination(network, sources, dests, mode=mode)
+    search = search_nearest(network, dests, mode=mode)
+    dirty = _dirty_sources(network, sources, dests, search, kept, np.asarray(source_rows), edge_map, remember)
+    ns = len(sources)
+    n = network.n_nodes
+    cost = np.full(ns, np.inf)
+    dest = np.full(ns, -1, dtype=np.int64)
+    entry = np.full(ns, -1, dtype=np.int64)
+    src_edge = np.full(ns, -1, dtype=np.int64)
+    src_ridden = np.zeros(ns, bool)
+    clean = np.flatnonzero(~dirty)
+    rows = source_rows[clean]
+    src_ridden[clean] = kept.src_ridden[rows]  # as the full computation leaves it, reached or not
+    hit = np.isfinite(kept.cost[rows])
+    at, r = clean[hit], rows[hit]
+    cost[at] = kept.cost[r]
+    entry[at] = kept.entry[r]
+    dest[at] = search.node_dest[kept.entry[r]]
+    base_edge = kept.src_edge[r]
+    src_edge[at] = base_edge if edge_map is None else edge_map[base_edge]
+    todo = np.flatnonzero(dirty)
+    if len(todo):
+        part = finish_nearest(network, sources.subset(todo), dests, search)
+        cost[todo] = part.cost
+        dest[todo] = part.dest
+        entry[todo] = part.entry
+        assert part.src_edge is not None and part.src_ridden is not None
+        src_edge[todo] = part.src_edge
+        src_ridden[todo] = part.src_ridden
+    return NearestResult(
+        cost, dest, entry, search.dist, search.pred, search.graph, n, src_edge, src_ridden,
+        search.node_dest,
+    )  # fmt: skip
+
+
+def _dirty_sources(
+    network: Network,
+    sources: Attachment,
+    dests: Attachment,
+    search: NearestSearch,
+    kept: KeptNearest,
+    source_rows: np.ndarray,
+    edge_map: np.ndarray | None,
+    remember: bool = True,
+) -> np.ndarray:
+    """Per source: whether its result may differ from the base's (see the module docstring)."""
+    n = network.n_nodes
+    m = min(n, kept.network.n_nodes)
+    # Nodes whose nearest destination (cost or which one) changed; new nodes count as changed.
+    node_changed = np.ones(n, bool)
+    now, then = search.dist[:m], kept.node_dist[:m]
+    same_cost = (now == then) | (~np.isfinite(now) & ~np.isfinite(then))
+    ids_now = _node_ids(search.node_dest, dests.ids, n)
+    node_changed[:m] = ~(same_cost & (ids_now[:m] == kept.node_dest_id[:m]))
+    # Edges with a destination on them, in either situation.
+    edge_dirty = np.zeros(network.n_edges, bool)
+    _, d_flat = dests.expand()
+    edge_dirty[d_flat.edge] = True
+    mapped = kept.dest_edges if edge_map is None else edge_map[kept.dest_edges]
+    edge_dirty[mapped[mapped >= 0]] = True
+
+    dirty, point, e_s, u_s, v_s = _static_rows(network, sources, kept, source_rows, edge_map, remember)
+    dirty = dirty.copy()
+    bad = edge_dirty[e_s] | node_changed[u_s] | node_changed[v_s]
+    dirty[np.unique(point[bad])] = True
+    return dirty
+
+
+def _rows(att: Attachment) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
+    """``(owner, edge, frac, snap)`` of every candidate row, without copying the
+    per-row ids and coordinates :meth:`Attachment.expand` makes."""
+    if att.cand_owner is not None and att.cand_edge is not None:
+        assert att.cand_frac is not None and att.cand_snap is not None
+        return att.cand_owner, att.cand_edge, att.cand_frac, att.cand_snap
+    owner, flat = att.expand()
+    return owner, flat.edge, flat.frac, flat.snap_m
+
+
+def _static_rows(
+    network: Network,
+    sources: Attachment,
+    kept: KeptNearest,
+    source_rows: np.ndarray,
+    edge_map: np.ndarray | None,
+    remember: bool = True,
+) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
+    """What does not depend on the destinations (once per scenario attachment):
+    per source whether it differs from its base point by itself (new, other
+    candidate edges or positions, other lengths, speeds, one-way or end
+    nodes), and for the candidate rows of the others their point, edge and
+    end nodes."""
+    memo = sources.__dict__.get("_repair_rows", {})
+    hit = memo.get(id(kept.sources))
+    if hit is not None and hit[0] is kept.sources and hit[1] is network:
+        return hit[2]  # type: ignore[no-any-return]
+    ns = len(sources)
+    base_net = kept.network
+    dirty = source_rows < 0
+    s_owner, s_edge, s_frac, s_snap = _rows(sources)
+    b_owner, b_edge, b_frac, b_snap = _rows(kept.sources)
+    cnt_s = np.bincount(s_owner, minlength=ns)
+    cnt_b = np.bincount(b_owner, minlength=len(kept.sources))
+    carried = np.flatnonzero(~dirty)
+    rows = source_rows[carried]
+    z = np.zeros(0, np.int64)
+    if len(rows) and rows.max() >= len(kept.sources):
+        out = (np.ones(ns, bool), z, z, z, z)
+    else:
+        same_count = cnt_s[carried] == cnt_b[rows]
+        dirty[carried[~same_count]] = True
+        pts_all = carried[same_count]
+        rows_all = rows[same_count]
+        first_s = np.cumsum(cnt_s) - cnt_s
+        first_b = np.cumsum(cnt_b) - cnt_b
+        small = np.int32 if max(ns, network.n_edges, network.n_nodes) < 2**31 else np.int64  # memory
+        parts: list[tuple[np.ndarray, np.ndarray]] = []
+        # In slices of points, so the row arrays stay small (300k dwellings have ~1.5M rows).
+        for lo in range(0, len(pts_all), _SLICE):
+            pts = pts_all[lo : lo + _SLICE]
+            count = cnt_s[pts]
+            k = int(count.sum())
+            within = np.arange(k) - np.repeat(np.cumsum(count) - count, count)
+            i_s = np.repeat(first_s[pts], count) + within
+            i_b = np.repeat(first_b[rows_all[lo : lo + _SLICE]], count) + within
+            e_s = s_edge[i_s]
+            e_b = b_edge[i_b]
+            ok = (e_b if edge_map is None else edge_map[e_b]) == e_s
+            ok &= s_frac[i_s] == b_frac[i_b]
+            ok &= s_snap[i_s] == b_snap[i_b]
+            for name in ("u", "v", "length", "speed_kmh", "oneway"):
+                ok &= getattr(network, name)[e_s] == getattr(base_net, name)[e_b]
+            point = np.repeat(pts, count)
+            dirty[np.unique(point[~ok])] = True
+            parts.append((point.astype(small), e_s.astype(small)))
+        point = np.concatenate([p for p, _ in parts]) if parts else np.zeros(0, small)
+        e_s = np.concatenate([e for _, e in parts]) if parts else np.zeros(0, small)
+        keep = ~dirty[point]
+        point, e_s = point[keep], e_s[keep]
+        out = (dirty, point, e_s, network.u[e_s].astype(small), network.v[e_s].astype(small))
+    if remember:
+        sources.__dict__["_repair_rows"] = memo
+        memo[id(kept.sources)] = (kept.sources, network, out)
+    return out

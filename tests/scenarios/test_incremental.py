@@ -1,0 +1,162 @@
+"""Repaired scenario evaluation = full recomputation (scenarios/incremental.py).
+
+Random scenarios on the embedded region (add, remove, upgrade and slow down
+links; add, move and remove mobipunten; add and remove housing) are
+evaluated twice: with the per-dwelling results repaired from the base's, and
+in full (``SLIMMEREGIO_FULL_EVALUATION=1``). Every dwelling's costs and
+destinations, every indicator of the region and of every municipality, and
+the bike flows on every link must be equal, number for number.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+import pandas as pd
+import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from slimmeregio.scenarios import incremental
+from slimmeregio.scenarios.engine import evaluate
+from slimmeregio.scenarios.model import (
+    AddHousing,
+    AddLink,
+    AddMobipunt,
+    MoveMobipunt,
+    RemoveHousing,
+    RemoveLink,
+    RemoveMobipunt,
+    Scenario,
+    UpgradeLink,
+)
+
+WHO = {"author": "test", "reason": "test"}
+BUDGET = settings(
+    max_examples=12,
+    deadline=None,
+    derandomize=True,
+    suppress_health_check=[HealthCheck.too_slow, HealthCheck.function_scoped_fixture],
+)
+
+
+def _quick(base, scenario=None):  # type: ignore[no-untyped-def]
+    return evaluate(base, scenario, service_areas=False, network_detail=False)
+
+
+def _assert_same(a, b) -> None:  # type: ignore[no-untyped-def]
+    pd.testing.assert_frame_equal(
+        a.dwellings.drop(columns="geometry"), b.dwellings.drop(columns="geometry"), check_exact=True
+    )
+    assert a.region.keys() == b.region.keys()
+    for key, value in a.region.items():
+        other = b.region[key]
+        assert value == other or (np.isnan(value) and np.isnan(other)), key
+    pd.testing.assert_frame_equal(a.municipalities, b.municipalities, check_exact=True)
+    pd.testing.assert_frame_equal(
+        a.links.drop(columns="geometry"), b.links.drop(columns="geometry"), check_exact=True
+    )
+    pd.testing.assert_frame_equal(
+        a.mobipunten.drop(columns="geometry"), b.mobipunten.drop(columns="geometry"), check_exact=True
+    )
+    pd.testing.assert_frame_equal(a.coverage_curve, b.coverage_curve, check_exact=True)
+
+
+def _modifications(base, data) -> list:  # type: ignore[no-untyped-def]
+    net = base.network
+    links = np.unique(net.link_id)
+    housing = base.inputs.housing
+    h_xy = housing.geometry.values
+    mobi_ids = base.inputs.mobipunten["mobipunt_id"].astype(str).tolist()
+    mods: list = []
+    for i in range(data.draw(st.integers(1, 4), label="edits")):
+        kind = data.draw(
+            st.sampled_from(["add_link", "remove_link", "upgrade", "slow", "add_mobi", "move_mobi",
+                             "remove_mobi", "add_housing", "remove_housing"]),
+            label="kind",
+        )  # fmt: skip
+        if kind == "add_link":
+            a = int(data.draw(st.integers(0, net.n_nodes - 1), label="from node"))
+            x, y = net.node_xy[a]
+            dx = data.draw(st.floats(-500, 500), label="dx")
+            dy = data.draw(st.floats(-500, 500), label="dy")
+            cls = data.draw(st.sampled_from(["lokaal", "bovenlokaal", "fietssnelweg"]), label="class")
+            mods.append(AddLink(coords=((x, y), (x + dx + 60, y + dy)), link_class=cls, **WHO))
+        elif kind in ("remove_link", "upgrade", "slow"):
+            picked = data.draw(st.lists(st.sampled_from(links.tolist()), min_size=1, max_size=3, unique=True))
+            ids = tuple(int(x) for x in picked)
+            if kind == "remove_link":
+                mods.append(RemoveLink(link_ids=ids, **WHO))
+            elif kind == "upgrade":
+                mods.append(UpgradeLink(link_ids=ids, link_class="fietssnelweg", **WHO))
+            else:
+                mods.append(UpgradeLink(link_ids=ids, speed_kmh=data.draw(st.floats(4, 12), label="slow"), **WHO))
+        elif kind in ("add_mobi", "add_housing"):
+            k = int(data.draw(st.integers(0, len(h_xy) - 1), label="near housing"))
+            x = float(h_xy[k].x) + data.draw(st.floats(-200, 200), label="px")
+            y = float(h_xy[k].y) + data.draw(st.floats(-200, 200), label="py")
+            if kind == "add_mobi":
+                mods.append(AddMobipunt(x=x, y=y, name="test", hoppin_type="buurt", **WHO))
+            else:
+                mods.append(AddHousing(x=x, y=y, dwellings=data.draw(st.integers(1, 300)), id=f"t{i}", **WHO))
+        elif kind in ("move_mobi", "remove_mobi") and mobi_ids:
+            mid = data.draw(st.sampled_from(mobi_ids), label="mobipunt")
+            mobi_ids.remove(mid)  # one edit per mobipunt
+            if kind == "remove_mobi":
+                mods.append(RemoveMobipunt(mobipunt_id=mid, **WHO))
+            else:
+                k = int(data.draw(st.integers(0, len(h_xy) - 1), label="to housing"))
+                mods.append(MoveMobipunt(mobipunt_id=mid, x=float(h_xy[k].x) + 20, y=float(h_xy[k].y), **WHO))
+        elif kind == "remove_housing":
+            k = int(data.draw(st.integers(0, len(housing) - 2), label="housing"))
+            ids_h = housing["housing_id"].astype(str).to_numpy()
+            mods.append(RemoveHousing(housing_ids=(str(ids_h[k]), str(ids_h[k + 1])), **WHO))
+    return mods
+
+
+@BUDGET
+@given(data=st.data())
+def test_repaired_evaluation_equals_full_recomputation(region_base, data, monkeypatch) -> None:
+    _quick(region_base)  # the base evaluation keeps what repairs need
+    assert region_base._kept, "the base evaluation must keep its nearest-destination results"
+    mods = _modifications(region_base, data)
+    if not mods:
+        return
+    scenario = Scenario(name="willekeurig", modifications=tuple(mods))
+    repaired = _quick(region_base, scenario)
+    with monkeypatch.context() as m:
+        m.setenv("SLIMMEREGIO_FULL_EVALUATION", "1")
+        full = _quick(region_base, scenario)
+    _assert_same(repaired, full)
+
+
+def test_repair_takes_over_most_dwellings(region_base, monkeypatch) -> None:
+    """A local edit recomputes few dwellings (the repair is used, not bypassed)."""
+    _quick(region_base)
+    net = region_base.network
+    x, y = net.node_xy[net.u[len(net.u) // 3]]
+    scenario = Scenario(
+        name="lokaal",
+        modifications=(AddLink(coords=((x, y), (x + 300.0, y + 200.0)), link_class="bovenlokaal", **WHO),),
+    )
+    sizes: list[int] = []
+    real = incremental.finish_nearest
+
+    def counted(network, sources, dests, search):  # type: ignore[no-untyped-def]
+        sizes.append(len(sources))
+        return real(network, sources, dests, search)
+
+    monkeypatch.setattr(incremental, "finish_nearest", counted)
+    monkeypatch.setattr(incremental, "_SLICE", 997)  # the comparison in many slices
+    repaired = _quick(region_base, scenario)
+    n = len(repaired.dwellings)
+    assert sizes and max(sizes) < n / 2, (sizes, n)
+    monkeypatch.setenv("SLIMMEREGIO_FULL_EVALUATION", "1")
+    _assert_same(repaired, _quick(region_base, scenario))
+
+
+@pytest.mark.parametrize("force", ["1", "yes"])
+def test_full_evaluation_switch(monkeypatch, force) -> None:
+    monkeypatch.setenv("SLIMMEREGIO_FULL_EVALUATION", force)
+    assert incremental.full_evaluation_forced()
+    monkeypatch.setenv("SLIMMEREGIO_FULL_EVALUATION", "0")
+    assert not incremental.full_evaluation_forced()
