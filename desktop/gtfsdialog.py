@@ -94,8 +94,8 @@ class GtfsImportDialog(ImportDialog):
 
     def add_layer(self) -> list[Layer]:
         """Close and let the planner confirm the layer; returns what was added."""
-        if self.result is None:
+        if self.imported is None:
             return []
-        result = self.result
+        result = self.imported
         self.accept()
         return list(self.window_.confirm_layers([result.layer]))

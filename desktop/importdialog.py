@@ -74,7 +74,7 @@ class ImportDialog(QDialog):
         self.resize(*size)
         self.window_ = window
         self.job: Any = None
-        self.result: Any = None
+        self.imported: Any = None
         self._texts = {"browse": browse_title, "filter": file_filter, "missing": missing_file, "done": done}
         self._make_job = make_job
         self._report = report
@@ -187,7 +187,7 @@ class ImportDialog(QDialog):
         job = self._make_job(Path(text))
         if job is None:
             return None
-        self.result = None
+        self.imported = None
         self.add_btn.setEnabled(False)
         self.report.clear()
         self.go.setEnabled(False)
@@ -212,7 +212,7 @@ class ImportDialog(QDialog):
         self.cancel_btn.setText(tr("Sluiten"))
 
     def _done(self, result: Any) -> None:
-        self.result = result
+        self.imported = result
         self.report.setPlainText(self._report(result, language()))
         self.status.setText(self._texts["done"])
         self.add_btn.setEnabled(True)

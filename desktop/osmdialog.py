@@ -113,11 +113,6 @@ class OsmImportDialog(ImportDialog):
         self.add_btn.clicked.connect(self.add_layers)
         self.assemble([], [area, self.use_network, self.use_network_note])
 
-    @property
-    def imported(self) -> Any:
-        """The finished import (an ``OsmImport``), None before one finished."""
-        return self.result
-
     def clip_kind(self) -> str:
         return CLIP_VIEW if self.clip_view.isChecked() else CLIP_MUNICIPALITIES
 
@@ -131,8 +126,8 @@ class OsmImportDialog(ImportDialog):
 
     def add_layers(self) -> list[Layer]:
         """Close and let the planner confirm the layers; returns those added."""
-        if self.result is None:
+        if self.imported is None:
             return []
-        result, use = self.result, self.use_network.isChecked()
+        result, use = self.imported, self.use_network.isChecked()
         self.accept()
         return list(self.window_.add_osm_result(result, use_for_analysis=use))
