@@ -148,3 +148,18 @@ def test_the_pack_has_no_page_without_stops(results, tmp_path) -> None:
 
     export_pack([results.comparison], tmp_path / "p", project=results.project, formats="pdf", paper="a4-landscape")
     assert not list((tmp_path / "p").rglob("*openbaar_vervoer*"))
+
+
+def test_the_atlas_draws_the_theme_per_municipality(street, tmp_path) -> None:
+    """West holds H1 and H2 (base: 10 of 30 dwellings near a stop with >= 4/h = 33,3 %), Oost H3 (0,0 %)."""
+    from slimmeregio.exporters.maps import export_atlas
+
+    project, comp = street
+    path = export_atlas(project, tmp_path / "atlas.pdf", theme="public_transport", evaluation=comp.base,
+                        paper="a4-portrait")
+    pages = [" ".join((p.extract_text() or "").split()) for p in pypdf.PdfReader(str(path)).pages]
+    assert len(pages) == 2
+    oost, west = pages  # name order
+    assert "Kerncijfers Oost" in oost and "Kerncijfers West" in west
+    assert "33,3 %" in west and "0,0 %" in oost
+    assert "Mobipunten waarvan" not in west  # a region-only figure
