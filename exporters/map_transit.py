@@ -180,8 +180,6 @@ def draw_failing_hubs(ax: Axes, evaluation: Any, bbox: tuple[float, float, float
                        marker=FAILING_HUB_MARKER)]
 
 
-#: Key figures whose fall is an improvement (the general direction table leaves them neutral).
-_LOWER_IS_BETTER = {"median_door_min_brussels": -1, "hubs_type_mismatch": -1}
 
 
 def _middle(values: Any, default: float) -> float:
@@ -234,6 +232,6 @@ def transit_key_figures(evaluation: Any, comparison: Any = None, *, municipality
             continue
         unit = indicator_unit(key)
         change = fmt_delta(value, base.value(key, municipality), unit, lang) if base is not None else ""
-        direction = indicator_direction(key) or _LOWER_IS_BETTER.get(key, 0)
+        direction = indicator_direction(key)
         rows.append((label, fmt_number(value, unit, lang), change, direction >= 0))
     return rows
