@@ -82,6 +82,39 @@ def _matplotlib(layers, extent):
     FigureCanvasAgg(fig).draw()
 
 
+def _first_render(canvas, view) -> float:
+    """Seconds of a first render of ``view``, building every layer's paths."""
+    canvas._graphics.clear()
+    t = time.perf_counter()
+    canvas.render_image(view=view)
+    return time.perf_counter() - t
+
+
+def _drag_frame(app, canvas, view) -> float:
+    """Median seconds of one paint while dragging from ``view`` (the cached image translated)."""
+    from PyQt6.QtCore import QPoint
+    from PyQt6.QtGui import QImage
+
+    from slimmeregio.desktop.mapcanvas import View
+
+    canvas.show()
+    canvas.set_view(view)
+    app.processEvents()
+    canvas.grab()
+    image = QImage(W, H, QImage.Format.Format_ARGB32_Premultiplied)
+
+    def pan_frame():
+        canvas._drag_start = QPoint(0, 0)
+        canvas._dragged = True
+        canvas._view = View(canvas._view.cx + 3 * canvas._view.res, canvas._view.cy, canvas._view.res)
+        canvas.render(image)
+
+    frame = _median(pan_frame, repeat=20)
+    canvas._drag_start = None
+    canvas._dragged = False
+    return frame
+
+
 def _big_project(folder: Path):
     """The embedded region with the generated network and addresses in place of its own."""
     import geopandas as gpd
@@ -110,8 +143,6 @@ def _big_project(folder: Path):
 
 def big_main(folder: Path) -> int:
     """Redraw times on the big network (issue 15: <= 0.1 s per frame when panning)."""
-    from PyQt6.QtCore import QPoint
-    from PyQt6.QtGui import QImage
     from PyQt6.QtWidgets import QApplication
 
     from slimmeregio.desktop.mapcanvas import MapCanvas, View
@@ -130,10 +161,7 @@ def big_main(folder: Path) -> int:
     rows = []
     for label, res in (("region", region.res), ("town (10 m/px)", 10.0), ("street (2 m/px)", 2.0)):
         view = View(region.cx, region.cy, res)
-        canvas._graphics.clear()
-        t = time.perf_counter()
-        canvas.render_image(view=view)
-        first = time.perf_counter() - t
+        first = _first_render(canvas, view)
         step = [0]
 
         def rescale(v=view, step=step):
@@ -150,21 +178,7 @@ def big_main(folder: Path) -> int:
         panned = _median(pan, repeat=REPEAT)
         rows.append((label, first, zoom, panned))
 
-    canvas.show()
-    canvas.set_view(region)
-    app.processEvents()
-    canvas.grab()
-    image = QImage(W, H, QImage.Format.Format_ARGB32_Premultiplied)
-
-    def pan_frame():
-        canvas._drag_start = QPoint(0, 0)
-        canvas._dragged = True
-        canvas._view = View(canvas._view.cx + 3 * canvas._view.res, canvas._view.cy, canvas._view.res)
-        canvas.render(image)
-
-    frame = _median(pan_frame, repeat=20)
-    canvas._drag_start = None
-    canvas._dragged = False
+    frame = _drag_frame(app, canvas, region)
     lines = [
         "## Map canvas on the big network (benchmarks/canvas.py --big)",
         "",
@@ -196,8 +210,6 @@ def big_main(folder: Path) -> int:
 def main() -> int:
     if "--big" in sys.argv:
         return big_main(Path(sys.argv[sys.argv.index("--big") + 1]))
-    from PyQt6.QtCore import QPoint
-    from PyQt6.QtGui import QImage
     from PyQt6.QtWidgets import QApplication
 
     from slimmeregio.desktop.mapcanvas import MapCanvas, View
@@ -217,31 +229,14 @@ def main() -> int:
     housing = project.layers.first(Role.HOUSING)
     rows = []
     for label, view in (("region", region_view), ("street (2 m/px)", street_view)):
-        canvas._graphics.clear()
-        t = time.perf_counter()
-        canvas.render_image(view=view)
-        first = time.perf_counter() - t
+        first = _first_render(canvas, view)
         redraw = _median(lambda v=view: canvas.render_image(view=v))
         extent = view.extent(W, H)
         mpl = _median(lambda e=extent: _matplotlib(layers, e), repeat=2)
         rows.append((label, first, redraw, mpl))
 
     # one paint while dragging: the cached image translated
-    canvas.show()
-    canvas.set_view(region_view)
-    app.processEvents()
-    canvas.grab()
-    image = QImage(W, H, QImage.Format.Format_ARGB32_Premultiplied)
-
-    def pan_frame():
-        canvas._drag_start = QPoint(0, 0)
-        canvas._dragged = True
-        canvas._view = View(canvas._view.cx + 3 * canvas._view.res, canvas._view.cy, canvas._view.res)
-        canvas.render(image)
-
-    pan = _median(pan_frame, repeat=20)
-    canvas._drag_start = None
-    canvas._dragged = False
+    pan = _drag_frame(app, canvas, region_view)
 
     lines = [
         "## Map canvas (benchmarks/canvas.py)",

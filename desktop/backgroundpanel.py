@@ -8,8 +8,6 @@ basiskaart, orthofoto) or an XYZ/WMTS template or WMS address the user types.
 
 from __future__ import annotations
 
-from typing import Any
-
 from PyQt6.QtCore import Qt
 from PyQt6.QtWidgets import (
     QComboBox,
@@ -28,6 +26,7 @@ from PyQt6.QtWidgets import (
 
 from slimmeregio.desktop.basemap import BasemapController
 from slimmeregio.desktop.i18n import language, tr
+from slimmeregio.desktop.servicequery import ask_service, error_text, list_offered
 from slimmeregio.desktop.worker import Job, WorkerRunner
 from slimmeregio.layers.errors import SlimmeRegioError
 from slimmeregio.layers.tiles import PRESETS, Background, TileSource
@@ -133,11 +132,8 @@ class AddBackgroundDialog(QDialog):
         self.wms_list.clear()
         self.error.setText(tr("Verbinden met de dienst…"))
 
-        def fetch(progress: Any = None, cancel: Any = None) -> list[tuple[str, str]]:
-            return wms_layers(url)
-
-        self.job = self.runner.start(tr("Dienst bevragen"), fetch, on_result=self._offered, on_error=self._failed)
-        self.job.finished.connect(self._job_done)
+        self.job = ask_service(self.runner, lambda: wms_layers(url), on_result=self._offered,
+                               on_error=self._failed, on_finished=self._job_done)
         return self.job
 
     def _job_done(self) -> None:
@@ -145,13 +141,10 @@ class AddBackgroundDialog(QDialog):
 
     def _offered(self, layers: list[tuple[str, str]]) -> None:
         self.error.setText("" if layers else tr("De dienst biedt geen lagen in Lambert 72 (EPSG:31370)."))
-        for name, title in layers:
-            item = QListWidgetItem(f"{title} ({name})" if title != name else name)
-            item.setData(Qt.ItemDataRole.UserRole, name)
-            self.wms_list.addItem(item)
+        list_offered(self.wms_list, layers)
 
     def _failed(self, error: BaseException) -> None:
-        self.error.setText(error.full_message(language()) if isinstance(error, SlimmeRegioError) else str(error))
+        self.error.setText(error_text(error))
 
     def _pick_wms_layer(self, item: QListWidgetItem | None, _previous: QListWidgetItem | None = None) -> None:
         if item is not None:

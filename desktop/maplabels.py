@@ -27,6 +27,7 @@ import shapely
 from PyQt6.QtCore import QPointF, QRectF, QSize, Qt
 from PyQt6.QtGui import QColor, QFont, QFontMetricsF, QImage, QPainter, QPainterPath, QPen
 
+from slimmeregio.desktop.maprender import geometry_kind
 from slimmeregio.desktop.mapview import View
 from slimmeregio.layers.model import Layer
 from slimmeregio.layers.roles import Role
@@ -206,7 +207,7 @@ def _requests(layers: list[Layer], view: View, base_font: QFont, cache: LabelCac
             kind_key = (id(layer), len(layer), "\0kind")
             kind = cache.get(kind_key) if cache is not None else None
             if kind is None:
-                kind = _geometry_kind(layer)
+                kind = geometry_kind(layer)
                 if cache is not None:
                     cache[kind_key] = kind
             anchors, xy = _field_anchors(layer, style.label_field, cache)
@@ -229,15 +230,6 @@ def _requests(layers: list[Layer], view: View, base_font: QFont, cache: LabelCac
             req = _Request(anchors, font, color, 3.0, "municipality" if municipal else "place")
             ordered.append(((0 if municipal else 2, 0, i), req))
     return [req for _, req in sorted(ordered, key=lambda item: item[0])]
-
-
-def _geometry_kind(layer: Layer) -> str:
-    types = set(layer.frame.geometry.geom_type.dropna().unique())
-    if types & {"Polygon", "MultiPolygon"}:
-        return "polygon"
-    if types & {"LineString", "MultiLineString", "LinearRing"}:
-        return "line"
-    return "point"
 
 
 def draw_labels(

@@ -11,29 +11,10 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Any
 
-from PyQt6.QtWidgets import (
-    QButtonGroup,
-    QCheckBox,
-    QDialog,
-    QFileDialog,
-    QFormLayout,
-    QGroupBox,
-    QHBoxLayout,
-    QLabel,
-    QLineEdit,
-    QPlainTextEdit,
-    QProgressBar,
-    QPushButton,
-    QRadioButton,
-    QSizePolicy,
-    QSpinBox,
-    QVBoxLayout,
-    QWidget,
-)
+from PyQt6.QtWidgets import QCheckBox, QLabel, QWidget
 
-from slimmeregio.desktop.actions import icon
-from slimmeregio.desktop.i18n import language, tr
-from slimmeregio.layers.errors import SlimmeRegioError
+from slimmeregio.desktop.i18n import tr
+from slimmeregio.desktop.importdialog import ImportDialog
 from slimmeregio.layers.model import Layer
 from slimmeregio.layers.numbers import fmt_number
 from slimmeregio.layers.roles import Role
@@ -86,19 +67,20 @@ def report_text(result: Any, lang: str = "nl") -> str:
     return "\n".join(lines)
 
 
-class OsmImportDialog(QDialog):
+class OsmImportDialog(ImportDialog):
     """Choose the file and the area, run the import, show its report; then
     :meth:`add_layers` hands the layers to the main window's confirmation."""
 
     def __init__(self, window: Any, parent: QWidget | None = None) -> None:
-        super().__init__(parent or window)
-        self.setObjectName("OsmImportDialog")
-        self.setWindowTitle(tr("OpenStreetMap importeren"))
-        self.setWindowIcon(icon("add-layer"))
-        self.resize(620, 560)
-        self.window_ = window
-        self.job: Any = None
-        self.imported: Any = None
+        super().__init__(
+            window, parent, key="osm", title=tr("OpenStreetMap importeren"), size=(620, 560),
+            intro=tr(
+                "Leest een OpenStreetMap-uittreksel (.osm.pbf of .osm, bv. van Geofabrik) en maakt er een "
+                "fietsnetwerk en lagen met stations, bushubs, deelfietsen, deelauto's en fietsenstallingen van."),
+            placeholder=tr("Kies een .osm.pbf- of .osm-bestand"), browse_title=tr("OpenStreetMap-bestand kiezen"),
+            file_filter=tr(OSM_FILE_FILTER), missing_file=tr("Kies eerst een OpenStreetMap-bestand."),
+            done=tr("Import klaar. Controleer het verslag en voeg de lagen toe."),
+            add_text=tr("Lagen toevoegen…"), make_job=self._job, report=report_text)
         project_layers = list(window.project.layers)
         self.has_municipalities = any(
             (la.role == Role.MUNICIPALITIES or "Polygon" in la.geometry_type) and not la.is_raster and len(la)
@@ -106,47 +88,11 @@ class OsmImportDialog(QDialog):
         )
         self.existing_networks = [la.name for la in project_layers if la.role == Role.BIKE_NETWORK]
 
-        intro = QLabel(tr(
-            "Leest een OpenStreetMap-uittreksel (.osm.pbf of .osm, bv. van Geofabrik) en maakt er een "
-            "fietsnetwerk en lagen met stations, bushubs, deelfietsen, deelauto's en fietsenstallingen van."), self)
-        intro.setWordWrap(True)
-        self.path = QLineEdit(self)
-        self.path.setObjectName("osmPath")
-        self.path.setPlaceholderText(tr("Kies een .osm.pbf- of .osm-bestand"))
-        browse = QPushButton(icon("std:SP_DialogOpenButton"), tr("Bladeren…"), self)
-        browse.clicked.connect(self.browse)
-        file_row = QHBoxLayout()
-        file_row.addWidget(self.path, 1)
-        file_row.addWidget(browse)
-
-        area = QGroupBox(tr("Gebied"), self)
-        self.clip_munis = QRadioButton(tr("Gemeenten van het project, met een rand van"), area)
-        self.clip_view = QRadioButton(tr("Huidige kaartbeeld"), area)
-        self.clip_group = QButtonGroup(self)
-        self.clip_group.addButton(self.clip_munis)
-        self.clip_group.addButton(self.clip_view)
-        self.buffer = QSpinBox(area)
-        self.buffer.setObjectName("osmBuffer")
-        self.buffer.setRange(0, 20_000)
-        self.buffer.setSingleStep(500)
-        self.buffer.setSuffix(" m")
-        self.buffer.setValue(2000)
-        self.buffer.setToolTip(tr("De rand houdt grensoverschrijdende verbindingen in het netwerk."))
-        munis_row = QHBoxLayout()
-        munis_row.addWidget(self.clip_munis)
-        munis_row.addWidget(self.buffer)
-        munis_row.addStretch(1)
-        area_layout = QVBoxLayout(area)
-        area_layout.addLayout(munis_row)
-        area_layout.addWidget(self.clip_view)
-        if self.has_municipalities:
-            self.clip_munis.setChecked(True)
-        else:
-            self.clip_munis.setEnabled(False)
-            self.buffer.setEnabled(False)
+        area, self.clip_view = self.area_box(
+            tr("Huidige kaartbeeld"), has_municipalities=self.has_municipalities, buffer_max=20_000,
+            buffer_m=2000, buffer_tip=tr("De rand houdt grensoverschrijdende verbindingen in het netwerk."))
+        if not self.has_municipalities:
             self.clip_munis.setToolTip(tr("Het project heeft geen gemeenten."))
-            self.clip_view.setChecked(True)
-        self.clip_munis.toggled.connect(lambda on: self.buffer.setEnabled(on))
 
         self.use_network = QCheckBox(self)
         self.use_network.setObjectName("osmUseNetwork")
@@ -164,116 +110,19 @@ class OsmImportDialog(QDialog):
             self.use_network.setVisible(False)
             self.use_network_note.setVisible(False)
             self.use_network.setChecked(True)
-
-        self.go = QPushButton(icon("add-layer"), tr("Importeren"), self)
-        self.go.setObjectName("osmImportButton")
-        self.go.setDefault(True)
-        self.go.setSizePolicy(QSizePolicy.Policy.Maximum, QSizePolicy.Policy.Fixed)
-        self.go.clicked.connect(self.start)
-        self.progress = QProgressBar(self)
-        self.progress.setRange(0, 1000)
-        self.progress.setVisible(False)
-        self.status = QLabel(self)
-        self.status.setWordWrap(True)
-        self.report = QPlainTextEdit(self)
-        self.report.setObjectName("osmReport")
-        self.report.setReadOnly(True)
-        self.report.setPlaceholderText(tr("Het verslag van de import verschijnt hier."))
-        self.add_btn = QPushButton(icon("add-layer"), tr("Lagen toevoegen…"), self)
-        self.add_btn.setObjectName("osmAddButton")
-        self.add_btn.setEnabled(False)
         self.add_btn.clicked.connect(self.add_layers)
-        self.cancel_btn = QPushButton(tr("Sluiten"), self)
-        self.cancel_btn.clicked.connect(self.cancel_or_close)
-
-        form = QFormLayout()
-        form.addRow(tr("Bestand:"), file_row)
-        run_row = QHBoxLayout()
-        run_row.addWidget(self.go)
-        run_row.addWidget(self.progress, 1)
-        run_row.addStretch(0)
-        bottom = QHBoxLayout()
-        bottom.addWidget(self.add_btn)
-        bottom.addStretch(1)
-        bottom.addWidget(self.cancel_btn)
-        layout = QVBoxLayout(self)
-        layout.addWidget(intro)
-        layout.addLayout(form)
-        layout.addWidget(area)
-        layout.addWidget(self.use_network)
-        layout.addWidget(self.use_network_note)
-        layout.addLayout(run_row)
-        layout.addWidget(self.status)
-        layout.addWidget(self.report, 1)
-        layout.addLayout(bottom)
-
-    def browse(self) -> None:
-        start = self.path.text() or str(self.window_._last_dir())
-        path, _ = QFileDialog.getOpenFileName(self, tr("OpenStreetMap-bestand kiezen"), start, tr(OSM_FILE_FILTER))
-        if path:
-            self.path.setText(path)
+        self.assemble([], [area, self.use_network, self.use_network_note])
 
     def clip_kind(self) -> str:
         return CLIP_VIEW if self.clip_view.isChecked() else CLIP_MUNICIPALITIES
 
-    def start(self) -> Any:
-        """Run the import in the worker; returns the job (None when refused)."""
-        if self.job is not None:
-            return self.job
-        text = self.path.text().strip()
-        if not text:
-            self.status.setText(tr("Kies eerst een OpenStreetMap-bestand."))
-            return None
-        w = self.window_
+    def _job(self, path: Path) -> Any:
+        """The worker job for ``path``, clipped as chosen."""
         if self.clip_kind() == CLIP_VIEW:
-            canvas = w.canvas
+            canvas = self.window_.canvas
             bbox = tuple(float(v) for v in canvas.view.extent(canvas.width(), canvas.height()))
-            job = osm_job(Path(text), bbox=bbox)  # type: ignore[arg-type]
-        else:
-            job = osm_job(Path(text), layers=list(w.project.layers), buffer_m=float(self.buffer.value()))
-        self.imported = None
-        self.add_btn.setEnabled(False)
-        self.report.clear()
-        self.go.setEnabled(False)
-        self.progress.setValue(0)
-        self.progress.setVisible(True)
-        self.status.setText(tr("Bezig met inlezen…"))
-        self.cancel_btn.setText(tr("Annuleren"))
-        self.job = w.runner.start(tr("OpenStreetMap importeren"), job, on_result=self._done,
-                                  on_error=self._failed, on_progress=self._progress,
-                                  on_cancelled=lambda: self.status.setText(tr("Import geannuleerd.")))
-        self.job.finished.connect(self._finished)
-        return self.job
-
-    def _progress(self, fraction: float, _message: str) -> None:
-        self.progress.setValue(int(fraction * 1000))
-        self.status.setText(tr("Bezig met inlezen… {p}%", p=int(fraction * 100)))
-
-    def _finished(self) -> None:
-        self.job = None
-        self.go.setEnabled(True)
-        self.progress.setVisible(False)
-        self.cancel_btn.setText(tr("Sluiten"))
-
-    def _done(self, result: Any) -> None:
-        self.imported = result
-        self.report.setPlainText(report_text(result, language()))
-        self.status.setText(tr("Import klaar. Controleer het verslag en voeg de lagen toe."))
-        self.add_btn.setEnabled(True)
-        self.add_btn.setFocus()
-
-    def _failed(self, error: BaseException) -> None:
-        from slimmeregio.desktop.errors import show_error
-
-        self.status.setText(error.message(language()) if isinstance(error, SlimmeRegioError) else "")
-        show_error(self, error)
-
-    def cancel_or_close(self) -> None:
-        if self.job is not None:
-            self.job.cancel()
-            self.status.setText(tr("Bezig met annuleren…"))
-        else:
-            self.close()
+            return osm_job(path, bbox=bbox)  # type: ignore[arg-type]
+        return osm_job(path, layers=list(self.window_.project.layers), buffer_m=float(self.buffer.value()))
 
     def add_layers(self) -> list[Layer]:
         """Close and let the planner confirm the layers; returns those added."""
@@ -282,13 +131,3 @@ class OsmImportDialog(QDialog):
         result, use = self.imported, self.use_network.isChecked()
         self.accept()
         return list(self.window_.add_osm_result(result, use_for_analysis=use))
-
-    def closeEvent(self, event: Any) -> None:  # noqa: N802
-        if self.job is not None:
-            self.job.cancel()
-        super().closeEvent(event)
-
-    def reject(self) -> None:
-        if self.job is not None:
-            self.job.cancel()
-        super().reject()

@@ -22,7 +22,6 @@ from PyQt6.QtWidgets import (
     QLabel,
     QLineEdit,
     QListWidget,
-    QListWidgetItem,
     QPushButton,
     QRadioButton,
     QVBoxLayout,
@@ -30,9 +29,9 @@ from PyQt6.QtWidgets import (
 )
 
 from slimmeregio.desktop import errors as dialogs
-from slimmeregio.desktop.i18n import language, tr
+from slimmeregio.desktop.i18n import tr
+from slimmeregio.desktop.servicequery import ask_service, error_text, list_offered
 from slimmeregio.desktop.worker import Job, WorkerRunner
-from slimmeregio.layers.errors import SlimmeRegioError
 from slimmeregio.layers.model import Layer
 from slimmeregio.layers.services import ServiceCapabilities
 
@@ -116,11 +115,8 @@ class AddServiceLayerDialog(QDialog):
         self.status.setText(tr("Verbinden met de dienst…"))
         self.connect_btn.setEnabled(False)
 
-        def fetch(progress: Any = None, cancel: Any = None) -> ServiceCapabilities:
-            return service_capabilities(url)
-
-        self.job = self.runner.start(tr("Dienst bevragen"), fetch, on_result=self._offered, on_error=self._failed)
-        self.job.finished.connect(self._done)
+        self.job = ask_service(self.runner, lambda: service_capabilities(url), on_result=self._offered,
+                               on_error=self._failed, on_finished=self._done)
         return self.job
 
     def _done(self) -> None:
@@ -132,18 +128,13 @@ class AddServiceLayerDialog(QDialog):
         kind = {"oapif": "OGC API - Features", "wfs": "WFS"}.get(capabilities.kind, capabilities.kind)
         self.status.setText(tr("{title} ({kind}): {n} lagen", title=capabilities.title or capabilities.url,
                                kind=kind, n=len(capabilities.layers)))
-        for info in capabilities.layers:
-            text = info.title if info.title == info.name else f"{info.title} ({info.name})"
-            item = QListWidgetItem(text)
-            item.setData(Qt.ItemDataRole.UserRole, info.name)
-            self.layers.addItem(item)
+        list_offered(self.layers, ((info.name, info.title) for info in capabilities.layers))
         if self.layers.count():
             self.layers.setCurrentRow(0)
         self._ok_enabled()
 
     def _failed(self, error: BaseException) -> None:
-        text = error.full_message(language()) if isinstance(error, SlimmeRegioError) else str(error)
-        self.status.setText(text)
+        self.status.setText(error_text(error))
 
     def request(self) -> ServiceRequest | None:
         item = self.layers.currentItem()

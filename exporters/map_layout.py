@@ -27,6 +27,7 @@ THEMES: dict[str, tuple[str, str]] = {
     "siting": ("Voorgestelde locaties voor nieuwe mobipunten", "Suggested sites for new mobility hubs"),
     "bike_commute": ("Fietsroutes naar het werk: potentiële fietspendelaars",
                      "Bike routes to work: potential bike commuters"),
+    "public_transport": ("Openbaar vervoer: haltes en bereikbaarheid", "Public transport: stops and access"),
 }
 PAPERS = ("a4-portrait", "a4-landscape", "a3-portrait", "a3-landscape")
 _PAPER_MM = {"a4": (210.0, 297.0), "a3": (297.0, 420.0)}

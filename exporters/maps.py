@@ -26,6 +26,11 @@ Themes
     without one the map says so).
 ``siting``
     suggested mobipunt sites, numbered, over the current access.
+``public_transport``
+    stops by departures per hour in the morning peak, stations sized by
+    trains per hour, dwellings by walking access to a frequent stop, hubs
+    failing the Hoppin check crossed (needs a stops layer,
+    :mod:`slimmeregio.exporters.map_transit`).
 
 Everything is drawn on matplotlib ``Figure`` objects (never pyplot state),
 so maps render in worker threads. The atlas is one multi-page PDF with one
@@ -99,6 +104,13 @@ from slimmeregio.exporters.map_themes import (
     draw_weakest,
     hoppin_frame,
     network_background,
+)
+from slimmeregio.exporters.map_transit import (
+    draw_failing_hubs,
+    draw_pt_access,
+    draw_pt_stops,
+    has_transit,
+    transit_key_figures,
 )
 from slimmeregio.exporters.meta import BRUSSELS_NOTES, ExportMeta, build_meta
 from slimmeregio.exporters.style import (
@@ -235,6 +247,9 @@ def _masterplan(project: Project, req: MapRequest, figure: Figure | None = None)
         _require(comparison, theme, "een vergelijking met de basis", "a comparison with the base")
     if theme == "siting":
         _require(siting, theme, "een locatievoorstel", "a siting result")
+    if theme == "public_transport" and not has_transit(evaluation):
+        _require(None, theme, "een doorgerekend scenario met een laag OV-haltes",
+                 "an evaluated scenario with a public transport stops layer")
     scenario = getattr(evaluation, "scenario", None)
     if meta is None:
         meta = build_meta(project, scenario=scenario, parameters=getattr(evaluation, "parameters", None),
@@ -353,6 +368,16 @@ def _masterplan(project: Project, req: MapRequest, figure: Figure | None = None)
                          else "Potential bike commuters per link (Go Dutch)", items))
         sections.append(("Werkplaatsen" if nl else "Workplaces",
                          draw_workplaces(ax, evaluation, extent, paper, lang)))
+    elif theme == "public_transport":
+        network_background(ax, layers.network, network_links, extent)
+        items = draw_pt_access(ax, evaluation, extent, paper, zoomed, lang)
+        sections.append(("Woningen: frequente halte op wandelafstand" if nl
+                         else "Dwellings: frequent stop within walking distance", items))
+        sections.append(("Haltes en stations" if nl else "Stops and stations",
+                         draw_pt_stops(ax, evaluation, extent, paper, lang)))
+        hubs = draw_mobipunten(ax, hoppin_frame(layers.mobipunten, evaluation), extent, paper, lang)
+        hubs += draw_failing_hubs(ax, evaluation, extent, paper, lang)
+        sections.append(("Mobipunten" if nl else "Hubs", hubs))
     else:  # siting
         network_background(ax, layers.network, network_links, extent)
         items = draw_sites(ax, siting, evaluation, extent, paper, zoomed, lang)
@@ -373,8 +398,11 @@ def _masterplan(project: Project, req: MapRequest, figure: Figure | None = None)
         return fig
     title_used = draw_title(fig, layout.title, paper, meta, theme, subtitle, lang)
     title_bottom = layout.title[1] + layout.title[3] - title_used - 4.0 * paper.scale / paper.height_mm
-    rows = key_figures(evaluation, comparison, siting, municipality=focus, lang=lang,
-                       brussels=theme == "flows_brussels")
+    if theme == "public_transport":
+        rows = transit_key_figures(evaluation, comparison, municipality=focus, lang=lang)
+    else:
+        rows = key_figures(evaluation, comparison, siting, municipality=focus, lang=lang,
+                           brussels=theme == "flows_brussels")
     if focus_name is not None:
         heading = f"Kerncijfers {focus_name}" if nl else f"Key figures {focus_name}"
     else:

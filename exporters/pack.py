@@ -258,6 +258,9 @@ def _map_jobs(project: Project, base: Any, runs: list[tuple[str, Any, Any]], sit
             plan.append((slug, "flows_brussels", {"evaluation": ev}, name))
         if "flow_bike_commuters" in ev.links.columns:
             plan.append((slug, "bike_commute", {"evaluation": ev}, name))
+        if getattr(ev, "pt_stops", None) is not None:  # the project has a stops layer
+            plan.append((slug, "public_transport", {"comparison": comp} if comp is not None else {"evaluation": ev},
+                         name))
     if siting is not None and len(siting.sites):
         ev = runs[-1][1] if runs else base
         start = runs[-1][0] if runs else base_label

@@ -35,7 +35,7 @@ _NL = PackNames(
     business_parks="bedrijventerreinen", commute_routes="fietsroutes_naar_het_werk.geojson",
     themes={"base": "basiskaart", "access": "bereikbaarheid", "change": "wijzigingen", "flows": "fietsstromen",
             "flows_brussels": "fietsstromen_brussel", "siting": "locatievoorstel",
-            "bike_commute": "fietsroutes_werk"},
+            "bike_commute": "fietsroutes_werk", "public_transport": "openbaar_vervoer"},
 )
 _EN = PackNames(
     maps="maps", atlas="atlas", webmap="webmap.html", workbook="results.xlsx", deck="presentation.pptx",
@@ -44,7 +44,7 @@ _EN = PackNames(
     business_parks="business_parks", commute_routes="bike_routes_to_work.geojson",
     themes={"base": "base_map", "access": "access", "change": "changes", "flows": "bike_flows",
             "flows_brussels": "bike_flows_brussels", "siting": "site_suggestions",
-            "bike_commute": "bike_routes_to_work"},
+            "bike_commute": "bike_routes_to_work", "public_transport": "public_transport"},
 )
 
 

@@ -58,6 +58,7 @@ from slimmeregio.exporters.slide_kit import (
     tile,
     title,
 )
+from slimmeregio.exporters.slide_transit import transit_slides
 from slimmeregio.exporters.terms import link_class
 from slimmeregio.layers.model import Project
 from slimmeregio.layers.numbers import delta, fmt_delta, fmt_number
@@ -346,6 +347,8 @@ def export_slides(
     plot.data_labels.number_format = '0.0'
     plot.data_labels.number_format_is_linked = False
     footer(slide, meta, number, lang)
+    # 4a. public transport: indicators per scenario and the hubs failing the Hoppin check (with a stops layer)
+    transit_slides(next_slide, lambda: number, base, runs, meta, nis, lang)
     # 4b. where the potential commuters cycle (the last scenario, else the base)
     for flow_name, flow_ev, flow_comp in runs or [(base_name, base, None)]:  # every scenario
         if "flow_dwellings" not in flow_ev.links.columns:

@@ -84,6 +84,7 @@ from slimmeregio.exporters.webmap_page import (
     selector_script,
     sources_html,
 )
+from slimmeregio.exporters.webmap_transit import stops_data, stops_legend
 
 
 def leaflet_assets() -> tuple[str, str]:
@@ -342,6 +343,16 @@ def webmap(
                                      lang=lang), point_style, point_radius=4)
         group.add_to(fmap)
         legend[-1][1].append((tr(lang, "treinstation", "railway station"), "#212121", "dot"))
+    pt_runs = [(name, ev) for name, ev in evaluations if getattr(ev, "pt_stops", None) is not None]
+    for name, ev in pt_runs:  # public transport stops, when the project has a stops layer
+        group = folium.FeatureGroup(name=html_text(tr(lang, f"OV-haltes ({_short(name)})",
+                                                         f"Public transport stops ({_short(name)})")),
+                                    show=(name == shown_run))
+        add_geojson(group, stops_data(ev, lang), point_style, point_radius=4)
+        group.add_to(fmap)
+        selectable[name].append(group.get_name())
+    if pt_runs:
+        legend.append(stops_legend(pt_runs[-1][1], lang))
     task.report(0.75, "changes")
     change_items: list[tuple[str, str, str]] = []
     for name, ev, comp in runs:

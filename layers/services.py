@@ -190,25 +190,18 @@ def _oapif_capabilities(url: str, landing: dict[str, Any], timeout: float) -> Se
 
 
 def _wfs_capabilities(url: str, timeout: float) -> ServiceCapabilities:
-    parts = urllib.parse.urlsplit(url)
-    base = urllib.parse.urlunsplit((parts.scheme, parts.netloc, parts.path, "", ""))
-    answer = web.get(base, params={"SERVICE": "WFS", "REQUEST": "GetCapabilities", "VERSION": "2.0.0"},
-                     timeout=timeout)
-    try:
+    def read(base: str, document: bytes) -> ServiceCapabilities:
         from owslib.wfs import WebFeatureService
 
-        service = WebFeatureService(base, version="2.0.0", xml=answer.body, timeout=int(timeout))
+        service = WebFeatureService(base, version="2.0.0", xml=document, timeout=int(timeout))
         title = str(getattr(service.identification, "title", "") or "")
         layers = tuple(
             ServiceLayerInfo(name, str(meta.title or name), _bbox((meta.boundingBoxWGS84 or ())[:4]))
             for name, meta in service.contents.items()
         )
-    except Exception as error:  # noqa: BLE001 - any parse failure of the server's XML is one message
-        raise ServiceResponseError(
-            url=base, reason={"nl": "geen geldig WFS-capabilitiesdocument", "en": "no valid WFS capabilities document"},
-            detail=f"{type(error).__name__}: {error}",
-        ) from None
-    return ServiceCapabilities(url=base, kind="wfs", title=title, layers=layers)
+        return ServiceCapabilities(url=base, kind="wfs", title=title, layers=layers)
+
+    return web.ogc_capabilities(url, "WFS", "2.0.0", read, timeout=timeout)
 
 
 def service_capabilities(url: str, *, timeout: float = web.DEFAULT_TIMEOUT) -> ServiceCapabilities:

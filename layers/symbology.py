@@ -20,6 +20,9 @@ __all__ = [
     "HOPPIN_COLORS",
     "HOPPIN_SIZES",
     "LINK_CLASS_COLORS",
+    "PT_ACCESS_COLORS",
+    "PT_RATE_BREAKS",
+    "PT_RATE_COLORS",
     "LINK_CLASS_WIDTHS",
     "UNREACHABLE_COLOR",
     "HUB_MARKER",
@@ -82,6 +85,14 @@ CHANGE_COLORS: dict[str, str] = {
 
 #: Potential bike flows, light to dark (sampled from matplotlib's magma).
 FLOW_COLORS: tuple[str, ...] = ("#fed89a", "#fc8961", "#ca3e72", "#782281", "#1a1042")
+
+#: Public transport stops by departures per hour (upper bounds, inclusive) and
+#: their colours, few to many: the flow ramp (magma), as on the desktop map.
+PT_RATE_BREAKS: tuple[float, ...] = (1.0, 2.0, 4.0, 8.0)
+PT_RATE_COLORS: tuple[str, ...] = FLOW_COLORS
+#: Dwellings with / without a frequent stop within walking distance (a
+#: cyan-blue and a light grey: apart from every stop class, also for colour-blind readers).
+PT_ACCESS_COLORS: tuple[str, str] = ("#2c9cb0", "#cfcfcf")
 
 #: Housing density classes (dwellings per km², upper bounds) and their
 #: colours, light to dark; beyond the last bound is the last colour

@@ -588,26 +588,17 @@ def wms_layers(url: str, *, timeout: float = web.DEFAULT_TIMEOUT) -> list[tuple[
     ------
     ServiceUrlError, ServiceUnavailableError, ServiceResponseError
     """
-    import urllib.parse
 
-    target = web.check_url(url)
-    parts = urllib.parse.urlsplit(target)
-    base = urllib.parse.urlunsplit((parts.scheme, parts.netloc, parts.path, "", ""))
-    answer = web.get(base, params={"SERVICE": "WMS", "REQUEST": "GetCapabilities", "VERSION": "1.3.0"},
-                     timeout=timeout)
-    try:
+    def read(base: str, document: bytes) -> list[tuple[str, str]]:
         from owslib.wms import WebMapService
 
-        service = WebMapService(base, version="1.3.0", xml=answer.body, timeout=int(timeout))
+        service = WebMapService(base, version="1.3.0", xml=document, timeout=int(timeout))
         found = []
         for name, layer in service.contents.items():
             crs = {str(c).upper() for c in (getattr(layer, "crsOptions", None) or [])}
             if crs and "EPSG:31370" not in crs:
                 continue
             found.append((str(name), str(layer.title or name)))
-    except Exception as error:  # noqa: BLE001 - any parse failure of the server's XML is one message
-        raise ServiceResponseError(
-            url=base, reason={"nl": "geen geldig WMS-capabilitiesdocument", "en": "no valid WMS capabilities document"},
-            detail=f"{type(error).__name__}: {error}",
-        ) from None
-    return found
+        return found
+
+    return web.ogc_capabilities(url, "WMS", "1.3.0", read, timeout=timeout)

@@ -12,8 +12,9 @@ size limit, and a failure to connect becomes one
 from __future__ import annotations
 
 import urllib.parse
+from collections.abc import Callable
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, TypeVar
 
 from slimmeregio.layers.errors import (
     ServiceResponseError,
@@ -27,6 +28,7 @@ __all__ = [
     "Response",
     "check_url",
     "get",
+    "ogc_capabilities",
     "user_agent",
 ]
 
@@ -157,6 +159,35 @@ def get(
             url=target, reason={"nl": f"HTTP-fout {status}", "en": f"HTTP error {status}"}
         )
     return Response(url=final, status=status, content_type=content_type, body=b"".join(chunks))
+
+
+T = TypeVar("T")
+
+
+def ogc_capabilities(
+    url: str, service: str, version: str, read: Callable[[str, bytes], T], *, timeout: float = DEFAULT_TIMEOUT
+) -> T:
+    """``read(address, document)`` of the GetCapabilities ``version`` of the
+    OGC ``service`` (``WMS``, ``WFS``) at ``url``, asked at the address
+    without its query; ``read`` failing on the server's XML is one
+    :class:`.ServiceResponseError` ("geen geldig WFS-capabilitiesdocument").
+
+    Raises
+    ------
+    ServiceUrlError, ServiceUnavailableError, ServiceResponseError
+    """
+    parts = urllib.parse.urlsplit(check_url(url))
+    base = urllib.parse.urlunsplit((parts.scheme, parts.netloc, parts.path, "", ""))
+    answer = get(base, params={"SERVICE": service, "REQUEST": "GetCapabilities", "VERSION": version},
+                 timeout=timeout)
+    try:
+        return read(base, answer.body)
+    except Exception as error:  # noqa: BLE001 - any parse failure of the server's XML is one message
+        raise ServiceResponseError(
+            url=base,
+            reason={"nl": f"geen geldig {service}-capabilitiesdocument", "en": f"no valid {service} capabilities document"},
+            detail=f"{type(error).__name__}: {error}",
+        ) from None
 
 
 def _too_large(limit: int) -> dict[str, str]:

@@ -224,17 +224,22 @@ def gravity_model(
 def _furness(
     o: np.ndarray, d: np.ndarray, f: np.ndarray, *, tolerance: float, max_iterations: int
 ) -> np.ndarray:
-    """Balancing factors by Furness iteration on one connected block (equal totals)."""
+    """Balancing factors by Furness iteration on one connected block (equal totals).
+
+    The products are numpy's own loops (einsum), not BLAS: a multi-threaded
+    BLAS sums in an order that depends on its thread count, so a Dask worker
+    (one thread) and the app (all cores) would differ in the last digit.
+    """
     b = np.ones(len(d))
     for _ in range(max_iterations):
-        fb = f @ (b * d)
+        fb = np.einsum("ij,j->i", f, b * d)
         a = np.divide(1.0, fb, out=np.zeros_like(fb), where=fb > 0)
-        fa = (a * o) @ f
+        fa = np.einsum("i,ij->j", a * o, f)
         b = np.divide(1.0, fa, out=np.zeros_like(fa), where=fa > 0)
         b = b / max(float(b.max()), 1e-300)
-        fb = f @ (b * d)
+        fb = np.einsum("ij,j->i", f, b * d)
         a = np.divide(1.0, fb, out=np.zeros_like(fb), where=fb > 0)
-        columns = ((a * o) @ f) * b * d
+        columns = np.einsum("i,ij->j", a * o, f) * b * d
         if np.abs(columns - d).max() <= tolerance * max(o.sum(), 1.0):
             break
     return (a * o)[:, None] * f * (b * d)[None, :]

@@ -122,6 +122,15 @@ def hub_rules(path: str | Path | None = None) -> list[HubRule]:
     return rules
 
 
+#: English words for the rule table's Dutch mode and Hoppin type names (the reasons are shown in both languages).
+_EN_WORDS = {"trein": "train", "bus": "bus", "tram": "tram", "metro": "metro", "interregionaal": "interregional",
+             "regionaal": "regional", "lokaal": "local", "buurt": "neighbourhood"}
+
+
+def _en(word: str) -> str:
+    return _EN_WORDS.get(word, word)
+
+
 def _fmt(value: float, lang: str = "en") -> str:
     text = f"{value:.1f}".rstrip("0").rstrip(".")
     return text.replace(".", ",") if lang == "nl" else text
@@ -157,13 +166,13 @@ def check_hubs(mobipunten: gpd.GeoDataFrame, stops: gpd.GeoDataFrame, rules: lis
         r_nl, r = _fmt(rule.radius_m, "nl"), _fmt(rule.radius_m)
         ok, nl, en = True, "", ""
         wanted_nl = " of ".join(rule.modes) if rule.modes else "openbaar vervoer"
-        wanted_en = " or ".join(rule.modes) if rule.modes else "public transport"
+        wanted_en = " or ".join(_en(m) for m in rule.modes) if rule.modes else "public transport"
         if rule.min_departures_per_hour is not None and best_rate < rule.min_departures_per_hour:
             ok = False
             need = _fmt(rule.min_departures_per_hour)
             nl = (f"{row.hoppin_type}: geen halte ({wanted_nl}) met ≥ {_fmt(rule.min_departures_per_hour, 'nl')} "
                   f"vertrekken/uur ({window_nl}) binnen {r_nl} m; hoogste: {_fmt(best_rate, 'nl')}")
-            en = (f"{row.hoppin_type}: no stop ({wanted_en}) with ≥ {need} departures/hour ({window_en}) "
+            en = (f"{_en(str(row.hoppin_type))}: no stop ({wanted_en}) with ≥ {need} departures/hour ({window_en}) "
                   f"within {r} m; highest: {_fmt(best_rate)}")
         elif rule.fewer_departures_per_hour is not None:
             over = [k for k in near if rate[k] >= rule.fewer_departures_per_hour]
@@ -175,7 +184,7 @@ def check_hubs(mobipunten: gpd.GeoDataFrame, stops: gpd.GeoDataFrame, rules: lis
                 nl = (f"{row.hoppin_type}: halte {ids[best]} binnen {r_nl} m heeft {_fmt(best_rate, 'nl')} "
                       f"vertrekken/uur ({window_nl}), {_fmt(rule.fewer_departures_per_hour, 'nl')} of meer: "
                       "een hoger type past")
-                en = (f"{row.hoppin_type}: stop {ids[best]} within {r} m has {_fmt(best_rate)} departures/hour "
+                en = (f"{_en(str(row.hoppin_type))}: stop {ids[best]} within {r} m has {_fmt(best_rate)} departures/hour "
                       f"({window_en}), {top} or more: a higher type fits")
         rows.append({
             "mobipunt_id": str(row.mobipunt_id),

@@ -15,8 +15,16 @@ import re
 
 __all__ = ["indicator_direction"]
 
-_HIGHER = re.compile(r"^(share_.*|grid_inhabitants_covered)$")
-_LOWER = re.compile(r"^((mean|median|p90)_(bike_min|walk_m)_[a-z]+|unreachable_dwellings|no_route_dwellings_[a-z]+)$")
+_HIGHER = re.compile(
+    r"^(share_.*|grid_inhabitants_covered"
+    # opportunities within reach and their decay-weighted potential; hub scores; potential bike commuters
+    r"|opp_[a-z_]+_(bike_[0-9.]+min|walk_[0-9.]+m|potential_bike|potential_walk)|hub_score_.*|bike_commuters_.*)$"
+)
+_LOWER = re.compile(
+    r"^((mean|median|p90)_(bike_min|walk_m|door_min)_[a-z]+|unreachable_dwellings|no_route_dwellings_[a-z]+"
+    # time or distance to the k-th nearest opportunity; hubs failing the Hoppin check
+    r"|opp_[a-z_]+_k[0-9]+_(bike_min|walk_m)|hubs_type_mismatch)$"
+)
 
 
 def indicator_direction(key: str) -> int:

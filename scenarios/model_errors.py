@@ -7,7 +7,7 @@ import reprlib
 import tomllib
 from collections.abc import Mapping, Sequence
 from pathlib import Path
-from typing import Any
+from typing import Any, TypeVar
 
 from pydantic import ValidationError
 
@@ -16,6 +16,7 @@ from slimmeregio.scenarios.modifications import MODIFICATION_KINDS
 
 __all__ = [
     "ScenarioValidationError",
+    "file_error",
     "format_location",
     "scenario_error",
     "syntax_error",
@@ -46,6 +47,42 @@ class ScenarioValidationError(ScenarioError):
         return values
 
 
+E = TypeVar("E", bound="ScenarioValidationError")
+
+
+def file_error(
+    cls: type[E],
+    location: str,
+    reason_nl: str,
+    reason_en: str,
+    *,
+    source: str | Path | None,
+    location_nl: str,
+    location_en: str,
+    errors: Sequence[tuple[str, str, str]],
+    **data: Any,
+) -> E:
+    """The ``cls`` error (a scenario or sweep file error) for ``location``
+    with both reasons, counting the further ``errors`` in the message."""
+    errors = tuple(errors) or ((location, reason_nl, reason_en),)
+    more = len(errors) - 1
+    return cls(
+        path=str(source) if source is not None else None,
+        field=location,
+        source=f" {source}" if source else "",
+        location=location,
+        location_nl=location_nl,
+        location_en=location_en,
+        reason=reason_en,
+        reason_nl=reason_nl,
+        reason_en=reason_en,
+        more_nl=f" (en nog {more} andere fout{'en' if more > 1 else ''})" if more else "",
+        more_en=f" (and {more} more error{'s' if more > 1 else ''})" if more else "",
+        errors=errors,
+        **data,
+    )
+
+
 def scenario_error(
     location: str,
     reason_nl: str,
@@ -63,23 +100,11 @@ def scenario_error(
     ``scenarios.apply`` uses this too, so messages about unknown link ids read
     the same as validation messages.
     """
-    errors = tuple(errors) or ((location, reason_nl, reason_en),)
-    more = len(errors) - 1
-    return ScenarioValidationError(
-        path=str(source) if source is not None else None,
-        field=location,
-        detail=detail,
-        source=f" {source}" if source else "",
-        location=location,
+    return file_error(
+        ScenarioValidationError, location, reason_nl, reason_en, source=source,
         location_nl=location_nl or _readable_location(location, "nl"),
         location_en=location_en or _readable_location(location, "en"),
-        reason=reason_en,
-        reason_nl=reason_nl,
-        reason_en=reason_en,
-        more_nl=f" (en nog {more} andere fout{'en' if more > 1 else ''})" if more else "",
-        more_en=f" (and {more} more error{'s' if more > 1 else ''})" if more else "",
-        errors=errors,
-        **data,
+        errors=errors, detail=detail, **data,
     )
 
 

@@ -47,6 +47,7 @@ from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_valida
 from slimmeregio.scenarios.model import Parameters, Scenario
 from slimmeregio.scenarios.model_errors import (
     ScenarioValidationError,
+    file_error,
     format_location,
     toml_error_position,
     validation_reasons,
@@ -99,23 +100,8 @@ def sweep_error(
     **data: Any,
 ) -> SweepFileError:
     """The :class:`SweepFileError` for ``location`` with both reasons."""
-    errors = tuple(errors) or ((location, reason_nl, reason_en),)
-    more = len(errors) - 1
-    return SweepFileError(
-        path=str(source) if source is not None else None,
-        field=location,
-        source=f" {source}" if source else "",
-        location=location,
-        location_nl=location_nl or location,
-        location_en=location,
-        reason=reason_en,
-        reason_nl=reason_nl,
-        reason_en=reason_en,
-        more_nl=f" (en nog {more} andere fout{'en' if more > 1 else ''})" if more else "",
-        more_en=f" (and {more} more error{'s' if more > 1 else ''})" if more else "",
-        errors=errors,
-        **data,
-    )
+    return file_error(SweepFileError, location, reason_nl, reason_en, source=source,
+                      location_nl=location_nl or location, location_en=location, errors=errors, **data)
 
 
 def _bilingual(nl: str, en: str) -> Any:

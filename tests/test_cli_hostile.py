@@ -179,7 +179,7 @@ def test_xml_invalid_characters_export(tmp_path: Path) -> None:
                   flags=re.M)
     assert "\\uFFFF\\uFFFE" in text
     (tmp_path / "x.toml").write_text(text, encoding="utf-8")
-    ran = run_cli(["run", "x.toml", "--out", "r"], tmp_path)
+    ran = run_cli(["run", "x.toml", "--out", "r"], tmp_path, timeout=600)
     assert ran.code == 0, ran.err
     import sqlite3
 
@@ -188,7 +188,8 @@ def test_xml_invalid_characters_export(tmp_path: Path) -> None:
         assert con.execute("SELECT waarde FROM metadata WHERE sleutel = 'Scenario'").fetchone() == ("Plan  B",)
     finally:
         con.close()
-    done = run_cli(["export", "x.toml", "--out", "p", "--formats", "svg,xlsx,pptx,html"], tmp_path)
+    done = run_cli(["export", "x.toml", "--out", "p", "--formats", "svg,xlsx,pptx,html"], tmp_path,
+                   timeout=600)  # a whole-region export: minutes on a loaded 2-core machine
     assert done.code == 0, done.err
     assert "Traceback" not in done.err and "Glyph" not in done.err  # reported once, not per glyph
     assert len([line for line in done.err.splitlines() if "no glyph" in line]) <= 1

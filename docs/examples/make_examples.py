@@ -74,6 +74,7 @@ def main() -> int:
             ("masterplan_fietsstromen_a4.png", "flows", "a4-portrait", 1100),
             ("masterplan_fietsstromen_brussel_a4.png", "flows_brussels", "a4-portrait", 1100),
             ("masterplan_locatievoorstel_a4.png", "siting", "a4-landscape", 1500),
+            ("masterplan_openbaar_vervoer_a3.png", "public_transport", "a3-landscape", 1700),
         ]
         for name, theme, paper, width in maps:
             raw = tmp / name

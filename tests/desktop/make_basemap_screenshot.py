@@ -16,7 +16,6 @@ import os
 import sys
 import tempfile
 import threading
-import time
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 
@@ -25,6 +24,8 @@ _tmp = Path(tempfile.mkdtemp(prefix="srp-basemap-"))
 os.environ.setdefault("SLIMMEREGIO_SETTINGS_DIR", str(_tmp / "settings"))
 os.environ.setdefault("SLIMMEREGIO_RECOVERY_DIR", str(_tmp / "recovery"))
 os.environ.setdefault("SLIMMEREGIO_CACHE_DIR", str(_tmp / "cache"))
+
+from slimmeregio.tests.desktop.screenshot_kit import region_window, wait  # noqa: E402
 
 OUT = Path(__file__).resolve().parents[2] / "docs" / "screenshots"
 _ORIGIN = 20037508.342789244
@@ -100,29 +101,12 @@ def serve(tiles: RegionTiles) -> tuple[ThreadingHTTPServer, int]:
     return server, int(server.server_address[1])
 
 
-def _wait(app, cond, timeout=120.0):
-    start = time.time()
-    while not cond() and time.time() - start < timeout:
-        app.processEvents()
-        time.sleep(0.01)
-    for _ in range(10):
-        app.processEvents()
-
-
 def main() -> int:
-    from slimmeregio.desktop.app import create_application
-    from slimmeregio.desktop.mainwindow import MainWindow
-    from slimmeregio.layers.model import Project
     from slimmeregio.layers.region import load_region
     from slimmeregio.layers.tiles import Background, TileSource
 
-    app = create_application()
+    app, win = region_window()
     server, port = serve(RegionTiles(load_region()))
-    win = MainWindow(Project())
-    win.resize(1600, 1000)
-    win.show()
-    win.open_region()
-    _wait(app, lambda: False, 0.3)
     for name in ("woningen", "fietsnetwerk", "deelgemeenten"):
         if name in win.project.layers:
             win.project.layers[name].visible = False
@@ -138,11 +122,11 @@ def main() -> int:
     win.project.layers.changed("gemeenten", "style")
     win.canvas.zoom_to_extent((138_000.0, 160_000.0, 160_000.0, 176_000.0))  # Halle - Dilbeek - Brussels' edge
     win.dock_backgrounds.raise_()
-    _wait(app, lambda: win.basemaps.states["lokaal"].status in ("ok", "partial")
-          and not win.basemaps.busy(), 120)
+    wait(app, lambda: win.basemaps.states["lokaal"].status in ("ok", "partial")
+         and not win.basemaps.busy(), 120)
     win.canvas.invalidate()
-    _wait(app, lambda: False, 1.0)
-    _wait(app, lambda: not win.basemaps.busy(), 60)
+    wait(app, lambda: False, 1.0)
+    wait(app, lambda: not win.basemaps.busy(), 60)
     OUT.mkdir(parents=True, exist_ok=True)
     win.grab().save(str(OUT / "14-background-map.png"))
     win.basemaps.shutdown()

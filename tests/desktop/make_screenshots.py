@@ -13,13 +13,14 @@ from __future__ import annotations
 import os
 import sys
 import tempfile
-import time
 from pathlib import Path
 
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 _tmp = Path(tempfile.mkdtemp(prefix="srp-shots-"))
 os.environ.setdefault("SLIMMEREGIO_SETTINGS_DIR", str(_tmp / "settings"))
 os.environ.setdefault("SLIMMEREGIO_RECOVERY_DIR", str(_tmp / "recovery"))
+
+from slimmeregio.tests.desktop.screenshot_kit import region_window, wait  # noqa: E402
 
 OUT = Path(__file__).resolve().parents[2] / "docs" / "screenshots"
 #: ``--only gis``: make only the map tools' screenshots (the states before them are still set up).
@@ -31,29 +32,12 @@ def _save(widget, name: str) -> None:
         widget.grab().save(str(OUT / name))
 
 
-def _wait(app, cond, timeout=120.0):
-    start = time.time()
-    while not cond() and time.time() - start < timeout:
-        app.processEvents()
-        time.sleep(0.01)
-    for _ in range(10):
-        app.processEvents()
-
-
 def main() -> int:
-    from slimmeregio.desktop.app import create_application
-    from slimmeregio.desktop.mainwindow import MainWindow
-    from slimmeregio.layers.model import Project
     from slimmeregio.layers.roles import Role
 
-    app = create_application()
-    win = MainWindow(Project())
-    win.resize(1600, 1000)
-    win.show()
-    win.open_region()
-    _wait(app, lambda: False, 0.3)
+    app, win = region_window()
     win.zoom_region()
-    _wait(app, lambda: False, 0.5)
+    wait(app, lambda: False, 0.5)
     OUT.mkdir(parents=True, exist_ok=True)
     _save(win, "01-region.png")
 
@@ -84,23 +68,23 @@ def main() -> int:
                                      [hx + 40, hy + 260], [hx - 280, hy + 120]],
                             author="An Peeters", reason="Gepland project 2027")
     win.dock_scenario.raise_()
-    _wait(app, lambda: False, 0.5)
+    wait(app, lambda: False, 0.5)
     _save(win, "02-scenario-edited.png")
 
     job = win.run_scenario()
-    _wait(app, lambda: not job.running, 180)
+    wait(app, lambda: not job.running, 180)
     win.canvas.zoom_to_extent((x0 - 3000, y0 - 3000, x1 + 3000, y1 + 3000))
-    _wait(app, lambda: False, 0.5)
+    wait(app, lambda: False, 0.5)
     _save(win, "03-results.png")
     combo = win.results_panel.theme
     combo.setCurrentIndex(combo.findData("access"))
     win.zoom_region()
-    _wait(app, lambda: False, 0.5)
+    wait(app, lambda: False, 0.5)
     _save(win, "04-access-theme.png")
 
     combo.setCurrentIndex(combo.findData("flows_brussels"))
     win.zoom_region()
-    _wait(app, lambda: False, 0.5)
+    wait(app, lambda: False, 0.5)
     _save(win, "04b-brussels-flows.png")
     combo.setCurrentIndex(combo.findData("access"))
     gis_states(app, win, (x0, y0, x1, y1))
@@ -115,10 +99,10 @@ def main() -> int:
     dialog = CompareDialog(win)
     dialog.show()
     job = dialog.start()
-    _wait(app, lambda: not job.running, 180)
+    wait(app, lambda: not job.running, 180)
     dialog.show_on_map()
     win.canvas.zoom_to_extent((x0 - 2000, y0 - 2000, x1 + 2000, y1 + 2000))
-    _wait(app, lambda: False, 0.5)
+    wait(app, lambda: False, 0.5)
     _save(win, "05-compare-map.png")
     dialog.grab().save(str(OUT / "06-compare-dialog.png"))
     dialog.close()
@@ -127,7 +111,7 @@ def main() -> int:
 
     export = ExportDialog(win)
     export.show()
-    _wait(app, lambda: export.preview_job is None and export.preview.pixmap() is not None
+    wait(app, lambda: export.preview_job is None and export.preview.pixmap() is not None
           and not export.preview.pixmap().isNull(), 120)
     export.grab().save(str(OUT / "07-export-dialog.png"))
     export.close()
@@ -135,7 +119,7 @@ def main() -> int:
     # a parameter changes after the run: the results say they are stale
     win.store.replace_current(win.store.current.with_parameters(bike_thresholds_min=(5.0, 12.0, 15.0)))
     win.dock_results.raise_()
-    _wait(app, lambda: False, 0.5)
+    wait(app, lambda: False, 0.5)
     _save(win, "09-stale-banner.png")
 
     # the ledger: one modification chosen, its form open for editing
@@ -144,13 +128,13 @@ def main() -> int:
     win.dock_scenario.raise_()
     win.scenario_panel.ledger.setCurrentRow(1)
     win.zoom_to_modification(1)
-    _wait(app, lambda: False, 0.5)
+    wait(app, lambda: False, 0.5)
     _save(win, "10-ledger.png")
     mod = win.store.current.modifications[1]
     form = ModificationDialog(mod.kind, win.session, win, info=mod.describe("nl"),
                               defaults=mod.model_dump(mode="json", exclude_none=True), editing=True)
     form.show()
-    _wait(app, lambda: False, 0.3)
+    wait(app, lambda: False, 0.3)
     form.grab().save(str(OUT / "10b-ledger-editor.png"))
     form.close()
 
@@ -161,7 +145,7 @@ def main() -> int:
     osm.path.setText(str(_small_osm(_tmp / "vilvoorde.osm.pbf", cx, cy)))
     osm.show()
     job = osm.start()
-    _wait(app, lambda: not job.running, 120)
+    wait(app, lambda: not job.running, 120)
     osm.grab().save(str(OUT / "08-osm-import.png"))
     osm.close()
     win.store.dirty = False
@@ -185,7 +169,7 @@ def gis_states(app, win, bounds) -> None:
         win.project.layers.changed(mobi.name, "style")
     win.canvas.zoom_to_extent((x0 - 1500, y0 - 1500, x1 + 1500, y1 + 1500))
     win.dock_legend.raise_()
-    _wait(app, lambda: False, 0.8)
+    wait(app, lambda: False, 0.8)
     win.grab().save(str(OUT / "11-legend-labels.png"))
 
     housing = win.project.layers.first(Role.HOUSING)
@@ -194,13 +178,13 @@ def gis_states(app, win, bounds) -> None:
     d = (pts.x - (cx - 1500)) ** 2 + (pts.y - (cy + 1200)) ** 2
     home = pts.iloc[int(d.to_numpy().argmin())]
     job = win.explain_at(home.x, home.y)
-    _wait(app, lambda: not job.running, 120)
+    wait(app, lambda: not job.running, 120)
     routes = win.explain_panel.routes
     import numpy as np
 
     xy = np.vstack([r.coords() for r in routes if r.kind != "brussels"] or [np.array([[home.x, home.y]])])
     win.canvas.zoom_to_extent((xy[:, 0].min() - 800, xy[:, 1].min() - 800, xy[:, 0].max() + 800, xy[:, 1].max() + 800))
-    _wait(app, lambda: False, 0.8)
+    wait(app, lambda: False, 0.8)
     win.grab().save(str(OUT / "12-route-explanation.png"))
     win.canvas.set_extra_overlay([])
 
@@ -208,10 +192,10 @@ def gis_states(app, win, bounds) -> None:
     if dialog is not None:
         dialog.resize(1600, 900)
         dialog.left.zoom_to_extent((x0 - 1500, y0 - 1500, x1 + 1500, y1 + 1500))
-        _wait(app, lambda: False, 1.0)
+        wait(app, lambda: False, 1.0)
         dialog.grab().save(str(OUT / "13-compare-view.png"))
         dialog.mode.setCurrentIndex(1)
-        _wait(app, lambda: False, 1.0)
+        wait(app, lambda: False, 1.0)
         dialog.grab().save(str(OUT / "13b-compare-swipe.png"))
         dialog.close()
 

@@ -56,3 +56,8 @@ def stretches_by_hand(links, key_of) -> list[list[int]]:
     for ids in ends.values():
         g.add_edges_from(zip(ids, ids[1:], strict=False))
     return [sorted(c) for c in nx.connected_components(g)]
+
+
+def json_unescaped(text: str) -> str:
+    """``text`` with JSON unicode escapes (\\u0026 ...) turned back into characters."""
+    return re.sub(r"\\u([0-9a-fA-F]{4})", lambda m: chr(int(m.group(1), 16)), text)

@@ -468,3 +468,13 @@ def project(results: Results) -> Project:
     return results.project
 
 
+
+
+@pytest.fixture(scope="session")
+def page(results: Results, tmp_path_factory: pytest.TempPathFactory) -> str:
+    """The HTML of the web map exported from ``results`` (read-only for the tests)."""
+    from slimmeregio.exporters.webmap import export_webmap
+
+    path = tmp_path_factory.mktemp("html") / "webkaart.html"
+    export_webmap(results.project, [results.comparison], path, siting=results.siting)
+    return path.read_text(encoding="utf-8")

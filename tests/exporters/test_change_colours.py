@@ -33,12 +33,24 @@ HAND = {
     "grid_inhabitants_covered": 1, "share_grid_covered": 1,
 }
 
+#: The opportunity, commuting and public transport families (their keys depend on the layers and
+#: parameters of a run), written out by hand the same way.
+HAND_FAMILIES = {
+    "opp_jobs_bike_15min": 1, "opp_schools_walk_800m": 1, "opp_jobs_potential_bike": 1,
+    "opp_jobs_potential_walk": 1, "opp_jobs_k3_bike_min": -1, "opp_schools_k3_walk_m": -1,
+    "bike_commuters_current": 1, "bike_commuters_go_dutch": 1, "share_bike_commuters_ebike": 1,
+    "share_pt_ochtendspits_2ph": 1, "share_bike_train_10min": 1, "median_bike_min_train": -1,
+    "median_door_min_brussels": -1, "p90_door_min_brussels": -1, "hub_score_10min": 1,
+    "share_bike_hub_deelauto_10min": 1, "hubs_type_mismatch": -1,
+}
+
 
 def test_every_indicator_has_its_direction() -> None:
     keys = indicator_keys()
     assert set(keys) == set(HAND)  # a new indicator makes this fail until its direction is written down
     assert {k: indicator_direction(k) for k in keys} == HAND
     assert indicator_direction("share_inh_bike_mobipunt_7.5min") == 1
+    assert {k: indicator_direction(k) for k in HAND_FAMILIES} == HAND_FAMILIES
     assert indicator_direction("some_future_count") == 0  # unknown: uncoloured, never coloured wrongly
 
 

@@ -27,6 +27,8 @@ RAMPS = {
     "density": symbology.DENSITY_COLORS,
     "hubs": tuple(symbology.HOPPIN_COLORS.values()),
     "gain/loss": (symbology.CHANGE_COLORS["gain"], symbology.CHANGE_COLORS["loss"]),
+    "pt stops": symbology.PT_RATE_COLORS,
+    "pt walking access": symbology.PT_ACCESS_COLORS,
 }
 
 
@@ -74,3 +76,13 @@ def test_hubs_and_sites_have_different_shapes(results) -> None:
     site = next(m for label, m in shapes.items() if label.startswith("Voorgestelde locatie"))
     hubs = {m for label, m in shapes.items() if label.startswith("Mobipunt ")}
     assert hubs and site not in hubs
+
+
+@pytest.mark.parametrize("cvd", ["deuteranomaly", "protanomaly"])
+def test_pt_dwellings_stand_apart_from_the_stop_classes(cvd: str) -> None:
+    """On the public transport map a dwelling dot is never mistaken for a stop class, nor a failing hub's cross."""
+    served, unserved = symbology.PT_ACCESS_COLORS
+    for stop in symbology.PT_RATE_COLORS:
+        assert delta_e(served, stop, cvd) >= MIN_DELTA_E, (cvd, served, stop)
+    cross = symbology.CHANGE_COLORS["loss"]
+    assert min(delta_e(cross, h, cvd) for h in symbology.HOPPIN_COLORS.values()) >= MIN_DELTA_E

@@ -5,31 +5,18 @@ from __future__ import annotations
 import html
 import re
 
-import pytest
-
 from slimmeregio.exporters.webmap import export_webmap
 
+from ._helpers import json_unescaped
 from .conftest import HOSTILE_HTML, HOSTILE_IMG, Results
 
 
-@pytest.fixture(scope="module")
-def page(results: Results, tmp_path_factory: pytest.TempPathFactory) -> str:
-    path = tmp_path_factory.mktemp("html") / "webkaart.html"
-    export_webmap(results.project, [results.comparison], path, siting=results.siting)
-    return path.read_text(encoding="utf-8")
-
-
-def _decoded(page: str) -> str:
-    """The page with JSON unicode escapes (\\u0026 ...) turned back into characters."""
-    return re.sub(r"\\u([0-9a-fA-F]{4})", lambda m: chr(int(m.group(1), 16)), page)
-
-
 def test_no_injected_tag_survives(page: str) -> None:
-    for text in (page, _decoded(page)):
+    for text in (page, json_unescaped(page)):
         assert "<script>alert(1)" not in text
         assert "<img src=x" not in text
         assert "onerror=alert(1)>" not in text.replace("&gt;", "")
-    decoded = _decoded(page)
+    decoded = json_unescaped(page)
     assert html.escape(HOSTILE_HTML) in decoded  # shown as text in popups
     assert html.escape(HOSTILE_IMG) in decoded
 
@@ -57,7 +44,7 @@ def test_popups_legend_and_provenance(page: str, results: Results) -> None:
     assert "<li>Illustratief fietsnetwerk: geen echte routes.</li>" in page  # the full notes
     assert "© OpenStreetMap contributors, ODbL 1.0" in page
     # the added link and the new mobipunt are in the change layer
-    decoded = _decoded(page)
+    decoded = json_unescaped(page)
     assert '"p0": "toegevoegd"' in decoded and '"p0": "afgesloten"' in decoded  # changed links
     assert '"p5": "nieuw"' in decoded  # the new mobipunt (6th popup field: Wijziging)
     assert '"Wijziging"' in decoded and '"Woningen in verzorgingsgebied"' in decoded  # popup labels
@@ -85,16 +72,16 @@ def test_hostile_scenario_name_is_escaped(results: Results, tmp_path) -> None:
     comparison = replace(results.comparison, scenario=evaluation)
     path = export_webmap(results.project, [comparison], tmp_path / "k.html")
     page = path.read_text(encoding="utf-8")
-    for text in (page, _decoded(page)):
+    for text in (page, json_unescaped(page)):
         assert "<script>alert(1)" not in text
-    assert f"Wijzigingen: {html.escape(HOSTILE_HTML)}" in _decoded(page)
+    assert f"Wijzigingen: {html.escape(HOSTILE_HTML)}" in json_unescaped(page)
 
 
 def test_project_layers_without_results(results: Results, tmp_path) -> None:
     page = export_webmap(results.project, [], tmp_path / "lagen.html").read_text(encoding="utf-8")
     assert '"Mobipunten"' in page and "Fietsnetwerk (bovenlokaal en fietssnelwegen)" in page
-    assert "<script>alert(1)" not in _decoded(page)
-    assert html.escape(HOSTILE_HTML) in _decoded(page)  # the mobipunt's name, from the project layer
+    assert "<script>alert(1)" not in json_unescaped(page)
+    assert html.escape(HOSTILE_HTML) in json_unescaped(page)  # the mobipunt's name, from the project layer
 
 
 def test_page_is_self_contained(page: str) -> None:
@@ -134,20 +121,20 @@ def test_english_page(results: Results, tmp_path) -> None:
     assert "Mobility hubs (Fietsas Oost)" in names and "Changes: Fietsas Oost" in names
     assert "Suggested mobility hub sites (starting from: Fietsas Oost)" in names
     assert "No background (offline)" in page and ">Legend<" in page
-    decoded = _decoded(page)
+    decoded = json_unescaped(page)
     assert '"p0": "added"' in decoded and '"p0": "closed"' in decoded
     assert "Note: Illustrative data" in page
     assert "Woningen" not in decoded and "Legende" not in page
 
 
 def test_flow_layers_towards_station_and_brussels(page: str, results: Results) -> None:
-    names = set(re.findall(r'"([^"]+)"\s*:\s*feature_group_', _decoded(page)))
+    names = set(re.findall(r'"([^"]+)"\s*:\s*feature_group_', json_unescaped(page)))
     assert "Potentiële fietsstromen naar het station (Fietsas Oost)" in names
     assert "Potentiële fietsstromen naar de Brusselse grens (Fietsas Oost)" in names
     assert "Fietsstromen naar Brussel (woningen per link)" in page
     # the busiest link towards Brussels is in the page with its flow
     top = int(results.evaluation.links["flow_brussels_dwellings"].max())
-    assert f'"p2": "{top}"' in _decoded(page)
+    assert f'"p2": "{top}"' in json_unescaped(page)
 
 
 def test_no_brussels_layer_is_said(results: Results, tmp_path) -> None:
@@ -157,7 +144,7 @@ def test_no_brussels_layer_is_said(results: Results, tmp_path) -> None:
     scen = make_evaluation(results.project, results.scenario, brussels=False)
     path = export_webmap(results.project, [make_comparison(base, scen)], tmp_path / "zonder.html")
     page = path.read_text(encoding="utf-8")
-    names = set(re.findall(r'"([^"]+)"\s*:\s*feature_group_', _decoded(page)))
+    names = set(re.findall(r'"([^"]+)"\s*:\s*feature_group_', json_unescaped(page)))
     assert "Potentiële fietsstromen naar het station (Fietsas Oost)" in names
     assert not any("Brusselse grens" in n for n in names)
     assert "Let op: Geen Brussel-laag in het project: de fietsstromen naar Brussel zijn 0." in page

@@ -15,32 +15,21 @@ import pytest
 
 from slimmeregio.exporters.map_themes import _access_items, draw_flows, shared_flow_breaks
 from slimmeregio.exporters.maps import parse_paper
-from slimmeregio.exporters.webmap import export_webmap
 from slimmeregio.layers.symbology import ACCESS_CLASSES_MIN, ACCESS_COLORS, UNREACHABLE_COLOR
 
+from ._helpers import json_unescaped
 from .conftest import HOSTILE_PATH, Results
 
 
-@pytest.fixture(scope="module")
-def page(results: Results, tmp_path_factory: pytest.TempPathFactory) -> str:
-    path = tmp_path_factory.mktemp("html") / "webkaart.html"
-    export_webmap(results.project, [results.comparison], path, siting=results.siting)
-    return path.read_text(encoding="utf-8")
-
-
-def _decoded(page: str) -> str:
-    return re.sub(r"\\u([0-9a-fA-F]{4})", lambda m: chr(int(m.group(1), 16)), page)
-
-
 def test_municipality_names_on_the_map(page: str) -> None:
-    labels = re.findall(r'class="srp-muni">([^<]*)</div>', _decoded(page).replace('\\"', '"'))
+    labels = re.findall(r'class="srp-muni">([^<]*)</div>', json_unescaped(page).replace('\\"', '"'))
     assert sorted(html.unescape(t) for t in labels) == sorted(["Halle", "Beersel", HOSTILE_PATH])
     names = set(re.findall(r'"([^"]+)"\s*:\s*feature_group_', page))
     assert "Gemeentenamen" in names
 
 
 def test_site_suggestions_carry_names(page: str, results: Results) -> None:
-    decoded = _decoded(page)
+    decoded = json_unescaped(page)
     sites = results.siting.sites
     for rank, place in zip(sites["rank"], sites["municipality"], strict=True):
         own = str(sites.loc[sites["rank"] == rank, "name"].iloc[0]).strip() if "name" in sites.columns else ""

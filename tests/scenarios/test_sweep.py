@@ -286,8 +286,8 @@ def rows(folder: Path) -> dict[str, dict[str, tuple[float, float, float]]]:
 
 
 def same(a: float | None, b: float) -> bool:
-    if a is None:
-        return b is None or math.isnan(b)
+    if a is None:  # summary.json writes a non-finite value (no value, or "beyond the search") as null
+        return b is None or not math.isfinite(b)
     return a == b
 
 

@@ -366,3 +366,8 @@ def test_hub_check_reasons_use_each_languages_decimal_mark() -> None:
     row = check_hubs(mobi, stops, [rule]).iloc[0]
     assert not row["ok"] and row["best_stop"] == "A"
     assert "hoogste: 3,5" in row["reason_nl"] and "highest: 3.5" in row["reason_en"]
+    # the English reason names the type and the modes in English
+    rule = HubRule("regionaal", radius_m=100.0, modes=("trein", "metro"), min_departures_per_hour=4.0)
+    row = check_hubs(mobi, stops, [rule]).iloc[0]
+    assert row["reason_en"].startswith("regional: no stop (train or metro)"), row["reason_en"]
+    assert row["reason_nl"].startswith("regionaal: geen halte (trein of metro)"), row["reason_nl"]

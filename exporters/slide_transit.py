@@ -1,0 +1,127 @@
+"""The deck's 'Openbaar vervoer' slides: the region's public transport indicators and the hubs failing the Hoppin check.
+
+Added by :func:`slimmeregio.exporters.slides.export_slides` only when the
+runs carry public transport results (the project has a stops layer). The
+indicators are those of the printed map's key figures
+(:func:`slimmeregio.exporters.map_transit.transit_key_specs`), so deck, map
+and workbook show the same numbers.
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Callable
+from typing import Any
+
+from pptx.util import Inches
+
+from slimmeregio.exporters.map_transit import failing_hubs, has_transit, transit_key_specs
+from slimmeregio.exporters.meta import ExportMeta, tr
+from slimmeregio.exporters.slide_kit import MARGIN, SLIDE_W, add_table, footer, title
+from slimmeregio.exporters.terms import hoppin_type
+from slimmeregio.layers.numbers import fmt_delta, fmt_number
+
+__all__ = ["HUB_ROWS", "transit_slides"]
+
+#: Failing hubs listed on the slide (the workbook's sheet has them all).
+HUB_ROWS = 4
+#: Scenarios side by side in the indicator table (more get another slide).
+_SCENARIOS_PER_SLIDE = 3
+
+
+def _value(ev: Any, key: str, nis: str | None) -> float:
+    return float("nan") if ev is None else float(ev.value(key, nis))
+
+
+def _indicator_rows(base: Any, runs: list[tuple[str, Any, Any]], specs: list[tuple[str, str]], nis: str | None,
+                    lang: str) -> list[list[str]]:
+    from slimmeregio.scenarios.results import indicator_unit
+
+    header = [tr(lang, "Indicator", "Indicator")]
+    if base is not None:
+        header.append(tr(lang, "Basis", "Base"))
+    header += [name for name, _, _ in runs]
+    rows = [header]
+    for key, label in specs:
+        unit = indicator_unit(key)
+        values = [_value(ev, key, nis) for _, ev, _ in runs] + ([_value(base, key, nis)] if base is not None else [])
+        if all(math.isnan(v) for v in values):
+            continue
+        row = [label]
+        if base is not None:
+            row.append(fmt_number(_value(base, key, nis), unit, lang))
+        for _, ev, comp in runs:
+            value = _value(ev, key, nis)
+            text = fmt_number(value, unit, lang)
+            if comp is not None:
+                change = fmt_delta(value, _value(comp.base, key, nis), unit, lang)
+                text += f" ({change})" if change else ""
+            row.append(text)
+        rows.append(row)
+    return rows
+
+
+def transit_slides(next_slide: Callable[[], Any], number: Callable[[], int], base: Any,
+                   runs: list[tuple[str, Any, Any]], meta: ExportMeta, nis: str | None, lang: str) -> None:
+    """Add the public transport slides (none when no run has public transport results).
+
+    ``next_slide`` adds a blank slide, ``number`` gives its page number;
+    ``runs`` are ``(name, evaluation, comparison or None)``.
+    """
+    evaluations = ([base] if base is not None else []) + [ev for _, ev, _ in runs]
+    if not any(has_transit(ev) for ev in evaluations):
+        return
+    ref = next(ev for ev in evaluations if has_transit(ev))
+    params = ref.parameters
+    specs = transit_key_specs(ref, lang, municipality=nis)
+    chunks = [runs[i:i + _SCENARIOS_PER_SLIDE] for i in range(0, len(runs), _SCENARIOS_PER_SLIDE)] or [[]]
+    for k, chunk in enumerate(chunks):
+        slide = next_slide()
+        suffix = f" ({k + 1})" if len(chunks) > 1 else ""
+        title(slide, tr(lang, "Openbaar vervoer", "Public transport") + suffix)
+        rows = _indicator_rows(base, chunk, specs, nis, lang)
+        widths = (5.0, *([2.4] * (len(rows[0]) - 1)))
+        add_table(slide, MARGIN, Inches(1.35), SLIDE_W - 2 * MARGIN, rows, widths, row_h=0.75)
+        walk, trains = f"{params.pt_walk_m:g}", f"{params.pt_trains_per_hour:g}"
+        slide.notes_slide.notes_text_frame.text = tr(
+            lang,
+            f"Aandelen gewogen naar woningen. 'Halte op wandelafstand': binnen {walk} m wandelen over het netwerk "
+            "een halte met minstens zoveel vertrekken per uur volgens de dienstregeling (GTFS) in het venster. "
+            f"Een station telt vanaf {trains} treinen per uur. Fiets + trein naar Brussel is een benadering: "
+            "fietstijd tot het station, plus de halve tijd tussen twee treinen, plus de geplande rittijd; geen "
+            "overstappen, geen vertragingen, geen wandeltijd in het station. Tussen haakjes: scenario min basis; "
+            "±0 betekent gelijk op de getoonde nauwkeurigheid.",
+            f"Shares weighted by dwellings. 'Stop within walking distance': within {walk} m walking over the "
+            "network, a stop with at least that many scheduled departures per hour (GTFS) in the window. A "
+            f"station counts from {trains} trains per hour. Bike + train to Brussels is an approximation: cycling "
+            "time to the station, plus half the time between two trains, plus the scheduled ride; no transfers, "
+            "no delays, no walking inside the station. In brackets: scenario minus base; ±0 means equal at the "
+            "precision shown.")
+        footer(slide, meta, number(), lang)
+    # the hubs failing the policy check, of the last scenario (else the base)
+    name, ev = (runs[-1][0], runs[-1][1]) if runs else (tr(lang, "Basis", "Base"), base)
+    bad = failing_hubs(ev)
+    if len(bad) == 0:
+        return
+    slide = next_slide()
+    title(slide, tr(lang, f"Hoppin-toets: {len(bad)} mobipunten passen niet",
+                    f"Hoppin check: {len(bad)} hubs do not fit"))
+    reason = "reason_nl" if lang == "nl" else "reason_en"
+    rows = [[tr(lang, "Mobipunt", "Hub"), tr(lang, "Naam", "Name"), "Type", tr(lang, "Waarom niet", "Why not")]]
+    for rec in bad.head(HUB_ROWS).to_dict(orient="records"):
+        text = str(rec[reason])
+        text = text.split(": ", 1)[1] if ": " in text else text  # the type has its own column
+        rows.append([str(rec["mobipunt_id"]), str(rec["name"]), hoppin_type(str(rec["hoppin_type"]), lang), text])
+    if len(bad) > HUB_ROWS:
+        rows.append(["…", "", "", tr(lang, f"nog {len(bad) - HUB_ROWS}: zie het Excel-blad 'Openbaar vervoer'",
+                                     f"{len(bad) - HUB_ROWS} more: see the workbook sheet 'Public transport'")])
+    add_table(slide, MARGIN, Inches(1.35), SLIDE_W - 2 * MARGIN, rows, (1.4, 2.6, 1.7, 6.4), row_h=0.7)
+    slide.notes_slide.notes_text_frame.text = f"Scenario: {name}. " + tr(
+        lang,
+        "Hoppin-toets (regels in resources/hoppin_rules.toml): per type een minimaal of maximaal aanbod aan "
+        "openbaar vervoer binnen een straal, volgens de geplande vertrekken per uur. Een mobipunt dat niet past "
+        "kan een ander type krijgen, of het aanbod kan veranderen.",
+        "Hoppin check (rules in resources/hoppin_rules.toml): per type a minimum or maximum public transport "
+        "offer within a radius, by scheduled departures per hour. A hub that does not fit can get another type, "
+        "or the service can change.")
+    footer(slide, meta.with_scenario(ev.scenario, ev.parameters), number(), lang)
