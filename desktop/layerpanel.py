@@ -371,9 +371,10 @@ class LayerPanel(QWidget):
         menu.popup(self.view.viewport().mapToGlobal(pos))
 
     def _update_note(self) -> None:
+        # Every illustrative layer of the project, shown or not: a hidden one still feeds the numbers.
         names, notes = [], []
         for layer in reversed(list(self.model.layers)):
-            if layer.visible and layer.note:
+            if layer.note:
                 names.append(layer.name)
                 if layer.note not in notes:
                     notes.append(layer.note)

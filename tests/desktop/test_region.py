@@ -31,6 +31,13 @@ def test_region_opens_renders_and_runs(qtbot, region_project):
         arr = np.frombuffer(image.constBits().asstring(image.sizeInBytes()), np.uint8).reshape(-1, 4)
         assert len(np.unique(arr[::50], axis=0)) > 20
         assert win.canvas.banner_text  # illustrative layers are labelled on screen
+        # the layer list names every illustrative layer, also those hidden at start (they feed the numbers);
+        # the map's banner names only what is drawn
+        hidden = {layer.name for layer in win.project.layers if layer.note and not layer.visible}
+        assert {"banen", "scholen", "ov_haltes"} <= hidden
+        note = win.layer_panel.note.text()
+        assert all(name in note for name in hidden), note
+        assert not any(name in win.canvas.banner_text for name in hidden)
         net = win.project.layers.first(Role.BIKE_NETWORK)
         assert len(net) > 10_000
         job = win.run_scenario()
