@@ -11,7 +11,7 @@ state ("geen verbinding") in the canvas's corner.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any
 
 import numpy as np
@@ -29,6 +29,10 @@ __all__ = ["BasemapController", "BasemapState"]
 Extent = tuple[float, float, float, float]
 
 
+#: Finished images kept per background (one per view that asked lately).
+_KEPT_IMAGES = 4
+
+
 @dataclass
 class BasemapState:
     """What one background map shows now: its last image and its state.
@@ -44,6 +48,10 @@ class BasemapState:
     message: str = ""
     job: Job | None = None
     pending: tuple[Extent, int, int] | None = None
+    #: The last few finished images by (extent, size): the window's map and another view of it (an
+    #: export preview, a second canvas) each find their own, instead of asking in turn for theirs and
+    #: cancelling each other's image for ever.
+    images: dict[tuple[Extent, tuple[int, int]], QImage] = field(default_factory=dict)
 
 
 def _qimage(rgba: np.ndarray) -> QImage:
@@ -214,6 +222,9 @@ class BasemapController(QObject):
             state.image = _qimage(result.rgba)
             state.extent = result.bbox
             state.size = (result.rgba.shape[1], result.rgba.shape[0])
+            state.images[(tuple(float(v) for v in result.bbox), state.size)] = state.image  # type: ignore[index]
+            while len(state.images) > _KEPT_IMAGES:
+                state.images.pop(next(iter(state.images)))
             state.status = "partial" if result.missing else "ok"
         self.statusChanged.emit(key)
         self.canvas.invalidate()
@@ -249,19 +260,21 @@ class BasemapController(QObject):
             if not background.visible:
                 continue
             state = self.states.setdefault(background.source.key, BasemapState())
-            current = state.extent == extent and state.size == (w, h)
+            kept = state.images.get((extent, (w, h)))
+            current = kept is not None or (state.extent == extent and state.size == (w, h))
             if not current and state.status not in ("offline", "error"):
                 self._request(background, extent, w, h)
             elif not current and state.job is None and state.status in ("offline", "error"):
                 pass  # stays offline until Vernieuwen
-            if state.image is None or state.extent is None:
+            image, shown = (kept, extent) if kept is not None else (state.image, state.extent)
+            if image is None or shown is None:
                 continue
-            x0, y0, x1, y1 = state.extent
+            x0, y0, x1, y1 = shown
             top_left = transform.map(_point(x0, y1))
             bottom_right = transform.map(_point(x1, y0))
             p.setOpacity(background.opacity)
             p.setRenderHint(QPainter.RenderHint.SmoothPixmapTransform, True)
-            p.drawImage(QRectF(top_left, bottom_right), state.image)
+            p.drawImage(QRectF(top_left, bottom_right), image)
             p.setOpacity(1.0)
 
     def paint_decorations(self, p: QPainter) -> None:

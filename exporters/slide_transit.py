@@ -17,7 +17,7 @@ from pptx.util import Inches
 
 from slimmeregio.exporters.map_transit import failing_hubs, has_transit, transit_key_specs
 from slimmeregio.exporters.meta import ExportMeta, tr
-from slimmeregio.exporters.slide_kit import MARGIN, SLIDE_W, add_table, footer, title
+from slimmeregio.exporters.slide_kit import MARGIN, SLIDE_W, add_table, footer, slide_text, title
 from slimmeregio.exporters.terms import hoppin_type
 from slimmeregio.layers.numbers import fmt_delta, fmt_number
 
@@ -116,7 +116,7 @@ def transit_slides(next_slide: Callable[[], Any], number: Callable[[], int], bas
         rows.append(["…", "", "", tr(lang, f"nog {len(bad) - HUB_ROWS}: zie het Excel-blad 'Openbaar vervoer'",
                                      f"{len(bad) - HUB_ROWS} more: see the workbook sheet 'Public transport'")])
     add_table(slide, MARGIN, Inches(1.35), SLIDE_W - 2 * MARGIN, rows, (1.4, 2.6, 1.7, 6.4), row_h=0.7)
-    slide.notes_slide.notes_text_frame.text = f"Scenario: {name}. " + tr(
+    slide.notes_slide.notes_text_frame.text = f"Scenario: {slide_text(name)}. " + tr(
         lang,
         "Hoppin-toets (regels in resources/hoppin_rules.toml): per type een minimaal of maximaal aanbod aan "
         "openbaar vervoer binnen een straal, volgens de geplande vertrekken per uur. Een mobipunt dat niet past "
