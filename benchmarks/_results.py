@@ -25,3 +25,19 @@ def write_section(name: str, section: str) -> None:
     tmp = RESULTS.with_name(RESULTS.name + ".tmp")
     tmp.write_text(text, encoding="utf-8")
     os.replace(tmp, RESULTS)
+
+
+def ensure_extract(extract: Path, ways: int) -> None:
+    """Write the synthetic OpenStreetMap extract of ``ways`` highway ways with benchmarks/osm.py,
+    unless ``extract`` already exists (kept data is reused)."""
+    import subprocess
+    import sys
+    import time
+
+    if extract.exists():
+        return
+    here = Path(__file__).resolve().parent
+    t = time.perf_counter()
+    subprocess.run([sys.executable, str(here / "osm.py"), "--generate", str(extract), "--ways", str(ways)],
+                   check=True, capture_output=True, cwd=here.parent)
+    print(f"extract written in {time.perf_counter() - t:.1f} s", flush=True)

@@ -38,7 +38,7 @@ import time
 from pathlib import Path
 from typing import Any
 
-from _results import write_section  # benchmarks/_results.py
+from _results import ensure_extract, write_section  # benchmarks/_results.py
 
 HERE = Path(__file__).resolve().parent
 ROOT = HERE.parent
@@ -188,13 +188,7 @@ def main() -> int:
     facts = folder / f"facts-{tag}.json"
     made: dict[str, Any] = json.loads(facts.read_text()) if facts.exists() and project.exists() else {}
     made["ways"] = args.ways
-    if not extract.exists():
-        t = time.perf_counter()
-        subprocess.run(
-            [sys.executable, str(HERE / "osm.py"), "--generate", str(extract), "--ways", str(args.ways)],
-            check=True, capture_output=True, cwd=ROOT,
-        )  # fmt: skip
-        print(f"extract written in {time.perf_counter() - t:.0f} s", flush=True)
+    ensure_extract(extract, args.ways)
     if not network.exists():
         before = _peak_child_mb()
         t = time.perf_counter()

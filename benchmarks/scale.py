@@ -50,7 +50,7 @@ from pathlib import Path
 from typing import Any
 
 import numpy as np
-from _results import write_section  # benchmarks/_results.py
+from _results import ensure_extract, write_section  # benchmarks/_results.py
 
 HERE = Path(__file__).resolve().parent
 ROOT = HERE.parent
@@ -375,13 +375,7 @@ def main() -> int:
     facts = folder / f"facts-{tag}.json"  # what making the data measured, for a rerun on kept data
     made: dict[str, Any] = json.loads(facts.read_text()) if facts.exists() and project.exists() else {}
     made["ways"] = args.ways
-    if not extract.exists():
-        t = time.perf_counter()
-        subprocess.run(
-            [sys.executable, str(HERE / "osm.py"), "--generate", str(extract), "--ways", str(args.ways)],
-            check=True, capture_output=True, cwd=ROOT,
-        )  # fmt: skip
-        print(f"extract written in {time.perf_counter() - t:.1f} s", flush=True)
+    ensure_extract(extract, args.ways)
     if not network.exists():
         made["import_s"] = _timed_cli("import-osm", str(extract), "--out", str(network), "--clip-to", str(REGION))
         print(f"import-osm: {made['import_s']:.1f} s", flush=True)

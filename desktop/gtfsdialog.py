@@ -64,7 +64,7 @@ class GtfsImportDialog(ImportDialog):
             intro=tr(
                 "Leest een dienstregeling in GTFS-formaat (De Lijn, NMBS, MIVB, TEC) en maakt er een laag "
                 "OV-haltes van met het aantal vertrekken per uur in de spits, overdag en 's avonds."),
-            placeholder=tr("Kies een GTFS-bestand (.zip)"), browse_title=tr("GTFS-bestand kiezen"),
+            path_hint=tr("Kies een GTFS-bestand (.zip)"), browse_title=tr("GTFS-bestand kiezen"),
             file_filter=tr(GTFS_FILE_FILTER), missing_file=tr("Kies eerst een GTFS-bestand."),
             done=tr("Import klaar. Controleer het verslag en voeg de laag toe."),
             add_text=tr("Laag toevoegen…"), make_job=self._job, report=gtfs_report_text)

@@ -58,7 +58,7 @@ class ImportDialog(QDialog):
         title: str,
         size: tuple[int, int],
         intro: str,
-        placeholder: str,
+        path_hint: str,
         browse_title: str,
         file_filter: str,
         missing_file: str,
@@ -84,7 +84,7 @@ class ImportDialog(QDialog):
         self.intro.setWordWrap(True)
         self.path = QLineEdit(self)
         self.path.setObjectName(f"{key}Path")
-        self.path.setPlaceholderText(placeholder)
+        self.path.setPlaceholderText(path_hint)
         browse = QPushButton(icon("std:SP_DialogOpenButton"), tr("Bladeren…"), self)
         browse.clicked.connect(self.browse)
         self.file_row = QHBoxLayout()

@@ -77,7 +77,7 @@ class OsmImportDialog(ImportDialog):
             intro=tr(
                 "Leest een OpenStreetMap-uittreksel (.osm.pbf of .osm, bv. van Geofabrik) en maakt er een "
                 "fietsnetwerk en lagen met stations, bushubs, deelfietsen, deelauto's en fietsenstallingen van."),
-            placeholder=tr("Kies een .osm.pbf- of .osm-bestand"), browse_title=tr("OpenStreetMap-bestand kiezen"),
+            path_hint=tr("Kies een .osm.pbf- of .osm-bestand"), browse_title=tr("OpenStreetMap-bestand kiezen"),
             file_filter=tr(OSM_FILE_FILTER), missing_file=tr("Kies eerst een OpenStreetMap-bestand."),
             done=tr("Import klaar. Controleer het verslag en voeg de lagen toe."),
             add_text=tr("Lagen toevoegen…"), make_job=self._job, report=report_text)
