@@ -76,8 +76,14 @@ class _OneLineErrors(click.Group):
     """The root group: click's own usage errors (unknown option, missing
     argument, bad value) in the project's one-line format, exit status 2."""
 
-    def main(self, args: Any = None, prog_name: str | None = None, complete_var: str | None = None,
-             standalone_mode: bool = True, **extra: Any) -> Any:
+    def main(
+        self,
+        args: Any = None,
+        prog_name: str | None = None,
+        complete_var: str | None = None,
+        standalone_mode: bool = True,
+        **extra: Any,
+    ) -> Any:
         if not standalone_mode:
             return super().main(args, prog_name, complete_var, standalone_mode, **extra)
         try:
@@ -98,8 +104,11 @@ class _OneLineErrors(click.Group):
         sys.exit(result if isinstance(result, int) else 0)
 
 
-@click.group(cls=_OneLineErrors, invoke_without_command=True,
-             context_settings={"help_option_names": ["-h", "--help"]})
+@click.group(
+    cls=_OneLineErrors,
+    invoke_without_command=True,
+    context_settings={"help_option_names": ["-h", "--help"]},
+)
 @click.version_option(__version__, prog_name="slimmeregio")
 @click.option(
     "--lang",
@@ -153,9 +162,7 @@ def selftest(out_dir: str | None = None) -> None:
     with user_errors():
         if out_dir is not None:
             out_dir = str(output_folder(out_dir))
-        report = run_selftest(
-            out_dir=out_dir, on_check=lambda check: click.echo(check.line(lang))
-        )
+        report = run_selftest(out_dir=out_dir, on_check=lambda check: click.echo(check.line(lang)))
     click.echo(report.lines(lang)[-1])
     sys.exit(0 if report.ok else 1)
 
@@ -224,8 +231,13 @@ def import_osm_command(
 @click.option(
     "--out", "out", required=True, type=click.Path(dir_okay=False), help="GeoPackage to write."
 )
-@click.option("--date", "date", default=None, metavar="YYYY-MM-DD",
-              help="Day to count (default: the next Tuesday in the feed's range).")
+@click.option(
+    "--date",
+    "date",
+    default=None,
+    metavar="YYYY-MM-DD",
+    help="Day to count (default: the next Tuesday in the feed's range).",
+)
 @click.option(
     "--clip-to",
     "clip_to",
@@ -233,13 +245,29 @@ def import_osm_command(
     metavar="FILE|embedded",
     help="Keep the stops in these municipalities (polygon file, or 'embedded' for the region).",
 )
-@click.option("--buffer", "buffer_m", type=float, default=3000.0, show_default=True,
-              help="Buffer around --clip-to in metres, so stops across the border stay.")
-@click.option("--window", "window_texts", multiple=True, metavar="NAME=HH:MM-HH:MM",
-              help="A time window (repeatable); replaces the default four (see docs/gtfs.md).")
+@click.option(
+    "--buffer",
+    "buffer_m",
+    type=float,
+    default=3000.0,
+    show_default=True,
+    help="Buffer around --clip-to in metres, so stops across the border stay.",
+)
+@click.option(
+    "--window",
+    "window_texts",
+    multiple=True,
+    metavar="NAME=HH:MM-HH:MM",
+    help="A time window (repeatable); replaces the default four (see docs/gtfs.md).",
+)
 @click.option("--force", is_flag=True, help="Overwrite --out if it exists.")
-@click.option("--lang", "command_lang", type=click.Choice(["nl", "en"]), default=None,
-              help="Language of messages (same as slimmeregio --lang).")
+@click.option(
+    "--lang",
+    "command_lang",
+    type=click.Choice(["nl", "en"]),
+    default=None,
+    help="Language of messages (same as slimmeregio --lang).",
+)
 def import_gtfs_command(
     feed: str,
     out: str,
@@ -276,18 +304,23 @@ def import_gtfs_command(
                     path=feed,
                     reason={
                         "nl": f"ongeldig --window '{text}': verwacht naam=UU:MM-UU:MM, "
-                              "vooruit binnen 00:00-24:00, naam in a-z, 0-9 en _",
+                        "vooruit binnen 00:00-24:00, naam in a-z, 0-9 en _",
                         "en": f"invalid --window '{text}': expected name=HH:MM-HH:MM, "
-                              "forward within 00:00-24:00, name in a-z, 0-9 and _",
+                        "forward within 00:00-24:00, name in a-z, 0-9 and _",
                     },
                     detail=str(exc),
                 ) from exc
         with progress_bar("GTFS") as bar:
             task = Task(bar)
             clip = gtfs_clip(clip_to, progress=task.sub(0.0, 0.1).report) if clip_to else None
-            result = import_gtfs(feed, date=date, windows=windows or DEFAULT_WINDOWS, clip=clip,
-                                 buffer_m=buffer_m,
-                                 progress=task.sub(0.1, 0.95).report)
+            result = import_gtfs(
+                feed,
+                date=date,
+                windows=windows or DEFAULT_WINDOWS,
+                clip=clip,
+                buffer_m=buffer_m,
+                progress=task.sub(0.1, 0.95).report,
+            )
             written = write_gtfs_gpkg(result, out, force=force)
     for line in result.report.lines(lang):
         click.echo(line)
@@ -296,8 +329,12 @@ def import_gtfs_command(
 
 @cli.command("info")
 @click.argument("paths", nargs=-1, required=True, type=click.Path())
-@click.option("--bbox", default=None, metavar="XMIN,YMIN,XMAX,YMAX",
-              help="For a service URL with --layer: only this area (Lambert 72 metres).")
+@click.option(
+    "--bbox",
+    default=None,
+    metavar="XMIN,YMIN,XMAX,YMAX",
+    help="For a service URL with --layer: only this area (Lambert 72 metres).",
+)
 @click.option("--layer", default=None, help="Only this layer of the file.")
 @click.option("--crs", default=None, help="Coordinate system of the data, e.g. 31370 or 4326.")
 @click.option(
@@ -354,12 +391,23 @@ def info_command(
                     lines = capabilities_lines(service_capabilities(path), lang)
                 else:
                     with progress_bar(layer) as bar:
-                        found = read_service_layer(path, layer, bbox=area, role=_role_or_none(role),
-                                                   fields=fields or None, progress=bar)
+                        found = read_service_layer(
+                            path,
+                            layer,
+                            bbox=area,
+                            role=_role_or_none(role),
+                            fields=fields or None,
+                            progress=bar,
+                        )
                     lines = layer_info_lines(found, lang)
                     if found.service is not None:
-                        lines.insert(1, "  " + ("bron" if lang == "nl" else "source") + ": "
-                                     + found.service.describe(lang))
+                        lines.insert(
+                            1,
+                            "  "
+                            + ("bron" if lang == "nl" else "source")
+                            + ": "
+                            + found.service.describe(lang),
+                        )
                 click.echo("\n".join(lines))
                 click.echo("")
                 continue
@@ -368,8 +416,10 @@ def info_command(
                     path, layer=layer, crs=crs, role=role, fields=fields or None, progress=bar
                 )
             count = len(layers)
-            noun = ("laag" if count == 1 else "lagen") if lang == "nl" else (
-                "layer" if count == 1 else "layers"
+            noun = (
+                ("laag" if count == 1 else "lagen")
+                if lang == "nl"
+                else ("layer" if count == 1 else "layers")
             )
             click.echo(f"{path}: {count} {noun}")
             for item in layers:
@@ -407,34 +457,81 @@ def _refreshed(project: Any, refresh: bool) -> Any:
 
 @cli.command("export")
 @click.argument("scenario_files", nargs=-1, required=True, type=click.Path(dir_okay=False))
-@click.option("--out", "out_dir", required=True, type=click.Path(file_okay=False),
-              help="Folder for the council pack (created when missing).")
-@click.option("--formats", default="pdf,png,svg,html,xlsx,pptx,gpkg", show_default=True,
-              help="Comma-separated: pdf, png, svg, html, xlsx, pptx, gpkg.")
-@click.option("--paper", default="a3-landscape", show_default=True,
-              help="a4-portrait, a4-landscape, a3-portrait or a3-landscape.")
-@click.option("--atlas", is_flag=True,
-              help="Also write atlas/atlas_<scenario>.pdf per scenario: one page for every municipality "
-                   "of the region (never cut by --municipality).")
-@click.option("--municipality", "municipalities", multiple=True, metavar="NAME",
-              help="Add a folder gemeenten/NAME/ (municipalities/NAME/ with --lang en) with one map page per scenario, a workbook with only that "
-                   "municipality and its own deck (name or NIS code; repeatable). The regional files stay whole.")
-@click.option("--sites", "sites", type=click.IntRange(0, 50), default=0, show_default=True,
-              help="Also suggest this many new mobipunt sites (map, web map, GeoPackage).")
+@click.option(
+    "--out",
+    "out_dir",
+    required=True,
+    type=click.Path(file_okay=False),
+    help="Folder for the council pack (created when missing).",
+)
+@click.option(
+    "--formats",
+    default="pdf,png,svg,html,xlsx,pptx,gpkg",
+    show_default=True,
+    help="Comma-separated: pdf, png, svg, html, xlsx, pptx, gpkg.",
+)
+@click.option(
+    "--paper",
+    default="a3-landscape",
+    show_default=True,
+    help="a4-portrait, a4-landscape, a3-portrait or a3-landscape.",
+)
+@click.option(
+    "--atlas",
+    is_flag=True,
+    help="Also write atlas/atlas_<scenario>.pdf per scenario: one page for every municipality "
+    "of the region (never cut by --municipality).",
+)
+@click.option(
+    "--municipality",
+    "municipalities",
+    multiple=True,
+    metavar="NAME",
+    help="Add a folder gemeenten/NAME/ (municipalities/NAME/ with --lang en) with one map page per scenario, a workbook with only that "
+    "municipality and its own deck (name or NIS code; repeatable). The regional files stay whole.",
+)
+@click.option(
+    "--sites",
+    "sites",
+    type=click.IntRange(0, 50),
+    default=0,
+    show_default=True,
+    help="Also suggest this many new mobipunt sites (map, web map, GeoPackage).",
+)
 @click.option("--force", is_flag=True, help="Replace existing files.")
-@click.option("--planned", is_flag=True,
-              help="Also compare the built-in scenario 'geplande projecten' (the housing layer's planned "
-                   "projects on today's situation), first in the pack.")
-@click.option("--project", "project_path", type=click.Path(dir_okay=False), default=None,
-              help="Project file (.srp/.gpkg) or layer file; default: the embedded region.")
-@click.option("--business-parks", "business_parks", is_flag=True,
-              help="Also write bedrijventerreinen/<workplace>.pdf: one page per busy workplace with the homes "
-                   "and routes of its potential bike commuters (needs a jobs layer).")
-@click.option("--refresh", is_flag=True,
-              help="Read the project's service layers (WFS / OGC API) again first; default: their saved snapshot.")
-@click.option("--background", "background_key", default=None, metavar="MAP",
-              help="Draw a background map under the regional maps: osm, grb, grb-grijs, orthofoto, grb-wms or "
-                   "orthofoto-wms (needs a connection; default: none, so the pack is reproducible offline).")
+@click.option(
+    "--planned",
+    is_flag=True,
+    help="Also compare the built-in scenario 'geplande projecten' (the housing layer's planned "
+    "projects on today's situation), first in the pack.",
+)
+@click.option(
+    "--project",
+    "project_path",
+    type=click.Path(dir_okay=False),
+    default=None,
+    help="Project file (.srp/.gpkg) or layer file; default: the embedded region.",
+)
+@click.option(
+    "--business-parks",
+    "business_parks",
+    is_flag=True,
+    help="Also write bedrijventerreinen/<workplace>.pdf: one page per busy workplace with the homes "
+    "and routes of its potential bike commuters (needs a jobs layer).",
+)
+@click.option(
+    "--refresh",
+    is_flag=True,
+    help="Read the project's service layers (WFS / OGC API) again first; default: their saved snapshot.",
+)
+@click.option(
+    "--background",
+    "background_key",
+    default=None,
+    metavar="MAP",
+    help="Draw a background map under the regional maps: osm, grb, grb-grijs, orthofoto, grb-wms or "
+    "orthofoto-wms (needs a connection; default: none, so the pack is reproducible offline).",
+)
 def export_command(
     scenario_files: tuple[str, ...],
     out_dir: str,
@@ -475,20 +572,37 @@ def export_command(
                     project, scenarios, planned=planned, progress=task.sub(0.0, 0.5).report
                 )
             if planned and len(comparisons) == len(scenarios):
-                click.echo("Let op: de woningenlaag heeft geen geplande projecten." if lang == "nl"
-                           else "Warning: the housing layer has no planned projects.", err=True)
+                click.echo(
+                    "Let op: de woningenlaag heeft geen geplande projecten."
+                    if lang == "nl"
+                    else "Warning: the housing layer has no planned projects.",
+                    err=True,
+                )
             siting = suggest_sites(base, scenarios[-1], sites) if sites else None
             manifest = export_pack(
-                comparisons, out, project=project, siting=siting, formats=chosen_formats,
-                paper=paper, atlas=atlas, municipalities=list(municipalities) or None, force=force,
-                lang=lang, progress=task.sub(0.55, 1.0).report, background=background,
+                comparisons,
+                out,
+                project=project,
+                siting=siting,
+                formats=chosen_formats,
+                paper=paper,
+                atlas=atlas,
+                municipalities=list(municipalities) or None,
+                force=force,
+                lang=lang,
+                progress=task.sub(0.55, 1.0).report,
+                background=background,
                 business_parks=business_parks,
             )
     count = len(manifest.files)
     if lang == "nl":
-        click.echo(f"{count} bestanden geschreven in {out_dir} (zie {manifest.readme_name} en manifest.json).")
+        click.echo(
+            f"{count} bestanden geschreven in {out_dir} (zie {manifest.readme_name} en manifest.json)."
+        )
     else:
-        click.echo(f"{count} files written to {out_dir} (see {manifest.readme_name} and manifest.json).")
+        click.echo(
+            f"{count} files written to {out_dir} (see {manifest.readme_name} and manifest.json)."
+        )
 
 
 @cli.group("scenario")
@@ -509,14 +623,29 @@ def scenario_example_command() -> None:
 
 @cli.command("run")
 @click.argument("scenario_file", type=click.Path(dir_okay=False))
-@click.option("--project", "project_path", type=click.Path(dir_okay=False), default=None,
-              help="Project file (.srp/.gpkg) or layer file; default: the embedded region.")
-@click.option("--out", "out_dir", required=True, type=click.Path(file_okay=False),
-              help="Folder for results.gpkg and summary.json (created when missing).")
+@click.option(
+    "--project",
+    "project_path",
+    type=click.Path(dir_okay=False),
+    default=None,
+    help="Project file (.srp/.gpkg) or layer file; default: the embedded region.",
+)
+@click.option(
+    "--out",
+    "out_dir",
+    required=True,
+    type=click.Path(file_okay=False),
+    help="Folder for results.gpkg and summary.json (created when missing).",
+)
 @click.option("--force", is_flag=True, help="Replace results.gpkg and summary.json if they exist.")
-@click.option("--refresh", is_flag=True,
-              help="Read the project's service layers (WFS / OGC API) again first; default: their saved snapshot.")
-def run_command(scenario_file: str, project_path: str | None, out_dir: str, force: bool, refresh: bool) -> None:
+@click.option(
+    "--refresh",
+    is_flag=True,
+    help="Read the project's service layers (WFS / OGC API) again first; default: their saved snapshot.",
+)
+def run_command(
+    scenario_file: str, project_path: str | None, out_dir: str, force: bool, refresh: bool
+) -> None:
     """Evaluate SCENARIO_FILE against the base; write results.gpkg and summary.json."""
     from slimmeregio.exporters.run_files import RUN_FILES, run_summary, write_run_files
     from slimmeregio.layers.progress import Task
@@ -534,12 +663,16 @@ def run_command(scenario_file: str, project_path: str | None, out_dir: str, forc
         project = _refreshed(load_project_source(project_path), refresh)
         with progress_bar("Run") as bar:
             task = Task(bar)
-            with timed(f"run: compare {scenario.name!r} ({len(scenario.modifications)} modifications)"):
+            with timed(
+                f"run: compare {scenario.name!r} ({len(scenario.modifications)} modifications)"
+            ):
                 _, (comparison,) = compare_scenarios(
                     project, [scenario], progress=task.sub(0.0, 0.8).report
                 )
             summary = run_summary(scenario, scenario_file, comparison)
-            write_run_files(out, project, comparison, summary, lang=lang, progress=task.sub(0.8, 0.98).report)
+            write_run_files(
+                out, project, comparison, summary, lang=lang, progress=task.sub(0.8, 0.98).report
+            )
             task.report(1.0, "done")
     from slimmeregio.scenarios.summary import summary_lines
 
@@ -564,14 +697,33 @@ def _progress_lines() -> Callable[[float, str], None]:
 
 @cli.command("sweep")
 @click.argument("sweep_file", metavar="SWEEP.toml|example")
-@click.option("--out", "out_dir", type=click.Path(file_okay=False), default=None,
-              help="Folder for sweep.sqlite, sweep.xlsx and sweep.png; a rerun continues in it.")
-@click.option("--workers", type=click.IntRange(0, 256), default=2, show_default=True,
-              help="Worker processes of a local Dask cluster on 127.0.0.1 (0: no Dask, serial).")
-@click.option("--scheduler", default=None, metavar="tcp://HOST:PORT",
-              help="Run on this existing Dask cluster instead of a local one.")
-@click.option("--rank-by", "rank_by", default=None, metavar="INDICATOR",
-              help="Indicator to rank the variants by (default: the first bike share to a mobipunt).")
+@click.option(
+    "--out",
+    "out_dir",
+    type=click.Path(file_okay=False),
+    default=None,
+    help="Folder for sweep.sqlite, sweep.xlsx and sweep.png; a rerun continues in it.",
+)
+@click.option(
+    "--workers",
+    type=click.IntRange(0, 256),
+    default=2,
+    show_default=True,
+    help="Worker processes of a local Dask cluster on 127.0.0.1 (0: no Dask, serial).",
+)
+@click.option(
+    "--scheduler",
+    default=None,
+    metavar="tcp://HOST:PORT",
+    help="Run on this existing Dask cluster instead of a local one.",
+)
+@click.option(
+    "--rank-by",
+    "rank_by",
+    default=None,
+    metavar="INDICATOR",
+    help="Indicator to rank the variants by (default: the first bike share to a mobipunt).",
+)
 def sweep_command(
     sweep_file: str, out_dir: str | None, workers: int, scheduler: str | None, rank_by: str | None
 ) -> None:
@@ -598,29 +750,46 @@ def sweep_command(
     with user_errors():
         sweep, base_scenario, project_path = load_sweep(sweep_file)
         plan = plan_sweep(sweep, base_scenario, base_key(project_path), source=sweep_file)
-        sampled = f" ({'steekproef uit' if nl else 'sampled from'} {plan.total})" if plan.sampled else ""
-        click.echo(f"{len(plan.variants)} varianten{sampled}" if nl else f"{len(plan.variants)} variants{sampled}")
+        sampled = (
+            f" ({'steekproef uit' if nl else 'sampled from'} {plan.total})" if plan.sampled else ""
+        )
+        click.echo(
+            f"{len(plan.variants)} varianten{sampled}"
+            if nl
+            else f"{len(plan.variants)} variants{sampled}"
+        )
         project = load_project_source(str(project_path) if project_path else None)
         try:
             with progress_bar("Sweep") as bar:
-                outcome = run_sweep(plan, project, out_dir, workers=workers, scheduler=scheduler,
-                                    progress=bar if sys.stderr.isatty() else _progress_lines())
+                outcome = run_sweep(
+                    plan,
+                    project,
+                    out_dir,
+                    workers=workers,
+                    scheduler=scheduler,
+                    progress=bar if sys.stderr.isatty() else _progress_lines(),
+                )
         except KeyboardInterrupt:
             click.echo(
                 "slimmeregio: onderbroken; de afgewerkte varianten staan in "
-                f"{out_dir}, start opnieuw om verder te gaan" if nl else
-                f"slimmeregio: interrupted; finished variants are kept in {out_dir}, "
+                f"{out_dir}, start opnieuw om verder te gaan"
+                if nl
+                else f"slimmeregio: interrupted; finished variants are kept in {out_dir}, "
                 "run again to continue",
                 err=True,
             )
             sys.exit(130)
         files, ranked = write_sweep_report(plan, out_dir, indicator=rank_by, lang=lang)
     if nl:
-        click.echo(f"{outcome.evaluated} doorgerekend, {outcome.skipped} al klaar, "
-                   f"{outcome.errors} met een fout ({outcome.seconds:.1f} s)")
+        click.echo(
+            f"{outcome.evaluated} doorgerekend, {outcome.skipped} al klaar, "
+            f"{outcome.errors} met een fout ({outcome.seconds:.1f} s)"
+        )
     else:
-        click.echo(f"{outcome.evaluated} evaluated, {outcome.skipped} already done, "
-                   f"{outcome.errors} with an error ({outcome.seconds:.1f} s)")
+        click.echo(
+            f"{outcome.evaluated} evaluated, {outcome.skipped} already done, "
+            f"{outcome.errors} with an error ({outcome.seconds:.1f} s)"
+        )
     for r in ranked.head(5).itertuples():
         click.echo(f"  {r.rank}. #{r.idx} {r.label}: {r.gain:+.3f}")
     from slimmeregio.scenarios.sweep_parquet import PARQUET_DIR
@@ -641,6 +810,10 @@ def _open_project_path(args: list[str]) -> list[str]:
     i = 0
     while i < len(args) and args[i].startswith("-"):
         i += 2 if args[i] == "--lang" else 1
-    if i < len(args) and args[i] not in cli.commands and Path(args[i]).suffix.lower() in (".srp", ".gpkg"):
+    if (
+        i < len(args)
+        and args[i] not in cli.commands
+        and Path(args[i]).suffix.lower() in (".srp", ".gpkg")
+    ):
         return [*args[:i], "open", *args[i:]]
     return args

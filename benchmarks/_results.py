@@ -19,7 +19,7 @@ def write_section(name: str, section: str) -> None:
     block = f"{start}\n{section.strip()}\n{end}"
     text = RESULTS.read_text(encoding="utf-8") if RESULTS.exists() else "# Benchmark results\n"
     if start in text and end in text:
-        text = text[: text.index(start)] + block + text[text.index(end) + len(end):]
+        text = text[: text.index(start)] + block + text[text.index(end) + len(end) :]
     else:
         text = text.rstrip("\n") + "\n\n" + block + "\n"
     tmp = RESULTS.with_name(RESULTS.name + ".tmp")
@@ -38,6 +38,10 @@ def ensure_extract(extract: Path, ways: int) -> None:
         return
     here = Path(__file__).resolve().parent
     t = time.perf_counter()
-    subprocess.run([sys.executable, str(here / "osm.py"), "--generate", str(extract), "--ways", str(ways)],
-                   check=True, capture_output=True, cwd=here.parent)
+    subprocess.run(
+        [sys.executable, str(here / "osm.py"), "--generate", str(extract), "--ways", str(ways)],
+        check=True,
+        capture_output=True,
+        cwd=here.parent,
+    )
     print(f"extract written in {time.perf_counter() - t:.1f} s", flush=True)

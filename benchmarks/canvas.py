@@ -72,7 +72,12 @@ def _matplotlib(layers, extent):
             if not len(part):
                 continue
             if kind == "polygon":
-                part.plot(ax=ax, facecolor=color, edgecolor=layer.style.edge_color or "#6b6b6b", linewidth=0.6)
+                part.plot(
+                    ax=ax,
+                    facecolor=color,
+                    edgecolor=layer.style.edge_color or "#6b6b6b",
+                    linewidth=0.6,
+                )
             elif kind == "line":
                 part.plot(ax=ax, color=color, linewidth=layer.style.line_width)
             else:
@@ -106,7 +111,9 @@ def _drag_frame(app, canvas, view) -> float:
     def pan_frame():
         canvas._drag_start = QPoint(0, 0)
         canvas._dragged = True
-        canvas._view = View(canvas._view.cx + 3 * canvas._view.res, canvas._view.cy, canvas._view.res)
+        canvas._view = View(
+            canvas._view.cx + 3 * canvas._view.res, canvas._view.cy, canvas._view.res
+        )
         canvas.render(image)
 
     frame = _median(pan_frame, repeat=20)
@@ -173,7 +180,9 @@ def big_main(folder: Path) -> int:
 
         def pan(v=view, step=step):
             step[0] += 1
-            canvas.render_image(view=View(v.cx + 40 * step[0] * v.res, v.cy - 25 * step[0] * v.res, v.res))
+            canvas.render_image(
+                view=View(v.cx + 40 * step[0] * v.res, v.cy - 25 * step[0] * v.res, v.res)
+            )
 
         panned = _median(pan, repeat=REPEAT)
         rows.append((label, first, zoom, panned))
@@ -195,7 +204,9 @@ def big_main(folder: Path) -> int:
         "|---|---:|---:|---:|---:|",
     ]
     for label, first, zoom, panned in rows:
-        lines.append(f"| {label} | {first * 1000:.0f} ms | {zoom * 1000:.0f} ms | {panned * 1000:.0f} ms | ≤ 100 ms |")
+        lines.append(
+            f"| {label} | {first * 1000:.0f} ms | {zoom * 1000:.0f} ms | {panned * 1000:.0f} ms | ≤ 100 ms |"
+        )
     lines += [
         "",
         f"While dragging, a frame translates the cached image: {frame * 1000:.1f} ms per paint; the sharp image "
@@ -249,7 +260,9 @@ def main() -> int:
         "|---|---:|---:|---:|---:|",
     ]
     for label, first, redraw, mpl in rows:
-        lines.append(f"| {label} | {first * 1000:.0f} ms | {redraw * 1000:.0f} ms | {mpl * 1000:.0f} ms | {mpl / redraw:.0f}× |")
+        lines.append(
+            f"| {label} | {first * 1000:.0f} ms | {redraw * 1000:.0f} ms | {mpl * 1000:.0f} ms | {mpl / redraw:.0f}× |"
+        )
     lines += [
         "",
         f"While dragging, a frame translates the cached image: {pan * 1000:.1f} ms per paint "

@@ -87,7 +87,9 @@ def _nx_graph(network: Any, mode: str) -> nx.DiGraph:
     return g
 
 
-def _nx_nearest(network: Any, g: nx.DiGraph, sources: Any, dests: Any, mode: str, *, paths: bool) -> np.ndarray:
+def _nx_nearest(
+    network: Any, g: nx.DiGraph, sources: Any, dests: Any, mode: str, *, paths: bool
+) -> np.ndarray:
     """Nearest-destination costs with networkx's multi-source Dijkstra."""
     from slimmeregio.scenarios.attach import connector_cost, entry_costs, part_cost
 
@@ -162,7 +164,10 @@ def _shortest_path_work_csgraph(sit: Any) -> dict[str, Any]:
         out[("brussels", "bike")] = res.cost
         flows_to_nearest(net, src, res, np.ones(len(src)))
     limit = sit.parameters.service_area_min * 60
-    out["reach"] = sum(int(np.isfinite(d).sum()) for _, d in iter_reach(net, sit.mobipunt_att, mode="bike", limit=limit))
+    out["reach"] = sum(
+        int(np.isfinite(d).sum())
+        for _, d in iter_reach(net, sit.mobipunt_att, mode="bike", limit=limit)
+    )
     return out
 
 
@@ -172,7 +177,12 @@ def _shortest_path_work_networkx(sit: Any, graphs: dict[str, nx.DiGraph]) -> dic
     for target, att in (("mobipunt", sit.mobipunt_att), ("station", sit.station_att)):
         for mode in ("walk", "bike"):
             out[(target, mode)] = _nx_nearest(
-                net, graphs[mode], sit.housing_att, att, mode, paths=(target == "station" and mode == "bike")
+                net,
+                graphs[mode],
+                sit.housing_att,
+                att,
+                mode,
+                paths=(target == "station" and mode == "bike"),
             )
     if sit.border_att is not None:
         out[("brussels", "bike")] = _nx_nearest(
@@ -231,7 +241,9 @@ def run() -> dict[str, Any]:
     numbers["prepare_base_s"] = t_prep
     xy = base.housing_att.xy
     numbers["housing_points"] = len(xy)
-    numbers["attach_dwellings_s"], _ = _timed(lambda: attach_points(base.network, xy, max_snap_m=500.0), repeat=3)
+    numbers["attach_dwellings_s"], _ = _timed(
+        lambda: attach_points(base.network, xy, max_snap_m=500.0), repeat=3
+    )
 
     def base_eval() -> Any:
         base._cache.clear()

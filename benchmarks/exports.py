@@ -88,28 +88,41 @@ def main() -> int:
         folder = Path(tmp)
 
         def atlas() -> Path:
-            return export_atlas(project, folder / "atlas.pdf", theme="access", evaluation=evaluation, force=True)
+            return export_atlas(
+                project, folder / "atlas.pdf", theme="access", evaluation=evaluation, force=True
+            )
 
         def a3_map() -> Path:
-            return export_map(project, folder / "kaart.pdf", theme="base", evaluation=evaluation,
-                              paper="a3-landscape", force=True)
+            return export_map(
+                project,
+                folder / "kaart.pdf",
+                theme="base",
+                evaluation=evaluation,
+                paper="a3-landscape",
+                force=True,
+            )
 
         rows = []
-        for label, fn, repeat in ((f"atlas, {pages} pages A4 (access)", atlas, 1),
-                                  ("A3 landscape map (base)", a3_map, MAP_REPEAT)):
+        for label, fn, repeat in (
+            (f"atlas, {pages} pages A4 (access)", atlas, 1),
+            ("A3 landscape map (base)", a3_map, MAP_REPEAT),
+        ):
             with _previous_drawing():
                 before, before_size = _timed(fn, repeat)
             after, after_size = _timed(fn, repeat)
             rows.append((label, before, after, before_size, after_size))
-            print(f"{label}: before {before:.1f} s, now {after:.1f} s ({before / after:.2f}x)", flush=True)
+            print(
+                f"{label}: before {before:.1f} s, now {after:.1f} s ({before / after:.2f}x)",
+                flush=True,
+            )
 
     lines = [
         "## Exports (benchmarks/exports.py)",
         "",
         f"Machine: {platform.platform()}, {os.cpu_count()} cores (shared), Python {platform.python_version()}. "
         f"Embedded region with an evaluation of the base situation; PDF output. Atlas: one run each; "
-        f"A3 map: median of {MAP_REPEAT}. \"Before\" draws every bike link as its own path (plain "
-        "matplotlib `LineCollection`) and builds a new figure for every atlas page; \"now\" draws each "
+        f'A3 map: median of {MAP_REPEAT}. "Before" draws every bike link as its own path (plain '
+        'matplotlib `LineCollection`) and builds a new figure for every atlas page; "now" draws each '
         "uniformly styled background network class as one compound path (same strokes, same vertices) and "
         "draws all atlas pages on one figure whose axes are emptied and reused.",
         "",
@@ -117,8 +130,10 @@ def main() -> int:
         "|---|---:|---:|---:|---:|---:|",
     ]
     for label, before, after, before_size, after_size in rows:
-        lines.append(f"| {label} | {before:.1f} s | {after:.1f} s | {before / after:.2f}× | "
-                     f"{before_size / 1e6:.1f} MB | {after_size / 1e6:.1f} MB |")
+        lines.append(
+            f"| {label} | {before:.1f} s | {after:.1f} s | {before / after:.2f}× | "
+            f"{before_size / 1e6:.1f} MB | {after_size / 1e6:.1f} MB |"
+        )
     section = "\n".join(lines)
     print(section)
     write_section("exports", section)

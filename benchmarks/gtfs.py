@@ -48,7 +48,10 @@ _MODES = [(3, 0.55), (700, 0.2), (0, 0.1), (900, 0.05), (2, 0.05), (1, 0.05)]
 
 def _time(seconds: np.ndarray) -> list[str]:
     s = seconds.astype(int)
-    return [f"{h:02d}:{m:02d}:{x:02d}" for h, m, x in zip(s // 3600, s % 3600 // 60, s % 60, strict=True)]
+    return [
+        f"{h:02d}:{m:02d}:{x:02d}"
+        for h, m, x in zip(s // 3600, s % 3600 // 60, s % 60, strict=True)
+    ]
 
 
 def generate(path: Path, *, stops: int, trips: int, seed: int = 17) -> dict[str, int]:
@@ -67,7 +70,9 @@ def generate(path: Path, *, stops: int, trips: int, seed: int = 17) -> dict[str,
         k = plain + j
         lines.append(f"ST{j},Station {j},{lat[k]:.6f},{lon[k]:.6f},1,")
         for p in (1, 2):
-            lines.append(f"ST{j}P{p},Station {j} perron {p},{lat[k] + p * 1e-4:.6f},{lon[k]:.6f},0,ST{j}")
+            lines.append(
+                f"ST{j}P{p},Station {j} perron {p},{lat[k] + p * 1e-4:.6f},{lon[k]:.6f},0,ST{j}"
+            )
             boardable.append(f"ST{j}P{p}")
     files = {"stops.txt": "\n".join(lines) + "\n"}
 
@@ -113,8 +118,13 @@ def generate(path: Path, *, stops: int, trips: int, seed: int = 17) -> dict[str,
     with zipfile.ZipFile(path, "w", zipfile.ZIP_DEFLATED) as archive:
         for name, text in files.items():
             archive.writestr(name, text)
-    return {"stops": len(lines) - 1, "routes": n_routes, "trips": trips,
-            "stop_times": len(st_lines) - 1, "frequencies": len(freq_lines) - 1}
+    return {
+        "stops": len(lines) - 1,
+        "routes": n_routes,
+        "trips": trips,
+        "stop_times": len(st_lines) - 1,
+        "frequencies": len(freq_lines) - 1,
+    }
 
 
 def _measure(what: str, path: str) -> dict[str, object]:
@@ -145,12 +155,19 @@ def _measure(what: str, path: str) -> dict[str, object]:
         raise SystemExit(f"unknown measurement {what}")
     elapsed, cpu = time.perf_counter() - started, time.process_time() - cpu
     peak_kb = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
-    return {"what": what, "seconds": elapsed, "cpu_seconds": cpu, "peak_mb": peak_kb / 1024, **extra}
+    return {
+        "what": what,
+        "seconds": elapsed,
+        "cpu_seconds": cpu,
+        "peak_mb": peak_kb / 1024,
+        **extra,
+    }
 
 
 def _child(*args: str) -> dict[str, object]:
-    out = subprocess.run([sys.executable, __file__, *args], capture_output=True, text=True,
-                         check=True, cwd=ROOT)
+    out = subprocess.run(
+        [sys.executable, __file__, *args], capture_output=True, text=True, check=True, cwd=ROOT
+    )
     return json.loads(out.stdout.strip().splitlines()[-1])
 
 
@@ -177,15 +194,19 @@ def main() -> None:
         folder = Path(tempfile.mkdtemp(prefix="gtfs-bench-"))
         path = folder / "synthetic_gtfs.zip"
         t0 = time.perf_counter()
-        made = _child("--generate", str(path), "--stops", str(args.stops), "--trips", str(args.trips))
+        made = _child(
+            "--generate", str(path), "--stops", str(args.stops), "--trips", str(args.trips)
+        )
         print(f"feed: {made}, written in {time.perf_counter() - t0:.1f} s", flush=True)
     size_mb = path.stat().st_size / 1e6
     runs = {what: _child("--measure", what, str(path)) for what in ("read", "import")}
     for run in runs.values():
         print(json.dumps(run), flush=True)
     base = float(runs["read"]["seconds"])  # type: ignore[arg-type]
-    labels = {"read": "gtfs-kit read_feed (tables into pandas)",
-              "import": "import_gtfs (checks, extract, count, stations, clip)"}
+    labels = {
+        "read": "gtfs-kit read_feed (tables into pandas)",
+        "import": "import_gtfs (checks, extract, count, stations, clip)",
+    }
     rows = [
         f"| {labels[w]} | {float(r['seconds']):.2f} | {float(r['cpu_seconds']):.2f} "  # type: ignore[arg-type]
         f"| {float(r['seconds']) / base:.1f}× "  # type: ignore[arg-type]
@@ -198,7 +219,8 @@ def main() -> None:
         f"{made['routes']} routes of all modes, {made['trips']:,} trips, "
         f"{made['stop_times']:,} stop_times, {made['frequencies']} frequencies.txt rows; "
         f"{size_mb:.1f} MB zip."
-        if made is not None else f"Real feed {path.name}, {size_mb:.1f} MB zip."
+        if made is not None
+        else f"Real feed {path.name}, {size_mb:.1f} MB zip."
     )
     section = "\n".join(
         [

@@ -53,11 +53,17 @@ def _scenarios(base: Any) -> dict[str, Any]:
     mobi = base.inputs.mobipunten
     m_id, m_pt = str(mobi["mobipunt_id"].iloc[3]), mobi.geometry.iloc[3]
     mods = {
-        "add a link": (AddLink(coords=((x, y), (x + 400.0, y + 300.0)), link_class="bovenlokaal", **who),),
+        "add a link": (
+            AddLink(coords=((x, y), (x + 400.0, y + 300.0)), link_class="bovenlokaal", **who),
+        ),
         "close a link": (RemoveLink(link_ids=(int(ids[10]),), **who),),
         "slow a link": (UpgradeLink(link_ids=(int(ids[20]),), speed_kmh=8.0, **who),),
-        "move a mobipunt": (MoveMobipunt(mobipunt_id=m_id, x=m_pt.x + 300.0, y=m_pt.y + 200.0, **who),),
-        "add housing (200 dwellings)": (AddHousing(x=x2 + 100.0, y=y2 + 100.0, dwellings=200, **who),),
+        "move a mobipunt": (
+            MoveMobipunt(mobipunt_id=m_id, x=m_pt.x + 300.0, y=m_pt.y + 200.0, **who),
+        ),
+        "add housing (200 dwellings)": (
+            AddHousing(x=x2 + 100.0, y=y2 + 100.0, dwellings=200, **who),
+        ),
         "five modifications (engine benchmark)": (
             AddLink(coords=((x, y), (x + 400.0, y + 300.0)), link_class="bovenlokaal", **who),
             RemoveLink(link_ids=(int(ids[10]),), **who),
@@ -76,15 +82,21 @@ def _steps(sit: Any, dw: Any) -> dict[str, float]:
 
     inputs = sit.opportunities
     out: dict[str, float] = {}
-    out["access searches (jobs, schools; bike, walk)"], _ = _cpu(lambda: oe._access_columns(sit, inputs.sets))
+    out["access searches (jobs, schools; bike, walk)"], _ = _cpu(
+        lambda: oe._access_columns(sit, inputs.sets)
+    )
     jobs = inputs.get("jobs")
-    out["route trees (one per workplace)"], trees = _cpu(lambda: RouteTrees(sit.network, sit.housing_att, jobs.att))
+    out["route trees (one per workplace)"], trees = _cpu(
+        lambda: RouteTrees(sit.network, sit.housing_att, jobs.att)
+    )
     out["OD distances from the trees"], km = _cpu(lambda: trees.distances_m() / 1000.0)
     out["gravity model"], made = _cpu(lambda: oe._trip_matrix(dw, jobs, inputs.od, km))
     trips = np.where(np.isfinite(km), made[0], 0.0)
     out["uptake (4 presets)"], per = _cpu(lambda: all_presets(trips, km))
     head = per[oe.HEADLINE_PRESET]
-    out["assignment to links"], _ = _cpu(lambda: [trees.assign([(j, head[:, j])]) for j in range(len(jobs.frame))])
+    out["assignment to links"], _ = _cpu(
+        lambda: [trees.assign([(j, head[:, j])]) for j in range(len(jobs.frame))]
+    )
     return out
 
 
@@ -98,25 +110,34 @@ def main() -> int:
     base_cpu, base_eval = _cpu(lambda: evaluate(base))
     sit0 = situation(base, None)
     steps = _steps(sit0, base_eval.dwellings)
-    opp_base_cpu, _ = _cpu(lambda: evaluate_opportunities(sit0, base_eval.dwellings, sit0.opportunities))
+    opp_base_cpu, _ = _cpu(
+        lambda: evaluate_opportunities(sit0, base_eval.dwellings, sit0.opportunities)
+    )
     rows = []
     for name, scenario in _scenarios(base).items():
         evaluate(base, scenario)  # warm the network's caches for this scenario's shape
         total, ev = _cpu(lambda s=scenario: evaluate(base, s), repeat=2)
         sit = situation(base, scenario)
-        scratch_cpu, scratch = _cpu(lambda s=sit, e=ev: evaluate_opportunities(s, e.dwellings, s.opportunities))
-        reuse_cpu, reused = _cpu(lambda s=sit, e=ev: evaluate_opportunities(
-            s, e.dwellings, s.opportunities, previous=base_eval.opportunities))
+        scratch_cpu, scratch = _cpu(
+            lambda s=sit, e=ev: evaluate_opportunities(s, e.dwellings, s.opportunities)
+        )
+        reuse_cpu, reused = _cpu(
+            lambda s=sit, e=ev: evaluate_opportunities(
+                s, e.dwellings, s.opportunities, previous=base_eval.opportunities
+            )
+        )
         same = np.array_equal(scratch.link_flow, reused.link_flow) and all(
-            np.array_equal(v, reused.dwelling_columns[k], equal_nan=True) for k, v in scratch.dwelling_columns.items()
+            np.array_equal(v, reused.dwelling_columns[k], equal_nan=True)
+            for k, v in scratch.dwelling_columns.items()
         )
         if not same:
             print(f"{name}: reuse differs from recomputation", file=sys.stderr)
             return 1
         work = reused.work
         what = (
-            "whole outcome" if work.get("unchanged") else
-            f"{work.get('access_reused', 0)}/{work.get('access_reused', 0) + work.get('access_searched', 0)} "
+            "whole outcome"
+            if work.get("unchanged")
+            else f"{work.get('access_reused', 0)}/{work.get('access_reused', 0) + work.get('access_searched', 0)} "
             f"searches, {work.get('trees_reused', 0)}/{work.get('trees_reused', 0) + work.get('trees_searched', 0)} "
             "trees"
         )
@@ -130,7 +151,8 @@ def main() -> int:
         f"{os.getloadavg()[0]:.1f}), which still inflates CPU times through cache contention.",
         "",
         f"Embedded region: {net.n_nodes:,} nodes, {len(base.inputs.housing):,} housing points, "
-        + ", ".join(f"{len(s.frame)} {s.kind}" for s in base.opportunities.sets) + ".",
+        + ", ".join(f"{len(s.frame)} {s.kind}" for s in base.opportunities.sets)
+        + ".",
         "",
         f"Base evaluation: {base_cpu:.2f} s, of which the opportunity part {opp_base_cpu:.2f} s:",
         "",

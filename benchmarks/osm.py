@@ -119,7 +119,9 @@ def generate(path: Path, *, ways: int, seed: int = 8) -> dict[str, int]:
             w.add_node(mut.Node(id=first_poi + k, location=(x, y), tags=_POI_TAGS[k % 5]))
         for s, (a, b) in enumerate(streets):
             w.add_way(
-                mut.Way(id=s + 1, nodes=[a + 1, first_mid + s, b + 1], tags=_STREET_TAGS[kinds[s]][1])
+                mut.Way(
+                    id=s + 1, nodes=[a + 1, first_mid + s, b + 1], tags=_STREET_TAGS[kinds[s]][1]
+                )
             )
         for k in range(n_buildings):
             base = first_building_node + 4 * k
@@ -212,7 +214,9 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--ways", type=int, default=500_000)
     parser.add_argument(
-        "--extract", type=Path, default=None,
+        "--extract",
+        type=Path,
+        default=None,
         help="benchmark this real extract (e.g. belgium-latest.osm.pbf) instead of a synthetic one",
     )
     parser.add_argument("--keep", type=Path, default=None, help="keep the extract here")
@@ -238,7 +242,10 @@ def main() -> None:
         # peak its children report, so the parent must stay small.
         out = subprocess.run(
             [sys.executable, __file__, "--generate", str(path), "--ways", str(args.ways)],
-            capture_output=True, text=True, check=True, cwd=ROOT,
+            capture_output=True,
+            text=True,
+            check=True,
+            cwd=ROOT,
         )
         made = json.loads(out.stdout.strip().splitlines()[-1])
         gen_s = time.perf_counter() - t0

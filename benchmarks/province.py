@@ -93,7 +93,9 @@ def measure(project_path: Path) -> dict[str, Any]:
 
 
 def _child(*args: str) -> dict[str, Any]:
-    done = subprocess.run([sys.executable, __file__, *args], capture_output=True, text=True, cwd=ROOT)
+    done = subprocess.run(
+        [sys.executable, __file__, *args], capture_output=True, text=True, cwd=ROOT
+    )
     if done.returncode != 0:
         raise SystemExit(f"step {args[0]} failed:\n{done.stderr[-3000:]}")
     return json.loads(done.stdout.strip().splitlines()[-1])
@@ -128,8 +130,10 @@ def _section(made: dict[str, Any], m: dict[str, Any], total_gb: float, note: str
         f"{m['peak_mb']:,.0f} |",
     ]
     if "base_pickle_mb" in m:
-        rows.append(f"| prepared base pickled for the workers ({m['base_pickle_mb']:,.0f} MB) | "
-                    f"{m['base_pickle_s']:.1f} | – | |")
+        rows.append(
+            f"| prepared base pickled for the workers ({m['base_pickle_mb']:,.0f} MB) | "
+            f"{m['base_pickle_s']:.1f} | – | |"
+        )
     hours = 1000 * variant_cpu / 3600
     fits_nodes = int(m["nodes"] * total_gb * 0.9 / max(worker_gb, 1e-9))
     return "\n".join(
@@ -170,7 +174,9 @@ def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--ways", type=int, default=3_600_000)
     parser.add_argument("--addresses", type=int, default=1_000_000)
-    parser.add_argument("--keep", type=Path, default=None, help="keep (and reuse) generated data here")
+    parser.add_argument(
+        "--keep", type=Path, default=None, help="keep (and reuse) generated data here"
+    )
     parser.add_argument("--no-results", action="store_true", help="do not touch RESULTS.md")
     parser.add_argument("--step", nargs="+", help=argparse.SUPPRESS)
     args = parser.parse_args()
@@ -186,7 +192,9 @@ def main() -> int:
     addresses = folder / f"addresses-{args.addresses}.gpkg"
     project = folder / f"province-{tag}.srp"
     facts = folder / f"facts-{tag}.json"
-    made: dict[str, Any] = json.loads(facts.read_text()) if facts.exists() and project.exists() else {}
+    made: dict[str, Any] = (
+        json.loads(facts.read_text()) if facts.exists() and project.exists() else {}
+    )
     made["ways"] = args.ways
     ensure_extract(extract, args.ways)
     if not network.exists():
@@ -201,13 +209,23 @@ def main() -> int:
             raise SystemExit(f"import-osm failed:\n{done.stderr[-3000:]}")
         made["import_s"] = time.perf_counter() - t
         made["import_peak_mb"] = max(_peak_child_mb(), before)
-        print(f"import-osm: {made['import_s']:.0f} s, peak {made['import_peak_mb']:.0f} MB", flush=True)
+        print(
+            f"import-osm: {made['import_s']:.0f} s, peak {made['import_peak_mb']:.0f} MB",
+            flush=True,
+        )
     scale = [sys.executable, str(HERE / "scale.py"), "--step"]
     if not addresses.exists():
-        subprocess.run([*scale, "addresses", str(addresses), str(args.addresses)], check=True, cwd=ROOT)
+        subprocess.run(
+            [*scale, "addresses", str(addresses), str(args.addresses)], check=True, cwd=ROOT
+        )
     if not project.exists() or "links" not in made:
-        done = subprocess.run([*scale, "project", str(network), str(addresses), str(project)],
-                              check=True, cwd=ROOT, capture_output=True, text=True)
+        done = subprocess.run(
+            [*scale, "project", str(network), str(addresses), str(project)],
+            check=True,
+            cwd=ROOT,
+            capture_output=True,
+            text=True,
+        )
         made.update(json.loads(done.stdout.strip().splitlines()[-1]))
     facts.write_text(json.dumps(made))
     print(json.dumps(made), flush=True)

@@ -12,7 +12,17 @@ import sys
 from pathlib import Path
 
 HERE = Path(__file__).resolve().parent
-SCRIPTS = ["engine.py", "opportunities.py", "canvas.py", "osm.py", "exports.py", "gtfs.py", "scale.py", "sweep.py", "province.py"]
+SCRIPTS = [
+    "engine.py",
+    "opportunities.py",
+    "canvas.py",
+    "osm.py",
+    "exports.py",
+    "gtfs.py",
+    "scale.py",
+    "sweep.py",
+    "province.py",
+]
 
 
 def main() -> int:

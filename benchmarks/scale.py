@@ -281,13 +281,19 @@ def _verdict(value: float, target: float | None, goal: float | None) -> str:
 
 
 def _section(
-    made: dict[str, Any], cold: dict[str, Any], first: dict[str, Any], second: dict[str, Any], import_s: float
+    made: dict[str, Any],
+    cold: dict[str, Any],
+    first: dict[str, Any],
+    second: dict[str, Any],
+    import_s: float,
 ) -> str:
     floor = float(first["floor_s"])
     load = os.getloadavg()[0] if hasattr(os, "getloadavg") else float("nan")
     cold = dict(cold)
     cold["first_load_s"], cold["first_prepare_s"], cold["first_open_s"] = (
-        cold["load_s"], cold["prepare_s"], cold["open_s"]
+        cold["load_s"],
+        cold["prepare_s"],
+        cold["open_s"],
     )
     cold["cpu"] = {"first_" + k: v for k, v in cold["cpu"].items()}
     rows = []
@@ -314,7 +320,8 @@ def _section(
             "",
             f"Synthetic extract of {made['ways']:,} highway ways imported with `slimmeregio "
             f"import-osm --clip-to resources/region.gpkg`"
-            + (f" in {import_s:.1f} s" if import_s == import_s else "") + ": "
+            + (f" in {import_s:.1f} s" if import_s == import_s else "")
+            + ": "
             f"{made['links']:,} links; network {first['nodes']:,} nodes, {first['edges']:,} edges. "
             f"Housing: {first['housing_points']:,} address points (one dwelling each) drawn "
             f"from the embedded population grid. Embedded municipalities, stations and "
@@ -351,7 +358,9 @@ def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--ways", type=int, default=300_000)
     parser.add_argument("--addresses", type=int, default=300_000)
-    parser.add_argument("--keep", type=Path, default=None, help="keep (and reuse) generated data here")
+    parser.add_argument(
+        "--keep", type=Path, default=None, help="keep (and reuse) generated data here"
+    )
     parser.add_argument("--no-results", action="store_true", help="do not touch RESULTS.md")
     parser.add_argument("--step", nargs="+", help=argparse.SUPPRESS)
     args = parser.parse_args()
@@ -362,7 +371,11 @@ def main() -> int:
         elif what == "project":
             print(json.dumps(make_project(Path(rest[0]), Path(rest[1]), Path(rest[2]))))
         elif what in ("open", "full", "floor"):
-            print(json.dumps(measure(Path(rest[0]), full="floor" if what == "floor" else what == "full")))
+            print(
+                json.dumps(
+                    measure(Path(rest[0]), full="floor" if what == "floor" else what == "full")
+                )
+            )
         return 0
 
     folder = args.keep or Path(tempfile.mkdtemp(prefix="scale-bench-"))
@@ -373,14 +386,21 @@ def main() -> int:
     addresses = folder / f"addresses-{args.addresses}.gpkg"
     project = folder / f"scale-{tag}.srp"
     facts = folder / f"facts-{tag}.json"  # what making the data measured, for a rerun on kept data
-    made: dict[str, Any] = json.loads(facts.read_text()) if facts.exists() and project.exists() else {}
+    made: dict[str, Any] = (
+        json.loads(facts.read_text()) if facts.exists() and project.exists() else {}
+    )
     made["ways"] = args.ways
     ensure_extract(extract, args.ways)
     if not network.exists():
-        made["import_s"] = _timed_cli("import-osm", str(extract), "--out", str(network), "--clip-to", str(REGION))
+        made["import_s"] = _timed_cli(
+            "import-osm", str(extract), "--out", str(network), "--clip-to", str(REGION)
+        )
         print(f"import-osm: {made['import_s']:.1f} s", flush=True)
     if not addresses.exists():
-        print(json.dumps(_child("--step", "addresses", str(addresses), str(args.addresses))), flush=True)
+        print(
+            json.dumps(_child("--step", "addresses", str(addresses), str(args.addresses))),
+            flush=True,
+        )
     if not project.exists() or "links" not in made:
         made.update(_child("--step", "project", str(network), str(addresses), str(project)))
     facts.write_text(json.dumps(made))
@@ -394,7 +414,9 @@ def main() -> int:
     cold = _child("--step", "open", str(project))
     print(json.dumps(cold), flush=True)
     first = _child("--step", "full", str(project))
-    first.update({k: v for k, v in _child("--step", "floor", str(project)).items() if k not in first})
+    first.update(
+        {k: v for k, v in _child("--step", "floor", str(project)).items() if k not in first}
+    )
     print(json.dumps(first), flush=True)
     second = _child("--step", "open", str(project))
     print(json.dumps(second), flush=True)

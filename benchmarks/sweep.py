@@ -26,8 +26,13 @@ from pathlib import Path
 from _results import write_section  # benchmarks/_results.py
 
 WHO = 'author = "benchmark"\nreason = "benchmark"\n'
-MOBIPUNTEN = [(141500.0, 158600.0), (157400.0, 180000.0), (150000.0, 170000.0),
-              (145000.0, 165000.0), (155000.0, 175000.0)]
+MOBIPUNTEN = [
+    (141500.0, 158600.0),
+    (157400.0, 180000.0),
+    (150000.0, 170000.0),
+    (145000.0, 165000.0),
+    (155000.0, 175000.0),
+]
 
 
 def sweep_text() -> str:

@@ -77,11 +77,17 @@ class _LayerPage(QWidget):
         if layer.crs_guessed:
             crs += " " + tr("(geraden)")
         info.setText(
-            tr("Geometrie: {kind} · {count} · coördinatenstelsel van de bron: {crs}",
-               kind=layer.geometry_type, count=count, crs=crs)
+            tr(
+                "Geometrie: {kind} · {count} · coördinatenstelsel van de bron: {crs}",
+                kind=layer.geometry_type,
+                count=count,
+                crs=crs,
+            )
         )
         for entry in layer.report:
-            item = QListWidgetItem(("⚠ " if entry.level == "warning" else "ℹ ") + entry.message(language()))
+            item = QListWidgetItem(
+                ("⚠ " if entry.level == "warning" else "ℹ ") + entry.message(language())
+            )
             if entry.level == "warning":
                 item.setForeground(QColor("#8a4b00"))
             self.report.addItem(item)
@@ -146,9 +152,12 @@ class _LayerPage(QWidget):
     def _check(self) -> None:
         missing = self.missing_required()
         self.missing.setText(
-            tr("Verplichte velden ontbreken: {fields}. Kies een kolom, of kies de rol 'andere'.",
-               fields=", ".join(missing))
-            if missing else ""
+            tr(
+                "Verplichte velden ontbreken: {fields}. Kies een kolom, of kies de rol 'andere'.",
+                fields=", ".join(missing),
+            )
+            if missing
+            else ""
         )
 
     def result(self) -> Layer:  # type: ignore[override]
@@ -156,7 +165,9 @@ class _LayerPage(QWidget):
         # Role and mapping chosen by hand: translate categorical values (link
         # class, Hoppin type, housing status) to the canonical ones again.
         layer = canonicalize_layer(
-            self.layer.replace(name=self.name.text().strip() or self.layer.name, role=role, fields=self.mapping())
+            self.layer.replace(
+                name=self.name.text().strip() or self.layer.name, role=role, fields=self.mapping()
+            )
         )
         return layer.replace(style=default_style(layer))
 
@@ -216,9 +227,15 @@ class AddLayersDialog(QDialog):
     def _accept(self) -> None:
         for i, page in enumerate(self.pages):
             item = self.list.item(i)
-            if item is not None and item.checkState() == Qt.CheckState.Checked and page.missing_required():
+            if (
+                item is not None
+                and item.checkState() == Qt.CheckState.Checked
+                and page.missing_required()
+            ):
                 self.list.setCurrentRow(i)
-                self.error.setText(tr("Laag '{name}': verplichte velden ontbreken.", name=page.name.text()))
+                self.error.setText(
+                    tr("Laag '{name}': verplichte velden ontbreken.", name=page.name.text())
+                )
                 return
         self.accept()
 

@@ -22,7 +22,13 @@ from slimmeregio.scenarios.runs import (
 )
 
 __all__ = [
-    "BaseCache", "RunResult", "feature_ids", "parameters_key", "region_table", "run_analysis", "run_compare",
+    "BaseCache",
+    "RunResult",
+    "feature_ids",
+    "parameters_key",
+    "region_table",
+    "run_analysis",
+    "run_compare",
 ]
 
 
@@ -30,4 +36,6 @@ def region_table(comparison: Any, lang: str = "nl") -> pd.DataFrame:
     """The comparison's region rows with labels in ``lang``."""
     frame = comparison.region
     label = "label_nl" if lang == "nl" else "label_en"
-    return frame[[label, "base", "scenario", "delta", "unit", "indicator"]].rename(columns={label: "label"})
+    return frame[[label, "base", "scenario", "delta", "unit", "indicator"]].rename(
+        columns={label: "label"}
+    )

@@ -84,8 +84,11 @@ def apply_qt_language(app: QApplication, lang: str) -> None:
     """Qt's own texts (OK/Cancel) and number formats follow ``lang``: 25,0 in
     Dutch, 25.0 in English (for widgets made from now on)."""
     install_qt_translations(app, lang)
-    QLocale.setDefault(QLocale(QLocale.Language.Dutch, QLocale.Country.Belgium) if lang == "nl"
-                       else QLocale(QLocale.Language.English, QLocale.Country.UnitedKingdom))
+    QLocale.setDefault(
+        QLocale(QLocale.Language.Dutch, QLocale.Country.Belgium)
+        if lang == "nl"
+        else QLocale(QLocale.Language.English, QLocale.Country.UnitedKingdom)
+    )
 
 
 def main(argv: list[str] | None = None) -> int:

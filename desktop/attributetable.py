@@ -122,7 +122,9 @@ class AttributeTableModel(QAbstractTableModel):
                 return int(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
         return None
 
-    def headerData(self, section: int, orientation: Qt.Orientation, role: int = Qt.ItemDataRole.DisplayRole) -> Any:  # noqa: N802
+    def headerData(
+        self, section: int, orientation: Qt.Orientation, role: int = Qt.ItemDataRole.DisplayRole
+    ) -> Any:  # noqa: N802
         if role != Qt.ItemDataRole.DisplayRole:
             return None
         if orientation == Qt.Orientation.Horizontal:
@@ -146,7 +148,11 @@ class AttributeTableModel(QAbstractTableModel):
         column, order = self._sort
         values = pd.Series(self._arrays[column][rows])
         numeric = pd.to_numeric(values, errors="coerce")
-        key = numeric if numeric.notna().sum() >= values.notna().sum() and values.notna().any() else values.astype(str).str.lower()
+        key = (
+            numeric
+            if numeric.notna().sum() >= values.notna().sum() and values.notna().any()
+            else values.astype(str).str.lower()
+        )
         ranks = key.rank(method="first", na_option="bottom").to_numpy()
         idx = np.argsort(ranks, kind="stable")
         if order == Qt.SortOrder.DescendingOrder:
@@ -285,8 +291,11 @@ class AttributeTableWidget(QWidget):
         total = len(self.model.layer) if self.model.layer is not None else 0
         shown = self.model.rowCount()
         self.count_label.setText(
-            tr("{shown} van {total} rijen", shown=fmt_number(shown, lang=language(), digits=0),
-               total=fmt_number(total, lang=language(), digits=0))
+            tr(
+                "{shown} van {total} rijen",
+                shown=fmt_number(shown, lang=language(), digits=0),
+                total=fmt_number(total, lang=language(), digits=0),
+            )
         )
 
     def selected_positions(self) -> np.ndarray:
@@ -319,5 +328,3 @@ class AttributeTableWidget(QWidget):
                 self.table.scrollTo(self.model.index(int(rows[0]), 0))
         finally:
             self._syncing = False
-
-

@@ -88,7 +88,12 @@ class AddBackgroundDialog(QDialog):
         )
         buttons.accepted.connect(self.accept)
         buttons.rejected.connect(self.reject)
-        note = QLabel(tr("Achtergrondkaarten zijn alleen om te kijken: ze tellen nooit mee in een berekening."), self)
+        note = QLabel(
+            tr(
+                "Achtergrondkaarten zijn alleen om te kijken: ze tellen nooit mee in een berekening."
+            ),
+            self,
+        )
         note.setWordWrap(True)
         layout = QVBoxLayout(self)
         layout.addLayout(form)
@@ -114,7 +119,9 @@ class AddBackgroundDialog(QDialog):
             self.layers.clear()
             self.attribution.clear()
             self.title.setText(tr("Eigen achtergrondkaart"))
-            self.url.setPlaceholderText("https://…/{z}/{x}/{y}.png" if key == _CUSTOM_XYZ else "https://…/wms")
+            self.url.setPlaceholderText(
+                "https://…/{z}/{x}/{y}.png" if key == _CUSTOM_XYZ else "https://…/wms"
+            )
             return
         source = PRESETS[key]
         self.url.setText(source.url)
@@ -132,21 +139,30 @@ class AddBackgroundDialog(QDialog):
         self.wms_list.clear()
         self.error.setText(tr("Verbinden met de dienst…"))
 
-        self.job = ask_service(self.runner, lambda: wms_layers(url), on_result=self._offered,
-                               on_error=self._failed, on_finished=self._job_done)
+        self.job = ask_service(
+            self.runner,
+            lambda: wms_layers(url),
+            on_result=self._offered,
+            on_error=self._failed,
+            on_finished=self._job_done,
+        )
         return self.job
 
     def _job_done(self) -> None:
         self.job = None
 
     def _offered(self, layers: list[tuple[str, str]]) -> None:
-        self.error.setText("" if layers else tr("De dienst biedt geen lagen in Lambert 72 (EPSG:31370)."))
+        self.error.setText(
+            "" if layers else tr("De dienst biedt geen lagen in Lambert 72 (EPSG:31370).")
+        )
         list_offered(self.wms_list, layers)
 
     def _failed(self, error: BaseException) -> None:
         self.error.setText(error_text(error))
 
-    def _pick_wms_layer(self, item: QListWidgetItem | None, _previous: QListWidgetItem | None = None) -> None:
+    def _pick_wms_layer(
+        self, item: QListWidgetItem | None, _previous: QListWidgetItem | None = None
+    ) -> None:
         if item is not None:
             self.layers.setText(str(item.data(Qt.ItemDataRole.UserRole)))
 
@@ -157,8 +173,11 @@ class AddBackgroundDialog(QDialog):
             return Background(PRESETS[key])
         kind = "xyz" if key == _CUSTOM_XYZ else "wms"
         source = TileSource(
-            key="eigen", title=self.title.text().strip() or tr("Eigen achtergrondkaart"), kind=kind,
-            url=self.url.text().strip(), attribution=self.attribution.text().strip(),
+            key="eigen",
+            title=self.title.text().strip() or tr("Eigen achtergrondkaart"),
+            kind=kind,
+            url=self.url.text().strip(),
+            attribution=self.attribution.text().strip(),
             layers=self.layers.text().strip(),
         )
         return Background(source)
@@ -216,7 +235,9 @@ class BackgroundPanel(QWidget):
             item = QListWidgetItem(text)
             item.setData(Qt.ItemDataRole.UserRole, key)
             item.setFlags(item.flags() | Qt.ItemFlag.ItemIsUserCheckable)
-            item.setCheckState(Qt.CheckState.Checked if background.visible else Qt.CheckState.Unchecked)
+            item.setCheckState(
+                Qt.CheckState.Checked if background.visible else Qt.CheckState.Unchecked
+            )
             item.setToolTip(background.source.attribution)
             self.list.addItem(item)
         self.list.blockSignals(False)
@@ -229,7 +250,9 @@ class BackgroundPanel(QWidget):
         return ""
 
     def _toggled(self, item: QListWidgetItem) -> None:
-        self.controller.set_visible(item.data(Qt.ItemDataRole.UserRole), item.checkState() == Qt.CheckState.Checked)
+        self.controller.set_visible(
+            item.data(Qt.ItemDataRole.UserRole), item.checkState() == Qt.CheckState.Checked
+        )
 
     def _remove(self) -> None:
         item = self.list.currentItem()

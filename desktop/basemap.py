@@ -76,8 +76,14 @@ class BasemapController(QObject):
     changed = pyqtSignal()
     statusChanged = pyqtSignal(str)
 
-    def __init__(self, canvas: MapCanvas, *, cache: TileCache | None = None, timeout: float = 5.0,
-                 parent: QObject | None = None) -> None:
+    def __init__(
+        self,
+        canvas: MapCanvas,
+        *,
+        cache: TileCache | None = None,
+        timeout: float = 5.0,
+        parent: QObject | None = None,
+    ) -> None:
         super().__init__(parent)
         self.canvas = canvas
         self.cache = cache if cache is not None else TileCache()
@@ -198,11 +204,14 @@ class BasemapController(QObject):
         key = source.key
 
         def fetch(progress: Any = None, cancel: Any = None) -> RenderedMap:
-            return render_view(source, extent, width, height, cache=cache, timeout=timeout, cancel=cancel)
+            return render_view(
+                source, extent, width, height, cache=cache, timeout=timeout, cancel=cancel
+            )
 
         state.status = "loading"
         state.job = self.runner.start(
-            f"basemap:{key}", fetch,
+            f"basemap:{key}",
+            fetch,
             on_result=lambda result, k=key: self._done(k, result),
             on_error=lambda error, k=key: self._failed(k, error),
         )
@@ -215,8 +224,11 @@ class BasemapController(QObject):
             return
         if result.error is not None and result.missing == result.tiles:
             state.status = "offline" if result.offline else "error"
-            state.message = (result.error.message(language())
-                             if isinstance(result.error, SlimmeRegioError) else str(result.error))
+            state.message = (
+                result.error.message(language())
+                if isinstance(result.error, SlimmeRegioError)
+                else str(result.error)
+            )
             # keep showing the last good image, if any, for the old extent
         else:
             state.image = _qimage(result.rgba)
@@ -280,8 +292,11 @@ class BasemapController(QObject):
     def paint_decorations(self, p: QPainter) -> None:
         """Attribution lines and the connection state, bottom right of the canvas."""
         lines = list(self.attributions())
-        offline = [b.source.title for b in self.backgrounds
-                   if b.visible and self.states.get(b.source.key, BasemapState()).status == "offline"]
+        offline = [
+            b.source.title
+            for b in self.backgrounds
+            if b.visible and self.states.get(b.source.key, BasemapState()).status == "offline"
+        ]
         if not lines and not offline:
             return
         canvas = self.canvas
@@ -291,11 +306,16 @@ class BasemapController(QObject):
         metrics = p.fontMetrics()
         rows: list[tuple[str, bool]] = [(line, False) for line in lines]
         if offline:
-            rows.insert(0, (tr("Achtergrondkaart: geen verbinding ({names})", names=", ".join(offline)), True))
+            rows.insert(
+                0,
+                (tr("Achtergrondkaart: geen verbinding ({names})", names=", ".join(offline)), True),
+            )
         y = canvas.height() - 4
         for text, alarm in reversed(rows):
             width = metrics.horizontalAdvance(text) + 10
-            rect = QRectF(canvas.width() - width - 4, y - metrics.height() - 2, width, metrics.height() + 2)
+            rect = QRectF(
+                canvas.width() - width - 4, y - metrics.height() - 2, width, metrics.height() + 2
+            )
             p.setPen(Qt.PenStyle.NoPen)
             p.setBrush(QColor(255, 235, 235, 235) if alarm else QColor(255, 255, 255, 200))
             p.drawRect(rect)

@@ -90,7 +90,9 @@ class CompareDialog(QDialog):
         layout.addWidget(self.summary)
         layout.addWidget(self.table, 1)
         layout.addLayout(bottom)
-        self.stale_label = QLabel(tr("Resultaten horen bij een eerdere toestand — opnieuw doorrekenen"), self)
+        self.stale_label = QLabel(
+            tr("Resultaten horen bij een eerdere toestand — opnieuw doorrekenen"), self
+        )
         self.stale_label.setObjectName("compareStaleLabel")
         self.stale_label.setStyleSheet("color: #8e1b10; font-weight: 600;")
         self.stale_label.setVisible(False)
@@ -103,7 +105,10 @@ class CompareDialog(QDialog):
 
     def check_stale(self) -> bool:
         """Mark the table when A, B or the layers changed since it was computed."""
-        stale = self.outcome is not None and self.window_.current_identity(self.sources) != self.identity
+        stale = (
+            self.outcome is not None
+            and self.window_.current_identity(self.sources) != self.identity
+        )
         self.stale_label.setVisible(stale)
         self.table.setEnabled(not stale)
         return stale
@@ -116,7 +121,9 @@ class CompareDialog(QDialog):
             return self.job
         first = self._scenario(self.first.currentData())
         second = self._scenario(self.second.currentData())
-        self.sources = [None if d == _BASE else d for d in (self.first.currentData(), self.second.currentData())]
+        self.sources = [
+            None if d == _BASE else d for d in (self.first.currentData(), self.second.currentData())
+        ]
         self.identity = self.window_.current_identity(self.sources)
         project = self.window_.project
         bases = {}
@@ -126,7 +133,9 @@ class CompareDialog(QDialog):
         version = self.window_.bases.version
 
         def job(progress: Any = None, cancel: Any = None) -> Any:
-            return run_compare(project, first, second, dict(bases), progress=progress, cancel=cancel)
+            return run_compare(
+                project, first, second, dict(bases), progress=progress, cancel=cancel
+            )
 
         self.go.setEnabled(False)
         self.cancel_btn.setVisible(True)
@@ -134,7 +143,8 @@ class CompareDialog(QDialog):
         self.progress.setValue(0)
         self.summary.setText(tr("Bezig met doorrekenen…"))
         self.job = self.window_.runner.start(
-            tr("Vergelijken"), job,
+            tr("Vergelijken"),
+            job,
             on_result=lambda r: self._done(r, version),
             on_error=self._failed,
             on_progress=lambda f, _m: self.progress.setValue(int(f * 1000)),
@@ -172,8 +182,12 @@ class CompareDialog(QDialog):
         }
         self.model.set_frame(
             frame[["label", "base", "scenario", "delta"]].copy(),
-            headers={"label": tr("Indicator"), "base": f"A: {self.first.currentText()}",
-                     "scenario": f"B: {self.second.currentText()}", "delta": tr("Verschil (B − A)")},
+            headers={
+                "label": tr("Indicator"),
+                "base": f"A: {self.first.currentText()}",
+                "scenario": f"B: {self.second.currentText()}",
+                "delta": tr("Verschil (B − A)"),
+            },
             units={"base": "", "scenario": "", "delta": ""},
             signed={"delta"},
         )
@@ -182,9 +196,14 @@ class CompareDialog(QDialog):
         for c in (1, 2, 3):
             header.setSectionResizeMode(c, QHeaderView.ResizeMode.ResizeToContents)
         thr = ev_b.parameters.bike_thresholds_min[0]
-        self.summary.setText(tr(
-            "B tegenover A: {gain} woningen winnen en {loss} woningen verliezen een mobipunt binnen {t} min fietsen.",
-            gain=fmt(cmp.gains(thr), "count"), loss=fmt(cmp.losses(thr), "count"), t=f"{thr:g}"))
+        self.summary.setText(
+            tr(
+                "B tegenover A: {gain} woningen winnen en {loss} woningen verliezen een mobipunt binnen {t} min fietsen.",
+                gain=fmt(cmp.gains(thr), "count"),
+                loss=fmt(cmp.losses(thr), "count"),
+                t=f"{thr:g}",
+            )
+        )
         self.map_btn.setEnabled(True)
         self.check_stale()
         if self._then_show:
@@ -197,15 +216,27 @@ class CompareDialog(QDialog):
         if self.outcome is None:
             return
         if self.window_.current_identity(self.sources) != self.identity:
-            self.summary.setText(tr("De vergelijking hoort bij een eerdere toestand; ze wordt opnieuw doorgerekend."))
+            self.summary.setText(
+                tr("De vergelijking hoort bij een eerdere toestand; ze wordt opnieuw doorgerekend.")
+            )
             self._then_show = True
             self.start()
             return
         ev_a, ev_b, cmp = self.outcome
         reference, name = self.sources
-        self.window_.show_run(RunResult(None, ev_a, ev_b, cmp, ev_b.parameters, self.identity,
-                                        reference=reference or "", scenario_name=name or tr("basis"),
-                                        extra={"sources": list(self.sources)}))
+        self.window_.show_run(
+            RunResult(
+                None,
+                ev_a,
+                ev_b,
+                cmp,
+                ev_b.parameters,
+                self.identity,
+                reference=reference or "",
+                scenario_name=name or tr("basis"),
+                extra={"sources": list(self.sources)},
+            )
+        )
         combo = self.window_.results_panel.theme
         combo.setCurrentIndex(combo.findData("change"))
 

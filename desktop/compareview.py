@@ -49,7 +49,13 @@ class SwipeCanvas(MapCanvas):
     """A map showing the base themes left of a vertical swipe line and the
     scenario's right of it; drag the line (or click) to move it."""
 
-    def __init__(self, layers: LayerList, left: list[Layer], right: list[Layer], parent: QWidget | None = None) -> None:
+    def __init__(
+        self,
+        layers: LayerList,
+        left: list[Layer],
+        right: list[Layer],
+        parent: QWidget | None = None,
+    ) -> None:
         super().__init__(layers, parent)
         self.left_layers = list(left)
         self.right_layers = list(right)
@@ -84,7 +90,9 @@ class SwipeCanvas(MapCanvas):
         p = QPainter(self)
         x = self.swipe_x()
         if self._cache_view == self._view:
-            p.drawImage(QRectF(0, 0, x, self.height()), self._left(), QRectF(0, 0, x, self.height()))
+            p.drawImage(
+                QRectF(0, 0, x, self.height()), self._left(), QRectF(0, 0, x, self.height())
+            )
             # the base image covers the left part of what the map drew over its layers: draw that again
             p.setRenderHint(QPainter.RenderHint.Antialiasing, True)
             self._paint_overlay(p)
@@ -96,7 +104,11 @@ class SwipeCanvas(MapCanvas):
         p.drawEllipse(QPointF(x, self.height() / 2), 9, 9)
         p.setPen(QColor("#263238"))
         p.drawText(QRectF(8, 46, max(x - 16, 0), 20), Qt.AlignmentFlag.AlignLeft, tr("Basis"))
-        p.drawText(QRectF(x + 8, 46, max(self.width() - x - 60, 0), 20), Qt.AlignmentFlag.AlignLeft, tr("Scenario"))
+        p.drawText(
+            QRectF(x + 8, 46, max(self.width() - x - 60, 0), 20),
+            Qt.AlignmentFlag.AlignLeft,
+            tr("Scenario"),
+        )
         p.end()
 
     def mousePressEvent(self, event: QMouseEvent | None) -> None:  # noqa: N802
@@ -122,8 +134,16 @@ class SwipeCanvas(MapCanvas):
 class CompareViewDialog(QDialog):
     """Base and scenario of a run: two linked maps side by side, or a swipe map."""
 
-    def __init__(self, layers: LayerList, base_layers: list[Layer], scenario_layers: list[Layer], *,
-                 titles: tuple[str, str], view: View | None = None, parent: QWidget | None = None) -> None:
+    def __init__(
+        self,
+        layers: LayerList,
+        base_layers: list[Layer],
+        scenario_layers: list[Layer],
+        *,
+        titles: tuple[str, str],
+        view: View | None = None,
+        parent: QWidget | None = None,
+    ) -> None:
         super().__init__(parent)
         self.setObjectName("CompareViewDialog")
         self.setWindowTitle(tr("Basis en scenario vergelijken"))

@@ -39,8 +39,16 @@ class EditSession:
 class ModificationDialog(QDialog):
     """A form for one modification kind; :meth:`values` gives the entries."""
 
-    def __init__(self, kind: str, session: EditSession, parent: QWidget | None = None, *,
-                 info: str = "", defaults: dict[str, Any] | None = None, editing: bool = False) -> None:
+    def __init__(
+        self,
+        kind: str,
+        session: EditSession,
+        parent: QWidget | None = None,
+        *,
+        info: str = "",
+        defaults: dict[str, Any] | None = None,
+        editing: bool = False,
+    ) -> None:
         super().__init__(parent)
         titles = {
             "add_link": tr("Nieuwe fietsverbinding"),
@@ -62,15 +70,37 @@ class ModificationDialog(QDialog):
         self.fields: dict[str, QWidget] = {}
         form = QFormLayout()
         if kind == "add_link":
-            self._combo("link_class", tr("Klasse:"), LINK_CLASSES, defaults.get("link_class", "lokaal"), form)
+            self._combo(
+                "link_class",
+                tr("Klasse:"),
+                LINK_CLASSES,
+                defaults.get("link_class", "lokaal"),
+                form,
+            )
             self._text("name", tr("Naam (optioneel):"), defaults.get("name", ""), form)
-            self._speed("speed_kmh", tr("Snelheid (0 = volgens klasse):"), defaults.get("speed_kmh"), form)
+            self._speed(
+                "speed_kmh", tr("Snelheid (0 = volgens klasse):"), defaults.get("speed_kmh"), form
+            )
         elif kind == "upgrade_link":
-            self._combo("link_class", tr("Nieuwe klasse:"), LINK_CLASSES, defaults.get("link_class", "fietssnelweg"), form)
-            self._speed("speed_kmh", tr("Snelheid (0 = volgens klasse):"), defaults.get("speed_kmh"), form)
+            self._combo(
+                "link_class",
+                tr("Nieuwe klasse:"),
+                LINK_CLASSES,
+                defaults.get("link_class", "fietssnelweg"),
+                form,
+            )
+            self._speed(
+                "speed_kmh", tr("Snelheid (0 = volgens klasse):"), defaults.get("speed_kmh"), form
+            )
         elif kind == "add_mobipunt":
             self._text("name", tr("Naam:"), defaults.get("name", ""), form)
-            self._combo("hoppin_type", tr("Hoppin-type:"), HOPPIN_TYPES, defaults.get("hoppin_type", "buurt"), form)
+            self._combo(
+                "hoppin_type",
+                tr("Hoppin-type:"),
+                HOPPIN_TYPES,
+                defaults.get("hoppin_type", "buurt"),
+                form,
+            )
             offer = defaults.get("offer", "deelfiets, fietsenstalling")
             if isinstance(offer, list | tuple):
                 offer = ", ".join(map(str, offer))
@@ -83,8 +113,13 @@ class ModificationDialog(QDialog):
             spin.setSuffix(" " + tr("woningen"))
             form.addRow(tr("Aantal woningen:"), spin)
             self.fields["dwellings"] = spin
-            self._combo("status", tr("Status:"), ("gepland", "vergund", "in aanbouw", "bestaand"),
-                        defaults.get("status", "gepland"), form)
+            self._combo(
+                "status",
+                tr("Status:"),
+                ("gepland", "vergund", "in aanbouw", "bestaand"),
+                defaults.get("status", "gepland"),
+                form,
+            )
         # the author is remembered; the reason is this edit's own and starts empty
         self.author = QLineEdit(str(defaults.get("author") or session.author), self)
         self.author.setObjectName("authorEdit")
@@ -97,14 +132,18 @@ class ModificationDialog(QDialog):
         self.form = form
         self.error = QLabel(self)
         self.error.setStyleSheet("color: #b71c1c;")
-        buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel, self)
+        buttons = QDialogButtonBox(
+            QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel, self
+        )
         buttons.accepted.connect(self._accept)
         buttons.rejected.connect(self.reject)
         layout = QVBoxLayout(self)
         self.info_label = QLabel(info, self)
         self.info_label.setObjectName("infoLabel")
         self.info_label.setWordWrap(True)
-        self.info_label.setStyleSheet("color: #b23c17; font-weight: 600;" if "⚠" in info else "color: #455a64;")
+        self.info_label.setStyleSheet(
+            "color: #b23c17; font-weight: 600;" if "⚠" in info else "color: #455a64;"
+        )
         self.info_label.setVisible(bool(info))
         layout.addWidget(self.info_label)
         layout.addLayout(form)
@@ -116,7 +155,9 @@ class ModificationDialog(QDialog):
         form.addRow(label, edit)
         self.fields[key] = edit
 
-    def _combo(self, key: str, label: str, items: tuple[str, ...], value: str, form: QFormLayout) -> None:
+    def _combo(
+        self, key: str, label: str, items: tuple[str, ...], value: str, form: QFormLayout
+    ) -> None:
         combo = QComboBox(self)
         combo.setEditable(key == "link_class")
         combo.addItems(items)
@@ -148,7 +189,10 @@ class ModificationDialog(QDialog):
 
     def values(self) -> dict[str, Any]:
         """The entries, plus ``author`` and ``reason``."""
-        out: dict[str, Any] = {"author": self.author.text().strip(), "reason": self.reason.text().strip()}
+        out: dict[str, Any] = {
+            "author": self.author.text().strip(),
+            "reason": self.reason.text().strip(),
+        }
         for key, w in self.fields.items():
             if isinstance(w, QLineEdit):
                 out[key] = w.text().strip()

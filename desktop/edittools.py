@@ -32,13 +32,17 @@ class EditToolsMixin:
     # -------------------------------------------------------------- scenarios
     def _scenario_changed(self) -> None:
         cur = self.store.current
-        self.actions_by_id["undo"].setEnabled(self.store.can_undo() or self._undo_marks[-1:] == ["layer"])
+        self.actions_by_id["undo"].setEnabled(
+            self.store.can_undo() or self._undo_marks[-1:] == ["layer"]
+        )
         self.actions_by_id["redo"].setEnabled(self.store.can_redo())
         self.canvas.set_overlay(self._modification_overlay(cur))
         self._update_title()
         self.update_stale()
 
-    def _modification_overlay(self, scenario: Scenario | None, highlight: int = -1) -> list[OverlayItem]:
+    def _modification_overlay(
+        self, scenario: Scenario | None, highlight: int = -1
+    ) -> list[OverlayItem]:
         if scenario is None:
             return []
         items: list[OverlayItem] = []
@@ -48,39 +52,88 @@ class EditToolsMixin:
             wide = 2.0 if i == highlight else 0.0
             kind = mod.kind
             if kind == "add_link":
-                items.append(OverlayItem(np.array(mod.coords), "line", CHANGE_COLORS["added"], 3.5 + wide))
+                items.append(
+                    OverlayItem(np.array(mod.coords), "line", CHANGE_COLORS["added"], 3.5 + wide)
+                )
             elif kind in ("remove_link", "upgrade_link") and net is not None:
                 ids = self._link_ids(net)
                 pos = np.flatnonzero(np.isin(ids, np.array(mod.link_ids)))
-                color = CHANGE_COLORS["removed"] if kind == "remove_link" else CHANGE_COLORS["upgraded"]
+                color = (
+                    CHANGE_COLORS["removed"] if kind == "remove_link" else CHANGE_COLORS["upgraded"]
+                )
                 for geom in net.frame.geometry.iloc[pos]:
                     for part in shapely.get_parts(geom):
-                        items.append(OverlayItem(shapely.get_coordinates(part), "line", color, 3.5 + wide,
-                                                 dashed=kind == "remove_link"))
+                        items.append(
+                            OverlayItem(
+                                shapely.get_coordinates(part),
+                                "line",
+                                color,
+                                3.5 + wide,
+                                dashed=kind == "remove_link",
+                            )
+                        )
             elif kind == "add_mobipunt":
-                items.append(OverlayItem(np.array([[mod.x, mod.y]]), "point",
-                                         HOPPIN_COLORS.get(mod.hoppin_type, "#1976d2"), 7 + wide, label=mod.name))
+                items.append(
+                    OverlayItem(
+                        np.array([[mod.x, mod.y]]),
+                        "point",
+                        HOPPIN_COLORS.get(mod.hoppin_type, "#1976d2"),
+                        7 + wide,
+                        label=mod.name,
+                    )
+                )
             elif kind in ("move_mobipunt", "remove_mobipunt") and mobi is not None:
                 ids = feature_ids(mobi, "mobipunt_id", "id")
                 pos = np.flatnonzero(ids == mod.mobipunt_id)
                 if len(pos):
                     old = mobi.frame.geometry.iloc[int(pos[0])].centroid
                     if kind == "move_mobipunt":
-                        items.append(OverlayItem(np.array([[old.x, old.y], [mod.x, mod.y]]), "line",
-                                                 "#546e7a", 1.5, dashed=True))
-                        items.append(OverlayItem(np.array([[mod.x, mod.y]]), "point", "#1976d2", 7 + wide))
+                        items.append(
+                            OverlayItem(
+                                np.array([[old.x, old.y], [mod.x, mod.y]]),
+                                "line",
+                                "#546e7a",
+                                1.5,
+                                dashed=True,
+                            )
+                        )
+                        items.append(
+                            OverlayItem(np.array([[mod.x, mod.y]]), "point", "#1976d2", 7 + wide)
+                        )
                     else:
-                        items.append(OverlayItem(np.array([[old.x, old.y]]), "point", "#212121", 6 + wide,
-                                                 label=tr("geschrapt")))
+                        items.append(
+                            OverlayItem(
+                                np.array([[old.x, old.y]]),
+                                "point",
+                                "#212121",
+                                6 + wide,
+                                label=tr("geschrapt"),
+                            )
+                        )
             elif kind == "add_housing":
                 label = tr("{n} woningen", n=mod.dwellings)
                 if mod.x is not None and mod.y is not None:
-                    items.append(OverlayItem(np.array([[mod.x, mod.y]]), "point", HOUSING_AREA_COLOR, 7 + wide,
-                                             label=label))
+                    items.append(
+                        OverlayItem(
+                            np.array([[mod.x, mod.y]]),
+                            "point",
+                            HOUSING_AREA_COLOR,
+                            7 + wide,
+                            label=label,
+                        )
+                    )
                 elif mod.polygon is not None:
                     anchor = shapely.Polygon(mod.polygon).representative_point()
-                    items.append(OverlayItem(np.array(mod.polygon, dtype=float), "polygon", HOUSING_AREA_COLOR,
-                                             2.0 + wide, label=label, anchor=(anchor.x, anchor.y)))
+                    items.append(
+                        OverlayItem(
+                            np.array(mod.polygon, dtype=float),
+                            "polygon",
+                            HOUSING_AREA_COLOR,
+                            2.0 + wide,
+                            label=label,
+                            anchor=(anchor.x, anchor.y),
+                        )
+                    )
         return items
 
     def _highlight_modification(self, row: int) -> None:
@@ -110,14 +163,18 @@ class EditToolsMixin:
         cur = self.store.current
         if cur is None or not 0 <= row < len(cur.modifications):
             return
-        items = self._modification_overlay(cur.model_copy(update={"modifications": (cur.modifications[row],)}))
+        items = self._modification_overlay(
+            cur.model_copy(update={"modifications": (cur.modifications[row],)})
+        )
         if not items:
             return
         xy = np.vstack([np.asarray(item.coords, dtype=float).reshape(-1, 2) for item in items])
         x0, y0 = xy.min(axis=0)
         x1, y1 = xy.max(axis=0)
         pad = 1200.0  # a point or a short link still shows its surroundings
-        self.canvas.zoom_to_extent((float(x0) - pad, float(y0) - pad, float(x1) + pad, float(y1) + pad))
+        self.canvas.zoom_to_extent(
+            (float(x0) - pad, float(y0) - pad, float(x1) + pad, float(y1) + pad)
+        )
         self._highlight_modification(row)
 
     def _off_network_warning(self, point: shapely.Point) -> str:
@@ -140,8 +197,12 @@ class EditToolsMixin:
         distance = float(shapely.distance(point, geoms[int(index)]))
         if distance <= limit:
             return ""
-        return tr("⚠ Deze plaats ligt {d} m van het fietsnetwerk, verder dan {max} m: de woningen worden niet "
-                  "aangesloten en tellen als onbereikbaar.", d=_n(distance), max=_n(limit))
+        return tr(
+            "⚠ Deze plaats ligt {d} m van het fietsnetwerk, verder dan {max} m: de woningen worden niet "
+            "aangesloten en tellen als onbereikbaar.",
+            d=_n(distance),
+            max=_n(limit),
+        )
 
     def _link_ids(self, layer: Layer) -> np.ndarray:
         from slimmeregio.scenarios.network import link_ids_of
@@ -155,14 +216,22 @@ class EditToolsMixin:
     def _ensure_scenario(self) -> Scenario:
         cur = self.store.current
         if cur is None:
-            cur = self.store.add(Scenario(name=tr("Mijn scenario"), parameters=self.scenario_panel._default_parameters()))
+            cur = self.store.add(
+                Scenario(
+                    name=tr("Mijn scenario"), parameters=self.scenario_panel._default_parameters()
+                )
+            )
         return cur
 
     def append_modification(self, kind: str, **values: Any) -> bool:
         """Validate and append a modification to the current scenario."""
         cur = self._ensure_scenario()
         data = cur.to_dict()
-        mod = {"kind": kind, "created": datetime.now().astimezone().isoformat(timespec="seconds"), **values}
+        mod = {
+            "kind": kind,
+            "created": datetime.now().astimezone().isoformat(timespec="seconds"),
+            **values,
+        }
         mod = {k: v for k, v in mod.items() if v is not None}
         data["modifications"] = [*data.get("modifications", []), mod]
         try:
@@ -174,9 +243,17 @@ class EditToolsMixin:
         self.dock_scenario.raise_()
         return True
 
-    def _ask(self, kind: str, *, info: str = "", defaults: dict[str, Any] | None = None,
-             editing: bool = False) -> dict[str, Any] | None:
-        dialog = ModificationDialog(kind, self.session, self, info=info, defaults=defaults, editing=editing)
+    def _ask(
+        self,
+        kind: str,
+        *,
+        info: str = "",
+        defaults: dict[str, Any] | None = None,
+        editing: bool = False,
+    ) -> dict[str, Any] | None:
+        dialog = ModificationDialog(
+            kind, self.session, self, info=info, defaults=defaults, editing=editing
+        )
         self._last_dialog = dialog
         if dialog.exec() != ModificationDialog.DialogCode.Accepted:
             return None
@@ -184,8 +261,14 @@ class EditToolsMixin:
             self.settings.author = self.session.author
         return dialog.values()
 
-    def _edit_tool(self, pending: str, checked: bool, tool: MapTool, message: str,
-                   pick_role: Role | None = None) -> None:
+    def _edit_tool(
+        self,
+        pending: str,
+        checked: bool,
+        tool: MapTool,
+        message: str,
+        pick_role: Role | None = None,
+    ) -> None:
         self._pending = pending
         if not checked:
             return
@@ -193,8 +276,15 @@ class EditToolsMixin:
         if pick_role is not None:
             layer = self.project.layers.first(pick_role)
             if layer is None:
-                dialogs.show_error(self, SlimmeRegioError(detail=tr("Het project heeft geen laag met de rol {role}.",
-                                                                    role=pick_role.label(language()))))
+                dialogs.show_error(
+                    self,
+                    SlimmeRegioError(
+                        detail=tr(
+                            "Het project heeft geen laag met de rol {role}.",
+                            role=pick_role.label(language()),
+                        )
+                    ),
+                )
                 self.actions_by_id["tool_pan"].setChecked(True)
                 self.tool_navigate(True)
                 return
@@ -206,28 +296,74 @@ class EditToolsMixin:
         self.statusBar().showMessage(message)
 
     def tool_add_link(self, checked: bool = True) -> None:
-        self._edit_tool("add_link", checked, MapTool.LINE, tr("Klik de punten van de nieuwe verbinding aan; dubbelklik of Enter om af te sluiten, Esc om te annuleren."))
+        self._edit_tool(
+            "add_link",
+            checked,
+            MapTool.LINE,
+            tr(
+                "Klik de punten van de nieuwe verbinding aan; dubbelklik of Enter om af te sluiten, Esc om te annuleren."
+            ),
+        )
 
     def tool_close_link(self, checked: bool = True) -> None:
-        self._edit_tool("remove_link", checked, MapTool.FEATURE, tr("Klik op de verbinding die u wilt afsluiten; Shift+klik kiest er meerdere (een route)."), Role.BIKE_NETWORK)
+        self._edit_tool(
+            "remove_link",
+            checked,
+            MapTool.FEATURE,
+            tr(
+                "Klik op de verbinding die u wilt afsluiten; Shift+klik kiest er meerdere (een route)."
+            ),
+            Role.BIKE_NETWORK,
+        )
 
     def tool_upgrade_link(self, checked: bool = True) -> None:
-        self._edit_tool("upgrade_link", checked, MapTool.FEATURE, tr("Klik op de verbinding die u wilt opwaarderen; Shift+klik kiest er meerdere (een route)."), Role.BIKE_NETWORK)
+        self._edit_tool(
+            "upgrade_link",
+            checked,
+            MapTool.FEATURE,
+            tr(
+                "Klik op de verbinding die u wilt opwaarderen; Shift+klik kiest er meerdere (een route)."
+            ),
+            Role.BIKE_NETWORK,
+        )
 
     def tool_add_mobipunt(self, checked: bool = True) -> None:
-        self._edit_tool("add_mobipunt", checked, MapTool.POINT, tr("Klik op de plaats van het nieuwe mobipunt."))
+        self._edit_tool(
+            "add_mobipunt", checked, MapTool.POINT, tr("Klik op de plaats van het nieuwe mobipunt.")
+        )
 
     def tool_move_mobipunt(self, checked: bool = True) -> None:
-        self._edit_tool("move_mobipunt", checked, MapTool.FEATURE, tr("Klik op het mobipunt dat u wilt verplaatsen."), Role.MOBIPUNTEN)
+        self._edit_tool(
+            "move_mobipunt",
+            checked,
+            MapTool.FEATURE,
+            tr("Klik op het mobipunt dat u wilt verplaatsen."),
+            Role.MOBIPUNTEN,
+        )
 
     def tool_remove_mobipunt(self, checked: bool = True) -> None:
-        self._edit_tool("remove_mobipunt", checked, MapTool.FEATURE, tr("Klik op het mobipunt dat u wilt schrappen."), Role.MOBIPUNTEN)
+        self._edit_tool(
+            "remove_mobipunt",
+            checked,
+            MapTool.FEATURE,
+            tr("Klik op het mobipunt dat u wilt schrappen."),
+            Role.MOBIPUNTEN,
+        )
 
     def tool_add_housing(self, checked: bool = True) -> None:
-        self._edit_tool("add_housing", checked, MapTool.POINT, tr("Klik op de plaats van het woonproject."))
+        self._edit_tool(
+            "add_housing", checked, MapTool.POINT, tr("Klik op de plaats van het woonproject.")
+        )
 
     def tool_add_housing_polygon(self, checked: bool = True) -> None:
-        self._edit_tool("add_housing", checked, MapTool.POLYGON, tr("Klik de hoekpunten van het woonproject aan; dubbelklik of Enter om af te sluiten, Backspace wist het laatste punt, Esc annuleert."))
+        self._edit_tool(
+            "add_housing",
+            checked,
+            MapTool.POLYGON,
+            tr(
+                "Klik de hoekpunten van het woonproject aan; dubbelklik of Enter om af te sluiten, Backspace wist het laatste punt, Esc annuleert."
+            ),
+        )
 
     def _polygon_finished(self, coords: list[tuple[float, float]]) -> None:
         polygon = shapely.Polygon(coords)
@@ -239,8 +375,18 @@ class EditToolsMixin:
         self.append_modification("add_housing", polygon=[list(c) for c in coords], **values)
 
     def _line_finished(self, coords: list[tuple[float, float]]) -> None:
-        values = self._ask("add_link", info=tr("Lengte: {m} m", m=_n(sum(
-            float(np.hypot(b[0] - a[0], b[1] - a[1])) for a, b in zip(coords, coords[1:], strict=False)))))
+        values = self._ask(
+            "add_link",
+            info=tr(
+                "Lengte: {m} m",
+                m=_n(
+                    sum(
+                        float(np.hypot(b[0] - a[0], b[1] - a[1]))
+                        for a, b in zip(coords, coords[1:], strict=False)
+                    )
+                ),
+            ),
+        )
         if values is None:
             return
         self.append_modification("add_link", coords=[list(c) for c in coords], **values)
@@ -248,15 +394,28 @@ class EditToolsMixin:
     def _point_picked(self, x: float, y: float) -> None:
         pending = getattr(self, "_pending", "")
         if pending == "move_mobipunt" and self._move_source is not None:
-            values = self._ask("move_mobipunt", info=tr("Mobipunt {id} naar de aangeklikte plaats.", id=self._move_source))
+            values = self._ask(
+                "move_mobipunt",
+                info=tr("Mobipunt {id} naar de aangeklikte plaats.", id=self._move_source),
+            )
             if values is not None:
-                self.append_modification("move_mobipunt", mobipunt_id=self._move_source, x=x, y=y,
-                                         author=values["author"], reason=values["reason"])
+                self.append_modification(
+                    "move_mobipunt",
+                    mobipunt_id=self._move_source,
+                    x=x,
+                    y=y,
+                    author=values["author"],
+                    reason=values["reason"],
+                )
             self._move_source = None
             self.tool_move_mobipunt(True)
             return
         if pending == "add_mobipunt":
-            n = sum(1 for m in (self.store.current.modifications if self.store.current else ()) if m.kind == "add_mobipunt")
+            n = sum(
+                1
+                for m in (self.store.current.modifications if self.store.current else ())
+                if m.kind == "add_mobipunt"
+            )
             values = self._ask("add_mobipunt", defaults={"name": tr("Nieuw mobipunt {n}", n=n + 1)})
             if values is not None:
                 self.append_modification("add_mobipunt", x=x, y=y, **values)
@@ -282,8 +441,13 @@ class EditToolsMixin:
             self._link_batch = batch
             if QGuiApplication.keyboardModifiers() & Qt.KeyboardModifier.ShiftModifier:
                 self.canvas.set_selection(layer_name, batch)
-                self.statusBar().showMessage(tr("{n} verbinding(en) gekozen. Shift+klik voegt er meer toe; een klik "
-                                                "zonder Shift sluit de keuze af.", n=len(batch)))
+                self.statusBar().showMessage(
+                    tr(
+                        "{n} verbinding(en) gekozen. Shift+klik voegt er meer toe; een klik "
+                        "zonder Shift sluit de keuze af.",
+                        n=len(batch),
+                    )
+                )
                 return
             self._link_batch = []
             if not batch:
@@ -292,15 +456,33 @@ class EditToolsMixin:
             self.canvas.set_selection(layer_name, batch)
             ids = [int(i) for i in self._link_ids(layer)[batch]]
             if len(ids) == 1:
-                name = str(layer.column("name").iloc[batch[0]] or "") if layer.has_field("name") else ""
-                info = tr("Verbinding {id}{name}", id=ids[0], name=f" ({name})" if name and name != "nan" else "")
+                name = (
+                    str(layer.column("name").iloc[batch[0]] or "")
+                    if layer.has_field("name")
+                    else ""
+                )
+                info = tr(
+                    "Verbinding {id}{name}",
+                    id=ids[0],
+                    name=f" ({name})" if name and name != "nan" else "",
+                )
             else:
                 length = float(layer.frame.geometry.iloc[batch].length.sum())
-                info = tr("{n} verbindingen ({ids}), samen {m} m", n=len(ids), ids=", ".join(map(str, ids)), m=_n(length))
+                info = tr(
+                    "{n} verbindingen ({ids}), samen {m} m",
+                    n=len(ids),
+                    ids=", ".join(map(str, ids)),
+                    m=_n(length),
+                )
             values = self._ask(pending, info=info)
             if values is not None:
                 if pending == "remove_link":
-                    self.append_modification("remove_link", link_ids=ids, author=values["author"], reason=values["reason"])
+                    self.append_modification(
+                        "remove_link",
+                        link_ids=ids,
+                        author=values["author"],
+                        reason=values["reason"],
+                    )
                 else:
                     self.append_modification("upgrade_link", link_ids=ids, **values)
         elif pending in ("remove_mobipunt", "move_mobipunt"):
@@ -308,11 +490,18 @@ class EditToolsMixin:
             if pending == "remove_mobipunt":
                 values = self._ask("remove_mobipunt", info=tr("Mobipunt {id}", id=mid))
                 if values is not None:
-                    self.append_modification("remove_mobipunt", mobipunt_id=mid, author=values["author"], reason=values["reason"])
+                    self.append_modification(
+                        "remove_mobipunt",
+                        mobipunt_id=mid,
+                        author=values["author"],
+                        reason=values["reason"],
+                    )
             else:
                 self._move_source = mid
                 self.canvas.set_tool(MapTool.POINT)
-                self.statusBar().showMessage(tr("Klik nu op de nieuwe plaats van mobipunt {id}.", id=mid))
+                self.statusBar().showMessage(
+                    tr("Klik nu op de nieuwe plaats van mobipunt {id}.", id=mid)
+                )
         self.canvas.set_selection(layer_name, [])
 
     def undo(self) -> None:
@@ -336,5 +525,3 @@ def _ha(area_m2: float) -> str:
 def _n(value: float) -> str:
     """Metres without decimals, thousands grouped by a space (see :func:`fmt_metres`)."""
     return fmt_metres(value)
-
-

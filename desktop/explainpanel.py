@@ -22,12 +22,19 @@ ROUTE_COLORS = {"mobipunt": "#1565c0", "station": "#c62828", "brussels": "#2e7d3
 
 
 def _kind_text(kind: str) -> str:
-    return {"mobipunt": tr("Dichtste mobipunt"), "station": tr("Dichtste station"),
-            "brussels": tr("Brusselse grens")}.get(kind, kind)
+    return {
+        "mobipunt": tr("Dichtste mobipunt"),
+        "station": tr("Dichtste station"),
+        "brussels": tr("Brusselse grens"),
+    }.get(kind, kind)
 
 
 def _class_text(link_class: str) -> str:
-    return tr("aansluiting (rechte lijn naar het netwerk)") if link_class == "aansluiting" else link_class
+    return (
+        tr("aansluiting (rechte lijn naar het netwerk)")
+        if link_class == "aansluiting"
+        else link_class
+    )
 
 
 def _title(route: Any) -> str:
@@ -58,7 +65,9 @@ def route_overlay(routes: list[Any], origin: tuple[float, float]) -> list[Overla
     return items
 
 
-def reach_overlay(network: Any, reach: Any, minutes: tuple[float, ...], origin: tuple[float, float]) -> list[OverlayItem]:
+def reach_overlay(
+    network: Any, reach: Any, minutes: tuple[float, ...], origin: tuple[float, float]
+) -> list[OverlayItem]:
     """The network reached from a point, one colour per time band (best band on top)."""
     items: list[OverlayItem] = []
     bands = sorted(minutes)
@@ -84,7 +93,9 @@ class ExplainPanel(QWidget):
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.setObjectName("ExplainPanel")
-        self.caption = QLabel(tr("Klik met 'Route uitleggen' op een woning of een punt op de kaart."), self)
+        self.caption = QLabel(
+            tr("Klik met 'Route uitleggen' op een woning of een punt op de kaart."), self
+        )
         self.caption.setWordWrap(True)
         self.tree = QTreeWidget(self)
         self.tree.setObjectName("explainTree")
@@ -106,7 +117,9 @@ class ExplainPanel(QWidget):
         """Headers (and the empty panel's hint) in the current language."""
         self.tree.setHeaderLabels([tr("Route"), tr("Tijd"), tr("Afstand")])
         if not getattr(self, "routes", None):
-            self.caption.setText(tr("Klik met 'Route uitleggen' op een woning of een punt op de kaart."))
+            self.caption.setText(
+                tr("Klik met 'Route uitleggen' op een woning of een punt op de kaart.")
+            )
 
     def show_routes(self, routes: list[Any], origin: tuple[float, float]) -> None:
         lang = language()
@@ -114,20 +127,43 @@ class ExplainPanel(QWidget):
         self.tree.clear()
         x, y = origin
         if not routes:
-            self.caption.setText(tr("Geen route: het punt ({x}, {y}) ligt te ver van het fietsnetwerk "
-                                    "of er is geen bestemming bereikbaar.", x=f"{x:,.0f}", y=f"{y:,.0f}"))
+            self.caption.setText(
+                tr(
+                    "Geen route: het punt ({x}, {y}) ligt te ver van het fietsnetwerk "
+                    "of er is geen bestemming bereikbaar.",
+                    x=f"{x:,.0f}",
+                    y=f"{y:,.0f}",
+                )
+            )
             return
-        self.caption.setText(tr("Fietsroutes vanaf ({x}, {y}), zoals de indicatoren ze rekenen.",
-                                x=f"{x:,.0f}".replace(",", " "), y=f"{y:,.0f}".replace(",", " ")))
+        self.caption.setText(
+            tr(
+                "Fietsroutes vanaf ({x}, {y}), zoals de indicatoren ze rekenen.",
+                x=f"{x:,.0f}".replace(",", " "),
+                y=f"{y:,.0f}".replace(",", " "),
+            )
+        )
         for route in routes:
-            top = QTreeWidgetItem([_title(route),
-                                   fmt_number(route.minutes, "min", lang), fmt_number(route.metres / 1000, "km", lang)])
+            top = QTreeWidgetItem(
+                [
+                    _title(route),
+                    fmt_number(route.minutes, "min", lang),
+                    fmt_number(route.metres / 1000, "km", lang),
+                ]
+            )
             font = top.font(0)
             font.setBold(True)
             top.setFont(0, font)
             for link_class, (metres, seconds) in route.by_class().items():
-                top.addChild(QTreeWidgetItem([_class_text(link_class), fmt_number(seconds / 60, "min", lang),
-                                              fmt_number(metres / 1000, "km", lang)]))
+                top.addChild(
+                    QTreeWidgetItem(
+                        [
+                            _class_text(link_class),
+                            fmt_number(seconds / 60, "min", lang),
+                            fmt_number(metres / 1000, "km", lang),
+                        ]
+                    )
+                )
             top.setToolTip(0, top.text(0))
             self.tree.addTopLevelItem(top)
             top.setExpanded(True)

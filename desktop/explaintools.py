@@ -65,7 +65,9 @@ class ExplainToolsMixin:
             self.dock_explain.raise_()
             self.statusBar().showMessage(tr("{n} routes uitgelegd.", n=len(routes)), 5000)
 
-        return self._situation_job(tr("Route uitleggen"), lambda sit: explain_point(sit, x, y), done)
+        return self._situation_job(
+            tr("Route uitleggen"), lambda sit: explain_point(sit, x, y), done
+        )
 
     def reach_at(self, x: float, y: float) -> Job:
         """Draw the network reached from (x, y) within the cycling thresholds."""
@@ -83,7 +85,9 @@ class ExplainToolsMixin:
             self.last_reach = reach
             self.canvas.set_extra_overlay(reach_overlay(network, reach, minutes[0], (x, y)))
             n = int(np.isfinite(reach.node_seconds).sum())
-            self.statusBar().showMessage(tr("{n} knopen bereikt binnen {t} min.", n=n, t=f"{max(minutes[0]):g}"), 8000)
+            self.statusBar().showMessage(
+                tr("{n} knopen bereikt binnen {t} min.", n=n, t=f"{max(minutes[0]):g}"), 8000
+            )
 
         return self._situation_job(tr("Bereik berekenen"), compute, done)
 
@@ -94,8 +98,10 @@ class ExplainToolsMixin:
         pos = self.canvas.nearest_feature(net, x, y) if net is not None else None
         if net is not None and pos is not None:
             link_id = int(self._link_ids(net)[pos])
-            menu.addAction(tr("Wat als verbinding {id} afgesloten wordt?", id=link_id),
-                           lambda: self.what_if_closed(link_id))
+            menu.addAction(
+                tr("Wat als verbinding {id} afgesloten wordt?", id=link_id),
+                lambda: self.what_if_closed(link_id),
+            )
             self.canvas.clear_selection()
             self.canvas.set_selection(net.name, [pos])
         menu.addAction(tr("Route uitleggen vanaf hier"), lambda: self.explain_at(x, y))
@@ -114,9 +120,16 @@ class ExplainToolsMixin:
         cur = self.store.current
         data = cur.to_dict() if cur is not None else Scenario(name=tr("Wat als")).to_dict()
         data["name"] = tr("Wat als verbinding {id} dicht is", id=link_id)
-        data["modifications"] = [*data.get("modifications", []), {
-            "kind": "remove_link", "link_ids": [int(link_id)], "author": self.settings.author or "planner",
-            "reason": tr("tijdelijk: wat als"), "created": datetime.now().astimezone().isoformat(timespec="seconds")}]
+        data["modifications"] = [
+            *data.get("modifications", []),
+            {
+                "kind": "remove_link",
+                "link_ids": [int(link_id)],
+                "author": self.settings.author or "planner",
+                "reason": tr("tijdelijk: wat als"),
+                "created": datetime.now().astimezone().isoformat(timespec="seconds"),
+            },
+        ]
         try:
             scenario = Scenario.from_dict(data)
         except SlimmeRegioError as exc:
@@ -134,7 +147,9 @@ class ExplainToolsMixin:
             self.last_what_if = result
             self._show_what_if(link_id, result)
 
-        self.statusBar().showMessage(tr("Bezig: wat als verbinding {id} afgesloten wordt…", id=link_id))
+        self.statusBar().showMessage(
+            tr("Bezig: wat als verbinding {id} afgesloten wordt…", id=link_id)
+        )
         return self._start(tr("Wat als"), job, on_result=done)
 
     def _show_what_if(self, link_id: int, result: Any) -> None:
@@ -148,13 +163,21 @@ class ExplainToolsMixin:
             delta = row["delta"]
             if isinstance(delta, float) and (math.isnan(delta) or abs(delta) < 1e-12):
                 continue
-            rows.append(f"• {row['label']}: {fmt_number(row['base'], unit, lang)} → "
-                        f"{fmt_number(row['scenario'], unit, lang)} ({fmt_number(delta, unit, lang, signed=True)})")
+            rows.append(
+                f"• {row['label']}: {fmt_number(row['base'], unit, lang)} → "
+                f"{fmt_number(row['scenario'], unit, lang)} ({fmt_number(delta, unit, lang, signed=True)})"
+            )
         text = "\n".join(rows[:14]) if rows else tr("Geen enkele indicator verandert.")
-        self.canvas.set_extra_overlay(what_if_overlay(self.project, link_id, result, self._link_ids))
-        box = QMessageBox(QMessageBox.Icon.Information, tr("Wat als verbinding {id} afgesloten wordt?", id=link_id),
-                          tr("Tijdelijk scenario (niet bewaard), vergeleken met de basis:") + "\n\n" + text,
-                          QMessageBox.StandardButton.Ok, self)
+        self.canvas.set_extra_overlay(
+            what_if_overlay(self.project, link_id, result, self._link_ids)
+        )
+        box = QMessageBox(
+            QMessageBox.Icon.Information,
+            tr("Wat als verbinding {id} afgesloten wordt?", id=link_id),
+            tr("Tijdelijk scenario (niet bewaard), vergeleken met de basis:") + "\n\n" + text,
+            QMessageBox.StandardButton.Ok,
+            self,
+        )
         box.setObjectName("whatIfBox")
         self._last_dialog = box
         box.open()
@@ -171,12 +194,30 @@ def what_if_overlay(project: Any, link_id: int, result: Any, link_ids: Any) -> l
     if net is not None:
         for geom in net.frame.geometry.to_numpy()[np.flatnonzero(link_ids(net) == link_id)]:
             for part in shapely.get_parts(geom):
-                items.append(OverlayItem(shapely.get_coordinates(part), "line", CHANGE_COLORS["removed"], 4.0,
-                                         dashed=True))
+                items.append(
+                    OverlayItem(
+                        shapely.get_coordinates(part),
+                        "line",
+                        CHANGE_COLORS["removed"],
+                        4.0,
+                        dashed=True,
+                    )
+                )
     changes = result.comparison.access_changes
     if len(changes):
         thr = float(result.evaluation.parameters.bike_thresholds_min[0])
-        sel = changes[(changes["mode"] == "bike") & (changes["target"] == "mobipunt") & (changes["threshold"] == thr)]
+        sel = changes[
+            (changes["mode"] == "bike")
+            & (changes["target"] == "mobipunt")
+            & (changes["threshold"] == thr)
+        ]
         for change, geom in zip(sel["change"], sel.geometry, strict=True):
-            items.append(OverlayItem(np.array([[geom.x, geom.y]]), "point", CHANGE_COLORS.get(str(change), "#9e9e9e"), 4.0))
+            items.append(
+                OverlayItem(
+                    np.array([[geom.x, geom.y]]),
+                    "point",
+                    CHANGE_COLORS.get(str(change), "#9e9e9e"),
+                    4.0,
+                )
+            )
     return items

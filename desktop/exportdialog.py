@@ -53,14 +53,56 @@ class ExportKind:
 
 
 EXPORTS: tuple[ExportKind, ...] = (
-    ExportKind("map", "Masterplankaart (PDF, PNG of SVG)", (".pdf", ".png", ".svg"), "slimmeregio.exporters.maps", has_layout=True),
-    ExportKind("atlas", "Atlas: één kaart per gemeente (PDF)", (".pdf",), "slimmeregio.exporters.maps", has_layout=True),
-    ExportKind("excel", "Excel-overzicht van de indicatoren", (".xlsx",), "slimmeregio.exporters.excel", needs_results=True),
-    ExportKind("webmap", "Interactieve webkaart (HTML)", (".html",), "slimmeregio.exporters.webmap", needs_results=True),
-    ExportKind("slides", "Presentatie voor de raad (PowerPoint)", (".pptx",), "slimmeregio.exporters.slides", needs_results=True),
-    ExportKind("gpkg", "Resultaatlagen voor GIS (GeoPackage)", (".gpkg",), "slimmeregio.exporters.geopackage", needs_results=True),
-    ExportKind("pack", "Raadspakket: kaarten, atlas, Excel, webkaart en presentatie in één map", ("",),
-               "slimmeregio.exporters.pack", needs_results=True, has_layout=True),
+    ExportKind(
+        "map",
+        "Masterplankaart (PDF, PNG of SVG)",
+        (".pdf", ".png", ".svg"),
+        "slimmeregio.exporters.maps",
+        has_layout=True,
+    ),
+    ExportKind(
+        "atlas",
+        "Atlas: één kaart per gemeente (PDF)",
+        (".pdf",),
+        "slimmeregio.exporters.maps",
+        has_layout=True,
+    ),
+    ExportKind(
+        "excel",
+        "Excel-overzicht van de indicatoren",
+        (".xlsx",),
+        "slimmeregio.exporters.excel",
+        needs_results=True,
+    ),
+    ExportKind(
+        "webmap",
+        "Interactieve webkaart (HTML)",
+        (".html",),
+        "slimmeregio.exporters.webmap",
+        needs_results=True,
+    ),
+    ExportKind(
+        "slides",
+        "Presentatie voor de raad (PowerPoint)",
+        (".pptx",),
+        "slimmeregio.exporters.slides",
+        needs_results=True,
+    ),
+    ExportKind(
+        "gpkg",
+        "Resultaatlagen voor GIS (GeoPackage)",
+        (".gpkg",),
+        "slimmeregio.exporters.geopackage",
+        needs_results=True,
+    ),
+    ExportKind(
+        "pack",
+        "Raadspakket: kaarten, atlas, Excel, webkaart en presentatie in één map",
+        ("",),
+        "slimmeregio.exporters.pack",
+        needs_results=True,
+        has_layout=True,
+    ),
 )
 
 
@@ -70,12 +112,27 @@ def available_exports() -> list[ExportKind]:
 
 
 def _results_of(runs: list[Any]) -> list[Any]:
-    return [run.comparison if run.comparison is not None else run.evaluation for run in runs if run is not None]
+    return [
+        run.comparison if run.comparison is not None else run.evaluation
+        for run in runs
+        if run is not None
+    ]
 
 
-def run_export(kind: str, project: Any, run: Any, path: Path, *, theme: str = "base",
-               paper: str = "a3-landscape", lang: str = "nl", runs: list[Any] | None = None,
-               progress: Any = None, cancel: Any = None, background: Any = None) -> Path:
+def run_export(
+    kind: str,
+    project: Any,
+    run: Any,
+    path: Path,
+    *,
+    theme: str = "base",
+    paper: str = "a3-landscape",
+    lang: str = "nl",
+    runs: list[Any] | None = None,
+    progress: Any = None,
+    cancel: Any = None,
+    background: Any = None,
+) -> Path:
     """Write export ``kind`` to ``path`` (plain data in, file out; worker-safe).
 
     ``run`` feeds the map themes; ``runs`` (default: ``[run]``) are the
@@ -93,38 +150,89 @@ def run_export(kind: str, project: Any, run: Any, path: Path, *, theme: str = "b
 
         if progress:
             progress(0.1, "drawing")
-        out = export_map(project, path, theme=theme, evaluation=evaluation, comparison=comparison,
-                         paper=paper, force=True, lang=lang, background=background)
+        out = export_map(
+            project,
+            path,
+            theme=theme,
+            evaluation=evaluation,
+            comparison=comparison,
+            paper=paper,
+            force=True,
+            lang=lang,
+            background=background,
+        )
         if progress:
             progress(1.0, "done")
         return Path(out)
     if kind == "atlas":
         from slimmeregio.exporters.maps import export_atlas
 
-        return Path(export_atlas(project, path, theme=theme, evaluation=evaluation, comparison=comparison,
-                                 paper=paper, force=True, lang=lang, progress=progress, cancel=cancel))
+        return Path(
+            export_atlas(
+                project,
+                path,
+                theme=theme,
+                evaluation=evaluation,
+                comparison=comparison,
+                paper=paper,
+                force=True,
+                lang=lang,
+                progress=progress,
+                cancel=cancel,
+            )
+        )
     # The results-based formats go through the one exporter signature, so the
     # interface language always reaches the file (lang is required there).
-    registry_kind = {"excel": "xlsx", "webmap": "html", "slides": "pptx", "gpkg": "gpkg", "pack": "pack"}.get(kind)
+    registry_kind = {
+        "excel": "xlsx",
+        "webmap": "html",
+        "slides": "pptx",
+        "gpkg": "gpkg",
+        "pack": "pack",
+    }.get(kind)
     if registry_kind is not None:
         from slimmeregio.exporters.registry import export
 
-        options: dict[str, Any] = {"paper": paper, "atlas": True, "background": background} if kind == "pack" else {}
-        out = export(registry_kind, project, _results(run), path, lang=lang, force=True,
-                     progress=progress, cancel=cancel, **options)
+        options: dict[str, Any] = (
+            {"paper": paper, "atlas": True, "background": background} if kind == "pack" else {}
+        )
+        out = export(
+            registry_kind,
+            project,
+            _results(run),
+            path,
+            lang=lang,
+            force=True,
+            progress=progress,
+            cancel=cancel,
+            **options,
+        )
         return Path(out.folder) if kind == "pack" else Path(out)
     raise ValueError(f"unknown export kind: {kind}")
 
 
-def _preview_image(project: Any, run: Any, theme: str, paper: str, lang: str,
-                   progress: Any = None, cancel: Any = None) -> tuple[bytes, int, int]:
+def _preview_image(
+    project: Any,
+    run: Any,
+    theme: str,
+    paper: str,
+    lang: str,
+    progress: Any = None,
+    cancel: Any = None,
+) -> tuple[bytes, int, int]:
     """Render the masterplan layout small (worker-safe: Figure + Agg)."""
     from matplotlib.backends.backend_agg import FigureCanvasAgg
 
     from slimmeregio.exporters.maps import masterplan_figure
 
-    fig = masterplan_figure(project, theme=theme, evaluation=run.evaluation if run else None,
-                            comparison=run.comparison if run else None, paper=paper, lang=lang)
+    fig = masterplan_figure(
+        project,
+        theme=theme,
+        evaluation=run.evaluation if run else None,
+        comparison=run.comparison if run else None,
+        paper=paper,
+        lang=lang,
+    )
     fig.set_dpi(45)
     canvas = FigureCanvasAgg(fig)
     canvas.draw()
@@ -152,8 +260,12 @@ class ExportDialog(QDialog):
         for k in self.kinds:
             self.kind.addItem(tr(k.label), k.key)
         self.paper = QComboBox(self)
-        for key, label in (("a3-landscape", tr("A3 liggend")), ("a3-portrait", tr("A3 staand")),
-                           ("a4-landscape", tr("A4 liggend")), ("a4-portrait", tr("A4 staand"))):
+        for key, label in (
+            ("a3-landscape", tr("A3 liggend")),
+            ("a3-portrait", tr("A3 staand")),
+            ("a4-landscape", tr("A4 liggend")),
+            ("a4-portrait", tr("A4 staand")),
+        ):
             self.paper.addItem(label, key)
         self.theme = QComboBox(self)
         self.theme.setObjectName("exportTheme")
@@ -164,15 +276,23 @@ class ExportDialog(QDialog):
                 continue
             self.theme.addItem(nl if language() == "nl" else en, key)
         if run is not None:
-            self.theme.setCurrentIndex(max(0, self.theme.findData("change" if run.comparison is not None else "access")))
+            self.theme.setCurrentIndex(
+                max(0, self.theme.findData("change" if run.comparison is not None else "access"))
+            )
         else:
             self.theme.setCurrentIndex(max(0, self.theme.findData("base")))
         self.scenario_list = QListWidget(self)
         self.scenario_list.setObjectName("exportScenarios")
         self.scenario_list.setMaximumHeight(120)
-        self.scenario_list.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)  # long names elide
-        self.scenario_list.setToolTip(tr("Vink de scenario's aan die in de export komen; wat nog niet "
-                                         "doorgerekend is, wordt eerst doorgerekend."))
+        self.scenario_list.setHorizontalScrollBarPolicy(
+            Qt.ScrollBarPolicy.ScrollBarAlwaysOff
+        )  # long names elide
+        self.scenario_list.setToolTip(
+            tr(
+                "Vink de scenario's aan die in de export komen; wat nog niet "
+                "doorgerekend is, wordt eerst doorgerekend."
+            )
+        )
         current = window.store.current.name if window.store.current is not None else ""
         for name in window.store.names:
             computed = window.computed_run(name) is not None
@@ -180,7 +300,9 @@ class ExportDialog(QDialog):
             item = QListWidgetItem(f"{name} — {status}", self.scenario_list)
             item.setData(Qt.ItemDataRole.UserRole, name)
             item.setFlags(item.flags() | Qt.ItemFlag.ItemIsUserCheckable)
-            item.setCheckState(Qt.CheckState.Checked if name == current else Qt.CheckState.Unchecked)
+            item.setCheckState(
+                Qt.CheckState.Checked if name == current else Qt.CheckState.Unchecked
+            )
         self.path = QLineEdit(self)
         self.path.setObjectName("exportPath")
         browse = QToolButton(self)
@@ -194,7 +316,9 @@ class ExportDialog(QDialog):
         self.preview.setAlignment(Qt.AlignmentFlag.AlignCenter)
         self.preview.setMinimumSize(520, 380)
         self.preview.setSizePolicy(QSizePolicy.Policy.Expanding, QSizePolicy.Policy.Expanding)
-        self.preview.setStyleSheet("QLabel#exportPreview { background: #e9edf0; border: 1px solid #cfd8dc; }")
+        self.preview.setStyleSheet(
+            "QLabel#exportPreview { background: #e9edf0; border: 1px solid #cfd8dc; }"
+        )
         self.progress = QProgressBar(self)
         self.progress.setRange(0, 1000)
         self.progress.setVisible(False)
@@ -212,12 +336,19 @@ class ExportDialog(QDialog):
         form.addRow(tr("Thema:"), self.theme)
         form.addRow(tr("Papier:"), self.paper)
         form.addRow(tr("Bestand:"), path_row)
-        self.background = QCheckBox(tr("Achtergrondkaart eronder (vraagt een internetverbinding)"), self)
+        self.background = QCheckBox(
+            tr("Achtergrondkaart eronder (vraagt een internetverbinding)"), self
+        )
         self.background.setObjectName("exportBackground")
         self.background.setChecked(False)  # off: a pack stays reproducible offline
         form.addRow("", self.background)
-        note = QLabel(tr("Elke kaart vermeldt de bronnen, de parameters en — waar van toepassing — "
-                         "dat gegevens illustratief zijn."), self)
+        note = QLabel(
+            tr(
+                "Elke kaart vermeldt de bronnen, de parameters en — waar van toepassing — "
+                "dat gegevens illustratief zijn."
+            ),
+            self,
+        )
         note.setWordWrap(True)
         note.setStyleSheet("color: #607d8b;")
         left = QVBoxLayout()
@@ -245,7 +376,9 @@ class ExportDialog(QDialog):
         for combo in (self.kind, self.paper, self.theme):
             combo.currentIndexChanged.connect(lambda _i: self._changed())
             # long entries must not push the form labels ("Thema:") out of the narrow left column
-            combo.setSizeAdjustPolicy(QComboBox.SizeAdjustPolicy.AdjustToMinimumContentsLengthWithIcon)
+            combo.setSizeAdjustPolicy(
+                QComboBox.SizeAdjustPolicy.AdjustToMinimumContentsLengthWithIcon
+            )
             combo.setMinimumContentsLength(18)
         self._changed()
 
@@ -265,11 +398,19 @@ class ExportDialog(QDialog):
         kind = self.current_kind()
         self.paper.setEnabled(kind.has_layout)
         self.theme.setEnabled(kind.has_layout and kind.key != "pack")
-        self.background.setEnabled(kind.key in ("map", "pack") and self.chosen_background(checked_only=False) is not None)
+        self.background.setEnabled(
+            kind.key in ("map", "pack") and self.chosen_background(checked_only=False) is not None
+        )
         path = Path(self.path.text()) if self.path.text() else None
         folder = path.parent if path else Path.home()
-        stem = {"map": "masterplan", "atlas": "atlas", "excel": "indicatoren", "webmap": "webkaart",
-                "slides": "raad", "gpkg": "resultaten"}.get(kind.key, "export")
+        stem = {
+            "map": "masterplan",
+            "atlas": "atlas",
+            "excel": "indicatoren",
+            "webmap": "webkaart",
+            "slides": "raad",
+            "gpkg": "resultaten",
+        }.get(kind.key, "export")
         if kind.key == "pack":
             if path is None or path.suffix:
                 self.path.setText(str(folder / "raadspakket"))
@@ -284,7 +425,9 @@ class ExportDialog(QDialog):
     def _browse(self) -> None:
         kind = self.current_kind()
         if kind.key == "pack":
-            folder = QFileDialog.getExistingDirectory(self, tr("Map voor het raadspakket"), self.path.text())
+            folder = QFileDialog.getExistingDirectory(
+                self, tr("Map voor het raadspakket"), self.path.text()
+            )
             if folder:
                 self.path.setText(folder)
             return
@@ -300,7 +443,11 @@ class ExportDialog(QDialog):
             return self.preview_job
         w = self.window_
         project, run = w.project, (None if w.results_stale else w.last_run)
-        theme, paper, lang = self.theme.currentData() or "base", self.paper.currentData(), language()
+        theme, paper, lang = (
+            self.theme.currentData() or "base",
+            self.paper.currentData(),
+            language(),
+        )
         if run is None and theme != "base":
             theme = "base"  # never a preview of stale or missing results
         self.preview.setText(tr("Voorbeeld wordt getekend…"))
@@ -308,8 +455,12 @@ class ExportDialog(QDialog):
         def job(progress: Any = None, cancel: Any = None) -> Any:
             return _preview_image(project, run, theme, paper, lang)
 
-        self.preview_job = w.runner.start(tr("Voorbeeld"), job, on_result=self._show_preview,
-                                          on_error=lambda e: self.preview.setText(tr("Geen voorbeeld: {e}", e=str(e))))
+        self.preview_job = w.runner.start(
+            tr("Voorbeeld"),
+            job,
+            on_result=self._show_preview,
+            on_error=lambda e: self.preview.setText(tr("Geen voorbeeld: {e}", e=str(e))),
+        )
         self.preview_job.finished.connect(self._preview_finished)
         return self.preview_job
 
@@ -320,8 +471,13 @@ class ExportDialog(QDialog):
         data, w, h = result
         image = QImage(data, w, h, 4 * w, QImage.Format.Format_RGBA8888).copy()
         pix = QPixmap.fromImage(image)
-        self.preview.setPixmap(pix.scaled(self.preview.size(), Qt.AspectRatioMode.KeepAspectRatio,
-                                          Qt.TransformationMode.SmoothTransformation))
+        self.preview.setPixmap(
+            pix.scaled(
+                self.preview.size(),
+                Qt.AspectRatioMode.KeepAspectRatio,
+                Qt.TransformationMode.SmoothTransformation,
+            )
+        )
 
     def start(self) -> Any:
         if self.job is not None:
@@ -336,14 +492,20 @@ class ExportDialog(QDialog):
             path = path.with_suffix(kind.suffixes[0])
             self.path.setText(str(path))
         w = self.window_
-        theme, paper, lang = self.theme.currentData() or "base", self.paper.currentData(), language()
+        theme, paper, lang = (
+            self.theme.currentData() or "base",
+            self.paper.currentData(),
+            language(),
+        )
         uses_results = kind.needs_results or (kind.has_layout and theme != "base")
         names = self.checked_scenarios()
         if uses_results and not names:
             self.status.setText(tr("Vink minstens één scenario aan."))
             return None
         if not self._may_write(path, kind):
-            self.status.setText(tr("Niet geëxporteerd: het bestaande bestand blijft zoals het was."))
+            self.status.setText(
+                tr("Niet geëxporteerd: het bestaande bestand blijft zoals het was.")
+            )
             return None
         from slimmeregio.scenarios.runs import run_analysis
 
@@ -352,8 +514,15 @@ class ExportDialog(QDialog):
         plan = []  # (name, scenario, cached run or None, identity, prepared base or None)
         for name in names if uses_results else []:
             scenario = w.store.get(name)
-            plan.append((name, scenario, w.computed_run(name), w.current_identity([name]),
-                         w.bases.get(project)))
+            plan.append(
+                (
+                    name,
+                    scenario,
+                    w.computed_run(name),
+                    w.current_identity([name]),
+                    w.bases.get(project),
+                )
+            )
         to_compute = [p[0] for p in plan if p[2] is None]
         self.computed: list[Any] = []
 
@@ -365,9 +534,16 @@ class ExportDialog(QDialog):
             for i, (_name, scenario, cached, identity, base) in enumerate(plan):
                 if cached is None:
                     lo = share * i / len(plan)
-                    cached = run_analysis(project, scenario, base, identity=identity, cancel=cancel,
-                                          progress=(lambda f, m="", lo=lo: progress(lo + f * share / len(plan), m))  # type: ignore[misc]
-                                          if progress else None)
+                    cached = run_analysis(
+                        project,
+                        scenario,
+                        base,
+                        identity=identity,
+                        cancel=cancel,
+                        progress=(lambda f, m="", lo=lo: progress(lo + f * share / len(plan), m))  # type: ignore[misc]
+                        if progress
+                        else None,
+                    )
                     self.computed.append(cached)
                 runs.append(cached)
 
@@ -375,18 +551,39 @@ class ExportDialog(QDialog):
                 if progress:
                     progress(share + f * (1 - share), m)
 
-            return run_export(kind.key, project, runs[0] if runs else None, path, theme=theme, paper=paper,
-                              lang=lang, runs=runs, progress=rest, cancel=cancel, background=background)
+            return run_export(
+                kind.key,
+                project,
+                runs[0] if runs else None,
+                path,
+                theme=theme,
+                paper=paper,
+                lang=lang,
+                runs=runs,
+                progress=rest,
+                cancel=cancel,
+                background=background,
+            )
 
         self.go.setEnabled(False)
         self.cancel_btn.setText(tr("Annuleren"))
         self.progress.setVisible(True)
         self.progress.setValue(0)
-        self.status.setText(tr("Bezig met doorrekenen van {names} en schrijven…", names=", ".join(to_compute))
-                            if to_compute else tr("Bezig met schrijven…"))
-        self.job = w.runner.start(tr("Exporteren"), job, on_result=self._done, on_error=self._failed,
-                                  on_progress=lambda f, _m: self.progress.setValue(int(f * 1000)),
-                                  on_cancelled=lambda: self.status.setText(tr("Geannuleerd; er is geen bestand geschreven.")))
+        self.status.setText(
+            tr("Bezig met doorrekenen van {names} en schrijven…", names=", ".join(to_compute))
+            if to_compute
+            else tr("Bezig met schrijven…")
+        )
+        self.job = w.runner.start(
+            tr("Exporteren"),
+            job,
+            on_result=self._done,
+            on_error=self._failed,
+            on_progress=lambda f, _m: self.progress.setValue(int(f * 1000)),
+            on_cancelled=lambda: self.status.setText(
+                tr("Geannuleerd; er is geen bestand geschreven.")
+            ),
+        )
         self.job.finished.connect(self._finished)
         return self.job
 
@@ -410,9 +607,13 @@ class ExportDialog(QDialog):
         exists = path.is_dir() and any(path.iterdir()) if kind.key == "pack" else path.exists()
         if not exists:
             return True
-        box = QMessageBox(QMessageBox.Icon.Question, tr("Bestaand bestand overschrijven?"),
-                          tr("{path} bestaat al. Overschrijven?", path=str(path)),
-                          QMessageBox.StandardButton.Yes | QMessageBox.StandardButton.No, self)
+        box = QMessageBox(
+            QMessageBox.Icon.Question,
+            tr("Bestaand bestand overschrijven?"),
+            tr("{path} bestaat al. Overschrijven?", path=str(path)),
+            QMessageBox.StandardButton.Yes | QMessageBox.StandardButton.No,
+            self,
+        )
         box.button(QMessageBox.StandardButton.Yes).setText(tr("Overschrijven"))
         box.button(QMessageBox.StandardButton.No).setText(tr("Niet overschrijven"))
         box.setDefaultButton(QMessageBox.StandardButton.No)

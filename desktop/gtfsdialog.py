@@ -40,7 +40,9 @@ def gtfs_job(
 
     def job(progress: Any = None, cancel: Any = None) -> Any:
         clip = region_clip(layers, buffer_m=0.0) if layers is not None else None
-        return import_gtfs(path, date=date, clip=clip, buffer_m=buffer_m, progress=progress, cancel=cancel)
+        return import_gtfs(
+            path, date=date, clip=clip, buffer_m=buffer_m, progress=progress, cancel=cancel
+        )
 
     return job
 
@@ -48,8 +50,13 @@ def gtfs_job(
 def gtfs_report_text(result: Any, lang: str = "nl") -> str:
     """The import report as text for the dialog."""
     lines = list(result.report.lines(lang))
-    lines.append(tr("{n} haltes in de laag, gelezen in {s} s.", n=len(result.layer.frame),
-                    s=f"{result.report.seconds:.1f}".replace(".", "," if lang == "nl" else ".")))
+    lines.append(
+        tr(
+            "{n} haltes in de laag, gelezen in {s} s.",
+            n=len(result.layer.frame),
+            s=f"{result.report.seconds:.1f}".replace(".", "," if lang == "nl" else "."),
+        )
+    )
     lines += ["", result.layer.attribution or ""]
     return "\n".join(lines).rstrip()
 
@@ -60,23 +67,40 @@ class GtfsImportDialog(ImportDialog):
 
     def __init__(self, window: Any, parent: QWidget | None = None) -> None:
         super().__init__(
-            window, parent, key="gtfs", title=tr("Openbaar vervoer importeren (GTFS)"), size=(620, 520),
+            window,
+            parent,
+            key="gtfs",
+            title=tr("Openbaar vervoer importeren (GTFS)"),
+            size=(620, 520),
             intro=tr(
                 "Leest een dienstregeling in GTFS-formaat (De Lijn, NMBS, MIVB, TEC) en maakt er een laag "
-                "OV-haltes van met het aantal vertrekken per uur in de spits, overdag en 's avonds."),
-            path_hint=tr("Kies een GTFS-bestand (.zip)"), browse_title=tr("GTFS-bestand kiezen"),
-            file_filter=tr(GTFS_FILE_FILTER), missing_file=tr("Kies eerst een GTFS-bestand."),
+                "OV-haltes van met het aantal vertrekken per uur in de spits, overdag en 's avonds."
+            ),
+            path_hint=tr("Kies een GTFS-bestand (.zip)"),
+            browse_title=tr("GTFS-bestand kiezen"),
+            file_filter=tr(GTFS_FILE_FILTER),
+            missing_file=tr("Kies eerst een GTFS-bestand."),
             done=tr("Import klaar. Controleer het verslag en voeg de laag toe."),
-            add_text=tr("Laag toevoegen…"), make_job=self._job, report=gtfs_report_text)
+            add_text=tr("Laag toevoegen…"),
+            make_job=self._job,
+            report=gtfs_report_text,
+        )
         self.has_municipalities = any(
-            la.role == Role.MUNICIPALITIES and not la.is_raster and len(la) for la in window.project.layers
+            la.role == Role.MUNICIPALITIES and not la.is_raster and len(la)
+            for la in window.project.layers
         )
         self.date = QLineEdit(self)
         self.date.setObjectName("gtfsDate")
         self.date.setPlaceholderText(tr("JJJJ-MM-DD (leeg: de volgende dinsdag)"))
         area, self.clip_none = self.area_box(
-            tr("De hele feed"), has_municipalities=self.has_municipalities, buffer_max=50_000, buffer_m=3000,
-            buffer_tip=tr("De rand houdt de haltes en stations net over de grens, zoals in Brussel."))
+            tr("De hele feed"),
+            has_municipalities=self.has_municipalities,
+            buffer_max=50_000,
+            buffer_m=3000,
+            buffer_tip=tr(
+                "De rand houdt de haltes en stations net over de grens, zoals in Brussel."
+            ),
+        )
         self.add_btn.clicked.connect(self.add_layer)
         self.assemble([(tr("Dag:"), self.date)], [area])
 

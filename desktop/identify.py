@@ -68,9 +68,23 @@ class IdentifyPanel(QWidget):
                     text = f"{geom.x:,.1f}; {geom.y:,.1f}".replace(",", " ")
                     top.addChild(QTreeWidgetItem([tr("Lambert 72 (x; y)"), text]))
                 elif "Line" in geom.geom_type:
-                    top.addChild(QTreeWidgetItem([tr("Lengte"), fmt_number(geom.length, lang=language(), digits=0) + " m"]))
+                    top.addChild(
+                        QTreeWidgetItem(
+                            [
+                                tr("Lengte"),
+                                fmt_number(geom.length, lang=language(), digits=0) + " m",
+                            ]
+                        )
+                    )
                 elif "Polygon" in geom.geom_type:
-                    top.addChild(QTreeWidgetItem([tr("Oppervlakte"), fmt_number(geom.area / 1e6, lang=language(), digits=2) + " km²"]))
+                    top.addChild(
+                        QTreeWidgetItem(
+                            [
+                                tr("Oppervlakte"),
+                                fmt_number(geom.area / 1e6, lang=language(), digits=2) + " km²",
+                            ]
+                        )
+                    )
             self.tree.addTopLevelItem(top)
             top.setExpanded(True)
         # the field names never take more than 45 % of the width: the values stay readable
@@ -82,5 +96,3 @@ class IdentifyPanel(QWidget):
             self.tree.scrollToTop()
             self.tree.setCurrentItem(self.tree.topLevelItem(0), 0)
         self.tree.setFocusPolicy(Qt.FocusPolicy.StrongFocus)
-
-

@@ -75,7 +75,12 @@ class ImportDialog(QDialog):
         self.window_ = window
         self.job: Any = None
         self.imported: Any = None
-        self._texts = {"browse": browse_title, "filter": file_filter, "missing": missing_file, "done": done}
+        self._texts = {
+            "browse": browse_title,
+            "filter": file_filter,
+            "missing": missing_file,
+            "done": done,
+        }
         self._make_job = make_job
         self._report = report
         self._key = key
@@ -112,7 +117,13 @@ class ImportDialog(QDialog):
         self.cancel_btn.clicked.connect(self.cancel_or_close)
 
     def area_box(
-        self, other: str, *, has_municipalities: bool, buffer_max: int, buffer_m: int, buffer_tip: str
+        self,
+        other: str,
+        *,
+        has_municipalities: bool,
+        buffer_max: int,
+        buffer_m: int,
+        buffer_tip: str,
     ) -> tuple[QGroupBox, QRadioButton]:
         """The 'Gebied' box: the project's municipalities with a border of
         :attr:`buffer` metres (:attr:`clip_munis`), or the ``other`` choice,
@@ -146,7 +157,9 @@ class ImportDialog(QDialog):
         self.clip_munis.toggled.connect(lambda on: self.buffer.setEnabled(on))
         return area, alternative
 
-    def assemble(self, form_rows: list[tuple[str, QWidget | QLayout]], middle: list[QWidget]) -> None:
+    def assemble(
+        self, form_rows: list[tuple[str, QWidget | QLayout]], middle: list[QWidget]
+    ) -> None:
         """Lay the dialog out: intro, the file row and ``form_rows``, the
         ``middle`` widgets, the run row, status, report and buttons."""
         form = QFormLayout()
@@ -172,7 +185,9 @@ class ImportDialog(QDialog):
 
     def browse(self) -> None:
         start = self.path.text() or str(self.window_._last_dir())
-        path, _ = QFileDialog.getOpenFileName(self, self._texts["browse"], start, self._texts["filter"])
+        path, _ = QFileDialog.getOpenFileName(
+            self, self._texts["browse"], start, self._texts["filter"]
+        )
         if path:
             self.path.setText(path)
 
@@ -196,8 +211,13 @@ class ImportDialog(QDialog):
         self.status.setText(tr("Bezig met inlezen…"))
         self.cancel_btn.setText(tr("Annuleren"))
         self.job = self.window_.runner.start(
-            self.windowTitle(), job, on_result=self._done, on_error=self._failed,
-            on_progress=self._progress, on_cancelled=lambda: self.status.setText(tr("Import geannuleerd.")))
+            self.windowTitle(),
+            job,
+            on_result=self._done,
+            on_error=self._failed,
+            on_progress=self._progress,
+            on_cancelled=lambda: self.status.setText(tr("Import geannuleerd.")),
+        )
         self.job.finished.connect(self._finished)
         return self.job
 
@@ -221,7 +241,9 @@ class ImportDialog(QDialog):
     def _failed(self, error: BaseException) -> None:
         from slimmeregio.desktop.errors import show_error
 
-        self.status.setText(error.message(language()) if isinstance(error, SlimmeRegioError) else "")
+        self.status.setText(
+            error.message(language()) if isinstance(error, SlimmeRegioError) else ""
+        )
         show_error(self, error)
 
     def cancel_or_close(self) -> None:

@@ -46,7 +46,11 @@ class LabelDialog(QDialog):
         self.field_box = QComboBox()
         self.field_box.setObjectName("labelField")
         self.field_box.addItem(tr("(geen labels)"), None)
-        columns = [] if layer.is_raster else [c for c in layer.frame.columns if c != layer.frame.geometry.name]
+        columns = (
+            []
+            if layer.is_raster
+            else [c for c in layer.frame.columns if c != layer.frame.geometry.name]
+        )
         for column in columns:
             self.field_box.addItem(str(column), str(column))
         index = self.field_box.findData(style.label_field)
@@ -63,7 +67,9 @@ class LabelDialog(QDialog):
         self.priority_box = QSpinBox()
         self.priority_box.setRange(-100, 100)
         self.priority_box.setValue(int(style.label_priority))
-        self.priority_box.setToolTip(tr("Labels met een hogere prioriteit krijgen eerst een plaats."))
+        self.priority_box.setToolTip(
+            tr("Labels met een hogere prioriteit krijgen eerst een plaats.")
+        )
         self.label_min = _scale_box(style.label_min_scale)
         self.label_max = _scale_box(style.label_max_scale)
         self.layer_min = _scale_box(style.min_scale)
@@ -81,7 +87,9 @@ class LabelDialog(QDialog):
         form = QFormLayout(visibility)
         form.addRow(tr("Verbergen als meer ingezoomd dan"), self.layer_min)
         form.addRow(tr("Verbergen als verder uitgezoomd dan"), self.layer_max)
-        buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel)
+        buttons = QDialogButtonBox(
+            QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel
+        )
         buttons.accepted.connect(self.accept)
         buttons.rejected.connect(self.reject)
         layout = QVBoxLayout(self)

@@ -24,8 +24,17 @@ LAYER_FILE_FILTER = (
     "GeoPackage (*.gpkg);;Shapefile (*.shp *.zip);;GeoJSON (*.geojson *.json);;"
     "TopoJSON (*.topojson);;CSV (*.csv);;GeoTIFF (*.tif *.tiff)"
 )
-_LAYER_SUFFIXES = {".gpkg", ".shp", ".zip", ".geojson", ".json", ".topojson", ".csv", ".tif", ".tiff"}
-
+_LAYER_SUFFIXES = {
+    ".gpkg",
+    ".shp",
+    ".zip",
+    ".geojson",
+    ".json",
+    ".topojson",
+    ".csv",
+    ".tif",
+    ".tiff",
+}
 
 
 class LayerActionsMixin:
@@ -45,8 +54,9 @@ class LayerActionsMixin:
             self.table.select_positions(name, sel)
 
     def add_layer_dialog(self) -> None:
-        paths, _ = QFileDialog.getOpenFileNames(self, tr("Lagen toevoegen"), str(self._last_dir()),
-                                                tr(LAYER_FILE_FILTER))
+        paths, _ = QFileDialog.getOpenFileNames(
+            self, tr("Lagen toevoegen"), str(self._last_dir()), tr(LAYER_FILE_FILTER)
+        )
         for path in paths:
             self.load_layer_file(path)
 
@@ -108,7 +118,12 @@ class LayerActionsMixin:
                 self.project.layers.remove(layer.name)
                 self.project.layers.insert(i, layer.replace(role=Role.OTHER, visible=False))
         self.statusBar().showMessage(
-            tr("Het OpenStreetMap-fietsnetwerk '{name}' wordt nu gebruikt in de analyses.", name=networks[0].name), 8000)
+            tr(
+                "Het OpenStreetMap-fietsnetwerk '{name}' wordt nu gebruikt in de analyses.",
+                name=networks[0].name,
+            ),
+            8000,
+        )
         return added
 
     def add_layers(self, layers: list[Layer]) -> list[Layer]:
@@ -129,7 +144,11 @@ class LayerActionsMixin:
     def remove_layer_named(self, name: str) -> None:
         if name not in self.project.layers:
             return
-        answer = QMessageBox.question(self, tr("Laag verwijderen"), tr("Laag '{name}' uit het project verwijderen?", name=name))
+        answer = QMessageBox.question(
+            self,
+            tr("Laag verwijderen"),
+            tr("Laag '{name}' uit het project verwijderen?", name=name),
+        )
         if answer == QMessageBox.StandardButton.Yes:
             index = self.project.layers.index(name)
             layer = self.project.layers.remove(name)
@@ -137,7 +156,9 @@ class LayerActionsMixin:
             self._undo_marks.append("layer")
             self._scenario_changed()
             self.statusBar().showMessage(
-                tr("Laag '{name}' verwijderd. Ongedaan maken (Ctrl+Z) zet ze terug.", name=name), 10000)
+                tr("Laag '{name}' verwijderd. Ongedaan maken (Ctrl+Z) zet ze terug.", name=name),
+                10000,
+            )
 
     def restore_removed_layer(self) -> bool:
         """Put the last removed layer back where it was (undo of a removal)."""
@@ -174,8 +195,10 @@ class LayerActionsMixin:
             event is not None
             and event.mimeData() is not None
             and event.mimeData().hasUrls()
-            and any(Path(u.toLocalFile()).suffix.lower() in _LAYER_SUFFIXES | {PROJECT_SUFFIX}
-                    for u in event.mimeData().urls())
+            and any(
+                Path(u.toLocalFile()).suffix.lower() in _LAYER_SUFFIXES | {PROJECT_SUFFIX}
+                for u in event.mimeData().urls()
+            )
         ):
             event.acceptProposedAction()
 

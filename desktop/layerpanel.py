@@ -196,7 +196,12 @@ class LayerListModel(QAbstractListModel):
         return data
 
     def dropMimeData(  # noqa: N802
-        self, data: QMimeData | None, action: Qt.DropAction, row: int, column: int, parent: QModelIndex
+        self,
+        data: QMimeData | None,
+        action: Qt.DropAction,
+        row: int,
+        column: int,
+        parent: QModelIndex,
     ) -> bool:
         if data is None or not data.hasFormat(_MIME):
             return False
@@ -226,10 +231,18 @@ def _tooltip(layer: Layer) -> str:
     if layer.is_raster:
         lines.append(tr("Raster"))
     else:
-        lines.append(tr("{n} objecten ({kind})", n=fmt_number(len(layer), lang=language(), digits=0), kind=layer.geometry_type))
+        lines.append(
+            tr(
+                "{n} objecten ({kind})",
+                n=fmt_number(len(layer), lang=language(), digits=0),
+                kind=layer.geometry_type,
+            )
+        )
     if layer.source:
         lines.append(tr("Bron: {path}", path=_esc(str(layer.source))))
-    if layer.service is not None:  # a web service's snapshot: where and when (Lagen -> Dienstlagen vernieuwen)
+    if (
+        layer.service is not None
+    ):  # a web service's snapshot: where and when (Lagen -> Dienstlagen vernieuwen)
         lines.append(tr("Bron: {path}", path=_esc(layer.service.describe(lang))))
     if layer.original_crs:
         crs = layer.original_crs + (" " + tr("(geraden)") if layer.crs_guessed else "")
@@ -274,19 +287,33 @@ class LayerPanel(QWidget):
         self.view.setContextMenuPolicy(Qt.ContextMenuPolicy.CustomContextMenu)
         self.view.customContextMenuRequested.connect(self._context_menu)
         self.view.selectionModel().currentChanged.connect(self._current_changed)
-        self.view.doubleClicked.connect(lambda idx: self.styleRequested.emit(self.model.layer_at(idx.row()).name))
+        self.view.doubleClicked.connect(
+            lambda idx: self.styleRequested.emit(self.model.layer_at(idx.row()).name)
+        )
 
         bar = QToolBar(self)
         bar.setIconSize(QSize(18, 18))
         bar.addAction(icon("add-layer"), tr("Laag toevoegen…"), self.addRequested.emit)
-        self._remove = bar.addAction(icon("remove-layer"), tr("Laag verwijderen"), self._remove_current)
+        self._remove = bar.addAction(
+            icon("remove-layer"), tr("Laag verwijderen"), self._remove_current
+        )
         bar.addSeparator()
         self._up = bar.addAction(icon("std:SP_ArrowUp"), tr("Laag omhoog"), lambda: self._shift(-1))
-        self._down = bar.addAction(icon("std:SP_ArrowDown"), tr("Laag omlaag"), lambda: self._shift(1))
+        self._down = bar.addAction(
+            icon("std:SP_ArrowDown"), tr("Laag omlaag"), lambda: self._shift(1)
+        )
         bar.addSeparator()
-        bar.addAction(icon("zoom-layer"), tr("Zoomen naar de laag"), lambda: self._emit_current(self.zoomToLayer))
-        bar.addAction(icon("style"), tr("Stijl van de laag…"), lambda: self._emit_current(self.styleRequested))
-        bar.addAction(icon("table"), tr("Attributentabel"), lambda: self._emit_current(self.tableRequested))
+        bar.addAction(
+            icon("zoom-layer"),
+            tr("Zoomen naar de laag"),
+            lambda: self._emit_current(self.zoomToLayer),
+        )
+        bar.addAction(
+            icon("style"), tr("Stijl van de laag…"), lambda: self._emit_current(self.styleRequested)
+        )
+        bar.addAction(
+            icon("table"), tr("Attributentabel"), lambda: self._emit_current(self.tableRequested)
+        )
 
         self.note = QLabel(self)
         self.note.setObjectName("illustrativeNote")
@@ -362,12 +389,18 @@ class LayerPanel(QWidget):
             return
         name = self.model.layer_at(idx.row()).name
         menu = QMenu(self)
-        menu.addAction(icon("zoom-layer"), tr("Zoomen naar de laag"), lambda: self.zoomToLayer.emit(name))
-        menu.addAction(icon("style"), tr("Stijl van de laag…"), lambda: self.styleRequested.emit(name))
+        menu.addAction(
+            icon("zoom-layer"), tr("Zoomen naar de laag"), lambda: self.zoomToLayer.emit(name)
+        )
+        menu.addAction(
+            icon("style"), tr("Stijl van de laag…"), lambda: self.styleRequested.emit(name)
+        )
         menu.addAction(tr("Labels en zichtbaarheid…"), lambda: self.labelsRequested.emit(name))
         menu.addAction(icon("table"), tr("Attributentabel"), lambda: self.tableRequested.emit(name))
         menu.addSeparator()
-        menu.addAction(icon("remove-layer"), tr("Laag verwijderen"), lambda: self.removeRequested.emit(name))
+        menu.addAction(
+            icon("remove-layer"), tr("Laag verwijderen"), lambda: self.removeRequested.emit(name)
+        )
         menu.popup(self.view.viewport().mapToGlobal(pos))
 
     def _update_note(self) -> None:
@@ -380,6 +413,11 @@ class LayerPanel(QWidget):
                     notes.append(layer.note)
         self.note.setVisible(bool(names))
         if names:
-            self.note.setText(tr("ℹ <b>Illustratieve gegevens</b> in: {names}. Niet gebruiken voor "
-                                 "beslissingen zonder echte gegevens.", names=", ".join(_esc(n) for n in names)))
+            self.note.setText(
+                tr(
+                    "ℹ <b>Illustratieve gegevens</b> in: {names}. Niet gebruiken voor "
+                    "beslissingen zonder echte gegevens.",
+                    names=", ".join(_esc(n) for n in names),
+                )
+            )
             self.note.setToolTip("<br><br>".join(_esc(n) for n in notes))

@@ -108,8 +108,11 @@ class LegendPanel(QWidget):
 
     def entries(self) -> list[str]:
         """The layer names shown, top first (for tests and screen readers)."""
-        return [self.tree.topLevelItem(i).text(0) for i in range(self.tree.topLevelItemCount())  # type: ignore[union-attr]
-                if not self._themes or i > 0]
+        return [
+            self.tree.topLevelItem(i).text(0)
+            for i in range(self.tree.topLevelItemCount())  # type: ignore[union-attr]
+            if not self._themes or i > 0
+        ]
 
     def theme_entries(self) -> list[str]:
         """The theme rows shown (titles and classes, in order)."""

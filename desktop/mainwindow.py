@@ -56,13 +56,20 @@ from slimmeregio.scenarios.runs import LayerVersions
 __all__ = ["MainWindow", "LAYER_FILE_FILTER", "PROJECT_FILE_FILTER"]
 
 
-
-
-class MainWindow(ProjectFilesMixin, LayerActionsMixin, ServiceActionsMixin, EditToolsMixin, RunControlMixin,
-                 MapExtrasMixin, QMainWindow):
+class MainWindow(
+    ProjectFilesMixin,
+    LayerActionsMixin,
+    ServiceActionsMixin,
+    EditToolsMixin,
+    RunControlMixin,
+    MapExtrasMixin,
+    QMainWindow,
+):
     """Slimme Regio Planner's main window."""
 
-    def __init__(self, project: Project | None = None, *, settings: AppSettings | None = None) -> None:
+    def __init__(
+        self, project: Project | None = None, *, settings: AppSettings | None = None
+    ) -> None:
         super().__init__()
         self.settings = settings or AppSettings()
         self.setObjectName("MainWindow")
@@ -90,7 +97,9 @@ class MainWindow(ProjectFilesMixin, LayerActionsMixin, ServiceActionsMixin, Edit
         self._language_pending = False
         self._extra_jobs: list[Job] = []
         self._recovery_file: Path | None = None
-        self._dropped_recovery: set[Path] = set()  # discarded work: removed again after the last autosave
+        self._dropped_recovery: set[Path] = (
+            set()
+        )  # discarded work: removed again after the last autosave
         self._autosave_job: Job | None = None
 
         self.canvas = MapCanvas(self.project.layers, self)
@@ -107,14 +116,36 @@ class MainWindow(ProjectFilesMixin, LayerActionsMixin, ServiceActionsMixin, Edit
         self.background_panel = BackgroundPanel(self.basemaps, self)
 
         titles = self._dock_titles()
-        self.dock_layers = self._dock("layers", titles["layers"], self.layer_panel, Qt.DockWidgetArea.LeftDockWidgetArea)
-        self.dock_identify = self._dock("identify", titles["identify"], self.identify_panel, Qt.DockWidgetArea.LeftDockWidgetArea)
-        self.dock_legend = self._dock("legend", titles["legend"], self.legend_panel, Qt.DockWidgetArea.LeftDockWidgetArea)
-        self.dock_scenario = self._dock("scenario", titles["scenario"], self.scenario_panel, Qt.DockWidgetArea.RightDockWidgetArea)
-        self.dock_results = self._dock("results", titles["results"], self.results_panel, Qt.DockWidgetArea.RightDockWidgetArea)
-        self.dock_table = self._dock("table", titles["table"], self.table, Qt.DockWidgetArea.BottomDockWidgetArea)
-        self.dock_backgrounds = self._dock("backgrounds", titles["backgrounds"], self.background_panel,
-                                           Qt.DockWidgetArea.LeftDockWidgetArea)
+        self.dock_layers = self._dock(
+            "layers", titles["layers"], self.layer_panel, Qt.DockWidgetArea.LeftDockWidgetArea
+        )
+        self.dock_identify = self._dock(
+            "identify",
+            titles["identify"],
+            self.identify_panel,
+            Qt.DockWidgetArea.LeftDockWidgetArea,
+        )
+        self.dock_legend = self._dock(
+            "legend", titles["legend"], self.legend_panel, Qt.DockWidgetArea.LeftDockWidgetArea
+        )
+        self.dock_scenario = self._dock(
+            "scenario",
+            titles["scenario"],
+            self.scenario_panel,
+            Qt.DockWidgetArea.RightDockWidgetArea,
+        )
+        self.dock_results = self._dock(
+            "results", titles["results"], self.results_panel, Qt.DockWidgetArea.RightDockWidgetArea
+        )
+        self.dock_table = self._dock(
+            "table", titles["table"], self.table, Qt.DockWidgetArea.BottomDockWidgetArea
+        )
+        self.dock_backgrounds = self._dock(
+            "backgrounds",
+            titles["backgrounds"],
+            self.background_panel,
+            Qt.DockWidgetArea.LeftDockWidgetArea,
+        )
         self.splitDockWidget(self.dock_layers, self.dock_backgrounds, Qt.Orientation.Vertical)
         self.splitDockWidget(self.dock_backgrounds, self.dock_identify, Qt.Orientation.Vertical)
         self.tabifyDockWidget(self.dock_identify, self.dock_legend)
@@ -122,8 +153,12 @@ class MainWindow(ProjectFilesMixin, LayerActionsMixin, ServiceActionsMixin, Edit
         self.tabifyDockWidget(self.dock_scenario, self.dock_results)
         self.dock_scenario.raise_()
         self.dock_table.hide()
-        self.resizeDocks([self.dock_layers, self.dock_scenario], [340, 380], Qt.Orientation.Horizontal)
-        self.resizeDocks([self.dock_layers, self.dock_identify], [480, 340], Qt.Orientation.Vertical)
+        self.resizeDocks(
+            [self.dock_layers, self.dock_scenario], [340, 380], Qt.Orientation.Horizontal
+        )
+        self.resizeDocks(
+            [self.dock_layers, self.dock_identify], [480, 340], Qt.Orientation.Vertical
+        )
 
         self.actions_by_id = build_actions(self)
         self._build_menus()
@@ -147,13 +182,24 @@ class MainWindow(ProjectFilesMixin, LayerActionsMixin, ServiceActionsMixin, Edit
     # ------------------------------------------------------------------ build
     @staticmethod
     def _dock_titles() -> dict[str, str]:
-        return {"layers": tr("Lagen"), "identify": tr("Objectgegevens"), "legend": tr("Legenda"), "scenario": tr("Scenario"),
-                "results": tr("Resultaten"), "table": tr("Attributentabel"),
-                "backgrounds": tr("Achtergrondkaarten")}
+        return {
+            "layers": tr("Lagen"),
+            "identify": tr("Objectgegevens"),
+            "legend": tr("Legenda"),
+            "scenario": tr("Scenario"),
+            "results": tr("Resultaten"),
+            "table": tr("Attributentabel"),
+            "backgrounds": tr("Achtergrondkaarten"),
+        }
 
     @staticmethod
     def _toolbar_titles() -> dict[str, str]:
-        return {"main": tr("Project"), "map": tr("Kaart"), "edit": tr("Scenario bewerken"), "run": tr("Doorrekenen")}
+        return {
+            "main": tr("Project"),
+            "map": tr("Kaart"),
+            "edit": tr("Scenario bewerken"),
+            "run": tr("Doorrekenen"),
+        }
 
     def _dock(self, key: str, title: str, widget: QWidget, area: Qt.DockWidgetArea) -> QDockWidget:
         dock = QDockWidget(title, self)
@@ -177,7 +223,10 @@ class MainWindow(ProjectFilesMixin, LayerActionsMixin, ServiceActionsMixin, Edit
         previous_group: dict[str, tuple[Any, Any]] = {}
         for spec in ACTIONS:
             menu = self.menus[spec.menu]
-            if spec.menu in previous_group and previous_group[spec.menu] != (spec.toolbar, spec.group):
+            if spec.menu in previous_group and previous_group[spec.menu] != (
+                spec.toolbar,
+                spec.group,
+            ):
                 menu.addSeparator()
             previous_group[spec.menu] = (spec.toolbar, spec.group)
             if spec.id == "settings":
@@ -188,8 +237,14 @@ class MainWindow(ProjectFilesMixin, LayerActionsMixin, ServiceActionsMixin, Edit
         view = self.menus["view"]
         view.addSeparator()
         panels = view.addMenu(tr("&Panelen"))
-        for dock in (self.dock_layers, self.dock_identify, self.dock_legend, self.dock_scenario, self.dock_results,
-                     self.dock_table):
+        for dock in (
+            self.dock_layers,
+            self.dock_identify,
+            self.dock_legend,
+            self.dock_scenario,
+            self.dock_results,
+            self.dock_table,
+        ):
             panels.addAction(dock.toggleViewAction())
         self._extend_menus()
 
@@ -208,8 +263,14 @@ class MainWindow(ProjectFilesMixin, LayerActionsMixin, ServiceActionsMixin, Edit
         for spec in ACTIONS:
             if spec.toolbar:
                 self.toolbars[spec.toolbar].addAction(self.actions_by_id[spec.id])
-                if spec.id in ("zoom_out", "zoom_selection", "edit_remove_link", "edit_upgrade_link",
-                               "edit_remove_mobipunt", "edit_add_housing_polygon"):
+                if spec.id in (
+                    "zoom_out",
+                    "zoom_selection",
+                    "edit_remove_link",
+                    "edit_upgrade_link",
+                    "edit_remove_mobipunt",
+                    "edit_add_housing_polygon",
+                ):
                     self.toolbars[spec.toolbar].addSeparator()
         # compare and siting show their text as tooltip only, so the toolbar fits 1600 px with the goto box
         for key in ("compare", "siting"):
@@ -222,14 +283,18 @@ class MainWindow(ProjectFilesMixin, LayerActionsMixin, ServiceActionsMixin, Edit
         self.goto_box.setEditable(True)
         self.goto_box.setInsertPolicy(QComboBox.InsertPolicy.NoInsert)
         self.goto_box.setMinimumContentsLength(14)
-        self.goto_box.setSizeAdjustPolicy(QComboBox.SizeAdjustPolicy.AdjustToMinimumContentsLengthWithIcon)
+        self.goto_box.setSizeAdjustPolicy(
+            QComboBox.SizeAdjustPolicy.AdjustToMinimumContentsLengthWithIcon
+        )
         self._label_goto_box()
         completer = self.goto_box.completer()
         if completer is not None:
             completer.setCaseSensitivity(Qt.CaseSensitivity.CaseInsensitive)
             completer.setFilterMode(Qt.MatchFlag.MatchContains)
             completer.setCompletionMode(QCompleter.CompletionMode.PopupCompletion)
-        self.goto_box.activated.connect(lambda _i: self.goto_municipality(self.goto_box.currentText()))
+        self.goto_box.activated.connect(
+            lambda _i: self.goto_municipality(self.goto_box.currentText())
+        )
         self.toolbars["map"].insertWidget(self.actions_by_id["attribute_table"], self.goto_box)
         self.toolbars["map"].insertSeparator(self.actions_by_id["attribute_table"])
 
@@ -314,7 +379,11 @@ class MainWindow(ProjectFilesMixin, LayerActionsMixin, ServiceActionsMixin, Edit
         for err in errors:
             dialogs.show_error(self, err)
         if not self.store.scenarios:
-            self.store.add(Scenario(name=tr("Mijn scenario"), parameters=self.scenario_panel._default_parameters()))
+            self.store.add(
+                Scenario(
+                    name=tr("Mijn scenario"), parameters=self.scenario_panel._default_parameters()
+                )
+            )
             self.store.dirty = False
         self._layers_dirty = False
         self._update_snap_points()
@@ -354,9 +423,12 @@ class MainWindow(ProjectFilesMixin, LayerActionsMixin, ServiceActionsMixin, Edit
     def _update_banner(self) -> None:
         names = [layer.name for layer in self.canvas.visible_layers() if layer.note]
         self.canvas.banner_text = (
-            tr("ℹ Illustratieve gegevens op de kaart: {names}. Laad echte lagen voor beslissingen.",
-               names=", ".join(names))
-            if names else ""
+            tr(
+                "ℹ Illustratieve gegevens op de kaart: {names}. Laad echte lagen voor beslissingen.",
+                names=", ".join(names),
+            )
+            if names
+            else ""
         )
         self.canvas.update()
 
@@ -368,8 +440,12 @@ class MainWindow(ProjectFilesMixin, LayerActionsMixin, ServiceActionsMixin, Edit
         geoms = layer.frame.geometry.to_numpy()
         parts = shapely.get_parts(geoms)
         parts = parts[shapely.get_type_id(parts) == 1]
-        ends = np.vstack([shapely.get_coordinates(shapely.get_point(parts, 0)),
-                          shapely.get_coordinates(shapely.get_point(parts, -1))])
+        ends = np.vstack(
+            [
+                shapely.get_coordinates(shapely.get_point(parts, 0)),
+                shapely.get_coordinates(shapely.get_point(parts, -1)),
+            ]
+        )
         self.canvas.set_snap_points(np.unique(ends.round(2), axis=0))
 
     # ------------------------------------------------------------------- map
@@ -420,7 +496,9 @@ class MainWindow(ProjectFilesMixin, LayerActionsMixin, ServiceActionsMixin, Edit
                 boxes.append(layer.frame.geometry.iloc[pos].total_bounds)
         if boxes:
             a = np.array(boxes)
-            self.canvas.zoom_to_extent((a[:, 0].min(), a[:, 1].min(), a[:, 2].max(), a[:, 3].max()), margin=0.3)
+            self.canvas.zoom_to_extent(
+                (a[:, 0].min(), a[:, 1].min(), a[:, 2].max(), a[:, 3].max()), margin=0.3
+            )
 
     def zoom_to_municipality(self, nis: str) -> None:
         layer = self.project.layers.first(Role.MUNICIPALITIES)
@@ -439,14 +517,20 @@ class MainWindow(ProjectFilesMixin, LayerActionsMixin, ServiceActionsMixin, Edit
         names = layer.column("name").astype(str).str.strip().str.casefold().to_numpy()
         hits = np.flatnonzero(names == name.strip().casefold())
         if not len(hits):
-            self.statusBar().showMessage(tr("Geen gemeente gevonden met de naam '{name}'.", name=name.strip()), 5000)
+            self.statusBar().showMessage(
+                tr("Geen gemeente gevonden met de naam '{name}'.", name=name.strip()), 5000
+            )
             return False
         self.zoom_to_municipality(str(layer.column("nis").iloc[int(hits[0])]))
         return True
 
     def _update_goto_box(self) -> None:
         layer = self.project.layers.first(Role.MUNICIPALITIES)
-        names = sorted(set(layer.column("name").astype(str))) if layer is not None and layer.has_field("name") else []
+        names = (
+            sorted(set(layer.column("name").astype(str)))
+            if layer is not None and layer.has_field("name")
+            else []
+        )
         current = [self.goto_box.itemText(i) for i in range(self.goto_box.count())]
         if names != current:
             self.goto_box.blockSignals(True)
@@ -481,7 +565,9 @@ class MainWindow(ProjectFilesMixin, LayerActionsMixin, ServiceActionsMixin, Edit
         before = language()
         if dialog.exec() == SettingsDialog.DialogCode.Accepted:
             self.session.author = self.settings.author or self.session.author
-            self.project.settings.organisation = self.settings.organisation or self.project.settings.organisation
+            self.project.settings.organisation = (
+                self.settings.organisation or self.project.settings.organisation
+            )
             self._restart_autosave()
             if self.settings.language != before:
                 from PyQt6.QtWidgets import QApplication
@@ -517,9 +603,15 @@ class MainWindow(ProjectFilesMixin, LayerActionsMixin, ServiceActionsMixin, Edit
         for key, title in self._toolbar_titles().items():
             self.toolbars[key].setWindowTitle(title)
         self._label_goto_box()
-        docks = {"layers": self.dock_layers, "identify": self.dock_identify, "legend": self.dock_legend,
-                 "scenario": self.dock_scenario,
-                 "results": self.dock_results, "table": self.dock_table, "backgrounds": self.dock_backgrounds}
+        docks = {
+            "layers": self.dock_layers,
+            "identify": self.dock_identify,
+            "legend": self.dock_legend,
+            "scenario": self.dock_scenario,
+            "results": self.dock_results,
+            "table": self.dock_table,
+            "backgrounds": self.dock_backgrounds,
+        }
         for key, title in self._dock_titles().items():
             docks[key].setWindowTitle(title)
         self._rebuild_panels()
@@ -529,8 +621,14 @@ class MainWindow(ProjectFilesMixin, LayerActionsMixin, ServiceActionsMixin, Edit
         self.statusBar().clearMessage()
 
     def _rebuild_panels(self) -> None:
-        old: tuple[QWidget, ...] = (self.layer_panel, self.identify_panel, self.legend_panel, self.scenario_panel, self.results_panel,
-               self.table)
+        old: tuple[QWidget, ...] = (
+            self.layer_panel,
+            self.identify_panel,
+            self.legend_panel,
+            self.scenario_panel,
+            self.results_panel,
+            self.table,
+        )
         current_layer = self.layer_panel.current_layer()
         table_layer = self.table.layer_box.currentText()
         theme = self._theme
@@ -560,8 +658,9 @@ class MainWindow(ProjectFilesMixin, LayerActionsMixin, ServiceActionsMixin, Edit
         self.table.set_layers(list(self.project.layers), current=table_layer or None)
         run = self.last_run
         if run is not None:
-            self.results_panel.show_results(run.evaluation, run.comparison, reference=run.reference,
-                                            name=run.scenario_name)
+            self.results_panel.show_results(
+                run.evaluation, run.comparison, reference=run.reference, name=run.scenario_name
+            )
             index = self.results_panel.theme.findData(theme)
             if index >= 0 and index != self.results_panel.theme.currentIndex():
                 self.results_panel.theme.setCurrentIndex(index)  # re-labels the theme layers too
@@ -579,14 +678,24 @@ class MainWindow(ProjectFilesMixin, LayerActionsMixin, ServiceActionsMixin, Edit
         ]
         notes = "".join(f"<br><i>{html.escape(note)}</i>" for note in self.project.notes)
         QMessageBox.about(
-            self, tr("Over Slimme Regio Planner"),
-            tr("<b>Slimme Regio Planner {version}</b><br>Scenario's voor fietsverbindingen, mobipunten en "
-               "woningen in Halle-Vilvoorde.<br><br>Coördinaten: Belgische Lambert 72 (EPSG:31370).<br>"
-               "Licentie: GPL-3.0-or-later.", version=__version__)
-            + "<br><br><b>" + html.escape(tr("Gegevens en bronnen")) + "</b><br>"
-            + "<br>".join(lines) + notes + "<br><br>"
-            + tr("Alle bronnen, licenties en bronvermeldingen van de ingebedde regio: {path}",
-                 path=html.escape(str(NOTICE))),
+            self,
+            tr("Over Slimme Regio Planner"),
+            tr(
+                "<b>Slimme Regio Planner {version}</b><br>Scenario's voor fietsverbindingen, mobipunten en "
+                "woningen in Halle-Vilvoorde.<br><br>Coördinaten: Belgische Lambert 72 (EPSG:31370).<br>"
+                "Licentie: GPL-3.0-or-later.",
+                version=__version__,
+            )
+            + "<br><br><b>"
+            + html.escape(tr("Gegevens en bronnen"))
+            + "</b><br>"
+            + "<br>".join(lines)
+            + notes
+            + "<br><br>"
+            + tr(
+                "Alle bronnen, licenties en bronvermeldingen van de ingebedde regio: {path}",
+                path=html.escape(str(NOTICE)),
+            ),
         )
 
     def show_error_log(self) -> None:

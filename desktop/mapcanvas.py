@@ -239,7 +239,9 @@ class MapCanvas(MapInputMixin, QWidget):
         self.update()
         self._refine.start()
 
-    def zoom_to_extent(self, bounds: tuple[float, float, float, float], margin: float = 0.05) -> None:
+    def zoom_to_extent(
+        self, bounds: tuple[float, float, float, float], margin: float = 0.05
+    ) -> None:
         view = fit_extent(bounds, self.width(), self.height(), margin=margin)
         if view is not None:
             self.set_view(view)
@@ -409,8 +411,12 @@ class MapCanvas(MapInputMixin, QWidget):
         render_layers(p, layers, self._graphics, view, size.width(), size.height())
         if self.show_labels:
             base = [ly for ly in layers if ly not in self._themes]
-            symbols = point_symbols([self._graphics_for(ly) for ly in layers if not ly.is_raster],
-                                    view, size.width(), size.height())
+            symbols = point_symbols(
+                [self._graphics_for(ly) for ly in layers if not ly.is_raster],
+                view,
+                size.width(),
+                size.height(),
+            )
             placed = draw_labels(p, base, view, size, self.font(), self._labels, symbols)
             self.drawn_labels = [text for text, _ in placed]
             self.drawn_label_rects = [rect for _, rect in placed]
@@ -471,22 +477,39 @@ class MapCanvas(MapInputMixin, QWidget):
         if not self._selection or self._layers is None:
             return
         layers = {layer.name: layer for layer in self.visible_layers()}
-        paint_selection(p, layers, self._selection, self._selection_graphics,
-                        self._view.transform(self.width(), self.height()))
+        paint_selection(
+            p,
+            layers,
+            self._selection,
+            self._selection_graphics,
+            self._view.transform(self.width(), self.height()),
+        )
 
     def _paint_overlay(self, p: QPainter) -> None:
         paint_overlay(p, self._overlay + self._extra_overlay, self.map_to_pixel, self.font())
 
     def _paint_sketch(self, p: QPainter) -> None:
         if self._sketching():
-            paint_sketch(p, self._sketch, self._hover, self.map_to_pixel, polygon=self._tool == MapTool.POLYGON)
+            paint_sketch(
+                p,
+                self._sketch,
+                self._hover,
+                self.map_to_pixel,
+                polygon=self._tool == MapTool.POLYGON,
+            )
 
     def _paint_decorations(self, p: QPainter) -> None:
-        paint_decorations(p, self.width(), self.height(), self._view.res, self.banner_text, self.font())
+        paint_decorations(
+            p, self.width(), self.height(), self._view.res, self.banner_text, self.font()
+        )
 
     def legend_rows(self) -> list[tuple[str, str | None]]:
         """The on-map legend: (text, colour) rows, colour None for a title."""
-        rasters = [raster_legend(layer) for layer in (self._layers or []) if layer.visible and layer.is_raster]
+        rasters = [
+            raster_legend(layer)
+            for layer in (self._layers or [])
+            if layer.visible and layer.is_raster
+        ]
         rasters = [entry for entry in rasters if entry[1]]
         if not self._legend and not self.theme_caption and not rasters:
             return []

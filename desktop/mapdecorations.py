@@ -137,9 +137,18 @@ def paint_overlay(p: QPainter, items: list[OverlayItem], to_pixel: ToPixel, font
             p.drawPolygon(ring)
             if item.label:
                 # centred under the area, so the label never hides its outline
-                cx = to_pixel(*item.anchor).x() if item.anchor is not None else ring.boundingRect().center().x()
+                cx = (
+                    to_pixel(*item.anchor).x()
+                    if item.anchor is not None
+                    else ring.boundingRect().center().x()
+                )
                 width = p.fontMetrics().horizontalAdvance(item.label)
-                paint_label_box(p, QPointF(cx - width / 2 - 4, ring.boundingRect().bottom() + 5), item.label, font)
+                paint_label_box(
+                    p,
+                    QPointF(cx - width / 2 - 4, ring.boundingRect().bottom() + 5),
+                    item.label,
+                    font,
+                )
         else:
             pen = QPen(QColor("white"), item.width + 2.5)
             pen.setCapStyle(Qt.PenCapStyle.RoundCap)
@@ -203,7 +212,9 @@ def paint_label_box(p: QPainter, at: QPointF, text: str, base_font: QFont) -> No
     p.drawText(QRectF(rect), Qt.AlignmentFlag.AlignCenter, text)
 
 
-def paint_decorations(p: QPainter, w: int, h: int, res: float, banner_text: str, base_font: QFont) -> None:
+def paint_decorations(
+    p: QPainter, w: int, h: int, res: float, banner_text: str, base_font: QFont
+) -> None:
     """Scale bar (bottom left), north arrow (top right) and the banner (top centre)."""
     # scale bar: a round length near 120 px
     length = scale_bar_length(res)
@@ -254,7 +265,9 @@ def paint_decorations(p: QPainter, w: int, h: int, res: float, banner_text: str,
         p.drawText(rect, Qt.AlignmentFlag.AlignCenter, elided)
 
 
-def paint_legend(p: QPainter, w: int, h: int, rows: list[tuple[str, str | None]], base_font: QFont) -> None:
+def paint_legend(
+    p: QPainter, w: int, h: int, rows: list[tuple[str, str | None]], base_font: QFont
+) -> None:
     """The on-map legend box (bottom right): ``rows`` of (text, colour);
     a colour of None makes the row a bold title (red when it starts with ⚠)."""
     if not rows:
@@ -267,8 +280,13 @@ def paint_legend(p: QPainter, w: int, h: int, rows: list[tuple[str, str | None]]
     bold.setBold(True)
     bold_fm = QFontMetrics(bold)
     line = fm.height() + 3
-    width = min(440, max(bold_fm.horizontalAdvance(t) + 20 if c is None else fm.horizontalAdvance(t) + 40
-                         for t, c in rows))
+    width = min(
+        440,
+        max(
+            bold_fm.horizontalAdvance(t) + 20 if c is None else fm.horizontalAdvance(t) + 40
+            for t, c in rows
+        ),
+    )
     height = line * len(rows) + 12
     x0, y0 = w - width - 12, h - height - 12
     p.setPen(QPen(QColor("#cfd8dc"), 1))
@@ -279,8 +297,11 @@ def paint_legend(p: QPainter, w: int, h: int, rows: list[tuple[str, str | None]]
         if color is None:
             p.setFont(bold)
             p.setPen(QColor("#b71c1c" if text.startswith("⚠") else "#263238"))
-            p.drawText(QRectF(x0 + 8, y, width - 14, line), Qt.AlignmentFlag.AlignVCenter,
-                       bold_fm.elidedText(text, Qt.TextElideMode.ElideRight, int(width - 14)))
+            p.drawText(
+                QRectF(x0 + 8, y, width - 14, line),
+                Qt.AlignmentFlag.AlignVCenter,
+                bold_fm.elidedText(text, Qt.TextElideMode.ElideRight, int(width - 14)),
+            )
             p.setFont(font)
         else:
             p.setPen(QPen(QColor(color).darker(125), 1))

@@ -43,27 +43,123 @@ def _spec(*args: Any, **kwargs: Any) -> ActionSpec:
 
 
 MAP_ACTIONS: tuple[ActionSpec, ...] = (
-    _spec("view_back", "&Vorig kaartbeeld", "view_back", "view", "std:SP_ArrowLeft", "Alt+Left", toolbar="tools"),
-    _spec("view_forward", "Volge&nd kaartbeeld", "view_forward", "view", "std:SP_ArrowRight", "Alt+Right", toolbar="tools"),
+    _spec(
+        "view_back",
+        "&Vorig kaartbeeld",
+        "view_back",
+        "view",
+        "std:SP_ArrowLeft",
+        "Alt+Left",
+        toolbar="tools",
+    ),
+    _spec(
+        "view_forward",
+        "Volge&nd kaartbeeld",
+        "view_forward",
+        "view",
+        "std:SP_ArrowRight",
+        "Alt+Right",
+        toolbar="tools",
+    ),
     _spec("bookmark_add", "&Bladwijzer toevoegen…", "add_bookmark", "view", "", "Ctrl+B"),
     _spec("layer_labels", "Labels en &zichtbaarheid…", "edit_labels", "layer", "style", ""),
-    _spec("tool_explain", "Route &uitleggen", "tool_explain", "view", "explain-route", "",
-          "Klik op een woning of een punt: de fietsroute naar het dichtste mobipunt, station en de Brusselse grens",
-          "tools", True, "tools"),
-    _spec("tool_reach", "&Bereik vanaf een punt", "tool_reach", "view", "reach", "",
-          "Klik op een punt: het netwerk binnen 5, 10 en 15 minuten fietsen", "tools", True, "tools"),
-    _spec("tool_measure_line", "Afstand &meten", "tool_measure_line", "view", "measure-line", "",
-          "Klik punten aan; dubbelklik om af te sluiten", "tools", True, "tools"),
-    _spec("tool_measure_area", "Oppervlakte m&eten", "tool_measure_area", "view", "measure-area", "",
-          "Klik de hoekpunten aan; dubbelklik om af te sluiten", "tools", True, "tools"),
-    _spec("tool_select_box", "Selecteren met &rechthoek", "tool_select_box", "layer", "select-box", "",
-          "Trek een rechthoek rond de objecten van de gekozen laag", "tools", True, "tools"),
-    _spec("tool_select_polygon", "Selecteren met &veelhoek", "tool_select_polygon", "layer", "select-polygon", "",
-          "Klik een veelhoek rond de objecten van de gekozen laag; dubbelklik om af te sluiten", "tools", True, "tools"),
-    _spec("select_expression", "Selecteren met &uitdrukking…", "select_by_expression", "layer", "select-expression",
-          "Ctrl+Shift+F", toolbar="tools"),
-    _spec("save_selection", "Selectie opslaan &als…", "save_selection", "layer", "std:SP_DialogSaveButton", ""),
-    _spec("compare_view", "Basis en scenario &naast elkaar…", "show_compare_view", "scenario", "compare", ""),
+    _spec(
+        "tool_explain",
+        "Route &uitleggen",
+        "tool_explain",
+        "view",
+        "explain-route",
+        "",
+        "Klik op een woning of een punt: de fietsroute naar het dichtste mobipunt, station en de Brusselse grens",
+        "tools",
+        True,
+        "tools",
+    ),
+    _spec(
+        "tool_reach",
+        "&Bereik vanaf een punt",
+        "tool_reach",
+        "view",
+        "reach",
+        "",
+        "Klik op een punt: het netwerk binnen 5, 10 en 15 minuten fietsen",
+        "tools",
+        True,
+        "tools",
+    ),
+    _spec(
+        "tool_measure_line",
+        "Afstand &meten",
+        "tool_measure_line",
+        "view",
+        "measure-line",
+        "",
+        "Klik punten aan; dubbelklik om af te sluiten",
+        "tools",
+        True,
+        "tools",
+    ),
+    _spec(
+        "tool_measure_area",
+        "Oppervlakte m&eten",
+        "tool_measure_area",
+        "view",
+        "measure-area",
+        "",
+        "Klik de hoekpunten aan; dubbelklik om af te sluiten",
+        "tools",
+        True,
+        "tools",
+    ),
+    _spec(
+        "tool_select_box",
+        "Selecteren met &rechthoek",
+        "tool_select_box",
+        "layer",
+        "select-box",
+        "",
+        "Trek een rechthoek rond de objecten van de gekozen laag",
+        "tools",
+        True,
+        "tools",
+    ),
+    _spec(
+        "tool_select_polygon",
+        "Selecteren met &veelhoek",
+        "tool_select_polygon",
+        "layer",
+        "select-polygon",
+        "",
+        "Klik een veelhoek rond de objecten van de gekozen laag; dubbelklik om af te sluiten",
+        "tools",
+        True,
+        "tools",
+    ),
+    _spec(
+        "select_expression",
+        "Selecteren met &uitdrukking…",
+        "select_by_expression",
+        "layer",
+        "select-expression",
+        "Ctrl+Shift+F",
+        toolbar="tools",
+    ),
+    _spec(
+        "save_selection",
+        "Selectie opslaan &als…",
+        "save_selection",
+        "layer",
+        "std:SP_DialogSaveButton",
+        "",
+    ),
+    _spec(
+        "compare_view",
+        "Basis en scenario &naast elkaar…",
+        "show_compare_view",
+        "scenario",
+        "compare",
+        "",
+    ),
 )
 
 #: Tool action id -> (canvas tool, purpose).
@@ -80,9 +176,13 @@ _TOOLS: dict[str, tuple[MapTool, str]] = {
 def _tool_message(action_id: str) -> str:
     return {
         "tool_explain": tr("Klik op een woning of een punt om de route uit te leggen."),
-        "tool_reach": tr("Klik op een punt om te zien tot waar u fietst binnen 5, 10 en 15 minuten."),
+        "tool_reach": tr(
+            "Klik op een punt om te zien tot waar u fietst binnen 5, 10 en 15 minuten."
+        ),
         "tool_measure_line": tr("Klik punten aan; dubbelklik of Enter om de afstand te meten."),
-        "tool_measure_area": tr("Klik de hoekpunten aan; dubbelklik of Enter om de oppervlakte te meten."),
+        "tool_measure_area": tr(
+            "Klik de hoekpunten aan; dubbelklik of Enter om de oppervlakte te meten."
+        ),
         "tool_select_box": tr("Trek een rechthoek om objecten van de gekozen laag te selecteren."),
         "tool_select_polygon": tr("Klik een veelhoek; dubbelklik of Enter om te selecteren."),
     }[action_id]
@@ -103,7 +203,9 @@ class MapExtrasMixin(ExplainToolsMixin):
         self.map_actions = extra
         bar = QToolBar(tr("Kaartgereedschap"), self)
         bar.setObjectName("toolbar_tools")
-        self.addToolBarBreak(Qt.ToolBarArea.TopToolBarArea)  # a second row: the first is full at 1600 px
+        self.addToolBarBreak(
+            Qt.ToolBarArea.TopToolBarArea
+        )  # a second row: the first is full at 1600 px
         self.addToolBar(Qt.ToolBarArea.TopToolBarArea, bar)
         self.toolbars["tools"] = bar
         self.search_box = QLineEdit(self)
@@ -125,7 +227,9 @@ class MapExtrasMixin(ExplainToolsMixin):
             if spec.toolbar == "tools":
                 bar.addAction(extra[spec.id])
         self.explain_panel = ExplainPanel(self)
-        self.dock_explain = self._dock("explain", tr("Uitleg"), self.explain_panel, Qt.DockWidgetArea.RightDockWidgetArea)
+        self.dock_explain = self._dock(
+            "explain", tr("Uitleg"), self.explain_panel, Qt.DockWidgetArea.RightDockWidgetArea
+        )
         self.tabifyDockWidget(self.dock_results, self.dock_explain)
         self.dock_scenario.raise_()
         self.view_history = ViewHistory()
@@ -148,7 +252,9 @@ class MapExtrasMixin(ExplainToolsMixin):
 
     def _label_map_extras(self) -> None:
         self.search_box.setPlaceholderText(tr("Zoek straat, adres of plaats…"))
-        self.search_box.setToolTip(tr("Zoek een naam in de geladen lagen (straten uit OpenStreetMap, adressen, plaatsen)"))
+        self.search_box.setToolTip(
+            tr("Zoek een naam in de geladen lagen (straten uit OpenStreetMap, adressen, plaatsen)")
+        )
         self.toolbars["tools"].setWindowTitle(tr("Kaartgereedschap"))
         self.dock_explain.setWindowTitle(tr("Uitleg"))
         self.explain_panel.retranslate()
@@ -230,21 +336,27 @@ class MapExtrasMixin(ExplainToolsMixin):
     def add_bookmark(self, name: str | None = None) -> bool:
         """Keep the current extent under ``name`` (asked when None) in the project."""
         if name is None:
-            text, ok = QInputDialog.getText(self, tr("Bladwijzer toevoegen"), tr("Naam van dit kaartbeeld:"))
+            text, ok = QInputDialog.getText(
+                self, tr("Bladwijzer toevoegen"), tr("Naam van dit kaartbeeld:")
+            )
             if not ok:
                 return False
             name = text
         name = name.strip()
         if not name:
             return False
-        extent = [float(v) for v in self.canvas.view.extent(self.canvas.width(), self.canvas.height())]
+        extent = [
+            float(v) for v in self.canvas.view.extent(self.canvas.width(), self.canvas.height())
+        ]
         marks = [b for b in self.project.settings.bookmarks if b["name"] != name]
         marks.append({"name": name, "extent": extent})
         self.project.settings.bookmarks = marks
         self._layers_dirty = True
         self._update_title()
         self._fill_bookmarks_menu()
-        self.statusBar().showMessage(tr("Bladwijzer '{name}' bewaard in het project.", name=name), 5000)
+        self.statusBar().showMessage(
+            tr("Bladwijzer '{name}' bewaard in het project.", name=name), 5000
+        )
         return True
 
     def goto_bookmark(self, name: str) -> bool:
@@ -255,7 +367,9 @@ class MapExtrasMixin(ExplainToolsMixin):
         return False
 
     def remove_bookmark(self, name: str) -> None:
-        self.project.settings.bookmarks = [b for b in self.project.settings.bookmarks if b["name"] != name]
+        self.project.settings.bookmarks = [
+            b for b in self.project.settings.bookmarks if b["name"] != name
+        ]
         self._layers_dirty = True
         self._update_title()
         self._fill_bookmarks_menu()
@@ -329,13 +443,20 @@ class MapExtrasMixin(ExplainToolsMixin):
         if area:
             ring = shapely.Polygon(pts)
             result = {"area_m2": float(ring.area), "perimeter_m": float(ring.length)}
-            text = tr("Oppervlakte: {ha} ha ({m2} m²), omtrek {km}", ha=fmt_number(ring.area / 10000, "", lang, digits=2),
-                      m2=fmt_number(ring.area, "", lang, digits=0), km=fmt_number(ring.length / 1000, "km", lang, digits=2))
+            text = tr(
+                "Oppervlakte: {ha} ha ({m2} m²), omtrek {km}",
+                ha=fmt_number(ring.area / 10000, "", lang, digits=2),
+                m2=fmt_number(ring.area, "", lang, digits=0),
+                km=fmt_number(ring.length / 1000, "km", lang, digits=2),
+            )
         else:
             line = shapely.LineString(pts)
             result = {"length_m": float(line.length)}
-            text = tr("Afstand: {km} ({m} m, in rechte lijnen)", km=fmt_number(line.length / 1000, "km", lang, digits=2),
-                      m=fmt_number(line.length, "", lang, digits=0))
+            text = tr(
+                "Afstand: {km} ({m} m, in rechte lijnen)",
+                km=fmt_number(line.length / 1000, "km", lang, digits=2),
+                m=fmt_number(line.length, "", lang, digits=0),
+            )
         self.statusBar().showMessage(text)
         return result
 
@@ -343,7 +464,9 @@ class MapExtrasMixin(ExplainToolsMixin):
     def _selection_layer(self) -> Layer | None:
         layer = self.layer_panel.current_layer()
         if layer is None or layer.is_raster:
-            dialogs.show_error(self, SlimmeRegioError(detail=tr("Kies eerst een vectorlaag in de lagenlijst.")))
+            dialogs.show_error(
+                self, SlimmeRegioError(detail=tr("Kies eerst een vectorlaag in de lagenlijst."))
+            )
             return None
         return layer
 
@@ -361,9 +484,13 @@ class MapExtrasMixin(ExplainToolsMixin):
         self.canvas.set_selection(layer.name, positions)
         if self.dock_table.isVisible():
             self.table.select_positions(layer.name, positions)
-        self.statusBar().showMessage(tr("{n} objecten van '{layer}' geselecteerd.", n=len(positions), layer=layer.name))
+        self.statusBar().showMessage(
+            tr("{n} objecten van '{layer}' geselecteerd.", n=len(positions), layer=layer.name)
+        )
 
-    def select_by_expression(self, text: str | None = None, layer: Layer | None = None) -> np.ndarray | None:
+    def select_by_expression(
+        self, text: str | None = None, layer: Layer | None = None
+    ) -> np.ndarray | None:
         """Select the features of the current layer where ``text`` (asked when None) holds."""
         from slimmeregio.layers.expressions import evaluate_expression
 
@@ -371,10 +498,18 @@ class MapExtrasMixin(ExplainToolsMixin):
         if layer is None:
             return None
         if text is None:
-            columns = ", ".join(str(c) for c in layer.frame.columns if c != layer.frame.geometry.name)
+            columns = ", ".join(
+                str(c) for c in layer.frame.columns if c != layer.frame.geometry.name
+            )
             text, ok = QInputDialog.getText(
-                self, tr("Selecteren met uitdrukking"),
-                tr("Uitdrukking voor '{layer}' (kolommen: {columns}):", layer=layer.name, columns=columns))
+                self,
+                tr("Selecteren met uitdrukking"),
+                tr(
+                    "Uitdrukking voor '{layer}' (kolommen: {columns}):",
+                    layer=layer.name,
+                    columns=columns,
+                ),
+            )
             if not ok:
                 return None
         try:
@@ -398,8 +533,12 @@ class MapExtrasMixin(ExplainToolsMixin):
         part = selected_layer(layer, positions) if len(positions) else layer
         if path is None:
             filters = ";;".join(f"{name} (*{suffix})" for suffix, name in LAYER_FORMATS.items())
-            chosen, selected = QFileDialog.getSaveFileName(self, tr("Selectie opslaan als"),
-                                                           str(self._last_dir() / f"{layer.name}.gpkg"), filters)
+            chosen, selected = QFileDialog.getSaveFileName(
+                self,
+                tr("Selectie opslaan als"),
+                str(self._last_dir() / f"{layer.name}.gpkg"),
+                filters,
+            )
             if not chosen:
                 return None
             path = Path(chosen)
@@ -411,7 +550,9 @@ class MapExtrasMixin(ExplainToolsMixin):
         except SlimmeRegioError as exc:
             dialogs.show_error(self, exc)
             return None
-        self.statusBar().showMessage(tr("{n} objecten opgeslagen in {path}.", n=len(part), path=str(out)), 8000)
+        self.statusBar().showMessage(
+            tr("{n} objecten opgeslagen in {path}.", n=len(part), path=str(out)), 8000
+        )
         return out
 
     # ----------------------------------------------------------------- search
@@ -435,7 +576,9 @@ class MapExtrasMixin(ExplainToolsMixin):
 
         hits = search_names(self._search_layers(), text)
         if not hits:
-            self.statusBar().showMessage(tr("'{text}' niet gevonden in de geladen lagen.", text=text), 6000)
+            self.statusBar().showMessage(
+                tr("'{text}' niet gevonden in de geladen lagen.", text=text), 6000
+            )
             return []
         hit = hits[0]
         x0, y0, x1, y1 = hit.bounds
@@ -444,7 +587,9 @@ class MapExtrasMixin(ExplainToolsMixin):
         self.canvas.clear_selection()
         self.canvas.set_selection(hit.layer, list(hit.positions))
         more = tr(" (en {n} andere treffers)", n=len(hits) - 1) if len(hits) > 1 else ""
-        self.statusBar().showMessage(tr("Gevonden: {text} in '{layer}'", text=hit.text, layer=hit.layer) + more, 8000)
+        self.statusBar().showMessage(
+            tr("Gevonden: {text} in '{layer}'", text=hit.text, layer=hit.layer) + more, 8000
+        )
         return hits
 
     # ---------------------------------------------------------- compare views
@@ -455,7 +600,9 @@ class MapExtrasMixin(ExplainToolsMixin):
 
         run = self.last_run
         if run is None or run.comparison is None:
-            dialogs.show_error(self, SlimmeRegioError(detail=tr("Reken eerst een scenario door (F5).")))
+            dialogs.show_error(
+                self, SlimmeRegioError(detail=tr("Reken eerst een scenario door (F5)."))
+            )
             return None
         key = self._theme if self._theme != "none" else "access"
         base_layers = theme_layers(key, run.base_evaluation, None)
@@ -463,10 +610,14 @@ class MapExtrasMixin(ExplainToolsMixin):
             key = "access"
             base_layers = theme_layers(key, run.base_evaluation, None)
         scenario_layers = theme_layers(key, run.evaluation, run.comparison)
-        dialog = CompareViewDialog(self.project.layers, base_layers, scenario_layers,
-                                   titles=(tr("Basis"), run.scenario_name or tr("Scenario")),
-                                   view=self.canvas.view, parent=self)  # type: ignore[arg-type]
+        dialog = CompareViewDialog(
+            self.project.layers,
+            base_layers,
+            scenario_layers,
+            titles=(tr("Basis"), run.scenario_name or tr("Scenario")),
+            view=self.canvas.view,
+            parent=self,
+        )  # type: ignore[arg-type]
         self._last_dialog = dialog
         dialog.show()
         return dialog
-

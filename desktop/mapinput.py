@@ -49,12 +49,16 @@ class MapInputMixin:
         pos = event.position().toPoint()
         if event.button() == Qt.MouseButton.MiddleButton or (
             event.button() == Qt.MouseButton.LeftButton
-            and self._tool in (MapTool.NAVIGATE, MapTool.POINT, MapTool.FEATURE, MapTool.LINE, MapTool.POLYGON)
+            and self._tool
+            in (MapTool.NAVIGATE, MapTool.POINT, MapTool.FEATURE, MapTool.LINE, MapTool.POLYGON)
         ):
             self._drag_start = pos
             self._drag_view = self._view
             self._dragged = False
-        elif event.button() == Qt.MouseButton.LeftButton and self._tool in (MapTool.ZOOM_BOX, MapTool.BOX):
+        elif event.button() == Qt.MouseButton.LeftButton and self._tool in (
+            MapTool.ZOOM_BOX,
+            MapTool.BOX,
+        ):
             self._drag_start = pos
             self._box = QRect(pos, pos)
         elif event.button() == Qt.MouseButton.RightButton and self._sketching():
@@ -165,7 +169,8 @@ class MapInputMixin:
             and event.type() == QEvent.Type.ShortcutOverride
             and self._sketching()
             and self._sketch
-            and event.key() in (Qt.Key.Key_Escape, Qt.Key.Key_Backspace, Qt.Key.Key_Return, Qt.Key.Key_Enter)
+            and event.key()
+            in (Qt.Key.Key_Escape, Qt.Key.Key_Backspace, Qt.Key.Key_Return, Qt.Key.Key_Enter)
         ):
             event.accept()
             return True

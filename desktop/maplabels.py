@@ -64,8 +64,11 @@ def label_anchors(layer: Layer, cache: LabelCache | None = None) -> list[tuple[s
             order = np.argsort(shapely.area(frame.geometry.to_numpy()), kind="stable")
             names = layer.column("name").astype(str).to_numpy()[order]
             pts = shapely.point_on_surface(frame.geometry.to_numpy()[order])
-        elif (layer.role == Role.OTHER and len(frame) <= MAX_PLACE_LABELS
-              and set(frame.geometry.geom_type.unique()) <= {"Point"}):
+        elif (
+            layer.role == Role.OTHER
+            and len(frame) <= MAX_PLACE_LABELS
+            and set(frame.geometry.geom_type.unique()) <= {"Point"}
+        ):
             col = next((c for c in ("naam", "name") if c in frame.columns), None)
             names = frame[col].astype(str).to_numpy() if col else np.empty(0, dtype=object)
             pts = frame.geometry.to_numpy() if col else np.empty(0, dtype=object)
@@ -73,14 +76,19 @@ def label_anchors(layer: Layer, cache: LabelCache | None = None) -> list[tuple[s
             names, pts = np.empty(0, dtype=object), np.empty(0, dtype=object)
         if len(pts):
             xy = shapely.get_coordinates(pts)
-            anchors = [(str(n), float(x), float(y)) for n, (x, y) in zip(names, xy, strict=True)
-                       if n and n != "nan"]
+            anchors = [
+                (str(n), float(x), float(y))
+                for n, (x, y) in zip(names, xy, strict=True)
+                if n and n != "nan"
+            ]
     if cache is not None:
         cache[key] = anchors
     return anchors
 
 
-def field_anchors(layer: Layer, column: str, cache: LabelCache | None = None) -> list[tuple[str, float, float]]:
+def field_anchors(
+    layer: Layer, column: str, cache: LabelCache | None = None
+) -> list[tuple[str, float, float]]:
     """``(text, x, y)`` of the values of ``column``: at points, the middle of
     lines (of a multi-line: of its longest part) and a point inside areas;
     empty values get no label."""
@@ -143,7 +151,9 @@ class Occupancy:
 
     def __init__(self, width: int, height: int) -> None:
         self.width, self.height = width, height
-        self._bitmap = np.zeros((int(height / self.CELL) + 2, int(width / self.CELL) + 2), dtype=bool)
+        self._bitmap = np.zeros(
+            (int(height / self.CELL) + 2, int(width / self.CELL) + 2), dtype=bool
+        )
         self._buckets: dict[tuple[int, int], list[QRectF]] = {}
 
     def add_symbols(self, px: np.ndarray, radius: float) -> None:
@@ -169,11 +179,16 @@ class Occupancy:
 
     def _keys(self, rect: QRectF) -> list[tuple[int, int]]:
         b = self.BUCKET
-        return [(i, j) for i in range(int(rect.left() // b), int(rect.right() // b) + 1)
-                for j in range(int(rect.top() // b), int(rect.bottom() // b) + 1)]
+        return [
+            (i, j)
+            for i in range(int(rect.left() // b), int(rect.right() // b) + 1)
+            for j in range(int(rect.top() // b), int(rect.bottom() // b) + 1)
+        ]
 
     def hits_label(self, rect: QRectF) -> bool:
-        return any(rect.intersects(r) for key in self._keys(rect) for r in self._buckets.get(key, ()))
+        return any(
+            rect.intersects(r) for key in self._keys(rect) for r in self._buckets.get(key, ())
+        )
 
     def inside(self, rect: QRectF) -> bool:
         return QRectF(0, 0, self.width, self.height).contains(rect)
@@ -196,7 +211,9 @@ class _Request:
     placed: dict[str, list[QPointF]] = field(default_factory=dict)
 
 
-def _requests(layers: list[Layer], view: View, base_font: QFont, cache: LabelCache | None) -> list[_Request]:
+def _requests(
+    layers: list[Layer], view: View, base_font: QFont, cache: LabelCache | None
+) -> list[_Request]:
     scale = view.scale_denominator
     ordered: list[tuple[tuple[int, int, int], _Request]] = []
     for i, layer in enumerate(layers):
@@ -211,10 +228,16 @@ def _requests(layers: list[Layer], view: View, base_font: QFont, cache: LabelCac
                 if cache is not None:
                     cache[kind_key] = kind
             anchors, xy = _field_anchors(layer, style.label_field, cache)
-            req = _Request(anchors, font, QColor(style.label_color),
-                           max(0.0, float(style.label_halo)), "point" if kind == "point" else "centre",
-                           offset=max(2.0, style.marker_size) / 2 + 3 if kind == "point" else 0.0,
-                           xy=xy, repeat_px=300.0 if kind == "line" else 0.0)
+            req = _Request(
+                anchors,
+                font,
+                QColor(style.label_color),
+                max(0.0, float(style.label_halo)),
+                "point" if kind == "point" else "centre",
+                offset=max(2.0, style.marker_size) / 2 + 3 if kind == "point" else 0.0,
+                xy=xy,
+                repeat_px=300.0 if kind == "line" else 0.0,
+            )
             ordered.append(((1, -int(style.label_priority), i), req))
         elif not style.label_field:
             municipal = layer.role == Role.MUNICIPALITIES
@@ -261,14 +284,18 @@ def draw_labels(
         if req.xy is not None and len(anchors) > 0:
             # only what is in view, and not more than the frame can afford
             xy = req.xy
-            inside = np.flatnonzero((xy[:, 0] >= x0) & (xy[:, 0] <= x1) & (xy[:, 1] >= y0) & (xy[:, 1] <= y1))
+            inside = np.flatnonzero(
+                (xy[:, 0] >= x0) & (xy[:, 0] <= x1) & (xy[:, 1] >= y0) & (xy[:, 1] <= y1)
+            )
             if len(inside) > MAX_LABELS_PER_LAYER:
                 inside = inside[:: -(-len(inside) // MAX_LABELS_PER_LAYER)]
             anchors = [anchors[i] for i in inside]
         widths = _WIDTHS.setdefault(req.font.key(), {})
         for text, x, y in anchors:
             pt = transform.map(QPointF(x, y))
-            if req.repeat_px and any((pt - q).manhattanLength() < req.repeat_px for q in req.placed.get(text, ())):
+            if req.repeat_px and any(
+                (pt - q).manhattanLength() < req.repeat_px for q in req.placed.get(text, ())
+            ):
                 continue  # a street's name once per stretch of the map, not on every piece
             tw = widths.get(text)
             if tw is None:
@@ -310,8 +337,16 @@ def _sprite(text: str, font: QFont, color: QColor, halo: float) -> tuple[QImage,
     path = QPainterPath()
     path.addText(margin, margin + metrics.ascent(), font, text)
     if halo > 0:
-        q.strokePath(path, QPen(QColor(255, 255, 255, 230), halo * 1.5, Qt.PenStyle.SolidLine,
-                                Qt.PenCapStyle.RoundCap, Qt.PenJoinStyle.RoundJoin))
+        q.strokePath(
+            path,
+            QPen(
+                QColor(255, 255, 255, 230),
+                halo * 1.5,
+                Qt.PenStyle.SolidLine,
+                Qt.PenCapStyle.RoundCap,
+                Qt.PenJoinStyle.RoundJoin,
+            ),
+        )
     q.fillPath(path, color)
     q.end()
     if len(_SPRITES) >= _MAX_SPRITES:
@@ -326,8 +361,14 @@ def _place(req: _Request, room: Occupancy, pt: QPointF, tw: float, lh: float) ->
     if req.placement == "municipality":
         base = QRectF(pt.x() - tw / 2, pt.y() - lh / 2, tw, lh)
         # where the anchor is taken, try just above, below and beside it
-        shifts = sorted(((dx, dy) for dx in (0.0, -tw / 3, tw / 3) for dy in (0.0, -lh, lh, -1.6 * lh, 1.6 * lh)),
-                        key=lambda d: abs(d[0]) + abs(d[1]))
+        shifts = sorted(
+            (
+                (dx, dy)
+                for dx in (0.0, -tw / 3, tw / 3)
+                for dy in (0.0, -lh, lh, -1.6 * lh, 1.6 * lh)
+            ),
+            key=lambda d: abs(d[0]) + abs(d[1]),
+        )
         candidates = [base.translated(dx, dy) for dx, dy in shifts]
     elif req.placement == "place":
         candidates = [QRectF(pt.x() - tw / 2, pt.y() - lh / 2 - 10, tw, lh)]

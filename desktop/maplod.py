@@ -38,12 +38,20 @@ class LayerImage:
     extent: tuple[float, float, float, float]
     antialias: bool
 
-    def covers(self, view: View, extent: tuple[float, float, float, float], antialias: bool) -> bool:
+    def covers(
+        self, view: View, extent: tuple[float, float, float, float], antialias: bool
+    ) -> bool:
         x0, y0, x1, y1 = extent
         cx0, cy0, cx1, cy1 = self.extent
         tol = 1e-9 * max(1.0, abs(view.res))
-        return (abs(self.res - view.res) <= tol and antialias == self.antialias
-                and cx0 <= x0 and cy0 <= y0 and cx1 >= x1 and cy1 >= y1)
+        return (
+            abs(self.res - view.res) <= tol
+            and antialias == self.antialias
+            and cx0 <= x0
+            and cy0 <= y0
+            and cx1 >= x1
+            and cy1 >= y1
+        )
 
 
 def is_heavy(graphics: object) -> bool:

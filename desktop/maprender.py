@@ -61,6 +61,7 @@ _THIN_POINTS = 20000
 _CHUNK = 48
 BACKGROUND = QColor("#e9edf0")
 
+
 def build_path(coords: np.ndarray, starts: np.ndarray, *, close: bool = False) -> QPainterPath:  # noqa: ARG001
     """A QPainterPath from vertices ``coords`` (n, 2) where ``starts`` flags
     the first vertex of each part; built in one go via QDataStream."""
@@ -259,7 +260,9 @@ class LayerGraphics:
                 pen = QPen(cls.color, cls.width)
                 pen.setCosmetic(True)
                 # flat caps: round caps on wide antialiased lines cost 4x the time
-                pen.setCapStyle(Qt.PenCapStyle.FlatCap if cls.width > 1.2 else Qt.PenCapStyle.RoundCap)
+                pen.setCapStyle(
+                    Qt.PenCapStyle.FlatCap if cls.width > 1.2 else Qt.PenCapStyle.RoundCap
+                )
                 pen.setJoinStyle(Qt.PenJoinStyle.RoundJoin)
                 p.setPen(pen)
                 p.setBrush(Qt.BrushStyle.NoBrush)
@@ -363,8 +366,15 @@ def _raster_image(layer: Layer) -> QImage | None:
     hi = hi if hi > lo else lo + 1.0
     edges = np.linspace(lo, hi, len(RASTER_RAMP) + 1)
     _raster_breaks[id(layer.data)] = tuple(float(e) for e in edges)
-    index = np.clip(np.searchsorted(edges[1:-1], np.where(shown, arr, lo), side="right"), 0, len(RASTER_RAMP) - 1)
-    colors = np.array([[QColor(c).blue(), QColor(c).green(), QColor(c).red()] for c in RASTER_RAMP], dtype=np.uint8)
+    index = np.clip(
+        np.searchsorted(edges[1:-1], np.where(shown, arr, lo), side="right"),
+        0,
+        len(RASTER_RAMP) - 1,
+    )
+    colors = np.array(
+        [[QColor(c).blue(), QColor(c).green(), QColor(c).red()] for c in RASTER_RAMP],
+        dtype=np.uint8,
+    )
     rgba = np.zeros(arr.shape + (4,), dtype=np.uint8)
     rgba[..., :3] = colors[index]  # BGRA (little endian ARGB32), opaque or clear
     rgba[..., 3] = np.where(shown, 255, 0)
@@ -383,7 +393,13 @@ def raster_legend(layer: Layer) -> tuple[str, list[tuple[str, str]]]:
     rows = []
     for i, color in enumerate(RASTER_RAMP):
         a, b = edges[i], edges[i + 1]
-        label = (f"≤ {b:,.0f}" if i == 0 else f"> {a:,.0f}" if i == len(RASTER_RAMP) - 1 else f"{a:,.0f} – {b:,.0f}")
+        label = (
+            f"≤ {b:,.0f}"
+            if i == 0
+            else f"> {a:,.0f}"
+            if i == len(RASTER_RAMP) - 1
+            else f"{a:,.0f} – {b:,.0f}"
+        )
         rows.append((label.replace(",", ".") if language() == "nl" else label, color))
     return layer.name, rows
 
@@ -391,7 +407,9 @@ def raster_legend(layer: Layer) -> tuple[str, list[tuple[str, str]]]:
 def legend_entry(layer: Layer) -> tuple[str, list[tuple[str, str]]]:
     """(title, [(class label, colour)]) of the classes that hold features."""
     labels, classes = classify(layer)
-    counts = np.bincount(labels, minlength=len(classes)) if len(labels) else np.zeros(len(classes), int)
+    counts = (
+        np.bincount(labels, minlength=len(classes)) if len(labels) else np.zeros(len(classes), int)
+    )
     order = list(range(1, len(classes))) + [0]
     names = {
         "gain": tr("gewonnen"),
@@ -421,8 +439,13 @@ def _log_not_drawn(layer: Layer, error: Exception) -> None:
         return
     _not_drawn.add(key)
     # an AttributeError is a defect, not a property of the data: keep its traceback
-    _log.warning("layer %r is not drawn: %s: %s", layer.name, type(error).__name__, error,
-                 exc_info=isinstance(error, AttributeError))
+    _log.warning(
+        "layer %r is not drawn: %s: %s",
+        layer.name,
+        type(error).__name__,
+        error,
+        exc_info=isinstance(error, AttributeError),
+    )
 
 
 def render_layers(
@@ -478,7 +501,11 @@ def point_symbols(
         if not key and sum(len(pts) for pts, _ in parts) > limit:
             continue
         for pts, radius in parts:
-            px = np.column_stack(((pts[:, 0] - view.cx) / view.res + width / 2,
-                                  height / 2 - (pts[:, 1] - view.cy) / view.res))
+            px = np.column_stack(
+                (
+                    (pts[:, 0] - view.cx) / view.res + width / 2,
+                    height / 2 - (pts[:, 1] - view.cy) / view.res,
+                )
+            )
             out.append((px, radius))
     return out

@@ -81,7 +81,9 @@ def nearest_feature(layer: Layer, x: float, y: float, tolerance: float) -> int |
     return int(hits[int(np.argmin(dist))])
 
 
-def features_at(layers: list[Layer], x: float, y: float, tolerance: float) -> list[tuple[Layer, int]]:
+def features_at(
+    layers: list[Layer], x: float, y: float, tolerance: float
+) -> list[tuple[Layer, int]]:
     """Features of ``layers`` (bottom first) near (x, y), topmost layer first.
 
     Points and lines are hit within ``tolerance`` map units; polygons when

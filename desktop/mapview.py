@@ -7,7 +7,16 @@ from dataclasses import dataclass
 
 from PyQt6.QtGui import QTransform
 
-__all__ = ["DPI", "MAX_RES", "MIN_RES", "View", "ViewHistory", "fit_extent", "scale_bar_length", "zoom_about"]
+__all__ = [
+    "DPI",
+    "MAX_RES",
+    "MIN_RES",
+    "View",
+    "ViewHistory",
+    "fit_extent",
+    "scale_bar_length",
+    "zoom_about",
+]
 
 #: Metres per inch and screen dots per inch -> scale denominator.
 M_PER_INCH = 0.0254
@@ -118,4 +127,6 @@ class ViewHistory:
 
 def _same(a: View, b: View) -> bool:
     """Views that differ by less than a pixel and 0.1 % of the scale count as one."""
-    return abs(a.res - b.res) <= 1e-3 * a.res and abs(a.cx - b.cx) < a.res and abs(a.cy - b.cy) < a.res
+    return (
+        abs(a.res - b.res) <= 1e-3 * a.res and abs(a.cx - b.cx) < a.res and abs(a.cy - b.cy) < a.res
+    )

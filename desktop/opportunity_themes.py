@@ -58,8 +58,14 @@ def _access(evaluation: Any, kind: str, title: str) -> list[Layer]:
     breaks = _breaks(frame[column].to_numpy(dtype=float))
     if not breaks:
         return []
-    style = Style(kind="graduated", column=column, breaks=breaks, colors=list(_ACCESS_GREENS[-len(breaks):]),
-                  color=UNREACHABLE_COLOR, marker_size=3.0)
+    style = Style(
+        kind="graduated",
+        column=column,
+        breaks=breaks,
+        colors=list(_ACCESS_GREENS[-len(breaks) :]),
+        color=UNREACHABLE_COLOR,
+        marker_size=3.0,
+    )
     return [_layer(title.format(m=f"{mid:g}"), frame, style)]
 
 
@@ -80,14 +86,25 @@ def opportunity_theme_layers(key: str, evaluation: Any) -> list[Layer] | None:
     breaks = _breaks(flows["flow_bike_commuters"].to_numpy(dtype=float))
     if not breaks:
         return []
-    style = Style(kind="graduated", column="flow_bike_commuters", breaks=breaks,
-                  colors=list(FLOW_COLORS[-len(breaks):]), color=FLOW_COLORS[0], line_width=2.2)
+    style = Style(
+        kind="graduated",
+        column="flow_bike_commuters",
+        breaks=breaks,
+        colors=list(FLOW_COLORS[-len(breaks) :]),
+        color=FLOW_COLORS[0],
+        line_width=2.2,
+    )
     out = [_layer(tr("Potentiële fietspendelaars (Go Dutch)"), flows, style)]
     outcome = getattr(evaluation, "opportunities", None)
     workplaces = getattr(outcome, "workplaces", None)
     if workplaces is not None and len(workplaces):
-        out.append(_layer(tr("Werkplaatsen"), workplaces, Style(
-            kind="single", color="#ffffff", edge_color=FLOW_COLORS[-1], marker_size=7.0)))
+        out.append(
+            _layer(
+                tr("Werkplaatsen"),
+                workplaces,
+                Style(kind="single", color="#ffffff", edge_color=FLOW_COLORS[-1], marker_size=7.0),
+            )
+        )
     return out
 
 

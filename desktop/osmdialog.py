@@ -41,7 +41,9 @@ def osm_job(
 
     def job(progress: Any = None, cancel: Any = None) -> Any:
         if bbox is not None:
-            return import_osm(path, bbox=bbox, bbox_crs="EPSG:31370", progress=progress, cancel=cancel)
+            return import_osm(
+                path, bbox=bbox, bbox_crs="EPSG:31370", progress=progress, cancel=cancel
+            )
         clip = region_clip(layers or [], buffer_m=buffer_m)
         # the clip is buffered already: no second buffer in the import
         return import_osm(path, clip=clip, buffer_m=0.0, progress=progress, cancel=cancel)
@@ -54,9 +56,12 @@ def report_text(result: Any, lang: str = "nl") -> str:
     report = result.report
     km = sum(report.km_per_class.values())
     ways = sum(report.ways_per_class.values())
-    head = tr("{ways} fietsbare wegen, {km} km, gelezen in {s} s.",
-              ways=fmt_number(ways, lang=lang, digits=0), km=fmt_number(km, lang=lang, digits=1),
-              s=fmt_number(report.seconds, lang=lang, digits=1))
+    head = tr(
+        "{ways} fietsbare wegen, {km} km, gelezen in {s} s.",
+        ways=fmt_number(ways, lang=lang, digits=0),
+        km=fmt_number(km, lang=lang, digits=1),
+        s=fmt_number(report.seconds, lang=lang, digits=1),
+    )
     lines = [head, ""]
     lines += report.lines(lang)
     if report.outside_clip:
@@ -73,24 +78,40 @@ class OsmImportDialog(ImportDialog):
 
     def __init__(self, window: Any, parent: QWidget | None = None) -> None:
         super().__init__(
-            window, parent, key="osm", title=tr("OpenStreetMap importeren"), size=(620, 560),
+            window,
+            parent,
+            key="osm",
+            title=tr("OpenStreetMap importeren"),
+            size=(620, 560),
             intro=tr(
                 "Leest een OpenStreetMap-uittreksel (.osm.pbf of .osm, bv. van Geofabrik) en maakt er een "
-                "fietsnetwerk en lagen met stations, bushubs, deelfietsen, deelauto's en fietsenstallingen van."),
-            path_hint=tr("Kies een .osm.pbf- of .osm-bestand"), browse_title=tr("OpenStreetMap-bestand kiezen"),
-            file_filter=tr(OSM_FILE_FILTER), missing_file=tr("Kies eerst een OpenStreetMap-bestand."),
+                "fietsnetwerk en lagen met stations, bushubs, deelfietsen, deelauto's en fietsenstallingen van."
+            ),
+            path_hint=tr("Kies een .osm.pbf- of .osm-bestand"),
+            browse_title=tr("OpenStreetMap-bestand kiezen"),
+            file_filter=tr(OSM_FILE_FILTER),
+            missing_file=tr("Kies eerst een OpenStreetMap-bestand."),
             done=tr("Import klaar. Controleer het verslag en voeg de lagen toe."),
-            add_text=tr("Lagen toevoegen…"), make_job=self._job, report=report_text)
+            add_text=tr("Lagen toevoegen…"),
+            make_job=self._job,
+            report=report_text,
+        )
         project_layers = list(window.project.layers)
         self.has_municipalities = any(
-            (la.role == Role.MUNICIPALITIES or "Polygon" in la.geometry_type) and not la.is_raster and len(la)
+            (la.role == Role.MUNICIPALITIES or "Polygon" in la.geometry_type)
+            and not la.is_raster
+            and len(la)
             for la in project_layers
         )
         self.existing_networks = [la.name for la in project_layers if la.role == Role.BIKE_NETWORK]
 
         area, self.clip_view = self.area_box(
-            tr("Huidige kaartbeeld"), has_municipalities=self.has_municipalities, buffer_max=20_000,
-            buffer_m=2000, buffer_tip=tr("De rand houdt grensoverschrijdende verbindingen in het netwerk."))
+            tr("Huidige kaartbeeld"),
+            has_municipalities=self.has_municipalities,
+            buffer_max=20_000,
+            buffer_m=2000,
+            buffer_tip=tr("De rand houdt grensoverschrijdende verbindingen in het netwerk."),
+        )
         if not self.has_municipalities:
             self.clip_munis.setToolTip(tr("Het project heeft geen gemeenten."))
 
@@ -101,9 +122,12 @@ class OsmImportDialog(ImportDialog):
         self.use_network_note.setStyleSheet("color: #52606d; margin-left: 22px;")
         if self.existing_networks:
             self.use_network.setText(tr("Het OSM-fietsnetwerk gebruiken voor de analyses"))
-            self.use_network_note.setText(tr(
-                "Het huidige fietsnetwerk '{name}' wordt dan verborgen en krijgt de rol 'andere'.",
-                name=", ".join(self.existing_networks)))
+            self.use_network_note.setText(
+                tr(
+                    "Het huidige fietsnetwerk '{name}' wordt dan verborgen en krijgt de rol 'andere'.",
+                    name=", ".join(self.existing_networks),
+                )
+            )
             illustrative = any(window.project.layers[n].note for n in self.existing_networks)
             self.use_network.setChecked(illustrative)
         else:
@@ -122,7 +146,9 @@ class OsmImportDialog(ImportDialog):
             canvas = self.window_.canvas
             bbox = tuple(float(v) for v in canvas.view.extent(canvas.width(), canvas.height()))
             return osm_job(path, bbox=bbox)  # type: ignore[arg-type]
-        return osm_job(path, layers=list(self.window_.project.layers), buffer_m=float(self.buffer.value()))
+        return osm_job(
+            path, layers=list(self.window_.project.layers), buffer_m=float(self.buffer.value())
+        )
 
     def add_layers(self) -> list[Layer]:
         """Close and let the planner confirm the layers; returns those added."""

@@ -28,7 +28,6 @@ PROJECT_SUFFIX = ".srp"
 _PROJECT_SUFFIXES = {".srp", ".gpkg"}
 
 
-
 class ProjectFilesMixin:
     """Opening and saving projects, and the recovery copy. Mixed into :class:`MainWindow`."""
 
@@ -54,8 +53,12 @@ class ProjectFilesMixin:
     def open_project_dialog(self) -> None:
         if not self._confirm_discard():
             return
-        path, _ = QFileDialog.getOpenFileName(self, tr("Project openen"), str(self._last_dir()),
-                                              tr(PROJECT_FILE_FILTER) + tr("Alle bestanden (*)"))
+        path, _ = QFileDialog.getOpenFileName(
+            self,
+            tr("Project openen"),
+            str(self._last_dir()),
+            tr(PROJECT_FILE_FILTER) + tr("Alle bestanden (*)"),
+        )
         if path:
             self.open_project(path)
 
@@ -81,7 +84,9 @@ class ProjectFilesMixin:
 
     def save_project_as(self) -> bool:
         start = str(self.project.path or (self._last_dir() / "project.srp"))
-        path, _ = QFileDialog.getSaveFileName(self, tr("Project opslaan als"), start, tr(PROJECT_FILE_FILTER))
+        path, _ = QFileDialog.getSaveFileName(
+            self, tr("Project opslaan als"), start, tr(PROJECT_FILE_FILTER)
+        )
         if not path:
             return False
         if Path(path).suffix.lower() not in _PROJECT_SUFFIXES:
@@ -96,8 +101,13 @@ class ProjectFilesMixin:
         try:
             save_project(self.project, path)
         except OSError as exc:  # SaveError is one too
-            error = exc if isinstance(exc, SlimmeRegioError) else SaveError(
-                path=path, reason=os_reason(exc), detail=f"{type(exc).__name__}: {exc}")
+            error = (
+                exc
+                if isinstance(exc, SlimmeRegioError)
+                else SaveError(
+                    path=path, reason=os_reason(exc), detail=f"{type(exc).__name__}: {exc}"
+                )
+            )
             dialogs.show_error(self, error, title=tr("Opslaan mislukt"))
             return False
         except SlimmeRegioError as exc:
@@ -138,10 +148,15 @@ class ProjectFilesMixin:
         """Ask to save unsaved changes; False when the user cancels."""
         if not self.is_dirty:
             return True
-        box = QMessageBox(QMessageBox.Icon.Question, tr("Niet-opgeslagen wijzigingen"),
-                          tr("Het project heeft wijzigingen die niet zijn opgeslagen. Nu opslaan?"),
-                          QMessageBox.StandardButton.Save | QMessageBox.StandardButton.Discard
-                          | QMessageBox.StandardButton.Cancel, self)
+        box = QMessageBox(
+            QMessageBox.Icon.Question,
+            tr("Niet-opgeslagen wijzigingen"),
+            tr("Het project heeft wijzigingen die niet zijn opgeslagen. Nu opslaan?"),
+            QMessageBox.StandardButton.Save
+            | QMessageBox.StandardButton.Discard
+            | QMessageBox.StandardButton.Cancel,
+            self,
+        )
         box.button(QMessageBox.StandardButton.Save).setText(tr("Opslaan"))
         box.button(QMessageBox.StandardButton.Discard).setText(tr("Niet opslaan"))
         box.button(QMessageBox.StandardButton.Cancel).setText(tr("Annuleren"))
@@ -211,9 +226,12 @@ class ProjectFilesMixin:
 
         from slimmeregio.layers.model import LayerList
 
-        return Project(layers=LayerList(list(self.project.layers)),
-                       settings=dc_replace(self.project.settings),
-                       scenarios=self.store.to_data(), path=self.project.path)
+        return Project(
+            layers=LayerList(list(self.project.layers)),
+            settings=dc_replace(self.project.settings),
+            scenarios=self.store.to_data(),
+            path=self.project.path,
+        )
 
     def autosave(self) -> Job | None:
         """Write the recovery copy in the worker (at the interval and before a
@@ -239,7 +257,9 @@ class ProjectFilesMixin:
             _log.warning("recovery copy failed: %s", error)
             self.statusBar().showMessage(tr("Herstelkopie kon niet worden geschreven."), 5000)
 
-        self._autosave_job = self.runner.start(tr("Herstelkopie"), job, on_result=done, on_error=failed)
+        self._autosave_job = self.runner.start(
+            tr("Herstelkopie"), job, on_result=done, on_error=failed
+        )
         self._autosave_job.finished.connect(lambda: setattr(self, "_autosave_job", None))
         return self._autosave_job
 
@@ -267,9 +287,16 @@ class ProjectFilesMixin:
             return False
         path = found[0]
         stamp = datetime.fromtimestamp(path.stat().st_mtime).strftime("%d-%m-%Y %H:%M")
-        box = QMessageBox(QMessageBox.Icon.Question, tr("Werk herstellen"),
-                          tr("Er is niet-opgeslagen werk van {stamp} gevonden. Wilt u het herstellen?", stamp=stamp),
-                          QMessageBox.StandardButton.Yes | QMessageBox.StandardButton.No, self)
+        box = QMessageBox(
+            QMessageBox.Icon.Question,
+            tr("Werk herstellen"),
+            tr(
+                "Er is niet-opgeslagen werk van {stamp} gevonden. Wilt u het herstellen?",
+                stamp=stamp,
+            ),
+            QMessageBox.StandardButton.Yes | QMessageBox.StandardButton.No,
+            self,
+        )
         box.button(QMessageBox.StandardButton.Yes).setText(tr("Herstellen"))
         box.button(QMessageBox.StandardButton.No).setText(tr("Verwijderen"))
         self._last_dialog = box
@@ -286,5 +313,7 @@ class ProjectFilesMixin:
         self._layers_dirty = True
         self.store.dirty = True
         self._update_title()
-        self.statusBar().showMessage(tr("Werk hersteld. Sla het project op om het te bewaren."), 8000)
+        self.statusBar().showMessage(
+            tr("Werk hersteld. Sla het project op om het te bewaren."), 8000
+        )
         return True

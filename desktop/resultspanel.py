@@ -32,7 +32,14 @@ from slimmeregio.layers.numbers import fmt_delta, fmt_difference, fmt_number
 from slimmeregio.scenarios.results import indicator_label, indicator_unit
 
 __all__ = [
-    "FrameModel", "KeyFigureCard", "ResultsPanel", "fmt", "frame_table", "higher_is_better", "key_indicators", "note_texts",
+    "FrameModel",
+    "KeyFigureCard",
+    "ResultsPanel",
+    "fmt",
+    "frame_table",
+    "higher_is_better",
+    "key_indicators",
+    "note_texts",
     "reference_text",
 ]
 
@@ -77,9 +84,15 @@ def frame_table(parent: QWidget, name: str) -> tuple[FrameModel, QTableView]:
 class FrameModel(QAbstractTableModel):
     """A read-only table over a small DataFrame (tens to thousands of rows)."""
 
-    def __init__(self, frame: pd.DataFrame | None = None, parent: Any = None, *,
-                 headers: dict[str, str] | None = None, units: dict[str, str] | None = None,
-                 signed: set[str] | None = None) -> None:
+    def __init__(
+        self,
+        frame: pd.DataFrame | None = None,
+        parent: Any = None,
+        *,
+        headers: dict[str, str] | None = None,
+        units: dict[str, str] | None = None,
+        signed: set[str] | None = None,
+    ) -> None:
         super().__init__(parent)
         self.row_units: list[str] | None = None
         #: Rows (or, with ``lower_is_better``, all rows) where a decrease is good.
@@ -89,10 +102,21 @@ class FrameModel(QAbstractTableModel):
         self._headers: dict[str, str] = {}
         self._units: dict[str, str] = {}
         self._signed: set[str] = set()
-        self.set_frame(frame if frame is not None else pd.DataFrame(), headers=headers, units=units, signed=signed)
+        self.set_frame(
+            frame if frame is not None else pd.DataFrame(),
+            headers=headers,
+            units=units,
+            signed=signed,
+        )
 
-    def set_frame(self, frame: pd.DataFrame, *, headers: dict[str, str] | None = None,
-                  units: dict[str, str] | None = None, signed: set[str] | None = None) -> None:
+    def set_frame(
+        self,
+        frame: pd.DataFrame,
+        *,
+        headers: dict[str, str] | None = None,
+        units: dict[str, str] | None = None,
+        signed: set[str] | None = None,
+    ) -> None:
         self.beginResetModel()
         self._frame = frame.reset_index(drop=True)
         self._headers = headers or {}
@@ -115,21 +139,36 @@ class FrameModel(QAbstractTableModel):
             return None
         col = self._frame.columns[index.column()]
         value = self._frame.iat[index.row(), index.column()]
-        numeric = isinstance(value, int | float | np.integer | np.floating) and not isinstance(value, bool)
+        numeric = isinstance(value, int | float | np.integer | np.floating) and not isinstance(
+            value, bool
+        )
         if role == Qt.ItemDataRole.DisplayRole:
             if numeric:
                 unit = self._units.get(col, "")
-                if self.row_units is not None and col in self._units and index.row() < len(self.row_units):
+                if (
+                    self.row_units is not None
+                    and col in self._units
+                    and index.row() < len(self.row_units)
+                ):
                     unit = self.row_units[index.row()]
                 return fmt(value, unit, signed=col in self._signed)
-            return "" if value is None or (isinstance(value, float) and math.isnan(value)) else str(value)
+            return (
+                ""
+                if value is None or (isinstance(value, float) and math.isnan(value))
+                else str(value)
+            )
         if role == Qt.ItemDataRole.UserRole:
             return value
         if role == Qt.ItemDataRole.ToolTipRole and not numeric:
             return None if value is None else str(value)
         if role == Qt.ItemDataRole.TextAlignmentRole and numeric:
             return int(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
-        if role == Qt.ItemDataRole.ForegroundRole and col in self._signed and numeric and math.isfinite(float(value)):
+        if (
+            role == Qt.ItemDataRole.ForegroundRole
+            and col in self._signed
+            and numeric
+            and math.isfinite(float(value))
+        ):
             from PyQt6.QtGui import QColor
 
             good = float(value) > 1e-12
@@ -139,7 +178,9 @@ class FrameModel(QAbstractTableModel):
                 return QColor("#1b7a4a") if good else QColor("#b23c17")
         return None
 
-    def headerData(self, section: int, orientation: Qt.Orientation, role: int = Qt.ItemDataRole.DisplayRole) -> Any:  # noqa: N802
+    def headerData(
+        self, section: int, orientation: Qt.Orientation, role: int = Qt.ItemDataRole.DisplayRole
+    ) -> Any:  # noqa: N802
         if role != Qt.ItemDataRole.DisplayRole:
             return None
         if orientation == Qt.Orientation.Horizontal and section < len(self._frame.columns):
@@ -152,8 +193,10 @@ class FrameModel(QAbstractTableModel):
             return
         self.layoutAboutToBeChanged.emit()
         self._frame = self._frame.sort_values(
-            self._frame.columns[column], ascending=order == Qt.SortOrder.AscendingOrder,
-            kind="stable", na_position="last",
+            self._frame.columns[column],
+            ascending=order == Qt.SortOrder.AscendingOrder,
+            kind="stable",
+            na_position="last",
         ).reset_index(drop=True)
         self.layoutChanged.emit()
 
@@ -184,8 +227,15 @@ class KeyFigureCard(QFrame):
         layout.addWidget(self.delta)
         self.key = ""
 
-    def show_value(self, key: str, value: float, delta: float | None, *, better_when_higher: bool = True,
-                   reference: str = "") -> None:
+    def show_value(
+        self,
+        key: str,
+        value: float,
+        delta: float | None,
+        *,
+        better_when_higher: bool = True,
+        reference: str = "",
+    ) -> None:
         """Show ``value`` and its change against ``reference`` (a scenario's
         name; empty = the base)."""
         self.key = key
@@ -211,7 +261,9 @@ class KeyFigureCard(QFrame):
         good = (delta > 0) == better_when_higher
         arrow = "▲" if delta > 0 else "▼"
         self.delta.setText(f"{arrow} {change} {against}")
-        self.delta.setStyleSheet("color: #1b7a4a; font-weight: 600;" if good else "color: #b23c17; font-weight: 600;")
+        self.delta.setStyleSheet(
+            "color: #1b7a4a; font-weight: 600;" if good else "color: #b23c17; font-weight: 600;"
+        )
 
 
 def reference_text(reference: str = "") -> str:
@@ -260,7 +312,9 @@ class ResultsPanel(QWidget):
             "QFrame#staleBanner { background: #fdecea; border: 1px solid #e57373; border-radius: 4px; }"
             "QLabel { color: #8e1b10; font-weight: 600; }"
         )
-        self.stale_label = QLabel(tr("Resultaten horen bij een eerdere toestand — opnieuw doorrekenen"), self.stale_banner)
+        self.stale_label = QLabel(
+            tr("Resultaten horen bij een eerdere toestand — opnieuw doorrekenen"), self.stale_banner
+        )
         self.stale_label.setObjectName("staleLabel")
         self.stale_label.setWordWrap(True)
         self.stale_reason = QLabel(self.stale_banner)
@@ -301,7 +355,9 @@ class ResultsPanel(QWidget):
         self.theme.setObjectName("themeCombo")
         for key in THEME_KEYS:
             self.theme.addItem(theme_label(key), key)
-        self.theme.currentIndexChanged.connect(lambda _i: self.themeChanged.emit(self.theme.currentData()))
+        self.theme.currentIndexChanged.connect(
+            lambda _i: self.themeChanged.emit(self.theme.currentData())
+        )
         theme_row = QHBoxLayout()
         theme_row.addWidget(QLabel(tr("Kaartthema:")))
         theme_row.addWidget(self.theme, 1)
@@ -340,7 +396,9 @@ class ResultsPanel(QWidget):
         layout.addWidget(self.tabs, 1)
 
     # showing results
-    def show_results(self, evaluation: Any, comparison: Any = None, *, reference: str = "", name: str = "") -> None:
+    def show_results(
+        self, evaluation: Any, comparison: Any = None, *, reference: str = "", name: str = ""
+    ) -> None:
         """Show a run; deltas are against ``reference`` (a scenario's name,
         empty = the base), and every delta on screen names it."""
         self.evaluation = evaluation
@@ -348,7 +406,11 @@ class ResultsPanel(QWidget):
         self.reference = reference
         name = name or (evaluation.name if evaluation.scenario is not None else tr("basis"))
         secs = evaluation.timings.get("total") if evaluation.timings else None
-        took = tr(" · doorgerekend in {s} s", s=fmt(secs, "min").split()[0]) if secs is not None else ""
+        took = (
+            tr(" · doorgerekend in {s} s", s=fmt(secs, "min").split()[0])
+            if secs is not None
+            else ""
+        )
         against = f" ({reference_text(reference)})" if comparison is not None else ""
         self.title.setText(tr("Resultaten: {name}", name=name) + against + took)
         notes = note_texts(evaluation, language())
@@ -357,10 +419,15 @@ class ResultsPanel(QWidget):
         keys = [k for k in key_indicators(evaluation.parameters) if k in evaluation.region]
         for card, key in zip(self.cards, keys, strict=False):
             delta = comparison.delta(key) if comparison is not None else None
-            card.show_value(key, evaluation.region[key], delta, better_when_higher=higher_is_better(key),
-                            reference=reference)
+            card.show_value(
+                key,
+                evaluation.region[key],
+                delta,
+                better_when_higher=higher_is_better(key),
+                reference=reference,
+            )
             card.setVisible(True)
-        for card in self.cards[len(keys):]:
+        for card in self.cards[len(keys) :]:
             card.setVisible(False)
         self.indicator.blockSignals(True)
         current = self.indicator.currentData()
@@ -369,7 +436,11 @@ class ResultsPanel(QWidget):
             if key in ("nis", "name") or indicator_unit(key) == "":
                 continue
             self.indicator.addItem(indicator_label(key, language()), key)
-        idx = self.indicator.findData(current) if current else self.indicator.findData(keys[0] if keys else None)
+        idx = (
+            self.indicator.findData(current)
+            if current
+            else self.indicator.findData(keys[0] if keys else None)
+        )
         self.indicator.setCurrentIndex(max(idx, 0))
         self.indicator.blockSignals(False)
         self._refresh_table_and_bars()
@@ -419,13 +490,23 @@ class ResultsPanel(QWidget):
         frame = self._municipality_frame()
         key = self.indicator.currentData() or ""
         unit = indicator_unit(key)
-        base_header = tr("Basis") if not self.reference else tr("Referentie: {name}", name=self.reference)
-        headers = {"name": tr("Gemeente"), "nis": tr("NIS"), "base": base_header,
-                   "scenario": tr("Scenario") if self.comparison is not None else tr("Waarde"),
-                   "delta": tr("Verschil") + f"\n({reference_text(self.reference)})"}
+        base_header = (
+            tr("Basis") if not self.reference else tr("Referentie: {name}", name=self.reference)
+        )
+        headers = {
+            "name": tr("Gemeente"),
+            "nis": tr("NIS"),
+            "base": base_header,
+            "scenario": tr("Scenario") if self.comparison is not None else tr("Waarde"),
+            "delta": tr("Verschil") + f"\n({reference_text(self.reference)})",
+        }
         self.table_model.lower_is_better = not higher_is_better(key)
-        self.table_model.set_frame(frame, headers=headers, units={c: unit for c in ("base", "scenario", "delta")},
-                                   signed={"delta"})
+        self.table_model.set_frame(
+            frame,
+            headers=headers,
+            units={c: unit for c in ("base", "scenario", "delta")},
+            signed={"delta"},
+        )
         self.table.resizeColumnsToContents()
         header = self.table.horizontalHeader()
         # municipality names in full; the change column takes what is left
@@ -446,13 +527,34 @@ class ResultsPanel(QWidget):
             return
         if self.comparison is not None:
             c = self.comparison.curve
-            ax.plot(c["minutes"], c["base_mobipunt"], color="#9e9e9e", lw=2, label=self.reference or tr("basis"))
+            ax.plot(
+                c["minutes"],
+                c["base_mobipunt"],
+                color="#9e9e9e",
+                lw=2,
+                label=self.reference or tr("basis"),
+            )
             ax.plot(c["minutes"], c["scenario_mobipunt"], color="#1976d2", lw=2.2, label=ev.name)
-            ax.fill_between(c["minutes"], c["base_mobipunt"], c["scenario_mobipunt"], color="#1976d2", alpha=0.15)
+            ax.fill_between(
+                c["minutes"],
+                c["base_mobipunt"],
+                c["scenario_mobipunt"],
+                color="#1976d2",
+                alpha=0.15,
+            )
         else:
             c = ev.coverage_curve
-            ax.plot(c["minutes"], c["share_mobipunt"], color="#1976d2", lw=2.2, label=tr("mobipunt"))
-            ax.plot(c["minutes"], c["share_station"], color="#212121", lw=1.6, ls="--", label=tr("station"))
+            ax.plot(
+                c["minutes"], c["share_mobipunt"], color="#1976d2", lw=2.2, label=tr("mobipunt")
+            )
+            ax.plot(
+                c["minutes"],
+                c["share_station"],
+                color="#212121",
+                lw=1.6,
+                ls="--",
+                label=tr("station"),
+            )
         for t in ev.parameters.bike_thresholds_min:
             ax.axvline(t, color="#cfd8dc", lw=0.8, zorder=0)
         ax.set_xlabel(tr("fietstijd (min)"))
@@ -475,7 +577,9 @@ class ResultsPanel(QWidget):
         col = "delta" if self.comparison is not None else "scenario"
         data = frame.sort_values(col, ascending=True, na_position="first")
         values = data[col].fillna(0).to_numpy(dtype=float)
-        colors = ["#1b9e77" if v > 0 else "#d95f02" for v in values] if col == "delta" else "#1976d2"
+        colors = (
+            ["#1b9e77" if v > 0 else "#d95f02" for v in values] if col == "delta" else "#1976d2"
+        )
         ax.barh(data["name"].astype(str), values, color=colors, height=0.7)
         ax.tick_params(axis="y", labelsize=6.5)
         ax.tick_params(axis="x", labelsize=8)

@@ -25,7 +25,9 @@ class RunControlMixin:
         callbacks.setdefault("on_error", lambda e: dialogs.show_error(self, e))
         job = self.runner.start(name, fn, **callbacks)
         self._extra_jobs.append(job)
-        job.finished.connect(lambda: self._extra_jobs.remove(job) if job in self._extra_jobs else None)
+        job.finished.connect(
+            lambda: self._extra_jobs.remove(job) if job in self._extra_jobs else None
+        )
         return job
 
     def run_scenario(self) -> Job | None:
@@ -47,7 +49,9 @@ class RunControlMixin:
         self.actions_by_id["run"].setEnabled(False)
 
         def job(progress: Any = None, cancel: Any = None) -> RunResult:
-            return run_analysis(project, scenario, base, identity=identity, progress=progress, cancel=cancel)
+            return run_analysis(
+                project, scenario, base, identity=identity, progress=progress, cancel=cancel
+            )
 
         def done(result: RunResult) -> None:
             self.bases.put(result.base, version)
@@ -61,8 +65,14 @@ class RunControlMixin:
             self.scenario_panel.set_running(False, "")
             dialogs.show_error(self, error)
 
-        self._run_job = self.runner.start(tr("Doorrekenen"), job, on_result=done, on_error=failed,
-                                          on_progress=self.scenario_panel.set_progress, on_cancelled=cancelled)
+        self._run_job = self.runner.start(
+            tr("Doorrekenen"),
+            job,
+            on_result=done,
+            on_error=failed,
+            on_progress=self.scenario_panel.set_progress,
+            on_cancelled=cancelled,
+        )
         self._run_job.finished.connect(self._run_finished)
         return self._run_job
 
@@ -82,13 +92,20 @@ class RunControlMixin:
         self.remember_run(result)
         ev = result.evaluation
         secs = ev.timings.get("total") if ev.timings else None
-        message = tr("Doorgerekend.") if secs is None else tr("Doorgerekend in {s} s.", s=fmt(secs, "min").split()[0])
+        message = (
+            tr("Doorgerekend.")
+            if secs is None
+            else tr("Doorgerekend in {s} s.", s=fmt(secs, "min").split()[0])
+        )
         self.scenario_panel.set_running(False, message)
-        self.results_panel.show_results(ev, result.comparison, reference=result.reference,
-                                        name=result.scenario_name)
+        self.results_panel.show_results(
+            ev, result.comparison, reference=result.reference, name=result.scenario_name
+        )
         self.dock_results.raise_()
         if self.results_panel.theme.currentData() == "none":
-            index = self.results_panel.theme.findData("change" if result.comparison is not None else "access")
+            index = self.results_panel.theme.findData(
+                "change" if result.comparison is not None else "access"
+            )
             self.results_panel.theme.setCurrentIndex(index)
         else:
             self.set_theme(self.results_panel.theme.currentData())
@@ -146,12 +163,18 @@ class RunControlMixin:
         reason = ""
         if stale and run.identity is not None:
             now = self.current_identity(run.extra.get("sources"))
-            phrases = run.identity.changes(now, language()) if now is not None else [tr("scenario verwijderd")]
+            phrases = (
+                run.identity.changes(now, language())
+                if now is not None
+                else [tr("scenario verwijderd")]
+            )
             reason = tr("Gewijzigd sinds de doorrekening: {what}.", what=", ".join(phrases))
         if stale != self.results_panel.stale or reason != self.results_panel.stale_reason.text():
             self.results_panel.set_stale(stale, reason)
             if stale and self._run_job is None:  # "Doorgerekend in 3 s" no longer holds
-                self.scenario_panel.status.setText(tr("Resultaten horen bij een eerdere toestand — opnieuw doorrekenen"))
+                self.scenario_panel.status.setText(
+                    tr("Resultaten horen bij een eerdere toestand — opnieuw doorrekenen")
+                )
         self.canvas.theme_stale = stale
         self.canvas.update()
 
@@ -174,14 +197,23 @@ class RunControlMixin:
         if key != "none" and not layers:
             notes = note_texts(run.evaluation, language()) if key == "flows_brussels" else []
             self.statusBar().showMessage(
-                notes[0] if notes else tr("Dit kaartthema heeft niets te tonen voor deze doorrekening."), 10000)
+                notes[0]
+                if notes
+                else tr("Dit kaartthema heeft niets te tonen voor deze doorrekening."),
+                10000,
+            )
 
     def _theme_caption(self, key: str, run: RunResult) -> str:
         """The map theme's caption: what it shows, of which scenario, against what."""
         label = self.results_panel.theme.itemText(max(0, self.results_panel.theme.findData(key)))
         name = run.scenario_name or tr("basis")
         if run.comparison is not None and key == "change":
-            return tr("{theme}: {name} {against}", theme=label, name=name, against=reference_text(run.reference))
+            return tr(
+                "{theme}: {name} {against}",
+                theme=label,
+                name=name,
+                against=reference_text(run.reference),
+            )
         return tr("{theme}: {name}", theme=label, name=name)
 
     # ------------------------------------------------------------- dialogs

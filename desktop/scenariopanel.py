@@ -110,7 +110,9 @@ class _ParametersForm(QGroupBox):
         self.min_trains = self._spin(0.0, 2000.0, 10.0, "")
         self.min_trains.setDecimals(0)
         self.service = self._spin(1.0, 60.0, 1.0, " min")
-        self.speeds: dict[str, QDoubleSpinBox] = {c: self._spin(1.0, 59.0, 0.5, " km/u") for c in LINK_CLASSES}
+        self.speeds: dict[str, QDoubleSpinBox] = {
+            c: self._spin(1.0, 59.0, 0.5, " km/u") for c in LINK_CLASSES
+        }
         form = QFormLayout(self)
         form.setFieldGrowthPolicy(QFormLayout.FieldGrowthPolicy.AllNonFixedFieldsGrow)
         form.addRow(tr("Wandelafstanden (m):"), self.walk)
@@ -121,12 +123,24 @@ class _ParametersForm(QGroupBox):
         form.addRow(tr("Personen per woning:"), self.household)
         form.addRow(tr("Stations: min. treinen per dag:"), self.min_trains)
         form.addRow(tr("Bedieningsgebied:"), self.service)
-        self.walk.editingFinished.connect(lambda: self._emit("walk_thresholds_m", self.walk.text(), True))
-        self.bike.editingFinished.connect(lambda: self._emit("bike_thresholds_min", self.bike.text(), True))
-        self.walk_speed.editingFinished.connect(lambda: self._emit("walking_speed_kmh", self.walk_speed.value()))
-        self.household.editingFinished.connect(lambda: self._emit("household_size", self.household.value()))
-        self.min_trains.editingFinished.connect(lambda: self._emit("min_trains_per_day", self.min_trains.value()))
-        self.service.editingFinished.connect(lambda: self._emit("service_area_min", self.service.value()))
+        self.walk.editingFinished.connect(
+            lambda: self._emit("walk_thresholds_m", self.walk.text(), True)
+        )
+        self.bike.editingFinished.connect(
+            lambda: self._emit("bike_thresholds_min", self.bike.text(), True)
+        )
+        self.walk_speed.editingFinished.connect(
+            lambda: self._emit("walking_speed_kmh", self.walk_speed.value())
+        )
+        self.household.editingFinished.connect(
+            lambda: self._emit("household_size", self.household.value())
+        )
+        self.min_trains.editingFinished.connect(
+            lambda: self._emit("min_trains_per_day", self.min_trains.value())
+        )
+        self.service.editingFinished.connect(
+            lambda: self._emit("service_area_min", self.service.value())
+        )
         for spin in self.speeds.values():
             spin.editingFinished.connect(self._emit_speeds)
         self._loading = False
@@ -218,15 +232,30 @@ class ScenarioPanel(QWidget):
         self.ledger.setMinimumHeight(140)
         self.ledger.currentRowChanged.connect(self._ledger_row_changed)
         self.ledger.itemDoubleClicked.connect(lambda _item: self._edit_modification())
-        self.edit_mod_btn = self._ledger_button(ledger_box, "editModificationButton", "rename", tr("Bewerken…"),
-                                                tr("Auteur, reden of waarden van de gekozen wijziging aanpassen"),
-                                                self._edit_modification)
-        self.delete_mod_btn = self._ledger_button(ledger_box, "deleteModificationButton", "delete", tr("Verwijderen"),
-                                                  tr("De gekozen wijziging verwijderen (ongedaan te maken)"),
-                                                  self._delete_modification)
-        self.zoom_mod_btn = self._ledger_button(ledger_box, "zoomModificationButton", "zoom-selection",
-                                                tr("Zoomen"), tr("Zoomen naar de gekozen wijziging"),
-                                                lambda: self.zoomToModificationRequested.emit(self.ledger.currentRow()))
+        self.edit_mod_btn = self._ledger_button(
+            ledger_box,
+            "editModificationButton",
+            "rename",
+            tr("Bewerken…"),
+            tr("Auteur, reden of waarden van de gekozen wijziging aanpassen"),
+            self._edit_modification,
+        )
+        self.delete_mod_btn = self._ledger_button(
+            ledger_box,
+            "deleteModificationButton",
+            "delete",
+            tr("Verwijderen"),
+            tr("De gekozen wijziging verwijderen (ongedaan te maken)"),
+            self._delete_modification,
+        )
+        self.zoom_mod_btn = self._ledger_button(
+            ledger_box,
+            "zoomModificationButton",
+            "zoom-selection",
+            tr("Zoomen"),
+            tr("Zoomen naar de gekozen wijziging"),
+            lambda: self.zoomToModificationRequested.emit(self.ledger.currentRow()),
+        )
         self.undo_btn = QToolButton(ledger_box)
         self.undo_btn.setObjectName("undoButton")
         self.undo_btn.setIcon(icon("std:SP_ArrowBack"))
@@ -319,11 +348,16 @@ class ScenarioPanel(QWidget):
         if cur is not None:
             for i, mod in enumerate(cur.modifications, 1):
                 who = tr("door {author}", author=mod.author)
-                item = QListWidgetItem(icon(_KIND_ICONS.get(mod.kind, "scenario")), f"{i}. {mod.describe(lang)}\n{who} — {mod.reason}")
+                item = QListWidgetItem(
+                    icon(_KIND_ICONS.get(mod.kind, "scenario")),
+                    f"{i}. {mod.describe(lang)}\n{who} — {mod.reason}",
+                )
                 item.setToolTip(f"{mod.describe(lang)}\n{who}\n{mod.reason}")
                 self.ledger.addItem(item)
             if not cur.modifications:
-                empty = QListWidgetItem(tr("Nog geen wijzigingen. Gebruik de bewerkingsknoppen boven de kaart."))
+                empty = QListWidgetItem(
+                    tr("Nog geen wijzigingen. Gebruik de bewerkingsknoppen boven de kaart.")
+                )
                 empty.setFlags(Qt.ItemFlag.NoItemFlags)
                 empty.setForeground(QColor("#757575"))
                 self.ledger.addItem(empty)
@@ -332,8 +366,9 @@ class ScenarioPanel(QWidget):
         self.run_btn.setEnabled(True)
         self._ledger_row_changed(self.ledger.currentRow())
 
-    def _ledger_button(self, parent: QWidget, name: str, icon_name: str, text: str, tip: str,
-                       slot: Any) -> QToolButton:
+    def _ledger_button(
+        self, parent: QWidget, name: str, icon_name: str, text: str, tip: str, slot: Any
+    ) -> QToolButton:
         button = QToolButton(parent)
         button.setObjectName(name)
         button.setIcon(icon(icon_name))
@@ -389,8 +424,12 @@ class ScenarioPanel(QWidget):
             self.store.set_current(name)
 
     def _new(self) -> None:
-        name, ok = QInputDialog.getText(self, tr("Nieuw scenario"), tr("Naam van het scenario:"),
-                                        text=self.store.unique_name(tr("Scenario")))
+        name, ok = QInputDialog.getText(
+            self,
+            tr("Nieuw scenario"),
+            tr("Naam van het scenario:"),
+            text=self.store.unique_name(tr("Scenario")),
+        )
         if ok and name.strip():
             self.store.add(Scenario(name=name.strip(), parameters=self._default_parameters()))
 
@@ -412,20 +451,29 @@ class ScenarioPanel(QWidget):
         cur = self.store.current
         if cur is None:
             return
-        name, ok = QInputDialog.getText(self, tr("Scenario hernoemen"), tr("Nieuwe naam:"), text=cur.name)
+        name, ok = QInputDialog.getText(
+            self, tr("Scenario hernoemen"), tr("Nieuwe naam:"), text=cur.name
+        )
         if ok:
             try:
                 self.store.rename(cur.name, name)
             except ValueError:
-                QMessageBox.warning(self, tr("Scenario hernoemen"), tr("Er bestaat al een scenario met die naam."))
+                QMessageBox.warning(
+                    self, tr("Scenario hernoemen"), tr("Er bestaat al een scenario met die naam.")
+                )
 
     def _delete(self) -> None:
         cur = self.store.current
         if cur is None:
             return
         answer = QMessageBox.question(
-            self, tr("Scenario verwijderen"),
-            tr("Scenario '{name}' met {n} wijzigingen verwijderen?", name=cur.name, n=len(cur.modifications)),
+            self,
+            tr("Scenario verwijderen"),
+            tr(
+                "Scenario '{name}' met {n} wijzigingen verwijderen?",
+                name=cur.name,
+                n=len(cur.modifications),
+            ),
         )
         if answer == QMessageBox.StandardButton.Yes:
             self.store.remove(cur.name)
@@ -445,10 +493,12 @@ class ScenarioPanel(QWidget):
         if cur is None:
             return
         if "__error__" in change:
-            self.errorRaised.emit(ScenarioError(
-                location=f"parameters.{change['__error__']}",
-                reason=tr("geef getallen gescheiden door komma's, bv. 400, 800, 1200"),
-            ))
+            self.errorRaised.emit(
+                ScenarioError(
+                    location=f"parameters.{change['__error__']}",
+                    reason=tr("geef getallen gescheiden door komma's, bv. 400, 800, 1200"),
+                )
+            )
             self.params.show_scenario(cur)
             return
         try:

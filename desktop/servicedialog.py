@@ -52,7 +52,9 @@ class ServiceRequest:
 class AddServiceLayerDialog(QDialog):
     """Address -> layers on offer -> chosen layer and area."""
 
-    def __init__(self, runner: WorkerRunner, view_extent: Extent | None, parent: QWidget | None = None) -> None:
+    def __init__(
+        self, runner: WorkerRunner, view_extent: Extent | None, parent: QWidget | None = None
+    ) -> None:
         super().__init__(parent)
         self.setWindowTitle(tr("WFS- of OGC API-laag toevoegen"))
         self.runner = runner
@@ -73,8 +75,13 @@ class AddServiceLayerDialog(QDialog):
         self.area_all = QRadioButton(tr("De hele laag"), self)
         (self.area_view if view_extent is not None else self.area_all).setChecked(True)
         self.area_view.setEnabled(view_extent is not None)
-        note = QLabel(tr("De objecten worden in het project bewaard, met het adres en het tijdstip van ophalen; "
-                         "een project openen haalt niets opnieuw op."), self)
+        note = QLabel(
+            tr(
+                "De objecten worden in het project bewaard, met het adres en het tijdstip van ophalen; "
+                "een project openen haalt niets opnieuw op."
+            ),
+            self,
+        )
         note.setWordWrap(True)
         self.buttons = QDialogButtonBox(
             QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel, self
@@ -115,8 +122,13 @@ class AddServiceLayerDialog(QDialog):
         self.status.setText(tr("Verbinden met de dienst…"))
         self.connect_btn.setEnabled(False)
 
-        self.job = ask_service(self.runner, lambda: service_capabilities(url), on_result=self._offered,
-                               on_error=self._failed, on_finished=self._done)
+        self.job = ask_service(
+            self.runner,
+            lambda: service_capabilities(url),
+            on_result=self._offered,
+            on_error=self._failed,
+            on_finished=self._done,
+        )
         return self.job
 
     def _done(self) -> None:
@@ -125,9 +137,17 @@ class AddServiceLayerDialog(QDialog):
 
     def _offered(self, capabilities: ServiceCapabilities) -> None:
         self.capabilities = capabilities
-        kind = {"oapif": "OGC API - Features", "wfs": "WFS"}.get(capabilities.kind, capabilities.kind)
-        self.status.setText(tr("{title} ({kind}): {n} lagen", title=capabilities.title or capabilities.url,
-                               kind=kind, n=len(capabilities.layers)))
+        kind = {"oapif": "OGC API - Features", "wfs": "WFS"}.get(
+            capabilities.kind, capabilities.kind
+        )
+        self.status.setText(
+            tr(
+                "{title} ({kind}): {n} lagen",
+                title=capabilities.title or capabilities.url,
+                kind=kind,
+                n=len(capabilities.layers),
+            )
+        )
         list_offered(self.layers, ((info.name, info.title) for info in capabilities.layers))
         if self.layers.count():
             self.layers.setCurrentRow(0)
@@ -180,8 +200,11 @@ class ServiceActionsMixin:
         window.statusBar().showMessage(tr("Bezig met ophalen: {name}…", name=request.layer))
 
         def job(progress: Any = None, cancel: Any = None) -> list[Layer]:
-            return [read_service_layer(request.url, request.layer, bbox=request.bbox,
-                                       progress=progress, cancel=cancel)]
+            return [
+                read_service_layer(
+                    request.url, request.layer, bbox=request.bbox, progress=progress, cancel=cancel
+                )
+            ]
 
         result: Job = window._start(tr("Ophalen"), job, on_result=window.confirm_layers)
         return result
@@ -194,7 +217,9 @@ class ServiceActionsMixin:
         window: Any = self
         stale = [layer for layer in window.project.layers if layer.service is not None]
         if not stale:
-            window.statusBar().showMessage(tr("Het project heeft geen lagen uit een webdienst."), 5000)
+            window.statusBar().showMessage(
+                tr("Het project heeft geen lagen uit een webdienst."), 5000
+            )
             return None
         window.statusBar().showMessage(tr("Dienstlagen vernieuwen…"))
 
@@ -207,7 +232,9 @@ class ServiceActionsMixin:
                     index = window.project.layers.index(layer.name)
                     window.project.layers.remove(layer.name)
                     window.project.layers.insert(index, layer)
-            window.statusBar().showMessage(tr("{n} dienstlaag/-lagen vernieuwd.", n=len(fresh)), 5000)
+            window.statusBar().showMessage(
+                tr("{n} dienstlaag/-lagen vernieuwd.", n=len(fresh)), 5000
+            )
 
         def failed(error: BaseException) -> None:
             window.statusBar().clearMessage()

@@ -49,7 +49,9 @@ class SettingsDialog(QDialog):
         self.autosave.setSpecialValueText(tr("uit"))
         self.autosave.setValue(settings.autosave_minutes)
         try:
-            params = Parameters.model_validate({**Parameters().model_dump(), **settings.default_parameters})
+            params = Parameters.model_validate(
+                {**Parameters().model_dump(), **settings.default_parameters}
+            )
         except Exception:  # noqa: BLE001 - stale stored defaults fall back to the built-in ones
             params = Parameters()
         self.walk = QLineEdit(", ".join(f"{v:g}" for v in params.walk_thresholds_m), self)
@@ -76,7 +78,9 @@ class SettingsDialog(QDialog):
         f2.addRow(tr("Fietstijden (min):"), self.bike)
         for cls, spin in self.speeds.items():
             f2.addRow(tr("Fietssnelheid {cls}:", cls=cls), spin)
-        buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel, self)
+        buttons = QDialogButtonBox(
+            QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel, self
+        )
         buttons.accepted.connect(self._accept)
         buttons.rejected.connect(self.reject)
         layout = QVBoxLayout(self)
@@ -102,7 +106,9 @@ class SettingsDialog(QDialog):
             if isinstance(exc, ScenarioError):
                 self.error.setText(exc.message(language()))
             else:
-                self.error.setText(tr("Drempels: geef oplopende getallen groter dan 0, gescheiden door komma's."))
+                self.error.setText(
+                    tr("Drempels: geef oplopende getallen groter dan 0, gescheiden door komma's.")
+                )
             return
         s = self.settings
         s.language = self.language.currentData()

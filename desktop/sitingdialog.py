@@ -48,15 +48,24 @@ class SitingDialog(QDialog):
         self.candidates = QComboBox(self)
         self.candidates.addItem(tr("Knopen van het fietsnetwerk"), None)
         for layer in window.project.layers:
-            if not layer.is_raster and len(layer) and set(layer.frame.geometry.geom_type.unique()) <= {"Point"}:
+            if (
+                not layer.is_raster
+                and len(layer)
+                and set(layer.frame.geometry.geom_type.unique()) <= {"Point"}
+            ):
                 self.candidates.addItem(tr("Punten van laag '{name}'", name=layer.name), layer.name)
         self.hoppin = QComboBox(self)
         self.hoppin.addItems(["buurt", "lokaal", "regionaal", "interregionaal"])
         threshold = scenario.parameters.siting_threshold_min if scenario is not None else 5.0
-        info = QLabel(tr(
-            "Kiest plaatsen die zoveel mogelijk woningen die nu niet binnen {t} min fietsen van een mobipunt "
-            "liggen, wel binnen bereik brengen — bovenop scenario '{name}'.",
-            t=f"{threshold:g}", name=scenario.name if scenario else tr("basis")), self)
+        info = QLabel(
+            tr(
+                "Kiest plaatsen die zoveel mogelijk woningen die nu niet binnen {t} min fietsen van een mobipunt "
+                "liggen, wel binnen bereik brengen — bovenop scenario '{name}'.",
+                t=f"{threshold:g}",
+                name=scenario.name if scenario else tr("basis"),
+            ),
+            self,
+        )
         info.setWordWrap(True)
         self.go = QPushButton(icon("siting"), tr("Plaatsen zoeken"), self)
         self.go.setObjectName("sitingButton")
@@ -69,10 +78,14 @@ class SitingDialog(QDialog):
         self.table.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
         self.table.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
         self.table.horizontalHeader().setStretchLastSection(True)
-        self.table.doubleClicked.connect(lambda idx: self.window_.canvas.zoom_to_extent(self._site_box(idx.row())))
+        self.table.doubleClicked.connect(
+            lambda idx: self.window_.canvas.zoom_to_extent(self._site_box(idx.row()))
+        )
         self.summary = QLabel(self)
         self.summary.setWordWrap(True)
-        self.accept_btn = QPushButton(icon("mobipunt"), tr("Gekozen plaats als mobipunt toevoegen"), self)
+        self.accept_btn = QPushButton(
+            icon("mobipunt"), tr("Gekozen plaats als mobipunt toevoegen"), self
+        )
         self.accept_btn.setObjectName("acceptSiteButton")
         self.accept_btn.setEnabled(False)
         self.accept_btn.clicked.connect(self.accept_selected)
@@ -122,7 +135,9 @@ class SitingDialog(QDialog):
             task = Task(progress, cancel)
             b = base or prepare_base(project, progress=task.sub(0, 0.4).report, cancel=cancel)
             sub = task.sub(0.4 if base is None else 0.0, 1.0)
-            return b, suggest_sites(b, scenario, k, candidates=candidates, progress=sub.report, cancel=cancel)
+            return b, suggest_sites(
+                b, scenario, k, candidates=candidates, progress=sub.report, cancel=cancel
+            )
 
         def done(result: Any) -> None:
             b, siting = result
@@ -132,8 +147,13 @@ class SitingDialog(QDialog):
         self.go.setEnabled(False)
         self.progress.setVisible(True)
         self.summary.setText(tr("Bezig met zoeken…"))
-        self.job = w.runner.start(tr("Plaatsen zoeken"), job, on_result=done, on_error=self._failed,
-                                  on_progress=lambda f, _m: self.progress.setValue(int(f * 1000)))
+        self.job = w.runner.start(
+            tr("Plaatsen zoeken"),
+            job,
+            on_result=done,
+            on_error=self._failed,
+            on_progress=lambda f, _m: self.progress.setValue(int(f * 1000)),
+        )
         self.job.finished.connect(self._finished)
         return self.job
 
@@ -151,27 +171,55 @@ class SitingDialog(QDialog):
     def show_result(self, siting: Any) -> None:
         self.siting = siting
         sites = siting.sites
-        cols = [c for c in ("rank", "name", "gain_dwellings", "cumulative_dwellings", "share_after", "municipality") if c in sites.columns]
+        cols = [
+            c
+            for c in (
+                "rank",
+                "name",
+                "gain_dwellings",
+                "cumulative_dwellings",
+                "share_after",
+                "municipality",
+            )
+            if c in sites.columns
+        ]
         if "name" in cols and not sites["name"].fillna("").astype(str).str.strip().any():
             cols.remove("name")  # candidate nodes have no names: no empty column
         self.model.set_frame(
             sites[cols].copy(),
-            headers={"rank": "#", "name": tr("Naam"), "gain_dwellings": tr("Extra woningen binnen bereik"),
-                     "cumulative_dwellings": tr("Samen"), "share_after": tr("Aandeel daarna"),
-                     "municipality": tr("Gemeente")},
+            headers={
+                "rank": "#",
+                "name": tr("Naam"),
+                "gain_dwellings": tr("Extra woningen binnen bereik"),
+                "cumulative_dwellings": tr("Samen"),
+                "share_after": tr("Aandeel daarna"),
+                "municipality": tr("Gemeente"),
+            },
             units={"share_after": "%"},
         )
         total = int(sites["gain_dwellings"].sum()) if len(sites) else 0
-        self.summary.setText(tr(
-            "{k} plaatsen brengen samen {n} extra woningen binnen {t} min fietsen van een mobipunt.",
-            k=len(sites), n=fmt(total, "count"), t=f"{siting.threshold_min:g}"))
+        self.summary.setText(
+            tr(
+                "{k} plaatsen brengen samen {n} extra woningen binnen {t} min fietsen van een mobipunt.",
+                k=len(sites),
+                n=fmt(total, "count"),
+                t=f"{siting.threshold_min:g}",
+            )
+        )
         self.accept_btn.setEnabled(len(sites) > 0)
         if len(sites):
             self.table.selectRow(0)
         overlay = list(self.window_._modification_overlay(self.window_.store.current))
         for row in sites.itertuples():
-            overlay.append(OverlayItem(np.array([[row.geometry.x, row.geometry.y]]), "point", "#00897b", 8,
-                                       label=f"{row.rank}: +{int(row.gain_dwellings)}"))
+            overlay.append(
+                OverlayItem(
+                    np.array([[row.geometry.x, row.geometry.y]]),
+                    "point",
+                    "#00897b",
+                    8,
+                    label=f"{row.rank}: +{int(row.gain_dwellings)}",
+                )
+            )
         self.window_.canvas.set_overlay(overlay)
 
     def _site_box(self, row: int) -> tuple[float, float, float, float]:
@@ -185,12 +233,18 @@ class SitingDialog(QDialog):
         row = rows[0].row() if rows else 0
         site = self.siting.sites.iloc[row]
         name = str(site.get("name") or "") or tr("Voorgesteld mobipunt {n}", n=int(site["rank"]))
-        values = self.window_._ask("add_mobipunt", defaults={"name": name, "hoppin_type": self.hoppin.currentText()},
-                                   info=tr("+{n} woningen binnen bereik", n=int(site["gain_dwellings"])))
+        values = self.window_._ask(
+            "add_mobipunt",
+            defaults={"name": name, "hoppin_type": self.hoppin.currentText()},
+            info=tr("+{n} woningen binnen bereik", n=int(site["gain_dwellings"])),
+        )
         if values is None:
             return False
-        return bool(self.window_.append_modification(
-            "add_mobipunt", x=float(site.geometry.x), y=float(site.geometry.y), **values))
+        return bool(
+            self.window_.append_modification(
+                "add_mobipunt", x=float(site.geometry.x), y=float(site.geometry.y), **values
+            )
+        )
 
     def closeEvent(self, event: Any) -> None:  # noqa: N802
         if self.job is not None:

@@ -40,8 +40,20 @@ __all__ = ["StyleDialog", "category_colors", "graduated_breaks"]
 
 #: Qualitative palette for categories without a symbology colour (ColorBrewer Set2/Dark2).
 _QUALITATIVE = (
-    "#1b9e77", "#d95f02", "#7570b3", "#e7298a", "#66a61e", "#e6ab02", "#a6761d",
-    "#666666", "#66c2a5", "#fc8d62", "#8da0cb", "#e78ac3", "#a6d854", "#ffd92f",
+    "#1b9e77",
+    "#d95f02",
+    "#7570b3",
+    "#e7298a",
+    "#66a61e",
+    "#e6ab02",
+    "#a6761d",
+    "#666666",
+    "#66c2a5",
+    "#fc8d62",
+    "#8da0cb",
+    "#e78ac3",
+    "#a6d854",
+    "#ffd92f",
 )
 RAMPS: dict[str, tuple[str, ...]] = {
     "Stromen (licht → donker)": FLOW_COLORS,
@@ -113,7 +125,9 @@ class _ColorButton(QPushButton):
 
     def set_color(self, color: str) -> None:
         self.color = QColor(color).name()
-        self.setStyleSheet(f"background: {self.color}; border: 1px solid #777; border-radius: 3px; min-height: 20px;")
+        self.setStyleSheet(
+            f"background: {self.color}; border: 1px solid #777; border-radius: 3px; min-height: 20px;"
+        )
 
     def _pick(self) -> None:
         c = QColorDialog.getColor(QColor(self.color), self, tr("Kleur kiezen"))
@@ -131,7 +145,9 @@ class StyleDialog(QDialog):
         self._layer = layer
         s = layer.style
         frame = None if layer.is_raster else layer.frame
-        self._columns = [] if frame is None else [str(c) for c in frame.columns if c != frame.geometry.name]
+        self._columns = (
+            [] if frame is None else [str(c) for c in frame.columns if c != frame.geometry.name]
+        )
         self.kind = QComboBox(self)
         self.kind.addItem(tr("Eén kleur"), "single")
         if self._columns:
@@ -210,7 +226,9 @@ class StyleDialog(QDialog):
             self._set_rows(list(s.categories.items()))
         elif s.kind == "graduated":
             labels = [f"≤ {b:g}" for b in s.breaks]
-            self._set_rows(list(zip(labels, s.colors[: len(labels)], strict=False)), breaks=s.breaks)
+            self._set_rows(
+                list(zip(labels, s.colors[: len(labels)], strict=False)), breaks=s.breaks
+            )
 
     def _set_rows(self, rows: list[tuple[str, str]], breaks: list[float] | None = None) -> None:
         self.table.setRowCount(len(rows))
@@ -242,7 +260,9 @@ class StyleDialog(QDialog):
             return
         series = self._layer.frame[column]
         if kind == "categories":
-            values = [str(v) for v in series.dropna().astype(str).value_counts().index[:_MAX_CATEGORIES]]
+            values = [
+                str(v) for v in series.dropna().astype(str).value_counts().index[:_MAX_CATEGORIES]
+            ]
             self._set_rows(list(category_colors(sorted(values), self._layer.role).items()))
         else:
             breaks = graduated_breaks(series, self.classes.value(), self.method.currentData())
@@ -257,7 +277,9 @@ class StyleDialog(QDialog):
             for b in breaks:
                 rows.append((f"{lower:g} – {b:g}" if lower is not None else f"≤ {b:g}", ""))
                 lower = b
-            self._set_rows([(label, c) for (label, _), c in zip(rows, colors, strict=True)], breaks=breaks)
+            self._set_rows(
+                [(label, c) for (label, _), c in zip(rows, colors, strict=True)], breaks=breaks
+            )
 
     def _edit_cell_color(self, row: int, _col: int) -> None:
         item = self.table.item(row, 1)

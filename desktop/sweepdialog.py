@@ -101,7 +101,9 @@ class SweepDialog(QDialog):
         self.editor = QPlainTextEdit(self)
         self.editor.setObjectName("sweepText")
         self.editor.setFont(QFontDatabase.systemFont(QFontDatabase.SystemFont.FixedFont))
-        self.editor.setPlaceholderText(tr("Open een sweepbestand of bouw er een op uit het huidige scenario."))
+        self.editor.setPlaceholderText(
+            tr("Open een sweepbestand of bouw er een op uit het huidige scenario.")
+        )
         open_btn = QPushButton(tr("Openen…"), self)
         open_btn.clicked.connect(self.open_file)
         save_btn = QPushButton(tr("Opslaan als…"), self)
@@ -128,7 +130,11 @@ class SweepDialog(QDialog):
         builder.addRow(tr("Hoogstens tegelijk in een variant:"), self.max_in)
         builder.addRow(tr("Parameterbereik:"), self.parameter)
         span = QHBoxLayout()
-        for label, box in ((tr("van"), self.range_from), (tr("tot"), self.range_to), (tr("stap"), self.range_step)):
+        for label, box in (
+            (tr("van"), self.range_from),
+            (tr("tot"), self.range_to),
+            (tr("stap"), self.range_step),
+        ):
             span.addWidget(QLabel(label, self))
             span.addWidget(box)
         builder.addRow("", span)
@@ -137,7 +143,12 @@ class SweepDialog(QDialog):
         file_row.addWidget(open_btn)
         file_row.addWidget(save_btn)
         file_row.addStretch(1)
-        base_note = QLabel(tr("De basis is het geopende project; een 'project' in het sweepbestand wordt hier niet gebruikt."), self)
+        base_note = QLabel(
+            tr(
+                "De basis is het geopende project; een 'project' in het sweepbestand wordt hier niet gebruikt."
+            ),
+            self,
+        )
         base_note.setWordWrap(True)
         file_box = QGroupBox(tr("Sweepbestand"), self)
         file_layout = QVBoxLayout(file_box)
@@ -235,11 +246,18 @@ class SweepDialog(QDialog):
         parameter = self.parameter.currentData()
         values: list[float] = []
         if parameter:
-            start, stop, step = self.range_from.value(), self.range_to.value(), self.range_step.value()
+            start, stop, step = (
+                self.range_from.value(),
+                self.range_to.value(),
+                self.range_step.value(),
+            )
             count = min(int((stop - start) / step + 1e-9) + 1, 100) if stop >= start else 1
             values = [round(start + i * step, 6) for i in range(count)]
         text = sweep_from_scenario(
-            scenario, max_in=self.max_in.value() or None, parameter=parameter, values=values,
+            scenario,
+            max_in=self.max_in.value() or None,
+            parameter=parameter,
+            values=values,
             lang=language(),
         )
         self.editor.setPlainText(text)
@@ -249,7 +267,9 @@ class SweepDialog(QDialog):
     def open_file(self, path: str | None = None) -> None:
         """Read a sweep file into the editor (its base scenario is taken from its folder)."""
         if not path:
-            path, _ = QFileDialog.getOpenFileName(self, tr("Sweepbestand openen"), "", tr("Sweepbestanden (*.toml)"))
+            path, _ = QFileDialog.getOpenFileName(
+                self, tr("Sweepbestand openen"), "", tr("Sweepbestanden (*.toml)")
+            )
             if not path:
                 return
         try:
@@ -265,7 +285,9 @@ class SweepDialog(QDialog):
 
     def save_file(self, path: str | None = None) -> None:
         if not path:
-            path, _ = QFileDialog.getSaveFileName(self, tr("Sweepbestand opslaan"), "sweep.toml", tr("Sweepbestanden (*.toml)"))
+            path, _ = QFileDialog.getSaveFileName(
+                self, tr("Sweepbestand opslaan"), "sweep.toml", tr("Sweepbestanden (*.toml)")
+            )
             if not path:
                 return
         atomic_write_text(Path(path), self.editor.toPlainText())
@@ -287,8 +309,11 @@ class SweepDialog(QDialog):
             text = self.editor.toPlainText()
         w = self.window_
         # the layers as they are now: edits during the sweep do not reach it
-        project = Project(layers=LayerList(list(w.project.layers)), settings=w.project.settings,
-                          path=w.project.path)
+        project = Project(
+            layers=LayerList(list(w.project.layers)),
+            settings=w.project.settings,
+            path=w.project.path,
+        )
         scenario = w.store.current
         parameters = scenario.parameters if scenario is not None else None
         source = self.source
@@ -302,15 +327,27 @@ class SweepDialog(QDialog):
         self._chosen_once = False
 
         def job(progress: Any = None, cancel: Any = None) -> Any:
-            plan = plan_for_project(text, project_base_key(project), parameters=parameters, source=source)
+            plan = plan_for_project(
+                text, project_base_key(project), parameters=parameters, source=source
+            )
             rows.put(("plan", plan))
             with SweepStore(out) as store:
                 rows.put(("earlier", *sweep_table(plan, store)))
-            outcome = run_sweep(plan, project, out, workers=workers, scheduler=scheduler,
-                                progress=progress, on_row=rows.put, cancel=cancel)
+            outcome = run_sweep(
+                plan,
+                project,
+                out,
+                workers=workers,
+                scheduler=scheduler,
+                progress=progress,
+                on_row=rows.put,
+                cancel=cancel,
+            )
             with SweepStore(out) as store:
                 known = set(store.indicators()["indicator"]) if key else set()
-            files, _ranked = write_sweep_report(plan, out, indicator=key if key in known else None, lang=lang)
+            files, _ranked = write_sweep_report(
+                plan, out, indicator=key if key in known else None, lang=lang
+            )
             return outcome, files
 
         self._variants.clear()
@@ -326,8 +363,14 @@ class SweepDialog(QDialog):
         self.progress.setValue(0)
         self.status.setText(tr("Sweep voorbereiden (basis en cluster)…"))
         self._update_result_buttons()
-        self.job = w.runner.start(tr("Sweep"), job, on_result=self._done, on_error=self._failed,
-                                  on_progress=self._progress, on_cancelled=self._cancelled)
+        self.job = w.runner.start(
+            tr("Sweep"),
+            job,
+            on_result=self._done,
+            on_error=self._failed,
+            on_progress=self._progress,
+            on_cancelled=self._cancelled,
+        )
         self.job.finished.connect(self._finished)
         return self.job
 
@@ -346,8 +389,14 @@ class SweepDialog(QDialog):
         self._drain()
         if self.plan is not None:
             errors = sum(v["status"] != "ok" for v in self._variants.values())
-            self.status.setText(tr("{done} van {total} varianten klaar ({errors} met een fout)",
-                                   done=len(self._variants), total=len(self.plan.variants), errors=errors))
+            self.status.setText(
+                tr(
+                    "{done} van {total} varianten klaar ({errors} met een fout)",
+                    done=len(self._variants),
+                    total=len(self.plan.variants),
+                    errors=errors,
+                )
+            )
         if not self._refresh_pending:
             self._refresh_pending = True
             QTimer.singleShot(REFRESH_MS, self.refresh_ranking)
@@ -360,26 +409,54 @@ class SweepDialog(QDialog):
             except queue.Empty:
                 return
             if isinstance(item, SweepRow):
-                self._add_row(item.variant_id, item.index, item.label, list(item.candidates),
-                              item.cost_eur, item.status, item.indicators)
+                self._add_row(
+                    item.variant_id,
+                    item.index,
+                    item.label,
+                    list(item.candidates),
+                    item.cost_eur,
+                    item.status,
+                    item.indicators,
+                )
             elif item[0] == "plan":
                 self.plan = item[1]
             elif item[0] == "earlier":
                 _tag, variants, indicators = item
                 by_variant: dict[str, list[tuple[str, float, float, float]]] = {}
                 for r in indicators.itertuples():
-                    by_variant.setdefault(r.variant_id, []).append((r.indicator, r.base, r.scenario, r.delta))
+                    by_variant.setdefault(r.variant_id, []).append(
+                        (r.indicator, r.base, r.scenario, r.delta)
+                    )
                 for v in variants.itertuples():
-                    self._add_row(v.variant_id, int(v.idx), v.label, json.loads(v.candidates), float(v.cost_eur),
-                                  v.status, by_variant.get(v.variant_id, []))
+                    self._add_row(
+                        v.variant_id,
+                        int(v.idx),
+                        v.label,
+                        json.loads(v.candidates),
+                        float(v.cost_eur),
+                        v.status,
+                        by_variant.get(v.variant_id, []),
+                    )
 
-    def _add_row(self, variant_id: str, index: int, label: str, candidates: list[str], cost: float,
-                 status: str, indicators: list[tuple[str, float, float, float]]) -> None:
+    def _add_row(
+        self,
+        variant_id: str,
+        index: int,
+        label: str,
+        candidates: list[str],
+        cost: float,
+        status: str,
+        indicators: list[tuple[str, float, float, float]],
+    ) -> None:
         if variant_id in self._variants:
             return
         self._variants[variant_id] = {
-            "variant_id": variant_id, "idx": index, "label": label,
-            "candidates": json.dumps(candidates, ensure_ascii=False), "cost_eur": cost, "status": status,
+            "variant_id": variant_id,
+            "idx": index,
+            "label": label,
+            "candidates": json.dumps(candidates, ensure_ascii=False),
+            "cost_eur": cost,
+            "status": status,
         }
         for key, base, scen, delta in indicators:
             if key not in self._indicators:
@@ -390,8 +467,11 @@ class SweepDialog(QDialog):
             self._indicators[key].append((variant_id, base, scen, delta))
         if self.indicator.count() and not self._chosen_once:
             # the indicator of the previous run, else the default
-            wanted = self._preferred if self._preferred in self._indicators else (
-                default_indicator(pd.DataFrame({"indicator": list(self._indicators)})))
+            wanted = (
+                self._preferred
+                if self._preferred in self._indicators
+                else (default_indicator(pd.DataFrame({"indicator": list(self._indicators)})))
+            )
             self.indicator.blockSignals(True)
             self.indicator.setCurrentIndex(max(0, self.indicator.findData(wanted)))
             self.indicator.blockSignals(False)
@@ -406,7 +486,9 @@ class SweepDialog(QDialog):
         if not self._variants or key is None:
             return pd.DataFrame()
         variants = pd.DataFrame(list(self._variants.values()))
-        indicators = pd.DataFrame(self._indicators.get(key, []), columns=["variant_id", "base", "scenario", "delta"])
+        indicators = pd.DataFrame(
+            self._indicators.get(key, []), columns=["variant_id", "base", "scenario", "delta"]
+        )
         indicators.insert(1, "indicator", key)
         return rank_variants(variants, indicators, key)
 
@@ -419,19 +501,27 @@ class SweepDialog(QDialog):
             return
         key = self.indicator_key() or ""
         top = ranked.head(SHOWN_ROWS)
-        shown = pd.DataFrame({
-            "rank": top["rank"].to_numpy(),
-            "idx": [f"#{int(i)}" for i in top["idx"]],  # a name, not a number to group
-            "gain": top["gain"].to_numpy(),
-            "scenario": top["scenario"].to_numpy(),
-            "cost_eur": top["cost_eur"].to_numpy(),
-            "label": top["label"].to_numpy(),  # last: it takes the rest of the width
-        })
+        shown = pd.DataFrame(
+            {
+                "rank": top["rank"].to_numpy(),
+                "idx": [f"#{int(i)}" for i in top["idx"]],  # a name, not a number to group
+                "gain": top["gain"].to_numpy(),
+                "scenario": top["scenario"].to_numpy(),
+                "cost_eur": top["cost_eur"].to_numpy(),
+                "label": top["label"].to_numpy(),  # last: it takes the rest of the width
+            }
+        )
         unit = indicator_unit(key)
         self.model.set_frame(
             shown,
-            headers={"rank": "#", "idx": tr("Variant"), "label": tr("Kandidaten en parameters"),
-                     "gain": tr("Winst"), "scenario": tr("Waarde in de variant"), "cost_eur": tr("Kost (EUR)")},
+            headers={
+                "rank": "#",
+                "idx": tr("Variant"),
+                "label": tr("Kandidaten en parameters"),
+                "gain": tr("Winst"),
+                "scenario": tr("Waarde in de variant"),
+                "cost_eur": tr("Kost (EUR)"),
+            },
             units={"rank": "count", "gain": unit, "scenario": unit, "cost_eur": "count"},
             signed={"gain"},
         )
@@ -441,16 +531,27 @@ class SweepDialog(QDialog):
         self.progress.setValue(1000)
         self.refresh_ranking()
         o = self.outcome
-        self.status.setText(tr(
-            "Klaar: {evaluated} doorgerekend, {skipped} al klaar, {errors} met een fout ({s} s). "
-            "Resultaten in {folder}.",
-            evaluated=o.evaluated, skipped=o.skipped, errors=o.errors, s=f"{o.seconds:.1f}", folder=self.out.text()))
+        self.status.setText(
+            tr(
+                "Klaar: {evaluated} doorgerekend, {skipped} al klaar, {errors} met een fout ({s} s). "
+                "Resultaten in {folder}.",
+                evaluated=o.evaluated,
+                skipped=o.skipped,
+                errors=o.errors,
+                s=f"{o.seconds:.1f}",
+                folder=self.out.text(),
+            )
+        )
 
     def _cancelled(self) -> None:
         self.refresh_ranking()
-        self.status.setText(tr(
-            "Geannuleerd: {done} varianten zijn bewaard in {folder}; opnieuw starten gaat verder waar de sweep stopte.",
-            done=len(self._variants), folder=self.out.text()))
+        self.status.setText(
+            tr(
+                "Geannuleerd: {done} varianten zijn bewaard in {folder}; opnieuw starten gaat verder waar de sweep stopte.",
+                done=len(self._variants),
+                folder=self.out.text(),
+            )
+        )
 
     def _failed(self, error: BaseException) -> None:
         from slimmeregio.desktop.errors import show_error

@@ -37,12 +37,21 @@ __all__ = ["FLOW_COLUMNS", "THEME_KEYS", "theme_label", "theme_layers"]
 
 #: Map themes offered after a run, in menu order.
 THEME_KEYS: tuple[str, ...] = (
-    "none", "access", "change", "flows", "flows_brussels", "service_areas", *OPPORTUNITY_THEME_KEYS,
+    "none",
+    "access",
+    "change",
+    "flows",
+    "flows_brussels",
+    "service_areas",
+    *OPPORTUNITY_THEME_KEYS,
     *TRANSIT_THEME_KEYS,
 )
 
 #: Flow themes: theme key -> column of ``Evaluation.links``.
-FLOW_COLUMNS: dict[str, str] = {"flows": "flow_dwellings", "flows_brussels": "flow_brussels_dwellings"}
+FLOW_COLUMNS: dict[str, str] = {
+    "flows": "flow_dwellings",
+    "flows_brussels": "flow_brussels_dwellings",
+}
 
 
 def theme_label(key: str) -> str:
@@ -61,7 +70,9 @@ def theme_label(key: str) -> str:
     }[key]
 
 
-def theme_layers(key: str, evaluation: Any, comparison: Any = None, *, threshold: float | None = None) -> list[Layer]:
+def theme_layers(
+    key: str, evaluation: Any, comparison: Any = None, *, threshold: float | None = None
+) -> list[Layer]:
     """Display layers for theme ``key`` of ``evaluation`` (and ``comparison``)."""
     if evaluation is None or key == "none":
         return []
@@ -85,21 +96,62 @@ def theme_layers(key: str, evaluation: Any, comparison: Any = None, *, threshold
         if comparison is None:
             return []
         changes = comparison.access_changes
-        thr = threshold if threshold is not None else float(evaluation.parameters.bike_thresholds_min[0])
-        sel = changes[(changes["mode"] == "bike") & (changes["target"] == "mobipunt") & (changes["threshold"] == thr)]
-        style = Style(kind="categories", column="change", marker_size=6.0, color="#9e9e9e",
-                      categories={"gain": CHANGE_COLORS["gain"], "loss": CHANGE_COLORS["loss"]})
-        out = [_layer(tr("Bereikbaarheid binnen {t} min: gewonnen / verloren", t=f"{thr:g}"), sel, style)]
+        thr = (
+            threshold
+            if threshold is not None
+            else float(evaluation.parameters.bike_thresholds_min[0])
+        )
+        sel = changes[
+            (changes["mode"] == "bike")
+            & (changes["target"] == "mobipunt")
+            & (changes["threshold"] == thr)
+        ]
+        style = Style(
+            kind="categories",
+            column="change",
+            marker_size=6.0,
+            color="#9e9e9e",
+            categories={"gain": CHANGE_COLORS["gain"], "loss": CHANGE_COLORS["loss"]},
+        )
+        out = [
+            _layer(
+                tr("Bereikbaarheid binnen {t} min: gewonnen / verloren", t=f"{thr:g}"), sel, style
+            )
+        ]
         links = evaluation.links
-        changed = links[links["change"].isin(["added", "upgraded"])] if "change" in links.columns else links.iloc[:0]
+        changed = (
+            links[links["change"].isin(["added", "upgraded"])]
+            if "change" in links.columns
+            else links.iloc[:0]
+        )
         if len(changed):
-            out.insert(0, _layer(tr("Gewijzigde verbindingen"), changed, Style(
-                kind="categories", column="change", line_width=2.6, color=CHANGE_COLORS["added"],
-                categories={"added": CHANGE_COLORS["added"], "upgraded": CHANGE_COLORS["upgraded"]})))
+            out.insert(
+                0,
+                _layer(
+                    tr("Gewijzigde verbindingen"),
+                    changed,
+                    Style(
+                        kind="categories",
+                        column="change",
+                        line_width=2.6,
+                        color=CHANGE_COLORS["added"],
+                        categories={
+                            "added": CHANGE_COLORS["added"],
+                            "upgraded": CHANGE_COLORS["upgraded"],
+                        },
+                    ),
+                ),
+            )
         removed = getattr(evaluation, "removed_links", None)
         if removed is not None and len(removed):
-            out.insert(0, _layer(tr("Afgesloten verbindingen"), removed, Style(
-                kind="single", color=CHANGE_COLORS["removed"], line_width=2.6)))
+            out.insert(
+                0,
+                _layer(
+                    tr("Afgesloten verbindingen"),
+                    removed,
+                    Style(kind="single", color=CHANGE_COLORS["removed"], line_width=2.6),
+                ),
+            )
         return out
     if key in FLOW_COLUMNS:
         column = FLOW_COLUMNS[key]
@@ -115,23 +167,56 @@ def theme_layers(key: str, evaluation: Any, comparison: Any = None, *, threshold
             v = float(np.ceil(v))
             if not breaks or v > breaks[-1]:
                 breaks.append(v)
-        style = Style(kind="graduated", column=column, breaks=breaks,
-                      colors=list(FLOW_COLORS[-len(breaks):]), color=FLOW_COLORS[0], line_width=2.2)
-        name = (tr("Potentiële fietsstromen (woningen)") if key == "flows"
-                else tr("Potentiële fietsstromen naar Brussel (woningen)"))
+        style = Style(
+            kind="graduated",
+            column=column,
+            breaks=breaks,
+            colors=list(FLOW_COLORS[-len(breaks) :]),
+            color=FLOW_COLORS[0],
+            line_width=2.2,
+        )
+        name = (
+            tr("Potentiële fietsstromen (woningen)")
+            if key == "flows"
+            else tr("Potentiële fietsstromen naar Brussel (woningen)")
+        )
         out = [_layer(name, flows, style)]
         entries = getattr(evaluation, "brussels_entries", None)
         if key == "flows_brussels" and entries is not None and len(entries):
             used = entries[entries["dwellings"] > 0] if "dwellings" in entries.columns else entries
             if len(used):
-                out.append(_layer(tr("Toegangspunten op de Brusselse grens"), used, Style(
-                    kind="single", color="#ffffff", edge_color=FLOW_COLORS[-1], marker_size=8.0)))
+                out.append(
+                    _layer(
+                        tr("Toegangspunten op de Brusselse grens"),
+                        used,
+                        Style(
+                            kind="single",
+                            color="#ffffff",
+                            edge_color=FLOW_COLORS[-1],
+                            marker_size=8.0,
+                        ),
+                    )
+                )
         return out
     if key == "service_areas":
         areas = evaluation.service_areas
-        style = Style(kind="single", color=HOPPIN_COLORS["regionaal"], edge_color=HOPPIN_COLORS["interregionaal"],
-                      opacity=0.28, line_width=0.8)
-        return [_layer(tr("Bedieningsgebieden ({m} min fietsen)", m=f"{evaluation.parameters.service_area_min:g}"), areas, style)]
+        style = Style(
+            kind="single",
+            color=HOPPIN_COLORS["regionaal"],
+            edge_color=HOPPIN_COLORS["interregionaal"],
+            opacity=0.28,
+            line_width=0.8,
+        )
+        return [
+            _layer(
+                tr(
+                    "Bedieningsgebieden ({m} min fietsen)",
+                    m=f"{evaluation.parameters.service_area_min:g}",
+                ),
+                areas,
+                style,
+            )
+        ]
     return []
 
 

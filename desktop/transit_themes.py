@@ -55,30 +55,62 @@ def transit_theme_layers(key: str, evaluation: Any) -> list[Layer]:
     if key == "pt_stops":
         window = params.pt_train_window
         column = f"per_uur_{window}"
-        style = Style(kind="graduated", column=column, breaks=list(_RATE_BREAKS),
-                      colors=list(FLOW_COLORS[-len(_RATE_BREAKS):]), color=FLOW_COLORS[0], marker_size=6.0)
+        style = Style(
+            kind="graduated",
+            column=column,
+            breaks=list(_RATE_BREAKS),
+            colors=list(FLOW_COLORS[-len(_RATE_BREAKS) :]),
+            color=FLOW_COLORS[0],
+            marker_size=6.0,
+        )
         out = [_layer(tr("OV-haltes: vertrekken per uur ({w})", w=window), stops, style)]
         changed = stops[stops["changed"].astype(bool)]
         if len(changed):
-            out.append(_layer(tr("Haltes met gewijzigde frequentie"), changed, Style(
-                kind="single", color="#ffffff", edge_color=CHANGE_COLORS["upgraded"], marker_size=10.0)))
+            out.append(
+                _layer(
+                    tr("Haltes met gewijzigde frequentie"),
+                    changed,
+                    Style(
+                        kind="single",
+                        color="#ffffff",
+                        edge_color=CHANGE_COLORS["upgraded"],
+                        marker_size=10.0,
+                    ),
+                )
+            )
         checks = getattr(evaluation, "hub_checks", None)
         if checks is not None and len(checks):
             bad = set(checks.loc[~checks["ok"].astype(bool), "mobipunt_id"].astype(str))
             hubs = evaluation.mobipunten
             failing = hubs[hubs["mobipunt_id"].astype(str).isin(bad)]
             if len(failing):
-                out.append(_layer(tr("Mobipunten waarvan het type niet past bij het OV"), failing, Style(
-                    kind="single", color=CHANGE_COLORS["loss"], marker_size=9.0)))
+                out.append(
+                    _layer(
+                        tr("Mobipunten waarvan het type niet past bij het OV"),
+                        failing,
+                        Style(kind="single", color=CHANGE_COLORS["loss"], marker_size=9.0),
+                    )
+                )
         return out
     dwellings = evaluation.dwellings
     if key == "train_access" and "bike_min_train" in dwellings.columns:
-        style = Style(kind="graduated", column="bike_min_train",
-                      breaks=[5.0, 10.0, 15.0, 20.0, float(np.inf)], colors=list(ACCESS_COLORS),
-                      color=UNREACHABLE_COLOR, marker_size=3.0)
+        style = Style(
+            kind="graduated",
+            column="bike_min_train",
+            breaks=[5.0, 10.0, 15.0, 20.0, float(np.inf)],
+            colors=list(ACCESS_COLORS),
+            color=UNREACHABLE_COLOR,
+            marker_size=3.0,
+        )
         return [_layer(tr("Fietstijd tot station met genoeg treinen (min)"), dwellings, style)]
     if key == "door_brussels" and "door_min_brussels" in dwellings.columns:
-        style = Style(kind="graduated", column="door_min_brussels", breaks=list(_DOOR_BREAKS),
-                      colors=list(ACCESS_COLORS), color=UNREACHABLE_COLOR, marker_size=3.0)
+        style = Style(
+            kind="graduated",
+            column="door_min_brussels",
+            breaks=list(_DOOR_BREAKS),
+            colors=list(ACCESS_COLORS),
+            color=UNREACHABLE_COLOR,
+            marker_size=3.0,
+        )
         return [_layer(tr("Fiets + trein naar Brussel (min)"), dwellings, style)]
     return []

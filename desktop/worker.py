@@ -73,7 +73,12 @@ class _Runnable(QRunnable):
         except BaseException as exc:  # noqa: BLE001 - every failure goes to the GUI thread
             if self._flag.is_set():
                 # cancelled, but it failed rather than stopped: the user sees "cancelled", the log the failure
-                _log.warning("job failed after it was cancelled: %s: %s", type(exc).__name__, exc, exc_info=True)
+                _log.warning(
+                    "job failed after it was cancelled: %s: %s",
+                    type(exc).__name__,
+                    exc,
+                    exc_info=True,
+                )
                 signals.cancelled.emit()
             else:
                 _log.debug("job failed", exc_info=True)

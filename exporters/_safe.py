@@ -59,6 +59,10 @@ def writing(path: str | Path, *, force: bool = False) -> Iterator[Path]:
     except SlimmeRegioError:
         raise
     except OSError as error:
-        raise ExportError(path=target, reason=error.strerror or str(error), detail=str(error)) from error
+        raise ExportError(
+            path=target, reason=error.strerror or str(error), detail=str(error)
+        ) from error
     except Exception as error:  # a library failed half-way: report it as an export error
-        raise ExportError(path=target, reason=f"{type(error).__name__}: {error}", detail=repr(error)) from error
+        raise ExportError(
+            path=target, reason=f"{type(error).__name__}: {error}", detail=repr(error)
+        ) from error

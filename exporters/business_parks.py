@@ -40,7 +40,9 @@ def park_ids(evaluation: Any) -> list[str]:
     return sorted(ids, key=lambda i: -float(work.loc[i, "bike_commuters_go_dutch"]))
 
 
-def business_park_figure(evaluation: Any, opp_id: str, *, lang: str = "nl", note: str = "") -> Figure:
+def business_park_figure(
+    evaluation: Any, opp_id: str, *, lang: str = "nl", note: str = ""
+) -> Figure:
     """The A4 page of workplace ``opp_id`` of ``evaluation``."""
     nl = lang != "en"
     outcome = evaluation.opportunities
@@ -51,8 +53,14 @@ def business_park_figure(evaluation: Any, opp_id: str, *, lang: str = "nl", note
     FigureCanvasAgg(fig)
     title = f"Fietsroutes naar {work['name']}" if nl else f"Bike routes to {work['name']}"
     fig.text(0.06, 0.965, title, fontsize=16, weight="bold", va="top")
-    fig.text(0.06, 0.935, (f"Situatie: {evaluation.name}" if nl else f"Situation: {evaluation.name}"),
-             fontsize=10, color="#444444", va="top")
+    fig.text(
+        0.06,
+        0.935,
+        (f"Situatie: {evaluation.name}" if nl else f"Situation: {evaluation.name}"),
+        fontsize=10,
+        color="#444444",
+        va="top",
+    )
     ax = fig.add_axes((0.06, 0.30, 0.88, 0.61))
     ax.set_aspect("equal")
     ax.set_xticks([])
@@ -85,35 +93,77 @@ def business_park_figure(evaluation: Any, opp_id: str, *, lang: str = "nl", note
         for g, value in zip(geoms[used], flow[used], strict=True):
             for part in getattr(g, "geoms", [g]):
                 cx, cy = part.xy
-                ax.plot(cx, cy, color=FLOW_COLORS[3], linewidth=0.6 + 4.4 * float(np.sqrt(value / top)),
-                        solid_capstyle="round", zorder=3)
+                ax.plot(
+                    cx,
+                    cy,
+                    color=FLOW_COLORS[3],
+                    linewidth=0.6 + 4.4 * float(np.sqrt(value / top)),
+                    solid_capstyle="round",
+                    zorder=3,
+                )
     if origin.any():
         pts = dwellings.loc[origin]
-        ax.scatter(pts.geometry.x, pts.geometry.y, c=per_dwelling[origin], cmap="YlOrRd", s=6, zorder=2,
-                   linewidths=0)
-    ax.scatter([park.x], [park.y], marker="*", s=260, color=FLOW_COLORS[1], edgecolor="#1a1042",
-               linewidth=1.0, zorder=5)
+        ax.scatter(
+            pts.geometry.x,
+            pts.geometry.y,
+            c=per_dwelling[origin],
+            cmap="YlOrRd",
+            s=6,
+            zorder=2,
+            linewidths=0,
+        )
+    ax.scatter(
+        [park.x],
+        [park.y],
+        marker="*",
+        s=260,
+        color=FLOW_COLORS[1],
+        edgecolor="#1a1042",
+        linewidth=1.0,
+        zorder=5,
+    )
     rows = [
         ("Banen" if nl else "Jobs", float(work["jobs"])),
         ("Pendelaars" if nl else "Commuters", float(work["commuters"])),
     ]
     for preset in PRESETS:
         label = PRESET_LABELS[preset][0 if nl else 1]
-        rows.append(((f"Potentiële fietspendelaars ({label})" if nl
-                      else f"Potential bike commuters ({label})"), float(work[f"bike_commuters_{preset}"])))
+        rows.append(
+            (
+                (
+                    f"Potentiële fietspendelaars ({label})"
+                    if nl
+                    else f"Potential bike commuters ({label})"
+                ),
+                float(work[f"bike_commuters_{preset}"]),
+            )
+        )
     y = 0.26
     for label, value in rows:
         fig.text(0.08, y, label, fontsize=10, va="top")
-        fig.text(0.70, y, fmt_number(value, "count", "nl" if nl else "en"), fontsize=10, va="top", ha="right")
+        fig.text(
+            0.70,
+            y,
+            fmt_number(value, "count", "nl" if nl else "en"),
+            fontsize=10,
+            va="top",
+            ha="right",
+        )
         y -= 0.022
-    legend = ("Lijndikte: potentiële fietspendelaars per link (Go Dutch). Stippen: woningen waar ze wonen. "
-              "Ster: de werkplaats." if nl else
-              "Line width: potential bike commuters per link (Go Dutch). Dots: the dwellings they live in. "
-              "Star: the workplace.")
+    legend = (
+        "Lijndikte: potentiële fietspendelaars per link (Go Dutch). Stippen: woningen waar ze wonen. "
+        "Ster: de werkplaats."
+        if nl
+        else "Line width: potential bike commuters per link (Go Dutch). Dots: the dwellings they live in. "
+        "Star: the workplace."
+    )
     fig.text(0.08, y - 0.01, legend, fontsize=8, color="#444444", va="top", wrap=True)
-    source = ("Potentieel volgens de Propensity to Cycle Tool (Lovelace et al. 2017), geen telling. "
-              "Slimme Regio Planner." if nl else
-              "Potential per the Propensity to Cycle Tool (Lovelace et al. 2017), not a count. Slimme Regio Planner.")
+    source = (
+        "Potentieel volgens de Propensity to Cycle Tool (Lovelace et al. 2017), geen telling. "
+        "Slimme Regio Planner."
+        if nl
+        else "Potential per the Propensity to Cycle Tool (Lovelace et al. 2017), not a count. Slimme Regio Planner."
+    )
     fig.text(0.06, 0.025, f"{source} {note}".strip(), fontsize=7, color="#666666", wrap=True)
     return fig
 
@@ -124,8 +174,9 @@ def _box(x0: float, y0: float, x1: float, y1: float) -> Any:
     return shapely.box(x0, y0, x1, y1)
 
 
-def export_business_parks(evaluation: Any, folder: str | Path, *, lang: str = "nl", force: bool = False,
-                          note: str = "") -> list[Path]:
+def export_business_parks(
+    evaluation: Any, folder: str | Path, *, lang: str = "nl", force: bool = False, note: str = ""
+) -> list[Path]:
     """Write ``<folder>/<workplace name>.pdf`` for every workplace with a page; returns the files."""
     out: list[Path] = []
     work = evaluation.opportunities.workplaces.set_index("opp_id") if park_ids(evaluation) else None

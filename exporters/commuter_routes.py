@@ -29,13 +29,17 @@ __all__ = ["DEFAULT_MIN_CYCLISTS", "commuter_routes", "export_commuter_routes"]
 DEFAULT_MIN_CYCLISTS = 5.0
 
 
-def commuter_routes(evaluation: Any, *, min_cyclists: float = DEFAULT_MIN_CYCLISTS) -> gpd.GeoDataFrame:
+def commuter_routes(
+    evaluation: Any, *, min_cyclists: float = DEFAULT_MIN_CYCLISTS
+) -> gpd.GeoDataFrame:
     """Per source link with at least ``min_cyclists``: ``link_id``, ``name``,
     ``link_class``, ``bike_commuters`` (rounded), ``klasse`` (1-5); line geometry (EPSG:31370)."""
     links = evaluation.links
     columns = ["link_id", "name", "link_class", "bike_commuters", "klasse"]
     if "flow_bike_commuters" not in links.columns:
-        return gpd.GeoDataFrame({c: [] for c in columns}, geometry=gpd.GeoSeries([], crs=links.crs), crs=links.crs)
+        return gpd.GeoDataFrame(
+            {c: [] for c in columns}, geometry=gpd.GeoSeries([], crs=links.crs), crs=links.crs
+        )
     frame = links[["link_id", "name", "link_class", "flow_bike_commuters", "geometry"]]
     grouped = frame.groupby("link_id", sort=True)
     flow = grouped["flow_bike_commuters"].max()
@@ -58,7 +62,9 @@ def commuter_routes(evaluation: Any, *, min_cyclists: float = DEFAULT_MIN_CYCLIS
         geometry=gpd.GeoSeries(geoms.loc[keep].to_numpy(), crs=links.crs),
         crs=links.crs,
     )
-    return out.sort_values(["bike_commuters", "link_id"], ascending=[False, True]).reset_index(drop=True)
+    return out.sort_values(["bike_commuters", "link_id"], ascending=[False, True]).reset_index(
+        drop=True
+    )
 
 
 def export_commuter_routes(
@@ -86,8 +92,8 @@ def export_commuter_routes(
     data["description"] = (
         f"Links met minstens {min_cyclists:g} potentiële fietspendelaars (Go Dutch, Propensity to Cycle Tool) "
         f"in '{evaluation.name}'; klasse 1 (rustig) tot 5 (drukst). Potentieel, geen telling."
-        if nl else
-        f"Links with at least {min_cyclists:g} potential bike commuters (Go Dutch, Propensity to Cycle Tool) "
+        if nl
+        else f"Links with at least {min_cyclists:g} potential bike commuters (Go Dutch, Propensity to Cycle Tool) "
         f"in '{evaluation.name}'; class 1 (quietest) to 5 (busiest). A potential, not a count."
     )
     attributions = list(getattr(project, "attributions", []) or [])

@@ -88,14 +88,27 @@ from slimmeregio.layers.model import Project
 from slimmeregio.layers.numbers import excel_number
 from slimmeregio.layers.progress import Task
 
-__all__ = ["FORMULA_PREFIXES", "SHEETS", "SHEETS_EN", "export_excel", "sheet_names",
-           "write_cell"]
+__all__ = ["FORMULA_PREFIXES", "SHEETS", "SHEETS_EN", "export_excel", "sheet_names", "write_cell"]
 
-SHEETS = ("Samenvatting", "Gemeenten", "Mobipunten", "Fietsstromen", "Wijzigingen", "Dekkingscurve",
-          "Parameters en bronnen")
+SHEETS = (
+    "Samenvatting",
+    "Gemeenten",
+    "Mobipunten",
+    "Fietsstromen",
+    "Wijzigingen",
+    "Dekkingscurve",
+    "Parameters en bronnen",
+)
 #: The sheet names of an English workbook (``lang="en"``), in the same order.
-SHEETS_EN = ("Summary", "Municipalities", "Mobility hubs", "Bike flows", "Changes", "Coverage curve",
-             "Parameters and sources")
+SHEETS_EN = (
+    "Summary",
+    "Municipalities",
+    "Mobility hubs",
+    "Bike flows",
+    "Changes",
+    "Coverage curve",
+    "Parameters and sources",
+)
 
 
 def sheet_names(lang: str = "nl") -> tuple[str, ...]:
@@ -105,6 +118,7 @@ def sheet_names(lang: str = "nl") -> tuple[str, ...]:
 
 def _base_name(lang: str) -> str:
     return tr(lang, "Basis", "Base")
+
 
 def split_runs(results: Sequence[Any]) -> tuple[Any, list[tuple[str, Any, Any]]]:
     """(base evaluation, [(name, scenario evaluation, comparison or None)])."""
@@ -121,18 +135,24 @@ def split_runs(results: Sequence[Any]) -> tuple[Any, list[tuple[str, Any, Any]]]
     return base, runs
 
 
-def results_to_export(results: Sequence[Any], path: str | Path) -> tuple[Any, list[tuple[str, Any, Any]]]:
+def results_to_export(
+    results: Sequence[Any], path: str | Path
+) -> tuple[Any, list[tuple[str, Any, Any]]]:
     """:func:`split_runs` of ``results``; an ExportError for ``path`` when there is nothing to export."""
     base, runs = split_runs(results)
     if base is None and not runs:
-        raise ExportError(path=path, reason={"nl": "geen resultaten om te exporteren", "en": "no results to export"})
+        raise ExportError(
+            path=path,
+            reason={"nl": "geen resultaten om te exporteren", "en": "no results to export"},
+        )
     return base, runs
 
 
 def _title_block(ws: Worksheet, title: str, meta: ExportMeta) -> int:
     write_cell(ws, 1, 1, title).font = TITLE_FONT
-    write_cell(ws, 2, 1, f"{meta.title} · {meta.date_text} · Slimme Regio Planner {meta.version}").font = Font(
-        color="5F5F5F")
+    write_cell(
+        ws, 2, 1, f"{meta.title} · {meta.date_text} · Slimme Regio Planner {meta.version}"
+    ).font = Font(color="5F5F5F")
     row = 3
     for note in meta.notes:
         write_cell(ws, row, 1, note).font = NOTE_FONT
@@ -140,10 +160,22 @@ def _title_block(ws: Worksheet, title: str, meta: ExportMeta) -> int:
     return row + 1
 
 
-def _summary_sheet(ws: Worksheet, base: Any, runs: list[tuple[str, Any, Any]], meta: ExportMeta, lang: str,
-                   area: str | None = None, statbel: float | None = None) -> None:
-    title = (tr(lang, f"Samenvatting: indicatoren voor {area}", f"Summary: indicators for {area}") if area
-             else tr(lang, "Samenvatting: indicatoren voor de regio", "Summary: indicators for the region"))
+def _summary_sheet(
+    ws: Worksheet,
+    base: Any,
+    runs: list[tuple[str, Any, Any]],
+    meta: ExportMeta,
+    lang: str,
+    area: str | None = None,
+    statbel: float | None = None,
+) -> None:
+    title = (
+        tr(lang, f"Samenvatting: indicatoren voor {area}", f"Summary: indicators for {area}")
+        if area
+        else tr(
+            lang, "Samenvatting: indicatoren voor de regio", "Summary: indicators for the region"
+        )
+    )
     start = _title_block(ws, title, meta)
     source = base if base is not None else runs[0][1]
     keys = list(source.region)
@@ -168,8 +200,15 @@ def _summary_sheet(ws: Worksheet, base: Any, runs: list[tuple[str, Any, Any]], m
             write_value(ws, i, col, ev.region.get(key), unit)
             col += 1
             if comp is not None:
-                write_delta(ws, i, col, ev.region.get(key), base.region.get(key) if base is not None else None,
-                             unit, higher_is_better=is_higher_better(key))
+                write_delta(
+                    ws,
+                    i,
+                    col,
+                    ev.region.get(key),
+                    base.region.get(key) if base is not None else None,
+                    unit,
+                    higher_is_better=is_higher_better(key),
+                )
                 col += 1
     n = len(keys)
     if statbel is not None:  # the official population: the one figure called plainly "Inwoners"
@@ -190,8 +229,11 @@ def _summary_sheet(ws: Worksheet, base: Any, runs: list[tuple[str, Any, Any]], m
         last = start + 1 + keys.index(chart_keys[-1])
         chart = BarChart()
         chart.type = "col"
-        chart.title = tr(lang, "Woningen binnen fietstijd van een mobipunt (%)",
-                          "Dwellings within cycling time of a mobility hub (%)")
+        chart.title = tr(
+            lang,
+            "Woningen binnen fietstijd van een mobipunt (%)",
+            "Dwellings within cycling time of a mobility hub (%)",
+        )
         chart.y_axis.title = tr(lang, "% woningen", "% dwellings")
         chart.x_axis.title = tr(lang, "Fietstijd", "Cycling time")
         chart.height, chart.width = 9, 18
@@ -201,7 +243,9 @@ def _summary_sheet(ws: Worksheet, base: Any, runs: list[tuple[str, Any, Any]], m
             value_cols.append(col)
             col += 2 if comp is not None else 1
         for c in value_cols:
-            chart.add_data(Reference(ws, min_col=c, min_row=first, max_row=last), titles_from_data=False)
+            chart.add_data(
+                Reference(ws, min_col=c, min_row=first, max_row=last), titles_from_data=False
+            )
             chart.series[-1].tx = SeriesLabel(v=str(ws.cell(row=start, column=c).value))
         chart.set_categories(Reference(ws, min_col=1, min_row=first, max_row=last))
         ws.add_chart(chart, f"{get_column_letter(len(headers) + 2)}{start}")
@@ -218,16 +262,22 @@ def _municipality_keys(evaluation: Any) -> list[str]:
     keys += ["median_bike_min_mobipunt", "p90_bike_min_mobipunt"]
     keys += [f"share_bike_station_{t:g}min" for t in params.bike_thresholds_min]
     keys += ["median_bike_min_station"]
-    keys += [f"share_pt_{w}_{n:g}ph" for w in params.pt_windows for n in params.pt_departures_per_hour]
+    keys += [
+        f"share_pt_{w}_{n:g}ph" for w in params.pt_windows for n in params.pt_departures_per_hour
+    ]
     keys += ["median_bike_min_train", "median_door_min_brussels"]
     return [k for k in keys if k in evaluation.municipalities.columns]
 
 
-def _municipalities_sheet(ws: Worksheet, base: Any, runs: list[tuple[str, Any, Any]], lang: str) -> None:
+def _municipalities_sheet(
+    ws: Worksheet, base: Any, runs: list[tuple[str, Any, Any]], lang: str
+) -> None:
     source = base if base is not None else runs[0][1]
     keys = _municipality_keys(source)
     delta_keys = [k for k in keys if k not in _MUNI_KEYS or base is not None]
-    headers = ["NIS", tr(lang, "Gemeente", "Municipality"), "Scenario"] + [key_label(k, lang) for k in keys]
+    headers = ["NIS", tr(lang, "Gemeente", "Municipality"), "Scenario"] + [
+        key_label(k, lang) for k in keys
+    ]
     if base is not None:
         headers += [f"Δ {key_label(k, lang)}" for k in delta_keys]
     write_header(ws, 1, headers)
@@ -235,7 +285,11 @@ def _municipalities_sheet(ws: Worksheet, base: Any, runs: list[tuple[str, Any, A
     if base is not None:
         table_rows.append((_base_name(lang), base))
     table_rows += [(name, ev) for name, ev, _ in runs]
-    base_table = base.municipalities.set_index(base.municipalities["nis"].astype(str)) if base is not None else None
+    base_table = (
+        base.municipalities.set_index(base.municipalities["nis"].astype(str))
+        if base is not None
+        else None
+    )
     r = 2
     for name, ev in table_rows:
         table = ev.municipalities.sort_values("name")
@@ -249,42 +303,97 @@ def _municipalities_sheet(ws: Worksheet, base: Any, runs: list[tuple[str, Any, A
                 nis = str(row["nis"])
                 for j, key in enumerate(delta_keys, start=4 + len(keys)):
                     before = base_table[key].get(nis) if key in base_table.columns else None
-                    write_delta(ws, r, j, row.get(key), before, key_unit(key),
-                                 higher_is_better=is_higher_better(key))
+                    write_delta(
+                        ws,
+                        r,
+                        j,
+                        row.get(key),
+                        before,
+                        key_unit(key),
+                        higher_is_better=is_higher_better(key),
+                    )
             r += 1
     n = r - 2
     finish_sheet(ws, 1, n, len(headers))
 
 
-def _mobipunten_sheet(ws: Worksheet, base: Any, runs: list[tuple[str, Any, Any]], lang: str,
-                      project: Project | None = None) -> None:
+def _mobipunten_sheet(
+    ws: Worksheet,
+    base: Any,
+    runs: list[tuple[str, Any, Any]],
+    lang: str,
+    project: Project | None = None,
+) -> None:
     if lang == "en":
-        headers = ["Scenario", "Hub id", "Name", "Type", "Services", "Dwellings in catchment",
-                   "Inhabitants in catchment (estimate)", "Change", "Reachable over the network", "X", "Y"]
+        headers = [
+            "Scenario",
+            "Hub id",
+            "Name",
+            "Type",
+            "Services",
+            "Dwellings in catchment",
+            "Inhabitants in catchment (estimate)",
+            "Change",
+            "Reachable over the network",
+            "X",
+            "Y",
+        ]
         change_nl = {"added": "new", "moved": "moved", "": ""}
     else:
-        headers = ["Scenario", "Mobipunt-id", "Naam", "Type", "Aanbod", "Woningen in verzorgingsgebied",
-                   "Inwoners in verzorgingsgebied (schatting)", "Wijziging", "Bereikbaar via netwerk", "X", "Y"]
+        headers = [
+            "Scenario",
+            "Mobipunt-id",
+            "Naam",
+            "Type",
+            "Aanbod",
+            "Woningen in verzorgingsgebied",
+            "Inwoners in verzorgingsgebied (schatting)",
+            "Wijziging",
+            "Bereikbaar via netwerk",
+            "X",
+            "Y",
+        ]
         change_nl = {"added": "nieuw", "moved": "verplaatst", "": ""}
     headers.insert(3, tr(lang, "Gemeente", "Municipality"))
     yes, no = tr(lang, "ja", "yes"), tr(lang, "nee", "no")
     write_header(ws, 1, headers)
-    evaluations = ([(_base_name(lang), base)] if base is not None else []) + [(name, ev) for name, ev, _ in runs]
+    evaluations = ([(_base_name(lang), base)] if base is not None else []) + [
+        (name, ev) for name, ev, _ in runs
+    ]
     r = 2
     for name, ev in evaluations:
         frame = ev.mobipunten
         where = municipality_of(project, list(frame.geometry))
         for (_, row), (_, muni) in zip(frame.iterrows(), where, strict=True):
             geom = row.geometry
-            values = [name, row.get("mobipunt_id"), row.get("name"), muni, hoppin_type(str(row.get("hoppin_type", "")), lang),
-                      row.get("offer"),
-                      excel_number(row.get("catchment_dwellings"), "count"),
-                      excel_number(row.get("catchment_inhabitants"), "count"),
-                      change_nl.get(str(row.get("change", "") or ""), str(row.get("change", ""))),
-                      yes if bool(row.get("reachable", True)) else no,
-                      geom.x if geom is not None else None, geom.y if geom is not None else None]
-            formats = [None, None, None, None, None, None, FORMATS["count"], FORMATS["count"], None, None,
-                       FORMATS["xy"], FORMATS["xy"]]
+            values = [
+                name,
+                row.get("mobipunt_id"),
+                row.get("name"),
+                muni,
+                hoppin_type(str(row.get("hoppin_type", "")), lang),
+                row.get("offer"),
+                excel_number(row.get("catchment_dwellings"), "count"),
+                excel_number(row.get("catchment_inhabitants"), "count"),
+                change_nl.get(str(row.get("change", "") or ""), str(row.get("change", ""))),
+                yes if bool(row.get("reachable", True)) else no,
+                geom.x if geom is not None else None,
+                geom.y if geom is not None else None,
+            ]
+            formats = [
+                None,
+                None,
+                None,
+                None,
+                None,
+                None,
+                FORMATS["count"],
+                FORMATS["count"],
+                None,
+                None,
+                FORMATS["xy"],
+                FORMATS["xy"],
+            ]
             for j, (v, f) in enumerate(zip(values, formats, strict=True), start=1):
                 write_cell(ws, r, j, v, number_format=f)
             r += 1
@@ -307,31 +416,59 @@ def _flows_sheet(ws: Worksheet, base: Any, runs: list[tuple[str, Any, Any]], lan
     """
     en = lang == "en"
     unnamed = tr(lang, "(zonder naam)", "(unnamed)")
-    write_cell(ws, 1, 1, tr(lang, "Waar fietsen de potentiële pendelaars?",
-                             "Where would the potential commuters cycle?")).font = TITLE_FONT
-    write_cell(ws, 2, 1, tr(
-        lang,
-        f"Per doorrekening de {TOP_ROUTES} straten en trajecten met de grootste potentiële fietsstroom: het aantal "
-        "woningen waarvan de kortste fietsroute naar het dichtstbijzijnde station of het dichtstbijzijnde toegangspunt "
-        "op de Brusselse grens over de drukste link van de straat loopt (geen tellingen). Aansluitende links met "
-        "dezelfde straatnaam vormen één straat; links zonder naam met dezelfde stroom één traject.",
-        f"Per run the {TOP_ROUTES} streets and stretches with the largest potential bike flow: the number of dwellings "
-        "whose shortest cycling route to the nearest station or the nearest entry point on the Brussels border uses "
-        "the street's busiest link (not counts). Connected links with the same street name form one street; "
-        "unnamed links with the same flow one stretch.")).font = Font(color="5F5F5F")
-    headers = ["Scenario", tr(lang, "Bestemming", "Destination"), tr(lang, "Rang", "Rank"),
-               tr(lang, "Straat of traject", "Street or stretch"), tr(lang, "Linkklasse", "Link class"),
-               tr(lang, "Lengte (m)", "Length (m)"), tr(lang, "Links", "Links"),
-               tr(lang, "Potentiële fietsers (woningen)", "Potential cyclists (dwellings)"),
-               tr(lang, "Verschil t.o.v. basis", "Change against base"), tr(lang, "Wijziging", "Change"),
-               tr(lang, "Link-ids", "Link ids"), "X", "Y"]
-    change_text = ({"added": "new", "upgraded": "upgraded", "removed": "removed"} if en else
-                   {"added": "nieuw", "upgraded": "opgewaardeerd", "removed": "afgesloten"})
+    write_cell(
+        ws,
+        1,
+        1,
+        tr(
+            lang,
+            "Waar fietsen de potentiële pendelaars?",
+            "Where would the potential commuters cycle?",
+        ),
+    ).font = TITLE_FONT
+    write_cell(
+        ws,
+        2,
+        1,
+        tr(
+            lang,
+            f"Per doorrekening de {TOP_ROUTES} straten en trajecten met de grootste potentiële fietsstroom: het aantal "
+            "woningen waarvan de kortste fietsroute naar het dichtstbijzijnde station of het dichtstbijzijnde toegangspunt "
+            "op de Brusselse grens over de drukste link van de straat loopt (geen tellingen). Aansluitende links met "
+            "dezelfde straatnaam vormen één straat; links zonder naam met dezelfde stroom één traject.",
+            f"Per run the {TOP_ROUTES} streets and stretches with the largest potential bike flow: the number of dwellings "
+            "whose shortest cycling route to the nearest station or the nearest entry point on the Brussels border uses "
+            "the street's busiest link (not counts). Connected links with the same street name form one street; "
+            "unnamed links with the same flow one stretch.",
+        ),
+    ).font = Font(color="5F5F5F")
+    headers = [
+        "Scenario",
+        tr(lang, "Bestemming", "Destination"),
+        tr(lang, "Rang", "Rank"),
+        tr(lang, "Straat of traject", "Street or stretch"),
+        tr(lang, "Linkklasse", "Link class"),
+        tr(lang, "Lengte (m)", "Length (m)"),
+        tr(lang, "Links", "Links"),
+        tr(lang, "Potentiële fietsers (woningen)", "Potential cyclists (dwellings)"),
+        tr(lang, "Verschil t.o.v. basis", "Change against base"),
+        tr(lang, "Wijziging", "Change"),
+        tr(lang, "Link-ids", "Link ids"),
+        "X",
+        "Y",
+    ]
+    change_text = (
+        {"added": "new", "upgraded": "upgraded", "removed": "removed"}
+        if en
+        else {"added": "nieuw", "upgraded": "opgewaardeerd", "removed": "afgesloten"}
+    )
 
     def changes(text: str) -> str:
         return ", ".join(change_text.get(c, c) for c in text.split(", ") if c)
 
-    def classes(text: str) -> str:  # link classes are Dutch data values: English words in an English sheet
+    def classes(
+        text: str,
+    ) -> str:  # link classes are Dutch data values: English words in an English sheet
         return ", ".join(link_class(c, lang) for c in str(text).split(", ") if c)
 
     start = 4
@@ -348,16 +485,48 @@ def _flows_sheet(ws: Worksheet, base: Any, runs: list[tuple[str, Any, Any]], lan
                 write_cell(ws, r, 4, note.get(lang, note.get("nl", ""))).font = NOTE_FONT
                 r += 1
                 continue
-            routes = flow_routes(ev.links, column, base_links=comp.base.links if comp is not None else None,
-                                 unnamed=unnamed)
+            routes = flow_routes(
+                ev.links,
+                column,
+                base_links=comp.base.links if comp is not None else None,
+                unnamed=unnamed,
+            )
             for rank, row in enumerate(routes.itertuples(index=False), start=1):
                 delta_value = None if comp is None else row.flow - row.base_flow
-                whole = [excel_number(v, "count") if v is not None and float(v).is_integer() else v
-                         for v in (round(row.length_m), row.flow, delta_value)]  # whole numbers stay whole
-                values = [name, target, rank, row.route, classes(row.link_class), whole[0], row.links, whole[1], whole[2],
-                          changes(row.change), _id_list(row.link_ids), round(row.x), round(row.y)]
-                formats = [None, None, "0", None, None, FORMATS["m"], "0", FORMATS["count"], FORMATS["dcount"],
-                           None, None, "0", "0"]
+                whole = [
+                    excel_number(v, "count") if v is not None and float(v).is_integer() else v
+                    for v in (round(row.length_m), row.flow, delta_value)
+                ]  # whole numbers stay whole
+                values = [
+                    name,
+                    target,
+                    rank,
+                    row.route,
+                    classes(row.link_class),
+                    whole[0],
+                    row.links,
+                    whole[1],
+                    whole[2],
+                    changes(row.change),
+                    _id_list(row.link_ids),
+                    round(row.x),
+                    round(row.y),
+                ]
+                formats = [
+                    None,
+                    None,
+                    "0",
+                    None,
+                    None,
+                    FORMATS["m"],
+                    "0",
+                    FORMATS["count"],
+                    FORMATS["dcount"],
+                    None,
+                    None,
+                    "0",
+                    "0",
+                ]
                 for j, (v, f) in enumerate(zip(values, formats, strict=True), start=1):
                     write_cell(ws, r, j, v, number_format=f)
                 r += 1
@@ -368,38 +537,77 @@ def _flows_sheet(ws: Worksheet, base: Any, runs: list[tuple[str, Any, Any]], lan
         delta_formatting(ws, f"{letter}{start + 1}:{letter}{last}")
     # the streets whose flow changes most, per scenario
     r += 1
-    changed = [(name, flow_change_routes(comp.link_flows, unnamed=unnamed)) for name, _, comp in runs
-               if comp is not None and getattr(comp, "link_flows", None) is not None and not comp.link_flows.empty]
+    changed = [
+        (name, flow_change_routes(comp.link_flows, unnamed=unnamed))
+        for name, _, comp in runs
+        if comp is not None
+        and getattr(comp, "link_flows", None) is not None
+        and not comp.link_flows.empty
+    ]
     if not changed:
         return
-    write_cell(ws, r, 1, tr(lang, "Straten en trajecten waarvan de potentiële stroom het meest verandert (hun meest "
-                                   "veranderde link)",
-                             "Streets and stretches whose potential flow changes most (their most changed link)")
-               ).font = Font(bold=True, size=12, color="0D47A1")
+    write_cell(
+        ws,
+        r,
+        1,
+        tr(
+            lang,
+            "Straten en trajecten waarvan de potentiële stroom het meest verandert (hun meest "
+            "veranderde link)",
+            "Streets and stretches whose potential flow changes most (their most changed link)",
+        ),
+    ).font = Font(bold=True, size=12, color="0D47A1")
     r += 1
-    headers2 = ["Scenario", tr(lang, "Straat of traject", "Street or stretch"),
-                tr(lang, "Linkklasse", "Link class"), tr(lang, "Wijziging", "Change"),
-                tr(lang, "Naar station: basis", "To station: base"),
-                tr(lang, "Naar station: scenario", "To station: scenario"),
-                tr(lang, "Naar station: verschil", "To station: change"),
-                tr(lang, "Naar Brussel: basis", "To Brussels: base"),
-                tr(lang, "Naar Brussel: scenario", "To Brussels: scenario"),
-                tr(lang, "Naar Brussel: verschil", "To Brussels: change"),
-                tr(lang, "Links", "Links"), tr(lang, "Link-ids", "Link ids")]
+    headers2 = [
+        "Scenario",
+        tr(lang, "Straat of traject", "Street or stretch"),
+        tr(lang, "Linkklasse", "Link class"),
+        tr(lang, "Wijziging", "Change"),
+        tr(lang, "Naar station: basis", "To station: base"),
+        tr(lang, "Naar station: scenario", "To station: scenario"),
+        tr(lang, "Naar station: verschil", "To station: change"),
+        tr(lang, "Naar Brussel: basis", "To Brussels: base"),
+        tr(lang, "Naar Brussel: scenario", "To Brussels: scenario"),
+        tr(lang, "Naar Brussel: verschil", "To Brussels: change"),
+        tr(lang, "Links", "Links"),
+        tr(lang, "Link-ids", "Link ids"),
+    ]
     write_header(ws, r, headers2)
     first = r + 1
     r += 1
     for name, table in changed:
         for row in table.itertuples(index=False):
-            values = [name, row.route, classes(row.link_class), changes(row.change),
-                      row.base_flow_dwellings, row.scenario_flow_dwellings, row.delta_flow_dwellings,
-                      row.base_flow_brussels_dwellings, row.scenario_flow_brussels_dwellings,
-                      row.delta_flow_brussels_dwellings, row.links, _id_list(row.link_ids)]
+            values = [
+                name,
+                row.route,
+                classes(row.link_class),
+                changes(row.change),
+                row.base_flow_dwellings,
+                row.scenario_flow_dwellings,
+                row.delta_flow_dwellings,
+                row.base_flow_brussels_dwellings,
+                row.scenario_flow_brussels_dwellings,
+                row.delta_flow_brussels_dwellings,
+                row.links,
+                _id_list(row.link_ids),
+            ]
             for j, v in enumerate(values, start=1):
-                fmt = (None if j <= 4 or j == 12 else "0" if j == 11
-                       else FORMATS["dcount"] if j in (7, 10) else FORMATS["count"])
-                write_cell(ws, r, j, excel_number(v, "count") if 5 <= j <= 10 and float(v).is_integer() else v,
-                           number_format=fmt)
+                fmt = (
+                    None
+                    if j <= 4 or j == 12
+                    else "0"
+                    if j == 11
+                    else FORMATS["dcount"]
+                    if j in (7, 10)
+                    else FORMATS["count"]
+                )
+                write_cell(
+                    ws,
+                    r,
+                    j,
+                    excel_number(v, "count") if 5 <= j <= 10 and float(v).is_integer() else v,
+                    number_format=fmt,
+                )
             r += 1
     for col in (7, 10):
         letter = get_column_letter(col)
@@ -412,8 +620,13 @@ def _id_list(ids: Sequence[Any], limit: int = 5) -> str:
     return shown + (f" (+{len(ids) - limit})" if len(ids) > limit else "")
 
 
-def _ledger_sheet(ws: Worksheet, runs: list[tuple[str, Any, Any]], project: Project | None, lang: str,
-                  only: set[str] | None = None) -> None:
+def _ledger_sheet(
+    ws: Worksheet,
+    runs: list[tuple[str, Any, Any]],
+    project: Project | None,
+    lang: str,
+    only: set[str] | None = None,
+) -> None:
     """The scenarios' modifications (only those in the municipalities named ``only``, when given)."""
     columns = LEDGER_COLUMNS_EN if lang == "en" else LEDGER_COLUMNS_NL
     headers = ["Scenario", *columns]
@@ -425,18 +638,32 @@ def _ledger_sheet(ws: Worksheet, runs: list[tuple[str, Any, Any]], project: Proj
                 continue
             write_cell(ws, r, 1, name)
             for j, key in enumerate(columns, start=2):
-                write_cell(ws, r, j, entry[key], number_format=FORMATS["xy"] if key in ("X", "Y") else None)
+                write_cell(
+                    ws, r, j, entry[key], number_format=FORMATS["xy"] if key in ("X", "Y") else None
+                )
                 if key in ("Wat", "Waarom", "What", "Why"):
                     ws.cell(row=r, column=j).alignment = Alignment(wrap_text=True, vertical="top")
             r += 1
     if r == 2:
-        write_cell(ws, 2, 1, tr(lang, "Geen wijzigingen: alleen de basistoestand werd geëxporteerd.",
-                                 "No changes: only the base situation was exported."))
+        write_cell(
+            ws,
+            2,
+            1,
+            tr(
+                lang,
+                "Geen wijzigingen: alleen de basistoestand werd geëxporteerd.",
+                "No changes: only the base situation was exported.",
+            ),
+        )
     finish_sheet(ws, 1, max(r - 2, 1), len(headers))
 
 
-def _sensitivity_sheet(ws: Worksheet, base: Any, runs: list[tuple[str, Any, Any]], lang: str) -> None:
-    evaluations = ([(_base_name(lang), base)] if base is not None else []) + [(name, ev) for name, ev, _ in runs]
+def _sensitivity_sheet(
+    ws: Worksheet, base: Any, runs: list[tuple[str, Any, Any]], lang: str
+) -> None:
+    evaluations = ([(_base_name(lang), base)] if base is not None else []) + [
+        (name, ev) for name, ev, _ in runs
+    ]
     headers = [tr(lang, "Fietstijd (min)", "Cycling time (min)")]
     headers += [f"{tr(lang, 'Mobipunt', 'Hub')}: {name}" for name, _ in evaluations]
     headers += [f"Station: {name}" for name, _ in evaluations]
@@ -446,14 +673,28 @@ def _sensitivity_sheet(ws: Worksheet, base: Any, runs: list[tuple[str, Any, Any]
     for i, m in enumerate(minutes, start=2):
         write_cell(ws, i, 1, m, number_format="0")
         for j, (_, ev) in enumerate(evaluations, start=2):
-            write_cell(ws, i, j, ev.coverage_curve["share_mobipunt"].iloc[i - 2], number_format=FORMATS["%"])
-            write_cell(ws, i, j + len(evaluations), ev.coverage_curve["share_station"].iloc[i - 2],
-                       number_format=FORMATS["%"])
+            write_cell(
+                ws,
+                i,
+                j,
+                ev.coverage_curve["share_mobipunt"].iloc[i - 2],
+                number_format=FORMATS["%"],
+            )
+            write_cell(
+                ws,
+                i,
+                j + len(evaluations),
+                ev.coverage_curve["share_station"].iloc[i - 2],
+                number_format=FORMATS["%"],
+            )
     n = len(minutes)
     finish_sheet(ws, 1, n, len(headers))
     chart = LineChart()
-    chart.title = tr(lang, "Dekking naar fietstijd: aandeel woningen binnen x minuten van een mobipunt",
-                      "Coverage by cycling time: share of dwellings within x minutes of a mobility hub")
+    chart.title = tr(
+        lang,
+        "Dekking naar fietstijd: aandeel woningen binnen x minuten van een mobipunt",
+        "Coverage by cycling time: share of dwellings within x minutes of a mobility hub",
+    )
     chart.y_axis.title = tr(lang, "% woningen", "% dwellings")
     chart.x_axis.title = tr(lang, "Fietstijd (min)", "Cycling time (min)")
     chart.height, chart.width = 10, 20
@@ -463,15 +704,22 @@ def _sensitivity_sheet(ws: Worksheet, base: Any, runs: list[tuple[str, Any, Any]
     ws.add_chart(chart, f"{get_column_letter(len(headers) + 2)}2")
 
 
-def _parameters_sheet(ws: Worksheet, base: Any, runs: list[tuple[str, Any, Any]], meta: ExportMeta,
-                      lang: str) -> None:
-    write_header(ws, 1, [tr(lang, "Onderdeel", "Item"), tr(lang, "Sleutel", "Key"), tr(lang, "Waarde", "Value")])
+def _parameters_sheet(
+    ws: Worksheet, base: Any, runs: list[tuple[str, Any, Any]], meta: ExportMeta, lang: str
+) -> None:
+    write_header(
+        ws,
+        1,
+        [tr(lang, "Onderdeel", "Item"), tr(lang, "Sleutel", "Key"), tr(lang, "Waarde", "Value")],
+    )
     r = 2
     for label, value in meta.rows(lang):
         write_cell(ws, r, 1, label)
         write_cell(ws, r, 3, value)
         r += 1
-    evaluations = ([(_base_name(lang), base)] if base is not None else []) + [(name, ev) for name, ev, _ in runs]
+    evaluations = ([(_base_name(lang), base)] if base is not None else []) + [
+        (name, ev) for name, ev, _ in runs
+    ]
     for name, ev in evaluations:
         for key, label, value in parameter_rows(ev.parameters, lang):
             write_cell(ws, r, 1, f"Parameter ({name}): {label}")
@@ -484,13 +732,20 @@ def _parameters_sheet(ws: Worksheet, base: Any, runs: list[tuple[str, Any, Any]]
             write_cell(ws, r, 3, scen.description)
             r += 1
     write_cell(ws, r, 1, tr(lang, "Methode", "Method"))
-    write_cell(ws, r, 3, tr(lang,
-                             "Bereikbaarheid over het fietsnetwerk (kortste route naar het dichtstbijzijnde mobipunt "
-                             "of station), wandelafstand over het netwerk; aandelen gewogen naar het aantal woningen; "
-                             "inwoners = woningen × gemiddelde gezinsgrootte.",
-                             "Access over the bike network (shortest route to the nearest mobility hub or station), "
-                             "walking distance over the network; shares weighted by the number of dwellings; "
-                             "inhabitants = dwellings × average household size."))
+    write_cell(
+        ws,
+        r,
+        3,
+        tr(
+            lang,
+            "Bereikbaarheid over het fietsnetwerk (kortste route naar het dichtstbijzijnde mobipunt "
+            "of station), wandelafstand over het netwerk; aandelen gewogen naar het aantal woningen; "
+            "inwoners = woningen × gemiddelde gezinsgrootte.",
+            "Access over the bike network (shortest route to the nearest mobility hub or station), "
+            "walking distance over the network; shares weighted by the number of dwellings; "
+            "inhabitants = dwellings × average household size.",
+        ),
+    )
     r += 1
     finish_sheet(ws, 1, r - 2, 3, max_width=110)
     for row in ws.iter_rows(min_row=2, max_row=r, min_col=3, max_col=3):
@@ -540,8 +795,13 @@ def export_excel(
         area = ", ".join(names_kept) or None
     if meta is None:
         first = runs[0][1] if runs else base
-        meta = build_meta(project or Project(), scenario=first.scenario, parameters=first.parameters,
-                          scenarios=[ev.scenario for _, ev, _ in runs], lang=lang)
+        meta = build_meta(
+            project or Project(),
+            scenario=first.scenario,
+            parameters=first.parameters,
+            scenarios=[ev.scenario for _, ev, _ in runs],
+            lang=lang,
+        )
     meta = meta.with_results(base, *(ev for _, ev, _ in runs))
     wb = Workbook()
     ws = wb.active
@@ -553,8 +813,11 @@ def export_excel(
     if municipalities is not None:
         kept = (base if base is not None else runs[0][1]).municipalities["nis"].astype(str)
         nis_kept = list(kept) if len(kept) == 1 else None
-    statbel = statbel_inhabitants(project, nis_kept[0] if nis_kept else None) if (
-        municipalities is None or nis_kept) else None
+    statbel = (
+        statbel_inhabitants(project, nis_kept[0] if nis_kept else None)
+        if (municipalities is None or nis_kept)
+        else None
+    )
     _summary_sheet(ws, base, runs, meta, lang, area, statbel)
     task.report(0.25, "municipalities")
     _municipalities_sheet(wb.create_sheet(names[1]), base, runs, lang)

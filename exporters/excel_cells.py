@@ -69,7 +69,9 @@ def _clean(value: Any) -> Any:
     return xml_text(value)
 
 
-def write_cell(ws: Worksheet, row: int, column: int, value: Any, *, number_format: str | None = None) -> Cell:
+def write_cell(
+    ws: Worksheet, row: int, column: int, value: Any, *, number_format: str | None = None
+) -> Cell:
     """Write ``value`` as data, never as a formula.
 
     Text that a spreadsheet would treat as a formula is stored as a text
@@ -109,8 +111,15 @@ def write_header(ws: Worksheet, row: int, labels: Sequence[str], *, start: int =
     ws.row_dimensions[row].height = 32
 
 
-def finish_sheet(ws: Worksheet, header_row: int, n_rows: int, n_cols: int, *, min_width: int = 8,
-            max_width: int = 60) -> None:
+def finish_sheet(
+    ws: Worksheet,
+    header_row: int,
+    n_rows: int,
+    n_cols: int,
+    *,
+    min_width: int = 8,
+    max_width: int = 60,
+) -> None:
     """Freeze the header, add an autofilter and fit the column widths."""
     if n_cols == 0:
         return
@@ -120,7 +129,9 @@ def finish_sheet(ws: Worksheet, header_row: int, n_rows: int, n_cols: int, *, mi
     for j in range(1, n_cols + 1):
         letter = get_column_letter(j)
         longest = 0
-        for (cell,) in ws.iter_rows(min_row=header_row, max_row=header_row + min(n_rows, 500), min_col=j, max_col=j):
+        for (cell,) in ws.iter_rows(
+            min_row=header_row, max_row=header_row + min(n_rows, 500), min_col=j, max_col=j
+        ):
             v = cell.value
             if v is None:
                 continue
@@ -167,12 +178,25 @@ def key_label(key: str, lang: str) -> str:
 
 def write_value(ws: Worksheet, row: int, column: int, value: Any, unit: str) -> Cell:
     """A value as a number (whole counts as integers) with its unit's format."""
-    return write_cell(ws, row, column, excel_number(value, unit),
-                      number_format=FORMATS.get(unit, FORMATS["count"] if unit == "count" else "0.0"))
+    return write_cell(
+        ws,
+        row,
+        column,
+        excel_number(value, unit),
+        number_format=FORMATS.get(unit, FORMATS["count"] if unit == "count" else "0.0"),
+    )
 
 
-def write_delta(ws: Worksheet, row: int, column: int, after: Any, before: Any, unit: str, *,
-                 higher_is_better: bool | None = None) -> Cell:
+def write_delta(
+    ws: Worksheet,
+    row: int,
+    column: int,
+    after: Any,
+    before: Any,
+    unit: str,
+    *,
+    higher_is_better: bool | None = None,
+) -> Cell:
     """The change from ``before`` to ``after``: the exact difference as the cell's value (a formula on
     it gets the true number), shown as the formatter shows it (``±0`` only when the two values are
     equal at display precision) and, with ``higher_is_better``, coloured by the sign of the change

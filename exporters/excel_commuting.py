@@ -21,21 +21,34 @@ SHEET_NL = "Woon-werkverkeer"
 SHEET_EN = "Commuting"
 
 
-def add_commuting_sheet(wb: Workbook, base: Any, runs: list[tuple[str, Any, Any]], lang: str,
-                        base_name: str) -> bool:
+def add_commuting_sheet(
+    wb: Workbook, base: Any, runs: list[tuple[str, Any, Any]], lang: str, base_name: str
+) -> bool:
     """Append the sheet when any run has workplaces; returns whether it did."""
-    evaluations = ([(base_name, base)] if base is not None else []) + [(name, ev) for name, ev, _ in runs]
-    evaluations = [(name, ev) for name, ev in evaluations
-                   if getattr(getattr(ev, "opportunities", None), "workplaces", None) is not None]
+    evaluations = ([(base_name, base)] if base is not None else []) + [
+        (name, ev) for name, ev, _ in runs
+    ]
+    evaluations = [
+        (name, ev)
+        for name, ev in evaluations
+        if getattr(getattr(ev, "opportunities", None), "workplaces", None) is not None
+    ]
     if not evaluations:
         return False
     en = lang == "en"
     ws = wb.create_sheet(SHEET_EN if en else SHEET_NL)
     i = 1 if en else 0
     presets = list(PRESETS)
-    headers = [("Situatie", "Situation")[i], ("Werkplaats", "Workplace")[i], ("NIS-zone", "NIS zone")[i],
-               ("Banen", "Jobs")[i], ("Pendelaars", "Commuters")[i]]
-    headers += [f"{('Fietspendelaars', 'Bike commuters')[i]}: {PRESET_LABELS[p][i]}" for p in presets]
+    headers = [
+        ("Situatie", "Situation")[i],
+        ("Werkplaats", "Workplace")[i],
+        ("NIS-zone", "NIS zone")[i],
+        ("Banen", "Jobs")[i],
+        ("Pendelaars", "Commuters")[i],
+    ]
+    headers += [
+        f"{('Fietspendelaars', 'Bike commuters')[i]}: {PRESET_LABELS[p][i]}" for p in presets
+    ]
     write_header(ws, 1, headers)
     row = 2
     for name, ev in evaluations:

@@ -31,13 +31,20 @@ def transit_sheet_name(lang: str) -> str:
 def transit_sheet(ws: Worksheet, base: Any, runs: list[tuple[str, Any, Any]], lang: str) -> None:
     """Hoppin check per evaluation (every hub with a rule), then the changed stops."""
     yes, no = tr(lang, "ja", "yes"), tr(lang, "nee", "no")
-    headers = ["Scenario", tr(lang, "Mobipunt-id", "Hub id"), tr(lang, "Naam", "Name"), "Type",
-               tr(lang, "Past bij het OV", "Matches public transport"),
-               tr(lang, "Beste halte", "Best stop"), tr(lang, "Vertrekken/uur", "Departures/hour"),
-               tr(lang, "Waarom niet", "Why not")]
+    headers = [
+        "Scenario",
+        tr(lang, "Mobipunt-id", "Hub id"),
+        tr(lang, "Naam", "Name"),
+        "Type",
+        tr(lang, "Past bij het OV", "Matches public transport"),
+        tr(lang, "Beste halte", "Best stop"),
+        tr(lang, "Vertrekken/uur", "Departures/hour"),
+        tr(lang, "Waarom niet", "Why not"),
+    ]
     write_header(ws, 1, headers)
     evaluations = ([(tr(lang, "Basis", "Base"), base)] if base is not None else []) + [
-        (name, ev) for name, ev, _ in runs]
+        (name, ev) for name, ev, _ in runs
+    ]
     reason = "reason_nl" if lang == "nl" else "reason_en"
     r = 2
     for name, ev in evaluations:
@@ -45,26 +52,51 @@ def transit_sheet(ws: Worksheet, base: Any, runs: list[tuple[str, Any, Any]], la
         if checks is None:
             continue
         for row in checks.to_dict(orient="records"):
-            values = [name, row["mobipunt_id"], row["name"], hoppin_type(str(row["hoppin_type"]), lang),
-                      yes if row["ok"] else no, row["best_stop"], float(row["best_per_hour"]), row[reason]]
+            values = [
+                name,
+                row["mobipunt_id"],
+                row["name"],
+                hoppin_type(str(row["hoppin_type"]), lang),
+                yes if row["ok"] else no,
+                row["best_stop"],
+                float(row["best_per_hour"]),
+                row[reason],
+            ]
             for j, v in enumerate(values, start=1):
                 write_cell(ws, r, j, v, number_format="0.0" if j == 7 else None)
             r += 1
     finish_sheet(ws, 1, r - 2, len(headers), max_width=90)
     # The stops a scenario changed (set_frequency), below the check.
     r += 2
-    write_cell(ws, r, 1, tr(lang, "Haltes met een gewijzigde frequentie", "Stops with a changed frequency"))
+    write_cell(
+        ws, r, 1, tr(lang, "Haltes met een gewijzigde frequentie", "Stops with a changed frequency")
+    )
     r += 1
     columns = ["per_uur_ochtendspits", "per_uur_dag", "per_uur_avondspits", "per_uur_avond"]
-    write_header(ws, r, ["Scenario", "Stop id", tr(lang, "Naam", "Name"), tr(lang, "Modi", "Modes"),
-                    *[tr(lang, f"Vertrekken/uur {c[8:]}", f"Departures/hour {c[8:]}") for c in columns]])
+    write_header(
+        ws,
+        r,
+        [
+            "Scenario",
+            "Stop id",
+            tr(lang, "Naam", "Name"),
+            tr(lang, "Modi", "Modes"),
+            *[tr(lang, f"Vertrekken/uur {c[8:]}", f"Departures/hour {c[8:]}") for c in columns],
+        ],
+    )
     r += 1
     for name, ev, _ in runs:
         stops = getattr(ev, "pt_stops", None)
         if stops is None:
             continue
         for row in stops.loc[stops["changed"].astype(bool)].to_dict(orient="records"):
-            values = [name, row["stop_id"], row["name"], row["modes"], *[float(row[c]) for c in columns]]
+            values = [
+                name,
+                row["stop_id"],
+                row["name"],
+                row["modes"],
+                *[float(row[c]) for c in columns],
+            ]
             for j, v in enumerate(values, start=1):
                 write_cell(ws, r, j, v, number_format="0.0" if j > 4 else None)
             r += 1

@@ -43,8 +43,10 @@ def missing_glyphs_reported_once() -> Iterator[None]:
     new = sorted(missing - _GLYPHS_REPORTED)
     if new:
         _GLYPHS_REPORTED.update(new)
-        _log.warning("the map font has no glyph for %s; left blank on the maps",
-                     ", ".join(f"U+{ord(c):04X}" for c in new))
+        _log.warning(
+            "the map font has no glyph for %s; left blank on the maps",
+            ", ".join(f"U+{ord(c):04X}" for c in new),
+        )
 
 
 def clean_figure_texts(fig: Figure) -> None:

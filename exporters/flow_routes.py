@@ -22,8 +22,19 @@ __all__ = ["TOP_ROUTES", "flow_change_routes", "flow_routes", "join_stretches"]
 #: Stretches listed per run and destination.
 TOP_ROUTES = 20
 
-_ROUTE_COLUMNS = ["route", "named", "link_ids", "links", "link_class", "change", "length_m", "flow", "base_flow",
-                  "x", "y"]
+_ROUTE_COLUMNS = [
+    "route",
+    "named",
+    "link_ids",
+    "links",
+    "link_class",
+    "change",
+    "length_m",
+    "flow",
+    "base_flow",
+    "x",
+    "y",
+]
 
 
 def _ends(geoms: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
@@ -52,12 +63,20 @@ def join_stretches(geoms: np.ndarray, keys: Sequence[str]) -> np.ndarray:
         return i
 
     first, last = _ends(np.asarray(geoms, dtype=object))
-    ends = pd.DataFrame({"x": np.r_[first[:, 0], last[:, 0]], "y": np.r_[first[:, 1], last[:, 1]],
-                         "key": list(keys) * 2, "pos": np.r_[np.arange(n), np.arange(n)]}).dropna()
+    ends = pd.DataFrame(
+        {
+            "x": np.r_[first[:, 0], last[:, 0]],
+            "y": np.r_[first[:, 1], last[:, 1]],
+            "key": list(keys) * 2,
+            "pos": np.r_[np.arange(n), np.arange(n)],
+        }
+    ).dropna()
     ends = ends.sort_values(["x", "y", "key", "pos"], kind="stable")
-    same = ((ends["x"].to_numpy()[1:] == ends["x"].to_numpy()[:-1])
-            & (ends["y"].to_numpy()[1:] == ends["y"].to_numpy()[:-1])
-            & (ends["key"].to_numpy()[1:] == ends["key"].to_numpy()[:-1]))
+    same = (
+        (ends["x"].to_numpy()[1:] == ends["x"].to_numpy()[:-1])
+        & (ends["y"].to_numpy()[1:] == ends["y"].to_numpy()[:-1])
+        & (ends["key"].to_numpy()[1:] == ends["key"].to_numpy()[:-1])
+    )
     pos = ends["pos"].to_numpy()
     for a, b in zip(pos[:-1][same], pos[1:][same], strict=True):
         ra, rb = find(int(a)), find(int(b))
@@ -68,29 +87,49 @@ def join_stretches(geoms: np.ndarray, keys: Sequence[str]) -> np.ndarray:
 
 def _per_link(links: Any, column: str) -> pd.DataFrame:
     """One row per link id: name, class, change, length (all its edges), flow (its busiest edge), geometry."""
-    frame = pd.DataFrame({
-        "link_id": links["link_id"].to_numpy(),
-        "name": links["name"].fillna("").astype(str).str.strip().to_numpy() if "name" in links.columns else "",
-        "link_class": links["link_class"].astype(str).to_numpy() if "link_class" in links.columns else "",
-        "change": links["change"].fillna("").astype(str).to_numpy() if "change" in links.columns else "",
-        "length_m": links["length_m"].to_numpy(dtype=float) if "length_m" in links.columns else np.nan,
-        "flow": links[column].to_numpy(dtype=float),
-        "geometry": links.geometry.to_numpy(),
-    })
+    frame = pd.DataFrame(
+        {
+            "link_id": links["link_id"].to_numpy(),
+            "name": links["name"].fillna("").astype(str).str.strip().to_numpy()
+            if "name" in links.columns
+            else "",
+            "link_class": links["link_class"].astype(str).to_numpy()
+            if "link_class" in links.columns
+            else "",
+            "change": links["change"].fillna("").astype(str).to_numpy()
+            if "change" in links.columns
+            else "",
+            "length_m": links["length_m"].to_numpy(dtype=float)
+            if "length_m" in links.columns
+            else np.nan,
+            "flow": links[column].to_numpy(dtype=float),
+            "geometry": links.geometry.to_numpy(),
+        }
+    )
     if frame["link_id"].is_unique:  # the usual case: one edge per link
         return frame
     grouped = frame.groupby("link_id", sort=False)
-    out = grouped.agg(name=("name", "first"), link_class=("link_class", "first"), change=("change", "max"),
-                      length_m=("length_m", "sum"), flow=("flow", "max"))
-    out["geometry"] = grouped["geometry"].agg(lambda g: shapely.union_all(np.asarray(g, dtype=object))
-                                              if len(g) > 1 else g.iloc[0])
+    out = grouped.agg(
+        name=("name", "first"),
+        link_class=("link_class", "first"),
+        change=("change", "max"),
+        length_m=("length_m", "sum"),
+        flow=("flow", "max"),
+    )
+    out["geometry"] = grouped["geometry"].agg(
+        lambda g: shapely.union_all(np.asarray(g, dtype=object)) if len(g) > 1 else g.iloc[0]
+    )
     return out.reset_index()
 
 
 def _summary(part: pd.DataFrame, unnamed: str) -> dict[str, Any]:
     """One stretch: its name, links, classes, changes, length and busiest link's place."""
     busiest = part.loc[part["flow"].idxmax()]
-    mid = busiest["geometry"].interpolate(0.5, normalized=True) if busiest["geometry"] is not None else None
+    mid = (
+        busiest["geometry"].interpolate(0.5, normalized=True)
+        if busiest["geometry"] is not None
+        else None
+    )
     classes = part.groupby("link_class")["length_m"].sum().sort_values(ascending=False)
     name = str(part["name"].iloc[0])
     return {
@@ -106,8 +145,14 @@ def _summary(part: pd.DataFrame, unnamed: str) -> dict[str, Any]:
     }
 
 
-def flow_routes(links: Any, column: str, *, base_links: Any = None, n: int = TOP_ROUTES,
-                unnamed: str = "(zonder naam)") -> pd.DataFrame:
+def flow_routes(
+    links: Any,
+    column: str,
+    *,
+    base_links: Any = None,
+    n: int = TOP_ROUTES,
+    unnamed: str = "(zonder naam)",
+) -> pd.DataFrame:
     """The ``n`` stretches with the largest potential flow in ``column``, busiest first.
 
     Columns: ``route`` (the name, or ``unnamed``), ``named``, ``link_ids``,
@@ -123,7 +168,10 @@ def flow_routes(links: Any, column: str, *, base_links: Any = None, n: int = TOP
     per = per[per["flow"] > 0].reset_index(drop=True)
     if per.empty:
         return pd.DataFrame(columns=_ROUTE_COLUMNS)
-    keys = [f"n:{name}" if name else f"f:{round(flow)}" for name, flow in zip(per["name"], per["flow"], strict=True)]
+    keys = [
+        f"n:{name}" if name else f"f:{round(flow)}"
+        for name, flow in zip(per["name"], per["flow"], strict=True)
+    ]
     per["stretch"] = join_stretches(per["geometry"].to_numpy(), keys)
     base_flow: pd.Series | None = None
     if base_links is not None and column in base_links.columns:
@@ -147,7 +195,9 @@ def flow_routes(links: Any, column: str, *, base_links: Any = None, n: int = TOP
     return table.reset_index(drop=True)
 
 
-def flow_change_routes(link_flows: Any, *, n: int = TOP_ROUTES, unnamed: str = "(zonder naam)") -> pd.DataFrame:
+def flow_change_routes(
+    link_flows: Any, *, n: int = TOP_ROUTES, unnamed: str = "(zonder naam)"
+) -> pd.DataFrame:
     """The ``n`` stretches whose potential flow to the station changes most (largest absolute change first).
 
     ``link_flows`` is :attr:`Comparison.link_flows` (one row per changed
@@ -160,16 +210,29 @@ def flow_change_routes(link_flows: Any, *, n: int = TOP_ROUTES, unnamed: str = "
     if link_flows is None or link_flows.empty:
         return pd.DataFrame()
     frame = link_flows.reset_index(drop=True).copy()
-    frame["name"] = frame["name"].fillna("").astype(str).str.strip() if "name" in frame.columns else ""
+    frame["name"] = (
+        frame["name"].fillna("").astype(str).str.strip() if "name" in frame.columns else ""
+    )
     frame["change"] = frame["change"].fillna("").astype(str) if "change" in frame.columns else ""
-    frame["length_m"] = (frame["length_m"].to_numpy(dtype=float) if "length_m" in frame.columns
-                         else shapely.length(frame.geometry.to_numpy()))
+    frame["length_m"] = (
+        frame["length_m"].to_numpy(dtype=float)
+        if "length_m" in frame.columns
+        else shapely.length(frame.geometry.to_numpy())
+    )
     frame["flow"] = frame["delta_flow_dwellings"].abs().to_numpy(dtype=float)
-    keys = [f"n:{name}" if name else f"d:{round(d)}"
-            for name, d in zip(frame["name"], frame["delta_flow_dwellings"], strict=True)]
+    keys = [
+        f"n:{name}" if name else f"d:{round(d)}"
+        for name, d in zip(frame["name"], frame["delta_flow_dwellings"], strict=True)
+    ]
     frame["stretch"] = join_stretches(frame.geometry.to_numpy(), keys)
-    flow_columns = ["base_flow_dwellings", "scenario_flow_dwellings", "delta_flow_dwellings",
-                    "base_flow_brussels_dwellings", "scenario_flow_brussels_dwellings", "delta_flow_brussels_dwellings"]
+    flow_columns = [
+        "base_flow_dwellings",
+        "scenario_flow_dwellings",
+        "delta_flow_dwellings",
+        "base_flow_brussels_dwellings",
+        "scenario_flow_brussels_dwellings",
+        "delta_flow_brussels_dwellings",
+    ]
     rows = []
     for _, part in frame.groupby("stretch", sort=False):
         row = _summary(part, unnamed)
@@ -177,5 +240,9 @@ def flow_change_routes(link_flows: Any, *, n: int = TOP_ROUTES, unnamed: str = "
         row.update({c: float(top[c]) for c in flow_columns if c in part.columns})
         row["size"] = float(top["flow"])
         rows.append(row)
-    table = pd.DataFrame(rows).sort_values(["size", "route"], ascending=[False, True], kind="stable").head(n)
+    table = (
+        pd.DataFrame(rows)
+        .sort_values(["size", "route"], ascending=[False, True], kind="stable")
+        .head(n)
+    )
     return table.drop(columns="size").reset_index(drop=True)

@@ -42,13 +42,17 @@ def _same(a: pd.Series, b: pd.Series) -> np.ndarray:
     left, right = a.to_numpy(), b.to_numpy()
     both_missing = pd.isna(a).to_numpy() & pd.isna(b).to_numpy()
     try:
-        equal = np.isclose(left.astype(float), right.astype(float), rtol=0.0, atol=1e-9, equal_nan=True)
+        equal = np.isclose(
+            left.astype(float), right.astype(float), rtol=0.0, atol=1e-9, equal_nan=True
+        )
     except (TypeError, ValueError):
         equal = np.array([x == y for x, y in zip(left, right, strict=True)], dtype=bool)
     return equal | both_missing
 
 
-def changed_rows(scenario: gpd.GeoDataFrame, base: gpd.GeoDataFrame, key: DeltaKey) -> gpd.GeoDataFrame:
+def changed_rows(
+    scenario: gpd.GeoDataFrame, base: gpd.GeoDataFrame, key: DeltaKey
+) -> gpd.GeoDataFrame:
     """The rows of ``scenario`` that are new or differ from ``base`` in any column or the geometry.
 
     Rows are matched on ``key`` plus their order among rows with the same key
@@ -60,10 +64,15 @@ def changed_rows(scenario: gpd.GeoDataFrame, base: gpd.GeoDataFrame, key: DeltaK
         return scenario
     left = scenario.reset_index(drop=True)
     right = base.reset_index(drop=True)
-    left_key = left[cols].astype(str).assign(_n=left.groupby(cols, sort=False).cumcount().to_numpy())
-    right_key = right[cols].astype(str).assign(_n=right.groupby(cols, sort=False).cumcount().to_numpy())
-    where = right_key.reset_index().merge(left_key.reset_index(), on=[*cols, "_n"], how="right",
-                                          suffixes=("_base", ""))
+    left_key = (
+        left[cols].astype(str).assign(_n=left.groupby(cols, sort=False).cumcount().to_numpy())
+    )
+    right_key = (
+        right[cols].astype(str).assign(_n=right.groupby(cols, sort=False).cumcount().to_numpy())
+    )
+    where = right_key.reset_index().merge(
+        left_key.reset_index(), on=[*cols, "_n"], how="right", suffixes=("_base", "")
+    )
     where = where.sort_values("index").reset_index(drop=True)
     matched = where["index_base"].notna().to_numpy()
     keep = ~matched
@@ -73,10 +82,16 @@ def changed_rows(scenario: gpd.GeoDataFrame, base: gpd.GeoDataFrame, key: DeltaK
     for column in left.columns:
         if column not in right.columns:
             continue
-        a, b = left[column].iloc[rows].reset_index(drop=True), right[column].iloc[base_rows].reset_index(drop=True)
+        a, b = (
+            left[column].iloc[rows].reset_index(drop=True),
+            right[column].iloc[base_rows].reset_index(drop=True),
+        )
         if column == geometry:
-            same = np.asarray(gpd.GeoSeries(a.to_numpy(), crs=left.crs).geom_equals_exact(
-                gpd.GeoSeries(b.to_numpy(), crs=left.crs), tolerance=1e-6))
+            same = np.asarray(
+                gpd.GeoSeries(a.to_numpy(), crs=left.crs).geom_equals_exact(
+                    gpd.GeoSeries(b.to_numpy(), crs=left.crs), tolerance=1e-6
+                )
+            )
         else:
             same = _same(a, b)
         keep[rows[~same]] = True

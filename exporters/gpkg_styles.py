@@ -37,49 +37,84 @@ def _option(name: str, value: str) -> str:
     return f'<Option name="{escape(name)}" value="{escape(value)}" type="QString"/>'
 
 
-def _symbol(index: int, kind: str, color: str, *, size: float = 2.0, shape: str = "circle",
-            outline: str = "#ffffff", width: float = 0.5) -> str:
+def _symbol(
+    index: int,
+    kind: str,
+    color: str,
+    *,
+    size: float = 2.0,
+    shape: str = "circle",
+    outline: str = "#ffffff",
+    width: float = 0.5,
+) -> str:
     """One QML symbol: ``kind`` marker, line or fill."""
     if kind == "marker":
-        layer = ('<layer class="SimpleMarker" enabled="1"><Option type="Map">'
-                 + _option("color", _rgba(color)) + _option("name", shape) + _option("size", f"{size:g}")
-                 + _option("outline_color", _rgba(outline)) + _option("outline_width", "0.2")
-                 + "</Option></layer>")
+        layer = (
+            '<layer class="SimpleMarker" enabled="1"><Option type="Map">'
+            + _option("color", _rgba(color))
+            + _option("name", shape)
+            + _option("size", f"{size:g}")
+            + _option("outline_color", _rgba(outline))
+            + _option("outline_width", "0.2")
+            + "</Option></layer>"
+        )
     elif kind == "line":
-        layer = ('<layer class="SimpleLine" enabled="1"><Option type="Map">'
-                 + _option("line_color", _rgba(color)) + _option("line_width", f"{width:g}")
-                 + "</Option></layer>")
+        layer = (
+            '<layer class="SimpleLine" enabled="1"><Option type="Map">'
+            + _option("line_color", _rgba(color))
+            + _option("line_width", f"{width:g}")
+            + "</Option></layer>"
+        )
     else:
-        layer = ('<layer class="SimpleFill" enabled="1"><Option type="Map">'
-                 + _option("color", _rgba(color)) + _option("outline_color", _rgba(outline))
-                 + _option("outline_width", f"{width:g}") + "</Option></layer>")
+        layer = (
+            '<layer class="SimpleFill" enabled="1"><Option type="Map">'
+            + _option("color", _rgba(color))
+            + _option("outline_color", _rgba(outline))
+            + _option("outline_width", f"{width:g}")
+            + "</Option></layer>"
+        )
     return f'<symbol type="{kind}" name="{index}" alpha="1" clip_to_extent="1">{layer}</symbol>'
 
 
 def _wrap(renderer: str) -> str:
-    return ("<!DOCTYPE qgis PUBLIC 'http://mrcc.com/qgis.dtd' 'SYSTEM'>"
-            f'<qgis version="3.28.0" styleCategories="Symbology">{renderer}</qgis>')
+    return (
+        "<!DOCTYPE qgis PUBLIC 'http://mrcc.com/qgis.dtd' 'SYSTEM'>"
+        f'<qgis version="3.28.0" styleCategories="Symbology">{renderer}</qgis>'
+    )
 
 
 def _categorized(attr: str, kind: str, items: list[tuple[str, str, str]], **symbol: object) -> str:
-    cats = "".join(f'<category value="{escape(v)}" symbol="{i}" label="{escape(label)}" render="true"/>'
-                   for i, (v, label, _) in enumerate(items))
+    cats = "".join(
+        f'<category value="{escape(v)}" symbol="{i}" label="{escape(label)}" render="true"/>'
+        for i, (v, label, _) in enumerate(items)
+    )
     syms = "".join(_symbol(i, kind, color, **symbol) for i, (_, _, color) in enumerate(items))  # type: ignore[arg-type]
-    return _wrap(f'<renderer-v2 type="categorizedSymbol" attr="{escape(attr)}" enableorderby="0">'
-                 f"<categories>{cats}</categories><symbols>{syms}</symbols></renderer-v2>")
+    return _wrap(
+        f'<renderer-v2 type="categorizedSymbol" attr="{escape(attr)}" enableorderby="0">'
+        f"<categories>{cats}</categories><symbols>{syms}</symbols></renderer-v2>"
+    )
 
 
-def _graduated(attr: str, kind: str, bounds: list[tuple[float, float, str, str]], **symbol: object) -> str:
-    ranges = "".join(f'<range lower="{lo:g}" upper="{hi:g}" symbol="{i}" label="{escape(label)}" render="true"/>'
-                     for i, (lo, hi, label, _) in enumerate(bounds))
+def _graduated(
+    attr: str, kind: str, bounds: list[tuple[float, float, str, str]], **symbol: object
+) -> str:
+    ranges = "".join(
+        f'<range lower="{lo:g}" upper="{hi:g}" symbol="{i}" label="{escape(label)}" render="true"/>'
+        for i, (lo, hi, label, _) in enumerate(bounds)
+    )
     syms = "".join(_symbol(i, kind, color, **symbol) for i, (_, _, _, color) in enumerate(bounds))  # type: ignore[arg-type]
-    return _wrap(f'<renderer-v2 type="graduatedSymbol" attr="{escape(attr)}" graduatedMethod="GraduatedColor">'
-                 f"<ranges>{ranges}</ranges><symbols>{syms}</symbols></renderer-v2>")
+    return _wrap(
+        f'<renderer-v2 type="graduatedSymbol" attr="{escape(attr)}" graduatedMethod="GraduatedColor">'
+        f"<ranges>{ranges}</ranges><symbols>{syms}</symbols></renderer-v2>"
+    )
 
 
 def _single(kind: str, color: str, **symbol: object) -> str:
-    return _wrap('<renderer-v2 type="singleSymbol"><symbols>'
-                 + _symbol(0, kind, color, **symbol) + "</symbols></renderer-v2>")  # type: ignore[arg-type]
+    return _wrap(
+        '<renderer-v2 type="singleSymbol"><symbols>'
+        + _symbol(0, kind, color, **symbol)  # type: ignore[arg-type]
+        + "</symbols></renderer-v2>"
+    )
 
 
 def layer_style_qml(kind: str, lang: str = "nl") -> str | None:
@@ -90,15 +125,27 @@ def layer_style_qml(kind: str, lang: str = "nl") -> str | None:
         bounds = []
         for i, color in enumerate(ACCESS_COLORS):
             lo, hi = edges[i], edges[i + 1]
-            label = (f"≤ {hi:g} min" if i == 0 else f"> {lo:g} min" if hi >= 1e6 else f"{lo:g}–{hi:g} min")
+            label = (
+                f"≤ {hi:g} min"
+                if i == 0
+                else f"> {lo:g} min"
+                if hi >= 1e6
+                else f"{lo:g}–{hi:g} min"
+            )
             bounds.append((lo, hi, label, color))
         qml = _graduated("bike_min_mobipunt", "marker", bounds, size=1.6, outline=UNREACHABLE_COLOR)
         return qml
     if kind == "mobipunten":
-        names = {"interregionaal": "interregional", "regionaal": "regional", "lokaal": "local",
-                 "buurt": "neighbourhood"}
+        names = {
+            "interregionaal": "interregional",
+            "regionaal": "regional",
+            "lokaal": "local",
+            "buurt": "neighbourhood",
+        }
         items = [(t, names[t] if en else t, c) for t, c in HOPPIN_COLORS.items()]
-        return _categorized("hoppin_type", "marker", items, size=3.2, shape="hexagon", outline="#08306b")
+        return _categorized(
+            "hoppin_type", "marker", items, size=3.2, shape="hexagon", outline="#08306b"
+        )
     if kind in ("fietsstromen", "afgesloten_links"):
         if kind == "afgesloten_links":
             return _single("line", CHANGE_COLORS["removed"], width=0.8)
@@ -107,8 +154,10 @@ def layer_style_qml(kind: str, lang: str = "nl") -> str | None:
     if kind == "fietsstromen_verschil":
         return _single("line", FLOW_COLORS[3], width=0.8)
     if kind == "toegangswijzigingen":
-        items = [("gain", "winst" if not en else "gain", CHANGE_COLORS["gain"]),
-                 ("loss", "verlies" if not en else "loss", CHANGE_COLORS["loss"])]
+        items = [
+            ("gain", "winst" if not en else "gain", CHANGE_COLORS["gain"]),
+            ("loss", "verlies" if not en else "loss", CHANGE_COLORS["loss"]),
+        ]
         return _categorized("change", "marker", items, size=2.0)
     if kind == "gemeenten":
         return _single("fill", "#f5f3ee", outline="#6b6b6b", width=0.4)
@@ -121,29 +170,37 @@ def layer_style_qml(kind: str, lang: str = "nl") -> str | None:
     return None
 
 
-_DDL = ("CREATE TABLE IF NOT EXISTS layer_styles (id INTEGER PRIMARY KEY AUTOINCREMENT, f_table_catalog TEXT(256), "
-        "f_table_schema TEXT(256), f_table_name TEXT(256), f_geometry_column TEXT(256), styleName TEXT(30), "
-        "styleQML TEXT, styleSLD TEXT, useAsDefault BOOLEAN, description TEXT, owner TEXT(30), ui TEXT(30), "
-        "update_time DATETIME DEFAULT CURRENT_TIMESTAMP)")
+_DDL = (
+    "CREATE TABLE IF NOT EXISTS layer_styles (id INTEGER PRIMARY KEY AUTOINCREMENT, f_table_catalog TEXT(256), "
+    "f_table_schema TEXT(256), f_table_name TEXT(256), f_geometry_column TEXT(256), styleName TEXT(30), "
+    "styleQML TEXT, styleSLD TEXT, useAsDefault BOOLEAN, description TEXT, owner TEXT(30), ui TEXT(30), "
+    "update_time DATETIME DEFAULT CURRENT_TIMESTAMP)"
+)
 
 
 def write_layer_styles(path: Path, kinds: dict[str, str], lang: str = "nl") -> int:
     """Add a default QGIS style for every table in ``kinds`` (table -> layer kind); returns how many."""
     con = sqlite3.connect(path)
     try:
-        geometry_columns = dict(con.execute("SELECT table_name, column_name FROM gpkg_geometry_columns").fetchall())
+        geometry_columns = dict(
+            con.execute("SELECT table_name, column_name FROM gpkg_geometry_columns").fetchall()
+        )
         con.execute(_DDL)
-        con.execute("INSERT OR IGNORE INTO gpkg_contents (table_name, data_type, identifier, description) "
-                    "VALUES ('layer_styles', 'attributes', 'layer_styles', 'QGIS layer styles')")
+        con.execute(
+            "INSERT OR IGNORE INTO gpkg_contents (table_name, data_type, identifier, description) "
+            "VALUES ('layer_styles', 'attributes', 'layer_styles', 'QGIS layer styles')"
+        )
         count = 0
         for table, kind in kinds.items():
             qml = layer_style_qml(kind, lang)
             if qml is None or table not in geometry_columns:
                 continue
-            con.execute("INSERT INTO layer_styles (f_table_catalog, f_table_schema, f_table_name, f_geometry_column, "
-                        "styleName, styleQML, styleSLD, useAsDefault, description, owner, ui) "
-                        "VALUES ('', '', ?, ?, ?, ?, '', 1, ?, '', '')",
-                        (table, geometry_columns[table], table, qml, "Slimme Regio Planner"))
+            con.execute(
+                "INSERT INTO layer_styles (f_table_catalog, f_table_schema, f_table_name, f_geometry_column, "
+                "styleName, styleQML, styleSLD, useAsDefault, description, owner, ui) "
+                "VALUES ('', '', ?, ?, ?, ?, '', 1, ?, '', '')",
+                (table, geometry_columns[table], table, qml, "Slimme Regio Planner"),
+            )
             count += 1
         con.commit()
     finally:

@@ -39,8 +39,10 @@ __all__ = [
 ]
 
 #: The label of the dwelling-based inhabitants estimate (never plain "Inwoners").
-ESTIMATE_LABEL = {"nl": "Inwoners (schatting: woningen × gezinsgrootte)",
-                  "en": "Inhabitants (estimate: dwellings × household size)"}
+ESTIMATE_LABEL = {
+    "nl": "Inwoners (schatting: woningen × gezinsgrootte)",
+    "en": "Inhabitants (estimate: dwellings × household size)",
+}
 
 
 def share_key(threshold: float) -> str:
@@ -66,7 +68,12 @@ class GainsLosses:
 
 def _count(comparison: Any, kind: str, threshold: float, municipality: str | None) -> int:
     a = comparison.access_changes
-    sel = (a["change"] == kind) & (a["threshold"] == threshold) & (a["target"] == "mobipunt") & (a["mode"] == "bike")
+    sel = (
+        (a["change"] == kind)
+        & (a["threshold"] == threshold)
+        & (a["target"] == "mobipunt")
+        & (a["mode"] == "bike")
+    )
     if municipality is not None:
         sel &= a["nis"].astype(str) == str(municipality)
     return int(a.loc[sel, "dwellings"].sum())
@@ -77,14 +84,21 @@ def gains_losses(comparison: Any, municipality: str | None = None) -> list[Gains
     out = []
     for t in comparison.scenario.parameters.bike_thresholds_min:
         key = share_key(t)
-        out.append(GainsLosses(float(t), _count(comparison, "gain", t, municipality),
-                               _count(comparison, "loss", t, municipality),
-                               float(comparison.base.value(key, municipality)),
-                               float(comparison.scenario.value(key, municipality))))
+        out.append(
+            GainsLosses(
+                float(t),
+                _count(comparison, "gain", t, municipality),
+                _count(comparison, "loss", t, municipality),
+                float(comparison.base.value(key, municipality)),
+                float(comparison.scenario.value(key, municipality)),
+            )
+        )
     return out
 
 
-def headline_threshold(comparison: Any, municipality: str | None = None, parameters: Any = None) -> float:
+def headline_threshold(
+    comparison: Any, municipality: str | None = None, parameters: Any = None
+) -> float:
     """The cycling threshold where the scenario changes most (for the region or ``municipality``).
 
     Largest change of the share within the threshold as shown (pp), then
@@ -193,8 +207,9 @@ def changes_access(comparison: Any, municipality: str | None = None) -> bool:
     return False
 
 
-def restrict_to_municipalities(base: Any, runs: list[tuple[str, Any, Any]], keys: Sequence[str],
-                           project: Project | None = None) -> tuple[Any, list[tuple[str, Any, Any]], list[str]]:
+def restrict_to_municipalities(
+    base: Any, runs: list[tuple[str, Any, Any]], keys: Sequence[str], project: Project | None = None
+) -> tuple[Any, list[tuple[str, Any, Any]], list[str]]:
     """Views of the evaluations restricted to the municipalities ``keys``, and the names kept.
 
     Everything the workbook shows is cut to them: the summary holds their
@@ -207,8 +222,9 @@ def restrict_to_municipalities(base: Any, runs: list[tuple[str, Any, Any]], keys
     wanted = {str(k).strip().lower() for k in keys}
     source = base if base is not None else runs[0][1]
     table0 = source.municipalities
-    sel0 = (table0["nis"].astype(str).str.lower().isin(wanted)
-            | table0["name"].astype(str).str.lower().isin(wanted))
+    sel0 = table0["nis"].astype(str).str.lower().isin(wanted) | table0["name"].astype(
+        str
+    ).str.lower().isin(wanted)
     nis = set(table0.loc[sel0, "nis"].astype(str))
     names = sorted(str(n) for n in table0.loc[sel0, "name"])
     polygons = [poly for n, _, poly in municipality_areas(project) if n in nis and poly is not None]
@@ -223,7 +239,9 @@ def restrict_to_municipalities(base: Any, runs: list[tuple[str, Any, Any]], keys
         links = ev.links
         if area is not None:
             mob = mob[shapely.covers(area, np.asarray(mob.geometry.to_numpy(), dtype=object))]
-            links = links[shapely.intersects(area, np.asarray(links.geometry.to_numpy(), dtype=object))]
+            links = links[
+                shapely.intersects(area, np.asarray(links.geometry.to_numpy(), dtype=object))
+            ]
         elif "nis" in mob.columns:
             mob = mob[mob["nis"].astype(str).isin(nis)]
         else:
@@ -241,10 +259,20 @@ def restrict_to_municipalities(base: Any, runs: list[tuple[str, Any, Any]], keys
             bike_m = dwell["bike_min_mobipunt"].to_numpy(dtype=float)
             bike_s = dwell["bike_min_station"].to_numpy(dtype=float)
             minutes = curve["minutes"].to_numpy()
-            curve = pd.DataFrame({"minutes": minutes,
-                                  "share_mobipunt": [100 * w[bike_m <= m].sum() / total for m in minutes],
-                                  "share_station": [100 * w[bike_s <= m].sum() / total for m in minutes]})
-        return replace(ev, municipalities=table[sel], mobipunten=mob, links=links, region=region,
-                       coverage_curve=curve)
+            curve = pd.DataFrame(
+                {
+                    "minutes": minutes,
+                    "share_mobipunt": [100 * w[bike_m <= m].sum() / total for m in minutes],
+                    "share_station": [100 * w[bike_s <= m].sum() / total for m in minutes],
+                }
+            )
+        return replace(
+            ev,
+            municipalities=table[sel],
+            mobipunten=mob,
+            links=links,
+            region=region,
+            coverage_curve=curve,
+        )
 
     return keep(base), [(name, keep(ev), comp) for name, ev, comp in runs], names

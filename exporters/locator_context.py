@@ -47,18 +47,42 @@ def draw_belgium(ax: Axes, region: shapely.Geometry, aspect: float, size: float,
     if not country.buffer(2000).contains(region.centroid):
         return False
     colours = {"02000": _FLANDERS, "03000": _WALLONIA, "04000": BRUSSELS_FILL}
-    draw_polygons(ax, regions.geometry.to_numpy(), facecolor=[colours.get(c, _WALLONIA) for c in regions["region"]],
-                  edgecolor="#8a8a8a", linewidth=0.35, zorder=1)
+    draw_polygons(
+        ax,
+        regions.geometry.to_numpy(),
+        facecolor=[colours.get(c, _WALLONIA) for c in regions["region"]],
+        edgecolor="#8a8a8a",
+        linewidth=0.35,
+        zorder=1,
+    )
     provinces = context[context["kind"] == "province"]
-    draw_polygons(ax, provinces.geometry.to_numpy(), facecolor="none", edgecolor="#ffffff", linewidth=0.3, zorder=2)
+    draw_polygons(
+        ax,
+        provinces.geometry.to_numpy(),
+        facecolor="none",
+        edgecolor="#ffffff",
+        linewidth=0.3,
+        zorder=2,
+    )
     draw_polygons(ax, [country], facecolor="none", edgecolor="#6b6b6b", linewidth=0.6, zorder=3)
-    draw_polygons(ax, [region], facecolor=_REGION_RED, edgecolor=_REGION_RED, linewidth=0.4, zorder=4)
+    draw_polygons(
+        ax, [region], facecolor=_REGION_RED, edgecolor=_REGION_RED, linewidth=0.4, zorder=4
+    )
     nl = lang == "nl"
     for _, row in regions[regions["region"].isin(["02000", "03000"])].iterrows():
         parts = list(getattr(row.geometry, "geoms", [row.geometry]))
         spot = polylabel(max(parts, key=lambda g: g.area), tolerance=1000.0)
-        ax.text(spot.x, spot.y, str(row["name_nl" if nl else "name_en"]), fontsize=size, color=MUTED,
-                style="italic", ha="center", va="center", zorder=5)
+        ax.text(
+            spot.x,
+            spot.y,
+            str(row["name_nl" if nl else "name_en"]),
+            fontsize=size,
+            color=MUTED,
+            style="italic",
+            ha="center",
+            va="center",
+            zorder=5,
+        )
     ax.set_facecolor(WATER)
     ex = fit_extent(country.bounds, aspect, pad=0.03)
     ax.set_xlim(ex[0], ex[2])

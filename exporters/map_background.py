@@ -40,15 +40,29 @@ def draw_background(
     x0, y0, x1, y1 = (float(v) for v in extent)
     width = int(min(max(size_mm[0] / 25.4 * _BACKGROUND_DPI, 64), _MAX_SIDE))
     height = int(min(max(size_mm[1] / 25.4 * _BACKGROUND_DPI, 64), _MAX_SIDE))
-    result = render_view(background.source, (x0, y0, x1, y1), width, height,
-                         cache=cache if cache is not None else TileCache(), timeout=timeout)
+    result = render_view(
+        background.source,
+        (x0, y0, x1, y1),
+        width,
+        height,
+        cache=cache if cache is not None else TileCache(),
+        timeout=timeout,
+    )
     if result.error is not None and result.missing == result.tiles:
         title = background.source.title
-        note = (f"Achtergrondkaart {title} niet beschikbaar (geen verbinding).",
-                f"Background map {title} not available (no connection).")
+        note = (
+            f"Achtergrondkaart {title} niet beschikbaar (geen verbinding).",
+            f"Background map {title} not available (no connection).",
+        )
         return replace(meta, result_notes=(*meta.result_notes, note))
-    ax.imshow(result.rgba, extent=(x0, x1, y0, y1), origin="upper", interpolation="bilinear",
-              alpha=background.opacity, zorder=0.1)
+    ax.imshow(
+        result.rgba,
+        extent=(x0, x1, y0, y1),
+        origin="upper",
+        interpolation="bilinear",
+        alpha=background.opacity,
+        zorder=0.1,
+    )
     ax.set_xlim(x0, x1)
     ax.set_ylim(y0, y1)
     attribution = background.source.attribution

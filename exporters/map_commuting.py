@@ -14,8 +14,9 @@ from slimmeregio.layers.symbology import FLOW_COLORS
 __all__ = ["draw_workplaces"]
 
 
-def draw_workplaces(ax: Axes, evaluation: Any, bbox: tuple[float, float, float, float], paper: Paper,
-                    lang: str) -> list[LegendItem]:
+def draw_workplaces(
+    ax: Axes, evaluation: Any, bbox: tuple[float, float, float, float], paper: Paper, lang: str
+) -> list[LegendItem]:
     """Workplaces as circles, larger where more potential bike commuters (Go Dutch) arrive."""
     workplaces = getattr(getattr(evaluation, "opportunities", None), "workplaces", None)
     if workplaces is None or workplaces.empty:
@@ -27,8 +28,22 @@ def draw_workplaces(ax: Axes, evaluation: Any, bbox: tuple[float, float, float, 
     top = max(float(cyclists.max()), 1.0)
     sizes = (3.0 + 9.0 * np.sqrt(np.clip(cyclists, 0.0, None) / top)) * paper.scale
     order = np.argsort(-cyclists)
-    draw_points(ax, frame.geometry.to_numpy()[order], colors=FLOW_COLORS[1], sizes=sizes[order],
-                edgecolor=INK, linewidth=0.8, zorder=7.5)
+    draw_points(
+        ax,
+        frame.geometry.to_numpy()[order],
+        colors=FLOW_COLORS[1],
+        sizes=sizes[order],
+        edgecolor=INK,
+        linewidth=0.8,
+        zorder=7.5,
+    )
     nl = lang == "nl"
-    return [LegendItem("Werkplaats (grootte: fietspendelaars)" if nl else "Workplace (size: bike commuters)",
-                       "marker", FLOW_COLORS[1], size=8, edge_color=INK)]
+    return [
+        LegendItem(
+            "Werkplaats (grootte: fietspendelaars)" if nl else "Workplace (size: bike commuters)",
+            "marker",
+            FLOW_COLORS[1],
+            size=8,
+            edge_color=INK,
+        )
+    ]

@@ -17,7 +17,14 @@ from typing import Any, Concatenate, ParamSpec, TypeVar
 from matplotlib.artist import Artist
 from matplotlib.axes import Axes
 
-__all__ = ["SYMBOL_LAYERS", "draws_layer", "group_svg_layers", "layer_artists", "layer_group", "layer_of"]
+__all__ = [
+    "SYMBOL_LAYERS",
+    "draws_layer",
+    "group_svg_layers",
+    "layer_artists",
+    "layer_group",
+    "layer_of",
+]
 
 #: Layers of point symbols that labels keep clear of.
 SYMBOL_LAYERS = ("mobipunten", "stations", "sites", "brussels-entries", "callouts", "new-housing")
@@ -25,9 +32,13 @@ SYMBOL_LAYERS = ("mobipunten", "stations", "sites", "brussels-entries", "callout
 _COUNTS = "_slimmeregio_gid_counts"
 #: Every layer id a painter has used: the groups :func:`group_svg_layers` nests.
 _LAYER_NAMES: set[str] = set(SYMBOL_LAYERS)
-_SVG_NAMESPACES = {"": "http://www.w3.org/2000/svg", "xlink": "http://www.w3.org/1999/xlink",
-                   "dc": "http://purl.org/dc/elements/1.1/", "cc": "http://creativecommons.org/ns#",
-                   "rdf": "http://www.w3.org/1999/02/22-rdf-syntax-ns#"}
+_SVG_NAMESPACES = {
+    "": "http://www.w3.org/2000/svg",
+    "xlink": "http://www.w3.org/1999/xlink",
+    "dc": "http://purl.org/dc/elements/1.1/",
+    "cc": "http://creativecommons.org/ns#",
+    "rdf": "http://www.w3.org/1999/02/22-rdf-syntax-ns#",
+}
 
 P = ParamSpec("P")
 R = TypeVar("R")
@@ -37,7 +48,11 @@ def _tag(ax: Axes, artists: list[Artist], name: str) -> None:
     counts: dict[str, int] = getattr(ax, _COUNTS, None) or {}
     for artist in artists:
         # an annotation's circle and arrow are drawn as artists of their own: the same layer
-        parts = [artist, getattr(artist, "get_bbox_patch", lambda: None)(), getattr(artist, "arrow_patch", None)]
+        parts = [
+            artist,
+            getattr(artist, "get_bbox_patch", lambda: None)(),
+            getattr(artist, "arrow_patch", None),
+        ]
         for part in parts:
             if part is None or part.get_gid() is not None:
                 continue
@@ -57,7 +72,9 @@ def layer_group(ax: Axes, name: str) -> Iterator[None]:
         _tag(ax, [a for a in ax.get_children() if id(a) not in before], name)
 
 
-def draws_layer(name: str) -> Callable[[Callable[Concatenate[Axes, P], R]], Callable[Concatenate[Axes, P], R]]:
+def draws_layer(
+    name: str,
+) -> Callable[[Callable[Concatenate[Axes, P], R]], Callable[Concatenate[Axes, P], R]]:
     """Decorate a painter ``f(ax, ...)`` so that what it draws is the layer ``name``."""
 
     _LAYER_NAMES.add(name)
@@ -132,7 +149,9 @@ def group_svg_layers(svg: bytes) -> bytes:
             parent.insert(at, wrapper)
     body = ET.tostring(root, encoding="unicode")
     head = re.match(rb"<\?xml[^>]*>\s*(?:<!DOCTYPE[^>]*>\s*)?", svg)
-    return (head.group(0) if head else b'<?xml version="1.0" encoding="utf-8"?>\n') + body.encode("utf-8")
+    return (head.group(0) if head else b'<?xml version="1.0" encoding="utf-8"?>\n') + body.encode(
+        "utf-8"
+    )
 
 
 def _layer_id(gid: str | None) -> str | None:

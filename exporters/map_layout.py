@@ -18,16 +18,29 @@ from slimmeregio.layers.roles import Role
 
 #: Map themes and their titles (Dutch, English).
 THEMES: dict[str, tuple[str, str]] = {
-    "base": ("Basiskaart: fietsnetwerk, mobipunten en woningen", "Base map: bike network, mobility hubs and housing"),
+    "base": (
+        "Basiskaart: fietsnetwerk, mobipunten en woningen",
+        "Base map: bike network, mobility hubs and housing",
+    ),
     "access": ("Bereikbaarheid van mobipunten per fiets", "Access to mobility hubs by bike"),
     "change": ("Wat verandert het scenario?", "What does the scenario change?"),
     "flows": ("Potentiële fietsstromen naar het station", "Potential bike flows to the station"),
-    "flows_brussels": ("Potentiële fietsstromen naar de Brusselse grens",
-                       "Potential bike flows to the Brussels border"),
-    "siting": ("Voorgestelde locaties voor nieuwe mobipunten", "Suggested sites for new mobility hubs"),
-    "bike_commute": ("Fietsroutes naar het werk: potentiële fietspendelaars",
-                     "Bike routes to work: potential bike commuters"),
-    "public_transport": ("Openbaar vervoer: haltes en bereikbaarheid", "Public transport: stops and access"),
+    "flows_brussels": (
+        "Potentiële fietsstromen naar de Brusselse grens",
+        "Potential bike flows to the Brussels border",
+    ),
+    "siting": (
+        "Voorgestelde locaties voor nieuwe mobipunten",
+        "Suggested sites for new mobility hubs",
+    ),
+    "bike_commute": (
+        "Fietsroutes naar het werk: potentiële fietspendelaars",
+        "Bike routes to work: potential bike commuters",
+    ),
+    "public_transport": (
+        "Openbaar vervoer: haltes en bereikbaarheid",
+        "Public transport: stops and access",
+    ),
 }
 PAPERS = ("a4-portrait", "a4-landscape", "a3-portrait", "a3-landscape")
 _PAPER_MM = {"a4": (210.0, 297.0), "a3": (297.0, 420.0)}
@@ -77,15 +90,16 @@ def parse_paper(text: str | Paper) -> Paper:
     if size not in _PAPER_MM:
         raise ExportError(
             path=str(text),
-            reason={"nl": f"onbekend papierformaat; kies uit {', '.join(PAPERS)}",
-                    "en": f"unknown paper size; choose from {', '.join(PAPERS)}"},
+            reason={
+                "nl": f"onbekend papierformaat; kies uit {', '.join(PAPERS)}",
+                "en": f"unknown paper size; choose from {', '.join(PAPERS)}",
+            },
         )
     portrait = any(w in ("portrait", "staand", "p") for w in words[1:])
     short, long_ = _PAPER_MM[size]
     if portrait:
         return Paper(f"{size}-portrait", short, long_)
     return Paper(f"{size}-landscape", long_, short)
-
 
 
 # --------------------------------------------------------------------------- layers
@@ -123,9 +137,15 @@ def municipality_frame(layers: ProjectLayers) -> gpd.GeoDataFrame:
     if layer is None or layer.is_raster:
         return gpd.GeoDataFrame({"nis": [], "name": []}, geometry=[], crs="EPSG:31370")
     frame = layer.frame
-    nis = layer.column("nis").astype(str) if layer.has_field("nis") else pd.Series(frame.index.astype(str), index=frame.index)
+    nis = (
+        layer.column("nis").astype(str)
+        if layer.has_field("nis")
+        else pd.Series(frame.index.astype(str), index=frame.index)
+    )
     name = layer.column("name").astype(str) if layer.has_field("name") else nis
-    return gpd.GeoDataFrame({"nis": nis.values, "name": name.values}, geometry=frame.geometry.values, crs=frame.crs)
+    return gpd.GeoDataFrame(
+        {"nis": nis.values, "name": name.values}, geometry=frame.geometry.values, crs=frame.crs
+    )
 
 
 def find_municipality(munis: gpd.GeoDataFrame, key: str) -> pd.Series:
@@ -136,7 +156,10 @@ def find_municipality(munis: gpd.GeoDataFrame, key: str) -> pd.Series:
     names = ", ".join(sorted(munis["name"].astype(str)))
     raise ExportError(
         path=str(key),
-        reason={"nl": f"onbekende gemeente (bekend: {names})", "en": f"unknown municipality (known: {names})"},
+        reason={
+            "nl": f"onbekende gemeente (bekend: {names})",
+            "en": f"unknown municipality (known: {names})",
+        },
     )
 
 
@@ -223,7 +246,9 @@ def compact_layout(paper: Paper) -> _Layout:
 SLIDE_PAPER = Paper("slide", 208.0, 141.0)
 
 
-def fit_extent(bounds: Sequence[float], aspect: float, pad: float = 0.04) -> tuple[float, float, float, float]:
+def fit_extent(
+    bounds: Sequence[float], aspect: float, pad: float = 0.04
+) -> tuple[float, float, float, float]:
     """``bounds`` padded and widened to the frame's width/height ``aspect``."""
     x0, y0, x1, y1 = bounds
     w = max(x1 - x0, 1.0)
@@ -255,7 +280,15 @@ class _AxesPool:
         for ax in fig.axes:
             if ax.legend_ is not None:
                 ax.legend_.remove()
-            for group in (ax.collections, ax.images, ax.lines, ax.patches, ax.texts, ax.artists, ax.tables):
+            for group in (
+                ax.collections,
+                ax.images,
+                ax.lines,
+                ax.patches,
+                ax.texts,
+                ax.artists,
+                ax.tables,
+            ):
                 for artist in list(group):  # the scale bar is one of ax.artists
                     artist.remove()
             ax.set_visible(False)

@@ -79,8 +79,14 @@ def _window_label(window: str, lang: str) -> str:
 
 
 @draws_layer("pt-access")
-def draw_pt_access(ax: Axes, evaluation: Any, bbox: tuple[float, float, float, float], paper: Paper, zoomed: bool,
-                   lang: str) -> list[LegendItem]:
+def draw_pt_access(
+    ax: Axes,
+    evaluation: Any,
+    bbox: tuple[float, float, float, float],
+    paper: Paper,
+    zoomed: bool,
+    lang: str,
+) -> list[LegendItem]:
     """Dwellings: a frequent stop within walking distance in the window, or not."""
     params = evaluation.parameters
     window, n = pt_window(params), frequent_threshold(params)
@@ -89,11 +95,20 @@ def draw_pt_access(ax: Axes, evaluation: Any, bbox: tuple[float, float, float, f
     walk = f"{params.pt_walk_m:g}"
     w = _window_label(window, lang)
     items = [
-        LegendItem(f"≤ {walk} m wandelen van een halte met ≥ {n:g} vertrekken/uur ({w})" if nl
-                   else f"≤ {walk} m walk of a stop with ≥ {n:g} departures/hour ({w})",
-                   "marker", PT_ACCESS_COLORS[0], size=5),
-        LegendItem("geen zo'n halte op wandelafstand" if nl else "no such stop within walking distance",
-                   "marker", PT_ACCESS_COLORS[1], size=5),
+        LegendItem(
+            f"≤ {walk} m wandelen van een halte met ≥ {n:g} vertrekken/uur ({w})"
+            if nl
+            else f"≤ {walk} m walk of a stop with ≥ {n:g} departures/hour ({w})",
+            "marker",
+            PT_ACCESS_COLORS[0],
+            size=5,
+        ),
+        LegendItem(
+            "geen zo'n halte op wandelafstand" if nl else "no such stop within walking distance",
+            "marker",
+            PT_ACCESS_COLORS[1],
+            size=5,
+        ),
     ]
     frame = clip_frame(evaluation.dwellings, bbox)
     if frame.empty or column not in frame.columns:
@@ -102,10 +117,25 @@ def draw_pt_access(ax: Axes, evaluation: Any, bbox: tuple[float, float, float, f
     colors = np.where(hit, PT_ACCESS_COLORS[0], PT_ACCESS_COLORS[1])
     order = np.argsort(hit, kind="stable")  # served dwellings on top
     base = 0.9 if not zoomed else 1.6
-    sizes = np.clip(base * np.sqrt(np.maximum(frame["dwellings"].to_numpy(dtype=float), 1)) ** 0.5,
-                    base * 0.8, base * 3.2) * paper.scale
-    draw_points(ax, frame.geometry.to_numpy()[order], colors=colors[order].tolist(), sizes=sizes[order],
-                edgecolor=None, linewidth=0, alpha=0.9, zorder=3, rasterized=len(frame) > 2000)
+    sizes = (
+        np.clip(
+            base * np.sqrt(np.maximum(frame["dwellings"].to_numpy(dtype=float), 1)) ** 0.5,
+            base * 0.8,
+            base * 3.2,
+        )
+        * paper.scale
+    )
+    draw_points(
+        ax,
+        frame.geometry.to_numpy()[order],
+        colors=colors[order].tolist(),
+        sizes=sizes[order],
+        edgecolor=None,
+        linewidth=0,
+        alpha=0.9,
+        zorder=3,
+        rasterized=len(frame) > 2000,
+    )
     return items
 
 
@@ -115,8 +145,9 @@ def _rate_colors(rates: np.ndarray) -> np.ndarray:
 
 
 @draws_layer("pt-stops")
-def draw_pt_stops(ax: Axes, evaluation: Any, bbox: tuple[float, float, float, float], paper: Paper,
-                  lang: str) -> list[LegendItem]:
+def draw_pt_stops(
+    ax: Axes, evaluation: Any, bbox: tuple[float, float, float, float], paper: Paper, lang: str
+) -> list[LegendItem]:
     """Stops (circles) and stations (squares sized by trains per hour), coloured by departures per hour."""
     stops = evaluation.pt_stops
     window = pt_window(evaluation.parameters)
@@ -124,8 +155,10 @@ def draw_pt_stops(ax: Axes, evaluation: Any, bbox: tuple[float, float, float, fl
     nl = lang == "nl"
     w = _window_label(window, lang)
     unit = " vertrekken/uur" if nl else " departures/hour"
-    items = [LegendItem(label, "marker", color, size=6, edge_color=INK)
-             for label, color in zip(class_labels(PT_RATE_BREAKS, unit), PT_RATE_COLORS, strict=True)]
+    items = [
+        LegendItem(label, "marker", color, size=6, edge_color=INK)
+        for label, color in zip(class_labels(PT_RATE_BREAKS, unit), PT_RATE_COLORS, strict=True)
+    ]
     frame = clip_frame(stops, bbox)
     if frame.empty:
         return items
@@ -137,17 +170,41 @@ def draw_pt_stops(ax: Axes, evaluation: Any, bbox: tuple[float, float, float, fl
     bus = ~station
     if bus.any():
         order = np.argsort(rates[bus], kind="stable")  # busiest on top
-        draw_points(ax, geoms[bus][order], colors=colors[bus][order].tolist(), sizes=4.2 * k,
-                    edgecolor=INK, linewidth=0.5, zorder=6)
+        draw_points(
+            ax,
+            geoms[bus][order],
+            colors=colors[bus][order].tolist(),
+            sizes=4.2 * k,
+            edgecolor=INK,
+            linewidth=0.5,
+            zorder=6,
+        )
     if station.any():
         r = np.clip(rates[station], 0.0, None)
         sizes = (4.0 + 6.0 * np.sqrt(np.minimum(r, _TRAINS_FULL) / _TRAINS_FULL)) * k
         order = np.argsort(-r, kind="stable")  # large squares below small ones
-        draw_points(ax, geoms[station][order], colors=colors[station][order].tolist(), sizes=sizes[order],
-                    marker=STATION_MARKER, edgecolor=INK, linewidth=0.9, zorder=7)
-        items.append(LegendItem(f"Station (grootte: treinen/uur, {w})" if nl
-                                else f"Railway station (size: trains/hour, {w})",
-                                "marker", "white", size=8, edge_color=INK, marker=STATION_MARKER))
+        draw_points(
+            ax,
+            geoms[station][order],
+            colors=colors[station][order].tolist(),
+            sizes=sizes[order],
+            marker=STATION_MARKER,
+            edgecolor=INK,
+            linewidth=0.9,
+            zorder=7,
+        )
+        items.append(
+            LegendItem(
+                f"Station (grootte: treinen/uur, {w})"
+                if nl
+                else f"Railway station (size: trains/hour, {w})",
+                "marker",
+                "white",
+                size=8,
+                edge_color=INK,
+                marker=STATION_MARKER,
+            )
+        )
     return items
 
 
@@ -157,13 +214,16 @@ def failing_hubs(evaluation: Any) -> Any:
 
     checks = getattr(evaluation, "hub_checks", None)
     if checks is None or len(checks) == 0:
-        return pd.DataFrame(columns=["mobipunt_id", "name", "hoppin_type", "ok", "reason_nl", "reason_en"])
+        return pd.DataFrame(
+            columns=["mobipunt_id", "name", "hoppin_type", "ok", "reason_nl", "reason_en"]
+        )
     return checks.loc[~checks["ok"].astype(bool)]
 
 
 @draws_layer("hub-check")
-def draw_failing_hubs(ax: Axes, evaluation: Any, bbox: tuple[float, float, float, float], paper: Paper,
-                      lang: str) -> list[LegendItem]:
+def draw_failing_hubs(
+    ax: Axes, evaluation: Any, bbox: tuple[float, float, float, float], paper: Paper, lang: str
+) -> list[LegendItem]:
     """A cross over every mobipunt whose Hoppin type the public transport at it does not support."""
     bad = set(failing_hubs(evaluation)["mobipunt_id"].astype(str))
     hubs = getattr(evaluation, "mobipunten", None)
@@ -172,14 +232,31 @@ def draw_failing_hubs(ax: Axes, evaluation: Any, bbox: tuple[float, float, float
     frame = clip_frame(hubs[hubs["mobipunt_id"].astype(str).isin(bad)], bbox)
     if frame.empty:
         return []
-    draw_points(ax, frame.geometry.to_numpy(), colors=CHANGE_COLORS["loss"], sizes=9.0 * paper.scale,
-                marker=FAILING_HUB_MARKER, edgecolor="white", linewidth=0.8, zorder=9)
-    label = ("Mobipunt: type past niet bij het openbaar vervoer (Hoppin-toets)" if lang == "nl"
-             else "Hub whose type does not match the public transport (Hoppin check)")
-    return [LegendItem(label, "marker", CHANGE_COLORS["loss"], size=8, edge_color="white",
-                       marker=FAILING_HUB_MARKER)]
-
-
+    draw_points(
+        ax,
+        frame.geometry.to_numpy(),
+        colors=CHANGE_COLORS["loss"],
+        sizes=9.0 * paper.scale,
+        marker=FAILING_HUB_MARKER,
+        edgecolor="white",
+        linewidth=0.8,
+        zorder=9,
+    )
+    label = (
+        "Mobipunt: type past niet bij het openbaar vervoer (Hoppin-toets)"
+        if lang == "nl"
+        else "Hub whose type does not match the public transport (Hoppin check)"
+    )
+    return [
+        LegendItem(
+            label,
+            "marker",
+            CHANGE_COLORS["loss"],
+            size=8,
+            edge_color="white",
+            marker=FAILING_HUB_MARKER,
+        )
+    ]
 
 
 def _middle(values: Any, default: float) -> float:
@@ -187,33 +264,62 @@ def _middle(values: Any, default: float) -> float:
     return float(values[len(values) // 2]) if values else default
 
 
-def transit_key_specs(evaluation: Any, lang: str, *, municipality: str | None = None) -> list[tuple[str, str]]:
+def transit_key_specs(
+    evaluation: Any, lang: str, *, municipality: str | None = None
+) -> list[tuple[str, str]]:
     """``(indicator key, short label)`` of the public transport key figures, in display order."""
     nl = lang == "nl"
     params = evaluation.parameters
     window = pt_window(params)
     w = _window_label(window, lang)
     walk = f"{params.pt_walk_m:g}"
-    walking = [(f"share_pt_{window}_{n:g}ph",
-                f"Woningen ≤ {walk} m van halte met ≥ {n:g} vertrekken/uur ({w})" if nl
-                else f"Dwellings ≤ {walk} m of a stop with ≥ {n:g} departures/hour ({w})")
-               for n in sorted(params.pt_departures_per_hour, reverse=True)]
-    specs = walking[:1]  # the frequent stop first: the map shows it; the panel drops rows from the end
+    walking = [
+        (
+            f"share_pt_{window}_{n:g}ph",
+            f"Woningen ≤ {walk} m van halte met ≥ {n:g} vertrekken/uur ({w})"
+            if nl
+            else f"Dwellings ≤ {walk} m of a stop with ≥ {n:g} departures/hour ({w})",
+        )
+        for n in sorted(params.pt_departures_per_hour, reverse=True)
+    ]
+    specs = walking[
+        :1
+    ]  # the frequent stop first: the map shows it; the panel drops rows from the end
     if municipality is None:
-        specs.append(("hubs_type_mismatch", "Mobipunten waarvan het type niet past bij het OV" if nl
-                      else "Hubs whose type does not match the public transport"))
+        specs.append(
+            (
+                "hubs_type_mismatch",
+                "Mobipunten waarvan het type niet past bij het OV"
+                if nl
+                else "Hubs whose type does not match the public transport",
+            )
+        )
     t = _middle(params.bike_thresholds_min, 10.0)
     trains = f"{params.pt_trains_per_hour:g}"
-    specs.append((f"share_bike_train_{t:g}min",
-                  f"Woningen ≤ {t:g} min fietsen van station met ≥ {trains} treinen/uur" if nl
-                  else f"Dwellings ≤ {t:g} min by bike of a station with ≥ {trains} trains/hour"))
-    specs.append(("median_door_min_brussels", "Mediaan fiets + trein naar Brussel (deur tot deur)" if nl
-                  else "Median bike + train to Brussels (door to door)"))
-    return specs + (walking[1:] if municipality is None else [])  # a municipality's panel is smaller
+    specs.append(
+        (
+            f"share_bike_train_{t:g}min",
+            f"Woningen ≤ {t:g} min fietsen van station met ≥ {trains} treinen/uur"
+            if nl
+            else f"Dwellings ≤ {t:g} min by bike of a station with ≥ {trains} trains/hour",
+        )
+    )
+    specs.append(
+        (
+            "median_door_min_brussels",
+            "Mediaan fiets + trein naar Brussel (deur tot deur)"
+            if nl
+            else "Median bike + train to Brussels (door to door)",
+        )
+    )
+    return specs + (
+        walking[1:] if municipality is None else []
+    )  # a municipality's panel is smaller
 
 
-def transit_key_figures(evaluation: Any, comparison: Any = None, *, municipality: str | None = None,
-                        lang: str = "nl") -> list[tuple[str, str, str, bool]]:
+def transit_key_figures(
+    evaluation: Any, comparison: Any = None, *, municipality: str | None = None, lang: str = "nl"
+) -> list[tuple[str, str, str, bool]]:
     """``(label, value, change, higher_is_better)`` rows of the map's key figures panel.
 
     The change is scenario minus base (:func:`~slimmeregio.layers.numbers.fmt_delta`:
@@ -231,7 +337,9 @@ def transit_key_figures(evaluation: Any, comparison: Any = None, *, municipality
         if math.isnan(value):
             continue
         unit = indicator_unit(key)
-        change = fmt_delta(value, base.value(key, municipality), unit, lang) if base is not None else ""
+        change = (
+            fmt_delta(value, base.value(key, municipality), unit, lang) if base is not None else ""
+        )
         direction = indicator_direction(key)
         rows.append((label, fmt_number(value, unit, lang), change, direction >= 0))
     return rows

@@ -137,7 +137,8 @@ class Manifest:
             "",
             f"{t['scenarios']}: {', '.join(m.scenarios) or m.scenario}",
             t["made"].format(date=m.date_text, version=m.version)
-            + (f" {t['by']} {m.organisation}" if m.organisation else "") + ".",
+            + (f" {t['by']} {m.organisation}" if m.organisation else "")
+            + ".",
             "",
         ]
         if m.notes:
@@ -148,9 +149,23 @@ class Manifest:
             extra += f" ({t['municipality']}: {f.municipality})" if f.municipality else ""
             lines.append(f"{f.path}")
             lines.append(f"    {f.description}{extra}")
-        lines += ["manifest.json", t["manifest"], "", *heading(t["opening"]), *t["open_lines"], "", *heading("Parameters")]
+        lines += [
+            "manifest.json",
+            t["manifest"],
+            "",
+            *heading(t["opening"]),
+            *t["open_lines"],
+            "",
+            *heading("Parameters"),
+        ]
         lines += [f"- {label}: {value}" for _, label, value in parameter_rows(m.parameters, lang)]
-        lines += ["", *heading(t["sources"]), *[f"- {s}" for s in m.sources], *[f"- {a}" for a in m.attributions], ""]
+        lines += [
+            "",
+            *heading(t["sources"]),
+            *[f"- {s}" for s in m.sources],
+            *[f"- {a}" for a in m.attributions],
+            "",
+        ]
         return "\n".join(lines)
 
 
@@ -197,14 +212,18 @@ _README_TEXT: dict[str, dict[str, Any]] = {
 
 def parse_formats(text: str | Iterable[str]) -> tuple[str, ...]:
     """``"pdf,png,xlsx"`` -> ``("pdf", "png", "xlsx")``; unknown formats raise ExportError."""
-    items = [t.strip().lower().lstrip(".") for t in (text.split(",") if isinstance(text, str) else text)]
+    items = [
+        t.strip().lower().lstrip(".") for t in (text.split(",") if isinstance(text, str) else text)
+    ]
     items = [t for t in items if t]
     unknown = [t for t in items if t not in FORMATS]
     if unknown or not items:
         raise ExportError(
             path=", ".join(unknown) or "(leeg)",
-            reason={"nl": f"onbekend formaat; kies uit {', '.join(FORMATS)}",
-                    "en": f"unknown format; choose from {', '.join(FORMATS)}"},
+            reason={
+                "nl": f"onbekend formaat; kies uit {', '.join(FORMATS)}",
+                "en": f"unknown format; choose from {', '.join(FORMATS)}",
+            },
         )
     return tuple(dict.fromkeys(items))
 
@@ -234,8 +253,17 @@ def _sha256(path: Path) -> str:
     return digest.hexdigest()
 
 
-def _map_jobs(project: Project, base: Any, runs: list[tuple[str, Any, Any]], siting: Any, formats: Sequence[str],
-              paper: Any, meta: ExportMeta, lang: str, background: Any = None) -> list[_Job]:
+def _map_jobs(
+    project: Project,
+    base: Any,
+    runs: list[tuple[str, Any, Any]],
+    siting: Any,
+    formats: Sequence[str],
+    paper: Any,
+    meta: ExportMeta,
+    lang: str,
+    background: Any = None,
+) -> list[_Job]:
     """One job per (map, theme): draws once and saves every map format."""
     fmts = [f for f in formats if f in _MAP_FORMATS]
     if not fmts:
@@ -259,18 +287,35 @@ def _map_jobs(project: Project, base: Any, runs: list[tuple[str, Any, Any]], sit
         if "flow_bike_commuters" in ev.links.columns:
             plan.append((slug, "bike_commute", {"evaluation": ev}, name))
         if getattr(ev, "pt_stops", None) is not None:  # the project has a stops layer
-            plan.append((slug, "public_transport", {"comparison": comp} if comp is not None else {"evaluation": ev},
-                         name))
+            plan.append(
+                (
+                    slug,
+                    "public_transport",
+                    {"comparison": comp} if comp is not None else {"evaluation": ev},
+                    name,
+                )
+            )
     if siting is not None and len(siting.sites):
         ev = runs[-1][1] if runs else base
         start = runs[-1][0] if runs else base_label
-        plan.append((names.suggestion, "siting", {"evaluation": ev, "siting": siting,
-                                             "subtitle": tr(lang, f"Vertrekt van: {start}", f"Starting from: {start}")},
-                     start))
+        plan.append(
+            (
+                names.suggestion,
+                "siting",
+                {
+                    "evaluation": ev,
+                    "siting": siting,
+                    "subtitle": tr(lang, f"Vertrekt van: {start}", f"Starting from: {start}"),
+                },
+                start,
+            )
+        )
     # one set of flow classes for every flow map of the pack, so maps of different scenarios compare
     all_evals = ([base] if base is not None else []) + [ev for _, ev, _ in runs]
-    breaks = {col: shared_flow_breaks(all_evals, col)
-              for col in ("flow_dwellings", "flow_brussels_dwellings", "flow_bike_commuters")}
+    breaks = {
+        col: shared_flow_breaks(all_evals, col)
+        for col in ("flow_dwellings", "flow_brussels_dwellings", "flow_bike_commuters")
+    }
     for _, theme, kwargs, _ in plan:
         if theme in ("flows", "flows_brussels", "bike_commute"):
             kwargs["flow_breaks"] = breaks
@@ -280,18 +325,37 @@ def _map_jobs(project: Project, base: Any, runs: list[tuple[str, Any, Any]], sit
         ev = kwargs.get("evaluation") or kwargs["comparison"].scenario
         theme_meta = meta.with_scenario(ev.scenario, ev.parameters)
 
-        def write(staging: Path, stem: str = stem, theme: str = theme, kwargs: dict[str, Any] = kwargs,
-                  theme_meta: ExportMeta = theme_meta) -> None:
-            fig = masterplan_figure(project, theme=theme, paper=paper, meta=theme_meta, lang=lang,
-                                    background=background, **kwargs)
+        def write(
+            staging: Path,
+            stem: str = stem,
+            theme: str = theme,
+            kwargs: dict[str, Any] = kwargs,
+            theme_meta: ExportMeta = theme_meta,
+        ) -> None:
+            fig = masterplan_figure(
+                project,
+                theme=theme,
+                paper=paper,
+                meta=theme_meta,
+                lang=lang,
+                background=background,
+                **kwargs,
+            )
             for fmt in fmts:
                 save_figure(fig, staging / f"{stem}.{fmt}", meta=theme_meta, theme=theme)
 
         for fmt in fmts:
             title = THEMES[theme][1 if lang == "en" else 0]
-            jobs.append(_Job(f"{stem}.{fmt}", "map", f"{_kind('map', lang)}: {title} ({fmt.upper()})",
-                             write if fmt == fmts[0] else (lambda staging: None), scenario=scenario,
-                             weight=3.0 if fmt == fmts[0] else 0.0))
+            jobs.append(
+                _Job(
+                    f"{stem}.{fmt}",
+                    "map",
+                    f"{_kind('map', lang)}: {title} ({fmt.upper()})",
+                    write if fmt == fmts[0] else (lambda staging: None),
+                    scenario=scenario,
+                    weight=3.0 if fmt == fmts[0] else 0.0,
+                )
+            )
     return jobs
 
 
@@ -370,8 +434,13 @@ def export_pack(
         raise ExportError(path=out, reason={"nl": "dit is geen map", "en": "this is not a folder"})
     first = runs[0][1] if runs else base
     if meta is None:
-        meta = build_meta(project, scenario=first.scenario, parameters=first.parameters,
-                          scenarios=[ev.scenario for _, ev, _ in runs], lang=lang)
+        meta = build_meta(
+            project,
+            scenario=first.scenario,
+            parameters=first.parameters,
+            scenarios=[ev.scenario for _, ev, _ in runs],
+            lang=lang,
+        )
     jobs = _map_jobs(project, base, runs, siting, fmts, paper_spec, meta, lang, background)
     munis = municipality_frame(project_layers(project))
     chosen: list[tuple[str, str]] = []
@@ -384,38 +453,94 @@ def export_pack(
     # the slice of the overall progress the job being written owns (the atlas reports per page)
     current: dict[str, Task] = {"task": task}
     if atlas and "pdf" in fmts:
-        for i, (name, ev, comp) in enumerate(runs or [(tr(lang, "Basistoestand", "Base situation"), base, None)],
-                                             start=1):
+        for i, (name, ev, comp) in enumerate(
+            runs or [(tr(lang, "Basistoestand", "Base situation"), base, None)], start=1
+        ):
             slug = _slug(i, name) if runs else names.base
             theme = "change" if comp is not None else "access"
 
-            def write_atlas(staging: Path, slug: str = slug, theme: str = theme, ev: Any = ev, comp: Any = comp) -> None:
-                export_atlas(project, staging / f"{names.atlas}/atlas_{slug}.pdf", theme=theme, evaluation=ev, comparison=comp,
-                             paper=atlas_paper,
-                             meta=meta.with_scenario(ev.scenario, ev.parameters), lang=lang,
-                             progress=current["task"].report, cancel=cancel)
+            def write_atlas(
+                staging: Path, slug: str = slug, theme: str = theme, ev: Any = ev, comp: Any = comp
+            ) -> None:
+                export_atlas(
+                    project,
+                    staging / f"{names.atlas}/atlas_{slug}.pdf",
+                    theme=theme,
+                    evaluation=ev,
+                    comparison=comp,
+                    paper=atlas_paper,
+                    meta=meta.with_scenario(ev.scenario, ev.parameters),
+                    lang=lang,
+                    progress=current["task"].report,
+                    cancel=cancel,
+                )
 
-            count = len(munis)  # the atlas is always regional: --municipality adds folders, never cuts it
+            count = len(
+                munis
+            )  # the atlas is always regional: --municipality adds folders, never cuts it
             pages = tr(lang, f"{count} pagina's", f"{count} pages")
-            jobs.append(_Job(f"{names.atlas}/atlas_{slug}.pdf", "atlas", f"{_kind('atlas', lang)} ({pages})",
-                             write_atlas, scenario=name, weight=0.6 * count))
+            jobs.append(
+                _Job(
+                    f"{names.atlas}/atlas_{slug}.pdf",
+                    "atlas",
+                    f"{_kind('atlas', lang)} ({pages})",
+                    write_atlas,
+                    scenario=name,
+                    weight=0.6 * count,
+                )
+            )
     if "html" in fmts:
-        jobs.append(_Job(names.webmap, "html", _kind("html", lang),
-                         lambda staging: export_webmap(project, results, staging / names.webmap, siting=siting,
-                                                       meta=meta, lang=lang), weight=3.0))
+        jobs.append(
+            _Job(
+                names.webmap,
+                "html",
+                _kind("html", lang),
+                lambda staging: export_webmap(
+                    project, results, staging / names.webmap, siting=siting, meta=meta, lang=lang
+                ),
+                weight=3.0,
+            )
+        )
     if "xlsx" in fmts:
-        jobs.append(_Job(names.workbook, "xlsx", _kind("xlsx", lang),
-                         lambda staging: export_excel(results, staging / names.workbook, project=project,
-                                                      meta=meta, lang=lang)))
+        jobs.append(
+            _Job(
+                names.workbook,
+                "xlsx",
+                _kind("xlsx", lang),
+                lambda staging: export_excel(
+                    results, staging / names.workbook, project=project, meta=meta, lang=lang
+                ),
+            )
+        )
     if "pptx" in fmts:
-        jobs.append(_Job(names.deck, "pptx", _kind("pptx", lang),
-                         lambda staging: export_slides(project, results, staging / names.deck,
-                                                       meta=meta, lang=lang, siting=siting),
-                         weight=2.0 + len(runs)))
+        jobs.append(
+            _Job(
+                names.deck,
+                "pptx",
+                _kind("pptx", lang),
+                lambda staging: export_slides(
+                    project, results, staging / names.deck, meta=meta, lang=lang, siting=siting
+                ),
+                weight=2.0 + len(runs),
+            )
+        )
     if "gpkg" in fmts:
-        jobs.append(_Job(names.geopackage, "gpkg", _kind("gpkg", lang),
-                         lambda staging: export_geopackage(project, results, staging / names.geopackage,
-                                                           siting=siting, meta=meta, lang=lang), weight=3.0))
+        jobs.append(
+            _Job(
+                names.geopackage,
+                "gpkg",
+                _kind("gpkg", lang),
+                lambda staging: export_geopackage(
+                    project,
+                    results,
+                    staging / names.geopackage,
+                    siting=siting,
+                    meta=meta,
+                    lang=lang,
+                ),
+                weight=3.0,
+            )
+        )
     last = runs[-1][1] if runs else base
     if business_parks and last is not None:
         from slimmeregio.exporters.business_parks import business_park_figure, park_ids
@@ -435,46 +560,106 @@ def export_pack(
     if "html" in fmts and last is not None and "flow_bike_commuters" in last.links.columns:
         from slimmeregio.exporters.commuter_routes import export_commuter_routes
 
-        jobs.append(_Job(names.commute_routes, "commute", _kind("commute", lang),
-                         lambda staging: export_commuter_routes(
-                             project, results, staging / names.commute_routes, lang=lang)))
+        jobs.append(
+            _Job(
+                names.commute_routes,
+                "commute",
+                _kind("commute", lang),
+                lambda staging: export_commuter_routes(
+                    project, results, staging / names.commute_routes, lang=lang
+                ),
+            )
+        )
     for nis, name in chosen:
         folder = f"{names.municipalities}/{safe_filename(name)}"
         if "pdf" in fmts:
             # one page per scenario (the base alone without scenarios), each zoomed to the municipality
             page_runs = runs or [(tr(lang, "Basistoestand", "Base situation"), base, None)]
-            requests = [MapRequest(theme="change" if comp is not None else "access", evaluation=ev, comparison=comp,
-                                   paper=atlas_paper, meta=meta.with_scenario(ev.scenario, ev.parameters),
-                                   municipality=nis, lang=lang)
-                        for _, ev, comp in page_runs]
+            requests = [
+                MapRequest(
+                    theme="change" if comp is not None else "access",
+                    evaluation=ev,
+                    comparison=comp,
+                    paper=atlas_paper,
+                    meta=meta.with_scenario(ev.scenario, ev.parameters),
+                    municipality=nis,
+                    lang=lang,
+                )
+                for _, ev, comp in page_runs
+            ]
 
-            def write_page(staging: Path, folder: str = folder, requests: list[MapRequest] = requests) -> None:
+            def write_page(
+                staging: Path, folder: str = folder, requests: list[MapRequest] = requests
+            ) -> None:
                 export_pages(project, staging / f"{folder}/{names.municipality_map}", requests)
 
             shown = ", ".join(n for n, _, _ in page_runs)
-            jobs.append(_Job(f"{folder}/{names.municipality_map}", "atlas",
-                             tr(lang, f"Kaart van {name}, één pagina per scenario ({shown})",
-                                 f"Map of {name}, one page per scenario ({shown})"),
-                             write_page, scenario=shown, municipality=name, weight=1.0 * len(requests)))
+            jobs.append(
+                _Job(
+                    f"{folder}/{names.municipality_map}",
+                    "atlas",
+                    tr(
+                        lang,
+                        f"Kaart van {name}, één pagina per scenario ({shown})",
+                        f"Map of {name}, one page per scenario ({shown})",
+                    ),
+                    write_page,
+                    scenario=shown,
+                    municipality=name,
+                    weight=1.0 * len(requests),
+                )
+            )
         if "xlsx" in fmts:
 
             def write_rows(staging: Path, folder: str = folder, nis: str = nis) -> Any:
-                return export_excel(results, staging / f"{folder}/{names.municipality_workbook}", project=project,
-                                    meta=meta, municipalities=[nis], lang=lang)
+                return export_excel(
+                    results,
+                    staging / f"{folder}/{names.municipality_workbook}",
+                    project=project,
+                    meta=meta,
+                    municipalities=[nis],
+                    lang=lang,
+                )
 
-            jobs.append(_Job(f"{folder}/{names.municipality_workbook}", "xlsx", tr(lang, f"Cijfers van {name}", f"Figures for {name}"),
-                             write_rows, municipality=name))
+            jobs.append(
+                _Job(
+                    f"{folder}/{names.municipality_workbook}",
+                    "xlsx",
+                    tr(lang, f"Cijfers van {name}", f"Figures for {name}"),
+                    write_rows,
+                    municipality=name,
+                )
+            )
         if "pptx" in fmts:
 
             def write_deck(staging: Path, folder: str = folder, nis: str = nis) -> Any:
-                return export_slides(project, results, staging / f"{folder}/{names.municipality_deck}", meta=meta,
-                                     municipality=nis, lang=lang)
+                return export_slides(
+                    project,
+                    results,
+                    staging / f"{folder}/{names.municipality_deck}",
+                    meta=meta,
+                    municipality=nis,
+                    lang=lang,
+                )
 
-            jobs.append(_Job(f"{folder}/{names.municipality_deck}", "pptx",
-                             tr(lang, f"Presentatie voor {name}", f"Presentation for {name}"),
-                             write_deck, municipality=name, weight=1.0 + len(runs)))
+            jobs.append(
+                _Job(
+                    f"{folder}/{names.municipality_deck}",
+                    "pptx",
+                    tr(lang, f"Presentatie voor {name}", f"Presentation for {name}"),
+                    write_deck,
+                    municipality=name,
+                    weight=1.0 + len(runs),
+                )
+            )
     if not jobs:
-        raise ExportError(path=out, reason={"nl": "niets te schrijven met deze formaten", "en": "nothing to write for these formats"})
+        raise ExportError(
+            path=out,
+            reason={
+                "nl": "niets te schrijven met deze formaten",
+                "en": "nothing to write for these formats",
+            },
+        )
     # refuse before doing any work
     readme = readme_name(lang)
     targets = [out / job.path for job in jobs] + [out / "manifest.json", out / readme]
@@ -500,11 +685,27 @@ def export_pack(
         for job in jobs:
             src = staging / job.path
             if not src.exists():
-                raise ExportError(path=out / job.path, reason={"nl": "bestand ontbreekt na het schrijven", "en": "file missing after writing"})
-            manifest.files.append(PackFile(job.path, job.kind, job.description, job.scenario, job.municipality,
-                                           src.stat().st_size, _sha256(src)))
-        (staging / "manifest.json").write_text(json.dumps(manifest.to_dict(), ensure_ascii=False, indent=2),
-                                               encoding="utf-8")
+                raise ExportError(
+                    path=out / job.path,
+                    reason={
+                        "nl": "bestand ontbreekt na het schrijven",
+                        "en": "file missing after writing",
+                    },
+                )
+            manifest.files.append(
+                PackFile(
+                    job.path,
+                    job.kind,
+                    job.description,
+                    job.scenario,
+                    job.municipality,
+                    src.stat().st_size,
+                    _sha256(src),
+                )
+            )
+        (staging / "manifest.json").write_text(
+            json.dumps(manifest.to_dict(), ensure_ascii=False, indent=2), encoding="utf-8"
+        )
         (staging / readme).write_text(manifest.readme(), encoding="utf-8")
     task.report(1.0, "pack written")
     return manifest

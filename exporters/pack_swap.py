@@ -64,7 +64,9 @@ def verify_pack(folder: str | Path, *, others: Iterable[str] = ()) -> None:
     try:
         files = json.loads((root / "manifest.json").read_text(encoding="utf-8"))["files"]
     except (OSError, ValueError, KeyError, TypeError) as exc:
-        raise bad("manifest.json ontbreekt of is onleesbaar", "manifest.json is missing or unreadable") from exc
+        raise bad(
+            "manifest.json ontbreekt of is onleesbaar", "manifest.json is missing or unreadable"
+        ) from exc
     listed = set()
     for entry in files:
         rel = str(entry["path"])
@@ -75,7 +77,8 @@ def verify_pack(folder: str | Path, *, others: Iterable[str] = ()) -> None:
         if path.stat().st_size != entry["bytes"] or _sha256(path) != entry["sha256"]:
             raise bad(f"{rel} verschilt van manifest.json", f"{rel} differs from manifest.json")
     extra = sorted(
-        p.relative_to(root).as_posix() for p in root.rglob("*")
+        p.relative_to(root).as_posix()
+        for p in root.rglob("*")
         if not p.is_dir() and p.relative_to(root).as_posix() not in listed | _FIXED | set(others)
     )
     if extra:

@@ -70,19 +70,37 @@ def _pack(project: Project, results: Sequence[Any], path: Path, **kw: Any) -> An
 
 
 #: Every exporter by kind.
-EXPORTERS: dict[str, Exporter] = {e.kind: e for e in (
-    Exporter("xlsx", ".xlsx", "Excel-werkmap", "Excel workbook", _excel),
-    Exporter("html", ".html", "Webkaart", "Web map", _webmap),
-    Exporter("pptx", ".pptx", "Presentatie", "Slide deck", _slides),
-    Exporter("gpkg", ".gpkg", "GeoPackage", "GeoPackage", _geopackage),
-    Exporter("pack", "", "Raadspakket", "Council pack", _pack),
-    Exporter("commute", ".geojson", "Fietsroutes naar het werk (GeoJSON)", "Bike routes to work (GeoJSON)",
-             _commute),
-)}
+EXPORTERS: dict[str, Exporter] = {
+    e.kind: e
+    for e in (
+        Exporter("xlsx", ".xlsx", "Excel-werkmap", "Excel workbook", _excel),
+        Exporter("html", ".html", "Webkaart", "Web map", _webmap),
+        Exporter("pptx", ".pptx", "Presentatie", "Slide deck", _slides),
+        Exporter("gpkg", ".gpkg", "GeoPackage", "GeoPackage", _geopackage),
+        Exporter("pack", "", "Raadspakket", "Council pack", _pack),
+        Exporter(
+            "commute",
+            ".geojson",
+            "Fietsroutes naar het werk (GeoJSON)",
+            "Bike routes to work (GeoJSON)",
+            _commute,
+        ),
+    )
+}
 
 
-def export(kind: str, project: Project, results: Sequence[Any], path: str | Path, *, lang: str,
-           force: bool = False, progress: Any = None, cancel: Any = None, **options: Any) -> Any:
+def export(
+    kind: str,
+    project: Project,
+    results: Sequence[Any],
+    path: str | Path,
+    *,
+    lang: str,
+    force: bool = False,
+    progress: Any = None,
+    cancel: Any = None,
+    **options: Any,
+) -> Any:
     """Write ``results`` of ``project`` as ``kind`` (see :data:`EXPORTERS`) to ``path`` in ``lang``.
 
     ``options`` are the exporter's own (``siting``, ``meta``,
@@ -91,9 +109,25 @@ def export(kind: str, project: Project, results: Sequence[Any], path: str | Path
     """
     exporter = EXPORTERS.get(kind)
     if exporter is None:
-        raise ExportError(path=str(path), reason={"nl": f"onbekend exportformaat; kies uit {', '.join(EXPORTERS)}",
-                                                  "en": f"unknown export format; choose from {', '.join(EXPORTERS)}"})
+        raise ExportError(
+            path=str(path),
+            reason={
+                "nl": f"onbekend exportformaat; kies uit {', '.join(EXPORTERS)}",
+                "en": f"unknown export format; choose from {', '.join(EXPORTERS)}",
+            },
+        )
     if lang not in ("nl", "en"):
-        raise ExportError(path=str(path), reason={"nl": "taal moet nl of en zijn", "en": "language must be nl or en"})
-    return exporter.write(project, results, Path(path), lang=lang, force=force, progress=progress, cancel=cancel,
-                          **options)
+        raise ExportError(
+            path=str(path),
+            reason={"nl": "taal moet nl of en zijn", "en": "language must be nl or en"},
+        )
+    return exporter.write(
+        project,
+        results,
+        Path(path),
+        lang=lang,
+        force=force,
+        progress=progress,
+        cancel=cancel,
+        **options,
+    )

@@ -26,7 +26,9 @@ def _json_number(value: Any) -> Any:
     return value
 
 
-def run_summary(scenario: Scenario, scenario_file: str | Path, comparison: Comparison) -> dict[str, Any]:
+def run_summary(
+    scenario: Scenario, scenario_file: str | Path, comparison: Comparison
+) -> dict[str, Any]:
     """summary.json as plain data: tool and version, parameters, the region's
     indicators (non-finite numbers as null), unreachable features per layer,
     timings, notes and the ten busiest links towards stations and Brussels."""
@@ -46,13 +48,18 @@ def run_summary(scenario: Scenario, scenario_file: str | Path, comparison: Compa
         "base_parameters": comparison.base.parameters.model_dump(mode="json"),
         "modifications": len(scenario.modifications),
         "region": region,
-        "unreachable": {str(k): int(v) for k, v in scen_eval.unreachable.groupby("layer").size().items()},
+        "unreachable": {
+            str(k): int(v) for k, v in scen_eval.unreachable.groupby("layer").size().items()
+        },
         "timings_s": {k: round(v, 4) for k, v in scen_eval.timings.items()},
         "notes": scen_eval.notes,
         "hub_checks": (
-            [{k: _json_number(v) for k, v in row.items()}
-             for row in scen_eval.hub_checks.to_dict(orient="records")]
-            if scen_eval.hub_checks is not None else []
+            [
+                {k: _json_number(v) for k, v in row.items()}
+                for row in scen_eval.hub_checks.to_dict(orient="records")
+            ]
+            if scen_eval.hub_checks is not None
+            else []
         ),
         "top_links": {
             target: [
@@ -81,5 +88,15 @@ def write_run_files(
     """Write results.gpkg and summary.json into ``out``: both go into a hidden
     folder and are swapped in together (never one old, one new)."""
     with replace_folder(out, keep=lambda rel: rel not in RUN_FILES) as staging:
-        export("gpkg", project, [comparison], staging / "results.gpkg", lang=lang, force=True, progress=progress)
-        atomic_write_text(staging / "summary.json", json.dumps(summary, ensure_ascii=False, indent=2) + "\n")
+        export(
+            "gpkg",
+            project,
+            [comparison],
+            staging / "results.gpkg",
+            lang=lang,
+            force=True,
+            progress=progress,
+        )
+        atomic_write_text(
+            staging / "summary.json", json.dumps(summary, ensure_ascii=False, indent=2) + "\n"
+        )

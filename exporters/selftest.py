@@ -166,7 +166,11 @@ def run_selftest(
     """
     task = Task(progress, cancel)
     keep = out_dir is not None
-    folder = Path(out_dir) if out_dir is not None else Path(tempfile.mkdtemp(prefix="slimmeregio-selftest-"))
+    folder = (
+        Path(out_dir)
+        if out_dir is not None
+        else Path(tempfile.mkdtemp(prefix="slimmeregio-selftest-"))
+    )
     folder.mkdir(parents=True, exist_ok=True)
     state: dict[str, Any] = {}
     steps: dict[str, Callable[[dict[str, Any], Path], str]] = {
@@ -274,7 +278,11 @@ def _check_region(state: dict[str, Any], folder: Path) -> str:
     housing = project.layers.first(Role.HOUSING)
     mobipunten = project.layers.first(Role.MOBIPUNTEN)
     _expect(municipalities is not None and len(municipalities) == 35, "expected 35 municipalities")
-    for role, layer in (("bike network", network), ("housing", housing), ("mobipunten", mobipunten)):
+    for role, layer in (
+        ("bike network", network),
+        ("housing", housing),
+        ("mobipunten", mobipunten),
+    ):
         _expect(layer is not None and len(layer) > 0, f"no {role} layer with features")
     state["project"] = project
     assert network is not None and housing is not None and mobipunten is not None
@@ -318,7 +326,9 @@ def _check_scenario(state: dict[str, Any], folder: Path) -> str:
         all(math.isfinite(v) for v in (before, after)),
         f"{key} not a number (base {before}, scenario {after})",
     )
-    _expect(after < before, f"{key} did not drop with the new mobipunt ({before:.3f} -> {after:.3f})")
+    _expect(
+        after < before, f"{key} did not drop with the new mobipunt ({before:.3f} -> {after:.3f})"
+    )
     _expect(
         len(base_eval.municipalities) >= 35, f"{len(base_eval.municipalities)} municipality rows"
     )
@@ -360,7 +370,9 @@ def _check_webmap(state: dict[str, Any], folder: Path) -> str:
     from slimmeregio.exporters.webmap import export_webmap
 
     path = Path(
-        export_webmap(state["project"], [state["comparison"]], folder / "zelftest-kaart.html", force=True)
+        export_webmap(
+            state["project"], [state["comparison"]], folder / "zelftest-kaart.html", force=True
+        )
     )
     text = path.read_text(encoding="utf-8")
     _expect(text.lstrip().lower().startswith("<!doctype html"), "not an HTML document")

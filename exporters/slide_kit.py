@@ -39,9 +39,21 @@ def slide_text(value: Any) -> str:
     return xml_text(value)
 
 
-def text_box(slide: Any, left: int, top: int, width: int, height: int, text: str, *, size: int = BODY_PT,
-              bold: bool = False, color: RGBColor = INK, align: Any = PP_ALIGN.LEFT, name: str | None = None,
-              anchor: Any = MSO_ANCHOR.TOP) -> Any:
+def text_box(
+    slide: Any,
+    left: int,
+    top: int,
+    width: int,
+    height: int,
+    text: str,
+    *,
+    size: int = BODY_PT,
+    bold: bool = False,
+    color: RGBColor = INK,
+    align: Any = PP_ALIGN.LEFT,
+    name: str | None = None,
+    anchor: Any = MSO_ANCHOR.TOP,
+) -> Any:
     box = slide.shapes.add_textbox(left, top, width, height)
     if name:
         box.name = name
@@ -66,27 +78,60 @@ def title(slide: Any, text: str) -> None:
     bar.line.fill.background()
     bar.name = "Titelbalk"
     size = 32 if len(text) <= 50 else 26 if len(text) <= 70 else 22
-    text_box(slide, MARGIN, Inches(0.1), SLIDE_W - 2 * MARGIN, Inches(0.95), text, size=size, bold=True,
-              color=WHITE, anchor=MSO_ANCHOR.MIDDLE)
+    text_box(
+        slide,
+        MARGIN,
+        Inches(0.1),
+        SLIDE_W - 2 * MARGIN,
+        Inches(0.95),
+        text,
+        size=size,
+        bold=True,
+        color=WHITE,
+        anchor=MSO_ANCHOR.MIDDLE,
+    )
 
 
 def footer(slide: Any, meta: ExportMeta, number: int, lang: str = "nl") -> None:
     plural = tr(lang, "Scenario's", "Scenarios")
-    parts = [f"Scenario: {meta.scenario}" if not meta.scenarios else f"{plural}: {', '.join(meta.scenarios)}",
-             meta.date_text, f"Slimme Regio Planner {meta.version}"]
+    parts = [
+        f"Scenario: {meta.scenario}"
+        if not meta.scenarios
+        else f"{plural}: {', '.join(meta.scenarios)}",
+        meta.date_text,
+        f"Slimme Regio Planner {meta.version}",
+    ]
     if meta.notes:
         parts.append(tr(lang, "illustratieve gegevens", "illustrative data"))
     parts.append(f"{number}")
-    text_box(slide, MARGIN, SLIDE_H - Inches(0.5), SLIDE_W - 2 * MARGIN, Inches(0.4), "  ·  ".join(parts), size=12,
-              color=MUTED, name=FOOTER_NAME)
+    text_box(
+        slide,
+        MARGIN,
+        SLIDE_H - Inches(0.5),
+        SLIDE_W - 2 * MARGIN,
+        Inches(0.4),
+        "  ·  ".join(parts),
+        size=12,
+        color=MUTED,
+        name=FOOTER_NAME,
+    )
 
 
 def blank(prs: Any) -> Any:
     return prs.slides.add_slide(prs.slide_layouts[6])
 
 
-def tile(slide: Any, left: int, top: int, width: int, height: int, value: str, label: str,
-          change: str = "", good: bool | None = None) -> None:
+def tile(
+    slide: Any,
+    left: int,
+    top: int,
+    width: int,
+    height: int,
+    value: str,
+    label: str,
+    change: str = "",
+    good: bool | None = None,
+) -> None:
     """A key-figure tile: big value (and its change) on top, label below."""
     box = slide.shapes.add_shape(1, left, top, width, height)
     box.fill.solid()
@@ -101,7 +146,9 @@ def tile(slide: Any, left: int, top: int, width: int, height: int, value: str, l
     para = frame.paragraphs[0]
     run = para.add_run()
     run.text = slide_text(value)
-    room = len(value) + 0.6 * (len(change) + 2)  # the change shares the line: shrink the value, never wrap
+    room = len(value) + 0.6 * (
+        len(change) + 2
+    )  # the change shares the line: shrink the value, never wrap
     run.font.size = Pt(30 if room <= 12 else 26 if room <= 14.5 else 22)
     run.font.bold = True
     run.font.color.rgb = BLUE
@@ -111,13 +158,32 @@ def tile(slide: Any, left: int, top: int, width: int, height: int, value: str, l
         extra.font.size = Pt(BODY_PT)
         extra.font.bold = True
         extra.font.color.rgb = _GOOD if good else _BAD if good is False else MUTED
-    text_box(slide, left + pad, top + Inches(0.08) + value_h, width - 2 * pad,
-              height - value_h - Inches(0.1), label, size=BODY_PT, color=INK)
+    text_box(
+        slide,
+        left + pad,
+        top + Inches(0.08) + value_h,
+        width - 2 * pad,
+        height - value_h - Inches(0.1),
+        label,
+        size=BODY_PT,
+        color=INK,
+    )
 
 
-def add_table(slide: Any, left: int, top: int, width: int, rows: list[list[str]], widths: Sequence[float],
-           *, size: int = BODY_PT, row_h: float = 0.5) -> Any:
-    shape = slide.shapes.add_table(len(rows), len(rows[0]), left, top, width, Inches(row_h * len(rows)))
+def add_table(
+    slide: Any,
+    left: int,
+    top: int,
+    width: int,
+    rows: list[list[str]],
+    widths: Sequence[float],
+    *,
+    size: int = BODY_PT,
+    row_h: float = 0.5,
+) -> Any:
+    shape = slide.shapes.add_table(
+        len(rows), len(rows[0]), left, top, width, Inches(row_h * len(rows))
+    )
     table = shape.table
     total = sum(widths)
     for j, w in enumerate(widths):
@@ -139,7 +205,9 @@ def add_table(slide: Any, left: int, top: int, width: int, rows: list[list[str]]
                 cell.fill.fore_color.rgb = BLUE
             else:
                 cell.fill.solid()
-                cell.fill.fore_color.rgb = RGBColor(0xFF, 0xFF, 0xFF) if i % 2 else RGBColor(0xF2, 0xF2, 0xF2)
+                cell.fill.fore_color.rgb = (
+                    RGBColor(0xFF, 0xFF, 0xFF) if i % 2 else RGBColor(0xF2, 0xF2, 0xF2)
+                )
             if j > 0 and _numeric(value):
                 para.alignment = PP_ALIGN.RIGHT
     return shape
@@ -154,15 +222,34 @@ def middle(values: Sequence[float], default: float) -> float:
     return float(values[len(values) // 2]) if values else default
 
 
-def map_png(project: Project, theme: str, *, comparison: Any, evaluation: Any, meta: ExportMeta,
-             municipality: str | None, lang: str = "nl", dpi: int = 130, siting: Any = None) -> io.BytesIO:
-    fig = masterplan_figure(project, theme=theme, comparison=comparison, evaluation=evaluation, siting=siting,
-                            paper=SLIDE_PAPER, meta=meta, municipality=municipality, compact=True, lang=lang)
+def map_png(
+    project: Project,
+    theme: str,
+    *,
+    comparison: Any,
+    evaluation: Any,
+    meta: ExportMeta,
+    municipality: str | None,
+    lang: str = "nl",
+    dpi: int = 130,
+    siting: Any = None,
+) -> io.BytesIO:
+    fig = masterplan_figure(
+        project,
+        theme=theme,
+        comparison=comparison,
+        evaluation=evaluation,
+        siting=siting,
+        paper=SLIDE_PAPER,
+        meta=meta,
+        municipality=municipality,
+        compact=True,
+        lang=lang,
+    )
     buffer = io.BytesIO()
     fig.savefig(buffer, format="png", dpi=dpi, facecolor="white")
     buffer.seek(0)
     return buffer
-
 
 
 def tag_language(prs: Any, lang: str) -> None:

@@ -33,8 +33,13 @@ def _value(ev: Any, key: str, nis: str | None) -> float:
     return float("nan") if ev is None else float(ev.value(key, nis))
 
 
-def _indicator_rows(base: Any, runs: list[tuple[str, Any, Any]], specs: list[tuple[str, str]], nis: str | None,
-                    lang: str) -> list[list[str]]:
+def _indicator_rows(
+    base: Any,
+    runs: list[tuple[str, Any, Any]],
+    specs: list[tuple[str, str]],
+    nis: str | None,
+    lang: str,
+) -> list[list[str]]:
     from slimmeregio.scenarios.results import indicator_unit
 
     header = [tr(lang, "Indicator", "Indicator")]
@@ -44,7 +49,9 @@ def _indicator_rows(base: Any, runs: list[tuple[str, Any, Any]], specs: list[tup
     rows = [header]
     for key, label in specs:
         unit = indicator_unit(key)
-        values = [_value(ev, key, nis) for _, ev, _ in runs] + ([_value(base, key, nis)] if base is not None else [])
+        values = [_value(ev, key, nis) for _, ev, _ in runs] + (
+            [_value(base, key, nis)] if base is not None else []
+        )
         if all(math.isnan(v) for v in values):
             continue
         row = [label]
@@ -61,8 +68,15 @@ def _indicator_rows(base: Any, runs: list[tuple[str, Any, Any]], specs: list[tup
     return rows
 
 
-def transit_slides(next_slide: Callable[[], Any], number: Callable[[], int], base: Any,
-                   runs: list[tuple[str, Any, Any]], meta: ExportMeta, nis: str | None, lang: str) -> None:
+def transit_slides(
+    next_slide: Callable[[], Any],
+    number: Callable[[], int],
+    base: Any,
+    runs: list[tuple[str, Any, Any]],
+    meta: ExportMeta,
+    nis: str | None,
+    lang: str,
+) -> None:
     """Add the public transport slides (none when no run has public transport results).
 
     ``next_slide`` adds a blank slide, ``number`` gives its page number;
@@ -74,7 +88,9 @@ def transit_slides(next_slide: Callable[[], Any], number: Callable[[], int], bas
     ref = next(ev for ev in evaluations if has_transit(ev))
     params = ref.parameters
     specs = transit_key_specs(ref, lang, municipality=nis)
-    chunks = [runs[i:i + _SCENARIOS_PER_SLIDE] for i in range(0, len(runs), _SCENARIOS_PER_SLIDE)] or [[]]
+    chunks = [
+        runs[i : i + _SCENARIOS_PER_SLIDE] for i in range(0, len(runs), _SCENARIOS_PER_SLIDE)
+    ] or [[]]
     for k, chunk in enumerate(chunks):
         slide = next_slide()
         suffix = f" ({k + 1})" if len(chunks) > 1 else ""
@@ -96,7 +112,8 @@ def transit_slides(next_slide: Callable[[], Any], number: Callable[[], int], bas
             f"station counts from {trains} trains per hour. Bike + train to Brussels is an approximation: cycling "
             "time to the station, plus half the time between two trains, plus the scheduled ride; no transfers, "
             "no delays, no walking inside the station. In brackets: scenario minus base; ±0 means equal at the "
-            "precision shown.")
+            "precision shown.",
+        )
         footer(slide, meta, number(), lang)
     # the hubs failing the policy check, of the last scenario (else the base)
     name, ev = (runs[-1][0], runs[-1][1]) if runs else (tr(lang, "Basis", "Base"), base)
@@ -104,18 +121,50 @@ def transit_slides(next_slide: Callable[[], Any], number: Callable[[], int], bas
     if len(bad) == 0:
         return
     slide = next_slide()
-    title(slide, tr(lang, f"Hoppin-toets: {len(bad)} mobipunten passen niet",
-                    f"Hoppin check: {len(bad)} hubs do not fit"))
+    title(
+        slide,
+        tr(
+            lang,
+            f"Hoppin-toets: {len(bad)} mobipunten passen niet",
+            f"Hoppin check: {len(bad)} hubs do not fit",
+        ),
+    )
     reason = "reason_nl" if lang == "nl" else "reason_en"
-    rows = [[tr(lang, "Mobipunt", "Hub"), tr(lang, "Naam", "Name"), "Type", tr(lang, "Waarom niet", "Why not")]]
+    rows = [
+        [
+            tr(lang, "Mobipunt", "Hub"),
+            tr(lang, "Naam", "Name"),
+            "Type",
+            tr(lang, "Waarom niet", "Why not"),
+        ]
+    ]
     for rec in bad.head(HUB_ROWS).to_dict(orient="records"):
         text = str(rec[reason])
         text = text.split(": ", 1)[1] if ": " in text else text  # the type has its own column
-        rows.append([str(rec["mobipunt_id"]), str(rec["name"]), hoppin_type(str(rec["hoppin_type"]), lang), text])
+        rows.append(
+            [
+                str(rec["mobipunt_id"]),
+                str(rec["name"]),
+                hoppin_type(str(rec["hoppin_type"]), lang),
+                text,
+            ]
+        )
     if len(bad) > HUB_ROWS:
-        rows.append(["…", "", "", tr(lang, f"nog {len(bad) - HUB_ROWS}: zie het Excel-blad 'Openbaar vervoer'",
-                                     f"{len(bad) - HUB_ROWS} more: see the workbook sheet 'Public transport'")])
-    add_table(slide, MARGIN, Inches(1.35), SLIDE_W - 2 * MARGIN, rows, (1.4, 2.6, 1.7, 6.4), row_h=0.7)
+        rows.append(
+            [
+                "…",
+                "",
+                "",
+                tr(
+                    lang,
+                    f"nog {len(bad) - HUB_ROWS}: zie het Excel-blad 'Openbaar vervoer'",
+                    f"{len(bad) - HUB_ROWS} more: see the workbook sheet 'Public transport'",
+                ),
+            ]
+        )
+    add_table(
+        slide, MARGIN, Inches(1.35), SLIDE_W - 2 * MARGIN, rows, (1.4, 2.6, 1.7, 6.4), row_h=0.7
+    )
     slide.notes_slide.notes_text_frame.text = f"Scenario: {slide_text(name)}. " + tr(
         lang,
         "Hoppin-toets (regels in resources/hoppin_rules.toml): per type een minimaal of maximaal aanbod aan "
@@ -123,5 +172,6 @@ def transit_slides(next_slide: Callable[[], Any], number: Callable[[], int], bas
         "kan een ander type krijgen, of het aanbod kan veranderen.",
         "Hoppin check (rules in resources/hoppin_rules.toml): per type a minimum or maximum public transport "
         "offer within a radius, by scheduled departures per hour. A hub that does not fit can get another type, "
-        "or the service can change.")
+        "or the service can change.",
+    )
     footer(slide, meta.with_scenario(ev.scenario, ev.parameters), number(), lang)

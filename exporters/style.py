@@ -61,23 +61,46 @@ def legend_handles(items: Sequence[LegendItem]) -> list[Line2D | Patch]:
     handles: list[Line2D | Patch] = []
     for item in items:
         if item.kind == "line":
-            handles.append(Line2D([], [], color=item.color, lw=max(item.size, 0.8), label=item.label, alpha=item.alpha))
+            handles.append(
+                Line2D(
+                    [],
+                    [],
+                    color=item.color,
+                    lw=max(item.size, 0.8),
+                    label=item.label,
+                    alpha=item.alpha,
+                )
+            )
         elif item.kind == "marker":
             handles.append(
                 Line2D(
-                    [], [], ls="none", marker=item.marker, markersize=item.size, markerfacecolor=item.color,
-                    markeredgecolor=item.edge_color or item.color, markeredgewidth=0.6,
-                    label=item.label, alpha=item.alpha,
+                    [],
+                    [],
+                    ls="none",
+                    marker=item.marker,
+                    markersize=item.size,
+                    markerfacecolor=item.color,
+                    markeredgecolor=item.edge_color or item.color,
+                    markeredgewidth=0.6,
+                    label=item.label,
+                    alpha=item.alpha,
                 )
             )
         else:
             handles.append(
-                Patch(facecolor=item.color, edgecolor=item.edge_color or "none", label=item.label, alpha=item.alpha)
+                Patch(
+                    facecolor=item.color,
+                    edgecolor=item.edge_color or "none",
+                    label=item.label,
+                    alpha=item.alpha,
+                )
             )
     return handles
 
 
-def clip_frame(frame: gpd.GeoDataFrame, bbox: BBox | None, *, margin: float = 0.0) -> gpd.GeoDataFrame:
+def clip_frame(
+    frame: gpd.GeoDataFrame, bbox: BBox | None, *, margin: float = 0.0
+) -> gpd.GeoDataFrame:
     """The rows of ``frame`` whose geometry meets ``bbox`` (spatial index).
 
     Geometries are kept whole (not cut), so lines run on to the frame edge
@@ -129,7 +152,9 @@ def polygon_paths(geoms: Sequence[shapely.Geometry] | np.ndarray) -> list[MplPat
     return paths
 
 
-def _line_arrays(geoms: Sequence[shapely.Geometry] | np.ndarray) -> tuple[list[np.ndarray], np.ndarray]:
+def _line_arrays(
+    geoms: Sequence[shapely.Geometry] | np.ndarray,
+) -> tuple[list[np.ndarray], np.ndarray]:
     """Vertex arrays of every line part and the feature index of each part."""
     arr = np.asarray(geoms, dtype=object)
     if arr.size == 0:
@@ -176,9 +201,21 @@ def draw_lines(
     col = colors if isinstance(colors, str) else np.asarray(colors, dtype=object)[feature].tolist()
     wid = widths if np.isscalar(widths) else np.asarray(widths, dtype=float)[feature]
     collection = LineCollection(
-        segments, colors=col, linewidths=wid, alpha=alpha, zorder=zorder, capstyle=capstyle, joinstyle="round"
+        segments,
+        colors=col,
+        linewidths=wid,
+        alpha=alpha,
+        zorder=zorder,
+        capstyle=capstyle,
+        joinstyle="round",
     )
-    if merge and isinstance(colors, str) and np.isscalar(widths) and alpha >= 1.0 and len(segments) > 1:
+    if (
+        merge
+        and isinstance(colors, str)
+        and np.isscalar(widths)
+        and alpha >= 1.0
+        and len(segments) > 1
+    ):
         # LineCollection.set_paths only takes vertex arrays (it would split the
         # path up again), so the compound path is set directly
         collection._paths = [_compound_path(segments)]  # type: ignore[attr-defined]
@@ -220,8 +257,14 @@ def draw_polygons(
     patches = [PathPatch(p) for p in paths]
     fc = facecolor if isinstance(facecolor, str) else list(facecolor)
     collection = PatchCollection(
-        patches, facecolors=fc, edgecolors=edgecolor, linewidths=linewidth, alpha=alpha, zorder=zorder,
-        hatch=hatch, match_original=False,
+        patches,
+        facecolors=fc,
+        edgecolors=edgecolor,
+        linewidths=linewidth,
+        alpha=alpha,
+        zorder=zorder,
+        hatch=hatch,
+        match_original=False,
     )
     ax.add_collection(collection, autolim=False)
     return collection
@@ -254,17 +297,29 @@ def draw_points(
     if len(xy) != len(arr):  # empty geometries give no coordinates: keep the two in step
         keep = ~shapely.is_empty(points)
         xy = shapely.get_coordinates(points[keep])
-        colors = colors if isinstance(colors, str) else np.asarray(colors, dtype=object)[keep].tolist()
+        colors = (
+            colors if isinstance(colors, str) else np.asarray(colors, dtype=object)[keep].tolist()
+        )
         if not np.isscalar(sizes):
             sizes = np.asarray(sizes, dtype=float)[keep].tolist()
     s = np.asarray(sizes, dtype=float) ** 2
     return ax.scatter(
-        xy[:, 0], xy[:, 1], s=s, c=colors, edgecolors=edgecolor or "none", linewidths=linewidth,
-        alpha=alpha, marker=marker, zorder=zorder, rasterized=rasterized,
+        xy[:, 0],
+        xy[:, 1],
+        s=s,
+        c=colors,
+        edgecolors=edgecolor or "none",
+        linewidths=linewidth,
+        alpha=alpha,
+        marker=marker,
+        zorder=zorder,
+        rasterized=rasterized,
     )
 
 
-def _feature_colors(frame: gpd.GeoDataFrame, style: Style) -> tuple[list[str], list[LegendItem], str]:
+def _feature_colors(
+    frame: gpd.GeoDataFrame, style: Style
+) -> tuple[list[str], list[LegendItem], str]:
     """Colour per feature and the legend entries of a style."""
     n = len(frame)
     if style.kind == "categories" and style.column and style.column in frame.columns:
@@ -275,7 +330,12 @@ def _feature_colors(frame: gpd.GeoDataFrame, style: Style) -> tuple[list[str], l
         if any(v not in style.categories for v in present):
             pairs.append(("overige" if pairs else "", style.color))
         return colors, [LegendItem(str(k), "", c) for k, c in pairs], "categories"
-    if style.kind == "graduated" and style.column and style.column in frame.columns and style.colors:
+    if (
+        style.kind == "graduated"
+        and style.column
+        and style.column in frame.columns
+        and style.colors
+    ):
         idx = class_index(frame[style.column].to_numpy(dtype=float, na_value=np.nan), style.breaks)
         palette = list(style.colors)
         colors = [palette[min(i, len(palette) - 1)] if i >= 0 else "#cccccc" for i in idx]
@@ -289,7 +349,7 @@ def _feature_colors(frame: gpd.GeoDataFrame, style: Style) -> tuple[list[str], l
 def _break_labels(breaks: Sequence[float], n_colors: int) -> list[str]:
     labels: list[str] = []
     lower: float | None = None
-    for b in breaks[: n_colors]:
+    for b in breaks[:n_colors]:
         labels.append(f"≤ {b:g}" if lower is None else f"{lower:g} – {b:g}")
         lower = b
     while len(labels) < n_colors:
@@ -328,14 +388,33 @@ def draw_layer(
     items: list[LegendItem] = []
     if "Polygon" in geom_type:
         z = 1 if zorder is None else zorder
-        draw_polygons(ax, geoms, facecolor=colors, edgecolor=style.edge_color or "#6b6b6b",
-                      linewidth=style.line_width, alpha=style.opacity, zorder=z)
+        draw_polygons(
+            ax,
+            geoms,
+            facecolor=colors,
+            edgecolor=style.edge_color or "#6b6b6b",
+            linewidth=style.line_width,
+            alpha=style.opacity,
+            zorder=z,
+        )
         for e in entries:
-            items.append(LegendItem(e.label or title, "patch", e.color, edge_color=style.edge_color, alpha=style.opacity))
+            items.append(
+                LegendItem(
+                    e.label or title,
+                    "patch",
+                    e.color,
+                    edge_color=style.edge_color,
+                    alpha=style.opacity,
+                )
+            )
     elif "Line" in geom_type:
         z = 2 if zorder is None else zorder
         per_class = widths
-        if per_class is None and kind == "categories" and set(style.categories) & set(LINK_CLASS_WIDTHS):
+        if (
+            per_class is None
+            and kind == "categories"
+            and set(style.categories) & set(LINK_CLASS_WIDTHS)
+        ):
             per_class = LINK_CLASS_WIDTHS
         if per_class is not None and style.column in frame.columns:
             values = frame[style.column].astype("string").fillna("")
@@ -345,12 +424,29 @@ def draw_layer(
         draw_lines(ax, geoms, colors=colors, widths=line_widths, alpha=style.opacity, zorder=z)
         for e in entries:
             w = per_class.get(e.label, style.line_width) if per_class else style.line_width
-            items.append(LegendItem(e.label or title, "line", e.color, size=max(w, 0.8), alpha=style.opacity))
+            items.append(
+                LegendItem(e.label or title, "line", e.color, size=max(w, 0.8), alpha=style.opacity)
+            )
     else:
         z = 4 if zorder is None else zorder
-        draw_points(ax, geoms, colors=colors, sizes=style.marker_size, edgecolor=style.edge_color,
-                    alpha=style.opacity, zorder=z)
+        draw_points(
+            ax,
+            geoms,
+            colors=colors,
+            sizes=style.marker_size,
+            edgecolor=style.edge_color,
+            alpha=style.opacity,
+            zorder=z,
+        )
         for e in entries:
-            items.append(LegendItem(e.label or title, "marker", e.color, size=style.marker_size,
-                                    edge_color=style.edge_color, alpha=style.opacity))
+            items.append(
+                LegendItem(
+                    e.label or title,
+                    "marker",
+                    e.color,
+                    size=style.marker_size,
+                    edge_color=style.edge_color,
+                    alpha=style.opacity,
+                )
+            )
     return items

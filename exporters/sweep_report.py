@@ -68,12 +68,16 @@ def sweep_table(plan: SweepPlan, store: SweepStore) -> tuple[pd.DataFrame, pd.Da
             "variant_id": ids,
             "idx": [v.index for v in plan.variants],
             "label": [v.label for v in plan.variants],
-            "candidates": [json.dumps(list(v.candidates), ensure_ascii=False) for v in plan.variants],
+            "candidates": [
+                json.dumps(list(v.candidates), ensure_ascii=False) for v in plan.variants
+            ],
             "cost_eur": [v.cost_eur for v in plan.variants],
         }
     )
     variants = current.merge(
-        stored.drop(columns=["idx", "label", "candidates", "cost_eur"]), on="variant_id", how="inner"
+        stored.drop(columns=["idx", "label", "candidates", "cost_eur"]),
+        on="variant_id",
+        how="inner",
     )
     return variants, store.indicators(ids)
 
@@ -95,7 +99,9 @@ def rank_variants(variants: pd.DataFrame, indicators: pd.DataFrame, key: str) ->
     table = ok.merge(rows, on="variant_id", how="inner")
     sign = 1.0 if higher_is_better(key) else -1.0
     table["gain"] = sign * table["delta"].astype(float) + 0.0  # no -0.0
-    table = table.sort_values(["gain", "cost_eur", "idx"], ascending=[False, True, True], kind="stable")
+    table = table.sort_values(
+        ["gain", "cost_eur", "idx"], ascending=[False, True, True], kind="stable"
+    )
     table = table.reset_index(drop=True)
     table.insert(0, "rank", np.arange(1, len(table) + 1))
     return table
@@ -130,9 +136,15 @@ def candidate_summary(plan: SweepPlan, ranked: pd.DataFrame) -> pd.DataFrame:
         diff = with_c - without
         per_m = diff / (cost / 1e6) if cost else np.nan
         rows.append(
-            {"candidate": name, "cost_eur": cost, "variants_with": int(inside.sum()),
-             "mean_gain_with": with_c, "mean_gain_without": without,
-             "difference": diff, "difference_per_meur": per_m}
+            {
+                "candidate": name,
+                "cost_eur": cost,
+                "variants_with": int(inside.sum()),
+                "mean_gain_with": with_c,
+                "mean_gain_without": without,
+                "difference": diff,
+                "difference_per_meur": per_m,
+            }
         )
     return pd.DataFrame(rows)
 
@@ -145,8 +157,15 @@ def _sheet_rows(ws, header: list[str], rows: list[list[object]], formats: list[s
     finish_sheet(ws, 1, len(rows), len(header))
 
 
-def _workbook(plan: SweepPlan, ranked: pd.DataFrame, candidates: pd.DataFrame,
-              variants: pd.DataFrame, indicators: pd.DataFrame, key: str, lang: str) -> Workbook:
+def _workbook(
+    plan: SweepPlan,
+    ranked: pd.DataFrame,
+    candidates: pd.DataFrame,
+    variants: pd.DataFrame,
+    indicators: pd.DataFrame,
+    key: str,
+    lang: str,
+) -> Workbook:
     wb = Workbook()
     ws = wb.active
     ws.title = _tr(lang, "Rangschikking", "Ranking")
@@ -155,21 +174,43 @@ def _workbook(plan: SweepPlan, ranked: pd.DataFrame, candidates: pd.DataFrame,
     has_cost = bool((ranked["cost_eur"] > 0).any()) if len(ranked) else False
     front = pareto_front(ranked["cost_eur"], ranked["gain"]) if len(ranked) else np.zeros(0, bool)
     header = [
-        _tr(lang, "Rang", "Rank"), _tr(lang, "Variant", "Variant"), "id",
+        _tr(lang, "Rang", "Rank"),
+        _tr(lang, "Variant", "Variant"),
+        "id",
         _tr(lang, "Kandidaten en parameters", "Candidates and parameters"),
         _tr(lang, "Kost (EUR)", "Cost (EUR)"),
-        f"{label}: {_tr(lang, 'basis', 'base')}", f"{label}: {_tr(lang, 'variant', 'variant')}",
-        f"{label}: {_tr(lang, 'verschil', 'change')}", _tr(lang, "Winst", "Gain"),
+        f"{label}: {_tr(lang, 'basis', 'base')}",
+        f"{label}: {_tr(lang, 'variant', 'variant')}",
+        f"{label}: {_tr(lang, 'verschil', 'change')}",
+        _tr(lang, "Winst", "Gain"),
         _tr(lang, "Winst per miljoen EUR", "Gain per million EUR"),
         _tr(lang, "Pareto-front", "Pareto front"),
     ]
     rows = []
     for i, r in enumerate(ranked.itertuples()):
         per_m = r.gain / (r.cost_eur / 1e6) if r.cost_eur > 0 else None
-        rows.append([r.rank, r.idx, r.variant_id, r.label, r.cost_eur, r.base, r.scenario,
-                     r.delta, r.gain, per_m, _tr(lang, "ja", "yes") if front[i] and has_cost else ""])
+        rows.append(
+            [
+                r.rank,
+                r.idx,
+                r.variant_id,
+                r.label,
+                r.cost_eur,
+                r.base,
+                r.scenario,
+                r.delta,
+                r.gain,
+                per_m,
+                _tr(lang, "ja", "yes") if front[i] and has_cost else "",
+            ]
+        )
     fmt = "0.000"
-    _sheet_rows(ws, header, rows, ["0", "0", None, None, "#,##0", fmt, fmt, "+0.000;-0.000;0", fmt, fmt, None])
+    _sheet_rows(
+        ws,
+        header,
+        rows,
+        ["0", "0", None, None, "#,##0", fmt, fmt, "+0.000;-0.000;0", fmt, fmt, None],
+    )
     errors = variants[variants["status"] != "ok"]
     if len(errors):
         start = len(rows) + 3
@@ -183,12 +224,27 @@ def _workbook(plan: SweepPlan, ranked: pd.DataFrame, candidates: pd.DataFrame,
     ws = wb.create_sheet(_tr(lang, "Kandidaten", "Candidates"))
     _sheet_rows(
         ws,
-        [_tr(lang, "Kandidaat", "Candidate"), _tr(lang, "Kost (EUR)", "Cost (EUR)"),
-         _tr(lang, "Varianten met", "Variants with"),
-         _tr(lang, "Gem. winst met", "Mean gain with"), _tr(lang, "Gem. winst zonder", "Mean gain without"),
-         _tr(lang, "Verschil", "Difference"), _tr(lang, "Verschil per miljoen EUR", "Difference per million EUR")],
-        [[r.candidate, r.cost_eur, r.variants_with, r.mean_gain_with, r.mean_gain_without,
-          r.difference, r.difference_per_meur] for r in candidates.itertuples()],
+        [
+            _tr(lang, "Kandidaat", "Candidate"),
+            _tr(lang, "Kost (EUR)", "Cost (EUR)"),
+            _tr(lang, "Varianten met", "Variants with"),
+            _tr(lang, "Gem. winst met", "Mean gain with"),
+            _tr(lang, "Gem. winst zonder", "Mean gain without"),
+            _tr(lang, "Verschil", "Difference"),
+            _tr(lang, "Verschil per miljoen EUR", "Difference per million EUR"),
+        ],
+        [
+            [
+                r.candidate,
+                r.cost_eur,
+                r.variants_with,
+                r.mean_gain_with,
+                r.mean_gain_without,
+                r.difference,
+                r.difference_per_meur,
+            ]
+            for r in candidates.itertuples()
+        ],
         [None, "#,##0", "0", fmt, fmt, fmt, fmt],
     )
 
@@ -196,22 +252,36 @@ def _workbook(plan: SweepPlan, ranked: pd.DataFrame, candidates: pd.DataFrame,
     on_front = ranked[front].sort_values("cost_eur") if len(ranked) else ranked
     _sheet_rows(
         ws,
-        [_tr(lang, "Variant", "Variant"), _tr(lang, "Kandidaten en parameters", "Candidates and parameters"),
-         _tr(lang, "Kost (EUR)", "Cost (EUR)"), _tr(lang, "Winst", "Gain")],
+        [
+            _tr(lang, "Variant", "Variant"),
+            _tr(lang, "Kandidaten en parameters", "Candidates and parameters"),
+            _tr(lang, "Kost (EUR)", "Cost (EUR)"),
+            _tr(lang, "Winst", "Gain"),
+        ],
         [[r.idx, r.label, r.cost_eur, r.gain] for r in on_front.itertuples()],
         ["0", None, "#,##0", fmt],
     )
 
     ws = wb.create_sheet(_tr(lang, "Indicatoren", "Indicators"))
-    deltas = indicators.pivot(index="variant_id", columns="indicator", values="delta") if len(indicators) else pd.DataFrame()
+    deltas = (
+        indicators.pivot(index="variant_id", columns="indicator", values="delta")
+        if len(indicators)
+        else pd.DataFrame()
+    )
     keys = list(dict.fromkeys(indicators["indicator"])) if len(indicators) else []
     ok = variants[variants["status"] == "ok"]
     _sheet_rows(
         ws,
-        [_tr(lang, "Variant", "Variant"), _tr(lang, "Kandidaten en parameters", "Candidates and parameters")]
+        [
+            _tr(lang, "Variant", "Variant"),
+            _tr(lang, "Kandidaten en parameters", "Candidates and parameters"),
+        ]
         + [f"{indicator_label(k, lang)} ({_tr(lang, 'verschil', 'change')})" for k in keys],
-        [[r.idx, r.label] + [deltas.at[r.variant_id, k] if r.variant_id in deltas.index else None for k in keys]
-         for r in ok.itertuples()],
+        [
+            [r.idx, r.label]
+            + [deltas.at[r.variant_id, k] if r.variant_id in deltas.index else None for k in keys]
+            for r in ok.itertuples()
+        ],
         ["0", None] + ["+0.000;-0.000;0"] * len(keys),
     )
     ws = wb.create_sheet(_tr(lang, "Over", "About"))
@@ -220,9 +290,12 @@ def _workbook(plan: SweepPlan, ranked: pd.DataFrame, candidates: pd.DataFrame,
         (_tr(lang, "Gerangschikt op", "Ranked by"), f"{label} ({unit})"),
         (_tr(lang, "Combinaties", "Combinations"), plan.total),
         (_tr(lang, "Varianten doorgerekend", "Variants evaluated"), len(variants)),
-        (_tr(lang, "Steekproef", "Sample"),
-         _tr(lang, f"ja (seed {plan.sweep.seed})", f"yes (seed {plan.sweep.seed})") if plan.sampled
-         else _tr(lang, "nee, alle combinaties", "no, every combination")),
+        (
+            _tr(lang, "Steekproef", "Sample"),
+            _tr(lang, f"ja (seed {plan.sweep.seed})", f"yes (seed {plan.sweep.seed})")
+            if plan.sampled
+            else _tr(lang, "nee, alle combinaties", "no, every combination"),
+        ),
     ]
     for i, (name, value) in enumerate(info, start=1):
         write_cell(ws, i, 1, name)
@@ -241,11 +314,22 @@ def _figure(ranked: pd.DataFrame, key: str, lang: str) -> Figure:
         cost = ranked["cost_eur"].to_numpy(dtype=float) / 1e6
         gain = ranked["gain"].to_numpy(dtype=float)
         front = pareto_front(cost, gain)
-        ax.scatter(cost[~front], gain[~front], s=18, color="#9e9e9e",
-                   label=_tr(lang, "varianten", "variants"))
+        ax.scatter(
+            cost[~front],
+            gain[~front],
+            s=18,
+            color="#9e9e9e",
+            label=_tr(lang, "varianten", "variants"),
+        )
         order = np.argsort(cost[front], kind="stable")
-        ax.plot(cost[front][order], gain[front][order], "-o", color="#0d47a1", markersize=5,
-                label=_tr(lang, "Pareto-front", "Pareto front"))
+        ax.plot(
+            cost[front][order],
+            gain[front][order],
+            "-o",
+            color="#0d47a1",
+            markersize=5,
+            label=_tr(lang, "Pareto-front", "Pareto front"),
+        )
         ax.set_xlabel(_tr(lang, "Kost (miljoen EUR)", "Cost (million EUR)"))
         ax.set_ylabel(gain_label)
         ax.legend(loc="lower right")

@@ -32,8 +32,10 @@ TERMS: dict[str, tuple[str, str]] = {
     "scenario": ("scenario", "scenario"),
     "dwelling": ("woning", "dwelling"),
     "inhabitants_statbel": ("inwoners (Statbel)", "inhabitants (Statbel)"),
-    "inhabitants_estimate": ("inwoners (schatting: woningen × gezinsgrootte)",
-                             "inhabitants (estimate: dwellings × household size)"),
+    "inhabitants_estimate": (
+        "inwoners (schatting: woningen × gezinsgrootte)",
+        "inhabitants (estimate: dwellings × household size)",
+    ),
     "gain": ("winst", "gain"),
     "loss": ("verlies", "loss"),
     "pp": ("procentpunt", "percentage point"),

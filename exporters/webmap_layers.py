@@ -31,9 +31,7 @@ from slimmeregio.layers.symbology import (
 #: Link classes drawn on the web map (plus every changed link).
 MAIN_CLASSES = ("fietssnelweg", "bovenlokaal")
 WGS84 = "EPSG:4326"
-BLANK_TILE = (
-    "data:image/png;base64,iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAQAAAC1HAwCAAAAC0lEQVR42mNkYAAAAAYAAjCB0C8AAAAASUVORK5CYII="
-)
+BLANK_TILE = "data:image/png;base64,iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAQAAAC1HAwCAAAAC0lEQVR42mNkYAAAAAYAAjCB0C8AAAAASUVORK5CYII="
 
 
 def _esc(value: Any, lang: str = "nl") -> str:
@@ -50,8 +48,9 @@ def _esc(value: Any, lang: str = "nl") -> str:
     return html_text(value)
 
 
-def geojson(frame: gpd.GeoDataFrame, columns: dict[str, str], *, simplify: float = 0.0,
-             lang: str = "nl") -> dict[str, Any]:
+def geojson(
+    frame: gpd.GeoDataFrame, columns: dict[str, str], *, simplify: float = 0.0, lang: str = "nl"
+) -> dict[str, Any]:
     """GeoJSON (WGS84) with escaped text properties.
 
     ``columns`` maps source columns to display names. Property keys are
@@ -80,12 +79,21 @@ def geojson(frame: gpd.GeoDataFrame, columns: dict[str, str], *, simplify: float
         props = {keys[k]: _esc(v, lang) for k, v in record.items()}
         props["_style"] = st
         # a numeric id lets folium key its style table on feature.id
-        features.append({"type": "Feature", "id": i, "geometry": shapely.geometry.mapping(geom), "properties": props})
+        features.append(
+            {
+                "type": "Feature",
+                "id": i,
+                "geometry": shapely.geometry.mapping(geom),
+                "properties": props,
+            }
+        )
     aliases = [html_text(columns[c]) for c in columns]
     return {"type": "FeatureCollection", "features": features, "_aliases": aliases}
 
 
-def add_geojson(group: Any, data: dict[str, Any], style: Any, *, point_radius: float | None = None) -> None:
+def add_geojson(
+    group: Any, data: dict[str, Any], style: Any, *, point_radius: float | None = None
+) -> None:
     import folium
 
     aliases = data.pop("_aliases", [])
@@ -94,11 +102,15 @@ def add_geojson(group: Any, data: dict[str, Any], style: Any, *, point_radius: f
     fields = [f"p{i}" for i in range(len(aliases))]
     kwargs: dict[str, Any] = {}
     if point_radius is not None:
-        kwargs["marker"] = folium.CircleMarker(radius=point_radius, weight=1, fill=True, fill_opacity=0.9)
+        kwargs["marker"] = folium.CircleMarker(
+            radius=point_radius, weight=1, fill=True, fill_opacity=0.9
+        )
     folium.GeoJson(
         data,
         style_function=style,
-        popup=folium.GeoJsonPopup(fields=fields, aliases=aliases, localize=False, labels=True) if fields else None,
+        popup=folium.GeoJsonPopup(fields=fields, aliases=aliases, localize=False, labels=True)
+        if fields
+        else None,
         **kwargs,
     ).add_to(group)
 
@@ -110,12 +122,23 @@ def line_style(feature: dict[str, Any]) -> dict[str, Any]:
 
 def point_style(feature: dict[str, Any]) -> dict[str, Any]:
     color, radius = (feature["properties"].get("_style") or "#1976d2|6").split("|")
-    return {"color": "#ffffff", "fillColor": color, "radius": float(radius), "weight": 1, "fillOpacity": 0.95}
+    return {
+        "color": "#ffffff",
+        "fillColor": color,
+        "radius": float(radius),
+        "weight": 1,
+        "fillOpacity": 0.95,
+    }
 
 
 def fill_style(feature: dict[str, Any]) -> dict[str, Any]:
     fill, line, opacity = (feature["properties"].get("_style") or "#cccccc|#666666|0.6").split("|")
-    return {"fillColor": fill, "color": line, "weight": 0.6 if line != "none" else 0, "fillOpacity": float(opacity)}
+    return {
+        "fillColor": fill,
+        "color": line,
+        "weight": 0.6 if line != "none" else 0,
+        "fillOpacity": float(opacity),
+    }
 
 
 def links_frame(evaluation: Any, project: Project) -> gpd.GeoDataFrame:
@@ -126,7 +149,9 @@ def links_frame(evaluation: Any, project: Project) -> gpd.GeoDataFrame:
         return gpd.GeoDataFrame({"link_class": []}, geometry=[], crs="EPSG:31370")
     frame = layer.frame
     out = gpd.GeoDataFrame(geometry=frame.geometry, crs=frame.crs)
-    out["link_class"] = layer.column("link_class").astype(str) if layer.has_field("link_class") else "lokaal"
+    out["link_class"] = (
+        layer.column("link_class").astype(str) if layer.has_field("link_class") else "lokaal"
+    )
     out["link_id"] = layer.column("id") if layer.has_field("id") else frame.index
     out["name"] = layer.column("name") if layer.has_field("name") else ""
     out["change"] = ""
@@ -141,39 +166,58 @@ def network_data(links: gpd.GeoDataFrame, lang: str) -> dict[str, Any]:
         for c in main["link_class"].astype(str)
     ]
     main["klasse"] = [class_label(c, lang) for c in main["link_class"].astype(str)]
-    cols = {"link_id": tr(lang, "Link-id", "Link id"), "klasse": tr(lang, "Klasse", "Class"),
-            "name": tr(lang, "Naam", "Name")}
+    cols = {
+        "link_id": tr(lang, "Link-id", "Link id"),
+        "klasse": tr(lang, "Klasse", "Class"),
+        "name": tr(lang, "Naam", "Name"),
+    }
     if "flow_dwellings" in main.columns and main["flow_dwellings"].notna().any():
         main["flow"] = main["flow_dwellings"].round().astype("Int64")
         cols["flow"] = tr(lang, "Potentiële fietsers (woningen)", "Potential cyclists (dwellings)")
-    return geojson(main, {k: v for k, v in cols.items() if k in main.columns}, simplify=5.0, lang=lang)
+    return geojson(
+        main, {k: v for k, v in cols.items() if k in main.columns}, simplify=5.0, lang=lang
+    )
 
 
-def flow_data(links: gpd.GeoDataFrame, lang: str, column: str = "flow_dwellings",
-               breaks: Sequence[float] | None = None) -> tuple[dict[str, Any], list[float]]:
+def flow_data(
+    links: gpd.GeoDataFrame,
+    lang: str,
+    column: str = "flow_dwellings",
+    breaks: Sequence[float] | None = None,
+) -> tuple[dict[str, Any], list[float]]:
     if column not in links.columns:
         return {"type": "FeatureCollection", "features": [], "_aliases": []}, []
-    breaks = list(breaks) if breaks is not None else flow_breaks(links[column].to_numpy(dtype=float))
+    breaks = (
+        list(breaks) if breaks is not None else flow_breaks(links[column].to_numpy(dtype=float))
+    )
     if not breaks:
         return {"type": "FeatureCollection", "features": [], "_aliases": []}, []
-    cut = breaks[1] if len(breaks) > 1 else breaks[0]  # the upper half of the flows: keeps the file small
+    cut = (
+        breaks[1] if len(breaks) > 1 else breaks[0]
+    )  # the upper half of the flows: keeps the file small
     part = links[links[column] > cut].copy()
-    colors = list(FLOW_COLORS[-(len(breaks) + 1):])
+    colors = list(FLOW_COLORS[-(len(breaks) + 1) :])
     idx = np.searchsorted(np.asarray(breaks), part[column].to_numpy(dtype=float), side="left")
     widths = np.linspace(2, 8, len(breaks) + 1)
     part["_style"] = [f"{colors[i]}|{widths[i]:.1f}|" for i in idx]
     part["flow"] = part[column].round().astype(int)
     part["klasse"] = [class_label(c, lang) for c in part["link_class"].astype(str)]
-    cols = {"link_id": tr(lang, "Link-id", "Link id"), "klasse": tr(lang, "Klasse", "Class"),
-            "flow": tr(lang, "Potentiële fietsers (woningen)", "Potential cyclists (dwellings)")}
+    cols = {
+        "link_id": tr(lang, "Link-id", "Link id"),
+        "klasse": tr(lang, "Klasse", "Class"),
+        "flow": tr(lang, "Potentiële fietsers (woningen)", "Potential cyclists (dwellings)"),
+    }
     return geojson(part, cols, simplify=5.0, lang=lang), breaks
 
 
 def change_links(evaluation: Any, lang: str) -> dict[str, Any]:
     links = evaluation.links
     parts = []
-    label = ({"added": "toegevoegd", "upgraded": "opgewaardeerd", "removed": "afgesloten"} if lang != "en"
-             else {"added": "added", "upgraded": "upgraded", "removed": "closed"})
+    label = (
+        {"added": "toegevoegd", "upgraded": "opgewaardeerd", "removed": "afgesloten"}
+        if lang != "en"
+        else {"added": "added", "upgraded": "upgraded", "removed": "closed"}
+    )
     if "change" in links.columns:
         changed = links[links["change"].astype(str).isin(["added", "upgraded"])].copy()
         changed["_style"] = [f"{CHANGE_COLORS[c]}|6|" for c in changed["change"]]
@@ -187,21 +231,33 @@ def change_links(evaluation: Any, lang: str) -> dict[str, Any]:
         parts.append(rem)
     if not parts:
         return {"type": "FeatureCollection", "features": [], "_aliases": []}
-    frame = gpd.GeoDataFrame(pd.concat(parts, ignore_index=True), geometry="geometry", crs=links.crs)
+    frame = gpd.GeoDataFrame(
+        pd.concat(parts, ignore_index=True), geometry="geometry", crs=links.crs
+    )
     frame["klasse"] = [class_label(str(c), lang) for c in frame["link_class"]]
-    cols = {"wijziging": tr(lang, "Wijziging", "Change"), "link_id": tr(lang, "Link-id", "Link id"),
-            "klasse": tr(lang, "Klasse", "Class"), "name": tr(lang, "Naam", "Name")}
+    cols = {
+        "wijziging": tr(lang, "Wijziging", "Change"),
+        "link_id": tr(lang, "Link-id", "Link id"),
+        "klasse": tr(lang, "Klasse", "Class"),
+        "name": tr(lang, "Naam", "Name"),
+    }
     return geojson(frame, cols, lang=lang)
 
 
-def mobipunt_data(frame: gpd.GeoDataFrame, lang: str, *, only_changes: bool = False) -> dict[str, Any]:
+def mobipunt_data(
+    frame: gpd.GeoDataFrame, lang: str, *, only_changes: bool = False
+) -> dict[str, Any]:
     frame = frame.copy()
     if only_changes:
         if "change" not in frame.columns:
             return {"type": "FeatureCollection", "features": [], "_aliases": []}
         frame = frame[frame["change"].astype(str).isin(["added", "moved"])]
     sizes = {"interregionaal": 10, "regionaal": 8, "lokaal": 7, "buurt": 6}
-    types = frame["hoppin_type"].astype(str) if "hoppin_type" in frame.columns else pd.Series("lokaal", index=frame.index)
+    types = (
+        frame["hoppin_type"].astype(str)
+        if "hoppin_type" in frame.columns
+        else pd.Series("lokaal", index=frame.index)
+    )
     frame["_style"] = [
         f"{CHANGE_COLORS['added'] if only_changes else HOPPIN_COLORS.get(t, '#1976d2')}|{sizes.get(t, 6) + (2 if only_changes else 0)}"
         for t in types
@@ -209,16 +265,26 @@ def mobipunt_data(frame: gpd.GeoDataFrame, lang: str, *, only_changes: bool = Fa
     if "hoppin_type" in frame.columns:
         frame["hoppin_type"] = [hoppin_type(t, lang) for t in frame["hoppin_type"].astype(str)]
     if "change" in frame.columns:
-        names = {"added": "nieuw", "moved": "verplaatst"} if lang != "en" else {"added": "new", "moved": "moved"}
+        names = (
+            {"added": "nieuw", "moved": "verplaatst"}
+            if lang != "en"
+            else {"added": "new", "moved": "moved"}
+        )
         frame["wijziging"] = frame["change"].astype(str).map(names).fillna("")
-    cols = {"mobipunt_id": "Id", "name": tr(lang, "Naam", "Name"), "hoppin_type": "Type",
-            "offer": tr(lang, "Aanbod", "Services"),
-            "catchment_dwellings": tr(lang, "Woningen in verzorgingsgebied", "Dwellings in catchment"),
-            "wijziging": tr(lang, "Wijziging", "Change")}
+    cols = {
+        "mobipunt_id": "Id",
+        "name": tr(lang, "Naam", "Name"),
+        "hoppin_type": "Type",
+        "offer": tr(lang, "Aanbod", "Services"),
+        "catchment_dwellings": tr(lang, "Woningen in verzorgingsgebied", "Dwellings in catchment"),
+        "wijziging": tr(lang, "Wijziging", "Change"),
+    }
     return geojson(frame, {k: v for k, v in cols.items() if k in frame.columns}, lang=lang)
 
 
-def project_points(project: Project, role: Role, columns: dict[str, str]) -> gpd.GeoDataFrame | None:
+def project_points(
+    project: Project, role: Role, columns: dict[str, str]
+) -> gpd.GeoDataFrame | None:
     layer = project.layers.first(role)
     if layer is None or layer.is_raster:
         return None
@@ -244,24 +310,47 @@ def access_grid(evaluation: Any, threshold: float, cell: float, lang: str) -> di
     ix, iy = _grid_cells(d, cell)
     minutes = d["bike_min_mobipunt"].to_numpy(dtype=float)
     w = d["dwellings"].to_numpy(dtype=float)
-    frame = pd.DataFrame({"ix": ix, "iy": iy, "w": w, "within": np.where(np.nan_to_num(minutes, nan=1e9) <= threshold, w, 0.0),
-                          "wmin": np.nan_to_num(minutes, nan=0.0) * w, "wreach": np.where(np.isnan(minutes), 0.0, w)})
+    frame = pd.DataFrame(
+        {
+            "ix": ix,
+            "iy": iy,
+            "w": w,
+            "within": np.where(np.nan_to_num(minutes, nan=1e9) <= threshold, w, 0.0),
+            "wmin": np.nan_to_num(minutes, nan=0.0) * w,
+            "wreach": np.where(np.isnan(minutes), 0.0, w),
+        }
+    )
     g = frame.groupby(["ix", "iy"], sort=False).sum().reset_index()
     g = g[g["w"] > 0]
     mean = np.where(g["wreach"] > 0, g["wmin"] / g["wreach"].where(g["wreach"] > 0, 1), np.nan)
     idx = np.searchsorted(np.asarray(ACCESS_CLASSES_MIN), mean, side="left")
     palette = [*ACCESS_COLORS]
-    colors = [UNREACHABLE_COLOR if math.isnan(m) else palette[min(i, len(palette) - 1)] for m, i in zip(mean, idx, strict=True)]
+    colors = [
+        UNREACHABLE_COLOR if math.isnan(m) else palette[min(i, len(palette) - 1)]
+        for m, i in zip(mean, idx, strict=True)
+    ]
     geoms = shapely.box(g["ix"] * cell, g["iy"] * cell, (g["ix"] + 1) * cell, (g["iy"] + 1) * cell)
-    out = gpd.GeoDataFrame({
-        "woningen": g["w"].round().astype(int).to_numpy(),
-        "aandeel": [fmt_number(100 * a / b, "%", lang) for a, b in zip(g["within"], g["w"], strict=True)],
-        "gem": [fmt_number(m, "min", lang) for m in mean],
-        "_style": [f"{c}|none|0.75" for c in colors],
-    }, geometry=geoms, crs=d.crs)
-    cols = {"woningen": tr(lang, "Woningen", "Dwellings"),
-            "aandeel": tr(lang, f"Aandeel binnen {threshold:g} min fietsen", f"Share within {threshold:g} min by bike"),
-            "gem": tr(lang, "Gemiddelde fietstijd tot mobipunt", "Mean cycling time to a mobility hub")}
+    out = gpd.GeoDataFrame(
+        {
+            "woningen": g["w"].round().astype(int).to_numpy(),
+            "aandeel": [
+                fmt_number(100 * a / b, "%", lang) for a, b in zip(g["within"], g["w"], strict=True)
+            ],
+            "gem": [fmt_number(m, "min", lang) for m in mean],
+            "_style": [f"{c}|none|0.75" for c in colors],
+        },
+        geometry=geoms,
+        crs=d.crs,
+    )
+    cols = {
+        "woningen": tr(lang, "Woningen", "Dwellings"),
+        "aandeel": tr(
+            lang,
+            f"Aandeel binnen {threshold:g} min fietsen",
+            f"Share within {threshold:g} min by bike",
+        ),
+        "gem": tr(lang, "Gemiddelde fietstijd tot mobipunt", "Mean cycling time to a mobility hub"),
+    }
     return geojson(out, cols, lang=lang)
 
 
@@ -278,22 +367,40 @@ def change_grid(comparison: Any, threshold: float, cell: float, lang: str) -> di
     net = g["gain"] - g["loss"]
     colors = np.where(net >= 0, CHANGE_COLORS["gain"], CHANGE_COLORS["loss"])
     geoms = shapely.box(g["ix"] * cell, g["iy"] * cell, (g["ix"] + 1) * cell, (g["iy"] + 1) * cell)
-    out = gpd.GeoDataFrame({
-        "winst": g["gain"].round().astype(int).to_numpy(),
-        "verlies": g["loss"].round().astype(int).to_numpy(),
-        "_style": [f"{c}|{c}|0.7" for c in colors],
-    }, geometry=geoms, crs=a.crs)
-    cols = {"winst": tr(lang, f"Woningen nu binnen {threshold:g} min", f"Dwellings now within {threshold:g} min"),
-            "verlies": tr(lang, f"Woningen niet meer binnen {threshold:g} min",
-                           f"Dwellings no longer within {threshold:g} min")}
+    out = gpd.GeoDataFrame(
+        {
+            "winst": g["gain"].round().astype(int).to_numpy(),
+            "verlies": g["loss"].round().astype(int).to_numpy(),
+            "_style": [f"{c}|{c}|0.7" for c in colors],
+        },
+        geometry=geoms,
+        crs=a.crs,
+    )
+    cols = {
+        "winst": tr(
+            lang, f"Woningen nu binnen {threshold:g} min", f"Dwellings now within {threshold:g} min"
+        ),
+        "verlies": tr(
+            lang,
+            f"Woningen niet meer binnen {threshold:g} min",
+            f"Dwellings no longer within {threshold:g} min",
+        ),
+    }
     return geojson(out, cols, lang=lang)
 
 
 def site_names(sites: gpd.GeoDataFrame, lang: str) -> list[str]:
     """A name for each suggested site: its own, else the municipality it lies in (a site is a network node)."""
-    own = sites["name"].fillna("").astype(str) if "name" in sites.columns else pd.Series("", index=sites.index)
-    where = (sites["municipality"].fillna("").astype(str) if "municipality" in sites.columns
-             else pd.Series("", index=sites.index))
+    own = (
+        sites["name"].fillna("").astype(str)
+        if "name" in sites.columns
+        else pd.Series("", index=sites.index)
+    )
+    where = (
+        sites["municipality"].fillna("").astype(str)
+        if "municipality" in sites.columns
+        else pd.Series("", index=sites.index)
+    )
     out = []
     for rank, name, place in zip(sites["rank"], own, where, strict=True):
         label = tr(lang, f"Voorstel {int(rank)}", f"Suggestion {int(rank)}")

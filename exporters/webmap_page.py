@@ -11,8 +11,10 @@ from slimmeregio.exporters.meta import ExportMeta, tr
 
 def legend_html(sections: list[tuple[str, list[tuple[str, str, str]]]], lang: str) -> str:
     """A fixed legend box; ``(label, colour, shape)`` with shape line/dot/box."""
-    parts = [f'<details open class="srp-legend"><summary class="srp-legend-title">{tr(lang, "Legende", "Legend")}'
-             "</summary>"]
+    parts = [
+        f'<details open class="srp-legend"><summary class="srp-legend-title">{tr(lang, "Legende", "Legend")}'
+        "</summary>"
+    ]
     for heading, items in sections:
         if not items:
             continue
@@ -26,8 +28,10 @@ def legend_html(sections: list[tuple[str, list[tuple[str, str, str]]]], lang: st
             elif shape == "dot":
                 sym = f'<span class="srp-sym srp-dot" style="background:{c}"></span>'
             elif shape == "diamond":
-                sym = (f'<span class="srp-sym" style="width:10px;height:10px;margin:2px 5px 0 3px;background:#fff;'
-                       f'border:2px solid {c};transform:rotate(45deg)"></span>')
+                sym = (
+                    f'<span class="srp-sym" style="width:10px;height:10px;margin:2px 5px 0 3px;background:#fff;'
+                    f'border:2px solid {c};transform:rotate(45deg)"></span>'
+                )
             else:
                 sym = f'<span class="srp-sym" style="background:{c};opacity:.8"></span>'
             parts.append(f'<div class="srp-legend-row">{sym}{html_text(label)}</div>')
@@ -73,26 +77,31 @@ CSS = """
 """
 
 
-
 def selector_html(selectable: dict[str, list[str]], shown: str, lang: str) -> str:
     """A scenario selector: one run's housing, hubs and changes at a time."""
-    options = "".join(f'<option value="{i}"{" selected" if name == shown else ""}>{html_text(name)}</option>'
-                      for i, name in enumerate(selectable))
+    options = "".join(
+        f'<option value="{i}"{" selected" if name == shown else ""}>{html_text(name)}</option>'
+        for i, name in enumerate(selectable)
+    )
     label = tr(lang, "Toon scenario", "Show scenario")
-    return (f'<div class="srp-box srp-select"><label for="srp-scenario">{label}</label> '
-            f'<select id="srp-scenario">{options}</select></div>')
+    return (
+        f'<div class="srp-box srp-select"><label for="srp-scenario">{label}</label> '
+        f'<select id="srp-scenario">{options}</select></div>'
+    )
 
 
 def selector_script(selectable: dict[str, list[str]], map_name: str) -> str:
     """JavaScript: switching the selector swaps the layer groups of the runs (names are generated ids)."""
     groups = json.dumps([names for names in selectable.values()])
     # the groups are looked up when the selector changes: folium may define them after this script
-    return (f"window.addEventListener('load', function() {{ var runs = {groups};"
-            " var sel = document.getElementById('srp-scenario'); if (!sel) return;"
-            " sel.addEventListener('change', function() { runs.forEach(function(r, i) { r.forEach(function(n) {"
-            f" var g = window[n]; if (!g) return;"
-            f" if (String(i) === sel.value) {{ {map_name}.addLayer(g); }} else {{ {map_name}.removeLayer(g); }}"
-            " }); }); }); });")
+    return (
+        f"window.addEventListener('load', function() {{ var runs = {groups};"
+        " var sel = document.getElementById('srp-scenario'); if (!sel) return;"
+        " sel.addEventListener('change', function() { runs.forEach(function(r, i) { r.forEach(function(n) {"
+        f" var g = window[n]; if (!g) return;"
+        f" if (String(i) === sel.value) {{ {map_name}.addLayer(g); }} else {{ {map_name}.removeLayer(g); }}"
+        " }); }); }); });"
+    )
 
 
 def popup_clear_script(map_name: str) -> str:
@@ -141,12 +150,17 @@ def header_html(meta: ExportMeta, scenarios: Sequence[str], lang: str) -> str:
     note = ""
     if meta.notes:
         details = "".join(f"<li>{html_text(n)}</li>" for n in meta.notes)
-        note = (f'<details class="srp-note"><summary>{tr(lang, "Let op", "Note")}: '
-                f"{html_text(meta.short_note_for(lang))}</summary><ul>{details}</ul></details>")
+        note = (
+            f'<details class="srp-note"><summary>{tr(lang, "Let op", "Note")}: '
+            f"{html_text(meta.short_note_for(lang))}</summary><ul>{details}</ul></details>"
+        )
     for text in meta.result_note_texts(lang):
         note += f'<div class="srp-note">{tr(lang, "Let op", "Note")}: {html_text(text)}</div>'
-    howto = tr(lang, "Lagen aan- en uitzetten met de lagenknop rechtsboven; klik op een object voor de gegevens.",
-                "Switch layers on and off with the layer button at the top right; click a feature for its data.")
+    howto = tr(
+        lang,
+        "Lagen aan- en uitzetten met de lagenknop rechtsboven; klik op een object voor de gegevens.",
+        "Switch layers on and off with the layer button at the top right; click a feature for its data.",
+    )
     return (
         f'<div class="srp-box srp-title"><h1>{html_text(meta.title)}</h1>'
         f"<div>Scenario: {names}</div>"
@@ -160,5 +174,8 @@ def header_html(meta: ExportMeta, scenarios: Sequence[str], lang: str) -> str:
 def sources_html(meta: ExportMeta, lang: str) -> str:
     text = meta.source_line(lang, compact=True)
     params = meta.parameter_line(lang)
-    return (f'<div class="srp-box srp-sources">{html_text(text)}'
-            + (f"<br>Parameters: {html_text(params)}" if params else "") + "</div>")
+    return (
+        f'<div class="srp-box srp-sources">{html_text(text)}'
+        + (f"<br>Parameters: {html_text(params)}" if params else "")
+        + "</div>"
+    )

@@ -34,7 +34,11 @@ def _hub_text(evaluation: Any, lang: str) -> dict[str, str]:
         stop = str(rec["best_stop"])
         if not stop:
             continue
-        verdict = tr(lang, "past", "fits") if rec["ok"] else tr(lang, "past niet", "does not fit") + f" ({rec[reason]})"
+        verdict = (
+            tr(lang, "past", "fits")
+            if rec["ok"]
+            else tr(lang, "past niet", "does not fit") + f" ({rec[reason]})"
+        )
         out.setdefault(stop, []).append(f"{rec['mobipunt_id']} {rec['name']}: {verdict}")
     return {k: "; ".join(v) for k, v in out.items()}
 
@@ -46,7 +50,9 @@ def stops_data(evaluation: Any, lang: str) -> dict[str, Any]:
     rates = stops[f"per_uur_{window}"].to_numpy(dtype=float)
     idx = class_index(np.nan_to_num(rates, nan=0.0), PT_RATE_BREAKS)
     station = stops["station"].to_numpy(dtype=bool)
-    stops["_style"] = [f"{PT_RATE_COLORS[i]}|{7 if s else 4}" for i, s in zip(idx, station, strict=True)]
+    stops["_style"] = [
+        f"{PT_RATE_COLORS[i]}|{7 if s else 4}" for i, s in zip(idx, station, strict=True)
+    ]
     hub = _hub_text(evaluation, lang)
     stops["hoppin_"] = [hub.get(str(s), "") for s in stops["stop_id"]]
     cols = {"name": tr(lang, "Naam", "Name"), "modes": tr(lang, "Modi", "Modes")}
@@ -55,8 +61,12 @@ def stops_data(evaluation: Any, lang: str) -> dict[str, Any]:
         if column in stops.columns and (stops[column].to_numpy(dtype=float) > 0).any():
             cols[column] = tr(lang, f"Vertrekken/uur ({nl})", f"Departures/hour ({en})")
     if "changed" in stops.columns:
-        stops["changed_"] = [tr(lang, "ja", "yes") if c else "" for c in stops["changed"].astype(bool)]
-        cols["changed_"] = tr(lang, "Frequentie gewijzigd door het scenario", "Frequency changed by the scenario")
+        stops["changed_"] = [
+            tr(lang, "ja", "yes") if c else "" for c in stops["changed"].astype(bool)
+        ]
+        cols["changed_"] = tr(
+            lang, "Frequentie gewijzigd door het scenario", "Frequency changed by the scenario"
+        )
     cols["hoppin_"] = tr(lang, "Hoppin-toets", "Hoppin check")
     order = np.argsort(rates, kind="stable")  # busiest drawn last, on top
     return geojson(stops.iloc[order], cols, lang=lang)
@@ -67,6 +77,11 @@ def stops_legend(evaluation: Any, lang: str) -> tuple[str, list[tuple[str, str, 
     window = pt_window(evaluation.parameters)
     w = WINDOW_LABELS.get(window, (window, window))[0 if lang == "nl" else 1]
     labels = class_labels(PT_RATE_BREAKS, "")
-    return (tr(lang, f"OV-haltes: vertrekken per uur ({w}); grote stip = station",
-               f"Public transport stops: departures per hour ({w}); large dot = station"),
-            [(lab, c, "dot") for lab, c in zip(labels, PT_RATE_COLORS, strict=True)])
+    return (
+        tr(
+            lang,
+            f"OV-haltes: vertrekken per uur ({w}); grote stip = station",
+            f"Public transport stops: departures per hour ({w}); large dot = station",
+        ),
+        [(lab, c, "dot") for lab, c in zip(labels, PT_RATE_COLORS, strict=True)],
+    )

@@ -39,7 +39,16 @@ import time
 from importlib import metadata
 from pathlib import Path
 
-__all__ = ["ROOT", "bundle_size", "bundled_names", "collect_licences", "file_version", "main", "read_version", "tarball_name"]
+__all__ = [
+    "ROOT",
+    "bundle_size",
+    "bundled_names",
+    "collect_licences",
+    "file_version",
+    "main",
+    "read_version",
+    "tarball_name",
+]
 
 ROOT = Path(__file__).resolve().parents[1]
 INSTALLER = ROOT / "installer"
@@ -134,7 +143,9 @@ def collect_licences(bundle: Path, shipped: set[str]) -> list[dict[str, str]]:
                     copied.append(dest.relative_to(target).as_posix())
         licence = dist.metadata.get("License-Expression") or (dist.metadata.get("License") or "")
         licence = licence.strip().splitlines()[0][:80] if licence.strip() else "see files"
-        rows.append({"name": name, "version": dist.version, "licence": licence, "files": ", ".join(copied)})
+        rows.append(
+            {"name": name, "version": dist.version, "licence": licence, "files": ", ".join(copied)}
+        )
     target.mkdir(parents=True, exist_ok=True)
     lines = [
         "Third-party software bundled with Slimme Regio Planner",

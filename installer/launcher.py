@@ -34,7 +34,9 @@ QT_CHECK_NAME = "qt"
 _VALUE_OPTIONS = frozenset({"--lang"})
 
 
-def translate_argv(argv: Sequence[str], *, commands: Iterable[str], is_file: Callable[[str], bool]) -> list[str]:
+def translate_argv(
+    argv: Sequence[str], *, commands: Iterable[str], is_file: Callable[[str], bool]
+) -> list[str]:
     """Map the executable's arguments onto the ``slimmeregio`` command line.
 
     Parameters
@@ -103,7 +105,9 @@ def check_qt() -> tuple[bool, str]:
 
     os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
     scratch = tempfile.mkdtemp(prefix="slimmeregio-qtcheck-")
-    saved = {key: os.environ.get(key) for key in ("SLIMMEREGIO_SETTINGS_DIR", "SLIMMEREGIO_RECOVERY_DIR")}
+    saved = {
+        key: os.environ.get(key) for key in ("SLIMMEREGIO_SETTINGS_DIR", "SLIMMEREGIO_RECOVERY_DIR")
+    }
     os.environ["SLIMMEREGIO_SETTINGS_DIR"] = str(Path(scratch) / "settings")
     os.environ["SLIMMEREGIO_RECOVERY_DIR"] = str(Path(scratch) / "recovery")
     try:
@@ -116,7 +120,9 @@ def check_qt() -> tuple[bool, str]:
         from slimmeregio.layers.model import Project
 
         app = create_application(["slimmeregio"])
-        icon_file = Path(slimmeregio.resources.__file__).resolve().parent / "icons" / "slimmeregio.svg"
+        icon_file = (
+            Path(slimmeregio.resources.__file__).resolve().parent / "icons" / "slimmeregio.svg"
+        )
         pixmap = QIcon(str(icon_file)).pixmap(64, 64)
         if pixmap.isNull():
             return False, f"icon not rendered ({icon_file}): Qt SVG plugin missing?"

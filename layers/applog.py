@@ -108,8 +108,13 @@ def configure_logging(*, program: str, level: int = logging.INFO) -> Path | None
         _LOG.setLevel(level)
     from slimmeregio import __version__
 
-    _LOG.info("%s started: Slimme Regio Planner %s, Python %s, %s", program, __version__,
-              sys.version.split()[0], sys.platform)
+    _LOG.info(
+        "%s started: Slimme Regio Planner %s, Python %s, %s",
+        program,
+        __version__,
+        sys.version.split()[0],
+        sys.platform,
+    )
     return path
 
 

@@ -138,8 +138,14 @@ def safe_extract(
         _remove(written, root)
         raise
     # RuntimeError also covers zipfile's unsupported compression methods.
-    except (zipfile.BadZipFile, zipfile.LargeZipFile, OSError, EOFError, ValueError,
-            RuntimeError) as error:
+    except (
+        zipfile.BadZipFile,
+        zipfile.LargeZipFile,
+        OSError,
+        EOFError,
+        ValueError,
+        RuntimeError,
+    ) as error:
         _remove(written, root)
         raise CorruptFileError(path=path, detail=str(error)) from error
     return written

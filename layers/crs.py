@@ -70,26 +70,39 @@ class CrsCandidate:
 #: Candidates for guessing, in order of preference when ranges overlap.
 CANDIDATES: tuple[CrsCandidate, ...] = (
     CrsCandidate(
-        "EPSG:4326", "WGS84 lengte/breedte", "WGS84 longitude/latitude", (-180.0, -90.0, 180.0, 90.0)
+        "EPSG:4326",
+        "WGS84 lengte/breedte",
+        "WGS84 longitude/latitude",
+        (-180.0, -90.0, 180.0, 90.0),
     ),
     CrsCandidate(
-        "EPSG:31370", "Belgische Lambert 72", "Belgian Lambert 72",
+        "EPSG:31370",
+        "Belgische Lambert 72",
+        "Belgian Lambert 72",
         (-100_000.0, -100_000.0, 400_000.0, 350_000.0),
     ),
     CrsCandidate(
-        "EPSG:3812", "Belgische Lambert 2008", "Belgian Lambert 2008",
+        "EPSG:3812",
+        "Belgische Lambert 2008",
+        "Belgian Lambert 2008",
         (400_000.0, 400_000.0, 900_000.0, 850_000.0),
     ),
     CrsCandidate(
-        "EPSG:3857", "Web Mercator", "Web Mercator",
+        "EPSG:3857",
+        "Web Mercator",
+        "Web Mercator",
         (100_000.0, 6_200_000.0, 900_000.0, 6_900_000.0),
     ),
     CrsCandidate(
-        "EPSG:32631", "UTM zone 31N", "UTM zone 31N",
+        "EPSG:32631",
+        "UTM zone 31N",
+        "UTM zone 31N",
         (300_000.0, 5_400_000.0, 900_000.0, 5_800_000.0),
     ),
     CrsCandidate(
-        "EPSG:3035", "ETRS89 LAEA Europa", "ETRS89 LAEA Europe",
+        "EPSG:3035",
+        "ETRS89 LAEA Europa",
+        "ETRS89 LAEA Europe",
         (3_600_000.0, 2_800_000.0, 4_200_000.0, 3_300_000.0),
     ),
 )
@@ -115,9 +128,7 @@ def _arrays(x: ArrayLike, y: ArrayLike) -> tuple[NDArray[np.float64], NDArray[np
     return xs[ok], ys[ok]
 
 
-def _share_in(
-    xs: NDArray[np.float64], ys: NDArray[np.float64], box: Sequence[float]
-) -> float:
+def _share_in(xs: NDArray[np.float64], ys: NDArray[np.float64], box: Sequence[float]) -> float:
     if xs.size == 0:
         return 0.0
     inside = (xs >= box[0]) & (xs <= box[2]) & (ys >= box[1]) & (ys <= box[3])
@@ -162,7 +173,9 @@ def _to_lambert(
     return np.asarray(tx, dtype=float), np.asarray(ty, dtype=float)
 
 
-def inside_belgium(x: ArrayLike, y: ArrayLike, *, margin: float = BELGIUM_MARGIN) -> NDArray[np.bool_]:
+def inside_belgium(
+    x: ArrayLike, y: ArrayLike, *, margin: float = BELGIUM_MARGIN
+) -> NDArray[np.bool_]:
     """Which points (in EPSG:31370) lie within Belgium's box plus ``margin``.
 
     Non-finite coordinates count as outside.
@@ -206,9 +219,7 @@ def looks_swapped(x: ArrayLike, y: ArrayLike) -> bool:
     return swapped >= _GUESS_SHARE and swapped > as_given
 
 
-def diagnose_outside(
-    x: ArrayLike, y: ArrayLike, crs: str
-) -> tuple[str, str] | tuple[None, None]:
+def diagnose_outside(x: ArrayLike, y: ArrayLike, crs: str) -> tuple[str, str] | tuple[None, None]:
     """The likely cause when points in ``crs`` fall outside Belgium.
 
     Returns a short Dutch and English explanation (swapped coordinates, or a

@@ -44,6 +44,7 @@ def _swap_xy(frame: gpd.GeoDataFrame) -> gpd.GeoDataFrame:
 @dataclass
 class CrsResult:
     """The frame in its source CRS, that CRS as text and whether it was guessed."""
+
     frame: gpd.GeoDataFrame
     original: str | None
     guessed: bool

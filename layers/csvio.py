@@ -347,9 +347,11 @@ def read_csv_points(path: str | Path) -> tuple[gpd.GeoDataFrame, CsvInfo]:
                 "en": f"The file has {width} columns; the limit is {MAX_COLUMNS} (the GeoPackage limit).",
             },
         )
-    names = _unique_names(rows[0] + [""] * (width - len(rows[0]))) if header else [
-        f"col{i}" for i in range(1, width + 1)
-    ]
+    names = (
+        _unique_names(rows[0] + [""] * (width - len(rows[0])))
+        if header
+        else [f"col{i}" for i in range(1, width + 1)]
+    )
     body = [r + [""] * (width - len(r)) for r in (rows[1:] if header else rows)]
     if not body:
         raise EmptyLayerError(path=path, layer=name)
@@ -381,7 +383,9 @@ def read_csv_points(path: str | Path) -> tuple[gpd.GeoDataFrame, CsvInfo]:
             bad = [i for i, v in enumerate(values) if v and geometry[i] is None]
             if bad:
                 raise BadCoordinatesError(
-                    path=path, field=wkt_col, row=bad[0] + (2 if header else 1),
+                    path=path,
+                    field=wkt_col,
+                    row=bad[0] + (2 if header else 1),
                     value=values.iloc[bad[0]][:40],
                 )
             keep = ~shapely.is_missing(geometry) & ~shapely.is_empty(geometry)

@@ -22,7 +22,9 @@ def layer_info_lines(layer: Layer, lang: str) -> list[str]:
         lines.append(f"  {'geometrie' if nl else 'geometry'}: raster, {size}")
     else:
         unit = "objecten" if nl else "features"
-        lines.append(f"  {'geometrie' if nl else 'geometry'}: {layer.geometry_type}, {len(layer)} {unit}")
+        lines.append(
+            f"  {'geometrie' if nl else 'geometry'}: {layer.geometry_type}, {len(layer)} {unit}"
+        )
     crs = crs_label(layer.original_crs, lang)
     if layer.crs_guessed:
         crs += " (geraden)" if nl else " (guessed)"

@@ -254,7 +254,9 @@ def check_raster_size(src: Any, path: Path, layer: str | None = None) -> None:
 
 
 @contextlib.contextmanager
-def open_raster(path: Path, *, layer: str | None = None, source: Path | None = None) -> Iterator[Any]:
+def open_raster(
+    path: Path, *, layer: str | None = None, source: Path | None = None
+) -> Iterator[Any]:
     """Open a user GeoTIFF with the GTiff driver only (rasterio passes it to
     GDAL as the only allowed driver), size checked.
 

@@ -49,7 +49,11 @@ def write_layers_gpkg(
                     driver="GPKG",
                     engine="pyogrio",
                     layer_options={"DESCRIPTION": f"{layer.name} — {credit}"},
-                    layer_metadata={"attribution": credit, "source": str(layer.source), **(metadata or {})},
+                    layer_metadata={
+                        "attribution": credit,
+                        "source": str(layer.source),
+                        **(metadata or {}),
+                    },
                 )
     except (OSError, RuntimeError, ValueError) as exc:
         if isinstance(exc, ExportError):

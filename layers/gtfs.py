@@ -142,11 +142,15 @@ def _drop_trips_of_unknown_routes(feed: Any) -> set[str]:
         return set()
     feed.trips = trips.loc[~bad]
     if feed.frequencies is not None:
-        feed.frequencies = feed.frequencies.loc[feed.frequencies["trip_id"].isin(feed.trips["trip_id"])]
+        feed.frequencies = feed.frequencies.loc[
+            feed.frequencies["trip_id"].isin(feed.trips["trip_id"])
+        ]
     return set(trips.loc[bad, "trip_id"].astype(str))
 
 
-def _report_broken(counts: dict[str, int], report: GtfsImportReport, layer_report: LayerReport) -> None:
+def _report_broken(
+    counts: dict[str, int], report: GtfsImportReport, layer_report: LayerReport
+) -> None:
     for key, n in counts.items():
         if n:
             report.skipped[key] = n
@@ -185,7 +189,10 @@ def _active_services(feed: Any, date: dt.date) -> dict[int, set[str]]:
     import gtfs_kit as gk
 
     return {
-        k: {str(s) for s in gk.get_active_services(feed, (date - dt.timedelta(days=k)).strftime("%Y%m%d"))}
+        k: {
+            str(s)
+            for s in gk.get_active_services(feed, (date - dt.timedelta(days=k)).strftime("%Y%m%d"))
+        }
         for k in range(_MAX_DAYS_BACK + 1)
     }
 
@@ -231,10 +238,15 @@ def _expand(feed: Any, active: set[str], path: Path) -> tuple[pd.DataFrame, pd.D
 def _stop_roots(stops: pd.DataFrame) -> pd.Series:
     """stop_id -> the id of the row it counts for (its station, or itself)."""
     ids = stops["stop_id"].astype(str)
-    kind = pd.to_numeric(stops.get("location_type"), errors="coerce") if "location_type" in stops else None
+    kind = (
+        pd.to_numeric(stops.get("location_type"), errors="coerce")
+        if "location_type" in stops
+        else None
+    )
     kinds = (
         pd.Series(kind.fillna(0).astype(int).to_numpy(), index=ids.to_numpy())
-        if kind is not None else pd.Series(0, index=ids.to_numpy())
+        if kind is not None
+        else pd.Series(0, index=ids.to_numpy())
     )
     stations = set(kinds.index[kinds.to_numpy() == 1])
     if "parent_station" in stops.columns:
@@ -354,9 +366,14 @@ def _day_departures(
     task.report(0.6, "counting")
     rows = _departure_rows(expanded_stop_times)
     untimed = int((rows["boardable"] & np.isnan(rows["time"])).sum())
-    _note(report, layer_report, "stop_times_untimed", untimed,
-          f"{untimed} doortochten zonder uur (niet geteld).",
-          f"{untimed} stop times without a time (not counted).")
+    _note(
+        report,
+        layer_report,
+        "stop_times_untimed",
+        untimed,
+        f"{untimed} doortochten zonder uur (niet geteld).",
+        f"{untimed} stop times without a time (not counted).",
+    )
     # The service of each (expanded) trip: generated trips keep their template's.
     service = expanded_trips.set_index(expanded_trips["trip_id"].astype(str))["service_id"]
     service = service[~service.index.duplicated()]
@@ -368,15 +385,26 @@ def _day_departures(
     timed = []
     for k, services in active.items():
         running = rows.loc[rows["service"].isin(services)]
-        timed.append(running.assign(time=running["time"] - k * SECONDS_PER_DAY,
-                                    arrive=running["arrive"] - k * SECONDS_PER_DAY, day=k))
+        timed.append(
+            running.assign(
+                time=running["time"] - k * SECONDS_PER_DAY,
+                arrive=running["arrive"] - k * SECONDS_PER_DAY,
+                day=k,
+            )
+        )
         on_day = running.loc[running["boardable"]]
         t = on_day["time"].to_numpy() - k * SECONDS_PER_DAY
         keep = (t >= 0) & (t < SECONDS_PER_DAY)
-        parts.append(pd.DataFrame({"stop_id": on_day["stop_id"].to_numpy()[keep],
-                                   "trip_id": on_day["trip_id"].to_numpy()[keep],
-                                   "route_id": on_day["route_id"].to_numpy()[keep],
-                                   "time": t[keep]}))
+        parts.append(
+            pd.DataFrame(
+                {
+                    "stop_id": on_day["stop_id"].to_numpy()[keep],
+                    "trip_id": on_day["trip_id"].to_numpy()[keep],
+                    "route_id": on_day["route_id"].to_numpy()[keep],
+                    "time": t[keep],
+                }
+            )
+        )
     return pd.concat(parts, ignore_index=True), pd.concat(timed, ignore_index=True)
 
 
@@ -412,7 +440,8 @@ def _stop_frame(
     # Stops and stations (location_type 0 or 1); entrances, nodes, boarding areas are no rows.
     kind = (
         pd.to_numeric(info["location_type"], errors="coerce").fillna(0).to_numpy()
-        if "location_type" in info.columns else np.zeros(len(info))
+        if "location_type" in info.columns
+        else np.zeros(len(info))
     )
     boarding = pd.Series(kind == 0, index=info.index)
     all_roots = set(root[info.index[kind <= 1]].to_numpy())
@@ -441,17 +470,29 @@ def _stop_frame(
     child = (
         own.loc[boarding.to_numpy()]
         .assign(root=root.reindex(own.index[boarding.to_numpy()]).to_numpy())
-        .groupby("root")[["lat", "lon"]].mean()
+        .groupby("root")[["lat", "lon"]]
+        .mean()
     )
     pos = own.reindex(ids).fillna(child.reindex(ids))
     located = pos["lat"].notna().to_numpy()
     missing_xy = int((~located).sum())
-    _note(report, layer_report, "stops_without_coordinates", missing_xy,
-          f"{missing_xy} haltes zonder bruikbare coördinaten weggelaten.",
-          f"{missing_xy} stops without usable coordinates left out.")
-    _note(report, layer_report, "stops_unserved", unserved,
-          f"{unserved} haltes zonder enige rit weggelaten.",
-          f"{unserved} stops no trip serves left out.", level="info")
+    _note(
+        report,
+        layer_report,
+        "stops_without_coordinates",
+        missing_xy,
+        f"{missing_xy} haltes zonder bruikbare coördinaten weggelaten.",
+        f"{missing_xy} stops without usable coordinates left out.",
+    )
+    _note(
+        report,
+        layer_report,
+        "stops_unserved",
+        unserved,
+        f"{unserved} haltes zonder enige rit weggelaten.",
+        f"{unserved} stops no trip serves left out.",
+        level="info",
+    )
     table = table.loc[located].reset_index(drop=True)
     pos = pos.loc[located]
     tf = Transformer.from_crs("EPSG:4326", ANALYSIS_CRS, always_xy=True)
@@ -509,13 +550,18 @@ def import_gtfs(
         raise SourceNotFoundError(path=path)
     keys = [w.key for w in windows]
     if not keys or len(set(keys)) != len(keys):
-        raise gtfs_error(path, "de tijdvensters moeten elk een andere naam hebben",
-                   "the time windows need distinct names")
+        raise gtfs_error(
+            path,
+            "de tijdvensters moeten elk een andere naam hebben",
+            "the time windows need distinct names",
+        )
     if isinstance(date, str):
         try:
             date = dt.date.fromisoformat(date)
         except ValueError as exc:
-            raise gtfs_error(path, f"'{date}' is geen datum JJJJ-MM-DD", f"'{date}' is not a date YYYY-MM-DD") from exc
+            raise gtfs_error(
+                path, f"'{date}' is geen datum JJJJ-MM-DD", f"'{date}' is not a date YYYY-MM-DD"
+            ) from exc
     task.report(0.0, "checking")
     folder = check_members(path)
     sha = sha256_file(path)
@@ -532,18 +578,31 @@ def import_gtfs(
         active = _active_services(feed, day)
         trips = feed.trips
         services = set().union(*active.values())
-        union = set(trips.loc[trips["service_id"].astype(str).isin(services), "trip_id"].astype(str))
+        union = set(
+            trips.loc[trips["service_id"].astype(str).isin(services), "trip_id"].astype(str)
+        )
         scan = scan_stop_times(
-            stop_times_csv, path, keep=union,
+            stop_times_csv,
+            path,
+            keep=union,
             trip_routes=trips.set_index(trips["trip_id"].astype(str))["route_id"].astype(str),
-            skip_trips=dropped, stop_ids=set(feed.stops["stop_id"].astype(str)),
+            skip_trips=dropped,
+            stop_ids=set(feed.stops["stop_id"].astype(str)),
             task=task.sub(0.2, 0.5),
         )
-    _report_broken({"trips_unknown_route": len(dropped),
-                    "stop_times_unknown_trip": scan.unknown_trip,
-                    "stop_times_unknown_stop": scan.unknown_stop}, report, layer_report)
+    _report_broken(
+        {
+            "trips_unknown_route": len(dropped),
+            "stop_times_unknown_trip": scan.unknown_trip,
+            "stop_times_unknown_stop": scan.unknown_stop,
+        },
+        report,
+        layer_report,
+    )
     feed.stop_times = scan.kept
-    deps, timed = _day_departures(feed, active, union, path, report, layer_report, task.sub(0.5, 0.75))
+    deps, timed = _day_departures(
+        feed, active, union, path, report, layer_report, task.sub(0.5, 0.75)
+    )
     task.report(0.75, "stations")
     root = _stop_roots(feed.stops)
     deps["root"] = deps["stop_id"].map(root)
@@ -556,8 +615,11 @@ def import_gtfs(
         report.outside_clip = int((~inside_mask).sum())
         frame = frame.loc[inside_mask].reset_index(drop=True)
         if frame.empty:
-            raise gtfs_error(path, "geen enkele halte van de feed ligt in het gebied",
-                       "no stop of the feed lies in the area")
+            raise gtfs_error(
+                path,
+                "geen enkele halte van de feed ligt in het gebied",
+                "no stop of the feed lies in the area",
+            )
 
     report.stops = len(frame)
     report.stations = int((frame["perrons"] > 1).sum())
@@ -571,15 +633,24 @@ def import_gtfs(
         "publisher": publisher,
         "publisher_url": info_record.get("feed_publisher_url", ""),
         "feed_version": info_record.get("feed_version", ""),
-        "feed_validity": [info_record.get("feed_start_date", ""), info_record.get("feed_end_date", "")],
+        "feed_validity": [
+            info_record.get("feed_start_date", ""),
+            info_record.get("feed_end_date", ""),
+        ],
         "service_range": [start.isoformat(), end.isoformat()],
         "service_date": day.isoformat(),
         "windows": {w.key: w.text() for w in windows},
         "clip_buffer_m": buffer_m if clip is not None else None,
         "reader": reader_version(),
     }
-    fields = {"id": "stop_id", "name": "naam", "mode": "modi", "routes": "lijnen",
-              "ride_min_brussels": RIDE_COLUMN, "route_rates": RATES_COLUMN}
+    fields = {
+        "id": "stop_id",
+        "name": "naam",
+        "mode": "modi",
+        "routes": "lijnen",
+        "ride_min_brussels": RIDE_COLUMN,
+        "route_rates": RATES_COLUMN,
+    }
     for window in windows:
         if window.key in WINDOW_FIELDS:
             fields[WINDOW_FIELDS[window.key]] = window.column
@@ -616,6 +687,8 @@ def write_gtfs_gpkg(result: GtfsImport, out: str | Path, *, force: bool = False)
     from slimmeregio.layers.gpkg_out import write_layers_gpkg
 
     return write_layers_gpkg(
-        [result.layer], out, force=force,
+        [result.layer],
+        out,
+        force=force,
         metadata={"provenance": json.dumps(result.provenance, ensure_ascii=False)},
     )

@@ -40,16 +40,37 @@ MODES: dict[str, tuple[str, str]] = {
     "ander": ("ander", "other"),
 }
 
-_BASIC_TYPES = {0: "tram", 1: "metro", 2: "trein", 3: "bus", 4: "boot", 5: "tram",
-                6: "kabelbaan", 7: "kabelbaan", 11: "bus", 12: "metro"}
+_BASIC_TYPES = {
+    0: "tram",
+    1: "metro",
+    2: "trein",
+    3: "bus",
+    4: "boot",
+    5: "tram",
+    6: "kabelbaan",
+    7: "kabelbaan",
+    11: "bus",
+    12: "metro",
+}
 #: Extended route types (hundreds) -> mode: 1xx rail, 2xx coach, 4xx urban
 #: rail, 5xx metro, 6xx underground, 7xx bus, 8xx trolleybus, 9xx tram,
 #: 10xx water, 12xx ferry, 13xx aerial lift, 14xx funicular, 15xx taxi,
 #: 11xx air, 16xx self drive and 17xx miscellaneous: other.
-_EXTENDED_TYPES = {1: "trein", 2: "bus", 4: "metro", 5: "metro", 6: "metro", 7: "bus",
-                   8: "bus", 9: "tram", 10: "boot", 12: "boot", 13: "kabelbaan",
-                   14: "kabelbaan", 15: "taxi"}
-
+_EXTENDED_TYPES = {
+    1: "trein",
+    2: "bus",
+    4: "metro",
+    5: "metro",
+    6: "metro",
+    7: "bus",
+    8: "bus",
+    9: "tram",
+    10: "boot",
+    12: "boot",
+    13: "kabelbaan",
+    14: "kabelbaan",
+    15: "taxi",
+}
 
 
 def mode_of_route_type(route_type: Any) -> str:
@@ -168,11 +189,16 @@ class GtfsImportReport:
         """The report as short lines for the CLI."""
         nl = lang == "nl"
         out = [
-            (f"dienstdag {self.service_date}: {self.trips} ritten, {self.departures} vertrekken"
-             if nl else
-             f"service date {self.service_date}: {self.trips} trips, {self.departures} departures"),
-            (f"{self.stops} haltes, waarvan {self.stations} stations met perrons"
-             if nl else f"{self.stops} stops, of which {self.stations} stations with platforms"),
+            (
+                f"dienstdag {self.service_date}: {self.trips} ritten, {self.departures} vertrekken"
+                if nl
+                else f"service date {self.service_date}: {self.trips} trips, {self.departures} departures"
+            ),
+            (
+                f"{self.stops} haltes, waarvan {self.stations} stations met perrons"
+                if nl
+                else f"{self.stops} stops, of which {self.stations} stations with platforms"
+            ),
         ]
         if self.outside_clip:
             out.append(f"{'buiten het gebied' if nl else 'outside the area'}: {self.outside_clip}")

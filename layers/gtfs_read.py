@@ -51,8 +51,15 @@ __all__ = [
 
 #: The GTFS tables the import reads; nothing else is extracted.
 GTFS_FILES = (
-    "stops.txt", "stop_times.txt", "trips.txt", "routes.txt", "calendar.txt",
-    "calendar_dates.txt", "frequencies.txt", "feed_info.txt", "agency.txt",
+    "stops.txt",
+    "stop_times.txt",
+    "trips.txt",
+    "routes.txt",
+    "calendar.txt",
+    "calendar_dates.txt",
+    "frequencies.txt",
+    "feed_info.txt",
+    "agency.txt",
 )
 _REQUIRED = ("stops.txt", "stop_times.txt", "trips.txt", "routes.txt")
 _REQUIRED_COLUMNS: dict[str, tuple[str, ...]] = {
@@ -60,8 +67,18 @@ _REQUIRED_COLUMNS: dict[str, tuple[str, ...]] = {
     "stop_times": ("trip_id", "stop_id", "stop_sequence"),
     "trips": ("route_id", "service_id", "trip_id"),
     "routes": ("route_id", "route_type"),
-    "calendar": ("service_id", "start_date", "end_date", "monday", "tuesday", "wednesday",
-                 "thursday", "friday", "saturday", "sunday"),
+    "calendar": (
+        "service_id",
+        "start_date",
+        "end_date",
+        "monday",
+        "tuesday",
+        "wednesday",
+        "thursday",
+        "friday",
+        "saturday",
+        "sunday",
+    ),
     "calendar_dates": ("service_id", "date", "exception_type"),
     "frequencies": ("trip_id", "start_time", "end_time", "headway_secs"),
 }
@@ -71,7 +88,6 @@ _REQUIRED_COLUMNS: dict[str, tuple[str, ...]] = {
 _TIME = re.compile(r"^\s*(\d{1,3}):([0-5]\d):([0-5]\d)\s*$")
 _GTFS_DATE = re.compile(r"^\d{8}$")
 _CHUNK = 1024 * 1024
-
 
 
 def gtfs_error(path: str | Path, nl: str, en: str, detail: str | None = None) -> GtfsImportError:
@@ -88,13 +104,14 @@ def sha256_file(path: Path) -> str:
 
 def _feed_folder(names: Sequence[str], path: Path) -> str:
     """The folder inside the zip that holds ``stops.txt`` ('' for the root)."""
-    folders = {
-        str(PurePosixPath(n).parent) for n in names if PurePosixPath(n).name == "stops.txt"
-    }
+    folders = {str(PurePosixPath(n).parent) for n in names if PurePosixPath(n).name == "stops.txt"}
     folders = {"" if f == "." else f for f in folders}
     if len(folders) > 1:
-        raise gtfs_error(path, "het zip-bestand bevat meer dan één GTFS-feed",
-                   "the zip file holds more than one GTFS feed")
+        raise gtfs_error(
+            path,
+            "het zip-bestand bevat meer dan één GTFS-feed",
+            "the zip file holds more than one GTFS feed",
+        )
     return folders.pop() if folders else ""
 
 
@@ -104,7 +121,9 @@ def check_members(path: Path) -> str:
         with zipfile.ZipFile(path) as archive:
             names = [i.filename.replace("\\", "/") for i in archive.infolist() if not i.is_dir()]
     except (zipfile.BadZipFile, OSError, ValueError) as exc:
-        raise gtfs_error(path, "geen leesbaar zip-bestand", "not a readable zip file", str(exc)) from exc
+        raise gtfs_error(
+            path, "geen leesbaar zip-bestand", "not a readable zip file", str(exc)
+        ) from exc
     folder = _feed_folder(names, path)
     present = {
         PurePosixPath(n).name for n in names if str(PurePosixPath(n).parent) in (folder or ".",)
@@ -114,8 +133,11 @@ def check_members(path: Path) -> str:
         missing.append("calendar.txt/calendar_dates.txt")
     if missing:
         listed = ", ".join(missing)
-        raise gtfs_error(path, f"verplichte GTFS-bestanden ontbreken: {listed}",
-                   f"required GTFS files are missing: {listed}")
+        raise gtfs_error(
+            path,
+            f"verplichte GTFS-bestanden ontbreken: {listed}",
+            f"required GTFS files are missing: {listed}",
+        )
     return folder
 
 
@@ -145,10 +167,19 @@ def opened_feed(path: Path, folder: str, task: Task) -> Iterator[tuple[Any, Path
             try:
                 # dist_units given: no shapes.txt is read to infer it.
                 feed = gk.read_feed(root, dist_units="km")
-            except (ValueError, TypeError, KeyError, UnicodeDecodeError,
-                    pd.errors.ParserError) as exc:
-                raise gtfs_error(path, "een GTFS-tabel kan niet gelezen worden (kolommen of waarden)",
-                                 "a GTFS table cannot be read (columns or values)", str(exc)) from exc
+            except (
+                ValueError,
+                TypeError,
+                KeyError,
+                UnicodeDecodeError,
+                pd.errors.ParserError,
+            ) as exc:
+                raise gtfs_error(
+                    path,
+                    "een GTFS-tabel kan niet gelezen worden (kolommen of waarden)",
+                    "a GTFS table cannot be read (columns or values)",
+                    str(exc),
+                ) from exc
             yield feed, aside
         finally:
             aside.unlink(missing_ok=True)
@@ -160,8 +191,12 @@ def _stop_times_header(csv: Path, path: Path) -> list[str]:
     except pd.errors.EmptyDataError:
         head = pd.DataFrame()
     except (ValueError, UnicodeDecodeError, pd.errors.ParserError) as exc:
-        raise gtfs_error(path, "stop_times.txt kan niet gelezen worden",
-                         "stop_times.txt cannot be read", str(exc)) from exc
+        raise gtfs_error(
+            path,
+            "stop_times.txt kan niet gelezen worden",
+            "stop_times.txt cannot be read",
+            str(exc),
+        ) from exc
     if head.empty:
         raise gtfs_error(path, "stop_times.txt is leeg", "stop_times.txt is empty")
     return [str(c).strip() for c in head.columns]
@@ -173,8 +208,11 @@ def check_tables(feed: Any, stop_times: Path, path: Path) -> None:
         if getattr(feed, table) is None:
             raise gtfs_error(path, f"{table}.txt is leeg", f"{table}.txt is empty")
     if feed.calendar is None and feed.calendar_dates is None:
-        raise gtfs_error(path, "calendar.txt en calendar_dates.txt zijn leeg",
-                   "calendar.txt and calendar_dates.txt are empty")
+        raise gtfs_error(
+            path,
+            "calendar.txt en calendar_dates.txt zijn leeg",
+            "calendar.txt and calendar_dates.txt are empty",
+        )
     header = _stop_times_header(stop_times, path)
     for table, columns in _REQUIRED_COLUMNS.items():
         frame = getattr(feed, table) if table != "stop_times" else pd.DataFrame(columns=header)
@@ -183,18 +221,27 @@ def check_tables(feed: Any, stop_times: Path, path: Path) -> None:
         missing = [c for c in columns if c not in frame.columns]
         if missing:
             listed = ", ".join(missing)
-            raise gtfs_error(path, f"{table}.txt mist de kolom(men) {listed}",
-                       f"{table}.txt lacks the column(s) {listed}")
+            raise gtfs_error(
+                path,
+                f"{table}.txt mist de kolom(men) {listed}",
+                f"{table}.txt lacks the column(s) {listed}",
+            )
     for table, key in (("stops", "stop_id"), ("trips", "trip_id"), ("routes", "route_id")):
         ids = getattr(feed, table)[key].astype("string")
         doubles = ids[ids.duplicated()]
         if len(doubles):
             n, example = len(doubles), doubles.iloc[0]
-            raise gtfs_error(path, f"{table}.txt heeft {n} dubbele {key}, bv. '{example}'",
-                       f"{table}.txt has {n} duplicate {key}, e.g. '{example}'")
+            raise gtfs_error(
+                path,
+                f"{table}.txt heeft {n} dubbele {key}, bv. '{example}'",
+                f"{table}.txt has {n} duplicate {key}, e.g. '{example}'",
+            )
     if not {"arrival_time", "departure_time"} & set(header):
-        raise gtfs_error(path, "stop_times.txt heeft geen arrival_time of departure_time",
-                   "stop_times.txt has no arrival_time or departure_time")
+        raise gtfs_error(
+            path,
+            "stop_times.txt heeft geen arrival_time of departure_time",
+            "stop_times.txt has no arrival_time or departure_time",
+        )
 
 
 #: Rows decoded at a time by :func:`parse_times` (bounds its scratch memory).
@@ -211,16 +258,20 @@ def _decode_times(text: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
     lengths = np.char.str_len(chars)
     digit = (v >= 0) & (v <= 9)
     colon = v == 10  # ':' is code point 58
-    long_form = (lengths == 8) & colon[:, 2] & colon[:, 5] & digit[:, [0, 1, 3, 4, 6, 7]].all(axis=1)
+    long_form = (
+        (lengths == 8) & colon[:, 2] & colon[:, 5] & digit[:, [0, 1, 3, 4, 6, 7]].all(axis=1)
+    )
     short_form = (lengths == 7) & colon[:, 1] & colon[:, 4] & digit[:, [0, 2, 3, 5, 6]].all(axis=1)
     # Minutes or seconds above 59 are wrong in either form: tens digit at most 5.
     long_form &= (v[:, 3] <= 5) & (v[:, 6] <= 5)
     short_form &= (v[:, 2] <= 5) & (v[:, 5] <= 5)
     out = np.full(len(text), np.nan)
-    out[long_form] = ((v[:, 0] * 10 + v[:, 1]) * 3600 + (v[:, 3] * 10 + v[:, 4]) * 60
-                      + v[:, 6] * 10 + v[:, 7])[long_form]
-    out[short_form] = (v[:, 0] * 3600 + (v[:, 2] * 10 + v[:, 3]) * 60
-                       + v[:, 5] * 10 + v[:, 6])[short_form]
+    out[long_form] = (
+        (v[:, 0] * 10 + v[:, 1]) * 3600 + (v[:, 3] * 10 + v[:, 4]) * 60 + v[:, 6] * 10 + v[:, 7]
+    )[long_form]
+    out[short_form] = (v[:, 0] * 3600 + (v[:, 2] * 10 + v[:, 3]) * 60 + v[:, 5] * 10 + v[:, 6])[
+        short_form
+    ]
     return out, np.flatnonzero(~(long_form | short_form) & (lengths > 0))
 
 
@@ -239,8 +290,11 @@ def parse_times(values: pd.Series, path: Path, what: str) -> np.ndarray:
 def _raise_bad_times(bad: list[str], path: Path, what: str) -> None:
     if bad:
         n, example = len(bad), bad[0].strip()
-        raise gtfs_error(path, f"{n} onleesbare tijd(en) in {what}, bv. '{example}' (verwacht UU:MM:SS)",
-                         f"{n} unreadable time(s) in {what}, e.g. '{example}' (expected HH:MM:SS)")
+        raise gtfs_error(
+            path,
+            f"{n} onleesbare tijd(en) in {what}, bv. '{example}' (verwacht UU:MM:SS)",
+            f"{n} unreadable time(s) in {what}, e.g. '{example}' (expected HH:MM:SS)",
+        )
 
 
 def _times(values: pd.Series) -> tuple[np.ndarray, list[str]]:
@@ -248,7 +302,12 @@ def _times(values: pd.Series) -> tuple[np.ndarray, list[str]]:
     out = np.full(len(values), np.nan)
     bad: list[str] = []
     for start in range(0, len(values), _TIME_BLOCK):
-        text = values.iloc[start:start + _TIME_BLOCK].astype("string").fillna("").to_numpy(dtype=object)
+        text = (
+            values.iloc[start : start + _TIME_BLOCK]
+            .astype("string")
+            .fillna("")
+            .to_numpy(dtype=object)
+        )
         decoded, rest = _decode_times(text)
         for i in rest:
             item = str(text[i])
@@ -260,7 +319,7 @@ def _times(values: pd.Series) -> tuple[np.ndarray, list[str]]:
             else:
                 h, m, s = (int(g) for g in match.groups())
                 decoded[i] = h * 3600 + m * 60 + s
-        out[start:start + len(text)] = decoded
+        out[start : start + len(text)] = decoded
     return out, bad
 
 
@@ -289,13 +348,22 @@ def check_frequency_times(feed: Any, path: Path) -> None:
         for column in ("start_time", "end_time"):
             seconds = parse_times(feed.frequencies[column], path, f"frequencies.txt ({column})")
             if np.isnan(seconds).any():
-                raise gtfs_error(path, f"frequencies.txt heeft lege {column}",
-                                 f"frequencies.txt has an empty {column}")
+                raise gtfs_error(
+                    path,
+                    f"frequencies.txt heeft lege {column}",
+                    f"frequencies.txt has an empty {column}",
+                )
 
 
 #: Columns of stop_times.txt the import reads.
-_STOP_TIME_COLUMNS = ("trip_id", "arrival_time", "departure_time", "stop_id", "stop_sequence",
-                      "pickup_type")
+_STOP_TIME_COLUMNS = (
+    "trip_id",
+    "arrival_time",
+    "departure_time",
+    "stop_id",
+    "stop_sequence",
+    "pickup_type",
+)
 #: Rows of stop_times.txt read at a time.
 _SCAN_ROWS = 500_000
 
@@ -345,9 +413,13 @@ def scan_stop_times(
     try:
         with open(csv, "rb") as raw:
             reader = pd.read_csv(
-                raw, dtype=str, encoding="utf-8-sig", chunksize=_SCAN_ROWS,
+                raw,
+                dtype=str,
+                encoding="utf-8-sig",
+                chunksize=_SCAN_ROWS,
                 usecols=lambda c: str(c).strip() in _STOP_TIME_COLUMNS,
-                keep_default_na=False, na_values=[""],
+                keep_default_na=False,
+                na_values=[""],
             )
             for chunk in reader:
                 task.report(raw.tell() / size, "stop times")
@@ -365,13 +437,21 @@ def scan_stop_times(
                 scan.unknown_stop += int(unknown_stop.sum())
                 scan.unknown_trip += int((unknown_trip & ~unknown_stop).sum())
                 good = ~(unknown_stop | unknown_trip | trip.isin(skip_trips))
-                pairs = pd.DataFrame({"stop_id": stop[good].to_numpy(),
-                                      "route_id": trip[good].map(trip_routes).to_numpy()})
+                pairs = pd.DataFrame(
+                    {
+                        "stop_id": stop[good].to_numpy(),
+                        "route_id": trip[good].map(trip_routes).to_numpy(),
+                    }
+                )
                 served.append(pairs.drop_duplicates())
                 kept.append(chunk.loc[good & trip.isin(keep)])
     except (ValueError, UnicodeDecodeError, pd.errors.ParserError) as exc:
-        raise gtfs_error(path, "stop_times.txt kan niet gelezen worden",
-                         "stop_times.txt cannot be read", str(exc)) from exc
+        raise gtfs_error(
+            path,
+            "stop_times.txt kan niet gelezen worden",
+            "stop_times.txt cannot be read",
+            str(exc),
+        ) from exc
     for column, count in bad_count.items():
         if count:
             what = f"stop_times.txt ({column})"
@@ -381,10 +461,16 @@ def scan_stop_times(
                 f"{count} onleesbare tijd(en) in {what}, bv. '{example}' (verwacht UU:MM:SS)",
                 f"{count} unreadable time(s) in {what}, e.g. '{example}' (expected HH:MM:SS)",
             )
-    scan.kept = pd.concat(kept, ignore_index=True) if kept else pd.DataFrame(
-        columns=[*_STOP_TIME_COLUMNS, "_t"])
-    scan.served = (pd.concat(served, ignore_index=True).drop_duplicates() if served
-                   else pd.DataFrame(columns=["stop_id", "route_id"]))
+    scan.kept = (
+        pd.concat(kept, ignore_index=True)
+        if kept
+        else pd.DataFrame(columns=[*_STOP_TIME_COLUMNS, "_t"])
+    )
+    scan.served = (
+        pd.concat(served, ignore_index=True).drop_duplicates()
+        if served
+        else pd.DataFrame(columns=["stop_id", "route_id"])
+    )
     return scan
 
 
@@ -408,8 +494,11 @@ def service_range(feed: Any, path: Path) -> tuple[dt.date, dt.date]:
         except ValueError:
             bad.append(d)
     if bad:
-        raise gtfs_error(path, f"onleesbare datum in de kalender: '{bad[0]}' (verwacht JJJJMMDD)",
-                   f"unreadable date in the calendar: '{bad[0]}' (expected YYYYMMDD)")
+        raise gtfs_error(
+            path,
+            f"onleesbare datum in de kalender: '{bad[0]}' (verwacht JJJJMMDD)",
+            f"unreadable date in the calendar: '{bad[0]}' (expected YYYYMMDD)",
+        )
     if not parsed:
         raise gtfs_error(path, "de kalender bevat geen datums", "the calendar holds no dates")
     return min(parsed), max(parsed)
@@ -445,14 +534,19 @@ def pick_date(
     return start
 
 
-
 def feed_info(feed: Any) -> dict[str, str]:
     info: dict[str, str] = {}
     table = getattr(feed, "feed_info", None)
     if table is not None and len(table):
         row = table.iloc[0]
-        for key in ("feed_publisher_name", "feed_publisher_url", "feed_version",
-                    "feed_start_date", "feed_end_date", "feed_lang"):
+        for key in (
+            "feed_publisher_name",
+            "feed_publisher_url",
+            "feed_version",
+            "feed_start_date",
+            "feed_end_date",
+            "feed_lang",
+        ):
             if key in table.columns and pd.notna(row[key]):
                 info[key] = str(row[key])
     agency = getattr(feed, "agency", None)
@@ -463,7 +557,6 @@ def feed_info(feed: Any) -> dict[str, str]:
     return info
 
 
-
 def reader_version() -> str:
     from importlib.metadata import PackageNotFoundError, version
 
@@ -471,5 +564,3 @@ def reader_version() -> str:
         return f"gtfs-kit {version('gtfs-kit')}"
     except PackageNotFoundError:
         return "gtfs-kit"
-
-

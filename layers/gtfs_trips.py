@@ -61,8 +61,9 @@ def arrival_seconds(stop_times: pd.DataFrame, board: np.ndarray, path: Path) -> 
     """Seconds of each stop time's arrival: ``arrival_time``, else ``board``."""
     if "arrival_time" not in stop_times.columns:
         return np.asarray(board, dtype=float).copy()
-    arrive = parse_times(stop_times["arrival_time"].reset_index(drop=True), path,
-                         "stop_times.txt (arrival_time)")
+    arrive = parse_times(
+        stop_times["arrival_time"].reset_index(drop=True), path, "stop_times.txt (arrival_time)"
+    )
     return np.where(np.isnan(arrive), board, arrive)
 
 
@@ -93,8 +94,9 @@ def ride_to_brussels(
     at_target = rail["root"].isin(targets).to_numpy()
     dest = rail.loc[at_target, ["trip_id", "day", "seq", "arrive"]]
     t = rail["time"].to_numpy()
-    leaving = (~at_target & rail["boardable"].to_numpy(dtype=bool)
-               & (t >= window.start) & (t < window.end))
+    leaving = (
+        ~at_target & rail["boardable"].to_numpy(dtype=bool) & (t >= window.start) & (t < window.end)
+    )
     orig = rail.loc[leaving, ["trip_id", "day", "seq", "time", "root"]]
     # The same trip runs on several service days (``day``): pair within one run.
     pairs = orig.merge(dest, on=["trip_id", "day"], suffixes=("", "_to"))
@@ -107,13 +109,13 @@ def ride_to_brussels(
     return ride
 
 
-def route_rates(
-    deps: pd.DataFrame, labels: pd.Series, windows: Sequence[TimeWindow]
-) -> pd.Series:
+def route_rates(deps: pd.DataFrame, labels: pd.Series, windows: Sequence[TimeWindow]) -> pd.Series:
     """Row id -> JSON of departures per hour per route label and window."""
     if deps.empty:
         return pd.Series(dtype=object)
-    frame = deps.assign(label=deps["route_id"].astype(str).map(labels).fillna(deps["route_id"].astype(str)))
+    frame = deps.assign(
+        label=deps["route_id"].astype(str).map(labels).fillna(deps["route_id"].astype(str))
+    )
     counts: dict[str, dict[str, dict[str, float]]] = {}
     for window in windows:
         inside = frame.loc[(frame["time"] >= window.start) & (frame["time"] < window.end)]
@@ -123,8 +125,12 @@ def route_rates(
             )
     out = {}
     for row, per_label in counts.items():
-        filled = {lab: {w.key: rates.get(w.key, 0.0) for w in windows} for lab, rates in per_label.items()}
-        out[row] = json.dumps(dict(sorted(filled.items())), ensure_ascii=False, separators=(",", ":"))
+        filled = {
+            lab: {w.key: rates.get(w.key, 0.0) for w in windows} for lab, rates in per_label.items()
+        }
+        out[row] = json.dumps(
+            dict(sorted(filled.items())), ensure_ascii=False, separators=(",", ":")
+        )
     return pd.Series(out, dtype=object)
 
 

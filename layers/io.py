@@ -324,10 +324,18 @@ def _shapefiles(folder: Path) -> list[Path]:
 
 
 def _load_shapefiles(
-    shapefiles: Sequence[Path], root: Path, *, source: Path, layer: str | None, task: Task, **options: Any
+    shapefiles: Sequence[Path],
+    root: Path,
+    *,
+    source: Path,
+    layer: str | None,
+    task: Task,
+    **options: Any,
 ) -> list[Layer]:
     if layer is not None:
-        chosen = [p for p in shapefiles if p.stem == layer or p.relative_to(root).as_posix() == layer]
+        chosen = [
+            p for p in shapefiles if p.stem == layer or p.relative_to(root).as_posix() == layer
+        ]
         if not chosen:
             available = ", ".join(p.stem for p in shapefiles)
             raise LayerNotFoundError(path=source, layer=layer, available=available)
@@ -335,7 +343,9 @@ def _load_shapefiles(
     layers: list[Layer] = []
     for i, shp in enumerate(shapefiles):
         sub = task.sub(i / len(shapefiles), (i + 1) / len(shapefiles))
-        layers += _load_ogr(shp, layer=None, source=source, task=sub, name_prefix=shp.stem, **options)
+        layers += _load_ogr(
+            shp, layer=None, source=source, task=sub, name_prefix=shp.stem, **options
+        )
     return layers
 
 
@@ -433,7 +443,9 @@ def load_layers(
             shapefiles = _shapefiles(folder)
             if not shapefiles:
                 raise ZipWithoutShapefileError(path=path)
-            layers = _load_shapefiles(shapefiles, folder, source=path, layer=layer, task=task, **options)
+            layers = _load_shapefiles(
+                shapefiles, folder, source=path, layer=layer, task=task, **options
+            )
     elif suffix in CSV_SUFFIXES and _is_od_table(path, options["role"]):
         from slimmeregio.layers.opportunities import read_od_table
 
@@ -445,7 +457,9 @@ def load_layers(
     else:
         layers = _load_ogr(path, layer=layer, source=path, task=task, **options)
         if suffix == ".gpkg":
-            layers = _apply_provenance(path, layers, keep_mapping=role is not None or fields is not None)
+            layers = _apply_provenance(
+                path, layers, keep_mapping=role is not None or fields is not None
+            )
     task.report(1.0, "Done")
     return layers
 
@@ -479,8 +493,12 @@ def _apply_provenance(path: Path, layers: list[Layer], *, keep_mapping: bool) ->
         if row.get("attribution"):
             changes["attribution"] = str(row["attribution"])
         mapping = REGION_FIELDS.get(key)
-        if (not keep_mapping and mapping is not None and not la.is_raster
-                and all(column in la.frame.columns for column in mapping.values())):
+        if (
+            not keep_mapping
+            and mapping is not None
+            and not la.is_raster
+            and all(column in la.frame.columns for column in mapping.values())
+        ):
             changes["role"] = REGION_ROLES[key]
             changes["fields"] = dict(mapping)
         out.append(la.replace(**changes) if changes else la)

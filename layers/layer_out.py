@@ -28,13 +28,22 @@ LAYER_FORMATS = {".gpkg": "GeoPackage", ".geojson": "GeoJSON", ".shp": "Shapefil
 _SHAPEFILE_PARTS = (".shp", ".shx", ".dbf", ".prj", ".cpg")
 
 
-def selected_layer(layer: Layer, positions: np.ndarray | list[int], name: str | None = None) -> Layer:
+def selected_layer(
+    layer: Layer, positions: np.ndarray | list[int], name: str | None = None
+) -> Layer:
     """A new layer with the features of ``layer`` at ``positions`` (same role, fields and style)."""
     pos = np.asarray(positions, dtype=np.int64)
     pos = pos[(pos >= 0) & (pos < len(layer))]
     frame = layer.frame.iloc[np.sort(pos)].reset_index(drop=True)
-    return Layer(name or layer.name, frame, layer.role, dict(layer.fields), style=layer.style,
-                 attribution=layer.attribution, source=layer.source)
+    return Layer(
+        name or layer.name,
+        frame,
+        layer.role,
+        dict(layer.fields),
+        style=layer.style,
+        attribution=layer.attribution,
+        source=layer.source,
+    )
 
 
 def write_layer_file(layer: Layer, out: str | Path, *, force: bool = False) -> Path:
@@ -72,18 +81,26 @@ def write_layer_file(layer: Layer, out: str | Path, *, force: bool = False) -> P
 def _write_shapefile(frame: object, target: Path, *, force: bool) -> Path:
     folder = target.parent if str(target.parent) else Path(".")
     if not folder.is_dir():
-        raise ExportError(path=target, reason={"nl": "de map bestaat niet", "en": "the folder does not exist"})
+        raise ExportError(
+            path=target, reason={"nl": "de map bestaat niet", "en": "the folder does not exist"}
+        )
     stem = target.stem
     if not force:
         for part in _SHAPEFILE_PARTS:
             check_overwrite(target.with_suffix(part), False)
     tmpdir = Path(tempfile.mkdtemp(prefix=f".{stem}.", suffix=".tmp", dir=folder))
     try:
-        frame.to_file(tmpdir / f"{stem}.shp", driver="ESRI Shapefile", engine="pyogrio",  # type: ignore[attr-defined]
-                      layer_options={"ENCODING": "UTF-8"})
+        frame.to_file(  # type: ignore[attr-defined]
+            tmpdir / f"{stem}.shp",
+            driver="ESRI Shapefile",
+            engine="pyogrio",
+            layer_options={"ENCODING": "UTF-8"},
+        )
         written = [p for p in tmpdir.iterdir() if p.is_file()]
         if not any(p.suffix == ".shp" for p in written):
-            raise ExportError(path=target, reason={"nl": "er werd niets geschreven", "en": "nothing was written"})
+            raise ExportError(
+                path=target, reason={"nl": "er werd niets geschreven", "en": "nothing was written"}
+            )
         for p in written:
             os.replace(p, folder / p.name)
         fsync_directory(folder)

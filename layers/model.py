@@ -63,9 +63,7 @@ class LayerReport:
 
     entries: list[ReportEntry] = field(default_factory=list)
 
-    def add(
-        self, kind: str, nl: str, en: str, *, count: int = 0, level: str = "warning"
-    ) -> None:
+    def add(self, kind: str, nl: str, en: str, *, count: int = 0, level: str = "warning") -> None:
         self.entries.append(ReportEntry(kind, nl, en, count, level))
 
     def has(self, kind: str) -> bool:
@@ -150,8 +148,10 @@ class Style:
 
     def labelled_at(self, scale: float) -> bool:
         """Whether the layer's labels are drawn at map scale 1:``scale``."""
-        return bool(self.label_field) and self.shown_at(scale) and in_scale_range(
-            scale, self.label_min_scale, self.label_max_scale
+        return (
+            bool(self.label_field)
+            and self.shown_at(scale)
+            and in_scale_range(scale, self.label_min_scale, self.label_max_scale)
         )
 
     @classmethod
@@ -209,7 +209,9 @@ class RasterData:
         except SlimmeRegioError:
             raise
         except Exception as error:  # rasterio/GDAL: truncated or damaged pixels
-            raise CorruptFileError(path=self.path, detail=f"{type(error).__name__}: {error}") from error
+            raise CorruptFileError(
+                path=self.path, detail=f"{type(error).__name__}: {error}"
+            ) from error
 
 
 @dataclass
@@ -426,13 +428,19 @@ class ProjectSettings:
     bookmarks: list[dict[str, Any]] = field(default_factory=list)
 
     def to_dict(self) -> dict[str, Any]:
-        out: dict[str, Any] = {"title": self.title, "organisation": self.organisation, "language": self.language}
+        out: dict[str, Any] = {
+            "title": self.title,
+            "organisation": self.organisation,
+            "language": self.language,
+        }
         if self.base_parameters:
             out["base_parameters"] = dict(self.base_parameters)
         if self.backgrounds:
             out["backgrounds"] = [dict(b) for b in self.backgrounds]
         if self.bookmarks:
-            out["bookmarks"] = [{"name": b["name"], "extent": list(b["extent"])} for b in self.bookmarks]
+            out["bookmarks"] = [
+                {"name": b["name"], "extent": list(b["extent"])} for b in self.bookmarks
+            ]
         return out
 
     @classmethod
@@ -450,8 +458,11 @@ class ProjectSettings:
         values["bookmarks"] = [
             {"name": str(b["name"]), "extent": [float(v) for v in b["extent"]]}
             for b in (marks if isinstance(marks, list) else [])
-            if isinstance(b, dict) and isinstance(b.get("name"), str) and isinstance(b.get("extent"), list)
-            and len(b["extent"]) == 4 and all(isinstance(v, int | float) and not isinstance(v, bool) for v in b["extent"])
+            if isinstance(b, dict)
+            and isinstance(b.get("name"), str)
+            and isinstance(b.get("extent"), list)
+            and len(b["extent"]) == 4
+            and all(isinstance(v, int | float) and not isinstance(v, bool) for v in b["extent"])
         ]
         return cls(**values)
 

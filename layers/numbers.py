@@ -63,7 +63,9 @@ def _group(text: str, lang: str) -> str:
     return text.replace("-", MINUS)
 
 
-def fmt_number(value: Any, unit: str = "", lang: str = "nl", *, signed: bool = False, digits: int | None = None) -> str:
+def fmt_number(
+    value: Any, unit: str = "", lang: str = "nl", *, signed: bool = False, digits: int | None = None
+) -> str:
     """A value as planners read it: ``12.345``, ``78,4 %``, ``6,2 min`` (``12,345``, ``78.4 %`` in English).
 
     ``unit`` is ``%`` / ``pp`` / ``min`` / ``m`` / ``km`` / ``count`` or
@@ -188,7 +190,9 @@ def excel_format(unit: str, digits: int | None = None, *, signed: bool = False) 
     suffix = {"%": '" %"', "pp": '" pp"', "min": '" min"', "m": '" m"', "km": '" km"'}.get(unit, "")
     if not signed:
         return number + suffix
-    zero = '"±0' + _SUFFIX.get(unit, "") + '"'  # equal as shown: the same "±0" as every other export
+    zero = (
+        '"±0' + _SUFFIX.get(unit, "") + '"'
+    )  # equal as shown: the same "±0" as every other export
     return f"+{number}{suffix};-{number}{suffix};{zero}"
 
 
@@ -200,4 +204,3 @@ def excel_zero_format(unit: str) -> str:
     on the cell still gets the true number.
     """
     return '"±0' + _SUFFIX.get(delta_unit(unit), "") + '"'
-

@@ -119,14 +119,19 @@ def read_od_table(
     if not [line for line in lines if line.strip()]:
         raise EmptyLayerError(path=path, layer=layer_name)
     delimiter = sniff_delimiter(lines)
-    rows = [row for row in csv.reader(io.StringIO(text), delimiter=delimiter) if any(c.strip() for c in row)]
+    rows = [
+        row
+        for row in csv.reader(io.StringIO(text), delimiter=delimiter)
+        if any(c.strip() for c in row)
+    ]
     header = [c.strip() for c in rows[0]]
     body = rows[1:]
     if not body:
         raise EmptyLayerError(path=path, layer=layer_name)
     if len(body) > MAX_OD_ROWS:
         raise OdTableError(
-            path=path, row=MAX_OD_ROWS + 2,
+            path=path,
+            row=MAX_OD_ROWS + 2,
             reason={"nl": f"meer dan {MAX_OD_ROWS} rijen", "en": f"more than {MAX_OD_ROWS} rows"},
         )
     width = len(header)
@@ -137,8 +142,11 @@ def read_od_table(
         column = mapping.get(spec.key)
         if spec.required and (column is None or column not in data):
             raise MissingFieldError(
-                path=path, layer=layer_name, field=spec.key,
-                role=Role.OD_TABLE.label("nl"), columns=", ".join(header),
+                path=path,
+                layer=layer_name,
+                field=spec.key,
+                role=Role.OD_TABLE.label("nl"),
+                columns=", ".join(header),
             )
     frame = pd.DataFrame({col: data[col] for col in header[:width]})
     commuters_col = mapping["commuters"]
@@ -151,7 +159,9 @@ def read_od_table(
         number = parse_number(cell) if cell else 0.0
         if number is None or not np.isfinite(number) or number < 0:
             raise OdTableError(
-                path=path, row=i + 2, field=commuters_col,
+                path=path,
+                row=i + 2,
+                field=commuters_col,
                 reason={
                     "nl": f"'{cell}' is geen aantal pendelaars",
                     "en": f"'{cell}' is not a number of commuters",
@@ -164,9 +174,13 @@ def read_od_table(
         frame[column] = [zone_code(v) for v in data[column]]
         empty = np.flatnonzero(frame[column].to_numpy(dtype=object) == "")
         if len(empty):
-            what = {"origin": ("herkomst", "origin"), "destination": ("bestemming", "destination")}[key]
+            what = {"origin": ("herkomst", "origin"), "destination": ("bestemming", "destination")}[
+                key
+            ]
             raise OdTableError(
-                path=path, row=int(empty[0]) + 2, field=column,
+                path=path,
+                row=int(empty[0]) + 2,
+                field=column,
                 reason={"nl": f"de {what[0]} is leeg", "en": f"the {what[1]} is empty"},
             )
     gdf = gpd.GeoDataFrame(frame, geometry=gpd.GeoSeries([None] * len(frame), crs=ANALYSIS_CRS))
@@ -191,11 +205,13 @@ def od_pairs(layer: Layer) -> pd.DataFrame:
     commuters = pd.to_numeric(layer.column("commuters"), errors="coerce").fillna(0.0)
     mode_col = layer.find_column("mode")
     mode = mode_col.fillna("").astype(str).str.strip().str.lower() if mode_col is not None else ""
-    frame = pd.DataFrame({"origin": origin, "destination": dest, "commuters": commuters, "mode": mode})
+    frame = pd.DataFrame(
+        {"origin": origin, "destination": dest, "commuters": commuters, "mode": mode}
+    )
     frame = frame.loc[frame["commuters"] > 0]
-    return frame.groupby(["origin", "destination", "mode"], as_index=False, sort=False)["commuters"].sum()[
-        list(OD_COLUMNS)
-    ]
+    return frame.groupby(["origin", "destination", "mode"], as_index=False, sort=False)[
+        "commuters"
+    ].sum()[list(OD_COLUMNS)]
 
 
 def opportunity_weights(layer: Layer) -> np.ndarray:

@@ -8,7 +8,9 @@ from slimmeregio.layers.osm_rules import OsmRules
 __all__ = ["parse_bbox", "read_rules"]
 
 
-def parse_bbox(extract: str, text: str | None, *, clip_to: str | None = None) -> tuple[float, ...] | None:
+def parse_bbox(
+    extract: str, text: str | None, *, clip_to: str | None = None
+) -> tuple[float, ...] | None:
     """``minlon,minlat,maxlon,maxlat`` as four numbers (None without ``text``).
 
     Raises :class:`OsmImportError` for anything else, or when a clip file is

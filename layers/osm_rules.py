@@ -60,7 +60,13 @@ MAX_SUBJECT_LENGTH = 255
 #: Most repetitions with an upper bound above 10 (``*``, ``+``, ``{1,50}``) in one pattern.
 MAX_OPEN_REPEATS = 2
 _REPEATS = {"MAX_REPEAT", "MIN_REPEAT", "POSSESSIVE_REPEAT"}
-_BACKREFS = {"GROUPREF", "GROUPREF_EXISTS", "GROUPREF_IGNORE", "GROUPREF_LOC_IGNORE", "GROUPREF_UNI_IGNORE"}
+_BACKREFS = {
+    "GROUPREF",
+    "GROUPREF_EXISTS",
+    "GROUPREF_IGNORE",
+    "GROUPREF_LOC_IGNORE",
+    "GROUPREF_UNI_IGNORE",
+}
 
 
 def pattern_problem(pattern: str) -> str | None:
@@ -177,25 +183,73 @@ def _any(key: str, values: dict[str, str]) -> tuple[tuple[tuple[tuple[str, str],
 #: Candidate opportunity layers (see docs/osm-import.md): schools, health
 #: care, shops and services, and work areas whose surface is a proxy weight.
 OPPORTUNITY_POIS: tuple[PoiKind, ...] = (
-    PoiKind("scholen_osm", _any("amenity", {
-        "school": "school", "kindergarten": "kleuterschool", "college": "hogeschool",
-        "university": "universiteit"})),
-    PoiKind("zorg_osm", (
-        *_any("amenity", {"hospital": "ziekenhuis", "clinic": "kliniek", "doctors": "huisarts",
-                          "pharmacy": "apotheek", "dentist": "tandarts"}),
-        *_any("healthcare", {"hospital": "ziekenhuis", "doctor": "huisarts", "clinic": "kliniek"}),
-    )),
-    PoiKind("winkels_diensten_osm", (
-        *_any("shop", {"supermarket": "supermarkt", "convenience": "buurtwinkel", "bakery": "bakker",
-                       "butcher": "slager", "greengrocer": "groenteboer", "chemist": "drogist",
-                       "department_store": "warenhuis", "mall": "winkelcentrum"}),
-        *_any("amenity", {"post_office": "postkantoor", "marketplace": "markt", "library": "bibliotheek",
-                          "townhall": "gemeentehuis"}),
-    )),
-    PoiKind("bestemmingen_werk_osm", (
-        *_any("landuse", {"industrial": "industrie", "commercial": "kantoren en handel", "retail": "handel"}),
-        *_any("office", {"company": "kantoor", "government": "overheid", "yes": "kantoor"}),
-    )),
+    PoiKind(
+        "scholen_osm",
+        _any(
+            "amenity",
+            {
+                "school": "school",
+                "kindergarten": "kleuterschool",
+                "college": "hogeschool",
+                "university": "universiteit",
+            },
+        ),
+    ),
+    PoiKind(
+        "zorg_osm",
+        (
+            *_any(
+                "amenity",
+                {
+                    "hospital": "ziekenhuis",
+                    "clinic": "kliniek",
+                    "doctors": "huisarts",
+                    "pharmacy": "apotheek",
+                    "dentist": "tandarts",
+                },
+            ),
+            *_any(
+                "healthcare", {"hospital": "ziekenhuis", "doctor": "huisarts", "clinic": "kliniek"}
+            ),
+        ),
+    ),
+    PoiKind(
+        "winkels_diensten_osm",
+        (
+            *_any(
+                "shop",
+                {
+                    "supermarket": "supermarkt",
+                    "convenience": "buurtwinkel",
+                    "bakery": "bakker",
+                    "butcher": "slager",
+                    "greengrocer": "groenteboer",
+                    "chemist": "drogist",
+                    "department_store": "warenhuis",
+                    "mall": "winkelcentrum",
+                },
+            ),
+            *_any(
+                "amenity",
+                {
+                    "post_office": "postkantoor",
+                    "marketplace": "markt",
+                    "library": "bibliotheek",
+                    "townhall": "gemeentehuis",
+                },
+            ),
+        ),
+    ),
+    PoiKind(
+        "bestemmingen_werk_osm",
+        (
+            *_any(
+                "landuse",
+                {"industrial": "industrie", "commercial": "kantoren en handel", "retail": "handel"},
+            ),
+            *_any("office", {"company": "kantoor", "government": "overheid", "yes": "kantoor"}),
+        ),
+    ),
 )
 
 #: The candidate opportunity layers that carry the surface of their area

@@ -228,9 +228,7 @@ def region_provenance(gpkg: str | Path | None = None) -> dict[str, Provenance]:
 
 def region_notes(lang: str = "nl", gpkg: str | Path | None = None) -> dict[str, str]:
     """The illustrative-data notes, by layer name, in ``lang`` (``nl`` or ``en``)."""
-    return {
-        name: p.note(lang) for name, p in region_provenance(gpkg).items() if p.illustrative
-    }
+    return {name: p.note(lang) for name, p in region_provenance(gpkg).items() if p.illustrative}
 
 
 def _raster(path: Path) -> RasterData:
@@ -254,9 +252,7 @@ def _style(layer: Layer) -> Style:
     return default_style(layer)
 
 
-def load_region(
-    *, gpkg: str | Path | None = None, raster: str | Path | None = None
-) -> Project:
+def load_region(*, gpkg: str | Path | None = None, raster: str | Path | None = None) -> Project:
     """The embedded Halle-Vilvoorde region as a new project.
 
     Parameters

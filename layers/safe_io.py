@@ -153,7 +153,9 @@ def atomic_path(path: str | os.PathLike[str], *, suffix: str | None = None) -> I
     try:
         yield tmp
         if not tmp.exists():
-            raise ExportError(path=target, reason={"nl": "er werd niets geschreven", "en": "nothing was written"})
+            raise ExportError(
+                path=target, reason={"nl": "er werd niets geschreven", "en": "nothing was written"}
+            )
         _fsync_file(tmp)
         try:
             os.replace(tmp, target)
@@ -184,9 +186,7 @@ def atomic_write_bytes(path: str | os.PathLike[str], data: bytes) -> None:
         os.fsync(fh.fileno())
 
 
-def atomic_write_text(
-    path: str | os.PathLike[str], text: str, *, encoding: str = "utf-8"
-) -> None:
+def atomic_write_text(path: str | os.PathLike[str], text: str, *, encoding: str = "utf-8") -> None:
     """Write ``text`` to ``path`` atomically, UTF-8 by default, ``\\n`` line ends."""
     atomic_write_bytes(path, text.encode(encoding))
 
@@ -243,7 +243,6 @@ def safe_filename(text: str, *, max_length: int = 120, default: str = "bestand")
     if stem in _WINDOWS_RESERVED:
         name = ("_" + name)[: max(max_length, len(default))].rstrip(" .")
     return name
-
 
 
 # -- replacing a whole folder as one unit ----------------------------------------
@@ -319,9 +318,12 @@ def recover_folder(path: str | os.PathLike[str]) -> None:
         entries = [p for p in parent.iterdir() if p.name.startswith(prefix)]
     except OSError:
         return
-    news = sorted((p for p in entries if p.name[len(prefix):].startswith("new-")),
-                  key=lambda p: p.stat().st_mtime, reverse=True)
-    olds = [p for p in entries if p.name[len(prefix):].startswith("old-")]
+    news = sorted(
+        (p for p in entries if p.name[len(prefix) :].startswith("new-")),
+        key=lambda p: p.stat().st_mtime,
+        reverse=True,
+    )
+    olds = [p for p in entries if p.name[len(prefix) :].startswith("old-")]
     if not os.path.lexists(target):
         for candidate in [*news, *olds]:
             try:
@@ -331,11 +333,11 @@ def recover_folder(path: str | os.PathLike[str]) -> None:
             fsync_directory(parent)
             break
     for entry in entries:
-        rest = entry.name[len(prefix):]
+        rest = entry.name[len(prefix) :]
         if not entry.exists() or entry == target:
             continue
         if rest.startswith("staging-"):
-            pid_text = rest[len("staging-"):].split("-", 1)[0]
+            pid_text = rest[len("staging-") :].split("-", 1)[0]
             if pid_text.isdigit() and _pid_alive(int(pid_text)):
                 with contextlib.suppress(OSError):
                     if time.time() - entry.stat().st_mtime < 24 * 3600:
@@ -368,20 +370,31 @@ def output_folder(path: str | os.PathLike[str]) -> Path:
     # resolve symlinked parents (not the target itself) so '..' means what the system means
     target = Path(os.path.realpath(target.parent)) / target.name if target.name else target
     if target.is_symlink():
-        raise _folder_error(given, "dit is een symbolische koppeling; geef de map zelf op",
-                            "this is a symbolic link; give the folder itself")
+        raise _folder_error(
+            given,
+            "dit is een symbolische koppeling; geef de map zelf op",
+            "this is a symbolic link; give the folder itself",
+        )
     if os.path.lexists(target) and not target.is_dir():
         raise _folder_error(given, "dit is geen map", "this is not a folder")
     if os.path.ismount(target):
-        raise _folder_error(given, "dit is een koppelpunt van een schijf; kies een map erin",
-                            "this is a mount point; choose a folder inside it")
+        raise _folder_error(
+            given,
+            "dit is een koppelpunt van een schijf; kies een map erin",
+            "this is a mount point; choose a folder inside it",
+        )
     existing = _first_existing(target.parent)
     if not existing.is_dir():
-        raise _folder_error(given, f"'{existing}' is een bestand, geen map", f"'{existing}' is a file, not a folder")
+        raise _folder_error(
+            given, f"'{existing}' is een bestand, geen map", f"'{existing}' is a file, not a folder"
+        )
     for folder in ([target] if target.is_dir() else []) + [existing]:
         if not os.access(folder, os.W_OK | os.X_OK):
-            raise _folder_error(given, f"de map '{folder}' is niet schrijfbaar",
-                                f"the folder '{folder}' is not writable")
+            raise _folder_error(
+                given,
+                f"de map '{folder}' is niet schrijfbaar",
+                f"the folder '{folder}' is not writable",
+            )
     recover_folder(target)
     return target
 
@@ -404,10 +417,13 @@ def _carry_over(old: Path, new: Path, keep: Callable[[str], bool]) -> None:
                 continue
             count += 1
             if count > MAX_CARRIED_ENTRIES:
-                raise _folder_error(old, f"de map bevat meer dan {MAX_CARRIED_ENTRIES} andere bestanden; "
-                                         "kies een lege map of een exportmap",
-                                    f"the folder holds more than {MAX_CARRIED_ENTRIES} other files; "
-                                    "choose an empty folder or an export folder")
+                raise _folder_error(
+                    old,
+                    f"de map bevat meer dan {MAX_CARRIED_ENTRIES} andere bestanden; "
+                    "kies een lege map of een exportmap",
+                    f"the folder holds more than {MAX_CARRIED_ENTRIES} other files; "
+                    "choose an empty folder or an export folder",
+                )
             if src.is_symlink():
                 os.symlink(os.readlink(src), dst)
                 if name in dirs:
@@ -466,20 +482,27 @@ def replace_folder(
     try:
         staging.mkdir(mode=0o777)
     except OSError as exc:
-        raise _folder_error(target, "de tijdelijke map kan niet gemaakt worden",
-                            "the temporary folder cannot be made", detail=str(exc)) from exc
+        raise _folder_error(
+            target,
+            "de tijdelijke map kan niet gemaakt worden",
+            "the temporary folder cannot be made",
+            detail=str(exc),
+        ) from exc
     try:
         try:
             yield staging
         except ExportError as exc:
             # name the file the user asked for, not its hidden staging copy
             if exc.path and exc.path.startswith(str(staging)):
-                exc.path = str(target) + exc.path[len(str(staging)):]
+                exc.path = str(target) + exc.path[len(str(staging)) :]
             raise
         if target.is_dir():
             if target.is_symlink():
-                raise _folder_error(target, "de map werd een symbolische koppeling",
-                                    "the folder became a symbolic link")
+                raise _folder_error(
+                    target,
+                    "de map werd een symbolische koppeling",
+                    "the folder became a symbolic link",
+                )
             _carry_over(target, staging, keep)
             shutil.copymode(target, staging)
         _fsync_tree(staging)
@@ -499,7 +522,10 @@ def replace_folder(
             reason_nl = "de map kon niet vervangen worden (open in een ander programma?)"
             reason_en = "the folder could not be replaced (open in another program?)"
             if exc.errno in (errno.EXDEV, errno.EBUSY):
-                reason_nl, reason_en = "de map is in gebruik of een koppelpunt", "the folder is busy or a mount point"
+                reason_nl, reason_en = (
+                    "de map is in gebruik of een koppelpunt",
+                    "the folder is busy or a mount point",
+                )
             raise _folder_error(target, reason_nl, reason_en, detail=str(exc)) from exc
         fsync_directory(parent)
         _remove_tree(backup)

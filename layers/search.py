@@ -20,8 +20,22 @@ from slimmeregio.layers.model import Layer
 
 __all__ = ["SearchHit", "name_columns", "search_names"]
 
-_NAME_COLUMNS = ("naam", "name", "straat", "straatnaam", "street", "adres", "address", "addr:street",
-                 "huisnummer", "plaats", "place", "gemeente", "deelgemeente", "stop_name")
+_NAME_COLUMNS = (
+    "naam",
+    "name",
+    "straat",
+    "straatnaam",
+    "street",
+    "adres",
+    "address",
+    "addr:street",
+    "huisnummer",
+    "plaats",
+    "place",
+    "gemeente",
+    "deelgemeente",
+    "stop_name",
+)
 
 
 @dataclass(frozen=True)
@@ -70,14 +84,17 @@ def search_names(layers: list[Layer], text: str, *, limit: int = 30) -> list[Sea
             contains = folded.str.contains(needle, regex=False).to_numpy(dtype=bool)
             if not contains.any():
                 continue
-            hits = pd.DataFrame({"text": texts.to_numpy()[contains], "pos": np.flatnonzero(contains)})
+            hits = pd.DataFrame(
+                {"text": texts.to_numpy()[contains], "pos": np.flatnonzero(contains)}
+            )
             for name, group in hits.groupby("text", sort=False):
                 pos = group["pos"].to_numpy(dtype=np.int64)
                 box = shapely.total_bounds(geoms[pos])
                 if not np.all(np.isfinite(box)):
                     continue
                 rank = 0 if _fold(str(name)).startswith(needle) else 1
-                hit = SearchHit(str(name), layer.name, tuple(int(p) for p in pos), tuple(float(v) for v in box))  # type: ignore[arg-type]
+                x0, y0, x1, y1 = (float(v) for v in box)
+                hit = SearchHit(str(name), layer.name, tuple(int(p) for p in pos), (x0, y0, x1, y1))
                 ranked.append((rank, len(str(name)), str(name), hit))
     ranked.sort(key=lambda r: (r[0], r[1], r[2]))
     seen: set[tuple[str, str]] = set()

@@ -62,8 +62,13 @@ class ServiceSource:
             return None
         bbox = data.get("bbox")
         box: tuple[float, float, float, float] | None = None
-        if isinstance(bbox, list) and len(bbox) == 4 and all(
-            isinstance(v, int | float) and not isinstance(v, bool) and math.isfinite(v) for v in bbox
+        if (
+            isinstance(bbox, list)
+            and len(bbox) == 4
+            and all(
+                isinstance(v, int | float) and not isinstance(v, bool) and math.isfinite(v)
+                for v in bbox
+            )
         ):
             box = (float(bbox[0]), float(bbox[1]), float(bbox[2]), float(bbox[3]))
         count = data.get("count", 0)

@@ -89,7 +89,9 @@ class ServiceCapabilities:
         for item in self.layers:
             if item.name == name:
                 return item
-        raise LayerNotFoundError(path=self.url, layer=name, available=", ".join(i.name for i in self.layers))
+        raise LayerNotFoundError(
+            path=self.url, layer=name, available=", ".join(i.name for i in self.layers)
+        )
 
 
 def is_service_url(text: str) -> bool:
@@ -105,8 +107,10 @@ def parse_bbox(text: str) -> tuple[float, float, float, float]:
         values = [float(p) for p in parts]
     except ValueError:
         values = []
-    if len(values) != 4 or not all(math.isfinite(v) for v in values) or not (
-        values[0] < values[2] and values[1] < values[3]
+    if (
+        len(values) != 4
+        or not all(math.isfinite(v) for v in values)
+        or not (values[0] < values[2] and values[1] < values[3])
     ):
         raise ValueError("XMIN,YMIN,XMAX,YMAX (Lambert 72 metres, XMIN < XMAX, YMIN < YMAX)")
     return (values[0], values[1], values[2], values[3])
@@ -130,7 +134,8 @@ def capabilities_lines(capabilities: ServiceCapabilities, lang: str = "nl") -> l
         lines.append(line)
     lines.append(
         "  Lees een laag met --layer NAAM (en eventueel --bbox XMIN,YMIN,XMAX,YMAX in Lambert 72)."
-        if nl else "  Read a layer with --layer NAME (and optionally --bbox XMIN,YMIN,XMAX,YMAX in Lambert 72)."
+        if nl
+        else "  Read a layer with --layer NAME (and optionally --bbox XMIN,YMIN,XMAX,YMAX in Lambert 72)."
     )
     return lines
 
@@ -161,18 +166,29 @@ def _oapif_capabilities(url: str, landing: dict[str, Any], timeout: float) -> Se
     # OWSLib reads the landing page fetched through web.get (no request of its own)
     api = Features(_base(url), json_=json.dumps(landing), timeout=int(timeout))
     data_links = [
-        str(link["href"]) for link in api.links
-        if isinstance(link, dict) and link.get("rel") == "data" and isinstance(link.get("href"), str)
+        str(link["href"])
+        for link in api.links
+        if isinstance(link, dict)
+        and link.get("rel") == "data"
+        and isinstance(link.get("href"), str)
         and "json" in str(link.get("type", "application/json"))
     ]
     collections_url = data_links[0] if data_links else _base(url) + "/collections"
-    answer = web.get(collections_url, params={"f": "json"}, headers={"Accept": "application/json"},
-                     timeout=timeout)
+    answer = web.get(
+        collections_url,
+        params={"f": "json"},
+        headers={"Accept": "application/json"},
+        timeout=timeout,
+    )
     try:
         document = json.loads(answer.body)
     except ValueError as error:
         raise ServiceResponseError(
-            url=collections_url, reason={"nl": "geen geldige lijst van collecties", "en": "no valid list of collections"},
+            url=collections_url,
+            reason={
+                "nl": "geen geldige lijst van collecties",
+                "en": "no valid list of collections",
+            },
             detail=str(error),
         ) from None
     collections = document.get("collections", []) if isinstance(document, dict) else []
@@ -184,7 +200,11 @@ def _oapif_capabilities(url: str, landing: dict[str, Any], timeout: float) -> Se
         extent = item.get("extent", {}) if isinstance(item.get("extent"), dict) else {}
         spatial = extent.get("spatial", {}) if isinstance(extent.get("spatial"), dict) else {}
         boxes = spatial.get("bbox") or []
-        box = _bbox(boxes[0]) if isinstance(boxes, list) and boxes and isinstance(boxes[0], list) else None
+        box = (
+            _bbox(boxes[0])
+            if isinstance(boxes, list) and boxes and isinstance(boxes[0], list)
+            else None
+        )
         layers.append(ServiceLayerInfo(item["id"], str(item.get("title") or item["id"]), box))
     return ServiceCapabilities(url=_base(url), kind="oapif", title=title, layers=tuple(layers))
 
@@ -196,7 +216,9 @@ def _wfs_capabilities(url: str, timeout: float) -> ServiceCapabilities:
         service = WebFeatureService(base, version="2.0.0", xml=document, timeout=int(timeout))
         title = str(getattr(service.identification, "title", "") or "")
         layers = tuple(
-            ServiceLayerInfo(name, str(meta.title or name), _bbox((meta.boundingBoxWGS84 or ())[:4]))
+            ServiceLayerInfo(
+                name, str(meta.title or name), _bbox((meta.boundingBoxWGS84 or ())[:4])
+            )
             for name, meta in service.contents.items()
         )
         return ServiceCapabilities(url=base, kind="wfs", title=title, layers=layers)
@@ -217,7 +239,9 @@ def service_capabilities(url: str, *, timeout: float = web.DEFAULT_TIMEOUT) -> S
     target = web.check_url(url)
     if _wfs_hint(target):
         return _wfs_capabilities(target, timeout)
-    answer = web.get(_base(target), params={"f": "json"}, headers={"Accept": "application/json"}, timeout=timeout)
+    answer = web.get(
+        _base(target), params={"f": "json"}, headers={"Accept": "application/json"}, timeout=timeout
+    )
     landing: Any = None
     if "json" in answer.content_type or answer.body.lstrip()[:1] == b"{":
         with contextlib.suppress(ValueError):
@@ -227,7 +251,9 @@ def service_capabilities(url: str, *, timeout: float = web.DEFAULT_TIMEOUT) -> S
     return _wfs_capabilities(target, timeout)
 
 
-def _lambert_to_lonlat(bbox: tuple[float, float, float, float]) -> tuple[float, float, float, float]:
+def _lambert_to_lonlat(
+    bbox: tuple[float, float, float, float],
+) -> tuple[float, float, float, float]:
     """A Lambert 72 box as the WGS84 lon/lat box that holds it (edges densified)."""
     import numpy as np
     from pyproj import Transformer
@@ -235,8 +261,12 @@ def _lambert_to_lonlat(bbox: tuple[float, float, float, float]) -> tuple[float, 
     transformer = Transformer.from_crs("EPSG:31370", "OGC:CRS84", always_xy=True)
     x0, y0, x1, y1 = bbox
     t = np.linspace(0.0, 1.0, 11)
-    xs = np.concatenate([x0 + (x1 - x0) * t, np.full_like(t, x1), x0 + (x1 - x0) * t, np.full_like(t, x0)])
-    ys = np.concatenate([np.full_like(t, y0), y0 + (y1 - y0) * t, np.full_like(t, y1), y0 + (y1 - y0) * t])
+    xs = np.concatenate(
+        [x0 + (x1 - x0) * t, np.full_like(t, x1), x0 + (x1 - x0) * t, np.full_like(t, x0)]
+    )
+    ys = np.concatenate(
+        [np.full_like(t, y0), y0 + (y1 - y0) * t, np.full_like(t, y1), y0 + (y1 - y0) * t]
+    )
     tx, ty = transformer.transform(xs, ys)
     return float(np.min(tx)), float(np.min(ty)), float(np.max(tx)), float(np.max(ty))
 
@@ -254,17 +284,25 @@ def _parse_geojson(body: bytes, url: str) -> tuple[Any, Any]:
     except ValueError:
         document = None
     if not isinstance(document, dict) or document.get("type") != "FeatureCollection":
-        raise ServiceResponseError(url=url, reason={"nl": "geen GeoJSON-objectenverzameling",
-                                                    "en": "not a GeoJSON feature collection"},
-                                   detail=body[:200].decode("utf-8", errors="replace"))
+        raise ServiceResponseError(
+            url=url,
+            reason={
+                "nl": "geen GeoJSON-objectenverzameling",
+                "en": "not a GeoJSON feature collection",
+            },
+            detail=body[:200].decode("utf-8", errors="replace"),
+        )
     if not document.get("features"):
         return None, document
     try:
         with vector_env():
             return pyogrio.read_dataframe(io.BytesIO(body), use_arrow=False), document
     except Exception as error:  # noqa: BLE001 - GDAL's parse errors of a remote answer are one message
-        raise ServiceResponseError(url=url, reason={"nl": "onleesbare GeoJSON", "en": "unreadable GeoJSON"},
-                                   detail=f"{type(error).__name__}: {error}") from None
+        raise ServiceResponseError(
+            url=url,
+            reason={"nl": "onleesbare GeoJSON", "en": "unreadable GeoJSON"},
+            detail=f"{type(error).__name__}: {error}",
+        ) from None
 
 
 def _same_service(link: str, service: str) -> bool:
@@ -276,18 +314,31 @@ def _next_link(document: Any, service: str) -> str | None:
     """The ``next`` page of an OGC API items answer, only on the same server."""
     links = document.get("links") if isinstance(document, dict) else None
     for link in links if isinstance(links, list) else []:
-        if isinstance(link, dict) and link.get("rel") == "next" and isinstance(link.get("href"), str):
+        if (
+            isinstance(link, dict)
+            and link.get("rel") == "next"
+            and isinstance(link.get("href"), str)
+        ):
             href = web.check_url(link["href"])
             if not _same_service(href, service):
                 raise ServiceResponseError(
-                    url=href, reason={"nl": "de volgende pagina ligt op een andere server",
-                                      "en": "the next page is on another server"})
+                    url=href,
+                    reason={
+                        "nl": "de volgende pagina ligt op een andere server",
+                        "en": "the next page is on another server",
+                    },
+                )
             return href
     return None
 
 
-def _read_oapif(capabilities: ServiceCapabilities, layer: str, bbox: tuple[float, float, float, float] | None,
-                timeout: float, task: Task) -> list[Any]:
+def _read_oapif(
+    capabilities: ServiceCapabilities,
+    layer: str,
+    bbox: tuple[float, float, float, float] | None,
+    timeout: float,
+    task: Task,
+) -> list[Any]:
     """The pages of an OGC API collection's items (GeoJSON, CRS84), followed
     through their ``next`` links by :mod:`.web`, at most
     :data:`MAX_SERVICE_FEATURES` + 1 features."""
@@ -299,8 +350,12 @@ def _read_oapif(capabilities: ServiceCapabilities, layer: str, bbox: tuple[float
     count = 0
     while url is not None and count <= MAX_SERVICE_FEATURES:
         task.check()
-        answer = web.get(url, params=params, headers={"Accept": "application/geo+json, application/json"},
-                         timeout=timeout)
+        answer = web.get(
+            url,
+            params=params,
+            headers={"Accept": "application/geo+json, application/json"},
+            timeout=timeout,
+        )
         frame, document = _parse_geojson(answer.body, url)
         if frame is None or not len(frame):
             break
@@ -310,12 +365,22 @@ def _read_oapif(capabilities: ServiceCapabilities, layer: str, bbox: tuple[float
     return frames
 
 
-def _read_wfs(capabilities: ServiceCapabilities, layer: str, bbox: tuple[float, float, float, float] | None,
-              timeout: float, task: Task) -> list[Any]:
+def _read_wfs(
+    capabilities: ServiceCapabilities,
+    layer: str,
+    bbox: tuple[float, float, float, float] | None,
+    timeout: float,
+    task: Task,
+) -> list[Any]:
     """A WFS 2.0 GetFeature answer asked as GeoJSON in EPSG:31370."""
     params = {
-        "SERVICE": "WFS", "VERSION": "2.0.0", "REQUEST": "GetFeature", "TYPENAMES": layer,
-        "OUTPUTFORMAT": "application/json", "SRSNAME": "EPSG:31370", "COUNT": str(MAX_SERVICE_FEATURES + 1),
+        "SERVICE": "WFS",
+        "VERSION": "2.0.0",
+        "REQUEST": "GetFeature",
+        "TYPENAMES": layer,
+        "OUTPUTFORMAT": "application/json",
+        "SRSNAME": "EPSG:31370",
+        "COUNT": str(MAX_SERVICE_FEATURES + 1),
     }
     if bbox is not None:
         params["BBOX"] = ",".join(f"{v:.3f}" for v in bbox) + ",urn:ogc:def:crs:EPSG::31370"
@@ -325,7 +390,9 @@ def _read_wfs(capabilities: ServiceCapabilities, layer: str, bbox: tuple[float, 
     if frame is not None and frame.crs is None:
         frame = frame.set_crs("EPSG:31370")
     elif frame is not None and frame.crs is not None and frame.crs.to_epsg() == 4326:
-        frame = frame.set_crs("EPSG:31370", allow_override=True)  # GeoJSON declares no other CRS by default
+        frame = frame.set_crs(
+            "EPSG:31370", allow_override=True
+        )  # GeoJSON declares no other CRS by default
     return [frame] if frame is not None else []
 
 
@@ -365,7 +432,10 @@ def read_service_layer(
     if kind is not None and capabilities.kind != kind:
         raise ServiceResponseError(
             url=capabilities.url,
-            reason={"nl": f"de dienst is geen {kind.upper()} meer", "en": f"the service is no longer {kind.upper()}"},
+            reason={
+                "nl": f"de dienst is geen {kind.upper()} meer",
+                "en": f"the service is no longer {kind.upper()}",
+            },
         )
     info = capabilities.layer(layer)
     task.check()
@@ -422,22 +492,37 @@ def read_service_layer(
     return prepared.replace(service=provenance)
 
 
-def refresh_service_layer(layer: Layer, *, timeout: float = SERVICE_TIMEOUT,
-                          cancel: CancelCheck | None = None) -> Layer:
+def refresh_service_layer(
+    layer: Layer, *, timeout: float = SERVICE_TIMEOUT, cancel: CancelCheck | None = None
+) -> Layer:
     """``layer`` read again from its service: new features and retrieval
     time, the same name, role, field mapping, style and visibility."""
     if layer.service is None:
         return layer
     source = layer.service
     fresh = read_service_layer(
-        source.url, source.layer, kind=source.kind, bbox=source.bbox, role=layer.role,
-        fields=layer.fields or None, name=layer.name, timeout=timeout, cancel=cancel,
+        source.url,
+        source.layer,
+        kind=source.kind,
+        bbox=source.bbox,
+        role=layer.role,
+        fields=layer.fields or None,
+        name=layer.name,
+        timeout=timeout,
+        cancel=cancel,
     )
-    return fresh.replace(style=layer.style, visible=layer.visible, note=layer.note, attribution=layer.attribution)
+    return fresh.replace(
+        style=layer.style, visible=layer.visible, note=layer.note, attribution=layer.attribution
+    )
 
 
-def refresh_project(project: Project, *, timeout: float = SERVICE_TIMEOUT,
-                    progress: ProgressCallback | None = None, cancel: CancelCheck | None = None) -> list[str]:
+def refresh_project(
+    project: Project,
+    *,
+    timeout: float = SERVICE_TIMEOUT,
+    progress: ProgressCallback | None = None,
+    cancel: CancelCheck | None = None,
+) -> list[str]:
     """Refresh every service layer of ``project`` in place; the names refreshed.
 
     All layers are read before any is replaced: when one service fails the

@@ -91,14 +91,21 @@ class TileSource:
 
     def __post_init__(self) -> None:
         if self.kind not in ("xyz", "wms"):
-            raise ServiceUrlError(url=self.url, reason={"nl": "onbekend soort kaart", "en": "unknown map kind"})
+            raise ServiceUrlError(
+                url=self.url, reason={"nl": "onbekend soort kaart", "en": "unknown map kind"}
+            )
         if self.kind == "xyz" and not all(part in self.url for part in ("{z}", "{x}", "{y}")):
             raise ServiceUrlError(
                 url=self.url,
-                reason={"nl": "een XYZ-adres heeft {z}, {x} en {y}", "en": "an XYZ address has {z}, {x} and {y}"},
+                reason={
+                    "nl": "een XYZ-adres heeft {z}, {x} en {y}",
+                    "en": "an XYZ address has {z}, {x} and {y}",
+                },
             )
         if self.kind == "wms" and not self.layers.strip():
-            raise ServiceUrlError(url=self.url, reason={"nl": "geen WMS-laag gekozen", "en": "no WMS layer chosen"})
+            raise ServiceUrlError(
+                url=self.url, reason={"nl": "geen WMS-laag gekozen", "en": "no WMS layer chosen"}
+            )
         web.check_url(self.url.replace("{", "").replace("}", ""))
 
     def to_dict(self) -> dict[str, Any]:
@@ -145,16 +152,26 @@ class Background:
     opacity: float = 1.0
 
     def to_dict(self) -> dict[str, Any]:
-        return {"source": self.source.to_dict(), "visible": bool(self.visible), "opacity": float(self.opacity)}
+        return {
+            "source": self.source.to_dict(),
+            "visible": bool(self.visible),
+            "opacity": float(self.opacity),
+        }
 
     @classmethod
     def from_dict(cls, data: Any) -> Background:
         """The background saved by :meth:`to_dict`; ServiceUrlError when damaged or unsafe."""
         if not isinstance(data, dict) or not isinstance(data.get("source"), dict):
-            raise ServiceUrlError(url="", reason={"nl": "onvolledige kaartbeschrijving",
-                                                  "en": "incomplete map description"})
+            raise ServiceUrlError(
+                url="",
+                reason={"nl": "onvolledige kaartbeschrijving", "en": "incomplete map description"},
+            )
         opacity = data.get("opacity", 1.0)
-        opacity = float(opacity) if isinstance(opacity, int | float) and not isinstance(opacity, bool) else 1.0
+        opacity = (
+            float(opacity)
+            if isinstance(opacity, int | float) and not isinstance(opacity, bool)
+            else 1.0
+        )
         return cls(
             source=TileSource.from_dict(data["source"]),
             visible=bool(data.get("visible", True)),
@@ -188,13 +205,28 @@ def _vl_wmts(key: str, title: str, service: str, layer: str, fmt: str) -> TileSo
         f"&LAYER={layer}&STYLE=&FORMAT={fmt}&TILEMATRIXSET=GoogleMapsVL"
         "&TILEMATRIX={z}&TILEROW={y}&TILECOL={x}"
     )
-    return TileSource(key=key, title=title, kind="xyz", url=url, attribution=_VL_ATTRIBUTION,
-                      image_format=fmt, min_zoom=7, max_zoom=21)
+    return TileSource(
+        key=key,
+        title=title,
+        kind="xyz",
+        url=url,
+        attribution=_VL_ATTRIBUTION,
+        image_format=fmt,
+        min_zoom=7,
+        max_zoom=21,
+    )
 
 
 def _vl_wms(key: str, title: str, service: str, layer: str, fmt: str) -> TileSource:
-    return TileSource(key=key, title=title, kind="wms", url=f"https://geo.api.vlaanderen.be/{service}/wms",
-                      layers=layer, attribution=_VL_ATTRIBUTION, image_format=fmt)
+    return TileSource(
+        key=key,
+        title=title,
+        kind="wms",
+        url=f"https://geo.api.vlaanderen.be/{service}/wms",
+        layers=layer,
+        attribution=_VL_ATTRIBUTION,
+        image_format=fmt,
+    )
 
 
 def _presets() -> dict[str, TileSource]:
@@ -202,9 +234,17 @@ def _presets() -> dict[str, TileSource]:
         _osm(),
         _vl_wmts("grb", "GRB basiskaart (WMTS)", "GRB", "grb_bsk", "image/png"),
         _vl_wmts("grb-grijs", "GRB basiskaart grijs (WMTS)", "GRB", "grb_bsk_grijs", "image/png"),
-        _vl_wmts("orthofoto", "Orthofoto Vlaanderen (WMTS)", "OMWRGBMRVL", "omwrgbmrvl", "image/jpeg"),
+        _vl_wmts(
+            "orthofoto", "Orthofoto Vlaanderen (WMTS)", "OMWRGBMRVL", "omwrgbmrvl", "image/jpeg"
+        ),
         _vl_wms("grb-wms", "GRB basiskaart (WMS, Lambert 72)", "GRB", "GRB_BSK", "image/png"),
-        _vl_wms("orthofoto-wms", "Orthofoto Vlaanderen (WMS, Lambert 72)", "OMWRGBMRVL", "OMWRGBMRVL", "image/jpeg"),
+        _vl_wms(
+            "orthofoto-wms",
+            "Orthofoto Vlaanderen (WMS, Lambert 72)",
+            "OMWRGBMRVL",
+            "OMWRGBMRVL",
+            "image/jpeg",
+        ),
     ]
     return {s.key: s for s in sources}
 
@@ -247,7 +287,9 @@ class TileCache:
     the total is 90 % of the limit.
     """
 
-    def __init__(self, directory: Path | None = None, *, max_bytes: int = DEFAULT_CACHE_BYTES) -> None:
+    def __init__(
+        self, directory: Path | None = None, *, max_bytes: int = DEFAULT_CACHE_BYTES
+    ) -> None:
         self.directory = Path(directory) if directory is not None else cache_dir()
         self.max_bytes = int(max_bytes)
         self._lock = threading.Lock()
@@ -338,8 +380,12 @@ def _transformer(source: str, target: str) -> Any:
 def _ring(bbox: tuple[float, float, float, float], n: int = 8) -> tuple[np.ndarray, np.ndarray]:
     x0, y0, x1, y1 = bbox
     t = np.linspace(0.0, 1.0, n + 1)
-    xs = np.concatenate([x0 + (x1 - x0) * t, np.full_like(t, x1), x1 - (x1 - x0) * t, np.full_like(t, x0)])
-    ys = np.concatenate([np.full_like(t, y0), y0 + (y1 - y0) * t, np.full_like(t, y1), y1 - (y1 - y0) * t])
+    xs = np.concatenate(
+        [x0 + (x1 - x0) * t, np.full_like(t, x1), x1 - (x1 - x0) * t, np.full_like(t, x0)]
+    )
+    ys = np.concatenate(
+        [np.full_like(t, y0), y0 + (y1 - y0) * t, np.full_like(t, y1), y1 - (y1 - y0) * t]
+    )
     return xs, ys
 
 
@@ -353,7 +399,9 @@ def _tile_res(z: int) -> float:
     return 2 * _ORIGIN / (_TILE * 2**z)
 
 
-def xyz_zoom(bbox: tuple[float, float, float, float], width: int, *, min_zoom: int = 0, max_zoom: int = 19) -> int:
+def xyz_zoom(
+    bbox: tuple[float, float, float, float], width: int, *, min_zoom: int = 0, max_zoom: int = 19
+) -> int:
     """The web-mercator zoom whose pixels are closest to (not coarser than
     about 1.4 times) the view's pixels, for a Lambert 72 ``bbox`` drawn
     ``width`` pixels wide."""
@@ -415,17 +463,23 @@ def _decode(data: bytes, url: str) -> np.ndarray:
     try:
         with Image.open(io.BytesIO(data)) as image:
             if image.width * image.height > 8192 * 8192:
-                raise ServiceResponseError(url=url, reason={"nl": "beeld te groot", "en": "image too large"})
+                raise ServiceResponseError(
+                    url=url, reason={"nl": "beeld te groot", "en": "image too large"}
+                )
             return np.asarray(image.convert("RGBA"))
     except ServiceResponseError:
         raise
     except Exception as error:  # noqa: BLE001 - PIL raises many kinds on a non-image
         raise ServiceResponseError(
-            url=url, reason={"nl": "geen leesbaar beeld", "en": "not a readable image"}, detail=str(error)
+            url=url,
+            reason={"nl": "geen leesbaar beeld", "en": "not a readable image"},
+            detail=str(error),
         ) from None
 
 
-def _fetch(url: str, *, cache: TileCache | None, timeout: float, session: Any) -> tuple[bytes, bool]:
+def _fetch(
+    url: str, *, cache: TileCache | None, timeout: float, session: Any
+) -> tuple[bytes, bool]:
     if cache is not None:
         hit = cache.get(url)
         if hit is not None:
@@ -435,8 +489,10 @@ def _fetch(url: str, *, cache: TileCache | None, timeout: float, session: Any) -
         snippet = answer.text()[:200]
         raise ServiceResponseError(
             url=url,
-            reason={"nl": f"geen beeld ({answer.content_type or 'onbekend'})",
-                    "en": f"not an image ({answer.content_type or 'unknown'})"},
+            reason={
+                "nl": f"geen beeld ({answer.content_type or 'onbekend'})",
+                "en": f"not an image ({answer.content_type or 'unknown'})",
+            },
             detail=snippet,
         )
     if cache is not None:
@@ -445,8 +501,15 @@ def _fetch(url: str, *, cache: TileCache | None, timeout: float, session: Any) -
 
 
 def _render_xyz(
-    source: TileSource, bbox: tuple[float, float, float, float], width: int, height: int,
-    *, cache: TileCache | None, timeout: float, cancel: Cancel | None, session: Any,
+    source: TileSource,
+    bbox: tuple[float, float, float, float],
+    width: int,
+    height: int,
+    *,
+    cache: TileCache | None,
+    timeout: float,
+    cancel: Cancel | None,
+    session: Any,
 ) -> RenderedMap:
     from scipy import ndimage
 
@@ -464,7 +527,9 @@ def _render_xyz(
     # their own timeout (offline is known after one timeout, not 64)
     gone: list[ServiceUnavailableError] = []
 
-    def one(xy: tuple[int, int]) -> tuple[tuple[int, int], np.ndarray | None, bool, Exception | None]:
+    def one(
+        xy: tuple[int, int],
+    ) -> tuple[tuple[int, int], np.ndarray | None, bool, Exception | None]:
         if cancel is not None and cancel():
             return xy, None, False, OperationCancelled()
         url = source.url.format(z=z, x=xy[0], y=xy[1], s="a")
@@ -492,13 +557,21 @@ def _render_xyz(
             hits += int(cached)
             r0, c0 = (y - ty0) * _TILE, (x - tx0) * _TILE
             h, w = min(tile.shape[0], _TILE), min(tile.shape[1], _TILE)
-            mosaic[r0:r0 + h, c0:c0 + w] = tile[:h, :w]
+            mosaic[r0 : r0 + h, c0 : c0 + w] = tile[:h, :w]
     if any(isinstance(e, OperationCancelled) for e in errors):
         raise OperationCancelled()
     if errors and len(errors) == len(jobs):  # nothing to warp
         error = next((e for e in errors if isinstance(e, ServiceUnavailableError)), errors[0])
         empty = np.zeros((height, width, 4), dtype=np.uint8)
-        return RenderedMap(source, bbox, empty, tiles=len(jobs), missing=len(errors), error=error, extra={"zoom": z})
+        return RenderedMap(
+            source,
+            bbox,
+            empty,
+            tiles=len(jobs),
+            missing=len(errors),
+            error=error,
+            extra={"zoom": z},
+        )
     # warp: Lambert 72 pixel centres -> mercator, exact on a coarse grid
     step = 16
     gx = np.linspace(0, width - 1, max(2, width // step + 1))
@@ -519,25 +592,42 @@ def _render_xyz(
         rgba[..., band] = ndimage.map_coordinates(
             mosaic[..., band], [rows, cols], order=1, mode="constant", cval=0
         ).astype(np.uint8)
-    result = RenderedMap(source, bbox, rgba, tiles=len(jobs), missing=len(errors), from_cache=hits,
-                         extra={"zoom": z})
+    result = RenderedMap(
+        source, bbox, rgba, tiles=len(jobs), missing=len(errors), from_cache=hits, extra={"zoom": z}
+    )
     if errors and len(errors) == len(jobs):
-        result.error = next((e for e in errors if isinstance(e, ServiceUnavailableError)), errors[0])
+        result.error = next(
+            (e for e in errors if isinstance(e, ServiceUnavailableError)), errors[0]
+        )
     return result
 
 
 def _render_wms(
-    source: TileSource, bbox: tuple[float, float, float, float], width: int, height: int,
-    *, cache: TileCache | None, timeout: float, session: Any,
+    source: TileSource,
+    bbox: tuple[float, float, float, float],
+    width: int,
+    height: int,
+    *,
+    cache: TileCache | None,
+    timeout: float,
+    session: Any,
 ) -> RenderedMap:
     from PIL import Image
 
     scale = min(1.0, _MAX_WMS_SIDE / max(width, height))
     w, h = max(1, int(width * scale)), max(1, int(height * scale))
     params = {
-        "SERVICE": "WMS", "VERSION": "1.3.0", "REQUEST": "GetMap", "LAYERS": source.layers,
-        "STYLES": "", "CRS": "EPSG:31370", "FORMAT": source.image_format, "TRANSPARENT": "TRUE",
-        "BBOX": ",".join(f"{v:.3f}" for v in bbox), "WIDTH": str(w), "HEIGHT": str(h),
+        "SERVICE": "WMS",
+        "VERSION": "1.3.0",
+        "REQUEST": "GetMap",
+        "LAYERS": source.layers,
+        "STYLES": "",
+        "CRS": "EPSG:31370",
+        "FORMAT": source.image_format,
+        "TRANSPARENT": "TRUE",
+        "BBOX": ",".join(f"{v:.3f}" for v in bbox),
+        "WIDTH": str(w),
+        "HEIGHT": str(h),
     }
     import urllib.parse
 
@@ -550,7 +640,9 @@ def _render_wms(
         empty = np.zeros((height, width, 4), dtype=np.uint8)
         return RenderedMap(source, bbox, empty, tiles=1, missing=1, error=error)
     if image.shape[:2] != (height, width):
-        image = np.asarray(Image.fromarray(image).resize((width, height), Image.Resampling.BILINEAR))
+        image = np.asarray(
+            Image.fromarray(image).resize((width, height), Image.Resampling.BILINEAR)
+        )
     return RenderedMap(source, bbox, image, tiles=1, from_cache=int(cached))
 
 
@@ -574,9 +666,12 @@ def render_view(
     """
     width, height = max(1, int(width)), max(1, int(height))
     if source.kind == "wms":
-        return _render_wms(source, bbox, width, height, cache=cache, timeout=timeout, session=session)
-    return _render_xyz(source, bbox, width, height, cache=cache, timeout=timeout, cancel=cancel, session=session)
-
+        return _render_wms(
+            source, bbox, width, height, cache=cache, timeout=timeout, session=session
+        )
+    return _render_xyz(
+        source, bbox, width, height, cache=cache, timeout=timeout, cancel=cancel, session=session
+    )
 
 
 def wms_layers(url: str, *, timeout: float = web.DEFAULT_TIMEOUT) -> list[tuple[str, str]]:

@@ -67,7 +67,11 @@ def check_url(url: str) -> str:
     if not parts.hostname:
         raise _refuse(text, "geen server", "no server")
     if parts.username or parts.password:
-        raise _refuse(text, "gebruikersnaam of wachtwoord in het adres", "user name or password in the address")
+        raise _refuse(
+            text,
+            "gebruikersnaam of wachtwoord in het adres",
+            "user name or password in the address",
+        )
     return text
 
 
@@ -99,7 +103,10 @@ def _reason(error: BaseException) -> dict[str, str]:
     import requests
 
     if isinstance(error, requests.Timeout):
-        return {"nl": "de server antwoordt niet op tijd", "en": "the server does not answer in time"}
+        return {
+            "nl": "de server antwoordt niet op tijd",
+            "en": "the server does not answer in time",
+        }
     if isinstance(error, requests.ConnectionError):
         return {"nl": "de server is niet bereikbaar", "en": "the server cannot be reached"}
     return {"nl": "de verbinding mislukte", "en": "the connection failed"}
@@ -131,7 +138,9 @@ def get(
     sender = session if session is not None else requests
     head = {"User-Agent": user_agent(), **(headers or {})}
     try:
-        with sender.get(target, params=params, headers=head, timeout=timeout, stream=True) as answer:
+        with sender.get(
+            target, params=params, headers=head, timeout=timeout, stream=True
+        ) as answer:
             declared = answer.headers.get("Content-Length")
             if declared is not None and declared.isdigit() and int(declared) > max_bytes:
                 raise ServiceResponseError(url=target, reason=_too_large(max_bytes))
@@ -148,7 +157,9 @@ def get(
     except (ServiceResponseError, ServiceUrlError):
         raise
     except requests.RequestException as error:
-        raise ServiceUnavailableError(url=target, reason=_reason(error), detail=str(error)) from None
+        raise ServiceUnavailableError(
+            url=target, reason=_reason(error), detail=str(error)
+        ) from None
     if status >= 500:
         raise ServiceUnavailableError(
             url=target,
@@ -165,7 +176,12 @@ T = TypeVar("T")
 
 
 def ogc_capabilities(
-    url: str, service: str, version: str, read: Callable[[str, bytes], T], *, timeout: float = DEFAULT_TIMEOUT
+    url: str,
+    service: str,
+    version: str,
+    read: Callable[[str, bytes], T],
+    *,
+    timeout: float = DEFAULT_TIMEOUT,
 ) -> T:
     """``read(address, document)`` of the GetCapabilities ``version`` of the
     OGC ``service`` (``WMS``, ``WFS``) at ``url``, asked at the address
@@ -178,14 +194,20 @@ def ogc_capabilities(
     """
     parts = urllib.parse.urlsplit(check_url(url))
     base = urllib.parse.urlunsplit((parts.scheme, parts.netloc, parts.path, "", ""))
-    answer = get(base, params={"SERVICE": service, "REQUEST": "GetCapabilities", "VERSION": version},
-                 timeout=timeout)
+    answer = get(
+        base,
+        params={"SERVICE": service, "REQUEST": "GetCapabilities", "VERSION": version},
+        timeout=timeout,
+    )
     try:
         return read(base, answer.body)
     except Exception as error:  # noqa: BLE001 - any parse failure of the server's XML is one message
         raise ServiceResponseError(
             url=base,
-            reason={"nl": f"geen geldig {service}-capabilitiesdocument", "en": f"no valid {service} capabilities document"},
+            reason={
+                "nl": f"geen geldig {service}-capabilitiesdocument",
+                "en": f"no valid {service} capabilities document",
+            },
             detail=f"{type(error).__name__}: {error}",
         ) from None
 

@@ -130,7 +130,17 @@ def _provenance(household: float, seed: int) -> pd.DataFrame:
          f"Illustratief bevolkingsraster: bestaande woningen x {household:g} personen, per cel van 100 m.",
          f"Illustrative population grid: existing dwellings x {household:g} persons, per 100 m cell.", OSM_ATTRIBUTION),
     ]  # fmt: skip
-    columns = ["layer", "title_nl", "source", "licence", "date", "kind", "note_nl", "note_en", "attribution"]
+    columns = [
+        "layer",
+        "title_nl",
+        "source",
+        "licence",
+        "date",
+        "kind",
+        "note_nl",
+        "note_en",
+        "attribution",
+    ]
     return pd.DataFrame(rows, columns=columns)
 
 
@@ -316,7 +326,9 @@ def build_region(
     out.mkdir(parents=True, exist_ok=True)
     with tempfile.TemporaryDirectory(dir=out, prefix=".build-") as tmp:
         tmp_dir = Path(tmp)
-        provenance = pd.concat([_provenance(household_size, seed), opportunity_provenance(seed)], ignore_index=True)
+        provenance = pd.concat(
+            [_provenance(household_size, seed), opportunity_provenance(seed)], ignore_index=True
+        )
         _write_gpkg(tmp_dir / "region.gpkg", layers, provenance)
         _write_tif(tmp_dir / "bevolking_100m.tif", raster, grid)
         (tmp_dir / "NOTICE").write_text(_notice(), encoding="utf-8")
@@ -349,7 +361,12 @@ def render_preview(
 
     colours = {"fietssnelweg": "#c2185b", "bovenlokaal": "#ef6c00", "lokaal": "#9e9e9e"}
     widths = {"fietssnelweg": 2.2, "bovenlokaal": 1.1, "lokaal": 0.3}
-    hubs = {"interregionaal": "#0d47a1", "regionaal": "#1976d2", "lokaal": "#26a69a", "buurt": "#9ccc65"}
+    hubs = {
+        "interregionaal": "#0d47a1",
+        "regionaal": "#1976d2",
+        "lokaal": "#26a69a",
+        "buurt": "#9ccc65",
+    }
     read = {name: gpd.read_file(gpkg, layer=name) for name in (
         "gemeenten", "brussel", "fietsnetwerk", "woningen", "stations", "mobipunten", "deelgemeenten")}  # fmt: skip
     fig = Figure(figsize=size, dpi=dpi)
@@ -363,8 +380,12 @@ def render_preview(
         part.plot(ax=ax, color=colours[klasse], linewidth=widths[klasse], zorder=2)
     woning = read["woningen"]
     existing = woning[woning["status"] == "bestaand"]
-    existing.plot(ax=ax, color="#8d6e63", markersize=existing["woningen"] * 0.15, alpha=0.5, zorder=3)
-    woning[woning["status"] == "gepland"].plot(ax=ax, color="#7b1fa2", marker="s", markersize=18, zorder=4)
+    existing.plot(
+        ax=ax, color="#8d6e63", markersize=existing["woningen"] * 0.15, alpha=0.5, zorder=3
+    )
+    woning[woning["status"] == "gepland"].plot(
+        ax=ax, color="#7b1fa2", marker="s", markersize=18, zorder=4
+    )
     read["stations"].plot(ax=ax, color="#212121", marker="s", markersize=14, zorder=5)
     mobi = read["mobipunten"]
     for kind, colour in hubs.items():
@@ -388,7 +409,9 @@ def render_preview(
             pt = row.geometry.representative_point()
             ax.annotate(row.naam, (pt.x, pt.y), fontsize=7, color="#37474f", ha="center", zorder=7)
     handles = [Line2D([], [], color=c, lw=widths[k] + 0.5, label=k) for k, c in colours.items()]
-    handles += [Line2D([], [], color=c, marker="o", lw=0, label=f"mobipunt {k}") for k, c in hubs.items()]
+    handles += [
+        Line2D([], [], color=c, marker="o", lw=0, label=f"mobipunt {k}") for k, c in hubs.items()
+    ]
     handles += [Line2D([], [], color="#212121", marker="s", lw=0, label="station"),
                 Line2D([], [], color="#8d6e63", marker="o", lw=0, label="woningen (bestaand)"),
                 Line2D([], [], color="#7b1fa2", marker="s", lw=0, label="woningen (gepland)")]  # fmt: skip

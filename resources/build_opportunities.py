@@ -64,6 +64,7 @@ MIN_PUPILS = 40
 #: Farthest a generated point may lie from the illustrative network (m).
 MAX_NETWORK_M = 300.0
 
+
 def _offset(point: Any, dx: float, dy: float = 0.0) -> Any:
     return shapely.Point(point.x + dx, point.y + dy)
 
@@ -84,8 +85,16 @@ def _jobs(
         main = locs[locs["naam"] == locs["gemeente"]]
         centre = (main if len(main) else locs.iloc[[int(np.argmax(pops))]]).geometry.iloc[0]
         centre_jobs = round(CENTRE_SHARE * total)
-        rows.append({"naam": f"{muni.naam} centrum", "banen": centre_jobs, "soort": "kern",
-                     "gemeente": muni.naam, "zone": muni.nis, "geometry": centre})
+        rows.append(
+            {
+                "naam": f"{muni.naam} centrum",
+                "banen": centre_jobs,
+                "soort": "kern",
+                "gemeente": muni.naam,
+                "zone": muni.nis,
+                "geometry": centre,
+            }
+        )
         own = in_region[in_region["gemeente"] == muni.naam].sort_values(
             ["treinen_per_dag", "station_id"], ascending=[False, True]
         )
@@ -93,16 +102,32 @@ def _jobs(
             anchor = _offset(own.geometry.iloc[0], ZONE_OFFSET_M)
         elif len(locs) > 1:
             others = np.flatnonzero((locs["naam"] != locs["gemeente"]).to_numpy())
-            anchor = _offset(locs.geometry.iloc[int(others[np.argmax(pops[others])])], ZONE_OFFSET_M)
+            anchor = _offset(
+                locs.geometry.iloc[int(others[np.argmax(pops[others])])], ZONE_OFFSET_M
+            )
         else:
             anchor = _offset(centre, 2 * ZONE_OFFSET_M)
-        rows.append({"naam": f"Bedrijvenzone {muni.naam}", "banen": total - centre_jobs,
-                     "soort": "bedrijvenzone", "gemeente": muni.naam, "zone": muni.nis, "geometry": anchor})
+        rows.append(
+            {
+                "naam": f"Bedrijvenzone {muni.naam}",
+                "banen": total - centre_jobs,
+                "soort": "bedrijvenzone",
+                "gemeente": muni.naam,
+                "zone": muni.nis,
+                "geometry": anchor,
+            }
+        )
     for muni in brussel.itertuples(index=False):
-        rows.append({"naam": f"Werkzone {muni.naam} (Brussel)",
-                     "banen": round(BRUSSELS_JOBS_PER_INHABITANT * float(muni.inwoners)),
-                     "soort": "brusselse werkzone", "gemeente": muni.naam, "zone": muni.nis,
-                     "geometry": shapely.point_on_surface(muni.geometry)})
+        rows.append(
+            {
+                "naam": f"Werkzone {muni.naam} (Brussel)",
+                "banen": round(BRUSSELS_JOBS_PER_INHABITANT * float(muni.inwoners)),
+                "soort": "brusselse werkzone",
+                "gemeente": muni.naam,
+                "zone": muni.nis,
+                "geometry": shapely.point_on_surface(muni.geometry),
+            }
+        )
     frame = gpd.GeoDataFrame(rows, geometry="geometry", crs=CRS)
     frame.insert(0, "banen_id", [f"JOB-{i:03d}" for i in range(1, len(frame) + 1)])
     frame["banen"] = frame["banen"].astype("int64")
@@ -110,22 +135,37 @@ def _jobs(
     return frame
 
 
-def _schools(gemeenten: gpd.GeoDataFrame, deel: gpd.GeoDataFrame, loc_pop: np.ndarray) -> gpd.GeoDataFrame:
+def _schools(
+    gemeenten: gpd.GeoDataFrame, deel: gpd.GeoDataFrame, loc_pop: np.ndarray
+) -> gpd.GeoDataFrame:
     rows: list[dict[str, Any]] = []
     for loc, pop in zip(deel.itertuples(index=False), loc_pop, strict=True):
-        rows.append({"naam": f"Basisschool {loc.naam}", "leerlingen": max(MIN_PUPILS, round(PRIMARY_SHARE * pop)),
-                     "niveau": "basis", "gemeente": loc.gemeente, "nis": loc.nis,
-                     "geometry": _offset(loc.geometry, 0.0, -150.0)})
+        rows.append(
+            {
+                "naam": f"Basisschool {loc.naam}",
+                "leerlingen": max(MIN_PUPILS, round(PRIMARY_SHARE * pop)),
+                "niveau": "basis",
+                "gemeente": loc.gemeente,
+                "nis": loc.nis,
+                "geometry": _offset(loc.geometry, 0.0, -150.0),
+            }
+        )
     for muni in gemeenten.itertuples(index=False):
         if muni.inwoners < SECONDARY_MIN_INHABITANTS:
             continue
         main = deel[(deel["nis"] == muni.nis) & (deel["naam"] == deel["gemeente"])]
         if not len(main):
             continue
-        rows.append({"naam": f"Secundaire school {muni.naam}",
-                     "leerlingen": round(SECONDARY_SHARE * float(muni.inwoners)), "niveau": "secundair",
-                     "gemeente": muni.naam, "nis": muni.nis,
-                     "geometry": _offset(main.geometry.iloc[0], 0.0, 250.0)})
+        rows.append(
+            {
+                "naam": f"Secundaire school {muni.naam}",
+                "leerlingen": round(SECONDARY_SHARE * float(muni.inwoners)),
+                "niveau": "secundair",
+                "gemeente": muni.naam,
+                "nis": muni.nis,
+                "geometry": _offset(main.geometry.iloc[0], 0.0, 250.0),
+            }
+        )
     frame = gpd.GeoDataFrame(rows, geometry="geometry", crs=CRS)
     frame.insert(0, "school_id", [f"SCH-{i:03d}" for i in range(1, len(frame) + 1)])
     frame["leerlingen"] = frame["leerlingen"].astype("int64")
@@ -190,7 +230,17 @@ def opportunity_provenance(seed: int) -> pd.DataFrame:
          "Illustrative schools: a primary school per locality and a secondary school in the larger "
          "municipalities, pupils in proportion to population. Not a real school register.", attribution),
     ]  # fmt: skip
-    columns = ["layer", "title_nl", "source", "licence", "date", "kind", "note_nl", "note_en", "attribution"]
+    columns = [
+        "layer",
+        "title_nl",
+        "source",
+        "licence",
+        "date",
+        "kind",
+        "note_nl",
+        "note_en",
+        "attribution",
+    ]
     return pd.DataFrame(rows, columns=columns)
 
 

@@ -42,7 +42,12 @@ __all__ = [
 #: Hours of the day with train service (about 05:00-24:00).
 SERVICE_HOURS = 19.0
 #: Share of the mean hourly frequency per window (illustrative day profile).
-WINDOW_PROFILE: dict[str, float] = {"ochtendspits": 1.4, "dag": 0.9, "avondspits": 1.4, "avond": 0.6}
+WINDOW_PROFILE: dict[str, float] = {
+    "ochtendspits": 1.4,
+    "dag": 0.9,
+    "avondspits": 1.4,
+    "avond": 0.6,
+}
 #: Illustrative ride to Brussels: detour factor over the straight line, speed, stops.
 RAIL_DETOUR = 1.25
 RAIL_SPEED_KMH = 60.0
@@ -67,7 +72,10 @@ def _station_rows(stations: gpd.GeoDataFrame) -> pd.DataFrame:
     main = np.isin(names, _BRUSSELS_MAIN)
     xy = np.column_stack([stations.geometry.x.to_numpy(), stations.geometry.y.to_numpy()])
     if main.any():
-        d = np.min(np.hypot(xy[:, None, 0] - xy[main][None, :, 0], xy[:, None, 1] - xy[main][None, :, 1]), axis=1)
+        d = np.min(
+            np.hypot(xy[:, None, 0] - xy[main][None, :, 0], xy[:, None, 1] - xy[main][None, :, 1]),
+            axis=1,
+        )
         ride = d * RAIL_DETOUR / (RAIL_SPEED_KMH * 1000 / 60) + RAIL_STOP_MIN
         ride = np.where(main, 0.0, np.round(ride, 1))
     else:
@@ -93,18 +101,23 @@ def _bus_rows(deel: gpd.GeoDataFrame, population: np.ndarray) -> pd.DataFrame:
     for (_, loc), pop in zip(deel.iterrows(), population, strict=True):
         rates = next(r for floor, r in BUS_CLASSES if pop >= floor)
         route = f"lijn {loc['nis']}"
-        rows.append({
-            "stop_id": f"bus-{loc['postcode']}-{loc['naam']}",
-            "naam": f"{loc['naam']} centrum",
-            "modi": "bus",
-            "hoofdmodus": "bus",
-            "lijnen": route,
-            **{f"per_uur_{w}": rates[w] for w in WINDOW_PROFILE},
-            "rit_min_brussel": np.nan,
-            "per_lijn": json.dumps({route: {w: rates[w] for w in WINDOW_PROFILE}}, ensure_ascii=False,
-                                   separators=(",", ":")),
-            "source": TRANSIT_ILLUSTRATIVE,
-        })
+        rows.append(
+            {
+                "stop_id": f"bus-{loc['postcode']}-{loc['naam']}",
+                "naam": f"{loc['naam']} centrum",
+                "modi": "bus",
+                "hoofdmodus": "bus",
+                "lijnen": route,
+                **{f"per_uur_{w}": rates[w] for w in WINDOW_PROFILE},
+                "rit_min_brussel": np.nan,
+                "per_lijn": json.dumps(
+                    {route: {w: rates[w] for w in WINDOW_PROFILE}},
+                    ensure_ascii=False,
+                    separators=(",", ":"),
+                ),
+                "source": TRANSIT_ILLUSTRATIVE,
+            }
+        )
     return pd.DataFrame(rows)
 
 

@@ -28,7 +28,9 @@ _REGIONS = {
 }
 
 
-def build_context(topojson: Path, target: Path = BELGIUM_CONTEXT, *, tolerance_m: float = 300.0) -> Path:
+def build_context(
+    topojson: Path, target: Path = BELGIUM_CONTEXT, *, tolerance_m: float = 300.0
+) -> Path:
     """Write the regions and provinces of ``topojson`` (the Belgian municipalities) to ``target``."""
     import geopandas as gpd
     import pandas as pd
@@ -37,14 +39,26 @@ def build_context(topojson: Path, target: Path = BELGIUM_CONTEXT, *, tolerance_m
     provinces["geometry"] = provinces.geometry.buffer(0)
     regions = provinces.dissolve(by="reg_nis", as_index=False)
     regions = regions[regions["reg_nis"].isin(list(_REGIONS))]
-    out = pd.concat([
-        gpd.GeoDataFrame({"kind": "region", "region": regions["reg_nis"],
-                          "name_nl": [_REGIONS[c][0] for c in regions["reg_nis"]],
-                          "name_en": [_REGIONS[c][1] for c in regions["reg_nis"]]},
-                         geometry=regions.geometry.to_numpy(), crs="EPSG:31370"),
-        gpd.GeoDataFrame({"kind": "province", "region": provinces["reg_nis"], "name_nl": "", "name_en": ""},
-                         geometry=provinces.geometry.to_numpy(), crs="EPSG:31370"),
-    ], ignore_index=True)
+    out = pd.concat(
+        [
+            gpd.GeoDataFrame(
+                {
+                    "kind": "region",
+                    "region": regions["reg_nis"],
+                    "name_nl": [_REGIONS[c][0] for c in regions["reg_nis"]],
+                    "name_en": [_REGIONS[c][1] for c in regions["reg_nis"]],
+                },
+                geometry=regions.geometry.to_numpy(),
+                crs="EPSG:31370",
+            ),
+            gpd.GeoDataFrame(
+                {"kind": "province", "region": provinces["reg_nis"], "name_nl": "", "name_en": ""},
+                geometry=provinces.geometry.to_numpy(),
+                crs="EPSG:31370",
+            ),
+        ],
+        ignore_index=True,
+    )
     out["geometry"] = out.geometry.simplify(tolerance_m, preserve_topology=True).set_precision(10.0)
     target.unlink(missing_ok=True)
     out.to_file(target, driver="GeoJSON", COORDINATE_PRECISION=0)

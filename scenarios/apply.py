@@ -159,7 +159,9 @@ def apply_scenario(inputs: Inputs, scenario: Scenario | None) -> Applied:
     new_housing: list[dict[str, Any]] = []
     municipality_of = _MunicipalityOf(inputs.municipalities)
     mobi_ids = set(mobi["mobipunt_id"].astype(str).to_numpy(dtype=object).tolist())
-    housing_ids = set(housing["housing_id"].astype(str).to_numpy(dtype=object).tolist())  # fast on 300k
+    housing_ids = set(
+        housing["housing_id"].astype(str).to_numpy(dtype=object).tolist()
+    )  # fast on 300k
     for i, mod in enumerate(mods):
         if isinstance(mod, AddLink):
             for k, (x, y) in enumerate(mod.coords):
@@ -290,8 +292,12 @@ def apply_scenario(inputs: Inputs, scenario: Scenario | None) -> Applied:
         )
     return Applied(
         network=network,
-        housing=gpd.GeoDataFrame(housing, geometry="geometry", crs=ANALYSIS_CRS).reset_index(drop=True),
-        mobipunten=gpd.GeoDataFrame(mobi, geometry="geometry", crs=ANALYSIS_CRS).reset_index(drop=True),
+        housing=gpd.GeoDataFrame(housing, geometry="geometry", crs=ANALYSIS_CRS).reset_index(
+            drop=True
+        ),
+        mobipunten=gpd.GeoDataFrame(mobi, geometry="geometry", crs=ANALYSIS_CRS).reset_index(
+            drop=True
+        ),
         stations=inputs.stations,
         municipalities=inputs.municipalities,
         extent=inputs.extent,

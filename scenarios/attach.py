@@ -104,17 +104,25 @@ class Attachment:
             )
         assert self.cand_frac is not None and self.cand_snap is not None
         o = self.cand_owner
-        return o, Attachment(self.ids[o], self.xy[o], self.cand_edge, self.cand_frac, self.cand_snap)
+        return o, Attachment(
+            self.ids[o], self.xy[o], self.cand_edge, self.cand_frac, self.cand_snap
+        )
 
     def subset(self, mask: np.ndarray) -> Attachment:
         """The points selected by a boolean mask or index array."""
         idx = np.arange(len(self))[mask]
         if self.cand_owner is None:
             return Attachment(
-                self.ids[idx], self.xy[idx], self.edge[idx], self.frac[idx], self.snap_m[idx],
+                self.ids[idx],
+                self.xy[idx],
+                self.edge[idx],
+                self.frac[idx],
+                self.snap_m[idx],
                 radius=None if self.radius is None else self.radius[idx],
             )
-        assert self.cand_edge is not None and self.cand_frac is not None and self.cand_snap is not None
+        assert (
+            self.cand_edge is not None and self.cand_frac is not None and self.cand_snap is not None
+        )
         new_pos = np.full(len(self), -1, dtype=np.int64)
         new_pos[idx] = np.arange(len(idx))
         keep = new_pos[self.cand_owner] >= 0
@@ -139,7 +147,9 @@ class Attachment:
         edge = np.where(mask, -1, self.edge)
         if self.cand_owner is None:
             return replace(self, edge=edge)
-        assert self.cand_edge is not None and self.cand_frac is not None and self.cand_snap is not None
+        assert (
+            self.cand_edge is not None and self.cand_frac is not None and self.cand_snap is not None
+        )
         keep = ~mask[self.cand_owner]
         return replace(
             self,
@@ -176,8 +186,13 @@ def _from_candidates(
         done = keep_order[owner]
         rest = np.flatnonzero(~done)
         sub = np.lexsort(
-            (edge[rest], network.link_id[edge[rest]], -network.speed_kmh[edge[rest]],
-             np.round(snap[rest], 9), owner[rest])
+            (
+                edge[rest],
+                network.link_id[edge[rest]],
+                -network.speed_kmh[edge[rest]],
+                np.round(snap[rest], 9),
+                owner[rest],
+            )
         )
         rest = rest[sub]
         if len(rest):
@@ -189,8 +204,13 @@ def _from_candidates(
         owner, edge, frac, snap = owner[rows], edge[rows], frac[rows], snap[rows]
         return _primary(ids, xy, owner, edge, frac, snap, radius, far_snap)
     order = np.lexsort(
-        (edge, network.link_id[edge] if len(edge) else edge, -network.speed_kmh[edge] if len(edge) else edge,
-         np.round(snap, 9), owner)
+        (
+            edge,
+            network.link_id[edge] if len(edge) else edge,
+            -network.speed_kmh[edge] if len(edge) else edge,
+            np.round(snap, 9),
+            owner,
+        )
     )
     owner, edge, frac, snap = owner[order], edge[order], frac[order], snap[order]
     if len(owner):
@@ -336,7 +356,9 @@ def attach_points(
         rad = np.where(np.isfinite(radius), np.maximum(np.asarray(radius, float), rad), rad)
         rad = np.minimum(rad, max(max_snap_m, 1e-6))
     within = finite[far[finite] <= max_snap_m]
-    owner, edge, frac, snap = _candidates_within(network, network.tree, None, xy, within, rad[within])
+    owner, edge, frac, snap = _candidates_within(
+        network, network.tree, None, xy, within, rad[within]
+    )
     return _from_candidates(network, ids_arr, xy, owner, edge, frac, snap, rad, far)
 
 
@@ -355,9 +377,7 @@ def connector_cost(network: Network, att: Attachment, mode: str) -> np.ndarray:
     return cost
 
 
-def entry_costs(
-    network: Network, att: Attachment, mode: str
-) -> tuple[np.ndarray, np.ndarray]:
+def entry_costs(network: Network, att: Attachment, mode: str) -> tuple[np.ndarray, np.ndarray]:
     """Cost from each attached point along its edge to ``u`` and to ``v``.
 
     Excludes the connector; ``inf`` where a one-way edge forbids the
@@ -486,9 +506,7 @@ def carry_over(
         owner, edge, frac, snap = owner[alive], edge[alive], frac[alive], snap[alive]
     radius = np.full(k, np.nan)
     base_radius = (
-        base.radius
-        if base.radius is not None
-        else attachment_radius(base.snap_m, max_snap_m)
+        base.radius if base.radius is not None else attachment_radius(base.snap_m, max_snap_m)
     )
     radius[carry] = base_radius[base_rows[carry]]
     far = np.full(k, np.nan)

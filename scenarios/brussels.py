@@ -64,7 +64,11 @@ def brussels_area(project: Project, layer: str | None = None) -> Any | None:
     for lyr in project.layers:
         if lyr.is_raster:
             continue
-        if (lyr.name == layer) if layer is not None else (lyr.name.strip().lower() in BRUSSELS_LAYER_NAMES):
+        if (
+            (lyr.name == layer)
+            if layer is not None
+            else (lyr.name.strip().lower() in BRUSSELS_LAYER_NAMES)
+        ):
             chosen = lyr
             break
     if chosen is None or len(chosen.frame) == 0:
@@ -137,7 +141,9 @@ def border_points(network: Network, area: Any | None) -> Attachment:
     first = np.sort(first)
     xy, edge = xy[first], edge[first]
     frac = np.clip(
-        shapely.line_locate_point(network.geometry[edge], shapely.points(xy), normalized=True), 0.0, 1.0
+        shapely.line_locate_point(network.geometry[edge], shapely.points(xy), normalized=True),
+        0.0,
+        1.0,
     )
     counter: dict[int, int] = {}
     ids = []
@@ -146,6 +152,8 @@ def border_points(network: Network, area: Any | None) -> Attachment:
         k = counter.get(lid, 0)
         counter[lid] = k + 1
         ids.append(f"{lid}@{k}")
-    att = Attachment(np.asarray(ids, dtype=object), xy, edge, np.nan_to_num(frac), np.zeros(len(xy)))
+    att = Attachment(
+        np.asarray(ids, dtype=object), xy, edge, np.nan_to_num(frac), np.zeros(len(xy))
+    )
     network.cache[key] = (area, att)
     return att

@@ -90,7 +90,10 @@ class UptakeModel:
 _BASE_2020 = UptakeModel(-4.018, -0.6369, 1.988, 0.008775, -0.2555, 0.02006, -0.1234, 0.78)
 _DUTCH_2020 = replace(_BASE_2020, alpha=_BASE_2020.alpha + 2.550, d1=_BASE_2020.d1 - 0.08036)
 _EBIKE_2020 = replace(
-    _DUTCH_2020, d1=_DUTCH_2020.d1 + 0.05509, d3=_DUTCH_2020.d3 - 0.000295, h1=_DUTCH_2020.h1 + 0.1812
+    _DUTCH_2020,
+    d1=_DUTCH_2020.d1 + 0.05509,
+    d3=_DUTCH_2020.d3 - 0.000295,
+    h1=_DUTCH_2020.h1 + 0.1812,
 )
 
 #: The scenario presets: their uptake model (``current`` and
@@ -103,8 +106,12 @@ PRESETS: dict[str, UptakeModel] = {
 }
 
 
-def uptake(distance_km: np.ndarray, gradient_pct: np.ndarray | float = 0.0, *,
-           model: UptakeModel = _DUTCH_2020) -> np.ndarray:
+def uptake(
+    distance_km: np.ndarray,
+    gradient_pct: np.ndarray | float = 0.0,
+    *,
+    model: UptakeModel = _DUTCH_2020,
+) -> np.ndarray:
     """Share (0..1) of commuters who could cycle a route of ``distance_km``.
 
     ``gradient_pct``: the route's average gradient in % (0 without a
@@ -117,8 +124,13 @@ def uptake(distance_km: np.ndarray, gradient_pct: np.ndarray | float = 0.0, *,
     dd = np.where(ok, d, 0.0)
     root = np.sqrt(dd)
     logit = (
-        model.alpha + model.d1 * dd + model.d2 * root + model.d3 * dd**2
-        + model.h1 * g + model.i1 * dd * g + model.i2 * root * g
+        model.alpha
+        + model.d1 * dd
+        + model.d2 * root
+        + model.d3 * dd**2
+        + model.h1 * g
+        + model.i1 * dd * g
+        + model.i2 * root * g
     )
     p = 1.0 / (1.0 + np.exp(-logit))
     return np.where(ok, p, 0.0)
@@ -139,8 +151,9 @@ def potential_cyclists(
     """
     if preset not in PRESETS:
         raise ValueError(f"unknown uptake preset {preset!r}")
-    return all_presets(commuters, distance_km, gradient_pct=gradient_pct,
-                       current_cyclists=current_cyclists)[preset]
+    return all_presets(
+        commuters, distance_km, gradient_pct=gradient_pct, current_cyclists=current_cyclists
+    )[preset]
 
 
 def all_presets(
@@ -215,8 +228,13 @@ def gravity_model(
         cols = np.flatnonzero(labels[n_o:] == part)
         if not len(rows) or not len(cols) or o[rows].sum() <= 0 or d[cols].sum() <= 0:
             continue
-        block = _furness(o[rows], d[cols] * (o[rows].sum() / d[cols].sum()), f[np.ix_(rows, cols)],
-                         tolerance=tolerance, max_iterations=max_iterations)
+        block = _furness(
+            o[rows],
+            d[cols] * (o[rows].sum() / d[cols].sum()),
+            f[np.ix_(rows, cols)],
+            tolerance=tolerance,
+            max_iterations=max_iterations,
+        )
         trips[np.ix_(rows, cols)] = block
     return trips
 
@@ -296,9 +314,13 @@ class RouteTrees:
         for first in range(0, len(todo), batch):
             if check is not None:
                 check()
-            pos = todo[first:first + batch]
+            pos = todo[first : first + batch]
             dist, pred = csgraph.dijkstra(
-                graph.matrix, directed=True, indices=n + pos, return_predecessors=True, limit=limit_m,
+                graph.matrix,
+                directed=True,
+                indices=n + pos,
+                return_predecessors=True,
+                limit=limit_m,
             )
             dist, pred = np.atleast_2d(dist), np.atleast_2d(pred)
             for row, p in enumerate(pos):
@@ -338,7 +360,9 @@ class RouteTrees:
             tree = self.trees.get(int(j))
             if tree is None or not (w > 0).any():
                 continue
-            total += _tree_flows(self.network.n_edges, self._result(int(j)), w, self.tree_arcs(int(j)))
+            total += _tree_flows(
+                self.network.n_edges, self._result(int(j)), w, self.tree_arcs(int(j))
+            )
         return total
 
     def tree_arcs(self, j: int) -> TreeArcs:
@@ -382,7 +406,9 @@ class TreeArcs:
         return TreeArcs(self.in_tree, self.order, edge, self.ridden)
 
 
-def _tree_flows(n_edges: int, result: NearestResult, weights: np.ndarray, arcs: TreeArcs) -> np.ndarray:
+def _tree_flows(
+    n_edges: int, result: NearestResult, weights: np.ndarray, arcs: TreeArcs
+) -> np.ndarray:
     """:func:`~kernel.flows_to_nearest` with the tree's arcs looked up once
     (:class:`TreeArcs`): the same operations in the same order, so the same
     flows."""

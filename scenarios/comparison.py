@@ -55,7 +55,11 @@ def access_changes(base: Evaluation, scenario: Evaluation) -> gpd.GeoDataFrame:
     # Membership through a Python set: pandas' isin on string columns converts
     # every value to an Arrow scalar (seconds on 300k dwellings).
     b_set = set(b_ids.tolist())
-    if ns >= nb and np.array_equal(s_ids[:nb], b_ids) and not any(x in b_set for x in s_ids[nb:].tolist()):
+    if (
+        ns >= nb
+        and np.array_equal(s_ids[:nb], b_ids)
+        and not any(x in b_set for x in s_ids[nb:].tolist())
+    ):
         # The usual case: the scenario keeps the base's housing in order and adds some.
         ids = pd.Index(s_ids)
         ib = np.r_[np.arange(nb), np.full(ns - nb, -1)].astype(np.int64)
@@ -135,7 +139,9 @@ def access_changes(base: Evaluation, scenario: Evaluation) -> gpd.GeoDataFrame:
         empty = pd.DataFrame({c: pd.Series(dtype=object) for c in _CHANGE_COLUMNS})
         empty["threshold"] = empty["threshold"].astype(float)
         empty["dwellings"] = empty["dwellings"].astype(np.int64)
-        return gpd.GeoDataFrame(empty, geometry=gpd.GeoSeries([], crs=ANALYSIS_CRS), crs=ANALYSIS_CRS)
+        return gpd.GeoDataFrame(
+            empty, geometry=gpd.GeoSeries([], crs=ANALYSIS_CRS), crs=ANALYSIS_CRS
+        )
     out = pd.concat(frames, ignore_index=True)
     return gpd.GeoDataFrame(out, geometry="geometry", crs=ANALYSIS_CRS)
 
@@ -157,7 +163,9 @@ def _per_link(links: gpd.GeoDataFrame) -> pd.DataFrame:
     data: dict[str, object] = {
         "name": links["name"].astype(str).to_numpy(dtype=object)[rows],
         "link_class": links["link_class"].astype(str).to_numpy(dtype=object)[rows],
-        "change": _CHANGE_ORDER[np.maximum.reduceat(rank[order], first)] if len(lid) else np.zeros(0, object),
+        "change": _CHANGE_ORDER[np.maximum.reduceat(rank[order], first)]
+        if len(lid)
+        else np.zeros(0, object),
     }
     for col in _FLOWS:
         values = links[col].to_numpy(dtype=float) if col in links.columns else np.zeros(len(lid))
@@ -206,15 +214,23 @@ def link_flow_changes(base: Evaluation, scenario: Evaluation) -> gpd.GeoDataFram
     frame = pd.DataFrame(data)
     deltas = np.abs(frame[[f"delta_{col}" for col in _FLOWS]].to_numpy(dtype=float))
     changed_any = (deltas > 1e-9).any(axis=1)
-    frame = frame.loc[changed_any].assign(_key=deltas[changed_any].max(axis=1) if len(deltas) else 0.0)
+    frame = frame.loc[changed_any].assign(
+        _key=deltas[changed_any].max(axis=1) if len(deltas) else 0.0
+    )
     frame = frame.sort_values(["_key", "link_id"], ascending=[False, True]).drop(columns="_key")
     changed = np.sort(frame["link_id"].to_numpy(dtype=np.int64))
     geom_s = _link_geometry(scenario.links, changed)
     geom_b = _link_geometry(base.links, changed)
     pos = np.searchsorted(changed, frame["link_id"].to_numpy(dtype=np.int64))
-    geoms = np.where(pd.isna(geom_s[pos]), geom_b[pos], geom_s[pos]) if len(pos) else np.zeros(0, object)
+    geoms = (
+        np.where(pd.isna(geom_s[pos]), geom_b[pos], geom_s[pos])
+        if len(pos)
+        else np.zeros(0, object)
+    )
     frame = frame.reset_index(drop=True)[LINK_FLOW_COLUMNS]
-    return gpd.GeoDataFrame(frame, geometry=gpd.GeoSeries(geoms, crs=ANALYSIS_CRS), crs=ANALYSIS_CRS)
+    return gpd.GeoDataFrame(
+        frame, geometry=gpd.GeoSeries(geoms, crs=ANALYSIS_CRS), crs=ANALYSIS_CRS
+    )
 
 
 def _long(frame: pd.DataFrame, keys: list[str], value: str) -> pd.DataFrame:
@@ -253,9 +269,7 @@ def compare(base_eval: Evaluation, scen_eval: Evaluation) -> Comparison:
     if long_b[["nis", "indicator"]].equals(long_s[["nis", "indicator"]]):
         munis = long_b.assign(scenario=long_s["scenario"].to_numpy())
     else:
-        munis = long_b.merge(
-            long_s.drop(columns="name"), on=["nis", "indicator"], how="outer"
-        )
+        munis = long_b.merge(long_s.drop(columns="name"), on=["nis", "indicator"], how="outer")
         names = dict(zip(long_s["nis"], long_s["name"], strict=True))
         names.update(dict(zip(long_b["nis"], long_b["name"], strict=True)))
         munis["name"] = munis["nis"].map(names)

@@ -84,7 +84,9 @@ _ARRAY_COLUMNS = (
 def _arrays(frame: pd.DataFrame, brussels: bool) -> dict[str, np.ndarray]:
     out = {c: frame[c].to_numpy(dtype=float) for c in ("dwellings", "inhabitants", *_ARRAY_COLUMNS)}
     out["reachable"] = frame["reachable"].to_numpy(dtype=bool)
-    out["planned"] = planned_mask(frame["status"]) if "status" in frame.columns else np.zeros(len(frame), bool)
+    out["planned"] = (
+        planned_mask(frame["status"]) if "status" in frame.columns else np.zeros(len(frame), bool)
+    )
     if brussels:
         out["bike_min_brussels"] = frame["bike_min_brussels"].to_numpy(dtype=float)
         inside_bx = (
@@ -100,7 +102,9 @@ def planned_mask(status: pd.Series) -> np.ndarray:
     """Which housing rows are planned (status ``gepland`` or a synonym such as
     ``vergund`` or ``in aanbouw``), not lived in today."""
     codes, uniques = pd.factorize(status.fillna("").astype(str))
-    planned = np.array([canonical_value(Role.HOUSING, "status", str(v)) == "gepland" for v in uniques], dtype=bool)
+    planned = np.array(
+        [canonical_value(Role.HOUSING, "status", str(v)) == "gepland" for v in uniques], dtype=bool
+    )
     return planned[codes] if len(codes) else np.zeros(0, bool)
 
 
@@ -113,7 +117,9 @@ def group_indicators(
     has a ``bike_min_brussels`` column with any value.
     """
     if brussels is None:
-        brussels = "bike_min_brussels" in frame.columns and bool(frame["bike_min_brussels"].notna().any())
+        brussels = "bike_min_brussels" in frame.columns and bool(
+            frame["bike_min_brussels"].notna().any()
+        )
     return _indicators(_arrays(frame, brussels), params, None)
 
 

@@ -77,7 +77,6 @@ __all__ = [
 ]
 
 
-
 @dataclass(eq=False)
 class Base:
     """The prepared base situation of a project.
@@ -130,7 +129,6 @@ class Base:
     @property
     def network(self) -> Network:
         return self.inputs.network
-
 
 
 def base_parameters(project: Project | None) -> Parameters:
@@ -298,6 +296,7 @@ def prepare_base_from_inputs(
     )
     snap = params.max_snap_m
     task.report(0.1, "attaching housing")
+
     def attach(xy: np.ndarray, ids: np.ndarray) -> Attachment:
         return attach_points_cached(network, network_key, xy, ids, max_snap_m=snap)
 
@@ -400,13 +399,21 @@ def situation(base: Base, scenario: Scenario | None = None) -> Situation:
     else:
         applied = apply_scenario(inputs, scenario)
     network = applied.network
-    unchanged = applied.edge_map is not None and len(applied.new_edges) == 0 and bool(
-        np.all(applied.edge_map == np.arange(len(applied.edge_map)))
+    unchanged = (
+        applied.edge_map is not None
+        and len(applied.new_edges) == 0
+        and bool(np.all(applied.edge_map == np.arange(len(applied.edge_map))))
     )
     edge_map = None if unchanged else applied.edge_map
 
-    def carry(att: Attachment, frame: gpd.GeoDataFrame, id_col: str, fresh: Any = None) -> Attachment:
-        rows = frame["_row"].fillna(-1).to_numpy(dtype=np.int64) if "_row" in frame else np.arange(len(frame))
+    def carry(
+        att: Attachment, frame: gpd.GeoDataFrame, id_col: str, fresh: Any = None
+    ) -> Attachment:
+        rows = (
+            frame["_row"].fillna(-1).to_numpy(dtype=np.int64)
+            if "_row" in frame
+            else np.arange(len(frame))
+        )
         if not same_snap:
             rows = np.full(len(frame), -1, dtype=np.int64)
         return carry_over(
@@ -457,8 +464,12 @@ def situation(base: Base, scenario: Scenario | None = None) -> Situation:
             else None
         ),
         opportunities=carry_opportunities(
-            base.opportunities, network, edge_map=edge_map, new_edges=applied.new_edges,
-            max_snap_m=params.max_snap_m, same_snap=same_snap,
+            base.opportunities,
+            network,
+            edge_map=edge_map,
+            new_edges=applied.new_edges,
+            max_snap_m=params.max_snap_m,
+            same_snap=same_snap,
         ),
     )
 
@@ -520,7 +531,9 @@ def evaluate(
         base_eval = evaluate(base, None, service_areas=service_areas, network_detail=network_detail)
         areas = base_eval.service_areas
         reuse = Reuse(
-            service_areas=dict(zip(areas["mobipunt_id"].astype(str), areas.geometry.values, strict=True)),
+            service_areas=dict(
+                zip(areas["mobipunt_id"].astype(str), areas.geometry.values, strict=True)
+            ),
             directness=base_eval.network.directness if network_detail else None,
             opportunities=base_eval.opportunities,
             nearest=dict(base._kept) or None,
@@ -529,7 +542,9 @@ def evaluate(
     task.report(0.0, "applying scenario")
     sit = situation(base, scenario)
     t_apply = time.perf_counter() - t0
-    keep: dict[Any, Any] | None = {} if scenario is None and sit.parameters == base.parameters else None
+    keep: dict[Any, Any] | None = (
+        {} if scenario is None and sit.parameters == base.parameters else None
+    )
     result = evaluate_situation(
         sit,
         service_areas=service_areas,
@@ -627,8 +642,12 @@ def compare_scenarios(
     from slimmeregio.scenarios.reference import reference_evaluation  # (imports this module)
 
     task = Task(progress, cancel)
-    base = prepare_base(project, base_parameters(project), progress=task.sub(0.0, 0.4).report, cancel=cancel)
-    evaluate(base, progress=task.sub(0.4, 0.6).report, cancel=cancel)  # the shared base evaluation, cached
+    base = prepare_base(
+        project, base_parameters(project), progress=task.sub(0.0, 0.4).report, cancel=cancel
+    )
+    evaluate(
+        base, progress=task.sub(0.4, 0.6).report, cancel=cancel
+    )  # the shared base evaluation, cached
     if planned:
         built_in = planned_projects_scenario(base)
         if built_in is not None:

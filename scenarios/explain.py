@@ -25,7 +25,15 @@ from slimmeregio.scenarios.indicators import Situation
 from slimmeregio.scenarios.kernel import NearestResult, nearest_destination, reach_from
 from slimmeregio.scenarios.network import Network
 
-__all__ = ["CONNECTOR", "Reach", "Route", "Stretch", "explain_point", "reach_of_point", "route_to_nearest"]
+__all__ = [
+    "CONNECTOR",
+    "Reach",
+    "Route",
+    "Stretch",
+    "explain_point",
+    "reach_of_point",
+    "route_to_nearest",
+]
 
 #: Link class of the straight connectors between a point and the network.
 CONNECTOR = "aansluiting"
@@ -71,7 +79,9 @@ class Route:
 
     def coords(self) -> np.ndarray:
         """The route as one polyline (n, 2) from the point to the destination."""
-        parts = [shapely.get_coordinates(s.geometry) for s in self.stretches if not s.geometry.is_empty]
+        parts = [
+            shapely.get_coordinates(s.geometry) for s in self.stretches if not s.geometry.is_empty
+        ]
         if not parts:
             return np.zeros((0, 2))
         xy = np.vstack(parts)
@@ -105,16 +115,31 @@ def _along(network: Network, edge: int, f0: float, f1: float, mode: str) -> Stre
     frac = abs(f1 - f0)
     cost = fwd[edge] if f1 >= f0 else bwd[edge]
     seconds = float(part_cost(np.array([frac]), np.array([cost]))[0])
-    return Stretch(edge, str(network.link_class[edge]), frac * float(network.length[edge]), seconds,
-                   _substring(network.geometry[edge], f0, f1))
+    return Stretch(
+        edge,
+        str(network.link_class[edge]),
+        frac * float(network.length[edge]),
+        seconds,
+        _substring(network.geometry[edge], f0, f1),
+    )
 
 
-def _connector(network: Network, xy: tuple[float, float], edge: int, frac: float, snap: float,
-               mode: str, *, outward: bool) -> Stretch:
+def _connector(
+    network: Network,
+    xy: tuple[float, float],
+    edge: int,
+    frac: float,
+    snap: float,
+    mode: str,
+    *,
+    outward: bool,
+) -> Stretch:
     on = shapely.line_interpolate_point(network.geometry[edge], frac, normalized=True)
     point = shapely.Point(xy)
     line = shapely.LineString([point, on] if outward else [on, point])
-    seconds = float(snap) if mode == "walk" else float(snap) / (float(network.speed_kmh[edge]) / 3.6)
+    seconds = (
+        float(snap) if mode == "walk" else float(snap) / (float(network.speed_kmh[edge]) / 3.6)
+    )
     return Stretch(-1, CONNECTOR, float(snap), seconds, line)
 
 
@@ -165,7 +190,9 @@ def route_to_nearest(
             end = 1.0 - start
             stretches.append(_along(network, edge, start, end, mode))
             node = nxt
-    conn = _connector(network, dxy, last_edge, last_frac, _snap_on(dests, d, last_edge), mode, outward=False)
+    conn = _connector(
+        network, dxy, last_edge, last_frac, _snap_on(dests, d, last_edge), mode, outward=False
+    )
     stretches.append(conn)
     return Route(kind, str(dests.ids[d]), dxy, float(res.cost[0]), stretches)
 
@@ -182,13 +209,19 @@ def explain_point(sit: Situation, x: float, y: float) -> list[Route]:
         return []
     routes: list[Route] = []
     mobi_ok = sit.mobipunten["hoppin_type"].isin(list(params.mobipunt_types)).to_numpy()
-    st_ok = (pd.to_numeric(sit.stations["trains_per_day"], errors="coerce").fillna(0).to_numpy()
-             >= params.min_trains_per_day)
+    st_ok = (
+        pd.to_numeric(sit.stations["trains_per_day"], errors="coerce").fillna(0).to_numpy()
+        >= params.min_trains_per_day
+    )
     targets = [
         ("mobipunt", sit.mobipunt_att.subset(mobi_ok), _names(sit.mobipunten, mobi_ok)),
         ("station", sit.station_att.subset(st_ok), _names(sit.stations, st_ok)),
     ]
-    if sit.border_att is not None and len(sit.border_att) and not inside(sit.brussels, np.array([[x, y]]))[0]:
+    if (
+        sit.border_att is not None
+        and len(sit.border_att)
+        and not inside(sit.brussels, np.array([[x, y]]))[0]
+    ):
         targets.append(("brussels", sit.border_att, None))
     for kind, dests, names in targets:
         route = route_to_nearest(net, source, dests, kind=kind, mode="bike")

@@ -25,13 +25,28 @@ from slimmeregio.layers.roles import HOPPIN_TYPES
 from slimmeregio.scenarios.model import scenario_error
 from slimmeregio.scenarios.transit_keys import WINDOW_LABELS
 
-__all__ = ["HUB_CHECK_COLUMNS", "HubRule", "check_hubs", "hub_check_lines", "hub_rules", "rules_path"]
+__all__ = [
+    "HUB_CHECK_COLUMNS",
+    "HubRule",
+    "check_hubs",
+    "hub_check_lines",
+    "hub_rules",
+    "rules_path",
+]
 
 #: The packaged rule table.
 DEFAULT_RULES = Path(__file__).resolve().parents[1] / "resources" / "hoppin_rules.toml"
 #: Columns of the check's table (``Evaluation.hub_checks``).
-HUB_CHECK_COLUMNS = ["mobipunt_id", "name", "hoppin_type", "ok", "best_stop", "best_per_hour",
-                     "reason_nl", "reason_en"]
+HUB_CHECK_COLUMNS = [
+    "mobipunt_id",
+    "name",
+    "hoppin_type",
+    "ok",
+    "best_stop",
+    "best_per_hour",
+    "reason_nl",
+    "reason_en",
+]
 _KEYS = {"radius_m", "window", "modes", "min_departures_per_hour", "fewer_departures_per_hour"}
 
 
@@ -66,7 +81,12 @@ def rules_path() -> Path:
 
 
 def _number(value: object, where: str, path: Path) -> float:
-    if isinstance(value, bool) or not isinstance(value, int | float) or not np.isfinite(value) or value < 0:
+    if (
+        isinstance(value, bool)
+        or not isinstance(value, int | float)
+        or not np.isfinite(value)
+        or value < 0
+    ):
         raise scenario_error(where, "moet een getal ≥ 0 zijn", "must be a number ≥ 0", source=path)
     return float(value)
 
@@ -84,47 +104,91 @@ def hub_rules(path: str | Path | None = None) -> list[HubRule]:
     try:
         data = tomllib.loads(path.read_text(encoding="utf-8"))
     except (OSError, UnicodeDecodeError) as exc:
-        raise scenario_error("", "het bestand kan niet gelezen worden", "the file cannot be read",
-                             source=path, detail=str(exc)) from exc
+        raise scenario_error(
+            "",
+            "het bestand kan niet gelezen worden",
+            "the file cannot be read",
+            source=path,
+            detail=str(exc),
+        ) from exc
     except tomllib.TOMLDecodeError as exc:
-        raise scenario_error("", f"geen geldige TOML ({exc})", f"not valid TOML ({exc})", source=path) from exc
+        raise scenario_error(
+            "", f"geen geldige TOML ({exc})", f"not valid TOML ({exc})", source=path
+        ) from exc
     rules = []
     for hoppin_type, table in data.items():
         if hoppin_type not in HOPPIN_TYPES or not isinstance(table, dict):
             raise scenario_error(
-                hoppin_type, f"onbekend Hoppin-type; kies uit {', '.join(HOPPIN_TYPES)}",
-                f"unknown Hoppin type; choose from {', '.join(HOPPIN_TYPES)}", source=path)
+                hoppin_type,
+                f"onbekend Hoppin-type; kies uit {', '.join(HOPPIN_TYPES)}",
+                f"unknown Hoppin type; choose from {', '.join(HOPPIN_TYPES)}",
+                source=path,
+            )
         unknown = set(table) - _KEYS
         if unknown:
             key = sorted(unknown)[0]
-            raise scenario_error(f"{hoppin_type}.{key}", f"onbekende sleutel; kies uit {', '.join(sorted(_KEYS))}",
-                                 f"unknown key; choose from {', '.join(sorted(_KEYS))}", source=path)
+            raise scenario_error(
+                f"{hoppin_type}.{key}",
+                f"onbekende sleutel; kies uit {', '.join(sorted(_KEYS))}",
+                f"unknown key; choose from {', '.join(sorted(_KEYS))}",
+                source=path,
+            )
         window = table.get("window", "ochtendspits")
         if window not in WINDOW_LABELS:
-            raise scenario_error(f"{hoppin_type}.window", f"kies uit {', '.join(WINDOW_LABELS)}",
-                                 f"choose from {', '.join(WINDOW_LABELS)}", source=path)
+            raise scenario_error(
+                f"{hoppin_type}.window",
+                f"kies uit {', '.join(WINDOW_LABELS)}",
+                f"choose from {', '.join(WINDOW_LABELS)}",
+                source=path,
+            )
         modes = table.get("modes", [])
         if not isinstance(modes, list) or not all(isinstance(m, str) for m in modes):
-            raise scenario_error(f"{hoppin_type}.modes", "moet een lijst van modi zijn",
-                                 "must be a list of modes", source=path)
-        rules.append(HubRule(
-            hoppin_type=hoppin_type,
-            radius_m=_number(table.get("radius_m", 100.0), f"{hoppin_type}.radius_m", path),
-            window=window,
-            modes=tuple(m.strip().lower() for m in modes),
-            min_departures_per_hour=(
-                _number(table["min_departures_per_hour"], f"{hoppin_type}.min_departures_per_hour", path)
-                if "min_departures_per_hour" in table else None),
-            fewer_departures_per_hour=(
-                _number(table["fewer_departures_per_hour"], f"{hoppin_type}.fewer_departures_per_hour", path)
-                if "fewer_departures_per_hour" in table else None),
-        ))
+            raise scenario_error(
+                f"{hoppin_type}.modes",
+                "moet een lijst van modi zijn",
+                "must be a list of modes",
+                source=path,
+            )
+        rules.append(
+            HubRule(
+                hoppin_type=hoppin_type,
+                radius_m=_number(table.get("radius_m", 100.0), f"{hoppin_type}.radius_m", path),
+                window=window,
+                modes=tuple(m.strip().lower() for m in modes),
+                min_departures_per_hour=(
+                    _number(
+                        table["min_departures_per_hour"],
+                        f"{hoppin_type}.min_departures_per_hour",
+                        path,
+                    )
+                    if "min_departures_per_hour" in table
+                    else None
+                ),
+                fewer_departures_per_hour=(
+                    _number(
+                        table["fewer_departures_per_hour"],
+                        f"{hoppin_type}.fewer_departures_per_hour",
+                        path,
+                    )
+                    if "fewer_departures_per_hour" in table
+                    else None
+                ),
+            )
+        )
     return rules
 
 
 #: English words for the rule table's Dutch mode and Hoppin type names (the reasons are shown in both languages).
-_EN_WORDS = {"trein": "train", "bus": "bus", "tram": "tram", "metro": "metro", "interregionaal": "interregional",
-             "regionaal": "regional", "lokaal": "local", "buurt": "neighbourhood"}
+_EN_WORDS = {
+    "trein": "train",
+    "bus": "bus",
+    "tram": "tram",
+    "metro": "metro",
+    "interregionaal": "interregional",
+    "regionaal": "regional",
+    "lokaal": "local",
+    "buurt": "neighbourhood",
+}
 
 
 def _en(word: str) -> str:
@@ -136,7 +200,9 @@ def _fmt(value: float, lang: str = "en") -> str:
     return text.replace(".", ",") if lang == "nl" else text
 
 
-def check_hubs(mobipunten: gpd.GeoDataFrame, stops: gpd.GeoDataFrame, rules: list[HubRule]) -> pd.DataFrame:
+def check_hubs(
+    mobipunten: gpd.GeoDataFrame, stops: gpd.GeoDataFrame, rules: list[HubRule]
+) -> pd.DataFrame:
     """One row per mobipunt of a type with a rule: whether the stops around it
     match (``ok``), the busiest qualifying stop within the radius and its
     departures per hour, and why not (Dutch and English).
@@ -148,7 +214,11 @@ def check_hubs(mobipunten: gpd.GeoDataFrame, stops: gpd.GeoDataFrame, rules: lis
     rows: list[dict[str, object]] = []
     if len(mobipunten) == 0:
         return pd.DataFrame({c: pd.Series(dtype=object) for c in HUB_CHECK_COLUMNS})
-    sxy = np.column_stack([stops.geometry.x.to_numpy(), stops.geometry.y.to_numpy()]) if len(stops) else np.zeros((0, 2))
+    sxy = (
+        np.column_stack([stops.geometry.x.to_numpy(), stops.geometry.y.to_numpy()])
+        if len(stops)
+        else np.zeros((0, 2))
+    )
     tree = cKDTree(sxy) if len(sxy) else None
     modes = [{m.strip() for m in str(v).lower().split(",") if m.strip()} for v in stops["modes"]]
     ids = stops["stop_id"].astype(str).to_numpy()
@@ -170,10 +240,14 @@ def check_hubs(mobipunten: gpd.GeoDataFrame, stops: gpd.GeoDataFrame, rules: lis
         if rule.min_departures_per_hour is not None and best_rate < rule.min_departures_per_hour:
             ok = False
             need = _fmt(rule.min_departures_per_hour)
-            nl = (f"{row.hoppin_type}: geen halte ({wanted_nl}) met ≥ {_fmt(rule.min_departures_per_hour, 'nl')} "
-                  f"vertrekken/uur ({window_nl}) binnen {r_nl} m; hoogste: {_fmt(best_rate, 'nl')}")
-            en = (f"{_en(str(row.hoppin_type))}: no stop ({wanted_en}) with ≥ {need} departures/hour ({window_en}) "
-                  f"within {r} m; highest: {_fmt(best_rate)}")
+            nl = (
+                f"{row.hoppin_type}: geen halte ({wanted_nl}) met ≥ {_fmt(rule.min_departures_per_hour, 'nl')} "
+                f"vertrekken/uur ({window_nl}) binnen {r_nl} m; hoogste: {_fmt(best_rate, 'nl')}"
+            )
+            en = (
+                f"{_en(str(row.hoppin_type))}: no stop ({wanted_en}) with ≥ {need} departures/hour ({window_en}) "
+                f"within {r} m; highest: {_fmt(best_rate)}"
+            )
         elif rule.fewer_departures_per_hour is not None:
             over = [k for k in near if rate[k] >= rule.fewer_departures_per_hour]
             if over:
@@ -181,21 +255,27 @@ def check_hubs(mobipunten: gpd.GeoDataFrame, stops: gpd.GeoDataFrame, rules: lis
                 best = max(over, key=lambda k: rate[k])
                 best_rate = float(rate[best])
                 top = _fmt(rule.fewer_departures_per_hour)
-                nl = (f"{row.hoppin_type}: halte {ids[best]} binnen {r_nl} m heeft {_fmt(best_rate, 'nl')} "
-                      f"vertrekken/uur ({window_nl}), {_fmt(rule.fewer_departures_per_hour, 'nl')} of meer: "
-                      "een hoger type past")
-                en = (f"{_en(str(row.hoppin_type))}: stop {ids[best]} within {r} m has {_fmt(best_rate)} departures/hour "
-                      f"({window_en}), {top} or more: a higher type fits")
-        rows.append({
-            "mobipunt_id": str(row.mobipunt_id),
-            "name": str(row.name),
-            "hoppin_type": str(row.hoppin_type),
-            "ok": ok,
-            "best_stop": ids[best] if best is not None else "",
-            "best_per_hour": best_rate,
-            "reason_nl": nl,
-            "reason_en": en,
-        })
+                nl = (
+                    f"{row.hoppin_type}: halte {ids[best]} binnen {r_nl} m heeft {_fmt(best_rate, 'nl')} "
+                    f"vertrekken/uur ({window_nl}), {_fmt(rule.fewer_departures_per_hour, 'nl')} of meer: "
+                    "een hoger type past"
+                )
+                en = (
+                    f"{_en(str(row.hoppin_type))}: stop {ids[best]} within {r} m has {_fmt(best_rate)} departures/hour "
+                    f"({window_en}), {top} or more: a higher type fits"
+                )
+        rows.append(
+            {
+                "mobipunt_id": str(row.mobipunt_id),
+                "name": str(row.name),
+                "hoppin_type": str(row.hoppin_type),
+                "ok": ok,
+                "best_stop": ids[best] if best is not None else "",
+                "best_per_hour": best_rate,
+                "reason_nl": nl,
+                "reason_en": en,
+            }
+        )
     if not rows:
         return pd.DataFrame({c: pd.Series(dtype=object) for c in HUB_CHECK_COLUMNS})
     return pd.DataFrame(rows, columns=HUB_CHECK_COLUMNS)
@@ -209,4 +289,7 @@ def hub_check_lines(evaluation: Any, lang: str = "nl") -> list[str]:
     bad = checks.loc[~checks["ok"].astype(bool)]
     head = "Hoppin-toets" if lang == "nl" else "Hoppin check"
     column = "reason_nl" if lang == "nl" else "reason_en"
-    return [f"{head}: {row.mobipunt_id} {row.name}: {getattr(row, column)}" for row in bad.itertuples(index=False)]
+    return [
+        f"{head}: {row.mobipunt_id} {row.name}: {getattr(row, column)}"
+        for row in bad.itertuples(index=False)
+    ]

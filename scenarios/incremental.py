@@ -79,7 +79,12 @@ def keep_nearest(
     network: Network, sources: Attachment, dests: Attachment, result: NearestResult, mode: str
 ) -> KeptNearest | None:
     """What a repair needs of the base ``result`` (None when it cannot serve)."""
-    if result.graph is None or result.src_edge is None or result.src_ridden is None or result.node_dest is None:
+    if (
+        result.graph is None
+        or result.src_edge is None
+        or result.src_ridden is None
+        or result.node_dest is None
+    ):
         return None
     n = network.n_nodes
     _, d_flat = dests.expand()
@@ -126,7 +131,9 @@ def nearest_with_reuse(
     ):
         return nearest_destination(network, sources, dests, mode=mode)
     search = search_nearest(network, dests, mode=mode)
-    dirty = _dirty_sources(network, sources, dests, search, kept, np.asarray(source_rows), edge_map, remember)
+    dirty = _dirty_sources(
+        network, sources, dests, search, kept, np.asarray(source_rows), edge_map, remember
+    )
     ns = len(sources)
     n = network.n_nodes
     cost = np.full(ns, np.inf)
@@ -185,7 +192,9 @@ def _dirty_sources(
     mapped = kept.dest_edges if edge_map is None else edge_map[kept.dest_edges]
     edge_dirty[mapped[mapped >= 0]] = True
 
-    dirty, point, e_s, u_s, v_s = _static_rows(network, sources, kept, source_rows, edge_map, remember)
+    dirty, point, e_s, u_s, v_s = _static_rows(
+        network, sources, kept, source_rows, edge_map, remember
+    )
     dirty = dirty.copy()
     bad = edge_dirty[e_s] | node_changed[u_s] | node_changed[v_s]
     dirty[np.unique(point[bad])] = True
@@ -238,7 +247,9 @@ def _static_rows(
         rows_all = rows[same_count]
         first_s = np.cumsum(cnt_s) - cnt_s
         first_b = np.cumsum(cnt_b) - cnt_b
-        small = np.int32 if max(ns, network.n_edges, network.n_nodes) < 2**31 else np.int64  # memory
+        small = (
+            np.int32 if max(ns, network.n_edges, network.n_nodes) < 2**31 else np.int64
+        )  # memory
         parts: list[tuple[np.ndarray, np.ndarray]] = []
         # In slices of points, so the row arrays stay small (300k dwellings have ~1.5M rows).
         for lo in range(0, len(pts_all), _SLICE):

@@ -34,4 +34,3 @@ def indicator_direction(key: str) -> int:
     if _LOWER.match(key):
         return -1
     return 0
-

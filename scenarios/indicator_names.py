@@ -66,7 +66,6 @@ def fmt_threshold(value: float) -> str:
     return f"{value:g}"
 
 
-
 _FIXED: dict[str, tuple[str, str, str]] = {
     "dwellings": ("Woningen", "Dwellings", "count"),
     "inhabitants": ("Inwoners", "Inhabitants", "count"),
@@ -184,7 +183,13 @@ def indicator_keys(
     ``region=False`` leaves out the region-only grid keys; ``brussels=False``
     the Brussels-border keys (absent from runs without a Brussels layer).
     """
-    keys = ["dwellings", "inhabitants", "existing_dwellings", "planned_dwellings", "unreachable_dwellings"]
+    keys = [
+        "dwellings",
+        "inhabitants",
+        "existing_dwellings",
+        "planned_dwellings",
+        "unreachable_dwellings",
+    ]
     for target in ("mobipunt", "station"):
         keys.append(f"no_route_dwellings_{target}")
         for m in walk_thresholds_m:
@@ -209,7 +214,11 @@ def indicator_labels(keys: list[str] | None = None) -> dict[str, dict[str, str]]
     Without ``keys``: the keys of the default parameters.
     """
     return {
-        k: {"nl": indicator_label(k, "nl"), "en": indicator_label(k, "en"), "unit": indicator_unit(k)}
+        k: {
+            "nl": indicator_label(k, "nl"),
+            "en": indicator_label(k, "en"),
+            "unit": indicator_unit(k),
+        }
         for k in (keys if keys is not None else indicator_keys())
     }
 

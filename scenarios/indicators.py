@@ -191,7 +191,9 @@ def evaluate_situation(
     bike_s, bike_dest, _ = _costs(sit, h_att, mobi_att, "bike", ("mobipunt", "bike"), reuse, keep)
     task.report(0.3, "stations")
     walk_st, _, _ = _costs(sit, h_att, st_att, "walk", ("station", "walk"), reuse, keep)
-    bike_st_s, st_dest, st_res = _costs(sit, h_att, st_att, "bike", ("station", "bike"), reuse, keep)
+    bike_st_s, st_dest, st_res = _costs(
+        sit, h_att, st_att, "bike", ("station", "bike"), reuse, keep
+    )
     bx = _brussels_routes(sit, net, h_att, reuse, keep)
     timings["access"] = time.perf_counter() - t0
 
@@ -227,7 +229,9 @@ def evaluate_situation(
     task.report(0.45, "indicators")
 
     t1 = time.perf_counter()
-    region, municipalities = region_and_municipalities(dw, sit.municipalities, params, brussels=bx.active)
+    region, municipalities = region_and_municipalities(
+        dw, sit.municipalities, params, brussels=bx.active
+    )
     curve = coverage_curve(dw, params.curve_max_min)
     timings["indicators"] = time.perf_counter() - t1
 
@@ -239,7 +243,11 @@ def evaluate_situation(
             "name": mobi["name"].fillna("").astype(str).to_numpy(),
             "hoppin_type": mobi["hoppin_type"].astype(str).to_numpy(),
             "offer": mobi["offer"].fillna("").astype(str).to_numpy(),
-            "catchment_dwellings": pd.Series(mobi_ids).map(catch).fillna(0).astype(np.int64).to_numpy(),
+            "catchment_dwellings": pd.Series(mobi_ids)
+            .map(catch)
+            .fillna(0)
+            .astype(np.int64)
+            .to_numpy(),
             "snap_m": mobi_att.snap_m,
             "reachable": mobi_att.reachable,
             "change": mobi["change"].fillna("").astype(str).to_numpy(),
@@ -256,7 +264,11 @@ def evaluate_situation(
             "station_id": st_ids.astype(str),
             "name": stations["name"].fillna("").astype(str).to_numpy(),
             "trains_per_day": pd.to_numeric(stations["trains_per_day"], errors="coerce").to_numpy(),
-            "catchment_dwellings": pd.Series(st_ids).map(st_catch).fillna(0).astype(np.int64).to_numpy(),
+            "catchment_dwellings": pd.Series(st_ids)
+            .map(st_catch)
+            .fillna(0)
+            .astype(np.int64)
+            .to_numpy(),
             "snap_m": st_att.snap_m,
             "reachable": st_att.reachable,
         },
@@ -274,7 +286,10 @@ def evaluate_situation(
     t_opp = time.perf_counter()
     # Quick previews (network_detail=False) leave opportunity access and commuting out.
     opportunities = evaluate_opportunities(
-        sit, dw, sit.opportunities if network_detail else None, task=task.sub(0.55, 0.65),
+        sit,
+        dw,
+        sit.opportunities if network_detail else None,
+        task=task.sub(0.55, 0.65),
         previous=reuse.opportunities if reuse is not None else None,
     )
     dw, municipalities, links = merge_outcome(opportunities, dw, region, municipalities, links)
@@ -315,7 +330,9 @@ def evaluate_situation(
     if sit.grid is not None and population_covered is not None:
         region["grid_inhabitants_covered"] = population_covered
         total = sit.grid.total
-        region["share_grid_covered"] = 100.0 * population_covered / total if total > 0 else float("nan")
+        region["share_grid_covered"] = (
+            100.0 * population_covered / total if total > 0 else float("nan")
+        )
     timings["service_areas"] = time.perf_counter() - t3
     task.report(0.85, "network")
 
@@ -395,7 +412,11 @@ class _BrusselsRoutes:
         if border is None or len(border) == 0:
             return empty_brussels_entries()
         ids = border.ids.astype(str)
-        per = dw.groupby("brussels_entry_id")["dwellings"].sum() if len(dw) else pd.Series(dtype=float)
+        per = (
+            dw.groupby("brussels_entry_id")["dwellings"].sum()
+            if len(dw)
+            else pd.Series(dtype=float)
+        )
         net = self.network
         return gpd.GeoDataFrame(
             {
@@ -422,7 +443,9 @@ def _brussels_routes(
     nan = np.full(n, np.nan)
     none = np.full(n, None, dtype=object)
     if sit.brussels is None:
-        return _BrusselsRoutes(net, None, None, None, nan, none, {"no_brussels": dict(NO_BRUSSELS_NOTE)})
+        return _BrusselsRoutes(
+            net, None, None, None, nan, none, {"no_brussels": dict(NO_BRUSSELS_NOTE)}
+        )
     border = sit.border_att
     if border is None or len(border) == 0:
         note = {
@@ -432,7 +455,9 @@ def _brussels_routes(
         return _BrusselsRoutes(net, None, border, None, nan, none, {"brussels_unreached": note})
     in_bx = inside(sit.brussels, h_att.xy)
     sources = h_att.without(in_bx)
-    res = _nearest(sit, sources, border, "bike", ("brussels", "bike"), reuse, keep, kept_sources=h_att)
+    res = _nearest(
+        sit, sources, border, "bike", ("brussels", "bike"), reuse, keep, kept_sources=h_att
+    )
     minutes = np.where(np.isfinite(res.cost), res.cost / 60.0, np.nan)
     return _BrusselsRoutes(
         net, sources, border, res, minutes, _ids_of(res.dest, border.ids), {}, inside=in_bx
@@ -470,10 +495,16 @@ def _unreachable(parts: Iterable[tuple[str, Attachment | None]]) -> pd.DataFrame
         bad = ~att.reachable
         if bad.any():
             frames.append(
-                pd.DataFrame({"layer": layer, "id": att.ids[bad].astype(str), "snap_m": att.snap_m[bad]})
+                pd.DataFrame(
+                    {"layer": layer, "id": att.ids[bad].astype(str), "snap_m": att.snap_m[bad]}
+                )
             )
     if not frames:
         return pd.DataFrame(
-            {"layer": pd.Series(dtype=str), "id": pd.Series(dtype=str), "snap_m": pd.Series(dtype=float)}
+            {
+                "layer": pd.Series(dtype=str),
+                "id": pd.Series(dtype=str),
+                "snap_m": pd.Series(dtype=float),
+            }
         )
     return pd.concat(frames, ignore_index=True)

@@ -96,7 +96,9 @@ def municipality_frame(project: Project) -> gpd.GeoDataFrame | None:
     layer = project.layers.first(Role.MUNICIPALITIES)
     if layer is None or layer.is_raster or len(layer) == 0:
         return None
-    frame = layer.frame.to_crs(ANALYSIS_CRS) if str(layer.frame.crs) != ANALYSIS_CRS else layer.frame
+    frame = (
+        layer.frame.to_crs(ANALYSIS_CRS) if str(layer.frame.crs) != ANALYSIS_CRS else layer.frame
+    )
     return gpd.GeoDataFrame(
         {
             "nis": _text(layer, "nis", "nis"),
@@ -145,7 +147,12 @@ def housing_frame(layer: Layer, municipalities: gpd.GeoDataFrame | None) -> gpd.
     pts = _points(layer.frame)
     dw = layer.find_column("dwellings", "woningen", "dwellings")
     dwellings = (
-        pd.to_numeric(dw, errors="coerce").fillna(0).clip(lower=0).round().astype(np.int64).to_numpy()
+        pd.to_numeric(dw, errors="coerce")
+        .fillna(0)
+        .clip(lower=0)
+        .round()
+        .astype(np.int64)
+        .to_numpy()
         if dw is not None
         else np.ones(len(pts), np.int64)
     )
@@ -167,7 +174,9 @@ def housing_frame(layer: Layer, municipalities: gpd.GeoDataFrame | None) -> gpd.
     )
 
 
-def mobipunt_frame(layer: Layer | None, municipalities: gpd.GeoDataFrame | None) -> gpd.GeoDataFrame:
+def mobipunt_frame(
+    layer: Layer | None, municipalities: gpd.GeoDataFrame | None
+) -> gpd.GeoDataFrame:
     """The mobipunten: ``mobipunt_id``, ``name``, ``hoppin_type``, ``offer``, ``nis``, ``municipality`` (empty without the layer)."""
     if layer is None or layer.is_raster:
         return _frame(
@@ -183,7 +192,9 @@ def mobipunt_frame(layer: Layer | None, municipalities: gpd.GeoDataFrame | None)
             np.zeros(0, object),
         )
     pts = _points(layer.frame)
-    types = np.asarray([t.strip().lower() for t in _text(layer, "hoppin_type", "type")], dtype=object)
+    types = np.asarray(
+        [t.strip().lower() for t in _text(layer, "hoppin_type", "type")], dtype=object
+    )
     _, names = _locate(
         pts, municipalities, np.full(len(pts), "", object), _text(layer, "municipality", "gemeente")
     )

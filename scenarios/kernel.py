@@ -290,7 +290,9 @@ def nearest_destination(
             np.full(ns, np.inf), np.full(ns, -1, dtype=np.int64), np.full(ns, -1, dtype=np.int64),
             np.full(n, np.inf), np.full(n, -9999), None, n,
         )  # fmt: skip
-    return finish_nearest(network, sources, dests, search_nearest(network, dests, mode=mode, limit=limit))
+    return finish_nearest(
+        network, sources, dests, search_nearest(network, dests, mode=mode, limit=limit)
+    )
 
 
 @dataclass(frozen=True, eq=False)
@@ -311,7 +313,9 @@ class NearestSearch:
     limit: float
 
 
-def search_nearest(network: Network, dests: Attachment, *, mode: str, limit: float = np.inf) -> NearestSearch:
+def search_nearest(
+    network: Network, dests: Attachment, *, mode: str, limit: float = np.inf
+) -> NearestSearch:
     """The search part of :func:`nearest_destination` (some destination must be reachable)."""
     n = network.n_nodes
     graph, d_ok = with_destinations(network, dests, mode)
@@ -407,7 +411,9 @@ def finish_nearest(
         dest[over] = -1
         entry[over] = -1
         src_edge[over] = -1
-    return NearestResult(cost, dest, entry, dist, pred, graph, n, src_edge, src_ridden, search.node_dest)
+    return NearestResult(
+        cost, dest, entry, dist, pred, graph, n, src_edge, src_ridden, search.node_dest
+    )
 
 
 def same_edge_pairs(a_edge: np.ndarray, b_edge: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
@@ -576,7 +582,9 @@ def point_distances(
     # The reversed graph's costs from a target are the travel costs to it.
     # One bounded search per target: pairs carry their own limit.
     straight = np.hypot(*(points.xy[pairs[:, 0]] - points.xy[pairs[:, 1]]).T)
-    jobs: list[tuple[float, int, np.ndarray, np.ndarray]] = []  # (bound, target node, pair rows, source nodes)
+    jobs: list[
+        tuple[float, int, np.ndarray, np.ndarray]
+    ] = []  # (bound, target node, pair rows, source nodes)
     for t in np.unique(pairs[:, 1]):
         if vnode_of[t] < 0:
             continue
@@ -587,9 +595,11 @@ def point_distances(
             continue
         bound = limit if np.isfinite(limit) else np.inf
         if limit_factor is not None:
-            bound = min(bound, limit_factor * float(straight[sel].max()) + 2 * float(
-                np.nanmax(points.snap_m[pairs[sel].ravel()])
-            ))
+            bound = min(
+                bound,
+                limit_factor * float(straight[sel].max())
+                + 2 * float(np.nanmax(points.snap_m[pairs[sel].ravel()])),
+            )
         jobs.append((float(bound), int(vnode_of[t]), sel[good], src_v[good]))
     # Searches of similar bounds run together (one call per batch); a search
     # bounded higher than a target's own bound gives the same costs up to

@@ -48,7 +48,9 @@ def _places(sit: Situation, dwellings: np.ndarray, *, cell_m: float) -> np.ndarr
     """Network nodes worth joining: near housing, at dead ends, at destinations."""
     net = sit.network
     near_housing = candidate_sites(net, sit.housing_att.xy, dwellings, cell_m=cell_m)
-    nodes = [np.asarray([int(c.split("-")[1]) for c in near_housing["candidate_id"]], dtype=np.int64)]
+    nodes = [
+        np.asarray([int(c.split("-")[1]) for c in near_housing["candidate_id"]], dtype=np.int64)
+    ]
     degree = np.bincount(np.concatenate([net.u, net.v]), minlength=net.n_nodes)
     nodes.append(np.flatnonzero(degree == 1))
     for att in (sit.mobipunt_att, sit.station_att):
@@ -96,7 +98,9 @@ def suggest_missing_links_in(
     for start in range(0, len(sources), 64):
         task.check()
         chunk = sources[start : start + 64]
-        dist = np.atleast_2d(csgraph.dijkstra(walk, directed=True, indices=nodes[chunk], limit=limit))
+        dist = np.atleast_2d(
+            csgraph.dijkstra(walk, directed=True, indices=nodes[chunk], limit=limit)
+        )
         row_of = {int(s): r for r, s in enumerate(chunk)}
         sel = np.flatnonzero(np.isin(pairs[:, 0], chunk))
         rows = np.asarray([row_of[int(s)] for s in pairs[sel, 0]], dtype=np.int64)
@@ -128,7 +132,11 @@ def suggest_missing_links_in(
         )
     useful = gain > 1.0
     pairs, straight, net_m, ratio, gain = (
-        pairs[useful], straight[useful], net_m[useful], ratio[useful], gain[useful]
+        pairs[useful],
+        straight[useful],
+        net_m[useful],
+        ratio[useful],
+        gain[useful],
     )
     if len(pairs) == 0:
         return []
@@ -148,7 +156,11 @@ def suggest_missing_links_in(
     conn = connector_cost(net, flat, "bike")
     to_u, to_v = entry_costs(net, flat, "bike")
     hu, hv = net.u[flat.edge], net.v[flat.edge]
-    starts = np.r_[0, np.flatnonzero(owner[1:] != owner[:-1]) + 1] if len(owner) else np.zeros(0, np.int64)
+    starts = (
+        np.r_[0, np.flatnonzero(owner[1:] != owner[:-1]) + 1]
+        if len(owner)
+        else np.zeros(0, np.int64)
+    )
     owners = owner[starts]
     tail_b, head_b, w_b, _ = base_arcs(net, "bike")
     rev = csr_min(net.n_nodes, head_b, tail_b, w_b).matrix

@@ -149,7 +149,9 @@ class Parameters(StrictModel):
     #: The window for train frequency and the headway of bike + train.
     pt_train_window: PtWindow = "ochtendspits"
     #: Bike + train: stations farther than this by bike (min) are not used.
-    bike_train_max_bike_min: Annotated[float, Field(strict=True, allow_inf_nan=False, gt=0, le=120)] = 30.0
+    bike_train_max_bike_min: Annotated[
+        float, Field(strict=True, allow_inf_nan=False, gt=0, le=120)
+    ] = 30.0
     #: Hub offers with their own share: dwellings within each cycling threshold of a hub offering it.
     hub_offers: tuple[NonBlank, ...] = ("deelauto", "deelfiets")
     #: Weight of each Hoppin type (interregionaal, regionaal, lokaal, buurt) in the hub score.
@@ -269,7 +271,9 @@ class Scenario(StrictModel):
     def from_json(cls, text: str | bytes, *, source: str | Path | None = None) -> Scenario:
         """Read JSON text; syntax errors give a ScenarioError with line and column."""
         try:
-            data = json.loads(text, parse_constant=_refuse_constant, object_pairs_hook=_KeyedDict.from_pairs)
+            data = json.loads(
+                text, parse_constant=_refuse_constant, object_pairs_hook=_KeyedDict.from_pairs
+            )
         except json.JSONDecodeError as exc:
             raise syntax_error(exc.msg, exc.lineno, exc.colno, source=source, fmt="JSON") from None
         except (ValueError, RecursionError, UnicodeDecodeError) as exc:
@@ -453,7 +457,9 @@ def _first_duplicate(data: Any) -> tuple[str, str] | None:
             if value.duplicate is not None:
                 key = value.duplicate
                 return (f"{where}.{key}" if where else key), key
-            stack.extend((v, f"{where}.{k}" if where else str(k)) for k, v in reversed(list(value.items())))
+            stack.extend(
+                (v, f"{where}.{k}" if where else str(k)) for k, v in reversed(list(value.items()))
+            )
         elif isinstance(value, list):
             stack.extend((v, f"{where}[{i}]") for i, v in reversed(list(enumerate(value))))
     return None

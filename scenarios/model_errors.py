@@ -101,10 +101,16 @@ def scenario_error(
     the same as validation messages.
     """
     return file_error(
-        ScenarioValidationError, location, reason_nl, reason_en, source=source,
+        ScenarioValidationError,
+        location,
+        reason_nl,
+        reason_en,
+        source=source,
         location_nl=location_nl or _readable_location(location, "nl"),
         location_en=location_en or _readable_location(location, "en"),
-        errors=errors, detail=detail, **data,
+        errors=errors,
+        detail=detail,
+        **data,
     )
 
 

@@ -210,9 +210,7 @@ class Network:
     def components(self) -> tuple[int, np.ndarray]:
         """Connected components ignoring direction: (count, label per node)."""
         n = self.n_nodes
-        m = sparse.coo_matrix(
-            (np.ones(self.n_edges), (self.u, self.v)), shape=(n, n)
-        ).tocsr()
+        m = sparse.coo_matrix((np.ones(self.n_edges), (self.u, self.v)), shape=(n, n)).tocsr()
         count, labels = csgraph.connected_components(m, directed=False)
         return int(count), labels
 
@@ -321,7 +319,11 @@ def network_from_frame(
     task = Task(progress, cancel)
     n_links = len(frame)
     ids = np.arange(n_links, dtype=np.int64) if link_id is None else np.asarray(link_id, np.int64)
-    cls = np.full(n_links, "lokaal", dtype=object) if link_class is None else np.asarray(link_class, dtype=object)
+    cls = (
+        np.full(n_links, "lokaal", dtype=object)
+        if link_class is None
+        else np.asarray(link_class, dtype=object)
+    )
     spd = np.full(n_links, np.nan) if speed is None else np.asarray(speed, dtype=float)
     one = np.zeros(n_links, bool) if oneway is None else np.asarray(oneway, dtype=bool)
     nam = np.full(n_links, "", dtype=object) if name is None else np.asarray(name, dtype=object)

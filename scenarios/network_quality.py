@@ -80,7 +80,9 @@ def network_summary(
     )
     rank = {c: i for i, c in enumerate(LINK_CLASSES)}
     per_class["_o"] = per_class["link_class"].map(lambda c: rank.get(c, len(rank)))
-    per_class = per_class.sort_values(["_o", "link_class"]).drop(columns="_o").reset_index(drop=True)
+    per_class = (
+        per_class.sort_values(["_o", "link_class"]).drop(columns="_o").reset_index(drop=True)
+    )
 
     _, labels = network.components()
     comp_of_edge = labels[network.u]

@@ -45,7 +45,6 @@ __all__ = [
 ]
 
 
-
 def decay_beta(half_life: float) -> float:
     """The negative-exponential ``beta`` for which the weight halves at ``half_life``."""
     if not half_life > 0:
@@ -127,7 +126,9 @@ def sparse_costs(
         for j in np.unique(opp):
             sel = opp == j
             direct[int(j)] = (s_owner[s_rows[sel]], cost[sel])
-    for j, row in _reach_rows(network, opportunities, mode=mode, limit=limit, batch=batch, only=only):
+    for j, row in _reach_rows(
+        network, opportunities, mode=mode, limit=limit, batch=batch, only=only
+    ):
         if reached is not None:
             reached[j] = np.isfinite(row)
         du, dv = row[nu], row[nv]
@@ -150,7 +151,13 @@ def sparse_costs(
 
 
 def _reach_rows(
-    network: Network, dests: Attachment, *, mode: str, limit: float, batch: int, only: np.ndarray | None
+    network: Network,
+    dests: Attachment,
+    *,
+    mode: str,
+    limit: float,
+    batch: int,
+    only: np.ndarray | None,
 ) -> Iterator[tuple[int, np.ndarray]]:
     """``(destination, node costs)`` of each reachable destination (in ``only``), ascending."""
     n = network.n_nodes
@@ -159,8 +166,10 @@ def _reach_rows(
     if only is not None:
         pos = pos[np.isin(d_ok, np.asarray(only, dtype=np.int64))]
     for start in range(0, len(pos), batch):
-        chunk = pos[start:start + batch]
-        dist = np.atleast_2d(csgraph.dijkstra(graph.matrix, directed=True, indices=n + chunk, limit=limit))
+        chunk = pos[start : start + batch]
+        dist = np.atleast_2d(
+            csgraph.dijkstra(graph.matrix, directed=True, indices=n + chunk, limit=limit)
+        )
         for row, p in zip(dist, chunk, strict=True):
             yield int(d_ok[p]), row[:n]
 
@@ -224,7 +233,14 @@ def opportunity_access(
     bound = float(limit) if limit is not None else max([*thr, 8.0 * half_life])
     searches = sparse_costs(network, sources, opportunities, mode=mode, limit=bound)
     return accumulate_access(
-        len(sources), sources.reachable, searches, weights, thresholds=thr, half_life=half_life, k=k, check=check
+        len(sources),
+        sources.reachable,
+        searches,
+        weights,
+        thresholds=thr,
+        half_life=half_life,
+        k=k,
+        check=check,
     )
 
 

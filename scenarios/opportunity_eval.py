@@ -209,7 +209,11 @@ def prepare_opportunities(
         layer = project.layers.first(role)
         if layer is None or layer.is_raster or len(layer) == 0:
             continue
-        frame = layer.frame.to_crs(ANALYSIS_CRS) if str(layer.frame.crs) != ANALYSIS_CRS else layer.frame
+        frame = (
+            layer.frame.to_crs(ANALYSIS_CRS)
+            if str(layer.frame.crs) != ANALYSIS_CRS
+            else layer.frame
+        )
         pts = _point_of(frame.geometry.values)
         ok = ~shapely.is_empty(pts) & ~pd.isna(pts)
         pts = pts[ok]
@@ -256,10 +260,19 @@ def carry_opportunities(
         return None
     sets = []
     for s in inputs.sets:
-        rows = np.arange(len(s.frame), dtype=np.int64) if same_snap else np.full(len(s.frame), -1, np.int64)
+        rows = (
+            np.arange(len(s.frame), dtype=np.int64)
+            if same_snap
+            else np.full(len(s.frame), -1, np.int64)
+        )
         att = carry_over(
-            network, s.att, rows, shapely.get_coordinates(s.frame.geometry.values),
-            s.frame["opp_id"].to_numpy(dtype=object), edge_map=edge_map, new_edges=new_edges,
+            network,
+            s.att,
+            rows,
+            shapely.get_coordinates(s.frame.geometry.values),
+            s.frame["opp_id"].to_numpy(dtype=object),
+            edge_map=edge_map,
+            new_edges=new_edges,
             max_snap_m=max_snap_m,
         )
         sets.append(replace(s, att=att))
@@ -282,7 +295,9 @@ def _weighted_median(values: np.ndarray, weights: np.ndarray) -> float:
     v, w = values[ok], weights[ok]
     order = np.argsort(v, kind="stable")
     cum = np.cumsum(w[order])
-    return float(v[order][min(int(np.searchsorted(cum, 0.5 * cum[-1] - 1e-9 * cum[-1])), len(v) - 1)])
+    return float(
+        v[order][min(int(np.searchsorted(cum, 0.5 * cum[-1] - 1e-9 * cum[-1])), len(v) - 1)]
+    )
 
 
 def _access_columns(
@@ -299,13 +314,26 @@ def _access_columns(
     for s in sets:
         w = s.frame["weight"].to_numpy(dtype=float)
         bike = _access(
-            sit, s, "bike", w, scope=scope, check=check,
+            sit,
+            s,
+            "bike",
+            w,
+            scope=scope,
+            check=check,
             thresholds=[60.0 * t for t in params.bike_thresholds_min],
             half_life=60.0 * BIKE_HALF_LIFE_MIN,
-            limit=max(60.0 * max(params.bike_thresholds_min), 60.0 * HALF_LIVES_SEARCHED * BIKE_HALF_LIFE_MIN),
+            limit=max(
+                60.0 * max(params.bike_thresholds_min),
+                60.0 * HALF_LIVES_SEARCHED * BIKE_HALF_LIFE_MIN,
+            ),
         )
         walk = _access(
-            sit, s, "walk", w, scope=scope, check=check,
+            sit,
+            s,
+            "walk",
+            w,
+            scope=scope,
+            check=check,
             thresholds=list(params.walk_thresholds_m),
             half_life=WALK_HALF_LIFE_M,
             limit=max(max(params.walk_thresholds_m), HALF_LIVES_SEARCHED * WALK_HALF_LIFE_M),
@@ -354,8 +382,16 @@ def _access(
             searches = kept
         if scope is not None:
             scope.count("access_searched", int(s.att.reachable.sum()))
-        return accumulate_access(len(h_att), h_att.reachable, searches, weights, thresholds=thresholds,
-                                 half_life=half_life, k=NEAREST_K, check=check)
+        return accumulate_access(
+            len(h_att),
+            h_att.reachable,
+            searches,
+            weights,
+            thresholds=thresholds,
+            half_life=half_life,
+            k=NEAREST_K,
+            check=check,
+        )
     affected = changed_points(prev.opp_att[s.kind], s.att, scope.edge_map)
     touched = scope.touched[mode]
     if len(touched):
@@ -373,7 +409,9 @@ def _access(
         o_owner, o_flat = s.att.expand()
         affected[o_owner[np.isin(o_flat.edge, edges)]] = True
     again = np.flatnonzero(affected)
-    fresh = {j: (o, c) for j, o, c in sparse_costs(net, h_att, s.att, mode=mode, limit=limit, only=again)}
+    fresh = {
+        j: (o, c) for j, o, c in sparse_costs(net, h_att, s.att, mode=mode, limit=limit, only=again)
+    }
     row_map = scope.row_map
     merged: dict[int, tuple[np.ndarray, np.ndarray]] = dict(fresh)
     reused = 0
@@ -387,8 +425,16 @@ def _access(
     scope.count("access_reused", reused)
     scope.count("access_searched", len(fresh))
     searches = ((j, *merged[j]) for j in sorted(merged))
-    return accumulate_access(len(h_att), h_att.reachable, searches, weights, thresholds=thresholds,
-                             half_life=half_life, k=NEAREST_K, check=check)
+    return accumulate_access(
+        len(h_att),
+        h_att.reachable,
+        searches,
+        weights,
+        thresholds=thresholds,
+        half_life=half_life,
+        k=NEAREST_K,
+        check=check,
+    )
 
 
 def _trip_matrix(
@@ -399,8 +445,13 @@ def _trip_matrix(
     dwellings = dw["dwellings"].to_numpy(dtype=float)
     jobs_w = jobs.frame["weight"].to_numpy(dtype=float)
     if od is None:
-        trips = gravity_model(dwellings * WORKERS_PER_DWELLING, jobs_w, cost_km, beta=COMMUTE_BETA_PER_KM,
-                              tolerance=1e-6)
+        trips = gravity_model(
+            dwellings * WORKERS_PER_DWELLING,
+            jobs_w,
+            cost_km,
+            beta=COMMUTE_BETA_PER_KM,
+            tolerance=1e-6,
+        )
         return trips, None, notes
     origin_nis = dw["nis"].astype(str).to_numpy()
     dest_nis = jobs.frame["nis"].astype(str).to_numpy()
@@ -430,14 +481,19 @@ def _trip_matrix(
 
 
 def _commuting(
-    sit: Any, dw: pd.DataFrame, inputs: OpportunityInputs, check: Callable[[], None] | None = None,
+    sit: Any,
+    dw: pd.DataFrame,
+    inputs: OpportunityInputs,
+    check: Callable[[], None] | None = None,
     scope: Scope | None = None,
 ) -> dict[str, Any] | None:
     jobs = inputs.get("jobs")
     if jobs is None or not jobs.att.reachable.any():
         return None
     known, known_arcs = known_trees(sit, jobs, scope)
-    trees = RouteTrees(sit.network, sit.housing_att, jobs.att, check=check, known=known, known_arcs=known_arcs)
+    trees = RouteTrees(
+        sit.network, sit.housing_att, jobs.att, check=check, known=known, known_arcs=known_arcs
+    )
     if scope is not None:
         scope.count("trees_reused", len(known))
         scope.count("trees_searched", len(trees.trees) - len(known))
@@ -453,8 +509,11 @@ def _commuting(
     per_preset = all_presets(trips, cost_km, current_cyclists=bikes)
     headline = per_preset[HEADLINE_PRESET]
     ids = jobs.frame["opp_id"].astype(str).to_numpy()
-    busiest = [int(j) for j in np.argsort(-headline.sum(axis=0), kind="stable")[:PARK_PAGES]
-               if headline[:, j].sum() > 0]
+    busiest = [
+        int(j)
+        for j in np.argsort(-headline.sum(axis=0), kind="stable")[:PARK_PAGES]
+        if headline[:, j].sum() > 0
+    ]
     # One assignment per workplace: the busiest keep theirs for their pages
     # (summed in workplace order, as trees.assign over all of them would).
     link_flow = np.zeros(sit.network.n_edges)
@@ -467,8 +526,15 @@ def _commuting(
     park_routes = {
         str(ids[j]): (own[j].astype(np.float32), headline[:, j].astype(np.float32)) for j in busiest
     }
-    return {"trips": trips, "cost_km": cost_km, "cyclists": per_preset, "link_flow": link_flow,
-            "jobs": jobs, "notes": notes, "park_routes": park_routes}
+    return {
+        "trips": trips,
+        "cost_km": cost_km,
+        "cyclists": per_preset,
+        "link_flow": link_flow,
+        "jobs": jobs,
+        "notes": notes,
+        "park_routes": park_routes,
+    }
 
 
 def evaluate_opportunities(
@@ -512,17 +578,25 @@ def evaluate_opportunities(
         out: dict[str, float] = {}
         for key, values in columns.items():
             v = values if idx is None else values[idx]
-            out[key] = _weighted_median(v, w) if how[key] == "median" else _weighted_mean(
-                np.nan_to_num(v, nan=0.0), w
+            out[key] = (
+                _weighted_median(v, w)
+                if how[key] == "median"
+                else _weighted_mean(np.nan_to_num(v, nan=0.0), w)
             )
         if commute is not None:
-            total = float(per_dwelling["commuters"].sum() if idx is None else per_dwelling["commuters"][idx].sum())
+            total = float(
+                per_dwelling["commuters"].sum()
+                if idx is None
+                else per_dwelling["commuters"][idx].sum()
+            )
             out["commuters"] = total
             for p in PRESETS:
                 col = per_dwelling[f"bike_commuters_{p}"]
                 value = float(col.sum() if idx is None else col[idx].sum())
                 out[f"bike_commuters_{p}"] = value
-                out[f"share_bike_commuters_{p}"] = 100.0 * value / total if total > 0 else float("nan")
+                out[f"share_bike_commuters_{p}"] = (
+                    100.0 * value / total if total > 0 else float("nan")
+                )
         return out
 
     region = indicators(None)
@@ -533,8 +607,18 @@ def evaluate_opportunities(
     link_flow = commute["link_flow"] if commute is not None else np.zeros(sit.network.n_edges)
     workplaces, od_table, notes = _commute_tables(commute, nis)
     park_routes = commute["park_routes"] if commute is not None else {}
-    out = OpportunityOutcome(per_dwelling, region, municipalities, link_flow, workplaces, od_table, notes,
-                             park_routes, reuse=scope.record, work=dict(scope.counts))
+    out = OpportunityOutcome(
+        per_dwelling,
+        region,
+        municipalities,
+        link_flow,
+        workplaces,
+        od_table,
+        notes,
+        park_routes,
+        reuse=scope.record,
+        work=dict(scope.counts),
+    )
     return out
 
 
@@ -564,7 +648,10 @@ def _commute_tables(
 
 
 def _od_summary(
-    nis: np.ndarray, jobs: OpportunitySet, trips: np.ndarray, cost_km: np.ndarray,
+    nis: np.ndarray,
+    jobs: OpportunitySet,
+    trips: np.ndarray,
+    cost_km: np.ndarray,
     cyclists: dict[str, np.ndarray],
 ) -> pd.DataFrame:
     """Trips per origin municipality and job point (pairs with commuters only)."""
@@ -574,7 +661,8 @@ def _od_summary(
     n_codes = len(codes)
     # Summing dwellings per origin municipality: a sparse 0/1 matrix, one entry per dwelling.
     onehot = sparse.csr_matrix(
-        (np.ones(len(nis)), (inverse.astype(np.int64), np.arange(len(nis)))), shape=(n_codes, len(nis))
+        (np.ones(len(nis)), (inverse.astype(np.int64), np.arange(len(nis)))),
+        shape=(n_codes, len(nis)),
     )
     t = onehot @ trips
     km = onehot @ (trips * np.where(np.isfinite(cost_km), cost_km, 0.0))
@@ -616,7 +704,8 @@ def merge_outcome(
         extra = outcome.municipalities.set_index("nis")
         keys = municipalities["nis"].astype(str)
         municipalities = pd.concat(
-            [municipalities.reset_index(drop=True), extra.reindex(keys).reset_index(drop=True)], axis=1
+            [municipalities.reset_index(drop=True), extra.reindex(keys).reset_index(drop=True)],
+            axis=1,
         )
     if outcome.workplaces is not None:
         links = links.copy()

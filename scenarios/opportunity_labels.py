@@ -46,38 +46,52 @@ def opportunity_label(key: str, lang: str = "nl") -> str | None:
     """The label of an opportunity or commuting key, None for other keys."""
     i = 0 if lang == "nl" else 1
     if key == "commuters":
-        return ("Pendelaars (woon-werk) toegewezen aan het fietsnetwerk",
-                "Commuters (home-work) assigned to the bike network")[i]
+        return (
+            "Pendelaars (woon-werk) toegewezen aan het fietsnetwerk",
+            "Commuters (home-work) assigned to the bike network",
+        )[i]
     m = _CUMULATIVE.match(key)
     if m:
         what = KIND_LABELS[m["kind"]][i]
         if m["mode"] == "bike":
-            return (f"Gemiddeld aantal {what} binnen {m['thr']} min fietsen",
-                    f"Mean {what} within {m['thr']} min by bike")[i]
-        return (f"Gemiddeld aantal {what} binnen {m['thr']} m wandelen",
-                f"Mean {what} within {m['thr']} m walk")[i]
+            return (
+                f"Gemiddeld aantal {what} binnen {m['thr']} min fietsen",
+                f"Mean {what} within {m['thr']} min by bike",
+            )[i]
+        return (
+            f"Gemiddeld aantal {what} binnen {m['thr']} m wandelen",
+            f"Mean {what} within {m['thr']} m walk",
+        )[i]
     m = _POTENTIAL.match(key)
     if m:
         what = KIND_LABELS[m["kind"]][i]
         mode = ("fietsen", "cycling") if m["mode"] == "bike" else ("wandelen", "walking")
-        return (f"Bereikbaarheidspotentieel {what} ({mode[0]}, afstandsverval)",
-                f"Accessibility potential of {what} ({mode[1]}, distance decay)")[i]
+        return (
+            f"Bereikbaarheidspotentieel {what} ({mode[0]}, afstandsverval)",
+            f"Accessibility potential of {what} ({mode[1]}, distance decay)",
+        )[i]
     m = _KTH.match(key)
     if m:
         one = _KIND_ONE[m["kind"]][i]
         k = m["k"]
         nth = _ordinal(int(k))
         if m["mode"] == "bike_min":
-            return (f"Mediaan fietstijd tot de {k}e dichtste {one} (min)",
-                    f"Median cycling time to the {nth} nearest {one} (min)")[i]
-        return (f"Mediaan wandelafstand tot de {k}e dichtste {one} (m)",
-                f"Median walking distance to the {nth} nearest {one} (m)")[i]
+            return (
+                f"Mediaan fietstijd tot de {k}e dichtste {one} (min)",
+                f"Median cycling time to the {nth} nearest {one} (min)",
+            )[i]
+        return (
+            f"Mediaan wandelafstand tot de {k}e dichtste {one} (m)",
+            f"Median walking distance to the {nth} nearest {one} (m)",
+        )[i]
     m = _COMMUTERS.match(key)
     if m and m["preset"] in PRESET_LABELS:
         preset = PRESET_LABELS[m["preset"]][i]
         if m["share"]:
-            return (f"Aandeel potentiële fietspendelaars ({preset})",
-                    f"Share of potential bike commuters ({preset})")[i]
+            return (
+                f"Aandeel potentiële fietspendelaars ({preset})",
+                f"Share of potential bike commuters ({preset})",
+            )[i]
         return (f"Potentiële fietspendelaars ({preset})", f"Potential bike commuters ({preset})")[i]
     return None
 

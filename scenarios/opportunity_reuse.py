@@ -99,7 +99,12 @@ def _alive_map(base: Network, network: Network, edge_map: np.ndarray | None) -> 
 
 
 def touched_nodes(
-    base: Network, network: Network, edge_map: np.ndarray | None, mode: str, *, distance: bool = False
+    base: Network,
+    network: Network,
+    edge_map: np.ndarray | None,
+    mode: str,
+    *,
+    distance: bool = False,
 ) -> np.ndarray:
     """Base node numbers at which the scenario's ``mode`` graph differs from the base's.
 
@@ -134,9 +139,15 @@ def _same(a: np.ndarray, b: np.ndarray) -> np.ndarray:
 
 def _candidates(att: Attachment, edge_map: np.ndarray | None) -> list[tuple[Any, ...]]:
     owner, flat = att.expand()
-    edge = flat.edge if edge_map is None else np.where(flat.edge >= 0, edge_map[np.maximum(flat.edge, 0)], -1)
+    edge = (
+        flat.edge
+        if edge_map is None
+        else np.where(flat.edge >= 0, edge_map[np.maximum(flat.edge, 0)], -1)
+    )
     rows: list[list[tuple[int, float, float]]] = [[] for _ in range(len(att))]
-    for o, e, f, s in zip(owner.tolist(), edge.tolist(), flat.frac.tolist(), flat.snap_m.tolist(), strict=True):
+    for o, e, f, s in zip(
+        owner.tolist(), edge.tolist(), flat.frac.tolist(), flat.snap_m.tolist(), strict=True
+    ):
         rows[o].append((e, f, s))
     return [tuple(r) for r in rows]
 
@@ -152,7 +163,14 @@ def changed_points(base: Attachment, att: Attachment, edge_map: np.ndarray | Non
 
 
 def renumber_tree(
-    dist: np.ndarray, pred: np.ndarray, *, n_base: int, n_new: int, root_base: int, root_new: int, size: int
+    dist: np.ndarray,
+    pred: np.ndarray,
+    *,
+    n_base: int,
+    n_new: int,
+    root_base: int,
+    root_new: int,
+    size: int,
 ) -> tuple[np.ndarray, np.ndarray]:
     """A base search tree on the scenario graph's node numbering.
 
@@ -195,7 +213,6 @@ class Scope:
         self.counts[key] = self.counts.get(key, 0) + int(n)
 
 
-
 def known_trees(
     sit: Any, jobs: Any, scope: Scope | None
 ) -> tuple[dict[int, tuple[np.ndarray, np.ndarray]], dict[int, Any]]:
@@ -215,12 +232,18 @@ def known_trees(
     for j, (dist, pred) in memo.trees.items():
         if changed[j] or vpos[j] < 0 or (len(touched) and np.isfinite(dist[touched]).any()):
             continue
-        known[j] = renumber_tree(dist, pred, n_base=n_base, n_new=n_new, root_base=n_base + int(memo.vpos[j]),
-                                 root_new=n_new + int(vpos[j]), size=size)
+        known[j] = renumber_tree(
+            dist,
+            pred,
+            n_base=n_base,
+            n_new=n_new,
+            root_base=n_base + int(memo.vpos[j]),
+            root_new=n_new + int(vpos[j]),
+            size=size,
+        )
         if j in memo.arcs:
             arcs[j] = memo.arcs[j].renumbered(scope.edge_map)
     return known, arcs
-
 
 
 def scope_of(sit: Any, dw: pd.DataFrame, previous: Any | None) -> Scope:
@@ -232,8 +255,16 @@ def scope_of(sit: Any, dw: pd.DataFrame, previous: Any | None) -> Scope:
     if prev is None:
         if getattr(sit, "scenario", None) is not None:
             return Scope()
-        return Scope(record=ReuseState(sit.network, sit.housing_att, len(sit.housing), sit.parameters,
-                                        dwellings=dwellings, nis=nis))
+        return Scope(
+            record=ReuseState(
+                sit.network,
+                sit.housing_att,
+                len(sit.housing),
+                sit.parameters,
+                dwellings=dwellings,
+                nis=nis,
+            )
+        )
     if not _same_measure(prev.parameters, sit.parameters):
         return Scope()
     base, net = prev.network, sit.network
@@ -254,8 +285,13 @@ def scope_of(sit: Any, dw: pd.DataFrame, previous: Any | None) -> Scope:
         "walk": touched_nodes(base, net, edge_map, "walk"),
         "distance": touched_nodes(base, net, edge_map, "bike", distance=True),
     }
-    return Scope(previous=prev, edge_map=edge_map, touched=touched, row_map=row_map,
-                  new_rows=np.flatnonzero(~old))
+    return Scope(
+        previous=prev,
+        edge_map=edge_map,
+        touched=touched,
+        row_map=row_map,
+        new_rows=np.flatnonzero(~old),
+    )
 
 
 def _same_measure(a: Any, b: Any) -> bool:
@@ -278,13 +314,16 @@ def unchanged(sit: Any, dw: pd.DataFrame, inputs: Any, scope: Scope) -> bool:
         return False
     if len(dw) != prev.n_housing or not np.array_equal(scope.row_map, np.arange(prev.n_housing)):
         return False
-    if not np.array_equal(dw["dwellings"].to_numpy(dtype=float), prev.dwellings) or not np.array_equal(
-        dw["nis"].astype(str).to_numpy(), prev.nis
-    ):
+    if not np.array_equal(
+        dw["dwellings"].to_numpy(dtype=float), prev.dwellings
+    ) or not np.array_equal(dw["nis"].astype(str).to_numpy(), prev.nis):
         return False
     if changed_points(prev.housing_att, sit.housing_att, scope.edge_map).any():
         return False
     for s in inputs.sets:
-        if s.kind not in prev.opp_att or changed_points(prev.opp_att[s.kind], s.att, scope.edge_map).any():
+        if (
+            s.kind not in prev.opp_att
+            or changed_points(prev.opp_att[s.kind], s.att, scope.edge_map).any()
+        ):
             return False
     return {s.kind for s in inputs.sets} == set(prev.opp_att)

@@ -220,7 +220,15 @@ def store_network(key: str, network: Network) -> None:
             "coords": coords,
             "coord_edge": index.astype(np.int64),
             "report": np.asarray(
-                [r.links, r.edges, r.nodes, r.ends_merged, r.split_vertices, r.dropped, r.components],
+                [
+                    r.links,
+                    r.edges,
+                    r.nodes,
+                    r.ends_merged,
+                    r.split_vertices,
+                    r.dropped,
+                    r.components,
+                ],
                 dtype=np.int64,
             ),
             "component_sizes": np.asarray(r.component_sizes, dtype=np.int64),
@@ -238,10 +246,15 @@ def load_network(
     try:
         n_edges = len(a["u"])
         n_nodes = len(a["node_xy"])
-        lengths = {len(a[k]) for k in ("v", "length", "link_id", "link_class", "name", "oneway", "layer_speed")}
+        lengths = {
+            len(a[k])
+            for k in ("v", "length", "link_id", "link_class", "name", "oneway", "layer_speed")
+        }
         if lengths != {n_edges} or a["node_xy"].shape != (n_nodes, 2):
             return None
-        if n_edges and (min(a["u"].min(), a["v"].min()) < 0 or max(a["u"].max(), a["v"].max()) >= n_nodes):
+        if n_edges and (
+            min(a["u"].min(), a["v"].min()) < 0 or max(a["u"].max(), a["v"].max()) >= n_nodes
+        ):
             return None
         ce = a["coord_edge"]
         if len(ce) != len(a["coords"]) or (n_edges and (ce[0] != 0 or ce[-1] != n_edges - 1)):
@@ -282,7 +295,16 @@ def load_network(
 
 # --- attachments ------------------------------------------------------------------
 
-_ATT_FIELDS = ("edge", "frac", "snap_m", "cand_owner", "cand_edge", "cand_frac", "cand_snap", "radius")
+_ATT_FIELDS = (
+    "edge",
+    "frac",
+    "snap_m",
+    "cand_owner",
+    "cand_edge",
+    "cand_frac",
+    "cand_snap",
+    "radius",
+)
 
 
 def store_attachment(key: str, att: Attachment) -> None:

@@ -53,9 +53,15 @@ def reference_evaluation(
     result is a base evaluation (no scenario, the base's name) whose
     ``parameters`` say how it was measured.
     """
-    params = reference_parameters(base.parameters, scenario.parameters if scenario is not None else None)
-    kwargs = {"service_areas": service_areas, "network_detail": network_detail, "progress": progress,
-              "cancel": cancel}
+    params = reference_parameters(
+        base.parameters, scenario.parameters if scenario is not None else None
+    )
+    kwargs = {
+        "service_areas": service_areas,
+        "network_detail": network_detail,
+        "progress": progress,
+        "cancel": cancel,
+    }
     if params == base.parameters:
         return evaluate(base, None, **kwargs)  # type: ignore[arg-type]
     key = ("measured", params.model_dump_json(), service_areas, network_detail)

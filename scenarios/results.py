@@ -390,7 +390,9 @@ class SitingResult:
     candidates: int
     evaluations: int
 
-    def as_modifications(self, *, author: str, reason: str, hoppin_type: str = "buurt") -> list[Any]:
+    def as_modifications(
+        self, *, author: str, reason: str, hoppin_type: str = "buurt"
+    ) -> list[Any]:
         """The sites as ``AddMobipunt`` modifications (to accept into a scenario)."""
         from slimmeregio.scenarios.model import AddMobipunt
 

@@ -67,7 +67,9 @@ def scenario_key(scenario: Scenario | None, parameters: Parameters | None = None
         for key in ("author", "reason", "created"):
             data.pop(key, None)
         mods.append(data)
-    return json.dumps({"parameters": parameters_key(scenario.parameters), "modifications": mods}, sort_keys=True)
+    return json.dumps(
+        {"parameters": parameters_key(scenario.parameters), "modifications": mods}, sort_keys=True
+    )
 
 
 class LayerVersions:
@@ -99,7 +101,9 @@ class LayerVersions:
 
     def snapshot(self, project: Project) -> tuple[tuple[str, str, int], ...]:
         """(name, role, version) of every layer, in drawing order."""
-        return tuple((la.name, str(la.role), self._versions.get(la.name, 0)) for la in project.layers)
+        return tuple(
+            (la.name, str(la.role), self._versions.get(la.name, 0)) for la in project.layers
+        )
 
 
 @dataclass(frozen=True)
@@ -134,7 +138,9 @@ def run_identity(
     """The identity of a run over ``scenarios`` (``None`` = the base situation:
     the project's layers with the project's base parameters)."""
     params = _base_parameters(project)
-    names = list(labels) if labels is not None else [s.name if s is not None else "" for s in scenarios]
+    names = (
+        list(labels) if labels is not None else [s.name if s is not None else "" for s in scenarios]
+    )
     keys = tuple((names[i], scenario_key(s, params)) for i, s in enumerate(scenarios))
     return RunIdentity(keys, versions.snapshot(project), parameters_key(params))
 
@@ -240,12 +246,18 @@ def run_analysis(
     for ``slimmeregio run``: a scenario that only changes parameters shows
     their effect as deltas."""
     with timed(f"run {_run_text(scenario, identity)}", _log):
-        return _run_analysis(project, scenario, base, identity=identity, progress=progress, cancel=cancel)
+        return _run_analysis(
+            project, scenario, base, identity=identity, progress=progress, cancel=cancel
+        )
 
 
 def _run_text(scenario: Scenario | None, identity: RunIdentity | None) -> str:
     """A run as one log phrase: scenario name, modification count and identity keys."""
-    what = f"{scenario.name!r}, {len(scenario.modifications)} modifications" if scenario is not None else "base"
+    what = (
+        f"{scenario.name!r}, {len(scenario.modifications)} modifications"
+        if scenario is not None
+        else "base"
+    )
     keys = ",".join(key[:12] for _label, key in identity.scenarios) if identity is not None else "-"
     return f"{what} (identity {keys})"
 

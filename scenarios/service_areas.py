@@ -125,7 +125,9 @@ def _area_polygon(points: np.ndarray, *, cell: float, grow: float) -> Any:
     return shapely.buffer(rough, cell / 2, quad_segs=2)
 
 
-def _partial_samples(network: Network, edges: np.ndarray, start: np.ndarray, stop: np.ndarray) -> np.ndarray:
+def _partial_samples(
+    network: Network, edges: np.ndarray, start: np.ndarray, stop: np.ndarray
+) -> np.ndarray:
     """Points along the geometry of ``edges`` between fractions ``start`` and
     ``stop`` (from ``u``), every :data:`AREA_CELL_M` or closer."""
     if len(edges) == 0:

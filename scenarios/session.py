@@ -184,7 +184,7 @@ class ScenarioBook:
         mods = cur.modifications
         if not 0 <= index < len(mods):
             raise IndexError(index)
-        new = cur.model_copy(update={"modifications": mods[:index] + mods[index + 1:]})
+        new = cur.model_copy(update={"modifications": mods[:index] + mods[index + 1 :]})
         self.replace_current(new)
         return new
 

@@ -43,7 +43,11 @@ CANDIDATE_CELL_M = 250.0
 
 
 def candidate_sites(
-    network: Network, housing_xy: np.ndarray, weights: np.ndarray, *, cell_m: float = CANDIDATE_CELL_M
+    network: Network,
+    housing_xy: np.ndarray,
+    weights: np.ndarray,
+    *,
+    cell_m: float = CANDIDATE_CELL_M,
 ) -> gpd.GeoDataFrame:
     """Candidate sites from network nodes near housing.
 
@@ -61,7 +65,9 @@ def candidate_sites(
             {"candidate_id": [], "name": []}, geometry=gpd.GeoSeries([], crs=ANALYSIS_CRS)
         )
     cells = np.floor(xy / cell_m).astype(np.int64)
-    frame = pd.DataFrame({"cx": cells[:, 0], "cy": cells[:, 1], "w": w, "x": xy[:, 0] * w, "y": xy[:, 1] * w})
+    frame = pd.DataFrame(
+        {"cx": cells[:, 0], "cy": cells[:, 1], "w": w, "x": xy[:, 0] * w, "y": xy[:, 1] * w}
+    )
     g = frame.groupby(["cx", "cy"], sort=True).sum()
     centres = np.stack([g["x"] / g["w"], g["y"] / g["w"]], axis=1)
     used = np.unique(np.concatenate([network.u, network.v]))
@@ -224,8 +230,12 @@ def _local_searches(
             row = np.repeat(np.arange(len(local)), count)[keep]
             indptr = np.zeros(len(local) + 1, np.int64)
             np.cumsum(np.bincount(row, minlength=len(local)), out=indptr[1:])
-            sub = sparse.csr_matrix((m.data[pos[keep]], col[keep], indptr), shape=(len(local), len(local)))
-            dist = csgraph.dijkstra(sub, directed=True, indices=len(nodes) + np.arange(len(chunk)), limit=limit_s)
+            sub = sparse.csr_matrix(
+                (m.data[pos[keep]], col[keep], indptr), shape=(len(local), len(local))
+            )
+            dist = csgraph.dijkstra(
+                sub, directed=True, indices=len(nodes) + np.arange(len(chunk)), limit=limit_s
+            )
             yield d_ok[chunk], nodes, np.atleast_2d(dist)[:, : len(nodes)]
 
 
@@ -302,7 +312,11 @@ def suggest_sites_in(
     h_att = sit.housing_att
     if candidates is None:
         candidates = candidate_sites(net, h_att.xy, dwellings)
-    cand = candidates.to_crs(ANALYSIS_CRS) if candidates.crs and str(candidates.crs) != ANALYSIS_CRS else candidates
+    cand = (
+        candidates.to_crs(ANALYSIS_CRS)
+        if candidates.crs and str(candidates.crs) != ANALYSIS_CRS
+        else candidates
+    )
     cpts = np.asarray(cand.geometry.values, dtype=object)
     cpts = np.where(shapely.get_type_id(cpts) == 0, cpts, shapely.point_on_surface(cpts))
     cxy = shapely.get_coordinates(cpts).reshape(-1, 2)
@@ -313,14 +327,18 @@ def suggest_sites_in(
         else np.asarray([str(i) for i in range(len(cand))], dtype=object)
     )
     name_col = next((c for c in ("name", "naam") if c in cand.columns), None)
-    cnames = cand[name_col].fillna("").astype(str).to_numpy() if name_col else np.full(len(cand), "")
+    cnames = (
+        cand[name_col].fillna("").astype(str).to_numpy() if name_col else np.full(len(cand), "")
+    )
     c_att = attach_points(net, cxy, cids, max_snap_m=params.max_snap_m)
     task.report(0.05, "current coverage")
 
     mobi_ok = sit.mobipunten["hoppin_type"].isin(list(params.mobipunt_types)).to_numpy()
     # Only whether a dwelling is within the limit matters: a bounded search
     # gives the same costs up to it.
-    current = nearest_destination(net, h_att, sit.mobipunt_att.subset(mobi_ok), mode="bike", limit=limit_s)
+    current = nearest_destination(
+        net, h_att, sit.mobipunt_att.subset(mobi_ok), mode="bike", limit=limit_s
+    )
     covered = current.cost <= limit_s
     sets = coverage_sets(net, h_att, c_att, limit_s=limit_s, task=task.sub(0.05, 0.9))
     chosen, gains, evaluations = celf(sets, dwellings, covered, k)
@@ -347,7 +365,9 @@ def suggest_sites_in(
             "gain_dwellings": np.asarray(gains, float).round().astype(np.int64),
             "cumulative_dwellings": np.asarray(cum, float).round().astype(np.int64),
             "gain_inhabitants": np.asarray(gains, float) * params.household_size,
-            "share_after": 100.0 * (before + cum) / total if total > 0 else np.full(len(chosen), np.nan),
+            "share_after": 100.0 * (before + cum) / total
+            if total > 0
+            else np.full(len(chosen), np.nan),
             "nis": nis,
             "municipality": mname,
         },

@@ -29,12 +29,22 @@ def key_indicators(comparison: Comparison) -> list[str]:
     bike = params.bike_thresholds_min[len(params.bike_thresholds_min) // 2]
     keys.append(f"share_bike_station_{fmt_threshold(bike)}min")
     keys += ["median_bike_min_mobipunt", "median_bike_min_station", "median_bike_min_brussels"]
-    keys += ["no_route_dwellings_mobipunt", "no_route_dwellings_station", "no_route_dwellings_brussels"]
+    keys += [
+        "no_route_dwellings_mobipunt",
+        "no_route_dwellings_station",
+        "no_route_dwellings_brussels",
+    ]
     keys.append("share_grid_covered")
     # Opportunity access and bike commuting, when the project has jobs/schools layers.
-    keys += [f"opp_jobs_bike_{fmt_threshold(bike)}min", f"opp_schools_bike_{fmt_threshold(bike)}min"]
+    keys += [
+        f"opp_jobs_bike_{fmt_threshold(bike)}min",
+        f"opp_schools_bike_{fmt_threshold(bike)}min",
+    ]
     keys += ["commuters", "bike_commuters_go_dutch", "share_bike_commuters_go_dutch"]
-    keys += [f"share_pt_{w}_{fmt_threshold(params.pt_departures_per_hour[0])}ph" for w in params.pt_windows]
+    keys += [
+        f"share_pt_{w}_{fmt_threshold(params.pt_departures_per_hour[0])}ph"
+        for w in params.pt_windows
+    ]
     keys += ["median_bike_min_train", "median_door_min_brussels", "hubs_type_mismatch"]
     present = set(comparison.region["indicator"])
     return [k for k in keys if k in present]
@@ -60,14 +70,22 @@ def summary_lines(comparison: Comparison, lang: str = "nl") -> list[str]:
     differ = parameter_differences(base_params, comparison.scenario.parameters)
     if differ:
         lines.append(
-            ("Parameters die afwijken van de basis: " if nl else "Parameters that differ from the base: ")
+            (
+                "Parameters die afwijken van de basis: "
+                if nl
+                else "Parameters that differ from the base: "
+            )
             + ", ".join(differ)
         )
     for key in key_indicators(comparison):
         r = rows.loc[key]
         unit = str(r["unit"])
         base, scen = float(r["base"]), float(r["scenario"])
-        change = fmt_delta(scen, base, unit, lang) if math.isfinite(base) and math.isfinite(scen) else "-"
+        change = (
+            fmt_delta(scen, base, unit, lang)
+            if math.isfinite(base) and math.isfinite(scen)
+            else "-"
+        )
         lines.append(
             f"{r[label_col]}: {_number(base, unit, lang)} -> {_number(scen, unit, lang)} ({change})"
         )

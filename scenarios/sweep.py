@@ -94,6 +94,7 @@ def base_key(project_path: str | Path | None) -> str:
 # One variant (runs on a worker, or in this process)
 # ---------------------------------------------------------------------------
 
+
 def evaluate_variant(base: Base, variant: Variant) -> SweepRow:
     """The variant compared with the base, as ``slimmeregio run`` does it.
 
@@ -113,7 +114,9 @@ def evaluate_variant(base: Base, variant: Variant) -> SweepRow:
     try:
         # As `slimmeregio run`: the one base (the project's base parameters);
         # the variant's own parameters apply to its evaluation.
-        comparison = compare(reference_evaluation(base, variant.scenario), evaluate(base, variant.scenario))
+        comparison = compare(
+            reference_evaluation(base, variant.scenario), evaluate(base, variant.scenario)
+        )
     except SlimmeRegioError as error:
         row.status = "error"
         row.message_nl = error.full_message("nl")
@@ -123,7 +126,10 @@ def evaluate_variant(base: Base, variant: Variant) -> SweepRow:
         row.indicators = [
             (str(k), float(b), float(s), float(d))
             for k, b, s, d in zip(
-                region["indicator"], region["base"], region["scenario"], region["delta"],
+                region["indicator"],
+                region["base"],
+                region["scenario"],
+                region["delta"],
                 strict=True,
             )
         ]
@@ -159,8 +165,10 @@ def check_workers(client: Any, *, timeout_s: float = 30.0) -> None:
         client.wait_for_workers(1, timeout=timeout_s)
     except Exception as exc:  # distributed raises TimeoutError (several kinds)
         raise SweepClusterError(
-            reason={"nl": "geen workers verbonden met de scheduler",
-                    "en": "no workers connected to the scheduler"},
+            reason={
+                "nl": "geen workers verbonden met de scheduler",
+                "en": "no workers connected to the scheduler",
+            },
             detail=str(exc),
         ) from None
     found = client.run(worker_version, on_error="return")
@@ -224,8 +232,10 @@ def _connect(scheduler: str) -> Any:
         return Client(scheduler, timeout="20s")
     except (OSError, TimeoutError) as exc:
         raise SweepClusterError(
-            reason={"nl": f"de scheduler {scheduler} is niet bereikbaar",
-                    "en": f"the scheduler {scheduler} cannot be reached"},
+            reason={
+                "nl": f"de scheduler {scheduler} is niet bereikbaar",
+                "en": f"the scheduler {scheduler} cannot be reached",
+            },
             detail=str(exc),
         ) from None
 
@@ -286,8 +296,15 @@ def run_sweep(
                     for variant in todo:
                         record(evaluate_variant(base, variant))
                 else:
-                    _run_distributed(base, todo, record, workers=workers, scheduler=scheduler,
-                                     client=client, cancel=cancel)
+                    _run_distributed(
+                        base,
+                        todo,
+                        record,
+                        workers=workers,
+                        scheduler=scheduler,
+                        client=client,
+                        cancel=cancel,
+                    )
             completed = True
         finally:
             if completed:
@@ -296,8 +313,12 @@ def run_sweep(
                 with contextlib.suppress(Exception):
                     mirror.sync()
         return SweepOutcome(
-            planned=total, skipped=skipped, evaluated=count["evaluated"],
-            errors=count["errors"], seconds=time.perf_counter() - t0, store=store.path,
+            planned=total,
+            skipped=skipped,
+            evaluated=count["evaluated"],
+            errors=count["errors"],
+            seconds=time.perf_counter() - t0,
+            store=store.path,
         )
 
 
@@ -351,8 +372,12 @@ def _run_distributed(
         base_future = client.scatter(base, broadcast=True, hash=False)
         futures = [
             client.submit(
-                evaluate_variant, base_future, variant,
-                key=f"sweep-variant-{variant.variant_id}", retries=RETRIES, pure=False,
+                evaluate_variant,
+                base_future,
+                variant,
+                key=f"sweep-variant-{variant.variant_id}",
+                retries=RETRIES,
+                pure=False,
             )
             for variant in todo
         ]

@@ -76,7 +76,8 @@ def sweep_from_scenario(
     data: dict[str, Any] = {
         "name": name or f"Sweep {scenario.name}",
         "description": (
-            f"Kandidaten: de wijzigingen van scenario '{scenario.name}'" if lang == "nl"
+            f"Kandidaten: de wijzigingen van scenario '{scenario.name}'"
+            if lang == "nl"
             else f"Candidates: the modifications of scenario '{scenario.name}'"
         ),
         "project": "regio",

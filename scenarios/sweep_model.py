@@ -100,8 +100,17 @@ def sweep_error(
     **data: Any,
 ) -> SweepFileError:
     """The :class:`SweepFileError` for ``location`` with both reasons."""
-    return file_error(SweepFileError, location, reason_nl, reason_en, source=source,
-                      location_nl=location_nl or location, location_en=location, errors=errors, **data)
+    return file_error(
+        SweepFileError,
+        location,
+        reason_nl,
+        reason_en,
+        source=source,
+        location_nl=location_nl or location,
+        location_en=location,
+        errors=errors,
+        **data,
+    )
 
 
 def _bilingual(nl: str, en: str) -> Any:
@@ -221,7 +230,9 @@ class ParameterRange(_Model):
     model_config = ConfigDict(extra="forbid", frozen=True, populate_by_name=True)
 
     parameter: Label
-    values: Annotated[tuple[Any, ...], Field(min_length=1, max_length=MAX_RANGE_VALUES)] | None = None
+    values: Annotated[tuple[Any, ...], Field(min_length=1, max_length=MAX_RANGE_VALUES)] | None = (
+        None
+    )
     start: Annotated[float, Field(strict=True, allow_inf_nan=False)] | None = Field(
         default=None, alias="from"
     )
@@ -316,8 +327,11 @@ class Sweep(_Model):
             where = f"line {line}, column {col}" if line is not None else "end of file"
             where_nl = f"regel {line}, kolom {col}" if line is not None else "einde van het bestand"
             raise sweep_error(
-                where, f"geen geldige TOML: {msg}", f"not valid TOML: {msg}",
-                location_nl=where_nl, source=source,
+                where,
+                f"geen geldige TOML: {msg}",
+                f"not valid TOML: {msg}",
+                location_nl=where_nl,
+                source=source,
             ) from None
         try:
             return cls.model_validate(_fill_labels(data))
@@ -335,11 +349,12 @@ def _translate(exc: ValidationError, source: str | Path | None) -> SweepFileErro
         found.append((format_location(loc), nl, en))
     # a list whose item failed is also reported as too short: keep the item's error
     kept = [
-        f for f in found
-        if not any(o is not f and o[0].startswith(f[0] + "[") for o in found)
+        f for f in found if not any(o is not f and o[0].startswith(f[0] + "[") for o in found)
     ] or found
     location, nl, en = kept[0]
     return sweep_error(location, nl, en, source=source, errors=kept)
+
+
 def _fill_labels(data: Any) -> Any:
     """Candidates without a ``candidate`` label get ``<set> <n>``."""
     if not isinstance(data, dict):
@@ -393,8 +408,8 @@ def load_sweep(path: str | Path) -> tuple[Sweep, Scenario | None, Path | None]:
     if project is not None and not project.is_file():
         raise sweep_error(
             "project",
-            f"het project {project} bestaat niet (of gebruik project = \"regio\")",
-            f"the project {project} does not exist (or use project = \"region\")",
+            f'het project {project} bestaat niet (of gebruik project = "regio")',
+            f'the project {project} does not exist (or use project = "region")',
             source=target,
         )
     return text_sweep, base, project
@@ -404,7 +419,7 @@ def load_sweep(path: str | Path) -> tuple[Sweep, Scenario | None, Path | None]:
 # Example
 # ---------------------------------------------------------------------------
 
-_EXAMPLE = '''\
+_EXAMPLE = """\
 # Slimme Regio Planner - voorbeeld van een sweep (scenariovarianten)
 #
 # Een sweep rekent vele varianten van een scenario door: welke van een reeks
@@ -479,7 +494,7 @@ values = [14.0, 16.0]
 # from = 4.0
 # to = 5.0
 # step = 0.5
-'''
+"""
 
 
 def example_sweep_toml() -> str:

@@ -120,10 +120,12 @@ class ParquetMirror:
         number = _part_number(parts[-1]) + 1 if parts else 0
         name = f"part-{number:05d}.parquet"
         table = new.assign(candidates=[json.loads(c) for c in new["candidates"]])
-        ind_table = pa.Table.from_pandas(indicators[INDICATORS_SCHEMA.names], schema=INDICATORS_SCHEMA,
-                                         preserve_index=False)
-        var_table = pa.Table.from_pandas(table[VARIANTS_SCHEMA.names], schema=VARIANTS_SCHEMA,
-                                         preserve_index=False)
+        ind_table = pa.Table.from_pandas(
+            indicators[INDICATORS_SCHEMA.names], schema=INDICATORS_SCHEMA, preserve_index=False
+        )
+        var_table = pa.Table.from_pandas(
+            table[VARIANTS_SCHEMA.names], schema=VARIANTS_SCHEMA, preserve_index=False
+        )
         # indicators first: a variants part is the mark that its part is complete
         with atomic_path(self.indicators_dir / name) as tmp:
             pq.write_table(ind_table, tmp)
@@ -149,5 +151,7 @@ def read_parquet_results(folder: str | Path) -> tuple[pd.DataFrame, pd.DataFrame
             keep = {_part_number(p) for p in sorted((base / "variants").glob("part-*.parquet"))}
             parts = [p for p in parts if _part_number(p) in keep]
         tables = [pq.read_table(p, schema=schema) for p in parts]
-        out.append(pa.concat_tables(tables).to_pandas() if tables else schema.empty_table().to_pandas())
+        out.append(
+            pa.concat_tables(tables).to_pandas() if tables else schema.empty_table().to_pandas()
+        )
     return out[0], out[1]

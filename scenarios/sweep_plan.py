@@ -20,7 +20,14 @@ from pydantic import ValidationError
 from slimmeregio.scenarios.model import Parameters, Scenario, validation_reasons
 from slimmeregio.scenarios.sweep_model import Candidate, Sweep, sweep_error
 
-__all__ = ["SweepPlan", "Variant", "count_variants", "iter_variants", "plan_sweep", "variant_indices"]
+__all__ = [
+    "SweepPlan",
+    "Variant",
+    "count_variants",
+    "iter_variants",
+    "plan_sweep",
+    "variant_indices",
+]
 
 
 @dataclass(frozen=True)
@@ -132,7 +139,9 @@ def _variant_id(base_key: str, scenario: Scenario) -> str:
     definition = {
         "base": base_key,
         "parameters": scenario.parameters.model_dump(mode="json"),
-        "modifications": [m.model_dump(mode="json", exclude_none=True) for m in scenario.modifications],
+        "modifications": [
+            m.model_dump(mode="json", exclude_none=True) for m in scenario.modifications
+        ],
     }
     text = json.dumps(definition, sort_keys=True, ensure_ascii=False)
     return hashlib.sha256(text.encode("utf-8")).hexdigest()[:20]
@@ -149,8 +158,10 @@ def iter_variants(
     for i, (rng, values) in enumerate(zip(sweep.ranges, spans, strict=True)):
         for j, value in enumerate(values):
             _parameters_with(
-                base_scenario.parameters, [(rng.parameter, value)],
-                where=f"ranges[{i}].values[{j}]", source=source,
+                base_scenario.parameters,
+                [(rng.parameter, value)],
+                where=f"ranges[{i}].values[{j}]",
+                source=source,
             )
     for index in variant_indices(sweep):
         digits = _digits(index, sizes)
@@ -195,6 +206,10 @@ def plan_sweep(
     base = base_scenario or Scenario(name=sweep.name)
     variants = tuple(iter_variants(sweep, base, base_key, source=source))
     return SweepPlan(
-        sweep=sweep, base_scenario=base, base_key=base_key, total=count_variants(sweep),
-        variants=variants, source=source,
+        sweep=sweep,
+        base_scenario=base,
+        base_key=base_key,
+        total=count_variants(sweep),
+        variants=variants,
+        source=source,
     )

@@ -118,18 +118,28 @@ class SweepStore:
             cur = self._db.execute(
                 "INSERT OR IGNORE INTO variants VALUES (?,?,?,?,?,?,?,?,?,?,?,?)",
                 (
-                    row.variant_id, row.index, row.label,
+                    row.variant_id,
+                    row.index,
+                    row.label,
                     json.dumps(list(row.candidates), ensure_ascii=False),
                     json.dumps([list(c) for c in row.changes], ensure_ascii=False),
-                    row.cost_eur, row.status, row.message_nl, row.message_en,
-                    row.seconds, row.worker, datetime.now(UTC).isoformat(timespec="seconds"),
+                    row.cost_eur,
+                    row.status,
+                    row.message_nl,
+                    row.message_en,
+                    row.seconds,
+                    row.worker,
+                    datetime.now(UTC).isoformat(timespec="seconds"),
                 ),
             )
             if cur.rowcount == 0:
                 return False
             self._db.executemany(
                 "INSERT INTO indicators VALUES (?,?,?,?,?)",
-                [(row.variant_id, k, _real(b), _real(s), _real(d)) for k, b, s, d in row.indicators],
+                [
+                    (row.variant_id, k, _real(b), _real(s), _real(d))
+                    for k, b, s, d in row.indicators
+                ],
             )
         return True
 

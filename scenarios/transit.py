@@ -142,7 +142,8 @@ def apply_frequencies(stops: gpd.GeoDataFrame, scenario: Scenario | None) -> gpd
         modification).
     """
     mods = [
-        (i, m) for i, m in enumerate(scenario.modifications if scenario is not None else ())
+        (i, m)
+        for i, m in enumerate(scenario.modifications if scenario is not None else ())
         if isinstance(m, SetFrequency)
     ]
     if not mods:
@@ -221,7 +222,11 @@ def dwelling_transit(
     and ``train_station_id`` (nearest station with enough trains, by
     cycling), ``door_min_brussels`` and ``door_station_id`` (bike + train).
     """
-    xy = np.column_stack([stops.geometry.x.to_numpy(), stops.geometry.y.to_numpy()]) if len(stops) else np.zeros((0, 2))
+    xy = (
+        np.column_stack([stops.geometry.x.to_numpy(), stops.geometry.y.to_numpy()])
+        if len(stops)
+        else np.zeros((0, 2))
+    )
     ids = stops["stop_id"].astype(str).to_numpy(dtype=object)
     att = attach_points(network, xy, ids, max_snap_m=params.max_snap_m)
     n = len(housing_att)
@@ -249,7 +254,9 @@ def dwelling_transit(
     with np.errstate(divide="ignore"):
         wait = np.where(ride == 0, 0.0, 0.5 * 60.0 / trains)
     offset_s = np.where(usable, (wait + ride) * 60.0, np.nan)
-    door_s, best = bike_train_search(network, housing_att, att, offset_s, params.bike_train_max_bike_min * 60.0)
+    door_s, best = bike_train_search(
+        network, housing_att, att, offset_s, params.bike_train_max_bike_min * 60.0
+    )
     ok = best >= 0
     door = np.where(ok, door_s / 60.0, np.inf)
     door_id = np.full(n, None, dtype=object)
@@ -274,14 +281,32 @@ def hub_columns(
     n = len(housing_att)
     weights = dict(zip(HOPPIN_TYPES, params.hub_type_weights, strict=True))
     hubs = mobipunten
-    xy = (np.column_stack([hubs.geometry.x.to_numpy(), hubs.geometry.y.to_numpy()])
-          if len(hubs) else np.zeros((0, 2)))
-    att = attach_points(network, xy, hubs["mobipunt_id"].astype(str).to_numpy(), max_snap_m=params.max_snap_m)
-    offers = [{o.strip().lower() for o in str(text).split(",")} for text in hubs["offer"].fillna("")]
-    values = np.column_stack(
-        [np.asarray([weights.get(str(t), 0.0) for t in hubs["hoppin_type"]], dtype=float).reshape(-1)]
-        + [np.asarray([1.0 if o.lower() in have else 0.0 for have in offers]) for o in params.hub_offers]
-    ) if len(hubs) else np.zeros((0, 1 + len(params.hub_offers)))
+    xy = (
+        np.column_stack([hubs.geometry.x.to_numpy(), hubs.geometry.y.to_numpy()])
+        if len(hubs)
+        else np.zeros((0, 2))
+    )
+    att = attach_points(
+        network, xy, hubs["mobipunt_id"].astype(str).to_numpy(), max_snap_m=params.max_snap_m
+    )
+    offers = [
+        {o.strip().lower() for o in str(text).split(",")} for text in hubs["offer"].fillna("")
+    ]
+    values = (
+        np.column_stack(
+            [
+                np.asarray(
+                    [weights.get(str(t), 0.0) for t in hubs["hoppin_type"]], dtype=float
+                ).reshape(-1)
+            ]
+            + [
+                np.asarray([1.0 if o.lower() in have else 0.0 for have in offers])
+                for o in params.hub_offers
+            ]
+        )
+        if len(hubs)
+        else np.zeros((0, 1 + len(params.hub_offers)))
+    )
     limits = np.asarray(params.bike_thresholds_min, dtype=float) * 60.0
     best = np.full((n, len(limits), values.shape[1]), -np.inf)
     if len(hubs):
@@ -320,7 +345,9 @@ def transit_indicators(
     bike = columns["bike_min_train"].to_numpy(dtype=float)
     out["no_route_dwellings_train"] = float(dw[reachable & ~np.isfinite(bike)].sum())
     for t in params.bike_thresholds_min:
-        out[f"share_bike_train_{t:g}min"] = float(100.0 * dw[bike <= t].sum() / total) if total > 0 else nan
+        out[f"share_bike_train_{t:g}min"] = (
+            float(100.0 * dw[bike <= t].sum() / total) if total > 0 else nan
+        )
     for name, value in zip(("mean", "median", "p90"), _stats(bike, dw), strict=True):
         out[f"{name}_bike_min_train"] = value
     for t in params.bike_thresholds_min:
@@ -328,7 +355,9 @@ def transit_indicators(
         out[f"hub_score_{t:g}min"] = float(100.0 * (dw * score).sum() / total) if total > 0 else nan
         for offer in params.hub_offers:
             hit = columns[f"hub_{offer}_{t:g}min"].to_numpy(dtype=bool)
-            out[f"share_bike_hub_{offer}_{t:g}min"] = float(100.0 * dw[hit].sum() / total) if total > 0 else nan
+            out[f"share_bike_hub_{offer}_{t:g}min"] = (
+                float(100.0 * dw[hit].sum() / total) if total > 0 else nan
+            )
     if brussels:
         door = columns["door_min_brussels"].to_numpy(dtype=float)
         out["no_route_dwellings_door_brussels"] = float(dw[~np.isfinite(door)].sum())
@@ -359,21 +388,32 @@ def add_transit(
     params = evaluation.parameters
     stops = apply_frequencies(stops, evaluation.scenario)
     dw = evaluation.dwellings
-    columns = pd.concat([dwelling_transit(network, housing_att, stops, params),
-                         hub_columns(network, housing_att, evaluation.mobipunten, params)], axis=1)
+    columns = pd.concat(
+        [
+            dwelling_transit(network, housing_att, stops, params),
+            hub_columns(network, housing_att, evaluation.mobipunten, params),
+        ],
+        axis=1,
+    )
     dwellings = dw["dwellings"].to_numpy(dtype=float)
     reachable = dw["reachable"].to_numpy(dtype=bool)
     brussels = bool(np.isfinite(stops["ride_min_brussels"].to_numpy(dtype=float)).any())
     region = dict(evaluation.region)
     region.update(transit_indicators(columns, dwellings, reachable, params, brussels=brussels))
-    checks = check_hubs(evaluation.mobipunten, stops, list(rules) if rules is not None else hub_rules())
+    checks = check_hubs(
+        evaluation.mobipunten, stops, list(rules) if rules is not None else hub_rules()
+    )
     region["hubs_type_mismatch"] = float((~checks["ok"]).sum()) if len(checks) else 0.0
     munis = evaluation.municipalities.copy()
     nis = dw["nis"].astype(str).to_numpy()
     rows = []
     for code in munis["nis"].astype(str):
         idx = np.flatnonzero(nis == code)
-        rows.append(transit_indicators(columns.iloc[idx], dwellings[idx], reachable[idx], params, brussels=brussels))
+        rows.append(
+            transit_indicators(
+                columns.iloc[idx], dwellings[idx], reachable[idx], params, brussels=brussels
+            )
+        )
     extra = pd.DataFrame(rows, index=munis.index)
     munis = pd.concat([munis, extra], axis=1)
     new_dw = dw.copy()

@@ -50,7 +50,11 @@ _HUB_OFFER_RE = re.compile(r"^share_bike_hub_(?P<offer>.+)_(?P<t>[0-9.]+)min$")
 _PT_RE = re.compile(r"^share_pt_(?P<window>[a-z]+)_(?P<n>[0-9.]+)ph$")
 _TRAIN_SHARE_RE = re.compile(r"^share_bike_train_(?P<t>[0-9.]+)min$")
 _STAT_RE = re.compile(r"^(?P<stat>mean|median|p90)_(?P<what>bike_min_train|door_min_brussels)$")
-_STAT = {"mean": ("Gemiddelde", "Mean"), "median": ("Mediaan", "Median"), "p90": ("90e percentiel", "90th percentile")}
+_STAT = {
+    "mean": ("Gemiddelde", "Mean"),
+    "median": ("Mediaan", "Median"),
+    "p90": ("90e percentiel", "90th percentile"),
+}
 _FIXED = {
     "no_route_dwellings_train": (
         "Woningen zonder fietsroute naar een station met genoeg treinen (geen route)",
@@ -94,17 +98,25 @@ def transit_label(key: str, lang: str = "nl") -> str | None:
     m = _TRAIN_SHARE_RE.match(key)
     if m:
         if nl:
-            return f"Aandeel woningen binnen {m['t']} min fietsen van een station met genoeg treinen"
+            return (
+                f"Aandeel woningen binnen {m['t']} min fietsen van een station met genoeg treinen"
+            )
         return f"Share of dwellings within {m['t']} min by bike of a station with enough trains"
     m = _STAT_RE.match(key)
     if m:
         stat = _STAT[m["stat"]][0 if nl else 1]
         if m["what"] == "bike_min_train":
-            label = (f"{stat} fietstijd tot een station met genoeg treinen (min)" if nl
-                     else f"{stat} cycling time to a station with enough trains (min)")
+            label = (
+                f"{stat} fietstijd tot een station met genoeg treinen (min)"
+                if nl
+                else f"{stat} cycling time to a station with enough trains (min)"
+            )
         else:
-            label = (f"{stat} deur-tot-deur fiets + trein naar Brussel (min)" if nl
-                     else f"{stat} door-to-door bike + train to Brussels (min)")
+            label = (
+                f"{stat} deur-tot-deur fiets + trein naar Brussel (min)"
+                if nl
+                else f"{stat} door-to-door bike + train to Brussels (min)"
+            )
         if m["stat"] == "mean":
             label += ", woningen met route" if nl else ", dwellings with a route"
         return label

@@ -67,7 +67,8 @@ def iter_legs(
     d_owner, d_flat = dests.expand()
     d_conn = connector_cost(network, d_flat, mode)
     pairs = pd.DataFrame({"edge": se, "s": np.arange(len(se))}).merge(
-        pd.DataFrame({"edge": d_flat.edge, "d": np.arange(len(d_flat.edge))}), on="edge")
+        pd.DataFrame({"edge": d_flat.edge, "d": np.arange(len(d_flat.edge))}), on="edge"
+    )
     s_i = pairs["s"].to_numpy()
     d_i = pairs["d"].to_numpy()
     e = se[s_i]
@@ -91,7 +92,9 @@ def iter_legs(
         if not len(rows):
             continue
         with np.errstate(invalid="ignore"):
-            cost = s_conn[rows] + np.minimum(to_u[rows] + node_cost[nu[rows]], to_v[rows] + node_cost[nv[rows]])
+            cost = s_conn[rows] + np.minimum(
+                to_u[rows] + node_cost[nu[rows]], to_v[rows] + node_cost[nv[rows]]
+            )
         if near is not None:
             pos = np.searchsorted(rows, s_i[near])
             np.minimum.at(cost, pos, direct[near])
@@ -99,7 +102,9 @@ def iter_legs(
         yield s_owner, j, rows[keep], cost[keep]
 
 
-def _per_point(owner: np.ndarray, values: np.ndarray, n: int, ufunc: np.ufunc, empty: float) -> np.ndarray:
+def _per_point(
+    owner: np.ndarray, values: np.ndarray, n: int, ufunc: np.ufunc, empty: float
+) -> np.ndarray:
     """Reduce per-candidate-row ``values`` to one per point (rows ascending by owner)."""
     out = np.full((n, *values.shape[1:]), empty)
     if len(owner):
@@ -109,7 +114,12 @@ def _per_point(owner: np.ndarray, values: np.ndarray, n: int, ufunc: np.ufunc, e
 
 
 def best_rate_within(
-    network: Network, sources: Attachment, stops: Attachment, rates: np.ndarray, *, limit_m: float,
+    network: Network,
+    sources: Attachment,
+    stops: Attachment,
+    rates: np.ndarray,
+    *,
+    limit_m: float,
     mode: str = "walk",
 ) -> np.ndarray:
     """Per source and column of ``rates`` (stops x columns): the highest value
@@ -128,8 +138,13 @@ def best_rate_within(
 
 
 def best_within_each(
-    network: Network, sources: Attachment, dests: Attachment, values: np.ndarray, limits: np.ndarray,
-    *, mode: str,
+    network: Network,
+    sources: Attachment,
+    dests: Attachment,
+    values: np.ndarray,
+    limits: np.ndarray,
+    *,
+    mode: str,
 ) -> np.ndarray:
     """Per source, limit and column of ``values`` (dests x columns): the highest
     value among the destinations within that limit; ``-inf`` when none. One
@@ -138,7 +153,9 @@ def best_within_each(
     limits = np.asarray(limits, dtype=float)
     best: np.ndarray | None = None
     owner = np.zeros(0, np.int64)
-    for owner, j, rows, cost in iter_legs(network, sources, dests, mode=mode, limit=float(limits.max())):
+    for owner, j, rows, cost in iter_legs(
+        network, sources, dests, mode=mode, limit=float(limits.max())
+    ):
         if best is None:
             best = np.full((len(owner), len(limits), values.shape[1]), -np.inf)
         for i, limit in enumerate(limits):
@@ -172,8 +189,9 @@ def bike_train_search(
     c_total: np.ndarray | None = None
     c_dest = np.zeros(0, np.int64)
     owner = np.zeros(0, np.int64)
-    for owner, k, rows, leg in iter_legs(network, sources, stations.subset(usable), mode="bike",
-                                         limit=max_bike_s):
+    for owner, k, rows, leg in iter_legs(
+        network, sources, stations.subset(usable), mode="bike", limit=max_bike_s
+    ):
         if c_total is None:
             c_total = np.full(len(owner), np.inf)
             c_dest = np.full(len(owner), -1, dtype=np.int64)

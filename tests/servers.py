@@ -86,7 +86,9 @@ class TileServer:
                     self._send(_png(WMS_COLOUR, size))
                     return
                 try:
-                    z, x, y = (int(p) for p in parts.path.strip("/").removesuffix(".png").split("/"))
+                    z, x, y = (
+                        int(p) for p in parts.path.strip("/").removesuffix(".png").split("/")
+                    )
                 except ValueError:
                     self.send_error(404)
                     return
@@ -194,19 +196,37 @@ class PygeoapiServer:
 
 
 def start_pygeoapi(
-    folder: Path, geojson: Path, *, collection: str = "stations",
-    title: str = "Testdienst Halle-Vilvoorde", collection_title: str = "Stations",
+    folder: Path,
+    geojson: Path,
+    *,
+    collection: str = "stations",
+    title: str = "Testdienst Halle-Vilvoorde",
+    collection_title: str = "Stations",
 ) -> PygeoapiServer:
     """Start pygeoapi serving ``geojson`` as ``collection``; wait until it answers."""
     port = free_port()
     config = folder / "pygeoapi.yml"
-    config.write_text(_PYGEOAPI_CONFIG.format(
-        port=port, title=title, collection=collection, collection_title=collection_title, data=geojson,
-    ), encoding="utf-8")
-    env = {**os.environ, "PYGEOAPI_CONFIG": str(config), "PYGEOAPI_OPENAPI": str(folder / "openapi.yml")}
+    config.write_text(
+        _PYGEOAPI_CONFIG.format(
+            port=port,
+            title=title,
+            collection=collection,
+            collection_title=collection_title,
+            data=geojson,
+        ),
+        encoding="utf-8",
+    )
+    env = {
+        **os.environ,
+        "PYGEOAPI_CONFIG": str(config),
+        "PYGEOAPI_OPENAPI": str(folder / "openapi.yml"),
+    }
     log = (folder / "pygeoapi.log").open("wb")
     process = subprocess.Popen(
-        [sys.executable, "-c", _PYGEOAPI_MAIN, str(port)], env=env, stdout=log, stderr=subprocess.STDOUT
+        [sys.executable, "-c", _PYGEOAPI_MAIN, str(port)],
+        env=env,
+        stdout=log,
+        stderr=subprocess.STDOUT,
     )
     server = PygeoapiServer(process, port, collection)
     deadline = time.monotonic() + 30

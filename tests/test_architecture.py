@@ -27,9 +27,23 @@ def test_contract_catches_a_violation(tmp_path: Path) -> None:
 
     copy = tmp_path / "slimmeregio"
     shutil.copytree(
-        ROOT, copy,
-        ignore=shutil.ignore_patterns(".*", "__pycache__", "tests", "docs", "benchmarks", "installer",
-                                      "build", "*.gpkg", "*.tif", "*.png", "*.svg", "vendor", "sources"),
+        ROOT,
+        copy,
+        ignore=shutil.ignore_patterns(
+            ".*",
+            "__pycache__",
+            "tests",
+            "docs",
+            "benchmarks",
+            "installer",
+            "build",
+            "*.gpkg",
+            "*.tif",
+            "*.png",
+            "*.svg",
+            "vendor",
+            "sources",
+        ),
     )
     (copy / "layers" / "_contract_probe.py").write_text(
         "import slimmeregio.scenarios  # noqa: F401\nimport PyQt6  # noqa: F401\n"
@@ -47,6 +61,15 @@ def test_contract_catches_a_violation(tmp_path: Path) -> None:
 def test_ruff_clean() -> None:
     ruff = Path(sys.executable).with_name("ruff")
     result = subprocess.run([str(ruff), "check", "."], cwd=ROOT, capture_output=True, text=True)
+    assert result.returncode == 0, result.stdout + result.stderr
+
+
+def test_ruff_formatted() -> None:
+    """One way to format: the code is exactly what `ruff format` writes."""
+    ruff = Path(sys.executable).with_name("ruff")
+    result = subprocess.run(
+        [str(ruff), "format", "--check", "."], cwd=ROOT, capture_output=True, text=True
+    )
     assert result.returncode == 0, result.stdout + result.stderr
 
 

@@ -49,18 +49,40 @@ def run_cli(args: list[str], cwd: Path, *, timeout: float = 120) -> Outcome:
     env = {**os.environ, "PYTHONPATH": str(ROOT), "MPLBACKEND": "Agg", "SLIMMEREGIO_LANG": "nl"}
     report = cwd.parent / f".rss-{cwd.name}.txt"
     started = time.perf_counter()
-    proc = subprocess.run([sys.executable, "-c", _LAUNCHER, str(report), str(timeout),
-                           sys.executable, "-m", "slimmeregio", *args],
-                          cwd=cwd, env=env, capture_output=True, stdin=subprocess.DEVNULL, timeout=timeout + 30)
+    proc = subprocess.run(
+        [
+            sys.executable,
+            "-c",
+            _LAUNCHER,
+            str(report),
+            str(timeout),
+            sys.executable,
+            "-m",
+            "slimmeregio",
+            *args,
+        ],
+        cwd=cwd,
+        env=env,
+        capture_output=True,
+        stdin=subprocess.DEVNULL,
+        timeout=timeout + 30,
+    )
     seconds = time.perf_counter() - started
     max_rss_kb = int(report.read_text())
     report.unlink()
-    return Outcome(proc.returncode, proc.stdout.decode("utf-8", "replace"), proc.stderr.decode("utf-8", "replace"),
-                   seconds, max_rss_kb / 1024)
+    return Outcome(
+        proc.returncode,
+        proc.stdout.decode("utf-8", "replace"),
+        proc.stderr.decode("utf-8", "replace"),
+        seconds,
+        max_rss_kb / 1024,
+    )
 
 
 def _digest(path: Path) -> str:
-    if path.stat().st_size > 50_000_000:  # the sparse 'huge' inputs: size and time, not 3 GB of reading
+    if (
+        path.stat().st_size > 50_000_000
+    ):  # the sparse 'huge' inputs: size and time, not 3 GB of reading
         info = path.stat()
         return f"{info.st_size}:{info.st_mtime_ns}"
     return hashlib.sha256(path.read_bytes()).hexdigest()
@@ -78,8 +100,15 @@ def _snapshot(folder: Path, skip: Path | None = None) -> dict[str, str]:
     return found
 
 
-def assert_refused(tmp_path: Path, args: list[str], pattern: str, *, out: Path | None = None,
-                   seconds: float = 30, max_rss_mb: float = 600) -> Outcome:
+def assert_refused(
+    tmp_path: Path,
+    args: list[str],
+    pattern: str,
+    *,
+    out: Path | None = None,
+    seconds: float = 30,
+    max_rss_mb: float = 600,
+) -> Outcome:
     """``args`` ends in exit 2 with one line matching ``pattern``; nothing else changed."""
     before = _snapshot(tmp_path, out)
     result = run_cli(args, tmp_path, timeout=seconds * 4)
@@ -106,24 +135,38 @@ def scenario(tmp_path: Path) -> Path:
 
 
 def test_deep_dotted_key(tmp_path: Path) -> None:
-    (tmp_path / "deep.toml").write_text('name = "x"\n' + ".".join(["a"] * 3000) + " = 1\n", encoding="utf-8")
-    assert_refused(tmp_path, ["run", "deep.toml", "--out", "o"], r"deep\.toml bij a: onbekende sleutel")
+    (tmp_path / "deep.toml").write_text(
+        'name = "x"\n' + ".".join(["a"] * 3000) + " = 1\n", encoding="utf-8"
+    )
+    assert_refused(
+        tmp_path, ["run", "deep.toml", "--out", "o"], r"deep\.toml bij a: onbekende sleutel"
+    )
 
 
 def test_duplicate_json_key_is_located(tmp_path: Path) -> None:
     (tmp_path / "dup.json").write_text(
         '{"name": "x", "modifications": [{"kind": "add_housing", "x": 150000, "y": 160000, "dwellings": 5,'
-        ' "author": "a", "author": "b", "reason": "r"}]}', encoding="utf-8")
-    assert_refused(tmp_path, ["--lang", "en", "run", "dup.json", "--out", "o"],
-                   r"at modifications\[0\]\.author \(modification 1\): the key 'author' appears twice")
+        ' "author": "a", "author": "b", "reason": "r"}]}',
+        encoding="utf-8",
+    )
+    assert_refused(
+        tmp_path,
+        ["--lang", "en", "run", "dup.json", "--out", "o"],
+        r"at modifications\[0\]\.author \(modification 1\): the key 'author' appears twice",
+    )
 
 
 def test_huge_scenario_refused_before_reading(tmp_path: Path) -> None:
     huge = tmp_path / "huge.toml"
     with open(huge, "wb") as fh:  # sparse: 3 GB declared, nothing on disk
         fh.truncate(3_000_000_000)
-    result = assert_refused(tmp_path, ["run", "huge.toml", "--out", "o"], r"te groot.*3000 MB", seconds=15,
-                            max_rss_mb=300)
+    result = assert_refused(
+        tmp_path,
+        ["run", "huge.toml", "--out", "o"],
+        r"te groot.*3000 MB",
+        seconds=15,
+        max_rss_mb=300,
+    )
     assert result.max_rss_mb < 300
 
 
@@ -140,8 +183,11 @@ def test_out_below_a_file(tmp_path: Path, scenario: Path) -> None:
     (tmp_path / "afile").write_text("x")
     assert_refused(tmp_path, ["run", "s.toml", "--out", "afile/sub"], r"is een bestand, geen map")
     assert_refused(tmp_path, ["selftest", "--out", "afile/sub"], r"is een bestand, geen map")
-    assert_refused(tmp_path, ["export", "s.toml", "--out", "afile/sub", "--formats", "xlsx"],
-                   r"is een bestand, geen map")
+    assert_refused(
+        tmp_path,
+        ["export", "s.toml", "--out", "afile/sub", "--formats", "xlsx"],
+        r"is een bestand, geen map",
+    )
 
 
 def test_immutable_out_refused_before_computation(tmp_path: Path, scenario: Path) -> None:
@@ -152,10 +198,26 @@ def test_immutable_out_refused_before_computation(tmp_path: Path, scenario: Path
         pytest.skip("chattr +i is not available here")
     try:
         # refused before the project is even loaded (a missing project would be the error otherwise)
-        assert_refused(tmp_path, ["export", "s.toml", "--out", "ro", "--formats", "xlsx", "--force",
-                                  "--project", "missing.srp"], r"niet schrijfbaar")
-        assert_refused(tmp_path, ["run", "s.toml", "--out", "ro", "--force", "--project", "missing.srp"],
-                       r"niet schrijfbaar")
+        assert_refused(
+            tmp_path,
+            [
+                "export",
+                "s.toml",
+                "--out",
+                "ro",
+                "--formats",
+                "xlsx",
+                "--force",
+                "--project",
+                "missing.srp",
+            ],
+            r"niet schrijfbaar",
+        )
+        assert_refused(
+            tmp_path,
+            ["run", "s.toml", "--out", "ro", "--force", "--project", "missing.srp"],
+            r"niet schrijfbaar",
+        )
     finally:
         subprocess.run(["chattr", "-i", str(out)], check=True)
     assert (out / "old.txt").read_text() == "keep"
@@ -165,7 +227,10 @@ def test_messy_out_path_makes_no_stray_folders(tmp_path: Path, scenario: Path) -
     result = run_cli(["run", "s.toml", "--out", "a/../b/./c/..//out"], tmp_path)
     assert result.code == 0, result.err
     assert sorted(p.name for p in tmp_path.iterdir()) == ["b", "s.toml"]
-    assert sorted(p.name for p in (tmp_path / "b" / "out").iterdir()) == ["results.gpkg", "summary.json"]
+    assert sorted(p.name for p in (tmp_path / "b" / "out").iterdir()) == [
+        "results.gpkg",
+        "summary.json",
+    ]
 
 
 # -- XML-invalid characters: what run accepts, export writes ----------------------------
@@ -174,9 +239,16 @@ def test_messy_out_path_makes_no_stray_folders(tmp_path: Path, scenario: Path) -
 @pytest.mark.slow
 def test_xml_invalid_characters_export(tmp_path: Path) -> None:
     text = example_scenario_toml()
-    text = re.sub(r'^name = ".*"$', lambda m: 'name = "Plan\\u0007 \\uFFFF B"', text, count=1, flags=re.M)
-    text = re.sub(r'^author = "(.*)"$', lambda m: f'author = "{m.group(1)}\\uFFFF\\uFFFE\\u0001"', text, count=1,
-                  flags=re.M)
+    text = re.sub(
+        r'^name = ".*"$', lambda m: 'name = "Plan\\u0007 \\uFFFF B"', text, count=1, flags=re.M
+    )
+    text = re.sub(
+        r'^author = "(.*)"$',
+        lambda m: f'author = "{m.group(1)}\\uFFFF\\uFFFE\\u0001"',
+        text,
+        count=1,
+        flags=re.M,
+    )
     assert "\\uFFFF\\uFFFE" in text
     (tmp_path / "x.toml").write_text(text, encoding="utf-8")
     ran = run_cli(["run", "x.toml", "--out", "r"], tmp_path, timeout=600)
@@ -185,11 +257,14 @@ def test_xml_invalid_characters_export(tmp_path: Path) -> None:
 
     con = sqlite3.connect(f"file:{tmp_path / 'r' / 'results.gpkg'}?mode=ro", uri=True)
     try:
-        assert con.execute("SELECT waarde FROM metadata WHERE sleutel = 'Scenario'").fetchone() == ("Plan  B",)
+        assert con.execute("SELECT waarde FROM metadata WHERE sleutel = 'Scenario'").fetchone() == (
+            "Plan  B",
+        )
     finally:
         con.close()
-    done = run_cli(["export", "x.toml", "--out", "p", "--formats", "svg,xlsx,pptx,html"], tmp_path,
-                   timeout=600)  # a whole-region export: minutes on a loaded 2-core machine
+    done = run_cli(
+        ["export", "x.toml", "--out", "p", "--formats", "svg,xlsx,pptx,html"], tmp_path, timeout=600
+    )  # a whole-region export: minutes on a loaded 2-core machine
     assert done.code == 0, done.err
     assert "Traceback" not in done.err and "Glyph" not in done.err  # reported once, not per glyph
     assert len([line for line in done.err.splitlines() if "no glyph" in line]) <= 1
@@ -200,10 +275,17 @@ def test_xml_invalid_characters_export(tmp_path: Path) -> None:
     # the invalid characters are dropped, the rest of the text is kept
     wb = openpyxl.load_workbook(tmp_path / "p" / "resultaten.xlsx")
     assert "Plan  B" in wb.properties.title
-    cells = {str(c.value) for ws in wb for row in ws.iter_rows() for c in row if isinstance(c.value, str)}
+    cells = {
+        str(c.value) for ws in wb for row in ws.iter_rows() for c in row if isinstance(c.value, str)
+    }
     assert not any(ch in text for text in cells for ch in "\uffff\ufffe\x01\x07")
     deck = Presentation(str(tmp_path / "p" / "presentatie.pptx"))
-    texts = [shape.text_frame.text for slide in deck.slides for shape in slide.shapes if shape.has_text_frame]
+    texts = [
+        shape.text_frame.text
+        for slide in deck.slides
+        for shape in slide.shapes
+        if shape.has_text_frame
+    ]
     assert any("Plan  B" in text for text in texts)
     page = (tmp_path / "p" / "webkaart.html").read_text(encoding="utf-8")
     assert "Plan  B" in page and "\x07" not in page and "\uffff" not in page
@@ -226,26 +308,34 @@ _OSM = """<?xml version="1.0" encoding="UTF-8"?>
     ("rules", "pattern"),
     [
         ("route_values = 3\n", r"route_values.*list of texts"),
-        ("use_sidepath_allowed = \"no\"\n", r"true or false"),
+        ('use_sidepath_allowed = "no"\n', r"true or false"),
         ("fietssnelweg_ref = 5\n", r"fietssnelweg_ref.*must be a text"),
-        ("fietssnelweg_ref = \"F(\"\n", r"not a valid regular expression"),
-        ("fietssnelweg_ref = \"^(a+)+$\"\n", r"repetition inside a repetition"),
-        ("bovenlokaal_cycle_network = \"(a|aa)*$\"\n", r"repeated alternation"),
-        ("fietssnelweg_network = \"(a)\\\\1\"\n", r"back-references"),
+        ('fietssnelweg_ref = "F("\n', r"not a valid regular expression"),
+        ('fietssnelweg_ref = "^(a+)+$"\n', r"repetition inside a repetition"),
+        ('bovenlokaal_cycle_network = "(a|aa)*$"\n', r"repeated alternation"),
+        ('fietssnelweg_network = "(a)\\\\1"\n', r"back-references"),
     ],
 )
 def test_osm_rules_refused(tmp_path: Path, rules: str, pattern: str) -> None:
     (tmp_path / "x.osm").write_text(_OSM, encoding="utf-8")
     (tmp_path / "rules.toml").write_text(rules, encoding="utf-8")
-    assert_refused(tmp_path, ["import-osm", "x.osm", "--out", "o.gpkg", "--rules", "rules.toml"], pattern,
-                   seconds=20)
+    assert_refused(
+        tmp_path,
+        ["import-osm", "x.osm", "--out", "o.gpkg", "--rules", "rules.toml"],
+        pattern,
+        seconds=20,
+    )
 
 
 @pytest.mark.parametrize("buffer", ["inf", "nan", "-5", "1e9"])
 def test_osm_buffer_refused(tmp_path: Path, buffer: str) -> None:
     (tmp_path / "x.osm").write_text(_OSM, encoding="utf-8")
-    assert_refused(tmp_path, ["import-osm", "x.osm", "--out", "o.gpkg", f"--buffer={buffer}"],
-                   r"buffer moet tussen 0 en 50000 meter", seconds=20)
+    assert_refused(
+        tmp_path,
+        ["import-osm", "x.osm", "--out", "o.gpkg", f"--buffer={buffer}"],
+        r"buffer moet tussen 0 en 50000 meter",
+        seconds=20,
+    )
 
 
 # -- click usage errors ---------------------------------------------------------------
@@ -262,6 +352,7 @@ def test_osm_buffer_refused(tmp_path: Path, buffer: str) -> None:
         (["nosuchcommand"], r"No such command"),
     ],
 )
-def test_usage_errors_are_one_line(tmp_path: Path, scenario: Path, args: list[str], pattern: str) -> None:
+def test_usage_errors_are_one_line(
+    tmp_path: Path, scenario: Path, args: list[str], pattern: str
+) -> None:
     assert_refused(tmp_path, args, pattern, seconds=20)
-

@@ -54,8 +54,14 @@ def test_info_on_a_good_file_dutch_and_english(stations_gpkg: Path) -> None:
 
 def test_info_with_role_field_and_crs_options(stations_gpkg: Path) -> None:
     code, out, _ = _run(
-        "info", str(stations_gpkg), "--role", "housing", "--field", "dwellings=treinen_per_dag",
-        "--crs", "31370",
+        "info",
+        str(stations_gpkg),
+        "--role",
+        "housing",
+        "--field",
+        "dwellings=treinen_per_dag",
+        "--crs",
+        "31370",
     )
     assert code == 0 and "rol: woningen" in out and "woningen = treinen_per_dag" in out
 
@@ -97,7 +103,10 @@ def test_info_in_a_real_process_has_no_traceback(tmp_path: Path) -> None:
     bad.write_bytes(b"SQLite format 3\x00" + b"\x01" * 500)
     result = subprocess.run(
         [sys.executable, "-m", "slimmeregio", "info", str(bad)],
-        capture_output=True, text=True, timeout=120, cwd=tmp_path,
+        capture_output=True,
+        text=True,
+        timeout=120,
+        cwd=tmp_path,
     )
     assert result.returncode == 2
     assert "Traceback" not in result.stderr

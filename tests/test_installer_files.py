@@ -62,7 +62,11 @@ def _iss_defines() -> dict[str, str]:
 def _iss_setup() -> dict[str, str]:
     text = ISS.read_text(encoding="utf-8")
     section = text.split("[Setup]", 1)[1].split("\n[", 1)[0]
-    pairs = (line.split("=", 1) for line in section.splitlines() if "=" in line and not line.startswith(";"))
+    pairs = (
+        line.split("=", 1)
+        for line in section.splitlines()
+        if "=" in line and not line.startswith(";")
+    )
     return {key.strip(): value.strip() for key, value in pairs}
 
 
@@ -92,7 +96,13 @@ def test_iss_takes_the_version_from_the_build(build: ModuleType) -> None:
 
 @pytest.mark.parametrize(
     ("version", "expected"),
-    [("0.1.0", "0.1.0.0"), ("2.3", "2.3.0.0"), ("0.2.0rc1", "0.2.0.0"), ("1.2.3.4.5", "1.2.3.4"), ("dev", "0.0.0.0")],
+    [
+        ("0.1.0", "0.1.0.0"),
+        ("2.3", "2.3.0.0"),
+        ("0.2.0rc1", "0.2.0.0"),
+        ("1.2.3.4.5", "1.2.3.4"),
+        ("dev", "0.0.0.0"),
+    ],
 )
 def test_windows_file_version(build: ModuleType, version: str, expected: str) -> None:
     assert build.file_version(version) == expected
@@ -100,7 +110,9 @@ def test_windows_file_version(build: ModuleType, version: str, expected: str) ->
 
 def test_iss_identity_and_per_machine_install() -> None:
     setup = _iss_setup()
-    assert re.fullmatch(r"\{\{[0-9A-F]{8}-[0-9A-F]{4}-[0-9A-F]{4}-[0-9A-F]{4}-[0-9A-F]{12}\}", setup["AppId"])
+    assert re.fullmatch(
+        r"\{\{[0-9A-F]{8}-[0-9A-F]{4}-[0-9A-F]{4}-[0-9A-F]{4}-[0-9A-F]{12}\}", setup["AppId"]
+    )
     assert setup["PrivilegesRequired"] == "admin"
     assert setup["DefaultDirName"].startswith("{autopf}")
     assert setup["ChangesAssociations"] == "yes"
@@ -114,7 +126,7 @@ def test_iss_names_the_executables_the_spec_builds() -> None:
     spec = (INSTALLER / "slimmeregio.spec").read_text(encoding="utf-8")
     assert 'APP_NAME = "slimmeregio"' in spec and 'name=f"{APP_NAME}-cli"' in spec
     assert defines["BundleDir"].replace("\\", "/").endswith("dist/slimmeregio")
-    assert "slimmeregio-cli.exe\" --selftest" in WORKFLOW.read_text(encoding="utf-8")
+    assert 'slimmeregio-cli.exe" --selftest' in WORKFLOW.read_text(encoding="utf-8")
 
 
 def test_iss_associates_srp_with_the_app() -> None:
@@ -124,8 +136,14 @@ def test_iss_associates_srp_with_the_app() -> None:
     progid = defines["ProjectProgId"]
     assert f'"{progid}"' in WORKFLOW.read_text(encoding="utf-8")
     registry = text.split("[Registry]", 1)[1].split("\n[", 1)[0]
-    assert r'Subkey: "Software\Classes\{#ProjectExt}"; ValueType: string; ValueName: ""; ValueData: "{#ProjectProgId}"' in registry
-    assert r'shell\open\command"; ValueType: string; ValueName: ""; ValueData: """{app}\{#AppExeName}"" ""%1"""' in registry
+    assert (
+        r'Subkey: "Software\Classes\{#ProjectExt}"; ValueType: string; ValueName: ""; ValueData: "{#ProjectProgId}"'
+        in registry
+    )
+    assert (
+        r'shell\open\command"; ValueType: string; ValueName: ""; ValueData: """{app}\{#AppExeName}"" ""%1"""'
+        in registry
+    )
     # Everything written is removed on uninstall: the value itself, or a key
     # above it that is deleted whole.
     entries = [ln for ln in registry.splitlines() if ln.startswith("Root:")]
@@ -143,7 +161,9 @@ def test_iss_paths_exist() -> None:
         path = (base / setup[key].replace("\\", "/")).resolve()
         assert path.is_file(), f"{key}: {path}"
     assert (base / setup["OutputDir"].replace("\\", "/")).resolve() == ROOT / "dist"
-    assert (base / _iss_defines()["BundleDir"].replace("\\", "/")).resolve() == ROOT / "dist" / "slimmeregio"
+    assert (
+        base / _iss_defines()["BundleDir"].replace("\\", "/")
+    ).resolve() == ROOT / "dist" / "slimmeregio"
 
 
 def test_iss_languages_dutch_first() -> None:
@@ -185,7 +205,9 @@ def test_desktop_entry_matches_bundle_icon_and_mime_type() -> None:
     assert glob is not None and glob.get("pattern") == "*" + _iss_defines()["ProjectExt"]
 
 
-def test_install_script_installs_and_uninstalls_for_a_user(tmp_path: Path, build: ModuleType) -> None:
+def test_install_script_installs_and_uninstalls_for_a_user(
+    tmp_path: Path, build: ModuleType
+) -> None:
     if shutil.which("sh") is None or sys.platform == "win32":
         pytest.skip("needs a POSIX shell")
     bundle = tmp_path / "unpacked" / "slimmeregio-9.9"
@@ -200,7 +222,9 @@ def test_install_script_installs_and_uninstalls_for_a_user(tmp_path: Path, build
     home = tmp_path / "home"
     home.mkdir()
     env = {"HOME": str(home), "PATH": os.environ.get("PATH", "/usr/bin:/bin")}
-    run = subprocess.run(["sh", str(bundle / "install.sh")], env=env, capture_output=True, text=True)
+    run = subprocess.run(
+        ["sh", str(bundle / "install.sh")], env=env, capture_output=True, text=True
+    )
     assert run.returncode == 0, run.stderr
     share = home / ".local" / "share"
     desktop = (share / "applications" / "slimmeregio.desktop").read_text()
@@ -211,14 +235,18 @@ def test_install_script_installs_and_uninstalls_for_a_user(tmp_path: Path, build
     assert (share / "mime/packages/slimmeregio.xml").is_file()
     link = home / ".local" / "bin" / "slimmeregio"
     assert link.is_symlink() and link.resolve() == exe.resolve()
-    run = subprocess.run(["sh", str(bundle / "install.sh"), "--uninstall"], env=env, capture_output=True, text=True)
+    run = subprocess.run(
+        ["sh", str(bundle / "install.sh"), "--uninstall"], env=env, capture_output=True, text=True
+    )
     assert run.returncode == 0, run.stderr
     assert not (share / "applications" / "slimmeregio.desktop").exists()
     assert not link.exists() and not link.is_symlink()
     assert exe.exists(), "a user uninstall leaves the unpacked folder alone"
 
 
-def test_build_packages_the_bundle(tmp_path: Path, build: ModuleType, monkeypatch: pytest.MonkeyPatch) -> None:
+def test_build_packages_the_bundle(
+    tmp_path: Path, build: ModuleType, monkeypatch: pytest.MonkeyPatch
+) -> None:
     """build.py's packaging around PyInstaller, with PyInstaller and the self-test stood in."""
     import json
     import tarfile
@@ -247,11 +275,18 @@ def test_build_packages_the_bundle(tmp_path: Path, build: ModuleType, monkeypatc
     with tarfile.open(dist / info["tarball"]) as archive:
         members = {m.name: m for m in archive.getmembers()}
     top = f"slimmeregio-{version}"
-    for name in ("slimmeregio", "install.sh", "LICENSE", "share/applications/slimmeregio.desktop",
-                 "licenses/INDEX.txt"):
+    for name in (
+        "slimmeregio",
+        "install.sh",
+        "LICENSE",
+        "share/applications/slimmeregio.desktop",
+        "licenses/INDEX.txt",
+    ):
         assert f"{top}/{name}" in members, name
     assert members[f"{top}/install.sh"].mode & 0o111 and members[f"{top}/slimmeregio"].mode & 0o111
-    assert any(n.startswith(f"{top}/licenses/numpy-") for n in members), "numpy's licence is included"
+    assert any(n.startswith(f"{top}/licenses/numpy-") for n in members), (
+        "numpy's licence is included"
+    )
     assert not list(dist.glob("*.part")), "no partial tarball left"
 
 
@@ -304,7 +339,9 @@ COMMANDS = {"open", "selftest", "run", "export", "scenario"}
         (["run"], {"run"}, ["run"]),
     ],
 )
-def test_translate_argv(launcher: ModuleType, argv: list[str], files: set[str], expected: list[str]) -> None:
+def test_translate_argv(
+    launcher: ModuleType, argv: list[str], files: set[str], expected: list[str]
+) -> None:
     assert launcher.translate_argv(argv, commands=COMMANDS, is_file=files.__contains__) == expected
 
 
@@ -345,12 +382,16 @@ def test_launcher_selftest_needs_qt_and_core(
 def test_launcher_passes_other_commands_through(
     launcher: ModuleType, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
 ) -> None:
-    monkeypatch.setattr(launcher, "check_qt", lambda: pytest.fail("Qt is only checked by --selftest"))
+    monkeypatch.setattr(
+        launcher, "check_qt", lambda: pytest.fail("Qt is only checked by --selftest")
+    )
     assert launcher.main(["--version"]) == 0
     assert slimmeregio.__version__ in capsys.readouterr().out
 
 
-def test_check_qt_draws_the_main_window(launcher: ModuleType, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+def test_check_qt_draws_the_main_window(
+    launcher: ModuleType, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
     """The bundle's Qt check, run here: the real main window offscreen."""
     pytest.importorskip("PyQt6.QtWidgets")
     monkeypatch.setenv("SLIMMEREGIO_SETTINGS_DIR", str(tmp_path / "mine"))
@@ -402,7 +443,9 @@ def spec_run(tmp_path_factory: pytest.TempPathFactory) -> tuple[_Recorder, Path]
     }
     for name in ("Analysis", "PYZ", "EXE", "COLLECT"):
         namespace[name] = recorder.factory(name)
-    code = compile((INSTALLER / "slimmeregio.spec").read_text(encoding="utf-8"), "slimmeregio.spec", "exec")
+    code = compile(
+        (INSTALLER / "slimmeregio.spec").read_text(encoding="utf-8"), "slimmeregio.spec", "exec"
+    )
     exec(code, namespace)  # noqa: S102 - our own build script, as PyInstaller runs it
     return recorder, work / "stage" / "slimmeregio"
 
@@ -411,7 +454,9 @@ def test_spec_stages_every_package_of_pyproject(spec_run: tuple[_Recorder, Path]
     import tomllib
 
     _recorder, staged = spec_run
-    packages = tomllib.loads((ROOT / "pyproject.toml").read_text())["tool"]["setuptools"]["packages"]
+    packages = tomllib.loads((ROOT / "pyproject.toml").read_text())["tool"]["setuptools"][
+        "packages"
+    ]
     for package in packages:
         rel = package.split(".", 1)[1].replace(".", "/") if "." in package else ""
         assert (staged / rel / "__init__.py").is_file(), package
@@ -428,7 +473,11 @@ def test_spec_analysis_inputs(spec_run: tuple[_Recorder, Path]) -> None:
     assert Path(args[0][0]) == INSTALLER / "launcher.py"
     assert kwargs["pathex"] == [str(staged.parent)]
     hidden = set(kwargs["hiddenimports"])
-    assert {"slimmeregio.cli", "slimmeregio.exporters.selftest", "slimmeregio.layers.model"} <= hidden
+    assert {
+        "slimmeregio.cli",
+        "slimmeregio.exporters.selftest",
+        "slimmeregio.layers.model",
+    } <= hidden
     if (ROOT / "desktop" / "app.py").exists():
         assert "slimmeregio.desktop.app" in hidden
     assert "rasterio._shim" in hidden or any(h.startswith("rasterio.") for h in hidden)

@@ -24,7 +24,16 @@ ROOT = Path(__file__).resolve().parents[1]
 PACKAGES = ("layers", "scenarios", "exporters", "desktop", "resources")
 TOP_LEVEL = ("cli.py", "__init__.py", "__main__.py")
 
-_BANNED_MODULES = {"pickle", "cPickle", "_pickle", "dill", "cloudpickle", "marshal", "shelve", "joblib"}
+_BANNED_MODULES = {
+    "pickle",
+    "cPickle",
+    "_pickle",
+    "dill",
+    "cloudpickle",
+    "marshal",
+    "shelve",
+    "joblib",
+}
 _BANNED_CALLS = {"eval", "exec", "compile", "__import__"}
 _PICKLE_ATTRS = {"read_pickle", "to_pickle", "unsafe_load"}
 _SUBPROCESS = {"run", "call", "check_call", "check_output", "Popen"}
@@ -82,9 +91,17 @@ def find_unsafe(source: str, filename: str = "<source>") -> list[str]:
                     found.append(f"{where}: os.{func.attr}()")
                 elif func.attr == "load" and owner in {"yaml"} and _keyword(node, "Loader") is None:
                     found.append(f"{where}: yaml.load() without a safe Loader")
-                elif func.attr == "load" and owner in {"np", "numpy"} and _is_true(_keyword(node, "allow_pickle")):
+                elif (
+                    func.attr == "load"
+                    and owner in {"np", "numpy"}
+                    and _is_true(_keyword(node, "allow_pickle"))
+                ):
                     found.append(f"{where}: numpy.load(allow_pickle=True)")
-                elif func.attr in _SUBPROCESS and owner == "subprocess" and _is_true(_keyword(node, "shell")):
+                elif (
+                    func.attr in _SUBPROCESS
+                    and owner == "subprocess"
+                    and _is_true(_keyword(node, "shell"))
+                ):
                     found.append(f"{where}: subprocess.{func.attr}(shell=True)")
                 elif func.attr == "import_module" and owner == "importlib":
                     if node.args and not isinstance(node.args[0], ast.Constant):
@@ -166,8 +183,19 @@ def test_ruff_enforces_bandit_and_the_complexity_cap() -> None:
     )
     ruff = Path(sys.executable).with_name("ruff")
     result = subprocess.run(
-        [str(ruff), "check", "--output-format", "concise", "--stdin-filename", "layers/_probe.py", "-"],
-        input=probe, cwd=ROOT, capture_output=True, text=True,
+        [
+            str(ruff),
+            "check",
+            "--output-format",
+            "concise",
+            "--stdin-filename",
+            "layers/_probe.py",
+            "-",
+        ],
+        input=probe,
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
     )
     for code in ("S301", "S602", "C901"):
         assert code in result.stdout, result.stdout

@@ -96,7 +96,9 @@ def test_a_wrong_result_is_a_failure_with_its_reason(
     report = run_selftest()
     pdf = next(c for c in report.checks if c.name == "pdf")
     assert pdf.status == "failed" and pdf.detail == "PDF has no pages"
-    assert [c.status for c in report.checks if c.name in ("excel", "webmap", "slides")] == ["ok"] * 3
+    assert [c.status for c in report.checks if c.name in ("excel", "webmap", "slides")] == [
+        "ok"
+    ] * 3
 
 
 def test_cancel_propagates(fake_checks: dict[str, list[str]]) -> None:

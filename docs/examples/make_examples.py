@@ -40,8 +40,9 @@ def _shrink(source: Path, target: Path, width: int) -> None:
             image = image.resize((width, round(image.height * width / image.width)), Image.LANCZOS)
         image.save(target, optimize=True)
         if target.stat().st_size >= LIMIT:  # keep the colours exact where possible, else a palette
-            image.quantize(colors=256, method=Image.Quantize.FASTOCTREE, dither=Image.Dither.NONE).save(
-                target, optimize=True)
+            image.quantize(
+                colors=256, method=Image.Quantize.FASTOCTREE, dither=Image.Dither.NONE
+            ).save(target, optimize=True)
         if target.stat().st_size < LIMIT or width < 600:
             return
         width = int(width * 0.85)
@@ -53,8 +54,22 @@ def _pdf_pages(pdf: Path, out_prefix: Path, pages: list[int], dpi: int) -> list[
     made = []
     for page in pages:
         stem = out_prefix.with_name(f"{out_prefix.name}-{page}")
-        subprocess.run(["pdftoppm", "-r", str(dpi), "-png", "-singlefile", "-f", str(page), "-l", str(page),
-                        str(pdf), str(stem)], check=True)
+        subprocess.run(
+            [
+                "pdftoppm",
+                "-r",
+                str(dpi),
+                "-png",
+                "-singlefile",
+                "-f",
+                str(page),
+                "-l",
+                str(page),
+                str(pdf),
+                str(stem),
+            ],
+            check=True,
+        )
         made.append(stem.with_suffix(".png"))
     return made
 
@@ -78,20 +93,43 @@ def main() -> int:
         ]
         for name, theme, paper, width in maps:
             raw = tmp / name
-            export_map(project, raw, theme=theme, comparison=comparison, siting=siting, paper=paper, dpi=150)
+            export_map(
+                project,
+                raw,
+                theme=theme,
+                comparison=comparison,
+                siting=siting,
+                paper=paper,
+                dpi=150,
+            )
             _shrink(raw, HERE / name, width)
             print("wrote", name)
-        atlas = export_atlas(project, tmp / "atlas.pdf", theme="change", comparison=comparison,
-                             municipalities=["Halle", "Vilvoorde"], paper="a4-portrait")
+        atlas = export_atlas(
+            project,
+            tmp / "atlas.pdf",
+            theme="change",
+            comparison=comparison,
+            municipalities=["Halle", "Vilvoorde"],
+            paper="a4-portrait",
+        )
         for i, page in enumerate(_pdf_pages(atlas, tmp / "atlas", [1, 2], 110), start=1):
             _shrink(page, HERE / f"atlas_pagina_{i}.png", 1000)
             print("wrote", f"atlas_pagina_{i}.png")
         deck = export_slides(project, [comparison], tmp / "presentatie.pptx")
         soffice = shutil.which("soffice") or shutil.which("libreoffice")
         if soffice:
-            subprocess.run([soffice, "--headless", "--convert-to", "pdf", "--outdir", str(tmp), str(deck)],
-                           check=True, capture_output=True, timeout=300)
-            pages = _pdf_pages(tmp / "presentatie.pdf", tmp / "slide", list(range(1, len(Presentation(str(deck)).slides) + 1)), 80)
+            subprocess.run(
+                [soffice, "--headless", "--convert-to", "pdf", "--outdir", str(tmp), str(deck)],
+                check=True,
+                capture_output=True,
+                timeout=300,
+            )
+            pages = _pdf_pages(
+                tmp / "presentatie.pdf",
+                tmp / "slide",
+                list(range(1, len(Presentation(str(deck)).slides) + 1)),
+                80,
+            )
             for i, page in enumerate(pages, start=1):
                 _shrink(page, HERE / f"dia_{i}.png", 1100)
                 print("wrote", f"dia_{i}.png")

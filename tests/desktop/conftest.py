@@ -55,7 +55,13 @@ def _no_thread_left_running(qapp):
 
 
 def _layer(name, frame, role, fields, note=None):
-    layer = Layer(name=name, data=gpd.GeoDataFrame(frame, crs="EPSG:31370"), role=role, fields=fields, note=note)
+    layer = Layer(
+        name=name,
+        data=gpd.GeoDataFrame(frame, crs="EPSG:31370"),
+        role=role,
+        fields=fields,
+        note=note,
+    )
     return layer.replace(style=default_style(layer))
 
 
@@ -65,9 +71,13 @@ def make_project() -> Project:
     for i in range(N):
         for j in range(N - 1):
             # horizontal and vertical links between grid nodes
-            lines.append(LineString([(X0 + j * STEP, Y0 + i * STEP), (X0 + (j + 1) * STEP, Y0 + i * STEP)]))
+            lines.append(
+                LineString([(X0 + j * STEP, Y0 + i * STEP), (X0 + (j + 1) * STEP, Y0 + i * STEP)])
+            )
             classes.append("bovenlokaal" if i == 4 else "lokaal")
-            lines.append(LineString([(X0 + i * STEP, Y0 + j * STEP), (X0 + i * STEP, Y0 + (j + 1) * STEP)]))
+            lines.append(
+                LineString([(X0 + i * STEP, Y0 + j * STEP), (X0 + i * STEP, Y0 + (j + 1) * STEP)])
+            )
             classes.append("fietssnelweg" if i == 2 else "lokaal")
     ids = list(range(1, len(lines) + 1))
     network = _layer(
@@ -82,22 +92,32 @@ def make_project() -> Project:
     hy = rng.uniform(Y0 + 200, Y0 + (N - 1) * STEP - 200, 400)
     housing = _layer(
         "woningen",
-        {"woning_id": [f"W{i}" for i in range(400)], "woningen": rng.integers(1, 30, 400),
-         "geometry": [Point(x, y) for x, y in zip(hx, hy, strict=True)]},
+        {
+            "woning_id": [f"W{i}" for i in range(400)],
+            "woningen": rng.integers(1, 30, 400),
+            "geometry": [Point(x, y) for x, y in zip(hx, hy, strict=True)],
+        },
         Role.HOUSING,
         {"dwellings": "woningen", "id": "woning_id"},
     )
     mobi = _layer(
         "mobipunten",
-        {"mobipunt_id": ["M1", "M2"], "naam": ["Mobipunt Noord", "Mobipunt Zuid"],
-         "type": ["regionaal", "buurt"],
-         "geometry": [Point(X0 + 2 * STEP, Y0 + 6 * STEP), Point(X0 + 7 * STEP, Y0 + 1 * STEP)]},
+        {
+            "mobipunt_id": ["M1", "M2"],
+            "naam": ["Mobipunt Noord", "Mobipunt Zuid"],
+            "type": ["regionaal", "buurt"],
+            "geometry": [Point(X0 + 2 * STEP, Y0 + 6 * STEP), Point(X0 + 7 * STEP, Y0 + 1 * STEP)],
+        },
         Role.MOBIPUNTEN,
         {"name": "naam", "hoppin_type": "type", "id": "mobipunt_id"},
     )
     stations = _layer(
         "stations",
-        {"naam": ["Station A"], "treinen": [120.0], "geometry": [Point(X0 + 4 * STEP, Y0 + 4 * STEP)]},
+        {
+            "naam": ["Station A"],
+            "treinen": [120.0],
+            "geometry": [Point(X0 + 4 * STEP, Y0 + 4 * STEP)],
+        },
         Role.STATIONS,
         {"name": "naam", "trains_per_day": "treinen"},
     )
@@ -105,8 +125,12 @@ def make_project() -> Project:
     east = box(X0 + 4.5 * STEP, Y0 - 500, X0 + (N - 0.5) * STEP, Y0 + (N - 0.5) * STEP)
     munis = _layer(
         "gemeenten",
-        {"nis": ["23001", "23002"], "naam": ["Westdorp", "Oostdorp"], "inwoners": [5000, 7000],
-         "geometry": [west, east]},
+        {
+            "nis": ["23001", "23002"],
+            "naam": ["Westdorp", "Oostdorp"],
+            "inwoners": [5000, 7000],
+            "geometry": [west, east],
+        },
         Role.MUNICIPALITIES,
         {"nis": "nis", "name": "naam", "population": "inwoners"},
     )

@@ -29,14 +29,19 @@ def when_modal(action: Callable[[Any], None], *, tries: int = 200) -> list[Any]:
 def press_ok(dialog: Any) -> None:
     if isinstance(dialog, QMessageBox):
         for button in dialog.buttons():
-            if dialog.buttonRole(button) in (QMessageBox.ButtonRole.YesRole, QMessageBox.ButtonRole.AcceptRole):
+            if dialog.buttonRole(button) in (
+                QMessageBox.ButtonRole.YesRole,
+                QMessageBox.ButtonRole.AcceptRole,
+            ):
                 button.click()
                 return
     box = dialog.findChild(QDialogButtonBox)
     box.button(QDialogButtonBox.StandardButton.Ok).click()
 
 
-def fill_modification(author: str = "An Peeters", reason: str = "Test van de raad", **fields: Any) -> Callable[[Any], None]:
+def fill_modification(
+    author: str = "An Peeters", reason: str = "Test van de raad", **fields: Any
+) -> Callable[[Any], None]:
     """Fill a ModificationDialog like a user and press OK."""
 
     def action(dialog: Any) -> None:

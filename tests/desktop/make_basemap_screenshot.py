@@ -43,8 +43,12 @@ class RegionTiles:
         network = project.layers.first(Role.BIKE_NETWORK).frame.to_crs("EPSG:3857")
         munis = project.layers.first(Role.MUNICIPALITIES).frame.to_crs("EPSG:3857")
         self.lines = network.geometry.to_numpy()
-        self.major = (network[project.layers.first(Role.BIKE_NETWORK).fields["link_class"]].astype(str)
-                      .isin(["bovenlokaal", "fietssnelweg", "functioneel"]).to_numpy())
+        self.major = (
+            network[project.layers.first(Role.BIKE_NETWORK).fields["link_class"]]
+            .astype(str)
+            .isin(["bovenlokaal", "fietssnelweg", "functioneel"])
+            .to_numpy()
+        )
         self.borders = shapely.boundary(munis.geometry.to_numpy())
         self.areas = munis.geometry.to_numpy()
         self.tree = STRtree(self.lines)
@@ -68,8 +72,11 @@ class RegionTiles:
         for i in self.tree.query(box):
             for part in shapely.get_parts(self.lines[i]):
                 major = bool(self.major[i])
-                draw.line(pixels(part), fill=(255, 255, 255) if not major else (250, 222, 160),
-                          width=3 if major else 2)
+                draw.line(
+                    pixels(part),
+                    fill=(255, 255, 255) if not major else (250, 222, 160),
+                    width=3 if major else 2,
+                )
         for i in self.border_tree.query(box):
             for part in shapely.get_parts(self.borders[i]):
                 draw.line(pixels(part), fill=(170, 150, 190), width=2)
@@ -111,19 +118,33 @@ def main() -> int:
         if name in win.project.layers:
             win.project.layers[name].visible = False
             win.project.layers.changed(name, "visible")
-    win.basemaps.add(Background(TileSource(
-        key="lokaal", title="Achtergrondkaart (lokale tegelserver)", kind="xyz",
-        url=f"http://127.0.0.1:{port}/{{z}}/{{x}}/{{y}}.png",
-        attribution="Tegels lokaal getekend uit het fietsnetwerk van de regio · © OpenStreetMap-bijdragers, ODbL",
-    ), opacity=1.0))
+    win.basemaps.add(
+        Background(
+            TileSource(
+                key="lokaal",
+                title="Achtergrondkaart (lokale tegelserver)",
+                kind="xyz",
+                url=f"http://127.0.0.1:{port}/{{z}}/{{x}}/{{y}}.png",
+                attribution="Tegels lokaal getekend uit het fietsnetwerk van de regio · © OpenStreetMap-bijdragers, ODbL",
+            ),
+            opacity=1.0,
+        )
+    )
     # the municipalities see-through, so the background shows under them
     munis = win.project.layers["gemeenten"]
     munis.style.opacity = 0.25
     win.project.layers.changed("gemeenten", "style")
-    win.canvas.zoom_to_extent((138_000.0, 160_000.0, 160_000.0, 176_000.0))  # Halle - Dilbeek - Brussels' edge
+    win.canvas.zoom_to_extent(
+        (138_000.0, 160_000.0, 160_000.0, 176_000.0)
+    )  # Halle - Dilbeek - Brussels' edge
     win.dock_backgrounds.raise_()
-    wait(app, lambda: win.basemaps.states["lokaal"].status in ("ok", "partial")
-         and not win.basemaps.busy(), 120)
+    wait(
+        app,
+        lambda: (
+            win.basemaps.states["lokaal"].status in ("ok", "partial") and not win.basemaps.busy()
+        ),
+        120,
+    )
     win.canvas.invalidate()
     wait(app, lambda: False, 1.0)
     wait(app, lambda: not win.basemaps.busy(), 60)

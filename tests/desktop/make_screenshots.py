@@ -51,22 +51,50 @@ def main() -> int:
     store = win.store
     from slimmeregio.scenarios.model import Scenario
 
-    store.replace_current(Scenario(name="Fietsas Vilvoorde-Zemst", description="Snelle fietsas en twee nieuwe mobipunten"))
+    store.replace_current(
+        Scenario(
+            name="Fietsas Vilvoorde-Zemst", description="Snelle fietsas en twee nieuwe mobipunten"
+        )
+    )
     snaps = win.canvas._snap_points
-    d = ((snaps[:, 0] - cx) ** 2 + (snaps[:, 1] - cy) ** 2)
+    d = (snaps[:, 0] - cx) ** 2 + (snaps[:, 1] - cy) ** 2
     a = snaps[d.argmin()]
-    far = snaps[(abs(((snaps[:, 0] - a[0]) ** 2 + (snaps[:, 1] - a[1]) ** 2) ** 0.5 - 2200)).argmin()]
-    win.append_modification("add_link", coords=[[float(a[0]), float(a[1])], [float(far[0]), float(far[1])]],
-                            link_class="fietssnelweg", name="Fietsbrug over het kanaal",
-                            author="An Peeters", reason="Ontbrekende schakel in de F1-as")
-    win.append_modification("add_mobipunt", x=float(cx + 900), y=float(cy - 700), name="Mobipunt Kanaal",
-                            hoppin_type="lokaal", offer=["deelfiets", "fietsenstalling"],
-                            author="An Peeters", reason="Nieuwe woonwijk zonder deelmobiliteit")
+    far = snaps[
+        (abs(((snaps[:, 0] - a[0]) ** 2 + (snaps[:, 1] - a[1]) ** 2) ** 0.5 - 2200)).argmin()
+    ]
+    win.append_modification(
+        "add_link",
+        coords=[[float(a[0]), float(a[1])], [float(far[0]), float(far[1])]],
+        link_class="fietssnelweg",
+        name="Fietsbrug over het kanaal",
+        author="An Peeters",
+        reason="Ontbrekende schakel in de F1-as",
+    )
+    win.append_modification(
+        "add_mobipunt",
+        x=float(cx + 900),
+        y=float(cy - 700),
+        name="Mobipunt Kanaal",
+        hoppin_type="lokaal",
+        offer=["deelfiets", "fietsenstalling"],
+        author="An Peeters",
+        reason="Nieuwe woonwijk zonder deelmobiliteit",
+    )
     hx, hy = float(cx - 1200), float(cy + 800)
-    win.append_modification("add_housing", dwellings=350, name="Woonproject Asiat",
-                            polygon=[[hx - 260, hy - 180], [hx + 240, hy - 220], [hx + 300, hy + 150],
-                                     [hx + 40, hy + 260], [hx - 280, hy + 120]],
-                            author="An Peeters", reason="Gepland project 2027")
+    win.append_modification(
+        "add_housing",
+        dwellings=350,
+        name="Woonproject Asiat",
+        polygon=[
+            [hx - 260, hy - 180],
+            [hx + 240, hy - 220],
+            [hx + 300, hy + 150],
+            [hx + 40, hy + 260],
+            [hx - 280, hy + 120],
+        ],
+        author="An Peeters",
+        reason="Gepland project 2027",
+    )
     win.dock_scenario.raise_()
     wait(app, lambda: False, 0.5)
     _save(win, "02-scenario-edited.png")
@@ -111,13 +139,22 @@ def main() -> int:
 
     export = ExportDialog(win)
     export.show()
-    wait(app, lambda: export.preview_job is None and export.preview.pixmap() is not None
-          and not export.preview.pixmap().isNull(), 120)
+    wait(
+        app,
+        lambda: (
+            export.preview_job is None
+            and export.preview.pixmap() is not None
+            and not export.preview.pixmap().isNull()
+        ),
+        120,
+    )
     export.grab().save(str(OUT / "07-export-dialog.png"))
     export.close()
 
     # a parameter changes after the run: the results say they are stale
-    win.store.replace_current(win.store.current.with_parameters(bike_thresholds_min=(5.0, 12.0, 15.0)))
+    win.store.replace_current(
+        win.store.current.with_parameters(bike_thresholds_min=(5.0, 12.0, 15.0))
+    )
     win.dock_results.raise_()
     wait(app, lambda: False, 0.5)
     _save(win, "09-stale-banner.png")
@@ -131,8 +168,14 @@ def main() -> int:
     wait(app, lambda: False, 0.5)
     _save(win, "10-ledger.png")
     mod = win.store.current.modifications[1]
-    form = ModificationDialog(mod.kind, win.session, win, info=mod.describe("nl"),
-                              defaults=mod.model_dump(mode="json", exclude_none=True), editing=True)
+    form = ModificationDialog(
+        mod.kind,
+        win.session,
+        win,
+        info=mod.describe("nl"),
+        defaults=mod.model_dump(mode="json", exclude_none=True),
+        editing=True,
+    )
     form.show()
     wait(app, lambda: False, 0.3)
     form.grab().save(str(OUT / "10b-ledger-editor.png"))
@@ -164,8 +207,13 @@ def gis_states(app, win, bounds) -> None:
     x0, y0, x1, y1 = bounds
     mobi = win.project.layers.first(Role.MOBIPUNTEN)
     if mobi is not None and mobi.has_field("name"):
-        mobi.style = dataclasses.replace(mobi.style, label_field=mobi.fields["name"], label_size=8.0, label_priority=5,
-                                         label_max_scale=60_000.0)
+        mobi.style = dataclasses.replace(
+            mobi.style,
+            label_field=mobi.fields["name"],
+            label_size=8.0,
+            label_priority=5,
+            label_max_scale=60_000.0,
+        )
         win.project.layers.changed(mobi.name, "style")
     win.canvas.zoom_to_extent((x0 - 1500, y0 - 1500, x1 + 1500, y1 + 1500))
     win.dock_legend.raise_()
@@ -182,8 +230,12 @@ def gis_states(app, win, bounds) -> None:
     routes = win.explain_panel.routes
     import numpy as np
 
-    xy = np.vstack([r.coords() for r in routes if r.kind != "brussels"] or [np.array([[home.x, home.y]])])
-    win.canvas.zoom_to_extent((xy[:, 0].min() - 800, xy[:, 1].min() - 800, xy[:, 0].max() + 800, xy[:, 1].max() + 800))
+    xy = np.vstack(
+        [r.coords() for r in routes if r.kind != "brussels"] or [np.array([[home.x, home.y]])]
+    )
+    win.canvas.zoom_to_extent(
+        (xy[:, 0].min() - 800, xy[:, 1].min() - 800, xy[:, 0].max() + 800, xy[:, 1].max() + 800)
+    )
     wait(app, lambda: False, 0.8)
     win.grab().save(str(OUT / "12-route-explanation.png"))
     win.canvas.set_extra_overlay([])
@@ -207,7 +259,16 @@ def _small_osm(path: Path, cx: float, cy: float) -> Path:
     from pyproj import Transformer
 
     to_wgs = Transformer.from_crs("EPSG:31370", "EPSG:4326", always_xy=True)
-    kinds = ["residential", "cycleway", "tertiary", "residential", "motorway", "footway", "primary", "track"]
+    kinds = [
+        "residential",
+        "cycleway",
+        "tertiary",
+        "residential",
+        "motorway",
+        "footway",
+        "primary",
+        "track",
+    ]
     with osmium.SimpleWriter(str(path)) as writer:
         nid = 0
         ids = {}
@@ -223,9 +284,15 @@ def _small_osm(path: Path, cx: float, cy: float) -> Path:
         wid = 0
         for i in range(8):
             wid += 1
-            writer.add_way(mut.Way(id=wid, nodes=[ids[i, j] for j in range(8)], tags={"highway": kinds[i]}))
+            writer.add_way(
+                mut.Way(id=wid, nodes=[ids[i, j] for j in range(8)], tags={"highway": kinds[i]})
+            )
             wid += 1
-            writer.add_way(mut.Way(id=wid, nodes=[ids[j, i] for j in range(8)], tags={"highway": kinds[-1 - i]}))
+            writer.add_way(
+                mut.Way(
+                    id=wid, nodes=[ids[j, i] for j in range(8)], tags={"highway": kinds[-1 - i]}
+                )
+            )
     return path
 
 

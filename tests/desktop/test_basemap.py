@@ -45,8 +45,13 @@ def _expected_colour(x: float, y: float, zoom: int) -> tuple[int, int, int, int]
 
 
 def test_background_is_drawn_under_the_layers(qtbot, window, basemaps, tile_server) -> None:
-    source = TileSource(key="lokaal", title="Lokale tegels", kind="xyz", url=tile_server.xyz_url,
-                        attribution="© Testtegels")
+    source = TileSource(
+        key="lokaal",
+        title="Lokale tegels",
+        kind="xyz",
+        url=tile_server.xyz_url,
+        attribution="© Testtegels",
+    )
     basemaps.add(Background(source))
     assert window.is_dirty  # a background is part of the project
     assert window.project.settings.backgrounds[0]["source"]["url"] == tile_server.xyz_url
@@ -80,8 +85,12 @@ def test_background_is_drawn_under_the_layers(qtbot, window, basemaps, tile_serv
     assert window.background_panel.item_text("lokaal") == "Lokale tegels"
 
 
-def test_stopped_server_shows_no_connection_without_blocking(qtbot, window, basemaps, tile_server) -> None:
-    source = TileSource(key="lokaal", title="Lokale tegels", kind="xyz", url=tile_server.xyz_url, attribution="")
+def test_stopped_server_shows_no_connection_without_blocking(
+    qtbot, window, basemaps, tile_server
+) -> None:
+    source = TileSource(
+        key="lokaal", title="Lokale tegels", kind="xyz", url=tile_server.xyz_url, attribution=""
+    )
     basemaps.add(Background(source))
     window.canvas.invalidate()
     qtbot.waitUntil(lambda: basemaps.states["lokaal"].status == "ok", timeout=60_000)
@@ -99,15 +108,23 @@ def test_stopped_server_shows_no_connection_without_blocking(qtbot, window, base
     assert "geen verbinding" in window.background_panel.item_text("lokaal")
     shot = window.canvas.grab().toImage()
     # the red "geen verbinding" box is painted in the bottom-right corner
-    corner = [shot.pixelColor(x, shot.height() - 8) for x in range(shot.width() - 120, shot.width() - 6)]
+    corner = [
+        shot.pixelColor(x, shot.height() - 8) for x in range(shot.width() - 120, shot.width() - 6)
+    ]
     assert any(c.red() > 240 and c.green() < 240 and c.blue() < 240 for c in corner) or any(
-        c == QColor("#b71c1c") for c in corner)
+        c == QColor("#b71c1c") for c in corner
+    )
 
 
 def test_offline_from_the_start(qtbot, window, basemaps) -> None:
     closed = free_port()
-    source = TileSource(key="weg", title="Weg", kind="xyz", url=f"http://127.0.0.1:{closed}/{{z}}/{{x}}/{{y}}.png",
-                        attribution="")
+    source = TileSource(
+        key="weg",
+        title="Weg",
+        kind="xyz",
+        url=f"http://127.0.0.1:{closed}/{{z}}/{{x}}/{{y}}.png",
+        attribution="",
+    )
     basemaps.add(Background(source))
     window.canvas.repaint()
     qtbot.waitUntil(lambda: basemaps.states["weg"].status == "offline", timeout=15_000)
@@ -121,8 +138,13 @@ def test_a_server_that_never_answers_does_not_freeze_the_map(qtbot, window, base
     try:
         port = silent.getsockname()[1]
         basemaps.timeout = 4.0
-        source = TileSource(key="stil", title="Stil", kind="xyz", url=f"http://127.0.0.1:{port}/{{z}}/{{x}}/{{y}}.png",
-                            attribution="")
+        source = TileSource(
+            key="stil",
+            title="Stil",
+            kind="xyz",
+            url=f"http://127.0.0.1:{port}/{{z}}/{{x}}/{{y}}.png",
+            attribution="",
+        )
         started = time.perf_counter()
         basemaps.add(Background(source))
         for factor in (1.5, 1.5, 1 / 1.5):
@@ -137,10 +159,14 @@ def test_a_server_that_never_answers_does_not_freeze_the_map(qtbot, window, base
         silent.close()
 
 
-def test_background_travels_with_the_project(qtbot, window, basemaps, tile_server, tmp_path) -> None:
+def test_background_travels_with_the_project(
+    qtbot, window, basemaps, tile_server, tmp_path
+) -> None:
     from slimmeregio.layers.project_file import load_project, save_project
 
-    source = TileSource(key="lokaal", title="Lokale tegels", kind="xyz", url=tile_server.xyz_url, attribution="© T")
+    source = TileSource(
+        key="lokaal", title="Lokale tegels", kind="xyz", url=tile_server.xyz_url, attribution="© T"
+    )
     basemaps.add(Background(source, opacity=0.5))
     basemaps.set_visible("lokaal", False)
     path = tmp_path / "p.srp"
@@ -163,7 +189,9 @@ def test_dialog_refuses_a_file_address(qtbot) -> None:
     assert dialog.result_background is not None and dialog.result_background.source.key == "osm"
 
 
-def test_export_dialog_offers_the_background_off_by_default(qtbot, window, basemaps, tile_server, tmp_path) -> None:
+def test_export_dialog_offers_the_background_off_by_default(
+    qtbot, window, basemaps, tile_server, tmp_path
+) -> None:
     from pypdf import PdfReader
 
     from slimmeregio.desktop.exportdialog import ExportDialog, run_export
@@ -172,8 +200,13 @@ def test_export_dialog_offers_the_background_off_by_default(qtbot, window, basem
     qtbot.addWidget(dialog)
     dialog.kind.setCurrentIndex(dialog.kind.findData("map"))
     assert not dialog.background.isEnabled()  # the project has no background map yet
-    source = TileSource(key="lokaal", title="Lokale tegels", kind="xyz", url=tile_server.xyz_url,
-                        attribution="Testtegels-bronvermelding")
+    source = TileSource(
+        key="lokaal",
+        title="Lokale tegels",
+        kind="xyz",
+        url=tile_server.xyz_url,
+        attribution="Testtegels-bronvermelding",
+    )
     basemaps.add(Background(source))
     dialog._changed()
     assert dialog.background.isEnabled() and not dialog.background.isChecked()
@@ -184,7 +217,9 @@ def test_export_dialog_offers_the_background_off_by_default(qtbot, window, basem
     dialog.kind.setCurrentIndex(dialog.kind.findData("excel"))
     assert not dialog.background.isEnabled() and dialog.chosen_background() is None
     before = len(tile_server.requests)
-    out = run_export("map", window.project, None, tmp_path / "kaart.pdf", paper="a4-landscape", background=chosen)
+    out = run_export(
+        "map", window.project, None, tmp_path / "kaart.pdf", paper="a4-landscape", background=chosen
+    )
     assert len(tile_server.requests) > before
     text = " ".join(" ".join(page.extract_text() for page in PdfReader(str(out)).pages).split())
     assert "Testtegels-bronvermelding" in text

@@ -32,10 +32,22 @@ def _big_layers(n: int = 25_000) -> LayerList:
     x = rng.uniform(X0, X0 + 9000, n)
     y = rng.uniform(Y0, Y0 + 9000, n)
     lines = [LineString([(a, b), (a + 60, b + 35)]) for a, b in zip(x, y, strict=True)]
-    net = Layer("netwerk", gpd.GeoDataFrame({"k": ["lokaal"] * n}, geometry=lines, crs="EPSG:31370"),
-                Role.BIKE_NETWORK, {"link_class": "k"})
-    pts = Layer("adressen", gpd.GeoDataFrame({"w": np.ones(n)}, geometry=[Point(a, b) for a, b in zip(y, x, strict=True)],
-                                             crs="EPSG:31370"), Role.HOUSING, {"dwellings": "w"})
+    net = Layer(
+        "netwerk",
+        gpd.GeoDataFrame({"k": ["lokaal"] * n}, geometry=lines, crs="EPSG:31370"),
+        Role.BIKE_NETWORK,
+        {"link_class": "k"},
+    )
+    pts = Layer(
+        "adressen",
+        gpd.GeoDataFrame(
+            {"w": np.ones(n)},
+            geometry=[Point(a, b) for a, b in zip(y, x, strict=True)],
+            crs="EPSG:31370",
+        ),
+        Role.HOUSING,
+        {"dwellings": "w"},
+    )
     return LayerList([net.replace(style=default_style(net)), pts.replace(style=default_style(pts))])
 
 
@@ -70,7 +82,9 @@ def test_layer_image_looks_like_direct_drawing_and_panning_reuses_it(qapp, monke
     # a new scale draws the images afresh
     monkeypatch.setattr(maplod, "HEAVY_FEATURES", 20_000)
     canvas.render_image(size=size, view=View(moved.cx, moved.cy, res * 1.5))
-    assert all(g.lod_image is not old for g, old in zip(canvas._graphics.values(), images, strict=True))
+    assert all(
+        g.lod_image is not old for g, old in zip(canvas._graphics.values(), images, strict=True)
+    )
 
 
 def test_a_pan_beyond_the_margin_renders_the_image_again(qapp):
@@ -81,7 +95,9 @@ def test_a_pan_beyond_the_margin_renders_the_image_again(qapp):
     first = [g.lod_image for g in canvas._graphics.values()]
     far = View(view.cx + 400 * view.res, view.cy, view.res)  # a whole view to the east
     canvas.render_image(size=size, view=far)
-    assert all(g.lod_image is not old for g, old in zip(canvas._graphics.values(), first, strict=True))
+    assert all(
+        g.lod_image is not old for g, old in zip(canvas._graphics.values(), first, strict=True)
+    )
 
 
 def test_dense_points_are_thinned_to_one_per_pixel_without_losing_a_pixel(qapp, monkeypatch):

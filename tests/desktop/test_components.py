@@ -112,14 +112,32 @@ def test_build_path_matches_the_geometry():
 
 
 def test_classify_graduated_and_categories():
-    frame = gpd.GeoDataFrame({"v": [1.0, 5.0, 12.0, np.nan], "c": ["a", "b", "a", "z"],
-                              "geometry": [Point(i, i) for i in range(4)]}, crs="EPSG:31370")
-    layer = Layer("t", frame, style=Style(kind="graduated", column="v", breaks=[4, 10, 20],
-                                           colors=["#111111", "#222222", "#333333"]))
+    frame = gpd.GeoDataFrame(
+        {
+            "v": [1.0, 5.0, 12.0, np.nan],
+            "c": ["a", "b", "a", "z"],
+            "geometry": [Point(i, i) for i in range(4)],
+        },
+        crs="EPSG:31370",
+    )
+    layer = Layer(
+        "t",
+        frame,
+        style=Style(
+            kind="graduated",
+            column="v",
+            breaks=[4, 10, 20],
+            colors=["#111111", "#222222", "#333333"],
+        ),
+    )
     labels, classes = classify(layer)
     assert list(labels) == [1, 2, 3, 0]
     assert classes[1][1] == "#111111"
-    layer = Layer("t", frame, style=Style(kind="categories", column="c", categories={"a": "#aa0000", "b": "#00bb00"}))
+    layer = Layer(
+        "t",
+        frame,
+        style=Style(kind="categories", column="c", categories={"a": "#aa0000", "b": "#00bb00"}),
+    )
     labels, classes = classify(layer)
     assert list(labels) == [1, 2, 1, 0]
 
@@ -137,8 +155,11 @@ def test_snap_to_nearest_node_within_pixels(qtbot, project):
 def _big_layer(n=100_000):
     rng = np.random.default_rng(1)
     frame = gpd.GeoDataFrame(
-        {"value": rng.normal(size=n), "name": rng.choice(["Asse", "Halle", "Dilbeek", "Zemst"], n),
-         "geometry": gpd.points_from_xy(rng.uniform(0, 1, n), rng.uniform(0, 1, n))},
+        {
+            "value": rng.normal(size=n),
+            "name": rng.choice(["Asse", "Halle", "Dilbeek", "Zemst"], n),
+            "geometry": gpd.points_from_xy(rng.uniform(0, 1, n), rng.uniform(0, 1, n)),
+        },
         crs="EPSG:31370",
     )
     return Layer("groot", frame)
@@ -156,7 +177,9 @@ def test_table_model_sorts_and_filters_100k_rows():
     assert model.rowCount() == int((layer.frame["name"] == "Dilbeek").sum())
     shown = [model.position(r) for r in range(model.rowCount())]
     assert np.all(np.diff(values[shown]) <= 0)  # still sorted
-    rows = model.row_of(np.array(shown[:3] + [int(np.flatnonzero(layer.frame["name"] == "Asse")[0])]))
+    rows = model.row_of(
+        np.array(shown[:3] + [int(np.flatnonzero(layer.frame["name"] == "Asse")[0])])
+    )
     assert list(rows) == [0, 1, 2]  # the Asse row is filtered out
 
 
@@ -246,8 +269,12 @@ def _tr_literals() -> set[str]:
     found = set()
     for path in DESKTOP.glob("*.py"):
         for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
-            if (isinstance(node, ast.Call) and getattr(node.func, "id", None) == "tr" and node.args
-                    and isinstance(node.args[0], ast.Constant)):
+            if (
+                isinstance(node, ast.Call)
+                and getattr(node.func, "id", None) == "tr"
+                and node.args
+                and isinstance(node.args[0], ast.Constant)
+            ):
                 found.add(node.args[0].value)
     return found
 
@@ -262,9 +289,20 @@ def test_english_catalogue_is_complete_and_placeholders_match():
     from slimmeregio.desktop.osmdialog import OSM_FILE_FILTER
     from slimmeregio.desktop.styledialog import RAMPS
 
-    catalogue = json.loads((DESKTOP.parent / "resources" / "translations" / "en.json").read_text(encoding="utf-8"))
-    needed = _tr_literals() | {a.text for a in (*ACTIONS, *MAP_ACTIONS)} | {a.tip for a in (*ACTIONS, *MAP_ACTIONS) if a.tip}
-    needed |= set(MENUS.values()) | {e.label for e in EXPORTS} | set(RAMPS) | {LAYER_FILE_FILTER, PROJECT_FILE_FILTER, OSM_FILE_FILTER}
+    catalogue = json.loads(
+        (DESKTOP.parent / "resources" / "translations" / "en.json").read_text(encoding="utf-8")
+    )
+    needed = (
+        _tr_literals()
+        | {a.text for a in (*ACTIONS, *MAP_ACTIONS)}
+        | {a.tip for a in (*ACTIONS, *MAP_ACTIONS) if a.tip}
+    )
+    needed |= (
+        set(MENUS.values())
+        | {e.label for e in EXPORTS}
+        | set(RAMPS)
+        | {LAYER_FILE_FILTER, PROJECT_FILE_FILTER, OSM_FILE_FILTER}
+    )
     missing = sorted(needed - set(catalogue))
     assert not missing, missing
     assert len(needed) > 250
@@ -295,8 +333,15 @@ def test_language_switch_translates_the_window(qtbot, project):
 def test_language_switch_in_settings_applies_at_once_and_keeps_state(qtbot, window):
     from slimmeregio.desktop.scenariopanel import Scenario
 
-    window.append_modification("add_mobipunt", x=X0 + 8 * STEP, y=Y0 + 8 * STEP, name="Oost",
-                               hoppin_type="lokaal", author="An", reason="test")
+    window.append_modification(
+        "add_mobipunt",
+        x=X0 + 8 * STEP,
+        y=Y0 + 8 * STEP,
+        name="Oost",
+        hoppin_type="lokaal",
+        author="An",
+        reason="test",
+    )
     window.store.add(Scenario(name="Variant B"))
     window.store.set_current(window.store.names[0])
     job = window.run_scenario()
@@ -305,8 +350,10 @@ def test_language_switch_in_settings_applies_at_once_and_keeps_state(qtbot, wind
     run = window.last_run
     assert run is not None, dialogs.HEADLESS_SINK
     before = {
-        "names": window.store.names, "current": window.store.current,
-        "layers": [layer.name for layer in window.project.layers], "project": window.project,
+        "names": window.store.names,
+        "current": window.store.current,
+        "layers": [layer.name for layer in window.project.layers],
+        "project": window.project,
         "dwellings": window.results_panel.card_value("dwellings"),
     }
     old_panel = window.scenario_panel
@@ -334,10 +381,16 @@ def test_language_switch_in_settings_applies_at_once_and_keeps_state(qtbot, wind
         assert [layer.name for layer in window.project.layers] == before["layers"]
         assert window.store.names == before["names"]
         assert window.store.current == before["current"]
-        assert [window.scenario_panel.combo.itemText(i) for i in range(window.scenario_panel.combo.count())] == before["names"]
+        assert [
+            window.scenario_panel.combo.itemText(i)
+            for i in range(window.scenario_panel.combo.count())
+        ] == before["names"]
         assert window.scenario_panel.ledger.count() == 1
         assert window.last_run is run
-        assert window.results_panel.card_value("dwellings") in (before["dwellings"], before["dwellings"].replace(".", ","))
+        assert window.results_panel.card_value("dwellings") in (
+            before["dwellings"],
+            before["dwellings"].replace(".", ","),
+        )
         assert window.layer_panel.model.rowCount() == len(before["layers"])
         # the new panels are wired: undo from the rebuilt panel, the layer list still observed
         qtbot.mouseClick(window.scenario_panel.undo_btn, Qt.MouseButton.LeftButton)
@@ -369,7 +422,9 @@ def test_style_dialog_categories_use_the_shared_palette(qtbot, project):
     dialog._rebuild()  # "Klassen opnieuw berekenen": from the values present
     style = dialog.style()
     assert style.kind == "categories" and style.column == "klasse"
-    assert style.categories == {k: LINK_CLASS_COLORS[k] for k in ("bovenlokaal", "fietssnelweg", "lokaal")}
+    assert style.categories == {
+        k: LINK_CLASS_COLORS[k] for k in ("bovenlokaal", "fietssnelweg", "lokaal")
+    }
     dialog.kind.setCurrentIndex(dialog.kind.findData("graduated"))
     dialog.column.setCurrentText("link_id")
     dialog.classes.setValue(4)
@@ -411,10 +466,14 @@ def test_role_confirmed_by_hand_gives_canonical_link_classes(qtbot, tmp_path, wi
 
     path = tmp_path / "lijnen.geojson"
     gpd.GeoDataFrame(
-        {"FUNCTIE": ["hoofdroute", "Functionele fietsroute", "hoofdroute"],
-         "geometry": [LineString([(150_000, 170_000), (151_000, 170_000)]),
-                      LineString([(151_000, 170_000), (151_000, 171_000)]),
-                      LineString([(151_000, 171_000), (152_000, 171_000)])]},
+        {
+            "FUNCTIE": ["hoofdroute", "Functionele fietsroute", "hoofdroute"],
+            "geometry": [
+                LineString([(150_000, 170_000), (151_000, 170_000)]),
+                LineString([(151_000, 170_000), (151_000, 171_000)]),
+                LineString([(151_000, 171_000), (152_000, 171_000)]),
+            ],
+        },
         crs="EPSG:31370",
     ).to_file(path, driver="GeoJSON")
     # loaded as 'other': the loader did not translate anything
@@ -439,8 +498,15 @@ def test_role_confirmed_by_hand_gives_canonical_link_classes(qtbot, tmp_path, wi
 def test_compare_dialog_fills_table_and_difference_map(qtbot, window):
     from slimmeregio.desktop.comparepanel import CompareDialog
 
-    window.append_modification("add_mobipunt", x=X0 + 8 * STEP, y=Y0 + 8 * STEP, name="Oost",
-                               hoppin_type="lokaal", author="An", reason="test")
+    window.append_modification(
+        "add_mobipunt",
+        x=X0 + 8 * STEP,
+        y=Y0 + 8 * STEP,
+        name="Oost",
+        hoppin_type="lokaal",
+        author="An",
+        reason="test",
+    )
     dialog = CompareDialog(window)
     qtbot.addWidget(dialog)
     job = dialog.start()
@@ -469,7 +535,10 @@ def test_siting_dialog_suggests_and_accepts_a_site(qtbot, window):
     assert dialog.siting is not None, dialogs.HEADLESS_SINK
     sites = dialog.siting.sites
     assert 1 <= len(sites) <= 2 and dialog.model.rowCount() == len(sites)
-    assert list(sites["gain_dwellings"]) == sorted(sites["gain_dwellings"], reverse=True) or len(sites) == 1
+    assert (
+        list(sites["gain_dwellings"]) == sorted(sites["gain_dwellings"], reverse=True)
+        or len(sites) == 1
+    )
     when_modal(fill_modification())
     assert dialog.accept_selected()
     mod = window.store.current.modifications[-1]
@@ -571,8 +640,12 @@ def test_feature_ids_are_the_engines_rule():
     pts = [Point(0, 0), Point(1, 1), Point(2, 2)]
 
     def layer(values, fields):
-        return Layer(name="p", data=gpd.GeoDataFrame({"code": values, "geometry": pts}, crs="EPSG:31370"),
-                     role=Role.MOBIPUNTEN, fields=fields)
+        return Layer(
+            name="p",
+            data=gpd.GeoDataFrame({"code": values, "geometry": pts}, crs="EPSG:31370"),
+            role=Role.MOBIPUNTEN,
+            fields=fields,
+        )
 
     assert list(inputs.feature_ids(layer([3.0, 4.0, 5.0], {"id": "code"}))) == ["3", "4", "5"]
     assert list(inputs.feature_ids(layer(["a", "b", "c"], {}), "code")) == ["a", "b", "c"]

@@ -55,10 +55,16 @@ def test_drag_reorder_moves_the_layer_in_the_project(window):
 def test_identify_click_shows_the_nearest_mobipunt(window, qtbot):
     window.canvas.zoom_to_extent((X0, Y0, X0 + 9 * STEP, Y0 + 9 * STEP))
     qtbot.wait(10)
-    qtbot.mouseClick(window.canvas, Qt.MouseButton.LeftButton, pos=_pixel(window, X0 + 2 * STEP + 30, Y0 + 6 * STEP))
+    qtbot.mouseClick(
+        window.canvas,
+        Qt.MouseButton.LeftButton,
+        pos=_pixel(window, X0 + 2 * STEP + 30, Y0 + 6 * STEP),
+    )
     tree = window.identify_panel.tree
     assert tree.topLevelItem(0).text(0) == "mobipunten"
-    values = [tree.topLevelItem(0).child(i).text(1) for i in range(tree.topLevelItem(0).childCount())]
+    values = [
+        tree.topLevelItem(0).child(i).text(1) for i in range(tree.topLevelItem(0).childCount())
+    ]
     assert "Mobipunt Noord" in values
     assert list(window.canvas.selection("mobipunten")) == [0]
 
@@ -92,7 +98,9 @@ def test_add_mobipunt_run_undo(window, qtbot):
     _run(window, qtbot)
     base_share = window.last_run.evaluation.region["share_bike_mobipunt_10min"]
     frame = window.project.layers["woningen"].frame
-    assert window.results_panel.card_value("dwellings") == f"{int(frame['woningen'].sum()):,}".replace(",", ".")
+    assert window.results_panel.card_value(
+        "dwellings"
+    ) == f"{int(frame['woningen'].sum()):,}".replace(",", ".")
 
     window.action("edit_add_mobipunt").trigger()
     assert window.canvas.tool == MapTool.POINT
@@ -102,7 +110,10 @@ def test_add_mobipunt_run_undo(window, qtbot):
     mods = window.store.current.modifications
     assert len(mods) == 1 and mods[0].kind == "add_mobipunt"
     assert mods[0].name == "Mobipunt Oost" and mods[0].author == "An Peeters"
-    assert abs(mods[0].x - x) <= window.canvas.view.res and abs(mods[0].y - y) <= window.canvas.view.res
+    assert (
+        abs(mods[0].x - x) <= window.canvas.view.res
+        and abs(mods[0].y - y) <= window.canvas.view.res
+    )
     assert window.scenario_panel.ledger.count() == 1
     assert "Mobipunt Oost" in window.scenario_panel.ledger.item(0).text()
 
@@ -179,7 +190,13 @@ def test_export_pdf_and_excel(window, qtbot, tmp_path):
         pass
     book = openpyxl.load_workbook(xlsx)
     assert book.sheetnames
-    texts = {str(c.value) for ws in book.worksheets for row in ws.iter_rows() for c in row if c.value is not None}
+    texts = {
+        str(c.value)
+        for ws in book.worksheets
+        for row in ws.iter_rows()
+        for c in row
+        if c.value is not None
+    }
     assert "Westdorp" in texts and "Oostdorp" in texts
     if dialog.preview_job is not None:
         with qtbot.waitSignal(dialog.preview_job.finished, timeout=60_000):
@@ -191,15 +208,24 @@ def test_save_and_reopen_project(window, qtbot, tmp_path):
     from slimmeregio.desktop.mainwindow import MainWindow
     from slimmeregio.layers.model import Project
 
-    window.append_modification("add_housing", x=X0 + 3000, y=Y0 + 3000, dwellings=250, name="Nieuwe wijk",
-                               author="An", reason="Woonuitbreidingsgebied")
+    window.append_modification(
+        "add_housing",
+        x=X0 + 3000,
+        y=Y0 + 3000,
+        dwellings=250,
+        name="Nieuwe wijk",
+        author="An",
+        reason="Woonuitbreidingsgebied",
+    )
     path = tmp_path / "plan.srp"
     assert window.save_project_to(path)
     assert not window.isWindowModified()
     other = MainWindow(Project())
     qtbot.addWidget(other)
     assert other.open_project(path)
-    assert [layer.name for layer in other.project.layers] == [layer.name for layer in window.project.layers]
+    assert [layer.name for layer in other.project.layers] == [
+        layer.name for layer in window.project.layers
+    ]
     assert other.store.current.modifications == window.store.current.modifications
     assert other.settings.recent_projects[0] == str(path.resolve())
     other.store.dirty = False
@@ -217,7 +243,9 @@ def test_user_mistake_shows_a_message_not_a_traceback(window, qtbot, tmp_path):
 
 
 def test_invalid_edit_is_refused_with_location(window):
-    ok = window.append_modification("add_housing", x=X0, y=Y0, dwellings=-5, author="An", reason="x")
+    ok = window.append_modification(
+        "add_housing", x=X0, y=Y0, dwellings=-5, author="An", reason="x"
+    )
     assert not ok
     message, _ = dialogs.HEADLESS_SINK[-1]
     assert "dwellings" in message
@@ -225,9 +253,15 @@ def test_invalid_edit_is_refused_with_location(window):
 
 
 def test_close_prompts_for_unsaved_changes(window, qtbot, monkeypatch):
-    window.append_modification("add_housing", x=X0 + 1000, y=Y0 + 1000, dwellings=10, author="An", reason="x")
+    window.append_modification(
+        "add_housing", x=X0 + 1000, y=Y0 + 1000, dwellings=10, author="An", reason="x"
+    )
     asked = []
-    monkeypatch.setattr(QMessageBox, "exec", lambda self: asked.append(self.text()) or QMessageBox.StandardButton.Cancel)
+    monkeypatch.setattr(
+        QMessageBox,
+        "exec",
+        lambda self: asked.append(self.text()) or QMessageBox.StandardButton.Cancel,
+    )
     assert window.close() is False
     assert asked and "niet zijn opgeslagen" in asked[0]
 
@@ -236,7 +270,9 @@ def test_recovery_offered_and_restored(window, qtbot):
     from slimmeregio.desktop.mainwindow import MainWindow
     from slimmeregio.layers.model import Project
 
-    window.append_modification("add_housing", x=X0 + 2000, y=Y0 + 2000, dwellings=40, author="An", reason="herstel")
+    window.append_modification(
+        "add_housing", x=X0 + 2000, y=Y0 + 2000, dwellings=40, author="An", reason="herstel"
+    )
     path = window.write_recovery()
     assert path is not None and path.exists()
     other = MainWindow(Project())
@@ -254,8 +290,15 @@ def test_export_slides_geopackage_and_pack(window, qtbot, tmp_path):
 
     from slimmeregio.desktop.exportdialog import ExportDialog
 
-    window.append_modification("add_mobipunt", x=X0 + 8 * STEP, y=Y0 + 8 * STEP, name="Oost",
-                               hoppin_type="lokaal", author="An", reason="test")
+    window.append_modification(
+        "add_mobipunt",
+        x=X0 + 8 * STEP,
+        y=Y0 + 8 * STEP,
+        name="Oost",
+        hoppin_type="lokaal",
+        author="An",
+        reason="test",
+    )
     _run(window, qtbot)
     dialog = ExportDialog(window)
     qtbot.addWidget(dialog)
@@ -292,13 +335,20 @@ def test_drop_a_file_on_the_window_adds_its_layer(window, qtbot, tmp_path):
     from shapely.geometry import Point
 
     path = tmp_path / "haltes.geojson"
-    gpd.GeoDataFrame({"naam": ["Halte 1", "Halte 2"]},
-                     geometry=[Point(X0 + 500, Y0 + 500), Point(X0 + 1500, Y0 + 900)],
-                     crs="EPSG:31370").to_file(path, driver="GeoJSON")
+    gpd.GeoDataFrame(
+        {"naam": ["Halte 1", "Halte 2"]},
+        geometry=[Point(X0 + 500, Y0 + 500), Point(X0 + 1500, Y0 + 900)],
+        crs="EPSG:31370",
+    ).to_file(path, driver="GeoJSON")
     mime = QMimeData()
     mime.setUrls([QUrl.fromLocalFile(str(path))])
-    event = QDropEvent(QPointF(50, 50), Qt.DropAction.CopyAction, mime, Qt.MouseButton.LeftButton,
-                       Qt.KeyboardModifier.NoModifier)
+    event = QDropEvent(
+        QPointF(50, 50),
+        Qt.DropAction.CopyAction,
+        mime,
+        Qt.MouseButton.LeftButton,
+        Qt.KeyboardModifier.NoModifier,
+    )
     seen = when_modal(press_ok, tries=1000)
     window.dropEvent(event)
     qtbot.waitUntil(lambda: "haltes" in window.project.layers, timeout=20_000)
@@ -309,7 +359,9 @@ def test_drop_a_file_on_the_window_adds_its_layer(window, qtbot, tmp_path):
 
 
 def test_autosave_writes_recovery_in_the_background_and_save_clears_it(window, qtbot, tmp_path):
-    window.append_modification("add_housing", x=X0 + 2500, y=Y0 + 2500, dwellings=12, author="An", reason="auto")
+    window.append_modification(
+        "add_housing", x=X0 + 2500, y=Y0 + 2500, dwellings=12, author="An", reason="auto"
+    )
     job = window.autosave()
     assert job is not None
     with qtbot.waitSignal(job.finished, timeout=60_000):
@@ -344,18 +396,28 @@ def test_results_show_notes_and_the_brussels_flow_theme(window, qtbot):
 
     # a Brussels area over the two southern rows of the grid
     area = box(X0 - 500, Y0 - 500, X0 + 9.5 * STEP, Y0 + 1.5 * STEP)
-    window.project.layers.append(Layer(name="brussel", data=gpd.GeoDataFrame(geometry=[area], crs="EPSG:31370"),
-                                       role=Role.OTHER))
+    window.project.layers.append(
+        Layer(
+            name="brussel",
+            data=gpd.GeoDataFrame(geometry=[area], crs="EPSG:31370"),
+            role=Role.OTHER,
+        )
+    )
     _run(window, qtbot)
     ev = window.last_run.evaluation
     assert not ev.notes and panel.notes.isHidden()
     layers = window.canvas.theme_layers
-    assert [la.name for la in layers] == ["Potentiële fietsstromen naar Brussel (woningen)",
-                                          "Toegangspunten op de Brusselse grens"]
+    assert [la.name for la in layers] == [
+        "Potentiële fietsstromen naar Brussel (woningen)",
+        "Toegangspunten op de Brusselse grens",
+    ]
     flows = layers[0]
     expected = ev.links[ev.links["flow_brussels_dwellings"] > 0]
     assert len(flows.frame) == len(expected) > 0
-    assert flows.style.column == "flow_brussels_dwellings" and flows.style.colors[-1] == FLOW_COLORS[-1]
+    assert (
+        flows.style.column == "flow_brussels_dwellings"
+        and flows.style.colors[-1] == FLOW_COLORS[-1]
+    )
     # every dwelling outside Brussels is routed to exactly one entry point
     housing = window.project.layers["woningen"].frame
     outside = ~housing.geometry.within(area)
@@ -374,7 +436,12 @@ def test_go_to_municipality_box_zooms_and_selects(window, qtbot):
     assert list(window.canvas.selection("gemeenten")) == [0]
     west = window.project.layers["gemeenten"].frame.geometry.iloc[0]
     x0, y0, x1, y1 = window.canvas.view.extent(window.canvas.width(), window.canvas.height())
-    assert x0 <= west.bounds[0] and x1 >= west.bounds[2] and y0 <= west.bounds[1] and y1 >= west.bounds[3]
+    assert (
+        x0 <= west.bounds[0]
+        and x1 >= west.bounds[2]
+        and y0 <= west.bounds[1]
+        and y1 >= west.bounds[3]
+    )
     assert not window.goto_municipality("Nergensdorp")
     assert "Nergensdorp" in window.statusBar().currentMessage()
 
@@ -425,7 +492,12 @@ def test_draw_housing_polygon_then_run(window, qtbot):
     qtbot.keyClick(canvas, Qt.Key.Key_Return)
     mod = window.store.current.modifications[-1]
     assert mod.kind == "add_housing" and mod.x is None and mod.polygon is not None
-    assert (mod.name, mod.dwellings, mod.status, mod.author) == ("Woonerf Zuid", 1234, "vergund", "An Peeters")
+    assert (mod.name, mod.dwellings, mod.status, mod.author) == (
+        "Woonerf Zuid",
+        1234,
+        "vergund",
+        "An Peeters",
+    )
     # independent pixel -> Lambert 72: y grows up on the map, down on the screen
     v, w, h = canvas.view, canvas.width(), canvas.height()
     expected = [(v.cx + (p.x() - w / 2) * v.res, v.cy - (p.y() - h / 2) * v.res) for p in pixels]
@@ -454,13 +526,17 @@ def test_draw_housing_polygon_then_run(window, qtbot):
 def test_identify_panel_is_wide_enough_to_read_values(window, qtbot):
     """Issue 13, defect 10: long field names pushed the values out of sight."""
     window.canvas.zoom_to_extent((X0, Y0, X0 + 9 * STEP, Y0 + 9 * STEP))
-    qtbot.mouseClick(window.canvas, Qt.MouseButton.LeftButton, pos=_pixel(window, X0 + 500, Y0 + 4 * STEP))
+    qtbot.mouseClick(
+        window.canvas, Qt.MouseButton.LeftButton, pos=_pixel(window, X0 + 500, Y0 + 4 * STEP)
+    )
     tree = window.identify_panel.tree
     assert tree.topLevelItemCount() >= 1
     assert window.dock_identify.width() >= 320
     value_width = tree.viewport().width() - tree.columnWidth(0)
     assert value_width >= 0.5 * tree.viewport().width()
-    texts = [tree.topLevelItem(0).child(i).text(1) for i in range(tree.topLevelItem(0).childCount())]
+    texts = [
+        tree.topLevelItem(0).child(i).text(1) for i in range(tree.topLevelItem(0).childCount())
+    ]
     assert "1.000 m" in texts  # a 1 km link, the Dutch way
 
 
@@ -468,15 +544,23 @@ def test_upgrade_a_route_of_several_links_with_shift_click(window, qtbot):
     """Issue 13, defect 9: a route is upgraded in one modification."""
     window.canvas.zoom_to_extent((X0, Y0, X0 + 4 * STEP, Y0 + 4 * STEP))
     window.action("edit_upgrade_link").trigger()
-    points = [(X0 + 0.5 * STEP, Y0 + STEP), (X0 + 1.5 * STEP, Y0 + STEP), (X0 + 2.5 * STEP, Y0 + STEP)]
+    points = [
+        (X0 + 0.5 * STEP, Y0 + STEP),
+        (X0 + 1.5 * STEP, Y0 + STEP),
+        (X0 + 2.5 * STEP, Y0 + STEP),
+    ]
     net = window.project.layers["fietsnetwerk"].frame
     expected = []
     for x, y in points:
         dist = shapely.distance(net.geometry.to_numpy(), shapely.Point(x, y))
         expected.append(int(net["link_id"].iloc[int(np.argmin(dist))]))
     for x, y in points[:2]:
-        qtbot.mouseClick(window.canvas, Qt.MouseButton.LeftButton, Qt.KeyboardModifier.ShiftModifier,
-                         pos=_pixel(window, x, y))
+        qtbot.mouseClick(
+            window.canvas,
+            Qt.MouseButton.LeftButton,
+            Qt.KeyboardModifier.ShiftModifier,
+            pos=_pixel(window, x, y),
+        )
     assert not window.store.current.modifications  # still choosing
     assert len(window.canvas.selection("fietsnetwerk")) == 2
     seen = {}
@@ -507,7 +591,10 @@ def test_legend_dock_follows_the_layer_list(window, qtbot):
     qtbot.keyClick(view, Qt.Key.Key_Space)
     assert legend.entries() == ["mobipunten", "woningen", "fietsnetwerk", "gemeenten"]
     # the network's classes are listed with their names
-    net = next(legend.tree.topLevelItem(i) for i in range(legend.tree.topLevelItemCount())
-               if legend.tree.topLevelItem(i).text(0) == "fietsnetwerk")
+    net = next(
+        legend.tree.topLevelItem(i)
+        for i in range(legend.tree.topLevelItemCount())
+        if legend.tree.topLevelItem(i).text(0) == "fietsnetwerk"
+    )
     classes = {net.child(i).text(0) for i in range(net.childCount())}
     assert {"fietssnelweg", "bovenlokaal", "lokaal"} <= classes

@@ -23,7 +23,9 @@ def test_anchors_at_the_middle_of_a_line_and_of_the_longest_part_of_a_multiline(
         {"naam": ["a", "b", None, "d"]},
         geometry=[
             LineString([(0, 0), (100, 0)]),
-            MultiLineString([[(0, 10), (10, 10)], [(0, 20), (0, 80)]]),  # longest part: x = 0, y 20..80
+            MultiLineString(
+                [[(0, 10), (10, 10)], [(0, 20), (0, 80)]]
+            ),  # longest part: x = 0, y 20..80
             LineString([(5, 5), (6, 6)]),
             Point(7, 7),
         ],

@@ -40,10 +40,15 @@ def test_reason_starts_empty_is_required_and_author_is_remembered(window, qtbot)
             if edit.isVisible():
                 row, _role = form.getWidgetPosition(edit)
                 assert row >= 0, edit.objectName()
-        rects = [form.itemAt(i).geometry() for i in range(form.count()) if form.itemAt(i).widget() is not None
-                 and form.itemAt(i).widget().isVisible()]
-        assert not any(a.intersects(b) for i, a in enumerate(rects) for b in rects[i + 1:])
-        labels = [form.itemAt(r, form.ItemRole.LabelRole).widget().text() for r in range(form.rowCount())]
+        rects = [
+            form.itemAt(i).geometry()
+            for i in range(form.count())
+            if form.itemAt(i).widget() is not None and form.itemAt(i).widget().isVisible()
+        ]
+        assert not any(a.intersects(b) for i, a in enumerate(rects) for b in rects[i + 1 :])
+        labels = [
+            form.itemAt(r, form.ItemRole.LabelRole).widget().text() for r in range(form.rowCount())
+        ]
         assert labels.count("Auteur:") == 1
         press_ok(dialog)  # empty reason: refused, the form stays open
         state["error"] = dialog.error.text()
@@ -66,6 +71,7 @@ def _two_mobipunten(window, qtbot):
             dialog.reason.setText(reason)
             dialog.fields["name"].setText(name)
             press_ok(dialog)
+
         return action
 
     _place_mobipunt(window, qtbot, X0 + 8 * STEP, Y0 + 8 * STEP, fill("Hub Oost", "reden een"))

@@ -44,7 +44,7 @@ def test_label_settings_place_labels_clear_of_symbols_and_each_other(window, qtb
     assert {"Mobipunt Noord", "Mobipunt Zuid"} <= set(canvas.drawn_labels)
     rects = canvas.drawn_label_rects
     for i, a in enumerate(rects):
-        assert not any(a.intersects(b) for b in rects[i + 1:]), canvas.drawn_labels[i]
+        assert not any(a.intersects(b) for b in rects[i + 1 :]), canvas.drawn_labels[i]
     # no label covers a mobipunt or station symbol (hand: their pixel positions)
     for name in ("mobipunten", "stations"):
         for pt in window.project.layers[name].frame.geometry:
@@ -57,7 +57,9 @@ def test_scale_range_hides_a_layer_and_greys_it_in_the_legend(window, qtbot):
     layer = window.project.layers["woningen"]
     import dataclasses
 
-    layer.style = dataclasses.replace(layer.style, max_scale=10_000.0)  # only when zoomed in to 1:10,000
+    layer.style = dataclasses.replace(
+        layer.style, max_scale=10_000.0
+    )  # only when zoomed in to 1:10,000
     window.project.layers.changed("woningen", "style")
     canvas.set_view(View(X0 + 4 * STEP, Y0 + 4 * STEP, 50.0))  # ~1:189,000
     assert layer not in canvas.visible_layers()
@@ -120,12 +122,21 @@ def test_explain_a_dwelling_draws_routes_with_time_per_link_class(window, qtbot)
     g = _grid_graph(window)
     # the click lands within a pixel of the node: compare with networkx from the node
     res = canvas.view.res
-    for kind, target in (("mobipunt", (X0 + 2 * STEP, Y0 + 6 * STEP)), ("station", (X0 + 4 * STEP, Y0 + 4 * STEP))):
+    for kind, target in (
+        ("mobipunt", (X0 + 2 * STEP, Y0 + 6 * STEP)),
+        ("station", (X0 + 4 * STEP, Y0 + 4 * STEP)),
+    ):
         seconds = nx.dijkstra_path_length(g, origin, target, weight="weight")
-        assert routes[kind].seconds == pytest.approx(seconds, abs=3 * res)  # a pixel off the node at most
+        assert routes[kind].seconds == pytest.approx(
+            seconds, abs=3 * res
+        )  # a pixel off the node at most
         assert routes[kind].metres == pytest.approx(
-            sum(g.edges[e]["metres"] for e in nx.utils.pairwise(nx.dijkstra_path(g, origin, target, weight="weight"))),
-            abs=3 * res)
+            sum(
+                g.edges[e]["metres"]
+                for e in nx.utils.pairwise(nx.dijkstra_path(g, origin, target, weight="weight"))
+            ),
+            abs=3 * res,
+        )
     assert routes["mobipunt"].target_id == "M1"
     # the panel lists each route with its link classes, the map draws them
     rows = window.explain_panel.rows()
@@ -164,7 +175,11 @@ def test_what_if_closing_a_link_from_its_context_menu(window, qtbot):
     # on the map: the closed link dashed, and a point per dwelling that loses (or gains) access
     changes = result.comparison.access_changes
     thr = float(result.evaluation.parameters.bike_thresholds_min[0])
-    moved = changes[(changes["mode"] == "bike") & (changes["target"] == "mobipunt") & (changes["threshold"] == thr)]
+    moved = changes[
+        (changes["mode"] == "bike")
+        & (changes["target"] == "mobipunt")
+        & (changes["threshold"] == thr)
+    ]
     overlay = canvas.extra_overlay
     assert sum(item.kind == "point" for item in overlay) == len(moved)
     assert any(item.kind == "line" and item.dashed for item in overlay)
@@ -174,8 +189,13 @@ def test_what_if_closing_a_link_from_its_context_menu(window, qtbot):
 
 
 def test_compare_view_links_side_by_side_maps_and_swipes(window, qtbot):
-    window.append_modification("add_link", coords=[[X0 + 0.5 * STEP, Y0 + 0.5 * STEP], [X0 + 1.5 * STEP, Y0 + 0.5 * STEP]],
-                               author="An", reason="test", link_class="lokaal")
+    window.append_modification(
+        "add_link",
+        coords=[[X0 + 0.5 * STEP, Y0 + 0.5 * STEP], [X0 + 1.5 * STEP, Y0 + 0.5 * STEP]],
+        author="An",
+        reason="test",
+        link_class="lokaal",
+    )
     job = window.run_scenario()
     assert job is not None
     _wait_jobs(qtbot, window)
@@ -208,9 +228,14 @@ def test_select_by_rectangle_expression_and_save(window, qtbot, tmp_path):
     qtbot.mouseMove(canvas, b.toPoint())
     qtbot.mouseRelease(canvas, Qt.MouseButton.LeftButton, pos=b.toPoint())
     frame = window.project.layers["woningen"].frame
-    (ax, ay), (bx, by) = canvas.pixel_to_map(a.toPoint().x(), a.toPoint().y()), canvas.pixel_to_map(b.toPoint().x(), b.toPoint().y())
+    (ax, ay), (bx, by) = (
+        canvas.pixel_to_map(a.toPoint().x(), a.toPoint().y()),
+        canvas.pixel_to_map(b.toPoint().x(), b.toPoint().y()),
+    )
     xs, ys = frame.geometry.x.to_numpy(), frame.geometry.y.to_numpy()
-    hand = np.flatnonzero((xs >= min(ax, bx)) & (xs <= max(ax, bx)) & (ys >= min(ay, by)) & (ys <= max(ay, by)))
+    hand = np.flatnonzero(
+        (xs >= min(ax, bx)) & (xs <= max(ax, bx)) & (ys >= min(ay, by)) & (ys <= max(ay, by))
+    )
     assert list(canvas.selection("woningen")) == list(hand) and len(hand) > 0
     # by expression (the safe evaluator), then saved as GeoJSON
     picked = window.select_by_expression("woningen > 20 en woningen <= 25")
@@ -228,7 +253,11 @@ def test_select_by_polygon_and_measure(window, qtbot):
     canvas.zoom_to_extent((X0, Y0, X0 + 9 * STEP, Y0 + 9 * STEP))
     window.layer_panel.select_layer("mobipunten")
     window.action("tool_select_polygon").trigger()
-    ring = [(X0 + 1 * STEP, Y0 + 5 * STEP), (X0 + 3 * STEP, Y0 + 5 * STEP), (X0 + 2 * STEP, Y0 + 7 * STEP)]
+    ring = [
+        (X0 + 1 * STEP, Y0 + 5 * STEP),
+        (X0 + 3 * STEP, Y0 + 5 * STEP),
+        (X0 + 2 * STEP, Y0 + 7 * STEP),
+    ]
     with qtbot.waitSignal(canvas.sketchTask):
         for pt in ring:
             _click_map(qtbot, canvas, *pt)
@@ -254,7 +283,12 @@ def test_search_a_street_name_zooms_and_selects(window, qtbot):
     assert list(window.canvas.selection("fietsnetwerk")) == [pos]
     geom = frame.geometry.iloc[pos]
     x0, y0, x1, y1 = window.canvas.view.extent(window.canvas.width(), window.canvas.height())
-    assert x0 <= geom.bounds[0] and x1 >= geom.bounds[2] and y0 <= geom.bounds[1] and y1 >= geom.bounds[3]
+    assert (
+        x0 <= geom.bounds[0]
+        and x1 >= geom.bounds[2]
+        and y0 <= geom.bounds[1]
+        and y1 >= geom.bounds[3]
+    )
     assert window.search("Nergensstraat") == []
     assert "niet gevonden" in window.statusBar().currentMessage()
 

@@ -109,8 +109,10 @@ def test_import_clipped_to_the_map_view(qtbot, window, osm_file):
     canvas = window.canvas
     extent = box(*canvas.view.extent(canvas.width(), canvas.height()))
     expected = {
-        wid for wid, refs, tags in WAYS
-        if tags["highway"] != "motorway" and extent.intersects(LineString([NODES_L72[n] for n in refs]))
+        wid
+        for wid, refs, tags in WAYS
+        if tags["highway"] != "motorway"
+        and extent.intersects(LineString([NODES_L72[n] for n in refs]))
     }
     assert expected == {104}
     dialog = OsmImportDialog(window)

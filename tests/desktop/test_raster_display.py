@@ -16,8 +16,18 @@ def _write_tif(path):
     data = np.zeros((40, 40), dtype="float32")
     data[:20, :] = 500.0  # the northern half is dense, the south empty
     transform = from_origin(X0, Y0 + 8 * STEP, 200.0, 200.0)
-    with rasterio.open(path, "w", driver="GTiff", height=40, width=40, count=1, dtype="float32",
-                       crs="EPSG:31370", transform=transform, nodata=-1) as dst:
+    with rasterio.open(
+        path,
+        "w",
+        driver="GTiff",
+        height=40,
+        width=40,
+        count=1,
+        dtype="float32",
+        crs="EPSG:31370",
+        transform=transform,
+        nodata=-1,
+    ) as dst:
         dst.write(data, 1)
 
 

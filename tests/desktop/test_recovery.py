@@ -64,8 +64,13 @@ def test_killed_app_offers_and_restores_unsaved_work(qtbot, tmp_path):
 
     x, y = X0 + 3 * STEP + 150, Y0 + 5 * STEP + 150
     script = CHILD.format(conftest=str(CONFTEST), x=x, y=y)
-    child = subprocess.Popen([sys.executable, "-c", script], stdout=subprocess.PIPE, stderr=subprocess.PIPE,
-                             text=True, env=dict(os.environ))
+    child = subprocess.Popen(
+        [sys.executable, "-c", script],
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+        env=dict(os.environ),
+    )
     try:
         deadline = time.monotonic() + 90
         line = ""
@@ -73,7 +78,9 @@ def test_killed_app_offers_and_restores_unsaved_work(qtbot, tmp_path):
             line = child.stdout.readline()
             if line.strip() == "READY" or child.poll() is not None:
                 break
-        assert line.strip() == "READY", child.stderr.read() if child.poll() is not None else "no READY"
+        assert line.strip() == "READY", (
+            child.stderr.read() if child.poll() is not None else "no READY"
+        )
         time.sleep(0.5)  # a few more autosaves: the kill may land in the middle of one
         child.send_signal(signal.SIGKILL)
         child.wait(30)
@@ -95,10 +102,20 @@ def test_killed_app_offers_and_restores_unsaved_work(qtbot, tmp_path):
     mods = window.store.current.modifications
     assert len(mods) == 1
     mod = mods[0]
-    assert (mod.kind, mod.dwellings, mod.author, mod.reason) == ("add_housing", 77, "Kim", "onbewaard werk")
+    assert (mod.kind, mod.dwellings, mod.author, mod.reason) == (
+        "add_housing",
+        77,
+        "Kim",
+        "onbewaard werk",
+    )
     assert (mod.x, mod.y) == pytest.approx((x, y))
-    assert {la.name for la in window.project.layers} == {"gemeenten", "fietsnetwerk", "woningen", "stations",
-                                                         "mobipunten"}
+    assert {la.name for la in window.project.layers} == {
+        "gemeenten",
+        "fietsnetwerk",
+        "woningen",
+        "stations",
+        "mobipunten",
+    }
     assert window.is_dirty  # restored work is not saved yet
     window.store.dirty = False
     window._layers_dirty = False
@@ -115,7 +132,9 @@ def test_autosave_interval_follows_the_setting(window):
 
 
 def test_autosave_timer_writes_the_recovery_copy(window, qtbot):
-    window.append_modification("add_housing", x=X0 + 1500, y=Y0 + 1500, dwellings=9, author="An", reason="timer")
+    window.append_modification(
+        "add_housing", x=X0 + 1500, y=Y0 + 1500, dwellings=9, author="An", reason="timer"
+    )
     window.autosave_timer.start(50)
     qtbot.waitUntil(lambda: window._recovery_file is not None, timeout=30_000)
     window.autosave_timer.stop()
@@ -126,7 +145,9 @@ def test_autosave_timer_writes_the_recovery_copy(window, qtbot):
 
 def test_a_run_writes_the_recovery_copy_first(window, qtbot):
     window.autosave_timer.stop()
-    window.append_modification("add_housing", x=X0 + 4500, y=Y0 + 4500, dwellings=25, author="An", reason="voor de run")
+    window.append_modification(
+        "add_housing", x=X0 + 4500, y=Y0 + 4500, dwellings=25, author="An", reason="voor de run"
+    )
     assert not find_recovery()
     job = window.run_scenario()
     assert job is not None

@@ -18,8 +18,10 @@ def test_region_opens_renders_and_runs(qtbot, region_project):
     from slimmeregio.desktop.mainwindow import MainWindow
     from slimmeregio.layers.model import Project
 
-    project = Project(layers=region_project.layers.__class__(list(region_project.layers)),
-                      settings=region_project.settings)
+    project = Project(
+        layers=region_project.layers.__class__(list(region_project.layers)),
+        settings=region_project.settings,
+    )
     win = MainWindow(project)
     win.resize(1600, 1000)
     win.show()
@@ -28,7 +30,9 @@ def test_region_opens_renders_and_runs(qtbot, region_project):
         win.zoom_region()
         image = win.canvas.render_image()
         # the map is drawn: many distinct colours, not an empty background
-        arr = np.frombuffer(image.constBits().asstring(image.sizeInBytes()), np.uint8).reshape(-1, 4)
+        arr = np.frombuffer(image.constBits().asstring(image.sizeInBytes()), np.uint8).reshape(
+            -1, 4
+        )
         assert len(np.unique(arr[::50], axis=0)) > 20
         assert win.canvas.banner_text  # illustrative layers are labelled on screen
         # the layer list names every illustrative layer, also those hidden at start (they feed the numbers);
@@ -69,7 +73,9 @@ def test_main_opens_the_window_on_the_region(qtbot, monkeypatch):
     seen = {}
 
     def close_when_loaded(tries=400):
-        wins = [w for w in QApplication.topLevelWidgets() if isinstance(w, MainWindow) and w.isVisible()]
+        wins = [
+            w for w in QApplication.topLevelWidgets() if isinstance(w, MainWindow) and w.isVisible()
+        ]
         if wins and len(wins[0].project.layers):
             win = wins[0]
             seen["layers"] = [layer.name for layer in win.project.layers]
@@ -95,14 +101,19 @@ def test_all_35_municipalities_are_labelled_at_region_scale(qtbot, region_projec
     from slimmeregio.layers.model import Project
     from slimmeregio.layers.roles import Role
 
-    project = Project(layers=region_project.layers.__class__(list(region_project.layers)),
-                      settings=region_project.settings)
+    project = Project(
+        layers=region_project.layers.__class__(list(region_project.layers)),
+        settings=region_project.settings,
+    )
     win = MainWindow(project)
     win.resize(1600, 1000)
     win.show()
     qtbot.waitExposed(win)
     try:
-        qtbot.mouseClick(win.toolbars["map"].widgetForAction(win.action("zoom_region")), Qt.MouseButton.LeftButton)
+        qtbot.mouseClick(
+            win.toolbars["map"].widgetForAction(win.action("zoom_region")),
+            Qt.MouseButton.LeftButton,
+        )
         win.canvas.render_image()
         names = set(project.layers.first(Role.MUNICIPALITIES).column("name").astype(str))
         assert len(names) == 35

@@ -21,7 +21,9 @@ from tests.servers import start_pygeoapi
 def server(tmp_path: Path):
     data = tmp_path / "treinstations.geojson"
     write_stations(data, STATIONS)
-    running = start_pygeoapi(tmp_path, data, collection="treinstations", collection_title="Treinstations NMBS")
+    running = start_pygeoapi(
+        tmp_path, data, collection="treinstations", collection_title="Treinstations NMBS"
+    )
     running.data = data  # type: ignore[attr-defined]
     yield running
     running.stop()
@@ -59,7 +61,9 @@ def test_add_refresh_and_lose_a_service_layer(qtbot, window, server) -> None:
     qtbot.waitUntil(lambda: not job.running, timeout=30_000)
     assert len(window.project.layers[layer.name]) == 2  # the snapshot stays
     shown = [str(item) for item in errors.HEADLESS_SINK]
-    assert any("Geen verbinding" in text or "geen verbinding" in text.lower() for text in shown), shown
+    assert any("Geen verbinding" in text or "geen verbinding" in text.lower() for text in shown), (
+        shown
+    )
 
 
 def test_layer_list_tooltip_names_the_service(qapp) -> None:
@@ -70,8 +74,17 @@ def test_layer_list_tooltip_names_the_service(qapp) -> None:
     from slimmeregio.layers.model import Layer
     from slimmeregio.layers.service_source import ServiceSource
 
-    service = ServiceSource(url="https://example.org/ogc", kind="oapif", layer="haltes",
-                            retrieved="2026-12-06T09:00:00+00:00", server_title="Testdienst", layer_title="Haltes")
+    service = ServiceSource(
+        url="https://example.org/ogc",
+        kind="oapif",
+        layer="haltes",
+        retrieved="2026-12-06T09:00:00+00:00",
+        server_title="Testdienst",
+        layer_title="Haltes",
+    )
     frame = gpd.GeoDataFrame({"naam": ["x"]}, geometry=[Point(150_000, 170_000)], crs="EPSG:31370")
     text = _tooltip(Layer(name="haltes", data=frame, service=service))
-    assert "Haltes uit Testdienst (https://example.org/ogc), opgehaald 2026-12-06T09:00:00+00:00" in text
+    assert (
+        "Haltes uit Testdienst (https://example.org/ogc), opgehaald 2026-12-06T09:00:00+00:00"
+        in text
+    )

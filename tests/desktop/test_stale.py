@@ -40,7 +40,9 @@ def _add_mobipunt(window, qtbot, name="Mobipunt Oost", reason="Test van de raad"
     window.canvas.zoom_to_extent((X0, Y0, X0 + 9 * STEP, Y0 + 9 * STEP))
     window.action("edit_add_mobipunt").trigger()
     when_modal(fill_modification(name=name, hoppin_type="lokaal", reason=reason))
-    qtbot.mouseClick(window.canvas, Qt.MouseButton.LeftButton, pos=_pixel(window, X0 + 8 * STEP, Y0 + 8 * STEP))
+    qtbot.mouseClick(
+        window.canvas, Qt.MouseButton.LeftButton, pos=_pixel(window, X0 + 8 * STEP, Y0 + 8 * STEP)
+    )
 
 
 def test_parameter_edit_marks_results_stale_and_rerun_clears_it(window, qtbot):
@@ -104,7 +106,13 @@ def test_removing_a_role_layer_is_undoable_and_the_run_refuses_naming_it(window,
     # Ctrl+Z puts the layer back where it was
     assert window.action("undo").isEnabled()
     window.action("undo").trigger()
-    assert [la.name for la in window.project.layers] == ["gemeenten", "fietsnetwerk", "woningen", "stations", "mobipunten"]
+    assert [la.name for la in window.project.layers] == [
+        "gemeenten",
+        "fietsnetwerk",
+        "woningen",
+        "stations",
+        "mobipunten",
+    ]
     _run(window, qtbot)
     assert window.last_run.evaluation.region["share_bike_mobipunt_10min"] > 0
 
@@ -118,7 +126,11 @@ def test_compare_shown_on_map_names_its_reference_everywhere(window, qtbot):
     window.canvas.zoom_to_extent((X0, Y0, X0 + 9 * STEP, Y0 + 9 * STEP))
     window.action("edit_add_mobipunt").trigger()
     when_modal(fill_modification(name="Mobipunt West", hoppin_type="lokaal"))
-    qtbot.mouseClick(window.canvas, Qt.MouseButton.LeftButton, pos=_pixel(window, X0 + 0.5 * STEP, Y0 + 0.5 * STEP))
+    qtbot.mouseClick(
+        window.canvas,
+        Qt.MouseButton.LeftButton,
+        pos=_pixel(window, X0 + 0.5 * STEP, Y0 + 0.5 * STEP),
+    )
     b_name = window.store.current.name
     window.action("compare").trigger()
     dialog = window._last_dialog
@@ -135,7 +147,10 @@ def test_compare_shown_on_map_names_its_reference_everywhere(window, qtbot):
     deltas = [c.delta.text() for c in panel.cards if c.isVisible()]
     assert deltas and all(f"t.o.v. {a_name}" in t or t == "–" for t in deltas), deltas
     assert "t.o.v. basis" not in " ".join(deltas)
-    headers = [panel.table_model.headerData(i, Qt.Orientation.Horizontal) for i in range(panel.table_model.columnCount())]
+    headers = [
+        panel.table_model.headerData(i, Qt.Orientation.Horizontal)
+        for i in range(panel.table_model.columnCount())
+    ]
     assert f"Referentie: {a_name}" in headers and "Basis" not in headers
     assert a_name in window.canvas.theme_caption
     _assert_stale(window, False)
@@ -159,10 +174,18 @@ def _excel_texts(path) -> set[str]:
     import openpyxl
 
     book = openpyxl.load_workbook(path)
-    return {str(c.value) for ws in book.worksheets for row in ws.iter_rows() for c in row if c.value is not None}
+    return {
+        str(c.value)
+        for ws in book.worksheets
+        for row in ws.iter_rows()
+        for c in row
+        if c.value is not None
+    }
 
 
-def test_export_lists_scenarios_computes_stale_and_unrun_ones_and_asks_before_overwriting(window, qtbot, tmp_path):
+def test_export_lists_scenarios_computes_stale_and_unrun_ones_and_asks_before_overwriting(
+    window, qtbot, tmp_path
+):
     from PyQt6.QtWidgets import QMessageBox
 
     from slimmeregio.desktop.exportdialog import ExportDialog
@@ -202,6 +225,7 @@ def test_export_lists_scenarios_computes_stale_and_unrun_ones_and_asks_before_ov
             assert isinstance(box, QMessageBox)
             button = next(b for b in box.buttons() if b.text() == text)
             button.click()
+
         return action
 
     when_modal(answer("Niet overschrijven"))
@@ -225,4 +249,7 @@ def test_english_banner_and_reference(window, qtbot):
     window.apply_language()
     _run(window, qtbot)
     _add_mobipunt(window, qtbot)
-    assert window.results_panel.stale_label.text() == "Results belong to an earlier state — compute again"
+    assert (
+        window.results_panel.stale_label.text()
+        == "Results belong to an earlier state — compute again"
+    )

@@ -18,9 +18,20 @@ import pytest
 
 from slimmeregio.desktop import errors as dialogs
 
-MOBI = {"x": 143_500.0, "y": 172_500.0, "name": "Mobipunt Test", "hoppin_type": "buurt",
-        "author": "An Peeters", "reason": "test"}
-UPGRADE = {"link_ids": [5, 6, 7], "link_class": "fietssnelweg", "author": "An Peeters", "reason": "test"}
+MOBI = {
+    "x": 143_500.0,
+    "y": 172_500.0,
+    "name": "Mobipunt Test",
+    "hoppin_type": "buurt",
+    "author": "An Peeters",
+    "reason": "test",
+}
+UPGRADE = {
+    "link_ids": [5, 6, 7],
+    "link_class": "fietssnelweg",
+    "author": "An Peeters",
+    "reason": "test",
+}
 
 
 def _scenario_with_two_modifications(window) -> None:
@@ -29,8 +40,18 @@ def _scenario_with_two_modifications(window) -> None:
     assert len(window.store.current.modifications) == 2
 
 
-def _dialog(qtbot, window, out: Path, *, workers: int, parameter: str | None, start: float = 14.0,
-            stop: float = 16.0, step: float = 2.0, max_in: int = 0):
+def _dialog(
+    qtbot,
+    window,
+    out: Path,
+    *,
+    workers: int,
+    parameter: str | None,
+    start: float = 14.0,
+    stop: float = 16.0,
+    step: float = 2.0,
+    max_in: int = 0,
+):
     from slimmeregio.desktop.sweepdialog import SweepDialog
 
     dialog = SweepDialog(window)
@@ -48,8 +69,13 @@ def _dialog(qtbot, window, out: Path, *, workers: int, parameter: str | None, st
 
 def _stored(out: Path) -> tuple[list[tuple], dict[tuple[str, str], float]]:
     with sqlite3.connect(out / "sweep.sqlite") as db:
-        variants = db.execute("SELECT variant_id, idx, label, status, worker FROM variants").fetchall()
-        deltas = {(v, k): d for v, k, d in db.execute("SELECT variant_id, indicator, delta FROM indicators")}
+        variants = db.execute(
+            "SELECT variant_id, idx, label, status, worker FROM variants"
+        ).fetchall()
+        deltas = {
+            (v, k): d
+            for v, k, d in db.execute("SELECT variant_id, indicator, delta FROM indicators")
+        }
     return variants, deltas
 
 
@@ -57,20 +83,38 @@ def test_build_from_scenario_counts_variants_by_hand(qtbot, window, tmp_path):
     from slimmeregio.scenarios.sweep_build import plan_for_project
 
     _scenario_with_two_modifications(window)
-    dialog = _dialog(qtbot, window, tmp_path / "uit", workers=0, parameter="speeds_kmh.lokaal",
-                     start=12.0, stop=18.0, step=2.0, max_in=1)
+    dialog = _dialog(
+        qtbot,
+        window,
+        tmp_path / "uit",
+        workers=0,
+        parameter="speeds_kmh.lokaal",
+        start=12.0,
+        stop=18.0,
+        step=2.0,
+        max_in=1,
+    )
     text = dialog.build_from_scenario()
     plan = plan_for_project(text, "k", parameters=window.store.current.parameters)
     # by hand: none or one of 2 candidates (1 + 2 choices) x 4 speeds (12, 14, 16, 18)
     assert plan.total == 12 and len(plan.variants) == 12
-    assert {dict(v.scenario.parameters.speeds_kmh)["lokaal"] for v in plan.variants} == {12.0, 14.0, 16.0, 18.0}
+    assert {dict(v.scenario.parameters.speeds_kmh)["lokaal"] for v in plan.variants} == {
+        12.0,
+        14.0,
+        16.0,
+        18.0,
+    }
     assert max(len(v.candidates) for v in plan.variants) == 1
     # the scenario's other parameters come along
-    assert all(v.scenario.parameters.walking_speed_kmh == window.store.current.parameters.walking_speed_kmh
-               for v in plan.variants)
+    assert all(
+        v.scenario.parameters.walking_speed_kmh == window.store.current.parameters.walking_speed_kmh
+        for v in plan.variants
+    )
 
 
-def test_sweep_on_local_cluster_follows_live_and_opens_results(qtbot, window, tmp_path, monkeypatch):
+def test_sweep_on_local_cluster_follows_live_and_opens_results(
+    qtbot, window, tmp_path, monkeypatch
+):
     """Cluster path: LocalCluster(2 processes) through the window's worker, no frozen UI."""
     from PyQt6.QtGui import QDesktopServices
 
@@ -87,7 +131,9 @@ def test_sweep_on_local_cluster_follows_live_and_opens_results(qtbot, window, tm
     from PyQt6.QtCore import QTimer
 
     timer = QTimer(dialog)
-    timer.timeout.connect(lambda: ticks.append(1))  # the event loop keeps turning while the sweep runs
+    timer.timeout.connect(
+        lambda: ticks.append(1)
+    )  # the event loop keeps turning while the sweep runs
     timer.start(50)
     job = dialog.start()
     assert job is not None and not dialog.go.isEnabled() and dialog.stop.isEnabled()
@@ -111,17 +157,23 @@ def test_sweep_on_local_cluster_follows_live_and_opens_results(qtbot, window, tm
     best = max(sign * deltas[(v[0], key)] for v in variants)
     assert math.isclose(dialog.model.frame["gain"].iloc[0], best, abs_tol=1e-12)
     # one variant against a serial run of the same scenario in this process
-    full = next(p for p in dialog.plan.variants if len(p.candidates) == 2 and p.changes[0][1] == 16.0)
+    full = next(
+        p for p in dialog.plan.variants if len(p.candidates) == 2 and p.changes[0][1] == 16.0
+    )
     serial = run_analysis(window.project, full.scenario, None)
     region = serial.comparison.region.set_index("indicator")
     for indicator, delta in region["delta"].items():
         got = deltas[(full.variant_id, indicator)]
-        assert (got is None and not math.isfinite(delta)) or math.isclose(got, delta, rel_tol=1e-9, abs_tol=1e-9)
+        assert (got is None and not math.isfinite(delta)) or math.isclose(
+            got, delta, rel_tol=1e-9, abs_tol=1e-9
+        )
     # results: the Excel file and the figure, opened with the system viewer
     assert (out / "sweep.xlsx").is_file() and (out / "sweep.png").is_file()
     assert dialog.open_xlsx.isEnabled() and dialog.open_png.isEnabled()
     opened: list[str] = []
-    monkeypatch.setattr(QDesktopServices, "openUrl", lambda url: opened.append(url.toLocalFile()) or True)
+    monkeypatch.setattr(
+        QDesktopServices, "openUrl", lambda url: opened.append(url.toLocalFile()) or True
+    )
     dialog.open_xlsx.click()
     dialog.open_png.click()
     assert opened == [str(out / "sweep.xlsx"), str(out / "sweep.png")]
@@ -132,8 +184,9 @@ def test_cancel_keeps_finished_rows_and_rerun_continues(qtbot, window, tmp_path)
     """In-process path (0 workers): cancel mid-sweep, then start again."""
     _scenario_with_two_modifications(window)
     out = tmp_path / "uit"
-    dialog = _dialog(qtbot, window, out, workers=0, parameter="walking_speed_kmh",
-                     start=3.0, stop=5.5, step=0.5)
+    dialog = _dialog(
+        qtbot, window, out, workers=0, parameter="walking_speed_kmh", start=3.0, stop=5.5, step=0.5
+    )
     dialog.build_from_scenario()  # 4 choices x 6 speeds = 24 variants
     dialog.start()
     qtbot.waitUntil(lambda: len(dialog._variants) >= 2 or dialog.job is None, timeout=120_000)
@@ -154,7 +207,9 @@ def test_cancel_keeps_finished_rows_and_rerun_continues(qtbot, window, tmp_path)
 
 def test_bad_sweep_text_is_one_message_not_a_crash(qtbot, window, tmp_path):
     dialog = _dialog(qtbot, window, tmp_path / "uit", workers=0, parameter=None)
-    dialog.editor.setPlainText('name = "x"\n[[ranges]]\nparameter = "walking_speed_kmh"\nvalues = [-1.0]\n')
+    dialog.editor.setPlainText(
+        'name = "x"\n[[ranges]]\nparameter = "walking_speed_kmh"\nvalues = [-1.0]\n'
+    )
     dialog.start()
     qtbot.waitUntil(lambda: dialog.job is None, timeout=60_000)
     assert dialog.outcome is None
@@ -170,20 +225,26 @@ def test_dialog_texts_in_both_languages(qtbot, window, lang):
     i18n.set_language(lang)
     dialog = SweepDialog(window)
     qtbot.addWidget(dialog)
-    expected = "Sweep: vele varianten doorrekenen" if lang == "nl" else i18n.catalogue("en")[
-        "Sweep: vele varianten doorrekenen"]
+    expected = (
+        "Sweep: vele varianten doorrekenen"
+        if lang == "nl"
+        else i18n.catalogue("en")["Sweep: vele varianten doorrekenen"]
+    )
     assert dialog.windowTitle() == expected
 
 
 def test_opened_file_uses_its_base_scenario_and_the_open_project(qtbot, window, tmp_path):
     """A sweep file opened in the dialog: its base_scenario is read next to it; the
     base is the open project even when the file names another one."""
-    (tmp_path / "basis.toml").write_text('name = "basis"\n[parameters]\nwalking_speed_kmh = 4.0\n',
-                                         encoding="utf-8")
+    (tmp_path / "basis.toml").write_text(
+        'name = "basis"\n[parameters]\nwalking_speed_kmh = 4.0\n', encoding="utf-8"
+    )
     sweep_file = tmp_path / "s.toml"
     sweep_file.write_text(
         'name = "uit bestand"\nproject = "elders.srp"\nbase_scenario = "basis.toml"\n'
-        '[[ranges]]\nparameter = "speeds_kmh.lokaal"\nvalues = [14.0, 18.0]\n', encoding="utf-8")
+        '[[ranges]]\nparameter = "speeds_kmh.lokaal"\nvalues = [14.0, 18.0]\n',
+        encoding="utf-8",
+    )
     out = tmp_path / "uit"
     dialog = _dialog(qtbot, window, out, workers=0, parameter=None)
     dialog.open_file(str(sweep_file))
@@ -192,9 +253,14 @@ def test_opened_file_uses_its_base_scenario_and_the_open_project(qtbot, window, 
     qtbot.waitUntil(lambda: dialog.job is None, timeout=120_000)
     assert dialog.outcome is not None, dialogs.HEADLESS_SINK
     assert [v.scenario.parameters.walking_speed_kmh for v in dialog.plan.variants] == [4.0, 4.0]
-    assert [dict(v.scenario.parameters.speeds_kmh)["lokaal"] for v in dialog.plan.variants] == [14.0, 18.0]
+    assert [dict(v.scenario.parameters.speeds_kmh)["lokaal"] for v in dialog.plan.variants] == [
+        14.0,
+        18.0,
+    ]
     variants, _ = _stored(out)
     assert len(variants) == 2
     # saved again elsewhere: the same text
     dialog.save_file(str(tmp_path / "kopie.toml"))
-    assert (tmp_path / "kopie.toml").read_text(encoding="utf-8") == sweep_file.read_text(encoding="utf-8")
+    assert (tmp_path / "kopie.toml").read_text(encoding="utf-8") == sweep_file.read_text(
+        encoding="utf-8"
+    )

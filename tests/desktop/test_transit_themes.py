@@ -29,8 +29,9 @@ def test_stop_theme_shows_stops_and_failing_hubs(evaluation) -> None:
     assert sorted(layers[-1].frame["mobipunt_id"]) == ["M2", "M4"]
 
 
-@pytest.mark.parametrize(("key", "column"), [("train_access", "bike_min_train"),
-                                             ("door_brussels", "door_min_brussels")])
+@pytest.mark.parametrize(
+    ("key", "column"), [("train_access", "bike_min_train"), ("door_brussels", "door_min_brussels")]
+)
 def test_dwelling_themes(evaluation, key: str, column: str) -> None:
     (layer,) = theme_layers(key, evaluation)
     assert layer.style.column == column

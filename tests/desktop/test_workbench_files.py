@@ -41,7 +41,11 @@ def test_housing_placed_off_the_network_warns_with_the_distance(window, qtbot):
     seen.clear()
     window.action("edit_add_housing").trigger()
     when_modal(look_then_ok)
-    qtbot.mouseClick(window.canvas, Qt.MouseButton.LeftButton, pos=_pixel(window, X0 + 3 * STEP + 50, Y0 + 3 * STEP))
+    qtbot.mouseClick(
+        window.canvas,
+        Qt.MouseButton.LeftButton,
+        pos=_pixel(window, X0 + 3 * STEP + 50, Y0 + 3 * STEP),
+    )
     assert seen["info"] == ""
 
 
@@ -50,8 +54,10 @@ def test_failed_save_is_called_a_save_with_advice_in_one_language(window, qtbot,
     blocker = tmp_path / "geen-map"
     blocker.write_text("a file where a folder should be")
     target = blocker / "plan.srp"
-    for lang, says, foreign in (("nl", "Opslaan naar", ("the file", "Errno", ".tmp", "Export")),
-                                ("en", "Saving to", ("Opslaan", "Errno", ".tmp", "map", "mislukt"))):
+    for lang, says, foreign in (
+        ("nl", "Opslaan naar", ("the file", "Errno", ".tmp", "Export")),
+        ("en", "Saving to", ("Opslaan", "Errno", ".tmp", "map", "mislukt")),
+    ):
         i18n.set_language(lang)
         dialogs.HEADLESS_SINK.clear()
         assert window.save_project_to(target) is False
@@ -75,7 +81,9 @@ def test_damaged_project_message_has_no_english_in_dutch(window, tmp_path):
     assert "damaged" not in text and "the file" not in text, text
 
 
-def test_english_interface_after_a_switch_has_english_buttons_and_decimal_points(qtbot, qapp, project):
+def test_english_interface_after_a_switch_has_english_buttons_and_decimal_points(
+    qtbot, qapp, project
+):
     from slimmeregio.desktop.app import apply_qt_language
     from slimmeregio.desktop.mainwindow import MainWindow
 
@@ -109,8 +117,15 @@ def test_english_interface_after_a_switch_has_english_buttons_and_decimal_points
 def test_not_saving_removes_the_recovery_copy(window, qtbot, tmp_path):
     from slimmeregio.layers.project_file import find_recovery
 
-    window.append_modification("add_mobipunt", x=X0 + 8 * STEP, y=Y0 + 8 * STEP, name="Oost",
-                               hoppin_type="lokaal", author="An", reason="test")
+    window.append_modification(
+        "add_mobipunt",
+        x=X0 + 8 * STEP,
+        y=Y0 + 8 * STEP,
+        name="Oost",
+        hoppin_type="lokaal",
+        author="An",
+        reason="test",
+    )
     job = window.autosave()
     with qtbot.waitSignal(job.finished, timeout=60_000):
         pass
@@ -126,7 +141,9 @@ def test_not_saving_removes_the_recovery_copy(window, qtbot, tmp_path):
     assert find_recovery() == []
 
 
-def test_opening_a_project_file_by_path_from_the_command_line(qtbot, tmp_path, monkeypatch, project):
+def test_opening_a_project_file_by_path_from_the_command_line(
+    qtbot, tmp_path, monkeypatch, project
+):
     import sys
 
     from slimmeregio.cli import main as cli_main
@@ -139,7 +156,9 @@ def test_opening_a_project_file_by_path_from_the_command_line(qtbot, tmp_path, m
     seen = {}
 
     def close_when_loaded(tries=400):
-        wins = [w for w in QApplication.topLevelWidgets() if isinstance(w, MainWindow) and w.isVisible()]
+        wins = [
+            w for w in QApplication.topLevelWidgets() if isinstance(w, MainWindow) and w.isVisible()
+        ]
         if wins and wins[0].project.path is not None:
             win = wins[0]
             seen["path"] = win.project.path

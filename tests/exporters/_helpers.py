@@ -34,7 +34,7 @@ def png_dpi(path: Path) -> float:
     data = path.read_bytes()
     i = data.find(b"pHYs")
     assert i > 0, "no pHYs chunk"
-    ppm = int.from_bytes(data[i + 4:i + 8], "big")
+    ppm = int.from_bytes(data[i + 4 : i + 8], "big")
     return ppm * 0.0254
 
 
@@ -45,7 +45,9 @@ def stretches_by_hand(links, key_of) -> list[list[int]]:
 
     g = nx.Graph()
     ends: dict[tuple[tuple[float, float], str], list[int]] = {}
-    for link_id, geom, row in zip(links["link_id"], links.geometry, links.itertuples(index=False), strict=True):
+    for link_id, geom, row in zip(
+        links["link_id"], links.geometry, links.itertuples(index=False), strict=True
+    ):
         key = key_of(row)
         if key is None:
             continue

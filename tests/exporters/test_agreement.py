@@ -41,7 +41,9 @@ def _pdf_pages(path: Path) -> list[str]:
 
 def _html(path: Path) -> str:
     """The web map with JSON unicode escapes turned back into characters."""
-    return re.sub(r"\\u([0-9a-fA-F]{4})", lambda m: chr(int(m.group(1), 16)), path.read_text(encoding="utf-8"))
+    return re.sub(
+        r"\\u([0-9a-fA-F]{4})", lambda m: chr(int(m.group(1), 16)), path.read_text(encoding="utf-8")
+    )
 
 
 def _slide_text(slide) -> str:
@@ -56,18 +58,31 @@ def _slide_text(slide) -> str:
 
 def _headline(comp, nis: str | None) -> int:
     """The threshold where the share changes most (hand-picked); the middle one when nothing changes."""
+
     def change(t: int) -> float:
         key = f"share_bike_mobipunt_{t}min"
         return abs(round(comp.scenario.value(key, nis), 1) - round(comp.base.value(key, nis), 1))
+
     best = max(THRESHOLDS, key=change)
     return best if change(best) > 0 else 10
 
 
 @pytest.fixture(scope="module")
 def two(results: Results) -> list:
-    halle = Scenario(name="Mobipunt Halle", description="Een mobipunt in Halle",
-                     modifications=(AddMobipunt(x=142_500.0, y=157_500.0, name="Mobipunt Halle-Noord",
-                                                hoppin_type="buurt", author="Dienst Mobiliteit", reason="Test"),))
+    halle = Scenario(
+        name="Mobipunt Halle",
+        description="Een mobipunt in Halle",
+        modifications=(
+            AddMobipunt(
+                x=142_500.0,
+                y=157_500.0,
+                name="Mobipunt Halle-Noord",
+                hoppin_type="buurt",
+                author="Dienst Mobiliteit",
+                reason="Test",
+            ),
+        ),
+    )
     scen2 = make_evaluation(results.project, halle)
     # heavier flows in scenario 2: per-map quantile classes would differ, shared classes must not
     links = scen2.links.assign(flow_dwellings=scen2.links["flow_dwellings"] * 3)
@@ -78,14 +93,25 @@ def two(results: Results) -> list:
 @pytest.fixture(scope="module")
 def pack(results: Results, two: list, tmp_path_factory: pytest.TempPathFactory) -> Path:
     out = tmp_path_factory.mktemp("agree") / "pakket"
-    export_pack(two, out, project=results.project, formats="pdf,html,xlsx,pptx,gpkg", paper="a4-landscape",
-                atlas=True, municipalities=["Halle"])
+    export_pack(
+        two,
+        out,
+        project=results.project,
+        formats="pdf,html,xlsx,pptx,gpkg",
+        paper="a4-landscape",
+        atlas=True,
+        municipalities=["Halle"],
+    )
     return out
 
 
 def test_municipality_folder_holds_every_scenario(pack: Path, two: list) -> None:
     folder = pack / "gemeenten" / "Halle"
-    assert sorted(p.name for p in folder.iterdir()) == ["cijfers.xlsx", "kaart.pdf", "presentatie.pptx"]
+    assert sorted(p.name for p in folder.iterdir()) == [
+        "cijfers.xlsx",
+        "kaart.pdf",
+        "presentatie.pptx",
+    ]
     pages = _pdf_pages(folder / "kaart.pdf")
     assert len(pages) == 2
     for page, comp in zip(pages, two, strict=True):
@@ -103,8 +129,10 @@ def test_same_figures_everywhere_for_halle(pack: Path, two: list) -> None:
     folder = pack / "gemeenten" / "Halle"
     pages = _pdf_pages(folder / "kaart.pdf")
     deck = Presentation(str(folder / "presentatie.pptx"))
-    scenario_slides = {s: _slide_text(deck.slides[i]) for i, s in enumerate(["Fietsas Oost", "Mobipunt Halle"],
-                                                                             start=2)}
+    scenario_slides = {
+        s: _slide_text(deck.slides[i])
+        for i, s in enumerate(["Fietsas Oost", "Mobipunt Halle"], start=2)
+    }
     wb = openpyxl.load_workbook(folder / "cijfers.xlsx")
     ws = wb["Gemeenten"]
     headers = [c.value for c in ws[1]]
@@ -124,8 +152,9 @@ def test_same_figures_everywhere_for_halle(pack: Path, two: list) -> None:
         row = next(r for r in rows if r["Scenario"] == name)
         label = f"Aandeel woningen binnen {t} min fietsen van een mobipunt"
         assert fmt_number(row[label], "%") == value
-        assert fmt_number(row[f"Δ {label}"], "pp", signed=True, digits=2) == fmt_number(after - before, "pp",
-                                                                                        signed=True, digits=2)
+        assert fmt_number(row[f"Δ {label}"], "pp", signed=True, digits=2) == fmt_number(
+            after - before, "pp", signed=True, digits=2
+        )
         assert f"{value} ({change})" in html
     # the Halle scenario changes Halle: its change is shown, not "+0,0"
     halle_comp = two[1]
@@ -141,8 +170,10 @@ def test_regional_outputs_agree_and_cover_every_scenario(pack: Path, two: list) 
     ws = wb["Samenvatting"]
     h = int(ws.freeze_panes[1:]) - 1
     headers = [c.value for c in ws[h]]
-    summary = {r[1].value: dict(zip(headers, (c.value for c in r), strict=False))
-               for r in ws.iter_rows(min_row=h + 1)}
+    summary = {
+        r[1].value: dict(zip(headers, (c.value for c in r), strict=False))
+        for r in ws.iter_rows(min_row=h + 1)
+    }
     gpkg = pack / "resultaten.gpkg"
     with sqlite3.connect(gpkg) as con:
         tables = {r[0] for r in con.execute("select table_name from gpkg_contents")}

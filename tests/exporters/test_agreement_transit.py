@@ -22,7 +22,13 @@ MINUS = "\u2212"
 #: key: (base, scenario) by hand, as shown in Dutch
 HAND = {
     "share_pt_ochtendspits_4ph": ("16,7 %", "0,0 %", f"{MINUS}16,7 pp", 100 * 10 / 60, 0.0),
-    "share_pt_ochtendspits_2ph": ("66,7 %", "50,0 %", f"{MINUS}16,7 pp", 100 * 40 / 60, 100 * 30 / 60),
+    "share_pt_ochtendspits_2ph": (
+        "66,7 %",
+        "50,0 %",
+        f"{MINUS}16,7 pp",
+        100 * 40 / 60,
+        100 * 30 / 60,
+    ),
 }
 
 

@@ -23,7 +23,9 @@ def scenario_file(tmp_path_factory: pytest.TempPathFactory) -> Path:
 def test_export_region_pack(scenario_file: Path, tmp_path: Path) -> None:
     out = tmp_path / "pack"
     runner = CliRunner()
-    result = runner.invoke(cli, ["export", str(scenario_file), "--out", str(out), "--formats", "xlsx"])
+    result = runner.invoke(
+        cli, ["export", str(scenario_file), "--out", str(out), "--formats", "xlsx"]
+    )
     assert result.exit_code == 0, result.output
     assert "bestanden geschreven" in result.output
     manifest = json.loads((out / "manifest.json").read_text(encoding="utf-8"))
@@ -44,7 +46,9 @@ def test_export_region_pack(scenario_file: Path, tmp_path: Path) -> None:
         assert values[0] > 0 and values == sorted(values, reverse=True)
     # a second run refuses to overwrite: one line, exit 2, file untouched
     before = (out / "resultaten.xlsx").read_bytes()
-    again = runner.invoke(cli, ["export", str(scenario_file), "--out", str(out), "--formats", "xlsx"])
+    again = runner.invoke(
+        cli, ["export", str(scenario_file), "--out", str(out), "--formats", "xlsx"]
+    )
     assert again.exit_code == 2
     assert "bestaat al" in again.output and "Traceback" not in again.output
     assert len(again.output.strip().splitlines()) == 1
@@ -53,7 +57,9 @@ def test_export_region_pack(scenario_file: Path, tmp_path: Path) -> None:
 
 def test_bad_input_is_one_line(scenario_file: Path, tmp_path: Path) -> None:
     bad = tmp_path / "kapot.toml"
-    bad.write_text('name = "x"\n[[modifications]]\nkind = "add_housing"\ndwellings = -5\n', encoding="utf-8")
+    bad.write_text(
+        'name = "x"\n[[modifications]]\nkind = "add_housing"\ndwellings = -5\n', encoding="utf-8"
+    )
     runner = CliRunner()
     for args in (
         ["export", str(bad), "--out", str(tmp_path / "a")],
@@ -73,7 +79,10 @@ def test_help_says_what_atlas_and_municipality_do() -> None:
     assert result.exit_code == 0
     text = " ".join(result.output.split())
     assert "every municipality of the region (never cut by --municipality)" in text
-    assert "gemeenten/NAME/ (municipalities/NAME/ with --lang en) with one map page per scenario" in text
+    assert (
+        "gemeenten/NAME/ (municipalities/NAME/ with --lang en) with one map page per scenario"
+        in text
+    )
     assert "The regional files stay whole." in text
 
 
@@ -87,28 +96,45 @@ def test_planned_projects_are_a_scenario_of_the_pack(scenario_file: Path, tmp_pa
     planned = int(housing.loc[housing["status"] == "gepland", "woningen"].sum())  # hand count
     assert planned > 0
     out = tmp_path / "pack"
-    result = CliRunner().invoke(cli, ["export", str(scenario_file), "--out", str(out), "--formats", "xlsx",
-                                      "--planned"])
+    result = CliRunner().invoke(
+        cli, ["export", str(scenario_file), "--out", str(out), "--formats", "xlsx", "--planned"]
+    )
     assert result.exit_code == 0, result.output
     book = openpyxl.load_workbook(out / "resultaten.xlsx")
-    cells = [c.value for ws in book.worksheets for row in ws.iter_rows() for c in row if c.value is not None]
-    assert "geplande projecten" in cells  # a column of its own (the layer's note also names planned projects)
+    cells = [
+        c.value
+        for ws in book.worksheets
+        for row in ws.iter_rows()
+        for c in row
+        if c.value is not None
+    ]
+    assert (
+        "geplande projecten" in cells
+    )  # a column of its own (the layer's note also names planned projects)
     assert planned in cells  # the planned scenario's dwellings change, stored as a whole number
 
 
-def test_workbook_keeps_the_exact_change_and_shows_what_every_export_shows(scenario_file: Path, tmp_path: Path) -> None:
+def test_workbook_keeps_the_exact_change_and_shows_what_every_export_shows(
+    scenario_file: Path, tmp_path: Path
+) -> None:
     """A change that reads ±0 (values equal as shown) is still stored exactly, uncoloured;
     a shown change is coloured for the better."""
     import openpyxl
 
     out = tmp_path / "pack"
-    result = CliRunner().invoke(cli, ["export", str(scenario_file), "--out", str(out), "--formats", "xlsx"])
+    result = CliRunner().invoke(
+        cli, ["export", str(scenario_file), "--out", str(out), "--formats", "xlsx"]
+    )
     assert result.exit_code == 0, result.output
     ws = openpyxl.load_workbook(out / "resultaten.xlsx")["Samenvatting"]
     rows = {r[1].value: r for r in ws.iter_rows() if len(r) > 5 and isinstance(r[1].value, str)}
     base, scen, change = rows["share_walk_mobipunt_800m"][3:6]
-    assert round(base.value, 1) == round(scen.value, 1) and base.value != scen.value  # equal as shown only
-    assert change.value == pytest.approx(scen.value - base.value, abs=1e-9)  # the true number, for formulas
+    assert (
+        round(base.value, 1) == round(scen.value, 1) and base.value != scen.value
+    )  # equal as shown only
+    assert change.value == pytest.approx(
+        scen.value - base.value, abs=1e-9
+    )  # the true number, for formulas
     coloured = {str(rng) for cf in ws.conditional_formatting for rng in cf.sqref.ranges}
     assert change.number_format == '"±0 pp"' and change.coordinate not in coloured
     base, scen, change = rows["share_bike_mobipunt_5min"][3:6]

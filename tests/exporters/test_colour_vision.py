@@ -69,8 +69,13 @@ def test_the_old_red_green_ramp_would_fail() -> None:
 def test_hubs_and_sites_have_different_shapes(results) -> None:
     from slimmeregio.exporters.maps import masterplan_figure
 
-    fig = masterplan_figure(results.project, theme="siting", evaluation=results.evaluation, siting=results.siting,
-                            paper="a4-landscape")
+    fig = masterplan_figure(
+        results.project,
+        theme="siting",
+        evaluation=results.evaluation,
+        siting=results.siting,
+        paper="a4-landscape",
+    )
     legend = [t for ax in fig.axes if ax.get_legend() for t in ax.get_legend().legend_handles]
     shapes = {h.get_label(): h.get_marker() for h in legend if hasattr(h, "get_marker")}
     site = next(m for label, m in shapes.items() if label.startswith("Voorgestelde locatie"))

@@ -17,9 +17,13 @@ from tests.scenarios.test_opportunity_scenarios import GAP, SPAN, X0, Y0, _proje
 @pytest.fixture(scope="module")
 def comparison():
     base = prepare_base(_project())
-    link = AddLink(coords=((X0 + SPAN, Y0 + 600), (X0 + SPAN + GAP, Y0 + 600)), author="t", reason="brug")
-    return compare(evaluate(base, service_areas=False),
-                   evaluate(base, Scenario(name="fietsbrug", modifications=(link,)), service_areas=False))
+    link = AddLink(
+        coords=((X0 + SPAN, Y0 + 600), (X0 + SPAN + GAP, Y0 + 600)), author="t", reason="brug"
+    )
+    return compare(
+        evaluate(base, service_areas=False),
+        evaluate(base, Scenario(name="fietsbrug", modifications=(link,)), service_areas=False),
+    )
 
 
 def test_geojson_holds_the_busy_links_of_the_scenario(comparison, tmp_path: Path) -> None:
@@ -31,7 +35,9 @@ def test_geojson_holds_the_busy_links_of_the_scenario(comparison, tmp_path: Path
     links = comparison.scenario.links
     per_link = links.groupby("link_id")["flow_bike_commuters"].max()
     expected = {int(k): round(v) for k, v in per_link.items() if v >= 5}
-    assert {f["properties"]["link_id"]: f["properties"]["bike_commuters"] for f in feats} == expected
+    assert {
+        f["properties"]["link_id"]: f["properties"]["bike_commuters"] for f in feats
+    } == expected
     assert {f["properties"]["klasse"] for f in feats} <= {1, 2, 3, 4, 5}
     lon, lat = feats[0]["geometry"]["coordinates"][0][:2]
     assert 2.5 < lon < 6.5 and 49.4 < lat < 51.6  # WGS84, as RFC 7946 asks
@@ -49,7 +55,13 @@ def test_workbook_has_a_commuting_sheet_with_the_workplaces(comparison, tmp_path
     path = export_excel([comparison], tmp_path / "r.xlsx", lang="nl")
     ws = openpyxl.load_workbook(path)["Woon-werkverkeer"]
     rows = list(ws.iter_rows(min_row=2, values_only=True))
-    assert [c.value for c in ws[1]][:5] == ["Situatie", "Werkplaats", "NIS-zone", "Banen", "Pendelaars"]
+    assert [c.value for c in ws[1]][:5] == [
+        "Situatie",
+        "Werkplaats",
+        "NIS-zone",
+        "Banen",
+        "Pendelaars",
+    ]
     # Two workplaces per run (base and scenario); commuters as the run's own workplaces table says.
     assert len(rows) == 4
     scen = comparison.scenario.opportunities.workplaces.set_index("name")
@@ -63,9 +75,14 @@ def test_workbook_has_a_commuting_sheet_with_the_workplaces(comparison, tmp_path
 def test_bike_commute_map_draws_flows_and_workplaces(comparison) -> None:
     from slimmeregio.exporters.maps import THEMES, masterplan_figure
 
-    fig = masterplan_figure(_project(), theme="bike_commute", comparison=comparison, paper="a4-landscape")
-    texts = " | ".join(" ".join(t.get_text().split()) for t in fig.findobj(lambda a: hasattr(a, "get_text"))
-                       if isinstance(t.get_text(), str))
+    fig = masterplan_figure(
+        _project(), theme="bike_commute", comparison=comparison, paper="a4-landscape"
+    )
+    texts = " | ".join(
+        " ".join(t.get_text().split())
+        for t in fig.findobj(lambda a: hasattr(a, "get_text"))
+        if isinstance(t.get_text(), str)
+    )
     assert THEMES["bike_commute"][0] in texts
     assert "Potentiële fietspendelaars per link (Go Dutch)" in texts
     assert "fietspendelaars" in texts and "Werkplaats (grootte: fietspendelaars)" in texts
@@ -77,8 +94,12 @@ def test_business_park_pages(comparison, tmp_path: Path) -> None:
     from slimmeregio.exporters.business_parks import export_business_parks, park_ids
 
     ev = comparison.scenario
-    assert park_ids(ev)[0] == ev.opportunities.workplaces.sort_values(
-        "bike_commuters_go_dutch", ascending=False)["opp_id"].iloc[0]
+    assert (
+        park_ids(ev)[0]
+        == ev.opportunities.workplaces.sort_values("bike_commuters_go_dutch", ascending=False)[
+            "opp_id"
+        ].iloc[0]
+    )
     files = export_business_parks(ev, tmp_path / "parks", lang="nl")
     assert [f.name for f in files] == ["Bedrijvenpark Oost.pdf", "Dorpskern West.pdf"]
     text = PdfReader(files[0]).pages[0].extract_text()
@@ -89,11 +110,20 @@ def test_business_park_pages(comparison, tmp_path: Path) -> None:
 def test_council_pack_includes_commuting_files(comparison, tmp_path: Path) -> None:
     from slimmeregio.exporters.pack import export_pack
 
-    manifest = export_pack([comparison], tmp_path / "pack", project=_project(), formats="html,xlsx",
-                           business_parks=True, lang="nl")
+    manifest = export_pack(
+        [comparison],
+        tmp_path / "pack",
+        project=_project(),
+        formats="html,xlsx",
+        business_parks=True,
+        lang="nl",
+    )
     files = {f.path for f in manifest.files}
     assert "fietsroutes_naar_het_werk.geojson" in files
-    assert {"bedrijventerreinen/Bedrijvenpark Oost.pdf", "bedrijventerreinen/Dorpskern West.pdf"} <= files
+    assert {
+        "bedrijventerreinen/Bedrijvenpark Oost.pdf",
+        "bedrijventerreinen/Dorpskern West.pdf",
+    } <= files
     assert (tmp_path / "pack" / "bedrijventerreinen" / "Bedrijvenpark Oost.pdf").stat().st_size > 0
     html = (tmp_path / "pack" / "webkaart.html").read_text(encoding="utf-8")
     assert "Fietsroutes naar het werk (potenti\\u00eble fietspendelaars) (fietsbrug)" in html

@@ -18,8 +18,13 @@ from tests.scenarios.test_transit import PARAMS, _project
 @pytest.fixture(scope="module")
 def comparison():
     base = prepare_base(_project(), PARAMS)
-    mod = SetFrequency(stop_id="A", window="ochtendspits", departures_per_hour=1.0, author="t", reason="r")
-    return compare(evaluate(base), evaluate(base, Scenario(name="minder", parameters=PARAMS, modifications=(mod,))))
+    mod = SetFrequency(
+        stop_id="A", window="ochtendspits", departures_per_hour=1.0, author="t", reason="r"
+    )
+    return compare(
+        evaluate(base),
+        evaluate(base, Scenario(name="minder", parameters=PARAMS, modifications=(mod,))),
+    )
 
 
 @pytest.mark.parametrize("lang", ["nl", "en"])
@@ -38,7 +43,9 @@ def test_workbook_has_the_transit_rows_and_sheet(comparison, tmp_path, lang: str
     failing = sorted({(r[0], r[1]) for r in values[1:] if len(r) > 4 and r[4] == no})
     base_name = "Basis" if lang == "nl" else "Base"
     # Base: M2 (no train) and M4 (buurt at A, 4/h). Scenario: A at 1/h, so M1 fails and M4 fits.
-    assert failing == sorted([(base_name, "M2"), (base_name, "M4"), ("minder", "M1"), ("minder", "M2")])
+    assert failing == sorted(
+        [(base_name, "M2"), (base_name, "M4"), ("minder", "M1"), ("minder", "M2")]
+    )
     changed = [r for r in values if r[0] == "minder" and r[1] == "A" and r[3] == "bus"]
     assert changed and changed[0][4] == 1.0
 

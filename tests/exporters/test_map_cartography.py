@@ -28,8 +28,12 @@ def _pdf_text(path: Path) -> str:
     return " ".join(page.extract_text() or "" for page in pypdf.PdfReader(str(path)).pages)
 
 
-def test_municipality_names_are_searchable_text_in_the_pdf(results: Results, tmp_path: Path) -> None:
-    fig = masterplan_figure(results.project, theme="access", evaluation=results.evaluation, paper="a4-landscape")
+def test_municipality_names_are_searchable_text_in_the_pdf(
+    results: Results, tmp_path: Path
+) -> None:
+    fig = masterplan_figure(
+        results.project, theme="access", evaluation=results.evaluation, paper="a4-landscape"
+    )
     pdf = maps.save_figure(fig, tmp_path / "k.pdf")
     text = _pdf_text(pdf)
     for name in ("Halle", "Beersel", HOSTILE_PATH):
@@ -37,14 +41,25 @@ def test_municipality_names_are_searchable_text_in_the_pdf(results: Results, tmp
 
 
 def test_svg_groups_each_layer_and_keeps_names_as_text(results: Results, tmp_path: Path) -> None:
-    fig = masterplan_figure(results.project, theme="access", evaluation=results.evaluation, paper="a4-portrait")
+    fig = masterplan_figure(
+        results.project, theme="access", evaluation=results.evaluation, paper="a4-portrait"
+    )
     svg = maps.save_figure(fig, tmp_path / "k.svg")
     root = ElementTree.parse(svg).getroot()
     ids = [el.get("id") for el in root.iter() if el.get("id")]
     assert len(ids) == len(set(ids)), "ids are unique"
     groups = {el.get("id"): el for el in root.iter(f"{SVG}g")}
-    for layer in ("boundaries", "network", "access", "mobipunten", "stations", "labels", "label-halos",
-                  "scale-bar", "north-arrow"):
+    for layer in (
+        "boundaries",
+        "network",
+        "access",
+        "mobipunten",
+        "stations",
+        "labels",
+        "label-halos",
+        "scale-bar",
+        "north-arrow",
+    ):
         assert layer in groups, layer
     # the mobipunten of every Hoppin type in one group, and nothing else in it
     hubs = [g for g in groups["mobipunten"] if g.tag == f"{SVG}g"]
@@ -58,16 +73,24 @@ def test_labels_keep_clear_of_symbols() -> None:
     import geopandas as gpd
 
     paper = parse_paper("a4-portrait")
-    munis = gpd.GeoDataFrame({"nis": ["1", "2", "3"], "name": ["Aname", "Bname", "Cname"]},
-                             geometry=[shapely.box(0, 0, 6000, 10000), shapely.box(6000, 0, 12000, 10000),
-                                       shapely.box(12000, 0, 18000, 10000)], crs="EPSG:31370")
+    munis = gpd.GeoDataFrame(
+        {"nis": ["1", "2", "3"], "name": ["Aname", "Bname", "Cname"]},
+        geometry=[
+            shapely.box(0, 0, 6000, 10000),
+            shapely.box(6000, 0, 12000, 10000),
+            shapely.box(12000, 0, 18000, 10000),
+        ],
+        crs="EPSG:31370",
+    )
     fig = Figure(figsize=paper.figsize, dpi=100)
     FigureCanvasAgg(fig)
     ax = fig.add_axes((0.05, 0.05, 0.9, 0.9))
     ax.set_xlim(-500, 18500)
     ax.set_ylim(-500, 10500)
     ax.set_aspect("equal", adjustable="box")
-    points = np.array([[g.representative_point().x, g.representative_point().y] for g in munis.geometry])
+    points = np.array(
+        [[g.representative_point().x, g.representative_point().y] for g in munis.geometry]
+    )
     diameter_pt = 9.0
     with layer_group(ax, "mobipunten"):
         ax.scatter(points[:, 0], points[:, 1], s=diameter_pt**2, marker="h")
@@ -79,10 +102,17 @@ def test_labels_keep_clear_of_symbols() -> None:
     for text in labels:
         box = text.get_window_extent(renderer)
         for x, y in ax.transData.transform(points):  # the hub's square around its centre, by hand
-            clear = box.x1 <= x - radius or box.x0 >= x + radius or box.y1 <= y - radius or box.y0 >= y + radius
+            clear = (
+                box.x1 <= x - radius
+                or box.x0 >= x + radius
+                or box.y1 <= y - radius
+                or box.y0 >= y + radius
+            )
             assert clear, f"{text.get_text()} covers the hub at {x:.0f},{y:.0f}"
     halos = [t for t in ax.texts if str(t.get_gid()).startswith("label-halos")]
-    assert [h.get_position() for h in halos] == [t.get_position() for t in labels]  # halo follows its name
+    assert [h.get_position() for h in halos] == [
+        t.get_position() for t in labels
+    ]  # halo follows its name
 
 
 def test_locator_shows_belgium_and_its_regions(results: Results, tmp_path: Path) -> None:
@@ -108,7 +138,9 @@ def test_municipality_page_rings_its_weakest_served_dwellings(results: Results) 
     """Every atlas page, changed by the scenario or not, rings the dwellings at or beyond its p90 cycling time."""
     ev = results.evaluation
     nis = "23002"
-    fig = masterplan_figure(results.project, theme="access", evaluation=ev, municipality=nis, paper="a4-portrait")
+    fig = masterplan_figure(
+        results.project, theme="access", evaluation=ev, municipality=nis, paper="a4-portrait"
+    )
     ax = fig.axes[0]
     rings = [c for c in ax.collections if str(c.get_gid()).startswith("weakest-served")]
     assert len(rings) == 1
@@ -117,10 +149,17 @@ def test_municipality_page_rings_its_weakest_served_dwellings(results: Results) 
     p90 = float(ev.municipalities.set_index("nis").loc[nis, "p90_bike_min_mobipunt"])
     d = ev.dwellings[ev.dwellings["nis"] == nis]
     minutes = d["bike_min_mobipunt"].fillna(np.inf).to_numpy(dtype=float)
-    expected = {(round(g.x, 3), round(g.y, 3)) for g, m in zip(d.geometry, minutes, strict=True) if m >= p90 - 1e-9}
+    expected = {
+        (round(g.x, 3), round(g.y, 3))
+        for g, m in zip(d.geometry, minutes, strict=True)
+        if m >= p90 - 1e-9
+    }
     assert drawn == expected and expected
-    texts = " ".join(" ".join(t.get_text().split()) for t in fig.findobj(lambda a: hasattr(a, "get_text"))
-                     if isinstance(t.get_text(), str))
+    texts = " ".join(
+        " ".join(t.get_text().split())
+        for t in fig.findobj(lambda a: hasattr(a, "get_text"))
+        if isinstance(t.get_text(), str)
+    )
     assert "Zwakst bediende 10 % woningen" in texts
     assert maps.fmt_number(p90, "min") in texts  # the key figure gives the same threshold
 
@@ -129,16 +168,22 @@ def test_a_long_title_block_pushes_the_legend_down(results: Results) -> None:
     """A site map starting from a long scenario name wrapped its title block into the legend (A4 landscape)."""
     from dataclasses import replace
 
-    scenario = results.scenario.model_copy(update={"name": "Een bijzonder lange scenarionaam die over meerdere regels loopt " * 2})
+    scenario = results.scenario.model_copy(
+        update={"name": "Een bijzonder lange scenarionaam die over meerdere regels loopt " * 2}
+    )
     ev = replace(results.evaluation, scenario=scenario)
-    fig = masterplan_figure(results.project, theme="siting", evaluation=ev, siting=results.siting,
-                            paper="a4-landscape")
+    fig = masterplan_figure(
+        results.project, theme="siting", evaluation=ev, siting=results.siting, paper="a4-landscape"
+    )
     renderer = fig.canvas.get_renderer()
     legends = [leg for ax in fig.axes if (leg := ax.get_legend()) is not None]
     assert legends
     legend_top = max(leg.get_window_extent(renderer).y1 for leg in legends)
-    info = [t for t in fig.findobj(lambda a: hasattr(a, "get_text"))
-            if isinstance(t.get_text(), str) and t.get_text().startswith("Scenario: ")]
+    info = [
+        t
+        for t in fig.findobj(lambda a: hasattr(a, "get_text"))
+        if isinstance(t.get_text(), str) and t.get_text().startswith("Scenario: ")
+    ]
     assert info
     title_bottom = min(t.get_window_extent(renderer).y0 for t in info)
     assert legend_top <= title_bottom
@@ -149,8 +194,11 @@ def test_labels_keep_clear_of_numbered_callouts() -> None:
     import geopandas as gpd
 
     paper = parse_paper("a4-portrait")
-    munis = gpd.GeoDataFrame({"nis": ["1"], "name": ["Halle"]}, geometry=[shapely.box(0, 0, 6000, 10000)],
-                             crs="EPSG:31370")
+    munis = gpd.GeoDataFrame(
+        {"nis": ["1"], "name": ["Halle"]},
+        geometry=[shapely.box(0, 0, 6000, 10000)],
+        crs="EPSG:31370",
+    )
     fig = Figure(figsize=paper.figsize, dpi=100)
     FigureCanvasAgg(fig)
     ax = fig.add_axes((0.05, 0.05, 0.9, 0.9))
@@ -159,11 +207,20 @@ def test_labels_keep_clear_of_numbered_callouts() -> None:
     ax.set_aspect("equal", adjustable="box")
     spot = munis.geometry.iloc[0].representative_point()
     with layer_group(ax, "callouts"):
-        note = ax.annotate("1", xy=(spot.x, spot.y), xytext=(spot.x, spot.y), fontsize=6.5, ha="center",
-                           va="center", bbox={"boxstyle": "circle,pad=0.25", "fc": "k"})
+        note = ax.annotate(
+            "1",
+            xy=(spot.x, spot.y),
+            xytext=(spot.x, spot.y),
+            fontsize=6.5,
+            ha="center",
+            va="center",
+            bbox={"boxstyle": "circle,pad=0.25", "fc": "k"},
+        )
     draw_labels(ax, munis, (-500, -500, 6500, 10500), paper, None, None, "nl")
     fig.canvas.draw()  # now the circle has its place
     renderer = fig.canvas.get_renderer()
     circle = note.get_bbox_patch().get_window_extent(renderer)
-    label = next(t for t in ax.texts if str(t.get_gid()).startswith("labels")).get_window_extent(renderer)
+    label = next(t for t in ax.texts if str(t.get_gid()).startswith("labels")).get_window_extent(
+        renderer
+    )
     assert not label.overlaps(circle)

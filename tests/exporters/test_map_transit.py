@@ -35,8 +35,13 @@ pypdf = pytest.importorskip("pypdf")
 def street():
     project = _project()
     base = prepare_base(project, PARAMS)
-    mod = SetFrequency(stop_id="A", window="ochtendspits", departures_per_hour=1.0, author="t", reason="r")
-    comp = compare(evaluate(base), evaluate(base, Scenario(name="minder", parameters=PARAMS, modifications=(mod,))))
+    mod = SetFrequency(
+        stop_id="A", window="ochtendspits", departures_per_hour=1.0, author="t", reason="r"
+    )
+    comp = compare(
+        evaluate(base),
+        evaluate(base, Scenario(name="minder", parameters=PARAMS, modifications=(mod,))),
+    )
     return project, comp
 
 
@@ -52,11 +57,19 @@ def _pdf_text(path) -> str:
 @pytest.mark.parametrize("lang", ["nl", "en"])
 def test_key_figures_show_base_to_scenario(street, tmp_path, lang: str) -> None:
     project, comp = street
-    path = export_map(project, tmp_path / "ov.pdf", theme="public_transport", comparison=comp, lang=lang,
-                      paper="a3-landscape")
+    path = export_map(
+        project,
+        tmp_path / "ov.pdf",
+        theme="public_transport",
+        comparison=comp,
+        lang=lang,
+        paper="a3-landscape",
+    )
     text = _pdf_text(path)
     nl = lang == "nl"
-    assert ("Openbaar vervoer: haltes en bereikbaarheid" if nl else "Public transport: stops and access") in text
+    assert (
+        "Openbaar vervoer: haltes en bereikbaarheid" if nl else "Public transport: stops and access"
+    ) in text
     minus = "\u2212"
     if nl:
         assert "0,0 %" in text and f"{minus}16,7 pp" in text  # >= 4/h: 16,7 % -> 0,0 %
@@ -68,16 +81,31 @@ def test_key_figures_show_base_to_scenario(street, tmp_path, lang: str) -> None:
         assert "Hoppin check" in text
     rows = transit_key_figures(comp.scenario, comp, lang=lang)
     mismatch = [r for r in rows if r[0].startswith("Mobipunten waarvan" if nl else "Hubs whose")]
-    assert mismatch and mismatch[0][1] == "2" and mismatch[0][2].startswith("±0") and not mismatch[0][3]
+    assert (
+        mismatch
+        and mismatch[0][1] == "2"
+        and mismatch[0][2].startswith("±0")
+        and not mismatch[0][3]
+    )
 
 
 def test_failing_hubs_stops_and_stations_are_drawn_as_counted_by_hand(street) -> None:
     project, comp = street
-    fig = masterplan_figure(project, theme="public_transport", comparison=comp, paper="a4-landscape")
+    fig = masterplan_figure(
+        project, theme="public_transport", comparison=comp, paper="a4-landscape"
+    )
     ax = _map_axes(fig)
     texts = [t.get_text() for t in fig.findobj(lambda a: hasattr(a, "get_text"))]
     text = " | ".join(" ".join(t.split()) for t in texts if isinstance(t, str))
-    for part in ("Legende", "Ligging", "Kerncijfers regio", "Haltes en stations", "West", "Oost", "> 8 vertrekken/uur"):
+    for part in (
+        "Legende",
+        "Ligging",
+        "Kerncijfers regio",
+        "Haltes en stations",
+        "West",
+        "Oost",
+        "> 8 vertrekken/uur",
+    ):
         assert part in text, part
     assert any(type(a).__name__ == "ScaleBar" for a in ax.artists)
     crosses = layer_artists(ax, ("hub-check",))
@@ -87,29 +115,38 @@ def test_failing_hubs_stops_and_stations_are_drawn_as_counted_by_hand(street) ->
     colours = {}
     for artist in stops:
         faces = [to_hex(c) for c in artist.get_facecolors()]
-        for (x, _), c in zip(artist.get_offsets(), faces if len(faces) > 1 else faces * len(artist.get_offsets()),
-                             strict=True):
+        for (x, _), c in zip(
+            artist.get_offsets(),
+            faces if len(faces) > 1 else faces * len(artist.get_offsets()),
+            strict=True,
+        ):
             colours[round(float(x) - X0)] = c
     expected = {400: 0, 2300: 0, 1500: 1, 3000: 2}
     assert colours == {x: to_hex(PT_RATE_COLORS[k]) for x, k in expected.items()}
     # stations are squares, larger with more trains: T (3/h) above S (2/h)
     squares = [a for a in stops if len(a.get_sizes()) == 2]
     assert len(squares) == 1
-    size_by_x = {round(float(x) - X0): s for (x, _), s in zip(squares[0].get_offsets(), squares[0].get_sizes(),
-                                                              strict=True)}
+    size_by_x = {
+        round(float(x) - X0): s
+        for (x, _), s in zip(squares[0].get_offsets(), squares[0].get_sizes(), strict=True)
+    }
     assert size_by_x[3000] > size_by_x[1500]
 
 
 def test_dwellings_coloured_by_walking_access_to_a_frequent_stop(street) -> None:
     project, comp = street
     for ev, served in ((comp.base, {100}), (comp.scenario, set())):
-        fig = masterplan_figure(project, theme="public_transport", evaluation=ev, paper="a4-landscape")
+        fig = masterplan_figure(
+            project, theme="public_transport", evaluation=ev, paper="a4-landscape"
+        )
         artists = layer_artists(_map_axes(fig), ("pt-access",))
         seen = {}
         for a in artists:
             for (x, _), c in zip(a.get_offsets(), a.get_facecolors(), strict=True):
                 seen[round(float(x) - X0)] = to_hex(c[:3])
-        assert seen == {x: to_hex(PT_ACCESS_COLORS[0 if x in served else 1]) for x in (100, 950, 2600)}
+        assert seen == {
+            x: to_hex(PT_ACCESS_COLORS[0 if x in served else 1]) for x in (100, 950, 2600)
+        }
 
 
 def test_without_stops_the_theme_says_what_it_needs(results) -> None:
@@ -120,24 +157,41 @@ def test_without_stops_the_theme_says_what_it_needs(results) -> None:
 
 def test_a_small_difference_is_never_shown_as_zero() -> None:
     params = PARAMS
+
     def ev(value: float) -> SimpleNamespace:
         region = {"share_pt_ochtendspits_4ph": value}
-        return SimpleNamespace(parameters=params, pt_stops=object(), value=lambda k, nis=None: region.get(k, np.nan))
+        return SimpleNamespace(
+            parameters=params, pt_stops=object(), value=lambda k, nis=None: region.get(k, np.nan)
+        )
+
     scen, base = ev(50.06), ev(50.0)  # shown as 50,1 % against 50,0 %
     rows = transit_key_figures(scen, SimpleNamespace(base=base), lang="nl")
     assert len(rows) == 1
     label, value, change, better = rows[0]
-    assert value == "50,1 %" and change not in ("+0,0 pp", "±0 pp") and change.startswith("+0,") and better
+    assert (
+        value == "50,1 %"
+        and change not in ("+0,0 pp", "±0 pp")
+        and change.startswith("+0,")
+        and better
+    )
 
 
-@pytest.mark.parametrize(("lang", "name"), [("nl", "kaarten/s1_minder_openbaar_vervoer.pdf"),
-                                            ("en", "maps/s1_minder_public_transport.pdf")])
-def test_the_pack_has_the_page_when_the_project_has_stops(street, tmp_path, lang: str, name: str) -> None:
+@pytest.mark.parametrize(
+    ("lang", "name"),
+    [
+        ("nl", "kaarten/s1_minder_openbaar_vervoer.pdf"),
+        ("en", "maps/s1_minder_public_transport.pdf"),
+    ],
+)
+def test_the_pack_has_the_page_when_the_project_has_stops(
+    street, tmp_path, lang: str, name: str
+) -> None:
     from slimmeregio.exporters.pack import export_pack
 
     project, comp = street
-    manifest = export_pack([comp], tmp_path / "p", project=project, formats="pdf", lang=lang,
-                           paper="a4-landscape")
+    manifest = export_pack(
+        [comp], tmp_path / "p", project=project, formats="pdf", lang=lang, paper="a4-landscape"
+    )
     files = {str(f.path) if hasattr(f, "path") else str(f) for f in manifest.files}
     assert name in files, sorted(files)
     assert (tmp_path / "p" / name).is_file()
@@ -146,7 +200,13 @@ def test_the_pack_has_the_page_when_the_project_has_stops(street, tmp_path, lang
 def test_the_pack_has_no_page_without_stops(results, tmp_path) -> None:
     from slimmeregio.exporters.pack import export_pack
 
-    export_pack([results.comparison], tmp_path / "p", project=results.project, formats="pdf", paper="a4-landscape")
+    export_pack(
+        [results.comparison],
+        tmp_path / "p",
+        project=results.project,
+        formats="pdf",
+        paper="a4-landscape",
+    )
     assert not list((tmp_path / "p").rglob("*openbaar_vervoer*"))
 
 
@@ -155,8 +215,13 @@ def test_the_atlas_draws_the_theme_per_municipality(street, tmp_path) -> None:
     from slimmeregio.exporters.maps import export_atlas
 
     project, comp = street
-    path = export_atlas(project, tmp_path / "atlas.pdf", theme="public_transport", evaluation=comp.base,
-                        paper="a4-portrait")
+    path = export_atlas(
+        project,
+        tmp_path / "atlas.pdf",
+        theme="public_transport",
+        evaluation=comp.base,
+        paper="a4-portrait",
+    )
     pages = [" ".join((p.extract_text() or "").split()) for p in pypdf.PdfReader(str(path)).pages]
     assert len(pages) == 2
     oost, west = pages  # name order

@@ -48,8 +48,13 @@ def test_fmt_number_dutch() -> None:
 # public_transport needs a stops layer, which these results lack: tests/exporters/test_map_transit.py checks its layout
 @pytest.mark.parametrize("theme", [t for t in maps.THEMES if t != "public_transport"])
 def test_every_theme_has_a_full_layout(results: Results, theme: str) -> None:
-    fig = masterplan_figure(results.project, theme=theme, comparison=results.comparison, siting=results.siting,
-                            paper="a4-landscape")
+    fig = masterplan_figure(
+        results.project,
+        theme=theme,
+        comparison=results.comparison,
+        siting=results.siting,
+        paper="a4-landscape",
+    )
     text = _texts(fig)
     assert "Slimme Regio Testgebied" in text  # title
     assert maps.THEMES[theme][0] in text
@@ -66,13 +71,20 @@ def test_every_theme_has_a_full_layout(results: Results, theme: str) -> None:
 
 
 def test_access_legend_and_key_figures(results: Results) -> None:
-    fig = masterplan_figure(results.project, theme="access", comparison=results.comparison, paper="a3-portrait")
+    fig = masterplan_figure(
+        results.project, theme="access", comparison=results.comparison, paper="a3-portrait"
+    )
     text = _texts(fig)
     for label in ("≤ 5 min", "5–10 min", "> 20 min", "niet bereikbaar via het netwerk"):
         assert label in text
     # the headline threshold is where the share changes most (hand-picked from the region values)
-    t = max((5, 10, 15), key=lambda m: abs(results.evaluation.region[f"share_bike_mobipunt_{m}min"]
-                                           - results.base.region[f"share_bike_mobipunt_{m}min"]))
+    t = max(
+        (5, 10, 15),
+        key=lambda m: abs(
+            results.evaluation.region[f"share_bike_mobipunt_{m}min"]
+            - results.base.region[f"share_bike_mobipunt_{m}min"]
+        ),
+    )
     base = results.base.region[f"share_bike_mobipunt_{t}min"]
     scen = results.evaluation.region[f"share_bike_mobipunt_{t}min"]
     assert f"Woningen ≤ {t} min fietsen van mobipunt" in text
@@ -92,7 +104,9 @@ def test_key_figures_delta_never_reads_zero_when_values_differ(results: Results)
 
     base = results.base
     key = "median_bike_min_mobipunt"
-    scen = replace(results.evaluation, region={**results.evaluation.region, key: base.region[key] - 0.04})
+    scen = replace(
+        results.evaluation, region={**results.evaluation.region, key: base.region[key] - 0.04}
+    )
     comp = replace(results.comparison, scenario=scen)
     rows = maps.key_figures(scen, comp)
     row = next(r for r in rows if r[0].startswith("Mediane fietstijd"))
@@ -109,7 +123,9 @@ def test_change_theme_needs_a_comparison(results: Results) -> None:
 
 
 def test_formats_pdf_png_svg(results: Results, tmp_path: Path) -> None:
-    fig = masterplan_figure(results.project, theme="flows", evaluation=results.evaluation, paper="a4-portrait")
+    fig = masterplan_figure(
+        results.project, theme="flows", evaluation=results.evaluation, paper="a4-portrait"
+    )
     meta = maps.build_meta(results.project, scenario=results.scenario)
     pdf = maps.save_figure(fig, tmp_path / "k.pdf", meta=meta)
     png = maps.save_figure(fig, tmp_path / "k.png", meta=meta, dpi=100)
@@ -132,7 +148,9 @@ def test_png_is_300_dpi_by_default(results: Results, tmp_path: Path) -> None:
     assert abs(w - 297 / 25.4 * 300) <= 1 and abs(h - 210 / 25.4 * 300) <= 1
 
 
-def test_no_overwrite_and_failure_leaves_nothing(results: Results, tmp_path: Path, monkeypatch) -> None:
+def test_no_overwrite_and_failure_leaves_nothing(
+    results: Results, tmp_path: Path, monkeypatch
+) -> None:
     target = tmp_path / "kaart.pdf"
     target.write_bytes(b"oud")
     with pytest.raises(OutputExistsError):
@@ -152,20 +170,41 @@ def test_no_overwrite_and_failure_leaves_nothing(results: Results, tmp_path: Pat
 
 
 def test_atlas_one_page_per_municipality(results: Results, tmp_path: Path) -> None:
-    out = export_atlas(results.project, tmp_path / "atlas.pdf", theme="change", comparison=results.comparison,
-                       paper="a4-portrait")
+    out = export_atlas(
+        results.project,
+        tmp_path / "atlas.pdf",
+        theme="change",
+        comparison=results.comparison,
+        paper="a4-portrait",
+    )
     assert pdf_page_count(out) == 3
-    subset = export_atlas(results.project, tmp_path / "halle.pdf", theme="access", evaluation=results.base,
-                          municipalities=["halle"], paper="a4-portrait")
+    subset = export_atlas(
+        results.project,
+        tmp_path / "halle.pdf",
+        theme="access",
+        evaluation=results.base,
+        municipalities=["halle"],
+        paper="a4-portrait",
+    )
     assert pdf_page_count(subset) == 1
     with pytest.raises(ExportError):
-        export_atlas(results.project, tmp_path / "x.pdf", evaluation=results.base, municipalities=["Atlantis"])
+        export_atlas(
+            results.project,
+            tmp_path / "x.pdf",
+            evaluation=results.base,
+            municipalities=["Atlantis"],
+        )
     assert not (tmp_path / "x.pdf").exists()
 
 
 def test_atlas_page_shows_its_municipality(results: Results) -> None:
-    fig = masterplan_figure(results.project, theme="access", evaluation=results.base, municipality="23002",
-                            paper="a4-portrait")
+    fig = masterplan_figure(
+        results.project,
+        theme="access",
+        evaluation=results.base,
+        municipality="23002",
+        paper="a4-portrait",
+    )
     text = _texts(fig)
     assert "Kerncijfers Beersel" in text and "Gemeente Beersel" in text
     value = results.base.municipalities.set_index("nis").loc["23002", "share_bike_mobipunt_10min"]
@@ -191,12 +230,26 @@ def test_atlas_cancel_leaves_no_file(results: Results, tmp_path: Path) -> None:
 
 
 def test_change_legend_lists_only_what_is_drawn(results: Results) -> None:
-    halle = _texts(masterplan_figure(results.project, theme="change", comparison=results.comparison,
-                                     municipality="Halle", paper="a4-portrait"))
+    halle = _texts(
+        masterplan_figure(
+            results.project,
+            theme="change",
+            comparison=results.comparison,
+            municipality="Halle",
+            paper="a4-portrait",
+        )
+    )
     # link 200 (closed) lies in Halle, the added link (x 150-151.5 km) lies outside its view
     assert "Verbinding afgesloten" in halle and "Verbinding toegevoegd" not in halle
-    region = _texts(masterplan_figure(results.project, theme="change", comparison=results.comparison,
-                                      paper="a4-landscape", zoom_to_changes=False))
+    region = _texts(
+        masterplan_figure(
+            results.project,
+            theme="change",
+            comparison=results.comparison,
+            paper="a4-landscape",
+            zoom_to_changes=False,
+        )
+    )
     assert "Verbinding toegevoegd" in region and "Verbinding opgewaardeerd" in region
     assert "Nieuw woonproject" not in region  # the scenario adds no housing
 
@@ -205,14 +258,19 @@ def test_density_palette_is_shared_with_the_desktop() -> None:
     from slimmeregio.exporters import maps
     from slimmeregio.layers import symbology
 
-    assert maps.DENSITY_COLORS is symbology.DENSITY_COLORS and maps.DENSITY_BREAKS is symbology.DENSITY_BREAKS
+    assert (
+        maps.DENSITY_COLORS is symbology.DENSITY_COLORS
+        and maps.DENSITY_BREAKS is symbology.DENSITY_BREAKS
+    )
     assert len(symbology.DENSITY_COLORS) == len(symbology.DENSITY_BREAKS) + 1
     assert list(symbology.DENSITY_BREAKS) == sorted(set(symbology.DENSITY_BREAKS))
 
 
 def test_brussels_flows_theme(results: Results) -> None:
     ev = results.evaluation
-    fig = masterplan_figure(results.project, theme="flows_brussels", evaluation=ev, paper="a4-landscape")
+    fig = masterplan_figure(
+        results.project, theme="flows_brussels", evaluation=ev, paper="a4-landscape"
+    )
     text = _texts(fig)
     assert "Potentiële fietsers naar de Brusselse grens (woningen per link)" in text
     assert "Toegangspunt op de grens (gebruikt)" in text
@@ -223,8 +281,11 @@ def test_brussels_flows_theme(results: Results) -> None:
     # the flows drawn are the links carrying a Brussels flow (lines beyond the background)
     from matplotlib.collections import LineCollection
 
-    drawn = sum(len(c.get_segments()) for c in fig.axes[0].collections
-                if isinstance(c, LineCollection) and c.get_zorder() == 4)
+    drawn = sum(
+        len(c.get_segments())
+        for c in fig.axes[0].collections
+        if isinstance(c, LineCollection) and c.get_zorder() == 4
+    )
     assert drawn == int((flows > 0).sum())
     # the Brussels notes are not shown on other themes, and there are none here
     assert "Brussel-laag" not in text
@@ -234,14 +295,21 @@ def test_brussels_flows_without_a_brussels_layer_says_so(results: Results) -> No
     from .conftest import make_evaluation
 
     ev = make_evaluation(results.project, results.scenario, brussels=False)
-    fig = masterplan_figure(results.project, theme="flows_brussels", evaluation=ev, paper="a4-portrait")
+    fig = masterplan_figure(
+        results.project, theme="flows_brussels", evaluation=ev, paper="a4-portrait"
+    )
     text = _texts(fig)
     assert "Geen Brussel-laag in het project: de fietsstromen naar Brussel zijn 0." in text
     assert "Toegangspunt op de grens" not in text
-    access = _texts(masterplan_figure(results.project, theme="access", evaluation=ev, paper="a4-portrait"))
+    access = _texts(
+        masterplan_figure(results.project, theme="access", evaluation=ev, paper="a4-portrait")
+    )
     assert "Brussel-laag" not in access  # only where it matters
-    en = _texts(masterplan_figure(results.project, theme="flows_brussels", evaluation=ev, paper="a4-portrait",
-                                  lang="en"))
+    en = _texts(
+        masterplan_figure(
+            results.project, theme="flows_brussels", evaluation=ev, paper="a4-portrait", lang="en"
+        )
+    )
     assert "No Brussels layer in the project: the bike flows to Brussels are 0." in en
 
 
@@ -253,21 +321,34 @@ def test_atlas_pages_on_one_reused_figure_match_fresh_figures(results: Results, 
 
     from slimmeregio.exporters.meta import build_meta
 
-    meta = build_meta(results.project, scenario=results.comparison.scenario.scenario)  # one timestamp for both
+    meta = build_meta(
+        results.project, scenario=results.comparison.scenario.scenario
+    )  # one timestamp for both
 
     def pixels(fig) -> np.ndarray:
         canvas = FigureCanvasAgg(fig)
         canvas.draw()
         return np.asarray(canvas.buffer_rgba()).copy()
 
-    kwargs = dict(theme="change", evaluation=None, comparison=results.comparison, siting=None, municipalities=None,
-                  paper=paper, meta=meta, lang="nl")
-    fresh = [(name, pixels(fig), len(fig.axes)) for name, fig in maps._atlas_pages(results.project, reuse=False,
-                                                                                    **kwargs)]
+    kwargs = dict(
+        theme="change",
+        evaluation=None,
+        comparison=results.comparison,
+        siting=None,
+        municipalities=None,
+        paper=paper,
+        meta=meta,
+        lang="nl",
+    )
+    fresh = [
+        (name, pixels(fig), len(fig.axes))
+        for name, fig in maps._atlas_pages(results.project, reuse=False, **kwargs)
+    ]
     reused_figures = set()
     count = 0
     for (name, fig), (fresh_name, fresh_pixels, fresh_axes) in zip(
-            maps._atlas_pages(results.project, reuse=True, **kwargs), fresh, strict=True):
+        maps._atlas_pages(results.project, reuse=True, **kwargs), fresh, strict=True
+    ):
         reused_figures.add(id(fig))
         assert name == fresh_name
         assert sum(ax.get_visible() for ax in fig.axes) == fresh_axes
@@ -280,7 +361,9 @@ def test_numeric_scale_and_crs_on_every_map(results: Results) -> None:
     import re
 
     for paper in ("a3-landscape", "a4-portrait"):
-        fig = masterplan_figure(results.project, theme="access", evaluation=results.evaluation, paper=paper)
+        fig = masterplan_figure(
+            results.project, theme="access", evaluation=results.evaluation, paper=paper
+        )
         text = _texts(fig)
         assert "EPSG:31370" in text
         match = re.search(r"Schaal 1:([\d.]+)", text)
@@ -296,7 +379,9 @@ def test_numeric_scale_and_crs_on_every_map(results: Results) -> None:
 
 @pytest.mark.parametrize("paper", ["a4-portrait", "a4-landscape", "a3-landscape"])
 def test_legend_text_is_at_least_8_pt_at_print_size(results: Results, paper: str) -> None:
-    fig = masterplan_figure(results.project, theme="change", comparison=results.comparison, paper=paper)
+    fig = masterplan_figure(
+        results.project, theme="change", comparison=results.comparison, paper=paper
+    )
     legends = [ax.get_legend() for ax in fig.axes if ax.get_legend() is not None]
     assert legends
     sizes = [t.get_fontsize() for leg in legends for t in leg.get_texts()]
@@ -304,8 +389,13 @@ def test_legend_text_is_at_least_8_pt_at_print_size(results: Results, paper: str
 
 
 def test_siting_map_names_its_start_situation(results: Results) -> None:
-    fig = masterplan_figure(results.project, theme="siting", evaluation=results.evaluation, siting=results.siting,
-                            paper="a4-portrait")
+    fig = masterplan_figure(
+        results.project,
+        theme="siting",
+        evaluation=results.evaluation,
+        siting=results.siting,
+        paper="a4-portrait",
+    )
     assert f"Vertrekt van: {results.evaluation.scenario.name}" in _texts(fig)
 
 
@@ -313,8 +403,13 @@ def test_change_map_numbers_match_the_ledger(results: Results) -> None:
     """Callouts on the change map carry the ledger's numbers (workbook 'Wijzigingen', slides)."""
     from slimmeregio.exporters.meta import modification_ledger
 
-    fig = masterplan_figure(results.project, theme="change", comparison=results.comparison, paper="a3-landscape",
-                            zoom_to_changes=False)
+    fig = masterplan_figure(
+        results.project,
+        theme="change",
+        comparison=results.comparison,
+        paper="a3-landscape",
+        zoom_to_changes=False,
+    )
     ax = fig.axes[0]
     callouts = {t.get_text(): t.xy for t in ax.texts if hasattr(t, "xy") and t.get_text().isdigit()}
     ledger = modification_ledger(results.scenario, results.project, "nl")
@@ -325,6 +420,8 @@ def test_change_map_numbers_match_the_ledger(results: Results) -> None:
 
 
 def test_access_map_shows_what_the_scenario_built(results: Results) -> None:
-    fig = masterplan_figure(results.project, theme="access", comparison=results.comparison, paper="a3-landscape")
+    fig = masterplan_figure(
+        results.project, theme="access", comparison=results.comparison, paper="a3-landscape"
+    )
     text = _texts(fig)
     assert "Verbinding toegevoegd" in text and "Verbinding opgewaardeerd" in text

@@ -57,7 +57,9 @@ _WRAPPER = textwrap.dedent(
 
 
 def _scenario(folder: Path, name: str) -> Path:
-    text = re.sub(r'^name = ".*"$', f'name = "{name}"', example_scenario_toml(), count=1, flags=re.M)
+    text = re.sub(
+        r'^name = ".*"$', f'name = "{name}"', example_scenario_toml(), count=1, flags=re.M
+    )
     path = folder / f"{name}.toml"
     path.write_text(text, encoding="utf-8")
     return path
@@ -65,9 +67,23 @@ def _scenario(folder: Path, name: str) -> Path:
 
 def _export(scenario: Path, out: Path, kill_at: int = 0, kill_after: float | None = None) -> int:
     env = {**os.environ, "PYTHONPATH": str(ROOT), "KILL_AT": str(kill_at), "MPLBACKEND": "Agg"}
-    proc = subprocess.Popen([sys.executable, "-c", _WRAPPER, "export", str(scenario), "--out", str(out),
-                             "--formats", "xlsx", "--force"], env=env, stdout=subprocess.DEVNULL,
-                            stderr=subprocess.PIPE)
+    proc = subprocess.Popen(
+        [
+            sys.executable,
+            "-c",
+            _WRAPPER,
+            "export",
+            str(scenario),
+            "--out",
+            str(out),
+            "--formats",
+            "xlsx",
+            "--force",
+        ],
+        env=env,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.PIPE,
+    )
     if kill_after is not None:
         try:
             proc.wait(timeout=kill_after)
@@ -80,11 +96,20 @@ def _export(scenario: Path, out: Path, kill_at: int = 0, kill_after: float | Non
 
 def _pack_scenario(out: Path) -> str:
     recover_folder(out)  # what the next run does first
-    verify_pack(out, others=["mine.txt"])  # every listed file present with its hash, nothing unlisted
+    verify_pack(
+        out, others=["mine.txt"]
+    )  # every listed file present with its hash, nothing unlisted
     manifest = json.loads((out / "manifest.json").read_text(encoding="utf-8"))
     assert (out / "mine.txt").read_text() == "user"
-    assert sorted(p.name for p in out.iterdir()) == ["LEESMIJ.txt", "manifest.json", "mine.txt", "resultaten.xlsx"]
-    assert [p.name for p in out.parent.iterdir() if p.name.startswith(".")] == []  # nothing hidden left
+    assert sorted(p.name for p in out.iterdir()) == [
+        "LEESMIJ.txt",
+        "manifest.json",
+        "mine.txt",
+        "resultaten.xlsx",
+    ]
+    assert [
+        p.name for p in out.parent.iterdir() if p.name.startswith(".")
+    ] == []  # nothing hidden left
     return str(manifest["meta"]["scenario"])
 
 
@@ -120,8 +145,12 @@ def test_killed_export_leaves_old_or_new_pack(tmp_path: Path) -> None:
 
 def _run(scenario: Path, out: Path, kill_at: int = 0) -> int:
     env = {**os.environ, "PYTHONPATH": str(ROOT), "KILL_AT": str(kill_at), "MPLBACKEND": "Agg"}
-    proc = subprocess.run([sys.executable, "-c", _WRAPPER, "run", str(scenario), "--out", str(out), "--force"],
-                          env=env, capture_output=True, timeout=300)
+    proc = subprocess.run(
+        [sys.executable, "-c", _WRAPPER, "run", str(scenario), "--out", str(out), "--force"],
+        env=env,
+        capture_output=True,
+        timeout=300,
+    )
     assert b"Traceback" not in proc.stderr, proc.stderr.decode()
     return proc.returncode
 
@@ -134,7 +163,9 @@ def _run_scenario(out: Path) -> str:
     summary = json.loads((out / "summary.json").read_text(encoding="utf-8"))
     con = sqlite3.connect(f"file:{out / 'results.gpkg'}?mode=ro", uri=True)
     try:
-        (in_gpkg,) = con.execute("SELECT waarde FROM metadata WHERE sleutel = 'Scenario'").fetchone()
+        (in_gpkg,) = con.execute(
+            "SELECT waarde FROM metadata WHERE sleutel = 'Scenario'"
+        ).fetchone()
     finally:
         con.close()
     assert in_gpkg == summary["scenario"]  # both files from the same run

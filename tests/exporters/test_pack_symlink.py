@@ -13,8 +13,11 @@ from .conftest import Results
 
 
 def _tree(folder: Path) -> dict[str, str]:
-    return {p.relative_to(folder).as_posix(): hashlib.sha256(p.read_bytes()).hexdigest()
-            for p in sorted(folder.rglob("*")) if p.is_file()}
+    return {
+        p.relative_to(folder).as_posix(): hashlib.sha256(p.read_bytes()).hexdigest()
+        for p in sorted(folder.rglob("*"))
+        if p.is_file()
+    }
 
 
 def test_symlinked_pack_folder_is_replaced_not_followed(results: Results, tmp_path: Path) -> None:
@@ -26,8 +29,14 @@ def test_symlinked_pack_folder_is_replaced_not_followed(results: Results, tmp_pa
     out.mkdir()
     # the per-municipality folder of the pack is a link to a folder outside
     (out / "gemeenten").symlink_to(elsewhere, target_is_directory=True)
-    manifest = export_pack([results.comparison], out, project=results.project, formats="xlsx",
-                           municipalities=["Halle"], force=True)
+    manifest = export_pack(
+        [results.comparison],
+        out,
+        project=results.project,
+        formats="xlsx",
+        municipalities=["Halle"],
+        force=True,
+    )
     assert _tree(elsewhere) == before  # nothing written through the link
     assert (out / "gemeenten").is_dir() and not (out / "gemeenten").is_symlink()
     assert any(f.path.startswith("gemeenten/") for f in manifest.files)

@@ -29,7 +29,13 @@ def test_geopackage_keeps_english(results: Results, tmp_path: Path) -> None:
 
 def test_every_exporter_takes_the_same_arguments(results: Results, tmp_path: Path) -> None:
     for kind in ("xlsx", "html", "pptx"):
-        out = export(kind, results.project, [results.comparison], tmp_path / f"x{EXPORTERS[kind].suffix}", lang="en")
+        out = export(
+            kind,
+            results.project,
+            [results.comparison],
+            tmp_path / f"x{EXPORTERS[kind].suffix}",
+            lang="en",
+        )
         assert Path(out).stat().st_size > 0
 
 

@@ -44,7 +44,9 @@ def test_failure_leaves_no_file(tmp_path: Path) -> None:
     assert list(tmp_path.iterdir()) == []
 
 
-@pytest.mark.parametrize("text", ["../../x", "..\\..\\x", "a/b", "CON", "nul.txt", "x" * 300, "  ", "<>:|?*"])
+@pytest.mark.parametrize(
+    "text", ["../../x", "..\\..\\x", "a/b", "CON", "nul.txt", "x" * 300, "  ", "<>:|?*"]
+)
 def test_safe_filename_stays_in_folder(tmp_path: Path, text: str) -> None:
     name = safe_filename(text)
     assert name and "/" not in name and "\\" not in name and ".." not in name
@@ -58,7 +60,10 @@ def test_meta_states_scenario_parameters_version_sources_notes(results: Results)
     assert meta.scenario == "Fietsas Oost"
     assert meta.version == __version__
     assert meta.parameters["household_size"] == 2.4
-    assert meta.notes == ("Illustratief fietsnetwerk: geen echte routes.", "Illustratieve woningen.")
+    assert meta.notes == (
+        "Illustratief fietsnetwerk: geen echte routes.",
+        "Illustratieve woningen.",
+    )
     assert meta.illustrative_layers == ("fietsnetwerk", "woningen")
     assert "© OpenStreetMap contributors, ODbL 1.0" in meta.source_line()
     rows = dict(meta.rows())
@@ -88,8 +93,10 @@ def test_error_reasons_are_in_one_language() -> None:
     from slimmeregio.exporters.pack import parse_formats
     from slimmeregio.layers.errors import ExportError
 
-    for call, nl, en in ((lambda: parse_paper("b5"), "onbekend papierformaat", "unknown paper size"),
-                         (lambda: parse_formats("pdf,doc"), "onbekend formaat", "unknown format")):
+    for call, nl, en in (
+        (lambda: parse_paper("b5"), "onbekend papierformaat", "unknown paper size"),
+        (lambda: parse_formats("pdf,doc"), "onbekend formaat", "unknown format"),
+    ):
         with pytest.raises(ExportError) as info:
             call()
         assert nl in info.value.message("nl") and en not in info.value.message("nl")
@@ -103,7 +110,9 @@ def test_meta_names_every_scenario_and_the_base_in_its_language(results) -> None
     from slimmeregio.scenarios.model import Scenario
 
     other = Scenario(name="Tweede", description="x", modifications=())
-    meta = build_meta(results.project, scenario=results.scenario, scenarios=[results.scenario, other])
+    meta = build_meta(
+        results.project, scenario=results.scenario, scenarios=[results.scenario, other]
+    )
     rows = dict(meta.rows("nl"))
     assert rows["Scenario's"] == "Fietsas Oost, Tweede" and "Scenario" not in rows
     english = build_meta(results.project, scenario=results.scenario, lang="en")

@@ -33,7 +33,9 @@ def test_deck_has_the_pt_indicators_and_failing_hubs(street, tmp_path, lang: str
     project, comp = street
     slides = _slides(export_slides(project, [comp], tmp_path / "d.pptx", lang=lang))
     nl = lang == "nl"
-    pt = [(t, n) for t, n in slides if t.startswith("Openbaar vervoer" if nl else "Public transport")]
+    pt = [
+        (t, n) for t, n in slides if t.startswith("Openbaar vervoer" if nl else "Public transport")
+    ]
     assert len(pt) == 1
     text, notes = pt[0]
     if nl:
@@ -43,9 +45,13 @@ def test_deck_has_the_pt_indicators_and_failing_hubs(street, tmp_path, lang: str
     else:
         assert "66.7 %" in text and f"50.0 % ({MINUS}16.7 pp)" in text
         assert "no transfers" in notes
-    hubs = [(t, n) for t, n in slides if t.startswith("Hoppin-toets: 2" if nl else "Hoppin check: 2")]
+    hubs = [
+        (t, n) for t, n in slides if t.startswith("Hoppin-toets: 2" if nl else "Hoppin check: 2")
+    ]
     assert len(hubs) == 1 and "M1" in hubs[0][0] and "M2" in hubs[0][0]
-    assert "M4" not in hubs[0][0] and "minder" in hubs[0][1]  # M4 fails in the base only; notes name the scenario
+    assert (
+        "M4" not in hubs[0][0] and "minder" in hubs[0][1]
+    )  # M4 fails in the base only; notes name the scenario
 
 
 def test_deck_without_stops_has_no_pt_slide(results, tmp_path) -> None:

@@ -28,7 +28,9 @@ def test_many_lines_are_one_collection() -> None:
     multi = shapely.MultiLineString([[(0, 0), (1, 1)], [(2, 2), (3, 3)]])
     fig = Figure()
     ax = fig.add_subplot()
-    coll = draw_lines(ax, np.append(lines, multi), colors=["#000000"] * 40_000 + ["#ff0000"], widths=1.0)
+    coll = draw_lines(
+        ax, np.append(lines, multi), colors=["#000000"] * 40_000 + ["#ff0000"], widths=1.0
+    )
     assert isinstance(coll, LineCollection)
     assert len(ax.collections) == 1
     assert len(coll.get_segments()) == 40_002  # the multilinestring gives two parts
@@ -43,7 +45,10 @@ def test_class_index_upper_bounds_inclusive() -> None:
 
 def test_polygons_are_filled_around_their_holes() -> None:
     holed = shapely.box(0, 0, 10, 10).difference(shapely.box(3, 3, 7, 7))
-    for geom in (holed, shapely.polygons(holed.exterior.coords[::-1], [holed.interiors[0].coords[::-1]])):
+    for geom in (
+        holed,
+        shapely.polygons(holed.exterior.coords[::-1], [holed.interiors[0].coords[::-1]]),
+    ):
         assert len(polygon_paths([geom])) == 1
         fig = Figure(figsize=(2, 2), dpi=50)
         ax = fig.add_axes((0, 0, 1, 1))
@@ -81,7 +86,9 @@ def test_draw_layer_legend_from_categories(results: Results) -> None:
     assert clip_frame(empty, (0, 0, 1, 1)).empty
 
 
-def _render(lines: np.ndarray, *, merge: bool, polygon: shapely.Geometry) -> tuple[np.ndarray, LineCollection]:
+def _render(
+    lines: np.ndarray, *, merge: bool, polygon: shapely.Geometry
+) -> tuple[np.ndarray, LineCollection]:
     fig = Figure(figsize=(3, 3), dpi=80)
     ax = fig.add_axes((0, 0, 1, 1))
     ax.set_xlim(0, 100)
@@ -97,8 +104,12 @@ def _render(lines: np.ndarray, *, merge: bool, polygon: shapely.Geometry) -> tup
 def test_merged_lines_draw_the_same_strokes_as_separate_lines() -> None:
     rng = np.random.default_rng(7)
     starts = rng.uniform(5, 95, (300, 2))
-    lines = shapely.linestrings(np.stack([starts, starts + rng.uniform(-8, 8, (300, 2)),
-                                          starts + rng.uniform(-8, 8, (300, 2))], axis=1))
+    lines = shapely.linestrings(
+        np.stack(
+            [starts, starts + rng.uniform(-8, 8, (300, 2)), starts + rng.uniform(-8, 8, (300, 2))],
+            axis=1,
+        )
+    )
     polygon = shapely.box(40, 40, 60, 60)  # drawn by its ring
     separate, coll_separate = _render(lines, merge=False, polygon=polygon)
     merged, coll_merged = _render(lines, merge=True, polygon=polygon)
@@ -106,7 +117,9 @@ def test_merged_lines_draw_the_same_strokes_as_separate_lines() -> None:
     (path,) = coll_merged.get_paths()
     # one MOVETO per line, the vertices exactly those of the separate lines, not simplified
     assert int((path.codes == path.MOVETO).sum()) == 301
-    assert np.array_equal(path.vertices, np.concatenate([p.vertices for p in coll_separate.get_paths()]))
+    assert np.array_equal(
+        path.vertices, np.concatenate([p.vertices for p in coll_separate.get_paths()])
+    )
     assert not path.should_simplify
     drawn = separate[..., 0] < 255
     assert drawn.sum() > 5000
@@ -116,7 +129,9 @@ def test_merged_lines_draw_the_same_strokes_as_separate_lines() -> None:
     # lines that do not touch give the very same picture
     apart = shapely.linestrings([[(10 + i * 8, 10), (10 + i * 8, 90)] for i in range(10)])
     far = shapely.box(0, 0, 1, 1)
-    assert np.array_equal(_render(apart, merge=False, polygon=far)[0], _render(apart, merge=True, polygon=far)[0])
+    assert np.array_equal(
+        _render(apart, merge=False, polygon=far)[0], _render(apart, merge=True, polygon=far)[0]
+    )
 
 
 def test_merge_is_ignored_for_several_colours() -> None:

@@ -32,7 +32,11 @@ def test_pareto_front_by_hand() -> None:
 
 
 def _text() -> str:
-    return 'name = "t"\n[[sets]]\nname = "s"\n' + candidate("=a", 1e6, 141000.0) + candidate("b", 2e6, 141100.0)
+    return (
+        'name = "t"\n[[sets]]\nname = "s"\n'
+        + candidate("=a", 1e6, 141000.0)
+        + candidate("b", 2e6, 141100.0)
+    )
 
 
 @pytest.fixture
@@ -42,12 +46,30 @@ def filled(tmp_path: Path):
     mean = {(): 0.0, ("=a",): -0.3, ("b",): -0.1, ("=a", "b"): 0.2}
     with SweepStore(tmp_path) as store:
         for v in plan.variants:
-            store.add(SweepRow(
-                variant_id=v.variant_id, index=v.index, label=v.label, candidates=v.candidates,
-                changes=v.changes, cost_eur=v.cost_eur,
-                indicators=[("share_bike_mobipunt_5min", 50.0, 50.0 + share[v.candidates], share[v.candidates]),
-                            ("mean_bike_min_mobipunt", 4.0, 4.0 + mean[v.candidates], mean[v.candidates])],
-            ))
+            store.add(
+                SweepRow(
+                    variant_id=v.variant_id,
+                    index=v.index,
+                    label=v.label,
+                    candidates=v.candidates,
+                    changes=v.changes,
+                    cost_eur=v.cost_eur,
+                    indicators=[
+                        (
+                            "share_bike_mobipunt_5min",
+                            50.0,
+                            50.0 + share[v.candidates],
+                            share[v.candidates],
+                        ),
+                        (
+                            "mean_bike_min_mobipunt",
+                            4.0,
+                            4.0 + mean[v.candidates],
+                            mean[v.candidates],
+                        ),
+                    ],
+                )
+            )
     return plan, tmp_path
 
 
@@ -88,7 +110,9 @@ def test_unknown_indicator(filled) -> None:
 
 def test_costs_come_from_the_current_file(filled) -> None:
     plan, folder = filled
-    cheaper = plan_sweep(Sweep.from_toml(_text().replace("cost_eur = 2000000.0", "cost_eur = 500000.0")), None, "k")
+    cheaper = plan_sweep(
+        Sweep.from_toml(_text().replace("cost_eur = 2000000.0", "cost_eur = 500000.0")), None, "k"
+    )
     assert [v.variant_id for v in cheaper.variants] == [v.variant_id for v in plan.variants]
     _, ranked = write_sweep_report(cheaper, folder)
     assert sorted(ranked["cost_eur"].tolist()) == [0.0, 500000.0, 1e6, 1.5e6]

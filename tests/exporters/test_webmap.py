@@ -29,11 +29,15 @@ def test_layers_for_base_and_scenario(page: str) -> None:
     assert "Wijzigingen: Fietsas Oost" in names
     # site suggestions name the situation they start from; flows for the base and every scenario
     assert "Voorgestelde locaties voor mobipunten (vertrekt van: Fietsas Oost)" in names
-    assert {"Potenti\\u00eble fietsstromen naar het station (basis)",
-            "Potenti\\u00eble fietsstromen naar het station (Fietsas Oost)"} <= names
+    assert {
+        "Potenti\\u00eble fietsstromen naar het station (basis)",
+        "Potenti\\u00eble fietsstromen naar het station (Fietsas Oost)",
+    } <= names
     assert "L.control.layers" in page
     assert "tile.openstreetmap.org" in page  # optional online background
-    assert "Geen achtergrond (offline)" in page and ".leaflet-container { background: #eef1f4" in page
+    assert (
+        "Geen achtergrond (offline)" in page and ".leaflet-container { background: #eef1f4" in page
+    )
 
 
 def test_popups_legend_and_provenance(page: str, results: Results) -> None:
@@ -52,9 +56,12 @@ def test_popups_legend_and_provenance(page: str, results: Results) -> None:
     # only the closed local link in the change layer, and the local links in the flow layers
     from slimmeregio.exporters.webmap_layers import flow_data
 
-    in_flows = sum(str(f).count("Lokale fietsverbinding") for column in ("flow_dwellings", "flow_brussels_dwellings")
-                   for ev in (results.base, results.evaluation)  # every run's flows
-                   for f in flow_data(ev.links, "nl", column)[0]["features"])
+    in_flows = sum(
+        str(f).count("Lokale fietsverbinding")
+        for column in ("flow_dwellings", "flow_brussels_dwellings")
+        for ev in (results.base, results.evaluation)  # every run's flows
+        for f in flow_data(ev.links, "nl", column)[0]["features"]
+    )
     assert in_flows > 0  # the flows to Brussels run over local streets
     assert decoded.count('"Lokale fietsverbinding"') == 1 + in_flows
     assert decoded.count('"Bovenlokale fietsroute"') >= 18
@@ -81,7 +88,9 @@ def test_project_layers_without_results(results: Results, tmp_path) -> None:
     page = export_webmap(results.project, [], tmp_path / "lagen.html").read_text(encoding="utf-8")
     assert '"Mobipunten"' in page and "Fietsnetwerk (bovenlokaal en fietssnelwegen)" in page
     assert "<script>alert(1)" not in json_unescaped(page)
-    assert html.escape(HOSTILE_HTML) in json_unescaped(page)  # the mobipunt's name, from the project layer
+    assert html.escape(HOSTILE_HTML) in json_unescaped(
+        page
+    )  # the mobipunt's name, from the project layer
 
 
 def test_page_is_self_contained(page: str) -> None:
@@ -113,8 +122,13 @@ def test_vendored_leaflet_has_licence() -> None:
 
 
 def test_english_page(results: Results, tmp_path) -> None:
-    path = export_webmap(results.project, [results.comparison], tmp_path / "map.html", siting=results.siting,
-                         lang="en")
+    path = export_webmap(
+        results.project,
+        [results.comparison],
+        tmp_path / "map.html",
+        siting=results.siting,
+        lang="en",
+    )
     page = path.read_text(encoding="utf-8")
     names = set(re.findall(r'"([^"]+)"\s*:\s*feature_group_', page))
     assert "Dwellings: cycling time to a hub (base)" in names
@@ -160,7 +174,10 @@ def test_metric_scale_only(page: str) -> None:
 def test_one_scenario_at_a_time(page: str) -> None:
     """Every state used to be drawn at once; a selector now shows one run's housing, hubs and changes."""
     assert '<select id="srp-scenario">' in page
-    assert '<option value="0">basis</option>' in page and '<option value="1" selected>Fietsas Oost</option>' in page
+    assert (
+        '<option value="0">basis</option>' in page
+        and '<option value="1" selected>Fietsas Oost</option>' in page
+    )
     # the base's groups start hidden: only the selected run is on the map
     shown = re.findall(r"(feature_group_\w+)\.addTo\(map_\w+\)", page)
     names = dict(re.findall(r'"([^"]+)"\s*:\s*(feature_group_\w+)', page))

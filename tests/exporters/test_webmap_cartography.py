@@ -32,19 +32,28 @@ def test_site_suggestions_carry_names(page: str, results: Results) -> None:
     decoded = json_unescaped(page)
     sites = results.siting.sites
     for rank, place in zip(sites["rank"], sites["municipality"], strict=True):
-        own = str(sites.loc[sites["rank"] == rank, "name"].iloc[0]).strip() if "name" in sites.columns else ""
+        own = (
+            str(sites.loc[sites["rank"] == rank, "name"].iloc[0]).strip()
+            if "name" in sites.columns
+            else ""
+        )
         expected = own or f"Voorstel {int(rank)}: {place}"
-        assert f'class="srp-site-name">{html.escape(expected)}</div>' in decoded.replace('\\"', '"'), expected
+        assert f'class="srp-site-name">{html.escape(expected)}</div>' in decoded.replace(
+            '\\"', '"'
+        ), expected
 
 
 def _legend_section(page: str, heading_start: str) -> list[tuple[str, str]]:
     """``(label, colour)`` rows of the legend section whose heading starts with ``heading_start``."""
-    legend = page[page.index('<details open class="srp-legend">'):]
-    legend = legend[:legend.index("</details>")]
+    legend = page[page.index('<details open class="srp-legend">') :]
+    legend = legend[: legend.index("</details>")]
     sections = re.split(r'<div class="srp-legend-head">', legend)[1:]
     section = next(s for s in sections if html.unescape(s).startswith(heading_start))
-    rows = re.findall(r'<div class="srp-legend-row"><span[^>]*?(?:background|border(?:-top)?):\s*(?:3px dashed |'
-                      r'2px solid )?(#[0-9a-fA-F]{6})[^>]*></span>([^<]*)</div>', section)
+    rows = re.findall(
+        r'<div class="srp-legend-row"><span[^>]*?(?:background|border(?:-top)?):\s*(?:3px dashed |'
+        r"2px solid )?(#[0-9a-fA-F]{6})[^>]*></span>([^<]*)</div>",
+        section,
+    )
     return [(html.unescape(label), colour.lower()) for colour, label in rows]
 
 
@@ -71,16 +80,25 @@ def test_access_cells_classed_like_the_print_maps(results: Results, page: str) -
             expected[key] = UNREACHABLE_COLOR
             continue
         mean = (minutes[ok] * w[ok]).sum() / w[ok].sum()
-        cls = next((i for i, b in enumerate(ACCESS_CLASSES_MIN) if mean <= b), len(ACCESS_CLASSES_MIN))
+        cls = next(
+            (i for i, b in enumerate(ACCESS_CLASSES_MIN) if mean <= b), len(ACCESS_CLASSES_MIN)
+        )
         expected[key] = ACCESS_COLORS[cls]
     want = sorted(f"{c}|none|0.75" for c in expected.values())
     # the scenario's housing layer is the one shown first; its styles are in the page's GeoJSON
     got = sorted(re.findall(r'"_style": "(#[0-9a-f]{6}\|none\|0\.75)"', page))
     base = results.base
     db = base.dwellings
-    assert len(got) == len(want) + len({(a, b) for a, b in zip(np.floor(db.geometry.x / 500).astype(int),
-                                                                np.floor(db.geometry.y / 500).astype(int),
-                                                                strict=True)})
+    assert len(got) == len(want) + len(
+        {
+            (a, b)
+            for a, b in zip(
+                np.floor(db.geometry.x / 500).astype(int),
+                np.floor(db.geometry.y / 500).astype(int),
+                strict=True,
+            )
+        }
+    )
     assert all(style in got for style in want)
 
 
@@ -89,9 +107,12 @@ def test_flow_classes_as_on_the_print_maps(page: str, results: Results) -> None:
 
     breaks = shared_flow_breaks([results.base, results.evaluation], "flow_dwellings")
     ax = Figure().add_axes((0, 0, 1, 1))
-    printed = {i.label.replace(" woningen", ""): i.color.lower()
-               for i in draw_flows(ax, results.evaluation, (0, 0, 1, 1), parse_paper("a4-portrait"), "nl",
-                                    breaks=breaks)}
+    printed = {
+        i.label.replace(" woningen", ""): i.color.lower()
+        for i in draw_flows(
+            ax, results.evaluation, (0, 0, 1, 1), parse_paper("a4-portrait"), "nl", breaks=breaks
+        )
+    }
     web = dict(_legend_section(page, "Fietsstromen (woningen"))
     assert web and all(printed[label] == colour for label, colour in web.items())
 
@@ -117,9 +138,22 @@ def test_popup_is_moved_clear_of_the_boxes(page: str, tmp_path: Path) -> None:
     )
     path = tmp_path / "probe.html"
     path.write_text(page.replace("</body>", probe + "</body>"), encoding="utf-8")
-    out = subprocess.run(["chromium", "--headless", "--no-sandbox", "--disable-gpu", "--virtual-time-budget=5000",
-                          "--window-size=1400,900", "--dump-dom", path.as_uri()],
-                         capture_output=True, text=True, timeout=120, check=False).stdout
+    out = subprocess.run(
+        [
+            "chromium",
+            "--headless",
+            "--no-sandbox",
+            "--disable-gpu",
+            "--virtual-time-budget=5000",
+            "--window-size=1400,900",
+            "--dump-dom",
+            path.as_uri(),
+        ],
+        capture_output=True,
+        text=True,
+        timeout=120,
+        check=False,
+    ).stdout
     found = re.search(r"data-probe=\"([^\"]*)\"", out)
     assert found, "the probe did not run"
     result = json.loads(html.unescape(found.group(1)))

@@ -29,9 +29,15 @@ def test_stop_popups_carry_windows_and_the_hub_check(street) -> None:  # noqa: F
     stops = _props(stops_data(comp.scenario, "nl"))
     assert set(stops) == {"Markt", "Kerk", "Station West", "Station Oost"}
     markt = stops["Markt"]
-    assert markt["Vertrekken/uur (ochtendspits)"] == "1,0" and markt["Vertrekken/uur (overdag)"] == "2,0"
+    assert (
+        markt["Vertrekken/uur (ochtendspits)"] == "1,0"
+        and markt["Vertrekken/uur (overdag)"] == "2,0"
+    )
     assert markt["Frequentie gewijzigd door het scenario"] == "ja"
-    assert "M1 Markt: past niet" in markt["Hoppin-toets"] and "M4 Kerkplein: past" in markt["Hoppin-toets"]
+    assert (
+        "M1 Markt: past niet" in markt["Hoppin-toets"]
+        and "M4 Kerkplein: past" in markt["Hoppin-toets"]
+    )
     assert "M4 Kerkplein: past niet" not in markt["Hoppin-toets"]
     assert "M3 Station Oost: past" in stops["Station Oost"]["Hoppin-toets"]
     assert stops["Markt"]["_style"].split("|")[0] == PT_RATE_COLORS[0]  # <= 1/h
@@ -46,5 +52,7 @@ def test_the_page_has_the_stops_layer_only_with_stops(street, results, tmp_path)
     page = re.sub(r"\\u([0-9a-fA-F]{4})", lambda m: chr(int(m.group(1), 16)), page)
     assert "OV-haltes (minder)" in page and "Station Oost" in page
     assert "OV-haltes: vertrekken per uur" in page
-    other = export_webmap(results.project, [results.comparison], tmp_path / "geen.html").read_text(encoding="utf-8")
+    other = export_webmap(results.project, [results.comparison], tmp_path / "geen.html").read_text(
+        encoding="utf-8"
+    )
     assert "OV-haltes" not in other

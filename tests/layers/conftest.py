@@ -22,7 +22,9 @@ def shared_data() -> Path:
     """The open-data files (unchanged copies, see tests/resources/test_build.py); missing files fail."""
     from slimmeregio.resources import SOURCES_DIR
 
-    assert (SOURCES_DIR / "SOURCES.md").is_file(), f"the shipped sources are missing from {SOURCES_DIR}"
+    assert (SOURCES_DIR / "SOURCES.md").is_file(), (
+        f"the shipped sources are missing from {SOURCES_DIR}"
+    )
     return SOURCES_DIR
 
 
@@ -58,7 +60,9 @@ def bike_lines() -> gpd.GeoDataFrame:
 @pytest.fixture
 def municipalities() -> gpd.GeoDataFrame:
     x, y = to_crs(*HALLE_LONLAT, "EPSG:31370")
-    square = Polygon([(x - 2000, y - 2000), (x + 2000, y - 2000), (x + 2000, y + 2000), (x - 2000, y + 2000)])
+    square = Polygon(
+        [(x - 2000, y - 2000), (x + 2000, y - 2000), (x + 2000, y + 2000), (x - 2000, y + 2000)]
+    )
     return gpd.GeoDataFrame(
         {"NISCODE": ["23027"], "NAAM": ["Halle"], "inwoners": [40000]},
         geometry=[square],

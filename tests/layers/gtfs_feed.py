@@ -33,7 +33,9 @@ def lonlat(dx: float, dy: float) -> tuple[float, float]:
     return lon, lat
 
 
-def _stop(stop_id: str, name: str, pos: tuple[float, float], kind: str = "", parent: str = "") -> str:
+def _stop(
+    stop_id: str, name: str, pos: tuple[float, float], kind: str = "", parent: str = ""
+) -> str:
     lon, lat = pos
     return f"{stop_id},{name},{lat:.7f},{lon:.7f},{kind},{parent}"
 

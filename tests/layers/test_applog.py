@@ -26,12 +26,16 @@ def log_folder(tmp_path: Path, monkeypatch: pytest.MonkeyPatch):
     logging.captureWarnings(False)
 
 
-def test_a_new_folder_moves_the_log(tmp_path: Path, monkeypatch: pytest.MonkeyPatch, log_folder: Path) -> None:
+def test_a_new_folder_moves_the_log(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, log_folder: Path
+) -> None:
     first = applog.configure_logging(program="first")
     monkeypatch.setenv("SLIMMEREGIO_LOG_DIR", str(tmp_path / "elsewhere"))
     second = applog.configure_logging(program="second")
     assert first != second
-    ours = [h for h in logging.getLogger("slimmeregio").handlers if getattr(h, "slimmeregio_log", False)]
+    ours = [
+        h for h in logging.getLogger("slimmeregio").handlers if getattr(h, "slimmeregio_log", False)
+    ]
     assert [h.baseFilename for h in ours] == [str(second)]  # type: ignore[attr-defined]
     for handler in ours:
         handler.close()
@@ -46,8 +50,12 @@ def _flush() -> None:
 def test_the_log_holds_the_session_runs_with_timing_and_warnings(log_folder: Path) -> None:
     path = applog.configure_logging(program="test")
     assert path == log_folder / "slimmeregio.log"
-    assert applog.configure_logging(program="test again") == path  # idempotent: one handler per file
-    ours = [h for h in logging.getLogger("slimmeregio").handlers if getattr(h, "slimmeregio_log", False)]
+    assert (
+        applog.configure_logging(program="test again") == path
+    )  # idempotent: one handler per file
+    ours = [
+        h for h in logging.getLogger("slimmeregio").handlers if getattr(h, "slimmeregio_log", False)
+    ]
     assert [h.baseFilename for h in ours] == [str(path)]  # type: ignore[attr-defined]
     with applog.timed("sleep"):
         pass
@@ -70,9 +78,14 @@ def test_a_run_is_logged_with_its_scenario_and_identity(log_folder: Path, region
     from slimmeregio.scenarios.runs import LayerVersions, run_analysis, run_identity
 
     applog.configure_logging(program="test")
-    scenario = Scenario(name="Logtest", modifications=(
-        AddMobipunt(x=141150.0, y=158250.0, name="Oost", hoppin_type="buurt", author="A", reason="B"),
-    ))
+    scenario = Scenario(
+        name="Logtest",
+        modifications=(
+            AddMobipunt(
+                x=141150.0, y=158250.0, name="Oost", hoppin_type="buurt", author="A", reason="B"
+            ),
+        ),
+    )
     identity = run_identity(region_project, LayerVersions(), [scenario])
     run_analysis(region_project, scenario, identity=identity)
     _flush()
@@ -81,7 +94,9 @@ def test_a_run_is_logged_with_its_scenario_and_identity(log_folder: Path, region
     assert f"run 'Logtest', 1 modifications (identity {key}): done in" in text
 
 
-def test_only_an_unbuildable_transformation_means_not_this_crs(monkeypatch: pytest.MonkeyPatch, caplog) -> None:
+def test_only_an_unbuildable_transformation_means_not_this_crs(
+    monkeypatch: pytest.MonkeyPatch, caplog
+) -> None:
     xs, ys = np.array([4.3]), np.array([50.8])
     with caplog.at_level(logging.INFO, logger="slimmeregio"):
         assert crs.share_in_belgium(xs, ys, "EPSG:999999") == 0.0
@@ -95,7 +110,9 @@ def test_only_an_unbuildable_transformation_means_not_this_crs(monkeypatch: pyte
         crs.share_in_belgium(xs, ys, "EPSG:4326")
 
 
-def test_export_metadata_logs_a_provenance_it_cannot_read(region_project, monkeypatch: pytest.MonkeyPatch, caplog) -> None:
+def test_export_metadata_logs_a_provenance_it_cannot_read(
+    region_project, monkeypatch: pytest.MonkeyPatch, caplog
+) -> None:
     from slimmeregio.exporters import meta
     from slimmeregio.layers import region
 

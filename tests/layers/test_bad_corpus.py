@@ -109,7 +109,10 @@ def _check_layers(layers: list[Layer], spec: dict[str, Any]) -> None:
         assert len(got) == len(values), (column, got)
         for g, v in zip(got, values, strict=True):
             if isinstance(v, float):
-                assert isinstance(g, int | float) and math.isclose(float(g), v, rel_tol=1e-9), (g, v)
+                assert isinstance(g, int | float) and math.isclose(float(g), v, rel_tol=1e-9), (
+                    g,
+                    v,
+                )
             else:
                 assert g == v, (column, got)
 
@@ -214,7 +217,9 @@ def _load_csv_bytes(folder: Path, data: bytes) -> None:
                 assert layer.frame.crs.to_epsg() == 31370
 
 
-@settings(max_examples=300, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@settings(
+    max_examples=300, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
+)
 @given(data=st.binary(max_size=2000))
 def test_csv_any_bytes_load_or_project_error(tmp_path: Path, data: bytes) -> None:
     _load_csv_bytes(tmp_path, data)
@@ -224,12 +229,23 @@ _cell = st.one_of(
     st.floats(allow_nan=True, allow_infinity=True).map(repr),
     st.floats(-1e6, 1e6).map(lambda v: f"{v:.3f}".replace(".", ",")),
     st.integers(-(10**20), 10**20).map(str),
-    st.sampled_from(["", "nan", "NULL", "-", "1e999", "143600", "50.85", "4.35", "'", '"', "\\", "é", "€"]),
+    st.sampled_from(
+        ["", "nan", "NULL", "-", "1e999", "143600", "50.85", "4.35", "'", '"', "\\", "é", "€"]
+    ),
     st.text(max_size=12),
 )
 _header = st.sampled_from(
-    [["x", "y"], ["lon", "lat"], ["lat", "lon"], ["X", "Y", "naam"], ["longitude", "latitude", "woningen"],
-     ["lambert_x", "lambert_y"], ["naam", "gemeente"], ["x", "x"], ["", ""]]
+    [
+        ["x", "y"],
+        ["lon", "lat"],
+        ["lat", "lon"],
+        ["X", "Y", "naam"],
+        ["longitude", "latitude", "woningen"],
+        ["lambert_x", "lambert_y"],
+        ["naam", "gemeente"],
+        ["x", "x"],
+        ["", ""],
+    ]
 )
 
 
@@ -237,13 +253,17 @@ _header = st.sampled_from(
 def _csv_text(draw: st.DrawFn) -> bytes:
     header = draw(_header)
     sep = draw(st.sampled_from([",", ";", "\t", "|"]))
-    rows = draw(st.lists(st.lists(_cell, min_size=len(header) - 1, max_size=len(header) + 1), max_size=8))
+    rows = draw(
+        st.lists(st.lists(_cell, min_size=len(header) - 1, max_size=len(header) + 1), max_size=8)
+    )
     lines = [sep.join(header)] + [sep.join(row) for row in rows]
     encoding = draw(st.sampled_from(["utf-8", "utf-8-sig", "cp1252", "utf-16"]))
     return "\n".join(lines).encode(encoding, errors="replace")
 
 
-@settings(max_examples=300, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@settings(
+    max_examples=300, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
+)
 @given(data=_csv_text())
 def test_csv_like_text_loads_or_project_error(tmp_path: Path, data: bytes) -> None:
     _load_csv_bytes(tmp_path, data)

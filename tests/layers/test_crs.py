@@ -30,7 +30,9 @@ def _in(crs: str) -> tuple[list[float], list[float]]:
     return [p[0] for p in xy], [p[1] for p in xy]
 
 
-@pytest.mark.parametrize("crs", ["EPSG:4326", "EPSG:31370", "EPSG:3812", "EPSG:3857", "EPSG:32631", "EPSG:3035"])
+@pytest.mark.parametrize(
+    "crs", ["EPSG:4326", "EPSG:31370", "EPSG:3812", "EPSG:3857", "EPSG:32631", "EPSG:3035"]
+)
 def test_guess_crs_recognises_belgian_data(crs: str) -> None:
     xs, ys = _in(crs)
     assert guess_crs(xs, ys) == crs
@@ -51,7 +53,9 @@ def test_guess_needs_a_majority() -> None:
 @pytest.mark.parametrize("crs", ["EPSG:4326", "EPSG:31370", "EPSG:3812"])
 def test_missing_crs_is_guessed_on_load(tmp_path: Path, crs: str) -> None:
     xs, ys = _in(crs)
-    frame = gpd.GeoDataFrame({"i": range(len(xs))}, geometry=[Point(x, y) for x, y in zip(xs, ys, strict=True)])
+    frame = gpd.GeoDataFrame(
+        {"i": range(len(xs))}, geometry=[Point(x, y) for x, y in zip(xs, ys, strict=True)]
+    )
     path = tmp_path / "zonder_crs.shp"
     frame.to_file(path)
     (layer,) = load_layers(path)

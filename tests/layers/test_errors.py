@@ -57,7 +57,9 @@ def test_folder_without_shapefiles(tmp_path: Path) -> None:
     assert "shapefile" in info.value.full_message("en")
 
 
-@pytest.mark.parametrize("suffix", [".gpkg", ".geojson", ".topojson", ".shp", ".csv", ".tif", ".zip"])
+@pytest.mark.parametrize(
+    "suffix", [".gpkg", ".geojson", ".topojson", ".shp", ".csv", ".tif", ".zip"]
+)
 def test_zero_byte_file_is_corrupt(tmp_path: Path, suffix: str) -> None:
     path = tmp_path / f"leeg{suffix}"
     path.write_bytes(b"")
@@ -149,7 +151,7 @@ def test_zip_with_windows_separators_is_read(tmp_path: Path) -> None:
 def test_zip_link_is_refused(tmp_path: Path) -> None:
     path = tmp_path / "link.zip"
     info = zipfile.ZipInfo("link.shp")
-    info.external_attr = (0o120777 << 16)
+    info.external_attr = 0o120777 << 16
     with zipfile.ZipFile(path, "w") as zf:
         zf.writestr(info, "/etc/passwd")
     with pytest.raises(UnsafeArchiveError):
@@ -220,12 +222,16 @@ def test_empty_layer(tmp_path: Path) -> None:
 def test_empty_layer_among_others_is_skipped(tmp_path: Path) -> None:
     path = tmp_path / "sjabloon.gpkg"
     gpd.GeoDataFrame({"a": []}, geometry=[], crs=31370).to_file(path, layer="nog_in_te_vullen")
-    gpd.GeoDataFrame({"a": [1]}, geometry=[Point(150_000, 170_000)], crs=31370).to_file(path, layer="punten")
+    gpd.GeoDataFrame({"a": [1]}, geometry=[Point(150_000, 170_000)], crs=31370).to_file(
+        path, layer="punten"
+    )
     assert [layer.name for layer in load_layers(path)] == ["punten"]
 
 
 def test_missing_required_field_for_explicit_role(tmp_path: Path) -> None:
-    frame = gpd.GeoDataFrame({"NAAM": ["Halle"]}, geometry=[Point(150_000, 170_000).buffer(100)], crs=31370)
+    frame = gpd.GeoDataFrame(
+        {"NAAM": ["Halle"]}, geometry=[Point(150_000, 170_000).buffer(100)], crs=31370
+    )
     path = tmp_path / "vlakken.gpkg"
     frame.to_file(path)
     with pytest.raises(MissingFieldError) as info:

@@ -139,7 +139,11 @@ def test_statbel_population_per_municipality(tmp_path: Path) -> None:
     }
     layer = _one(_write(tmp_path / "gemeenten.gpkg", columns, SQUARE))
     assert layer.role == Role.MUNICIPALITIES
-    assert layer.fields == {"nis": "CD_REFNIS", "name": "TX_DESCR_NL", "population": "MS_POPULATION"}
+    assert layer.fields == {
+        "nis": "CD_REFNIS",
+        "name": "TX_DESCR_NL",
+        "population": "MS_POPULATION",
+    }
 
 
 # --- Bike-route networks ------------------------------------------------------------

@@ -20,7 +20,11 @@ ROOT = Path(__file__).resolve().parents[3]
 
 
 def _tree(folder: Path) -> dict[str, str]:
-    return {p.relative_to(folder).as_posix(): p.read_text() for p in sorted(folder.rglob("*")) if p.is_file()}
+    return {
+        p.relative_to(folder).as_posix(): p.read_text()
+        for p in sorted(folder.rglob("*"))
+        if p.is_file()
+    }
 
 
 def test_replace_keeps_own_files_drops_unkept_and_leaves_no_hidden(tmp_path: Path) -> None:
@@ -136,8 +140,12 @@ def test_kill_at_every_step_of_the_swap(tmp_path: Path, point: int) -> None:
         (out / name).write_text("old")
     (out / "mine.txt").write_text("user")
     env = {**os.environ, "PYTHONPATH": str(ROOT)}
-    proc = subprocess.run([sys.executable, "-c", _SCRIPT, str(point), str(out)], env=env, capture_output=True,
-                          timeout=60)
+    proc = subprocess.run(
+        [sys.executable, "-c", _SCRIPT, str(point), str(out)],
+        env=env,
+        capture_output=True,
+        timeout=60,
+    )
     killed = proc.returncode == -signal.SIGKILL
     assert killed == (point < 99), proc.stderr
     recover_folder(out)

@@ -197,7 +197,10 @@ def test_modes_and_routes(feed: Path) -> None:
 def test_a_stop_with_several_modes(tmp_path: Path) -> None:
     files = feed_files()
     # The 155 bus also stops at platform P1 (08:05): the station serves train and bus.
-    rows_ = [("BUX", "08:05:00", "08:05:00", "P1", 1, ""), ("BUX", "08:15:00", "08:15:00", "B3", 2, "")]
+    rows_ = [
+        ("BUX", "08:05:00", "08:05:00", "P1", 1, ""),
+        ("BUX", "08:15:00", "08:15:00", "B3", 2, ""),
+    ]
     files["trips.txt"] += "BUS155,WK,BUX\n"
     files["stop_times.txt"] += stop_times(rows_).split("\n", 1)[1]
     got = rows(import_gtfs(write_feed(tmp_path / "f.zip", files), date="2026-03-10"))
@@ -210,12 +213,34 @@ def test_a_stop_with_several_modes(tmp_path: Path) -> None:
 @pytest.mark.parametrize(
     ("route_type", "mode"),
     [
-        (0, "tram"), (1, "metro"), (2, "trein"), (3, "bus"), (4, "boot"), (6, "kabelbaan"),
-        (7, "kabelbaan"), (11, "bus"), (100, "trein"), (102, "trein"), (109, "trein"),
-        (200, "bus"), (400, "metro"), (401, "metro"), (700, "bus"), (715, "bus"),
-        (800, "bus"), (900, "tram"), (1000, "boot"), (1100, "ander"), (1200, "boot"),
-        (1300, "kabelbaan"), (1400, "kabelbaan"), (1500, "taxi"), (1700, "ander"),
-        (99, "ander"), (1800, "ander"), ("x", "ander"),
+        (0, "tram"),
+        (1, "metro"),
+        (2, "trein"),
+        (3, "bus"),
+        (4, "boot"),
+        (6, "kabelbaan"),
+        (7, "kabelbaan"),
+        (11, "bus"),
+        (100, "trein"),
+        (102, "trein"),
+        (109, "trein"),
+        (200, "bus"),
+        (400, "metro"),
+        (401, "metro"),
+        (700, "bus"),
+        (715, "bus"),
+        (800, "bus"),
+        (900, "tram"),
+        (1000, "boot"),
+        (1100, "ander"),
+        (1200, "boot"),
+        (1300, "kabelbaan"),
+        (1400, "kabelbaan"),
+        (1500, "taxi"),
+        (1700, "ander"),
+        (99, "ander"),
+        (1800, "ander"),
+        ("x", "ander"),
     ],
 )
 def test_route_types(route_type: object, mode: str) -> None:
@@ -319,7 +344,9 @@ def test_zip_bomb_limits_apply(feed: Path, monkeypatch: pytest.MonkeyPatch) -> N
         import_gtfs(feed)
 
 
-def test_only_the_needed_tables_are_extracted(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+def test_only_the_needed_tables_are_extracted(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
     files = feed_files() | {"shapes.txt": "shape_id\n", "notes/readme.txt": "x"}
     path = write_feed(tmp_path / "f.zip", files)
     seen: list[str] = []
@@ -337,8 +364,13 @@ def test_only_the_needed_tables_are_extracted(tmp_path: Path, monkeypatch: pytes
 def test_time_window_parsing() -> None:
     w = TimeWindow.parse("nacht=00:00-05:30")
     assert (w.key, w.start, w.end, w.column) == ("nacht", 0, 5 * 3600 + 1800, "per_uur_nacht")
-    for bad in ("nacht=05:00-04:00", "Nacht=00:00-01:00", "x=00:00-25:00", "x 00:00-01:00",
-                "x=00:61-01:00"):
+    for bad in (
+        "nacht=05:00-04:00",
+        "Nacht=00:00-01:00",
+        "x=00:00-25:00",
+        "x 00:00-01:00",
+        "x=00:61-01:00",
+    ):
         with pytest.raises(ValueError):
             TimeWindow.parse(bad)
 
@@ -378,23 +410,44 @@ def _bad_frequency() -> dict[str, str]:
         (_without("stop_times.txt"), [], "missing: stop_times.txt"),
         (_without("trips.txt"), [], "missing: trips.txt"),
         (_without("routes.txt"), [], "missing: routes.txt"),
-        ({k: v for k, v in feed_files().items() if not k.startswith("calendar")}, [],
-         "missing: calendar.txt/calendar_dates.txt"),
-        (None, ["--date", "2026-04-15"],
-         "2026-04-15 is outside the feed's service range (2026-03-02 to 2026-03-29)"),
+        (
+            {k: v for k, v in feed_files().items() if not k.startswith("calendar")},
+            [],
+            "missing: calendar.txt/calendar_dates.txt",
+        ),
+        (
+            None,
+            ["--date", "2026-04-15"],
+            "2026-04-15 is outside the feed's service range (2026-03-02 to 2026-03-29)",
+        ),
         (None, ["--date", "15/04/2026"], "'15/04/2026' is not a date YYYY-MM-DD"),
         (_bad_time(), [], "1 unreadable time(s) in stop_times.txt (departure_time), e.g. '17u00'"),
         (_bad_frequency(), [], "unreadable time(s) in frequencies.txt (start_time), e.g. '7am'"),
         (None, ["--window", "spits=09:00-07:00"], "invalid --window"),
-        (_replaced("calendar.txt", "20260302,20260329\nWK2", "2026-03-02,20260329\nWK2"), [],
-         "unreadable date in the calendar: '2026-03-02'"),
-        (_replaced("trips.txt", "IC,WK,TR2", "IC,WK,TR1"), [],
-         "trips.txt has 1 duplicate trip_id, e.g. 'TR1'"),
-        (feed_files() | {"stops.txt": "stop_id,stop_name,stop_lat,stop_lon\n"}, [],
-         "stops.txt is empty"),
-        (_replaced("routes.txt", "route_short_name,route_long_name,route_type",
-                   "route_short_name,route_long_name,kind"), [],
-         "routes.txt lacks the column(s) route_type"),
+        (
+            _replaced("calendar.txt", "20260302,20260329\nWK2", "2026-03-02,20260329\nWK2"),
+            [],
+            "unreadable date in the calendar: '2026-03-02'",
+        ),
+        (
+            _replaced("trips.txt", "IC,WK,TR2", "IC,WK,TR1"),
+            [],
+            "trips.txt has 1 duplicate trip_id, e.g. 'TR1'",
+        ),
+        (
+            feed_files() | {"stops.txt": "stop_id,stop_name,stop_lat,stop_lon\n"},
+            [],
+            "stops.txt is empty",
+        ),
+        (
+            _replaced(
+                "routes.txt",
+                "route_short_name,route_long_name,route_type",
+                "route_short_name,route_long_name,kind",
+            ),
+            [],
+            "routes.txt lacks the column(s) route_type",
+        ),
         (None, ["--clip-to", "nowhere.gpkg"], "File not found"),
     ],
 )
@@ -416,7 +469,9 @@ def test_bad_feeds_fail_in_one_line(
 
 def test_bad_feed_messages_in_dutch(tmp_path: Path) -> None:
     feed = write_feed(tmp_path / "feed.zip", _without("stops.txt"))
-    result = CliRunner().invoke(cli, ["--lang", "nl", "import-gtfs", str(feed), "--out", str(tmp_path / "o.gpkg")])
+    result = CliRunner().invoke(
+        cli, ["--lang", "nl", "import-gtfs", str(feed), "--out", str(tmp_path / "o.gpkg")]
+    )
     assert result.exit_code == 2
     assert "verplichte GTFS-bestanden ontbreken: stops.txt" in result.stderr
     # --lang after the command works too.
@@ -450,9 +505,26 @@ def test_cli_end_to_end(feed: Path, tmp_path: Path) -> None:
     out = tmp_path / "pt.gpkg"
     env = dict(os.environ, PYTHONPATH=str(WORKTREE), QT_QPA_PLATFORM="offscreen")
     run = subprocess.run(
-        [sys.executable, "-m", "slimmeregio", "--lang", "en", "import-gtfs", str(feed),
-         "--out", str(out), "--date", "2026-03-10", "--clip-to", "embedded"],
-        capture_output=True, text=True, env=env, cwd=tmp_path, timeout=300,
+        [
+            sys.executable,
+            "-m",
+            "slimmeregio",
+            "--lang",
+            "en",
+            "import-gtfs",
+            str(feed),
+            "--out",
+            str(out),
+            "--date",
+            "2026-03-10",
+            "--clip-to",
+            "embedded",
+        ],
+        capture_output=True,
+        text=True,
+        env=env,
+        cwd=tmp_path,
+        timeout=300,
     )
     assert run.returncode == 0, run.stderr
     assert "service date 2026-03-10" in run.stdout
@@ -464,14 +536,22 @@ def test_cli_end_to_end(feed: Path, tmp_path: Path) -> None:
     assert "Y" not in ids
     info = subprocess.run(
         [sys.executable, "-m", "slimmeregio", "--lang", "en", "info", str(out)],
-        capture_output=True, text=True, env=env, cwd=tmp_path, timeout=300,
+        capture_output=True,
+        text=True,
+        env=env,
+        cwd=tmp_path,
+        timeout=300,
     )
     assert info.returncode == 0, info.stderr
     assert "role: public transport stops" in info.stdout
     assert "departures/hour morning peak = per_uur_ochtendspits" in info.stdout
     again = subprocess.run(
         [sys.executable, "-m", "slimmeregio", "import-gtfs", str(feed), "--out", str(out)],
-        capture_output=True, text=True, env=env, cwd=tmp_path, timeout=300,
+        capture_output=True,
+        text=True,
+        env=env,
+        cwd=tmp_path,
+        timeout=300,
     )
     assert again.returncode == 2 and "bestaat al" in again.stderr
 
@@ -495,8 +575,19 @@ def test_cli_clip_to_a_polygon_file(feed: Path, tmp_path: Path) -> None:
     ).to_file(polygons, layer="gemeenten")
     out = tmp_path / "pt.gpkg"
     result = CliRunner().invoke(
-        cli, ["import-gtfs", str(feed), "--out", str(out), "--date", "2026-03-10",
-              "--clip-to", str(polygons), "--buffer", "200"],
+        cli,
+        [
+            "import-gtfs",
+            str(feed),
+            "--out",
+            str(out),
+            "--date",
+            "2026-03-10",
+            "--clip-to",
+            str(polygons),
+            "--buffer",
+            "200",
+        ],
     )
     assert result.exit_code == 0, result.output
     # As in test_clip_keeps_the_buffer: 200 m takes in B2 and T2, not B3.
@@ -581,7 +672,8 @@ def test_random_feed_matches_a_plain_count(tmp_path: Path) -> None:
         "calendar.txt": "service_id,monday,tuesday,wednesday,thursday,friday,saturday,sunday,"
         "start_date,end_date\n"
         + "".join(
-            f"{sid}," + ",".join("1" if d in days else "0" for d in range(7))
+            f"{sid},"
+            + ",".join("1" if d in days else "0" for d in range(7))
             + f",{a:%Y%m%d},{b:%Y%m%d}\n"
             for sid, days, a, b in calendar
         ),
@@ -594,8 +686,9 @@ def test_random_feed_matches_a_plain_count(tmp_path: Path) -> None:
         day = start + dt.timedelta(days=offset)
         got = rows(import_gtfs(path, date=day, windows=windows))
         for window in windows:
-            expected = _plain_count(calendar, exceptions, trips, times, day,
-                                    (window.start, window.end))
+            expected = _plain_count(
+                calendar, exceptions, trips, times, day, (window.start, window.end)
+            )
             for stop in got:
                 assert got[stop][window.column] * window.hours == pytest.approx(
                     expected.get(stop, 0), abs=1e-2
@@ -628,10 +721,30 @@ def test_time_parsing_across_blocks(monkeypatch: pytest.MonkeyPatch) -> None:
     from slimmeregio.layers import gtfs_read
 
     monkeypatch.setattr(gtfs_read, "_TIME_BLOCK", 3)  # several blocks, one partial
-    texts = ["07:10:00", "7:05:30", "25:30:00", " 08:00:00 ", "100:00:01", "", None,
-             "23:59:59", "0:00:00", "31:30:00"]
-    expected = [7 * 3600 + 600, 7 * 3600 + 330, 25 * 3600 + 1800, 8 * 3600, 100 * 3600 + 1,
-                None, None, 86399, 0, 31 * 3600 + 1800]
+    texts = [
+        "07:10:00",
+        "7:05:30",
+        "25:30:00",
+        " 08:00:00 ",
+        "100:00:01",
+        "",
+        None,
+        "23:59:59",
+        "0:00:00",
+        "31:30:00",
+    ]
+    expected = [
+        7 * 3600 + 600,
+        7 * 3600 + 330,
+        25 * 3600 + 1800,
+        8 * 3600,
+        100 * 3600 + 1,
+        None,
+        None,
+        86399,
+        0,
+        31 * 3600 + 1800,
+    ]
     got = gtfs_read.parse_times(pd.Series(texts, dtype="string"), Path("f"), "x")
     for value, want in zip(got, expected, strict=True):
         assert (value != value) if want is None else value == want

@@ -27,10 +27,16 @@ def test_ride_to_brussels_is_the_fastest_direct_train_of_the_morning_peak(tmp_pa
     # Changed here: TR2 arrives 08:22 (12 min); TR9 09:05 -> 09:10 (5 min) leaves after
     # the window; TRM of Monday 31:00 -> 31:09 leaves Tuesday 07:00 (9 min, counted);
     # Tuesday's own TRM runs on Wednesday.
-    rows = [r if r[:2] != ("TR2", "08:30:00") else ("TR2", "08:22:00", "08:22:00", "X", 2, "")
-            for r in _STOP_TIMES]
-    rows += [("TR9", "09:05:00", "09:05:00", "P1", 1, ""), ("TR9", "09:10:00", "09:10:00", "X", 2, ""),
-             ("TRM", "31:00:00", "31:00:00", "P1", 1, ""), ("TRM", "31:09:00", "31:09:00", "X", 2, "")]
+    rows = [
+        r if r[:2] != ("TR2", "08:30:00") else ("TR2", "08:22:00", "08:22:00", "X", 2, "")
+        for r in _STOP_TIMES
+    ]
+    rows += [
+        ("TR9", "09:05:00", "09:05:00", "P1", 1, ""),
+        ("TR9", "09:10:00", "09:10:00", "X", 2, ""),
+        ("TRM", "31:00:00", "31:00:00", "P1", 1, ""),
+        ("TRM", "31:09:00", "31:09:00", "X", 2, ""),
+    ]
     files = feed_files()
     files["stop_times.txt"] = stop_times(rows)
     files["trips.txt"] += "IC,WK,TR9\nIC,WK,TRM\n"
@@ -43,11 +49,15 @@ def test_ride_to_brussels_is_the_fastest_direct_train_of_the_morning_peak(tmp_pa
 
 def test_ride_uses_the_arrival_time_at_brussels(tmp_path: Path) -> None:
     # TR1 arrives at X 07:25 and leaves 07:31: the ride is 15 min, not 21.
-    rows = [r if r[:2] != ("TR1", "07:30:00") else ("TR1", "07:25:00", "07:31:00", "X", 2, "")
-            for r in _STOP_TIMES]
+    rows = [
+        r if r[:2] != ("TR1", "07:30:00") else ("TR1", "07:25:00", "07:31:00", "X", 2, "")
+        for r in _STOP_TIMES
+    ]
     files = feed_files()
     files["stop_times.txt"] = stop_times(rows)
-    assert _rows(write_feed(tmp_path / "f.zip", files))["ST"]["rit_min_brussel"] == pytest.approx(15.0)
+    assert _rows(write_feed(tmp_path / "f.zip", files))["ST"]["rit_min_brussel"] == pytest.approx(
+        15.0
+    )
 
 
 def test_departures_per_route_and_window(tmp_path: Path) -> None:

@@ -270,7 +270,11 @@ def test_vrt_is_refused_even_when_the_name_hides_it(tmp_path: Path) -> None:
 def test_gdal_paths_and_urls_are_refused(tmp_path: Path) -> None:
     from slimmeregio.layers.gdal_safety import check_path
 
-    for text in ("/vsicurl/http://127.0.0.1:9/a.tif", "https://example.org/a.tif", "/vsizip//x.zip/a.shp"):
+    for text in (
+        "/vsicurl/http://127.0.0.1:9/a.tif",
+        "https://example.org/a.tif",
+        "/vsizip//x.zip/a.shp",
+    ):
         with pytest.raises(errors.UnsafeSourceError):
             check_path(text)
     assert check_path(tmp_path / "a.tif") == str(tmp_path / "a.tif")
@@ -385,7 +389,9 @@ def test_raster_size_limit_is_checked_before_reading() -> None:
 
 def _long_line(path: Path, vertices: int) -> None:
     """A valid GeoJSON of one line with ``vertices`` vertices near Halle."""
-    coords = ",".join(f"[{143600 + i * 0.001:.3f},{158400 + (i % 100) * 0.01:.3f}]" for i in range(vertices))
+    coords = ",".join(
+        f"[{143600 + i * 0.001:.3f},{158400 + (i % 100) * 0.01:.3f}]" for i in range(vertices)
+    )
     path.write_text(
         '{"type":"FeatureCollection","features":[{"type":"Feature","properties":{"naam":"lang"},'
         f'"geometry":{{"type":"LineString","coordinates":[{coords}]}}}}]}}'
@@ -447,7 +453,11 @@ def test_a_geojson_crs_cannot_name_another_file_or_url(crs: dict[str, Any], tmp_
         "type": "FeatureCollection",
         "crs": json.loads(json.dumps(crs).replace("{fifo}", str(fifo))),
         "features": [
-            {"type": "Feature", "properties": {"n": 1}, "geometry": {"type": "Point", "coordinates": [143600, 158400]}}
+            {
+                "type": "Feature",
+                "properties": {"n": 1},
+                "geometry": {"type": "Point", "coordinates": [143600, 158400]},
+            }
         ],
     }
     path = tmp_path / "punten.geojson"
@@ -499,7 +509,9 @@ def test_projects_with_uri_characters_in_their_names_load(tmp_path: Path) -> Non
         ("project_vrt_raster.srp", "geen geotiff"),
     ],
 )
-def test_cli_run_on_a_hostile_project_exits_2_and_writes_nothing(name: str, words: str, tmp_path: Path) -> None:
+def test_cli_run_on_a_hostile_project_exits_2_and_writes_nothing(
+    name: str, words: str, tmp_path: Path
+) -> None:
     from slimmeregio.scenarios.model import example_scenario_toml
 
     path = _build(name, tmp_path)
@@ -508,7 +520,8 @@ def test_cli_run_on_a_hostile_project_exits_2_and_writes_nothing(name: str, word
     before = _snapshot(tmp_path)
     out = tmp_path / "uit"
     code, _out, err, seconds = _child(
-        ["-m", "slimmeregio", "run", str(scenario), "--project", str(path), "--out", str(out)], tmp_path
+        ["-m", "slimmeregio", "run", str(scenario), "--project", str(path), "--out", str(out)],
+        tmp_path,
     )
     assert code == 2, err
     assert words in _one_line(err).lower()

@@ -68,7 +68,13 @@ def test_geojson_is_reprojected_to_lambert72(tmp_path: Path) -> None:
 
 def _topojson(path: Path) -> None:
     x, y = HALLE_LONLAT
-    ring = [[x - 0.02, y - 0.02], [x + 0.02, y - 0.02], [x + 0.02, y + 0.02], [x - 0.02, y + 0.02], [x - 0.02, y - 0.02]]
+    ring = [
+        [x - 0.02, y - 0.02],
+        [x + 0.02, y - 0.02],
+        [x + 0.02, y + 0.02],
+        [x - 0.02, y + 0.02],
+        [x - 0.02, y - 0.02],
+    ]
     ring2 = [[c[0] + 0.1, c[1]] for c in ring]
     topo = {
         "type": "Topology",
@@ -76,13 +82,31 @@ def _topojson(path: Path) -> None:
             "municipalities": {
                 "type": "GeometryCollection",
                 "geometries": [
-                    {"type": "Polygon", "arcs": [[0]], "properties": {"nis": "23027", "name_nl": "Halle", "population": "40123"}},
-                    {"type": "Polygon", "arcs": [[1]], "properties": {"nis": "23003", "name_nl": "Beersel", "population": "onbekend"}},
+                    {
+                        "type": "Polygon",
+                        "arcs": [[0]],
+                        "properties": {"nis": "23027", "name_nl": "Halle", "population": "40123"},
+                    },
+                    {
+                        "type": "Polygon",
+                        "arcs": [[1]],
+                        "properties": {
+                            "nis": "23003",
+                            "name_nl": "Beersel",
+                            "population": "onbekend",
+                        },
+                    },
                 ],
             },
             "provinces": {
                 "type": "GeometryCollection",
-                "geometries": [{"type": "Polygon", "arcs": [[0]], "properties": {"nis": "20001", "name_nl": "Vlaams-Brabant"}}],
+                "geometries": [
+                    {
+                        "type": "Polygon",
+                        "arcs": [[0]],
+                        "properties": {"nis": "20001", "name_nl": "Vlaams-Brabant"},
+                    }
+                ],
             },
         },
         "arcs": [ring, ring2],
@@ -110,7 +134,9 @@ def test_topojson_all_objects_guessed_crs_and_string_population(tmp_path: Path) 
     np.testing.assert_allclose((centre.x, centre.y), to_crs(*HALLE_LONLAT, "EPSG:31370"), atol=5)
 
 
-def test_shapefile_without_prj_gets_lambert72_guessed(tmp_path: Path, lambert_points: gpd.GeoDataFrame) -> None:
+def test_shapefile_without_prj_gets_lambert72_guessed(
+    tmp_path: Path, lambert_points: gpd.GeoDataFrame
+) -> None:
     path = tmp_path / "haltes.shp"
     lambert_points.to_file(path)
     path.with_suffix(".prj").unlink()
@@ -166,8 +192,16 @@ def test_geotiff_metadata_at_once_pixels_lazily(tmp_path: Path) -> None:
     path = tmp_path / "bevolking.tif"
     pixels = np.arange(12, dtype="float32").reshape(3, 4)
     with rasterio.open(
-        path, "w", driver="GTiff", width=4, height=3, count=1, dtype="float32",
-        crs="EPSG:31370", transform=from_origin(140_000, 170_000, 100, 100), nodata=-1,
+        path,
+        "w",
+        driver="GTiff",
+        width=4,
+        height=3,
+        count=1,
+        dtype="float32",
+        crs="EPSG:31370",
+        transform=from_origin(140_000, 170_000, 100, 100),
+        nodata=-1,
     ) as dst:
         dst.write(pixels, 1)
     (layer,) = load_layers(path)
@@ -186,7 +220,13 @@ def test_geotiff_without_crs_gets_it_guessed(tmp_path: Path) -> None:
 
     path = tmp_path / "raster.tif"
     with rasterio.open(
-        path, "w", driver="GTiff", width=2, height=2, count=1, dtype="uint8",
+        path,
+        "w",
+        driver="GTiff",
+        width=2,
+        height=2,
+        count=1,
+        dtype="uint8",
         transform=from_origin(150_000, 170_000, 10, 10),
     ) as dst:
         dst.write(np.ones((2, 2), dtype="uint8"), 1)
@@ -218,7 +258,9 @@ def test_explicit_crs_overrides_declared(tmp_path: Path) -> None:
     assert not right.report.has("outside_belgium")
 
 
-def test_progress_is_reported_and_cancel_stops(tmp_path: Path, lambert_points: gpd.GeoDataFrame) -> None:
+def test_progress_is_reported_and_cancel_stops(
+    tmp_path: Path, lambert_points: gpd.GeoDataFrame
+) -> None:
     from slimmeregio.layers.errors import OperationCancelled
 
     path = tmp_path / "p.gpkg"
@@ -254,7 +296,9 @@ def test_shapefile_utf8_without_cpg_is_decoded_as_utf8(tmp_path: Path) -> None:
     assert layer.frame["naam"].tolist() == ["Café €"]
 
 
-def test_shapefile_without_dbf_is_reported(tmp_path: Path, lambert_points: gpd.GeoDataFrame) -> None:
+def test_shapefile_without_dbf_is_reported(
+    tmp_path: Path, lambert_points: gpd.GeoDataFrame
+) -> None:
     path = tmp_path / "zonder.shp"
     lambert_points[["geometry"]].to_file(path)
     path.with_suffix(".dbf").unlink()
@@ -282,8 +326,15 @@ def test_truncated_geotiff_fails_at_load(tmp_path: Path) -> None:
 
     path = tmp_path / "heel.tif"
     with rasterio.open(
-        path, "w", driver="GTiff", width=200, height=200, count=1, dtype="float32",
-        crs="EPSG:31370", transform=from_origin(140_000, 170_000, 10, 10),
+        path,
+        "w",
+        driver="GTiff",
+        width=200,
+        height=200,
+        count=1,
+        dtype="float32",
+        crs="EPSG:31370",
+        transform=from_origin(140_000, 170_000, 10, 10),
     ) as dst:
         dst.write(np.random.default_rng(0).random((200, 200), dtype="float32"), 1)
     data = path.read_bytes()

@@ -162,7 +162,9 @@ def test_leading_zero_codes_stay_text(tmp_path: Path) -> None:
         ("GPS_LAT;GPS_LON", True),
     ],
 )
-def test_coordinate_names_found_in_longer_names(tmp_path: Path, header: str, geographic: bool) -> None:
+def test_coordinate_names_found_in_longer_names(
+    tmp_path: Path, header: str, geographic: bool
+) -> None:
     path = tmp_path / "namen.csv"
     if geographic:
         values = f"{HALLE_LONLAT[0]};{HALLE_LONLAT[1]}".replace(".", ",")
@@ -200,9 +202,13 @@ def test_too_many_columns_refused_early(tmp_path: Path) -> None:
 
     path = tmp_path / "breed.csv"
     width = 200_000
-    path.write_text(",".join(["a"] * width) + "\n" + ",".join(["1"] * width) + "\n", encoding="utf-8")
+    path.write_text(
+        ",".join(["a"] * width) + "\n" + ",".join(["1"] * width) + "\n", encoding="utf-8"
+    )
     started = time.perf_counter()
     with pytest.raises(CorruptFileError) as info:
         read_csv_points(path)
     assert time.perf_counter() - started < 10
-    assert f"{MAX_COLUMNS}" in info.value.full_message("en") and f"{width}" in info.value.full_message("en")
+    assert f"{MAX_COLUMNS}" in info.value.full_message(
+        "en"
+    ) and f"{width}" in info.value.full_message("en")

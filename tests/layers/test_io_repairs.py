@@ -46,9 +46,7 @@ def test_3d_is_dropped_to_2d(tmp_path: Path) -> None:
 
 
 def test_empty_and_missing_geometries_are_dropped(tmp_path: Path) -> None:
-    frame = gpd.GeoDataFrame(
-        {"a": [1, 2, 3]}, geometry=[Point(X, Y), None, Point()], crs=31370
-    )
+    frame = gpd.GeoDataFrame({"a": [1, 2, 3]}, geometry=[Point(X, Y), None, Point()], crs=31370)
     (layer,) = load_layers(_write(tmp_path, frame))
     assert len(layer) == 1 and layer.frame["a"].tolist() == [1]
     assert layer.report.count("empty_dropped") == 2
@@ -57,12 +55,21 @@ def test_empty_and_missing_geometries_are_dropped(tmp_path: Path) -> None:
 def test_single_point_lines_are_dropped(tmp_path: Path) -> None:
     lon, lat = HALLE_LONLAT
     features = [
-        {"type": "Feature", "properties": {"klasse": "lokaal"},
-         "geometry": {"type": "LineString", "coordinates": [[lon, lat]]}},
-        {"type": "Feature", "properties": {"klasse": "lokaal"},
-         "geometry": {"type": "LineString", "coordinates": [[lon, lat], [lon, lat]]}},
-        {"type": "Feature", "properties": {"klasse": "bovenlokaal"},
-         "geometry": {"type": "LineString", "coordinates": [[lon, lat], [lon + 0.01, lat]]}},
+        {
+            "type": "Feature",
+            "properties": {"klasse": "lokaal"},
+            "geometry": {"type": "LineString", "coordinates": [[lon, lat]]},
+        },
+        {
+            "type": "Feature",
+            "properties": {"klasse": "lokaal"},
+            "geometry": {"type": "LineString", "coordinates": [[lon, lat], [lon, lat]]},
+        },
+        {
+            "type": "Feature",
+            "properties": {"klasse": "bovenlokaal"},
+            "geometry": {"type": "LineString", "coordinates": [[lon, lat], [lon + 0.01, lat]]},
+        },
     ]
     path = tmp_path / "fietsroutes.geojson"
     path.write_text(json.dumps({"type": "FeatureCollection", "features": features}))
@@ -100,8 +107,11 @@ def test_mixed_geometry_types_are_reported(tmp_path: Path) -> None:
 def test_swapped_geojson_is_fixed(tmp_path: Path) -> None:
     lon, lat = HALLE_LONLAT
     path = tmp_path / "fout.geojson"
-    feature = {"type": "Feature", "properties": {},
-               "geometry": {"type": "Point", "coordinates": [lat, lon]}}
+    feature = {
+        "type": "Feature",
+        "properties": {},
+        "geometry": {"type": "Point", "coordinates": [lat, lon]},
+    }
     path.write_text(json.dumps({"type": "FeatureCollection", "features": [feature]}))
     (layer,) = load_layers(path)
     assert layer.report.has("lonlat_swapped")
@@ -134,10 +144,16 @@ def test_unknown_crs_is_assumed_and_reported(tmp_path: Path) -> None:
 def test_geojson_with_lambert_coordinates_gets_its_crs_guessed(tmp_path: Path) -> None:
     """GeoJSON always claims WGS84; Lambert numbers cannot be degrees."""
     path = tmp_path / "lambert.geojson"
-    feature = {"type": "Feature", "properties": {}, "geometry": {"type": "Point", "coordinates": [X, Y]}}
+    feature = {
+        "type": "Feature",
+        "properties": {},
+        "geometry": {"type": "Point", "coordinates": [X, Y]},
+    }
     path.write_text(json.dumps({"type": "FeatureCollection", "features": [feature]}))
     (layer,) = load_layers(path)
     assert layer.crs_guessed and layer.original_crs == "EPSG:31370"
     entry = next(e for e in layer.report if e.kind == "crs_guessed")
     assert "not degrees" in entry.en
-    np.testing.assert_allclose((layer.frame.geometry.iloc[0].x, layer.frame.geometry.iloc[0].y), (X, Y))
+    np.testing.assert_allclose(
+        (layer.frame.geometry.iloc[0].x, layer.frame.geometry.iloc[0].y), (X, Y)
+    )

@@ -21,7 +21,11 @@ def topo_layers(shared_data: Path) -> list:  # type: ignore[type-arg]
 
 
 def test_municipalities(topo_layers: list, shared_data: Path) -> None:  # type: ignore[type-arg]
-    assert [layer.name for layer in topo_layers] == ["municipalities", "arrondissements", "provinces"]
+    assert [layer.name for layer in topo_layers] == [
+        "municipalities",
+        "arrondissements",
+        "provinces",
+    ]
     mun = topo_layers[0]
     assert len(mun) == 581 and mun.role is Role.MUNICIPALITIES
     assert mun.crs_guessed and mun.original_crs == "EPSG:4326"
@@ -46,7 +50,9 @@ def test_rail_stations(shared_data: Path) -> None:
     belgian = (plain["country-code"] == "be").to_numpy()
     assert inside_belgium(xs, ys)[belgian].all()
     assert layer.report.count("outside_belgium") == int((~inside_belgium(xs, ys)).sum()) > 0
-    np.testing.assert_allclose(layer.column("trains_per_day").to_numpy(), plain["avg_stop_times"].fillna(np.nan))
+    np.testing.assert_allclose(
+        layer.column("trains_per_day").to_numpy(), plain["avg_stop_times"].fillna(np.nan)
+    )
 
 
 def test_postcodes_without_header(shared_data: Path) -> None:

@@ -34,7 +34,7 @@ def test_a_selection_is_saved_and_reads_back(tmp_path: Path, suffix: str) -> Non
     if suffix == ".geojson":
         assert gpd.read_file(out).crs.to_epsg() == 4326
     # no temporary files left behind
-    assert sorted(p.name for p in tmp_path.iterdir() if p.name.startswith("."))  == []
+    assert sorted(p.name for p in tmp_path.iterdir() if p.name.startswith(".")) == []
 
 
 def test_an_existing_file_is_kept_unless_forced(tmp_path: Path) -> None:

@@ -26,12 +26,25 @@ from slimmeregio.layers.roles import Role
 
 
 def _project() -> Project:
-    frame = gpd.GeoDataFrame({"naam": ["a", "b"]}, geometry=[Point(150000, 170000), Point(150100, 170100)],
-                             crs=ANALYSIS_CRS)
-    style = Style(label_field="naam", label_size=11.0, label_halo=3.0, label_priority=4,
-                  label_min_scale=1000.0, label_max_scale=25000.0, min_scale=0.0, max_scale=100000.0)
+    frame = gpd.GeoDataFrame(
+        {"naam": ["a", "b"]},
+        geometry=[Point(150000, 170000), Point(150100, 170100)],
+        crs=ANALYSIS_CRS,
+    )
+    style = Style(
+        label_field="naam",
+        label_size=11.0,
+        label_halo=3.0,
+        label_priority=4,
+        label_min_scale=1000.0,
+        label_max_scale=25000.0,
+        min_scale=0.0,
+        max_scale=100000.0,
+    )
     layer = Layer("plaatsen", frame, Role.OTHER, {}, style=style)
-    settings = ProjectSettings(bookmarks=[{"name": "Halle centrum", "extent": [148000.0, 166000.0, 150000.0, 168000.0]}])
+    settings = ProjectSettings(
+        bookmarks=[{"name": "Halle centrum", "extent": [148000.0, 166000.0, 150000.0, 168000.0]}]
+    )
     return Project(layers=LayerList([layer]), settings=settings)
 
 
@@ -40,9 +53,20 @@ def test_label_settings_and_bookmarks_survive_a_save(tmp_path: Path) -> None:
     save_project(_project(), path)
     loaded = load_project(path)
     style = loaded.layers["plaatsen"].style
-    assert (style.label_field, style.label_size, style.label_halo, style.label_priority) == ("naam", 11.0, 3.0, 4)
-    assert (style.label_min_scale, style.label_max_scale, style.max_scale) == (1000.0, 25000.0, 100000.0)
-    assert loaded.settings.bookmarks == [{"name": "Halle centrum", "extent": [148000.0, 166000.0, 150000.0, 168000.0]}]
+    assert (style.label_field, style.label_size, style.label_halo, style.label_priority) == (
+        "naam",
+        11.0,
+        3.0,
+        4,
+    )
+    assert (style.label_min_scale, style.label_max_scale, style.max_scale) == (
+        1000.0,
+        25000.0,
+        100000.0,
+    )
+    assert loaded.settings.bookmarks == [
+        {"name": "Halle centrum", "extent": [148000.0, 166000.0, 150000.0, 168000.0]}
+    ]
 
 
 def test_scale_ranges_are_inclusive_and_zero_is_no_bound() -> None:
@@ -54,12 +78,16 @@ def test_scale_ranges_are_inclusive_and_zero_is_no_bound() -> None:
 
 
 def test_a_damaged_bookmark_is_dropped_not_fatal() -> None:
-    settings = ProjectSettings.from_dict({"bookmarks": [
-        {"name": "goed", "extent": [0, 0, 1, 1]},
-        {"name": "kapot", "extent": [0, 0, "x", 1]},
-        {"extent": [0, 0, 1, 1]},
-        "geen dict",
-    ]})
+    settings = ProjectSettings.from_dict(
+        {
+            "bookmarks": [
+                {"name": "goed", "extent": [0, 0, 1, 1]},
+                {"name": "kapot", "extent": [0, 0, "x", 1]},
+                {"extent": [0, 0, 1, 1]},
+                "geen dict",
+            ]
+        }
+    )
     assert [b["name"] for b in settings.bookmarks] == ["goed"]
     assert ProjectSettings.from_dict({"bookmarks": "geen lijst"}).bookmarks == []
 
@@ -68,8 +96,11 @@ def test_a_label_setting_of_the_wrong_type_is_refused(tmp_path: Path) -> None:
     path = tmp_path / "plan.gpkg"
     save_project(_project(), path)
     with sqlite3.connect(path) as con:
-        table = [r[0] for r in con.execute("select name from sqlite_master where type='table'")
-                 if r[0] == "slimmeregio_project"]
+        table = [
+            r[0]
+            for r in con.execute("select name from sqlite_master where type='table'")
+            if r[0] == "slimmeregio_project"
+        ]
         assert table
         cols = [r[1] for r in con.execute("pragma table_info(slimmeregio_project)")]
         col = next(c for c in cols if c in ("project", "document", "json", "content"))

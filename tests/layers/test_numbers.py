@@ -31,7 +31,10 @@ def test_values_dutch_and_english() -> None:
     assert fmt_number(12345.0, "count", "en") == "12,345"
     assert fmt_number(78.44, "%") == "78,4 %"
     assert fmt_number(78.44, "%", "en") == "78.4 %"
-    assert fmt_number(-1234.5, "m") == f"{MINUS}1.234 m" or fmt_number(-1234.5, "m") == f"{MINUS}1.235 m"
+    assert (
+        fmt_number(-1234.5, "m") == f"{MINUS}1.234 m"
+        or fmt_number(-1234.5, "m") == f"{MINUS}1.235 m"
+    )
     assert fmt_number(float("nan"), "%") == "–"
 
 
@@ -55,8 +58,11 @@ def test_delta_examples_from_the_issue() -> None:
 
 
 @settings(max_examples=300, deadline=None)
-@given(st.floats(0, 1000, allow_nan=False), st.floats(0, 1000, allow_nan=False),
-       st.sampled_from(["%", "min", "count", "m", "km"]))
+@given(
+    st.floats(0, 1000, allow_nan=False),
+    st.floats(0, 1000, allow_nan=False),
+    st.sampled_from(["%", "min", "count", "m", "km"]),
+)
 def test_delta_agrees_with_the_values_shown(a: float, b: float, unit: str) -> None:
     """±0 exactly when the two values read the same; otherwise a non-zero delta with the right sign."""
     shown_equal = fmt_number(a, unit) == fmt_number(b, unit)
@@ -89,12 +95,19 @@ def test_excel_numbers_are_numbers() -> None:
     assert excel_format("count") == "#,##0"
 
 
-@given(st.floats(min_value=-1e6, max_value=1e6, allow_nan=False), st.sampled_from(["%", "min", "m", "count", ""]))
+@given(
+    st.floats(min_value=-1e6, max_value=1e6, allow_nan=False),
+    st.sampled_from(["%", "min", "m", "count", ""]),
+)
 def test_a_lone_difference_never_reads_zero_unless_it_is(value, unit):
     from slimmeregio.layers.numbers import MINUS, fmt_difference
 
     text = fmt_difference(value, unit, "en")
-    shown = float(text.split()[0].replace(MINUS, "-").replace(",", "").replace("±", "")) if "±" not in text else 0.0
+    shown = (
+        float(text.split()[0].replace(MINUS, "-").replace(",", "").replace("±", ""))
+        if "±" not in text
+        else 0.0
+    )
     if abs(value) >= 1e-4:
         assert "±" not in text and shown != 0 and (shown > 0) == (value > 0)
     if "±" in text:

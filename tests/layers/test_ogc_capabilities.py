@@ -50,7 +50,9 @@ def garbage_server() -> Iterator[tuple[int, list[tuple[str, dict[str, str]]]]]:
     ("service", "version", "ask"),
     [("WMS", "1.3.0", wms_layers), ("WFS", "2.0.0", service_capabilities)],
 )
-def test_a_document_that_is_no_capabilities_is_one_message(garbage_server, service, version, ask) -> None:
+def test_a_document_that_is_no_capabilities_is_one_message(
+    garbage_server, service, version, ask
+) -> None:
     port, asked = garbage_server
     path = "/" + service.lower()
     with pytest.raises(ServiceResponseError) as caught:

@@ -18,8 +18,9 @@ from slimmeregio.layers.roles import Role, guess_fields, guess_role
 
 def _points(columns: dict[str, list[object]]) -> gpd.GeoDataFrame:
     n = len(next(iter(columns.values())))
-    return gpd.GeoDataFrame(columns, geometry=[shapely.Point(150_000 + i, 170_000) for i in range(n)],
-                            crs="EPSG:31370")
+    return gpd.GeoDataFrame(
+        columns, geometry=[shapely.Point(150_000 + i, 170_000) for i in range(n)], crs="EPSG:31370"
+    )
 
 
 def test_jobs_layer_guessed_from_a_flemish_job_column() -> None:
@@ -30,15 +31,22 @@ def test_jobs_layer_guessed_from_a_flemish_job_column() -> None:
 
 @pytest.mark.parametrize(
     ("name", "role"),
-    [("scholen_vlaanderen", Role.SCHOOLS), ("huisartsen_zorg", Role.HEALTH_CARE),
-     ("winkels", Role.SHOPS), ("bestemmingen", Role.DESTINATIONS)],
+    [
+        ("scholen_vlaanderen", Role.SCHOOLS),
+        ("huisartsen_zorg", Role.HEALTH_CARE),
+        ("winkels", Role.SHOPS),
+        ("bestemmingen", Role.DESTINATIONS),
+    ],
 )
 def test_opportunity_roles_guessed_from_layer_names(name: str, role: Role) -> None:
     assert guess_role(_points({"naam": ["a"]}), name) is role
 
 
 def test_a_kind_or_capacity_column_alone_does_not_make_an_opportunity_layer() -> None:
-    assert guess_role(_points({"naam": ["a"], "soort": ["x"], "capaciteit": [3]}), "punten") is Role.OTHER
+    assert (
+        guess_role(_points({"naam": ["a"], "soort": ["x"], "capaciteit": [3]}), "punten")
+        is Role.OTHER
+    )
 
 
 def test_school_weights_default_to_one_per_school() -> None:
@@ -68,7 +76,9 @@ def test_od_table_reads_census_style_columns(tmp_path: Path) -> None:
 
 def test_od_table_asked_by_role_with_english_columns(tmp_path: Path) -> None:
     path = tmp_path / "flows.csv"
-    path.write_text("origin,destination,commuters\n23027.0,21004,12\n23027,21004,3\n", encoding="utf-8")
+    path.write_text(
+        "origin,destination,commuters\n23027.0,21004,12\n23027,21004,3\n", encoding="utf-8"
+    )
     pairs = od_pairs(load_layers(path, role="pendelstromen")[0])
     assert pairs["commuters"].tolist() == [15.0]
     assert pairs["mode"].tolist() == [""]
@@ -85,7 +95,9 @@ def test_od_table_without_commuters_column_is_a_bilingual_field_error(tmp_path: 
 @pytest.mark.parametrize(("cell", "row"), [("veel", 3), ("-4", 3)])
 def test_od_table_bad_count_names_the_row(tmp_path: Path, cell: str, row: int) -> None:
     path = tmp_path / "pendel.csv"
-    path.write_text(f"herkomst;bestemming;pendelaars\n23027;21004;5\n23027;23088;{cell}\n", encoding="utf-8")
+    path.write_text(
+        f"herkomst;bestemming;pendelaars\n23027;21004;5\n23027;23088;{cell}\n", encoding="utf-8"
+    )
     with pytest.raises(OdTableError) as info:
         read_od_table(path)
     assert f"rij {row}" in info.value.message("nl") and f"row {row}" in info.value.message("en")
@@ -105,10 +117,14 @@ def test_od_table_survives_a_project_save_and_load(tmp_path: Path) -> None:
     from slimmeregio.layers.model import LayerList, Project
 
     path = tmp_path / "pendelstromen.csv"
-    path.write_text("herkomst;bestemming;pendelaars\n23027;21004;12\n23002;21004;7\n", encoding="utf-8")
+    path.write_text(
+        "herkomst;bestemming;pendelaars\n23027;21004;12\n23002;21004;7\n", encoding="utf-8"
+    )
     project = Project(layers=LayerList(load_layers(path)))
     project_file.save_project(project, tmp_path / "p.srp")
     loaded = project_file.load_project(tmp_path / "p.srp").layers["pendelstromen"]
     assert loaded.role is Role.OD_TABLE
     assert od_pairs(loaded)[["origin", "commuters"]].to_dict("records") == [
-        {"origin": "23027", "commuters": 12.0}, {"origin": "23002", "commuters": 7.0}]
+        {"origin": "23027", "commuters": 12.0},
+        {"origin": "23002", "commuters": 7.0},
+    ]

@@ -236,7 +236,9 @@ def test_geometry_is_lambert_and_follows_the_nodes(town: Any) -> None:
     assert np.allclose(np.asarray(rows[101].geometry.coords), expected, atol=0.01)
     # Way 127 lost its missing middle node but keeps its two real ends.
     assert np.allclose(
-        np.asarray(rows[127].geometry.coords), [lam(*TOWN_NODES[6]), lam(*TOWN_NODES[26])], atol=0.01
+        np.asarray(rows[127].geometry.coords),
+        [lam(*TOWN_NODES[6]), lam(*TOWN_NODES[26])],
+        atol=0.01,
     )
     # km per class adds up to the lengths of the kept lines.
     total = sum(town.report.km_per_class.values())
@@ -411,7 +413,7 @@ def test_link_class_takes_the_best_route() -> None:
 
 def test_rules_from_toml_change_the_import(tmp_path: Path) -> None:
     toml = tmp_path / "rules.toml"
-    toml.write_text('use_sidepath_allowed = true\nroute_members_allowed = false\n')
+    toml.write_text("use_sidepath_allowed = true\nroute_members_allowed = false\n")
     rules = OsmRules.from_toml(toml)
     assert rules.access({"highway": "primary", "bicycle": "use_sidepath"}) == (True, None)
     assert rules.access({"highway": "track"}, in_route=True) == (False, "not_for_bicycles")
@@ -639,7 +641,9 @@ def test_write_gpkg_round_trip(town: Any, tmp_path: Path) -> None:
 
 
 def test_cli_import_with_bbox(tmp_path: Path) -> None:
-    src = write_osm(tmp_path / "town.osm.pbf", TOWN_NODES, TOWN_WAYS, TOWN_RELATIONS, TOWN_NODE_TAGS)
+    src = write_osm(
+        tmp_path / "town.osm.pbf", TOWN_NODES, TOWN_WAYS, TOWN_RELATIONS, TOWN_NODE_TAGS
+    )
     out = tmp_path / "out.gpkg"
     bbox = ",".join(str(v) for v in TOWN_BBOX)
     result = CliRunner().invoke(cli, ["import-osm", str(src), "--out", str(out), "--bbox", bbox])
@@ -723,7 +727,9 @@ def test_cli_not_osm_and_missing(tmp_path: Path) -> None:
     fake.write_text("nope")
     out = tmp_path / "out.gpkg"
     for src in (fake, tmp_path / "none.osm.pbf"):
-        result = CliRunner().invoke(cli, ["--lang", "en", "import-osm", str(src), "--out", str(out)])
+        result = CliRunner().invoke(
+            cli, ["--lang", "en", "import-osm", str(src), "--out", str(out)]
+        )
         assert result.exit_code == 2
         assert result.output.startswith("slimmeregio: error:")
         assert not out.exists()
@@ -763,7 +769,10 @@ def test_imported_network_builds_the_expected_graph(tmp_path: Path) -> None:
     }
     two_way = {(a, b) for a, b, one, _ in edges if not one}
     assert {frozenset(e) for e in two_way} == {
-        frozenset({1, 2}), frozenset({2, 3}), frozenset({2, 5}), frozenset({6, 7})
+        frozenset({1, 2}),
+        frozenset({2, 3}),
+        frozenset({2, 5}),
+        frozenset({6, 7}),
     }
     assert {(a, b, link) for a, b, one, link in edges if one} == {(3, 4, 2), (1, 4, 3)}
     assert net.n_nodes == 7
@@ -823,6 +832,8 @@ def test_candidate_opportunity_layers(tmp_path: Path) -> None:
     assert work.role is Role.DESTINATIONS and work.fields["weight"] == "oppervlakte_m2"
     # The area by hand: the square's corners in Lambert 72, shoelace formula.
     xy = [lam(*nodes[n]) for n in (20, 21, 22, 23)]
-    area = 0.5 * abs(sum(xy[i][0] * xy[(i + 1) % 4][1] - xy[(i + 1) % 4][0] * xy[i][1] for i in range(4)))
+    area = 0.5 * abs(
+        sum(xy[i][0] * xy[(i + 1) % 4][1] - xy[(i + 1) % 4][0] * xy[i][1] for i in range(4))
+    )
     assert float(work.frame["oppervlakte_m2"].iloc[0]) == pytest.approx(area, abs=0.1)
     assert 14_000 < area < 17_000  # 0.002 deg x 0.001 deg at 50.85 N

@@ -45,14 +45,23 @@ def test_unsafe_patterns_are_refused(pattern: str, why: str) -> None:
 
 def test_accepted_patterns_match_fast_on_hostile_values() -> None:
     # the worst accepted shapes: two open repetitions that overlap, on the longest value
-    rules = OsmRules(fietssnelweg_ref=r"^\d*\d*x$", bovenlokaal_cycle_network=r"^.*a.*b$",
-                     fietssnelweg_network=r"(?i)^BE-VLG:cycle_highway$")
+    rules = OsmRules(
+        fietssnelweg_ref=r"^\d*\d*x$",
+        bovenlokaal_cycle_network=r"^.*a.*b$",
+        fietssnelweg_network=r"(?i)^BE-VLG:cycle_highway$",
+    )
     for pattern in (rules.fietssnelweg_ref, rules.bovenlokaal_cycle_network):
         assert pattern_problem(pattern) is None
     started = time.perf_counter()
     for _ in range(200):
-        rules.route_info({"type": "route", "route": "bicycle", "ref": "1" * 10_000,
-                          "cycle_network": "a" * 10_000})
+        rules.route_info(
+            {
+                "type": "route",
+                "route": "bicycle",
+                "ref": "1" * 10_000,
+                "cycle_network": "a" * 10_000,
+            }
+        )
     assert time.perf_counter() - started < 5
     # the refused classic takes exponential time in plain re on 30 characters:
     # proof the limit matters (bounded here by measuring only 22 characters)
@@ -81,11 +90,17 @@ def test_from_toml_refuses_wrong_values(tmp_path: Path, text: str, message: str)
 
 def test_from_toml_accepts_good_values(tmp_path: Path) -> None:
     path = tmp_path / "rules.toml"
-    path.write_text('route_values = ["bicycle", "mtb"]\nuse_sidepath_allowed = true\n'
-                    'fietssnelweg_ref = "^F[0-9]{1,3}$"\n', encoding="utf-8")
+    path.write_text(
+        'route_values = ["bicycle", "mtb"]\nuse_sidepath_allowed = true\n'
+        'fietssnelweg_ref = "^F[0-9]{1,3}$"\n',
+        encoding="utf-8",
+    )
     rules = OsmRules.from_toml(path)
     assert rules.route_values == frozenset({"bicycle", "mtb"}) and rules.use_sidepath_allowed
-    assert rules.route_info({"type": "route", "route": "bicycle", "ref": "F12"}).klasse == "fietssnelweg"
+    assert (
+        rules.route_info({"type": "route", "route": "bicycle", "ref": "F12"}).klasse
+        == "fietssnelweg"
+    )
 
 
 def test_rules_file_must_be_small_and_regular(tmp_path: Path) -> None:

@@ -71,15 +71,30 @@ def _raster(folder: Path) -> RasterData:
     data[0, 0, 0] = -9999.0
     transform = from_origin(140000.0, 162000.0, 100.0, 100.0)
     with rasterio.open(
-        path, "w", driver="GTiff", width=10, height=12, count=1, dtype="float32",
-        crs=CRS, transform=transform, nodata=-9999.0,
+        path,
+        "w",
+        driver="GTiff",
+        width=10,
+        height=12,
+        count=1,
+        dtype="float32",
+        crs=CRS,
+        transform=transform,
+        nodata=-9999.0,
     ) as dst:
         dst.write(data)
     with rasterio.open(path) as src:
         b = src.bounds
         return RasterData(
-            path=path, crs=CRS, transform=src.transform, width=10, height=12, count=1,
-            dtype="float32", nodata=-9999.0, bounds=(b.left, b.bottom, b.right, b.top),
+            path=path,
+            crs=CRS,
+            transform=src.transform,
+            width=10,
+            height=12,
+            count=1,
+            dtype="float32",
+            nodata=-9999.0,
+            bounds=(b.left, b.bottom, b.right, b.top),
         )
 
 
@@ -113,7 +128,9 @@ def _awkward() -> gpd.GeoDataFrame:
             "nullable_int": pd.array([1, None, 3], dtype="Int64"),
             "float": [1.5, np.nan, np.inf],
             "flag": [True, False, True],
-            "kleur": pd.Categorical(["rood", "groen", "rood"], categories=["rood", "groen", "blauw"], ordered=True),
+            "kleur": pd.Categorical(
+                ["rood", "groen", "rood"], categories=["rood", "groen", "blauw"], ordered=True
+            ),
             "wanneer": pd.to_datetime(
                 ["2020-01-01 10:00:00.123456789", None, "2021-06-01 00:00:00.000000000"]
             ).tz_localize("Europe/Brussels"),
@@ -144,13 +161,20 @@ def project(tmp_path: Path) -> Project:
             "Fietsnetwerk",
             _network(),
             role=Role.BIKE_NETWORK,
-            fields={"link_class": "Categorie BVR", "speed": "speed", "oneway": "oneway", "name": "Naam"},
+            fields={
+                "link_class": "Categorie BVR",
+                "speed": "speed",
+                "oneway": "oneway",
+                "name": "Naam",
+            },
             source=Path("/data/fiets.gpkg"),
             source_layer="netwerk",
             original_crs="EPSG:4326",
             crs_guessed=True,
             report=report,
-            style=Style(kind="categories", column="Categorie BVR", categories={"lokaal": "#00ff00"}),
+            style=Style(
+                kind="categories", column="Categorie BVR", categories={"lokaal": "#00ff00"}
+            ),
             visible=False,
             note="illustratief",
             attribution="© OpenStreetMap contributors, ODbL 1.0",
@@ -159,11 +183,18 @@ def project(tmp_path: Path) -> Project:
         Layer("Bevolking", _raster(tmp_path), role=Role.POPULATION_GRID),
         Layer("Leeg", _network().iloc[:0], role=Role.OTHER),
     ]
-    p = Project(settings=ProjectSettings(title="Test Halle", organisation="Toekomstforum", language="en"))
+    p = Project(
+        settings=ProjectSettings(title="Test Halle", organisation="Toekomstforum", language="en")
+    )
     for layer in layers:
         p.layers.append(layer)
     p.scenarios = [
-        {"name": "Fietsbrug", "modifications": [{"kind": "remove_link", "link_ids": [1], "author": "a", "reason": "r"}]},
+        {
+            "name": "Fietsbrug",
+            "modifications": [
+                {"kind": "remove_link", "link_ids": [1], "author": "a", "reason": "r"}
+            ],
+        },
         {"name": "Leeg"},
     ]
     return p
@@ -175,17 +206,27 @@ def _assert_same(a: Project, b: Project) -> None:
     assert a.scenarios == b.scenarios
     for la, lb in zip(a.layers, b.layers, strict=True):
         assert (la.role, la.fields, la.visible, la.note, la.attribution) == (
-            lb.role, lb.fields, lb.visible, lb.note, lb.attribution,
+            lb.role,
+            lb.fields,
+            lb.visible,
+            lb.note,
+            lb.attribution,
         )
         assert (la.original_crs, la.crs_guessed, la.source, la.source_layer) == (
-            lb.original_crs, lb.crs_guessed, lb.source, lb.source_layer,
+            lb.original_crs,
+            lb.crs_guessed,
+            lb.source,
+            lb.source_layer,
         )
         assert la.style == lb.style
         assert la.report.entries == lb.report.entries
         if isinstance(la.data, RasterData):
             assert isinstance(lb.data, RasterData)
             assert (lb.data.width, lb.data.height, lb.data.count, lb.data.dtype) == (
-                la.data.width, la.data.height, la.data.count, la.data.dtype,
+                la.data.width,
+                la.data.height,
+                la.data.count,
+                la.data.dtype,
             )
             assert lb.data.nodata == la.data.nodata
             assert lb.data.transform == la.data.transform
@@ -203,7 +244,9 @@ def _assert_same(a: Project, b: Project) -> None:
                 pd.DataFrame(fa.drop(columns=fa.geometry.name)),
                 pd.DataFrame(fb.drop(columns=fb.geometry.name)),
             )
-            assert list(fa.geometry.is_empty.fillna(True)) == list(fb.geometry.is_empty.fillna(True))
+            assert list(fa.geometry.is_empty.fillna(True)) == list(
+                fb.geometry.is_empty.fillna(True)
+            )
             for ga, gb in zip(fa.geometry, fb.geometry, strict=True):
                 assert (ga is None and gb is None) or ga.equals_exact(gb, 0.0)
 
@@ -260,13 +303,22 @@ def test_project_table_holds_the_documented_json(project: Project, tmp_path: Pat
     from slimmeregio import __version__
 
     assert app == doc["app_version"] == __version__
-    assert [d["name"] for d in doc["layers"]] == ["Fietsnetwerk", "Rare kolommen", "Bevolking", "Leeg"]
+    assert [d["name"] for d in doc["layers"]] == [
+        "Fietsnetwerk",
+        "Rare kolommen",
+        "Bevolking",
+        "Leeg",
+    ]
     first = doc["layers"][0]
     assert first["table"] == "fietsnetwerk"
     assert first["role"] == "bike_network"
     assert first["style"]["categories"] == {"lokaal": "#00ff00"}
     assert first["report"][1] == {
-        "kind": "invalid_repaired", "nl": "2 hersteld", "en": "2 repaired", "count": 2, "level": "warning",
+        "kind": "invalid_repaired",
+        "nl": "2 hersteld",
+        "en": "2 repaired",
+        "count": 2,
+        "level": "warning",
     }
     assert doc["scenarios"][0]["name"] == "Fietsbrug"
 
@@ -274,7 +326,15 @@ def test_project_table_holds_the_documented_json(project: Project, tmp_path: Pat
 def test_layer_names_become_unique_safe_tables(tmp_path: Path) -> None:
     frame = _network(3)
     p = Project()
-    for name in ["gpkg_contents", "Wegen", "wegen (2)", "Wégen", "123", "rtree_x", "slimmeregio_project"]:
+    for name in [
+        "gpkg_contents",
+        "Wegen",
+        "wegen (2)",
+        "Wégen",
+        "123",
+        "rtree_x",
+        "slimmeregio_project",
+    ]:
         p.layers.append(Layer(name, frame))
     path = tmp_path / "p.srp"
     save_project(p, path)
@@ -299,7 +359,11 @@ def test_overwrite_keeps_only_new_content(project: Project, tmp_path: Path) -> N
     save_project(project, path)
     project.layers.remove("Rare kolommen")
     save_project(project, path)
-    assert [layer.name for layer in load_project(path).layers] == ["Fietsnetwerk", "Bevolking", "Leeg"]
+    assert [layer.name for layer in load_project(path).layers] == [
+        "Fietsnetwerk",
+        "Bevolking",
+        "Leeg",
+    ]
     assert [p.name for p in tmp_path.iterdir() if p.name.startswith(".")] == []
 
 
@@ -438,8 +502,12 @@ def test_write_failure_is_export_error_and_keeps_old_file(
     monkeypatch.setattr(pyogrio, "write_dataframe", failing)
     with pytest.raises(ExportError) as info:
         save_project(project, path)
-    assert info.value.message("en").startswith("Saving to") and "the disk is full" in info.value.message("en")
-    assert "schijf is vol" in info.value.message("nl") and "Errno" not in info.value.full_message("nl")
+    assert info.value.message("en").startswith(
+        "Saving to"
+    ) and "the disk is full" in info.value.message("en")
+    assert "schijf is vol" in info.value.message("nl") and "Errno" not in info.value.full_message(
+        "nl"
+    )
     assert path.read_bytes() == before
     assert sorted(p.name for p in tmp_path.iterdir() if p.suffix != ".tif") == ["plan.srp"]
     with pytest.raises(ExportError):
@@ -489,7 +557,11 @@ def _schema0_file(path: Path) -> None:
 
 def test_migrate_0_to_1_document() -> None:
     new = project_load._migrate_0_to_1(
-        {"version": 0, "layers": {"a": {"name": "A", "mapping": {"x": "y"}, "color": "#123456"}}, "scenarios": {"S": {}}}
+        {
+            "version": 0,
+            "layers": {"a": {"name": "A", "mapping": {"x": "y"}, "color": "#123456"}},
+            "scenarios": {"S": {}},
+        }
     )
     assert new["schema_version"] == 1
     assert new["layers"][0]["fields"] == {"x": "y"}
@@ -515,7 +587,9 @@ def test_schema0_file_loads(tmp_path: Path) -> None:
     # Saving writes the current schema.
     save_project(project, tmp_path / "nieuw.srp")
     with sqlite3.connect(tmp_path / "nieuw.srp") as db:
-        assert db.execute("SELECT schema_version FROM slimmeregio_project").fetchone() == (SCHEMA_VERSION,)
+        assert db.execute("SELECT schema_version FROM slimmeregio_project").fetchone() == (
+            SCHEMA_VERSION,
+        )
 
 
 # ---------------------------------------------------------------------------
@@ -660,18 +734,26 @@ def test_write_find_load_discard_recovery(
 
 _N = 4
 _column = st.one_of(
-    st.lists(st.integers(-(2**63), 2**63 - 1), min_size=_N, max_size=_N).map(lambda v: pd.Series(v, dtype="int64")),
+    st.lists(st.integers(-(2**63), 2**63 - 1), min_size=_N, max_size=_N).map(
+        lambda v: pd.Series(v, dtype="int64")
+    ),
     st.lists(st.floats(allow_nan=True, allow_infinity=True), min_size=_N, max_size=_N).map(
         lambda v: pd.Series(v, dtype="float64")
     ),
     st.lists(st.booleans(), min_size=_N, max_size=_N).map(lambda v: pd.Series(v, dtype="bool")),
-    st.lists(st.none() | st.text(max_size=8), min_size=_N, max_size=_N).map(lambda v: pd.Series(v, dtype="str")),
-    st.lists(st.none() | st.text(max_size=8), min_size=_N, max_size=_N).map(lambda v: pd.Series(v, dtype=object)),
+    st.lists(st.none() | st.text(max_size=8), min_size=_N, max_size=_N).map(
+        lambda v: pd.Series(v, dtype="str")
+    ),
+    st.lists(st.none() | st.text(max_size=8), min_size=_N, max_size=_N).map(
+        lambda v: pd.Series(v, dtype=object)
+    ),
     st.lists(st.none() | st.integers(-(2**40), 2**40), min_size=_N, max_size=_N).map(
         lambda v: pd.Series(v, dtype="Int64")
     ),
     st.lists(
-        st.none() | st.integers(-5, 5) | st.text(max_size=3) | st.booleans(), min_size=_N, max_size=_N
+        st.none() | st.integers(-5, 5) | st.text(max_size=3) | st.booleans(),
+        min_size=_N,
+        max_size=_N,
     ).map(lambda v: pd.Series(v, dtype=object)),
     st.lists(
         st.none() | st.datetimes(min_value=datetime(1900, 1, 1), max_value=datetime(2200, 1, 1)),
@@ -681,7 +763,9 @@ _column = st.one_of(
 )
 
 
-@settings(max_examples=30, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@settings(
+    max_examples=30, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
+)
 @given(
     columns=st.dictionaries(
         st.text(min_size=0, max_size=10).filter(lambda s: s != "geometry"), _column, max_size=5
@@ -709,7 +793,9 @@ def test_any_attribute_table_round_trips(tmp_path: Path, columns: dict[str, pd.S
 
 _json_value = st.recursive(
     st.none() | st.booleans() | st.integers() | st.floats() | st.text(max_size=8),
-    lambda inner: st.lists(inner, max_size=3) | st.dictionaries(st.text(max_size=6), inner, max_size=3),
+    lambda inner: (
+        st.lists(inner, max_size=3) | st.dictionaries(st.text(max_size=6), inner, max_size=3)
+    ),
     max_leaves=10,
 )
 
@@ -729,7 +815,9 @@ def _paths(doc: Any, prefix: tuple[Any, ...] = ()) -> list[tuple[Any, ...]]:
 def saved_project(tmp_path_factory: pytest.TempPathFactory) -> tuple[bytes, dict[str, Any]]:
     folder = tmp_path_factory.mktemp("tamper")
     project = Project()
-    project.layers.append(Layer("Wegen", _network(5), role=Role.BIKE_NETWORK, fields={"link_class": "Categorie BVR"}))
+    project.layers.append(
+        Layer("Wegen", _network(5), role=Role.BIKE_NETWORK, fields={"link_class": "Categorie BVR"})
+    )
     project.layers.append(Layer("Raster", _raster(folder), role=Role.POPULATION_GRID))
     project.scenarios = [{"name": "A"}]
     path = folder / "p.srp"
@@ -739,7 +827,9 @@ def saved_project(tmp_path_factory: pytest.TempPathFactory) -> tuple[bytes, dict
     return path.read_bytes(), json.loads(text)
 
 
-@settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@settings(
+    max_examples=150, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
+)
 @given(data=st.data())
 def test_tampered_document_loads_or_project_error(
     tmp_path: Path, saved_project: tuple[bytes, dict[str, Any]], data: st.DataObject
@@ -769,4 +859,6 @@ def test_tampered_document_loads_or_project_error(
             assert all(isinstance(c, str) for c in layer.style.colors)
             assert layer.note is None or isinstance(layer.note, str)
         assert all(isinstance(s, dict) for s in project.scenarios)
-        assert isinstance(project.settings.title, str) and isinstance(project.settings.language, str)
+        assert isinstance(project.settings.title, str) and isinstance(
+            project.settings.language, str
+        )

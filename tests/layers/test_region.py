@@ -263,7 +263,9 @@ def test_planned_developments(frames: dict[str, gpd.GeoDataFrame]) -> None:
 
 def test_every_dwelling_near_the_network(frames: dict[str, gpd.GeoDataFrame]) -> None:
     net = shapely.STRtree(frames["fietsnetwerk"].geometry.to_numpy())
-    _, dist = net.query_nearest(frames["woningen"].geometry.to_numpy(), return_distance=True, all_matches=False)
+    _, dist = net.query_nearest(
+        frames["woningen"].geometry.to_numpy(), return_distance=True, all_matches=False
+    )
     assert dist.max() <= 300.0
 
 
@@ -376,10 +378,20 @@ def test_load_region_raster_notes_and_attribution(region_project) -> None:
     assert isinstance(grid.data, RasterData)
     assert grid.data.crs == "EPSG:31370" and not grid.visible
     assert abs(float(grid.data.read().sum()) / TOTAL_POPULATION - 1) < 0.01
-    illustrative = {"fietsnetwerk", "woningen", "mobipunten", "banen", "scholen", "ov_haltes", POPULATION_LAYER}
+    illustrative = {
+        "fietsnetwerk",
+        "woningen",
+        "mobipunten",
+        "banen",
+        "scholen",
+        "ov_haltes",
+        POPULATION_LAYER,
+    }
     for layer in region_project.layers:
         assert (layer.note is not None) == (layer.name in illustrative), layer.name
-        assert layer.visible == (layer.name not in {POPULATION_LAYER, "banen", "scholen", "ov_haltes"})
+        assert layer.visible == (
+            layer.name not in {POPULATION_LAYER, "banen", "scholen", "ov_haltes"}
+        )
     assert "llustratie" in region_project.layers["fietsnetwerk"].note
     osm = "© OpenStreetMap contributors, ODbL 1.0"
     assert region_project.layers["deelgemeenten"].attribution == osm

@@ -21,23 +21,54 @@ def _frame(columns: list[str], geometry: list) -> gpd.GeoDataFrame:  # type: ign
 @pytest.mark.parametrize(
     ("role", "columns", "expected"),
     [
-        (Role.MUNICIPALITIES, ["NISCODE", "NAAM", "inwoners"],
-         {"nis": "NISCODE", "name": "NAAM", "population": "inwoners"}),
-        (Role.MUNICIPALITIES, ["nis", "name_fr", "name_nl", "population", "arr_nis"],
-         {"nis": "nis", "name": "name_nl", "population": "population"}),
-        (Role.MUNICIPALITIES, ["CD_REFNIS", "Gemeente", "Bevolking"],
-         {"nis": "CD_REFNIS", "name": "Gemeente", "population": "Bevolking"}),
-        (Role.MOBIPUNTEN, ["Naam", "Categorie BVR", "Gemeente", "Aanbod"],
-         {"name": "Naam", "hoppin_type": "Categorie BVR", "municipality": "Gemeente", "offer": "Aanbod"}),
-        (Role.HOUSING, ["aantal_woningen", "Status"], {"dwellings": "aantal_woningen", "status": "Status"}),
+        (
+            Role.MUNICIPALITIES,
+            ["NISCODE", "NAAM", "inwoners"],
+            {"nis": "NISCODE", "name": "NAAM", "population": "inwoners"},
+        ),
+        (
+            Role.MUNICIPALITIES,
+            ["nis", "name_fr", "name_nl", "population", "arr_nis"],
+            {"nis": "nis", "name": "name_nl", "population": "population"},
+        ),
+        (
+            Role.MUNICIPALITIES,
+            ["CD_REFNIS", "Gemeente", "Bevolking"],
+            {"nis": "CD_REFNIS", "name": "Gemeente", "population": "Bevolking"},
+        ),
+        (
+            Role.MOBIPUNTEN,
+            ["Naam", "Categorie BVR", "Gemeente", "Aanbod"],
+            {
+                "name": "Naam",
+                "hoppin_type": "Categorie BVR",
+                "municipality": "Gemeente",
+                "offer": "Aanbod",
+            },
+        ),
+        (
+            Role.HOUSING,
+            ["aantal_woningen", "Status"],
+            {"dwellings": "aantal_woningen", "status": "Status"},
+        ),
         (Role.HOUSING, ["dwellings"], {"dwellings": "dwellings"}),
         (Role.HOUSING, ["Aantal woningen 2024"], {"dwellings": "Aantal woningen 2024"}),
         (Role.HOUSING, ["aantal_won"], {"dwellings": "aantal_won"}),  # shapefile-truncated
-        (Role.STATIONS, ["URI", "name", "avg_stop_times"],
-         {"id": "URI", "name": "name", "trains_per_day": "avg_stop_times"}),
-        (Role.STATIONS, ["Station", "treinen_per_dag"], {"name": "Station", "trains_per_day": "treinen_per_dag"}),
-        (Role.BIKE_NETWORK, ["klasse", "snelheid", "eenrichting", "naam"],
-         {"link_class": "klasse", "speed": "snelheid", "oneway": "eenrichting", "name": "naam"}),
+        (
+            Role.STATIONS,
+            ["URI", "name", "avg_stop_times"],
+            {"id": "URI", "name": "name", "trains_per_day": "avg_stop_times"},
+        ),
+        (
+            Role.STATIONS,
+            ["Station", "treinen_per_dag"],
+            {"name": "Station", "trains_per_day": "treinen_per_dag"},
+        ),
+        (
+            Role.BIKE_NETWORK,
+            ["klasse", "snelheid", "eenrichting", "naam"],
+            {"link_class": "klasse", "speed": "snelheid", "oneway": "eenrichting", "name": "naam"},
+        ),
         (Role.BIKE_NETWORK, ["categorie", "WS_OIDN"], {"link_class": "categorie", "id": "WS_OIDN"}),
     ],
 )

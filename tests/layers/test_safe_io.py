@@ -99,7 +99,11 @@ def test_safe_filename_examples(text: str, expected: str) -> None:
     assert safe_filename(text) == expected
 
 
-_RESERVED = {"CON", "PRN", "AUX", "NUL"} | {f"COM{i}" for i in range(1, 10)} | {f"LPT{i}" for i in range(1, 10)}
+_RESERVED = (
+    {"CON", "PRN", "AUX", "NUL"}
+    | {f"COM{i}" for i in range(1, 10)}
+    | {f"LPT{i}" for i in range(1, 10)}
+)
 
 
 @settings(max_examples=500, deadline=None)

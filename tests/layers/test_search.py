@@ -13,15 +13,24 @@ from slimmeregio.layers.search import search_names
 def _layers() -> list[Layer]:
     streets = gpd.GeoDataFrame(
         {"naam": ["Kerkstraat", "Kerkstraat", "Stationsstraat", None, "Grote Markt"]},
-        geometry=[LineString([(0, 0), (100, 0)]), LineString([(100, 0), (100, 250)]),
-                  LineString([(500, 500), (600, 500)]), LineString([(0, 0), (1, 1)]),
-                  LineString([(900, 900), (950, 950)])],
+        geometry=[
+            LineString([(0, 0), (100, 0)]),
+            LineString([(100, 0), (100, 250)]),
+            LineString([(500, 500), (600, 500)]),
+            LineString([(0, 0), (1, 1)]),
+            LineString([(900, 900), (950, 950)]),
+        ],
         crs=ANALYSIS_CRS,
     )
-    places = gpd.GeoDataFrame({"name": ["Sint-Genesius-Rode", "Rhode-Saint-Genèse"], "other": ["x", "kerk"]},
-                              geometry=[Point(10, 10), Point(20, 20)], crs=ANALYSIS_CRS)
-    return [Layer("straten", streets, Role.BIKE_NETWORK, {"name": "naam"}),
-            Layer("plaatsen", places, Role.OTHER, {})]
+    places = gpd.GeoDataFrame(
+        {"name": ["Sint-Genesius-Rode", "Rhode-Saint-Genèse"], "other": ["x", "kerk"]},
+        geometry=[Point(10, 10), Point(20, 20)],
+        crs=ANALYSIS_CRS,
+    )
+    return [
+        Layer("straten", streets, Role.BIKE_NETWORK, {"name": "naam"}),
+        Layer("plaatsen", places, Role.OTHER, {}),
+    ]
 
 
 def test_pieces_of_one_street_are_one_hit_covering_them_all():

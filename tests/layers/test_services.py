@@ -32,18 +32,25 @@ STATIONS = [
 
 def write_stations(path: Path, rows: list[tuple[str, float, float, int]]) -> None:
     features = [
-        {"type": "Feature", "id": i + 1,
-         "properties": {"id": i + 1, "stationsnaam": name, "aantal_treinen": trains},
-         "geometry": {"type": "Point", "coordinates": [lon, lat]}}
+        {
+            "type": "Feature",
+            "id": i + 1,
+            "properties": {"id": i + 1, "stationsnaam": name, "aantal_treinen": trains},
+            "geometry": {"type": "Point", "coordinates": [lon, lat]},
+        }
         for i, (name, lon, lat, trains) in enumerate(rows)
     ]
-    path.write_text(json.dumps({"type": "FeatureCollection", "features": features}), encoding="utf-8")
+    path.write_text(
+        json.dumps({"type": "FeatureCollection", "features": features}), encoding="utf-8"
+    )
 
 
 def _start(folder: Path):
     data = folder / "treinstations.geojson"
     write_stations(data, STATIONS)
-    running = start_pygeoapi(folder, data, collection="treinstations", collection_title="Treinstations NMBS")
+    running = start_pygeoapi(
+        folder, data, collection="treinstations", collection_title="Treinstations NMBS"
+    )
     running.data = data  # type: ignore[attr-defined]
     return running
 
@@ -74,7 +81,10 @@ def test_capabilities_list_the_collection(shared_server) -> None:
 def test_layer_is_read_with_role_and_flemish_fields(shared_server) -> None:
     layer = read_service_layer(shared_server.url, "treinstations")
     assert layer.role == Role.STATIONS
-    assert layer.fields["name"] == "stationsnaam" and layer.fields["trains_per_day"] == "aantal_treinen"
+    assert (
+        layer.fields["name"] == "stationsnaam"
+        and layer.fields["trains_per_day"] == "aantal_treinen"
+    )
     assert layer.name == "Treinstations NMBS"
     to_lambert = Transformer.from_crs("EPSG:4326", "EPSG:31370", always_xy=True)
     got = {row.stationsnaam: (row.geometry.x, row.geometry.y) for row in layer.frame.itertuples()}
@@ -95,9 +105,12 @@ def test_bounding_box_limits_the_features(shared_server) -> None:
     # south-west of Brussels, Vilvoorde and Zaventem north-east)
     bbox = (140_000.0, 155_000.0, 152_000.0, 165_000.0)
     to_lambert = Transformer.from_crs("EPSG:4326", "EPSG:31370", always_xy=True)
-    inside = {n for n, lon, lat, _ in STATIONS
-              if bbox[0] <= to_lambert.transform(lon, lat)[0] <= bbox[2]
-              and bbox[1] <= to_lambert.transform(lon, lat)[1] <= bbox[3]}
+    inside = {
+        n
+        for n, lon, lat, _ in STATIONS
+        if bbox[0] <= to_lambert.transform(lon, lat)[0] <= bbox[2]
+        and bbox[1] <= to_lambert.transform(lon, lat)[1] <= bbox[3]
+    }
     assert inside == {"Halle", "Lot"}
     layer = read_service_layer(shared_server.url, "treinstations", bbox=bbox)
     assert set(layer.frame["stationsnaam"]) == inside
@@ -143,7 +156,9 @@ def test_no_server_is_no_connection() -> None:
         service_capabilities(f"http://127.0.0.1:{free_port()}/", timeout=3)
 
 
-@pytest.mark.parametrize("url", ["file:///etc/passwd", "/vsicurl/http://127.0.0.1/x", "ftp://127.0.0.1/"])
+@pytest.mark.parametrize(
+    "url", ["file:///etc/passwd", "/vsicurl/http://127.0.0.1/x", "ftp://127.0.0.1/"]
+)
 def test_only_web_addresses_are_asked(url: str) -> None:
     with pytest.raises(ServiceUrlError):
         service_capabilities(url)
@@ -189,11 +204,18 @@ _HALTES = {
     "type": "FeatureCollection",
     "crs": {"type": "name", "properties": {"name": "urn:ogc:def:crs:EPSG::31370"}},
     "features": [
-        {"type": "Feature", "id": "haltes.1", "properties": {"haltenaam": "Halle Station", "stopid": 101, "vervoerswijze": "bus"},
-         "geometry": {"type": "Point", "coordinates": [144_850.0, 159_300.0]}},
-        {"type": "Feature", "id": "haltes.2", "properties": {"haltenaam": "Vilvoorde Station", "stopid": 202,
-                                                  "vervoerswijze": "bus"},
-         "geometry": {"type": "Point", "coordinates": [157_900.0, 181_500.0]}},
+        {
+            "type": "Feature",
+            "id": "haltes.1",
+            "properties": {"haltenaam": "Halle Station", "stopid": 101, "vervoerswijze": "bus"},
+            "geometry": {"type": "Point", "coordinates": [144_850.0, 159_300.0]},
+        },
+        {
+            "type": "Feature",
+            "id": "haltes.2",
+            "properties": {"haltenaam": "Vilvoorde Station", "stopid": 202, "vervoerswijze": "bus"},
+            "geometry": {"type": "Point", "coordinates": [157_900.0, 181_500.0]},
+        },
     ],
 }
 
@@ -223,15 +245,36 @@ class _FakeServer:
                 elif parts.path == "/wfs" and query.get("REQUEST") == "GetFeature":
                     self._send(json.dumps(_HALTES).encode(), "application/json")
                 elif parts.path.rstrip("/") == "/api":
-                    self._send(json.dumps({"title": "Vijandig", "links": [
-                        {"rel": "data", "href": base + "/api/collections", "type": "application/json"}]}).encode())
+                    self._send(
+                        json.dumps(
+                            {
+                                "title": "Vijandig",
+                                "links": [
+                                    {
+                                        "rel": "data",
+                                        "href": base + "/api/collections",
+                                        "type": "application/json",
+                                    }
+                                ],
+                            }
+                        ).encode()
+                    )
                 elif parts.path == "/api/collections":
                     self._send(json.dumps({"collections": [{"id": "x", "title": "X"}]}).encode())
                 elif parts.path == "/api/collections/x/items":
-                    page = {"type": "FeatureCollection", "features": [
-                        {"type": "Feature", "properties": {"naam": "ok"},
-                         "geometry": {"type": "Point", "coordinates": [4.3, 50.8]}}],
-                        "links": [{"rel": "next", "href": next_link, "type": "application/geo+json"}]}
+                    page = {
+                        "type": "FeatureCollection",
+                        "features": [
+                            {
+                                "type": "Feature",
+                                "properties": {"naam": "ok"},
+                                "geometry": {"type": "Point", "coordinates": [4.3, 50.8]},
+                            }
+                        ],
+                        "links": [
+                            {"rel": "next", "href": next_link, "type": "application/geo+json"}
+                        ],
+                    }
                     self._send(json.dumps(page).encode(), "application/geo+json")
                 else:
                     self.send_error(404)
@@ -264,12 +307,17 @@ def test_wfs_layer_is_asked_as_geojson_in_lambert72() -> None:
         layer = read_service_layer(url, "haltes", bbox=bbox)
         asked = server.queries[-1]
         assert asked["REQUEST"] == "GetFeature" and asked["SRSNAME"] == "EPSG:31370"
-        assert asked["BBOX"] == "140000.000,150000.000,165000.000,185000.000,urn:ogc:def:crs:EPSG::31370"
+        assert (
+            asked["BBOX"]
+            == "140000.000,150000.000,165000.000,185000.000,urn:ogc:def:crs:EPSG::31370"
+        )
         assert layer.role == Role.PT_STOPS
         assert layer.fields["name"] == "haltenaam" and layer.fields["mode"] == "vervoerswijze"
         got = sorted((g.x, g.y) for g in layer.frame.geometry)
         assert got == [(144_850.0, 159_300.0), (157_900.0, 181_500.0)]
-        assert layer.service is not None and layer.service.kind == "wfs" and layer.service.count == 2
+        assert (
+            layer.service is not None and layer.service.kind == "wfs" and layer.service.count == 2
+        )
     finally:
         server.stop()
 
@@ -282,6 +330,8 @@ def test_a_next_link_off_the_server_is_refused(next_link: str) -> None:
     try:
         with pytest.raises((ServiceUrlError, ServiceResponseError)):
             read_service_layer(f"http://127.0.0.1:{server.port}/api", "x")
-        assert all(q.get("F", "json") == "json" for q in server.queries)  # nothing else was asked here
+        assert all(
+            q.get("F", "json") == "json" for q in server.queries
+        )  # nothing else was asked here
     finally:
         server.stop()

@@ -29,7 +29,9 @@ def tile_server():
 
 
 def _source(server: TileServer) -> TileSource:
-    return TileSource(key="test", title="Test", kind="xyz", url=server.xyz_url, attribution="© test")
+    return TileSource(
+        key="test", title="Test", kind="xyz", url=server.xyz_url, attribution="© test"
+    )
 
 
 def test_view_is_the_checkerboard_warped_to_lambert72(tile_server, tmp_path: Path) -> None:
@@ -90,8 +92,13 @@ def test_cache_keeps_under_its_size_limit(tmp_path: Path) -> None:
 
 def test_offline_gives_a_no_connection_result_quickly(tmp_path: Path) -> None:
     closed = free_port()  # nothing listens there
-    source = TileSource(key="t", title="T", kind="xyz", url=f"http://127.0.0.1:{closed}/{{z}}/{{x}}/{{y}}.png",
-                        attribution="")
+    source = TileSource(
+        key="t",
+        title="T",
+        kind="xyz",
+        url=f"http://127.0.0.1:{closed}/{{z}}/{{x}}/{{y}}.png",
+        attribution="",
+    )
     result = render_view(source, BBOX, 200, 150, cache=TileCache(tmp_path), timeout=2)
     assert result.offline and result.missing == result.tiles
     assert "geen verbinding" in result.error.full_message("nl").lower()
@@ -99,20 +106,36 @@ def test_offline_gives_a_no_connection_result_quickly(tmp_path: Path) -> None:
 
 
 def test_wms_is_asked_for_the_view_in_lambert72(tile_server, tmp_path: Path) -> None:
-    source = TileSource(key="w", title="W", kind="wms", url=tile_server.wms_url, layers="GRB_BSK",
-                        attribution="© test")
+    source = TileSource(
+        key="w",
+        title="W",
+        kind="wms",
+        url=tile_server.wms_url,
+        layers="GRB_BSK",
+        attribution="© test",
+    )
     result = render_view(source, BBOX, 300, 200, cache=TileCache(tmp_path))
     assert result.error is None
     assert (result.rgba == np.array(WMS_COLOUR, dtype=np.uint8)).all()
     (request,) = tile_server.requests
-    assert "CRS=EPSG%3A31370" in request and "BBOX=143000.000%2C160000.000%2C149000.000%2C164500.000" in request
+    assert (
+        "CRS=EPSG%3A31370" in request
+        and "BBOX=143000.000%2C160000.000%2C149000.000%2C164500.000" in request
+    )
     assert "WIDTH=300" in request and "HEIGHT=200" in request
 
 
-@pytest.mark.parametrize("url", [
-    "file:///etc/passwd", "/vsicurl/http://x/y", "ftp://example.org/a", "http://", "http://u:p@host/x",
-    "https://host/a b",
-])
+@pytest.mark.parametrize(
+    "url",
+    [
+        "file:///etc/passwd",
+        "/vsicurl/http://x/y",
+        "ftp://example.org/a",
+        "http://",
+        "http://u:p@host/x",
+        "https://host/a b",
+    ],
+)
 def test_unsafe_addresses_are_refused(url: str) -> None:
     with pytest.raises(ServiceUrlError) as info:
         check_url(url)
@@ -121,7 +144,9 @@ def test_unsafe_addresses_are_refused(url: str) -> None:
 
 def test_a_saved_source_is_checked_again() -> None:
     with pytest.raises(ServiceUrlError):
-        TileSource.from_dict({"key": "x", "title": "x", "kind": "xyz", "url": "file:///{z}/{x}/{y}"})
+        TileSource.from_dict(
+            {"key": "x", "title": "x", "kind": "xyz", "url": "file:///{z}/{x}/{y}"}
+        )
     source = PRESETS["osm"]
     assert TileSource.from_dict(source.to_dict()) == source
 

@@ -66,7 +66,8 @@ def test_link_class_values(value: str, expected: str) -> None:
 
 
 @pytest.mark.parametrize(
-    "value", ["recreatief", "", "   ", None, float("nan"), "3", "niet functioneel", "lokaal bovenlokaal"]
+    "value",
+    ["recreatief", "", "   ", None, float("nan"), "3", "niet functioneel", "lokaal bovenlokaal"],
 )
 def test_link_class_not_recognised(value: object) -> None:
     assert canonical_value(Role.BIKE_NETWORK, "link_class", value) is None
@@ -162,12 +163,24 @@ def _points(columns: dict[str, list[object]]) -> gpd.GeoDataFrame:
 
 
 def test_translated_values_go_to_a_new_column() -> None:
-    raw = ["hoofdroute", "functionele fietsroute", "Lokaal", "fietssnelweg", "alternatieve functionele fietsroute"]
+    raw = [
+        "hoofdroute",
+        "functionele fietsroute",
+        "Lokaal",
+        "fietssnelweg",
+        "alternatieve functionele fietsroute",
+    ]
     frame = _lines({"FUNCTIE": raw})
     report = LayerReport()
     out, mapping = canonicalize_values(frame, Role.BIKE_NETWORK, {"link_class": "FUNCTIE"}, report)
     assert mapping == {"link_class": "link_class"}
-    assert list(out["link_class"]) == ["fietssnelweg", "bovenlokaal", "lokaal", "fietssnelweg", "bovenlokaal"]
+    assert list(out["link_class"]) == [
+        "fietssnelweg",
+        "bovenlokaal",
+        "lokaal",
+        "fietssnelweg",
+        "bovenlokaal",
+    ]
     assert list(out["FUNCTIE"]) == raw  # the user's column is untouched
     assert "link_class" not in frame.columns  # and the input frame too
     entry = next(e for e in report if e.kind == "values_normalized")
@@ -188,13 +201,33 @@ def test_canonical_values_change_nothing() -> None:
 
 
 def test_unknown_link_classes_are_kept_and_reported_once() -> None:
-    raw = ["lokaal", "recreatief", "recreatief", "jaagpad", "", "boswegel", "a", "b", "c", "hoofdroute"]
+    raw = [
+        "lokaal",
+        "recreatief",
+        "recreatief",
+        "jaagpad",
+        "",
+        "boswegel",
+        "a",
+        "b",
+        "c",
+        "hoofdroute",
+    ]
     frame = _lines({"FUNCTIE": raw})
     report = LayerReport()
     out, mapping = canonicalize_values(frame, Role.BIKE_NETWORK, {"link_class": "FUNCTIE"}, report)
     # unknown values (user-defined classes) survive as they are
     assert list(out[mapping["link_class"]]) == [
-        "lokaal", "recreatief", "recreatief", "jaagpad", "", "boswegel", "a", "b", "c", "fietssnelweg",
+        "lokaal",
+        "recreatief",
+        "recreatief",
+        "jaagpad",
+        "",
+        "boswegel",
+        "a",
+        "b",
+        "c",
+        "fietssnelweg",
     ]
     entries = [e for e in report if e.kind == "unknown_link_class"]
     assert len(entries) == 1
@@ -232,7 +265,16 @@ def test_unknown_hoppin_type_is_a_warning() -> None:
 
 
 def test_housing_status_and_empty_status() -> None:
-    raw = ["Bestaande", "existing", "gepland", "planned", "in ontwikkeling", "vergund", "", "gesloopt"]
+    raw = [
+        "Bestaande",
+        "existing",
+        "gepland",
+        "planned",
+        "in ontwikkeling",
+        "vergund",
+        "",
+        "gesloopt",
+    ]
     frame = _points({"woningen": [1] * len(raw), "Status": raw})
     report = LayerReport()
     out, mapping = canonicalize_values(
@@ -241,7 +283,14 @@ def test_housing_status_and_empty_status() -> None:
     # 'status' differs from 'Status' only in case: a GeoPackage could not hold both
     assert mapping["status"] == "status_norm"
     assert list(out["status_norm"]) == [
-        "bestaand", "bestaand", "gepland", "gepland", "gepland", "gepland", "", "gesloopt",
+        "bestaand",
+        "bestaand",
+        "gepland",
+        "gepland",
+        "gepland",
+        "gepland",
+        "",
+        "gesloopt",
     ]
     assert list(out["Status"]) == raw
     entry = next(e for e in report if e.kind == "unknown_housing_status")
@@ -304,24 +353,41 @@ def test_embedded_region_values_are_canonical() -> None:
 
 
 def test_bff_geopackage_round_trip(tmp_path: Path) -> None:
-    raw = ["hoofdroute", "functionele fietsroute", "alternatieve functionele fietsroute", "recreatief"]
+    raw = [
+        "hoofdroute",
+        "functionele fietsroute",
+        "alternatieve functionele fietsroute",
+        "recreatief",
+    ]
     frame = _lines({"OIDN": [1, 2, 3, 4], "FUNCTIE": raw, "NAAM": ["F3", "a", "b", "c"]})
     path = tmp_path / "bff_vlaams_brabant.gpkg"
     frame.to_file(path, layer="bff", driver="GPKG")
     (layer,) = load_layers(path)
     assert layer.role is Role.BIKE_NETWORK
     assert layer.fields["link_class"] == "link_class"
-    assert list(layer.column("link_class")) == ["fietssnelweg", "bovenlokaal", "bovenlokaal", "recreatief"]
+    assert list(layer.column("link_class")) == [
+        "fietssnelweg",
+        "bovenlokaal",
+        "bovenlokaal",
+        "recreatief",
+    ]
     assert list(layer.frame["FUNCTIE"]) == raw
     assert layer.report.count("values_normalized") == 3
     assert layer.report.count("unknown_link_class") == 1
 
 
 def test_hoppin_and_housing_files_round_trip(tmp_path: Path) -> None:
-    hubs = _points({
-        "Naam": ["a", "b", "c", "d"],
-        "Categorie BVR": ["Interregionaal", "Regionaal Hoppinpunt", "Hoppinpunt - lokaal", "buurtpunt"],
-    })
+    hubs = _points(
+        {
+            "Naam": ["a", "b", "c", "d"],
+            "Categorie BVR": [
+                "Interregionaal",
+                "Regionaal Hoppinpunt",
+                "Hoppinpunt - lokaal",
+                "buurtpunt",
+            ],
+        }
+    )
     hubs.to_file(tmp_path / "Hoppinpunten.gpkg", driver="GPKG")
     (layer,) = load_layers(tmp_path / "Hoppinpunten.gpkg")
     assert layer.role is Role.MOBIPUNTEN
@@ -329,12 +395,14 @@ def test_hoppin_and_housing_files_round_trip(tmp_path: Path) -> None:
     assert list(layer.frame["Categorie BVR"]) == list(hubs["Categorie BVR"])
 
     csv = tmp_path / "woningen.csv"
-    pd.DataFrame({
-        "x": [157_000, 157_100, 157_200],
-        "y": [180_000, 180_100, 180_200],
-        "aantal_woningen": [10, 20, 30],
-        "Status": ["Bestaande", "vergund", "in ontwikkeling"],
-    }).to_csv(csv, index=False)
+    pd.DataFrame(
+        {
+            "x": [157_000, 157_100, 157_200],
+            "y": [180_000, 180_100, 180_200],
+            "aantal_woningen": [10, 20, 30],
+            "Status": ["Bestaande", "vergund", "in ontwikkeling"],
+        }
+    ).to_csv(csv, index=False)
     (housing,) = load_layers(csv)
     assert housing.role is Role.HOUSING
     assert list(housing.column("status")) == ["bestaand", "gepland", "gepland"]
@@ -360,9 +428,11 @@ def _variants(value: str) -> list[str]:
 def _documented() -> list[tuple[Role, str, str, str]]:
     text = DOC.read_text(encoding="utf-8").split("## Values the application recognises", 1)[1]
     text = text.split("\n## ", 1)[0]
-    fields = {"**Link class**": (Role.BIKE_NETWORK, "link_class"),
-              "**Hoppin type**": (Role.MOBIPUNTEN, "hoppin_type"),
-              "**Housing status**": (Role.HOUSING, "status")}
+    fields = {
+        "**Link class**": (Role.BIKE_NETWORK, "link_class"),
+        "**Hoppin type**": (Role.MOBIPUNTEN, "hoppin_type"),
+        "**Housing status**": (Role.HOUSING, "status"),
+    }
     rows: list[tuple[Role, str, str, str]] = []
     current: tuple[Role, str] | None = None
     for line in text.splitlines():
@@ -383,5 +453,7 @@ def test_documented_values_are_recognised() -> None:
     rows = _documented()
     assert {(r, k) for r, k, _, _ in rows} == set(CANONICAL_VALUES)
     assert len(rows) > 100
-    wrong = [(v, e, canonical_value(r, k, v)) for r, k, v, e in rows if canonical_value(r, k, v) != e]
+    wrong = [
+        (v, e, canonical_value(r, k, v)) for r, k, v, e in rows if canonical_value(r, k, v) != e
+    ]
     assert wrong == []

@@ -44,7 +44,10 @@ def synthetic_project(seed: int = 0, *, n: int = 8, step: float = 200.0) -> Proj
         crs=ANALYSIS_CRS,
     )
     k = 120
-    hx = np.r_[rng.uniform(X0, X0 + span, k // 2), rng.uniform(X0 + span + gap, X0 + 2 * span + gap, k // 2)]
+    hx = np.r_[
+        rng.uniform(X0, X0 + span, k // 2),
+        rng.uniform(X0 + span + gap, X0 + 2 * span + gap, k // 2),
+    ]
     hy = rng.uniform(Y0, Y0 + span, k)
     housing = gpd.GeoDataFrame(
         {
@@ -63,7 +66,10 @@ def synthetic_project(seed: int = 0, *, n: int = 8, step: float = 200.0) -> Proj
             "type": ["regionaal", "buurt"],
             "aanbod": ["bus, deelfiets", "deelfiets"],
         },
-        geometry=[shapely.Point(X0 + 300, Y0 + 300), shapely.Point(X0 + span + gap + 1000, Y0 + 1000)],
+        geometry=[
+            shapely.Point(X0 + 300, Y0 + 300),
+            shapely.Point(X0 + span + gap + 1000, Y0 + 1000),
+        ],
         crs=ANALYSIS_CRS,
     )
     stations = gpd.GeoDataFrame(
@@ -90,21 +96,42 @@ def synthetic_project(seed: int = 0, *, n: int = 8, step: float = 200.0) -> Proj
     )
     layers = LayerList(
         [
-            Layer("gemeenten", munis, Role.MUNICIPALITIES, {"nis": "nis", "name": "naam", "population": "inwoners"}),
+            Layer(
+                "gemeenten",
+                munis,
+                Role.MUNICIPALITIES,
+                {"nis": "nis", "name": "naam", "population": "inwoners"},
+            ),
             Layer(
                 "fietsnetwerk",
                 net,
                 Role.BIKE_NETWORK,
-                {"id": "link_id", "link_class": "klasse", "speed": "snelheid", "oneway": "eenrichting", "name": "naam"},
+                {
+                    "id": "link_id",
+                    "link_class": "klasse",
+                    "speed": "snelheid",
+                    "oneway": "eenrichting",
+                    "name": "naam",
+                },
             ),
-            Layer("woningen", housing, Role.HOUSING, {"id": "woning_id", "dwellings": "woningen", "status": "status", "name": "naam"}),
+            Layer(
+                "woningen",
+                housing,
+                Role.HOUSING,
+                {"id": "woning_id", "dwellings": "woningen", "status": "status", "name": "naam"},
+            ),
             Layer(
                 "mobipunten",
                 mobi,
                 Role.MOBIPUNTEN,
                 {"id": "mobipunt_id", "name": "naam", "hoppin_type": "type", "offer": "aanbod"},
             ),
-            Layer("stations", stations, Role.STATIONS, {"id": "station_id", "name": "naam", "trains_per_day": "treinen_per_dag"}),
+            Layer(
+                "stations",
+                stations,
+                Role.STATIONS,
+                {"id": "station_id", "name": "naam", "trains_per_day": "treinen_per_dag"},
+            ),
             Layer("deelgemeenten", centres, Role.OTHER, {"name": "naam"}),
         ]
     )

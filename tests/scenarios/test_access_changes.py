@@ -29,7 +29,10 @@ def expected_rows(base, scen) -> set[tuple]:  # type: ignore[no-untyped-def]
     params = scen.parameters
     rows = set()
     for target in ("mobipunt", "station"):
-        for mode, thresholds in (("walk", params.walk_thresholds_m), ("bike", params.bike_thresholds_min)):
+        for mode, thresholds in (
+            ("walk", params.walk_thresholds_m),
+            ("bike", params.bike_thresholds_min),
+        ):
             col = COLUMNS[mode].format(target)
             vb = b[col].astype(float).fillna(np.inf).to_numpy()
             vs = s[col].astype(float).fillna(np.inf).to_numpy()
@@ -37,10 +40,23 @@ def expected_rows(base, scen) -> set[tuple]:  # type: ignore[no-untyped-def]
                 for i, hid in enumerate(ids):
                     was, now = vb[i] <= thr, vs[i] <= thr
                     if now and not was:
-                        dw = s["dwellings"].iloc[i] if not pd.isna(s["dwellings"].iloc[i]) else b["dwellings"].iloc[i]
+                        dw = (
+                            s["dwellings"].iloc[i]
+                            if not pd.isna(s["dwellings"].iloc[i])
+                            else b["dwellings"].iloc[i]
+                        )
                         rows.add((str(hid), target, mode, float(thr), "gain", int(dw)))
                     if was and not now:
-                        rows.add((str(hid), target, mode, float(thr), "loss", int(b["dwellings"].iloc[i])))
+                        rows.add(
+                            (
+                                str(hid),
+                                target,
+                                mode,
+                                float(thr),
+                                "loss",
+                                int(b["dwellings"].iloc[i]),
+                            )
+                        )
     return rows
 
 
@@ -72,7 +88,11 @@ def test_access_changes_equal_a_join_by_id(small_base, remove) -> None:
         assert {ids[3], ids[70]} & {r[0] for r in expected if r[4] == "loss"}
     # The features' own columns come from the scenario, else the base.
     a = cmp.access_changes.set_index("housing_id")
-    both = pd.concat([scen.dwellings, base.dwellings]).drop_duplicates("housing_id").set_index("housing_id")
+    both = (
+        pd.concat([scen.dwellings, base.dwellings])
+        .drop_duplicates("housing_id")
+        .set_index("housing_id")
+    )
     for hid, row in a.iterrows():
         assert row["name"] == str(both.loc[hid, "name"])
         assert row["municipality"] == str(both.loc[hid, "municipality"])

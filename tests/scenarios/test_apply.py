@@ -34,7 +34,17 @@ def scenario(*mods) -> Scenario:
 def snapshot(net) -> dict:
     return {
         k: np.array(getattr(net, k), copy=True)
-        for k in ("node_xy", "u", "v", "length", "link_id", "link_class", "speed_kmh", "oneway", "change")
+        for k in (
+            "node_xy",
+            "u",
+            "v",
+            "length",
+            "link_id",
+            "link_class",
+            "speed_kmh",
+            "oneway",
+            "change",
+        )
     }
 
 
@@ -85,7 +95,9 @@ def test_new_link_is_noded_at_crossings_and_ends(small_base) -> None:
     inputs = small_base.inputs
     a = (X0 + 100.0, Y0 + 50.0)  # 50 m from the nearest street: starts a new node
     b = (X0 + 700.0, Y0 + 650.0)
-    applied = apply_scenario(inputs, scenario(AddLink(coords=(a, b), link_class="bovenlokaal", **WHO)))
+    applied = apply_scenario(
+        inputs, scenario(AddLink(coords=(a, b), link_class="bovenlokaal", **WHO))
+    )
     net = applied.network
     added = net.change == "added"
     assert added.sum() > 3  # pieces between crossings
@@ -126,9 +138,15 @@ def test_link_between_villages_changes_exactly_the_right_dwellings(small_base) -
         (MoveMobipunt(mobipunt_id="MP-999", x=X0, y=Y0, **WHO), "modifications[0].mobipunt_id"),
         (RemoveMobipunt(mobipunt_id="nope", **WHO), "modifications[0].mobipunt_id"),
         (RemoveHousing(housing_ids=("1", "abc"), **WHO), "modifications[0].housing_ids[1]"),
-        (AddMobipunt(x=60_000, y=220_000, name="Oostende?", hoppin_type="buurt", **WHO), "modifications[0].x"),
+        (
+            AddMobipunt(x=60_000, y=220_000, name="Oostende?", hoppin_type="buurt", **WHO),
+            "modifications[0].x",
+        ),
         (AddLink(coords=((X0, Y0), (X0 + 90_000, Y0)), **WHO), "modifications[0].coords[1]"),
-        (AddMobipunt(x=X0, y=Y0, name="dubbel", hoppin_type="buurt", id="MP-001", **WHO), "modifications[0].id"),
+        (
+            AddMobipunt(x=X0, y=Y0, name="dubbel", hoppin_type="buurt", id="MP-001", **WHO),
+            "modifications[0].id",
+        ),
     ],
 )
 def test_errors_name_the_modification(small_base, mod, location) -> None:
@@ -139,7 +157,9 @@ def test_errors_name_the_modification(small_base, mod, location) -> None:
 
 
 def test_removing_a_link_removed_earlier_is_an_error(small_base) -> None:
-    s = scenario(RemoveLink(link_ids=(101,), **WHO), UpgradeLink(link_ids=(101,), link_class="lokaal", **WHO))
+    s = scenario(
+        RemoveLink(link_ids=(101,), **WHO), UpgradeLink(link_ids=(101,), link_class="lokaal", **WHO)
+    )
     with pytest.raises(ScenarioError) as info:
         apply_scenario(small_base.inputs, s)
     assert info.value.data["location"] == "modifications[1].link_ids[0]"

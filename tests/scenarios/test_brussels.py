@@ -87,7 +87,9 @@ def test_flows_towards_brussels_equal_networkx(bx_base) -> None:
     np.testing.assert_allclose(ev.links["flow_brussels_dwellings"].to_numpy(), ref_flow, atol=1e-6)
     # Region statistic by hand.
     w = weights[finite]
-    assert ev.region["mean_bike_min_brussels"] == pytest.approx(float((ref[finite] * w).sum() / w.sum()))
+    assert ev.region["mean_bike_min_brussels"] == pytest.approx(
+        float((ref[finite] * w).sum() / w.sum())
+    )
     assert ev.has_brussels and not {"no_brussels", "brussels_unreached"} & set(ev.notes)
     # Entry points: dwellings per entry sum to the routed dwellings.
     entries = ev.brussels_entries
@@ -159,7 +161,11 @@ def test_compare_includes_brussels_flow_deltas(bx_base) -> None:
 
 def test_brussels_keys_and_labels() -> None:
     keys = indicator_keys()
-    assert keys[-5:-2] == ["mean_bike_min_brussels", "median_bike_min_brussels", "p90_bike_min_brussels"]
+    assert keys[-5:-2] == [
+        "mean_bike_min_brussels",
+        "median_bike_min_brussels",
+        "p90_bike_min_brussels",
+    ]
     assert "mean_bike_min_brussels" not in indicator_keys(brussels=False)
     assert indicator_label("p90_bike_min_brussels", "en") == (
         "90th percentile cycling time to the Brussels border (min)"

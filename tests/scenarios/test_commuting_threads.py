@@ -32,8 +32,13 @@ _SCRIPT = textwrap.dedent(
 
 def _trips(tmp_path: Path, threads: int) -> np.ndarray:
     out = tmp_path / f"trips_{threads}.npy"
-    env = {**os.environ, "PYTHONPATH": str(ROOT.parent), "OPENBLAS_NUM_THREADS": str(threads),
-           "OMP_NUM_THREADS": str(threads), "MKL_NUM_THREADS": str(threads)}
+    env = {
+        **os.environ,
+        "PYTHONPATH": str(ROOT.parent),
+        "OPENBLAS_NUM_THREADS": str(threads),
+        "OMP_NUM_THREADS": str(threads),
+        "MKL_NUM_THREADS": str(threads),
+    }
     subprocess.run([sys.executable, "-c", _SCRIPT, str(out)], env=env, check=True, timeout=300)
     return np.load(out)
 
@@ -42,5 +47,7 @@ def test_gravity_model_is_bitwise_equal_for_one_and_two_blas_threads(tmp_path: P
     one, two = _trips(tmp_path, 1), _trips(tmp_path, 2)
     assert one.shape == (6000, 90)
     # the marginals hold (an independent check that the model ran to balance)
-    np.testing.assert_allclose(one.sum(axis=1), np.random.default_rng(7).integers(1, 40, 6000), rtol=1e-6)
+    np.testing.assert_allclose(
+        one.sum(axis=1), np.random.default_rng(7).integers(1, 40, 6000), rtol=1e-6
+    )
     assert np.array_equal(one, two)

@@ -35,7 +35,9 @@ def _weighted_percentile(values: np.ndarray, weights: np.ndarray, q: float) -> f
 # ---------------------------------------------------------------------------
 
 
-def test_cut_off_dwellings_are_counted_named_and_never_improve_the_median(small_project, small_base) -> None:
+def test_cut_off_dwellings_are_counted_named_and_never_improve_the_median(
+    small_project, small_base
+) -> None:
     # The east village has no station and no link to the west: its housing is
     # attached to the network but has no route to a station.
     layer = small_project.layers["woningen"]
@@ -55,7 +57,10 @@ def test_cut_off_dwellings_are_counted_named_and_never_improve_the_median(small_
     assert "Oostdorp" in ev.notes["no_route_station"]["nl"]
     assert "geen route" in ev.notes["no_route_station"]["nl"].lower()
     # Median and p90 count them as infinitely far (networkx costs, inf = no path).
-    ref = nearest_costs(small_base.network, small_base.housing_att, small_base.station_att, "bike") / 60
+    ref = (
+        nearest_costs(small_base.network, small_base.housing_att, small_base.station_att, "bike")
+        / 60
+    )
     assert np.isinf(ref[east]).all()
     w = ev.dwellings["dwellings"].to_numpy(dtype=float)
     assert ev.region["median_bike_min_station"] == pytest.approx(_weighted_percentile(ref, w, 0.5))
@@ -81,8 +86,10 @@ def _nx_components_without_border(sit) -> np.ndarray:
             comp[n] = i
     border = {comp[int(net.u[e])] for e in sit.border_att.edge}
     att = sit.housing_att
-    owner, edges = att.candidate_pairs() if hasattr(att, "candidate_pairs") else (
-        np.arange(len(att)), att.edge
+    owner, edges = (
+        att.candidate_pairs()
+        if hasattr(att, "candidate_pairs")
+        else (np.arange(len(att)), att.edge)
     )
     ok = np.zeros(len(att), bool)
     for i, e in zip(owner.tolist(), edges.tolist(), strict=True):
@@ -132,14 +139,18 @@ def _mean_bike_mobipunt(network, base) -> float:
     return float(np.average(ref[fin], weights=w[fin]))
 
 
-def test_the_base_is_fixed_and_parameter_only_scenarios_show_their_effect(small_project, small_base) -> None:
+def test_the_base_is_fixed_and_parameter_only_scenarios_show_their_effect(
+    small_project, small_base
+) -> None:
     from slimmeregio.scenarios.engine import base_parameters, compare_scenarios
     from slimmeregio.scenarios.model import AddMobipunt, Parameters
 
     slow = Scenario(name="lokaal 12 km/u", parameters=Parameters(speeds_kmh=LOKAAL_12))
     extra = Scenario(
         name="extra mobipunt",
-        modifications=(AddMobipunt(x=X0 + 1000, y=Y0 + 1000, name="N", hoppin_type="buurt", **WHO),),
+        modifications=(
+            AddMobipunt(x=X0 + 1000, y=Y0 + 1000, name="N", hoppin_type="buurt", **WHO),
+        ),
     )
     assert base_parameters(small_project) == Parameters()
     base_ab, (c_slow, c_extra) = compare_scenarios(small_project, [slow, extra])
@@ -148,7 +159,9 @@ def test_the_base_is_fixed_and_parameter_only_scenarios_show_their_effect(small_
     # The Base column does not depend on the order of the scenario files.
     for a, b in ((c_slow, c_slow2), (c_extra, c_extra2)):
         np.testing.assert_array_equal(a.region["base"].to_numpy(), b.region["base"].to_numpy())
-        np.testing.assert_allclose(a.region["scenario"].to_numpy(), b.region["scenario"].to_numpy(), rtol=1e-12)
+        np.testing.assert_allclose(
+            a.region["scenario"].to_numpy(), b.region["scenario"].to_numpy(), rtol=1e-12
+        )
     # The parameter-only scenario shows its effect, equal to networkx at both speeds.
     net = small_base.network
     expected_base = _mean_bike_mobipunt(net, small_base)
@@ -175,7 +188,9 @@ def test_the_projects_stored_base_parameters_define_the_base(small_project, smal
     assert base.parameters.speeds_kmh["lokaal"] == 12.0
     row = cmp.region.set_index("indicator").loc["mean_bike_min_mobipunt"]
     net = small_base.network
-    assert row["base"] == pytest.approx(_mean_bike_mobipunt(net.with_speeds(LOKAAL_12), small_base), rel=1e-9)
+    assert row["base"] == pytest.approx(
+        _mean_bike_mobipunt(net.with_speeds(LOKAAL_12), small_base), rel=1e-9
+    )
     assert row["scenario"] == pytest.approx(_mean_bike_mobipunt(net, small_base), rel=1e-9)
 
 
@@ -184,7 +199,9 @@ def test_invalid_stored_base_parameters_are_a_located_error(small_project) -> No
     from slimmeregio.layers.model import Project, ProjectSettings
     from slimmeregio.scenarios.engine import compare_scenarios
 
-    project = Project(layers=small_project.layers, settings=ProjectSettings(base_parameters={"max_snap_m": -1}))
+    project = Project(
+        layers=small_project.layers, settings=ProjectSettings(base_parameters={"max_snap_m": -1})
+    )
     with pytest.raises(ScenarioError) as err:
         compare_scenarios(project, [])
     assert "settings.base_parameters.max_snap_m" in str(err.value)
@@ -194,7 +211,10 @@ def test_base_parameters_are_saved_with_the_project(tmp_path, small_project) -> 
     from slimmeregio.layers.model import Project, ProjectSettings
     from slimmeregio.layers.project_file import load_project, save_project
 
-    project = Project(layers=small_project.layers, settings=ProjectSettings(base_parameters={"household_size": 2.1}))
+    project = Project(
+        layers=small_project.layers,
+        settings=ProjectSettings(base_parameters={"household_size": 2.1}),
+    )
     path = tmp_path / "p.srp"
     save_project(project, path)
     assert load_project(path).settings.base_parameters == {"household_size": 2.1}
@@ -283,7 +303,9 @@ def test_flow_counts_only_links_ridden_and_ties_go_to_the_fastest_link() -> None
 def test_equal_parallel_arcs_keep_the_lowest_edge() -> None:
     from slimmeregio.scenarios.kernel import csr_min
 
-    g = csr_min(2, np.array([0, 0, 0]), np.array([1, 1, 1]), np.array([4.0, 4.0, 4.0]), np.array([12, 5, 9]))
+    g = csr_min(
+        2, np.array([0, 0, 0]), np.array([1, 1, 1]), np.array([4.0, 4.0, 4.0]), np.array([12, 5, 9])
+    )
     assert g.edge_of(np.array([0]), np.array([1]))[0] == 5
 
 
@@ -292,7 +314,9 @@ def test_equal_parallel_arcs_keep_the_lowest_edge() -> None:
 # ---------------------------------------------------------------------------
 
 
-def test_summary_lines_show_key_indicators_with_change_and_every_warning(small_project, small_base) -> None:
+def test_summary_lines_show_key_indicators_with_change_and_every_warning(
+    small_project, small_base
+) -> None:
     from slimmeregio.scenarios.model import Parameters
     from slimmeregio.scenarios.summary import summary_lines
 
@@ -308,10 +332,16 @@ def test_summary_lines_show_key_indicators_with_change_and_every_warning(small_p
     assert f"Woningen: {total:,}".replace(",", ".") + " -> " in "\n".join(nl)
     assert any(line.startswith("Dwellings: ") and f"{total:,}" in line for line in en)
     # A cycling share with its change, signed (the one formatter: minus sign, percentage points).
-    share = [line for line in en if line.startswith("Share of dwellings within 5 min by bike of a mobipunt")]
+    share = [
+        line
+        for line in en
+        if line.startswith("Share of dwellings within 5 min by bike of a mobipunt")
+    ]
     assert len(share) == 1 and "%" in share[0] and "(\u2212" in share[0] and " pp)" in share[0]
     # The east village has no station: the no-route count and its warning.
-    no_route = [line for line in en if line.startswith("Dwellings without a cycling route to a station")]
+    no_route = [
+        line for line in en if line.startswith("Dwellings without a cycling route to a station")
+    ]
     assert no_route and f"{east:,} -> {east:,}" in no_route[0]
     assert any(line.startswith("Warning: No route:") for line in en)
     assert any(line.startswith("Let op: Geen route:") for line in nl)
@@ -329,7 +359,9 @@ def test_a_bridge_joins_the_network_at_its_ends_only(small_base) -> None:
     # Diagonal across the west village's grid, from one corner node to the
     # opposite one: it crosses the grid's streets many times between nodes.
     coords = ((X0, Y0), (X0 + 1400.0, Y0 + 1200.0))
-    plain = situation(small_base, Scenario(name="a", modifications=(AddLink(coords=coords, **WHO),)))
+    plain = situation(
+        small_base, Scenario(name="a", modifications=(AddLink(coords=coords, **WHO),))
+    )
     bridge = situation(
         small_base, Scenario(name="b", modifications=(AddLink(coords=coords, bridge=True, **WHO),))
     )
@@ -341,8 +373,10 @@ def test_a_bridge_joins_the_network_at_its_ends_only(small_base) -> None:
     assert added_bridge.sum() == 1
     assert bridge.network.n_edges == net0.n_edges + 1
     e = int(np.flatnonzero(added_bridge)[0])
-    ends = {tuple(np.round(bridge.network.node_xy[bridge.network.u[e]], 6)),
-            tuple(np.round(bridge.network.node_xy[bridge.network.v[e]], 6))}
+    ends = {
+        tuple(np.round(bridge.network.node_xy[bridge.network.u[e]], 6)),
+        tuple(np.round(bridge.network.node_xy[bridge.network.v[e]], 6)),
+    }
     assert (round(X0, 6), round(Y0, 6)) in ends
 
 
@@ -385,7 +419,10 @@ def test_service_area_follows_a_curved_link() -> None:
     mobipunt = attach_points(net, np.array([[X0 - r, Y0]]), max_snap_m=50)
     (poly,) = service_area_polygons(net, mobipunt, minutes=10)
     # Ribbon housing along the arc, 20 m outside it: all within 10 minutes.
-    homes = [shapely.Point(X0 - (r + 20) * math.cos(t), Y0 + (r + 20) * math.sin(t)) for t in np.linspace(0.1, 3.0, 30)]
+    homes = [
+        shapely.Point(X0 - (r + 20) * math.cos(t), Y0 + (r + 20) * math.sin(t))
+        for t in np.linspace(0.1, 3.0, 30)
+    ]
     assert all(poly.contains(h) for h in homes)
     # And the area is a ribbon, not the disc: the circle's centre stays out.
     assert not poly.contains(shapely.Point(X0, Y0 + 100))

@@ -33,9 +33,13 @@ def test_base_indicators_by_hand(small_base) -> None:
     dw = ev.dwellings
     w = dw["dwellings"].to_numpy(float)
     # Independent: networkx costs from every dwelling to the nearest mobipunt.
-    ref_walk = nearest_costs(small_base.network, small_base.housing_att, small_base.mobipunt_att, "walk")
+    ref_walk = nearest_costs(
+        small_base.network, small_base.housing_att, small_base.mobipunt_att, "walk"
+    )
     np.testing.assert_allclose(dw["walk_m_mobipunt"].to_numpy(), ref_walk, rtol=1e-9)
-    ref_bike = nearest_costs(small_base.network, small_base.housing_att, small_base.mobipunt_att, "bike")
+    ref_bike = nearest_costs(
+        small_base.network, small_base.housing_att, small_base.mobipunt_att, "bike"
+    )
     np.testing.assert_allclose(dw["bike_min_mobipunt"].to_numpy(), ref_bike / 60, rtol=1e-9)
     for thr in (400, 800, 1200):
         expected = 100 * w[ref_walk <= thr].sum() / w.sum()
@@ -43,7 +47,9 @@ def test_base_indicators_by_hand(small_base) -> None:
     for t in (5, 10, 15):
         expected = 100 * w[ref_bike / 60 <= t].sum() / w.sum()
         assert ev.region[f"share_bike_mobipunt_{t}min"] == pytest.approx(expected)
-    assert ev.region["mean_bike_min_mobipunt"] == pytest.approx(np.average(ref_bike / 60, weights=w))
+    assert ev.region["mean_bike_min_mobipunt"] == pytest.approx(
+        np.average(ref_bike / 60, weights=w)
+    )
     # Municipality rows add up to the region.
     m = ev.municipalities
     assert list(m["name"]) == ["Westdorp", "Oostdorp"]
@@ -119,7 +125,8 @@ def test_scenario_evaluation_equals_a_fresh_base() -> None:
     for key, value in plain.region.items():
         assert got.region[key] == pytest.approx(value, nan_ok=True), key
     pd.testing.assert_frame_equal(
-        got.network.directness.reset_index(drop=True), plain.network.directness.reset_index(drop=True)
+        got.network.directness.reset_index(drop=True),
+        plain.network.directness.reset_index(drop=True),
     )
     a = got.service_areas.set_index("mobipunt_id").geometry
     b = plain.service_areas.set_index("mobipunt_id").geometry
@@ -151,7 +158,11 @@ def test_compare_deltas_and_access_changes(small_base) -> None:
     west = m[(m["nis"] == "23001") & (m["indicator"] == "share_bike_station_10min")]
     assert west["delta"].iloc[0] == pytest.approx(0.0)
     assert list(cmp.curve.columns) == [
-        "minutes", "base_mobipunt", "scenario_mobipunt", "base_station", "scenario_station"
+        "minutes",
+        "base_mobipunt",
+        "scenario_mobipunt",
+        "base_station",
+        "scenario_station",
     ]
 
 
@@ -223,7 +234,9 @@ def test_minimal_project_network_and_housing_polygons_only() -> None:
     # A mobipunt added by a scenario makes the indicators move.
     s = Scenario(
         name="eerste mobipunt",
-        modifications=(AddMobipunt(x=X0 + 700, y=Y0 + 700, name="Eerste", hoppin_type="lokaal", **WHO),),
+        modifications=(
+            AddMobipunt(x=X0 + 700, y=Y0 + 700, name="Eerste", hoppin_type="lokaal", **WHO),
+        ),
     )
     after = evaluate(base, s)
     assert after.region["share_bike_mobipunt_10min"] > 0

@@ -40,7 +40,11 @@ def test_route_to_nearest_matches_networkx_on_the_grid(sit):
     speeds = dict(sit.parameters.speeds_kmh)
     graph = _grid_graph(speeds)
     src_xy = (X0 + 5 * STEP, Y0 + 6 * STEP)
-    dest_xy = [(X0 + 1 * STEP, Y0 + 2 * STEP), (X0 + 6 * STEP, Y0 + 0 * STEP), (X0 + 0 * STEP, Y0 + 7 * STEP)]
+    dest_xy = [
+        (X0 + 1 * STEP, Y0 + 2 * STEP),
+        (X0 + 6 * STEP, Y0 + 0 * STEP),
+        (X0 + 0 * STEP, Y0 + 7 * STEP),
+    ]
     source = attach_points(net, np.array([src_xy]), max_snap_m=50.0)
     dests = attach_points(net, np.array(dest_xy), ids=np.array(["a", "b", "c"]), max_snap_m=50.0)
     route = route_to_nearest(net, source, dests, kind="test")
@@ -60,7 +64,9 @@ def test_route_to_nearest_matches_networkx_on_the_grid(sit):
     for a, b in zip(path, path[1:], strict=False):
         k = graph.edges[a, b]["klass"]
         hand[k] = hand.get(k, 0.0) + STEP
-    assert {k: round(v[0], 6) for k, v in by_class.items() if v[0] > 0} == {k: round(v, 6) for k, v in hand.items()}
+    assert {k: round(v[0], 6) for k, v in by_class.items() if v[0] > 0} == {
+        k: round(v, 6) for k, v in hand.items()
+    }
     # drawn from the point to the destination
     xy = route.coords()
     assert tuple(xy[0]) == pytest.approx(src_xy)
@@ -72,7 +78,9 @@ def test_route_on_the_points_own_edge_and_connectors(sit):
     speeds = dict(sit.parameters.speeds_kmh)
     # both 30 m off the same street piece (y = Y0 + 200), 120 m apart along it
     source = attach_points(net, np.array([[X0 + 20.0, Y0 + STEP + 30.0]]), max_snap_m=50.0)
-    dests = attach_points(net, np.array([[X0 + 140.0, Y0 + STEP + 30.0]]), ids=np.array(["d"]), max_snap_m=50.0)
+    dests = attach_points(
+        net, np.array([[X0 + 140.0, Y0 + STEP + 30.0]]), ids=np.array(["d"]), max_snap_m=50.0
+    )
     route = route_to_nearest(net, source, dests, kind="test")
     assert route is not None
     connectors = [s for s in route.stretches if s.link_class == CONNECTOR]
@@ -87,7 +95,10 @@ def test_explain_point_gives_mobipunt_and_station_routes(sit):
     routes = explain_point(sit, X0 + 5 * STEP, Y0 + 6 * STEP)
     kinds = {r.kind: r for r in routes}
     assert set(kinds) == {"mobipunt", "station"}  # the synthetic region has no Brussels area
-    assert (kinds["mobipunt"].target_id, kinds["mobipunt"].target_name) == ("MP-001", "Hoppinpunt West")
+    assert (kinds["mobipunt"].target_id, kinds["mobipunt"].target_name) == (
+        "MP-001",
+        "Hoppinpunt West",
+    )
     assert (kinds["station"].target_id, kinds["station"].target_name) == ("S1", "Station West")
     # a point far from any street gets no route
     assert explain_point(sit, X0 - 50_000, Y0 - 50_000) == []
@@ -101,7 +112,9 @@ def test_reach_of_point_matches_networkx(sit):
     limit = 60.0
     reach = reach_of_point(sit, *src, limit_s=limit)
     lengths = nx.single_source_dijkstra_path_length(graph, src, weight="weight", cutoff=limit)
-    got = {tuple(map(float, net.node_xy[i])) for i in np.flatnonzero(np.isfinite(reach.node_seconds))}
+    got = {
+        tuple(map(float, net.node_xy[i])) for i in np.flatnonzero(np.isfinite(reach.node_seconds))
+    }
     assert got == set(lengths)
     for xy, t in lengths.items():
         i = int(np.flatnonzero((net.node_xy == np.array(xy)).all(axis=1))[0])

@@ -56,7 +56,9 @@ def _assert_same(a, b) -> None:  # type: ignore[no-untyped-def]
         a.links.drop(columns="geometry"), b.links.drop(columns="geometry"), check_exact=True
     )
     pd.testing.assert_frame_equal(
-        a.mobipunten.drop(columns="geometry"), b.mobipunten.drop(columns="geometry"), check_exact=True
+        a.mobipunten.drop(columns="geometry"),
+        b.mobipunten.drop(columns="geometry"),
+        check_exact=True,
     )
     pd.testing.assert_frame_equal(a.coverage_curve, b.coverage_curve, check_exact=True)
 
@@ -79,17 +81,25 @@ def _modifications(base, data) -> list:  # type: ignore[no-untyped-def]
             x, y = net.node_xy[a]
             dx = data.draw(st.floats(-500, 500), label="dx")
             dy = data.draw(st.floats(-500, 500), label="dy")
-            cls = data.draw(st.sampled_from(["lokaal", "bovenlokaal", "fietssnelweg"]), label="class")
+            cls = data.draw(
+                st.sampled_from(["lokaal", "bovenlokaal", "fietssnelweg"]), label="class"
+            )
             mods.append(AddLink(coords=((x, y), (x + dx + 60, y + dy)), link_class=cls, **WHO))
         elif kind in ("remove_link", "upgrade", "slow"):
-            picked = data.draw(st.lists(st.sampled_from(links.tolist()), min_size=1, max_size=3, unique=True))
+            picked = data.draw(
+                st.lists(st.sampled_from(links.tolist()), min_size=1, max_size=3, unique=True)
+            )
             ids = tuple(int(x) for x in picked)
             if kind == "remove_link":
                 mods.append(RemoveLink(link_ids=ids, **WHO))
             elif kind == "upgrade":
                 mods.append(UpgradeLink(link_ids=ids, link_class="fietssnelweg", **WHO))
             else:
-                mods.append(UpgradeLink(link_ids=ids, speed_kmh=data.draw(st.floats(4, 12), label="slow"), **WHO))
+                mods.append(
+                    UpgradeLink(
+                        link_ids=ids, speed_kmh=data.draw(st.floats(4, 12), label="slow"), **WHO
+                    )
+                )
         elif kind in ("add_mobi", "add_housing"):
             k = int(data.draw(st.integers(0, len(h_xy) - 1), label="near housing"))
             x = float(h_xy[k].x) + data.draw(st.floats(-200, 200), label="px")
@@ -97,7 +107,11 @@ def _modifications(base, data) -> list:  # type: ignore[no-untyped-def]
             if kind == "add_mobi":
                 mods.append(AddMobipunt(x=x, y=y, name="test", hoppin_type="buurt", **WHO))
             else:
-                mods.append(AddHousing(x=x, y=y, dwellings=data.draw(st.integers(1, 300)), id=f"t{i}", **WHO))
+                mods.append(
+                    AddHousing(
+                        x=x, y=y, dwellings=data.draw(st.integers(1, 300)), id=f"t{i}", **WHO
+                    )
+                )
         elif kind in ("move_mobi", "remove_mobi") and mobi_ids:
             mid = data.draw(st.sampled_from(mobi_ids), label="mobipunt")
             mobi_ids.remove(mid)  # one edit per mobipunt
@@ -105,7 +119,11 @@ def _modifications(base, data) -> list:  # type: ignore[no-untyped-def]
                 mods.append(RemoveMobipunt(mobipunt_id=mid, **WHO))
             else:
                 k = int(data.draw(st.integers(0, len(h_xy) - 1), label="to housing"))
-                mods.append(MoveMobipunt(mobipunt_id=mid, x=float(h_xy[k].x) + 20, y=float(h_xy[k].y), **WHO))
+                mods.append(
+                    MoveMobipunt(
+                        mobipunt_id=mid, x=float(h_xy[k].x) + 20, y=float(h_xy[k].y), **WHO
+                    )
+                )
         elif kind == "remove_housing":
             k = int(data.draw(st.integers(0, len(housing) - 2), label="housing"))
             ids_h = housing["housing_id"].astype(str).to_numpy()
@@ -136,7 +154,9 @@ def test_repair_takes_over_most_dwellings(region_base, monkeypatch) -> None:
     x, y = net.node_xy[net.u[len(net.u) // 3]]
     scenario = Scenario(
         name="lokaal",
-        modifications=(AddLink(coords=((x, y), (x + 300.0, y + 200.0)), link_class="bovenlokaal", **WHO),),
+        modifications=(
+            AddLink(coords=((x, y), (x + 300.0, y + 200.0)), link_class="bovenlokaal", **WHO),
+        ),
     )
     sizes: list[int] = []
     real = incremental.finish_nearest

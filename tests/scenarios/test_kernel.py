@@ -35,7 +35,9 @@ def random_network(seed: int, n_points: int = 25, extra: int = 15, oneway_share:
         i, j = rng.choice(n_points, 2, replace=False)
         lines.append(shapely.LineString([pts[i], pts[j]]))
     frame = gpd.GeoDataFrame(geometry=lines, crs=ANALYSIS_CRS)
-    classes = rng.choice(np.array(["fietssnelweg", "bovenlokaal", "lokaal"], dtype=object), len(lines))
+    classes = rng.choice(
+        np.array(["fietssnelweg", "bovenlokaal", "lokaal"], dtype=object), len(lines)
+    )
     oneway = rng.random(len(lines)) < oneway_share
     net = network_from_frame(
         frame,
@@ -47,7 +49,9 @@ def random_network(seed: int, n_points: int = 25, extra: int = 15, oneway_share:
 
 
 @settings(max_examples=25, deadline=None, suppress_health_check=[HealthCheck.too_slow])
-@given(seed=st.integers(0, 10_000), n_dest=st.integers(1, 4), mode=st.sampled_from(["walk", "bike"]))
+@given(
+    seed=st.integers(0, 10_000), n_dest=st.integers(1, 4), mode=st.sampled_from(["walk", "bike"])
+)
 def test_nearest_destination_equals_networkx(seed: int, n_dest: int, mode: str) -> None:
     net, rng = random_network(seed)
     src = attach_points(net, rng.uniform(0, 2000, (30, 2)) + [150_000, 170_000], max_snap_m=300)
@@ -117,7 +121,9 @@ def test_one_way_respected_for_cycling_not_walking() -> None:
         ],
         crs=ANALYSIS_CRS,
     )
-    net = network_from_frame(frame, oneway=np.array([True, False, False]), speeds_kmh={"lokaal": 18.0})
+    net = network_from_frame(
+        frame, oneway=np.array([True, False, False]), speeds_kmh={"lokaal": 18.0}
+    )
     src = attach_points(net, np.array([[150_100.0, 170_000.0]]), max_snap_m=10)  # at b
     dst = attach_points(net, np.array([[150_000.0, 170_000.0]]), max_snap_m=10)  # at a
     walk = nearest_destination(net, src, dst, mode="walk")

@@ -86,7 +86,13 @@ def test_example_is_valid_and_complete() -> None:
     kinds = [m.kind for m in scenario.modifications]
     assert kinds == ["add_link", "upgrade_link", "add_mobipunt", "add_housing"]
     # The commented-out blocks show every other kind, and are valid when uncommented.
-    for kind in ("remove_link", "move_mobipunt", "remove_mobipunt", "remove_housing", "set_frequency"):
+    for kind in (
+        "remove_link",
+        "move_mobipunt",
+        "remove_mobipunt",
+        "remove_housing",
+        "set_frequency",
+    ):
         assert f'kind = "{kind}"' in text
     head, tail = text.split("# Andere soorten", 1)
     body = "\n".join(line[2:] for line in tail.splitlines()[1:] if line.startswith("# "))
@@ -171,48 +177,182 @@ def test_add_link_length() -> None:
     ("data", "location", "fragment_nl"),
     [
         ({"name": "A", "colour": "red"}, "colour", "onbekende sleutel"),
-        ({"name": "A", "parameters": {"walk_speed": 5}}, "parameters.walk_speed", "onbekende sleutel"),
+        (
+            {"name": "A", "parameters": {"walk_speed": 5}},
+            "parameters.walk_speed",
+            "onbekende sleutel",
+        ),
         ({"name": 12}, "name", "verwacht tekst"),
         ({"name": ""}, "name", "mag niet leeg"),
         ({"name": "   "}, "name", "mag niet leeg"),
         ({}, "name", "verplicht veld ontbreekt"),
-        ({"name": "A", "parameters": {"household_size": "2,4"}}, "parameters.household_size", "verwacht een getal"),
-        ({"name": "A", "parameters": {"household_size": 0}}, "parameters.household_size", "groter zijn dan 0"),
-        ({"name": "A", "parameters": {"household_size": 11}}, "parameters.household_size", "hoogstens 10"),
-        ({"name": "A", "parameters": {"walking_speed_kmh": True}}, "parameters.walking_speed_kmh", "verwacht een getal"),
-        ({"name": "A", "parameters": {"bike_thresholds_min": [10, 5]}}, "parameters.bike_thresholds_min", "oplopend"),
-        ({"name": "A", "parameters": {"walk_thresholds_m": [400, 400]}}, "parameters.walk_thresholds_m", "zonder herhaling"),
-        ({"name": "A", "parameters": {"walk_thresholds_m": [-1, 400]}}, "parameters.walk_thresholds_m", "groter dan 0"),
-        ({"name": "A", "parameters": {"walk_thresholds_m": []}}, "parameters.walk_thresholds_m", "minstens één"),
-        # Issue 12 item 7: keys that would collide, and sane upper bounds.
-        ({"name": "A", "parameters": {"bike_thresholds_min": [5, 5.0000001]}}, "parameters.bike_thresholds_min", "beide heten '5'"),
-        ({"name": "A", "parameters": {"walk_thresholds_m": [400, 400.00001]}}, "parameters.walk_thresholds_m", "te dicht bij elkaar"),
-        ({"name": "A", "parameters": {"bike_thresholds_min": [5, 241]}}, "parameters.bike_thresholds_min", "hoogstens 240 min"),
-        ({"name": "A", "parameters": {"walk_thresholds_m": [400, 100001]}}, "parameters.walk_thresholds_m", "hoogstens 100000 m"),
-        ({"name": "A", "parameters": {"bike_thresholds_min": list(range(1, 52))}}, "parameters.bike_thresholds_min", "te veel drempels (51)"),
-        ({"name": "A", "parameters": {"speeds_kmh": {"lokaal": 0}}}, "parameters.speeds_kmh.lokaal", "groter zijn dan 0"),
-        ({"name": "A", "parameters": {"speeds_kmh": {"lokaal": 60}}}, "parameters.speeds_kmh.lokaal", "kleiner zijn dan 60"),
-        ({"name": "A", "parameters": {"curve_max_min": 30.5}}, "parameters.curve_max_min", "geheel getal"),
-        ({"name": "A", "parameters": {"mobipunt_types": ["buurt", "wijk"]}}, "parameters.mobipunt_types[1]", "ongeldige keuze"),
-        ({"name": "A", "parameters": {"mobipunt_types": ["buurt", "buurt"]}}, "parameters.mobipunt_types", "maar één keer"),
-        ({"name": "A", "parameters": {"detour_ratio": float("nan")}}, "parameters.detour_ratio", "eindig"),
-        ({"name": "A", "modifications": {"kind": "add_link"}}, "modifications", "lijst"),
-        ({"name": "A", "modifications": [{"kind": "teleport"}]}, "modifications[0]", "onbekende soort wijziging 'teleport'"),
-        ({"name": "A", "modifications": [{"x": 1}]}, "modifications[0]", "'kind' ontbreekt"),
-        ({"name": "A", "modifications": [_housing(dwellings=-5)]}, "modifications[0].dwellings", "minstens 0"),
-        ({"name": "A", "modifications": [_housing(dwellings=100_001)]}, "modifications[0].dwellings", "hoogstens 100000"),
-        ({"name": "A", "modifications": [_housing(dwellings=1e308)]}, "modifications[0].dwellings", "geheel getal"),
-        ({"name": "A", "modifications": [_housing(dwellings="200")]}, "modifications[0].dwellings", "geheel getal"),
-        ({"name": "A", "modifications": [{k: v for k, v in _housing().items() if k != "author"}]}, "modifications[0].author", "verplicht"),
-        ({"name": "A", "modifications": [_housing(author="")]}, "modifications[0].author", "mag niet leeg"),
-        ({"name": "A", "modifications": [_housing(reason=" ")]}, "modifications[0].reason", "mag niet leeg"),
-        ({"name": "A", "modifications": [_housing(x=4.35, y=50.85)]}, "modifications[0]", "lengte-/breedtegraad"),
-        ({"name": "A", "modifications": [_housing(x=143600.0, y=900000.0)]}, "modifications[0]", "ver buiten de regio"),
-        ({"name": "A", "modifications": [_housing(x=-5000.0, y=150000.0)]}, "modifications[0]", "ver buiten de regio"),
-        ({"name": "A", "modifications": [_housing(x=None)]}, "modifications[0]", "zowel x als y"),
-        ({"name": "A", "modifications": [_housing(x=None, y=None)]}, "modifications[0]", "een punt (x, y) of een polygoon"),
         (
-            {"name": "A", "modifications": [_housing(polygon=[[1e5, 1e5], [1e5 + 10, 1e5], [1e5, 1e5 + 10]])]},
+            {"name": "A", "parameters": {"household_size": "2,4"}},
+            "parameters.household_size",
+            "verwacht een getal",
+        ),
+        (
+            {"name": "A", "parameters": {"household_size": 0}},
+            "parameters.household_size",
+            "groter zijn dan 0",
+        ),
+        (
+            {"name": "A", "parameters": {"household_size": 11}},
+            "parameters.household_size",
+            "hoogstens 10",
+        ),
+        (
+            {"name": "A", "parameters": {"walking_speed_kmh": True}},
+            "parameters.walking_speed_kmh",
+            "verwacht een getal",
+        ),
+        (
+            {"name": "A", "parameters": {"bike_thresholds_min": [10, 5]}},
+            "parameters.bike_thresholds_min",
+            "oplopend",
+        ),
+        (
+            {"name": "A", "parameters": {"walk_thresholds_m": [400, 400]}},
+            "parameters.walk_thresholds_m",
+            "zonder herhaling",
+        ),
+        (
+            {"name": "A", "parameters": {"walk_thresholds_m": [-1, 400]}},
+            "parameters.walk_thresholds_m",
+            "groter dan 0",
+        ),
+        (
+            {"name": "A", "parameters": {"walk_thresholds_m": []}},
+            "parameters.walk_thresholds_m",
+            "minstens één",
+        ),
+        # Issue 12 item 7: keys that would collide, and sane upper bounds.
+        (
+            {"name": "A", "parameters": {"bike_thresholds_min": [5, 5.0000001]}},
+            "parameters.bike_thresholds_min",
+            "beide heten '5'",
+        ),
+        (
+            {"name": "A", "parameters": {"walk_thresholds_m": [400, 400.00001]}},
+            "parameters.walk_thresholds_m",
+            "te dicht bij elkaar",
+        ),
+        (
+            {"name": "A", "parameters": {"bike_thresholds_min": [5, 241]}},
+            "parameters.bike_thresholds_min",
+            "hoogstens 240 min",
+        ),
+        (
+            {"name": "A", "parameters": {"walk_thresholds_m": [400, 100001]}},
+            "parameters.walk_thresholds_m",
+            "hoogstens 100000 m",
+        ),
+        (
+            {"name": "A", "parameters": {"bike_thresholds_min": list(range(1, 52))}},
+            "parameters.bike_thresholds_min",
+            "te veel drempels (51)",
+        ),
+        (
+            {"name": "A", "parameters": {"speeds_kmh": {"lokaal": 0}}},
+            "parameters.speeds_kmh.lokaal",
+            "groter zijn dan 0",
+        ),
+        (
+            {"name": "A", "parameters": {"speeds_kmh": {"lokaal": 60}}},
+            "parameters.speeds_kmh.lokaal",
+            "kleiner zijn dan 60",
+        ),
+        (
+            {"name": "A", "parameters": {"curve_max_min": 30.5}},
+            "parameters.curve_max_min",
+            "geheel getal",
+        ),
+        (
+            {"name": "A", "parameters": {"mobipunt_types": ["buurt", "wijk"]}},
+            "parameters.mobipunt_types[1]",
+            "ongeldige keuze",
+        ),
+        (
+            {"name": "A", "parameters": {"mobipunt_types": ["buurt", "buurt"]}},
+            "parameters.mobipunt_types",
+            "maar één keer",
+        ),
+        (
+            {"name": "A", "parameters": {"detour_ratio": float("nan")}},
+            "parameters.detour_ratio",
+            "eindig",
+        ),
+        ({"name": "A", "modifications": {"kind": "add_link"}}, "modifications", "lijst"),
+        (
+            {"name": "A", "modifications": [{"kind": "teleport"}]},
+            "modifications[0]",
+            "onbekende soort wijziging 'teleport'",
+        ),
+        ({"name": "A", "modifications": [{"x": 1}]}, "modifications[0]", "'kind' ontbreekt"),
+        (
+            {"name": "A", "modifications": [_housing(dwellings=-5)]},
+            "modifications[0].dwellings",
+            "minstens 0",
+        ),
+        (
+            {"name": "A", "modifications": [_housing(dwellings=100_001)]},
+            "modifications[0].dwellings",
+            "hoogstens 100000",
+        ),
+        (
+            {"name": "A", "modifications": [_housing(dwellings=1e308)]},
+            "modifications[0].dwellings",
+            "geheel getal",
+        ),
+        (
+            {"name": "A", "modifications": [_housing(dwellings="200")]},
+            "modifications[0].dwellings",
+            "geheel getal",
+        ),
+        (
+            {
+                "name": "A",
+                "modifications": [{k: v for k, v in _housing().items() if k != "author"}],
+            },
+            "modifications[0].author",
+            "verplicht",
+        ),
+        (
+            {"name": "A", "modifications": [_housing(author="")]},
+            "modifications[0].author",
+            "mag niet leeg",
+        ),
+        (
+            {"name": "A", "modifications": [_housing(reason=" ")]},
+            "modifications[0].reason",
+            "mag niet leeg",
+        ),
+        (
+            {"name": "A", "modifications": [_housing(x=4.35, y=50.85)]},
+            "modifications[0]",
+            "lengte-/breedtegraad",
+        ),
+        (
+            {"name": "A", "modifications": [_housing(x=143600.0, y=900000.0)]},
+            "modifications[0]",
+            "ver buiten de regio",
+        ),
+        (
+            {"name": "A", "modifications": [_housing(x=-5000.0, y=150000.0)]},
+            "modifications[0]",
+            "ver buiten de regio",
+        ),
+        ({"name": "A", "modifications": [_housing(x=None)]}, "modifications[0]", "zowel x als y"),
+        (
+            {"name": "A", "modifications": [_housing(x=None, y=None)]},
+            "modifications[0]",
+            "een punt (x, y) of een polygoon",
+        ),
+        (
+            {
+                "name": "A",
+                "modifications": [_housing(polygon=[[1e5, 1e5], [1e5 + 10, 1e5], [1e5, 1e5 + 10]])],
+            },
             "modifications[0]",
             "niet beide",
         ),
@@ -220,35 +360,136 @@ def test_add_link_length() -> None:
             {
                 "name": "A",
                 "modifications": [
-                    _housing(x=None, y=None, polygon=[[1e5, 1e5], [1e5 + 10, 1e5 + 10], [1e5 + 10, 1e5], [1e5, 1e5 + 10]])
+                    _housing(
+                        x=None,
+                        y=None,
+                        polygon=[
+                            [1e5, 1e5],
+                            [1e5 + 10, 1e5 + 10],
+                            [1e5 + 10, 1e5],
+                            [1e5, 1e5 + 10],
+                        ],
+                    )
                 ],
             },
             "modifications[0]",
             "snijdt zichzelf",
         ),
         (
-            {"name": "A", "modifications": [_housing(x=None, y=None, polygon=[[1e5, 1e5], [1e5 + 1, 1e5]])]},
+            {
+                "name": "A",
+                "modifications": [_housing(x=None, y=None, polygon=[[1e5, 1e5], [1e5 + 1, 1e5]])],
+            },
             "modifications[0]",
             "drie verschillende punten",
         ),
-        ({"name": "A", "modifications": [_mod(kind="add_link", coords=[[1e5, 1e5]])]}, "modifications[0].coords", "minstens twee punten"),
-        ({"name": "A", "modifications": [_mod(kind="add_link", coords=[[1e5, 1e5], [1e5, 1e5]])]}, "modifications[0].coords", "samen"),
-        ({"name": "A", "modifications": [_mod(kind="add_link", coords=[[1e5, 1e5], [1e5, "x"]])]}, "modifications[0].coords[1][1]", "verwacht een getal"),
-        ({"name": "A", "modifications": [_mod(kind="add_link", coords=[[1e5, 1e5, 3.0], [1e5, 2e5]])]}, "modifications[0].coords[0]", "te veel"),
-        ({"name": "A", "modifications": [_mod(kind="add_link", coords=[[1e5, 1e5], [1e5, 2e5]], speed_kmh=80)]}, "modifications[0].speed_kmh", "kleiner zijn dan 60"),
-        ({"name": "A", "modifications": [_mod(kind="add_link", coords=[[1e5, 1e5], [1e5, 2e5]], oneway="ja")]}, "modifications[0].oneway", "true of false"),
-        ({"name": "A", "modifications": [_mod(kind="remove_link", link_ids=[])]}, "modifications[0].link_ids", "te weinig"),
-        ({"name": "A", "modifications": [_mod(kind="remove_link", link_ids=["12"])]}, "modifications[0].link_ids[0]", "geheel getal"),
-        ({"name": "A", "modifications": [_mod(kind="upgrade_link", link_ids=[1])]}, "modifications[0]", "klasse"),
         (
-            {"name": "A", "modifications": [_mod(kind="add_mobipunt", x=1e5, y=1e5, name="P", hoppin_type="mega")]},
+            {"name": "A", "modifications": [_mod(kind="add_link", coords=[[1e5, 1e5]])]},
+            "modifications[0].coords",
+            "minstens twee punten",
+        ),
+        (
+            {
+                "name": "A",
+                "modifications": [_mod(kind="add_link", coords=[[1e5, 1e5], [1e5, 1e5]])],
+            },
+            "modifications[0].coords",
+            "samen",
+        ),
+        (
+            {
+                "name": "A",
+                "modifications": [_mod(kind="add_link", coords=[[1e5, 1e5], [1e5, "x"]])],
+            },
+            "modifications[0].coords[1][1]",
+            "verwacht een getal",
+        ),
+        (
+            {
+                "name": "A",
+                "modifications": [_mod(kind="add_link", coords=[[1e5, 1e5, 3.0], [1e5, 2e5]])],
+            },
+            "modifications[0].coords[0]",
+            "te veel",
+        ),
+        (
+            {
+                "name": "A",
+                "modifications": [
+                    _mod(kind="add_link", coords=[[1e5, 1e5], [1e5, 2e5]], speed_kmh=80)
+                ],
+            },
+            "modifications[0].speed_kmh",
+            "kleiner zijn dan 60",
+        ),
+        (
+            {
+                "name": "A",
+                "modifications": [
+                    _mod(kind="add_link", coords=[[1e5, 1e5], [1e5, 2e5]], oneway="ja")
+                ],
+            },
+            "modifications[0].oneway",
+            "true of false",
+        ),
+        (
+            {"name": "A", "modifications": [_mod(kind="remove_link", link_ids=[])]},
+            "modifications[0].link_ids",
+            "te weinig",
+        ),
+        (
+            {"name": "A", "modifications": [_mod(kind="remove_link", link_ids=["12"])]},
+            "modifications[0].link_ids[0]",
+            "geheel getal",
+        ),
+        (
+            {"name": "A", "modifications": [_mod(kind="upgrade_link", link_ids=[1])]},
+            "modifications[0]",
+            "klasse",
+        ),
+        (
+            {
+                "name": "A",
+                "modifications": [
+                    _mod(kind="add_mobipunt", x=1e5, y=1e5, name="P", hoppin_type="mega")
+                ],
+            },
             "modifications[0].hoppin_type",
             "ongeldige keuze",
         ),
-        ({"name": "A", "modifications": [_mod(kind="move_mobipunt", mobipunt_id="", x=1e5, y=1e5)]}, "modifications[0].mobipunt_id", "leeg"),
-        ({"name": "A", "modifications": [_mod(kind="remove_housing", housing_ids=[17])]}, "modifications[0].housing_ids[0]", "verwacht tekst"),
-        ({"name": "A", "modifications": [_mod(kind="remove_mobipunt", mobipunt_id="MP-001", created=1700000000)]}, "modifications[0].created", "datum"),
-        ({"name": "A", "modifications": [_mod(kind="remove_mobipunt", mobipunt_id="MP-001", created="gisteren")]}, "modifications[0].created", "datum"),
+        (
+            {
+                "name": "A",
+                "modifications": [_mod(kind="move_mobipunt", mobipunt_id="", x=1e5, y=1e5)],
+            },
+            "modifications[0].mobipunt_id",
+            "leeg",
+        ),
+        (
+            {"name": "A", "modifications": [_mod(kind="remove_housing", housing_ids=[17])]},
+            "modifications[0].housing_ids[0]",
+            "verwacht tekst",
+        ),
+        (
+            {
+                "name": "A",
+                "modifications": [
+                    _mod(kind="remove_mobipunt", mobipunt_id="MP-001", created=1700000000)
+                ],
+            },
+            "modifications[0].created",
+            "datum",
+        ),
+        (
+            {
+                "name": "A",
+                "modifications": [
+                    _mod(kind="remove_mobipunt", mobipunt_id="MP-001", created="gisteren")
+                ],
+            },
+            "modifications[0].created",
+            "datum",
+        ),
         ({"name": "A", "modifications": [None]}, "modifications[0]", "tabel"),
         ({"name": "A\ud800"}, "name", "ongeldige tekens"),
     ],
@@ -420,17 +661,30 @@ _modification = st.one_of(
     st.builds(MoveMobipunt, mobipunt_id=_word, x=_x, y=_y, **_who()),
     st.builds(RemoveMobipunt, mobipunt_id=_word, **_who()),
     st.builds(
-        AddHousing, x=_x, y=_y, dwellings=st.integers(0, 100_000), name=_text, status=_word, id=st.none() | _word, **_who()
+        AddHousing,
+        x=_x,
+        y=_y,
+        dwellings=st.integers(0, 100_000),
+        name=_text,
+        status=_word,
+        id=st.none() | _word,
+        **_who(),
     ),
     st.builds(AddHousing, polygon=_rectangle(), dwellings=st.integers(0, 100_000), **_who()),
-    st.builds(RemoveHousing, housing_ids=st.lists(_word, min_size=1, max_size=3).map(tuple), **_who()),
+    st.builds(
+        RemoveHousing, housing_ids=st.lists(_word, min_size=1, max_size=3).map(tuple), **_who()
+    ),
 )
 
 
 @st.composite
 def _thresholds(draw: st.DrawFn) -> tuple[float, ...]:
     # Within both bounds (<= 240 min, <= 100 km) and distinct as keys.
-    values = draw(st.lists(st.floats(0.001, 240.0).map(lambda v: round(v, 3)), min_size=1, max_size=5, unique=True))
+    values = draw(
+        st.lists(
+            st.floats(0.001, 240.0).map(lambda v: round(v, 3)), min_size=1, max_size=5, unique=True
+        )
+    )
     return tuple(sorted(values))
 
 
@@ -477,17 +731,33 @@ def test_json_and_dict_round_trip(scenario: Scenario) -> None:
 
 _json_like = st.recursive(
     st.none() | st.booleans() | st.integers() | st.floats() | st.text(max_size=10),
-    lambda children: st.lists(children, max_size=4)
-    | st.dictionaries(
-        st.sampled_from(
-            [
-                "name", "kind", "x", "y", "dwellings", "modifications", "parameters",
-                "coords", "polygon", "author", "reason", "link_ids", "speeds_kmh",
-                "walk_thresholds_m", "created", "hoppin_type", "foo",
-            ]
-        ),
-        children,
-        max_size=6,
+    lambda children: (
+        st.lists(children, max_size=4)
+        | st.dictionaries(
+            st.sampled_from(
+                [
+                    "name",
+                    "kind",
+                    "x",
+                    "y",
+                    "dwellings",
+                    "modifications",
+                    "parameters",
+                    "coords",
+                    "polygon",
+                    "author",
+                    "reason",
+                    "link_ids",
+                    "speeds_kmh",
+                    "walk_thresholds_m",
+                    "created",
+                    "hoppin_type",
+                    "foo",
+                ]
+            ),
+            children,
+            max_size=6,
+        )
     ),
     max_leaves=25,
 )

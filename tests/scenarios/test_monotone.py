@@ -15,7 +15,13 @@ from slimmeregio.scenarios.engine import evaluate
 from slimmeregio.scenarios.model import AddLink, AddMobipunt, RemoveLink, RemoveMobipunt, Scenario
 
 WHO = {"author": "test", "reason": "test"}
-COSTS = ("walk_m_mobipunt", "bike_min_mobipunt", "walk_m_station", "bike_min_station", "bike_min_brussels")
+COSTS = (
+    "walk_m_mobipunt",
+    "bike_min_mobipunt",
+    "walk_m_station",
+    "bike_min_station",
+    "bike_min_brussels",
+)
 BUDGET = settings(
     max_examples=15,
     deadline=None,
@@ -63,7 +69,9 @@ def test_adding_links_or_mobipunten_never_worsens_access(region_base, data) -> N
             dy = data.draw(st.floats(-400, 400), label="dy")
             if abs(dx) + abs(dy) < 5:
                 dx += 50
-            cls = data.draw(st.sampled_from(["lokaal", "bovenlokaal", "fietssnelweg"]), label="class")
+            cls = data.draw(
+                st.sampled_from(["lokaal", "bovenlokaal", "fietssnelweg"]), label="class"
+            )
             mods.append(AddLink(coords=((x, y), (x + dx, y + dy)), link_class=cls, **WHO))
         else:
             h = region_base.inputs.housing.geometry.values

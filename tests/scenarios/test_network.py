@@ -64,8 +64,17 @@ def test_parallel_links_and_multilines_kept() -> None:
 
 
 def test_speed_rules_and_layer_fields() -> None:
-    lines = [shapely.LineString([(X, Y), (X + 100, Y)]), shapely.LineString([(X + 100, Y), (X + 200, Y)])]
-    data = frame(lines, klasse=["Fietssnelweg", "eigen klasse"], snelheid=[30.0, 12.0], ow=["ja", "nee"], id=[5, 6])
+    lines = [
+        shapely.LineString([(X, Y), (X + 100, Y)]),
+        shapely.LineString([(X + 100, Y), (X + 200, Y)]),
+    ]
+    data = frame(
+        lines,
+        klasse=["Fietssnelweg", "eigen klasse"],
+        snelheid=[30.0, 12.0],
+        ow=["ja", "nee"],
+        id=[5, 6],
+    )
     layer = Layer(
         "net",
         data,
@@ -89,7 +98,15 @@ def test_empty_layer_is_a_clear_error() -> None:
 
 @pytest.mark.parametrize(
     ("value", "expected"),
-    [("ja", True), ("Nee", False), (1, True), (0.0, False), (None, False), (float("nan"), False), ("yes", True)],
+    [
+        ("ja", True),
+        ("Nee", False),
+        (1, True),
+        (0.0, False),
+        (None, False),
+        (float("nan"), False),
+        ("yes", True),
+    ],
 )
 def test_parse_bool(value, expected) -> None:
     assert parse_bool(value) is expected
@@ -98,7 +115,9 @@ def test_parse_bool(value, expected) -> None:
 def test_attach_point_mid_link_by_hand() -> None:
     """A point 30 m beside the middle of a 200 m link: 100 m each way plus 30 m."""
     net = network_from_frame(frame([shapely.LineString([(X, Y), (X + 200, Y)])]))
-    att = attach_points(net, np.array([[X + 100, Y + 30], [X + 50, Y + 900]]), ["a", "b"], max_snap_m=500)
+    att = attach_points(
+        net, np.array([[X + 100, Y + 30], [X + 50, Y + 900]]), ["a", "b"], max_snap_m=500
+    )
     assert att.edge.tolist() == [0, -1]
     assert att.frac[0] == pytest.approx(0.5)
     assert att.snap_m[0] == pytest.approx(30.0)
@@ -113,7 +132,10 @@ def test_attach_point_mid_link_by_hand() -> None:
 
 def test_attach_nearest_link_not_nearest_node() -> None:
     """The nearest node is 140 m away, the nearest link 10 m: the link wins."""
-    lines = [shapely.LineString([(X, Y), (X + 300, Y)]), shapely.LineString([(X, Y + 150), (X + 10, Y + 150)])]
+    lines = [
+        shapely.LineString([(X, Y), (X + 300, Y)]),
+        shapely.LineString([(X, Y + 150), (X + 10, Y + 150)]),
+    ]
     net = network_from_frame(frame(lines))
     att = attach_points(net, np.array([[X + 150, Y + 10]]), max_snap_m=200)
     assert att.snap_m[0] == pytest.approx(10.0)

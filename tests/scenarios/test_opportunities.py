@@ -40,10 +40,18 @@ def grid_network(oneway_first: bool = False):
     lines = []
     for r in range(3):
         for c in range(3):
-            lines.append(shapely.LineString([(X0 + 500 * c, Y0 + 500 * r), (X0 + 500 * (c + 1), Y0 + 500 * r)]))
+            lines.append(
+                shapely.LineString(
+                    [(X0 + 500 * c, Y0 + 500 * r), (X0 + 500 * (c + 1), Y0 + 500 * r)]
+                )
+            )
     for r in range(2):
         for c in range(4):
-            lines.append(shapely.LineString([(X0 + 500 * c, Y0 + 500 * r), (X0 + 500 * c, Y0 + 500 * (r + 1))]))
+            lines.append(
+                shapely.LineString(
+                    [(X0 + 500 * c, Y0 + 500 * r), (X0 + 500 * c, Y0 + 500 * (r + 1))]
+                )
+            )
     lines.append(shapely.LineString([(X0, Y0), (X0 + 500, Y0 + 500)]))
     frame = gpd.GeoDataFrame(geometry=lines, crs=ANALYSIS_CRS)
     oneway = np.zeros(len(lines), bool)
@@ -54,8 +62,12 @@ def grid_network(oneway_first: bool = False):
     )
 
 
-SOURCES = np.array([[X0 + 120, Y0 + 20], [X0 + 1480, Y0 + 980], [X0 + 760, Y0 + 510], [X0 + 30, Y0 + 800]])
-OPPS = np.array([[X0 + 260, Y0 - 15], [X0 + 1000, Y0 + 1000], [X0 + 1300, Y0 + 260], [X0 + 700, Y0 + 480]])
+SOURCES = np.array(
+    [[X0 + 120, Y0 + 20], [X0 + 1480, Y0 + 980], [X0 + 760, Y0 + 510], [X0 + 30, Y0 + 800]]
+)
+OPPS = np.array(
+    [[X0 + 260, Y0 - 15], [X0 + 1000, Y0 + 1000], [X0 + 1300, Y0 + 260], [X0 + 700, Y0 + 480]]
+)
 WEIGHTS = np.array([120.0, 40.0, 7.0, 300.0])
 
 
@@ -81,14 +93,19 @@ def test_access_equals_networkx(mode: str, oneway: bool) -> None:
     ref = reference_costs(net, src, dst, mode)
     thresholds = (300.0, 900.0, 1500.0) if mode == "walk" else (60.0, 200.0, 400.0)
     half = 600.0 if mode == "walk" else 180.0
-    got = opportunity_access(net, src, dst, WEIGHTS, mode=mode, thresholds=thresholds, half_life=half,
-                             k=2, limit=1e9)
+    got = opportunity_access(
+        net, src, dst, WEIGHTS, mode=mode, thresholds=thresholds, half_life=half, k=2, limit=1e9
+    )
     beta = math.log(2) / half
     for k in range(len(SOURCES)):
         for t, thr in enumerate(thresholds):
             expected = sum(WEIGHTS[j] for j in range(len(OPPS)) if ref[k, j] <= thr)
             assert got.cumulative[k, t] == pytest.approx(expected)
-        expected_pot = sum(WEIGHTS[j] * math.exp(-beta * ref[k, j]) for j in range(len(OPPS)) if np.isfinite(ref[k, j]))
+        expected_pot = sum(
+            WEIGHTS[j] * math.exp(-beta * ref[k, j])
+            for j in range(len(OPPS))
+            if np.isfinite(ref[k, j])
+        )
         assert got.potential[k] == pytest.approx(expected_pot, rel=1e-9)
         assert got.kth[k] == pytest.approx(sorted(ref[k])[1], rel=1e-9)
 
@@ -98,8 +115,11 @@ def test_cost_chunks_respect_limit_and_same_edge() -> None:
     # Source and opportunity on the same edge, 100 m apart: directly along it.
     src = attach_points(net, np.array([[X0 + 100, Y0 + 5]]), max_snap_m=50)
     dst = attach_points(net, np.array([[X0 + 200, Y0 + 5], [X0 + 1500, Y0 + 1000]]), max_snap_m=50)
-    rows = {int(j): c for idx, costs in cost_chunks(net, src, dst, mode="walk", limit=1000.0)
-            for j, c in zip(idx, costs, strict=True)}
+    rows = {
+        int(j): c
+        for idx, costs in cost_chunks(net, src, dst, mode="walk", limit=1000.0)
+        for j, c in zip(idx, costs, strict=True)
+    }
     assert rows[0][0] == pytest.approx(110.0)  # 5 + 100 + 5
     assert not np.isfinite(rows[1][0])  # 2.5 km away, beyond the limit
 
@@ -108,8 +128,9 @@ def test_kth_is_inf_when_too_few_and_nan_when_detached() -> None:
     net = grid_network()
     src = attach_points(net, np.array([[X0 + 100, Y0 + 5], [X0 + 9000, Y0]]), max_snap_m=50)
     dst = attach_points(net, OPPS[:1], max_snap_m=200)
-    got = opportunity_access(net, src, dst, WEIGHTS[:1], mode="walk", thresholds=(1000.0,),
-                             half_life=500.0, k=2)
+    got = opportunity_access(
+        net, src, dst, WEIGHTS[:1], mode="walk", thresholds=(1000.0,), half_life=500.0, k=2
+    )
     assert np.isinf(got.kth[0])
     assert np.isnan(got.kth[1])
     assert got.cumulative[1, 0] == 0.0
@@ -121,7 +142,9 @@ def test_kth_is_inf_when_too_few_and_nan_when_detached() -> None:
 def test_uptake_equals_published_pct_examples() -> None:
     """The worked examples of the PCT documentation (Lovelace et al. 2017)."""
     gov_2017 = UptakeModel(-3.959, -0.5963, 1.866, 0.008050, -0.2710, 0.009394, -0.05135)
-    dutch_2017 = UptakeModel(-3.959 + 2.523, -0.5963 - 0.07626, 1.866, 0.008050, -0.2710, 0.009394, -0.05135)
+    dutch_2017 = UptakeModel(
+        -3.959 + 2.523, -0.5963 - 0.07626, 1.866, 0.008050, -0.2710, 0.009394, -0.05135
+    )
     assert uptake(np.array([15.0]), 2.0, model=gov_2017)[0] == pytest.approx(0.0107377, abs=1e-7)
     assert uptake(np.array([15.0]), 2.0, model=dutch_2017)[0] == pytest.approx(0.04132445, abs=1e-8)
 
@@ -130,8 +153,15 @@ def test_uptake_equals_published_pct_examples() -> None:
 @pytest.mark.parametrize("gradient", [0.0, 1.5])
 def test_uptake_presets_equal_the_2020_manual_equation(distance: float, gradient: float) -> None:
     g = gradient - 0.78
-    base = (-4.018 - 0.6369 * distance + 1.988 * math.sqrt(distance) + 0.008775 * distance**2
-            - 0.2555 * g + 0.02006 * distance * g - 0.1234 * math.sqrt(distance) * g)
+    base = (
+        -4.018
+        - 0.6369 * distance
+        + 1.988 * math.sqrt(distance)
+        + 0.008775 * distance**2
+        - 0.2555 * g
+        + 0.02006 * distance * g
+        - 0.1234 * math.sqrt(distance) * g
+    )
     dutch = base + 2.550 - 0.08036 * distance
     ebike = dutch + 0.05509 * distance - 0.0002950 * distance**2 + 0.1812 * g
 
@@ -139,7 +169,9 @@ def test_uptake_presets_equal_the_2020_manual_equation(distance: float, gradient
         return math.exp(x) / (1 + math.exp(x))
 
     for preset, logit in (("government_target", base), ("go_dutch", dutch), ("ebike", ebike)):
-        assert uptake(np.array([distance]), gradient, model=PRESETS[preset])[0] == pytest.approx(inv(logit))
+        assert uptake(np.array([distance]), gradient, model=PRESETS[preset])[0] == pytest.approx(
+            inv(logit)
+        )
 
 
 def test_uptake_zero_beyond_cut_off_and_presets_ordered() -> None:
@@ -150,7 +182,10 @@ def test_uptake_zero_beyond_cut_off_and_presets_ordered() -> None:
     gov = potential_cyclists(n, d, preset="government_target", current_cyclists=current)
     dutch = potential_cyclists(n, d, preset="go_dutch")
     assert np.all(gov > current) and np.all(dutch > gov)
-    assert potential_cyclists(n, d, preset="current", current_cyclists=current).tolist() == [5.0, 1.0]
+    assert potential_cyclists(n, d, preset="current", current_cyclists=current).tolist() == [
+        5.0,
+        1.0,
+    ]
 
 
 def test_gravity_marginals_equal_row_and_column_totals() -> None:
@@ -162,7 +197,9 @@ def test_gravity_marginals_equal_row_and_column_totals() -> None:
     np.testing.assert_allclose(trips.sum(axis=1), origins, rtol=1e-7)
     np.testing.assert_allclose(trips.sum(axis=0), jobs * origins.sum() / jobs.sum(), rtol=1e-7)
     # Nearer destinations get more of an origin's trips than the same job count farther away.
-    same = gravity_model(np.array([10.0, 10.0]), np.array([50.0, 50.0]), np.array([[1.0, 9.0], [9.0, 1.0]]), beta=0.2)
+    same = gravity_model(
+        np.array([10.0, 10.0]), np.array([50.0, 50.0]), np.array([[1.0, 9.0], [9.0, 1.0]]), beta=0.2
+    )
     assert same[0, 0] > same[0, 1] and same[1, 1] > same[1, 0]
 
 
@@ -198,8 +235,16 @@ def test_preset_definitions_by_hand() -> None:
 
     def p(dist: float, logit_extra: float = 0.0, d1_extra: float = 0.0) -> float:
         g = -0.78
-        x = (-4.018 + logit_extra + (-0.6369 + d1_extra) * dist + 1.988 * math.sqrt(dist)
-             + 0.008775 * dist**2 - 0.2555 * g + 0.02006 * dist * g - 0.1234 * math.sqrt(dist) * g)
+        x = (
+            -4.018
+            + logit_extra
+            + (-0.6369 + d1_extra) * dist
+            + 1.988 * math.sqrt(dist)
+            + 0.008775 * dist**2
+            - 0.2555 * g
+            + 0.02006 * dist * g
+            - 0.1234 * math.sqrt(dist) * g
+        )
         return 0.0 if dist > 30 else math.exp(x) / (1 + math.exp(x))
 
     base = np.array([[n[i, j] * p(d[i, j]) for j in range(2)] for i in range(2)])
@@ -219,14 +264,36 @@ def test_preset_definitions_by_hand() -> None:
 @pytest.mark.parametrize(
     ("key", "nl", "en", "unit"),
     [
-        ("opp_jobs_bike_15min", "Gemiddeld aantal banen binnen 15 min fietsen", "Mean jobs within 15 min by bike", "count"),
-        ("opp_schools_walk_800m", "Gemiddeld aantal leerlingen/scholen binnen 800 m wandelen",
-         "Mean pupils/schools within 800 m walk", "count"),
-        ("opp_jobs_k3_bike_min", "Mediaan fietstijd tot de 3e dichtste werkplaats (min)",
-         "Median cycling time to the 3rd nearest workplace (min)", "min"),
-        ("share_bike_commuters_go_dutch", "Aandeel potentiële fietspendelaars (Go Dutch)",
-         "Share of potential bike commuters (Go Dutch)", "%"),
-        ("bike_commuters_ebike", "Potentiële fietspendelaars (e-fiets)", "Potential bike commuters (e-bike)", "count"),
+        (
+            "opp_jobs_bike_15min",
+            "Gemiddeld aantal banen binnen 15 min fietsen",
+            "Mean jobs within 15 min by bike",
+            "count",
+        ),
+        (
+            "opp_schools_walk_800m",
+            "Gemiddeld aantal leerlingen/scholen binnen 800 m wandelen",
+            "Mean pupils/schools within 800 m walk",
+            "count",
+        ),
+        (
+            "opp_jobs_k3_bike_min",
+            "Mediaan fietstijd tot de 3e dichtste werkplaats (min)",
+            "Median cycling time to the 3rd nearest workplace (min)",
+            "min",
+        ),
+        (
+            "share_bike_commuters_go_dutch",
+            "Aandeel potentiële fietspendelaars (Go Dutch)",
+            "Share of potential bike commuters (Go Dutch)",
+            "%",
+        ),
+        (
+            "bike_commuters_ebike",
+            "Potentiële fietspendelaars (e-fiets)",
+            "Potential bike commuters (e-bike)",
+            "count",
+        ),
     ],
 )
 def test_indicator_labels_of_the_new_keys(key: str, nl: str, en: str, unit: str) -> None:

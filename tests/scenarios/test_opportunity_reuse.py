@@ -47,7 +47,9 @@ def _assert_same(incremental, scratch) -> None:
     assert incremental.municipalities.equals(scratch.municipalities)
     if scratch.od is not None:
         assert incremental.od.equals(scratch.od)
-        assert incremental.workplaces.drop(columns="geometry").equals(scratch.workplaces.drop(columns="geometry"))
+        assert incremental.workplaces.drop(columns="geometry").equals(
+            scratch.workplaces.drop(columns="geometry")
+        )
 
 
 def _scratch(base, scenario, ev):
@@ -63,8 +65,20 @@ def _edits(draw, base):
     mobi = base.inputs.mobipunten
     mods = []
     for i in range(draw(st.integers(1, 3))):
-        kind = draw(st.sampled_from(["add_link", "remove", "slow", "fast", "add_mobi", "move_mobi", "housing",
-                                     "remove_housing"]))
+        kind = draw(
+            st.sampled_from(
+                [
+                    "add_link",
+                    "remove",
+                    "slow",
+                    "fast",
+                    "add_mobi",
+                    "move_mobi",
+                    "housing",
+                    "remove_housing",
+                ]
+            )
+        )
         node = draw(st.integers(0, net.n_nodes - 1))
         x, y = (float(c) for c in net.node_xy[node])
         dx, dy = draw(st.floats(-600, 600)), draw(st.floats(-600, 600))
@@ -74,15 +88,22 @@ def _edits(draw, base):
             mods.append(RemoveLink(link_ids=(int(ids[draw(st.integers(0, len(ids) - 1))]),), **WHO))
         elif kind in ("slow", "fast"):
             speed = 6.0 if kind == "slow" else 30.0
-            mods.append(UpgradeLink(link_ids=(int(ids[draw(st.integers(0, len(ids) - 1))]),),
-                                    speed_kmh=speed, **WHO))
+            mods.append(
+                UpgradeLink(
+                    link_ids=(int(ids[draw(st.integers(0, len(ids) - 1))]),), speed_kmh=speed, **WHO
+                )
+            )
         elif kind == "add_mobi":
             mods.append(AddMobipunt(x=x + dx, y=y + dy, name=f"t{i}", hoppin_type="buurt", **WHO))
         elif kind == "move_mobi":
             row = draw(st.integers(0, len(mobi) - 1))
-            mods.append(MoveMobipunt(mobipunt_id=str(mobi["mobipunt_id"].iloc[row]), x=x, y=y, **WHO))
+            mods.append(
+                MoveMobipunt(mobipunt_id=str(mobi["mobipunt_id"].iloc[row]), x=x, y=y, **WHO)
+            )
         elif kind == "housing":
-            mods.append(AddHousing(x=x + dx / 4, y=y + dy / 4, dwellings=draw(st.integers(1, 300)), **WHO))
+            mods.append(
+                AddHousing(x=x + dx / 4, y=y + dy / 4, dwellings=draw(st.integers(1, 300)), **WHO)
+            )
         elif kind == "remove_housing":
             row = draw(st.integers(0, len(housing) - 1))
             mods.append(RemoveHousing(housing_ids=(str(housing["housing_id"].iloc[row]),), **WHO))
@@ -101,8 +122,12 @@ def _edits(draw, base):
 def test_random_scenarios_reuse_equals_recomputation(region_base) -> None:
     evaluate(region_base)  # the base keeps its searches
 
-    @settings(max_examples=8, deadline=None, derandomize=True,
-              suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large])
+    @settings(
+        max_examples=8,
+        deadline=None,
+        derandomize=True,
+        suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large],
+    )
     @given(data=st.data())
     def check(data) -> None:
         scenario = data.draw(_edits(region_base))
@@ -117,18 +142,28 @@ def test_edits_reuse_what_they_cannot_reach(region_base) -> None:
     opportunities re-runs only the searches that reach it; both equal a recomputation."""
     evaluate(region_base)
     mobi = region_base.inputs.mobipunten
-    move = Scenario(name="move", modifications=(
-        MoveMobipunt(mobipunt_id=str(mobi["mobipunt_id"].iloc[3]), x=float(mobi.geometry.iloc[3].x) + 300,
-                     y=float(mobi.geometry.iloc[3].y) + 200, **WHO),
-    ))
+    move = Scenario(
+        name="move",
+        modifications=(
+            MoveMobipunt(
+                mobipunt_id=str(mobi["mobipunt_id"].iloc[3]),
+                x=float(mobi.geometry.iloc[3].x) + 300,
+                y=float(mobi.geometry.iloc[3].y) + 200,
+                **WHO,
+            ),
+        ),
+    )
     ev = evaluate(region_base, move, service_areas=False)
     assert ev.opportunities.work == {"unchanged": 1}
     _assert_same(ev.opportunities, _scratch(region_base, move, ev))
     net = region_base.inputs.network
     x, y = (float(c) for c in net.node_xy[net.u[100]])
-    link = Scenario(name="link", modifications=(
-        AddLink(coords=((x, y), (x + 400.0, y + 300.0)), link_class="bovenlokaal", **WHO),
-    ))
+    link = Scenario(
+        name="link",
+        modifications=(
+            AddLink(coords=((x, y), (x + 400.0, y + 300.0)), link_class="bovenlokaal", **WHO),
+        ),
+    )
     ev = evaluate(region_base, link, service_areas=False)
     work = ev.opportunities.work
     assert work["access_reused"] > 0 and work["access_searched"] > 0
@@ -142,8 +177,12 @@ def _line_network(n: int) -> Network:
     from slimmeregio.layers.model import ANALYSIS_CRS
     from slimmeregio.scenarios.network import network_from_frame
 
-    lines = [shapely.LineString([(150000.0 + i * 100.0, 170000.0), (150000.0 + (i + 1) * 100.0, 170000.0)])
-             for i in range(n)]
+    lines = [
+        shapely.LineString(
+            [(150000.0 + i * 100.0, 170000.0), (150000.0 + (i + 1) * 100.0, 170000.0)]
+        )
+        for i in range(n)
+    ]
     return network_from_frame(gpd.GeoDataFrame(geometry=lines, crs=ANALYSIS_CRS))
 
 
@@ -167,10 +206,19 @@ def test_touched_nodes_and_renumbered_trees_by_hand() -> None:
     edge_map = np.full(base.n_edges, -1)
     edge_map[keep] = np.arange(len(keep))
     removed = replace(
-        base, u=base.u[keep], v=base.v[keep], length=base.length[keep], link_id=base.link_id[keep],
-        link_class=base.link_class[keep], name=base.name[keep], oneway=base.oneway[keep],
-        layer_speed=base.layer_speed[keep], fixed_speed=base.fixed_speed[keep], speed_kmh=base.speed_kmh[keep],
-        geometry=base.geometry[keep], change=base.change[keep],
+        base,
+        u=base.u[keep],
+        v=base.v[keep],
+        length=base.length[keep],
+        link_id=base.link_id[keep],
+        link_class=base.link_class[keep],
+        name=base.name[keep],
+        oneway=base.oneway[keep],
+        layer_speed=base.layer_speed[keep],
+        fixed_speed=base.fixed_speed[keep],
+        speed_kmh=base.speed_kmh[keep],
+        geometry=base.geometry[keep],
+        change=base.change[keep],
     )
     assert set(touched_nodes(base, removed, edge_map, "walk").tolist()) == {int(a), int(b)}
     # Renumbering a tree: two new nodes, the root moves from 5 + 0 to 7 + 1.

@@ -25,7 +25,9 @@ def _project() -> Project:
         geometry=[PARK, shapely.Point(X0 + 600, Y0 + 600)],
         crs=ANALYSIS_CRS,
     )
-    layers = LayerList([*base.layers, Layer("banen", jobs, Role.JOBS, {"jobs": "werknemers", "name": "naam"})])
+    layers = LayerList(
+        [*base.layers, Layer("banen", jobs, Role.JOBS, {"jobs": "werknemers", "name": "naam"})]
+    )
     return Project(layers=layers)
 
 
@@ -58,8 +60,10 @@ def test_base_reports_jobs_access_and_bike_commuters(opp_base) -> None:
 
 def test_a_bike_link_to_the_business_park_raises_access_and_cyclists(opp_base) -> None:
     link = AddLink(
-        coords=((X0 + SPAN, Y0 + 600), (X0 + SPAN + GAP, Y0 + 600)), link_class="bovenlokaal",
-        author="test", reason="verbinding naar het bedrijvenpark",
+        coords=((X0 + SPAN, Y0 + 600), (X0 + SPAN + GAP, Y0 + 600)),
+        link_class="bovenlokaal",
+        author="test",
+        reason="verbinding naar het bedrijvenpark",
     )
     scen = Scenario(name="fietsbrug", modifications=(link,))
     base_ev = evaluate(opp_base, service_areas=False)
@@ -77,8 +81,12 @@ def test_closing_the_streets_to_the_business_park_lowers_access_and_cyclists(opp
     base_ev = evaluate(opp_base, service_areas=False)
     links = base_ev.links
     through_park = links.loc[links.geometry.distance(PARK) < 250, "link_id"].unique()
-    closure = RemoveLink(link_ids=tuple(int(x) for x in through_park), author="test", reason="werken")
-    scen_ev = evaluate(opp_base, Scenario(name="afsluiting", modifications=(closure,)), service_areas=False)
+    closure = RemoveLink(
+        link_ids=tuple(int(x) for x in through_park), author="test", reason="werken"
+    )
+    scen_ev = evaluate(
+        opp_base, Scenario(name="afsluiting", modifications=(closure,)), service_areas=False
+    )
     assert scen_ev.region["opp_jobs_bike_5min"] < base_ev.region["opp_jobs_bike_5min"]
     assert _near_park(scen_ev.links) < _near_park(base_ev.links)
     assert np.isfinite(scen_ev.region["bike_commuters_go_dutch"])
@@ -92,7 +100,9 @@ def test_cancel_reaches_the_opportunity_searches(opp_base) -> None:
     from slimmeregio.scenarios.opportunity_eval import evaluate_opportunities
 
     sit = situation(opp_base)
-    dw = sit.housing.assign(dwellings=sit.housing["dwellings"].astype(float), nis=sit.housing["nis"].astype(str))
+    dw = sit.housing.assign(
+        dwellings=sit.housing["dwellings"].astype(float), nis=sit.housing["nis"].astype(str)
+    )
     calls = {"n": 0}
 
     def cancel() -> bool:
@@ -110,7 +120,11 @@ def test_park_routes_add_up_to_the_headline_flow(opp_base) -> None:
     routes = ev.opportunities.park_routes
     assert len(routes) == 2
     total = sum(flow.astype(float) for flow, _ in routes.values())
-    np.testing.assert_allclose(total, ev.links["flow_bike_commuters"].to_numpy(), rtol=1e-5, atol=1e-4)
+    np.testing.assert_allclose(
+        total, ev.links["flow_bike_commuters"].to_numpy(), rtol=1e-5, atol=1e-4
+    )
     work = ev.opportunities.workplaces.set_index("opp_id")
     for opp_id, (_, per_dwelling) in routes.items():
-        assert per_dwelling.sum() == pytest.approx(work.loc[opp_id, "bike_commuters_go_dutch"], rel=1e-5)
+        assert per_dwelling.sum() == pytest.approx(
+            work.loc[opp_id, "bike_commuters_go_dutch"], rel=1e-5
+        )

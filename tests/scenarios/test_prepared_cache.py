@@ -160,7 +160,9 @@ def test_a_damaged_cache_file_is_rebuilt(cache_dir, monkeypatch, damage) -> None
         elif damage == "truncated":
             path.write_bytes(data[: len(data) // 2])
         elif damage == "swapped":  # a valid file of another key
-            path.write_bytes(originals[att_files[0]] if path != att_files[0] else originals[net_file])
+            path.write_bytes(
+                originals[att_files[0]] if path != att_files[0] else originals[net_file]
+            )
         else:  # valid npz with the right key but indices out of range
             with np.load(path, allow_pickle=False) as z:
                 arrays = {k: z[k] for k in z.files}
@@ -192,7 +194,24 @@ def test_old_files_are_pruned(cache_dir, monkeypatch) -> None:
 
 def test_parse_bools_equals_parse_bool_per_value() -> None:
     values = pd.Series(
-        [True, False, 1, 0, 1.0, 0.0, "ja", "Nee", " yes ", "FT", None, np.nan, "0", "oneway", 2, "x"],
+        [
+            True,
+            False,
+            1,
+            0,
+            1.0,
+            0.0,
+            "ja",
+            "Nee",
+            " yes ",
+            "FT",
+            None,
+            np.nan,
+            "0",
+            "oneway",
+            2,
+            "x",
+        ],
         dtype=object,
     )
     expected = np.asarray([parse_bool(v) for v in values], dtype=bool)

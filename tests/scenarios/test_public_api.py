@@ -55,7 +55,9 @@ def test_exported_names_are_their_home_modules_objects() -> None:
         _ = api.not_a_name
 
 
-def test_the_notebook_workflow_in_docs_api_md_runs(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+def test_the_notebook_workflow_in_docs_api_md_runs(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
     text = (ROOT / "docs" / "api.md").read_text(encoding="utf-8")
     blocks = re.findall(r"```python\n(.*?)```", text, flags=re.S)
     assert len(blocks) == 1
@@ -73,4 +75,6 @@ def test_the_notebook_workflow_in_docs_api_md_runs(tmp_path: Path, monkeypatch: 
     assert comparison.gains(5.0) > 0 and comparison.losses(5.0) == 0  # type: ignore[attr-defined]
     out = namespace["out"]
     assert isinstance(out, Path) and out.parent == tmp_path
-    assert (out / "fietsbrug.xlsx").stat().st_size > 0 and (out / "fietsbrug.html").stat().st_size > 0
+    assert (out / "fietsbrug.xlsx").stat().st_size > 0 and (
+        out / "fietsbrug.html"
+    ).stat().st_size > 0

@@ -19,7 +19,9 @@ def _share_within(ev, minutes: float) -> float:
 
 
 def test_new_threshold_is_measured_on_both_sides_and_changes_nothing(small_base) -> None:
-    scenario = Scenario(name="3 minuten", parameters=Parameters(bike_thresholds_min=(2.0, 3.0, 15.0)))
+    scenario = Scenario(
+        name="3 minuten", parameters=Parameters(bike_thresholds_min=(2.0, 3.0, 15.0))
+    )
     cmp = compare(reference_evaluation(small_base, scenario), evaluate(small_base, scenario))
     row = cmp.region.set_index("indicator").loc["share_bike_mobipunt_3min"]
     base_eval = evaluate(small_base)  # the situation is the same: only the measure differs

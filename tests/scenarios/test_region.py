@@ -39,7 +39,9 @@ def test_region_base_evaluation(region_project, region_base, region_eval) -> Non
     housing = region_project.layers.first(Role.HOUSING)
     # The base is today: the planned housing is left out (a built-in scenario).
     existing = housing.column("status").astype(str) != "gepland"
-    assert ev.region["dwellings"] == pytest.approx(float(housing.column("dwellings")[existing].sum()))
+    assert ev.region["dwellings"] == pytest.approx(
+        float(housing.column("dwellings")[existing].sum())
+    )
     assert len(ev.municipalities) == 35
     for key, value in ev.region.items():
         if key.startswith("share_"):
@@ -89,7 +91,9 @@ def test_cli_run_writes_results(tmp_path, region_project) -> None:
     names = {name for name, _ in pyogrio.list_layers(out / "results.gpkg")}
     assert any(n.endswith("_woningen") for n in names)
     flows = next(n for n in names if n.startswith("basis") and n.endswith("_fietsstromen"))
-    assert "flow_brussels_dwellings" in pyogrio.read_info(out / "results.gpkg", layer=flows)["fields"]
+    assert (
+        "flow_brussels_dwellings" in pyogrio.read_info(out / "results.gpkg", layer=flows)["fields"]
+    )
     assert summary["notes"] == {}
     assert summary["top_links"]["brussels"][0]["dwellings"] > 0
     assert "mean_bike_min_brussels" in rows
@@ -111,7 +115,9 @@ def test_cli_run_bad_scenarios_exit_2(tmp_path) -> None:
         'author = "a"\nreason = "b"\n',
         encoding="utf-8",
     )
-    result = runner.invoke(cli, ["--lang", "en", "run", str(unknown), "--out", str(tmp_path / "o2")])
+    result = runner.invoke(
+        cli, ["--lang", "en", "run", str(unknown), "--out", str(tmp_path / "o2")]
+    )
     assert result.exit_code == 2
     assert "modifications[0].link_ids[0]" in result.output
     assert not (tmp_path / "o2" / "results.gpkg").exists()

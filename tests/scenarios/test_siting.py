@@ -61,7 +61,9 @@ def test_celf_equals_plain_greedy(seed: int, k: int) -> None:
 
 def test_coverage_sets_equal_networkx(small_base) -> None:
     sit = situation(small_base, None)
-    cands = attach_points(sit.network, np.array([[X0 + 700, Y0 + 700], [X0 + 2900, Y0 + 150]]), max_snap_m=300)
+    cands = attach_points(
+        sit.network, np.array([[X0 + 700, Y0 + 700], [X0 + 2900, Y0 + 150]]), max_snap_m=300
+    )
     limit = 180.0
     sets = coverage_sets(sit.network, sit.housing_att, cands, limit_s=limit)
     for j in range(2):
@@ -122,10 +124,19 @@ def test_siting_finds_the_brute_force_optimum(small_base) -> None:
     params = Parameters(siting_threshold_min=2.0)
     s = Scenario(name="siting", parameters=params)
     xy = np.array(
-        [[X0 + 1200, Y0 + 1200], [X0 + 2200, Y0 + 200], [X0 + 3200, Y0 + 1200], [X0 + 600, Y0 + 1200], [X0 + 2700, Y0 + 700]]
+        [
+            [X0 + 1200, Y0 + 1200],
+            [X0 + 2200, Y0 + 200],
+            [X0 + 3200, Y0 + 1200],
+            [X0 + 600, Y0 + 1200],
+            [X0 + 2700, Y0 + 700],
+        ]
     )
     cands = gpd.GeoDataFrame(
-        {"candidate_id": [f"c{i}" for i in range(len(xy))], "name": [f"Plek {i}" for i in range(len(xy))]},
+        {
+            "candidate_id": [f"c{i}" for i in range(len(xy))],
+            "name": [f"Plek {i}" for i in range(len(xy))],
+        },
         geometry=shapely.points(xy),
         crs=ANALYSIS_CRS,
     )
@@ -139,7 +150,8 @@ def test_siting_finds_the_brute_force_optimum(small_base) -> None:
         one = attach_points(sit.network, xy[j : j + 1], max_snap_m=500)
         reach.append(nearest_costs(sit.network, sit.housing_att, one, "bike") <= 120.0)
     best = max(
-        w[~covered & (reach[a] | reach[b])].sum() for a, b in itertools.combinations(range(len(xy)), 2)
+        w[~covered & (reach[a] | reach[b])].sum()
+        for a, b in itertools.combinations(range(len(xy)), 2)
     )
     assert result.sites["cumulative_dwellings"].iloc[-1] == pytest.approx(best)
     assert result.covered_before == int(w[covered].sum())
@@ -158,7 +170,11 @@ def test_siting_default_candidates_on_top_of_a_scenario(small_base) -> None:
     s = Scenario(
         name="met mobipunt",
         parameters=params,
-        modifications=(AddMobipunt(x=X0 + 2900, y=Y0 + 900, name="x", hoppin_type="buurt", author="a", reason="b"),),
+        modifications=(
+            AddMobipunt(
+                x=X0 + 2900, y=Y0 + 900, name="x", hoppin_type="buurt", author="a", reason="b"
+            ),
+        ),
     )
     plain = suggest_sites(small_base, Scenario(name="p", parameters=params), 3)
     on_top = suggest_sites(small_base, s, 3)
@@ -183,7 +199,13 @@ def test_missing_link_between_two_streets() -> None:
     project = synthetic_project()
     net_layer = project.layers["fietsnetwerk"]
     frame = gpd.GeoDataFrame(
-        {"link_id": [1, 2, 3], "klasse": ["lokaal"] * 3, "snelheid": [16.0] * 3, "eenrichting": [False] * 3, "naam": ["a", "b", "c"]},
+        {
+            "link_id": [1, 2, 3],
+            "klasse": ["lokaal"] * 3,
+            "snelheid": [16.0] * 3,
+            "eenrichting": [False] * 3,
+            "naam": ["a", "b", "c"],
+        },
         geometry=lines,
         crs=ANALYSIS_CRS,
     )
@@ -201,7 +223,9 @@ def test_missing_link_between_two_streets() -> None:
         data=mobi.frame.iloc[:1].set_geometry([shapely.Point(X0 + 1500, Y0 - 5)], crs=ANALYSIS_CRS)
     )
     base = prepare_base(project, Parameters(detour_max_straight_m=400.0))
-    found = suggest_missing_links(base, Scenario(name="m", parameters=Parameters(detour_max_straight_m=400.0)), top=3)
+    found = suggest_missing_links(
+        base, Scenario(name="m", parameters=Parameters(detour_max_straight_m=400.0)), top=3
+    )
     assert found
     best = found[0]
     assert best.ratio > 2.0

@@ -48,14 +48,19 @@ BRIDGE = (
     "coords = [[140500.0, 158700.0], [140750.0, 158420.0], [140956.0, 158163.0]]\n"
     'link_class = "bovenlokaal"\n' + WHO
 )
-UPGRADE = 'candidate = "snelweg"\ncost_eur = 400000\nkind = "upgrade_link"\nlink_ids = [1394]\nlink_class = "fietssnelweg"\n' + WHO
+UPGRADE = (
+    'candidate = "snelweg"\ncost_eur = 400000\nkind = "upgrade_link"\nlink_ids = [1394]\nlink_class = "fietssnelweg"\n'
+    + WHO
+)
 MOBIPUNT = (
     'candidate = "hoppin"\ncost_eur = 120000\nkind = "add_mobipunt"\nx = 141150.0\ny = 158250.0\n'
     'name = "Oost"\nhoppin_type = "buurt"\n' + WHO
 )
 
 
-def sweep_text(candidates: list[str], *, set_opts: str = "", ranges: str = "", head: str = "") -> str:
+def sweep_text(
+    candidates: list[str], *, set_opts: str = "", ranges: str = "", head: str = ""
+) -> str:
     text = 'name = "t"\n' + head
     if candidates:
         text += f'\n[[sets]]\nname = "s"\n{set_opts}\n'
@@ -84,7 +89,16 @@ def test_in_or_out_gives_every_subset() -> None:
     p = plan(sweep_text([mobipunt(i) for i in range(3)]))
     assert p.total == 8 and len(p.variants) == 8 and not p.sampled
     # by hand: sizes ascending, lexicographic within a size
-    expected = [(), ("c0",), ("c1",), ("c2",), ("c0", "c1"), ("c0", "c2"), ("c1", "c2"), ("c0", "c1", "c2")]
+    expected = [
+        (),
+        ("c0",),
+        ("c1",),
+        ("c2",),
+        ("c0", "c1"),
+        ("c0", "c2"),
+        ("c1", "c2"),
+        ("c0", "c1", "c2"),
+    ]
     assert [v.candidates for v in p.variants] == expected
     assert [len(v.scenario.modifications) for v in p.variants] == [0, 1, 1, 1, 2, 2, 2, 3]
     assert len({v.variant_id for v in p.variants}) == 8
@@ -98,8 +112,14 @@ def test_choose_k_and_limits_counts() -> None:
     p = plan(sweep_text(four, set_opts="min_in = 1\nmax_in = 2", ranges=ranges))
     assert p.total == 30
     # the range varies fastest
-    assert [v.changes for v in p.variants[:3]] == [(("speeds_kmh.lokaal", x),) for x in (14.0, 16.0, 18.0)]
-    assert [dict(v.scenario.parameters.speeds_kmh)["lokaal"] for v in p.variants[:3]] == [14.0, 16.0, 18.0]
+    assert [v.changes for v in p.variants[:3]] == [
+        (("speeds_kmh.lokaal", x),) for x in (14.0, 16.0, 18.0)
+    ]
+    assert [dict(v.scenario.parameters.speeds_kmh)["lokaal"] for v in p.variants[:3]] == [
+        14.0,
+        16.0,
+        18.0,
+    ]
     assert all(dict(v.scenario.parameters.speeds_kmh)["fietssnelweg"] == 25.0 for v in p.variants)
 
 
@@ -110,7 +130,10 @@ def test_from_to_step_range() -> None:
     thresholds = '[[ranges]]\nparameter = "bike_thresholds_min"\nvalues = [[5.0, 10.0], [7.5]]\n'
     p = plan(sweep_text([mobipunt(0)], ranges=thresholds))
     assert p.total == 4
-    assert [v.scenario.parameters.bike_thresholds_min for v in p.variants] == [(5.0, 10.0), (7.5,)] * 2
+    assert [v.scenario.parameters.bike_thresholds_min for v in p.variants] == [
+        (5.0, 10.0),
+        (7.5,),
+    ] * 2
 
 
 def test_sampling_is_seeded_and_distinct() -> None:
@@ -125,7 +148,10 @@ def test_sampling_is_seeded_and_distinct() -> None:
     other = plan(text.replace("seed = 3", "seed = 4"))
     assert [v.index for v in other.variants] != idx
     # a sampled variant is the same variant as in the full enumeration
-    full = {v.index: v.variant_id for v in plan(text.replace("max_variants = 7", "max_variants = 100")).variants}
+    full = {
+        v.index: v.variant_id
+        for v in plan(text.replace("max_variants = 7", "max_variants = 100")).variants
+    }
     assert all(full[v.index] == v.variant_id for v in a.variants)
 
 
@@ -150,8 +176,11 @@ def test_base_scenario_comes_first() -> None:
 def test_example_validates_and_counts() -> None:
     p = plan(example_sweep_toml())
     assert p.total == 2**3 * 2  # three candidates in or out, two speeds
-    assert p.candidate_costs == {"Fietsbrug Zenne": 850000.0, "Fietssnelweg station": 400000.0,
-                                 "Hoppinpunt Oost": 120000.0}
+    assert p.candidate_costs == {
+        "Fietsbrug Zenne": 850000.0,
+        "Fietssnelweg station": 400000.0,
+        "Hoppinpunt Oost": 120000.0,
+    }
 
 
 def test_cli_example_prints_the_example() -> None:
@@ -168,15 +197,26 @@ def test_cli_example_prints_the_example() -> None:
 @pytest.mark.parametrize(
     ("text", "location"),
     [
-        (sweep_text([MOBIPUNT, UPGRADE.replace("[1394]", '"x"')]), "sets[0].candidates[1].link_ids"),
+        (
+            sweep_text([MOBIPUNT, UPGRADE.replace("[1394]", '"x"')]),
+            "sets[0].candidates[1].link_ids",
+        ),
         (sweep_text([MOBIPUNT.replace("x = 141150.0", "x = -5000.0")]), "sets[0].candidates[0]"),
         (sweep_text([MOBIPUNT], set_opts="choose = 2"), "sets[0]"),
         (sweep_text([MOBIPUNT], set_opts="colour = 2"), "sets[0].colour"),
         (sweep_text([MOBIPUNT, MOBIPUNT]), "sets[0]"),
         (sweep_text([], ranges='[[ranges]]\nparameter = "speed"\nvalues = [1.0]\n'), "ranges[0]"),
-        (sweep_text([], ranges='[[ranges]]\nparameter = "max_snap_m"\nfrom = 1.0\nto = 1000.0\nstep = 1.0\n'),
-         "ranges[0]"),
-        (sweep_text([], ranges='[[ranges]]\nparameter = "max_snap_m"\nfrom = 1.0\nto = 10.0\n'), "ranges[0]"),
+        (
+            sweep_text(
+                [],
+                ranges='[[ranges]]\nparameter = "max_snap_m"\nfrom = 1.0\nto = 1000.0\nstep = 1.0\n',
+            ),
+            "ranges[0]",
+        ),
+        (
+            sweep_text([], ranges='[[ranges]]\nparameter = "max_snap_m"\nfrom = 1.0\nto = 10.0\n'),
+            "ranges[0]",
+        ),
         ('name = "t"\n', "(top)"),
         (sweep_text([MOBIPUNT], head="max_variants = 0\n"), "max_variants"),
         ('name = "t"\n[[sets]\n', "line 2, column 7"),
@@ -187,7 +227,9 @@ def test_sweep_file_errors_are_located(text: str, location: str) -> None:
         Sweep.from_toml(text, source="s.toml")
     assert info.value.data["location"] == location
     assert isinstance(info.value, ScenarioError)
-    assert "s.toml" in info.value.full_message("nl") and "sweepbestand" in info.value.full_message("nl")
+    assert "s.toml" in info.value.full_message("nl") and "sweepbestand" in info.value.full_message(
+        "nl"
+    )
     assert "sweep file" in info.value.full_message("en")
 
 
@@ -221,7 +263,9 @@ def test_missing_base_scenario_and_project(tmp_path: Path) -> None:
 def test_cli_bad_sweep_file_one_line_exit_2(tmp_path: Path) -> None:
     path = tmp_path / "s.toml"
     path.write_text(sweep_text([UPGRADE.replace("[1394]", '"x"')]), encoding="utf-8")
-    result = CliRunner().invoke(cli, ["--lang", "en", "sweep", str(path), "--out", str(tmp_path / "o")])
+    result = CliRunner().invoke(
+        cli, ["--lang", "en", "sweep", str(path), "--out", str(tmp_path / "o")]
+    )
     assert result.exit_code == 2
     assert "sets[0].candidates[0].link_ids" in result.output
     assert "Traceback" not in result.output
@@ -243,13 +287,20 @@ def test_version_check_refuses_other_versions() -> None:
 
     class NoPackage(FakeClient):
         def run(self, func, on_error: str):
-            assert on_error == "return"  # a worker that cannot unpickle the check reports, not raises
-            return {"tcp://10.0.0.3:4000": func(), "tcp://10.0.0.4:4000": ModuleNotFoundError("slimmeregio")}
+            assert (
+                on_error == "return"
+            )  # a worker that cannot unpickle the check reports, not raises
+            return {
+                "tcp://10.0.0.3:4000": func(),
+                "tcp://10.0.0.4:4000": ModuleNotFoundError("slimmeregio"),
+            }
 
     with pytest.raises(SweepClusterError) as info:
         check_workers(NoPackage())
     assert "tcp://10.0.0.4:4000 cannot load slimmeregio" in info.value.full_message("en")
-    check_workers(type("Same", (FakeClient,), {"run": lambda self, func, on_error: {"w": func()}})())
+    check_workers(
+        type("Same", (FakeClient,), {"run": lambda self, func, on_error: {"w": func()}})()
+    )
 
 
 # ---------------------------------------------------------------------------
@@ -286,7 +337,9 @@ def rows(folder: Path) -> dict[str, dict[str, tuple[float, float, float]]]:
 
 
 def same(a: float | None, b: float) -> bool:
-    if a is None:  # summary.json writes a non-finite value (no value, or "beyond the search") as null
+    if (
+        a is None
+    ):  # summary.json writes a non-finite value (no value, or "beyond the search") as null
         return b is None or not math.isfinite(b)
     return a == b
 
@@ -320,7 +373,9 @@ def test_variants_equal_serial_run(dask_client, region_project, tmp_path: Path) 
     _, (comparison,) = compare_scenarios(region_project, [other.scenario])
     region = comparison.region
     assert set(found[other.variant_id]) == set(region["indicator"])
-    for key, b, s, d in zip(region["indicator"], region["base"], region["scenario"], region["delta"], strict=True):
+    for key, b, s, d in zip(
+        region["indicator"], region["base"], region["scenario"], region["delta"], strict=True
+    ):
         got_b, got_s, got_d = found[other.variant_id][key]
         assert same(got_b, b) and same(got_s, s) and same(got_d, d), key
     # and the plain variant (no candidate, base speeds): nothing changes
@@ -346,9 +401,20 @@ def test_client_killed_then_rerun_completes(dask_client, region_project, tmp_pat
     out = tmp_path / "out"
     scheduler = dask_client.scheduler.address
     proc = subprocess.Popen(
-        [sys.executable, "-m", "slimmeregio", "sweep", str(sweep_file), "--out", str(out),
-         "--scheduler", scheduler],
-        stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, start_new_session=True,
+        [
+            sys.executable,
+            "-m",
+            "slimmeregio",
+            "sweep",
+            str(sweep_file),
+            "--out",
+            str(out),
+            "--scheduler",
+            scheduler,
+        ],
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+        start_new_session=True,
     )
     try:
         deadline = time.monotonic() + 400
@@ -406,8 +472,21 @@ def test_ctrl_c_shuts_the_local_cluster_down(tmp_path: Path) -> None:
     sweep_file.write_text(sweep_text([BRIDGE, UPGRADE, MOBIPUNT]), encoding="utf-8")
     out = tmp_path / "out"
     proc = subprocess.Popen(
-        [sys.executable, "-m", "slimmeregio", "--lang", "en", "sweep", str(sweep_file), "--out", str(out)],
-        stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, start_new_session=True,
+        [
+            sys.executable,
+            "-m",
+            "slimmeregio",
+            "--lang",
+            "en",
+            "sweep",
+            str(sweep_file),
+            "--out",
+            str(out),
+        ],
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+        start_new_session=True,
     )
     try:
         deadline = time.monotonic() + 400
@@ -427,7 +506,9 @@ def test_ctrl_c_shuts_the_local_cluster_down(tmp_path: Path) -> None:
     assert proc.returncode == 130
     assert "Traceback" not in err and "run again to continue" in err
     time.sleep(2)
-    left = subprocess.run(["pgrep", "-g", str(proc.pid)], capture_output=True, text=True).stdout.split()
+    left = subprocess.run(
+        ["pgrep", "-g", str(proc.pid)], capture_output=True, text=True
+    ).stdout.split()
     assert left == []  # the worker processes are gone too
 
 
@@ -435,12 +516,26 @@ def test_ctrl_c_shuts_the_local_cluster_down(tmp_path: Path) -> None:
 def test_cli_serial_sweep_and_rerun(tmp_path: Path) -> None:
     sweep_file = tmp_path / "s.toml"
     sweep_file.write_text(sweep_text([MOBIPUNT, UPGRADE], set_opts="choose = 1"), encoding="utf-8")
-    args = ["--lang", "en", "sweep", str(sweep_file), "--out", str(tmp_path / "o"), "--workers", "0"]
+    args = [
+        "--lang",
+        "en",
+        "sweep",
+        str(sweep_file),
+        "--out",
+        str(tmp_path / "o"),
+        "--workers",
+        "0",
+    ]
     first = CliRunner().invoke(cli, args)
     assert first.exit_code == 0, first.output
     assert "2 evaluated, 0 already done, 0 with an error" in first.output
     assert "slimmeregio: 50% (1/2)" in first.output and "slimmeregio: 100% (2/2)" in first.output
-    assert {p.name for p in (tmp_path / "o").iterdir()} >= {"sweep.sqlite", "sweep.xlsx", "sweep.png", "sweep_parquet"}
+    assert {p.name for p in (tmp_path / "o").iterdir()} >= {
+        "sweep.sqlite",
+        "sweep.xlsx",
+        "sweep.png",
+        "sweep_parquet",
+    }
     again = CliRunner().invoke(cli, args)
     assert "0 evaluated, 2 already done" in again.output
     assert "sweep.sqlite, sweep_parquet/, sweep.xlsx, sweep.png" in again.output

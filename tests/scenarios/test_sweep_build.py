@@ -19,12 +19,22 @@ from slimmeregio.scenarios.sweep_model import SweepFileError
 WHO = {"author": "test", "reason": "test"}
 
 
-def tiny_project(dwellings: int = 3, role: Role = Role.HOUSING, base_parameters: dict | None = None) -> Project:
-    housing = gpd.GeoDataFrame({"woningen": [dwellings, 5]}, geometry=[Point(0, 0), Point(10, 0)], crs="EPSG:31370")
-    links = gpd.GeoDataFrame({"klasse": ["lokaal"]}, geometry=[LineString([(0, 0), (10, 0)])], crs="EPSG:31370")
+def tiny_project(
+    dwellings: int = 3, role: Role = Role.HOUSING, base_parameters: dict | None = None
+) -> Project:
+    housing = gpd.GeoDataFrame(
+        {"woningen": [dwellings, 5]}, geometry=[Point(0, 0), Point(10, 0)], crs="EPSG:31370"
+    )
+    links = gpd.GeoDataFrame(
+        {"klasse": ["lokaal"]}, geometry=[LineString([(0, 0), (10, 0)])], crs="EPSG:31370"
+    )
     project = Project()
-    project.layers.append(Layer(name="woningen", data=housing, role=role, fields={"dwellings": "woningen"}))
-    project.layers.append(Layer(name="net", data=links, role=Role.BIKE_NETWORK, fields={"link_class": "klasse"}))
+    project.layers.append(
+        Layer(name="woningen", data=housing, role=role, fields={"dwellings": "woningen"})
+    )
+    project.layers.append(
+        Layer(name="net", data=links, role=Role.BIKE_NETWORK, fields={"link_class": "klasse"})
+    )
     project.settings.base_parameters = base_parameters or {}
     return project
 
@@ -51,17 +61,28 @@ def test_sweep_from_scenario_counts_by_hand() -> None:
             UpgradeLink(link_ids=(7,), link_class="fietssnelweg", **WHO),
         ),
     )
-    text = sweep_from_scenario(scenario, max_in=2, costs=[100.0, None, 300.0],
-                               parameter="speeds_kmh.lokaal", values=[12.0, 16.0])
+    text = sweep_from_scenario(
+        scenario,
+        max_in=2,
+        costs=[100.0, None, 300.0],
+        parameter="speeds_kmh.lokaal",
+        values=[12.0, 16.0],
+    )
     plan = plan_for_project(text, "k", parameters=scenario.parameters)
     # C(3,0) + C(3,1) + C(3,2) = 7 choices, x 2 speeds
     assert plan.total == 14
     assert all(v.scenario.parameters.walking_speed_kmh == 4.2 for v in plan.variants)
-    everything = [v for v in plan.variants if len(v.candidates) == 2 and "1." in v.candidates[0]
-                  and "3." in v.candidates[1]]
+    everything = [
+        v
+        for v in plan.variants
+        if len(v.candidates) == 2 and "1." in v.candidates[0] and "3." in v.candidates[1]
+    ]
     assert {v.cost_eur for v in everything} == {400.0}
     # a variant's modifications are the scenario's own, unchanged
-    assert everything[0].scenario.modifications == (scenario.modifications[0], scenario.modifications[2])
+    assert everything[0].scenario.modifications == (
+        scenario.modifications[0],
+        scenario.modifications[2],
+    )
     # no modifications and no range: nothing to vary, a located error
     with pytest.raises(SweepFileError):
         plan_for_project(sweep_from_scenario(Scenario(name="leeg")), "k")

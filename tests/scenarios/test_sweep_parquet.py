@@ -19,12 +19,23 @@ from slimmeregio.scenarios.sweep_store import SweepRow, SweepStore
 
 def row(i: int, *, status: str = "ok") -> SweepRow:
     return SweepRow(
-        variant_id=f"v{i:03d}", index=i, label=f"variant {i}", candidates=tuple(f"c{j}" for j in range(i % 3)),
-        changes=(("speeds_kmh.lokaal", 14.0 + i),), cost_eur=1000.0 * i, status=status,
-        message_nl="fout" if status != "ok" else None, message_en="error" if status != "ok" else None,
-        seconds=0.5, worker="host:1",
-        indicators=[] if status != "ok" else [("dwellings", 10.0, 10.0 + i, float(i)),
-                                              ("mean_bike_min", 5.0, 5.0 - i / 10, -i / 10)],
+        variant_id=f"v{i:03d}",
+        index=i,
+        label=f"variant {i}",
+        candidates=tuple(f"c{j}" for j in range(i % 3)),
+        changes=(("speeds_kmh.lokaal", 14.0 + i),),
+        cost_eur=1000.0 * i,
+        status=status,
+        message_nl="fout" if status != "ok" else None,
+        message_en="error" if status != "ok" else None,
+        seconds=0.5,
+        worker="host:1",
+        indicators=[]
+        if status != "ok"
+        else [
+            ("dwellings", 10.0, 10.0 + i, float(i)),
+            ("mean_bike_min", 5.0, 5.0 - i / 10, -i / 10),
+        ],
     )
 
 
@@ -62,11 +73,15 @@ def test_a_crash_between_the_two_parts_is_repaired_without_duplicates(tmp_path: 
         # the crash: part 1 of the indicators written, the variants part not,
         # and a temporary file left behind
         folder = tmp_path / PARQUET_DIR
-        pq.write_table(pq.read_table(folder / "indicators" / "part-00000.parquet"),
-                       folder / "indicators" / "part-00001.parquet")
+        pq.write_table(
+            pq.read_table(folder / "indicators" / "part-00000.parquet"),
+            folder / "indicators" / "part-00001.parquet",
+        )
         (folder / "variants" / ".part-00001.parquet.x.tmp.parquet").write_bytes(b"half a file")
         variants, indicators = read_parquet_results(tmp_path)
-        assert list(variants["variant_id"]) == ["v000"] and len(indicators) == 2  # the orphan is not read
+        assert (
+            list(variants["variant_id"]) == ["v000"] and len(indicators) == 2
+        )  # the orphan is not read
         # a new run starts with a sync: the orphan goes, the missing row comes
         assert ParquetMirror(store).sync() == 1
     variants = pd.read_parquet(folder / "variants")

@@ -63,7 +63,12 @@ def _project() -> Project:
             "per_uur_dag": [2.0, 1.0, 1.0, 3.0],
             "rit_min_brussel": [np.nan, np.nan, 20.0, 30.0],
             "per_lijn": [
-                json.dumps({"155": {"ochtendspits": 3.0, "dag": 2.0}, "7": {"ochtendspits": 1.0, "dag": 0.0}}),
+                json.dumps(
+                    {
+                        "155": {"ochtendspits": 3.0, "dag": 2.0},
+                        "7": {"ochtendspits": 1.0, "dag": 0.0},
+                    }
+                ),
                 json.dumps({"7": {"ochtendspits": 1.0, "dag": 1.0}}),
                 "{}",
                 "{}",
@@ -83,21 +88,51 @@ def _project() -> Project:
     )
     munis = gpd.GeoDataFrame(
         {"nis": ["1", "2"], "naam": ["West", "Oost"]},
-        geometry=[shapely.box(X0 - 100, Y0 - 100, X0 + 1200, Y0 + 100),
-                  shapely.box(X0 + 1200, Y0 - 100, X0 + 3100, Y0 + 100)],
+        geometry=[
+            shapely.box(X0 - 100, Y0 - 100, X0 + 1200, Y0 + 100),
+            shapely.box(X0 + 1200, Y0 - 100, X0 + 3100, Y0 + 100),
+        ],
         crs=ANALYSIS_CRS,
     )
-    return Project(layers=LayerList([
-        Layer("gemeenten", munis, Role.MUNICIPALITIES, {"nis": "nis", "name": "naam"}),
-        Layer("fietsnetwerk", net, Role.BIKE_NETWORK, {"id": "link_id", "link_class": "klasse"}),
-        Layer("woningen", housing, Role.HOUSING, {"id": "woning_id", "dwellings": "woningen", "status": "status"}),
-        Layer("mobipunten", mobi, Role.MOBIPUNTEN, {"id": "mobipunt_id", "name": "naam", "hoppin_type": "type"}),
-        Layer("ov_haltes", stops, Role.PT_STOPS, {
-            "id": "stop_id", "name": "naam", "mode": "modi",
-            "departures_morning_peak": "per_uur_ochtendspits", "departures_daytime": "per_uur_dag",
-            "ride_min_brussels": "rit_min_brussel", "route_rates": "per_lijn",
-        }),
-    ]))
+    return Project(
+        layers=LayerList(
+            [
+                Layer("gemeenten", munis, Role.MUNICIPALITIES, {"nis": "nis", "name": "naam"}),
+                Layer(
+                    "fietsnetwerk",
+                    net,
+                    Role.BIKE_NETWORK,
+                    {"id": "link_id", "link_class": "klasse"},
+                ),
+                Layer(
+                    "woningen",
+                    housing,
+                    Role.HOUSING,
+                    {"id": "woning_id", "dwellings": "woningen", "status": "status"},
+                ),
+                Layer(
+                    "mobipunten",
+                    mobi,
+                    Role.MOBIPUNTEN,
+                    {"id": "mobipunt_id", "name": "naam", "hoppin_type": "type"},
+                ),
+                Layer(
+                    "ov_haltes",
+                    stops,
+                    Role.PT_STOPS,
+                    {
+                        "id": "stop_id",
+                        "name": "naam",
+                        "mode": "modi",
+                        "departures_morning_peak": "per_uur_ochtendspits",
+                        "departures_daytime": "per_uur_dag",
+                        "ride_min_brussels": "rit_min_brussel",
+                        "route_rates": "per_lijn",
+                    },
+                ),
+            ]
+        )
+    )
 
 
 PARAMS = Parameters(
@@ -153,7 +188,9 @@ def test_bike_and_train_to_brussels(base) -> None:
     np.testing.assert_allclose(ev.dwellings["door_min_brussels"].to_numpy(float), door, atol=1e-6)
     # H3 is nearer T by bike but faster to Brussels through S.
     assert ev.dwellings["door_station_id"].tolist() == ["S", "S", "S"]
-    assert ev.region["mean_door_min_brussels"] == pytest.approx((10 * door[0] + 20 * door[1] + 30 * door[2]) / 60)
+    assert ev.region["mean_door_min_brussels"] == pytest.approx(
+        (10 * door[0] + 20 * door[1] + 30 * door[2]) / 60
+    )
 
 
 def test_stations_beyond_the_cycling_limit_are_not_used() -> None:
@@ -168,7 +205,9 @@ def test_stations_beyond_the_cycling_limit_are_not_used() -> None:
 
 
 def test_set_frequency_of_a_stop(base) -> None:
-    mod = SetFrequency(stop_id="A", window="ochtendspits", departures_per_hour=1.0, author="t", reason="test")
+    mod = SetFrequency(
+        stop_id="A", window="ochtendspits", departures_per_hour=1.0, author="t", reason="test"
+    )
     scen = Scenario(name="minder", parameters=PARAMS, modifications=(mod,))
     cmp = compare(evaluate(base), evaluate(base, scen))
     row = cmp.region.set_index("indicator").loc["share_pt_ochtendspits_2ph"]
@@ -179,7 +218,9 @@ def test_set_frequency_of_a_stop(base) -> None:
 
 
 def test_set_frequency_of_a_route(base) -> None:
-    mod = SetFrequency(route="7", window="ochtendspits", departures_per_hour=4.0, author="t", reason="elk kwartier")
+    mod = SetFrequency(
+        route="7", window="ochtendspits", departures_per_hour=4.0, author="t", reason="elk kwartier"
+    )
     ev = evaluate(base, Scenario(name="lijn 7", parameters=PARAMS, modifications=(mod,)))
     stops = ev.pt_stops.set_index("stop_id")
     # A: 4 - 1 + 4 = 7; B: 1 - 1 + 4 = 4; the other window is untouched.
@@ -223,8 +264,10 @@ def test_hub_policy_check(base) -> None:
 
 def test_hub_rules_file_is_user_editable(tmp_path, monkeypatch) -> None:
     path = tmp_path / "regels.toml"
-    path.write_text('[interregionaal]\nradius_m = 600\nmodes = ["trein"]\nmin_departures_per_hour = 2\n',
-                    encoding="utf-8")
+    path.write_text(
+        '[interregionaal]\nradius_m = 600\nmodes = ["trein"]\nmin_departures_per_hour = 2\n',
+        encoding="utf-8",
+    )
     monkeypatch.setenv("SLIMMEREGIO_HOPPIN_RULES", str(path))
     rules = hub_rules()
     assert [r.hoppin_type for r in rules] == ["interregionaal"]
@@ -247,10 +290,16 @@ def test_no_stops_layer_no_transit_keys() -> None:
 
 
 def test_check_hubs_without_stops() -> None:
-    mobi = gpd.GeoDataFrame({"mobipunt_id": ["M"], "name": ["m"], "hoppin_type": ["lokaal"]},
-                            geometry=_points([0]), crs=ANALYSIS_CRS)
-    stops = gpd.GeoDataFrame({"stop_id": [], "modes": [], "per_uur_ochtendspits": []},
-                             geometry=gpd.GeoSeries([], crs=ANALYSIS_CRS), crs=ANALYSIS_CRS)
+    mobi = gpd.GeoDataFrame(
+        {"mobipunt_id": ["M"], "name": ["m"], "hoppin_type": ["lokaal"]},
+        geometry=_points([0]),
+        crs=ANALYSIS_CRS,
+    )
+    stops = gpd.GeoDataFrame(
+        {"stop_id": [], "modes": [], "per_uur_ochtendspits": []},
+        geometry=gpd.GeoSeries([], crs=ANALYSIS_CRS),
+        crs=ANALYSIS_CRS,
+    )
     checks = check_hubs(mobi, stops, hub_rules())
     assert checks["ok"].tolist() == [False]
 
@@ -358,16 +407,24 @@ def test_hub_score_and_offer_shares() -> None:
 def test_hub_check_reasons_use_each_languages_decimal_mark() -> None:
     from slimmeregio.scenarios.hoppin import HubRule
 
-    mobi = gpd.GeoDataFrame({"mobipunt_id": ["M"], "name": ["m"], "hoppin_type": ["regionaal"]},
-                            geometry=_points([0]), crs=ANALYSIS_CRS)
-    stops = gpd.GeoDataFrame({"stop_id": ["A"], "modes": ["bus"], "per_uur_ochtendspits": [3.5]},
-                             geometry=_points([10]), crs=ANALYSIS_CRS)
+    mobi = gpd.GeoDataFrame(
+        {"mobipunt_id": ["M"], "name": ["m"], "hoppin_type": ["regionaal"]},
+        geometry=_points([0]),
+        crs=ANALYSIS_CRS,
+    )
+    stops = gpd.GeoDataFrame(
+        {"stop_id": ["A"], "modes": ["bus"], "per_uur_ochtendspits": [3.5]},
+        geometry=_points([10]),
+        crs=ANALYSIS_CRS,
+    )
     rule = HubRule("regionaal", radius_m=100.0, modes=("bus",), min_departures_per_hour=4.0)
     row = check_hubs(mobi, stops, [rule]).iloc[0]
     assert not row["ok"] and row["best_stop"] == "A"
     assert "hoogste: 3,5" in row["reason_nl"] and "highest: 3.5" in row["reason_en"]
     # the English reason names the type and the modes in English
-    rule = HubRule("regionaal", radius_m=100.0, modes=("trein", "metro"), min_departures_per_hour=4.0)
+    rule = HubRule(
+        "regionaal", radius_m=100.0, modes=("trein", "metro"), min_departures_per_hour=4.0
+    )
     row = check_hubs(mobi, stops, [rule]).iloc[0]
     assert row["reason_en"].startswith("regional: no stop (train or metro)"), row["reason_en"]
     assert row["reason_nl"].startswith("regionaal: geen halte (trein of metro)"), row["reason_nl"]

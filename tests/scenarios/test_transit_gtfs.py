@@ -36,8 +36,10 @@ def evaluation(tmp_path_factory: pytest.TempPathFactory):
     stops = import_gtfs(feed, date="2026-03-10").layer
     net = gpd.GeoDataFrame(
         {"link_id": [1, 2], "klasse": ["lokaal", "lokaal"]},
-        geometry=[shapely.LineString([_at(-100, 200), _at(0, 200), _at(1200, 200)]),
-                  shapely.LineString([_at(0, 0), _at(0, 200)])],
+        geometry=[
+            shapely.LineString([_at(-100, 200), _at(0, 200), _at(1200, 200)]),
+            shapely.LineString([_at(0, 0), _at(0, 200)]),
+        ],
         crs=ANALYSIS_CRS,
     )
     housing = gpd.GeoDataFrame(
@@ -45,12 +47,28 @@ def evaluation(tmp_path_factory: pytest.TempPathFactory):
         geometry=[shapely.Point(_at(800, 200)), shapely.Point(_at(250, 200))],
         crs=ANALYSIS_CRS,
     )
-    project = Project(layers=LayerList([
-        Layer("fietsnetwerk", net, Role.BIKE_NETWORK, {"id": "link_id", "link_class": "klasse"}),
-        Layer("woningen", housing, Role.HOUSING, {"id": "woning_id", "dwellings": "woningen", "status": "status"}),
-        stops,
-    ]))
-    params = Parameters(pt_walk_m=300.0, pt_departures_per_hour=(2.0, 4.0), pt_windows=("ochtendspits", "dag"))
+    project = Project(
+        layers=LayerList(
+            [
+                Layer(
+                    "fietsnetwerk",
+                    net,
+                    Role.BIKE_NETWORK,
+                    {"id": "link_id", "link_class": "klasse"},
+                ),
+                Layer(
+                    "woningen",
+                    housing,
+                    Role.HOUSING,
+                    {"id": "woning_id", "dwellings": "woningen", "status": "status"},
+                ),
+                stops,
+            ]
+        )
+    )
+    params = Parameters(
+        pt_walk_m=300.0, pt_departures_per_hour=(2.0, 4.0), pt_windows=("ochtendspits", "dag")
+    )
     return evaluate(prepare_base(project, params))
 
 

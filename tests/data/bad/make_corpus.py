@@ -95,7 +95,9 @@ def _feature(geometry: dict[str, object] | None, **props: object) -> dict[str, o
     return {"type": "Feature", "properties": props, "geometry": geometry}
 
 
-def _zip(target: Path, entries: list[tuple[str | zipfile.ZipInfo, bytes]], *, level: int = 6) -> None:
+def _zip(
+    target: Path, entries: list[tuple[str | zipfile.ZipInfo, bytes]], *, level: int = 6
+) -> None:
     with zipfile.ZipFile(target, "w", compression=zipfile.ZIP_DEFLATED, compresslevel=level) as zf:
         for name, data in entries:
             zf.writestr(name, data)
@@ -112,13 +114,19 @@ def _shapefile_parts(frame: gpd.GeoDataFrame, folder: Path, stem: str) -> dict[s
     return parts
 
 
-def _tiff(target: Path, *, crs: str | None, transform: object | None, dtype: str = "float32") -> None:
+def _tiff(
+    target: Path, *, crs: str | None, transform: object | None, dtype: str = "float32"
+) -> None:
     import rasterio
     from rasterio.transform import Affine
 
     data = np.arange(20 * 30, dtype=dtype).reshape(1, 20, 30)
     profile: dict[str, object] = {
-        "driver": "GTiff", "width": 30, "height": 20, "count": 1, "dtype": dtype,
+        "driver": "GTiff",
+        "width": 30,
+        "height": 20,
+        "count": 1,
+        "dtype": dtype,
     }
     if crs is not None:
         profile["crs"] = crs
@@ -179,7 +187,9 @@ def _(folder: Path) -> None:
     frame = _points(4)
     frame["geometry"] = None
     frame = gpd.GeoDataFrame(frame, geometry="geometry", crs=CRS)
-    pyogrio.write_dataframe(frame, folder / "gpkg_all_null_geometry.gpkg", layer="woningen", geometry_type="Point")
+    pyogrio.write_dataframe(
+        frame, folder / "gpkg_all_null_geometry.gpkg", layer="woningen", geometry_type="Point"
+    )
 
 
 @case("gpkg_mixed_geometry.gpkg")
@@ -220,19 +230,30 @@ def _(folder: Path) -> None:
         return out
 
     geoms = np.array(
-        [line_m([(X0, Y0, 0.0), (X0 + 100, Y0 + 100, 141.4)]), line_m([(X0, Y0, 0.0), (X0 - 50, Y0, 50.0)])],
+        [
+            line_m([(X0, Y0, 0.0), (X0 + 100, Y0 + 100, 141.4)]),
+            line_m([(X0, Y0, 0.0), (X0 - 50, Y0, 50.0)]),
+        ],
         dtype=object,
     )
     write(
-        folder / "gpkg_measured_lines.gpkg", geoms, [np.array(["lokaal", "lokaal"], dtype=object)],
-        ["klasse"], geometry_type="Unknown", crs=CRS, driver="GPKG", layer="fietsnetwerk",
+        folder / "gpkg_measured_lines.gpkg",
+        geoms,
+        [np.array(["lokaal", "lokaal"], dtype=object)],
+        ["klasse"],
+        geometry_type="Unknown",
+        crs=CRS,
+        driver="GPKG",
+        layer="fietsnetwerk",
     )
 
 
 @case("gpkg_self_intersecting.gpkg")
 def _(folder: Path) -> None:
     bowtie = Polygon([(X0, Y0), (X0 + 100, Y0 + 100), (X0 + 100, Y0), (X0, Y0 + 100)])
-    frame = gpd.GeoDataFrame({"woningen": [40, 10]}, geometry=[bowtie, Point(X0, Y0).buffer(30)], crs=CRS)
+    frame = gpd.GeoDataFrame(
+        {"woningen": [40, 10]}, geometry=[bowtie, Point(X0, Y0).buffer(30)], crs=CRS
+    )
     pyogrio.write_dataframe(frame, folder / "gpkg_self_intersecting.gpkg", layer="woningen")
 
 
@@ -297,7 +318,10 @@ def _(folder: Path) -> None:
 
 @case("wrong_xlsx_named.csv")
 def _(folder: Path) -> None:
-    _zip(folder / "wrong_xlsx_named.csv", [("xl/workbook.xml", b"<workbook/>"), ("[Content_Types].xml", b"<Types/>")])
+    _zip(
+        folder / "wrong_xlsx_named.csv",
+        [("xl/workbook.xml", b"<workbook/>"), ("[Content_Types].xml", b"<Types/>")],
+    )
 
 
 @case("wrong_no_extension")
@@ -403,10 +427,12 @@ def _(folder: Path) -> None:
 @case("zip_symlink.zip")
 def _(folder: Path) -> None:
     parts = _shapefile_parts(_points(), folder, "punten")
-    entries: list[tuple[str | zipfile.ZipInfo, bytes]] = [(f"punten{s}", b) for s, b in parts.items()]
+    entries: list[tuple[str | zipfile.ZipInfo, bytes]] = [
+        (f"punten{s}", b) for s, b in parts.items()
+    ]
     link = zipfile.ZipInfo("punten.prj")
     link.create_system = 3
-    link.external_attr = (0o120777 << 16)  # a symbolic link to /etc/passwd
+    link.external_attr = 0o120777 << 16  # a symbolic link to /etc/passwd
     entries = [e for e in entries if e[0] != "punten.prj"] + [(link, b"/etc/passwd")]
     _zip(folder / "zip_symlink.zip", entries)
 
@@ -415,7 +441,9 @@ def _(folder: Path) -> None:
 def _(folder: Path) -> None:
     # 64 MB of zeros compresses to ~64 kB: a ratio of ~1000:1.
     parts = _shapefile_parts(_points(), folder, "punten")
-    entries: list[tuple[str | zipfile.ZipInfo, bytes]] = [(f"punten{s}", b) for s, b in parts.items()]
+    entries: list[tuple[str | zipfile.ZipInfo, bytes]] = [
+        (f"punten{s}", b) for s, b in parts.items()
+    ]
     entries.append(("punten_extra.dbf", bytes(64 * 1024 * 1024)))
     _zip(folder / "zip_bomb_ratio.zip", entries, level=9)
 
@@ -452,7 +480,10 @@ def _(folder: Path) -> None:
 
 @case("zip_no_shapefile.zip")
 def _(folder: Path) -> None:
-    _zip(folder / "zip_no_shapefile.zip", [("leesmij.txt", b"geen shapefile hier"), ("data.csv", b"x,y\n1,2\n")])
+    _zip(
+        folder / "zip_no_shapefile.zip",
+        [("leesmij.txt", b"geen shapefile hier"), ("data.csv", b"x,y\n1,2\n")],
+    )
 
 
 @case("zip_truncated.zip")
@@ -513,7 +544,12 @@ def _(folder: Path) -> None:
 
 @case("csv_swapped_latlon.csv")
 def _(folder: Path) -> None:
-    rows = ["naam,lon,lat", "Halle,50.7339,4.2402", "Vilvoorde,50.9281,4.4221", "Zaventem,50.8837,4.4713"]
+    rows = [
+        "naam,lon,lat",
+        "Halle,50.7339,4.2402",
+        "Vilvoorde,50.9281,4.4221",
+        "Zaventem,50.8837,4.4713",
+    ]
     (folder / "csv_swapped_latlon.csv").write_text("\n".join(rows) + "\n")
 
 
@@ -538,12 +574,16 @@ def _(folder: Path) -> None:
 @case("csv_binary_garbage.csv")
 def _(folder: Path) -> None:
     rng = np.random.default_rng(3)
-    (folder / "csv_binary_garbage.csv").write_bytes(rng.integers(0, 256, 4000, dtype=np.uint8).tobytes())
+    (folder / "csv_binary_garbage.csv").write_bytes(
+        rng.integers(0, 256, 4000, dtype=np.uint8).tobytes()
+    )
 
 
 @case("csv_nul_bytes.csv")
 def _(folder: Path) -> None:
-    (folder / "csv_nul_bytes.csv").write_bytes(b"naam,x,y\nA\x00B,143600,158400\n\x00\x00\x00,1,2\n")
+    (folder / "csv_nul_bytes.csv").write_bytes(
+        b"naam,x,y\nA\x00B,143600,158400\n\x00\x00\x00,1,2\n"
+    )
 
 
 @case("csv_ragged_rows.csv")
@@ -567,7 +607,9 @@ def _(folder: Path) -> None:
 
 @case("geojson_invalid_json.geojson")
 def _(folder: Path) -> None:
-    (folder / "geojson_invalid_json.geojson").write_text('{"type": "FeatureCollection", "features": [')
+    (folder / "geojson_invalid_json.geojson").write_text(
+        '{"type": "FeatureCollection", "features": ['
+    )
 
 
 @case("geojson_empty_collection.geojson")
@@ -579,7 +621,9 @@ def _(folder: Path) -> None:
 def _(folder: Path) -> None:
     features = [
         _feature({"type": "LineString", "coordinates": [[4.24, 50.73]]}, klasse="lokaal"),
-        _feature({"type": "LineString", "coordinates": [[4.24, 50.73], [4.25, 50.74]]}, klasse="lokaal"),
+        _feature(
+            {"type": "LineString", "coordinates": [[4.24, 50.73], [4.25, 50.74]]}, klasse="lokaal"
+        ),
     ]
     (folder / "geojson_one_point_line.geojson").write_text(_geojson(features))
 
@@ -593,8 +637,12 @@ def _(folder: Path) -> None:
 @case("geojson_enormous_numbers.geojson")
 def _(folder: Path) -> None:
     features = [
-        _feature({"type": "Point", "coordinates": [4.24, 50.73]}, woningen=10**30, oppervlakte=1e308),
-        _feature({"type": "Point", "coordinates": [4.25, 50.74]}, woningen=-(10**30), oppervlakte=-1e308),
+        _feature(
+            {"type": "Point", "coordinates": [4.24, 50.73]}, woningen=10**30, oppervlakte=1e308
+        ),
+        _feature(
+            {"type": "Point", "coordinates": [4.25, 50.74]}, woningen=-(10**30), oppervlakte=-1e308
+        ),
     ]
     (folder / "geojson_enormous_numbers.geojson").write_text(_geojson(features))
 
@@ -613,7 +661,9 @@ def _(folder: Path) -> None:
 
 @case("topojson_garbage.topojson")
 def _(folder: Path) -> None:
-    (folder / "topojson_garbage.topojson").write_text('{"type": "Topology", "objects": {"a": 5}, "arcs": "nee"}')
+    (folder / "topojson_garbage.topojson").write_text(
+        '{"type": "Topology", "objects": {"a": 5}, "arcs": "nee"}'
+    )
 
 
 # ---------------------------------------------------------------------------
@@ -675,11 +725,20 @@ def _scenario(name: str, body: str) -> Builder:
 
 
 _scenario("scenario_unknown_key.toml", 'name = "A"\nkleur = "rood"\n' + _GOOD_MOD)
-_scenario("scenario_unknown_key_in_mod.toml", 'name = "A"\n' + _GOOD_MOD + 'hoppin_typ = "lokaal"\n')
-_scenario("scenario_wrong_type.toml", 'name = "A"\n' + _GOOD_MOD.replace("x = 143700.0", 'x = "143700"'))
-_scenario("scenario_missing_author.toml", 'name = "A"\n' + _GOOD_MOD.replace('author = "Dienst Mobiliteit"\n', ""))
+_scenario(
+    "scenario_unknown_key_in_mod.toml", 'name = "A"\n' + _GOOD_MOD + 'hoppin_typ = "lokaal"\n'
+)
+_scenario(
+    "scenario_wrong_type.toml", 'name = "A"\n' + _GOOD_MOD.replace("x = 143700.0", 'x = "143700"')
+)
+_scenario(
+    "scenario_missing_author.toml",
+    'name = "A"\n' + _GOOD_MOD.replace('author = "Dienst Mobiliteit"\n', ""),
+)
 _scenario("scenario_missing_name.toml", 'description = "geen naam"\n')
-_scenario("scenario_negative_dwellings.toml", """name = "A"
+_scenario(
+    "scenario_negative_dwellings.toml",
+    """name = "A"
 [[modifications]]
 kind = "add_housing"
 x = 143700.0
@@ -687,8 +746,11 @@ y = 158450.0
 dwellings = -200
 author = "a"
 reason = "r"
-""")
-_scenario("scenario_enormous_dwellings.toml", """name = "A"
+""",
+)
+_scenario(
+    "scenario_enormous_dwellings.toml",
+    """name = "A"
 [[modifications]]
 kind = "add_housing"
 x = 143700.0
@@ -696,29 +758,48 @@ y = 158450.0
 dwellings = 1000000000000000000000000000000
 author = "a"
 reason = "r"
-""")
-_scenario("scenario_huge_coordinate.toml", 'name = "A"\n' + _GOOD_MOD.replace("x = 143700.0", "x = 1e308"))
+""",
+)
+_scenario(
+    "scenario_huge_coordinate.toml", 'name = "A"\n' + _GOOD_MOD.replace("x = 143700.0", "x = 1e308")
+)
 _scenario("scenario_nan.toml", 'name = "A"\n' + _GOOD_MOD.replace("x = 143700.0", "x = nan"))
-_scenario("scenario_lonlat.toml", 'name = "A"\n' + _GOOD_MOD.replace("x = 143700.0", "x = 4.24").replace("y = 158450.0", "y = 50.73"))
+_scenario(
+    "scenario_lonlat.toml",
+    'name = "A"\n'
+    + _GOOD_MOD.replace("x = 143700.0", "x = 4.24").replace("y = 158450.0", "y = 50.73"),
+)
 _scenario("scenario_syntax_error.toml", 'name = "A"\n[[modifications]\nkind = "add_link"\n')
-_scenario("scenario_unsorted_thresholds.toml", 'name = "A"\n[parameters]\nbike_thresholds_min = [15.0, 5.0, 10.0]\n')
+_scenario(
+    "scenario_unsorted_thresholds.toml",
+    'name = "A"\n[parameters]\nbike_thresholds_min = [15.0, 5.0, 10.0]\n',
+)
 _scenario("scenario_deep_nesting.toml", 'name = "A"\nx = ' + "[" * 50_000 + "]" * 50_000 + "\n")
-_scenario("scenario_json_garbage.json", '{"name": "A", "modifications": [{"kind": "add_link", "coords": "overal"}]')
+_scenario(
+    "scenario_json_garbage.json",
+    '{"name": "A", "modifications": [{"kind": "add_link", "coords": "overal"}]',
+)
 _scenario("scenario_not_a_table.json", "[1, 2, 3]\n")
-_scenario("scenario_unknown_link.toml", """name = "Onbestaande verbinding"
+_scenario(
+    "scenario_unknown_link.toml",
+    """name = "Onbestaande verbinding"
 [[modifications]]
 kind = "remove_link"
 link_ids = [987654321]
 author = "a"
 reason = "r"
-""")
-_scenario("scenario_unknown_mobipunt.toml", """name = "Onbestaand mobipunt"
+""",
+)
+_scenario(
+    "scenario_unknown_mobipunt.toml",
+    """name = "Onbestaand mobipunt"
 [[modifications]]
 kind = "remove_mobipunt"
 mobipunt_id = "MP-999999"
 author = "a"
 reason = "r"
-""")
+""",
+)
 
 
 @case("scenario_cp1252.toml")
@@ -770,7 +851,7 @@ def _(folder: Path) -> None:
 def _(folder: Path) -> None:
     path = _project(folder, "project_bad_json.srp")
     with sqlite3.connect(path) as db:
-        db.execute("UPDATE slimmeregio_project SET project = '{\"layers\": [{\"type\": \"raster\"'")
+        db.execute('UPDATE slimmeregio_project SET project = \'{"layers": [{"type": "raster"\'')
 
 
 @case("project_json_1e400.srp")
@@ -824,7 +905,9 @@ def _(folder: Path) -> None:
     path = _raster_project(folder, "project_truncated_raster.srp")
     with sqlite3.connect(path) as db:
         (blob,) = db.execute("SELECT data FROM slimmeregio_rasters").fetchone()
-        db.execute("UPDATE slimmeregio_rasters SET data = ?", (sqlite3.Binary(blob[: len(blob) // 2]),))
+        db.execute(
+            "UPDATE slimmeregio_rasters SET data = ?", (sqlite3.Binary(blob[: len(blob) // 2]),)
+        )
 
 
 def _huge_tiff_bytes(folder: Path) -> bytes:
@@ -834,9 +917,17 @@ def _huge_tiff_bytes(folder: Path) -> bytes:
 
     tmp = folder / ".tmp-huge.tif"
     profile = {
-        "driver": "GTiff", "width": 60_000, "height": 60_000, "count": 1, "dtype": "float64",
-        "crs": CRS, "transform": from_origin(140000, 162000, 0.1, 0.1),
-        "tiled": True, "blockxsize": 1024, "blockysize": 1024, "compress": "deflate",
+        "driver": "GTiff",
+        "width": 60_000,
+        "height": 60_000,
+        "count": 1,
+        "dtype": "float64",
+        "crs": CRS,
+        "transform": from_origin(140000, 162000, 0.1, 0.1),
+        "tiled": True,
+        "blockxsize": 1024,
+        "blockysize": 1024,
+        "compress": "deflate",
         "sparse_ok": True,
     }
     with rasterio.open(tmp, "w", **profile):
@@ -971,7 +1062,9 @@ def _add_view(path: Path, rows: int, name: str = "groot") -> None:
             "VALUES (?, 'features', ?, 31370)",
             (name, name),
         )
-        db.execute("INSERT INTO gpkg_geometry_columns VALUES (?, 'geom', 'POINT', 31370, 0, 0)", (name,))
+        db.execute(
+            "INSERT INTO gpkg_geometry_columns VALUES (?, 'geom', 'POINT', 31370, 0, 0)", (name,)
+        )
 
 
 @case("gpkg_huge_view.gpkg")
