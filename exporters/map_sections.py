@@ -10,23 +10,23 @@ import numpy as np
 from matplotlib.axes import Axes
 
 from slimmeregio.exporters.headline import headline_threshold
+from slimmeregio.exporters.map_access import draw_access, draw_weakest
+from slimmeregio.exporters.map_changes import (
+    draw_changes,
+    draw_ledger_callouts,
+    draw_link_changes,
+    draw_new_housing,
+    draw_sites,
+)
 from slimmeregio.exporters.map_commuting import draw_workplaces
+from slimmeregio.exporters.map_flows import draw_brussels_entries, draw_flows
 from slimmeregio.exporters.map_layout import Paper, ProjectLayers
 from slimmeregio.exporters.map_request import MapRequest
 from slimmeregio.exporters.map_themes import (
     density_grid,
-    draw_access,
-    draw_brussels_entries,
-    draw_changes,
-    draw_flows,
-    draw_ledger_callouts,
-    draw_link_changes,
     draw_mobipunten,
     draw_network_classes,
-    draw_new_housing,
-    draw_sites,
     draw_stations,
-    draw_weakest,
     hoppin_frame,
     network_background,
 )
