@@ -23,7 +23,6 @@ from pptx.enum.chart import XL_CHART_TYPE, XL_LEGEND_POSITION
 from pptx.util import Inches, Pt
 
 from slimmeregio.exporters._safe import check_overwrite, writing
-from slimmeregio.exporters.excel import results_to_export
 from slimmeregio.exporters.flow_routes import flow_routes
 from slimmeregio.exporters.headline import (
     ESTIMATE_LABEL,
@@ -36,6 +35,7 @@ from slimmeregio.exporters.headline import (
 )
 from slimmeregio.exporters.map_layout import find_municipality
 from slimmeregio.exporters.meta import ExportMeta, build_meta, modification_ledger, tr
+from slimmeregio.exporters.result_runs import results_to_export
 from slimmeregio.exporters.slide_kit import (
     BLUE,
     BODY_PT,

@@ -183,7 +183,7 @@ def webmap(
             path="webkaart",
             reason={"nl": "folium is niet geïnstalleerd", "en": "folium is not installed"},
         ) from error
-    from slimmeregio.exporters.excel import split_runs
+    from slimmeregio.exporters.result_runs import split_runs
 
     task = Task(progress, cancel)
     base, runs = split_runs(list(results))
