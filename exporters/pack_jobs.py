@@ -242,29 +242,29 @@ def municipality_jobs(
         folder = f"{names.municipalities}/{safe_filename(name)}"
         if "pdf" in spec.formats:
             jobs.append(_page_job(spec, nis, name, folder, atlas_paper))
-        if "xlsx" in spec.formats:
-            jobs.append(
-                PackJob(
-                    f"{folder}/{names.municipality_workbook}",
-                    "xlsx",
-                    tr(lang, f"Cijfers van {name}", f"Figures for {name}"),
-                    _municipal_writer(
-                        spec, export_excel, f"{folder}/{names.municipality_workbook}", nis
-                    ),
-                    municipality=name,
+        documents = (
+            (
+                "xlsx",
+                names.municipality_workbook,
+                tr(lang, f"Cijfers van {name}", f"Figures for {name}"),
+                export_excel,
+                1.0,
+            ),
+            (
+                "pptx",
+                names.municipality_deck,
+                tr(lang, f"Presentatie voor {name}", f"Presentation for {name}"),
+                _deck,
+                1.0 + len(spec.runs),
+            ),
+        )
+        for kind, file, description, export, weight in documents:
+            if kind in spec.formats:
+                path = f"{folder}/{file}"
+                write = _municipal_writer(spec, export, path, nis)
+                jobs.append(
+                    PackJob(path, kind, description, write, municipality=name, weight=weight)
                 )
-            )
-        if "pptx" in spec.formats:
-            jobs.append(
-                PackJob(
-                    f"{folder}/{names.municipality_deck}",
-                    "pptx",
-                    tr(lang, f"Presentatie voor {name}", f"Presentation for {name}"),
-                    _municipal_writer(spec, _deck, f"{folder}/{names.municipality_deck}", nis),
-                    municipality=name,
-                    weight=1.0 + len(spec.runs),
-                )
-            )
     return jobs
 
 
