@@ -26,7 +26,7 @@ from functools import cache
 from pathlib import Path
 from typing import Any
 
-__all__ = ["CONTEXT_SEPARATOR", "LANGUAGES", "catalogue", "catalogue_path", "tr"]
+__all__ = ["CONTEXT_SEPARATOR", "LANGUAGES", "N_", "catalogue", "catalogue_path", "tr"]
 
 #: Supported languages, default first.
 LANGUAGES: tuple[str, ...] = ("nl", "en")
@@ -52,6 +52,16 @@ def catalogue(lang: str) -> dict[str, str]:
         return {}
     data: dict[str, str] = json.loads(path.read_text(encoding="utf-8"))
     return data
+
+
+def N_(text: str, /) -> str:
+    """Mark Dutch source ``text`` for the catalogue without translating it (gettext's ``N_``).
+
+    For texts kept in a table and translated where they are shown
+    (``tr(lang, TABLE[key])``): the catalogue test collects the literal
+    argument of every ``N_`` call as it does for ``tr``.
+    """
+    return text
 
 
 def tr(lang: str, text: str, /, *, context: str | None = None, **values: Any) -> str:
