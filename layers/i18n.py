@@ -26,7 +26,7 @@ from functools import cache
 from pathlib import Path
 from typing import Any
 
-__all__ = ["CONTEXT_SEPARATOR", "LANGUAGES", "N_", "catalogue", "catalogue_path", "tr"]
+__all__ = ["CONTEXT_SEPARATOR", "LANGUAGES", "N_", "catalogue", "catalogue_path", "tr", "tr_each"]
 
 #: Supported languages, default first.
 LANGUAGES: tuple[str, ...] = ("nl", "en")
@@ -74,3 +74,9 @@ def tr(lang: str, text: str, /, *, context: str | None = None, **values: Any) ->
         key = f"{context}{CONTEXT_SEPARATOR}{text}" if context else text
         translated = catalogue(lang).get(key, text)
     return translated.format(**values) if values else translated
+
+
+def tr_each(text: str, /, *, context: str | None = None, **values: Any) -> dict[str, str]:
+    """``{lang: tr(lang, text)}`` for every language, for data that carries its
+    text in all of them (an evaluation's notes, shown or exported in either)."""
+    return {lang: tr(lang, text, context=context, **values) for lang in LANGUAGES}

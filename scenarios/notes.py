@@ -5,7 +5,7 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
-from slimmeregio.layers.i18n import LANGUAGES, N_, tr
+from slimmeregio.layers.i18n import LANGUAGES, N_, tr, tr_each
 from slimmeregio.layers.numbers import fmt_number
 
 __all__ = ["warning_notes"]
@@ -66,16 +66,12 @@ def warning_notes(
         ids = unreachable.loc[unreachable["layer"] == layer, "id"].astype(str).tolist()
         if ids:
             shown = ", ".join(ids[:10]) + (" ..." if len(ids) > 10 else "")
-            notes[f"unreachable_{layer}"] = {
-                lang: tr(
-                    lang,
-                    "{n} {layer} liggen te ver van het fietsnetwerk en tellen niet mee: {shown}.",
-                    n=len(ids),
-                    layer=layer,
-                    shown=shown,
-                )
-                for lang in LANGUAGES
-            }
+            notes[f"unreachable_{layer}"] = tr_each(
+                "{n} {layer} liggen te ver van het fietsnetwerk en tellen niet mee: {shown}.",
+                n=len(ids),
+                layer=layer,
+                shown=shown,
+            )
     for target in _TARGET_TEXT:
         key = f"no_route_dwellings_{target}"
         n = region.get(key, 0.0)

@@ -4,7 +4,7 @@ Two scans of the package source (AST, no imports of the scanned modules):
 
 - every literal text passed to ``tr`` (``tr(lang, "...")`` of
   :mod:`slimmeregio.layers.i18n`, ``tr("...")`` of
-  :mod:`slimmeregio.desktop.i18n`) or marked with ``N_``, with its
+  :mod:`slimmeregio.desktop.i18n`), to ``tr_each`` or marked with ``N_``, with its
   ``context=``, has an English entry in ``resources/translations/en.json``
   with the same ``{fields}`` (name, format spec and conversion);
 - no module in :data:`ONE_MECHANISM` chooses text by comparing the language
@@ -77,7 +77,7 @@ def _sources(patterns: tuple[str, ...]) -> Iterator[tuple[str, str]]:
 
 #: Module -> function name -> index of the Dutch text among its arguments.
 _TRANSLATORS = {
-    "slimmeregio.layers.i18n": {"tr": 1, "N_": 0},
+    "slimmeregio.layers.i18n": {"tr": 1, "N_": 0, "tr_each": 0},
     "slimmeregio.desktop.i18n": {"tr": 0},
 }
 
