@@ -6,6 +6,11 @@ catalogue (``resources/translations/en.json``, package data) maps each Dutch
 source text to its English text; tests check it is complete for every literal
 passed to ``tr`` in the package, with the same ``{fields}`` on both sides.
 
+A text kept in a table is marked with :func:`N_` where it is written and
+translated where it is shown (``tr(lang, TABLE[key])``); data that carries
+its text in every language (an evaluation's notes) is built with
+:func:`tr_each`. See docs/translating.md.
+
 A Dutch word with two English meanings gets a *context*, written into the key
 as gettext does (``"context\\x04text"``): ``tr(lang, "Wijziging",
 context="delta")`` is "Change", plain ``"Wijziging"`` is "Modification".
