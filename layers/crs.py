@@ -27,6 +27,7 @@ from pyproj import CRS, Transformer
 from pyproj.exceptions import CRSError, ProjError
 
 from slimmeregio.layers.errors import InvalidCrsError
+from slimmeregio.layers.i18n import N_, tr
 
 _log = logging.getLogger(__name__)
 
@@ -62,8 +63,8 @@ class CrsCandidate:
     coordinates (generous around Belgium) that identifies it."""
 
     code: str
-    label_nl: str
-    label_en: str
+    #: Dutch name (``tr`` gives the English).
+    label: str
     box: tuple[float, float, float, float]
 
 
@@ -71,38 +72,32 @@ class CrsCandidate:
 CANDIDATES: tuple[CrsCandidate, ...] = (
     CrsCandidate(
         "EPSG:4326",
-        "WGS84 lengte/breedte",
-        "WGS84 longitude/latitude",
+        N_("WGS84 lengte/breedte"),
         (-180.0, -90.0, 180.0, 90.0),
     ),
     CrsCandidate(
         "EPSG:31370",
-        "Belgische Lambert 72",
-        "Belgian Lambert 72",
+        N_("Belgische Lambert 72"),
         (-100_000.0, -100_000.0, 400_000.0, 350_000.0),
     ),
     CrsCandidate(
         "EPSG:3812",
-        "Belgische Lambert 2008",
-        "Belgian Lambert 2008",
+        N_("Belgische Lambert 2008"),
         (400_000.0, 400_000.0, 900_000.0, 850_000.0),
     ),
     CrsCandidate(
         "EPSG:3857",
-        "Web Mercator",
-        "Web Mercator",
+        N_("Web Mercator"),
         (100_000.0, 6_200_000.0, 900_000.0, 6_900_000.0),
     ),
     CrsCandidate(
         "EPSG:32631",
-        "UTM zone 31N",
-        "UTM zone 31N",
+        N_("UTM zone 31N"),
         (300_000.0, 5_400_000.0, 900_000.0, 5_800_000.0),
     ),
     CrsCandidate(
         "EPSG:3035",
-        "ETRS89 LAEA Europa",
-        "ETRS89 LAEA Europe",
+        N_("ETRS89 LAEA Europa"),
         (3_600_000.0, 2_800_000.0, 4_200_000.0, 3_300_000.0),
     ),
 )
@@ -242,9 +237,9 @@ def diagnose_outside(x: ArrayLike, y: ArrayLike, crs: str) -> tuple[str, str] | 
         if share_in_belgium(xs, ys, candidate.code) >= _GUESS_SHARE:
             return (
                 f"het coördinatenstelsel is wellicht fout; de coördinaten passen bij "
-                f"{candidate.code} ({candidate.label_nl})",
+                f"{candidate.code} ({tr('nl', candidate.label)})",
                 f"the coordinate system is probably wrong; the coordinates fit "
-                f"{candidate.code} ({candidate.label_en})",
+                f"{candidate.code} ({tr('en', candidate.label)})",
             )
     return None, None
 
@@ -286,11 +281,10 @@ def crs_to_string(crs: object) -> str:
 def crs_label(crs: str | None, lang: str = "nl") -> str:
     """``EPSG:31370 (Belgische Lambert 72)``, or the CRS's own name."""
     if crs is None:
-        return "onbekend" if lang == "nl" else "unknown"
+        return tr(lang, "onbekend")
     for candidate in CANDIDATES:
         if candidate.code == crs:
-            label = candidate.label_nl if lang == "nl" else candidate.label_en
-            return f"{crs} ({label})"
+            return f"{crs} ({tr(lang, candidate.label)})"
     try:
         name = CRS.from_user_input(crs).name
     except CRSError:

@@ -11,33 +11,36 @@ import re
 from dataclasses import dataclass, field
 from typing import Any
 
+from slimmeregio.layers.i18n import N_, tr
 from slimmeregio.layers.model import Layer
 
 __all__ = [
     "DEFAULT_WINDOWS",
     "MODES",
     "SECONDS_PER_DAY",
+    "SKIPPED",
     "SKIP_LABELS",
     "WINDOW_FIELDS",
     "GtfsImport",
     "GtfsImportReport",
     "TimeWindow",
     "mode_of_route_type",
+    "skip_label",
 ]
 
 SECONDS_PER_DAY = 86_400
 
 #: Modes of public transport (keys as written in the layer), with their Dutch
-#: and English labels.
-MODES: dict[str, tuple[str, str]] = {
-    "trein": ("trein", "train"),
-    "metro": ("metro", "metro"),
-    "tram": ("tram", "tram"),
-    "bus": ("bus", "bus"),
-    "boot": ("boot", "ferry"),
-    "kabelbaan": ("kabelbaan", "cable car"),
-    "taxi": ("belbus/taxi", "demand-responsive/taxi"),
-    "ander": ("ander", "other"),
+#: labels (``tr`` gives the English).
+MODES: dict[str, str] = {
+    "trein": N_("trein"),
+    "metro": N_("metro"),
+    "tram": N_("tram"),
+    "bus": N_("bus"),
+    "boot": N_("boot"),
+    "kabelbaan": N_("kabelbaan"),
+    "taxi": N_("belbus/taxi"),
+    "ander": N_("ander"),
 }
 
 _BASIC_TYPES = {
@@ -101,8 +104,8 @@ class TimeWindow:
     key: str
     start: int
     end: int
-    label_nl: str = ""
-    label_en: str = ""
+    #: Dutch label (``tr`` gives the English); empty: the key.
+    title: str = ""
 
     def __post_init__(self) -> None:
         if not re.fullmatch(r"[a-z][a-z0-9_]{0,30}", self.key):
@@ -119,7 +122,7 @@ class TimeWindow:
         return f"per_uur_{self.key}"
 
     def label(self, lang: str = "nl") -> str:
-        return (self.label_nl if lang == "nl" else self.label_en) or self.key
+        return tr(lang, self.title) if self.title else self.key
 
     def text(self) -> str:
         """``HH:MM-HH:MM``."""
@@ -148,10 +151,10 @@ def _hhmm(seconds: int) -> str:
 
 #: The default windows. The engine's indicators refer to these keys.
 DEFAULT_WINDOWS: tuple[TimeWindow, ...] = (
-    TimeWindow("ochtendspits", 7 * 3600, 9 * 3600, "ochtendspits", "morning peak"),
-    TimeWindow("dag", 9 * 3600, 16 * 3600, "overdag", "daytime"),
-    TimeWindow("avondspits", 16 * 3600, 19 * 3600, "avondspits", "evening peak"),
-    TimeWindow("avond", 19 * 3600, 23 * 3600, "avond", "evening"),
+    TimeWindow("ochtendspits", 7 * 3600, 9 * 3600, N_("ochtendspits")),
+    TimeWindow("dag", 9 * 3600, 16 * 3600, N_("overdag")),
+    TimeWindow("avondspits", 16 * 3600, 19 * 3600, N_("avondspits")),
+    TimeWindow("avond", 19 * 3600, 23 * 3600, N_("avond")),
 )
 WINDOW_FIELDS = {
     "ochtendspits": "departures_morning_peak",
@@ -187,35 +190,48 @@ class GtfsImportReport:
 
     def lines(self, lang: str = "nl") -> list[str]:
         """The report as short lines for the CLI."""
-        nl = lang == "nl"
         out = [
-            (
-                f"dienstdag {self.service_date}: {self.trips} ritten, {self.departures} vertrekken"
-                if nl
-                else f"service date {self.service_date}: {self.trips} trips, {self.departures} departures"
+            tr(
+                lang,
+                "dienstdag {date}: {trips} ritten, {departures} vertrekken",
+                date=self.service_date,
+                trips=self.trips,
+                departures=self.departures,
             ),
-            (
-                f"{self.stops} haltes, waarvan {self.stations} stations met perrons"
-                if nl
-                else f"{self.stops} stops, of which {self.stations} stations with platforms"
+            tr(
+                lang,
+                "{stops} haltes, waarvan {stations} stations met perrons",
+                stops=self.stops,
+                stations=self.stations,
             ),
         ]
         if self.outside_clip:
-            out.append(f"{'buiten het gebied' if nl else 'outside the area'}: {self.outside_clip}")
+            out.append(tr(lang, "buiten het gebied: {n}", n=self.outside_clip))
         for key, n in sorted(self.skipped.items()):
-            label = SKIP_LABELS[key][0 if nl else 1]
-            out.append(f"{'overgeslagen' if nl else 'skipped'} ({label}): {n}")
+            out.append(tr(lang, "overgeslagen ({label}): {n}", label=skip_label(key, lang), n=n))
         return out
 
 
-#: What a skipped count names, in Dutch and English (report entries and lines).
+#: What a skipped count names, in Dutch (``tr`` gives the English).
+SKIPPED: dict[str, str] = {
+    "stop_times_unknown_trip": N_("doortochten met onbekende rit"),
+    "stop_times_unknown_stop": N_("doortochten aan onbekende halte"),
+    "trips_unknown_route": N_("ritten met onbekende lijn"),
+    "stop_times_untimed": N_("doortochten zonder uur"),
+    "stops_without_coordinates": N_("haltes zonder coördinaten"),
+    "stops_unserved": N_("haltes zonder ritten"),
+}
+
+
+def skip_label(key: str, lang: str = "nl") -> str:
+    """What skipped count ``key`` names, in ``lang`` (the key itself when unknown)."""
+    return tr(lang, SKIPPED[key]) if key in SKIPPED else key
+
+
+#: Skipped count -> (Dutch, English), from the catalogue, for the bilingual
+#: report entries of :mod:`slimmeregio.layers.gtfs` until it calls :func:`skip_label`.
 SKIP_LABELS: dict[str, tuple[str, str]] = {
-    "stop_times_unknown_trip": ("doortochten met onbekende rit", "stop times of unknown trips"),
-    "stop_times_unknown_stop": ("doortochten aan onbekende halte", "stop times at unknown stops"),
-    "trips_unknown_route": ("ritten met onbekende lijn", "trips of unknown routes"),
-    "stop_times_untimed": ("doortochten zonder uur", "stop times without a time"),
-    "stops_without_coordinates": ("haltes zonder coördinaten", "stops without coordinates"),
-    "stops_unserved": ("haltes zonder ritten", "stops no trip serves"),
+    key: (skip_label(key, "nl"), skip_label(key, "en")) for key in SKIPPED
 }
 
 

@@ -6,6 +6,11 @@ catalogue (``resources/translations/en.json``, package data) maps each Dutch
 source text to its English text; tests check it is complete for every literal
 passed to ``tr`` in the package, with the same ``{fields}`` on both sides.
 
+A text kept in a table is marked with :func:`N_` where it is written and
+translated where it is shown (``tr(lang, TABLE[key])``); data that carries
+its text in every language (an evaluation's notes) is built with
+:func:`tr_each`. See docs/translating.md.
+
 A Dutch word with two English meanings gets a *context*, written into the key
 as gettext does (``"context\\x04text"``): ``tr(lang, "Wijziging",
 context="delta")`` is "Change", plain ``"Wijziging"`` is "Modification".
@@ -26,7 +31,7 @@ from functools import cache
 from pathlib import Path
 from typing import Any
 
-__all__ = ["CONTEXT_SEPARATOR", "LANGUAGES", "catalogue", "catalogue_path", "tr"]
+__all__ = ["CONTEXT_SEPARATOR", "LANGUAGES", "N_", "catalogue", "catalogue_path", "tr", "tr_each"]
 
 #: Supported languages, default first.
 LANGUAGES: tuple[str, ...] = ("nl", "en")
@@ -54,6 +59,16 @@ def catalogue(lang: str) -> dict[str, str]:
     return data
 
 
+def N_(text: str, /) -> str:
+    """Mark Dutch source ``text`` for the catalogue without translating it (gettext's ``N_``).
+
+    For texts kept in a table and translated where they are shown
+    (``tr(lang, TABLE[key])``): the catalogue test collects the literal
+    argument of every ``N_`` call as it does for ``tr``.
+    """
+    return text
+
+
 def tr(lang: str, text: str, /, *, context: str | None = None, **values: Any) -> str:
     """``text`` (Dutch source) in ``lang``, formatted with ``values`` when given.
 
@@ -64,3 +79,9 @@ def tr(lang: str, text: str, /, *, context: str | None = None, **values: Any) ->
         key = f"{context}{CONTEXT_SEPARATOR}{text}" if context else text
         translated = catalogue(lang).get(key, text)
     return translated.format(**values) if values else translated
+
+
+def tr_each(text: str, /, *, context: str | None = None, **values: Any) -> dict[str, str]:
+    """``{lang: tr(lang, text)}`` for every language, for data that carries its
+    text in all of them (an evaluation's notes, shown or exported in either)."""
+    return {lang: tr(lang, text, context=context, **values) for lang in LANGUAGES}

@@ -26,6 +26,7 @@ __all__ = [
     "fmt_difference",
     "fmt_metres",
     "fmt_number",
+    "fmt_ordinal",
 ]
 
 #: The minus sign used for negative values and deltas.
@@ -163,6 +164,14 @@ def fmt_metres(value: Any) -> str:
     if math.isnan(v):
         return "–"
     return f"{round(v) + 0:,d}".replace(",", " ").replace("-", MINUS)
+
+
+def fmt_ordinal(k: int, lang: str = "nl") -> str:
+    """An ordinal number: ``3e`` in Dutch, ``3rd`` in English (``11th``, ``21st``)."""
+    if lang == "nl":
+        return f"{k}e"
+    suffix = "th" if 10 <= k % 100 <= 20 else {1: "st", 2: "nd", 3: "rd"}.get(k % 10, "th")
+    return f"{k}{suffix}"
 
 
 def excel_number(value: Any, unit: str = "") -> Any:

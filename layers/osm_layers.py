@@ -19,9 +19,9 @@ from slimmeregio.layers.osm_clip import (
 from slimmeregio.layers.osm_model import (
     NETWORK_LAYER,
     OSM_ATTRIBUTION,
-    SKIP_LABELS,
     WGS84,
     OsmImportReport,
+    skip_label,
 )
 from slimmeregio.layers.osm_passes import Geometry, Selection
 from slimmeregio.layers.osm_rules import AREA_WEIGHT_LAYERS
@@ -191,7 +191,7 @@ def network_layer(frame: gpd.GeoDataFrame, path: Path, report: OsmImportReport) 
 
     layer_report = LayerReport()
     for reason, n in sorted(report.skipped.items()):
-        nl, en = SKIP_LABELS.get(reason, (reason, reason))
+        nl, en = skip_label(reason, "nl"), skip_label(reason, "en")
         layer_report.add(
             f"osm_skipped_{reason}",
             f"{n} OSM-wegen weggelaten: {nl}.",

@@ -6,6 +6,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from slimmeregio.layers.errors import OsmImportError
+from slimmeregio.layers.i18n import N_, tr
 from slimmeregio.layers.model import Layer
 
 __all__ = [
@@ -16,6 +17,7 @@ __all__ = [
     "OsmImport",
     "OsmImportReport",
     "osm_error",
+    "skip_label",
 ]
 
 
@@ -27,17 +29,23 @@ NETWORK_LAYER = "fietsnetwerk_osm"
 
 WGS84 = "EPSG:4326"
 
-SKIP_LABELS: dict[str, tuple[str, str]] = {
-    "motorway": ("autosnelweg", "motorway"),
-    "motorroad": ("autoweg (motorroad=yes)", "motor road (motorroad=yes)"),
-    "bicycle_no": ("fietsverbod", "bicycles banned"),
-    "use_sidepath": ("verplicht fietspad ernaast", "must use the cycle path alongside"),
-    "no_access": ("geen toegang", "no access"),
-    "not_for_bicycles": ("voetpad/pad zonder fietstoelating", "path without bicycle permission"),
-    "not_a_way": ("geen berijdbare weg (werf, gepland, perron ...)", "not a usable way"),
-    "area": ("plein als vlak", "area (square)"),
-    "missing_nodes": ("knopen ontbreken in het bestand", "nodes missing from the extract"),
+#: Why a way was left out, in Dutch (``tr`` gives the English).
+SKIP_LABELS: dict[str, str] = {
+    "motorway": N_("autosnelweg"),
+    "motorroad": N_("autoweg (motorroad=yes)"),
+    "bicycle_no": N_("fietsverbod"),
+    "use_sidepath": N_("verplicht fietspad ernaast"),
+    "no_access": N_("geen toegang"),
+    "not_for_bicycles": N_("voetpad/pad zonder fietstoelating"),
+    "not_a_way": N_("geen berijdbare weg (werf, gepland, perron ...)"),
+    "area": N_("plein als vlak"),
+    "missing_nodes": N_("knopen ontbreken in het bestand"),
 }
+
+
+def skip_label(reason: str, lang: str = "nl") -> str:
+    """What skip reason ``reason`` names, in ``lang`` (the key itself when unknown)."""
+    return tr(lang, SKIP_LABELS[reason]) if reason in SKIP_LABELS else reason
 
 
 def osm_error(path: str | Path, nl: str, en: str, detail: str | None = None) -> OsmImportError:
@@ -76,14 +84,13 @@ class OsmImportReport:
 
     def lines(self, lang: str = "nl") -> list[str]:
         """The report as short lines for the CLI and the import dialog."""
-        nl = lang == "nl"
         out = []
         for klasse, n in self.ways_per_class.items():
             km = self.km_per_class.get(klasse, 0.0)
-            out.append(f"{klasse}: {n} {'wegen' if nl else 'ways'}, {km:.1f} km")
+            out.append(tr(lang, "{klasse}: {n} wegen, {km:.1f} km", klasse=klasse, n=n, km=km))
         for reason, n in sorted(self.skipped.items()):
-            label = SKIP_LABELS.get(reason, (reason, reason))[0 if nl else 1]
-            out.append(f"{'overgeslagen' if nl else 'skipped'} ({label}): {n}")
+            label = skip_label(reason, lang)
+            out.append(tr(lang, "overgeslagen ({label}): {n}", label=label, n=n))
         for layer, n in self.pois.items():
             out.append(f"{layer}: {n}")
         return out

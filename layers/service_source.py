@@ -13,6 +13,8 @@ import math
 from dataclasses import dataclass
 from typing import Any
 
+from slimmeregio.layers.i18n import tr
+
 __all__ = ["SERVICE_KINDS", "ServiceSource"]
 
 #: ``oapif``: OGC API - Features; ``wfs``: OGC Web Feature Service.
@@ -85,7 +87,11 @@ class ServiceSource:
 
     def describe(self, lang: str = "nl") -> str:
         """One line for the layer list, info output and export source lines."""
-        server = self.server_title or self.url
-        if lang == "nl":
-            return f"{self.layer_title or self.layer} uit {server} ({self.url}), opgehaald {self.retrieved}"
-        return f"{self.layer_title or self.layer} from {server} ({self.url}), retrieved {self.retrieved}"
+        return tr(
+            lang,
+            "{layer} uit {server} ({url}), opgehaald {retrieved}",
+            layer=self.layer_title or self.layer,
+            server=self.server_title or self.url,
+            url=self.url,
+            retrieved=self.retrieved,
+        )

@@ -40,6 +40,7 @@ from slimmeregio.layers.errors import (
     LayerNotFoundError,
     ServiceResponseError,
 )
+from slimmeregio.layers.i18n import tr
 from slimmeregio.layers.model import Layer, LayerReport, Project
 from slimmeregio.layers.progress import CancelCheck, ProgressCallback, Task
 from slimmeregio.layers.roles import Role
@@ -118,13 +119,16 @@ def parse_bbox(text: str) -> tuple[float, float, float, float]:
 
 def capabilities_lines(capabilities: ServiceCapabilities, lang: str = "nl") -> list[str]:
     """What ``slimmeregio info URL`` prints for a service."""
-    nl = lang == "nl"
     kind = {"oapif": "OGC API - Features", "wfs": "WFS"}[capabilities.kind]
     count = len(capabilities.layers)
-    noun = ("laag" if count == 1 else "lagen") if nl else ("layer" if count == 1 else "layers")
-    lines = [f"{capabilities.url}: {kind}, {count} {noun}"]
+    values: dict[str, Any] = {"url": capabilities.url, "kind": kind, "n": count}
+    lines = [
+        tr(lang, "{url}: {kind}, {n} laag", **values)
+        if count == 1
+        else tr(lang, "{url}: {kind}, {n} lagen", **values)
+    ]
     if capabilities.title:
-        lines.append(f"  {'titel' if nl else 'title'}: {capabilities.title}")
+        lines.append(tr(lang, "  titel: {title}", title=capabilities.title))
     for item in capabilities.layers:
         line = f"  - {item.name}"
         if item.title and item.title != item.name:
@@ -133,9 +137,10 @@ def capabilities_lines(capabilities: ServiceCapabilities, lang: str = "nl") -> l
             line += " [" + ", ".join(f"{v:.4f}" for v in item.wgs84_bbox) + "]"
         lines.append(line)
     lines.append(
-        "  Lees een laag met --layer NAAM (en eventueel --bbox XMIN,YMIN,XMAX,YMAX in Lambert 72)."
-        if nl
-        else "  Read a layer with --layer NAME (and optionally --bbox XMIN,YMIN,XMAX,YMAX in Lambert 72)."
+        tr(
+            lang,
+            "  Lees een laag met --layer NAAM (en eventueel --bbox XMIN,YMIN,XMAX,YMAX in Lambert 72).",
+        )
     )
     return lines
 

@@ -25,6 +25,7 @@ from typing import Any
 import numpy as np
 import shapely
 
+from slimmeregio.layers.i18n import tr_each
 from slimmeregio.layers.model import ANALYSIS_CRS, Project
 from slimmeregio.layers.roles import BRUSSELS_LAYER_NAMES
 from slimmeregio.scenarios.attach import Attachment
@@ -41,16 +42,10 @@ __all__ = [
 #: Layer names (lower case) recognised as the Brussels area.
 
 #: The note an evaluation carries when the project has no Brussels area.
-NO_BRUSSELS_NOTE = {
-    "nl": (
-        "Geen laag 'brussel' met polygonen in het project: de potentiële fietsstromen "
-        "naar de Brusselse grens (flow_brussels_dwellings) staan op nul."
-    ),
-    "en": (
-        "No polygon layer 'brussel' in the project: the potential bike flows towards "
-        "the Brussels border (flow_brussels_dwellings) are zero."
-    ),
-}
+NO_BRUSSELS_NOTE = tr_each(
+    "Geen laag 'brussel' met polygonen in het project: de potentiële fietsstromen "
+    "naar de Brusselse grens (flow_brussels_dwellings) staan op nul."
+)
 
 
 def brussels_area(project: Project, layer: str | None = None) -> Any | None:

@@ -21,12 +21,14 @@ import numpy as np
 import pandas as pd
 from scipy.spatial import cKDTree
 
+from slimmeregio.layers.i18n import LANGUAGES, N_, tr
 from slimmeregio.layers.roles import HOPPIN_TYPES
 from slimmeregio.scenarios.model import scenario_error
-from slimmeregio.scenarios.transit_keys import WINDOW_LABELS
+from slimmeregio.scenarios.transit_keys import WINDOWS, window_label
 
 __all__ = [
     "HUB_CHECK_COLUMNS",
+    "RULE_WORDS",
     "HubRule",
     "check_hubs",
     "hub_check_lines",
@@ -134,11 +136,11 @@ def hub_rules(path: str | Path | None = None) -> list[HubRule]:
                 source=path,
             )
         window = table.get("window", "ochtendspits")
-        if window not in WINDOW_LABELS:
+        if window not in WINDOWS:
             raise scenario_error(
                 f"{hoppin_type}.window",
-                f"kies uit {', '.join(WINDOW_LABELS)}",
-                f"choose from {', '.join(WINDOW_LABELS)}",
+                f"kies uit {', '.join(WINDOWS)}",
+                f"choose from {', '.join(WINDOWS)}",
                 source=path,
             )
         modes = table.get("modes", [])
@@ -178,26 +180,58 @@ def hub_rules(path: str | Path | None = None) -> list[HubRule]:
     return rules
 
 
-#: English words for the rule table's Dutch mode and Hoppin type names (the reasons are shown in both languages).
-_EN_WORDS = {
-    "trein": "train",
-    "bus": "bus",
-    "tram": "tram",
-    "metro": "metro",
-    "interregionaal": "interregional",
-    "regionaal": "regional",
-    "lokaal": "local",
-    "buurt": "neighbourhood",
-}
-
-
-def _en(word: str) -> str:
-    return _EN_WORDS.get(word, word)
+#: The rule table's Dutch mode and Hoppin type names, for the catalogue (the
+#: reasons are shown in both languages; other words stay as written).
+RULE_WORDS = (
+    N_("trein"),
+    N_("bus"),
+    N_("tram"),
+    N_("metro"),
+    N_("interregionaal"),
+    N_("regionaal"),
+    N_("lokaal"),
+    N_("buurt"),
+)
 
 
 def _fmt(value: float, lang: str = "en") -> str:
+    """A rate or radius with at most one decimal, no grouping (``2,5`` / ``2.5``)."""
     text = f"{value:.1f}".rstrip("0").rstrip(".")
     return text.replace(".", ",") if lang == "nl" else text
+
+
+def _too_few(rule: HubRule, hoppin_type: str, best_rate: float, lang: str) -> str:
+    """Why a hub lacks the public transport its type needs, in ``lang``."""
+    if rule.modes:
+        wanted = tr(lang, " of ", context="or").join(tr(lang, m) for m in rule.modes)
+    else:
+        wanted = tr(lang, "openbaar vervoer")
+    return tr(
+        lang,
+        "{type}: geen halte ({wanted}) met ≥ {need} vertrekken/uur ({window}) binnen {r} m; "
+        "hoogste: {best}",
+        type=tr(lang, hoppin_type),
+        wanted=wanted,
+        need=_fmt(rule.min_departures_per_hour or 0.0, lang),
+        window=window_label(rule.window, lang),
+        r=_fmt(rule.radius_m, lang),
+        best=_fmt(best_rate, lang),
+    )
+
+
+def _too_many(rule: HubRule, hoppin_type: str, stop: str, best_rate: float, lang: str) -> str:
+    """Why a hub's public transport asks for a higher type, in ``lang``."""
+    return tr(
+        lang,
+        "{type}: halte {stop} binnen {r} m heeft {best} vertrekken/uur ({window}), {top} of meer: "
+        "een hoger type past",
+        type=tr(lang, hoppin_type),
+        stop=stop,
+        r=_fmt(rule.radius_m, lang),
+        best=_fmt(best_rate, lang),
+        window=window_label(rule.window, lang),
+        top=_fmt(rule.fewer_departures_per_hour or 0.0, lang),
+    )
 
 
 def check_hubs(
@@ -232,43 +266,25 @@ def check_hubs(
         fitting = [k for k in near if not rule.modes or modes[k] & set(rule.modes)]
         best = max(fitting, key=lambda k: rate[k], default=None)
         best_rate = float(rate[best]) if best is not None else 0.0
-        window_nl, window_en = WINDOW_LABELS[rule.window]
-        r_nl, r = _fmt(rule.radius_m, "nl"), _fmt(rule.radius_m)
+        hoppin_type = str(row.hoppin_type)
         ok, nl, en = True, "", ""
-        wanted_nl = " of ".join(rule.modes) if rule.modes else "openbaar vervoer"
-        wanted_en = " or ".join(_en(m) for m in rule.modes) if rule.modes else "public transport"
         if rule.min_departures_per_hour is not None and best_rate < rule.min_departures_per_hour:
             ok = False
-            need = _fmt(rule.min_departures_per_hour)
-            nl = (
-                f"{row.hoppin_type}: geen halte ({wanted_nl}) met ≥ {_fmt(rule.min_departures_per_hour, 'nl')} "
-                f"vertrekken/uur ({window_nl}) binnen {r_nl} m; hoogste: {_fmt(best_rate, 'nl')}"
-            )
-            en = (
-                f"{_en(str(row.hoppin_type))}: no stop ({wanted_en}) with ≥ {need} departures/hour ({window_en}) "
-                f"within {r} m; highest: {_fmt(best_rate)}"
-            )
+            nl = _too_few(rule, hoppin_type, best_rate, "nl")
+            en = _too_few(rule, hoppin_type, best_rate, "en")
         elif rule.fewer_departures_per_hour is not None:
             over = [k for k in near if rate[k] >= rule.fewer_departures_per_hour]
             if over:
                 ok = False
                 best = max(over, key=lambda k: rate[k])
                 best_rate = float(rate[best])
-                top = _fmt(rule.fewer_departures_per_hour)
-                nl = (
-                    f"{row.hoppin_type}: halte {ids[best]} binnen {r_nl} m heeft {_fmt(best_rate, 'nl')} "
-                    f"vertrekken/uur ({window_nl}), {_fmt(rule.fewer_departures_per_hour, 'nl')} of meer: "
-                    "een hoger type past"
-                )
-                en = (
-                    f"{_en(str(row.hoppin_type))}: stop {ids[best]} within {r} m has {_fmt(best_rate)} departures/hour "
-                    f"({window_en}), {top} or more: a higher type fits"
-                )
+                nl = _too_many(rule, hoppin_type, ids[best], best_rate, "nl")
+                en = _too_many(rule, hoppin_type, ids[best], best_rate, "en")
         rows.append(
             {
                 "mobipunt_id": str(row.mobipunt_id),
                 "name": str(row.name),
-                "hoppin_type": str(row.hoppin_type),
+                "hoppin_type": hoppin_type,
                 "ok": ok,
                 "best_stop": ids[best] if best is not None else "",
                 "best_per_hour": best_rate,
@@ -287,9 +303,14 @@ def hub_check_lines(evaluation: Any, lang: str = "nl") -> list[str]:
     if checks is None or len(checks) == 0:
         return []
     bad = checks.loc[~checks["ok"].astype(bool)]
-    head = "Hoppin-toets" if lang == "nl" else "Hoppin check"
-    column = "reason_nl" if lang == "nl" else "reason_en"
+    column = f"reason_{lang}" if lang in LANGUAGES else "reason_nl"
     return [
-        f"{head}: {row.mobipunt_id} {row.name}: {getattr(row, column)}"
+        tr(
+            lang,
+            "Hoppin-toets: {id} {name}: {reason}",
+            id=row.mobipunt_id,
+            name=row.name,
+            reason=getattr(row, column),
+        )
         for row in bad.itertuples(index=False)
     ]

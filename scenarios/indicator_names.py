@@ -48,6 +48,7 @@ from __future__ import annotations
 
 import re
 
+from slimmeregio.layers.i18n import N_, tr
 from slimmeregio.scenarios.opportunity_labels import opportunity_label, opportunity_unit
 from slimmeregio.scenarios.transit_keys import transit_label, transit_unit
 
@@ -66,45 +67,30 @@ def fmt_threshold(value: float) -> str:
     return f"{value:g}"
 
 
-_FIXED: dict[str, tuple[str, str, str]] = {
-    "dwellings": ("Woningen", "Dwellings", "count"),
-    "inhabitants": ("Inwoners", "Inhabitants", "count"),
-    "unreachable_dwellings": (
-        "Woningen niet bereikbaar via het netwerk",
-        "Dwellings not reachable over the network",
-        "count",
-    ),
-    "existing_dwellings": ("Bestaande woningen", "Existing dwellings", "count"),
-    "planned_dwellings": ("Geplande woningen", "Planned dwellings", "count"),
+_FIXED: dict[str, tuple[str, str]] = {
+    "dwellings": (N_("Woningen"), "count"),
+    "inhabitants": (N_("Inwoners"), "count"),
+    "unreachable_dwellings": (N_("Woningen niet bereikbaar via het netwerk"), "count"),
+    "existing_dwellings": (N_("Bestaande woningen"), "count"),
+    "planned_dwellings": (N_("Geplande woningen"), "count"),
     "no_route_dwellings_mobipunt": (
-        "Woningen zonder fietsroute naar een mobipunt (geen route)",
-        "Dwellings without a cycling route to a mobipunt (no route)",
+        N_("Woningen zonder fietsroute naar een mobipunt (geen route)"),
         "count",
     ),
     "no_route_dwellings_station": (
-        "Woningen zonder fietsroute naar een station (geen route)",
-        "Dwellings without a cycling route to a station (no route)",
+        N_("Woningen zonder fietsroute naar een station (geen route)"),
         "count",
     ),
     "no_route_dwellings_brussels": (
-        "Woningen zonder fietsroute naar de Brusselse grens (geen route)",
-        "Dwellings without a cycling route to the Brussels border (no route)",
+        N_("Woningen zonder fietsroute naar de Brusselse grens (geen route)"),
         "count",
     ),
-    "grid_inhabitants_covered": (
-        "Inwoners (raster) binnen de bedieningsgebieden",
-        "Inhabitants (grid) within the service areas",
-        "count",
-    ),
-    "share_grid_covered": (
-        "Aandeel inwoners (raster) binnen de bedieningsgebieden",
-        "Share of inhabitants (grid) within the service areas",
-        "%",
-    ),
+    "grid_inhabitants_covered": (N_("Inwoners (raster) binnen de bedieningsgebieden"), "count"),
+    "share_grid_covered": (N_("Aandeel inwoners (raster) binnen de bedieningsgebieden"), "%"),
 }
 
-_STAT_NL = {"mean": "Gemiddelde", "median": "Mediaan", "p90": "90e percentiel"}
-_STAT_EN = {"mean": "Mean", "median": "Median", "p90": "90th percentile"}
+#: Statistic -> Dutch name (``tr`` gives the English).
+_STAT = {"mean": N_("Gemiddelde"), "median": N_("Mediaan"), "p90": N_("90e percentiel")}
 
 _SHARE_RE = re.compile(
     r"^share_(?P<inh>inh_)?(?P<mode>walk|bike)_(?P<target>mobipunt|station)_(?P<thr>[0-9.]+)(?P<unit>m|min)$"
@@ -119,50 +105,37 @@ def indicator_label(key: str, lang: str = "nl") -> str:
 
     Unknown keys are returned unchanged.
     """
-    nl = lang == "nl"
     if key in _FIXED:
-        return _FIXED[key][0 if nl else 1]
+        return tr(lang, _FIXED[key][0])
     m = _SHARE_RE.match(key)
     if m:
-        target = m["target"]
-        thr = m["thr"]
-        who_nl = "inwoners" if m["inh"] else "woningen"
-        who_en = "inhabitants" if m["inh"] else "dwellings"
+        who = tr(lang, "inwoners") if m["inh"] else tr(lang, "woningen")
+        values = {"who": who, "thr": m["thr"], "target": m["target"]}
         if m["mode"] == "walk":
-            if nl:
-                return f"Aandeel {who_nl} binnen {thr} m wandelen van een {target}"
-            return f"Share of {who_en} within {thr} m walk of a {target}"
-        if nl:
-            return f"Aandeel {who_nl} binnen {thr} min fietsen van een {target}"
-        return f"Share of {who_en} within {thr} min by bike of a {target}"
+            return tr(lang, "Aandeel {who} binnen {thr} m wandelen van een {target}", **values)
+        return tr(lang, "Aandeel {who} binnen {thr} min fietsen van een {target}", **values)
     m = _STAT_RE.match(key)
     if m:
-        label = _stat_label(m["stat"], m["mode"], m["target"], nl)
+        label = _stat_label(m["stat"], m["mode"], m["target"], lang)
         if m["stat"] == "mean":  # the mean leaves out the dwellings without a route
-            label += ", woningen met route" if nl else ", dwellings with a route"
+            label += tr(lang, ", woningen met route")
         return label
     return opportunity_label(key, lang) or transit_label(key, lang) or key
 
 
-def _stat_label(stat_key: str, mode: str, target: str, nl: bool) -> str:
-    stat = (_STAT_NL if nl else _STAT_EN)[stat_key]
+def _stat_label(stat_key: str, mode: str, target: str, lang: str) -> str:
+    stat = tr(lang, _STAT[stat_key])
     if target == "brussels":
-        if nl:
-            return f"{stat} fietstijd tot de Brusselse grens (min)"
-        return f"{stat} cycling time to the Brussels border (min)"
+        return tr(lang, "{stat} fietstijd tot de Brusselse grens (min)", stat=stat)
     if mode == "walk_m":
-        if nl:
-            return f"{stat} wandelafstand tot {target} (m)"
-        return f"{stat} walking distance to {target} (m)"
-    if nl:
-        return f"{stat} fietstijd tot {target} (min)"
-    return f"{stat} cycling time to {target} (min)"
+        return tr(lang, "{stat} wandelafstand tot {target} (m)", stat=stat, target=target)
+    return tr(lang, "{stat} fietstijd tot {target} (min)", stat=stat, target=target)
 
 
 def indicator_unit(key: str) -> str:
     """Unit of indicator ``key``: ``"%"``, ``"min"``, ``"m"`` or ``"count"``."""
     if key in _FIXED:
-        return _FIXED[key][2]
+        return _FIXED[key][1]
     if _SHARE_RE.match(key):
         return "%"
     m = _STAT_RE.match(key)

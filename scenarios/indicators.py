@@ -26,6 +26,7 @@ import numpy as np
 import pandas as pd
 import shapely
 
+from slimmeregio.layers.i18n import tr_each
 from slimmeregio.layers.model import ANALYSIS_CRS
 from slimmeregio.layers.progress import Task
 from slimmeregio.scenarios.attach import Attachment
@@ -448,10 +449,9 @@ def _brussels_routes(
         )
     border = sit.border_att
     if border is None or len(border) == 0:
-        note = {
-            "nl": "Het fietsnetwerk raakt de Brusselse grens nergens: geen stromen naar Brussel.",
-            "en": "The bike network nowhere meets the Brussels border: no flows towards Brussels.",
-        }
+        note = tr_each(
+            "Het fietsnetwerk raakt de Brusselse grens nergens: geen stromen naar Brussel."
+        )
         return _BrusselsRoutes(net, None, border, None, nan, none, {"brussels_unreached": note})
     in_bx = inside(sit.brussels, h_att.xy)
     sources = h_att.without(in_bx)

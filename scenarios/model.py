@@ -36,6 +36,7 @@ from typing import Annotated, Any
 
 from pydantic import Field, ValidationError, field_validator
 
+from slimmeregio.layers.i18n import tr
 from slimmeregio.layers.roles import HOPPIN_TYPES
 from slimmeregio.layers.safe_io import atomic_write_text
 from slimmeregio.scenarios.model_errors import (
@@ -401,11 +402,17 @@ class Scenario(StrictModel):
 
     def ledger(self, lang: str = "nl") -> list[str]:
         """One line per modification: number, what, who and why."""
-        lines = []
-        for i, mod in enumerate(self.modifications, 1):
-            who = "door" if lang == "nl" else "by"
-            lines.append(f"{i}. {mod.describe(lang)} — {who} {mod.author}: {mod.reason}")
-        return lines
+        return [
+            tr(
+                lang,
+                "{i}. {what} — door {author}: {reason}",
+                i=i,
+                what=mod.describe(lang),
+                author=mod.author,
+                reason=mod.reason,
+            )
+            for i, mod in enumerate(self.modifications, 1)
+        ]
 
 
 #: A scenario is text a person writes; anything larger is not one.

@@ -7,6 +7,7 @@ from typing import Annotated, Literal
 
 from pydantic import AfterValidator, Field, field_validator, model_validator
 
+from slimmeregio.layers.i18n import tr
 from slimmeregio.scenarios.model_fields import (
     MAX_DEPARTURES_PER_HOUR,
     MAX_DWELLINGS,
@@ -89,10 +90,13 @@ class AddLink(ModificationBase):
         return sum(math.dist(a, b) for a, b in zip(self.coords, self.coords[1:], strict=False))
 
     def describe(self, lang: str = "nl") -> str:
-        name = f" '{self.name}'" if self.name else ""
-        if lang == "nl":
-            return f"nieuwe fietsverbinding{name} ({self.link_class}, {self.length_m:.0f} m)"
-        return f"new bike link{name} ({self.link_class}, {self.length_m:.0f} m)"
+        return tr(
+            lang,
+            "nieuwe fietsverbinding{name} ({link_class}, {length:.0f} m)",
+            name=f" '{self.name}'" if self.name else "",
+            link_class=self.link_class,
+            length=self.length_m,
+        )
 
 
 class RemoveLink(ModificationBase):
@@ -103,7 +107,7 @@ class RemoveLink(ModificationBase):
 
     def describe(self, lang: str = "nl") -> str:
         ids = ", ".join(map(str, self.link_ids))
-        return f"verbinding(en) {ids} afgesloten" if lang == "nl" else f"link(s) {ids} closed"
+        return tr(lang, "verbinding(en) {ids} afgesloten", ids=ids)
 
 
 class UpgradeLink(ModificationBase):
@@ -129,13 +133,13 @@ class UpgradeLink(ModificationBase):
             part
             for part in (
                 self.link_class or "",
-                f"{self.speed_kmh:g} km/u" if self.speed_kmh is not None else "",
+                tr(lang, "{speed:g} km/u", speed=self.speed_kmh)
+                if self.speed_kmh is not None
+                else "",
             )
             if part
         )
-        if lang == "nl":
-            return f"verbinding(en) {ids} opgewaardeerd naar {what}"
-        return f"link(s) {ids} upgraded to {what.replace('km/u', 'km/h')}"
+        return tr(lang, "verbinding(en) {ids} opgewaardeerd naar {what}", ids=ids, what=what)
 
 
 class AddMobipunt(ModificationBase):
@@ -155,9 +159,7 @@ class AddMobipunt(ModificationBase):
         return self
 
     def describe(self, lang: str = "nl") -> str:
-        if lang == "nl":
-            return f"nieuw mobipunt '{self.name}' ({self.hoppin_type})"
-        return f"new mobipunt '{self.name}' ({self.hoppin_type})"
+        return tr(lang, "nieuw mobipunt '{name}' ({type})", name=self.name, type=self.hoppin_type)
 
 
 class MoveMobipunt(ModificationBase):
@@ -174,9 +176,7 @@ class MoveMobipunt(ModificationBase):
         return self
 
     def describe(self, lang: str = "nl") -> str:
-        if lang == "nl":
-            return f"mobipunt {self.mobipunt_id} verplaatst"
-        return f"mobipunt {self.mobipunt_id} moved"
+        return tr(lang, "mobipunt {id} verplaatst", id=self.mobipunt_id)
 
 
 class RemoveMobipunt(ModificationBase):
@@ -186,9 +186,7 @@ class RemoveMobipunt(ModificationBase):
     mobipunt_id: NonBlank
 
     def describe(self, lang: str = "nl") -> str:
-        if lang == "nl":
-            return f"mobipunt {self.mobipunt_id} verwijderd"
-        return f"mobipunt {self.mobipunt_id} removed"
+        return tr(lang, "mobipunt {id} verwijderd", id=self.mobipunt_id)
 
 
 class AddHousing(ModificationBase):
@@ -225,10 +223,13 @@ class AddHousing(ModificationBase):
         return self
 
     def describe(self, lang: str = "nl") -> str:
-        name = f" '{self.name}'" if self.name else ""
-        if lang == "nl":
-            return f"woonproject{name}: {self.dwellings} woningen ({self.status})"
-        return f"housing development{name}: {self.dwellings} dwellings ({self.status})"
+        return tr(
+            lang,
+            "woonproject{name}: {dwellings} woningen ({status})",
+            name=f" '{self.name}'" if self.name else "",
+            dwellings=self.dwellings,
+            status=self.status,
+        )
 
 
 def _check_polygon(points: tuple[tuple[float, float], ...]) -> None:
@@ -258,7 +259,7 @@ class RemoveHousing(ModificationBase):
 
     def describe(self, lang: str = "nl") -> str:
         ids = ", ".join(self.housing_ids)
-        return f"woningen {ids} verwijderd" if lang == "nl" else f"housing {ids} removed"
+        return tr(lang, "woningen {ids} verwijderd", ids=ids)
 
 
 class SetFrequency(ModificationBase):
@@ -285,12 +286,18 @@ class SetFrequency(ModificationBase):
         return self
 
     def describe(self, lang: str = "nl") -> str:
-        rate = f"{self.departures_per_hour:g}"
-        if lang == "nl":
-            what = f"halte {self.stop_id}" if self.stop_id is not None else f"lijn {self.route}"
-            return f"{what}: {rate} vertrekken per uur ({self.window})"
-        what = f"stop {self.stop_id}" if self.stop_id is not None else f"route {self.route}"
-        return f"{what}: {rate} departures per hour ({self.window})"
+        what = (
+            tr(lang, "halte {stop}", stop=self.stop_id)
+            if self.stop_id is not None
+            else tr(lang, "lijn {route}", route=self.route)
+        )
+        return tr(
+            lang,
+            "{what}: {rate:g} vertrekken per uur ({window})",
+            what=what,
+            rate=self.departures_per_hour,
+            window=self.window,
+        )
 
 
 Modification = Annotated[

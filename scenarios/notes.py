@@ -5,19 +5,44 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
+from slimmeregio.layers.i18n import LANGUAGES, N_, tr, tr_each
+from slimmeregio.layers.numbers import fmt_number
+
 __all__ = ["warning_notes"]
 
 
+#: Target -> Dutch phrase (``tr`` gives the English).
 _TARGET_TEXT = {
-    "mobipunt": ("een mobipunt", "a mobipunt"),
-    "station": ("een station", "a station"),
-    "brussels": ("de Brusselse grens", "the Brussels border"),
+    "mobipunt": N_("een mobipunt"),
+    "station": N_("een station"),
+    "brussels": N_("de Brusselse grens"),
 }
 
 
 def _count(value: float, lang: str) -> str:
-    text = f"{value:,.0f}"
-    return text.replace(",", ".") if lang == "nl" else text
+    return fmt_number(value, "count", lang)
+
+
+def _unreachable_housing(lost: float, lang: str) -> str:
+    return tr(
+        lang,
+        "{n} woningen liggen verder dan de maximale afstand van het fietsnetwerk: "
+        "ze tellen als niet bediend.",
+        n=_count(lost, lang),
+    )
+
+
+def _no_route(n: float, target: str, pairs: list[tuple[str, float]], lang: str) -> str:
+    where = ", ".join(f"{name} ({_count(v, lang)})" for name, v in pairs)
+    return tr(
+        lang,
+        "Geen route: {n} woningen hebben geen fietsroute naar {target}{where}. Ze tellen als "
+        "niet bediend; de mediaan en het 90e percentiel rekenen ze als oneindig ver, het "
+        "gemiddelde laat ze weg.",
+        n=_count(n, lang),
+        target=tr(lang, _TARGET_TEXT[target]),
+        where=tr(lang, " (vooral {places})", places=where) if where else "",
+    )
 
 
 def warning_notes(
@@ -35,43 +60,29 @@ def warning_notes(
     lost = region.get("unreachable_dwellings", 0.0)
     if lost > 0:
         notes["unreachable_housing"] = {
-            "nl": f"{_count(lost, 'nl')} woningen liggen verder dan de maximale afstand van het "
-            "fietsnetwerk: ze tellen als niet bediend.",
-            "en": f"{_count(lost, 'en')} dwellings lie beyond the maximum distance from the bike "
-            "network: they count as not served.",
+            lang: _unreachable_housing(lost, lang) for lang in LANGUAGES
         }
-    for layer, nl, en in (
-        ("mobipunten", "mobipunten", "mobipunten"),
-        ("stations", "stations", "stations"),
-    ):
+    for layer in ("mobipunten", "stations"):
         ids = unreachable.loc[unreachable["layer"] == layer, "id"].astype(str).tolist()
         if ids:
             shown = ", ".join(ids[:10]) + (" ..." if len(ids) > 10 else "")
-            notes[f"unreachable_{layer}"] = {
-                "nl": f"{len(ids)} {nl} liggen te ver van het fietsnetwerk en tellen niet mee: {shown}.",
-                "en": f"{len(ids)} {en} lie too far from the bike network and are not counted: {shown}.",
-            }
-    for target, (t_nl, t_en) in _TARGET_TEXT.items():
+            notes[f"unreachable_{layer}"] = tr_each(
+                "{n} {layer} liggen te ver van het fietsnetwerk en tellen niet mee: {shown}.",
+                n=len(ids),
+                layer=layer,
+                shown=shown,
+            )
+    for target in _TARGET_TEXT:
         key = f"no_route_dwellings_{target}"
         n = region.get(key, 0.0)
         if not n or not np.isfinite(n) or n <= 0:
             continue
-        where = ""
-        where_en = ""
+        pairs: list[tuple[str, float]] = []
         if key in municipalities.columns:
             per = municipalities[["name", key]].loc[municipalities[key] > 0]
             per = per.sort_values(key, ascending=False).head(5)
             pairs = list(zip(per["name"].astype(str), per[key].astype(float), strict=True))
-            where = ", ".join(f"{name} ({_count(v, 'nl')})" for name, v in pairs)
-            where_en = ", ".join(f"{name} ({_count(v, 'en')})" for name, v in pairs)
         notes[f"no_route_{target}"] = {
-            "nl": f"Geen route: {_count(n, 'nl')} woningen hebben geen fietsroute naar {t_nl}"
-            + (f" (vooral {where})" if where else "")
-            + ". Ze tellen als niet bediend; de mediaan en het 90e percentiel rekenen ze als "
-            "oneindig ver, het gemiddelde laat ze weg.",
-            "en": f"No route: {_count(n, 'en')} dwellings have no cycling route to {t_en}"
-            + (f" (mostly {where_en})" if where_en else "")
-            + ". They count as not served; the median and 90th percentile count them as "
-            "infinitely far, the mean leaves them out.",
+            lang: _no_route(n, target, pairs, lang) for lang in LANGUAGES
         }
     return notes

@@ -9,30 +9,52 @@ from __future__ import annotations
 
 import re
 
-__all__ = ["KIND_LABELS", "PRESET_LABELS", "opportunity_label", "opportunity_unit"]
+from slimmeregio.layers.i18n import N_, tr
+from slimmeregio.layers.numbers import fmt_ordinal
 
-#: Opportunity kind -> (Dutch, English) plural noun as counted.
-KIND_LABELS: dict[str, tuple[str, str]] = {
-    "jobs": ("banen", "jobs"),
-    "schools": ("leerlingen/scholen", "pupils/schools"),
-    "health": ("zorgvoorzieningen", "health-care facilities"),
-    "shops": ("winkels en diensten", "shops and services"),
-    "destinations": ("bestemmingen", "destinations"),
+__all__ = [
+    "KIND_LABELS",
+    "PRESET_LABELS",
+    "PRESETS",
+    "opportunity_label",
+    "opportunity_unit",
+    "preset_label",
+]
+
+#: Opportunity kind -> Dutch plural noun as counted (``tr`` gives the English).
+KIND_LABELS: dict[str, str] = {
+    "jobs": N_("banen"),
+    "schools": N_("leerlingen/scholen"),
+    "health": N_("zorgvoorzieningen"),
+    "shops": N_("winkels en diensten"),
+    "destinations": N_("bestemmingen"),
 }
-#: Kind -> (Dutch, English) singular for "the k-th nearest ...".
-_KIND_ONE: dict[str, tuple[str, str]] = {
-    "jobs": ("werkplaats", "workplace"),
-    "schools": ("school", "school"),
-    "health": ("zorgvoorziening", "health-care facility"),
-    "shops": ("winkel of dienst", "shop or service"),
-    "destinations": ("bestemming", "destination"),
+#: Kind -> Dutch singular for "the k-th nearest ...".
+_KIND_ONE: dict[str, str] = {
+    "jobs": N_("werkplaats"),
+    "schools": N_("school"),
+    "health": N_("zorgvoorziening"),
+    "shops": N_("winkel of dienst"),
+    "destinations": N_("bestemming"),
 }
-#: Uptake preset -> (Dutch, English) label.
+#: Uptake preset -> Dutch label (``tr`` gives the English).
+PRESETS: dict[str, str] = {
+    "current": N_("huidig"),
+    "government_target": N_("beleidsdoel"),
+    "go_dutch": N_("Go Dutch"),
+    "ebike": N_("e-fiets"),
+}
+
+
+def preset_label(preset: str, lang: str = "nl") -> str:
+    """The label of uptake preset ``preset`` in ``lang`` (the key itself when unknown)."""
+    return tr(lang, PRESETS[preset]) if preset in PRESETS else preset
+
+
+#: Uptake preset -> (Dutch, English) label, from the catalogue. Kept for the
+#: exporters until they call :func:`preset_label`.
 PRESET_LABELS: dict[str, tuple[str, str]] = {
-    "current": ("huidig", "current"),
-    "government_target": ("beleidsdoel", "government target"),
-    "go_dutch": ("Go Dutch", "Go Dutch"),
-    "ebike": ("e-fiets", "e-bike"),
+    key: (preset_label(key, "nl"), preset_label(key, "en")) for key in PRESETS
 }
 
 _KINDS = "|".join(KIND_LABELS)
@@ -44,61 +66,36 @@ _COMMUTERS = re.compile(r"^(?P<share>share_)?bike_commuters_(?P<preset>[a-z_]+)$
 
 def opportunity_label(key: str, lang: str = "nl") -> str | None:
     """The label of an opportunity or commuting key, None for other keys."""
-    i = 0 if lang == "nl" else 1
     if key == "commuters":
-        return (
-            "Pendelaars (woon-werk) toegewezen aan het fietsnetwerk",
-            "Commuters (home-work) assigned to the bike network",
-        )[i]
+        return tr(lang, "Pendelaars (woon-werk) toegewezen aan het fietsnetwerk")
     m = _CUMULATIVE.match(key)
     if m:
-        what = KIND_LABELS[m["kind"]][i]
+        what = tr(lang, KIND_LABELS[m["kind"]])
         if m["mode"] == "bike":
-            return (
-                f"Gemiddeld aantal {what} binnen {m['thr']} min fietsen",
-                f"Mean {what} within {m['thr']} min by bike",
-            )[i]
-        return (
-            f"Gemiddeld aantal {what} binnen {m['thr']} m wandelen",
-            f"Mean {what} within {m['thr']} m walk",
-        )[i]
+            return tr(
+                lang, "Gemiddeld aantal {what} binnen {thr} min fietsen", what=what, thr=m["thr"]
+            )
+        return tr(lang, "Gemiddeld aantal {what} binnen {thr} m wandelen", what=what, thr=m["thr"])
     m = _POTENTIAL.match(key)
     if m:
-        what = KIND_LABELS[m["kind"]][i]
-        mode = ("fietsen", "cycling") if m["mode"] == "bike" else ("wandelen", "walking")
-        return (
-            f"Bereikbaarheidspotentieel {what} ({mode[0]}, afstandsverval)",
-            f"Accessibility potential of {what} ({mode[1]}, distance decay)",
-        )[i]
+        what = tr(lang, KIND_LABELS[m["kind"]])
+        if m["mode"] == "bike":
+            return tr(lang, "Bereikbaarheidspotentieel {what} (fietsen, afstandsverval)", what=what)
+        return tr(lang, "Bereikbaarheidspotentieel {what} (wandelen, afstandsverval)", what=what)
     m = _KTH.match(key)
     if m:
-        one = _KIND_ONE[m["kind"]][i]
-        k = m["k"]
-        nth = _ordinal(int(k))
+        one = tr(lang, _KIND_ONE[m["kind"]])
+        nth = fmt_ordinal(int(m["k"]), lang)
         if m["mode"] == "bike_min":
-            return (
-                f"Mediaan fietstijd tot de {k}e dichtste {one} (min)",
-                f"Median cycling time to the {nth} nearest {one} (min)",
-            )[i]
-        return (
-            f"Mediaan wandelafstand tot de {k}e dichtste {one} (m)",
-            f"Median walking distance to the {nth} nearest {one} (m)",
-        )[i]
+            return tr(lang, "Mediaan fietstijd tot de {nth} dichtste {one} (min)", nth=nth, one=one)
+        return tr(lang, "Mediaan wandelafstand tot de {nth} dichtste {one} (m)", nth=nth, one=one)
     m = _COMMUTERS.match(key)
-    if m and m["preset"] in PRESET_LABELS:
-        preset = PRESET_LABELS[m["preset"]][i]
+    if m and m["preset"] in PRESETS:
+        preset = preset_label(m["preset"], lang)
         if m["share"]:
-            return (
-                f"Aandeel potentiële fietspendelaars ({preset})",
-                f"Share of potential bike commuters ({preset})",
-            )[i]
-        return (f"Potentiële fietspendelaars ({preset})", f"Potential bike commuters ({preset})")[i]
+            return tr(lang, "Aandeel potentiële fietspendelaars ({preset})", preset=preset)
+        return tr(lang, "Potentiële fietspendelaars ({preset})", preset=preset)
     return None
-
-
-def _ordinal(k: int) -> str:
-    suffix = "th" if 10 <= k % 100 <= 20 else {1: "st", 2: "nd", 3: "rd"}.get(k % 10, "th")
-    return f"{k}{suffix}"
 
 
 def opportunity_unit(key: str) -> str | None:
@@ -111,6 +108,6 @@ def opportunity_unit(key: str) -> str | None:
     if m:
         return "min" if m["mode"] == "bike_min" else "m"
     m = _COMMUTERS.match(key)
-    if m and m["preset"] in PRESET_LABELS:
+    if m and m["preset"] in PRESETS:
         return "%" if m["share"] else "count"
     return None

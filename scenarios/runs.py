@@ -18,6 +18,7 @@ from typing import Any
 
 from slimmeregio.layers.applog import timed
 from slimmeregio.layers.errors import MissingRoleLayerError
+from slimmeregio.layers.i18n import tr
 from slimmeregio.layers.model import Project
 from slimmeregio.layers.progress import CancelCheck, ProgressCallback, Task
 from slimmeregio.layers.roles import Role
@@ -119,13 +120,13 @@ class RunIdentity:
         """Short phrases saying what differs from ``current`` (empty: nothing)."""
         out = []
         if self.base != current.base:
-            out.append("basisparameters gewijzigd" if lang == "nl" else "base parameters changed")
+            out.append(tr(lang, "basisparameters gewijzigd"))
         if [s[0] for s in self.scenarios] != [s[0] for s in current.scenarios]:
-            out.append("ander scenario" if lang == "nl" else "another scenario")
+            out.append(tr(lang, "ander scenario"))
         elif [s[1] for s in self.scenarios] != [s[1] for s in current.scenarios]:
-            out.append("scenario gewijzigd" if lang == "nl" else "scenario changed")
+            out.append(tr(lang, "scenario gewijzigd"))
         if self.layers != current.layers:
-            out.append("lagen gewijzigd" if lang == "nl" else "layers changed")
+            out.append(tr(lang, "lagen gewijzigd"))
         return out
 
 

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import math
 
+from slimmeregio.layers.i18n import LANGUAGES, tr
 from slimmeregio.layers.numbers import fmt_delta, fmt_number
 from slimmeregio.scenarios.engine import parameter_differences
 from slimmeregio.scenarios.hoppin import hub_check_lines
@@ -54,7 +55,7 @@ def _number(value: float, unit: str, lang: str) -> str:
     if value is None or (isinstance(value, float) and math.isnan(value)):
         return "-"
     if math.isinf(value):
-        return "geen route" if lang == "nl" else "no route"
+        return tr(lang, "geen route")
     return fmt_number(value, unit, lang)
 
 
@@ -62,20 +63,14 @@ def summary_lines(comparison: Comparison, lang: str = "nl") -> list[str]:
     """Lines for the command line: base parameters, key indicators
     ``label: base -> scenario (change)``, then every warning (notes of the
     base and the scenario) in ``lang``."""
-    nl = lang == "nl"
     rows = comparison.region.set_index("indicator")
-    label_col = "label_nl" if nl else "label_en"
+    label_col = f"label_{lang}" if lang in LANGUAGES else "label_nl"
     lines: list[str] = []
     base_params = comparison.base.parameters
     differ = parameter_differences(base_params, comparison.scenario.parameters)
     if differ:
         lines.append(
-            (
-                "Parameters die afwijken van de basis: "
-                if nl
-                else "Parameters that differ from the base: "
-            )
-            + ", ".join(differ)
+            tr(lang, "Parameters die afwijken van de basis: {names}", names=", ".join(differ))
         )
     for key in key_indicators(comparison):
         r = rows.loc[key]
@@ -95,7 +90,6 @@ def summary_lines(comparison: Comparison, lang: str = "nl") -> list[str]:
             text = str(note.get(lang) or note.get("nl") or "")
             if text and text not in warnings:
                 warnings.append(text)
-    head = "Let op" if nl else "Warning"
-    lines += [f"{head}: {text}" for text in warnings]
+    lines += [tr(lang, "Let op: {text}", text=text) for text in warnings]
     lines += hub_check_lines(comparison.scenario, lang)
     return lines

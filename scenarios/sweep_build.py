@@ -26,6 +26,7 @@ import pandas as pd
 import tomli_w
 
 from slimmeregio import __version__
+from slimmeregio.layers.i18n import tr
 from slimmeregio.layers.model import Project
 from slimmeregio.scenarios.engine import base_parameters
 from slimmeregio.scenarios.model import Parameters, Scenario
@@ -75,10 +76,8 @@ def sweep_from_scenario(
     in the app the base is always the open project."""
     data: dict[str, Any] = {
         "name": name or f"Sweep {scenario.name}",
-        "description": (
-            f"Kandidaten: de wijzigingen van scenario '{scenario.name}'"
-            if lang == "nl"
-            else f"Candidates: the modifications of scenario '{scenario.name}'"
+        "description": tr(
+            lang, "Kandidaten: de wijzigingen van scenario '{name}'", name=scenario.name
         ),
         "project": "regio",
         "max_variants": max_variants,

@@ -35,14 +35,35 @@ from __future__ import annotations
 
 import re
 
-__all__ = ["WINDOW_LABELS", "transit_keys", "transit_label", "transit_unit"]
+from slimmeregio.layers.i18n import N_, tr
 
-#: Time windows of a stops layer, Dutch and English.
+__all__ = [
+    "WINDOWS",
+    "WINDOW_LABELS",
+    "transit_keys",
+    "transit_label",
+    "transit_unit",
+    "window_label",
+]
+
+#: Time windows of a stops layer -> Dutch label (``tr`` gives the English).
+WINDOWS: dict[str, str] = {
+    "ochtendspits": N_("ochtendspits"),
+    "dag": N_("overdag"),
+    "avondspits": N_("avondspits"),
+    "avond": N_("avond"),
+}
+
+
+def window_label(window: str, lang: str = "nl") -> str:
+    """The label of time window ``window`` in ``lang`` (the key itself when unknown)."""
+    return tr(lang, WINDOWS[window]) if window in WINDOWS else window
+
+
+#: Time windows -> (Dutch, English) label, from the catalogue. Kept for the
+#: exporters until they call :func:`window_label`.
 WINDOW_LABELS: dict[str, tuple[str, str]] = {
-    "ochtendspits": ("ochtendspits", "morning peak"),
-    "dag": ("overdag", "daytime"),
-    "avondspits": ("avondspits", "evening peak"),
-    "avond": ("avond", "evening"),
+    key: (window_label(key, "nl"), window_label(key, "en")) for key in WINDOWS
 }
 
 _HUB_SCORE_RE = re.compile(r"^hub_score_(?P<t>[0-9.]+)min$")
@@ -50,25 +71,18 @@ _HUB_OFFER_RE = re.compile(r"^share_bike_hub_(?P<offer>.+)_(?P<t>[0-9.]+)min$")
 _PT_RE = re.compile(r"^share_pt_(?P<window>[a-z]+)_(?P<n>[0-9.]+)ph$")
 _TRAIN_SHARE_RE = re.compile(r"^share_bike_train_(?P<t>[0-9.]+)min$")
 _STAT_RE = re.compile(r"^(?P<stat>mean|median|p90)_(?P<what>bike_min_train|door_min_brussels)$")
-_STAT = {
-    "mean": ("Gemiddelde", "Mean"),
-    "median": ("Mediaan", "Median"),
-    "p90": ("90e percentiel", "90th percentile"),
-}
+_STAT = {"mean": N_("Gemiddelde"), "median": N_("Mediaan"), "p90": N_("90e percentiel")}
 _FIXED = {
     "no_route_dwellings_train": (
-        "Woningen zonder fietsroute naar een station met genoeg treinen (geen route)",
-        "Dwellings without a cycling route to a station with enough trains (no route)",
+        N_("Woningen zonder fietsroute naar een station met genoeg treinen (geen route)"),
         "count",
     ),
     "no_route_dwellings_door_brussels": (
-        "Woningen zonder station met trein naar Brussel binnen fietsbereik",
-        "Dwellings without a station with a train to Brussels within cycling reach",
+        N_("Woningen zonder station met trein naar Brussel binnen fietsbereik"),
         "count",
     ),
     "hubs_type_mismatch": (
-        "Mobipunten waarvan het type niet past bij het openbaar vervoer",
-        "Mobipunten whose type does not match the public transport",
+        N_("Mobipunten waarvan het type niet past bij het openbaar vervoer"),
         "count",
     ),
 }
@@ -76,49 +90,47 @@ _FIXED = {
 
 def transit_label(key: str, lang: str = "nl") -> str | None:
     """The label of a public transport key, or None when ``key`` is not one."""
-    nl = lang == "nl"
     if key in _FIXED:
-        return _FIXED[key][0 if nl else 1]
+        return tr(lang, _FIXED[key][0])
     m = _PT_RE.match(key)
     if m:
-        window = WINDOW_LABELS.get(m["window"], (m["window"], m["window"]))[0 if nl else 1]
-        if nl:
-            return f"Aandeel woningen bij een halte met ≥ {m['n']} vertrekken/uur ({window})"
-        return f"Share of dwellings near a stop with ≥ {m['n']} departures/hour ({window})"
+        return tr(
+            lang,
+            "Aandeel woningen bij een halte met ≥ {n} vertrekken/uur ({window})",
+            n=m["n"],
+            window=window_label(m["window"], lang),
+        )
     m = _HUB_SCORE_RE.match(key)
     if m:
-        if nl:
-            return f"Mobipuntscore binnen {m['t']} min fietsen (gewogen naar Hoppin-type, 0-100)"
-        return f"Hub score within {m['t']} min by bike (weighted by Hoppin type, 0-100)"
+        return tr(
+            lang,
+            "Mobipuntscore binnen {t} min fietsen (gewogen naar Hoppin-type, 0-100)",
+            t=m["t"],
+        )
     m = _HUB_OFFER_RE.match(key)
     if m:
-        if nl:
-            return f"Aandeel woningen binnen {m['t']} min fietsen van een mobipunt met {m['offer']}"
-        return f"Share of dwellings within {m['t']} min by bike of a hub with {m['offer']}"
+        return tr(
+            lang,
+            "Aandeel woningen binnen {t} min fietsen van een mobipunt met {offer}",
+            t=m["t"],
+            offer=m["offer"],
+        )
     m = _TRAIN_SHARE_RE.match(key)
     if m:
-        if nl:
-            return (
-                f"Aandeel woningen binnen {m['t']} min fietsen van een station met genoeg treinen"
-            )
-        return f"Share of dwellings within {m['t']} min by bike of a station with enough trains"
+        return tr(
+            lang,
+            "Aandeel woningen binnen {t} min fietsen van een station met genoeg treinen",
+            t=m["t"],
+        )
     m = _STAT_RE.match(key)
     if m:
-        stat = _STAT[m["stat"]][0 if nl else 1]
+        stat = tr(lang, _STAT[m["stat"]])
         if m["what"] == "bike_min_train":
-            label = (
-                f"{stat} fietstijd tot een station met genoeg treinen (min)"
-                if nl
-                else f"{stat} cycling time to a station with enough trains (min)"
-            )
+            label = tr(lang, "{stat} fietstijd tot een station met genoeg treinen (min)", stat=stat)
         else:
-            label = (
-                f"{stat} deur-tot-deur fiets + trein naar Brussel (min)"
-                if nl
-                else f"{stat} door-to-door bike + train to Brussels (min)"
-            )
+            label = tr(lang, "{stat} deur-tot-deur fiets + trein naar Brussel (min)", stat=stat)
         if m["stat"] == "mean":
-            label += ", woningen met route" if nl else ", dwellings with a route"
+            label += tr(lang, ", woningen met route")
         return label
     return None
 
@@ -126,7 +138,7 @@ def transit_label(key: str, lang: str = "nl") -> str | None:
 def transit_unit(key: str) -> str | None:
     """The unit of a public transport key, or None when ``key`` is not one."""
     if key in _FIXED:
-        return _FIXED[key][2]
+        return _FIXED[key][1]
     if _PT_RE.match(key) or _TRAIN_SHARE_RE.match(key) or _HUB_OFFER_RE.match(key):
         return "%"
     if _HUB_SCORE_RE.match(key):

@@ -48,3 +48,12 @@ def test_catalogue_keys_are_sorted_and_values_keep_their_fields() -> None:
 
     bad = [k for k, v in raw.items() if fields(k.split(i18n.CONTEXT_SEPARATOR)[-1]) != fields(v)]
     assert not bad, bad
+
+
+def test_tr_each_gives_the_text_in_every_language() -> None:
+    raw = _raw()
+    text = " (en {n} andere treffers)"
+    assert i18n.tr_each(text, n=2) == {
+        "nl": " (en 2 andere treffers)",
+        "en": raw[text].replace("{n}", "2"),
+    }

@@ -112,3 +112,13 @@ def test_a_lone_difference_never_reads_zero_unless_it_is(value, unit):
         assert "±" not in text and shown != 0 and (shown > 0) == (value > 0)
     if "±" in text:
         assert abs(value) < 1e-4
+
+
+def test_ordinals_follow_each_language() -> None:
+    from slimmeregio.layers.numbers import fmt_ordinal
+
+    assert [fmt_ordinal(k, "nl") for k in (1, 2, 3, 11, 21)] == ["1e", "2e", "3e", "11e", "21e"]
+    english = [fmt_ordinal(k, "en") for k in (1, 2, 3, 4, 11, 12, 13, 21, 22, 23, 101, 111)]
+    assert english == [
+        "1st", "2nd", "3rd", "4th", "11th", "12th", "13th", "21st", "22nd", "23rd", "101st", "111th"
+    ]  # fmt: skip
