@@ -43,6 +43,9 @@ class Role(StrEnum):
     HOUSING = "housing"
     STATIONS = "stations"
     POPULATION_GRID = "population_grid"
+    #: A digital elevation model (GeoTIFF, metres): route gradients for the
+    #: cycling uptake (scenarios/hilliness.py).
+    ELEVATION = "hoogtemodel"
     PT_STOPS = "ov_haltes"
     # Opportunities and commuting (vocabulary in layers/opportunity_roles.py).
     JOBS = "banen"
@@ -64,6 +67,7 @@ _ROLE_LABELS: dict[Role, tuple[str, str]] = {
     Role.HOUSING: ("woningen", "housing"),
     Role.STATIONS: ("stations", "stations"),
     Role.POPULATION_GRID: ("bevolkingsraster", "population grid"),
+    Role.ELEVATION: ("hoogtemodel", "elevation model"),
     Role.PT_STOPS: ("OV-haltes", "public transport stops"),
     Role.OTHER: ("andere", "other"),
     **{Role(k): v for k, v in _opp.OPPORTUNITY_LABELS.items()},
@@ -132,6 +136,7 @@ ROLE_FIELDS: dict[Role, tuple[FieldSpec, ...]] = {
         FieldSpec("id", False, "str", "id", "id"),
     ),
     Role.POPULATION_GRID: (),
+    Role.ELEVATION: (),
     # Public transport stops as the GTFS import writes them (layers/gtfs.py):
     # departures per hour in its four default time windows.
     Role.PT_STOPS: (
@@ -408,6 +413,7 @@ FIELD_SYNONYMS: dict[Role, dict[str, tuple[str, ...]]] = {
         ),
     },
     Role.POPULATION_GRID: {},
+    Role.ELEVATION: {},
     Role.PT_STOPS: {
         "name": ("naam", "name", "stop_name", "haltenaam", "halte", "naam_halte", "nom_arret"),
         "mode": (
@@ -484,6 +490,19 @@ ROLE_NAME_WORDS: dict[Role, tuple[str, ...]] = {
     Role.HOUSING: ("woning", "housing", "dwelling", "wooneenhe", "woonproject", "logement"),
     Role.STATIONS: ("station", "treinstation", "spoorweg", "railway"),
     Role.POPULATION_GRID: ("bevolking", "population", "inwoners", "popgrid", "pop_grid"),
+    # Matched as whole words of the name (``dem``, ``dtm`` are short).
+    Role.ELEVATION: (
+        "hoogtemodel",
+        "hoogte",
+        "dhm",
+        "dhmv",
+        "dtm",
+        "dem",
+        "elevation",
+        "srtm",
+        "terrain",
+        "terrein",
+    ),
     Role.PT_STOPS: (
         "ov_halte",
         "haltes",

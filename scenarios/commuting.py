@@ -330,6 +330,10 @@ class RouteTrees:
                 self.trees[int(j)] = known[int(j)]
         self.trees = {int(j): self.trees[int(j)] for j in d_ok}
 
+    def result(self, j: int) -> NearestResult:
+        """Every source's route start towards ``j`` (cost, entry node, own edge)."""
+        return self._result(j)
+
     def _result(self, j: int) -> NearestResult:
         """Every source's route start towards ``j`` (kept after the first call)."""
         assert self.graph is not None

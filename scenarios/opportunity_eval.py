@@ -53,6 +53,7 @@ from slimmeregio.scenarios.commuting import (
     all_presets,
     gravity_model,
 )
+from slimmeregio.scenarios.hilliness import Elevation, commute_gradients, elevation_of
 from slimmeregio.scenarios.network import Network
 from slimmeregio.scenarios.opportunities import accumulate_access, sparse_costs
 from slimmeregio.scenarios.opportunity_reuse import (
@@ -128,6 +129,8 @@ class OpportunityInputs:
 
     sets: tuple[OpportunitySet, ...]
     od: pd.DataFrame | None = None
+    #: The elevation model (role ``hoogtemodel``), None without one: routes flat.
+    elevation: Elevation | None = None
 
     def get(self, kind: str) -> OpportunitySet | None:
         return next((s for s in self.sets if s.kind == kind), None)
@@ -174,6 +177,9 @@ class OpportunityOutcome:
     #: A base evaluation's searches and trees, for scenarios to reuse
     #: (:mod:`opportunity_reuse`); None for scenario evaluations.
     reuse: ReuseState | None = None
+    #: Per network edge: its mean absolute gradient (%), None without an
+    #: elevation model (:mod:`.hilliness`).
+    link_gradient: np.ndarray | None = None
     #: Searches and route trees run and reused (``access_searched``,
     #: ``access_reused``, ``trees_searched``, ``trees_reused``; ``unchanged``:
     #: 1 when the base's outcome was taken over whole).
@@ -243,7 +249,7 @@ def prepare_opportunities(
     od = od_pairs(od_layer) if od_layer is not None and not od_layer.is_raster else None
     if not sets and od is None:
         return None
-    return OpportunityInputs(tuple(sets), od)
+    return OpportunityInputs(tuple(sets), od, elevation_of(project))
 
 
 def carry_opportunities(
@@ -503,10 +509,14 @@ def _commuting(
             vpos[d_ok] = np.arange(len(d_ok))
             # The arcs dict fills as the flows are assigned below.
             scope.record.trees = TreeMemo(dict(trees.trees), vpos, jobs.att, trees.arcs)
-    cost_km = trees.distances_m() / 1000.0
+    length_m = trees.distances_m()
+    cost_km = length_m / 1000.0
+    gradient, link_gradient = commute_gradients(
+        trees, sit.network, inputs.elevation, length_m=length_m
+    )
     trips, bikes, notes = _trip_matrix(dw, jobs, inputs.od, cost_km)
     trips = np.where(np.isfinite(cost_km), trips, 0.0)
-    per_preset = all_presets(trips, cost_km, current_cyclists=bikes)
+    per_preset = all_presets(trips, cost_km, gradient_pct=gradient, current_cyclists=bikes)
     headline = per_preset[HEADLINE_PRESET]
     ids = jobs.frame["opp_id"].astype(str).to_numpy()
     busiest = [
@@ -529,6 +539,8 @@ def _commuting(
     return {
         "trips": trips,
         "cost_km": cost_km,
+        "gradient": gradient,
+        "link_gradient": link_gradient,
         "cyclists": per_preset,
         "link_flow": link_flow,
         "jobs": jobs,
@@ -616,6 +628,7 @@ def evaluate_opportunities(
         od_table,
         notes,
         park_routes,
+        link_gradient=commute["link_gradient"] if commute is not None else None,
         reuse=scope.record,
         work=dict(scope.counts),
     )
@@ -636,7 +649,9 @@ def _commute_tables(
     workplaces["commuters"] = trips.sum(axis=0)
     for p, values in commute["cyclists"].items():
         workplaces[f"bike_commuters_{p}"] = values.sum(axis=0)
-    od_table = _od_summary(nis, jobs, trips, commute["cost_km"], commute["cyclists"])
+    od_table = _od_summary(
+        nis, jobs, trips, commute["cost_km"], commute["cyclists"], commute["gradient"]
+    )
     notes.update(commute["notes"])
     unreachable = int((~jobs.att.reachable).sum())
     if unreachable:
@@ -653,8 +668,10 @@ def _od_summary(
     trips: np.ndarray,
     cost_km: np.ndarray,
     cyclists: dict[str, np.ndarray],
+    gradient: np.ndarray | float = 0.0,
 ) -> pd.DataFrame:
-    """Trips per origin municipality and job point (pairs with commuters only)."""
+    """Trips per origin municipality and job point (pairs with commuters only);
+    ``gradient_pct`` (commuter-weighted mean route gradient) with an elevation model."""
     from scipy import sparse
 
     codes, inverse = np.unique(nis, return_inverse=True)
@@ -673,6 +690,8 @@ def _od_summary(
     data["destination_name"] = jobs.frame["name"].to_numpy(dtype=object)[dj].astype(str)
     data["commuters"] = t[oi, dj]
     data["distance_km"] = km[oi, dj] / t[oi, dj]
+    if isinstance(gradient, np.ndarray):
+        data["gradient_pct"] = (onehot @ (trips * gradient))[oi, dj] / t[oi, dj]
     for p, values in cyclists.items():
         data[f"bike_commuters_{p}"] = (onehot @ values)[oi, dj]
     frame = pd.DataFrame(data)
@@ -694,7 +713,7 @@ def merge_outcome(
     """The evaluation's frames with the outcome's columns added (``region`` in place).
 
     Links get ``flow_bike_commuters`` (before ``change``) when commuting was
-    computed.
+    computed, and ``gradient_pct`` after it with an elevation model.
     """
     if outcome is None:
         return dw, municipalities, links
@@ -711,4 +730,6 @@ def merge_outcome(
         links = links.copy()
         at = links.columns.get_loc("change") if "change" in links.columns else len(links.columns)
         links.insert(int(at), "flow_bike_commuters", outcome.link_flow)
+        if outcome.link_gradient is not None:
+            links.insert(int(at) + 1, "gradient_pct", outcome.link_gradient)
     return dw, municipalities, links
