@@ -246,3 +246,44 @@ def test_steep_values_in_another_unit_are_refused(tmp_path: Path) -> None:
     values = np.tile(100.0 + 0.4 * np.abs(xs - X0), (92, 1))
     err = _bad(tmp_path, values=values)
     assert "steep" in err.message("en") and "steil" in err.message("nl")
+
+
+def _plane_dem(path: Path, slope: float) -> Path:
+    """A DEM over the synthetic villages rising ``slope`` (m/m) eastwards."""
+    origin = (X0 - 505.0, Y0 + 2005.0)
+    xs = origin[0] + 5.0 + 10.0 * np.arange(460)
+    values = np.tile(50.0 + slope * (xs - X0), (260, 1))
+    return write_dem(path, values, origin=origin)
+
+
+def test_the_engine_uses_the_dem_and_a_steeper_terrain_lowers_the_potential(
+    tmp_path: Path,
+) -> None:
+    from slimmeregio.scenarios.engine import evaluate, prepare_base
+
+    from .test_opportunity_scenarios import _project
+
+    flat = evaluate(prepare_base(_project()), service_areas=False)
+    assert "gradient_pct" not in flat.links.columns
+    assert "gradient_pct" not in flat.opportunities.od.columns
+    runs = {}
+    for slope in (0.01, 0.04):
+        project = _project()
+        for layer in load_layers(_plane_dem(tmp_path / f"dem{slope}.tif", slope)):
+            layer.role = Role.ELEVATION
+            project.layers.append(layer)
+        runs[slope] = evaluate(prepare_base(project), service_areas=False)
+    ev = runs[0.01]
+    links = ev.links
+    # East-west streets rise 1 %, north-south ones are flat (hand computation).
+    dx = links.geometry.bounds["maxx"] - links.geometry.bounds["minx"]
+    east_west = dx.to_numpy() > 1.0
+    np.testing.assert_allclose(links.loc[east_west, "gradient_pct"], 1.0, rtol=1e-9)
+    np.testing.assert_allclose(links.loc[~east_west, "gradient_pct"], 0.0, atol=1e-9)
+    od = ev.opportunities.od
+    assert ((od["gradient_pct"] >= 0) & (od["gradient_pct"] <= 1.0 + 1e-9)).all()
+    for preset in ("go_dutch", "ebike", "government_target"):
+        key = f"bike_commuters_{preset}"
+        assert runs[0.04].region[key] < runs[0.01].region[key]
+    # Commuters are distributed by distance only: the same with either terrain.
+    assert runs[0.04].region["commuters"] == pytest.approx(flat.region["commuters"])
