@@ -116,6 +116,9 @@ ROLE_FIELDS: dict[Role, tuple[FieldSpec, ...]] = {
         FieldSpec("oneway", False, "bool", "eenrichting", "one-way"),
         FieldSpec("name", False, "str", "naam", "name"),
         FieldSpec("id", False, "str", "id", "id"),
+        # Separate path / quiet road / road with traffic, for quiet commuting
+        # routes (scenarios/quiet_routes.py).
+        FieldSpec("infrastructure", False, "str", "infrastructuur", "infrastructure"),
     ),
     Role.MOBIPUNTEN: (
         FieldSpec("name", True, "str", "naam", "name"),
@@ -271,6 +274,15 @@ FIELD_SYNONYMS: dict[Role, dict[str, tuple[str, ...]]] = {
         ),
         "oneway": ("oneway", "one_way", "eenrichting", "enkelrichting", "richting"),
         "name": ("naam", "name", "routenaam", "route_name", "straatnaam", "straat", "label", "ref"),
+        "infrastructure": (
+            "infrastructure",
+            "infrastructuur",
+            "fietsinfrastructuur",
+            "fietsvoorziening",
+            "infra",
+            "wegtype",
+            "highway",
+        ),
         "id": (
             "id",
             "link_id",

@@ -66,6 +66,12 @@ from slimmeregio.scenarios.opportunity_reuse import (
     scope_of,
     unchanged,
 )
+from slimmeregio.scenarios.quiet_routes import (
+    infrastructure_of,
+    route_costs_for,
+    route_lengths_m,
+    search_limit_m,
+)
 
 __all__ = [
     "BIKE_HALF_LIFE_MIN",
@@ -131,6 +137,8 @@ class OpportunityInputs:
     od: pd.DataFrame | None = None
     #: The elevation model (role ``hoogtemodel``), None without one: routes flat.
     elevation: Elevation | None = None
+    #: Link id -> kind of infrastructure for quiet routes (None: no such field).
+    infrastructure: dict[int, str] | None = None
 
     def get(self, kind: str) -> OpportunitySet | None:
         return next((s for s in self.sets if s.kind == kind), None)
@@ -249,7 +257,12 @@ def prepare_opportunities(
     od = od_pairs(od_layer) if od_layer is not None and not od_layer.is_raster else None
     if not sets and od is None:
         return None
-    return OpportunityInputs(tuple(sets), od, elevation_of(project))
+    return OpportunityInputs(
+        tuple(sets),
+        od,
+        elevation_of(project),
+        infrastructure_of(project.layers.first(Role.BIKE_NETWORK)),
+    )
 
 
 def carry_opportunities(
@@ -497,8 +510,16 @@ def _commuting(
     if jobs is None or not jobs.att.reachable.any():
         return None
     known, known_arcs = known_trees(sit, jobs, scope)
+    route_costs = route_costs_for(sit.parameters, inputs.infrastructure)
     trees = RouteTrees(
-        sit.network, sit.housing_att, jobs.att, check=check, known=known, known_arcs=known_arcs
+        sit.network,
+        sit.housing_att,
+        jobs.att,
+        check=check,
+        known=known,
+        known_arcs=known_arcs,
+        costs=route_costs(sit.network) if route_costs is not None else None,
+        limit_m=search_limit_m(route_costs),
     )
     if scope is not None:
         scope.count("trees_reused", len(known))
@@ -509,7 +530,8 @@ def _commuting(
             vpos[d_ok] = np.arange(len(d_ok))
             # The arcs dict fills as the flows are assigned below.
             scope.record.trees = TreeMemo(dict(trees.trees), vpos, jobs.att, trees.arcs)
-    length_m = trees.distances_m()
+    # Quiet routes minimise another cost: their real lengths are summed apart.
+    length_m = trees.distances_m() if route_costs is None else route_lengths_m(trees)
     cost_km = length_m / 1000.0
     gradient, link_gradient = commute_gradients(
         trees, sit.network, inputs.elevation, length_m=length_m
@@ -569,7 +591,9 @@ def evaluate_opportunities(
     if inputs is None:
         return None
     task = task or Task()
-    scope = scope_of(sit, dw, previous)
+    scope = scope_of(
+        sit, dw, previous, route_costs=route_costs_for(sit.parameters, inputs.infrastructure)
+    )
     if previous is not None and unchanged(sit, dw, inputs, scope):
         task.report(1.0, "access to opportunities")
         return replace(previous, reuse=None, work={"unchanged": 1})
