@@ -287,3 +287,32 @@ def test_the_engine_uses_the_dem_and_a_steeper_terrain_lowers_the_potential(
         assert runs[0.04].region[key] < runs[0.01].region[key]
     # Commuters are distributed by distance only: the same with either terrain.
     assert runs[0.04].region["commuters"] == pytest.approx(flat.region["commuters"])
+
+
+def test_the_cli_refuses_a_bad_dem_in_one_line(tmp_path: Path) -> None:
+    """A project whose elevation model holds only no-data: exit code 2, one
+    line, no traceback, no result files."""
+    from click.testing import CliRunner
+
+    from slimmeregio.cli import cli
+    from slimmeregio.layers.project_save import save_project
+
+    from .test_opportunity_scenarios import _project
+
+    project = _project()
+    bad = write_dem(tmp_path / "dhmv.tif", np.full((92, 170), -9999.0))
+    for layer in load_layers(bad, role=Role.ELEVATION):
+        project.layers.append(layer)
+    path = tmp_path / "project.srp"
+    save_project(project, path)
+    scenario = tmp_path / "s.toml"
+    scenario.write_text('name = "leeg"\n', encoding="utf-8")
+    out = tmp_path / "out"
+    result = CliRunner().invoke(
+        cli, ["run", str(scenario), "--project", str(path), "--out", str(out)]
+    )
+    assert result.exit_code == 2, result.output
+    assert "Traceback" not in result.output
+    lines = [line for line in result.output.strip().splitlines() if line.strip()]
+    assert len(lines) == 1 and "Hoogtemodel 'dhmv'" in lines[0] and "geen gegevens" in lines[0]
+    assert not (out / "summary.json").exists() and not (out / "results.gpkg").exists()
