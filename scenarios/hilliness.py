@@ -153,7 +153,10 @@ def sample_elevation(elevation: Elevation, xy: np.ndarray) -> np.ndarray:
 
 def _samples(network: Network) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     """Sample points along every edge (at most SAMPLE_SPACING_M apart, ends
-    included), the edge of each and its position (0..1) along the edge."""
+    included), the edge of each and its position (0..1) along the edge.
+
+    The points are what ``shapely.line_interpolate_point(..., normalized=True)``
+    gives, computed for all edges at once from their vertices."""
     length = np.asarray(network.length, dtype=float)
     steps = np.maximum(1, np.ceil(length / SAMPLE_SPACING_M)).astype(np.int64)
     counts = steps + 1
@@ -161,9 +164,31 @@ def _samples(network: Network) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     starts = np.r_[0, np.cumsum(counts)[:-1]]
     rank = np.arange(len(owner)) - np.repeat(starts, counts)
     fraction = rank / np.repeat(steps, counts)
-    geoms = np.asarray(network.geometry, dtype=object)[owner]
-    points = shapely.line_interpolate_point(geoms, fraction, normalized=True)
-    return shapely.get_coordinates(points).reshape(-1, 2), owner, fraction
+    coords, vertex_edge = shapely.get_coordinates(
+        np.asarray(network.geometry, dtype=object), return_index=True
+    )
+    n_vertices = np.bincount(vertex_edge, minlength=network.n_edges)
+    first = np.r_[0, np.cumsum(n_vertices)[:-1]]
+    # Position of every vertex along its edge, all edges laid end to end.
+    segment = np.hypot(*np.diff(coords, axis=0).T)
+    segment = np.where(vertex_edge[1:] == vertex_edge[:-1], segment, 0.0)
+    position = np.r_[0.0, np.cumsum(segment)]
+    begin = position[first]
+    span = position[first + n_vertices - 1] - begin
+    target = begin[owner] + fraction * span[owner]
+    low = first[owner]
+    seg = np.clip(
+        np.searchsorted(position, target, side="right") - 1,
+        low,
+        low + np.maximum(n_vertices[owner] - 2, 0),
+    )
+    nxt = np.minimum(seg + 1, len(coords) - 1)
+    gap = position[nxt] - position[seg]
+    t = np.clip(
+        np.divide(target - position[seg], gap, out=np.zeros_like(gap), where=gap > 0), 0.0, 1.0
+    )
+    xy = coords[seg] + t[:, None] * (coords[nxt] - coords[seg])
+    return xy, owner, fraction
 
 
 @dataclass(frozen=True, eq=False)
@@ -180,7 +205,15 @@ class RiseProfile:
     def to_frac(self, edges: np.ndarray, frac: np.ndarray) -> np.ndarray:
         """Rise (m) from each edge's ``u`` end to position ``frac`` along it."""
         where = 2.0 * np.asarray(edges, dtype=float) + np.clip(np.asarray(frac, float), 0.0, 1.0)
-        return np.interp(where, self.key, self.cumulative)
+        # Linear between the samples around each position (np.interp would
+        # prepare the whole profile per call).
+        right = np.clip(np.searchsorted(self.key, where, side="left"), 1, len(self.key) - 1)
+        left = right - 1
+        gap = self.key[right] - self.key[left]
+        t = np.clip(
+            np.divide(where - self.key[left], gap, out=np.zeros_like(gap), where=gap > 0), 0.0, 1.0
+        )
+        return self.cumulative[left] + t * (self.cumulative[right] - self.cumulative[left])
 
 
 def rise_profile(network: Network, elevation: Elevation) -> RiseProfile:

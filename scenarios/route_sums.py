@@ -110,6 +110,14 @@ def route_sums(
     d_lookup = _row_lookup(trees.destinations, ne)
     s_lookup = _row_lookup(trees.sources, ne)
     s_flat, d_flat = s_lookup[2], d_lookup[2]
+    # The value from each candidate point to its edge's u end, once for all trees.
+    s_part = part(s_flat.edge, s_flat.frac) if len(s_flat.edge) else np.zeros(0)
+    d_part = part(d_flat.edge, d_flat.frac) if len(d_flat.edge) else np.zeros(0)
+    single = not trees.sources.multi
+    # Without candidate edges a source's row is its rank among the reachable ones.
+    s_row = np.full(len(trees.sources), -1, dtype=np.int64)
+    if single:
+        s_row[trees.sources.expand()[0]] = np.arange(len(s_flat.edge))
     for j, (_dist, pred64) in trees.trees.items():
         pred = np.asarray(pred64, dtype=np.int64)
         arcs = trees.tree_arcs(j)
@@ -125,7 +133,7 @@ def route_sums(
                 r = _rows(d_lookup, np.full(len(x), j), ep, ne)
                 piece = _piece(
                     edge_value[ep],
-                    part(ep, d_flat.frac[r]),
+                    d_part[r],
                     net.u[ep] == x,
                     net.u[ep] == net.v[ep],
                 )
@@ -136,19 +144,19 @@ def route_sums(
         hit = np.isfinite(res.cost)
         s = np.flatnonzero(hit)
         e = res.src_edge[s]
-        r = _rows(s_lookup, s, e, ne)
-        g = s_flat.frac[r]
+        # One candidate edge per source: its row is the source's own.
+        r = s_row[s] if single else _rows(s_lookup, s, e, ne)
         entry = res.entry[s]
         via = entry >= 0
         value = np.empty(len(s))
-        from_u = part(e, g)
+        from_u = s_part[r]
         piece = _piece(edge_value[e], from_u, net.u[e] == entry, net.u[e] == net.v[e])
         value[via] = along[entry[via]] + piece[via]
         direct = ~via
         if direct.any():
             ed = e[direct]
             rd = _rows(d_lookup, np.full(len(ed), j), ed, ne)
-            gap = np.abs(part(ed, d_flat.frac[rd]) - from_u[direct])
+            gap = np.abs(d_part[rd] - from_u[direct])
             value[direct] = gap + connector * d_flat.snap_m[rd]
         out[s, j] = value + connector * s_flat.snap_m[r]
     return out
