@@ -8,6 +8,7 @@ from pathlib import Path
 
 import geopandas as gpd
 import numpy as np
+import pyogrio
 import pytest
 import shapely
 from hypothesis import given, settings
@@ -316,3 +317,30 @@ def test_the_cli_refuses_a_bad_dem_in_one_line(tmp_path: Path) -> None:
     lines = [line for line in result.output.strip().splitlines() if line.strip()]
     assert len(lines) == 1 and "Hoogtemodel 'dhmv'" in lines[0] and "geen gegevens" in lines[0]
     assert not (out / "summary.json").exists() and not (out / "results.gpkg").exists()
+
+
+def test_the_geopackage_keeps_each_links_gradient(tmp_path: Path) -> None:
+    import sqlite3
+
+    from slimmeregio.exporters.registry import export
+    from slimmeregio.scenarios.engine import evaluate, prepare_base
+
+    from .test_opportunity_scenarios import _project
+
+    project = _project()
+    for layer in load_layers(_plane_dem(tmp_path / "dem.tif", 0.02)):
+        layer.role = Role.ELEVATION
+        project.layers.append(layer)
+    ev = evaluate(prepare_base(project), service_areas=False)
+    path = export("gpkg", project, [ev], tmp_path / "r.gpkg", lang="nl")
+    names = [n for n, _ in pyogrio.list_layers(path)]
+    (flows,) = [n for n in names if n.endswith("_fietsstromen")]
+    links = gpd.read_file(path, layer=flows)
+    by_edge = ev.links["gradient_pct"].to_numpy()
+    np.testing.assert_allclose(links["gradient_pct"].to_numpy(), by_edge, rtol=1e-9)
+    assert set(np.round(by_edge, 9)) == {0.0, 2.0}  # east-west 2 %, north-south flat
+    with sqlite3.connect(path) as con:
+        (title,) = con.execute(
+            "select title from gpkg_data_columns where column_name = 'gradient_pct' limit 1"
+        ).fetchone()
+    assert title == "Helling (%)"
