@@ -206,7 +206,11 @@ def flow_data(
     cols = {
         "link_id": tr(lang, "Link-id", "Link id"),
         "klasse": tr(lang, "Klasse", "Class"),
-        "flow": tr(lang, "Potentiële fietsers (woningen)", "Potential cyclists (dwellings)"),
+        "flow": (
+            tr(lang, "Potentiële fietspendelaars (Go Dutch)", "Potential bike commuters (Go Dutch)")
+            if column == "flow_bike_commuters"
+            else tr(lang, "Potentiële fietsers (woningen)", "Potential cyclists (dwellings)")
+        ),
     }
     return geojson(part, cols, simplify=5.0, lang=lang), breaks
 

@@ -157,3 +157,17 @@ def test_deck_has_a_jobs_and_bike_commuters_slide(comparison, tmp_path: Path) ->
         assert rows[label][2] == f"{fmt_number(scen[key], 'count')} ({change})"
     # The bridge joins the villages: more potential bike commuters than before.
     assert scen["bike_commuters_go_dutch"] > base["bike_commuters_go_dutch"]
+
+
+def test_web_map_names_commuter_flows_as_commuters(comparison) -> None:
+    """The web map's popup of the commuter layer counts bike commuters, not dwellings."""
+    from slimmeregio.exporters.webmap_layers import flow_data
+
+    links = comparison.scenario.links
+    commuters, _ = flow_data(links, "nl", "flow_bike_commuters", [1.0, 5.0])
+    stations, _ = flow_data(links, "nl", "flow_dwellings", [1.0, 5.0])
+    assert commuters["features"] and stations["features"]
+    assert commuters["_aliases"][-1] == "Potentiële fietspendelaars (Go Dutch)"
+    assert stations["_aliases"][-1] == "Potentiële fietsers (woningen)"
+    english, _ = flow_data(links, "en", "flow_bike_commuters", [1.0, 5.0])
+    assert english["_aliases"][-1] == "Potential bike commuters (Go Dutch)"
