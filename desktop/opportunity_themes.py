@@ -94,7 +94,13 @@ def opportunity_theme_layers(key: str, evaluation: Any) -> list[Layer] | None:
         color=FLOW_COLORS[0],
         line_width=2.2,
     )
-    out = [_layer(tr("Potentiële fietspendelaars (Go Dutch)"), flows, style)]
+    # The uptake depends on each route's gradient only with an elevation model.
+    title = (
+        tr("Potentiële fietspendelaars (Go Dutch, hellingen uit het hoogtemodel)")
+        if "gradient_pct" in links.columns
+        else tr("Potentiële fietspendelaars (Go Dutch, vlak gerekend: geen hoogtemodel)")
+    )
+    out = [_layer(title, flows, style)]
     outcome = getattr(evaluation, "opportunities", None)
     workplaces = getattr(outcome, "workplaces", None)
     if workplaces is not None and len(workplaces):

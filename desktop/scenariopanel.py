@@ -110,6 +110,16 @@ class _ParametersForm(QGroupBox):
         self.min_trains = self._spin(0.0, 2000.0, 10.0, "")
         self.min_trains.setDecimals(0)
         self.service = self._spin(1.0, 60.0, 1.0, " min")
+        # Commuting routes: PCT's fast and quiet (scenarios/quiet_routes.py).
+        self.commute_routes = QComboBox(self)
+        self.commute_routes.addItem(tr("Snelste (kortste route)"), "fastest")
+        self.commute_routes.addItem(tr("Rustigste (fietspaden en rustige straten)"), "quiet")
+        self.commute_routes.setToolTip(
+            tr(
+                "Over welke routes de woon-werkpendelaars fietsen; de fietskans blijft "
+                "afhangen van de echte routelengte."
+            )
+        )
         self.speeds: dict[str, QDoubleSpinBox] = {
             c: self._spin(1.0, 59.0, 0.5, " km/u") for c in LINK_CLASSES
         }
@@ -123,6 +133,7 @@ class _ParametersForm(QGroupBox):
         form.addRow(tr("Personen per woning:"), self.household)
         form.addRow(tr("Stations: min. treinen per dag:"), self.min_trains)
         form.addRow(tr("Bedieningsgebied:"), self.service)
+        form.addRow(tr("Woon-werkroutes:"), self.commute_routes)
         self.walk.editingFinished.connect(
             lambda: self._emit("walk_thresholds_m", self.walk.text(), True)
         )
@@ -140,6 +151,9 @@ class _ParametersForm(QGroupBox):
         )
         self.service.editingFinished.connect(
             lambda: self._emit("service_area_min", self.service.value())
+        )
+        self.commute_routes.currentIndexChanged.connect(
+            lambda _i: self._emit("commute_routes", self.commute_routes.currentData())
         )
         for spin in self.speeds.values():
             spin.editingFinished.connect(self._emit_speeds)
@@ -166,6 +180,7 @@ class _ParametersForm(QGroupBox):
         self.household.setValue(p.household_size)
         self.min_trains.setValue(p.min_trains_per_day)
         self.service.setValue(p.service_area_min)
+        self.commute_routes.setCurrentIndex(self.commute_routes.findData(p.commute_routes))
         for cls, spin in self.speeds.items():
             spin.setValue(p.speed_for(cls))
         self._speeds_other = {k: v for k, v in p.speeds_kmh.items() if k not in self.speeds}

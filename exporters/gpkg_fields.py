@@ -142,6 +142,11 @@ FIELD_DESCRIPTIONS: dict[str, tuple[str, str]] = {
         "Verschil fietspendelaars",
         "Scenario min basis: potentiële fietspendelaars (Go Dutch)",
     ),
+    "gradient_pct": (
+        "Helling (%)",
+        "Gemiddelde absolute helling van de link: som van |stijging| langs de link / lengte, "
+        "uit het hoogtemodel",
+    ),
     "opp_id": ("Werkplaats-id", "Id van de werkplaats (banenlaag)"),
     "jobs": ("Banen", "Aantal banen op deze werkplaats"),
 }
@@ -277,6 +282,11 @@ FIELD_DESCRIPTIONS_EN: dict[str, tuple[str, str]] = {
     "delta_flow_bike_commuters": (
         "Change in bike commuters",
         "Scenario minus base: potential bike commuters (Go Dutch)",
+    ),
+    "gradient_pct": (
+        "Gradient (%)",
+        "Mean absolute gradient of the link: sum of |rise| along the link / length, "
+        "from the elevation model",
     ),
     "opp_id": ("Workplace id", "Id of the workplace (jobs layer)"),
     "jobs": ("Jobs", "Number of jobs at this workplace"),

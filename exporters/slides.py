@@ -21,6 +21,7 @@ from slimmeregio.exporters._safe import check_overwrite, writing
 from slimmeregio.exporters.meta import ExportMeta
 from slimmeregio.exporters.result_runs import results_meta, results_to_export
 from slimmeregio.exporters.slide_closing import ledger_slides, sites_slide, sources_slide
+from slimmeregio.exporters.slide_commuting import commuting_slide
 from slimmeregio.exporters.slide_deck import Deck
 from slimmeregio.exporters.slide_flows import FLOW_ROWS, flow_slides, flow_streets
 from slimmeregio.exporters.slide_intro import key_figures_slide, title_slide
@@ -83,6 +84,7 @@ def export_slides(
     comparison_slide(deck)
     # public transport: indicators per scenario and the hubs failing the Hoppin check (with a stops layer)
     transit_slides(deck.next_slide, lambda: deck.number, base, runs, meta, deck.nis, lang)
+    commuting_slide(deck)  # jobs access and potential bike commuters (with a jobs layer)
     flow_slides(deck)
     task.report(0.8, "municipality table")
     municipality_slides(deck)

@@ -206,7 +206,11 @@ def flow_data(
     cols = {
         "link_id": tr(lang, "Link-id"),
         "klasse": tr(lang, "Klasse"),
-        "flow": tr(lang, "Potentiële fietsers (woningen)"),
+        "flow": (
+            tr(lang, "Potentiële fietspendelaars (Go Dutch)")
+            if column == "flow_bike_commuters"
+            else tr(lang, "Potentiële fietsers (woningen)")
+        ),
     }
     return geojson(part, cols, simplify=5.0, lang=lang), breaks
 

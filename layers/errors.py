@@ -25,6 +25,7 @@ __all__ = [
     "LANGUAGES",
     "BadCoordinatesError",
     "CorruptFileError",
+    "ElevationModelError",
     "EmptyLayerError",
     "MissingCoordinatesError",
     "MissingFieldError",
@@ -520,4 +521,21 @@ class OdTableError(SlimmeRegioError, ValueError):
         "pendelaars (een getal van 0 of meer).",
         "en": "Every row needs an origin, a destination (NIS code or zone) and a number of "
         "commuters (a number of 0 or more).",
+    }
+
+
+class ElevationModelError(SlimmeRegioError, ValueError):
+    """An elevation model (role ``hoogtemodel``) that cannot give the network's gradients."""
+
+    messages = {
+        "nl": "Hoogtemodel '{layer}' is niet bruikbaar: {reason}.",
+        "en": "Elevation model '{layer}' cannot be used: {reason}.",
+    }
+    hints = {
+        "nl": "Een hoogtemodel is een GeoTIFF met hoogtes in meter boven de zeespiegel, met een "
+        "coördinatenstelsel, dat het fietsnetwerk dekt (bv. het Digitaal Hoogtemodel Vlaanderen). "
+        "Verwijder de laag of geef ze een andere rol om zonder hellingen te rekenen.",
+        "en": "An elevation model is a GeoTIFF of elevations in metres above sea level, with a "
+        "coordinate system, covering the bike network (e.g. the Digital Elevation Model of "
+        "Flanders). Remove the layer or give it another role to compute without gradients.",
     }

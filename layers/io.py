@@ -173,7 +173,7 @@ def _load_csv(path: Path, **options: Any) -> list[Layer]:
 
 
 def _raster_role(role: Role | None, name: str, report: LayerReport) -> Role:
-    if role in (Role.POPULATION_GRID, Role.OTHER):
+    if role in (Role.POPULATION_GRID, Role.ELEVATION, Role.OTHER):
         return role
     if role is not None:
         report.add(
@@ -183,6 +183,8 @@ def _raster_role(role: Role | None, name: str, report: LayerReport) -> Role:
         )
         return Role.OTHER
     normalized = normalize_name(name)
+    if set(normalized.split("_")) & set(ROLE_NAME_WORDS[Role.ELEVATION]):
+        return Role.ELEVATION
     words = ROLE_NAME_WORDS[Role.POPULATION_GRID]
     return Role.POPULATION_GRID if any(w in normalized for w in words) else Role.OTHER
 

@@ -101,6 +101,15 @@ FIELD_SYNONYMS: dict[str, dict[str, tuple[str, ...]]] = {
         ),
         "oneway": ("oneway", "one_way", "eenrichting", "enkelrichting", "richting"),
         "name": ("naam", "name", "routenaam", "route_name", "straatnaam", "straat", "label", "ref"),
+        "infrastructure": (
+            "infrastructure",
+            "infrastructuur",
+            "fietsinfrastructuur",
+            "fietsvoorziening",
+            "infra",
+            "wegtype",
+            "highway",
+        ),
         "id": (
             "id",
             "link_id",
@@ -243,6 +252,7 @@ FIELD_SYNONYMS: dict[str, dict[str, tuple[str, ...]]] = {
         ),
     },
     "population_grid": {},
+    "hoogtemodel": {},
     "ov_haltes": {
         "name": ("naam", "name", "stop_name", "haltenaam", "halte", "naam_halte", "nom_arret"),
         "mode": (
@@ -291,6 +301,19 @@ ROLE_NAME_WORDS: dict[str, tuple[str, ...]] = {
     "housing": ("woning", "housing", "dwelling", "wooneenhe", "woonproject", "logement"),
     "stations": ("station", "treinstation", "spoorweg", "railway"),
     "population_grid": ("bevolking", "population", "inwoners", "popgrid", "pop_grid"),
+    # Matched as whole words of the name (``dem``, ``dtm`` are short).
+    "hoogtemodel": (
+        "hoogtemodel",
+        "hoogte",
+        "dhm",
+        "dhmv",
+        "dtm",
+        "dem",
+        "elevation",
+        "srtm",
+        "terrain",
+        "terrein",
+    ),
     "ov_haltes": (
         "ov_halte",
         "haltes",

@@ -44,6 +44,9 @@ class Role(StrEnum):
     HOUSING = "housing"
     STATIONS = "stations"
     POPULATION_GRID = "population_grid"
+    #: A digital elevation model (GeoTIFF, metres): route gradients for the
+    #: cycling uptake (scenarios/hilliness.py).
+    ELEVATION = "hoogtemodel"
     PT_STOPS = "ov_haltes"
     # Opportunities and commuting (vocabulary in layers/opportunity_roles.py).
     JOBS = "banen"
@@ -65,6 +68,7 @@ _ROLE_LABELS: dict[Role, tuple[str, str]] = {
     Role.HOUSING: ("woningen", "housing"),
     Role.STATIONS: ("stations", "stations"),
     Role.POPULATION_GRID: ("bevolkingsraster", "population grid"),
+    Role.ELEVATION: ("hoogtemodel", "elevation model"),
     Role.PT_STOPS: ("OV-haltes", "public transport stops"),
     Role.OTHER: ("andere", "other"),
     **{Role(k): v for k, v in _opp.OPPORTUNITY_LABELS.items()},
@@ -129,6 +133,9 @@ ROLE_FIELDS: dict[Role, tuple[FieldSpec, ...]] = {
         FieldSpec("oneway", False, "bool", "eenrichting", "one-way"),
         _NAME,
         _ID,
+        # Separate path / quiet road / road with traffic, for quiet commuting
+        # routes (scenarios/quiet_routes.py).
+        FieldSpec("infrastructure", False, "str", "infrastructuur", "infrastructure"),
     ),
     Role.MOBIPUNTEN: (
         FieldSpec("name", True, "str", "naam", "name"),
@@ -149,6 +156,7 @@ ROLE_FIELDS: dict[Role, tuple[FieldSpec, ...]] = {
         _ID,
     ),
     Role.POPULATION_GRID: (),
+    Role.ELEVATION: (),
     # Public transport stops as the GTFS import writes them (layers/gtfs.py):
     # departures per hour in its four default time windows.
     Role.PT_STOPS: (

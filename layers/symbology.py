@@ -107,6 +107,7 @@ _ROLE_DEFAULTS: dict[Role, Style] = {
     Role.HOUSING: Style(kind="single", color="#8d6e63", marker_size=2.0, opacity=0.7),
     Role.STATIONS: Style(kind="single", color="#212121", edge_color="#ffffff", marker_size=7.0),
     Role.POPULATION_GRID: Style(kind="single", color="#fdae6b", opacity=0.6),
+    Role.ELEVATION: Style(kind="single", color="#8c6d46", opacity=0.5),
     # Public transport stops and destinations: each its own colour with a white
     # ring, so stops, workplaces and schools can be told apart from housing and hubs.
     Role.PT_STOPS: Style(kind="single", color="#00838f", edge_color="#ffffff", marker_size=5.0),

@@ -15,8 +15,10 @@ from slimmeregio.scenarios.commuting import (
     all_presets,
     gravity_model,
 )
+from slimmeregio.scenarios.hilliness import commute_gradients
 from slimmeregio.scenarios.opportunity_inputs import OpportunityInputs, OpportunitySet
 from slimmeregio.scenarios.opportunity_reuse import Scope, TreeMemo, known_trees
+from slimmeregio.scenarios.quiet_routes import route_costs_for, route_lengths_m, search_limit_m
 
 __all__ = [
     "HEADLINE_PRESET",
@@ -92,8 +94,16 @@ def commute(
     if jobs is None or not jobs.att.reachable.any():
         return None
     known, known_arcs = known_trees(sit, jobs, scope)
+    route_costs = route_costs_for(sit.parameters, inputs.infrastructure)
     trees = RouteTrees(
-        sit.network, sit.housing_att, jobs.att, check=check, known=known, known_arcs=known_arcs
+        sit.network,
+        sit.housing_att,
+        jobs.att,
+        check=check,
+        known=known,
+        known_arcs=known_arcs,
+        costs=route_costs(sit.network) if route_costs is not None else None,
+        limit_m=search_limit_m(route_costs),
     )
     if scope is not None:
         scope.count("trees_reused", len(known))
@@ -104,10 +114,15 @@ def commute(
             vpos[d_ok] = np.arange(len(d_ok))
             # The arcs dict fills as the flows are assigned below.
             scope.record.trees = TreeMemo(dict(trees.trees), vpos, jobs.att, trees.arcs)
-    cost_km = trees.distances_m() / 1000.0
+    # Quiet routes minimise another cost: their real lengths are summed apart.
+    length_m = trees.distances_m() if route_costs is None else route_lengths_m(trees)
+    cost_km = length_m / 1000.0
+    gradient, link_gradient = commute_gradients(
+        trees, sit.network, inputs.elevation, length_m=length_m
+    )
     trips, bikes, notes = _trip_matrix(dw, jobs, inputs.od, cost_km)
     trips = np.where(np.isfinite(cost_km), trips, 0.0)
-    per_preset = all_presets(trips, cost_km, current_cyclists=bikes)
+    per_preset = all_presets(trips, cost_km, gradient_pct=gradient, current_cyclists=bikes)
     headline = per_preset[HEADLINE_PRESET]
     ids = jobs.frame["opp_id"].astype(str).to_numpy()
     busiest = [
@@ -130,6 +145,8 @@ def commute(
     return {
         "trips": trips,
         "cost_km": cost_km,
+        "gradient": gradient,
+        "link_gradient": link_gradient,
         "cyclists": per_preset,
         "link_flow": link_flow,
         "jobs": jobs,
@@ -152,7 +169,9 @@ def commute_tables(
     workplaces["commuters"] = trips.sum(axis=0)
     for p, values in commute["cyclists"].items():
         workplaces[f"bike_commuters_{p}"] = values.sum(axis=0)
-    od_table = _od_summary(nis, jobs, trips, commute["cost_km"], commute["cyclists"])
+    od_table = _od_summary(
+        nis, jobs, trips, commute["cost_km"], commute["cyclists"], commute["gradient"]
+    )
     notes.update(commute["notes"])
     unreachable = int((~jobs.att.reachable).sum())
     if unreachable:
@@ -169,8 +188,10 @@ def _od_summary(
     trips: np.ndarray,
     cost_km: np.ndarray,
     cyclists: dict[str, np.ndarray],
+    gradient: np.ndarray | float = 0.0,
 ) -> pd.DataFrame:
-    """Trips per origin municipality and job point (pairs with commuters only)."""
+    """Trips per origin municipality and job point (pairs with commuters only);
+    ``gradient_pct`` (commuter-weighted mean route gradient) with an elevation model."""
     from scipy import sparse
 
     codes, inverse = np.unique(nis, return_inverse=True)
@@ -189,6 +210,8 @@ def _od_summary(
     data["destination_name"] = jobs.frame["name"].to_numpy(dtype=object)[dj].astype(str)
     data["commuters"] = t[oi, dj]
     data["distance_km"] = km[oi, dj] / t[oi, dj]
+    if isinstance(gradient, np.ndarray):
+        data["gradient_pct"] = (onehot @ (trips * gradient))[oi, dj] / t[oi, dj]
     for p, values in cyclists.items():
         data[f"bike_commuters_{p}"] = (onehot @ values)[oi, dj]
     frame = pd.DataFrame(data)

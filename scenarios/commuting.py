@@ -290,14 +290,17 @@ class RouteTrees:
         check: Callable[[], None] | None = None,
         known: dict[int, tuple[np.ndarray, np.ndarray]] | None = None,
         known_arcs: dict[int, TreeArcs] | None = None,
+        costs: Network | None = None,
     ) -> None:
         """``known``: trees of destinations an edit cannot have changed
         (``(dist, pred)`` on this network's numbering, see
         :mod:`opportunity_reuse`), ``known_arcs`` their :class:`TreeArcs`;
-        only the others are searched."""
+        only the others are searched. ``costs``: the network (same edges)
+        whose ``bike`` costs the routes minimise; default
+        :func:`distance_network` (then :meth:`distances_m` are lengths)."""
         self.check = check
         self.arcs: dict[int, TreeArcs] = dict(known_arcs or {})
-        self.network = distance_network(network)
+        self.network = distance_network(network) if costs is None else costs
         self.sources = sources
         self.destinations = destinations
         self.trees: dict[int, tuple[np.ndarray, np.ndarray]] = {}
@@ -329,6 +332,10 @@ class RouteTrees:
             if int(j) in known:
                 self.trees[int(j)] = known[int(j)]
         self.trees = {int(j): self.trees[int(j)] for j in d_ok}
+
+    def result(self, j: int) -> NearestResult:
+        """Every source's route start towards ``j`` (cost, entry node, own edge)."""
+        return self._result(j)
 
     def _result(self, j: int) -> NearestResult:
         """Every source's route start towards ``j`` (kept after the first call)."""

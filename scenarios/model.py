@@ -32,7 +32,7 @@ import stat
 import tomllib
 from collections.abc import Mapping
 from pathlib import Path
-from typing import Annotated, Any
+from typing import Annotated, Any, Literal
 
 from pydantic import Field, ValidationError, field_validator
 
@@ -157,6 +157,9 @@ class Parameters(StrictModel):
     hub_offers: tuple[NonBlank, ...] = ("deelauto", "deelfiets")
     #: Weight of each Hoppin type (interregionaal, regionaal, lokaal, buurt) in the hub score.
     hub_type_weights: tuple[UnitWeight, UnitWeight, UnitWeight, UnitWeight] = (1.0, 0.75, 0.5, 0.25)
+    #: Commuting routes: ``fastest`` (shortest by distance) or ``quiet``
+    #: (quietness-weighted, scenarios/quiet_routes.py; PCT's fast and quiet).
+    commute_routes: Literal["fastest", "quiet"] = "fastest"
 
     @field_validator("pt_windows")
     @classmethod

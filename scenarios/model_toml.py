@@ -59,6 +59,7 @@ _PARAMETER_NOTES = {
     "bike_train_max_bike_min": "fiets + trein: stations hoogstens zoveel fietsminuten ver",
     "hub_offers": "mobipunten met dit aanbod krijgen een eigen aandeel (bv. deelauto)",
     "hub_type_weights": "gewicht per Hoppin-type (interregionaal, regionaal, lokaal, buurt) in de mobipuntscore",
+    "commute_routes": "woon-werkroutes: fastest (kortste) of quiet (rustigste: fietspaden en rustige straten)",
 }
 
 
@@ -134,6 +135,7 @@ pt_train_window = "ochtendspits"    # tijdvenster voor treinen per uur en wachtt
 bike_train_max_bike_min = 30.0      # fiets + trein: stations binnen zoveel fietsminuten
 hub_offers = ["deelauto", "deelfiets"]   # aandeel woningen bij een mobipunt met dit aanbod
 hub_type_weights = [1.0, 0.75, 0.5, 0.25]   # gewicht interregionaal, regionaal, lokaal, buurt
+commute_routes = "fastest"          # woon-werkroutes: fastest (kortste) of quiet (rustigste)
 
 [parameters.speeds_kmh]             # fietssnelheid per klasse (km/u)
 fietssnelweg = 25.0

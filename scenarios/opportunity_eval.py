@@ -60,6 +60,7 @@ from slimmeregio.scenarios.opportunity_inputs import (
     prepare_opportunities,
 )
 from slimmeregio.scenarios.opportunity_reuse import ReuseState, scope_of, unchanged
+from slimmeregio.scenarios.quiet_routes import route_costs_for
 
 __all__ = [
     "BIKE_HALF_LIFE_MIN",
@@ -120,6 +121,9 @@ class OpportunityOutcome:
     #: A base evaluation's searches and trees, for scenarios to reuse
     #: (:mod:`opportunity_reuse`); None for scenario evaluations.
     reuse: ReuseState | None = None
+    #: Per network edge: its mean absolute gradient (%), None without an
+    #: elevation model (:mod:`.hilliness`).
+    link_gradient: np.ndarray | None = None
     #: Searches and route trees run and reused (``access_searched``,
     #: ``access_reused``, ``trees_searched``, ``trees_reused``; ``unchanged``:
     #: 1 when the base's outcome was taken over whole).
@@ -163,7 +167,9 @@ def evaluate_opportunities(
     if inputs is None:
         return None
     task = task or Task()
-    scope = scope_of(sit, dw, previous)
+    scope = scope_of(
+        sit, dw, previous, route_costs=route_costs_for(sit.parameters, inputs.infrastructure)
+    )
     if previous is not None and unchanged(sit, dw, inputs, scope):
         task.report(1.0, "access to opportunities")
         return replace(previous, reuse=None, work={"unchanged": 1})
@@ -222,6 +228,7 @@ def evaluate_opportunities(
         od_table,
         notes,
         park_routes,
+        link_gradient=commute["link_gradient"] if commute is not None else None,
         reuse=scope.record,
         work=dict(scope.counts),
     )
@@ -243,7 +250,7 @@ def merge_outcome(
     """The evaluation's frames with the outcome's columns added (``region`` in place).
 
     Links get ``flow_bike_commuters`` (before ``change``) when commuting was
-    computed.
+    computed, and ``gradient_pct`` after it with an elevation model.
     """
     if outcome is None:
         return dw, municipalities, links
@@ -260,4 +267,6 @@ def merge_outcome(
         links = links.copy()
         at = links.columns.get_loc("change") if "change" in links.columns else len(links.columns)
         links.insert(int(at), "flow_bike_commuters", outcome.link_flow)
+        if outcome.link_gradient is not None:
+            links.insert(int(at) + 1, "gradient_pct", outcome.link_gradient)
     return dw, municipalities, links

@@ -18,7 +18,9 @@ from slimmeregio.layers.opportunities import (
 )
 from slimmeregio.layers.roles import Role
 from slimmeregio.scenarios.attach import Attachment, attach_points, carry_over
+from slimmeregio.scenarios.hilliness import Elevation, elevation_of
 from slimmeregio.scenarios.network import Network
+from slimmeregio.scenarios.quiet_routes import infrastructure_of
 
 __all__ = [
     "KINDS",
@@ -55,6 +57,10 @@ class OpportunityInputs:
 
     sets: tuple[OpportunitySet, ...]
     od: pd.DataFrame | None = None
+    #: The elevation model (role ``hoogtemodel``), None without one: routes flat.
+    elevation: Elevation | None = None
+    #: Link id -> kind of infrastructure for quiet routes (None: no such field).
+    infrastructure: dict[int, str] | None = None
 
     def get(self, kind: str) -> OpportunitySet | None:
         return next((s for s in self.sets if s.kind == kind), None)
@@ -123,7 +129,12 @@ def prepare_opportunities(
     od = od_pairs(od_layer) if od_layer is not None and not od_layer.is_raster else None
     if not sets and od is None:
         return None
-    return OpportunityInputs(tuple(sets), od)
+    return OpportunityInputs(
+        tuple(sets),
+        od,
+        elevation_of(project),
+        infrastructure_of(project.layers.first(Role.BIKE_NETWORK)),
+    )
 
 
 def carry_opportunities(

@@ -24,6 +24,7 @@ scratch exactly (:mod:`opportunity_eval`).
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -105,12 +106,14 @@ def touched_nodes(
     mode: str,
     *,
     distance: bool = False,
+    route_costs: Callable[[Network], Network] | None = None,
 ) -> np.ndarray:
     """Base node numbers at which the scenario's ``mode`` graph differs from the base's.
 
     Endpoints of base edges removed, split or with other costs, and the base
     endpoints of edges new in the scenario. ``distance``: compare route
-    lengths (the commuting trees' costs) instead of ``mode`` costs.
+    lengths (the commuting trees' costs) instead of ``mode`` costs, or the
+    costs of ``route_costs(network)`` when given (quiet routes).
     """
     nb = base.n_nodes
     emap = _alive_map(base, network, edge_map)
@@ -118,7 +121,8 @@ def touched_nodes(
     if distance:
         from slimmeregio.scenarios.commuting import distance_network
 
-        base, network = distance_network(base), distance_network(network)
+        costs = route_costs or distance_network
+        base, network = costs(base), costs(network)
     fb, bb = base.weights(mode)
     fs, bs = network.weights(mode)
     differ = ~alive
@@ -246,9 +250,17 @@ def known_trees(
     return known, arcs
 
 
-def scope_of(sit: Any, dw: pd.DataFrame, previous: Any | None) -> Scope:
+def scope_of(
+    sit: Any,
+    dw: pd.DataFrame,
+    previous: Any | None,
+    *,
+    route_costs: Callable[[Network], Network] | None = None,
+) -> Scope:
     """Record the searches (a base, no ``previous``) or reuse ``previous``'s where the
-    situation's edits cannot reach them (:mod:`opportunity_reuse`)."""
+    situation's edits cannot reach them (:mod:`opportunity_reuse`).
+    ``route_costs``: the network whose costs the commuting routes minimise
+    (default: distance)."""
     dwellings = dw["dwellings"].to_numpy(dtype=float)
     nis = dw["nis"].astype(str).to_numpy()
     prev = previous.reuse if previous is not None else None
@@ -283,7 +295,9 @@ def scope_of(sit: Any, dw: pd.DataFrame, previous: Any | None) -> Scope:
     touched = {
         "bike": touched_nodes(base, net, edge_map, "bike"),
         "walk": touched_nodes(base, net, edge_map, "walk"),
-        "distance": touched_nodes(base, net, edge_map, "bike", distance=True),
+        "distance": touched_nodes(
+            base, net, edge_map, "bike", distance=True, route_costs=route_costs
+        ),
     }
     return Scope(
         previous=prev,
@@ -302,6 +316,7 @@ def _same_measure(a: Any, b: Any) -> bool:
         and dict(a.speeds_kmh) == dict(b.speeds_kmh)
         and a.walking_speed_kmh == b.walking_speed_kmh
         and a.max_snap_m == b.max_snap_m
+        and getattr(a, "commute_routes", "fastest") == getattr(b, "commute_routes", "fastest")
     )
 
 

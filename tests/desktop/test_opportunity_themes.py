@@ -21,6 +21,8 @@ def test_opportunity_themes_show_the_run_columns() -> None:
     commute = theme_layers("bike_commute", ev)
     assert [layer.style.column for layer in commute][:1] == ["flow_bike_commuters"]
     assert np.all(commute[0].frame["flow_bike_commuters"] >= 1.0)
+    # Without an elevation model the legend says the uptake was computed flat.
+    assert "geen hoogtemodel" in commute[0].name
     assert len(commute[1].frame) == 2  # the two workplaces
     # The project has no schools layer: an empty theme, not an error.
     assert theme_layers("schools_access", ev) == []

@@ -127,3 +127,47 @@ def test_council_pack_includes_commuting_files(comparison, tmp_path: Path) -> No
     assert (tmp_path / "pack" / "bedrijventerreinen" / "Bedrijvenpark Oost.pdf").stat().st_size > 0
     html = (tmp_path / "pack" / "webkaart.html").read_text(encoding="utf-8")
     assert "Fietsroutes naar het werk (potenti\\u00eble fietspendelaars) (fietsbrug)" in html
+
+
+def test_deck_has_a_jobs_and_bike_commuters_slide(comparison, tmp_path: Path) -> None:
+    from pptx import Presentation
+
+    from slimmeregio.exporters.slides import export_slides
+    from slimmeregio.layers.numbers import fmt_delta, fmt_number
+
+    path = export_slides(_project(), [comparison], tmp_path / "deck.pptx")
+    (slide,) = [
+        s
+        for s in Presentation(str(path)).slides
+        if any(
+            sh.has_text_frame and sh.text_frame.text == "Banen en fietspendelaars"
+            for sh in s.shapes
+        )
+    ]
+    (table,) = [sh.table for sh in slide.shapes if sh.has_table]
+    rows = {r.cells[0].text: [c.text for c in r.cells] for r in table.rows}
+    assert rows["Indicator"][1:] == ["Basis", "fietsbrug"]
+    base, scen = comparison.base.region, comparison.scenario.region
+    for label, key in (
+        ("Gemiddeld aantal banen binnen 10 min fietsen", "opp_jobs_bike_10min"),
+        ("Potentiële fietspendelaars (Go Dutch)", "bike_commuters_go_dutch"),
+    ):
+        change = fmt_delta(scen[key], base[key], "count")
+        assert rows[label][1] == fmt_number(base[key], "count")
+        assert rows[label][2] == f"{fmt_number(scen[key], 'count')} ({change})"
+    # The bridge joins the villages: more potential bike commuters than before.
+    assert scen["bike_commuters_go_dutch"] > base["bike_commuters_go_dutch"]
+
+
+def test_web_map_names_commuter_flows_as_commuters(comparison) -> None:
+    """The web map's popup of the commuter layer counts bike commuters, not dwellings."""
+    from slimmeregio.exporters.webmap_layers import flow_data
+
+    links = comparison.scenario.links
+    commuters, _ = flow_data(links, "nl", "flow_bike_commuters", [1.0, 5.0])
+    stations, _ = flow_data(links, "nl", "flow_dwellings", [1.0, 5.0])
+    assert commuters["features"] and stations["features"]
+    assert commuters["_aliases"][-1] == "Potentiële fietspendelaars (Go Dutch)"
+    assert stations["_aliases"][-1] == "Potentiële fietsers (woningen)"
+    english, _ = flow_data(links, "en", "flow_bike_commuters", [1.0, 5.0])
+    assert english["_aliases"][-1] == "Potential bike commuters (Go Dutch)"
