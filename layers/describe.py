@@ -2,49 +2,79 @@
 
 from __future__ import annotations
 
+import numpy as np
+
 from slimmeregio.layers.crs import crs_label
+from slimmeregio.layers.i18n import tr
 from slimmeregio.layers.model import ANALYSIS_CRS, Layer
 from slimmeregio.layers.roles import ROLE_FIELDS
 
 __all__ = ["layer_info_lines"]
 
 
-def layer_info_lines(layer: Layer, lang: str) -> list[str]:
-    """Name, geometry and count, coordinate system, bounds in Lambert 72, role,
-    field mapping and the load report of ``layer``, one line each, in ``lang``."""
-    nl = lang == "nl"
-    lines = [(f"Laag '{layer.name}'" if nl else f"Layer '{layer.name}'")]
+def _geometry_lines(layer: Layer, lang: str) -> list[str]:
+    """Geometry and count, coordinate system and bounds; a table without
+    coordinates (an origin-destination table) says so instead."""
     if layer.is_raster:
         raster = layer.data
-        size = f"{raster.width} x {raster.height} pixels, {raster.count} " + (
-            "band(en)" if nl else "band(s)"
-        )
-        lines.append(f"  {'geometrie' if nl else 'geometry'}: raster, {size}")
-    else:
-        unit = "objecten" if nl else "features"
-        lines.append(
-            f"  {'geometrie' if nl else 'geometry'}: {layer.geometry_type}, {len(layer)} {unit}"
-        )
+        return [
+            tr(lang, "  geometrie: raster, {w} x {h} pixels, {n} band(en)").format(
+                w=raster.width, h=raster.height, n=raster.count
+            )
+        ]
+    if layer.geometry_type == "None" and not layer.original_crs:
+        return [tr(lang, "  geometrie: geen (een tabel), {n} rijen").format(n=len(layer))]
     crs = crs_label(layer.original_crs, lang)
     if layer.crs_guessed:
-        crs += " (geraden)" if nl else " (guessed)"
-    lines.append(f"  {'coördinatenstelsel' if nl else 'coordinate system'}: {crs}")
+        crs += tr(lang, " (geraden)")
     x0, y0, x1, y1 = layer.bounds
-    if layer.is_raster and layer.original_crs and layer.original_crs != ANALYSIS_CRS:
+    lines = [
+        tr(lang, "  geometrie: {kind}, {n} objecten").format(
+            kind=layer.geometry_type, n=len(layer)
+        ),
+        tr(lang, "  coördinatenstelsel: {crs}").format(crs=crs),
+    ]
+    if np.all(np.isfinite([x0, y0, x1, y1])):
+        lines.append(
+            tr(lang, "  grenzen (EPSG:31370): {x0:.0f} {y0:.0f} {x1:.0f} {y1:.0f}").format(
+                x0=x0, y0=y0, x1=x1, y1=y1
+            )
+        )
+    return lines
+
+
+def _raster_lines(layer: Layer, lang: str) -> list[str]:
+    crs = crs_label(layer.original_crs, lang)
+    if layer.crs_guessed:
+        crs += tr(lang, " (geraden)")
+    x0, y0, x1, y1 = layer.bounds
+    if layer.original_crs and layer.original_crs != ANALYSIS_CRS:
         from pyproj import Transformer
 
         t = Transformer.from_crs(layer.original_crs, ANALYSIS_CRS, always_xy=True)
         x0, y0, x1, y1 = t.transform_bounds(x0, y0, x1, y1)
-    lines.append(
-        f"  {'grenzen' if nl else 'bounds'} (EPSG:31370): {x0:.0f} {y0:.0f} {x1:.0f} {y1:.0f}"
-    )
-    lines.append(f"  {'rol' if nl else 'role'}: {layer.role.label(lang)}")
+    return [
+        tr(lang, "  coördinatenstelsel: {crs}").format(crs=crs),
+        tr(lang, "  grenzen (EPSG:31370): {x0:.0f} {y0:.0f} {x1:.0f} {y1:.0f}").format(
+            x0=x0, y0=y0, x1=x1, y1=y1
+        ),
+    ]
+
+
+def layer_info_lines(layer: Layer, lang: str) -> list[str]:
+    """Name, geometry and count, coordinate system, bounds in Lambert 72, role,
+    field mapping and the load report of ``layer``, one line each, in ``lang``."""
+    lines = [tr(lang, "Laag '{name}'").format(name=layer.name), *_geometry_lines(layer, lang)]
+    if layer.is_raster:
+        lines += _raster_lines(layer, lang)
+    lines.append(tr(lang, "  rol: {role}").format(role=layer.role.label(lang)))
     if layer.fields:
+        nl = lang == "nl"
         specs = {s.key: (s.label_nl if nl else s.label_en) for s in ROLE_FIELDS[layer.role]}
         mapped = ", ".join(f"{specs.get(k, k)} = {c}" for k, c in layer.fields.items())
-        lines.append(f"  {'velden' if nl else 'fields'}: {mapped}")
+        lines.append(tr(lang, "  velden: {fields}").format(fields=mapped))
     if len(layer.report):
-        lines.append(f"  {'rapport' if nl else 'report'}:")
+        lines.append(tr(lang, "  rapport:"))
         lines += [
             f"    {'!' if e.level == 'warning' else '-'} {e.message(lang)}" for e in layer.report
         ]

@@ -47,7 +47,7 @@ OPPORTUNITY_LABELS: dict[str, tuple[str, str]] = {
     "zorg": ("zorg", "health care"),
     "winkels_diensten": ("winkels en diensten", "shops and services"),
     "bestemmingen": ("bestemmingen", "destinations"),
-    OD_ROLE_VALUE: ("pendelstromen (HW-tabel)", "commuting flows (OD table)"),
+    OD_ROLE_VALUE: ("pendelstromen (HB-tabel)", "commuting flows (OD table)"),
 }
 
 _NAME = ("name", False, "str", "naam", "name")

@@ -52,6 +52,22 @@ def test_info_on_a_good_file_dutch_and_english(stations_gpkg: Path) -> None:
     assert code == 0 and "Layer 'stations'" in out and "2 features" in out
 
 
+def test_info_on_an_od_table_says_table_and_rows_not_nan_bounds(tmp_path: Path) -> None:
+    path = tmp_path / "pendelstromen.csv"
+    path.write_text(
+        "NIS woonplaats;NIS werkplaats;Aantal pendelaars\n23027;21004;12\n23002;21004;7\n"
+        "23002;23027;5\n",
+        encoding="utf-8",
+    )
+    code, out, err = _run("info", str(path))
+    assert code == 0 and err == ""
+    assert "geometrie: geen (een tabel), 3 rijen" in out
+    assert "pendelstromen (HB-tabel)" in out
+    assert "nan" not in out and "grenzen" not in out and "coördinatenstelsel" not in out
+    code, out, _err = _run("--lang", "en", "info", str(path))
+    assert "geometry: none (a table), 3 rows" in out and "commuting flows (OD table)" in out
+
+
 def test_info_with_role_field_and_crs_options(stations_gpkg: Path) -> None:
     code, out, _ = _run(
         "info",
