@@ -140,7 +140,7 @@ class _NumberEditor(Editor):
             spin.setRange(int(lo if lo is not None else -_UNBOUNDED), int(hi or _UNBOUNDED))
         else:
             spin = QDoubleSpinBox(parent)
-            spin.setDecimals(2)
+            spin.setDecimals(3 if hi is not None and hi <= 10 else 2)
             spin.setRange(
                 lo if lo is not None else -_UNBOUNDED, hi if hi is not None else _UNBOUNDED
             )

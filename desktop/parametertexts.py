@@ -137,6 +137,36 @@ PARAMETER_TEXTS: dict[str, ParameterText] = {
         "rang in de Hoppin-hiërarchie, geen gemeten waarde)",
         items=HOPPIN_TYPES,
     ),
+    "opportunity_bike_half_life_min": ParameterText(
+        "Jobs en pendel",
+        "Halveringstijd fietsen (min):",
+        "Bereikbaarheid van jobs, scholen ... : een bestemming op zoveel fietsminuten telt voor "
+        "de helft in het potentieel (afname exp(-ln 2 x tijd / halveringstijd))",
+    ),
+    "opportunity_walk_half_life_m": ParameterText(
+        "Jobs en pendel",
+        "Halveringsafstand wandelen (m):",
+        "Bereikbaarheid van jobs, scholen ... : een bestemming op zoveel meter wandelen telt "
+        "voor de helft in het potentieel",
+    ),
+    "opportunity_nearest_k": ParameterText(
+        "Jobs en pendel",
+        "Tijd tot de k-de dichtstbijzijnde:",
+        "Tijd en afstand tot de zoveelste dichtstbijzijnde bestemming (bv. 3: de derde "
+        "dichtstbijzijnde school)",
+    ),
+    "workers_per_dwelling": ParameterText(
+        "Jobs en pendel",
+        "Werkenden per woning:",
+        "Pendel zonder pendeltabel (zwaartekrachtmodel): werkende inwoners per woning "
+        "(standaard 1,0: Statbel, Vlaanderen)",
+    ),
+    "commute_beta_per_km": ParameterText(
+        "Jobs en pendel",
+        "Afstandsverval pendel (per km):",
+        "Zwaartekrachtmodel: het aantal pendelaars neemt af met exp(-beta x km route); 0,1 "
+        "betekent ongeveer de helft binnen 7 km (een aanname; een pendeltabel is beter)",
+    ),
     "siting_threshold_min": ParameterText(
         "Suggesties",
         "Inplanting: fietstijd (min):",

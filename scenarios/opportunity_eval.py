@@ -47,7 +47,6 @@ from slimmeregio.layers.progress import Task
 from slimmeregio.layers.roles import Role
 from slimmeregio.scenarios.attach import Attachment, attach_points, carry_over
 from slimmeregio.scenarios.commuting import (
-    COMMUTE_BETA_PER_KM,
     PRESETS,
     RouteTrees,
     all_presets,
@@ -91,16 +90,20 @@ KINDS: dict[Role, str] = {
     Role.SHOPS: "shops",
     Role.DESTINATIONS: "destinations",
 }
-#: Cycling time (min) at which an opportunity counts for half in the potential.
+#: Cycling time (min) at which an opportunity counts for half in the potential:
+#: the default of ``Parameters.opportunity_bike_half_life_min``, which the evaluation reads.
 BIKE_HALF_LIFE_MIN = 10.0
-#: Walking distance (m) at which an opportunity counts for half in the potential.
+#: Walking distance (m) at which an opportunity counts for half in the potential
+#: (default of ``Parameters.opportunity_walk_half_life_m``).
 WALK_HALF_LIFE_M = 800.0
 #: The potential sums opportunities up to this many half-lives (weight >= 1/8).
 HALF_LIVES_SEARCHED = 3.0
-#: Rank of the nearest opportunity whose time is reported.
+#: Rank of the nearest opportunity whose time is reported (default of
+#: ``Parameters.opportunity_nearest_k``).
 NEAREST_K = 3
 #: Working residents per dwelling in the gravity model: about 2.3 persons per
-#: household x 57 % aged 20-64 x 76 % of them at work (Statbel, Flanders).
+#: household x 57 % aged 20-64 x 76 % of them at work (Statbel, Flanders); the
+#: default of ``Parameters.workers_per_dwelling``.
 WORKERS_PER_DWELLING = 1.0
 #: Workplaces (most potential bike commuters first) whose own routes are kept
 #: for a one-page map each (:mod:`slimmeregio.exporters.business_parks`).
@@ -321,10 +324,10 @@ def _access_columns(
             scope=scope,
             check=check,
             thresholds=[60.0 * t for t in params.bike_thresholds_min],
-            half_life=60.0 * BIKE_HALF_LIFE_MIN,
+            half_life=60.0 * params.opportunity_bike_half_life_min,
             limit=max(
                 60.0 * max(params.bike_thresholds_min),
-                60.0 * HALF_LIVES_SEARCHED * BIKE_HALF_LIFE_MIN,
+                60.0 * HALF_LIVES_SEARCHED * params.opportunity_bike_half_life_min,
             ),
         )
         walk = _access(
@@ -335,8 +338,11 @@ def _access_columns(
             scope=scope,
             check=check,
             thresholds=list(params.walk_thresholds_m),
-            half_life=WALK_HALF_LIFE_M,
-            limit=max(max(params.walk_thresholds_m), HALF_LIVES_SEARCHED * WALK_HALF_LIFE_M),
+            half_life=params.opportunity_walk_half_life_m,
+            limit=max(
+                max(params.walk_thresholds_m),
+                HALF_LIVES_SEARCHED * params.opportunity_walk_half_life_m,
+            ),
         )
         for t, minutes in enumerate(params.bike_thresholds_min):
             columns[f"opp_{s.kind}_bike_{_fmt(minutes)}min"] = bike.cumulative[:, t]
@@ -344,10 +350,11 @@ def _access_columns(
             columns[f"opp_{s.kind}_walk_{_fmt(metres)}m"] = walk.cumulative[:, t]
         columns[f"opp_{s.kind}_potential_bike"] = bike.potential
         columns[f"opp_{s.kind}_potential_walk"] = walk.potential
-        columns[f"opp_{s.kind}_k{NEAREST_K}_bike_min"] = bike.kth / 60.0
-        columns[f"opp_{s.kind}_k{NEAREST_K}_walk_m"] = walk.kth
+        k = params.opportunity_nearest_k
+        columns[f"opp_{s.kind}_k{k}_bike_min"] = bike.kth / 60.0
+        columns[f"opp_{s.kind}_k{k}_walk_m"] = walk.kth
     for key in columns:
-        how[key] = "median" if f"_k{NEAREST_K}_" in key else "mean"
+        how[key] = "median" if f"_k{params.opportunity_nearest_k}_" in key else "mean"
     return columns, how
 
 
@@ -389,7 +396,7 @@ def _access(
             weights,
             thresholds=thresholds,
             half_life=half_life,
-            k=NEAREST_K,
+            k=sit.parameters.opportunity_nearest_k,
             check=check,
         )
     affected = changed_points(prev.opp_att[s.kind], s.att, scope.edge_map)
@@ -432,13 +439,17 @@ def _access(
         weights,
         thresholds=thresholds,
         half_life=half_life,
-        k=NEAREST_K,
+        k=sit.parameters.opportunity_nearest_k,
         check=check,
     )
 
 
 def _trip_matrix(
-    dw: pd.DataFrame, jobs: OpportunitySet, od: pd.DataFrame | None, cost_km: np.ndarray
+    dw: pd.DataFrame,
+    jobs: OpportunitySet,
+    od: pd.DataFrame | None,
+    cost_km: np.ndarray,
+    params: Any,
 ) -> tuple[np.ndarray, np.ndarray | None, dict[str, dict[str, str]]]:
     """Commuters (dwellings x job points) and today's cyclists (None: unknown)."""
     notes: dict[str, dict[str, str]] = {}
@@ -446,10 +457,10 @@ def _trip_matrix(
     jobs_w = jobs.frame["weight"].to_numpy(dtype=float)
     if od is None:
         trips = gravity_model(
-            dwellings * WORKERS_PER_DWELLING,
+            dwellings * params.workers_per_dwelling,
             jobs_w,
             cost_km,
-            beta=COMMUTE_BETA_PER_KM,
+            beta=params.commute_beta_per_km,
             tolerance=1e-6,
         )
         return trips, None, notes
@@ -504,7 +515,7 @@ def _commuting(
             # The arcs dict fills as the flows are assigned below.
             scope.record.trees = TreeMemo(dict(trees.trees), vpos, jobs.att, trees.arcs)
     cost_km = trees.distances_m() / 1000.0
-    trips, bikes, notes = _trip_matrix(dw, jobs, inputs.od, cost_km)
+    trips, bikes, notes = _trip_matrix(dw, jobs, inputs.od, cost_km, sit.parameters)
     trips = np.where(np.isfinite(cost_km), trips, 0.0)
     per_preset = all_presets(trips, cost_km, current_cyclists=bikes)
     headline = per_preset[HEADLINE_PRESET]

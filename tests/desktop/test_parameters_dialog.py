@@ -99,7 +99,7 @@ def test_ok_without_changes_changes_nothing_even_digits_a_spin_box_cannot_show(s
     before = store.current
     dialog = ParametersDialog(store)
     qtbot.addWidget(dialog)
-    assert dialog.editors["household_size"].widget.value() == 2.35  # shown rounded
+    assert dialog.editors["household_size"].widget.value() == 2.346  # shown rounded
     _ok(dialog)
     assert store.current is before  # not even an undo step
     assert store.current.parameters.household_size == 2.345678
