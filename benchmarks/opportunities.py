@@ -77,20 +77,22 @@ def _scenarios(base: Any) -> dict[str, Any]:
 
 def _steps(sit: Any, dw: Any) -> dict[str, float]:
     """CPU seconds of each step of the opportunity part, from scratch."""
+    from slimmeregio.scenarios import commute_eval as ce
+    from slimmeregio.scenarios import opportunity_access as oa
     from slimmeregio.scenarios import opportunity_eval as oe
     from slimmeregio.scenarios.commuting import RouteTrees, all_presets
 
     inputs = sit.opportunities
     out: dict[str, float] = {}
     out["access searches (jobs, schools; bike, walk)"], _ = _cpu(
-        lambda: oe._access_columns(sit, inputs.sets)
+        lambda: oa.access_columns(sit, inputs.sets)
     )
     jobs = inputs.get("jobs")
     out["route trees (one per workplace)"], trees = _cpu(
         lambda: RouteTrees(sit.network, sit.housing_att, jobs.att)
     )
     out["OD distances from the trees"], km = _cpu(lambda: trees.distances_m() / 1000.0)
-    out["gravity model"], made = _cpu(lambda: oe._trip_matrix(dw, jobs, inputs.od, km))
+    out["gravity model"], made = _cpu(lambda: ce._trip_matrix(dw, jobs, inputs.od, km))
     trips = np.where(np.isfinite(km), made[0], 0.0)
     out["uptake (4 presets)"], per = _cpu(lambda: all_presets(trips, km))
     head = per[oe.HEADLINE_PRESET]

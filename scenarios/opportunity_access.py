@@ -1,0 +1,177 @@
+"""The per-dwelling opportunity access columns of an evaluation, reusing the base's searches where no edit reaches them."""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable
+from typing import Any
+
+import numpy as np
+
+from slimmeregio.scenarios.opportunities import accumulate_access, sparse_costs
+from slimmeregio.scenarios.opportunity_inputs import OpportunitySet
+from slimmeregio.scenarios.opportunity_reuse import AccessMemo, Scope, changed_points
+
+__all__ = [
+    "BIKE_HALF_LIFE_MIN",
+    "HALF_LIVES_SEARCHED",
+    "NEAREST_K",
+    "WALK_HALF_LIFE_M",
+    "access_columns",
+]
+
+#: Cycling time (min) at which an opportunity counts for half in the potential:
+#: the default of ``Parameters.opportunity_bike_half_life_min``, which the evaluation reads.
+BIKE_HALF_LIFE_MIN = 10.0
+#: Walking distance (m) at which an opportunity counts for half in the potential
+#: (default of ``Parameters.opportunity_walk_half_life_m``).
+WALK_HALF_LIFE_M = 800.0
+#: The potential sums opportunities up to this many half-lives (weight >= 1/8).
+HALF_LIVES_SEARCHED = 3.0
+#: Rank of the nearest opportunity whose time is reported (default of
+#: ``Parameters.opportunity_nearest_k``).
+NEAREST_K = 3
+
+
+def _fmt(value: float) -> str:
+    return f"{value:g}"
+
+
+def access_columns(
+    sit: Any,
+    sets: Iterable[OpportunitySet],
+    check: Callable[[], None] | None = None,
+    *,
+    scope: Scope | None = None,
+) -> tuple[dict[str, np.ndarray], dict[str, str]]:
+    """Per-dwelling access columns and, per column, how it aggregates (``mean``/``median``)."""
+    params = sit.parameters
+    columns: dict[str, np.ndarray] = {}
+    how: dict[str, str] = {}
+    for s in sets:
+        w = s.frame["weight"].to_numpy(dtype=float)
+        bike = _access(
+            sit,
+            s,
+            "bike",
+            w,
+            scope=scope,
+            check=check,
+            thresholds=[60.0 * t for t in params.bike_thresholds_min],
+            half_life=60.0 * params.opportunity_bike_half_life_min,
+            limit=max(
+                60.0 * max(params.bike_thresholds_min),
+                60.0 * HALF_LIVES_SEARCHED * params.opportunity_bike_half_life_min,
+            ),
+        )
+        walk = _access(
+            sit,
+            s,
+            "walk",
+            w,
+            scope=scope,
+            check=check,
+            thresholds=list(params.walk_thresholds_m),
+            half_life=params.opportunity_walk_half_life_m,
+            limit=max(
+                max(params.walk_thresholds_m),
+                HALF_LIVES_SEARCHED * params.opportunity_walk_half_life_m,
+            ),
+        )
+        for t, minutes in enumerate(params.bike_thresholds_min):
+            columns[f"opp_{s.kind}_bike_{_fmt(minutes)}min"] = bike.cumulative[:, t]
+        for t, metres in enumerate(params.walk_thresholds_m):
+            columns[f"opp_{s.kind}_walk_{_fmt(metres)}m"] = walk.cumulative[:, t]
+        columns[f"opp_{s.kind}_potential_bike"] = bike.potential
+        columns[f"opp_{s.kind}_potential_walk"] = walk.potential
+        k = params.opportunity_nearest_k
+        columns[f"opp_{s.kind}_k{k}_bike_min"] = bike.kth / 60.0
+        columns[f"opp_{s.kind}_k{k}_walk_m"] = walk.kth
+    for key in columns:
+        how[key] = "median" if f"_k{params.opportunity_nearest_k}_" in key else "mean"
+    return columns, how
+
+
+def _access(
+    sit: Any,
+    s: OpportunitySet,
+    mode: str,
+    weights: np.ndarray,
+    *,
+    scope: Scope | None,
+    thresholds: list[float],
+    half_life: float,
+    limit: float,
+    check: Callable[[], None] | None,
+) -> Any:
+    net, h_att = sit.network, sit.housing_att
+    prev = scope.previous if scope is not None else None
+    memo = prev.access.get((s.kind, mode)) if prev is not None else None
+    if memo is None or prev is None or scope is None or scope.row_map is None:
+        reached: dict[int, np.ndarray] | None = None
+        searches: Iterable[tuple[int, np.ndarray, np.ndarray]]
+        if scope is None or scope.record is None:
+            searches = sparse_costs(net, h_att, s.att, mode=mode, limit=limit)
+        else:
+            reached = {}
+            kept = list(sparse_costs(net, h_att, s.att, mode=mode, limit=limit, reached=reached))
+            mask = np.zeros((len(s.att), net.n_nodes), bool)
+            for j, row in reached.items():
+                mask[j] = row
+            scope.record.access[(s.kind, mode)] = AccessMemo({j: (o, c) for j, o, c in kept}, mask)
+            scope.record.opp_att[s.kind] = s.att
+            searches = kept
+        if scope is not None:
+            scope.count("access_searched", int(s.att.reachable.sum()))
+        return accumulate_access(
+            len(h_att),
+            h_att.reachable,
+            searches,
+            weights,
+            thresholds=thresholds,
+            half_life=half_life,
+            k=sit.parameters.opportunity_nearest_k,
+            check=check,
+        )
+    affected = changed_points(prev.opp_att[s.kind], s.att, scope.edge_map)
+    touched = scope.touched[mode]
+    if len(touched):
+        affected |= memo.reached[:, touched].any(axis=1)
+    new_rows = scope.new_rows if scope.new_rows is not None else np.zeros(0, np.int64)
+    if len(new_rows):
+        # Dwellings attached anew: every search reaching one of their edges,
+        # or sharing an edge with them, is run again.
+        owner, flat = h_att.subset(new_rows).expand()
+        edges = flat.edge[flat.edge >= 0]
+        ends = np.concatenate([net.u[edges], net.v[edges]])
+        ends = ends[ends < memo.reached.shape[1]]
+        if len(ends):
+            affected |= memo.reached[:, ends].any(axis=1)
+        o_owner, o_flat = s.att.expand()
+        affected[o_owner[np.isin(o_flat.edge, edges)]] = True
+    again = np.flatnonzero(affected)
+    fresh = {
+        j: (o, c) for j, o, c in sparse_costs(net, h_att, s.att, mode=mode, limit=limit, only=again)
+    }
+    row_map = scope.row_map
+    merged: dict[int, tuple[np.ndarray, np.ndarray]] = dict(fresh)
+    reused = 0
+    for j, (owners, costs) in memo.results.items():
+        if affected[j]:
+            continue
+        rows = row_map[owners]
+        keep = rows >= 0
+        merged[j] = (rows[keep], costs[keep]) if not keep.all() else (rows, costs)
+        reused += 1
+    scope.count("access_reused", reused)
+    scope.count("access_searched", len(fresh))
+    searches = ((j, *merged[j]) for j in sorted(merged))
+    return accumulate_access(
+        len(h_att),
+        h_att.reachable,
+        searches,
+        weights,
+        thresholds=thresholds,
+        half_life=half_life,
+        k=sit.parameters.opportunity_nearest_k,
+        check=check,
+    )
