@@ -216,3 +216,41 @@ def test_out_of_bounds_values_are_refused_with_their_location(name: str, value: 
     with pytest.raises(ScenarioError) as caught:
         Scenario(name="s").with_parameters(**{name: value})
     assert f"parameters.{name}" in caught.value.message("en")
+
+
+def test_exports_label_every_parameter_in_both_languages() -> None:
+    """The metadata table of every export (exporters/meta.py) names each parameter, not its key."""
+    from slimmeregio.exporters.meta import parameter_rows
+
+    for lang in ("nl", "en"):
+        rows = parameter_rows(Parameters(), lang)
+        assert [k for k, _, _ in rows] and {k for k, _, _ in rows} == set(Parameters.model_fields)
+        unlabelled = [key for key, label, _ in rows if label == key]
+        assert not unlabelled, (lang, unlabelled)
+    nl = {
+        k: (label, value) for k, label, value in parameter_rows(Parameters(commute_beta_per_km=0.2))
+    }
+    assert nl["commute_beta_per_km"] == ("Pendel: afstandsverval (per km)", "0.2")
+
+
+def test_example_scenario_and_sweep_ranges_carry_the_new_parameters() -> None:
+    """The CLI takes parameters from the scenario file (no overrides): the example lists them,
+    and a sweep may range over them."""
+    from slimmeregio.scenarios.model import example_scenario_toml
+    from slimmeregio.scenarios.sweep_model import ParameterRange
+
+    text = example_scenario_toml()
+    example = Scenario.from_toml(text)
+    for name in (
+        "opportunity_bike_half_life_min",
+        "opportunity_walk_half_life_m",
+        "opportunity_nearest_k",
+        "workers_per_dwelling",
+        "commute_beta_per_km",
+    ):
+        assert f"\n{name} = " in text
+        assert getattr(example.parameters, name) == getattr(Parameters(), name)
+    spanned = ParameterRange.model_validate(
+        {"parameter": "commute_beta_per_km", "from": 0.05, "to": 0.15, "step": 0.05}
+    ).spanned()
+    assert spanned == (0.05, 0.1, 0.15)
