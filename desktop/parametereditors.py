@@ -16,7 +16,7 @@ import json
 import math
 import typing
 from abc import ABC, abstractmethod
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from typing import Any, Literal
 
 import annotated_types
@@ -48,6 +48,8 @@ __all__ = [
     "parse_list",
 ]
 
+#: How a choice or an item name (a Dutch data value) reads in the interface.
+Display = Callable[[str], str]
 #: Upper limit of a spin box for a number the model does not bound.
 _UNBOUNDED = 1e9
 
@@ -168,16 +170,17 @@ class _NumberEditor(Editor):
 
 
 class _ChoiceEditor(Editor):
-    def __init__(self, choices: Sequence[Any], parent: QWidget | None) -> None:
+    def __init__(self, choices: Sequence[Any], display: Display, parent: QWidget | None) -> None:
         self.combo = QComboBox(parent)
+        self.display = display
         for choice in choices:
-            self.combo.addItem(str(choice), choice)
+            self.combo.addItem(display(str(choice)), choice)
         self.widget = self.combo
 
     def set_value(self, value: Any) -> None:
         index = self.combo.findData(value)
         if index < 0:
-            self.combo.addItem(str(value), value)
+            self.combo.addItem(self.display(str(value)), value)
             index = self.combo.count() - 1
         self.combo.setCurrentIndex(index)
 
@@ -188,10 +191,10 @@ class _ChoiceEditor(Editor):
 class _ChoicesEditor(Editor):
     """A checkable list; the value lists the checked choices in the list's order."""
 
-    def __init__(self, choices: Sequence[Any], parent: QWidget | None) -> None:
+    def __init__(self, choices: Sequence[Any], display: Display, parent: QWidget | None) -> None:
         self.list = QListWidget(parent)
         for choice in choices:
-            item = QListWidgetItem(str(choice))
+            item = QListWidgetItem(display(str(choice)))
             item.setData(Qt.ItemDataRole.UserRole, choice)
             item.setFlags(Qt.ItemFlag.ItemIsEnabled | Qt.ItemFlag.ItemIsUserCheckable)
             item.setCheckState(Qt.CheckState.Unchecked)
@@ -240,7 +243,11 @@ class _FixedNumbersEditor(Editor):
     """One spin box per item of a fixed-length list, named when the texts give names."""
 
     def __init__(
-        self, metas: Sequence[Sequence[Any]], names: Sequence[str], parent: QWidget | None
+        self,
+        metas: Sequence[Sequence[Any]],
+        names: Sequence[str],
+        display: Display,
+        parent: QWidget | None,
     ) -> None:
         self.widget = QWidget(parent)
         row = QHBoxLayout(self.widget)
@@ -248,7 +255,7 @@ class _FixedNumbersEditor(Editor):
         self.parts = [_NumberEditor(meta, False, self.widget) for meta in metas]
         for i, part in enumerate(self.parts):
             if i < len(names):
-                row.addWidget(QLabel(names[i], self.widget))
+                row.addWidget(QLabel(display(names[i]), self.widget))
             row.addWidget(part.widget)
         row.addStretch(1)
 
@@ -263,7 +270,10 @@ class _FixedNumbersEditor(Editor):
 class _NumberTableEditor(Editor):
     """Named numbers (cycling speed per link class): one spin box per name."""
 
-    def __init__(self, meta: Sequence[Any], first: Sequence[str], parent: QWidget | None) -> None:
+    def __init__(
+        self, meta: Sequence[Any], first: Sequence[str], display: Display, parent: QWidget | None
+    ) -> None:
+        self.display = display
         self.meta = list(meta)
         self.first = list(first)
         self.widget = QWidget(parent)
@@ -281,7 +291,7 @@ class _NumberTableEditor(Editor):
                 part = _NumberEditor(self.meta, False, self.widget)
                 part.spin.setObjectName(f"table_{name}")
                 self.parts[name] = part
-                self.form.addRow(f"{name}:", part.widget)
+                self.form.addRow(f"{self.display(name)}:", part.widget)
         for name, part in self.parts.items():
             part.set_value(value[name])
 
@@ -337,10 +347,14 @@ def _is_number(tp: Any) -> bool:
 
 
 def editor_for(
-    field: FieldInfo, *, names: Sequence[str] = (), parent: QWidget | None = None
+    field: FieldInfo,
+    *,
+    names: Sequence[str] = (),
+    display: Display = str,
+    parent: QWidget | None = None,
 ) -> Editor:
     """The editor for a pydantic ``field`` (``names``: labels of a fixed-length list's items,
-    or the names a table of numbers lists first)."""
+    or the names a table of numbers lists first; ``display``: how a choice or name reads)."""
     tp, meta = _unwrap(field.annotation)
     meta = [*field.metadata, *meta]
     origin = typing.get_origin(tp)
@@ -352,22 +366,22 @@ def editor_for(
     if tp is str:
         return _TextEditor(parent)
     if origin is Literal:
-        return _ChoiceEditor(args, parent)
+        return _ChoiceEditor(args, display, parent)
     if origin is tuple and len(args) == 2 and args[1] is Ellipsis:
         item, _ = _unwrap(args[0])
         if typing.get_origin(item) is Literal:
-            return _ChoicesEditor(typing.get_args(item), parent)
+            return _ChoicesEditor(typing.get_args(item), display, parent)
         if _is_number(item) or item is str:
             return _ListEditor(_is_number(item), parent)
     if origin is tuple and args:
         parts = [_unwrap(a) for a in args]
         if all(p[0] is float for p in parts):
-            return _FixedNumbersEditor([p[1] for p in parts], names, parent)
+            return _FixedNumbersEditor([p[1] for p in parts], names, display, parent)
     if origin is dict and len(args) == 2:
         key, _ = _unwrap(args[0])
         value, value_meta = _unwrap(args[1])
         if key is str and value is float:
-            return _NumberTableEditor(value_meta, names, parent)
+            return _NumberTableEditor(value_meta, names, display, parent)
     return _JsonEditor(parent)  # optional, union and other types
 
 

@@ -35,11 +35,22 @@ from slimmeregio.desktop.parametereditors import (
     field_box,
 )
 from slimmeregio.desktop.parametertexts import GROUPS, OTHER_GROUP, text_for
+from slimmeregio.exporters.terms import hoppin_type, link_class
 from slimmeregio.layers.errors import ScenarioError
 from slimmeregio.scenarios.model import Parameters, Scenario, validation_reasons
 from slimmeregio.scenarios.session import ScenarioBook
+from slimmeregio.scenarios.transit_keys import WINDOW_LABELS
 
-__all__ = ["ParametersDialog"]
+__all__ = ["ParametersDialog", "display_value"]
+
+
+def display_value(value: str) -> str:
+    """A Dutch data value (time window, Hoppin type, link class) as the interface reads it;
+    the scenario keeps the value itself."""
+    english = language() == "en"
+    if value in WINDOW_LABELS:
+        return WINDOW_LABELS[value][1 if english else 0]
+    return link_class(hoppin_type(value, language()), language()) if english else value
 
 
 class ParametersDialog(QDialog):
@@ -116,7 +127,9 @@ class ParametersDialog(QDialog):
 
     def _add_field(self, form: QFormLayout, name: str) -> None:
         text = text_for(name)
-        editor = editor_for(Parameters.model_fields[name], names=text.items, parent=self)
+        editor = editor_for(
+            Parameters.model_fields[name], names=text.items, display=display_value, parent=self
+        )
         editor.widget.setObjectName(f"param_{name}")
         label = QLabel(tr(text.label), self)
         tip = tr(text.tip) if text.tip else ""

@@ -55,6 +55,17 @@ def test_every_parameter_has_a_widget_and_a_label_in_both_languages(store, qtbot
     qtbot.addWidget(english)
     assert english.labels["pt_walk_m"].text() == "Walking distance to a stop (m):"
     assert english.tabs.tabText(english.groups().index("Openbaar vervoer")) == "Public transport"
+    # choices read in English, the scenario keeps its Dutch data values
+    windows = english.editors["pt_windows"]
+    assert [windows.widget.item(i).text() for i in range(4)] == [
+        "morning peak",
+        "daytime",
+        "evening peak",
+        "evening",
+    ]
+    assert windows.value() == ("ochtendspits", "dag", "avond")
+    names = [w.text() for w in english.editors["hub_type_weights"].widget.findChildren(QLabel)]
+    assert names == ["interregional", "regional", "local", "neighbourhood"]
 
 
 def test_widgets_follow_the_field_types_and_the_model_bounds(store, qtbot):
@@ -69,6 +80,12 @@ def test_widgets_follow_the_field_types_and_the_model_bounds(store, qtbot):
     assert isinstance(window, QComboBox)
     assert [window.itemText(i) for i in range(window.count())] == [
         "ochtendspits",
+        "overdag",
+        "avondspits",
+        "avond",
+    ]
+    assert [window.itemData(i) for i in range(window.count())] == [
+        "ochtendspits",
         "dag",
         "avondspits",
         "avond",
@@ -80,7 +97,7 @@ def test_widgets_follow_the_field_types_and_the_model_bounds(store, qtbot):
         for i in range(windows.count())
         if windows.item(i).checkState() == Qt.CheckState.Checked
     ]
-    assert checked == ["ochtendspits", "dag", "avond"]
+    assert checked == ["ochtendspits", "overdag", "avond"]
     weights = dialog.editors["hub_type_weights"].widget.findChildren(QDoubleSpinBox)
     assert [(s.minimum(), s.maximum(), s.value()) for s in weights] == [
         (0.0, 1.0, 1.0),
