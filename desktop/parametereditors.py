@@ -129,6 +129,17 @@ class Editor(ABC):
         """The value shown, as plain data for the model to validate."""
 
 
+class _CompactSpinBox(QDoubleSpinBox):
+    """A double spin box without trailing zeros (2.4, not 2.400)."""
+
+    def textFromValue(self, value: float) -> str:  # noqa: N802 - Qt's name
+        text = super().textFromValue(value)
+        point = self.locale().decimalPoint()
+        if point in text:
+            text = text.rstrip("0").rstrip(point)
+        return text
+
+
 class _NumberEditor(Editor):
     """A spin box bounded by the model; a value shown rounded reads back unchanged."""
 
@@ -141,7 +152,7 @@ class _NumberEditor(Editor):
             spin = QSpinBox(parent)
             spin.setRange(int(lo if lo is not None else -_UNBOUNDED), int(hi or _UNBOUNDED))
         else:
-            spin = QDoubleSpinBox(parent)
+            spin = _CompactSpinBox(parent)
             spin.setDecimals(3 if hi is not None and hi <= 10 else 2)
             spin.setRange(
                 lo if lo is not None else -_UNBOUNDED, hi if hi is not None else _UNBOUNDED
@@ -256,8 +267,7 @@ class _FixedNumbersEditor(Editor):
         for i, part in enumerate(self.parts):
             if i < len(names):
                 row.addWidget(QLabel(display(names[i]), self.widget))
-            row.addWidget(part.widget)
-        row.addStretch(1)
+            row.addWidget(part.widget, 1)
 
     def set_value(self, value: Any) -> None:
         for part, v in zip(self.parts, value, strict=False):

@@ -109,13 +109,16 @@ class ParametersDialog(QDialog):
         layout.addWidget(self.tabs, 1)
         layout.addWidget(self.message)
         layout.addWidget(buttons)
-        self.resize(620, 560)
+        self.resize(780, 560)
         self.load(self.scenario.parameters if self.scenario is not None else Parameters())
 
     def _add_tab(self, group: str) -> QFormLayout:
         page = QWidget(self)
-        form = QFormLayout(page)
+        column = QVBoxLayout(page)
+        form = QFormLayout()
         form.setFieldGrowthPolicy(QFormLayout.FieldGrowthPolicy.AllNonFixedFieldsGrow)
+        column.addLayout(form)
+        column.addStretch(1)  # rows keep their height; the space goes below them
         scroll = QScrollArea(self)
         scroll.setWidgetResizable(True)
         scroll.setFrameShape(QScrollArea.Shape.NoFrame)
