@@ -254,3 +254,28 @@ def test_example_scenario_and_sweep_ranges_carry_the_new_parameters() -> None:
         {"parameter": "commute_beta_per_km", "from": 0.05, "to": 0.15, "step": 0.05}
     ).spanned()
     assert spanned == (0.05, 0.1, 0.15)
+
+
+def test_a_scenario_changing_only_commuting_parameters_is_measured_its_way() -> None:
+    """Like thresholds they measure: the base is computed with them too, so the delta is 0
+    and both sides equal the hand computation (not the base's default trips)."""
+    from slimmeregio.scenarios.engine import compare_scenarios
+
+    scen = Scenario(name="beta").with_parameters(
+        commute_beta_per_km=0.5, opportunity_walk_half_life_m=1000.0
+    )
+    _, [cmp] = compare_scenarios(_road_project(), [scen])
+    want = _gravity_by_hand(1.0, 0.5)
+    for ev in (cmp.base, cmp.scenario):
+        got = _od(ev)
+        for pair, value in want.items():
+            assert got[pair] == pytest.approx(value, rel=1e-4), pair
+    note = cmp.scenario.notes["measured_as_scenario"]["en"]
+    assert "commute_beta_per_km" in note and "opportunity_walk_half_life_m" in note
+    assert cmp.delta("opp_jobs_potential_walk") == pytest.approx(0.0, abs=1e-9)
+    assert cmp.base.region["opp_jobs_potential_walk"] == pytest.approx(
+        np.average(
+            [_potential(h, 1000.0, 3000.0, _metres) for h in HOMES],
+            weights=[HOMES[h][1] for h in HOMES],
+        )
+    )
