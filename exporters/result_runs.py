@@ -61,8 +61,8 @@ def results_meta(
         first = runs[0][1] if runs else base
         meta = build_meta(
             project or Project(),
-            scenario=first.scenario,
-            parameters=first.parameters,
+            scenario=getattr(first, "scenario", None),
+            parameters=getattr(first, "parameters", None),
             scenarios=[ev.scenario for _, ev, _ in runs],
             lang=lang,
         )

@@ -14,6 +14,7 @@ from slimmeregio.exporters.slide_kit import (
     MARGIN,
     SLIDE_W,
     add_table,
+    body_table,
     text_box,
     title,
 )
@@ -41,15 +42,7 @@ def ledger_slides(deck: Deck) -> None:
             rows = [cols]
             for e in part:
                 rows.append([str(e[cols[0]]), *(e[c] for c in cols[1:])])
-            add_table(
-                slide,
-                MARGIN,
-                Inches(1.35),
-                SLIDE_W - 2 * MARGIN,
-                rows,
-                (0.7, 4.6, 2.0, 2.4, 4.2),
-                row_h=0.8,
-            )
+            body_table(slide, rows, (0.7, 4.6, 2.0, 2.4, 4.2), 0.8)
             deck.footer(slide, meta.with_scenario(ev.scenario, ev.parameters))
 
 

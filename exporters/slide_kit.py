@@ -213,6 +213,11 @@ def add_table(
     return shape
 
 
+def body_table(slide: Any, rows: list[list[str]], widths: Sequence[float], row_h: float) -> Any:
+    """A table across the slide's body, below the title bar."""
+    return add_table(slide, MARGIN, Inches(1.35), SLIDE_W - 2 * MARGIN, rows, widths, row_h=row_h)
+
+
 def _numeric(text: str) -> bool:
     return bool(re.fullmatch(r"[+\-–]?[0-9.,]+( ?(%|pp|min|m))?", str(text).strip()))
 

@@ -21,7 +21,7 @@ from slimmeregio.exporters.slide_kit import (
     BODY_PT,
     MARGIN,
     SLIDE_W,
-    add_table,
+    body_table,
     slide_text,
     text_box,
     tile,
@@ -223,15 +223,7 @@ def municipality_slides(deck: Deck) -> None:
                     fmt_number(rec.get("median_bike_min_mobipunt", float("nan")), "min", lang),
                 ]
             )
-        add_table(
-            slide,
-            MARGIN,
-            Inches(1.35),
-            SLIDE_W - 2 * MARGIN,
-            rows,
-            (4.5, 2.6, 2.0, 2.6),
-            row_h=0.46,
-        )
+        body_table(slide, rows, (4.5, 2.6, 2.0, 2.6), 0.46)
         slide.notes_slide.notes_text_frame.text = tr(
             lang,
             f"Gemeenten gerangschikt op de verandering van het aandeel woningen binnen {tr_:g} min fietsen van een "

@@ -13,11 +13,9 @@ import math
 from collections.abc import Callable
 from typing import Any
 
-from pptx.util import Inches
-
 from slimmeregio.exporters.map_transit import failing_hubs, has_transit, transit_key_specs
 from slimmeregio.exporters.meta import ExportMeta, tr
-from slimmeregio.exporters.slide_kit import MARGIN, SLIDE_W, add_table, footer, slide_text, title
+from slimmeregio.exporters.slide_kit import body_table, footer, slide_text, title
 from slimmeregio.exporters.terms import hoppin_type
 from slimmeregio.layers.numbers import fmt_delta, fmt_number
 
@@ -97,7 +95,7 @@ def transit_slides(
         title(slide, tr(lang, "Openbaar vervoer", "Public transport") + suffix)
         rows = _indicator_rows(base, chunk, specs, nis, lang)
         widths = (5.0, *([2.4] * (len(rows[0]) - 1)))
-        add_table(slide, MARGIN, Inches(1.35), SLIDE_W - 2 * MARGIN, rows, widths, row_h=0.75)
+        body_table(slide, rows, widths, 0.75)
         walk, trains = f"{params.pt_walk_m:g}", f"{params.pt_trains_per_hour:g}"
         slide.notes_slide.notes_text_frame.text = tr(
             lang,
@@ -162,9 +160,7 @@ def transit_slides(
                 ),
             ]
         )
-    add_table(
-        slide, MARGIN, Inches(1.35), SLIDE_W - 2 * MARGIN, rows, (1.4, 2.6, 1.7, 6.4), row_h=0.7
-    )
+    body_table(slide, rows, (1.4, 2.6, 1.7, 6.4), 0.7)
     slide.notes_slide.notes_text_frame.text = f"Scenario: {slide_text(name)}. " + tr(
         lang,
         "Hoppin-toets (regels in resources/hoppin_rules.toml): per type een minimaal of maximaal aanbod aan "
