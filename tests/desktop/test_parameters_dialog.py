@@ -190,3 +190,46 @@ def test_pt_walk_change_in_the_dialog_reaches_the_scenario_and_marks_results_sta
     again = window.scenario_panel.all_parameters_dialog
     assert again is not dialog and again.editors["pt_walk_m"].widget.value() == 750.0
     again.reject()
+
+
+def test_a_field_of_any_type_gets_an_editor_that_gives_its_value_back(qtbot):
+    """What a field added later gets: each type its widget, and unknown types JSON text."""
+    from typing import Annotated, Literal
+
+    from pydantic import BaseModel, Field
+    from PyQt6.QtWidgets import QCheckBox, QLineEdit
+
+    from slimmeregio.desktop.parametereditors import EditorError, editor_for
+
+    class Later(BaseModel):
+        flag: bool = True
+        label: str = "x"
+        maybe: int | None = None
+        table: dict[str, str] = {"a": "b"}
+        pair: tuple[float, float] = (1.5, 2.5)
+        mode: Literal["snel", "stil"] = "stil"
+        share: Annotated[float, Field(ge=0, le=1)] = 0.125
+
+    expected = {
+        "flag": QCheckBox,
+        "label": QLineEdit,
+        "maybe": QLineEdit,
+        "table": QLineEdit,
+        "mode": QComboBox,
+        "share": QDoubleSpinBox,
+    }
+    defaults = Later().model_dump()
+    for name, field in Later.model_fields.items():
+        editor = editor_for(field)
+        qtbot.addWidget(editor.widget)
+        if name in expected:
+            assert isinstance(editor.widget, expected[name]), name
+        editor.set_value(defaults[name])
+        assert editor.value() == (tuple(defaults[name]) if name == "pair" else defaults[name])
+    share = editor_for(Later.model_fields["share"])
+    assert (share.widget.minimum(), share.widget.maximum()) == (0.0, 1.0)
+    maybe = editor_for(Later.model_fields["maybe"])
+    maybe.widget.setText("{kapot")
+    with pytest.raises(EditorError) as caught:
+        maybe.value()
+    assert caught.value.nl.startswith("geen geldige JSON")
