@@ -307,6 +307,15 @@ ACTIONS: tuple[ActionSpec, ...] = (
         "Ctrl+Shift+Z",
         toolbar="edit",
     ),
+    _spec(
+        "all_parameters",
+        "Alle &parameters…",
+        "show_parameters",
+        "scenario",
+        "settings",
+        "",
+        "Alle parameters van het huidige scenario bekijken en aanpassen",
+    ),
     _spec("run", "Scenario &doorrekenen", "run_scenario", "scenario", "run", "F5", toolbar="run"),
     _spec(
         "compare",

@@ -238,6 +238,9 @@ class RunControlMixin:
         self._last_dialog = dialog
         dialog.show()
 
+    def show_parameters(self) -> None:
+        self.scenario_panel.open_all_parameters()
+
     def show_export(self) -> None:
         from slimmeregio.desktop.exportdialog import ExportDialog
 

@@ -14,6 +14,7 @@ from PyQt6.QtCore import QObject, QSize, Qt, pyqtSignal
 from PyQt6.QtGui import QColor
 from PyQt6.QtWidgets import (
     QComboBox,
+    QDialog,
     QDoubleSpinBox,
     QFormLayout,
     QGroupBox,
@@ -134,6 +135,14 @@ class _ParametersForm(QGroupBox):
         form.addRow(tr("Stations: min. treinen per dag:"), self.min_trains)
         form.addRow(tr("Bedieningsgebied:"), self.service)
         form.addRow(tr("Woon-werkroutes:"), self.commute_routes)
+        self.all_btn = QPushButton(tr("Alle parameters…"), self)
+        self.all_btn.setObjectName("allParametersButton")
+        self.all_btn.setToolTip(
+            tr(
+                "Alle parameters van het scenario: openbaar vervoer, Hoppin, jobs en pendel, suggesties"
+            )
+        )
+        form.addRow(self.all_btn)
         self.walk.editingFinished.connect(
             lambda: self._emit("walk_thresholds_m", self.walk.text(), True)
         )
@@ -238,6 +247,8 @@ class ScenarioPanel(QWidget):
         self.description.editingFinished.connect(self._description_edited)
         self.params = _ParametersForm(self)
         self.params.edited.connect(self._params_edited)
+        self.params.all_btn.clicked.connect(self.open_all_parameters)
+        self.all_parameters_dialog: QDialog | None = None
 
         ledger_box = QGroupBox(tr("Wijzigingen (wat, wie, waarom)"), self)
         self.ledger = QListWidget(ledger_box)
@@ -502,6 +513,16 @@ class ScenarioPanel(QWidget):
                 self.errorRaised.emit(exc)
                 return
             self.store.replace_current(new)
+
+    def open_all_parameters(self) -> None:
+        """Open the "Alle parameters…" dialog for the current scenario (window-modal)."""
+        if self.store.current is None:
+            return
+        from slimmeregio.desktop.parametersdialog import ParametersDialog
+
+        dialog = ParametersDialog(self.store, self)
+        self.all_parameters_dialog = dialog
+        dialog.open()
 
     def _params_edited(self, change: dict[str, Any]) -> None:
         cur = self.store.current

@@ -56,6 +56,44 @@ PARAMETER_LABELS: dict[str, tuple[str, str]] = {
         "Ontbrekende schakels: max. rechte afstand (m)",
         "Missing links: max straight distance (m)",
     ),
+    "pt_walk_m": ("OV: wandelafstand tot een halte (m)", "Public transport: walk to a stop (m)"),
+    "pt_departures_per_hour": (
+        "OV: drempels vertrekken per uur",
+        "Public transport: departures per hour",
+    ),
+    "pt_windows": ("OV: tijdvensters", "Public transport: time windows"),
+    "pt_trains_per_hour": (
+        "Station telt vanaf treinen per uur",
+        "Station counts from trains per hour",
+    ),
+    "pt_train_window": ("Tijdvenster voor treinen", "Time window for trains"),
+    "bike_train_max_bike_min": (
+        "Fiets + trein: max. fietstijd (min)",
+        "Bike + train: max cycling time (min)",
+    ),
+    "hub_offers": ("Mobipuntaanbod met een eigen aandeel", "Hub offers with their own share"),
+    "hub_type_weights": (
+        "Gewicht per Hoppin-type (interregionaal, regionaal, lokaal, buurt)",
+        "Weight per Hoppin type (interregional, regional, local, neighbourhood)",
+    ),
+    "opportunity_bike_half_life_min": (
+        "Bestemmingen: halveringstijd fietsen (min)",
+        "Destinations: cycling half-life (min)",
+    ),
+    "opportunity_walk_half_life_m": (
+        "Bestemmingen: halveringsafstand wandelen (m)",
+        "Destinations: walking half-distance (m)",
+    ),
+    "opportunity_nearest_k": (
+        "Bestemmingen: tijd tot de k-de dichtstbijzijnde",
+        "Destinations: time to the k-th nearest",
+    ),
+    "workers_per_dwelling": ("Pendel: werkenden per woning", "Commuting: workers per dwelling"),
+    "commute_beta_per_km": (
+        "Pendel: afstandsverval (per km)",
+        "Commuting: distance decay (per km)",
+    ),
+    "commute_routes": ("Pendel: woon-werkroutes", "Commuting: routes to work"),
 }
 
 

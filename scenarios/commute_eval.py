@@ -10,7 +10,6 @@ import numpy as np
 import pandas as pd
 
 from slimmeregio.scenarios.commuting import (
-    COMMUTE_BETA_PER_KM,
     RouteTrees,
     all_presets,
     gravity_model,
@@ -29,7 +28,8 @@ __all__ = [
 ]
 
 #: Working residents per dwelling in the gravity model: about 2.3 persons per
-#: household x 57 % aged 20-64 x 76 % of them at work (Statbel, Flanders).
+#: household x 57 % aged 20-64 x 76 % of them at work (Statbel, Flanders); the
+#: default of ``Parameters.workers_per_dwelling``, which the evaluation reads.
 WORKERS_PER_DWELLING = 1.0
 #: Workplaces (most potential bike commuters first) whose own routes are kept
 #: for a one-page map each (:mod:`slimmeregio.exporters.business_parks`).
@@ -41,7 +41,11 @@ _BIKE_MODES = frozenset({"fiets", "bike", "bicycle", "cycle", "cycling", "velo",
 
 
 def _trip_matrix(
-    dw: pd.DataFrame, jobs: OpportunitySet, od: pd.DataFrame | None, cost_km: np.ndarray
+    dw: pd.DataFrame,
+    jobs: OpportunitySet,
+    od: pd.DataFrame | None,
+    cost_km: np.ndarray,
+    params: Any,
 ) -> tuple[np.ndarray, np.ndarray | None, dict[str, dict[str, str]]]:
     """Commuters (dwellings x job points) and today's cyclists (None: unknown)."""
     notes: dict[str, dict[str, str]] = {}
@@ -49,10 +53,10 @@ def _trip_matrix(
     jobs_w = jobs.frame["weight"].to_numpy(dtype=float)
     if od is None:
         trips = gravity_model(
-            dwellings * WORKERS_PER_DWELLING,
+            dwellings * params.workers_per_dwelling,
             jobs_w,
             cost_km,
-            beta=COMMUTE_BETA_PER_KM,
+            beta=params.commute_beta_per_km,
             tolerance=1e-6,
         )
         return trips, None, notes
@@ -120,7 +124,7 @@ def commute(
     gradient, link_gradient = commute_gradients(
         trees, sit.network, inputs.elevation, length_m=length_m
     )
-    trips, bikes, notes = _trip_matrix(dw, jobs, inputs.od, cost_km)
+    trips, bikes, notes = _trip_matrix(dw, jobs, inputs.od, cost_km, sit.parameters)
     trips = np.where(np.isfinite(cost_km), trips, 0.0)
     per_preset = all_presets(trips, cost_km, gradient_pct=gradient, current_cyclists=bikes)
     headline = per_preset[HEADLINE_PRESET]

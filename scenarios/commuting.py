@@ -67,7 +67,8 @@ __all__ = [
 MAX_UPTAKE_KM = 30.0
 #: Distance decay of all commuting (per km of route) in the gravity model: a
 #: documented assumption (about half of the commuters within 7 km), to be
-#: replaced by an OD table where one exists.
+#: replaced by an OD table where one exists. The default of
+#: ``Parameters.commute_beta_per_km``, which the evaluation reads.
 COMMUTE_BETA_PER_KM = 0.1
 
 

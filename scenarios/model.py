@@ -160,6 +160,22 @@ class Parameters(StrictModel):
     #: Commuting routes: ``fastest`` (shortest by distance) or ``quiet``
     #: (quietness-weighted, scenarios/quiet_routes.py; PCT's fast and quiet).
     commute_routes: Literal["fastest", "quiet"] = "fastest"
+    #: Access to opportunities (scenarios/opportunity_eval.py; docs/engine.md 7b): the
+    #: potential's half-lives, cycling (min) and walking (m): an opportunity this far counts for half.
+    opportunity_bike_half_life_min: Annotated[
+        float, Field(strict=True, allow_inf_nan=False, gt=0, le=60)
+    ] = 10.0
+    opportunity_walk_half_life_m: Annotated[
+        float, Field(strict=True, allow_inf_nan=False, gt=0, le=5000)
+    ] = 800.0
+    #: Rank of the nearest opportunity whose time / distance is reported (``opp_<kind>_k<k>_...``).
+    opportunity_nearest_k: Annotated[int, Field(strict=True, ge=1, le=50)] = 3
+    #: Gravity model of commuting (scenarios/commuting.py): working residents per dwelling.
+    workers_per_dwelling: Annotated[float, Field(strict=True, allow_inf_nan=False, gt=0, le=10)] = (
+        1.0
+    )
+    #: Gravity model: distance decay exp(-beta d) per km of route.
+    commute_beta_per_km: Annotated[float, Field(strict=True, allow_inf_nan=False, ge=0, le=5)] = 0.1
 
     @field_validator("pt_windows")
     @classmethod

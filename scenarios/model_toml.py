@@ -60,6 +60,11 @@ _PARAMETER_NOTES = {
     "hub_offers": "mobipunten met dit aanbod krijgen een eigen aandeel (bv. deelauto)",
     "hub_type_weights": "gewicht per Hoppin-type (interregionaal, regionaal, lokaal, buurt) in de mobipuntscore",
     "commute_routes": "woon-werkroutes: fastest (kortste) of quiet (rustigste: fietspaden en rustige straten)",
+    "opportunity_bike_half_life_min": "bereikbaarheid van bestemmingen: fietstijd (min) waarop een bestemming half meetelt",
+    "opportunity_walk_half_life_m": "bereikbaarheid van bestemmingen: wandelafstand (m) waarop een bestemming half meetelt",
+    "opportunity_nearest_k": "tijd tot de zoveelste dichtstbijzijnde bestemming",
+    "workers_per_dwelling": "pendel (zwaartekrachtmodel): werkende inwoners per woning",
+    "commute_beta_per_km": "pendel (zwaartekrachtmodel): afstandsverval exp(-beta x km)",
 }
 
 
@@ -136,6 +141,11 @@ bike_train_max_bike_min = 30.0      # fiets + trein: stations binnen zoveel fiet
 hub_offers = ["deelauto", "deelfiets"]   # aandeel woningen bij een mobipunt met dit aanbod
 hub_type_weights = [1.0, 0.75, 0.5, 0.25]   # gewicht interregionaal, regionaal, lokaal, buurt
 commute_routes = "fastest"          # woon-werkroutes: fastest (kortste) of quiet (rustigste)
+opportunity_bike_half_life_min = 10.0   # bestemmingen: fietstijd (min) waarop ze half meetellen
+opportunity_walk_half_life_m = 800.0    # bestemmingen: wandelafstand (m) waarop ze half meetellen
+opportunity_nearest_k = 3               # tijd tot de zoveelste dichtstbijzijnde bestemming
+workers_per_dwelling = 1.0              # pendel: werkende inwoners per woning
+commute_beta_per_km = 0.1               # pendel: afstandsverval exp(-beta x km)
 
 [parameters.speeds_kmh]             # fietssnelheid per klasse (km/u)
 fietssnelweg = 25.0

@@ -19,13 +19,16 @@ __all__ = [
     "access_columns",
 ]
 
-#: Cycling time (min) at which an opportunity counts for half in the potential.
+#: Cycling time (min) at which an opportunity counts for half in the potential:
+#: the default of ``Parameters.opportunity_bike_half_life_min``, which the evaluation reads.
 BIKE_HALF_LIFE_MIN = 10.0
-#: Walking distance (m) at which an opportunity counts for half in the potential.
+#: Walking distance (m) at which an opportunity counts for half in the potential
+#: (default of ``Parameters.opportunity_walk_half_life_m``).
 WALK_HALF_LIFE_M = 800.0
 #: The potential sums opportunities up to this many half-lives (weight >= 1/8).
 HALF_LIVES_SEARCHED = 3.0
-#: Rank of the nearest opportunity whose time is reported.
+#: Rank of the nearest opportunity whose time is reported (default of
+#: ``Parameters.opportunity_nearest_k``).
 NEAREST_K = 3
 
 
@@ -54,10 +57,10 @@ def access_columns(
             scope=scope,
             check=check,
             thresholds=[60.0 * t for t in params.bike_thresholds_min],
-            half_life=60.0 * BIKE_HALF_LIFE_MIN,
+            half_life=60.0 * params.opportunity_bike_half_life_min,
             limit=max(
                 60.0 * max(params.bike_thresholds_min),
-                60.0 * HALF_LIVES_SEARCHED * BIKE_HALF_LIFE_MIN,
+                60.0 * HALF_LIVES_SEARCHED * params.opportunity_bike_half_life_min,
             ),
         )
         walk = _access(
@@ -68,8 +71,11 @@ def access_columns(
             scope=scope,
             check=check,
             thresholds=list(params.walk_thresholds_m),
-            half_life=WALK_HALF_LIFE_M,
-            limit=max(max(params.walk_thresholds_m), HALF_LIVES_SEARCHED * WALK_HALF_LIFE_M),
+            half_life=params.opportunity_walk_half_life_m,
+            limit=max(
+                max(params.walk_thresholds_m),
+                HALF_LIVES_SEARCHED * params.opportunity_walk_half_life_m,
+            ),
         )
         for t, minutes in enumerate(params.bike_thresholds_min):
             columns[f"opp_{s.kind}_bike_{_fmt(minutes)}min"] = bike.cumulative[:, t]
@@ -77,10 +83,11 @@ def access_columns(
             columns[f"opp_{s.kind}_walk_{_fmt(metres)}m"] = walk.cumulative[:, t]
         columns[f"opp_{s.kind}_potential_bike"] = bike.potential
         columns[f"opp_{s.kind}_potential_walk"] = walk.potential
-        columns[f"opp_{s.kind}_k{NEAREST_K}_bike_min"] = bike.kth / 60.0
-        columns[f"opp_{s.kind}_k{NEAREST_K}_walk_m"] = walk.kth
+        k = params.opportunity_nearest_k
+        columns[f"opp_{s.kind}_k{k}_bike_min"] = bike.kth / 60.0
+        columns[f"opp_{s.kind}_k{k}_walk_m"] = walk.kth
     for key in columns:
-        how[key] = "median" if f"_k{NEAREST_K}_" in key else "mean"
+        how[key] = "median" if f"_k{params.opportunity_nearest_k}_" in key else "mean"
     return columns, how
 
 
@@ -122,7 +129,7 @@ def _access(
             weights,
             thresholds=thresholds,
             half_life=half_life,
-            k=NEAREST_K,
+            k=sit.parameters.opportunity_nearest_k,
             check=check,
         )
     affected = changed_points(prev.opp_att[s.kind], s.att, scope.edge_map)
@@ -165,6 +172,6 @@ def _access(
         weights,
         thresholds=thresholds,
         half_life=half_life,
-        k=NEAREST_K,
+        k=sit.parameters.opportunity_nearest_k,
         check=check,
     )

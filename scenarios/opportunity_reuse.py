@@ -317,6 +317,9 @@ def _same_measure(a: Any, b: Any) -> bool:
         and a.walking_speed_kmh == b.walking_speed_kmh
         and a.max_snap_m == b.max_snap_m
         and getattr(a, "commute_routes", "fastest") == getattr(b, "commute_routes", "fastest")
+        and a.opportunity_bike_half_life_min == b.opportunity_bike_half_life_min
+        and a.opportunity_walk_half_life_m == b.opportunity_walk_half_life_m
+        and a.opportunity_nearest_k == b.opportunity_nearest_k
     )
 
 
@@ -327,6 +330,12 @@ def unchanged(sit: Any, dw: pd.DataFrame, inputs: Any, scope: Scope) -> bool:
         return False
     if any(len(t) for t in scope.touched.values()):
         return False
+    a, b = prev.parameters, sit.parameters
+    if (a.workers_per_dwelling, a.commute_beta_per_km) != (
+        b.workers_per_dwelling,
+        b.commute_beta_per_km,
+    ):
+        return False  # the searches hold, the commuting model does not
     if len(dw) != prev.n_housing or not np.array_equal(scope.row_map, np.arange(prev.n_housing)):
         return False
     if not np.array_equal(
