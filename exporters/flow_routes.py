@@ -17,10 +17,17 @@ import numpy as np
 import pandas as pd
 import shapely
 
+from slimmeregio.scenarios.results import LINK_FLOW_COLUMNS
+
 __all__ = ["TOP_ROUTES", "flow_change_routes", "flow_routes", "join_stretches"]
 
 #: Stretches listed per run and destination.
 TOP_ROUTES = 20
+
+#: The link flow columns a changed route reports: towards the station and the Brussels border.
+_FLOW_COLUMNS = [
+    c for c in LINK_FLOW_COLUMNS if c.endswith(("_flow_dwellings", "_flow_brussels_dwellings"))
+]
 
 _ROUTE_COLUMNS = [
     "route",
@@ -225,19 +232,11 @@ def flow_change_routes(
         for name, d in zip(frame["name"], frame["delta_flow_dwellings"], strict=True)
     ]
     frame["stretch"] = join_stretches(frame.geometry.to_numpy(), keys)
-    flow_columns = [
-        "base_flow_dwellings",
-        "scenario_flow_dwellings",
-        "delta_flow_dwellings",
-        "base_flow_brussels_dwellings",
-        "scenario_flow_brussels_dwellings",
-        "delta_flow_brussels_dwellings",
-    ]
     rows = []
     for _, part in frame.groupby("stretch", sort=False):
         row = _summary(part, unnamed)
         top = part.loc[part["flow"].idxmax()]
-        row.update({c: float(top[c]) for c in flow_columns if c in part.columns})
+        row.update({c: float(top[c]) for c in _FLOW_COLUMNS if c in part.columns})
         row["size"] = float(top["flow"])
         rows.append(row)
     table = (
