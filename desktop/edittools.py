@@ -16,6 +16,7 @@ from slimmeregio.desktop.analysis import feature_ids
 from slimmeregio.desktop.editdialogs import ModificationDialog
 from slimmeregio.desktop.i18n import language, tr
 from slimmeregio.desktop.mapcanvas import HOUSING_AREA_COLOR, MapTool, OverlayItem
+from slimmeregio.desktop.windowparts import WindowParts
 from slimmeregio.layers.errors import ScenarioError, SlimmeRegioError
 from slimmeregio.layers.model import Layer
 from slimmeregio.layers.numbers import fmt_metres, fmt_number
@@ -24,7 +25,7 @@ from slimmeregio.layers.symbology import CHANGE_COLORS, HOPPIN_COLORS
 from slimmeregio.scenarios.model import Scenario
 
 
-class EditToolsMixin:
+class EditToolsMixin(WindowParts):
     """Map edit tools that append modifications to the current scenario. Mixed into :class:`MainWindow`."""
 
     _move_source: str | None
@@ -56,22 +57,7 @@ class EditToolsMixin:
                     OverlayItem(np.array(mod.coords), "line", CHANGE_COLORS["added"], 3.5 + wide)
                 )
             elif kind in ("remove_link", "upgrade_link") and net is not None:
-                ids = self._link_ids(net)
-                pos = np.flatnonzero(np.isin(ids, np.array(mod.link_ids)))
-                color = (
-                    CHANGE_COLORS["removed"] if kind == "remove_link" else CHANGE_COLORS["upgraded"]
-                )
-                for geom in net.frame.geometry.iloc[pos]:
-                    for part in shapely.get_parts(geom):
-                        items.append(
-                            OverlayItem(
-                                shapely.get_coordinates(part),
-                                "line",
-                                color,
-                                3.5 + wide,
-                                dashed=kind == "remove_link",
-                            )
-                        )
+                items += self._link_overlay(net, mod, wide)
             elif kind == "add_mobipunt":
                 items.append(
                     OverlayItem(
@@ -83,58 +69,21 @@ class EditToolsMixin:
                     )
                 )
             elif kind in ("move_mobipunt", "remove_mobipunt") and mobi is not None:
-                ids = feature_ids(mobi, "mobipunt_id", "id")
-                pos = np.flatnonzero(ids == mod.mobipunt_id)
-                if len(pos):
-                    old = mobi.frame.geometry.iloc[int(pos[0])].centroid
-                    if kind == "move_mobipunt":
-                        items.append(
-                            OverlayItem(
-                                np.array([[old.x, old.y], [mod.x, mod.y]]),
-                                "line",
-                                "#546e7a",
-                                1.5,
-                                dashed=True,
-                            )
-                        )
-                        items.append(
-                            OverlayItem(np.array([[mod.x, mod.y]]), "point", "#1976d2", 7 + wide)
-                        )
-                    else:
-                        items.append(
-                            OverlayItem(
-                                np.array([[old.x, old.y]]),
-                                "point",
-                                "#212121",
-                                6 + wide,
-                                label=tr("geschrapt"),
-                            )
-                        )
+                items += _mobipunt_overlay(mobi, mod, wide)
             elif kind == "add_housing":
-                label = tr("{n} woningen", n=mod.dwellings)
-                if mod.x is not None and mod.y is not None:
-                    items.append(
-                        OverlayItem(
-                            np.array([[mod.x, mod.y]]),
-                            "point",
-                            HOUSING_AREA_COLOR,
-                            7 + wide,
-                            label=label,
-                        )
-                    )
-                elif mod.polygon is not None:
-                    anchor = shapely.Polygon(mod.polygon).representative_point()
-                    items.append(
-                        OverlayItem(
-                            np.array(mod.polygon, dtype=float),
-                            "polygon",
-                            HOUSING_AREA_COLOR,
-                            2.0 + wide,
-                            label=label,
-                            anchor=(anchor.x, anchor.y),
-                        )
-                    )
+                items += _housing_overlay(mod, wide)
         return items
+
+    def _link_overlay(self, net: Layer, mod: Any, wide: float) -> list[OverlayItem]:
+        """The links a remove_link or upgrade_link modification names, drawn as such."""
+        removed = mod.kind == "remove_link"
+        pos = np.flatnonzero(np.isin(self._link_ids(net), np.array(mod.link_ids)))
+        color = CHANGE_COLORS["removed"] if removed else CHANGE_COLORS["upgraded"]
+        return [
+            OverlayItem(shapely.get_coordinates(part), "line", color, 3.5 + wide, dashed=removed)
+            for geom in net.frame.geometry.iloc[pos]
+            for part in shapely.get_parts(geom)
+        ]
 
     def _highlight_modification(self, row: int) -> None:
         self.canvas.set_overlay(self._modification_overlay(self.store.current, highlight=row))
@@ -290,7 +239,7 @@ class EditToolsMixin:
                 return
             pick = layer.name
         self._move_source = None
-        self._link_batch = []
+        self._link_batch: list[int] = []
         self.canvas.set_tool(tool, pick_layer=pick)
         self.canvas.setFocus()
         self.statusBar().showMessage(message)
@@ -525,3 +474,45 @@ def _ha(area_m2: float) -> str:
 def _n(value: float) -> str:
     """Metres without decimals, thousands grouped by a space (see :func:`fmt_metres`)."""
     return fmt_metres(value)
+
+
+def _mobipunt_overlay(mobi: Layer, mod: Any, wide: float) -> list[OverlayItem]:
+    """A moved mobipunt (dashed from where it was) or a removed one (marked)."""
+    pos = np.flatnonzero(feature_ids(mobi, "mobipunt_id", "id") == mod.mobipunt_id)
+    if not len(pos):
+        return []
+    old = mobi.frame.geometry.iloc[int(pos[0])].centroid
+    if mod.kind == "move_mobipunt":
+        return [
+            OverlayItem(
+                np.array([[old.x, old.y], [mod.x, mod.y]]), "line", "#546e7a", 1.5, dashed=True
+            ),
+            OverlayItem(np.array([[mod.x, mod.y]]), "point", "#1976d2", 7 + wide),
+        ]
+    return [
+        OverlayItem(np.array([[old.x, old.y]]), "point", "#212121", 6 + wide, label=tr("geschrapt"))
+    ]
+
+
+def _housing_overlay(mod: Any, wide: float) -> list[OverlayItem]:
+    """New dwellings at a point or in a polygon, labelled with their number."""
+    label = tr("{n} woningen", n=mod.dwellings)
+    if mod.x is not None and mod.y is not None:
+        return [
+            OverlayItem(
+                np.array([[mod.x, mod.y]]), "point", HOUSING_AREA_COLOR, 7 + wide, label=label
+            )
+        ]
+    if mod.polygon is not None:
+        anchor = shapely.Polygon(mod.polygon).representative_point()
+        return [
+            OverlayItem(
+                np.array(mod.polygon, dtype=float),
+                "polygon",
+                HOUSING_AREA_COLOR,
+                2.0 + wide,
+                label=label,
+                anchor=(anchor.x, anchor.y),
+            )
+        ]
+    return []

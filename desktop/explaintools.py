@@ -20,6 +20,7 @@ from PyQt6.QtWidgets import QMenu, QMessageBox
 from slimmeregio.desktop import errors as dialogs
 from slimmeregio.desktop.explainpanel import reach_overlay, route_overlay
 from slimmeregio.desktop.i18n import language, tr
+from slimmeregio.desktop.windowparts import WindowParts
 from slimmeregio.desktop.worker import Job
 from slimmeregio.layers.errors import SlimmeRegioError
 from slimmeregio.layers.numbers import fmt_number
@@ -28,7 +29,7 @@ from slimmeregio.layers.roles import Role
 __all__ = ["ExplainToolsMixin", "what_if_overlay"]
 
 
-class ExplainToolsMixin:
+class ExplainToolsMixin(WindowParts):
     """Route explanation, reach and what-if of the main window."""
 
     # ------------------------------------------------ explain, reach, what if

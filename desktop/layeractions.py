@@ -15,6 +15,7 @@ from PyQt6.QtWidgets import (
 
 from slimmeregio.desktop.i18n import tr
 from slimmeregio.desktop.projectfiles import PROJECT_SUFFIX
+from slimmeregio.desktop.windowparts import WindowParts
 from slimmeregio.desktop.worker import Job
 from slimmeregio.layers.model import Layer
 from slimmeregio.layers.roles import Role
@@ -37,7 +38,7 @@ _LAYER_SUFFIXES = {
 }
 
 
-class LayerActionsMixin:
+class LayerActionsMixin(WindowParts):
     """Adding, removing and styling the project's layers. Mixed into :class:`MainWindow`."""
 
     # ----------------------------------------------------------------- layers

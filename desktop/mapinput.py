@@ -7,19 +7,28 @@ canvas's view, tool and sketch state and emits its signals.
 
 from __future__ import annotations
 
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from PyQt6.QtCore import QEvent, QPoint, QRect, Qt
+from PyQt6.QtCore import QEvent, QPoint, QPointF, QRect, Qt, pyqtSignal
 from PyQt6.QtGui import QContextMenuEvent, QKeyEvent, QMouseEvent, QWheelEvent
+from PyQt6.QtWidgets import QWidget
 
 from slimmeregio.desktop.maptools import MapTool
 from slimmeregio.desktop.mapview import View
 
 __all__ = ["MapInputMixin"]
 
+if TYPE_CHECKING:
+    from slimmeregio.layers.model import Layer
 
-class MapInputMixin:
-    """Event handlers of the map canvas (mixed in before QWidget)."""
+    _CanvasBase = QWidget
+else:
+    _CanvasBase = object
+
+
+class MapInputMixin(_CanvasBase):
+    """Event handlers of the map canvas (mixed in before QWidget; the type
+    checker sees the QWidget and the canvas's signals and methods it uses)."""
 
     _tool: MapTool
     _view: View
@@ -34,6 +43,34 @@ class MapInputMixin:
     _pick_layer: str | None
     _layers: Any
     _refine: Any
+
+    if TYPE_CHECKING:
+        # The canvas's signals and methods (MapCanvas defines them).
+        mouseMoved = pyqtSignal(float, float)
+        viewChanged = pyqtSignal()
+        clicked = pyqtSignal(float, float, float)
+        pointPicked = pyqtSignal(float, float)
+        featurePicked = pyqtSignal(str, int)
+        sketchChanged = pyqtSignal()
+        pointTask = pyqtSignal(str, float, float)
+        boxTask = pyqtSignal(str, float, float, float, float)
+        contextRequested = pyqtSignal(float, float, QPoint)
+
+        def zoom_by(self, factor: float, anchor: QPointF | None = None) -> None: ...
+        def zoom_to_extent(
+            self, bounds: tuple[float, float, float, float], margin: float = 0.05
+        ) -> None: ...
+        def pixel_to_map(self, px: float, py: float) -> tuple[float, float]: ...
+        def set_tool(
+            self, tool: MapTool, *, pick_layer: str | None = None, purpose: str = ""
+        ) -> None: ...
+        def snap(self, x: float, y: float, pixels: float = 10.0) -> tuple[float, float]: ...
+        def finish_sketch(self) -> None: ...
+        def cancel_sketch(self) -> None: ...
+        def _sketching(self) -> bool: ...
+        def nearest_feature(
+            self, layer: Layer, x: float, y: float, pixels: float = 8.0
+        ) -> int | None: ...
 
     def wheelEvent(self, event: QWheelEvent | None) -> None:  # noqa: N802
         if event is None:
@@ -99,21 +136,7 @@ class MapInputMixin:
             box = self._box
             self._box = None
             self._drag_start = None
-            if self._tool == MapTool.BOX:
-                # a click selects what lies within a few pixels of it
-                if box.width() <= 4 or box.height() <= 4:
-                    box = QRect(pos.toPoint() - QPoint(4, 4), pos.toPoint() + QPoint(4, 4))
-                ax, ay = self.pixel_to_map(box.left(), box.bottom())
-                bx, by = self.pixel_to_map(box.right(), box.top())
-                self.boxTask.emit(self._purpose, ax, ay, bx, by)
-                self.update()
-                return
-            if box.width() > 4 and box.height() > 4:
-                ax, ay = self.pixel_to_map(box.left(), box.bottom())
-                bx, by = self.pixel_to_map(box.right(), box.top())
-                self.zoom_to_extent((ax, ay, bx, by), margin=0.0)
-            else:
-                self.zoom_by(2.0, pos)
+            self._box_released(box, pos)
             return
         was_drag = self._dragged
         self._drag_start = None
@@ -126,8 +149,30 @@ class MapInputMixin:
         if was_drag:
             self._refine.start(0)
             return
-        if event.button() != Qt.MouseButton.LeftButton:
+        if event.button() == Qt.MouseButton.LeftButton:
+            self._left_click(x, y)
+
+    def _box_released(self, box: QRect, pos: QPointF) -> None:
+        """A box drawn with the box tool selects (a click: a few pixels around it);
+        with the zoom tool it zooms to the box (a click: zooms in)."""
+        if self._tool == MapTool.BOX:
+            # a click selects what lies within a few pixels of it
+            if box.width() <= 4 or box.height() <= 4:
+                box = QRect(pos.toPoint() - QPoint(4, 4), pos.toPoint() + QPoint(4, 4))
+            ax, ay = self.pixel_to_map(box.left(), box.bottom())
+            bx, by = self.pixel_to_map(box.right(), box.top())
+            self.boxTask.emit(self._purpose, ax, ay, bx, by)
+            self.update()
             return
+        if box.width() > 4 and box.height() > 4:
+            ax, ay = self.pixel_to_map(box.left(), box.bottom())
+            bx, by = self.pixel_to_map(box.right(), box.top())
+            self.zoom_to_extent((ax, ay, bx, by), margin=0.0)
+        else:
+            self.zoom_by(2.0, pos)
+
+    def _left_click(self, x: float, y: float) -> None:
+        """What a left click at map point (x, y) does with the current tool."""
         if self._tool == MapTool.NAVIGATE:
             self.clicked.emit(x, y, 5.0 * self._view.res)
         elif self._tool == MapTool.POINT:

@@ -21,6 +21,7 @@ from __future__ import annotations
 import logging
 import math
 from dataclasses import dataclass, field
+from typing import cast
 
 import numpy as np
 import shapely
@@ -80,7 +81,7 @@ def build_path(coords: np.ndarray, starts: np.ndarray, *, close: bool = False) -
     )
     buffer = QByteArray(data)  # must outlive the stream, which does not copy it
     stream = QDataStream(buffer, QIODevice.OpenModeFlag.ReadOnly)
-    stream >> path
+    stream >> path  # type: ignore[operator]  # PyQt6 reads a QPainterPath; the stubs omit it
     del stream
     return path
 
@@ -92,7 +93,7 @@ def points_polygon(coords: np.ndarray) -> QPolygonF:
     if len(coords):
         ptr = poly.data()
         ptr.setsize(len(coords) * 16)
-        np.frombuffer(ptr, dtype=np.float64).reshape(-1, 2)[:] = coords[:, :2]
+        np.frombuffer(cast(bytes, ptr), dtype=np.float64).reshape(-1, 2)[:] = coords[:, :2]
     return poly
 
 
@@ -356,7 +357,7 @@ def _raster_image(layer: Layer) -> QImage | None:
         band = layer.data.read(1)  # type: ignore[union-attr]
     except Exception:  # noqa: BLE001 - an unreadable raster is simply not drawn
         return None
-    arr = np.ma.filled(np.ma.masked_invalid(np.ma.asarray(band, dtype=float)), np.nan)
+    arr: np.ndarray = np.ma.filled(np.ma.masked_invalid(np.ma.asarray(band, dtype=float)), np.nan)
     step = max(1, int(math.ceil(max(arr.shape) / 2000)))
     arr = arr[::step, ::step]
     shown = np.isfinite(arr) & (arr > 0)
@@ -381,7 +382,7 @@ def _raster_image(layer: Layer) -> QImage | None:
     rgba[~shown, :3] = 0
     rgba = np.ascontiguousarray(rgba)
     h, w = arr.shape
-    image = QImage(rgba.data, w, h, 4 * w, QImage.Format.Format_ARGB32_Premultiplied)
+    image = QImage(cast(bytes, rgba.data), w, h, 4 * w, QImage.Format.Format_ARGB32_Premultiplied)
     return image.copy()
 
 

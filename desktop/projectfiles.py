@@ -17,6 +17,7 @@ from PyQt6.QtWidgets import (
 
 from slimmeregio.desktop import errors as dialogs
 from slimmeregio.desktop.i18n import tr
+from slimmeregio.desktop.windowparts import WindowParts
 from slimmeregio.desktop.worker import Job
 from slimmeregio.layers.errors import SaveError, SlimmeRegioError, os_reason
 from slimmeregio.layers.model import Project
@@ -28,7 +29,7 @@ PROJECT_SUFFIX = ".srp"
 _PROJECT_SUFFIXES = {".srp", ".gpkg"}
 
 
-class ProjectFilesMixin:
+class ProjectFilesMixin(WindowParts):
     """Opening and saving projects, and the recovery copy. Mixed into :class:`MainWindow`."""
 
     _recovery_file: Path | None

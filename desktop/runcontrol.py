@@ -10,12 +10,14 @@ from slimmeregio.desktop.analysis import RunResult, run_analysis
 from slimmeregio.desktop.i18n import language, tr
 from slimmeregio.desktop.resultspanel import fmt, note_texts, reference_text
 from slimmeregio.desktop.themes import theme_layers
+from slimmeregio.desktop.windowparts import WindowParts
 from slimmeregio.desktop.worker import Job
 from slimmeregio.layers.errors import SlimmeRegioError
+from slimmeregio.scenarios.model import Scenario
 from slimmeregio.scenarios.runs import RunIdentity, check_role_layers, run_identity
 
 
-class RunControlMixin:
+class RunControlMixin(WindowParts):
     """Running the current scenario and showing its results. Mixed into :class:`MainWindow`."""
 
     last_run: RunResult | None
@@ -131,7 +133,7 @@ class RunControlMixin:
         if sources is None:
             cur = self.store.current
             return run_identity(self.project, self.layer_versions, [cur])
-        scenarios = []
+        scenarios: list[Scenario | None] = []
         for name in sources:
             if name is None:
                 scenarios.append(None)

@@ -236,13 +236,7 @@ def _eval(node: ast.AST, frame: pd.DataFrame, text: str) -> Any:
     if isinstance(node, ast.Constant):
         return node.value
     if isinstance(node, ast.Name):
-        if node.id in ("True", "waar"):
-            return True
-        if node.id in ("False", "onwaar"):
-            return False
-        if node.id == "None":
-            return None
-        return frame[node.id] if node.id in frame.columns else frame[_column(frame, node.id)]
+        return _name_value(node.id, frame)
     if isinstance(node, ast.Tuple | ast.List):
         return [_eval(e, frame, text) for e in node.elts]
     if isinstance(node, ast.BoolOp):
@@ -261,51 +255,72 @@ def _eval(node: ast.AST, frame: pd.DataFrame, text: str) -> Any:
         with np.errstate(divide="ignore", invalid="ignore"):
             return _ARITH[type(node.op)](_numeric(a), _numeric(b))
     if isinstance(node, ast.Compare):
-        left = _eval(node.left, frame, text)
-        result: Any = None
-        for op, comp in zip(node.ops, node.comparators, strict=True):
-            right = _eval(comp, frame, text)
-            part = _compare(op, left, right, frame)
-            result = part if result is None else (result & part)
-            left = right
-        return result
+        return _compare_chain(node, frame, text)
     if isinstance(node, ast.Call):
-        assert isinstance(node.func, ast.Name)
-        fn = _FUNCTIONS[node.func.id]
-        if fn == "field":
-            name = node.args[0].value  # type: ignore[attr-defined]
-            if name not in frame.columns:
-                raise ExpressionError(
-                    expression=text,
-                    field=str(name),
-                    reason=_reason(
-                        f"de kolom '{name}' bestaat niet", f"the column '{name}' does not exist"
-                    ),
-                )
-            return frame[name]
-        args = [_eval(a, frame, text) for a in node.args]
-        if fn in ("contains", "startswith") and len(args) == 2:
-            series = _series(args[0], frame).astype("string")
-            needle = str(args[1])
-            if fn == "contains":
-                return series.str.contains(needle, case=False, regex=False).fillna(False)
-            return series.str.lower().str.startswith(needle.lower()).fillna(False)
-        if fn == "isnull" and len(args) == 1:
-            series = _series(args[0], frame)
-            return series.isna() | (series.astype("string").str.strip() == "").fillna(False)
-        if fn in ("lower", "upper") and len(args) == 1:
-            series = _series(args[0], frame).astype("string")
-            return series.str.lower() if fn == "lower" else series.str.upper()
-        if fn == "abs" and len(args) == 1:
-            return np.abs(_numeric(args[0]))
-        raise ExpressionError(
-            expression=text,
-            reason=_reason(
-                f"verkeerd aantal argumenten voor {node.func.id}()",
-                f"wrong number of arguments for {node.func.id}()",
-            ),
-        )
+        return _call(node, frame, text)
     raise ExpressionError(expression=text, reason=_reason("niet toegelaten", "not allowed"))
+
+
+def _name_value(name: str, frame: pd.DataFrame) -> Any:
+    """A bare name: a truth value or None (Dutch or English), else a column."""
+    if name in ("True", "waar"):
+        return True
+    if name in ("False", "onwaar"):
+        return False
+    if name == "None":
+        return None
+    return frame[name] if name in frame.columns else frame[_column(frame, name)]
+
+
+def _compare_chain(node: ast.Compare, frame: pd.DataFrame, text: str) -> Any:
+    """``a < b <= c``: each comparison, and-ed."""
+    left = _eval(node.left, frame, text)
+    result: Any = None
+    for op, comp in zip(node.ops, node.comparators, strict=True):
+        right = _eval(comp, frame, text)
+        part = _compare(op, left, right, frame)
+        result = part if result is None else (result & part)
+        left = right
+    return result
+
+
+def _call(node: ast.Call, frame: pd.DataFrame, text: str) -> Any:
+    """One of the allowed functions (the parser checked the name)."""
+    assert isinstance(node.func, ast.Name)
+    fn = _FUNCTIONS[node.func.id]
+    if fn == "field":
+        name = node.args[0].value  # type: ignore[attr-defined]
+        if name not in frame.columns:
+            raise ExpressionError(
+                expression=text,
+                field=str(name),
+                reason=_reason(
+                    f"de kolom '{name}' bestaat niet", f"the column '{name}' does not exist"
+                ),
+            )
+        return frame[name]
+    args = [_eval(a, frame, text) for a in node.args]
+    if fn in ("contains", "startswith") and len(args) == 2:
+        series = _series(args[0], frame).astype("string")
+        needle = str(args[1])
+        if fn == "contains":
+            return series.str.contains(needle, case=False, regex=False).fillna(False)
+        return series.str.lower().str.startswith(needle.lower()).fillna(False)
+    if fn == "isnull" and len(args) == 1:
+        series = _series(args[0], frame)
+        return series.isna() | (series.astype("string").str.strip() == "").fillna(False)
+    if fn in ("lower", "upper") and len(args) == 1:
+        series = _series(args[0], frame).astype("string")
+        return series.str.lower() if fn == "lower" else series.str.upper()
+    if fn == "abs" and len(args) == 1:
+        return np.abs(_numeric(args[0]))
+    raise ExpressionError(
+        expression=text,
+        reason=_reason(
+            f"verkeerd aantal argumenten voor {node.func.id}()",
+            f"wrong number of arguments for {node.func.id}()",
+        ),
+    )
 
 
 def _column(frame: pd.DataFrame, name: str) -> Any:

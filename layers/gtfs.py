@@ -345,12 +345,8 @@ def write_gtfs_gpkg(result: GtfsImport, out: str | Path, *, force: bool = False)
     service date, windows) is stored as JSON in the layer's metadata
     (``provenance``), next to ``attribution``.
 
-    Raises
-    ------
-    OutputExistsError
-        ``out`` exists and ``force`` is false.
-    ExportError
-        The file cannot be written.
+    Raises the errors of :func:`~slimmeregio.layers.gpkg_out.write_layers_gpkg`
+    (``out`` exists without ``force``, or cannot be written).
     """
     from slimmeregio.layers.gpkg_out import write_layers_gpkg
 

@@ -420,16 +420,7 @@ def load_layers(
         "fields": fields,
     }
     if path.is_dir():
-        shapefiles = _shapefiles(path)
-        if not shapefiles:
-            raise UnsupportedFormatError(
-                path=path,
-                hint={
-                    "nl": "De map bevat geen shapefiles (.shp).",
-                    "en": "The folder holds no shapefiles (.shp).",
-                },
-            )
-        layers = _load_shapefiles(shapefiles, path, source=path, layer=layer, task=task, **options)
+        layers = _load_folder(path, layer=layer, task=task, options=options)
         task.report(1.0, "Done")
         return layers
     suffix = path.suffix.lower()
@@ -464,6 +455,22 @@ def load_layers(
             )
     task.report(1.0, "Done")
     return layers
+
+
+def _load_folder(
+    path: Path, *, layer: str | None, task: Task, options: dict[str, Any]
+) -> list[Layer]:
+    """The shapefiles of a folder (UnsupportedFormatError when it holds none)."""
+    shapefiles = _shapefiles(path)
+    if not shapefiles:
+        raise UnsupportedFormatError(
+            path=path,
+            hint={
+                "nl": "De map bevat geen shapefiles (.shp).",
+                "en": "The folder holds no shapefiles (.shp).",
+            },
+        )
+    return _load_shapefiles(shapefiles, path, source=path, layer=layer, task=task, **options)
 
 
 def _apply_provenance(path: Path, layers: list[Layer], *, keep_mapping: bool) -> list[Layer]:

@@ -204,12 +204,8 @@ def write_osm_gpkg(result: OsmImport, out: str | Path, *, force: bool = False) -
     Each layer carries the ODbL attribution in its description and
     metadata. Nothing is left behind when writing fails.
 
-    Raises
-    ------
-    OutputExistsError
-        ``out`` exists and ``force`` is false.
-    ExportError
-        The file cannot be written.
+    Raises the errors of :func:`~slimmeregio.layers.gpkg_out.write_layers_gpkg`
+    (``out`` exists without ``force``, or cannot be written).
     """
     from slimmeregio.layers.gpkg_out import write_layers_gpkg
 

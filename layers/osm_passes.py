@@ -112,25 +112,35 @@ def selection_pass(source: Source, rules: OsmRules, task: Task) -> Selection:
                 sel.tracker.add_way(obj.id)
                 sel.tracker.add_references(obj)
         elif obj.is_node():
-            tags = _tags(obj)
-            if not obj.location.valid():
-                continue
-            for layer, type_ in rules.poi_kinds(tags):
-                sel.poi_rows[layer].append(
-                    _poi_row("node", obj.id, tags, type_, obj.location.lon, obj.location.lat)
-                )
+            _select_node(sel, obj, rules)
         elif obj.is_relation():
-            info = rules.route_info(_tags(obj))
-            if info is None:
-                continue
-            sel.routes[obj.id] = info
-            ways = [m.ref for m in obj.members if m.type == "w"]
-            children = [m.ref for m in obj.members if m.type == "r"]
-            if ways:
-                sel.route_ways[obj.id] = ways
-            if children:
-                sel.route_children[obj.id] = children
+            _select_route(sel, obj, rules)
     return sel
+
+
+def _select_node(sel: Selection, obj: Any, rules: OsmRules) -> None:
+    """Keep a node's POI rows (the filter lets only POI-tagged nodes through)."""
+    tags = _tags(obj)
+    if not obj.location.valid():
+        return
+    for layer, type_ in rules.poi_kinds(tags):
+        sel.poi_rows[layer].append(
+            _poi_row("node", obj.id, tags, type_, obj.location.lon, obj.location.lat)
+        )
+
+
+def _select_route(sel: Selection, obj: Any, rules: OsmRules) -> None:
+    """Keep a cycle route relation: its info, member ways and child relations."""
+    info = rules.route_info(_tags(obj))
+    if info is None:
+        return
+    sel.routes[obj.id] = info
+    ways = [m.ref for m in obj.members if m.type == "w"]
+    children = [m.ref for m in obj.members if m.type == "r"]
+    if ways:
+        sel.route_ways[obj.id] = ways
+    if children:
+        sel.route_children[obj.id] = children
 
 
 #: Attributes of a kept way, in the order of the network layer's columns.

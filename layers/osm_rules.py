@@ -92,30 +92,43 @@ def pattern_problem(pattern: str) -> str | None:
     while stack:
         items, in_repeat = stack.pop()
         for op, av in items:
-            name = str(op)
-            if name in _BACKREFS:
-                return "back-references are not allowed"
-            if name in _REPEATS:
-                _low, high, sub = av
-                if in_repeat:
-                    return "a repetition inside a repetition is not allowed (e.g. (a+)+)"
-                many = high == _sre_parse.MAXREPEAT or high > 1
-                if high == _sre_parse.MAXREPEAT or high > 10:
-                    open_repeats += 1
-                stack.append((sub, in_repeat or many))
-            elif name == "BRANCH":
-                if in_repeat:
-                    return "a repeated alternation is not allowed (e.g. (a|b)*); use a character class [ab]*"
-                stack.extend((branch, in_repeat) for branch in av[1])
-            elif name == "SUBPATTERN":
-                stack.append((av[-1], in_repeat))
-            elif name in {"ASSERT", "ASSERT_NOT"}:
-                stack.append((av[1], in_repeat))
-            elif name == "ATOMIC_GROUP":
-                stack.append((av, in_repeat))
+            problem, inner, opened = _step(str(op), av, in_repeat)
+            if problem is not None:
+                return problem
+            open_repeats += opened
+            stack.extend(inner)
     if open_repeats > MAX_OPEN_REPEATS:
         return f"more than {MAX_OPEN_REPEATS} open repetitions (*, +, {{n,m}} with m > 10)"
     return None
+
+
+def _step(name: str, av: Any, in_repeat: bool) -> tuple[str | None, list[tuple[Any, bool]], int]:
+    """One parsed item of a pattern: (why it is refused or None, the sub-patterns
+    to check with whether they sit inside a repetition, 1 if it opens a long repetition)."""
+    if name in _BACKREFS:
+        return "back-references are not allowed", [], 0
+    if name in _REPEATS:
+        _low, high, sub = av
+        if in_repeat:
+            return "a repetition inside a repetition is not allowed (e.g. (a+)+)", [], 0
+        many = high == _sre_parse.MAXREPEAT or high > 1
+        opened = int(high == _sre_parse.MAXREPEAT or high > 10)
+        return None, [(sub, in_repeat or many)], opened
+    if name == "BRANCH":
+        if in_repeat:
+            return (
+                "a repeated alternation is not allowed (e.g. (a|b)*); use a character class [ab]*",
+                [],
+                0,
+            )
+        return None, [(branch, in_repeat) for branch in av[1]], 0
+    if name == "SUBPATTERN":
+        return None, [(av[-1], in_repeat)], 0
+    if name in {"ASSERT", "ASSERT_NOT"}:
+        return None, [(av[1], in_repeat)], 0
+    if name == "ATOMIC_GROUP":
+        return None, [(av, in_repeat)], 0
+    return None, [], 0
 
 
 @functools.lru_cache(maxsize=64)

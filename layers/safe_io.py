@@ -453,6 +453,34 @@ def _fsync_tree(folder: Path) -> None:
         fsync_directory(root)
 
 
+def _swap_in(staging: Path, target: Path, ready: Path, backup: Path) -> None:
+    """The swap of :func:`replace_folder`: ``staging`` renamed to ``ready``,
+    the old ``target`` (if any) to ``backup``, ``ready`` to ``target``, then
+    ``backup`` removed; a failed rename puts the old folder back."""
+    parent = target.parent
+    _rename(staging, ready)
+    fsync_directory(parent)
+    had_old = os.path.lexists(target)
+    try:
+        if had_old:
+            _rename(target, backup)
+        _rename(ready, target)
+    except OSError as exc:
+        if had_old and not os.path.lexists(target) and backup.exists():
+            _rename(backup, target)
+        _remove_tree(ready)
+        reason_nl = "de map kon niet vervangen worden (open in een ander programma?)"
+        reason_en = "the folder could not be replaced (open in another program?)"
+        if exc.errno in (errno.EXDEV, errno.EBUSY):
+            reason_nl, reason_en = (
+                "de map is in gebruik of een koppelpunt",
+                "the folder is busy or a mount point",
+            )
+        raise _folder_error(target, reason_nl, reason_en, detail=str(exc)) from exc
+    fsync_directory(parent)
+    _remove_tree(backup)
+
+
 @contextlib.contextmanager
 def replace_folder(
     path: str | os.PathLike[str], *, keep: Callable[[str], bool] = lambda rel: True
@@ -506,29 +534,7 @@ def replace_folder(
             _carry_over(target, staging, keep)
             shutil.copymode(target, staging)
         _fsync_tree(staging)
-        ready = parent / f"{prefix}new-{token}"
-        backup = parent / f"{prefix}old-{token}"
-        _rename(staging, ready)
-        fsync_directory(parent)
-        had_old = os.path.lexists(target)
-        try:
-            if had_old:
-                _rename(target, backup)
-            _rename(ready, target)
-        except OSError as exc:
-            if had_old and not os.path.lexists(target) and backup.exists():
-                _rename(backup, target)
-            _remove_tree(ready)
-            reason_nl = "de map kon niet vervangen worden (open in een ander programma?)"
-            reason_en = "the folder could not be replaced (open in another program?)"
-            if exc.errno in (errno.EXDEV, errno.EBUSY):
-                reason_nl, reason_en = (
-                    "de map is in gebruik of een koppelpunt",
-                    "the folder is busy or a mount point",
-                )
-            raise _folder_error(target, reason_nl, reason_en, detail=str(exc)) from exc
-        fsync_directory(parent)
-        _remove_tree(backup)
+        _swap_in(staging, target, parent / f"{prefix}new-{token}", parent / f"{prefix}old-{token}")
     finally:
         if staging.exists():
             _remove_tree(staging)

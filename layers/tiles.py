@@ -210,13 +210,7 @@ def _render_xyz(
     cancel: Cancel | None,
     session: Any,
 ) -> RenderedMap:
-    from scipy import ndimage
-
-    z = xyz_zoom(bbox, width, min_zoom=source.min_zoom, max_zoom=source.max_zoom)
-    tx0, ty0, tx1, ty1 = tile_range(bbox, z)
-    while (tx1 - tx0 + 1) * (ty1 - ty0 + 1) > _MAX_TILES and z > source.min_zoom:
-        z -= 1
-        tx0, ty0, tx1, ty1 = tile_range(bbox, z)
+    z, (tx0, ty0, tx1, ty1) = _zoom_and_tiles(source, bbox, width)
     nx, ny = tx1 - tx0 + 1, ty1 - ty0 + 1
     mosaic = np.zeros((ny * _TILE, nx * _TILE, 4), dtype=np.uint8)
     jobs = [(x, y) for y in range(ty0, ty1 + 1) for x in range(tx0, tx1 + 1)]
@@ -271,7 +265,41 @@ def _render_xyz(
             error=error,
             extra={"zoom": z},
         )
-    # warp: Lambert 72 pixel centres -> mercator, exact on a coarse grid
+    rgba = _warp(mosaic, bbox, width, height, z, (tx0, ty0))
+    return RenderedMap(
+        source, bbox, rgba, tiles=len(jobs), missing=len(errors), from_cache=hits, extra={"zoom": z}
+    )
+
+
+def _zoom_and_tiles(
+    source: TileSource, bbox: tuple[float, float, float, float], width: int
+) -> tuple[int, tuple[int, int, int, int]]:
+    """The zoom level for ``width`` pixels over ``bbox`` and its tile range,
+    coarser while the view would take more than ``_MAX_TILES`` tiles."""
+    z = xyz_zoom(bbox, width, min_zoom=source.min_zoom, max_zoom=source.max_zoom)
+    tiles = tile_range(bbox, z)
+    while (tiles[2] - tiles[0] + 1) * (
+        tiles[3] - tiles[1] + 1
+    ) > _MAX_TILES and z > source.min_zoom:
+        z -= 1
+        tiles = tile_range(bbox, z)
+    return z, tiles
+
+
+def _warp(
+    mosaic: np.ndarray,
+    bbox: tuple[float, float, float, float],
+    width: int,
+    height: int,
+    z: int,
+    origin: tuple[int, int],
+) -> np.ndarray:
+    """The web-mercator ``mosaic`` (tiles from ``origin`` at zoom ``z``) as a
+    Lambert 72 RGBA image of ``bbox``: pixel centres transformed exactly on a
+    coarse grid, bilinear in between."""
+    from scipy import ndimage
+
+    tx0, ty0 = origin
     step = 16
     gx = np.linspace(0, width - 1, max(2, width // step + 1))
     gy = np.linspace(0, height - 1, max(2, height // step + 1))
@@ -291,14 +319,7 @@ def _render_xyz(
         rgba[..., band] = ndimage.map_coordinates(
             mosaic[..., band], [rows, cols], order=1, mode="constant", cval=0
         ).astype(np.uint8)
-    result = RenderedMap(
-        source, bbox, rgba, tiles=len(jobs), missing=len(errors), from_cache=hits, extra={"zoom": z}
-    )
-    if errors and len(errors) == len(jobs):
-        result.error = next(
-            (e for e in errors if isinstance(e, ServiceUnavailableError)), errors[0]
-        )
-    return result
+    return rgba
 
 
 def _render_wms(

@@ -200,20 +200,16 @@ def _connect_islands(
     return lines, rows
 
 
-def make_network(
+def _anchors(
     deel: gpd.GeoDataFrame,
-    loc_pop: np.ndarray,
     stations: gpd.GeoDataFrame,
     localities_all: gpd.GeoDataFrame,
     region: Any,
     brussels: Any,
-    rng: np.random.Generator,
-    task: Task,
-) -> tuple[gpd.GeoDataFrame, pd.DataFrame]:
-    """The illustrative bike network, noded and connected."""
+) -> list[_Anchor]:
+    """The places the network links: region localities and stations, Brussels
+    stations and localities, stations and localities just across the border."""
     near = region.buffer(3000.0)
-    # Anchors: region localities and stations, Brussels stations and
-    # localities, stations and localities just across the border.
     anchors: list[_Anchor] = []
     for row in deel.itertuples(index=False):
         anchors.append(_Anchor(row.naam, row.geometry.x, row.geometry.y, "region"))
@@ -227,6 +223,21 @@ def make_network(
         if kind == "outside" and region.contains(row.geometry):
             continue  # geocoding errors inside the region (e.g. Driekapellen)
         anchors.append(_Anchor(row.naam, row.geometry.x, row.geometry.y, kind))
+    return anchors
+
+
+def make_network(
+    deel: gpd.GeoDataFrame,
+    loc_pop: np.ndarray,
+    stations: gpd.GeoDataFrame,
+    localities_all: gpd.GeoDataFrame,
+    region: Any,
+    brussels: Any,
+    rng: np.random.Generator,
+    task: Task,
+) -> tuple[gpd.GeoDataFrame, pd.DataFrame]:
+    """The illustrative bike network, noded and connected."""
+    anchors = _anchors(deel, stations, localities_all, region, brussels)
     pts = np.array([(a.x, a.y) for a in anchors])
     is_locality = np.array([not a.name.endswith(" station") for a in anchors])
     # Merge anchors closer than 60 m (a station at its locality centre).

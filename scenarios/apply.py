@@ -138,6 +138,24 @@ class _MunicipalityOf:
         return str(self.nis[i]), str(self.name[i])
 
 
+@dataclass
+class _State:
+    """What applying a scenario builds up, modification by modification."""
+
+    params: Parameters
+    ed: NetworkEditor
+    next_link: int
+    mobi: pd.DataFrame
+    housing: pd.DataFrame
+    extent: Any
+    municipality_of: _MunicipalityOf
+    mobi_ids: set[str]
+    housing_ids: set[str]
+    removed: list[dict[str, Any]] = field(default_factory=list)
+    new_mobi: list[dict[str, Any]] = field(default_factory=list)
+    new_housing: list[dict[str, Any]] = field(default_factory=list)
+
+
 def apply_scenario(inputs: Inputs, scenario: Scenario | None) -> Applied:
     """Apply ``scenario`` to the base ``inputs``; the base is not changed.
 
@@ -149,159 +167,195 @@ def apply_scenario(inputs: Inputs, scenario: Scenario | None) -> Applied:
     """
     params = scenario.parameters if scenario is not None else Parameters()
     mods = scenario.modifications if scenario is not None else ()
-    ed = NetworkEditor(inputs.network)
-    next_link = (int(inputs.network.link_id.max()) + 1) if inputs.network.n_edges else 1
     mobi = inputs.mobipunten.copy()
     housing = inputs.housing.copy()
-    removed: list[dict[str, Any]] = []
-    extent = inputs.extent
-    new_mobi: list[dict[str, Any]] = []
-    new_housing: list[dict[str, Any]] = []
-    municipality_of = _MunicipalityOf(inputs.municipalities)
-    mobi_ids = set(mobi["mobipunt_id"].astype(str).to_numpy(dtype=object).tolist())
-    housing_ids = set(
-        housing["housing_id"].astype(str).to_numpy(dtype=object).tolist()
-    )  # fast on 300k
+    network = inputs.network
+    st = _State(
+        params=params,
+        ed=NetworkEditor(network),
+        next_link=(int(network.link_id.max()) + 1) if network.n_edges else 1,
+        mobi=mobi,
+        housing=housing,
+        extent=inputs.extent,
+        municipality_of=_MunicipalityOf(inputs.municipalities),
+        mobi_ids=set(mobi["mobipunt_id"].astype(str).to_numpy(dtype=object).tolist()),
+        housing_ids=set(housing["housing_id"].astype(str).to_numpy(dtype=object).tolist()),
+    )
     for i, mod in enumerate(mods):
         if isinstance(mod, AddLink):
-            for k, (x, y) in enumerate(mod.coords):
-                check_xy(extent, f"modifications[{i}].coords[{k}]", x, y)
-            add_link(ed, mod, next_link)
-            next_link += 1
+            _add_link(st, i, mod)
         elif isinstance(mod, RemoveLink):
-            for lid, edges in zip(mod.link_ids, link_edges(ed, mod.link_ids, i), strict=True):
-                parts = [ed.edge(e) for e in edges]
-                if not any(p["change"] == "added" for p in parts):
-                    geom = shapely.line_merge(shapely.union_all([p["geometry"] for p in parts]))
-                    first = parts[0]
-                    removed.append(
-                        {
-                            "link_id": int(lid),
-                            "link_class": str(first["link_class"]),
-                            "speed_kmh": float(
-                                effective_speeds(
-                                    np.asarray([first["link_class"]], dtype=object),
-                                    np.asarray([first["layer_speed"]]),
-                                    np.asarray([first["fixed_speed"]]),
-                                    params.speeds_kmh,
-                                )[0]
-                            ),
-                            "length_m": float(sum(p["geometry"].length for p in parts)),
-                            "oneway": bool(first["oneway"]),
-                            "name": str(first["name"]),
-                            "geometry": geom,
-                        }
-                    )
-                for e in edges:
-                    ed.kill(e)
+            _remove_link(st, i, mod)
         elif isinstance(mod, UpgradeLink):
-            for edges in link_edges(ed, mod.link_ids, i):
-                for e in edges:
-                    if mod.link_class is not None:
-                        ed.set_attr(e, "link_class", mod.link_class)
-                    if mod.speed_kmh is not None:
-                        ed.set_attr(e, "fixed_speed", float(mod.speed_kmh))
-                    if ed.edge(e)["change"] != "added":
-                        ed.set_attr(e, "change", "upgraded")
+            _upgrade_link(st, i, mod)
         elif isinstance(mod, AddMobipunt):
-            check_xy(extent, f"modifications[{i}].x", mod.x, mod.y)
-            mid = new_id(mod.id, i, mobi_ids, ("mobipunt", "mobipunt"))
-            _, muni = municipality_of(mod.x, mod.y)
-            new_mobi.append(
-                {
-                    "mobipunt_id": mid,
-                    "name": mod.name,
-                    "hoppin_type": mod.hoppin_type,
-                    "offer": ", ".join(mod.offer),
-                    "municipality": muni,
-                    "change": "added",
-                    "geometry": shapely.Point(mod.x, mod.y),
-                }
-            )
+            _add_mobipunt(st, i, mod)
         elif isinstance(mod, MoveMobipunt | RemoveMobipunt):
-            if isinstance(mod, MoveMobipunt):
-                check_xy(extent, f"modifications[{i}].x", mod.x, mod.y)
-            mid = str(mod.mobipunt_id)
-            in_new = [r for r in new_mobi if r["mobipunt_id"] == mid]
-            sel = mobi["mobipunt_id"].astype(str) == mid
-            if not sel.any() and not in_new:
-                raise scenario_error(
-                    f"modifications[{i}].mobipunt_id",
-                    f"mobipunt {mid} bestaat niet (meer)",
-                    f"mobipunt {mid} does not exist (any more)",
-                )
-            if isinstance(mod, RemoveMobipunt):
-                mobi = mobi.loc[~sel]
-                new_mobi = [r for r in new_mobi if r["mobipunt_id"] != mid]
-                mobi_ids.discard(mid)
-            else:
-                pt = shapely.Point(mod.x, mod.y)
-                for r in in_new:
-                    r["geometry"] = pt
-                if sel.any():
-                    mobi = mobi.copy()
-                    mobi.loc[sel, "geometry"] = pt
-                    mobi.loc[sel, "change"] = "moved"
+            _move_or_remove_mobipunt(st, i, mod)
         elif isinstance(mod, AddHousing):
-            if mod.polygon is not None:
-                for k, (x, y) in enumerate(mod.polygon):
-                    check_xy(extent, f"modifications[{i}].polygon[{k}]", x, y)
-                pt = shapely.Polygon(mod.polygon).representative_point()
-            else:
-                assert mod.x is not None and mod.y is not None
-                check_xy(extent, f"modifications[{i}].x", mod.x, mod.y)
-                pt = shapely.Point(mod.x, mod.y)
-            hid = new_id(mod.id, i, housing_ids, ("woning", "housing"))
-            nis, muni = municipality_of(pt.x, pt.y)
-            new_housing.append(
-                {
-                    "housing_id": hid,
-                    "name": mod.name,
-                    "status": mod.status,
-                    "dwellings": int(mod.dwellings),
-                    "nis": nis,
-                    "municipality": muni,
-                    "added": True,
-                    "geometry": pt,
-                }
-            )
+            _add_housing(st, i, mod)
         elif isinstance(mod, RemoveHousing):
-            ids = housing["housing_id"].astype(str)
-            for j, hid in enumerate(mod.housing_ids):
-                new_match = any(r["housing_id"] == hid for r in new_housing)
-                if not (ids == hid).any() and not new_match:
-                    raise scenario_error(
-                        f"modifications[{i}].housing_ids[{j}]",
-                        f"woning {hid} bestaat niet (meer)",
-                        f"housing {hid} does not exist (any more)",
-                    )
-                new_housing = [r for r in new_housing if r["housing_id"] != hid]
-                housing_ids.discard(hid)
-            housing = housing.loc[~ids.isin(list(mod.housing_ids))]
-    network, edge_map, new_edges = ed.finish(params.speeds_kmh)
-    network = replace(network, walking_speed_kmh=params.walking_speed_kmh)
-    if new_mobi:
-        mobi = pd.concat(
-            [mobi, gpd.GeoDataFrame(new_mobi, geometry="geometry", crs=ANALYSIS_CRS)],
+            _remove_housing(st, i, mod)
+    network, edge_map, new_edges = st.ed.finish(st.params.speeds_kmh)
+    network = replace(network, walking_speed_kmh=st.params.walking_speed_kmh)
+    if st.new_mobi:
+        st.mobi = pd.concat(
+            [st.mobi, gpd.GeoDataFrame(st.new_mobi, geometry="geometry", crs=ANALYSIS_CRS)],
             ignore_index=True,
         )
-    if new_housing:
-        housing = pd.concat(
-            [housing, gpd.GeoDataFrame(new_housing, geometry="geometry", crs=ANALYSIS_CRS)],
+    if st.new_housing:
+        st.housing = pd.concat(
+            [st.housing, gpd.GeoDataFrame(st.new_housing, geometry="geometry", crs=ANALYSIS_CRS)],
             ignore_index=True,
         )
     return Applied(
         network=network,
-        housing=gpd.GeoDataFrame(housing, geometry="geometry", crs=ANALYSIS_CRS).reset_index(
+        housing=gpd.GeoDataFrame(st.housing, geometry="geometry", crs=ANALYSIS_CRS).reset_index(
             drop=True
         ),
-        mobipunten=gpd.GeoDataFrame(mobi, geometry="geometry", crs=ANALYSIS_CRS).reset_index(
+        mobipunten=gpd.GeoDataFrame(st.mobi, geometry="geometry", crs=ANALYSIS_CRS).reset_index(
             drop=True
         ),
         stations=inputs.stations,
         municipalities=inputs.municipalities,
         extent=inputs.extent,
-        removed_links=removed_links_frame(removed),
+        removed_links=removed_links_frame(st.removed),
         edge_map=edge_map,
         new_edges=new_edges,
     )
+
+
+def _add_link(st: _State, i: int, mod: AddLink) -> None:
+    """A new link, noded into the network, with the next free id."""
+    for k, (x, y) in enumerate(mod.coords):
+        check_xy(st.extent, f"modifications[{i}].coords[{k}]", x, y)
+    add_link(st.ed, mod, st.next_link)
+    st.next_link += 1
+
+
+def _remove_link(st: _State, i: int, mod: RemoveLink) -> None:
+    """Links closed: their edges removed, each kept as a removed link (unless added by this scenario)."""
+    for lid, edges in zip(mod.link_ids, link_edges(st.ed, mod.link_ids, i), strict=True):
+        parts = [st.ed.edge(e) for e in edges]
+        if not any(p["change"] == "added" for p in parts):
+            geom = shapely.line_merge(shapely.union_all([p["geometry"] for p in parts]))
+            first = parts[0]
+            st.removed.append(
+                {
+                    "link_id": int(lid),
+                    "link_class": str(first["link_class"]),
+                    "speed_kmh": float(
+                        effective_speeds(
+                            np.asarray([first["link_class"]], dtype=object),
+                            np.asarray([first["layer_speed"]]),
+                            np.asarray([first["fixed_speed"]]),
+                            st.params.speeds_kmh,
+                        )[0]
+                    ),
+                    "length_m": float(sum(p["geometry"].length for p in parts)),
+                    "oneway": bool(first["oneway"]),
+                    "name": str(first["name"]),
+                    "geometry": geom,
+                }
+            )
+        for e in edges:
+            st.ed.kill(e)
+
+
+def _upgrade_link(st: _State, i: int, mod: UpgradeLink) -> None:
+    """Links given a new class and/or a fixed speed."""
+    for edges in link_edges(st.ed, mod.link_ids, i):
+        for e in edges:
+            if mod.link_class is not None:
+                st.ed.set_attr(e, "link_class", mod.link_class)
+            if mod.speed_kmh is not None:
+                st.ed.set_attr(e, "fixed_speed", float(mod.speed_kmh))
+            if st.ed.edge(e)["change"] != "added":
+                st.ed.set_attr(e, "change", "upgraded")
+
+
+def _add_mobipunt(st: _State, i: int, mod: AddMobipunt) -> None:
+    """A new mobipunt with its municipality."""
+    check_xy(st.extent, f"modifications[{i}].x", mod.x, mod.y)
+    mid = new_id(mod.id, i, st.mobi_ids, ("mobipunt", "mobipunt"))
+    _, muni = st.municipality_of(mod.x, mod.y)
+    st.new_mobi.append(
+        {
+            "mobipunt_id": mid,
+            "name": mod.name,
+            "hoppin_type": mod.hoppin_type,
+            "offer": ", ".join(mod.offer),
+            "municipality": muni,
+            "change": "added",
+            "geometry": shapely.Point(mod.x, mod.y),
+        }
+    )
+
+
+def _move_or_remove_mobipunt(st: _State, i: int, mod: MoveMobipunt | RemoveMobipunt) -> None:
+    """A mobipunt (of the base or added before) moved or removed."""
+    if isinstance(mod, MoveMobipunt):
+        check_xy(st.extent, f"modifications[{i}].x", mod.x, mod.y)
+    mid = str(mod.mobipunt_id)
+    in_new = [r for r in st.new_mobi if r["mobipunt_id"] == mid]
+    sel = st.mobi["mobipunt_id"].astype(str) == mid
+    if not sel.any() and not in_new:
+        raise scenario_error(
+            f"modifications[{i}].mobipunt_id",
+            f"mobipunt {mid} bestaat niet (meer)",
+            f"mobipunt {mid} does not exist (any more)",
+        )
+    if isinstance(mod, RemoveMobipunt):
+        st.mobi = st.mobi.loc[~sel]
+        st.new_mobi = [r for r in st.new_mobi if r["mobipunt_id"] != mid]
+        st.mobi_ids.discard(mid)
+    else:
+        pt = shapely.Point(mod.x, mod.y)
+        for r in in_new:
+            r["geometry"] = pt
+        if sel.any():
+            st.mobi = st.mobi.copy()
+            st.mobi.loc[sel, "geometry"] = pt
+            st.mobi.loc[sel, "change"] = "moved"
+
+
+def _add_housing(st: _State, i: int, mod: AddHousing) -> None:
+    """New dwellings at a point or in a polygon, with their municipality."""
+    if mod.polygon is not None:
+        for k, (x, y) in enumerate(mod.polygon):
+            check_xy(st.extent, f"modifications[{i}].polygon[{k}]", x, y)
+        pt = shapely.Polygon(mod.polygon).representative_point()
+    else:
+        assert mod.x is not None and mod.y is not None
+        check_xy(st.extent, f"modifications[{i}].x", mod.x, mod.y)
+        pt = shapely.Point(mod.x, mod.y)
+    hid = new_id(mod.id, i, st.housing_ids, ("woning", "housing"))
+    nis, muni = st.municipality_of(pt.x, pt.y)
+    st.new_housing.append(
+        {
+            "housing_id": hid,
+            "name": mod.name,
+            "status": mod.status,
+            "dwellings": int(mod.dwellings),
+            "nis": nis,
+            "municipality": muni,
+            "added": True,
+            "geometry": pt,
+        }
+    )
+
+
+def _remove_housing(st: _State, i: int, mod: RemoveHousing) -> None:
+    """Housing (of the base or added before) removed."""
+    ids = st.housing["housing_id"].astype(str)
+    for j, hid in enumerate(mod.housing_ids):
+        new_match = any(r["housing_id"] == hid for r in st.new_housing)
+        if not (ids == hid).any() and not new_match:
+            raise scenario_error(
+                f"modifications[{i}].housing_ids[{j}]",
+                f"woning {hid} bestaat niet (meer)",
+                f"housing {hid} does not exist (any more)",
+            )
+        st.new_housing = [r for r in st.new_housing if r["housing_id"] != hid]
+        st.housing_ids.discard(hid)
+    st.housing = st.housing.loc[~ids.isin(list(mod.housing_ids))]

@@ -21,6 +21,7 @@ from slimmeregio.layers.progress import CancelCheck, ProgressCallback, Task
 from slimmeregio.scenarios.attach import Attachment, connector_cost, entry_costs
 from slimmeregio.scenarios.indicators import Situation
 from slimmeregio.scenarios.kernel import base_arcs, csr_min, nearest_destination
+from slimmeregio.scenarios.network import Network
 from slimmeregio.scenarios.results import MissingLinkSuggestion
 from slimmeregio.scenarios.siting import candidate_sites
 
@@ -61,6 +62,55 @@ def _places(sit: Situation, dwellings: np.ndarray, *, cell_m: float) -> np.ndarr
     return np.unique(np.concatenate(nodes)).astype(np.int64)
 
 
+def _walking_metres(
+    net: Network, nodes: np.ndarray, pairs: np.ndarray, limit: float, task: Task
+) -> np.ndarray:
+    """Walking distance over the network between the two places of each pair
+    (inf beyond ``limit``), searched from each first place once."""
+    tail, head, w, _ = base_arcs(net, "walk")
+    walk = csr_min(net.n_nodes, tail, head, w).matrix
+    net_m = np.full(len(pairs), np.inf)
+    sources = np.unique(pairs[:, 0])
+    for start in range(0, len(sources), 64):
+        task.check()
+        chunk = sources[start : start + 64]
+        dist = np.atleast_2d(
+            csgraph.dijkstra(walk, directed=True, indices=nodes[chunk], limit=limit)
+        )
+        row_of = {int(s): r for r, s in enumerate(chunk)}
+        sel = np.flatnonzero(np.isin(pairs[:, 0], chunk))
+        rows = np.asarray([row_of[int(s)] for s in pairs[sel, 0]], dtype=np.int64)
+        net_m[sel] = dist[rows, nodes[pairs[sel, 1]]]
+    return net_m
+
+
+def _cycling_to(
+    net: Network, ends: np.ndarray, horizon: float, task: Task
+) -> dict[int, np.ndarray]:
+    """Per end node, the cycling cost from every node to it (inf beyond ``horizon``)."""
+    tail_b, head_b, w_b, _ = base_arcs(net, "bike")
+    rev = csr_min(net.n_nodes, head_b, tail_b, w_b).matrix
+    to_end: dict[int, np.ndarray] = {}
+    for start in range(0, len(ends), 32):
+        task.check()
+        chunk = ends[start : start + 32]
+        dist = np.atleast_2d(csgraph.dijkstra(rev, directed=True, indices=chunk, limit=horizon))
+        for row, node in zip(dist, chunk, strict=True):
+            to_end[int(node)] = row
+    return to_end
+
+
+def _destinations(sit: Situation, target: str) -> Attachment:
+    """The attached destinations a suggestion brings closer: stations with
+    enough trains, or mobipunten of the counted types."""
+    params = sit.parameters
+    if target == "station":
+        ok = sit.stations["trains_per_day"].to_numpy(float) >= params.min_trains_per_day
+        return sit.station_att.subset(ok)
+    ok = sit.mobipunten["hoppin_type"].isin(list(params.mobipunt_types)).to_numpy()
+    return sit.mobipunt_att.subset(ok)
+
+
 def suggest_missing_links_in(
     sit: Situation,
     *,
@@ -90,21 +140,7 @@ def suggest_missing_links_in(
     task.report(0.1, "network distances")
 
     # Walking distances between places, limited to what would count as a detour.
-    tail, head, w, _ = base_arcs(net, "walk")
-    walk = csr_min(net.n_nodes, tail, head, w).matrix
-    limit = params.detour_ratio * max_straight
-    net_m = np.full(len(pairs), np.inf)
-    sources = np.unique(pairs[:, 0])
-    for start in range(0, len(sources), 64):
-        task.check()
-        chunk = sources[start : start + 64]
-        dist = np.atleast_2d(
-            csgraph.dijkstra(walk, directed=True, indices=nodes[chunk], limit=limit)
-        )
-        row_of = {int(s): r for r, s in enumerate(chunk)}
-        sel = np.flatnonzero(np.isin(pairs[:, 0], chunk))
-        rows = np.asarray([row_of[int(s)] for s in pairs[sel, 0]], dtype=np.int64)
-        net_m[sel] = dist[rows, nodes[pairs[sel, 1]]]
+    net_m = _walking_metres(net, nodes, pairs, params.detour_ratio * max_straight, task)
     ratio = net_m / straight
     detour = ratio > params.detour_ratio
     pairs, straight, net_m, ratio = pairs[detour], straight[detour], net_m[detour], ratio[detour]
@@ -113,13 +149,7 @@ def suggest_missing_links_in(
     task.report(0.3, "benefit of each link")
 
     # Current cost from every node to the nearest destination (cycling).
-    if target == "station":
-        ok = sit.stations["trains_per_day"].to_numpy(float) >= params.min_trains_per_day
-        dests: Attachment = sit.station_att.subset(ok)
-    else:
-        ok = sit.mobipunten["hoppin_type"].isin(list(params.mobipunt_types)).to_numpy()
-        dests = sit.mobipunt_att.subset(ok)
-    res = nearest_destination(net, h_att, dests, mode="bike")
+    res = nearest_destination(net, h_att, _destinations(sit, target), mode="bike")
     node_cost = res.dist[: net.n_nodes]
     speed = params.speed_for("lokaal") / 3.6
     # A link a-b helps nobody unless one end gets closer through the other:
@@ -162,16 +192,7 @@ def suggest_missing_links_in(
         else np.zeros(0, np.int64)
     )
     owners = owner[starts]
-    tail_b, head_b, w_b, _ = base_arcs(net, "bike")
-    rev = csr_min(net.n_nodes, head_b, tail_b, w_b).matrix
-    ends = np.unique(nodes[pairs.reshape(-1)])
-    to_end: dict[int, np.ndarray] = {}
-    for start in range(0, len(ends), 32):
-        task.check()
-        chunk = ends[start : start + 32]
-        dist = np.atleast_2d(csgraph.dijkstra(rev, directed=True, indices=chunk, limit=horizon))
-        for row, node in zip(dist, chunk, strict=True):
-            to_end[int(node)] = row
+    to_end = _cycling_to(net, np.unique(nodes[pairs.reshape(-1)]), horizon, task)
     old_cost = np.where(reach, res.cost, np.inf)
     out = []
     for p, (i, j) in enumerate(pairs):

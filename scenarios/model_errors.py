@@ -217,6 +217,80 @@ def _num(value: Any) -> str:
     return f"{value:g}" if isinstance(value, float) else str(value)
 
 
+#: Reasons by pydantic error type, Dutch and English; ``{got}`` is the offending value.
+_REASONS: dict[str, tuple[str, str]] = {
+    "missing": ("verplicht veld ontbreekt", "required field is missing"),
+    "extra_forbidden": (
+        "onbekende sleutel (tikfout?); deze sleutel hoort hier niet",
+        "unknown key (typo?); this key does not belong here",
+    ),
+    **dict.fromkeys(
+        ("string_type", "string_sub_type"),
+        ("verwacht tekst, kreeg {got}", "expected text, got {got}"),
+    ),
+    **dict.fromkeys(
+        ("float_type", "float_parsing"),
+        ("verwacht een getal, kreeg {got}", "expected a number, got {got}"),
+    ),
+    **dict.fromkeys(
+        ("int_type", "int_parsing", "int_from_float"),
+        ("verwacht een geheel getal, kreeg {got}", "expected a whole number, got {got}"),
+    ),
+    "bool_type": ("verwacht true of false, kreeg {got}", "expected true or false, got {got}"),
+    **dict.fromkeys(
+        ("tuple_type", "list_type"),
+        ("verwacht een lijst [..], kreeg {got}", "expected a list [..], got {got}"),
+    ),
+    **dict.fromkeys(
+        ("dict_type", "model_type", "model_attributes_type"),
+        ("verwacht een tabel, kreeg {got}", "expected a table, got {got}"),
+    ),
+    "finite_number": (
+        "getal moet eindig zijn (geen inf of nan)",
+        "number must be finite (no inf or nan)",
+    ),
+    "frozen_instance": (
+        "een scenario kan niet gewijzigd worden",
+        "a scenario cannot be changed in place",
+    ),
+}
+
+#: Reasons for a value outside a bound: pydantic type -> (the bound's key in
+#: the error's context, Dutch, English); ``{bound}`` is the bound.
+_BOUND_REASONS: dict[str, tuple[str, str, str]] = {
+    "greater_than": (
+        "gt",
+        "moet groter zijn dan {bound} (kreeg {got})",
+        "must be greater than {bound} (got {got})",
+    ),
+    "greater_than_equal": (
+        "ge",
+        "moet minstens {bound} zijn (kreeg {got})",
+        "must be at least {bound} (got {got})",
+    ),
+    "less_than": (
+        "lt",
+        "moet kleiner zijn dan {bound} (kreeg {got})",
+        "must be less than {bound} (got {got})",
+    ),
+    "less_than_equal": (
+        "le",
+        "mag hoogstens {bound} zijn (kreeg {got})",
+        "must be at most {bound} (got {got})",
+    ),
+    "too_short": (
+        "min_length",
+        "te weinig elementen (minstens {bound})",
+        "too few items (at least {bound})",
+    ),
+    "too_long": (
+        "max_length",
+        "te veel elementen (hoogstens {bound})",
+        "too many items (at most {bound})",
+    ),
+}
+
+
 def validation_reasons(error: Mapping[str, Any]) -> tuple[str, str]:
     """Dutch and English reason for one pydantic error."""
     kind = error["type"]
@@ -224,84 +298,42 @@ def validation_reasons(error: Mapping[str, Any]) -> tuple[str, str]:
     got = _describe_input(error.get("input"))
     if kind == "slimmeregio":
         return str(ctx.get("nl", error["msg"])), str(ctx.get("en", error["msg"]))
-    if kind == "missing":
-        return "verplicht veld ontbreekt", "required field is missing"
-    if kind == "extra_forbidden":
-        return (
-            "onbekende sleutel (tikfout?); deze sleutel hoort hier niet",
-            "unknown key (typo?); this key does not belong here",
-        )
     if kind in {"union_tag_invalid", "union_tag_not_found"}:
-        kinds = ", ".join(MODIFICATION_KINDS)
-        got = _describe_input(ctx.get("tag", error.get("input")))
-        if kind == "union_tag_not_found":
-            return (
-                f"'kind' ontbreekt; kies uit: {kinds}",
-                f"'kind' is missing; choose from: {kinds}",
-            )
-        return (
-            f"onbekende soort wijziging {got}; kies uit: {kinds}",
-            f"unknown kind of modification {got}; choose from: {kinds}",
-        )
+        return _kind_reasons(kind, _describe_input(ctx.get("tag", error.get("input"))))
     if kind == "literal_error":
         expected = ctx.get("expected", "")
         return (
             f"ongeldige keuze {got}; kies uit: {expected}",
             f"invalid choice {got}; choose from: {expected}",
         )
-    if kind in {"string_type", "string_sub_type"}:
-        return f"verwacht tekst, kreeg {got}", f"expected text, got {got}"
-    if kind in {"float_type", "float_parsing"}:
-        return f"verwacht een getal, kreeg {got}", f"expected a number, got {got}"
-    if kind in {"int_type", "int_parsing", "int_from_float"}:
-        return f"verwacht een geheel getal, kreeg {got}", f"expected a whole number, got {got}"
-    if kind == "bool_type":
-        return f"verwacht true of false, kreeg {got}", f"expected true or false, got {got}"
-    if kind in {"tuple_type", "list_type"}:
-        return f"verwacht een lijst [..], kreeg {got}", f"expected a list [..], got {got}"
-    if kind in {"dict_type", "model_type", "model_attributes_type"}:
-        return f"verwacht een tabel, kreeg {got}", f"expected a table, got {got}"
-    if kind == "finite_number":
-        return "getal moet eindig zijn (geen inf of nan)", "number must be finite (no inf or nan)"
-    if kind == "greater_than":
-        return (
-            f"moet groter zijn dan {_num(ctx.get('gt'))} (kreeg {got})",
-            f"must be greater than {_num(ctx.get('gt'))} (got {got})",
-        )
-    if kind == "greater_than_equal":
-        return (
-            f"moet minstens {_num(ctx.get('ge'))} zijn (kreeg {got})",
-            f"must be at least {_num(ctx.get('ge'))} (got {got})",
-        )
-    if kind == "less_than":
-        return (
-            f"moet kleiner zijn dan {_num(ctx.get('lt'))} (kreeg {got})",
-            f"must be less than {_num(ctx.get('lt'))} (got {got})",
-        )
-    if kind == "less_than_equal":
-        return (
-            f"mag hoogstens {_num(ctx.get('le'))} zijn (kreeg {got})",
-            f"must be at most {_num(ctx.get('le'))} (got {got})",
-        )
-    if kind == "too_short":
-        return (
-            f"te weinig elementen (minstens {ctx.get('min_length')})",
-            f"too few items (at least {ctx.get('min_length')})",
-        )
-    if kind == "too_long":
-        return (
-            f"te veel elementen (hoogstens {ctx.get('max_length')})",
-            f"too many items (at most {ctx.get('max_length')})",
-        )
+    if kind in _REASONS:
+        nl, en = _REASONS[kind]
+        return nl.format(got=got), en.format(got=got)
+    if kind in _BOUND_REASONS:
+        key, nl, en = _BOUND_REASONS[kind]
+        bound = _num(ctx.get(key))
+        return nl.format(got=got, bound=bound), en.format(got=got, bound=bound)
     if kind.startswith("datetime") or kind.startswith("date"):
         return (
             f"ongeldige datum/tijd {got} (bv. 2025-03-01T10:00:00)",
             f"invalid date/time {got} (e.g. 2025-03-01T10:00:00)",
         )
-    if kind == "frozen_instance":
-        return "een scenario kan niet gewijzigd worden", "a scenario cannot be changed in place"
     msg = str(error.get("msg", kind))
     return f"ongeldige waarde {got} ({msg})", f"invalid value {got} ({msg})"
+
+
+def _kind_reasons(kind: str, got: str) -> tuple[str, str]:
+    """A modification's ``kind`` missing or unknown: the kinds to choose from."""
+    kinds = ", ".join(MODIFICATION_KINDS)
+    if kind == "union_tag_not_found":
+        return (
+            f"'kind' ontbreekt; kies uit: {kinds}",
+            f"'kind' is missing; choose from: {kinds}",
+        )
+    return (
+        f"onbekende soort wijziging {got}; kies uit: {kinds}",
+        f"unknown kind of modification {got}; choose from: {kinds}",
+    )
 
 
 def translate_validation_error(
