@@ -27,6 +27,7 @@ from slimmeregio.cli_layers import import_gtfs_command, import_osm_command, info
 from slimmeregio.cli_runs import export_command, run_command, scenario_group
 from slimmeregio.cli_sweep import sweep_command
 from slimmeregio.layers.errors import OperationCancelled
+from slimmeregio.layers.i18n import tr
 
 __all__ = ["main", "cli", "EXIT_USER_ERROR", "fail", "user_errors", "progress_bar"]
 
@@ -53,11 +54,10 @@ class _OneLineErrors(click.Group):
         except click.ClickException as error:
             ctx = getattr(error, "ctx", None)
             lang = current_lang(ctx)
-            label = "fout" if lang == "nl" else "error"
+            label = tr(lang, "fout")
             text = " ".join(error.format_message().split())
             if ctx is not None and isinstance(error, click.UsageError):
-                see = "zie" if lang == "nl" else "see"
-                text += f" ({see} '{ctx.command_path} --help')"
+                text += tr(lang, " (zie '{command} --help')", command=ctx.command_path)
             click.echo(f"slimmeregio: {label}: {text}", err=True)
             sys.exit(EXIT_USER_ERROR if isinstance(error, click.UsageError) else error.exit_code)
         sys.exit(result if isinstance(result, int) else 0)

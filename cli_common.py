@@ -11,6 +11,7 @@ from typing import TypeVar
 import click
 
 from slimmeregio.layers.errors import OperationCancelled, SlimmeRegioError
+from slimmeregio.layers.i18n import tr
 
 #: Exit status for a user mistake (bad file, bad scenario): a one-line message.
 EXIT_USER_ERROR = 2
@@ -41,7 +42,7 @@ def current_lang(ctx: click.Context | None = None) -> str:
 def fail(error: SlimmeRegioError) -> None:
     """Print ``error`` as one line in the user's language and exit 2."""
     lang = current_lang()
-    label = "fout" if lang == "nl" else "error"
+    label = tr(lang, "fout")
     click.echo(f"slimmeregio: {label}: {error.full_message(lang)}", err=True)
     sys.exit(EXIT_USER_ERROR)
 
@@ -93,4 +94,4 @@ def echo_written(lines: list[str], written: object, lang: str) -> None:
     """Print an import's report ``lines`` and the file it wrote."""
     for line in lines:
         click.echo(line)
-    click.echo(("geschreven: " if lang == "nl" else "written: ") + str(written))
+    click.echo(tr(lang, "geschreven: {path}", path=written))

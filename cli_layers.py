@@ -14,6 +14,7 @@ from slimmeregio.cli_common import (
     progress_bar,
     user_errors,
 )
+from slimmeregio.layers.i18n import tr
 from slimmeregio.layers.roles import Role
 
 #: The ``--out`` option of the imports: the GeoPackage they write.
@@ -244,10 +245,7 @@ def info_command(
                     if found.service is not None:
                         lines.insert(
                             1,
-                            "  "
-                            + ("bron" if lang == "nl" else "source")
-                            + ": "
-                            + found.service.describe(lang),
+                            tr(lang, "  bron: {source}", source=found.service.describe(lang)),
                         )
                 click.echo("\n".join(lines))
                 click.echo("")
@@ -257,12 +255,8 @@ def info_command(
                     path, layer=layer, crs=crs, role=role, fields=fields or None, progress=bar
                 )
             count = len(layers)
-            noun = (
-                ("laag" if count == 1 else "lagen")
-                if lang == "nl"
-                else ("layer" if count == 1 else "layers")
-            )
-            click.echo(f"{path}: {count} {noun}")
+            noun = tr(lang, "{n} laag", n=count) if count == 1 else tr(lang, "{n} lagen", n=count)
+            click.echo(f"{path}: {noun}")
             for item in layers:
                 click.echo("\n".join(layer_info_lines(item, lang)))
             click.echo("")

@@ -14,6 +14,7 @@ from slimmeregio.cli_common import (
     user_errors,
 )
 from slimmeregio.layers.applog import timed
+from slimmeregio.layers.i18n import tr
 
 #: ``--project``: the project a run or export works on.
 project_option = file_option(
@@ -156,9 +157,7 @@ def export_command(
                 )
             if planned and len(comparisons) == len(scenarios):
                 click.echo(
-                    "Let op: de woningenlaag heeft geen geplande projecten."
-                    if lang == "nl"
-                    else "Warning: the housing layer has no planned projects.",
+                    tr(lang, "Let op: de woningenlaag heeft geen geplande projecten."),
                     err=True,
                 )
             siting = suggest_sites(base, scenarios[-1], sites) if sites else None
@@ -178,14 +177,15 @@ def export_command(
                 business_parks=business_parks,
             )
     count = len(manifest.files)
-    if lang == "nl":
-        click.echo(
-            f"{count} bestanden geschreven in {out_dir} (zie {manifest.readme_name} en manifest.json)."
+    click.echo(
+        tr(
+            lang,
+            "{count} bestanden geschreven in {out} (zie {readme} en manifest.json).",
+            count=count,
+            out=out_dir,
+            readme=manifest.readme_name,
         )
-    else:
-        click.echo(
-            f"{count} files written to {out_dir} (see {manifest.readme_name} and manifest.json)."
-        )
+    )
 
 
 @click.group("scenario")
@@ -245,5 +245,4 @@ def run_command(
 
     for line in summary_lines(comparison, lang):
         click.echo(line)
-    done = "Resultaten geschreven in" if lang == "nl" else "Results written to"
-    click.echo(f"{done} {out} (results.gpkg, summary.json)")
+    click.echo(tr(lang, "Resultaten geschreven in {out} (results.gpkg, summary.json)", out=out))

@@ -14,6 +14,7 @@ from slimmeregio.cli_common import (
     progress_lines,
     user_errors,
 )
+from slimmeregio.layers.i18n import tr
 
 
 @click.command("sweep")
@@ -58,23 +59,16 @@ def sweep_command(
     from slimmeregio.scenarios.sweep_plan import plan_sweep
 
     lang = current_lang()
-    nl = lang == "nl"
     if out_dir is None:
-        raise click.UsageError("--out DIR is required" if not nl else "--out MAP is verplicht")
+        raise click.UsageError(tr(lang, "--out MAP is verplicht"))
     ctx = click.get_current_context()
     if scheduler and ctx.get_parameter_source("workers") is not click.core.ParameterSource.DEFAULT:
         raise click.UsageError("--workers and --scheduler exclude each other")
     with user_errors():
         sweep, base_scenario, project_path = load_sweep(sweep_file)
         plan = plan_sweep(sweep, base_scenario, base_key(project_path), source=sweep_file)
-        sampled = (
-            f" ({'steekproef uit' if nl else 'sampled from'} {plan.total})" if plan.sampled else ""
-        )
-        click.echo(
-            f"{len(plan.variants)} varianten{sampled}"
-            if nl
-            else f"{len(plan.variants)} variants{sampled}"
-        )
+        sampled = tr(lang, " (steekproef uit {total})", total=plan.total) if plan.sampled else ""
+        click.echo(tr(lang, "{n} varianten", n=len(plan.variants)) + sampled)
         project = load_project_source(str(project_path) if project_path else None)
         try:
             with progress_bar("Sweep") as bar:
@@ -88,28 +82,29 @@ def sweep_command(
                 )
         except KeyboardInterrupt:
             click.echo(
-                "slimmeregio: onderbroken; de afgewerkte varianten staan in "
-                f"{out_dir}, start opnieuw om verder te gaan"
-                if nl
-                else f"slimmeregio: interrupted; finished variants are kept in {out_dir}, "
-                "run again to continue",
+                tr(
+                    lang,
+                    "slimmeregio: onderbroken; de afgewerkte varianten staan in "
+                    "{out}, start opnieuw om verder te gaan",
+                    out=out_dir,
+                ),
                 err=True,
             )
             sys.exit(130)
         files, ranked = write_sweep_report(plan, out_dir, indicator=rank_by, lang=lang)
-    if nl:
-        click.echo(
-            f"{outcome.evaluated} doorgerekend, {outcome.skipped} al klaar, "
-            f"{outcome.errors} met een fout ({outcome.seconds:.1f} s)"
+    click.echo(
+        tr(
+            lang,
+            "{evaluated} doorgerekend, {skipped} al klaar, {errors} met een fout ({seconds:.1f} s)",
+            evaluated=outcome.evaluated,
+            skipped=outcome.skipped,
+            errors=outcome.errors,
+            seconds=outcome.seconds,
         )
-    else:
-        click.echo(
-            f"{outcome.evaluated} evaluated, {outcome.skipped} already done, "
-            f"{outcome.errors} with an error ({outcome.seconds:.1f} s)"
-        )
+    )
     for r in ranked.head(5).itertuples():
         click.echo(f"  {r.rank}. #{r.idx} {r.label}: {r.gain:+.3f}")
     from slimmeregio.scenarios.sweep_parquet import PARQUET_DIR
 
     names = ", ".join([outcome.store.name, f"{PARQUET_DIR}/", *(p.name for p in files)])
-    click.echo(f"{'Geschreven in' if nl else 'Written to'} {out_dir}: {names}")
+    click.echo(tr(lang, "Geschreven in {out}: {names}", out=out_dir, names=names))

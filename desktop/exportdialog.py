@@ -73,10 +73,10 @@ class ExportDialog(WindowDialog):
         self.theme.setObjectName("exportTheme")
         from slimmeregio.exporters.maps import THEMES
 
-        for key, (nl, en) in THEMES.items():
+        for key, title in THEMES.items():
             if key == "siting":
                 continue
-            self.theme.addItem(nl if language() == "nl" else en, key)
+            self.theme.addItem(tr(title), key)
         if run is not None:
             self.theme.setCurrentIndex(
                 max(0, self.theme.findData("change" if run.comparison is not None else "access"))

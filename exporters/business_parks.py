@@ -18,11 +18,12 @@ from matplotlib.backends.backend_agg import FigureCanvasAgg
 from matplotlib.figure import Figure
 
 from slimmeregio.exporters._safe import writing
+from slimmeregio.layers.i18n import tr
 from slimmeregio.layers.numbers import fmt_number
 from slimmeregio.layers.safe_io import safe_filename
 from slimmeregio.layers.symbology import FLOW_COLORS
 from slimmeregio.scenarios.commuting import PRESETS
-from slimmeregio.scenarios.opportunity_labels import PRESET_LABELS
+from slimmeregio.scenarios.opportunity_labels import preset_label
 
 __all__ = ["business_park_figure", "export_business_parks", "park_ids"]
 
@@ -44,19 +45,18 @@ def business_park_figure(
     evaluation: Any, opp_id: str, *, lang: str = "nl", note: str = ""
 ) -> Figure:
     """The A4 page of workplace ``opp_id`` of ``evaluation``."""
-    nl = lang != "en"
     outcome = evaluation.opportunities
     work = outcome.workplaces.set_index("opp_id").loc[opp_id]
     flow, per_dwelling = outcome.park_routes[opp_id]
     links = evaluation.links
     fig = Figure(figsize=(8.27, 11.69), dpi=100, facecolor="white")
     FigureCanvasAgg(fig)
-    title = f"Fietsroutes naar {work['name']}" if nl else f"Bike routes to {work['name']}"
+    title = tr(lang, "Fietsroutes naar {name}", name=work["name"])
     fig.text(0.06, 0.965, title, fontsize=16, weight="bold", va="top")
     fig.text(
         0.06,
         0.935,
-        (f"Situatie: {evaluation.name}" if nl else f"Situation: {evaluation.name}"),
+        tr(lang, "Situatie: {name}", name=evaluation.name),
         fontsize=10,
         color="#444444",
         va="top",
@@ -123,18 +123,14 @@ def business_park_figure(
         zorder=5,
     )
     rows = [
-        ("Banen" if nl else "Jobs", float(work["jobs"])),
-        ("Pendelaars" if nl else "Commuters", float(work["commuters"])),
+        (tr(lang, "Banen"), float(work["jobs"])),
+        (tr(lang, "Pendelaars"), float(work["commuters"])),
     ]
     for preset in PRESETS:
-        label = PRESET_LABELS[preset][0 if nl else 1]
+        label = preset_label(preset, lang)
         rows.append(
             (
-                (
-                    f"Potentiële fietspendelaars ({label})"
-                    if nl
-                    else f"Potential bike commuters ({label})"
-                ),
+                tr(lang, "Potentiële fietspendelaars ({label})", label=label),
                 float(work[f"bike_commuters_{preset}"]),
             )
         )
@@ -144,25 +140,22 @@ def business_park_figure(
         fig.text(
             0.70,
             y,
-            fmt_number(value, "count", "nl" if nl else "en"),
+            fmt_number(value, "count", lang),
             fontsize=10,
             va="top",
             ha="right",
         )
         y -= 0.022
-    legend = (
+    legend = tr(
+        lang,
         "Lijndikte: potentiële fietspendelaars per link (Go Dutch). Stippen: woningen waar ze wonen. "
-        "Ster: de werkplaats."
-        if nl
-        else "Line width: potential bike commuters per link (Go Dutch). Dots: the dwellings they live in. "
-        "Star: the workplace."
+        "Ster: de werkplaats.",
     )
     fig.text(0.08, y - 0.01, legend, fontsize=8, color="#444444", va="top", wrap=True)
-    source = (
+    source = tr(
+        lang,
         "Potentieel volgens de Propensity to Cycle Tool (Lovelace et al. 2017), geen telling. "
-        "Slimme Regio Planner."
-        if nl
-        else "Potential per the Propensity to Cycle Tool (Lovelace et al. 2017), not a count. Slimme Regio Planner."
+        "Slimme Regio Planner.",
     )
     fig.text(0.06, 0.025, f"{source} {note}".strip(), fontsize=7, color="#666666", wrap=True)
     return fig

@@ -21,6 +21,7 @@ import shapely
 
 from slimmeregio.exporters._safe import writing
 from slimmeregio.exporters.result_runs import results_to_export
+from slimmeregio.layers.i18n import tr
 from slimmeregio.layers.model import Project
 
 __all__ = ["DEFAULT_MIN_CYCLISTS", "commuter_routes", "export_commuter_routes"]
@@ -87,14 +88,13 @@ def export_commuter_routes(
     evaluation = runs[-1][1] if runs else base
     routes = commuter_routes(evaluation, min_cyclists=min_cyclists)
     data = json.loads(routes.to_crs("EPSG:4326").to_json(drop_id=True))
-    nl = lang != "en"
-    data["name"] = "Fietsroutes naar het werk" if nl else "Bike routes to work"
-    data["description"] = (
-        f"Links met minstens {min_cyclists:g} potentiële fietspendelaars (Go Dutch, Propensity to Cycle Tool) "
-        f"in '{evaluation.name}'; klasse 1 (rustig) tot 5 (drukst). Potentieel, geen telling."
-        if nl
-        else f"Links with at least {min_cyclists:g} potential bike commuters (Go Dutch, Propensity to Cycle Tool) "
-        f"in '{evaluation.name}'; class 1 (quietest) to 5 (busiest). A potential, not a count."
+    data["name"] = tr(lang, "Fietsroutes naar het werk")
+    data["description"] = tr(
+        lang,
+        "Links met minstens {min:g} potentiële fietspendelaars (Go Dutch, Propensity to Cycle Tool) "
+        "in '{name}'; klasse 1 (rustig) tot 5 (drukst). Potentieel, geen telling.",
+        min=min_cyclists,
+        name=evaluation.name,
     )
     attributions = list(getattr(project, "attributions", []) or [])
     if attributions:

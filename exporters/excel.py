@@ -1,6 +1,6 @@
 """The Excel workbook of a set of scenarios (openpyxl), sheets in Dutch.
 
-With ``lang="en"`` the sheets and texts are in English (:data:`SHEETS_EN`:
+With ``lang="en"`` the sheets and texts are in English (:func:`sheet_names`:
 Summary, Municipalities, Mobility hubs, Bike flows, Changes, Sensitivity,
 Parameters and sources); the Dutch names are listed here.
 
@@ -67,13 +67,13 @@ from slimmeregio.exporters.meta import (
     ExportMeta,
 )
 from slimmeregio.exporters.result_runs import base_name, results_meta, results_to_export, split_runs
+from slimmeregio.layers.i18n import N_, tr
 from slimmeregio.layers.model import Project
 from slimmeregio.layers.progress import Task
 
 __all__ = [
     "FORMULA_PREFIXES",
     "SHEETS",
-    "SHEETS_EN",
     "export_excel",
     "results_to_export",
     "sheet_names",
@@ -81,30 +81,21 @@ __all__ = [
     "write_cell",
 ]
 
+#: The sheet names, in Dutch (``tr`` gives the English: Summary, Municipalities, ...).
 SHEETS = (
-    "Samenvatting",
-    "Gemeenten",
-    "Mobipunten",
-    "Fietsstromen",
-    "Wijzigingen",
-    "Dekkingscurve",
-    "Parameters en bronnen",
-)
-#: The sheet names of an English workbook (``lang="en"``), in the same order.
-SHEETS_EN = (
-    "Summary",
-    "Municipalities",
-    "Mobility hubs",
-    "Bike flows",
-    "Changes",
-    "Coverage curve",
-    "Parameters and sources",
+    N_("Samenvatting"),
+    N_("Gemeenten"),
+    N_("Mobipunten"),
+    N_("Fietsstromen"),
+    N_("Wijzigingen"),
+    N_("Dekkingscurve"),
+    N_("Parameters en bronnen"),
 )
 
 
 def sheet_names(lang: str = "nl") -> tuple[str, ...]:
     """The workbook's sheet names in ``lang`` (``"nl"`` or ``"en"``)."""
-    return SHEETS_EN if lang == "en" else SHEETS
+    return tuple(tr(lang, name) for name in SHEETS)
 
 
 def export_excel(
@@ -137,7 +128,7 @@ def export_excel(
         municipality's own workbook).
     lang
         ``"nl"`` (default: Dutch sheet names and texts, :data:`SHEETS`) or
-        ``"en"`` (:data:`SHEETS_EN`).
+        ``"en"`` (:func:`sheet_names`).
     """
     task = Task(progress, cancel)
     base, runs = results_to_export(results, path)

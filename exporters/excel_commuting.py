@@ -12,13 +12,14 @@ from typing import Any
 from openpyxl import Workbook
 
 from slimmeregio.exporters.excel_cells import finish_sheet, write_cell, write_header
+from slimmeregio.layers.i18n import N_, tr
 from slimmeregio.scenarios.commuting import PRESETS
-from slimmeregio.scenarios.opportunity_labels import PRESET_LABELS
+from slimmeregio.scenarios.opportunity_labels import preset_label
 
-__all__ = ["SHEET_NL", "SHEET_EN", "add_commuting_sheet"]
+__all__ = ["SHEET", "add_commuting_sheet"]
 
-SHEET_NL = "Woon-werkverkeer"
-SHEET_EN = "Commuting"
+#: The sheet's name in Dutch (``tr`` gives the English).
+SHEET = N_("Woon-werkverkeer")
 
 
 def add_commuting_sheet(
@@ -35,19 +36,17 @@ def add_commuting_sheet(
     ]
     if not evaluations:
         return False
-    en = lang == "en"
-    ws = wb.create_sheet(SHEET_EN if en else SHEET_NL)
-    i = 1 if en else 0
+    ws = wb.create_sheet(tr(lang, SHEET))
     presets = list(PRESETS)
     headers = [
-        ("Situatie", "Situation")[i],
-        ("Werkplaats", "Workplace")[i],
-        ("NIS-zone", "NIS zone")[i],
-        ("Banen", "Jobs")[i],
-        ("Pendelaars", "Commuters")[i],
+        tr(lang, "Situatie"),
+        tr(lang, "Werkplaats"),
+        tr(lang, "NIS-zone"),
+        tr(lang, "Banen"),
+        tr(lang, "Pendelaars"),
     ]
     headers += [
-        f"{('Fietspendelaars', 'Bike commuters')[i]}: {PRESET_LABELS[p][i]}" for p in presets
+        tr(lang, "Fietspendelaars: {preset}", preset=preset_label(p, lang)) for p in presets
     ]
     write_header(ws, 1, headers)
     row = 2

@@ -21,25 +21,24 @@ from slimmeregio.exporters.excel_cells import (
 from slimmeregio.exporters.flow_routes import TOP_ROUTES, flow_change_routes, flow_routes
 from slimmeregio.exporters.result_runs import Run, base_name
 from slimmeregio.exporters.terms import link_class
-from slimmeregio.layers.i18n import tr
+from slimmeregio.layers.i18n import N_, tr
 from slimmeregio.layers.numbers import excel_number
 
 #: Flow column per destination, with the Dutch and English destination name.
 _FLOW_TARGETS = (
-    ("flow_dwellings", "station", "station"),
-    ("flow_brussels_dwellings", "Brusselse grens", "Brussels border"),
+    ("flow_dwellings", N_("station")),
+    ("flow_brussels_dwellings", N_("Brusselse grens")),
 )
 
 
-_CHANGE_TEXT = {
-    "nl": {"added": "nieuw", "upgraded": "opgewaardeerd", "removed": "afgesloten"},
-    "en": {"added": "new", "upgraded": "upgraded", "removed": "removed"},
-}
+#: Link change -> Dutch word (``tr`` gives the English).
+_CHANGE_TEXT = {"added": N_("nieuw"), "upgraded": N_("opgewaardeerd"), "removed": N_("afgesloten")}
 
 
 def _changes(text: str, lang: str) -> str:
-    change_text = _CHANGE_TEXT["en" if lang == "en" else "nl"]
-    return ", ".join(change_text.get(c, c) for c in text.split(", ") if c)
+    return ", ".join(
+        tr(lang, _CHANGE_TEXT[c]) if c in _CHANGE_TEXT else c for c in text.split(", ") if c
+    )
 
 
 def _classes(text: str, lang: str) -> str:
@@ -54,7 +53,6 @@ def flows_sheet(ws: Worksheet, base: Any, runs: list[Run], lang: str) -> None:
     (:mod:`slimmeregio.exporters.flow_routes`): one row per street, not one
     per 20 m network link; the link ids stay in a column for the GIS.
     """
-    en = lang == "en"
     unnamed = tr(lang, "(zonder naam)")
     write_cell(
         ws,
@@ -91,8 +89,8 @@ def flows_sheet(ws: Worksheet, base: Any, runs: list[Run], lang: str) -> None:
     r = start + 1
     evaluations = ([(base_name(lang), base, None)] if base is not None else []) + list(runs)
     for name, ev, comp in evaluations:
-        for column, target_nl, target_en in _FLOW_TARGETS:
-            target = target_en if en else target_nl
+        for column, target_text in _FLOW_TARGETS:
+            target = tr(lang, target_text)
             if column == "flow_brussels_dwellings" and not getattr(ev, "has_brussels", True):
                 note = ev.notes.get("no_brussels", {})
                 write_cell(ws, r, 1, name)

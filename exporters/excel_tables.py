@@ -26,9 +26,8 @@ from slimmeregio.exporters.headline import (
     municipality_of,
 )
 from slimmeregio.exporters.meta import (
-    LEDGER_COLUMNS_EN,
-    LEDGER_COLUMNS_NL,
     ExportMeta,
+    ledger_columns,
     modification_ledger,
     parameter_rows,
 )
@@ -109,36 +108,20 @@ def mobipunten_sheet(
     lang: str,
     project: Project | None = None,
 ) -> None:
-    if lang == "en":
-        headers = [
-            "Scenario",
-            "Hub id",
-            "Name",
-            "Type",
-            "Services",
-            "Dwellings in catchment",
-            "Inhabitants in catchment (estimate)",
-            "Change",
-            "Reachable over the network",
-            "X",
-            "Y",
-        ]
-        change_nl = {"added": "new", "moved": "moved", "": ""}
-    else:
-        headers = [
-            "Scenario",
-            "Mobipunt-id",
-            "Naam",
-            "Type",
-            "Aanbod",
-            "Woningen in verzorgingsgebied",
-            "Inwoners in verzorgingsgebied (schatting)",
-            "Wijziging",
-            "Bereikbaar via netwerk",
-            "X",
-            "Y",
-        ]
-        change_nl = {"added": "nieuw", "moved": "verplaatst", "": ""}
+    headers = [
+        "Scenario",
+        tr(lang, "Mobipunt-id"),
+        tr(lang, "Naam"),
+        "Type",
+        tr(lang, "Aanbod"),
+        tr(lang, "Woningen in verzorgingsgebied"),
+        tr(lang, "Inwoners in verzorgingsgebied (schatting)"),
+        tr(lang, "Wijziging", context="delta"),
+        tr(lang, "Bereikbaar via netwerk"),
+        "X",
+        "Y",
+    ]
+    change_nl = {"added": tr(lang, "nieuw"), "moved": tr(lang, "verplaatst"), "": ""}
     headers.insert(3, tr(lang, "Gemeente"))
     yes, no = tr(lang, "ja"), tr(lang, "nee")
     write_header(ws, 1, headers)
@@ -191,7 +174,7 @@ def ledger_sheet(
     only: set[str] | None = None,
 ) -> None:
     """The scenarios' modifications (only those in the municipalities named ``only``, when given)."""
-    columns = LEDGER_COLUMNS_EN if lang == "en" else LEDGER_COLUMNS_NL
+    columns = ledger_columns(lang)
     headers = ["Scenario", *columns]
     write_header(ws, 1, headers)
     r = 2

@@ -33,24 +33,21 @@ from slimmeregio.exporters._safe import writing
 from slimmeregio.exporters.gpkg_delta import DELTA_KEYS, changed_rows
 from slimmeregio.exporters.gpkg_fields import (
     FIELD_DESCRIPTIONS,
-    FIELD_DESCRIPTIONS_EN,
     LAYER_DESCRIPTIONS,
-    LAYER_DESCRIPTIONS_EN,
     field_description,
 )
 from slimmeregio.exporters.gpkg_styles import write_layer_styles
 from slimmeregio.exporters.gpkg_write import describe_layers, write_layer
 from slimmeregio.exporters.meta import ExportMeta
 from slimmeregio.exporters.result_runs import results_meta, results_to_export
+from slimmeregio.layers.i18n import tr
 from slimmeregio.layers.model import Project
 from slimmeregio.layers.progress import Task
 from slimmeregio.layers.roles import Role
 
 __all__ = [
     "FIELD_DESCRIPTIONS",
-    "FIELD_DESCRIPTIONS_EN",
     "LAYER_DESCRIPTIONS",
-    "LAYER_DESCRIPTIONS_EN",
     "export_geopackage",
     "field_description",
     "layer_slug",
@@ -85,21 +82,20 @@ class _LayerPlan:
     """The layers to write, in order: table name, kind, description and frame."""
 
     def __init__(self, lang: str) -> None:
-        self.en = lang == "en"
-        self.descriptions = LAYER_DESCRIPTIONS_EN if self.en else LAYER_DESCRIPTIONS
+        self.lang = lang
         self.layers: list[tuple[str, str, str, gpd.GeoDataFrame]] = []
 
     def add(
         self, prefix: str, kind: str, label: str, frame: gpd.GeoDataFrame, against: Any = None
     ) -> None:
         """A layer; with ``against`` (the base's frame) only the rows the scenario changes or adds."""
-        description = f"{self.descriptions[kind]} ({label})"
+        description = f"{tr(self.lang, LAYER_DESCRIPTIONS[kind])} ({label})"
         if against is not None and kind in DELTA_KEYS:
             frame = changed_rows(frame, against, DELTA_KEYS[kind])
-            description += (
-                f"; only what changes against the base, the rest as in basis_{kind}"
-                if self.en
-                else f"; alleen wat verandert t.o.v. de basis, de rest zoals in basis_{kind}"
+            description += tr(
+                self.lang,
+                "; alleen wat verandert t.o.v. de basis, de rest zoals in basis_{kind}",
+                kind=kind,
             )
         self.layers.append((f"{prefix}_{kind}", kind, description, frame))
 
@@ -107,10 +103,7 @@ class _LayerPlan:
         self, project: Project | None, prefix: str, name: str, ev: Any, comp: Any, ref: Any
     ) -> None:
         """The layers of one evaluation (``ref``: the base, when only changes are kept)."""
-        if prefix == "basis":
-            label = "base situation" if self.en else "basistoestand"
-        else:
-            label = f"scenario {name}"
+        label = tr(self.lang, "basistoestand") if prefix == "basis" else f"scenario {name}"
         self.add(prefix, "woningen", label, ev.dwellings, getattr(ref, "dwellings", None))
         self.add(prefix, "mobipunten", label, ev.mobipunten)
         if ev.service_areas is not None and not ev.service_areas.empty:
@@ -155,16 +148,12 @@ class _LayerPlan:
         """The siting suggestions, when there are any."""
         if siting is None or not len(siting.sites):
             return
-        within = (
-            f"within {siting.threshold_min:g} min by bike"
-            if self.en
-            else f"binnen {siting.threshold_min:g} min fietsen"
-        )
+        within = tr(self.lang, "binnen {t:g} min fietsen", t=siting.threshold_min)
         self.layers.append(
             (
                 "locatievoorstellen",
                 "locatievoorstellen",
-                f"{self.descriptions['locatievoorstellen']} ({within})",
+                f"{tr(self.lang, LAYER_DESCRIPTIONS['locatievoorstellen'])} ({within})",
                 siting.sites,
             )
         )

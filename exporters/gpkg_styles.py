@@ -15,6 +15,7 @@ from pathlib import Path
 
 from matplotlib.colors import to_rgba
 
+from slimmeregio.exporters.terms import hoppin_type, term
 from slimmeregio.layers import symbology
 
 __all__ = ["layer_style_qml", "write_layer_styles"]
@@ -111,7 +112,6 @@ def _single(kind: str, color: str, **symbol: object) -> str:
 
 def layer_style_qml(kind: str, lang: str = "nl") -> str | None:
     """The QML style of a result layer of kind ``kind`` (``woningen``, ``mobipunten``...), or None."""
-    en = lang == "en"
     if kind == "woningen":
         edges = [0.0, *symbology.ACCESS_CLASSES_MIN, 1e6]
         bounds = []
@@ -130,13 +130,7 @@ def layer_style_qml(kind: str, lang: str = "nl") -> str | None:
         )
         return qml
     if kind == "mobipunten":
-        names = {
-            "interregionaal": "interregional",
-            "regionaal": "regional",
-            "lokaal": "local",
-            "buurt": "neighbourhood",
-        }
-        items = [(t, names[t] if en else t, c) for t, c in symbology.HOPPIN_COLORS.items()]
+        items = [(t, hoppin_type(t, lang), c) for t, c in symbology.HOPPIN_COLORS.items()]
         return _categorized(
             "hoppin_type", "marker", items, size=3.2, shape="hexagon", outline="#08306b"
         )
@@ -149,8 +143,8 @@ def layer_style_qml(kind: str, lang: str = "nl") -> str | None:
         return _single("line", symbology.FLOW_COLORS[3], width=0.8)
     if kind == "toegangswijzigingen":
         items = [
-            ("gain", "winst" if not en else "gain", symbology.CHANGE_COLORS["gain"]),
-            ("loss", "verlies" if not en else "loss", symbology.CHANGE_COLORS["loss"]),
+            ("gain", term("gain", lang), symbology.CHANGE_COLORS["gain"]),
+            ("loss", term("loss", lang), symbology.CHANGE_COLORS["loss"]),
         ]
         return _categorized("change", "marker", items, size=2.0)
     if kind == "gemeenten":

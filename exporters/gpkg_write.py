@@ -12,6 +12,7 @@ import numpy as np
 from slimmeregio.exporters._safe import xml_text
 from slimmeregio.exporters.gpkg_fields import field_description
 from slimmeregio.exporters.meta import ExportMeta
+from slimmeregio.layers.i18n import tr
 from slimmeregio.layers.model import ANALYSIS_CRS
 
 
@@ -100,19 +101,11 @@ def describe_layers(
         con.execute(
             "INSERT INTO gpkg_contents (table_name, data_type, identifier, description, last_change) "
             "VALUES ('metadata', 'attributes', 'metadata', ?, strftime('%Y-%m-%dT%H:%M:%fZ','now'))",
-            (
-                "Provenance: scenario, parameters, date, version, sources"
-                if lang == "en"
-                else "Herkomst: scenario, parameters, datum, versie, bronnen",
-            ),
+            (tr(lang, "Herkomst: scenario, parameters, datum, versie, bronnen"),),
         )
         meta_columns = (
-            (("sleutel", "Key", "Part of the metadata"), ("waarde", "Value", "Value"))
-            if lang == "en"
-            else (
-                ("sleutel", "Sleutel", "Onderdeel van de metadata"),
-                ("waarde", "Waarde", "Waarde"),
-            )
+            ("sleutel", tr(lang, "Sleutel"), tr(lang, "Onderdeel van de metadata")),
+            ("waarde", tr(lang, "Waarde"), tr(lang, "Waarde")),
         )
         for col, title, text in meta_columns:
             con.execute(

@@ -19,6 +19,7 @@ import numpy as np
 import pandas as pd
 import shapely
 
+from slimmeregio.layers.i18n import N_, tr
 from slimmeregio.layers.model import Project
 from slimmeregio.layers.numbers import delta
 from slimmeregio.layers.roles import Role
@@ -39,10 +40,7 @@ __all__ = [
 ]
 
 #: The label of the dwelling-based inhabitants estimate (never plain "Inwoners").
-ESTIMATE_LABEL = {
-    "nl": "Inwoners (schatting: woningen × gezinsgrootte)",
-    "en": "Inhabitants (estimate: dwellings × household size)",
-}
+ESTIMATE_LABEL = N_("Inwoners (schatting: woningen × gezinsgrootte)")
 
 
 def share_key(threshold: float) -> str:
@@ -159,12 +157,11 @@ def network_km_in_region(evaluation: Any, project: Project | None) -> float:
 def indicator_text(key: str, lang: str) -> str:
     """The label of indicator ``key`` as exports show it: the dwelling-based inhabitants estimate says so."""
     if key == "inhabitants":
-        return ESTIMATE_LABEL["en" if lang == "en" else "nl"]
-    from slimmeregio.exporters.meta import english_terms
+        return tr(lang, ESTIMATE_LABEL)
+    from slimmeregio.exporters.terms import domain_terms
     from slimmeregio.scenarios.results import indicator_label
 
-    label = indicator_label(key, lang)
-    return english_terms(label) if lang == "en" else label
+    return domain_terms(indicator_label(key, lang), lang)
 
 
 def municipality_areas(project: Project | None) -> list[tuple[str, str, Any]]:

@@ -21,6 +21,7 @@ from slimmeregio.exporters.style import (
     clip_frame,
     draw_points,
 )
+from slimmeregio.layers.i18n import tr
 from slimmeregio.layers.numbers import fmt_number
 from slimmeregio.layers.symbology import (
     ACCESS_CLASSES_MIN,
@@ -67,7 +68,7 @@ def _access_items(lang: str) -> list[LegendItem]:
     ]
     items.append(
         LegendItem(
-            "niet bereikbaar via het netwerk" if lang == "nl" else "not reachable over the network",
+            tr(lang, "niet bereikbaar via het netwerk"),
             "marker",
             UNREACHABLE_COLOR,
             size=5,
@@ -133,16 +134,9 @@ def draw_weakest(
         linewidth=0.6,
         zorder=4,
     )
-    nl = lang == "nl"
     if math.isfinite(p90):
         limit = fmt_number(p90, "min", lang)
-        label = (
-            f"Zwakst bediende 10 % woningen (≥ {limit} fietsen)"
-            if nl
-            else f"Weakest-served 10 % of dwellings (≥ {limit} by bike)"
-        )
+        label = tr(lang, "Zwakst bediende 10 % woningen (≥ {limit} fietsen)", limit=limit)
     else:
-        label = (
-            "Zwakst bediende woningen (geen route)" if nl else "Weakest-served dwellings (no route)"
-        )
+        label = tr(lang, "Zwakst bediende woningen (geen route)")
     return [LegendItem(label, "marker", "none", size=5, edge_color=INK)]

@@ -19,6 +19,7 @@ from slimmeregio.exporters.style import (
     draw_lines,
     draw_points,
 )
+from slimmeregio.layers.i18n import N_, tr
 from slimmeregio.layers.numbers import fmt_number
 from slimmeregio.layers.symbology import (
     ACCESS_COLORS,
@@ -62,19 +63,15 @@ def draw_changes(
             )
         else:
             continue  # the legend lists only what is drawn
-        if lang == "nl":
-            label = f"Woningen {'nu' if kind == 'gain' else 'niet meer'} binnen {t} fietsen van een mobipunt"
+        if kind == "gain":
+            label = tr(lang, "Woningen nu binnen {t} fietsen van een mobipunt", t=t)
         else:
-            label = (
-                f"Dwellings {'now' if kind == 'gain' else 'no longer'} within {t} by bike of a hub"
-            )
+            label = tr(lang, "Woningen niet meer binnen {t} fietsen van een mobipunt", t=t)
         items.append(LegendItem(label, "marker", color, size=6, edge_color="white"))
     if not items:
         items.append(
             LegendItem(
-                f"Geen woningen met winst of verlies binnen {t} in dit kaartbeeld"
-                if lang == "nl"
-                else f"No dwellings gaining or losing access within {t} in this view",
+                tr(lang, "Geen woningen met winst of verlies binnen {t} in dit kaartbeeld", t=t),
                 "patch",
                 "none",
             )
@@ -99,15 +96,15 @@ def draw_link_changes(
             coll.set_linestyle((0, (2, 1.5)))
             items.append(
                 LegendItem(
-                    "Verbinding afgesloten" if lang == "nl" else "Link closed",
+                    tr(lang, "Verbinding afgesloten"),
                     "line",
                     CHANGE_COLORS["removed"],
                     size=2,
                 )
             )
-    for kind, nl, en in (
-        ("upgraded", "Verbinding opgewaardeerd", "Link upgraded"),
-        ("added", "Verbinding toegevoegd", "Link added"),
+    for kind, label in (
+        ("upgraded", N_("Verbinding opgewaardeerd")),
+        ("added", N_("Verbinding toegevoegd")),
     ):
         part = (
             links[links["change"].astype(str) == kind]
@@ -120,9 +117,7 @@ def draw_link_changes(
             draw_lines(
                 ax, part.geometry.to_numpy(), colors=CHANGE_COLORS[kind], widths=2.6 * k, zorder=6.5
             )
-            items.append(
-                LegendItem(nl if lang == "nl" else en, "line", CHANGE_COLORS[kind], size=2.6)
-            )
+            items.append(LegendItem(tr(lang, label), "line", CHANGE_COLORS[kind], size=2.6))
     return items[::-1]
 
 
@@ -148,7 +143,7 @@ def draw_new_housing(
     )
     return [
         LegendItem(
-            "Nieuw woonproject" if lang == "nl" else "New housing development",
+            tr(lang, "Nieuw woonproject"),
             "marker",
             "white",
             size=8,
@@ -193,15 +188,13 @@ def draw_sites(
             )
         items += [
             LegendItem(
-                f"Woningen binnen {t} van een mobipunt"
-                if lang == "nl"
-                else f"Dwellings within {t} of a hub",
+                tr(lang, "Woningen binnen {t} van een mobipunt", t=t),
                 "marker",
                 ACCESS_COLORS[1],
                 size=5,
             ),
             LegendItem(
-                f"Woningen verder dan {t}" if lang == "nl" else f"Dwellings beyond {t}",
+                tr(lang, "Woningen verder dan {t}", t=t),
                 "marker",
                 ACCESS_COLORS[3],
                 size=5,
@@ -234,7 +227,7 @@ def draw_sites(
         )
     items.append(
         LegendItem(
-            "Voorgestelde locatie (volgorde)" if lang == "nl" else "Suggested site (order)",
+            tr(lang, "Voorgestelde locatie (volgorde)"),
             "marker",
             "white",
             size=9,
@@ -261,7 +254,7 @@ def draw_ledger_callouts(
     from slimmeregio.exporters.meta import modification_ledger
 
     entries = modification_ledger(scenario, project, lang) if scenario is not None else []
-    number_key = "No" if lang == "en" else "Nr"
+    number_key = tr(lang, "Nr", context="ledger")
     drawn = 0
     for entry in entries:
         x, y = entry.get("X"), entry.get("Y")
@@ -287,9 +280,7 @@ def draw_ledger_callouts(
         return []
     return [
         LegendItem(
-            "Nummer in de lijst van wijzigingen"
-            if lang == "nl"
-            else "Number in the list of changes",
+            tr(lang, "Nummer in de lijst van wijzigingen"),
             "marker",
             INK,
             size=7,

@@ -9,6 +9,7 @@ from matplotlib.axes import Axes
 
 from slimmeregio.exporters.map_layout import INK, Paper
 from slimmeregio.exporters.style import LegendItem, clip_frame, draw_points
+from slimmeregio.layers.i18n import tr
 from slimmeregio.layers.symbology import FLOW_COLORS
 
 __all__ = ["draw_workplaces"]
@@ -37,10 +38,9 @@ def draw_workplaces(
         linewidth=0.8,
         zorder=7.5,
     )
-    nl = lang == "nl"
     return [
         LegendItem(
-            "Werkplaats (grootte: fietspendelaars)" if nl else "Workplace (size: bike commuters)",
+            tr(lang, "Werkplaats (grootte: fietspendelaars)"),
             "marker",
             FLOW_COLORS[1],
             size=8,

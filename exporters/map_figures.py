@@ -16,6 +16,7 @@ from slimmeregio.exporters.map_layout import (
     text_axes,
     wrap_text,
 )
+from slimmeregio.layers.i18n import tr
 from slimmeregio.layers.numbers import MINUS, fmt_delta, fmt_number
 from slimmeregio.layers.symbology import (
     CHANGE_COLORS,
@@ -46,7 +47,6 @@ def key_figures(
     ``brussels`` adds the median cycling time to the Brussels border (when
     the run has it).
     """
-    nl = lang == "nl"
     rows: list[tuple[str, str, str, bool]] = []
     if evaluation is None:
         return rows
@@ -59,25 +59,19 @@ def key_figures(
     specs = [
         (
             f"share_bike_mobipunt_{tb}min",
-            f"Woningen ≤ {tb} min fietsen van mobipunt"
-            if nl
-            else f"Dwellings ≤ {tb} min by bike of a hub",
+            tr(lang, "Woningen ≤ {t} min fietsen van mobipunt", t=tb),
         ),
         (
             f"share_walk_mobipunt_{tw}m",
-            f"Woningen ≤ {tw} m wandelen van mobipunt"
-            if nl
-            else f"Dwellings ≤ {tw} m walk of a hub",
+            tr(lang, "Woningen ≤ {t} m wandelen van mobipunt", t=tw),
         ),
         (
             "median_bike_min_mobipunt",
-            "Mediane fietstijd tot mobipunt" if nl else "Median cycling time to a hub",
+            tr(lang, "Mediane fietstijd tot mobipunt"),
         ),
         (
             f"share_bike_station_{tb}min",
-            f"Woningen ≤ {tb} min fietsen van station"
-            if nl
-            else f"Dwellings ≤ {tb} min by bike of a station",
+            tr(lang, "Woningen ≤ {t} min fietsen van station", t=tb),
         ),
     ]
     if (
@@ -87,9 +81,7 @@ def key_figures(
             1,
             (
                 "p90_bike_min_mobipunt",
-                "Fietstijd van de zwakst bediende 10 % woningen"
-                if nl
-                else "Cycling time of the weakest-served 10 % of dwellings",
+                tr(lang, "Fietstijd van de zwakst bediende 10 % woningen"),
             ),
         )
     if brussels:  # first: the map is about it
@@ -97,9 +89,7 @@ def key_figures(
             0,
             (
                 "median_bike_min_brussels",
-                "Mediane fietstijd tot de Brusselse grens"
-                if nl
-                else "Median cycling time to the Brussels border",
+                tr(lang, "Mediane fietstijd tot de Brusselse grens"),
             ),
         )
     from slimmeregio.scenarios.indicator_direction import indicator_direction
@@ -124,13 +114,10 @@ def key_figures(
             for t, r in per.items()
             if t != bike_t
         )
-        label = (
-            f"Woningen met winst / verlies ≤ {tb} min"
-            if nl
-            else f"Dwellings gaining / losing ≤ {tb} min"
-        )
         if changes_access(comparison, municipality):
-            label += " (grootste verandering)" if nl else " (largest change)"
+            label = tr(lang, "Woningen met winst / verlies ≤ {t} min (grootste verandering)", t=tb)
+        else:
+            label = tr(lang, "Woningen met winst / verlies ≤ {t} min", t=tb)
         if others:
             label += f"; {others}"
         if head is not None:
@@ -148,9 +135,12 @@ def key_figures(
         rows.insert(
             0,
             (
-                f"Extra woningen ≤ {siting.threshold_min:g} min met {len(siting.sites)} nieuwe mobipunten"
-                if nl
-                else f"Extra dwellings ≤ {siting.threshold_min:g} min with {len(siting.sites)} new hubs",
+                tr(
+                    lang,
+                    "Extra woningen ≤ {t:g} min met {n} nieuwe mobipunten",
+                    t=siting.threshold_min,
+                    n=len(siting.sites),
+                ),
                 fmt_number(gain, "count", lang),
                 "",
                 True,

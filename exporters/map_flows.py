@@ -23,6 +23,7 @@ from slimmeregio.exporters.style import (
     draw_lines,
     draw_points,
 )
+from slimmeregio.layers.i18n import N_, tr
 from slimmeregio.layers.symbology import (
     FLOW_COLORS,
 )
@@ -62,7 +63,7 @@ def draw_flows(
     lang: str,
     column: str = "flow_dwellings",
     breaks: Sequence[float] | None = None,
-    unit: tuple[str, str] = (" woningen", " dwellings"),
+    unit: str = N_(" woningen"),
 ) -> list[LegendItem]:
     links = evaluation.links
     if column not in links.columns:
@@ -86,7 +87,7 @@ def draw_flows(
             widths=widths[idx[order]],
             zorder=4,
         )
-    suffix = unit[0] if lang == "nl" else unit[1]
+    suffix = tr(lang, unit)
     labels = class_labels(breaks, "")
     return [
         LegendItem(
@@ -128,10 +129,9 @@ def draw_brussels_entries(
             linewidth=1.2,
             zorder=7.5,
         )
-    nl = lang == "nl"
     items = [
         LegendItem(
-            "Toegangspunt op de grens (gebruikt)" if nl else "Entry point on the border (used)",
+            tr(lang, "Toegangspunt op de grens (gebruikt)"),
             "marker",
             "white",
             size=6,
@@ -141,7 +141,7 @@ def draw_brussels_entries(
     if (~used).any():
         items.append(
             LegendItem(
-                "Toegangspunt zonder stroom" if nl else "Entry point without flow",
+                tr(lang, "Toegangspunt zonder stroom"),
                 "marker",
                 "white",
                 size=3.5,

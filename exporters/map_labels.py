@@ -27,6 +27,7 @@ from matplotlib.transforms import Bbox
 from slimmeregio.exporters.map_groups import SYMBOL_LAYERS, layer_artists, layer_group
 from slimmeregio.exporters.map_layout import INK, MUTED, Paper
 from slimmeregio.exporters.style import clip_frame
+from slimmeregio.layers.i18n import tr
 from slimmeregio.layers.model import Layer
 
 __all__ = ["draw_labels", "symbol_boxes"]
@@ -199,7 +200,7 @@ def draw_labels(
                 ax,
                 pt.x,
                 pt.y,
-                "BRUSSEL" if lang == "nl" else "BRUSSELS",
+                tr(lang, "BRUSSEL"),
                 halo_w,
                 fontsize=size * 1.1,
                 color="#7a7466",

@@ -13,35 +13,28 @@ from matplotlib.backends.backend_agg import FigureCanvasAgg
 from matplotlib.figure import Figure
 
 from slimmeregio.layers.errors import ExportError
+from slimmeregio.layers.i18n import N_, tr
 from slimmeregio.layers.model import Layer, Project
 from slimmeregio.layers.roles import Role
 
 #: Map themes and their titles (Dutch, English).
-THEMES: dict[str, tuple[str, str]] = {
-    "base": (
-        "Basiskaart: fietsnetwerk, mobipunten en woningen",
-        "Base map: bike network, mobility hubs and housing",
-    ),
-    "access": ("Bereikbaarheid van mobipunten per fiets", "Access to mobility hubs by bike"),
-    "change": ("Wat verandert het scenario?", "What does the scenario change?"),
-    "flows": ("Potentiële fietsstromen naar het station", "Potential bike flows to the station"),
-    "flows_brussels": (
-        "Potentiële fietsstromen naar de Brusselse grens",
-        "Potential bike flows to the Brussels border",
-    ),
-    "siting": (
-        "Voorgestelde locaties voor nieuwe mobipunten",
-        "Suggested sites for new mobility hubs",
-    ),
-    "bike_commute": (
-        "Fietsroutes naar het werk: potentiële fietspendelaars",
-        "Bike routes to work: potential bike commuters",
-    ),
-    "public_transport": (
-        "Openbaar vervoer: haltes en bereikbaarheid",
-        "Public transport: stops and access",
-    ),
+THEMES: dict[str, str] = {
+    "base": N_("Basiskaart: fietsnetwerk, mobipunten en woningen"),
+    "access": N_("Bereikbaarheid van mobipunten per fiets"),
+    "change": N_("Wat verandert het scenario?"),
+    "flows": N_("Potentiële fietsstromen naar het station"),
+    "flows_brussels": N_("Potentiële fietsstromen naar de Brusselse grens"),
+    "siting": N_("Voorgestelde locaties voor nieuwe mobipunten"),
+    "bike_commute": N_("Fietsroutes naar het werk: potentiële fietspendelaars"),
+    "public_transport": N_("Openbaar vervoer: haltes en bereikbaarheid"),
 }
+
+
+def theme_title(theme: str, lang: str = "nl") -> str:
+    """The title of map theme ``theme`` in ``lang``."""
+    return tr(lang, THEMES[theme])
+
+
 PAPERS = ("a4-portrait", "a4-landscape", "a3-portrait", "a3-landscape")
 _PAPER_MM = {"a4": (210.0, 297.0), "a3": (297.0, 420.0)}
 

@@ -38,6 +38,7 @@ from slimmeregio.exporters.map_sections import Section, ThemeFrame, draw_theme
 from slimmeregio.exporters.map_themes import draw_context
 from slimmeregio.exporters.map_transit import transit_key_figures
 from slimmeregio.exporters.meta import BRUSSELS_NOTES, ExportMeta, build_meta
+from slimmeregio.layers.i18n import tr
 from slimmeregio.layers.model import Project
 
 #: A key figure row: label, value, change and whether the change is good news.
@@ -77,13 +78,12 @@ def _map_axes(fig: Figure, rect: tuple[float, float, float, float], extent: Any)
 
 
 def _subtitle(req: MapRequest, meta: ExportMeta, focus_name: str | None) -> str | None:
-    nl = req.lang == "nl"
     if req.subtitle is not None:
         return req.subtitle
     if req.theme == "siting":  # site suggestions name the situation they start from
-        return f"Vertrekt van: {meta.scenario}" if nl else f"Starting from: {meta.scenario}"
+        return tr(req.lang, "Vertrekt van: {scenario}", scenario=meta.scenario)
     if focus_name is not None:
-        return f"Gemeente {focus_name}" if nl else f"Municipality of {focus_name}"
+        return tr(req.lang, "Gemeente {name}", name=focus_name)
     return None
 
 
@@ -118,7 +118,7 @@ def draw_masterplan(project: Project, req: MapRequest, figure: Figure | None = N
     context = draw_context(ax, layers, munis, extent, focus, lang)
     frame = ThemeFrame(ax, project, layers, req, evaluation, extent, paper, focus)
     sections = draw_theme(frame)
-    sections.append(("Achtergrond" if lang == "nl" else "Background", context))
+    sections.append((tr(lang, "Achtergrond"), context))
     draw_labels(ax, munis, extent, paper, focus, layers.brussels, lang)
     scale_bar(ax, paper, lang)
     north_arrow(ax, paper)
@@ -152,10 +152,9 @@ def _key_figures(req: MapRequest, evaluation: Any, focus: str | None) -> list[Fi
 
 
 def _heading(lang: str, focus_name: str | None) -> str:
-    nl = lang == "nl"
     if focus_name is not None:
-        return f"Kerncijfers {focus_name}" if nl else f"Key figures {focus_name}"
-    return "Kerncijfers regio" if nl else "Key figures region"
+        return tr(lang, "Kerncijfers {name}", name=focus_name)
+    return tr(lang, "Kerncijfers regio")
 
 
 def _draw_panel(

@@ -21,12 +21,12 @@ from slimmeregio.exporters.map_layout import (
     BRUSSELS_FILL,
     INK,
     MUTED,
-    THEMES,
     WATER,
     Paper,
     add_axes,
     fit_extent,
     text_axes,
+    theme_title,
     wrap_text,
 )
 from slimmeregio.exporters.meta import ExportMeta
@@ -35,6 +35,7 @@ from slimmeregio.exporters.style import (
     draw_polygons,
     legend_handles,
 )
+from slimmeregio.layers.i18n import tr
 from slimmeregio.layers.model import Layer
 from slimmeregio.layers.numbers import fmt_number
 
@@ -74,9 +75,9 @@ def draw_title(
         ha="left",
     )
     y_mm += (title.count("\n") + 1) * size * 0.3528 * 1.25 + 2.0 * s
-    theme_title = THEMES[theme][0 if lang == "nl" else 1]
+    heading = theme_title(theme, lang)
     sub = wrap_text(
-        theme_title if subtitle is None else f"{theme_title}\n{subtitle}", rect[2], paper, 10 * s
+        heading if subtitle is None else f"{heading}\n{subtitle}", rect[2], paper, 10 * s
     )
     ax.text(
         0,
@@ -150,7 +151,7 @@ def draw_legend(
             frameon=False,
             fontsize=size,
             ncol=ncol,
-            title="Legende" if lang == "nl" else "Legend",
+            title=tr(lang, "Legende"),
             title_fontsize=size * 1.3,
             alignment="left",
             handlelength=2.2,
@@ -212,7 +213,7 @@ def draw_locator(
     ax_t.text(
         0,
         0.5,
-        "Ligging" if lang == "nl" else "Location",
+        tr(lang, "Ligging"),
         fontsize=8.5 * s,
         fontweight="bold",
         color=INK,
@@ -255,7 +256,7 @@ def draw_locator(
         ax.text(
             c.x,
             c.y,
-            "Brussel" if lang == "nl" else "Brussels",
+            tr(lang, "Brussel"),
             fontsize=5.5 * s,
             color="#6d675b",
             ha="center",
@@ -325,7 +326,7 @@ def draw_source(
     parts = [meta.short_note_for(lang)] if meta.notes else []
     parts += meta.result_note_texts(lang)
     if parts:
-        note = ("Let op: " if lang == "nl" else "Note: ") + " ".join(parts)
+        note = tr(lang, "Let op: ") + " ".join(parts)
         text = wrap_text(note, rect[2] * 0.95, paper, 6.4 * s)
         t = ax.text(
             0.02, y - 0.03, text, fontsize=6.4 * s, color="#6d4c00", va="top", ha="left", zorder=3
@@ -424,11 +425,12 @@ def scale_bar(ax: Axes, paper: Paper, lang: str = "nl") -> None:
     )
     size = paper.name.split("-")[0].upper() if paper.name[:2] in ("a3", "a4") else ""
     scale = f"1:{fmt_number(map_scale(ax, paper), 'count', lang)}"
-    text = (
-        f"Schaal {scale}{' op ' + size if size else ''} · Lambert 72 (EPSG:31370)"
-        if lang == "nl"
-        else f"Scale {scale}{' on ' + size if size else ''} · Belgian Lambert 72 (EPSG:31370)"
-    )
+    if size:
+        text = tr(
+            lang, "Schaal {scale} op {size} · Lambert 72 (EPSG:31370)", scale=scale, size=size
+        )
+    else:
+        text = tr(lang, "Schaal {scale} · Lambert 72 (EPSG:31370)", scale=scale)
     ax.text(
         0.995,
         0.008,

@@ -72,7 +72,7 @@ class MapRequest:
 def _require(obj: Any, theme: str, what_nl: str, what_en: str) -> None:
     if obj is None:
         raise ExportError(
-            path=THEMES[theme][0],
+            path=THEMES[theme],
             reason={
                 "nl": f"dit kaartthema vraagt {what_nl}",
                 "en": f"this map theme needs {what_en}",

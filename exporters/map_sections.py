@@ -32,6 +32,7 @@ from slimmeregio.exporters.map_themes import (
 )
 from slimmeregio.exporters.map_transit import draw_failing_hubs, draw_pt_access, draw_pt_stops
 from slimmeregio.exporters.style import LegendItem, clip_frame
+from slimmeregio.layers.i18n import N_, tr
 from slimmeregio.layers.model import Project
 
 #: A legend section: its heading and its items.
@@ -56,15 +57,8 @@ class ThemeFrame:
         return self.req.lang
 
     @property
-    def nl(self) -> bool:
-        return self.req.lang == "nl"
-
-    @property
     def zoomed(self) -> bool:
         return self.focus is not None
-
-    def text(self, nl: str, en: str) -> str:
-        return nl if self.nl else en
 
     def hubs(self, *, highlight_changes: bool = False) -> list[LegendItem]:
         """The mobipunten by Hoppin type (changed ones highlighted on request)."""
@@ -111,9 +105,9 @@ def _base(f: ThemeFrame) -> list[Section]:
     hubs = f.hubs()
     hubs += f.stations()
     return [
-        (f.text("Fietsnetwerk", "Bike network"), net_items),
-        (f.text("Mobipunten en stations", "Hubs and stations"), hubs),
-        (f.text("Woningdichtheid", "Housing density"), items),
+        (tr(f.lang, "Fietsnetwerk"), net_items),
+        (tr(f.lang, "Mobipunten en stations"), hubs),
+        (tr(f.lang, "Woningdichtheid"), items),
     ]
 
 
@@ -127,17 +121,17 @@ def _access(f: ThemeFrame) -> list[Section]:
     hubs = f.hubs(highlight_changes=True)
     hubs += f.stations()
     network = [
-        LegendItem(f.text("Bovenlokaal en fietssnelweg", "Main network"), "line", "#b3b3b3", 0.8),
-        LegendItem(f.text("Lokaal", "Local"), "line", "#cfcfcf", 0.5),
+        LegendItem(tr(f.lang, "Bovenlokaal en fietssnelweg"), "line", "#b3b3b3", 0.8),
+        LegendItem(tr(f.lang, "Lokaal"), "line", "#cfcfcf", 0.5),
         *access_links,
     ]
     return [
         (
-            f.text("Fietstijd tot dichtstbijzijnde mobipunt", "Cycling time to the nearest hub"),
+            tr(f.lang, "Fietstijd tot dichtstbijzijnde mobipunt"),
             items,
         ),
-        (f.text("Mobipunten en stations", "Hubs and stations"), hubs),
-        (f.text("Fietsnetwerk", "Bike network"), network),
+        (tr(f.lang, "Mobipunten en stations"), hubs),
+        (tr(f.lang, "Fietsnetwerk"), network),
     ]
 
 
@@ -152,15 +146,13 @@ def _change(f: ThemeFrame) -> list[Section]:
     links += draw_ledger_callouts(ax, ev.scenario, f.project, extent, paper, lang)
     hubs = f.hubs(highlight_changes=True)
     return [
-        (f.text("Toegang tot mobipunten", "Access to hubs"), items),
-        (f.text("Netwerkwijzigingen", "Network changes"), links),
-        (f.text("Mobipunten", "Hubs"), hubs),
+        (tr(f.lang, "Toegang tot mobipunten"), items),
+        (tr(f.lang, "Netwerkwijzigingen"), links),
+        (tr(f.lang, "Mobipunten", context="legend"), hubs),
     ]
 
 
-def _flow_section(
-    f: ThemeFrame, column: str, heading: tuple[str, str], **unit: tuple[str, str]
-) -> Section:
+def _flow_section(f: ThemeFrame, column: str, heading: str, **unit: str) -> Section:
     """The network greyed, the links by potential flow in ``column`` on top."""
     f.network_background()
     items = draw_flows(
@@ -173,38 +165,27 @@ def _flow_section(
         breaks=(f.req.flow_breaks or {}).get(column),
         **unit,
     )
-    return (f.text(*heading), items)
+    return (tr(f.lang, heading), items)
 
 
 def _flows(f: ThemeFrame) -> list[Section]:
-    heading = (
-        "Potentiële fietsers naar het station (woningen per link)",
-        "Potential cyclists to the station (dwellings per link)",
-    )
+    heading = N_("Potentiële fietsers naar het station (woningen per link)")
     flows = _flow_section(f, "flow_dwellings", heading)
-    return [flows, ("Stations", f.stations())]
+    return [flows, (tr(f.lang, "Stations"), f.stations())]
 
 
 def _flows_brussels(f: ThemeFrame) -> list[Section]:
-    heading = (
-        "Potentiële fietsers naar de Brusselse grens (woningen per link)",
-        "Potential cyclists to the Brussels border (dwellings per link)",
-    )
+    heading = N_("Potentiële fietsers naar de Brusselse grens (woningen per link)")
     flows = _flow_section(f, "flow_brussels_dwellings", heading)
     entries = draw_brussels_entries(f.ax, f.evaluation, f.extent, f.paper, f.lang)
-    return [flows, (f.text("Brusselse grens", "Brussels border"), entries)]
+    return [flows, (tr(f.lang, "Brusselse grens"), entries)]
 
 
 def _bike_commute(f: ThemeFrame) -> list[Section]:
-    heading = (
-        "Potentiële fietspendelaars per link (Go Dutch)",
-        "Potential bike commuters per link (Go Dutch)",
-    )
-    flows = _flow_section(
-        f, "flow_bike_commuters", heading, unit=(" fietspendelaars", " bike commuters")
-    )
+    heading = N_("Potentiële fietspendelaars per link (Go Dutch)")
+    flows = _flow_section(f, "flow_bike_commuters", heading, unit=N_(" fietspendelaars"))
     workplaces = draw_workplaces(f.ax, f.evaluation, f.extent, f.paper, f.lang)
-    return [flows, (f.text("Werkplaatsen", "Workplaces"), workplaces)]
+    return [flows, (tr(f.lang, "Werkplaatsen"), workplaces)]
 
 
 def _public_transport(f: ThemeFrame) -> list[Section]:
@@ -216,14 +197,11 @@ def _public_transport(f: ThemeFrame) -> list[Section]:
     hubs += draw_failing_hubs(ax, ev, extent, paper, lang)
     return [
         (
-            f.text(
-                "Woningen: frequente halte op wandelafstand",
-                "Dwellings: frequent stop within walking distance",
-            ),
+            tr(f.lang, "Woningen: frequente halte op wandelafstand"),
             items,
         ),
-        (f.text("Haltes en stations", "Stops and stations"), stops),
-        (f.text("Mobipunten", "Hubs"), hubs),
+        (tr(f.lang, "Haltes en stations"), stops),
+        (tr(f.lang, "Mobipunten", context="legend"), hubs),
     ]
 
 
@@ -232,8 +210,8 @@ def _siting(f: ThemeFrame) -> list[Section]:
     items = draw_sites(f.ax, f.req.siting, f.evaluation, f.extent, f.paper, f.zoomed, f.lang)
     hubs = f.hubs()
     return [
-        (f.text("Locatievoorstel", "Siting suggestion"), items),
-        (f.text("Bestaande mobipunten", "Existing hubs"), hubs),
+        (tr(f.lang, "Locatievoorstel", context="legend"), items),
+        (tr(f.lang, "Bestaande mobipunten"), hubs),
     ]
 
 

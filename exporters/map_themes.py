@@ -29,6 +29,7 @@ from slimmeregio.exporters.style import (
     draw_polygons,
 )
 from slimmeregio.exporters.terms import hoppin_type
+from slimmeregio.layers.i18n import N_, tr
 from slimmeregio.layers.model import Layer
 from slimmeregio.layers.symbology import (
     CHANGE_COLORS,
@@ -69,7 +70,7 @@ def draw_context(
             )
             items.append(
                 LegendItem(
-                    "Brussels Hoofdstedelijk Gewest" if lang == "nl" else "Brussels-Capital Region",
+                    tr(lang, "Brussels Hoofdstedelijk Gewest"),
                     "patch",
                     BRUSSELS_FILL,
                     edge_color="#8d877a",
@@ -100,7 +101,7 @@ def draw_context(
             )
         items.append(
             LegendItem(
-                "Gemeentegrens" if lang == "nl" else "Municipal boundary",
+                tr(lang, "Gemeentegrens"),
                 "patch",
                 REGION_FILL,
                 edge_color="#8c8c8c",
@@ -140,7 +141,7 @@ def density_grid(
         alpha=0.9,
     )
     labels = class_labels(DENSITY_BREAKS, "")
-    unit = " woningen/km²" if lang == "nl" else " dwellings/km²"
+    unit = tr(lang, " woningen/km²")
     return [
         LegendItem(lab + (unit if i == 0 else ""), "patch", c)
         for i, (lab, c) in enumerate(zip(labels, DENSITY_COLORS, strict=True))
@@ -231,20 +232,18 @@ def draw_network_classes(
     return items[::-1]
 
 
+#: Link class -> Dutch legend label (``tr`` gives the English).
+CLASS_LABELS: dict[str, str] = {
+    "fietssnelweg": N_("Fietssnelweg"),
+    "bovenlokaal": N_("Bovenlokale fietsroute"),
+    "lokaal": N_("Lokale fietsverbinding"),
+    "overig": N_("Overige verbinding"),
+}
+
+
 def class_label(cls: str, lang: str) -> str:
-    nl = {
-        "fietssnelweg": "Fietssnelweg",
-        "bovenlokaal": "Bovenlokale fietsroute",
-        "lokaal": "Lokale fietsverbinding",
-        "overig": "Overige verbinding",
-    }
-    en = {
-        "fietssnelweg": "Cycle highway",
-        "bovenlokaal": "Supra-local bike route",
-        "lokaal": "Local bike link",
-        "overig": "Other link",
-    }
-    return (nl if lang == "nl" else en).get(cls, cls)
+    """The legend label of link class ``cls`` in ``lang`` (the class itself when unknown)."""
+    return tr(lang, CLASS_LABELS[cls]) if cls in CLASS_LABELS else cls
 
 
 def hoppin_frame(project_layer: Layer | None, evaluation: Any) -> gpd.GeoDataFrame | None:
@@ -297,7 +296,7 @@ def draw_mobipunten(
             zorder=8,
             marker=HUB_MARKER,
         )
-        label = f"Mobipunt {t}" if lang == "nl" else f"Mobility hub ({hoppin_type(t, lang)})"
+        label = tr(lang, "Mobipunt {type}", type=hoppin_type(t, lang))
         items.append(
             LegendItem(
                 label,
@@ -334,7 +333,7 @@ def draw_mobipunten(
             )
             items.append(
                 LegendItem(
-                    "Mobipunt nieuw of verplaatst" if lang == "nl" else "Hub added or moved",
+                    tr(lang, "Mobipunt nieuw of verplaatst"),
                     "marker",
                     "white",
                     size=10,
@@ -375,7 +374,7 @@ def draw_stations(
     )
     return [
         LegendItem(
-            "Treinstation" if lang == "nl" else "Railway station",
+            tr(lang, "Treinstation"),
             "marker",
             INK,
             size=5,

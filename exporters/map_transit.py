@@ -31,6 +31,7 @@ from slimmeregio.exporters.map_groups import draws_layer
 from slimmeregio.exporters.map_layout import INK, Paper
 from slimmeregio.exporters.map_themes import class_labels
 from slimmeregio.exporters.style import LegendItem, class_index, clip_frame, draw_points
+from slimmeregio.layers.i18n import tr
 from slimmeregio.layers.numbers import fmt_delta, fmt_number
 from slimmeregio.layers.symbology import (
     CHANGE_COLORS,
@@ -39,7 +40,7 @@ from slimmeregio.layers.symbology import (
     PT_RATE_COLORS,
     STATION_MARKER,
 )
-from slimmeregio.scenarios.transit_keys import WINDOW_LABELS
+from slimmeregio.scenarios.transit_keys import window_label
 
 __all__ = [
     "FAILING_HUB_MARKER",
@@ -76,7 +77,7 @@ def frequent_threshold(params: Any) -> float:
 
 
 def _window_label(window: str, lang: str) -> str:
-    return WINDOW_LABELS.get(window, (window, window))[0 if lang == "nl" else 1]
+    return window_label(window, lang)
 
 
 @draws_layer("pt-access")
@@ -92,20 +93,23 @@ def draw_pt_access(
     params = evaluation.parameters
     window, n = pt_window(params), frequent_threshold(params)
     column = f"pt_{window}_{n:g}ph"
-    nl = lang == "nl"
     walk = f"{params.pt_walk_m:g}"
     w = _window_label(window, lang)
     items = [
         LegendItem(
-            f"≤ {walk} m wandelen van een halte met ≥ {n:g} vertrekken/uur ({w})"
-            if nl
-            else f"≤ {walk} m walk of a stop with ≥ {n:g} departures/hour ({w})",
+            tr(
+                lang,
+                "≤ {walk} m wandelen van een halte met ≥ {n:g} vertrekken/uur ({window})",
+                walk=walk,
+                n=n,
+                window=w,
+            ),
             "marker",
             PT_ACCESS_COLORS[0],
             size=5,
         ),
         LegendItem(
-            "geen zo'n halte op wandelafstand" if nl else "no such stop within walking distance",
+            tr(lang, "geen zo'n halte op wandelafstand"),
             "marker",
             PT_ACCESS_COLORS[1],
             size=5,
@@ -134,9 +138,8 @@ def draw_pt_stops(
     stops = evaluation.pt_stops
     window = pt_window(evaluation.parameters)
     column = f"per_uur_{window}"
-    nl = lang == "nl"
     w = _window_label(window, lang)
-    unit = " vertrekken/uur" if nl else " departures/hour"
+    unit = tr(lang, " vertrekken/uur")
     items = [
         LegendItem(label, "marker", color, size=6, edge_color=INK)
         for label, color in zip(class_labels(PT_RATE_BREAKS, unit), PT_RATE_COLORS, strict=True)
@@ -177,9 +180,7 @@ def draw_pt_stops(
         )
         items.append(
             LegendItem(
-                f"Station (grootte: treinen/uur, {w})"
-                if nl
-                else f"Railway station (size: trains/hour, {w})",
+                tr(lang, "Station (grootte: treinen/uur, {window})", window=w),
                 "marker",
                 "white",
                 size=8,
@@ -224,11 +225,7 @@ def draw_failing_hubs(
         linewidth=0.8,
         zorder=9,
     )
-    label = (
-        "Mobipunt: type past niet bij het openbaar vervoer (Hoppin-toets)"
-        if lang == "nl"
-        else "Hub whose type does not match the public transport (Hoppin check)"
-    )
+    label = tr(lang, "Mobipunt: type past niet bij het openbaar vervoer (Hoppin-toets)")
     return [
         LegendItem(
             label,
@@ -250,7 +247,6 @@ def transit_key_specs(
     evaluation: Any, lang: str, *, municipality: str | None = None
 ) -> list[tuple[str, str]]:
     """``(indicator key, short label)`` of the public transport key figures, in display order."""
-    nl = lang == "nl"
     params = evaluation.parameters
     window = pt_window(params)
     w = _window_label(window, lang)
@@ -258,9 +254,13 @@ def transit_key_specs(
     walking = [
         (
             f"share_pt_{window}_{n:g}ph",
-            f"Woningen ≤ {walk} m van halte met ≥ {n:g} vertrekken/uur ({w})"
-            if nl
-            else f"Dwellings ≤ {walk} m of a stop with ≥ {n:g} departures/hour ({w})",
+            tr(
+                lang,
+                "Woningen ≤ {walk} m van halte met ≥ {n:g} vertrekken/uur ({window})",
+                walk=walk,
+                n=n,
+                window=w,
+            ),
         )
         for n in sorted(params.pt_departures_per_hour, reverse=True)
     ]
@@ -271,9 +271,7 @@ def transit_key_specs(
         specs.append(
             (
                 "hubs_type_mismatch",
-                "Mobipunten waarvan het type niet past bij het OV"
-                if nl
-                else "Hubs whose type does not match the public transport",
+                tr(lang, "Mobipunten waarvan het type niet past bij het OV", context="map"),
             )
         )
     t = _middle(params.bike_thresholds_min, 10.0)
@@ -281,17 +279,18 @@ def transit_key_specs(
     specs.append(
         (
             f"share_bike_train_{t:g}min",
-            f"Woningen ≤ {t:g} min fietsen van station met ≥ {trains} treinen/uur"
-            if nl
-            else f"Dwellings ≤ {t:g} min by bike of a station with ≥ {trains} trains/hour",
+            tr(
+                lang,
+                "Woningen ≤ {t:g} min fietsen van station met ≥ {trains} treinen/uur",
+                t=t,
+                trains=trains,
+            ),
         )
     )
     specs.append(
         (
             "median_door_min_brussels",
-            "Mediaan fiets + trein naar Brussel (deur tot deur)"
-            if nl
-            else "Median bike + train to Brussels (door to door)",
+            tr(lang, "Mediaan fiets + trein naar Brussel (deur tot deur)"),
         )
     )
     return specs + (

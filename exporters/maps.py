@@ -111,7 +111,7 @@ def masterplan_figure(project: Project, request: MapRequest | None = None, **fie
 
 def _pdf_metadata(meta: ExportMeta, theme: str) -> dict[str, str]:
     return {
-        "Title": f"{meta.title} – {THEMES.get(theme, (theme,))[0]}",
+        "Title": f"{meta.title} – {THEMES.get(theme, theme)}",
         "Subject": f"Scenario: {meta.scenario}",
         "Creator": f"Slimme Regio Planner {meta.version}",
         "Author": meta.organisation or "Slimme Regio Planner",

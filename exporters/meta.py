@@ -10,7 +10,6 @@ form (map source line, Excel sheet, slide, manifest, GeoPackage metadata).
 from __future__ import annotations
 
 import logging
-import re
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from datetime import datetime
@@ -18,18 +17,20 @@ from pathlib import Path
 from typing import Any
 
 from slimmeregio import __version__
+from slimmeregio.exporters.terms import domain_terms
 from slimmeregio.layers.errors import SlimmeRegioError
+from slimmeregio.layers.i18n import LANGUAGES, N_, tr
 from slimmeregio.layers.model import Project
 
 _log = logging.getLogger(__name__)
 
 __all__ = [
     "BRUSSELS_NOTES",
-    "LEDGER_COLUMNS_EN",
-    "LEDGER_COLUMNS_NL",
+    "LEDGER_COLUMNS",
     "MODIFICATION_KINDS",
     "ExportMeta",
     "build_meta",
+    "ledger_columns",
     "modification_ledger",
     "parameter_rows",
     "scenario_label",
@@ -38,62 +39,35 @@ __all__ = [
 #: Codes of ``Evaluation.notes`` that only concern the flows towards Brussels.
 BRUSSELS_NOTES = ("no_brussels", "brussels_unreached")
 
-#: Dutch labels of the scenario parameters, for tables and source lines.
-PARAMETER_LABELS: dict[str, tuple[str, str]] = {
-    "speeds_kmh": ("Fietssnelheid per linkklasse (km/u)", "Cycling speed per link class (km/h)"),
-    "walking_speed_kmh": ("Wandelsnelheid (km/u)", "Walking speed (km/h)"),
-    "walk_thresholds_m": ("Drempels wandelafstand (m)", "Walking distance thresholds (m)"),
-    "bike_thresholds_min": ("Drempels fietstijd (min)", "Cycling time thresholds (min)"),
-    "max_snap_m": ("Maximale afstand tot het netwerk (m)", "Maximum distance to the network (m)"),
-    "household_size": ("Gemiddelde gezinsgrootte", "Average household size"),
-    "min_trains_per_day": ("Minimum treinen per dag (station telt mee)", "Minimum trains per day"),
-    "mobipunt_types": ("Mobipunttypes die meetellen", "Mobility hub types counted"),
-    "service_area_min": ("Bedieningsgebied (fietsminuten)", "Service area (cycling minutes)"),
-    "curve_max_min": ("Dekkingscurve tot (min)", "Coverage curve up to (min)"),
-    "siting_threshold_min": ("Locatiekeuze: drempel (fietsminuten)", "Siting threshold (min)"),
-    "detour_ratio": ("Ontbrekende schakels: omwegfactor", "Missing links: detour ratio"),
-    "detour_max_straight_m": (
-        "Ontbrekende schakels: max. rechte afstand (m)",
-        "Missing links: max straight distance (m)",
-    ),
-    "pt_walk_m": ("OV: wandelafstand tot een halte (m)", "Public transport: walk to a stop (m)"),
-    "pt_departures_per_hour": (
-        "OV: drempels vertrekken per uur",
-        "Public transport: departures per hour",
-    ),
-    "pt_windows": ("OV: tijdvensters", "Public transport: time windows"),
-    "pt_trains_per_hour": (
-        "Station telt vanaf treinen per uur",
-        "Station counts from trains per hour",
-    ),
-    "pt_train_window": ("Tijdvenster voor treinen", "Time window for trains"),
-    "bike_train_max_bike_min": (
-        "Fiets + trein: max. fietstijd (min)",
-        "Bike + train: max cycling time (min)",
-    ),
-    "hub_offers": ("Mobipuntaanbod met een eigen aandeel", "Hub offers with their own share"),
-    "hub_type_weights": (
-        "Gewicht per Hoppin-type (interregionaal, regionaal, lokaal, buurt)",
-        "Weight per Hoppin type (interregional, regional, local, neighbourhood)",
-    ),
-    "opportunity_bike_half_life_min": (
-        "Bestemmingen: halveringstijd fietsen (min)",
-        "Destinations: cycling half-life (min)",
-    ),
-    "opportunity_walk_half_life_m": (
-        "Bestemmingen: halveringsafstand wandelen (m)",
-        "Destinations: walking half-distance (m)",
-    ),
-    "opportunity_nearest_k": (
-        "Bestemmingen: tijd tot de k-de dichtstbijzijnde",
-        "Destinations: time to the k-th nearest",
-    ),
-    "workers_per_dwelling": ("Pendel: werkenden per woning", "Commuting: workers per dwelling"),
-    "commute_beta_per_km": (
-        "Pendel: afstandsverval (per km)",
-        "Commuting: distance decay (per km)",
-    ),
-    "commute_routes": ("Pendel: woon-werkroutes", "Commuting: routes to work"),
+#: Dutch labels of the scenario parameters, for tables and source lines (``tr`` gives the English).
+PARAMETER_LABELS: dict[str, str] = {
+    "speeds_kmh": N_("Fietssnelheid per linkklasse (km/u)"),
+    "walking_speed_kmh": N_("Wandelsnelheid (km/u)"),
+    "walk_thresholds_m": N_("Drempels wandelafstand (m)"),
+    "bike_thresholds_min": N_("Drempels fietstijd (min)"),
+    "max_snap_m": N_("Maximale afstand tot het netwerk (m)"),
+    "household_size": N_("Gemiddelde gezinsgrootte"),
+    "min_trains_per_day": N_("Minimum treinen per dag (station telt mee)"),
+    "mobipunt_types": N_("Mobipunttypes die meetellen"),
+    "service_area_min": N_("Bedieningsgebied (fietsminuten)"),
+    "curve_max_min": N_("Dekkingscurve tot (min)"),
+    "siting_threshold_min": N_("Locatiekeuze: drempel (fietsminuten)"),
+    "detour_ratio": N_("Ontbrekende schakels: omwegfactor"),
+    "detour_max_straight_m": N_("Ontbrekende schakels: max. rechte afstand (m)"),
+    "pt_walk_m": N_("OV: wandelafstand tot een halte (m)"),
+    "pt_departures_per_hour": N_("OV: drempels vertrekken per uur"),
+    "pt_windows": N_("OV: tijdvensters"),
+    "pt_trains_per_hour": N_("Station telt vanaf treinen per uur"),
+    "pt_train_window": N_("Tijdvenster voor treinen"),
+    "bike_train_max_bike_min": N_("Fiets + trein: max. fietstijd (min)"),
+    "hub_offers": N_("Mobipuntaanbod met een eigen aandeel"),
+    "hub_type_weights": N_("Gewicht per Hoppin-type (interregionaal, regionaal, lokaal, buurt)"),
+    "opportunity_bike_half_life_min": N_("Bestemmingen: halveringstijd fietsen (min)"),
+    "opportunity_walk_half_life_m": N_("Bestemmingen: halveringsafstand wandelen (m)"),
+    "opportunity_nearest_k": N_("Bestemmingen: tijd tot de k-de dichtstbijzijnde"),
+    "workers_per_dwelling": N_("Pendel: werkenden per woning"),
+    "commute_beta_per_km": N_("Pendel: afstandsverval (per km)"),
+    "commute_routes": N_("Pendel: woon-werkroutes"),
 }
 
 
@@ -126,17 +100,15 @@ def parameter_rows(parameters: Any, lang: str = "nl") -> list[tuple[str, str, st
     )
     rows = []
     for key in keys:
-        label = PARAMETER_LABELS.get(key, (key, key))[0 if lang == "nl" else 1]
+        label = tr(lang, PARAMETER_LABELS[key]) if key in PARAMETER_LABELS else key
         value = data[key]
-        if (
-            lang == "en"
-        ):  # the class and type names are Dutch data values: English words in an English export
-            from slimmeregio.exporters.terms import hoppin_type, link_class
+        # the class and type names are Dutch data values: English words in an English export
+        from slimmeregio.exporters.terms import hoppin_type, link_class
 
-            if key == "speeds_kmh" and isinstance(value, Mapping):
-                value = {link_class(k, lang): v for k, v in value.items()}
-            elif key == "mobipunt_types" and isinstance(value, list | tuple):
-                value = [hoppin_type(v, lang) for v in value]
+        if key == "speeds_kmh" and isinstance(value, Mapping):
+            value = {link_class(k, lang): v for k, v in value.items()}
+        elif key == "mobipunt_types" and isinstance(value, list | tuple):
+            value = [hoppin_type(v, lang) for v in value]
         rows.append((key, label, _format_value(value)))
     return rows
 
@@ -144,21 +116,15 @@ def parameter_rows(parameters: Any, lang: str = "nl") -> list[tuple[str, str, st
 def english_terms(text: str) -> str:
     """English wording for text the engine writes with Dutch domain words (mobipunt, Hoppin types,
     link classes and housing status in parentheses: ``(bovenlokaal, 705 m)``, ``(gepland)``)."""
-    from slimmeregio.exporters.terms import HOPPIN_TYPES, LINK_CLASSES, STATUSES
+    from slimmeregio.exporters.terms import domain_terms
 
-    parts = text.split("'")  # quoted parts are names from the data: left as they are
-    for i in range(0, len(parts), 2):
-        part = parts[i].replace("mobipunten", "mobility hubs").replace("mobipunt", "mobility hub")
-        for nl, en in {**HOPPIN_TYPES, **LINK_CLASSES, **STATUSES}.items():
-            part = re.sub(rf"\(({nl})([,)])", rf"({en}\2", part)
-        parts[i] = part
-    return "'".join(parts)
+    return domain_terms(text, "en")
 
 
 def scenario_label(scenario: Any, lang: str = "nl") -> str:
     """The scenario's name, or 'Basistoestand' for the base situation."""
     if scenario is None:
-        return "Basistoestand" if lang == "nl" else "Base situation"
+        return tr(lang, "Basistoestand")
     name = getattr(scenario, "name", None) or str(scenario)
     return str(name)
 
@@ -218,24 +184,19 @@ class ExportMeta:
     @property
     def short_note(self) -> str:
         """One sentence naming the illustrative layers (for maps)."""
+        return self.short_note_for("nl")
+
+    def short_note_for(self, lang: str = "nl") -> str:
+        """:attr:`short_note` in ``lang`` (``"nl"`` or ``"en"``)."""
         if not self.notes:
             return ""
         names = ", ".join(self.illustrative_layers)
         what = f" ({names})" if names else ""
-        return (
-            f"Illustratieve gegevens{what}: gegenereerd uit echte ankerpunten, geen echte toestand. "
-            "Gebruik echte gegevens voor beslissingen."
-        )
-
-    def short_note_for(self, lang: str = "nl") -> str:
-        """:attr:`short_note` in ``lang`` (``"nl"`` or ``"en"``)."""
-        if lang != "en" or not self.notes:
-            return self.short_note
-        names = ", ".join(self.illustrative_layers)
-        what = f" ({names})" if names else ""
-        return (
-            f"Illustrative data{what}: generated from real anchor points, not the real situation. "
-            "Use real data for decisions."
+        return tr(
+            lang,
+            "Illustratieve gegevens{what}: gegenereerd uit echte ankerpunten, geen echte toestand. "
+            "Gebruik echte gegevens voor beslissingen.",
+            what=what,
         )
 
     @property
@@ -263,13 +224,13 @@ class ExportMeta:
         sources and the illustrative notes are left out (maps show
         :attr:`short_note` on their own).
         """
-        nl = lang == "nl"
-        made = (
-            f"Gemaakt met Slimme Regio Planner {self.version} op {self.date_text}."
-            if nl
-            else f"Made with Slimme Regio Planner {self.version} on {self.date_text}."
+        made = tr(
+            lang,
+            "Gemaakt met Slimme Regio Planner {version} op {date}.",
+            version=self.version,
+            date=self.date_text,
         )
-        label = "Bronnen: " if nl else "Sources: "
+        label = tr(lang, "Bronnen: ")
         if compact:
             listed = self.attributions or self.sources
             parts = [label + " · ".join(listed) + "." if listed else "", made]
@@ -290,27 +251,23 @@ class ExportMeta:
 
     def rows(self, lang: str = "nl") -> list[tuple[str, str]]:
         """``(label, value)`` rows: the metadata block of a workbook or slide."""
-        nl = lang == "nl"
-        rows = [("Titel" if nl else "Title", self.title)]
+        rows = [(tr(lang, "Titel"), self.title)]
         if len(self.scenarios) <= 1:  # several: every scenario, not the first one alone
             rows.append(("Scenario", self.scenario))
         if self.scenarios:
-            rows.append(("Scenario's" if nl else "Scenarios", ", ".join(self.scenarios)))
+            rows.append((tr(lang, "Scenario's"), ", ".join(self.scenarios)))
         if self.description and len(self.scenarios) <= 1:
-            rows.append(("Beschrijving" if nl else "Description", self.description))
+            rows.append((tr(lang, "Beschrijving"), self.description))
         if self.organisation:
-            rows.append(("Organisatie" if nl else "Organisation", self.organisation))
+            rows.append((tr(lang, "Organisatie"), self.organisation))
         rows += [
-            ("Datum" if nl else "Date", self.date_text),
-            ("Versie Slimme Regio Planner" if nl else "Slimme Regio Planner version", self.version),
+            (tr(lang, "Datum"), self.date_text),
+            (tr(lang, "Versie Slimme Regio Planner"), self.version),
         ]
-        rows += [(("Bron" if nl else "Source"), s) for s in self.sources]
-        rows += [(("Naamsvermelding" if nl else "Attribution"), a) for a in self.attributions]
-        rows += [(("Opmerking" if nl else "Note"), n) for n in self.notes]
-        rows += [
-            (("Opmerking bij de resultaten" if nl else "Note on the results"), n)
-            for n in self.result_note_texts(lang)
-        ]
+        rows += [(tr(lang, "Bron"), s) for s in self.sources]
+        rows += [(tr(lang, "Naamsvermelding"), a) for a in self.attributions]
+        rows += [(tr(lang, "Opmerking"), n) for n in self.notes]
+        rows += [(tr(lang, "Opmerking bij de resultaten"), n) for n in self.result_note_texts(lang)]
         return rows
 
     def to_dict(self) -> dict[str, Any]:
@@ -355,28 +312,30 @@ def _layer_source_line(layer: Any, lang: str = "nl") -> str | None:
     return f"{layer.name}{kind}: {name}"
 
 
-#: The Dutch words of the embedded region's provenance table and their English, for English exports.
-_PROVENANCE_EN = (
-    ("Gemeenten Brussels Hoofdstedelijk Gewest", "Municipalities of the Brussels-Capital Region"),
-    ("Gemeenten", "Municipalities"),
-    ("Deelgemeenten", "Localities"),
-    ("Treinstations", "Railway stations"),
-    ("Fietsnetwerk", "Bike network"),
-    ("Woningen", "Dwellings"),
-    ("Mobipunten", "Mobility hubs"),
-    ("Bevolking per 100 m", "Population per 100 m"),
-    ("(illustratief)", "(illustrative)"),
-    ("gegenereerd door", "generated by"),
-    ("(afgeleid)", "(derived)"),
-    ("postcodelijst", "postcode list"),
-    ("coördinaten", "coordinates"),
-    ("stations en faciliteiten", "stations and facilities"),
+#: The Dutch words of the embedded region's provenance table, replaced in this
+#: order by their translation (``tr``) in an export in another language.
+_PROVENANCE_WORDS = (
+    N_("Gemeenten Brussels Hoofdstedelijk Gewest"),
+    N_("Gemeenten"),
+    N_("Deelgemeenten"),
+    N_("Treinstations"),
+    N_("Fietsnetwerk"),
+    N_("Woningen"),
+    N_("Mobipunten"),
+    N_("Bevolking per 100 m"),
+    N_("(illustratief)"),
+    N_("gegenereerd door"),
+    N_("(afgeleid)"),
+    N_("postcodelijst"),
+    N_("coördinaten"),
+    N_("stations en faciliteiten"),
 )
 
 
-def _english_provenance(text: str) -> str:
-    for nl, en in _PROVENANCE_EN:
-        text = text.replace(nl, en)
+def _provenance_in(text: str, lang: str) -> str:
+    """A provenance line in ``lang``'s words (unchanged in Dutch)."""
+    for word in _PROVENANCE_WORDS:
+        text = text.replace(word, tr(lang, word))
     return text
 
 
@@ -424,7 +383,7 @@ def _region_sources(project: Project, lang: str = "nl") -> dict[str, str]:
         text = f"{item.title_nl}: {item.source}"
         if item.licence:
             text += f" ({item.licence})"
-        lines[name] = _english_provenance(text) if lang == "en" else text
+        lines[name] = _provenance_in(text, lang)
     return lines
 
 
@@ -470,10 +429,9 @@ def build_meta(
         if (line := region.get(layer.name) or _layer_source_line(layer, lang))
     ]
     if not sources and len(project.layers):
-        en = lang == "en"
-        mark = " (illustrative)" if en else " (illustratief)"
+        mark = tr(lang, " (illustratief)")
         names = [f"{layer.name}{mark}" if layer.note else layer.name for layer in project.layers]
-        sources = [("Project layers: " if en else "Projectlagen: ") + ", ".join(names)]
+        sources = [tr(lang, "Projectlagen: {names}", names=", ".join(names))]
     params = _parameters_dict(
         parameters if parameters is not None else getattr(scenario, "parameters", None)
     )
@@ -489,25 +447,41 @@ def build_meta(
         attributions=tuple(project.attributions),
         scenarios=tuple(scenario_label(s, lang) for s in scenarios),
         illustrative_layers=tuple(layer.name for layer in project.layers if layer.note),
-        lang="en" if lang == "en" else "nl",
+        lang=lang if lang in LANGUAGES else "nl",
     )
 
 
-#: Dutch and English names of the modification kinds, for ledgers.
-MODIFICATION_KINDS: dict[str, tuple[str, str]] = {
-    "add_link": ("Fietsverbinding toevoegen", "Add bike link"),
-    "remove_link": ("Fietsverbinding afsluiten", "Close bike link"),
-    "upgrade_link": ("Fietsverbinding opwaarderen", "Upgrade bike link"),
-    "add_mobipunt": ("Mobipunt toevoegen", "Add mobility hub"),
-    "move_mobipunt": ("Mobipunt verplaatsen", "Move mobility hub"),
-    "remove_mobipunt": ("Mobipunt schrappen", "Remove mobility hub"),
-    "add_housing": ("Woonproject toevoegen", "Add housing development"),
-    "remove_housing": ("Woningen schrappen", "Remove housing"),
-    "set_frequency": ("Frequentie openbaar vervoer", "Public transport frequency"),
+#: Dutch names of the modification kinds, for ledgers (``tr`` gives the English).
+MODIFICATION_KINDS: dict[str, str] = {
+    "add_link": N_("Fietsverbinding toevoegen"),
+    "remove_link": N_("Fietsverbinding afsluiten"),
+    "upgrade_link": N_("Fietsverbinding opwaarderen"),
+    "add_mobipunt": N_("Mobipunt toevoegen"),
+    "move_mobipunt": N_("Mobipunt verplaatsen"),
+    "remove_mobipunt": N_("Mobipunt schrappen"),
+    "add_housing": N_("Woonproject toevoegen"),
+    "remove_housing": N_("Woningen schrappen"),
+    "set_frequency": N_("Frequentie openbaar vervoer"),
 }
 
-LEDGER_COLUMNS_NL = ("Nr", "Soort", "Wat", "Waar", "X", "Y", "Door", "Waarom", "Wanneer")
-LEDGER_COLUMNS_EN = ("No", "Kind", "What", "Where", "X", "Y", "By", "Why", "When")
+
+def ledger_columns(lang: str = "nl") -> tuple[str, ...]:
+    """The ledger's column names in ``lang``: number, kind, what, where, X, Y, by, why, when."""
+    return (
+        tr(lang, "Nr", context="ledger"),
+        tr(lang, "Soort", context="ledger"),
+        tr(lang, "Wat", context="ledger"),
+        tr(lang, "Waar", context="ledger"),
+        tr(lang, "X", context="ledger"),
+        tr(lang, "Y", context="ledger"),
+        tr(lang, "Door", context="ledger"),
+        tr(lang, "Waarom", context="ledger"),
+        tr(lang, "Wanneer", context="ledger"),
+    )
+
+
+#: The ledger's column names in Dutch.
+LEDGER_COLUMNS = ledger_columns("nl")
 
 
 def _ids_location(layer: Any, ids: Iterable[Any]) -> tuple[float, float] | None:
@@ -573,7 +547,7 @@ def _where(xy: tuple[float, float] | None, project: Project | None, lang: str = 
     point = shapely.Point(xy)
     hits = layer.frame.sindex.query(point, predicate="intersects")
     if len(hits) == 0:
-        return "buiten de gemeenten" if lang == "nl" else "outside the municipalities"
+        return tr(lang, "buiten de gemeenten")
     return str(layer.column("name").iloc[int(hits[0])])
 
 
@@ -582,26 +556,24 @@ def modification_ledger(
 ) -> list[dict[str, Any]]:
     """The scenario's modifications as ledger rows: what, where, who, why, when.
 
-    Each row is a dict keyed by :data:`LEDGER_COLUMNS_NL` (or ``_EN``):
+    Each row is a dict keyed by :func:`ledger_columns` in ``lang``:
     number, kind, description, municipality, X, Y (Lambert 72), author,
     reason, created. Values are plain text/numbers straight from the
     scenario: writers must still escape them for their format.
     """
-    cols = LEDGER_COLUMNS_NL if lang == "nl" else LEDGER_COLUMNS_EN
+    cols = ledger_columns(lang)
     rows: list[dict[str, Any]] = []
     for i, mod in enumerate(getattr(scenario, "modifications", ()) or (), start=1):
         kind = getattr(mod, "kind", type(mod).__name__)
         xy = _modification_xy(mod, project)
         describe = getattr(mod, "describe", None)
         what = describe(lang) if callable(describe) else kind
-        if (
-            lang == "en"
-        ):  # the engine's English descriptions still say "mobipunt" and name Dutch Hoppin types
-            what = english_terms(str(what))
+        # the engine's English descriptions still say "mobipunt" and name Dutch Hoppin types
+        what = domain_terms(str(what), lang)
         created = getattr(mod, "created", None)
         values = (
             i,
-            MODIFICATION_KINDS.get(kind, (kind, kind))[0 if lang == "nl" else 1],
+            tr(lang, MODIFICATION_KINDS[kind]) if kind in MODIFICATION_KINDS else kind,
             what,
             _where(xy, project, lang),
             round(xy[0], 1) if xy else None,

@@ -17,34 +17,27 @@ from slimmeregio.exporters.pack_names import PackNames
 from slimmeregio.exporters.result_runs import Run
 from slimmeregio.exporters.slides import export_slides
 from slimmeregio.exporters.webmap import export_webmap
-from slimmeregio.layers.i18n import tr
+from slimmeregio.layers.i18n import N_, tr
 from slimmeregio.layers.model import Project
 
-_KIND_NL = {
-    "map": "Masterplankaart",
-    "atlas": "Atlas: één pagina per gemeente",
-    "html": "Interactieve webkaart (openen in een browser)",
-    "xlsx": "Excel-werkmap met indicatoren, wijzigingen en bronnen",
-    "pptx": "Presentatie voor de gemeenteraad (16:9)",
-    "gpkg": "GeoPackage met de resultaatlagen (voor QGIS/ArcGIS)",
-    "commute": "Fietsroutes naar het werk (GeoJSON om te publiceren)",
-    "park": "Fietsroutes naar een werkplaats: herkomst en routes van de potentiële fietspendelaars",
-}
-_KIND_EN = {
-    "map": "Masterplan map",
-    "atlas": "Atlas: one page per municipality",
-    "html": "Interactive web map (open in a browser)",
-    "xlsx": "Excel workbook with indicators, changes and sources",
-    "pptx": "Presentation for the municipal council (16:9)",
-    "gpkg": "GeoPackage with the result layers (for QGIS/ArcGIS)",
-    "commute": "Bike routes to work (GeoJSON to publish)",
-    "park": "Bike routes to a workplace: homes and routes of its potential bike commuters",
+#: File kind -> Dutch description (``tr`` gives the English).
+_KINDS: dict[str, str] = {
+    "map": N_("Masterplankaart"),
+    "atlas": N_("Atlas: één pagina per gemeente"),
+    "html": N_("Interactieve webkaart (openen in een browser)"),
+    "xlsx": N_("Excel-werkmap met indicatoren, wijzigingen en bronnen"),
+    "pptx": N_("Presentatie voor de gemeenteraad (16:9)"),
+    "gpkg": N_("GeoPackage met de resultaatlagen (voor QGIS/ArcGIS)"),
+    "commute": N_("Fietsroutes naar het werk (GeoJSON om te publiceren)"),
+    "park": N_(
+        "Fietsroutes naar een werkplaats: herkomst en routes van de potentiële fietspendelaars"
+    ),
 }
 
 
 def kind_text(kind: str, lang: str) -> str:
     """What a file of ``kind`` is, in ``lang``."""
-    return (_KIND_EN if lang == "en" else _KIND_NL)[kind]
+    return tr(lang, _KINDS[kind])
 
 
 @dataclass

@@ -7,6 +7,7 @@ from pathlib import Path
 from typing import Any
 
 from slimmeregio.exporters.meta import ExportMeta, parameter_rows
+from slimmeregio.layers.i18n import tr
 
 __all__ = ["Manifest", "PackFile", "readme_name"]
 
@@ -55,8 +56,7 @@ class Manifest:
 
     def readme(self) -> str:
         """The read-me: the pack explained to its reader, in :attr:`lang`."""
-        lang = "en" if self.lang == "en" else "nl"
-        t = _README_TEXT[lang]
+        lang = self.lang
         m = self.meta
 
         def heading(text: str) -> list[str]:
@@ -66,76 +66,63 @@ class Manifest:
             f"{m.title}",
             "=" * len(m.title),
             "",
-            f"{t['scenarios']}: {', '.join(m.scenarios) or m.scenario}",
-            t["made"].format(date=m.date_text, version=m.version)
-            + (f" {t['by']} {m.organisation}" if m.organisation else "")
-            + ".",
+            tr(lang, "Scenario's") + f": {', '.join(m.scenarios) or m.scenario}",
+            tr(
+                lang,
+                "Gemaakt op {date} met Slimme Regio Planner {version} door {organisation}.",
+                date=m.date_text,
+                version=m.version,
+                organisation=m.organisation,
+            )
+            if m.organisation
+            else tr(
+                lang,
+                "Gemaakt op {date} met Slimme Regio Planner {version}.",
+                date=m.date_text,
+                version=m.version,
+            ),
             "",
         ]
         if m.notes:
-            lines += [t["note"], *[f"  - {n}" for n in m.notes], ""]
-        lines += heading(t["files"])
+            lines += [
+                tr(lang, "LET OP: deze export bevat illustratieve gegevens."),
+                *[f"  - {n}" for n in m.notes],
+                "",
+            ]
+        lines += heading(tr(lang, "Bestanden in deze map"))
         for f in self.files:
             extra = f" (scenario: {f.scenario})" if f.scenario else ""
-            extra += f" ({t['municipality']}: {f.municipality})" if f.municipality else ""
+            if f.municipality:
+                extra += tr(lang, " (gemeente: {name})", name=f.municipality)
             lines.append(f"{f.path}")
             lines.append(f"    {f.description}{extra}")
         lines += [
             "manifest.json",
-            t["manifest"],
+            "    "
+            + tr(
+                lang,
+                "Dezelfde lijst voor computers: soort, scenario, grootte en SHA-256 van elk "
+                "bestand, en de parameters.",
+            ),
             "",
-            *heading(t["opening"]),
-            *t["open_lines"],
+            *heading(tr(lang, "Openen")),
+            *tr(
+                lang,
+                "- De webkaart (.html) opent in elke browser, ook zonder internet: de kaartbibliotheek\n"
+                "  Leaflet zit in het bestand. Alleen de OpenStreetMap-achtergrond komt van internet;\n"
+                "  zonder internet blijft de achtergrond effen en zijn alle lagen gewoon zichtbaar.\n"
+                "- De GeoPackage (.gpkg) opent in QGIS of ArcGIS; elk veld heeft een beschrijving.\n"
+                "- De kaarten in PDF en SVG zijn vectorkaarten; PNG is 300 dpi.",
+            ).split("\n"),
             "",
             *heading("Parameters"),
         ]
         lines += [f"- {label}: {value}" for _, label, value in parameter_rows(m.parameters, lang)]
         lines += [
             "",
-            *heading(t["sources"]),
+            *heading(tr(lang, "Bronnen")),
             *[f"- {s}" for s in m.sources],
             *[f"- {a}" for a in m.attributions],
             "",
         ]
         return "\n".join(lines)
-
-
-#: The fixed texts of the read-me, per language (:meth:`Manifest.readme`).
-_README_TEXT: dict[str, dict[str, Any]] = {
-    "nl": {
-        "scenarios": "Scenario's",
-        "made": "Gemaakt op {date} met Slimme Regio Planner {version}",
-        "by": "door",
-        "note": "LET OP: deze export bevat illustratieve gegevens.",
-        "files": "Bestanden in deze map",
-        "municipality": "gemeente",
-        "manifest": "    Dezelfde lijst voor computers: soort, scenario, grootte en SHA-256 van elk bestand, en de parameters.",
-        "opening": "Openen",
-        "open_lines": (
-            "- De webkaart (.html) opent in elke browser, ook zonder internet: de kaartbibliotheek",
-            "  Leaflet zit in het bestand. Alleen de OpenStreetMap-achtergrond komt van internet;",
-            "  zonder internet blijft de achtergrond effen en zijn alle lagen gewoon zichtbaar.",
-            "- De GeoPackage (.gpkg) opent in QGIS of ArcGIS; elk veld heeft een beschrijving.",
-            "- De kaarten in PDF en SVG zijn vectorkaarten; PNG is 300 dpi.",
-        ),
-        "sources": "Bronnen",
-    },
-    "en": {
-        "scenarios": "Scenarios",
-        "made": "Made on {date} with Slimme Regio Planner {version}",
-        "by": "by",
-        "note": "NOTE: this export contains illustrative data.",
-        "files": "Files in this folder",
-        "municipality": "municipality",
-        "manifest": "    The same list for computers: kind, scenario, size and SHA-256 of each file, and the parameters.",
-        "opening": "Opening",
-        "open_lines": (
-            "- The web map (.html) opens in any browser, also without internet: the map library",
-            "  Leaflet is inside the file. Only the OpenStreetMap background comes from the internet;",
-            "  offline the background stays plain and every layer is still shown.",
-            "- The GeoPackage (.gpkg) opens in QGIS or ArcGIS; every field has a description.",
-            "- The maps in PDF and SVG are vector maps; PNG is 300 dpi.",
-        ),
-        "sources": "Sources",
-    },
-}

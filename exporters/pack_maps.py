@@ -6,7 +6,8 @@ from pathlib import Path
 from typing import Any
 
 from slimmeregio.exporters.map_flows import shared_flow_breaks
-from slimmeregio.exporters.maps import THEMES, export_atlas, masterplan_figure, save_figure
+from slimmeregio.exporters.map_layout import theme_title
+from slimmeregio.exporters.maps import export_atlas, masterplan_figure, save_figure
 from slimmeregio.exporters.meta import ExportMeta
 from slimmeregio.exporters.pack_jobs import PackJob, PackSpec, kind_text, scenario_slug
 from slimmeregio.layers.i18n import tr
@@ -100,7 +101,7 @@ def map_jobs(spec: PackSpec, paper: Any, background: Any = None) -> list[PackJob
                 save_figure(fig, staging / f"{stem}.{fmt}", meta=theme_meta, theme=theme)
 
         for fmt in fmts:
-            title = THEMES[theme][1 if lang == "en" else 0]
+            title = theme_title(theme, lang)
             jobs.append(
                 PackJob(
                     f"{stem}.{fmt}",

@@ -14,6 +14,7 @@ from pathlib import Path
 from typing import Any
 
 from slimmeregio.layers.errors import ExportError
+from slimmeregio.layers.i18n import LANGUAGES, N_, tr
 from slimmeregio.layers.model import Project
 
 __all__ = ["EXPORTERS", "Exporter", "export"]
@@ -25,12 +26,12 @@ class Exporter:
 
     kind: str
     suffix: str
-    title_nl: str
-    title_en: str
+    #: The title in Dutch (``tr`` gives the English).
+    dutch_title: str
     write: Callable[..., Any]
 
     def title(self, lang: str) -> str:
-        return self.title_en if lang == "en" else self.title_nl
+        return tr(lang, self.dutch_title)
 
 
 def _excel(project: Project, results: Sequence[Any], path: Path, **kw: Any) -> Any:
@@ -73,18 +74,12 @@ def _pack(project: Project, results: Sequence[Any], path: Path, **kw: Any) -> An
 EXPORTERS: dict[str, Exporter] = {
     e.kind: e
     for e in (
-        Exporter("xlsx", ".xlsx", "Excel-werkmap", "Excel workbook", _excel),
-        Exporter("html", ".html", "Webkaart", "Web map", _webmap),
-        Exporter("pptx", ".pptx", "Presentatie", "Slide deck", _slides),
-        Exporter("gpkg", ".gpkg", "GeoPackage", "GeoPackage", _geopackage),
-        Exporter("pack", "", "Raadspakket", "Council pack", _pack),
-        Exporter(
-            "commute",
-            ".geojson",
-            "Fietsroutes naar het werk (GeoJSON)",
-            "Bike routes to work (GeoJSON)",
-            _commute,
-        ),
+        Exporter("xlsx", ".xlsx", N_("Excel-werkmap"), _excel),
+        Exporter("html", ".html", N_("Webkaart"), _webmap),
+        Exporter("pptx", ".pptx", N_("Presentatie"), _slides),
+        Exporter("gpkg", ".gpkg", N_("GeoPackage"), _geopackage),
+        Exporter("pack", "", N_("Raadspakket"), _pack),
+        Exporter("commute", ".geojson", N_("Fietsroutes naar het werk (GeoJSON)"), _commute),
     )
 }
 
@@ -116,7 +111,7 @@ def export(
                 "en": f"unknown export format; choose from {', '.join(EXPORTERS)}",
             },
         )
-    if lang not in ("nl", "en"):
+    if lang not in LANGUAGES:
         raise ExportError(
             path=str(path),
             reason={"nl": "taal moet nl of en zijn", "en": "language must be nl or en"},

@@ -28,22 +28,23 @@ from pathlib import Path
 from typing import Any
 
 from slimmeregio.layers.errors import OperationCancelled
+from slimmeregio.layers.i18n import N_, tr
 from slimmeregio.layers.progress import CancelCheck, ProgressCallback, Task
 
 __all__ = ["CHECKS", "Check", "SelftestReport", "run_selftest"]
 
-#: The checks, in the order they run: (name, Dutch title, English title).
-CHECKS: tuple[tuple[str, str, str], ...] = (
-    ("resources", "ingebouwde regiobestanden", "embedded region files"),
-    ("crs", "coördinatenstelsels (PROJ, GDAL)", "coordinate systems (PROJ, GDAL)"),
-    ("region", "regio openen", "open the region"),
-    ("scenario", "scenario doorrekenen en vergelijken", "evaluate and compare a scenario"),
-    ("pdf", "kaart als PDF", "map as PDF"),
-    ("excel", "Excel-werkboek", "Excel workbook"),
-    ("webmap", "interactieve webkaart (HTML)", "interactive web map (HTML)"),
-    ("slides", "presentatie (PowerPoint)", "slide deck (PowerPoint)"),
+#: The checks, in the order they run: (name, Dutch title; ``tr`` gives the English).
+CHECKS: tuple[tuple[str, str], ...] = (
+    ("resources", N_("ingebouwde regiobestanden")),
+    ("crs", N_("coördinatenstelsels (PROJ, GDAL)")),
+    ("region", N_("regio openen")),
+    ("scenario", N_("scenario doorrekenen en vergelijken")),
+    ("pdf", N_("kaart als PDF")),
+    ("excel", N_("Excel-werkboek")),
+    ("webmap", N_("interactieve webkaart (HTML)")),
+    ("slides", N_("presentatie (PowerPoint)")),
 )
-_TITLES = {name: {"nl": nl, "en": en} for name, nl, en in CHECKS}
+_TITLES = dict(CHECKS)
 
 #: Belgian Lambert 72's central meridian (4°22'02.952" E, on BD72) as WGS84
 #: longitude lies within this many degrees of 4.3675: the datum shift is ~0.001°.
@@ -78,15 +79,14 @@ class Check:
 
     def title(self, lang: str = "nl") -> str:
         """The check's title in ``lang``."""
-        titles = _TITLES.get(self.name, {"nl": self.name, "en": self.name})
-        return titles.get(lang) or titles["en"]
+        return tr(lang, _TITLES[self.name]) if self.name in _TITLES else self.name
 
     def line(self, lang: str = "nl") -> str:
         """One line for the terminal: status, name, detail, time."""
         label = {
             "ok": "OK  ",
-            "failed": "FOUT" if lang == "nl" else "FAIL",
-            "skipped": "OVER" if lang == "nl" else "SKIP",
+            "failed": tr(lang, "FOUT"),
+            "skipped": tr(lang, "OVER"),
         }[self.status]
         return f"{label} {self.name:<10} {self.title(lang)}: {self.detail} ({self.seconds:.1f} s)"
 
@@ -121,15 +121,21 @@ class SelftestReport:
         failed = sum(not check.ok for check in self.checks)
         if self.ok:
             out.append(
-                f"Zelftest geslaagd ({len(self.checks)} controles, {total:.1f} s)."
-                if lang == "nl"
-                else f"Self-test passed ({len(self.checks)} checks, {total:.1f} s)."
+                tr(
+                    lang,
+                    "Zelftest geslaagd ({n} controles, {seconds:.1f} s).",
+                    n=len(self.checks),
+                    seconds=total,
+                )
             )
         else:
             out.append(
-                f"Zelftest MISLUKT: {failed} van {len(CHECKS)} controles niet geslaagd."
-                if lang == "nl"
-                else f"Self-test FAILED: {failed} of {len(CHECKS)} checks did not pass."
+                tr(
+                    lang,
+                    "Zelftest MISLUKT: {failed} van {n} controles niet geslaagd.",
+                    failed=failed,
+                    n=len(CHECKS),
+                )
             )
         return out
 
@@ -187,8 +193,8 @@ def run_selftest(
     needs.update({name: "scenario" for name in ("pdf", "excel", "webmap", "slides")})
     checks: list[Check] = []
     try:
-        for index, (name, _nl, en) in enumerate(CHECKS):
-            task.report(index / len(CHECKS), en)
+        for index, (name, title) in enumerate(CHECKS):
+            task.report(index / len(CHECKS), tr("en", title))  # progress text: English, as before
             required = needs.get(name)
             if required and not any(c.name == required and c.ok for c in checks):
                 check = Check(name, "skipped", f"needs the check '{required}'")

@@ -7,7 +7,7 @@ from typing import Any
 from pptx.dml.color import RGBColor
 from pptx.util import Inches
 
-from slimmeregio.exporters.meta import modification_ledger
+from slimmeregio.exporters.meta import ledger_columns, modification_ledger
 from slimmeregio.exporters.slide_deck import Deck
 from slimmeregio.exporters.slide_kit import (
     BODY_PT,
@@ -35,11 +35,8 @@ def ledger_slides(deck: Deck) -> None:
             part = entries[start : start + 6]
             suffix = f" ({start // 6 + 1})" if len(entries) > 6 else ""
             title(slide, f"{name}: {tr(lang, 'wijzigingen')}{suffix}")
-            cols = (
-                ["Nr", "Wat", "Waar", "Door", "Waarom"]
-                if lang != "en"
-                else ["No", "What", "Where", "By", "Why"]
-            )
+            number, _, what, where, _, _, by, why, _ = ledger_columns(lang)
+            cols = [number, what, where, by, why]
             rows = [cols]
             for e in part:
                 rows.append([str(e[cols[0]]), *(e[c] for c in cols[1:])])

@@ -96,7 +96,7 @@ def _inhabitants_tile(project: Project, ref: Any, nis: str | None, lang: str) ->
         return fmt_number(statbel, "count", lang), tr(lang, "inwoners (Statbel)")
     return fmt_number(
         float("nan") if ref is None else float(ref.value("inhabitants", nis)), "count", lang
-    ), ESTIMATE_LABEL[lang if lang == "en" else "nl"]
+    ), tr(lang, ESTIMATE_LABEL)
 
 
 def key_figures_slide(deck: Deck) -> None:

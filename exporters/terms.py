@@ -1,61 +1,90 @@
-"""The words exports use for the domain, in Dutch and English (the same list as docs/glossary.md)."""
+"""The words exports use for the domain, in Dutch with their English in the catalogue (the same list as docs/glossary.md)."""
 
 from __future__ import annotations
 
-__all__ = ["HOPPIN_TYPES", "LINK_CLASSES", "STATUSES", "TERMS", "hoppin_type", "link_class", "term"]
+import re
 
-#: Hoppinpunt types (data values are Dutch) and their English names.
+from slimmeregio.layers.i18n import N_, tr
+
+__all__ = [
+    "HOPPIN_TYPES",
+    "LINK_CLASSES",
+    "STATUSES",
+    "TERMS",
+    "domain_terms",
+    "hoppin_type",
+    "link_class",
+    "term",
+]
+
+#: Hoppinpunt types (data values are Dutch; ``tr`` gives the English names).
 HOPPIN_TYPES: dict[str, str] = {
-    "interregionaal": "interregional",
-    "regionaal": "regional",
-    "lokaal": "local",
-    "buurt": "neighbourhood",
+    "interregionaal": N_("interregionaal"),
+    "regionaal": N_("regionaal"),
+    "lokaal": N_("lokaal"),
+    "buurt": N_("buurt"),
 }
 
-#: Link classes of the bike network (data values are Dutch) and their short English names.
+#: Link classes of the bike network (data values are Dutch; ``tr`` gives the short English names).
 LINK_CLASSES: dict[str, str] = {
-    "fietssnelweg": "cycle highway",
-    "bovenlokaal": "supra-local",
-    "lokaal": "local",
-    "overig": "other",
+    "fietssnelweg": N_("fietssnelweg"),
+    "bovenlokaal": N_("bovenlokaal"),
+    "lokaal": N_("lokaal"),
+    "overig": N_("overig"),
 }
 
-#: Housing status values (Dutch data values) and their English names.
-STATUSES: dict[str, str] = {"bestaand": "existing", "gepland": "planned"}
+#: Housing status values (Dutch data values; ``tr`` gives the English names).
+STATUSES: dict[str, str] = {"bestaand": N_("bestaand"), "gepland": N_("gepland")}
 
-#: Key -> (Dutch, English). Every export uses these words and no synonyms.
-TERMS: dict[str, tuple[str, str]] = {
-    "mobipunt": ("mobipunt", "mobility hub"),
-    "hoppinpunt": ("Hoppinpunt", "Hoppin point"),
-    "link": ("verbinding", "link"),
-    "base": ("basistoestand", "base situation"),
-    "scenario": ("scenario", "scenario"),
-    "dwelling": ("woning", "dwelling"),
-    "inhabitants_statbel": ("inwoners (Statbel)", "inhabitants (Statbel)"),
-    "inhabitants_estimate": (
-        "inwoners (schatting: woningen × gezinsgrootte)",
-        "inhabitants (estimate: dwellings × household size)",
-    ),
-    "gain": ("winst", "gain"),
-    "loss": ("verlies", "loss"),
-    "pp": ("procentpunt", "percentage point"),
-    "site": ("voorgestelde locatie", "suggested site"),
-    "flow": ("potentiële fietsstroom", "potential bike flow"),
-    "threshold": ("drempel", "threshold"),
+#: Key -> Dutch word (``tr`` gives the English). Every export uses these words and no synonyms.
+TERMS: dict[str, str] = {
+    "mobipunt": N_("mobipunt"),
+    "hoppinpunt": N_("Hoppinpunt"),
+    "link": N_("verbinding"),
+    "base": N_("basistoestand"),
+    "scenario": N_("scenario"),
+    "dwelling": N_("woning"),
+    "inhabitants_statbel": N_("inwoners (Statbel)"),
+    "inhabitants_estimate": N_("inwoners (schatting: woningen × gezinsgrootte)"),
+    "gain": N_("winst"),
+    "loss": N_("verlies"),
+    "pp": N_("procentpunt"),
+    "site": N_("voorgestelde locatie"),
+    "flow": N_("potentiële fietsstroom"),
+    "threshold": N_("drempel"),
 }
 
 
 def term(key: str, lang: str) -> str:
     """The word for ``key`` in ``lang`` (``nl`` or ``en``)."""
-    nl, en = TERMS[key]
-    return en if lang == "en" else nl
+    return tr(lang, TERMS[key])
 
 
 def hoppin_type(value: str, lang: str) -> str:
     """A Hoppinpunt type as shown in ``lang`` (unknown types unchanged)."""
-    return HOPPIN_TYPES.get(str(value), str(value)) if lang == "en" else str(value)
+    text = str(value)
+    return tr(lang, HOPPIN_TYPES[text]) if text in HOPPIN_TYPES else text
 
 
 def link_class(value: str, lang: str) -> str:
     """A link class as shown in ``lang`` (unknown classes unchanged)."""
-    return LINK_CLASSES.get(str(value), str(value)) if lang == "en" else str(value)
+    text = str(value)
+    return tr(lang, LINK_CLASSES[text]) if text in LINK_CLASSES else text
+
+
+def domain_terms(text: str, lang: str) -> str:
+    """``text`` the engine wrote with Dutch domain words (mobipunt, Hoppin types, link classes
+    and housing status in parentheses: ``(bovenlokaal, 705 m)``, ``(gepland)``) in ``lang``'s words.
+
+    Quoted parts are names from the data and stay as they are; in Dutch the text is unchanged.
+    """
+    words = {**HOPPIN_TYPES, **LINK_CLASSES, **STATUSES}
+    many, one = tr(lang, "mobipunten", context="term"), tr(lang, "mobipunt", context="term")
+    parts = text.split("'")
+    for i in range(0, len(parts), 2):
+        part = parts[i].replace("mobipunten", many).replace("mobipunt", one)
+        for value, word in words.items():
+            shown = tr(lang, word).replace("\\", r"\\")
+            part = re.sub(rf"\(({value})([,)])", rf"({shown}\2", part)
+        parts[i] = part
+    return "'".join(parts)

@@ -218,11 +218,11 @@ def flow_data(
 def change_links(evaluation: Any, lang: str) -> dict[str, Any]:
     links = evaluation.links
     parts = []
-    label = (
-        {"added": "toegevoegd", "upgraded": "opgewaardeerd", "removed": "afgesloten"}
-        if lang != "en"
-        else {"added": "added", "upgraded": "upgraded", "removed": "closed"}
-    )
+    label = {
+        "added": tr(lang, "toegevoegd"),
+        "upgraded": tr(lang, "opgewaardeerd"),
+        "removed": tr(lang, "afgesloten", context="link closed"),
+    }
     if "change" in links.columns:
         changed = links[links["change"].astype(str).isin(["added", "upgraded"])].copy()
         changed["_style"] = [f"{CHANGE_COLORS[c]}|6|" for c in changed["change"]]
@@ -270,11 +270,7 @@ def mobipunt_data(
     if "hoppin_type" in frame.columns:
         frame["hoppin_type"] = [hoppin_type(t, lang) for t in frame["hoppin_type"].astype(str)]
     if "change" in frame.columns:
-        names = (
-            {"added": "nieuw", "moved": "verplaatst"}
-            if lang != "en"
-            else {"added": "new", "moved": "moved"}
-        )
+        names = {"added": tr(lang, "nieuw"), "moved": tr(lang, "verplaatst")}
         frame["wijziging"] = frame["change"].astype(str).map(names).fillna("")
     cols = {
         "mobipunt_id": "Id",

@@ -18,7 +18,7 @@ from slimmeregio.exporters.style import class_index
 from slimmeregio.exporters.webmap_layers import geojson
 from slimmeregio.layers.i18n import tr
 from slimmeregio.layers.symbology import PT_RATE_BREAKS, PT_RATE_COLORS
-from slimmeregio.scenarios.transit_keys import WINDOW_LABELS
+from slimmeregio.scenarios.transit_keys import WINDOWS, window_label
 
 __all__ = ["stops_data", "stops_legend"]
 
@@ -52,11 +52,10 @@ def stops_data(evaluation: Any, lang: str) -> dict[str, Any]:
     hub = _hub_text(evaluation, lang)
     stops["hoppin_"] = [hub.get(str(s), "") for s in stops["stop_id"]]
     cols = {"name": tr(lang, "Naam"), "modes": tr(lang, "Modi")}
-    for w, (window_nl, window_en) in WINDOW_LABELS.items():
+    for w in WINDOWS:
         column = f"per_uur_{w}"
         if column in stops.columns and (stops[column].to_numpy(dtype=float) > 0).any():
-            window = window_en if lang == "en" else window_nl
-            cols[column] = tr(lang, "Vertrekken/uur ({window})", window=window)
+            cols[column] = tr(lang, "Vertrekken/uur ({window})", window=window_label(w, lang))
     if "changed" in stops.columns:
         stops["changed_"] = [tr(lang, "ja") if c else "" for c in stops["changed"].astype(bool)]
         cols["changed_"] = tr(lang, "Frequentie gewijzigd door het scenario")
@@ -68,7 +67,7 @@ def stops_data(evaluation: Any, lang: str) -> dict[str, Any]:
 def stops_legend(evaluation: Any, lang: str) -> tuple[str, list[tuple[str, str, str]]]:
     """The legend section of the stops layer."""
     window = pt_window(evaluation.parameters)
-    w = WINDOW_LABELS.get(window, (window, window))[0 if lang == "nl" else 1]
+    w = window_label(window, lang)
     labels = class_labels(PT_RATE_BREAKS, "")
     return (
         tr(lang, "OV-haltes: vertrekken per uur ({w}); grote stip = station").format(w=w),

@@ -31,10 +31,9 @@ ROOT = Path(__file__).resolve().parents[1]
 #: Folders and top-level files whose ``tr`` calls the catalogue must cover.
 TRANSLATED = ("layers", "scenarios", "exporters", "desktop", "cli*.py")
 
-#: Folders (and files) that choose text through the catalogue only. The
-#: exporters and the command line join when their ``tr(lang, nl, en)`` pairs
-#: are converted (issue 20): add "exporters", "cli*.py" here.
-ONE_MECHANISM = ("layers", "scenarios")
+#: Folders (and files) that choose text through the catalogue only.
+ONE_MECHANISM = ("layers", "scenarios", "exporters", "cli*.py")
+
 
 #: Where a comparison with a language code or an ``_NL``/``_EN`` name is
 #: right, by file and enclosing function, with the reason. The test fails
@@ -54,6 +53,35 @@ LANGUAGE_CHOICES: dict[tuple[str, str], str] = {
     ("scenarios/model_errors.py", "_readable_location"): (
         "part of a bilingual error message (errors stay bilingual by design)"
     ),
+    ("exporters/meta.py", "ExportMeta.result_note_texts"): (
+        "an export's result notes are data carried in both languages (Evaluation.notes, tr_each)"
+    ),
+    ("exporters/meta.py", "_notes"): (
+        "the layers' notes in English are data read from the region's provenance table"
+    ),
+    ("exporters/pack_names.py", "<module>"): (
+        "a pack's file names per language: fixed names that scripts and the read-me rely on, not sentences"
+    ),
+    ("exporters/pack_names.py", "pack_names"): "chooses the pack's file names (see above)",
+    ("exporters/pack_manifest.py", "readme_name"): "the read-me's file name (see pack_names)",
+    ("exporters/webmap_transit.py", "_hub_text"): (
+        "the Hoppin check's reasons are data carried in both languages (reason_nl / reason_en)"
+    ),
+    ("exporters/excel_transit.py", "transit_sheet"): (
+        "the Hoppin check's reasons are data carried in both languages (reason_nl / reason_en)"
+    ),
+    ("exporters/slide_transit.py", "transit_slides"): (
+        "the Hoppin check's reasons are data carried in both languages (reason_nl / reason_en)"
+    ),
+    ("exporters/sweep_report.py", "_workbook"): (
+        "a failed variant's error message is bilingual data (message_nl / message_en)"
+    ),
+    ("exporters/locator_context.py", "draw_belgium"): (
+        "the regions' names are data in both languages (name_nl / name_en)"
+    ),
+    ("exporters/slide_kit.py", "tag_language"): (
+        "the proofing language tag of the slides' text (nl-BE / en-GB), not translation"
+    ),
     ("layers/roles.py", "Role.label"): (
         "role labels: layers/roles.py is being split by another helper; convert after the merge"
     ),
@@ -66,7 +94,10 @@ LANGUAGE_CHOICES: dict[tuple[str, str], str] = {
 def _sources(patterns: tuple[str, ...]) -> Iterator[tuple[str, str]]:
     """``(relative path, text)`` of every Python file under ``patterns``."""
     for pattern in patterns:
-        paths = ROOT.glob(pattern) if "*" in pattern else (ROOT / pattern).rglob("*.py")
+        if pattern.endswith(".py") and "*" not in pattern:
+            paths = [ROOT / pattern]
+        else:
+            paths = ROOT.glob(pattern) if "*" in pattern else (ROOT / pattern).rglob("*.py")
         for path in sorted(paths):
             yield path.relative_to(ROOT).as_posix(), path.read_text(encoding="utf-8")
 

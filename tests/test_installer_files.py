@@ -355,7 +355,7 @@ def _report(ok: bool) -> Any:
     from slimmeregio.exporters.selftest import CHECKS, Check, SelftestReport
 
     status = "ok" if ok else "failed"
-    return SelftestReport(tuple(Check(name, status, "x") for name, _nl, _en in CHECKS))
+    return SelftestReport(tuple(Check(name, status, "x") for name, _title in CHECKS))
 
 
 @pytest.mark.parametrize(

@@ -18,7 +18,7 @@ from slimmeregio.exporters import selftest
 from slimmeregio.exporters.selftest import CHECKS, Check, SelftestReport, run_selftest
 from slimmeregio.layers.errors import OperationCancelled
 
-NAMES = [name for name, _nl, _en in CHECKS]
+NAMES = [name for name, _title in CHECKS]
 
 
 @pytest.fixture

@@ -83,7 +83,7 @@ def test_bike_commute_map_draws_flows_and_workplaces(comparison) -> None:
         for t in fig.findobj(lambda a: hasattr(a, "get_text"))
         if isinstance(t.get_text(), str)
     )
-    assert THEMES["bike_commute"][0] in texts
+    assert THEMES["bike_commute"] in texts
     assert "Potentiële fietspendelaars per link (Go Dutch)" in texts
     assert "fietspendelaars" in texts and "Werkplaats (grootte: fietspendelaars)" in texts
 

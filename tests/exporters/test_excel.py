@@ -187,7 +187,7 @@ def test_municipality_subset_and_no_overwrite(results: Results, tmp_path: Path) 
 
 
 def test_english_workbook(results: Results, tmp_path: Path) -> None:
-    from slimmeregio.exporters.excel import SHEETS_EN
+    from slimmeregio.exporters.excel import sheet_names
 
     path = export_excel(
         [results.comparison], tmp_path / "results.xlsx", project=results.project, lang="en"
@@ -204,7 +204,7 @@ def test_english_workbook(results: Results, tmp_path: Path) -> None:
             "Coverage curve",
             "Parameters and sources",
         ]
-        == list(SHEETS_EN)
+        == list(sheet_names("en"))
     )
     assert [c.value for c in wb["Municipalities"][1]][:3] == ["NIS", "Municipality", "Scenario"]
     assert [c.value for c in wb["Changes"][1]] == [

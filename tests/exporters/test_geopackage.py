@@ -210,11 +210,10 @@ def test_brussels_layers_and_flow_changes(gpkg: Path, results: Results) -> None:
 
 
 def test_english_titles_descriptions_and_notes(results: Results, tmp_path: Path) -> None:
-    from slimmeregio.exporters.geopackage import FIELD_DESCRIPTIONS, FIELD_DESCRIPTIONS_EN
+    from slimmeregio.exporters.geopackage import field_description
 
     from .conftest import make_comparison, make_evaluation
 
-    assert set(FIELD_DESCRIPTIONS) == set(FIELD_DESCRIPTIONS_EN)
     base = make_evaluation(results.project, None, brussels=False)
     scen = make_evaluation(results.project, results.scenario, brussels=False)
     path = export_geopackage(
@@ -234,7 +233,12 @@ def test_english_titles_descriptions_and_notes(results: Results, tmp_path: Path)
         con.close()
     assert (
         described[("basis_woningen", "bike_min_mobipunt")]
-        == FIELD_DESCRIPTIONS_EN["bike_min_mobipunt"]
+        == field_description("bike_min_mobipunt", "en")
+        == (
+            "Cycle to hub (min)",
+            "Cycling time over the network to the nearest mobility hub, in minutes; "
+            "empty = not reachable",
+        )
     )
     assert described[("basis_gemeenten", "share_bike_mobipunt_10min")][0].startswith(
         "Share of dwellings within 10 min"

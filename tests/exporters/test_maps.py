@@ -57,7 +57,7 @@ def test_every_theme_has_a_full_layout(results: Results, theme: str) -> None:
     )
     text = _texts(fig)
     assert "Slimme Regio Testgebied" in text  # title
-    assert maps.THEMES[theme][0] in text
+    assert maps.THEMES[theme] in text
     assert "Scenario: Fietsas Oost" in text
     assert "Toekomstforum" in text  # organisation
     assert f"Slimme Regio Planner {__version__}" in text  # source line with version and date
