@@ -39,7 +39,7 @@ from slimmeregio.exporters.terms import hoppin_type, link_class
 from slimmeregio.layers.errors import ScenarioError
 from slimmeregio.scenarios.model import Parameters, Scenario, validation_reasons
 from slimmeregio.scenarios.session import ScenarioBook
-from slimmeregio.scenarios.transit_keys import WINDOW_LABELS
+from slimmeregio.scenarios.transit_keys import WINDOWS, window_label
 
 __all__ = ["ParametersDialog", "display_value"]
 
@@ -47,10 +47,10 @@ __all__ = ["ParametersDialog", "display_value"]
 def display_value(value: str) -> str:
     """A Dutch data value (time window, Hoppin type, link class) as the interface reads it;
     the scenario keeps the value itself."""
-    english = language() == "en"
-    if value in WINDOW_LABELS:
-        return WINDOW_LABELS[value][1 if english else 0]
-    return link_class(hoppin_type(value, language()), language()) if english else value
+    lang = language()
+    if value in WINDOWS:
+        return window_label(value, lang)
+    return link_class(hoppin_type(value, lang), lang)
 
 
 class ParametersDialog(QDialog):

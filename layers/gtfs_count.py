@@ -16,10 +16,10 @@ from pyproj import Transformer
 from slimmeregio.layers.gtfs_model import (
     MODES,
     SECONDS_PER_DAY,
-    SKIP_LABELS,
     GtfsImportReport,
     TimeWindow,
     mode_of_route_type,
+    skip_label,
 )
 from slimmeregio.layers.gtfs_read import board_time
 from slimmeregio.layers.gtfs_trips import arrival_seconds
@@ -51,7 +51,7 @@ def report_broken(
     for key, n in counts.items():
         if n:
             report.skipped[key] = n
-            nl, en = SKIP_LABELS[key]
+            nl, en = skip_label(key, "nl"), skip_label(key, "en")
             layer_report.add(
                 f"gtfs_{key}",
                 f"{n} {nl} overgeslagen (verwijzing naar iets dat niet in de feed staat).",

@@ -19,7 +19,6 @@ __all__ = [
     "MODES",
     "SECONDS_PER_DAY",
     "SKIPPED",
-    "SKIP_LABELS",
     "WINDOW_FIELDS",
     "GtfsImport",
     "GtfsImportReport",
@@ -226,13 +225,6 @@ SKIPPED: dict[str, str] = {
 def skip_label(key: str, lang: str = "nl") -> str:
     """What skipped count ``key`` names, in ``lang`` (the key itself when unknown)."""
     return tr(lang, SKIPPED[key]) if key in SKIPPED else key
-
-
-#: Skipped count -> (Dutch, English), from the catalogue, for the bilingual
-#: report entries of :mod:`slimmeregio.layers.gtfs` until it calls :func:`skip_label`.
-SKIP_LABELS: dict[str, tuple[str, str]] = {
-    key: (skip_label(key, "nl"), skip_label(key, "en")) for key in SKIPPED
-}
 
 
 @dataclass

@@ -14,7 +14,6 @@ from slimmeregio.layers.numbers import fmt_ordinal
 
 __all__ = [
     "KIND_LABELS",
-    "PRESET_LABELS",
     "PRESETS",
     "opportunity_label",
     "opportunity_unit",
@@ -50,12 +49,6 @@ def preset_label(preset: str, lang: str = "nl") -> str:
     """The label of uptake preset ``preset`` in ``lang`` (the key itself when unknown)."""
     return tr(lang, PRESETS[preset]) if preset in PRESETS else preset
 
-
-#: Uptake preset -> (Dutch, English) label, from the catalogue. Kept for the
-#: exporters until they call :func:`preset_label`.
-PRESET_LABELS: dict[str, tuple[str, str]] = {
-    key: (preset_label(key, "nl"), preset_label(key, "en")) for key in PRESETS
-}
 
 _KINDS = "|".join(KIND_LABELS)
 _CUMULATIVE = re.compile(rf"^opp_(?P<kind>{_KINDS})_(?P<mode>bike|walk)_(?P<thr>[0-9.]+)(?:min|m)$")

@@ -39,7 +39,6 @@ from slimmeregio.layers.i18n import N_, tr
 
 __all__ = [
     "WINDOWS",
-    "WINDOW_LABELS",
     "transit_keys",
     "transit_label",
     "transit_unit",
@@ -59,12 +58,6 @@ def window_label(window: str, lang: str = "nl") -> str:
     """The label of time window ``window`` in ``lang`` (the key itself when unknown)."""
     return tr(lang, WINDOWS[window]) if window in WINDOWS else window
 
-
-#: Time windows -> (Dutch, English) label, from the catalogue. Kept for the
-#: exporters until they call :func:`window_label`.
-WINDOW_LABELS: dict[str, tuple[str, str]] = {
-    key: (window_label(key, "nl"), window_label(key, "en")) for key in WINDOWS
-}
 
 _HUB_SCORE_RE = re.compile(r"^hub_score_(?P<t>[0-9.]+)min$")
 _HUB_OFFER_RE = re.compile(r"^share_bike_hub_(?P<offer>.+)_(?P<t>[0-9.]+)min$")
