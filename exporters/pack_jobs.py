@@ -12,11 +12,12 @@ from slimmeregio.exporters._safe import safe_filename
 from slimmeregio.exporters.excel import export_excel
 from slimmeregio.exporters.geopackage import export_geopackage
 from slimmeregio.exporters.maps import MapRequest, export_pages
-from slimmeregio.exporters.meta import ExportMeta, tr
+from slimmeregio.exporters.meta import ExportMeta
 from slimmeregio.exporters.pack_names import PackNames
 from slimmeregio.exporters.result_runs import Run
 from slimmeregio.exporters.slides import export_slides
 from slimmeregio.exporters.webmap import export_webmap
+from slimmeregio.layers.i18n import tr
 from slimmeregio.layers.model import Project
 
 _KIND_NL = {
@@ -76,7 +77,7 @@ class PackSpec:
 
     @property
     def base_label(self) -> str:
-        return tr(self.lang, "Basistoestand", "Base situation")
+        return tr(self.lang, "Basistoestand")
 
     @property
     def runs_or_base(self) -> list[Run]:
@@ -220,10 +221,8 @@ def _page_job(spec: PackSpec, nis: str, name: str, folder: str, atlas_paper: str
     return PackJob(
         f"{folder}/{names.municipality_map}",
         "atlas",
-        tr(
-            lang,
-            f"Kaart van {name}, één pagina per scenario ({shown})",
-            f"Map of {name}, one page per scenario ({shown})",
+        tr(lang, "Kaart van {name}, één pagina per scenario ({shown})").format(
+            name=name, shown=shown
         ),
         write_page,
         scenario=shown,
@@ -246,14 +245,14 @@ def municipality_jobs(
             (
                 "xlsx",
                 names.municipality_workbook,
-                tr(lang, f"Cijfers van {name}", f"Figures for {name}"),
+                tr(lang, "Cijfers van {name}").format(name=name),
                 export_excel,
                 1.0,
             ),
             (
                 "pptx",
                 names.municipality_deck,
-                tr(lang, f"Presentatie voor {name}", f"Presentation for {name}"),
+                tr(lang, "Presentatie voor {name}").format(name=name),
                 _deck,
                 1.0 + len(spec.runs),
             ),

@@ -7,8 +7,9 @@ from typing import Any
 
 from slimmeregio.exporters.map_flows import shared_flow_breaks
 from slimmeregio.exporters.maps import THEMES, export_atlas, masterplan_figure, save_figure
-from slimmeregio.exporters.meta import ExportMeta, tr
+from slimmeregio.exporters.meta import ExportMeta
 from slimmeregio.exporters.pack_jobs import PackJob, PackSpec, kind_text, scenario_slug
+from slimmeregio.layers.i18n import tr
 from slimmeregio.layers.progress import Task
 
 #: The formats a masterplan map is written in.
@@ -52,7 +53,7 @@ def _map_plan(spec: PackSpec) -> list[MapPlan]:
         options = {
             "evaluation": spec.last,
             "siting": siting,
-            "subtitle": tr(lang, f"Vertrekt van: {start}", f"Starting from: {start}"),
+            "subtitle": tr(lang, "Vertrekt van: {start}").format(start=start),
         }
         plan.append((names.suggestion, "siting", options, start))
     # one set of flow classes for every flow map of the pack, so maps of different scenarios compare
@@ -140,7 +141,7 @@ def atlas_jobs(
                 cancel=cancel,
             )
 
-        pages = tr(lang, f"{count} pagina's", f"{count} pages")
+        pages = tr(lang, "{count} pagina's").format(count=count)
         jobs.append(
             PackJob(
                 f"{names.atlas}/atlas_{slug}.pdf",

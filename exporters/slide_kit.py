@@ -15,7 +15,8 @@ from pptx.util import Emu, Inches, Pt
 from slimmeregio.exporters._safe import xml_text
 from slimmeregio.exporters.map_layout import SLIDE_PAPER
 from slimmeregio.exporters.maps import masterplan_figure
-from slimmeregio.exporters.meta import ExportMeta, tr
+from slimmeregio.exporters.meta import ExportMeta
+from slimmeregio.layers.i18n import tr
 from slimmeregio.layers.model import Project
 
 #: Smallest body text size (points).
@@ -93,7 +94,7 @@ def title(slide: Any, text: str) -> None:
 
 
 def footer(slide: Any, meta: ExportMeta, number: int, lang: str = "nl") -> None:
-    plural = tr(lang, "Scenario's", "Scenarios")
+    plural = tr(lang, "Scenario's")
     parts = [
         f"Scenario: {meta.scenario}"
         if not meta.scenarios
@@ -102,7 +103,7 @@ def footer(slide: Any, meta: ExportMeta, number: int, lang: str = "nl") -> None:
         f"Slimme Regio Planner {meta.version}",
     ]
     if meta.notes:
-        parts.append(tr(lang, "illustratieve gegevens", "illustrative data"))
+        parts.append(tr(lang, "illustratieve gegevens"))
     parts.append(f"{number}")
     text_box(
         slide,

@@ -31,8 +31,9 @@ from pathlib import Path
 from typing import Any
 
 from slimmeregio.exporters._safe import check_overwrite, html_text, writing
-from slimmeregio.exporters.meta import ExportMeta, tr
+from slimmeregio.exporters.meta import ExportMeta
 from slimmeregio.layers.errors import ExportError
+from slimmeregio.layers.i18n import tr
 from slimmeregio.layers.model import Project
 from slimmeregio.layers.progress import Task
 
@@ -170,7 +171,7 @@ def webmap(
         if threshold is not None
         else _middle(params.bike_thresholds_min if params else (), 10.0)
     )
-    base_name = tr(lang, "basis", "base")
+    base_name = tr(lang, "basis")
     evaluations = ([(base_name, base)] if base is not None else []) + [
         (name, ev) for name, ev, _ in runs
     ]

@@ -11,10 +11,10 @@ import shapely
 
 from slimmeregio.exporters._safe import html_text
 from slimmeregio.exporters.headline import share_key
-from slimmeregio.exporters.meta import tr
 from slimmeregio.exporters.result_runs import Run
 from slimmeregio.exporters.webmap_layers import BLANK_TILE, WGS84, add_geojson, fill_style, geojson
 from slimmeregio.layers.errors import ExportError
+from slimmeregio.layers.i18n import tr
 from slimmeregio.layers.model import Layer, Project
 from slimmeregio.layers.numbers import fmt_delta, fmt_number
 from slimmeregio.layers.roles import Role
@@ -92,7 +92,7 @@ def new_map(project: Project, lang: str, inline: Any) -> Any:
     fmap.fit_bounds([[box[1], box[0]], [box[3], box[2]]])
     folium.TileLayer(
         "OpenStreetMap",
-        name=tr(lang, "Achtergrond: OpenStreetMap (online)", "Background: OpenStreetMap (online)"),
+        name=tr(lang, "Achtergrond: OpenStreetMap (online)"),
         overlay=False,
         control=True,
         show=True,
@@ -100,7 +100,7 @@ def new_map(project: Project, lang: str, inline: Any) -> Any:
     folium.TileLayer(
         BLANK_TILE,
         attr="Slimme Regio Planner",
-        name=tr(lang, "Geen achtergrond (offline)", "No background (offline)"),
+        name=tr(lang, "Geen achtergrond (offline)"),
         overlay=False,
         control=True,
         show=False,
@@ -138,10 +138,8 @@ def _share_columns(
                     text += f" ({fmt_delta(value, before[key].get(n, np.nan), '%', lang)})"
                 texts.append(text)
             mframe[col] = texts
-            cols[col] = tr(
-                lang,
-                f"Woningen ≤ {t_:g} min van mobipunt ({name})",
-                f"Dwellings ≤ {t_:g} min from a hub ({name})",
+            cols[col] = tr(lang, "Woningen ≤ {t_:g} min van mobipunt ({name})").format(
+                t_=t_, name=name
             )
 
 
@@ -164,16 +162,16 @@ def municipality_layers(
         munis_layer.column("population") if munis_layer.has_field("population") else np.nan
     )
     cols = {
-        "naam_": tr(lang, "Gemeente", "Municipality"),
+        "naam_": tr(lang, "Gemeente"),
         "nis_": "NIS",
-        "inw_": tr(lang, "Inwoners (Statbel)", "Inhabitants (Statbel)"),
+        "inw_": tr(lang, "Inwoners (Statbel)"),
     }
     _share_columns(mframe, cols, runs, thresholds, lang)
     mframe["_style"] = "#ffffff|#555555|0.05"
-    group = folium.FeatureGroup(name=tr(lang, "Gemeenten", "Municipalities"), show=True)
+    group = folium.FeatureGroup(name=tr(lang, "Gemeenten"), show=True)
     add_geojson(group, geojson(mframe, cols, simplify=10.0, lang=lang), fill_style)
     page.add(group)
-    names = folium.FeatureGroup(name=tr(lang, "Gemeentenamen", "Municipality names"), show=True)
+    names = folium.FeatureGroup(name=tr(lang, "Gemeentenamen"), show=True)
     spots = gpd.GeoSeries(mframe.geometry.representative_point(), crs=mframe.crs).to_crs(WGS84)
     for label, spot in zip(
         mframe["naam_"], spots, strict=True
@@ -203,12 +201,12 @@ def brussels_layer(page: WebPage, project: Project) -> None:
             bframe["_style"] = "#d6d2c8|#8d877a|0.6"
             bframe["naam_"] = bframe["naam"] if "naam" in bframe.columns else layer.name
             group = folium.FeatureGroup(
-                name=tr(lang, "Brussels Hoofdstedelijk Gewest", "Brussels-Capital Region"),
+                name=tr(lang, "Brussels Hoofdstedelijk Gewest"),
                 show=True,
             )
             add_geojson(
                 group,
-                geojson(bframe, {"naam_": tr(lang, "Naam", "Name")}, simplify=10.0, lang=lang),
+                geojson(bframe, {"naam_": tr(lang, "Naam")}, simplify=10.0, lang=lang),
                 fill_style,
             )
             page.add(group)

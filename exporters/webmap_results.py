@@ -8,7 +8,6 @@ from slimmeregio.exporters._safe import html_text
 from slimmeregio.exporters.headline import headline_threshold
 from slimmeregio.exporters.map_flows import shared_flow_breaks
 from slimmeregio.exporters.map_themes import class_label, class_labels
-from slimmeregio.exporters.meta import tr
 from slimmeregio.exporters.result_runs import Run
 from slimmeregio.exporters.terms import hoppin_type
 from slimmeregio.exporters.webmap_context import WebPage, short_name
@@ -32,34 +31,27 @@ from slimmeregio.exporters.webmap_layers import (
 )
 from slimmeregio.exporters.webmap_transit import stops_data, stops_legend
 from slimmeregio.layers import symbology
+from slimmeregio.layers.i18n import tr
 from slimmeregio.layers.model import Project
 from slimmeregio.layers.roles import Role
 
 #: The flow layers: flow column, layer title and legend heading (Dutch, English).
+#: Each flow layer: its column, title and legend title (Dutch; English in the catalogue).
 _FLOW_LAYERS = (
     (
         "flow_dwellings",
-        ("Potentiële fietsstromen naar het station", "Potential bike flows to the station"),
-        ("Fietsstromen (woningen per link)", "Bike flows (dwellings per link)"),
+        "Potentiële fietsstromen naar het station",
+        "Fietsstromen (woningen per link)",
     ),
     (
         "flow_brussels_dwellings",
-        (
-            "Potentiële fietsstromen naar de Brusselse grens",
-            "Potential bike flows to the Brussels border",
-        ),
-        (
-            "Fietsstromen naar Brussel (woningen per link)",
-            "Bike flows to Brussels (dwellings per link)",
-        ),
+        "Potentiële fietsstromen naar de Brusselse grens",
+        "Fietsstromen naar Brussel (woningen per link)",
     ),
     (
         "flow_bike_commuters",
-        (
-            "Fietsroutes naar het werk (potentiële fietspendelaars)",
-            "Bike routes to work (potential bike commuters)",
-        ),
-        ("Fietspendelaars per link (Go Dutch)", "Bike commuters per link (Go Dutch)"),
+        "Fietsroutes naar het werk (potentiële fietspendelaars)",
+        "Fietspendelaars per link (Go Dutch)",
     ),
 )
 
@@ -70,18 +62,14 @@ def network_layer(page: WebPage, project: Project, base: Any) -> None:
 
     lang = page.lang
     group = folium.FeatureGroup(
-        name=tr(
-            lang,
-            "Fietsnetwerk (bovenlokaal en fietssnelwegen)",
-            "Bike network (supra-local routes and cycle highways)",
-        ),
+        name=tr(lang, "Fietsnetwerk (bovenlokaal en fietssnelwegen)"),
         show=True,
     )
     add_geojson(group, network_data(links_frame(base, project), lang), line_style)
     page.add(group)
     page.legend.append(
         (
-            tr(lang, "Fietsnetwerk", "Bike network"),
+            tr(lang, "Fietsnetwerk"),
             [(class_label(c, lang), symbology.LINK_CLASS_COLORS[c], "line") for c in MAIN_CLASSES],
         )
     )
@@ -90,7 +78,7 @@ def network_layer(page: WebPage, project: Project, base: Any) -> None:
 def flow_layers(page: WebPage, evaluations: list[tuple[str, Any]]) -> None:
     """Every run's potential flows, one layer per run and flow, in classes shared by all runs."""
     lang = page.lang
-    for column, (title_nl, title_en), (legend_nl, legend_en) in _FLOW_LAYERS:
+    for column, title, legend in _FLOW_LAYERS:
         breaks = shared_flow_breaks([ev for _, ev in evaluations], column)
         for name, flow_source in evaluations:
             if flow_source is None or column not in flow_source.links.columns or not breaks:
@@ -99,9 +87,7 @@ def flow_layers(page: WebPage, evaluations: list[tuple[str, Any]]) -> None:
             if not data["features"]:
                 continue
             short = short_name(name)
-            group = page.group(
-                tr(lang, f"{title_nl} ({short})", f"{title_en} ({short})"), show=False
-            )
+            group = page.group(f"{tr(lang, title)} ({short})", show=False)
             add_geojson(group, data, line_style)
             page.add(group)
         if breaks:
@@ -113,7 +99,7 @@ def flow_layers(page: WebPage, evaluations: list[tuple[str, Any]]) -> None:
             shown = [(lab, c, "line") for lab, c in zip(labels, colors, strict=True)][
                 1 if len(breaks) > 1 else 0 :
             ]
-            page.legend.append((tr(lang, legend_nl, legend_en), shown))
+            page.legend.append((tr(lang, legend), shown))
 
 
 def housing_layers(
@@ -124,11 +110,7 @@ def housing_layers(
     for name, ev in evaluations:
         task.check()
         group = page.group(
-            tr(
-                lang,
-                f"Woningen: fietstijd tot mobipunt ({short_name(name)})",
-                f"Dwellings: cycling time to a hub ({short_name(name)})",
-            ),
+            tr(lang, "Woningen: fietstijd tot mobipunt ({v0})").format(v0=short_name(name)),
             show=(name == page.shown_run),
         )
         add_geojson(group, access_grid(ev, t, cell_m, lang), fill_style)
@@ -137,14 +119,12 @@ def housing_layers(
     page.legend.append(
         (
             tr(
-                lang,
-                f"Woningen (vakken van {cell_m:g} m): gemiddelde fietstijd tot mobipunt",
-                f"Dwellings ({cell_m:g} m squares): mean cycling time to a mobility hub",
-            ),
+                lang, "Woningen (vakken van {cell_m:g} m): gemiddelde fietstijd tot mobipunt"
+            ).format(cell_m=cell_m),
             [(lab, c, "box") for lab, c in zip(classes, symbology.ACCESS_COLORS, strict=True)]
             + [
                 (
-                    tr(lang, "niet bereikbaar via het netwerk", "not reachable over the network"),
+                    tr(lang, "niet bereikbaar via het netwerk"),
                     symbology.UNREACHABLE_COLOR,
                     "box",
                 )
@@ -158,7 +138,7 @@ def hub_layers(page: WebPage, project: Project, evaluations: list[tuple[str, Any
     import folium
 
     lang = page.lang
-    hubs = tr(lang, "Mobipunten", "Mobility hubs")
+    hubs = tr(lang, "Mobipunten")
     for name, ev in evaluations:
         group = page.group(f"{hubs} ({short_name(name)})", show=(name == page.shown_run))
         add_geojson(group, mobipunt_data(ev.mobipunten, lang), point_style, point_radius=6)
@@ -179,17 +159,17 @@ def hub_layers(page: WebPage, project: Project, evaluations: list[tuple[str, Any
         project,
         Role.STATIONS,
         {
-            "name": tr(lang, "Naam", "Name"),
-            "trains_per_day": tr(lang, "Treinen per dag", "Trains per day"),
+            "name": tr(lang, "Naam"),
+            "trains_per_day": tr(lang, "Treinen per dag"),
         },
     )
     if stations is not None:
         stations["_style"] = "#212121|4"
-        group = folium.FeatureGroup(name=tr(lang, "Treinstations", "Railway stations"), show=True)
+        group = folium.FeatureGroup(name=tr(lang, "Treinstations"), show=True)
         columns = {c: c for c in stations.columns if c not in ("geometry", "_style")}
         add_geojson(group, geojson(stations, columns, lang=lang), point_style, point_radius=4)
         page.add(group)
-        items.append((tr(lang, "treinstation", "railway station"), "#212121", "dot"))
+        items.append((tr(lang, "treinstation"), "#212121", "dot"))
 
 
 def stop_layers(page: WebPage, evaluations: list[tuple[str, Any]]) -> None:
@@ -199,7 +179,7 @@ def stop_layers(page: WebPage, evaluations: list[tuple[str, Any]]) -> None:
     for name, ev in pt_runs:
         short = short_name(name)
         group = page.group(
-            tr(lang, f"OV-haltes ({short})", f"Public transport stops ({short})"),
+            tr(lang, "OV-haltes ({short})").format(short=short),
             show=(name == page.shown_run),
         )
         add_geojson(group, stops_data(ev, lang), point_style, point_radius=4)
@@ -211,25 +191,17 @@ def stop_layers(page: WebPage, evaluations: list[tuple[str, Any]]) -> None:
 def _change_items(lang: str) -> list[tuple[str, str, str]]:
     colors = symbology.CHANGE_COLORS
     return [
-        (tr(lang, "verbinding toegevoegd", "link added"), colors["added"], "line"),
-        (tr(lang, "verbinding opgewaardeerd", "link upgraded"), colors["upgraded"], "line"),
-        (tr(lang, "verbinding afgesloten", "link closed"), colors["removed"], "dash"),
-        (tr(lang, "mobipunt nieuw of verplaatst", "hub added or moved"), colors["added"], "dot"),
+        (tr(lang, "verbinding toegevoegd"), colors["added"], "line"),
+        (tr(lang, "verbinding opgewaardeerd"), colors["upgraded"], "line"),
+        (tr(lang, "verbinding afgesloten"), colors["removed"], "dash"),
+        (tr(lang, "mobipunt nieuw of verplaatst"), colors["added"], "dot"),
         (
-            tr(
-                lang,
-                "woningen nu binnen de drempel (winst)",
-                "dwellings now within the threshold (gain)",
-            ),
+            tr(lang, "woningen nu binnen de drempel (winst)"),
             colors["gain"],
             "box",
         ),
         (
-            tr(
-                lang,
-                "woningen niet meer binnen de drempel (verlies)",
-                "dwellings no longer within the threshold (loss)",
-            ),
+            tr(lang, "woningen niet meer binnen de drempel (verlies)"),
             colors["loss"],
             "box",
         ),
@@ -244,7 +216,7 @@ def change_layers(
     for name, ev, comp in runs:
         task.check()
         group = page.group(
-            tr(lang, "Wijzigingen", "Changes") + f": {short_name(name)}",
+            tr(lang, "Wijzigingen") + f": {short_name(name)}",
             show=(name == page.shown_run),
         )
         add_geojson(group, change_links(ev, lang), line_style)
@@ -260,10 +232,8 @@ def change_layers(
             tc = float(threshold) if threshold is not None else headline_threshold(comp)
             group = page.group(
                 tr(
-                    lang,
-                    f"Winst en verlies aan toegang ≤ {tc:g} min (grootste verandering): {short_name(name)}",
-                    f"Access gained and lost ≤ {tc:g} min (largest change): {short_name(name)}",
-                ),
+                    lang, "Winst en verlies aan toegang ≤ {tc:g} min (grootste verandering): {v1}"
+                ).format(tc=tc, v1=short_name(name)),
                 show=False,
             )
             add_geojson(group, change_grid(comp, tc, min(cell_m, 250.0), lang), fill_style)
@@ -271,7 +241,7 @@ def change_layers(
     if runs:
         page.legend.append(
             (
-                tr(lang, "Wijzigingen door het scenario", "Changes made by the scenario"),
+                tr(lang, "Wijzigingen door het scenario"),
                 _change_items(lang),
             )
         )
@@ -286,18 +256,16 @@ def site_layer(page: WebPage, siting: Any, start: str) -> None:
         return
     sites = siting.sites.copy()
     group = page.group(
-        tr(
-            lang,
-            f"Voorgestelde locaties voor mobipunten (vertrekt van: {short_name(start)})",
-            f"Suggested mobility hub sites (starting from: {short_name(start)})",
+        tr(lang, "Voorgestelde locaties voor mobipunten (vertrekt van: {v0})").format(
+            v0=short_name(start)
         ),
         show=True,
     )
     cols = {
-        "rank": tr(lang, "Volgorde", "Rank"),
-        "name": tr(lang, "Naam", "Name"),
-        "gain_dwellings": tr(lang, "Extra woningen binnen bereik", "Extra dwellings within reach"),
-        "municipality": tr(lang, "Gemeente", "Municipality"),
+        "rank": tr(lang, "Volgorde"),
+        "name": tr(lang, "Naam"),
+        "gain_dwellings": tr(lang, "Extra woningen binnen bereik"),
+        "municipality": tr(lang, "Gemeente"),
     }
     sites["name"] = site_names(sites, lang)
     sites["_style"] = "#222222|4"
@@ -317,10 +285,10 @@ def site_layer(page: WebPage, siting: Any, start: str) -> None:
     page.add(group)
     page.legend.append(
         (
-            tr(lang, "Locatievoorstel", "Site suggestions"),
+            tr(lang, "Locatievoorstel"),
             [
                 (
-                    tr(lang, "voorgestelde locatie (volgorde)", "suggested site (order)"),
+                    tr(lang, "voorgestelde locatie (volgorde)"),
                     "#222222",
                     "diamond",
                 )
