@@ -30,6 +30,8 @@ class WindowDialog(QDialog):
     (tests and style sheets find it by that name), titled, with an icon and a
     starting size; ``job`` is the worker job it runs (None when idle)."""
 
+    job: Any
+
     def __init__(
         self,
         window: Any,
@@ -45,7 +47,7 @@ class WindowDialog(QDialog):
         self.setWindowIcon(icon(icon_name))
         self.resize(*size)
         self.window_ = window
-        self.job: Any = None
+        self.job = None
 
 
 def _fill(layout: QBoxLayout, items: tuple[BoxItem, ...]) -> None:
