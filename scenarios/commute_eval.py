@@ -17,6 +17,7 @@ from slimmeregio.scenarios.commuting import (
 )
 from slimmeregio.scenarios.opportunity_inputs import OpportunityInputs, OpportunitySet
 from slimmeregio.scenarios.opportunity_reuse import Scope, TreeMemo, known_trees
+from slimmeregio.scenarios.uptake_memo import UptakeMemo, share_source
 
 __all__ = [
     "HEADLINE_PRESET",
@@ -107,7 +108,17 @@ def commute(
     cost_km = trees.distances_m() / 1000.0
     trips, bikes, notes = _trip_matrix(dw, jobs, inputs.od, cost_km)
     trips = np.where(np.isfinite(cost_km), trips, 0.0)
-    per_preset = all_presets(trips, cost_km, current_cyclists=bikes)
+    prev = scope.previous if scope is not None else None
+    record = UptakeMemo(cost_km) if scope is not None and scope.record is not None else None
+    share_of = share_source(
+        cost_km,
+        previous=prev.uptake if prev is not None else None,
+        row_map=scope.row_map if scope is not None else None,
+        record=record,
+    )
+    per_preset = all_presets(trips, cost_km, current_cyclists=bikes, share_of=share_of)
+    if record is not None and scope is not None and scope.record is not None:
+        scope.record.uptake = record
     headline = per_preset[HEADLINE_PRESET]
     ids = jobs.frame["opp_id"].astype(str).to_numpy()
     busiest = [

@@ -31,6 +31,7 @@ import numpy as np
 import pandas as pd
 
 from slimmeregio.scenarios.attach import Attachment
+from slimmeregio.scenarios.incremental import full_evaluation_forced
 from slimmeregio.scenarios.network import Network
 
 __all__ = [
@@ -87,6 +88,8 @@ class ReuseState:
     #: Attachment of each opportunity set in the base (by kind).
     opp_att: dict[str, Attachment] = field(default_factory=dict)
     trees: TreeMemo | None = None
+    #: The commuting pairs' distances and uptake shares (:mod:`uptake_memo`).
+    uptake: Any = None
     #: The base's dwellings and NIS code per dwelling row.
     dwellings: np.ndarray = field(default_factory=lambda: np.zeros(0))
     nis: np.ndarray = field(default_factory=lambda: np.zeros(0, object))
@@ -252,6 +255,8 @@ def scope_of(sit: Any, dw: pd.DataFrame, previous: Any | None) -> Scope:
     dwellings = dw["dwellings"].to_numpy(dtype=float)
     nis = dw["nis"].astype(str).to_numpy()
     prev = previous.reuse if previous is not None else None
+    if prev is not None and full_evaluation_forced():
+        return Scope()
     if prev is None:
         if getattr(sit, "scenario", None) is not None:
             return Scope()
