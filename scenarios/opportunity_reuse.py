@@ -19,7 +19,8 @@ tie-breaks: the explored rows of the graph are the same) unless
 This module finds the touched nodes and the changed attachments; the
 searches that none of them can affect are reused, every other one is run
 again on the scenario's network, so the result equals a recomputation from
-scratch exactly (:mod:`opportunity_eval`).
+scratch exactly (:mod:`opportunity_eval`). ``SLIMMEREGIO_FULL_EVALUATION=1``
+turns the reuse off (:func:`~slimmeregio.scenarios.incremental.full_evaluation_forced`).
 """
 
 from __future__ import annotations
