@@ -20,7 +20,7 @@ import numpy as np
 import shapely
 
 from slimmeregio.exporters._safe import writing
-from slimmeregio.exporters.excel import results_to_export
+from slimmeregio.exporters.result_runs import results_to_export
 from slimmeregio.layers.model import Project
 
 __all__ = ["DEFAULT_MIN_CYCLISTS", "commuter_routes", "export_commuter_routes"]

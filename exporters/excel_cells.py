@@ -221,3 +221,13 @@ def is_higher_better(key: str) -> bool | None:
 
     direction = indicator_direction(key)
     return None if direction == 0 else direction > 0
+
+
+def titled_chart(
+    chart: Any, title: str, y_title: str, x_title: str, size: tuple[float, float]
+) -> None:
+    """Give a native chart its title, axis titles and (height, width) in centimetres."""
+    chart.title = title
+    chart.y_axis.title = y_title
+    chart.x_axis.title = x_title
+    chart.height, chart.width = size

@@ -33,10 +33,10 @@ import numpy as np
 import pandas as pd
 
 from slimmeregio.exporters._safe import writing, xml_text
-from slimmeregio.exporters.excel import results_to_export
 from slimmeregio.exporters.gpkg_delta import DELTA_KEYS, changed_rows
 from slimmeregio.exporters.gpkg_styles import write_layer_styles
-from slimmeregio.exporters.meta import ExportMeta, build_meta
+from slimmeregio.exporters.meta import ExportMeta
+from slimmeregio.exporters.result_runs import results_meta, results_to_export
 from slimmeregio.layers.model import ANALYSIS_CRS, Project
 from slimmeregio.layers.progress import Task
 from slimmeregio.layers.roles import Role
@@ -551,16 +551,7 @@ def export_geopackage(
     task = Task(progress, cancel)
     en = lang == "en"
     base, runs = results_to_export(results, path)
-    first_eval = runs[0][1] if runs else base
-    if meta is None:
-        meta = build_meta(
-            project or Project(),
-            scenario=first_eval.scenario,
-            parameters=first_eval.parameters,
-            scenarios=[ev.scenario for _, ev, _ in runs],
-            lang=lang,
-        )
-    meta = meta.with_results(base, *(ev for _, ev, _ in runs))
+    meta = results_meta(project, base, runs, meta, lang)
     descriptions = LAYER_DESCRIPTIONS_EN if en else LAYER_DESCRIPTIONS
     plan: list[tuple[str, str, str, gpd.GeoDataFrame]] = []
     evaluations = ([("basis", "basis", base, None)] if base is not None else []) + [

@@ -26,6 +26,7 @@ from typing import Any
 import numpy as np
 from matplotlib.axes import Axes
 
+from slimmeregio.exporters.map_access import draw_dwellings
 from slimmeregio.exporters.map_groups import draws_layer
 from slimmeregio.exporters.map_layout import INK, Paper
 from slimmeregio.exporters.map_themes import class_labels
@@ -116,26 +117,7 @@ def draw_pt_access(
     hit = frame[column].to_numpy(dtype=bool)
     colors = np.where(hit, PT_ACCESS_COLORS[0], PT_ACCESS_COLORS[1])
     order = np.argsort(hit, kind="stable")  # served dwellings on top
-    base = 0.9 if not zoomed else 1.6
-    sizes = (
-        np.clip(
-            base * np.sqrt(np.maximum(frame["dwellings"].to_numpy(dtype=float), 1)) ** 0.5,
-            base * 0.8,
-            base * 3.2,
-        )
-        * paper.scale
-    )
-    draw_points(
-        ax,
-        frame.geometry.to_numpy()[order],
-        colors=colors[order].tolist(),
-        sizes=sizes[order],
-        edgecolor=None,
-        linewidth=0,
-        alpha=0.9,
-        zorder=3,
-        rasterized=len(frame) > 2000,
-    )
+    draw_dwellings(ax, frame, colors, order, paper, zoomed)
     return items
 
 

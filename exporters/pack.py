@@ -29,8 +29,8 @@ from typing import Any
 from slimmeregio.exporters._safe import check_overwrite, safe_filename
 from slimmeregio.exporters.excel import export_excel, results_to_export
 from slimmeregio.exporters.geopackage import export_geopackage
+from slimmeregio.exporters.map_flows import shared_flow_breaks
 from slimmeregio.exporters.map_layout import find_municipality, municipality_frame, project_layers
-from slimmeregio.exporters.map_themes import shared_flow_breaks
 from slimmeregio.exporters.maps import (
     THEMES,
     MapRequest,

@@ -36,7 +36,8 @@ import shapely
 
 from slimmeregio.exporters._safe import check_overwrite, html_text, writing
 from slimmeregio.exporters.headline import headline_threshold, share_key
-from slimmeregio.exporters.map_themes import class_label, class_labels, shared_flow_breaks
+from slimmeregio.exporters.map_flows import shared_flow_breaks
+from slimmeregio.exporters.map_themes import class_label, class_labels
 from slimmeregio.exporters.meta import ExportMeta, build_meta, tr
 from slimmeregio.exporters.terms import hoppin_type
 from slimmeregio.layers.errors import ExportError
@@ -182,7 +183,7 @@ def webmap(
             path="webkaart",
             reason={"nl": "folium is niet geïnstalleerd", "en": "folium is not installed"},
         ) from error
-    from slimmeregio.exporters.excel import split_runs
+    from slimmeregio.exporters.result_runs import split_runs
 
     task = Task(progress, cancel)
     base, runs = split_runs(list(results))

@@ -12,7 +12,8 @@ import pandas as pd
 import shapely
 
 from slimmeregio.exporters._safe import html_text
-from slimmeregio.exporters.map_themes import class_label, flow_breaks
+from slimmeregio.exporters.map_flows import flow_breaks
+from slimmeregio.exporters.map_themes import class_label
 from slimmeregio.exporters.meta import tr
 from slimmeregio.exporters.terms import hoppin_type
 from slimmeregio.layers.model import Project

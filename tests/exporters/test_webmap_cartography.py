@@ -13,7 +13,8 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-from slimmeregio.exporters.map_themes import _access_items, draw_flows, shared_flow_breaks
+from slimmeregio.exporters.map_access import _access_items
+from slimmeregio.exporters.map_flows import draw_flows, shared_flow_breaks
 from slimmeregio.exporters.maps import parse_paper
 from slimmeregio.layers.symbology import ACCESS_CLASSES_MIN, ACCESS_COLORS, UNREACHABLE_COLOR
 
