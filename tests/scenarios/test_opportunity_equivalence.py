@@ -140,3 +140,55 @@ def test_uptake_shares_reused_only_where_the_distance_is_the_same(monkeypatch) -
         assert np.array_equal(got, want)
     # (0,1) changed 5 -> 4, and the new row's two pairs; the rest taken over.
     assert sizes == [3] * len(set(PRESETS.values()))
+
+
+def _arcs(old=(), new=(), n_base=4):  # type: ignore[no-untyped-def]
+    from slimmeregio.scenarios.opportunity_reuse import ChangedArcs
+
+    def cols(arcs):  # type: ignore[no-untyped-def]
+        a = np.array([x[0] for x in arcs], dtype=np.int64)
+        b = np.array([x[1] for x in arcs], dtype=np.int64)
+        w = np.array([x[2] for x in arcs], dtype=float)
+        return a, b, w
+
+    return ChangedArcs(n_base, np.zeros(0, np.int64), *cols(old), *cols(new))
+
+
+@pytest.mark.parametrize(
+    ("old", "new", "affected"),
+    [
+        ([(1, 2, 10.0)], [], True),  # removed arc on the shortest path (10 + 10 = 20)
+        ([(0, 2, 25.0)], [], False),  # removed arc no shortest path uses (25 > 20)
+        ([], [(1, 2, 10.0)], False),  # an added arc as good as the path, not better
+        ([], [(1, 2, 9.0)], True),  # an added arc strictly better
+        ([], [(2, 3, 4.0)], True),  # reaches the unreached node 3 within the limit (24)
+        ([], [(2, 3, 6.0)], False),  # ... beyond the limit (26)
+        ([], [(2, 4, 3.0), (4, 3, 5.0)], False),  # a new node at 23, node 3 via it at 28
+        ([], [(2, 4, 3.0), (4, 3, 1.0)], True),  # ... node 3 via it at 24
+        ([], [(2, 4, 3.0), (4, 5, 1.0)], True),  # a new node entered from a new node
+    ],
+)
+def test_changed_arcs_decide_by_hand(old, new, affected) -> None:  # type: ignore[no-untyped-def]
+    """A bounded search (limit 25) reached nodes 0, 1, 2 at 0, 10, 20, not node 3."""
+    from slimmeregio.scenarios.opportunity_reuse import AccessMemo
+
+    memo = AccessMemo(
+        {0: (np.zeros(0, np.int64), np.zeros(0))},
+        np.array([[True, True, True, False], [False, False, False, True]]),
+        {
+            0: (np.array([0, 1, 2], np.int32), np.array([0.0, 10.0, 20.0])),
+            1: (np.array([3], np.int32), np.array([0.0])),
+        },
+    )
+    arcs = _arcs(old, new)
+    got = arcs.affected(memo, 25.0, 6)
+    assert got[0] == affected
+    # Search 1 reached only node 3, which no changed arc leaves (except 4 -> 3's head).
+    assert got[1] == any(a == 3 for a, _, _ in [*old, *new])
+
+
+def test_changed_arcs_cost_new_nodes_as_the_search_would() -> None:
+    arcs = _arcs(new=[(2, 4, 3.0), (1, 4, 14.0), (0, 5, 30.0)])
+    row = np.array([0.0, 10.0, 20.0, np.inf])
+    # Node 4: min(20 + 3, 10 + 14) = 23; node 5 at 30 is beyond the limit.
+    assert np.array_equal(arcs.extend(row, 6, 25.0), [0.0, 10.0, 20.0, np.inf, 23.0, np.inf])
