@@ -12,7 +12,8 @@ state ("geen verbinding") in the canvas's corner.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from typing import Any
+from functools import partial
+from typing import Any, cast
 
 import numpy as np
 from PyQt6.QtCore import QCoreApplication, QObject, QRectF, QSize, Qt, QThreadPool, pyqtSignal
@@ -57,7 +58,7 @@ class BasemapState:
 def _qimage(rgba: np.ndarray) -> QImage:
     h, w = rgba.shape[:2]
     data = np.ascontiguousarray(rgba)
-    image = QImage(data.data, w, h, 4 * w, QImage.Format.Format_RGBA8888)
+    image = QImage(cast(bytes, data.data), w, h, 4 * w, QImage.Format.Format_RGBA8888)
     return image.copy()  # own the pixels: the array may go
 
 
@@ -212,10 +213,10 @@ class BasemapController(QObject):
         state.job = self.runner.start(
             f"basemap:{key}",
             fetch,
-            on_result=lambda result, k=key: self._done(k, result),
-            on_error=lambda error, k=key: self._failed(k, error),
+            on_result=partial(self._done, key),
+            on_error=partial(self._failed, key),
         )
-        state.job.finished.connect(lambda k=key: self._finished(k))
+        state.job.finished.connect(partial(self._finished, key))
         self.statusChanged.emit(key)
 
     def _done(self, key: str, result: RenderedMap) -> None:

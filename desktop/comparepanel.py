@@ -7,19 +7,16 @@ from typing import Any
 
 from PyQt6.QtWidgets import (
     QComboBox,
-    QDialog,
     QFormLayout,
-    QHBoxLayout,
     QHeaderView,
     QLabel,
-    QProgressBar,
     QPushButton,
-    QVBoxLayout,
     QWidget,
 )
 
 from slimmeregio.desktop.actions import icon
 from slimmeregio.desktop.analysis import RunResult, parameters_key, region_table, run_compare
+from slimmeregio.desktop.dialogkit import WindowDialog, close_button, hbox, progress_bar, vbox
 from slimmeregio.desktop.i18n import language, tr
 from slimmeregio.desktop.resultspanel import fmt, frame_table, higher_is_better
 
@@ -28,22 +25,22 @@ __all__ = ["CompareDialog"]
 _BASE = "\0basis"
 
 
-class CompareDialog(QDialog):
+class CompareDialog(WindowDialog):
     """Pick A and B, compute in the worker, show the table; show the
     difference on the map."""
 
     def __init__(self, window: Any, parent: QWidget | None = None) -> None:
-        super().__init__(parent or window)
-        self.setObjectName("CompareDialog")
-        self.setWindowTitle(tr("Scenario's vergelijken"))
-        self.setWindowIcon(icon("compare"))
-        self.resize(980, 680)
-        self.window_ = window
+        super().__init__(
+            window,
+            parent,
+            title=tr("Scenario's vergelijken"),
+            icon_name="compare",
+            size=(980, 680),
+        )
         self.outcome: tuple[Any, Any, Any] | None = None
         self.sources: list[str | None] = []
         self.identity: Any = None
         self._then_show = False
-        self.job: Any = None
         self.first = QComboBox(self)
         self.second = QComboBox(self)
         for combo in (self.first, self.second):
@@ -59,9 +56,7 @@ class CompareDialog(QDialog):
         self.cancel_btn = QPushButton(icon("cancel"), tr("Annuleren"), self)
         self.cancel_btn.clicked.connect(self._cancel)
         self.cancel_btn.setVisible(False)
-        self.progress = QProgressBar(self)
-        self.progress.setRange(0, 1000)
-        self.progress.setVisible(False)
+        self.progress = progress_bar(self)
         self.model, self.table = frame_table(self, "compareTable")
         self.table.setAlternatingRowColors(True)
         self.table.horizontalHeader().setSectionResizeMode(0, QHeaderView.ResizeMode.Stretch)
@@ -71,32 +66,24 @@ class CompareDialog(QDialog):
         self.map_btn.setObjectName("differenceMapButton")
         self.map_btn.setEnabled(False)
         self.map_btn.clicked.connect(self.show_on_map)
-        close = QPushButton(tr("Sluiten"), self)
-        close.clicked.connect(self.close)
         form = QFormLayout()
         form.addRow(tr("Vergelijk (A):"), self.first)
         form.addRow(tr("met (B):"), self.second)
-        row = QHBoxLayout()
-        row.addWidget(self.go)
-        row.addWidget(self.cancel_btn)
-        row.addWidget(self.progress, 1)
-        bottom = QHBoxLayout()
-        bottom.addWidget(self.map_btn)
-        bottom.addStretch(1)
-        bottom.addWidget(close)
-        layout = QVBoxLayout(self)
-        layout.addLayout(form)
-        layout.addLayout(row)
-        layout.addWidget(self.summary)
-        layout.addWidget(self.table, 1)
-        layout.addLayout(bottom)
         self.stale_label = QLabel(
             tr("Resultaten horen bij een eerdere toestand — opnieuw doorrekenen"), self
         )
         self.stale_label.setObjectName("compareStaleLabel")
         self.stale_label.setStyleSheet("color: #8e1b10; font-weight: 600;")
         self.stale_label.setVisible(False)
-        layout.insertWidget(2, self.stale_label)
+        vbox(
+            self,
+            form,
+            hbox(self.go, self.cancel_btn, (self.progress, 1)),
+            self.stale_label,
+            self.summary,
+            (self.table, 1),
+            hbox(self.map_btn, 1, close_button(self)),
+        )
         window.store.changed.connect(self.check_stale)
         window.project.layers.connect(self._layers_changed)
 

@@ -15,7 +15,6 @@ from typing import Any
 
 from PyQt6.QtWidgets import (
     QButtonGroup,
-    QDialog,
     QFileDialog,
     QFormLayout,
     QGroupBox,
@@ -24,7 +23,6 @@ from PyQt6.QtWidgets import (
     QLayout,
     QLineEdit,
     QPlainTextEdit,
-    QProgressBar,
     QPushButton,
     QRadioButton,
     QSizePolicy,
@@ -34,13 +32,14 @@ from PyQt6.QtWidgets import (
 )
 
 from slimmeregio.desktop.actions import icon
+from slimmeregio.desktop.dialogkit import WindowDialog, hbox, progress_bar, vbox
 from slimmeregio.desktop.i18n import language, tr
 from slimmeregio.layers.errors import SlimmeRegioError
 
 __all__ = ["ImportDialog"]
 
 
-class ImportDialog(QDialog):
+class ImportDialog(WindowDialog):
     """File row, area choice, run row with progress, report and the add/close
     buttons of an import dialog. All texts arrive translated.
 
@@ -67,13 +66,7 @@ class ImportDialog(QDialog):
         make_job: Callable[[Path], Any],
         report: Callable[[Any, str], str],
     ) -> None:
-        super().__init__(parent or window)
-        self.setObjectName(type(self).__name__)
-        self.setWindowTitle(title)
-        self.setWindowIcon(icon("add-layer"))
-        self.resize(*size)
-        self.window_ = window
-        self.job: Any = None
+        super().__init__(window, parent, title=title, icon_name="add-layer", size=size)
         self.imported: Any = None
         self._texts = {
             "browse": browse_title,
@@ -101,9 +94,7 @@ class ImportDialog(QDialog):
         self.go.setDefault(True)
         self.go.setSizePolicy(QSizePolicy.Policy.Maximum, QSizePolicy.Policy.Fixed)
         self.go.clicked.connect(self.start)
-        self.progress = QProgressBar(self)
-        self.progress.setRange(0, 1000)
-        self.progress.setVisible(False)
+        self.progress = progress_bar(self)
         self.status = QLabel(self)
         self.status.setWordWrap(True)
         self.report = QPlainTextEdit(self)
@@ -166,22 +157,16 @@ class ImportDialog(QDialog):
         form.addRow(tr("Bestand:"), self.file_row)
         for label, field in form_rows:
             form.addRow(label, field)
-        run_row = QHBoxLayout()
-        run_row.addWidget(self.go)
-        run_row.addWidget(self.progress, 1)
-        bottom = QHBoxLayout()
-        bottom.addWidget(self.add_btn)
-        bottom.addStretch(1)
-        bottom.addWidget(self.cancel_btn)
-        layout = QVBoxLayout(self)
-        layout.addWidget(self.intro)
-        layout.addLayout(form)
-        for widget in middle:
-            layout.addWidget(widget)
-        layout.addLayout(run_row)
-        layout.addWidget(self.status)
-        layout.addWidget(self.report, 1)
-        layout.addLayout(bottom)
+        vbox(
+            self,
+            self.intro,
+            form,
+            *middle,
+            hbox(self.go, (self.progress, 1)),
+            self.status,
+            (self.report, 1),
+            hbox(self.add_btn, 1, self.cancel_btn),
+        )
 
     def browse(self) -> None:
         start = self.path.text() or str(self.window_._last_dir())

@@ -97,7 +97,7 @@ class LabelDialog(QDialog):
         layout.addWidget(visibility)
         layout.addWidget(buttons)
 
-    def style(self) -> Style:
+    def chosen_style(self) -> Style:
         """The layer's style with the settings of the dialog."""
         return dataclasses.replace(
             self._layer.style,

@@ -186,7 +186,7 @@ class LayerActionsMixin:
         dialog = StyleDialog(layer, self)
         self._last_dialog = dialog
         if dialog.exec() == StyleDialog.DialogCode.Accepted:
-            layer.style = dialog.style()
+            layer.style = dialog.chosen_style()
             self.project.layers.changed(name, "style")
 
     # drag and drop of files

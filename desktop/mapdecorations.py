@@ -85,7 +85,7 @@ def paint_selection(
             else:
                 cached = ("polygon", build_path(*polygon_arrays(geoms), close=True))
             cache[name] = cached
-        what, g = cached
+        what, g = cache[name]  # typed by the cache: the geometry is Any
         if what == "point":
             pen = QPen(QColor("#212121"), 14.0)
             pen.setCosmetic(True)

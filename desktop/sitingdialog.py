@@ -8,19 +8,16 @@ import numpy as np
 from PyQt6.QtWidgets import (
     QAbstractItemView,
     QComboBox,
-    QDialog,
     QFormLayout,
-    QHBoxLayout,
     QHeaderView,
     QLabel,
-    QProgressBar,
     QPushButton,
     QSpinBox,
-    QVBoxLayout,
     QWidget,
 )
 
 from slimmeregio.desktop.actions import icon
+from slimmeregio.desktop.dialogkit import WindowDialog, close_button, hbox, progress_bar, vbox
 from slimmeregio.desktop.i18n import tr
 from slimmeregio.desktop.mapcanvas import OverlayItem
 from slimmeregio.desktop.resultspanel import fmt, frame_table
@@ -29,17 +26,17 @@ from slimmeregio.layers.progress import Task
 __all__ = ["SitingDialog"]
 
 
-class SitingDialog(QDialog):
+class SitingDialog(WindowDialog):
     """Ask for K, run the siting in the worker, show and accept sites."""
 
     def __init__(self, window: Any, parent: QWidget | None = None) -> None:
-        super().__init__(parent or window)
-        self.setObjectName("SitingDialog")
-        self.setWindowTitle(tr("Beste plaatsen voor nieuwe mobipunten"))
-        self.setWindowIcon(icon("siting"))
-        self.resize(720, 540)
-        self.window_ = window
-        self.job: Any = None
+        super().__init__(
+            window,
+            parent,
+            title=tr("Beste plaatsen voor nieuwe mobipunten"),
+            icon_name="siting",
+            size=(720, 540),
+        )
         self.siting: Any = None
         scenario = window.store.current
         self.k = QSpinBox(self)
@@ -70,9 +67,7 @@ class SitingDialog(QDialog):
         self.go = QPushButton(icon("siting"), tr("Plaatsen zoeken"), self)
         self.go.setObjectName("sitingButton")
         self.go.clicked.connect(self.start)
-        self.progress = QProgressBar(self)
-        self.progress.setRange(0, 1000)
-        self.progress.setVisible(False)
+        self.progress = progress_bar(self)
         self.model, self.table = frame_table(self, "sitingTable")
         self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
         self.table.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
@@ -89,26 +84,19 @@ class SitingDialog(QDialog):
         self.accept_btn.setObjectName("acceptSiteButton")
         self.accept_btn.setEnabled(False)
         self.accept_btn.clicked.connect(self.accept_selected)
-        close = QPushButton(tr("Sluiten"), self)
-        close.clicked.connect(self.close)
         form = QFormLayout()
         form.addRow(tr("Aantal plaatsen (K):"), self.k)
         form.addRow(tr("Kandidaten:"), self.candidates)
         form.addRow(tr("Type van het nieuwe mobipunt:"), self.hoppin)
-        row = QHBoxLayout()
-        row.addWidget(self.go)
-        row.addWidget(self.progress, 1)
-        bottom = QHBoxLayout()
-        bottom.addWidget(self.accept_btn)
-        bottom.addStretch(1)
-        bottom.addWidget(close)
-        layout = QVBoxLayout(self)
-        layout.addWidget(info)
-        layout.addLayout(form)
-        layout.addLayout(row)
-        layout.addWidget(self.summary)
-        layout.addWidget(self.table, 1)
-        layout.addLayout(bottom)
+        vbox(
+            self,
+            info,
+            form,
+            hbox(self.go, (self.progress, 1)),
+            self.summary,
+            (self.table, 1),
+            hbox(self.accept_btn, 1, close_button(self)),
+        )
 
     def start(self) -> Any:
         if self.job is not None:

@@ -290,7 +290,7 @@ class StyleDialog(QDialog):
             item.setText(c.name())
             item.setBackground(c)
 
-    def style(self) -> Style:  # type: ignore[override]
+    def chosen_style(self) -> Style:
         """The edited style."""
         kind = str(self.kind.currentData())
         base: dict[str, Any] = self._layer.style.to_dict()

@@ -29,7 +29,6 @@ from PyQt6.QtCore import QTimer, QUrl
 from PyQt6.QtGui import QDesktopServices, QFontDatabase
 from PyQt6.QtWidgets import (
     QComboBox,
-    QDialog,
     QDoubleSpinBox,
     QFileDialog,
     QFormLayout,
@@ -47,6 +46,7 @@ from PyQt6.QtWidgets import (
 )
 
 from slimmeregio.desktop.actions import icon
+from slimmeregio.desktop.dialogkit import WindowDialog
 from slimmeregio.desktop.i18n import language, tr
 from slimmeregio.desktop.resultspanel import frame_table
 from slimmeregio.exporters.sweep_report import (
@@ -75,17 +75,17 @@ SHOWN_ROWS = 50
 REFRESH_MS = 250
 
 
-class SweepDialog(QDialog):
+class SweepDialog(WindowDialog):
     """Build or open a sweep, run it in the worker, follow the ranking, open the results."""
 
     def __init__(self, window: Any, parent: QWidget | None = None) -> None:
-        super().__init__(parent or window)
-        self.setObjectName("SweepDialog")
-        self.setWindowTitle(tr("Sweep: vele varianten doorrekenen"))
-        self.setWindowIcon(icon("run"))
-        self.resize(900, 760)
-        self.window_ = window
-        self.job: Any = None
+        super().__init__(
+            window,
+            parent,
+            title=tr("Sweep: vele varianten doorrekenen"),
+            icon_name="run",
+            size=(900, 760),
+        )
         self.plan: Any = None
         self.source: Path | None = None
         self.files: list[Path] = []

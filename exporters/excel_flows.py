@@ -19,11 +19,9 @@ from slimmeregio.exporters.excel_cells import (
     write_header,
 )
 from slimmeregio.exporters.flow_routes import TOP_ROUTES, flow_change_routes, flow_routes
-from slimmeregio.exporters.meta import (
-    tr,
-)
 from slimmeregio.exporters.result_runs import Run, base_name
 from slimmeregio.exporters.terms import link_class
+from slimmeregio.layers.i18n import tr
 from slimmeregio.layers.numbers import excel_number
 
 #: Flow column per destination, with the Dutch and English destination name.
@@ -57,16 +55,12 @@ def flows_sheet(ws: Worksheet, base: Any, runs: list[Run], lang: str) -> None:
     per 20 m network link; the link ids stay in a column for the GIS.
     """
     en = lang == "en"
-    unnamed = tr(lang, "(zonder naam)", "(unnamed)")
+    unnamed = tr(lang, "(zonder naam)")
     write_cell(
         ws,
         1,
         1,
-        tr(
-            lang,
-            "Waar fietsen de potentiële pendelaars?",
-            "Where would the potential commuters cycle?",
-        ),
+        tr(lang, "Waar fietsen de potentiële pendelaars?"),
     ).font = TITLE_FONT
     write_cell(
         ws,
@@ -74,28 +68,21 @@ def flows_sheet(ws: Worksheet, base: Any, runs: list[Run], lang: str) -> None:
         1,
         tr(
             lang,
-            f"Per doorrekening de {TOP_ROUTES} straten en trajecten met de grootste potentiële fietsstroom: het aantal "
-            "woningen waarvan de kortste fietsroute naar het dichtstbijzijnde station of het dichtstbijzijnde toegangspunt "
-            "op de Brusselse grens over de drukste link van de straat loopt (geen tellingen). Aansluitende links met "
-            "dezelfde straatnaam vormen één straat; links zonder naam met dezelfde stroom één traject.",
-            f"Per run the {TOP_ROUTES} streets and stretches with the largest potential bike flow: the number of dwellings "
-            "whose shortest cycling route to the nearest station or the nearest entry point on the Brussels border uses "
-            "the street's busiest link (not counts). Connected links with the same street name form one street; "
-            "unnamed links with the same flow one stretch.",
-        ),
+            "Per doorrekening de {TOP_ROUTES} straten en trajecten met de grootste potentiële fietsstroom: het aantal woningen waarvan de kortste fietsroute naar het dichtstbijzijnde station of het dichtstbijzijnde toegangspunt op de Brusselse grens over de drukste link van de straat loopt (geen tellingen). Aansluitende links met dezelfde straatnaam vormen één straat; links zonder naam met dezelfde stroom één traject.",
+        ).format(TOP_ROUTES=TOP_ROUTES),
     ).font = Font(color="5F5F5F")
     headers = [
         "Scenario",
-        tr(lang, "Bestemming", "Destination"),
-        tr(lang, "Rang", "Rank"),
-        tr(lang, "Straat of traject", "Street or stretch"),
-        tr(lang, "Linkklasse", "Link class"),
-        tr(lang, "Lengte (m)", "Length (m)"),
-        tr(lang, "Links", "Links"),
-        tr(lang, "Potentiële fietsers (woningen)", "Potential cyclists (dwellings)"),
-        tr(lang, "Verschil t.o.v. basis", "Change against base"),
-        tr(lang, "Wijziging", "Change"),
-        tr(lang, "Link-ids", "Link ids"),
+        tr(lang, "Bestemming"),
+        tr(lang, "Rang"),
+        tr(lang, "Straat of traject"),
+        tr(lang, "Linkklasse"),
+        tr(lang, "Lengte (m)"),
+        tr(lang, "Links"),
+        tr(lang, "Potentiële fietsers (woningen)"),
+        tr(lang, "Verschil t.o.v. basis"),
+        tr(lang, "Wijziging", context="delta"),
+        tr(lang, "Link-ids"),
         "X",
         "Y",
     ]
@@ -191,25 +178,23 @@ def _most_changed(ws: Worksheet, r: int, runs: list[Run], lang: str, unnamed: st
         1,
         tr(
             lang,
-            "Straten en trajecten waarvan de potentiële stroom het meest verandert (hun meest "
-            "veranderde link)",
-            "Streets and stretches whose potential flow changes most (their most changed link)",
+            "Straten en trajecten waarvan de potentiële stroom het meest verandert (hun meest veranderde link)",
         ),
     ).font = Font(bold=True, size=12, color="0D47A1")
     r += 1
     headers2 = [
         "Scenario",
-        tr(lang, "Straat of traject", "Street or stretch"),
-        tr(lang, "Linkklasse", "Link class"),
-        tr(lang, "Wijziging", "Change"),
-        tr(lang, "Naar station: basis", "To station: base"),
-        tr(lang, "Naar station: scenario", "To station: scenario"),
-        tr(lang, "Naar station: verschil", "To station: change"),
-        tr(lang, "Naar Brussel: basis", "To Brussels: base"),
-        tr(lang, "Naar Brussel: scenario", "To Brussels: scenario"),
-        tr(lang, "Naar Brussel: verschil", "To Brussels: change"),
-        tr(lang, "Links", "Links"),
-        tr(lang, "Link-ids", "Link ids"),
+        tr(lang, "Straat of traject"),
+        tr(lang, "Linkklasse"),
+        tr(lang, "Wijziging", context="delta"),
+        tr(lang, "Naar station: basis"),
+        tr(lang, "Naar station: scenario"),
+        tr(lang, "Naar station: verschil"),
+        tr(lang, "Naar Brussel: basis"),
+        tr(lang, "Naar Brussel: scenario"),
+        tr(lang, "Naar Brussel: verschil"),
+        tr(lang, "Links"),
+        tr(lang, "Link-ids"),
     ]
     write_header(ws, r, headers2)
     first = r + 1

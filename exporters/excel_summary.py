@@ -23,11 +23,9 @@ from slimmeregio.exporters.excel_cells import (
     write_header,
     write_value,
 )
-from slimmeregio.exporters.meta import (
-    ExportMeta,
-    tr,
-)
+from slimmeregio.exporters.meta import ExportMeta
 from slimmeregio.exporters.result_runs import Run, base_name
+from slimmeregio.layers.i18n import tr
 
 
 def _title_block(ws: Worksheet, title: str, meta: ExportMeta) -> int:
@@ -43,7 +41,7 @@ def _title_block(ws: Worksheet, title: str, meta: ExportMeta) -> int:
 
 
 def _headers(base: Any, runs: list[Run], lang: str) -> list[str]:
-    headers = ["Indicator", tr(lang, "Sleutel", "Key"), tr(lang, "Eenheid", "Unit")]
+    headers = ["Indicator", tr(lang, "Sleutel"), tr(lang, "Eenheid")]
     if base is not None:
         headers.append(base_name(lang))
     for name, _, comp in runs:
@@ -58,7 +56,7 @@ def _indicator_row(ws: Worksheet, i: int, key: str, base: Any, runs: list[Run], 
     unit = key_unit(key)
     write_cell(ws, i, 1, key_label(key, lang))
     write_cell(ws, i, 2, key)
-    write_cell(ws, i, 3, {"count": tr(lang, "aantal", "count")}.get(unit, unit))
+    write_cell(ws, i, 3, {"count": tr(lang, "aantal")}.get(unit, unit))
     col = 4
     if base is not None:
         write_value(ws, i, col, base.region.get(key), unit)
@@ -81,9 +79,9 @@ def _indicator_row(ws: Worksheet, i: int, key: str, base: Any, runs: list[Run], 
 
 def _statbel_row(ws: Worksheet, i: int, headers: list[str], statbel: float, lang: str) -> None:
     """The official population: the one figure called plainly "Inwoners"."""
-    write_cell(ws, i, 1, tr(lang, "Inwoners (Statbel)", "Inhabitants (Statbel)"))
+    write_cell(ws, i, 1, tr(lang, "Inwoners (Statbel)"))
     write_cell(ws, i, 2, "inhabitants_statbel")
-    write_cell(ws, i, 3, tr(lang, "aantal", "count"))
+    write_cell(ws, i, 3, tr(lang, "aantal"))
     for col in range(4, len(headers) + 1):
         if not str(headers[col - 1]).startswith("Δ "):
             write_value(ws, i, col, statbel, "count")
@@ -102,13 +100,9 @@ def _coverage_chart(
     chart.type = "col"
     titled_chart(
         chart,
-        tr(
-            lang,
-            "Woningen binnen fietstijd van een mobipunt (%)",
-            "Dwellings within cycling time of a mobility hub (%)",
-        ),
-        tr(lang, "% woningen", "% dwellings"),
-        tr(lang, "Fietstijd", "Cycling time"),
+        tr(lang, "Woningen binnen fietstijd van een mobipunt (%)"),
+        tr(lang, "% woningen"),
+        tr(lang, "Fietstijd"),
         (9, 18),
     )
     value_cols = [4] if base is not None else []
@@ -136,11 +130,9 @@ def summary_sheet(
 ) -> None:
     """Region indicators: base, each scenario and its change; a bar chart of coverage."""
     title = (
-        tr(lang, f"Samenvatting: indicatoren voor {area}", f"Summary: indicators for {area}")
+        tr(lang, "Samenvatting: indicatoren voor {area}").format(area=area)
         if area
-        else tr(
-            lang, "Samenvatting: indicatoren voor de regio", "Summary: indicators for the region"
-        )
+        else tr(lang, "Samenvatting: indicatoren voor de regio")
     )
     start = _title_block(ws, title, meta)
     source = base if base is not None else runs[0][1]

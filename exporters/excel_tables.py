@@ -31,10 +31,10 @@ from slimmeregio.exporters.meta import (
     ExportMeta,
     modification_ledger,
     parameter_rows,
-    tr,
 )
 from slimmeregio.exporters.result_runs import base_name, named_evaluations
 from slimmeregio.exporters.terms import hoppin_type
+from slimmeregio.layers.i18n import tr
 from slimmeregio.layers.model import Project
 from slimmeregio.layers.numbers import excel_number
 
@@ -62,9 +62,7 @@ def municipalities_sheet(
     source = base if base is not None else runs[0][1]
     keys = _municipality_keys(source)
     delta_keys = [k for k in keys if k not in _MUNI_KEYS or base is not None]
-    headers = ["NIS", tr(lang, "Gemeente", "Municipality"), "Scenario"] + [
-        key_label(k, lang) for k in keys
-    ]
+    headers = ["NIS", tr(lang, "Gemeente"), "Scenario"] + [key_label(k, lang) for k in keys]
     if base is not None:
         headers += [f"Δ {key_label(k, lang)}" for k in delta_keys]
     write_header(ws, 1, headers)
@@ -141,8 +139,8 @@ def mobipunten_sheet(
             "Y",
         ]
         change_nl = {"added": "nieuw", "moved": "verplaatst", "": ""}
-    headers.insert(3, tr(lang, "Gemeente", "Municipality"))
-    yes, no = tr(lang, "ja", "yes"), tr(lang, "nee", "no")
+    headers.insert(3, tr(lang, "Gemeente"))
+    yes, no = tr(lang, "ja"), tr(lang, "nee")
     write_header(ws, 1, headers)
     evaluations = named_evaluations(base, runs, lang)
     r = 2
@@ -214,11 +212,7 @@ def ledger_sheet(
             ws,
             2,
             1,
-            tr(
-                lang,
-                "Geen wijzigingen: alleen de basistoestand werd geëxporteerd.",
-                "No changes: only the base situation was exported.",
-            ),
+            tr(lang, "Geen wijzigingen: alleen de basistoestand werd geëxporteerd."),
         )
     finish_sheet(ws, 1, max(r - 2, 1), len(headers))
 
@@ -227,8 +221,8 @@ def sensitivity_sheet(
     ws: Worksheet, base: Any, runs: list[tuple[str, Any, Any]], lang: str
 ) -> None:
     evaluations = named_evaluations(base, runs, lang)
-    headers = [tr(lang, "Fietstijd (min)", "Cycling time (min)")]
-    headers += [f"{tr(lang, 'Mobipunt', 'Hub')}: {name}" for name, _ in evaluations]
+    headers = [tr(lang, "Fietstijd (min)")]
+    headers += [f"{tr(lang, 'Mobipunt')}: {name}" for name, _ in evaluations]
     headers += [f"Station: {name}" for name, _ in evaluations]
     write_header(ws, 1, headers)
     curve0 = evaluations[0][1].coverage_curve
@@ -255,13 +249,9 @@ def sensitivity_sheet(
     chart = LineChart()
     titled_chart(
         chart,
-        tr(
-            lang,
-            "Dekking naar fietstijd: aandeel woningen binnen x minuten van een mobipunt",
-            "Coverage by cycling time: share of dwellings within x minutes of a mobility hub",
-        ),
-        tr(lang, "% woningen", "% dwellings"),
-        tr(lang, "Fietstijd (min)", "Cycling time (min)"),
+        tr(lang, "Dekking naar fietstijd: aandeel woningen binnen x minuten van een mobipunt"),
+        tr(lang, "% woningen"),
+        tr(lang, "Fietstijd (min)"),
         (10, 20),
     )
     data = Reference(ws, min_col=2, max_col=1 + len(evaluations), min_row=1, max_row=n + 1)
@@ -276,7 +266,7 @@ def parameters_sheet(
     write_header(
         ws,
         1,
-        [tr(lang, "Onderdeel", "Item"), tr(lang, "Sleutel", "Key"), tr(lang, "Waarde", "Value")],
+        [tr(lang, "Onderdeel"), tr(lang, "Sleutel"), tr(lang, "Waarde")],
     )
     r = 2
     for label, value in meta.rows(lang):
@@ -292,22 +282,17 @@ def parameters_sheet(
             r += 1
         scen = ev.scenario
         if scen is not None and str(getattr(scen, "description", "") or ""):
-            write_cell(ws, r, 1, f"{tr(lang, 'Beschrijving', 'Description')} ({name})")
+            write_cell(ws, r, 1, f"{tr(lang, 'Beschrijving')} ({name})")
             write_cell(ws, r, 3, scen.description)
             r += 1
-    write_cell(ws, r, 1, tr(lang, "Methode", "Method"))
+    write_cell(ws, r, 1, tr(lang, "Methode"))
     write_cell(
         ws,
         r,
         3,
         tr(
             lang,
-            "Bereikbaarheid over het fietsnetwerk (kortste route naar het dichtstbijzijnde mobipunt "
-            "of station), wandelafstand over het netwerk; aandelen gewogen naar het aantal woningen; "
-            "inwoners = woningen × gemiddelde gezinsgrootte.",
-            "Access over the bike network (shortest route to the nearest mobility hub or station), "
-            "walking distance over the network; shares weighted by the number of dwellings; "
-            "inhabitants = dwellings × average household size.",
+            "Bereikbaarheid over het fietsnetwerk (kortste route naar het dichtstbijzijnde mobipunt of station), wandelafstand over het netwerk; aandelen gewogen naar het aantal woningen; inwoners = woningen × gemiddelde gezinsgrootte.",
         ),
     )
     r += 1

@@ -12,8 +12,8 @@ from typing import Any
 from openpyxl.worksheet.worksheet import Worksheet
 
 from slimmeregio.exporters.excel_cells import finish_sheet, write_cell, write_header
-from slimmeregio.exporters.meta import tr
 from slimmeregio.exporters.terms import hoppin_type
+from slimmeregio.layers.i18n import tr
 
 __all__ = ["has_transit", "transit_sheet", "transit_sheet_name"]
 
@@ -25,24 +25,24 @@ def has_transit(base: Any, runs: list[tuple[str, Any, Any]]) -> bool:
 
 
 def transit_sheet_name(lang: str) -> str:
-    return tr(lang, "Openbaar vervoer", "Public transport")
+    return tr(lang, "Openbaar vervoer")
 
 
 def transit_sheet(ws: Worksheet, base: Any, runs: list[tuple[str, Any, Any]], lang: str) -> None:
     """Hoppin check per evaluation (every hub with a rule), then the changed stops."""
-    yes, no = tr(lang, "ja", "yes"), tr(lang, "nee", "no")
+    yes, no = tr(lang, "ja"), tr(lang, "nee")
     headers = [
         "Scenario",
-        tr(lang, "Mobipunt-id", "Hub id"),
-        tr(lang, "Naam", "Name"),
+        tr(lang, "Mobipunt-id"),
+        tr(lang, "Naam"),
         "Type",
-        tr(lang, "Past bij het OV", "Matches public transport"),
-        tr(lang, "Beste halte", "Best stop"),
-        tr(lang, "Vertrekken/uur", "Departures/hour"),
-        tr(lang, "Waarom niet", "Why not"),
+        tr(lang, "Past bij het OV"),
+        tr(lang, "Beste halte"),
+        tr(lang, "Vertrekken/uur"),
+        tr(lang, "Waarom niet"),
     ]
     write_header(ws, 1, headers)
-    evaluations = ([(tr(lang, "Basis", "Base"), base)] if base is not None else []) + [
+    evaluations = ([(tr(lang, "Basis"), base)] if base is not None else []) + [
         (name, ev) for name, ev, _ in runs
     ]
     reason = "reason_nl" if lang == "nl" else "reason_en"
@@ -68,9 +68,7 @@ def transit_sheet(ws: Worksheet, base: Any, runs: list[tuple[str, Any, Any]], la
     finish_sheet(ws, 1, r - 2, len(headers), max_width=90)
     # The stops a scenario changed (set_frequency), below the check.
     r += 2
-    write_cell(
-        ws, r, 1, tr(lang, "Haltes met een gewijzigde frequentie", "Stops with a changed frequency")
-    )
+    write_cell(ws, r, 1, tr(lang, "Haltes met een gewijzigde frequentie"))
     r += 1
     columns = ["per_uur_ochtendspits", "per_uur_dag", "per_uur_avondspits", "per_uur_avond"]
     write_header(
@@ -79,9 +77,9 @@ def transit_sheet(ws: Worksheet, base: Any, runs: list[tuple[str, Any, Any]], la
         [
             "Scenario",
             "Stop id",
-            tr(lang, "Naam", "Name"),
-            tr(lang, "Modi", "Modes"),
-            *[tr(lang, f"Vertrekken/uur {c[8:]}", f"Departures/hour {c[8:]}") for c in columns],
+            tr(lang, "Naam"),
+            tr(lang, "Modi"),
+            *[tr(lang, "Vertrekken/uur {v0}").format(v0=c[8:]) for c in columns],
         ],
     )
     r += 1

@@ -15,15 +15,7 @@ from pathlib import Path
 
 from matplotlib.colors import to_rgba
 
-from slimmeregio.layers.symbology import (
-    ACCESS_CLASSES_MIN,
-    ACCESS_COLORS,
-    CHANGE_COLORS,
-    FLOW_COLORS,
-    HOPPIN_COLORS,
-    LINK_CLASS_COLORS,
-    UNREACHABLE_COLOR,
-)
+from slimmeregio.layers import symbology
 
 __all__ = ["layer_style_qml", "write_layer_styles"]
 
@@ -121,9 +113,9 @@ def layer_style_qml(kind: str, lang: str = "nl") -> str | None:
     """The QML style of a result layer of kind ``kind`` (``woningen``, ``mobipunten``...), or None."""
     en = lang == "en"
     if kind == "woningen":
-        edges = [0.0, *ACCESS_CLASSES_MIN, 1e6]
+        edges = [0.0, *symbology.ACCESS_CLASSES_MIN, 1e6]
         bounds = []
-        for i, color in enumerate(ACCESS_COLORS):
+        for i, color in enumerate(symbology.ACCESS_COLORS):
             lo, hi = edges[i], edges[i + 1]
             label = (
                 f"≤ {hi:g} min"
@@ -133,7 +125,9 @@ def layer_style_qml(kind: str, lang: str = "nl") -> str | None:
                 else f"{lo:g}–{hi:g} min"
             )
             bounds.append((lo, hi, label, color))
-        qml = _graduated("bike_min_mobipunt", "marker", bounds, size=1.6, outline=UNREACHABLE_COLOR)
+        qml = _graduated(
+            "bike_min_mobipunt", "marker", bounds, size=1.6, outline=symbology.UNREACHABLE_COLOR
+        )
         return qml
     if kind == "mobipunten":
         names = {
@@ -142,21 +136,21 @@ def layer_style_qml(kind: str, lang: str = "nl") -> str | None:
             "lokaal": "local",
             "buurt": "neighbourhood",
         }
-        items = [(t, names[t] if en else t, c) for t, c in HOPPIN_COLORS.items()]
+        items = [(t, names[t] if en else t, c) for t, c in symbology.HOPPIN_COLORS.items()]
         return _categorized(
             "hoppin_type", "marker", items, size=3.2, shape="hexagon", outline="#08306b"
         )
     if kind in ("fietsstromen", "afgesloten_links"):
         if kind == "afgesloten_links":
-            return _single("line", CHANGE_COLORS["removed"], width=0.8)
-        items = [(c, c, col) for c, col in LINK_CLASS_COLORS.items()]
+            return _single("line", symbology.CHANGE_COLORS["removed"], width=0.8)
+        items = [(c, c, col) for c, col in symbology.LINK_CLASS_COLORS.items()]
         return _categorized("link_class", "line", items, width=0.5)
     if kind == "fietsstromen_verschil":
-        return _single("line", FLOW_COLORS[3], width=0.8)
+        return _single("line", symbology.FLOW_COLORS[3], width=0.8)
     if kind == "toegangswijzigingen":
         items = [
-            ("gain", "winst" if not en else "gain", CHANGE_COLORS["gain"]),
-            ("loss", "verlies" if not en else "loss", CHANGE_COLORS["loss"]),
+            ("gain", "winst" if not en else "gain", symbology.CHANGE_COLORS["gain"]),
+            ("loss", "verlies" if not en else "loss", symbology.CHANGE_COLORS["loss"]),
         ]
         return _categorized("change", "marker", items, size=2.0)
     if kind == "gemeenten":

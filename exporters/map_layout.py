@@ -77,6 +77,18 @@ class Paper:
         return (self.width_mm * _MM, self.height_mm * _MM)
 
 
+def unknown_choice(value: object, what: tuple[str, str], choices: Sequence[str]) -> ExportError:
+    """The error for ``value`` that is not one of ``choices`` (``what``: Dutch and English noun)."""
+    listed = ", ".join(choices)
+    return ExportError(
+        path=str(value),
+        reason={
+            "nl": f"onbekend {what[0]}; kies uit {listed}",
+            "en": f"unknown {what[1]}; choose from {listed}",
+        },
+    )
+
+
 def parse_paper(text: str | Paper) -> Paper:
     """``a4``, ``a3-landscape``, ``A4 staand`` ... -> :class:`Paper`.
 
@@ -88,13 +100,7 @@ def parse_paper(text: str | Paper) -> Paper:
     words = str(text).lower().replace("_", "-").replace(" ", "-").split("-")
     size = words[0] if words else ""
     if size not in _PAPER_MM:
-        raise ExportError(
-            path=str(text),
-            reason={
-                "nl": f"onbekend papierformaat; kies uit {', '.join(PAPERS)}",
-                "en": f"unknown paper size; choose from {', '.join(PAPERS)}",
-            },
-        )
+        raise unknown_choice(text, ("papierformaat", "paper size"), PAPERS)
     portrait = any(w in ("portrait", "staand", "p") for w in words[1:])
     short, long_ = _PAPER_MM[size]
     if portrait:

@@ -10,6 +10,7 @@ from matplotlib.backends.backend_agg import FigureCanvasAgg
 from matplotlib.figure import Figure
 
 from slimmeregio.exporters.map_background import draw_background
+from slimmeregio.exporters.map_figures import draw_figures, figures_height, key_figures
 from slimmeregio.exporters.map_labels import draw_labels
 from slimmeregio.exporters.map_layout import (
     FRAME,
@@ -25,13 +26,10 @@ from slimmeregio.exporters.map_layout import (
     project_layers,
 )
 from slimmeregio.exporters.map_panel import (
-    draw_figures,
     draw_legend,
     draw_locator,
     draw_source,
     draw_title,
-    figures_height,
-    key_figures,
     north_arrow,
     scale_bar,
 )

@@ -9,7 +9,7 @@ import geopandas as gpd
 import numpy as np
 import shapely
 
-from slimmeregio.exporters.map_layout import THEMES, Paper, fit_extent
+from slimmeregio.exporters.map_layout import THEMES, Paper, fit_extent, unknown_choice
 from slimmeregio.exporters.map_transit import has_transit
 from slimmeregio.exporters.meta import ExportMeta
 from slimmeregio.layers.errors import ExportError
@@ -85,13 +85,7 @@ def checked_evaluation(req: MapRequest) -> Any:
     a comparison is given), after checking the theme has the results it needs."""
     theme, evaluation, comparison = req.theme, req.evaluation, req.comparison
     if theme not in THEMES:
-        raise ExportError(
-            path=str(theme),
-            reason={
-                "nl": f"onbekend kaartthema; kies uit {', '.join(THEMES)}",
-                "en": f"unknown map theme; choose from {', '.join(THEMES)}",
-            },
-        )
+        raise unknown_choice(theme, ("kaartthema", "map theme"), list(THEMES))
     if comparison is not None and evaluation is None:
         evaluation = comparison.scenario
     if theme in ("access", "flows", "flows_brussels", "bike_commute"):

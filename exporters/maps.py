@@ -51,6 +51,7 @@ from matplotlib.figure import Figure
 from slimmeregio.exporters._safe import check_overwrite, writing, xml_text
 from slimmeregio.exporters.figure_text import clean_figure_texts, missing_glyphs_reported_once
 from slimmeregio.exporters.headline import changes_access
+from slimmeregio.exporters.map_figures import key_figures
 from slimmeregio.exporters.map_groups import group_svg_layers
 from slimmeregio.exporters.map_layout import (
     PAPERS,
@@ -64,7 +65,6 @@ from slimmeregio.exporters.map_layout import (
     project_layers,
 )
 from slimmeregio.exporters.map_masterplan import draw_masterplan
-from slimmeregio.exporters.map_panel import key_figures
 from slimmeregio.exporters.map_request import MapRequest, changed_geometries
 from slimmeregio.exporters.meta import ExportMeta, build_meta
 from slimmeregio.layers.errors import ExportError

@@ -59,11 +59,6 @@ PARAMETER_LABELS: dict[str, tuple[str, str]] = {
 }
 
 
-def tr(lang: str, nl: str, en: str) -> str:
-    """The Dutch or the English text (English only for ``lang="en"``)."""
-    return en if lang == "en" else nl
-
-
 def _format_value(value: Any) -> str:
     if isinstance(value, Mapping):
         return ", ".join(f"{k} {_format_value(v)}" for k, v in value.items())

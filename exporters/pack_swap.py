@@ -21,7 +21,7 @@ from pathlib import Path
 from slimmeregio.layers.errors import ExportError
 from slimmeregio.layers.safe_io import replace_folder
 
-__all__ = ["pack_members", "replace_pack", "verify_pack"]
+__all__ = ["file_sha256", "pack_members", "replace_pack", "verify_pack"]
 
 #: Files every pack has besides those its manifest lists.
 _FIXED = frozenset({"manifest.json", "LEESMIJ.txt", "README.txt"})
@@ -38,7 +38,8 @@ def pack_members(folder: str | Path) -> frozenset[str]:
     return _FIXED | frozenset(listed)
 
 
-def _sha256(path: Path) -> str:
+def file_sha256(path: Path) -> str:
+    """The SHA-256 of a file, read in 1 MiB chunks."""
     digest = hashlib.sha256()
     with open(path, "rb") as fh:
         for chunk in iter(lambda: fh.read(1 << 20), b""):
@@ -74,7 +75,7 @@ def verify_pack(folder: str | Path, *, others: Iterable[str] = ()) -> None:
         path = root / rel
         if not path.is_file() or path.is_symlink():
             raise bad(f"{rel} ontbreekt", f"{rel} is missing")
-        if path.stat().st_size != entry["bytes"] or _sha256(path) != entry["sha256"]:
+        if path.stat().st_size != entry["bytes"] or file_sha256(path) != entry["sha256"]:
             raise bad(f"{rel} verschilt van manifest.json", f"{rel} differs from manifest.json")
     extra = sorted(
         p.relative_to(root).as_posix()

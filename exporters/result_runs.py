@@ -6,8 +6,9 @@ from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
 
-from slimmeregio.exporters.meta import ExportMeta, build_meta, tr
+from slimmeregio.exporters.meta import ExportMeta, build_meta
 from slimmeregio.layers.errors import ExportError
+from slimmeregio.layers.i18n import tr
 from slimmeregio.layers.model import Project
 
 #: A scenario run: its name, its evaluation and its comparison with the base (or None).
@@ -16,7 +17,7 @@ Run = tuple[str, Any, Any]
 
 def base_name(lang: str) -> str:
     """What the base situation is called in a table: ``Basis`` or ``Base``."""
-    return tr(lang, "Basis", "Base")
+    return tr(lang, "Basis")
 
 
 def split_runs(results: Sequence[Any]) -> tuple[Any, list[Run]]:
@@ -61,8 +62,8 @@ def results_meta(
         first = runs[0][1] if runs else base
         meta = build_meta(
             project or Project(),
-            scenario=first.scenario,
-            parameters=first.parameters,
+            scenario=getattr(first, "scenario", None),
+            parameters=getattr(first, "parameters", None),
             scenarios=[ev.scenario for _, ev, _ in runs],
             lang=lang,
         )

@@ -7,17 +7,19 @@ from typing import Any
 from pptx.dml.color import RGBColor
 from pptx.util import Inches
 
-from slimmeregio.exporters.meta import modification_ledger, tr
+from slimmeregio.exporters.meta import modification_ledger
 from slimmeregio.exporters.slide_deck import Deck
 from slimmeregio.exporters.slide_kit import (
     BODY_PT,
     MARGIN,
     SLIDE_W,
     add_table,
+    body_table,
     text_box,
     title,
 )
 from slimmeregio.exporters.terms import link_class
+from slimmeregio.layers.i18n import tr
 from slimmeregio.layers.numbers import fmt_number
 
 
@@ -32,7 +34,7 @@ def ledger_slides(deck: Deck) -> None:
             slide = deck.next_slide()
             part = entries[start : start + 6]
             suffix = f" ({start // 6 + 1})" if len(entries) > 6 else ""
-            title(slide, f"{name}: {tr(lang, 'wijzigingen', 'changes')}{suffix}")
+            title(slide, f"{name}: {tr(lang, 'wijzigingen')}{suffix}")
             cols = (
                 ["Nr", "Wat", "Waar", "Door", "Waarom"]
                 if lang != "en"
@@ -41,15 +43,7 @@ def ledger_slides(deck: Deck) -> None:
             rows = [cols]
             for e in part:
                 rows.append([str(e[cols[0]]), *(e[c] for c in cols[1:])])
-            add_table(
-                slide,
-                MARGIN,
-                Inches(1.35),
-                SLIDE_W - 2 * MARGIN,
-                rows,
-                (0.7, 4.6, 2.0, 2.4, 4.2),
-                row_h=0.8,
-            )
+            body_table(slide, rows, (0.7, 4.6, 2.0, 2.4, 4.2), 0.8)
             deck.footer(slide, meta.with_scenario(ev.scenario, ev.parameters))
 
 
@@ -62,10 +56,8 @@ def sites_slide(deck: Deck, siting: Any) -> None:
         slide = deck.next_slide()
         title(
             slide,
-            tr(
-                lang,
-                f"Voorgestelde locaties (vertrekt van: {start_name})",
-                f"Suggested sites (starting from: {start_name})",
+            tr(lang, "Voorgestelde locaties (vertrekt van: {start_name})").format(
+                start_name=start_name
             ),
         )
         deck.map_picture(
@@ -73,12 +65,10 @@ def sites_slide(deck: Deck, siting: Any) -> None:
         )
         rows = [
             [
-                tr(lang, "Nr", "No"),
-                tr(lang, "Gemeente", "Municipality"),
-                tr(
-                    lang,
-                    f"Extra woningen ≤ {siting.threshold_min:g} min",
-                    f"Extra dwellings ≤ {siting.threshold_min:g} min",
+                tr(lang, "Nr"),
+                tr(lang, "Gemeente"),
+                tr(lang, "Extra woningen ≤ {threshold_min:g} min").format(
+                    threshold_min=siting.threshold_min
                 ),
             ]
         ]
@@ -99,25 +89,14 @@ def sources_slide(deck: Deck) -> None:
     meta, lang = deck.meta, deck.lang
     params = deck.first.parameters
     slide = deck.next_slide()
-    title(slide, tr(lang, "Bronnen en methode", "Sources and method"))
+    title(slide, tr(lang, "Bronnen en methode"))
     speeds = ", ".join(f"{link_class(k, lang)} {v:g}" for k, v in params.speeds_kmh.items())
     walk = ", ".join(f"{x:g}" for x in params.walk_thresholds_m)
     bike = ", ".join(f"{x:g}" for x in params.bike_thresholds_min)
     method = tr(
         lang,
-        f"• Bereikbaarheid: kortste route over het fietsnetwerk naar het dichtstbijzijnde mobipunt of station; "
-        f"fietssnelheid per linkklasse ({speeds} km/u).\n"
-        f"• Wandelafstand over het netwerk; drempels {walk} m en {bike} min fietsen.\n"
-        f"• Aandelen gewogen naar woningen; inwoners = woningen × {params.household_size:g}.\n"
-        "• Fietsstromen: elke woning langs haar kortste fietsroute naar het dichtstbijzijnde station en naar de "
-        "Brusselse grens (potentieel, geen tellingen).",
-        f"• Access: shortest route over the bike network to the nearest mobility hub or station; "
-        f"cycling speed per link class ({speeds} km/h).\n"
-        f"• Walking distance over the network; thresholds {walk} m and {bike} min by bike.\n"
-        f"• Shares weighted by dwellings; inhabitants = dwellings × {params.household_size:g}.\n"
-        "• Bike flows: every dwelling along its shortest cycling route to the nearest station and to the Brussels "
-        "border (potential, not counts).",
-    )
+        "• Bereikbaarheid: kortste route over het fietsnetwerk naar het dichtstbijzijnde mobipunt of station; fietssnelheid per linkklasse ({speeds} km/u).\n• Wandelafstand over het netwerk; drempels {walk} m en {bike} min fietsen.\n• Aandelen gewogen naar woningen; inwoners = woningen × {household_size:g}.\n• Fietsstromen: elke woning langs haar kortste fietsroute naar het dichtstbijzijnde station en naar de Brusselse grens (potentieel, geen tellingen).",
+    ).format(speeds=speeds, walk=walk, bike=bike, household_size=params.household_size)
     text_box(slide, MARGIN, Inches(1.3), SLIDE_W - 2 * MARGIN, Inches(2.6), method, size=BODY_PT)
     sources = "\n".join(f"• {s}" for s in (meta.attributions or meta.sources)[:3])
     text_box(
@@ -126,11 +105,7 @@ def sources_slide(deck: Deck) -> None:
         Inches(4.0),
         SLIDE_W - 2 * MARGIN,
         Inches(1.3),
-        tr(
-            lang,
-            "Bronnen (volledige lijst in het Excel-bestand, blad 'Parameters en bronnen'):\n",
-            "Sources (full list in the Excel workbook, sheet 'Parameters and sources'):\n",
-        )
+        tr(lang, "Bronnen (volledige lijst in het Excel-bestand, blad 'Parameters en bronnen'):\n")
         + sources,
         size=BODY_PT,
     )
@@ -142,7 +117,7 @@ def sources_slide(deck: Deck) -> None:
             Inches(5.45),
             SLIDE_W - 2 * MARGIN,
             Inches(1.5),
-            tr(lang, "Let op: ", "Note: ") + " ".join(notes),
+            tr(lang, "Let op: ") + " ".join(notes),
             size=BODY_PT,
             color=RGBColor(0x6D, 0x4C, 0x00),
         )

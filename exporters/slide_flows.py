@@ -8,7 +8,6 @@ from pptx.dml.color import RGBColor
 from pptx.util import Inches
 
 from slimmeregio.exporters.flow_routes import flow_routes
-from slimmeregio.exporters.meta import tr
 from slimmeregio.exporters.slide_deck import Deck
 from slimmeregio.exporters.slide_kit import (
     BLUE,
@@ -20,6 +19,7 @@ from slimmeregio.exporters.slide_kit import (
     text_box,
     title,
 )
+from slimmeregio.layers.i18n import tr
 from slimmeregio.layers.model import Project
 from slimmeregio.layers.numbers import fmt_number
 
@@ -94,9 +94,8 @@ def _flows_slide(
     half = (SLIDE_W - 2 * MARGIN - Inches(0.4)) // 2
     intro = tr(
         lang,
-        f"{name}: woningen waarvan de kortste fietsroute over de straat loopt (potentieel, geen tellingen)",
-        f"{name}: dwellings whose shortest cycling route uses the street (potential, not counts)",
-    )
+        "{name}: woningen waarvan de kortste fietsroute over de straat loopt (potentieel, geen tellingen)",
+    ).format(name=name)
     text_box(
         slide,
         MARGIN,
@@ -110,10 +109,10 @@ def _flows_slide(
     flows = getattr(comp, "link_flows", None) if comp is not None else None
     for i, (column, head) in enumerate(
         (
-            ("flow_dwellings", tr(lang, "Naar het station", "To the station")),
+            ("flow_dwellings", tr(lang, "Naar het station")),
             (
                 "flow_brussels_dwellings",
-                tr(lang, "Naar de Brusselse grens", "To the Brussels border"),
+                tr(lang, "Naar de Brusselse grens"),
             ),
         )
     ):
@@ -146,14 +145,14 @@ def _flows_slide(
                 Inches(2.5),
                 half,
                 Inches(1.0),
-                tr(lang, "Geen potentiële stroom.", "No potential flow."),
+                tr(lang, "Geen potentiële stroom."),
                 size=BODY_PT,
                 color=MUTED,
             )
             continue
-        rows = [[tr(lang, "Straat", "Street"), tr(lang, "Woningen", "Dwellings")]]
+        rows = [[tr(lang, "Straat"), tr(lang, "Woningen")]]
         if deltas:
-            rows[0].append(tr(lang, "Verschil", "Change"))
+            rows[0].append(tr(lang, "Verschil", context="delta"))
         for label, flow, flow_delta in streets:
             row = [label, fmt_number(flow, "count", lang)]
             if deltas:
@@ -182,11 +181,7 @@ def flow_slides(deck: Deck) -> None:
         slide = deck.next_slide()
         title(
             slide,
-            tr(
-                lang,
-                "Waar fietsen de potentiële pendelaars?",
-                "Where would the potential commuters cycle?",
-            ),
+            tr(lang, "Waar fietsen de potentiële pendelaars?"),
         )
         _flows_slide(slide, project, flow_name, flow_ev, flow_comp, nis, lang)
         deck.footer(slide, meta.with_scenario(flow_ev.scenario, flow_ev.parameters))

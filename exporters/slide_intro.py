@@ -12,7 +12,6 @@ from slimmeregio.exporters.headline import (
     network_km_in_region,
     statbel_inhabitants,
 )
-from slimmeregio.exporters.meta import tr
 from slimmeregio.exporters.slide_deck import Deck
 from slimmeregio.exporters.slide_kit import (
     BLUE,
@@ -27,6 +26,7 @@ from slimmeregio.exporters.slide_kit import (
     tile,
     title,
 )
+from slimmeregio.layers.i18n import tr
 from slimmeregio.layers.model import Project
 from slimmeregio.layers.numbers import fmt_number
 
@@ -53,9 +53,9 @@ def title_slide(deck: Deck) -> None:
         color=WHITE,
     )
     subtitle = (
-        tr(lang, "Scenario's: ", "Scenarios: ") + ", ".join(name for name, _, _ in runs)
+        tr(lang, "Scenario's: ") + ", ".join(name for name, _, _ in runs)
         if runs
-        else tr(lang, "Basistoestand", "Base situation")
+        else tr(lang, "Basistoestand")
     )
     text_box(
         slide,
@@ -82,7 +82,7 @@ def title_slide(deck: Deck) -> None:
             Inches(5.4),
             SLIDE_W - 2 * MARGIN - Inches(0.4),
             Inches(1.1),
-            tr(lang, "Let op: ", "Note: ") + meta.short_note_for(lang),
+            tr(lang, "Let op: ") + meta.short_note_for(lang),
             size=BODY_PT,
             color=RGBColor(0x6D, 0x4C, 0x00),
         )
@@ -93,9 +93,7 @@ def _inhabitants_tile(project: Project, ref: Any, nis: str | None, lang: str) ->
     """Statbel's inhabitants (municipalities layer); the dwelling-based estimate, labelled, without them."""
     statbel = statbel_inhabitants(project, nis)
     if statbel is not None:
-        return fmt_number(statbel, "count", lang), tr(
-            lang, "inwoners (Statbel)", "inhabitants (Statbel)"
-        )
+        return fmt_number(statbel, "count", lang), tr(lang, "inwoners (Statbel)")
     return fmt_number(
         float("nan") if ref is None else float(ref.value("inhabitants", nis)), "count", lang
     ), ESTIMATE_LABEL[lang if lang == "en" else "nl"]
@@ -112,52 +110,40 @@ def key_figures_slide(deck: Deck) -> None:
     ref = base if base is not None else first
     slide = deck.next_slide()
     if muni_name:
-        title(slide, tr(lang, f"Kerncijfers {muni_name}", f"Key figures {muni_name}"))
+        title(slide, tr(lang, "Kerncijfers {muni_name}").format(muni_name=muni_name))
     else:
-        title(slide, tr(lang, "Kerncijfers van de regio", "Key figures of the region"))
+        title(slide, tr(lang, "Kerncijfers van de regio"))
     tiles = [
         (
             fmt_number(deck.value(ref, "dwellings"), "count", lang),
-            tr(lang, "woningen", "dwellings"),
+            tr(lang, "woningen"),
         ),
         _inhabitants_tile(project, ref, nis, lang),
         (
             fmt_number(deck.value(ref, key_t), "%", lang),
-            tr(
-                lang,
-                f"van de woningen binnen {t:g} min fietsen van een mobipunt",
-                f"of dwellings within {t:g} min by bike of a mobility hub",
-            ),
+            tr(lang, "van de woningen binnen {t:g} min fietsen van een mobipunt").format(t=t),
         ),
         (
             fmt_number(deck.value(ref, key_w), "%", lang),
-            tr(
-                lang,
-                f"van de woningen binnen {w:g} m wandelen van een mobipunt",
-                f"of dwellings within {w:g} m walking of a mobility hub",
-            ),
+            tr(lang, "van de woningen binnen {w:g} m wandelen van een mobipunt").format(w=w),
         ),
         (
             fmt_number(deck.value(ref, "median_bike_min_mobipunt"), "min", lang),
-            tr(lang, "mediane fietstijd tot een mobipunt", "median cycling time to a mobility hub"),
+            tr(lang, "mediane fietstijd tot een mobipunt"),
         ),
         (
             fmt_number(deck.value(ref, f"share_bike_station_{t:g}min"), "%", lang),
-            tr(
-                lang,
-                f"van de woningen binnen {t:g} min fietsen van een station",
-                f"of dwellings within {t:g} min by bike of a station",
-            ),
+            tr(lang, "van de woningen binnen {t:g} min fietsen van een station").format(t=t),
         ),
     ]
     if nis is None:
         tiles[4] = (
             fmt_number(len(ref.mobipunten), "count", lang),
-            tr(lang, "mobipunten in de basistoestand", "mobility hubs in the base situation"),
+            tr(lang, "mobipunten in de basistoestand"),
         )
         tiles[5] = (
             fmt_number(network_km_in_region(ref, project), "km", lang, digits=0),
-            tr(lang, "fietsnetwerk binnen de regio", "bike network inside the region"),
+            tr(lang, "fietsnetwerk binnen de regio"),
         )
     tw, th = Inches(3.85), Inches(2.6)
     for i, (value, label) in enumerate(tiles):
@@ -174,10 +160,5 @@ def key_figures_slide(deck: Deck) -> None:
     deck.footer(slide)
     slide.notes_slide.notes_text_frame.text = tr(
         lang,
-        "Basistoestand, zonder scenario. Inwoners: officieel cijfer van Statbel (gemeentelaag). Aandelen zijn "
-        "gewogen naar woningen: het deel van de woningen dat binnen de fietstijd of wandelafstand over het "
-        "netwerk een mobipunt of station bereikt.",
-        "Base situation, without a scenario. Inhabitants: the official Statbel figure (municipalities layer). "
-        "Shares are weighted by dwellings: the part of the dwellings that reaches a mobility hub or station "
-        "within the cycling time or walking distance over the network.",
+        "Basistoestand, zonder scenario. Inwoners: officieel cijfer van Statbel (gemeentelaag). Aandelen zijn gewogen naar woningen: het deel van de woningen dat binnen de fietstijd of wandelafstand over het netwerk een mobipunt of station bereikt.",
     )

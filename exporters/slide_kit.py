@@ -15,7 +15,8 @@ from pptx.util import Emu, Inches, Pt
 from slimmeregio.exporters._safe import xml_text
 from slimmeregio.exporters.map_layout import SLIDE_PAPER
 from slimmeregio.exporters.maps import masterplan_figure
-from slimmeregio.exporters.meta import ExportMeta, tr
+from slimmeregio.exporters.meta import ExportMeta
+from slimmeregio.layers.i18n import tr
 from slimmeregio.layers.model import Project
 
 #: Smallest body text size (points).
@@ -93,7 +94,7 @@ def title(slide: Any, text: str) -> None:
 
 
 def footer(slide: Any, meta: ExportMeta, number: int, lang: str = "nl") -> None:
-    plural = tr(lang, "Scenario's", "Scenarios")
+    plural = tr(lang, "Scenario's")
     parts = [
         f"Scenario: {meta.scenario}"
         if not meta.scenarios
@@ -102,7 +103,7 @@ def footer(slide: Any, meta: ExportMeta, number: int, lang: str = "nl") -> None:
         f"Slimme Regio Planner {meta.version}",
     ]
     if meta.notes:
-        parts.append(tr(lang, "illustratieve gegevens", "illustrative data"))
+        parts.append(tr(lang, "illustratieve gegevens"))
     parts.append(f"{number}")
     text_box(
         slide,
@@ -211,6 +212,11 @@ def add_table(
             if j > 0 and _numeric(value):
                 para.alignment = PP_ALIGN.RIGHT
     return shape
+
+
+def body_table(slide: Any, rows: list[list[str]], widths: Sequence[float], row_h: float) -> Any:
+    """A table across the slide's body, below the title bar."""
+    return add_table(slide, MARGIN, Inches(1.35), SLIDE_W - 2 * MARGIN, rows, widths, row_h=row_h)
 
 
 def _numeric(text: str) -> bool:

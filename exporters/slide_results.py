@@ -14,19 +14,19 @@ from slimmeregio.exporters.headline import (
     headline_threshold,
     share_key,
 )
-from slimmeregio.exporters.meta import tr
 from slimmeregio.exporters.result_runs import named_evaluations
 from slimmeregio.exporters.slide_deck import Deck
 from slimmeregio.exporters.slide_kit import (
     BODY_PT,
     MARGIN,
     SLIDE_W,
-    add_table,
+    body_table,
     slide_text,
     text_box,
     tile,
     title,
 )
+from slimmeregio.layers.i18n import tr
 from slimmeregio.layers.numbers import delta, fmt_delta, fmt_number
 from slimmeregio.layers.progress import Task
 
@@ -44,18 +44,14 @@ def scenario_slides(deck: Deck, task: Task) -> None:
         x = Inches(8.95)
         ts = headline_threshold(comp, nis, ev.parameters)  # where this scenario changes most
         key_ts = share_key(ts)
-        share_label = tr(
-            lang,
-            f"woningen ≤ {ts:g} min fietsen van een mobipunt",
-            f"dwellings ≤ {ts:g} min by bike of a hub",
-        )
+        share_label = tr(lang, "woningen ≤ {ts:g} min fietsen van een mobipunt").format(ts=ts)
         if changes_access(comp, nis):
-            share_label += tr(lang, " (grootste verandering)", " (largest change)")
+            share_label += tr(lang, " (grootste verandering)")
         numbers = [
             (key_ts, share_label, "%", True),
             (
                 "median_bike_min_mobipunt",
-                tr(lang, "mediane fietstijd tot mobipunt", "median cycling time to a hub"),
+                tr(lang, "mediane fietstijd tot mobipunt"),
                 "min",
                 False,
             ),
@@ -94,17 +90,11 @@ def scenario_slides(deck: Deck, task: Task) -> None:
                 Inches(3.8),
                 Inches(1.75),
                 f"{fmt_number(head.gains, 'count', lang)} / {fmt_number(head.losses, 'count', lang)}",
-                tr(
-                    lang,
-                    f"woningen met winst / verlies ≤ {ts:g} min",
-                    f"dwellings gaining / losing ≤ {ts:g} min",
-                ),
+                tr(lang, "woningen met winst / verlies ≤ {ts:g} min").format(ts=ts),
             )
             slide.notes_slide.notes_text_frame.text = tr(
-                lang,
-                f"Winst / verlies van woningen per fietsdrempel: {lines}.",
-                f"Dwellings gaining / losing per cycling threshold: {lines}.",
-            )
+                lang, "Winst / verlies van woningen per fietsdrempel: {lines}."
+            ).format(lines=lines)
         deck.footer(slide, scen_meta)
 
 
@@ -116,11 +106,7 @@ def comparison_slide(deck: Deck) -> None:
     slide = deck.next_slide()
     title(
         slide,
-        tr(
-            lang,
-            "Vergelijking: woningen binnen fietstijd van een mobipunt",
-            "Comparison: dwellings within cycling time of a mobility hub",
-        ),
+        tr(lang, "Vergelijking: woningen binnen fietstijd van een mobipunt"),
     )
     data = CategoryChartData()
     data.categories = [f"≤ {x:g} min" for x in params.bike_thresholds_min]
@@ -146,7 +132,7 @@ def comparison_slide(deck: Deck) -> None:
     chart.value_axis.tick_labels.font.size = Pt(BODY_PT)
     chart.value_axis.maximum_scale = 100
     chart.value_axis.has_title = True
-    chart.value_axis.axis_title.text_frame.text = tr(lang, "% woningen", "% dwellings")
+    chart.value_axis.axis_title.text_frame.text = tr(lang, "% woningen")
     chart.value_axis.axis_title.text_frame.paragraphs[0].runs[0].font.size = Pt(BODY_PT)
     plot = chart.plots[0]
     plot.has_data_labels = True
@@ -180,27 +166,19 @@ def municipality_slides(deck: Deck) -> None:
                 for a, b in zip(table[key_r], table["before"], strict=True)
             ]
             order = table.sort_values(["delta", key_r], ascending=[False, False])
-            heading = name + tr(
-                lang,
-                ": gemeenten met de grootste en kleinste winst",
-                ": municipalities with the largest and smallest gain",
-            )
+            heading = name + tr(lang, ": gemeenten met de grootste en kleinste winst")
         else:
             table["delta"] = float("nan")
             table["before"] = float("nan")
             order = table.sort_values(key_r, ascending=False)
-            heading = name + tr(
-                lang,
-                ": gemeenten met de beste en zwakste bereikbaarheid",
-                ": municipalities with the best and weakest access",
-            )
+            heading = name + tr(lang, ": gemeenten met de beste en zwakste bereikbaarheid")
         title(slide, heading)
         rows = [
             [
-                tr(lang, "Gemeente", "Municipality"),
-                tr(lang, f"Woningen ≤ {tr_:g} min", f"Dwellings ≤ {tr_:g} min"),
-                tr(lang, "Verschil", "Change"),
-                tr(lang, "Mediane fietstijd", "Median cycling time"),
+                tr(lang, "Gemeente"),
+                tr(lang, "Woningen ≤ {tr_:g} min").format(tr_=tr_),
+                tr(lang, "Verschil", context="delta"),
+                tr(lang, "Mediane fietstijd"),
             ]
         ]
         picked = order if len(order) <= 9 else None
@@ -223,23 +201,11 @@ def municipality_slides(deck: Deck) -> None:
                     fmt_number(rec.get("median_bike_min_mobipunt", float("nan")), "min", lang),
                 ]
             )
-        add_table(
-            slide,
-            MARGIN,
-            Inches(1.35),
-            SLIDE_W - 2 * MARGIN,
-            rows,
-            (4.5, 2.6, 2.0, 2.6),
-            row_h=0.46,
-        )
+        body_table(slide, rows, (4.5, 2.6, 2.0, 2.6), 0.46)
         slide.notes_slide.notes_text_frame.text = tr(
             lang,
-            f"Gemeenten gerangschikt op de verandering van het aandeel woningen binnen {tr_:g} min fietsen van een "
-            "mobipunt: de drempel waar dit scenario het meest verandert. ±0 betekent gelijk op de getoonde "
-            "nauwkeurigheid.",
-            f"Municipalities ranked by the change of the share of dwellings within {tr_:g} min by bike of a "
-            "mobility hub: the threshold where this scenario changes most. ±0 means equal at the precision shown.",
-        )
+            "Gemeenten gerangschikt op de verandering van het aandeel woningen binnen {tr_:g} min fietsen van een mobipunt: de drempel waar dit scenario het meest verandert. ±0 betekent gelijk op de getoonde nauwkeurigheid.",
+        ).format(tr_=tr_)
         deck.footer(slide, meta.with_scenario(ev.scenario, ev.parameters))
 
 
@@ -248,7 +214,7 @@ def conclusions_slide(deck: Deck) -> None:
     runs, nis, lang = deck.runs, deck.nis, deck.lang
     if runs and any(comp is not None for _, _, comp in runs):
         slide = deck.next_slide()
-        title(slide, tr(lang, "Conclusies", "Conclusions"))
+        title(slide, tr(lang, "Conclusies"))
         conclusions: list[str] = []
         for name, ev, comp in runs:
             if comp is None:
@@ -259,12 +225,14 @@ def conclusions_slide(deck: Deck) -> None:
             head = next(r for r in gains_losses(comp, nis) if r.threshold == tc)
             line = tr(
                 lang,
-                f"• {name}: {fmt_number(after, '%', lang)} van de woningen binnen {tc:g} min fietsen van een "
-                f"mobipunt ({fmt_delta(after, before, '%', lang)}); {fmt_number(head.gains, 'count', lang)} "
-                f"woningen winnen toegang, {fmt_number(head.losses, 'count', lang)} verliezen ze.",
-                f"• {name}: {fmt_number(after, '%', lang)} of dwellings within {tc:g} min by bike of a "
-                f"mobility hub ({fmt_delta(after, before, '%', lang)}); {fmt_number(head.gains, 'count', lang)} "
-                f"dwellings gain access, {fmt_number(head.losses, 'count', lang)} lose it.",
+                "• {name}: {v1} van de woningen binnen {tc:g} min fietsen van een mobipunt ({v3}); {v4} woningen winnen toegang, {v5} verliezen ze.",
+            ).format(
+                name=name,
+                v1=fmt_number(after, "%", lang),
+                tc=tc,
+                v3=fmt_delta(after, before, "%", lang),
+                v4=fmt_number(head.gains, "count", lang),
+                v5=fmt_number(head.losses, "count", lang),
             )
             if nis is None and not ev.municipalities.empty and key in ev.municipalities.columns:
                 table = ev.municipalities[ev.municipalities["nis"].astype(str) != ""]
@@ -280,10 +248,8 @@ def conclusions_slide(deck: Deck) -> None:
                 best = max(gains, key=lambda k: gains[k]) if gains else None
                 if best is not None and gains[best] > 0:
                     row = table[table["name"].astype(str) == best].iloc[0]
-                    line += tr(
-                        lang,
-                        f" Grootste winst: {best} ({fmt_delta(row[key], prev.get(str(row['nis'])), '%', lang)}).",
-                        f" Largest gain: {best} ({fmt_delta(row[key], prev.get(str(row['nis'])), '%', lang)}).",
+                    line += tr(lang, " Grootste winst: {best} ({v1}).").format(
+                        best=best, v1=fmt_delta(row[key], prev.get(str(row["nis"])), "%", lang)
                     )
             conclusions.append(line)
         text_box(
@@ -297,9 +263,6 @@ def conclusions_slide(deck: Deck) -> None:
         )
         slide.notes_slide.notes_text_frame.text = tr(
             lang,
-            "Per scenario de drempel waar het aandeel woningen met een mobipunt binnen fietsbereik het meest "
-            "verandert; winst en verlies bij elke drempel staan in de notities van de scenariodia's.",
-            "Per scenario the threshold where the share of dwellings with a mobility hub within cycling reach changes "
-            "most; gains and losses at every threshold are in the notes of the scenario slides.",
+            "Per scenario de drempel waar het aandeel woningen met een mobipunt binnen fietsbereik het meest verandert; winst en verlies bij elke drempel staan in de notities van de scenariodia's.",
         )
         deck.footer(slide)

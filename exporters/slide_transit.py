@@ -13,12 +13,11 @@ import math
 from collections.abc import Callable
 from typing import Any
 
-from pptx.util import Inches
-
 from slimmeregio.exporters.map_transit import failing_hubs, has_transit, transit_key_specs
-from slimmeregio.exporters.meta import ExportMeta, tr
-from slimmeregio.exporters.slide_kit import MARGIN, SLIDE_W, add_table, footer, slide_text, title
+from slimmeregio.exporters.meta import ExportMeta
+from slimmeregio.exporters.slide_kit import body_table, footer, slide_text, title
 from slimmeregio.exporters.terms import hoppin_type
+from slimmeregio.layers.i18n import tr
 from slimmeregio.layers.numbers import fmt_delta, fmt_number
 
 __all__ = ["HUB_ROWS", "transit_slides"]
@@ -42,9 +41,9 @@ def _indicator_rows(
 ) -> list[list[str]]:
     from slimmeregio.scenarios.results import indicator_unit
 
-    header = [tr(lang, "Indicator", "Indicator")]
+    header = [tr(lang, "Indicator")]
     if base is not None:
-        header.append(tr(lang, "Basis", "Base"))
+        header.append(tr(lang, "Basis"))
     header += [name for name, _, _ in runs]
     rows = [header]
     for key, label in specs:
@@ -94,48 +93,33 @@ def transit_slides(
     for k, chunk in enumerate(chunks):
         slide = next_slide()
         suffix = f" ({k + 1})" if len(chunks) > 1 else ""
-        title(slide, tr(lang, "Openbaar vervoer", "Public transport") + suffix)
+        title(slide, tr(lang, "Openbaar vervoer") + suffix)
         rows = _indicator_rows(base, chunk, specs, nis, lang)
         widths = (5.0, *([2.4] * (len(rows[0]) - 1)))
-        add_table(slide, MARGIN, Inches(1.35), SLIDE_W - 2 * MARGIN, rows, widths, row_h=0.75)
+        body_table(slide, rows, widths, 0.75)
         walk, trains = f"{params.pt_walk_m:g}", f"{params.pt_trains_per_hour:g}"
         slide.notes_slide.notes_text_frame.text = tr(
             lang,
-            f"Aandelen gewogen naar woningen. 'Halte op wandelafstand': binnen {walk} m wandelen over het netwerk "
-            "een halte met minstens zoveel vertrekken per uur volgens de dienstregeling (GTFS) in het venster. "
-            f"Een station telt vanaf {trains} treinen per uur. Fiets + trein naar Brussel is een benadering: "
-            "fietstijd tot het station, plus de halve tijd tussen twee treinen, plus de geplande rittijd; geen "
-            "overstappen, geen vertragingen, geen wandeltijd in het station. Tussen haakjes: scenario min basis; "
-            "±0 betekent gelijk op de getoonde nauwkeurigheid.",
-            f"Shares weighted by dwellings. 'Stop within walking distance': within {walk} m walking over the "
-            "network, a stop with at least that many scheduled departures per hour (GTFS) in the window. A "
-            f"station counts from {trains} trains per hour. Bike + train to Brussels is an approximation: cycling "
-            "time to the station, plus half the time between two trains, plus the scheduled ride; no transfers, "
-            "no delays, no walking inside the station. In brackets: scenario minus base; ±0 means equal at the "
-            "precision shown.",
-        )
+            "Aandelen gewogen naar woningen. 'Halte op wandelafstand': binnen {walk} m wandelen over het netwerk een halte met minstens zoveel vertrekken per uur volgens de dienstregeling (GTFS) in het venster. Een station telt vanaf {trains} treinen per uur. Fiets + trein naar Brussel is een benadering: fietstijd tot het station, plus de halve tijd tussen twee treinen, plus de geplande rittijd; geen overstappen, geen vertragingen, geen wandeltijd in het station. Tussen haakjes: scenario min basis; ±0 betekent gelijk op de getoonde nauwkeurigheid.",
+        ).format(walk=walk, trains=trains)
         footer(slide, meta, number(), lang)
     # the hubs failing the policy check, of the last scenario (else the base)
-    name, ev = (runs[-1][0], runs[-1][1]) if runs else (tr(lang, "Basis", "Base"), base)
+    name, ev = (runs[-1][0], runs[-1][1]) if runs else (tr(lang, "Basis"), base)
     bad = failing_hubs(ev)
     if len(bad) == 0:
         return
     slide = next_slide()
     title(
         slide,
-        tr(
-            lang,
-            f"Hoppin-toets: {len(bad)} mobipunten passen niet",
-            f"Hoppin check: {len(bad)} hubs do not fit",
-        ),
+        tr(lang, "Hoppin-toets: {v0} mobipunten passen niet").format(v0=len(bad)),
     )
     reason = "reason_nl" if lang == "nl" else "reason_en"
     rows = [
         [
-            tr(lang, "Mobipunt", "Hub"),
-            tr(lang, "Naam", "Name"),
+            tr(lang, "Mobipunt"),
+            tr(lang, "Naam"),
             "Type",
-            tr(lang, "Waarom niet", "Why not"),
+            tr(lang, "Waarom niet"),
         ]
     ]
     for rec in bad.head(HUB_ROWS).to_dict(orient="records"):
@@ -155,23 +139,14 @@ def transit_slides(
                 "…",
                 "",
                 "",
-                tr(
-                    lang,
-                    f"nog {len(bad) - HUB_ROWS}: zie het Excel-blad 'Openbaar vervoer'",
-                    f"{len(bad) - HUB_ROWS} more: see the workbook sheet 'Public transport'",
+                tr(lang, "nog {v0}: zie het Excel-blad 'Openbaar vervoer'").format(
+                    v0=len(bad) - HUB_ROWS
                 ),
             ]
         )
-    add_table(
-        slide, MARGIN, Inches(1.35), SLIDE_W - 2 * MARGIN, rows, (1.4, 2.6, 1.7, 6.4), row_h=0.7
-    )
+    body_table(slide, rows, (1.4, 2.6, 1.7, 6.4), 0.7)
     slide.notes_slide.notes_text_frame.text = f"Scenario: {slide_text(name)}. " + tr(
         lang,
-        "Hoppin-toets (regels in resources/hoppin_rules.toml): per type een minimaal of maximaal aanbod aan "
-        "openbaar vervoer binnen een straal, volgens de geplande vertrekken per uur. Een mobipunt dat niet past "
-        "kan een ander type krijgen, of het aanbod kan veranderen.",
-        "Hoppin check (rules in resources/hoppin_rules.toml): per type a minimum or maximum public transport "
-        "offer within a radius, by scheduled departures per hour. A hub that does not fit can get another type, "
-        "or the service can change.",
+        "Hoppin-toets (regels in resources/hoppin_rules.toml): per type een minimaal of maximaal aanbod aan openbaar vervoer binnen een straal, volgens de geplande vertrekken per uur. Een mobipunt dat niet past kan een ander type krijgen, of het aanbod kan veranderen.",
     )
     footer(slide, meta.with_scenario(ev.scenario, ev.parameters), number(), lang)

@@ -357,6 +357,23 @@ def _break_labels(breaks: Sequence[float], n_colors: int) -> list[str]:
     return labels
 
 
+def _entry_items(
+    entries: Sequence[LegendItem], title: str, symbol: str, style: Style, size: float = 1.0
+) -> list[LegendItem]:
+    """One legend item per style entry (its label, else the layer's title), in the style's edge and opacity."""
+    return [
+        LegendItem(
+            e.label or title,
+            symbol,
+            e.color,
+            edge_color=style.edge_color,
+            alpha=style.opacity,
+            size=size,
+        )
+        for e in entries
+    ]
+
+
 def draw_layer(
     ax: Axes,
     layer: Layer,
@@ -397,16 +414,7 @@ def draw_layer(
             alpha=style.opacity,
             zorder=z,
         )
-        for e in entries:
-            items.append(
-                LegendItem(
-                    e.label or title,
-                    "patch",
-                    e.color,
-                    edge_color=style.edge_color,
-                    alpha=style.opacity,
-                )
-            )
+        items += _entry_items(entries, title, "patch", style)
     elif "Line" in geom_type:
         z = 2 if zorder is None else zorder
         per_class = widths
@@ -438,15 +446,5 @@ def draw_layer(
             alpha=style.opacity,
             zorder=z,
         )
-        for e in entries:
-            items.append(
-                LegendItem(
-                    e.label or title,
-                    "marker",
-                    e.color,
-                    size=style.marker_size,
-                    edge_color=style.edge_color,
-                    alpha=style.opacity,
-                )
-            )
+        items += _entry_items(entries, title, "marker", style, size=style.marker_size)
     return items

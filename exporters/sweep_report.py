@@ -24,6 +24,7 @@ from slimmeregio.exporters._safe import writing
 from slimmeregio.exporters.excel import write_cell
 from slimmeregio.exporters.excel_cells import finish_sheet, write_header
 from slimmeregio.layers.errors import ExportError
+from slimmeregio.layers.i18n import tr
 from slimmeregio.scenarios.indicator_direction import indicator_direction
 from slimmeregio.scenarios.results import indicator_label, indicator_unit
 from slimmeregio.scenarios.sweep_plan import SweepPlan
@@ -41,10 +42,6 @@ __all__ = [
 
 #: Variants shown in the bar chart when there are no costs.
 TOP_BARS = 20
-
-
-def _tr(lang: str, nl: str, en: str) -> str:
-    return nl if lang == "nl" else en
 
 
 def higher_is_better(key: str) -> bool:
@@ -168,23 +165,23 @@ def _workbook(
 ) -> Workbook:
     wb = Workbook()
     ws = wb.active
-    ws.title = _tr(lang, "Rangschikking", "Ranking")
+    ws.title = tr(lang, "Rangschikking")
     label = indicator_label(key, lang)
     unit = indicator_unit(key)
     has_cost = bool((ranked["cost_eur"] > 0).any()) if len(ranked) else False
     front = pareto_front(ranked["cost_eur"], ranked["gain"]) if len(ranked) else np.zeros(0, bool)
     header = [
-        _tr(lang, "Rang", "Rank"),
-        _tr(lang, "Variant", "Variant"),
+        tr(lang, "Rang"),
+        tr(lang, "Variant"),
         "id",
-        _tr(lang, "Kandidaten en parameters", "Candidates and parameters"),
-        _tr(lang, "Kost (EUR)", "Cost (EUR)"),
-        f"{label}: {_tr(lang, 'basis', 'base')}",
-        f"{label}: {_tr(lang, 'variant', 'variant')}",
-        f"{label}: {_tr(lang, 'verschil', 'change')}",
-        _tr(lang, "Winst", "Gain"),
-        _tr(lang, "Winst per miljoen EUR", "Gain per million EUR"),
-        _tr(lang, "Pareto-front", "Pareto front"),
+        tr(lang, "Kandidaten en parameters"),
+        tr(lang, "Kost (EUR)"),
+        f"{label}: {tr(lang, 'basis')}",
+        f"{label}: {tr(lang, 'variant')}",
+        f"{label}: {tr(lang, 'verschil')}",
+        tr(lang, "Winst"),
+        tr(lang, "Winst per miljoen EUR"),
+        tr(lang, "Pareto-front"),
     ]
     rows = []
     for i, r in enumerate(ranked.itertuples()):
@@ -201,7 +198,7 @@ def _workbook(
                 r.delta,
                 r.gain,
                 per_m,
-                _tr(lang, "ja", "yes") if front[i] and has_cost else "",
+                tr(lang, "ja") if front[i] and has_cost else "",
             ]
         )
     fmt = "0.000"
@@ -214,24 +211,24 @@ def _workbook(
     errors = variants[variants["status"] != "ok"]
     if len(errors):
         start = len(rows) + 3
-        write_cell(ws, start, 1, _tr(lang, "Varianten met een fout", "Variants with an error"))
+        write_cell(ws, start, 1, tr(lang, "Varianten met een fout"))
         for k, r in enumerate(errors.itertuples(), start=start + 1):
             write_cell(ws, k, 2, r.idx, number_format="0")
             write_cell(ws, k, 3, r.variant_id)
             write_cell(ws, k, 4, r.label)
             write_cell(ws, k, 5, r.message_nl if lang == "nl" else r.message_en)
 
-    ws = wb.create_sheet(_tr(lang, "Kandidaten", "Candidates"))
+    ws = wb.create_sheet(tr(lang, "Kandidaten"))
     _sheet_rows(
         ws,
         [
-            _tr(lang, "Kandidaat", "Candidate"),
-            _tr(lang, "Kost (EUR)", "Cost (EUR)"),
-            _tr(lang, "Varianten met", "Variants with"),
-            _tr(lang, "Gem. winst met", "Mean gain with"),
-            _tr(lang, "Gem. winst zonder", "Mean gain without"),
-            _tr(lang, "Verschil", "Difference"),
-            _tr(lang, "Verschil per miljoen EUR", "Difference per million EUR"),
+            tr(lang, "Kandidaat"),
+            tr(lang, "Kost (EUR)"),
+            tr(lang, "Varianten met"),
+            tr(lang, "Gem. winst met"),
+            tr(lang, "Gem. winst zonder"),
+            tr(lang, "Verschil"),
+            tr(lang, "Verschil per miljoen EUR"),
         ],
         [
             [
@@ -253,16 +250,16 @@ def _workbook(
     _sheet_rows(
         ws,
         [
-            _tr(lang, "Variant", "Variant"),
-            _tr(lang, "Kandidaten en parameters", "Candidates and parameters"),
-            _tr(lang, "Kost (EUR)", "Cost (EUR)"),
-            _tr(lang, "Winst", "Gain"),
+            tr(lang, "Variant"),
+            tr(lang, "Kandidaten en parameters"),
+            tr(lang, "Kost (EUR)"),
+            tr(lang, "Winst"),
         ],
         [[r.idx, r.label, r.cost_eur, r.gain] for r in on_front.itertuples()],
         ["0", None, "#,##0", fmt],
     )
 
-    ws = wb.create_sheet(_tr(lang, "Indicatoren", "Indicators"))
+    ws = wb.create_sheet(tr(lang, "Indicatoren"))
     deltas = (
         indicators.pivot(index="variant_id", columns="indicator", values="delta")
         if len(indicators)
@@ -273,10 +270,10 @@ def _workbook(
     _sheet_rows(
         ws,
         [
-            _tr(lang, "Variant", "Variant"),
-            _tr(lang, "Kandidaten en parameters", "Candidates and parameters"),
+            tr(lang, "Variant"),
+            tr(lang, "Kandidaten en parameters"),
         ]
-        + [f"{indicator_label(k, lang)} ({_tr(lang, 'verschil', 'change')})" for k in keys],
+        + [f"{indicator_label(k, lang)} ({tr(lang, 'verschil')})" for k in keys],
         [
             [r.idx, r.label]
             + [deltas.at[r.variant_id, k] if r.variant_id in deltas.index else None for k in keys]
@@ -284,17 +281,17 @@ def _workbook(
         ],
         ["0", None] + ["+0.000;-0.000;0"] * len(keys),
     )
-    ws = wb.create_sheet(_tr(lang, "Over", "About"))
+    ws = wb.create_sheet(tr(lang, "Over"))
     info = [
-        (_tr(lang, "Sweep", "Sweep"), plan.sweep.name),
-        (_tr(lang, "Gerangschikt op", "Ranked by"), f"{label} ({unit})"),
-        (_tr(lang, "Combinaties", "Combinations"), plan.total),
-        (_tr(lang, "Varianten doorgerekend", "Variants evaluated"), len(variants)),
+        (tr(lang, "Sweep"), plan.sweep.name),
+        (tr(lang, "Gerangschikt op"), f"{label} ({unit})"),
+        (tr(lang, "Combinaties"), plan.total),
+        (tr(lang, "Varianten doorgerekend"), len(variants)),
         (
-            _tr(lang, "Steekproef", "Sample"),
-            _tr(lang, f"ja (seed {plan.sweep.seed})", f"yes (seed {plan.sweep.seed})")
+            tr(lang, "Steekproef"),
+            tr(lang, "ja (seed {v0})").format(v0=plan.sweep.seed)
             if plan.sampled
-            else _tr(lang, "nee, alle combinaties", "no, every combination"),
+            else tr(lang, "nee, alle combinaties"),
         ),
     ]
     for i, (name, value) in enumerate(info, start=1):
@@ -309,7 +306,7 @@ def _figure(ranked: pd.DataFrame, key: str, lang: str) -> Figure:
     fig = Figure(figsize=(9, 6), dpi=120)
     ax = fig.add_subplot(1, 1, 1)
     label = indicator_label(key, lang)
-    gain_label = _tr(lang, f"Winst: {label}", f"Gain: {label}")
+    gain_label = tr(lang, "Winst: {label}").format(label=label)
     if len(ranked) and (ranked["cost_eur"] > 0).any():
         cost = ranked["cost_eur"].to_numpy(dtype=float) / 1e6
         gain = ranked["gain"].to_numpy(dtype=float)
@@ -319,7 +316,7 @@ def _figure(ranked: pd.DataFrame, key: str, lang: str) -> Figure:
             gain[~front],
             s=18,
             color="#9e9e9e",
-            label=_tr(lang, "varianten", "variants"),
+            label=tr(lang, "varianten"),
         )
         order = np.argsort(cost[front], kind="stable")
         ax.plot(
@@ -328,18 +325,18 @@ def _figure(ranked: pd.DataFrame, key: str, lang: str) -> Figure:
             "-o",
             color="#0d47a1",
             markersize=5,
-            label=_tr(lang, "Pareto-front", "Pareto front"),
+            label=tr(lang, "Pareto-front"),
         )
-        ax.set_xlabel(_tr(lang, "Kost (miljoen EUR)", "Cost (million EUR)"))
+        ax.set_xlabel(tr(lang, "Kost (miljoen EUR)"))
         ax.set_ylabel(gain_label)
         ax.legend(loc="lower right")
-        ax.set_title(_tr(lang, "Winst tegenover kost", "Gain against cost"))
+        ax.set_title(tr(lang, "Winst tegenover kost"))
     else:
         top = ranked.head(TOP_BARS).iloc[::-1]
         ax.barh([str(i) for i in top["idx"]], top["gain"].to_numpy(dtype=float), color="#0d47a1")
         ax.set_xlabel(gain_label)
-        ax.set_ylabel(_tr(lang, "Variant", "Variant"))
-        ax.set_title(_tr(lang, "Beste varianten", "Best variants"))
+        ax.set_ylabel(tr(lang, "Variant"))
+        ax.set_title(tr(lang, "Beste varianten"))
     ax.grid(True, alpha=0.3)
     fig.tight_layout()
     return fig

@@ -14,8 +14,8 @@ import shapely
 from slimmeregio.exporters._safe import html_text
 from slimmeregio.exporters.map_flows import flow_breaks
 from slimmeregio.exporters.map_themes import class_label
-from slimmeregio.exporters.meta import tr
 from slimmeregio.exporters.terms import hoppin_type
+from slimmeregio.layers.i18n import tr
 from slimmeregio.layers.model import Project
 from slimmeregio.layers.numbers import fmt_number
 from slimmeregio.layers.roles import Role
@@ -168,13 +168,13 @@ def network_data(links: gpd.GeoDataFrame, lang: str) -> dict[str, Any]:
     ]
     main["klasse"] = [class_label(c, lang) for c in main["link_class"].astype(str)]
     cols = {
-        "link_id": tr(lang, "Link-id", "Link id"),
-        "klasse": tr(lang, "Klasse", "Class"),
-        "name": tr(lang, "Naam", "Name"),
+        "link_id": tr(lang, "Link-id"),
+        "klasse": tr(lang, "Klasse"),
+        "name": tr(lang, "Naam"),
     }
     if "flow_dwellings" in main.columns and main["flow_dwellings"].notna().any():
         main["flow"] = main["flow_dwellings"].round().astype("Int64")
-        cols["flow"] = tr(lang, "Potentiële fietsers (woningen)", "Potential cyclists (dwellings)")
+        cols["flow"] = tr(lang, "Potentiële fietsers (woningen)")
     return geojson(
         main, {k: v for k, v in cols.items() if k in main.columns}, simplify=5.0, lang=lang
     )
@@ -204,9 +204,9 @@ def flow_data(
     part["flow"] = part[column].round().astype(int)
     part["klasse"] = [class_label(c, lang) for c in part["link_class"].astype(str)]
     cols = {
-        "link_id": tr(lang, "Link-id", "Link id"),
-        "klasse": tr(lang, "Klasse", "Class"),
-        "flow": tr(lang, "Potentiële fietsers (woningen)", "Potential cyclists (dwellings)"),
+        "link_id": tr(lang, "Link-id"),
+        "klasse": tr(lang, "Klasse"),
+        "flow": tr(lang, "Potentiële fietsers (woningen)"),
     }
     return geojson(part, cols, simplify=5.0, lang=lang), breaks
 
@@ -237,10 +237,10 @@ def change_links(evaluation: Any, lang: str) -> dict[str, Any]:
     )
     frame["klasse"] = [class_label(str(c), lang) for c in frame["link_class"]]
     cols = {
-        "wijziging": tr(lang, "Wijziging", "Change"),
-        "link_id": tr(lang, "Link-id", "Link id"),
-        "klasse": tr(lang, "Klasse", "Class"),
-        "name": tr(lang, "Naam", "Name"),
+        "wijziging": tr(lang, "Wijziging", context="delta"),
+        "link_id": tr(lang, "Link-id"),
+        "klasse": tr(lang, "Klasse"),
+        "name": tr(lang, "Naam"),
     }
     return geojson(frame, cols, lang=lang)
 
@@ -274,11 +274,11 @@ def mobipunt_data(
         frame["wijziging"] = frame["change"].astype(str).map(names).fillna("")
     cols = {
         "mobipunt_id": "Id",
-        "name": tr(lang, "Naam", "Name"),
+        "name": tr(lang, "Naam"),
         "hoppin_type": "Type",
-        "offer": tr(lang, "Aanbod", "Services"),
-        "catchment_dwellings": tr(lang, "Woningen in verzorgingsgebied", "Dwellings in catchment"),
-        "wijziging": tr(lang, "Wijziging", "Change"),
+        "offer": tr(lang, "Aanbod"),
+        "catchment_dwellings": tr(lang, "Woningen in verzorgingsgebied"),
+        "wijziging": tr(lang, "Wijziging", context="delta"),
     }
     return geojson(frame, {k: v for k, v in cols.items() if k in frame.columns}, lang=lang)
 
@@ -344,13 +344,9 @@ def access_grid(evaluation: Any, threshold: float, cell: float, lang: str) -> di
         crs=d.crs,
     )
     cols = {
-        "woningen": tr(lang, "Woningen", "Dwellings"),
-        "aandeel": tr(
-            lang,
-            f"Aandeel binnen {threshold:g} min fietsen",
-            f"Share within {threshold:g} min by bike",
-        ),
-        "gem": tr(lang, "Gemiddelde fietstijd tot mobipunt", "Mean cycling time to a mobility hub"),
+        "woningen": tr(lang, "Woningen"),
+        "aandeel": tr(lang, "Aandeel binnen {threshold:g} min fietsen").format(threshold=threshold),
+        "gem": tr(lang, "Gemiddelde fietstijd tot mobipunt"),
     }
     return geojson(out, cols, lang=lang)
 
@@ -378,13 +374,9 @@ def change_grid(comparison: Any, threshold: float, cell: float, lang: str) -> di
         crs=a.crs,
     )
     cols = {
-        "winst": tr(
-            lang, f"Woningen nu binnen {threshold:g} min", f"Dwellings now within {threshold:g} min"
-        ),
-        "verlies": tr(
-            lang,
-            f"Woningen niet meer binnen {threshold:g} min",
-            f"Dwellings no longer within {threshold:g} min",
+        "winst": tr(lang, "Woningen nu binnen {threshold:g} min").format(threshold=threshold),
+        "verlies": tr(lang, "Woningen niet meer binnen {threshold:g} min").format(
+            threshold=threshold
         ),
     }
     return geojson(out, cols, lang=lang)
@@ -404,6 +396,6 @@ def site_names(sites: gpd.GeoDataFrame, lang: str) -> list[str]:
     )
     out = []
     for rank, name, place in zip(sites["rank"], own, where, strict=True):
-        label = tr(lang, f"Voorstel {int(rank)}", f"Suggestion {int(rank)}")
+        label = tr(lang, "Voorstel {v0}").format(v0=int(rank))
         out.append(name.strip() or (f"{label}: {place.strip()}" if place.strip() else label))
     return out

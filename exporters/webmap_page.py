@@ -6,13 +6,14 @@ import json
 from collections.abc import Sequence
 
 from slimmeregio.exporters._safe import html_text
-from slimmeregio.exporters.meta import ExportMeta, tr
+from slimmeregio.exporters.meta import ExportMeta
+from slimmeregio.layers.i18n import tr
 
 
 def legend_html(sections: list[tuple[str, list[tuple[str, str, str]]]], lang: str) -> str:
     """A fixed legend box; ``(label, colour, shape)`` with shape line/dot/box."""
     parts = [
-        f'<details open class="srp-legend"><summary class="srp-legend-title">{tr(lang, "Legende", "Legend")}'
+        f'<details open class="srp-legend"><summary class="srp-legend-title">{tr(lang, "Legende")}'
         "</summary>"
     ]
     for heading, items in sections:
@@ -83,7 +84,7 @@ def selector_html(selectable: dict[str, list[str]], shown: str, lang: str) -> st
         f'<option value="{i}"{" selected" if name == shown else ""}>{html_text(name)}</option>'
         for i, name in enumerate(selectable)
     )
-    label = tr(lang, "Toon scenario", "Show scenario")
+    label = tr(lang, "Toon scenario")
     return (
         f'<div class="srp-box srp-select"><label for="srp-scenario">{label}</label> '
         f'<select id="srp-scenario">{options}</select></div>'
@@ -151,15 +152,14 @@ def header_html(meta: ExportMeta, scenarios: Sequence[str], lang: str) -> str:
     if meta.notes:
         details = "".join(f"<li>{html_text(n)}</li>" for n in meta.notes)
         note = (
-            f'<details class="srp-note"><summary>{tr(lang, "Let op", "Note")}: '
+            f'<details class="srp-note"><summary>{tr(lang, "Let op")}: '
             f"{html_text(meta.short_note_for(lang))}</summary><ul>{details}</ul></details>"
         )
     for text in meta.result_note_texts(lang):
-        note += f'<div class="srp-note">{tr(lang, "Let op", "Note")}: {html_text(text)}</div>'
+        note += f'<div class="srp-note">{tr(lang, "Let op")}: {html_text(text)}</div>'
     howto = tr(
         lang,
         "Lagen aan- en uitzetten met de lagenknop rechtsboven; klik op een object voor de gegevens.",
-        "Switch layers on and off with the layer button at the top right; click a feature for its data.",
     )
     return (
         f'<div class="srp-box srp-title"><h1>{html_text(meta.title)}</h1>'

@@ -14,9 +14,9 @@ import numpy as np
 
 from slimmeregio.exporters.map_themes import class_labels
 from slimmeregio.exporters.map_transit import pt_window
-from slimmeregio.exporters.meta import tr
 from slimmeregio.exporters.style import class_index
 from slimmeregio.exporters.webmap_layers import geojson
+from slimmeregio.layers.i18n import tr
 from slimmeregio.layers.symbology import PT_RATE_BREAKS, PT_RATE_COLORS
 from slimmeregio.scenarios.transit_keys import WINDOW_LABELS
 
@@ -34,11 +34,7 @@ def _hub_text(evaluation: Any, lang: str) -> dict[str, str]:
         stop = str(rec["best_stop"])
         if not stop:
             continue
-        verdict = (
-            tr(lang, "past", "fits")
-            if rec["ok"]
-            else tr(lang, "past niet", "does not fit") + f" ({rec[reason]})"
-        )
+        verdict = tr(lang, "past") if rec["ok"] else tr(lang, "past niet") + f" ({rec[reason]})"
         out.setdefault(stop, []).append(f"{rec['mobipunt_id']} {rec['name']}: {verdict}")
     return {k: "; ".join(v) for k, v in out.items()}
 
@@ -55,19 +51,16 @@ def stops_data(evaluation: Any, lang: str) -> dict[str, Any]:
     ]
     hub = _hub_text(evaluation, lang)
     stops["hoppin_"] = [hub.get(str(s), "") for s in stops["stop_id"]]
-    cols = {"name": tr(lang, "Naam", "Name"), "modes": tr(lang, "Modi", "Modes")}
-    for w, (nl, en) in WINDOW_LABELS.items():
+    cols = {"name": tr(lang, "Naam"), "modes": tr(lang, "Modi")}
+    for w, (window_nl, window_en) in WINDOW_LABELS.items():
         column = f"per_uur_{w}"
         if column in stops.columns and (stops[column].to_numpy(dtype=float) > 0).any():
-            cols[column] = tr(lang, f"Vertrekken/uur ({nl})", f"Departures/hour ({en})")
+            window = window_en if lang == "en" else window_nl
+            cols[column] = tr(lang, "Vertrekken/uur ({window})", window=window)
     if "changed" in stops.columns:
-        stops["changed_"] = [
-            tr(lang, "ja", "yes") if c else "" for c in stops["changed"].astype(bool)
-        ]
-        cols["changed_"] = tr(
-            lang, "Frequentie gewijzigd door het scenario", "Frequency changed by the scenario"
-        )
-    cols["hoppin_"] = tr(lang, "Hoppin-toets", "Hoppin check")
+        stops["changed_"] = [tr(lang, "ja") if c else "" for c in stops["changed"].astype(bool)]
+        cols["changed_"] = tr(lang, "Frequentie gewijzigd door het scenario")
+    cols["hoppin_"] = tr(lang, "Hoppin-toets")
     order = np.argsort(rates, kind="stable")  # busiest drawn last, on top
     return geojson(stops.iloc[order], cols, lang=lang)
 
@@ -78,10 +71,6 @@ def stops_legend(evaluation: Any, lang: str) -> tuple[str, list[tuple[str, str, 
     w = WINDOW_LABELS.get(window, (window, window))[0 if lang == "nl" else 1]
     labels = class_labels(PT_RATE_BREAKS, "")
     return (
-        tr(
-            lang,
-            f"OV-haltes: vertrekken per uur ({w}); grote stip = station",
-            f"Public transport stops: departures per hour ({w}); large dot = station",
-        ),
+        tr(lang, "OV-haltes: vertrekken per uur ({w}); grote stip = station").format(w=w),
         [(lab, c, "dot") for lab, c in zip(labels, PT_RATE_COLORS, strict=True)],
     )

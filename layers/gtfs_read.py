@@ -185,18 +185,19 @@ def opened_feed(path: Path, folder: str, task: Task) -> Iterator[tuple[Any, Path
             aside.unlink(missing_ok=True)
 
 
+def _unreadable_stop_times(path: Path, exc: Exception) -> GtfsImportError:
+    return gtfs_error(
+        path, "stop_times.txt kan niet gelezen worden", "stop_times.txt cannot be read", str(exc)
+    )
+
+
 def _stop_times_header(csv: Path, path: Path) -> list[str]:
     try:
         head = pd.read_csv(csv, nrows=1, dtype=str, encoding="utf-8-sig")
     except pd.errors.EmptyDataError:
         head = pd.DataFrame()
     except (ValueError, UnicodeDecodeError, pd.errors.ParserError) as exc:
-        raise gtfs_error(
-            path,
-            "stop_times.txt kan niet gelezen worden",
-            "stop_times.txt cannot be read",
-            str(exc),
-        ) from exc
+        raise _unreadable_stop_times(path, exc) from exc
     if head.empty:
         raise gtfs_error(path, "stop_times.txt is leeg", "stop_times.txt is empty")
     return [str(c).strip() for c in head.columns]
@@ -446,12 +447,7 @@ def scan_stop_times(
                 served.append(pairs.drop_duplicates())
                 kept.append(chunk.loc[good & trip.isin(keep)])
     except (ValueError, UnicodeDecodeError, pd.errors.ParserError) as exc:
-        raise gtfs_error(
-            path,
-            "stop_times.txt kan niet gelezen worden",
-            "stop_times.txt cannot be read",
-            str(exc),
-        ) from exc
+        raise _unreadable_stop_times(path, exc) from exc
     for column, count in bad_count.items():
         if count:
             what = f"stop_times.txt ({column})"

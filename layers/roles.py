@@ -18,6 +18,7 @@ from enum import StrEnum
 from typing import Any
 
 from slimmeregio.layers import opportunity_roles as _opp
+from slimmeregio.layers import role_synonyms as _synonyms
 
 __all__ = [
     "FIELD_SYNONYMS",
@@ -100,6 +101,22 @@ class FieldSpec:
     label_en: str
 
 
+#: Fields several roles share.
+_NAME = FieldSpec("name", False, "str", "naam", "name")
+_ID = FieldSpec("id", False, "str", "id", "id")
+
+
+def _per_hour(key: str, window_nl: str, window_en: str) -> FieldSpec:
+    """Departures per hour of a public transport stop in one time window."""
+    return FieldSpec(
+        f"departures_{key}",
+        False,
+        "float",
+        f"vertrekken/uur {window_nl}",
+        f"departures/hour {window_en}",
+    )
+
+
 ROLE_FIELDS: dict[Role, tuple[FieldSpec, ...]] = {
     Role.MUNICIPALITIES: (
         FieldSpec("nis", True, "str", "NIS-code", "NIS code"),
@@ -110,26 +127,26 @@ ROLE_FIELDS: dict[Role, tuple[FieldSpec, ...]] = {
         FieldSpec("link_class", True, "str", "klasse", "link class"),
         FieldSpec("speed", False, "float", "snelheid (km/u)", "speed (km/h)"),
         FieldSpec("oneway", False, "bool", "eenrichting", "one-way"),
-        FieldSpec("name", False, "str", "naam", "name"),
-        FieldSpec("id", False, "str", "id", "id"),
+        _NAME,
+        _ID,
     ),
     Role.MOBIPUNTEN: (
         FieldSpec("name", True, "str", "naam", "name"),
         FieldSpec("hoppin_type", True, "str", "Hoppin-type", "Hoppin type"),
         FieldSpec("offer", False, "str", "aanbod", "offer"),
         FieldSpec("municipality", False, "str", "gemeente", "municipality"),
-        FieldSpec("id", False, "str", "id", "id"),
+        _ID,
     ),
     Role.HOUSING: (
         FieldSpec("dwellings", True, "int", "woningen", "dwellings"),
         FieldSpec("status", False, "str", "status", "status"),
-        FieldSpec("name", False, "str", "naam", "name"),
-        FieldSpec("id", False, "str", "id", "id"),
+        _NAME,
+        _ID,
     ),
     Role.STATIONS: (
         FieldSpec("name", True, "str", "naam", "name"),
         FieldSpec("trains_per_day", True, "float", "treinen per dag", "trains per day"),
-        FieldSpec("id", False, "str", "id", "id"),
+        _ID,
     ),
     Role.POPULATION_GRID: (),
     # Public transport stops as the GTFS import writes them (layers/gtfs.py):
@@ -138,35 +155,15 @@ ROLE_FIELDS: dict[Role, tuple[FieldSpec, ...]] = {
         FieldSpec("name", True, "str", "naam", "name"),
         FieldSpec("mode", True, "str", "modi", "modes"),
         FieldSpec("routes", False, "str", "lijnen", "routes"),
-        FieldSpec(
-            "departures_morning_peak",
-            False,
-            "float",
-            "vertrekken/uur ochtendspits",
-            "departures/hour morning peak",
-        ),
-        FieldSpec(
-            "departures_daytime",
-            False,
-            "float",
-            "vertrekken/uur overdag",
-            "departures/hour daytime",
-        ),
-        FieldSpec(
-            "departures_evening_peak",
-            False,
-            "float",
-            "vertrekken/uur avondspits",
-            "departures/hour evening peak",
-        ),
-        FieldSpec(
-            "departures_evening", False, "float", "vertrekken/uur avond", "departures/hour evening"
-        ),
+        _per_hour("morning_peak", "ochtendspits", "morning peak"),
+        _per_hour("daytime", "overdag", "daytime"),
+        _per_hour("evening_peak", "avondspits", "evening peak"),
+        _per_hour("evening", "avond", "evening"),
         FieldSpec(
             "ride_min_brussels", False, "float", "rit naar Brussel (min)", "ride to Brussels (min)"
         ),
         FieldSpec("route_rates", False, "str", "vertrekken per lijn", "departures per route"),
-        FieldSpec("id", False, "str", "id", "id"),
+        _ID,
     ),
     Role.OTHER: (),
 }
@@ -174,271 +171,10 @@ ROLE_FIELDS: dict[Role, tuple[FieldSpec, ...]] = {
 
 # --- Guessing a role and a field mapping from column names -----------------------
 
-#: Column-name synonyms per role and canonical field, most specific first.
-#: Names are compared after :func:`normalize_name` (lower case, no accents,
-#: every run of other characters turned into ``_``): ``Categorie BVR`` matches
-#: ``categorie_bvr``. Dutch, English, French and Flemish open-data names.
+#: Column-name synonyms per role and canonical field, most specific first
+#: (the table is in :mod:`.role_synonyms`).
 FIELD_SYNONYMS: dict[Role, dict[str, tuple[str, ...]]] = {
-    Role.MUNICIPALITIES: {
-        "nis": (
-            "nis",
-            "niscode",
-            "nis_code",
-            "nis5",
-            "nis_gemeente",
-            "nis_code_gemeente",
-            "refnis",
-            "cd_refnis",
-            "cd_munty_refnis",
-            "code_nis",
-            "ins",
-            "code_ins",
-            "gemeentecode",
-            "gemnis",
-            "gem_nis",
-        ),
-        "name": (
-            "name_nl",
-            "naam_nl",
-            "naam",
-            "gemeentenaam",
-            "gemeente_naam",
-            "gemeente",
-            "tx_munty_descr_nl",
-            "tx_descr_nl",
-            "name",
-            "municipality",
-            "municipality_name",
-            "commune",
-            "nom",
-            "name_fr",
-            "naam_fr",
-            "tx_descr_fr",
-            "tx_munty_descr_fr",
-        ),
-        "population": (
-            "population",
-            "inwoners",
-            "bevolking",
-            "aantal_inwoners",
-            "bevolkingsaantal",
-            "ms_population",
-            "totaal_bevolking",
-            "total_population",
-            "tot_pop",
-            "pop",
-            "inw",
-            "habitants",
-            "population_totale",
-        ),
-    },
-    Role.BIKE_NETWORK: {
-        "link_class": (
-            "link_class",
-            "klasse",
-            "fietsklasse",
-            "bff_klasse",
-            "categorie_bff",
-            "routeklasse",
-            "fietsroute_klasse",
-            "linkklasse",
-            "hierarchie",
-            "functie",
-            "route_type",
-            "routetype",
-            "netwerk",
-            "network",
-            "niveau",
-            "categorie",
-            "category",
-            "class",
-            "type",
-        ),
-        "speed": (
-            "speed",
-            "snelheid",
-            "speed_kmh",
-            "snelheid_kmh",
-            "v_kmh",
-            "maxspeed",
-            "max_snelheid",
-            "ontwerpsnelheid",
-        ),
-        "oneway": ("oneway", "one_way", "eenrichting", "enkelrichting", "richting"),
-        "name": ("naam", "name", "routenaam", "route_name", "straatnaam", "straat", "label", "ref"),
-        "id": (
-            "id",
-            "link_id",
-            "osm_id",
-            "ws_oidn",
-            "oidn",
-            "uidn",
-            "objectid",
-            "object_id",
-            "gid",
-            "uuid",
-            "fid",
-        ),
-    },
-    Role.MOBIPUNTEN: {
-        "name": (
-            "naam",
-            "name",
-            "naam_hoppinpunt",
-            "hoppinpunt",
-            "hoppinpunt_naam",
-            "locatie",
-            "label",
-            "titel",
-            "omschrijving",
-        ),
-        "hoppin_type": (
-            "categorie_bvr",
-            "hoppin_type",
-            "hoppintype",
-            "type_hoppinpunt",
-            "hoppinpunt_type",
-            "categorie_hoppin",
-            "hoppin_categorie",
-            "schaalniveau",
-            "hub_type",
-            "categorie",
-            "category",
-            "type",
-            "klasse",
-            "niveau",
-            "class",
-        ),
-        "offer": (
-            "aanbod",
-            "offer",
-            "voorzieningen",
-            "diensten",
-            "services",
-            "modi",
-            "modes",
-            "functies",
-            "facilities",
-            "vervoersaanbod",
-        ),
-        "municipality": ("gemeente", "gemeentenaam", "gemeente_naam", "municipality", "commune"),
-        "id": (
-            "id",
-            "hoppin_id",
-            "hoppinpunt_id",
-            "osm_id",
-            "objectid",
-            "object_id",
-            "uuid",
-            "gid",
-            "fid",
-            "code",
-        ),
-    },
-    Role.HOUSING: {
-        "dwellings": (
-            "woningen",
-            "dwellings",
-            "aantal_woningen",
-            "wooneenheden",
-            "aantal_wooneenheden",
-            "woongelegenheden",
-            "aantal_woongelegenheden",
-            "n_woningen",
-            "nr_woningen",
-            "n_dwellings",
-            "housing_units",
-            "logements",
-            "nb_logements",
-            "units",
-        ),
-        "status": ("status", "toestand", "fase", "planstatus", "stadium", "state"),
-        "name": ("naam", "name", "projectnaam", "project", "adres", "address", "label"),
-        "id": (
-            "id",
-            "objectid",
-            "object_id",
-            "osm_id",
-            "capakey",
-            "perceel",
-            "uuid",
-            "gid",
-            "fid",
-            "code",
-        ),
-    },
-    Role.STATIONS: {
-        "name": (
-            "name",
-            "naam",
-            "station",
-            "stationsnaam",
-            "station_name",
-            "name_nl",
-            "naam_station",
-            "standard_name",
-        ),
-        "trains_per_day": (
-            "treinen_per_dag",
-            "trains_per_day",
-            "avg_stop_times",
-            "stop_times",
-            "aantal_treinen",
-            "treinen_dag",
-            "treinen",
-            "n_trains",
-            "trains",
-            "vertrekken_per_dag",
-            "departures_per_day",
-            "frequentie",
-            "frequency",
-        ),
-        "id": (
-            "id",
-            "uri",
-            "station_id",
-            "stationid",
-            "ptcarid",
-            "uic",
-            "uic_code",
-            "osm_id",
-            "objectid",
-            "fid",
-            "code",
-        ),
-    },
-    Role.POPULATION_GRID: {},
-    Role.PT_STOPS: {
-        "name": ("naam", "name", "stop_name", "haltenaam", "halte", "naam_halte", "nom_arret"),
-        "mode": (
-            "modi",
-            "modes",
-            "modus",
-            "mode",
-            "hoofdmodus",
-            "vervoerswijze",
-            "vervoermiddel",
-            "transport_mode",
-            "route_type",
-        ),
-        "routes": ("lijnen", "routes", "lijn", "route_short_name", "lignes", "lines"),
-        "departures_morning_peak": (
-            "per_uur_ochtendspits",
-            "vertrekken_ochtendspits",
-            "departures_morning_peak",
-        ),
-        "departures_daytime": ("per_uur_dag", "vertrekken_dag_uur", "departures_daytime"),
-        "departures_evening_peak": (
-            "per_uur_avondspits",
-            "vertrekken_avondspits",
-            "departures_evening_peak",
-        ),
-        "departures_evening": ("per_uur_avond", "vertrekken_avond", "departures_evening"),
-        "ride_min_brussels": ("rit_min_brussel", "ride_min_brussels"),
-        "route_rates": ("per_lijn", "route_rates"),
-        "id": ("stop_id", "halte_id", "haltenummer", "id", "stop_code", "objectid", "fid"),
-    },
-    Role.OTHER: {},
+    Role(value): synonyms for value, synonyms in _synonyms.FIELD_SYNONYMS.items()
 }
 
 #: Generic names that match a field only weakly: they complete a mapping but
@@ -471,30 +207,7 @@ _NEUTRAL_KEYS = frozenset({"name", "id", "municipality", "status"}) | _opp.OPPOR
 
 #: Words in a layer or file name that point at a role (after normalize_name).
 ROLE_NAME_WORDS: dict[Role, tuple[str, ...]] = {
-    Role.MUNICIPALITIES: (
-        "gemeente",
-        "municipal",
-        "commune",
-        "refgem",
-        "vrbg",
-        "gemeentegrens",
-    ),
-    Role.BIKE_NETWORK: ("fiets", "bike", "cycl", "bff", "velo", "bicycle"),
-    Role.MOBIPUNTEN: ("mobipunt", "hoppin", "mobility_hub", "mobilityhub", "mobihub"),
-    Role.HOUSING: ("woning", "housing", "dwelling", "wooneenhe", "woonproject", "logement"),
-    Role.STATIONS: ("station", "treinstation", "spoorweg", "railway"),
-    Role.POPULATION_GRID: ("bevolking", "population", "inwoners", "popgrid", "pop_grid"),
-    Role.PT_STOPS: (
-        "ov_halte",
-        "haltes",
-        "bushalte",
-        "tramhalte",
-        "gtfs",
-        "pt_stops",
-        "transit_stops",
-        "arrets",
-    ),
-    Role.OTHER: (),
+    Role(value): words for value, words in _synonyms.ROLE_NAME_WORDS.items()
 }
 
 #: Geometry families each vector role accepts.

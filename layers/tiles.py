@@ -1,5 +1,7 @@
-"""Background maps: tile sources, their presets, a size-limited disk cache and
-rendering a Lambert 72 view from web-mercator tiles or a WMS.
+"""Background maps: rendering a Lambert 72 view from web-mercator tiles or a WMS.
+
+The sources and presets are in :mod:`slimmeregio.layers.tile_sources`, the
+disk cache in :mod:`slimmeregio.layers.tile_cache` (both importable from here).
 
 Background maps are view-only: they are drawn under the layers and (when
 asked) under a printed map, never read by an analysis. A view is rendered
@@ -19,17 +21,11 @@ tiles go first.
 
 from __future__ import annotations
 
-import contextlib
-import hashlib
 import io
 import math
-import os
-import tempfile
-import threading
 from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
-from pathlib import Path
 from typing import Any
 
 import numpy as np
@@ -41,6 +37,8 @@ from slimmeregio.layers.errors import (
     ServiceUnavailableError,
     ServiceUrlError,
 )
+from slimmeregio.layers.tile_cache import DEFAULT_CACHE_BYTES, TileCache, cache_dir
+from slimmeregio.layers.tile_sources import PRESETS, Background, TileSource, preset
 
 __all__ = [
     "DEFAULT_CACHE_BYTES",
@@ -57,8 +55,6 @@ __all__ = [
     "xyz_zoom",
 ]
 
-#: Default size limit of the tile cache.
-DEFAULT_CACHE_BYTES = 200 * 1024**2
 #: Half the circumference of the web-mercator sphere (EPSG:3857 metres).
 _ORIGIN = 20037508.342789244
 _TILE = 256
@@ -67,303 +63,6 @@ _MAX_TILES = 64
 #: Largest WMS image asked for (per side, pixels).
 _MAX_WMS_SIDE = 4096
 _WORKERS = 4
-
-
-@dataclass(frozen=True)
-class TileSource:
-    """Where a background map comes from.
-
-    ``kind`` is ``xyz`` (``url`` a template with ``{z}``, ``{x}``, ``{y}``,
-    web-mercator tiles) or ``wms`` (``url`` the service address, ``layers``
-    the WMS layer names, asked in EPSG:31370). ``attribution`` is drawn on
-    the canvas and on every export that shows the map.
-    """
-
-    key: str
-    title: str
-    kind: str
-    url: str
-    attribution: str
-    layers: str = ""
-    image_format: str = "image/png"
-    min_zoom: int = 0
-    max_zoom: int = 19
-
-    def __post_init__(self) -> None:
-        if self.kind not in ("xyz", "wms"):
-            raise ServiceUrlError(
-                url=self.url, reason={"nl": "onbekend soort kaart", "en": "unknown map kind"}
-            )
-        if self.kind == "xyz" and not all(part in self.url for part in ("{z}", "{x}", "{y}")):
-            raise ServiceUrlError(
-                url=self.url,
-                reason={
-                    "nl": "een XYZ-adres heeft {z}, {x} en {y}",
-                    "en": "an XYZ address has {z}, {x} and {y}",
-                },
-            )
-        if self.kind == "wms" and not self.layers.strip():
-            raise ServiceUrlError(
-                url=self.url, reason={"nl": "geen WMS-laag gekozen", "en": "no WMS layer chosen"}
-            )
-        web.check_url(self.url.replace("{", "").replace("}", ""))
-
-    def to_dict(self) -> dict[str, Any]:
-        return {
-            "key": self.key,
-            "title": self.title,
-            "kind": self.kind,
-            "url": self.url,
-            "attribution": self.attribution,
-            "layers": self.layers,
-            "image_format": self.image_format,
-            "min_zoom": self.min_zoom,
-            "max_zoom": self.max_zoom,
-        }
-
-    @classmethod
-    def from_dict(cls, data: dict[str, Any]) -> TileSource:
-        """The source saved by :meth:`to_dict` (checked again: a project file is untrusted)."""
-        text = ("key", "title", "kind", "url", "attribution", "layers", "image_format")
-        values: dict[str, Any] = {k: str(data[k]) for k in text if isinstance(data.get(k), str)}
-        for k in ("min_zoom", "max_zoom"):
-            if isinstance(data.get(k), int) and not isinstance(data.get(k), bool):
-                values[k] = max(0, min(int(data[k]), 24))
-        missing = [k for k in ("key", "title", "kind", "url") if k not in values]
-        if missing:
-            raise ServiceUrlError(
-                url=str(data.get("url", "")),
-                reason={"nl": "onvolledige kaartbeschrijving", "en": "incomplete map description"},
-            )
-        values.setdefault("attribution", "")
-        return cls(**values)
-
-
-@dataclass
-class Background:
-    """A background map of a project: its source, whether it is shown, its opacity.
-
-    Saved with the project settings as plain data (:meth:`to_dict`); the
-    tiles themselves never are (they are a view, not an input).
-    """
-
-    source: TileSource
-    visible: bool = True
-    opacity: float = 1.0
-
-    def to_dict(self) -> dict[str, Any]:
-        return {
-            "source": self.source.to_dict(),
-            "visible": bool(self.visible),
-            "opacity": float(self.opacity),
-        }
-
-    @classmethod
-    def from_dict(cls, data: Any) -> Background:
-        """The background saved by :meth:`to_dict`; ServiceUrlError when damaged or unsafe."""
-        if not isinstance(data, dict) or not isinstance(data.get("source"), dict):
-            raise ServiceUrlError(
-                url="",
-                reason={"nl": "onvolledige kaartbeschrijving", "en": "incomplete map description"},
-            )
-        opacity = data.get("opacity", 1.0)
-        opacity = (
-            float(opacity)
-            if isinstance(opacity, int | float) and not isinstance(opacity, bool)
-            else 1.0
-        )
-        return cls(
-            source=TileSource.from_dict(data["source"]),
-            visible=bool(data.get("visible", True)),
-            opacity=min(max(opacity, 0.0), 1.0) if math.isfinite(opacity) else 1.0,
-        )
-
-
-def _osm() -> TileSource:
-    import xyzservices.providers as xyz
-
-    provider = xyz.OpenStreetMap.Mapnik
-    return TileSource(
-        key="osm",
-        title="OpenStreetMap",
-        kind="xyz",
-        url=provider.build_url(),
-        attribution=str(provider.get("attribution", "(C) OpenStreetMap contributors")),
-        max_zoom=int(provider.get("max_zoom", 19)),
-    )
-
-
-_VL_ATTRIBUTION = "© Digitaal Vlaanderen (Informatie Vlaanderen), gebruiksvoorwaarden: modellicentie gratis hergebruik"
-
-
-def _vl_wmts(key: str, title: str, service: str, layer: str, fmt: str) -> TileSource:
-    # Informatie Vlaanderen's WMTS (capabilities:
-    # https://geo.api.vlaanderen.be/<service>/wmts?request=GetCapabilities&service=WMTS)
-    # serves the web-mercator grid as the tile matrix set "GoogleMapsVL".
-    url = (
-        f"https://geo.api.vlaanderen.be/{service}/wmts?SERVICE=WMTS&REQUEST=GetTile&VERSION=1.0.0"
-        f"&LAYER={layer}&STYLE=&FORMAT={fmt}&TILEMATRIXSET=GoogleMapsVL"
-        "&TILEMATRIX={z}&TILEROW={y}&TILECOL={x}"
-    )
-    return TileSource(
-        key=key,
-        title=title,
-        kind="xyz",
-        url=url,
-        attribution=_VL_ATTRIBUTION,
-        image_format=fmt,
-        min_zoom=7,
-        max_zoom=21,
-    )
-
-
-def _vl_wms(key: str, title: str, service: str, layer: str, fmt: str) -> TileSource:
-    return TileSource(
-        key=key,
-        title=title,
-        kind="wms",
-        url=f"https://geo.api.vlaanderen.be/{service}/wms",
-        layers=layer,
-        attribution=_VL_ATTRIBUTION,
-        image_format=fmt,
-    )
-
-
-def _presets() -> dict[str, TileSource]:
-    sources = [
-        _osm(),
-        _vl_wmts("grb", "GRB basiskaart (WMTS)", "GRB", "grb_bsk", "image/png"),
-        _vl_wmts("grb-grijs", "GRB basiskaart grijs (WMTS)", "GRB", "grb_bsk_grijs", "image/png"),
-        _vl_wmts(
-            "orthofoto", "Orthofoto Vlaanderen (WMTS)", "OMWRGBMRVL", "omwrgbmrvl", "image/jpeg"
-        ),
-        _vl_wms("grb-wms", "GRB basiskaart (WMS, Lambert 72)", "GRB", "GRB_BSK", "image/png"),
-        _vl_wms(
-            "orthofoto-wms",
-            "Orthofoto Vlaanderen (WMS, Lambert 72)",
-            "OMWRGBMRVL",
-            "OMWRGBMRVL",
-            "image/jpeg",
-        ),
-    ]
-    return {s.key: s for s in sources}
-
-
-#: The background maps offered by name (``key`` -> source).
-PRESETS: dict[str, TileSource] = _presets()
-
-
-def preset(key: str) -> TileSource:
-    """The preset ``key`` (``osm``, ``grb``, ``grb-grijs``, ``orthofoto``,
-    ``grb-wms``, ``orthofoto-wms``); KeyError names the known ones."""
-    try:
-        return PRESETS[key]
-    except KeyError:
-        raise KeyError(f"unknown background map {key!r}; known: {', '.join(PRESETS)}") from None
-
-
-# ---------------------------------------------------------------------------
-# Disk cache
-# ---------------------------------------------------------------------------
-
-
-def cache_dir() -> Path:
-    """``$SLIMMEREGIO_CACHE_DIR/tiles`` when set (tests), else platformdirs'
-    user cache folder for the application, ``.../tiles``."""
-    env = os.environ.get("SLIMMEREGIO_CACHE_DIR")
-    if env:
-        return Path(env) / "tiles"
-    import platformdirs
-
-    return Path(platformdirs.user_cache_dir("slimmeregio", appauthor=False)) / "tiles"
-
-
-class TileCache:
-    """Tiles on disk, keyed by their URL, at most ``max_bytes`` in total.
-
-    Writes are atomic (a temporary file renamed into place), so a reader
-    in another thread or process never sees half a tile. When a write takes
-    the total over the limit the least recently used tiles are removed until
-    the total is 90 % of the limit.
-    """
-
-    def __init__(
-        self, directory: Path | None = None, *, max_bytes: int = DEFAULT_CACHE_BYTES
-    ) -> None:
-        self.directory = Path(directory) if directory is not None else cache_dir()
-        self.max_bytes = int(max_bytes)
-        self._lock = threading.Lock()
-        self._total: int | None = None
-
-    def _path(self, key: str) -> Path:
-        digest = hashlib.sha256(key.encode("utf-8")).hexdigest()
-        return self.directory / digest[:2] / f"{digest}.tile"
-
-    def get(self, key: str) -> bytes | None:
-        path = self._path(key)
-        try:
-            data = path.read_bytes()
-        except OSError:
-            return None
-        with contextlib.suppress(OSError):
-            os.utime(path)  # recently used: evicted last
-        return data
-
-    def put(self, key: str, data: bytes) -> None:
-        path = self._path(key)
-        try:
-            path.parent.mkdir(parents=True, exist_ok=True)
-            fd, tmp = tempfile.mkstemp(dir=path.parent, suffix=".part")
-            with os.fdopen(fd, "wb") as handle:
-                handle.write(data)
-            old = path.stat().st_size if path.exists() else 0
-            os.replace(tmp, path)
-        except OSError:
-            return  # a cache that cannot be written is no cache, not an error
-        with self._lock:
-            if self._total is None:
-                self._total = self._scan()
-            else:
-                self._total += len(data) - old
-            if self._total > self.max_bytes:
-                self._evict()
-
-    def _files(self) -> list[tuple[float, int, Path]]:
-        found = []
-        for path in self.directory.glob("*/*.tile"):
-            with contextlib.suppress(OSError):
-                st = path.stat()
-                found.append((st.st_mtime, st.st_size, path))
-        return found
-
-    def _scan(self) -> int:
-        return sum(size for _, size, _ in self._files())
-
-    def _evict(self) -> None:
-        files = sorted(self._files())
-        total = sum(size for _, size, _ in files)
-        target = int(self.max_bytes * 0.9)
-        for _, size, path in files:
-            if total <= target:
-                break
-            with contextlib.suppress(OSError):
-                path.unlink()
-                total -= size
-        self._total = total
-
-    @property
-    def total_bytes(self) -> int:
-        """Bytes the cached tiles take now."""
-        with self._lock:
-            self._total = self._scan()
-            return self._total
-
-    def clear(self) -> None:
-        with self._lock:
-            for _, _, path in self._files():
-                with contextlib.suppress(OSError):
-                    path.unlink()
-            self._total = 0
 
 
 # ---------------------------------------------------------------------------

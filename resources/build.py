@@ -47,6 +47,7 @@ from slimmeregio.resources.build_config import (
     IRAIL_ATTRIBUTION,
     OSM_ATTRIBUTION,
     SOURCE_FILES,
+    SOURCES_COLUMNS,
 )
 from slimmeregio.resources.build_illustrative import (
     Grid,
@@ -130,18 +131,7 @@ def _provenance(household: float, seed: int) -> pd.DataFrame:
          f"Illustratief bevolkingsraster: bestaande woningen x {household:g} personen, per cel van 100 m.",
          f"Illustrative population grid: existing dwellings x {household:g} persons, per 100 m cell.", OSM_ATTRIBUTION),
     ]  # fmt: skip
-    columns = [
-        "layer",
-        "title_nl",
-        "source",
-        "licence",
-        "date",
-        "kind",
-        "note_nl",
-        "note_en",
-        "attribution",
-    ]
-    return pd.DataFrame(rows, columns=columns)
+    return pd.DataFrame(rows, columns=list(SOURCES_COLUMNS))
 
 
 NOTICE_TEXT = """\

@@ -22,6 +22,18 @@ ILLUSTRATIVE = "illustratief"
 OSM_ATTRIBUTION = "© OpenStreetMap contributors, ODbL 1.0"
 CC0_ATTRIBUTION = "Statbel / Belgium-Map project (CC0 1.0)"
 IRAIL_ATTRIBUTION = "iRail stations (CC0 1.0)"
+#: Columns of the region's sources table: one row per layer.
+SOURCES_COLUMNS = (
+    "layer",
+    "title_nl",
+    "source",
+    "licence",
+    "date",
+    "kind",
+    "note_nl",
+    "note_en",
+    "attribution",
+)
 
 # --------------------------------------------------------------------------
 # Corrections of the real sources (documented in docs/region.md)

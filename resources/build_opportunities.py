@@ -29,6 +29,8 @@ import numpy as np
 import pandas as pd
 import shapely
 
+from slimmeregio.resources.build_config import SOURCES_COLUMNS
+
 __all__ = [
     "BRUSSELS_JOBS_PER_INHABITANT",
     "CENTRE_SHARE",
@@ -230,18 +232,7 @@ def opportunity_provenance(seed: int) -> pd.DataFrame:
          "Illustrative schools: a primary school per locality and a secondary school in the larger "
          "municipalities, pupils in proportion to population. Not a real school register.", attribution),
     ]  # fmt: skip
-    columns = [
-        "layer",
-        "title_nl",
-        "source",
-        "licence",
-        "date",
-        "kind",
-        "note_nl",
-        "note_en",
-        "attribution",
-    ]
-    return pd.DataFrame(rows, columns=columns)
+    return pd.DataFrame(rows, columns=list(SOURCES_COLUMNS))
 
 
 #: The NOTICE paragraph on the two layers.

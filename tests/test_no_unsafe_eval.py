@@ -22,7 +22,7 @@ import pytest
 
 ROOT = Path(__file__).resolve().parents[1]
 PACKAGES = ("layers", "scenarios", "exporters", "desktop", "resources")
-TOP_LEVEL = ("cli.py", "__init__.py", "__main__.py")
+TOP_LEVEL = ("cli.py", "cli_*.py", "__init__.py", "__main__.py")
 
 _BANNED_MODULES = {
     "pickle",
@@ -50,7 +50,7 @@ ALLOWED: dict[tuple[str, str], str] = {
 
 
 def _sources() -> list[Path]:
-    files = [ROOT / name for name in TOP_LEVEL if (ROOT / name).is_file()]
+    files = [path for pattern in TOP_LEVEL for path in sorted(ROOT.glob(pattern))]
     for package in PACKAGES:
         folder = ROOT / package
         if folder.is_dir():

@@ -12,7 +12,7 @@ import geopandas as gpd
 import numpy as np
 import pytest
 from PyQt6.QtCore import QPoint, QPointF, Qt
-from PyQt6.QtWidgets import QDialog
+from PyQt6.QtWidgets import QDialog, QStyle
 from shapely.geometry import Point
 
 from slimmeregio.desktop import errors as dialogs
@@ -415,12 +415,14 @@ def test_style_dialog_categories_use_the_shared_palette(qtbot, project):
     qtbot.addWidget(dialog)
     dialog.kind.setCurrentIndex(dialog.kind.findData("categories"))
     dialog.column.setCurrentText("klasse")
-    assert dialog.style().categories == layer.style.categories  # the current style is kept
-    # the dialog's size is Qt's (spin boxes named width/size used to shadow QWidget.width()/size())
+    assert dialog.chosen_style().categories == layer.style.categories  # the current style is kept
+    # the dialog's size and style are Qt's (spin boxes named width/size used to shadow
+    # QWidget.width()/size(), the chosen style QWidget.style())
+    assert isinstance(dialog.style(), QStyle)
     assert dialog.size().width() == dialog.width() > 0
     assert dialog.line_width.value() == pytest.approx(layer.style.line_width)
     dialog._rebuild()  # "Klassen opnieuw berekenen": from the values present
-    style = dialog.style()
+    style = dialog.chosen_style()
     assert style.kind == "categories" and style.column == "klasse"
     assert style.categories == {
         k: LINK_CLASS_COLORS[k] for k in ("bovenlokaal", "fietssnelweg", "lokaal")
@@ -429,7 +431,7 @@ def test_style_dialog_categories_use_the_shared_palette(qtbot, project):
     dialog.column.setCurrentText("link_id")
     dialog.classes.setValue(4)
     dialog._rebuild()
-    style = dialog.style()
+    style = dialog.chosen_style()
     ids = layer.frame["link_id"]
     assert style.breaks == pytest.approx(list(np.quantile(ids, [0.25, 0.5, 0.75, 1.0])))
     assert len(style.colors) == 4

@@ -10,6 +10,7 @@ import networkx as nx
 import numpy as np
 import pytest
 from PyQt6.QtCore import QPoint, Qt
+from PyQt6.QtWidgets import QStyle
 
 from slimmeregio.desktop.mapview import View
 
@@ -30,7 +31,10 @@ def test_label_settings_place_labels_clear_of_symbols_and_each_other(window, qtb
     canvas = window.canvas
     canvas.zoom_to_extent((X0, Y0, X0 + 9 * STEP, Y0 + 9 * STEP))
 
+    qt_styles = []
+
     def fill(dialog):
+        qt_styles.append(isinstance(dialog.style(), QStyle))  # Qt's, not the chosen label style
         dialog.field_box.setCurrentIndex(dialog.field_box.findData("naam"))
         dialog.size_box.setValue(10.0)
         dialog.priority_box.setValue(5)
@@ -38,6 +42,7 @@ def test_label_settings_place_labels_clear_of_symbols_and_each_other(window, qtb
 
     when_modal(fill)
     window.edit_labels_of("mobipunten")
+    assert qt_styles == [True]
     style = window.project.layers["mobipunten"].style
     assert (style.label_field, style.label_size, style.label_priority) == ("naam", 10.0, 5)
     canvas.render_image()
