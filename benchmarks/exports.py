@@ -40,10 +40,13 @@ MAP_REPEAT = 3
 
 @contextmanager
 def _previous_drawing() -> Iterator[None]:
-    """The previous drawing: every link its own path, a new figure per atlas page."""
-    from slimmeregio.exporters import maps
+    """The previous drawing: every link its own path, a new figure per atlas page.
 
-    original_lines = maps.draw_lines
+    ``draw_lines`` lives in exporters/style.py and is imported by name into the
+    theme modules, so every exporters module holding it gets the stand-in."""
+    from slimmeregio.exporters import maps, style
+
+    original_lines = style.draw_lines
     original_pages = maps._atlas_pages
 
     def separate(*args: Any, **kwargs: Any) -> Any:
@@ -54,12 +57,20 @@ def _previous_drawing() -> Iterator[None]:
         kwargs["reuse"] = False
         return original_pages(*args, **kwargs)
 
-    maps.draw_lines = separate
+    holders = [
+        module
+        for name, module in list(sys.modules.items())
+        if name.startswith("slimmeregio.exporters")
+        and getattr(module, "draw_lines", None) is original_lines
+    ]
+    for module in holders:
+        module.draw_lines = separate  # type: ignore[attr-defined]
     maps._atlas_pages = fresh_pages
     try:
         yield
     finally:
-        maps.draw_lines = original_lines
+        for module in holders:
+            module.draw_lines = original_lines  # type: ignore[attr-defined]
         maps._atlas_pages = original_pages
 
 

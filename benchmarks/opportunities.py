@@ -170,9 +170,11 @@ def main() -> int:
         "|---|---:|---:|---:|---|",
         *[f"| {n} | {t:.2f} | {a:.2f} | {b:.2f} | {w} |" for n, t, a, b, w in rows],
         "",
-        "The gravity model is doubly constrained, so any change of costs or dwellings moves every trip: it, "
-        "the uptake and the assignment are always recomputed; route trees are bounded at 30 km, which covers "
-        "most of the region, so a network edit re-runs most of them.",
+        "The gravity model is doubly constrained, so any change of costs or dwellings moves every trip: it "
+        "and the assignment are always recomputed; the uptake share is taken over for every pair whose route "
+        "distance is unchanged (scenarios/uptake_memo.py); route trees are bounded at 30 km, which covers "
+        "most of the region, so a network edit re-runs most of them. Access searches are re-run only where an "
+        "edit can change a cost they computed (scenarios/opportunity_reuse.py, ChangedArcs).",
     ]
     section = "\n".join(lines)
     print(section)

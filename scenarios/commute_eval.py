@@ -18,6 +18,7 @@ from slimmeregio.scenarios.hilliness import commute_gradients
 from slimmeregio.scenarios.opportunity_inputs import OpportunityInputs, OpportunitySet
 from slimmeregio.scenarios.opportunity_reuse import Scope, TreeMemo, known_trees
 from slimmeregio.scenarios.quiet_routes import route_costs_for, route_lengths_m, search_limit_m
+from slimmeregio.scenarios.uptake_memo import UptakeMemo, share_source
 
 __all__ = [
     "HEADLINE_PRESET",
@@ -126,7 +127,22 @@ def commute(
     )
     trips, bikes, notes = _trip_matrix(dw, jobs, inputs.od, cost_km, sit.parameters)
     trips = np.where(np.isfinite(cost_km), trips, 0.0)
-    per_preset = all_presets(trips, cost_km, gradient_pct=gradient, current_cyclists=bikes)
+    prev = scope.previous if scope is not None else None
+    record = (
+        UptakeMemo(cost_km, gradient) if scope is not None and scope.record is not None else None
+    )
+    share_of = share_source(
+        cost_km,
+        gradient,
+        previous=prev.uptake if prev is not None else None,
+        row_map=scope.row_map if scope is not None else None,
+        record=record,
+    )
+    per_preset = all_presets(
+        trips, cost_km, gradient_pct=gradient, current_cyclists=bikes, share_of=share_of
+    )
+    if record is not None and scope is not None and scope.record is not None:
+        scope.record.uptake = record
     headline = per_preset[HEADLINE_PRESET]
     ids = jobs.frame["opp_id"].astype(str).to_numpy()
     busiest = [

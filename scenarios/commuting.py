@@ -163,15 +163,25 @@ def all_presets(
     *,
     gradient_pct: np.ndarray | float = 0.0,
     current_cyclists: np.ndarray | None = None,
+    share_of: Callable[[UptakeModel], np.ndarray] | None = None,
 ) -> dict[str, np.ndarray]:
-    """:func:`potential_cyclists` for every preset, each uptake model evaluated once."""
+    """:func:`potential_cyclists` for every preset, each uptake model evaluated once.
+
+    ``share_of``: gives :func:`uptake` of ``distance_km`` and
+    ``gradient_pct`` for a model (e.g. taken over from a base evaluation
+    where the distances are the same, :mod:`uptake_memo`); default: computed.
+    """
     n = np.asarray(commuters, dtype=float)
     shares: dict[int, np.ndarray] = {}
     out: dict[str, np.ndarray] = {}
     for preset, model in PRESETS.items():
         share = shares.get(id(model))
         if share is None:
-            share = shares[id(model)] = uptake(distance_km, gradient_pct, model=model)
+            share = shares[id(model)] = (
+                share_of(model)
+                if share_of is not None
+                else uptake(distance_km, gradient_pct, model=model)
+            )
         base = n * share
         now = np.asarray(current_cyclists, dtype=float) if current_cyclists is not None else None
         if preset == "current":
@@ -402,8 +412,12 @@ class TreeArcs:
         ridden = np.zeros(len(pred), bool)
         if len(in_tree):
             # Travel arc x -> pred[x] is stored reversed: row pred[x], col x.
-            edge[in_tree] = graph.edge_of(pred[in_tree], in_tree)
-            ridden[in_tree] = graph.ridden_of(pred[in_tree], in_tree)
+            # One lookup for both (ArcGraph.edge_of and ridden_of search the same keys).
+            pos = np.searchsorted(
+                graph.keys, pred[in_tree].astype(np.int64) * graph.matrix.shape[0] + in_tree
+            )
+            edge[in_tree] = graph.edge[pos]
+            ridden[in_tree] = graph.ridden[pos] if graph.ridden is not None else True
         return cls(in_tree, order, edge, ridden)
 
     def renumbered(self, edge_map: np.ndarray | None) -> TreeArcs:

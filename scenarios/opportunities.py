@@ -86,6 +86,7 @@ def sparse_costs(
     batch: int = 16,
     only: np.ndarray | None = None,
     reached: dict[int, np.ndarray] | None = None,
+    known: Iterable[tuple[int, np.ndarray]] | None = None,
 ) -> Iterator[tuple[int, np.ndarray, np.ndarray]]:
     """Yield ``(opportunity, sources, costs)`` per reachable opportunity.
 
@@ -95,10 +96,12 @@ def sparse_costs(
     reached, not the whole region. Opportunities come in ascending order.
 
     ``only``: indices of the opportunities to search (default all);
-    ``reached``: filled with, per opportunity searched, the network nodes
-    its bounded search reached (a boolean mask), which is what a scenario
-    needs to know whether an edit can change that search
-    (:mod:`opportunity_reuse`).
+    ``reached``: filled with, per opportunity searched, its bounded search's
+    cost at every network node (``inf``: not reached), which is what a
+    scenario needs to know whether an edit can change that search
+    (:mod:`opportunity_reuse`); ``known``: ``(opportunity, node costs)``
+    of searches whose result is known (ascending), used instead of
+    searching (``only`` is then ignored).
     """
     if len(sources) == 0 or not opportunities.reachable.any():
         return
@@ -126,11 +129,14 @@ def sparse_costs(
         for j in np.unique(opp):
             sel = opp == j
             direct[int(j)] = (s_owner[s_rows[sel]], cost[sel])
-    for j, row in _reach_rows(
-        network, opportunities, mode=mode, limit=limit, batch=batch, only=only
-    ):
+    rows = (
+        known
+        if known is not None
+        else _reach_rows(network, opportunities, mode=mode, limit=limit, batch=batch, only=only)
+    )
+    for j, row in rows:
         if reached is not None:
-            reached[j] = np.isfinite(row)
+            reached[j] = row
         du, dv = row[nu], row[nv]
         live = np.flatnonzero(np.isfinite(du) | np.isfinite(dv))
         c = np.minimum(base_u[live] + du[live], base_v[live] + dv[live])

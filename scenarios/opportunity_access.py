@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Iterator
 from typing import Any
 
 import numpy as np
@@ -115,9 +115,14 @@ def _access(
             reached = {}
             kept = list(sparse_costs(net, h_att, s.att, mode=mode, limit=limit, reached=reached))
             mask = np.zeros((len(s.att), net.n_nodes), bool)
+            node_cost: dict[int, tuple[np.ndarray, np.ndarray]] = {}
             for j, row in reached.items():
-                mask[j] = row
-            scope.record.access[(s.kind, mode)] = AccessMemo({j: (o, c) for j, o, c in kept}, mask)
+                mask[j] = np.isfinite(row)
+                at = np.flatnonzero(mask[j])
+                node_cost[j] = (at.astype(np.int32), row[at].copy())
+            scope.record.access[(s.kind, mode)] = AccessMemo(
+                {j: (o, c) for j, o, c in kept}, mask, node_cost
+            )
             scope.record.opp_att[s.kind] = s.att
             searches = kept
         if scope is not None:
@@ -133,34 +138,53 @@ def _access(
             check=check,
         )
     affected = changed_points(prev.opp_att[s.kind], s.att, scope.edge_map)
-    touched = scope.touched[mode]
-    if len(touched):
-        affected |= memo.reached[:, touched].any(axis=1)
-    new_rows = scope.new_rows if scope.new_rows is not None else np.zeros(0, np.int64)
-    if len(new_rows):
-        # Dwellings attached anew: every search reaching one of their edges,
-        # or sharing an edge with them, is run again.
-        owner, flat = h_att.subset(new_rows).expand()
-        edges = flat.edge[flat.edge >= 0]
-        ends = np.concatenate([net.u[edges], net.v[edges]])
-        ends = ends[ends < memo.reached.shape[1]]
-        if len(ends):
-            affected |= memo.reached[:, ends].any(axis=1)
-        o_owner, o_flat = s.att.expand()
-        affected[o_owner[np.isin(o_flat.edge, edges)]] = True
+    arcs = scope.arcs[mode]
+    # An opportunity on an edge an edit changed: its own start costs differ.
+    o_owner, o_flat = s.att.expand()
+    affected[o_owner[np.isin(o_flat.edge, arcs.fresh_edges)]] = True
+    affected |= arcs.affected(memo, limit, net.n_nodes)
     again = np.flatnonzero(affected)
     fresh = {
         j: (o, c) for j, o, c in sparse_costs(net, h_att, s.att, mode=mode, limit=limit, only=again)
     }
+    # The other searches reach the same nodes at the same costs as in the
+    # base: their dwellings are taken over, except those whose attachment or
+    # edges changed (or are new), which are costed from the kept node costs.
     row_map = scope.row_map
+    dirty = scope.dirty_rows()
+    dirty_rows = np.flatnonzero(dirty)
+    kept_js = [j for j in sorted(memo.results) if not affected[j]]
+    patch: dict[int, tuple[np.ndarray, np.ndarray]] = {}
+    node_costs = memo.costs
+    if len(dirty_rows) and kept_js and node_costs is not None:
+
+        def known() -> Iterator[tuple[int, np.ndarray]]:
+            for j in kept_js:
+                at, cost = node_costs[j]
+                row = np.full(arcs.n_base, np.inf)
+                row[at] = cost
+                yield j, arcs.extend(row, net.n_nodes, limit)
+
+        patch = {
+            j: (dirty_rows[o], c)
+            for j, o, c in sparse_costs(
+                net, h_att.subset(dirty_rows), s.att, mode=mode, limit=limit, known=known()
+            )
+        }
     merged: dict[int, tuple[np.ndarray, np.ndarray]] = dict(fresh)
     reused = 0
-    for j, (owners, costs) in memo.results.items():
-        if affected[j]:
-            continue
+    for j in kept_js:
+        owners, costs = memo.results[j]
         rows = row_map[owners]
         keep = rows >= 0
-        merged[j] = (rows[keep], costs[keep]) if not keep.all() else (rows, costs)
+        keep[keep] = ~dirty[rows[keep]]
+        rows, costs = rows[keep], costs[keep]
+        if j in patch:
+            rows = np.concatenate([rows, patch[j][0]])
+            costs = np.concatenate([costs, patch[j][1]])
+            order = np.argsort(rows, kind="stable")
+            rows, costs = rows[order], costs[order]
+        merged[j] = (rows, costs)
         reused += 1
     scope.count("access_reused", reused)
     scope.count("access_searched", len(fresh))

@@ -19,7 +19,12 @@ tie-breaks: the explored rows of the graph are the same) unless
 This module finds the touched nodes and the changed attachments; the
 searches that none of them can affect are reused, every other one is run
 again on the scenario's network, so the result equals a recomputation from
-scratch exactly (:mod:`opportunity_eval`).
+scratch exactly (:mod:`opportunity_eval`). The route trees use this rule.
+The access searches keep costs only (no predecessors, so no tie-breaks), and
+use a finer one (:class:`ChangedArcs`): a search is run again only when an
+edit can change a cost it computed; the dwellings that are new or attached
+otherwise (:func:`changed_sources`) are costed from its kept node costs. ``SLIMMEREGIO_FULL_EVALUATION=1``
+turns the reuse off (:func:`~slimmeregio.scenarios.incremental.full_evaluation_forced`).
 """
 
 from __future__ import annotations
@@ -32,14 +37,18 @@ import numpy as np
 import pandas as pd
 
 from slimmeregio.scenarios.attach import Attachment
+from slimmeregio.scenarios.incremental import full_evaluation_forced
 from slimmeregio.scenarios.network import Network
 
 __all__ = [
     "AccessMemo",
+    "ChangedArcs",
     "ReuseState",
     "Scope",
     "TreeMemo",
+    "changed_arcs",
     "changed_points",
+    "changed_sources",
     "known_trees",
     "renumber_tree",
     "scope_of",
@@ -60,6 +69,8 @@ class AccessMemo:
 
     results: dict[int, tuple[np.ndarray, np.ndarray]]
     reached: np.ndarray
+    #: Per opportunity searched: the nodes reached and the search's cost at each.
+    costs: dict[int, tuple[np.ndarray, np.ndarray]] | None = None
 
 
 @dataclass(eq=False)
@@ -88,6 +99,8 @@ class ReuseState:
     #: Attachment of each opportunity set in the base (by kind).
     opp_att: dict[str, Attachment] = field(default_factory=dict)
     trees: TreeMemo | None = None
+    #: The commuting pairs' distances and uptake shares (:mod:`uptake_memo`).
+    uptake: Any = None
     #: The base's dwellings and NIS code per dwelling row.
     dwellings: np.ndarray = field(default_factory=lambda: np.zeros(0))
     nis: np.ndarray = field(default_factory=lambda: np.zeros(0, object))
@@ -135,6 +148,157 @@ def touched_nodes(
     new_ends = np.concatenate([network.u[new], network.v[new]])
     out = np.concatenate([base.u[differ], base.v[differ], new_ends[new_ends < nb]])
     return np.unique(out.astype(np.int64))
+
+
+@dataclass(frozen=True, eq=False)
+class ChangedArcs:
+    """The arcs of a ``mode`` search graph (reversed travel direction, weights
+    as :func:`~kernel.csr_min` stores them) that a scenario removed or
+    re-costed (``old_*``, base numbering and weights) and added or re-costed
+    (``new_*``, scenario numbering and weights; a node ``>= n_base`` is new).
+
+    A bounded search from an opportunity computes costs only (no tree is
+    kept), so an edit cannot change it unless a removed or re-costed arc was
+    *tight* (its tail's cost plus its weight equals its head's cost: it may
+    carry a shortest path), or an added or cheaper arc offers its head a
+    strictly lower cost, or reaches an unreached node or a new node within
+    the limit. A new node entered only from base nodes is costed as the
+    search would (the cheapest arc into it) and its arcs out checked the same
+    way. Otherwise every node's cost is formed by the same additions as in
+    the base, so the search's result is the base's bit for bit.
+    """
+
+    n_base: int
+    #: Scenario edges that are new or whose ends or costs differ from the base's.
+    fresh_edges: np.ndarray
+    old_a: np.ndarray
+    old_b: np.ndarray
+    old_w: np.ndarray
+    new_a: np.ndarray
+    new_b: np.ndarray
+    new_w: np.ndarray
+
+    def extend(self, row: np.ndarray, size: int, limit: float) -> np.ndarray:
+        """A base search's node costs (``row``) on the scenario's ``size`` nodes:
+        each new node entered only from base nodes gets the cost the search
+        gives it (the cheapest arc into it, within ``limit``); other new nodes
+        stay unreached (:meth:`affected` re-runs a search that could reach them)."""
+        out = np.full(size, np.inf)
+        out[: self.n_base] = row[: self.n_base]
+        from_base = (self.new_a < self.n_base) & (self.new_b >= self.n_base)
+        cost = out[self.new_a[from_base]] + self.new_w[from_base]
+        cost = np.where(cost <= limit, cost, np.inf)
+        np.minimum.at(out, self.new_b[from_base], cost)
+        return out
+
+    def affected(self, memo: AccessMemo, limit: float, size: int) -> np.ndarray:
+        """Per opportunity of ``memo``: whether these arcs can change its search
+        on the scenario's ``size`` nodes."""
+        out = np.zeros(len(memo.reached), bool)
+        assert memo.costs is not None
+        tails = np.unique(np.concatenate([self.old_a, self.new_a[self.new_a < self.n_base]]))
+        if not len(tails):
+            return out
+        into_new = self.new_b >= self.n_base
+        from_new = self.new_a >= self.n_base
+        for j, (at, cost) in memo.costs.items():
+            if not memo.reached[j, tails].any():
+                continue
+            row = np.full(self.n_base, np.inf)
+            row[at] = cost
+            ca = row[self.old_a]
+            tight = np.isfinite(ca) & (ca + self.old_w == row[self.old_b])
+            full = self.extend(row, size, limit)
+            cn = full[self.new_a] + self.new_w
+            head = full[self.new_b]
+            better = np.isfinite(cn) & (
+                # A new node entered from another new node: not costed here.
+                (from_new & into_new)
+                | (~into_new & np.where(np.isfinite(head), cn < head, cn <= limit))
+            )
+            out[j] = bool(tight.any() or better.any())
+        return out
+
+
+def changed_arcs(
+    base: Network, network: Network, edge_map: np.ndarray | None, mode: str
+) -> ChangedArcs:
+    """The ``mode`` search arcs a scenario's network removed, re-costed or added
+    relative to the base (see :class:`ChangedArcs`)."""
+    from slimmeregio.scenarios.kernel import EPS
+
+    emap = _alive_map(base, network, edge_map)
+    alive = emap >= 0
+    fb, bb = base.weights(mode)
+    fs, bs = network.weights(mode)
+    a = np.flatnonzero(alive)
+    e = emap[a]
+    same = (
+        (network.u[e] == base.u[a])
+        & (network.v[e] == base.v[a])
+        & _same(fb[a], fs[e])
+        & _same(bb[a], bs[e])
+    )
+    gone = np.concatenate([np.flatnonzero(~alive), a[~same]])
+    new = np.ones(network.n_edges, bool)
+    new[e[same]] = False
+    fresh = np.flatnonzero(new)
+
+    def search_arcs(
+        net: Network, edges: np.ndarray, fwd: np.ndarray, bwd: np.ndarray
+    ) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+        # Travel u -> v (fwd) is searched v -> u, travel v -> u (bwd) u -> v.
+        tail = np.concatenate([net.v[edges], net.u[edges]])
+        head = np.concatenate([net.u[edges], net.v[edges]])
+        w = np.concatenate([fwd[edges], bwd[edges]])
+        keep = np.isfinite(w) & (tail != head)
+        return tail[keep], head[keep], np.maximum(w[keep], EPS)
+
+    old_a, old_b, old_w = search_arcs(base, gone, fb, bb)
+    new_a, new_b, new_w = search_arcs(network, fresh, fs, bs)
+    return ChangedArcs(base.n_nodes, fresh, old_a, old_b, old_w, new_a, new_b, new_w)
+
+
+def changed_sources(
+    base_att: Attachment,
+    att: Attachment,
+    row_map: np.ndarray,
+    base: Network,
+    network: Network,
+    edge_map: np.ndarray | None,
+) -> np.ndarray:
+    """Per point of ``att``: new (no base row), or its candidate edges,
+    positions, distances, or those edges' ends, lengths, speeds or one-way
+    flags differ from its base point's (``row_map``: base row -> row)."""
+    n = len(att)
+    base_of = np.full(n, -1, dtype=np.int64)
+    kept = np.flatnonzero(row_map >= 0)
+    base_of[row_map[kept]] = kept
+    dirty = base_of < 0
+    s_owner, s_flat = att.expand()
+    b_owner, b_flat = base_att.expand()
+    cnt_s = np.bincount(s_owner, minlength=n)
+    cnt_b = np.bincount(b_owner, minlength=len(base_att))
+    pts = np.flatnonzero(~dirty)
+    rows = base_of[pts]
+    same_count = cnt_s[pts] == cnt_b[rows]
+    dirty[pts[~same_count]] = True
+    pts, rows = pts[same_count], rows[same_count]
+    count = cnt_s[pts]
+    k = int(count.sum())
+    within = np.arange(k) - np.repeat(np.cumsum(count) - count, count)
+    i_s = np.repeat((np.cumsum(cnt_s) - cnt_s)[pts], count) + within
+    i_b = np.repeat((np.cumsum(cnt_b) - cnt_b)[rows], count) + within
+    e_s, e_b = s_flat.edge[i_s], b_flat.edge[i_b]
+    ok = (e_b if edge_map is None else np.asarray(edge_map)[e_b]) == e_s
+    ok &= _same(s_flat.frac[i_s], b_flat.frac[i_b]) & _same(s_flat.snap_m[i_s], b_flat.snap_m[i_b])
+    for name in ("u", "v", "length", "speed_kmh", "oneway"):
+        ok &= _same(
+            np.asarray(getattr(network, name)[e_s], dtype=float),
+            np.asarray(getattr(base, name)[e_b], dtype=float),
+        )
+    dirty[np.repeat(pts, count)[~ok]] = True
+    return dirty
 
 
 def _same(a: np.ndarray, b: np.ndarray) -> np.ndarray:
@@ -208,10 +372,33 @@ class Scope:
     previous: ReuseState | None = None
     edge_map: np.ndarray | None = None
     touched: dict[str, np.ndarray] = field(default_factory=dict)
+    #: Per mode: the arcs the edits removed, re-costed or added (:class:`ChangedArcs`).
+    arcs: dict[str, ChangedArcs] = field(default_factory=dict)
     row_map: np.ndarray | None = None
     new_rows: np.ndarray | None = None
     #: Counters: searches reused / run, trees reused / run.
     counts: dict[str, int] = field(default_factory=dict)
+    #: The situation's network and dwellings (a scenario reusing the base's searches).
+    network: Network | None = None
+    housing_att: Attachment | None = None
+    _dirty: np.ndarray | None = None
+
+    def dirty_rows(self) -> np.ndarray:
+        """Per dwelling of the situation: new, or attached otherwise than in the
+        base (:func:`changed_sources`; computed once)."""
+        if self._dirty is None:
+            assert self.previous is not None and self.row_map is not None
+            assert self.network is not None and self.housing_att is not None
+            prev = self.previous
+            self._dirty = changed_sources(
+                prev.housing_att,
+                self.housing_att,
+                self.row_map,
+                prev.network,
+                self.network,
+                self.edge_map,
+            )
+        return self._dirty
 
     def count(self, key: str, n: int) -> None:
         self.counts[key] = self.counts.get(key, 0) + int(n)
@@ -264,6 +451,8 @@ def scope_of(
     dwellings = dw["dwellings"].to_numpy(dtype=float)
     nis = dw["nis"].astype(str).to_numpy()
     prev = previous.reuse if previous is not None else None
+    if prev is not None and full_evaluation_forced():
+        return Scope()
     if prev is None:
         if getattr(sit, "scenario", None) is not None:
             return Scope()
@@ -303,6 +492,9 @@ def scope_of(
         previous=prev,
         edge_map=edge_map,
         touched=touched,
+        arcs={mode: changed_arcs(base, net, edge_map, mode) for mode in ("bike", "walk")},
+        network=net,
+        housing_att=sit.housing_att,
         row_map=row_map,
         new_rows=np.flatnonzero(~old),
     )

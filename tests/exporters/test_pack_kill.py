@@ -114,6 +114,7 @@ def _pack_scenario(out: Path) -> str:
 
 
 @pytest.mark.slow
+@pytest.mark.timeout(1800)  # eight whole-region exports in subprocesses: ~4 min idle, ~12 loaded
 def test_killed_export_leaves_old_or_new_pack(tmp_path: Path) -> None:
     scen = {name: _scenario(tmp_path, name) for name in ("Plan A", "Plan B")}
     work = tmp_path / "work"

@@ -166,8 +166,19 @@ def test_edits_reuse_what_they_cannot_reach(region_base) -> None:
     )
     ev = evaluate(region_base, link, service_areas=False)
     work = ev.opportunities.work
-    assert work["access_reused"] > 0 and work["access_searched"] > 0
+    # The new link lowers no node's cost in any access search (its far end is
+    # a new node with no way on): every search is taken over, the dwellings on
+    # it costed from the kept node costs.
+    assert work["access_reused"] > 0 and work.get("access_searched", 0) == 0
     _assert_same(ev.opportunities, _scratch(region_base, link, ev))
+    # Closing a link that shortest paths use re-runs the searches that used it.
+    closure = Scenario(
+        name="closure", modifications=(RemoveLink(link_ids=(int(net.link_id[100]),), **WHO),)
+    )
+    ev = evaluate(region_base, closure, service_areas=False)
+    work = ev.opportunities.work
+    assert work["access_reused"] > 0 and work["access_searched"] > 0
+    _assert_same(ev.opportunities, _scratch(region_base, closure, ev))
 
 
 def _line_network(n: int) -> Network:
