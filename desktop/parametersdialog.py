@@ -44,9 +44,15 @@ from slimmeregio.scenarios.transit_keys import WINDOW_LABELS
 __all__ = ["ParametersDialog", "display_value"]
 
 
+#: Choices whose stored value is an English keyword, with their interface text.
+_KEYWORD_CHOICES = {"fastest": "Snelste", "quiet": "Rustigste"}
+
+
 def display_value(value: str) -> str:
-    """A Dutch data value (time window, Hoppin type, link class) as the interface reads it;
-    the scenario keeps the value itself."""
+    """A data value (time window, Hoppin type, link class, route choice) as the
+    interface reads it; the scenario keeps the value itself."""
+    if value in _KEYWORD_CHOICES:
+        return tr(_KEYWORD_CHOICES[value])
     english = language() == "en"
     if value in WINDOW_LABELS:
         return WINDOW_LABELS[value][1 if english else 0]
