@@ -22,7 +22,9 @@ __all__ = [
     "group_indicators",
     "municipality_table",
     "planned_mask",
+    "hint_from_base",
     "region_and_municipalities",
+    "sorted_from_hint",
     "weighted_quantile",
 ]
 
@@ -219,11 +221,19 @@ class _GroupOrders:
     every statistic equals the one :func:`_stats` computes on the group.
     """
 
-    def __init__(self, arrays: dict[str, np.ndarray], codes: np.ndarray, n_groups: int) -> None:
+    def __init__(
+        self,
+        arrays: dict[str, np.ndarray],
+        codes: np.ndarray,
+        n_groups: int,
+        hints: dict[str, np.ndarray] | None = None,
+    ) -> None:
         w = arrays["dwellings"]
         small = codes.astype(np.int16) if n_groups < 2**15 else codes  # radix-sortable
         self._n = n_groups
         self._values: dict[str, np.ndarray] = {}
+        #: Per column: every row in (value, row) order (missing as inf).
+        self.full: dict[str, np.ndarray] = {}
         self._region: dict[str, np.ndarray] = {}
         self._grouped: dict[str, tuple[np.ndarray, np.ndarray]] = {}
         for name in (*_ARRAY_COLUMNS, "bike_min_brussels"):
@@ -233,7 +243,9 @@ class _GroupOrders:
             if name == "bike_min_brussels":
                 counted &= arrays["routed_brussels"]
             v = _as_inf(arrays[name])
-            order = np.argsort(v, kind="stable")
+            hint = hints.get(name) if hints else None
+            order = np.argsort(v, kind="stable") if hint is None else sorted_from_hint(v, hint)
+            self.full[name] = order
             order = order[counted[order]]
             g = small[order]
             by = np.argsort(g, kind="stable")
@@ -255,6 +267,46 @@ class _GroupOrders:
                 grouped, bounds = self._grouped[name]
                 out[name] = (v, grouped[bounds[group] : bounds[group + 1]])
         return out
+
+
+def sorted_from_hint(values: np.ndarray, hint: np.ndarray) -> np.ndarray:
+    """``np.argsort(values, kind="stable")`` (NaN-free ``values``), computed
+    from ``hint``, a permutation of the rows in roughly that order.
+
+    The stable sort of the hinted sequence costs about one pass when few rows
+    are out of place (a scenario's values in the base's order); ties then
+    follow the hint, so the runs of equal values whose rows are not ascending
+    are put in row order afterwards. The result is the same permutation.
+    """
+    order = hint[np.argsort(values[hint], kind="stable")]
+    if len(order) < 2:
+        return order
+    v = values[order]
+    tie = v[1:] == v[:-1]
+    bad = np.flatnonzero(tie & (order[1:] < order[:-1]))
+    if len(bad):
+        run = np.cumsum(np.r_[True, ~tie])  # run number of each position
+        fix = np.isin(run, run[bad])
+        rows, runs = order[fix], run[fix]
+        order[fix] = rows[np.lexsort((rows, runs))]
+    return order
+
+
+def hint_from_base(base_order: np.ndarray, base_rows: np.ndarray) -> np.ndarray | None:
+    """The base's row order carried to a scenario's rows (``base_rows[i]``:
+    the base row of scenario row ``i``, -1 new), new rows last; None when
+    the rows do not map one to one."""
+    n_base, n = len(base_order), len(base_rows)
+    carried = base_rows >= 0
+    if n_base == 0 or (carried.any() and base_rows.max() >= n_base):
+        return None
+    inverse = np.full(n_base, -1, dtype=np.int64)
+    inverse[base_rows[carried]] = np.flatnonzero(carried)
+    hint = inverse[base_order]
+    hint = np.concatenate([hint[hint >= 0], np.flatnonzero(~carried)])
+    if len(hint) != n or not (np.bincount(hint, minlength=n) == 1).all():
+        return None
+    return hint
 
 
 def _as_inf(values: np.ndarray) -> np.ndarray:
@@ -287,12 +339,21 @@ def region_and_municipalities(
     params: Parameters,
     *,
     brussels: bool = False,
+    hints: dict[str, np.ndarray] | None = None,
+    keep: dict[str, np.ndarray] | None = None,
 ) -> tuple[dict[str, float], pd.DataFrame]:
     """:func:`group_indicators` of all dwellings and :func:`municipality_table`,
-    from one set of columns sorted once."""
+    from one set of columns sorted once.
+
+    ``hints``: per statistic column a permutation of the rows in roughly
+    sorted order (the base's order, :func:`hint_from_base`), which makes the
+    sorts cheap; the results are the same without. ``keep``: filled with
+    every column's sorted rows (for later hints)."""
     arrays = _arrays(dw, brussels)
     codes, uniq = _codes(dw)
-    orders = _GroupOrders(arrays, codes, len(uniq))
+    orders = _GroupOrders(arrays, codes, len(uniq), hints)
+    if keep is not None:
+        keep.update(orders.full)
     region = _indicators(arrays, params, None, orders.rows(None))
     return region, _municipality_rows(dw, arrays, municipalities, params, codes, uniq, orders)
 

@@ -17,7 +17,12 @@ import pandas as pd
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from slimmeregio.scenarios.dwelling_stats import group_indicators, region_and_municipalities
+from slimmeregio.scenarios.dwelling_stats import (
+    group_indicators,
+    hint_from_base,
+    region_and_municipalities,
+    sorted_from_hint,
+)
 from slimmeregio.scenarios.model import Parameters
 
 PARAMS = Parameters()
@@ -116,3 +121,33 @@ def test_a_municipality_without_dwellings_has_no_statistics() -> None:
     assert (
         full["median_bike_min_mobipunt"] == group_indicators(dw, PARAMS)["median_bike_min_mobipunt"]
     )
+
+
+@settings(max_examples=60, deadline=None, derandomize=True)
+@given(
+    seed=st.integers(0, 10_000),
+    n=st.integers(0, 400),
+    distinct=st.integers(1, 50),
+    shuffled=st.floats(0, 1),
+)
+def test_a_sort_from_a_hint_is_the_stable_sort(
+    seed: int, n: int, distinct: int, shuffled: float
+) -> None:
+    """Whatever the hint (sorted, nearly sorted, random), the permutation is
+    numpy's stable argsort: by value, ties by row."""
+    rng = np.random.default_rng(seed)
+    values = rng.integers(0, distinct, n).astype(float)
+    values[rng.random(n) < 0.1] = np.inf
+    hint = np.argsort(values + rng.normal(0, 0.5, n) * (rng.random(n) < shuffled), kind="stable")
+    assert np.array_equal(sorted_from_hint(values, hint), np.argsort(values, kind="stable"))
+    reverse = np.arange(n)[::-1].copy()
+    assert np.array_equal(sorted_from_hint(values, reverse), np.argsort(values, kind="stable"))
+
+
+def test_the_hint_carries_the_base_order_to_the_scenario_rows() -> None:
+    base_order = np.array([3, 0, 2, 1])
+    # Scenario rows: base rows 0, 2, 3 kept (row 1 removed), one new row.
+    rows = np.array([0, 2, 3, -1])
+    assert hint_from_base(base_order, rows).tolist() == [2, 0, 1, 3]
+    assert hint_from_base(base_order, np.array([0, 0, 1, 2])) is None  # not one to one
+    assert hint_from_base(base_order, np.array([0, 7])) is None  # not a base row
