@@ -113,11 +113,17 @@ class _ParametersForm(QGroupBox):
         self.service = self._spin(1.0, 60.0, 1.0, " min")
         # Commuting routes: PCT's fast and quiet (scenarios/quiet_routes.py).
         self.commute_routes = QComboBox(self)
-        self.commute_routes.addItem(tr("Snelste (kortste route)"), "fastest")
-        self.commute_routes.addItem(tr("Rustigste (fietspaden en rustige straten)"), "quiet")
+        self.commute_routes.addItem(tr("Snelste"), "fastest")
+        self.commute_routes.addItem(tr("Rustigste"), "quiet")
+        # The panel's width follows its widest field: keep the combo narrow.
+        self.commute_routes.setSizeAdjustPolicy(
+            QComboBox.SizeAdjustPolicy.AdjustToMinimumContentsLengthWithIcon
+        )
+        self.commute_routes.setMinimumContentsLength(8)
         self.commute_routes.setToolTip(
             tr(
-                "Over welke routes de woon-werkpendelaars fietsen; de fietskans blijft "
+                "Over welke routes de woon-werkpendelaars fietsen: de snelste (kortste route) of "
+                "de rustigste (fietspaden en rustige straten wegen lichter); de fietskans blijft "
                 "afhangen van de echte routelengte."
             )
         )

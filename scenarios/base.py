@@ -98,6 +98,8 @@ class Base:
     _cache: dict[Any, Evaluation] = field(default_factory=dict, repr=False)
     #: The base evaluation's nearest-destination computations, for repairs.
     _kept: dict[Any, Any] = field(default_factory=dict, repr=False)
+    #: The base evaluation's sorted statistic columns, for a scenario's sorts.
+    _orders: dict[str, Any] = field(default_factory=dict, repr=False)
 
     @property
     def network(self) -> Network:

@@ -2,6 +2,10 @@
 
 from __future__ import annotations
 
+import weakref
+from collections.abc import Callable
+from typing import Any, TypeVar
+
 import geopandas as gpd
 import numpy as np
 import pandas as pd
@@ -33,6 +37,51 @@ _CHANGE_COLUMNS = [
 ]
 
 
+_T = TypeVar("_T")
+#: Per frame (by identity, while it lives): results derived from it. An
+#: evaluation's frames are read-only, and the base's are compared with every
+#: scenario, so what is derived from them is computed once.
+_DERIVED: dict[tuple[int, str], tuple[weakref.ref[Any], Any]] = {}
+
+
+def _derived(frame: pd.DataFrame, what: str, make: Callable[[pd.DataFrame], _T]) -> _T:
+    """``make(frame)``, remembered for ``frame`` (by identity) while it lives."""
+    key = (id(frame), what)
+    hit = _DERIVED.get(key)
+    if hit is not None and hit[0]() is frame:
+        return hit[1]  # type: ignore[no-any-return]
+    value = make(frame)
+
+    def forget(_ref: weakref.ref[Any]) -> None:
+        _DERIVED.pop(key, None)
+
+    _DERIVED[key] = (weakref.ref(frame, forget), value)
+    return value
+
+
+def _ids(frame: pd.DataFrame) -> np.ndarray:
+    return frame["housing_id"].astype(str).to_numpy(dtype=object)
+
+
+def _id_set(frame: pd.DataFrame) -> set[Any]:
+    return set(_derived(frame, "ids", _ids).tolist())
+
+
+def _pick(
+    bd: pd.DataFrame, sd: pd.DataFrame, at_b: np.ndarray, at_s: np.ndarray, col: str, fill: object
+) -> np.ndarray:
+    """Column ``col`` at base rows ``at_b`` or, where given, scenario rows
+    ``at_s`` (-1: none). Only the rows taken are converted (whole string
+    columns take seconds)."""
+    out = np.full(len(at_b), fill, dtype=object)
+    from_b, from_s = at_b >= 0, at_s >= 0
+    if from_b.any():
+        out[from_b] = bd[col].iloc[at_b[from_b]].to_numpy(dtype=object)
+    if from_s.any():
+        out[from_s] = sd[col].iloc[at_s[from_s]].to_numpy(dtype=object)
+    return out
+
+
 def _keys(base: dict[str, float], scen: dict[str, float]) -> list[str]:
     keys = list(base)
     keys += [k for k in scen if k not in base]
@@ -49,12 +98,12 @@ def access_changes(base: Evaluation, scenario: Evaluation) -> gpd.GeoDataFrame:
     base (removed housing) loses where it was.
     """
     bd, sd = base.dwellings, scenario.dwellings
-    b_ids = bd["housing_id"].astype(str).to_numpy(dtype=object)
-    s_ids = sd["housing_id"].astype(str).to_numpy(dtype=object)
+    b_ids = _derived(bd, "ids", _ids)
+    s_ids = _ids(sd)
     nb, ns = len(b_ids), len(s_ids)
     # Membership through a Python set: pandas' isin on string columns converts
     # every value to an Arrow scalar (seconds on 300k dwellings).
-    b_set = set(b_ids.tolist())
+    b_set = _derived(bd, "id_set", _id_set)
     if (
         ns >= nb
         and np.array_equal(s_ids[:nb], b_ids)
@@ -105,13 +154,7 @@ def access_changes(base: Evaluation, scenario: Evaluation) -> gpd.GeoDataFrame:
     used = np.unique(np.concatenate([f[4] for f in found])) if found else np.zeros(0, np.int64)
 
     def pick(col: str, fill: object) -> np.ndarray:
-        out = np.full(len(used), fill, dtype=object)
-        at_b, at_s = ib[used], is_[used]
-        from_b = at_b >= 0
-        out[from_b] = bd[col].to_numpy(dtype=object)[at_b[from_b]] if from_b.any() else out[from_b]
-        from_s = at_s >= 0
-        out[from_s] = sd[col].to_numpy(dtype=object)[at_s[from_s]] if from_s.any() else out[from_s]
-        return out
+        return _pick(bd, sd, ib[used], is_[used], col, fill)
 
     geom = pick("geometry", None)
     name, nis, muni = pick("name", ""), pick("nis", ""), pick("municipality", "")
@@ -195,7 +238,7 @@ def link_flow_changes(base: Evaluation, scenario: Evaluation) -> gpd.GeoDataFram
     See :attr:`Comparison.link_flows`. A link's flow is the largest flow on
     any of its edges; links only in the base are ``"removed"``.
     """
-    b = _per_link(base.links)
+    b = _derived(base.links, "per_link", _per_link)
     s = _per_link(scenario.links)
     ids = b.index.union(s.index)
     b = b.reindex(ids)

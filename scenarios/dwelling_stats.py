@@ -22,7 +22,9 @@ __all__ = [
     "group_indicators",
     "municipality_table",
     "planned_mask",
+    "hint_from_base",
     "region_and_municipalities",
+    "sorted_from_hint",
     "weighted_quantile",
 ]
 
@@ -62,7 +64,13 @@ def _stats(
     v, w = values[counted], weights[counted]
     v = np.where(np.isfinite(v), v, np.inf)
     order = np.argsort(v, kind="stable")
-    v, w = v[order], w[order]
+    return _sorted_stats(v[order], w[order])
+
+
+def _sorted_stats(v: np.ndarray, w: np.ndarray) -> tuple[float, float, float]:
+    """:func:`_stats` of values already in (value, row) order, missing ones as ``inf``."""
+    if len(v) == 0:
+        return float("nan"), float("nan"), float("nan")
     cum = np.cumsum(w)
     total = cum[-1]
     fin = np.isfinite(v)
@@ -124,11 +132,26 @@ def group_indicators(
 
 
 def _indicators(
-    arrays: dict[str, np.ndarray], params: Parameters, idx: np.ndarray | None
+    arrays: dict[str, np.ndarray],
+    params: Parameters,
+    idx: np.ndarray | None,
+    sorted_rows: dict[str, tuple[np.ndarray, np.ndarray]] | None = None,
 ) -> dict[str, float]:
+    """Indicators of the rows ``idx`` (None: all). ``sorted_rows``: per
+    statistic column, the counted rows of ``idx`` in (value, row) order (see
+    :class:`_GroupOrders`), so the statistics need no sort of their own."""
+
     def col(name: str) -> np.ndarray:
         values = arrays[name]
         return values if idx is None else values[idx]
+
+    def stats(
+        name: str, values: np.ndarray, counted: np.ndarray | None = None
+    ) -> tuple[float, float, float]:
+        if sorted_rows is None:
+            return _stats(values, col("dwellings"), counted)
+        v, rows = sorted_rows[name]
+        return _sorted_stats(v[rows], arrays["dwellings"][rows])
 
     dw = col("dwellings")
     inh = col("inhabitants")
@@ -154,8 +177,11 @@ def _indicators(
         for t in params.bike_thresholds_min:
             key = f"share_bike_{target}_{fmt_threshold(t)}min"
             out[key] = float(100.0 * dw[bike <= t].sum() / total) if total > 0 else nan
-        for name, values in (("bike_min", bike), ("walk_m", walk)):
-            mean, median, p90 = _stats(values, dw)
+        for name, column, values in (
+            ("bike_min", f"bike_min_{target}", bike),
+            ("walk_m", f"walk_m_{target}", walk),
+        ):
+            mean, median, p90 = stats(column, values)
             out[f"mean_{name}_{target}"] = mean
             out[f"median_{name}_{target}"] = median
             out[f"p90_{name}_{target}"] = p90
@@ -163,7 +189,7 @@ def _indicators(
         bx = col("bike_min_brussels")
         routed = col("routed_brussels")
         out["no_route_dwellings_brussels"] = float(dw[routed & reachable & ~np.isfinite(bx)].sum())
-        mean, median, p90 = _stats(bx, dw, routed)
+        mean, median, p90 = stats("bike_min_brussels", bx, routed)
         out["mean_bike_min_brussels"] = mean
         out["median_bike_min_brussels"] = median
         out["p90_bike_min_brussels"] = p90
@@ -186,6 +212,112 @@ def coverage_curve(frame: pd.DataFrame, max_min: int) -> pd.DataFrame:
     return pd.DataFrame(data)
 
 
+class _GroupOrders:
+    """Per statistic column, the counted rows in (value, row) order, for the
+    region and per group: one sort per column instead of one per group.
+
+    Filtering the region's stable order to a group's rows gives exactly the
+    stable order of that group's values (ties keep row order in both), so
+    every statistic equals the one :func:`_stats` computes on the group.
+    """
+
+    def __init__(
+        self,
+        arrays: dict[str, np.ndarray],
+        codes: np.ndarray,
+        n_groups: int,
+        hints: dict[str, np.ndarray] | None = None,
+    ) -> None:
+        w = arrays["dwellings"]
+        small = codes.astype(np.int16) if n_groups < 2**15 else codes  # radix-sortable
+        self._n = n_groups
+        self._values: dict[str, np.ndarray] = {}
+        #: Per column: every row in (value, row) order (missing as inf).
+        self.full: dict[str, np.ndarray] = {}
+        self._region: dict[str, np.ndarray] = {}
+        self._grouped: dict[str, tuple[np.ndarray, np.ndarray]] = {}
+        for name in (*_ARRAY_COLUMNS, "bike_min_brussels"):
+            if name not in arrays:
+                continue
+            counted = w > 0
+            if name == "bike_min_brussels":
+                counted &= arrays["routed_brussels"]
+            v = _as_inf(arrays[name])
+            hint = hints.get(name) if hints else None
+            order = np.argsort(v, kind="stable") if hint is None else sorted_from_hint(v, hint)
+            self.full[name] = order
+            order = order[counted[order]]
+            g = small[order]
+            by = np.argsort(g, kind="stable")
+            bounds = np.searchsorted(g[by], np.arange(n_groups + 1))
+            self._values[name] = v
+            self._region[name] = order
+            self._grouped[name] = (order[by], bounds)
+
+    def rows(self, group: int | None) -> dict[str, tuple[np.ndarray, np.ndarray]]:
+        """Per column ``(values with inf for missing, sorted rows)`` of
+        ``group`` (None: the region; -1: no rows)."""
+        out = {}
+        for name, v in self._values.items():
+            if group is None:
+                out[name] = (v, self._region[name])
+            elif group < 0:
+                out[name] = (v, np.zeros(0, np.int64))
+            else:
+                grouped, bounds = self._grouped[name]
+                out[name] = (v, grouped[bounds[group] : bounds[group + 1]])
+        return out
+
+
+def sorted_from_hint(values: np.ndarray, hint: np.ndarray) -> np.ndarray:
+    """``np.argsort(values, kind="stable")`` (NaN-free ``values``), computed
+    from ``hint``, a permutation of the rows in roughly that order.
+
+    The stable sort of the hinted sequence costs about one pass when few rows
+    are out of place (a scenario's values in the base's order); ties then
+    follow the hint, so the runs of equal values whose rows are not ascending
+    are put in row order afterwards. The result is the same permutation.
+    """
+    order = hint[np.argsort(values[hint], kind="stable")]
+    if len(order) < 2:
+        return order
+    v = values[order]
+    tie = v[1:] == v[:-1]
+    bad = np.flatnonzero(tie & (order[1:] < order[:-1]))
+    if len(bad):
+        run = np.cumsum(np.r_[True, ~tie])  # run number of each position
+        fix = np.isin(run, run[bad])
+        rows, runs = order[fix], run[fix]
+        order[fix] = rows[np.lexsort((rows, runs))]
+    return order
+
+
+def hint_from_base(base_order: np.ndarray, base_rows: np.ndarray) -> np.ndarray | None:
+    """The base's row order carried to a scenario's rows (``base_rows[i]``:
+    the base row of scenario row ``i``, -1 new), new rows last; None when
+    the rows do not map one to one."""
+    n_base, n = len(base_order), len(base_rows)
+    carried = base_rows >= 0
+    if n_base == 0 or (carried.any() and base_rows.max() >= n_base):
+        return None
+    inverse = np.full(n_base, -1, dtype=np.int64)
+    inverse[base_rows[carried]] = np.flatnonzero(carried)
+    hint = inverse[base_order]
+    hint = np.concatenate([hint[hint >= 0], np.flatnonzero(~carried)])
+    if len(hint) != n or not (np.bincount(hint, minlength=n) == 1).all():
+        return None
+    return hint
+
+
+def _as_inf(values: np.ndarray) -> np.ndarray:
+    """``values`` with every non-finite value (NaN: no route) as ``inf``."""
+    return np.where(np.isfinite(values), values, np.inf)
+
+
+def _codes(dw: pd.DataFrame) -> tuple[np.ndarray, Any]:
+    return pd.factorize(dw["nis"].astype(str), use_na_sentinel=False)
+
+
 def municipality_table(
     dw: pd.DataFrame,
     municipalities: gpd.GeoDataFrame | None,
@@ -195,7 +327,10 @@ def municipality_table(
 ) -> pd.DataFrame:
     """Indicators per municipality: the project's municipalities in their order, then
     any other ``nis`` of the dwellings."""
-    return _municipality_rows(dw, _arrays(dw, brussels), municipalities, params)
+    arrays = _arrays(dw, brussels)
+    codes, uniq = _codes(dw)
+    orders = _GroupOrders(arrays, codes, len(uniq))
+    return _municipality_rows(dw, arrays, municipalities, params, codes, uniq, orders)
 
 
 def region_and_municipalities(
@@ -204,11 +339,23 @@ def region_and_municipalities(
     params: Parameters,
     *,
     brussels: bool = False,
+    hints: dict[str, np.ndarray] | None = None,
+    keep: dict[str, np.ndarray] | None = None,
 ) -> tuple[dict[str, float], pd.DataFrame]:
     """:func:`group_indicators` of all dwellings and :func:`municipality_table`,
-    from one set of columns."""
+    from one set of columns sorted once.
+
+    ``hints``: per statistic column a permutation of the rows in roughly
+    sorted order (the base's order, :func:`hint_from_base`), which makes the
+    sorts cheap; the results are the same without. ``keep``: filled with
+    every column's sorted rows (for later hints)."""
     arrays = _arrays(dw, brussels)
-    return _indicators(arrays, params, None), _municipality_rows(dw, arrays, municipalities, params)
+    codes, uniq = _codes(dw)
+    orders = _GroupOrders(arrays, codes, len(uniq), hints)
+    if keep is not None:
+        keep.update(orders.full)
+    region = _indicators(arrays, params, None, orders.rows(None))
+    return region, _municipality_rows(dw, arrays, municipalities, params, codes, uniq, orders)
 
 
 def _municipality_rows(
@@ -216,6 +363,9 @@ def _municipality_rows(
     arrays: dict[str, np.ndarray],
     municipalities: gpd.GeoDataFrame | None,
     params: Parameters,
+    codes: np.ndarray,
+    uniq: Any,
+    orders: _GroupOrders,
 ) -> pd.DataFrame:
     names: dict[str, str] = {}
     order: list[str] = []
@@ -226,17 +376,19 @@ def _municipality_rows(
             names[nis] = name
             order.append(nis)
     # One stable sort of the codes: each municipality's rows, ascending.
-    codes, uniq = pd.factorize(dw["nis"].astype(str), use_na_sentinel=False)
     by_code = np.argsort(codes, kind="stable")
     bounds = np.searchsorted(codes[by_code], np.arange(len(uniq) + 1))
-    groups = {str(u): by_code[bounds[i] : bounds[i + 1]] for i, u in enumerate(uniq)}
+    groups = {str(u): i for i, u in enumerate(uniq)}
     muni_values = dw["municipality"]
     empty = np.zeros(0, dtype=np.int64)
     rows = []
     for nis in [*order, *sorted(k for k in groups if k not in names)]:
-        idx = groups.get(nis, empty)
+        code = groups.get(nis, -1)
+        idx = by_code[bounds[code] : bounds[code + 1]] if code >= 0 else empty
         name = names.get(nis)
         if name is None:
             name = str(muni_values.iloc[int(idx[0])]) if len(idx) else ""
-        rows.append({"nis": nis, "name": name, **_indicators(arrays, params, idx)})
+        rows.append(
+            {"nis": nis, "name": name, **_indicators(arrays, params, idx, orders.rows(code))}
+        )
     return pd.DataFrame(rows)

@@ -119,6 +119,7 @@ def evaluate(
             directness=base_eval.network.directness if network_detail else None,
             opportunities=base_eval.opportunities,
             nearest=dict(base._kept) or None,
+            orders=dict(base._orders) or None,
         )
     t0 = time.perf_counter()
     task.report(0.0, "applying scenario")
@@ -127,6 +128,7 @@ def evaluate(
     keep: dict[Any, Any] | None = (
         {} if scenario is None and sit.parameters == base.parameters else None
     )
+    keep_orders: dict[str, Any] | None = {} if keep is not None else None
     result = evaluate_situation(
         sit,
         service_areas=service_areas,
@@ -134,9 +136,12 @@ def evaluate(
         reuse=reuse,
         task=task.sub(0.1, 1.0),
         keep=keep,
+        keep_orders=keep_orders,
     )
     if keep:
         base._kept = keep
+    if keep_orders:
+        base._orders = keep_orders
     t_pt = time.perf_counter()
     result = add_transit(result, sit.network, sit.housing_att, base.pt_stops)
     result.timings["transit"] = time.perf_counter() - t_pt

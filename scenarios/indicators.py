@@ -34,11 +34,17 @@ from slimmeregio.scenarios.brussels import NO_BRUSSELS_NOTE, inside
 from slimmeregio.scenarios.dwelling_stats import (
     coverage_curve,
     group_indicators,
+    hint_from_base,
     planned_mask,
     region_and_municipalities,
     weighted_quantile,
 )
-from slimmeregio.scenarios.incremental import KeptNearest, keep_nearest, nearest_with_reuse
+from slimmeregio.scenarios.incremental import (
+    KeptNearest,
+    full_evaluation_forced,
+    keep_nearest,
+    nearest_with_reuse,
+)
 from slimmeregio.scenarios.kernel import flows_to_nearest, nearest_destination
 from slimmeregio.scenarios.model import Parameters, Scenario
 from slimmeregio.scenarios.network import Network
@@ -113,6 +119,9 @@ class Reuse:
     #: The base's nearest-destination computations per (target, mode), for repairs
     #: (see :mod:`scenarios.incremental`).
     nearest: dict[tuple[str, str], KeptNearest] | None = None
+    #: The base's per-dwelling statistic columns, every row in sorted order
+    #: (:func:`~scenarios.dwelling_stats.region_and_municipalities`).
+    orders: dict[str, np.ndarray] | None = None
 
 
 def _nearest(
@@ -163,12 +172,14 @@ def evaluate_situation(
     reuse: Reuse | None = None,
     task: Task | None = None,
     keep: dict[tuple[str, str], KeptNearest] | None = None,
+    keep_orders: dict[str, np.ndarray] | None = None,
 ) -> Evaluation:
     """All indicators of one situation as an :class:`Evaluation`.
 
     ``reuse``: base results to take over where the situation's changes
     cannot reach them (see :class:`Reuse`). ``keep``: filled with what later
-    evaluations may repair from (:attr:`Reuse.nearest`).
+    evaluations may repair from (:attr:`Reuse.nearest`); ``keep_orders``:
+    with the sorted statistic columns (:attr:`Reuse.orders`).
     """
     task = task or Task()
     params = sit.parameters
@@ -231,7 +242,12 @@ def evaluate_situation(
 
     t1 = time.perf_counter()
     region, municipalities = region_and_municipalities(
-        dw, sit.municipalities, params, brussels=bx.active
+        dw,
+        sit.municipalities,
+        params,
+        brussels=bx.active,
+        hints=_order_hints(reuse, sit.housing_rows),
+        keep=keep_orders,
     )
     curve = coverage_curve(dw, params.curve_max_min)
     timings["indicators"] = time.perf_counter() - t1
@@ -462,6 +478,21 @@ def _brussels_routes(
     return _BrusselsRoutes(
         net, sources, border, res, minutes, _ids_of(res.dest, border.ids), {}, inside=in_bx
     )
+
+
+def _order_hints(
+    reuse: Reuse | None, housing_rows: np.ndarray | None
+) -> dict[str, np.ndarray] | None:
+    """The base's sorted statistic columns carried to the situation's rows."""
+    if reuse is None or not reuse.orders or housing_rows is None or full_evaluation_forced():
+        return None
+    hints = {}
+    for name, order in reuse.orders.items():
+        hint = hint_from_base(order, housing_rows)
+        if hint is None:
+            return None
+        hints[name] = hint
+    return hints
 
 
 def _ids_of(index: np.ndarray, ids: np.ndarray) -> np.ndarray:

@@ -45,9 +45,8 @@ def flows_to_nearest(
     same = np.zeros(len(starts), bool)
     if leaves.any():
         rows, cols = first[leaves], result.entry[starts[leaves]]
-        same[leaves] = (graph.edge_of(rows, cols) == src_edge[starts[leaves]]) & graph.ridden_of(
-            rows, cols
-        )
+        edge, ridden_arc = graph.arcs_of(rows, cols)
+        same[leaves] = (edge == src_edge[starts[leaves]]) & ridden_arc
     own[starts[same]] = False
     np.add.at(flow, src_edge[own], w[own])
     n_all = len(result.dist)
@@ -66,7 +65,6 @@ def flows_to_nearest(
     carrying = in_tree[load[in_tree] > 0]
     if len(carrying):
         # Travel arc x -> pred[x] is stored reversed: row pred[x], col x.
-        edges = graph.edge_of(pred[carrying], carrying)
-        rides = graph.ridden_of(pred[carrying], carrying)
+        edges, rides = graph.arcs_of(pred[carrying], carrying)
         np.add.at(flow, edges[rides], load[carrying][rides])
     return flow

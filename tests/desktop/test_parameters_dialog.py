@@ -233,3 +233,20 @@ def test_a_field_of_any_type_gets_an_editor_that_gives_its_value_back(qtbot):
     with pytest.raises(EditorError) as caught:
         maybe.value()
     assert caught.value.nl.startswith("geen geldige JSON")
+
+
+def test_route_choice_reads_as_words_and_stores_its_keyword(store, qtbot):
+    dialog = ParametersDialog(store)
+    qtbot.addWidget(dialog)
+    combo = dialog.editors["commute_routes"].widget
+    assert isinstance(combo, QComboBox)
+    assert [combo.itemText(i) for i in range(combo.count())] == ["Snelste", "Rustigste"]
+    combo.setCurrentIndex(1)
+    _ok(dialog)
+    assert store.current.parameters.commute_routes == "quiet"
+    i18n.set_language("en")
+    english = ParametersDialog(store)
+    qtbot.addWidget(english)
+    combo = english.editors["commute_routes"].widget
+    assert [combo.itemText(i) for i in range(combo.count())] == ["Fastest", "Quietest"]
+    assert combo.currentText() == "Quietest"

@@ -97,3 +97,28 @@ def test_access_changes_equal_a_join_by_id(small_base, remove) -> None:
         assert row["name"] == str(both.loc[hid, "name"])
         assert row["municipality"] == str(both.loc[hid, "municipality"])
         assert row.geometry.equals(both.loc[hid].geometry)
+
+
+def test_one_base_compared_with_several_scenarios(small_base) -> None:
+    """What compare derives from the base once (ids, per-link flows) serves every
+    scenario: each comparison equals the hand join, and its link flows equal
+    those against a copy of the base (nothing derived kept for it)."""
+    import dataclasses
+
+    base = evaluate(small_base)
+    ids = base.dwellings["housing_id"].astype(str).tolist()
+    scenarios = [
+        [AddLink(coords=((X0 + 1400, Y0 + 700), (X0 + 2400, Y0 + 700)), **WHO)],
+        [RemoveHousing(housing_ids=(ids[5],), **WHO)],
+        [AddHousing(x=X0 + 900.0, y=Y0 + 300.0, dwellings=12, id="nieuw-2", **WHO)],
+    ]
+    for mods in scenarios:
+        scen = evaluate(small_base, Scenario(name="s", modifications=tuple(mods)))
+        cmp = compare(base, scen)
+        assert listed_rows(cmp) == expected_rows(base, scen)
+        fresh = dataclasses.replace(base, links=base.links.copy())
+        pd.testing.assert_frame_equal(
+            pd.DataFrame(cmp.link_flows.drop(columns="geometry")),
+            pd.DataFrame(compare(fresh, scen).link_flows.drop(columns="geometry")),
+            check_exact=True,
+        )
