@@ -19,10 +19,10 @@ def test_import_contracts_hold() -> None:
     assert "broken" not in result.stdout.split("Contracts:")[-1].split("kept")[0]
 
 
-def test_contract_catches_a_violation(tmp_path: Path) -> None:
-    """The check is not vacuous: an upward import must break it. The probe goes
-    into a copy of the package (the source tree is never written)."""
-    import os
+def _package_copy(tmp_path: Path) -> Path:
+    """The package's code (no tests, docs or data) copied to a folder named
+    ``slimmeregio`` under ``tmp_path``, for checks that must not write into the
+    source tree or need the package under its own name."""
     import shutil
 
     copy = tmp_path / "slimmeregio"
@@ -37,6 +37,7 @@ def test_contract_catches_a_violation(tmp_path: Path) -> None:
             "benchmarks",
             "installer",
             "build",
+            "dist",
             "*.gpkg",
             "*.tif",
             "*.png",
@@ -45,6 +46,15 @@ def test_contract_catches_a_violation(tmp_path: Path) -> None:
             "sources",
         ),
     )
+    return copy
+
+
+def test_contract_catches_a_violation(tmp_path: Path) -> None:
+    """The check is not vacuous: an upward import must break it. The probe goes
+    into a copy of the package (the source tree is never written)."""
+    import os
+
+    copy = _package_copy(tmp_path)
     (copy / "layers" / "_contract_probe.py").write_text(
         "import slimmeregio.scenarios  # noqa: F401\nimport PyQt6  # noqa: F401\n"
     )
@@ -78,17 +88,8 @@ def test_mypy_clean(tmp_path: Path) -> None:
     the package, so in a checkout named anything but ``slimmeregio`` mypy could
     not resolve ``slimmeregio.*`` imports and would check them as ``Any``
     (silently weaker): it runs on a copy in a folder named ``slimmeregio``."""
-    import shutil
-
-    copy = tmp_path / "slimmeregio"
-    shutil.copytree(
-        ROOT,
-        copy,
-        ignore=shutil.ignore_patterns(
-            ".*", "__pycache__", "tests", "docs", "benchmarks", "build", "dist", "*.gpkg", "*.tif"
-        ),
-    )
-    cache = ROOT / ".mypy_cache" / "as-slimmeregio"
+    copy = _package_copy(tmp_path)
+    cache = tmp_path / "mypy_cache"  # the source tree is never written
     result = subprocess.run(
         [sys.executable, "-m", "mypy", "--cache-dir", str(cache)],
         cwd=copy,
