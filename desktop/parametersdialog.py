@@ -37,23 +37,19 @@ from slimmeregio.desktop.parametereditors import (
 from slimmeregio.desktop.parametertexts import GROUPS, OTHER_GROUP, text_for
 from slimmeregio.exporters.terms import hoppin_type, link_class
 from slimmeregio.layers.errors import ScenarioError
-from slimmeregio.layers.i18n import N_
 from slimmeregio.scenarios.model import Parameters, Scenario, validation_reasons
+from slimmeregio.scenarios.quiet_routes import ROUTE_LABELS
 from slimmeregio.scenarios.session import ScenarioBook
 from slimmeregio.scenarios.transit_keys import WINDOWS, window_label
 
 __all__ = ["ParametersDialog", "display_value"]
 
 
-#: Choices whose stored value is an English keyword, with their interface text.
-_KEYWORD_CHOICES = {"fastest": N_("Snelste"), "quiet": N_("Rustigste")}
-
-
 def display_value(value: str) -> str:
     """A data value (time window, Hoppin type, link class, route choice) as the
     interface reads it; the scenario keeps the value itself."""
-    if value in _KEYWORD_CHOICES:
-        return tr(_KEYWORD_CHOICES[value])
+    if value in ROUTE_LABELS:
+        return tr(ROUTE_LABELS[value])
     lang = language()
     if value in WINDOWS:
         return window_label(value, lang)

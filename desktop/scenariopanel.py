@@ -39,6 +39,7 @@ from slimmeregio.desktop.i18n import language, tr
 from slimmeregio.layers.errors import ScenarioError
 from slimmeregio.layers.roles import LINK_CLASSES
 from slimmeregio.scenarios.model import Scenario
+from slimmeregio.scenarios.quiet_routes import ROUTE_LABELS
 from slimmeregio.scenarios.session import ScenarioBook
 
 __all__ = ["ScenarioPanel", "ScenarioStore", "parse_thresholds"]
@@ -113,8 +114,8 @@ class _ParametersForm(QGroupBox):
         self.service = self._spin(1.0, 60.0, 1.0, " min")
         # Commuting routes: PCT's fast and quiet (scenarios/quiet_routes.py).
         self.commute_routes = QComboBox(self)
-        self.commute_routes.addItem(tr("Snelste"), "fastest")
-        self.commute_routes.addItem(tr("Rustigste"), "quiet")
+        for value, label in ROUTE_LABELS.items():
+            self.commute_routes.addItem(tr(label), value)
         # The panel's width follows its widest field: keep the combo narrow.
         self.commute_routes.setSizeAdjustPolicy(
             QComboBox.SizeAdjustPolicy.AdjustToMinimumContentsLengthWithIcon

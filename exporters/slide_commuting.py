@@ -10,10 +10,8 @@ from __future__ import annotations
 
 from typing import Any
 
-from pptx.util import Inches
-
-from slimmeregio.exporters.slide_kit import MARGIN, SLIDE_W, add_table, title
-from slimmeregio.exporters.slide_transit import _indicator_rows
+from slimmeregio.exporters.slide_kit import body_table, title
+from slimmeregio.exporters.slide_transit import indicator_rows
 from slimmeregio.layers.i18n import tr
 
 __all__ = ["commuting_keys", "commuting_slide"]
@@ -40,12 +38,12 @@ def commuting_slide(deck: Any) -> None:
     """Add the slide(s); none when no run has commuting or jobs-access results."""
     lang = deck.lang
     evaluations = ([deck.base] if deck.base is not None else []) + [ev for _, ev, _ in deck.runs]
-    ref = next((ev for ev in evaluations if commuting_keys(ev)), None)
-    if ref is None:
+    keys = next((k for k in map(commuting_keys, evaluations) if k), None)
+    if keys is None:
         return
     from slimmeregio.scenarios.results import indicator_label
 
-    specs = [(key, indicator_label(key, lang)) for key in commuting_keys(ref)]
+    specs = [(key, indicator_label(key, lang)) for key in keys]
     runs = deck.runs
     chunks = [
         runs[i : i + _SCENARIOS_PER_SLIDE] for i in range(0, len(runs), _SCENARIOS_PER_SLIDE)
@@ -54,9 +52,8 @@ def commuting_slide(deck: Any) -> None:
         slide = deck.next_slide()
         suffix = f" ({k + 1})" if len(chunks) > 1 else ""
         title(slide, tr(lang, "Banen en fietspendelaars") + suffix)
-        rows = _indicator_rows(deck.base, chunk, specs, deck.nis, lang)
-        widths = (5.0, *([2.4] * (len(rows[0]) - 1)))
-        add_table(slide, MARGIN, Inches(1.35), SLIDE_W - 2 * MARGIN, rows, widths, row_h=0.75)
+        rows = indicator_rows(deck.base, chunk, specs, deck.nis, lang)
+        body_table(slide, rows, (5.0, *([2.4] * (len(rows[0]) - 1))), 0.75)
         slide.notes_slide.notes_text_frame.text = tr(
             lang,
             "Banen binnen fietstijd: gemiddeld over de woningen. Pendelaars: de werkenden van de woningen, verdeeld over de banen (zwaartekrachtmodel of pendeltabel). Potentiële fietspendelaars: het aandeel dat zou fietsen volgens de Propensity to Cycle Tool (Lovelace et al. 2017, 'Go Dutch'), naar routelengte en helling; zonder hoogtemodel is elke route vlak gerekend. Een potentieel, geen telling. Tussen haakjes: scenario min basis.",

@@ -20,7 +20,7 @@ from slimmeregio.exporters.terms import hoppin_type
 from slimmeregio.layers.i18n import tr
 from slimmeregio.layers.numbers import fmt_delta, fmt_number
 
-__all__ = ["HUB_ROWS", "transit_slides"]
+__all__ = ["HUB_ROWS", "indicator_rows", "transit_slides"]
 
 #: Failing hubs listed on the slide (the workbook's sheet has them all).
 HUB_ROWS = 4
@@ -32,7 +32,7 @@ def _value(ev: Any, key: str, nis: str | None) -> float:
     return float("nan") if ev is None else float(ev.value(key, nis))
 
 
-def _indicator_rows(
+def indicator_rows(
     base: Any,
     runs: list[tuple[str, Any, Any]],
     specs: list[tuple[str, str]],
@@ -94,7 +94,7 @@ def transit_slides(
         slide = next_slide()
         suffix = f" ({k + 1})" if len(chunks) > 1 else ""
         title(slide, tr(lang, "Openbaar vervoer") + suffix)
-        rows = _indicator_rows(base, chunk, specs, nis, lang)
+        rows = indicator_rows(base, chunk, specs, nis, lang)
         widths = (5.0, *([2.4] * (len(rows[0]) - 1)))
         body_table(slide, rows, widths, 0.75)
         walk, trains = f"{params.pt_walk_m:g}", f"{params.pt_trains_per_hour:g}"

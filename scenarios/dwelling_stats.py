@@ -62,7 +62,7 @@ def _stats(
     if not counted.any():
         return float("nan"), float("nan"), float("nan")
     v, w = values[counted], weights[counted]
-    v = np.where(np.isfinite(v), v, np.inf)
+    v = _as_inf(v)
     order = np.argsort(v, kind="stable")
     return _sorted_stats(v[order], w[order])
 

@@ -122,9 +122,9 @@ def sample_elevation(elevation: Elevation, xy: np.ndarray) -> np.ndarray:
     xy = np.asarray(xy, dtype=float).reshape(-1, 2)
     x, y = xy[:, 0], xy[:, 1]
     if elevation.crs != ANALYSIS_CRS:
-        from pyproj import Transformer
+        from slimmeregio.layers.osm_clip import transformer
 
-        x, y = Transformer.from_crs(ANALYSIS_CRS, elevation.crs, always_xy=True).transform(x, y)
+        x, y = transformer(ANALYSIS_CRS, elevation.crs).transform(x, y)
         x, y = np.asarray(x, dtype=float), np.asarray(y, dtype=float)
     values = elevation.values
     height, width = values.shape

@@ -104,6 +104,19 @@ def _access(
     check: Callable[[], None] | None,
 ) -> Any:
     net, h_att = sit.network, sit.housing_att
+
+    def accumulate(searches: Iterable[tuple[int, np.ndarray, np.ndarray]]) -> Any:
+        return accumulate_access(
+            len(h_att),
+            h_att.reachable,
+            searches,
+            weights,
+            thresholds=thresholds,
+            half_life=half_life,
+            k=sit.parameters.opportunity_nearest_k,
+            check=check,
+        )
+
     prev = scope.previous if scope is not None else None
     memo = prev.access.get((s.kind, mode)) if prev is not None else None
     if memo is None or prev is None or scope is None or scope.row_map is None:
@@ -127,16 +140,7 @@ def _access(
             searches = kept
         if scope is not None:
             scope.count("access_searched", int(s.att.reachable.sum()))
-        return accumulate_access(
-            len(h_att),
-            h_att.reachable,
-            searches,
-            weights,
-            thresholds=thresholds,
-            half_life=half_life,
-            k=sit.parameters.opportunity_nearest_k,
-            check=check,
-        )
+        return accumulate(searches)
     affected = changed_points(prev.opp_att[s.kind], s.att, scope.edge_map)
     arcs = scope.arcs[mode]
     # An opportunity on an edge an edit changed: its own start costs differ.
@@ -189,13 +193,4 @@ def _access(
     scope.count("access_reused", reused)
     scope.count("access_searched", len(fresh))
     searches = ((j, *merged[j]) for j in sorted(merged))
-    return accumulate_access(
-        len(h_att),
-        h_att.reachable,
-        searches,
-        weights,
-        thresholds=thresholds,
-        half_life=half_life,
-        k=sit.parameters.opportunity_nearest_k,
-        check=check,
-    )
+    return accumulate(searches)

@@ -39,6 +39,7 @@ import pandas as pd
 from slimmeregio.scenarios.attach import Attachment
 from slimmeregio.scenarios.incremental import full_evaluation_forced
 from slimmeregio.scenarios.network import Network
+from slimmeregio.scenarios.uptake_memo import same_values
 
 __all__ = [
     "AccessMemo",
@@ -142,7 +143,7 @@ def touched_nodes(
     a = np.flatnonzero(alive)
     e = emap[a]
     same_ends = (network.u[e] == base.u[a]) & (network.v[e] == base.v[a])
-    differ[a] = ~same_ends | ~_same(fb[a], fs[e]) | ~_same(bb[a], bs[e])
+    differ[a] = ~same_ends | ~same_values(fb[a], fs[e]) | ~same_values(bb[a], bs[e])
     new = np.ones(network.n_edges, bool)
     new[e] = False
     new_ends = np.concatenate([network.u[new], network.v[new]])
@@ -236,8 +237,8 @@ def changed_arcs(
     same = (
         (network.u[e] == base.u[a])
         & (network.v[e] == base.v[a])
-        & _same(fb[a], fs[e])
-        & _same(bb[a], bs[e])
+        & same_values(fb[a], fs[e])
+        & same_values(bb[a], bs[e])
     )
     gone = np.concatenate([np.flatnonzero(~alive), a[~same]])
     new = np.ones(network.n_edges, bool)
@@ -291,18 +292,16 @@ def changed_sources(
     i_b = np.repeat((np.cumsum(cnt_b) - cnt_b)[rows], count) + within
     e_s, e_b = s_flat.edge[i_s], b_flat.edge[i_b]
     ok = (e_b if edge_map is None else np.asarray(edge_map)[e_b]) == e_s
-    ok &= _same(s_flat.frac[i_s], b_flat.frac[i_b]) & _same(s_flat.snap_m[i_s], b_flat.snap_m[i_b])
+    ok &= same_values(s_flat.frac[i_s], b_flat.frac[i_b]) & same_values(
+        s_flat.snap_m[i_s], b_flat.snap_m[i_b]
+    )
     for name in ("u", "v", "length", "speed_kmh", "oneway"):
-        ok &= _same(
+        ok &= same_values(
             np.asarray(getattr(network, name)[e_s], dtype=float),
             np.asarray(getattr(base, name)[e_b], dtype=float),
         )
     dirty[np.repeat(pts, count)[~ok]] = True
     return dirty
-
-
-def _same(a: np.ndarray, b: np.ndarray) -> np.ndarray:
-    return (a == b) | (np.isnan(a) & np.isnan(b))
 
 
 def _candidates(att: Attachment, edge_map: np.ndarray | None) -> list[tuple[Any, ...]]:

@@ -37,6 +37,7 @@ from typing import TYPE_CHECKING
 import numpy as np
 import pandas as pd
 
+from slimmeregio.layers.i18n import N_
 from slimmeregio.layers.model import Layer
 from slimmeregio.layers.roles import normalize_name
 from slimmeregio.scenarios.network import Network, link_ids_of
@@ -47,7 +48,7 @@ if TYPE_CHECKING:
 
 __all__ = [
     "QUIET_FACTORS",
-    "ROUTE_CHOICES",
+    "ROUTE_LABELS",
     "infrastructure_of",
     "quiet_factors",
     "quiet_kind",
@@ -57,8 +58,8 @@ __all__ = [
     "search_limit_m",
 ]
 
-#: The route choices of ``Parameters.commute_routes``.
-ROUTE_CHOICES = ("fastest", "quiet")
+#: The route choices of ``Parameters.commute_routes`` and how the interface names them.
+ROUTE_LABELS: dict[str, str] = {"fastest": N_("Snelste"), "quiet": N_("Rustigste")}
 #: Cost per metre of each kind of infrastructure, relative to a separate cycle path.
 QUIET_FACTORS: dict[str, float] = {"vrijliggend": 1.0, "rustig": 1.2, "verkeer": 2.0, "": 1.2}
 

@@ -19,7 +19,7 @@ import numpy as np
 
 from slimmeregio.scenarios.commuting import UptakeModel, uptake
 
-__all__ = ["UptakeMemo", "share_source"]
+__all__ = ["UptakeMemo", "same_values", "share_source"]
 
 
 @dataclass(eq=False)
@@ -32,7 +32,8 @@ class UptakeMemo:
     shares: dict[UptakeModel, np.ndarray] = field(default_factory=dict)
 
 
-def _same(a: np.ndarray, b: np.ndarray) -> np.ndarray:
+def same_values(a: np.ndarray, b: np.ndarray) -> np.ndarray:
+    """Element by element: equal, or both NaN."""
     return (a == b) | (np.isnan(a) & np.isnan(b))
 
 
@@ -76,10 +77,10 @@ def share_source(
         else:
             rows = base_of[old]
             same = np.zeros(d.shape, bool)
-            same[old] = _same(d[old], previous.distance_km[rows])
+            same[old] = same_values(d[old], previous.distance_km[rows])
             if not g_scalar:
                 assert isinstance(g, np.ndarray) and isinstance(previous.gradient_pct, np.ndarray)
-                same[old] &= _same(g[old], previous.gradient_pct[rows])
+                same[old] &= same_values(g[old], previous.gradient_pct[rows])
             share = np.empty(d.shape)
             share[old] = before[rows]
             todo = ~same
