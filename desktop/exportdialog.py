@@ -242,7 +242,10 @@ class ExportDialog(WindowDialog):
         if self.preview_job is not None or not self.current_kind().has_layout:
             return self.preview_job
         w = self.window_
-        project, run = w.project, (None if w.results_stale else w.last_run)
+        run = w.last_run
+        if w.results_stale or (run is not None and run.evaluation.pending):
+            run = None  # stale, or a first pass still being completed
+        project = w.project
         theme, paper, lang = (
             self.theme.currentData() or "base",
             self.paper.currentData(),

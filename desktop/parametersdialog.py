@@ -37,6 +37,7 @@ from slimmeregio.desktop.parametereditors import (
 from slimmeregio.desktop.parametertexts import GROUPS, OTHER_GROUP, text_for
 from slimmeregio.exporters.terms import hoppin_type, link_class
 from slimmeregio.layers.errors import ScenarioError
+from slimmeregio.scenarios.commute_origins import ORIGIN_LABELS
 from slimmeregio.scenarios.model import Parameters, Scenario, validation_reasons
 from slimmeregio.scenarios.quiet_routes import ROUTE_LABELS
 from slimmeregio.scenarios.session import ScenarioBook
@@ -50,6 +51,8 @@ def display_value(value: str) -> str:
     interface reads it; the scenario keeps the value itself."""
     if value in ROUTE_LABELS:
         return tr(ROUTE_LABELS[value])
+    if value in ORIGIN_LABELS:
+        return tr(ORIGIN_LABELS[value])
     lang = language()
     if value in WINDOWS:
         return window_label(value, lang)

@@ -197,6 +197,15 @@ PARAMETER_TEXTS: dict[str, ParameterText] = {
             "fietspaden en rustige straten wegen lichter, zoals de quiet routes van de PCT)"
         ),
     ),
+    "commute_origins": ParameterText(
+        N_("Jobs en pendel"),
+        N_("Pendel vertrekt bij:"),
+        N_(
+            "Elk woonpunt apart, of de woonpunten van elke cel van 100 m (het bevolkingsraster) "
+            "samen, vanaf het adres het dichtst bij het midden van hun woningen. Automatisch: "
+            "elk woonpunt tot 50.000 woonpunten, cellen daarboven (adreslagen; veel sneller)"
+        ),
+    ),
     "siting_threshold_min": ParameterText(
         N_("Suggesties"),
         N_("Inplanting: fietstijd (min):"),

@@ -27,6 +27,7 @@ from PyQt6.QtWidgets import (
 from slimmeregio.desktop.frametable import FrameModel, fmt, frame_table
 from slimmeregio.desktop.i18n import language, tr
 from slimmeregio.desktop.themes import THEME_KEYS, theme_label
+from slimmeregio.layers.i18n import N_
 from slimmeregio.layers.numbers import fmt_delta, fmt_difference
 from slimmeregio.scenarios.results import indicator_label, indicator_unit
 
@@ -41,6 +42,13 @@ __all__ = [
     "note_texts",
     "reference_text",
 ]
+
+
+#: How the results panel names the families of ``Evaluation.pending``.
+PENDING_LABELS: dict[str, str] = {
+    "opportunities": N_("banen, scholen en pendel"),
+    "transit": N_("openbaar vervoer"),
+}
 
 
 def key_indicators(parameters: Any) -> list[str]:
@@ -200,6 +208,14 @@ class ResultsPanel(QWidget):
             " padding: 6px; color: #5d4037; }"
         )
         self.notes.setVisible(False)
+        self.pending = QLabel(self)
+        self.pending.setObjectName("resultsPending")
+        self.pending.setWordWrap(True)
+        self.pending.setStyleSheet(
+            "QLabel#resultsPending { background: #e8f1fb; border: 1px solid #b6d0ee;"
+            " border-radius: 4px; padding: 6px; color: #1f3b5b; }"
+        )
+        self.pending.setVisible(False)
         self.cards_box = QWidget(self)
         self.cards_box.setObjectName("cardsBox")
         self.cards: list[KeyFigureCard] = [KeyFigureCard(self.cards_box) for _ in range(6)]
@@ -249,6 +265,7 @@ class ResultsPanel(QWidget):
         layout.addWidget(self.stale_banner)
         layout.addWidget(self.title)
         layout.addWidget(self.notes)
+        layout.addWidget(self.pending)
         layout.addWidget(self.cards_box)
         layout.addLayout(theme_row)
         layout.addWidget(self.tabs, 1)
@@ -274,6 +291,7 @@ class ResultsPanel(QWidget):
         notes = note_texts(evaluation, language())
         self.notes.setText("\n".join(f"ℹ {text}" for text in notes))
         self.notes.setVisible(bool(notes))
+        self._show_pending("")
         keys = [k for k in key_indicators(evaluation.parameters) if k in evaluation.region]
         for card, key in zip(self.cards, keys, strict=False):
             delta = comparison.delta(key) if comparison is not None else None
@@ -306,6 +324,24 @@ class ResultsPanel(QWidget):
         if self.theme.currentData() != "none":
             self.themeChanged.emit(self.theme.currentData())
         self.set_stale(False)
+
+    def _show_pending(self, stopped: str) -> None:
+        """The families the shown evaluation still lacks: being computed, or
+        (``stopped``: why) not computed."""
+        pending = tuple(getattr(self.evaluation, "pending", ()) or ())
+        names = ", ".join(tr(PENDING_LABELS.get(k, k)) for k in pending)
+        if not pending:
+            text = ""
+        elif stopped:
+            text = tr("Niet berekend ({why}): {what}.", why=stopped, what=names)
+        else:
+            text = tr("Nog in berekening: {what}…", what=names)
+        self.pending.setText(text)
+        self.pending.setVisible(bool(text))
+
+    def stop_pending(self, why: str) -> None:
+        """The run that was to complete the shown evaluation stopped (``why``)."""
+        self._show_pending(why)
 
     def set_stale(self, stale: bool, reason: str = "") -> None:
         """Mark the shown results as computed from an earlier state: a banner

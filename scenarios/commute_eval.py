@@ -9,6 +9,7 @@ import geopandas as gpd
 import numpy as np
 import pandas as pd
 
+from slimmeregio.scenarios.commute_origins import Origins, commute_origins, origins_note
 from slimmeregio.scenarios.commuting import (
     RouteTrees,
     all_presets,
@@ -42,15 +43,15 @@ _BIKE_MODES = frozenset({"fiets", "bike", "bicycle", "cycle", "cycling", "velo",
 
 
 def _trip_matrix(
-    dw: pd.DataFrame,
+    origins: Origins,
     jobs: OpportunitySet,
     od: pd.DataFrame | None,
     cost_km: np.ndarray,
     params: Any,
 ) -> tuple[np.ndarray, np.ndarray | None, dict[str, dict[str, str]]]:
-    """Commuters (dwellings x job points) and today's cyclists (None: unknown)."""
+    """Commuters (origins x job points) and today's cyclists (None: unknown)."""
     notes: dict[str, dict[str, str]] = {}
-    dwellings = dw["dwellings"].to_numpy(dtype=float)
+    dwellings = origins.dwellings
     jobs_w = jobs.frame["weight"].to_numpy(dtype=float)
     if od is None:
         trips = gravity_model(
@@ -61,9 +62,9 @@ def _trip_matrix(
             tolerance=1e-6,
         )
         return trips, None, notes
-    origin_nis = dw["nis"].astype(str).to_numpy()
+    origin_nis = origins.nis
     dest_nis = jobs.frame["nis"].astype(str).to_numpy()
-    trips = np.zeros((len(dw), len(jobs_w)))
+    trips = np.zeros((len(origins), len(jobs_w)))
     bikes = np.zeros_like(trips)
     unplaced = 0.0
     for (o, d), group in od.groupby(["origin", "destination"], sort=False):
@@ -100,9 +101,13 @@ def commute(
         return None
     known, known_arcs = known_trees(sit, jobs, scope)
     route_costs = route_costs_for(sit.parameters, inputs.infrastructure)
+    housing = sit.housing_att
+    origins = commute_origins(
+        getattr(sit.parameters, "commute_origins", "auto"), housing.xy, dw, housing.reachable
+    )
     trees = RouteTrees(
         sit.network,
-        sit.housing_att,
+        housing if not origins.pooled else housing.subset(origins.rows),
         jobs.att,
         check=check,
         known=known,
@@ -125,19 +130,23 @@ def commute(
     gradient, link_gradient = commute_gradients(
         trees, sit.network, inputs.elevation, length_m=length_m
     )
-    trips, bikes, notes = _trip_matrix(dw, jobs, inputs.od, cost_km, sit.parameters)
+    trips, bikes, notes = _trip_matrix(origins, jobs, inputs.od, cost_km, sit.parameters)
+    notes.update(origins_note(origins, len(dw)))
     trips = np.where(np.isfinite(cost_km), trips, 0.0)
     prev = scope.previous if scope is not None else None
     record = (
-        UptakeMemo(cost_km, gradient) if scope is not None and scope.record is not None else None
+        UptakeMemo(cost_km, gradient, keys=origins.keys)
+        if scope is not None and scope.record is not None
+        else None
     )
-    share_of = share_source(
-        cost_km,
-        gradient,
-        previous=prev.uptake if prev is not None else None,
-        row_map=scope.row_map if scope is not None else None,
-        record=record,
-    )
+    before = prev.uptake if prev is not None else None
+    if scope is None or before is None:
+        row_map = None
+    elif origins.pooled:
+        row_map = origins.row_map_from(before.keys)
+    else:
+        row_map = scope.row_map if before.keys is None else None
+    share_of = share_source(cost_km, gradient, previous=before, row_map=row_map, record=record)
     per_preset = all_presets(
         trips, cost_km, gradient_pct=gradient, current_cyclists=bikes, share_of=share_of
     )
@@ -159,10 +168,16 @@ def commute(
         link_flow += flow_j
         if j in busiest:
             own[j] = flow_j
+    dwellings = dw["dwellings"].to_numpy(dtype=float)
     park_routes = {
-        str(ids[j]): (own[j].astype(np.float32), headline[:, j].astype(np.float32)) for j in busiest
+        str(ids[j]): (
+            own[j].astype(np.float32),
+            origins.spread(headline[:, j], dwellings).astype(np.float32),
+        )
+        for j in busiest
     }
     return {
+        "origins": origins,
         "trips": trips,
         "cost_km": cost_km,
         "gradient": gradient,
@@ -176,12 +191,13 @@ def commute(
 
 
 def commute_tables(
-    commute: dict[str, Any] | None, nis: np.ndarray
+    commute: dict[str, Any] | None,
 ) -> tuple[gpd.GeoDataFrame | None, pd.DataFrame | None, dict[str, dict[str, str]]]:
     """Per workplace and per OD pair tables, and the commuting notes."""
     notes: dict[str, dict[str, str]] = {}
     if commute is None:
         return None, None, notes
+    nis = commute["origins"].nis
     jobs = commute["jobs"]
     trips = commute["trips"]
     workplaces = jobs.frame.rename(columns={"weight": "jobs"}).copy()

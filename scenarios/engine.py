@@ -18,6 +18,7 @@ from __future__ import annotations
 
 import time
 from collections.abc import Sequence
+from dataclasses import replace
 from typing import Any
 
 import geopandas as gpd
@@ -79,6 +80,7 @@ def evaluate(
     *,
     service_areas: bool = True,
     network_detail: bool = True,
+    families: bool = True,
     progress: ProgressCallback | None = None,
     cancel: CancelCheck | None = None,
 ) -> Evaluation:
@@ -86,7 +88,11 @@ def evaluate(
 
     ``service_areas=False`` skips the service-area polygons and grid
     coverage; ``network_detail=False`` skips the directness table (both for
-    quick interactive previews).
+    quick interactive previews). ``families=False`` leaves out opportunity
+    access, commuting and public transport, the slow families on a large
+    project: the result lists them in ``pending`` (a first pass the desktop
+    shows while it computes them; every figure it has is the full
+    evaluation's).
 
     The base's evaluation is computed once and then returned from a cache
     (scenario runs reuse its service areas and directness where no change
@@ -103,14 +109,21 @@ def evaluate(
     task = Task(progress, cancel)
     key = None
     if scenario is None:
-        key = ("base", service_areas, network_detail)
-        cached = base._cache.get(key)
+        key = ("base", service_areas, network_detail, families)
+        # The full evaluation holds every figure of a first pass.
+        cached = base._cache.get(key[:3] + (True,)) or base._cache.get(key)
         if cached is not None:
             task.report(1.0, "done")
             return cached
     reuse = None
     if scenario is not None and _reusable(base.parameters, scenario.parameters):
-        base_eval = evaluate(base, None, service_areas=service_areas, network_detail=network_detail)
+        base_eval = evaluate(
+            base,
+            None,
+            service_areas=service_areas,
+            network_detail=network_detail,
+            families=families,
+        )
         areas = base_eval.service_areas
         reuse = Reuse(
             service_areas=dict(
@@ -137,14 +150,19 @@ def evaluate(
         task=task.sub(0.1, 1.0),
         keep=keep,
         keep_orders=keep_orders,
+        with_opportunities=families,
     )
     if keep:
         base._kept = keep
     if keep_orders:
         base._orders = keep_orders
-    t_pt = time.perf_counter()
-    result = add_transit(result, sit.network, sit.housing_att, base.pt_stops)
-    result.timings["transit"] = time.perf_counter() - t_pt
+    if families:
+        t_pt = time.perf_counter()
+        result = add_transit(result, sit.network, sit.housing_att, base.pt_stops)
+        result.timings["transit"] = time.perf_counter() - t_pt
+    else:
+        has = {"opportunities": sit.opportunities is not None, "transit": base.pt_stops is not None}
+        result = replace(result, pending=tuple(k for k, present in has.items() if present))
     result.timings["apply_attach"] = t_apply
     result.timings["total"] = time.perf_counter() - t0
     if scenario is not None:

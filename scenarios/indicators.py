@@ -173,8 +173,12 @@ def evaluate_situation(
     task: Task | None = None,
     keep: dict[tuple[str, str], KeptNearest] | None = None,
     keep_orders: dict[str, np.ndarray] | None = None,
+    with_opportunities: bool = True,
 ) -> Evaluation:
     """All indicators of one situation as an :class:`Evaluation`.
+
+    ``with_opportunities=False`` leaves opportunity access and commuting out
+    (a first, quick pass; see :func:`engine.evaluate`'s ``families``).
 
     ``reuse``: base results to take over where the situation's changes
     cannot reach them (see :class:`Reuse`). ``keep``: filled with what later
@@ -305,7 +309,7 @@ def evaluate_situation(
     opportunities = evaluate_opportunities(
         sit,
         dw,
-        sit.opportunities if network_detail else None,
+        sit.opportunities if network_detail and with_opportunities else None,
         task=task.sub(0.55, 0.65),
         previous=reuse.opportunities if reuse is not None else None,
     )

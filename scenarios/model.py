@@ -160,6 +160,10 @@ class Parameters(StrictModel):
     #: Commuting routes: ``fastest`` (shortest by distance) or ``quiet``
     #: (quietness-weighted, scenarios/quiet_routes.py; PCT's fast and quiet).
     commute_routes: Literal["fastest", "quiet"] = "fastest"
+    #: Commuting origins: every housing point, the points of each 100 m cell
+    #: pooled, or ``auto`` (points up to 50,000, cells above;
+    #: scenarios/commute_origins.py).
+    commute_origins: Literal["auto", "points", "cells"] = "auto"
     #: Access to opportunities (scenarios/opportunity_eval.py; docs/engine.md 7b): the
     #: potential's half-lives, cycling (min) and walking (m): an opportunity this far counts for half.
     opportunity_bike_half_life_min: Annotated[

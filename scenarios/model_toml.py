@@ -60,6 +60,7 @@ _PARAMETER_NOTES = {
     "hub_offers": "mobipunten met dit aanbod krijgen een eigen aandeel (bv. deelauto)",
     "hub_type_weights": "gewicht per Hoppin-type (interregionaal, regionaal, lokaal, buurt) in de mobipuntscore",
     "commute_routes": "woon-werkroutes: fastest (kortste) of quiet (rustigste: fietspaden en rustige straten)",
+    "commute_origins": "pendel vertrekt per woonpunt (points), per cel van 100 m (cells) of auto (cellen boven 50.000 woonpunten)",
     "opportunity_bike_half_life_min": "bereikbaarheid van bestemmingen: fietstijd (min) waarop een bestemming half meetelt",
     "opportunity_walk_half_life_m": "bereikbaarheid van bestemmingen: wandelafstand (m) waarop een bestemming half meetelt",
     "opportunity_nearest_k": "tijd tot de zoveelste dichtstbijzijnde bestemming",
@@ -141,6 +142,7 @@ bike_train_max_bike_min = 30.0      # fiets + trein: stations binnen zoveel fiet
 hub_offers = ["deelauto", "deelfiets"]   # aandeel woningen bij een mobipunt met dit aanbod
 hub_type_weights = [1.0, 0.75, 0.5, 0.25]   # gewicht interregionaal, regionaal, lokaal, buurt
 commute_routes = "fastest"          # woon-werkroutes: fastest (kortste) of quiet (rustigste)
+commute_origins = "auto"            # pendel per woonpunt (points), per cel van 100 m (cells) of auto
 opportunity_bike_half_life_min = 10.0   # bestemmingen: fietstijd (min) waarop ze half meetellen
 opportunity_walk_half_life_m = 800.0    # bestemmingen: wandelafstand (m) waarop ze half meetellen
 opportunity_nearest_k = 3               # tijd tot de zoveelste dichtstbijzijnde bestemming

@@ -181,9 +181,10 @@ def evaluate_opportunities(
     commute = commute_of(sit, dw, inputs, task.check, scope)
     per_dwelling: dict[str, np.ndarray] = dict(columns)
     if commute is not None:
-        per_dwelling["commuters"] = commute["trips"].sum(axis=1)
+        origins = commute["origins"]
+        per_dwelling["commuters"] = origins.spread(commute["trips"].sum(axis=1), dwellings)
         for p, values in commute["cyclists"].items():
-            per_dwelling[f"bike_commuters_{p}"] = values.sum(axis=1)
+            per_dwelling[f"bike_commuters_{p}"] = origins.spread(values.sum(axis=1), dwellings)
 
     def indicators(idx: np.ndarray | None) -> dict[str, float]:
         w = dwellings if idx is None else dwellings[idx]
@@ -217,7 +218,7 @@ def evaluate_opportunities(
         rows.append({"nis": str(code), **indicators(np.flatnonzero(nis == code))})
     municipalities = pd.DataFrame(rows)
     link_flow = commute["link_flow"] if commute is not None else np.zeros(sit.network.n_edges)
-    workplaces, od_table, notes = commute_tables(commute, nis)
+    workplaces, od_table, notes = commute_tables(commute)
     park_routes = commute["park_routes"] if commute is not None else {}
     out = OpportunityOutcome(
         per_dwelling,

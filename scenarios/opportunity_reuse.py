@@ -522,9 +522,10 @@ def unchanged(sit: Any, dw: pd.DataFrame, inputs: Any, scope: Scope) -> bool:
     if any(len(t) for t in scope.touched.values()):
         return False
     a, b = prev.parameters, sit.parameters
-    if (a.workers_per_dwelling, a.commute_beta_per_km) != (
+    if (a.workers_per_dwelling, a.commute_beta_per_km, a.commute_origins) != (
         b.workers_per_dwelling,
         b.commute_beta_per_km,
+        b.commute_origins,
     ):
         return False  # the searches hold, the commuting model does not
     if len(dw) != prev.n_housing or not np.array_equal(scope.row_map, np.arange(prev.n_housing)):

@@ -140,7 +140,9 @@ def infrastructure_of(layer: Layer | None) -> dict[int, str] | None:
     column = layer.find_column("infrastructure")
     if column is None:
         return None
-    kinds = pd.Series(column).map(quiet_kind).to_numpy(dtype=object)
+    # A network holds a handful of distinct values: each is classified once.
+    codes, uniques = pd.factorize(pd.Series(column), use_na_sentinel=True)
+    kinds = np.array([quiet_kind(u) for u in uniques] + [""], dtype=object)[codes]
     ids = link_ids_of(layer)
     return {int(i): str(k) for i, k in zip(ids, kinds, strict=True) if k}
 

@@ -43,10 +43,12 @@ def reference_evaluation(
     *,
     service_areas: bool = True,
     network_detail: bool = True,
+    families: bool = True,
     progress: ProgressCallback | None = None,
     cancel: CancelCheck | None = None,
 ) -> Evaluation:
-    """The base situation evaluated with the measuring parameters of ``scenario``.
+    """The base situation evaluated with the measuring parameters of ``scenario``
+    (``families``: see :func:`~slimmeregio.scenarios.engine.evaluate`).
 
     The plain (cached) base evaluation when ``scenario`` measures as the base
     does; otherwise the base measured its way, cached on ``base`` too. The
@@ -59,13 +61,14 @@ def reference_evaluation(
     kwargs = {
         "service_areas": service_areas,
         "network_detail": network_detail,
+        "families": families,
         "progress": progress,
         "cancel": cancel,
     }
     if params == base.parameters:
         return evaluate(base, None, **kwargs)  # type: ignore[arg-type]
-    key = ("measured", params.model_dump_json(), service_areas, network_detail)
-    cached = base._cache.get(key)
+    key = ("measured", params.model_dump_json(), service_areas, network_detail, families)
+    cached = base._cache.get(key[:4] + (True,)) or base._cache.get(key)
     if cached is not None:
         return cached  # type: ignore[no-any-return]
     measured = evaluate(base, Scenario(name="basis", parameters=params), **kwargs)  # type: ignore[arg-type]

@@ -247,6 +247,11 @@ class Evaluation:
     opportunities: Any | None = None
     pt_stops: gpd.GeoDataFrame | None = None
     hub_checks: pd.DataFrame | None = None
+    #: Indicator families the project has data for that this evaluation left
+    #: out (``"opportunities"``: jobs, schools and commuting; ``"transit"``:
+    #: public transport): a first pass shown while they are computed
+    #: (:func:`~slimmeregio.scenarios.engine.evaluate`, ``families=False``).
+    pending: tuple[str, ...] = ()
 
     @property
     def is_base(self) -> bool:

@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import json
 import logging
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -239,16 +239,29 @@ def run_analysis(
     identity: RunIdentity | None = None,
     progress: ProgressCallback | None = None,
     cancel: CancelCheck | None = None,
+    on_partial: Callable[[RunResult], None] | None = None,
 ) -> RunResult:
     """Prepare the base (unless ``base`` is given), evaluate it and ``scenario``,
     and compare them.
 
     The base is the project's layers with the project's base parameters, as
     for ``slimmeregio run``: a scenario that only changes parameters shows
-    their effect as deltas."""
+    their effect as deltas.
+
+    ``on_partial``: called first with a run of everything but the slow
+    families (opportunities, commuting, public transport; their names in
+    ``evaluation.pending``) when the project has any, so that a planner sees
+    the core figures while the rest is computed; the returned run is whole.
+    """
     with timed(f"run {_run_text(scenario, identity)}", _log):
         return _run_analysis(
-            project, scenario, base, identity=identity, progress=progress, cancel=cancel
+            project,
+            scenario,
+            base,
+            identity=identity,
+            progress=progress,
+            cancel=cancel,
+            on_partial=on_partial,
         )
 
 
@@ -271,6 +284,7 @@ def _run_analysis(
     identity: RunIdentity | None,
     progress: ProgressCallback | None,
     cancel: CancelCheck | None,
+    on_partial: Callable[[RunResult], None] | None = None,
 ) -> RunResult:
     task = Task(progress, cancel)
     name = scenario.name if scenario is not None else ""
@@ -279,7 +293,13 @@ def _run_analysis(
         base = prepare_base(project, base_parameters(project), progress=sub.report, cancel=cancel)
     params = scenario.parameters if scenario is not None else base.parameters
     changed = scenario is not None and (bool(scenario.modifications) or params != base.parameters)
-    sub = task.sub(0.45, 0.7 if changed else 1.0)
+    start = 0.45
+    if on_partial is not None and (base.opportunities is not None or base.pt_stops is not None):
+        first = _first_pass(base, scenario, changed, task.sub(0.45, 0.55), cancel)
+        if first[1].pending:
+            on_partial(RunResult(base, *first, params, identity, "", name))
+            start = 0.55
+    sub = task.sub(start, 0.7 if changed else 1.0)
     base_eval = reference_evaluation(base, scenario, progress=sub.report, cancel=cancel)
     if not changed:
         task.report(1.0, "done")
@@ -289,6 +309,20 @@ def _run_analysis(
     cmp = compare(base_eval, ev)
     task.report(1.0, "done")
     return RunResult(base, base_eval, ev, cmp, params, identity, "", name)
+
+
+def _first_pass(
+    base: Any, scenario: Scenario | None, changed: bool, task: Task, cancel: CancelCheck | None
+) -> tuple[Any, Any, Any]:
+    """Base evaluation, evaluation and comparison without the slow families."""
+    half = task.sub(0.0, 0.5 if changed else 1.0)
+    base_eval = reference_evaluation(
+        base, scenario, families=False, progress=half.report, cancel=cancel
+    )
+    if not changed:
+        return base_eval, base_eval, None
+    ev = evaluate(base, scenario, families=False, progress=task.sub(0.5, 1.0).report, cancel=cancel)
+    return base_eval, ev, compare(base_eval, ev)
 
 
 def run_compare(

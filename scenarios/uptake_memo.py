@@ -16,6 +16,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 
 import numpy as np
+import pandas as pd
 
 from slimmeregio.scenarios.commuting import UptakeModel, uptake
 
@@ -24,12 +25,15 @@ __all__ = ["UptakeMemo", "same_values", "share_source"]
 
 @dataclass(eq=False)
 class UptakeMemo:
-    """A base evaluation's pair distances (km, dwellings x workplaces),
-    gradients and, per uptake model, the shares computed from them."""
+    """A base evaluation's pair distances (km, origins x workplaces),
+    gradients and, per uptake model, the shares computed from them;
+    ``keys``: the pooled origins' cells (:mod:`commute_origins`), None when
+    every housing point is an origin."""
 
     distance_km: np.ndarray
     gradient_pct: np.ndarray | float = 0.0
     shares: dict[UptakeModel, np.ndarray] = field(default_factory=dict)
+    keys: pd.MultiIndex | None = None
 
 
 def same_values(a: np.ndarray, b: np.ndarray) -> np.ndarray:
@@ -47,7 +51,7 @@ def share_source(
 ) -> Callable[[UptakeModel], np.ndarray]:
     """``model -> uptake(distance_km, gradient_pct, model=model)``, reusing ``previous``.
 
-    ``row_map``: base dwelling row -> row of ``distance_km`` (-1: gone);
+    ``row_map``: base origin row -> row of ``distance_km`` (-1: gone);
     ``record``: filled with the shares computed (a base evaluation's memo).
     """
     d = np.asarray(distance_km, dtype=float)

@@ -1,0 +1,66 @@
+"""A first pass without the slow families (opportunities, commuting, public
+transport): every figure it has is the whole evaluation's, it lists what it
+left out, and a run hands it over before the whole result."""
+
+from __future__ import annotations
+
+import math
+
+from slimmeregio.scenarios.engine import compare, evaluate, prepare_base
+from slimmeregio.scenarios.model import AddLink, Scenario
+from slimmeregio.scenarios.runs import run_analysis
+
+from .conftest import X0, Y0
+from .test_opportunity_scenarios import _project
+
+WHO = {"author": "test", "reason": "test"}
+
+
+def _scenario() -> Scenario:
+    link = AddLink(
+        coords=((X0 + 50, Y0 + 50), (X0 + 900, Y0 + 700)), link_class="bovenlokaal", **WHO
+    )
+    return Scenario(name="schakel", modifications=(link,))
+
+
+def _same(a: float, b: float) -> bool:
+    return a == b or (math.isnan(a) and math.isnan(b))
+
+
+def test_the_first_pass_has_the_whole_evaluations_figures_and_names_the_rest() -> None:
+    base = prepare_base(_project())
+    scenario = _scenario()
+    first_base = evaluate(base, families=False, service_areas=False)
+    first = evaluate(base, scenario, families=False, service_areas=False)
+    assert first.pending == ("opportunities",)  # the project has jobs, no stops layer
+    whole_base = evaluate(base, service_areas=False)
+    whole = evaluate(base, scenario, service_areas=False)
+    assert whole.pending == () and whole_base.pending == ()
+    assert first.opportunities is None and "commuters" not in first.region
+    assert "commuters" in whole.region
+    for key, value in first.region.items():
+        assert _same(value, whole.region[key]), key
+    delta_first, delta_whole = compare(first_base, first), compare(whole_base, whole)
+    for key in first.region:
+        assert _same(delta_first.delta(key), delta_whole.delta(key)), key
+    # Once the whole base evaluation is known, a first pass of the base is it.
+    assert evaluate(base, families=False, service_areas=False) is whole_base
+
+
+def test_a_run_hands_over_the_first_pass_before_the_whole_result() -> None:
+    project = _project()
+    seen = []
+    result = run_analysis(project, _scenario(), on_partial=seen.append)
+    assert len(seen) == 1
+    first = seen[0]
+    assert first.evaluation.pending == ("opportunities",)
+    assert first.comparison is not None and first.scenario_name == "schakel"
+    assert result.evaluation.pending == ()
+    for key, value in first.evaluation.region.items():
+        assert _same(value, result.evaluation.region[key]), key
+    # Without opportunity or public transport data there is nothing to hand over first.
+    from .conftest import synthetic_project
+
+    plain: list = []
+    run_analysis(synthetic_project(), _scenario(), on_partial=plain.append)
+    assert plain == []
