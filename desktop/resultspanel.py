@@ -281,11 +281,12 @@ class ResultsPanel(QWidget):
         self.reference = reference
         name = name or (evaluation.name if evaluation.scenario is not None else tr("basis"))
         secs = evaluation.timings.get("total") if evaluation.timings else None
-        took = (
-            tr(" · doorgerekend in {s} s", s=fmt(secs, "min").split()[0])
-            if secs is not None
-            else ""
-        )
+        if secs is None:
+            took = ""
+        elif getattr(evaluation, "pending", ()):
+            took = tr(" · kern doorgerekend in {s} s", s=fmt(secs, "min").split()[0])
+        else:
+            took = tr(" · doorgerekend in {s} s", s=fmt(secs, "min").split()[0])
         against = f" ({reference_text(reference)})" if comparison is not None else ""
         self.title.setText(tr("Resultaten: {name}", name=name) + against + took)
         notes = note_texts(evaluation, language())

@@ -39,6 +39,7 @@ from scipy import sparse
 from scipy.sparse import csgraph
 
 from slimmeregio.scenarios.attach import Attachment, connector_cost, entry_costs, part_cost
+from slimmeregio.scenarios.compiled import accumulate_up
 from slimmeregio.scenarios.kernel import (
     TIE_EPS,
     ArcGraph,
@@ -455,12 +456,7 @@ def _tree_flows(
     np.add.at(flow, src_edge[own], w[own])
     load = np.zeros(len(result.dist))
     np.add.at(load, result.entry[via], w[via])
-    pred_list = result.pred.tolist()
-    load_list = load.tolist()
-    for x in arcs.order.tolist():
-        if load_list[x]:
-            load_list[pred_list[x]] += load_list[x]
-    load = np.asarray(load_list)
+    load = accumulate_up(arcs.order, result.pred, load)
     in_tree = arcs.in_tree
     carrying = in_tree[load[in_tree] > 0]
     if len(carrying):

@@ -7,6 +7,7 @@ from typing import TYPE_CHECKING
 import numpy as np
 
 from slimmeregio.scenarios.attach import Attachment
+from slimmeregio.scenarios.compiled import accumulate_up
 from slimmeregio.scenarios.network import Network
 
 if TYPE_CHECKING:  # (the kernel imports this module)
@@ -56,12 +57,7 @@ def flows_to_nearest(
     in_tree = np.flatnonzero((pred >= 0) & np.isfinite(result.dist))
     # Children before parents: decreasing cost to the destination.
     order = in_tree[np.argsort(-result.dist[in_tree], kind="stable")]
-    pred_list = pred.tolist()
-    load_list = load.tolist()
-    for x in order.tolist():
-        if load_list[x]:
-            load_list[pred_list[x]] += load_list[x]
-    load = np.asarray(load_list)
+    load = accumulate_up(order, pred, load)
     carrying = in_tree[load[in_tree] > 0]
     if len(carrying):
         # Travel arc x -> pred[x] is stored reversed: row pred[x], col x.

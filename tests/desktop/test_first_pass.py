@@ -38,6 +38,7 @@ def test_the_core_shows_first_then_the_whole_run(window, qtbot):
                 result.evaluation.pending,
                 panel.pending.isVisible(),
                 panel.pending.text(),
+                panel.title.text(),
                 window.computed_run(window.store.current.name),
                 dict(result.evaluation.region),
             )
@@ -49,13 +50,15 @@ def test_the_core_shows_first_then_the_whole_run(window, qtbot):
     with qtbot.waitSignal(job.finished, timeout=60_000):
         pass
     assert len(seen) == 1
-    pending, visible, text, kept, first_region = seen[0]
+    pending, visible, text, title, kept, first_region = seen[0]
     assert pending == ("opportunities",)
     assert visible and text == "Nog in berekening: banen, scholen en pendel…"
+    assert " · kern doorgerekend in " in title
     assert kept is None  # a first pass is not a run an export may take
     final = window.last_run
     assert final.evaluation.pending == ()
     assert not panel.pending.isVisible()
+    assert " · doorgerekend in " in panel.title.text()
     assert window.computed_run(window.store.current.name) is final
     assert "commuters" in final.evaluation.region and "commuters" not in first_region
     for key, value in first_region.items():
