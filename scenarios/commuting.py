@@ -39,7 +39,7 @@ from scipy import sparse
 from scipy.sparse import csgraph
 
 from slimmeregio.scenarios.attach import Attachment, connector_cost, entry_costs, part_cost
-from slimmeregio.scenarios.compiled import accumulate_up
+from slimmeregio.scenarios.compiled import accumulate_up, children_first
 from slimmeregio.scenarios.kernel import (
     TIE_EPS,
     ArcGraph,
@@ -407,8 +407,9 @@ class TreeArcs:
 
     @classmethod
     def of(cls, graph: ArcGraph, dist: np.ndarray, pred: np.ndarray) -> TreeArcs:
-        in_tree = np.flatnonzero((pred >= 0) & np.isfinite(dist))
-        order = in_tree[np.argsort(-dist[in_tree], kind="stable")]
+        member = (pred >= 0) & np.isfinite(dist)
+        in_tree = np.flatnonzero(member)
+        order = children_first(pred, member)
         edge = np.full(len(pred), -1, dtype=np.int64)
         ridden = np.zeros(len(pred), bool)
         if len(in_tree):

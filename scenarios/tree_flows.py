@@ -7,7 +7,7 @@ from typing import TYPE_CHECKING
 import numpy as np
 
 from slimmeregio.scenarios.attach import Attachment
-from slimmeregio.scenarios.compiled import accumulate_up
+from slimmeregio.scenarios.compiled import accumulate_up, children_first
 from slimmeregio.scenarios.network import Network
 
 if TYPE_CHECKING:  # (the kernel imports this module)
@@ -54,9 +54,9 @@ def flows_to_nearest(
     load = np.zeros(n_all)
     np.add.at(load, result.entry[via], w[via])
     pred = result.pred
-    in_tree = np.flatnonzero((pred >= 0) & np.isfinite(result.dist))
-    # Children before parents: decreasing cost to the destination.
-    order = in_tree[np.argsort(-result.dist[in_tree], kind="stable")]
+    member = (pred >= 0) & np.isfinite(result.dist)
+    in_tree = np.flatnonzero(member)
+    order = children_first(pred, member)
     load = accumulate_up(order, pred, load)
     carrying = in_tree[load[in_tree] > 0]
     if len(carrying):
