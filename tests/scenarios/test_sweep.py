@@ -469,7 +469,10 @@ def test_worker_killed_mid_sweep(dask_client, region_project, tmp_path: Path) ->
 @pytest.mark.slow
 def test_ctrl_c_shuts_the_local_cluster_down(tmp_path: Path) -> None:
     sweep_file = tmp_path / "s.toml"
-    sweep_file.write_text(sweep_text([BRIDGE, UPGRADE, MOBIPUNT]), encoding="utf-8")
+    # 64 variants: far more than run between the first row and the Ctrl+C
+    # (with 8 a fast machine could finish them all in that moment).
+    candidates = [BRIDGE, UPGRADE, MOBIPUNT, *(mobipunt(i) for i in range(3))]
+    sweep_file.write_text(sweep_text(candidates), encoding="utf-8")
     out = tmp_path / "out"
     proc = subprocess.Popen(
         [
