@@ -248,14 +248,22 @@ def link_flow_changes(base: Evaluation, scenario: Evaluation) -> gpd.GeoDataFram
     for col in ("name", "link_class"):
         data[col] = np.where(in_s, s[col].to_numpy(dtype=object), b[col].to_numpy(dtype=object))
     data["change"] = np.where(in_s, s["change"].fillna("").to_numpy(dtype=object), "removed")
+    # A flow one side has not computed (a first pass, Evaluation.pending) is
+    # unknown there, not zero: NaN, and no change.
+    known = [c for c in _FLOWS if (c in base.links.columns) == (c in scenario.links.columns)]
     for col in _FLOWS:
+        if col not in known:
+            data[f"base_{col}"] = data[f"scenario_{col}"] = data[f"delta_{col}"] = np.full(
+                len(ids), np.nan
+            )
+            continue
         vb = b[col].fillna(0.0).to_numpy(dtype=float) if col in b.columns else np.zeros(len(b))
         vs = s[col].fillna(0.0).to_numpy(dtype=float) if col in s.columns else np.zeros(len(s))
         data[f"base_{col}"] = vb
         data[f"scenario_{col}"] = vs
         data[f"delta_{col}"] = vs - vb
     frame = pd.DataFrame(data)
-    deltas = np.abs(frame[[f"delta_{col}" for col in _FLOWS]].to_numpy(dtype=float))
+    deltas = np.abs(frame[[f"delta_{col}" for col in known]].to_numpy(dtype=float))
     changed_any = (deltas > 1e-9).any(axis=1)
     frame = frame.loc[changed_any].assign(
         _key=deltas[changed_any].max(axis=1) if len(deltas) else 0.0
@@ -263,7 +271,11 @@ def link_flow_changes(base: Evaluation, scenario: Evaluation) -> gpd.GeoDataFram
     frame = frame.sort_values(["_key", "link_id"], ascending=[False, True]).drop(columns="_key")
     changed = np.sort(frame["link_id"].to_numpy(dtype=np.int64))
     geom_s = _link_geometry(scenario.links, changed)
-    geom_b = _link_geometry(base.links, changed)
+    # The base's geometry only for links the scenario no longer has.
+    gone = pd.isna(geom_s)
+    geom_b = np.full(len(changed), None, dtype=object)
+    if gone.any():
+        geom_b[gone] = _link_geometry(base.links, changed[gone])
     pos = np.searchsorted(changed, frame["link_id"].to_numpy(dtype=np.int64))
     geoms = (
         np.where(pd.isna(geom_s[pos]), geom_b[pos], geom_s[pos])
@@ -293,6 +305,9 @@ def _long(frame: pd.DataFrame, keys: list[str], value: str) -> pd.DataFrame:
 def compare(base_eval: Evaluation, scen_eval: Evaluation) -> Comparison:
     """A :class:`Comparison` of ``scen_eval`` against ``base_eval``."""
     keys = _keys(base_eval.region, scen_eval.region)
+    if base_eval.pending or scen_eval.pending:
+        # A first pass against a whole evaluation: only what both computed.
+        keys = [k for k in keys if k in base_eval.region and k in scen_eval.region]
     region = pd.DataFrame(
         {
             "indicator": keys,

@@ -64,3 +64,28 @@ def test_a_run_hands_over_the_first_pass_before_the_whole_result() -> None:
     plain: list = []
     run_analysis(synthetic_project(), _scenario(), on_partial=plain.append)
     assert plain == []
+
+
+def test_a_first_pass_against_the_whole_base_compares_only_what_both_computed() -> None:
+    """In the app the base is usually known whole when a scenario's first pass
+    comes: commuter flows it has not computed yet are unknown, not a loss of
+    every commuter, and its indicators are left out, not NaN deltas."""
+    import numpy as np
+
+    base = prepare_base(_project())
+    scenario = _scenario()
+    whole_base = evaluate(base, service_areas=False)
+    first = evaluate(base, scenario, families=False, service_areas=False)
+    mixed = compare(whole_base, first)
+    whole = compare(whole_base, evaluate(base, scenario, service_areas=False))
+    assert "commuters" in whole.region["indicator"].tolist()
+    assert "commuters" not in mixed.region["indicator"].tolist()
+    assert set(mixed.region["indicator"]) == set(first.region)
+    assert mixed.link_flows["delta_flow_bike_commuters"].isna().all()
+    # The flows both computed change exactly as in the whole comparison.
+    cols = ["link_id", "delta_flow_dwellings", "delta_flow_brussels_dwellings"]
+    a = mixed.link_flows[cols].set_index("link_id").sort_index()
+    b = whole.link_flows[cols].set_index("link_id").sort_index()
+    moved = (b.abs() > 1e-9).any(axis=1)
+    assert a.index.tolist() == b.index[moved].tolist()
+    assert np.array_equal(a.to_numpy(), b.loc[moved].to_numpy())
