@@ -80,6 +80,7 @@ def _steps(sit: Any, dw: Any) -> dict[str, float]:
     from slimmeregio.scenarios import commute_eval as ce
     from slimmeregio.scenarios import opportunity_access as oa
     from slimmeregio.scenarios import opportunity_eval as oe
+    from slimmeregio.scenarios.commute_origins import commute_origins
     from slimmeregio.scenarios.commuting import RouteTrees, all_presets
 
     inputs = sit.opportunities
@@ -92,7 +93,11 @@ def _steps(sit: Any, dw: Any) -> dict[str, float]:
         lambda: RouteTrees(sit.network, sit.housing_att, jobs.att)
     )
     out["OD distances from the trees"], km = _cpu(lambda: trees.distances_m() / 1000.0)
-    out["gravity model"], made = _cpu(lambda: ce._trip_matrix(dw, jobs, inputs.od, km))
+    # The embedded region is under the pooling limit: every housing point an origin.
+    origins = commute_origins("points", sit.housing_att.xy, dw, sit.housing_att.reachable)
+    out["gravity model"], made = _cpu(
+        lambda: ce._trip_matrix(origins, jobs, inputs.od, km, sit.parameters)
+    )
     trips = np.where(np.isfinite(km), made[0], 0.0)
     out["uptake (4 presets)"], per = _cpu(lambda: all_presets(trips, km))
     head = per[oe.HEADLINE_PRESET]
