@@ -728,6 +728,45 @@ def test_write_find_load_discard_recovery(
     assert find_recovery() == [second]
 
 
+def test_a_second_recovery_copy_with_the_same_layer_data_rewrites_only_the_document(
+    project: Project, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The autosave before every run must not re-encode every layer: with the
+    same frames only the document changes (scenarios, a style, a visibility),
+    and the copy loads as a whole save of the same project would."""
+    import slimmeregio.layers.project_save as project_save
+
+    monkeypatch.setenv("SLIMMEREGIO_RECOVERY_DIR", str(tmp_path / "herstel"))
+    project.path = tmp_path / "werk" / "plan.srp"
+    first = write_recovery(project)
+    encoded: list[str] = []
+    real = project_save.encode_frame
+    monkeypatch.setattr(
+        project_save, "encode_frame", lambda frame: encoded.append("x") or real(frame)
+    )
+    project.scenarios = [{"name": "Fietsbrug", "modifications": []}]
+    project.layers[0].visible = not project.layers[0].visible
+    project.layers[0].style = project.layers[0].style.__class__.from_dict(
+        {**project.layers[0].style.to_dict(), "color": "#123456"}
+    )
+    second = write_recovery(project)
+    assert second == first and encoded == []  # no layer encoded again
+    quick = load_recovery(second)
+    whole = tmp_path / "whole.srp"
+    save_project(project, whole)
+    full = load_project(whole)
+    assert quick.scenarios == full.scenarios == project.scenarios
+    for a, b in zip(quick.layers, full.layers, strict=True):
+        assert (a.name, a.visible, a.style, a.role) == (b.name, b.visible, b.style, b.role)
+        if not a.is_raster:
+            pd.testing.assert_frame_equal(a.frame, b.frame)
+    # A layer with new data: the whole copy again.
+    project.layers[0].data = project.layers[0].frame.iloc[:1].copy()
+    write_recovery(project)
+    assert encoded  # encoded again
+    assert len(load_recovery(second).layers[0].frame) == 1
+
+
 # ---------------------------------------------------------------------------
 # Property: any attribute table survives save and load unchanged
 # ---------------------------------------------------------------------------
