@@ -8,7 +8,7 @@ engine (:mod:`engine`) evaluates scenarios on the :class:`Base` it returns.
 from __future__ import annotations
 
 import time
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import Any
 
 import geopandas as gpd
@@ -216,6 +216,8 @@ def prepare_base(
     base.opportunities = prepare_opportunities(
         project, network, municipalities=municipalities, max_snap_m=params.max_snap_m
     )
+    if base.opportunities is not None:
+        base.opportunities = replace(base.opportunities, base_points=len(housing))
     base.timings["opportunities"] = time.perf_counter() - t_opp
     return base
 

@@ -103,7 +103,11 @@ def commute(
     route_costs = route_costs_for(sit.parameters, inputs.infrastructure)
     housing = sit.housing_att
     origins = commute_origins(
-        getattr(sit.parameters, "commute_origins", "auto"), housing.xy, dw, housing.reachable
+        getattr(sit.parameters, "commute_origins", "auto"),
+        housing.xy,
+        dw,
+        housing.reachable,
+        decide_by=inputs.base_points,
     )
     trees = RouteTrees(
         sit.network,

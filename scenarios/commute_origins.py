@@ -112,13 +112,22 @@ def uses_cells(mode: str, n_points: int) -> bool:
     return mode == "cells" or (mode == "auto" and n_points > AUTO_MAX_POINTS)
 
 
-def commute_origins(mode: str, xy: np.ndarray, dw: pd.DataFrame, reachable: np.ndarray) -> Origins:
+def commute_origins(
+    mode: str,
+    xy: np.ndarray,
+    dw: pd.DataFrame,
+    reachable: np.ndarray,
+    *,
+    decide_by: int | None = None,
+) -> Origins:
     """The origins of housing points at ``xy`` (rows of ``dw``: ``dwellings``,
-    ``nis``; ``reachable``: attached to the network)."""
+    ``nis``; ``reachable``: attached to the network). ``decide_by``: the
+    number of points ``auto`` decides by (the base's, so that a scenario is
+    measured as its base is); default: these points."""
     dwellings = dw["dwellings"].to_numpy(dtype=float)
     nis = dw["nis"].astype(str).to_numpy()
     n = len(dw)
-    if not uses_cells(mode, n) or n == 0:
+    if not uses_cells(mode, n if decide_by is None else decide_by) or n == 0:
         return Origins(np.arange(n), None, dwellings, nis, None)
     x = np.asarray(xy[:, 0], dtype=float)
     y = np.asarray(xy[:, 1], dtype=float)

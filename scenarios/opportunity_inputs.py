@@ -61,6 +61,10 @@ class OpportunityInputs:
     elevation: Elevation | None = None
     #: Link id -> kind of infrastructure for quiet routes (None: no such field).
     infrastructure: dict[int, str] | None = None
+    #: Housing points of the base (None: unknown): ``commute_origins = "auto"``
+    #: decides by them, so a scenario adding or removing a few points near the
+    #: limit is measured as its base is (scenarios/commute_origins.py).
+    base_points: int | None = None
 
     def get(self, kind: str) -> OpportunitySet | None:
         return next((s for s in self.sets if s.kind == kind), None)

@@ -188,3 +188,31 @@ def test_the_region_is_per_point_by_default(region_base) -> None:
     assert len(region_base.inputs.housing) <= AUTO_MAX_POINTS
     outcome = evaluate(region_base).opportunities
     assert outcome is not None and "commute_origins_pooled" not in outcome.notes
+
+
+def test_auto_decides_by_the_base_so_a_scenario_is_measured_as_its_base(monkeypatch) -> None:
+    """A base exactly at the limit is per point; a scenario adding a point
+    crosses it, but must not switch to cells: its commuting deltas would show
+    the change of definition, not the edit."""
+    import slimmeregio.scenarios.commute_origins as co
+    from slimmeregio.scenarios.model import AddHousing
+
+    from .test_opportunity_scenarios import _project
+
+    base = prepare_base(_project())
+    assert base.opportunities is not None
+    n = len(base.inputs.housing)
+    assert base.opportunities.base_points == n
+    monkeypatch.setattr(co, "AUTO_MAX_POINTS", n)
+    x, y = (float(v) for v in base.housing_att.xy[0])
+    scenario_ = AddHousing(x=x + 30.0, y=y + 30.0, dwellings=10, author="test", reason="test")
+    from slimmeregio.scenarios.model import Scenario
+
+    ev = evaluate(base, Scenario(name="plus", modifications=(scenario_,)), service_areas=False)
+    assert len(ev.dwellings) == n + 1  # over the limit now
+    assert "commute_origins_pooled" not in ev.opportunities.notes  # still per point
+    # A base over the limit pools, and so do its scenarios.
+    monkeypatch.setattr(co, "AUTO_MAX_POINTS", n - 1)
+    base2 = prepare_base(_project())
+    ev2 = evaluate(base2, Scenario(name="plus", modifications=(scenario_,)), service_areas=False)
+    assert "commute_origins_pooled" in ev2.opportunities.notes
