@@ -14,17 +14,18 @@ a cache on and compiles once per start instead (well under a second).
 
 from __future__ import annotations
 
+import functools
 import sys
+from collections.abc import Callable
+from typing import Any
 
 import numpy as np
-from numba import njit
 
 __all__ = ["accumulate_up", "children_first"]
 
 _CACHE = not getattr(sys, "frozen", False)
 
 
-@njit(cache=_CACHE, nogil=True)
 def _accumulate(
     order: np.ndarray, pred: np.ndarray, load: np.ndarray
 ) -> None:  # pragma: no cover - compiled
@@ -35,7 +36,6 @@ def _accumulate(
             load[pred[x]] += value
 
 
-@njit(cache=_CACHE, nogil=True)
 def _children_first(
     pred: np.ndarray, member: np.ndarray
 ) -> np.ndarray:  # pragma: no cover - compiled
@@ -72,13 +72,24 @@ def _children_first(
     return order[:tail][::-1].copy()
 
 
+@functools.cache
+def _compiled() -> tuple[Callable[..., Any], Callable[..., Any]]:
+    """The two loops compiled, on first use: importing numba (LLVM) costs
+    about 30 MB, which a command that never walks a tree (``info``, a
+    refused file) should not pay."""
+    from numba import njit
+
+    jit = njit(cache=_CACHE, nogil=True)
+    return jit(_accumulate), jit(_children_first)
+
+
 def children_first(pred: np.ndarray, member: np.ndarray) -> np.ndarray:
     """The ``member`` nodes of a search tree (``pred[x]``: the next node
     towards the root) in an order that lists every node before its parent.
 
     Unlike sorting by decreasing cost it needs no sort and stays right where
     an arc has zero cost (a parent as far from the root as its child)."""
-    return _children_first(
+    return _compiled()[1](
         np.ascontiguousarray(pred, dtype=np.int64), np.ascontiguousarray(member, dtype=np.bool_)
     )
 
@@ -88,7 +99,7 @@ def accumulate_up(order: np.ndarray, pred: np.ndarray, load: np.ndarray) -> np.n
     node's value added to its parent ``pred[node]``: afterwards every node
     holds the total of its subtree. Works in place on a float64 copy; returns it."""
     out = np.array(load, dtype=np.float64)
-    _accumulate(
+    _compiled()[0](
         np.ascontiguousarray(order, dtype=np.int64),
         np.ascontiguousarray(pred, dtype=np.int64),
         out,
