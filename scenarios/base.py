@@ -101,6 +101,17 @@ class Base:
     #: The base evaluation's sorted statistic columns, for a scenario's sorts.
     _orders: dict[str, Any] = field(default_factory=dict, repr=False)
 
+    def cached(self, key: tuple[Any, ...]) -> Evaluation | None:
+        """The evaluation cached under ``key`` (its last item: ``families``),
+        the whole one when known: it holds every figure of a first pass."""
+        return self._cache.get(key[:-1] + (True,)) or self._cache.get(key)
+
+    def keep(self, key: tuple[Any, ...], result: Evaluation) -> None:
+        """Cache ``result`` under ``key``; a whole one replaces its first pass."""
+        self._cache[key] = result
+        if key[-1]:
+            self._cache.pop(key[:-1] + (False,), None)
+
     @property
     def network(self) -> Network:
         return self.inputs.network

@@ -110,8 +110,7 @@ def evaluate(
     key = None
     if scenario is None:
         key = ("base", service_areas, network_detail, families)
-        # The full evaluation holds every figure of a first pass.
-        cached = base._cache.get(key[:3] + (True,)) or base._cache.get(key)
+        cached = base.cached(key)
         if cached is not None:
             task.report(1.0, "done")
             return cached
@@ -188,7 +187,7 @@ def evaluate(
                 "the base is measured the same way.",
             }
     if key is not None:
-        base._cache[key] = result
+        base.keep(key, result)
     return result
 
 

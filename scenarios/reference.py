@@ -68,11 +68,11 @@ def reference_evaluation(
     if params == base.parameters:
         return evaluate(base, None, **kwargs)  # type: ignore[arg-type]
     key = ("measured", params.model_dump_json(), service_areas, network_detail, families)
-    cached = base._cache.get(key[:4] + (True,)) or base._cache.get(key)
+    cached = base.cached(key)
     if cached is not None:
         return cached  # type: ignore[no-any-return]
     measured = evaluate(base, Scenario(name="basis", parameters=params), **kwargs)  # type: ignore[arg-type]
     notes = {k: v for k, v in measured.notes.items() if k != "parameters_differ"}
     result = replace(measured, scenario=None, name="basis", notes=notes)
-    base._cache[key] = result
+    base.keep(key, result)
     return result

@@ -295,33 +295,34 @@ def _run_analysis(
     changed = scenario is not None and (bool(scenario.modifications) or params != base.parameters)
     start = 0.45
     if on_partial is not None and (base.opportunities is not None or base.pt_stops is not None):
-        first = _first_pass(base, scenario, changed, task.sub(0.45, 0.55), cancel)
+        first = _evaluate_pair(base, scenario, changed, task.sub(0.45, 0.55), cancel, False)
         if first[1].pending:
             on_partial(RunResult(base, *first, params, identity, "", name))
             start = 0.55
-    sub = task.sub(start, 0.7 if changed else 1.0)
-    base_eval = reference_evaluation(base, scenario, progress=sub.report, cancel=cancel)
-    if not changed:
-        task.report(1.0, "done")
-        return RunResult(base, base_eval, base_eval, None, params, identity, "", name)
-    sub = task.sub(0.7, 0.98)
-    ev = evaluate(base, scenario, progress=sub.report, cancel=cancel)
-    cmp = compare(base_eval, ev)
+    whole = _evaluate_pair(base, scenario, changed, task.sub(start, 0.98), cancel, True)
     task.report(1.0, "done")
-    return RunResult(base, base_eval, ev, cmp, params, identity, "", name)
+    return RunResult(base, *whole, params, identity, "", name)
 
 
-def _first_pass(
-    base: Any, scenario: Scenario | None, changed: bool, task: Task, cancel: CancelCheck | None
+def _evaluate_pair(
+    base: Any,
+    scenario: Scenario | None,
+    changed: bool,
+    task: Task,
+    cancel: CancelCheck | None,
+    families: bool,
 ) -> tuple[Any, Any, Any]:
-    """Base evaluation, evaluation and comparison without the slow families."""
+    """Base evaluation, evaluation and comparison (``families``: see
+    :func:`evaluate`); the base twice and no comparison when nothing changed."""
     half = task.sub(0.0, 0.5 if changed else 1.0)
     base_eval = reference_evaluation(
-        base, scenario, families=False, progress=half.report, cancel=cancel
+        base, scenario, families=families, progress=half.report, cancel=cancel
     )
     if not changed:
         return base_eval, base_eval, None
-    ev = evaluate(base, scenario, families=False, progress=task.sub(0.5, 1.0).report, cancel=cancel)
+    ev = evaluate(
+        base, scenario, families=families, progress=task.sub(0.5, 1.0).report, cancel=cancel
+    )
     return base_eval, ev, compare(base_eval, ev)
 
 
