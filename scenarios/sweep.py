@@ -62,6 +62,10 @@ __all__ = [
 RETRIES = 3
 #: Seconds between looks for finished variants (and for a cancel) on a cluster.
 POLL_S = 0.1
+#: Seconds a client or local cluster gets to close; a close that takes longer
+#: is given up (the worker processes belong to the cluster's nannies and end
+#: with this process), so a Ctrl+C always ends the sweep.
+CLOSE_TIMEOUT_S = 20
 
 
 class SweepClusterError(SlimmeRegioError):
@@ -391,10 +395,14 @@ def _run_distributed(
             for future in batch:
                 record(_result(future, KilledWorker))
     finally:
+        # bounded: after a Ctrl+C the process must end even if a worker hangs
         if client is not None:
-            for future in futures:
-                future.cancel()
+            if futures:
+                with contextlib.suppress(Exception):
+                    client.cancel(futures, force=True)
             if own_client:
-                client.close()
+                with contextlib.suppress(Exception):
+                    client.close(timeout=CLOSE_TIMEOUT_S)
         if cluster is not None:
-            cluster.close()
+            with contextlib.suppress(Exception):
+                cluster.close(timeout=CLOSE_TIMEOUT_S)

@@ -501,7 +501,12 @@ def test_ctrl_c_shuts_the_local_cluster_down(tmp_path: Path) -> None:
                     done = len(store.finished())
         assert done >= 1, "the sweep wrote no rows in time"
         os.killpg(proc.pid, signal.SIGINT)  # what Ctrl+C in a terminal does
-        _, err = proc.communicate(timeout=120)
+        try:
+            _, err = proc.communicate(timeout=120)
+        except subprocess.TimeoutExpired:
+            os.killpg(proc.pid, signal.SIGKILL)
+            _, err = proc.communicate()
+            pytest.fail(f"the sweep did not end within 120 s of Ctrl+C; its stderr:\n{err}")
     finally:
         if proc.poll() is None:
             os.killpg(proc.pid, signal.SIGKILL)
