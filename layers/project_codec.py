@@ -223,6 +223,10 @@ def _decode_column(series: pd.Series, meta: Mapping[str, Any]) -> pd.Series:
     if codec == "timedelta_ns":
         ints = [pd.NaT if _missing(v) else int(v) for v in series]
         return _astype(pd.Series(pd.to_timedelta(ints, unit="ns"), index=series.index), dtype)
+    if codec == "text" and isinstance(series.dtype, pd.StringDtype) and str(series.dtype) == dtype:
+        # Read through Arrow as the stored type already: every cell is text or
+        # missing, exactly what the conversion below would make of it.
+        return series
     if codec == "text":
         # Vectorised: a real network's text columns hold millions of cells, and
         # GDAL hands them back as str already, so the per-cell str() is rare.

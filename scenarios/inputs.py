@@ -18,7 +18,6 @@ import shapely
 from slimmeregio.layers.errors import EmptyLayerError
 from slimmeregio.layers.model import ANALYSIS_CRS, Layer, Project, RasterData
 from slimmeregio.layers.roles import Role
-from slimmeregio.scenarios.attach import spatial_order
 from slimmeregio.scenarios.indicators import Grid
 
 __all__ = [
@@ -122,15 +121,22 @@ def _locate(
     """Municipality (nis, name) of each point; the layer's own values where none."""
     if municipalities is None or len(pts) == 0:
         return nis, names
-    # Query in Z-order (several times faster on many points; same pairs).
-    xy = np.stack([shapely.get_x(pts), shapely.get_y(pts)], axis=1) if len(pts) > 1000 else None
-    z = spatial_order(xy) if xy is not None else np.arange(len(pts))
-    pz, mi = municipalities.sindex.query(pts[z], predicate="intersects")
-    pi = z[pz]
-    order = np.argsort(pi, kind="stable")
-    pi, mi = pi[order], mi[order]
-    first = np.r_[True, pi[1:] != pi[:-1]] if len(pi) else np.zeros(0, bool)
-    pi, mi = pi[first], mi[first]
+    # Per municipality, the points inside its bounding box tested against the
+    # prepared polygon (boundary included, as "intersects"); a point on a
+    # shared border goes to the first municipality of the layer. About seven
+    # times faster than a spatial-index query of every point (300,000 addresses).
+    x, y = shapely.get_x(pts), shapely.get_y(pts)
+    owner = np.full(len(pts), -1, np.int64)
+    for m, geom in enumerate(municipalities.geometry.values):
+        if geom is None or geom.is_empty:
+            continue
+        x0, y0, x1, y1 = geom.bounds
+        inside = np.flatnonzero((owner < 0) & (x >= x0) & (x <= x1) & (y >= y0) & (y <= y1))
+        if len(inside):
+            shapely.prepare(geom)
+            owner[inside[shapely.intersects_xy(geom, x[inside], y[inside])]] = m
+    pi = np.flatnonzero(owner >= 0)
+    mi = owner[pi]
     nis = nis.copy()
     names = names.copy()
     nis[pi] = municipalities["nis"].to_numpy(dtype=object)[mi]
