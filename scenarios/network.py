@@ -453,7 +453,8 @@ def link_ids_of(layer: Layer) -> np.ndarray:
         values = _integers_of_text(col)
         if values is None:
             values = pd.to_numeric(col, errors="coerce")
-        if values.notna().all() and values.is_unique and (values == values.round()).all():
+        fits = (values.abs() < 2.0**63).all()  # beyond int64 the ids would wrap
+        if values.notna().all() and values.is_unique and (values == values.round()).all() and fits:
             return values.to_numpy(dtype=np.int64)
     return np.arange(len(layer.frame), dtype=np.int64)
 

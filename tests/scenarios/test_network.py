@@ -140,3 +140,65 @@ def test_attach_nearest_link_not_nearest_node() -> None:
     att = attach_points(net, np.array([[X + 150, Y + 10]]), max_snap_m=200)
     assert att.snap_m[0] == pytest.approx(10.0)
     assert net.length[att.edge[0]] == pytest.approx(300.0)
+
+
+@pytest.mark.parametrize(
+    "values",
+    [
+        ["1", "2", "007"],
+        ["-4", "5", "9007199254740993"],
+        ["1", "x"],
+        ["1.0", "2"],
+        [" 3", "4"],
+        ["+5", "6"],
+        ["1", None],
+        ["99999999999999999999"],
+        ["1e3"],
+        ["3", "3"],
+    ],
+)
+def test_link_ids_read_as_pandas_reads_them(values) -> None:
+    """The Arrow shortcut for text ids gives what pd.to_numeric decides, every case."""
+    import pandas as pd
+
+    from slimmeregio.scenarios.network import link_ids_of
+
+    frame = gpd.GeoDataFrame(
+        {"osm_id": pd.Series(values, dtype="str")},
+        geometry=[shapely.LineString([(i, 0), (i, 1)]) for i in range(len(values))],
+        crs=ANALYSIS_CRS,
+    )
+    layer = Layer("net", frame, Role.BIKE_NETWORK, {"id": "osm_id"})
+    numbers = pd.to_numeric(frame["osm_id"], errors="coerce")
+    usable = (
+        numbers.notna().all()
+        and numbers.is_unique
+        and (numbers == numbers.round()).all()
+        and (numbers.abs() < 2.0**63).all()
+    )
+    expected = numbers.to_numpy(dtype=np.int64) if usable else np.arange(len(values))
+    got = link_ids_of(layer)
+    assert got.dtype == np.int64 and got.tolist() == expected.tolist()
+
+
+def test_points_land_in_the_first_municipality_that_holds_them() -> None:
+    """Against a plain per-point shapely test: inside, on a shared border (the
+    layer's first), outside every municipality (the layer's own value kept)."""
+    from slimmeregio.scenarios.inputs import _locate
+
+    munis = gpd.GeoDataFrame(
+        {"nis": ["A", "B"], "name": ["Aa", "Bb"]},
+        geometry=[shapely.box(0, 0, 10, 10), shapely.box(10, 0, 20, 10)],
+        crs=ANALYSIS_CRS,
+    )
+    rng = np.random.default_rng(7)
+    xy = np.vstack([rng.uniform(-5, 25, (300, 2)), [[10, 5], [0, 0], [20, 10], [30, 30]]])
+    pts = shapely.points(xy)
+    pts[3] = None
+    own = np.asarray([f"own{i}" for i in range(len(pts))], dtype=object)
+    nis, names = _locate(pts, munis, own, own)
+    for i, p in enumerate(pts):
+        hit = [k for k, g in enumerate(munis.geometry) if p is not None and g.intersects(p)]
+        assert nis[i] == (munis["nis"].iloc[hit[0]] if hit else own[i])
+        assert names[i] == (munis["name"].iloc[hit[0]] if hit else own[i])
+    assert nis[-4] == "A"  # on the border of A and B: the first
