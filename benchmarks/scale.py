@@ -349,7 +349,8 @@ def _section(
             f"{'yes' if first['same_costs'] else 'NO'}.",
             "",
             "Seconds are wall-clock; CPU seconds (this process) beside them show how much of a "
-            "step was waiting for a core on the shared machine. The first open finds the cache "
+            "step was waiting for a core on the shared machine, or, above the wall-clock, that "
+            "it used both cores (siting). The first open finds the cache "
             "folder empty: it nodes the network and attaches every point, and writes both to the "
             "cache (scenarios/prepared_cache.py); every later open of the unchanged project reads "
             "them, which is how a planner opens a project.",

@@ -32,6 +32,7 @@ import numpy as np
 from scipy.sparse import csgraph
 
 from slimmeregio.scenarios.attach import Attachment, connector_cost, entry_costs, part_cost
+from slimmeregio.scenarios.compiled import CandidateRows, add_access, reach_minima
 from slimmeregio.scenarios.kernel import same_edge_pairs, with_destinations
 from slimmeregio.scenarios.network import Network
 
@@ -127,33 +128,41 @@ def sparse_costs(
         cost = s_conn[s_rows] + along + d_conn[d_rows]
         opp = d_owner[d_rows]
         for j in np.unique(opp):
-            sel = opp == j
-            direct[int(j)] = (s_owner[s_rows[sel]], cost[sel])
-    rows = (
-        known
+            sel = np.flatnonzero(opp == j)
+            sel = sel[np.argsort(s_owner[s_rows[sel]], kind="stable")]
+            direct[int(j)] = (s_owner[s_rows[sel]].astype(np.int64), cost[sel].astype(np.float64))
+    batches = (
+        _batched(known, batch)
         if known is not None
         else _reach_rows(network, opportunities, mode=mode, limit=limit, batch=batch, only=only)
     )
-    for j, row in rows:
+    # Per row: the ends of its edge and the cost from its point to each end;
+    # each batch of searches then takes, per point, its cheapest row (compiled).
+    candidate_rows = CandidateRows(nu, nv, base_u, base_v, s_owner, len(sources))
+    none = (np.zeros(0, np.int64), np.zeros(0, np.float64))
+    for js, dist in batches:
         if reached is not None:
-            reached[j] = row
-        du, dv = row[nu], row[nv]
-        live = np.flatnonzero(np.isfinite(du) | np.isfinite(dv))
-        c = np.minimum(base_u[live] + du[live], base_v[live] + dv[live])
-        lo = s_owner[live]
-        if j in direct:
-            own, dc = direct[j]
-            lo = np.concatenate([lo, own])
-            c = np.concatenate([c, dc])
-            order = np.argsort(lo, kind="stable")
-            lo, c = lo[order], c[order]
-        if len(lo) == 0:
-            yield j, lo, c
-            continue
-        first = np.r_[0, np.flatnonzero(lo[1:] != lo[:-1]) + 1]
-        owners, best = lo[first], np.minimum.reduceat(c, first)
-        keep = best <= limit
-        yield j, owners[keep], best[keep]
+            for j, row in zip(js, dist, strict=True):
+                reached[j] = row
+        found = reach_minima(dist, candidate_rows, [direct.get(j, none) for j in js], limit)
+        for j, (owners, best) in zip(js, found, strict=True):
+            yield j, owners, best
+
+
+def _batched(
+    known: Iterable[tuple[int, np.ndarray]], size: int
+) -> Iterator[tuple[list[int], np.ndarray]]:
+    """Known ``(opportunity, node costs)`` in batches: ``(opportunities, costs matrix)``."""
+    js: list[int] = []
+    rows: list[np.ndarray] = []
+    for j, row in known:
+        js.append(int(j))
+        rows.append(row)
+        if len(js) == size:
+            yield js, np.vstack(rows)
+            js, rows = [], []
+    if js:
+        yield js, np.vstack(rows)
 
 
 def _reach_rows(
@@ -164,8 +173,9 @@ def _reach_rows(
     limit: float,
     batch: int,
     only: np.ndarray | None,
-) -> Iterator[tuple[int, np.ndarray]]:
-    """``(destination, node costs)`` of each reachable destination (in ``only``), ascending."""
+) -> Iterator[tuple[list[int], np.ndarray]]:
+    """Batches of reachable destinations (in ``only``), ascending:
+    ``(destinations, node costs)``, one row of costs per destination."""
     n = network.n_nodes
     graph, d_ok = with_destinations(network, dests, mode)
     pos = np.arange(len(d_ok))
@@ -176,8 +186,7 @@ def _reach_rows(
         dist = np.atleast_2d(
             csgraph.dijkstra(graph.matrix, directed=True, indices=n + chunk, limit=limit)
         )
-        for row, p in zip(dist, chunk, strict=True):
-            yield int(d_ok[p]), row[:n]
+        yield [int(d_ok[p]) for p in chunk], dist[:, :n]
 
 
 def cost_chunks(
@@ -275,18 +284,22 @@ def accumulate_access(
     potential = np.zeros(ns)
     k = max(1, int(k))
     best = np.full((ns, k), np.inf)
+    thresholds_arr = np.asarray(thr, dtype=np.float64)
     for j, owners, costs in searches:
         if check is not None:
             check()
         if len(owners) == 0:
             continue
-        w = float(weights[j])
-        for t, value in enumerate(thr):
-            cumulative[owners, t] += w * (costs <= value)
-        potential[owners] += w * np.exp(-beta * costs)
-        # Keep the k smallest costs per source (each opportunity counts once).
-        merged = np.column_stack([best[owners], costs])
-        best[owners] = np.sort(merged, axis=1)[:, :k]
+        # Per source (each once): the weight within each threshold, the
+        # decayed weight, and the cost among its k smallest (compiled).
+        add_access(
+            owners,
+            costs,
+            float(weights[j]),
+            np.exp(-beta * costs),
+            thresholds_arr,
+            (cumulative, potential, best),
+        )
     kth = np.sort(best, axis=1)[:, k - 1] if ns else np.zeros(0)
     kth = np.where(reachable, kth, np.nan)
     return Access(thr, cumulative, potential, kth)

@@ -13,7 +13,9 @@ bound) recomputes few gains per round. Greedy maximum coverage is within
 from __future__ import annotations
 
 import heapq
-from collections.abc import Iterator
+import os
+import threading
+from concurrent.futures import ThreadPoolExecutor
 
 import geopandas as gpd
 import numpy as np
@@ -31,6 +33,7 @@ from slimmeregio.scenarios.attach import (
     entry_costs,
     part_cost,
 )
+from slimmeregio.scenarios.compiled import covered_points
 from slimmeregio.scenarios.indicators import Situation
 from slimmeregio.scenarios.kernel import nearest_destination, same_edge_pairs, with_destinations
 from slimmeregio.scenarios.network import Network
@@ -88,13 +91,16 @@ def coverage_sets(
     *,
     limit_s: float,
     task: Task | None = None,
+    workers: int | None = None,
 ) -> list[np.ndarray]:
     """Per candidate: indices of the housing points within ``limit_s`` cycling
     (sorted, int32 when the housing layer allows).
 
     Cost from a housing point to the candidate: connector, along its edge to
     ``u`` or ``v``, the network, and the candidate's own connector; or
-    directly along a shared edge.
+    directly along a shared edge. ``workers``: threads searching batches of
+    candidates (default: one per core, see :data:`MAX_THREADS`); the sets do
+    not depend on it.
     """
     task = task or Task()
     k = len(candidates)
@@ -125,118 +131,144 @@ def coverage_sets(
     order = by_node.indices
     e_row, e_cost = e_row[order], e_cost[order]
     e_ptr = by_node.indptr.astype(np.int64)
-    e_conn = conn[e_row]
-    e_owner = owner[e_row].astype(np.int64)
+    e_conn = np.ascontiguousarray(conn[e_row], dtype=np.float64)
+    e_cost = np.ascontiguousarray(e_cost, dtype=np.float64)
     # Housing indices as int32 when they fit: thousands of sets of thousands of points.
     index_type = np.int32 if n_house < 2**31 else np.int64
+    e_owner = owner[e_row].astype(index_type)
     same_cand, same_house = _same_edge_hits(network, flat, owner, candidates, limit_s)
     same_order = np.argsort(same_cand, kind="stable")
-    same_cand, same_house = same_cand[same_order], same_house[same_order]
-    mark = np.zeros(_BATCH * n_house, bool)
-    done = 0
-    for which, nodes, dist in _local_searches(network, candidates, limit_s):
-        # All (search, node) pairs within the limit, then the housing
-        # entries at those nodes, all searches of the batch at once.
-        r, local = np.nonzero(dist <= limit_s)
-        node = nodes[local]
-        d = dist[r, local]
-        count = e_ptr[node + 1] - e_ptr[node]
-        offset = np.arange(int(count.sum())) - np.repeat(np.cumsum(count) - count, count)
-        pos = np.repeat(e_ptr[node], count) + offset
-        rr = np.repeat(r, count)
-        inside = e_conn[pos] + (e_cost[pos] + np.repeat(d, count)) <= limit_s
-        mark[rr[inside] * n_house + e_owner[pos[inside]]] = True
-        for i, j in enumerate(which.tolist()):
-            lo, hi = np.searchsorted(same_cand, [j, j + 1])
-            mark[i * n_house + same_house[lo:hi]] = True
-        hits = np.flatnonzero(mark[: len(which) * n_house])
-        mark[hits] = False
-        search_of = hits // n_house
-        bounds = np.searchsorted(search_of, np.arange(len(which) + 1))
-        points = (hits % n_house).astype(index_type)
-        for i, j in enumerate(which.tolist()):
-            sets[j] = points[bounds[i] : bounds[i + 1]]
-        done += len(which)
-        task.report(done / max(k, 1), "candidate coverage")
+    same_cand, same_house = same_cand[same_order], same_house[same_order].astype(index_type)
+    searches = _LocalSearches(network, candidates, limit_s)
+    entries = (e_ptr, e_conn, e_cost, e_owner)
+
+    def cover(chunk: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+        """The batch's candidates, their covered points (concatenated) and bounds."""
+        which, nodes, dist = searches.run(chunk)
+        same = (
+            np.searchsorted(same_cand, which, side="left"),
+            np.searchsorted(same_cand, which, side="right"),
+            same_house,
+        )
+        points, bounds = covered_points(dist, nodes, limit_s, entries, same, n_house, index_type)
+        return which, points, bounds
+
+    # The batches are independent, and scipy's Dijkstra and the compiled
+    # gathering run without the GIL: threads use the machine's cores without
+    # copying the network into other processes.
+    pool = ThreadPoolExecutor(max_workers=_threads(workers))
+    try:
+        done = 0
+        for which, points, bounds in pool.map(cover, searches.batches):
+            for i, j in enumerate(which.tolist()):
+                sets[j] = points[bounds[i] : bounds[i + 1]]
+            done += len(which)
+            task.report(done / max(k, 1), "candidate coverage")
+    finally:  # a cancel (raised by the report) drops the batches not started
+        pool.shutdown(wait=True, cancel_futures=True)
     return sets
 
 
 #: Candidates searched together (one cost matrix row each).
 _BATCH = 32
+#: Most threads the coverage searches use (bounded by the machine's cores).
+MAX_THREADS = 4
 
 
-def _local_searches(
-    network: Network, candidates: Attachment, limit_s: float
-) -> Iterator[tuple[np.ndarray, np.ndarray, np.ndarray]]:
+def _threads(workers: int | None) -> int:
+    """``workers`` threads, or by default one per core up to :data:`MAX_THREADS`."""
+    if workers is not None:
+        return max(1, int(workers))
+    return max(1, min(MAX_THREADS, os.cpu_count() or 1))
+
+
+class _LocalSearches:
     """Bounded searches from the candidates, each batch on a local graph.
 
-    Yields ``(candidate indices, network nodes, costs)``: ``costs[i, m]`` is
-    the travel cost from ``nodes[m]`` to candidate ``indices[i]`` (``inf``
-    beyond ``limit_s``); nodes not listed are beyond the limit. A batch
-    holds nearby candidates and its graph only the nodes within straight
-    distance ``vmax * limit_s`` of them, where ``vmax`` is the largest
-    straight distance per unit of cost over all arcs: a path costing at most
-    ``limit_s`` cannot leave that disc, so the costs equal a search on the
-    whole network exactly, at a fraction of the per-search set-up cost.
+    :attr:`batches` lists groups of nearby candidates (positions among the
+    reachable ones); :meth:`run` searches one and returns ``(candidate
+    indices, network nodes, costs)``: ``costs[i, m]`` is the travel cost from
+    ``nodes[m]`` to candidate ``indices[i]`` (``inf`` beyond ``limit_s``);
+    nodes not listed are beyond the limit. A batch's graph holds only the
+    nodes within straight distance ``vmax * limit_s`` of its candidates,
+    where ``vmax`` is the largest straight distance per unit of cost over all
+    arcs: a path costing at most ``limit_s`` cannot leave that disc, so the
+    costs equal a search on the whole network exactly, at a fraction of the
+    per-search set-up cost. :meth:`run` may be called from several threads.
     """
-    n = network.n_nodes
-    graph, d_ok = with_destinations(network, candidates, "bike")
-    m = graph.matrix
-    size = m.shape[0]
-    xy = np.vstack([np.asarray(network.node_xy, float), np.asarray(candidates.xy, float)[d_ok]])
-    tails = np.repeat(np.arange(size), np.diff(m.indptr))
-    chord = np.hypot(*(xy[tails] - xy[m.indices]).T)
-    with np.errstate(divide="ignore", invalid="ignore"):
-        ratio = np.where(chord > 0, chord / m.data, 0.0)
-    vmax = float(ratio.max()) if len(ratio) else 0.0
-    reach_m = vmax * limit_s * (1.0 + 1e-9) + 1.0
-    if not (np.isfinite(reach_m) and np.isfinite(xy).all()):
-        reach_m = np.inf
-    cxy = xy[n:]
-    # Nearby candidates together: tiles of about the reach.
-    tile = max(reach_m / 2.0, 500.0) if np.isfinite(reach_m) else np.inf
-    if np.isfinite(tile):
-        cells = np.floor(cxy / tile).astype(np.int64)
-        order = np.lexsort((cells[:, 0], cells[:, 1]))
-        keys = cells[order]
-        starts = np.flatnonzero(np.r_[True, (keys[1:] != keys[:-1]).any(axis=1)])
-        groups = np.split(order, starts[1:])
-    else:
-        groups = [np.arange(len(d_ok))]
-    by_x = np.argsort(xy[:n, 0], kind="stable")
-    sorted_x = xy[:n, 0][by_x]
-    lookup = np.full(size, -1, np.int64)
-    for group in groups:
-        for first in range(0, len(group), _BATCH):
-            chunk = group[first : first + _BATCH]
-            if np.isfinite(reach_m):
-                lo_x, lo_y = cxy[chunk].min(axis=0) - reach_m
-                hi_x, hi_y = cxy[chunk].max(axis=0) + reach_m
-                a = int(np.searchsorted(sorted_x, lo_x, side="left"))
-                b = int(np.searchsorted(sorted_x, hi_x, side="right"))
-                near = by_x[a:b]
-                y = xy[near, 1]
-                nodes = np.sort(near[(y >= lo_y) & (y <= hi_y)])
-            else:
-                nodes = np.arange(n)
-            local = np.concatenate([nodes, n + chunk])
-            lookup[local] = np.arange(len(local))
-            count = m.indptr[local + 1] - m.indptr[local]
-            offset = np.arange(int(count.sum())) - np.repeat(np.cumsum(count) - count, count)
-            pos = np.repeat(m.indptr[local], count) + offset
-            col = lookup[m.indices[pos]]
-            keep = col >= 0
-            lookup[local] = -1
-            row = np.repeat(np.arange(len(local)), count)[keep]
-            indptr = np.zeros(len(local) + 1, np.int64)
-            np.cumsum(np.bincount(row, minlength=len(local)), out=indptr[1:])
-            sub = sparse.csr_matrix(
-                (m.data[pos[keep]], col[keep], indptr), shape=(len(local), len(local))
-            )
-            dist = csgraph.dijkstra(
-                sub, directed=True, indices=len(nodes) + np.arange(len(chunk)), limit=limit_s
-            )
-            yield d_ok[chunk], nodes, np.atleast_2d(dist)[:, : len(nodes)]
+
+    def __init__(self, network: Network, candidates: Attachment, limit_s: float) -> None:
+        n = self.n = network.n_nodes
+        self.limit_s = limit_s
+        graph, self.d_ok = with_destinations(network, candidates, "bike")
+        m = self.matrix = graph.matrix
+        size = m.shape[0]
+        xy = np.vstack(
+            [np.asarray(network.node_xy, float), np.asarray(candidates.xy, float)[self.d_ok]]
+        )
+        tails = np.repeat(np.arange(size), np.diff(m.indptr))
+        chord = np.hypot(*(xy[tails] - xy[m.indices]).T)
+        with np.errstate(divide="ignore", invalid="ignore"):
+            ratio = np.where(chord > 0, chord / m.data, 0.0)
+        vmax = float(ratio.max()) if len(ratio) else 0.0
+        reach_m = vmax * limit_s * (1.0 + 1e-9) + 1.0
+        if not (np.isfinite(reach_m) and np.isfinite(xy).all()):
+            reach_m = np.inf
+        self.reach_m = reach_m
+        cxy = self.cxy = xy[n:]
+        # Nearby candidates together: tiles of about the reach.
+        tile = max(reach_m / 2.0, 500.0) if np.isfinite(reach_m) else np.inf
+        if np.isfinite(tile):
+            cells = np.floor(cxy / tile).astype(np.int64)
+            order = np.lexsort((cells[:, 0], cells[:, 1]))
+            keys = cells[order]
+            starts = np.flatnonzero(np.r_[True, (keys[1:] != keys[:-1]).any(axis=1)])
+            groups = np.split(order, starts[1:])
+        else:
+            groups = [np.arange(len(self.d_ok))]
+        self.batches = [
+            group[first : first + _BATCH]
+            for group in groups
+            for first in range(0, len(group), _BATCH)
+        ]
+        self.by_x = np.argsort(xy[:n, 0], kind="stable")
+        self.sorted_x = xy[:n, 0][self.by_x]
+        self.node_y = xy[:n, 1]
+        self._lookups = threading.local()
+
+    def run(self, chunk: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+        n, m, reach_m = self.n, self.matrix, self.reach_m
+        if np.isfinite(reach_m):
+            lo_x, lo_y = self.cxy[chunk].min(axis=0) - reach_m
+            hi_x, hi_y = self.cxy[chunk].max(axis=0) + reach_m
+            a = int(np.searchsorted(self.sorted_x, lo_x, side="left"))
+            b = int(np.searchsorted(self.sorted_x, hi_x, side="right"))
+            near = self.by_x[a:b]
+            y = self.node_y[near]
+            nodes = np.sort(near[(y >= lo_y) & (y <= hi_y)])
+        else:
+            nodes = np.arange(n)
+        local = np.concatenate([nodes, n + chunk])
+        lookup = getattr(self._lookups, "lookup", None)
+        if lookup is None:  # global node -> local position; one per thread, left all -1
+            lookup = self._lookups.lookup = np.full(m.shape[0], -1, np.int64)
+        lookup[local] = np.arange(len(local))
+        count = m.indptr[local + 1] - m.indptr[local]
+        offset = np.arange(int(count.sum())) - np.repeat(np.cumsum(count) - count, count)
+        pos = np.repeat(m.indptr[local], count) + offset
+        col = lookup[m.indices[pos]]
+        keep = col >= 0
+        lookup[local] = -1
+        row = np.repeat(np.arange(len(local)), count)[keep]
+        indptr = np.zeros(len(local) + 1, np.int64)
+        np.cumsum(np.bincount(row, minlength=len(local)), out=indptr[1:])
+        sub = sparse.csr_matrix(
+            (m.data[pos[keep]], col[keep], indptr), shape=(len(local), len(local))
+        )
+        dist = csgraph.dijkstra(
+            sub, directed=True, indices=len(nodes) + np.arange(len(chunk)), limit=self.limit_s
+        )
+        return self.d_ok[chunk], nodes, np.atleast_2d(dist)[:, : len(nodes)]
 
 
 def _same_edge_hits(
@@ -336,11 +368,18 @@ def suggest_sites_in(
     mobi_ok = sit.mobipunten["hoppin_type"].isin(list(params.mobipunt_types)).to_numpy()
     # Only whether a dwelling is within the limit matters: a bounded search
     # gives the same costs up to it.
-    current = nearest_destination(
-        net, h_att, sit.mobipunt_att.subset(mobi_ok), mode="bike", limit=limit_s
-    )
-    covered = current.cost <= limit_s
-    sets = coverage_sets(net, h_att, c_att, limit_s=limit_s, task=task.sub(0.05, 0.9))
+    # ... searched on a side thread while the candidates' coverage is gathered.
+    with ThreadPoolExecutor(max_workers=1) as side:
+        current = side.submit(
+            nearest_destination,
+            net,
+            h_att,
+            sit.mobipunt_att.subset(mobi_ok),
+            mode="bike",
+            limit=limit_s,
+        )
+        sets = coverage_sets(net, h_att, c_att, limit_s=limit_s, task=task.sub(0.05, 0.9))
+        covered = current.result().cost <= limit_s
     chosen, gains, evaluations = celf(sets, dwellings, covered, k)
     task.report(0.95, "sites chosen")
 

@@ -27,20 +27,11 @@ import numpy as np
 import pandas as pd
 
 from slimmeregio.scenarios.attach import Attachment, connector_cost, entry_costs, part_cost
+from slimmeregio.scenarios.compiled import legs
 from slimmeregio.scenarios.kernel import iter_reach
 from slimmeregio.scenarios.network import Network
 
 __all__ = ["best_rate_within", "best_within_each", "bike_train_search", "iter_legs"]
-
-
-def _rows_at(order: np.ndarray, starts: np.ndarray, nodes: np.ndarray) -> np.ndarray:
-    """The rows listed under ``nodes`` in a CSR-like index (``order``, ``starts``)."""
-    counts = starts[nodes + 1] - starts[nodes]
-    total = int(counts.sum())
-    if total == 0:
-        return np.zeros(0, np.int64)
-    first = np.repeat(starts[nodes] - np.r_[0, np.cumsum(counts)[:-1]], counts)
-    return order[first + np.arange(total)]
 
 
 def iter_legs(
@@ -53,16 +44,17 @@ def iter_legs(
     s_owner, flat = sources.expand()
     if not len(s_owner):
         return
-    n = network.n_nodes
     fwd, bwd = network.weights(mode)
     se = flat.edge
     s_conn = connector_cost(network, flat, mode)
     to_u, to_v = entry_costs(network, flat, mode)
-    nu, nv = network.u[se], network.v[se]
-    by_u = np.argsort(nu, kind="stable")
-    by_v = np.argsort(nv, kind="stable")
-    starts_u = np.searchsorted(nu[by_u], np.arange(n + 1))
-    starts_v = np.searchsorted(nv[by_v], np.arange(n + 1))
+    rows = (
+        np.ascontiguousarray(network.u[se], dtype=np.int64),
+        np.ascontiguousarray(network.v[se], dtype=np.int64),
+        np.ascontiguousarray(s_conn, dtype=np.float64),
+        np.ascontiguousarray(to_u, dtype=np.float64),
+        np.ascontiguousarray(to_v, dtype=np.float64),
+    )
     # Destinations on a source's own edge: straight along the edge.
     d_owner, d_flat = dests.expand()
     d_conn = connector_cost(network, d_flat, mode)
@@ -76,30 +68,17 @@ def iter_legs(
     along = np.where(f >= g, part_cost(f - g, fwd[e]), part_cost(g - f, bwd[e]))
     direct = s_conn[s_i] + along + d_conn[d_i]
     by_dest = pd.Series(np.arange(len(d_i))).groupby(d_owner[d_i]).indices if len(d_i) else {}
-    everyone = np.arange(len(se))
+    none = (np.zeros(0, np.int64), np.zeros(0, np.float64))
     for j, node_cost in iter_reach(network, dests, mode=mode, limit=limit):
-        reached = np.flatnonzero(np.isfinite(node_cost))
         near = by_dest.get(j)
-        if 8 * len(reached) > n:  # a large search: every row is quicker than gathering
-            rows = everyone
-        else:
-            mark = np.zeros(len(se), dtype=bool)
-            mark[_rows_at(by_u, starts_u, reached)] = True
-            mark[_rows_at(by_v, starts_v, reached)] = True
-            if near is not None:
-                mark[s_i[near]] = True
-            rows = np.flatnonzero(mark)
-        if not len(rows):
-            continue
-        with np.errstate(invalid="ignore"):
-            cost = s_conn[rows] + np.minimum(
-                to_u[rows] + node_cost[nu[rows]], to_v[rows] + node_cost[nv[rows]]
-            )
         if near is not None:
-            pos = np.searchsorted(rows, s_i[near])
-            np.minimum.at(cost, pos, direct[near])
-        keep = cost <= limit
-        yield s_owner, j, rows[keep], cost[keep]
+            near = near[np.argsort(s_i[near], kind="stable")]
+        # One compiled pass: the rows with an end reached (or a route along
+        # their edge), each costed as nearest_destination does.
+        found, cost = legs(
+            node_cost, rows, none if near is None else (s_i[near], direct[near]), limit
+        )
+        yield s_owner, j, found, cost
 
 
 def _per_point(

@@ -88,3 +88,136 @@ def test_a_zero_cost_arc_keeps_the_child_first() -> None:
     order = children_first(pred, member).tolist()
     assert order.index(3) < order.index(0)
     assert accumulate_up(np.array(order), pred, np.array([1.0, 0.0, 0.0, 2.0]))[0] == 3.0
+
+
+# --- the gathering kernels: against the numpy code they replace -----------------
+
+
+def _numpy_minima(dist_row, rows, direct, limit):
+    """The numpy version sparse_costs ran before the kernel (per search)."""
+    u, v, base_u, base_v, owner = rows
+    du, dv = dist_row[u], dist_row[v]
+    live = np.flatnonzero(np.isfinite(du) | np.isfinite(dv))
+    with np.errstate(invalid="ignore"):
+        c = np.minimum(base_u[live] + du[live], base_v[live] + dv[live])
+    lo = owner[live]
+    own, dc = direct
+    lo = np.concatenate([lo, own])
+    c = np.concatenate([c, dc])
+    order = np.argsort(lo, kind="stable")
+    lo, c = lo[order], c[order]
+    if len(lo) == 0:
+        return lo, c
+    first = np.r_[0, np.flatnonzero(lo[1:] != lo[:-1]) + 1]
+    owners, best = lo[first], np.minimum.reduceat(c, first)
+    keep = best <= limit
+    return owners[keep], best[keep]
+
+
+@settings(max_examples=80, deadline=None)
+@given(
+    st.integers(1, 40),
+    st.integers(0, 60),
+    st.integers(1, 5),
+    st.integers(0, 2**32 - 1),
+    st.sampled_from([3.0, 8.0, np.inf]),
+)
+def test_reach_minima_equal_the_numpy_minima(
+    n_nodes: int, n_points: int, searches: int, seed: int, limit: float
+) -> None:
+    from slimmeregio.scenarios.compiled import CandidateRows, reach_minima
+
+    rng = np.random.default_rng(seed)
+    per_point = rng.integers(0, 4, n_points)
+    owner = np.repeat(np.arange(n_points), per_point)
+    n_rows = len(owner)
+    u = rng.integers(0, n_nodes, n_rows)
+    v = rng.integers(0, n_nodes, n_rows)
+    base_u = rng.random(n_rows) * 4.0
+    base_v = rng.random(n_rows) * 4.0
+    base_u[rng.random(n_rows) < 0.1] = np.inf  # an end that cannot be left
+    base_v[rng.random(n_rows) < 0.03] = np.nan
+    dist = rng.random((searches, n_nodes)) * 6.0
+    dist[rng.random(dist.shape) < 0.5] = np.inf  # beyond the search
+    direct = []
+    for _ in range(searches):
+        k = int(rng.integers(0, 4))
+        own = np.sort(rng.integers(0, max(n_points, 1), k)) if n_points else np.zeros(0, int)
+        cost = rng.random(len(own)) * 6.0
+        cost[rng.random(len(own)) < 0.1] = np.nan
+        direct.append((own.astype(np.int64), cost))
+    rows = CandidateRows(u, v, base_u, base_v, owner, n_points)
+    got = reach_minima(dist, rows, direct, limit)
+    for b in range(searches):
+        want = _numpy_minima(dist[b], (u, v, base_u, base_v, owner), direct[b], limit)
+        assert np.array_equal(got[b][0], want[0])
+        assert np.array_equal(got[b][1], want[1])
+
+
+def test_reach_minima_by_hand() -> None:
+    from slimmeregio.scenarios.compiled import CandidateRows, reach_minima
+
+    # Point 0: rows on edges (0, 1) and (1, 2); point 1: one row on (2, 3);
+    # point 2: no row, only a direct route.
+    rows = CandidateRows(
+        u=np.array([0, 1, 2]),
+        v=np.array([1, 2, 3]),
+        base_u=np.array([1.0, 0.5, 2.0]),
+        base_v=np.array([2.0, 0.5, 1.0]),
+        owner=np.array([0, 0, 1]),
+        n_points=3,
+    )
+    dist = np.array([[5.0, 3.0, np.inf, np.inf]])
+    direct = [(np.array([2]), np.array([4.0]))]
+    ((owners, costs),) = reach_minima(dist, rows, direct, limit=10.0)
+    # point 0: min(1 + 5, 2 + 3, 0.5 + 3, 0.5 + inf) = 3.5; point 1 unreached
+    assert owners.tolist() == [0, 2] and costs.tolist() == [3.5, 4.0]
+    ((owners, costs),) = reach_minima(dist, rows, direct, limit=3.9)
+    assert owners.tolist() == [0] and costs.tolist() == [3.5]
+
+
+@settings(max_examples=60, deadline=None)
+@given(st.integers(1, 50), st.integers(1, 4), st.integers(0, 2**32 - 1))
+def test_add_access_equals_the_numpy_updates_bit_for_bit(n: int, k: int, seed: int) -> None:
+    from slimmeregio.scenarios.compiled import add_access
+
+    rng = np.random.default_rng(seed)
+    thresholds = np.array([60.0, 300.0, 900.0])
+    beta = np.log(2.0) / 600.0
+    got = (np.zeros((n, 3)), np.zeros(n), np.full((n, k), np.inf))
+    want = (np.zeros((n, 3)), np.zeros(n), np.full((n, k), np.inf))
+    for _ in range(int(rng.integers(1, 8))):
+        owners = np.sort(rng.choice(n, int(rng.integers(0, n + 1)), replace=False))
+        costs = rng.random(len(owners)) * 1200.0
+        costs[rng.random(len(owners)) < 0.2] = 300.0  # ties with a threshold
+        w = float(rng.random() * 50.0)
+        add_access(owners, costs, w, np.exp(-beta * costs), thresholds, got)
+        cumulative, potential, best = want
+        for t, value in enumerate(thresholds):
+            cumulative[owners, t] += w * (costs <= value)
+        potential[owners] += w * np.exp(-beta * costs)
+        merged = np.column_stack([best[owners], costs])
+        best[owners] = np.sort(merged, axis=1)[:, :k]
+    for a, b in zip(got, want, strict=True):
+        assert np.array_equal(a, b)
+
+
+def test_covered_points_by_hand() -> None:
+    from slimmeregio.scenarios.compiled import covered_points
+
+    # Two searches over nodes 10 and 11 (costs 1 and 4; the second search
+    # reaches node 10 only). Entries: node 10 reaches points 0 and 1, node 11
+    # point 2; search 1 also covers point 3 directly.
+    dist = np.array([[1.0, 4.0], [2.0, np.inf]])
+    nodes = np.array([10, 11])
+    ptr = np.zeros(13, np.int64)
+    ptr[11], ptr[12] = 2, 3
+    ptr[12:] = 3
+    entries = (ptr, np.array([0.5, 3.0, 0.5]), np.array([0.5, 0.0, 0.4]), np.array([1, 0, 2]))
+    same = (np.array([0, 0]), np.array([0, 1]), np.array([3]))
+    points, bounds = covered_points(dist, nodes, 5.0, entries, same, 4, np.int32)
+    # search 0: point 1 (0.5 + 0.5 + 1), point 0 (3 + 0 + 1), point 2 (0.5 + 0.4 + 4)
+    # search 1: point 1 (0.5 + 0.5 + 2), not point 0 (3 + 0 + 2 = 5 is within 5: yes)
+    assert points[bounds[0] : bounds[1]].tolist() == [0, 1, 2]
+    assert points[bounds[1] : bounds[2]].tolist() == [0, 1, 3]
+    assert points.dtype == np.int32

@@ -72,10 +72,12 @@ def test_coverage_sets_equal_networkx(small_base) -> None:
         assert set(sets[j].tolist()) == set(np.flatnonzero(ref <= limit).tolist())
 
 
-def test_coverage_sets_equal_whole_network_searches(region_base) -> None:
+@pytest.mark.parametrize("workers", [1, 3])
+def test_coverage_sets_equal_whole_network_searches(region_base, workers: int) -> None:
     """On the embedded region, the local per-batch searches give the same sets
     as a bounded search over the whole network per candidate, written out
-    plainly here (the formula the sets are defined by)."""
+    plainly here (the formula the sets are defined by), in one thread or
+    shared by several."""
     sit = situation(region_base, None)
     net, h = sit.network, sit.housing_att
     w = sit.housing["dwellings"].to_numpy(float)
@@ -84,7 +86,7 @@ def test_coverage_sets_equal_whole_network_searches(region_base) -> None:
     cxy = shapely.get_coordinates(cand.geometry.values)[pick]
     c_att = attach_points(net, cxy, cand["candidate_id"].to_numpy(object)[pick], max_snap_m=300)
     limit = 300.0
-    sets = coverage_sets(net, h, c_att, limit_s=limit)
+    sets = coverage_sets(net, h, c_att, limit_s=limit, workers=workers)
     owner, flat = h.expand()
     conn = connector_cost(net, flat, "bike")
     to_u, to_v = entry_costs(net, flat, "bike")
