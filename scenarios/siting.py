@@ -368,18 +368,14 @@ def suggest_sites_in(
     mobi_ok = sit.mobipunten["hoppin_type"].isin(list(params.mobipunt_types)).to_numpy()
     # Only whether a dwelling is within the limit matters: a bounded search
     # gives the same costs up to it.
-    # ... searched on a side thread while the candidates' coverage is gathered.
-    with ThreadPoolExecutor(max_workers=1) as side:
-        current = side.submit(
-            nearest_destination,
-            net,
-            h_att,
-            sit.mobipunt_att.subset(mobi_ok),
-            mode="bike",
-            limit=limit_s,
-        )
-        sets = coverage_sets(net, h_att, c_att, limit_s=limit_s, task=task.sub(0.05, 0.9))
-        covered = current.result().cost <= limit_s
+    # (Searched before the candidates, not beside them: on 300,000 addresses
+    # both at once raised the peak memory by about 0.5 GB for 0.4 s.)
+    current = nearest_destination(
+        net, h_att, sit.mobipunt_att.subset(mobi_ok), mode="bike", limit=limit_s
+    )
+    covered = current.cost <= limit_s
+    del current
+    sets = coverage_sets(net, h_att, c_att, limit_s=limit_s, task=task.sub(0.05, 0.9))
     chosen, gains, evaluations = celf(sets, dwellings, covered, k)
     task.report(0.95, "sites chosen")
 
