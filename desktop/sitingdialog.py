@@ -183,7 +183,13 @@ class SitingDialog(WindowDialog):
                 "share_after": tr("Aandeel daarna"),
                 "municipality": tr("Gemeente"),
             },
-            units={"share_after": "%"},
+            # ranks and dwellings are counts: "1", never "1,0"
+            units={
+                "rank": "count",
+                "gain_dwellings": "count",
+                "cumulative_dwellings": "count",
+                "share_after": "%",
+            },
         )
         total = int(sites["gain_dwellings"].sum()) if len(sites) else 0
         self.summary.setText(

@@ -523,6 +523,8 @@ def test_siting_dialog_suggests_and_accepts_a_site(qtbot, window):
     assert dialog.siting is not None, dialogs.HEADLESS_SINK
     sites = dialog.siting.sites
     assert 1 <= len(sites) <= 2 and dialog.model.rowCount() == len(sites)
+    shown = dialog.model.data(dialog.model.index(0, 0), Qt.ItemDataRole.DisplayRole)
+    assert shown == "1"  # the rank is a count (it read "1,0")
     assert (
         list(sites["gain_dwellings"]) == sorted(sites["gain_dwellings"], reverse=True)
         or len(sites) == 1
