@@ -15,16 +15,16 @@ additions, minima and NaN rules as the numpy code, so their results are the
 same bit for bit (property tests against the numpy formulas). They run
 without the interpreter lock, so threads can share them.
 
-Compiled code is cached next to this module (``__pycache__``) where it can
-be; a frozen application (the installer's bundle) has no source file to key
-a cache on and compiles each loop on its first use after a start instead
-(about 4 s in all, measured with the cache off).
+Compiled code is cached on disk, so only the first run after an install or
+an update compiles (about 4 s in all, each loop on its first use): next to
+this module (``__pycache__``), or where that is not writable, and in the
+installer's bundle (keyed by the executable), in numba's user-wide cache
+folder. Where no folder can be written, each start compiles again.
 """
 
 from __future__ import annotations
 
 import functools
-import sys
 from collections.abc import Callable
 from typing import Any
 
@@ -39,8 +39,6 @@ __all__ = [
     "legs",
     "reach_minima",
 ]
-
-_CACHE = not getattr(sys, "frozen", False)
 
 
 def _accumulate(
@@ -248,7 +246,12 @@ def _compiled() -> tuple[Callable[..., Any], ...]:
     file) should not pay."""
     from numba import njit
 
-    jit = njit(cache=_CACHE, nogil=True)
+    def jit(function: Callable[..., Any]) -> Callable[..., Any]:
+        try:
+            return njit(cache=True, nogil=True)(function)
+        except RuntimeError:  # numba finds no folder it can write its cache to
+            return njit(nogil=True)(function)
+
     return (
         jit(_accumulate),
         jit(_children_first),
