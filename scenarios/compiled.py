@@ -31,6 +31,7 @@ from typing import Any
 import numpy as np
 
 __all__ = [
+    "NO_DIRECT",
     "accumulate_up",
     "add_access",
     "CandidateRows",
@@ -331,6 +332,10 @@ def accumulate_up(order: np.ndarray, pred: np.ndarray, load: np.ndarray) -> np.n
         out,
     )
     return out
+
+
+#: ``direct`` for a destination without routes straight along a shared edge.
+NO_DIRECT: tuple[np.ndarray, np.ndarray] = (np.zeros(0, np.int64), np.zeros(0, np.float64))
 
 
 class CandidateRows:

@@ -462,20 +462,18 @@ def link_ids_of(layer: Layer) -> np.ndarray:
 def _integers_of_text(col: pd.Series) -> pd.Series | None:
     """A text column of plain integers (OSM ids) as int64 through Arrow's
     parser, about ten times faster than ``pd.to_numeric`` on 200,000 ids;
-    None when it is not text or a cell is anything else (then
-    ``pd.to_numeric`` decides, as it always did)."""
+    None when it is not text or a cell is anything but an optional minus
+    and at most 18 digits (which always fit in int64): then
+    ``pd.to_numeric`` decides, as it always did."""
     if not isinstance(col.dtype, pd.StringDtype) or col.dtype.storage != "pyarrow":
         return None
     import pyarrow as pa
     import pyarrow.compute as pc
 
-    try:
-        ints = pc.cast(pa.array(col.array), pa.int64())
-    except (pa.ArrowInvalid, pa.ArrowNotImplementedError, TypeError):
+    text = pa.array(col.array)
+    if text.null_count or not pc.all(pc.match_substring_regex(text, r"^-?[0-9]{1,18}$")).as_py():
         return None
-    if ints.null_count:
-        return None
-    return pd.Series(ints.to_numpy(), index=col.index)
+    return pd.Series(pc.cast(text, pa.int64()).to_numpy(), index=col.index)
 
 
 def network_arguments(layer: Layer) -> tuple[gpd.GeoDataFrame, dict[str, Any]]:

@@ -32,7 +32,7 @@ import numpy as np
 from scipy.sparse import csgraph
 
 from slimmeregio.scenarios.attach import Attachment, connector_cost, entry_costs, part_cost
-from slimmeregio.scenarios.compiled import CandidateRows, add_access, reach_minima
+from slimmeregio.scenarios.compiled import NO_DIRECT, CandidateRows, add_access, reach_minima
 from slimmeregio.scenarios.kernel import same_edge_pairs, with_destinations
 from slimmeregio.scenarios.network import Network
 
@@ -139,12 +139,11 @@ def sparse_costs(
     # Per row: the ends of its edge and the cost from its point to each end;
     # each batch of searches then takes, per point, its cheapest row (compiled).
     candidate_rows = CandidateRows(nu, nv, base_u, base_v, s_owner, len(sources))
-    none = (np.zeros(0, np.int64), np.zeros(0, np.float64))
     for js, dist in batches:
         if reached is not None:
             for j, row in zip(js, dist, strict=True):
                 reached[j] = row
-        found = reach_minima(dist, candidate_rows, [direct.get(j, none) for j in js], limit)
+        found = reach_minima(dist, candidate_rows, [direct.get(j, NO_DIRECT) for j in js], limit)
         for j, (owners, best) in zip(js, found, strict=True):
             yield j, owners, best
 

@@ -27,7 +27,7 @@ import numpy as np
 import pandas as pd
 
 from slimmeregio.scenarios.attach import Attachment, connector_cost, entry_costs, part_cost
-from slimmeregio.scenarios.compiled import legs
+from slimmeregio.scenarios.compiled import NO_DIRECT, legs
 from slimmeregio.scenarios.kernel import iter_reach
 from slimmeregio.scenarios.network import Network
 
@@ -68,7 +68,6 @@ def iter_legs(
     along = np.where(f >= g, part_cost(f - g, fwd[e]), part_cost(g - f, bwd[e]))
     direct = s_conn[s_i] + along + d_conn[d_i]
     by_dest = pd.Series(np.arange(len(d_i))).groupby(d_owner[d_i]).indices if len(d_i) else {}
-    none = (np.zeros(0, np.int64), np.zeros(0, np.float64))
     for j, node_cost in iter_reach(network, dests, mode=mode, limit=limit):
         near = by_dest.get(j)
         if near is not None:
@@ -76,7 +75,7 @@ def iter_legs(
         # One compiled pass: the rows with an end reached (or a route along
         # their edge), each costed as nearest_destination does.
         found, cost = legs(
-            node_cost, rows, none if near is None else (s_i[near], direct[near]), limit
+            node_cost, rows, NO_DIRECT if near is None else (s_i[near], direct[near]), limit
         )
         yield s_owner, j, found, cost
 
