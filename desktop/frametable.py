@@ -20,7 +20,7 @@ def fmt(value: Any, unit: str = "", *, signed: bool = False) -> str:
     """A number in the interface language through the one formatter
     (:mod:`slimmeregio.layers.numbers`), so the app reads as every export;
     ``signed``: a difference shown on its own, with as many decimals as it
-    takes to be non-zero (``±0`` only when it is zero as shown). '–' for missing."""
+    takes to be non-zero (``±0`` only when it is zero). '–' for missing."""
     if value is None or (isinstance(value, float) and not math.isfinite(value)):
         return "–"
     lang = language()

@@ -28,6 +28,7 @@ from slimmeregio.desktop.frametable import FrameModel, fmt, frame_table
 from slimmeregio.desktop.i18n import language, tr
 from slimmeregio.desktop.themes import THEME_KEYS, theme_label
 from slimmeregio.layers.i18n import N_
+from slimmeregio.layers.numbers import delta as numbers_delta
 from slimmeregio.layers.numbers import fmt_delta, fmt_difference
 from slimmeregio.scenarios.results import indicator_label, indicator_unit
 
@@ -113,17 +114,14 @@ class KeyFigureCard(QFrame):
             self.delta.setStyleSheet("color: #7b8794;")
             return
         against = reference_text(reference)
-        if abs(delta) < 1e-9:
+        shown = numbers_delta(value, value - delta, unit)
+        if shown is None or shown.direction == 0:  # equal (up to floating-point rounding)
             self.delta.setText(tr("= geen verandering") + f" {against}")
             self.delta.setStyleSheet("color: #7b8794;")
             return
-        # the same text as every export: value and reference as shown decide the decimals
+        # the same text as every export: value and reference decide the decimals
         change = fmt_delta(value, value - delta, unit, language())
         self.delta.setToolTip(tr("Exact verschil: {d}", d=fmt_difference(delta, unit, language())))
-        if change.startswith("±"):  # equal as shown: neutral, the exact change in the tooltip
-            self.delta.setText(f"{change} {against}")
-            self.delta.setStyleSheet("color: #7b8794;")
-            return
         good = (delta > 0) == better_when_higher
         arrow = "▲" if delta > 0 else "▼"
         self.delta.setText(f"{arrow} {change} {against}")

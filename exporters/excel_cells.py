@@ -1,4 +1,4 @@
-"""Workbook cells: values as numbers or safe text, deltas at display precision, headers, widths, print setup."""
+"""Workbook cells: values as numbers or safe text, deltas as every export shows them, headers, widths, print setup."""
 
 from __future__ import annotations
 
@@ -22,9 +22,8 @@ from slimmeregio.exporters.headline import (
 from slimmeregio.layers.numbers import (
     delta,
     delta_unit,
-    excel_format,
+    excel_delta_format,
     excel_number,
-    excel_zero_format,
 )
 
 #: Text starting with one of these would be read as a formula (or DDE) by a spreadsheet.
@@ -199,7 +198,7 @@ def write_delta(
 ) -> Cell:
     """The change from ``before`` to ``after``: the exact difference as the cell's value (a formula on
     it gets the true number), shown as the formatter shows it (``±0`` only when the two values are
-    equal at display precision) and, with ``higher_is_better``, coloured by the sign of the change
+    equal) and, with ``higher_is_better``, coloured by the sign of the change
     (conditional formatting: green for the better, orange for the worse), except when it shows ``±0``."""
     d = delta(after, before, unit)
     if d is None:
@@ -208,8 +207,7 @@ def write_delta(
     value: float | int = float(after) - float(before)
     if du in ("count", "m") and d.digits == 0 and float(value).is_integer():
         value = int(value)
-    shown = excel_zero_format(unit) if d.direction == 0 else excel_format(du, d.digits, signed=True)
-    cell = write_cell(ws, row, column, value, number_format=shown)
+    cell = write_cell(ws, row, column, value, number_format=excel_delta_format(d, unit))
     if higher_is_better is not None and d.direction != 0:  # a ±0 cell stays uncoloured
         delta_formatting(ws, cell.coordinate, higher_is_better=higher_is_better)
     return cell

@@ -204,7 +204,7 @@ def municipality_slides(deck: Deck) -> None:
         body_table(slide, rows, (4.5, 2.6, 2.0, 2.6), 0.46)
         slide.notes_slide.notes_text_frame.text = tr(
             lang,
-            "Gemeenten gerangschikt op de verandering van het aandeel woningen binnen {tr_:g} min fietsen van een mobipunt: de drempel waar dit scenario het meest verandert. ±0 betekent gelijk op de getoonde nauwkeurigheid.",
+            "Gemeenten gerangschikt op de verandering van het aandeel woningen binnen {tr_:g} min fietsen van een mobipunt: de drempel waar dit scenario het meest verandert. ±0 betekent ongewijzigd; een verandering kleiner dan de getoonde decimalen krijgt er meer.",
         ).format(tr_=tr_)
         deck.footer(slide, meta.with_scenario(ev.scenario, ev.parameters))
 

@@ -100,7 +100,7 @@ def transit_slides(
         walk, trains = f"{params.pt_walk_m:g}", f"{params.pt_trains_per_hour:g}"
         slide.notes_slide.notes_text_frame.text = tr(
             lang,
-            "Aandelen gewogen naar woningen. 'Halte op wandelafstand': binnen {walk} m wandelen over het netwerk een halte met minstens zoveel vertrekken per uur volgens de dienstregeling (GTFS) in het venster. Een station telt vanaf {trains} treinen per uur. Fiets + trein naar Brussel is een benadering: fietstijd tot het station, plus de halve tijd tussen twee treinen, plus de geplande rittijd; geen overstappen, geen vertragingen, geen wandeltijd in het station. Tussen haakjes: scenario min basis; ±0 betekent gelijk op de getoonde nauwkeurigheid.",
+            "Aandelen gewogen naar woningen. 'Halte op wandelafstand': binnen {walk} m wandelen over het netwerk een halte met minstens zoveel vertrekken per uur volgens de dienstregeling (GTFS) in het venster. Een station telt vanaf {trains} treinen per uur. Fiets + trein naar Brussel is een benadering: fietstijd tot het station, plus de halve tijd tussen twee treinen, plus de geplande rittijd; geen overstappen, geen vertragingen, geen wandeltijd in het station. Tussen haakjes: scenario min basis; ±0 betekent ongewijzigd; een verandering kleiner dan de getoonde decimalen krijgt er meer.",
         ).format(walk=walk, trains=trains)
         footer(slide, meta, number(), lang)
     # the hubs failing the policy check, of the last scenario (else the base)

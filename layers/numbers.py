@@ -3,9 +3,11 @@
 The one formatter of the app, the command line and every export (it lives
 at the base of the house so every layer can use it): a value shows with its unit's display precision (``78,4 %``,
 ``6,2 min``, ``12.345``); a delta between two values reads ``±0`` only when
-the two values are equal at that precision, and otherwise shows as many
-decimals as it takes to be non-zero (``3,1 → 3,0 min`` gives ``−0,04 min``,
-never ``+0,0 min``). Negative numbers use the minus sign (U+2212).
+the two values are equal (up to floating-point rounding), and otherwise
+shows as many decimals as it takes to be non-zero (``3,1 → 3,0 min`` gives
+``−0,04 min``, ``23,1 → 23,1 %`` gives ``−0,0006 pp``, never ``+0,0`` or
+``±0``). A change too small for four extra decimals reads ``−<0,00001 pp``.
+Negative numbers use the minus sign (U+2212).
 """
 
 from __future__ import annotations
@@ -19,8 +21,8 @@ __all__ = [
     "delta",
     "delta_unit",
     "display_digits",
+    "excel_delta_format",
     "excel_format",
-    "excel_zero_format",
     "excel_number",
     "fmt_delta",
     "fmt_difference",
@@ -31,8 +33,12 @@ __all__ = [
 
 #: The minus sign used for negative values and deltas.
 MINUS = "\u2212"
-#: Extra decimals a delta may take beyond its values' precision.
+#: Extra decimals a delta may take beyond its values' precision; a smaller
+#: change reads "<" the last of them (``−<0,00001 pp``).
 _MAX_EXTRA = 4
+#: Two values closer than this, relative to the larger, are equal: the
+#: difference is floating-point rounding, not a change.
+_ROUNDING = 1e-12
 _SUFFIX = {"%": " %", "pp": " pp", "min": " min", "m": " m", "km": " km"}
 
 
@@ -87,53 +93,79 @@ def fmt_number(
 
 
 class Delta:
-    """The change from ``before`` to ``after`` as shown: its value, the decimals it needs and its direction."""
+    """The change from ``before`` to ``after`` as shown: its value, the decimals it needs and its direction.
+
+    ``value`` is the difference rounded to ``digits``; it is 0.0 both when
+    the values are equal (``direction`` 0) and when the change is smaller
+    than ``digits`` can show (``direction`` ±1: it reads ``<``).
+    """
 
     __slots__ = ("digits", "direction", "value")
 
     def __init__(self, value: float, digits: int, direction: int) -> None:
-        self.value = value  #: rounded to ``digits``; exactly 0.0 when the values are equal as shown
+        self.value = value
         self.digits = digits
         self.direction = direction  #: -1, 0 or +1
+
+    @property
+    def below(self) -> bool:
+        """A change too small to show at ``digits``: it reads ``<`` the smallest step."""
+        return self.direction != 0 and self.value == 0.0
 
     def __repr__(self) -> str:
         return f"Delta({self.value!r}, digits={self.digits}, direction={self.direction})"
 
 
-def delta(after: Any, before: Any, unit: str = "") -> Delta | None:
-    """The change from ``before`` to ``after`` at display precision (None when either is missing).
+def _difference(diff: float, digits: int, first: int | None = None) -> Delta:
+    """``diff`` with the fewest decimals from ``first`` (default ``digits``) on that keep it
+    non-zero, at most ``_MAX_EXTRA`` more than the values' ``digits``."""
+    direction = (diff > 0) - (diff < 0)
+    d = digits if first is None else first
+    while round(diff, d) == 0 and d < digits + _MAX_EXTRA:
+        d += 1
+    return Delta(round(diff, d) + 0.0, d, direction)
 
-    Zero exactly when both values read the same at ``unit``'s precision;
-    otherwise the true difference, rounded to the fewest decimals (at least
-    the values' own) that keep it non-zero.
+
+def delta(after: Any, before: Any, unit: str = "") -> Delta | None:
+    """The change from ``before`` to ``after`` as shown (None when either is missing).
+
+    Direction 0 only when the two values are equal (up to floating-point
+    rounding); otherwise the true difference, rounded to the fewest
+    decimals (at least the values' own; one more when both values read the
+    same) that keep it non-zero.
     """
     a, b = _float(after), _float(before)
     if a is None or b is None or math.isnan(a) or math.isnan(b):
         return None
     digits = display_digits(unit, max(abs(a), abs(b)))
-    if round(a, digits) == round(b, digits):
-        return Delta(0.0, digits, 0)
     diff = a - b
-    d = digits
-    while round(diff, d) == 0 and d < digits + _MAX_EXTRA:
-        d += 1
-    value = round(diff, d) + 0.0
-    return Delta(value, d, (value > 0) - (value < 0))
+    if abs(diff) <= _ROUNDING * max(1.0, abs(a), abs(b)):
+        return Delta(0.0, digits, 0)
+    if round(a, digits) == round(b, digits):
+        # both read the same: one decimal more, so "43,7 → 43,7" reads "+0,08", not "+0,1"
+        return _difference(diff, digits, digits + 1)
+    return _difference(diff, digits)
 
 
-def fmt_delta(after: Any, before: Any, unit: str = "", lang: str = "nl") -> str:
-    """A delta that never contradicts its values: ``+8,3 pp``, ``−0,04 min``, ``±0 pp``.
-
-    ``unit`` is the values' unit (``%`` values give a ``pp`` delta). Empty
-    text when either value is missing.
-    """
-    d = delta(after, before, unit)
-    if d is None:
-        return ""
+def _fmt(d: Delta, unit: str, lang: str) -> str:
     du = delta_unit(unit)
     if d.direction == 0:
         return "±0" + _SUFFIX.get(du, "")
+    if d.below:
+        step = fmt_number(10.0**-d.digits, du, lang, digits=d.digits)
+        return ("+" if d.direction > 0 else MINUS) + "<" + step
     return fmt_number(d.value, du, lang, signed=True, digits=d.digits)
+
+
+def fmt_delta(after: Any, before: Any, unit: str = "", lang: str = "nl") -> str:
+    """A delta that never contradicts its values: ``+8,3 pp``, ``−0,04 min``, ``−0,0006 pp``, ``±0 pp``.
+
+    ``±0`` only when the values are equal. ``unit`` is the values' unit
+    (``%`` values give a ``pp`` delta). Empty text when either value is
+    missing.
+    """
+    d = delta(after, before, unit)
+    return "" if d is None else _fmt(d, unit, lang)
 
 
 def fmt_difference(value: Any, unit: str = "", lang: str = "nl") -> str:
@@ -145,14 +177,9 @@ def fmt_difference(value: Any, unit: str = "", lang: str = "nl") -> str:
     v = _float(value)
     if v is None or math.isnan(v):
         return "–"
-    du = delta_unit(unit)
     digits = display_digits(unit, abs(v))
-    d = digits
-    while round(v, d) == 0 and d < digits + _MAX_EXTRA:
-        d += 1
-    if round(v, d) == 0:
-        return "±0" + _SUFFIX.get(du, "")
-    return fmt_number(v, du, lang, signed=True, digits=d)
+    d = Delta(0.0, digits, 0) if v == 0 else _difference(v, digits)
+    return _fmt(d, unit, lang)
 
 
 def fmt_metres(value: Any) -> str:
@@ -175,8 +202,10 @@ def fmt_ordinal(k: int, lang: str = "nl") -> str:
 
 
 def excel_number(value: Any, unit: str = "") -> Any:
-    """A value a spreadsheet stores as a number: whole counts as ``int``, no ``-0.0``, NaN as None.
+    """A value a spreadsheet stores as a number: whole numbers as ``int``, no ``-0.0``, NaN as None.
 
+    A count or length with a fraction (a mean number of jobs) keeps it: the
+    cell's format shows it whole, a formula on it gets the true number.
     Text and other non-numbers are returned unchanged.
     """
     if isinstance(value, bool):
@@ -186,30 +215,37 @@ def excel_number(value: Any, unit: str = "") -> Any:
         return value
     if math.isnan(v) or math.isinf(v):
         return None
-    if unit in ("count", "m") or (float(v).is_integer() and isinstance(value, int)):
-        return int(round(v))
+    if v.is_integer() and (unit in ("count", "m") or isinstance(value, int)):
+        return int(v)
     return v + 0.0
 
 
 def excel_format(unit: str, digits: int | None = None, *, signed: bool = False) -> str:
-    """An Excel number format for ``unit`` with ``digits`` decimals (signed: ``+``/``−`` and a plain zero)."""
+    """An Excel number format for ``unit`` with ``digits`` decimals (signed: ``+``/``−`` and ``±0`` for zero)."""
     if digits is None:
         digits = display_digits(unit)
     number = "#,##0" + ("." + "0" * digits if digits else "")
     suffix = {"%": '" %"', "pp": '" pp"', "min": '" min"', "m": '" m"', "km": '" km"'}.get(unit, "")
     if not signed:
         return number + suffix
-    zero = (
-        '"±0' + _SUFFIX.get(unit, "") + '"'
-    )  # equal as shown: the same "±0" as every other export
+    zero = '"±0' + _SUFFIX.get(unit, "") + '"'  # the same "±0" as every other export
     return f"+{number}{suffix};-{number}{suffix};{zero}"
 
 
-def excel_zero_format(unit: str) -> str:
-    """An Excel number format that shows any number as ``±0`` with the delta unit of ``unit``.
+def excel_delta_format(d: Delta, unit: str) -> str:
+    """The Excel number format of a cell holding the exact change ``d`` of two ``unit`` values.
 
-    For a cell that keeps the exact difference of two values that read the
-    same as shown: the sheet displays what every export shows, and a formula
-    on the cell still gets the true number.
+    The sheet shows what every export shows (``+0,0006 pp``, ``±0 pp``,
+    ``−<0,00001 pp``) while a formula on the cell gets the true number.
     """
-    return '"±0' + _SUFFIX.get(delta_unit(unit), "") + '"'
+    du = delta_unit(unit)
+    zero = '"±0' + _SUFFIX.get(du, "") + '"'
+    if d.direction == 0:  # equal up to rounding: "±0" whatever residue the cell holds
+        return zero
+    if not d.below:
+        return excel_format(du, d.digits, signed=True)
+    # "<0,00001": the value's own zeros (which the sheet writes with the
+    # reader's decimal separator; the change rounds to zero there) and a
+    # literal final 1. A "below" delta always has four or more decimals.
+    step = "0." + "0" * (d.digits - 1) + '"1' + _SUFFIX.get(du, "") + '"'
+    return f'+"<"{step};-"<"{step};{zero}'

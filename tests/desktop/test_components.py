@@ -679,3 +679,20 @@ def test_about_dialog_names_version_licence_and_data_attributions(window, qtbot)
     assert "© OpenStreetMap contributors, ODbL 1.0" in text
     assert "Illustratieve &lt;gegevens&gt;" in text  # data is escaped, not rendered as markup
     assert "NOTICE" in text
+
+
+def test_a_key_figure_card_shows_a_change_its_values_hide(qtbot):
+    """23,1 % against 23,1 %: the card shows the true change (coloured), not "no change";
+    only equal values read "= geen verandering"."""
+    from slimmeregio.desktop.resultspanel import KeyFigureCard
+
+    card = KeyFigureCard()
+    qtbot.addWidget(card)
+    key = "share_bike_mobipunt_5min"
+    before, after = 23.1240, 23.1234  # both read 23,1 %
+    card.show_value(key, after, after - before, better_when_higher=True)
+    assert card.value.text() == "23,1 %"
+    assert card.delta.text() == "▼ \u22120,001 pp t.o.v. basis"
+    assert "#b23c17" in card.delta.styleSheet()  # worse: orange
+    card.show_value(key, after, 0.0, better_when_higher=True)
+    assert card.delta.text() == "= geen verandering t.o.v. basis"

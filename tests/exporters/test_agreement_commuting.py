@@ -107,10 +107,9 @@ def test_workbook_holds_the_same_numbers(outputs) -> None:
     name = outputs["summary"]["scenario"]
     for key in KEYS:
         base, scen = float(region[key]["base"]), float(region[key]["scenario"])
-        # Counts are stored as whole numbers, shares exactly; the change exactly.
-        whole = region[key]["unit"] == "count"
-        assert rows[key][name] == pytest.approx(round(scen) if whole else scen, rel=1e-9), key
-        assert rows[key]["Basis"] == pytest.approx(round(base) if whole else base, rel=1e-9), key
+        # Every value is stored exactly (a mean count keeps its fraction), and so is the change.
+        assert rows[key][name] == pytest.approx(scen, rel=1e-9), key
+        assert rows[key]["Basis"] == pytest.approx(base, rel=1e-9), key
         assert rows[key][f"Δ {name}"] == pytest.approx(scen - base, rel=1e-6, abs=1e-9), key
     # Per workplace: the commuting sheet and the GeoPackage's workplaces agree.
     sheet = wb["Woon-werkverkeer"]

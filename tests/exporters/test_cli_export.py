@@ -117,8 +117,8 @@ def test_planned_projects_are_a_scenario_of_the_pack(scenario_file: Path, tmp_pa
 def test_workbook_keeps_the_exact_change_and_shows_what_every_export_shows(
     scenario_file: Path, tmp_path: Path
 ) -> None:
-    """A change that reads ±0 (values equal as shown) is still stored exactly, uncoloured;
-    a shown change is coloured for the better."""
+    """A change the values' precision hides is still shown (with the decimals it needs) and
+    coloured; only equal values read ±0, uncoloured; every change cell holds the true number."""
     import openpyxl
 
     out = tmp_path / "pack"
@@ -128,6 +128,7 @@ def test_workbook_keeps_the_exact_change_and_shows_what_every_export_shows(
     assert result.exit_code == 0, result.output
     ws = openpyxl.load_workbook(out / "resultaten.xlsx")["Samenvatting"]
     rows = {r[1].value: r for r in ws.iter_rows() if len(r) > 5 and isinstance(r[1].value, str)}
+    coloured = {str(rng) for cf in ws.conditional_formatting for rng in cf.sqref.ranges}
     base, scen, change = rows["share_walk_mobipunt_800m"][3:6]
     assert (
         round(base.value, 1) == round(scen.value, 1) and base.value != scen.value
@@ -135,8 +136,22 @@ def test_workbook_keeps_the_exact_change_and_shows_what_every_export_shows(
     assert change.value == pytest.approx(
         scen.value - base.value, abs=1e-9
     )  # the true number, for formulas
-    coloured = {str(rng) for cf in ws.conditional_formatting for rng in cf.sqref.ranges}
-    assert change.number_format == '"±0 pp"' and change.coordinate not in coloured
+    # by hand: both read the same, so from two decimals on, the fewest that keep it non-zero
+    diff, decimals = scen.value - base.value, 2
+    while round(diff, decimals) == 0:
+        decimals += 1
+    assert change.number_format.startswith(f'+#,##0.{"0" * decimals}" pp";-')
+    assert change.coordinate in coloured
+    equal = [
+        r
+        for r in rows.values()
+        if isinstance(r[3].value, int | float)
+        and r[3].value == r[4].value
+        and r[5].value is not None
+    ]
+    assert equal  # some figure the scenario does not move
+    for r in equal:
+        assert r[5].number_format.startswith('"±0') and r[5].coordinate not in coloured
     base, scen, change = rows["share_bike_mobipunt_5min"][3:6]
     assert round(scen.value, 1) > round(base.value, 1)
     assert change.value == pytest.approx(scen.value - base.value, abs=1e-9)

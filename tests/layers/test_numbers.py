@@ -10,6 +10,7 @@ from hypothesis import strategies as st
 from slimmeregio.layers.numbers import (
     MINUS,
     delta,
+    excel_delta_format,
     excel_format,
     excel_number,
     fmt_delta,
@@ -51,10 +52,24 @@ def test_delta_examples_from_the_issue() -> None:
     assert fmt_delta(98.16, 98.14, "%") == "+0,02 pp"
     assert fmt_delta(90.0, 81.7, "%") == "+8,3 pp"
     assert fmt_delta(81.7, 90.0, "%", "en") == f"{MINUS}8.3 pp"
-    # equal at display precision: ±0
-    assert fmt_delta(98.12, 98.14, "%") == "±0 pp"
+    # equal: ±0
+    assert fmt_delta(98.14, 98.14, "%") == "±0 pp"
     assert fmt_delta(5, 5, "count") == "±0"
     assert fmt_delta(float("nan"), 1.0, "%") == ""
+
+
+def test_a_change_hidden_by_the_values_precision_still_shows() -> None:
+    # 23,1 % -> 23,1 % read "±0 pp" though the share moved by -0,0006 pp
+    assert fmt_delta(23.1234, 23.1240, "%") == f"{MINUS}0,001 pp"
+    assert fmt_delta(98.12, 98.14, "%") == f"{MINUS}0,02 pp"
+    # both read 43,7 %: one decimal more than the values, "+0,08" rather than "+0,1"
+    assert fmt_delta(43.74, 43.66, "%") == "+0,08 pp"
+    assert fmt_delta(270_815.4, 270_815.0, "count", "en") == "+0.4"
+    # beyond four extra decimals: "<" the smallest step, with the change's sign
+    assert fmt_delta(23.1, 23.1 + 1e-9, "%") == f"{MINUS}<0,00001 pp"
+    assert fmt_delta(5.000001, 5, "count", "en") == "+<0.0001"
+    # floating-point rounding is no change
+    assert fmt_delta(0.1 + 0.2, 0.3, "%") == "±0 pp"
 
 
 @settings(max_examples=300, deadline=None)
@@ -63,26 +78,53 @@ def test_delta_examples_from_the_issue() -> None:
     st.floats(0, 1000, allow_nan=False),
     st.sampled_from(["%", "min", "count", "m", "km"]),
 )
-def test_delta_agrees_with_the_values_shown(a: float, b: float, unit: str) -> None:
-    """±0 exactly when the two values read the same; otherwise a non-zero delta with the right sign."""
-    shown_equal = fmt_number(a, unit) == fmt_number(b, unit)
+def test_delta_agrees_with_the_values(a: float, b: float, unit: str) -> None:
+    """±0 exactly when the two values are equal (up to rounding); otherwise a non-zero delta with the right sign."""
     text = fmt_delta(a, b, unit)
-    if shown_equal:
+    if abs(a - b) <= 1e-12 * max(1.0, a, b):
         assert text.startswith("±0")
+        return
+    assert not text.startswith("±")
+    assert text.startswith("+") == (a > b)
+    assert text.startswith(MINUS) == (a < b)
+    number = text.split(" ")[0].lstrip("+" + MINUS)
+    if number.startswith("<"):  # too small to show: below the step it names
+        step = float(number[1:].replace(".", "").replace(",", "."))
+        assert abs(a - b) < step
     else:
-        assert not text.startswith("±")
-        digits = text.split(" ")[0].lstrip("+" + MINUS).replace(".", "").replace(",", "")
-        assert digits.strip("0") != ""  # never +0,0
-        assert text.startswith("+") == (a > b)
-        assert text.startswith(MINUS) == (a < b)
+        shown = float(number.replace(".", "").replace(",", "."))
+        assert shown != 0  # never +0,0
+        assert (
+            abs(shown - abs(a - b))
+            <= 0.5 * 10 ** -(len(number.split(",")[1]) if "," in number else 0) + 1e-12
+        )
 
 
 def test_delta_object() -> None:
     d = delta(3.04, 3.06, "min")
     assert d is not None and d.direction == -1 and math.isclose(d.value, -0.02) and d.digits == 2
-    d = delta(98.12, 98.14, "%")
-    assert d is not None and d.value == 0.0 and d.direction == 0
+    d = delta(98.12, 98.12, "%")
+    assert d is not None and d.value == 0.0 and d.direction == 0 and not d.below
+    d = delta(23.1, 23.1 + 1e-9, "%")
+    assert d is not None and d.below and d.direction == -1 and d.digits == 5
     assert delta(None, 1.0) is None
+
+
+def test_excel_delta_formats_show_what_every_export_shows() -> None:
+    """The cell keeps the exact change; its format shows the formatter's text."""
+    assert (
+        excel_delta_format(delta(98.12, 98.14, "%"), "%") == '+#,##0.00" pp";-#,##0.00" pp";"±0 pp"'
+    )
+    # equal up to rounding: "±0" whatever residue the cell holds
+    assert excel_delta_format(delta(0.1 + 0.2, 0.3, "%"), "%") == '"±0 pp"'
+    # too small: the value's own zeros (the reader's decimal separator), then a literal 1
+    assert (
+        excel_delta_format(delta(23.1, 23.1 + 1e-9, "%"), "%")
+        == '+"<"0.0000"1 pp";-"<"0.0000"1 pp";"±0 pp"'
+    )
+    assert (
+        excel_delta_format(delta(5.000001, 5, "count"), "count") == '+"<"0.000"1";-"<"0.000"1";"±0"'
+    )
 
 
 def test_excel_numbers_are_numbers() -> None:
@@ -90,6 +132,8 @@ def test_excel_numbers_are_numbers() -> None:
     value = excel_number(12345.0, "count")
     assert value == 12345 and isinstance(value, int)
     assert excel_number(float("nan"), "%") is None
+    # a mean count keeps its fraction: the format shows it whole, formulas get the true number
+    assert excel_number(457.3, "count") == 457.3
     assert excel_number("tekst") == "tekst"
     assert excel_format("pp", 2, signed=True) == '+#,##0.00" pp";-#,##0.00" pp";"±0 pp"'
     assert excel_format("count") == "#,##0"
@@ -103,15 +147,16 @@ def test_a_lone_difference_never_reads_zero_unless_it_is(value, unit):
     from slimmeregio.layers.numbers import MINUS, fmt_difference
 
     text = fmt_difference(value, unit, "en")
-    shown = (
-        float(text.split()[0].replace(MINUS, "-").replace(",", "").replace("±", ""))
-        if "±" not in text
-        else 0.0
-    )
-    if abs(value) >= 1e-4:
-        assert "±" not in text and shown != 0 and (shown > 0) == (value > 0)
-    if "±" in text:
-        assert abs(value) < 1e-4
+    if value == 0:
+        assert text.startswith("±0")
+        return
+    number = text.split()[0]
+    assert number[0] == ("+" if value > 0 else MINUS)
+    if number[1] == "<":  # too small to show: below the step it names
+        assert abs(value) < float(number[2:].replace(",", ""))
+    else:
+        shown = float(number[1:].replace(",", ""))
+        assert shown != 0
 
 
 def test_ordinals_follow_each_language() -> None:
