@@ -35,9 +35,12 @@ __all__ = [
     "accumulate_up",
     "add_access",
     "CandidateRows",
+    "LegRows",
     "children_first",
     "covered_points",
     "legs",
+    "lower_total",
+    "raise_within",
     "reach_minima",
 ]
 
@@ -202,6 +205,7 @@ def _add_access(
 
 def _legs(
     node_cost: np.ndarray,
+    candidates: np.ndarray,
     u: np.ndarray,
     v: np.ndarray,
     conn: np.ndarray,
@@ -216,7 +220,10 @@ def _legs(
     count = 0
     k = 0
     n_direct = d_row.shape[0]
-    for r in range(u.shape[0]):
+    for i in range(candidates.shape[0]):
+        r = candidates[i]
+        while k < n_direct and d_row[k] < r:
+            k += 1
         du = node_cost[u[r]]
         dv = node_cost[v[r]]
         near = k < n_direct and d_row[k] == r
@@ -240,6 +247,70 @@ def _legs(
     return count
 
 
+def _mark_rows(
+    nodes: np.ndarray, start: np.ndarray, at_node: np.ndarray, mark: np.ndarray
+) -> None:  # pragma: no cover - compiled
+    for i in range(nodes.shape[0]):
+        x = nodes[i]
+        for p in range(start[x], start[x + 1]):
+            mark[at_node[p]] = True
+
+
+def _group_by_node(
+    u: np.ndarray, v: np.ndarray, start: np.ndarray, at_node: np.ndarray
+) -> None:  # pragma: no cover - compiled
+    # A counting sort of the rows by each end: start[x] .. start[x + 1] - 1
+    # index the rows at node x (ascending), in at_node.
+    n_rows = u.shape[0]
+    for r in range(n_rows):
+        start[u[r] + 1] += 1
+        start[v[r] + 1] += 1
+    for x in range(1, start.shape[0]):
+        start[x] += start[x - 1]
+    fill = start[:-1].copy()
+    for r in range(n_rows):
+        at_node[fill[u[r]]] = r
+        fill[u[r]] += 1
+        at_node[fill[v[r]]] = r
+        fill[v[r]] += 1
+
+
+def _raise_within(
+    rows: np.ndarray,
+    cost: np.ndarray,
+    limits: np.ndarray,
+    values: np.ndarray,
+    best: np.ndarray,
+) -> None:  # pragma: no cover - compiled
+    # best[r, l, k] = numpy's maximum(best[r, l, k], values[k]) where cost <= limits[l]
+    for i in range(rows.shape[0]):
+        r = rows[i]
+        c = cost[i]
+        for li in range(limits.shape[0]):
+            if c <= limits[li]:
+                for k in range(values.shape[0]):
+                    b = best[r, li, k]
+                    x = values[k]
+                    if b == b and (x != x or x > b):
+                        best[r, li, k] = x
+
+
+def _lower_total(
+    rows: np.ndarray,
+    leg: np.ndarray,
+    offset: float,
+    dest: int,
+    total: np.ndarray,
+    best: np.ndarray,
+) -> None:  # pragma: no cover - compiled
+    for i in range(rows.shape[0]):
+        r = rows[i]
+        t = leg[i] + offset
+        if t < total[r]:
+            total[r] = t
+            best[r] = dest
+
+
 @functools.cache
 def _compiled() -> tuple[Callable[..., Any], ...]:
     """The loops compiled, on first use: importing numba (LLVM) costs about
@@ -260,6 +331,10 @@ def _compiled() -> tuple[Callable[..., Any], ...]:
         jit(_row_minima),
         jit(_add_access),
         jit(_legs),
+        jit(_mark_rows),
+        jit(_group_by_node),
+        jit(_raise_within),
+        jit(_lower_total),
     )
 
 
@@ -450,34 +525,107 @@ def add_access(
     )
 
 
+class LegRows:
+    """The candidate rows of a set of source points, as :func:`legs` reads them.
+
+    Per row: ``u, v`` the ends of its edge, ``conn`` the connector's cost,
+    ``to_u, to_v`` the cost along the edge to each end. Also the rows at each
+    node (``n_nodes``: the network's), so a search that reached a few
+    thousand nodes reads only the rows there, not all of them.
+    """
+
+    def __init__(
+        self,
+        u: np.ndarray,
+        v: np.ndarray,
+        conn: np.ndarray,
+        to_u: np.ndarray,
+        to_v: np.ndarray,
+        n_nodes: int,
+    ) -> None:
+        self.u = np.ascontiguousarray(u, dtype=np.int64)
+        self.v = np.ascontiguousarray(v, dtype=np.int64)
+        self.conn = np.ascontiguousarray(conn, dtype=np.float64)
+        self.to_u = np.ascontiguousarray(to_u, dtype=np.float64)
+        self.to_v = np.ascontiguousarray(to_v, dtype=np.float64)
+        self._start = np.zeros(int(n_nodes) + 1, np.int64)
+        self._at_node = np.empty(2 * len(self.u), np.int64)
+        _compiled()[7](self.u, self.v, self._start, self._at_node)
+
+    def at(self, nodes: np.ndarray, also: np.ndarray | None = None) -> np.ndarray:
+        """The rows with an end at one of ``nodes`` (and the rows ``also``), ascending, each once."""
+        mark = np.zeros(len(self.u), np.bool_)
+        _compiled()[6](
+            np.ascontiguousarray(nodes, dtype=np.int64), self._start, self._at_node, mark
+        )
+        if also is not None:
+            mark[also] = True
+        return np.flatnonzero(mark)
+
+
+def raise_within(
+    rows: np.ndarray, cost: np.ndarray, limits: np.ndarray, values: np.ndarray, best: np.ndarray
+) -> None:
+    """``best[r, l, k] = max(best[r, l, k], values[k])`` (NaN wins, as in numpy's
+    ``maximum``) for each row ``r`` of ``rows`` whose ``cost`` is within
+    ``limits[l]``, in place: one destination's share of "the best value
+    within each limit". ``best``: ``(rows, limits, values)``, float64, C order."""
+    _compiled()[8](
+        np.ascontiguousarray(rows, dtype=np.int64),
+        np.ascontiguousarray(cost, dtype=np.float64),
+        np.ascontiguousarray(limits, dtype=np.float64),
+        np.ascontiguousarray(values, dtype=np.float64).reshape(-1),
+        best,
+    )
+
+
+def lower_total(
+    rows: np.ndarray,
+    leg: np.ndarray,
+    offset: float,
+    dest: int,
+    total: np.ndarray,
+    best: np.ndarray,
+) -> None:
+    """Where ``leg + offset`` is below ``total[r]`` (row ``r`` of ``rows``): it
+    becomes ``total[r]`` and ``dest`` becomes ``best[r]``, in place."""
+    _compiled()[9](
+        np.ascontiguousarray(rows, dtype=np.int64),
+        np.ascontiguousarray(leg, dtype=np.float64),
+        float(offset),
+        int(dest),
+        total,
+        best,
+    )
+
+
 def legs(
     node_cost: np.ndarray,
-    rows: tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray, np.ndarray],
+    rows: LegRows,
     direct: tuple[np.ndarray, np.ndarray],
     limit: float,
 ) -> tuple[np.ndarray, np.ndarray]:
     """The candidate rows within ``limit`` of one destination, and their costs.
 
-    ``node_cost``: the destination's search cost at every node. ``rows = (u,
-    v, conn, to_u, to_v)``: per candidate row, the ends of its edge, the
-    connector's cost and the cost along the edge to each end; a row costs
-    ``conn + min(to_u + node_cost[u], to_v + node_cost[v])`` (NaN wins, as in
-    numpy's ``minimum``), or less straight along the edge: ``direct = (row,
-    cost)``, ascending rows. A row neither of whose ends was reached, and
-    without a direct route, is skipped unread. Returns ``(rows, costs)``,
-    ascending."""
-    u, v, conn, to_u, to_v = rows
+    ``node_cost``: the destination's search cost at every node. A row of
+    ``rows`` (:class:`LegRows`) costs ``conn + min(to_u + node_cost[u], to_v
+    + node_cost[v])`` (NaN wins, as in numpy's ``minimum``), or less straight
+    along the edge: ``direct = (row, cost)``, ascending rows. Only the rows
+    at a reached node (finite cost) and those with a direct route are read.
+    Returns ``(rows, costs)``, ascending."""
     d_row, d_cost = direct
-    n = len(u)
+    candidates = rows.at(np.flatnonzero(np.isfinite(node_cost)), d_row)
+    n = len(candidates)
     out_row = np.empty(max(n, 1), np.int64)
     out_cost = np.empty(max(n, 1), np.float64)
     count = _compiled()[5](
         np.ascontiguousarray(node_cost, dtype=np.float64),
-        u,
-        v,
-        conn,
-        to_u,
-        to_v,
+        candidates,
+        rows.u,
+        rows.v,
+        rows.conn,
+        rows.to_u,
+        rows.to_v,
         np.ascontiguousarray(d_row, dtype=np.int64),
         np.ascontiguousarray(d_cost, dtype=np.float64),
         float(limit),

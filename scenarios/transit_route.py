@@ -27,11 +27,14 @@ import numpy as np
 import pandas as pd
 
 from slimmeregio.scenarios.attach import Attachment, connector_cost, entry_costs, part_cost
-from slimmeregio.scenarios.compiled import NO_DIRECT, legs
+from slimmeregio.scenarios.compiled import NO_DIRECT, LegRows, legs, lower_total, raise_within
 from slimmeregio.scenarios.kernel import iter_reach
 from slimmeregio.scenarios.network import Network
 
 __all__ = ["best_rate_within", "best_within_each", "bike_train_search", "iter_legs"]
+
+#: Every cost counts (the search already kept those within its limit).
+_NO_LIMIT = np.array([np.inf])
 
 
 def iter_legs(
@@ -48,13 +51,7 @@ def iter_legs(
     se = flat.edge
     s_conn = connector_cost(network, flat, mode)
     to_u, to_v = entry_costs(network, flat, mode)
-    rows = (
-        np.ascontiguousarray(network.u[se], dtype=np.int64),
-        np.ascontiguousarray(network.v[se], dtype=np.int64),
-        np.ascontiguousarray(s_conn, dtype=np.float64),
-        np.ascontiguousarray(to_u, dtype=np.float64),
-        np.ascontiguousarray(to_v, dtype=np.float64),
-    )
+    rows = LegRows(network.u[se], network.v[se], s_conn, to_u, to_v, network.n_nodes)
     # Destinations on a source's own edge: straight along the edge.
     d_owner, d_flat = dests.expand()
     d_conn = connector_cost(network, d_flat, mode)
@@ -72,8 +69,8 @@ def iter_legs(
         near = by_dest.get(j)
         if near is not None:
             near = near[np.argsort(s_i[near], kind="stable")]
-        # One compiled pass: the rows with an end reached (or a route along
-        # their edge), each costed as nearest_destination does.
+        # One compiled pass over the rows at the nodes the search reached (or
+        # with a route along their edge), each costed as nearest_destination does.
         found, cost = legs(
             node_cost, rows, NO_DIRECT if near is None else (s_i[near], direct[near]), limit
         )
@@ -106,13 +103,13 @@ def best_rate_within(
     rates = np.asarray(rates, dtype=float).reshape(len(stops), -1)
     best: np.ndarray | None = None
     owner = np.zeros(0, np.int64)
-    for owner, j, rows, _cost in iter_legs(network, sources, stops, mode=mode, limit=limit_m):
+    for owner, j, rows, cost in iter_legs(network, sources, stops, mode=mode, limit=limit_m):
         if best is None:
-            best = np.full((len(owner), rates.shape[1]), -np.inf)
-        best[rows] = np.maximum(best[rows], rates[j])
+            best = np.full((len(owner), 1, rates.shape[1]), -np.inf)
+        raise_within(rows, cost, _NO_LIMIT, rates[j], best)
     if best is None:
         return np.full((len(sources), rates.shape[1]), -np.inf)
-    return _per_point(owner, best, len(sources), np.maximum, -np.inf)
+    return _per_point(owner, best[:, 0], len(sources), np.maximum, -np.inf)
 
 
 def best_within_each(
@@ -136,9 +133,7 @@ def best_within_each(
     ):
         if best is None:
             best = np.full((len(owner), len(limits), values.shape[1]), -np.inf)
-        for i, limit in enumerate(limits):
-            hit = rows[cost <= limit]
-            best[hit, i] = np.maximum(best[hit, i], values[j])
+        raise_within(rows, cost, limits, values[j], best)
     if best is None:
         return np.full((len(sources), len(limits), values.shape[1]), -np.inf)
     return _per_point(owner, best, len(sources), np.maximum, -np.inf)
@@ -173,10 +168,7 @@ def bike_train_search(
         if c_total is None:
             c_total = np.full(len(owner), np.inf)
             c_dest = np.full(len(owner), -1, dtype=np.int64)
-        tot = leg + offsets[usable[k]]
-        better = tot < c_total[rows]
-        c_total[rows[better]] = tot[better]
-        c_dest[rows[better]] = usable[k]
+        lower_total(rows, leg, offsets[usable[k]], usable[k], c_total, c_dest)
     if c_total is None:
         return total, best
     order = np.lexsort((c_total, owner))

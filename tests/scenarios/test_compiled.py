@@ -221,3 +221,100 @@ def test_covered_points_by_hand() -> None:
     assert points[bounds[0] : bounds[1]].tolist() == [0, 1, 2]
     assert points[bounds[1] : bounds[2]].tolist() == [0, 1, 3]
     assert points.dtype == np.int32
+
+
+def _numpy_legs(node_cost, u, v, conn, to_u, to_v, d_row, d_cost, limit):
+    """The numpy formula ``legs`` replaced: every row read, NaN wins in the minima."""
+    du, dv = node_cost[u], node_cost[v]
+    with np.errstate(invalid="ignore"):
+        cost = conn + np.minimum(to_u + du, to_v + dv)
+        np.minimum.at(cost, d_row, d_cost)
+        counted = np.isfinite(du) | np.isfinite(dv)
+        counted[d_row] = True
+        counted &= cost <= limit
+    return np.flatnonzero(counted), cost[counted]
+
+
+@settings(max_examples=80, deadline=None)
+@given(st.integers(1, 40), st.integers(1, 120), st.integers(0, 2**32 - 1), st.booleans())
+def test_legs_read_only_reached_rows_and_equal_the_numpy_formula(
+    n: int, n_rows: int, seed: int, bounded: bool
+) -> None:
+    """``legs`` reads the rows at reached nodes (and those with a direct route)
+    and gives what the formula over every row gives, row for row."""
+    from slimmeregio.scenarios.compiled import LegRows, legs
+
+    rng = np.random.default_rng(seed)
+    node_cost = rng.random(n) * 100.0
+    node_cost[rng.random(n) < 0.5] = np.inf  # beyond the search
+    node_cost[rng.random(n) < 0.05] = np.nan
+    u, v = rng.integers(0, n, n_rows), rng.integers(0, n, n_rows)
+    conn, to_u, to_v = (rng.random(n_rows) * 20.0 for _ in range(3))
+    to_v[rng.random(n_rows) < 0.2] = np.inf  # one-way
+    to_u[rng.random(n_rows) < 0.03] = np.nan
+    d_row = np.sort(rng.choice(n_rows, size=min(n_rows, 6), replace=True)).astype(np.int64)
+    d_cost = rng.random(len(d_row)) * 80.0
+    d_cost[rng.random(len(d_row)) < 0.1] = np.nan
+    limit = 90.0 if bounded else np.inf
+    want_rows, want_cost = _numpy_legs(node_cost, u, v, conn, to_u, to_v, d_row, d_cost, limit)
+    got_rows, got_cost = legs(node_cost, LegRows(u, v, conn, to_u, to_v, n), (d_row, d_cost), limit)
+    assert np.array_equal(got_rows, want_rows)
+    assert np.array_equal(got_cost, want_cost, equal_nan=True)
+
+
+def test_leg_rows_at_nodes_by_hand() -> None:
+    from slimmeregio.scenarios.compiled import LegRows
+
+    #   row: 0 (0-1), 1 (1-2), 2 (2-2, a loop), 3 (3-0)
+    rows = LegRows(
+        np.array([0, 1, 2, 3]), np.array([1, 2, 2, 0]), *(np.zeros(4) for _ in range(3)), 5
+    )
+    assert rows.at(np.array([0])).tolist() == [0, 3]
+    assert rows.at(np.array([2, 1])).tolist() == [0, 1, 2]
+    assert rows.at(np.array([4])).tolist() == []
+    assert rows.at(np.zeros(0, np.int64)).tolist() == []
+
+
+@settings(max_examples=60, deadline=None)
+@given(st.integers(1, 30), st.integers(0, 40), st.integers(1, 3), st.integers(0, 2**32 - 1))
+def test_raise_within_equals_the_numpy_maxima(n: int, k: int, cols: int, seed: int) -> None:
+    from slimmeregio.scenarios.compiled import raise_within
+
+    rng = np.random.default_rng(seed)
+    limits = np.sort(rng.random(3) * 10.0)
+    best = np.where(rng.random((n, 3, cols)) < 0.5, -np.inf, rng.random((n, 3, cols)))
+    best[rng.random((n, 3, cols)) < 0.05] = np.nan
+    want = best.copy()
+    for _ in range(4):  # four destinations in turn
+        rows = rng.choice(n, size=min(n, k), replace=False).astype(np.int64)
+        cost = rng.random(len(rows)) * 12.0
+        cost[rng.random(len(rows)) < 0.1] = np.nan
+        values = rng.random(cols) * 2.0
+        values[rng.random(cols) < 0.1] = np.nan
+        raise_within(rows, cost, limits, values, best)
+        for i, limit in enumerate(limits):  # the numpy code it replaced
+            with np.errstate(invalid="ignore"):
+                hit = rows[cost <= limit]
+            want[hit, i] = np.maximum(want[hit, i], values)
+    assert np.array_equal(best, want, equal_nan=True)
+
+
+@settings(max_examples=60, deadline=None)
+@given(st.integers(1, 30), st.integers(0, 2**32 - 1))
+def test_lower_total_equals_the_numpy_update(n: int, seed: int) -> None:
+    from slimmeregio.scenarios.compiled import lower_total
+
+    rng = np.random.default_rng(seed)
+    total, best = np.full(n, np.inf), np.full(n, -1, np.int64)
+    want_total, want_best = total.copy(), best.copy()
+    for dest in range(5):
+        rows = rng.choice(n, size=rng.integers(0, n + 1), replace=False).astype(np.int64)
+        leg = np.round(rng.random(len(rows)) * 10.0)  # ties: the earlier destination stays
+        leg[rng.random(len(rows)) < 0.1] = np.nan
+        offset = float(rng.integers(0, 3))
+        lower_total(rows, leg, offset, dest, total, best)
+        tot = leg + offset  # the numpy code it replaced
+        better = tot < want_total[rows]
+        want_total[rows[better]] = tot[better]
+        want_best[rows[better]] = dest
+    assert np.array_equal(total, want_total) and np.array_equal(best, want_best)
