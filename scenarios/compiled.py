@@ -36,6 +36,7 @@ __all__ = [
     "add_access",
     "CandidateRows",
     "LegRows",
+    "NodeRows",
     "children_first",
     "covered_points",
     "legs",
@@ -135,7 +136,7 @@ def _covered(
 
 def _row_minima(
     dist: np.ndarray,
-    reached: np.ndarray,
+    candidates: np.ndarray,
     u: np.ndarray,
     v: np.ndarray,
     base_u: np.ndarray,
@@ -145,31 +146,32 @@ def _row_minima(
     out_cost: np.ndarray,
 ) -> np.ndarray:  # pragma: no cover - compiled
     searches = dist.shape[1]
-    n_rows = u.shape[0]
+    n_cand = candidates.shape[0]
     counts = np.zeros(searches, np.int64)
     best = np.empty(searches)
     have = np.zeros(searches, np.bool_)
-    r = 0
-    while r < n_rows:
-        o = owner[r]
+    i = 0
+    while i < n_cand:
+        o = owner[candidates[i]]
         best[:] = np.inf
         have[:] = False
-        while r < n_rows and owner[r] == o:
+        # The candidates (rows at a node some search of the batch reached),
+        # ascending, so a point's rows come together.
+        while i < n_cand and owner[candidates[i]] == o:
+            r = candidates[i]
             x = u[r]
             y = v[r]
-            # Most rows lie beyond every search of the batch: skipped unread.
-            if reached[x] or reached[y]:
-                for b in range(searches):
-                    du = dist[x, b]
-                    dv = dist[y, b]
-                    if np.isfinite(du) or np.isfinite(dv):
-                        a = base_u[r] + du
-                        c = base_v[r] + dv
-                        m = a if (a != a or a < c) else c  # numpy's minimum: NaN wins
-                        m = c if c != c else m
-                        best[b] = m if (m != m or m < best[b] or not have[b]) else best[b]
-                        have[b] = True
-            r += 1
+            for b in range(searches):
+                du = dist[x, b]
+                dv = dist[y, b]
+                if np.isfinite(du) or np.isfinite(dv):
+                    a = base_u[r] + du
+                    c = base_v[r] + dv
+                    m = a if (a != a or a < c) else c  # numpy's minimum: NaN wins
+                    m = c if c != c else m
+                    best[b] = m if (m != m or m < best[b] or not have[b]) else best[b]
+                    have[b] = True
+            i += 1
         for b in range(searches):
             if have[b]:
                 out_owner[b, counts[b]] = o
@@ -413,12 +415,38 @@ def accumulate_up(order: np.ndarray, pred: np.ndarray, load: np.ndarray) -> np.n
 NO_DIRECT: tuple[np.ndarray, np.ndarray] = (np.zeros(0, np.int64), np.zeros(0, np.float64))
 
 
+class NodeRows:
+    """The rows (candidate links of source points) at each network node, so a
+    search that reached a few thousand nodes reads only the rows there."""
+
+    def __init__(self, u: np.ndarray, v: np.ndarray, n_nodes: int) -> None:
+        self.n_rows = len(u)
+        self._start = np.zeros(int(n_nodes) + 1, np.int64)
+        self._at_node = np.empty(2 * len(u), np.int64)
+        _compiled()[7](
+            np.ascontiguousarray(u, dtype=np.int64),
+            np.ascontiguousarray(v, dtype=np.int64),
+            self._start,
+            self._at_node,
+        )
+
+    def at(self, nodes: np.ndarray, also: np.ndarray | None = None) -> np.ndarray:
+        """The rows with an end at one of ``nodes`` (and the rows ``also``), ascending, each once."""
+        mark = np.zeros(self.n_rows, np.bool_)
+        _compiled()[6](
+            np.ascontiguousarray(nodes, dtype=np.int64), self._start, self._at_node, mark
+        )
+        if also is not None:
+            mark[also] = True
+        return np.flatnonzero(mark)
+
+
 class CandidateRows:
     """The candidate rows of a set of source points, as :func:`reach_minima` reads them.
 
     ``u, v``: the ends of each row's edge; ``base_u, base_v``: the cost from
     the row's point to each end; ``owner``: its point (of ``n_points``),
-    ascending.
+    ascending; ``n_nodes``: the network's nodes (``u, v`` below it).
     """
 
     def __init__(
@@ -429,6 +457,7 @@ class CandidateRows:
         base_v: np.ndarray,
         owner: np.ndarray,
         n_points: int,
+        n_nodes: int,
     ) -> None:
         self.n_points = int(n_points)
         self.u = np.ascontiguousarray(u, dtype=np.int64)
@@ -436,6 +465,7 @@ class CandidateRows:
         self.base_u = np.ascontiguousarray(base_u, dtype=np.float64)
         self.base_v = np.ascontiguousarray(base_v, dtype=np.float64)
         self.owner = np.ascontiguousarray(owner, dtype=np.int64)
+        self.nodes = NodeRows(self.u, self.v, n_nodes)
 
 
 def reach_minima(
@@ -455,18 +485,18 @@ def reach_minima(
     costs)``, ascending: each point's minimum over its counting rows and
     direct routes, those within ``limit``; a point with a NaN among them is
     left out (numpy's ``minimum`` would make its cost NaN). One pass over
-    the rows for all searches of a batch; a row no search reached costs a
-    look-up, not a read of its costs.
+    the rows at the nodes some search of the batch reached, for all its
+    searches; the other rows are not read.
     """
     searches = dist.shape[0]
     dist_t = np.ascontiguousarray(dist.T, dtype=np.float64)
-    reached = np.isfinite(dist).any(axis=0)
+    candidates = rows.nodes.at(np.flatnonzero(np.isfinite(dist).any(axis=0)))
     cap = max(min(len(rows.owner), rows.n_points), 1)
     # Room for every point per search; pages never written are never mapped.
     owners = np.empty((searches, cap), np.int64)
     costs = np.empty((searches, cap), np.float64)
     counts = _compiled()[3](
-        dist_t, reached, rows.u, rows.v, rows.base_u, rows.base_v, rows.owner, owners, costs
+        dist_t, candidates, rows.u, rows.v, rows.base_u, rows.base_v, rows.owner, owners, costs
     )
     return [
         _with_direct(owners[b, : counts[b]], costs[b, : counts[b]], direct[b], limit)
@@ -529,9 +559,8 @@ class LegRows:
     """The candidate rows of a set of source points, as :func:`legs` reads them.
 
     Per row: ``u, v`` the ends of its edge, ``conn`` the connector's cost,
-    ``to_u, to_v`` the cost along the edge to each end. Also the rows at each
-    node (``n_nodes``: the network's), so a search that reached a few
-    thousand nodes reads only the rows there, not all of them.
+    ``to_u, to_v`` the cost along the edge to each end; ``n_nodes``: the
+    network's nodes (``u, v`` below it).
     """
 
     def __init__(
@@ -548,19 +577,11 @@ class LegRows:
         self.conn = np.ascontiguousarray(conn, dtype=np.float64)
         self.to_u = np.ascontiguousarray(to_u, dtype=np.float64)
         self.to_v = np.ascontiguousarray(to_v, dtype=np.float64)
-        self._start = np.zeros(int(n_nodes) + 1, np.int64)
-        self._at_node = np.empty(2 * len(self.u), np.int64)
-        _compiled()[7](self.u, self.v, self._start, self._at_node)
+        self.nodes = NodeRows(self.u, self.v, n_nodes)
 
     def at(self, nodes: np.ndarray, also: np.ndarray | None = None) -> np.ndarray:
         """The rows with an end at one of ``nodes`` (and the rows ``also``), ascending, each once."""
-        mark = np.zeros(len(self.u), np.bool_)
-        _compiled()[6](
-            np.ascontiguousarray(nodes, dtype=np.int64), self._start, self._at_node, mark
-        )
-        if also is not None:
-            mark[also] = True
-        return np.flatnonzero(mark)
+        return self.nodes.at(nodes, also)
 
 
 def raise_within(

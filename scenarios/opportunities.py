@@ -138,7 +138,7 @@ def sparse_costs(
     )
     # Per row: the ends of its edge and the cost from its point to each end;
     # each batch of searches then takes, per point, its cheapest row (compiled).
-    candidate_rows = CandidateRows(nu, nv, base_u, base_v, s_owner, len(sources))
+    candidate_rows = CandidateRows(nu, nv, base_u, base_v, s_owner, len(sources), network.n_nodes)
     for js, dist in batches:
         if reached is not None:
             for j, row in zip(js, dist, strict=True):

@@ -146,7 +146,7 @@ def test_reach_minima_equal_the_numpy_minima(
         cost = rng.random(len(own)) * 6.0
         cost[rng.random(len(own)) < 0.1] = np.nan
         direct.append((own.astype(np.int64), cost))
-    rows = CandidateRows(u, v, base_u, base_v, owner, n_points)
+    rows = CandidateRows(u, v, base_u, base_v, owner, n_points, n_nodes)
     got = reach_minima(dist, rows, direct, limit)
     for b in range(searches):
         want = _numpy_minima(dist[b], (u, v, base_u, base_v, owner), direct[b], limit)
@@ -166,6 +166,7 @@ def test_reach_minima_by_hand() -> None:
         base_v=np.array([2.0, 0.5, 1.0]),
         owner=np.array([0, 0, 1]),
         n_points=3,
+        n_nodes=4,
     )
     dist = np.array([[5.0, 3.0, np.inf, np.inf]])
     direct = [(np.array([2]), np.array([4.0]))]
