@@ -72,6 +72,35 @@ PARAMETER_LABELS: dict[str, str] = {
 }
 
 
+#: Parameters that are a choice of keywords -> Dutch text per keyword (``tr`` gives the English).
+_CHOICES: dict[str, dict[str, str]] = {
+    "commute_routes": {
+        "fastest": N_("snelste (kortste afstand)"),
+        "quiet": N_("rustigste (drukke straten wegen zwaarder)"),
+    },
+    "commute_origins": {
+        "auto": N_("automatisch: per woonpunt tot {n} woonpunten, daarboven per cel van 100 m"),
+        "points": N_("per woonpunt"),
+        "cells": N_("per cel van 100 m en gemeente"),
+    },
+}
+
+
+def _choice_text(key: str, value: Any, lang: str) -> Any:
+    """A keyword parameter (a choice, a time window) in words; other values unchanged."""
+    from slimmeregio.layers.numbers import fmt_number
+    from slimmeregio.scenarios.commute_origins import AUTO_MAX_POINTS
+    from slimmeregio.scenarios.transit_keys import window_label
+
+    if key in _CHOICES and str(value) in _CHOICES[key]:
+        return tr(lang, _CHOICES[key][str(value)], n=fmt_number(AUTO_MAX_POINTS, "count", lang))
+    if key == "pt_train_window":
+        return window_label(str(value), lang)
+    if key == "pt_windows" and isinstance(value, list | tuple):
+        return [window_label(str(v), lang) for v in value]
+    return value
+
+
 def _format_value(value: Any) -> str:
     if isinstance(value, Mapping):
         return ", ".join(f"{k} {_format_value(v)}" for k, v in value.items())
@@ -110,6 +139,8 @@ def parameter_rows(parameters: Any, lang: str = "nl") -> list[tuple[str, str, st
             value = {link_class(k, lang): v for k, v in value.items()}
         elif key == "mobipunt_types" and isinstance(value, list | tuple):
             value = [hoppin_type(v, lang) for v in value]
+        else:
+            value = _choice_text(key, value, lang)
         rows.append((key, label, _format_value(value)))
     return rows
 

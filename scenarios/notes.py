@@ -5,7 +5,7 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
-from slimmeregio.layers.i18n import LANGUAGES, N_, tr, tr_each
+from slimmeregio.layers.i18n import LANGUAGES, N_, tr
 from slimmeregio.layers.numbers import fmt_number
 
 __all__ = ["warning_notes"]
@@ -32,7 +32,14 @@ def _unreachable_housing(lost: float, lang: str) -> str:
     )
 
 
-def _no_route(n: float, target: str, pairs: list[tuple[str, float]], lang: str) -> str:
+def _or_list(parts: list[str], lang: str) -> str:
+    """``a``, ``a of b``, ``a, b of c`` (``or`` in English)."""
+    if len(parts) < 2:
+        return "".join(parts)
+    return ", ".join(parts[:-1]) + tr(lang, " of ") + parts[-1]
+
+
+def _no_route(n: float, targets: list[str], pairs: list[tuple[str, float]], lang: str) -> str:
     where = ", ".join(f"{name} ({_count(v, lang)})" for name, v in pairs)
     return tr(
         lang,
@@ -40,9 +47,44 @@ def _no_route(n: float, target: str, pairs: list[tuple[str, float]], lang: str) 
         "niet bediend; de mediaan en het 90e percentiel rekenen ze als oneindig ver, het "
         "gemiddelde laat ze weg.",
         n=_count(n, lang),
-        target=tr(lang, _TARGET_TEXT[target]),
+        target=_or_list([tr(lang, _TARGET_TEXT[t]) for t in targets], lang),
         where=tr(lang, " (vooral {places})", places=where) if where else "",
     )
+
+
+#: Layer -> Dutch name of its points, one and many (``tr`` gives the English).
+_POINTS = {
+    "mobipunten": (N_("mobipunt"), N_("mobipunten")),
+    "stations": (N_("station"), N_("stations")),
+}
+#: Points named in full in a note; the rest are counted.
+_SHOWN = 5
+
+
+def _unreachable_points(layer: str, ids: list[str]) -> dict[str, str]:
+    one, many = _POINTS[layer]
+    if len(ids) == 1:
+        return {
+            lang: tr(
+                lang,
+                "{what} {id} ligt te ver van het fietsnetwerk en telt niet mee.",
+                what=tr(lang, one).capitalize(),
+                id=ids[0],
+            )
+            for lang in LANGUAGES
+        }
+    shown = ", ".join(ids[:_SHOWN])
+    return {
+        lang: tr(
+            lang,
+            "{n} {what} liggen te ver van het fietsnetwerk en tellen niet mee: {shown}{more}.",
+            n=len(ids),
+            what=tr(lang, many),
+            shown=shown,
+            more=tr(lang, " en {k} andere", k=len(ids) - _SHOWN) if len(ids) > _SHOWN else "",
+        )
+        for lang in LANGUAGES
+    }
 
 
 def warning_notes(
@@ -51,10 +93,13 @@ def warning_notes(
     """Notes (code -> Dutch and English text) on what the figures leave out.
 
     ``unreachable_housing`` / ``unreachable_mobipunten`` /
-    ``unreachable_stations``: points beyond ``max_snap_m`` of the network;
-    ``no_route_<target>``: dwellings on the network without any cycling route
-    to a mobipunt / station / the Brussels border, with the municipalities
-    that hold most of them.
+    ``unreachable_stations``: points beyond ``max_snap_m`` of the network
+    (the first five named, the rest counted); ``no_route_<target>``:
+    dwellings on the network without any cycling route to a mobipunt /
+    station / the Brussels border, with the municipalities that hold most of
+    them. Targets whose dwellings without a route are the same in number and
+    place share one note (``no_route_mobipunt_station_brussels``), so the
+    same sentence does not stand three times.
     """
     notes: dict[str, dict[str, str]] = {}
     lost = region.get("unreachable_dwellings", 0.0)
@@ -62,16 +107,11 @@ def warning_notes(
         notes["unreachable_housing"] = {
             lang: _unreachable_housing(lost, lang) for lang in LANGUAGES
         }
-    for layer in ("mobipunten", "stations"):
+    for layer in _POINTS:
         ids = unreachable.loc[unreachable["layer"] == layer, "id"].astype(str).tolist()
         if ids:
-            shown = ", ".join(ids[:10]) + (" ..." if len(ids) > 10 else "")
-            notes[f"unreachable_{layer}"] = tr_each(
-                "{n} {layer} liggen te ver van het fietsnetwerk en tellen niet mee: {shown}.",
-                n=len(ids),
-                layer=layer,
-                shown=shown,
-            )
+            notes[f"unreachable_{layer}"] = _unreachable_points(layer, ids)
+    groups: dict[tuple[float, tuple[tuple[str, float], ...]], list[str]] = {}
     for target in _TARGET_TEXT:
         key = f"no_route_dwellings_{target}"
         n = region.get(key, 0.0)
@@ -82,7 +122,9 @@ def warning_notes(
             per = municipalities[["name", key]].loc[municipalities[key] > 0]
             per = per.sort_values(key, ascending=False).head(5)
             pairs = list(zip(per["name"].astype(str), per[key].astype(float), strict=True))
-        notes[f"no_route_{target}"] = {
-            lang: _no_route(n, target, pairs, lang) for lang in LANGUAGES
+        groups.setdefault((float(n), tuple(pairs)), []).append(target)
+    for (n, pairs), targets in groups.items():
+        notes["no_route_" + "_".join(targets)] = {
+            lang: _no_route(n, targets, list(pairs), lang) for lang in LANGUAGES
         }
     return notes

@@ -42,6 +42,23 @@ def test_parameters_name_classes_and_types_in_english() -> None:
     assert "fietssnelweg 25" in dutch["speeds_kmh"] and "buurt" in dutch["mobipunt_types"]
 
 
+def test_keyword_parameters_read_as_words() -> None:
+    """A choice or a time window is shown in words, not as the engine's keyword ('auto', 'fastest')."""
+    params = Parameters(
+        commute_routes="quiet", commute_origins="auto", pt_train_window="ochtendspits"
+    )
+    nl = {key: value for key, _, value in parameter_rows(params, "nl")}
+    en = {key: value for key, _, value in parameter_rows(params, "en")}
+    assert nl["commute_routes"] == "rustigste (drukke straten wegen zwaarder)"
+    assert en["commute_routes"] == "quietest (busy streets weigh more)"
+    assert nl["commute_origins"].startswith("automatisch: per woonpunt tot 50.000 woonpunten")
+    assert en["commute_origins"].startswith("automatic: per housing point up to 50,000 points")
+    assert nl["pt_train_window"] == "ochtendspits" and en["pt_train_window"] == "morning peak"
+    assert "morning peak" in en["pt_windows"]
+    for value in (*nl.values(), *en.values()):
+        assert value not in ("auto", "fastest", "quiet", "points", "cells")
+
+
 def test_engine_descriptions_get_english_words_but_names_stay() -> None:
     assert (
         english_terms("new bike link 'Fietsbrug over de lokaal' (bovenlokaal, 705 m)")
