@@ -123,8 +123,8 @@ def warning_notes(
             per = per.sort_values(key, ascending=False).head(5)
             pairs = list(zip(per["name"].astype(str), per[key].astype(float), strict=True))
         groups.setdefault((float(n), tuple(pairs)), []).append(target)
-    for (n, pairs), targets in groups.items():
+    for (count, places), targets in groups.items():
         notes["no_route_" + "_".join(targets)] = {
-            lang: _no_route(n, targets, list(pairs), lang) for lang in LANGUAGES
+            lang: _no_route(count, targets, list(places), lang) for lang in LANGUAGES
         }
     return notes
