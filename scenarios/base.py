@@ -100,6 +100,8 @@ class Base:
     _kept: dict[Any, Any] = field(default_factory=dict, repr=False)
     #: The base evaluation's sorted statistic columns, for a scenario's sorts.
     _orders: dict[str, Any] = field(default_factory=dict, repr=False)
+    #: The base evaluation's public transport searches and columns (:mod:`transit_reuse`).
+    _transit: Any = field(default=None, repr=False)
 
     def cached(self, key: tuple[Any, ...]) -> Evaluation | None:
         """The evaluation cached under ``key`` (its last item: ``families``),

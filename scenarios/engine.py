@@ -157,7 +157,17 @@ def evaluate(
         base._orders = keep_orders
     if families:
         t_pt = time.perf_counter()
-        result = add_transit(result, sit.network, sit.housing_att, base.pt_stops)
+        pt_keep: dict[str, Any] | None = {} if keep is not None else None
+        pt_reuse = (
+            (base._transit, sit.housing_rows, sit.edge_map)
+            if reuse is not None and base._transit is not None
+            else None
+        )
+        result = add_transit(
+            result, sit.network, sit.housing_att, base.pt_stops, reuse=pt_reuse, keep=pt_keep
+        )
+        if pt_keep:
+            base._transit = pt_keep["transit"]
         result.timings["transit"] = time.perf_counter() - t_pt
     else:
         has = {"opportunities": sit.opportunities is not None, "transit": base.pt_stops is not None}

@@ -38,7 +38,13 @@ from slimmeregio.scenarios.kernel import (
 )
 from slimmeregio.scenarios.network import Network
 
-__all__ = ["KeptNearest", "full_evaluation_forced", "keep_nearest", "nearest_with_reuse"]
+__all__ = [
+    "KeptNearest",
+    "full_evaluation_forced",
+    "keep_nearest",
+    "nearest_with_reuse",
+    "static_rows",
+]
 
 #: Points compared per slice (bounds the temporary row arrays).
 _SLICE = 50_000
@@ -192,8 +198,8 @@ def _dirty_sources(
     mapped = kept.dest_edges if edge_map is None else edge_map[kept.dest_edges]
     edge_dirty[mapped[mapped >= 0]] = True
 
-    dirty, point, e_s, u_s, v_s = _static_rows(
-        network, sources, kept, source_rows, edge_map, remember
+    dirty, point, e_s, u_s, v_s = static_rows(
+        network, sources, kept.network, kept.sources, source_rows, edge_map, remember
     )
     dirty = dirty.copy()
     bad = edge_dirty[e_s] | node_changed[u_s] | node_changed[v_s]
@@ -211,34 +217,35 @@ def _rows(att: Attachment) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarr
     return owner, flat.edge, flat.frac, flat.snap_m
 
 
-def _static_rows(
+def static_rows(
     network: Network,
     sources: Attachment,
-    kept: KeptNearest,
+    base_network: Network,
+    base_sources: Attachment,
     source_rows: np.ndarray,
     edge_map: np.ndarray | None,
     remember: bool = True,
 ) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
     """What does not depend on the destinations (once per scenario attachment):
-    per source whether it differs from its base point by itself (new, other
-    candidate edges or positions, other lengths, speeds, one-way or end
-    nodes), and for the candidate rows of the others their point, edge and
-    end nodes."""
+    per source whether it differs from its base point (``source_rows``: its
+    row in ``base_sources``, -1 new) by itself (new, other candidate edges or
+    positions, other lengths, speeds, one-way or end nodes), and for the
+    candidate rows of the others their point, edge and end nodes."""
     memo = sources.__dict__.get("_repair_rows", {})
-    hit = memo.get(id(kept.sources))
-    if hit is not None and hit[0] is kept.sources and hit[1] is network:
+    hit = memo.get(id(base_sources))
+    if hit is not None and hit[0] is base_sources and hit[1] is network:
         return hit[2]  # type: ignore[no-any-return]
     ns = len(sources)
-    base_net = kept.network
+    base_net = base_network
     dirty = source_rows < 0
     s_owner, s_edge, s_frac, s_snap = _rows(sources)
-    b_owner, b_edge, b_frac, b_snap = _rows(kept.sources)
+    b_owner, b_edge, b_frac, b_snap = _rows(base_sources)
     cnt_s = np.bincount(s_owner, minlength=ns)
-    cnt_b = np.bincount(b_owner, minlength=len(kept.sources))
+    cnt_b = np.bincount(b_owner, minlength=len(base_sources))
     carried = np.flatnonzero(~dirty)
     rows = source_rows[carried]
     z = np.zeros(0, np.int64)
-    if len(rows) and rows.max() >= len(kept.sources):
+    if len(rows) and rows.max() >= len(base_sources):
         out = (np.ones(ns, bool), z, z, z, z)
     else:
         same_count = cnt_s[carried] == cnt_b[rows]
@@ -276,5 +283,5 @@ def _static_rows(
         out = (dirty, point, e_s, network.u[e_s].astype(small), network.v[e_s].astype(small))
     if remember:
         sources.__dict__["_repair_rows"] = memo
-        memo[id(kept.sources)] = (kept.sources, network, out)
+        memo[id(base_sources)] = (base_sources, network, out)
     return out

@@ -36,7 +36,7 @@ from __future__ import annotations
 
 import json
 from collections.abc import Sequence
-from dataclasses import replace
+from dataclasses import dataclass, replace
 from typing import Any
 
 import geopandas as gpd
@@ -60,8 +60,10 @@ __all__ = [
     "WINDOWS",
     "add_transit",
     "apply_frequencies",
-    "dwelling_transit",
+    "TransitDestinations",
     "pt_stop_frame",
+    "transit_columns",
+    "transit_destinations",
     "transit_indicators",
 ]
 
@@ -209,19 +211,47 @@ def _stats(values: np.ndarray, weights: np.ndarray) -> tuple[float, float, float
     return mean, median, p90
 
 
-def dwelling_transit(
-    network: Network,
-    housing_att: Attachment,
-    stops: gpd.GeoDataFrame,
-    params: Parameters,
-) -> pd.DataFrame:
-    """Per dwelling (row of ``housing_att``): the public transport columns.
+@dataclass(frozen=True, eq=False)
+class TransitDestinations:
+    """The points the public transport columns search from, attached to one network.
 
-    ``pt_<window>_<n>ph`` (bool: a stop with at least ``n`` departures per
-    hour in the window within ``pt_walk_m`` walking), ``bike_min_train``
-    and ``train_station_id`` (nearest station with enough trains, by
-    cycling), ``door_min_brussels`` and ``door_station_id`` (bike + train).
+    ``stops``: every stop, with ``rates`` (stops x ``pt_windows``);
+    ``stations``: the stations with enough trains (index into the stops);
+    ``usable`` and ``offset_s``: the stations with a ride to Brussels and
+    their head start (wait + ride, seconds); ``hubs``: the mobipunten, with
+    ``hub_values`` (type weight, then one column per ``hub_offers``) and the
+    cycling limits ``hub_limits`` (seconds).
     """
+
+    stops: Attachment
+    rates: np.ndarray
+    stations: np.ndarray
+    usable: np.ndarray
+    offset_s: np.ndarray
+    hubs: Attachment
+    hub_values: np.ndarray
+    hub_limits: np.ndarray
+
+    def families(self, params: Parameters) -> dict[str, tuple[Attachment, str, float, np.ndarray]]:
+        """The bounded searches per destination: family -> ``(points, mode, limit, values)``."""
+        return {
+            "stops": (self.stops, "walk", float(params.pt_walk_m), self.rates),
+            "bike_train": (
+                self.stops.subset(self.usable),
+                "bike",
+                float(params.bike_train_max_bike_min) * 60.0,
+                self.offset_s[self.usable].reshape(-1, 1),
+            ),
+            "hubs": (self.hubs, "bike", float(self.hub_limits.max()), self.hub_values),
+        }
+
+
+def transit_destinations(
+    network: Network, stops: gpd.GeoDataFrame, mobipunten: gpd.GeoDataFrame, params: Parameters
+) -> TransitDestinations:
+    """The stops, stations and mobipunten of ``stops`` and ``mobipunten`` on ``network``."""
+    from slimmeregio.layers.roles import HOPPIN_TYPES
+
     xy = (
         np.column_stack([stops.geometry.x.to_numpy(), stops.geometry.y.to_numpy()])
         if len(stops)
@@ -229,76 +259,31 @@ def dwelling_transit(
     )
     ids = stops["stop_id"].astype(str).to_numpy(dtype=object)
     att = attach_points(network, xy, ids, max_snap_m=params.max_snap_m)
-    n = len(housing_att)
-    out: dict[str, Any] = {}
-    windows = list(params.pt_windows)
-    rates = stops[[_rate_column(w) for w in windows]].to_numpy(dtype=float)
-    best_rate = best_rate_within(network, housing_att, att, rates, limit_m=params.pt_walk_m)
-    for k, window in enumerate(windows):
-        for threshold in params.pt_departures_per_hour:
-            out[f"pt_{window}_{threshold:g}ph"] = best_rate[:, k] >= threshold - 1e-9
+    rates = stops[[_rate_column(w) for w in params.pt_windows]].to_numpy(dtype=float)
     trains = stops[_rate_column(params.pt_train_window)].to_numpy(dtype=float)
     station = stops["station"].to_numpy(dtype=bool) & (trains >= params.pt_trains_per_hour - 1e-9)
-    bike = np.full(n, np.nan)
-    station_id = np.full(n, None, dtype=object)
-    if station.any():
-        res = nearest_destination(network, housing_att, att.subset(station), mode="bike")
-        found = np.isfinite(res.cost)
-        bike[found] = res.cost[found] / 60.0
-        station_id[found] = ids[np.flatnonzero(station)][res.dest[found]]
-    out["bike_min_train"] = bike
-    out["train_station_id"] = station_id
-    # Bike + train: one search from all stations at once, each with its wait + ride as a head start.
     ride = stops["ride_min_brussels"].to_numpy(dtype=float)
     usable = station & np.isfinite(ride)
     with np.errstate(divide="ignore"):
         wait = np.where(ride == 0, 0.0, 0.5 * 60.0 / trains)
     offset_s = np.where(usable, (wait + ride) * 60.0, np.nan)
-    door_s, best = bike_train_search(
-        network, housing_att, att, offset_s, params.bike_train_max_bike_min * 60.0
-    )
-    ok = best >= 0
-    door = np.where(ok, door_s / 60.0, np.inf)
-    door_id = np.full(n, None, dtype=object)
-    door_id[ok] = ids[best[ok]]
-    out["door_min_brussels"] = np.where(np.isfinite(door), door, np.nan)
-    out["door_station_id"] = door_id
-    return pd.DataFrame(out)
-
-
-def hub_columns(
-    network: Network, housing_att: Attachment, mobipunten: gpd.GeoDataFrame, params: Parameters
-) -> pd.DataFrame:
-    """Per dwelling: the Hoppin hubs by type and offer within each cycling threshold.
-
-    ``hub_score_<t>min``: the highest type weight (``hub_type_weights``) of
-    the mobipunten within ``t`` cycling minutes, 0 when none;
-    ``hub_<offer>_<t>min`` (bool): a mobipunt whose offer lists ``<offer>``
-    within ``t`` minutes, for every offer of ``hub_offers``.
-    """
-    from slimmeregio.layers.roles import HOPPIN_TYPES
-
-    n = len(housing_att)
-    weights = dict(zip(HOPPIN_TYPES, params.hub_type_weights, strict=True))
+    usable = np.flatnonzero(np.isfinite(offset_s) & att.reachable)
     hubs = mobipunten
-    xy = (
+    weights = dict(zip(HOPPIN_TYPES, params.hub_type_weights, strict=True))
+    h_xy = (
         np.column_stack([hubs.geometry.x.to_numpy(), hubs.geometry.y.to_numpy()])
         if len(hubs)
         else np.zeros((0, 2))
     )
-    att = attach_points(
-        network, xy, hubs["mobipunt_id"].astype(str).to_numpy(), max_snap_m=params.max_snap_m
+    h_att = attach_points(
+        network, h_xy, hubs["mobipunt_id"].astype(str).to_numpy(), max_snap_m=params.max_snap_m
     )
     offers = [
         {o.strip().lower() for o in str(text).split(",")} for text in hubs["offer"].fillna("")
     ]
     values = (
         np.column_stack(
-            [
-                np.asarray(
-                    [weights.get(str(t), 0.0) for t in hubs["hoppin_type"]], dtype=float
-                ).reshape(-1)
-            ]
+            [np.asarray([weights.get(str(t), 0.0) for t in hubs["hoppin_type"]], dtype=float)]
             + [
                 np.asarray([1.0 if o.lower() in have else 0.0 for have in offers])
                 for o in params.hub_offers
@@ -307,16 +292,103 @@ def hub_columns(
         if len(hubs)
         else np.zeros((0, 1 + len(params.hub_offers)))
     )
-    limits = np.asarray(params.bike_thresholds_min, dtype=float) * 60.0
-    best = np.full((n, len(limits), values.shape[1]), -np.inf)
-    if len(hubs):
-        best = best_within_each(network, housing_att, att, values, limits, mode="bike")
-    out: dict[str, np.ndarray] = {}
+    return TransitDestinations(
+        stops=att,
+        rates=rates,
+        stations=np.flatnonzero(station),
+        usable=usable,
+        offset_s=offset_s,
+        hubs=h_att,
+        hub_values=values,
+        hub_limits=np.asarray(params.bike_thresholds_min, dtype=float) * 60.0,
+    )
+
+
+def transit_columns(
+    network: Network,
+    housing_att: Attachment,
+    dests: TransitDestinations,
+    params: Parameters,
+    *,
+    record: dict[str, Any] | None = None,
+) -> pd.DataFrame:
+    """Per dwelling (row of ``housing_att``): the public transport columns.
+
+    ``pt_<window>_<n>ph`` (bool: a stop with at least ``n`` departures per
+    hour in the window within ``pt_walk_m`` walking), ``bike_min_train``
+    and ``train_station_id`` (nearest station with enough trains, by
+    cycling), ``door_min_brussels`` and ``door_station_id`` (bike + train);
+    per cycling threshold ``t``: ``hub_score_<t>min`` (the highest type
+    weight of the mobipunten within ``t`` minutes, 0 when none) and
+    ``hub_<offer>_<t>min`` (bool: a mobipunt offering it within ``t``).
+
+    ``record``: filled with what each search reached (family -> stop or
+    mobipunt id -> node costs) and the nearest-station search's node costs
+    and stations, for :mod:`transit_reuse`.
+    """
+    n = len(housing_att)
+    ids = np.asarray(dests.stops.ids, dtype=object)
+    out: dict[str, Any] = {}
+    fam = {} if record is None else record
+
+    def rec(name: str) -> dict[str, Any] | None:
+        return None if record is None else fam.setdefault(name, {})
+
+    best_rate = best_rate_within(
+        network, housing_att, dests.stops, dests.rates, limit_m=params.pt_walk_m,
+        record=rec("stops"),
+    )  # fmt: skip
+    for k, window in enumerate(params.pt_windows):
+        for threshold in params.pt_departures_per_hour:
+            out[f"pt_{window}_{threshold:g}ph"] = best_rate[:, k] >= threshold - 1e-9
+    bike = np.full(n, np.nan)
+    station_id = np.full(n, None, dtype=object)
+    stations = dests.stops.subset(dests.stations)
+    if len(dests.stations):
+        res = nearest_destination(network, housing_att, stations, mode="bike")
+        found = np.isfinite(res.cost)
+        bike[found] = res.cost[found] / 60.0
+        station_id[found] = ids[dests.stations][res.dest[found]]
+        if record is not None:
+            record["stations"] = _nearest_nodes(network, res.dist, res.node_dest, stations)
+    out["bike_min_train"] = bike
+    out["train_station_id"] = station_id
+    # Bike + train: per dwelling the best station, each with its wait + ride as a head start.
+    door_s, best = bike_train_search(
+        network, housing_att, dests.stops, dests.offset_s, params.bike_train_max_bike_min * 60.0,
+        record=rec("bike_train"),
+    )  # fmt: skip
+    ok = best >= 0
+    door = np.where(ok, door_s / 60.0, np.inf)
+    door_id = np.full(n, None, dtype=object)
+    door_id[ok] = ids[best[ok]]
+    out["door_min_brussels"] = np.where(np.isfinite(door), door, np.nan)
+    out["door_station_id"] = door_id
+    limits = dests.hub_limits
+    hub_best = np.full((n, len(limits), dests.hub_values.shape[1]), -np.inf)
+    if len(dests.hubs):
+        hub_best = best_within_each(
+            network, housing_att, dests.hubs, dests.hub_values, limits, mode="bike",
+            record=rec("hubs"),
+        )  # fmt: skip
     for i, t in enumerate(params.bike_thresholds_min):
-        out[f"hub_score_{t:g}min"] = np.maximum(best[:, i, 0], 0.0)
+        out[f"hub_score_{t:g}min"] = np.maximum(hub_best[:, i, 0], 0.0)
         for k, offer in enumerate(params.hub_offers, start=1):
-            out[f"hub_{offer}_{t:g}min"] = best[:, i, k] >= 1.0
+            out[f"hub_{offer}_{t:g}min"] = hub_best[:, i, k] >= 1.0
     return pd.DataFrame(out)
+
+
+def _nearest_nodes(
+    network: Network, dist: np.ndarray, node_dest: np.ndarray | None, dests: Attachment
+) -> tuple[np.ndarray, np.ndarray]:
+    """Per network node: the nearest-destination search's cost and destination id (None: unreached)."""
+    n = network.n_nodes
+    ids = np.full(n, None, dtype=object)
+    if node_dest is None:  # no destination was reachable: no search ran
+        return np.full(n, np.inf), ids
+    hit = node_dest[:n] >= 0
+    ids[hit] = np.asarray(dests.ids, dtype=object)[node_dest[:n][hit]]
+    return dist[:n].copy(), ids
 
 
 def transit_indicators(
@@ -329,7 +401,7 @@ def transit_indicators(
 ) -> dict[str, float]:
     """The public transport keys for one set of dwellings (see transit_keys).
 
-    ``columns``: :func:`dwelling_transit`'s rows of these dwellings;
+    ``columns``: :func:`transit_columns`'s rows of these dwellings;
     ``brussels``: whether any stop has a ride to Brussels (else the
     door-to-door keys are left out).
     """
@@ -373,28 +445,28 @@ def add_transit(
     stops: gpd.GeoDataFrame | None,
     *,
     rules: Sequence[Any] | None = None,
+    reuse: Any = None,
+    keep: Any = None,
 ) -> Evaluation:
     """``evaluation`` with the public transport indicators, columns and stops added.
 
     Region and municipality keys (:mod:`transit_keys`), the dwellings'
-    columns of :func:`dwelling_transit`, ``pt_stops`` (the stops after the
+    columns of :func:`transit_columns`, ``pt_stops`` (the stops after the
     scenario's ``set_frequency``) and ``hub_checks`` (the Hoppin policy
     check). ``evaluation`` unchanged when there is no stops layer.
+    ``reuse``: the base's columns and searches (:class:`~transit_reuse.TransitReuse`)
+    to repair from; ``keep``: a dict that receives what a scenario's repair needs.
     """
     if stops is None:
         return evaluation
     from slimmeregio.scenarios.hoppin import check_hubs, hub_rules
+    from slimmeregio.scenarios.transit_reuse import columns_with_reuse
 
     params = evaluation.parameters
     stops = apply_frequencies(stops, evaluation.scenario)
     dw = evaluation.dwellings
-    columns = pd.concat(
-        [
-            dwelling_transit(network, housing_att, stops, params),
-            hub_columns(network, housing_att, evaluation.mobipunten, params),
-        ],
-        axis=1,
-    )
+    dests = transit_destinations(network, stops, evaluation.mobipunten, params)
+    columns = columns_with_reuse(network, housing_att, dests, params, reuse, keep)
     dwellings = dw["dwellings"].to_numpy(dtype=float)
     reachable = dw["reachable"].to_numpy(dtype=bool)
     brussels = bool(np.isfinite(stops["ride_min_brussels"].to_numpy(dtype=float)).any())

@@ -31,19 +31,34 @@ from slimmeregio.scenarios.compiled import NO_DIRECT, LegRows, legs, lower_total
 from slimmeregio.scenarios.kernel import iter_reach
 from slimmeregio.scenarios.network import Network
 
-__all__ = ["best_rate_within", "best_within_each", "bike_train_search", "iter_legs"]
+__all__ = [
+    "best_rate_within",
+    "best_within_each",
+    "bike_train_search",
+    "iter_legs",
+    "reached_nodes",
+]
 
 #: Every cost counts (the search already kept those within its limit).
 _NO_LIMIT = np.array([np.inf])
 
 
 def iter_legs(
-    network: Network, sources: Attachment, dests: Attachment, *, mode: str, limit: float
+    network: Network,
+    sources: Attachment,
+    dests: Attachment,
+    *,
+    mode: str,
+    limit: float,
+    record: dict[str, tuple[np.ndarray, np.ndarray]] | None = None,
 ) -> Iterator[tuple[np.ndarray, int, np.ndarray, np.ndarray]]:
     """Yield ``(owner, j, rows, cost)`` per reachable destination ``j``: the
     candidate rows of ``sources.expand()`` (row ``r`` belongs to point
     ``owner[r]``; ``owner`` is the same array every time) that reach ``j``
-    within ``limit``, and their cost to ``j``."""
+    within ``limit``, and their cost to ``j``.
+
+    ``record``: filled with, per destination id, the nodes its search
+    reached and their costs (:func:`reached_nodes`)."""
     s_owner, flat = sources.expand()
     if not len(s_owner):
         return
@@ -66,6 +81,8 @@ def iter_legs(
     direct = s_conn[s_i] + along + d_conn[d_i]
     by_dest = pd.Series(np.arange(len(d_i))).groupby(d_owner[d_i]).indices if len(d_i) else {}
     for j, node_cost in iter_reach(network, dests, mode=mode, limit=limit):
+        if record is not None:
+            record[str(dests.ids[j])] = reached_nodes(node_cost)
         near = by_dest.get(j)
         if near is not None:
             near = near[np.argsort(s_i[near], kind="stable")]
@@ -75,6 +92,12 @@ def iter_legs(
             node_cost, rows, NO_DIRECT if near is None else (s_i[near], direct[near]), limit
         )
         yield s_owner, j, found, cost
+
+
+def reached_nodes(node_cost: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """``(nodes, costs)``: the nodes a search reached (finite cost), ascending, and their costs."""
+    at = np.flatnonzero(np.isfinite(node_cost))
+    return at.astype(np.int32) if len(node_cost) < 2**31 else at, node_cost[at]
 
 
 def _per_point(
@@ -96,6 +119,7 @@ def best_rate_within(
     *,
     limit_m: float,
     mode: str = "walk",
+    record: dict[str, tuple[np.ndarray, np.ndarray]] | None = None,
 ) -> np.ndarray:
     """Per source and column of ``rates`` (stops x columns): the highest value
     among the stops within ``limit_m`` (metres walking, or seconds with
@@ -103,7 +127,9 @@ def best_rate_within(
     rates = np.asarray(rates, dtype=float).reshape(len(stops), -1)
     best: np.ndarray | None = None
     owner = np.zeros(0, np.int64)
-    for owner, j, rows, cost in iter_legs(network, sources, stops, mode=mode, limit=limit_m):
+    for owner, j, rows, cost in iter_legs(
+        network, sources, stops, mode=mode, limit=limit_m, record=record
+    ):
         if best is None:
             best = np.full((len(owner), 1, rates.shape[1]), -np.inf)
         raise_within(rows, cost, _NO_LIMIT, rates[j], best)
@@ -120,6 +146,7 @@ def best_within_each(
     limits: np.ndarray,
     *,
     mode: str,
+    record: dict[str, tuple[np.ndarray, np.ndarray]] | None = None,
 ) -> np.ndarray:
     """Per source, limit and column of ``values`` (dests x columns): the highest
     value among the destinations within that limit; ``-inf`` when none. One
@@ -129,7 +156,7 @@ def best_within_each(
     best: np.ndarray | None = None
     owner = np.zeros(0, np.int64)
     for owner, j, rows, cost in iter_legs(
-        network, sources, dests, mode=mode, limit=float(limits.max())
+        network, sources, dests, mode=mode, limit=float(limits.max()), record=record
     ):
         if best is None:
             best = np.full((len(owner), len(limits), values.shape[1]), -np.inf)
@@ -145,6 +172,8 @@ def bike_train_search(
     stations: Attachment,
     offsets: np.ndarray,
     max_bike_s: float,
+    *,
+    record: dict[str, tuple[np.ndarray, np.ndarray]] | None = None,
 ) -> tuple[np.ndarray, np.ndarray]:
     """Per source: ``min_j (bike(source -> j) + offsets[j])`` over the stations
     ``j`` with ``bike(source -> j) <= max_bike_s``, and that ``j`` (-1: none).
@@ -163,7 +192,7 @@ def bike_train_search(
     c_dest = np.zeros(0, np.int64)
     owner = np.zeros(0, np.int64)
     for owner, k, rows, leg in iter_legs(
-        network, sources, stations.subset(usable), mode="bike", limit=max_bike_s
+        network, sources, stations.subset(usable), mode="bike", limit=max_bike_s, record=record
     ):
         if c_total is None:
             c_total = np.full(len(owner), np.inf)

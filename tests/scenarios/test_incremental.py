@@ -1,7 +1,8 @@
 """Repaired scenario evaluation = full recomputation (scenarios/incremental.py).
 
 Random scenarios on the embedded region (add, remove, upgrade and slow down
-links; add, move and remove mobipunten; add and remove housing) are
+links; add, move and remove mobipunten; add and remove housing; change a
+stop's or a route's departures per hour) are
 evaluated twice: with the per-dwelling results repaired from the base's, and
 in full (``SLIMMEREGIO_FULL_EVALUATION=1``). Every dwelling's costs and
 destinations, every indicator of the region and of every municipality, and
@@ -16,7 +17,7 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from slimmeregio.scenarios import incremental
+from slimmeregio.scenarios import incremental, transit_reuse
 from slimmeregio.scenarios.engine import evaluate
 from slimmeregio.scenarios.model import (
     AddHousing,
@@ -27,6 +28,7 @@ from slimmeregio.scenarios.model import (
     RemoveLink,
     RemoveMobipunt,
     Scenario,
+    SetFrequency,
     UpgradeLink,
 )
 
@@ -69,11 +71,12 @@ def _modifications(base, data) -> list:  # type: ignore[no-untyped-def]
     housing = base.inputs.housing
     h_xy = housing.geometry.values
     mobi_ids = base.inputs.mobipunten["mobipunt_id"].astype(str).tolist()
+    stops = base.pt_stops
     mods: list = []
     for i in range(data.draw(st.integers(1, 4), label="edits")):
         kind = data.draw(
             st.sampled_from(["add_link", "remove_link", "upgrade", "slow", "add_mobi", "move_mobi",
-                             "remove_mobi", "add_housing", "remove_housing"]),
+                             "remove_mobi", "add_housing", "remove_housing", "frequency"]),
             label="kind",
         )  # fmt: skip
         if kind == "add_link":
@@ -124,6 +127,16 @@ def _modifications(base, data) -> list:  # type: ignore[no-untyped-def]
                         mobipunt_id=mid, x=float(h_xy[k].x) + 20, y=float(h_xy[k].y), **WHO
                     )
                 )
+        elif kind == "frequency" and stops is not None and len(stops):
+            k = int(data.draw(st.integers(0, len(stops) - 1), label="stop"))
+            mods.append(
+                SetFrequency(
+                    stop_id=str(stops["stop_id"].iloc[k]),
+                    window=data.draw(st.sampled_from(["ochtendspits", "dag"]), label="window"),
+                    departures_per_hour=data.draw(st.sampled_from([0.0, 1.0, 6.0, 12.0])),
+                    **WHO,
+                )
+            )
         elif kind == "remove_housing":
             k = int(data.draw(st.integers(0, len(housing) - 2), label="housing"))
             ids_h = housing["housing_id"].astype(str).to_numpy()
@@ -168,9 +181,19 @@ def test_repair_takes_over_most_dwellings(region_base, monkeypatch) -> None:
 
     monkeypatch.setattr(incremental, "finish_nearest", counted)
     monkeypatch.setattr(incremental, "_SLICE", 997)  # the comparison in many slices
+    transit: list[int] = []
+    real_columns = transit_reuse.transit_columns
+
+    def counted_columns(network, housing_att, *args, **kwargs):  # type: ignore[no-untyped-def]
+        transit.append(len(housing_att))
+        return real_columns(network, housing_att, *args, **kwargs)
+
+    monkeypatch.setattr(transit_reuse, "transit_columns", counted_columns)
     repaired = _quick(region_base, scenario)
     n = len(repaired.dwellings)
     assert sizes and max(sizes) < n / 2, (sizes, n)
+    # public transport: the base's columns taken over, a few dwellings recomputed
+    assert region_base.pt_stops is not None and transit and max(transit) < n / 2, (transit, n)
     monkeypatch.setenv("SLIMMEREGIO_FULL_EVALUATION", "1")
     _assert_same(repaired, _quick(region_base, scenario))
 

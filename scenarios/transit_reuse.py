@@ -1,0 +1,203 @@
+"""Public transport columns of a scenario, repaired from the base's.
+
+The columns (:func:`~slimmeregio.scenarios.transit.transit_columns`) come
+from bounded searches per stop, per station and per mobipunt and one
+nearest-station search; the searches are cheap (a few tenths of a second
+on an address-level project), turning them into every dwelling's best stop,
+station and mobipunt is not. A scenario therefore runs the searches again
+and compares them with the base's, node by node; a dwelling takes its base
+columns over when nothing they are computed from changed:
+
+* it is a base dwelling whose candidate edges are the base's (mapped to
+  the scenario's edge numbers), with the same positions, snapping
+  distances, end nodes, lengths, speeds and one-way flags
+  (:func:`~slimmeregio.scenarios.incremental.static_rows`);
+* at the end nodes of every candidate edge, every search's cost is the
+  base's (the same stop, station or mobipunt by id, with the same value:
+  departures per hour, wait + ride, type and offer; a search that is new,
+  gone or has another value counts as changed at every node it reaches, in
+  either situation), and so are the nearest station's cost and id;
+* no stop or mobipunt lies on any of its candidate edges, in the base or
+  the scenario (no route straight along a shared edge can appear or
+  change).
+
+Every other dwelling is computed as in full, on the scenario's network with
+all its destinations, so the columns equal a full computation number for
+number (tested on random scenarios, ``tests/scenarios/test_incremental.py``);
+``SLIMMEREGIO_FULL_EVALUATION=1`` computes everything in full.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+import numpy as np
+import pandas as pd
+
+from slimmeregio.scenarios.attach import Attachment
+from slimmeregio.scenarios.incremental import full_evaluation_forced, static_rows
+from slimmeregio.scenarios.kernel import search_nearest
+from slimmeregio.scenarios.model import Parameters
+from slimmeregio.scenarios.network import Network
+from slimmeregio.scenarios.reach import iter_reach
+from slimmeregio.scenarios.transit import TransitDestinations, transit_columns
+
+__all__ = ["TransitReuse", "columns_with_reuse", "keep_transit"]
+
+
+@dataclass(frozen=True, eq=False)
+class TransitReuse:
+    """What a base evaluation keeps for its scenarios' public transport columns."""
+
+    network: Network
+    housing_att: Attachment
+    parameters: Parameters
+    dests: TransitDestinations
+    #: family -> destination id -> (nodes reached, their costs); ``stations``:
+    #: the nearest-station search's cost and station id per node.
+    record: dict[str, Any]
+    #: The base's columns, one row per row of ``housing_att``.
+    columns: pd.DataFrame
+
+
+def keep_transit(
+    network: Network,
+    housing_att: Attachment,
+    parameters: Parameters,
+    dests: TransitDestinations,
+    record: dict[str, Any],
+    columns: pd.DataFrame,
+) -> TransitReuse:
+    """The base's public transport computation, kept for scenario repairs."""
+    return TransitReuse(network, housing_att, parameters, dests, record, columns)
+
+
+def columns_with_reuse(
+    network: Network,
+    housing_att: Attachment,
+    dests: TransitDestinations,
+    params: Parameters,
+    reuse: tuple[TransitReuse, np.ndarray | None, np.ndarray | None] | None,
+    keep: dict[str, Any] | None,
+) -> pd.DataFrame:
+    """:func:`transit_columns`, from the base's where nothing changed.
+
+    ``reuse``: ``(base, source_rows, edge_map)`` with ``source_rows[i]`` the
+    base row of dwelling ``i`` (-1 new) and ``edge_map`` base edge -> edge
+    (-1 gone; None: the same edges); None computes in full. ``keep``: a
+    dict that receives ``"transit"``: a :class:`TransitReuse` of this
+    computation (for a base evaluation).
+    """
+    if keep is not None:
+        record: dict[str, Any] = {}
+        columns = transit_columns(network, housing_att, dests, params, record=record)
+        keep["transit"] = keep_transit(network, housing_att, params, dests, record, columns)
+        return columns
+    if reuse is None or full_evaluation_forced():
+        return transit_columns(network, housing_att, dests, params)
+    base, source_rows, edge_map = reuse
+    if source_rows is None or base.parameters != params or len(housing_att) == 0:
+        return transit_columns(network, housing_att, dests, params)
+    dirty = _dirty(network, housing_att, dests, params, base, source_rows, edge_map)
+    if dirty is None:
+        return transit_columns(network, housing_att, dests, params)
+    todo = np.flatnonzero(dirty)
+    rows = np.where(dirty, 0, source_rows)
+    part = transit_columns(network, housing_att.subset(todo), dests, params) if len(todo) else None
+    out: dict[str, np.ndarray] = {}
+    for name in base.columns.columns:
+        values = base.columns[name].to_numpy()[rows]
+        if part is not None:
+            values[todo] = part[name].to_numpy()
+        out[name] = values
+    return pd.DataFrame(out)
+
+
+def _same(now: np.ndarray, then: np.ndarray) -> np.ndarray:
+    """Per node: the same cost (both unreached counts as the same)."""
+    return (now == then) | (~np.isfinite(now) & ~np.isfinite(then))
+
+
+def _changed_nodes(
+    network: Network, dests: TransitDestinations, params: Parameters, base: TransitReuse
+) -> np.ndarray | None:
+    """Per scenario node: whether any search's cost there (or the nearest
+    station) may differ from the base's; None when the destinations cannot
+    be matched by id."""
+    n = network.n_nodes
+    m = min(n, base.network.n_nodes)
+    changed = np.zeros(n, bool)
+    changed[m:] = True  # new nodes
+    before = base.dests.families(params)
+    for family, (att, mode, limit, values) in dests.families(params).items():
+        ids = np.asarray(att.ids).astype(str)
+        b_att, _, _, b_values = before[family]
+        b_ids = np.asarray(b_att.ids).astype(str)
+        if len(set(ids)) != len(ids) or len(set(b_ids)) != len(b_ids):
+            return None
+        kept = base.record.get(family, {})
+        b_value = {i: tuple(v) for i, v in zip(b_ids.tolist(), b_values.tolist(), strict=True)}
+        seen: set[str] = set()
+        for j, row in iter_reach(network, att, mode=mode, limit=limit):
+            key = str(ids[j])
+            seen.add(key)
+            then = kept.get(key)
+            if then is None or b_value.get(key) != tuple(values[j].tolist()):
+                changed |= np.isfinite(row)  # new or other value: changed wherever it reaches
+                if then is not None:
+                    changed[then[0][then[0] < n]] = True
+                continue
+            at, cost = then
+            inside = at < m
+            old = np.full(m, np.inf)
+            old[at[inside]] = cost[inside]
+            changed[:m] |= ~_same(row[:m], old)
+            changed[at[~inside & (at < n)]] = True
+        for key, (at, _) in kept.items():
+            if key not in seen:  # gone, or out of reach now
+                changed[at[at < n]] = True
+    stations = dests.stops.subset(dests.stations)
+    now_dist, now_ids = np.full(n, np.inf), np.full(n, None, dtype=object)
+    if len(stations) and stations.reachable.any():
+        search = search_nearest(network, stations, mode="bike")
+        now_dist = search.dist[:n]
+        hit = search.node_dest[:n] >= 0
+        now_ids[hit] = np.asarray(stations.ids, dtype=object)[search.node_dest[:n][hit]]
+    then_dist, then_ids = base.record.get("stations", (np.full(m, np.inf), np.full(m, None)))
+    changed[:m] |= ~(_same(now_dist[:m], then_dist[:m]) & (now_ids[:m] == then_ids[:m]))
+    return changed
+
+
+def _dest_edges(att: Attachment) -> np.ndarray:
+    _, flat = att.expand()
+    return np.unique(flat.edge)
+
+
+def _dirty(
+    network: Network,
+    housing_att: Attachment,
+    dests: TransitDestinations,
+    params: Parameters,
+    base: TransitReuse,
+    source_rows: np.ndarray,
+    edge_map: np.ndarray | None,
+) -> np.ndarray | None:
+    """Per dwelling: whether its columns may differ from its base row's (see the module docstring)."""
+    changed = _changed_nodes(network, dests, params, base)
+    if changed is None:
+        return None
+    edge_dirty = np.zeros(network.n_edges, bool)
+    for att in (dests.stops, dests.hubs):
+        edge_dirty[_dest_edges(att)] = True
+    for att in (base.dests.stops, base.dests.hubs):
+        old = _dest_edges(att)
+        mapped = old if edge_map is None else np.asarray(edge_map)[old]
+        edge_dirty[mapped[mapped >= 0]] = True
+    dirty, point, e_s, u_s, v_s = static_rows(
+        network, housing_att, base.network, base.housing_att, np.asarray(source_rows), edge_map
+    )
+    dirty = dirty.copy()
+    bad = edge_dirty[e_s] | changed[u_s] | changed[v_s]
+    dirty[np.unique(point[bad])] = True
+    return dirty
