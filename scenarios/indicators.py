@@ -369,10 +369,10 @@ def evaluate_situation(
 
     unreachable = _unreachable(
         [
-            ("housing", h_att),
-            ("mobipunten", mobi_att),
-            ("stations", st_att),
-            ("localities", sit.centre_att),
+            ("housing", h_att, None),
+            ("mobipunten", mobi_att, mobi["name"]),
+            ("stations", st_att, stations["name"]),
+            ("localities", sit.centre_att, None),
         ]
     )
     timings["total"] = time.perf_counter() - t0
@@ -522,16 +522,30 @@ def _text(values: pd.Series) -> pd.api.extensions.ExtensionArray:
     return values.astype("str").array
 
 
-def _unreachable(parts: Iterable[tuple[str, Attachment | None]]) -> pd.DataFrame:
+def _unreachable(
+    parts: Iterable[tuple[str, Attachment | None, pd.Series | None]],
+) -> pd.DataFrame:
+    """The points beyond ``max_snap_m`` of the network: ``layer``, ``id``,
+    ``name`` (empty when the layer has none) and ``snap_m``."""
     frames = []
-    for layer, att in parts:
+    for layer, att, names in parts:
         if att is None:
             continue
         bad = ~att.reachable
         if bad.any():
+            name = (
+                names.fillna("").astype(str).to_numpy()[bad]
+                if names is not None and len(names) == len(att)
+                else np.full(int(bad.sum()), "", dtype=object)
+            )
             frames.append(
                 pd.DataFrame(
-                    {"layer": layer, "id": att.ids[bad].astype(str), "snap_m": att.snap_m[bad]}
+                    {
+                        "layer": layer,
+                        "id": att.ids[bad].astype(str),
+                        "name": name,
+                        "snap_m": att.snap_m[bad],
+                    }
                 )
             )
     if not frames:
@@ -539,6 +553,7 @@ def _unreachable(parts: Iterable[tuple[str, Attachment | None]]) -> pd.DataFrame
             {
                 "layer": pd.Series(dtype=str),
                 "id": pd.Series(dtype=str),
+                "name": pd.Series(dtype=str),
                 "snap_m": pd.Series(dtype=float),
             }
         )

@@ -94,7 +94,7 @@ def warning_notes(
 
     ``unreachable_housing`` / ``unreachable_mobipunten`` /
     ``unreachable_stations``: points beyond ``max_snap_m`` of the network
-    (the first five named, the rest counted); ``no_route_<target>``:
+    (the first five named, with their id, the rest counted); ``no_route_<target>``:
     dwellings on the network without any cycling route to a mobipunt /
     station / the Brussels border, with the municipalities that hold most of
     them. Targets whose dwellings without a route are the same in number and
@@ -108,7 +108,12 @@ def warning_notes(
             lang: _unreachable_housing(lost, lang) for lang in LANGUAGES
         }
     for layer in _POINTS:
-        ids = unreachable.loc[unreachable["layer"] == layer, "id"].astype(str).tolist()
+        rows = unreachable.loc[unreachable["layer"] == layer]
+        names = rows["name"] if "name" in rows.columns else pd.Series([""] * len(rows))
+        ids = [
+            f"{name} ({i})" if name and name != i else i
+            for i, name in zip(rows["id"].astype(str), names.fillna("").astype(str), strict=True)
+        ]
         if ids:
             notes[f"unreachable_{layer}"] = _unreachable_points(layer, ids)
     groups: dict[tuple[float, tuple[tuple[str, float], ...]], list[str]] = {}

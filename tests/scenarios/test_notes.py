@@ -70,3 +70,16 @@ def test_unreachable_points_name_five_and_count_the_rest() -> None:
     assert notes["unreachable_mobipunten"]["en"] == (
         "Mobility hub MP-017 lies too far from the bike network and is not counted."
     )
+
+
+def test_unreachable_points_are_named_with_their_id() -> None:
+    frame = pd.DataFrame(
+        {
+            "layer": ["stations", "stations"],
+            "id": ["008811270", "008811544"],
+            "name": ["Halle", ""],  # the second has no name: its id alone
+            "snap_m": [900.0, 950.0],
+        }
+    )
+    notes = warning_notes({}, pd.DataFrame({"name": []}), frame)
+    assert notes["unreachable_stations"]["nl"].endswith(": Halle (008811270), 008811544.")
