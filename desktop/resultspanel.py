@@ -19,6 +19,8 @@ from PyQt6.QtWidgets import (
     QHeaderView,
     QLabel,
     QPushButton,
+    QScrollArea,
+    QSizePolicy,
     QTabWidget,
     QVBoxLayout,
     QWidget,
@@ -130,6 +132,39 @@ class KeyFigureCard(QFrame):
         )
 
 
+class NotesArea(QScrollArea):
+    """The remarks of a run: as tall as their text, up to :attr:`MAX_HEIGHT`
+    pixels, then scrolling. A plain label in the panel's layout was squeezed
+    on a big project and its last remark cut off without a sign."""
+
+    MAX_HEIGHT = 180
+
+    def __init__(self, label: QLabel, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setWidget(label)
+        self.setWidgetResizable(True)
+        self.setFrameShape(QFrame.Shape.NoFrame)
+        self.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
+        self.setSizePolicy(QSizePolicy.Policy.Preferred, QSizePolicy.Policy.Fixed)
+        self.setStyleSheet("QScrollArea { background: transparent; }")
+        self.viewport().setAutoFillBackground(False)
+
+    def refit(self) -> None:
+        """Take the height the text needs at the current width (at most :attr:`MAX_HEIGHT`)."""
+        label = self.widget()
+        if label is None:
+            return
+        width = self.viewport().width() or self.width()
+        need = label.heightForWidth(width) if width > 0 else label.sizeHint().height()
+        height = min(max(need, 0) + 2 * self.frameWidth(), self.MAX_HEIGHT)
+        if height != self.height():
+            self.setFixedHeight(height)
+
+    def resizeEvent(self, event: Any) -> None:  # noqa: N802 - Qt's name
+        super().resizeEvent(event)
+        self.refit()
+
+
 def reference_text(reference: str = "") -> str:
     """'t.o.v. basis' or 't.o.v. <scenario>': the named reference of a delta."""
     return tr("t.o.v. basis") if not reference else tr("t.o.v. {name}", name=reference)
@@ -205,7 +240,8 @@ class ResultsPanel(QWidget):
             "QLabel#resultsNotes { background: #fff8e1; border: 1px solid #ffe082; border-radius: 4px;"
             " padding: 6px; color: #5d4037; }"
         )
-        self.notes.setVisible(False)
+        self.notes_area = NotesArea(self.notes, self)
+        self.notes_area.setVisible(False)
         self.pending = QLabel(self)
         self.pending.setObjectName("resultsPending")
         self.pending.setWordWrap(True)
@@ -262,7 +298,7 @@ class ResultsPanel(QWidget):
         layout.setSpacing(8)
         layout.addWidget(self.stale_banner)
         layout.addWidget(self.title)
-        layout.addWidget(self.notes)
+        layout.addWidget(self.notes_area)
         layout.addWidget(self.pending)
         layout.addWidget(self.cards_box)
         layout.addLayout(theme_row)
@@ -289,7 +325,8 @@ class ResultsPanel(QWidget):
         self.title.setText(tr("Resultaten: {name}", name=name) + against + took)
         notes = note_texts(evaluation, language())
         self.notes.setText("\n".join(f"ℹ {text}" for text in notes))
-        self.notes.setVisible(bool(notes))
+        self.notes_area.setVisible(bool(notes))
+        self.notes_area.refit()
         self._show_pending("")
         keys = [k for k in key_indicators(evaluation.parameters) if k in evaluation.region]
         for card, key in zip(self.cards, keys, strict=False):

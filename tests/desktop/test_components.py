@@ -696,3 +696,33 @@ def test_a_key_figure_card_shows_a_change_its_values_hide(qtbot):
     assert "#b23c17" in card.delta.styleSheet()  # worse: orange
     card.show_value(key, after, 0.0, better_when_higher=True)
     assert card.delta.text() == "= geen verandering t.o.v. basis"
+
+
+def test_long_notes_scroll_instead_of_being_cut_off(qtbot):
+    """Six long remarks (the scale project's) in a narrow panel: the area stops
+    at its maximum height and scrolls, the text keeps the height it needs
+    (nothing clipped); a short remark takes just its own height."""
+    from PyQt6.QtWidgets import QLabel, QVBoxLayout, QWidget
+
+    from slimmeregio.desktop.resultspanel import NotesArea
+
+    holder = QWidget()
+    qtbot.addWidget(holder)
+    label = QLabel()
+    label.setWordWrap(True)
+    area = NotesArea(label, holder)
+    QVBoxLayout(holder).addWidget(area)
+    holder.resize(420, 700)
+    holder.show()
+    long = "ℹ " + "Geen route: 85 woningen hebben geen fietsroute naar een mobipunt. " * 4
+    label.setText("\n".join([long] * 6))
+    area.refit()
+    qtbot.wait(50)
+    assert area.height() == NotesArea.MAX_HEIGHT
+    assert area.verticalScrollBar().maximum() > 0  # the rest is a scroll away
+    assert label.height() >= label.heightForWidth(label.width())  # never squeezed
+    label.setText("ℹ Eén korte opmerking.")
+    area.refit()
+    qtbot.wait(50)
+    assert area.height() < NotesArea.MAX_HEIGHT and area.verticalScrollBar().maximum() == 0
+    assert label.height() >= label.heightForWidth(label.width())

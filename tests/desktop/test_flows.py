@@ -388,7 +388,7 @@ def test_results_show_notes_and_the_brussels_flow_theme(window, qtbot):
     # no Brussels layer: the engine says so and the panel shows it
     _run(window, qtbot)
     assert "no_brussels" in window.last_run.evaluation.notes
-    assert not panel.notes.isHidden()
+    assert not panel.notes_area.isHidden()
     assert window.last_run.evaluation.notes["no_brussels"]["nl"] in panel.notes.text()
     panel.theme.setCurrentIndex(panel.theme.findData("flows_brussels"))
     assert window.canvas.theme_layers == []
@@ -405,7 +405,7 @@ def test_results_show_notes_and_the_brussels_flow_theme(window, qtbot):
     )
     _run(window, qtbot)
     ev = window.last_run.evaluation
-    assert not ev.notes and panel.notes.isHidden()
+    assert not ev.notes and panel.notes_area.isHidden()
     layers = window.canvas.theme_layers
     assert [la.name for la in layers] == [
         "Potentiële fietsstromen naar Brussel (woningen)",
