@@ -97,7 +97,12 @@ def columns_with_reuse(
     if reuse is None or full_evaluation_forced():
         return transit_columns(network, housing_att, dests, params)
     base, source_rows, edge_map = reuse
-    if source_rows is None or base.parameters != params or len(housing_att) == 0:
+    if (
+        source_rows is None
+        or base.parameters != params
+        or len(housing_att) == 0
+        or len(base.columns) == 0  # nothing to take over (every dwelling planned, say)
+    ):
         return transit_columns(network, housing_att, dests, params)
     dirty = _dirty(network, housing_att, dests, params, base, source_rows, edge_map)
     if dirty is None:

@@ -204,3 +204,20 @@ def test_full_evaluation_switch(monkeypatch, force) -> None:
     assert incremental.full_evaluation_forced()
     monkeypatch.setenv("SLIMMEREGIO_FULL_EVALUATION", "0")
     assert not incremental.full_evaluation_forced()
+
+
+def test_transit_repair_without_base_dwellings_computes_in_full(region_base) -> None:
+    """A base with no dwellings (every housing feature planned, say) has nothing to
+    hand over: the scenario's public transport columns are computed in full."""
+    from slimmeregio.scenarios.transit import transit_columns, transit_destinations
+    from slimmeregio.scenarios.transit_reuse import TransitReuse, columns_with_reuse
+
+    net, params = region_base.network, region_base.parameters
+    att = region_base.housing_att.subset(np.arange(40))
+    dests = transit_destinations(net, region_base.pt_stops, region_base.inputs.mobipunten, params)
+    full = transit_columns(net, att, dests, params)
+    empty = TransitReuse(
+        net, region_base.housing_att.subset(np.zeros(0, np.int64)), params, dests, {}, full.iloc[:0]
+    )
+    got = columns_with_reuse(net, att, dests, params, (empty, np.full(40, -1), None), None)
+    pd.testing.assert_frame_equal(got, full, check_exact=True)
