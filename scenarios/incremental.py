@@ -43,6 +43,7 @@ __all__ = [
     "full_evaluation_forced",
     "keep_nearest",
     "nearest_with_reuse",
+    "node_ids",
     "static_rows",
 ]
 
@@ -74,7 +75,8 @@ class KeptNearest:
     mode: str
 
 
-def _node_ids(node_dest: np.ndarray, ids: np.ndarray, n: int) -> np.ndarray:
+def node_ids(node_dest: np.ndarray, ids: np.ndarray, n: int) -> np.ndarray:
+    """Per network node (of ``n``): the id of its nearest destination (``ids[node_dest]``), None unreached."""
     out = np.full(n, None, dtype=object)
     hit = node_dest[:n] >= 0
     out[hit] = np.asarray(ids, dtype=object)[node_dest[:n][hit]]
@@ -99,7 +101,7 @@ def keep_nearest(
         sources=sources,
         dest_ids=np.asarray(dests.ids, dtype=object),
         node_dist=result.dist[:n].copy(),
-        node_dest_id=_node_ids(result.node_dest, dests.ids, n),
+        node_dest_id=node_ids(result.node_dest, dests.ids, n),
         dest_edges=np.unique(d_flat.edge),
         cost=result.cost,
         entry=result.entry.astype(np.int32) if n < 2**31 else result.entry,
@@ -189,7 +191,7 @@ def _dirty_sources(
     node_changed = np.ones(n, bool)
     now, then = search.dist[:m], kept.node_dist[:m]
     same_cost = (now == then) | (~np.isfinite(now) & ~np.isfinite(then))
-    ids_now = _node_ids(search.node_dest, dests.ids, n)
+    ids_now = node_ids(search.node_dest, dests.ids, n)
     node_changed[:m] = ~(same_cost & (ids_now[:m] == kept.node_dest_id[:m]))
     # Edges with a destination on them, in either situation.
     edge_dirty = np.zeros(network.n_edges, bool)

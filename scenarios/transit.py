@@ -46,6 +46,7 @@ import pandas as pd
 from slimmeregio.layers.gtfs_model import WINDOW_FIELDS
 from slimmeregio.layers.model import ANALYSIS_CRS, Layer
 from slimmeregio.scenarios.attach import Attachment, attach_points
+from slimmeregio.scenarios.incremental import node_ids
 from slimmeregio.scenarios.kernel import nearest_destination
 from slimmeregio.scenarios.model import Parameters, Scenario, SetFrequency, scenario_error
 from slimmeregio.scenarios.network import Network
@@ -383,12 +384,9 @@ def _nearest_nodes(
 ) -> tuple[np.ndarray, np.ndarray]:
     """Per network node: the nearest-destination search's cost and destination id (None: unreached)."""
     n = network.n_nodes
-    ids = np.full(n, None, dtype=object)
     if node_dest is None:  # no destination was reachable: no search ran
-        return np.full(n, np.inf), ids
-    hit = node_dest[:n] >= 0
-    ids[hit] = np.asarray(dests.ids, dtype=object)[node_dest[:n][hit]]
-    return dist[:n].copy(), ids
+        return np.full(n, np.inf), np.full(n, None, dtype=object)
+    return dist[:n].copy(), node_ids(node_dest, dests.ids, n)
 
 
 def transit_indicators(

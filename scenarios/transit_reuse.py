@@ -36,7 +36,7 @@ import numpy as np
 import pandas as pd
 
 from slimmeregio.scenarios.attach import Attachment
-from slimmeregio.scenarios.incremental import full_evaluation_forced, static_rows
+from slimmeregio.scenarios.incremental import full_evaluation_forced, node_ids, static_rows
 from slimmeregio.scenarios.kernel import search_nearest
 from slimmeregio.scenarios.model import Parameters
 from slimmeregio.scenarios.network import Network
@@ -166,9 +166,7 @@ def _changed_nodes(
     now_dist, now_ids = np.full(n, np.inf), np.full(n, None, dtype=object)
     if len(stations) and stations.reachable.any():
         search = search_nearest(network, stations, mode="bike")
-        now_dist = search.dist[:n]
-        hit = search.node_dest[:n] >= 0
-        now_ids[hit] = np.asarray(stations.ids, dtype=object)[search.node_dest[:n][hit]]
+        now_dist, now_ids = search.dist[:n], node_ids(search.node_dest, stations.ids, n)
     then_dist, then_ids = base.record.get("stations", (np.full(m, np.inf), np.full(m, None)))
     changed[:m] |= ~(_same(now_dist[:m], then_dist[:m]) & (now_ids[:m] == then_ids[:m]))
     return changed

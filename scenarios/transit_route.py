@@ -27,7 +27,8 @@ import numpy as np
 import pandas as pd
 
 from slimmeregio.scenarios.attach import Attachment, connector_cost, entry_costs, part_cost
-from slimmeregio.scenarios.compiled import NO_DIRECT, LegRows, legs, lower_total, raise_within
+from slimmeregio.scenarios.compiled import NO_DIRECT
+from slimmeregio.scenarios.compiled_legs import LegRows, legs, lower_total, raise_within
 from slimmeregio.scenarios.kernel import iter_reach
 from slimmeregio.scenarios.network import Network
 

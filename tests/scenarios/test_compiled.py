@@ -243,7 +243,7 @@ def test_legs_read_only_reached_rows_and_equal_the_numpy_formula(
 ) -> None:
     """``legs`` reads the rows at reached nodes (and those with a direct route)
     and gives what the formula over every row gives, row for row."""
-    from slimmeregio.scenarios.compiled import LegRows, legs
+    from slimmeregio.scenarios.compiled_legs import LegRows, legs
 
     rng = np.random.default_rng(seed)
     node_cost = rng.random(n) * 100.0
@@ -264,7 +264,7 @@ def test_legs_read_only_reached_rows_and_equal_the_numpy_formula(
 
 
 def test_leg_rows_at_nodes_by_hand() -> None:
-    from slimmeregio.scenarios.compiled import LegRows
+    from slimmeregio.scenarios.compiled_legs import LegRows
 
     #   row: 0 (0-1), 1 (1-2), 2 (2-2, a loop), 3 (3-0)
     rows = LegRows(
@@ -279,7 +279,7 @@ def test_leg_rows_at_nodes_by_hand() -> None:
 @settings(max_examples=60, deadline=None)
 @given(st.integers(1, 30), st.integers(0, 40), st.integers(1, 3), st.integers(0, 2**32 - 1))
 def test_raise_within_equals_the_numpy_maxima(n: int, k: int, cols: int, seed: int) -> None:
-    from slimmeregio.scenarios.compiled import raise_within
+    from slimmeregio.scenarios.compiled_legs import raise_within
 
     rng = np.random.default_rng(seed)
     limits = np.sort(rng.random(3) * 10.0)
@@ -303,7 +303,7 @@ def test_raise_within_equals_the_numpy_maxima(n: int, k: int, cols: int, seed: i
 @settings(max_examples=60, deadline=None)
 @given(st.integers(1, 30), st.integers(0, 2**32 - 1))
 def test_lower_total_equals_the_numpy_update(n: int, seed: int) -> None:
-    from slimmeregio.scenarios.compiled import lower_total
+    from slimmeregio.scenarios.compiled_legs import lower_total
 
     rng = np.random.default_rng(seed)
     total, best = np.full(n, np.inf), np.full(n, -1, np.int64)
