@@ -72,12 +72,13 @@ PARAMETER_LABELS: dict[str, str] = {
 }
 
 
+#: What each commuting route choice minimises (its name: ``quiet_routes.ROUTE_LABELS``).
+_ROUTE_MEANING: dict[str, str] = {
+    "fastest": N_("kortste afstand"),
+    "quiet": N_("drukke straten wegen zwaarder"),
+}
 #: Parameters that are a choice of keywords -> Dutch text per keyword (``tr`` gives the English).
 _CHOICES: dict[str, dict[str, str]] = {
-    "commute_routes": {
-        "fastest": N_("snelste (kortste afstand)"),
-        "quiet": N_("rustigste (drukke straten wegen zwaarder)"),
-    },
     "commute_origins": {
         "auto": N_("automatisch: per woonpunt tot {n} woonpunten, daarboven per cel van 100 m"),
         "points": N_("per woonpunt"),
@@ -90,8 +91,12 @@ def _choice_text(key: str, value: Any, lang: str) -> Any:
     """A keyword parameter (a choice, a time window) in words; other values unchanged."""
     from slimmeregio.layers.numbers import fmt_number
     from slimmeregio.scenarios.commute_origins import AUTO_MAX_POINTS
+    from slimmeregio.scenarios.quiet_routes import ROUTE_LABELS
     from slimmeregio.scenarios.transit_keys import window_label
 
+    if key == "commute_routes" and str(value) in ROUTE_LABELS:
+        name = tr(lang, ROUTE_LABELS[str(value)]).lower()
+        return f"{name} ({tr(lang, _ROUTE_MEANING[str(value)])})"
     if key in _CHOICES and str(value) in _CHOICES[key]:
         return tr(lang, _CHOICES[key][str(value)], n=fmt_number(AUTO_MAX_POINTS, "count", lang))
     if key == "pt_train_window":

@@ -5,7 +5,7 @@ at the base of the house so every layer can use it): a value shows with its unit
 ``6,2 min``, ``12.345``); a delta between two values reads ``±0`` only when
 the two values are equal (up to floating-point rounding), and otherwise
 shows as many decimals as it takes to be non-zero (``3,1 → 3,0 min`` gives
-``−0,04 min``, ``23,1 → 23,1 %`` gives ``−0,0006 pp``, never ``+0,0`` or
+``−0,04 min``, ``23,1 → 23,1 %`` gives ``−0,001 pp``, never ``+0,0`` or
 ``±0``). A change too small for four extra decimals reads ``−<0,00001 pp``.
 Negative numbers use the minus sign (U+2212).
 """
@@ -158,7 +158,7 @@ def _fmt(d: Delta, unit: str, lang: str) -> str:
 
 
 def fmt_delta(after: Any, before: Any, unit: str = "", lang: str = "nl") -> str:
-    """A delta that never contradicts its values: ``+8,3 pp``, ``−0,04 min``, ``−0,0006 pp``, ``±0 pp``.
+    """A delta that never contradicts its values: ``+8,3 pp``, ``−0,04 min``, ``−0,001 pp``, ``±0 pp``.
 
     ``±0`` only when the values are equal. ``unit`` is the values' unit
     (``%`` values give a ``pp`` delta). Empty text when either value is
@@ -235,7 +235,7 @@ def excel_format(unit: str, digits: int | None = None, *, signed: bool = False) 
 def excel_delta_format(d: Delta, unit: str) -> str:
     """The Excel number format of a cell holding the exact change ``d`` of two ``unit`` values.
 
-    The sheet shows what every export shows (``+0,0006 pp``, ``±0 pp``,
+    The sheet shows what every export shows (``+0,001 pp``, ``±0 pp``,
     ``−<0,00001 pp``) while a formula on the cell gets the true number.
     """
     du = delta_unit(unit)
