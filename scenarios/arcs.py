@@ -14,6 +14,7 @@ import numpy as np
 from scipy import sparse
 
 from slimmeregio.scenarios.attach import Attachment, connector_cost, part_cost
+from slimmeregio.scenarios.compiled import arc_positions
 from slimmeregio.scenarios.network import Network
 
 __all__ = ["EPS", "ArcGraph", "base_arcs", "base_reversed", "csr_min", "with_destinations"]
@@ -50,23 +51,26 @@ class ArcGraph:
 
     def edge_of(self, rows: np.ndarray, cols: np.ndarray) -> np.ndarray:
         """Edge numbers of arcs ``rows[i] -> cols[i]`` (must exist)."""
-        return self.edge[self._pos(rows, cols)]
+        return self.edge[self.positions(rows, cols)]
 
     def ridden_of(self, rows: np.ndarray, cols: np.ndarray) -> np.ndarray:
         """Whether arcs ``rows[i] -> cols[i]`` travel a positive length."""
         if self.ridden is None:
             return np.ones(len(rows), bool)
-        return self.ridden[self._pos(rows, cols)]
+        return self.ridden[self.positions(rows, cols)]
 
     def arcs_of(self, rows: np.ndarray, cols: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
         """:meth:`edge_of` and :meth:`ridden_of` with one lookup of the arcs."""
-        pos = self._pos(rows, cols)
+        pos = self.positions(rows, cols)
         ridden = np.ones(len(rows), bool) if self.ridden is None else self.ridden[pos]
         return self.edge[pos], ridden
 
-    def _pos(self, rows: np.ndarray, cols: np.ndarray) -> np.ndarray:
-        n = self.matrix.shape[0]
-        return np.searchsorted(self.keys, rows.astype(np.int64) * n + cols.astype(np.int64))
+    def positions(self, rows: np.ndarray, cols: np.ndarray) -> np.ndarray:
+        """Where arcs ``rows[i] -> cols[i]`` (they must exist) are stored."""
+        if len(rows) < 10_000:  # not worth loading the compiled loops
+            n = self.matrix.shape[0]
+            return np.searchsorted(self.keys, rows.astype(np.int64) * n + cols.astype(np.int64))
+        return arc_positions(self.matrix.indptr, self.matrix.indices, rows, cols)
 
 
 def csr_min(

@@ -142,8 +142,11 @@ class Attachment:
         )
 
     def without(self, mask: np.ndarray) -> Attachment:
-        """The same points with those in ``mask`` detached (unreachable)."""
+        """The same points with those in ``mask`` detached (unreachable);
+        ``self`` when none is (what is derived from it stays valid)."""
         mask = np.asarray(mask, bool)
+        if not mask.any():
+            return self
         edge = np.where(mask, -1, self.edge)
         if self.cand_owner is None:
             return replace(self, edge=edge)

@@ -415,9 +415,7 @@ class TreeArcs:
         if len(in_tree):
             # Travel arc x -> pred[x] is stored reversed: row pred[x], col x.
             # One lookup for both (ArcGraph.edge_of and ridden_of search the same keys).
-            pos = np.searchsorted(
-                graph.keys, pred[in_tree].astype(np.int64) * graph.matrix.shape[0] + in_tree
-            )
+            pos = graph.positions(pred[in_tree], in_tree)
             edge[in_tree] = graph.edge[pos]
             ridden[in_tree] = graph.ridden[pos] if graph.ridden is not None else True
         return cls(in_tree, order, edge, ridden)

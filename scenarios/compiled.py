@@ -34,6 +34,7 @@ __all__ = [
     "NO_DIRECT",
     "accumulate_up",
     "add_access",
+    "arc_positions",
     "CandidateRows",
     "NodeRows",
     "children_first",
@@ -230,6 +231,21 @@ def _group_by_node(
         fill[v[r]] += 1
 
 
+def _arc_positions(
+    indptr: np.ndarray, indices: np.ndarray, rows: np.ndarray, cols: np.ndarray, out: np.ndarray
+) -> None:  # pragma: no cover - compiled
+    # The stored position of arc rows[i] -> cols[i] in a CSR matrix whose
+    # columns ascend within each row: a walk along the (few) arcs of the row.
+    for i in range(rows.shape[0]):
+        r = rows[i]
+        c = cols[i]
+        p = indptr[r]
+        end = indptr[r + 1]
+        while p < end and indices[p] < c:
+            p += 1
+        out[i] = p
+
+
 def jit(function: Callable[..., Any]) -> Callable[..., Any]:
     """``function`` compiled by numba without the interpreter lock, its
     machine code cached on disk (compiled afresh each start where numba
@@ -255,6 +271,7 @@ def _compiled() -> tuple[Callable[..., Any], ...]:
         jit(_add_access),
         jit(_mark_rows),
         jit(_group_by_node),
+        jit(_arc_positions),
     )
 
 
@@ -324,6 +341,24 @@ def accumulate_up(order: np.ndarray, pred: np.ndarray, load: np.ndarray) -> np.n
     _compiled()[0](
         np.ascontiguousarray(order, dtype=np.int64),
         np.ascontiguousarray(pred, dtype=np.int64),
+        out,
+    )
+    return out
+
+
+def arc_positions(
+    indptr: np.ndarray, indices: np.ndarray, rows: np.ndarray, cols: np.ndarray
+) -> np.ndarray:
+    """Per arc ``rows[i] -> cols[i]`` (it must exist): its position among a
+    CSR matrix's stored entries (columns ascending within each row), what a
+    binary search of the sorted ``row * n + col`` keys finds, without the
+    cache misses of searching 500,000 keys at random."""
+    out = np.empty(len(rows), np.int64)
+    _compiled()[7](
+        np.ascontiguousarray(indptr),
+        np.ascontiguousarray(indices),
+        np.ascontiguousarray(rows, dtype=np.int64),
+        np.ascontiguousarray(cols, dtype=np.int64),
         out,
     )
     return out

@@ -196,16 +196,23 @@ def _indicators(
     return out
 
 
-def coverage_curve(frame: pd.DataFrame, max_min: int) -> pd.DataFrame:
-    """% of dwellings within 0..max_min cycling minutes of a mobipunt / station."""
+def coverage_curve(
+    frame: pd.DataFrame, max_min: int, *, orders: dict[str, np.ndarray] | None = None
+) -> pd.DataFrame:
+    """% of dwellings within 0..max_min cycling minutes of a mobipunt / station.
+
+    ``orders``: per column the rows in stable sorted order, as
+    :func:`region_and_municipalities` keeps them (saves the sorts)."""
     minutes = np.arange(0, max_min + 1)
     dw = frame["dwellings"].to_numpy(dtype=float)
     total = dw.sum()
     data: dict[str, Any] = {"minutes": minutes}
     for target in ("mobipunt", "station"):
-        bike = frame[f"bike_min_{target}"].to_numpy(dtype=float)
-        order = np.argsort(np.where(np.isfinite(bike), bike, np.inf), kind="stable")
-        sorted_t = np.where(np.isfinite(bike), bike, np.inf)[order]
+        bike = _as_inf(frame[f"bike_min_{target}"].to_numpy(dtype=float))
+        order = (orders or {}).get(f"bike_min_{target}")
+        if order is None or len(order) != len(bike):
+            order = np.argsort(bike, kind="stable")
+        sorted_t = bike[order]
         cum = np.r_[0.0, np.cumsum(dw[order])]
         counts = np.searchsorted(sorted_t, minutes, side="right")
         data[f"share_{target}"] = 100.0 * cum[counts] / total if total > 0 else np.nan

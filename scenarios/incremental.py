@@ -219,6 +219,20 @@ def _rows(att: Attachment) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarr
     return owner, flat.edge, flat.frac, flat.snap_m
 
 
+def _same_edges(network: Network, base: Network, edge_map: np.ndarray | None) -> np.ndarray:
+    """Per base edge: whether the edge it maps to in ``network`` has the same
+    end nodes, length, speed and one-way flag (False: gone)."""
+    emap = np.arange(base.n_edges) if edge_map is None else np.asarray(edge_map)
+    alive = np.flatnonzero(emap >= 0)
+    e = emap[alive]
+    ok = np.ones(len(alive), bool)
+    for name in ("u", "v", "length", "speed_kmh", "oneway"):
+        ok &= getattr(network, name)[e] == getattr(base, name)[alive]
+    out = np.zeros(base.n_edges, bool)
+    out[alive[ok]] = True
+    return out
+
+
 def static_rows(
     network: Network,
     sources: Attachment,
@@ -259,6 +273,7 @@ def static_rows(
         small = (
             np.int32 if max(ns, network.n_edges, network.n_nodes) < 2**31 else np.int64
         )  # memory
+        same_edge = _same_edges(network, base_net, edge_map)
         parts: list[tuple[np.ndarray, np.ndarray]] = []
         # In slices of points, so the row arrays stay small (300k dwellings have ~1.5M rows).
         for lo in range(0, len(pts_all), _SLICE):
@@ -271,10 +286,9 @@ def static_rows(
             e_s = s_edge[i_s]
             e_b = b_edge[i_b]
             ok = (e_b if edge_map is None else edge_map[e_b]) == e_s
+            ok &= same_edge[e_b]
             ok &= s_frac[i_s] == b_frac[i_b]
             ok &= s_snap[i_s] == b_snap[i_b]
-            for name in ("u", "v", "length", "speed_kmh", "oneway"):
-                ok &= getattr(network, name)[e_s] == getattr(base_net, name)[e_b]
             point = np.repeat(pts, count)
             dirty[np.unique(point[~ok])] = True
             parts.append((point.astype(small), e_s.astype(small)))

@@ -245,15 +245,18 @@ def evaluate_situation(
     task.report(0.45, "indicators")
 
     t1 = time.perf_counter()
+    orders: dict[str, np.ndarray] = {}
     region, municipalities = region_and_municipalities(
         dw,
         sit.municipalities,
         params,
         brussels=bx.active,
         hints=_order_hints(reuse, sit.housing_rows),
-        keep=keep_orders,
+        keep=orders,
     )
-    curve = coverage_curve(dw, params.curve_max_min)
+    if keep_orders is not None:
+        keep_orders.update(orders)
+    curve = coverage_curve(dw, params.curve_max_min, orders=orders)
     timings["indicators"] = time.perf_counter() - t1
 
     # Catchments.

@@ -206,7 +206,10 @@ class NetworkEditor:
             node_xy=self.all_nodes(),
             u=u.astype(np.int64),
             v=v.astype(np.int64),
-            length=shapely.length(geometry).astype(float),
+            # Kept edges keep their length (same geometry); only new ones are measured.
+            length=np.concatenate(
+                [net.length[base_alive], shapely.length(geometry[len(base_alive) :])]
+            ).astype(float),
             link_id=cat(net.link_id, "link_id", np.int64),
             link_class=link_class,
             name=cat(net.name, "name", object),

@@ -319,3 +319,40 @@ def test_lower_total_equals_the_numpy_update(n: int, seed: int) -> None:
         want_total[rows[better]] = tot[better]
         want_best[rows[better]] = dest
     assert np.array_equal(total, want_total) and np.array_equal(best, want_best)
+
+
+@settings(max_examples=60, deadline=None)
+@given(st.integers(1, 60), st.integers(0, 400), st.integers(0, 2**32 - 1))
+def test_arc_positions_equal_a_binary_search_of_the_sorted_keys(n: int, m: int, seed: int) -> None:
+    from scipy import sparse
+
+    from slimmeregio.scenarios.arcs import ArcGraph, csr_min
+    from slimmeregio.scenarios.compiled import arc_positions
+
+    rng = np.random.default_rng(seed)
+    tail, head = rng.integers(0, n, m), rng.integers(0, n, m)
+    graph = csr_min(n, tail, head, rng.random(m) * 10.0, np.arange(m), rng.random(m) < 0.8)
+    if graph.matrix.nnz == 0:
+        return
+    # Every stored arc (in random order and with repeats) and, for the
+    # binary search, its key row * n + col.
+    pick = rng.integers(0, graph.matrix.nnz, 3 * graph.matrix.nnz)
+    rows = np.repeat(np.arange(n), np.diff(graph.matrix.indptr))[pick]
+    cols = graph.matrix.indices[pick].astype(np.int64)
+    want = np.searchsorted(graph.keys, rows * n + cols)
+    assert np.array_equal(want, pick)  # the keys locate the arcs
+    assert np.array_equal(
+        arc_positions(graph.matrix.indptr, graph.matrix.indices, rows, cols), pick
+    )
+    # ArcGraph takes the compiled lookup for long queries: the same edges.
+    long_rows, long_cols = (
+        np.tile(rows, 10_000 // len(rows) + 1),
+        np.tile(cols, 10_000 // len(rows) + 1),
+    )
+    big = ArcGraph(sparse.csr_matrix(graph.matrix), graph.edge, graph.keys, graph.ridden)
+    edge, ridden = big.arcs_of(long_rows, long_cols)
+    assert np.array_equal(edge, graph.edge[np.searchsorted(graph.keys, long_rows * n + long_cols)])
+    assert graph.ridden is not None
+    assert np.array_equal(
+        ridden, graph.ridden[np.searchsorted(graph.keys, long_rows * n + long_cols)]
+    )
