@@ -78,7 +78,8 @@ def _per_class(network: Network) -> pd.DataFrame:
         .to_numpy(dtype=float)
     )
     rank = {c: i for i, c in enumerate(LINK_CLASSES)}
-    order = sorted(range(n), key=lambda i: (rank.get(classes[i], len(rank)), classes[i]))
+    names = [str(c) for c in classes]
+    order = sorted(range(n), key=lambda i: (rank.get(names[i], len(rank)), names[i]))
     return pd.DataFrame(
         {
             "link_class": pd.array(classes[order], dtype="str"),
