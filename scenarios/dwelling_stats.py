@@ -18,6 +18,8 @@ from slimmeregio.scenarios.model import Parameters
 from slimmeregio.scenarios.results import fmt_threshold
 
 __all__ = [
+    "GroupedOrder",
+    "as_inf",
     "coverage_curve",
     "group_indicators",
     "municipality_table",
@@ -25,7 +27,9 @@ __all__ = [
     "hint_from_base",
     "region_and_municipalities",
     "sorted_from_hint",
+    "sorted_stats",
     "weighted_quantile",
+    "weighted_stats",
 ]
 
 
@@ -65,6 +69,56 @@ def _stats(
     v = _as_inf(v)
     order = np.argsort(v, kind="stable")
     return _sorted_stats(v[order], w[order])
+
+
+def weighted_stats(values: np.ndarray, weights: np.ndarray) -> tuple[float, float, float]:
+    """Weighted mean (over finite values), median and p90 of the rows with
+    weight; a missing value counts as infinitely far."""
+    return _stats(values, weights)
+
+
+def sorted_stats(v: np.ndarray, w: np.ndarray) -> tuple[float, float, float]:
+    """Weighted mean (over finite values), median and p90 of values already
+    in stable sorted order, missing ones as ``inf`` (:func:`_stats` without
+    its sort)."""
+    return _sorted_stats(v, w)
+
+
+class GroupedOrder:
+    """One column's counted rows in stable value order, for all rows and per
+    group: one sort for the column instead of one per group.
+
+    Filtering the whole stable order to a group's rows gives exactly the
+    stable order of that group's values (ties keep row order in both), so
+    statistics read from it equal those of sorting the group alone.
+    """
+
+    def __init__(
+        self,
+        keys: np.ndarray,
+        counted: np.ndarray,
+        codes: np.ndarray,
+        n_groups: int,
+        *,
+        order: np.ndarray | None = None,
+    ) -> None:
+        """``keys``: the sort values per row; ``counted``: the rows to keep;
+        ``codes``: group per row (0 .. ``n_groups`` - 1; -1 in none);
+        ``order``: the stable argsort of ``keys`` when already known."""
+        full = np.argsort(keys, kind="stable") if order is None else order
+        #: Every counted row, in order.
+        self.rows = full[counted[full]]
+        g = codes[self.rows]
+        small = g.astype(np.int16) if n_groups < 2**15 else g  # radix-sortable
+        by = np.argsort(small, kind="stable")
+        self._grouped = self.rows[by]
+        self._bounds = np.searchsorted(g[by], np.arange(-1, n_groups + 1))
+
+    def group(self, code: int) -> np.ndarray:
+        """The counted rows of group ``code``, in order (none for -1)."""
+        if code < 0:
+            return self._grouped[:0]
+        return self._grouped[self._bounds[code + 1] : self._bounds[code + 2]]
 
 
 def _sorted_stats(v: np.ndarray, w: np.ndarray) -> tuple[float, float, float]:
@@ -319,6 +373,9 @@ def hint_from_base(base_order: np.ndarray, base_rows: np.ndarray) -> np.ndarray 
 def _as_inf(values: np.ndarray) -> np.ndarray:
     """``values`` with every non-finite value (NaN: no route) as ``inf``."""
     return np.where(np.isfinite(values), values, np.inf)
+
+
+as_inf = _as_inf
 
 
 def _codes(dw: pd.DataFrame) -> tuple[np.ndarray, Any]:

@@ -46,6 +46,7 @@ from slimmeregio.scenarios.commute_eval import (
 )
 from slimmeregio.scenarios.commute_eval import commute as commute_of
 from slimmeregio.scenarios.commuting import PRESETS
+from slimmeregio.scenarios.dwelling_stats import GroupedOrder
 from slimmeregio.scenarios.opportunity_access import (
     BIKE_HALF_LIFE_MIN,
     NEAREST_K,
@@ -135,16 +136,13 @@ def _weighted_mean(values: np.ndarray, weights: np.ndarray) -> float:
     return float((values * weights).sum() / total) if total > 0 else float("nan")
 
 
-def _weighted_median(values: np.ndarray, weights: np.ndarray) -> float:
-    ok = ~np.isnan(values) & (weights > 0)
-    if not ok.any():
+def _sorted_median(v: np.ndarray, w: np.ndarray) -> float:
+    """The weighted median of values (no NaN, each with weight) already in
+    stable order: the smallest value at which the running weight reaches half."""
+    if len(v) == 0:
         return float("nan")
-    v, w = values[ok], weights[ok]
-    order = np.argsort(v, kind="stable")
-    cum = np.cumsum(w[order])
-    return float(
-        v[order][min(int(np.searchsorted(cum, 0.5 * cum[-1] - 1e-9 * cum[-1])), len(v) - 1)]
-    )
+    cum = np.cumsum(w)
+    return float(v[min(int(np.searchsorted(cum, 0.5 * cum[-1] - 1e-9 * cum[-1])), len(v) - 1)])
 
 
 def evaluate_opportunities(
@@ -186,16 +184,27 @@ def evaluate_opportunities(
         for p, values in commute["cyclists"].items():
             per_dwelling[f"bike_commuters_{p}"] = origins.spread(values.sum(axis=1), dwellings)
 
-    def indicators(idx: np.ndarray | None) -> dict[str, float]:
+    # Municipalities by code (first appearance order); each median column is
+    # sorted once for the region and all municipalities (GroupedOrder).
+    codes, uniques = pd.factorize(nis)
+    by_code = np.argsort(codes, kind="stable")
+    bounds = np.searchsorted(codes[by_code], np.arange(len(uniques) + 1))
+    orders = {
+        key: GroupedOrder(values, ~np.isnan(values) & (dwellings > 0), codes, len(uniques))
+        for key, values in columns.items()
+        if how[key] == "median"
+    }
+
+    def indicators(idx: np.ndarray | None, code: int | None = None) -> dict[str, float]:
         w = dwellings if idx is None else dwellings[idx]
         out: dict[str, float] = {}
         for key, values in columns.items():
+            if how[key] == "median":
+                rows = orders[key].rows if code is None else orders[key].group(code)
+                out[key] = _sorted_median(values[rows], dwellings[rows])
+                continue
             v = values if idx is None else values[idx]
-            out[key] = (
-                _weighted_median(v, w)
-                if how[key] == "median"
-                else _weighted_mean(np.nan_to_num(v, nan=0.0), w)
-            )
+            out[key] = _weighted_mean(np.nan_to_num(v, nan=0.0), w)
         if commute is not None:
             total = float(
                 per_dwelling["commuters"].sum()
@@ -214,8 +223,9 @@ def evaluate_opportunities(
 
     region = indicators(None)
     rows = []
-    for code in pd.unique(nis):
-        rows.append({"nis": str(code), **indicators(np.flatnonzero(nis == code))})
+    for c, code in enumerate(uniques):
+        idx = by_code[bounds[c] : bounds[c + 1]]
+        rows.append({"nis": str(code), **indicators(idx, c)})
     municipalities = pd.DataFrame(rows)
     link_flow = commute["link_flow"] if commute is not None else np.zeros(sit.network.n_edges)
     workplaces, od_table, notes = commute_tables(commute)

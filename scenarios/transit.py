@@ -35,7 +35,7 @@ needs the stops.
 from __future__ import annotations
 
 import json
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, replace
 from typing import Any
 
@@ -46,6 +46,7 @@ import pandas as pd
 from slimmeregio.layers.gtfs_model import WINDOW_FIELDS
 from slimmeregio.layers.model import ANALYSIS_CRS, Layer
 from slimmeregio.scenarios.attach import Attachment, attach_points
+from slimmeregio.scenarios.dwelling_stats import GroupedOrder, as_inf, sorted_stats, weighted_stats
 from slimmeregio.scenarios.incremental import node_ids
 from slimmeregio.scenarios.kernel import nearest_destination
 from slimmeregio.scenarios.model import Parameters, Scenario, SetFrequency, scenario_error
@@ -192,24 +193,6 @@ def apply_frequencies(stops: gpd.GeoDataFrame, scenario: Scenario | None) -> gpd
 # ---------------------------------------------------------------------------
 # Indicators
 # ---------------------------------------------------------------------------
-
-
-def _stats(values: np.ndarray, weights: np.ndarray) -> tuple[float, float, float]:
-    """Weighted mean (over finite values), median and p90 (no value = infinitely far)."""
-    counted = weights > 0
-    if not counted.any():
-        return float("nan"), float("nan"), float("nan")
-    v = np.where(np.isfinite(values[counted]), values[counted], np.inf)
-    w = weights[counted]
-    order = np.argsort(v, kind="stable")
-    v, w = v[order], w[order]
-    cum = np.cumsum(w)
-    fin = np.isfinite(v)
-    mean = float((v[fin] * w[fin]).sum() / w[fin].sum()) if fin.any() else float("nan")
-    last = len(v) - 1
-    median = float(v[min(int(np.searchsorted(cum, 0.5 * cum[-1] - 1e-9 * cum[-1])), last)])
-    p90 = float(v[min(int(np.searchsorted(cum, 0.9 * cum[-1] - 1e-9 * cum[-1])), last)])
-    return mean, median, p90
 
 
 @dataclass(frozen=True, eq=False)
@@ -390,50 +373,105 @@ def _nearest_nodes(
 
 
 def transit_indicators(
-    columns: pd.DataFrame,
+    columns: pd.DataFrame | Mapping[str, np.ndarray],
     dwellings: np.ndarray,
     reachable: np.ndarray,
     params: Parameters,
     *,
     brussels: bool,
+    sorted_rows: Mapping[str, np.ndarray] | None = None,
 ) -> dict[str, float]:
     """The public transport keys for one set of dwellings (see transit_keys).
 
-    ``columns``: :func:`transit_columns`'s rows of these dwellings;
-    ``brussels``: whether any stop has a ride to Brussels (else the
-    door-to-door keys are left out).
+    ``columns``: :func:`transit_columns`'s rows of these dwellings (a frame
+    or its columns as arrays); ``brussels``: whether any stop has a ride to
+    Brussels (else the door-to-door keys are left out); ``sorted_rows``: per
+    time column, the rows with dwellings in stable value order if known
+    (:class:`~dwelling_stats.GroupedOrder`), which saves the sort.
     """
     dw = np.asarray(dwellings, dtype=float)
     total = dw.sum()
     nan = float("nan")
     out: dict[str, float] = {}
+
+    def column(key: str, dtype: Any) -> np.ndarray:
+        return np.asarray(columns[key], dtype=dtype)
+
+    def stats(key: str, values: np.ndarray) -> tuple[float, float, float]:
+        rows = sorted_rows.get(key) if sorted_rows is not None else None
+        if rows is None:
+            return weighted_stats(values, dw)
+        return sorted_stats(as_inf(values[rows]), dw[rows])
+
     for window in params.pt_windows:
         for threshold in params.pt_departures_per_hour:
             key = f"pt_{window}_{threshold:g}ph"
-            hit = columns[key].to_numpy(dtype=bool)
+            hit = column(key, bool)
             out[f"share_{key}"] = float(100.0 * dw[hit].sum() / total) if total > 0 else nan
-    bike = columns["bike_min_train"].to_numpy(dtype=float)
+    bike = column("bike_min_train", float)
     out["no_route_dwellings_train"] = float(dw[reachable & ~np.isfinite(bike)].sum())
     for t in params.bike_thresholds_min:
         out[f"share_bike_train_{t:g}min"] = (
             float(100.0 * dw[bike <= t].sum() / total) if total > 0 else nan
         )
-    for name, value in zip(("mean", "median", "p90"), _stats(bike, dw), strict=True):
+    for name, value in zip(("mean", "median", "p90"), stats("bike_min_train", bike), strict=True):
         out[f"{name}_bike_min_train"] = value
     for t in params.bike_thresholds_min:
-        score = columns[f"hub_score_{t:g}min"].to_numpy(dtype=float)
+        score = column(f"hub_score_{t:g}min", float)
         out[f"hub_score_{t:g}min"] = float(100.0 * (dw * score).sum() / total) if total > 0 else nan
         for offer in params.hub_offers:
-            hit = columns[f"hub_{offer}_{t:g}min"].to_numpy(dtype=bool)
+            hit = column(f"hub_{offer}_{t:g}min", bool)
             out[f"share_bike_hub_{offer}_{t:g}min"] = (
                 float(100.0 * dw[hit].sum() / total) if total > 0 else nan
             )
     if brussels:
-        door = columns["door_min_brussels"].to_numpy(dtype=float)
+        door = column("door_min_brussels", float)
         out["no_route_dwellings_door_brussels"] = float(dw[~np.isfinite(door)].sum())
-        for name, value in zip(("mean", "median", "p90"), _stats(door, dw), strict=True):
+        for name, value in zip(
+            ("mean", "median", "p90"), stats("door_min_brussels", door), strict=True
+        ):
             out[f"{name}_door_min_brussels"] = value
     return out
+
+
+def _municipality_indicators(
+    columns: pd.DataFrame,
+    nis: np.ndarray,
+    wanted: Sequence[str],
+    dwellings: np.ndarray,
+    reachable: np.ndarray,
+    params: Parameters,
+    brussels: bool,
+) -> list[dict[str, float]]:
+    """:func:`transit_indicators` of the dwellings of each municipality in
+    ``wanted`` (NIS codes; ``nis``: per dwelling), each time column sorted
+    once for all of them."""
+    arrays = {name: columns[name].to_numpy() for name in columns.columns}
+    codes, uniques = pd.factorize(nis)
+    code_of = {str(u): i for i, u in enumerate(uniques)}
+    by_code = np.argsort(codes, kind="stable")
+    bounds = np.searchsorted(codes[by_code], np.arange(-1, len(uniques) + 1))
+    orders = {
+        key: GroupedOrder(as_inf(arrays[key].astype(float)), dwellings > 0, codes, len(uniques))
+        for key in ("bike_min_train", "door_min_brussels")
+        if key in arrays
+    }
+    rows = []
+    for code in wanted:
+        c = code_of.get(code, -1)
+        idx = by_code[bounds[c + 1] : bounds[c + 2]] if c >= 0 else by_code[:0]
+        local = {key: np.searchsorted(idx, order.group(c)) for key, order in orders.items()}
+        rows.append(
+            transit_indicators(
+                {name: values[idx] for name, values in arrays.items()},
+                dwellings[idx],
+                reachable[idx],
+                params,
+                brussels=brussels,
+                sorted_rows=local,
+            )
+        )
+    return rows
 
 
 def add_transit(
@@ -475,15 +513,15 @@ def add_transit(
     )
     region["hubs_type_mismatch"] = float((~checks["ok"]).sum()) if len(checks) else 0.0
     munis = evaluation.municipalities.copy()
-    nis = dw["nis"].astype(str).to_numpy()
-    rows = []
-    for code in munis["nis"].astype(str):
-        idx = np.flatnonzero(nis == code)
-        rows.append(
-            transit_indicators(
-                columns.iloc[idx], dwellings[idx], reachable[idx], params, brussels=brussels
-            )
-        )
+    rows = _municipality_indicators(
+        columns,
+        dw["nis"].astype(str).to_numpy(dtype=object),
+        munis["nis"].astype(str).tolist(),
+        dwellings,
+        reachable,
+        params,
+        brussels,
+    )
     extra = pd.DataFrame(rows, index=munis.index)
     munis = pd.concat([munis, extra], axis=1)
     new_dw = dw.copy()

@@ -151,3 +151,25 @@ def test_the_hint_carries_the_base_order_to_the_scenario_rows() -> None:
     assert hint_from_base(base_order, rows).tolist() == [2, 0, 1, 3]
     assert hint_from_base(base_order, np.array([0, 0, 1, 2])) is None  # not one to one
     assert hint_from_base(base_order, np.array([0, 7])) is None  # not a base row
+
+
+@settings(max_examples=80, deadline=None)
+@given(st.integers(0, 200), st.integers(1, 6), st.integers(0, 2**32 - 1))
+def test_grouped_order_equals_sorting_each_group_alone(n: int, groups: int, seed: int) -> None:
+    from slimmeregio.scenarios.dwelling_stats import GroupedOrder
+
+    rng = np.random.default_rng(seed)
+    # Few distinct values (ties), missing and infinite ones, rows in no group.
+    values = rng.integers(0, 5, n).astype(float)
+    values[rng.random(n) < 0.1] = np.nan
+    values[rng.random(n) < 0.1] = np.inf
+    weights = rng.integers(0, 3, n).astype(float)
+    codes = rng.integers(-1, groups, n)
+    counted = ~np.isnan(values) & (weights > 0)
+    order = GroupedOrder(values, counted, codes, groups)
+    whole = np.flatnonzero(counted)
+    assert np.array_equal(order.rows, whole[np.argsort(values[whole], kind="stable")])
+    for g in range(-1, groups):
+        rows = np.flatnonzero(counted & (codes == g))
+        want = rows[np.argsort(values[rows], kind="stable")] if g >= 0 else rows[:0]
+        assert np.array_equal(order.group(g), want)
