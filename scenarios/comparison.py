@@ -271,9 +271,29 @@ def _link_geometry(links: gpd.GeoDataFrame, ids: np.ndarray) -> np.ndarray:
     codes = np.searchsorted(ids, lid[order])
     geoms = np.asarray(links.geometry.values, dtype=object)[order]
     present, compact = np.unique(codes, return_inverse=True)
-    multi = shapely.multilinestrings(geoms, indices=compact)
-    out[present] = shapely.line_merge(np.asarray(multi, dtype=object))
+    # Almost every link is one edge; line_merge gives a plain open line
+    # without repeated vertices back as it is, so only the others are merged.
+    count = np.bincount(compact, minlength=len(present))
+    alone = (count == 1)[compact] & _plain_lines(geoms)
+    out[present[compact[alone]]] = geoms[alone]
+    rest = ~alone
+    if rest.any():
+        sub, sub_compact = np.unique(compact[rest], return_inverse=True)
+        multi = shapely.multilinestrings(geoms[rest], indices=sub_compact)
+        out[present[sub]] = shapely.line_merge(np.asarray(multi, dtype=object))
     return out
+
+
+def _plain_lines(geoms: np.ndarray) -> np.ndarray:
+    """Per geometry: a 2D open LineString with no vertex repeated in a row."""
+    ok = (shapely.get_type_id(geoms) == 1) & ~shapely.has_z(geoms)
+    ok[ok] &= ~shapely.is_closed(geoms[ok])
+    xy, index = shapely.get_coordinates(geoms[ok], return_index=True)
+    repeat = (index[1:] == index[:-1]) & (xy[1:] == xy[:-1]).all(axis=1)
+    bad = np.zeros(int(ok.sum()), bool)
+    bad[index[1:][repeat]] = True
+    ok[np.flatnonzero(ok)[bad]] = False
+    return ok
 
 
 def link_flow_changes(base: Evaluation, scenario: Evaluation) -> gpd.GeoDataFrame:

@@ -122,3 +122,90 @@ def test_one_base_compared_with_several_scenarios(small_base) -> None:
             pd.DataFrame(compare(fresh, scen).link_flows.drop(columns="geometry")),
             check_exact=True,
         )
+
+
+def expected_link_flows(base, scen) -> pd.DataFrame:  # type: ignore[no-untyped-def]
+    """Link flow changes by a plain pandas join: per link the largest flow of
+    its edges, outer join on the link id, rows whose flow moves by more than
+    1e-9, largest change first; geometry: the link's edges merged."""
+    import shapely
+
+    flows = ["flow_dwellings", "flow_brussels_dwellings", "flow_bike_commuters"]
+    flows = [c for c in flows if c in base.links.columns and c in scen.links.columns]
+
+    def per_link(links):  # type: ignore[no-untyped-def]
+        g = links.groupby("link_id", sort=True)
+        out = g[flows].max()
+        out["name"] = g["name"].first().astype(str)
+        out["link_class"] = g["link_class"].first().astype(str)
+        order = {"": 0, "added": 1, "upgraded": 2}
+        out["change"] = g["change"].agg(lambda c: max(c, key=lambda v: order[str(v)]))
+        out["geometry"] = g["geometry"].agg(
+            lambda e: shapely.line_merge(shapely.multilinestrings(list(e)))
+        )
+        return out
+
+    b, s = per_link(base.links), per_link(scen.links)
+    rows = []
+    for link in sorted(set(b.index) | set(s.index)):
+        in_s = link in s.index
+        src = s.loc[link] if in_s else b.loc[link]
+        row = {"link_id": link, "name": src["name"], "link_class": src["link_class"]}
+        row["change"] = src["change"] if in_s else "removed"
+        for c in flows:
+            vb = float(b.loc[link, c]) if link in b.index else 0.0
+            vs = float(s.loc[link, c]) if in_s else 0.0
+            row[f"base_{c}"], row[f"scenario_{c}"], row[f"delta_{c}"] = vb, vs, vs - vb
+        row["geometry"] = shapely.to_wkb(src["geometry"])
+        rows.append(row)
+    frame = pd.DataFrame(rows)
+    delta = frame[[f"delta_{c}" for c in flows]].abs()
+    frame = frame[(delta > 1e-9).any(axis=1)].assign(_key=delta.max(axis=1))
+    return frame.sort_values(["_key", "link_id"], ascending=[False, True]).drop(columns="_key")
+
+
+def test_link_flow_changes_equal_a_hand_join(small_base) -> None:
+    """A new link splits edges (links of several edges) and changes flows:
+    the listed links, their values, order and merged geometry equal a plain
+    pandas join of the two link tables."""
+    import shapely
+
+    base = evaluate(small_base)
+    scen = evaluate(
+        small_base,
+        Scenario(
+            name="s",
+            modifications=(AddLink(coords=((X0 + 1400, Y0 + 700), (X0 + 2400, Y0 + 700)), **WHO),),
+        ),
+    )
+    got = compare(base, scen).link_flows
+    want = expected_link_flows(base, scen)
+    assert len(want) > 0 and (scen.links["link_id"].value_counts() > 1).any()
+    assert got["link_id"].tolist() == want["link_id"].tolist()
+    for col in [c for c in want.columns if c != "geometry"]:
+        assert got[col].tolist() == want[col].tolist(), col
+    assert [shapely.to_wkb(g) for g in got.geometry] == want["geometry"].tolist()
+
+
+def test_a_plain_line_is_what_line_merge_gives_back() -> None:
+    """link_flow_changes takes a one-edge link's line as it is when
+    comparison._plain_lines says so: line_merge would return it unchanged
+    (random zigzags, backtracks and crossings; repeated vertices, rings and
+    3D lines are not plain)."""
+    import shapely
+
+    from slimmeregio.scenarios.comparison import _plain_lines
+
+    rng = np.random.default_rng(7)
+    lines = [
+        shapely.linestrings(rng.integers(0, 4, (int(rng.integers(2, 6)), 2)).astype(float))
+        for _ in range(2000)
+    ]
+    lines += [shapely.from_wkt("LINESTRING Z (0 0 1, 1 1 2)")]
+    geoms = np.asarray(lines, dtype=object)
+    merged = shapely.line_merge(
+        np.asarray(shapely.multilinestrings(geoms, indices=np.arange(len(geoms))), dtype=object)
+    )
+    plain = _plain_lines(geoms)
+    assert 1000 < plain.sum() < len(geoms)
+    assert (shapely.to_wkb(merged[plain]) == shapely.to_wkb(geoms[plain])).all()
