@@ -154,7 +154,7 @@ class Attachment:
             self.cand_edge is not None and self.cand_frac is not None and self.cand_snap is not None
         )
         keep = ~mask[self.cand_owner]
-        return replace(
+        out = replace(
             self,
             edge=edge,
             cand_owner=self.cand_owner[keep],
@@ -162,6 +162,9 @@ class Attachment:
             cand_frac=self.cand_frac[keep],
             cand_snap=self.cand_snap[keep],
         )
+        # What is derived from self can be carried over (incremental.static_rows).
+        out.__dict__["_detached_from"] = (self, mask)
+        return out
 
 
 def _from_candidates(

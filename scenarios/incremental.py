@@ -233,6 +233,33 @@ def _same_edges(network: Network, base: Network, edge_map: np.ndarray | None) ->
     return out
 
 
+def _detached_rows(
+    network: Network, sources: Attachment, base_sources: Attachment, source_rows: np.ndarray
+) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray, np.ndarray] | None:
+    """:func:`static_rows` of ``parent.without(mask)`` (the Brussels routes'
+    sources: the dwellings outside Brussels) from the parent's, when kept:
+    the other points keep their rows and verdicts; a detached point has no
+    rows, so it differs exactly when it is new or had rows in the base."""
+    made = sources.__dict__.get("_detached_from")
+    if made is None:
+        return None
+    parent, mask = made
+    hit = parent.__dict__.get("_repair_rows", {}).get(id(base_sources))
+    if hit is None or hit[0] is not base_sources or hit[1] is not network:
+        return None
+    dirty, point, e_s, u_s, v_s = hit[2]
+    carried = source_rows >= 0
+    if carried.any() and source_rows.max() >= len(base_sources):
+        return hit[2]  # type: ignore[no-any-return]  # everything differs
+    cnt_b = np.bincount(_rows(base_sources)[0], minlength=len(base_sources))
+    dirty = dirty.copy()
+    at = np.flatnonzero(mask)
+    rows = source_rows[at]
+    dirty[at] = (rows < 0) | (cnt_b[np.maximum(rows, 0)] != 0)
+    keep = ~mask[point]
+    return dirty, point[keep], e_s[keep], u_s[keep], v_s[keep]
+
+
 def static_rows(
     network: Network,
     sources: Attachment,
@@ -251,6 +278,9 @@ def static_rows(
     hit = memo.get(id(base_sources))
     if hit is not None and hit[0] is base_sources and hit[1] is network:
         return hit[2]  # type: ignore[no-any-return]
+    derived = _detached_rows(network, sources, base_sources, source_rows)
+    if derived is not None:
+        return derived
     ns = len(sources)
     base_net = base_network
     dirty = source_rows < 0

@@ -221,3 +221,72 @@ def test_transit_repair_without_base_dwellings_computes_in_full(region_base) -> 
     )
     got = columns_with_reuse(net, att, dests, params, (empty, np.full(40, -1), None), None)
     pd.testing.assert_frame_equal(got, full, check_exact=True)
+
+
+def test_rows_of_detached_sources_equal_their_own_comparison(region_base, monkeypatch) -> None:
+    """The Brussels routes' sources (the dwellings outside Brussels, detached
+    from the housing attachment) take the housing comparison over
+    (incremental._detached_rows): the same verdicts and rows as comparing
+    them afresh."""
+    from dataclasses import replace
+
+    import shapely
+
+    _quick(region_base)
+    net = region_base.network
+    x, y = net.node_xy[net.u[len(net.u) // 4]]
+    assert region_base.brussels is not None
+    inside = shapely.point_on_surface(shapely.union_all(region_base.brussels))
+    scenario = Scenario(
+        name="lokaal",
+        modifications=(
+            AddLink(coords=((x, y), (x + 250.0, y - 150.0)), link_class="bovenlokaal", **WHO),
+            AddHousing(x=x + 40.0, y=y + 30.0, dwellings=20, id="nieuw", **WHO),
+            # Dwellings in Brussels have no route to its border: detached.
+            AddHousing(x=inside.x, y=inside.y, dwellings=30, id="in-brussel", **WHO),
+        ),
+    )
+    checked: list[int] = []
+    real = incremental.static_rows
+
+    def spied(network, sources, base_network, base_sources, source_rows, edge_map, remember=True):  # type: ignore[no-untyped-def]
+        out = real(network, sources, base_network, base_sources, source_rows, edge_map, remember)
+        made = sources.__dict__.get("_detached_from")
+        if made is not None and made[1].any():
+            fresh = replace(sources)  # the same points, nothing derived kept
+            assert "_detached_from" not in fresh.__dict__
+            want = real(network, fresh, base_network, base_sources, source_rows, edge_map, False)
+            for got, expected in zip(out, want, strict=True):
+                assert np.array_equal(got, expected)
+            checked.append(int(made[1].sum()))
+        return out
+
+    monkeypatch.setattr(incremental, "static_rows", spied)
+    _quick(region_base, scenario)
+    assert checked, "the Brussels sources must be compared (dwellings inside Brussels detached)"
+
+
+@pytest.mark.parametrize("share", [0.0, 0.1, 1.0])
+def test_detached_rows_by_rule_equal_a_fresh_comparison(region_base, share) -> None:
+    """static_rows of ``parent.without(mask)`` taken over from the parent's
+    equals comparing the detached attachment afresh, for carried points (a
+    detached point that had candidates in the base differs; one that had
+    none does not) and for new ones."""
+    from dataclasses import replace
+
+    net, base_att = region_base.network, region_base.housing_att
+    n = len(base_att)
+    rng = np.random.default_rng(3)
+    rows = np.arange(n)
+    rows[rng.random(n) < 0.05] = -1  # some points new
+    parent = replace(base_att)  # nothing derived kept yet
+    incremental.static_rows(net, parent, net, base_att, rows, None, True)
+    mask = rng.random(n) < share
+    child = parent.without(mask)
+    got = incremental.static_rows(net, child, net, base_att, rows, None, False)
+    if mask.any():
+        assert child.__dict__["_detached_from"][0] is parent
+    want = incremental.static_rows(net, replace(child), net, base_att, rows, None, False)
+    for a, b in zip(got, want, strict=True):
+        assert np.array_equal(a, b)
+    assert got[0][mask & (rows >= 0)].all() and not got[0][~mask & (rows >= 0)].any()
