@@ -304,29 +304,31 @@ def changed_sources(
     return dirty
 
 
-def _candidates(att: Attachment, edge_map: np.ndarray | None) -> list[tuple[Any, ...]]:
-    owner, flat = att.expand()
-    edge = (
-        flat.edge
-        if edge_map is None
-        else np.where(flat.edge >= 0, edge_map[np.maximum(flat.edge, 0)], -1)
-    )
-    rows: list[list[tuple[int, float, float]]] = [[] for _ in range(len(att))]
-    for o, e, f, s in zip(
-        owner.tolist(), edge.tolist(), flat.frac.tolist(), flat.snap_m.tolist(), strict=True
-    ):
-        rows[o].append((e, f, s))
-    return [tuple(r) for r in rows]
-
-
 def changed_points(base: Attachment, att: Attachment, edge_map: np.ndarray | None) -> np.ndarray:
     """Per point (same points in both): its attachment differs from the base's
-    (candidate edges mapped through ``edge_map``, positions, distances)."""
-    if len(base) != len(att):
-        return np.ones(len(att), bool)
-    old = _candidates(base, edge_map)
-    new = _candidates(att, None)
-    return np.array([a != b for a, b in zip(old, new, strict=True)], dtype=bool)
+    (candidate edges mapped through ``edge_map``, positions, distances, in
+    the same order)."""
+    n = len(att)
+    if len(base) != n:
+        return np.ones(n, bool)
+    b_owner, b_flat = base.expand()
+    s_owner, s_flat = att.expand()
+    b_edge = (
+        b_flat.edge
+        if edge_map is None
+        else np.where(b_flat.edge >= 0, edge_map[np.maximum(b_flat.edge, 0)], -1)
+    )
+    differ = np.bincount(b_owner, minlength=n) != np.bincount(s_owner, minlength=n)
+    # Both list each point's rows together, points ascending: where the counts
+    # agree, the rows pair up one to one.
+    rb, rs = ~differ[b_owner], ~differ[s_owner]
+    same = (
+        (b_edge[rb] == s_flat.edge[rs])
+        & (b_flat.frac[rb] == s_flat.frac[rs])
+        & (b_flat.snap_m[rb] == s_flat.snap_m[rs])
+    )
+    differ[b_owner[rb][~same]] = True
+    return differ
 
 
 def renumber_tree(

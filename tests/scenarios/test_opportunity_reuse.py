@@ -238,3 +238,64 @@ def test_touched_nodes_and_renumbered_trees_by_hand() -> None:
     d, p = renumber_tree(dist, pred, n_base=5, n_new=7, root_base=5, root_new=8, size=9)
     assert d.tolist() == [0.0, 1.0, np.inf, 2.0, 3.0, np.inf, np.inf, np.inf, 0.0]
     assert p.tolist() == [8, 0, -9999, 1, 3, -9999, -9999, -9999, -9999]
+
+
+def _tuples(att, edge_map):  # type: ignore[no-untyped-def]
+    """Each point's candidates as a tuple of (edge mapped, frac, snap)."""
+    owner, flat = att.expand()
+    rows: list[list[tuple]] = [[] for _ in range(len(att))]
+    for o, e, f, s in zip(owner, flat.edge, flat.frac, flat.snap_m, strict=True):
+        mapped = int(e) if edge_map is None or e < 0 else int(edge_map[e])
+        rows[int(o)].append((mapped, float(f), float(s)))
+    return [tuple(r) for r in rows]
+
+
+@settings(max_examples=60, deadline=None)
+@given(st.integers(1, 40), st.integers(0, 2**32 - 1), st.booleans())
+def test_changed_points_equal_comparing_each_points_candidates(
+    n: int, seed: int, mapped: bool
+) -> None:
+    """opportunity_reuse.changed_points against a comparison of each point's
+    candidate tuples (edge through the map, position, distance, in order)."""
+    from slimmeregio.scenarios.attach import Attachment
+    from slimmeregio.scenarios.opportunity_reuse import changed_points
+
+    rng = np.random.default_rng(seed)
+    count = rng.integers(0, 4, n)
+    owner = np.repeat(np.arange(n), count)
+    k = len(owner)
+    edge, frac, snap = rng.integers(0, 6, k), rng.random(k).round(1), rng.random(k).round(1)
+    edge_map = rng.permutation(8)[:6] if mapped else None
+
+    def make(o, e, f, s):  # type: ignore[no-untyped-def]
+        first = np.r_[True, o[1:] != o[:-1]] if len(o) else np.zeros(0, bool)
+        p_edge = np.full(n, -1)
+        p_edge[o[first]] = e[first]
+        return Attachment(
+            np.arange(n).astype(str).astype(object), np.zeros((n, 2)), p_edge,
+            np.zeros(n), np.zeros(n), o, e, f, s, np.ones(n),
+        )  # fmt: skip
+
+    base = make(owner, edge, frac, snap)
+    # The scenario: the base's rows renumbered, then some points changed
+    # (a row dropped, an edge, position or distance altered, rows swapped).
+    e2 = edge if edge_map is None else edge_map[edge]
+    o2, f2, s2 = owner.copy(), frac.copy(), snap.copy()
+    e2 = e2.copy()
+    for r in np.flatnonzero(rng.random(k) < 0.15):
+        what = rng.integers(0, 3)
+        if what == 0:
+            e2[r] = rng.integers(0, 8)
+        elif what == 1:
+            f2[r] = round(float(rng.random()), 1)
+        else:
+            s2[r] = round(float(rng.random()), 1)
+    drop = rng.random(k) < 0.05
+    swap = np.flatnonzero((rng.random(k - 1) < 0.05) & (o2[1:] == o2[:-1])) if k > 1 else []
+    for r in swap:
+        e2[[r, r + 1]] = e2[[r + 1, r]]
+    scen = make(o2[~drop], e2[~drop], f2[~drop], s2[~drop])
+    want = np.array(
+        [a != b for a, b in zip(_tuples(base, edge_map), _tuples(scen, None), strict=True)]
+    )
+    assert np.array_equal(changed_points(base, scen, edge_map), want)
