@@ -44,6 +44,7 @@ __all__ = [
     "keep_nearest",
     "nearest_with_reuse",
     "node_ids",
+    "same_edges",
     "static_rows",
 ]
 
@@ -219,7 +220,7 @@ def _rows(att: Attachment) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarr
     return owner, flat.edge, flat.frac, flat.snap_m
 
 
-def _same_edges(network: Network, base: Network, edge_map: np.ndarray | None) -> np.ndarray:
+def same_edges(network: Network, base: Network, edge_map: np.ndarray | None) -> np.ndarray:
     """Per base edge: whether the edge it maps to in ``network`` has the same
     end nodes, length, speed and one-way flag (False: gone)."""
     emap = np.arange(base.n_edges) if edge_map is None else np.asarray(edge_map)
@@ -303,7 +304,7 @@ def static_rows(
         small = (
             np.int32 if max(ns, network.n_edges, network.n_nodes) < 2**31 else np.int64
         )  # memory
-        same_edge = _same_edges(network, base_net, edge_map)
+        same_edge = same_edges(network, base_net, edge_map)
         parts: list[tuple[np.ndarray, np.ndarray]] = []
         # In slices of points, so the row arrays stay small (300k dwellings have ~1.5M rows).
         for lo in range(0, len(pts_all), _SLICE):

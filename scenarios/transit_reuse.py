@@ -4,9 +4,11 @@ The columns (:func:`~slimmeregio.scenarios.transit.transit_columns`) come
 from bounded searches per stop, per station and per mobipunt and one
 nearest-station search; the searches are cheap (a few tenths of a second
 on an address-level project), turning them into every dwelling's best stop,
-station and mobipunt is not. A scenario therefore runs the searches again
-and compares them with the base's, node by node; a dwelling takes its base
-columns over when nothing they are computed from changed:
+station and mobipunt is not. A scenario therefore runs again the searches an
+edit can reach (a search whose point, candidate edges and reached nodes no
+edit touched is the base's, as in :mod:`opportunity_reuse`) and compares
+them with the base's, node by node; a dwelling takes its base columns over
+when nothing they are computed from changed:
 
 * it is a base dwelling whose candidate edges are the base's (mapped to
   the scenario's edge numbers), with the same positions, snapping
@@ -36,7 +38,12 @@ import numpy as np
 import pandas as pd
 
 from slimmeregio.scenarios.attach import Attachment
-from slimmeregio.scenarios.incremental import full_evaluation_forced, node_ids, static_rows
+from slimmeregio.scenarios.incremental import (
+    full_evaluation_forced,
+    node_ids,
+    same_edges,
+    static_rows,
+)
 from slimmeregio.scenarios.kernel import search_nearest
 from slimmeregio.scenarios.model import Parameters
 from slimmeregio.scenarios.network import Network
@@ -124,17 +131,67 @@ def _same(now: np.ndarray, then: np.ndarray) -> np.ndarray:
     return (now == then) | (~np.isfinite(now) & ~np.isfinite(then))
 
 
+def _same_searches(
+    network: Network,
+    base: TransitReuse,
+    att: Attachment,
+    ids: np.ndarray,
+    b_att: Attachment,
+    b_ids: np.ndarray,
+    kept: dict[str, tuple[np.ndarray, np.ndarray]],
+    touched: np.ndarray,
+    same_edge: np.ndarray,
+    edge_map: np.ndarray | None,
+) -> np.ndarray:
+    """Per destination of ``att``: whether its bounded search is certainly
+    the base's, without running it. It is when the base searched from the
+    same point (by id, same candidate edges, positions and distances), those
+    edges are unchanged, and no node the base search reached is ``touched``
+    (an end of an edge the scenario removed, split, re-costed or added): the
+    search then explores the same arcs with the same costs (the rule of
+    :mod:`opportunity_reuse`)."""
+    from slimmeregio.scenarios.opportunity_reuse import changed_points
+
+    out = np.zeros(len(att), bool)
+    b_pos = {k: i for i, k in enumerate(b_ids.tolist())}
+    jb = np.asarray([b_pos.get(k, -1) for k in ids.tolist()], dtype=np.int64)
+    both = np.flatnonzero((jb >= 0) & np.asarray([k in kept for k in ids.tolist()], bool))
+    if len(both) == 0:
+        return out
+    old, now = b_att.subset(jb[both]), att.subset(both)
+    ok = ~changed_points(old, now, edge_map)
+    owner, flat = old.expand()
+    bad = np.zeros(len(both), bool)
+    bad[owner[~same_edge[flat.edge]]] = True
+    ok &= ~bad & ((old.edge >= 0) == (now.edge >= 0))
+    nb = base.network.n_nodes
+    for i in np.flatnonzero(ok):
+        at = kept[str(ids[both[i]])][0]
+        ok[i] = not touched[at[at < nb]].any()
+    out[both[ok]] = True
+    return out
+
+
 def _changed_nodes(
-    network: Network, dests: TransitDestinations, params: Parameters, base: TransitReuse
+    network: Network,
+    dests: TransitDestinations,
+    params: Parameters,
+    base: TransitReuse,
+    edge_map: np.ndarray | None = None,
 ) -> np.ndarray | None:
     """Per scenario node: whether any search's cost there (or the nearest
     station) may differ from the base's; None when the destinations cannot
-    be matched by id."""
+    be matched by id. Searches that are certainly the base's
+    (:func:`_same_searches`) are not run again."""
+    from slimmeregio.scenarios.opportunity_reuse import touched_nodes
+
     n = network.n_nodes
     m = min(n, base.network.n_nodes)
     changed = np.zeros(n, bool)
     changed[m:] = True  # new nodes
     before = base.dests.families(params)
+    same_edge = same_edges(network, base.network, edge_map)
+    touched_in: dict[str, np.ndarray] = {}
     for family, (att, mode, limit, values) in dests.families(params).items():
         ids = np.asarray(att.ids).astype(str)
         b_att, _, _, b_values = before[family]
@@ -144,7 +201,20 @@ def _changed_nodes(
         kept = base.record.get(family, {})
         b_value = {i: tuple(v) for i, v in zip(b_ids.tolist(), b_values.tolist(), strict=True)}
         seen: set[str] = set()
-        for j, row in iter_reach(network, att, mode=mode, limit=limit):
+        if mode not in touched_in:
+            touched_in[mode] = np.zeros(base.network.n_nodes, bool)
+            touched_in[mode][touched_nodes(base.network, network, edge_map, mode)] = True
+        skip = _same_searches(
+            network, base, att, ids, b_att, b_ids, kept, touched_in[mode], same_edge, edge_map
+        )
+        for j in np.flatnonzero(skip):
+            if b_value.get(str(ids[j])) == tuple(values[j].tolist()):
+                seen.add(str(ids[j]))  # the base's search, the same value: nothing changed
+            else:
+                skip[j] = False
+        redo = np.flatnonzero(~skip)
+        for jj, row in iter_reach(network, att.subset(redo), mode=mode, limit=limit):
+            j = int(redo[jj])
             key = str(ids[j])
             seen.add(key)
             then = kept.get(key)
@@ -187,7 +257,7 @@ def _dirty(
     edge_map: np.ndarray | None,
 ) -> np.ndarray | None:
     """Per dwelling: whether its columns may differ from its base row's (see the module docstring)."""
-    changed = _changed_nodes(network, dests, params, base)
+    changed = _changed_nodes(network, dests, params, base, edge_map)
     if changed is None:
         return None
     edge_dirty = np.zeros(network.n_edges, bool)

@@ -189,9 +189,20 @@ def test_repair_takes_over_most_dwellings(region_base, monkeypatch) -> None:
         return real_columns(network, housing_att, *args, **kwargs)
 
     monkeypatch.setattr(transit_reuse, "transit_columns", counted_columns)
+    searched: list[int] = []
+    real_reach = transit_reuse.iter_reach
+
+    def counted_reach(network, dests, **kwargs):  # type: ignore[no-untyped-def]
+        searched.append(int(dests.reachable.sum()))
+        return real_reach(network, dests, **kwargs)
+
+    monkeypatch.setattr(transit_reuse, "iter_reach", counted_reach)
     repaired = _quick(region_base, scenario)
     n = len(repaired.dwellings)
     assert sizes and max(sizes) < n / 2, (sizes, n)
+    # the stops' and mobipunten's searches the edit cannot reach are not run again
+    n_dests = len(region_base.inputs.mobipunten) + len(region_base.pt_stops)
+    assert searched and sum(searched) < n_dests / 2, (searched, n_dests)
     # public transport: the base's columns taken over, a few dwellings recomputed
     assert region_base.pt_stops is not None and transit and max(transit) < n / 2, (transit, n)
     monkeypatch.setenv("SLIMMEREGIO_FULL_EVALUATION", "1")
