@@ -434,7 +434,7 @@ def transit_indicators(
     return out
 
 
-def _municipality_indicators(
+def _region_and_municipalities(
     columns: pd.DataFrame,
     nis: np.ndarray,
     wanted: Sequence[str],
@@ -442,25 +442,35 @@ def _municipality_indicators(
     reachable: np.ndarray,
     params: Parameters,
     brussels: bool,
-) -> list[dict[str, float]]:
-    """:func:`transit_indicators` of the dwellings of each municipality in
-    ``wanted`` (NIS codes; ``nis``: per dwelling), each time column sorted
-    once for all of them."""
+) -> tuple[dict[str, float], list[dict[str, float]]]:
+    """:func:`transit_indicators` of all dwellings and of each municipality
+    in ``wanted`` (NIS codes; ``nis``: per dwelling), each time column
+    sorted once for all of them (:class:`~dwelling_stats.GroupedOrder`)."""
     arrays = {name: columns[name].to_numpy() for name in columns.columns}
     codes, uniques = pd.factorize(nis)
     code_of = {str(u): i for i, u in enumerate(uniques)}
     by_code = np.argsort(codes, kind="stable")
     bounds = np.searchsorted(codes[by_code], np.arange(-1, len(uniques) + 1))
+    # Each dwelling's position among its municipality's rows (ascending).
+    local = np.empty(len(codes), np.int64)
+    local[by_code] = np.arange(len(codes)) - bounds[codes[by_code] + 1]
     orders = {
         key: GroupedOrder(as_inf(arrays[key].astype(float)), dwellings > 0, codes, len(uniques))
         for key in ("bike_min_train", "door_min_brussels")
         if key in arrays
     }
+    region = transit_indicators(
+        arrays,
+        dwellings,
+        reachable,
+        params,
+        brussels=brussels,
+        sorted_rows={key: order.rows for key, order in orders.items()},
+    )
     rows = []
     for code in wanted:
         c = code_of.get(code, -1)
         idx = by_code[bounds[c + 1] : bounds[c + 2]] if c >= 0 else by_code[:0]
-        local = {key: np.searchsorted(idx, order.group(c)) for key, order in orders.items()}
         rows.append(
             transit_indicators(
                 {name: values[idx] for name, values in arrays.items()},
@@ -468,10 +478,10 @@ def _municipality_indicators(
                 reachable[idx],
                 params,
                 brussels=brussels,
-                sorted_rows=local,
+                sorted_rows={key: local[order.group(c)] for key, order in orders.items()},
             )
         )
-    return rows
+    return region, rows
 
 
 def add_transit(
@@ -506,14 +516,8 @@ def add_transit(
     dwellings = dw["dwellings"].to_numpy(dtype=float)
     reachable = dw["reachable"].to_numpy(dtype=bool)
     brussels = bool(np.isfinite(stops["ride_min_brussels"].to_numpy(dtype=float)).any())
-    region = dict(evaluation.region)
-    region.update(transit_indicators(columns, dwellings, reachable, params, brussels=brussels))
-    checks = check_hubs(
-        evaluation.mobipunten, stops, list(rules) if rules is not None else hub_rules()
-    )
-    region["hubs_type_mismatch"] = float((~checks["ok"]).sum()) if len(checks) else 0.0
     munis = evaluation.municipalities.copy()
-    rows = _municipality_indicators(
+    keys, rows = _region_and_municipalities(
         columns,
         dw["nis"].astype(str).to_numpy(dtype=object),
         munis["nis"].astype(str).tolist(),
@@ -522,9 +526,16 @@ def add_transit(
         params,
         brussels,
     )
+    region = dict(evaluation.region)
+    region.update(keys)
+    checks = check_hubs(
+        evaluation.mobipunten, stops, list(rules) if rules is not None else hub_rules()
+    )
+    region["hubs_type_mismatch"] = float((~checks["ok"]).sum()) if len(checks) else 0.0
     extra = pd.DataFrame(rows, index=munis.index)
     munis = pd.concat([munis, extra], axis=1)
-    new_dw = dw.copy()
+    # A lazy copy (copy-on-write): the base's columns are not copied, only added to.
+    new_dw = dw.copy(deep=False)
     for name in columns.columns:
         new_dw[name] = columns[name].to_numpy()
     return replace(
