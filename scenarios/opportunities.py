@@ -106,6 +106,8 @@ def sparse_costs(
     """
     if len(sources) == 0 or not opportunities.reachable.any():
         return
+    if known is None and only is not None and len(only) == 0:
+        return  # nothing to search: skip preparing every source's rows
     s_owner, flat = sources.expand()
     if len(s_owner) == 0:
         return

@@ -48,11 +48,12 @@ from slimmeregio.layers.model import ANALYSIS_CRS, Layer
 from slimmeregio.scenarios.attach import Attachment, attach_points
 from slimmeregio.scenarios.dwelling_stats import GroupedOrder, as_inf, sorted_stats, weighted_stats
 from slimmeregio.scenarios.incremental import node_ids
-from slimmeregio.scenarios.kernel import nearest_destination
+from slimmeregio.scenarios.kernel import finish_nearest, nearest_destination
 from slimmeregio.scenarios.model import Parameters, Scenario, SetFrequency, scenario_error
 from slimmeregio.scenarios.network import Network
 from slimmeregio.scenarios.results import Evaluation
 from slimmeregio.scenarios.transit_route import (
+    Searches,
     best_rate_within,
     best_within_each,
     bike_train_search,
@@ -60,6 +61,7 @@ from slimmeregio.scenarios.transit_route import (
 
 __all__ = [
     "WINDOWS",
+    "KnownSearches",
     "add_transit",
     "apply_frequencies",
     "TransitDestinations",
@@ -196,6 +198,16 @@ def apply_frequencies(stops: gpd.GeoDataFrame, scenario: Scenario | None) -> gpd
 
 
 @dataclass(frozen=True, eq=False)
+class KnownSearches:
+    """Searches a scenario's repair already ran or took over from the base
+    (:mod:`transit_reuse`): per family a :data:`~transit_route.Searches`,
+    and the nearest-station search (None: run it)."""
+
+    families: dict[str, Searches]
+    stations: Any = None
+
+
+@dataclass(frozen=True, eq=False)
 class TransitDestinations:
     """The points the public transport columns search from, attached to one network.
 
@@ -295,6 +307,7 @@ def transit_columns(
     params: Parameters,
     *,
     record: dict[str, Any] | None = None,
+    known: KnownSearches | None = None,
 ) -> pd.DataFrame:
     """Per dwelling (row of ``housing_att``): the public transport columns.
 
@@ -308,7 +321,9 @@ def transit_columns(
 
     ``record``: filled with what each search reached (family -> stop or
     mobipunt id -> node costs) and the nearest-station search's node costs
-    and stations, for :mod:`transit_reuse`.
+    and stations, for :mod:`transit_reuse`. ``known``: searches already run
+    (per family of :meth:`TransitDestinations.families`, and the
+    nearest-station search), used instead of running them again.
     """
     n = len(housing_att)
     ids = np.asarray(dests.stops.ids, dtype=object)
@@ -318,9 +333,12 @@ def transit_columns(
     def rec(name: str) -> dict[str, Any] | None:
         return None if record is None else fam.setdefault(name, {})
 
+    def searches(name: str) -> Searches | None:
+        return None if known is None else known.families.get(name)
+
     best_rate = best_rate_within(
         network, housing_att, dests.stops, dests.rates, limit_m=params.pt_walk_m,
-        record=rec("stops"),
+        record=rec("stops"), searches=searches("stops"),
     )  # fmt: skip
     for k, window in enumerate(params.pt_windows):
         for threshold in params.pt_departures_per_hour:
@@ -329,7 +347,10 @@ def transit_columns(
     station_id = np.full(n, None, dtype=object)
     stations = dests.stops.subset(dests.stations)
     if len(dests.stations):
-        res = nearest_destination(network, housing_att, stations, mode="bike")
+        if known is not None and known.stations is not None and len(housing_att):
+            res = finish_nearest(network, housing_att, stations, known.stations)
+        else:
+            res = nearest_destination(network, housing_att, stations, mode="bike")
         found = np.isfinite(res.cost)
         bike[found] = res.cost[found] / 60.0
         station_id[found] = ids[dests.stations][res.dest[found]]
@@ -340,7 +361,7 @@ def transit_columns(
     # Bike + train: per dwelling the best station, each with its wait + ride as a head start.
     door_s, best = bike_train_search(
         network, housing_att, dests.stops, dests.offset_s, params.bike_train_max_bike_min * 60.0,
-        record=rec("bike_train"),
+        record=rec("bike_train"), searches=searches("bike_train"),
     )  # fmt: skip
     ok = best >= 0
     door = np.where(ok, door_s / 60.0, np.inf)
@@ -353,7 +374,7 @@ def transit_columns(
     if len(dests.hubs):
         hub_best = best_within_each(
             network, housing_att, dests.hubs, dests.hub_values, limits, mode="bike",
-            record=rec("hubs"),
+            record=rec("hubs"), searches=searches("hubs"),
         )  # fmt: skip
     for i, t in enumerate(params.bike_thresholds_min):
         out[f"hub_score_{t:g}min"] = np.maximum(hub_best[:, i, 0], 0.0)

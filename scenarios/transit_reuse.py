@@ -31,6 +31,7 @@ number (tested on random scenarios, ``tests/scenarios/test_incremental.py``);
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from dataclasses import dataclass
 from typing import Any
 
@@ -48,7 +49,8 @@ from slimmeregio.scenarios.kernel import search_nearest
 from slimmeregio.scenarios.model import Parameters
 from slimmeregio.scenarios.network import Network
 from slimmeregio.scenarios.reach import iter_reach
-from slimmeregio.scenarios.transit import TransitDestinations, transit_columns
+from slimmeregio.scenarios.transit import KnownSearches, TransitDestinations, transit_columns
+from slimmeregio.scenarios.transit_route import Searches, reached_nodes
 
 __all__ = ["TransitReuse", "columns_with_reuse", "keep_transit"]
 
@@ -111,12 +113,16 @@ def columns_with_reuse(
         or len(base.columns) == 0  # nothing to take over (every dwelling planned, say)
     ):
         return transit_columns(network, housing_att, dests, params)
-    dirty = _dirty(network, housing_att, dests, params, base, source_rows, edge_map)
-    if dirty is None:
+    found = _dirty(network, housing_att, dests, params, base, source_rows, edge_map)
+    if found is None:
         return transit_columns(network, housing_att, dests, params)
+    dirty, compared = found
     todo = np.flatnonzero(dirty)
     rows = np.where(dirty, 0, source_rows)
-    part = transit_columns(network, housing_att.subset(todo), dests, params) if len(todo) else None
+    part = None
+    if len(todo):
+        known = _known(network, dests, params, base, compared)
+        part = transit_columns(network, housing_att.subset(todo), dests, params, known=known)
     out: dict[str, np.ndarray] = {}
     for name in base.columns.columns:
         values = base.columns[name].to_numpy()[rows]
@@ -172,13 +178,24 @@ def _same_searches(
     return out
 
 
+@dataclass(frozen=True, eq=False)
+class _Compared:
+    """The scenario's searches compared with the base's: per node whether
+    anything may differ (``changed``), the searches run again (family ->
+    id -> reached nodes and costs) and the nearest-station search."""
+
+    changed: np.ndarray
+    fresh: dict[str, dict[str, tuple[np.ndarray, np.ndarray]]]
+    stations: Any
+
+
 def _changed_nodes(
     network: Network,
     dests: TransitDestinations,
     params: Parameters,
     base: TransitReuse,
     edge_map: np.ndarray | None = None,
-) -> np.ndarray | None:
+) -> _Compared | None:
     """Per scenario node: whether any search's cost there (or the nearest
     station) may differ from the base's; None when the destinations cannot
     be matched by id. Searches that are certainly the base's
@@ -192,6 +209,7 @@ def _changed_nodes(
     before = base.dests.families(params)
     same_edge = same_edges(network, base.network, edge_map)
     touched_in: dict[str, np.ndarray] = {}
+    fresh: dict[str, dict[str, tuple[np.ndarray, np.ndarray]]] = {}
     for family, (att, mode, limit, values) in dests.families(params).items():
         ids = np.asarray(att.ids).astype(str)
         b_att, _, _, b_values = before[family]
@@ -213,9 +231,11 @@ def _changed_nodes(
             else:
                 skip[j] = False
         redo = np.flatnonzero(~skip)
+        ran = fresh.setdefault(family, {})
         for jj, row in iter_reach(network, att.subset(redo), mode=mode, limit=limit):
             j = int(redo[jj])
             key = str(ids[j])
+            ran[key] = reached_nodes(row)
             seen.add(key)
             then = kept.get(key)
             if then is None or b_value.get(key) != tuple(values[j].tolist()):
@@ -234,12 +254,59 @@ def _changed_nodes(
                 changed[at[at < n]] = True
     stations = dests.stops.subset(dests.stations)
     now_dist, now_ids = np.full(n, np.inf), np.full(n, None, dtype=object)
+    search = None
     if len(stations) and stations.reachable.any():
         search = search_nearest(network, stations, mode="bike")
         now_dist, now_ids = search.dist[:n], node_ids(search.node_dest, stations.ids, n)
     then_dist, then_ids = base.record.get("stations", (np.full(m, np.inf), np.full(m, None)))
     changed[:m] |= ~(_same(now_dist[:m], then_dist[:m]) & (now_ids[:m] == then_ids[:m]))
-    return changed
+    return _Compared(changed, fresh, search)
+
+
+def _known(
+    network: Network, dests: TransitDestinations, params: Parameters, base: TransitReuse,
+    compared: _Compared,
+) -> KnownSearches:  # fmt: skip
+    """The searches of :func:`_changed_nodes` (run again) and the base's
+    (certainly unchanged) for :func:`transit_columns` of some dwellings:
+    per family only those that reach a node or an edge of theirs (the
+    others add nothing to them), ascending, as the search loop yields them."""
+    n = network.n_nodes
+
+    def family(name: str, mode: str, limit: float) -> Searches:
+        ran, kept = compared.fresh.get(name, {}), base.record.get(name, {})
+
+        def searches(sources: Attachment, att: Attachment) -> Iterator[tuple[int, np.ndarray]]:
+            _, flat = sources.expand()
+            needed = np.zeros(n, bool)
+            needed[network.u[flat.edge]] = True
+            needed[network.v[flat.edge]] = True
+            on_edge = np.zeros(network.n_edges, bool)
+            on_edge[flat.edge] = True
+            d_owner, d_flat = att.expand()
+            near = np.zeros(len(att), bool)
+            near[d_owner[on_edge[d_flat.edge]]] = True
+            ids = np.asarray(att.ids).astype(str)
+            reachable = np.flatnonzero(att.reachable)
+            found = [ran.get(str(ids[j]), kept.get(str(ids[j]))) for j in reachable]
+            if any(f is None for f in found):  # not compared (cannot happen): search
+                yield from iter_reach(network, att, mode=mode, limit=limit)
+                return
+            for j, (at, cost) in zip(reachable.tolist(), found, strict=True):  # type: ignore[misc]
+                if near[j] or needed[at].any():
+                    row = np.full(n, np.inf)
+                    row[at] = cost
+                    yield j, row
+
+        return searches
+
+    return KnownSearches(
+        {
+            name: family(name, mode, limit)
+            for name, (_, mode, limit, _) in dests.families(params).items()
+        },
+        compared.stations,
+    )
 
 
 def _dest_edges(att: Attachment) -> np.ndarray:
@@ -255,11 +322,13 @@ def _dirty(
     base: TransitReuse,
     source_rows: np.ndarray,
     edge_map: np.ndarray | None,
-) -> np.ndarray | None:
-    """Per dwelling: whether its columns may differ from its base row's (see the module docstring)."""
-    changed = _changed_nodes(network, dests, params, base, edge_map)
-    if changed is None:
+) -> tuple[np.ndarray, _Compared] | None:
+    """Per dwelling: whether its columns may differ from its base row's (see
+    the module docstring), and the comparison of the searches."""
+    compared = _changed_nodes(network, dests, params, base, edge_map)
+    if compared is None:
         return None
+    changed = compared.changed
     edge_dirty = np.zeros(network.n_edges, bool)
     for att in (dests.stops, dests.hubs):
         edge_dirty[_dest_edges(att)] = True
@@ -273,4 +342,4 @@ def _dirty(
     dirty = dirty.copy()
     bad = edge_dirty[e_s] | changed[u_s] | changed[v_s]
     dirty[np.unique(point[bad])] = True
-    return dirty
+    return dirty, compared

@@ -21,7 +21,7 @@ ends, or straight along the edge to a destination on the same edge).
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Callable, Iterable, Iterator
 
 import numpy as np
 import pandas as pd
@@ -33,12 +33,17 @@ from slimmeregio.scenarios.kernel import iter_reach
 from slimmeregio.scenarios.network import Network
 
 __all__ = [
+    "Searches",
     "best_rate_within",
     "best_within_each",
     "bike_train_search",
     "iter_legs",
     "reached_nodes",
 ]
+
+#: Known bounded searches: given the sources and the destinations a search
+#: loop would run, ``(destination index, node costs)``, ascending.
+Searches = Callable[[Attachment, Attachment], Iterable[tuple[int, np.ndarray]]]
 
 #: Every cost counts (the search already kept those within its limit).
 _NO_LIMIT = np.array([np.inf])
@@ -52,6 +57,7 @@ def iter_legs(
     mode: str,
     limit: float,
     record: dict[str, tuple[np.ndarray, np.ndarray]] | None = None,
+    searches: Searches | None = None,
 ) -> Iterator[tuple[np.ndarray, int, np.ndarray, np.ndarray]]:
     """Yield ``(owner, j, rows, cost)`` per reachable destination ``j``: the
     candidate rows of ``sources.expand()`` (row ``r`` belongs to point
@@ -59,7 +65,9 @@ def iter_legs(
     within ``limit``, and their cost to ``j``.
 
     ``record``: filled with, per destination id, the nodes its search
-    reached and their costs (:func:`reached_nodes`)."""
+    reached and their costs (:func:`reached_nodes`). ``searches``: gives
+    ``(j, node costs)`` of known searches instead of running them, ascending
+    (it may leave out destinations that reach none of the sources)."""
     s_owner, flat = sources.expand()
     if not len(s_owner):
         return
@@ -81,7 +89,12 @@ def iter_legs(
     along = np.where(f >= g, part_cost(f - g, fwd[e]), part_cost(g - f, bwd[e]))
     direct = s_conn[s_i] + along + d_conn[d_i]
     by_dest = pd.Series(np.arange(len(d_i))).groupby(d_owner[d_i]).indices if len(d_i) else {}
-    for j, node_cost in iter_reach(network, dests, mode=mode, limit=limit):
+    reach = (
+        iter_reach(network, dests, mode=mode, limit=limit)
+        if searches is None
+        else searches(sources, dests)
+    )
+    for j, node_cost in reach:
         if record is not None:
             record[str(dests.ids[j])] = reached_nodes(node_cost)
         near = by_dest.get(j)
@@ -121,6 +134,7 @@ def best_rate_within(
     limit_m: float,
     mode: str = "walk",
     record: dict[str, tuple[np.ndarray, np.ndarray]] | None = None,
+    searches: Searches | None = None,
 ) -> np.ndarray:
     """Per source and column of ``rates`` (stops x columns): the highest value
     among the stops within ``limit_m`` (metres walking, or seconds with
@@ -129,7 +143,7 @@ def best_rate_within(
     best: np.ndarray | None = None
     owner = np.zeros(0, np.int64)
     for owner, j, rows, cost in iter_legs(
-        network, sources, stops, mode=mode, limit=limit_m, record=record
+        network, sources, stops, mode=mode, limit=limit_m, record=record, searches=searches
     ):
         if best is None:
             best = np.full((len(owner), 1, rates.shape[1]), -np.inf)
@@ -148,6 +162,7 @@ def best_within_each(
     *,
     mode: str,
     record: dict[str, tuple[np.ndarray, np.ndarray]] | None = None,
+    searches: Searches | None = None,
 ) -> np.ndarray:
     """Per source, limit and column of ``values`` (dests x columns): the highest
     value among the destinations within that limit; ``-inf`` when none. One
@@ -157,8 +172,9 @@ def best_within_each(
     best: np.ndarray | None = None
     owner = np.zeros(0, np.int64)
     for owner, j, rows, cost in iter_legs(
-        network, sources, dests, mode=mode, limit=float(limits.max()), record=record
-    ):
+        network, sources, dests, mode=mode, limit=float(limits.max()), record=record,
+        searches=searches,
+    ):  # fmt: skip
         if best is None:
             best = np.full((len(owner), len(limits), values.shape[1]), -np.inf)
         raise_within(rows, cost, limits, values[j], best)
@@ -175,6 +191,7 @@ def bike_train_search(
     max_bike_s: float,
     *,
     record: dict[str, tuple[np.ndarray, np.ndarray]] | None = None,
+    searches: Searches | None = None,
 ) -> tuple[np.ndarray, np.ndarray]:
     """Per source: ``min_j (bike(source -> j) + offsets[j])`` over the stations
     ``j`` with ``bike(source -> j) <= max_bike_s``, and that ``j`` (-1: none).
@@ -193,8 +210,9 @@ def bike_train_search(
     c_dest = np.zeros(0, np.int64)
     owner = np.zeros(0, np.int64)
     for owner, k, rows, leg in iter_legs(
-        network, sources, stations.subset(usable), mode="bike", limit=max_bike_s, record=record
-    ):
+        network, sources, stations.subset(usable), mode="bike", limit=max_bike_s, record=record,
+        searches=searches,
+    ):  # fmt: skip
         if c_total is None:
             c_total = np.full(len(owner), np.inf)
             c_dest = np.full(len(owner), -1, dtype=np.int64)
