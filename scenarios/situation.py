@@ -6,6 +6,7 @@ from typing import Any
 
 import geopandas as gpd
 import numpy as np
+import pandas as pd
 
 from slimmeregio.scenarios.apply import Applied, apply_scenario, removed_links_frame
 from slimmeregio.scenarios.attach import Attachment, carry_over
@@ -125,6 +126,8 @@ def situation(base: Base, scenario: Scenario | None = None) -> Situation:
 
 def _changed(network: Network, applied: Applied, kinds: tuple[str, ...]) -> np.ndarray:
     """Geometries of edges whose costs differ from the base (plus removed links)."""
-    sel = np.isin(network.change.astype(str), kinds)
+    # Per distinct value (converting 200,000 objects to strings takes a tenth of a second).
+    codes, values = pd.factorize(np.asarray(network.change, dtype=object), use_na_sentinel=False)
+    sel = np.isin(np.asarray([str(v) for v in values], dtype=object), kinds)[codes]
     removed = np.asarray(applied.removed_links.geometry.values, dtype=object)
     return np.concatenate([network.geometry[sel], removed]).astype(object)
