@@ -108,6 +108,29 @@ class Attachment:
             self.ids[o], self.xy[o], self.cand_edge, self.cand_frac, self.cand_snap
         )
 
+    def expand_rows(self) -> tuple[np.ndarray, Attachment]:
+        """:meth:`expand` for callers that read only the rows' ``edge``,
+        ``frac`` and ``snap_m`` (and ``reachable``): the rows' ``ids`` and
+        ``xy`` are read-only placeholders (None, 0), not copies of their
+        points' (which take 30 ms per call on 1.5 million rows); use
+        ``owner`` to reach the points."""
+        owner, flat = (
+            (self.cand_owner, None)
+            if self.cand_owner is not None and self.cand_edge is not None
+            else self.expand()
+        )
+        if flat is not None:
+            return owner, flat
+        assert self.cand_frac is not None and self.cand_snap is not None
+        k = len(owner)
+        return owner, Attachment(
+            np.broadcast_to(np.array(None, dtype=object), (k,)),
+            np.broadcast_to(np.zeros(2), (k, 2)),
+            self.cand_edge,
+            self.cand_frac,
+            self.cand_snap,
+        )
+
     def subset(self, mask: np.ndarray) -> Attachment:
         """The points selected by a boolean mask or index array."""
         idx = np.arange(len(self))[mask]
@@ -499,7 +522,7 @@ def carry_over(
         carry &= ~np.asarray(fresh, bool)
     pos_in_base = np.full(len(base), -1, dtype=np.int64)
     pos_in_base[base_rows[carry]] = np.flatnonzero(carry)
-    b_owner, b_flat = base.expand()
+    b_owner, b_flat = base.expand_rows()
     owner = pos_in_base[b_owner]
     keep = owner >= 0
     owner = owner[keep]

@@ -490,7 +490,7 @@ class _SourceStarts:
     def __init__(self, network: Network, sources: Attachment, destinations: Attachment) -> None:
         self.n = network.n_nodes
         self.ns = len(sources)
-        s_owner, flat = sources.expand()
+        s_owner, flat = sources.expand_rows()
         self.owner = s_owner
         self.se = flat.edge
         self.frac = flat.frac

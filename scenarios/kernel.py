@@ -105,7 +105,7 @@ def _source_terms(
 ) -> tuple[np.ndarray, Attachment, np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
     """Per candidate row of ``sources``: ``(owner, flat, connector + to u,
     connector + to v, u, v)``: what does not depend on the destinations."""
-    owner, flat = sources.expand()
+    owner, flat = sources.expand_rows()
     se = flat.edge
     conn = connector_cost(network, flat, mode)
     to_u, to_v = entry_costs(network, flat, mode)

@@ -108,7 +108,7 @@ def sparse_costs(
         return
     if known is None and only is not None and len(only) == 0:
         return  # nothing to search: skip preparing every source's rows
-    s_owner, flat = sources.expand()
+    s_owner, flat = sources.expand_rows()
     if len(s_owner) == 0:
         return
     se = flat.edge

@@ -276,8 +276,8 @@ def changed_sources(
     kept = np.flatnonzero(row_map >= 0)
     base_of[row_map[kept]] = kept
     dirty = base_of < 0
-    s_owner, s_flat = att.expand()
-    b_owner, b_flat = base_att.expand()
+    s_owner, s_flat = att.expand_rows()
+    b_owner, b_flat = base_att.expand_rows()
     cnt_s = np.bincount(s_owner, minlength=n)
     cnt_b = np.bincount(b_owner, minlength=len(base_att))
     pts = np.flatnonzero(~dirty)
@@ -311,8 +311,8 @@ def changed_points(base: Attachment, att: Attachment, edge_map: np.ndarray | Non
     n = len(att)
     if len(base) != n:
         return np.ones(n, bool)
-    b_owner, b_flat = base.expand()
-    s_owner, s_flat = att.expand()
+    b_owner, b_flat = base.expand_rows()
+    s_owner, s_flat = att.expand_rows()
     b_edge = (
         b_flat.edge
         if edge_map is None

@@ -277,7 +277,7 @@ def _known(
         ran, kept = compared.fresh.get(name, {}), base.record.get(name, {})
 
         def searches(sources: Attachment, att: Attachment) -> Iterator[tuple[int, np.ndarray]]:
-            _, flat = sources.expand()
+            _, flat = sources.expand_rows()
             needed = np.zeros(n, bool)
             needed[network.u[flat.edge]] = True
             needed[network.v[flat.edge]] = True

@@ -68,7 +68,7 @@ def iter_legs(
     reached and their costs (:func:`reached_nodes`). ``searches``: gives
     ``(j, node costs)`` of known searches instead of running them, ascending
     (it may leave out destinations that reach none of the sources)."""
-    s_owner, flat = sources.expand()
+    s_owner, flat = sources.expand_rows()
     if not len(s_owner):
         return
     fwd, bwd = network.weights(mode)

@@ -299,3 +299,18 @@ def test_changed_points_equal_comparing_each_points_candidates(
         [a != b for a, b in zip(_tuples(base, edge_map), _tuples(scen, None), strict=True)]
     )
     assert np.array_equal(changed_points(base, scen, edge_map), want)
+
+
+def test_expand_rows_gives_the_rows_of_expand_without_copying_points(region_base) -> None:
+    """Attachment.expand_rows: the same owners, edges, positions and
+    distances as expand(), its points' ids and coordinates as read-only
+    placeholders (nothing copied per row)."""
+    for att in (region_base.housing_att, region_base.station_att):
+        owner, flat = att.expand()
+        light_owner, light = att.expand_rows()
+        assert np.array_equal(owner, light_owner) and len(light) == len(flat)
+        for name in ("edge", "frac", "snap_m"):
+            assert np.array_equal(getattr(flat, name), getattr(light, name))
+        assert np.array_equal(flat.reachable, light.reachable)
+        assert not light.ids.flags.writeable and not light.xy.flags.writeable
+        assert light.ids.strides == (0,)
