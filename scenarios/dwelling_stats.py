@@ -28,6 +28,7 @@ __all__ = [
     "region_and_municipalities",
     "sorted_from_hint",
     "sorted_stats",
+    "stable_order",
     "weighted_quantile",
     "weighted_stats",
 ]
@@ -106,6 +107,8 @@ class GroupedOrder:
         ``codes``: group per row (0 .. ``n_groups`` - 1; -1 in none);
         ``order``: the stable argsort of ``keys`` when already known."""
         full = np.argsort(keys, kind="stable") if order is None else order
+        #: Every row in order (for later hints, :func:`hint_from_base`).
+        self.order = full
         #: Every counted row, in order.
         self.rows = full[counted[full]]
         g = codes[self.rows]
@@ -351,6 +354,12 @@ def sorted_from_hint(values: np.ndarray, hint: np.ndarray) -> np.ndarray:
         rows, runs = order[fix], run[fix]
         order[fix] = rows[np.lexsort((rows, runs))]
     return order
+
+
+def stable_order(keys: np.ndarray, hint: np.ndarray | None = None) -> np.ndarray:
+    """``np.argsort(keys, kind="stable")`` (NaN-free ``keys``), from ``hint``
+    (:func:`hint_from_base`) when given: the same permutation, cheaper."""
+    return np.argsort(keys, kind="stable") if hint is None else sorted_from_hint(keys, hint)
 
 
 def hint_from_base(base_order: np.ndarray, base_rows: np.ndarray) -> np.ndarray | None:

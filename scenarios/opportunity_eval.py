@@ -46,7 +46,8 @@ from slimmeregio.scenarios.commute_eval import (
 )
 from slimmeregio.scenarios.commute_eval import commute as commute_of
 from slimmeregio.scenarios.commuting import PRESETS
-from slimmeregio.scenarios.dwelling_stats import GroupedOrder
+from slimmeregio.scenarios.dwelling_stats import GroupedOrder, hint_from_base, stable_order
+from slimmeregio.scenarios.incremental import full_evaluation_forced
 from slimmeregio.scenarios.opportunity_access import (
     BIKE_HALF_LIFE_MIN,
     NEAREST_K,
@@ -125,6 +126,9 @@ class OpportunityOutcome:
     #: Per network edge: its mean absolute gradient (%), None without an
     #: elevation model (:mod:`.hilliness`).
     link_gradient: np.ndarray | None = None
+    #: A base's median columns, every row in stable sorted order (hints for
+    #: its scenarios' sorts, :func:`~dwelling_stats.hint_from_base`).
+    orders: dict[str, np.ndarray] = field(default_factory=dict)
     #: Searches and route trees run and reused (``access_searched``,
     #: ``access_reused``, ``trees_searched``, ``trees_reused``; ``unchanged``:
     #: 1 when the base's outcome was taken over whole).
@@ -189,11 +193,9 @@ def evaluate_opportunities(
     codes, uniques = pd.factorize(nis)
     by_code = np.argsort(codes, kind="stable")
     bounds = np.searchsorted(codes[by_code], np.arange(len(uniques) + 1))
-    orders = {
-        key: GroupedOrder(values, ~np.isnan(values) & (dwellings > 0), codes, len(uniques))
-        for key, values in columns.items()
-        if how[key] == "median"
-    }
+    orders = _median_orders(
+        columns, how, dwellings, codes, len(uniques), previous, getattr(sit, "housing_rows", None)
+    )
 
     def indicators(idx: np.ndarray | None, code: int | None = None) -> dict[str, float]:
         w = dwellings if idx is None else dwellings[idx]
@@ -242,8 +244,42 @@ def evaluate_opportunities(
         link_gradient=commute["link_gradient"] if commute is not None else None,
         reuse=scope.record,
         work=dict(scope.counts),
+        orders={key: order.order for key, order in orders.items()} if previous is None else {},
     )
     return out
+
+
+def _median_orders(
+    columns: dict[str, np.ndarray],
+    how: dict[str, str],
+    dwellings: np.ndarray,
+    codes: np.ndarray,
+    n_groups: int,
+    previous: OpportunityOutcome | None,
+    housing_rows: np.ndarray | None,
+) -> dict[str, GroupedOrder]:
+    """Per median column, its counted rows (a value and dwellings) sorted once
+    for the region and every municipality, from the base's order where a
+    scenario has it (:func:`~dwelling_stats.hint_from_base`)."""
+    orders: dict[str, GroupedOrder] = {}
+    for key, values in columns.items():
+        if how[key] != "median":
+            continue
+        # NaN (no value, not counted) as inf: the counted rows keep their order.
+        keys = np.where(np.isnan(values), np.inf, values)
+        hint = None
+        if (
+            previous is not None
+            and housing_rows is not None
+            and key in previous.orders
+            and not full_evaluation_forced()
+        ):
+            hint = hint_from_base(previous.orders[key], housing_rows)
+        orders[key] = GroupedOrder(
+            keys, ~np.isnan(values) & (dwellings > 0), codes, n_groups,
+            order=stable_order(keys, hint),
+        )  # fmt: skip
+    return orders
 
 
 def decay_weight(cost: float, half_life: float) -> float:

@@ -46,8 +46,15 @@ import pandas as pd
 from slimmeregio.layers.gtfs_model import WINDOW_FIELDS
 from slimmeregio.layers.model import ANALYSIS_CRS, Layer
 from slimmeregio.scenarios.attach import Attachment, attach_points
-from slimmeregio.scenarios.dwelling_stats import GroupedOrder, as_inf, sorted_stats, weighted_stats
-from slimmeregio.scenarios.incremental import node_ids
+from slimmeregio.scenarios.dwelling_stats import (
+    GroupedOrder,
+    as_inf,
+    hint_from_base,
+    sorted_stats,
+    stable_order,
+    weighted_stats,
+)
+from slimmeregio.scenarios.incremental import full_evaluation_forced, node_ids
 from slimmeregio.scenarios.kernel import finish_nearest, nearest_destination
 from slimmeregio.scenarios.model import Parameters, Scenario, SetFrequency, scenario_error
 from slimmeregio.scenarios.network import Network
@@ -455,6 +462,25 @@ def transit_indicators(
     return out
 
 
+#: The time columns whose medians and p90s sort the dwellings.
+TIME_COLUMNS = ("bike_min_train", "door_min_brussels")
+
+
+def _order_hints(reuse: Any) -> dict[str, np.ndarray] | None:
+    """The base's sorted time columns carried to a scenario's dwellings
+    (``reuse``: ``(TransitReuse, base row per dwelling, edge map)``)."""
+    if reuse is None or reuse[1] is None or full_evaluation_forced():
+        return None
+    base, rows, _ = reuse
+    out = {}
+    for key in TIME_COLUMNS:
+        if key in base.columns.columns:
+            hint = hint_from_base(base.time_order(key), np.asarray(rows))
+            if hint is not None:
+                out[key] = hint
+    return out
+
+
 def _region_and_municipalities(
     columns: pd.DataFrame,
     nis: np.ndarray,
@@ -463,10 +489,13 @@ def _region_and_municipalities(
     reachable: np.ndarray,
     params: Parameters,
     brussels: bool,
+    hints: dict[str, np.ndarray] | None = None,
 ) -> tuple[dict[str, float], list[dict[str, float]]]:
     """:func:`transit_indicators` of all dwellings and of each municipality
     in ``wanted`` (NIS codes; ``nis``: per dwelling), each time column
-    sorted once for all of them (:class:`~dwelling_stats.GroupedOrder`)."""
+    sorted once for all of them (:class:`~dwelling_stats.GroupedOrder`),
+    from ``hints`` (the base's order, :func:`~dwelling_stats.hint_from_base`)
+    where given."""
     arrays = {name: columns[name].to_numpy() for name in columns.columns}
     codes, uniques = pd.factorize(nis)
     code_of = {str(u): i for i, u in enumerate(uniques)}
@@ -475,11 +504,12 @@ def _region_and_municipalities(
     # Each dwelling's position among its municipality's rows (ascending).
     local = np.empty(len(codes), np.int64)
     local[by_code] = np.arange(len(codes)) - bounds[codes[by_code] + 1]
-    orders = {
-        key: GroupedOrder(as_inf(arrays[key].astype(float)), dwellings > 0, codes, len(uniques))
-        for key in ("bike_min_train", "door_min_brussels")
-        if key in arrays
-    }
+    orders = {}
+    for key in TIME_COLUMNS:
+        if key in arrays:
+            keys = as_inf(arrays[key].astype(float))
+            order = stable_order(keys, (hints or {}).get(key))
+            orders[key] = GroupedOrder(keys, dwellings > 0, codes, len(uniques), order=order)
     region = transit_indicators(
         arrays,
         dwellings,
@@ -546,6 +576,7 @@ def add_transit(
         reachable,
         params,
         brussels,
+        _order_hints(reuse),
     )
     region = dict(evaluation.region)
     region.update(keys)

@@ -69,6 +69,15 @@ class TransitReuse:
     #: The base's columns, one row per row of ``housing_att``.
     columns: pd.DataFrame
 
+    def time_order(self, key: str) -> np.ndarray:
+        """Every base row in stable order of time column ``key`` (missing as
+        inf), computed once: the hint for a scenario's sort."""
+        cache = self.__dict__.setdefault("_orders", {})
+        if key not in cache:
+            values = self.columns[key].to_numpy(dtype=float)
+            cache[key] = np.argsort(np.where(np.isfinite(values), values, np.inf), kind="stable")
+        return cache[key]  # type: ignore[no-any-return]
+
 
 def keep_transit(
     network: Network,
