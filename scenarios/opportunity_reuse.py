@@ -292,16 +292,30 @@ def changed_sources(
     i_b = np.repeat((np.cumsum(cnt_b) - cnt_b)[rows], count) + within
     e_s, e_b = s_flat.edge[i_s], b_flat.edge[i_b]
     ok = (e_b if edge_map is None else np.asarray(edge_map)[e_b]) == e_s
+    ok &= _kept_edges(base, network, edge_map)[e_b]
     ok &= same_values(s_flat.frac[i_s], b_flat.frac[i_b]) & same_values(
         s_flat.snap_m[i_s], b_flat.snap_m[i_b]
     )
-    for name in ("u", "v", "length", "speed_kmh", "oneway"):
-        ok &= same_values(
-            np.asarray(getattr(network, name)[e_s], dtype=float),
-            np.asarray(getattr(base, name)[e_b], dtype=float),
-        )
     dirty[np.repeat(pts, count)[~ok]] = True
     return dirty
+
+
+def _kept_edges(base: Network, network: Network, edge_map: np.ndarray | None) -> np.ndarray:
+    """Per base edge: it maps to an edge of ``network`` with the same ends,
+    length, speed and one-way flag (compared once per edge, not per
+    candidate row; NaN equals NaN)."""
+    emap = np.arange(base.n_edges) if edge_map is None else np.asarray(edge_map)
+    alive = np.flatnonzero(emap >= 0)
+    e = emap[alive]
+    ok = np.ones(len(alive), bool)
+    for name in ("u", "v", "length", "speed_kmh", "oneway"):
+        ok &= same_values(
+            np.asarray(getattr(network, name)[e], dtype=float),
+            np.asarray(getattr(base, name)[alive], dtype=float),
+        )
+    out = np.zeros(base.n_edges, bool)
+    out[alive[ok]] = True
+    return out
 
 
 def changed_points(base: Attachment, att: Attachment, edge_map: np.ndarray | None) -> np.ndarray:
