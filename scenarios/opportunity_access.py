@@ -7,6 +7,7 @@ from typing import Any
 
 import numpy as np
 
+from slimmeregio.scenarios.attach import Attachment
 from slimmeregio.scenarios.opportunities import accumulate_access, sparse_costs
 from slimmeregio.scenarios.opportunity_inputs import OpportunitySet
 from slimmeregio.scenarios.opportunity_reuse import AccessMemo, Scope, changed_points
@@ -161,20 +162,26 @@ def _access(
     patch: dict[int, tuple[np.ndarray, np.ndarray]] = {}
     node_costs = memo.costs
     if len(dirty_rows) and kept_js and node_costs is not None:
+        sub = h_att.subset(dirty_rows)
+        # Only searches that reach an end of a recomputed dwelling's edges (or
+        # share an edge with it) can give it a cost; the others give none.
+        relevant = _reaching(kept_js, node_costs, sub, s.att, arcs, net)
 
         def known() -> Iterator[tuple[int, np.ndarray]]:
-            for j in kept_js:
+            for j in relevant:
                 at, cost = node_costs[j]
                 row = np.full(arcs.n_base, np.inf)
                 row[at] = cost
                 yield j, arcs.extend(row, net.n_nodes, limit)
 
-        patch = {
-            j: (dirty_rows[o], c)
-            for j, o, c in sparse_costs(
-                net, h_att.subset(dirty_rows), s.att, mode=mode, limit=limit, known=known()
-            )
-        }
+        none = (np.zeros(0, np.int64), np.zeros(0))
+        patch = {j: none for j in kept_js}
+        patch.update(
+            {
+                j: (dirty_rows[o], c)
+                for j, o, c in sparse_costs(net, sub, s.att, mode=mode, limit=limit, known=known())
+            }
+        )
     merged: dict[int, tuple[np.ndarray, np.ndarray]] = dict(fresh)
     reused = 0
     for j in kept_js:
@@ -194,3 +201,34 @@ def _access(
     scope.count("access_searched", len(fresh))
     searches = ((j, *merged[j]) for j in sorted(merged))
     return accumulate(searches)
+
+
+def _reaching(
+    kept: list[int],
+    node_costs: dict[int, tuple[np.ndarray, np.ndarray]],
+    sources: Attachment,
+    opportunities: Attachment,
+    arcs: Any,
+    network: Any,
+) -> list[int]:
+    """Of the kept searches ``kept`` (ascending), those that can cost a
+    point of ``sources``: they reached an end node of one of its candidate
+    edges (for a new node, a base node with an arc into it), or the
+    opportunity lies on one of those edges (a route along the edge)."""
+    _, flat = sources.expand_rows()
+    se = flat.edge
+    needed = np.zeros(network.n_nodes, bool)
+    needed[network.u[se]] = True
+    needed[network.v[se]] = True
+    nb = arcs.n_base
+    base_needed = needed[:nb].copy()
+    fresh_nodes = np.flatnonzero(needed[nb:]) + nb
+    if len(fresh_nodes):
+        into = np.isin(arcs.new_b, fresh_nodes) & (arcs.new_a < nb)
+        base_needed[arcs.new_a[into]] = True
+    on_edge = np.zeros(network.n_edges, bool)
+    on_edge[se] = True
+    d_owner, d_flat = opportunities.expand_rows()
+    near = np.zeros(len(opportunities), bool)
+    near[d_owner[on_edge[d_flat.edge]]] = True
+    return [j for j in kept if near[j] or base_needed[node_costs[j][0]].any()]

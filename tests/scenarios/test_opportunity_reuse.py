@@ -314,3 +314,48 @@ def test_expand_rows_gives_the_rows_of_expand_without_copying_points(region_base
         assert np.array_equal(flat.reachable, light.reachable)
         assert not light.ids.flags.writeable and not light.xy.flags.writeable
         assert light.ids.strides == (0,)
+
+
+def test_searches_reaching_recomputed_dwellings_by_hand(region_base) -> None:
+    """opportunity_access._reaching keeps a kept search for the recomputed
+    dwellings when it reached an end of one of their edges, when its
+    opportunity lies on one of those edges (a route along the edge, even
+    with both ends out of reach), or when it reached a base node with an
+    arc into a new node at such an end; not otherwise."""
+    from types import SimpleNamespace
+
+    from slimmeregio.scenarios.attach import Attachment
+    from slimmeregio.scenarios.opportunity_access import _reaching
+
+    net = region_base.network
+
+    def points(edges):  # type: ignore[no-untyped-def]
+        k = len(edges)
+        edge = np.asarray(edges, dtype=np.int64)
+        return Attachment(
+            np.arange(k).astype(str).astype(object), np.zeros((k, 2)), edge,
+            np.full(k, 0.5), np.ones(k),
+        )  # fmt: skip
+
+    dwelling = points([10])  # one recomputed dwelling on edge 10
+    u, v = int(net.u[10]), int(net.v[10])
+    far = int(np.flatnonzero((net.u != u) & (net.u != v) & (net.v != u) & (net.v != v))[-1])
+    # opportunity 0 elsewhere, reached u; 1 on edge 10, reached nothing;
+    # 2 elsewhere, reached only a far node; 3 reached a base node feeding a new node at an end.
+    opps = points([far, 10, far, far])
+    n_base = net.n_nodes
+    nodes = lambda *x: (np.asarray(x, np.int32), np.ones(len(x)))  # noqa: E731
+    node_costs = {0: nodes(u), 1: nodes(), 2: nodes(int(net.u[far])), 3: nodes(5)}
+    arcs = SimpleNamespace(
+        n_base=n_base, new_a=np.array([], np.int64), new_b=np.array([], np.int64)
+    )
+    assert _reaching([0, 1, 2, 3], node_costs, dwelling, opps, arcs, net) == [0, 1]
+    # A new node (n_base) at the dwelling's edge end, entered from base node 5.
+    grown = SimpleNamespace(
+        n_nodes=n_base + 1,
+        n_edges=net.n_edges,
+        u=np.where(np.arange(net.n_edges) == 10, n_base, net.u),
+        v=net.v,
+    )
+    arcs = SimpleNamespace(n_base=n_base, new_a=np.array([5]), new_b=np.array([n_base]))
+    assert _reaching([0, 1, 2, 3], node_costs, dwelling, opps, arcs, grown) == [1, 3]
