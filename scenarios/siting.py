@@ -153,8 +153,9 @@ def coverage_sets(
         points, bounds = covered_points(dist, nodes, limit_s, entries, same, n_house, index_type)
         return which, points, bounds
 
-    # The batches are independent, and scipy's Dijkstra and the compiled
-    # gathering run without the GIL: threads use the machine's cores without
+    # The batches are independent and the compiled gathering runs without
+    # the GIL, so one thread gathers while another searches (scipy 1.17's
+    # Dijkstra holds the GIL: two searching threads do not overlap), without
     # copying the network into other processes.
     pool = ThreadPoolExecutor(max_workers=_threads(workers))
     try:
