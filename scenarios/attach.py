@@ -114,21 +114,17 @@ class Attachment:
         ``xy`` are read-only placeholders (None, 0), not copies of their
         points' (which take 30 ms per call on 1.5 million rows); use
         ``owner`` to reach the points."""
-        owner, flat = (
-            (self.cand_owner, None)
-            if self.cand_owner is not None and self.cand_edge is not None
-            else self.expand()
-        )
-        if flat is not None:
-            return owner, flat
-        assert self.cand_frac is not None and self.cand_snap is not None
+        owner, edge = self.cand_owner, self.cand_edge
+        frac, snap = self.cand_frac, self.cand_snap
+        if owner is None or edge is None or frac is None or snap is None:
+            return self.expand()
         k = len(owner)
         return owner, Attachment(
             np.broadcast_to(np.array(None, dtype=object), (k,)),
             np.broadcast_to(np.zeros(2), (k, 2)),
-            self.cand_edge,
-            self.cand_frac,
-            self.cand_snap,
+            edge,
+            frac,
+            snap,
         )
 
     def subset(self, mask: np.ndarray) -> Attachment:

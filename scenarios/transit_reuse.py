@@ -234,11 +234,11 @@ def _changed_nodes(
         skip = _same_searches(
             network, base, att, ids, b_att, b_ids, kept, touched_in[mode], same_edge, edge_map
         )
-        for j in np.flatnonzero(skip):
-            if b_value.get(str(ids[j])) == tuple(values[j].tolist()):
-                seen.add(str(ids[j]))  # the base's search, the same value: nothing changed
+        for k in np.flatnonzero(skip).tolist():
+            if b_value.get(str(ids[k])) == tuple(values[k].tolist()):
+                seen.add(str(ids[k]))  # the base's search, the same value: nothing changed
             else:
-                skip[j] = False
+                skip[k] = False
         redo = np.flatnonzero(~skip)
         ran = fresh.setdefault(family, {})
         for jj, row in iter_reach(network, att.subset(redo), mode=mode, limit=limit):
