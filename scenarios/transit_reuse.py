@@ -147,7 +147,6 @@ def _same(now: np.ndarray, then: np.ndarray) -> np.ndarray:
 
 
 def _same_searches(
-    network: Network,
     base: TransitReuse,
     att: Attachment,
     ids: np.ndarray,
@@ -232,7 +231,7 @@ def _changed_nodes(
             touched_in[mode] = np.zeros(base.network.n_nodes, bool)
             touched_in[mode][touched_nodes(base.network, network, edge_map, mode)] = True
         skip = _same_searches(
-            network, base, att, ids, b_att, b_ids, kept, touched_in[mode], same_edge, edge_map
+            base, att, ids, b_att, b_ids, kept, touched_in[mode], same_edge, edge_map
         )
         for k in np.flatnonzero(skip).tolist():
             if b_value.get(str(ids[k])) == tuple(values[k].tolist()):
