@@ -110,10 +110,10 @@ class Attachment:
 
     def expand_rows(self) -> tuple[np.ndarray, Attachment]:
         """:meth:`expand` for callers that read only the rows' ``edge``,
-        ``frac`` and ``snap_m`` (and ``reachable``): the rows' ``ids`` and
-        ``xy`` are read-only placeholders (None, 0), not copies of their
-        points' (which take 30 ms per call on 1.5 million rows); use
-        ``owner`` to reach the points."""
+        ``frac`` and ``snap_m`` (and ``reachable``). The rows' ``ids`` and
+        ``xy`` are read-only zero-stride views of None and (0, 0), not
+        copies of their points' (copying takes 30 ms per call on 1.5
+        million rows): reach the points through ``owner``."""
         owner, edge = self.cand_owner, self.cand_edge
         frac, snap = self.cand_frac, self.cand_snap
         if owner is None or edge is None or frac is None or snap is None:

@@ -304,7 +304,7 @@ def test_changed_points_equal_comparing_each_points_candidates(
 def test_expand_rows_gives_the_rows_of_expand_without_copying_points(region_base) -> None:
     """Attachment.expand_rows: the same owners, edges, positions and
     distances as expand(), its points' ids and coordinates as read-only
-    placeholders (nothing copied per row)."""
+    zero-stride views (nothing copied per row)."""
     for att in (region_base.housing_att, region_base.station_att):
         owner, flat = att.expand()
         light_owner, light = att.expand_rows()
