@@ -107,6 +107,11 @@ def _steps(sit: Any, dw: Any) -> dict[str, float]:
     return out
 
 
+def _trees(work: dict[str, int]) -> int:
+    """Route trees in all: reused, repaired and searched again."""
+    return sum(work.get(k, 0) for k in ("trees_reused", "trees_repaired", "trees_searched"))
+
+
 def main() -> int:
     from slimmeregio.layers.region import load_region
     from slimmeregio.scenarios.engine import evaluate, prepare_base, situation
@@ -145,8 +150,8 @@ def main() -> int:
             "whole outcome"
             if work.get("unchanged")
             else f"{work.get('access_reused', 0)}/{work.get('access_reused', 0) + work.get('access_searched', 0)} "
-            f"searches, {work.get('trees_reused', 0)}/{work.get('trees_reused', 0) + work.get('trees_searched', 0)} "
-            "trees"
+            f"searches, {work.get('trees_reused', 0)}/{_trees(work)} trees"
+            f" ({work.get('trees_repaired', 0)} repaired)"
         )
         rows.append((name, total, scratch_cpu, reuse_cpu, what))
     net = base.inputs.network

@@ -99,7 +99,7 @@ def commute(
     jobs = inputs.get("jobs")
     if jobs is None or not jobs.att.reachable.any():
         return None
-    known, known_arcs = known_trees(sit, jobs, scope)
+    known, known_arcs, seeds = known_trees(sit, jobs, scope)
     route_costs = route_costs_for(sit.parameters, inputs.infrastructure)
     housing = sit.housing_att
     origins = commute_origins(
@@ -116,18 +116,22 @@ def commute(
         check=check,
         known=known,
         known_arcs=known_arcs,
+        seeds=seeds,
         costs=route_costs(sit.network) if route_costs is not None else None,
         limit_m=search_limit_m(route_costs),
     )
     if scope is not None:
         scope.count("trees_reused", len(known))
-        scope.count("trees_searched", len(trees.trees) - len(known))
+        scope.count("trees_repaired", trees.repaired)
+        scope.count("trees_searched", len(trees.trees) - len(known) - trees.repaired)
         if scope.record is not None:
             d_ok = np.flatnonzero(jobs.att.reachable)
             vpos = np.full(len(jobs.att), -1, dtype=np.int64)
             vpos[d_ok] = np.arange(len(d_ok))
             # The arcs dict fills as the flows are assigned below.
-            scope.record.trees = TreeMemo(dict(trees.trees), vpos, jobs.att, trees.arcs)
+            scope.record.trees = TreeMemo(
+                dict(trees.trees), vpos, jobs.att, trees.arcs, untied=trees.untied()
+            )
     # Quiet routes minimise another cost: their real lengths are summed apart.
     length_m = trees.distances_m() if route_costs is None else route_lengths_m(trees)
     cost_km = length_m / 1000.0

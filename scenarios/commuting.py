@@ -33,6 +33,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, replace
+from typing import Any
 
 import numpy as np
 from scipy import sparse
@@ -48,6 +49,7 @@ from slimmeregio.scenarios.kernel import (
     with_destinations,
 )
 from slimmeregio.scenarios.network import Network
+from slimmeregio.scenarios.search_repair import is_scipy_tree, repair_search, transposed
 
 __all__ = [
     "COMMUTE_BETA_PER_KM",
@@ -302,13 +304,18 @@ class RouteTrees:
         check: Callable[[], None] | None = None,
         known: dict[int, tuple[np.ndarray, np.ndarray]] | None = None,
         known_arcs: dict[int, TreeArcs] | None = None,
+        seeds: dict[int, Any] | None = None,
         costs: Network | None = None,
     ) -> None:
         """``known``: trees of destinations an edit cannot have changed
         (``(dist, pred)`` on this network's numbering, see
         :mod:`opportunity_reuse`), ``known_arcs`` their :class:`TreeArcs`;
-        only the others are searched. ``costs``: the network (same edges)
-        whose ``bike`` costs the routes minimise; default
+        only the others are searched. ``seeds``: for some of those, a
+        :class:`~opportunity_reuse.TreeSeed` (the base's tree on this
+        numbering), which is repaired rather than searched again
+        (:func:`~slimmeregio.scenarios.search_repair.repair_search`; scipy
+        searches where the repair meets a tie). ``costs``: the network
+        (same edges) whose ``bike`` costs the routes minimise; default
         :func:`distance_network` (then :meth:`distances_m` are lengths)."""
         self.check = check
         self.arcs: dict[int, TreeArcs] = dict(known_arcs or {})
@@ -318,6 +325,8 @@ class RouteTrees:
         self.trees: dict[int, tuple[np.ndarray, np.ndarray]] = {}
         self.results: dict[int, NearestResult] = {}
         self.graph: ArcGraph | None = None
+        #: How many trees were repaired rather than searched again.
+        self.repaired = 0
         if len(sources) == 0 or not destinations.reachable.any():
             return
         graph, d_ok = with_destinations(self.network, destinations, "bike")
@@ -326,6 +335,7 @@ class RouteTrees:
         self.starts = _SourceStarts(self.network, sources, destinations)
         known = known or {}
         todo = np.array([p for p, j in enumerate(d_ok) if int(j) not in known], dtype=np.int64)
+        todo = self._repair(todo, d_ok, seeds or {}, limit_m)
         for first in range(0, len(todo), batch):
             if check is not None:
                 check()
@@ -344,6 +354,56 @@ class RouteTrees:
             if int(j) in known:
                 self.trees[int(j)] = known[int(j)]
         self.trees = {int(j): self.trees[int(j)] for j in d_ok}
+
+    def _repair(
+        self,
+        todo: np.ndarray,
+        d_ok: np.ndarray,
+        seeds: dict[int, Any],
+        limit_m: float,
+    ) -> np.ndarray:
+        """Repair the seeded trees among ``todo``; returns the positions left to search."""
+        assert self.graph is not None
+        n = self.network.n_nodes
+        left = []
+        by_head = (
+            transposed(self.graph.matrix) if any(int(d_ok[p]) in seeds for p in todo) else None
+        )
+        for p in todo:
+            seed = seeds.get(int(d_ok[p]))
+            if seed is not None:
+                if self.check is not None:
+                    self.check()
+                dist, pred = seed.tree()
+                root = np.array([n + p], dtype=np.int64)
+                if repair_search(
+                    self.graph.matrix,
+                    dist,
+                    pred,
+                    root,
+                    limit=limit_m,
+                    by_head=by_head,
+                    suspects=seed.suspects,
+                ):
+                    self.trees[int(d_ok[p])] = (dist, pred.astype(np.int32, copy=False))
+                    self.repaired += 1
+                    continue
+            left.append(p)
+        return np.array(left, dtype=np.int64)
+
+    def untied(self) -> frozenset[int]:
+        """The destinations whose trees have no tie (:func:`~search_repair.is_scipy_tree`)."""
+        if self.graph is None:
+            return frozenset()
+        by_head = transposed(self.graph.matrix)
+        n = self.network.n_nodes
+        d_ok = list(self.trees)
+        out = []
+        for p, j in enumerate(d_ok):
+            dist, pred = self.trees[j]
+            if is_scipy_tree(self.graph.matrix, dist, pred, np.array([n + p]), by_head=by_head):
+                out.append(j)
+        return frozenset(out)
 
     def result(self, j: int) -> NearestResult:
         """Every source's route start towards ``j`` (cost, entry node, own edge)."""

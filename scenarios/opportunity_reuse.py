@@ -29,6 +29,7 @@ turns the reuse off (:func:`~slimmeregio.scenarios.incremental.full_evaluation_f
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
@@ -51,6 +52,7 @@ __all__ = [
     "changed_points",
     "changed_sources",
     "known_trees",
+    "TreeSeed",
     "renumber_tree",
     "scope_of",
     "touched_nodes",
@@ -84,6 +86,9 @@ class TreeMemo:
     jobs_att: Attachment
     #: Per tree: its arcs (:class:`~commuting.TreeArcs`), filled as the base assigns flows.
     arcs: dict[int, Any] = field(default_factory=dict)
+    #: The trees whose predecessors have no tie (:func:`~search_repair.is_scipy_tree`):
+    #: a scenario repairs them around the nodes its edits touch.
+    untied: frozenset[int] = frozenset()
 
 
 @dataclass(eq=False)
@@ -419,13 +424,30 @@ class Scope:
         self.counts[key] = self.counts.get(key, 0) + int(n)
 
 
+@dataclass(frozen=True)
+class TreeSeed:
+    """A base route tree for a scenario to repair
+    (:func:`~slimmeregio.scenarios.search_repair.repair_search`): ``tree()``
+    gives it on the scenario's numbering; ``suspects``: the nodes where the
+    graphs differ, when the repair may be bounded to them (None: check every node)."""
+
+    tree: Callable[[], tuple[np.ndarray, np.ndarray]]
+    suspects: np.ndarray | None
+
+
 def known_trees(
     sit: Any, jobs: Any, scope: Scope | None
-) -> tuple[dict[int, tuple[np.ndarray, np.ndarray]], dict[int, Any]]:
-    """The base's route trees (and their arcs) no edit can have changed, on the scenario's numbering."""
+) -> tuple[
+    dict[int, tuple[np.ndarray, np.ndarray]],
+    dict[int, Any],
+    dict[int, TreeSeed],
+]:
+    """The base's route trees (and their arcs) no edit can have changed, on
+    the scenario's numbering; and for the other trees of destinations the
+    base searched too, how to repair them (:class:`TreeSeed`)."""
     prev = scope.previous if scope is not None else None
     if scope is None or prev is None or prev.trees is None or scope.row_map is None:
-        return {}, {}
+        return {}, {}, {}
     memo = prev.trees
     touched = scope.touched["distance"]
     changed = changed_points(memo.jobs_att, jobs.att, scope.edge_map)
@@ -434,11 +456,15 @@ def known_trees(
     vpos = np.full(len(jobs.att), -1, dtype=np.int64)
     vpos[d_ok] = np.arange(len(d_ok))
     size = n_new + len(d_ok)
-    known, arcs = {}, {}
+    # Where the scenario's graph can differ from the base's: the touched base
+    # nodes and the scenario's new nodes.
+    suspects = np.concatenate([touched, np.arange(n_base, n_new)]).astype(np.int64)
+    known, arcs, seeds = {}, {}, {}
     for j, (dist, pred) in memo.trees.items():
-        if changed[j] or vpos[j] < 0 or (len(touched) and np.isfinite(dist[touched]).any()):
+        if vpos[j] < 0:
             continue
-        known[j] = renumber_tree(
+        tree = functools.partial(
+            renumber_tree,
             dist,
             pred,
             n_base=n_base,
@@ -447,9 +473,15 @@ def known_trees(
             root_new=n_new + int(vpos[j]),
             size=size,
         )
+        if changed[j] or (len(touched) and np.isfinite(dist[touched]).any()):
+            # A moved destination changes its root's arcs: check every node.
+            bounded = j in memo.untied and not changed[j]
+            seeds[j] = TreeSeed(tree, suspects if bounded else None)
+            continue
+        known[j] = tree()
         if j in memo.arcs:
             arcs[j] = memo.arcs[j].renumbered(scope.edge_map)
-    return known, arcs
+    return known, arcs, seeds
 
 
 def scope_of(

@@ -60,12 +60,18 @@ def _assert_same(inc, full) -> None:  # type: ignore[no-untyped-def]
 
 
 def _reused(work: dict[str, int]) -> bool:
-    return bool(work.get("unchanged") or work.get("access_reused") or work.get("trees_reused"))
+    return bool(
+        work.get("unchanged")
+        or work.get("access_reused")
+        or work.get("trees_reused")
+        or work.get("trees_repaired")
+    )
 
 
 @pytest.mark.slow
 def test_random_scenarios_incremental_equals_full(region_base, monkeypatch) -> None:
     evaluate(region_base)  # the base keeps what scenarios reuse
+    repaired: list[int] = []
 
     @settings(
         max_examples=6,
@@ -82,6 +88,7 @@ def test_random_scenarios_incremental_equals_full(region_base, monkeypatch) -> N
         scenario = data.draw(_edits(region_base))
         inc = evaluate(region_base, scenario, service_areas=False)
         assert _reused(inc.opportunities.work), inc.opportunities.work
+        repaired.append(inc.opportunities.work.get("trees_repaired", 0))
         with monkeypatch.context() as m:
             m.setenv("SLIMMEREGIO_FULL_EVALUATION", "1")
             full = evaluate(region_base, scenario, service_areas=False)
@@ -89,6 +96,9 @@ def test_random_scenarios_incremental_equals_full(region_base, monkeypatch) -> N
         _assert_same(inc, full)
 
     check()
+    # Route trees the edits reach were repaired, not searched again (and
+    # still equal the full computation's).
+    assert sum(repaired) > 0, repaired
 
 
 def test_full_evaluation_switch_turns_off_opportunity_reuse(region_base, monkeypatch) -> None:
