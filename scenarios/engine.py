@@ -18,7 +18,7 @@ from __future__ import annotations
 
 import time
 from collections.abc import Sequence
-from dataclasses import replace
+from dataclasses import dataclass, field, replace
 from typing import Any
 
 import geopandas as gpd
@@ -36,7 +36,7 @@ from slimmeregio.scenarios.base import (
     prepare_base_from_inputs,
 )
 from slimmeregio.scenarios.comparison import compare
-from slimmeregio.scenarios.indicators import Reuse, evaluate_situation
+from slimmeregio.scenarios.indicators import Reuse, complete_situation, evaluate_situation
 from slimmeregio.scenarios.model import Parameters, Scenario
 from slimmeregio.scenarios.results import (
     Comparison,
@@ -53,7 +53,10 @@ __all__ = [
     "base_parameters",
     "compare",
     "compare_scenarios",
+    "complete",
     "evaluate",
+    "first_pass",
+    "FirstPass",
     "parameter_differences",
     "planned_projects_scenario",
     "prepare_base",
@@ -83,6 +86,7 @@ def evaluate(
     families: bool = True,
     progress: ProgressCallback | None = None,
     cancel: CancelCheck | None = None,
+    _first: dict[str, Any] | None = None,
 ) -> Evaluation:
     """Evaluate ``scenario`` (None: the base situation) on ``base``.
 
@@ -141,6 +145,7 @@ def evaluate(
         {} if scenario is None and sit.parameters == base.parameters else None
     )
     keep_orders: dict[str, Any] | None = {} if keep is not None else None
+    core: dict[str, Any] | None = {} if _first is not None and not families else None
     result = evaluate_situation(
         sit,
         service_areas=service_areas,
@@ -150,54 +155,162 @@ def evaluate(
         keep=keep,
         keep_orders=keep_orders,
         with_opportunities=families,
+        core=core,
     )
     if keep:
         base._kept = keep
     if keep_orders:
         base._orders = keep_orders
     if families:
-        t_pt = time.perf_counter()
-        pt_keep: dict[str, Any] | None = {} if keep is not None else None
-        pt_reuse = (
-            (base._transit, sit.housing_rows, sit.edge_map)
-            if reuse is not None and base._transit is not None
-            else None
-        )
-        result = add_transit(
-            result, sit.network, sit.housing_att, base.pt_stops, reuse=pt_reuse, keep=pt_keep
-        )
-        if pt_keep:
-            base._transit = pt_keep["transit"]
-        result.timings["transit"] = time.perf_counter() - t_pt
+        result = _with_transit(base, sit, result, reused=reuse is not None, keep=keep is not None)
     else:
         has = {"opportunities": sit.opportunities is not None, "transit": base.pt_stops is not None}
         result = replace(result, pending=tuple(k for k, present in has.items() if present))
+        if _first is not None and core is not None and scenario is not None:
+            # (A base's whole evaluation is computed afresh: it keeps its searches.)
+            _first.update(core, situation=sit, reused=reuse is not None)
     result.timings["apply_attach"] = t_apply
     result.timings["total"] = time.perf_counter() - t0
-    if scenario is not None:
-        from slimmeregio.scenarios.reference import SITUATION_PARAMETERS  # (imports this module)
-
-        differ = parameter_differences(base.parameters, scenario.parameters)
-        situation_differ = [n for n in differ if n in SITUATION_PARAMETERS]
-        measuring_differ = [n for n in differ if n not in SITUATION_PARAMETERS]
-        if situation_differ:
-            names = ", ".join(situation_differ)
-            result.notes["parameters_differ"] = {
-                "nl": f"Dit scenario gebruikt andere parameters dan de basis ({names}); "
-                "de verschillen tonen ook hun effect.",
-                "en": f"This scenario uses other parameters than the base ({names}); "
-                "the differences include their effect.",
-            }
-        if measuring_differ:
-            names = ", ".join(measuring_differ)
-            result.notes["measured_as_scenario"] = {
-                "nl": f"Dit scenario meet anders dan de basis ({names}); de basis is voor de vergelijking "
-                "op dezelfde manier gemeten.",
-                "en": f"This scenario measures differently from the base ({names}); for the comparison "
-                "the base is measured the same way.",
-            }
+    _scenario_notes(result, base, scenario)
     if key is not None:
         base.keep(key, result)
+    return result
+
+
+def _with_transit(
+    base: Base, sit: Any, result: Evaluation, *, reused: bool, keep: bool
+) -> Evaluation:
+    """``result`` with the public transport family (``reused``: repaired from
+    the base's kept searches; ``keep``: a base keeps its own)."""
+    t_pt = time.perf_counter()
+    pt_keep: dict[str, Any] | None = {} if keep else None
+    pt_reuse = (
+        (base._transit, sit.housing_rows, sit.edge_map)
+        if reused and base._transit is not None
+        else None
+    )
+    result = add_transit(
+        result, sit.network, sit.housing_att, base.pt_stops, reuse=pt_reuse, keep=pt_keep
+    )
+    if pt_keep:
+        base._transit = pt_keep["transit"]
+    result.timings["transit"] = time.perf_counter() - t_pt
+    return result
+
+
+def _scenario_notes(result: Evaluation, base: Base, scenario: Scenario | None) -> None:
+    """Notes on a scenario's parameters that differ from the base's (in place)."""
+    if scenario is None:
+        return
+    from slimmeregio.scenarios.reference import SITUATION_PARAMETERS  # (imports this module)
+
+    differ = parameter_differences(base.parameters, scenario.parameters)
+    situation_differ = [n for n in differ if n in SITUATION_PARAMETERS]
+    measuring_differ = [n for n in differ if n not in SITUATION_PARAMETERS]
+    if situation_differ:
+        names = ", ".join(situation_differ)
+        result.notes["parameters_differ"] = {
+            "nl": f"Dit scenario gebruikt andere parameters dan de basis ({names}); "
+            "de verschillen tonen ook hun effect.",
+            "en": f"This scenario uses other parameters than the base ({names}); "
+            "the differences include their effect.",
+        }
+    if measuring_differ:
+        names = ", ".join(measuring_differ)
+        result.notes["measured_as_scenario"] = {
+            "nl": f"Dit scenario meet anders dan de basis ({names}); de basis is voor de vergelijking "
+            "op dezelfde manier gemeten.",
+            "en": f"This scenario measures differently from the base ({names}); for the comparison "
+            "the base is measured the same way.",
+        }
+
+
+@dataclass(eq=False)
+class FirstPass:
+    """A first pass (:func:`evaluate` with ``families=False``) and what
+    :func:`complete` needs to add the slow families to it."""
+
+    evaluation: Evaluation
+    base: Base
+    scenario: Scenario | None
+    service_areas: bool
+    network_detail: bool
+    #: What the pass computed on (the applied scenario) and kept for the
+    #: families; empty when the pass came from the base's cache.
+    state: dict[str, Any] = field(default_factory=dict, repr=False)
+
+
+def first_pass(
+    base: Base,
+    scenario: Scenario | None = None,
+    *,
+    service_areas: bool = True,
+    network_detail: bool = True,
+    progress: ProgressCallback | None = None,
+    cancel: CancelCheck | None = None,
+) -> FirstPass:
+    """:func:`evaluate` with ``families=False`` (its ``evaluation``), kept so
+    that :func:`complete` adds the families without computing the rest again."""
+    state: dict[str, Any] = {}
+    ev = evaluate(
+        base,
+        scenario,
+        service_areas=service_areas,
+        network_detail=network_detail,
+        families=False,
+        progress=progress,
+        cancel=cancel,
+        _first=state,
+    )
+    return FirstPass(ev, base, scenario, service_areas, network_detail, state)
+
+
+def complete(
+    first: FirstPass,
+    *,
+    progress: ProgressCallback | None = None,
+    cancel: CancelCheck | None = None,
+) -> Evaluation:
+    """The whole evaluation of ``first``'s scenario: the same as :func:`evaluate`
+    with the families (frame for frame, ``tests/scenarios/test_first_pass.py``),
+    adding opportunity access, commuting and public transport to the first
+    pass instead of applying and evaluating the scenario again."""
+    base, scenario, state = first.base, first.scenario, first.state
+    if not state or not first.evaluation.pending:
+        return evaluate(
+            base,
+            scenario,
+            service_areas=first.service_areas,
+            network_detail=first.network_detail,
+            progress=progress,
+            cancel=cancel,
+        )
+    task = Task(progress, cancel)
+    previous = None
+    if state["reused"]:
+        previous = evaluate(
+            base,
+            None,
+            service_areas=first.service_areas,
+            network_detail=first.network_detail,
+        ).opportunities
+    t0 = time.perf_counter()
+    sit = state["situation"]
+    result = complete_situation(
+        sit,
+        first.evaluation,
+        state,
+        network_detail=first.network_detail,
+        previous=previous,
+        task=task.sub(0.0, 0.8),
+    )
+    result = _with_transit(base, sit, result, reused=state["reused"], keep=False)
+    result = replace(result, pending=())
+    _scenario_notes(result, base, scenario)
+    result.timings["total"] = first.evaluation.timings.get("total", 0.0) + (
+        time.perf_counter() - t0
+    )
+    task.report(1.0, "done")
     return result
 
 

@@ -18,7 +18,7 @@ from __future__ import annotations
 
 import time
 from collections.abc import Iterable
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import Any
 
 import geopandas as gpd
@@ -50,7 +50,11 @@ from slimmeregio.scenarios.model import Parameters, Scenario
 from slimmeregio.scenarios.network import Network
 from slimmeregio.scenarios.network_quality import delaunay_pairs, network_summary
 from slimmeregio.scenarios.notes import warning_notes
-from slimmeregio.scenarios.opportunity_eval import evaluate_opportunities, merge_outcome
+from slimmeregio.scenarios.opportunity_eval import (
+    OpportunityOutcome,
+    evaluate_opportunities,
+    merge_outcome,
+)
 from slimmeregio.scenarios.results import Evaluation, empty_brussels_entries
 from slimmeregio.scenarios.service_areas import Grid, known_areas, service_area_polygons
 
@@ -58,6 +62,7 @@ __all__ = [
     "Grid",
     "Reuse",
     "Situation",
+    "complete_situation",
     "coverage_curve",
     "delaunay_pairs",
     "evaluate_situation",
@@ -174,11 +179,14 @@ def evaluate_situation(
     keep: dict[tuple[str, str], KeptNearest] | None = None,
     keep_orders: dict[str, np.ndarray] | None = None,
     with_opportunities: bool = True,
+    core: dict[str, Any] | None = None,
 ) -> Evaluation:
     """All indicators of one situation as an :class:`Evaluation`.
 
     ``with_opportunities=False`` leaves opportunity access and commuting out
-    (a first, quick pass; see :func:`engine.evaluate`'s ``families``).
+    (a first, quick pass; see :func:`engine.evaluate`'s ``families``);
+    ``core`` is then filled with what :func:`complete_situation` needs to add
+    them to it.
 
     ``reuse``: base results to take over where the situation's changes
     cannot reach them (see :class:`Reuse`). ``keep``: filled with what later
@@ -380,6 +388,8 @@ def evaluate_situation(
     )
     timings["total"] = time.perf_counter() - t0
     task.report(1.0, "done")
+    if core is not None:
+        core["brussels_notes"] = bx.notes
     return Evaluation(
         scenario=sit.scenario,
         parameters=params,
@@ -398,12 +408,69 @@ def evaluate_situation(
         unreachable=unreachable,
         timings=timings,
         brussels_entries=bx.entries(dw),
-        notes={
-            **bx.notes,
-            **warning_notes(region, municipalities, unreachable),
-            **(opportunities.notes if opportunities is not None else {}),
-        },
+        notes=_notes(bx.notes, region, municipalities, unreachable, opportunities),
         opportunities=opportunities,
+    )
+
+
+def _notes(
+    brussels: dict[str, dict[str, str]],
+    region: dict[str, float],
+    municipalities: pd.DataFrame,
+    unreachable: pd.DataFrame,
+    opportunities: OpportunityOutcome | None,
+) -> dict[str, dict[str, str]]:
+    """An evaluation's notes, in their order."""
+    return {
+        **brussels,
+        **warning_notes(region, municipalities, unreachable),
+        **(opportunities.notes if opportunities is not None else {}),
+    }
+
+
+#: Region figures the service areas add after the opportunity families' (grid coverage).
+_AFTER_FAMILIES = ("grid_inhabitants_covered", "share_grid_covered")
+
+
+def complete_situation(
+    sit: Situation,
+    first: Evaluation,
+    core: dict[str, Any],
+    *,
+    network_detail: bool = True,
+    previous: OpportunityOutcome | None = None,
+    task: Task | None = None,
+) -> Evaluation:
+    """``first`` (:func:`evaluate_situation` of ``sit`` without the
+    opportunity families, ``core`` as it filled it) with opportunity access
+    and commuting added: the same evaluation as :func:`evaluate_situation`
+    with them, without computing the rest again. ``previous``: the base's
+    opportunity outcome to reuse (:attr:`Reuse.opportunities`)."""
+    task = task or Task()
+    t_opp = time.perf_counter()
+    outcome = evaluate_opportunities(
+        sit,
+        first.dwellings,
+        sit.opportunities if network_detail else None,
+        task=task,
+        previous=previous,
+    )
+    region = {k: v for k, v in first.region.items() if k not in _AFTER_FAMILIES}
+    dw, municipalities, links = merge_outcome(
+        outcome, first.dwellings, region, first.municipalities, first.links
+    )
+    region.update({k: first.region[k] for k in _AFTER_FAMILIES if k in first.region})
+    timings = dict(first.timings)
+    timings["opportunities"] = timings.get("opportunities", 0.0) + time.perf_counter() - t_opp
+    return replace(
+        first,
+        dwellings=dw,
+        municipalities=municipalities,
+        region=region,
+        links=links,
+        notes=_notes(core["brussels_notes"], region, municipalities, first.unreachable, outcome),
+        opportunities=outcome,
+        timings=timings,
     )
 
 

@@ -22,7 +22,15 @@ from slimmeregio.layers.i18n import tr
 from slimmeregio.layers.model import Project
 from slimmeregio.layers.progress import CancelCheck, ProgressCallback, Task
 from slimmeregio.layers.roles import Role
-from slimmeregio.scenarios.engine import base_parameters, compare, evaluate, prepare_base
+from slimmeregio.scenarios.engine import (
+    FirstPass,
+    base_parameters,
+    compare,
+    complete,
+    evaluate,
+    first_pass,
+    prepare_base,
+)
 from slimmeregio.scenarios.model import Parameters, Scenario
 from slimmeregio.scenarios.reference import reference_evaluation
 
@@ -294,12 +302,17 @@ def _run_analysis(
     params = scenario.parameters if scenario is not None else base.parameters
     changed = scenario is not None and (bool(scenario.modifications) or params != base.parameters)
     start = 0.45
+    passed: list[FirstPass] = []
     if on_partial is not None and (base.opportunities is not None or base.pt_stops is not None):
-        first = _evaluate_pair(base, scenario, changed, task.sub(0.45, 0.55), cancel, False)
+        first = _evaluate_pair(
+            base, scenario, changed, task.sub(0.45, 0.55), cancel, False, passed=passed
+        )
         if first[1].pending:
             on_partial(RunResult(base, *first, params, identity, "", name))
             start = 0.55
-    whole = _evaluate_pair(base, scenario, changed, task.sub(start, 0.98), cancel, True)
+    whole = _evaluate_pair(
+        base, scenario, changed, task.sub(start, 0.98), cancel, True, passed=passed
+    )
     task.report(1.0, "done")
     return RunResult(base, *whole, params, identity, "", name)
 
@@ -311,18 +324,27 @@ def _evaluate_pair(
     task: Task,
     cancel: CancelCheck | None,
     families: bool,
+    *,
+    passed: list[FirstPass],
 ) -> tuple[Any, Any, Any]:
     """Base evaluation, evaluation and comparison (``families``: see
-    :func:`evaluate`); the base twice and no comparison when nothing changed."""
+    :func:`evaluate`); the base twice and no comparison when nothing changed.
+    ``passed``: a first pass (``families`` False) leaves its
+    :class:`~engine.FirstPass` there, and the whole pass completes it."""
     half = task.sub(0.0, 0.5 if changed else 1.0)
     base_eval = reference_evaluation(
         base, scenario, families=families, progress=half.report, cancel=cancel
     )
     if not changed:
         return base_eval, base_eval, None
-    ev = evaluate(
-        base, scenario, families=families, progress=task.sub(0.5, 1.0).report, cancel=cancel
-    )
+    rest = task.sub(0.5, 1.0).report
+    if not families:
+        passed.append(first_pass(base, scenario, progress=rest, cancel=cancel))
+        ev = passed[-1].evaluation
+    elif passed:
+        ev = complete(passed.pop(), progress=rest, cancel=cancel)
+    else:
+        ev = evaluate(base, scenario, progress=rest, cancel=cancel)
     return base_eval, ev, compare(base_eval, ev)
 
 

@@ -6,6 +6,8 @@ from __future__ import annotations
 
 import math
 
+import pytest
+
 from slimmeregio.scenarios.engine import compare, evaluate, prepare_base
 from slimmeregio.scenarios.model import AddLink, Scenario
 from slimmeregio.scenarios.runs import run_analysis
@@ -89,3 +91,84 @@ def test_a_first_pass_against_the_whole_base_compares_only_what_both_computed() 
     moved = (b.abs() > 1e-9).any(axis=1)
     assert a.index.tolist() == b.index[moved].tolist()
     assert np.array_equal(a.to_numpy(), b.loc[moved].to_numpy())
+
+
+def _same_evaluation(a, b) -> None:  # type: ignore[no-untyped-def]
+    """Every frame, figure and note of two evaluations equal (timings aside)."""
+    from dataclasses import fields
+
+    import pandas as pd
+
+    from .test_opportunity_equivalence import _assert_same
+
+    _assert_same(a, b)
+    assert list(a.region) == list(b.region)  # the same figures in the same order
+    assert list(a.notes.items()) == list(b.notes.items())
+    for f in fields(a):
+        x, y = getattr(a, f.name), getattr(b, f.name)
+        if isinstance(x, pd.DataFrame):
+            pd.testing.assert_frame_equal(x, y, check_exact=True)
+        elif f.name not in ("timings", "opportunities", "region", "network"):
+            assert x == y or (x != x and y != y), f.name
+    for f in fields(a.network):
+        x, y = getattr(a.network, f.name), getattr(b.network, f.name)
+        if isinstance(x, pd.DataFrame):
+            pd.testing.assert_frame_equal(x, y, check_exact=True)
+        else:
+            assert x == y, f.name
+
+
+@pytest.mark.slow
+def test_completing_a_first_pass_gives_the_whole_evaluation(region_base) -> None:
+    """What the app shows after the first pass (the families added to it) is
+    the whole evaluation, frame for frame, for random scenarios."""
+    from hypothesis import HealthCheck, given, settings
+    from hypothesis import strategies as st
+
+    from slimmeregio.scenarios.engine import complete, first_pass
+
+    from .test_opportunity_reuse import _edits
+
+    evaluate(region_base)
+    completed: list[int] = []
+
+    @settings(
+        max_examples=4,
+        deadline=None,
+        derandomize=True,
+        suppress_health_check=[
+            HealthCheck.too_slow,
+            HealthCheck.data_too_large,
+            HealthCheck.function_scoped_fixture,
+        ],
+    )
+    @given(data=st.data())
+    def check(data) -> None:  # type: ignore[no-untyped-def]
+        scenario = data.draw(_edits(region_base))
+        first = first_pass(region_base, scenario)
+        assert first.evaluation.pending == ("opportunities", "transit")
+        done = complete(first)
+        assert done.pending == ()
+        assert first.evaluation.pending == ("opportunities", "transit")  # left as it was
+        completed.append(int(bool(first.state)))
+        _same_evaluation(done, evaluate(region_base, scenario))
+
+    check()
+    assert sum(completed) == len(completed) > 0  # the completion path, not a fallback
+
+
+def test_completing_a_first_pass_with_other_parameters() -> None:
+    """A scenario with another walking speed (nothing of the base reusable) and
+    another household size: completed, it is the whole evaluation, its notes
+    on the parameters included."""
+    from slimmeregio.scenarios.engine import complete, first_pass
+
+    base = prepare_base(_project())
+    evaluate(base)
+    params = base.parameters.model_copy(update={"walking_speed_kmh": 4.0, "household_size": 2.1})
+    scenario = Scenario(name="anders", modifications=_scenario().modifications, parameters=params)
+    first = first_pass(base, scenario)
+    assert first.state and not first.state["reused"]
+    done = complete(first)
+    assert {"parameters_differ", "measured_as_scenario"} <= set(done.notes)
+    _same_evaluation(done, evaluate(base, scenario))
