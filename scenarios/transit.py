@@ -483,7 +483,7 @@ def _order_hints(reuse: Any) -> dict[str, np.ndarray] | None:
 
 def _region_and_municipalities(
     columns: pd.DataFrame,
-    nis: np.ndarray,
+    nis: pd.Series | np.ndarray,
     wanted: Sequence[str],
     dwellings: np.ndarray,
     reachable: np.ndarray,
@@ -496,7 +496,12 @@ def _region_and_municipalities(
     sorted once for all of them (:class:`~dwelling_stats.GroupedOrder`),
     from ``hints`` (the base's order, :func:`~dwelling_stats.hint_from_base`)
     where given."""
-    arrays = {name: columns[name].to_numpy() for name in columns.columns}
+    # (Text columns, the stop and station ids, count in no indicator.)
+    arrays = {
+        name: columns[name].to_numpy()
+        for name in columns.columns
+        if not isinstance(columns[name].dtype, pd.StringDtype)
+    }
     codes, uniques = pd.factorize(nis)
     code_of = {str(u): i for i, u in enumerate(uniques)}
     by_code = np.argsort(codes, kind="stable")
@@ -570,7 +575,7 @@ def add_transit(
     munis = evaluation.municipalities.copy()
     keys, rows = _region_and_municipalities(
         columns,
-        dw["nis"].astype(str).to_numpy(dtype=object),
+        dw["nis"].astype(str),
         munis["nis"].astype(str).tolist(),
         dwellings,
         reachable,
@@ -589,7 +594,10 @@ def add_transit(
     # A lazy copy (copy-on-write): the base's columns are not copied, only added to.
     new_dw = dw.copy(deep=False)
     for name in columns.columns:
-        new_dw[name] = columns[name].to_numpy()
+        column = columns[name]
+        new_dw[name] = (
+            column.array if isinstance(column.dtype, pd.StringDtype) else column.to_numpy()
+        )
     return replace(
         evaluation,
         region=region,

@@ -132,11 +132,18 @@ def columns_with_reuse(
     if len(todo):
         known = _known(network, dests, params, base, compared)
         part = transit_columns(network, housing_att.subset(todo), dests, params, known=known)
-    out: dict[str, np.ndarray] = {}
+    out: dict[str, Any] = {}
     for name in base.columns.columns:
-        values = base.columns[name].to_numpy()[rows]
-        if part is not None:
-            values[todo] = part[name].to_numpy()
+        column = base.columns[name]
+        if isinstance(column.dtype, pd.StringDtype):
+            # Text (stop and station ids) stays Arrow text: no Python strings.
+            values = column.array.take(rows)
+            if part is not None and len(todo):
+                values[todo] = part[name].array
+        else:
+            values = column.to_numpy()[rows]
+            if part is not None:
+                values[todo] = part[name].to_numpy()
         out[name] = values
     return pd.DataFrame(out)
 
