@@ -1,8 +1,9 @@
 """Nearest-destination costs of a scenario, repaired from the base's.
 
 An edit changes costs only near it. The scenario's search (one multi-source
-Dijkstra from every destination, cheap) is always run in full; what is
-repaired is the per-dwelling part, which on an address-level housing layer
+Dijkstra from every destination) is repaired from the base's
+(:mod:`nearest_repair`; run in full where that declines); what is repaired
+here is the per-dwelling part, which on an address-level housing layer
 (hundreds of thousands of points with several candidate edges each) is most
 of the work. A dwelling takes the base's result over when nothing its result
 is computed from changed:
@@ -37,6 +38,7 @@ from slimmeregio.scenarios.kernel import (
     search_nearest,
 )
 from slimmeregio.scenarios.network import Network
+from slimmeregio.scenarios.search_repair import is_scipy_tree
 
 __all__ = [
     "KeptNearest",
@@ -74,6 +76,16 @@ class KeptNearest:
     src_edge: np.ndarray
     src_ridden: np.ndarray
     mode: str
+    #: The whole search (every node, virtual ones too), for a scenario to
+    #: repair rather than run again (:mod:`nearest_repair`): costs,
+    #: predecessors, and whether they have no tie (:func:`~search_repair.is_scipy_tree`).
+    search_dist: np.ndarray | None = None
+    search_pred: np.ndarray | None = None
+    untied: bool = False
+    #: The destinations behind the virtual nodes ``n, n + 1, ...``.
+    d_ok: np.ndarray | None = None
+    #: Per node: the row of its nearest destination (-1: unreached).
+    node_dest: np.ndarray | None = None
 
 
 def node_ids(node_dest: np.ndarray, ids: np.ndarray, n: int) -> np.ndarray:
@@ -97,6 +109,8 @@ def keep_nearest(
         return None
     n = network.n_nodes
     _, d_flat = dests.expand()
+    roots = np.arange(n, len(result.dist))
+    untied = is_scipy_tree(result.graph.matrix, result.dist, result.pred, roots)
     return KeptNearest(
         network=network,
         sources=sources,
@@ -109,6 +123,11 @@ def keep_nearest(
         src_edge=result.src_edge.astype(np.int32) if network.n_edges < 2**31 else result.src_edge,
         src_ridden=result.src_ridden,
         mode=mode,
+        search_dist=result.dist,
+        search_pred=result.pred,
+        untied=untied,
+        d_ok=result.node_dest[n:].copy(),
+        node_dest=result.node_dest,
     )
 
 
@@ -139,7 +158,11 @@ def nearest_with_reuse(
         or len(sources) == 0
     ):
         return nearest_destination(network, sources, dests, mode=mode)
-    search = search_nearest(network, dests, mode=mode)
+    from slimmeregio.scenarios.nearest_repair import repaired_search  # (imports this module)
+
+    search = repaired_search(network, dests, mode=mode, kept=kept, edge_map=edge_map)
+    if search is None:
+        search = search_nearest(network, dests, mode=mode)
     dirty = _dirty_sources(
         network, sources, dests, search, kept, np.asarray(source_rows), edge_map, remember
     )
@@ -192,8 +215,7 @@ def _dirty_sources(
     node_changed = np.ones(n, bool)
     now, then = search.dist[:m], kept.node_dist[:m]
     same_cost = (now == then) | (~np.isfinite(now) & ~np.isfinite(then))
-    ids_now = node_ids(search.node_dest, dests.ids, n)
-    node_changed[:m] = ~(same_cost & (ids_now[:m] == kept.node_dest_id[:m]))
+    node_changed[:m] = ~(same_cost & _same_destination(search, dests, kept, m))
     # Edges with a destination on them, in either situation.
     edge_dirty = np.zeros(network.n_edges, bool)
     _, d_flat = dests.expand()
@@ -208,6 +230,23 @@ def _dirty_sources(
     bad = edge_dirty[e_s] | node_changed[u_s] | node_changed[v_s]
     dirty[np.unique(point[bad])] = True
     return dirty
+
+
+def _same_destination(
+    search: NearestSearch, dests: Attachment, kept: KeptNearest, m: int
+) -> np.ndarray:
+    """Per node (the first ``m``): the nearest destination has the base's id
+    (both unreached counts as the same)."""
+    ids_b = np.asarray(kept.dest_ids, dtype=object)
+    ids_s = np.asarray(dests.ids, dtype=object)
+    rows = {v: i for i, v in enumerate(ids_s.tolist())}
+    if kept.node_dest is None or len(rows) != len(ids_s) or len(set(ids_b.tolist())) != len(ids_b):
+        ids_now = node_ids(search.node_dest, dests.ids, m)
+        return np.asarray(ids_now == kept.node_dest_id[:m], dtype=bool)
+    # Ids are unique on both sides: compare rows, the base's carried over by id
+    # (-2: a destination the scenario no longer has).
+    carried = np.array([rows.get(v, -2) for v in ids_b.tolist()] + [-1], dtype=np.int64)
+    return np.asarray(search.node_dest[:m] == carried[kept.node_dest[:m]], dtype=bool)
 
 
 def _rows(att: Attachment) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:

@@ -43,7 +43,7 @@ from scipy import sparse
 
 from slimmeregio.scenarios.compiled import jit
 
-__all__ = ["is_scipy_tree", "repair_search", "transposed"]
+__all__ = ["is_scipy_tree", "repair_search", "roots_of", "transposed"]
 
 _NONE = -9999  # scipy's predecessor of a root or an unreached node
 
@@ -278,6 +278,35 @@ def _is_scipy_tree(
     return True
 
 
+def _roots_of(
+    pred: np.ndarray, is_root: np.ndarray, out: np.ndarray
+) -> None:  # pragma: no cover - compiled
+    # Per node the root its predecessors lead to (-1: none), each path walked once.
+    n = pred.shape[0]
+    path = np.empty(n, np.int64)
+    for start in range(n):
+        if out[start] != -2:
+            continue
+        top = 0
+        x = start
+        while out[x] == -2 and not is_root[x] and pred[x] >= 0:
+            out[x] = -3  # on this path
+            path[top] = x
+            top += 1
+            x = pred[x]
+        if is_root[x]:
+            found = x
+        elif out[x] >= 0:
+            found = out[x]
+        else:
+            found = -1  # unreached, or a cycle
+        if out[x] == -2:  # a root or a node without predecessor (not on the path: -3)
+            out[x] = found
+        while top > 0:
+            top -= 1
+            out[path[top]] = found
+
+
 @functools.cache
 def _compiled() -> tuple[Callable[..., Any], ...]:
     """The loops compiled on first use (see :func:`compiled._compiled`); the
@@ -286,7 +315,13 @@ def _compiled() -> tuple[Callable[..., Any], ...]:
     _push_c = jit(_push)
     _pop_c = jit(_pop)
     _canonical_c = jit(_canonical)
-    return jit(_lose_costs), jit(_search_again), jit(_settle), jit(_is_scipy_tree)
+    return (
+        jit(_lose_costs),
+        jit(_search_again),
+        jit(_settle),
+        jit(_is_scipy_tree),
+        jit(_roots_of),
+    )
 
 
 _push_c: Callable[..., int] = _push
@@ -332,7 +367,7 @@ def repair_search(
     whose costs change rather than by the graph. None: nothing is assumed
     of the kept search (every node is checked).
     """
-    lose, search, settle, _ = _compiled()
+    lose, search, settle = _compiled()[:3]
     indptr, indices = matrix.indptr, matrix.indices
     data = np.asarray(matrix.data, dtype=np.float64)
     t_indptr, t_indices, t_data = transposed(matrix) if by_head is None else by_head
@@ -377,3 +412,14 @@ def is_scipy_tree(
     is_root = np.zeros(len(dist), bool)
     is_root[roots] = True
     return bool(check(t_indptr, t_indices, t_data, dist, pred, is_root))
+
+
+def roots_of(pred: np.ndarray, roots: np.ndarray) -> np.ndarray:
+    """Per node the root of its search tree (``pred``: predecessors, as scipy
+    gives them; ``roots``: the search's roots), -1 where unreached: what
+    scipy's ``min_only`` search returns as ``sources``."""
+    is_root = np.zeros(len(pred), bool)
+    is_root[roots] = True
+    out = np.full(len(pred), -2, dtype=np.int64)
+    _compiled()[4](pred, is_root, out)
+    return out

@@ -161,6 +161,41 @@ def test_repaired_evaluation_equals_full_recomputation(region_base, data, monkey
     _assert_same(repaired, full)
 
 
+def test_repaired_nearest_searches_equal_scipys_searched_again(region_base, monkeypatch) -> None:
+    """Every nearest-destination search a scenario repairs from the base's
+    (scenarios/nearest_repair.py) equals scipy's search of the scenario's
+    network: costs, predecessors and nearest destinations, node for node."""
+    from slimmeregio.scenarios import kernel, nearest_repair
+
+    _quick(region_base)
+    real = nearest_repair.repaired_search
+    outcomes: list[bool] = []
+
+    def checked(network, dests, *, mode, kept, edge_map):  # type: ignore[no-untyped-def]
+        got = real(network, dests, mode=mode, kept=kept, edge_map=edge_map)
+        outcomes.append(got is not None)
+        if got is not None:
+            want = kernel.search_nearest(network, dests, mode=mode)
+            assert np.array_equal(got.d_ok, want.d_ok)
+            assert np.array_equal(got.dist, want.dist)
+            assert np.array_equal(got.pred, want.pred)
+            assert np.array_equal(got.node_dest, want.node_dest)
+        return got
+
+    monkeypatch.setattr(nearest_repair, "repaired_search", checked)
+
+    @BUDGET
+    @given(data=st.data())
+    def check(data) -> None:  # type: ignore[no-untyped-def]
+        mods = _modifications(region_base, data)
+        if mods:
+            _quick(region_base, Scenario(name="willekeurig", modifications=tuple(mods)))
+
+    check()
+    # The repair ran (declining only at ties), on searches of every kind.
+    assert len(outcomes) > 30 and sum(outcomes) > 0.8 * len(outcomes), outcomes
+
+
 def test_repair_takes_over_most_dwellings(region_base, monkeypatch) -> None:
     """A local edit recomputes few dwellings (the repair is used, not bypassed)."""
     _quick(region_base)

@@ -7,7 +7,7 @@ import pytest
 from scipy import sparse
 from scipy.sparse import csgraph
 
-from slimmeregio.scenarios.search_repair import is_scipy_tree, repair_search
+from slimmeregio.scenarios.search_repair import is_scipy_tree, repair_search, roots_of
 
 NONE = -9999
 
@@ -151,3 +151,17 @@ def test_a_tie_between_equally_far_predecessors_is_declined() -> None:
     dist, pred = _scipy(matrix, np.array([0]), np.inf)
     assert is_scipy_tree(matrix, dist, pred, np.array([0]))
     assert pred[3] == 2
+
+
+def test_roots_of_gives_scipys_sources() -> None:
+    """The root each node's predecessors lead to is the source scipy's
+    multi-source search reports for it."""
+    rng = np.random.default_rng(11)
+    for case in range(300):
+        n = int(rng.integers(2, 40))
+        matrix = _matrix(_graph(rng, n, int(rng.integers(1, 3 * n)), coarse=case % 2 == 0), n)
+        roots = rng.choice(n, int(rng.integers(1, min(n, 3) + 1)), replace=False)
+        _, pred, sources = csgraph.dijkstra(
+            matrix, indices=roots, min_only=True, return_predecessors=True
+        )
+        assert np.array_equal(roots_of(pred, roots), np.where(sources >= 0, sources, -1)), case
