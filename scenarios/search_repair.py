@@ -16,11 +16,19 @@ without searching it all again (dynamic single-source shortest paths):
 3. **Predecessors as scipy chooses them.** scipy's Dijkstra relaxes an arc
    only when it is strictly cheaper, and finalises nodes by ascending cost,
    so a node's predecessor is, among the in-arcs that give its cost exactly,
-   the one from the node of the lowest cost. One pass over every arc sets
-   every predecessor by that rule. Where two such nodes have the same cost
-   (a tie whose winner depends on scipy's heap), the repair returns None and
-   the caller searches again with scipy: the result is then scipy's, as it
-   is everywhere else.
+   the one from the node of the lowest cost. That rule sets the
+   predecessors wherever they can differ from the kept ones: the nodes
+   whose costs changed, their out-neighbours and the nodes the edits
+   touched (every node when nothing is known of the kept search). Where
+   two such nodes have the same cost (a tie whose winner depends on scipy's
+   heap), the repair returns False and the caller searches again with
+   scipy: the result is then scipy's, as it is everywhere else.
+
+The first two steps look only at the nodes the edits touched (the
+*suspects*, the heads of every changed arc) and at the nodes whose costs
+change; a kept search whose predecessors follow the rule without a tie
+(:func:`is_scipy_tree`, checked once when it is kept) is then repaired in
+time bounded by the change, not by the graph.
 
 The costs are the same floating-point numbers as scipy's: both are the one
 assignment in which no arc offers a lower cost and every cost is the sum,
