@@ -467,10 +467,13 @@ class TreeArcs:
 
     @classmethod
     def of(cls, graph: ArcGraph, dist: np.ndarray, pred: np.ndarray) -> TreeArcs:
+        # Node and edge numbers as int32 where they fit: a base keeps one of
+        # these per workplace tree (85 on an address-level project).
+        small = np.int32 if max(len(pred), len(graph.edge)) < 2**31 else np.int64
         member = (pred >= 0) & np.isfinite(dist)
-        in_tree = np.flatnonzero(member)
-        order = children_first(pred, member)
-        edge = np.full(len(pred), -1, dtype=np.int64)
+        in_tree = np.flatnonzero(member).astype(small)
+        order = children_first(pred, member).astype(small)
+        edge = np.full(len(pred), -1, dtype=small)
         ridden = np.zeros(len(pred), bool)
         if len(in_tree):
             # Travel arc x -> pred[x] is stored reversed: row pred[x], col x.
@@ -485,7 +488,7 @@ class TreeArcs:
         if edge_map is None:
             return self
         edge = np.where(self.edge >= 0, edge_map[np.maximum(self.edge, 0)], -1)
-        return TreeArcs(self.in_tree, self.order, edge, self.ridden)
+        return TreeArcs(self.in_tree, self.order, edge.astype(self.edge.dtype), self.ridden)
 
 
 def _tree_flows(
