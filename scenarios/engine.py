@@ -145,7 +145,9 @@ def evaluate(
         {} if scenario is None and sit.parameters == base.parameters else None
     )
     keep_orders: dict[str, Any] | None = {} if keep is not None else None
-    core: dict[str, Any] | None = {} if _first is not None and not families else None
+    # A scenario's first pass keeps what completing it needs (a base's whole
+    # evaluation is computed afresh: it keeps its searches).
+    core = _first if _first is not None and not families and scenario is not None else None
     result = evaluate_situation(
         sit,
         service_areas=service_areas,
@@ -166,9 +168,8 @@ def evaluate(
     else:
         has = {"opportunities": sit.opportunities is not None, "transit": base.pt_stops is not None}
         result = replace(result, pending=tuple(k for k, present in has.items() if present))
-        if _first is not None and core is not None and scenario is not None:
-            # (A base's whole evaluation is computed afresh: it keeps its searches.)
-            _first.update(core, situation=sit, reused=reuse is not None)
+        if core is not None:
+            core.update(situation=sit, reused=reuse is not None)
     result.timings["apply_attach"] = t_apply
     result.timings["total"] = time.perf_counter() - t0
     _scenario_notes(result, base, scenario)
@@ -299,7 +300,7 @@ def complete(
     result = complete_situation(
         sit,
         first.evaluation,
-        state,
+        state["brussels_notes"],
         network_detail=first.network_detail,
         previous=previous,
         task=task.sub(0.0, 0.8),

@@ -26,6 +26,7 @@ from __future__ import annotations
 
 import os
 from dataclasses import dataclass
+from typing import Any
 
 import numpy as np
 
@@ -42,6 +43,7 @@ from slimmeregio.scenarios.search_repair import is_scipy_tree
 
 __all__ = [
     "KeptNearest",
+    "carried_rows",
     "full_evaluation_forced",
     "keep_nearest",
     "nearest_with_reuse",
@@ -66,9 +68,13 @@ class KeptNearest:
     network: Network
     sources: Attachment
     dest_ids: np.ndarray
-    #: Per network node: cost to the nearest destination and its id (None: unreached).
+    #: Per network node: cost to the nearest destination, and the next node
+    #: towards it (``n + i``: destination ``i``'s virtual node; -9999 none).
     node_dist: np.ndarray
-    node_dest_id: np.ndarray
+    node_pred: np.ndarray
+    #: Per node, the virtual ones too: the row of its nearest destination
+    #: (-1: unreached); virtual node ``n + i`` holds destination ``i``'s own row.
+    node_dest: np.ndarray
     #: Network edges holding a destination candidate.
     dest_edges: np.ndarray
     cost: np.ndarray
@@ -76,16 +82,25 @@ class KeptNearest:
     src_edge: np.ndarray
     src_ridden: np.ndarray
     mode: str
-    #: The whole search (every node, virtual ones too), for a scenario to
-    #: repair rather than run again (:mod:`nearest_repair`): costs,
-    #: predecessors, and whether they have no tie (:func:`~search_repair.is_scipy_tree`).
-    search_dist: np.ndarray | None = None
-    search_pred: np.ndarray | None = None
+    #: The search's predecessors have no tie (:func:`~search_repair.is_scipy_tree`):
+    #: a scenario may repair it (:mod:`nearest_repair`) rather than run it again.
     untied: bool = False
-    #: The destinations behind the virtual nodes ``n, n + 1, ...``.
-    d_ok: np.ndarray | None = None
-    #: Per node: the row of its nearest destination (-1: unreached).
-    node_dest: np.ndarray | None = None
+
+
+def carried_rows(base_ids: np.ndarray, ids: np.ndarray) -> np.ndarray | None:
+    """Per base destination row: the row of the destination with the same id
+    in ``ids`` (-2: none), then a last entry -1 (so that ``carried[-1]``, an
+    unreached node's, stays -1). None when an id repeats on either side:
+    destinations are then not matched by id."""
+    rows: dict[Any, int] = {}
+    for i, v in enumerate(np.asarray(ids, dtype=object).tolist()):
+        if v in rows:
+            return None
+        rows[v] = i
+    base = np.asarray(base_ids, dtype=object).tolist()
+    if len(set(base)) != len(base):
+        return None
+    return np.array([rows.get(v, -2) for v in base] + [-1], dtype=np.int64)
 
 
 def node_ids(node_dest: np.ndarray, ids: np.ndarray, n: int) -> np.ndarray:
@@ -116,18 +131,15 @@ def keep_nearest(
         sources=sources,
         dest_ids=np.asarray(dests.ids, dtype=object),
         node_dist=result.dist[:n].copy(),
-        node_dest_id=node_ids(result.node_dest, dests.ids, n),
+        node_pred=result.pred[:n].copy(),
+        node_dest=result.node_dest,
         dest_edges=np.unique(d_flat.edge),
         cost=result.cost,
         entry=result.entry.astype(np.int32) if n < 2**31 else result.entry,
         src_edge=result.src_edge.astype(np.int32) if network.n_edges < 2**31 else result.src_edge,
         src_ridden=result.src_ridden,
         mode=mode,
-        search_dist=result.dist,
-        search_pred=result.pred,
         untied=untied,
-        d_ok=result.node_dest[n:].copy(),
-        node_dest=result.node_dest,
     )
 
 
@@ -237,15 +249,10 @@ def _same_destination(
 ) -> np.ndarray:
     """Per node (the first ``m``): the nearest destination has the base's id
     (both unreached counts as the same)."""
-    ids_b = np.asarray(kept.dest_ids, dtype=object)
-    ids_s = np.asarray(dests.ids, dtype=object)
-    rows = {v: i for i, v in enumerate(ids_s.tolist())}
-    if kept.node_dest is None or len(rows) != len(ids_s) or len(set(ids_b.tolist())) != len(ids_b):
-        ids_now = node_ids(search.node_dest, dests.ids, m)
-        return np.asarray(ids_now == kept.node_dest_id[:m], dtype=bool)
-    # Ids are unique on both sides: compare rows, the base's carried over by id
-    # (-2: a destination the scenario no longer has).
-    carried = np.array([rows.get(v, -2) for v in ids_b.tolist()] + [-1], dtype=np.int64)
+    carried = carried_rows(kept.dest_ids, dests.ids)
+    if carried is None:  # ids repeat: compare the ids themselves
+        then = node_ids(kept.node_dest, kept.dest_ids, m)
+        return np.asarray(node_ids(search.node_dest, dests.ids, m) == then, dtype=bool)
     return np.asarray(search.node_dest[:m] == carried[kept.node_dest[:m]], dtype=bool)
 
 

@@ -435,14 +435,15 @@ _AFTER_FAMILIES = ("grid_inhabitants_covered", "share_grid_covered")
 def complete_situation(
     sit: Situation,
     first: Evaluation,
-    core: dict[str, Any],
+    brussels_notes: dict[str, dict[str, str]],
     *,
     network_detail: bool = True,
     previous: OpportunityOutcome | None = None,
     task: Task | None = None,
 ) -> Evaluation:
     """``first`` (:func:`evaluate_situation` of ``sit`` without the
-    opportunity families, ``core`` as it filled it) with opportunity access
+    opportunity families; ``brussels_notes``: the notes of its Brussels
+    routes, as it filled ``core``) with opportunity access
     and commuting added: the same evaluation as :func:`evaluate_situation`
     with them, without computing the rest again. ``previous``: the base's
     opportunity outcome to reuse (:attr:`Reuse.opportunities`)."""
@@ -468,7 +469,7 @@ def complete_situation(
         municipalities=municipalities,
         region=region,
         links=links,
-        notes=_notes(core["brussels_notes"], region, municipalities, first.unreachable, outcome),
+        notes=_notes(brussels_notes, region, municipalities, first.unreachable, outcome),
         opportunities=outcome,
         timings=timings,
     )

@@ -26,29 +26,17 @@ The search then serves exactly as a fresh one: the equivalence tests of
 
 from __future__ import annotations
 
-from typing import Any
-
 import numpy as np
 
 from slimmeregio.scenarios.arcs import with_destinations
 from slimmeregio.scenarios.attach import Attachment
-from slimmeregio.scenarios.incremental import KeptNearest
+from slimmeregio.scenarios.incremental import KeptNearest, carried_rows
 from slimmeregio.scenarios.kernel import NearestSearch
 from slimmeregio.scenarios.network import Network
 from slimmeregio.scenarios.opportunity_reuse import touched_nodes
 from slimmeregio.scenarios.search_repair import repair_search, roots_of
 
 __all__ = ["repaired_search"]
-
-
-def _unique_rows(ids: Any) -> dict[Any, int] | None:
-    """Row per id; None when an id repeats (destinations are matched by id)."""
-    rows: dict[Any, int] = {}
-    for i, v in enumerate(np.asarray(ids, dtype=object).tolist()):
-        if v in rows:
-            return None
-        rows[v] = i
-    return rows
 
 
 def repaired_search(
@@ -61,30 +49,25 @@ def repaired_search(
 ) -> NearestSearch | None:
     """:func:`~slimmeregio.scenarios.kernel.search_nearest` of ``dests`` on
     ``network`` (no limit), from ``kept``'s search; None where it cannot be
-    repaired (nothing kept, a tie, ids that repeat), and the caller searches."""
-    if kept.search_dist is None or kept.search_pred is None or kept.d_ok is None:
-        return None
+    repaired (a tie, ids that repeat), and the caller searches."""
     base_net = kept.network
     n_b, n_s = base_net.n_nodes, network.n_nodes
     if not kept.untied or n_s < n_b or not dests.reachable.any():
         return None
-    s_rows = _unique_rows(dests.ids)
-    if s_rows is None or _unique_rows(kept.dest_ids) is None:
+    carried = carried_rows(kept.dest_ids, dests.ids)
+    if carried is None:
         return None
     graph, d_ok = with_destinations(network, dests, mode)
     k = len(d_ok)
-    vpos = np.full(len(dests), -1, dtype=np.int64)
+    vpos = np.full(len(dests) + 2, -1, dtype=np.int64)  # (-2, -1: no row)
     vpos[d_ok] = np.arange(k)
-    base_ids = np.asarray(kept.dest_ids, dtype=object)[kept.d_ok].tolist()
     # Base virtual node n_b + i -> the scenario's of the same destination (-1: gone).
-    moved_to = np.array(
-        [n_s + vpos[s_rows[i]] if i in s_rows and vpos[s_rows[i]] >= 0 else -1 for i in base_ids],
-        dtype=np.int64,
-    )
+    v_new = vpos[carried[kept.node_dest[n_b:]]]
+    moved_to = np.where(v_new >= 0, n_s + v_new, -1)
     size = n_s + k
     dist = np.full(size, np.inf)
-    dist[:n_b] = kept.search_dist[:n_b]
-    body = kept.search_pred[:n_b].astype(np.int64)
+    dist[:n_b] = kept.node_dist
+    body = kept.node_pred.astype(np.int64)
     virtual = body >= n_b
     body[virtual] = moved_to[body[virtual] - n_b]
     body[body < 0] = -9999

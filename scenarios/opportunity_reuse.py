@@ -133,7 +133,28 @@ def touched_nodes(
     endpoints of edges new in the scenario. ``distance``: compare route
     lengths (the commuting trees' costs) instead of ``mode`` costs, or the
     costs of ``route_costs(network)`` when given (quiet routes).
+
+    Kept on ``network`` (its :attr:`~Network.cache`) for the same base and
+    edge map: a scenario's searches of one mode share it.
     """
+    key = ("touched_nodes", mode, distance, route_costs)
+    hit = network.cache.get(key)
+    if hit is not None and hit[0] is base and hit[1] is edge_map:
+        return hit[2]  # type: ignore[no-any-return]
+    out = _touched_nodes(base, network, edge_map, mode, distance, route_costs)
+    out.flags.writeable = False  # shared by every caller
+    network.cache[key] = (base, edge_map, out)
+    return out
+
+
+def _touched_nodes(
+    base: Network,
+    network: Network,
+    edge_map: np.ndarray | None,
+    mode: str,
+    distance: bool,
+    route_costs: Callable[[Network], Network] | None,
+) -> np.ndarray:
     nb = base.n_nodes
     emap = _alive_map(base, network, edge_map)
     alive = emap >= 0
