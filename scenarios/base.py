@@ -102,6 +102,8 @@ class Base:
     _orders: dict[str, Any] = field(default_factory=dict, repr=False)
     #: The base evaluation's public transport searches and columns (:mod:`transit_reuse`).
     _transit: Any = field(default=None, repr=False)
+    #: First passes of the base (:meth:`keep_first_pass`), completed by its whole evaluation.
+    _first_passes: dict[Any, Any] = field(default_factory=dict, repr=False)
 
     def cached(self, key: tuple[Any, ...]) -> Evaluation | None:
         """The evaluation cached under ``key`` (its last item: ``families``),
@@ -113,6 +115,16 @@ class Base:
         self._cache[key] = result
         if key[-1]:
             self._cache.pop(key[:-1] + (False,), None)
+            self._first_passes.pop(key[:-1], None)
+
+    def keep_first_pass(self, key: tuple[Any, ...], first: Any) -> None:
+        """Keep the first pass (:class:`~engine.FirstPass`) of the evaluation
+        cached under ``key`` until the whole one replaces it."""
+        self._first_passes[key[:-1]] = first
+
+    def first_pass_of(self, key: tuple[Any, ...]) -> Any:
+        """The kept first pass of the evaluation under ``key``, or None."""
+        return self._first_passes.get(key[:-1])
 
     @property
     def network(self) -> Network:

@@ -18,6 +18,7 @@ from __future__ import annotations
 
 import time
 from collections.abc import Sequence
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field, replace
 from typing import Any
 
@@ -45,7 +46,7 @@ from slimmeregio.scenarios.results import (
     SitingResult,
 )
 from slimmeregio.scenarios.situation import situation
-from slimmeregio.scenarios.transit import add_transit
+from slimmeregio.scenarios.transit import add_transit, transit_columns_of
 
 __all__ = [
     "PLANNED_SCENARIO_NAME",
@@ -118,6 +119,9 @@ def evaluate(
         if cached is not None:
             task.report(1.0, "done")
             return cached
+        kept_first = base.first_pass_of(key) if families else None
+        if kept_first is not None:  # the app's way: the first pass shown, now completed
+            return complete(kept_first, progress=progress, cancel=cancel)
     reuse = None
     if scenario is not None and _reusable(base.parameters, scenario.parameters):
         base_eval = evaluate(
@@ -145,9 +149,10 @@ def evaluate(
         {} if scenario is None and sit.parameters == base.parameters else None
     )
     keep_orders: dict[str, Any] | None = {} if keep is not None else None
-    # A scenario's first pass keeps what completing it needs (a base's whole
-    # evaluation is computed afresh: it keeps its searches).
-    core = _first if _first is not None and not families and scenario is not None else None
+    # A first pass keeps what completing it needs (the base's, on the base).
+    core = None
+    if not families:
+        core = _first if _first is not None else ({} if scenario is None else None)
     result = evaluate_situation(
         sit,
         service_areas=service_areas,
@@ -170,6 +175,10 @@ def evaluate(
         result = replace(result, pending=tuple(k for k, present in has.items() if present))
         if core is not None:
             core.update(situation=sit, reused=reuse is not None)
+            if key is not None and result.pending:
+                base.keep_first_pass(
+                    key, FirstPass(result, base, None, service_areas, network_detail, core)
+                )
     result.timings["apply_attach"] = t_apply
     result.timings["total"] = time.perf_counter() - t0
     _scenario_notes(result, base, scenario)
@@ -184,19 +193,48 @@ def _with_transit(
     """``result`` with the public transport family (``reused``: repaired from
     the base's kept searches; ``keep``: a base keeps its own)."""
     t_pt = time.perf_counter()
+    columns, kept = _transit_searches(base, sit, result, reused=reused, keep=keep)
+    return _add_transit(base, sit, result, columns, kept, time.perf_counter() - t_pt)
+
+
+def _transit_searches(
+    base: Base, sit: Any, first: Evaluation, *, reused: bool, keep: bool
+) -> tuple[Any, Any]:
+    """The dwellings' public transport columns of ``sit`` (``first``: its
+    evaluation, a first pass will do) and, ``keep``, the searches a base
+    keeps; ``(None, None)`` without a stops layer."""
+    if base.pt_stops is None:
+        return None, None
     pt_keep: dict[str, Any] | None = {} if keep else None
     pt_reuse = (
         (base._transit, sit.housing_rows, sit.edge_map)
         if reused and base._transit is not None
         else None
     )
-    result = add_transit(
-        result, sit.network, sit.housing_att, base.pt_stops, reuse=pt_reuse, keep=pt_keep
+    columns = transit_columns_of(
+        first, sit.network, sit.housing_att, base.pt_stops, reuse=pt_reuse, keep=pt_keep
     )
-    if pt_keep:
-        base._transit = pt_keep["transit"]
-    result.timings["transit"] = time.perf_counter() - t_pt
+    return columns, (pt_keep or {}).get("transit")
+
+
+def _add_transit(
+    base: Base, sit: Any, result: Evaluation, columns: Any, kept: Any, searched_s: float
+) -> Evaluation:
+    """``result`` with the public transport family of :func:`_transit_searches`
+    (``searched_s``: the seconds they took)."""
+    t_pt = time.perf_counter()
+    result = add_transit(result, sit.network, sit.housing_att, base.pt_stops, columns=columns)
+    if kept is not None:
+        base._transit = kept
+    result.timings["transit"] = searched_s + time.perf_counter() - t_pt
     return result
+
+
+def _timed(function: Any, *args: Any, **kwargs: Any) -> tuple[Any, float]:
+    """``function(*args, **kwargs)`` and the seconds it took."""
+    t = time.perf_counter()
+    out = function(*args, **kwargs)
+    return out, time.perf_counter() - t
 
 
 def _scenario_notes(result: Evaluation, base: Base, scenario: Scenario | None) -> None:
@@ -297,20 +335,41 @@ def complete(
         ).opportunities
     t0 = time.perf_counter()
     sit = state["situation"]
-    result = complete_situation(
-        sit,
-        first.evaluation,
-        state["brussels_notes"],
-        network_detail=first.network_detail,
-        previous=previous,
-        task=task.sub(0.0, 0.8),
-    )
-    result = _with_transit(base, sit, result, reused=state["reused"], keep=False)
+    # Public transport's searches need only the first pass: they run on the
+    # second core while the opportunity families run here (both mostly in
+    # compiled loops that release the interpreter lock). A base keeps its
+    # searches for the scenarios' repairs.
+    pool = ThreadPoolExecutor(max_workers=1, thread_name_prefix="transit")
+    try:
+        searches = pool.submit(
+            _timed,
+            _transit_searches,
+            base,
+            sit,
+            first.evaluation,
+            reused=state["reused"],
+            keep=scenario is None,
+        )
+        result = complete_situation(
+            sit,
+            first.evaluation,
+            state["brussels_notes"],
+            network_detail=first.network_detail,
+            previous=previous,
+            task=task.sub(0.0, 0.8),
+        )
+        task.report(0.8, "public transport")
+        (columns, kept), searched_s = searches.result()
+    finally:
+        pool.shutdown(wait=False, cancel_futures=True)  # a cancelled run does not wait
+    result = _add_transit(base, sit, result, columns, kept, searched_s)
     result = replace(result, pending=())
     _scenario_notes(result, base, scenario)
     result.timings["total"] = first.evaluation.timings.get("total", 0.0) + (
         time.perf_counter() - t0
     )
+    if scenario is None:
+        base.keep(("base", first.service_areas, first.network_detail, True), result)
     task.report(1.0, "done")
     return result
 

@@ -30,6 +30,7 @@ or ``destinations``; thresholds are the run's parameters):
 from __future__ import annotations
 
 import math
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field, replace
 from typing import Any
 
@@ -177,11 +178,18 @@ def evaluate_opportunities(
         task.report(1.0, "access to opportunities")
         return replace(previous, reuse=None, work={"unchanged": 1})
     task.report(0.0, "access to opportunities")
-    columns, how = access_columns(sit, inputs.sets, task.check, scope=scope)
+    # Commuting runs on the second core meanwhile (the two families share
+    # nothing but the scope's counters; their loops release the interpreter lock).
+    pool = ThreadPoolExecutor(max_workers=1, thread_name_prefix="commuting")
+    try:
+        commuting = pool.submit(commute_of, sit, dw, inputs, task.check, scope)
+        columns, how = access_columns(sit, inputs.sets, task.check, scope=scope)
+        task.report(0.5, "commuting")
+        commute = commuting.result()
+    finally:
+        pool.shutdown(wait=False, cancel_futures=True)
     dwellings = dw["dwellings"].to_numpy(dtype=float)
     nis = dw["nis"].astype(str).to_numpy()
-    task.report(0.5, "commuting")
-    commute = commute_of(sit, dw, inputs, task.check, scope)
     per_dwelling: dict[str, np.ndarray] = dict(columns)
     if commute is not None:
         origins = commute["origins"]

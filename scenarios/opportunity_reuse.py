@@ -30,6 +30,7 @@ turns the reuse off (:func:`~slimmeregio.scenarios.incremental.full_evaluation_f
 from __future__ import annotations
 
 import functools
+import threading
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
@@ -423,10 +424,16 @@ class Scope:
     network: Network | None = None
     housing_att: Attachment | None = None
     _dirty: np.ndarray | None = None
+    #: Access and commuting run side by side (opportunity_eval) and share the scope.
+    _lock: threading.Lock = field(default_factory=threading.Lock, repr=False)
 
     def dirty_rows(self) -> np.ndarray:
         """Per dwelling of the situation: new, or attached otherwise than in the
         base (:func:`changed_sources`; computed once)."""
+        with self._lock:
+            return self._dirty_rows()
+
+    def _dirty_rows(self) -> np.ndarray:
         if self._dirty is None:
             assert self.previous is not None and self.row_map is not None
             assert self.network is not None and self.housing_att is not None
@@ -442,7 +449,8 @@ class Scope:
         return self._dirty
 
     def count(self, key: str, n: int) -> None:
-        self.counts[key] = self.counts.get(key, 0) + int(n)
+        with self._lock:
+            self.counts[key] = self.counts.get(key, 0) + int(n)
 
 
 @dataclass(frozen=True)

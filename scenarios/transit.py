@@ -70,6 +70,7 @@ __all__ = [
     "WINDOWS",
     "KnownSearches",
     "add_transit",
+    "transit_columns_of",
     "apply_frequencies",
     "TransitDestinations",
     "pt_stop_frame",
@@ -549,6 +550,7 @@ def add_transit(
     rules: Sequence[Any] | None = None,
     reuse: Any = None,
     keep: Any = None,
+    columns: pd.DataFrame | None = None,
 ) -> Evaluation:
     """``evaluation`` with the public transport indicators, columns and stops added.
 
@@ -558,17 +560,20 @@ def add_transit(
     check). ``evaluation`` unchanged when there is no stops layer.
     ``reuse``: the base's columns and searches (:class:`~transit_reuse.TransitReuse`)
     to repair from; ``keep``: a dict that receives what a scenario's repair needs.
+    ``columns``: :func:`transit_columns_of` of the same arguments when already
+    computed (beside the opportunity families, say).
     """
     if stops is None:
         return evaluation
     from slimmeregio.scenarios.hoppin import check_hubs, hub_rules
-    from slimmeregio.scenarios.transit_reuse import columns_with_reuse
 
     params = evaluation.parameters
+    if columns is None:
+        columns = transit_columns_of(
+            evaluation, network, housing_att, stops, reuse=reuse, keep=keep
+        )
     stops = apply_frequencies(stops, evaluation.scenario)
     dw = evaluation.dwellings
-    dests = transit_destinations(network, stops, evaluation.mobipunten, params)
-    columns = columns_with_reuse(network, housing_att, dests, params, reuse, keep)
     dwellings = dw["dwellings"].to_numpy(dtype=float)
     reachable = dw["reachable"].to_numpy(dtype=bool)
     brussels = bool(np.isfinite(stops["ride_min_brussels"].to_numpy(dtype=float)).any())
@@ -606,3 +611,23 @@ def add_transit(
         pt_stops=stops.reset_index(drop=True),
         hub_checks=checks,
     )
+
+
+def transit_columns_of(
+    evaluation: Evaluation,
+    network: Network,
+    housing_att: Attachment,
+    stops: gpd.GeoDataFrame,
+    *,
+    reuse: Any = None,
+    keep: Any = None,
+) -> pd.DataFrame:
+    """The dwellings' public transport columns :func:`add_transit` adds (the
+    searches: most of its time). Needs of ``evaluation`` only its scenario,
+    parameters and mobipunten, which a first pass has."""
+    from slimmeregio.scenarios.transit_reuse import columns_with_reuse
+
+    params = evaluation.parameters
+    stops = apply_frequencies(stops, evaluation.scenario)
+    dests = transit_destinations(network, stops, evaluation.mobipunten, params)
+    return columns_with_reuse(network, housing_att, dests, params, reuse, keep)

@@ -172,3 +172,39 @@ def test_completing_a_first_pass_with_other_parameters() -> None:
     done = complete(first)
     assert {"parameters_differ", "measured_as_scenario"} <= set(done.notes)
     _same_evaluation(done, evaluate(base, scenario))
+
+
+@pytest.mark.slow
+def test_the_base_completed_from_its_first_pass_is_the_whole_base(region_project) -> None:
+    """The app shows the base's first pass, then its whole evaluation: that
+    completes the first pass instead of evaluating the base again. It is the
+    whole base, frame for frame, and keeps what scenarios repair from."""
+    from slimmeregio.scenarios.model import AddMobipunt, UpgradeLink
+
+    direct = prepare_base(region_project)
+    whole = evaluate(direct)
+    app = prepare_base(region_project)
+    first = evaluate(app, families=False)
+    assert first.pending == ("opportunities", "transit")
+    key = ("base", True, True, True)
+    kept = app.first_pass_of(key)
+    assert kept is not None and kept.evaluation is first and kept.state
+    done = evaluate(app)
+    assert done.pending == () and app.first_pass_of(key) is None  # handed over
+    assert evaluate(app) is done and evaluate(app, families=False) is done
+    assert first.pending == ("opportunities", "transit") and first.opportunities is None
+    _same_evaluation(done, whole)
+    # What the whole base keeps for the scenarios' repairs is kept the same way.
+    assert app._transit is not None and set(app._kept) == set(direct._kept)
+    assert list(app._orders) == list(direct._orders)
+    net = direct.inputs.network
+    x, y = (float(c) for c in net.node_xy[net.n_nodes // 2])
+    link = int(net.link_id[net.n_edges // 3])
+    scenario = Scenario(
+        name="twee",
+        modifications=(
+            AddMobipunt(x=x + 40, y=y - 30, name="t", hoppin_type="buurt", **WHO),
+            UpgradeLink(link_ids=(link,), speed_kmh=30.0, **WHO),
+        ),
+    )
+    _same_evaluation(evaluate(app, scenario), evaluate(direct, scenario))

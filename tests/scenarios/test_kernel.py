@@ -110,6 +110,38 @@ def test_csr_keeps_cheapest_parallel_arc_and_drops_loops() -> None:
     assert list(g.edge_of(np.array([0, 2]), np.array([1, 0]))) == [11, 13]
 
 
+@pytest.mark.parametrize("seed", range(4))
+def test_csr_of_many_arcs_keeps_the_cheapest_of_each_parallel_run(seed, monkeypatch) -> None:
+    """Large graphs take the compiled counting sort: per (tail, head) the
+    cheapest arc, equal weights to the lowest edge, as a plain dict says."""
+    import slimmeregio.scenarios.arcs as arcs
+
+    rng = np.random.default_rng(seed)
+    n, m = 400, 3_000
+    tail = rng.integers(0, n, m)
+    head = np.where(rng.random(m) < 0.5, (tail + 1) % n, rng.integers(0, n, m))
+    w = rng.integers(0, 4, m).astype(float)  # many equal weights
+    w[rng.random(m) < 0.05] = np.inf
+    edge = rng.permutation(m)
+    monkeypatch.setattr(arcs, "_COUNTING_SORT_FROM", 1)
+    g = csr_min(n, tail, head, w, edge)
+    best: dict[tuple[int, int], tuple[float, int]] = {}
+    for t, h, ww, e in zip(tail, head, w, edge, strict=True):
+        if t != h and np.isfinite(ww):
+            k = (int(t), int(h))
+            best[k] = min(best.get(k, (np.inf, m)), (float(ww), int(e)))
+    keys = sorted(best)
+    assert g.keys.tolist() == [t * n + h for t, h in keys]
+    assert g.edge.tolist() == [best[k][1] for k in keys]
+    coo = g.matrix.tocoo()
+    assert [(int(r), int(c)) for r, c in zip(coo.row, coo.col, strict=True)] == keys
+    assert np.array_equal(coo.data, np.maximum([best[k][0] for k in keys], arcs.EPS))
+    # The general sort gives the same graph.
+    monkeypatch.setattr(arcs, "_COUNTING_SORT_FROM", 10**9)
+    other = csr_min(n, tail, head, w, edge)
+    assert np.array_equal(other.edge, g.edge) and np.array_equal(other.keys, g.keys)
+
+
 def test_one_way_respected_for_cycling_not_walking() -> None:
     """A one-way link forces cyclists round; pedestrians walk it both ways."""
     a, b, c = (150_000.0, 170_000.0), (150_100.0, 170_000.0), (150_100.0, 170_300.0)

@@ -111,7 +111,8 @@ def test_cancel_reaches_the_opportunity_searches(opp_base) -> None:
 
     with pytest.raises(OperationCancelled):
         evaluate_opportunities(sit, dw, sit.opportunities, task=Task(None, cancel))
-    assert calls["n"] == 4
+    # Each family stops at its next check: access and commuting run side by side.
+    assert calls["n"] in (4, 5)
 
 
 def test_park_routes_add_up_to_the_headline_flow(opp_base) -> None:
