@@ -18,6 +18,7 @@ from __future__ import annotations
 
 import time
 from collections.abc import Iterable
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, replace
 from typing import Any
 
@@ -211,13 +212,25 @@ def evaluate_situation(
     h_att = sit.housing_att
     task.report(0.05, "walking and cycling costs")
 
-    walk_m, _, _ = _costs(sit, h_att, mobi_att, "walk", ("mobipunt", "walk"), reuse, keep)
-    bike_s, bike_dest, _ = _costs(sit, h_att, mobi_att, "bike", ("mobipunt", "bike"), reuse, keep)
-    task.report(0.3, "stations")
-    walk_st, _, _ = _costs(sit, h_att, st_att, "walk", ("station", "walk"), reuse, keep)
-    bike_st_s, st_dest, st_res = _costs(
-        sit, h_att, st_att, "bike", ("station", "bike"), reuse, keep
-    )
+    # The walking searches run on a second thread beside the cycling ones.
+    pool = ThreadPoolExecutor(max_workers=1, thread_name_prefix="walking")
+    try:
+        walking = pool.submit(
+            lambda: (
+                _costs(sit, h_att, mobi_att, "walk", ("mobipunt", "walk"), reuse, keep)[0],
+                _costs(sit, h_att, st_att, "walk", ("station", "walk"), reuse, keep)[0],
+            )
+        )
+        bike_s, bike_dest, _ = _costs(
+            sit, h_att, mobi_att, "bike", ("mobipunt", "bike"), reuse, keep
+        )
+        task.report(0.3, "stations")
+        bike_st_s, st_dest, st_res = _costs(
+            sit, h_att, st_att, "bike", ("station", "bike"), reuse, keep
+        )
+        walk_m, walk_st = walking.result()
+    finally:
+        pool.shutdown(wait=False, cancel_futures=True)
     bx = _brussels_routes(sit, net, h_att, reuse, keep)
     timings["access"] = time.perf_counter() - t0
 
