@@ -24,6 +24,7 @@ computation (the equivalence is tested on random scenarios); set
 
 from __future__ import annotations
 
+import functools
 import os
 from dataclasses import dataclass
 from typing import Any
@@ -51,9 +52,6 @@ __all__ = [
     "same_edges",
     "static_rows",
 ]
-
-#: Points compared per slice (bounds the temporary row arrays).
-_SLICE = 50_000
 
 
 def full_evaluation_forced() -> bool:
@@ -351,30 +349,74 @@ def static_rows(
             np.int32 if max(ns, network.n_edges, network.n_nodes) < 2**31 else np.int64
         )  # memory
         same_edge = same_edges(network, base_net, edge_map)
-        parts: list[tuple[np.ndarray, np.ndarray]] = []
-        # In slices of points, so the row arrays stay small (300k dwellings have ~1.5M rows).
-        for lo in range(0, len(pts_all), _SLICE):
-            pts = pts_all[lo : lo + _SLICE]
-            count = cnt_s[pts]
-            k = int(count.sum())
-            within = np.arange(k) - np.repeat(np.cumsum(count) - count, count)
-            i_s = np.repeat(first_s[pts], count) + within
-            i_b = np.repeat(first_b[rows_all[lo : lo + _SLICE]], count) + within
-            e_s = s_edge[i_s]
-            e_b = b_edge[i_b]
-            ok = (e_b if edge_map is None else edge_map[e_b]) == e_s
-            ok &= same_edge[e_b]
-            ok &= s_frac[i_s] == b_frac[i_b]
-            ok &= s_snap[i_s] == b_snap[i_b]
-            point = np.repeat(pts, count)
-            dirty[np.unique(point[~ok])] = True
-            parts.append((point.astype(small), e_s.astype(small)))
-        point = np.concatenate([p for p, _ in parts]) if parts else np.zeros(0, small)
-        e_s = np.concatenate([e for _, e in parts]) if parts else np.zeros(0, small)
-        keep = ~dirty[point]
-        point, e_s = point[keep], e_s[keep]
+        point = np.empty(int(cnt_s[pts_all].sum()), small)
+        e_s = np.empty(len(point), small)
+        kept = _compiled_compare()(
+            pts_all, rows_all, cnt_s, first_s, first_b, s_edge, b_edge,
+            np.zeros(0, np.int64) if edge_map is None else np.asarray(edge_map, np.int64),
+            same_edge, s_frac, b_frac, s_snap, b_snap, dirty, point, e_s,
+        )  # fmt: skip
+        point, e_s = point[:kept], e_s[:kept]
         out = (dirty, point, e_s, network.u[e_s].astype(small), network.v[e_s].astype(small))
     if remember:
         sources.__dict__["_repair_rows"] = memo
         memo[id(base_sources)] = (base_sources, network, out)
     return out
+
+
+def _compare_rows(
+    pts: np.ndarray,
+    rows: np.ndarray,
+    cnt_s: np.ndarray,
+    first_s: np.ndarray,
+    first_b: np.ndarray,
+    s_edge: np.ndarray,
+    b_edge: np.ndarray,
+    edge_map: np.ndarray,
+    same_edge: np.ndarray,
+    s_frac: np.ndarray,
+    b_frac: np.ndarray,
+    s_snap: np.ndarray,
+    b_snap: np.ndarray,
+    dirty: np.ndarray,
+    point: np.ndarray,
+    e_out: np.ndarray,
+) -> int:  # pragma: no cover - compiled
+    # Per carried point (as many candidate rows as its base point): dirty
+    # unless every row has the base row's edge (mapped; unchanged), position
+    # and distance; the rows of the others are listed (point, edge).
+    mapped = edge_map.shape[0] > 0
+    kept = 0
+    for j in range(pts.shape[0]):
+        p = pts[j]
+        a = first_s[p]
+        b = first_b[rows[j]]
+        same = True
+        for k in range(cnt_s[p]):
+            es = s_edge[a + k]
+            eb = b_edge[b + k]
+            target = edge_map[eb] if mapped else eb
+            if not (
+                target == es
+                and same_edge[eb]
+                and s_frac[a + k] == b_frac[b + k]
+                and s_snap[a + k] == b_snap[b + k]
+            ):
+                same = False
+                break
+        if not same:
+            dirty[p] = True
+            continue
+        for k in range(cnt_s[p]):
+            point[kept] = p
+            e_out[kept] = s_edge[a + k]
+            kept += 1
+    return kept
+
+
+@functools.cache
+def _compiled_compare() -> Any:
+    """:func:`_compare_rows` compiled on first use (see :func:`compiled._compiled`)."""
+    from slimmeregio.scenarios.compiled import jit
+
+    return jit(_compare_rows)

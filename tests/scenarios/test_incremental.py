@@ -215,7 +215,6 @@ def test_repair_takes_over_most_dwellings(region_base, monkeypatch) -> None:
         return real(network, sources, dests, search)
 
     monkeypatch.setattr(incremental, "finish_nearest", counted)
-    monkeypatch.setattr(incremental, "_SLICE", 997)  # the comparison in many slices
     transit: list[int] = []
     real_columns = transit_reuse.transit_columns
 
