@@ -336,6 +336,7 @@ def static_rows(
     carried = np.flatnonzero(~dirty)
     rows = source_rows[carried]
     z = np.zeros(0, np.int64)
+    out: tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray, np.ndarray]
     if len(rows) and rows.max() >= len(base_sources):
         out = (np.ones(ns, bool), z, z, z, z)
     else:
