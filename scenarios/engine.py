@@ -18,7 +18,6 @@ from __future__ import annotations
 
 import time
 from collections.abc import Sequence
-from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field, replace
 from typing import Any
 
@@ -45,6 +44,7 @@ from slimmeregio.scenarios.results import (
     MissingLinkSuggestion,
     SitingResult,
 )
+from slimmeregio.scenarios.side_by_side import side_by_side
 from slimmeregio.scenarios.situation import situation
 from slimmeregio.scenarios.transit import add_transit, transit_columns_of
 
@@ -335,22 +335,13 @@ def complete(
         ).opportunities
     t0 = time.perf_counter()
     sit = state["situation"]
+
     # Public transport's searches need only the first pass: they run on the
     # second core while the opportunity families run here (both mostly in
     # compiled loops that release the interpreter lock). A base keeps its
     # searches for the scenarios' repairs.
-    pool = ThreadPoolExecutor(max_workers=1, thread_name_prefix="transit")
-    try:
-        searches = pool.submit(
-            _timed,
-            _transit_searches,
-            base,
-            sit,
-            first.evaluation,
-            reused=state["reused"],
-            keep=scenario is None,
-        )
-        result = complete_situation(
+    def families() -> Evaluation:
+        done = complete_situation(
             sit,
             first.evaluation,
             state["brussels_notes"],
@@ -359,9 +350,20 @@ def complete(
             task=task.sub(0.0, 0.8),
         )
         task.report(0.8, "public transport")
-        (columns, kept), searched_s = searches.result()
-    finally:
-        pool.shutdown(wait=False, cancel_futures=True)  # a cancelled run does not wait
+        return done
+
+    result, ((columns, kept), searched_s) = side_by_side(
+        families,
+        lambda: _timed(
+            _transit_searches,
+            base,
+            sit,
+            first.evaluation,
+            reused=state["reused"],
+            keep=scenario is None,
+        ),
+        "transit",
+    )
     result = _add_transit(base, sit, result, columns, kept, searched_s)
     result = replace(result, pending=())
     _scenario_notes(result, base, scenario)

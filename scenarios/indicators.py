@@ -18,7 +18,6 @@ from __future__ import annotations
 
 import time
 from collections.abc import Iterable
-from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, replace
 from typing import Any
 
@@ -58,6 +57,7 @@ from slimmeregio.scenarios.opportunity_eval import (
 )
 from slimmeregio.scenarios.results import Evaluation, empty_brussels_entries
 from slimmeregio.scenarios.service_areas import Grid, known_areas, service_area_polygons
+from slimmeregio.scenarios.side_by_side import side_by_side
 
 __all__ = [
     "Grid",
@@ -212,15 +212,7 @@ def evaluate_situation(
     h_att = sit.housing_att
     task.report(0.05, "walking and cycling costs")
 
-    # The walking searches run on a second thread beside the cycling ones.
-    pool = ThreadPoolExecutor(max_workers=1, thread_name_prefix="walking")
-    try:
-        walking = pool.submit(
-            lambda: (
-                _costs(sit, h_att, mobi_att, "walk", ("mobipunt", "walk"), reuse, keep)[0],
-                _costs(sit, h_att, st_att, "walk", ("station", "walk"), reuse, keep)[0],
-            )
-        )
+    def cycling() -> tuple[Any, ...]:
         bike_s, bike_dest, _ = _costs(
             sit, h_att, mobi_att, "bike", ("mobipunt", "bike"), reuse, keep
         )
@@ -228,9 +220,17 @@ def evaluate_situation(
         bike_st_s, st_dest, st_res = _costs(
             sit, h_att, st_att, "bike", ("station", "bike"), reuse, keep
         )
-        walk_m, walk_st = walking.result()
-    finally:
-        pool.shutdown(wait=False, cancel_futures=True)
+        return bike_s, bike_dest, bike_st_s, st_dest, st_res
+
+    # The walking searches run beside the cycling ones (each keeps its own key).
+    (bike_s, bike_dest, bike_st_s, st_dest, st_res), (walk_m, walk_st) = side_by_side(
+        cycling,
+        lambda: (
+            _costs(sit, h_att, mobi_att, "walk", ("mobipunt", "walk"), reuse, keep)[0],
+            _costs(sit, h_att, st_att, "walk", ("station", "walk"), reuse, keep)[0],
+        ),
+        "walking",
+    )
     bx = _brussels_routes(sit, net, h_att, reuse, keep)
     timings["access"] = time.perf_counter() - t0
 

@@ -30,7 +30,6 @@ or ``destinations``; thresholds are the run's parameters):
 from __future__ import annotations
 
 import math
-from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field, replace
 from typing import Any
 
@@ -64,6 +63,7 @@ from slimmeregio.scenarios.opportunity_inputs import (
 )
 from slimmeregio.scenarios.opportunity_reuse import ReuseState, scope_of, unchanged
 from slimmeregio.scenarios.quiet_routes import route_costs_for
+from slimmeregio.scenarios.side_by_side import side_by_side
 
 __all__ = [
     "BIKE_HALF_LIFE_MIN",
@@ -178,16 +178,14 @@ def evaluate_opportunities(
         task.report(1.0, "access to opportunities")
         return replace(previous, reuse=None, work={"unchanged": 1})
     task.report(0.0, "access to opportunities")
-    # Commuting runs on the second core meanwhile (the two families share
-    # nothing but the scope's counters; their loops release the interpreter lock).
-    pool = ThreadPoolExecutor(max_workers=1, thread_name_prefix="commuting")
-    try:
-        commuting = pool.submit(commute_of, sit, dw, inputs, task.check, scope)
-        columns, how = access_columns(sit, inputs.sets, task.check, scope=scope)
-        task.report(0.5, "commuting")
-        commute = commuting.result()
-    finally:
-        pool.shutdown(wait=False, cancel_futures=True)
+    # Commuting runs beside access (the two families share nothing but the
+    # scope's counters, which count under a lock).
+    (columns, how), commute = side_by_side(
+        lambda: access_columns(sit, inputs.sets, task.check, scope=scope),
+        lambda: commute_of(sit, dw, inputs, task.check, scope),
+        "commuting",
+    )
+    task.report(0.5, "commuting")
     dwellings = dw["dwellings"].to_numpy(dtype=float)
     nis = dw["nis"].astype(str).to_numpy()
     per_dwelling: dict[str, np.ndarray] = dict(columns)

@@ -219,6 +219,9 @@ def _local_cluster(workers: int) -> Any:
         # without a dashboard the scheduler still serves /health on loopback;
         # when port 8787 is taken it picks another and warns about it
         warnings.filterwarnings("ignore", message="Port .* is already in use")
+        # A worker per core: an evaluation's parts run one after the other
+        # in each (side_by_side), not on threads competing for the cores.
+        cores = os.cpu_count() or 1
         return LocalCluster(
             n_workers=workers,
             threads_per_worker=1,
@@ -226,6 +229,7 @@ def _local_cluster(workers: int) -> Any:
             host="127.0.0.1",
             dashboard_address=None,
             silence_logs=logging.ERROR,
+            env={"SLIMMEREGIO_THREADS": "1"} if workers >= cores else {},
         )
 
 

@@ -322,6 +322,17 @@ def dask_client():
         cluster.close()
 
 
+def test_workers_of_a_full_machine_evaluate_on_one_thread_each(dask_client) -> None:
+    """With a worker per core, an evaluation's parts run one after the other in
+    each worker (side_by_side) instead of competing for the cores."""
+    import os
+
+    from slimmeregio.scenarios.side_by_side import threads_allowed
+
+    seen = set(dask_client.run(threads_allowed).values())
+    assert seen == ({False} if (os.cpu_count() or 1) <= 2 else {True})
+
+
 def region_plan(text: str):
     return plan_sweep(Sweep.from_toml(text), None, base_key(None))
 
