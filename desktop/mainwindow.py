@@ -88,6 +88,8 @@ class MainWindow(
             set()
         )  # discarded work: removed again after the last autosave
         self._autosave_job: Job | None = None
+        #: A whole recovery copy waits for the run going on (ProjectFiles.autosave).
+        self._autosave_after_run = False
 
         self.canvas = MapCanvas(self.project.layers, self)
         self.canvas.setObjectName("mapCanvas")

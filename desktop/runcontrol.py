@@ -42,7 +42,7 @@ class RunControlMixin(WindowParts):
         except SlimmeRegioError as exc:
             dialogs.show_error(self, exc)
             return None
-        self.autosave()
+        self.autosave(before_run=True)
         identity = self.current_identity()
         base = self.bases.get(self.project)
         version = self.bases.version
@@ -90,6 +90,9 @@ class RunControlMixin(WindowParts):
     def _run_finished(self) -> None:
         self._run_job = None
         self.actions_by_id["run"].setEnabled(True)
+        if self._autosave_after_run:
+            self._autosave_after_run = False
+            self.autosave()
         if self._language_pending:
             self.apply_language()
 

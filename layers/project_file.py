@@ -37,6 +37,7 @@ from slimmeregio.layers.project_recovery import (
     find_recovery,
     load_recovery,
     recovery_dir,
+    recovery_is_quick,
     recovery_path,
     write_recovery,
 )
@@ -53,6 +54,7 @@ __all__ = [
     "load_project",
     "load_recovery",
     "recovery_dir",
+    "recovery_is_quick",
     "recovery_path",
     "save_project",
     "write_recovery",

@@ -30,6 +30,7 @@ __all__ = [
     "find_recovery",
     "load_recovery",
     "recovery_dir",
+    "recovery_is_quick",
     "recovery_path",
     "write_recovery",
 ]
@@ -92,14 +93,7 @@ def write_recovery(
     target = recovery_path(project.path)
     target.parent.mkdir(parents=True, exist_ok=True)
     data = tuple(layer.data for layer in project.layers)
-    with _LOCK:
-        before, stamp = _WRITTEN.get(target, ((), None))
-    if (
-        stamp is not None
-        and len(before) == len(data)
-        and all(a is b for a, b in zip(before, data, strict=True))
-        and _stamp(target) == stamp  # the file is still the one written here
-    ):
+    if recovery_is_quick(project):
         try:
             _rewrite_document(project, target)
             with _LOCK:
@@ -111,6 +105,23 @@ def write_recovery(
     with _LOCK:
         _WRITTEN[target] = (data, _stamp(target))
     return target
+
+
+def recovery_is_quick(project: Project) -> bool:
+    """Whether :func:`write_recovery` of ``project`` would only rewrite the
+    project document: this process wrote its recovery copy and every layer
+    still holds the data it wrote (else it encodes and writes every layer,
+    seconds of work on an address-level project)."""
+    target = recovery_path(project.path)
+    data = tuple(layer.data for layer in project.layers)
+    with _LOCK:
+        before, stamp = _WRITTEN.get(target, ((), None))
+    return (
+        stamp is not None
+        and len(before) == len(data)
+        and all(a is b for a, b in zip(before, data, strict=True))
+        and _stamp(target) == stamp  # the file is still the one written here
+    )
 
 
 #: Per recovery file this process wrote: each layer's data object at the

@@ -376,6 +376,40 @@ def test_autosave_writes_recovery_in_the_background_and_save_clears_it(window, q
     assert not recovery.exists()
 
 
+def test_a_whole_recovery_copy_waits_for_the_run_and_a_quick_one_does_not(window, qtbot):
+    """Encoding every layer beside a run slows the run (seconds on an
+    address-level project): the first copy is written when the run ends;
+    later ones, which only rewrite the project document, before it."""
+    from slimmeregio.layers.project_file import recovery_is_quick
+
+    window.append_modification(
+        "add_housing", x=X0 + 2500, y=Y0 + 2500, dwellings=12, author="An", reason="auto"
+    )
+    assert window.is_dirty and not recovery_is_quick(window.project)
+    started: list[object] = []
+    real_start = window.runner.start
+
+    def start(title, *args, **kwargs):  # type: ignore[no-untyped-def]
+        started.append(title)
+        return real_start(title, *args, **kwargs)
+
+    window.runner.start = start
+    _run(window, qtbot)
+    assert started[0] == "Doorrekenen"  # no whole copy beside the run
+    assert started[1:] == ["Herstelkopie"] and window._autosave_job is not None
+    with qtbot.waitSignal(window._autosave_job.finished, timeout=60_000):
+        pass
+    assert window._recovery_file is not None and window._recovery_file.exists()
+    assert recovery_is_quick(window._snapshot())
+    window.append_modification(
+        "add_housing", x=X0 + 2600, y=Y0 + 2400, dwellings=5, author="An", reason="auto"
+    )
+    started.clear()
+    _run(window, qtbot)
+    assert started[:2] == ["Herstelkopie", "Doorrekenen"]  # quick: before the run
+    window.runner.wait(60_000)
+
+
 def test_results_show_notes_and_the_brussels_flow_theme(window, qtbot):
     import geopandas as gpd
     from shapely.geometry import box
