@@ -5,12 +5,12 @@ the cycling searches of the first pass, opportunity access and commuting,
 and public transport beside both. Most of their time is spent in compiled
 loops (numba, numpy) that release the interpreter lock, so a thread of the
 standard library's pool runs one beside the other (measured on the
-300,000-address project: the base's whole evaluation 15.4 -> 9.3 s). Each
+300,000-address project: the base's whole evaluation 11.1 -> 9.4 s). Each
 part runs the same operations in the same order as alone, so the results do
 not depend on it (``tests/scenarios/test_side_by_side.py``).
 
 The cost is memory: the two parts' working arrays exist at the same time
-(about +0.45 GB at the peak on that project). ``SLIMMEREGIO_THREADS=1`` runs
+(about +0.6 GB at the peak on that project). ``SLIMMEREGIO_THREADS=1`` runs
 them one after the other, as does a machine (or a process affinity) with one
 core.
 """
