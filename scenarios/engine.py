@@ -192,19 +192,20 @@ def _with_transit(
 ) -> Evaluation:
     """``result`` with the public transport family (``reused``: repaired from
     the base's kept searches; ``keep``: a base keeps its own)."""
-    t_pt = time.perf_counter()
-    columns, kept = _transit_searches(base, sit, result, reused=reused, keep=keep)
-    return _add_transit(base, sit, result, columns, kept, time.perf_counter() - t_pt)
+    searched = _transit_searches(base, sit, result, reused=reused, keep=keep)
+    return _add_transit(base, sit, result, *searched)
 
 
 def _transit_searches(
     base: Base, sit: Any, first: Evaluation, *, reused: bool, keep: bool
-) -> tuple[Any, Any]:
+) -> tuple[Any, Any, float]:
     """The dwellings' public transport columns of ``sit`` (``first``: its
-    evaluation, a first pass will do) and, ``keep``, the searches a base
-    keeps; ``(None, None)`` without a stops layer."""
+    evaluation, a first pass will do), with ``keep`` the searches a base
+    keeps (else None), and the seconds they took; ``(None, None, 0.0)``
+    without a stops layer."""
     if base.pt_stops is None:
-        return None, None
+        return None, None, 0.0
+    t = time.perf_counter()
     pt_keep: dict[str, Any] | None = {} if keep else None
     pt_reuse = (
         (base._transit, sit.housing_rows, sit.edge_map)
@@ -214,7 +215,7 @@ def _transit_searches(
     columns = transit_columns_of(
         first, sit.network, sit.housing_att, base.pt_stops, reuse=pt_reuse, keep=pt_keep
     )
-    return columns, (pt_keep or {}).get("transit")
+    return columns, (pt_keep or {}).get("transit"), time.perf_counter() - t
 
 
 def _add_transit(
@@ -228,13 +229,6 @@ def _add_transit(
         base._transit = kept
     result.timings["transit"] = searched_s + time.perf_counter() - t_pt
     return result
-
-
-def _timed(function: Any, *args: Any, **kwargs: Any) -> tuple[Any, float]:
-    """``function(*args, **kwargs)`` and the seconds it took."""
-    t = time.perf_counter()
-    out = function(*args, **kwargs)
-    return out, time.perf_counter() - t
 
 
 def _scenario_notes(result: Evaluation, base: Base, scenario: Scenario | None) -> None:
@@ -352,19 +346,14 @@ def complete(
         task.report(0.8, "public transport")
         return done
 
-    result, ((columns, kept), searched_s) = side_by_side(
+    result, searched = side_by_side(
         families,
-        lambda: _timed(
-            _transit_searches,
-            base,
-            sit,
-            first.evaluation,
-            reused=state["reused"],
-            keep=scenario is None,
+        lambda: _transit_searches(
+            base, sit, first.evaluation, reused=state["reused"], keep=scenario is None
         ),
         "transit",
     )
-    result = _add_transit(base, sit, result, columns, kept, searched_s)
+    result = _add_transit(base, sit, result, *searched)
     result = replace(result, pending=())
     _scenario_notes(result, base, scenario)
     result.timings["total"] = first.evaluation.timings.get("total", 0.0) + (

@@ -32,6 +32,7 @@ from typing import Any
 import numpy as np
 
 from slimmeregio.scenarios.attach import Attachment
+from slimmeregio.scenarios.compiled import jit
 from slimmeregio.scenarios.kernel import (
     NearestResult,
     NearestSearch,
@@ -418,6 +419,4 @@ def _compare_rows(
 @functools.cache
 def _compiled_compare() -> Any:
     """:func:`_compare_rows` compiled on first use (see :func:`compiled._compiled`)."""
-    from slimmeregio.scenarios.compiled import jit
-
     return jit(_compare_rows)

@@ -568,11 +568,9 @@ def add_transit(
     from slimmeregio.scenarios.hoppin import check_hubs, hub_rules
 
     params = evaluation.parameters
-    if columns is None:
-        columns = transit_columns_of(
-            evaluation, network, housing_att, stops, reuse=reuse, keep=keep
-        )
     stops = apply_frequencies(stops, evaluation.scenario)
+    if columns is None:
+        columns = _columns(evaluation, network, housing_att, stops, reuse, keep)
     dw = evaluation.dwellings
     dwellings = dw["dwellings"].to_numpy(dtype=float)
     reachable = dw["reachable"].to_numpy(dtype=bool)
@@ -625,9 +623,21 @@ def transit_columns_of(
     """The dwellings' public transport columns :func:`add_transit` adds (the
     searches: most of its time). Needs of ``evaluation`` only its scenario,
     parameters and mobipunten, which a first pass has."""
+    applied = apply_frequencies(stops, evaluation.scenario)
+    return _columns(evaluation, network, housing_att, applied, reuse, keep)
+
+
+def _columns(
+    evaluation: Evaluation,
+    network: Network,
+    housing_att: Attachment,
+    applied: gpd.GeoDataFrame,
+    reuse: Any,
+    keep: Any,
+) -> pd.DataFrame:
+    """:func:`transit_columns_of` with the scenario's frequencies applied to the stops."""
     from slimmeregio.scenarios.transit_reuse import columns_with_reuse
 
     params = evaluation.parameters
-    stops = apply_frequencies(stops, evaluation.scenario)
-    dests = transit_destinations(network, stops, evaluation.mobipunten, params)
+    dests = transit_destinations(network, applied, evaluation.mobipunten, params)
     return columns_with_reuse(network, housing_att, dests, params, reuse, keep)
