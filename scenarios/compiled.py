@@ -134,6 +134,7 @@ def _covered(
 
 def _row_minima(
     dist: np.ndarray,
+    nodes: np.ndarray,
     candidates: np.ndarray,
     u: np.ndarray,
     v: np.ndarray,
@@ -148,6 +149,17 @@ def _row_minima(
     counts = np.zeros(searches, np.int64)
     best = np.empty(searches)
     have = np.zeros(searches, np.bool_)
+    # Per node some search reached: which of the batch's searches reached it
+    # (bit b: search b), read once per node instead of once per row end.
+    reached = np.zeros(dist.shape[0], np.uint64)
+    for k in range(nodes.shape[0]):
+        x = nodes[k]
+        bits = np.uint64(0)
+        for b in range(searches):
+            if np.isfinite(dist[x, b]):
+                bits |= np.uint64(1) << np.uint64(b)
+        reached[x] = bits
+    one = np.uint64(1)
     i = 0
     while i < n_cand:
         o = owner[candidates[i]]
@@ -159,16 +171,21 @@ def _row_minima(
             r = candidates[i]
             x = u[r]
             y = v[r]
-            for b in range(searches):
-                du = dist[x, b]
-                dv = dist[y, b]
-                if np.isfinite(du) or np.isfinite(dv):
+            bits = reached[x] | reached[y]
+            b = 0
+            while bits:
+                if bits & one:
+                    # Search b reached an end of the row (the other may be inf).
+                    du = dist[x, b]
+                    dv = dist[y, b]
                     a = base_u[r] + du
                     c = base_v[r] + dv
                     m = a if (a != a or a < c) else c  # numpy's minimum: NaN wins
                     m = c if c != c else m
                     best[b] = m if (m != m or m < best[b] or not have[b]) else best[b]
                     have[b] = True
+                bits >>= one
+                b += 1
             i += 1
         for b in range(searches):
             if have[b]:
@@ -336,14 +353,19 @@ def children_first(pred: np.ndarray, member: np.ndarray) -> np.ndarray:
 def accumulate_up(order: np.ndarray, pred: np.ndarray, load: np.ndarray) -> np.ndarray:
     """``load`` with, in the sequence ``order`` (children before parents), each
     node's value added to its parent ``pred[node]``: afterwards every node
-    holds the total of its subtree. Works in place on a float64 copy; returns it."""
+    holds the total of its subtree. Works in place on a float64 copy; returns it.
+    ``order`` and ``pred`` are read as they are when int32 or int64 (a
+    commuting tree keeps both as int32: no int64 copy per tree)."""
     out = np.array(load, dtype=np.float64)
-    _compiled()[0](
-        np.ascontiguousarray(order, dtype=np.int64),
-        np.ascontiguousarray(pred, dtype=np.int64),
-        out,
-    )
+    _compiled()[0](_node_numbers(order), _node_numbers(pred), out)
     return out
+
+
+def _node_numbers(values: np.ndarray) -> np.ndarray:
+    """``values`` as a contiguous int32 or int64 array (copied only when it is neither)."""
+    values = np.asarray(values)
+    dtype = values.dtype if values.dtype in (np.int32, np.int64) else np.int64
+    return np.ascontiguousarray(values, dtype=dtype)
 
 
 def arc_positions(
@@ -421,6 +443,10 @@ class CandidateRows:
         self.nodes = NodeRows(self.u, self.v, n_nodes)
 
 
+#: Searches per pass of :func:`reach_minima` (the bits of a node's mask).
+_MASK_BITS = 64
+
+
 def reach_minima(
     dist: np.ndarray,
     rows: CandidateRows,
@@ -439,17 +465,36 @@ def reach_minima(
     direct routes, those within ``limit``; a point with a NaN among them is
     left out (numpy's ``minimum`` would make its cost NaN). One pass over
     the rows at the nodes some search of the batch reached, for all its
-    searches; the other rows are not read.
+    searches (each row only for the searches that reached one of its ends,
+    read from a bit mask per node); the other rows are not read.
     """
     searches = dist.shape[0]
+    if searches > _MASK_BITS:  # one bit per search in the node masks
+        return [
+            found
+            for lo in range(0, searches, _MASK_BITS)
+            for found in reach_minima(
+                dist[lo : lo + _MASK_BITS], rows, direct[lo : lo + _MASK_BITS], limit
+            )
+        ]
     dist_t = np.ascontiguousarray(dist.T, dtype=np.float64)
-    candidates = rows.nodes.at(np.flatnonzero(np.isfinite(dist).any(axis=0)))
+    nodes = np.flatnonzero(np.isfinite(dist).any(axis=0))
+    candidates = rows.nodes.at(nodes)
     cap = max(min(len(rows.owner), rows.n_points), 1)
     # Room for every point per search; pages never written are never mapped.
     owners = np.empty((searches, cap), np.int64)
     costs = np.empty((searches, cap), np.float64)
     counts = _compiled()[3](
-        dist_t, candidates, rows.u, rows.v, rows.base_u, rows.base_v, rows.owner, owners, costs
+        dist_t,
+        nodes,
+        candidates,
+        rows.u,
+        rows.v,
+        rows.base_u,
+        rows.base_v,
+        rows.owner,
+        owners,
+        costs,
     )
     return [
         _with_direct(owners[b, : counts[b]], costs[b, : counts[b]], direct[b], limit)

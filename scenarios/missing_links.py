@@ -14,11 +14,11 @@ from __future__ import annotations
 
 import numpy as np
 import shapely
-from scipy.sparse import csgraph
 from scipy.spatial import cKDTree
 
 from slimmeregio.layers.progress import CancelCheck, ProgressCallback, Task
 from slimmeregio.scenarios.attach import Attachment, connector_cost, entry_costs
+from slimmeregio.scenarios.bounded_search import bounded_costs
 from slimmeregio.scenarios.indicators import Situation
 from slimmeregio.scenarios.kernel import base_arcs, csr_min, nearest_destination
 from slimmeregio.scenarios.network import Network
@@ -74,9 +74,7 @@ def _walking_metres(
     for start in range(0, len(sources), 64):
         task.check()
         chunk = sources[start : start + 64]
-        dist = np.atleast_2d(
-            csgraph.dijkstra(walk, directed=True, indices=nodes[chunk], limit=limit)
-        )
+        dist = bounded_costs(walk, nodes[chunk], limit)
         row_of = {int(s): r for r, s in enumerate(chunk)}
         sel = np.flatnonzero(np.isin(pairs[:, 0], chunk))
         rows = np.asarray([row_of[int(s)] for s in pairs[sel, 0]], dtype=np.int64)
@@ -94,7 +92,7 @@ def _cycling_to(
     for start in range(0, len(ends), 32):
         task.check()
         chunk = ends[start : start + 32]
-        dist = np.atleast_2d(csgraph.dijkstra(rev, directed=True, indices=chunk, limit=horizon))
+        dist = bounded_costs(rev, chunk, horizon)
         for row, node in zip(dist, chunk, strict=True):
             to_end[int(node)] = row
     return to_end

@@ -21,6 +21,7 @@ __all__ = [
     "REGION_MARGIN_M",
     "SNAP_M",
     "NetworkEditor",
+    "TakenIds",
     "add_link",
     "check_xy",
     "link_edges",
@@ -251,7 +252,28 @@ def check_xy(extent: tuple[float, float, float, float], location: str, x: float,
         )
 
 
-def new_id(given: str | None, i: int, taken: set[str], what: tuple[str, str]) -> str:
+class TakenIds:
+    """The ids in use while modifications apply: a base set shared by every
+    scenario (not copied) with the ids added and removed since on top."""
+
+    def __init__(self, base: frozenset[str]) -> None:
+        self._base = base
+        self._added: set[str] = set()
+        self._removed: set[str] = set()
+
+    def __contains__(self, ident: object) -> bool:
+        return ident in self._added or (ident in self._base and ident not in self._removed)
+
+    def add(self, ident: str) -> None:
+        self._removed.discard(ident)
+        self._added.add(ident)
+
+    def discard(self, ident: str) -> None:
+        self._added.discard(ident)
+        self._removed.add(ident)
+
+
+def new_id(given: str | None, i: int, taken: set[str] | TakenIds, what: tuple[str, str]) -> str:
     """Id for the feature added by modification ``i``: ``given`` or ``nieuw-<i+1>``.
 
     ``taken`` holds the ids of the base features still present and of those

@@ -29,9 +29,9 @@ from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass
 
 import numpy as np
-from scipy.sparse import csgraph
 
 from slimmeregio.scenarios.attach import Attachment, connector_cost, entry_costs, part_cost
+from slimmeregio.scenarios.bounded_search import bounded_costs
 from slimmeregio.scenarios.compiled import NO_DIRECT, CandidateRows, add_access, reach_minima
 from slimmeregio.scenarios.kernel import same_edge_pairs, with_destinations
 from slimmeregio.scenarios.network import Network
@@ -86,7 +86,7 @@ def sparse_costs(
     limit: float,
     batch: int = 16,
     only: np.ndarray | None = None,
-    reached: dict[int, np.ndarray] | None = None,
+    reached: dict[int, tuple[np.ndarray, np.ndarray]] | None = None,
     known: Iterable[tuple[int, np.ndarray]] | None = None,
 ) -> Iterator[tuple[int, np.ndarray, np.ndarray]]:
     """Yield ``(opportunity, sources, costs)`` per reachable opportunity.
@@ -97,10 +97,11 @@ def sparse_costs(
     reached, not the whole region. Opportunities come in ascending order.
 
     ``only``: indices of the opportunities to search (default all);
-    ``reached``: filled with, per opportunity searched, its bounded search's
-    cost at every network node (``inf``: not reached), which is what a
-    scenario needs to know whether an edit can change that search
-    (:mod:`opportunity_reuse`); ``known``: ``(opportunity, node costs)``
+    ``reached``: filled with, per opportunity searched, the nodes its
+    bounded search reached (ascending, int32) and its cost at each, which is
+    what a scenario needs to know whether an edit can change that search
+    (:mod:`opportunity_reuse`; kept compact as each batch is searched, not
+    as a row per node); ``known``: ``(opportunity, node costs)``
     of searches whose result is known (ascending), used instead of
     searching (``only`` is then ignored).
     """
@@ -144,7 +145,8 @@ def sparse_costs(
     for js, dist in batches:
         if reached is not None:
             for j, row in zip(js, dist, strict=True):
-                reached[j] = row
+                at = np.flatnonzero(np.isfinite(row))
+                reached[j] = (at.astype(np.int32), row[at])
         found = reach_minima(dist, candidate_rows, [direct.get(j, NO_DIRECT) for j in js], limit)
         for j, (owners, best) in zip(js, found, strict=True):
             yield j, owners, best
@@ -184,9 +186,7 @@ def _reach_rows(
         pos = pos[np.isin(d_ok, np.asarray(only, dtype=np.int64))]
     for start in range(0, len(pos), batch):
         chunk = pos[start : start + batch]
-        dist = np.atleast_2d(
-            csgraph.dijkstra(graph.matrix, directed=True, indices=n + chunk, limit=limit)
-        )
+        dist = bounded_costs(graph.matrix, n + chunk, limit)
         yield [int(d_ok[p]) for p in chunk], dist[:, :n]
 
 

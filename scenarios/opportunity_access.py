@@ -121,21 +121,14 @@ def _access(
     prev = scope.previous if scope is not None else None
     memo = prev.access.get((s.kind, mode)) if prev is not None else None
     if memo is None or prev is None or scope is None or scope.row_map is None:
-        reached: dict[int, np.ndarray] | None = None
         searches: Iterable[tuple[int, np.ndarray, np.ndarray]]
         if scope is None or scope.record is None:
             searches = sparse_costs(net, h_att, s.att, mode=mode, limit=limit)
         else:
-            reached = {}
+            reached: dict[int, tuple[np.ndarray, np.ndarray]] = {}
             kept = list(sparse_costs(net, h_att, s.att, mode=mode, limit=limit, reached=reached))
-            mask = np.zeros((len(s.att), net.n_nodes), bool)
-            node_cost: dict[int, tuple[np.ndarray, np.ndarray]] = {}
-            for j, row in reached.items():
-                mask[j] = np.isfinite(row)
-                at = np.flatnonzero(mask[j])
-                node_cost[j] = (at.astype(np.int32), row[at].copy())
             scope.record.access[(s.kind, mode)] = AccessMemo(
-                {j: (o, c) for j, o, c in kept}, mask, node_cost
+                {j: (o, c) for j, o, c in kept}, len(s.att), reached
             )
             scope.record.opp_att[s.kind] = s.att
             searches = kept

@@ -5,10 +5,10 @@ from __future__ import annotations
 from collections.abc import Iterator
 
 import numpy as np
-from scipy.sparse import csgraph
 
 from slimmeregio.scenarios.arcs import with_destinations
 from slimmeregio.scenarios.attach import Attachment, connector_cost, part_cost
+from slimmeregio.scenarios.bounded_search import bounded_costs
 from slimmeregio.scenarios.network import Network
 
 __all__ = ["iter_reach", "iter_reach_chunks", "point_distances", "reach_from"]
@@ -51,8 +51,8 @@ def iter_reach_chunks(
     graph, d_ok = with_destinations(network, dests, mode)
     for start in range(0, len(d_ok), batch):
         chunk = np.arange(start, min(start + batch, len(d_ok)))
-        dist = csgraph.dijkstra(graph.matrix, directed=True, indices=n + chunk, limit=limit)
-        yield d_ok[chunk], np.atleast_2d(dist)[:, :n]
+        dist = bounded_costs(graph.matrix, n + chunk, limit)
+        yield d_ok[chunk], dist[:, :n]
 
 
 def reach_from(
@@ -127,11 +127,7 @@ def point_distances(
     jobs.sort(key=lambda job: job[0])
     for start in range(0, len(jobs), batch):
         chunk = jobs[start : start + batch]
-        rows = np.atleast_2d(
-            csgraph.dijkstra(
-                graph.matrix, directed=True, indices=[j[1] for j in chunk], limit=chunk[-1][0]
-            )
-        )
+        rows = bounded_costs(graph.matrix, [j[1] for j in chunk], chunk[-1][0])
         for row, (bound, _, sel, src) in zip(rows, chunk, strict=True):
             values = row[src]
             out[sel] = np.where(values <= bound, values, np.inf)

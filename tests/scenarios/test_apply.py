@@ -163,3 +163,31 @@ def test_removing_a_link_removed_earlier_is_an_error(small_base) -> None:
     with pytest.raises(ScenarioError) as info:
         apply_scenario(small_base.inputs, s)
     assert info.value.data["location"] == "modifications[1].link_ids[0]"
+
+
+def test_housing_ids_in_use_follow_the_modifications(small_base) -> None:
+    inputs = small_base.inputs
+    base_id = str(inputs.housing["housing_id"].iloc[0])
+
+    def add(ident: str) -> AddHousing:
+        return AddHousing(x=X0 + 500.0, y=Y0 + 500.0, dwellings=5, id=ident, **WHO)
+
+    # An id the base uses is taken ...
+    with pytest.raises(ScenarioError) as info:
+        apply_scenario(inputs, scenario(add(base_id)))
+    assert info.value.data["location"] == "modifications[0].id"
+    # ... until a modification removes that housing.
+    applied = apply_scenario(
+        inputs, scenario(RemoveHousing(housing_ids=(base_id,), **WHO), add(base_id))
+    )
+    assert (applied.housing["housing_id"].astype(str) == base_id).sum() == 1
+    # A new id is taken once added; removed again, it is free.
+    with pytest.raises(ScenarioError) as info:
+        apply_scenario(inputs, scenario(add("n1"), add("n1")))
+    assert info.value.data["location"] == "modifications[1].id"
+    applied = apply_scenario(
+        inputs, scenario(add("n1"), RemoveHousing(housing_ids=("n1",), **WHO), add("n1"))
+    )
+    assert (applied.housing["housing_id"].astype(str) == "n1").sum() == 1
+    # The base's own set is shared by every scenario and never changes.
+    assert base_id in inputs.housing_ids and "n1" not in inputs.housing_ids

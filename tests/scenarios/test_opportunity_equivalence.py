@@ -184,7 +184,7 @@ def test_changed_arcs_decide_by_hand(old, new, affected) -> None:  # type: ignor
 
     memo = AccessMemo(
         {0: (np.zeros(0, np.int64), np.zeros(0))},
-        np.array([[True, True, True, False], [False, False, False, True]]),
+        2,
         {
             0: (np.array([0, 1, 2], np.int32), np.array([0.0, 10.0, 20.0])),
             1: (np.array([3], np.int32), np.array([0.0])),

@@ -1,0 +1,76 @@
+"""Compiled bounded searches (scenarios/bounded_search.py) against scipy's Dijkstra."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from contextlib import contextmanager
+
+import numpy as np
+from hypothesis import given, settings
+from hypothesis import strategies as st
+from scipy import sparse
+from scipy.sparse import csgraph
+
+from slimmeregio.scenarios import bounded_search
+from slimmeregio.scenarios.bounded_search import bounded_costs
+
+# Coarse weights (zero arcs, halves, repeated values) make ties common; the
+# fine ones give sums whose rounding depends on the path's order.
+_WEIGHTS = st.one_of(
+    st.sampled_from([0.0, 0.5, 1.0, 2.0, 3.25]),
+    st.floats(min_value=0.0, max_value=10.0, allow_nan=False, allow_infinity=False),
+)
+
+
+@st.composite
+def _graphs(draw: st.DrawFn) -> tuple[sparse.csr_matrix, np.ndarray, float]:
+    n = draw(st.integers(1, 30))
+    arcs = draw(
+        st.dictionaries(
+            st.tuples(st.integers(0, n - 1), st.integers(0, n - 1)), _WEIGHTS, max_size=4 * n
+        )
+    )
+    keys = sorted(arcs)
+    rows = np.array([k[0] for k in keys], dtype=np.int64)
+    cols = np.array([k[1] for k in keys], dtype=np.int64)
+    data = np.array([arcs[k] for k in keys], dtype=float)
+    # Built from the CSR arrays, so zero-weight arcs stay explicit entries.
+    indptr = np.zeros(n + 1, np.int64)
+    np.cumsum(np.bincount(rows, minlength=n), out=indptr[1:])
+    matrix = sparse.csr_matrix((data, cols.astype(np.int32), indptr), shape=(n, n))
+    sources = np.array(draw(st.lists(st.integers(0, n - 1), min_size=1, max_size=6)))
+    limit = draw(st.one_of(st.just(np.inf), st.sampled_from([0.0, 1.0, 2.5, 4.0]), _WEIGHTS))
+    return matrix, sources, limit
+
+
+@contextmanager
+def _threads(on: bool) -> Iterator[None]:
+    """Split a batch over two threads or not (what SLIMMEREGIO_THREADS decides)."""
+    saved = bounded_search.threads_allowed
+    bounded_search.threads_allowed = lambda: on  # type: ignore[assignment]
+    try:
+        yield
+    finally:
+        bounded_search.threads_allowed = saved  # type: ignore[assignment]
+
+
+@settings(max_examples=300, deadline=None)
+@given(_graphs(), st.booleans())
+def test_the_costs_are_scipys_to_the_last_bit(
+    case: tuple[sparse.csr_matrix, np.ndarray, float], two_threads: bool
+) -> None:
+    matrix, sources, limit = case
+    expected = np.atleast_2d(csgraph.dijkstra(matrix, directed=True, indices=sources, limit=limit))
+    with _threads(two_threads):
+        got = bounded_costs(matrix, sources, limit)
+    assert got.shape == expected.shape
+    assert np.array_equal(got, expected)  # inf where unreached, the same floats elsewhere
+
+
+def test_a_chain_is_cut_at_the_limit_as_scipy_cuts_it() -> None:
+    # 0 -> 1 -> 2 -> 3, each arc 1.0: with limit 2.0 node 3 stays out of reach.
+    n = 4
+    matrix = sparse.csr_matrix((np.ones(3), (np.arange(3), np.arange(1, 4))), shape=(n, n))
+    got = bounded_costs(matrix, [0], 2.0)
+    assert got.tolist() == [[0.0, 1.0, 2.0, np.inf]]
+    assert bounded_costs(matrix, [], 2.0).shape == (0, n)
