@@ -17,7 +17,7 @@ here too.
 from __future__ import annotations
 
 import time
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field, replace
 from typing import Any
 
@@ -153,6 +153,7 @@ def evaluate(
     core = None
     if not families:
         core = _first if _first is not None else ({} if scenario is None else None)
+    searched: list[tuple[Any, Any, float]] = []
     result = evaluate_situation(
         sit,
         service_areas=service_areas,
@@ -163,13 +164,16 @@ def evaluate(
         keep_orders=keep_orders,
         with_opportunities=families,
         core=core,
+        beside=_transit_beside(
+            base, sit, searched, families=families, reused=reuse is not None, keep=keep is not None
+        ),
     )
     if keep:
         base._kept = keep
     if keep_orders:
         base._orders = keep_orders
     if families:
-        result = _with_transit(base, sit, result, reused=reuse is not None, keep=keep is not None)
+        result = _add_transit(base, sit, result, *searched[0])
     else:
         has = {"opportunities": sit.opportunities is not None, "transit": base.pt_stops is not None}
         result = replace(result, pending=tuple(k for k, present in has.items() if present))
@@ -187,22 +191,32 @@ def evaluate(
     return result
 
 
-def _with_transit(
-    base: Base, sit: Any, result: Evaluation, *, reused: bool, keep: bool
-) -> Evaluation:
-    """``result`` with the public transport family (``reused``: repaired from
-    the base's kept searches; ``keep``: a base keeps its own)."""
-    searched = _transit_searches(base, sit, result, reused=reused, keep=keep)
-    return _add_transit(base, sit, result, *searched)
+def _transit_beside(
+    base: Base,
+    sit: Any,
+    into: list[tuple[Any, Any, float]],
+    *,
+    families: bool,
+    reused: bool,
+    keep: bool,
+) -> Callable[[Any], None] | None:
+    """With the families: public transport's searches (into ``into``), which
+    need only the mobipunten, to run on the second core beside the
+    opportunity families, as :func:`complete` runs them."""
+    if not families:
+        return None
+    return lambda mobipunten: into.append(
+        _transit_searches(base, sit, mobipunten, reused=reused, keep=keep)
+    )
 
 
 def _transit_searches(
-    base: Base, sit: Any, first: Evaluation, *, reused: bool, keep: bool
+    base: Base, sit: Any, mobipunten: Any, *, reused: bool, keep: bool
 ) -> tuple[Any, Any, float]:
-    """The dwellings' public transport columns of ``sit`` (``first``: its
-    evaluation, a first pass will do), with ``keep`` the searches a base
-    keeps (else None), and the seconds they took; ``(None, None, 0.0)``
-    without a stops layer."""
+    """The dwellings' public transport columns of ``sit`` (``mobipunten``: its
+    evaluation's mobipunten frame, a first pass has it), with ``keep`` the
+    searches a base keeps (else None), and the seconds they took;
+    ``(None, None, 0.0)`` without a stops layer."""
     if base.pt_stops is None:
         return None, None, 0.0
     t = time.perf_counter()
@@ -213,7 +227,14 @@ def _transit_searches(
         else None
     )
     columns = transit_columns_of(
-        first, sit.network, sit.housing_att, base.pt_stops, reuse=pt_reuse, keep=pt_keep
+        sit.scenario,
+        sit.parameters,
+        mobipunten,
+        sit.network,
+        sit.housing_att,
+        base.pt_stops,
+        reuse=pt_reuse,
+        keep=pt_keep,
     )
     return columns, (pt_keep or {}).get("transit"), time.perf_counter() - t
 
@@ -349,7 +370,7 @@ def complete(
     result, searched = side_by_side(
         families,
         lambda: _transit_searches(
-            base, sit, first.evaluation, reused=state["reused"], keep=scenario is None
+            base, sit, first.evaluation.mobipunten, reused=state["reused"], keep=scenario is None
         ),
         "transit",
     )

@@ -17,7 +17,7 @@ included (they count as not covered).
 from __future__ import annotations
 
 import time
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, replace
 from typing import Any
 
@@ -57,7 +57,7 @@ from slimmeregio.scenarios.opportunity_eval import (
 )
 from slimmeregio.scenarios.results import Evaluation, empty_brussels_entries
 from slimmeregio.scenarios.service_areas import Grid, known_areas, service_area_polygons
-from slimmeregio.scenarios.side_by_side import side_by_side
+from slimmeregio.scenarios.side_by_side import alongside, side_by_side
 
 __all__ = [
     "Grid",
@@ -181,8 +181,10 @@ def evaluate_situation(
     keep_orders: dict[str, np.ndarray] | None = None,
     with_opportunities: bool = True,
     core: dict[str, Any] | None = None,
+    beside: Callable[[gpd.GeoDataFrame], object] | None = None,
 ) -> Evaluation:
-    """All indicators of one situation as an :class:`Evaluation`.
+    """All indicators of one situation as an :class:`Evaluation`; ``beside``
+    runs beside its opportunity families, given the mobipunten frame.
 
     ``with_opportunities=False`` leaves opportunity access and commuting out
     (a first, quick pass; see :func:`engine.evaluate`'s ``families``);
@@ -330,12 +332,16 @@ def evaluate_situation(
     timings["flows"] = time.perf_counter() - t2
     t_opp = time.perf_counter()
     # Quick previews (network_detail=False) leave opportunity access and commuting out.
-    opportunities = evaluate_opportunities(
-        sit,
-        dw,
-        sit.opportunities if network_detail and with_opportunities else None,
-        task=task.sub(0.55, 0.65),
-        previous=reuse.opportunities if reuse is not None else None,
+    opportunities = alongside(
+        lambda: evaluate_opportunities(
+            sit,
+            dw,
+            sit.opportunities if network_detail and with_opportunities else None,
+            task=task.sub(0.55, 0.65),
+            previous=reuse.opportunities if reuse is not None else None,
+        ),
+        (lambda: beside(mobi_out)) if beside is not None else None,
+        "transit",
     )
     dw, municipalities, links = merge_outcome(opportunities, dw, region, municipalities, links)
     timings["opportunities"] = time.perf_counter() - t_opp

@@ -22,7 +22,7 @@ from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
 from typing import TypeVar
 
-__all__ = ["side_by_side", "threads_allowed"]
+__all__ = ["alongside", "side_by_side", "threads_allowed"]
 
 A = TypeVar("A")
 B = TypeVar("B")
@@ -59,3 +59,8 @@ def side_by_side(here: Callable[[], A], beside: Callable[[], B], name: str) -> t
         return first, future.result()
     finally:
         pool.shutdown(wait=False, cancel_futures=True)
+
+
+def alongside(here: Callable[[], A], beside: Callable[[], object] | None, name: str) -> A:
+    """``here()``, with ``beside()`` (when given) run beside it as :func:`side_by_side` does."""
+    return here() if beside is None else side_by_side(here, beside, name)[0]

@@ -570,7 +570,7 @@ def add_transit(
     params = evaluation.parameters
     stops = apply_frequencies(stops, evaluation.scenario)
     if columns is None:
-        columns = _columns(evaluation, network, housing_att, stops, reuse, keep)
+        columns = _columns(params, evaluation.mobipunten, network, housing_att, stops, reuse, keep)
     dw = evaluation.dwellings
     dwellings = dw["dwellings"].to_numpy(dtype=float)
     reachable = dw["reachable"].to_numpy(dtype=bool)
@@ -612,7 +612,9 @@ def add_transit(
 
 
 def transit_columns_of(
-    evaluation: Evaluation,
+    scenario: Scenario | None,
+    params: Parameters,
+    mobipunten: gpd.GeoDataFrame,
     network: Network,
     housing_att: Attachment,
     stops: gpd.GeoDataFrame,
@@ -621,14 +623,16 @@ def transit_columns_of(
     keep: Any = None,
 ) -> pd.DataFrame:
     """The dwellings' public transport columns :func:`add_transit` adds (the
-    searches: most of its time). Needs of ``evaluation`` only its scenario,
-    parameters and mobipunten, which a first pass has."""
-    applied = apply_frequencies(stops, evaluation.scenario)
-    return _columns(evaluation, network, housing_att, applied, reuse, keep)
+    searches: most of its time), from the scenario, its parameters and the
+    evaluation's mobipunten frame: what an evaluation has before its
+    opportunity families, so the searches can run beside them."""
+    applied = apply_frequencies(stops, scenario)
+    return _columns(params, mobipunten, network, housing_att, applied, reuse, keep)
 
 
 def _columns(
-    evaluation: Evaluation,
+    params: Parameters,
+    mobipunten: gpd.GeoDataFrame,
     network: Network,
     housing_att: Attachment,
     applied: gpd.GeoDataFrame,
@@ -638,6 +642,5 @@ def _columns(
     """:func:`transit_columns_of` with the scenario's frequencies applied to the stops."""
     from slimmeregio.scenarios.transit_reuse import columns_with_reuse
 
-    params = evaluation.parameters
-    dests = transit_destinations(network, applied, evaluation.mobipunten, params)
+    dests = transit_destinations(network, applied, mobipunten, params)
     return columns_with_reuse(network, housing_att, dests, params, reuse, keep)
