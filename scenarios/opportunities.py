@@ -134,21 +134,30 @@ def sparse_costs(
             sel = np.flatnonzero(opp == j)
             sel = sel[np.argsort(s_owner[s_rows[sel]], kind="stable")]
             direct[int(j)] = (s_owner[s_rows[sel]].astype(np.int64), cost[sel].astype(np.float64))
-    batches = (
-        _batched(known, batch)
-        if known is not None
-        else _reach_rows(network, opportunities, mode=mode, limit=limit, batch=batch, only=only)
-    )
+    if known is not None:
+        batches = _batched(known, batch)
+        ascending: list[int] | None = None  # the known ones come in order
+    else:
+        ascending, batches = _reach_rows(
+            network, opportunities, mode=mode, limit=limit, batch=batch, only=only
+        )
     # Per row: the ends of its edge and the cost from its point to each end;
     # each batch of searches then takes, per point, its cheapest row (compiled).
     candidate_rows = CandidateRows(nu, nv, base_u, base_v, s_owner, len(sources), network.n_nodes)
+    ready: dict[int, tuple[np.ndarray, np.ndarray]] = {}
+    next_at = 0
     for js, dist in batches:
         if reached is not None:
             for j, row in zip(js, dist, strict=True):
                 at = np.flatnonzero(np.isfinite(row))
                 reached[j] = (at.astype(np.int32), row[at])
         found = reach_minima(dist, candidate_rows, [direct.get(j, NO_DIRECT) for j in js], limit)
-        for j, (owners, best) in zip(js, found, strict=True):
+        ready.update(zip(js, found, strict=True))
+        # Yielded in ascending order, whatever order the batches came in.
+        while ready and (ascending is None or ascending[next_at] in ready):
+            j = min(ready) if ascending is None else ascending[next_at]
+            owners, best = ready.pop(j)
+            next_at += 1
             yield j, owners, best
 
 
@@ -176,18 +185,46 @@ def _reach_rows(
     limit: float,
     batch: int,
     only: np.ndarray | None,
-) -> Iterator[tuple[list[int], np.ndarray]]:
-    """Batches of reachable destinations (in ``only``), ascending:
-    ``(destinations, node costs)``, one row of costs per destination."""
+) -> tuple[list[int], Iterator[tuple[list[int], np.ndarray]]]:
+    """The reachable destinations (in ``only``), ascending, and their
+    searches in batches: ``(destinations, node costs)``, one row of costs per
+    destination. A batch holds nearby destinations (:func:`nearby_first`):
+    the nodes its searches reach overlap, so gathering what they reached
+    (:func:`~compiled.reach_minima`, one pass over the rows at any of them)
+    reads fewer rows than for destinations spread over the region."""
     n = network.n_nodes
     graph, d_ok = with_destinations(network, dests, mode)
     pos = np.arange(len(d_ok))
     if only is not None:
         pos = pos[np.isin(d_ok, np.asarray(only, dtype=np.int64))]
-    for start in range(0, len(pos), batch):
-        chunk = pos[start : start + batch]
-        dist = bounded_costs(graph.matrix, n + chunk, limit)
-        yield [int(d_ok[p]) for p in chunk], dist[:, :n]
+    ascending = [int(j) for j in d_ok[pos]]
+    pos = pos[nearby_first(dests.xy[d_ok[pos]])]
+
+    def searches() -> Iterator[tuple[list[int], np.ndarray]]:
+        for start in range(0, len(pos), batch):
+            chunk = pos[start : start + batch]
+            dist = bounded_costs(graph.matrix, n + chunk, limit)
+            yield [int(d_ok[p]) for p in chunk], dist[:, :n]
+
+    return ascending, searches()
+
+
+#: Cell size (m) of :func:`nearby_first`: about the reach of a cycling search.
+NEARBY_CELL_M = 10_000.0
+
+
+def nearby_first(xy: np.ndarray) -> np.ndarray:
+    """An order of the points ``xy`` that keeps nearby points together:
+    rows of :data:`NEARBY_CELL_M` cells from south to north, the cells of a
+    row west to east and east to west in turn (no jump back across the
+    region), the points of a cell west to east. Deterministic."""
+    if len(xy) == 0:
+        return np.zeros(0, np.int64)
+    x, y = xy[:, 0], xy[:, 1]
+    gx = np.floor((x - x.min()) / NEARBY_CELL_M).astype(np.int64)
+    gy = np.floor((y - y.min()) / NEARBY_CELL_M).astype(np.int64)
+    serpentine = np.where(gy % 2 == 0, gx, gx.max() - gx)
+    return np.lexsort((np.arange(len(xy)), x, serpentine, gy))
 
 
 def cost_chunks(

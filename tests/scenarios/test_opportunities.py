@@ -317,3 +317,31 @@ def test_route_trees_distances_equal_networkx() -> None:
     for j in range(3):
         ref = nearest_costs(dnet, src, dst.subset(np.array([j])), "bike")
         np.testing.assert_allclose(got[:, j], ref, rtol=1e-9, atol=1e-6)
+
+
+def test_batches_of_nearby_opportunities_yield_the_same_in_ascending_order() -> None:
+    """Searches run in batches of nearby opportunities (not index order); what
+    comes out is each opportunity's own result, in ascending order."""
+    from slimmeregio.scenarios.opportunities import nearby_first, sparse_costs
+
+    net = grid_network()
+    rng = np.random.default_rng(5)
+    # Opportunities whose index order jumps across the grid.
+    opp_xy = np.column_stack([X0 + rng.uniform(0, 1500, 12), Y0 + rng.uniform(0, 1000, 12)])
+    src = attach_points(net, SOURCES, max_snap_m=200)
+    dst = attach_points(net, opp_xy, max_snap_m=200)
+    order = nearby_first(opp_xy)
+    assert sorted(order.tolist()) == list(range(12))
+    assert order.tolist() != list(range(12))  # the batches do come in another order
+    assert np.all(np.diff(opp_xy[order, 0]) >= 0)  # one cell: west to east
+    one_by_one = {
+        j: (o, c) for j, o, c in sparse_costs(net, src, dst, mode="bike", limit=400.0, batch=1)
+    }
+    got = list(sparse_costs(net, src, dst, mode="bike", limit=400.0, batch=5))
+    assert [j for j, _, _ in got] == sorted(one_by_one)
+    for j, owners, costs in got:
+        assert np.array_equal(owners, one_by_one[j][0])
+        assert np.array_equal(costs, one_by_one[j][1])
+    ref = reference_costs(net, src, dst, "bike")
+    for j, owners, costs in got:
+        np.testing.assert_allclose(costs, ref[owners, j], rtol=1e-9)
