@@ -32,7 +32,7 @@ from slimmeregio.scenarios import search_repair
 from slimmeregio.scenarios.compiled import jit
 from slimmeregio.scenarios.side_by_side import side_by_side, threads_allowed
 
-__all__ = ["bounded_costs"]
+__all__ = ["bounded_costs", "bounded_trees"]
 
 #: Below this many sources a batch is not split over two threads.
 _SPLIT_FROM = 2
@@ -70,15 +70,50 @@ def _searches(
                     size = _push_c(keys, nodes, size, new, y)
 
 
+def _trees(
+    indptr: np.ndarray,
+    indices: np.ndarray,
+    data: np.ndarray,
+    sources: np.ndarray,
+    limit: float,
+    out: np.ndarray,
+    pred: np.ndarray,
+) -> None:  # pragma: no cover - compiled
+    # _searches with predecessors (pred already -9999): as scipy's, a node's
+    # predecessor changes only when an arc offers it a strictly lower cost.
+    cap = indices.shape[0] + 1
+    keys = np.empty(cap, np.float64)
+    nodes = np.empty(cap, np.int64)
+    for b in range(sources.shape[0]):
+        dist = out[b]
+        before = pred[b]
+        s = sources[b]
+        dist[s] = 0.0
+        size = _push_c(keys, nodes, 0, 0.0, s)
+        while size > 0:
+            key = keys[0]
+            x = nodes[0]
+            size = _pop_c(keys, nodes, size)
+            if key > dist[x]:
+                continue
+            for k in range(indptr[x], indptr[x + 1]):
+                y = indices[k]
+                new = key + data[k]
+                if new <= limit and new < dist[y]:
+                    dist[y] = new
+                    before[y] = x
+                    size = _push_c(keys, nodes, size, new, y)
+
+
 @functools.cache
-def _compiled() -> Callable[..., Any]:
-    """The loop compiled on first use, with :mod:`search_repair`'s heap
+def _compiled() -> tuple[Callable[..., Any], Callable[..., Any]]:
+    """The loops compiled on first use, with :mod:`search_repair`'s heap
     (module globals, as numba resolves them)."""
     global _push_c, _pop_c
     search_repair._compiled()
     _push_c = search_repair._push_c
     _pop_c = search_repair._pop_c
-    return jit(_searches)
+    return jit(_searches), jit(_trees)
 
 
 _push_c: Callable[..., int] = search_repair._push
@@ -100,18 +135,52 @@ def bounded_costs(
     out = np.full((len(src), n), np.inf)
     if len(src) == 0:
         return out
-    indptr = np.asarray(matrix.indptr)
-    indices = np.asarray(matrix.indices)
-    data = np.asarray(matrix.data, dtype=np.float64)
-    search = _compiled()
+    arrays = _csr(matrix)
+    search = _compiled()[0]
     bound = float(limit)
-
-    def part(lo: int, hi: int) -> None:
-        search(indptr, indices, data, src[lo:hi], bound, out[lo:hi])
-
-    if len(src) >= _SPLIT_FROM and threads_allowed():
-        half = len(src) // 2
-        side_by_side(lambda: part(0, half), lambda: part(half, len(src)), "bounded-search")
-    else:
-        part(0, len(src))
+    _split(len(src), lambda lo, hi: search(*arrays, src[lo:hi], bound, out[lo:hi]))
     return out
+
+
+def bounded_trees(
+    matrix: sparse.csr_matrix | sparse.csr_array,
+    sources: Sequence[int] | np.ndarray,
+    limit: float = np.inf,
+) -> tuple[np.ndarray, np.ndarray]:
+    """:func:`bounded_costs` with each search's predecessors (int32, -9999 at
+    the source and unreached nodes), as scipy's ``return_predecessors``
+    gives them wherever the tree has no tie: a node's predecessor is the
+    first node whose arc gave it its final cost, which is the in-neighbour
+    of the lowest cost among those whose arcs give it exactly that cost.
+    Where two such in-neighbours have the same cost, the winner depends on
+    the heap, so a caller checks the tree with
+    :func:`~search_repair.is_scipy_tree` (no tie: it is scipy's) and asks
+    scipy otherwise."""
+    src = np.atleast_1d(np.asarray(sources, dtype=np.int64))
+    n = matrix.shape[0]
+    out = np.full((len(src), n), np.inf)
+    pred = np.full((len(src), n), -9999, dtype=np.int32)
+    if len(src) == 0:
+        return out, pred
+    arrays = _csr(matrix)
+    search = _compiled()[1]
+    bound = float(limit)
+    _split(len(src), lambda lo, hi: search(*arrays, src[lo:hi], bound, out[lo:hi], pred[lo:hi]))
+    return out, pred
+
+
+def _csr(matrix: sparse.csr_matrix | sparse.csr_array) -> tuple[np.ndarray, ...]:
+    return (
+        np.asarray(matrix.indptr),
+        np.asarray(matrix.indices),
+        np.asarray(matrix.data, dtype=np.float64),
+    )
+
+
+def _split(count: int, part: Callable[[int, int], None]) -> None:
+    """``part(lo, hi)`` over ``0 .. count``: two halves on two threads where allowed."""
+    if count >= _SPLIT_FROM and threads_allowed():
+        half = count // 2
+        side_by_side(lambda: part(0, half), lambda: part(half, count), "bounded-search")
+    else:
+        part(0, count)

@@ -40,6 +40,7 @@ from scipy import sparse
 from scipy.sparse import csgraph
 
 from slimmeregio.scenarios.attach import Attachment, connector_cost, entry_costs, part_cost
+from slimmeregio.scenarios.bounded_search import bounded_trees
 from slimmeregio.scenarios.compiled import accumulate_up, children_first
 from slimmeregio.scenarios.kernel import (
     TIE_EPS,
@@ -327,11 +328,12 @@ class RouteTrees:
         self.graph: ArcGraph | None = None
         #: How many trees were repaired rather than searched again.
         self.repaired = 0
+        #: Destinations whose searched trees were checked to have no tie.
+        self._untied: set[int] = set()
         if len(sources) == 0 or not destinations.reachable.any():
             return
         graph, d_ok = with_destinations(self.network, destinations, "bike")
         self.graph = graph
-        n = self.network.n_nodes
         self.starts = _SourceStarts(self.network, sources, destinations)
         known = known or {}
         todo = np.array([p for p, j in enumerate(d_ok) if int(j) not in known], dtype=np.int64)
@@ -339,17 +341,7 @@ class RouteTrees:
         for first in range(0, len(todo), batch):
             if check is not None:
                 check()
-            pos = todo[first : first + batch]
-            dist, pred = csgraph.dijkstra(
-                graph.matrix,
-                directed=True,
-                indices=n + pos,
-                return_predecessors=True,
-                limit=limit_m,
-            )
-            dist, pred = np.atleast_2d(dist), np.atleast_2d(pred)
-            for row, p in enumerate(pos):
-                self.trees[int(d_ok[p])] = (dist[row], pred[row].astype(np.int32))
+            self._search(todo[first : first + batch], d_ok, limit_m)
         for j in d_ok:
             if int(j) in known:
                 self.trees[int(j)] = known[int(j)]
@@ -391,6 +383,27 @@ class RouteTrees:
             left.append(p)
         return np.array(left, dtype=np.int64)
 
+    def _search(self, pos: np.ndarray, d_ok: np.ndarray, limit_m: float) -> None:
+        """Search the trees of the destinations at ``pos`` (compiled, without
+        the interpreter lock, :func:`~bounded_search.bounded_trees`); a tree
+        with a tie, whose predecessors depend on the heap, is searched again
+        by scipy, so every tree is the one scipy gives."""
+        assert self.graph is not None
+        n = self.network.n_nodes
+        matrix = self.graph.matrix
+        dist, pred = bounded_trees(matrix, n + pos, limit_m)
+        by_head = transposed(matrix)
+        for row, p in enumerate(pos):
+            j = int(d_ok[p])
+            if is_scipy_tree(matrix, dist[row], pred[row], np.array([n + p]), by_head=by_head):
+                self.trees[j] = (dist[row], pred[row])
+                self._untied.add(j)
+                continue
+            d, pr = csgraph.dijkstra(
+                matrix, directed=True, indices=n + p, return_predecessors=True, limit=limit_m
+            )
+            self.trees[j] = (d, pr.astype(np.int32))
+
     def untied(self) -> frozenset[int]:
         """The destinations whose trees have no tie (:func:`~search_repair.is_scipy_tree`)."""
         if self.graph is None:
@@ -401,7 +414,9 @@ class RouteTrees:
         out = []
         for p, j in enumerate(d_ok):
             dist, pred = self.trees[j]
-            if is_scipy_tree(self.graph.matrix, dist, pred, np.array([n + p]), by_head=by_head):
+            if j in self._untied or is_scipy_tree(
+                self.graph.matrix, dist, pred, np.array([n + p]), by_head=by_head
+            ):
                 out.append(j)
         return frozenset(out)
 

@@ -12,7 +12,8 @@ from scipy import sparse
 from scipy.sparse import csgraph
 
 from slimmeregio.scenarios import bounded_search
-from slimmeregio.scenarios.bounded_search import bounded_costs
+from slimmeregio.scenarios.bounded_search import bounded_costs, bounded_trees
+from slimmeregio.scenarios.search_repair import is_scipy_tree
 
 # Coarse weights (zero arcs, halves, repeated values) make ties common; the
 # fine ones give sums whose rounding depends on the path's order.
@@ -74,3 +75,39 @@ def test_a_chain_is_cut_at_the_limit_as_scipy_cuts_it() -> None:
     got = bounded_costs(matrix, [0], 2.0)
     assert got.tolist() == [[0.0, 1.0, 2.0, np.inf]]
     assert bounded_costs(matrix, [], 2.0).shape == (0, n)
+
+
+@settings(max_examples=300, deadline=None)
+@given(_graphs(), st.booleans())
+def test_trees_without_a_tie_are_scipys(
+    case: tuple[sparse.csr_matrix, np.ndarray, float], two_threads: bool
+) -> None:
+    """Costs always, and predecessors wherever the tree has no tie (the check
+    the callers make before they keep a tree), are scipy's."""
+    matrix, sources, limit = case
+    ref_dist, ref_pred = csgraph.dijkstra(
+        matrix, directed=True, indices=sources, limit=limit, return_predecessors=True
+    )
+    with _threads(two_threads):
+        dist, pred = bounded_trees(matrix, sources, limit)
+    assert pred.dtype == np.int32
+    assert np.array_equal(dist, np.atleast_2d(ref_dist))
+    for row, s in enumerate(sources):
+        if is_scipy_tree(matrix, dist[row], pred[row], np.array([s])):
+            assert np.array_equal(pred[row], np.atleast_2d(ref_pred)[row])
+
+
+def test_a_tie_is_seen_by_the_check() -> None:
+    # A diamond: node 3 is reached at cost 2 through node 1 and through node 2.
+    matrix = sparse.csr_matrix((np.ones(4), ([0, 0, 1, 2], [1, 2, 3, 3])), shape=(4, 4))
+    dist, pred = bounded_trees(matrix, [0])
+    assert dist.tolist() == [[0.0, 1.0, 1.0, 2.0]]
+    assert pred[0, 3] in (1, 2) and pred[0, 0] == -9999
+    assert not is_scipy_tree(matrix, dist[0], pred[0], np.array([0]))
+    # Cheaper through node 2: no tie, and scipy's predecessor.
+    matrix = sparse.csr_matrix(
+        (np.array([1.0, 1.0, 1.0, 0.5]), ([0, 0, 1, 2], [1, 2, 3, 3])), shape=(4, 4)
+    )
+    dist, pred = bounded_trees(matrix, [0])
+    assert pred[0].tolist() == [-9999, 0, 0, 2]
+    assert is_scipy_tree(matrix, dist[0], pred[0], np.array([0]))

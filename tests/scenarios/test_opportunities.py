@@ -345,3 +345,47 @@ def test_batches_of_nearby_opportunities_yield_the_same_in_ascending_order() -> 
     ref = reference_costs(net, src, dst, "bike")
     for j, owners, costs in got:
         np.testing.assert_allclose(costs, ref[owners, j], rtol=1e-9)
+
+
+@pytest.mark.parametrize("where", ["grid", "random"])
+def test_route_trees_are_the_trees_scipy_gives(where: str, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Route trees come from compiled searches checked for ties; a tree with a
+    tie (the grid's equal blocks) is scipy's search. Either way every tree is
+    scipy's, costs and predecessors."""
+    from scipy.sparse import csgraph
+
+    from slimmeregio.scenarios import commuting
+    from slimmeregio.scenarios.commuting import MAX_UPTAKE_KM, RouteTrees
+
+    if where == "random":  # no tie there: scipy is never asked
+
+        class NoScipy:
+            def dijkstra(self, *args: object, **kwargs: object) -> None:
+                raise AssertionError("a tree without a tie was searched again by scipy")
+
+        monkeypatch.setattr(commuting, "csgraph", NoScipy())
+    if where == "grid":
+        net, xy_src, xy_dst = grid_network(), SOURCES, OPPS
+    else:
+        net, rng = random_network(11, oneway_share=0.3)
+        xy_src = rng.uniform(0, 2000, (15, 2)) + [X0, Y0]
+        xy_dst = rng.uniform(0, 2000, (6, 2)) + [X0, Y0]
+    trees = RouteTrees(
+        net,
+        attach_points(net, xy_src, max_snap_m=300),
+        attach_points(net, xy_dst, max_snap_m=300),
+    )
+    assert trees.graph is not None
+    n = trees.network.n_nodes
+    for p, (_, (dist, pred)) in enumerate(trees.trees.items()):
+        ref_dist, ref_pred = csgraph.dijkstra(
+            trees.graph.matrix,
+            directed=True,
+            indices=n + p,
+            return_predecessors=True,
+            limit=MAX_UPTAKE_KM * 1000.0,
+        )
+        assert np.array_equal(dist, ref_dist)
+        assert np.array_equal(pred, ref_pred)
+    if where == "random":
+        assert trees.untied() == frozenset(trees.trees)
