@@ -45,41 +45,12 @@ def _searches(
     sources: np.ndarray,
     limit: float,
     out: np.ndarray,
+    pred: np.ndarray,
+    with_pred: bool,
 ) -> None:  # pragma: no cover - compiled
     # One Dijkstra per source into out[b] (already inf), lazy deletion: a
     # node is pushed again when its cost falls; stale entries are skipped.
-    cap = indices.shape[0] + 1
-    keys = np.empty(cap, np.float64)
-    nodes = np.empty(cap, np.int64)
-    for b in range(sources.shape[0]):
-        dist = out[b]
-        s = sources[b]
-        dist[s] = 0.0
-        size = _push_c(keys, nodes, 0, 0.0, s)
-        while size > 0:
-            key = keys[0]
-            x = nodes[0]
-            size = _pop_c(keys, nodes, size)
-            if key > dist[x]:
-                continue
-            for k in range(indptr[x], indptr[x + 1]):
-                y = indices[k]
-                new = key + data[k]
-                if new <= limit and new < dist[y]:
-                    dist[y] = new
-                    size = _push_c(keys, nodes, size, new, y)
-
-
-def _trees(
-    indptr: np.ndarray,
-    indices: np.ndarray,
-    data: np.ndarray,
-    sources: np.ndarray,
-    limit: float,
-    out: np.ndarray,
-    pred: np.ndarray,
-) -> None:  # pragma: no cover - compiled
-    # _searches with predecessors (pred already -9999): as scipy's, a node's
+    # With predecessors (pred[b] already -9999): as scipy's, a node's
     # predecessor changes only when an arc offers it a strictly lower cost.
     cap = indices.shape[0] + 1
     keys = np.empty(cap, np.float64)
@@ -101,19 +72,20 @@ def _trees(
                 new = key + data[k]
                 if new <= limit and new < dist[y]:
                     dist[y] = new
-                    before[y] = x
+                    if with_pred:
+                        before[y] = x
                     size = _push_c(keys, nodes, size, new, y)
 
 
 @functools.cache
-def _compiled() -> tuple[Callable[..., Any], Callable[..., Any]]:
-    """The loops compiled on first use, with :mod:`search_repair`'s heap
+def _compiled() -> Callable[..., Any]:
+    """The loop compiled on first use, with :mod:`search_repair`'s heap
     (module globals, as numba resolves them)."""
     global _push_c, _pop_c
     search_repair._compiled()
     _push_c = search_repair._push_c
     _pop_c = search_repair._pop_c
-    return jit(_searches), jit(_trees)
+    return jit(_searches)
 
 
 _push_c: Callable[..., int] = search_repair._push
@@ -136,9 +108,13 @@ def bounded_costs(
     if len(src) == 0:
         return out
     arrays = _csr(matrix)
-    search = _compiled()[0]
+    search = _compiled()
     bound = float(limit)
-    _split(len(src), lambda lo, hi: search(*arrays, src[lo:hi], bound, out[lo:hi]))
+    none = np.empty((len(src), 0), np.int32)  # no predecessors kept
+    _split(
+        len(src),
+        lambda lo, hi: search(*arrays, src[lo:hi], bound, out[lo:hi], none[lo:hi], False),
+    )
     return out
 
 
@@ -163,9 +139,11 @@ def bounded_trees(
     if len(src) == 0:
         return out, pred
     arrays = _csr(matrix)
-    search = _compiled()[1]
+    search = _compiled()
     bound = float(limit)
-    _split(len(src), lambda lo, hi: search(*arrays, src[lo:hi], bound, out[lo:hi], pred[lo:hi]))
+    _split(
+        len(src), lambda lo, hi: search(*arrays, src[lo:hi], bound, out[lo:hi], pred[lo:hi], True)
+    )
     return out, pred
 
 
