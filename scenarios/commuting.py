@@ -330,6 +330,7 @@ class RouteTrees:
         self.repaired = 0
         #: Destinations whose searched trees were checked to have no tie.
         self._untied: set[int] = set()
+        self._arcs_by_head: tuple[np.ndarray, np.ndarray, np.ndarray] | None = None
         if len(sources) == 0 or not destinations.reachable.any():
             return
         graph, d_ok = with_destinations(self.network, destinations, "bike")
@@ -358,9 +359,7 @@ class RouteTrees:
         assert self.graph is not None
         n = self.network.n_nodes
         left = []
-        by_head = (
-            transposed(self.graph.matrix) if any(int(d_ok[p]) in seeds for p in todo) else None
-        )
+        by_head = self._by_head() if any(int(d_ok[p]) in seeds for p in todo) else None
         for p in todo:
             seed = seeds.get(int(d_ok[p]))
             if seed is not None:
@@ -392,7 +391,7 @@ class RouteTrees:
         n = self.network.n_nodes
         matrix = self.graph.matrix
         dist, pred = bounded_trees(matrix, n + pos, limit_m)
-        by_head = transposed(matrix)
+        by_head = self._by_head()
         for row, p in enumerate(pos):
             j = int(d_ok[p])
             if is_scipy_tree(matrix, dist[row], pred[row], np.array([n + p]), by_head=by_head):
@@ -404,11 +403,18 @@ class RouteTrees:
             )
             self.trees[j] = (d, pr.astype(np.int32))
 
+    def _by_head(self) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+        """The graph's arcs by head (:func:`~search_repair.transposed`), once."""
+        assert self.graph is not None
+        if self._arcs_by_head is None:
+            self._arcs_by_head = transposed(self.graph.matrix)
+        return self._arcs_by_head
+
     def untied(self) -> frozenset[int]:
         """The destinations whose trees have no tie (:func:`~search_repair.is_scipy_tree`)."""
         if self.graph is None:
             return frozenset()
-        by_head = transposed(self.graph.matrix)
+        by_head = self._by_head()
         n = self.network.n_nodes
         d_ok = list(self.trees)
         out = []

@@ -144,18 +144,38 @@ def sparse_costs(
     # Per row: the ends of its edge and the cost from its point to each end;
     # each batch of searches then takes, per point, its cheapest row (compiled).
     candidate_rows = CandidateRows(nu, nv, base_u, base_v, s_owner, len(sources), network.n_nodes)
+
+    def gathered() -> Iterator[tuple[list[int], list[tuple[np.ndarray, np.ndarray]]]]:
+        for js, dist in batches:
+            if reached is not None:
+                for j, row in zip(js, dist, strict=True):
+                    at = np.flatnonzero(np.isfinite(row))
+                    reached[j] = (at.astype(np.int32), row[at])
+            yield (
+                js,
+                reach_minima(dist, candidate_rows, [direct.get(j, NO_DIRECT) for j in js], limit),
+            )
+
+    yield from _in_order(gathered(), ascending)
+
+
+def _in_order(
+    batches: Iterable[tuple[list[int], list[tuple[np.ndarray, np.ndarray]]]],
+    ascending: list[int] | None,
+) -> Iterator[tuple[int, np.ndarray, np.ndarray]]:
+    """``(opportunity, sources, costs)`` of each batch's results, in
+    ``ascending`` order (the batches hold nearby opportunities, so a result
+    waits for its turn); None: the batches come in order already."""
     ready: dict[int, tuple[np.ndarray, np.ndarray]] = {}
     next_at = 0
-    for js, dist in batches:
-        if reached is not None:
-            for j, row in zip(js, dist, strict=True):
-                at = np.flatnonzero(np.isfinite(row))
-                reached[j] = (at.astype(np.int32), row[at])
-        found = reach_minima(dist, candidate_rows, [direct.get(j, NO_DIRECT) for j in js], limit)
+    for js, found in batches:
+        if ascending is None:
+            for j, (owners, best) in zip(js, found, strict=True):
+                yield j, owners, best
+            continue
         ready.update(zip(js, found, strict=True))
-        # Yielded in ascending order, whatever order the batches came in.
-        while ready and (ascending is None or ascending[next_at] in ready):
-            j = min(ready) if ascending is None else ascending[next_at]
+        while next_at < len(ascending) and ascending[next_at] in ready:
+            j = ascending[next_at]
             owners, best = ready.pop(j)
             next_at += 1
             yield j, owners, best
