@@ -24,13 +24,10 @@ from typing import Any
 import geopandas as gpd
 import numpy as np
 import pandas as pd
-import shapely
 
-from slimmeregio.layers.i18n import tr_each
 from slimmeregio.layers.model import ANALYSIS_CRS
 from slimmeregio.layers.progress import Task
 from slimmeregio.scenarios.attach import Attachment
-from slimmeregio.scenarios.brussels import NO_BRUSSELS_NOTE, inside
 from slimmeregio.scenarios.dwelling_stats import (
     coverage_curve,
     group_indicators,
@@ -42,11 +39,10 @@ from slimmeregio.scenarios.dwelling_stats import (
 from slimmeregio.scenarios.incremental import (
     KeptNearest,
     full_evaluation_forced,
-    keep_nearest,
-    nearest_with_reuse,
 )
-from slimmeregio.scenarios.kernel import flows_to_nearest, nearest_destination
+from slimmeregio.scenarios.kernel import flows_to_nearest
 from slimmeregio.scenarios.model import Parameters, Scenario
+from slimmeregio.scenarios.nearest_costs import brussels_routes, dwelling_costs, ids_of
 from slimmeregio.scenarios.network import Network
 from slimmeregio.scenarios.network_quality import delaunay_pairs, network_summary
 from slimmeregio.scenarios.notes import warning_notes
@@ -55,7 +51,7 @@ from slimmeregio.scenarios.opportunity_eval import (
     evaluate_opportunities,
     merge_outcome,
 )
-from slimmeregio.scenarios.results import Evaluation, empty_brussels_entries
+from slimmeregio.scenarios.results import Evaluation
 from slimmeregio.scenarios.service_areas import Grid, known_areas, service_area_polygons
 from slimmeregio.scenarios.side_by_side import alongside, side_by_side
 
@@ -130,46 +126,6 @@ class Reuse:
     orders: dict[str, np.ndarray] | None = None
 
 
-def _nearest(
-    sit: Situation,
-    src: Attachment,
-    dst: Attachment,
-    mode: str,
-    key: tuple[str, str],
-    reuse: Reuse | None,
-    keep: dict[tuple[str, str], KeptNearest] | None,
-    kept_sources: Attachment | None = None,
-) -> Any:
-    """Nearest destinations, repaired from the base's where it kept them; kept
-    in ``keep`` (the base evaluation) for later repairs."""
-    kept = reuse.nearest.get(key) if reuse is not None and reuse.nearest else None
-    if kept is not None:
-        res = nearest_with_reuse(
-            sit.network, src, dst, mode=mode, kept=kept, source_rows=sit.housing_rows, edge_map=sit.edge_map,
-            remember=kept_sources is None,  # the Brussels sources are searched from once
-        )  # fmt: skip
-    else:
-        res = nearest_destination(sit.network, src, dst, mode=mode)
-    if keep is not None:
-        made = keep_nearest(sit.network, kept_sources or src, dst, res, mode)
-        if made is not None:
-            keep[key] = made
-    return res
-
-
-def _costs(
-    sit: Situation,
-    src: Attachment,
-    dst: Attachment,
-    mode: str,
-    key: tuple[str, str],
-    reuse: Reuse | None,
-    keep: dict[tuple[str, str], KeptNearest] | None,
-) -> tuple[np.ndarray, np.ndarray, Any]:
-    res = _nearest(sit, src, dst, mode, key, reuse, keep)
-    return np.where(np.isfinite(res.cost), res.cost, np.nan), res.dest, res
-
-
 def evaluate_situation(
     sit: Situation,
     *,
@@ -215,11 +171,11 @@ def evaluate_situation(
     task.report(0.05, "walking and cycling costs")
 
     def cycling() -> tuple[Any, ...]:
-        bike_s, bike_dest, _ = _costs(
+        bike_s, bike_dest, _ = dwelling_costs(
             sit, h_att, mobi_att, "bike", ("mobipunt", "bike"), reuse, keep
         )
         task.report(0.3, "stations")
-        bike_st_s, st_dest, st_res = _costs(
+        bike_st_s, st_dest, st_res = dwelling_costs(
             sit, h_att, st_att, "bike", ("station", "bike"), reuse, keep
         )
         return bike_s, bike_dest, bike_st_s, st_dest, st_res
@@ -228,12 +184,12 @@ def evaluate_situation(
     (bike_s, bike_dest, bike_st_s, st_dest, st_res), (walk_m, walk_st) = side_by_side(
         cycling,
         lambda: (
-            _costs(sit, h_att, mobi_att, "walk", ("mobipunt", "walk"), reuse, keep)[0],
-            _costs(sit, h_att, st_att, "walk", ("station", "walk"), reuse, keep)[0],
+            dwelling_costs(sit, h_att, mobi_att, "walk", ("mobipunt", "walk"), reuse, keep)[0],
+            dwelling_costs(sit, h_att, st_att, "walk", ("station", "walk"), reuse, keep)[0],
         ),
         "walking",
     )
-    bx = _brussels_routes(sit, net, h_att, reuse, keep)
+    bx = brussels_routes(sit, net, h_att, reuse, keep)
     timings["access"] = time.perf_counter() - t0
 
     housing = sit.housing
@@ -494,86 +450,6 @@ def complete_situation(
     )
 
 
-@dataclass(eq=False)
-class _BrusselsRoutes:
-    """Routes of the housing to the nearest entry point on the Brussels border."""
-
-    network: Network
-    sources: Attachment | None
-    border: Attachment | None
-    result: Any
-    minutes: np.ndarray
-    entry_id: np.ndarray
-    notes: dict[str, dict[str, str]]
-    #: Per dwelling: inside the Brussels area (not routed).
-    inside: np.ndarray | None = None
-
-    @property
-    def active(self) -> bool:
-        """Brussels-border indicators apply (there is a Brussels area)."""
-        return "no_brussels" not in self.notes
-
-    def flow(self, weights: np.ndarray) -> np.ndarray:
-        if self.result is None or self.sources is None:
-            return np.zeros(self.network.n_edges)
-        return flows_to_nearest(self.network, self.sources, self.result, weights)
-
-    def entries(self, dw: pd.DataFrame) -> gpd.GeoDataFrame:
-        border = self.border
-        if border is None or len(border) == 0:
-            return empty_brussels_entries()
-        ids = border.ids.astype(str)
-        per = (
-            dw.groupby("brussels_entry_id")["dwellings"].sum()
-            if len(dw)
-            else pd.Series(dtype=float)
-        )
-        net = self.network
-        return gpd.GeoDataFrame(
-            {
-                "entry_id": ids,
-                "link_id": net.link_id[border.edge].astype(np.int64),
-                "name": net.name[border.edge].astype(str),
-                "link_class": net.link_class[border.edge].astype(str),
-                "dwellings": pd.Series(ids).map(per).fillna(0).astype(np.int64).to_numpy(),
-            },
-            geometry=gpd.GeoSeries(shapely.points(border.xy), crs=ANALYSIS_CRS),
-            crs=ANALYSIS_CRS,
-        )
-
-
-def _brussels_routes(
-    sit: Situation,
-    net: Network,
-    h_att: Attachment,
-    reuse: Reuse | None = None,
-    keep: dict[tuple[str, str], KeptNearest] | None = None,
-) -> _BrusselsRoutes:
-    """Cycling routes from every dwelling outside Brussels to the nearest border entry."""
-    n = len(h_att)
-    nan = np.full(n, np.nan)
-    none = np.full(n, None, dtype=object)
-    if sit.brussels is None:
-        return _BrusselsRoutes(
-            net, None, None, None, nan, none, {"no_brussels": dict(NO_BRUSSELS_NOTE)}
-        )
-    border = sit.border_att
-    if border is None or len(border) == 0:
-        note = tr_each(
-            "Het fietsnetwerk raakt de Brusselse grens nergens: geen stromen naar Brussel."
-        )
-        return _BrusselsRoutes(net, None, border, None, nan, none, {"brussels_unreached": note})
-    in_bx = inside(sit.brussels, h_att.xy)
-    sources = h_att.without(in_bx)
-    res = _nearest(
-        sit, sources, border, "bike", ("brussels", "bike"), reuse, keep, kept_sources=h_att
-    )
-    minutes = np.where(np.isfinite(res.cost), res.cost / 60.0, np.nan)
-    return _BrusselsRoutes(
-        net, sources, border, res, minutes, _ids_of(res.dest, border.ids), {}, inside=in_bx
-    )
-
-
 def _order_hints(
     reuse: Reuse | None, housing_rows: np.ndarray | None
 ) -> dict[str, np.ndarray] | None:
@@ -589,20 +465,12 @@ def _order_hints(
     return hints
 
 
-def _ids_of(index: np.ndarray, ids: np.ndarray) -> np.ndarray:
-    """``ids[index]`` with None where ``index`` is -1."""
-    out = np.full(len(index), None, dtype=object)
-    hit = index >= 0
-    out[hit] = ids[index[hit]]
-    return out
-
-
 def _id_column(index: np.ndarray, ids: np.ndarray) -> np.ndarray | pd.api.extensions.ExtensionArray:
-    """:func:`_ids_of` as the column the frame would infer from it (strings,
+    """:func:`~nearest_costs.ids_of` as the column the frame would infer from it (strings,
     missing where -1), taken from the few ids instead of one object per row."""
     index = np.asarray(index, dtype=np.int64)
     if not (index >= 0).any():
-        return _ids_of(index, ids)  # all missing: the frame keeps an object column
+        return ids_of(index, ids)  # all missing: the frame keeps an object column
     small = pd.array([*np.asarray(ids, dtype=object).tolist(), None], dtype="str")
     return small.take(np.where(index >= 0, index, len(ids)))
 
