@@ -39,17 +39,16 @@ import numpy as np
 from scipy import sparse
 from scipy.sparse import csgraph
 
-from slimmeregio.scenarios.attach import Attachment, connector_cost, entry_costs, part_cost
+from slimmeregio.scenarios.attach import Attachment
 from slimmeregio.scenarios.bounded_search import bounded_trees
 from slimmeregio.scenarios.compiled import accumulate_up, children_first
 from slimmeregio.scenarios.kernel import (
-    TIE_EPS,
     ArcGraph,
     NearestResult,
-    same_edge_pairs,
     with_destinations,
 )
 from slimmeregio.scenarios.network import Network
+from slimmeregio.scenarios.route_starts import SourceStarts
 from slimmeregio.scenarios.search_repair import is_scipy_tree, repair_search, transposed
 
 __all__ = [
@@ -335,7 +334,7 @@ class RouteTrees:
             return
         graph, d_ok = with_destinations(self.network, destinations, "bike")
         self.graph = graph
-        self.starts = _SourceStarts(self.network, sources, destinations)
+        self.starts = SourceStarts(self.network, sources, destinations)
         known = known or {}
         todo = np.array([p for p, j in enumerate(d_ok) if int(j) not in known], dtype=np.int64)
         todo = self._repair(todo, d_ok, seeds or {}, limit_m)
@@ -567,75 +566,3 @@ def assign_routes(
     positive length of (see :class:`RouteTrees`).
     """
     return RouteTrees(network, sources, destinations, limit_m=limit_m, batch=batch).assign(flows)
-
-
-class _SourceStarts:
-    """How every source enters the network (``bike`` costs), computed once,
-    turned into a :class:`NearestResult` per destination search tree."""
-
-    def __init__(self, network: Network, sources: Attachment, destinations: Attachment) -> None:
-        self.n = network.n_nodes
-        self.ns = len(sources)
-        s_owner, flat = sources.expand_rows()
-        self.owner = s_owner
-        self.se = flat.edge
-        self.frac = flat.frac
-        self.conn = connector_cost(network, flat, "bike")
-        to_u, to_v = entry_costs(network, flat, "bike")
-        self.base_u = self.conn + to_u
-        self.base_v = self.conn + to_v
-        self.nu, self.nv = network.u[self.se], network.v[self.se]
-        fwd, bwd = network.weights("bike")
-        d_owner, d_flat = destinations.expand()
-        d_conn = connector_cost(network, d_flat, "bike")
-        s_rows, d_rows = same_edge_pairs(self.se, d_flat.edge)
-        e = self.se[s_rows]
-        f = d_flat.frac[d_rows]
-        g = self.frac[s_rows]
-        along = np.where(f >= g, part_cost(f - g, fwd[e]), part_cost(g - f, bwd[e]))
-        self.pair_src = s_rows
-        self.pair_dest = d_owner[d_rows]
-        self.pair_cost = self.conn[s_rows] + along + d_conn[d_rows]
-        self.pair_moves = f != g
-        if len(s_owner):
-            self.starts = np.r_[0, np.flatnonzero(s_owner[1:] != s_owner[:-1]) + 1]
-            counts = np.diff(np.r_[self.starts, len(s_owner)])
-            self.counts = counts
-            self.rank = np.arange(len(s_owner)) - np.repeat(self.starts, counts)
-
-    def result(self, j: int, graph: ArcGraph, dist: np.ndarray, pred: np.ndarray) -> NearestResult:
-        ns = self.ns
-        cu = self.base_u + dist[self.nu]
-        cv = self.base_v + dist[self.nv]
-        via_u = cu <= cv
-        c_cost = np.where(via_u, cu, cv)
-        c_entry = np.where(via_u, self.nu, self.nv)
-        c_ridden = np.where(via_u, self.frac > 0, self.frac < 1)
-        # The destination on a source's candidate edge: directly along it.
-        mine = self.pair_dest == j
-        if mine.any():
-            rows, direct = self.pair_src[mine], self.pair_cost[mine]
-            better = direct < c_cost[rows]
-            r = rows[better]
-            c_cost[r] = direct[better]
-            c_entry[r] = -1
-            c_ridden[r] = self.pair_moves[mine][better]
-        cost = np.full(ns, np.inf)
-        entry = np.full(ns, -1, dtype=np.int64)
-        src_edge = np.full(ns, -1, dtype=np.int64)
-        src_ridden = np.zeros(ns, bool)
-        if len(self.owner):
-            key = c_cost + TIE_EPS * self.rank
-            best_key = np.minimum.reduceat(key, self.starts)
-            hits = np.flatnonzero(key == np.repeat(best_key, self.counts))
-            first = hits[np.r_[True, self.owner[hits][1:] != self.owner[hits][:-1]]]
-            owner = self.owner[first]
-            cost[owner] = c_cost[first]
-            entry[owner] = c_entry[first]
-            src_edge[owner] = self.se[first]
-            src_ridden[owner] = c_ridden[first]
-        hit = np.isfinite(cost)
-        entry[~hit] = -1
-        src_edge[~hit] = -1
-        dest = np.where(hit, j, -1).astype(np.int64)
-        return NearestResult(cost, dest, entry, dist, pred, graph, self.n, src_edge, src_ridden)
