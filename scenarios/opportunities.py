@@ -40,6 +40,7 @@ __all__ = [
     "Access",
     "accumulate_access",
     "cost_chunks",
+    "node_costs",
     "sparse_costs",
     "decay_beta",
     "opportunity_access",
@@ -227,6 +228,24 @@ def _reach_rows(
             yield [int(d_ok[p]) for p in chunk], dist[:, :n]
 
     return ascending, searches()
+
+
+def node_costs(
+    network: Network,
+    dests: Attachment,
+    *,
+    mode: str,
+    limit: float,
+    only: np.ndarray,
+    batch: int = 16,
+) -> Iterator[tuple[int, np.ndarray]]:
+    """``(destination, cost at every network node)`` of the bounded searches
+    from the destinations ``only`` (reachable ones, in :func:`nearby_first`
+    order), without gathering the sources they reach: what a scenario
+    compares with the base's node costs to find where a search changed."""
+    _, batches = _reach_rows(network, dests, mode=mode, limit=limit, batch=batch, only=only)
+    for js, dist in batches:
+        yield from zip(js, dist, strict=True)
 
 
 #: Cell size (m) of :func:`nearby_first`: about the reach of a cycling search.

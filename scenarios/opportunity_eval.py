@@ -131,9 +131,9 @@ class OpportunityOutcome:
     #: its scenarios' sorts, :func:`~dwelling_stats.hint_from_base`).
     orders: dict[str, np.ndarray] = field(default_factory=dict)
     #: Searches and route trees run and reused (``access_searched``,
-    #: ``access_reused``, ``trees_searched``, ``trees_repaired``,
-    #: ``trees_reused``; ``unchanged``:
-    #: 1 when the base's outcome was taken over whole).
+    #: ``access_rerun`` (run again for node costs only), ``access_reused``,
+    #: ``trees_searched``, ``trees_repaired``, ``trees_reused``;
+    #: ``unchanged``: 1 when the base's outcome was taken over whole).
     work: dict[str, int] = field(default_factory=dict)
 
 

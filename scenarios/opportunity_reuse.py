@@ -22,7 +22,9 @@ again on the scenario's network, so the result equals a recomputation from
 scratch exactly (:mod:`opportunity_eval`). The route trees use this rule.
 The access searches keep costs only (no predecessors, so no tie-breaks), and
 use a finer one (:class:`ChangedArcs`): a search is run again only when an
-edit can change a cost it computed; the dwellings that are new or attached
+edit can change a cost it computed, and then for its node costs only: the
+dwellings next to a node whose cost changed are costed anew
+(:mod:`opportunity_access`); the dwellings that are new or attached
 otherwise (:func:`changed_sources`) are costed from its kept node costs. ``SLIMMEREGIO_FULL_EVALUATION=1``
 turns the reuse off (:func:`~slimmeregio.scenarios.incremental.full_evaluation_forced`).
 """
@@ -76,6 +78,10 @@ class AccessMemo:
     results: dict[int, tuple[np.ndarray, np.ndarray]]
     size: int
     costs: dict[int, tuple[np.ndarray, np.ndarray]]
+    #: The base's per-dwelling access from these searches and what shaped it
+    #: (:class:`~opportunity_access.AccessTotals`): a scenario recomputes only
+    #: the dwellings whose searches' results changed.
+    totals: Any = None
 
 
 @dataclass(eq=False)

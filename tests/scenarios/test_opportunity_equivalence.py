@@ -72,6 +72,7 @@ def _reused(work: dict[str, int]) -> bool:
 def test_random_scenarios_incremental_equals_full(region_base, monkeypatch) -> None:
     evaluate(region_base)  # the base keeps what scenarios reuse
     repaired: list[int] = []
+    rerun: list[int] = []
 
     @settings(
         max_examples=6,
@@ -89,6 +90,7 @@ def test_random_scenarios_incremental_equals_full(region_base, monkeypatch) -> N
         inc = evaluate(region_base, scenario, service_areas=False)
         assert _reused(inc.opportunities.work), inc.opportunities.work
         repaired.append(inc.opportunities.work.get("trees_repaired", 0))
+        rerun.append(inc.opportunities.work.get("access_rerun", 0))
         with monkeypatch.context() as m:
             m.setenv("SLIMMEREGIO_FULL_EVALUATION", "1")
             full = evaluate(region_base, scenario, service_areas=False)
@@ -99,6 +101,9 @@ def test_random_scenarios_incremental_equals_full(region_base, monkeypatch) -> N
     # Route trees the edits reach were repaired, not searched again (and
     # still equal the full computation's).
     assert sum(repaired) > 0, repaired
+    # Access searches the edits reach were run again for their node costs
+    # and only the dwellings next to a changed cost gathered anew.
+    assert sum(rerun) > 0, rerun
 
 
 def test_full_evaluation_switch_turns_off_opportunity_reuse(region_base, monkeypatch) -> None:

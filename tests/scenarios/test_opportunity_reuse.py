@@ -171,14 +171,39 @@ def test_edits_reuse_what_they_cannot_reach(region_base) -> None:
     # it costed from the kept node costs.
     assert work["access_reused"] > 0 and work.get("access_searched", 0) == 0
     _assert_same(ev.opportunities, _scratch(region_base, link, ev))
-    # Closing a link that shortest paths use re-runs the searches that used it.
+    # Closing a link that shortest paths use re-runs the searches that used
+    # it (node costs only: the opportunities themselves did not move).
     closure = Scenario(
         name="closure", modifications=(RemoveLink(link_ids=(int(net.link_id[100]),), **WHO),)
     )
     ev = evaluate(region_base, closure, service_areas=False)
     work = ev.opportunities.work
-    assert work["access_reused"] > 0 and work["access_searched"] > 0
+    assert work["access_reused"] > 0 and work["access_rerun"] > 0
+    assert work.get("access_searched", 0) == 0
     _assert_same(ev.opportunities, _scratch(region_base, closure, ev))
+
+
+def test_removing_an_opportunitys_links_recomputes_the_dwellings_it_leaves(region_base) -> None:
+    """An opportunity whose links are closed attaches elsewhere: its search
+    runs anew, and the dwellings it reached in the base but no longer does
+    (attached as before, so not costed anew) take the recomputation's values,
+    not the base's."""
+    evaluate(region_base)
+    net = region_base.inputs.network
+    base_sit = situation(region_base, None)
+    schools = next(s for s in base_sit.opportunities.sets if s.kind == "schools")
+    owner, flat = schools.att.expand()
+    for j in np.flatnonzero(schools.att.reachable)[:4]:
+        edges = flat.edge[owner == j]
+        closure = Scenario(
+            name="closure",
+            modifications=(
+                RemoveLink(link_ids=tuple(int(i) for i in np.unique(net.link_id[edges])), **WHO),
+            ),
+        )
+        ev = evaluate(region_base, closure, service_areas=False)
+        assert ev.opportunities.work.get("access_searched", 0) > 0, ev.opportunities.work
+        _assert_same(ev.opportunities, _scratch(region_base, closure, ev))
 
 
 def _line_network(n: int) -> Network:
