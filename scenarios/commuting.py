@@ -31,6 +31,7 @@ Three steps, each usable on its own:
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, replace
 from typing import Any
@@ -41,7 +42,7 @@ from scipy.sparse import csgraph
 
 from slimmeregio.scenarios.attach import Attachment
 from slimmeregio.scenarios.bounded_search import bounded_trees
-from slimmeregio.scenarios.compiled import accumulate_up, children_first
+from slimmeregio.scenarios.compiled import children_first, jit, node_numbers
 from slimmeregio.scenarios.kernel import (
     ArcGraph,
     NearestResult,
@@ -517,36 +518,73 @@ def _tree_flows(
     n_edges: int, result: NearestResult, weights: np.ndarray, arcs: TreeArcs
 ) -> np.ndarray:
     """:func:`~kernel.flows_to_nearest` with the tree's arcs looked up once
-    (:class:`TreeArcs`): the same operations in the same order, so the same
-    flows."""
-    flow = np.zeros(n_edges)
-    hit = result.dest >= 0
-    w = np.where(hit, np.asarray(weights, dtype=float), 0.0)
-    via = hit & (result.entry >= 0)
+    (:class:`TreeArcs`), in one compiled pass without the interpreter lock:
+    the same additions in the same order as the numpy formulation it
+    replaced, so the same flows bit for bit (``tests/scenarios/test_tree_flows.py``)."""
     assert result.src_edge is not None and result.src_ridden is not None
-    src_edge = result.src_edge
+    flow = np.zeros(n_edges)
+    _flows_compiled()(
+        np.ascontiguousarray(result.dest, dtype=np.int64),
+        np.ascontiguousarray(result.entry, dtype=np.int64),
+        np.ascontiguousarray(result.src_edge, dtype=np.int64),
+        np.ascontiguousarray(result.src_ridden, dtype=np.bool_),
+        np.ascontiguousarray(weights, dtype=np.float64),
+        node_numbers(result.pred),
+        node_numbers(arcs.order),
+        node_numbers(arcs.in_tree),
+        node_numbers(arcs.edge),
+        np.ascontiguousarray(arcs.ridden, dtype=np.bool_),
+        np.zeros(len(result.dist)),
+        flow,
+    )
+    return flow
+
+
+def _flows(
+    dest: np.ndarray,
+    entry: np.ndarray,
+    src_edge: np.ndarray,
+    src_ridden: np.ndarray,
+    weights: np.ndarray,
+    pred: np.ndarray,
+    order: np.ndarray,
+    in_tree: np.ndarray,
+    edge: np.ndarray,
+    ridden: np.ndarray,
+    load: np.ndarray,
+    flow: np.ndarray,
+) -> None:  # pragma: no cover - compiled
+    ns = dest.shape[0]
     # The source's own edge carries it where the route rides part of it,
     # unless (a point at a node) the route leaves that node along the same
     # edge, which the tree counts already.
-    own = hit & result.src_ridden
-    starts = np.flatnonzero(via & own)
-    first = result.pred[result.entry[starts]]
-    leaves = first >= 0
-    same = np.zeros(len(starts), bool)
-    if leaves.any():
-        cols = result.entry[starts[leaves]]
-        same[leaves] = (arcs.edge[cols] == src_edge[starts[leaves]]) & arcs.ridden[cols]
-    own[starts[same]] = False
-    np.add.at(flow, src_edge[own], w[own])
-    load = np.zeros(len(result.dist))
-    np.add.at(load, result.entry[via], w[via])
-    load = accumulate_up(arcs.order, result.pred, load)
-    in_tree = arcs.in_tree
-    carrying = in_tree[load[in_tree] > 0]
-    if len(carrying):
-        rides = arcs.ridden[carrying]
-        np.add.at(flow, arcs.edge[carrying][rides], load[carrying][rides])
-    return flow
+    for s in range(ns):
+        if dest[s] < 0 or not src_ridden[s]:
+            continue
+        x = entry[s]
+        if x >= 0 and pred[x] >= 0 and edge[x] == src_edge[s] and ridden[x]:
+            continue
+        flow[src_edge[s]] += weights[s]
+    # Each source's weight enters the tree at its entry node ...
+    for s in range(ns):
+        if dest[s] >= 0 and entry[s] >= 0:
+            load[entry[s]] += weights[s]
+    # ... and is summed up towards the root, children before parents ...
+    for k in range(order.shape[0]):
+        x = order[k]
+        value = load[x]
+        if value != 0.0:
+            load[pred[x]] += value
+    # ... onto the arc each node's load rides towards it.
+    for i in range(in_tree.shape[0]):
+        x = in_tree[i]
+        if load[x] > 0 and ridden[x]:
+            flow[edge[x]] += load[x]
+
+
+@functools.cache
+def _flows_compiled() -> Callable[..., Any]:
+    return jit(_flows)
 
 
 def assign_routes(

@@ -40,6 +40,7 @@ __all__ = [
     "children_first",
     "covered_points",
     "jit",
+    "node_numbers",
     "reach_minima",
 ]
 
@@ -357,11 +358,11 @@ def accumulate_up(order: np.ndarray, pred: np.ndarray, load: np.ndarray) -> np.n
     ``order`` and ``pred`` are read as they are when int32 or int64 (a
     commuting tree keeps both as int32: no int64 copy per tree)."""
     out = np.array(load, dtype=np.float64)
-    _compiled()[0](_node_numbers(order), _node_numbers(pred), out)
+    _compiled()[0](node_numbers(order), node_numbers(pred), out)
     return out
 
 
-def _node_numbers(values: np.ndarray) -> np.ndarray:
+def node_numbers(values: np.ndarray) -> np.ndarray:
     """``values`` as a contiguous int32 or int64 array (copied only when it is neither)."""
     values = np.asarray(values)
     dtype = values.dtype if values.dtype in (np.int32, np.int64) else np.int64
