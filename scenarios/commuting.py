@@ -31,7 +31,6 @@ Three steps, each usable on its own:
 
 from __future__ import annotations
 
-import functools
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, replace
 from typing import Any
@@ -42,7 +41,7 @@ from scipy.sparse import csgraph
 
 from slimmeregio.scenarios.attach import Attachment
 from slimmeregio.scenarios.bounded_search import bounded_trees
-from slimmeregio.scenarios.compiled import children_first, jit, node_numbers
+from slimmeregio.scenarios.compiled import children_first
 from slimmeregio.scenarios.kernel import (
     ArcGraph,
     NearestResult,
@@ -51,6 +50,7 @@ from slimmeregio.scenarios.kernel import (
 from slimmeregio.scenarios.network import Network
 from slimmeregio.scenarios.route_starts import SourceStarts
 from slimmeregio.scenarios.search_repair import is_scipy_tree, repair_search, transposed
+from slimmeregio.scenarios.tree_kernels import flows_on_tree, tree_arcs
 
 __all__ = [
     "COMMUTE_BETA_PER_KM",
@@ -473,7 +473,7 @@ class RouteTrees:
         if arcs is None:
             assert self.graph is not None
             dist, pred = self.trees[j]
-            arcs = self.arcs[j] = TreeArcs.of(self.graph, dist, pred.astype(np.int64))
+            arcs = self.arcs[j] = TreeArcs.of(self.graph, dist, pred)
         return arcs
 
 
@@ -493,17 +493,11 @@ class TreeArcs:
         # Node and edge numbers as int32 where they fit: a base keeps one of
         # these per workplace tree (85 on an address-level project).
         small = np.int32 if max(len(pred), len(graph.edge)) < 2**31 else np.int64
-        member = (pred >= 0) & np.isfinite(dist)
-        in_tree = np.flatnonzero(member).astype(small)
+        # Travel x -> pred[x] is stored reversed: row pred[x], col x.
+        member, in_tree, edge, ridden = tree_arcs(
+            pred, dist, graph.matrix, graph.edge, graph.ridden, small
+        )
         order = children_first(pred, member).astype(small)
-        edge = np.full(len(pred), -1, dtype=small)
-        ridden = np.zeros(len(pred), bool)
-        if len(in_tree):
-            # Travel arc x -> pred[x] is stored reversed: row pred[x], col x.
-            # One lookup for both (ArcGraph.edge_of and ridden_of search the same keys).
-            pos = graph.positions(pred[in_tree], in_tree)
-            edge[in_tree] = graph.edge[pos]
-            ridden[in_tree] = graph.ridden[pos] if graph.ridden is not None else True
         return cls(in_tree, order, edge, ridden)
 
     def renumbered(self, edge_map: np.ndarray | None) -> TreeArcs:
@@ -522,69 +516,13 @@ def _tree_flows(
     the same additions in the same order as the numpy formulation it
     replaced, so the same flows bit for bit (``tests/scenarios/test_tree_flows.py``)."""
     assert result.src_edge is not None and result.src_ridden is not None
-    flow = np.zeros(n_edges)
-    _flows_compiled()(
-        np.ascontiguousarray(result.dest, dtype=np.int64),
-        np.ascontiguousarray(result.entry, dtype=np.int64),
-        np.ascontiguousarray(result.src_edge, dtype=np.int64),
-        np.ascontiguousarray(result.src_ridden, dtype=np.bool_),
-        np.ascontiguousarray(weights, dtype=np.float64),
-        node_numbers(result.pred),
-        node_numbers(arcs.order),
-        node_numbers(arcs.in_tree),
-        node_numbers(arcs.edge),
-        np.ascontiguousarray(arcs.ridden, dtype=np.bool_),
-        np.zeros(len(result.dist)),
-        flow,
+    return flows_on_tree(
+        n_edges,
+        (result.dest, result.entry, result.src_edge, result.src_ridden),
+        weights,
+        result.pred,
+        (arcs.order, arcs.in_tree, arcs.edge, arcs.ridden),
     )
-    return flow
-
-
-def _flows(
-    dest: np.ndarray,
-    entry: np.ndarray,
-    src_edge: np.ndarray,
-    src_ridden: np.ndarray,
-    weights: np.ndarray,
-    pred: np.ndarray,
-    order: np.ndarray,
-    in_tree: np.ndarray,
-    edge: np.ndarray,
-    ridden: np.ndarray,
-    load: np.ndarray,
-    flow: np.ndarray,
-) -> None:  # pragma: no cover - compiled
-    ns = dest.shape[0]
-    # The source's own edge carries it where the route rides part of it,
-    # unless (a point at a node) the route leaves that node along the same
-    # edge, which the tree counts already.
-    for s in range(ns):
-        if dest[s] < 0 or not src_ridden[s]:
-            continue
-        x = entry[s]
-        if x >= 0 and pred[x] >= 0 and edge[x] == src_edge[s] and ridden[x]:
-            continue
-        flow[src_edge[s]] += weights[s]
-    # Each source's weight enters the tree at its entry node ...
-    for s in range(ns):
-        if dest[s] >= 0 and entry[s] >= 0:
-            load[entry[s]] += weights[s]
-    # ... and is summed up towards the root, children before parents ...
-    for k in range(order.shape[0]):
-        x = order[k]
-        value = load[x]
-        if value != 0.0:
-            load[pred[x]] += value
-    # ... onto the arc each node's load rides towards it.
-    for i in range(in_tree.shape[0]):
-        x = in_tree[i]
-        if load[x] > 0 and ridden[x]:
-            flow[edge[x]] += load[x]
-
-
-@functools.cache
-def _flows_compiled() -> Callable[..., Any]:
-    return jit(_flows)
 
 
 def assign_routes(

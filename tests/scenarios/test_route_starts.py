@@ -38,7 +38,8 @@ def _numpy_starts(s, j, dist, pair_src, pair_dest, pair_cost, pair_moves, ns):  
     key = c_cost + TIE_EPS * s.rank
     best_key = np.minimum.reduceat(key, s.groups)
     hits = np.flatnonzero(key == np.repeat(best_key, counts))
-    first = hits[np.r_[True, s.owner[hits][1:] != s.owner[hits][:-1]]]
+    # (No hit at all: every key NaN. The old code raised there; no origin gets a result.)
+    first = hits[np.r_[True, s.owner[hits][1:] != s.owner[hits][:-1]]] if len(hits) else hits
     owner = s.owner[first]
     cost[owner] = c_cost[first]
     entry[owner] = c_entry[first]
