@@ -184,16 +184,22 @@ def nearest_with_reuse(
     entry = np.full(ns, -1, dtype=np.int64)
     src_edge = np.full(ns, -1, dtype=np.int64)
     src_ridden = np.zeros(ns, bool)
-    clean = np.flatnonzero(~dirty)
-    rows = source_rows[clean]
-    src_ridden[clean] = kept.src_ridden[rows]  # as the full computation leaves it, reached or not
-    hit = np.isfinite(kept.cost[rows])
-    at, r = clean[hit], rows[hit]
-    cost[at] = kept.cost[r]
-    entry[at] = kept.entry[r]
-    dest[at] = search.node_dest[kept.entry[r]]
-    base_edge = kept.src_edge[r]
-    src_edge[at] = base_edge if edge_map is None else edge_map[base_edge]
+    # The clean sources take the base's result over (one compiled pass): the
+    # ridden flag as the full computation leaves it, reached or not; where
+    # reached, the cost, entry node, its nearest destination now and the
+    # start edge renumbered.
+    _compiled_kernels()[0](
+        dirty,
+        np.ascontiguousarray(source_rows, dtype=np.int64),
+        np.ascontiguousarray(kept.cost, dtype=np.float64),
+        np.ascontiguousarray(kept.entry, dtype=np.int64),
+        np.ascontiguousarray(kept.src_edge, dtype=np.int64),
+        np.ascontiguousarray(kept.src_ridden, dtype=np.bool_),
+        np.ascontiguousarray(search.node_dest, dtype=np.int64),
+        np.zeros(0, np.int64) if edge_map is None else np.ascontiguousarray(edge_map, np.int64),
+        edge_map is not None,
+        (cost, dest, entry, src_edge, src_ridden),
+    )
     todo = np.flatnonzero(dirty)
     if len(todo):
         part = finish_nearest(network, sources.subset(todo), dests, search)
@@ -238,8 +244,9 @@ def _dirty_sources(
         network, sources, kept.network, kept.sources, source_rows, edge_map, remember
     )
     dirty = dirty.copy()
-    bad = edge_dirty[e_s] | node_changed[u_s] | node_changed[v_s]
-    dirty[np.unique(point[bad])] = True
+    # A candidate row on an edge with a destination, or at a node whose
+    # nearest destination changed, makes its point dirty (compiled).
+    _compiled_kernels()[1](point, e_s, u_s, v_s, edge_dirty, node_changed, dirty)
     return dirty
 
 
@@ -420,3 +427,50 @@ def _compare_rows(
 def _compiled_compare() -> Any:
     """:func:`_compare_rows` compiled on first use (see :func:`compiled._compiled`)."""
     return jit(_compare_rows)
+
+
+def _take_kept(
+    dirty: np.ndarray,
+    rows: np.ndarray,
+    k_cost: np.ndarray,
+    k_entry: np.ndarray,
+    k_edge: np.ndarray,
+    k_ridden: np.ndarray,
+    node_dest: np.ndarray,
+    edge_map: np.ndarray,
+    mapped: bool,
+    out: tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray, np.ndarray],
+) -> None:  # pragma: no cover - compiled
+    cost, dest, entry, src_edge, src_ridden = out
+    for i in range(dirty.shape[0]):
+        if dirty[i]:
+            continue
+        r = rows[i]
+        src_ridden[i] = k_ridden[r]
+        c = k_cost[r]
+        if np.isfinite(c):
+            cost[i] = c
+            x = k_entry[r]
+            entry[i] = x
+            dest[i] = node_dest[x]
+            src_edge[i] = edge_map[k_edge[r]] if mapped else k_edge[r]
+
+
+def _mark_bad_rows(
+    point: np.ndarray,
+    e_s: np.ndarray,
+    u_s: np.ndarray,
+    v_s: np.ndarray,
+    edge_dirty: np.ndarray,
+    node_changed: np.ndarray,
+    dirty: np.ndarray,
+) -> None:  # pragma: no cover - compiled
+    for r in range(point.shape[0]):
+        if edge_dirty[e_s[r]] or node_changed[u_s[r]] or node_changed[v_s[r]]:
+            dirty[point[r]] = True
+
+
+@functools.cache
+def _compiled_kernels() -> tuple[Any, ...]:
+    """:func:`_take_kept` and :func:`_mark_bad_rows` compiled on first use."""
+    return jit(_take_kept), jit(_mark_bad_rows)
