@@ -173,7 +173,7 @@ def evaluate(
     if keep_orders:
         base._orders = keep_orders
     if families:
-        result = _add_transit(base, sit, result, *searched[0])
+        result = _add_transit(base, sit, result, *searched[0], reused=reuse is not None)
     else:
         has = {"opportunities": sit.opportunities is not None, "transit": base.pt_stops is not None}
         result = replace(result, pending=tuple(k for k, present in has.items() if present))
@@ -240,12 +240,28 @@ def _transit_searches(
 
 
 def _add_transit(
-    base: Base, sit: Any, result: Evaluation, columns: Any, kept: Any, searched_s: float
+    base: Base,
+    sit: Any,
+    result: Evaluation,
+    columns: Any,
+    kept: Any,
+    searched_s: float,
+    *,
+    reused: bool,
 ) -> Evaluation:
     """``result`` with the public transport family of :func:`_transit_searches`
-    (``searched_s``: the seconds they took)."""
+    (``searched_s``: the seconds they took); ``reused``: a scenario on a base
+    that kept its public transport, whose sorted time columns give the
+    scenario's sorts their order to start from."""
     t_pt = time.perf_counter()
-    result = add_transit(result, sit.network, sit.housing_att, base.pt_stops, columns=columns)
+    hints = (
+        (base._transit, sit.housing_rows, sit.edge_map)
+        if reused and kept is None and base._transit is not None
+        else None
+    )
+    result = add_transit(
+        result, sit.network, sit.housing_att, base.pt_stops, columns=columns, reuse=hints
+    )
     if kept is not None:
         base._transit = kept
     result.timings["transit"] = searched_s + time.perf_counter() - t_pt
@@ -374,7 +390,7 @@ def complete(
         ),
         "transit",
     )
-    result = _add_transit(base, sit, result, *searched)
+    result = _add_transit(base, sit, result, *searched, reused=state["reused"])
     result = replace(result, pending=())
     _scenario_notes(result, base, scenario)
     result.timings["total"] = first.evaluation.timings.get("total", 0.0) + (

@@ -559,7 +559,9 @@ def add_transit(
     scenario's ``set_frequency``) and ``hub_checks`` (the Hoppin policy
     check). ``evaluation`` unchanged when there is no stops layer.
     ``reuse``: the base's columns and searches (:class:`~transit_reuse.TransitReuse`)
-    to repair from; ``keep``: a dict that receives what a scenario's repair needs.
+    to repair from, whose sorted time columns also start the scenario's sorts
+    (with ``columns`` given, only that); ``keep``: a dict that receives what
+    a scenario's repair needs.
     ``columns``: :func:`transit_columns_of` of the same arguments when already
     computed (beside the opportunity families, say).
     """
