@@ -66,6 +66,8 @@ def dwelling_costs(
     reuse: Reuse | None,
     keep: dict[tuple[str, str], KeptNearest] | None,
 ) -> tuple[np.ndarray, np.ndarray, Any]:
+    """Per source: the cost to its nearest destination (NaN: none), that
+    destination's row (-1: none), and the search result (:func:`nearest`)."""
     res = nearest(sit, src, dst, mode, key, reuse, keep)
     return np.where(np.isfinite(res.cost), res.cost, np.nan), res.dest, res
 
