@@ -23,7 +23,7 @@ from hypothesis import strategies as st
 
 from slimmeregio.scenarios.commuting import PRESETS, uptake
 from slimmeregio.scenarios.engine import evaluate
-from slimmeregio.scenarios.model import Scenario
+from slimmeregio.scenarios.model import RemoveLink, Scenario, UpgradeLink
 from slimmeregio.scenarios.uptake_memo import UptakeMemo, share_source
 
 from .test_opportunity_reuse import _edits
@@ -98,6 +98,29 @@ def test_random_scenarios_incremental_equals_full(region_base, monkeypatch) -> N
         _assert_same(inc, full)
 
     check()
+    # The drawn edits need not reach a route tree or an access search (the
+    # draw follows the test's code): a closure and an upgrade of links that
+    # shortest paths use always do.
+    net = region_base.inputs.network
+    ids = np.unique(net.link_id)
+    fixed = Scenario(
+        name="fixed",
+        modifications=(
+            RemoveLink(link_ids=(int(net.link_id[100]),), author="test", reason="test"),
+            UpgradeLink(
+                link_ids=tuple(int(i) for i in ids[200:203]),
+                link_class="fietssnelweg",
+                author="test",
+                reason="test",
+            ),
+        ),
+    )
+    inc = evaluate(region_base, fixed, service_areas=False)
+    repaired.append(inc.opportunities.work.get("trees_repaired", 0))
+    rerun.append(inc.opportunities.work.get("access_rerun", 0))
+    with monkeypatch.context() as m:
+        m.setenv("SLIMMEREGIO_FULL_EVALUATION", "1")
+        _assert_same(inc, evaluate(region_base, fixed, service_areas=False))
     # Route trees the edits reach were repaired, not searched again (and
     # still equal the full computation's).
     assert sum(repaired) > 0, repaired
