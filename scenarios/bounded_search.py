@@ -102,20 +102,7 @@ def bounded_costs(
     cost; one entry per arc), ``inf`` where no path costs at most ``limit``:
     ``csgraph.dijkstra(matrix, directed=True, indices=sources, limit=limit)``
     as a 2-D array, the same numbers."""
-    src = np.atleast_1d(np.asarray(sources, dtype=np.int64))
-    n = matrix.shape[0]
-    out = np.full((len(src), n), np.inf)
-    if len(src) == 0:
-        return out
-    arrays = _csr(matrix)
-    search = _compiled()
-    bound = float(limit)
-    none = np.empty((len(src), 0), np.int32)  # no predecessors kept
-    _split(
-        len(src),
-        lambda lo, hi: search(*arrays, src[lo:hi], bound, out[lo:hi], none[lo:hi], False),
-    )
-    return out
+    return _run(matrix, sources, limit, with_pred=False)[0]
 
 
 def bounded_trees(
@@ -132,27 +119,36 @@ def bounded_trees(
     the heap, so a caller checks the tree with
     :func:`~search_repair.is_scipy_tree` (no tie: it is scipy's) and asks
     scipy otherwise."""
+    return _run(matrix, sources, limit, with_pred=True)
+
+
+def _run(
+    matrix: sparse.csr_matrix | sparse.csr_array,
+    sources: Sequence[int] | np.ndarray,
+    limit: float,
+    *,
+    with_pred: bool,
+) -> tuple[np.ndarray, np.ndarray]:
+    """The searches, split over two threads where allowed: costs, and the
+    predecessors (``(sources, 0)`` when not kept)."""
     src = np.atleast_1d(np.asarray(sources, dtype=np.int64))
     n = matrix.shape[0]
     out = np.full((len(src), n), np.inf)
-    pred = np.full((len(src), n), -9999, dtype=np.int32)
+    pred = np.full((len(src), n if with_pred else 0), -9999, dtype=np.int32)
     if len(src) == 0:
         return out, pred
-    arrays = _csr(matrix)
-    search = _compiled()
-    bound = float(limit)
-    _split(
-        len(src), lambda lo, hi: search(*arrays, src[lo:hi], bound, out[lo:hi], pred[lo:hi], True)
-    )
-    return out, pred
-
-
-def _csr(matrix: sparse.csr_matrix | sparse.csr_array) -> tuple[np.ndarray, ...]:
-    return (
+    arrays = (
         np.asarray(matrix.indptr),
         np.asarray(matrix.indices),
         np.asarray(matrix.data, dtype=np.float64),
     )
+    search = _compiled()
+    bound = float(limit)
+    _split(
+        len(src),
+        lambda lo, hi: search(*arrays, src[lo:hi], bound, out[lo:hi], pred[lo:hi], with_pred),
+    )
+    return out, pred
 
 
 def _split(count: int, part: Callable[[int, int], None]) -> None:

@@ -221,11 +221,6 @@ def _transit_searches(
         return None, None, 0.0
     t = time.perf_counter()
     pt_keep: dict[str, Any] | None = {} if keep else None
-    pt_reuse = (
-        (base._transit, sit.housing_rows, sit.edge_map)
-        if reused and base._transit is not None
-        else None
-    )
     columns = transit_columns_of(
         sit.scenario,
         sit.parameters,
@@ -233,10 +228,18 @@ def _transit_searches(
         sit.network,
         sit.housing_att,
         base.pt_stops,
-        reuse=pt_reuse,
+        reuse=_pt_reuse(base, sit, reused),
         keep=pt_keep,
     )
     return columns, (pt_keep or {}).get("transit"), time.perf_counter() - t
+
+
+def _pt_reuse(base: Base, sit: Any, reused: bool) -> tuple[Any, Any, Any] | None:
+    """What a scenario's public transport takes over from the base's kept
+    searches (``reused``: the evaluation reuses the base's), None otherwise."""
+    if not reused or base._transit is None:
+        return None
+    return base._transit, sit.housing_rows, sit.edge_map
 
 
 def _add_transit(
@@ -254,13 +257,13 @@ def _add_transit(
     that kept its public transport, whose sorted time columns give the
     scenario's sorts their order to start from."""
     t_pt = time.perf_counter()
-    hints = (
-        (base._transit, sit.housing_rows, sit.edge_map)
-        if reused and kept is None and base._transit is not None
-        else None
-    )
     result = add_transit(
-        result, sit.network, sit.housing_att, base.pt_stops, columns=columns, reuse=hints
+        result,
+        sit.network,
+        sit.housing_att,
+        base.pt_stops,
+        columns=columns,
+        reuse=_pt_reuse(base, sit, reused),
     )
     if kept is not None:
         base._transit = kept

@@ -188,7 +188,7 @@ def nearest_with_reuse(
     # ridden flag as the full computation leaves it, reached or not; where
     # reached, the cost, entry node, its nearest destination now and the
     # start edge renumbered.
-    _compiled_kernels()[0](
+    _kernels()[1](
         dirty,
         np.ascontiguousarray(source_rows, dtype=np.int64),
         np.ascontiguousarray(kept.cost, dtype=np.float64),
@@ -246,7 +246,7 @@ def _dirty_sources(
     dirty = dirty.copy()
     # A candidate row on an edge with a destination, or at a node whose
     # nearest destination changed, makes its point dirty (compiled).
-    _compiled_kernels()[1](point, e_s, u_s, v_s, edge_dirty, node_changed, dirty)
+    _kernels()[2](point, e_s, u_s, v_s, edge_dirty, node_changed, dirty)
     return dirty
 
 
@@ -360,7 +360,7 @@ def static_rows(
         same_edge = same_edges(network, base_net, edge_map)
         point = np.empty(int(cnt_s[pts_all].sum()), small)
         e_s = np.empty(len(point), small)
-        kept = _compiled_compare()(
+        kept = _kernels()[0](
             pts_all, rows_all, cnt_s, first_s, first_b, s_edge, b_edge,
             np.zeros(0, np.int64) if edge_map is None else np.asarray(edge_map, np.int64),
             same_edge, s_frac, b_frac, s_snap, b_snap, dirty, point, e_s,
@@ -423,12 +423,6 @@ def _compare_rows(
     return kept
 
 
-@functools.cache
-def _compiled_compare() -> Any:
-    """:func:`_compare_rows` compiled on first use (see :func:`compiled._compiled`)."""
-    return jit(_compare_rows)
-
-
 def _take_kept(
     dirty: np.ndarray,
     rows: np.ndarray,
@@ -471,6 +465,7 @@ def _mark_bad_rows(
 
 
 @functools.cache
-def _compiled_kernels() -> tuple[Any, ...]:
-    """:func:`_take_kept` and :func:`_mark_bad_rows` compiled on first use."""
-    return jit(_take_kept), jit(_mark_bad_rows)
+def _kernels() -> tuple[Any, ...]:
+    """:func:`_compare_rows`, :func:`_take_kept` and :func:`_mark_bad_rows`
+    compiled on first use (see :func:`compiled._compiled`)."""
+    return jit(_compare_rows), jit(_take_kept), jit(_mark_bad_rows)

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from collections.abc import Callable, Iterable, Iterator
-from dataclasses import dataclass, replace
 from typing import Any
 
 import numpy as np
@@ -18,7 +17,6 @@ __all__ = [
     "HALF_LIVES_SEARCHED",
     "NEAREST_K",
     "WALK_HALF_LIFE_M",
-    "AccessTotals",
     "access_columns",
 ]
 
@@ -120,9 +118,6 @@ def _access(
             check=check,
         )
 
-    shape = AccessTotals(
-        None, weights, tuple(thresholds), half_life, sit.parameters.opportunity_nearest_k
-    )
     prev = scope.previous if scope is not None else None
     memo = prev.access.get((s.kind, mode)) if prev is not None else None
     if memo is None or prev is None or scope is None or scope.row_map is None:
@@ -142,55 +137,34 @@ def _access(
             scope.count("access_searched", int(s.att.reachable.sum()))
         result = accumulate(searches)
         if recorded is not None:
-            recorded.totals = replace(shape, access=result)
+            recorded.totals, recorded.weights = result, weights
         return result
-    totals = memo.totals if isinstance(memo.totals, AccessTotals) else None
-    if totals is None or not totals.fits(shape):
+    # The thresholds, half-life and k are the base's (a scope reuses only
+    # then, opportunity_reuse._same_measure); the weights are checked here.
+    if memo.totals is None or memo.weights is None or not np.array_equal(memo.weights, weights):
         return accumulate(_reused_searches(sit, s, mode, limit, memo, scope)[1])
     recompute, searches = _reused_searches(sit, s, mode, limit, memo, scope, restrict=True)
-    return totals.combined(accumulate(searches), recompute, scope.row_map)
+    return _combined(memo.totals, accumulate(searches), recompute, scope.row_map)
 
 
-@dataclass(frozen=True, eq=False)
-class AccessTotals:
-    """One opportunity set's per-dwelling access in one mode
-    (:class:`~opportunities.Access`; None: not yet accumulated) and what
-    shaped it: opportunity weights, thresholds, half-life and ``k``."""
-
-    access: Access | None
-    weights: np.ndarray
-    thresholds: tuple[float, ...]
-    half_life: float
-    k: int
-
-    def fits(self, other: AccessTotals) -> bool:
-        """Whether ``other`` is shaped alike (then equal searches give equal access)."""
-        return (
-            self.access is not None
-            and (self.thresholds, self.half_life, self.k)
-            == (other.thresholds, other.half_life, other.k)
-            and np.array_equal(self.weights, other.weights)
-        )
-
-    def combined(self, part: Access, recompute: np.ndarray, row_map: np.ndarray) -> Access:
-        """A scenario's access: ``part``'s at the dwellings ``recompute``
-        (accumulated from their searches' results, in the same order as a
-        full accumulation), the base's at every other dwelling, whose results
-        are the base's (``row_map``: base row -> scenario row or -1)."""
-        base = self.access
-        assert base is not None
-        have = np.flatnonzero(row_map >= 0)
-        to = row_map[have]
-        cumulative = np.empty_like(part.cumulative)
-        potential = np.empty_like(part.potential)
-        kth = np.empty_like(part.kth)
-        cumulative[to] = base.cumulative[have]
-        potential[to] = base.potential[have]
-        kth[to] = base.kth[have]
-        cumulative[recompute] = part.cumulative[recompute]
-        potential[recompute] = part.potential[recompute]
-        kth[recompute] = part.kth[recompute]
-        return Access(part.thresholds, cumulative, potential, kth)
+def _combined(base: Access, part: Access, recompute: np.ndarray, row_map: np.ndarray) -> Access:
+    """A scenario's access: ``part``'s at the dwellings ``recompute``
+    (accumulated from their searches' results, in the same order as a full
+    accumulation), the base's at every other dwelling, whose results are the
+    base's (``row_map``: base row -> scenario row or -1)."""
+    have = np.flatnonzero(row_map >= 0)
+    to = row_map[have]
+    out = []
+    for mine, theirs in (
+        (part.cumulative, base.cumulative),
+        (part.potential, base.potential),
+        (part.kth, base.kth),
+    ):
+        column = np.empty_like(mine)
+        column[to] = theirs[have]
+        column[recompute] = mine[recompute]
+        out.append(column)
+    return Access(part.thresholds, *out)
 
 
 def _reused_searches(

@@ -43,6 +43,7 @@ import pandas as pd
 from slimmeregio.scenarios.attach import Attachment
 from slimmeregio.scenarios.incremental import full_evaluation_forced
 from slimmeregio.scenarios.network import Network
+from slimmeregio.scenarios.opportunities import Access
 from slimmeregio.scenarios.uptake_memo import same_values
 
 __all__ = [
@@ -78,10 +79,11 @@ class AccessMemo:
     results: dict[int, tuple[np.ndarray, np.ndarray]]
     size: int
     costs: dict[int, tuple[np.ndarray, np.ndarray]]
-    #: The base's per-dwelling access from these searches and what shaped it
-    #: (:class:`~opportunity_access.AccessTotals`): a scenario recomputes only
-    #: the dwellings whose searches' results changed.
-    totals: Any = None
+    #: The base's per-dwelling access from these searches, and the
+    #: opportunity weights it summed: a scenario recomputes only the
+    #: dwellings whose searches' results changed.
+    totals: Access | None = None
+    weights: np.ndarray | None = None
 
 
 @dataclass(eq=False)

@@ -19,7 +19,7 @@ from typing import Any
 
 import numpy as np
 
-from slimmeregio.scenarios.compiled import jit, node_numbers
+from slimmeregio.scenarios.compiled import accumulate_up, jit, node_numbers
 
 __all__ = ["flows_on_tree", "tree_arcs"]
 
@@ -54,15 +54,13 @@ def _tree_arcs(
     return found
 
 
-def _flows(
+def _source_loads(
     dest: np.ndarray,
     entry: np.ndarray,
     src_edge: np.ndarray,
     src_ridden: np.ndarray,
     weights: np.ndarray,
     pred: np.ndarray,
-    order: np.ndarray,
-    in_tree: np.ndarray,
     edge: np.ndarray,
     ridden: np.ndarray,
     load: np.ndarray,
@@ -79,17 +77,20 @@ def _flows(
         if x >= 0 and pred[x] >= 0 and edge[x] == src_edge[s] and ridden[x]:
             continue
         flow[src_edge[s]] += weights[s]
-    # Each source's weight enters the tree at its entry node ...
+    # Each source's weight enters the tree at its entry node.
     for s in range(ns):
         if dest[s] >= 0 and entry[s] >= 0:
             load[entry[s]] += weights[s]
-    # ... and is summed up towards the root, children before parents ...
-    for k in range(order.shape[0]):
-        x = order[k]
-        value = load[x]
-        if value != 0.0:
-            load[pred[x]] += value
-    # ... onto the arc each node's load rides towards it.
+
+
+def _arc_flows(
+    load: np.ndarray,
+    in_tree: np.ndarray,
+    edge: np.ndarray,
+    ridden: np.ndarray,
+    flow: np.ndarray,
+) -> None:  # pragma: no cover - compiled
+    # Each node's subtree load rides the arc towards its parent.
     for i in range(in_tree.shape[0]):
         x = in_tree[i]
         if load[x] > 0 and ridden[x]:
@@ -147,30 +148,34 @@ def flows_on_tree(
     whether that arc rides a positive length). A source's weight counts on
     its own edge where its route rides part of it (unless it leaves its
     node along that same edge, which the tree counts), enters the tree at
-    its entry node, is summed up children first (as :func:`accumulate_up`),
+    its entry node, is summed up children first (:func:`~compiled.accumulate_up`),
     and counts on each ridden arc that carries a positive load. One pass per
     step, the additions in source and then node order.
     """
     dest, entry, src_edge, src_ridden = starts
     order, in_tree, edge, ridden = arcs
+    pred = node_numbers(pred)
+    edge = node_numbers(edge)
+    ridden = np.ascontiguousarray(ridden, dtype=np.bool_)
     flow = np.zeros(n_edges)
+    load = np.zeros(len(pred))
     _kernels()[1](
         np.ascontiguousarray(dest, dtype=np.int64),
         np.ascontiguousarray(entry, dtype=np.int64),
         np.ascontiguousarray(src_edge, dtype=np.int64),
         np.ascontiguousarray(src_ridden, dtype=np.bool_),
         np.ascontiguousarray(weights, dtype=np.float64),
-        node_numbers(pred),
-        node_numbers(order),
-        node_numbers(in_tree),
-        node_numbers(edge),
-        np.ascontiguousarray(ridden, dtype=np.bool_),
-        np.zeros(len(pred)),
+        pred,
+        edge,
+        ridden,
+        load,
         flow,
     )
+    load = accumulate_up(order, pred, load)
+    _kernels()[2](load, node_numbers(in_tree), edge, ridden, flow)
     return flow
 
 
 @functools.cache
 def _kernels() -> tuple[Callable[..., Any], ...]:
-    return jit(_tree_arcs), jit(_flows)
+    return jit(_tree_arcs), jit(_source_loads), jit(_arc_flows)
