@@ -18,11 +18,13 @@ The per-point fields ``edge``, ``frac`` and ``snap_m`` describe the
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass, replace
 
 import numpy as np
 import shapely
 
+from slimmeregio.scenarios.edge_index import edge_index
 from slimmeregio.scenarios.network import Network
 
 #: The attachment radius is ``max(2 d, d + ATTACH_EXTRA_M)`` (m), ``d`` the
@@ -314,22 +316,21 @@ def attachment_radius(nearest_m: np.ndarray, max_snap_m: float) -> np.ndarray:
 
 def _candidates_within(
     network: Network,
-    tree: shapely.STRtree,
-    edges: np.ndarray | None,
+    query: Callable[[np.ndarray, np.ndarray], tuple[np.ndarray, np.ndarray]],
     xy: np.ndarray,
     rows: np.ndarray,
     radius: np.ndarray,
 ) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
-    """Candidate rows ``(owner, edge, frac, snap)``: edges of ``tree`` within
-    ``radius[i]`` of point ``rows[i]``, at most :data:`ATTACH_MAX_EDGES` each."""
+    """Candidate rows ``(owner, edge, frac, snap)``: edges within ``radius[i]``
+    of point ``rows[i]``, at most :data:`ATTACH_MAX_EDGES` each. ``query(points,
+    radius)``: ``(point, edge)`` pairs that may be within reach (a superset)."""
     if len(rows) == 0:
         z = np.zeros(0, np.int64)
         return z, z, np.zeros(0), np.zeros(0)
     order = spatial_order(xy[rows])
     rows, radius = rows[order], radius[order]
     pts = shapely.points(xy[rows])
-    pi, ei = tree.query(pts, predicate="dwithin", distance=radius)
-    e = ei if edges is None else edges[ei]
+    pi, e = query(pts, radius)
     dist = shapely.distance(pts[pi], network.geometry[e])
     ok = dist <= radius[pi] + 1e-9
     pi, e, dist = pi[ok], e[ok], dist[ok]
@@ -374,16 +375,14 @@ def attach_points(
     finite = np.flatnonzero(np.isfinite(xy).all(axis=1))
     finite = finite[spatial_order(xy[finite])]
     pts = shapely.points(xy[finite])
-    (pi, _), dist = network.tree.query_nearest(pts, return_distance=True, all_matches=False)
-    far[finite[pi]] = dist
+    index = edge_index(network)
+    far[finite] = index.nearest_distance(pts)
     rad = attachment_radius(far, max_snap_m)
     if radius is not None:
         rad = np.where(np.isfinite(radius), np.maximum(np.asarray(radius, float), rad), rad)
         rad = np.minimum(rad, max(max_snap_m, 1e-6))
     within = finite[far[finite] <= max_snap_m]
-    owner, edge, frac, snap = _candidates_within(
-        network, network.tree, None, xy, within, rad[within]
-    )
+    owner, edge, frac, snap = _candidates_within(network, index.within, xy, within, rad[within])
     return _from_candidates(network, ids_arr, xy, owner, edge, frac, snap, rad, far)
 
 
@@ -547,7 +546,12 @@ def carry_over(
         carried = carried[(px >= x0 - r) & (px <= x1 + r) & (py >= y0 - r) & (py <= y1 + r)]
     if len(new_edges) and len(carried):
         tree = shapely.STRtree(network.geometry[new_edges])
-        o2, e2, f2, s2 = _candidates_within(network, tree, new_edges, xy, carried, radius[carried])
+
+        def near_new(pts: np.ndarray, radius: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+            pi, ei = tree.query(pts, predicate="dwithin", distance=radius)
+            return pi, new_edges[ei]
+
+        o2, e2, f2, s2 = _candidates_within(network, near_new, xy, carried, radius[carried])
         parts_o.append(o2)
         parts_e.append(e2)
         parts_f.append(f2)

@@ -98,8 +98,9 @@ class Base:
     _cache: dict[Any, Evaluation] = field(default_factory=dict, repr=False)
     #: The base evaluation's nearest-destination computations, for repairs.
     _kept: dict[Any, Any] = field(default_factory=dict, repr=False)
-    #: The base evaluation's sorted statistic columns, for a scenario's sorts.
-    _orders: dict[str, Any] = field(default_factory=dict, repr=False)
+    #: The base evaluation's statistics memo (sorted columns, municipality
+    #: rows), for a scenario's (:class:`~scenarios.dwelling_stats.StatsMemo`).
+    _stats: Any = field(default=None, repr=False)
     #: The base evaluation's public transport searches and columns (:mod:`transit_reuse`).
     _transit: Any = field(default=None, repr=False)
     #: First passes of the base (:meth:`keep_first_pass`), completed by its whole evaluation.

@@ -29,6 +29,7 @@ from slimmeregio.layers.i18n import tr_each
 from slimmeregio.layers.model import ANALYSIS_CRS, Project
 from slimmeregio.layers.roles import BRUSSELS_LAYER_NAMES
 from slimmeregio.scenarios.attach import Attachment
+from slimmeregio.scenarios.edge_index import edge_index
 from slimmeregio.scenarios.network import Network
 
 __all__ = [
@@ -90,11 +91,22 @@ def inside(area: Any | None, xy: np.ndarray) -> np.ndarray:
     return np.asarray(shapely.contains_xy(area, xy[:, 0], xy[:, 1]), dtype=bool)
 
 
-def border_points(network: Network, area: Any | None) -> Attachment:
+def border_points(
+    network: Network,
+    area: Any | None,
+    *,
+    edited_from: tuple[Network, np.ndarray, np.ndarray] | None = None,
+) -> Attachment:
     """Entry points where the network's edges meet the boundary of ``area``.
 
     One virtual destination per crossing, on its edge (``snap_m`` 0); ids are
-    ``"<link_id>@<k>"``. Cached on the network per area object.
+    ``"<link_id>@<k>"``, the ``k``-th crossing of the link in edge order.
+    Cached on the network per area object.
+
+    ``edited_from``: ``(base network, edge_map, new_edges)`` when ``network``
+    is an edit of the base (surviving base edges first, in the base's order,
+    then the new ones): the base's crossings on surviving edges are kept
+    and only the new edges are intersected (the same points).
     """
     empty = Attachment(
         np.zeros(0, dtype=object), np.zeros((0, 2)), np.zeros(0, np.int64), np.zeros(0), np.zeros(0)
@@ -106,8 +118,37 @@ def border_points(network: Network, area: Any | None) -> Attachment:
     if hit is not None and hit[0] is area:
         return hit[1]
     boundary = area.boundary
-    edges = network.tree.query(boundary, predicate="intersects")
-    edges = np.sort(np.asarray(edges, dtype=np.int64))
+    if edited_from is not None:
+        base_net, edge_map, new_edges = edited_from
+        was = border_points(base_net, area)
+        edge = edge_map[was.edge]
+        alive = edge >= 0
+        new_edges = np.sort(np.asarray(new_edges, dtype=np.int64))
+        kept = edge_map[edge_map >= 0]
+        if (len(kept) > 1 and (np.diff(kept) <= 0).any()) or (
+            len(new_edges) and len(kept) and new_edges[0] <= kept.max()
+        ):
+            return border_points(network, area)  # not an edit that keeps the base's order
+        hits = new_edges[shapely.intersects(network.geometry[new_edges], boundary)]
+        xy, owner = _crossings(network, hits, boundary)
+        att = _entries(
+            network,
+            np.concatenate([was.xy[alive], xy]),
+            np.concatenate([edge[alive], owner]).astype(np.int64),
+            np.concatenate([was.frac[alive], _fractions(network, xy, owner)]),
+        )
+        network.cache[key] = (area, att)
+        return att
+    edges = edge_index(network).intersecting(boundary)
+    xy, edge = _crossings(network, edges, boundary)
+    att = _entries(network, xy, edge, _fractions(network, xy, edge))
+    network.cache[key] = (area, att)
+    return att
+
+
+def _crossings(network: Network, edges: np.ndarray, boundary: Any) -> tuple[np.ndarray, np.ndarray]:
+    """Where ``edges`` (ascending) cross ``boundary``: ``(xy, edge)``, one
+    point per place on an edge."""
     xs: list[tuple[float, float]] = []
     owner: list[int] = []
     for e in edges.tolist():
@@ -126,20 +167,27 @@ def border_points(network: Network, area: Any | None) -> Attachment:
             xs.append((float(shapely.get_x(pt)), float(shapely.get_y(pt))))
             owner.append(e)
     if not xs:
-        network.cache[key] = (area, empty)
-        return empty
+        return np.zeros((0, 2)), np.zeros(0, np.int64)
     xy = np.asarray(xs, dtype=float)
     edge = np.asarray(owner, dtype=np.int64)
     # Several crossings at one place on one edge (a vertex on the boundary)
     # are one entry point.
     _, first = np.unique(np.c_[edge, np.round(xy, 3)], axis=0, return_index=True)
     first = np.sort(first)
-    xy, edge = xy[first], edge[first]
-    frac = np.clip(
+    return xy[first], edge[first]
+
+
+def _fractions(network: Network, xy: np.ndarray, edge: np.ndarray) -> np.ndarray:
+    if len(edge) == 0:
+        return np.zeros(0)
+    return np.clip(
         shapely.line_locate_point(network.geometry[edge], shapely.points(xy), normalized=True),
         0.0,
         1.0,
     )
+
+
+def _entries(network: Network, xy: np.ndarray, edge: np.ndarray, frac: np.ndarray) -> Attachment:
     counter: dict[int, int] = {}
     ids = []
     for e in edge.tolist():
@@ -147,8 +195,10 @@ def border_points(network: Network, area: Any | None) -> Attachment:
         k = counter.get(lid, 0)
         counter[lid] = k + 1
         ids.append(f"{lid}@{k}")
-    att = Attachment(
-        np.asarray(ids, dtype=object), xy, edge, np.nan_to_num(frac), np.zeros(len(xy))
+    return Attachment(
+        np.asarray(ids, dtype=object),
+        np.asarray(xy, dtype=float).reshape(-1, 2),
+        np.asarray(edge, dtype=np.int64),
+        np.nan_to_num(frac),
+        np.zeros(len(xy)),
     )
-    network.cache[key] = (area, att)
-    return att

@@ -6,6 +6,7 @@ included (they count as not covered).
 
 from __future__ import annotations
 
+from dataclasses import dataclass, field
 from typing import Any
 
 import geopandas as gpd
@@ -19,6 +20,7 @@ from slimmeregio.scenarios.results import fmt_threshold
 
 __all__ = [
     "GroupedOrder",
+    "StatsMemo",
     "as_inf",
     "coverage_curve",
     "group_indicators",
@@ -291,7 +293,9 @@ class _GroupOrders:
         codes: np.ndarray,
         n_groups: int,
         hints: dict[str, np.ndarray] | None = None,
+        needed: np.ndarray | None = None,
     ) -> None:
+        """``needed``: per group whether its rows are asked for (default: all)."""
         w = arrays["dwellings"]
         small = codes.astype(np.int16) if n_groups < 2**15 else codes  # radix-sortable
         self._n = n_groups
@@ -311,11 +315,14 @@ class _GroupOrders:
             order = np.argsort(v, kind="stable") if hint is None else sorted_from_hint(v, hint)
             self.full[name] = order
             order = order[counted[order]]
-            g = small[order]
-            by = np.argsort(g, kind="stable")
-            bounds = np.searchsorted(g[by], np.arange(n_groups + 1))
             self._values[name] = v
             self._region[name] = order
+            g = small[order]
+            if needed is not None:
+                wanted = needed[g]
+                order, g = order[wanted], g[wanted]
+            by = np.argsort(g, kind="stable")
+            bounds = np.searchsorted(g[by], np.arange(n_groups + 1))
             self._grouped[name] = (order[by], bounds)
 
     def rows(self, group: int | None) -> dict[str, tuple[np.ndarray, np.ndarray]]:
@@ -403,7 +410,30 @@ def municipality_table(
     arrays = _arrays(dw, brussels)
     codes, uniq = _codes(dw)
     orders = _GroupOrders(arrays, codes, len(uniq))
-    return _municipality_rows(dw, arrays, municipalities, params, codes, uniq, orders)
+    return _municipality_rows(dw, arrays, municipalities, params, codes, uniq, orders, {})[0]
+
+
+@dataclass(frozen=True)
+class StatsMemo:
+    """What :func:`region_and_municipalities` computed for a situation (the
+    base), for a later one (a scenario of it): the sorted statistic columns
+    (hints for its sorts) and each municipality's row with the columns it
+    came from, so that a municipality none of whose dwellings changed keeps
+    its row."""
+
+    #: Per statistic column, every row in sorted order.
+    orders: dict[str, np.ndarray]
+    params: Parameters | None = None
+    brussels: bool = False
+    #: The project's municipalities, ``(nis, name)`` in order.
+    municipalities: tuple[tuple[str, str], ...] = ()
+    #: The columns the indicators read (:func:`_arrays`).
+    arrays: dict[str, np.ndarray] = field(default_factory=dict)
+    #: Group (municipality) of each row, and the ``nis`` of each group.
+    codes: np.ndarray = field(default_factory=lambda: np.zeros(0, np.int64))
+    uniq: tuple[str, ...] = ()
+    #: Per ``nis`` of the project's municipalities, its row of the table.
+    rows: dict[str, dict[str, Any]] = field(default_factory=dict)
 
 
 def region_and_municipalities(
@@ -413,22 +443,108 @@ def region_and_municipalities(
     *,
     brussels: bool = False,
     hints: dict[str, np.ndarray] | None = None,
-    keep: dict[str, np.ndarray] | None = None,
+    previous: StatsMemo | None = None,
+    base_rows: np.ndarray | None = None,
+    keep: list[StatsMemo] | None = None,
 ) -> tuple[dict[str, float], pd.DataFrame]:
     """:func:`group_indicators` of all dwellings and :func:`municipality_table`,
     from one set of columns sorted once.
 
     ``hints``: per statistic column a permutation of the rows in roughly
     sorted order (the base's order, :func:`hint_from_base`), which makes the
-    sorts cheap; the results are the same without. ``keep``: filled with
-    every column's sorted rows (for later hints)."""
+    sorts cheap. ``previous`` with ``base_rows`` (the ``previous`` row of
+    each row, -1 for a new one): the base's memo, whose row a municipality
+    keeps when its dwellings and their values are the base's. The results
+    are the same without either. ``keep``: given a :class:`StatsMemo` of
+    this call (for later hints and rows)."""
     arrays = _arrays(dw, brussels)
     codes, uniq = _codes(dw)
-    orders = _GroupOrders(arrays, codes, len(uniq), hints)
-    if keep is not None:
-        keep.update(orders.full)
+    muni_key = _municipality_key(municipalities)
+    taken = _clean_rows(previous, arrays, codes, uniq, base_rows, params, brussels, muni_key)
+    needed = None
+    if taken is not None:
+        needed = np.array([str(u) not in taken for u in uniq], dtype=bool)
+    orders = _GroupOrders(arrays, codes, len(uniq), hints, needed)
     region = _indicators(arrays, params, None, orders.rows(None))
-    return region, _municipality_rows(dw, arrays, municipalities, params, codes, uniq, orders)
+    table, rows = _municipality_rows(
+        dw, arrays, municipalities, params, codes, uniq, orders, taken or {}
+    )
+    if keep is not None:
+        known = {nis for nis, _ in muni_key}
+        keep.append(
+            StatsMemo(
+                orders=orders.full,
+                params=params,
+                brussels=brussels,
+                municipalities=muni_key,
+                arrays=arrays,
+                codes=codes,
+                uniq=tuple(str(u) for u in uniq),
+                rows={nis: row for nis, row in rows.items() if nis in known},
+            )
+        )
+    return region, table
+
+
+def _municipality_key(municipalities: gpd.GeoDataFrame | None) -> tuple[tuple[str, str], ...]:
+    if municipalities is None:
+        return ()
+    return tuple(
+        zip(municipalities["nis"].astype(str), municipalities["name"].astype(str), strict=True)
+    )
+
+
+def _clean_rows(
+    memo: StatsMemo | None,
+    arrays: dict[str, np.ndarray],
+    codes: np.ndarray,
+    uniq: Any,
+    base_rows: np.ndarray | None,
+    params: Parameters,
+    brussels: bool,
+    muni_key: tuple[tuple[str, str], ...],
+) -> dict[str, dict[str, Any]] | None:
+    """The ``memo``'s rows of the project's municipalities whose rows are the
+    memo's, in the same order, with every column's values the same bit for
+    bit (NaN as NaN): their indicators are then the same computation on the
+    same numbers. None when the memo cannot be used at all."""
+    if (
+        memo is None
+        or base_rows is None
+        or not memo.rows
+        or memo.params != params
+        or memo.brussels != brussels
+        or memo.municipalities != muni_key
+        or set(memo.arrays) != set(arrays)
+        or len(base_rows) != len(codes)
+    ):
+        return None
+    carried = base_rows >= 0
+    kept = base_rows[carried]
+    n_base = len(memo.codes)
+    if len(kept) and (kept.max() >= n_base or (len(kept) > 1 and (np.diff(kept) <= 0).any())):
+        return None  # not the base's rows in the base's order
+    base_code = {nis: i for i, nis in enumerate(memo.uniq)}
+    to_base = np.array([base_code.get(str(u), -1) for u in uniq], dtype=np.int64)
+    old_codes = memo.codes[kept]
+    changed = to_base[codes[carried]] != old_codes
+    for name, values in arrays.items():
+        now, then = values[carried], memo.arrays[name][kept]
+        same = now == then
+        if now.dtype.kind == "f":
+            same |= np.isnan(now) & np.isnan(then)
+        changed |= ~same
+    dirty_base = np.zeros(len(memo.uniq), bool)
+    dirty_base[old_codes[changed]] = True
+    removed = np.ones(n_base, bool)
+    removed[kept] = False
+    dirty_base[memo.codes[removed]] = True
+    dirty = np.zeros(len(uniq), bool)
+    dirty[codes[carried][changed]] = True
+    dirty[codes[~carried]] = True
+    dirty_nis = {str(u) for u, d in zip(uniq, dirty, strict=True) if d}
+    dirty_nis |= {nis for nis, d in zip(memo.uniq, dirty_base, strict=True) if d}
+    return {nis: row for nis, row in memo.rows.items() if nis not in dirty_nis}
 
 
 def _municipality_rows(
@@ -439,29 +555,36 @@ def _municipality_rows(
     codes: np.ndarray,
     uniq: Any,
     orders: _GroupOrders,
-) -> pd.DataFrame:
-    names: dict[str, str] = {}
-    order: list[str] = []
-    if municipalities is not None:
-        for nis, name in zip(
-            municipalities["nis"].astype(str), municipalities["name"].astype(str), strict=True
-        ):
-            names[nis] = name
-            order.append(nis)
-    # One stable sort of the codes: each municipality's rows, ascending.
-    by_code = np.argsort(codes, kind="stable")
-    bounds = np.searchsorted(codes[by_code], np.arange(len(uniq) + 1))
+    taken: dict[str, dict[str, Any]],
+) -> tuple[pd.DataFrame, dict[str, dict[str, Any]]]:
+    """The table, and its rows by ``nis``; ``taken``: rows known already."""
+    key = _municipality_key(municipalities)
+    names = dict(key)
+    order = [nis for nis, _ in key]
     groups = {str(u): i for i, u in enumerate(uniq)}
     muni_values = dw["municipality"]
     empty = np.zeros(0, dtype=np.int64)
-    rows = []
+    by_code: np.ndarray | None = None
+    bounds = empty
+    table: list[dict[str, Any]] = []
     for nis in [*order, *sorted(k for k in groups if k not in names)]:
+        if nis in taken:
+            table.append(taken[nis])
+            continue
         code = groups.get(nis, -1)
-        idx = by_code[bounds[code] : bounds[code + 1]] if code >= 0 else empty
+        if code < 0:
+            idx = empty
+        elif taken:  # a few municipalities: each one's rows, ascending
+            idx = np.flatnonzero(codes == code)
+        else:
+            if by_code is None:  # one stable sort of the codes
+                by_code = np.argsort(codes, kind="stable")
+                bounds = np.searchsorted(codes[by_code], np.arange(len(uniq) + 1))
+            idx = by_code[bounds[code] : bounds[code + 1]]
         name = names.get(nis)
         if name is None:
             name = str(muni_values.iloc[int(idx[0])]) if len(idx) else ""
-        rows.append(
+        table.append(
             {"nis": nis, "name": name, **_indicators(arrays, params, idx, orders.rows(code))}
         )
-    return pd.DataFrame(rows)
+    return pd.DataFrame(table), {str(row["nis"]): row for row in table}

@@ -139,7 +139,7 @@ def evaluate(
             directness=base_eval.network.directness if network_detail else None,
             opportunities=base_eval.opportunities,
             nearest=dict(base._kept) or None,
-            orders=dict(base._orders) or None,
+            stats=base._stats,
         )
     t0 = time.perf_counter()
     task.report(0.0, "applying scenario")
@@ -148,7 +148,7 @@ def evaluate(
     keep: dict[Any, Any] | None = (
         {} if scenario is None and sit.parameters == base.parameters else None
     )
-    keep_orders: dict[str, Any] | None = {} if keep is not None else None
+    keep_stats: list[Any] | None = [] if keep is not None else None
     # A first pass keeps what completing it needs (the base's, on the base).
     core = None
     if not families:
@@ -161,7 +161,7 @@ def evaluate(
         reuse=reuse,
         task=task.sub(0.1, 1.0),
         keep=keep,
-        keep_orders=keep_orders,
+        keep_stats=keep_stats,
         with_opportunities=families,
         core=core,
         beside=_transit_beside(
@@ -170,8 +170,8 @@ def evaluate(
     )
     if keep:
         base._kept = keep
-    if keep_orders:
-        base._orders = keep_orders
+    if keep_stats:
+        base._stats = keep_stats[0]
     if families:
         result = _add_transit(base, sit, result, *searched[0], reused=reuse is not None)
     else:

@@ -29,6 +29,7 @@ from slimmeregio.layers.model import ANALYSIS_CRS
 from slimmeregio.layers.progress import Task
 from slimmeregio.scenarios.attach import Attachment
 from slimmeregio.scenarios.dwelling_stats import (
+    StatsMemo,
     coverage_curve,
     group_indicators,
     hint_from_base,
@@ -121,9 +122,9 @@ class Reuse:
     #: The base's nearest-destination computations per (target, mode), for repairs
     #: (see :mod:`scenarios.incremental`).
     nearest: dict[tuple[str, str], KeptNearest] | None = None
-    #: The base's per-dwelling statistic columns, every row in sorted order
+    #: The base's sorted statistic columns and municipality rows
     #: (:func:`~scenarios.dwelling_stats.region_and_municipalities`).
-    orders: dict[str, np.ndarray] | None = None
+    stats: StatsMemo | None = None
 
 
 def evaluate_situation(
@@ -134,7 +135,7 @@ def evaluate_situation(
     reuse: Reuse | None = None,
     task: Task | None = None,
     keep: dict[tuple[str, str], KeptNearest] | None = None,
-    keep_orders: dict[str, np.ndarray] | None = None,
+    keep_stats: list[StatsMemo] | None = None,
     with_opportunities: bool = True,
     core: dict[str, Any] | None = None,
     beside: Callable[[gpd.GeoDataFrame], object] | None = None,
@@ -149,8 +150,8 @@ def evaluate_situation(
 
     ``reuse``: base results to take over where the situation's changes
     cannot reach them (see :class:`Reuse`). ``keep``: filled with what later
-    evaluations may repair from (:attr:`Reuse.nearest`); ``keep_orders``:
-    with the sorted statistic columns (:attr:`Reuse.orders`).
+    evaluations may repair from (:attr:`Reuse.nearest`); ``keep_stats``:
+    given what the statistics take over (:attr:`Reuse.stats`).
     """
     task = task or Task()
     params = sit.parameters
@@ -224,18 +225,21 @@ def evaluate_situation(
     task.report(0.45, "indicators")
 
     t1 = time.perf_counter()
-    orders: dict[str, np.ndarray] = {}
+    memo: list[StatsMemo] = []
+    hints = _order_hints(reuse, sit.housing_rows)
     region, municipalities = region_and_municipalities(
         dw,
         sit.municipalities,
         params,
         brussels=bx.active,
-        hints=_order_hints(reuse, sit.housing_rows),
-        keep=orders,
+        hints=hints,
+        previous=reuse.stats if reuse is not None and hints is not None else None,
+        base_rows=sit.housing_rows,
+        keep=memo,
     )
-    if keep_orders is not None:
-        keep_orders.update(orders)
-    curve = coverage_curve(dw, params.curve_max_min, orders=orders)
+    if keep_stats is not None:
+        keep_stats.extend(memo)
+    curve = coverage_curve(dw, params.curve_max_min, orders=memo[0].orders)
     timings["indicators"] = time.perf_counter() - t1
 
     # Catchments.
@@ -454,10 +458,10 @@ def _order_hints(
     reuse: Reuse | None, housing_rows: np.ndarray | None
 ) -> dict[str, np.ndarray] | None:
     """The base's sorted statistic columns carried to the situation's rows."""
-    if reuse is None or not reuse.orders or housing_rows is None or full_evaluation_forced():
+    if reuse is None or reuse.stats is None or housing_rows is None or full_evaluation_forced():
         return None
     hints = {}
-    for name, order in reuse.orders.items():
+    for name, order in reuse.stats.orders.items():
         hint = hint_from_base(order, housing_rows)
         if hint is None:
             return None

@@ -12,6 +12,8 @@ from slimmeregio.scenarios.apply import Applied, apply_scenario, removed_links_f
 from slimmeregio.scenarios.attach import Attachment, carry_over
 from slimmeregio.scenarios.base import Base
 from slimmeregio.scenarios.brussels import border_points
+from slimmeregio.scenarios.edge_index import derive_index
+from slimmeregio.scenarios.incremental import full_evaluation_forced
 from slimmeregio.scenarios.indicators import Situation
 from slimmeregio.scenarios.inputs import point_xy
 from slimmeregio.scenarios.model import Scenario
@@ -55,6 +57,15 @@ def situation(base: Base, scenario: Scenario | None = None) -> Situation:
         and bool(np.all(applied.edge_map == np.arange(len(applied.edge_map))))
     )
     edge_map = None if unchanged else applied.edge_map
+    # An edited network's spatial queries from the base's index (the same answers).
+    edited_from = None
+    if (
+        applied.edge_map is not None
+        and network is not inputs.network
+        and not full_evaluation_forced()
+    ):
+        edited_from = (inputs.network, applied.edge_map, applied.new_edges)
+        derive_index(network, *edited_from)
 
     def carry(
         att: Attachment, frame: gpd.GeoDataFrame, id_col: str, fresh: Any = None
@@ -106,7 +117,11 @@ def situation(base: Base, scenario: Scenario | None = None) -> Situation:
         changed_bike=None if not speeds_same else _changed(network, applied, ("added", "upgraded")),
         changed_walk=_changed(network, applied, ("added",)),
         brussels=base.brussels,
-        border_att=border_points(network, base.brussels) if base.brussels is not None else None,
+        border_att=(
+            border_points(network, base.brussels, edited_from=edited_from)
+            if base.brussels is not None
+            else None
+        ),
         edge_map=edge_map,
         housing_rows=(
             applied.housing["_row"].fillna(-1).to_numpy(dtype=np.int64)

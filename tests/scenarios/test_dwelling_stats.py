@@ -12,12 +12,15 @@ from __future__ import annotations
 
 import math
 
+import geopandas as gpd
 import numpy as np
 import pandas as pd
-from hypothesis import given, settings
+import shapely
+from hypothesis import example, given, settings
 from hypothesis import strategies as st
 
 from slimmeregio.scenarios.dwelling_stats import (
+    StatsMemo,
     group_indicators,
     hint_from_base,
     region_and_municipalities,
@@ -173,3 +176,98 @@ def test_grouped_order_equals_sorting_each_group_alone(n: int, groups: int, seed
         rows = np.flatnonzero(counted & (codes == g))
         want = rows[np.argsort(values[rows], kind="stable")] if g >= 0 else rows[:0]
         assert np.array_equal(order.group(g), want)
+
+
+def _munis() -> gpd.GeoDataFrame:
+    return gpd.GeoDataFrame(
+        {"nis": ["23001", "23002", "23003", "23004"], "name": ["A", "B", "C", "D"]},
+        geometry=[shapely.box(i, 0, i + 1, 1) for i in range(4)],
+    )
+
+
+@settings(max_examples=60, deadline=None, derandomize=True)
+@given(
+    seed=st.integers(0, 10_000),
+    n=st.integers(0, 300),
+    edits=st.lists(
+        st.sampled_from(["value", "nan", "add", "remove", "move", "reach", "status"]),
+        min_size=1,
+        max_size=4,
+    ),
+)
+@example(seed=3, n=50, edits=["add"])
+@example(seed=5, n=40, edits=["remove"])
+@example(seed=8, n=40, edits=["move"])
+def test_municipality_rows_taken_from_the_base_equal_a_fresh_table(
+    seed: int, n: int, edits: list[str]
+) -> None:
+    """A scenario's table with the base's memo (rows of unchanged municipalities
+    taken over) is the table computed from scratch, value for value; and the
+    rows taken over are exactly those of municipalities none of whose
+    dwellings changed (a hand-kept list here)."""
+    rng = np.random.default_rng(seed + 1)
+    base = _frame(seed, n)
+    munis = _munis()
+    kept: list[StatsMemo] = []
+    region_and_municipalities(base, munis, PARAMS, brussels=True, keep=kept)
+    scen = base.copy()
+    rows = np.arange(n, dtype=np.int64)  # the base row of each scenario row
+    touched: set[str] = set()
+    for edit in edits:
+        if len(scen) == 0 and edit != "add":
+            continue
+        i = int(rng.integers(0, max(len(scen), 1)))
+        nis = str(scen["nis"].iloc[i]) if len(scen) else ""
+        column, value = {
+            "value": ("bike_min_mobipunt", 99.0),
+            "nan": ("walk_m_station", np.nan),
+            "reach": ("reachable", not bool(scen["reachable"].iloc[i]) if len(scen) else True),
+            "status": ("status", "gepland"),
+            "move": ("nis", "23004"),
+        }.get(edit, ("", None))
+        if column:
+            old = scen[column].iloc[i]
+            if not _same_value(old, value):  # the edit changes something
+                touched |= {nis, str(value)} if column == "nis" else {nis}
+            scen.iloc[i, scen.columns.get_loc(column)] = value
+        elif edit == "remove":
+            scen = scen.drop(scen.index[i])
+            rows = np.delete(rows, i)
+            touched.add(nis)
+        elif edit == "add":
+            new = _frame(seed + 7, 1).assign(nis="23003", dwellings=2)
+            scen = pd.concat([scen, new], ignore_index=True)
+            rows = np.r_[rows, -1]
+            touched.add("23003")
+    scen = scen.reset_index(drop=True)
+    memo = kept[0]
+    hints = {k: hint_from_base(o, rows) for k, o in memo.orders.items()}
+    hints_ok = None if any(h is None for h in hints.values()) else hints
+    again: list[StatsMemo] = []
+    region, table = region_and_municipalities(
+        scen,
+        munis,
+        PARAMS,
+        brussels=True,
+        hints=hints_ok,
+        previous=memo,
+        base_rows=rows,
+        keep=again,
+    )
+    fresh_region, fresh = region_and_municipalities(scen, munis, PARAMS, brussels=True)
+    assert all(_same(region[k], fresh_region[k]) for k in fresh_region)
+    assert list(table.columns) == list(fresh.columns) and len(table) == len(fresh)
+    for got, want in zip(table.to_dict("records"), fresh.to_dict("records"), strict=True):
+        assert got.keys() == want.keys()
+        for key, value in want.items():
+            assert _same_value(got[key], value), (got["nis"], key)
+    # The rows taken over (the same objects) are exactly those of the
+    # project's municipalities none of whose dwellings an edit changed.
+    taken = {nis for nis, row in again[0].rows.items() if row is memo.rows.get(nis)}
+    assert taken == set(munis["nis"]) - touched
+
+
+def _same_value(a: object, b: object) -> bool:
+    if isinstance(a, float) and isinstance(b, float):
+        return _same(a, b)
+    return bool(a == b)

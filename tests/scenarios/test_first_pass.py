@@ -196,7 +196,7 @@ def test_the_base_completed_from_its_first_pass_is_the_whole_base(region_project
     _same_evaluation(done, whole)
     # What the whole base keeps for the scenarios' repairs is kept the same way.
     assert app._transit is not None and set(app._kept) == set(direct._kept)
-    assert list(app._orders) == list(direct._orders)
+    assert list(app._stats.orders) == list(direct._stats.orders)
     net = direct.inputs.network
     x, y = (float(c) for c in net.node_xy[net.n_nodes // 2])
     link = int(net.link_id[net.n_edges // 3])

@@ -149,7 +149,7 @@ def _modifications(base, data) -> list:  # type: ignore[no-untyped-def]
 def test_repaired_evaluation_equals_full_recomputation(region_base, data, monkeypatch) -> None:
     _quick(region_base)  # the base evaluation keeps what repairs need
     assert region_base._kept, "the base evaluation must keep its nearest-destination results"
-    assert set(region_base._orders) >= {"bike_min_mobipunt", "walk_m_station"}
+    assert set(region_base._stats.orders) >= {"bike_min_mobipunt", "walk_m_station"}
     mods = _modifications(region_base, data)
     if not mods:
         return
