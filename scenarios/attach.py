@@ -148,17 +148,21 @@ class Attachment:
         new_pos[idx] = np.arange(len(idx))
         keep = new_pos[self.cand_owner] >= 0
         owner = new_pos[self.cand_owner[keep]]
-        order = np.argsort(owner, kind="stable")
+        if len(owner) > 1 and (owner[1:] < owner[:-1]).any():
+            order = np.argsort(owner, kind="stable")
+            owner, cand = owner[order], np.flatnonzero(keep)[order]
+        else:  # already by point (the usual case: rows by point, points kept in order)
+            cand = np.flatnonzero(keep)
         return Attachment(
             self.ids[idx],
             self.xy[idx],
             self.edge[idx],
             self.frac[idx],
             self.snap_m[idx],
-            owner[order],
-            self.cand_edge[keep][order],
-            self.cand_frac[keep][order],
-            self.cand_snap[keep][order],
+            owner,
+            self.cand_edge[cand],
+            self.cand_frac[cand],
+            self.cand_snap[cand],
             None if self.radius is None else self.radius[idx],
         )
 
@@ -226,8 +230,13 @@ def _from_candidates(
             key = owner[rest].astype(np.int64) * max(network.n_edges, 1) + edge[rest]
             first_of_key = np.r_[True, key[1:] != key[:-1]]
             rest = rest[first_of_key]
-        rows = np.concatenate([np.flatnonzero(done), rest])
-        rows = rows[np.argsort(owner[rows], kind="stable")]
+        kept = np.flatnonzero(done)
+        kept_owner = owner[kept]
+        if len(kept) > 1 and (kept_owner[1:] < kept_owner[:-1]).any():
+            rows = np.concatenate([kept, rest])
+            rows = rows[np.argsort(owner[rows], kind="stable")]
+        else:  # carried rows in point order: merge the others in (a point is one or the other)
+            rows = np.insert(kept, np.searchsorted(kept_owner, owner[rest], side="right"), rest)
         owner, edge, frac, snap = owner[rows], edge[rows], frac[rows], snap[rows]
         return _primary(ids, xy, owner, edge, frac, snap, radius, far_snap)
     order = np.lexsort(
