@@ -107,11 +107,14 @@ class Applied(Inputs):
     speed_kmh, length_m, oneway, name``). ``edge_map``: for every base edge
     its number in the new network, -1 when it was removed or split.
     ``new_edges``: numbers of edges that did not exist in the base.
+    ``touched_edges``: numbers of the base's edges whose attributes (class,
+    speed, change) a modification set.
     """
 
     removed_links: gpd.GeoDataFrame = field(default_factory=gpd.GeoDataFrame)
     edge_map: np.ndarray = field(default_factory=lambda: np.zeros(0, np.int64))
     new_edges: np.ndarray = field(default_factory=lambda: np.zeros(0, np.int64))
+    touched_edges: np.ndarray = field(default_factory=lambda: np.zeros(0, np.int64))
 
 
 def removed_links_frame(rows: list[dict[str, Any]]) -> gpd.GeoDataFrame:
@@ -230,6 +233,7 @@ def apply_scenario(inputs: Inputs, scenario: Scenario | None) -> Applied:
         removed_links=removed_links_frame(st.removed),
         edge_map=edge_map,
         new_edges=new_edges,
+        touched_edges=st.ed.touched_edges(edge_map),
     )
 
 

@@ -45,6 +45,8 @@ class NetworkEditor:
         self.link_class = net.link_class.copy()
         self.fixed_speed = net.fixed_speed.copy()
         self.change = net.change.copy()
+        #: Base edges whose attributes were set (their speeds are computed again).
+        self.touched: set[int] = set()
         # Appended edges: dicts of attributes.
         self.extra: list[dict[str, Any]] = []
 
@@ -139,7 +141,9 @@ class NetworkEditor:
         m = self.net.n_edges
         if e >= m:
             self.extra[e - m][key] = value
-        elif key == "link_class":
+            return
+        self.touched.add(e)
+        if key == "link_class":
             self.link_class[e] = value
         elif key == "fixed_speed":
             self.fixed_speed[e] = value
@@ -217,7 +221,7 @@ class NetworkEditor:
             oneway=cat(net.oneway, "oneway", bool),
             layer_speed=layer_speed,
             fixed_speed=fixed_speed,
-            speed_kmh=effective_speeds(link_class, layer_speed, fixed_speed, speeds_kmh),
+            speed_kmh=self._speeds(base_alive, link_class, layer_speed, fixed_speed, speeds_kmh),
             geometry=geometry,
             change=cat(self.change, "change", object),
         )
@@ -225,6 +229,45 @@ class NetworkEditor:
         edge_map[base_alive] = np.arange(len(base_alive))
         new_edges = np.arange(len(base_alive), len(base_alive) + k, dtype=np.int64)
         return new_net, edge_map, new_edges
+
+    def touched_edges(self, edge_map: np.ndarray) -> np.ndarray:
+        """The surviving base edges whose attributes were set, numbered in
+        the edited network (:meth:`finish`'s ``edge_map``), ascending."""
+        touched = np.fromiter(self.touched, dtype=np.int64, count=len(self.touched))
+        mapped = edge_map[touched]
+        return np.sort(mapped[mapped >= 0])
+
+    def _speeds(
+        self,
+        base_alive: np.ndarray,
+        link_class: np.ndarray,
+        layer_speed: np.ndarray,
+        fixed_speed: np.ndarray,
+        speeds_kmh: Any,
+    ) -> np.ndarray:
+        """:func:`effective_speeds` of the edited edges: a base edge whose
+        attributes were not set keeps its speed under ``speeds_kmh`` (computed
+        once per base network and speeds), the others are computed."""
+        net = self.net
+        key = ("effective_speeds", tuple(sorted((str(k), float(v)) for k, v in speeds_kmh.items())))
+        whole = net.cache.get(key)
+        if whole is None:
+            whole = effective_speeds(net.link_class, net.layer_speed, net.fixed_speed, speeds_kmh)
+            net.cache[key] = whole
+        speed = np.concatenate([whole[base_alive], np.zeros(len(link_class) - len(base_alive))])
+        touched = np.fromiter(self.touched, dtype=np.int64, count=len(self.touched))
+        touched = touched[self.alive[touched]]
+        redo = np.concatenate(
+            [
+                np.searchsorted(base_alive, np.sort(touched)),
+                np.arange(len(base_alive), len(link_class)),
+            ]
+        ).astype(np.int64)
+        if len(redo):
+            speed[redo] = effective_speeds(
+                link_class[redo], layer_speed[redo], fixed_speed[redo], speeds_kmh
+            )
+        return speed
 
 
 def _with_ends(

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import numpy as np
 import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 
 from slimmeregio.layers.errors import ScenarioError
 from slimmeregio.scenarios.apply import apply_scenario
@@ -14,12 +16,15 @@ from slimmeregio.scenarios.model import (
     AddLink,
     AddMobipunt,
     MoveMobipunt,
+    Parameters,
     RemoveHousing,
     RemoveLink,
     RemoveMobipunt,
     Scenario,
     UpgradeLink,
 )
+from slimmeregio.scenarios.network import effective_speeds
+from slimmeregio.scenarios.situation import _changed
 
 from ._reference import nearest_costs
 from .conftest import X0, Y0
@@ -191,3 +196,60 @@ def test_housing_ids_in_use_follow_the_modifications(small_base) -> None:
     assert (applied.housing["housing_id"].astype(str) == "n1").sum() == 1
     # The base's own set is shared by every scenario and never changes.
     assert base_id in inputs.housing_ids and "n1" not in inputs.housing_ids
+
+
+@settings(
+    max_examples=25,
+    deadline=None,
+    derandomize=True,
+    suppress_health_check=[HealthCheck.function_scoped_fixture],
+)
+@given(data=st.data())
+def test_edited_speeds_equal_every_edge_computed_afresh(small_base, data) -> None:
+    """The edited network's speeds (taken over for the base edges nobody
+    touched) equal ``effective_speeds`` of all its edges, under the base's
+    speeds and under a scenario's own."""
+    net = small_base.network
+    links = np.unique(net.link_id).tolist()
+    mods: list = []
+    for _ in range(data.draw(st.integers(0, 4), label="edits")):
+        kind = data.draw(st.sampled_from(["class", "speed", "remove", "add"]), label="kind")
+        ids = tuple(
+            data.draw(st.lists(st.sampled_from(links), min_size=1, max_size=3, unique=True))
+        )
+        if kind == "class":
+            mods.append(UpgradeLink(link_ids=ids, link_class="fietssnelweg", **WHO))
+        elif kind == "speed":
+            mods.append(UpgradeLink(link_ids=ids, speed_kmh=data.draw(st.floats(5, 30)), **WHO))
+        elif kind == "remove":
+            mods.append(RemoveLink(link_ids=ids, **WHO))
+        else:
+            x, y = (float(c) for c in net.node_xy[data.draw(st.integers(0, net.n_nodes - 1))])
+            mods.append(
+                AddLink(coords=((x, y), (x + 330.0, y + 170.0)), link_class="lokaal", **WHO)
+            )
+        links = [lid for lid in links if lid not in ids] if kind == "remove" else links
+        if not links:
+            break
+    speeds = data.draw(st.sampled_from([None, {"lokaal": 11.0, "fietssnelweg": 27.0}]))
+    params = Parameters() if speeds is None else Parameters(speeds_kmh=speeds)
+    for _ in range(2):  # the second time from what is kept on the base network
+        try:
+            applied = apply_scenario(
+                small_base.inputs, Scenario(name="t", modifications=tuple(mods), parameters=params)
+            )
+        except ScenarioError:
+            return
+        edited = applied.network
+        expected = effective_speeds(
+            edited.link_class, edited.layer_speed, edited.fixed_speed, params.speeds_kmh
+        )
+        assert np.array_equal(edited.speed_kmh, expected)
+        # The changed edges, from the base's and the touched ones, are every
+        # edge's (the situation's service-area and directness reuse reads them).
+        for kinds in (("added", "upgraded"), ("added",)):
+            taken = _changed(edited, applied, kinds, net)
+            whole = _changed(edited, applied, kinds)
+            assert len(taken) == len(whole) and all(
+                a is b for a, b in zip(taken, whole, strict=True)
+            )
