@@ -216,3 +216,59 @@ def test_auto_decides_by_the_base_so_a_scenario_is_measured_as_its_base(monkeypa
     base2 = prepare_base(_project())
     ev2 = evaluate(base2, Scenario(name="plus", modifications=(scenario_,)), service_areas=False)
     assert "commute_origins_pooled" in ev2.opportunities.notes
+
+
+def _grouped_by_pandas(xy: np.ndarray, dw: pd.DataFrame, reachable: np.ndarray) -> tuple:
+    """The pooling written plainly: pandas groups by (cell, nis, on the
+    network) in sorted order, a lexsort picks each group's nearest address."""
+    x, y = xy[:, 0], xy[:, 1]
+    frame = pd.DataFrame(
+        {
+            "cx": np.floor(x / 100.0).astype(np.int64),
+            "cy": np.floor(y / 100.0).astype(np.int64),
+            "nis": dw["nis"].astype(str).to_numpy(),
+            "on": reachable,
+        }
+    )
+    member = frame.groupby(["cx", "cy", "nis", "on"], sort=True).ngroup().to_numpy()
+    k = int(member.max()) + 1
+    d = dw["dwellings"].to_numpy(dtype=float)
+    total = np.bincount(member, weights=d, minlength=k)
+    weight = np.where(total[member] > 0, d, 1.0)
+    w_sum = np.bincount(member, weights=weight, minlength=k)
+    cx = np.bincount(member, weights=weight * x, minlength=k) / w_sum
+    cy = np.bincount(member, weights=weight * y, minlength=k) / w_sum
+    d2 = (x - cx[member]) ** 2 + (y - cy[member]) ** 2
+    order = np.lexsort((np.arange(len(x)), d2, member))
+    first = np.r_[True, member[order][1:] != member[order][:-1]]
+    rep = np.empty(k, dtype=np.int64)
+    rep[member[order][first]] = order[first]
+    return rep, member, total
+
+
+@settings(max_examples=80, deadline=None, derandomize=True)
+@given(seed=st.integers(0, 10_000), n=st.integers(1, 300), shift=st.sampled_from([0.0, -2e5]))
+def test_pooling_equals_pandas_grouping_and_a_lexsort(seed: int, n: int, shift: float) -> None:
+    rng = np.random.default_rng(seed)
+    # Coarse coordinates: many points at equal distance from their centre.
+    xy = rng.integers(0, 6, (n, 2)) * 50.0 + rng.integers(0, 3, (n, 2)) * 7.0 + shift
+    dw = _frame(
+        rng.integers(0, 3, n).astype(float).tolist(),
+        rng.choice(["23001", "23002", "9", "10"], n).tolist(),
+    )
+    on = rng.random(n) < 0.8
+    if seed % 5 == 0:  # points without coordinates: one cell, no nearest address
+        xy[rng.random(n) < 0.1] = np.nan
+    with np.errstate(invalid="ignore"):
+        expected = _grouped_by_pandas(xy, dw, on)
+    origins = commute_origins("cells", xy, dw, on)
+    rep, member, total = expected
+    by_row = np.argsort(rep, kind="stable")
+    assert origins.rows.tolist() == rep[by_row].tolist()
+    assert origins.dwellings.tolist() == total[by_row].tolist()
+    renumber = np.empty(len(rep), dtype=np.int64)
+    renumber[by_row] = np.arange(len(rep))
+    assert origins.member is not None
+    assert origins.member.tolist() == renumber[member].tolist()
+    assert origins.nis.tolist() == dw["nis"].to_numpy()[rep[by_row]].tolist()
+    assert origins.keys is not None and len(origins.keys) == len(rep)
