@@ -15,6 +15,7 @@ import pandas as pd
 
 from slimmeregio.layers.role_values import canonical_value
 from slimmeregio.layers.roles import Role
+from slimmeregio.scenarios.group_reuse import unchanged_groups
 from slimmeregio.scenarios.model import Parameters
 from slimmeregio.scenarios.results import fmt_threshold
 
@@ -510,41 +511,22 @@ def _clean_rows(
     same numbers. None when the memo cannot be used at all."""
     if (
         memo is None
-        or base_rows is None
         or not memo.rows
         or memo.params != params
         or memo.brussels != brussels
         or memo.municipalities != muni_key
         or set(memo.arrays) != set(arrays)
-        or len(base_rows) != len(codes)
     ):
         return None
-    carried = base_rows >= 0
-    kept = base_rows[carried]
-    n_base = len(memo.codes)
-    if len(kept) and (kept.max() >= n_base or (len(kept) > 1 and (np.diff(kept) <= 0).any())):
-        return None  # not the base's rows in the base's order
-    base_code = {nis: i for i, nis in enumerate(memo.uniq)}
-    to_base = np.array([base_code.get(str(u), -1) for u in uniq], dtype=np.int64)
-    old_codes = memo.codes[kept]
-    changed = to_base[codes[carried]] != old_codes
-    for name, values in arrays.items():
-        now, then = values[carried], memo.arrays[name][kept]
-        same = now == then
-        if now.dtype.kind == "f":
-            same |= np.isnan(now) & np.isnan(then)
-        changed |= ~same
-    dirty_base = np.zeros(len(memo.uniq), bool)
-    dirty_base[old_codes[changed]] = True
-    removed = np.ones(n_base, bool)
-    removed[kept] = False
-    dirty_base[memo.codes[removed]] = True
-    dirty = np.zeros(len(uniq), bool)
-    dirty[codes[carried][changed]] = True
-    dirty[codes[~carried]] = True
-    dirty_nis = {str(u) for u, d in zip(uniq, dirty, strict=True) if d}
-    dirty_nis |= {nis for nis, d in zip(memo.uniq, dirty_base, strict=True) if d}
-    return {nis: row for nis, row in memo.rows.items() if nis not in dirty_nis}
+    same = unchanged_groups(
+        arrays, memo.arrays, codes, list(uniq), memo.codes, memo.uniq, base_rows
+    )
+    if same is None:
+        return None
+    clean = set.intersection(*same.groups.values()) if same.groups else set()
+    # Municipalities without dwellings then and now are unchanged too.
+    present = {str(u) for u in uniq} | set(memo.uniq)
+    return {nis: row for nis, row in memo.rows.items() if nis in clean or nis not in present}
 
 
 def _municipality_rows(

@@ -47,6 +47,7 @@ from slimmeregio.scenarios.commute_eval import (
 from slimmeregio.scenarios.commute_eval import commute as commute_of
 from slimmeregio.scenarios.commuting import PRESETS
 from slimmeregio.scenarios.dwelling_stats import GroupedOrder, hint_from_base, stable_order
+from slimmeregio.scenarios.group_reuse import Unchanged, unchanged_groups
 from slimmeregio.scenarios.incremental import full_evaluation_forced
 from slimmeregio.scenarios.opportunity_access import (
     BIKE_HALF_LIFE_MIN,
@@ -135,6 +136,10 @@ class OpportunityOutcome:
     #: ``trees_searched``, ``trees_repaired``, ``trees_reused``;
     #: ``unchanged``: 1 when the base's outcome was taken over whole).
     work: dict[str, int] = field(default_factory=dict)
+    #: A base's dwellings per row and municipality per row (codes, ``nis``
+    #: per code), for its scenarios to take figures over (:mod:`group_reuse`).
+    weights: np.ndarray | None = None
+    groups: tuple[np.ndarray, tuple[str, ...]] | None = None
 
 
 def _weighted_mean(values: np.ndarray, weights: np.ndarray) -> float:
@@ -200,41 +205,35 @@ def evaluate_opportunities(
     codes, uniques = pd.factorize(nis)
     by_code = np.argsort(codes, kind="stable")
     bounds = np.searchsorted(codes[by_code], np.arange(len(uniques) + 1))
+    # What the base's figures can stand for: per column, the municipalities
+    # whose dwellings and values are the base's (group_reuse).
+    same = _unchanged(previous, per_dwelling, dwellings, codes, uniques, sit)
+    base_rows = _base_rows(previous) if same is not None else {}
     orders = _median_orders(
-        columns, how, dwellings, codes, len(uniques), previous, getattr(sit, "housing_rows", None)
+        columns,
+        how,
+        dwellings,
+        codes,
+        len(uniques),
+        previous,
+        getattr(sit, "housing_rows", None),
+        skip=same.everywhere if same is not None else set(),
     )
 
-    def indicators(idx: np.ndarray | None, code: int | None = None) -> dict[str, float]:
-        w = dwellings if idx is None else dwellings[idx]
-        out: dict[str, float] = {}
-        for key, values in columns.items():
-            if how[key] == "median":
-                rows = orders[key].rows if code is None else orders[key].group(code)
-                out[key] = _sorted_median(values[rows], dwellings[rows])
-                continue
-            v = values if idx is None else values[idx]
-            out[key] = _weighted_mean(np.nan_to_num(v, nan=0.0), w)
-        if commute is not None:
-            total = float(
-                per_dwelling["commuters"].sum()
-                if idx is None
-                else per_dwelling["commuters"][idx].sum()
-            )
-            out["commuters"] = total
-            for p in PRESETS:
-                col = per_dwelling[f"bike_commuters_{p}"]
-                value = float(col.sum() if idx is None else col[idx].sum())
-                out[f"bike_commuters_{p}"] = value
-                out[f"share_bike_commuters_{p}"] = (
-                    100.0 * value / total if total > 0 else float("nan")
-                )
-        return out
-
-    region = indicators(None)
+    figures = _Figures(
+        columns,
+        how,
+        per_dwelling if commute is not None else None,
+        dwellings,
+        orders,
+        same,
+        uniques,
+    )
+    region = figures.of(None, taken=previous.region if same is not None else None)
     rows = []
     for c, code in enumerate(uniques):
         idx = by_code[bounds[c] : bounds[c + 1]]
-        rows.append({"nis": str(code), **indicators(idx, c)})
+        rows.append({"nis": str(code), **figures.of(idx, c, base_rows.get(str(code)))})
     municipalities = pd.DataFrame(rows)
     link_flow = commute["link_flow"] if commute is not None else np.zeros(sit.network.n_edges)
     workplaces, od_table, notes = commute_tables(commute)
@@ -252,8 +251,125 @@ def evaluate_opportunities(
         reuse=scope.record,
         work=dict(scope.counts),
         orders={key: order.order for key, order in orders.items()} if previous is None else {},
+        weights=dwellings if previous is None else None,
+        groups=(codes, tuple(str(u) for u in uniques)) if previous is None else None,
     )
     return out
+
+
+class _Figures:
+    """The opportunity figures of a set of dwellings (the region, a
+    municipality), taking the base's where ``same`` says they are unchanged."""
+
+    def __init__(
+        self,
+        columns: dict[str, np.ndarray],
+        how: dict[str, str],
+        commuting: dict[str, np.ndarray] | None,
+        dwellings: np.ndarray,
+        orders: dict[str, GroupedOrder],
+        same: Unchanged | None,
+        uniques: Any,
+    ) -> None:
+        self.columns, self.how, self.commuting = columns, how, commuting
+        self.dwellings, self.orders, self.same, self.uniques = dwellings, orders, same, uniques
+
+    def _kept(self, key: str, label: str | None, taken: dict[str, float] | None) -> bool:
+        if self.same is None or taken is None:
+            return False
+        if label is None:
+            return key in self.same.everywhere
+        return label in self.same.groups.get(key, ())
+
+    def _sum(self, key: str, idx: np.ndarray | None) -> float:
+        assert self.commuting is not None
+        col = self.commuting[key]
+        return float(col.sum() if idx is None else col[idx].sum())
+
+    def of(
+        self, idx: np.ndarray | None, code: int | None = None, taken: dict[str, float] | None = None
+    ) -> dict[str, float]:
+        """The figures of rows ``idx`` (None: the region) of group ``code``;
+        ``taken``: the base's figures there."""
+        label = None if code is None else str(self.uniques[code])
+        dwellings = self.dwellings
+        w = dwellings if idx is None else dwellings[idx]
+        out: dict[str, float] = {}
+        for key, values in self.columns.items():
+            if self._kept(key, label, taken):
+                out[key] = taken[key]  # type: ignore[index]
+            elif self.how[key] == "median":
+                order = self.orders[key]
+                rows = order.rows if code is None else order.group(code)
+                out[key] = _sorted_median(values[rows], dwellings[rows])
+            else:
+                v = values if idx is None else values[idx]
+                out[key] = _weighted_mean(np.nan_to_num(v, nan=0.0), w)
+        if self.commuting is not None:
+            total = (
+                taken["commuters"]  # type: ignore[index]
+                if self._kept("commuters", label, taken)
+                else self._sum("commuters", idx)
+            )
+            out["commuters"] = total
+            for p in PRESETS:
+                key = f"bike_commuters_{p}"
+                value = (
+                    taken[key]  # type: ignore[index]
+                    if self._kept(key, label, taken)
+                    else self._sum(key, idx)
+                )
+                out[key] = value
+                out[f"share_bike_commuters_{p}"] = (
+                    100.0 * value / total if total > 0 else float("nan")
+                )
+        return out
+
+
+def _unchanged(
+    previous: OpportunityOutcome | None,
+    per_dwelling: dict[str, np.ndarray],
+    dwellings: np.ndarray,
+    codes: np.ndarray,
+    uniques: Any,
+    sit: Any,
+) -> Unchanged | None:
+    """Per column, the municipalities a scenario can take the base's figure
+    of (:func:`~group_reuse.unchanged_groups`); None without a base to
+    take from."""
+    if (
+        previous is None
+        or previous.weights is None
+        or previous.groups is None
+        or full_evaluation_forced()
+    ):
+        return None
+    then = dict(previous.dwelling_columns)
+    then["_dwellings"] = previous.weights
+    now = {**per_dwelling, "_dwellings": dwellings}
+    then_codes, then_uniq = previous.groups
+    same = unchanged_groups(
+        now,
+        then,
+        codes,
+        list(uniques),
+        then_codes,
+        then_uniq,
+        getattr(sit, "housing_rows", None),
+        weights=("_dwellings",),
+    )
+    return same
+
+
+def _base_rows(previous: OpportunityOutcome | None) -> dict[str, dict[str, float]]:
+    """The base's municipality figures by ``nis``."""
+    if previous is None or previous.municipalities.empty:
+        return {}
+    table = previous.municipalities
+    return {
+        str(nis): row
+        for nis, row in zip(table["nis"], table.drop(columns="nis").to_dict("records"), strict=True)
+    }
 
 
 def _median_orders(
@@ -264,13 +380,15 @@ def _median_orders(
     n_groups: int,
     previous: OpportunityOutcome | None,
     housing_rows: np.ndarray | None,
+    *,
+    skip: set[str] = frozenset(),  # type: ignore[assignment]
 ) -> dict[str, GroupedOrder]:
     """Per median column, its counted rows (a value and dwellings) sorted once
     for the region and every municipality, from the base's order where a
     scenario has it (:func:`~dwelling_stats.hint_from_base`)."""
     orders: dict[str, GroupedOrder] = {}
     for key, values in columns.items():
-        if how[key] != "median":
+        if how[key] != "median" or key in skip:  # skip: taken from the base everywhere
             continue
         # NaN (no value, not counted) as inf: the counted rows keep their order.
         keys = np.where(np.isnan(values), np.inf, values)
