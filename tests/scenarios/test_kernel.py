@@ -6,7 +6,7 @@ import geopandas as gpd
 import numpy as np
 import pytest
 import shapely
-from hypothesis import HealthCheck, given, settings
+from hypothesis import HealthCheck, example, given, settings
 from hypothesis import strategies as st
 
 from slimmeregio.layers.model import ANALYSIS_CRS
@@ -68,6 +68,7 @@ def test_nearest_destination_equals_networkx(seed: int, n_dest: int, mode: str) 
 
 @settings(max_examples=15, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(seed=st.integers(0, 10_000))
+@example(seed=5036)  # two parallel edges of equal cost
 def test_flows_equal_networkx_paths(seed: int) -> None:
     """Summed route weights per edge equal those of networkx's own shortest paths."""
     net, rng = random_network(seed, oneway_share=0.0)
@@ -79,7 +80,15 @@ def test_flows_equal_networkx_paths(seed: int) -> None:
     # Reference: networkx path from each source point to the nearest destination,
     # mapping every traversed sub-edge back to its network edge.
     ref = nearest_flows(net, src, dst, w, "bike")
-    np.testing.assert_allclose(flow, ref, atol=1e-6)
+    # Parallel edges between the same two nodes with the same cost (the random
+    # network draws some) are equally short: which one a route rides is a
+    # tie, so they are compared as one.
+    pair = np.c_[np.minimum(net.u, net.v), np.maximum(net.u, net.v), np.round(net.time_s, 6)]
+    _, group = np.unique(pair, axis=0, return_inverse=True)
+    group = group.ravel()
+    np.testing.assert_allclose(
+        np.bincount(group, weights=flow), np.bincount(group, weights=ref), atol=1e-6
+    )
 
 
 @settings(max_examples=15, deadline=None, suppress_health_check=[HealthCheck.too_slow])
