@@ -264,6 +264,7 @@ def _add_transit(
         base.pt_stops,
         columns=columns,
         reuse=_pt_reuse(base, sit, reused),
+        remember=kept,
     )
     if kept is not None:
         base._transit = kept

@@ -229,7 +229,9 @@ def evaluate_opportunities(
         same,
         uniques,
     )
-    region = figures.of(None, taken=previous.region if same is not None else None)
+    region = figures.of(
+        None, taken=previous.region if same is not None and previous is not None else None
+    )
     rows = []
     for c, code in enumerate(uniques):
         idx = by_code[bounds[c] : bounds[c + 1]]
