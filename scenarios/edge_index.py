@@ -16,6 +16,7 @@ the distance to the nearest edge.
 
 from __future__ import annotations
 
+import weakref
 from typing import Any
 
 import numpy as np
@@ -40,7 +41,10 @@ class EdgeIndex:
         edge_map: np.ndarray | None = None,
         new_edges: np.ndarray | None = None,
     ) -> None:
-        self.network = network
+        # Kept on the network itself (its cache): a weak reference, so that
+        # an edited network is freed as soon as it is dropped, not at the
+        # next full garbage collection.
+        self._network = weakref.ref(network)
         self._base = base_tree
         self._map = edge_map
         self._new = np.zeros(0, np.int64) if new_edges is None else np.asarray(new_edges, np.int64)
@@ -49,6 +53,13 @@ class EdgeIndex:
             if base_tree is not None and len(self._new)
             else None
         )
+
+    @property
+    def network(self) -> Network:
+        network = self._network()
+        if network is None:  # pragma: no cover - the index lives in the network's cache
+            raise ReferenceError("the network of this index is gone")
+        return network
 
     @property
     def derived(self) -> bool:
