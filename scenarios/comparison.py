@@ -218,7 +218,7 @@ def _per_link(links: gpd.GeoDataFrame) -> _PerLink:
     ordered = lid[order]
     first = np.flatnonzero(np.r_[True, ordered[1:] != ordered[:-1]]) if len(lid) else order
     ids = ordered[first]
-    # Ranked per distinct value (converting 250,000 strings takes 10 ms).
+    # Ranked per distinct value (converting 211,000 strings takes 10 ms).
     codes, values = pd.factorize(links["change"], use_na_sentinel=False)
     ranks = {value: i for i, value in enumerate(_CHANGE_ORDER.tolist())}
     per_value = np.asarray([ranks.get(str(v), 0) for v in values], dtype=np.int64)
