@@ -15,7 +15,7 @@ import pandas as pd
 
 from slimmeregio.layers.role_values import canonical_value
 from slimmeregio.layers.roles import Role
-from slimmeregio.scenarios.group_reuse import unchanged_groups
+from slimmeregio.scenarios.group_reuse import take_unchanged
 from slimmeregio.scenarios.model import Parameters
 from slimmeregio.scenarios.results import fmt_threshold
 
@@ -518,15 +518,9 @@ def _clean_rows(
         or set(memo.arrays) != set(arrays)
     ):
         return None
-    same = unchanged_groups(
-        arrays, memo.arrays, codes, list(uniq), memo.codes, memo.uniq, base_rows
+    return take_unchanged(
+        memo.rows, arrays, memo.arrays, codes, list(uniq), memo.codes, memo.uniq, base_rows
     )
-    if same is None:
-        return None
-    clean = set.intersection(*same.groups.values()) if same.groups else set()
-    # Municipalities without dwellings then and now are unchanged too.
-    present = {str(u) for u in uniq} | set(memo.uniq)
-    return {nis: row for nis, row in memo.rows.items() if nis in clean or nis not in present}
 
 
 def _municipality_rows(

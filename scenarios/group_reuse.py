@@ -14,10 +14,13 @@ from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
+from typing import TypeVar
 
 import numpy as np
 
-__all__ = ["Unchanged", "unchanged_groups"]
+R = TypeVar("R")
+
+__all__ = ["Unchanged", "take_unchanged", "unchanged_groups"]
 
 
 @dataclass(frozen=True)
@@ -101,3 +104,24 @@ def unchanged_groups(
         if not added_or_removed and not changed.any():
             everywhere.add(name)
     return Unchanged(groups, everywhere)
+
+
+def take_unchanged(
+    rows: Mapping[str, R],
+    now: Mapping[str, np.ndarray],
+    then: Mapping[str, np.ndarray],
+    codes: np.ndarray,
+    uniq: Sequence[object],
+    then_codes: np.ndarray,
+    then_uniq: Sequence[object],
+    base_rows: np.ndarray | None,
+) -> dict[str, R]:
+    """Of the base's ``rows`` (per group label), those of the groups whose
+    every column is unchanged (:func:`unchanged_groups`), and of those without
+    rows then and now; nothing when the rows are not the base's in order."""
+    same = unchanged_groups(now, then, codes, uniq, then_codes, then_uniq, base_rows)
+    if same is None:
+        return {}
+    clean = set.intersection(*same.groups.values()) if same.groups else set()
+    present = {str(u) for u in uniq} | {str(u) for u in then_uniq}
+    return {key: row for key, row in rows.items() if key in clean or key not in present}

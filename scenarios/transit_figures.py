@@ -25,7 +25,7 @@ from slimmeregio.scenarios.dwelling_stats import (
     stable_order,
     weighted_stats,
 )
-from slimmeregio.scenarios.group_reuse import unchanged_groups
+from slimmeregio.scenarios.group_reuse import take_unchanged
 from slimmeregio.scenarios.incremental import full_evaluation_forced
 from slimmeregio.scenarios.model import Parameters
 
@@ -214,12 +214,7 @@ def _taken_rows(
         or full_evaluation_forced()
     ):
         return {}
-    same = unchanged_groups(
-        arrays, previous["arrays"], np.asarray(codes), list(uniques),
+    return take_unchanged(
+        previous["rows"], arrays, previous["arrays"], np.asarray(codes), list(uniques),
         previous["codes"], previous["uniq"], base_rows,
     )  # fmt: skip
-    if same is None:
-        return {}
-    clean = set.intersection(*same.groups.values()) if same.groups else set()
-    present = {str(u) for u in uniques} | set(previous["uniq"])
-    return {nis: row for nis, row in previous["rows"].items() if nis in clean or nis not in present}
