@@ -67,6 +67,11 @@ def situation(base: Base, scenario: Scenario | None = None) -> Situation:
     ):
         edited_from = (inputs.network, applied.edge_map, applied.new_edges)
         derive_index(network, *edited_from)
+        network.edited_from(
+            inputs.network,
+            applied.edge_map,
+            np.concatenate([applied.touched_edges, applied.new_edges]),
+        )
 
     def carry(
         att: Attachment,

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import numpy as np
+import pandas as pd
 import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
@@ -245,6 +246,15 @@ def test_edited_speeds_equal_every_edge_computed_afresh(small_base, data) -> Non
             edited.link_class, edited.layer_speed, edited.fixed_speed, params.speeds_kmh
         )
         assert np.array_equal(edited.speed_kmh, expected)
+        # Text columns from the base's (untouched edges) are every edge's own.
+        edited.edited_from(
+            net, applied.edge_map, np.concatenate([applied.touched_edges, applied.new_edges])
+        )
+        frame = edited.to_frame()
+        for column in ("link_class", "name", "change"):
+            expected_text = pd.array(np.asarray(getattr(edited, column), dtype=object), dtype="str")
+            assert list(frame[column]) == list(expected_text), column
+            assert frame[column].dtype == expected_text.dtype, column
         # The changed edges, from the base's and the touched ones, are every
         # edge's (the situation's service-area and directness reuse reads them).
         for kinds in (("added", "upgraded"), ("added",)):
