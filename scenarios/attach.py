@@ -144,6 +144,26 @@ class Attachment:
         assert (
             self.cand_edge is not None and self.cand_frac is not None and self.cand_snap is not None
         )
+        if len(idx) * 8 < len(self) and self._owner_sorted() and _increasing(idx):
+            # A few points of many (a repair's dirty sources): their
+            # candidate rows are ranges of the sorted owners; the same rows
+            # in the same order as the mask below gives.
+            lo = np.searchsorted(self.cand_owner, idx, side="left")
+            counts = np.searchsorted(self.cand_owner, idx, side="right") - lo
+            start = np.cumsum(counts) - counts
+            rows = np.repeat(lo - start, counts) + np.arange(int(counts.sum()))
+            return Attachment(
+                self.ids[idx],
+                self.xy[idx],
+                self.edge[idx],
+                self.frac[idx],
+                self.snap_m[idx],
+                np.repeat(np.arange(len(idx), dtype=np.int64), counts),
+                self.cand_edge[rows],
+                self.cand_frac[rows],
+                self.cand_snap[rows],
+                None if self.radius is None else self.radius[idx],
+            )
         new_pos = np.full(len(self), -1, dtype=np.int64)
         new_pos[idx] = np.arange(len(idx))
         keep = new_pos[self.cand_owner] >= 0
@@ -165,6 +185,15 @@ class Attachment:
             self.cand_snap[cand],
             None if self.radius is None else self.radius[idx],
         )
+
+    def _owner_sorted(self) -> bool:
+        """Whether the candidate rows are by point (checked once)."""
+        hit = self.__dict__.get("_by_point")
+        if hit is None:
+            owner = self.cand_owner
+            hit = owner is not None and bool((owner[1:] >= owner[:-1]).all())
+            self.__dict__["_by_point"] = hit
+        return bool(hit)
 
     def without(self, mask: np.ndarray) -> Attachment:
         """The same points with those in ``mask`` detached (unreachable);
@@ -278,16 +307,20 @@ def _primary(
         p_edge[owner[first]] = edge[first]
         p_frac[owner[first]] = frac[first]
         p_snap[owner[first]] = snap[first]
+    # The candidate arrays are _from_candidates' own (fancy-indexed copies):
+    # converted and clipped in place, not copied again (1.5 million rows).
+    cand_frac = np.nan_to_num(frac, copy=False)
+    np.clip(cand_frac, 0.0, 1.0, out=cand_frac)
     return Attachment(
         np.asarray(ids, dtype=object),
         xy,
         p_edge,
         p_frac,
         p_snap,
-        owner.astype(np.int64),
-        edge.astype(np.int64),
-        np.clip(np.nan_to_num(frac), 0.0, 1.0),
-        snap.astype(float),
+        owner.astype(np.int64, copy=False),
+        edge.astype(np.int64, copy=False),
+        cand_frac,
+        snap.astype(float, copy=False),
         radius,
     )
 
@@ -599,3 +632,7 @@ def carry_over(
         far,
         keep_order=carry & ~touched,
     )
+
+
+def _increasing(idx: np.ndarray) -> bool:
+    return len(idx) < 2 or bool((idx[1:] > idx[:-1]).all())
