@@ -17,7 +17,6 @@ the distance to the nearest edge.
 
 from __future__ import annotations
 
-import weakref
 from typing import Any
 
 import numpy as np
@@ -41,26 +40,20 @@ class EdgeIndex:
         base_tree: shapely.STRtree | None = None,
         edge_map: np.ndarray | None = None,
         new_edges: np.ndarray | None = None,
+        new_tree: shapely.STRtree | None = None,
     ) -> None:
-        # Kept on the network itself (its cache): a weak reference, so that
-        # an edited network is freed as soon as it is dropped, not at the
-        # next full garbage collection.
-        self._network = weakref.ref(network)
+        # (Built per use, never kept in the network's cache: holding the
+        # network there made a reference cycle, and a weak reference would
+        # not pickle with the network for a Dask sweep.)
+        self.network = network
         self._base = base_tree
         self._map = edge_map
         self._new = np.zeros(0, np.int64) if new_edges is None else np.asarray(new_edges, np.int64)
         self._new_tree = (
-            shapely.STRtree(network.geometry[self._new])
+            (new_tree if new_tree is not None else shapely.STRtree(network.geometry[self._new]))
             if base_tree is not None and len(self._new)
             else None
         )
-
-    @property
-    def network(self) -> Network:
-        network = self._network()
-        if network is None:  # pragma: no cover - the index lives in the network's cache
-            raise ReferenceError("the network of this index is gone")
-        return network
 
     @property
     def derived(self) -> bool:
@@ -139,16 +132,20 @@ def derive_index(
 ) -> None:
     """Register on ``network`` (edited from ``base``: ``edge_map`` maps base
     edges to its edges, -1 when removed or split; ``new_edges`` are the
-    rest) an index built on ``base``'s tree."""
+    rest) that its index is built on ``base``'s tree (the parts are kept in
+    its cache: arrays and trees, which pickle with it)."""
     if "tree" in network.__dict__:
         return  # it has its own already
-    network.cache[_KEY] = EdgeIndex(network, base.tree, np.asarray(edge_map, np.int64), new_edges)
+    new_edges = np.asarray(new_edges, np.int64)
+    new_tree = shapely.STRtree(network.geometry[new_edges]) if len(new_edges) else None
+    network.cache[_KEY] = (base.tree, np.asarray(edge_map, np.int64), new_edges, new_tree)
 
 
 def edge_index(network: Network) -> EdgeIndex:
-    """``network``'s index: the registered one (:func:`derive_index`) or its own tree's."""
-    index = network.cache.get(_KEY)
-    if index is None:
-        index = EdgeIndex(network)
-        network.cache[_KEY] = index
-    return index
+    """``network``'s index: from the base's parts registered by
+    :func:`derive_index`, or over its own tree."""
+    parts = network.cache.get(_KEY)
+    if parts is None:
+        return EdgeIndex(network)
+    base_tree, edge_map, new_edges, new_tree = parts
+    return EdgeIndex(network, base_tree, edge_map, new_edges, new_tree)

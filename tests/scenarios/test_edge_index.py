@@ -12,6 +12,10 @@ from scratch.
 
 from __future__ import annotations
 
+import gc
+import pickle
+import weakref
+
 import numpy as np
 import shapely
 from hypothesis import HealthCheck, given, settings
@@ -19,7 +23,7 @@ from hypothesis import strategies as st
 
 from slimmeregio.scenarios.apply import apply_scenario
 from slimmeregio.scenarios.brussels import border_points
-from slimmeregio.scenarios.edge_index import EdgeIndex, edge_index
+from slimmeregio.scenarios.edge_index import EdgeIndex, derive_index, edge_index
 from slimmeregio.scenarios.model import AddLink, RemoveLink, Scenario
 
 WHO = {"author": "test", "reason": "test"}
@@ -99,6 +103,40 @@ def test_derived_index_answers_as_the_edited_networks_own_tree(region_base, data
 def test_a_network_without_a_derived_index_uses_its_own_tree(region_base) -> None:
     net = region_base.inputs.network
     index = edge_index(net)
-    assert not index.derived and edge_index(net) is index
+    assert not index.derived
     pts = shapely.points(net.node_xy[:5])
     assert np.array_equal(index.nearest_distance(pts), np.zeros(5))
+
+
+def test_a_derived_index_pickles_and_leaves_no_cycle(region_base) -> None:
+    """An edited network with its derived index pickles (Dask sweeps send
+    networks to workers) and is freed when dropped, without waiting for the
+    cycle collector (an index kept in the network's cache that held the
+    network kept every scenario's network alive)."""
+    net = region_base.inputs.network
+    x, y = (float(c) for c in net.node_xy[7])
+    applied = apply_scenario(
+        region_base.inputs,
+        Scenario(
+            name="t",
+            modifications=(
+                AddLink(coords=((x, y), (x + 300.0, y + 90.0)), link_class="lokaal", **WHO),
+            ),
+        ),
+    )
+    edited = applied.network
+    derive_index(edited, net, applied.edge_map, applied.new_edges)
+    assert edge_index(edited).derived
+    pts = shapely.points(net.node_xy[:50] + 3.0)
+    again = pickle.loads(pickle.dumps(edited))
+    assert edge_index(again).derived
+    assert np.array_equal(
+        edge_index(again).nearest_distance(pts), edge_index(edited).nearest_distance(pts)
+    )
+    ref = weakref.ref(edited)
+    gc.disable()
+    try:
+        del edited, applied
+        assert ref() is None
+    finally:
+        gc.enable()
