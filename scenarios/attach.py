@@ -151,28 +151,17 @@ class Attachment:
             lo = np.searchsorted(self.cand_owner, idx, side="left")
             counts = np.searchsorted(self.cand_owner, idx, side="right") - lo
             start = np.cumsum(counts) - counts
-            rows = np.repeat(lo - start, counts) + np.arange(int(counts.sum()))
-            return Attachment(
-                self.ids[idx],
-                self.xy[idx],
-                self.edge[idx],
-                self.frac[idx],
-                self.snap_m[idx],
-                np.repeat(np.arange(len(idx), dtype=np.int64), counts),
-                self.cand_edge[rows],
-                self.cand_frac[rows],
-                self.cand_snap[rows],
-                None if self.radius is None else self.radius[idx],
-            )
-        new_pos = np.full(len(self), -1, dtype=np.int64)
-        new_pos[idx] = np.arange(len(idx))
-        keep = new_pos[self.cand_owner] >= 0
-        owner = new_pos[self.cand_owner[keep]]
-        if len(owner) > 1 and (owner[1:] < owner[:-1]).any():
-            order = np.argsort(owner, kind="stable")
-            owner, cand = owner[order], np.flatnonzero(keep)[order]
-        else:  # already by point (the usual case: rows by point, points kept in order)
+            cand = np.repeat(lo - start, counts) + np.arange(int(counts.sum()))
+            owner = np.repeat(np.arange(len(idx), dtype=np.int64), counts)
+        else:
+            new_pos = np.full(len(self), -1, dtype=np.int64)
+            new_pos[idx] = np.arange(len(idx))
+            keep = new_pos[self.cand_owner] >= 0
+            owner = new_pos[self.cand_owner[keep]]
             cand = np.flatnonzero(keep)
+            if len(owner) > 1 and (owner[1:] < owner[:-1]).any():  # else already by point
+                order = np.argsort(owner, kind="stable")
+                owner, cand = owner[order], cand[order]
         return Attachment(
             self.ids[idx],
             self.xy[idx],

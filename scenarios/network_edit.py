@@ -233,9 +233,11 @@ class NetworkEditor:
     def touched_edges(self, edge_map: np.ndarray) -> np.ndarray:
         """The surviving base edges whose attributes were set, numbered in
         the edited network (:meth:`finish`'s ``edge_map``), ascending."""
-        touched = np.fromiter(self.touched, dtype=np.int64, count=len(self.touched))
-        mapped = edge_map[touched]
+        mapped = edge_map[self._touched()]
         return np.sort(mapped[mapped >= 0])
+
+    def _touched(self) -> np.ndarray:
+        return np.fromiter(self.touched, dtype=np.int64, count=len(self.touched))
 
     def _speeds(
         self,
@@ -255,7 +257,7 @@ class NetworkEditor:
             whole = effective_speeds(net.link_class, net.layer_speed, net.fixed_speed, speeds_kmh)
             net.cache[key] = whole
         speed = np.concatenate([whole[base_alive], np.zeros(len(link_class) - len(base_alive))])
-        touched = np.fromiter(self.touched, dtype=np.int64, count=len(self.touched))
+        touched = self._touched()
         touched = touched[self.alive[touched]]
         redo = np.concatenate(
             [

@@ -57,14 +57,11 @@ def situation(base: Base, scenario: Scenario | None = None) -> Situation:
         and bool(np.all(applied.edge_map == np.arange(len(applied.edge_map))))
     )
     edge_map = None if unchanged else applied.edge_map
-    # An edited network's spatial queries from the base's index (the same answers).
-    origin = None if full_evaluation_forced() else inputs.network
+    # An edited network's spatial queries, border points, text columns and
+    # changed edges from the base network's (the same answers).
+    forced = full_evaluation_forced()
     edited_from = None
-    if (
-        applied.edge_map is not None
-        and network is not inputs.network
-        and not full_evaluation_forced()
-    ):
+    if applied.edge_map is not None and network is not inputs.network and not forced:
         edited_from = (inputs.network, applied.edge_map, applied.new_edges)
         derive_index(network, *edited_from)
         network.edited_from(
@@ -112,9 +109,8 @@ def situation(base: Base, scenario: Scenario | None = None) -> Situation:
             fresh=fresh,
         )
 
-    h_att = carry(
-        base.housing_att, applied.housing, "housing_id", rows_unchanged=not full_evaluation_forced()
-    )
+    h_att = carry(base.housing_att, applied.housing, "housing_id", rows_unchanged=not forced)
+    origin = edited_from[0] if edited_from is not None else None
     moved = (applied.mobipunten["change"] == "moved").to_numpy()
     m_att = carry(base.mobipunt_att, applied.mobipunten, "mobipunt_id", fresh=moved)
     stations = applied.stations
