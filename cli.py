@@ -84,8 +84,10 @@ def cli(ctx: click.Context, lang: str) -> None:
     """
     ctx.obj = {"lang": lang}
     if ctx.invoked_subcommand not in (None, "open"):  # the desktop application starts its own log
+        from slimmeregio.layers.allocator import tune_allocators
         from slimmeregio.layers.applog import configure_logging
 
+        tune_allocators()
         configure_logging(program=f"cli {ctx.invoked_subcommand}")
     if ctx.invoked_subcommand is None:
         ctx.invoke(open_app)

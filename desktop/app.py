@@ -95,11 +95,13 @@ def main(argv: list[str] | None = None) -> int:
     """Open the main window on ``argv[0]`` (a project) or the embedded region."""
     from slimmeregio.desktop.errors import install_excepthook, show_error
     from slimmeregio.desktop.mainwindow import MainWindow
+    from slimmeregio.layers.allocator import tune_allocators
     from slimmeregio.layers.applog import configure_logging
     from slimmeregio.layers.errors import SlimmeRegioError
     from slimmeregio.layers.model import Project
 
     args = list(sys.argv[1:] if argv is None else argv)
+    tune_allocators()  # before Qt starts its threads
     logging.basicConfig(level=logging.WARNING)
     for handler in logging.getLogger().handlers:
         handler.setLevel(logging.WARNING)  # the console shows warnings; the log file also the runs

@@ -129,3 +129,22 @@ def test_park_routes_add_up_to_the_headline_flow(opp_base) -> None:
         assert per_dwelling.sum() == pytest.approx(
             work.loc[opp_id, "bike_commuters_go_dutch"], rel=1e-5
         )
+
+
+def test_dwelling_frame_and_outcome_hold_the_same_read_only_columns(opp_base) -> None:
+    base = evaluate(opp_base)
+    link = AddLink(
+        coords=((X0 + SPAN, Y0 + 600), (X0 + SPAN + GAP, Y0 + 600)),
+        link_class="bovenlokaal",
+        author="test",
+        reason="verbinding naar het bedrijvenpark",
+    )
+    for ev in (base, evaluate(opp_base, Scenario(name="fietsbrug", modifications=(link,)))):
+        columns = ev.opportunities.dwelling_columns
+        assert columns and list(ev.dwellings.columns[-len(columns) :]) == list(columns)
+        for name, values in columns.items():
+            held = ev.dwellings[name].to_numpy()
+            assert np.shares_memory(held, values), name  # one copy, not two
+            np.testing.assert_array_equal(held, values)
+            with pytest.raises(ValueError):
+                values[0] = -1.0  # neither the frame nor the outcome can change the other
