@@ -21,7 +21,6 @@ from slimmeregio.desktop.dialogkit import WindowDialog, close_button, hbox, prog
 from slimmeregio.desktop.i18n import tr
 from slimmeregio.desktop.mapcanvas import OverlayItem
 from slimmeregio.desktop.resultspanel import fmt, frame_table
-from slimmeregio.layers.allocator import release_free_memory
 from slimmeregio.layers.progress import Task
 
 __all__ = ["SitingDialog"]
@@ -124,12 +123,9 @@ class SitingDialog(WindowDialog):
             task = Task(progress, cancel)
             b = base or prepare_base(project, progress=task.sub(0, 0.4).report, cancel=cancel)
             sub = task.sub(0.4 if base is None else 0.0, 1.0)
-            try:
-                return b, suggest_sites(
-                    b, scenario, k, candidates=candidates, progress=sub.report, cancel=cancel
-                )
-            finally:
-                release_free_memory()
+            return b, suggest_sites(
+                b, scenario, k, candidates=candidates, progress=sub.report, cancel=cancel
+            )
 
         def done(result: Any) -> None:
             b, siting = result

@@ -16,8 +16,9 @@ import threading
 from collections.abc import Callable
 from typing import Any
 
-from PyQt6.QtCore import QObject, QRunnable, QThreadPool, pyqtSignal
+from PyQt6.QtCore import QObject, QRunnable, QThreadPool, QTimer, pyqtSignal
 
+from slimmeregio.layers.allocator import release_free_memory
 from slimmeregio.layers.errors import OperationCancelled
 
 __all__ = ["Job", "WorkerRunner"]
@@ -134,8 +135,22 @@ class Job(QObject):
         return self._flag.is_set()
 
 
+#: After the last job ends, the process returns its freed memory to the
+#: system once nothing has started for this long (ms): a planner who has
+#: gone to other work gets the memory back for it. Not sooner: the run
+#: after a release takes fresh pages from the kernel, measured on the
+#: 300,000-address project at +0.13 s for a first pass and +0.6 s for a
+#: whole scenario, and a planner editing a scenario runs again within it.
+IDLE_RELEASE_MS = 60_000
+
+
 class WorkerRunner(QObject):
-    """Starts jobs on a thread pool and keeps them alive until they finish."""
+    """Starts jobs on a thread pool and keeps them alive until they finish.
+
+    When it has been idle for :data:`IDLE_RELEASE_MS`, it returns the memory
+    its jobs freed to the system (:func:`~slimmeregio.layers.allocator.release_free_memory`:
+    on the 300,000-address project about 600 MB after a run).
+    """
 
     jobStarted = pyqtSignal(object)
     jobFinished = pyqtSignal(object)
@@ -145,6 +160,10 @@ class WorkerRunner(QObject):
         self._pool = pool or QThreadPool.globalInstance()
         self._pool.setExpiryTimeout(-1)  # see _pin_thread_state
         self._jobs: list[Job] = []
+        self._idle = QTimer(self)
+        self._idle.setSingleShot(True)
+        self._idle.setInterval(IDLE_RELEASE_MS)
+        self._idle.timeout.connect(self._release_when_idle)
 
     @property
     def jobs(self) -> list[Job]:
@@ -184,6 +203,7 @@ class WorkerRunner(QObject):
         if on_partial:
             job.partial.connect(on_partial)
         job._signals = signals  # type: ignore[attr-defined]  # keep alive with the job
+        self._idle.stop()
         self._jobs.append(job)
         self.jobStarted.emit(job)
         self._pool.start(_Runnable(fn, signals, job._flag, partial=on_partial is not None))
@@ -196,6 +216,12 @@ class WorkerRunner(QObject):
         job.finished.emit()
         self.jobFinished.emit(job)
         signals.deleteLater()
+        if not self._jobs:
+            self._idle.start()
+
+    def _release_when_idle(self) -> None:
+        if not self._jobs:
+            release_free_memory()
 
     def cancel_all(self) -> None:
         for job in self._jobs:

@@ -13,7 +13,6 @@ from typing import Any
 import geopandas as gpd
 import numpy as np
 
-from slimmeregio.layers.allocator import release_free_memory
 from slimmeregio.layers.errors import (
     HalfWrittenError,
     NotAFileError,
@@ -498,7 +497,6 @@ def load_project(
     scenarios = doc.get("scenarios") or []
     if not isinstance(scenarios, list):
         raise project_error(target, "de scenario's zijn beschadigd", "the scenarios are damaged")
-    release_free_memory()  # what reading the layers allocated and freed
     task.report(1.0, "Project read")
     return Project(
         layers=LayerList(layers),

@@ -16,7 +16,6 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
-from slimmeregio.layers.allocator import release_free_memory
 from slimmeregio.layers.applog import timed
 from slimmeregio.layers.errors import MissingRoleLayerError
 from slimmeregio.layers.i18n import tr
@@ -262,19 +261,16 @@ def run_analysis(
     ``evaluation.pending``) when the project has any, so that a planner sees
     the core figures while the rest is computed; the returned run is whole.
     """
-    try:
-        with timed(f"run {_run_text(scenario, identity)}", _log):
-            return _run_analysis(
-                project,
-                scenario,
-                base,
-                identity=identity,
-                progress=progress,
-                cancel=cancel,
-                on_partial=on_partial,
-            )
-    finally:
-        release_free_memory()  # a run frees gigabytes of working arrays on a large project
+    with timed(f"run {_run_text(scenario, identity)}", _log):
+        return _run_analysis(
+            project,
+            scenario,
+            base,
+            identity=identity,
+            progress=progress,
+            cancel=cancel,
+            on_partial=on_partial,
+        )
 
 
 def _run_text(scenario: Scenario | None, identity: RunIdentity | None) -> str:
@@ -381,6 +377,5 @@ def run_compare(
             as_base = not sc.modifications and sc.parameters == base.parameters
             out.append(evaluate(base, None if as_base else sc, progress=sub.report, cancel=cancel))
     cmp = compare(out[0], out[1])
-    release_free_memory()
     task.report(1.0, "done")
     return out[0], out[1], cmp, bases

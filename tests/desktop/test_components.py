@@ -215,6 +215,42 @@ def test_worker_reports_progress_result_and_cancels(qtbot):
     assert runner.jobs == []
 
 
+def test_freed_memory_is_returned_when_the_runner_is_idle(qtbot, monkeypatch):
+    from slimmeregio.desktop import worker
+
+    released: list[int] = []
+    monkeypatch.setattr(worker, "IDLE_RELEASE_MS", 300)
+    monkeypatch.setattr(worker, "release_free_memory", lambda: released.append(len(runner.jobs)))
+    runner = WorkerRunner()
+    gates = [threading.Event() for _ in range(3)]
+
+    def blocked(i):
+        def work(progress=None, cancel=None):
+            gates[i].wait(10)
+            return i
+
+        return work
+
+    first = runner.start("a", blocked(0))
+    qtbot.wait(700)
+    assert released == []  # never while a job runs
+    gates[0].set()
+    qtbot.waitUntil(lambda: not first.running, timeout=10_000)
+    qtbot.waitUntil(lambda: released == [0], timeout=10_000)  # idle: released once, no job running
+
+    second = runner.start("b", blocked(1))
+    gates[1].set()
+    qtbot.waitUntil(lambda: not second.running, timeout=10_000)
+    third = runner.start("c", blocked(2))  # a new run right after: no release in between
+    qtbot.wait(700)
+    assert released == [0]
+    gates[2].set()
+    qtbot.waitUntil(lambda: not third.running, timeout=10_000)
+    qtbot.waitUntil(lambda: len(released) == 2, timeout=10_000)
+    qtbot.wait(200)
+    assert released == [0, 0]  # once per idle spell
+
+
 def test_a_failure_after_cancel_shows_as_cancelled_and_is_logged(qtbot, caplog):
     import logging
 
