@@ -143,12 +143,16 @@ class Job(QObject):
 #: whole scenario, and a planner editing a scenario runs again within it.
 IDLE_RELEASE_MS = 60_000
 
+#: Jobs running in every runner (the map's tiles have a runner of their own):
+#: memory is released only when none runs anywhere. Changed in the GUI thread only.
+_RUNNING: list[Job] = []
+
 
 class WorkerRunner(QObject):
     """Starts jobs on a thread pool and keeps them alive until they finish.
 
-    When it has been idle for :data:`IDLE_RELEASE_MS`, it returns the memory
-    its jobs freed to the system (:func:`~slimmeregio.layers.allocator.release_free_memory`:
+    When it has been idle for :data:`IDLE_RELEASE_MS` and no other runner's
+    job runs either, it returns the memory the jobs freed to the system (:func:`~slimmeregio.layers.allocator.release_free_memory`:
     on the 300,000-address project about 600 MB after a run).
     """
 
@@ -205,6 +209,7 @@ class WorkerRunner(QObject):
         job._signals = signals  # type: ignore[attr-defined]  # keep alive with the job
         self._idle.stop()
         self._jobs.append(job)
+        _RUNNING.append(job)
         self.jobStarted.emit(job)
         self._pool.start(_Runnable(fn, signals, job._flag, partial=on_partial is not None))
         return job
@@ -213,6 +218,8 @@ class WorkerRunner(QObject):
         job.running = False
         if job in self._jobs:
             self._jobs.remove(job)
+        if job in _RUNNING:
+            _RUNNING.remove(job)
         job.finished.emit()
         self.jobFinished.emit(job)
         signals.deleteLater()
@@ -220,7 +227,7 @@ class WorkerRunner(QObject):
             self._idle.start()
 
     def _release_when_idle(self) -> None:
-        if not self._jobs:
+        if not _RUNNING:
             release_free_memory()
 
     def cancel_all(self) -> None:

@@ -222,7 +222,7 @@ def test_freed_memory_is_returned_when_the_runner_is_idle(qtbot, monkeypatch):
     monkeypatch.setattr(worker, "IDLE_RELEASE_MS", 300)
     monkeypatch.setattr(worker, "release_free_memory", lambda: released.append(len(runner.jobs)))
     runner = WorkerRunner()
-    gates = [threading.Event() for _ in range(3)]
+    gates = [threading.Event() for _ in range(4)]
 
     def blocked(i):
         def work(progress=None, cancel=None):
@@ -249,6 +249,17 @@ def test_freed_memory_is_returned_when_the_runner_is_idle(qtbot, monkeypatch):
     qtbot.waitUntil(lambda: len(released) == 2, timeout=10_000)
     qtbot.wait(200)
     assert released == [0, 0]  # once per idle spell
+
+    # Another runner's job (the map's tiles have their own runner) holds it too.
+    other = WorkerRunner()
+    busy = other.start("tiles", blocked(3))
+    fourth = runner.start("d", lambda progress=None, cancel=None: None)
+    qtbot.waitUntil(lambda: not fourth.running, timeout=10_000)
+    qtbot.wait(700)
+    assert released == [0, 0]
+    gates[3].set()
+    qtbot.waitUntil(lambda: not busy.running, timeout=10_000)
+    qtbot.waitUntil(lambda: len(released) == 3, timeout=10_000)
 
 
 def test_a_failure_after_cancel_shows_as_cancelled_and_is_logged(qtbot, caplog):
