@@ -281,11 +281,15 @@ def measure(project_path: Path, *, full: bool | str) -> dict[str, Any]:
         cpu["base_app_s"] = time.process_time() - c
         out["base_app_steps"] = {k: round(v, 3) for k, v in base_ev.timings.items()}
     elif full:
+        # The peak reached by the end of each step: where the memory target is missed.
+        steps_mb: dict[str, float] = {"open": _peak_mb()}
+        out["peak_steps_mb"] = steps_mb
         t, c = time.perf_counter(), time.process_time()
         base_ev = evaluate(base)
         out["base_eval_s"] = time.perf_counter() - t
         cpu["base_eval_s"] = time.process_time() - c
         out["base_eval_steps"] = {k: round(v, 3) for k, v in base_ev.timings.items()}
+        steps_mb["base evaluation"] = _peak_mb()
         scenario = _five_modifications(net)
         times, cpus = [], []
         for _ in range(3):
@@ -295,6 +299,7 @@ def measure(project_path: Path, *, full: bool | str) -> dict[str, Any]:
             cpus.append(time.process_time() - c)
         out["scenario_s"] = statistics.median(times)
         cpu["scenario_s"] = statistics.median(cpus)
+        steps_mb["scenarios"] = _peak_mb()
         out["scenario_steps"] = {k: round(v, 3) for k, v in result.scenario.timings.items()}
         # What the desktop shows first (scenarios.runs: on_partial): everything
         # but opportunities, commuting and public transport, against the base.
@@ -306,6 +311,7 @@ def measure(project_path: Path, *, full: bool | str) -> dict[str, Any]:
             cpus.append(time.process_time() - c)
         out["core_pass_s"] = statistics.median(times)
         cpu["core_pass_s"] = statistics.median(cpus)
+        steps_mb["first passes"] = _peak_mb()
         # The desktop's whole run: the first pass shown, then completed
         # (engine.complete adds the families instead of evaluating again).
         times, cpus = [], []
@@ -318,13 +324,20 @@ def measure(project_path: Path, *, full: bool | str) -> dict[str, Any]:
             cpus.append(time.process_time() - c)
         out["app_run_s"] = statistics.median(times)
         cpu["app_run_s"] = statistics.median(cpus)
+        steps_mb["app runs"] = _peak_mb()
         t, c = time.perf_counter(), time.process_time()
         sites = suggest_sites(base, None, 5)
         out["siting_s"] = time.perf_counter() - t
         cpu["siting_s"] = time.process_time() - c
         out["siting_candidates"] = sites.candidates
-    out["peak_mb"] = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+        steps_mb["siting"] = _peak_mb()
+    out["peak_mb"] = _peak_mb()
     return out
+
+
+def _peak_mb() -> float:
+    """This process's peak resident size so far (MB, ru_maxrss)."""
+    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
 
 
 # --- the parent: small, so children's peaks are their own --------------------------
@@ -438,6 +451,12 @@ def _section(
             f"Scenario evaluation steps (s): {first['scenario_steps']}",
             "",
             f"Siting: {first['siting_candidates']:,} candidates.",
+            "",
+            "Peak memory of the loop by the end of each step (MB; the previous scenario's "
+            "result is held while the next is computed, as the app shows it meanwhile): "
+            + ", ".join(f"{k} {v:,.0f}" for k, v in first.get("peak_steps_mb", {}).items())
+            + f"; the app's base (first pass, then completed, a process of its own) "
+            f"{float(first['app_base_peak_mb']):,.0f}.",
         ]
     )
 
