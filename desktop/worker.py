@@ -13,6 +13,7 @@ from __future__ import annotations
 import ctypes
 import logging
 import threading
+import weakref
 from collections.abc import Callable
 from typing import Any
 
@@ -143,17 +144,18 @@ class Job(QObject):
 #: whole scenario, and a planner editing a scenario runs again within it.
 IDLE_RELEASE_MS = 60_000
 
-#: Jobs running in every runner (the map's tiles have a runner of their own):
-#: memory is released only when none runs anywhere. Changed in the GUI thread only.
-_RUNNING: list[Job] = []
+#: Every runner (the map's tiles have one of their own): memory is released
+#: only when no job runs in any of them.
+_RUNNERS: weakref.WeakSet[WorkerRunner] = weakref.WeakSet()
 
 
 class WorkerRunner(QObject):
     """Starts jobs on a thread pool and keeps them alive until they finish.
 
     When it has been idle for :data:`IDLE_RELEASE_MS` and no other runner's
-    job runs either, it returns the memory the jobs freed to the system (:func:`~slimmeregio.layers.allocator.release_free_memory`:
-    on the 300,000-address project about 600 MB after a run).
+    job runs either, it returns the memory the jobs freed to the system
+    (:func:`~slimmeregio.layers.allocator.release_free_memory`: on the
+    300,000-address project about 300 MB after a scenario's run).
     """
 
     jobStarted = pyqtSignal(object)
@@ -168,6 +170,7 @@ class WorkerRunner(QObject):
         self._idle.setSingleShot(True)
         self._idle.setInterval(IDLE_RELEASE_MS)
         self._idle.timeout.connect(self._release_when_idle)
+        _RUNNERS.add(self)
 
     @property
     def jobs(self) -> list[Job]:
@@ -209,7 +212,6 @@ class WorkerRunner(QObject):
         job._signals = signals  # type: ignore[attr-defined]  # keep alive with the job
         self._idle.stop()
         self._jobs.append(job)
-        _RUNNING.append(job)
         self.jobStarted.emit(job)
         self._pool.start(_Runnable(fn, signals, job._flag, partial=on_partial is not None))
         return job
@@ -218,8 +220,6 @@ class WorkerRunner(QObject):
         job.running = False
         if job in self._jobs:
             self._jobs.remove(job)
-        if job in _RUNNING:
-            _RUNNING.remove(job)
         job.finished.emit()
         self.jobFinished.emit(job)
         signals.deleteLater()
@@ -227,7 +227,7 @@ class WorkerRunner(QObject):
             self._idle.start()
 
     def _release_when_idle(self) -> None:
-        if not _RUNNING:
+        if not any(runner._jobs for runner in _RUNNERS):
             release_free_memory()
 
     def cancel_all(self) -> None:

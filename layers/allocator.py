@@ -24,11 +24,11 @@ scenario (alternating single-threaded runs), and a planner editing a
 scenario runs again within the minute.
 
 Measured on that project, one arena is not slower (the compiled loops
-hardly allocate) and lowers the peak of ``benchmarks/scale.py`` from about
-3,260 to 2,800 MB. In the desktop application (base, then two scenarios),
-a release leaves 1,900 MB resident after the base and 2,240 MB after the
-scenarios, against 2,480 and 2,890 MB without tuning; one ``malloc_trim``
-takes about 20 ms.
+hardly allocate) and lowers the peak of ``benchmarks/scale.py`` from
+3,280-3,330 MB to 2,820-3,020 MB (three pairs of runs). In the desktop
+application, after the base and one scenario: 2,384 MB resident (peak
+2,445 MB) against 2,812 MB (peak 2,887 MB) without tuning, and 2,077 MB
+once the minute idle has passed; one ``malloc_trim`` takes about 20 ms.
 
 Both functions do nothing where the C library is not glibc (Windows, macOS,
 musl): those allocators return large blocks by themselves.

@@ -52,7 +52,7 @@ from slimmeregio.scenarios.opportunity_eval import (
     evaluate_opportunities,
     merge_outcome,
 )
-from slimmeregio.scenarios.results import Evaluation
+from slimmeregio.scenarios.results import Evaluation, read_only_columns
 from slimmeregio.scenarios.service_areas import Grid, known_areas, service_area_polygons
 from slimmeregio.scenarios.side_by_side import alongside, side_by_side
 
@@ -480,14 +480,9 @@ def _id_column(index: np.ndarray, ids: np.ndarray) -> np.ndarray | pd.api.extens
 
 def _frame_of(columns: dict[str, Any], geometry: Any) -> gpd.GeoDataFrame:
     """The dwellings frame over ``columns`` without a copy of each (30 ms and
-    one array per column less on 300,000 dwellings); numeric arrays become
-    read-only, so that the frame and whoever else holds them (a search's
-    kept costs, the attachment) cannot change each other."""
-    for values in columns.values():
-        if isinstance(values, np.ndarray):
-            values.flags.writeable = False
+    one array per column less on 300,000 dwellings; see :func:`read_only_columns`)."""
     return gpd.GeoDataFrame(
-        columns,
+        read_only_columns(columns),
         geometry=gpd.GeoSeries(geometry, crs=ANALYSIS_CRS),
         crs=ANALYSIS_CRS,
         copy=False,

@@ -14,6 +14,7 @@ from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
 import geopandas as gpd
+import numpy as np
 import pandas as pd
 
 from slimmeregio.scenarios.indicator_names import (
@@ -37,6 +38,7 @@ __all__ = [
     "NetworkSummary",
     "SitingResult",
     "fmt_threshold",
+    "read_only_columns",
     "indicator_keys",
     "indicator_label",
     "indicator_labels",
@@ -467,3 +469,15 @@ class MissingLinkSuggestion:
             author=author,
             reason=reason,
         )
+
+
+def read_only_columns(columns: dict[str, Any]) -> dict[str, Any]:
+    """``columns`` with their numpy arrays made read-only, for a result frame
+    built over them without a copy of each (``copy=False``): the frame and
+    whoever else holds the arrays (a search's kept costs, the attachment,
+    the opportunity outcome) cannot change each other, and a reader cannot
+    change a cached base result."""
+    for values in columns.values():
+        if isinstance(values, np.ndarray):
+            values.flags.writeable = False
+    return columns
