@@ -8,7 +8,7 @@ import numpy as np
 
 from slimmeregio.scenarios.arcs import with_destinations
 from slimmeregio.scenarios.attach import Attachment, connector_cost, part_cost
-from slimmeregio.scenarios.bounded_search import bounded_costs
+from slimmeregio.scenarios.bounded_search import bounded_costs, costs_to_targets
 from slimmeregio.scenarios.network import Network
 
 __all__ = ["iter_reach", "iter_reach_chunks", "point_distances", "reach_from"]
@@ -124,12 +124,15 @@ def point_distances(
     # Searches of similar bounds run together (one call per batch); a search
     # bounded higher than a target's own bound gives the same costs up to
     # it, and the costs beyond it are cut as its own search would.
+    # Each search stops once its pairs' other ends are settled
+    # (:func:`~bounded_search.costs_to_targets`, the same numbers).
     jobs.sort(key=lambda job: job[0])
     for start in range(0, len(jobs), batch):
         chunk = jobs[start : start + batch]
-        rows = bounded_costs(graph.matrix, [j[1] for j in chunk], chunk[-1][0])
-        for row, (bound, _, sel, src) in zip(rows, chunk, strict=True):
-            values = row[src]
+        found = costs_to_targets(
+            graph.matrix, [j[1] for j in chunk], [j[3] for j in chunk], chunk[-1][0]
+        )
+        for values, (bound, _, sel, _src) in zip(found, chunk, strict=True):
             out[sel] = np.where(values <= bound, values, np.inf)
     # Pairs sharing a candidate edge: direct along the edge can be shorter.
     owner, flat = points.expand()

@@ -111,3 +111,44 @@ def test_a_tie_is_seen_by_the_check() -> None:
     dist, pred = bounded_trees(matrix, [0])
     assert pred[0].tolist() == [-9999, 0, 0, 2]
     assert is_scipy_tree(matrix, dist[0], pred[0], np.array([0]))
+
+
+@st.composite
+def _target_cases(
+    draw: st.DrawFn,
+) -> tuple[sparse.csr_matrix, np.ndarray, list[np.ndarray], float]:
+    matrix, sources, limit = draw(_graphs())
+    n = matrix.shape[0]
+    targets = [
+        np.array(draw(st.lists(st.integers(0, n - 1), max_size=5)), dtype=np.int64) for _ in sources
+    ]
+    return matrix, sources, targets, limit
+
+
+@settings(max_examples=300, deadline=None)
+@given(_target_cases(), st.booleans())
+def test_a_search_stopped_at_its_targets_gives_scipys_costs_there(
+    case: tuple[sparse.csr_matrix, np.ndarray, list[np.ndarray], float], two_threads: bool
+) -> None:
+    """Targets repeated, unreachable, beyond the limit or the source itself:
+    each gets the cost a whole search gives it, to the last bit."""
+    matrix, sources, targets, limit = case
+    expected = np.atleast_2d(csgraph.dijkstra(matrix, directed=True, indices=sources, limit=limit))
+    with _threads(two_threads):
+        got = bounded_search.costs_to_targets(matrix, sources, targets, limit)
+    assert len(got) == len(sources)
+    for row, t, values in zip(expected, targets, got, strict=True):
+        assert np.array_equal(values, row[t])
+
+
+def test_a_search_stops_once_its_targets_are_settled() -> None:
+    # A chain 0 -> 1 -> ... -> 999 of unit arcs: the search from 0 for node 5
+    # settles nodes 0 .. 5 and no more; for an unreachable target, all of them.
+    n = 1000
+    matrix = sparse.csr_matrix((np.ones(n - 1), (np.arange(n - 1), np.arange(1, n))), shape=(n, n))
+    settled = np.zeros(3, np.int64)
+    got = bounded_search.costs_to_targets(
+        matrix, [0, 0, 10], [np.array([5]), np.array([5, 2]), np.array([3])], settled=settled
+    )
+    assert [g.tolist() for g in got] == [[5.0], [5.0, 2.0], [np.inf]]
+    assert settled.tolist() == [6, 6, n - 10]
