@@ -138,9 +138,10 @@ def raise_within(
     rows: np.ndarray, cost: np.ndarray, limits: np.ndarray, values: np.ndarray, best: np.ndarray
 ) -> None:
     """``best[r, l, k] = max(best[r, l, k], values[k])`` (NaN wins, as in numpy's
-    ``maximum``) for each row ``r`` of ``rows`` whose ``cost`` is within
-    ``limits[l]``, in place: one destination's share of "the best value
-    within each limit". ``best``: ``(rows, limits, values)``, float64, C order."""
+    ``maximum``) for each ``r`` of ``rows`` (repeats allowed) whose ``cost``
+    is within ``limits[l]``, in place: one destination's share of "the best
+    value within each limit". ``best``: ``(points, limits, values)``, float64,
+    C order."""
     _kernels()[1](
         np.ascontiguousarray(rows, dtype=np.int64),
         np.ascontiguousarray(cost, dtype=np.float64),

@@ -114,17 +114,6 @@ def reached_nodes(node_cost: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
     return at.astype(np.int32) if len(node_cost) < 2**31 else at, node_cost[at]
 
 
-def _per_point(
-    owner: np.ndarray, values: np.ndarray, n: int, ufunc: np.ufunc, empty: float
-) -> np.ndarray:
-    """Reduce per-candidate-row ``values`` to one per point (rows ascending by owner)."""
-    out = np.full((n, *values.shape[1:]), empty)
-    if len(owner):
-        starts = np.r_[0, np.flatnonzero(owner[1:] != owner[:-1]) + 1]
-        out[owner[starts]] = ufunc.reduceat(values, starts, axis=0)
-    return out
-
-
 def best_rate_within(
     network: Network,
     sources: Attachment,
@@ -140,17 +129,13 @@ def best_rate_within(
     among the stops within ``limit_m`` (metres walking, or seconds with
     ``mode="bike"``); ``-inf`` when none."""
     rates = np.asarray(rates, dtype=float).reshape(len(stops), -1)
-    best: np.ndarray | None = None
-    owner = np.zeros(0, np.int64)
+    # Raised per point, not per candidate row (a maximum is the same either way).
+    best = np.full((len(sources), 1, rates.shape[1]), -np.inf)
     for owner, j, rows, cost in iter_legs(
         network, sources, stops, mode=mode, limit=limit_m, record=record, searches=searches
     ):
-        if best is None:
-            best = np.full((len(owner), 1, rates.shape[1]), -np.inf)
-        raise_within(rows, cost, _NO_LIMIT, rates[j], best)
-    if best is None:
-        return np.full((len(sources), rates.shape[1]), -np.inf)
-    return _per_point(owner, best[:, 0], len(sources), np.maximum, -np.inf)
+        raise_within(owner[rows], cost, _NO_LIMIT, rates[j], best)
+    return best[:, 0]
 
 
 def best_within_each(
@@ -169,18 +154,16 @@ def best_within_each(
     search per destination, bounded by the largest limit."""
     values = np.asarray(values, dtype=float).reshape(len(dests), -1)
     limits = np.asarray(limits, dtype=float)
-    best: np.ndarray | None = None
-    owner = np.zeros(0, np.int64)
+    # Raised per point, not per candidate row: the same maxima (NaN wins
+    # either way) in a fifth of the memory (100 MB less at the base's peak
+    # on the 300,000-address project).
+    best = np.full((len(sources), len(limits), values.shape[1]), -np.inf)
     for owner, j, rows, cost in iter_legs(
         network, sources, dests, mode=mode, limit=float(limits.max()), record=record,
         searches=searches,
     ):  # fmt: skip
-        if best is None:
-            best = np.full((len(owner), len(limits), values.shape[1]), -np.inf)
-        raise_within(rows, cost, limits, values[j], best)
-    if best is None:
-        return np.full((len(sources), len(limits), values.shape[1]), -np.inf)
-    return _per_point(owner, best, len(sources), np.maximum, -np.inf)
+        raise_within(owner[rows], cost, limits, values[j], best)
+    return best
 
 
 def bike_train_search(
