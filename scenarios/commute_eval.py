@@ -119,6 +119,8 @@ def commute(
         seeds=seeds,
         costs=route_costs(sit.network) if route_costs is not None else None,
         limit_m=search_limit_m(route_costs),
+        # A base keeps its trees for the scenarios; a scenario's go as they are assigned.
+        keep=scope is not None and scope.record is not None,
     )
     if scope is not None:
         scope.count("trees_reused", len(known))

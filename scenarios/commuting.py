@@ -307,6 +307,7 @@ class RouteTrees:
         known_arcs: dict[int, TreeArcs] | None = None,
         seeds: dict[int, Any] | None = None,
         costs: Network | None = None,
+        keep: bool = True,
     ) -> None:
         """``known``: trees of destinations an edit cannot have changed
         (``(dist, pred)`` on this network's numbering, see
@@ -317,8 +318,15 @@ class RouteTrees:
         (:func:`~slimmeregio.scenarios.search_repair.repair_search`; scipy
         searches where the repair meets a tie). ``costs``: the network
         (same edges) whose ``bike`` costs the routes minimise; default
-        :func:`distance_network` (then :meth:`distances_m` are lengths)."""
+        :func:`distance_network` (then :meth:`distances_m` are lengths).
+        ``keep=False``: a destination's tree, route starts and arcs are
+        dropped once :meth:`assign` has used them (a scenario's trees are
+        not kept for later; 85 trees and their arcs are about 240 MB on an
+        address-level project), and each destination is assigned once."""
         self.check = check
+        self.keep = keep
+        #: Destinations whose tree was dropped after its assignment (``keep=False``).
+        self._spent: set[int] = set()
         self.arcs: dict[int, TreeArcs] = dict(known_arcs or {})
         self.network = distance_network(network) if costs is None else costs
         self.sources = sources
@@ -446,6 +454,7 @@ class RouteTrees:
         out = np.full((len(self.sources), len(self.destinations)), np.inf)
         if self.graph is None:
             return out
+        self._not_spent(self._spent)
         for j in self.trees:
             out[:, j] = self._result(j).cost
         return out
@@ -458,14 +467,24 @@ class RouteTrees:
         for j, weights in flows:
             if self.check is not None:
                 self.check()
+            j = int(j)
+            self._not_spent({j})
             w = np.asarray(weights, dtype=float)
-            tree = self.trees.get(int(j))
-            if tree is None or not (w > 0).any():
-                continue
-            total += _tree_flows(
-                self.network.n_edges, self._result(int(j)), w, self.tree_arcs(int(j))
-            )
+            tree = self.trees.get(j)
+            if tree is not None and (w > 0).any():
+                total += _tree_flows(self.network.n_edges, self._result(j), w, self.tree_arcs(j))
+            if not self.keep:
+                self._spent.add(j)
+                self.trees.pop(j, None)
+                self.results.pop(j, None)
+                self.arcs.pop(j, None)
         return total
+
+    def _not_spent(self, wanted: set[int]) -> None:
+        """Refuse to use dropped trees (``keep=False``): they would read as unreachable."""
+        spent = wanted & self._spent
+        if spent:
+            raise RuntimeError(f"route trees already assigned and dropped: {sorted(spent)[:5]}")
 
     def tree_arcs(self, j: int) -> TreeArcs:
         """The arcs of ``j``'s tree (kept after the first call)."""

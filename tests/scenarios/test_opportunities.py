@@ -226,6 +226,32 @@ def test_assignment_equals_networkx_paths(seed: int) -> None:
     assert got.sum() > 0
 
 
+@pytest.mark.parametrize("seed", [1, 7])
+def test_trees_dropped_as_they_are_assigned_give_the_same_flows(seed: int) -> None:
+    """A scenario's trees (``keep=False``) go once assigned: the same flows
+    (networkx paths), nothing left behind, and a second use refused."""
+    from slimmeregio.scenarios.commuting import RouteTrees
+
+    net, rng = random_network(seed, oneway_share=0.2)
+    src = attach_points(net, rng.uniform(0, 2000, (12, 2)) + [X0, Y0], max_snap_m=300)
+    dst = attach_points(net, rng.uniform(0, 2000, (2, 2)) + [X0, Y0], max_snap_m=300)
+    w = {0: rng.integers(1, 6, 12).astype(float), 1: rng.integers(1, 6, 12).astype(float)}
+    dnet = distance_network(net)
+    kept = RouteTrees(net, src, dst)
+    dropped = RouteTrees(net, src, dst, keep=False)
+    assert np.array_equal(kept.distances_m(), dropped.distances_m())
+    for j in (0, 1):
+        ref = nearest_flows(dnet, src, dst.subset(np.array([j])), w[j], "bike")
+        np.testing.assert_allclose(dropped.assign([(j, w[j])]), ref, atol=1e-9)
+        assert np.array_equal(dropped.assign([]), np.zeros(net.n_edges))
+    assert kept.assign(w.items()).sum() > 0 and len(kept.trees) == 2 and len(kept.arcs) == 2
+    assert not dropped.trees and not dropped.results and not dropped.arcs
+    with pytest.raises(RuntimeError, match="already assigned"):
+        dropped.assign([(0, w[0])])
+    with pytest.raises(RuntimeError, match="already assigned"):
+        dropped.distances_m()
+
+
 def test_preset_definitions_by_hand() -> None:
     """current = observed (else the baseline share); government target = current + baseline share."""
     from slimmeregio.scenarios.commuting import all_presets
