@@ -199,11 +199,7 @@ def _run(
     pred = np.full((len(src), n if with_pred else 0), -9999, dtype=np.int32)
     if len(src) == 0:
         return out, pred
-    arrays = (
-        np.asarray(matrix.indptr),
-        np.asarray(matrix.indices),
-        np.asarray(matrix.data, dtype=np.float64),
-    )
+    arrays = _csr_arrays(matrix)
     search = _compiled()[0]
     bound = float(limit)
     _split(
@@ -267,11 +263,7 @@ def _search_to(
     settled: np.ndarray,
 ) -> None:
     """:func:`_searches_to` over the sources ``src``, split over two threads where allowed."""
-    arrays = (
-        np.asarray(matrix.indptr),
-        np.asarray(matrix.indices),
-        np.asarray(matrix.data, dtype=np.float64),
-    )
+    arrays = _csr_arrays(matrix)
     search = _compiled()[1]
     _split(
         len(src),
@@ -284,6 +276,17 @@ def _search_to(
             out[t_ptr[lo] : t_ptr[hi]],
             settled[lo:hi],
         ),
+    )
+
+
+def _csr_arrays(
+    matrix: sparse.csr_matrix | sparse.csr_array,
+) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """The CSR arrays the compiled searches read: row pointers, heads, float64 costs."""
+    return (
+        np.asarray(matrix.indptr),
+        np.asarray(matrix.indices),
+        np.asarray(matrix.data, dtype=np.float64),
     )
 
 

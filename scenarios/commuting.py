@@ -454,7 +454,7 @@ class RouteTrees:
         out = np.full((len(self.sources), len(self.destinations)), np.inf)
         if self.graph is None:
             return out
-        self._not_spent(self._spent)
+        self._not_spent(self._spent)  # any dropped tree would read as unreachable
         for j in self.trees:
             out[:, j] = self._result(j).cost
         return out
