@@ -36,6 +36,7 @@ from PyQt6.QtWidgets import (
 
 from slimmeregio.desktop.actions import icon
 from slimmeregio.desktop.i18n import language, tr
+from slimmeregio.desktop.runsteps import step_text
 from slimmeregio.layers.errors import ScenarioError
 from slimmeregio.layers.roles import LINK_CLASSES
 from slimmeregio.scenarios.model import Scenario
@@ -445,11 +446,11 @@ class ScenarioPanel(QWidget):
         self.status.setText(message)
 
     def set_progress(self, fraction: float, message: str) -> None:
-        # the core's step messages are short English log lines: the bar shows the share only
+        # the core's step names are English log lines: the tooltip shows the step in the window's language
         self.progress.setValue(int(fraction * 1000))
         self.progress.setFormat(f"{fraction * 100:.0f} %")
         if message:
-            self.progress.setToolTip(message)
+            self.progress.setToolTip(step_text(message))
 
     # user edits
     def _combo_changed(self, name: str) -> None:

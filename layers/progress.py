@@ -3,7 +3,9 @@
 Core functions take two optional keyword arguments:
 
 ``progress(fraction, message)``
-    called with a fraction in [0, 1] and a short English message;
+    called with a fraction in [0, 1] and a short English message (a step
+    name for the log; the desktop shows a run's steps through its own
+    table of Dutch texts, ``desktop/runsteps.py``);
 ``cancel()``
     returns True when the user asked to stop.
 
