@@ -2,13 +2,16 @@
 
 Creates the QApplication, applies the language and the look, opens the
 window on the given project (or the embedded Halle-Vilvoorde region) and
-offers to restore unsaved work found from an earlier session.
+offers to restore unsaved work found from an earlier session. Once the
+window has opened its project, a background thread makes the engine ready
+for the first run (:func:`start_warm_up`).
 """
 
 from __future__ import annotations
 
 import logging
 import sys
+import threading
 from pathlib import Path
 
 from PyQt6.QtCore import QLibraryInfo, QLocale, QTimer, QTranslator
@@ -17,7 +20,13 @@ from PyQt6.QtWidgets import QApplication
 
 from slimmeregio import __version__
 
-__all__ = ["apply_qt_language", "create_application", "install_qt_translations", "main"]
+__all__ = [
+    "apply_qt_language",
+    "create_application",
+    "install_qt_translations",
+    "main",
+    "start_warm_up",
+]
 
 _STYLE = """
 QMainWindow::separator { width: 4px; height: 4px; background: #e3e7eb; }
@@ -91,6 +100,26 @@ def apply_qt_language(app: QApplication, lang: str) -> None:
     )
 
 
+def start_warm_up() -> threading.Thread:
+    """Make the engine ready for the first run in a background thread.
+
+    :func:`~slimmeregio.scenarios.warm_up.warm_up` loads numba's compiler
+    and the libraries the evaluation imports on first use (about 0.5 s the
+    planner's first figures no longer wait for). A plain daemon thread, not
+    a worker job: nothing waits for it, shows it or cancels it, and a run
+    started meanwhile simply meets the same loading already under way.
+    """
+
+    def run() -> None:
+        from slimmeregio.scenarios.warm_up import warm_up
+
+        logging.getLogger(__name__).info("engine ready for the first run in %.2f s", warm_up())
+
+    thread = threading.Thread(target=run, name="slimmeregio-warm-up", daemon=True)
+    thread.start()
+    return thread
+
+
 def main(argv: list[str] | None = None) -> int:
     """Open the main window on ``argv[0]`` (a project) or the embedded region."""
     from slimmeregio.desktop.errors import install_excepthook, show_error
@@ -124,4 +153,5 @@ def main(argv: list[str] | None = None) -> int:
             show_error(window, exc)
 
     QTimer.singleShot(0, load)
+    QTimer.singleShot(0, start_warm_up)  # after the project is open: not competing with its reading
     return int(app.exec())
