@@ -28,6 +28,7 @@ from scipy.sparse import csgraph
 
 from slimmeregio.scenarios.arcs import EPS, ArcGraph, base_arcs, csr_min, with_destinations
 from slimmeregio.scenarios.attach import Attachment, connector_cost, entry_costs, part_cost
+from slimmeregio.scenarios.nearest_kernels import best_row_per_owner, candidate_costs
 from slimmeregio.scenarios.network import Network
 from slimmeregio.scenarios.reach import iter_reach, iter_reach_chunks, point_distances, reach_from
 from slimmeregio.scenarios.tree_flows import flows_to_nearest
@@ -102,16 +103,17 @@ class NearestResult:
 
 def _source_terms(
     network: Network, sources: Attachment, mode: str
-) -> tuple[np.ndarray, Attachment, np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
+) -> tuple[np.ndarray, Attachment, np.ndarray, np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
     """Per candidate row of ``sources``: ``(owner, flat, connector + to u,
-    connector + to v, u, v)``: what does not depend on the destinations."""
+    connector + to v, u, v, connector)``: what does not depend on the
+    destinations."""
     owner, flat = sources.expand_rows()
     se = flat.edge
     conn = connector_cost(network, flat, mode)
     to_u, to_v = entry_costs(network, flat, mode)
     conn_u = np.add(conn, to_u, out=to_u)
     conn_v = np.add(conn, to_v, out=to_v)
-    return owner, flat, conn_u, conn_v, network.u[se], network.v[se]
+    return owner, flat, conn_u, conn_v, network.u[se], network.v[se], conn
 
 
 def nearest_destination(
@@ -190,17 +192,12 @@ def finish_nearest(
     cost = np.full(ns, np.inf)
     dest = np.full(ns, -1, dtype=np.int64)
     entry = np.full(ns, -1, dtype=np.int64)
-    s_owner, flat, pre_u, pre_v, nu, nv = _source_terms(network, sources, mode)
+    s_owner, flat, pre_u, pre_v, nu, nv, s_conn = _source_terms(network, sources, mode)
     se = flat.edge
-    cu = pre_u + dist[nu]
-    cv = pre_v + dist[nv]
-    via_u = cu <= cv
-    c_cost = np.where(via_u, cu, cv)
-    c_entry = np.where(via_u, nu, nv)
-    c_ridden = np.where(via_u, flat.frac > 0, flat.frac < 1)
-    c_dest = np.full(len(se), -1, dtype=np.int64)
-    c_fin = np.isfinite(c_cost)
-    c_dest[c_fin] = search.node_dest[c_entry[c_fin]]
+    # Per candidate row: the cheaper end of its link (one compiled pass).
+    c_cost, c_entry, c_ridden, c_dest = candidate_costs(
+        pre_u, pre_v, nu, nv, dist, search.node_dest, flat.frac
+    )
 
     # Destinations on a source's candidate edge: direct along the edge.
     fwd, bwd = network.weights(mode)
@@ -212,7 +209,6 @@ def finish_nearest(
         f = d_flat.frac[d_rows]
         g = flat.frac[s_rows]
         along = np.where(f >= g, part_cost(f - g, fwd[e]), part_cost(g - f, bwd[e]))
-        s_conn = connector_cost(network, flat, mode)
         direct = s_conn[s_rows] + along + d_conn[d_rows]
         # Per source row the cheapest direct pair (ties: the first destination row).
         order = np.lexsort((d_rows, direct, s_rows))
@@ -227,16 +223,7 @@ def finish_nearest(
     # The best candidate per source. Ties: the nearest candidate (listed
     # first) wins; costs within TIE_EPS per rank count as equal, so float
     # noise does not decide which edge a route starts on.
-    if len(s_owner):
-        starts = np.r_[0, np.flatnonzero(s_owner[1:] != s_owner[:-1]) + 1]
-        counts = np.diff(np.r_[starts, len(s_owner)])
-        rank = np.arange(len(s_owner)) - np.repeat(starts, counts)
-        key = c_cost + TIE_EPS * rank
-        best_key = np.minimum.reduceat(key, starts)
-        hits = np.flatnonzero(key == np.repeat(best_key, counts))
-        first = hits[np.r_[True, s_owner[hits][1:] != s_owner[hits][:-1]]]
-    else:
-        first = np.zeros(0, np.int64)
+    first = best_row_per_owner(s_owner, c_cost, TIE_EPS)
     best_owner = s_owner[first]
     cost[best_owner] = c_cost[first]
     src_edge = np.full(ns, -1, dtype=np.int64)
