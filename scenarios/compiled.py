@@ -264,16 +264,18 @@ def _arc_positions(
         out[i] = p
 
 
-def jit(function: Callable[..., Any]) -> Callable[..., Any]:
+def jit(function: Callable[..., Any], **options: Any) -> Callable[..., Any]:
     """``function`` compiled by numba without the interpreter lock, its
     machine code cached on disk (compiled afresh each start where numba
-    finds no folder it can write its cache to)."""
+    finds no folder it can write its cache to). ``options``: more of
+    numba's (``error_model="numpy"``: a division by zero gives inf or NaN,
+    as in numpy, instead of raising)."""
     from numba import njit
 
     try:
-        return njit(cache=True, nogil=True)(function)
+        return njit(cache=True, nogil=True, **options)(function)
     except RuntimeError:
-        return njit(nogil=True)(function)
+        return njit(nogil=True, **options)(function)
 
 
 @functools.cache

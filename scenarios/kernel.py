@@ -27,8 +27,8 @@ import numpy as np
 from scipy.sparse import csgraph
 
 from slimmeregio.scenarios.arcs import EPS, ArcGraph, base_arcs, csr_min, with_destinations
-from slimmeregio.scenarios.attach import Attachment, connector_cost, entry_costs, part_cost
-from slimmeregio.scenarios.nearest_kernels import best_row_per_owner, candidate_costs
+from slimmeregio.scenarios.attach import Attachment, connector_cost, part_cost
+from slimmeregio.scenarios.nearest_kernels import best_row_per_owner, row_costs
 from slimmeregio.scenarios.network import Network
 from slimmeregio.scenarios.reach import iter_reach, iter_reach_chunks, point_distances, reach_from
 from slimmeregio.scenarios.tree_flows import flows_to_nearest
@@ -99,21 +99,6 @@ class NearestResult:
     src_ridden: np.ndarray | None = None
     #: Per node: index of its nearest destination (-1 unreached); None when not searched.
     node_dest: np.ndarray | None = None
-
-
-def _source_terms(
-    network: Network, sources: Attachment, mode: str
-) -> tuple[np.ndarray, Attachment, np.ndarray, np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
-    """Per candidate row of ``sources``: ``(owner, flat, connector + to u,
-    connector + to v, u, v, connector)``: what does not depend on the
-    destinations."""
-    owner, flat = sources.expand_rows()
-    se = flat.edge
-    conn = connector_cost(network, flat, mode)
-    to_u, to_v = entry_costs(network, flat, mode)
-    conn_u = np.add(conn, to_u, out=to_u)
-    conn_v = np.add(conn, to_v, out=to_v)
-    return owner, flat, conn_u, conn_v, network.u[se], network.v[se], conn
 
 
 def nearest_destination(
@@ -192,11 +177,11 @@ def finish_nearest(
     cost = np.full(ns, np.inf)
     dest = np.full(ns, -1, dtype=np.int64)
     entry = np.full(ns, -1, dtype=np.int64)
-    s_owner, flat, pre_u, pre_v, nu, nv, s_conn = _source_terms(network, sources, mode)
+    s_owner, flat = sources.expand_rows()
     se = flat.edge
     # Per candidate row: the cheaper end of its link (one compiled pass).
-    c_cost, c_entry, c_ridden, c_dest = candidate_costs(
-        pre_u, pre_v, nu, nv, dist, search.node_dest, flat.frac
+    c_cost, c_entry, c_ridden, c_dest, s_conn = row_costs(
+        network, flat, mode, dist, search.node_dest
     )
 
     # Destinations on a source's candidate edge: direct along the edge.

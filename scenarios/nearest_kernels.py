@@ -2,10 +2,11 @@
 
 Finishing a nearest-destination search picks, per dwelling, the best of
 its candidate links (1.5 million rows on an address-level project). As
-numpy expressions that was a dozen passes over those rows per search
-(five searches per first pass): the cost via either end of the link, the
-end, the ridden flag and the destination, then a rank per row, a minimum
-per dwelling and the first row reaching it. Here each part is one pass
+numpy expressions that was some twenty passes over those rows per search
+(five searches per first pass): the connector's cost, the costs along the
+link to either end, the cost via either end, the end, the ridden flag and
+the destination, then a rank per row, a minimum per dwelling and the first
+row reaching it. Here each part is one pass
 with the same additions and comparisons in the same order, so the choices
 are those of the numpy code bit for bit (``tests/scenarios/test_nearest_kernels.py``
 compares them with the numpy formulation on random rows, ties and
@@ -22,37 +23,64 @@ import numpy as np
 
 from slimmeregio.scenarios.compiled import jit
 
-__all__ = ["best_row_per_owner", "candidate_costs"]
+__all__ = ["best_row_per_owner", "row_costs"]
 
 
-def _candidate_costs(
-    pre_u: np.ndarray,
-    pre_v: np.ndarray,
-    nu: np.ndarray,
-    nv: np.ndarray,
+def _row_costs(
+    edge: np.ndarray,
+    frac: np.ndarray,
+    snap: np.ndarray,
+    speed_kmh: np.ndarray,
+    walk: bool,
+    fwd: np.ndarray,
+    bwd: np.ndarray,
+    u: np.ndarray,
+    v: np.ndarray,
     dist: np.ndarray,
     node_dest: np.ndarray,
-    frac: np.ndarray,
+    conn_out: np.ndarray,
     c_cost: np.ndarray,
     c_entry: np.ndarray,
     c_ridden: np.ndarray,
     c_dest: np.ndarray,
 ) -> None:  # pragma: no cover - compiled
-    for i in range(pre_u.shape[0]):
-        cu = pre_u[i] + dist[nu[i]]
-        cv = pre_v[i] + dist[nv[i]]
+    inf = np.inf
+    n_edges = u.shape[0]
+    for i in range(edge.shape[0]):
+        e = edge[i]
+        f = frac[i]
+        if e >= 0:
+            # connector_cost, then entry_costs (part_cost: a zero share costs 0)
+            conn = snap[i] if walk else snap[i] / (speed_kmh[e] / 3.6)
+            to_u = f * bwd[e] if f > 0 else 0.0
+            g = 1.0 - f
+            to_v = g * fwd[e] if g > 0 else 0.0
+            pu = conn + to_u
+            pv = conn + to_v
+            x = e
+        else:
+            # unreachable: every term infinite; the ends as numpy's u[-1], v[-1]
+            conn = inf
+            pu = inf + inf
+            pv = inf + inf
+            x = e + n_edges
+        nu = u[x]
+        nv = v[x]
+        cu = pu + dist[nu]
+        cv = pv + dist[nv]
         # Via the link's start where it is not dearer (NaN: via its end).
         if cu <= cv:
             c = cu
-            e = nu[i]
-            c_ridden[i] = frac[i] > 0
+            entry = nu
+            c_ridden[i] = f > 0
         else:
             c = cv
-            e = nv[i]
-            c_ridden[i] = frac[i] < 1
+            entry = nv
+            c_ridden[i] = f < 1
+        conn_out[i] = conn
         c_cost[i] = c
-        c_entry[i] = e
-        c_dest[i] = node_dest[e] if np.isfinite(c) else -1
+        c_entry[i] = entry
+        c_dest[i] = node_dest[entry] if np.isfinite(c) else -1
 
 
 def _best_rows(
@@ -89,41 +117,44 @@ def _best_rows(
 @functools.cache
 def _kernels() -> tuple[Callable[..., Any], ...]:
     """The passes compiled, on first use (see :func:`compiled._compiled`)."""
-    return jit(_candidate_costs), jit(_best_rows)
+    return jit(_row_costs, error_model="numpy"), jit(_best_rows)
 
 
-def candidate_costs(
-    pre_u: np.ndarray,
-    pre_v: np.ndarray,
-    nu: np.ndarray,
-    nv: np.ndarray,
-    dist: np.ndarray,
-    node_dest: np.ndarray,
-    frac: np.ndarray,
-) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
-    """Per candidate row: ``(cost, entry node, ridden, destination)`` of the
-    cheaper end of its link (``pre_u + dist[nu]`` against ``pre_v +
-    dist[nv]``, the start on a tie); destination -1 where the cost is not
-    finite. As ``np.where(cu <= cv, ...)`` gives them."""
-    k = len(pre_u)
-    c_cost = np.empty(k, np.float64)
-    c_entry = np.empty(k, np.int64)
-    c_ridden = np.empty(k, np.bool_)
-    c_dest = np.empty(k, np.int64)
+def row_costs(
+    network: Any, rows: Any, mode: str, dist: np.ndarray, node_dest: np.ndarray
+) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
+    """Per candidate row of ``rows`` (an :class:`~attach.Attachment`, one row
+    per candidate link) on a search's ``dist`` and ``node_dest``: ``(cost,
+    entry node, ridden, destination, connector)``. The cost is the cheaper
+    of ``connector + along the link to u + dist[u]`` and the same via ``v``
+    (``u`` on a tie), as :func:`~attach.connector_cost`,
+    :func:`~attach.entry_costs` and ``np.where(cu <= cv, ...)`` give it;
+    destination -1 where the cost is not finite."""
+    k = len(rows.edge)
+    fwd, bwd = network.weights(mode)
+    out = (
+        np.empty(k, np.float64),
+        np.empty(k, np.float64),
+        np.empty(k, np.int64),
+        np.empty(k, np.bool_),
+        np.empty(k, np.int64),
+    )
     _kernels()[0](
-        np.ascontiguousarray(pre_u, dtype=np.float64),
-        np.ascontiguousarray(pre_v, dtype=np.float64),
-        np.ascontiguousarray(nu, dtype=np.int64),
-        np.ascontiguousarray(nv, dtype=np.int64),
+        np.ascontiguousarray(rows.edge, dtype=np.int64),
+        np.ascontiguousarray(rows.frac, dtype=np.float64),
+        np.ascontiguousarray(rows.snap_m, dtype=np.float64),
+        np.ascontiguousarray(network.speed_kmh, dtype=np.float64),
+        mode == "walk",
+        np.ascontiguousarray(fwd, dtype=np.float64),
+        np.ascontiguousarray(bwd, dtype=np.float64),
+        np.ascontiguousarray(network.u, dtype=np.int64),
+        np.ascontiguousarray(network.v, dtype=np.int64),
         np.ascontiguousarray(dist, dtype=np.float64),
         np.ascontiguousarray(node_dest, dtype=np.int64),
-        np.ascontiguousarray(frac, dtype=np.float64),
-        c_cost,
-        c_entry,
-        c_ridden,
-        c_dest,
+        *out,
     )
-    return c_cost, c_entry, c_ridden, c_dest
+    conn, c_cost, c_entry, c_ridden, c_dest = out
+    return c_cost, c_entry, c_ridden, c_dest, conn
 
 
 def best_row_per_owner(owner: np.ndarray, cost: np.ndarray, tie_eps: float) -> np.ndarray:
