@@ -54,7 +54,7 @@ from slimmeregio.scenarios.opportunity_eval import (
 )
 from slimmeregio.scenarios.results import Evaluation, read_only_columns
 from slimmeregio.scenarios.service_areas import Grid, known_areas, service_area_polygons
-from slimmeregio.scenarios.side_by_side import alongside, side_by_side
+from slimmeregio.scenarios.side_by_side import alongside, side_by_side, started
 
 __all__ = [
     "Grid",
@@ -192,10 +192,21 @@ def evaluate_situation(
         cycling, walking_and_stations, "walking"
     )
     timings["access"] = time.perf_counter() - t0
+    # The service areas need only the network and the mobipunten: they are
+    # drawn beside the statistics (without progress reports of their own,
+    # which would interleave with these; cancelling still stops them).
+    mobi_ids = mobi["mobipunt_id"].astype(str).to_numpy(dtype=object)
+    drawn_areas = started(
+        lambda: (
+            _service_areas(sit, mobi, mobi_att, mobi_ids, reuse, Task(cancel=task.cancel))
+            if service_areas
+            else None
+        ),
+        "service areas",
+    )
 
     housing = sit.housing
     dwellings_n = pd.to_numeric(housing["dwellings"], errors="coerce").fillna(0).to_numpy(float)
-    mobi_ids = mobi["mobipunt_id"].astype(str).to_numpy(dtype=object)
     st_ids = stations["station_id"].astype(str).to_numpy(dtype=object)
     dw = _frame_of(
         {
@@ -306,44 +317,23 @@ def evaluate_situation(
     timings["opportunities"] = time.perf_counter() - t_opp
     task.report(0.65, "service areas")
 
-    t3 = time.perf_counter()
+    drawn = drawn_areas()
     population_covered: float | None = None
-    if service_areas:
-        known = None
-        if reuse is not None and sit.changed_bike is not None:
-            known = known_areas(reuse.service_areas, mobi, sit.changed_bike)
-            owner, flat = mobi_att.expand()
-            on_new = np.zeros(len(mobi_att), bool)
-            on_new[owner[net.change[flat.edge] == "added"]] = True
-            known = [None if new else k for k, new in zip(known, on_new, strict=True)]
-        polys = service_area_polygons(
-            net, mobi_att, minutes=params.service_area_min, known=known, task=task.sub(0.65, 0.85)
-        )
-        drawn = [i for i, p in enumerate(polys) if p is not None]
-        areas = gpd.GeoDataFrame(
-            {
-                "mobipunt_id": mobi_ids[drawn].astype(str) if drawn else np.zeros(0, str),
-                "name": mobi_out["name"].to_numpy()[drawn] if drawn else np.zeros(0, str),
-                "minutes": np.full(len(drawn), float(params.service_area_min)),
-            },
-            geometry=gpd.GeoSeries([polys[i] for i in drawn], crs=ANALYSIS_CRS),
-            crs=ANALYSIS_CRS,
-        )
-        if sit.grid is not None:
-            population_covered = sit.grid.sum_within_any(list(areas.geometry.values))
+    if drawn is not None:
+        areas, population_covered, timings["service_areas"] = drawn
     else:
         areas = gpd.GeoDataFrame(
             {"mobipunt_id": [], "name": [], "minutes": []},
             geometry=gpd.GeoSeries([], crs=ANALYSIS_CRS),
             crs=ANALYSIS_CRS,
         )
+        timings["service_areas"] = 0.0
     if sit.grid is not None and population_covered is not None:
         region["grid_inhabitants_covered"] = population_covered
         total = sit.grid.total
         region["share_grid_covered"] = (
             100.0 * population_covered / total if total > 0 else float("nan")
         )
-    timings["service_areas"] = time.perf_counter() - t3
     task.report(0.85, "network")
 
     t4 = time.perf_counter()
@@ -476,6 +466,45 @@ def _id_column(index: np.ndarray, ids: np.ndarray) -> np.ndarray | pd.api.extens
         return ids_of(index, ids)  # all missing: the frame keeps an object column
     small = pd.array([*np.asarray(ids, dtype=object).tolist(), None], dtype="str")
     return small.take(np.where(index >= 0, index, len(ids)))
+
+
+def _service_areas(
+    sit: Situation,
+    mobi: pd.DataFrame,
+    mobi_att: Attachment,
+    mobi_ids: np.ndarray,
+    reuse: Reuse | None,
+    task: Task,
+) -> tuple[gpd.GeoDataFrame, float | None, float]:
+    """The service areas of the mobipunten in ``mobi`` (the base's taken over
+    where the situation's bike changes cannot reach them; none on a new
+    link): ``(frame, inhabitants of the grid covered, seconds)``."""
+    t = time.perf_counter()
+    net = sit.network
+    known = None
+    if reuse is not None and sit.changed_bike is not None:
+        known = known_areas(reuse.service_areas, mobi, sit.changed_bike)
+        owner, flat = mobi_att.expand()
+        on_new = np.zeros(len(mobi_att), bool)
+        on_new[owner[net.change[flat.edge] == "added"]] = True
+        known = [None if new else k for k, new in zip(known, on_new, strict=True)]
+    minutes = sit.parameters.service_area_min
+    polys = service_area_polygons(net, mobi_att, minutes=minutes, known=known, task=task)
+    drawn = [i for i, p in enumerate(polys) if p is not None]
+    names = mobi["name"].fillna("").astype(str).to_numpy()
+    areas = gpd.GeoDataFrame(
+        {
+            "mobipunt_id": mobi_ids[drawn].astype(str) if drawn else np.zeros(0, str),
+            "name": names[drawn] if drawn else np.zeros(0, str),
+            "minutes": np.full(len(drawn), float(minutes)),
+        },
+        geometry=gpd.GeoSeries([polys[i] for i in drawn], crs=ANALYSIS_CRS),
+        crs=ANALYSIS_CRS,
+    )
+    covered = None
+    if sit.grid is not None:
+        covered = sit.grid.sum_within_any(list(areas.geometry.values))
+    return areas, covered, time.perf_counter() - t
 
 
 def _frame_of(columns: dict[str, Any], geometry: Any) -> gpd.GeoDataFrame:

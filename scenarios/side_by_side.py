@@ -1,8 +1,9 @@
 """Two independent parts of an evaluation on two cores.
 
 An evaluation has parts that share only read-only inputs: the walking and
-the cycling searches of the first pass, opportunity access and commuting,
-and public transport beside both. Most of their time is spent in compiled
+the cycling searches of the first pass, the service areas beside the
+statistics, opportunity access and commuting, and public transport beside
+both. Most of their time is spent in compiled
 loops (numba, numpy) that release the interpreter lock, so a thread of the
 standard library's pool runs one beside the other (measured on the
 300,000-address project: the base's whole evaluation 11.1 -> 9.4 s). Each
@@ -22,7 +23,7 @@ from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
 from typing import TypeVar
 
-__all__ = ["alongside", "side_by_side", "threads_allowed"]
+__all__ = ["alongside", "side_by_side", "started", "threads_allowed"]
 
 A = TypeVar("A")
 B = TypeVar("B")
@@ -64,3 +65,18 @@ def side_by_side(here: Callable[[], A], beside: Callable[[], B], name: str) -> t
 def alongside(here: Callable[[], A], beside: Callable[[], object] | None, name: str) -> A:
     """``here()``, with ``beside()`` (when given) run beside it as :func:`side_by_side` does."""
     return here() if beside is None else side_by_side(here, beside, name)[0]
+
+
+def started(work: Callable[[], A], name: str) -> Callable[[], A]:
+    """``work`` begun on a thread (named ``name``) while the caller goes on;
+    returns the function that waits for its result (and raises its
+    exception). When :func:`threads_allowed` says no, ``work`` runs when its
+    result is asked for, as if called there. Nobody asking (the caller
+    raised first): ``work`` runs to its end or its own next check.
+    """
+    if not threads_allowed():
+        return work
+    pool = ThreadPoolExecutor(max_workers=1, thread_name_prefix=name)
+    future = pool.submit(work)
+    pool.shutdown(wait=False)
+    return future.result

@@ -8,7 +8,7 @@ import time
 
 import pytest
 
-from slimmeregio.scenarios.side_by_side import side_by_side, threads_allowed
+from slimmeregio.scenarios.side_by_side import side_by_side, started, threads_allowed
 
 
 def test_the_second_part_runs_on_a_thread_of_its_own(monkeypatch) -> None:
@@ -75,6 +75,42 @@ def test_a_failing_first_part_does_not_wait_for_the_second(monkeypatch) -> None:
     assert time.perf_counter() - t < 5 and not finished.is_set()
     release.set()
     assert finished.wait(5)
+
+
+def test_started_work_runs_while_the_caller_goes_on_and_gives_its_result(monkeypatch) -> None:
+    monkeypatch.setenv("SLIMMEREGIO_THREADS", "2")
+    begun = threading.Event()
+
+    def work() -> str:
+        begun.set()
+        return threading.current_thread().name
+
+    result = started(work, "vlakken")
+    assert begun.wait(5), "the work did not start before its result was asked for"
+    name = result()
+    assert name.startswith("vlakken") and name != threading.current_thread().name
+    assert result() == name  # asked again: the same result, not a second run
+
+
+def test_on_one_thread_started_work_runs_when_its_result_is_asked_for(monkeypatch) -> None:
+    monkeypatch.setenv("SLIMMEREGIO_THREADS", "1")
+    order: list[str] = []
+    result = started(lambda: order.append("work") or threading.current_thread().name, "vlakken")
+    order.append("caller")
+    assert result() == threading.current_thread().name
+    assert order == ["caller", "work"]
+
+
+@pytest.mark.parametrize("threads", ["1", "2"])
+def test_an_error_of_started_work_reaches_the_caller_when_it_asks(monkeypatch, threads) -> None:
+    monkeypatch.setenv("SLIMMEREGIO_THREADS", threads)
+
+    def fail() -> None:
+        raise ValueError("kapot")
+
+    result = started(fail, "vlakken")
+    with pytest.raises(ValueError, match="kapot"):
+        result()
 
 
 @pytest.mark.slow
