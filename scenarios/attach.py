@@ -292,10 +292,11 @@ def _primary(
     p_frac = np.zeros(k)
     p_snap = np.asarray(far_snap, dtype=float).copy()
     if len(owner):
-        first = np.r_[True, owner[1:] != owner[:-1]]
-        p_edge[owner[first]] = edge[first]
-        p_frac[owner[first]] = frac[first]
-        p_snap[owner[first]] = snap[first]
+        first = np.flatnonzero(np.r_[True, owner[1:] != owner[:-1]])
+        points = owner[first]
+        p_edge[points] = edge[first]
+        p_frac[points] = frac[first]
+        p_snap[points] = snap[first]
     # The candidate arrays are _from_candidates' own (fancy-indexed copies):
     # converted and clipped in place, not copied again (1.5 million rows).
     cand_frac = np.nan_to_num(frac, copy=False)
@@ -550,15 +551,15 @@ def carry_over(
     pos_in_base[base_rows[carry]] = np.flatnonzero(carry)
     b_owner, b_flat = base.expand_rows()
     owner = pos_in_base[b_owner]
+    # The rows of carried points whose edges survive, selected in one pass.
     keep = owner >= 0
-    owner = owner[keep]
-    edge = b_flat.edge[keep]
-    frac = b_flat.frac[keep]
-    snap = b_flat.snap_m[keep]
+    edge = b_flat.edge
     if edge_map is not None:
-        edge = np.where(edge >= 0, edge_map[np.maximum(edge, 0)], -1)
-        alive = edge >= 0
-        owner, edge, frac, snap = owner[alive], edge[alive], frac[alive], snap[alive]
+        keep &= edge >= 0
+        edge = edge_map[np.maximum(edge, 0)]
+        keep &= edge >= 0
+    rows = np.flatnonzero(keep)
+    owner, edge, frac, snap = owner[rows], edge[rows], b_flat.frac[rows], b_flat.snap_m[rows]
     radius = np.full(k, np.nan)
     base_radius = (
         base.radius if base.radius is not None else attachment_radius(base.snap_m, max_snap_m)
