@@ -1,16 +1,19 @@
-"""Compiled passes of :func:`~kernel.finish_nearest` over every candidate row (numba, without the interpreter lock).
+"""Compiled passes over every candidate row of a set of points (numba, without the interpreter lock).
 
-Finishing a nearest-destination search picks, per dwelling, the best of
-its candidate links (1.5 million rows on an address-level project). As
-numpy expressions that was some twenty passes over those rows per search
-(five searches per first pass): the connector's cost, the costs along the
-link to either end, the cost via either end, the end, the ridden flag and
-the destination, then a rank per row, a minimum per dwelling and the first
-row reaching it. Here each part is one pass
-with the same additions and comparisons in the same order, so the choices
-are those of the numpy code bit for bit (``tests/scenarios/test_nearest_kernels.py``
-compares them with the numpy formulation on random rows, ties and
-infinities included).
+A dwelling is attached to the network by its candidate links (1.5 million
+rows on an address-level project). Each search that ends at the dwellings
+(the nearest mobipunt, station or Brussels border entry: five per first
+pass; access to jobs and schools: four per evaluation) needs, per row, the
+connector's cost and the costs along the link to either end
+(:func:`source_terms`). Finishing a nearest-destination search then picks
+each row's cheaper end and each dwelling's best row
+(:func:`candidate_costs`, :func:`best_row_per_owner`). As numpy
+expressions those were some twenty passes over the rows per search; here
+each part is one pass with the same additions and comparisons in the same
+order, so the numbers and choices are those of the numpy code bit for bit
+(``tests/scenarios/test_nearest_kernels.py`` compares them with the
+package's own cost functions and the numpy formulation on random rows,
+ties, infinities and one-way links included).
 """
 
 from __future__ import annotations
@@ -23,10 +26,10 @@ import numpy as np
 
 from slimmeregio.scenarios.compiled import jit
 
-__all__ = ["best_row_per_owner", "row_costs"]
+__all__ = ["best_row_per_owner", "candidate_costs", "row_costs", "source_terms"]
 
 
-def _row_costs(
+def _source_terms(
     edge: np.ndarray,
     frac: np.ndarray,
     snap: np.ndarray,
@@ -36,48 +39,62 @@ def _row_costs(
     bwd: np.ndarray,
     u: np.ndarray,
     v: np.ndarray,
-    dist: np.ndarray,
-    node_dest: np.ndarray,
     conn_out: np.ndarray,
-    c_cost: np.ndarray,
-    c_entry: np.ndarray,
-    c_ridden: np.ndarray,
-    c_dest: np.ndarray,
+    pre_u: np.ndarray,
+    pre_v: np.ndarray,
+    nu: np.ndarray,
+    nv: np.ndarray,
 ) -> None:  # pragma: no cover - compiled
     inf = np.inf
     n_edges = u.shape[0]
     for i in range(edge.shape[0]):
         e = edge[i]
-        f = frac[i]
         if e >= 0:
             # connector_cost, then entry_costs (part_cost: a zero share costs 0)
+            f = frac[i]
             conn = snap[i] if walk else snap[i] / (speed_kmh[e] / 3.6)
             to_u = f * bwd[e] if f > 0 else 0.0
             g = 1.0 - f
             to_v = g * fwd[e] if g > 0 else 0.0
-            pu = conn + to_u
-            pv = conn + to_v
+            conn_out[i] = conn
+            pre_u[i] = conn + to_u
+            pre_v[i] = conn + to_v
             x = e
         else:
             # unreachable: every term infinite; the ends as numpy's u[-1], v[-1]
-            conn = inf
-            pu = inf + inf
-            pv = inf + inf
+            conn_out[i] = inf
+            pre_u[i] = inf
+            pre_v[i] = inf
             x = e + n_edges
-        nu = u[x]
-        nv = v[x]
-        cu = pu + dist[nu]
-        cv = pv + dist[nv]
+        nu[i] = u[x]
+        nv[i] = v[x]
+
+
+def _candidate_costs(
+    pre_u: np.ndarray,
+    pre_v: np.ndarray,
+    nu: np.ndarray,
+    nv: np.ndarray,
+    frac: np.ndarray,
+    dist: np.ndarray,
+    node_dest: np.ndarray,
+    c_cost: np.ndarray,
+    c_entry: np.ndarray,
+    c_ridden: np.ndarray,
+    c_dest: np.ndarray,
+) -> None:  # pragma: no cover - compiled
+    for i in range(pre_u.shape[0]):
+        cu = pre_u[i] + dist[nu[i]]
+        cv = pre_v[i] + dist[nv[i]]
         # Via the link's start where it is not dearer (NaN: via its end).
         if cu <= cv:
             c = cu
-            entry = nu
-            c_ridden[i] = f > 0
+            entry = nu[i]
+            c_ridden[i] = frac[i] > 0
         else:
             c = cv
-            entry = nv
-            c_ridden[i] = f < 1
-        conn_out[i] = conn
+            entry = nv[i]
+            c_ridden[i] = frac[i] < 1
         c_cost[i] = c
         c_entry[i] = entry
         c_dest[i] = node_dest[entry] if np.isfinite(c) else -1
@@ -116,45 +133,78 @@ def _best_rows(
 
 @functools.cache
 def _kernels() -> tuple[Callable[..., Any], ...]:
-    """The passes compiled, on first use (see :func:`compiled._compiled`)."""
-    return jit(_row_costs, error_model="numpy"), jit(_best_rows)
+    """The passes compiled, on first use (see :func:`compiled._compiled`);
+    numpy's error model: a zero speed gives inf, as in numpy, not an error."""
+    return (
+        jit(_source_terms, error_model="numpy"),
+        jit(_candidate_costs),
+        jit(_best_rows),
+    )
+
+
+def _f64(a: np.ndarray) -> np.ndarray:
+    return np.ascontiguousarray(a, dtype=np.float64)
+
+
+def _i64(a: np.ndarray) -> np.ndarray:
+    return np.ascontiguousarray(a, dtype=np.int64)
+
+
+def source_terms(
+    network: Any, rows: Any, mode: str
+) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
+    """Per row of ``rows`` (an :class:`~attach.Attachment`, one row per
+    candidate link): ``(connector, connector + along the link to u,
+    connector + along it to v, u, v)`` as :func:`~attach.connector_cost`
+    and :func:`~attach.entry_costs` give them (inf where unreachable, and
+    along a one-way link against its direction when cycling)."""
+    k = len(rows.edge)
+    fwd, bwd = network.weights(mode)
+    conn, pre_u, pre_v = np.empty(k), np.empty(k), np.empty(k)
+    nu, nv = np.empty(k, np.int64), np.empty(k, np.int64)
+    _kernels()[0](
+        _i64(rows.edge),
+        _f64(rows.frac),
+        _f64(rows.snap_m),
+        _f64(network.speed_kmh),
+        mode == "walk",
+        _f64(fwd),
+        _f64(bwd),
+        _i64(network.u),
+        _i64(network.v),
+        conn,
+        pre_u,
+        pre_v,
+        nu,
+        nv,
+    )
+    return conn, pre_u, pre_v, nu, nv
+
+
+def candidate_costs(
+    terms: tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray, np.ndarray],
+    frac: np.ndarray,
+    dist: np.ndarray,
+    node_dest: np.ndarray,
+) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
+    """Per row with :func:`source_terms` ``terms`` on a search's ``dist`` and
+    ``node_dest``: ``(cost, entry node, ridden, destination)`` of the
+    cheaper end (``u`` on a tie), as ``np.where(cu <= cv, ...)`` gives
+    them; destination -1 where the cost is not finite."""
+    _conn, pre_u, pre_v, nu, nv = terms
+    k = len(pre_u)
+    out = (np.empty(k), np.empty(k, np.int64), np.empty(k, np.bool_), np.empty(k, np.int64))
+    _kernels()[1](pre_u, pre_v, nu, nv, _f64(frac), _f64(dist), _i64(node_dest), *out)
+    return out
 
 
 def row_costs(
     network: Any, rows: Any, mode: str, dist: np.ndarray, node_dest: np.ndarray
 ) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
-    """Per candidate row of ``rows`` (an :class:`~attach.Attachment`, one row
-    per candidate link) on a search's ``dist`` and ``node_dest``: ``(cost,
-    entry node, ridden, destination, connector)``. The cost is the cheaper
-    of ``connector + along the link to u + dist[u]`` and the same via ``v``
-    (``u`` on a tie), as :func:`~attach.connector_cost`,
-    :func:`~attach.entry_costs` and ``np.where(cu <= cv, ...)`` give it;
-    destination -1 where the cost is not finite."""
-    k = len(rows.edge)
-    fwd, bwd = network.weights(mode)
-    out = (
-        np.empty(k, np.float64),
-        np.empty(k, np.float64),
-        np.empty(k, np.int64),
-        np.empty(k, np.bool_),
-        np.empty(k, np.int64),
-    )
-    _kernels()[0](
-        np.ascontiguousarray(rows.edge, dtype=np.int64),
-        np.ascontiguousarray(rows.frac, dtype=np.float64),
-        np.ascontiguousarray(rows.snap_m, dtype=np.float64),
-        np.ascontiguousarray(network.speed_kmh, dtype=np.float64),
-        mode == "walk",
-        np.ascontiguousarray(fwd, dtype=np.float64),
-        np.ascontiguousarray(bwd, dtype=np.float64),
-        np.ascontiguousarray(network.u, dtype=np.int64),
-        np.ascontiguousarray(network.v, dtype=np.int64),
-        np.ascontiguousarray(dist, dtype=np.float64),
-        np.ascontiguousarray(node_dest, dtype=np.int64),
-        *out,
-    )
-    conn, c_cost, c_entry, c_ridden, c_dest = out
-    return c_cost, c_entry, c_ridden, c_dest, conn
+    """:func:`candidate_costs` of ``rows``' :func:`source_terms`, and the
+    connectors: ``(cost, entry node, ridden, destination, connector)``."""
+    terms = source_terms(network, rows, mode)
+    return (*candidate_costs(terms, rows.frac, dist, node_dest), terms[0])
 
 
 def best_row_per_owner(owner: np.ndarray, cost: np.ndarray, tie_eps: float) -> np.ndarray:
@@ -162,10 +212,5 @@ def best_row_per_owner(owner: np.ndarray, cost: np.ndarray, tie_eps: float) -> n
     ``cost + tie_eps * rank`` (rank: position in the run) is the run's
     minimum; a run with a NaN key gives none. Row positions, ascending."""
     first = np.empty(len(owner), np.int64)
-    kept = _kernels()[1](
-        np.ascontiguousarray(owner, dtype=np.int64),
-        np.ascontiguousarray(cost, dtype=np.float64),
-        float(tie_eps),
-        first,
-    )
+    kept = _kernels()[2](_i64(owner), _f64(cost), float(tie_eps), first)
     return first[:kept]

@@ -30,10 +30,11 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from slimmeregio.scenarios.attach import Attachment, connector_cost, entry_costs, part_cost
+from slimmeregio.scenarios.attach import Attachment, connector_cost, part_cost
 from slimmeregio.scenarios.bounded_search import bounded_costs
 from slimmeregio.scenarios.compiled import NO_DIRECT, CandidateRows, add_access, reach_minima
 from slimmeregio.scenarios.kernel import same_edge_pairs, with_destinations
+from slimmeregio.scenarios.nearest_kernels import source_terms
 from slimmeregio.scenarios.network import Network
 
 __all__ = [
@@ -114,10 +115,7 @@ def sparse_costs(
     if len(s_owner) == 0:
         return
     se = flat.edge
-    s_conn = connector_cost(network, flat, mode)
-    to_u, to_v = entry_costs(network, flat, mode)
-    base_u, base_v = s_conn + to_u, s_conn + to_v
-    nu, nv = network.u[se], network.v[se]
+    s_conn, base_u, base_v, nu, nv = source_terms(network, flat, mode)
     # Opportunities on a source's candidate edge: directly along the edge.
     fwd, bwd = network.weights(mode)
     d_owner, d_flat = opportunities.expand()

@@ -28,9 +28,10 @@ from typing import Any
 
 import numpy as np
 
-from slimmeregio.scenarios.attach import Attachment, connector_cost, entry_costs, part_cost
+from slimmeregio.scenarios.attach import Attachment, connector_cost, part_cost
 from slimmeregio.scenarios.compiled import jit
 from slimmeregio.scenarios.kernel import TIE_EPS, ArcGraph, NearestResult, same_edge_pairs
+from slimmeregio.scenarios.nearest_kernels import source_terms
 from slimmeregio.scenarios.network import Network
 
 __all__ = ["SourceStarts", "choose_starts"]
@@ -122,12 +123,7 @@ class SourceStarts:
         self.owner = np.ascontiguousarray(s_owner, dtype=np.int64)
         self.se = np.ascontiguousarray(flat.edge, dtype=np.int64)
         self.frac = np.ascontiguousarray(flat.frac, dtype=np.float64)
-        conn = connector_cost(network, flat, "bike")
-        to_u, to_v = entry_costs(network, flat, "bike")
-        self.base_u = np.ascontiguousarray(conn + to_u, dtype=np.float64)
-        self.base_v = np.ascontiguousarray(conn + to_v, dtype=np.float64)
-        self.nu = np.ascontiguousarray(network.u[self.se], dtype=np.int64)
-        self.nv = np.ascontiguousarray(network.v[self.se], dtype=np.int64)
+        conn, self.base_u, self.base_v, self.nu, self.nv = source_terms(network, flat, "bike")
         fwd, bwd = network.weights("bike")
         d_owner, d_flat = destinations.expand()
         d_conn = connector_cost(network, d_flat, "bike")

@@ -8,7 +8,7 @@ from hypothesis import strategies as st
 
 from slimmeregio.scenarios.attach import Attachment, connector_cost, entry_costs
 from slimmeregio.scenarios.kernel import TIE_EPS
-from slimmeregio.scenarios.nearest_kernels import best_row_per_owner, row_costs
+from slimmeregio.scenarios.nearest_kernels import best_row_per_owner, row_costs, source_terms
 
 # Costs with exact ties, near-ties within and beyond TIE_EPS, infinities and NaN.
 COSTS = st.sampled_from(
@@ -102,6 +102,19 @@ def test_row_costs_are_the_numpy_choices(args):
     with np.errstate(divide="ignore", invalid="ignore"):
         want = numpy_row_costs(*args)
     got = row_costs(*args)
+    for g, w in zip(got, want, strict=True):
+        assert g.tobytes() == w.astype(g.dtype).tobytes(), (g, w)
+
+
+@settings(max_examples=300, deadline=None)
+@given(searches())
+def test_source_terms_are_the_package_cost_functions(args):
+    network, rows, mode, _dist, _dest = args
+    with np.errstate(divide="ignore", invalid="ignore"):
+        conn = connector_cost(network, rows, mode)
+        to_u, to_v = entry_costs(network, rows, mode)
+        want = (conn, conn + to_u, conn + to_v, network.u[rows.edge], network.v[rows.edge])
+    got = source_terms(network, rows, mode)
     for g, w in zip(got, want, strict=True):
         assert g.tobytes() == w.astype(g.dtype).tobytes(), (g, w)
 
