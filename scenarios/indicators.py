@@ -196,9 +196,10 @@ def evaluate_situation(
     # draws every one: beside its statistics, catchments and flows (without
     # progress reports of their own, which would interleave with these;
     # cancelling still stops them). A scenario redraws the few its edits
-    # reach, in place: beside its statistics they saved nothing and left the
-    # allocator 150-250 MB more pages at the peak of the 300,000-address
-    # benchmark's scenarios.
+    # reach, in place: on a thread beside its statistics they saved nothing,
+    # and the 300,000-address benchmark's scenarios peaked 160-270 MB higher
+    # in resident memory (the traced allocations the same: the allocator
+    # kept more pages).
     mobi_ids = mobi["mobipunt_id"].astype(str).to_numpy(dtype=object)
 
     def draw_areas() -> tuple[gpd.GeoDataFrame, float | None, float] | None:
@@ -303,9 +304,8 @@ def evaluate_situation(
     links.insert(links.columns.get_loc("change"), "flow_dwellings", flow)
     links.insert(links.columns.get_loc("change"), "flow_brussels_dwellings", bx.flow(dwellings_n))
     timings["flows"] = time.perf_counter() - t2
-    # The service areas are in before the opportunity families start: a
-    # thread of theirs beside the families' would hold more memory at once
-    # (on the 300,000-address project the scenarios' peak rose 150-250 MB).
+    # The service areas are in before the opportunity families start their
+    # own threads.
     drawn = drawn_areas()
     t_opp = time.perf_counter()
     # Quick previews (network_detail=False) leave opportunity access and commuting out.

@@ -1,7 +1,7 @@
 """Two independent parts of an evaluation on two cores.
 
 An evaluation has parts that share only read-only inputs: the walking and
-the cycling searches of the first pass, the service areas beside the
+the cycling searches of the first pass, a base's service areas beside its
 statistics, opportunity access and commuting, and public transport beside
 both. Most of their time is spent in compiled
 loops (numba, numpy) that release the interpreter lock, so a thread of the
