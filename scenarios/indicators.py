@@ -192,10 +192,12 @@ def evaluate_situation(
         cycling, walking_and_stations, "walking"
     )
     timings["access"] = time.perf_counter() - t0
-    # The service areas need only the network and the mobipunten. A base
-    # draws every one: beside its statistics, catchments and flows (without
-    # progress reports of their own, which would interleave with these;
-    # cancelling still stops them). A scenario redraws the few its edits
+    # The service areas need only the network and the mobipunten. Without
+    # the base's to take over (the base itself, or a scenario whose
+    # parameters differ from the base's) every one is drawn: beside the
+    # statistics, catchments and flows (without progress reports of their
+    # own, which would interleave with these; cancelling still stops them).
+    # A scenario that repairs from the base redraws the few its edits
     # reach, in place: on a thread beside its statistics they saved nothing,
     # and the 300,000-address benchmark's scenarios peaked 160-270 MB higher
     # in resident memory (the traced allocations the same: the allocator
